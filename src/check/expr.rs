@@ -1,0 +1,842 @@
+//! Expressions: names resolved to slots, types checked, lowered to [`Ir`].
+//!
+//! On an error the node gets [`Type::Error`], which combines silently with
+//! anything, so one mistake is reported once rather than at every use.
+
+use rust_decimal::Decimal;
+
+use super::{Checker, Global, suggest};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{ArithOp, CompareOp, Ir, IrKind};
+use crate::span::Span;
+use crate::syntax::ast::{self, AggregateKind, Argument, BinaryOp, ExprKind, UnaryOp};
+use crate::types::{self, Type};
+use crate::value::Value;
+
+pub(super) struct ExprChecker<'c> {
+    checker: &'c mut Checker,
+    /// Names in scope with their slot and type; innermost last.
+    locals: Vec<(String, Type)>,
+    /// Members of the example being checked, by name.
+    example_members: &'c [String],
+    frame_size: usize,
+}
+
+fn error_node(span: Span) -> Ir {
+    Ir {
+        kind: IrKind::Const(Value::Bool(false)),
+        ty: Type::Error,
+        span,
+    }
+}
+
+impl<'c> ExprChecker<'c> {
+    pub(super) fn new(
+        checker: &'c mut Checker,
+        params: &[(String, Type)],
+        example_members: &'c [String],
+    ) -> Self {
+        ExprChecker {
+            checker,
+            locals: params.to_vec(),
+            example_members,
+            frame_size: params.len(),
+        }
+    }
+
+    pub(super) fn frame_size(&self) -> usize {
+        self.frame_size
+    }
+
+    pub(super) fn report(&mut self, diagnostic: Diagnostic) {
+        self.checker.error(diagnostic);
+    }
+
+    fn fail(&mut self, diagnostic: Diagnostic, span: Span) -> Ir {
+        self.report(diagnostic);
+        error_node(span)
+    }
+
+    pub(super) fn expr(&mut self, e: &ast::Expr) -> Ir {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Literal(literal) => match self.checker.literal(literal, span) {
+                Some((value, ty)) => Ir {
+                    kind: IrKind::Const(value),
+                    ty,
+                    span,
+                },
+                None => error_node(span),
+            },
+            ExprKind::Name(id) => self.name(id),
+            ExprKind::Attribute(member, attr) => self.attribute(member, attr, span),
+            ExprKind::Period(field) => self.period(field, span),
+            ExprKind::Unary(op, operand) => self.unary(*op, operand, span),
+            ExprKind::Binary(op, left, right) => self.binary(*op, left, right, span),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => self.if_expr(branches, otherwise, span),
+            ExprKind::Call { name, args } => self.call(name, args, span),
+            ExprKind::Aggregate {
+                kind,
+                value,
+                var,
+                filter,
+            } => self.aggregate(*kind, value.as_deref(), var, filter.as_deref(), span),
+        }
+    }
+
+    // ------------------------------------------------------------- names
+
+    fn visible_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.locals.iter().map(|(n, _)| n.clone()).collect();
+        names.extend(self.example_members.iter().cloned());
+        names.extend(self.checker.globals.keys().cloned());
+        names.sort();
+        names
+    }
+
+    fn unknown_name(&mut self, id: &ast::Ident) -> Ir {
+        let names = self.visible_names();
+        let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", id.name))
+            .at(id.span, "not defined");
+        d = d.help(
+            match suggest::did_you_mean(&id.name, names.iter().map(String::as_str)) {
+                Some(s) => s,
+                None => "define it as a parameter or a rule, or check the spelling".into(),
+            },
+        );
+        self.fail(d, id.span)
+    }
+
+    fn name(&mut self, id: &ast::Ident) -> Ir {
+        let span = id.span;
+        if let Some(slot) = self.locals.iter().rposition(|(n, _)| *n == id.name) {
+            return Ir {
+                kind: IrKind::Local(slot),
+                ty: self.locals[slot].1,
+                span,
+            };
+        }
+        if let Some(i) = self.example_members.iter().position(|n| *n == id.name) {
+            return Ir {
+                kind: IrKind::Const(Value::Member(i as u32)),
+                ty: Type::Member,
+                span,
+            };
+        }
+        match self.checker.globals.get(&id.name).map(|(g, _)| *g) {
+            Some(Global::Param(p)) => Ir {
+                kind: IrKind::Param(p),
+                ty: self.checker.params[p].ty,
+                span,
+            },
+            Some(Global::Rule(r)) => {
+                let arity = self.checker.signatures[r].params.len();
+                if arity > 0 {
+                    let d = Diagnostic::error(
+                        Code::ArgumentCount,
+                        format!("the rule `{}` needs {}", id.name, count_args(arity)),
+                    )
+                    .at(span, "used without its arguments")
+                    .help(format!("write `{}({})`", id.name, self.param_list(r)));
+                    return self.fail(d, span);
+                }
+                Ir {
+                    kind: IrKind::Call {
+                        rule: r,
+                        args: Vec::new(),
+                    },
+                    ty: self.rule_result(r),
+                    span,
+                }
+            }
+            Some(Global::Variant(e, v)) => Ir {
+                kind: IrKind::Const(Value::Enum(v)),
+                ty: Type::Enum(e),
+                span,
+            },
+            None => self.unknown_name(id),
+        }
+    }
+
+    fn param_list(&self, rule: usize) -> String {
+        self.checker.signatures[rule]
+            .params
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn rule_result(&self, rule: usize) -> Type {
+        let sig = &self.checker.signatures[rule];
+        sig.result.or(sig.declared).unwrap_or(Type::Error)
+    }
+
+    fn attribute(&mut self, member: &ast::Ident, attr: &ast::Ident, span: Span) -> Ir {
+        let target = self.name(member);
+        match target.ty {
+            Type::Error => return error_node(span),
+            Type::Member => {}
+            other => {
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    format!("`{}` is {}, and only members have attributes", member.name, other.plain()),
+                )
+                .at(member.span, format!("{} here", other.plain()))
+                .help("write `m.attribute` where `m` is a member, such as a rule's member parameter");
+                return self.fail(d, span);
+            }
+        }
+        match self.checker.member_attrs.iter().position(|a| a.name == attr.name) {
+            Some(i) => Ir {
+                kind: IrKind::Attr {
+                    member: Box::new(target),
+                    attr: i,
+                },
+                ty: self.checker.member_attrs[i].ty,
+                span,
+            },
+            None => {
+                let names: Vec<&str> = self.checker.member_attrs.iter().map(|a| a.name.as_str()).collect();
+                let help = suggest::did_you_mean(&attr.name, names.iter().copied()).unwrap_or_else(|| {
+                    format!("the member schema declares: {}", names.join(", "))
+                });
+                let d = Diagnostic::error(
+                    Code::UnknownAttribute,
+                    format!("members have no attribute `{}`", attr.name),
+                )
+                .at(attr.span, "not in the member schema")
+                .help(help);
+                self.fail(d, span)
+            }
+        }
+    }
+
+    fn period(&mut self, field: &ast::Ident, span: Span) -> Ir {
+        match self.checker.period_fields.iter().position(|f| f.name == field.name) {
+            Some(i) => Ir {
+                kind: IrKind::Period(i),
+                ty: self.checker.period_fields[i].ty,
+                span,
+            },
+            None => {
+                let names: Vec<&str> = self.checker.period_fields.iter().map(|a| a.name.as_str()).collect();
+                let help = suggest::did_you_mean(&field.name, names.iter().copied()).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        "declare the period's figures in a `period { ... }` block".into()
+                    } else {
+                        format!("the period schema declares: {}", names.join(", "))
+                    }
+                });
+                let d = Diagnostic::error(
+                    Code::UnknownAttribute,
+                    format!("the period has no figure `{}`", field.name),
+                )
+                .at(field.span, "not in the period schema")
+                .help(help);
+                self.fail(d, span)
+            }
+        }
+    }
+
+    // --------------------------------------------------------- operators
+
+    fn unary(&mut self, op: UnaryOp, operand: &ast::Expr, span: Span) -> Ir {
+        let inner = self.expr(operand);
+        match op {
+            UnaryOp::Neg => {
+                if !(inner.ty.is_numeric() || inner.ty == Type::Error) {
+                    let d = Diagnostic::error(
+                        Code::BadArithmetic,
+                        format!("{} cannot be negative", inner.ty.plain()),
+                    )
+                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .help("only numbers, percentages and money have a minus sign");
+                    return self.fail(d, span);
+                }
+                Ir {
+                    ty: inner.ty,
+                    kind: IrKind::Neg(Box::new(inner)),
+                    span,
+                }
+            }
+            UnaryOp::Not => {
+                if !inner.ty.fits(Type::Bool) {
+                    let d = Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`not` needs a yes/no condition, but this is {}", inner.ty.plain()),
+                    )
+                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .help("`not` turns a condition around, as in `not m.suspended`");
+                    return self.fail(d, span);
+                }
+                Ir {
+                    kind: IrKind::Not(Box::new(inner)),
+                    ty: Type::Bool,
+                    span,
+                }
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: &ast::Expr, right: &ast::Expr, span: Span) -> Ir {
+        let l = self.expr(left);
+        let r = self.expr(right);
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                for (side, node) in [(left, &l), (right, &r)] {
+                    if !node.ty.fits(Type::Bool) {
+                        let d = Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!(
+                                "`{}` joins yes/no conditions, but this is {}",
+                                op.as_str(),
+                                node.ty.plain()
+                            ),
+                        )
+                        .at(side.span, format!("{} here", node.ty.plain()))
+                        .help("make each side a condition, such as `m.age >= 16`");
+                        return self.fail(d, span);
+                    }
+                }
+                let (l, r) = (Box::new(l), Box::new(r));
+                Ir {
+                    kind: if op == BinaryOp::And {
+                        IrKind::And(l, r)
+                    } else {
+                        IrKind::Or(l, r)
+                    },
+                    ty: Type::Bool,
+                    span,
+                }
+            }
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                match types::arithmetic(op, l.ty, r.ty) {
+                    Ok(ty) => {
+                        let arith = match op {
+                            BinaryOp::Add => ArithOp::Add,
+                            BinaryOp::Sub => ArithOp::Sub,
+                            BinaryOp::Mul => ArithOp::Mul,
+                            _ => ArithOp::Div,
+                        };
+                        Ir {
+                            kind: IrKind::Arith(arith, Box::new(l), Box::new(r)),
+                            ty,
+                            span,
+                        }
+                    }
+                    Err(e) => {
+                        let code = if e.currency_mismatch {
+                            Code::CurrencyMismatch
+                        } else {
+                            Code::BadArithmetic
+                        };
+                        let d = Diagnostic::error(code, e.message)
+                            .at(span, format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain()))
+                            .help(e.help);
+                        self.fail(d, span)
+                    }
+                }
+            }
+            _ => self.comparison(op, l, r, span),
+        }
+    }
+
+    fn comparison(&mut self, op: BinaryOp, l: Ir, r: Ir, span: Span) -> Ir {
+        let cmp = match op {
+            BinaryOp::Eq => CompareOp::Eq,
+            BinaryOp::Ne => CompareOp::Ne,
+            BinaryOp::Lt => CompareOp::Lt,
+            BinaryOp::Le => CompareOp::Le,
+            BinaryOp::Gt => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        };
+        let label = format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain());
+        if let (Type::Money(a), Type::Money(b)) = (l.ty, r.ty) {
+            if a != b {
+                let d = Diagnostic::error(
+                    Code::CurrencyMismatch,
+                    format!("this compares money in {a} with money in {b}"),
+                )
+                .at(span, label)
+                .help("amounts in different currencies cannot be compared; convert one of them with an exchange-rate parameter first");
+                return self.fail(d, span);
+            }
+        }
+        let Some(common) = Type::unify(l.ty, r.ty) else {
+            let help = match (l.ty, r.ty) {
+                (Type::Percent, Type::Integer | Type::Decimal)
+                | (Type::Integer | Type::Decimal, Type::Percent) => {
+                    "write the number as a percentage, such as `50%` for one half".to_string()
+                }
+                (Type::Money(c), Type::Integer | Type::Decimal)
+                | (Type::Integer | Type::Decimal, Type::Money(c)) => format!(
+                    "write the number as money, such as `{}`",
+                    c.symbol().map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
+                ),
+                _ => "compare values of the same kind".to_string(),
+            };
+            let d = Diagnostic::error(
+                Code::BadComparison,
+                format!("{} cannot be compared with {}", l.ty.plain(), r.ty.plain()),
+            )
+            .at(span, label)
+            .help(help);
+            return self.fail(d, span);
+        };
+        let ordering = !matches!(cmp, CompareOp::Eq | CompareOp::Ne);
+        if ordering && !(common.is_numeric() || common == Type::Date || common == Type::Error) {
+            let d = Diagnostic::error(
+                Code::BadComparison,
+                format!("{} cannot be larger or smaller than another", common.plain()),
+            )
+            .at(span, label)
+            .help("only numbers, percentages, money and dates can be ordered; use `=` or `!=`");
+            return self.fail(d, span);
+        }
+        Ir {
+            kind: IrKind::Compare(cmp, Box::new(l), Box::new(r)),
+            ty: Type::Bool,
+            span,
+        }
+    }
+
+    fn condition(&mut self, e: &ast::Expr, what: &str) -> Ir {
+        let c = self.expr(e);
+        if !c.ty.fits(Type::Bool) {
+            let d = Diagnostic::error(
+                Code::TypeMismatch,
+                format!("{what} must be a yes/no condition, but this is {}", c.ty.plain()),
+            )
+            .at(e.span, format!("{} here", c.ty.plain()))
+            .help("write a condition, such as `m.age >= 16`");
+            return self.fail(d, e.span);
+        }
+        c
+    }
+
+    fn if_expr(&mut self, branches: &[(ast::Expr, ast::Expr)], otherwise: &ast::Expr, span: Span) -> Ir {
+        let mut lowered = Vec::with_capacity(branches.len());
+        let mut ty = Type::Error;
+        let mut first_span: Option<Span> = None;
+        let mut mismatch = false;
+        for (c, v) in branches {
+            let cond = self.condition(c, "the condition of an `if`");
+            let value = self.expr(v);
+            ty = self.join_branch(ty, &value, v.span, &mut first_span, &mut mismatch);
+            lowered.push((cond, value));
+        }
+        let other = self.expr(otherwise);
+        ty = self.join_branch(ty, &other, otherwise.span, &mut first_span, &mut mismatch);
+        if mismatch {
+            return error_node(span);
+        }
+        Ir {
+            kind: IrKind::If {
+                branches: lowered,
+                otherwise: Box::new(other),
+            },
+            ty,
+            span,
+        }
+    }
+
+    fn join_branch(
+        &mut self,
+        so_far: Type,
+        value: &Ir,
+        value_span: Span,
+        first_span: &mut Option<Span>,
+        mismatch: &mut bool,
+    ) -> Type {
+        let Some(first) = *first_span else {
+            *first_span = Some(value_span);
+            return value.ty;
+        };
+        match Type::unify(so_far, value.ty) {
+            Some(t) => t,
+            None => {
+                if !*mismatch {
+                    self.report(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!(
+                                "the branches of this `if` give different kinds of value: {} and {}",
+                                so_far.plain(),
+                                value.ty.plain()
+                            ),
+                        )
+                        .at(value_span, format!("{} here", value.ty.plain()))
+                        .related(first, format!("{} here", so_far.plain()))
+                        .help("every branch of an `if` must give the same kind of value"),
+                    );
+                }
+                *mismatch = true;
+                so_far
+            }
+        }
+    }
+
+    // ------------------------------------------------------------- calls
+
+    fn call(&mut self, name: &ast::Ident, args: &[Argument], span: Span) -> Ir {
+        if name.name == "round" {
+            return self.round(args, span);
+        }
+        // Every other call takes plain values only.
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            match arg {
+                Argument::Expr(e) => values.push((self.expr(e), e.span)),
+                Argument::Step(_, s) | Argument::Mode(_, s) => {
+                    let d = Diagnostic::error(
+                        Code::BadRounding,
+                        format!("`{}` takes no rounding step or mode", name.name),
+                    )
+                    .at(*s, "only `round` takes this")
+                    .help("write `round(value, to 0.01, half up)` to round");
+                    return self.fail(d, span);
+                }
+            }
+        }
+        match name.name.as_str() {
+            "min" | "max" => self.min_max(name, values, span),
+            "abs" => {
+                if values.len() != 1 {
+                    return self.wrong_count(name, "1 argument", values.len(), span);
+                }
+                let (v, vs) = values.remove(0);
+                if !(v.ty.is_numeric() || v.ty == Type::Error) {
+                    let d = Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`abs` needs a number, but this is {}", v.ty.plain()),
+                    )
+                    .at(vs, format!("{} here", v.ty.plain()))
+                    .help("`abs(x)` is the size of a number, money or percentage without its sign");
+                    return self.fail(d, span);
+                }
+                Ir {
+                    ty: v.ty,
+                    kind: IrKind::Abs(Box::new(v)),
+                    span,
+                }
+            }
+            _ => self.rule_call(name, values, span),
+        }
+    }
+
+    fn wrong_count(&mut self, name: &ast::Ident, needs: &str, got: usize, span: Span) -> Ir {
+        let d = Diagnostic::error(
+            Code::ArgumentCount,
+            format!("`{}` needs {needs}, but is given {}", name.name, count_args(got)),
+        )
+        .at(span, format!("{} given", count_args(got)))
+        .help(match name.name.as_str() {
+            "min" | "max" => format!("write `{}(a, b)` with two or more values", name.name),
+            "abs" => "write `abs(x)`".into(),
+            _ => format!("give `{}` {needs}", name.name),
+        });
+        self.fail(d, span)
+    }
+
+    fn min_max(&mut self, name: &ast::Ident, values: Vec<(Ir, Span)>, span: Span) -> Ir {
+        if values.len() < 2 {
+            return self.wrong_count(name, "at least 2 arguments", values.len(), span);
+        }
+        let mut ty = values[0].0.ty;
+        for (v, vs) in &values[1..] {
+            match Type::unify(ty, v.ty) {
+                Some(t) => ty = t,
+                None => {
+                    let d = Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!(
+                            "`{}` compares values of one kind, but is given {} and {}",
+                            name.name,
+                            ty.plain(),
+                            v.ty.plain()
+                        ),
+                    )
+                    .at(*vs, format!("{} here", v.ty.plain()))
+                    .help("give every argument the same kind of value");
+                    return self.fail(d, span);
+                }
+            }
+        }
+        if !(ty.is_numeric() || ty == Type::Date || ty == Type::Error) {
+            let d = Diagnostic::error(
+                Code::TypeMismatch,
+                format!("`{}` needs numbers, money, percentages or dates, not {}", name.name, ty.plain()),
+            )
+            .at(span, "cannot be ordered")
+            .help("only values that can be ordered have a smallest and a largest");
+            return self.fail(d, span);
+        }
+        Ir {
+            kind: IrKind::MinMax {
+                max: name.name == "max",
+                args: values.into_iter().map(|(v, _)| v).collect(),
+            },
+            ty,
+            span,
+        }
+    }
+
+    fn rule_call(&mut self, name: &ast::Ident, values: Vec<(Ir, Span)>, span: Span) -> Ir {
+        let rule = match self.checker.globals.get(&name.name).map(|(g, _)| *g) {
+            Some(Global::Rule(r)) => r,
+            Some(other) => {
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    format!("`{}` is {}, not a rule, so it takes no arguments", name.name, other.describe()),
+                )
+                .at(name.span, "cannot be called")
+                .help(format!("write `{}` without brackets", name.name));
+                return self.fail(d, span);
+            }
+            None => {
+                let mut candidates: Vec<String> = self
+                    .checker
+                    .globals
+                    .iter()
+                    .filter(|(_, (g, _))| matches!(g, Global::Rule(_)))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                candidates.extend(["round", "min", "max", "abs"].map(String::from));
+                candidates.sort();
+                let help = suggest::did_you_mean(&name.name, candidates.iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        "the functions are round, min, max and abs, and the rulebook's rules".into()
+                    });
+                let d = Diagnostic::error(
+                    Code::UnknownFunction,
+                    format!("there is no rule or function `{}`", name.name),
+                )
+                .at(name.span, "unknown")
+                .help(help);
+                return self.fail(d, span);
+            }
+        };
+        let params = self.checker.signatures[rule].params.clone();
+        if params.len() != values.len() {
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!(
+                    "the rule `{}` needs {}, but is given {}",
+                    name.name,
+                    count_args(params.len()),
+                    count_args(values.len())
+                ),
+            )
+            .at(span, format!("{} given", count_args(values.len())))
+            .help(format!("write `{}({})`", name.name, self.param_list(rule)));
+            return self.fail(d, span);
+        }
+        let mut args = Vec::with_capacity(values.len());
+        let mut failed = false;
+        for ((param, ty), (value, vs)) in params.iter().zip(values) {
+            if !value.ty.fits(*ty) {
+                let d = Diagnostic::error(
+                    if matches!((value.ty, ty), (Type::Money(_), Type::Money(_))) {
+                        Code::CurrencyMismatch
+                    } else {
+                        Code::TypeMismatch
+                    },
+                    format!(
+                        "the rule `{}` needs {} for `{param}`, but is given {}",
+                        name.name,
+                        ty.plain(),
+                        value.ty.plain()
+                    ),
+                )
+                .at(vs, format!("{} here", value.ty.plain()))
+                .help(format!("give `{param}` {}", ty.plain()));
+                self.report(d);
+                failed = true;
+            }
+            args.push(value);
+        }
+        if failed {
+            return error_node(span);
+        }
+        Ir {
+            kind: IrKind::Call { rule, args },
+            ty: self.rule_result(rule),
+            span,
+        }
+    }
+
+    fn round(&mut self, args: &[Argument], span: Span) -> Ir {
+        let (value, step, mode) = match args {
+            [Argument::Expr(v), Argument::Step(s, _), Argument::Mode(m, _)] => (v, s, *m),
+            _ => {
+                let missing_mode = !args.iter().any(|a| matches!(a, Argument::Mode(..)));
+                let d = Diagnostic::error(
+                    Code::BadRounding,
+                    if missing_mode {
+                        "`round` needs a rounding mode: rounding is always explicit"
+                    } else {
+                        "`round` takes a value, a step and a mode, in that order"
+                    },
+                )
+                .at(span, "incomplete rounding")
+                .help("write `round(value, to 0.01, half up)`; the modes are half up, half down, half even, up, down, floor and ceiling");
+                return self.fail(d, span);
+            }
+        };
+        let v = self.expr(value);
+        if v.ty == Type::Error {
+            return error_node(span);
+        }
+        if !v.ty.is_numeric() {
+            let d = Diagnostic::error(
+                Code::BadRounding,
+                format!("only numbers, money and percentages can be rounded, not {}", v.ty.plain()),
+            )
+            .at(value.span, format!("{} here", v.ty.plain()))
+            .help("round an amount, such as `round(price, to 0.01, half up)`");
+            return self.fail(d, span);
+        }
+        // The step is a constant in the value's own unit.
+        let step_value = match &step.kind {
+            ExprKind::Literal(lit) => match (lit, v.ty) {
+                (ast::Literal::Integer(d) | ast::Literal::Decimal(d), Type::Money(_) | Type::Integer | Type::Decimal) => Some(*d),
+                (ast::Literal::Money { amount, currency }, Type::Money(c)) if currency == c.code() => Some(*amount),
+                (ast::Literal::Percent(d), Type::Percent) => Some(*d),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(step_value) = step_value else {
+            let example = match v.ty {
+                Type::Percent => "`to 0.1%`",
+                Type::Money(_) => "`to 0.01` (a penny) or `to 0.05`",
+                _ => "`to 0.01` or `to 1`",
+            };
+            let d = Diagnostic::error(
+                Code::BadRounding,
+                format!("the step of `round` must be a constant that fits {}", v.ty.plain()),
+            )
+            .at(step.span, "not a usable step")
+            .help(format!("write the step as a constant, such as {example}"));
+            return self.fail(d, span);
+        };
+        if step_value <= Decimal::ZERO {
+            let d = Diagnostic::error(Code::BadRounding, "the step of `round` must be more than zero")
+                .at(step.span, "not positive")
+                .help("round to a positive step, such as `to 0.01`");
+            return self.fail(d, span);
+        }
+        let ty = if v.ty == Type::Integer && !step_value.fract().is_zero() {
+            Type::Decimal
+        } else {
+            v.ty
+        };
+        Ir {
+            kind: IrKind::Round {
+                value: Box::new(v),
+                step: step_value,
+                mode,
+            },
+            ty,
+            span,
+        }
+    }
+
+    // -------------------------------------------------------- aggregates
+
+    fn aggregate(
+        &mut self,
+        kind: AggregateKind,
+        value: Option<&ast::Expr>,
+        var: &ast::Ident,
+        filter: Option<&ast::Expr>,
+        span: Span,
+    ) -> Ir {
+        if let Some((what, first)) = self.checker.globals.get(&var.name).map(|(g, s)| (*g, *s)) {
+            let d = Diagnostic::error(
+                Code::Duplicate,
+                format!("`{}` is already the name of {}", var.name, what.describe()),
+            )
+            .at(var.span, "this name is taken")
+            .related(first, "defined here")
+            .help("name the member something else, such as `m`");
+            return self.fail(d, span);
+        }
+        if self.locals.iter().any(|(n, _)| *n == var.name) || self.example_members.contains(&var.name) {
+            let d = Diagnostic::error(
+                Code::Duplicate,
+                format!("`{}` is already in use here", var.name),
+            )
+            .at(var.span, "this name is taken")
+            .help("give each member variable its own name, such as `m` and `n`");
+            return self.fail(d, span);
+        }
+        let slot = self.locals.len();
+        self.locals.push((var.name.clone(), Type::Member));
+        self.frame_size = self.frame_size.max(self.locals.len());
+        let filter_ir = filter.map(|f| self.condition(f, "the `where` filter"));
+        let value_ir = value.map(|v| self.expr(v));
+        self.locals.pop();
+
+        let value_ty = value_ir.as_ref().map(|v| v.ty);
+        let ty = match (kind, value_ty) {
+            (_, Some(Type::Error)) => Type::Error,
+            (AggregateKind::Count, None) => Type::Integer,
+            (AggregateKind::Any, None) => Type::Bool,
+            (AggregateKind::Count, Some(_)) => {
+                let d = Diagnostic::error(Code::BadAggregate, "`count` counts members and takes no value")
+                    .at(span, "value given to count")
+                    .help("write `count(each member m where CONDITION)`, or `sum(...)` to add values up");
+                return self.fail(d, span);
+            }
+            (AggregateKind::Sum, Some(t)) if t.is_numeric() => t,
+            (AggregateKind::Min | AggregateKind::Max, Some(t)) if t.is_numeric() || t == Type::Date => t,
+            (AggregateKind::Any | AggregateKind::All, Some(Type::Bool)) => Type::Bool,
+            (_, None) => {
+                let d = Diagnostic::error(
+                    Code::BadAggregate,
+                    format!("`{}` needs a value for each member", kind.as_str()),
+                )
+                .at(span, "no value given")
+                .help(format!("write `{}(VALUE for each member m)`", kind.as_str()));
+                return self.fail(d, span);
+            }
+            (_, Some(t)) => {
+                let needs = match kind {
+                    AggregateKind::Any | AggregateKind::All => "a yes/no condition",
+                    AggregateKind::Min | AggregateKind::Max => "numbers, money, percentages or dates",
+                    _ => "numbers, money or percentages",
+                };
+                let d = Diagnostic::error(
+                    Code::BadAggregate,
+                    format!("`{}` needs {needs}, but is given {}", kind.as_str(), t.plain()),
+                )
+                .at(value.map_or(span, |v| v.span), format!("{} here", t.plain()))
+                .help("check what is aggregated for each member");
+                return self.fail(d, span);
+            }
+        };
+        Ir {
+            kind: IrKind::Aggregate {
+                kind,
+                var: slot,
+                value: value_ir.map(Box::new),
+                filter: filter_ir.map(Box::new),
+            },
+            ty,
+            span,
+        }
+    }
+}
+
+fn count_args(n: usize) -> String {
+    match n {
+        0 => "no arguments".into(),
+        1 => "1 argument".into(),
+        n => format!("{n} arguments"),
+    }
+}

@@ -1,0 +1,831 @@
+//! From syntax tree to checked program: names resolved, types checked,
+//! cycles found, every error reported (not only the first).
+
+mod expr;
+mod order;
+mod suggest;
+
+use std::collections::HashMap;
+
+use crate::currency::Currency;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::*;
+use crate::span::Span;
+use crate::syntax::ast;
+use crate::types::{EnumId, Type};
+use crate::value::Value;
+
+pub use suggest::nearest;
+
+/// What checking a rulebook produced: the program when there were no
+/// errors, and every diagnostic (warnings too) either way.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The checked program, if the rulebook has no errors.
+    pub program: Option<Program>,
+    /// Everything found, in the order of the text where possible.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Built-in functions; their names cannot be taken by rules.
+const BUILTINS: &[&str] = &["round", "min", "max", "abs", "sum", "count", "any", "all"];
+
+/// Names of the built-in types.
+const TYPE_NAMES: &[&str] = &[
+    "Integer", "Decimal", "Percent", "Money", "Bool", "Date", "Text", "Member",
+];
+
+/// What a global name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Global {
+    Param(usize),
+    Rule(usize),
+    Variant(EnumId, u32),
+}
+
+impl Global {
+    fn describe(self) -> &'static str {
+        match self {
+            Global::Param(_) => "a parameter",
+            Global::Rule(_) => "a rule",
+            Global::Variant(..) => "a choice of an enumeration",
+        }
+    }
+}
+
+/// A rule's signature, known before its body is checked.
+struct Signature {
+    params: Vec<(String, Type)>,
+    declared: Option<Type>,
+    /// Known once the body is checked.
+    result: Option<Type>,
+}
+
+/// Checks a parsed rulebook.
+pub fn check(book: &ast::Rulebook) -> Checked {
+    let mut checker = Checker::default();
+    let program = checker.run(book);
+    let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        program: if has_errors { None } else { program },
+        diagnostics: checker.diagnostics,
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    diagnostics: Vec<Diagnostic>,
+    currency: Option<Currency>,
+    enums: Vec<EnumDef>,
+    member_attrs: Vec<FieldDef>,
+    period_fields: Vec<FieldDef>,
+    params: Vec<ParamDef>,
+    articles: Vec<ArticleDef>,
+    globals: HashMap<String, (Global, Span)>,
+    signatures: Vec<Signature>,
+}
+
+impl Checker {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn run(&mut self, book: &ast::Rulebook) -> Option<Program> {
+        self.header(&book.header);
+
+        // Declarations first, in the order written: schemas, parameters,
+        // articles, rule names.
+        let mut rules: Vec<(&ast::RuleDef, Option<usize>)> = Vec::new();
+        let mut examples: Vec<&ast::Example> = Vec::new();
+        let mut member_schema_seen: Option<Span> = None;
+        let mut period_schema_seen: Option<Span> = None;
+        for item in &book.items {
+            match item {
+                ast::Item::MemberSchema(schema) => {
+                    self.schema_once(&mut member_schema_seen, schema, "member");
+                    let fields = self.fields(schema);
+                    self.member_attrs.extend(fields);
+                }
+                ast::Item::PeriodSchema(schema) => {
+                    self.schema_once(&mut period_schema_seen, schema, "period");
+                    let fields = self.fields(schema);
+                    self.period_fields.extend(fields);
+                }
+                ast::Item::Parameter(p) => self.parameter(p, None),
+                ast::Item::Article(a) => {
+                    let index = self.article(a);
+                    for p in &a.parameters {
+                        self.parameter(p, Some(index));
+                    }
+                    rules.extend(a.rules.iter().map(|r| (r, Some(index))));
+                }
+                ast::Item::Rule(r) => rules.push((r, None)),
+                ast::Item::Example(e) => examples.push(e),
+            }
+        }
+        self.check_unique_fields();
+        for (index, (rule, _)) in rules.iter().enumerate() {
+            self.declare(&rule.name, Global::Rule(index));
+        }
+        for (rule, _) in &rules {
+            let signature = self.signature(rule);
+            self.signatures.push(signature);
+        }
+
+        // Bodies, each after the rules it uses.
+        let deps: Vec<Vec<usize>> = rules.iter().map(|(r, _)| self.rule_dependencies(r)).collect();
+        let order = order::order(&deps);
+        for cycle in &order.cycles {
+            self.report_cycle(cycle, &rules);
+        }
+        let mut bodies: Vec<Option<(Ir, usize)>> = vec![None; rules.len()];
+        for &index in order.sorted.iter().chain(order.blocked.iter()) {
+            let (rule, _) = rules[index];
+            let (body, frame_size) = self.rule_body(rule, index);
+            bodies[index] = Some((body, frame_size));
+        }
+
+        let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e)).collect();
+
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let mut rule_defs = Vec::with_capacity(rules.len());
+        for (index, ((rule, article), body)) in rules.iter().zip(bodies).enumerate() {
+            let (body, frame_size) = body?;
+            let signature = &self.signatures[index];
+            let memo = match signature.params.as_slice() {
+                [] => Memo::Global,
+                [(_, Type::Member)] => Memo::PerMember,
+                _ => Memo::None,
+            };
+            rule_defs.push(RuleDef {
+                name: rule.name.name.clone(),
+                params: signature.params.clone(),
+                result: signature.result.unwrap_or(body.ty),
+                body,
+                frame_size,
+                article: *article,
+                memo,
+                span: rule.span,
+            });
+        }
+        Some(Program {
+            name: book.header.name.value.clone(),
+            version: book.header.version.as_ref().map(|v| v.value.clone()),
+            currency: self.currency,
+            in_force: book.header.in_force.map(|(d, _)| d),
+            enums: std::mem::take(&mut self.enums),
+            member_attrs: std::mem::take(&mut self.member_attrs),
+            period_fields: std::mem::take(&mut self.period_fields),
+            params: std::mem::take(&mut self.params),
+            rules: rule_defs,
+            articles: std::mem::take(&mut self.articles),
+            examples,
+        })
+    }
+
+    // ------------------------------------------------------ declarations
+
+    fn header(&mut self, header: &ast::Header) {
+        if let Some(code) = &header.currency {
+            self.currency = self.currency_named(&code.name, code.span);
+        }
+    }
+
+    fn currency_named(&mut self, code: &str, span: Span) -> Option<Currency> {
+        let currency = Currency::from_code(code);
+        if currency.is_none() {
+            let mut d = Diagnostic::error(Code::UnknownCurrency, format!("unknown currency `{code}`"))
+                .at(span, "not a currency Rochdale knows");
+            d = match suggest::did_you_mean(code, Currency::codes()) {
+                Some(s) => d.help(format!("{s} Currencies are written as ISO 4217 codes")),
+                None => d.help(format!(
+                    "currencies are written as ISO 4217 codes; Rochdale knows {}",
+                    Currency::codes().collect::<Vec<_>>().join(", ")
+                )),
+            };
+            self.error(d);
+        }
+        currency
+    }
+
+    fn schema_once(&mut self, seen: &mut Option<Span>, schema: &ast::Schema, what: &str) {
+        if let Some(first) = *seen {
+            self.error(
+                Diagnostic::error(Code::Duplicate, format!("a second `{what}` block"))
+                    .at(schema.span, "second block")
+                    .related(first, "first block")
+                    .help(format!("put every {what} attribute in one `{what} {{ ... }}` block")),
+            );
+        }
+        *seen = Some(schema.span);
+    }
+
+    fn fields(&mut self, schema: &ast::Schema) -> Vec<FieldDef> {
+        let mut out = Vec::new();
+        for field in &schema.fields {
+            let ty = self.resolve_type(&field.ty, &field.name.name, false);
+            let default = field
+                .default
+                .as_ref()
+                .and_then(|v| self.const_value(v, ty, &field.name.name));
+            out.push(FieldDef {
+                name: field.name.name.clone(),
+                ty,
+                default,
+                span: field.span,
+            });
+        }
+        out
+    }
+
+    fn check_unique_fields(&mut self) {
+        for list in [self.member_attrs.clone(), self.period_fields.clone()] {
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for field in &list {
+                if let Some(first) = seen.get(field.name.as_str()) {
+                    let first = *first;
+                    self.error(
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the attribute `{}` is declared twice", field.name),
+                        )
+                        .at(field.span, "declared again here")
+                        .related(first, "first declared here")
+                        .help("remove one of them, or rename it"),
+                    );
+                } else {
+                    seen.insert(&field.name, field.span);
+                }
+            }
+        }
+    }
+
+    /// Records a global name, reporting a clash with an earlier one.
+    fn declare(&mut self, name: &ast::Ident, what: Global) -> bool {
+        if BUILTINS.contains(&name.name.as_str()) {
+            self.error(
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is the name of a built-in function", name.name),
+                )
+                .at(name.span, "taken by the language")
+                .help("choose another name, such as `total` or `rounded_price`"),
+            );
+            return false;
+        }
+        if let Some((existing, first)) = self.globals.get(&name.name) {
+            let (existing, first) = (*existing, *first);
+            self.error(
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is defined twice", name.name),
+                )
+                .at(name.span, format!("defined again here as {}", what.describe()))
+                .related(first, format!("first defined here as {}", existing.describe()))
+                .help("each parameter, rule and choice needs its own name; rename one of them"),
+            );
+            return false;
+        }
+        self.globals.insert(name.name.clone(), (what, name.span));
+        true
+    }
+
+    fn article(&mut self, article: &ast::Article) -> usize {
+        if let Some(first) = self.articles.iter().find(|a| a.number == article.number.name) {
+            let first = first.span;
+            self.error(
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("there are two articles numbered {}", article.number.name),
+                )
+                .at(article.number.span, "numbered again here")
+                .related(first, "first article with this number")
+                .help("renumber one of the articles"),
+            );
+        }
+        self.articles.push(ArticleDef {
+            number: article.number.name.clone(),
+            title: article.title.value.clone(),
+            legal_text: article.legal_text.iter().map(|t| t.value.clone()).collect(),
+            sources: article.sources.iter().map(|t| t.value.clone()).collect(),
+            span: article.span,
+        });
+        self.articles.len() - 1
+    }
+
+    fn parameter(&mut self, p: &ast::Parameter, article: Option<usize>) {
+        let ty = self.resolve_type(&p.ty, &p.name.name, false);
+        let value = self.const_value(&p.default, ty, &p.name.name);
+        let index = self.params.len();
+        if self.declare(&p.name, Global::Param(index)) {
+            self.params.push(ParamDef {
+                name: p.name.name.clone(),
+                ty,
+                value: value.unwrap_or(Value::Bool(false)),
+                article,
+                span: p.span,
+            });
+        }
+    }
+
+    /// Resolves a written type. `owner` names an enumeration declared in place.
+    fn resolve_type(&mut self, t: &ast::TypeExpr, owner: &str, member_allowed: bool) -> Type {
+        match t {
+            ast::TypeExpr::Named {
+                name,
+                currency,
+                span,
+            } => {
+                let ty = match name.name.as_str() {
+                    "Integer" => Type::Integer,
+                    "Decimal" => Type::Decimal,
+                    "Percent" => Type::Percent,
+                    "Bool" => Type::Bool,
+                    "Date" => Type::Date,
+                    "Text" => Type::Text,
+                    "Member" if member_allowed => Type::Member,
+                    "Member" => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::WrongKind,
+                                "only a rule's parameter can be a member",
+                            )
+                            .at(*span, "not allowed here")
+                            .help("give the attribute the member's name as Text, or a number"),
+                        );
+                        Type::Error
+                    }
+                    "Money" => match currency {
+                        Some(code) => self
+                            .currency_named(&code.name, code.span)
+                            .map_or(Type::Error, Type::Money),
+                        None => match self.currency {
+                            Some(c) => Type::Money(c),
+                            None => {
+                                self.error(
+                                    Diagnostic::error(
+                                        Code::NoCurrency,
+                                        "`Money` is used but the rulebook declares no currency",
+                                    )
+                                    .at(*span, "in which currency?")
+                                    .help("add `currency GBP` (or another ISO code) to the `rulebook` line, or write `Money in EUR`"),
+                                );
+                                Type::Error
+                            }
+                        },
+                    },
+                    other => {
+                        let mut d = Diagnostic::error(
+                            Code::UnknownType,
+                            format!("unknown type `{other}`"),
+                        )
+                        .at(name.span, "not a type");
+                        let alias = match other {
+                            "Boolean" | "bool" => Some("Bool"),
+                            "Int" | "int" | "Number" => Some("Integer"),
+                            "String" | "string" => Some("Text"),
+                            "Percentage" => Some("Percent"),
+                            _ => None,
+                        };
+                        let hint = alias
+                            .map(|a| format!("did you mean `{a}`?"))
+                            .or_else(|| suggest::did_you_mean(other, TYPE_NAMES.iter().copied()));
+                        d = d.help(match hint {
+                            Some(h) => format!("{h} The types are {}", TYPE_NAMES.join(", ")),
+                            None => format!(
+                                "the types are {}, or a list of choices such as `Person or Organisation`",
+                                TYPE_NAMES.join(", ")
+                            ),
+                        });
+                        self.error(d);
+                        Type::Error
+                    }
+                };
+                if currency.is_some() && name.name != "Money" {
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, "only Money has a currency")
+                            .at(*span, "`in` a currency after a type that is not Money")
+                            .help("remove the currency, or make the type `Money in ...`"),
+                    );
+                }
+                ty
+            }
+            ast::TypeExpr::Enum { variants, .. } => {
+                let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+                if let Some(existing) = self.enums.iter().position(|e| e.variants == names) {
+                    return Type::Enum(EnumId(existing as u32));
+                }
+                let id = EnumId(self.enums.len() as u32);
+                self.enums.push(EnumDef {
+                    name: owner.to_string(),
+                    variants: names,
+                });
+                for (i, variant) in variants.iter().enumerate() {
+                    self.declare(variant, Global::Variant(id, i as u32));
+                }
+                Type::Enum(id)
+            }
+        }
+    }
+
+    /// Checks an input value against the type it must have.
+    fn const_value(&mut self, value: &ast::Value, ty: Type, owner: &str) -> Option<Value> {
+        let span = value.span();
+        let found: (Value, Type) = match value {
+            ast::Value::Literal(literal, _) => self.literal(literal, span)?,
+            ast::Value::Name(name) => match self.globals.get(&name.name) {
+                Some((Global::Variant(e, v), _)) => (Value::Enum(*v), Type::Enum(*e)),
+                _ => {
+                    let mut d = Diagnostic::error(
+                        Code::BadValue,
+                        format!("`{}` is not a value `{owner}` can take", name.name),
+                    )
+                    .at(span, "not a value");
+                    d = d.help(match ty {
+                        Type::Enum(e) => format!(
+                            "`{owner}` is one of {}",
+                            self.enums[e.0 as usize].variants.join(", ")
+                        ),
+                        other => format!("`{owner}` needs {}", other.plain()),
+                    });
+                    self.error(d);
+                    return None;
+                }
+            },
+        };
+        if found.1.fits(ty) {
+            return Some(found.0);
+        }
+        let help = value_help(ty, found.1, self);
+        let code = match (found.1, ty) {
+            (Type::Money(_), Type::Money(_)) => Code::CurrencyMismatch,
+            _ => Code::BadValue,
+        };
+        self.error(
+            Diagnostic::error(
+                code,
+                format!("`{owner}` needs {}, but this is {}", ty.plain(), found.1.plain()),
+            )
+            .at(span, format!("{} here", found.1.plain()))
+            .help(help),
+        );
+        None
+    }
+
+    /// The value and type of a literal.
+    fn literal(&mut self, literal: &ast::Literal, span: Span) -> Option<(Value, Type)> {
+        Some(match literal {
+            ast::Literal::Integer(d) => (Value::Number(*d), Type::Integer),
+            ast::Literal::Decimal(d) => (Value::Number(*d), Type::Decimal),
+            ast::Literal::Percent(d) => (Value::Number(*d), Type::Percent),
+            ast::Literal::Money { amount, currency } => {
+                let c = self.currency_named(currency, span)?;
+                (Value::Number(*amount), Type::Money(c))
+            }
+            ast::Literal::Date(d) => (Value::Date(*d), Type::Date),
+            ast::Literal::Text(t) => (Value::Text(t.as_str().into()), Type::Text),
+            ast::Literal::Bool(b) => (Value::Bool(*b), Type::Bool),
+        })
+    }
+
+    fn signature(&mut self, rule: &ast::RuleDef) -> Signature {
+        let mut params = Vec::new();
+        for p in rule.params.iter().flatten() {
+            let ty = match &p.ty {
+                Some(t) => self.resolve_type(t, &p.name.name, true),
+                None => Type::Member,
+            };
+            if let Some((what, first)) = self.globals.get(&p.name.name) {
+                let (what, first) = (*what, *first);
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the parameter `{}` has the name of {}", p.name.name, what.describe()),
+                    )
+                    .at(p.name.span, "this name is taken")
+                    .related(first, "defined here")
+                    .help("give the rule's parameter a name of its own, such as `m` for a member"),
+                );
+            }
+            if params.iter().any(|(n, _): &(String, Type)| *n == p.name.name) {
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the rule has two parameters named `{}`", p.name.name),
+                    )
+                    .at(p.name.span, "second parameter with this name")
+                    .help("rename one of them"),
+                );
+            }
+            params.push((p.name.name.clone(), ty));
+        }
+        let declared = rule
+            .result
+            .as_ref()
+            .map(|t| self.resolve_type(t, &rule.name.name, false));
+        Signature {
+            params,
+            declared,
+            result: None,
+        }
+    }
+
+    /// The rules that `rule` uses, by index.
+    fn rule_dependencies(&self, rule: &ast::RuleDef) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&ast::Expr> = vec![&rule.body];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ast::ExprKind::Name(id) => {
+                    if let Some((Global::Rule(r), _)) = self.globals.get(&id.name) {
+                        out.push(*r);
+                    }
+                }
+                ast::ExprKind::Call { name, args } => {
+                    if let Some((Global::Rule(r), _)) = self.globals.get(&name.name) {
+                        out.push(*r);
+                    }
+                    for a in args {
+                        match a {
+                            ast::Argument::Expr(x) | ast::Argument::Step(x, _) => stack.push(x),
+                            ast::Argument::Mode(..) => {}
+                        }
+                    }
+                }
+                ast::ExprKind::Literal(_) | ast::ExprKind::Attribute(..) | ast::ExprKind::Period(_) => {}
+                ast::ExprKind::Unary(_, x) => stack.push(x),
+                ast::ExprKind::Binary(_, l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                ast::ExprKind::If { branches, otherwise } => {
+                    for (c, v) in branches {
+                        stack.push(c);
+                        stack.push(v);
+                    }
+                    stack.push(otherwise);
+                }
+                ast::ExprKind::Aggregate { value, filter, .. } => {
+                    stack.extend(value.iter().map(|b| b.as_ref()));
+                    stack.extend(filter.iter().map(|b| b.as_ref()));
+                }
+            }
+        }
+        out
+    }
+
+    fn report_cycle(&mut self, cycle: &[usize], rules: &[(&ast::RuleDef, Option<usize>)]) {
+        let names: Vec<&str> = cycle.iter().map(|&r| rules[r].0.name.name.as_str()).collect();
+        let first = rules[cycle[0]].0;
+        let path = if names.len() == 1 {
+            format!("`{}` uses itself", names[0])
+        } else {
+            let mut p: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            p.push(format!("`{}`", names[0]));
+            format!("these rules use each other in a circle: {}", p.join(" uses "))
+        };
+        let mut d = Diagnostic::error(Code::Cycle, path)
+            .at(first.name.span, "the circle starts here")
+            .help("a rule cannot depend on its own value; compute one of them from the inputs instead");
+        for &r in &cycle[1..] {
+            d = d.related(rules[r].0.name.span, "part of the circle");
+        }
+        self.error(d);
+    }
+
+    fn rule_body(&mut self, rule: &ast::RuleDef, index: usize) -> (Ir, usize) {
+        let params = self.signatures[index].params.clone();
+        let mut cx = expr::ExprChecker::new(self, &params, &[]);
+        let body = cx.expr(&rule.body);
+        let frame_size = cx.frame_size();
+        let declared = self.signatures[index].declared;
+        if let Some(declared) = declared {
+            if !body.ty.fits(declared) {
+                self.error(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!(
+                            "the rule `{}` is declared as {} but computes {}",
+                            rule.name.name,
+                            declared.plain(),
+                            body.ty.plain()
+                        ),
+                    )
+                    .at(rule.body.span, format!("this is {}", body.ty.plain()))
+                    .help("change the declared type after the `:`, or the definition"),
+                );
+            }
+        }
+        self.signatures[index].result = Some(declared.unwrap_or(body.ty));
+        (body, frame_size)
+    }
+
+    // ----------------------------------------------------------- examples
+
+    fn example(&mut self, example: &ast::Example) -> ExampleDef {
+        let mut names: Vec<String> = Vec::new();
+        let mut members: Vec<Vec<Option<Value>>> = self
+            .member_attrs
+            .iter()
+            .map(|_| Vec::with_capacity(example.members.len()))
+            .collect();
+        for member in &example.members {
+            if let Some(first) = example.members.iter().find(|m| m.name.name == member.name.name) {
+                if first.span != member.span {
+                    self.error(
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the example has two members named `{}`", member.name.name),
+                        )
+                        .at(member.name.span, "second member with this name")
+                        .related(first.name.span, "first member")
+                        .help("give each member of an example its own name"),
+                    );
+                }
+            }
+            if let Some((what, first)) = self.globals.get(&member.name.name) {
+                let (what, first) = (*what, *first);
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the member `{}` has the name of {}", member.name.name, what.describe()),
+                    )
+                    .at(member.name.span, "this name is taken")
+                    .related(first, "defined here")
+                    .help("give the member another name"),
+                );
+            }
+            names.push(member.name.name.clone());
+            let values = self.bindings(&member.values, false);
+            for (attr, column) in members.iter_mut().enumerate() {
+                column.push(values[attr].clone());
+            }
+        }
+        let period = self.bindings(&example.period, true);
+        let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
+        for binding in &example.parameters {
+            match self.params.iter().position(|p| p.name == binding.name.name) {
+                Some(i) => {
+                    let ty = self.params[i].ty;
+                    if let Some(v) = self.const_value(&binding.value, ty, &binding.name.name) {
+                        params[i] = v;
+                    }
+                }
+                None => {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownName,
+                        format!("there is no parameter `{}`", binding.name.name),
+                    )
+                    .at(binding.name.span, "not a parameter");
+                    let hint = suggest::did_you_mean(
+                        &binding.name.name,
+                        self.params.iter().map(|p| p.name.as_str()),
+                    );
+                    d = d.help(hint.unwrap_or_else(|| {
+                        "an example can set only the rulebook's parameters".into()
+                    }));
+                    self.error(d);
+                }
+            }
+        }
+
+        let mut expectations = Vec::new();
+        let mut frame_size = 0;
+        for e in &example.expectations {
+            let mut cx = expr::ExprChecker::new(self, &[], &names);
+            let expectation = match &e.kind {
+                ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) => {
+                    let actual = cx.expr(left);
+                    let expected = cx.expr(right);
+                    if Type::unify(actual.ty, expected.ty).is_none() {
+                        let d = Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!(
+                                "the expected value is {} but the left side is {}",
+                                expected.ty.plain(),
+                                actual.ty.plain()
+                            ),
+                        )
+                        .at(right.span, format!("{} here", expected.ty.plain()))
+                        .related(left.span, format!("{} here", actual.ty.plain()))
+                        .help("write the expected value in the same kind as the rule computes");
+                        cx.report(d);
+                    }
+                    Expectation::Equal {
+                        actual,
+                        expected,
+                        span: e.span,
+                    }
+                }
+                _ => {
+                    let condition = cx.expr(e);
+                    if !condition.ty.fits(Type::Bool) {
+                        let d = Diagnostic::error(
+                            Code::BadExpectation,
+                            format!(
+                                "an expectation must be `value = expected` or a yes/no condition, but this is {}",
+                                condition.ty.plain()
+                            ),
+                        )
+                        .at(e.span, "neither an equation nor a condition")
+                        .help("write what you expect it to equal, such as `expect surplus = £30.00`");
+                        cx.report(d);
+                    }
+                    Expectation::Holds {
+                        condition,
+                        span: e.span,
+                    }
+                }
+            };
+            frame_size = frame_size.max(cx.frame_size());
+            expectations.push(expectation);
+        }
+
+        ExampleDef {
+            name: example.name.value.clone(),
+            span: example.span,
+            member_names: names,
+            members,
+            period,
+            params,
+            expectations,
+            frame_size,
+        }
+    }
+
+    /// Values given to member attributes (or period figures), one slot per
+    /// field, defaults filled in.
+    fn bindings(&mut self, bindings: &[ast::Binding], period: bool) -> Vec<Option<Value>> {
+        let fields = if period {
+            self.period_fields.clone()
+        } else {
+            self.member_attrs.clone()
+        };
+        let mut values: Vec<Option<Value>> = fields.iter().map(|f| f.default.clone()).collect();
+        let mut given: Vec<Option<Span>> = vec![None; fields.len()];
+        for binding in bindings {
+            match fields.iter().position(|f| f.name == binding.name.name) {
+                Some(i) => {
+                    if let Some(first) = given[i] {
+                        self.error(
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                format!("`{}` is given twice", binding.name.name),
+                            )
+                            .at(binding.name.span, "given again here")
+                            .related(first, "first given here")
+                            .help("keep one of the two values"),
+                        );
+                    }
+                    given[i] = Some(binding.name.span);
+                    values[i] = self.const_value(&binding.value, fields[i].ty, &binding.name.name);
+                }
+                None => {
+                    let what = if period { "the period" } else { "a member" };
+                    let mut d = Diagnostic::error(
+                        Code::UnknownAttribute,
+                        format!("{what} has no attribute `{}`", binding.name.name),
+                    )
+                    .at(binding.name.span, "unknown attribute");
+                    let hint = suggest::did_you_mean(
+                        &binding.name.name,
+                        fields.iter().map(|f| f.name.as_str()),
+                    );
+                    d = d.help(hint.unwrap_or_else(|| {
+                        format!(
+                            "the attributes are: {}",
+                            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                        )
+                    }));
+                    self.error(d);
+                }
+            }
+        }
+        values
+    }
+}
+
+/// Help for an input value of the wrong type.
+fn value_help(expected: Type, found: Type, checker: &Checker) -> String {
+    match (expected, found) {
+        (Type::Money(c), Type::Integer | Type::Decimal) => format!(
+            "write it as money, such as `{}`",
+            c.symbol().map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
+        ),
+        (Type::Money(c), Type::Money(_)) => format!("write the amount in {c}"),
+        (Type::Percent, Type::Integer | Type::Decimal) => {
+            "write it as a percentage, such as `5%`".into()
+        }
+        (Type::Integer, Type::Decimal) => "write a whole number, without decimals".into(),
+        (Type::Enum(e), _) => format!(
+            "choose one of {}",
+            checker.enums[e.0 as usize].variants.join(", ")
+        ),
+        (Type::Bool, _) => "write `true` or `false`".into(),
+        (Type::Date, _) => "write a date as YYYY-MM-DD".into(),
+        (Type::Text, _) => "write text in double quotes".into(),
+        _ => format!("write {}", expected.plain()),
+    }
+}

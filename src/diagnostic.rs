@@ -1,0 +1,357 @@
+//! Diagnostics: every problem Rochdale reports, from a syntax error to a
+//! failed example, is a [`Diagnostic`] with a stable [`Code`], a span in the
+//! rulebook, and a help line in plain English.
+//!
+//! Diagnostics are plain data (serde-serialisable); [`render_text`] draws them
+//! with miette for people and [`DiagnosticJson`] places them in a file by line
+//! and column for machines.
+
+use serde::Serialize;
+use std::fmt;
+
+use crate::span::{SourceFile, Span};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The rulebook cannot be used, or an example failed.
+    Error,
+    /// Worth a look, but the rulebook still works.
+    Warning,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, )*) => {
+        /// A stable code for each kind of diagnostic. docs/diagnostics.md
+        /// documents every one; codes are never reused for another meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code { $( $(#[$doc])* $name, )* }
+
+        impl Code {
+            /// The code as written in messages and JSON, e.g. `E0301`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$name => $code, )* }
+            }
+
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[ $( Code::$name, )* ];
+        }
+    };
+}
+
+codes! {
+    /// A file or directory could not be read.
+    Io = "E0001",
+    /// The text does not follow the grammar.
+    Syntax = "E0100",
+    /// Brackets or expressions nested too deeply.
+    TooDeep = "E0101",
+    /// A number literal too large or too precise to represent exactly.
+    BadNumber = "E0102",
+    /// A date that does not exist, such as 2026-02-30.
+    BadDate = "E0103",
+    /// A currency code or symbol Rochdale does not know.
+    UnknownCurrency = "E0104",
+    /// Comparisons chained without `and`, as in `a < b < c`.
+    ChainedComparison = "E0105",
+    /// The rulebook is larger than Rochdale accepts.
+    TooLarge = "E0106",
+    /// A name that is not defined anywhere.
+    UnknownName = "E0200",
+    /// The same name defined twice.
+    Duplicate = "E0201",
+    /// A type name that does not exist.
+    UnknownType = "E0202",
+    /// A member or period attribute that is not in the schema.
+    UnknownAttribute = "E0203",
+    /// A call to a function or rule that does not exist.
+    UnknownFunction = "E0204",
+    /// A call with the wrong number of arguments.
+    ArgumentCount = "E0205",
+    /// Rules that depend on each other in a circle.
+    Cycle = "E0206",
+    /// Something used where its kind of name does not fit (a parameter called like a rule).
+    WrongKind = "E0207",
+    /// Money used when the rulebook declares no currency.
+    NoCurrency = "E0208",
+    /// Two quantities that cannot be combined by this operator.
+    BadArithmetic = "E0300",
+    /// Money in two different currencies combined or compared.
+    CurrencyMismatch = "E0301",
+    /// A value of one type where another is required.
+    TypeMismatch = "E0302",
+    /// Two things compared that cannot be compared.
+    BadComparison = "E0303",
+    /// Misuse of `round`: a missing step or mode, or a step that is not positive.
+    BadRounding = "E0304",
+    /// An aggregate over members of a value that cannot be aggregated.
+    BadAggregate = "E0305",
+    /// An input value in an example or parameter of the wrong type.
+    BadValue = "E0306",
+    /// Division by zero while evaluating.
+    DivisionByZero = "E0400",
+    /// A result too large to represent.
+    Overflow = "E0401",
+    /// A member or period value that was needed but not given.
+    MissingValue = "E0402",
+    /// Evaluation took more steps than the budget allows.
+    StepBudget = "E0403",
+    /// Rules called each other too deeply.
+    EvalTooDeep = "E0404",
+    /// The minimum or maximum over no members.
+    EmptyAggregate = "E0405",
+    /// An example's expectation did not hold.
+    ExpectationFailed = "E0500",
+    /// An `expect` line that is neither an equation nor a yes/no statement.
+    BadExpectation = "E0501",
+    /// A file given to the command line is not a rulebook (or a directory holds none).
+    NoRulebooks = "E0502",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A secondary location that helps explain a diagnostic ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub span: Span,
+    /// What to say there.
+    pub message: String,
+}
+
+/// One problem, located in a rulebook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The stable code, such as `E0301`.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One sentence: what is wrong.
+    pub message: String,
+    /// Where, if the problem has a place in the text.
+    pub span: Option<Span>,
+    /// A short label drawn under the span.
+    pub label: Option<String>,
+    /// What to do about it, in plain English.
+    pub help: Option<String>,
+    /// Other places worth showing.
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// An error with a code and a message, to be completed with the builders.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Places the diagnostic at `span`, with a label drawn under it.
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary location.
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Whether this diagnostic makes the rulebook unusable.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A diagnostic placed in a file by line and column, as `--format json`
+/// prints it. Lines and columns count from 1; columns count characters.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticJson {
+    /// The stable code.
+    pub code: Code,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// The file's name as given.
+    pub file: String,
+    /// First line of the span.
+    pub line: Option<usize>,
+    /// First column of the span.
+    pub column: Option<usize>,
+    /// Byte offsets of the span, end exclusive.
+    pub span: Option<Span>,
+    /// The label under the span.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Other places worth showing, each with line and column.
+    pub related: Vec<RelatedJson>,
+}
+
+/// A secondary location placed by line and column.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedJson {
+    /// What to say there.
+    pub message: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// Byte offsets.
+    pub span: Span,
+}
+
+impl DiagnosticJson {
+    /// Places `diagnostic` in `file`.
+    pub fn new(diagnostic: &Diagnostic, file: &SourceFile) -> Self {
+        let (line, column) = match diagnostic.span {
+            Some(span) => {
+                let (l, c) = file.line_column(span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        DiagnosticJson {
+            code: diagnostic.code,
+            severity: diagnostic.severity,
+            message: diagnostic.message.clone(),
+            file: file.name.clone(),
+            line,
+            column,
+            span: diagnostic.span,
+            label: diagnostic.label.clone(),
+            help: diagnostic.help.clone(),
+            related: diagnostic
+                .related
+                .iter()
+                .map(|r| {
+                    let (line, column) = file.line_column(r.span.start);
+                    RelatedJson {
+                        message: r.message.clone(),
+                        line,
+                        column,
+                        span: r.span,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Adapts a [`Diagnostic`] and its file to miette's rendering.
+struct MietteView<'a> {
+    diagnostic: &'a Diagnostic,
+    source: miette::NamedSource<String>,
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.diagnostic.span.map(|_| &self.source as _)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.diagnostic.span?;
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            self.diagnostic.label.clone(),
+            (span.start, span.len()),
+        );
+        let related = self
+            .diagnostic
+            .related
+            .iter()
+            .map(|r| miette::LabeledSpan::new_with_span(Some(r.message.clone()), (r.start(), r.span.len())));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+impl Related {
+    fn start(&self) -> usize {
+        self.span.start
+    }
+}
+
+/// Renders diagnostics for people: the code, the message, the rulebook's lines
+/// with the span underlined, and the help line. `colour` adds ANSI colours
+/// (for a terminal); without it the output is plain Unicode text.
+pub fn render_text(diagnostics: &[Diagnostic], file: &SourceFile, colour: bool) -> String {
+    let theme = if colour {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let view = MietteView {
+            diagnostic,
+            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
+        };
+        if handler.render_report(&mut out, &view).is_err() {
+            // Rendering into a String cannot fail in practice; fall back to
+            // the bare message rather than lose the diagnostic.
+            out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
+        }
+    }
+    out
+}

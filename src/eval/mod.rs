@@ -1,0 +1,442 @@
+//! Evaluation of a checked program over inputs.
+//!
+//! Every number is a [`Decimal`]; every operation that could overflow is
+//! checked; division by zero, a missing input and a blown step budget are
+//! diagnostics with the span of the expression, never a panic.
+//!
+//! Rules without parameters are computed once; rules of one member are
+//! computed once per member. Division that does not terminate is rounded to
+//! 28 significant digits, the precision of the 96-bit decimal (see
+//! docs/language.md, "Numbers").
+
+mod round;
+
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+pub use round::round;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program};
+use crate::span::Span;
+use crate::syntax::ast::AggregateKind;
+use crate::value::Value;
+
+/// Steps one evaluator may take before it stops with [`Code::StepBudget`].
+/// One step is one node of an expression evaluated for one member.
+pub const DEFAULT_STEP_BUDGET: u64 = 200_000_000;
+
+/// How deeply evaluation may nest (expressions within rules within rules).
+pub const MAX_EVAL_DEPTH: u32 = 1_000;
+
+/// The values a program is evaluated over.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Every parameter's value, by index.
+    pub params: Vec<Value>,
+    /// Members' names, by index.
+    pub member_names: Vec<String>,
+    /// Member values, attribute-major: `members[attr][member]`; `None` when
+    /// not given and without a default.
+    pub members: Vec<Vec<Option<Value>>>,
+    /// The period's figures; `None` when not given.
+    pub period: Vec<Option<Value>>,
+}
+
+impl Inputs {
+    /// How many members there are.
+    pub fn member_count(&self) -> usize {
+        self.member_names.len()
+    }
+}
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Evaluates rules of one program over one set of inputs, remembering each
+/// rule's value so that it is computed once.
+pub struct Evaluator<'a> {
+    program: &'a Program,
+    inputs: &'a Inputs,
+    global_memo: Vec<Option<Value>>,
+    member_memo: Vec<Vec<Option<Value>>>,
+    steps: u64,
+    budget: u64,
+    depth: u32,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator with the default step budget.
+    pub fn new(program: &'a Program, inputs: &'a Inputs) -> Self {
+        Evaluator {
+            program,
+            inputs,
+            global_memo: vec![None; program.rules.len()],
+            member_memo: vec![Vec::new(); program.rules.len()],
+            steps: 0,
+            budget: DEFAULT_STEP_BUDGET,
+            depth: 0,
+        }
+    }
+
+    /// Sets the step budget.
+    pub fn with_budget(mut self, budget: u64) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The value of rule `rule` for `args` (which must match its parameters'
+    /// types; a member is [`Value::Member`] with its index in the inputs).
+    pub fn rule(&mut self, rule: usize, args: Vec<Value>) -> Result<Value> {
+        let span = self.program.rules.get(rule).map_or_else(Span::default, |r| r.span);
+        self.call(rule, args, span)
+    }
+
+    /// Evaluates an expression with `frame` holding its local slots.
+    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            return Err(Diagnostic::error(
+                Code::StepBudget,
+                format!("evaluation took more than {} steps and was stopped", self.budget),
+            )
+            .at(ir.span, "stopped here")
+            .help("the rules do too much work for these inputs; simplify them, or raise the step budget for large member lists"));
+        }
+        self.depth += 1;
+        if self.depth > MAX_EVAL_DEPTH {
+            self.depth -= 1;
+            return Err(Diagnostic::error(
+                Code::EvalTooDeep,
+                format!("rules call each other more than {MAX_EVAL_DEPTH} levels deep"),
+            )
+            .at(ir.span, "too deep")
+            .help("shorten the chain of rules that use one another"));
+        }
+        let result = self.eval_node(ir, frame);
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_node(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+        let span = ir.span;
+        match &ir.kind {
+            IrKind::Const(v) => Ok(v.clone()),
+            IrKind::Param(p) => self
+                .inputs
+                .params
+                .get(*p)
+                .cloned()
+                .ok_or_else(|| missing_param(self.program, *p, span)),
+            IrKind::Local(slot) => frame
+                .get(*slot)
+                .cloned()
+                .ok_or_else(|| internal("local slot", span)),
+            IrKind::Attr { member, attr } => {
+                let m = self.eval(member, frame)?;
+                let Value::Member(index) = m else {
+                    return Err(internal("attribute of a non-member", span));
+                };
+                self.attribute(index as usize, *attr, span)
+            }
+            IrKind::Period(field) => self
+                .inputs
+                .period
+                .get(*field)
+                .cloned()
+                .flatten()
+                .ok_or_else(|| missing_period(self.program, *field, span)),
+            IrKind::Call { rule, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, frame)?);
+                }
+                self.call(*rule, values, span)
+            }
+            IrKind::Neg(x) => {
+                let v = self.number(x, frame)?;
+                Ok(Value::Number(-v))
+            }
+            IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
+            IrKind::Arith(op, l, r) => {
+                let a = self.number(l, frame)?;
+                let b = self.number(r, frame)?;
+                arithmetic(*op, a, b, span, r.span).map(Value::Number)
+            }
+            IrKind::Compare(op, l, r) => {
+                let a = self.eval(l, frame)?;
+                let b = self.eval(r, frame)?;
+                let ordering = compare(&a, &b).ok_or_else(|| internal("incomparable values", span))?;
+                Ok(Value::Bool(match op {
+                    CompareOp::Eq => ordering == Ordering::Equal,
+                    CompareOp::Ne => ordering != Ordering::Equal,
+                    CompareOp::Lt => ordering == Ordering::Less,
+                    CompareOp::Le => ordering != Ordering::Greater,
+                    CompareOp::Gt => ordering == Ordering::Greater,
+                    CompareOp::Ge => ordering != Ordering::Less,
+                }))
+            }
+            IrKind::And(l, r) => Ok(Value::Bool(self.boolean(l, frame)? && self.boolean(r, frame)?)),
+            IrKind::Or(l, r) => Ok(Value::Bool(self.boolean(l, frame)? || self.boolean(r, frame)?)),
+            IrKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, value) in branches {
+                    if self.boolean(condition, frame)? {
+                        return self.eval(value, frame);
+                    }
+                }
+                self.eval(otherwise, frame)
+            }
+            IrKind::Round { value, step, mode } => {
+                let v = self.number(value, frame)?;
+                round(v, *step, *mode)
+                    .map(Value::Number)
+                    .ok_or_else(|| overflow(span))
+            }
+            IrKind::MinMax { max, args } => {
+                let mut best: Option<Value> = None;
+                for a in args {
+                    let v = self.eval(a, frame)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) => pick(b, v, *max),
+                    });
+                }
+                best.ok_or_else(|| internal("min/max without arguments", span))
+            }
+            IrKind::Abs(x) => Ok(Value::Number(self.number(x, frame)?.abs())),
+            IrKind::Aggregate {
+                kind,
+                var,
+                value,
+                filter,
+            } => self.aggregate(*kind, *var, value.as_deref(), filter.as_deref(), frame, span),
+        }
+    }
+
+    fn number(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Decimal> {
+        self.eval(ir, frame)?
+            .as_number()
+            .ok_or_else(|| internal("expected a number", ir.span))
+    }
+
+    fn boolean(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<bool> {
+        self.eval(ir, frame)?
+            .as_bool()
+            .ok_or_else(|| internal("expected a yes/no value", ir.span))
+    }
+
+    fn attribute(&self, member: usize, attr: usize, span: Span) -> Result<Value> {
+        match self.inputs.members.get(attr).and_then(|col| col.get(member)) {
+            Some(Some(v)) => Ok(v.clone()),
+            _ => {
+                let name = self
+                    .inputs
+                    .member_names
+                    .get(member)
+                    .map_or("a member", String::as_str);
+                let attr_name = self
+                    .program
+                    .member_attrs
+                    .get(attr)
+                    .map_or("?", |a| a.name.as_str());
+                Err(Diagnostic::error(
+                    Code::MissingValue,
+                    format!("the member `{name}` has no value for `{attr_name}`"),
+                )
+                .at(span, "needed here")
+                .help(format!(
+                    "give `{name}` a `{attr_name}`, or give `{attr_name}` a default in the member schema (`{attr_name}: Type = value`)"
+                )))
+            }
+        }
+    }
+
+    fn call(&mut self, rule: usize, mut args: Vec<Value>, span: Span) -> Result<Value> {
+        let program = self.program;
+        let def = program
+            .rules
+            .get(rule)
+            .ok_or_else(|| internal("unknown rule", span))?;
+        let member = match (def.memo, args.first()) {
+            (Memo::Global, _) => {
+                if let Some(v) = &self.global_memo[rule] {
+                    return Ok(v.clone());
+                }
+                None
+            }
+            (Memo::PerMember, Some(Value::Member(m))) => {
+                let m = *m as usize;
+                if let Some(Some(v)) = self.member_memo[rule].get(m) {
+                    return Ok(v.clone());
+                }
+                Some(m)
+            }
+            _ => None,
+        };
+        args.resize(def.frame_size.max(args.len()), Value::Bool(false));
+        let value = self.eval(&def.body, &mut args)?;
+        match (def.memo, member) {
+            (Memo::Global, _) => self.global_memo[rule] = Some(value.clone()),
+            (Memo::PerMember, Some(m)) => {
+                let memo = &mut self.member_memo[rule];
+                if memo.len() <= m {
+                    memo.resize(self.inputs.member_count().max(m + 1), None);
+                }
+                memo[m] = Some(value.clone());
+            }
+            _ => {}
+        }
+        Ok(value)
+    }
+
+    fn aggregate(
+        &mut self,
+        kind: AggregateKind,
+        var: usize,
+        value: Option<&Ir>,
+        filter: Option<&Ir>,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        if frame.len() <= var {
+            frame.resize(var + 1, Value::Bool(false));
+        }
+        let mut total = Decimal::ZERO;
+        let mut count: i64 = 0;
+        let mut best: Option<Value> = None;
+        let mut truth = matches!(kind, AggregateKind::All);
+        for m in 0..self.inputs.member_count() {
+            frame[var] = Value::Member(m as u32);
+            if let Some(f) = filter {
+                if !self.boolean(f, frame)? {
+                    continue;
+                }
+            }
+            match kind {
+                AggregateKind::Count => count += 1,
+                AggregateKind::Sum => {
+                    let v = self.number(value.ok_or_else(|| internal("sum without value", span))?, frame)?;
+                    total = total.checked_add(v).ok_or_else(|| overflow(span))?;
+                }
+                AggregateKind::Min | AggregateKind::Max => {
+                    let v = self.eval(value.ok_or_else(|| internal("min without value", span))?, frame)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) => pick(b, v, kind == AggregateKind::Max),
+                    });
+                }
+                AggregateKind::Any => {
+                    let holds = match value {
+                        Some(v) => self.boolean(v, frame)?,
+                        None => true,
+                    };
+                    if holds {
+                        truth = true;
+                        break;
+                    }
+                }
+                AggregateKind::All => {
+                    let v = value.ok_or_else(|| internal("all without value", span))?;
+                    if !self.boolean(v, frame)? {
+                        truth = false;
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(match kind {
+            AggregateKind::Count => Value::Number(Decimal::from(count)),
+            AggregateKind::Sum => Value::Number(total),
+            AggregateKind::Any | AggregateKind::All => Value::Bool(truth),
+            AggregateKind::Min | AggregateKind::Max => best.ok_or_else(|| {
+                Diagnostic::error(
+                    Code::EmptyAggregate,
+                    format!(
+                        "there is no {} of no members",
+                        if kind == AggregateKind::Max { "largest value" } else { "smallest value" }
+                    ),
+                )
+                .at(span, "no member passes the filter")
+                .help("guard it with `if count(each member m where ...) > 0 then ... else ...`")
+            })?,
+        })
+    }
+}
+
+/// Exact arithmetic on two numbers; `divisor_span` locates a zero divisor.
+pub fn arithmetic(op: ArithOp, a: Decimal, b: Decimal, span: Span, divisor_span: Span) -> Result<Decimal> {
+    let result = match op {
+        ArithOp::Add => a.checked_add(b),
+        ArithOp::Sub => a.checked_sub(b),
+        ArithOp::Mul => a.checked_mul(b),
+        ArithOp::Div => {
+            if b.is_zero() {
+                return Err(Diagnostic::error(Code::DivisionByZero, "division by zero")
+                    .at(divisor_span, "this is zero")
+                    .related(span, "in this division")
+                    .help("guard the division, as in `if total = 0 then 0 else part / total`"));
+            }
+            a.checked_div(b)
+        }
+    };
+    result.ok_or_else(|| overflow(span))
+}
+
+/// How two values of one type compare.
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
+        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn pick(a: Value, b: Value, max: bool) -> Value {
+    match compare(&a, &b) {
+        Some(Ordering::Less) if max => b,
+        Some(Ordering::Greater) if !max => b,
+        _ => a,
+    }
+}
+
+fn overflow(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
+        .at(span, "overflows")
+        .help("Rochdale's numbers hold up to 28 significant digits (about 7.9 × 10^28); check the inputs for a mistake in magnitude")
+}
+
+fn internal(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(Code::EvalTooDeep, format!("the evaluator lost its way ({what})"))
+        .at(span, "here")
+        .help("this is a bug in Rochdale; please report it with the rulebook")
+}
+
+fn missing_param(program: &Program, p: usize, span: Span) -> Diagnostic {
+    let name = program.params.get(p).map_or("?", |d| d.name.as_str());
+    Diagnostic::error(Code::MissingValue, format!("the parameter `{name}` has no value"))
+        .at(span, "needed here")
+        .help("give every parameter a value")
+}
+
+fn missing_period(program: &Program, field: usize, span: Span) -> Diagnostic {
+    let name = program.period_fields.get(field).map_or("?", |d| d.name.as_str());
+    Diagnostic::error(
+        Code::MissingValue,
+        format!("the period's `{name}` is not given"),
+    )
+    .at(span, "needed here")
+    .help(format!(
+        "give the period a `{name}`, as in `period {{ {name} ... }}` in the example"
+    ))
+}

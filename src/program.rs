@@ -1,0 +1,314 @@
+//! The checked program: what the checker produces and the evaluator runs.
+//!
+//! Every name is resolved to an index: parameters, member attributes, period
+//! figures, rules and local slots. Every node carries its type and its span.
+//! Nothing at evaluation time looks a name up or compares a string, so the
+//! same program serves one member at a till or a million at year end.
+
+use rust_decimal::Decimal;
+
+use crate::currency::Currency;
+use crate::span::Span;
+use crate::syntax::ast::{AggregateKind, RoundingMode};
+use crate::types::Type;
+use crate::value::Value;
+
+/// A rulebook that has passed every check.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// The rulebook's name.
+    pub name: String,
+    /// Its version, if given.
+    pub version: Option<String>,
+    /// The currency in which `Money` is counted, if declared.
+    pub currency: Option<Currency>,
+    /// The date from which the rules apply, if given.
+    pub in_force: Option<time::Date>,
+    /// Enumerations, such as a member's class.
+    pub enums: Vec<EnumDef>,
+    /// The attributes each member has.
+    pub member_attrs: Vec<FieldDef>,
+    /// The figures of an accounting period.
+    pub period_fields: Vec<FieldDef>,
+    /// Parameters, with their default values.
+    pub params: Vec<ParamDef>,
+    /// Rules, in the order written.
+    pub rules: Vec<RuleDef>,
+    /// Articles, in the order written.
+    pub articles: Vec<ArticleDef>,
+    /// Examples, ready to run.
+    pub examples: Vec<ExampleDef>,
+}
+
+impl Program {
+    /// The index of the rule with this name.
+    pub fn rule_id(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.name == name)
+    }
+
+    /// The index of the parameter with this name.
+    pub fn param_id(&self, name: &str) -> Option<usize> {
+        self.params.iter().position(|p| p.name == name)
+    }
+
+    /// The index of the member attribute with this name.
+    pub fn member_attr_id(&self, name: &str) -> Option<usize> {
+        self.member_attrs.iter().position(|a| a.name == name)
+    }
+
+    /// The default parameter values, in order.
+    pub fn default_params(&self) -> Vec<Value> {
+        self.params.iter().map(|p| p.value.clone()).collect()
+    }
+}
+
+/// An enumeration: a closed list of named choices.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The attribute or parameter that introduced it.
+    pub name: String,
+    /// The variants in order.
+    pub variants: Vec<String>,
+}
+
+/// A member attribute or a period figure.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// The value when none is given.
+    pub default: Option<Value>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Its default value.
+    pub value: Value,
+    /// The article it belongs to, as an index into [`Program::articles`].
+    pub article: Option<usize>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An article's number, title and text.
+#[derive(Debug, Clone)]
+pub struct ArticleDef {
+    /// `9`, `3a`, `12.1`.
+    pub number: String,
+    /// The title.
+    pub title: String,
+    /// Paragraphs of legal text.
+    pub legal_text: Vec<String>,
+    /// Citations.
+    pub sources: Vec<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// How a rule's results are kept, so each is computed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Memo {
+    /// No parameters: one value for the whole cooperative.
+    Global,
+    /// One member parameter: one value per member.
+    PerMember,
+    /// Other parameters: computed at each call.
+    None,
+}
+
+/// A rule, resolved and typed.
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    /// Its name.
+    pub name: String,
+    /// Its parameters' names and types; they occupy the first local slots.
+    pub params: Vec<(String, Type)>,
+    /// The type of its value.
+    pub result: Type,
+    /// Its definition.
+    pub body: Ir,
+    /// How many local slots its body uses (parameters included).
+    pub frame_size: usize,
+    /// The article it belongs to.
+    pub article: Option<usize>,
+    /// How its results are kept.
+    pub memo: Memo,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A typed expression node.
+#[derive(Debug, Clone)]
+pub struct Ir {
+    /// What it computes.
+    pub kind: IrKind,
+    /// The type of its value.
+    pub ty: Type,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// The kinds of node.
+#[derive(Debug, Clone)]
+pub enum IrKind {
+    /// A constant.
+    Const(Value),
+    /// The value of parameter N.
+    Param(usize),
+    /// Attribute N of the member the inner node evaluates to.
+    Attr {
+        /// Evaluates to a member.
+        member: Box<Ir>,
+        /// The attribute's index in [`Program::member_attrs`].
+        attr: usize,
+    },
+    /// Period figure N.
+    Period(usize),
+    /// Local slot N: a rule parameter or an aggregate's member.
+    Local(usize),
+    /// A call of rule N.
+    Call {
+        /// The rule's index.
+        rule: usize,
+        /// Its arguments.
+        args: Vec<Ir>,
+    },
+    /// `-x`
+    Neg(Box<Ir>),
+    /// `not x`
+    Not(Box<Ir>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<Ir>, Box<Ir>),
+    /// A comparison.
+    Compare(CompareOp, Box<Ir>, Box<Ir>),
+    /// `a and b`, evaluated left to right, stopping at the first false.
+    And(Box<Ir>, Box<Ir>),
+    /// `a or b`, evaluated left to right, stopping at the first true.
+    Or(Box<Ir>, Box<Ir>),
+    /// `if ... then ... else if ... else ...`.
+    If {
+        /// Conditions with their values.
+        branches: Vec<(Ir, Ir)>,
+        /// The value when no condition holds.
+        otherwise: Box<Ir>,
+    },
+    /// `round(x, to step, mode)`.
+    Round {
+        /// What is rounded.
+        value: Box<Ir>,
+        /// The step, in the value's own unit (0.01 for pennies, 0.001 for 0.1%).
+        step: Decimal,
+        /// How ties and remainders go.
+        mode: RoundingMode,
+    },
+    /// `min(a, b, ...)` or `max(a, b, ...)`.
+    MinMax {
+        /// `max` when true.
+        max: bool,
+        /// The candidates.
+        args: Vec<Ir>,
+    },
+    /// `abs(x)`.
+    Abs(Box<Ir>),
+    /// An aggregate over the members.
+    Aggregate {
+        /// Which aggregate.
+        kind: AggregateKind,
+        /// The local slot that holds each member in turn.
+        var: usize,
+        /// What is aggregated.
+        value: Option<Box<Ir>>,
+        /// Which members count.
+        filter: Option<Box<Ir>>,
+    },
+}
+
+/// An example, ready to run.
+#[derive(Debug, Clone)]
+pub struct ExampleDef {
+    /// Its name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// The members' names, in order.
+    pub member_names: Vec<String>,
+    /// Member values, attribute-major: `members[attr][member]`.
+    pub members: Vec<Vec<Option<Value>>>,
+    /// The period's figures.
+    pub period: Vec<Option<Value>>,
+    /// Every parameter's value in this example.
+    pub params: Vec<Value>,
+    /// What must hold.
+    pub expectations: Vec<Expectation>,
+    /// Local slots the expectations use.
+    pub frame_size: usize,
+}
+
+/// One `expect` line.
+#[derive(Debug, Clone)]
+pub enum Expectation {
+    /// `expect actual = expected`.
+    Equal {
+        /// The left side: what the rules compute.
+        actual: Ir,
+        /// The right side: the value worked by hand.
+        expected: Ir,
+        /// The whole line.
+        span: Span,
+    },
+    /// `expect condition`: a yes/no value that must be true.
+    Holds {
+        /// The condition.
+        condition: Ir,
+        /// The whole line.
+        span: Span,
+    },
+}
+
+impl Expectation {
+    /// Where the expectation is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Expectation::Equal { span, .. } | Expectation::Holds { span, .. } => *span,
+        }
+    }
+}

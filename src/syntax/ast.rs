@@ -1,0 +1,473 @@
+//! The abstract syntax tree: the rulebook as written, with spans, before any
+//! name is resolved or any type is checked.
+
+use rust_decimal::Decimal;
+
+use crate::span::Span;
+
+/// A name as written, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A string literal's content (escapes resolved), with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The content.
+    pub value: String,
+    /// Where it is written, quotes included.
+    pub span: Span,
+}
+
+/// A whole rulebook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rulebook {
+    /// `rulebook "Name" version "1" currency GBP in force 2026-01-01`.
+    pub header: Header,
+    /// Everything after the header, in order.
+    pub items: Vec<Item>,
+}
+
+/// The rulebook's header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The cooperative's or rulebook's name.
+    pub name: Text,
+    /// The version of the rules.
+    pub version: Option<Text>,
+    /// The currency in which `Money` is counted.
+    pub currency: Option<Ident>,
+    /// The date from which the rules apply.
+    pub in_force: Option<(time::Date, Span)>,
+    /// The whole header.
+    pub span: Span,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `member { ... }`: the attributes every member has.
+    MemberSchema(Schema),
+    /// `period { ... }`: the figures of an accounting period.
+    PeriodSchema(Schema),
+    /// `parameter name: Type = value`.
+    Parameter(Parameter),
+    /// `article 3 "Title" { ... }`.
+    Article(Article),
+    /// `rule name(params) = expr` outside any article.
+    Rule(RuleDef),
+    /// `example "name" { ... }`.
+    Example(Example),
+}
+
+/// A list of typed fields: the member schema or the period schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The fields in order.
+    pub fields: Vec<Field>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `name: Type = default`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The attribute's name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// The value a member has when none is given.
+    pub default: Option<Value>,
+    /// The whole field.
+    pub span: Span,
+}
+
+/// A type as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    /// `Integer`, `Money`, `Money in EUR`, ...
+    Named {
+        /// The type's name.
+        name: Ident,
+        /// `in EUR` after `Money`.
+        currency: Option<Ident>,
+        /// The whole type.
+        span: Span,
+    },
+    /// `Person or Organisation`: an enumeration declared in place.
+    Enum {
+        /// The variants in order.
+        variants: Vec<Ident>,
+        /// The whole type.
+        span: Span,
+    },
+}
+
+impl TypeExpr {
+    /// Where the type is written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named { span, .. } | TypeExpr::Enum { span, .. } => *span,
+        }
+    }
+}
+
+/// `parameter name: Type = value`: a constant an officer may change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Its name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// Its value unless an example or scenario overrides it.
+    pub default: Value,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `article 9 "Division of surplus" { ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// `9`, `3a`, `12.1`.
+    pub number: Ident,
+    /// The article's title.
+    pub title: Text,
+    /// The legal text (`text "..."`), each paragraph in order.
+    pub legal_text: Vec<Text>,
+    /// Citations of where the rule comes from (`source "..."`).
+    pub sources: Vec<Text>,
+    /// Parameters declared in the article.
+    pub parameters: Vec<Parameter>,
+    /// Rules declared in the article.
+    pub rules: Vec<RuleDef>,
+    /// The whole article.
+    pub span: Span,
+}
+
+/// `rule name(a, b: Money): Type = expr`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDef {
+    /// Its name.
+    pub name: Ident,
+    /// Its parameters; `None` when written without parentheses.
+    pub params: Option<Vec<RuleParam>>,
+    /// The declared result type, if any.
+    pub result: Option<TypeExpr>,
+    /// The definition.
+    pub body: Expr,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// A rule's parameter. Without a type it is a member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleParam {
+    /// Its name.
+    pub name: Ident,
+    /// Its type, if written.
+    pub ty: Option<TypeExpr>,
+}
+
+/// `example "name" { members {...} period {...} parameter x = v  expect ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its name.
+    pub name: Text,
+    /// The members of the example, in order.
+    pub members: Vec<ExampleMember>,
+    /// Values of the period's figures.
+    pub period: Vec<Binding>,
+    /// Parameters set to other values than their defaults.
+    pub parameters: Vec<Binding>,
+    /// What must hold.
+    pub expectations: Vec<Expr>,
+    /// The whole example.
+    pub span: Span,
+}
+
+/// `ada: age 30, shares £5`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleMember {
+    /// The member's name in the example.
+    pub name: Ident,
+    /// Its attribute values.
+    pub values: Vec<Binding>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// `name value`: an attribute, period figure or parameter given a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    /// What is given a value.
+    pub name: Ident,
+    /// The value.
+    pub value: Value,
+}
+
+/// A constant input value: a literal or an enumeration variant's name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A literal, already negated if written with a minus sign.
+    Literal(Literal, Span),
+    /// A variant's name, such as `Worker`.
+    Name(Ident),
+}
+
+impl Value {
+    /// Where the value is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Literal(_, span) => *span,
+            Value::Name(ident) => ident.span,
+        }
+    }
+}
+
+/// A literal constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A number without a decimal point, such as `16`.
+    Integer(Decimal),
+    /// A number with a decimal point, such as `0.5`.
+    Decimal(Decimal),
+    /// `3.5%`, stored as the fraction `0.035`.
+    Percent(Decimal),
+    /// `£1.00`, `1.00 GBP`, `EUR 5`.
+    Money {
+        /// The amount.
+        amount: Decimal,
+        /// The ISO 4217 code, as resolved from a symbol or written.
+        currency: String,
+    },
+    /// `2026-04-05`.
+    Date(time::Date),
+    /// `"text"`.
+    Text(String),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
+/// An expression with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A literal constant.
+    Literal(Literal),
+    /// A bare name: a parameter, a rule without arguments, a local, a member
+    /// of an example, or an enumeration variant.
+    Name(Ident),
+    /// `m.age`: an attribute of a member.
+    Attribute(Ident, Ident),
+    /// `period.sales`.
+    Period(Ident),
+    /// `-x`, `not x`.
+    Unary(UnaryOp, Box<Expr>),
+    /// `a + b`, `a and b`, `a < b`, ...
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else if d then b else e`.
+    If {
+        /// Each condition with its result, in order.
+        branches: Vec<(Expr, Expr)>,
+        /// The result when no condition holds.
+        otherwise: Box<Expr>,
+    },
+    /// `f(a, b)`; `round(x, to 0.01, half up)`.
+    Call {
+        /// The function or rule.
+        name: Ident,
+        /// The arguments.
+        args: Vec<Argument>,
+    },
+    /// `sum(m.shares for each member m where m.age >= 16)`.
+    Aggregate {
+        /// sum, count, min, max, any or all.
+        kind: AggregateKind,
+        /// What is aggregated (absent for `count`).
+        value: Option<Box<Expr>>,
+        /// The name each member takes in turn.
+        var: Ident,
+        /// Which members count.
+        filter: Option<Box<Expr>>,
+    },
+}
+
+/// An argument of a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Argument {
+    /// An ordinary value.
+    Expr(Expr),
+    /// `to 0.01`: the step of `round`.
+    Step(Expr, Span),
+    /// `half up`: the mode of `round`.
+    Mode(RoundingMode, Span),
+}
+
+/// How to round a value that falls between two steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// To the nearest step; a tie goes away from zero.
+    HalfUp,
+    /// To the nearest step; a tie goes toward zero.
+    HalfDown,
+    /// To the nearest step; a tie goes to the even step (banker's rounding).
+    HalfEven,
+    /// Toward zero.
+    Down,
+    /// Away from zero.
+    Up,
+    /// Toward negative infinity.
+    Floor,
+    /// Toward positive infinity.
+    Ceiling,
+}
+
+impl RoundingMode {
+    /// The mode as written in a rulebook.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundingMode::HalfUp => "half up",
+            RoundingMode::HalfDown => "half down",
+            RoundingMode::HalfEven => "half even",
+            RoundingMode::Down => "down",
+            RoundingMode::Up => "up",
+            RoundingMode::Floor => "floor",
+            RoundingMode::Ceiling => "ceiling",
+        }
+    }
+}
+
+/// Aggregates over the members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateKind {
+    /// The total.
+    Sum,
+    /// How many members pass the filter.
+    Count,
+    /// The smallest value.
+    Min,
+    /// The largest value.
+    Max,
+    /// Whether the condition holds for at least one member.
+    Any,
+    /// Whether the condition holds for every member.
+    All,
+}
+
+impl AggregateKind {
+    /// The aggregate's name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AggregateKind::Sum => "sum",
+            AggregateKind::Count => "count",
+            AggregateKind::Min => "min",
+            AggregateKind::Max => "max",
+            AggregateKind::Any => "any",
+            AggregateKind::All => "all",
+        }
+    }
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`.
+    Neg,
+    /// `not x`.
+    Not,
+}
+
+/// Infix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `and`
+    And,
+    /// `or`
+    Or,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+        }
+    }
+
+    /// Binding strength: higher binds tighter.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div => 6,
+        }
+    }
+
+    /// Whether this is a comparison (these do not chain).
+    pub fn is_comparison(self) -> bool {
+        self.precedence() == 4
+    }
+}
+
+impl UnaryOp {
+    /// Binding strength, comparable with [`BinaryOp::precedence`]: `not`
+    /// binds looser than comparisons (`not a < b` is `not (a < b)`), minus
+    /// tighter than everything.
+    pub fn precedence(self) -> u8 {
+        match self {
+            UnaryOp::Not => 3,
+            UnaryOp::Neg => 7,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! From text to abstract syntax tree.
+
+pub mod ast;
+mod parser;
+mod prescan;
+
+pub use parser::{MAX_EXPR_DEPTH, parse};
+pub use prescan::{MAX_NESTING, MAX_SOURCE_BYTES};

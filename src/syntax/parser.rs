@@ -1,0 +1,881 @@
+//! pest parse tree to AST. Operators are assembled here with an explicit
+//! stack (shunting-yard), so a long chain such as `a + b + ... + z` never
+//! recurses; every tree built is at most [`MAX_EXPR_DEPTH`] deep, which keeps
+//! the checker and the evaluator, both recursive, within the stack.
+
+use pest::Parser;
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::prescan::prescan;
+use crate::currency::Currency;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/rochdale.pest"]
+struct RochdaleParser;
+
+/// How deep an expression tree may be (operators and brackets together).
+pub const MAX_EXPR_DEPTH: u32 = 200;
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Parses a rulebook's text into its syntax tree.
+pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
+    prescan(text).map_err(|d| vec![d])?;
+    let mut pairs = RochdaleParser::parse(Rule::rulebook, text)
+        .map_err(|e| vec![syntax_error(e, text)])?;
+    let root = pairs.next().ok_or_else(|| vec![internal("empty parse")])?;
+    build_rulebook(root).map_err(|d| vec![d])
+}
+
+fn internal(what: &str) -> Diagnostic {
+    Diagnostic::error(Code::Syntax, format!("the parser lost its way ({what})"))
+        .help("this is a bug in Rochdale; please report it with the rulebook")
+}
+
+// ------------------------------------------------------------ syntax errors
+
+fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = token_at(text, at);
+    let span = Span::new(at, at + found.len().max(1).min(text.len().saturating_sub(at).max(1)));
+    let expected: Vec<String> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    let found_text = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found_text}")
+    } else {
+        format!("expected {}, found {found_text}", join_or(&expected))
+    };
+    let help = syntax_help(&expected, found);
+    Diagnostic::error(Code::Syntax, message)
+        .at(span, "here")
+        .help(help)
+}
+
+/// The word or symbol starting at `at`, for "found ..." in messages.
+fn token_at(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or("");
+    let word_len: usize = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    if word_len > 0 {
+        return &rest[..word_len];
+    }
+    rest.chars()
+        .next()
+        .map_or("", |c| &rest[..c.len_utf8()])
+}
+
+fn describe_expected(rules: &[Rule]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for rule in rules {
+        let name = describe_rule(*rule);
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+fn describe_rule(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        expr | operand | literal | path | call | if_expr | aggregate | period_field | prefix
+        | op_neg | op_not => "an expression",
+        op_add | op_sub | op_mul | op_div | op_le | op_ge | op_ne | op_lt | op_gt | op_eq
+        | op_and | op_or | infix => "an operator",
+        ident => "a name",
+        text | text_inner => "a quoted text",
+        number | digits => "a number",
+        money => "an amount of money",
+        percent => "a percentage",
+        date => "a date",
+        boolean => "`true` or `false`",
+        value => "a value",
+        currency_code => "a currency code such as GBP",
+        currency_symbol => "a currency symbol",
+        type_expr | named_type | enum_type => "a type",
+        field => "an attribute such as `age: Integer`",
+        binding => "a name and a value, such as `age 30`",
+        item | member_schema | period_schema | parameter | article | rule_def | example => {
+            "`member`, `period`, `parameter`, `article`, `rule` or `example`"
+        }
+        article_item | legal_text | citation => "`text`, `source`, `parameter` or `rule`",
+        example_item | example_members | example_period | example_param | expectation => {
+            "`members`, `period`, `parameter` or `expect`"
+        }
+        example_member => "a member such as `ada: age 30`",
+        article_number => "an article number such as 3 or 12.1",
+        header | kw_rulebook => "`rulebook \"Name\"` at the start",
+        version_clause | kw_version => "`version`",
+        currency_clause | kw_currency => "`currency`",
+        in_force_clause | kw_in => "`in force`",
+        kw_force => "`force`",
+        kw_member => "`member`",
+        kw_members => "`members`",
+        kw_period => "`period`",
+        kw_parameter => "`parameter`",
+        kw_article => "`article`",
+        kw_rule => "`rule`",
+        kw_example => "`example`",
+        kw_expect => "`expect`",
+        kw_if => "`if`",
+        kw_then => "`then`",
+        kw_else | else_if => "`else`",
+        kw_for => "`for`",
+        kw_each => "`each`",
+        kw_where => "`where`",
+        kw_text => "`text`",
+        kw_source => "`source`",
+        kw_to | round_step => "`to`",
+        kw_or => "`or`",
+        round_mode => "a rounding mode",
+        rule_params | rule_param => "a parameter name",
+        argument => "an argument",
+        aggregate_fn => "an aggregate",
+        neg_sign => "`-`",
+        EOI => "the end of the file",
+        _ => "something else",
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {}", rest.join(", "), last),
+    }
+}
+
+fn syntax_help(expected: &[String], found: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "rulebook", "version", "currency", "in", "force", "members", "member", "period",
+        "parameter", "article", "rule", "example", "expect", "and", "or", "not", "if", "then",
+        "else", "for", "each", "where", "true", "false", "text", "source",
+    ];
+    if expected.iter().any(|e| e == "a name") && RESERVED.contains(&found) {
+        return format!("`{found}` is a reserved word of the language; choose another name");
+    }
+    if expected.iter().any(|e| e == "`then`") {
+        return "an `if` reads `if CONDITION then VALUE else OTHER VALUE`".into();
+    }
+    if expected.iter().any(|e| e == "`else`") {
+        return "every `if ... then ...` needs an `else`, so that the rule has a value in every case".into();
+    }
+    if found == "=" && expected.iter().any(|e| e == "an expression") {
+        return "to compare two values write `a = b`; each side needs a value".into();
+    }
+    if expected.iter().any(|e| e == "`rulebook \"Name\"` at the start") {
+        return "a rulebook starts with its header, such as `rulebook \"Our Co-op\" version \"1\" currency GBP`".into();
+    }
+    "check this line for a missing bracket, quote, comma or keyword; docs/language.md shows each construct".into()
+}
+
+// ----------------------------------------------------------------- helpers
+
+fn span(pair: &Pair<Rule>) -> Span {
+    pair.as_span().into()
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        rule,
+        kw_rulebook
+            | kw_version
+            | kw_currency
+            | kw_in
+            | kw_force
+            | kw_member
+            | kw_members
+            | kw_period
+            | kw_parameter
+            | kw_article
+            | kw_rule
+            | kw_example
+            | kw_expect
+            | kw_if
+            | kw_then
+            | kw_else
+            | kw_for
+            | kw_each
+            | kw_where
+            | kw_text
+            | kw_source
+            | kw_to
+            | kw_or
+    )
+}
+
+/// The children of a pair that carry meaning (keywords dropped).
+fn children<'a>(pair: Pair<'a, Rule>) -> impl Iterator<Item = Pair<'a, Rule>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+fn next<'a>(it: &mut impl Iterator<Item = Pair<'a, Rule>>, what: &str) -> Result<Pair<'a, Rule>> {
+    it.next().ok_or_else(|| internal(what))
+}
+
+fn ident(pair: Pair<Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span(&pair),
+    }
+}
+
+fn text(pair: Pair<Rule>) -> Text {
+    let s = span(&pair);
+    let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+    let mut value = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => value.push('\n'),
+                Some('t') => value.push('\t'),
+                Some(other) => value.push(other),
+                None => {}
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    Text { value, span: s }
+}
+
+// ---------------------------------------------------------------- rulebook
+
+fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
+    let mut inner = children(root);
+    let header = build_header(next(&mut inner, "header")?)?;
+    let mut items = Vec::new();
+    for pair in inner {
+        let item = match pair.as_rule() {
+            Rule::member_schema => Item::MemberSchema(build_schema(pair)?),
+            Rule::period_schema => Item::PeriodSchema(build_schema(pair)?),
+            Rule::parameter => Item::Parameter(build_parameter(pair)?),
+            Rule::article => Item::Article(build_article(pair)?),
+            Rule::rule_def => Item::Rule(build_rule(pair)?),
+            Rule::example => Item::Example(build_example(pair)?),
+            Rule::EOI => continue,
+            _ => return Err(internal("unknown item")),
+        };
+        items.push(item);
+    }
+    Ok(Rulebook { header, items })
+}
+
+fn build_header(pair: Pair<Rule>) -> Result<Header> {
+    let header_span = span(&pair);
+    let mut inner = children(pair);
+    let name = text(next(&mut inner, "rulebook name")?);
+    let mut header = Header {
+        name,
+        version: None,
+        currency: None,
+        in_force: None,
+        span: header_span,
+    };
+    for clause in inner {
+        let clause_span = span(&clause);
+        let value = next(&mut children(clause.clone()), "header clause")?;
+        let repeated = match clause.as_rule() {
+            Rule::version_clause => header.version.replace(text(value)).is_some(),
+            Rule::currency_clause => header.currency.replace(ident(value)).is_some(),
+            Rule::in_force_clause => {
+                let s = span(&value);
+                header.in_force.replace((parse_date(value.as_str(), s)?, s)).is_some()
+            }
+            _ => return Err(internal("header clause")),
+        };
+        if repeated {
+            return Err(Diagnostic::error(Code::Duplicate, "the header says this twice")
+                .at(clause_span, "said again here")
+                .help("keep one of the two"));
+        }
+    }
+    Ok(header)
+}
+
+fn build_schema(pair: Pair<Rule>) -> Result<Schema> {
+    let schema_span = span(&pair);
+    let fields = children(pair)
+        .map(build_field)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Schema {
+        fields,
+        span: schema_span,
+    })
+}
+
+fn build_field(pair: Pair<Rule>) -> Result<Field> {
+    let field_span = span(&pair);
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "field name")?);
+    let ty = build_type(next(&mut inner, "field type")?)?;
+    let default = inner.next().map(build_value).transpose()?;
+    Ok(Field {
+        name,
+        ty,
+        default,
+        span: field_span,
+    })
+}
+
+fn build_type(pair: Pair<Rule>) -> Result<TypeExpr> {
+    let type_span = span(&pair);
+    match pair.as_rule() {
+        Rule::named_type => {
+            let mut inner = children(pair);
+            let name = ident(next(&mut inner, "type name")?);
+            let currency = inner.next().map(ident);
+            Ok(TypeExpr::Named {
+                name,
+                currency,
+                span: type_span,
+            })
+        }
+        Rule::enum_type => Ok(TypeExpr::Enum {
+            variants: children(pair).map(ident).collect(),
+            span: type_span,
+        }),
+        _ => Err(internal("type")),
+    }
+}
+
+fn build_parameter(pair: Pair<Rule>) -> Result<Parameter> {
+    let param_span = span(&pair);
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "parameter name")?);
+    let ty = build_type(next(&mut inner, "parameter type")?)?;
+    let default = build_value(next(&mut inner, "parameter value")?)?;
+    Ok(Parameter {
+        name,
+        ty,
+        default,
+        span: param_span,
+    })
+}
+
+fn build_article(pair: Pair<Rule>) -> Result<Article> {
+    let article_span = span(&pair);
+    let mut inner = children(pair);
+    let number = ident(next(&mut inner, "article number")?);
+    let title = text(next(&mut inner, "article title")?);
+    let mut article = Article {
+        number,
+        title,
+        legal_text: Vec::new(),
+        sources: Vec::new(),
+        parameters: Vec::new(),
+        rules: Vec::new(),
+        span: article_span,
+    };
+    for item in inner {
+        match item.as_rule() {
+            Rule::legal_text => article
+                .legal_text
+                .push(text(next(&mut children(item), "legal text")?)),
+            Rule::citation => article
+                .sources
+                .push(text(next(&mut children(item), "source")?)),
+            Rule::parameter => article.parameters.push(build_parameter(item)?),
+            Rule::rule_def => article.rules.push(build_rule(item)?),
+            _ => return Err(internal("article item")),
+        }
+    }
+    Ok(article)
+}
+
+fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
+    let rule_span = span(&pair);
+    let mut name = None;
+    let mut params = None;
+    let mut result = None;
+    let mut body = None;
+    for child in children(pair) {
+        match child.as_rule() {
+            Rule::ident => name = Some(ident(child)),
+            Rule::rule_params => {
+                let list = children(child)
+                    .map(|p| {
+                        let mut inner = children(p);
+                        let name = ident(next(&mut inner, "parameter name")?);
+                        let ty = inner.next().map(build_type).transpose()?;
+                        Ok(RuleParam { name, ty })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                params = Some(list);
+            }
+            Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
+            Rule::expr => body = Some(build_expr(child)?.0),
+            _ => return Err(internal("rule part")),
+        }
+    }
+    Ok(RuleDef {
+        name: name.ok_or_else(|| internal("rule name"))?,
+        params,
+        result,
+        body: body.ok_or_else(|| internal("rule body"))?,
+        span: rule_span,
+    })
+}
+
+fn build_example(pair: Pair<Rule>) -> Result<Example> {
+    let example_span = span(&pair);
+    let mut inner = children(pair);
+    let name = text(next(&mut inner, "example name")?);
+    let mut example = Example {
+        name,
+        members: Vec::new(),
+        period: Vec::new(),
+        parameters: Vec::new(),
+        expectations: Vec::new(),
+        span: example_span,
+    };
+    for item in inner {
+        match item.as_rule() {
+            Rule::example_members => {
+                for member in children(item) {
+                    let member_span = span(&member);
+                    let mut parts = children(member);
+                    let name = ident(next(&mut parts, "member name")?);
+                    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
+                    example.members.push(ExampleMember {
+                        name,
+                        values,
+                        span: member_span,
+                    });
+                }
+            }
+            Rule::example_period => {
+                for binding in children(item) {
+                    example.period.push(build_binding(binding)?);
+                }
+            }
+            Rule::example_param => {
+                let mut parts = children(item);
+                let name = ident(next(&mut parts, "parameter name")?);
+                let value = build_value(next(&mut parts, "parameter value")?)?;
+                example.parameters.push(Binding { name, value });
+            }
+            Rule::expectation => {
+                let expr = next(&mut children(item), "expectation")?;
+                example.expectations.push(build_expr(expr)?.0);
+            }
+            _ => return Err(internal("example item")),
+        }
+    }
+    Ok(example)
+}
+
+fn build_binding(pair: Pair<Rule>) -> Result<Binding> {
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "binding name")?);
+    let value = build_value(next(&mut inner, "binding value")?)?;
+    Ok(Binding { name, value })
+}
+
+fn build_value(pair: Pair<Rule>) -> Result<Value> {
+    let value_span = span(&pair);
+    let mut negative = false;
+    for child in children(pair) {
+        match child.as_rule() {
+            Rule::neg_sign => negative = true,
+            Rule::ident => return Ok(Value::Name(ident(child))),
+            _ => {
+                let literal = build_literal(child)?;
+                let literal = if negative {
+                    negate(literal, value_span)?
+                } else {
+                    literal
+                };
+                return Ok(Value::Literal(literal, value_span));
+            }
+        }
+    }
+    Err(internal("value"))
+}
+
+fn negate(literal: Literal, at: Span) -> Result<Literal> {
+    Ok(match literal {
+        Literal::Integer(d) => Literal::Integer(-d),
+        Literal::Decimal(d) => Literal::Decimal(-d),
+        Literal::Percent(d) => Literal::Percent(-d),
+        Literal::Money { amount, currency } => Literal::Money {
+            amount: -amount,
+            currency,
+        },
+        _ => {
+            return Err(Diagnostic::error(Code::Syntax, "only a number can be negative")
+                .at(at, "minus sign before a value that is not a number")
+                .help("remove the `-`"));
+        }
+    })
+}
+
+// ------------------------------------------------------------- literals
+
+fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
+    let s = span(&pair);
+    match pair.as_rule() {
+        Rule::number => {
+            let (value, is_integer) = parse_number(pair.as_str(), s)?;
+            Ok(if is_integer {
+                Literal::Integer(value)
+            } else {
+                Literal::Decimal(value)
+            })
+        }
+        Rule::percent => {
+            let number = next(&mut children(pair), "percent")?;
+            let (value, _) = parse_number(number.as_str(), s)?;
+            let fraction = value
+                .checked_div(Decimal::ONE_HUNDRED)
+                .ok_or_else(|| bad_number(s))?;
+            Ok(Literal::Percent(fraction))
+        }
+        Rule::money => {
+            let mut amount = None;
+            let mut currency = None;
+            for part in children(pair) {
+                match part.as_rule() {
+                    Rule::number => amount = Some(parse_number(part.as_str(), s)?.0),
+                    Rule::currency_symbol => {
+                        currency = Currency::from_symbol(part.as_str()).map(|c| c.code().to_string())
+                    }
+                    Rule::currency_code => currency = Some(part.as_str().to_string()),
+                    _ => {}
+                }
+            }
+            Ok(Literal::Money {
+                amount: amount.ok_or_else(|| internal("money amount"))?,
+                currency: currency.ok_or_else(|| internal("money currency"))?,
+            })
+        }
+        Rule::date => Ok(Literal::Date(parse_date(pair.as_str(), s)?)),
+        Rule::text => Ok(Literal::Text(text(pair).value)),
+        Rule::boolean => Ok(Literal::Bool(pair.as_str() == "true")),
+        _ => Err(internal("literal")),
+    }
+}
+
+fn bad_number(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadNumber,
+        "this number has too many digits to be represented exactly",
+    )
+    .at(at, "too large or too precise")
+    .help("Rochdale keeps 28 significant digits; write the number with fewer")
+}
+
+fn parse_number(raw: &str, at: Span) -> Result<(Decimal, bool)> {
+    let cleaned: String = raw.chars().filter(|c| *c != '_').collect();
+    let value = Decimal::from_str_exact(&cleaned).map_err(|_| bad_number(at))?;
+    Ok((value, !cleaned.contains('.')))
+}
+
+fn parse_date(raw: &str, at: Span) -> Result<time::Date> {
+    let bad = || {
+        Diagnostic::error(Code::BadDate, format!("{raw} is not a date in the calendar"))
+            .at(at, "no such date")
+            .help("write dates as YYYY-MM-DD, such as 2026-04-05")
+    };
+    let mut parts = raw.split('-');
+    let year: i32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let month: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let day: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let month = time::Month::try_from(month).map_err(|_| bad())?;
+    time::Date::from_calendar_date(year, month, day).map_err(|_| bad())
+}
+
+// ----------------------------------------------------------- expressions
+
+enum StackOp {
+    Unary(UnaryOp, Span),
+    Binary(BinaryOp, Span),
+}
+
+impl StackOp {
+    fn precedence(&self) -> u8 {
+        match self {
+            StackOp::Unary(op, _) => op.precedence(),
+            StackOp::Binary(op, _) => op.precedence(),
+        }
+    }
+}
+
+fn too_deep(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::TooDeep,
+        format!("this expression is more than {MAX_EXPR_DEPTH} levels deep"),
+    )
+    .at(at, "too deep")
+    .help("break the expression into smaller rules, each with a name that says what it computes")
+}
+
+/// Builds an expression tree and returns it with its depth.
+fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
+    let mut operands: Vec<(Expr, u32)> = Vec::new();
+    let mut ops: Vec<StackOp> = Vec::new();
+
+    for child in pair.into_inner() {
+        let rule = child.as_rule();
+        let child_span = span(&child);
+        match rule {
+            Rule::op_neg => ops.push(StackOp::Unary(UnaryOp::Neg, child_span)),
+            Rule::op_not => ops.push(StackOp::Unary(UnaryOp::Not, child_span)),
+            _ => {
+                if let Some(op) = binary_op(rule) {
+                    while let Some(top) = ops.last() {
+                        if top.precedence() < op.precedence() {
+                            break;
+                        }
+                        if let StackOp::Binary(top_op, top_span) = top {
+                            if top_op.is_comparison() && op.is_comparison() {
+                                return Err(Diagnostic::error(
+                                    Code::ChainedComparison,
+                                    "comparisons cannot be chained",
+                                )
+                                .at(child_span, "second comparison")
+                                .related(*top_span, "first comparison")
+                                .help("join two comparisons with `and`, as in `a < b and b < c`"));
+                            }
+                        }
+                        reduce(&mut operands, &mut ops)?;
+                    }
+                    ops.push(StackOp::Binary(op, child_span));
+                } else {
+                    operands.push(build_operand(child)?);
+                }
+            }
+        }
+    }
+    while !ops.is_empty() {
+        reduce(&mut operands, &mut ops)?;
+    }
+    let result = operands.pop().ok_or_else(|| internal("empty expression"))?;
+    if !operands.is_empty() {
+        return Err(internal("dangling operand"));
+    }
+    Ok(result)
+}
+
+fn binary_op(rule: Rule) -> Option<BinaryOp> {
+    Some(match rule {
+        Rule::op_add => BinaryOp::Add,
+        Rule::op_sub => BinaryOp::Sub,
+        Rule::op_mul => BinaryOp::Mul,
+        Rule::op_div => BinaryOp::Div,
+        Rule::op_eq => BinaryOp::Eq,
+        Rule::op_ne => BinaryOp::Ne,
+        Rule::op_lt => BinaryOp::Lt,
+        Rule::op_le => BinaryOp::Le,
+        Rule::op_gt => BinaryOp::Gt,
+        Rule::op_ge => BinaryOp::Ge,
+        Rule::op_and => BinaryOp::And,
+        Rule::op_or => BinaryOp::Or,
+        _ => return None,
+    })
+}
+
+fn reduce(operands: &mut Vec<(Expr, u32)>, ops: &mut Vec<StackOp>) -> Result<()> {
+    let op = ops.pop().ok_or_else(|| internal("operator stack"))?;
+    let (kind, span, depth) = match op {
+        StackOp::Unary(op, op_span) => {
+            let (operand, depth) = operands.pop().ok_or_else(|| internal("unary operand"))?;
+            let s = op_span.to(operand.span);
+            (ExprKind::Unary(op, Box::new(operand)), s, depth + 1)
+        }
+        StackOp::Binary(op, _) => {
+            let (right, rd) = operands.pop().ok_or_else(|| internal("right operand"))?;
+            let (left, ld) = operands.pop().ok_or_else(|| internal("left operand"))?;
+            let s = left.span.to(right.span);
+            (
+                ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                s,
+                ld.max(rd) + 1,
+            )
+        }
+    };
+    if depth > MAX_EXPR_DEPTH {
+        return Err(too_deep(span));
+    }
+    operands.push((Expr { kind, span }, depth));
+    Ok(())
+}
+
+fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
+    let s = span(&pair);
+    let leaf = |kind| Ok((Expr { kind, span: s }, 1));
+    match pair.as_rule() {
+        Rule::expr => build_expr(pair),
+        Rule::path => {
+            let mut inner = children(pair);
+            let first = ident(next(&mut inner, "path")?);
+            match inner.next() {
+                Some(attr) => leaf(ExprKind::Attribute(first, ident(attr))),
+                None => leaf(ExprKind::Name(first)),
+            }
+        }
+        Rule::period_field => {
+            let field = ident(next(&mut children(pair), "period field")?);
+            leaf(ExprKind::Period(field))
+        }
+        Rule::if_expr => {
+            let mut branches = Vec::new();
+            let mut exprs: Vec<(Expr, u32)> = Vec::new();
+            let mut depth = 0;
+            for child in children(pair) {
+                match child.as_rule() {
+                    Rule::else_if => {
+                        let mut inner = children(child);
+                        let (c, cd) = build_expr(next(&mut inner, "else if condition")?)?;
+                        let (v, vd) = build_expr(next(&mut inner, "else if value")?)?;
+                        depth = depth.max(cd).max(vd);
+                        branches.push((c, v));
+                    }
+                    _ => {
+                        let built = build_expr(child)?;
+                        depth = depth.max(built.1);
+                        exprs.push(built);
+                        if exprs.len() == 2 {
+                            let (v, _) = exprs.pop().ok_or_else(|| internal("if"))?;
+                            let (c, _) = exprs.pop().ok_or_else(|| internal("if"))?;
+                            // The first condition goes before any `else if`.
+                            branches.insert(0, (c, v));
+                        }
+                    }
+                }
+            }
+            let (otherwise, od) = exprs.pop().ok_or_else(|| internal("if else"))?;
+            let depth = depth.max(od) + 1;
+            if depth > MAX_EXPR_DEPTH {
+                return Err(too_deep(s));
+            }
+            Ok((
+                Expr {
+                    kind: ExprKind::If {
+                        branches,
+                        otherwise: Box::new(otherwise),
+                    },
+                    span: s,
+                },
+                depth,
+            ))
+        }
+        Rule::call => {
+            let mut inner = children(pair);
+            let name = ident(next(&mut inner, "call name")?);
+            let mut args = Vec::new();
+            let mut depth = 0;
+            for arg in inner {
+                let arg_span = span(&arg);
+                match arg.as_rule() {
+                    Rule::round_step => {
+                        let (e, d) = build_expr(next(&mut children(arg), "step")?)?;
+                        depth = depth.max(d);
+                        args.push(Argument::Step(e, arg_span));
+                    }
+                    Rule::round_mode => {
+                        let words: Vec<&str> = arg.as_str().split_whitespace().collect();
+                        let mode = match words.as_slice() {
+                            ["half", "up"] => RoundingMode::HalfUp,
+                            ["half", "down"] => RoundingMode::HalfDown,
+                            ["half", "even"] => RoundingMode::HalfEven,
+                            ["up"] => RoundingMode::Up,
+                            ["down"] => RoundingMode::Down,
+                            ["floor"] => RoundingMode::Floor,
+                            ["ceiling"] => RoundingMode::Ceiling,
+                            _ => return Err(internal("rounding mode")),
+                        };
+                        args.push(Argument::Mode(mode, arg_span));
+                    }
+                    _ => {
+                        let (e, d) = build_expr(arg)?;
+                        depth = depth.max(d);
+                        args.push(Argument::Expr(e));
+                    }
+                }
+            }
+            let depth = depth + 1;
+            if depth > MAX_EXPR_DEPTH {
+                return Err(too_deep(s));
+            }
+            Ok((
+                Expr {
+                    kind: ExprKind::Call { name, args },
+                    span: s,
+                },
+                depth,
+            ))
+        }
+        Rule::aggregate => {
+            let mut kind = None;
+            let mut value = None;
+            let mut var = None;
+            let mut filter = None;
+            let mut depth = 0;
+            for child in children(pair) {
+                match child.as_rule() {
+                    Rule::aggregate_fn => {
+                        kind = Some(match child.as_str() {
+                            "sum" => AggregateKind::Sum,
+                            "count" => AggregateKind::Count,
+                            "min" => AggregateKind::Min,
+                            "max" => AggregateKind::Max,
+                            "any" => AggregateKind::Any,
+                            _ => AggregateKind::All,
+                        })
+                    }
+                    Rule::ident => var = Some(ident(child)),
+                    Rule::expr => {
+                        let (e, d) = build_expr(child)?;
+                        depth = depth.max(d);
+                        // Before the variable: the value; after it: the filter.
+                        if var.is_none() {
+                            value = Some(Box::new(e));
+                        } else {
+                            filter = Some(Box::new(e));
+                        }
+                    }
+                    _ => return Err(internal("aggregate part")),
+                }
+            }
+            let depth = depth + 1;
+            if depth > MAX_EXPR_DEPTH {
+                return Err(too_deep(s));
+            }
+            Ok((
+                Expr {
+                    kind: ExprKind::Aggregate {
+                        kind: kind.ok_or_else(|| internal("aggregate kind"))?,
+                        value,
+                        var: var.ok_or_else(|| internal("aggregate variable"))?,
+                        filter,
+                    },
+                    span: s,
+                },
+                depth,
+            ))
+        }
+        _ => build_literal(pair).map(|l| (Expr { kind: ExprKind::Literal(l), span: s }, 1)),
+    }
+}

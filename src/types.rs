@@ -1,0 +1,227 @@
+//! The types of the language and how they combine under arithmetic.
+//!
+//! The rules here carry the guarantee that units are checked: money keeps its
+//! currency, money times a percentage is money, money divided by money is a
+//! plain number, and money plus a percentage is an error with a message a
+//! lawyer can act on.
+
+use serde::Serialize;
+use std::fmt;
+
+use crate::currency::Currency;
+use crate::syntax::ast::BinaryOp;
+
+/// Index of an enumeration in [`crate::program::Program::enums`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct EnumId(pub u32);
+
+/// A type of the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// Yes or no.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// A number with decimals.
+    Decimal,
+    /// A percentage; held as a fraction (20% is 0.2).
+    Percent,
+    /// An amount of money in one currency.
+    Money(Currency),
+    /// A calendar date.
+    Date,
+    /// Text.
+    Text,
+    /// One of the variants of an enumeration.
+    Enum(EnumId),
+    /// A member of the cooperative.
+    Member,
+    /// The type of an expression that already had an error; it combines with
+    /// anything silently so that one mistake is reported once.
+    Error,
+}
+
+impl Type {
+    /// Whether arithmetic applies.
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Type::Integer | Type::Decimal | Type::Percent | Type::Money(_)
+        )
+    }
+
+    /// The name used in the language, such as `Money in GBP`.
+    pub fn name(self) -> String {
+        match self {
+            Type::Bool => "Bool".into(),
+            Type::Integer => "Integer".into(),
+            Type::Decimal => "Decimal".into(),
+            Type::Percent => "Percent".into(),
+            Type::Money(c) => format!("Money in {c}"),
+            Type::Date => "Date".into(),
+            Type::Text => "Text".into(),
+            Type::Enum(_) => "an enumeration".into(),
+            Type::Member => "Member".into(),
+            Type::Error => "(error)".into(),
+        }
+    }
+
+    /// The type described for a reader of the rulebook: "an amount of money
+    /// (GBP)", "a percentage".
+    pub fn plain(self) -> String {
+        match self {
+            Type::Bool => "a yes/no value".into(),
+            Type::Integer => "a whole number".into(),
+            Type::Decimal => "a number".into(),
+            Type::Percent => "a percentage".into(),
+            Type::Money(c) => format!("an amount of money ({c})"),
+            Type::Date => "a date".into(),
+            Type::Text => "a text".into(),
+            Type::Enum(_) => "a choice from a list".into(),
+            Type::Member => "a member".into(),
+            Type::Error => "a value with an error".into(),
+        }
+    }
+
+    /// Whether a value of type `self` may stand where `expected` is required
+    /// (a whole number may stand for a number).
+    pub fn fits(self, expected: Type) -> bool {
+        self == expected
+            || self == Type::Error
+            || expected == Type::Error
+            || (self == Type::Integer && expected == Type::Decimal)
+    }
+
+    /// The common type of two values that must agree (branches of an `if`,
+    /// the two sides of a comparison), if there is one.
+    pub fn unify(a: Type, b: Type) -> Option<Type> {
+        match (a, b) {
+            (Type::Error, t) | (t, Type::Error) => Some(t),
+            (Type::Integer, Type::Decimal) | (Type::Decimal, Type::Integer) => Some(Type::Decimal),
+            (a, b) if a == b => Some(a),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// Why two types do not combine under an operator, in words for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArithmeticError {
+    /// What went wrong.
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+    /// Whether the problem is two currencies (reported under its own code).
+    pub currency_mismatch: bool,
+}
+
+fn arith_err(message: String, help: impl Into<String>) -> ArithmeticError {
+    ArithmeticError {
+        message,
+        help: help.into(),
+        currency_mismatch: false,
+    }
+}
+
+/// The result type of `left op right` for an arithmetic operator.
+pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, ArithmeticError> {
+    use Type::*;
+    if left == Error || right == Error {
+        return Ok(Error);
+    }
+    if let (Money(a), Money(b)) = (left, right) {
+        if a != b {
+            return Err(ArithmeticError {
+                message: format!(
+                    "this combines money in {a} with money in {b}"
+                ),
+                help: "amounts in different currencies cannot be combined; convert one of them with an exchange-rate parameter first".into(),
+                currency_mismatch: true,
+            });
+        }
+    }
+    let verb = match op {
+        BinaryOp::Add => "added",
+        BinaryOp::Sub => "subtracted",
+        BinaryOp::Mul => "multiplied",
+        _ => "divided",
+    };
+    let result = match (op, left, right) {
+        // Addition and subtraction need the same kind of quantity.
+        (BinaryOp::Add | BinaryOp::Sub, Integer, Integer) => Some(Integer),
+        (BinaryOp::Add | BinaryOp::Sub, Integer | Decimal, Integer | Decimal) => Some(Decimal),
+        (BinaryOp::Add | BinaryOp::Sub, Percent, Percent) => Some(Percent),
+        (BinaryOp::Add | BinaryOp::Sub, Money(c), Money(_)) => Some(Money(c)),
+
+        // Multiplication scales.
+        (BinaryOp::Mul, Integer, Integer) => Some(Integer),
+        (BinaryOp::Mul, Integer | Decimal, Integer | Decimal) => Some(Decimal),
+        (BinaryOp::Mul, Percent, Integer | Decimal | Percent)
+        | (BinaryOp::Mul, Integer | Decimal, Percent) => Some(Percent),
+        (BinaryOp::Mul, Money(c), Integer | Decimal | Percent)
+        | (BinaryOp::Mul, Integer | Decimal | Percent, Money(c)) => Some(Money(c)),
+
+        // Division.
+        (BinaryOp::Div, Integer | Decimal, Integer | Decimal) => Some(Decimal),
+        (BinaryOp::Div, Percent, Integer | Decimal) => Some(Percent),
+        (BinaryOp::Div, Percent, Percent) => Some(Decimal),
+        (BinaryOp::Div, Integer | Decimal, Percent) => Some(Decimal),
+        (BinaryOp::Div, Money(c), Integer | Decimal | Percent) => Some(Money(c)),
+        (BinaryOp::Div, Money(_), Money(_)) => Some(Decimal),
+        _ => None,
+    };
+    if let Some(t) = result {
+        return Ok(t);
+    }
+    Err(match (op, left, right) {
+        (BinaryOp::Add | BinaryOp::Sub, Money(_), Percent)
+        | (BinaryOp::Add | BinaryOp::Sub, Percent, Money(_)) => arith_err(
+            format!("a percentage cannot be {verb} to or from an amount of money"),
+            "a percentage of an amount is a multiplication: did you mean `amount * (100% + rate)` or `amount * rate`?",
+        ),
+        (BinaryOp::Add | BinaryOp::Sub, Money(c), Integer | Decimal)
+        | (BinaryOp::Add | BinaryOp::Sub, Integer | Decimal, Money(c)) => arith_err(
+            format!("a plain number cannot be {verb} to or from an amount of money"),
+            format!(
+                "write the number as money, for example `{}5.00`, or make the parameter's type Money",
+                c.symbol().map_or_else(|| format!("{} ", c.code()), str::to_string)
+            ),
+        ),
+        (BinaryOp::Add | BinaryOp::Sub, Percent, Integer | Decimal)
+        | (BinaryOp::Add | BinaryOp::Sub, Integer | Decimal, Percent) => arith_err(
+            format!("a plain number cannot be {verb} to or from a percentage"),
+            "write the number as a percentage, for example `100%` instead of `1`",
+        ),
+        (BinaryOp::Mul, Money(_), Money(_)) => arith_err(
+            "two amounts of money cannot be multiplied together".into(),
+            "multiply an amount by a number or a percentage, such as `price * 2` or `price * markup`",
+        ),
+        (BinaryOp::Div, Integer | Decimal | Percent, Money(_)) => arith_err(
+            "a number cannot be divided by an amount of money".into(),
+            "divide money by money to get a ratio, or money by a number to share it",
+        ),
+        _ if left == Bool || right == Bool => arith_err(
+            format!(
+                "a yes/no value cannot be {verb}: {} {} {}",
+                left.plain(),
+                op.as_str(),
+                right.plain()
+            ),
+            "yes/no values combine with `and`, `or` and `not`; to count them, use `count(each member m where ...)`",
+        ),
+        _ => arith_err(
+            format!(
+                "{} and {} cannot be {verb} together",
+                left.plain(),
+                right.plain()
+            ),
+            "arithmetic works on numbers, percentages and money; check the types of both sides",
+        ),
+    })
+}

@@ -1,0 +1,134 @@
+//! Runtime values, and how they are written for people and machines.
+//!
+//! A value does not carry its type: the checker knows every node's type, so
+//! a number is a bare [`Decimal`] whether it counts pounds, percent or
+//! people. [`ValueView`] joins a value with its type for output.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::sync::Arc;
+
+use crate::program::Program;
+use crate::types::Type;
+
+/// A value computed or given as input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Yes or no.
+    Bool(bool),
+    /// Every number: integers, decimals, percentages (as fractions) and money.
+    Number(Decimal),
+    /// A calendar date.
+    Date(time::Date),
+    /// Text.
+    Text(Arc<str>),
+    /// The index of an enumeration variant.
+    Enum(u32),
+    /// The index of a member in the member table.
+    Member(u32),
+}
+
+impl Value {
+    /// The number inside, if this is one.
+    pub fn as_number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The truth inside, if this is a yes/no value.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+/// A value with its type, written out: what outcomes carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValueView {
+    /// The type's name, such as `Money in GBP`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The exact value in a canonical form: `30.00` for £30, `0.2` for 20%,
+    /// `2026-04-05`, `true`, a variant's or member's name.
+    pub value: String,
+    /// The value as a person reads it: `£30.00`, `20%`.
+    pub display: String,
+}
+
+impl ValueView {
+    /// Writes `value` of type `ty`. `members` names members by index.
+    pub fn new(value: &Value, ty: Type, program: &Program, members: &[String]) -> Self {
+        let (exact, display) = match (value, ty) {
+            (Value::Number(d), Type::Money(c)) => {
+                let amount = money_amount(*d, c.minor_digits());
+                let display = match c.symbol() {
+                    Some(sym) if amount.starts_with('-') => format!("-{sym}{}", &amount[1..]),
+                    Some(sym) => format!("{sym}{amount}"),
+                    None => format!("{amount} {}", c.code()),
+                };
+                (amount, display)
+            }
+            (Value::Number(d), Type::Percent) => {
+                let percent = (*d * Decimal::ONE_HUNDRED).normalize();
+                (d.normalize().to_string(), format!("{percent}%"))
+            }
+            (Value::Number(d), _) => {
+                let s = d.normalize().to_string();
+                (s.clone(), s)
+            }
+            (Value::Bool(b), _) => (b.to_string(), b.to_string()),
+            (Value::Date(d), _) => {
+                let s = format_date(*d);
+                (s.clone(), s)
+            }
+            (Value::Text(t), _) => (t.to_string(), format!("\"{t}\"")),
+            (Value::Enum(i), Type::Enum(e)) => {
+                let name = program
+                    .enums
+                    .get(e.0 as usize)
+                    .and_then(|en| en.variants.get(*i as usize))
+                    .cloned()
+                    .unwrap_or_else(|| format!("variant {i}"));
+                (name.clone(), name)
+            }
+            (Value::Enum(i), _) => (i.to_string(), i.to_string()),
+            (Value::Member(i), _) => {
+                let name = members
+                    .get(*i as usize)
+                    .cloned()
+                    .unwrap_or_else(|| format!("member {i}"));
+                (name.clone(), name)
+            }
+        };
+        ValueView {
+            ty: ty.name(),
+            value: exact,
+            display,
+        }
+    }
+}
+
+/// An amount with at least the currency's minor digits (`30` becomes `30.00`)
+/// and any further digits it really has (`3.005` stays `3.005`).
+fn money_amount(amount: Decimal, minor_digits: u32) -> String {
+    let normal = amount.normalize();
+    let mut shown = normal;
+    if normal.scale() < minor_digits {
+        shown.rescale(minor_digits);
+    }
+    shown.to_string()
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
