@@ -129,8 +129,14 @@ fn arith_err(message: String, help: impl Into<String>) -> ArithmeticError {
     }
 }
 
-/// The result type of `left op right` for an arithmetic operator.
-pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, ArithmeticError> {
+/// The result type of `left op right` for an arithmetic operator. `names`
+/// are the operands as written, when short enough to quote in a help line.
+pub fn arithmetic(
+    op: BinaryOp,
+    left: Type,
+    right: Type,
+    names: (Option<&str>, Option<&str>),
+) -> Result<Type, ArithmeticError> {
     use Type::*;
     if left == Error || right == Error {
         return Ok(Error);
@@ -152,6 +158,8 @@ pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Arithme
         BinaryOp::Mul => "multiplied",
         _ => "divided",
     };
+    // "added to" / "subtracted from", for the messages about + and -.
+    let joined = if op == BinaryOp::Sub { "subtracted from" } else { "added to" };
     let result = match (op, left, right) {
         // Addition and subtraction need the same kind of quantity.
         (BinaryOp::Add | BinaryOp::Sub, Integer, Integer) => Some(Integer),
@@ -179,15 +187,23 @@ pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Arithme
     if let Some(t) = result {
         return Ok(t);
     }
+    let (amount, pct) = if left == Percent {
+        (names.1.unwrap_or("amount"), names.0.unwrap_or("rate"))
+    } else {
+        (names.0.unwrap_or("amount"), names.1.unwrap_or("rate"))
+    };
     Err(match (op, left, right) {
         (BinaryOp::Add | BinaryOp::Sub, Money(_), Percent)
         | (BinaryOp::Add | BinaryOp::Sub, Percent, Money(_)) => arith_err(
-            format!("a percentage cannot be {verb} to or from an amount of money"),
-            "a percentage of an amount is a multiplication: did you mean `amount * (100% + rate)` or `amount * rate`?",
+            format!("a percentage cannot be {joined} an amount of money"),
+            format!(
+                "a percentage of an amount is a multiplication: did you mean `{amount} * {pct}` (the percentage itself) or `{amount} * (100% {} {pct})`?",
+                op.as_str()
+            ),
         ),
         (BinaryOp::Add | BinaryOp::Sub, Money(c), Integer | Decimal)
         | (BinaryOp::Add | BinaryOp::Sub, Integer | Decimal, Money(c)) => arith_err(
-            format!("a plain number cannot be {verb} to or from an amount of money"),
+            format!("a plain number cannot be {joined} an amount of money"),
             format!(
                 "write the number as money, for example `{}5.00`, or make the parameter's type Money",
                 c.symbol().map_or_else(|| format!("{} ", c.code()), str::to_string)
@@ -195,7 +211,7 @@ pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Arithme
         ),
         (BinaryOp::Add | BinaryOp::Sub, Percent, Integer | Decimal)
         | (BinaryOp::Add | BinaryOp::Sub, Integer | Decimal, Percent) => arith_err(
-            format!("a plain number cannot be {verb} to or from a percentage"),
+            format!("a plain number cannot be {joined} a percentage"),
             "write the number as a percentage, for example `100%` instead of `1`",
         ),
         (BinaryOp::Mul, Money(_), Money(_)) => arith_err(
@@ -207,12 +223,7 @@ pub fn arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Arithme
             "divide money by money to get a ratio, or money by a number to share it",
         ),
         _ if left == Bool || right == Bool => arith_err(
-            format!(
-                "a yes/no value cannot be {verb}: {} {} {}",
-                left.plain(),
-                op.as_str(),
-                right.plain()
-            ),
+            format!("a yes/no value cannot be used as a number (it is {verb} here)"),
             "yes/no values combine with `and`, `or` and `not`; to count them, use `count(each member m where ...)`",
         ),
         _ => arith_err(

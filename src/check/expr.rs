@@ -314,7 +314,8 @@ impl<'c> ExprChecker<'c> {
                 }
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                match types::arithmetic(op, l.ty, r.ty) {
+                let names = (snippet(left), snippet(right));
+                match types::arithmetic(op, l.ty, r.ty, (names.0.as_deref(), names.1.as_deref())) {
                     Ok(ty) => {
                         let arith = match op {
                             BinaryOp::Add => ArithOp::Add,
@@ -486,6 +487,11 @@ impl<'c> ExprChecker<'c> {
         if name.name == "round" {
             return self.round(args, span);
         }
+        let known = matches!(name.name.as_str(), "min" | "max" | "abs")
+            || self.checker.globals.contains_key(&name.name);
+        if !known {
+            return self.unknown_function(name, span);
+        }
         // Every other call takes plain values only.
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
@@ -526,6 +532,27 @@ impl<'c> ExprChecker<'c> {
             }
             _ => self.rule_call(name, values, span),
         }
+    }
+
+    fn unknown_function(&mut self, name: &ast::Ident, span: Span) -> Ir {
+        let mut candidates: Vec<String> = self
+            .checker
+            .globals
+            .iter()
+            .filter(|(_, (g, _))| matches!(g, Global::Rule(_)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        candidates.extend(["round", "min", "max", "abs"].map(String::from));
+        candidates.sort();
+        let help = suggest::did_you_mean(&name.name, candidates.iter().map(String::as_str))
+            .unwrap_or_else(|| "the functions are round, min, max and abs, and the rulebook's rules".into());
+        let d = Diagnostic::error(
+            Code::UnknownFunction,
+            format!("there is no rule or function `{}`", name.name),
+        )
+        .at(name.span, "unknown")
+        .help(help);
+        self.fail(d, span)
     }
 
     fn wrong_count(&mut self, name: &ast::Ident, needs: &str, got: usize, span: Span) -> Ir {
@@ -597,28 +624,7 @@ impl<'c> ExprChecker<'c> {
                 .help(format!("write `{}` without brackets", name.name));
                 return self.fail(d, span);
             }
-            None => {
-                let mut candidates: Vec<String> = self
-                    .checker
-                    .globals
-                    .iter()
-                    .filter(|(_, (g, _))| matches!(g, Global::Rule(_)))
-                    .map(|(n, _)| n.clone())
-                    .collect();
-                candidates.extend(["round", "min", "max", "abs"].map(String::from));
-                candidates.sort();
-                let help = suggest::did_you_mean(&name.name, candidates.iter().map(String::as_str))
-                    .unwrap_or_else(|| {
-                        "the functions are round, min, max and abs, and the rulebook's rules".into()
-                    });
-                let d = Diagnostic::error(
-                    Code::UnknownFunction,
-                    format!("there is no rule or function `{}`", name.name),
-                )
-                .at(name.span, "unknown")
-                .help(help);
-                return self.fail(d, span);
-            }
+            None => return self.unknown_function(name, span),
         };
         let params = self.checker.signatures[rule].params.clone();
         if params.len() != values.len() {
@@ -838,5 +844,19 @@ fn count_args(n: usize) -> String {
         0 => "no arguments".into(),
         1 => "1 argument".into(),
         n => format!("{n} arguments"),
+    }
+}
+
+/// A short operand as it would be written, for quoting in a help line.
+fn snippet(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(id) => Some(id.name.clone()),
+        ExprKind::Attribute(m, a) => Some(format!("{}.{}", m.name, a.name)),
+        ExprKind::Period(f) => Some(format!("period.{}", f.name)),
+        ExprKind::Literal(ast::Literal::Percent(p)) => {
+            Some(format!("{}%", (*p * Decimal::ONE_HUNDRED).normalize()))
+        }
+        ExprKind::Literal(ast::Literal::Integer(d) | ast::Literal::Decimal(d)) => Some(d.to_string()),
+        _ => None,
     }
 }

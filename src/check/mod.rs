@@ -65,6 +65,10 @@ struct Signature {
 pub fn check(book: &ast::Rulebook) -> Checked {
     let mut checker = Checker::default();
     let program = checker.run(book);
+    // Report in the order of the text, as a reader goes through it.
+    checker
+        .diagnostics
+        .sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         program: if has_errors { None } else { program },

@@ -12,6 +12,9 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
         let distance = if candidate.to_lowercase() == lower {
             0
+        } else if name.chars().count() >= 3 && is_abbreviation(&lower, &candidate.to_lowercase()) {
+            // `rnd` for `round`, `qty` for `quantity`: as likely as a typo.
+            1
         } else {
             strsim::damerau_levenshtein(name, candidate)
         };
@@ -24,6 +27,15 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         };
     }
     best.map(|(_, c)| c)
+}
+
+/// Whether `short` is `long` with letters left out, first letter kept.
+fn is_abbreviation(short: &str, long: &str) -> bool {
+    if short.chars().next() != long.chars().next() || short.len() >= long.len() {
+        return false;
+    }
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
 }
 
 /// " Did you mean `x`?" or nothing.
@@ -41,6 +53,7 @@ mod tests {
         assert_eq!(nearest("eligable", names), Some("eligible"));
         assert_eq!(nearest("Surplus", names), Some("surplus"));
         assert_eq!(nearest("dividend", names), None);
+        assert_eq!(nearest("rnd", ["round", "rate"]), Some("round"));
     }
 
     #[test]

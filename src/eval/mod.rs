@@ -27,7 +27,7 @@ use crate::value::Value;
 pub const DEFAULT_STEP_BUDGET: u64 = 200_000_000;
 
 /// How deeply evaluation may nest (expressions within rules within rules).
-pub const MAX_EVAL_DEPTH: u32 = 1_000;
+pub const MAX_EVAL_DEPTH: u32 = 500;
 
 /// The values a program is evaluated over.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +50,9 @@ impl Inputs {
     }
 }
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+/// Errors are boxed inside the evaluator: a small `Result` keeps the
+/// recursive frames small (deep rulebooks) and the hot path fast.
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Evaluates rules of one program over one set of inputs, remembering each
 /// rule's value so that it is computed once.
@@ -91,125 +93,57 @@ impl<'a> Evaluator<'a> {
 
     /// The value of rule `rule` for `args` (which must match its parameters'
     /// types; a member is [`Value::Member`] with its index in the inputs).
-    pub fn rule(&mut self, rule: usize, args: Vec<Value>) -> Result<Value> {
+    pub fn rule(&mut self, rule: usize, args: Vec<Value>) -> std::result::Result<Value, Diagnostic> {
         let span = self.program.rules.get(rule).map_or_else(Span::default, |r| r.span);
-        self.call(rule, args, span)
+        self.call(rule, args, span).map_err(|d| *d)
     }
 
     /// Evaluates an expression with `frame` holding its local slots.
-    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> std::result::Result<Value, Diagnostic> {
+        self.eval_boxed(ir, frame).map_err(|d| *d)
+    }
+
+    fn eval_boxed(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
         self.steps += 1;
         if self.steps > self.budget {
-            return Err(Diagnostic::error(
-                Code::StepBudget,
-                format!("evaluation took more than {} steps and was stopped", self.budget),
-            )
-            .at(ir.span, "stopped here")
-            .help("the rules do too much work for these inputs; simplify them, or raise the step budget for large member lists"));
+            return Err(budget_exceeded(self.budget, ir.span));
         }
         self.depth += 1;
         if self.depth > MAX_EVAL_DEPTH {
             self.depth -= 1;
-            return Err(Diagnostic::error(
-                Code::EvalTooDeep,
-                format!("rules call each other more than {MAX_EVAL_DEPTH} levels deep"),
-            )
-            .at(ir.span, "too deep")
-            .help("shorten the chain of rules that use one another"));
+            return Err(too_deep(ir.span));
         }
         let result = self.eval_node(ir, frame);
         self.depth -= 1;
         result
     }
 
+    /// Dispatches on the node's kind. Each arm of any size is a function of
+    /// its own so that this frame, which recursion repeats, stays small.
     fn eval_node(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
         let span = ir.span;
         match &ir.kind {
             IrKind::Const(v) => Ok(v.clone()),
-            IrKind::Param(p) => self
-                .inputs
-                .params
-                .get(*p)
-                .cloned()
-                .ok_or_else(|| missing_param(self.program, *p, span)),
+            IrKind::Param(p) => self.param(*p, span),
             IrKind::Local(slot) => frame
                 .get(*slot)
                 .cloned()
                 .ok_or_else(|| internal("local slot", span)),
-            IrKind::Attr { member, attr } => {
-                let m = self.eval(member, frame)?;
-                let Value::Member(index) = m else {
-                    return Err(internal("attribute of a non-member", span));
-                };
-                self.attribute(index as usize, *attr, span)
-            }
-            IrKind::Period(field) => self
-                .inputs
-                .period
-                .get(*field)
-                .cloned()
-                .flatten()
-                .ok_or_else(|| missing_period(self.program, *field, span)),
-            IrKind::Call { rule, args } => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a, frame)?);
-                }
-                self.call(*rule, values, span)
-            }
-            IrKind::Neg(x) => {
-                let v = self.number(x, frame)?;
-                Ok(Value::Number(-v))
-            }
+            IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
+            IrKind::Period(field) => self.period(*field, span),
+            IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
+            IrKind::Neg(x) => Ok(Value::Number(-self.number(x, frame)?)),
             IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
-            IrKind::Arith(op, l, r) => {
-                let a = self.number(l, frame)?;
-                let b = self.number(r, frame)?;
-                arithmetic(*op, a, b, span, r.span).map(Value::Number)
-            }
-            IrKind::Compare(op, l, r) => {
-                let a = self.eval(l, frame)?;
-                let b = self.eval(r, frame)?;
-                let ordering = compare(&a, &b).ok_or_else(|| internal("incomparable values", span))?;
-                Ok(Value::Bool(match op {
-                    CompareOp::Eq => ordering == Ordering::Equal,
-                    CompareOp::Ne => ordering != Ordering::Equal,
-                    CompareOp::Lt => ordering == Ordering::Less,
-                    CompareOp::Le => ordering != Ordering::Greater,
-                    CompareOp::Gt => ordering == Ordering::Greater,
-                    CompareOp::Ge => ordering != Ordering::Less,
-                }))
-            }
+            IrKind::Arith(op, l, r) => self.eval_arith(*op, l, r, frame, span),
+            IrKind::Compare(op, l, r) => self.eval_compare(*op, l, r, frame, span),
             IrKind::And(l, r) => Ok(Value::Bool(self.boolean(l, frame)? && self.boolean(r, frame)?)),
             IrKind::Or(l, r) => Ok(Value::Bool(self.boolean(l, frame)? || self.boolean(r, frame)?)),
             IrKind::If {
                 branches,
                 otherwise,
-            } => {
-                for (condition, value) in branches {
-                    if self.boolean(condition, frame)? {
-                        return self.eval(value, frame);
-                    }
-                }
-                self.eval(otherwise, frame)
-            }
-            IrKind::Round { value, step, mode } => {
-                let v = self.number(value, frame)?;
-                round(v, *step, *mode)
-                    .map(Value::Number)
-                    .ok_or_else(|| overflow(span))
-            }
-            IrKind::MinMax { max, args } => {
-                let mut best: Option<Value> = None;
-                for a in args {
-                    let v = self.eval(a, frame)?;
-                    best = Some(match best {
-                        None => v,
-                        Some(b) => pick(b, v, *max),
-                    });
-                }
-                best.ok_or_else(|| internal("min/max without arguments", span))
-            }
+            } => self.eval_if(branches, otherwise, frame),
+            IrKind::Round { value, step, mode } => self.eval_round(value, *step, *mode, frame, span),
+            IrKind::MinMax { max, args } => self.eval_min_max(*max, args, frame, span),
             IrKind::Abs(x) => Ok(Value::Number(self.number(x, frame)?.abs())),
             IrKind::Aggregate {
                 kind,
@@ -220,14 +154,99 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    fn param(&self, p: usize, span: Span) -> Result<Value> {
+        self.inputs
+            .params
+            .get(p)
+            .cloned()
+            .ok_or_else(|| missing_param(self.program, p, span))
+    }
+
+    fn period(&self, field: usize, span: Span) -> Result<Value> {
+        self.inputs
+            .period
+            .get(field)
+            .cloned()
+            .flatten()
+            .ok_or_else(|| missing_period(self.program, field, span))
+    }
+
+    fn eval_attribute(&mut self, member: &Ir, attr: usize, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+        let Value::Member(index) = self.eval_boxed(member, frame)? else {
+            return Err(internal("attribute of a non-member", span));
+        };
+        self.attribute(index as usize, attr, span)
+    }
+
+    fn eval_call(&mut self, rule: usize, args: &[Ir], frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.eval_boxed(a, frame)?);
+        }
+        self.call(rule, values, span)
+    }
+
+    fn eval_arith(&mut self, op: ArithOp, l: &Ir, r: &Ir, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+        let a = self.number(l, frame)?;
+        let b = self.number(r, frame)?;
+        arithmetic(op, a, b, span, r.span).map(Value::Number)
+    }
+
+    fn eval_compare(&mut self, op: CompareOp, l: &Ir, r: &Ir, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+        let a = self.eval_boxed(l, frame)?;
+        let b = self.eval_boxed(r, frame)?;
+        let ordering = compare(&a, &b).ok_or_else(|| internal("incomparable values", span))?;
+        Ok(Value::Bool(match op {
+            CompareOp::Eq => ordering == Ordering::Equal,
+            CompareOp::Ne => ordering != Ordering::Equal,
+            CompareOp::Lt => ordering == Ordering::Less,
+            CompareOp::Le => ordering != Ordering::Greater,
+            CompareOp::Gt => ordering == Ordering::Greater,
+            CompareOp::Ge => ordering != Ordering::Less,
+        }))
+    }
+
+    fn eval_if(&mut self, branches: &[(Ir, Ir)], otherwise: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+        for (condition, value) in branches {
+            if self.boolean(condition, frame)? {
+                return self.eval_boxed(value, frame);
+            }
+        }
+        self.eval_boxed(otherwise, frame)
+    }
+
+    fn eval_round(
+        &mut self,
+        value: &Ir,
+        step: Decimal,
+        mode: crate::syntax::ast::RoundingMode,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let v = self.number(value, frame)?;
+        round(v, step, mode).map(Value::Number).ok_or_else(|| overflow(span))
+    }
+
+    fn eval_min_max(&mut self, max: bool, args: &[Ir], frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+        let mut best: Option<Value> = None;
+        for a in args {
+            let v = self.eval_boxed(a, frame)?;
+            best = Some(match best {
+                None => v,
+                Some(b) => pick(b, v, max),
+            });
+        }
+        best.ok_or_else(|| internal("min/max without arguments", span))
+    }
+
     fn number(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Decimal> {
-        self.eval(ir, frame)?
+        self.eval_boxed(ir, frame)?
             .as_number()
             .ok_or_else(|| internal("expected a number", ir.span))
     }
 
     fn boolean(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<bool> {
-        self.eval(ir, frame)?
+        self.eval_boxed(ir, frame)?
             .as_bool()
             .ok_or_else(|| internal("expected a yes/no value", ir.span))
     }
@@ -246,14 +265,14 @@ impl<'a> Evaluator<'a> {
                     .member_attrs
                     .get(attr)
                     .map_or("?", |a| a.name.as_str());
-                Err(Diagnostic::error(
+                Err(Box::new(Diagnostic::error(
                     Code::MissingValue,
                     format!("the member `{name}` has no value for `{attr_name}`"),
                 )
                 .at(span, "needed here")
                 .help(format!(
-                    "give `{name}` a `{attr_name}`, or give `{attr_name}` a default in the member schema (`{attr_name}: Type = value`)"
-                )))
+                    "give `{name}` a value for `{attr_name}`, or give `{attr_name}` a default in the member schema (`{attr_name}: Type = value`)"
+                ))))
             }
         }
     }
@@ -281,7 +300,7 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         args.resize(def.frame_size.max(args.len()), Value::Bool(false));
-        let value = self.eval(&def.body, &mut args)?;
+        let value = self.eval_boxed(&def.body, &mut args)?;
         match (def.memo, member) {
             (Memo::Global, _) => self.global_memo[rule] = Some(value.clone()),
             (Memo::PerMember, Some(m)) => {
@@ -326,7 +345,7 @@ impl<'a> Evaluator<'a> {
                     total = total.checked_add(v).ok_or_else(|| overflow(span))?;
                 }
                 AggregateKind::Min | AggregateKind::Max => {
-                    let v = self.eval(value.ok_or_else(|| internal("min without value", span))?, frame)?;
+                    let v = self.eval_boxed(value.ok_or_else(|| internal("min without value", span))?, frame)?;
                     best = Some(match best {
                         None => v,
                         Some(b) => pick(b, v, kind == AggregateKind::Max),
@@ -356,32 +375,40 @@ impl<'a> Evaluator<'a> {
             AggregateKind::Sum => Value::Number(total),
             AggregateKind::Any | AggregateKind::All => Value::Bool(truth),
             AggregateKind::Min | AggregateKind::Max => best.ok_or_else(|| {
-                Diagnostic::error(
+                Box::new(Diagnostic::error(
                     Code::EmptyAggregate,
                     format!(
-                        "there is no {} of no members",
-                        if kind == AggregateKind::Max { "largest value" } else { "smallest value" }
+                        "`{}` over no members has no value",
+                        if kind == AggregateKind::Max { "max" } else { "min" }
                     ),
                 )
                 .at(span, "no member passes the filter")
-                .help("guard it with `if count(each member m where ...) > 0 then ... else ...`")
+                .help("guard it with `if count(each member m where ...) > 0 then ... else ...`"))
             })?,
         })
     }
 }
 
 /// Exact arithmetic on two numbers; `divisor_span` locates a zero divisor.
-pub fn arithmetic(op: ArithOp, a: Decimal, b: Decimal, span: Span, divisor_span: Span) -> Result<Decimal> {
+pub fn arithmetic(
+    op: ArithOp,
+    a: Decimal,
+    b: Decimal,
+    span: Span,
+    divisor_span: Span,
+) -> std::result::Result<Decimal, Box<Diagnostic>> {
     let result = match op {
         ArithOp::Add => a.checked_add(b),
         ArithOp::Sub => a.checked_sub(b),
         ArithOp::Mul => a.checked_mul(b),
         ArithOp::Div => {
             if b.is_zero() {
-                return Err(Diagnostic::error(Code::DivisionByZero, "division by zero")
-                    .at(divisor_span, "this is zero")
-                    .related(span, "in this division")
-                    .help("guard the division, as in `if total = 0 then 0 else part / total`"));
+                return Err(Box::new(
+                    Diagnostic::error(Code::DivisionByZero, "division by zero")
+                        .at(divisor_span, "this is zero")
+                        .related(span, "in this division")
+                        .help("guard the division, as in `if total = 0 then 0 else part / total`"),
+                ));
             }
             a.checked_div(b)
         }
@@ -410,33 +437,63 @@ fn pick(a: Value, b: Value, max: bool) -> Value {
     }
 }
 
-fn overflow(span: Span) -> Diagnostic {
+#[cold]
+fn overflow(span: Span) -> Box<Diagnostic> {
+    Box::new(
     Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
         .at(span, "overflows")
-        .help("Rochdale's numbers hold up to 28 significant digits (about 7.9 × 10^28); check the inputs for a mistake in magnitude")
+        .help("Rochdale's numbers hold up to 28 significant digits (about 7.9 × 10^28); check the inputs for a mistake in magnitude"))
 }
 
-fn internal(what: &str, span: Span) -> Diagnostic {
+#[cold]
+fn internal(what: &str, span: Span) -> Box<Diagnostic> {
+    Box::new(
     Diagnostic::error(Code::EvalTooDeep, format!("the evaluator lost its way ({what})"))
         .at(span, "here")
-        .help("this is a bug in Rochdale; please report it with the rulebook")
+        .help("this is a bug in Rochdale; please report it with the rulebook"))
 }
 
-fn missing_param(program: &Program, p: usize, span: Span) -> Diagnostic {
+#[cold]
+fn missing_param(program: &Program, p: usize, span: Span) -> Box<Diagnostic> {
     let name = program.params.get(p).map_or("?", |d| d.name.as_str());
-    Diagnostic::error(Code::MissingValue, format!("the parameter `{name}` has no value"))
+    Box::new(Diagnostic::error(Code::MissingValue, format!("the parameter `{name}` has no value"))
         .at(span, "needed here")
-        .help("give every parameter a value")
+        .help("give every parameter a value"))
 }
 
-fn missing_period(program: &Program, field: usize, span: Span) -> Diagnostic {
+#[cold]
+fn missing_period(program: &Program, field: usize, span: Span) -> Box<Diagnostic> {
     let name = program.period_fields.get(field).map_or("?", |d| d.name.as_str());
-    Diagnostic::error(
+    Box::new(Diagnostic::error(
         Code::MissingValue,
         format!("the period's `{name}` is not given"),
     )
     .at(span, "needed here")
     .help(format!(
         "give the period a `{name}`, as in `period {{ {name} ... }}` in the example"
-    ))
+    )))
+}
+
+#[cold]
+fn budget_exceeded(budget: u64, span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            Code::StepBudget,
+            format!("evaluation took more than {budget} steps and was stopped"),
+        )
+        .at(span, "stopped here")
+        .help("the rules do too much work for these inputs; simplify them, or raise the step budget for large member lists"),
+    )
+}
+
+#[cold]
+fn too_deep(span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            Code::EvalTooDeep,
+            format!("rules call each other more than {MAX_EVAL_DEPTH} levels deep"),
+        )
+        .at(span, "too deep")
+        .help("shorten the chain of rules that use one another"),
+    )
 }

@@ -25,8 +25,17 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 /// Parses a rulebook's text into its syntax tree.
 pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
     prescan(text).map_err(|d| vec![d])?;
-    let mut pairs = RochdaleParser::parse(Rule::rulebook, text)
-        .map_err(|e| vec![syntax_error(e, text)])?;
+    let mut pairs = RochdaleParser::parse(Rule::rulebook, text).map_err(|_| {
+        // Parse again with pest's error detail on, which also records the
+        // literal tokens it expected (`=`, `(`); it costs time, so only here.
+        pest::set_error_detail(true);
+        let detailed = RochdaleParser::parse(Rule::rulebook, text).err();
+        pest::set_error_detail(false);
+        match detailed {
+            Some(e) => vec![syntax_error(e, text)],
+            None => vec![internal("a parse failed once and succeeded twice")],
+        }
+    })?;
     let root = pairs.next().ok_or_else(|| vec![internal("empty parse")])?;
     build_rulebook(root).map_err(|d| vec![d])
 }
@@ -40,16 +49,42 @@ fn internal(what: &str) -> Diagnostic {
 
 fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
-    let at = match error.location {
+    let mut at = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let found = token_at(text, at);
-    let span = Span::new(at, at + found.len().max(1).min(text.len().saturating_sub(at).max(1)));
-    let expected: Vec<String> = match &error.variant {
+    let mut expected: Vec<String> = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => vec![message.clone()],
     };
+    if let Some(attempts) = error.parse_attempts() {
+        let mut tokens = punctuation(&attempts.expected_tokens());
+        tidy_expected(&mut tokens);
+        if attempts.max_position > at {
+            // pest places the error where the failing rule began; the
+            // furthest point reached is where the reader must look (after
+            // `age` in `member { age Integer }`), when pest knows what it
+            // wanted there.
+            if !tokens.is_empty() && !token_at(text, attempts.max_position).trim().is_empty() {
+                at = attempts.max_position;
+                expected = tokens;
+            }
+        } else {
+            for t in tokens {
+                if !expected.contains(&t) {
+                    expected.push(t);
+                }
+            }
+        }
+    }
+    tidy_expected(&mut expected);
+    let found = token_at(text, at);
+    let span = Span::new(at, at + found.len().max(1).min(text.len().saturating_sub(at).max(1)));
+    if found == "\"" && text.get(at + 1..).is_some_and(|rest| !rest.contains('"')) {
+        return Diagnostic::error(Code::Syntax, "this quoted text is never closed")
+            .at(span, "the text starts here")
+            .help("add the closing `\"` at the end of the text");
+    }
     let found_text = if found.is_empty() {
         "the end of the file".to_string()
     } else {
@@ -64,6 +99,27 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     Diagnostic::error(Code::Syntax, message)
         .at(span, "here")
         .help(help)
+}
+
+/// The punctuation among pest's expected literal tokens, described. Words
+/// come through the keyword rules, and character ranges tell a reader
+/// nothing.
+fn punctuation<T: std::fmt::Display>(tokens: &[T]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for token in tokens {
+        let token = token.to_string();
+        let is_punctuation = !token.is_empty()
+            && token.chars().count() <= 2
+            && !token.contains("..")
+            && token.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        if is_punctuation {
+            let described = describe_token(&token);
+            if !out.contains(&described) {
+                out.push(described);
+            }
+        }
+    }
+    out
 }
 
 /// The word or symbol starting at `at`, for "found ..." in messages.
@@ -92,6 +148,51 @@ fn describe_expected(rules: &[Rule]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Makes the list of expected things read well: internal tokens dropped,
+/// the many ways to start an expression said once.
+fn tidy_expected(expected: &mut Vec<String>) {
+    const NOISE: &[&str] = &["`--`", "`_`", "`\"`", "something else"];
+    const EXPRESSION_STARTS: &[&str] = &[
+        "a name",
+        "`period`",
+        "`if`",
+        "a number",
+        "an amount of money",
+        "a percentage",
+        "a date",
+        "`true` or `false`",
+        "a quoted text",
+        "an aggregate",
+        "`(`",
+        "`-`",
+        "an expression",
+    ];
+    expected.retain(|e| !NOISE.contains(&e.as_str()));
+    let is_expression = expected
+        .iter()
+        .any(|e| e == "an expression" || e == "a number" || e == "an aggregate");
+    if is_expression {
+        if let Some(first) = expected.iter().position(|e| EXPRESSION_STARTS.contains(&e.as_str())) {
+            expected.retain(|e| !EXPRESSION_STARTS.contains(&e.as_str()));
+            expected.insert(first.min(expected.len()), "an expression".into());
+        }
+    }
+    // After an operand, `=` is one of the operators.
+    if expected.iter().any(|e| e == "an operator") {
+        expected.retain(|e| e != "`=`");
+    }
+}
+
+/// A literal token pest expected, as the reader would type it.
+fn describe_token(token: &str) -> String {
+    match token {
+        "+" | "-" | "*" | "/" | "×" | "÷" | "<" | ">" | "<=" | ">=" | "!=" | "≤" | "≥" | "≠" | "and" | "or" => {
+            "an operator".into()
+        }
+        other => format!("`{other}`"),
+    }
 }
 
 fn describe_rule(rule: Rule) -> &'static str {
@@ -147,7 +248,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         kw_to | round_step => "`to`",
         kw_or => "`or`",
         round_mode => "a rounding mode",
-        rule_params | rule_param => "a parameter name",
+        rule_params => "`(`",
+        rule_param => "a parameter name",
         argument => "an argument",
         aggregate_fn => "an aggregate",
         neg_sign => "`-`",
@@ -170,7 +272,8 @@ fn syntax_help(expected: &[String], found: &str) -> String {
         "parameter", "article", "rule", "example", "expect", "and", "or", "not", "if", "then",
         "else", "for", "each", "where", "true", "false", "text", "source",
     ];
-    if expected.iter().any(|e| e == "a name") && RESERVED.contains(&found) {
+    let wants_name = expected.iter().any(|e| e == "a name");
+    if wants_name && RESERVED.contains(&found) {
         return format!("`{found}` is a reserved word of the language; choose another name");
     }
     if expected.iter().any(|e| e == "`then`") {
@@ -179,8 +282,13 @@ fn syntax_help(expected: &[String], found: &str) -> String {
     if expected.iter().any(|e| e == "`else`") {
         return "every `if ... then ...` needs an `else`, so that the rule has a value in every case".into();
     }
-    if found == "=" && expected.iter().any(|e| e == "an expression") {
-        return "to compare two values write `a = b`; each side needs a value".into();
+    if expected.iter().any(|e| e == "an expression") {
+        if RESERVED.contains(&found) || found.is_empty() {
+            return "an expression is missing or unfinished before this point, for example after an operator".into();
+        }
+        if found == "=" {
+            return "to compare two values write `a = b`; each side needs a value".into();
+        }
     }
     if expected.iter().any(|e| e == "`rulebook \"Name\"` at the start") {
         return "a rulebook starts with its header, such as `rulebook \"Our Co-op\" version \"1\" currency GBP`".into();

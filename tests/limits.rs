@@ -1,0 +1,117 @@
+//! Inputs just inside each nesting limit work; just outside, they are
+//! refused with a diagnostic. These run on the test harness's ordinary
+//! thread (2 MiB stack, debug build), the tightest place Rochdale runs.
+
+use rochdale::{Code, SourceFile, test_source};
+
+fn report(text: String) -> rochdale::TestReport {
+    test_source(&SourceFile::new("limits.coop", text))
+}
+
+fn codes(r: &rochdale::TestReport) -> Vec<Code> {
+    let mut codes: Vec<Code> = r.diagnostics.iter().map(|d| d.code).collect();
+    for e in &r.examples {
+        for x in &e.expectations {
+            codes.extend(x.diagnostic.iter().map(|d| d.code));
+        }
+    }
+    codes
+}
+
+const HEADER: &str = "rulebook \"Limits\" currency GBP\n";
+
+#[test]
+fn brackets_at_the_nesting_limit_evaluate() {
+    let depth = rochdale::syntax::MAX_NESTING - 2; // the example's braces count too
+    let text = format!(
+        "{HEADER}rule deep: Integer = {}1{}\nexample \"e\" {{ expect deep = 1 }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let r = report(text);
+    assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
+}
+
+#[test]
+fn brackets_beyond_the_limit_are_refused() {
+    let depth = rochdale::syntax::MAX_NESTING + 1;
+    let text = format!("{HEADER}rule deep: Integer = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    assert_eq!(codes(&report(text)), vec![Code::TooDeep]);
+}
+
+#[test]
+fn nested_ifs_at_the_limit_evaluate() {
+    let depth = rochdale::syntax::MAX_NESTING - 2;
+    let text = format!(
+        "{HEADER}rule deep: Integer = {}1{}\nexample \"e\" {{ expect deep = 1 }}\n",
+        "if true then ".repeat(depth),
+        " else 2".repeat(depth)
+    );
+    let r = report(text);
+    assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
+}
+
+#[test]
+fn a_long_else_if_chain_is_not_nesting() {
+    // 500 branches in one chain: flat in the grammar, so no limit applies.
+    let mut body = String::from("if false then 0");
+    for i in 1..500 {
+        body += &format!(" else if false then {i}");
+    }
+    body += " else 500";
+    let text = format!("{HEADER}rule chain: Integer = {body}\nexample \"e\" {{ expect chain = 500 }}\n");
+    let r = report(text);
+    assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
+}
+
+#[test]
+fn operator_chains_up_to_the_depth_limit_evaluate() {
+    let terms = rochdale::syntax::MAX_EXPR_DEPTH as usize; // depth = terms - 1 + 1
+    let sum = vec!["1"; terms].join(" + ");
+    let text = format!("{HEADER}rule total: Integer = {sum}\nexample \"e\" {{ expect total = {terms} }}\n");
+    let r = report(text);
+    assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
+
+    let sum = vec!["1"; terms + 2].join(" + ");
+    let text = format!("{HEADER}rule total: Integer = {sum}\n");
+    assert_eq!(codes(&report(text)), vec![Code::TooDeep]);
+}
+
+#[test]
+fn a_long_chain_of_rules_is_stopped_not_crashed() {
+    // Each rule uses the next: evaluation nests two levels per rule.
+    for (rules, fits) in [(200usize, true), (5_000, false)] {
+        let mut text = String::from(HEADER);
+        for i in 0..rules {
+            text += &format!("rule r{i}: Integer = r{} + 1\n", i + 1);
+        }
+        text += &format!("rule r{rules}: Integer = 0\nexample \"deep\" {{ expect r0 = {rules} }}\n");
+        let r = report(text);
+        if fits {
+            assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
+        } else {
+            assert_eq!(codes(&r), vec![Code::EvalTooDeep]);
+        }
+    }
+}
+
+#[test]
+fn the_step_budget_stops_evaluation() {
+    let text = format!(
+        "{HEADER}member {{ n: Integer }}\nrule pairs: Integer = sum(count(each member b where b.n > a.n) for each member a)\n\
+         example \"e\" {{ members {{ x: n 1  y: n 2  z: n 3 }}  expect pairs = 3 }}\n"
+    );
+    let checked = rochdale::check_source(&text);
+    let program = checked.program.expect("checks");
+    let example = &program.examples[0];
+    let inputs = rochdale::example::example_inputs(example);
+    let rule = program.rule_id("pairs").expect("rule exists");
+    // Three members: the full evaluation fits a generous budget ...
+    let value = rochdale::eval::Evaluator::new(&program, &inputs).rule(rule, vec![]);
+    assert_eq!(value.ok().and_then(|v| v.as_number()), Some(3.into()));
+    // ... and a budget of 10 steps stops it with a diagnostic.
+    let stopped = rochdale::eval::Evaluator::new(&program, &inputs)
+        .with_budget(10)
+        .rule(rule, vec![]);
+    assert_eq!(stopped.err().map(|d| d.code), Some(Code::StepBudget));
+}
