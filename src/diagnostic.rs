@@ -316,11 +316,9 @@ impl miette::Diagnostic for MietteView<'_> {
             self.diagnostic.label.clone(),
             (span.start, span.len()),
         );
-        let related = self
-            .diagnostic
-            .related
-            .iter()
-            .map(|r| miette::LabeledSpan::new_with_span(Some(r.message.clone()), (r.start(), r.span.len())));
+        let related = self.diagnostic.related.iter().map(|r| {
+            miette::LabeledSpan::new_with_span(Some(r.message.clone()), (r.start(), r.span.len()))
+        });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -81,7 +81,7 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
                             passed: false,
                             expected: None,
                             actual: None,
-                            diagnostic: Some(d),
+                            diagnostic: Some(*d),
                         };
                     }
                 };
@@ -131,7 +131,7 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
                     passed: false,
                     expected: None,
                     actual: None,
-                    diagnostic: Some(d),
+                    diagnostic: Some(*d),
                 },
             },
         })

@@ -37,7 +37,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse and type-check rulebooks, reporting every problem found.
-    #[command(after_help = "Examples:\n  rochdale check rulebooks/rochdale-1844.coop\n  rochdale check --format json rulebooks/")]
+    #[command(
+        after_help = "Examples:\n  rochdale check rulebooks/rochdale-1844.coop\n  rochdale check --format json rulebooks/"
+    )]
     Check {
         /// Rulebook files, or directories searched for *.coop files.
         #[arg(required = true, value_name = "FILE|DIR")]
@@ -47,7 +49,9 @@ enum Command {
         format: Format,
     },
     /// Run the examples inside rulebooks as tests.
-    #[command(after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`.")]
+    #[command(
+        after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`."
+    )]
     Test {
         /// Rulebook files, or directories searched for *.coop files.
         #[arg(required = true, value_name = "FILE|DIR")]
@@ -159,7 +163,10 @@ fn io_error(shown: &str, e: &std::io::Error) -> Diagnostic {
             format!("not allowed to read `{shown}`"),
             "check the file's permissions",
         ),
-        _ => (format!("cannot read `{shown}`: {e}"), "check the path and the file"),
+        _ => (
+            format!("cannot read `{shown}`: {e}"),
+            "check the path and the file",
+        ),
     };
     Diagnostic::error(Code::Io, what).help(help)
 }
@@ -187,7 +194,11 @@ fn emit_json<T: serde::Serialize>(value: &T) {
 fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     let (files, io_errors) = load(paths);
     print_io_errors(&io_errors, format, colour);
-    let mut status = if io_errors.is_empty() { Status::Ok } else { Status::Usage };
+    let mut status = if io_errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Usage
+    };
     let mut reports = Vec::new();
     let mut out = std::io::stdout().lock();
     for file in &files {
@@ -229,7 +240,11 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
 fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     let (files, io_errors) = load(paths);
     print_io_errors(&io_errors, format, colour);
-    let mut status = if io_errors.is_empty() { Status::Ok } else { Status::Usage };
+    let mut status = if io_errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Usage
+    };
     let (mut passed, mut failed) = (0, 0);
     let mut reports = Vec::new();
     let mut out = std::io::stdout().lock();
@@ -253,11 +268,19 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
                         "  {mark}  {} ({} expectation{})",
                         example.name,
                         example.expectations.len(),
-                        if example.expectations.len() == 1 { "" } else { "s" }
+                        if example.expectations.len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
                     );
                     for x in example.expectations.iter().filter(|x| !x.passed) {
                         if let Some(d) = &x.diagnostic {
-                            let _ = write!(out, "{}", render_text(std::slice::from_ref(d), file, colour));
+                            let _ = write!(
+                                out,
+                                "{}",
+                                render_text(std::slice::from_ref(d), file, colour)
+                            );
                         }
                     }
                 }

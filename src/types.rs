@@ -159,7 +159,11 @@ pub fn arithmetic(
         _ => "divided",
     };
     // "added to" / "subtracted from", for the messages about + and -.
-    let joined = if op == BinaryOp::Sub { "subtracted from" } else { "added to" };
+    let joined = if op == BinaryOp::Sub {
+        "subtracted from"
+    } else {
+        "added to"
+    };
     let result = match (op, left, right) {
         // Addition and subtraction need the same kind of quantity.
         (BinaryOp::Add | BinaryOp::Sub, Integer, Integer) => Some(Integer),
@@ -206,7 +210,8 @@ pub fn arithmetic(
             format!("a plain number cannot be {joined} an amount of money"),
             format!(
                 "write the number as money, for example `{}5.00`, or make the parameter's type Money",
-                c.symbol().map_or_else(|| format!("{} ", c.code()), str::to_string)
+                c.symbol()
+                    .map_or_else(|| format!("{} ", c.code()), str::to_string)
             ),
         ),
         (BinaryOp::Add | BinaryOp::Sub, Percent, Integer | Decimal)

@@ -62,6 +62,15 @@ pub struct ValueView {
 impl ValueView {
     /// Writes `value` of type `ty`. `members` names members by index.
     pub fn new(value: &Value, ty: Type, program: &Program, members: &[String]) -> Self {
+        // A zero has no sign in output, however it was computed.
+        let unsigned;
+        let value = match value {
+            Value::Number(d) if d.is_zero() => {
+                unsigned = Value::Number(d.abs());
+                &unsigned
+            }
+            other => other,
+        };
         let (exact, display) = match (value, ty) {
             (Value::Number(d), Type::Money(c)) => {
                 let amount = money_amount(*d, c.minor_digits());

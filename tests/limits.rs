@@ -35,7 +35,11 @@ fn brackets_at_the_nesting_limit_evaluate() {
 #[test]
 fn brackets_beyond_the_limit_are_refused() {
     let depth = rochdale::syntax::MAX_NESTING + 1;
-    let text = format!("{HEADER}rule deep: Integer = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    let text = format!(
+        "{HEADER}rule deep: Integer = {}1{}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     assert_eq!(codes(&report(text)), vec![Code::TooDeep]);
 }
 
@@ -59,7 +63,8 @@ fn a_long_else_if_chain_is_not_nesting() {
         body += &format!(" else if false then {i}");
     }
     body += " else 500";
-    let text = format!("{HEADER}rule chain: Integer = {body}\nexample \"e\" {{ expect chain = 500 }}\n");
+    let text =
+        format!("{HEADER}rule chain: Integer = {body}\nexample \"e\" {{ expect chain = 500 }}\n");
     let r = report(text);
     assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
 }
@@ -68,7 +73,9 @@ fn a_long_else_if_chain_is_not_nesting() {
 fn operator_chains_up_to_the_depth_limit_evaluate() {
     let terms = rochdale::syntax::MAX_EXPR_DEPTH as usize; // depth = terms - 1 + 1
     let sum = vec!["1"; terms].join(" + ");
-    let text = format!("{HEADER}rule total: Integer = {sum}\nexample \"e\" {{ expect total = {terms} }}\n");
+    let text = format!(
+        "{HEADER}rule total: Integer = {sum}\nexample \"e\" {{ expect total = {terms} }}\n"
+    );
     let r = report(text);
     assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));
 
@@ -85,7 +92,8 @@ fn a_long_chain_of_rules_is_stopped_not_crashed() {
         for i in 0..rules {
             text += &format!("rule r{i}: Integer = r{} + 1\n", i + 1);
         }
-        text += &format!("rule r{rules}: Integer = 0\nexample \"deep\" {{ expect r0 = {rules} }}\n");
+        text +=
+            &format!("rule r{rules}: Integer = 0\nexample \"deep\" {{ expect r0 = {rules} }}\n");
         let r = report(text);
         if fits {
             assert_eq!((r.passed(), r.failed()), (1, 0), "{:?}", codes(&r));

@@ -140,7 +140,11 @@ impl<'c> ExprChecker<'c> {
                         format!("the rule `{}` needs {}", id.name, count_args(arity)),
                     )
                     .at(span, "used without its arguments")
-                    .help(format!("write `{}({})`", id.name, self.param_list(r)));
+                    .help(format!(
+                        "write `{}({})`",
+                        id.name,
+                        self.param_list(r)
+                    ));
                     return self.fail(d, span);
                 }
                 Ir {
@@ -183,14 +187,25 @@ impl<'c> ExprChecker<'c> {
             other => {
                 let d = Diagnostic::error(
                     Code::WrongKind,
-                    format!("`{}` is {}, and only members have attributes", member.name, other.plain()),
+                    format!(
+                        "`{}` is {}, and only members have attributes",
+                        member.name,
+                        other.plain()
+                    ),
                 )
                 .at(member.span, format!("{} here", other.plain()))
-                .help("write `m.attribute` where `m` is a member, such as a rule's member parameter");
+                .help(
+                    "write `m.attribute` where `m` is a member, such as a rule's member parameter",
+                );
                 return self.fail(d, span);
             }
         }
-        match self.checker.member_attrs.iter().position(|a| a.name == attr.name) {
+        match self
+            .checker
+            .member_attrs
+            .iter()
+            .position(|a| a.name == attr.name)
+        {
             Some(i) => Ir {
                 kind: IrKind::Attr {
                     member: Box::new(target),
@@ -200,10 +215,14 @@ impl<'c> ExprChecker<'c> {
                 span,
             },
             None => {
-                let names: Vec<&str> = self.checker.member_attrs.iter().map(|a| a.name.as_str()).collect();
-                let help = suggest::did_you_mean(&attr.name, names.iter().copied()).unwrap_or_else(|| {
-                    format!("the member schema declares: {}", names.join(", "))
-                });
+                let names: Vec<&str> = self
+                    .checker
+                    .member_attrs
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect();
+                let help = suggest::did_you_mean(&attr.name, names.iter().copied())
+                    .unwrap_or_else(|| format!("the member schema declares: {}", names.join(", ")));
                 let d = Diagnostic::error(
                     Code::UnknownAttribute,
                     format!("members have no attribute `{}`", attr.name),
@@ -216,21 +235,32 @@ impl<'c> ExprChecker<'c> {
     }
 
     fn period(&mut self, field: &ast::Ident, span: Span) -> Ir {
-        match self.checker.period_fields.iter().position(|f| f.name == field.name) {
+        match self
+            .checker
+            .period_fields
+            .iter()
+            .position(|f| f.name == field.name)
+        {
             Some(i) => Ir {
                 kind: IrKind::Period(i),
                 ty: self.checker.period_fields[i].ty,
                 span,
             },
             None => {
-                let names: Vec<&str> = self.checker.period_fields.iter().map(|a| a.name.as_str()).collect();
-                let help = suggest::did_you_mean(&field.name, names.iter().copied()).unwrap_or_else(|| {
-                    if names.is_empty() {
-                        "declare the period's figures in a `period { ... }` block".into()
-                    } else {
-                        format!("the period schema declares: {}", names.join(", "))
-                    }
-                });
+                let names: Vec<&str> = self
+                    .checker
+                    .period_fields
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect();
+                let help = suggest::did_you_mean(&field.name, names.iter().copied())
+                    .unwrap_or_else(|| {
+                        if names.is_empty() {
+                            "declare the period's figures in a `period { ... }` block".into()
+                        } else {
+                            format!("the period schema declares: {}", names.join(", "))
+                        }
+                    });
                 let d = Diagnostic::error(
                     Code::UnknownAttribute,
                     format!("the period has no figure `{}`", field.name),
@@ -267,7 +297,10 @@ impl<'c> ExprChecker<'c> {
                 if !inner.ty.fits(Type::Bool) {
                     let d = Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`not` needs a yes/no condition, but this is {}", inner.ty.plain()),
+                        format!(
+                            "`not` needs a yes/no condition, but this is {}",
+                            inner.ty.plain()
+                        ),
                     )
                     .at(operand.span, format!("{} here", inner.ty.plain()))
                     .help("`not` turns a condition around, as in `not m.suspended`");
@@ -336,7 +369,10 @@ impl<'c> ExprChecker<'c> {
                             Code::BadArithmetic
                         };
                         let d = Diagnostic::error(code, e.message)
-                            .at(span, format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain()))
+                            .at(
+                                span,
+                                format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain()),
+                            )
                             .help(e.help);
                         self.fail(d, span)
                     }
@@ -376,7 +412,8 @@ impl<'c> ExprChecker<'c> {
                 (Type::Money(c), Type::Integer | Type::Decimal)
                 | (Type::Integer | Type::Decimal, Type::Money(c)) => format!(
                     "write the number as money, such as `{}`",
-                    c.symbol().map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
+                    c.symbol()
+                        .map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
                 ),
                 _ => "compare values of the same kind".to_string(),
             };
@@ -392,7 +429,10 @@ impl<'c> ExprChecker<'c> {
         if ordering && !(common.is_numeric() || common == Type::Date || common == Type::Error) {
             let d = Diagnostic::error(
                 Code::BadComparison,
-                format!("{} cannot be larger or smaller than another", common.plain()),
+                format!(
+                    "{} cannot be larger or smaller than another",
+                    common.plain()
+                ),
             )
             .at(span, label)
             .help("only numbers, percentages, money and dates can be ordered; use `=` or `!=`");
@@ -410,7 +450,10 @@ impl<'c> ExprChecker<'c> {
         if !c.ty.fits(Type::Bool) {
             let d = Diagnostic::error(
                 Code::TypeMismatch,
-                format!("{what} must be a yes/no condition, but this is {}", c.ty.plain()),
+                format!(
+                    "{what} must be a yes/no condition, but this is {}",
+                    c.ty.plain()
+                ),
             )
             .at(e.span, format!("{} here", c.ty.plain()))
             .help("write a condition, such as `m.age >= 16`");
@@ -419,7 +462,12 @@ impl<'c> ExprChecker<'c> {
         c
     }
 
-    fn if_expr(&mut self, branches: &[(ast::Expr, ast::Expr)], otherwise: &ast::Expr, span: Span) -> Ir {
+    fn if_expr(
+        &mut self,
+        branches: &[(ast::Expr, ast::Expr)],
+        otherwise: &ast::Expr,
+        span: Span,
+    ) -> Ir {
         let mut lowered = Vec::with_capacity(branches.len());
         let mut ty = Type::Error;
         let mut first_span: Option<Span> = None;
@@ -545,7 +593,9 @@ impl<'c> ExprChecker<'c> {
         candidates.extend(["round", "min", "max", "abs"].map(String::from));
         candidates.sort();
         let help = suggest::did_you_mean(&name.name, candidates.iter().map(String::as_str))
-            .unwrap_or_else(|| "the functions are round, min, max and abs, and the rulebook's rules".into());
+            .unwrap_or_else(|| {
+                "the functions are round, min, max and abs, and the rulebook's rules".into()
+            });
         let d = Diagnostic::error(
             Code::UnknownFunction,
             format!("there is no rule or function `{}`", name.name),
@@ -558,7 +608,11 @@ impl<'c> ExprChecker<'c> {
     fn wrong_count(&mut self, name: &ast::Ident, needs: &str, got: usize, span: Span) -> Ir {
         let d = Diagnostic::error(
             Code::ArgumentCount,
-            format!("`{}` needs {needs}, but is given {}", name.name, count_args(got)),
+            format!(
+                "`{}` needs {needs}, but is given {}",
+                name.name,
+                count_args(got)
+            ),
         )
         .at(span, format!("{} given", count_args(got)))
         .help(match name.name.as_str() {
@@ -596,7 +650,11 @@ impl<'c> ExprChecker<'c> {
         if !(ty.is_numeric() || ty == Type::Date || ty == Type::Error) {
             let d = Diagnostic::error(
                 Code::TypeMismatch,
-                format!("`{}` needs numbers, money, percentages or dates, not {}", name.name, ty.plain()),
+                format!(
+                    "`{}` needs numbers, money, percentages or dates, not {}",
+                    name.name,
+                    ty.plain()
+                ),
             )
             .at(span, "cannot be ordered")
             .help("only values that can be ordered have a smallest and a largest");
@@ -618,7 +676,11 @@ impl<'c> ExprChecker<'c> {
             Some(other) => {
                 let d = Diagnostic::error(
                     Code::WrongKind,
-                    format!("`{}` is {}, not a rule, so it takes no arguments", name.name, other.describe()),
+                    format!(
+                        "`{}` is {}, not a rule, so it takes no arguments",
+                        name.name,
+                        other.describe()
+                    ),
                 )
                 .at(name.span, "cannot be called")
                 .help(format!("write `{}` without brackets", name.name));
@@ -677,7 +739,11 @@ impl<'c> ExprChecker<'c> {
 
     fn round(&mut self, args: &[Argument], span: Span) -> Ir {
         let (value, step, mode) = match args {
-            [Argument::Expr(v), Argument::Step(s, _), Argument::Mode(m, _)] => (v, s, *m),
+            [
+                Argument::Expr(v),
+                Argument::Step(s, _),
+                Argument::Mode(m, _),
+            ] => (v, s, *m),
             _ => {
                 let missing_mode = !args.iter().any(|a| matches!(a, Argument::Mode(..)));
                 let d = Diagnostic::error(
@@ -700,7 +766,10 @@ impl<'c> ExprChecker<'c> {
         if !v.ty.is_numeric() {
             let d = Diagnostic::error(
                 Code::BadRounding,
-                format!("only numbers, money and percentages can be rounded, not {}", v.ty.plain()),
+                format!(
+                    "only numbers, money and percentages can be rounded, not {}",
+                    v.ty.plain()
+                ),
             )
             .at(value.span, format!("{} here", v.ty.plain()))
             .help("round an amount, such as `round(price, to 0.01, half up)`");
@@ -709,8 +778,15 @@ impl<'c> ExprChecker<'c> {
         // The step is a constant in the value's own unit.
         let step_value = match &step.kind {
             ExprKind::Literal(lit) => match (lit, v.ty) {
-                (ast::Literal::Integer(d) | ast::Literal::Decimal(d), Type::Money(_) | Type::Integer | Type::Decimal) => Some(*d),
-                (ast::Literal::Money { amount, currency }, Type::Money(c)) if currency == c.code() => Some(*amount),
+                (
+                    ast::Literal::Integer(d) | ast::Literal::Decimal(d),
+                    Type::Money(_) | Type::Integer | Type::Decimal,
+                ) => Some(*d),
+                (ast::Literal::Money { amount, currency }, Type::Money(c))
+                    if currency == c.code() =>
+                {
+                    Some(*amount)
+                }
                 (ast::Literal::Percent(d), Type::Percent) => Some(*d),
                 _ => None,
             },
@@ -724,16 +800,22 @@ impl<'c> ExprChecker<'c> {
             };
             let d = Diagnostic::error(
                 Code::BadRounding,
-                format!("the step of `round` must be a constant that fits {}", v.ty.plain()),
+                format!(
+                    "the step of `round` must be a constant that fits {}",
+                    v.ty.plain()
+                ),
             )
             .at(step.span, "not a usable step")
             .help(format!("write the step as a constant, such as {example}"));
             return self.fail(d, span);
         };
         if step_value <= Decimal::ZERO {
-            let d = Diagnostic::error(Code::BadRounding, "the step of `round` must be more than zero")
-                .at(step.span, "not positive")
-                .help("round to a positive step, such as `to 0.01`");
+            let d = Diagnostic::error(
+                Code::BadRounding,
+                "the step of `round` must be more than zero",
+            )
+            .at(step.span, "not positive")
+            .help("round to a positive step, such as `to 0.01`");
             return self.fail(d, span);
         }
         let ty = if v.ty == Type::Integer && !step_value.fract().is_zero() {
@@ -772,7 +854,9 @@ impl<'c> ExprChecker<'c> {
             .help("name the member something else, such as `m`");
             return self.fail(d, span);
         }
-        if self.locals.iter().any(|(n, _)| *n == var.name) || self.example_members.contains(&var.name) {
+        if self.locals.iter().any(|(n, _)| *n == var.name)
+            || self.example_members.contains(&var.name)
+        {
             let d = Diagnostic::error(
                 Code::Duplicate,
                 format!("`{}` is already in use here", var.name),
@@ -794,13 +878,22 @@ impl<'c> ExprChecker<'c> {
             (AggregateKind::Count, None) => Type::Integer,
             (AggregateKind::Any, None) => Type::Bool,
             (AggregateKind::Count, Some(_)) => {
-                let d = Diagnostic::error(Code::BadAggregate, "`count` counts members and takes no value")
-                    .at(span, "value given to count")
-                    .help("write `count(each member m where CONDITION)`, or `sum(...)` to add values up");
+                let d = Diagnostic::error(
+                    Code::BadAggregate,
+                    "`count` counts members and takes no value",
+                )
+                .at(span, "value given to count")
+                .help(
+                    "write `count(each member m where CONDITION)`, or `sum(...)` to add values up",
+                );
                 return self.fail(d, span);
             }
             (AggregateKind::Sum, Some(t)) if t.is_numeric() => t,
-            (AggregateKind::Min | AggregateKind::Max, Some(t)) if t.is_numeric() || t == Type::Date => t,
+            (AggregateKind::Min | AggregateKind::Max, Some(t))
+                if t.is_numeric() || t == Type::Date =>
+            {
+                t
+            }
             (AggregateKind::Any | AggregateKind::All, Some(Type::Bool)) => Type::Bool,
             (_, None) => {
                 let d = Diagnostic::error(
@@ -808,20 +901,32 @@ impl<'c> ExprChecker<'c> {
                     format!("`{}` needs a value for each member", kind.as_str()),
                 )
                 .at(span, "no value given")
-                .help(format!("write `{}(VALUE for each member m)`", kind.as_str()));
+                .help(format!(
+                    "write `{}(VALUE for each member m)`",
+                    kind.as_str()
+                ));
                 return self.fail(d, span);
             }
             (_, Some(t)) => {
                 let needs = match kind {
                     AggregateKind::Any | AggregateKind::All => "a yes/no condition",
-                    AggregateKind::Min | AggregateKind::Max => "numbers, money, percentages or dates",
+                    AggregateKind::Min | AggregateKind::Max => {
+                        "numbers, money, percentages or dates"
+                    }
                     _ => "numbers, money or percentages",
                 };
                 let d = Diagnostic::error(
                     Code::BadAggregate,
-                    format!("`{}` needs {needs}, but is given {}", kind.as_str(), t.plain()),
+                    format!(
+                        "`{}` needs {needs}, but is given {}",
+                        kind.as_str(),
+                        t.plain()
+                    ),
                 )
-                .at(value.map_or(span, |v| v.span), format!("{} here", t.plain()))
+                .at(
+                    value.map_or(span, |v| v.span),
+                    format!("{} here", t.plain()),
+                )
                 .help("check what is aggregated for each member");
                 return self.fail(d, span);
             }
@@ -856,7 +961,9 @@ fn snippet(e: &ast::Expr) -> Option<String> {
         ExprKind::Literal(ast::Literal::Percent(p)) => {
             Some(format!("{}%", (*p * Decimal::ONE_HUNDRED).normalize()))
         }
-        ExprKind::Literal(ast::Literal::Integer(d) | ast::Literal::Decimal(d)) => Some(d.to_string()),
+        ExprKind::Literal(ast::Literal::Integer(d) | ast::Literal::Decimal(d)) => {
+            Some(d.to_string())
+        }
         _ => None,
     }
 }

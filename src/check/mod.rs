@@ -137,7 +137,10 @@ impl Checker {
         }
 
         // Bodies, each after the rules it uses.
-        let deps: Vec<Vec<usize>> = rules.iter().map(|(r, _)| self.rule_dependencies(r)).collect();
+        let deps: Vec<Vec<usize>> = rules
+            .iter()
+            .map(|(r, _)| self.rule_dependencies(r))
+            .collect();
         let order = order::order(&deps);
         for cycle in &order.cycles {
             self.report_cycle(cycle, &rules);
@@ -200,8 +203,9 @@ impl Checker {
     fn currency_named(&mut self, code: &str, span: Span) -> Option<Currency> {
         let currency = Currency::from_code(code);
         if currency.is_none() {
-            let mut d = Diagnostic::error(Code::UnknownCurrency, format!("unknown currency `{code}`"))
-                .at(span, "not a currency Rochdale knows");
+            let mut d =
+                Diagnostic::error(Code::UnknownCurrency, format!("unknown currency `{code}`"))
+                    .at(span, "not a currency Rochdale knows");
             d = match suggest::did_you_mean(code, Currency::codes()) {
                 Some(s) => d.help(format!("{s} Currencies are written as ISO 4217 codes")),
                 None => d.help(format!(
@@ -220,7 +224,9 @@ impl Checker {
                 Diagnostic::error(Code::Duplicate, format!("a second `{what}` block"))
                     .at(schema.span, "second block")
                     .related(first, "first block")
-                    .help(format!("put every {what} attribute in one `{what} {{ ... }}` block")),
+                    .help(format!(
+                        "put every {what} attribute in one `{what} {{ ... }}` block"
+                    )),
             );
         }
         *seen = Some(schema.span);
@@ -282,13 +288,16 @@ impl Checker {
         if let Some((existing, first)) = self.globals.get(&name.name) {
             let (existing, first) = (*existing, *first);
             self.error(
-                Diagnostic::error(
-                    Code::Duplicate,
-                    format!("`{}` is defined twice", name.name),
-                )
-                .at(name.span, format!("defined again here as {}", what.describe()))
-                .related(first, format!("first defined here as {}", existing.describe()))
-                .help("each parameter, rule and choice needs its own name; rename one of them"),
+                Diagnostic::error(Code::Duplicate, format!("`{}` is defined twice", name.name))
+                    .at(
+                        name.span,
+                        format!("defined again here as {}", what.describe()),
+                    )
+                    .related(
+                        first,
+                        format!("first defined here as {}", existing.describe()),
+                    )
+                    .help("each parameter, rule and choice needs its own name; rename one of them"),
             );
             return false;
         }
@@ -297,7 +306,11 @@ impl Checker {
     }
 
     fn article(&mut self, article: &ast::Article) -> usize {
-        if let Some(first) = self.articles.iter().find(|a| a.number == article.number.name) {
+        if let Some(first) = self
+            .articles
+            .iter()
+            .find(|a| a.number == article.number.name)
+        {
             let first = first.span;
             self.error(
                 Diagnostic::error(
@@ -381,11 +394,9 @@ impl Checker {
                         },
                     },
                     other => {
-                        let mut d = Diagnostic::error(
-                            Code::UnknownType,
-                            format!("unknown type `{other}`"),
-                        )
-                        .at(name.span, "not a type");
+                        let mut d =
+                            Diagnostic::error(Code::UnknownType, format!("unknown type `{other}`"))
+                                .at(name.span, "not a type");
                         let alias = match other {
                             "Boolean" | "bool" => Some("Bool"),
                             "Int" | "int" | "Number" => Some("Integer"),
@@ -470,7 +481,11 @@ impl Checker {
         self.error(
             Diagnostic::error(
                 code,
-                format!("`{owner}` needs {}, but this is {}", ty.plain(), found.1.plain()),
+                format!(
+                    "`{owner}` needs {}, but this is {}",
+                    ty.plain(),
+                    found.1.plain()
+                ),
             )
             .at(span, format!("{} here", found.1.plain()))
             .help(help),
@@ -506,14 +521,21 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the parameter `{}` has the name of {}", p.name.name, what.describe()),
+                        format!(
+                            "the parameter `{}` has the name of {}",
+                            p.name.name,
+                            what.describe()
+                        ),
                     )
                     .at(p.name.span, "this name is taken")
                     .related(first, "defined here")
                     .help("give the rule's parameter a name of its own, such as `m` for a member"),
                 );
             }
-            if params.iter().any(|(n, _): &(String, Type)| *n == p.name.name) {
+            if params
+                .iter()
+                .any(|(n, _): &(String, Type)| *n == p.name.name)
+            {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
@@ -558,13 +580,18 @@ impl Checker {
                         }
                     }
                 }
-                ast::ExprKind::Literal(_) | ast::ExprKind::Attribute(..) | ast::ExprKind::Period(_) => {}
+                ast::ExprKind::Literal(_)
+                | ast::ExprKind::Attribute(..)
+                | ast::ExprKind::Period(_) => {}
                 ast::ExprKind::Unary(_, x) => stack.push(x),
                 ast::ExprKind::Binary(_, l, r) => {
                     stack.push(l);
                     stack.push(r);
                 }
-                ast::ExprKind::If { branches, otherwise } => {
+                ast::ExprKind::If {
+                    branches,
+                    otherwise,
+                } => {
                     for (c, v) in branches {
                         stack.push(c);
                         stack.push(v);
@@ -581,14 +608,20 @@ impl Checker {
     }
 
     fn report_cycle(&mut self, cycle: &[usize], rules: &[(&ast::RuleDef, Option<usize>)]) {
-        let names: Vec<&str> = cycle.iter().map(|&r| rules[r].0.name.name.as_str()).collect();
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&r| rules[r].0.name.name.as_str())
+            .collect();
         let first = rules[cycle[0]].0;
         let path = if names.len() == 1 {
             format!("`{}` uses itself", names[0])
         } else {
             let mut p: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             p.push(format!("`{}`", names[0]));
-            format!("these rules use each other in a circle: {}", p.join(" uses "))
+            format!(
+                "these rules use each other in a circle: {}",
+                p.join(" uses ")
+            )
         };
         let mut d = Diagnostic::error(Code::Cycle, path)
             .at(first.name.span, "the circle starts here")
@@ -636,7 +669,11 @@ impl Checker {
             .map(|_| Vec::with_capacity(example.members.len()))
             .collect();
         for member in &example.members {
-            if let Some(first) = example.members.iter().find(|m| m.name.name == member.name.name) {
+            if let Some(first) = example
+                .members
+                .iter()
+                .find(|m| m.name.name == member.name.name)
+            {
                 if first.span != member.span {
                     self.error(
                         Diagnostic::error(
@@ -654,7 +691,11 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the member `{}` has the name of {}", member.name.name, what.describe()),
+                        format!(
+                            "the member `{}` has the name of {}",
+                            member.name.name,
+                            what.describe()
+                        ),
                     )
                     .at(member.name.span, "this name is taken")
                     .related(first, "defined here")
@@ -800,7 +841,11 @@ impl Checker {
                     d = d.help(hint.unwrap_or_else(|| {
                         format!(
                             "the attributes are: {}",
-                            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                            fields
+                                .iter()
+                                .map(|f| f.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )
                     }));
                     self.error(d);
@@ -816,7 +861,8 @@ fn value_help(expected: Type, found: Type, checker: &Checker) -> String {
     match (expected, found) {
         (Type::Money(c), Type::Integer | Type::Decimal) => format!(
             "write it as money, such as `{}`",
-            c.symbol().map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
+            c.symbol()
+                .map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
         ),
         (Type::Money(c), Type::Money(_)) => format!("write the amount in {c}"),
         (Type::Percent, Type::Integer | Type::Decimal) => {

@@ -120,7 +120,9 @@ mod tests {
     #[test]
     fn long_chain_does_not_recurse() {
         let n = 100_000;
-        let deps: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }).collect();
+        let deps: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![] })
+            .collect();
         let o = order(&deps);
         assert_eq!(o.sorted.len(), n);
         assert_eq!(o.sorted[0], n - 1);

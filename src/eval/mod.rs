@@ -50,9 +50,9 @@ impl Inputs {
     }
 }
 
-/// Errors are boxed inside the evaluator: a small `Result` keeps the
-/// recursive frames small (deep rulebooks) and the hot path fast.
-type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+/// An evaluation result. The diagnostic is boxed: a small `Result` keeps
+/// the recursive frames small (deep rulebooks) and the hot path fast.
+pub type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Evaluates rules of one program over one set of inputs, remembering each
 /// rule's value so that it is computed once.
@@ -93,17 +93,17 @@ impl<'a> Evaluator<'a> {
 
     /// The value of rule `rule` for `args` (which must match its parameters'
     /// types; a member is [`Value::Member`] with its index in the inputs).
-    pub fn rule(&mut self, rule: usize, args: Vec<Value>) -> std::result::Result<Value, Diagnostic> {
-        let span = self.program.rules.get(rule).map_or_else(Span::default, |r| r.span);
-        self.call(rule, args, span).map_err(|d| *d)
+    pub fn rule(&mut self, rule: usize, args: Vec<Value>) -> Result<Value> {
+        let span = self
+            .program
+            .rules
+            .get(rule)
+            .map_or_else(Span::default, |r| r.span);
+        self.call(rule, args, span)
     }
 
     /// Evaluates an expression with `frame` holding its local slots.
-    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> std::result::Result<Value, Diagnostic> {
-        self.eval_boxed(ir, frame).map_err(|d| *d)
-    }
-
-    fn eval_boxed(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
         self.steps += 1;
         if self.steps > self.budget {
             return Err(budget_exceeded(self.budget, ir.span));
@@ -132,17 +132,23 @@ impl<'a> Evaluator<'a> {
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
             IrKind::Period(field) => self.period(*field, span),
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
-            IrKind::Neg(x) => Ok(Value::Number(-self.number(x, frame)?)),
+            IrKind::Neg(x) => Ok(Value::Number(canonical(-self.number(x, frame)?))),
             IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
             IrKind::Arith(op, l, r) => self.eval_arith(*op, l, r, frame, span),
             IrKind::Compare(op, l, r) => self.eval_compare(*op, l, r, frame, span),
-            IrKind::And(l, r) => Ok(Value::Bool(self.boolean(l, frame)? && self.boolean(r, frame)?)),
-            IrKind::Or(l, r) => Ok(Value::Bool(self.boolean(l, frame)? || self.boolean(r, frame)?)),
+            IrKind::And(l, r) => Ok(Value::Bool(
+                self.boolean(l, frame)? && self.boolean(r, frame)?,
+            )),
+            IrKind::Or(l, r) => Ok(Value::Bool(
+                self.boolean(l, frame)? || self.boolean(r, frame)?,
+            )),
             IrKind::If {
                 branches,
                 otherwise,
             } => self.eval_if(branches, otherwise, frame),
-            IrKind::Round { value, step, mode } => self.eval_round(value, *step, *mode, frame, span),
+            IrKind::Round { value, step, mode } => {
+                self.eval_round(value, *step, *mode, frame, span)
+            }
             IrKind::MinMax { max, args } => self.eval_min_max(*max, args, frame, span),
             IrKind::Abs(x) => Ok(Value::Number(self.number(x, frame)?.abs())),
             IrKind::Aggregate {
@@ -150,7 +156,14 @@ impl<'a> Evaluator<'a> {
                 var,
                 value,
                 filter,
-            } => self.aggregate(*kind, *var, value.as_deref(), filter.as_deref(), frame, span),
+            } => self.aggregate(
+                *kind,
+                *var,
+                value.as_deref(),
+                filter.as_deref(),
+                frame,
+                span,
+            ),
         }
     }
 
@@ -171,30 +184,56 @@ impl<'a> Evaluator<'a> {
             .ok_or_else(|| missing_period(self.program, field, span))
     }
 
-    fn eval_attribute(&mut self, member: &Ir, attr: usize, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
-        let Value::Member(index) = self.eval_boxed(member, frame)? else {
+    fn eval_attribute(
+        &mut self,
+        member: &Ir,
+        attr: usize,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let Value::Member(index) = self.eval(member, frame)? else {
             return Err(internal("attribute of a non-member", span));
         };
         self.attribute(index as usize, attr, span)
     }
 
-    fn eval_call(&mut self, rule: usize, args: &[Ir], frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+    fn eval_call(
+        &mut self,
+        rule: usize,
+        args: &[Ir],
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
         let mut values = Vec::with_capacity(args.len());
         for a in args {
-            values.push(self.eval_boxed(a, frame)?);
+            values.push(self.eval(a, frame)?);
         }
         self.call(rule, values, span)
     }
 
-    fn eval_arith(&mut self, op: ArithOp, l: &Ir, r: &Ir, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+    fn eval_arith(
+        &mut self,
+        op: ArithOp,
+        l: &Ir,
+        r: &Ir,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
         let a = self.number(l, frame)?;
         let b = self.number(r, frame)?;
         arithmetic(op, a, b, span, r.span).map(Value::Number)
     }
 
-    fn eval_compare(&mut self, op: CompareOp, l: &Ir, r: &Ir, frame: &mut Vec<Value>, span: Span) -> Result<Value> {
-        let a = self.eval_boxed(l, frame)?;
-        let b = self.eval_boxed(r, frame)?;
+    fn eval_compare(
+        &mut self,
+        op: CompareOp,
+        l: &Ir,
+        r: &Ir,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let a = self.eval(l, frame)?;
+        let b = self.eval(r, frame)?;
         let ordering = compare(&a, &b).ok_or_else(|| internal("incomparable values", span))?;
         Ok(Value::Bool(match op {
             CompareOp::Eq => ordering == Ordering::Equal,
@@ -206,13 +245,18 @@ impl<'a> Evaluator<'a> {
         }))
     }
 
-    fn eval_if(&mut self, branches: &[(Ir, Ir)], otherwise: &Ir, frame: &mut Vec<Value>) -> Result<Value> {
+    fn eval_if(
+        &mut self,
+        branches: &[(Ir, Ir)],
+        otherwise: &Ir,
+        frame: &mut Vec<Value>,
+    ) -> Result<Value> {
         for (condition, value) in branches {
             if self.boolean(condition, frame)? {
-                return self.eval_boxed(value, frame);
+                return self.eval(value, frame);
             }
         }
-        self.eval_boxed(otherwise, frame)
+        self.eval(otherwise, frame)
     }
 
     fn eval_round(
@@ -224,13 +268,21 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> Result<Value> {
         let v = self.number(value, frame)?;
-        round(v, step, mode).map(Value::Number).ok_or_else(|| overflow(span))
+        round(v, step, mode)
+            .map(Value::Number)
+            .ok_or_else(|| overflow(span))
     }
 
-    fn eval_min_max(&mut self, max: bool, args: &[Ir], frame: &mut Vec<Value>, span: Span) -> Result<Value> {
+    fn eval_min_max(
+        &mut self,
+        max: bool,
+        args: &[Ir],
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
         let mut best: Option<Value> = None;
         for a in args {
-            let v = self.eval_boxed(a, frame)?;
+            let v = self.eval(a, frame)?;
             best = Some(match best {
                 None => v,
                 Some(b) => pick(b, v, max),
@@ -240,19 +292,24 @@ impl<'a> Evaluator<'a> {
     }
 
     fn number(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Decimal> {
-        self.eval_boxed(ir, frame)?
+        self.eval(ir, frame)?
             .as_number()
             .ok_or_else(|| internal("expected a number", ir.span))
     }
 
     fn boolean(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<bool> {
-        self.eval_boxed(ir, frame)?
+        self.eval(ir, frame)?
             .as_bool()
             .ok_or_else(|| internal("expected a yes/no value", ir.span))
     }
 
     fn attribute(&self, member: usize, attr: usize, span: Span) -> Result<Value> {
-        match self.inputs.members.get(attr).and_then(|col| col.get(member)) {
+        match self
+            .inputs
+            .members
+            .get(attr)
+            .and_then(|col| col.get(member))
+        {
             Some(Some(v)) => Ok(v.clone()),
             _ => {
                 let name = self
@@ -300,7 +357,7 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         args.resize(def.frame_size.max(args.len()), Value::Bool(false));
-        let value = self.eval_boxed(&def.body, &mut args)?;
+        let value = self.eval(&def.body, &mut args)?;
         match (def.memo, member) {
             (Memo::Global, _) => self.global_memo[rule] = Some(value.clone()),
             (Memo::PerMember, Some(m)) => {
@@ -341,11 +398,17 @@ impl<'a> Evaluator<'a> {
             match kind {
                 AggregateKind::Count => count += 1,
                 AggregateKind::Sum => {
-                    let v = self.number(value.ok_or_else(|| internal("sum without value", span))?, frame)?;
+                    let v = self.number(
+                        value.ok_or_else(|| internal("sum without value", span))?,
+                        frame,
+                    )?;
                     total = total.checked_add(v).ok_or_else(|| overflow(span))?;
                 }
                 AggregateKind::Min | AggregateKind::Max => {
-                    let v = self.eval_boxed(value.ok_or_else(|| internal("min without value", span))?, frame)?;
+                    let v = self.eval(
+                        value.ok_or_else(|| internal("min without value", span))?,
+                        frame,
+                    )?;
                     best = Some(match best {
                         None => v,
                         Some(b) => pick(b, v, kind == AggregateKind::Max),
@@ -374,8 +437,9 @@ impl<'a> Evaluator<'a> {
             AggregateKind::Count => Value::Number(Decimal::from(count)),
             AggregateKind::Sum => Value::Number(total),
             AggregateKind::Any | AggregateKind::All => Value::Bool(truth),
-            AggregateKind::Min | AggregateKind::Max => best.ok_or_else(|| {
-                Box::new(Diagnostic::error(
+            AggregateKind::Min | AggregateKind::Max => {
+                best.ok_or_else(|| {
+                    Box::new(Diagnostic::error(
                     Code::EmptyAggregate,
                     format!(
                         "`{}` over no members has no value",
@@ -384,7 +448,8 @@ impl<'a> Evaluator<'a> {
                 )
                 .at(span, "no member passes the filter")
                 .help("guard it with `if count(each member m where ...) > 0 then ... else ...`"))
-            })?,
+                })?
+            }
         })
     }
 }
@@ -396,7 +461,7 @@ pub fn arithmetic(
     b: Decimal,
     span: Span,
     divisor_span: Span,
-) -> std::result::Result<Decimal, Box<Diagnostic>> {
+) -> Result<Decimal> {
     let result = match op {
         ArithOp::Add => a.checked_add(b),
         ArithOp::Sub => a.checked_sub(b),
@@ -413,7 +478,18 @@ pub fn arithmetic(
             a.checked_div(b)
         }
     };
-    result.ok_or_else(|| overflow(span))
+    result.map(canonical).ok_or_else(|| overflow(span))
+}
+
+/// Zero without a sign: the decimal type keeps one (`-0`), and a person
+/// reading `-£0.00` would rightly ask what was lost.
+#[inline]
+fn canonical(d: Decimal) -> Decimal {
+    if d.is_zero() && d.is_sign_negative() {
+        -d
+    } else {
+        d
+    }
 }
 
 /// How two values of one type compare.
@@ -448,30 +524,44 @@ fn overflow(span: Span) -> Box<Diagnostic> {
 #[cold]
 fn internal(what: &str, span: Span) -> Box<Diagnostic> {
     Box::new(
-    Diagnostic::error(Code::EvalTooDeep, format!("the evaluator lost its way ({what})"))
+        Diagnostic::error(
+            Code::EvalTooDeep,
+            format!("the evaluator lost its way ({what})"),
+        )
         .at(span, "here")
-        .help("this is a bug in Rochdale; please report it with the rulebook"))
+        .help("this is a bug in Rochdale; please report it with the rulebook"),
+    )
 }
 
 #[cold]
 fn missing_param(program: &Program, p: usize, span: Span) -> Box<Diagnostic> {
     let name = program.params.get(p).map_or("?", |d| d.name.as_str());
-    Box::new(Diagnostic::error(Code::MissingValue, format!("the parameter `{name}` has no value"))
+    Box::new(
+        Diagnostic::error(
+            Code::MissingValue,
+            format!("the parameter `{name}` has no value"),
+        )
         .at(span, "needed here")
-        .help("give every parameter a value"))
+        .help("give every parameter a value"),
+    )
 }
 
 #[cold]
 fn missing_period(program: &Program, field: usize, span: Span) -> Box<Diagnostic> {
-    let name = program.period_fields.get(field).map_or("?", |d| d.name.as_str());
-    Box::new(Diagnostic::error(
-        Code::MissingValue,
-        format!("the period's `{name}` is not given"),
+    let name = program
+        .period_fields
+        .get(field)
+        .map_or("?", |d| d.name.as_str());
+    Box::new(
+        Diagnostic::error(
+            Code::MissingValue,
+            format!("the period's `{name}` is not given"),
+        )
+        .at(span, "needed here")
+        .help(format!(
+            "give the period a `{name}`, as in `period {{ {name} ... }}` in the example"
+        )),
     )
-    .at(span, "needed here")
-    .help(format!(
-        "give the period a `{name}`, as in `period {{ {name} ... }}` in the example"
-    )))
 }
 
 #[cold]

@@ -20,11 +20,12 @@ struct RochdaleParser;
 /// How deep an expression tree may be (operators and brackets together).
 pub const MAX_EXPR_DEPTH: u32 = 200;
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+/// Diagnostics are boxed while building, to keep `Result` small.
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Parses a rulebook's text into its syntax tree.
 pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
-    prescan(text).map_err(|d| vec![d])?;
+    prescan(text).map_err(|d| vec![*d])?;
     let mut pairs = RochdaleParser::parse(Rule::rulebook, text).map_err(|_| {
         // Parse again with pest's error detail on, which also records the
         // literal tokens it expected (`=`, `(`); it costs time, so only here.
@@ -33,16 +34,18 @@ pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
         pest::set_error_detail(false);
         match detailed {
             Some(e) => vec![syntax_error(e, text)],
-            None => vec![internal("a parse failed once and succeeded twice")],
+            None => vec![*internal("a parse failed once and succeeded twice")],
         }
     })?;
-    let root = pairs.next().ok_or_else(|| vec![internal("empty parse")])?;
-    build_rulebook(root).map_err(|d| vec![d])
+    let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
+    build_rulebook(root).map_err(|d| vec![*d])
 }
 
-fn internal(what: &str) -> Diagnostic {
-    Diagnostic::error(Code::Syntax, format!("the parser lost its way ({what})"))
-        .help("this is a bug in Rochdale; please report it with the rulebook")
+fn internal(what: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(Code::Syntax, format!("the parser lost its way ({what})"))
+            .help("this is a bug in Rochdale; please report it with the rulebook"),
+    )
 }
 
 // ------------------------------------------------------------ syntax errors
@@ -79,7 +82,10 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     }
     tidy_expected(&mut expected);
     let found = token_at(text, at);
-    let span = Span::new(at, at + found.len().max(1).min(text.len().saturating_sub(at).max(1)));
+    let span = Span::new(
+        at,
+        at + found.len().max(1).min(text.len().saturating_sub(at).max(1)),
+    );
     if found == "\"" && text.get(at + 1..).is_some_and(|rest| !rest.contains('"')) {
         return Diagnostic::error(Code::Syntax, "this quoted text is never closed")
             .at(span, "the text starts here")
@@ -111,7 +117,9 @@ fn punctuation<T: std::fmt::Display>(tokens: &[T]) -> Vec<String> {
         let is_punctuation = !token.is_empty()
             && token.chars().count() <= 2
             && !token.contains("..")
-            && token.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            && token
+                .chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
         if is_punctuation {
             let described = describe_token(&token);
             if !out.contains(&described) {
@@ -134,9 +142,7 @@ fn token_at(text: &str, at: usize) -> &str {
     if word_len > 0 {
         return &rest[..word_len];
     }
-    rest.chars()
-        .next()
-        .map_or("", |c| &rest[..c.len_utf8()])
+    rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
 }
 
 fn describe_expected(rules: &[Rule]) -> Vec<String> {
@@ -174,7 +180,10 @@ fn tidy_expected(expected: &mut Vec<String>) {
         .iter()
         .any(|e| e == "an expression" || e == "a number" || e == "an aggregate");
     if is_expression {
-        if let Some(first) = expected.iter().position(|e| EXPRESSION_STARTS.contains(&e.as_str())) {
+        if let Some(first) = expected
+            .iter()
+            .position(|e| EXPRESSION_STARTS.contains(&e.as_str()))
+        {
             expected.retain(|e| !EXPRESSION_STARTS.contains(&e.as_str()));
             expected.insert(first.min(expected.len()), "an expression".into());
         }
@@ -188,9 +197,8 @@ fn tidy_expected(expected: &mut Vec<String>) {
 /// A literal token pest expected, as the reader would type it.
 fn describe_token(token: &str) -> String {
     match token {
-        "+" | "-" | "*" | "/" | "×" | "÷" | "<" | ">" | "<=" | ">=" | "!=" | "≤" | "≥" | "≠" | "and" | "or" => {
-            "an operator".into()
-        }
+        "+" | "-" | "*" | "/" | "×" | "÷" | "<" | ">" | "<=" | ">=" | "!=" | "≤" | "≥" | "≠"
+        | "and" | "or" => "an operator".into(),
         other => format!("`{other}`"),
     }
 }
@@ -268,9 +276,32 @@ fn join_or(items: &[String]) -> String {
 
 fn syntax_help(expected: &[String], found: &str) -> String {
     const RESERVED: &[&str] = &[
-        "rulebook", "version", "currency", "in", "force", "members", "member", "period",
-        "parameter", "article", "rule", "example", "expect", "and", "or", "not", "if", "then",
-        "else", "for", "each", "where", "true", "false", "text", "source",
+        "rulebook",
+        "version",
+        "currency",
+        "in",
+        "force",
+        "members",
+        "member",
+        "period",
+        "parameter",
+        "article",
+        "rule",
+        "example",
+        "expect",
+        "and",
+        "or",
+        "not",
+        "if",
+        "then",
+        "else",
+        "for",
+        "each",
+        "where",
+        "true",
+        "false",
+        "text",
+        "source",
     ];
     let wants_name = expected.iter().any(|e| e == "a name");
     if wants_name && RESERVED.contains(&found) {
@@ -290,7 +321,10 @@ fn syntax_help(expected: &[String], found: &str) -> String {
             return "to compare two values write `a = b`; each side needs a value".into();
         }
     }
-    if expected.iter().any(|e| e == "`rulebook \"Name\"` at the start") {
+    if expected
+        .iter()
+        .any(|e| e == "`rulebook \"Name\"` at the start")
+    {
         return "a rulebook starts with its header, such as `rulebook \"Our Co-op\" version \"1\" currency GBP`".into();
     }
     "check this line for a missing bracket, quote, comma or keyword; docs/language.md shows each construct".into()
@@ -409,14 +443,20 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
             Rule::currency_clause => header.currency.replace(ident(value)).is_some(),
             Rule::in_force_clause => {
                 let s = span(&value);
-                header.in_force.replace((parse_date(value.as_str(), s)?, s)).is_some()
+                header
+                    .in_force
+                    .replace((parse_date(value.as_str(), s)?, s))
+                    .is_some()
             }
             _ => return Err(internal("header clause")),
         };
         if repeated {
-            return Err(Diagnostic::error(Code::Duplicate, "the header says this twice")
-                .at(clause_span, "said again here")
-                .help("keep one of the two"));
+            return Err(
+                Diagnostic::error(Code::Duplicate, "the header says this twice")
+                    .at(clause_span, "said again here")
+                    .help("keep one of the two")
+                    .into(),
+            );
         }
     }
     Ok(header)
@@ -623,18 +663,23 @@ fn build_value(pair: Pair<Rule>) -> Result<Value> {
 }
 
 fn negate(literal: Literal, at: Span) -> Result<Literal> {
+    // `-0` is zero: the decimal type would keep the sign.
+    let neg = |d: Decimal| if d.is_zero() { d } else { -d };
     Ok(match literal {
-        Literal::Integer(d) => Literal::Integer(-d),
-        Literal::Decimal(d) => Literal::Decimal(-d),
-        Literal::Percent(d) => Literal::Percent(-d),
+        Literal::Integer(d) => Literal::Integer(neg(d)),
+        Literal::Decimal(d) => Literal::Decimal(neg(d)),
+        Literal::Percent(d) => Literal::Percent(neg(d)),
         Literal::Money { amount, currency } => Literal::Money {
-            amount: -amount,
+            amount: neg(amount),
             currency,
         },
         _ => {
-            return Err(Diagnostic::error(Code::Syntax, "only a number can be negative")
-                .at(at, "minus sign before a value that is not a number")
-                .help("remove the `-`"));
+            return Err(
+                Diagnostic::error(Code::Syntax, "only a number can be negative")
+                    .at(at, "minus sign before a value that is not a number")
+                    .help("remove the `-`")
+                    .into(),
+            );
         }
     })
 }
@@ -667,7 +712,8 @@ fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
                 match part.as_rule() {
                     Rule::number => amount = Some(parse_number(part.as_str(), s)?.0),
                     Rule::currency_symbol => {
-                        currency = Currency::from_symbol(part.as_str()).map(|c| c.code().to_string())
+                        currency =
+                            Currency::from_symbol(part.as_str()).map(|c| c.code().to_string())
                     }
                     Rule::currency_code => currency = Some(part.as_str().to_string()),
                     _ => {}
@@ -702,16 +748,19 @@ fn parse_number(raw: &str, at: Span) -> Result<(Decimal, bool)> {
 
 fn parse_date(raw: &str, at: Span) -> Result<time::Date> {
     let bad = || {
-        Diagnostic::error(Code::BadDate, format!("{raw} is not a date in the calendar"))
-            .at(at, "no such date")
-            .help("write dates as YYYY-MM-DD, such as 2026-04-05")
+        Diagnostic::error(
+            Code::BadDate,
+            format!("{raw} is not a date in the calendar"),
+        )
+        .at(at, "no such date")
+        .help("write dates as YYYY-MM-DD, such as 2026-04-05")
     };
     let mut parts = raw.split('-');
     let year: i32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
     let month: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
     let day: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
     let month = time::Month::try_from(month).map_err(|_| bad())?;
-    time::Date::from_calendar_date(year, month, day).map_err(|_| bad())
+    time::Date::from_calendar_date(year, month, day).map_err(|_| bad().into())
 }
 
 // ----------------------------------------------------------- expressions
@@ -764,7 +813,8 @@ fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
                                 )
                                 .at(child_span, "second comparison")
                                 .related(*top_span, "first comparison")
-                                .help("join two comparisons with `and`, as in `a < b and b < c`"));
+                                .help("join two comparisons with `and`, as in `a < b and b < c`")
+                                .into());
                             }
                         }
                         reduce(&mut operands, &mut ops)?;
@@ -824,7 +874,7 @@ fn reduce(operands: &mut Vec<(Expr, u32)>, ops: &mut Vec<StackOp>) -> Result<()>
         }
     };
     if depth > MAX_EXPR_DEPTH {
-        return Err(too_deep(span));
+        return Err(too_deep(span).into());
     }
     operands.push((Expr { kind, span }, depth));
     Ok(())
@@ -876,7 +926,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
             let (otherwise, od) = exprs.pop().ok_or_else(|| internal("if else"))?;
             let depth = depth.max(od) + 1;
             if depth > MAX_EXPR_DEPTH {
-                return Err(too_deep(s));
+                return Err(too_deep(s).into());
             }
             Ok((
                 Expr {
@@ -925,7 +975,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
             }
             let depth = depth + 1;
             if depth > MAX_EXPR_DEPTH {
-                return Err(too_deep(s));
+                return Err(too_deep(s).into());
             }
             Ok((
                 Expr {
@@ -969,7 +1019,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
             }
             let depth = depth + 1;
             if depth > MAX_EXPR_DEPTH {
-                return Err(too_deep(s));
+                return Err(too_deep(s).into());
             }
             Ok((
                 Expr {
@@ -984,6 +1034,14 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
                 depth,
             ))
         }
-        _ => build_literal(pair).map(|l| (Expr { kind: ExprKind::Literal(l), span: s }, 1)),
+        _ => build_literal(pair).map(|l| {
+            (
+                Expr {
+                    kind: ExprKind::Literal(l),
+                    span: s,
+                },
+                1,
+            )
+        }),
     }
 }

@@ -32,17 +32,19 @@ const STATEMENT_WORDS: &[&str] = &[
 ];
 
 /// Checks size and nesting; on success pest may safely parse `text`.
-pub fn prescan(text: &str) -> Result<(), Diagnostic> {
+pub fn prescan(text: &str) -> Result<(), Box<Diagnostic>> {
     if text.len() > MAX_SOURCE_BYTES {
-        return Err(Diagnostic::error(
-            Code::TooLarge,
-            format!(
-                "the rulebook is {} bytes long; the most Rochdale reads is {} bytes",
-                text.len(),
-                MAX_SOURCE_BYTES
-            ),
-        )
-        .help("split the rulebook, or move member data into a CSV or JSON file"));
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::TooLarge,
+                format!(
+                    "the rulebook is {} bytes long; the most Rochdale reads is {} bytes",
+                    text.len(),
+                    MAX_SOURCE_BYTES
+                ),
+            )
+            .help("split the rulebook, or move member data into a CSV or JSON file"),
+        ));
     }
 
     // One counter of open `if`s per open bracket (index 0: outside any).
@@ -74,10 +76,8 @@ pub fn prescan(text: &str) -> Result<(), Diagnostic> {
                     return Err(too_deep(i));
                 }
             }
-            b')' | b'}' | b']' => {
-                if open.pop().is_some() {
-                    ifs.pop();
-                }
+            b')' | b'}' | b']' if open.pop().is_some() => {
+                ifs.pop();
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
@@ -108,11 +108,15 @@ pub fn prescan(text: &str) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn too_deep(at: usize) -> Diagnostic {
-    Diagnostic::error(
-        Code::TooDeep,
-        format!("brackets and `if`s are nested more than {MAX_NESTING} levels deep here"),
+fn too_deep(at: usize) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            Code::TooDeep,
+            format!("brackets and `if`s are nested more than {MAX_NESTING} levels deep here"),
+        )
+        .at(Span::new(at, at + 1), "too deep")
+        .help(
+            "break the expression into smaller rules, each with a name that says what it computes",
+        ),
     )
-    .at(Span::new(at, at + 1), "too deep")
-    .help("break the expression into smaller rules, each with a name that says what it computes")
 }

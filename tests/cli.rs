@@ -1,0 +1,142 @@
+//! The command line as a user runs it: exit codes, output, JSON.
+
+use std::process::{Command, Output};
+
+fn rochdale(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rochdale-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn check_accepts_the_example_rulebook() {
+    let o = rochdale(&["check", "rulebooks/rochdale-1844.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("ok    rulebooks/rochdale-1844.coop"));
+}
+
+#[test]
+fn test_runs_every_example_and_ends_with_the_count() {
+    let o = rochdale(&["test", "rulebooks/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let last = stdout(&o).lines().last().unwrap_or("").to_string();
+    let (passed, failed) = last.split_once(" passed, ").expect("`N passed, M failed`");
+    assert!(passed.parse::<usize>().expect("a count") >= 7);
+    assert_eq!(failed, "0 failed");
+}
+
+#[test]
+fn a_missing_file_is_an_input_error() {
+    let o = rochdale(&["check", "rulebooks/no-such.coop"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("E0001") && err.contains("cannot find `rulebooks/no-such.coop`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_directory_without_rulebooks_is_an_input_error() {
+    let o = rochdale(&["test", "src"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("E0502"));
+}
+
+#[test]
+fn usage_errors_exit_2_with_help() {
+    let o = rochdale(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = rochdale(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Examples:"));
+}
+
+#[test]
+fn a_rulebook_with_errors_exits_1() {
+    let o = rochdale(&["check", "tests/diagnostics/money_plus_percent.coop"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("E0300") && out.contains("did you mean `fee * vat`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_failing_example_exits_1_and_shows_both_values() {
+    let o = rochdale(&["test", "tests/diagnostics/failed_expectation.coop"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL  a good quarter"), "{out}");
+    assert!(
+        out.contains("expected £31.00, but the rules give £30.00"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn json_diagnostics_carry_code_place_and_help() {
+    let path = write_temp(
+        "bad.coop",
+        "rulebook \"T\" currency GBP\nparameter fee: Money = £1\nrule x = fee + 5%\n",
+    );
+    let o = rochdale(&[
+        "check",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "E0300");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 3);
+    assert_eq!(d["column"], 10);
+    // "fee + 5%" starts at byte 26 + 23 + 9 of the file.
+    let start = "rulebook \"T\" currency GBP\nparameter fee: Money = £1\nrule x = ".len();
+    assert_eq!(d["span"]["start"], start);
+    assert_eq!(d["span"]["end"], start + "fee + 5%".len());
+    assert!(d["help"].as_str().is_some_and(|h| h.contains("fee * 5%")));
+}
+
+#[test]
+fn json_test_output_has_a_stable_shape() {
+    let o = rochdale(&[
+        "test",
+        "--format",
+        "json",
+        "tests/diagnostics/failed_expectation.coop",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn json_output_is_identical_across_runs() {
+    let a = stdout(&rochdale(&["test", "--format", "json", "rulebooks/"]));
+    let b = stdout(&rochdale(&["test", "--format", "json", "rulebooks/"]));
+    assert!(a.len() > 100);
+    assert_eq!(a, b);
+}

@@ -1,0 +1,104 @@
+//! The documentation is tested: every complete rulebook in docs/ checks and
+//! passes its examples, every `coop-error` block fails with its code, and
+//! every diagnostic code is documented.
+
+use rochdale::{Code, SourceFile, test_source};
+
+/// Fenced blocks of `lang` in a Markdown text, with their starting line.
+fn blocks(markdown: &str, lang: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match &mut current {
+            None if line.trim() == format!("```{lang}") => current = Some((i + 1, String::new())),
+            None => {}
+            Some(_) if line.trim() == "```" => out.extend(current.take()),
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn docs() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("docs").expect("docs/ exists") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            out.push((path.display().to_string(), text));
+        }
+    }
+    out
+}
+
+#[test]
+fn rulebooks_in_the_docs_check_and_pass() {
+    let mut seen = 0;
+    for (name, text) in docs() {
+        for (line, block) in blocks(&text, "coop") {
+            let report = test_source(&SourceFile::new(format!("{name}:{line}"), block.clone()));
+            let failures: Vec<String> = report
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .chain(
+                    report
+                        .examples
+                        .iter()
+                        .filter(|e| !e.passed)
+                        .map(|e| format!("example {} failed", e.name)),
+                )
+                .collect();
+            assert!(failures.is_empty(), "{name}:{line}: {failures:?}\n{block}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "expected rulebooks in docs/, found {seen}");
+}
+
+#[test]
+fn error_examples_in_the_docs_fail_with_their_code() {
+    let mut seen = 0;
+    for (name, text) in docs() {
+        for (line, block) in blocks(&text, "coop-error") {
+            let code = block
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("-- error: "))
+                .unwrap_or_else(|| panic!("{name}:{line}: first line must be `-- error: CODE`"))
+                .trim()
+                .to_string();
+            let report = test_source(&SourceFile::new(format!("{name}:{line}"), block.clone()));
+            let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert!(
+                codes.contains(&code.as_str()),
+                "{name}:{line}: expected {code}, got {codes:?}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
+}
+
+#[test]
+fn every_code_is_documented_once() {
+    let text = std::fs::read_to_string("docs/diagnostics.md").expect("docs/diagnostics.md");
+    for code in Code::ALL {
+        let heading = format!("## {}:", code.as_str());
+        assert_eq!(
+            text.matches(&heading).count(),
+            1,
+            "{} must have one section",
+            code.as_str()
+        );
+    }
+    let headings = text.lines().filter(|l| l.starts_with("## E")).count();
+    assert_eq!(
+        headings,
+        Code::ALL.len(),
+        "a section documents a code that does not exist"
+    );
+}
