@@ -89,6 +89,22 @@ codes! {
     BadAggregate = "E0305",
     /// An input value in an example or parameter of the wrong type.
     BadValue = "E0306",
+    /// An amount booked (allocated, charged) that may have more digits than the minor unit.
+    UnroundedBooking = "E0307",
+    /// Two exceptions that can both apply and give different values.
+    ConflictingExceptions = "E0308",
+    /// An allocation whose constant percentages add up to more than 100%.
+    OverAllocated = "E0309",
+    /// An allocation with no remainder tranche that may leave money unallocated.
+    MayLeaveUnallocated = "E0310",
+    /// A resolution that does not say when it passes.
+    NoThreshold = "E0311",
+    /// A `because` on something that is not a condition, or with several reasons.
+    BadReason = "E0312",
+    /// A parameter's value breaks a legal limit.
+    ConstantBreachesLimit = "E0313",
+    /// A misuse of an allocation: `remainder` outside one, an unknown tranche.
+    BadAllocation = "E0314",
     /// Division by zero while evaluating.
     DivisionByZero = "E0400",
     /// A result too large to represent.
@@ -101,6 +117,10 @@ codes! {
     EvalTooDeep = "E0404",
     /// The minimum or maximum over no members.
     EmptyAggregate = "E0405",
+    /// A computed value breaks a legal limit.
+    LimitBreached = "E0406",
+    /// An allocation that cannot be carried out with these figures.
+    AllocationFailed = "E0407",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",
     /// An `expect` line that is neither an equation nor a yes/no statement.

@@ -1,12 +1,13 @@
 //! Examples as tests: each `example` block's `expect` lines evaluated and
-//! compared with the values worked by hand.
+//! compared with the values worked by hand, and every legal limit checked.
 
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{Evaluator, Inputs, compare};
-use crate::program::{ExampleDef, Expectation, Program};
+use crate::eval::{Breach, Evaluator, Inputs, compare};
+use crate::program::{ExampleDef, Expectation, Ir, IrKind, Program};
 use crate::span::Span;
+use crate::types::Type;
 use crate::value::{Value, ValueView};
 
 /// What running one example found.
@@ -16,9 +17,9 @@ pub struct ExampleOutcome {
     pub name: String,
     /// Where the example is written.
     pub span: Span,
-    /// Whether every expectation held.
+    /// Whether every expectation held and no limit was broken unexpectedly.
     pub passed: bool,
-    /// Each `expect` line's outcome, in order.
+    /// Each `expect` line's outcome, in order, then any unexpected breach.
     pub expectations: Vec<ExpectationOutcome>,
 }
 
@@ -33,8 +34,24 @@ pub struct ExpectationOutcome {
     pub expected: Option<ValueView>,
     /// The value the rules gave.
     pub actual: Option<ValueView>,
+    /// For a refusal: the reasons the rules give.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
     /// Why it failed: a failed comparison or an evaluation error.
     pub diagnostic: Option<Diagnostic>,
+}
+
+impl ExpectationOutcome {
+    fn error(span: Span, diagnostic: Diagnostic) -> Self {
+        ExpectationOutcome {
+            span,
+            passed: false,
+            expected: None,
+            actual: None,
+            reasons: Vec::new(),
+            diagnostic: Some(diagnostic),
+        }
+    }
 }
 
 /// The inputs an example describes.
@@ -44,6 +61,7 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         member_names: example.member_names.clone(),
         members: example.members.clone(),
         period: example.period.clone(),
+        votes: example.votes.clone(),
     }
 }
 
@@ -56,13 +74,149 @@ pub fn run_examples(program: &Program) -> Vec<ExampleOutcome> {
         .collect()
 }
 
+struct Runner<'a> {
+    program: &'a Program,
+    evaluator: Evaluator<'a>,
+    frame: Vec<Value>,
+    names: &'a [String],
+}
+
+impl Runner<'_> {
+    fn view(&self, v: &Value, ty: Type) -> ValueView {
+        ValueView::new(v, ty, self.program, self.names)
+    }
+
+    fn equal(&mut self, actual: &Ir, expected: &Ir, span: Span) -> ExpectationOutcome {
+        let got = self.evaluator.eval(actual, &mut self.frame);
+        let want = self.evaluator.eval(expected, &mut self.frame);
+        let (got, want) = match (got, want) {
+            (Ok(g), Ok(w)) => (g, w),
+            (Err(d), _) | (_, Err(d)) => return ExpectationOutcome::error(span, *d),
+        };
+        // The checker made both sides one type; show both in the left
+        // side's type unless it is only a whole number.
+        let ty = if actual.ty == Type::Integer { expected.ty } else { actual.ty };
+        let got_view = self.view(&got, ty);
+        let want_view = self.view(&want, ty);
+        let passed = compare(&got, &want) == Some(std::cmp::Ordering::Equal);
+        let diagnostic = (!passed).then(|| {
+            Diagnostic::error(
+                Code::ExpectationFailed,
+                format!("expected {}, but the rules give {}", want_view.display, got_view.display),
+            )
+            .at(actual.span, format!("this is {}", got_view.display))
+            .related(expected.span, format!("expected {}", want_view.display))
+            .help("check the worked arithmetic beside the example; if the rules are right, correct the expected value")
+        });
+        ExpectationOutcome {
+            span,
+            passed,
+            expected: Some(want_view),
+            actual: Some(got_view),
+            reasons: Vec::new(),
+            diagnostic,
+        }
+    }
+
+    fn holds(&mut self, condition: &Ir, span: Span) -> ExpectationOutcome {
+        match self.evaluator.eval(condition, &mut self.frame) {
+            Ok(v) => {
+                let passed = v == Value::Bool(true);
+                ExpectationOutcome {
+                    span,
+                    passed,
+                    expected: None,
+                    actual: Some(self.view(&v, condition.ty)),
+                    reasons: Vec::new(),
+                    diagnostic: (!passed).then(|| {
+                        Diagnostic::error(Code::ExpectationFailed, "this condition does not hold")
+                            .at(condition.span, "false")
+                            .help("check the example's inputs and the rule; `expect a = b` shows both values")
+                    }),
+                }
+            }
+            Err(d) => ExpectationOutcome::error(span, *d),
+        }
+    }
+
+    fn refused(&mut self, call: &Ir, expected: &[String], span: Span) -> ExpectationOutcome {
+        let IrKind::Call { rule, args } = &call.kind else {
+            return ExpectationOutcome::error(
+                span,
+                Diagnostic::error(Code::BadExpectation, "expected a call of a rule").at(call.span, "here").help(
+                    "write `expect not eligible(cy) because \"reason\"`",
+                ),
+            );
+        };
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            match self.evaluator.eval(a, &mut self.frame) {
+                Ok(v) => values.push(v),
+                Err(d) => return ExpectationOutcome::error(span, *d),
+            }
+        }
+        let (holds, refusals) = match self.evaluator.refusals(*rule, values) {
+            Ok(r) => r,
+            Err(d) => return ExpectationOutcome::error(span, *d),
+        };
+        let given: Vec<String> = refusals.iter().map(|r| r.reason.clone()).collect();
+        let mut want = expected.to_vec();
+        let mut got = given.clone();
+        want.sort();
+        got.sort();
+        let passed = !holds && want == got;
+        let diagnostic = (!passed).then(|| {
+            let message = if holds {
+                "expected a refusal, but the rules accept".to_string()
+            } else {
+                let missing: Vec<&String> = expected.iter().filter(|r| !given.contains(r)).collect();
+                let extra: Vec<&String> = given.iter().filter(|r| !expected.contains(r)).collect();
+                let mut parts = Vec::new();
+                if !missing.is_empty() {
+                    parts.push(format!("not refused because {}", quoted(&missing)));
+                }
+                if !extra.is_empty() {
+                    parts.push(format!("also refused because {}", quoted(&extra)));
+                }
+                format!("the refusal's reasons differ: {}", parts.join("; "))
+            };
+            Diagnostic::error(Code::ExpectationFailed, message)
+                .at(call.span, if holds { "accepted" } else { "refused for other reasons" })
+                .help(if refusals.is_empty() {
+                    "the rules give no reasons: add `because \"...\"` to the clauses of the rule".to_string()
+                } else {
+                    format!(
+                        "the rules refuse because: {}",
+                        refusals.iter().map(|r| r.sentence()).collect::<Vec<_>>().join("; ")
+                    )
+                })
+        });
+        ExpectationOutcome {
+            span,
+            passed,
+            expected: None,
+            actual: Some(self.view(&Value::Bool(holds), Type::Bool)),
+            reasons: refusals.iter().map(|r| r.sentence()).collect(),
+            diagnostic,
+        }
+    }
+}
+
+fn quoted(items: &[&String]) -> String {
+    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+}
+
 /// Runs one example.
 pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
     let inputs = example_inputs(example);
-    let mut evaluator = Evaluator::new(program, &inputs);
-    let mut frame = vec![Value::Bool(false); example.frame_size];
-    let names = &example.member_names;
-    let expectations: Vec<ExpectationOutcome> = example
+    let mut runner = Runner {
+        program,
+        evaluator: Evaluator::new(program, &inputs),
+        frame: vec![Value::Bool(false); example.frame_size],
+        names: &example.member_names,
+    };
+    let mut expected_breaches: Vec<(usize, Option<u32>, Span)> = Vec::new();
+    let mut outcomes: Vec<Option<ExpectationOutcome>> = example
         .expectations
         .iter()
         .map(|expectation| match expectation {
@@ -70,76 +224,75 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
                 actual,
                 expected,
                 span,
-            } => {
-                let got = evaluator.eval(actual, &mut frame);
-                let want = evaluator.eval(expected, &mut frame);
-                let (got, want) = match (got, want) {
-                    (Ok(g), Ok(w)) => (g, w),
-                    (Err(d), _) | (_, Err(d)) => {
-                        return ExpectationOutcome {
-                            span: *span,
-                            passed: false,
-                            expected: None,
-                            actual: None,
-                            diagnostic: Some(*d),
-                        };
-                    }
-                };
-                // The checker made both sides one type; show both in the
-                // left side's type unless it is only a whole number.
-                let ty = if actual.ty == crate::types::Type::Integer { expected.ty } else { actual.ty };
-                let got_view = ValueView::new(&got, ty, program, names);
-                let want_view = ValueView::new(&want, ty, program, names);
-                let passed = compare(&got, &want) == Some(std::cmp::Ordering::Equal);
-                let diagnostic = (!passed).then(|| {
-                    Diagnostic::error(
-                        Code::ExpectationFailed,
-                        format!(
-                            "expected {}, but the rules give {}",
-                            want_view.display, got_view.display
-                        ),
-                    )
-                    .at(actual.span, format!("this is {}", got_view.display))
-                    .related(expected.span, format!("expected {}", want_view.display))
-                    .help("check the worked arithmetic beside the example; if the rules are right, correct the expected value")
-                });
-                ExpectationOutcome {
-                    span: *span,
-                    passed,
-                    expected: Some(want_view),
-                    actual: Some(got_view),
-                    diagnostic,
-                }
+            } => Some(runner.equal(actual, expected, *span)),
+            Expectation::Holds { condition, span } => Some(runner.holds(condition, *span)),
+            Expectation::Refused { call, reasons, span } => Some(runner.refused(call, reasons, *span)),
+            Expectation::Breach { limit, member, span } => {
+                expected_breaches.push((*limit, *member, *span));
+                None
             }
-            Expectation::Holds { condition, span } => match evaluator.eval(condition, &mut frame) {
-                Ok(v) => {
-                    let passed = v == Value::Bool(true);
-                    ExpectationOutcome {
-                        span: *span,
-                        passed,
-                        expected: None,
-                        actual: Some(ValueView::new(&v, condition.ty, program, names)),
-                        diagnostic: (!passed).then(|| {
-                            Diagnostic::error(Code::ExpectationFailed, "this condition does not hold")
-                                .at(condition.span, "false")
-                                .help("check the example's inputs and the rule; `expect a = b` shows both values")
-                        }),
-                    }
-                }
-                Err(d) => ExpectationOutcome {
-                    span: *span,
-                    passed: false,
-                    expected: None,
-                    actual: None,
-                    diagnostic: Some(*d),
-                },
-            },
         })
         .collect();
+
+    // Every limit is checked in every example: a breach must be expected.
+    let mut extra = Vec::new();
+    match runner.evaluator.limit_breaches() {
+        Ok(breaches) => {
+            let found = |limit: usize, member: Option<u32>| breaches.iter().find(|b| b.limit == limit && b.member == member);
+            let mut slot = 0;
+            for (limit, member, span) in &expected_breaches {
+                while outcomes.get(slot).is_some_and(Option::is_some) {
+                    slot += 1;
+                }
+                let outcome = breach_outcome(&runner, found(*limit, *member), *limit, *member, *span);
+                if let Some(place) = outcomes.get_mut(slot) {
+                    *place = Some(outcome);
+                }
+            }
+            for b in &breaches {
+                if !expected_breaches.iter().any(|(l, m, _)| *l == b.limit && *m == b.member) {
+                    let d = runner.evaluator.breach_diagnostic(b);
+                    extra.push(ExpectationOutcome::error(program.limits[b.limit].span, d));
+                }
+            }
+        }
+        Err(d) => extra.push(ExpectationOutcome::error(example.span, *d)),
+    }
+    let expectations: Vec<ExpectationOutcome> = outcomes.into_iter().flatten().chain(extra).collect();
     ExampleOutcome {
         name: example.name.clone(),
         span: example.span,
         passed: expectations.iter().all(|e| e.passed),
         expectations,
+    }
+}
+
+fn breach_outcome(runner: &Runner<'_>, found: Option<&Breach>, limit: usize, member: Option<u32>, span: Span) -> ExpectationOutcome {
+    match found {
+        Some(b) => ExpectationOutcome {
+            span,
+            passed: true,
+            expected: None,
+            actual: None,
+            reasons: b.detail.iter().cloned().collect(),
+            diagnostic: None,
+        },
+        None => {
+            let def = &runner.program.limits[limit];
+            let whose = member
+                .and_then(|m| runner.names.get(m as usize))
+                .map(|n| format!(" for `{n}`"))
+                .unwrap_or_default();
+            ExpectationOutcome::error(
+                span,
+                Diagnostic::error(
+                    Code::ExpectationFailed,
+                    format!("expected the limit `{}` to be breached{whose}, but it holds", def.name),
+                )
+                .at(span, "not breached")
+                .related(def.span, "the limit")
+                .help("check the example's figures against the limit"),
+            )
+        }
     }
 }

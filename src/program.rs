@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::currency::Currency;
 use crate::span::Span;
-use crate::syntax::ast::{AggregateKind, RoundingMode};
+use crate::syntax::ast::{AggregateKind, QuorumTerm, RoundingMode, Threshold};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -36,6 +36,12 @@ pub struct Program {
     pub rules: Vec<RuleDef>,
     /// Articles, in the order written.
     pub articles: Vec<ArticleDef>,
+    /// Legal limits.
+    pub limits: Vec<LimitDef>,
+    /// Allocations of an amount into tranches.
+    pub allocations: Vec<AllocationDef>,
+    /// Kinds of vote.
+    pub resolutions: Vec<ResolutionDef>,
     /// Examples, ready to run.
     pub examples: Vec<ExampleDef>,
 }
@@ -60,6 +66,158 @@ impl Program {
     pub fn default_params(&self) -> Vec<Value> {
         self.params.iter().map(|p| p.value.clone()).collect()
     }
+}
+
+/// A legal limit.
+#[derive(Debug, Clone)]
+pub struct LimitDef {
+    /// Its name.
+    pub name: String,
+    /// What must hold. For a limit on each member, local slot 0 holds the member.
+    pub condition: Ir,
+    /// Whether the limit applies to each member.
+    pub each_member: bool,
+    /// Local slots the condition uses.
+    pub frame_size: usize,
+    /// Where the limit comes from.
+    pub source: Option<String>,
+    /// The article it belongs to.
+    pub article: Option<usize>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Local slot of `remainder` in an allocation's expressions.
+pub const REMAINDER_SLOT: usize = 0;
+/// Local slot of the member variable in an allocation's per-member expressions.
+pub const ALLOCATION_MEMBER_SLOT: usize = 1;
+
+/// An allocation of an amount into tranches, penny-exact.
+#[derive(Debug, Clone)]
+pub struct AllocationDef {
+    /// What is divided.
+    pub amount: Ir,
+    /// Its currency.
+    pub currency: Currency,
+    /// How tranches and shares are rounded to the minor unit.
+    pub mode: RoundingMode,
+    /// The tranches in order.
+    pub tranches: Vec<TrancheDef>,
+    /// With no `remainder` tranche and constant percentages adding up to
+    /// 100%, the last tranche takes what rounding leaves.
+    pub last_takes_rest: bool,
+    /// Local slots its expressions use (remainder, member).
+    pub frame_size: usize,
+    /// The article it belongs to.
+    pub article: Option<usize>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// One tranche of an allocation.
+#[derive(Debug, Clone)]
+pub struct TrancheDef {
+    /// Its label.
+    pub label: String,
+    /// How much it takes.
+    pub amount: TrancheAmount,
+    /// Its cap.
+    pub at_most: Option<Ir>,
+    /// Its floor.
+    pub at_least: Option<Ir>,
+    /// How it is shared among members.
+    pub split: Option<SplitDef>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// How much a tranche takes.
+#[derive(Debug, Clone)]
+pub enum TrancheAmount {
+    /// A percentage of the whole amount.
+    Share(Ir),
+    /// A sum of money (which may use `remainder`).
+    Amount(Ir),
+    /// A sum for each member; the tranche is their total, capped as declared
+    /// and then shared in proportion to those sums.
+    EachMember {
+        /// Which members take part.
+        filter: Option<Ir>,
+        /// Each member's amount.
+        value: Ir,
+    },
+}
+
+/// `to each member m [where C] in proportion to W`.
+#[derive(Debug, Clone)]
+pub struct SplitDef {
+    /// Which members share.
+    pub filter: Option<Ir>,
+    /// Each member's weight.
+    pub weight: Ir,
+}
+
+/// A kind of vote.
+#[derive(Debug, Clone)]
+pub struct ResolutionDef {
+    /// Its name.
+    pub name: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Votes weighted by class: the attribute and a weight per variant.
+    pub class_weights: Option<(usize, Vec<Decimal>)>,
+    /// Conditions of the quorum, all required.
+    pub quorum: Vec<QuorumTerm>,
+    /// When it passes.
+    pub threshold: Threshold,
+    /// Abstentions count as votes against.
+    pub abstentions_against: bool,
+    /// What a tie (as many votes for as against) does, if declared.
+    pub ties_pass: Option<bool>,
+    /// The article it belongs to.
+    pub article: Option<usize>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A member's vote on a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vote {
+    /// Not present.
+    Absent,
+    /// For.
+    For,
+    /// Against.
+    Against,
+    /// Present, not voting either way.
+    Abstain,
+}
+
+/// What an expression asks of a resolution's vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolutionQuery {
+    /// `passes(r)`: quorate and over the threshold.
+    Passes,
+    /// `quorate(r)`.
+    Quorate,
+    /// `votes_for(r)`, weighted.
+    VotesFor,
+    /// `votes_against(r)`, weighted.
+    VotesAgainst,
+    /// `share_for(r)`: votes for as a share of the threshold's basis.
+    ShareFor,
+}
+
+/// One `except when` clause, lowered.
+#[derive(Debug, Clone)]
+pub struct ExceptionIr {
+    /// When it applies.
+    pub condition: Ir,
+    /// The value when it applies.
+    pub value: Ir,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// An enumeration: a closed list of named choices.
@@ -249,6 +407,40 @@ pub enum IrKind {
     },
     /// `abs(x)`.
     Abs(Box<Ir>),
+    /// A clause with its reason, for refusals: evaluates as its condition.
+    Because {
+        /// The clause.
+        condition: Box<Ir>,
+        /// Why it is required.
+        reason: String,
+        /// The article of the rule it is in.
+        article: Option<usize>,
+    },
+    /// A rule with exceptions.
+    Exceptions {
+        /// The value when no exception applies.
+        base: Box<Ir>,
+        /// The exceptions as written.
+        exceptions: Vec<ExceptionIr>,
+        /// The order in which they are tried (the first that applies wins).
+        order: Vec<usize>,
+    },
+    /// `allocated "label"` or `allocated "label" to m`.
+    Allocated {
+        /// The allocation.
+        allocation: usize,
+        /// The tranche.
+        tranche: usize,
+        /// The member, for a member's share.
+        member: Option<Box<Ir>>,
+    },
+    /// A question about a resolution's vote.
+    Resolution {
+        /// The resolution.
+        resolution: usize,
+        /// What is asked.
+        query: ResolutionQuery,
+    },
     /// An aggregate over the members.
     Aggregate {
         /// Which aggregate.
@@ -277,6 +469,8 @@ pub struct ExampleDef {
     pub period: Vec<Option<Value>>,
     /// Every parameter's value in this example.
     pub params: Vec<Value>,
+    /// The votes on each resolution, if given.
+    pub votes: Vec<Option<Vec<Vote>>>,
     /// What must hold.
     pub expectations: Vec<Expectation>,
     /// Local slots the expectations use.
@@ -302,13 +496,35 @@ pub enum Expectation {
         /// The whole line.
         span: Span,
     },
+    /// `expect not eligible(x) because "a", "b"`: the rule refuses, for
+    /// exactly these reasons.
+    Refused {
+        /// The call of a yes/no rule.
+        call: Ir,
+        /// The reasons expected, in any order.
+        reasons: Vec<String>,
+        /// The whole line.
+        span: Span,
+    },
+    /// `expect breach limit [for member]`.
+    Breach {
+        /// The limit.
+        limit: usize,
+        /// The member, for a limit on each member.
+        member: Option<u32>,
+        /// The whole line.
+        span: Span,
+    },
 }
 
 impl Expectation {
     /// Where the expectation is written.
     pub fn span(&self) -> Span {
         match self {
-            Expectation::Equal { span, .. } | Expectation::Holds { span, .. } => *span,
+            Expectation::Equal { span, .. }
+            | Expectation::Holds { span, .. }
+            | Expectation::Refused { span, .. }
+            | Expectation::Breach { span, .. } => *span,
         }
     }
 }

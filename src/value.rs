@@ -73,13 +73,7 @@ impl ValueView {
         };
         let (exact, display) = match (value, ty) {
             (Value::Number(d), Type::Money(c)) => {
-                let amount = money_amount(*d, c.minor_digits());
-                let display = match c.symbol() {
-                    Some(sym) if amount.starts_with('-') => format!("-{sym}{}", &amount[1..]),
-                    Some(sym) => format!("{sym}{amount}"),
-                    None => format!("{amount} {}", c.code()),
-                };
-                (amount, display)
+                (money_amount(*d, c.minor_digits()), money_display(*d, c))
             }
             (Value::Number(d), Type::Percent) => {
                 let percent = (*d * Decimal::ONE_HUNDRED).normalize();
@@ -118,6 +112,40 @@ impl ValueView {
             value: exact,
             display,
         }
+    }
+}
+
+/// An amount as a person reads it: `£30.00`, `-£3.50`, `12.00 CHF`.
+pub fn money_display(amount: Decimal, currency: crate::currency::Currency) -> String {
+    let amount = if amount.is_zero() { amount.abs() } else { amount };
+    let text = group_thousands(&money_amount(amount, currency.minor_digits()));
+    match currency.symbol() {
+        Some(sym) if text.starts_with('-') => format!("-{sym}{}", &text[1..]),
+        Some(sym) => format!("{sym}{text}"),
+        None => format!("{text} {}", currency.code()),
+    }
+}
+
+/// `1234567.50` as `1,234,567.50`, for people.
+fn group_thousands(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", number),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
     }
 }
 

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Checker, Global, suggest};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ArithOp, CompareOp, Ir, IrKind};
+use crate::program::{ArithOp, CompareOp, Ir, IrKind, ResolutionQuery};
 use crate::span::Span;
 use crate::syntax::ast::{self, AggregateKind, Argument, BinaryOp, ExprKind, UnaryOp};
 use crate::types::{self, Type};
@@ -20,6 +20,10 @@ pub(super) struct ExprChecker<'c> {
     /// Members of the example being checked, by name.
     example_members: &'c [String],
     frame_size: usize,
+    /// The article of the rule being checked, for reasons.
+    article: Option<usize>,
+    /// Inside an allocation: `remainder` is local slot 0.
+    remainder: bool,
 }
 
 fn error_node(span: Span) -> Ir {
@@ -41,7 +45,62 @@ impl<'c> ExprChecker<'c> {
             locals: params.to_vec(),
             example_members,
             frame_size: params.len(),
+            article: None,
+            remainder: false,
         }
+    }
+
+    pub(super) fn set_article(&mut self, article: Option<usize>) {
+        self.article = article;
+    }
+
+    pub(super) fn set_local_type(&mut self, slot: usize, ty: Type) {
+        if let Some(local) = self.locals.get_mut(slot) {
+            local.1 = ty;
+        }
+    }
+
+    pub(super) fn enable_remainder(&mut self) {
+        self.remainder = true;
+    }
+
+    pub(super) fn param_default(&self, p: usize) -> Option<Decimal> {
+        self.checker.params.get(p).and_then(|d| d.value.as_number())
+    }
+
+    /// Runs `f` with `var` bound to a member in the next local slot.
+    pub(super) fn with_member<T>(&mut self, var: &ast::Ident, f: impl FnOnce(&mut Self) -> T) -> T {
+        if let Some(d) = self.name_taken(var) {
+            self.report(d);
+        }
+        self.locals.push((var.name.clone(), Type::Member));
+        self.frame_size = self.frame_size.max(self.locals.len());
+        let out = f(self);
+        self.locals.pop();
+        out
+    }
+
+    /// Why `var` cannot name a member here, if it cannot.
+    fn name_taken(&self, var: &ast::Ident) -> Option<Diagnostic> {
+        if let Some((what, first)) = self.checker.globals.get(&var.name).map(|(g, s)| (*g, *s)) {
+            return Some(
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is already the name of {}", var.name, what.describe()),
+                )
+                .at(var.span, "this name is taken")
+                .related(first, "defined here")
+                .help("name the member something else, such as `m`"),
+            );
+        }
+        if self.locals.iter().any(|(n, _)| *n == var.name) || self.example_members.contains(&var.name) {
+            return Some(
+                Diagnostic::error(Code::Duplicate, format!("`{}` is already in use here", var.name))
+                    .at(var.span, "this name is taken")
+                    .help("give each member variable its own name, such as `m` and `n`"),
+            );
+        }
+        None
     }
 
     pub(super) fn frame_size(&self) -> usize {
@@ -78,6 +137,25 @@ impl<'c> ExprChecker<'c> {
                 otherwise,
             } => self.if_expr(branches, otherwise, span),
             ExprKind::Call { name, args } => self.call(name, args, span),
+            ExprKind::Because(condition, reasons) => self.because(condition, reasons, span),
+            ExprKind::Remainder => {
+                if self.remainder {
+                    Ir {
+                        kind: IrKind::Local(crate::program::REMAINDER_SLOT),
+                        ty: self.locals[crate::program::REMAINDER_SLOT].1,
+                        span,
+                    }
+                } else {
+                    let d = Diagnostic::error(
+                        Code::BadAllocation,
+                        "`remainder` means what is left to allocate, so it can be used only in an allocation's tranches",
+                    )
+                    .at(span, "outside an allocation")
+                    .help("use `allocated \"label\"` to read a tranche from a rule");
+                    self.fail(d, span)
+                }
+            }
+            ExprKind::Allocated { label, member } => self.allocated(label, member.as_ref(), span),
             ExprKind::Aggregate {
                 kind,
                 value,
@@ -161,6 +239,22 @@ impl<'c> ExprChecker<'c> {
                 ty: Type::Enum(e),
                 span,
             },
+            Some(other @ (Global::Limit(_) | Global::Resolution(_))) => {
+                let help = match other {
+                    Global::Resolution(_) => format!(
+                        "ask about its vote with `passes({0})`, `quorate({0})`, `votes_for({0})` or `share_for({0})`",
+                        id.name
+                    ),
+                    _ => "a limit is checked on its own; it has no value to use in a rule".to_string(),
+                };
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    format!("`{}` is {}, not a value", id.name, other.describe()),
+                )
+                .at(span, "not a value")
+                .help(help);
+                self.fail(d, span)
+            }
             None => self.unknown_name(id),
         }
     }
@@ -445,7 +539,7 @@ impl<'c> ExprChecker<'c> {
         }
     }
 
-    fn condition(&mut self, e: &ast::Expr, what: &str) -> Ir {
+    pub(super) fn condition_of(&mut self, e: &ast::Expr, what: &str) -> Ir {
         let c = self.expr(e);
         if !c.ty.fits(Type::Bool) {
             let d = Diagnostic::error(
@@ -473,7 +567,7 @@ impl<'c> ExprChecker<'c> {
         let mut first_span: Option<Span> = None;
         let mut mismatch = false;
         for (c, v) in branches {
-            let cond = self.condition(c, "the condition of an `if`");
+            let cond = self.condition_of(c, "the condition of an `if`");
             let value = self.expr(v);
             ty = self.join_branch(ty, &value, v.span, &mut first_span, &mut mismatch);
             lowered.push((cond, value));
@@ -534,6 +628,9 @@ impl<'c> ExprChecker<'c> {
     fn call(&mut self, name: &ast::Ident, args: &[Argument], span: Span) -> Ir {
         if name.name == "round" {
             return self.round(args, span);
+        }
+        if let Some(query) = resolution_query(&name.name) {
+            return self.resolution_query(name, query, args, span);
         }
         let known = matches!(name.name.as_str(), "min" | "max" | "abs")
             || self.checker.globals.contains_key(&name.name);
@@ -844,31 +941,13 @@ impl<'c> ExprChecker<'c> {
         filter: Option<&ast::Expr>,
         span: Span,
     ) -> Ir {
-        if let Some((what, first)) = self.checker.globals.get(&var.name).map(|(g, s)| (*g, *s)) {
-            let d = Diagnostic::error(
-                Code::Duplicate,
-                format!("`{}` is already the name of {}", var.name, what.describe()),
-            )
-            .at(var.span, "this name is taken")
-            .related(first, "defined here")
-            .help("name the member something else, such as `m`");
-            return self.fail(d, span);
-        }
-        if self.locals.iter().any(|(n, _)| *n == var.name)
-            || self.example_members.contains(&var.name)
-        {
-            let d = Diagnostic::error(
-                Code::Duplicate,
-                format!("`{}` is already in use here", var.name),
-            )
-            .at(var.span, "this name is taken")
-            .help("give each member variable its own name, such as `m` and `n`");
+        if let Some(d) = self.name_taken(var) {
             return self.fail(d, span);
         }
         let slot = self.locals.len();
         self.locals.push((var.name.clone(), Type::Member));
         self.frame_size = self.frame_size.max(self.locals.len());
-        let filter_ir = filter.map(|f| self.condition(f, "the `where` filter"));
+        let filter_ir = filter.map(|f| self.condition_of(f, "the `where` filter"));
         let value_ir = value.map(|v| self.expr(v));
         self.locals.pop();
 
@@ -938,6 +1017,126 @@ impl<'c> ExprChecker<'c> {
                 value: value_ir.map(Box::new),
                 filter: filter_ir.map(Box::new),
             },
+            ty,
+            span,
+        }
+    }
+}
+
+fn resolution_query(name: &str) -> Option<ResolutionQuery> {
+    Some(match name {
+        "passes" => ResolutionQuery::Passes,
+        "quorate" => ResolutionQuery::Quorate,
+        "votes_for" => ResolutionQuery::VotesFor,
+        "votes_against" => ResolutionQuery::VotesAgainst,
+        "share_for" => ResolutionQuery::ShareFor,
+        _ => return None,
+    })
+}
+
+impl ExprChecker<'_> {
+    fn because(&mut self, condition: &ast::Expr, reasons: &[ast::Text], span: Span) -> Ir {
+        let inner = self.expr(condition);
+        if !inner.ty.fits(Type::Bool) {
+            let d = Diagnostic::error(
+                Code::BadReason,
+                format!("`because` gives the reason for a condition, but this is {}", inner.ty.plain()),
+            )
+            .at(condition.span, format!("{} here", inner.ty.plain()))
+            .help("attach the reason to a condition, as in `m.age >= 16 because \"members must be 16 or over\"`");
+            return self.fail(d, span);
+        }
+        if reasons.len() != 1 {
+            let d = Diagnostic::error(Code::BadReason, "a condition has one reason")
+                .at(span, format!("{} reasons", reasons.len()))
+                .help("split the condition into clauses joined by `and`, each with its own `because`; several reasons belong in an `expect not ... because` line");
+            return self.fail(d, span);
+        }
+        Ir {
+            kind: IrKind::Because {
+                condition: Box::new(inner),
+                reason: reasons[0].value.clone(),
+                article: self.article,
+            },
+            ty: Type::Bool,
+            span,
+        }
+    }
+
+    fn allocated(&mut self, label: &ast::Text, member: Option<&ast::Ident>, span: Span) -> Ir {
+        let Some((allocation, tranche, _)) = self.checker.tranche_labels.get(&label.value).copied() else {
+            let labels: Vec<&str> = self.checker.tranche_labels.keys().map(String::as_str).collect();
+            let mut sorted = labels.clone();
+            sorted.sort_unstable();
+            let help = suggest::did_you_mean(&label.value, sorted.iter().copied()).unwrap_or_else(|| {
+                if sorted.is_empty() {
+                    "the rulebook has no allocation; declare one with `allocate AMOUNT rounding down { ... }`".into()
+                } else {
+                    format!("the tranches are: {}", sorted.join(", "))
+                }
+            });
+            let d = Diagnostic::error(Code::BadAllocation, format!("no tranche is labelled \"{}\"", label.value))
+                .at(label.span, "unknown tranche")
+                .help(help);
+            return self.fail(d, span);
+        };
+        let ty = self.checker.allocation_currency[allocation].map_or(Type::Error, Type::Money);
+        let member = match member {
+            None => None,
+            Some(m) => {
+                let target = self.name(m);
+                if !target.ty.fits(Type::Member) {
+                    let d = Diagnostic::error(
+                        Code::WrongKind,
+                        format!("`{}` is {}, not a member", m.name, target.ty.plain()),
+                    )
+                    .at(m.span, "not a member")
+                    .help("write `allocated \"label\" to m` with a member");
+                    return self.fail(d, span);
+                }
+                Some(Box::new(target))
+            }
+        };
+        Ir {
+            kind: IrKind::Allocated {
+                allocation,
+                tranche,
+                member,
+            },
+            ty,
+            span,
+        }
+    }
+
+    fn resolution_query(&mut self, name: &ast::Ident, query: ResolutionQuery, args: &[Argument], span: Span) -> Ir {
+        let target = match args {
+            [Argument::Expr(ast::Expr { kind: ExprKind::Name(r), .. })] => r,
+            _ => {
+                let d = Diagnostic::error(
+                    Code::ArgumentCount,
+                    format!("`{}` takes the name of one resolution", name.name),
+                )
+                .at(span, "not a resolution's name")
+                .help(format!("write `{}(special)` where `special` is a resolution", name.name));
+                return self.fail(d, span);
+            }
+        };
+        let Some(resolution) = self.checker.globals.get(&target.name).and_then(|(g, _)| g.resolution()) else {
+            let candidates: Vec<&str> = self.checker.resolutions.iter().map(|r| r.name.as_str()).collect();
+            let help = suggest::did_you_mean(&target.name, candidates.iter().copied())
+                .unwrap_or_else(|| "name one of the rulebook's resolutions".into());
+            let d = Diagnostic::error(Code::UnknownName, format!("there is no resolution `{}`", target.name))
+                .at(target.span, "not a resolution")
+                .help(help);
+            return self.fail(d, span);
+        };
+        let ty = match query {
+            ResolutionQuery::Passes | ResolutionQuery::Quorate => Type::Bool,
+            ResolutionQuery::VotesFor | ResolutionQuery::VotesAgainst => Type::Decimal,
+            ResolutionQuery::ShareFor => Type::Percent,
+        };
+        Ir {
+            kind: IrKind::Resolution { resolution, query },
             ty,
             span,
         }

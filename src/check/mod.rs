@@ -1,6 +1,7 @@
 //! From syntax tree to checked program: names resolved, types checked,
 //! cycles found, every error reported (not only the first).
 
+mod constructs;
 mod expr;
 mod order;
 mod suggest;
@@ -28,7 +29,10 @@ pub struct Checked {
 }
 
 /// Built-in functions; their names cannot be taken by rules.
-const BUILTINS: &[&str] = &["round", "min", "max", "abs", "sum", "count", "any", "all"];
+const BUILTINS: &[&str] = &[
+    "round", "min", "max", "abs", "sum", "count", "any", "all", "passes", "quorate",
+    "votes_for", "votes_against", "share_for",
+];
 
 /// Names of the built-in types.
 const TYPE_NAMES: &[&str] = &[
@@ -41,6 +45,8 @@ enum Global {
     Param(usize),
     Rule(usize),
     Variant(EnumId, u32),
+    Limit(usize),
+    Resolution(usize),
 }
 
 impl Global {
@@ -49,6 +55,8 @@ impl Global {
             Global::Param(_) => "a parameter",
             Global::Rule(_) => "a rule",
             Global::Variant(..) => "a choice of an enumeration",
+            Global::Limit(_) => "a limit",
+            Global::Resolution(_) => "a resolution",
         }
     }
 }
@@ -87,6 +95,15 @@ struct Checker {
     articles: Vec<ArticleDef>,
     globals: HashMap<String, (Global, Span)>,
     signatures: Vec<Signature>,
+    /// Each tranche label: (allocation, tranche, where).
+    tranche_labels: HashMap<String, (usize, usize, Span)>,
+    /// Each allocation's currency, once checked.
+    allocation_currency: Vec<Option<Currency>>,
+    /// Whether each parameter's value is exact to the minor unit.
+    param_exact: Vec<bool>,
+    /// Whether each rule's value is exact to the minor unit, once checked.
+    rule_exact: Vec<Option<bool>>,
+    resolutions: Vec<ResolutionDef>,
 }
 
 impl Checker {
@@ -100,6 +117,9 @@ impl Checker {
         // Declarations first, in the order written: schemas, parameters,
         // articles, rule names.
         let mut rules: Vec<(&ast::RuleDef, Option<usize>)> = Vec::new();
+        let mut limits: Vec<(&ast::Limit, Option<usize>)> = Vec::new();
+        let mut allocations: Vec<(&ast::Allocation, Option<usize>)> = Vec::new();
+        let mut resolutions: Vec<(&ast::Resolution, Option<usize>)> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
         let mut member_schema_seen: Option<Span> = None;
         let mut period_schema_seen: Option<Span> = None;
@@ -122,8 +142,14 @@ impl Checker {
                         self.parameter(p, Some(index));
                     }
                     rules.extend(a.rules.iter().map(|r| (r, Some(index))));
+                    limits.extend(a.limits.iter().map(|l| (l, Some(index))));
+                    allocations.extend(a.allocations.iter().map(|x| (x, Some(index))));
+                    resolutions.extend(a.resolutions.iter().map(|r| (r, Some(index))));
                 }
                 ast::Item::Rule(r) => rules.push((r, None)),
+                ast::Item::Limit(l) => limits.push((l, None)),
+                ast::Item::Allocation(x) => allocations.push((x, None)),
+                ast::Item::Resolution(r) => resolutions.push((r, None)),
                 ast::Item::Example(e) => examples.push(e),
             }
         }
@@ -131,28 +157,67 @@ impl Checker {
         for (index, (rule, _)) in rules.iter().enumerate() {
             self.declare(&rule.name, Global::Rule(index));
         }
+        for (index, (limit, _)) in limits.iter().enumerate() {
+            self.declare(&limit.name, Global::Limit(index));
+        }
+        for (r, article) in &resolutions {
+            if let Some(def) = self.resolution(r, *article) {
+                if self.declare(&r.name, Global::Resolution(self.resolutions.len())) {
+                    self.resolutions.push(def);
+                }
+            }
+        }
+        for (a, (allocation, _)) in allocations.iter().enumerate() {
+            for (t, tranche) in allocation.tranches.iter().enumerate() {
+                let label = &tranche.label;
+                if let Some((_, _, first)) = self.tranche_labels.get(&label.value) {
+                    let first = *first;
+                    self.error(
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("two tranches are labelled \"{}\"", label.value),
+                        )
+                        .at(label.span, "labelled again here")
+                        .related(first, "first tranche with this label")
+                        .help("give each tranche its own label, so that `allocated \"...\"` is clear"),
+                    );
+                } else {
+                    self.tranche_labels.insert(label.value.clone(), (a, t, label.span));
+                }
+            }
+        }
+        self.allocation_currency = vec![None; allocations.len()];
         for (rule, _) in &rules {
             let signature = self.signature(rule);
             self.signatures.push(signature);
         }
+        self.rule_exact = vec![None; rules.len()];
 
-        // Bodies, each after the rules it uses.
-        let deps: Vec<Vec<usize>> = rules
-            .iter()
-            .map(|(r, _)| self.rule_dependencies(r))
-            .collect();
+        // Bodies, each after the rules and allocations it uses. Nodes of the
+        // graph: rules first, then allocations.
+        let r_count = rules.len();
+        let mut deps: Vec<Vec<usize>> = rules.iter().map(|(r, _)| self.rule_dependencies(r, r_count)).collect();
+        deps.extend(allocations.iter().map(|(a, _)| self.allocation_dependencies(a, r_count)));
         let order = order::order(&deps);
         for cycle in &order.cycles {
-            self.report_cycle(cycle, &rules);
+            self.report_cycle(cycle, &rules, &allocations);
         }
         let mut bodies: Vec<Option<(Ir, usize)>> = vec![None; rules.len()];
-        for &index in order.sorted.iter().chain(order.blocked.iter()) {
-            let (rule, _) = rules[index];
-            let (body, frame_size) = self.rule_body(rule, index);
-            bodies[index] = Some((body, frame_size));
+        let mut allocation_defs: Vec<Option<AllocationDef>> = vec![None; allocations.len()];
+        for &node in order.sorted.iter().chain(order.blocked.iter()) {
+            if node < r_count {
+                let (rule, article) = rules[node];
+                let (body, frame_size) = self.rule_body(rule, node, article);
+                bodies[node] = Some((body, frame_size));
+            } else {
+                let a = node - r_count;
+                let (allocation, article) = allocations[a];
+                allocation_defs[a] = self.allocation_body(allocation, article, a);
+            }
         }
+        let limit_defs: Vec<Option<LimitDef>> = limits.iter().map(|(l, article)| self.limit(l, *article)).collect();
 
-        let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e)).collect();
+        let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
 
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
@@ -177,7 +242,7 @@ impl Checker {
                 span: rule.span,
             });
         }
-        Some(Program {
+        let program = Program {
             name: book.header.name.value.clone(),
             version: book.header.version.as_ref().map(|v| v.value.clone()),
             currency: self.currency,
@@ -188,10 +253,19 @@ impl Checker {
             params: std::mem::take(&mut self.params),
             rules: rule_defs,
             articles: std::mem::take(&mut self.articles),
+            limits: limit_defs.into_iter().collect::<Option<Vec<_>>>()?,
+            allocations: allocation_defs.into_iter().collect::<Option<Vec<_>>>()?,
+            resolutions: std::mem::take(&mut self.resolutions),
             examples,
-        })
+        };
+        // A limit that parameters alone break is an error in the rulebook.
+        let breaches = crate::eval::constant_limit_breaches(&program);
+        if !breaches.is_empty() {
+            self.diagnostics.extend(breaches);
+            return None;
+        }
+        Some(program)
     }
-
     // ------------------------------------------------------ declarations
 
     fn header(&mut self, header: &ast::Header) {
@@ -337,6 +411,11 @@ impl Checker {
         let value = self.const_value(&p.default, ty, &p.name.name);
         let index = self.params.len();
         if self.declare(&p.name, Global::Param(index)) {
+            let exact = match (ty, &value) {
+                (Type::Money(c), Some(Value::Number(d))) => d.normalize().scale() <= c.minor_digits(),
+                _ => false,
+            };
+            self.param_exact.push(exact);
             self.params.push(ParamDef {
                 name: p.name.name.clone(),
                 ty,
@@ -559,9 +638,11 @@ impl Checker {
     }
 
     /// The rules that `rule` uses, by index.
-    fn rule_dependencies(&self, rule: &ast::RuleDef) -> Vec<usize> {
+    /// The graph nodes (rules, then allocations from `r_count`) that these
+    /// expressions use.
+    fn dependencies<'e>(&self, roots: Vec<&'e ast::Expr>, r_count: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut stack: Vec<&ast::Expr> = vec![&rule.body];
+        let mut stack = roots;
         while let Some(e) = stack.pop() {
             match &e.kind {
                 ast::ExprKind::Name(id) => {
@@ -580,10 +661,16 @@ impl Checker {
                         }
                     }
                 }
+                ast::ExprKind::Allocated { label, .. } => {
+                    if let Some((a, _, _)) = self.tranche_labels.get(&label.value) {
+                        out.push(r_count + a);
+                    }
+                }
                 ast::ExprKind::Literal(_)
                 | ast::ExprKind::Attribute(..)
-                | ast::ExprKind::Period(_) => {}
-                ast::ExprKind::Unary(_, x) => stack.push(x),
+                | ast::ExprKind::Period(_)
+                | ast::ExprKind::Remainder => {}
+                ast::ExprKind::Unary(_, x) | ast::ExprKind::Because(x, _) => stack.push(x),
                 ast::ExprKind::Binary(_, l, r) => {
                     stack.push(l);
                     stack.push(r);
@@ -607,35 +694,74 @@ impl Checker {
         out
     }
 
-    fn report_cycle(&mut self, cycle: &[usize], rules: &[(&ast::RuleDef, Option<usize>)]) {
-        let names: Vec<&str> = cycle
-            .iter()
-            .map(|&r| rules[r].0.name.name.as_str())
-            .collect();
-        let first = rules[cycle[0]].0;
+    fn rule_dependencies(&self, rule: &ast::RuleDef, r_count: usize) -> Vec<usize> {
+        let mut roots = vec![&rule.body];
+        for e in &rule.exceptions {
+            roots.push(&e.condition);
+            roots.push(&e.value);
+        }
+        self.dependencies(roots, r_count)
+    }
+
+    fn allocation_dependencies(&self, a: &ast::Allocation, r_count: usize) -> Vec<usize> {
+        let mut roots = vec![&a.amount];
+        for t in &a.tranches {
+            match &t.amount {
+                ast::TrancheAmount::Expr(e) => roots.push(e),
+                ast::TrancheAmount::EachMember { filter, value, .. } => {
+                    roots.extend(filter.iter());
+                    roots.push(value);
+                }
+            }
+            roots.extend(t.at_most.iter());
+            roots.extend(t.at_least.iter());
+            if let Some(split) = &t.split {
+                roots.extend(split.filter.iter());
+                roots.push(&split.weight);
+            }
+        }
+        self.dependencies(roots, r_count)
+    }
+
+    fn report_cycle(
+        &mut self,
+        cycle: &[usize],
+        rules: &[(&ast::RuleDef, Option<usize>)],
+        allocations: &[(&ast::Allocation, Option<usize>)],
+    ) {
+        let node = |n: usize| -> (String, Span) {
+            if n < rules.len() {
+                (format!("`{}`", rules[n].0.name.name), rules[n].0.name.span)
+            } else {
+                let a = allocations[n - rules.len()].0;
+                ("the allocation".to_string(), a.amount.span)
+            }
+        };
+        let names: Vec<(String, Span)> = cycle.iter().map(|&n| node(n)).collect();
         let path = if names.len() == 1 {
-            format!("`{}` uses itself", names[0])
+            format!("{} uses itself", names[0].0)
         } else {
-            let mut p: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            p.push(format!("`{}`", names[0]));
-            format!(
-                "these rules use each other in a circle: {}",
-                p.join(" uses ")
-            )
+            let mut p: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
+            p.push(names[0].0.clone());
+            format!("these rules use each other in a circle: {}", p.join(" uses "))
         };
         let mut d = Diagnostic::error(Code::Cycle, path)
-            .at(first.name.span, "the circle starts here")
+            .at(names[0].1, "the circle starts here")
             .help("a rule cannot depend on its own value; compute one of them from the inputs instead");
-        for &r in &cycle[1..] {
-            d = d.related(rules[r].0.name.span, "part of the circle");
+        for (_, span) in &names[1..] {
+            d = d.related(*span, "part of the circle");
         }
         self.error(d);
     }
 
-    fn rule_body(&mut self, rule: &ast::RuleDef, index: usize) -> (Ir, usize) {
+    fn rule_body(&mut self, rule: &ast::RuleDef, index: usize, article: Option<usize>) -> (Ir, usize) {
         let params = self.signatures[index].params.clone();
         let mut cx = expr::ExprChecker::new(self, &params, &[]);
-        let body = cx.expr(&rule.body);
+        cx.set_article(article);
+        let mut body = cx.expr(&rule.body);
+        if !rule.exceptions.is_empty() {
+            body = cx.lower_exceptions(body, &rule.exceptions);
+        }
         let frame_size = cx.frame_size();
         let declared = self.signatures[index].declared;
         if let Some(declared) = declared {
@@ -655,13 +781,17 @@ impl Checker {
                 );
             }
         }
-        self.signatures[index].result = Some(declared.unwrap_or(body.ty));
+        let result = declared.unwrap_or(body.ty);
+        self.signatures[index].result = Some(result);
+        if let Type::Money(c) = result {
+            self.rule_exact[index] = Some(self.exact_to_minor_unit(&body, c));
+        }
         (body, frame_size)
     }
 
     // ----------------------------------------------------------- examples
 
-    fn example(&mut self, example: &ast::Example) -> ExampleDef {
+    fn example(&mut self, example: &ast::Example, limits: &[(&ast::Limit, Option<usize>)]) -> ExampleDef {
         let mut names: Vec<String> = Vec::new();
         let mut members: Vec<Vec<Option<Value>>> = self
             .member_attrs
@@ -736,9 +866,19 @@ impl Checker {
             }
         }
 
+        let votes = self.example_votes(example, &names);
         let mut expectations = Vec::new();
         let mut frame_size = 0;
         for e in &example.expectations {
+            let e = match e {
+                ast::Expect::Value(e) => e,
+                ast::Expect::Breach { limit, member, span } => {
+                    if let Some(x) = self.expect_breach(limit, member.as_ref(), *span, limits, &names) {
+                        expectations.push(x);
+                    }
+                    continue;
+                }
+            };
             let mut cx = expr::ExprChecker::new(self, &[], &names);
             let expectation = match &e.kind {
                 ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) => {
@@ -762,6 +902,34 @@ impl Checker {
                         actual,
                         expected,
                         span: e.span,
+                    }
+                }
+                ast::ExprKind::Because(inner, reasons) => {
+                    let call = match &inner.kind {
+                        ast::ExprKind::Unary(ast::UnaryOp::Not, call) => Some(call.as_ref()),
+                        _ => None,
+                    };
+                    let lowered = call.map(|c| cx.expr(c));
+                    match lowered {
+                        Some(ir) if matches!(ir.kind, IrKind::Call { .. }) && ir.ty == Type::Bool => {
+                            Expectation::Refused {
+                                call: ir,
+                                reasons: reasons.iter().map(|r| r.value.clone()).collect(),
+                                span: e.span,
+                            }
+                        }
+                        Some(ir) if ir.ty == Type::Error => continue,
+                        _ => {
+                            cx.report(
+                                Diagnostic::error(
+                                    Code::BadExpectation,
+                                    "reasons can be expected only for a refusal by a yes/no rule",
+                                )
+                                .at(inner.span, "not `not rule(...)`")
+                                .help("write `expect not eligible(cy) because \"reason\", \"another reason\"`"),
+                            );
+                            continue;
+                        }
                     }
                 }
                 _ => {
@@ -795,9 +963,141 @@ impl Checker {
             members,
             period,
             params,
+            votes,
             expectations,
             frame_size,
         }
+    }
+
+    fn example_votes(&mut self, example: &ast::Example, names: &[String]) -> Vec<Option<Vec<Vote>>> {
+        let mut votes: Vec<Option<Vec<Vote>>> = vec![None; self.resolutions.len()];
+        for block in &example.votes {
+            let Some(r) = self
+                .globals
+                .get(&block.resolution.name)
+                .and_then(|(g, _)| g.resolution())
+            else {
+                let candidates: Vec<&str> = self.resolutions.iter().map(|r| r.name.as_str()).collect();
+                let help = suggest::did_you_mean(&block.resolution.name, candidates.iter().copied())
+                    .unwrap_or_else(|| "votes are taken on the rulebook's resolutions".into());
+                self.error(
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("there is no resolution `{}`", block.resolution.name),
+                    )
+                    .at(block.resolution.span, "not a resolution")
+                    .help(help),
+                );
+                continue;
+            };
+            let mut cast = vec![Vote::Absent; names.len()];
+            let mut given: Vec<Option<Span>> = vec![None; names.len()];
+            let groups = [(&block.for_, Vote::For), (&block.against, Vote::Against), (&block.abstain, Vote::Abstain)];
+            for (members, vote) in groups {
+                for m in members {
+                    match names.iter().position(|n| *n == m.name) {
+                        Some(i) => {
+                            if let Some(first) = given[i] {
+                                self.error(
+                                    Diagnostic::error(Code::Duplicate, format!("`{}` votes twice", m.name))
+                                        .at(m.span, "second vote")
+                                        .related(first, "first vote")
+                                        .help("each member has one vote on a resolution"),
+                                );
+                            }
+                            given[i] = Some(m.span);
+                            cast[i] = vote;
+                        }
+                        None => {
+                            let help = suggest::did_you_mean(&m.name, names.iter().map(String::as_str))
+                                .unwrap_or_else(|| "only the example's members can vote".into());
+                            self.error(
+                                Diagnostic::error(
+                                    Code::UnknownName,
+                                    format!("`{}` is not a member of this example", m.name),
+                                )
+                                .at(m.span, "unknown member")
+                                .help(help),
+                            );
+                        }
+                    }
+                }
+            }
+            if votes[r].is_some() {
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the example votes twice on `{}`", block.resolution.name),
+                    )
+                    .at(block.span, "second vote")
+                    .help("put all the votes on one resolution in one `votes` block"),
+                );
+            }
+            votes[r] = Some(cast);
+        }
+        votes
+    }
+
+    fn expect_breach(
+        &mut self,
+        limit: &ast::Ident,
+        member: Option<&ast::Ident>,
+        span: Span,
+        limits: &[(&ast::Limit, Option<usize>)],
+        names: &[String],
+    ) -> Option<Expectation> {
+        let Some(index) = limits.iter().position(|(l, _)| l.name.name == limit.name) else {
+            let help = suggest::did_you_mean(&limit.name, limits.iter().map(|(l, _)| l.name.name.as_str()))
+                .unwrap_or_else(|| "name one of the rulebook's limits".into());
+            self.error(
+                Diagnostic::error(Code::UnknownName, format!("there is no limit `{}`", limit.name))
+                    .at(limit.span, "not a limit")
+                    .help(help),
+            );
+            return None;
+        };
+        let each = limits[index].0.each.is_some();
+        let member = match (member, each) {
+            (Some(m), true) => match names.iter().position(|n| *n == m.name) {
+                Some(i) => Some(i as u32),
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::UnknownName, format!("`{}` is not a member of this example", m.name))
+                            .at(m.span, "unknown member")
+                            .help("name one of the example's members"),
+                    );
+                    return None;
+                }
+            },
+            (None, false) => None,
+            (Some(m), false) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadExpectation,
+                        format!("the limit `{}` is not a limit on each member", limit.name),
+                    )
+                    .at(m.span, "no member needed")
+                    .help(format!("write `expect breach {}`", limit.name)),
+                );
+                return None;
+            }
+            (None, true) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadExpectation,
+                        format!("the limit `{}` applies to each member: say which", limit.name),
+                    )
+                    .at(span, "which member?")
+                    .help(format!("write `expect breach {} for ada`", limit.name)),
+                );
+                return None;
+            }
+        };
+        Some(Expectation::Breach {
+            limit: index,
+            member,
+            span,
+        })
     }
 
     /// Values given to member attributes (or period figures), one slot per
@@ -826,6 +1126,7 @@ impl Checker {
                     }
                     given[i] = Some(binding.name.span);
                     values[i] = self.const_value(&binding.value, fields[i].ty, &binding.name.name);
+                    self.booked_input(&binding.value, fields[i].ty, &values[i]);
                 }
                 None => {
                     let what = if period { "the period" } else { "a member" };
@@ -853,6 +1154,32 @@ impl Checker {
             }
         }
         values
+    }
+}
+
+impl Checker {
+    /// A member's or period's money is a booked balance: it must be exact
+    /// to the minor unit.
+    fn booked_input(&mut self, written: &ast::Value, ty: Type, value: &Option<Value>) {
+        if let (Type::Money(c), Some(Value::Number(d))) = (ty, value) {
+            if d.normalize().scale() > c.minor_digits() {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadValue,
+                        format!("{} has more digits than the smallest unit of {c}", written_amount(*d, c)),
+                    )
+                    .at(written.span(), "too precise for a balance")
+                    .help("balances are booked to the minor unit (pence, cents); round the amount"),
+                );
+            }
+        }
+    }
+}
+
+fn written_amount(d: rust_decimal::Decimal, c: Currency) -> String {
+    match c.symbol() {
+        Some(s) => format!("{s}{d}"),
+        None => format!("{d} {c}"),
     }
 }
 

@@ -9,15 +9,22 @@
 //! 28 significant digits, the precision of the 96-bit decimal (see
 //! docs/language.md, "Numbers").
 
+mod allocate;
+mod reasons;
 mod round;
+mod vote;
 
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
+pub use allocate::{AllocationOutcome, TrancheOutcome, apportion};
+pub use reasons::{Breach, Refusal, constant_limit_breaches};
 pub use round::round;
+pub use vote::ResolutionOutcome;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program};
+use crate::currency::Currency;
+use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program, ResolutionQuery, Vote};
 use crate::span::Span;
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
@@ -41,6 +48,8 @@ pub struct Inputs {
     pub members: Vec<Vec<Option<Value>>>,
     /// The period's figures; `None` when not given.
     pub period: Vec<Option<Value>>,
+    /// Each resolution's votes, by member; `None` when no vote was taken.
+    pub votes: Vec<Option<Vec<Vote>>>,
 }
 
 impl Inputs {
@@ -61,6 +70,7 @@ pub struct Evaluator<'a> {
     inputs: &'a Inputs,
     global_memo: Vec<Option<Value>>,
     member_memo: Vec<Vec<Option<Value>>>,
+    allocation_memo: Vec<Option<std::sync::Arc<AllocationOutcome>>>,
     steps: u64,
     budget: u64,
     depth: u32,
@@ -74,6 +84,7 @@ impl<'a> Evaluator<'a> {
             inputs,
             global_memo: vec![None; program.rules.len()],
             member_memo: vec![Vec::new(); program.rules.len()],
+            allocation_memo: vec![None; program.allocations.len()],
             steps: 0,
             budget: DEFAULT_STEP_BUDGET,
             depth: 0,
@@ -164,6 +175,67 @@ impl<'a> Evaluator<'a> {
                 frame,
                 span,
             ),
+            IrKind::Because { condition, .. } => self.eval(condition, frame),
+            IrKind::Exceptions {
+                base,
+                exceptions,
+                order,
+            } => self.eval_exceptions(base, exceptions, order, frame),
+            IrKind::Allocated {
+                allocation,
+                tranche,
+                member,
+            } => self.eval_allocated(*allocation, *tranche, member.as_deref(), frame, span),
+            IrKind::Resolution { resolution, query } => self.eval_resolution(*resolution, *query),
+        }
+    }
+
+    fn eval_exceptions(
+        &mut self,
+        base: &Ir,
+        exceptions: &[crate::program::ExceptionIr],
+        order: &[usize],
+        frame: &mut Vec<Value>,
+    ) -> Result<Value> {
+        for &i in order {
+            let exception = &exceptions[i];
+            if self.boolean(&exception.condition, frame)? {
+                return self.eval(&exception.value, frame);
+            }
+        }
+        self.eval(base, frame)
+    }
+
+    fn eval_resolution(&mut self, resolution: usize, query: ResolutionQuery) -> Result<Value> {
+        let outcome = self.resolution(resolution)?;
+        Ok(match query {
+            ResolutionQuery::Passes => Value::Bool(outcome.passed),
+            ResolutionQuery::Quorate => Value::Bool(outcome.quorate),
+            ResolutionQuery::VotesFor => Value::Number(outcome.votes_for),
+            ResolutionQuery::VotesAgainst => Value::Number(outcome.votes_against),
+            ResolutionQuery::ShareFor => Value::Number(outcome.share_for),
+        })
+    }
+
+    fn eval_allocated(
+        &mut self,
+        allocation: usize,
+        tranche: usize,
+        member: Option<&Ir>,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let outcome = self.allocation(allocation)?;
+        let t = outcome
+            .tranches
+            .get(tranche)
+            .ok_or_else(|| internal("unknown tranche", span))?;
+        match member {
+            None => Ok(Value::Number(t.total)),
+            Some(m) => match self.eval(m, frame)? {
+                Value::Member(i) => Ok(Value::Number(t.member(i))),
+                _ => Err(internal("tranche share of a non-member", span)),
+            },
         }
     }
 
@@ -479,6 +551,11 @@ pub fn arithmetic(
         }
     };
     result.map(canonical).ok_or_else(|| overflow(span))
+}
+
+/// An amount as a person reads it, such as `£3.00`.
+pub(crate) fn money_text(amount: Decimal, currency: Currency) -> String {
+    crate::value::money_display(amount, currency)
 }
 
 /// Zero without a sign: the decimal type keeps one (`-0`), and a person

@@ -60,6 +60,12 @@ pub enum Item {
     Article(Article),
     /// `rule name(params) = expr` outside any article.
     Rule(RuleDef),
+    /// `limit name: condition source "..."` outside any article.
+    Limit(Limit),
+    /// `allocate amount rounding down { ... }` outside any article.
+    Allocation(Allocation),
+    /// `resolution special { ... }` outside any article.
+    Resolution(Resolution),
     /// `example "name" { ... }`.
     Example(Example),
 }
@@ -144,6 +150,12 @@ pub struct Article {
     pub parameters: Vec<Parameter>,
     /// Rules declared in the article.
     pub rules: Vec<RuleDef>,
+    /// Legal limits declared in the article.
+    pub limits: Vec<Limit>,
+    /// Allocations declared in the article.
+    pub allocations: Vec<Allocation>,
+    /// Resolutions declared in the article.
+    pub resolutions: Vec<Resolution>,
     /// The whole article.
     pub span: Span,
 }
@@ -159,8 +171,172 @@ pub struct RuleDef {
     pub result: Option<TypeExpr>,
     /// The definition.
     pub body: Expr,
+    /// `except when ... then ...` clauses, in order.
+    pub exceptions: Vec<Exception>,
     /// The whole rule.
     pub span: Span,
+}
+
+/// `except [prevailing] when CONDITION then VALUE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    /// Marked `prevailing`: wins over any other exception that applies.
+    pub prevailing: bool,
+    /// When the exception applies.
+    pub condition: Expr,
+    /// The rule's value when it applies.
+    pub value: Expr,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `limit name: CONDITION [for each member m] source "..."`: a limit set by
+/// law or by the rules, which every value must respect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// Its name.
+    pub name: Ident,
+    /// What must hold.
+    pub condition: Expr,
+    /// The member variable, when the limit applies to each member.
+    pub each: Option<Ident>,
+    /// Where the limit comes from.
+    pub source: Option<Text>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `allocate AMOUNT rounding MODE { tranches }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allocation {
+    /// What is divided.
+    pub amount: Expr,
+    /// How tranches and shares are rounded to the minor unit.
+    pub rounding: Option<(RoundingMode, Span)>,
+    /// The tranches, in order of priority.
+    pub tranches: Vec<Tranche>,
+    /// The whole allocation.
+    pub span: Span,
+}
+
+/// One tranche: `label: amount, at most X, to each member m in proportion to W`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tranche {
+    /// Its label, such as "reserve fund".
+    pub label: Text,
+    /// How much it takes.
+    pub amount: TrancheAmount,
+    /// A cap.
+    pub at_most: Option<Expr>,
+    /// A floor.
+    pub at_least: Option<Expr>,
+    /// A split among members in proportion to a weight.
+    pub split: Option<Split>,
+    /// The whole tranche.
+    pub span: Span,
+}
+
+/// The amount of a tranche.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrancheAmount {
+    /// A percentage of the amount, a sum of money, or `remainder`.
+    Expr(Expr),
+    /// `each member m [where C]: VALUE`: a sum per member.
+    EachMember {
+        /// The member variable.
+        var: Ident,
+        /// Which members take part.
+        filter: Option<Expr>,
+        /// Each member's amount.
+        value: Expr,
+    },
+}
+
+/// `to each member m [where C] in proportion to WEIGHT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The member variable.
+    pub var: Ident,
+    /// Which members share.
+    pub filter: Option<Expr>,
+    /// Each member's weight.
+    pub weight: Expr,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `resolution name "Title" { ... }`: a kind of vote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// Its name.
+    pub name: Ident,
+    /// Its title.
+    pub title: Option<Text>,
+    /// `weighted by class { Worker: 3, ... }`.
+    pub weights: Option<ClassWeights>,
+    /// `quorum 20% of members and 3 members`.
+    pub quorum: Vec<(QuorumTerm, Span)>,
+    /// `passes when for >= 75% of cast`.
+    pub threshold: Option<Threshold>,
+    /// `abstentions count against`.
+    pub abstentions_against: bool,
+    /// `ties pass` or `ties fail`.
+    pub ties_pass: Option<bool>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// Votes weighted by a member's class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassWeights {
+    /// The member attribute that holds the class.
+    pub attribute: Ident,
+    /// Each class with its weight.
+    pub weights: Vec<(Ident, Decimal)>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// One condition of a quorum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QuorumTerm {
+    /// A share of all members, as a fraction.
+    Share(Decimal),
+    /// A number of members.
+    Count(Decimal),
+}
+
+/// When a resolution passes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    /// `>` rather than `>=`.
+    pub strict: bool,
+    /// Against what the votes for are measured.
+    pub measure: ThresholdMeasure,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// What the votes for are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdMeasure {
+    /// `for > against`.
+    Against,
+    /// `for >= 75% of cast`.
+    Share(Decimal, VoteBasis),
+}
+
+/// The total a share of votes is taken of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteBasis {
+    /// Votes for and against.
+    Cast,
+    /// Votes of the members present, abstentions included.
+    Present,
+    /// Votes of all members.
+    Members,
 }
 
 /// A rule's parameter. Without a type it is a member.
@@ -183,10 +359,44 @@ pub struct Example {
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.
     pub parameters: Vec<Binding>,
+    /// How members voted on resolutions.
+    pub votes: Vec<ExampleVotes>,
     /// What must hold.
-    pub expectations: Vec<Expr>,
+    pub expectations: Vec<Expect>,
     /// The whole example.
     pub span: Span,
+}
+
+/// `votes special { for ada, ben  against cy  abstain dan }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleVotes {
+    /// The resolution voted on.
+    pub resolution: Ident,
+    /// Members voting for.
+    pub for_: Vec<Ident>,
+    /// Members voting against.
+    pub against: Vec<Ident>,
+    /// Members present who abstain.
+    pub abstain: Vec<Ident>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// An `expect` line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// `expect a = b`, `expect condition`, or
+    /// `expect not eligible(x) because "reason", ...`.
+    Value(Expr),
+    /// `expect breach limit_name [for member]`.
+    Breach {
+        /// The limit.
+        limit: Ident,
+        /// The member, for a limit on each member.
+        member: Option<Ident>,
+        /// The whole line.
+        span: Span,
+    },
 }
 
 /// `ada: age 30, shares £5`.
@@ -269,6 +479,18 @@ pub enum ExprKind {
     /// A bare name: a parameter, a rule without arguments, a local, a member
     /// of an example, or an enumeration variant.
     Name(Ident),
+    /// `condition because "reason"`: a clause that explains a refusal.
+    /// Several reasons are allowed only in an `expect` line.
+    Because(Box<Expr>, Vec<Text>),
+    /// `allocated "label"` or `allocated "label" to m`.
+    Allocated {
+        /// The tranche's label.
+        label: Text,
+        /// The member, for a member's share.
+        member: Option<Ident>,
+    },
+    /// `remainder`: what is left to allocate, inside an allocation.
+    Remainder,
     /// `m.age`: an attribute of a member.
     Attribute(Ident, Ident),
     /// `period.sales`.
@@ -448,15 +670,15 @@ impl BinaryOp {
             | BinaryOp::Lt
             | BinaryOp::Le
             | BinaryOp::Gt
-            | BinaryOp::Ge => 4,
-            BinaryOp::Add | BinaryOp::Sub => 5,
-            BinaryOp::Mul | BinaryOp::Div => 6,
+            | BinaryOp::Ge => 5,
+            BinaryOp::Add | BinaryOp::Sub => 6,
+            BinaryOp::Mul | BinaryOp::Div => 7,
         }
     }
 
     /// Whether this is a comparison (these do not chain).
     pub fn is_comparison(self) -> bool {
-        self.precedence() == 4
+        self.precedence() == 5
     }
 }
 
@@ -466,8 +688,19 @@ impl UnaryOp {
     /// tighter than everything.
     pub fn precedence(self) -> u8 {
         match self {
-            UnaryOp::Not => 3,
-            UnaryOp::Neg => 7,
+            UnaryOp::Not => 4,
+            UnaryOp::Neg => 8,
         }
+    }
+}
+
+/// Binding strength of the postfix `because`: tighter than `and`, looser
+/// than `not`, so `not a because "x" and b` is `((not a) because "x") and b`.
+pub const BECAUSE_PRECEDENCE: u8 = 3;
+
+impl ExprKind {
+    /// Whether the expression is the bare word `remainder`.
+    pub fn is_remainder(&self) -> bool {
+        matches!(self, ExprKind::Remainder)
     }
 }

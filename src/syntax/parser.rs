@@ -224,11 +224,13 @@ fn describe_rule(rule: Rule) -> &'static str {
         field => "an attribute such as `age: Integer`",
         binding => "a name and a value, such as `age 30`",
         item | member_schema | period_schema | parameter | article | rule_def | example => {
-            "`member`, `period`, `parameter`, `article`, `rule` or `example`"
+            "`member`, `period`, `parameter`, `article`, `rule`, `limit`, `allocate`, `resolution` or `example`"
         }
-        article_item | legal_text | citation => "`text`, `source`, `parameter` or `rule`",
+        article_item | legal_text | citation => {
+            "`text`, `source`, `parameter`, `rule`, `limit`, `allocate` or `resolution`"
+        }
         example_item | example_members | example_period | example_param | expectation => {
-            "`members`, `period`, `parameter` or `expect`"
+            "`members`, `period`, `parameter`, `votes` or `expect`"
         }
         example_member => "a member such as `ada: age 30`",
         article_number => "an article number such as 3 or 12.1",
@@ -255,6 +257,24 @@ fn describe_rule(rule: Rule) -> &'static str {
         kw_source => "`source`",
         kw_to | round_step => "`to`",
         kw_or => "`or`",
+        kw_because | because => "`because`",
+        kw_except | exception => "`except`",
+        kw_when => "`when`",
+        kw_limit | limit_def => "`limit`",
+        kw_allocate | allocation => "`allocate`",
+        kw_rounding | alloc_rounding => "`rounding`",
+        alloc_mode => "a rounding mode",
+        tranche | tranche_label | label_words => "a tranche such as `reserve fund: 10%`",
+        tranche_option | at_most | at_least | split => "`at most`, `at least` or `to each member`",
+        kw_resolution | resolution => "`resolution`",
+        resolution_item | one_member_one_vote | weighted_by | quorum | passes_when | abstentions | ties => {
+            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions` or `ties`"
+        }
+        threshold_op => "`>` or `>=`",
+        vote_basis => "`cast`, `present` or `members`",
+        kw_votes | example_votes => "`votes`",
+        vote_group | vote_choice => "`for`, `against` or `abstain`",
+        kw_breach | expect_breach => "`breach`",
         round_mode => "a rounding mode",
         rule_params => "`(`",
         rule_param => "a parameter name",
@@ -363,6 +383,28 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_source
             | kw_to
             | kw_or
+            | kw_and
+            | kw_because
+            | kw_except
+            | kw_when
+            | kw_prevailing
+            | kw_limit
+            | kw_breach
+            | kw_allocate
+            | kw_allocated
+            | kw_remainder
+            | kw_rounding
+            | kw_at
+            | kw_most
+            | kw_least
+            | kw_proportion
+            | kw_resolution
+            | kw_votes
+            | kw_quorum
+            | kw_of
+            | kw_passes
+            | kw_against
+            | kw_abstain
     )
 }
 
@@ -415,6 +457,9 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
             Rule::parameter => Item::Parameter(build_parameter(pair)?),
             Rule::article => Item::Article(build_article(pair)?),
             Rule::rule_def => Item::Rule(build_rule(pair)?),
+            Rule::limit_def => Item::Limit(build_limit(pair)?),
+            Rule::allocation => Item::Allocation(build_allocation(pair)?),
+            Rule::resolution => Item::Resolution(build_resolution(pair)?),
             Rule::example => Item::Example(build_example(pair)?),
             Rule::EOI => continue,
             _ => return Err(internal("unknown item")),
@@ -534,6 +579,9 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
         sources: Vec::new(),
         parameters: Vec::new(),
         rules: Vec::new(),
+        limits: Vec::new(),
+        allocations: Vec::new(),
+        resolutions: Vec::new(),
         span: article_span,
     };
     for item in inner {
@@ -546,6 +594,9 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
                 .push(text(next(&mut children(item), "source")?)),
             Rule::parameter => article.parameters.push(build_parameter(item)?),
             Rule::rule_def => article.rules.push(build_rule(item)?),
+            Rule::limit_def => article.limits.push(build_limit(item)?),
+            Rule::allocation => article.allocations.push(build_allocation(item)?),
+            Rule::resolution => article.resolutions.push(build_resolution(item)?),
             _ => return Err(internal("article item")),
         }
     }
@@ -558,6 +609,7 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
     let mut params = None;
     let mut result = None;
     let mut body = None;
+    let mut exceptions = Vec::new();
     for child in children(pair) {
         match child.as_rule() {
             Rule::ident => name = Some(ident(child)),
@@ -574,6 +626,25 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
             }
             Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
             Rule::expr => body = Some(build_expr(child)?.0),
+            Rule::exception => {
+                let exception_span = span(&child);
+                let mut prevailing = false;
+                let mut exprs = Vec::new();
+                for part in children(child) {
+                    match part.as_rule() {
+                        Rule::prevailing => prevailing = true,
+                        _ => exprs.push(build_expr(part)?.0),
+                    }
+                }
+                let value = exprs.pop().ok_or_else(|| internal("exception value"))?;
+                let condition = exprs.pop().ok_or_else(|| internal("exception condition"))?;
+                exceptions.push(Exception {
+                    prevailing,
+                    condition,
+                    value,
+                    span: exception_span,
+                });
+            }
             _ => return Err(internal("rule part")),
         }
     }
@@ -582,8 +653,226 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
         params,
         result,
         body: body.ok_or_else(|| internal("rule body"))?,
+        exceptions,
         span: rule_span,
     })
+}
+
+fn build_limit(pair: Pair<Rule>) -> Result<Limit> {
+    let limit_span = span(&pair);
+    let mut name = None;
+    let mut condition = None;
+    let mut each = None;
+    let mut source = None;
+    for child in children(pair) {
+        match child.as_rule() {
+            Rule::ident => name = Some(ident(child)),
+            Rule::expr => condition = Some(build_expr(child)?.0),
+            Rule::limit_each => each = Some(ident(next(&mut children(child), "limit member")?)),
+            Rule::citation => source = Some(text(next(&mut children(child), "limit source")?)),
+            _ => return Err(internal("limit part")),
+        }
+    }
+    Ok(Limit {
+        name: name.ok_or_else(|| internal("limit name"))?,
+        condition: condition.ok_or_else(|| internal("limit condition"))?,
+        each,
+        source,
+        span: limit_span,
+    })
+}
+
+fn build_mode(raw: &str) -> Result<RoundingMode> {
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    Ok(match words.as_slice() {
+        ["half", "up"] => RoundingMode::HalfUp,
+        ["half", "down"] => RoundingMode::HalfDown,
+        ["half", "even"] => RoundingMode::HalfEven,
+        ["up"] => RoundingMode::Up,
+        ["down"] => RoundingMode::Down,
+        ["floor"] => RoundingMode::Floor,
+        ["ceiling"] => RoundingMode::Ceiling,
+        _ => return Err(internal("rounding mode")),
+    })
+}
+
+fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
+    let allocation_span = span(&pair);
+    let mut inner = children(pair);
+    let amount = build_expr(next(&mut inner, "allocation amount")?)?.0;
+    let mut rounding = None;
+    let mut tranches = Vec::new();
+    for child in inner {
+        match child.as_rule() {
+            Rule::alloc_rounding => {
+                let mode = next(&mut children(child), "allocation mode")?;
+                rounding = Some((build_mode(mode.as_str())?, span(&mode)));
+            }
+            Rule::tranche => tranches.push(build_tranche(child)?),
+            _ => return Err(internal("allocation part")),
+        }
+    }
+    Ok(Allocation {
+        amount,
+        rounding,
+        tranches,
+        span: allocation_span,
+    })
+}
+
+fn build_label(pair: Pair<Rule>) -> Result<Text> {
+    let label = next(&mut children(pair), "label")?;
+    Ok(match label.as_rule() {
+        Rule::text => text(label),
+        _ => Text {
+            value: label.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+            span: span(&label),
+        },
+    })
+}
+
+/// `each member m [where C]` or `to each member m [where C] in proportion to W`:
+/// the variable, the optional filter, and the expression after them.
+fn build_member_clause(pair: Pair<Rule>) -> Result<(Ident, Option<Expr>, Expr)> {
+    let mut var = None;
+    let mut exprs = Vec::new();
+    for child in children(pair) {
+        match child.as_rule() {
+            Rule::ident => var = Some(ident(child)),
+            _ => exprs.push(build_expr(child)?.0),
+        }
+    }
+    let last = exprs.pop().ok_or_else(|| internal("member clause value"))?;
+    Ok((var.ok_or_else(|| internal("member clause variable"))?, exprs.pop(), last))
+}
+
+fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
+    let tranche_span = span(&pair);
+    let mut inner = children(pair);
+    let label = build_label(next(&mut inner, "tranche label")?)?;
+    let mut tranche = Tranche {
+        label,
+        amount: TrancheAmount::Expr(Expr {
+            kind: ExprKind::Remainder,
+            span: tranche_span,
+        }),
+        at_most: None,
+        at_least: None,
+        split: None,
+        span: tranche_span,
+    };
+    for child in inner {
+        match child.as_rule() {
+            Rule::expr => tranche.amount = TrancheAmount::Expr(build_expr(child)?.0),
+            Rule::each_member_amount => {
+                let (var, filter, value) = build_member_clause(child)?;
+                tranche.amount = TrancheAmount::EachMember { var, filter, value };
+            }
+            Rule::at_most => tranche.at_most = Some(build_expr(next(&mut children(child), "cap")?)?.0),
+            Rule::at_least => tranche.at_least = Some(build_expr(next(&mut children(child), "floor")?)?.0),
+            Rule::split => {
+                let split_span = span(&child);
+                let (var, filter, weight) = build_member_clause(child)?;
+                tranche.split = Some(Split {
+                    var,
+                    filter,
+                    weight,
+                    span: split_span,
+                });
+            }
+            _ => return Err(internal("tranche part")),
+        }
+    }
+    Ok(tranche)
+}
+
+fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
+    let resolution_span = span(&pair);
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "resolution name")?);
+    let mut resolution = Resolution {
+        name,
+        title: None,
+        weights: None,
+        quorum: Vec::new(),
+        threshold: None,
+        abstentions_against: false,
+        ties_pass: None,
+        span: resolution_span,
+    };
+    for item in inner {
+        let item_span = span(&item);
+        match item.as_rule() {
+            Rule::text => resolution.title = Some(text(item)),
+            Rule::one_member_one_vote => {}
+            Rule::weighted_by => {
+                let mut parts = children(item);
+                let attribute = ident(next(&mut parts, "weighted attribute")?);
+                let mut weights = Vec::new();
+                for w in parts {
+                    let mut wp = children(w);
+                    let class = ident(next(&mut wp, "class")?);
+                    let number = next(&mut wp, "weight")?;
+                    let s = span(&number);
+                    weights.push((class, parse_number(number.as_str(), s)?.0));
+                }
+                resolution.weights = Some(ClassWeights {
+                    attribute,
+                    weights,
+                    span: item_span,
+                });
+            }
+            Rule::quorum => {
+                for term in children(item) {
+                    let term_span = span(&term);
+                    let part = next(&mut children(term), "quorum term")?;
+                    let q = match part.as_rule() {
+                        Rule::percent => {
+                            let n = next(&mut children(part), "quorum percent")?;
+                            let (v, _) = parse_number(n.as_str(), term_span)?;
+                            QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
+                        }
+                        _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
+                    };
+                    resolution.quorum.push((q, term_span));
+                }
+            }
+            Rule::passes_when => {
+                let mut parts = children(item);
+                let op = next(&mut parts, "threshold operator")?;
+                let strict = op.as_str() == ">";
+                let measure = match parts.next() {
+                    Some(p) if p.as_rule() == Rule::percent => {
+                        let n = next(&mut children(p), "threshold percent")?;
+                        let (v, _) = parse_number(n.as_str(), item_span)?;
+                        let basis = match parts.next().map(|b| b.as_str().to_string()).as_deref() {
+                            Some("present") => VoteBasis::Present,
+                            Some("members") => VoteBasis::Members,
+                            _ => VoteBasis::Cast,
+                        };
+                        ThresholdMeasure::Share(v / Decimal::ONE_HUNDRED, basis)
+                    }
+                    _ => ThresholdMeasure::Against,
+                };
+                resolution.threshold = Some(Threshold {
+                    strict,
+                    measure,
+                    span: item_span,
+                });
+            }
+            Rule::abstentions => {
+                resolution.abstentions_against = children(item)
+                    .next()
+                    .is_some_and(|p| p.as_rule() == Rule::abstentions_against);
+            }
+            Rule::ties => {
+                let outcome = next(&mut children(item), "tie outcome")?;
+                resolution.ties_pass = Some(outcome.as_str() == "pass");
+            }
+            _ => return Err(internal("resolution part")),
+        }
+    }
+    Ok(resolution)
 }
 
 fn build_example(pair: Pair<Rule>) -> Result<Example> {
@@ -595,6 +884,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
         members: Vec::new(),
         period: Vec::new(),
         parameters: Vec::new(),
+        votes: Vec::new(),
         expectations: Vec::new(),
         span: example_span,
     };
@@ -625,8 +915,43 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                 example.parameters.push(Binding { name, value });
             }
             Rule::expectation => {
-                let expr = next(&mut children(item), "expectation")?;
-                example.expectations.push(build_expr(expr)?.0);
+                let inner = next(&mut children(item), "expectation")?;
+                if inner.as_rule() == Rule::expect_breach {
+                    let breach_span = span(&inner);
+                    let mut parts = children(inner);
+                    let limit = ident(next(&mut parts, "limit name")?);
+                    let member = parts.next().map(ident);
+                    example.expectations.push(Expect::Breach {
+                        limit,
+                        member,
+                        span: breach_span,
+                    });
+                } else {
+                    example.expectations.push(Expect::Value(build_expr(inner)?.0));
+                }
+            }
+            Rule::example_votes => {
+                let votes_span = span(&item);
+                let mut parts = children(item);
+                let resolution = ident(next(&mut parts, "resolution name")?);
+                let mut votes = ExampleVotes {
+                    resolution,
+                    for_: Vec::new(),
+                    against: Vec::new(),
+                    abstain: Vec::new(),
+                    span: votes_span,
+                };
+                for group in parts {
+                    let mut members = children(group);
+                    let choice = next(&mut members, "vote choice")?;
+                    let list = match choice.as_str() {
+                        "for" => &mut votes.for_,
+                        "against" => &mut votes.against,
+                        _ => &mut votes.abstain,
+                    };
+                    list.extend(members.map(ident));
+                }
+                example.votes.push(votes);
             }
             _ => return Err(internal("example item")),
         }
@@ -797,6 +1122,22 @@ fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
         let rule = child.as_rule();
         let child_span = span(&child);
         match rule {
+            Rule::because => {
+                // Postfix: bind to what came before, tighter than `and`.
+                while ops.last().is_some_and(|top| top.precedence() > BECAUSE_PRECEDENCE) {
+                    reduce(&mut operands, &mut ops)?;
+                }
+                let reasons: Vec<Text> = children(child).map(text).collect();
+                let (operand, depth) = operands.pop().ok_or_else(|| internal("because operand"))?;
+                let s = operand.span.to(child_span);
+                operands.push((
+                    Expr {
+                        kind: ExprKind::Because(Box::new(operand), reasons),
+                        span: s,
+                    },
+                    depth + 1,
+                ));
+            }
             Rule::op_neg => ops.push(StackOp::Unary(UnaryOp::Neg, child_span)),
             Rule::op_not => ops.push(StackOp::Unary(UnaryOp::Not, child_span)),
             _ => {
@@ -896,6 +1237,13 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
         Rule::period_field => {
             let field = ident(next(&mut children(pair), "period field")?);
             leaf(ExprKind::Period(field))
+        }
+        Rule::remainder => leaf(ExprKind::Remainder),
+        Rule::allocated => {
+            let mut inner = children(pair);
+            let label = text(next(&mut inner, "allocated label")?);
+            let member = inner.next().map(ident);
+            leaf(ExprKind::Allocated { label, member })
         }
         Rule::if_expr => {
             let mut branches = Vec::new();

@@ -29,6 +29,11 @@ const STATEMENT_WORDS: &[&str] = &[
     "text",
     "source",
     "rulebook",
+    "limit",
+    "allocate",
+    "resolution",
+    "votes",
+    "except",
 ];
 
 /// Checks size and nesting; on success pest may safely parse `text`.

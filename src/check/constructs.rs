@@ -1,0 +1,650 @@
+//! The cooperative constructs: exceptions, limits, allocations and
+//! resolutions, checked and lowered. Also the analysis that says whether a
+//! money amount is exact to the minor unit (so that booked amounts are
+//! rounded).
+
+use rust_decimal::Decimal;
+
+use super::{Checker, Global, expr::ExprChecker, suggest};
+use crate::currency::Currency;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::compare;
+use crate::program::*;
+use crate::span::Span;
+use crate::syntax::ast;
+use crate::types::Type;
+use crate::value::Value;
+
+// ---------------------------------------------------------------- exceptions
+
+/// One conjunct of a condition, reduced to "this expression compared with
+/// that constant", when it has that shape.
+struct Atom {
+    key: String,
+    op: crate::program::CompareOp,
+    value: Value,
+}
+
+/// A condition's conjuncts, as fingerprints and, where possible, as atoms.
+fn conjuncts(ir: &Ir) -> Vec<&Ir> {
+    let mut out = Vec::new();
+    let mut stack = vec![ir];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            IrKind::And(l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            IrKind::Because { condition, .. } => stack.push(condition),
+            _ => out.push(node),
+        }
+    }
+    out
+}
+
+fn atom(ir: &Ir) -> Option<Atom> {
+    use crate::program::CompareOp::*;
+    match &ir.kind {
+        IrKind::Compare(op, l, r) => match (&l.kind, &r.kind) {
+            (_, IrKind::Const(v)) => Some(Atom {
+                key: fingerprint(l),
+                op: *op,
+                value: v.clone(),
+            }),
+            (IrKind::Const(v), _) => Some(Atom {
+                key: fingerprint(r),
+                op: match op {
+                    Lt => Gt,
+                    Le => Ge,
+                    Gt => Lt,
+                    Ge => Le,
+                    other => *other,
+                },
+                value: v.clone(),
+            }),
+            _ => None,
+        },
+        IrKind::Not(inner) => Some(Atom {
+            key: fingerprint(inner),
+            op: Eq,
+            value: Value::Bool(false),
+        }),
+        _ if ir.ty == Type::Bool => Some(Atom {
+            key: fingerprint(ir),
+            op: Eq,
+            value: Value::Bool(true),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether no value satisfies both atoms (they must share a key).
+fn atoms_disjoint(a: &Atom, b: &Atom) -> bool {
+    use crate::program::CompareOp::*;
+    use std::cmp::Ordering::*;
+    if a.key != b.key {
+        return false;
+    }
+    let Some(ord) = compare(&a.value, &b.value) else {
+        return false;
+    };
+    // Does some x satisfy `x a.op a.value` and `x b.op b.value`?
+    match (a.op, b.op) {
+        (Eq, Eq) => ord != Equal,
+        (Eq, Ne) | (Ne, Eq) => ord == Equal,
+        (Eq, other) => !holds(&a.value, other, &b.value),
+        (other, Eq) => !holds(&b.value, other, &a.value),
+        // a below, b above: disjoint when the ranges do not meet.
+        (Lt | Le, Gt | Ge) => ord == Less || (ord == Equal && (a.op == Lt || b.op == Gt)),
+        (Gt | Ge, Lt | Le) => ord == Greater || (ord == Equal && (a.op == Gt || b.op == Lt)),
+        _ => false,
+    }
+}
+
+fn holds(x: &Value, op: crate::program::CompareOp, y: &Value) -> bool {
+    use crate::program::CompareOp::*;
+    use std::cmp::Ordering::*;
+    match compare(x, y) {
+        Some(o) => match op {
+            Eq => o == Equal,
+            Ne => o != Equal,
+            Lt => o == Less,
+            Le => o != Greater,
+            Gt => o == Greater,
+            Ge => o != Less,
+        },
+        None => true,
+    }
+}
+
+/// A text that is equal for two nodes exactly when they compute the same
+/// thing in the same way (spans ignored).
+pub(super) fn fingerprint(ir: &Ir) -> String {
+    format!("{:?}", StripSpans(ir))
+}
+
+struct StripSpans<'a>(&'a Ir);
+
+impl std::fmt::Debug for StripSpans<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The Debug form of the kind, with every span replaced by nothing.
+        let text = format!("{:?}", self.0.kind);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("span: Span {") {
+            out.push_str(&rest[..i]);
+            match rest[i..].find('}') {
+                Some(j) => rest = &rest[i + j + 1..],
+                None => {
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        f.write_str(&out)
+    }
+}
+
+impl ExprChecker<'_> {
+    /// Lowers a rule's exceptions around its base value, checking that two
+    /// exceptions that can both apply do not disagree.
+    pub(super) fn lower_exceptions(&mut self, base: Ir, written: &[ast::Exception]) -> Ir {
+        let span = base.span;
+        let mut lowered = Vec::with_capacity(written.len());
+        let mut ty = base.ty;
+        for e in written {
+            let condition = self.condition_of(&e.condition, "the condition of an exception");
+            let value = self.expr(&e.value);
+            match Type::unify(ty, value.ty) {
+                Some(t) => ty = t,
+                None => self.report(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!(
+                            "the exception gives {} but the rule gives {}",
+                            value.ty.plain(),
+                            ty.plain()
+                        ),
+                    )
+                    .at(e.value.span, format!("{} here", value.ty.plain()))
+                    .related(span, format!("{} here", ty.plain()))
+                    .help("an exception replaces the rule's value, so it must be the same kind of value"),
+                ),
+            }
+            lowered.push((condition, value, e.prevailing, e.span));
+        }
+        // Which pairs may both apply and disagree?
+        let atoms: Vec<Vec<Option<Atom>>> = lowered
+            .iter()
+            .map(|(c, ..)| conjuncts(c).into_iter().map(atom).collect())
+            .collect();
+        let prints: Vec<Vec<String>> = lowered
+            .iter()
+            .map(|(c, ..)| conjuncts(c).into_iter().map(fingerprint).collect())
+            .collect();
+        let specific = |i: usize, j: usize| {
+            // i is more specific than j: it has every condition of j, and more.
+            prints[i].len() > prints[j].len() && prints[j].iter().all(|p| prints[i].contains(p))
+        };
+        for j in 0..lowered.len() {
+            for i in 0..j {
+                let disjoint = atoms[i].iter().flatten().any(|a| {
+                    atoms[j].iter().flatten().any(|b| atoms_disjoint(a, b))
+                });
+                let same_value = fingerprint(&lowered[i].1) == fingerprint(&lowered[j].1);
+                let one_prevails = lowered[i].2 != lowered[j].2;
+                if !(disjoint || same_value || one_prevails || specific(i, j) || specific(j, i)) {
+                    self.report(
+                        Diagnostic::error(
+                            Code::ConflictingExceptions,
+                            "two exceptions can both apply and give different values",
+                        )
+                        .at(lowered[j].3, "this exception")
+                        .related(lowered[i].3, "can apply together with this one")
+                        .help("make their conditions exclusive, or mark the one that wins `except prevailing when ...`"),
+                    );
+                }
+            }
+        }
+        // Order of trial: prevailing first, then the more specific (more
+        // conditions), then the later.
+        let mut order: Vec<usize> = (0..lowered.len()).collect();
+        order.sort_by(|&a, &b| {
+            lowered[b]
+                .2
+                .cmp(&lowered[a].2)
+                .then(prints[b].len().cmp(&prints[a].len()))
+                .then(b.cmp(&a))
+        });
+        Ir {
+            kind: IrKind::Exceptions {
+                base: Box::new(base),
+                exceptions: lowered
+                    .into_iter()
+                    .map(|(condition, value, _, span)| ExceptionIr {
+                        condition,
+                        value,
+                        span,
+                    })
+                    .collect(),
+                order,
+            },
+            ty,
+            span,
+        }
+    }
+}
+
+impl Checker {
+    // ------------------------------------------------------------ limits
+
+    pub(super) fn limit(&mut self, limit: &ast::Limit, article: Option<usize>) -> Option<LimitDef> {
+        let member_param: Vec<(String, Type)> = limit
+            .each
+            .iter()
+            .map(|m| (m.name.clone(), Type::Member))
+            .collect();
+        let mut cx = ExprChecker::new(self, &member_param, &[]);
+        cx.set_article(article);
+        let condition = cx.condition_of(&limit.condition, "a limit");
+        let frame_size = cx.frame_size();
+        if let Some(m) = &limit.each {
+            if let Some((what, first)) = self.globals.get(&m.name).map(|(g, s)| (*g, *s)) {
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("`{}` is already the name of {}", m.name, what.describe()),
+                    )
+                    .at(m.span, "this name is taken")
+                    .related(first, "defined here")
+                    .help("name the member something else, such as `m`"),
+                );
+            }
+        }
+        Some(LimitDef {
+            name: limit.name.name.clone(),
+            condition,
+            each_member: limit.each.is_some(),
+            frame_size,
+            source: limit.source.as_ref().map(|s| s.value.clone()),
+            article,
+            span: limit.span,
+        })
+    }
+
+    // -------------------------------------------------------- allocations
+
+    pub(super) fn allocation_body(&mut self, a: &ast::Allocation, article: Option<usize>, index: usize) -> Option<AllocationDef> {
+        let locals = [("remainder".to_string(), Type::Error)];
+        let mut cx = ExprChecker::new(self, &locals, &[]);
+        cx.set_article(article);
+        let amount = cx.expr(&a.amount);
+        let currency = match amount.ty {
+            Type::Money(c) => c,
+            Type::Error => return None,
+            other => {
+                cx.report(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("only money can be allocated, but this is {}", other.plain()),
+                    )
+                    .at(a.amount.span, format!("{} here", other.plain()))
+                    .help("allocate an amount of money, such as `allocate surplus rounding down { ... }`"),
+                );
+                return None;
+            }
+        };
+        let money = Type::Money(currency);
+        cx.set_local_type(REMAINDER_SLOT, money);
+        cx.enable_remainder();
+        let mut tranches = Vec::with_capacity(a.tranches.len());
+        let mut constant_share = Some(Decimal::ZERO);
+        let mut has_remainder = false;
+        for t in &a.tranches {
+            let amount_def = match &t.amount {
+                ast::TrancheAmount::Expr(e) => {
+                    let v = cx.expr(e);
+                    if e.kind.is_remainder() {
+                        has_remainder = true;
+                    }
+                    match v.ty {
+                        Type::Percent => {
+                            constant_share = match (&v.kind, constant_share) {
+                                (IrKind::Const(Value::Number(p)), Some(total)) => Some(total + *p),
+                                (IrKind::Param(p), Some(total)) => cx.param_default(*p).map(|d| total + d),
+                                _ => None,
+                            };
+                            TrancheAmount::Share(v)
+                        }
+                        t if t == money || t == Type::Error => {
+                            if !e.kind.is_remainder() {
+                                constant_share = None;
+                            }
+                            TrancheAmount::Amount(v)
+                        }
+                        other => {
+                            cx.report(tranche_type_error(e.span, other, currency));
+                            TrancheAmount::Amount(v)
+                        }
+                    }
+                }
+                ast::TrancheAmount::EachMember { var, filter, value } => {
+                    constant_share = None;
+                    let (filter, value) = cx.with_member(var, |cx| {
+                        let f = filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
+                        (f, cx.expr(value))
+                    });
+                    if !value.ty.fits(money) {
+                        cx.report(tranche_type_error(value.span, value.ty, currency));
+                    }
+                    TrancheAmount::EachMember { filter, value }
+                }
+            };
+            let money_option = |cx: &mut ExprChecker<'_>, e: &ast::Expr, what: &str| {
+                let v = cx.expr(e);
+                if !v.ty.fits(money) {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("{what} must be an amount of money ({currency}), but this is {}", v.ty.plain()),
+                        )
+                        .at(e.span, format!("{} here", v.ty.plain()))
+                        .help("write an amount, such as `at most remainder` or `at most £500`"),
+                    );
+                }
+                v
+            };
+            let at_most = t.at_most.as_ref().map(|e| money_option(&mut cx, e, "a cap"));
+            let at_least = t.at_least.as_ref().map(|e| money_option(&mut cx, e, "a floor"));
+            let split = t.split.as_ref().map(|s| {
+                let (filter, weight) = cx.with_member(&s.var, |cx| {
+                    let f = s.filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
+                    (f, cx.expr(&s.weight))
+                });
+                if !(weight.ty.is_numeric() || weight.ty == Type::Error) {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("a share is in proportion to a number or an amount, not {}", weight.ty.plain()),
+                        )
+                        .at(s.weight.span, format!("{} here", weight.ty.plain()))
+                        .help("write `in proportion to m.purchases` or another number per member"),
+                    );
+                }
+                SplitDef { filter, weight }
+            });
+            if let (TrancheAmount::EachMember { .. }, Some(s)) = (&amount_def, &t.split) {
+                cx.report(
+                    Diagnostic::error(
+                        Code::BadAllocation,
+                        "a tranche of each member's amount is already shared; it cannot be split again",
+                    )
+                    .at(s.span, "second way of sharing")
+                    .help("keep either `each member m: ...` or `to each member m in proportion to ...`"),
+                );
+            }
+            tranches.push(TrancheDef {
+                label: t.label.value.clone(),
+                amount: amount_def,
+                at_most,
+                at_least,
+                split,
+                span: t.span,
+            });
+        }
+        let frame_size = cx.frame_size();
+        drop(cx);
+
+        // The guarantees: no more than 100%, nothing left over unallocated.
+        let total = constant_share.unwrap_or(Decimal::ZERO);
+        let shares_total: Decimal = tranches
+            .iter()
+            .filter_map(|t| match &t.amount {
+                TrancheAmount::Share(v) => match &v.kind {
+                    IrKind::Const(Value::Number(p)) => Some(*p),
+                    IrKind::Param(p) => self.params.get(*p).and_then(|d| d.value.as_number()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .sum();
+        if shares_total > Decimal::ONE {
+            self.error(
+                Diagnostic::error(
+                    Code::OverAllocated,
+                    format!(
+                        "the percentages of this allocation add up to {}%, more than the whole",
+                        (shares_total * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                )
+                .at(a.span, "more than 100%")
+                .help("lower the percentages so that they add up to at most 100%"),
+            );
+        }
+        let last_takes_rest = !has_remainder && constant_share.is_some() && total == Decimal::ONE;
+        if !has_remainder && !last_takes_rest {
+            self.error(
+                Diagnostic::error(
+                    Code::MayLeaveUnallocated,
+                    "this allocation may leave money unallocated",
+                )
+                .at(a.span, "no tranche takes the remainder")
+                .help("end with a tranche that takes what is left, such as `\"carried forward\": remainder`"),
+            );
+        }
+        if !self.exact_to_minor_unit(&amount, currency) {
+            self.error(unrounded(a.amount.span, currency, "the amount allocated"));
+        }
+        let Some((mode, _)) = a.rounding else {
+            self.error(
+                Diagnostic::error(
+                    Code::BadRounding,
+                    "an allocation must say how its tranches are rounded",
+                )
+                .at(a.amount.span, "no rounding mode")
+                .help("write `allocate surplus rounding down { ... }` (or half up, half even, up, floor, ceiling)"),
+            );
+            return None;
+        };
+        self.allocation_currency[index] = Some(currency);
+        Some(AllocationDef {
+            amount,
+            currency,
+            mode,
+            tranches,
+            last_takes_rest,
+            frame_size,
+            article,
+            span: a.span,
+        })
+    }
+
+    // -------------------------------------------------------- resolutions
+
+    pub(super) fn resolution(&mut self, r: &ast::Resolution, article: Option<usize>) -> Option<ResolutionDef> {
+        let Some(threshold) = r.threshold.clone() else {
+            self.error(
+                Diagnostic::error(
+                    Code::NoThreshold,
+                    format!("the resolution `{}` does not say when it passes", r.name.name),
+                )
+                .at(r.name.span, "no threshold")
+                .help("add a threshold, such as `passes when for > against` or `passes when for >= 75% of cast`"),
+            );
+            return None;
+        };
+        if let ast::ThresholdMeasure::Share(p, _) = threshold.measure {
+            if p <= Decimal::ZERO || p > Decimal::ONE {
+                self.error(
+                    Diagnostic::error(
+                        Code::NoThreshold,
+                        "a threshold must be more than 0% and at most 100%",
+                    )
+                    .at(threshold.span, "impossible threshold")
+                    .help("write a share such as `75% of cast`"),
+                );
+            }
+        }
+        let class_weights = match &r.weights {
+            None => None,
+            Some(w) => {
+                let attr = self.member_attrs.iter().position(|a| a.name == w.attribute.name);
+                let Some(attr) = attr else {
+                    let names: Vec<&str> = self.member_attrs.iter().map(|a| a.name.as_str()).collect();
+                    let help = suggest::did_you_mean(&w.attribute.name, names.iter().copied())
+                        .unwrap_or_else(|| "weight votes by a member attribute that lists classes".into());
+                    self.error(
+                        Diagnostic::error(
+                            Code::UnknownAttribute,
+                            format!("members have no attribute `{}`", w.attribute.name),
+                        )
+                        .at(w.attribute.span, "not in the member schema")
+                        .help(help),
+                    );
+                    return None;
+                };
+                let Type::Enum(e) = self.member_attrs[attr].ty else {
+                    self.error(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("votes can be weighted by a class, but `{}` is not a list of classes", w.attribute.name),
+                        )
+                        .at(w.attribute.span, "not a class")
+                        .help("declare the attribute as a list of choices, such as `class: Worker or Consumer`"),
+                    );
+                    return None;
+                };
+                let variants = self.enums[e.0 as usize].variants.clone();
+                let mut weights = vec![None; variants.len()];
+                for (class, weight) in &w.weights {
+                    match variants.iter().position(|v| *v == class.name) {
+                        Some(i) => weights[i] = Some(*weight),
+                        None => self.error(
+                            Diagnostic::error(
+                                Code::UnknownName,
+                                format!("`{}` is not a class of `{}`", class.name, w.attribute.name),
+                            )
+                            .at(class.span, "unknown class")
+                            .help(format!("the classes are {}", variants.join(", "))),
+                        ),
+                    }
+                }
+                let missing: Vec<&str> = variants
+                    .iter()
+                    .zip(&weights)
+                    .filter(|(_, w)| w.is_none())
+                    .map(|(v, _)| v.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadValue,
+                            format!("the classes {} have no weight", missing.join(", ")),
+                        )
+                        .at(w.span, "incomplete weights")
+                        .help("give every class a weight, 0 for a class that does not vote"),
+                    );
+                    return None;
+                }
+                Some((attr, weights.into_iter().map(|w| w.unwrap_or_default()).collect()))
+            }
+        };
+        Some(ResolutionDef {
+            name: r.name.name.clone(),
+            title: r.title.as_ref().map(|t| t.value.clone()),
+            class_weights,
+            quorum: r.quorum.iter().map(|(q, _)| *q).collect(),
+            threshold,
+            abstentions_against: r.abstentions_against,
+            ties_pass: r.ties_pass,
+            article,
+            span: r.span,
+        })
+    }
+
+    // ---------------------------------------------------------- precision
+
+    /// Whether `ir` always gives an amount with no more digits than the
+    /// currency's minor unit (so it can be booked as it is).
+    pub(super) fn exact_to_minor_unit(&self, ir: &Ir, currency: Currency) -> bool {
+        let digits = currency.minor_digits();
+        let exact_number = |d: &Decimal| d.normalize().scale() <= digits;
+        match &ir.kind {
+            IrKind::Const(Value::Number(d)) => exact_number(d),
+            IrKind::Const(_) => true,
+            IrKind::Param(p) => self.param_exact.get(*p).copied().unwrap_or(false),
+            // Booked inputs (attributes, period figures) are checked to the
+            // minor unit when given.
+            IrKind::Attr { .. } | IrKind::Period(_) => true,
+            IrKind::Local(_) => ir.ty != Type::Decimal && ir.ty != Type::Percent,
+            IrKind::Allocated { .. } => true,
+            IrKind::Call { rule, .. } => self.rule_exact.get(*rule).copied().flatten().unwrap_or(false),
+            IrKind::Neg(x) | IrKind::Abs(x) => self.exact_to_minor_unit(x, currency),
+            IrKind::Arith(op, l, r) => match op {
+                ArithOp::Add | ArithOp::Sub => {
+                    self.exact_to_minor_unit(l, currency) && self.exact_to_minor_unit(r, currency)
+                }
+                ArithOp::Mul => {
+                    (l.ty == Type::Integer && self.exact_to_minor_unit(r, currency))
+                        || (r.ty == Type::Integer && self.exact_to_minor_unit(l, currency))
+                }
+                ArithOp::Div => false,
+            },
+            IrKind::Round { step, .. } => {
+                let scaled = *step * Decimal::from(10u64.pow(digits));
+                scaled.fract().is_zero()
+            }
+            IrKind::If { branches, otherwise } => {
+                branches.iter().all(|(_, v)| self.exact_to_minor_unit(v, currency))
+                    && self.exact_to_minor_unit(otherwise, currency)
+            }
+            IrKind::MinMax { args, .. } => args.iter().all(|a| self.exact_to_minor_unit(a, currency)),
+            IrKind::Exceptions { base, exceptions, .. } => {
+                self.exact_to_minor_unit(base, currency)
+                    && exceptions.iter().all(|e| self.exact_to_minor_unit(&e.value, currency))
+            }
+            IrKind::Aggregate { value, .. } => value
+                .as_ref()
+                .is_none_or(|v| self.exact_to_minor_unit(v, currency)),
+            _ => false,
+        }
+    }
+}
+
+fn tranche_type_error(span: Span, found: Type, currency: Currency) -> Diagnostic {
+    Diagnostic::error(
+        Code::TypeMismatch,
+        format!(
+            "a tranche is a percentage of the amount or an amount of money ({currency}), but this is {}",
+            found.plain()
+        ),
+    )
+    .at(span, format!("{} here", found.plain()))
+    .help("write a tranche as `10%`, `£500`, `remainder`, or `each member m: ...`")
+}
+
+/// The diagnostic for a booked amount that may carry more digits than the
+/// minor unit.
+pub(super) fn unrounded(span: Span, currency: Currency, what: &str) -> Diagnostic {
+    let unit = if currency.minor_digits() == 2 { "pence or cents" } else { "the currency's smallest unit" };
+    Diagnostic::error(
+        Code::UnroundedBooking,
+        format!("{what} may have more digits than {unit}, so it cannot be booked exactly"),
+    )
+    .at(span, "not rounded")
+    .help(format!(
+        "round it to the {} unit, as in `round(x, to {}, half up)`",
+        if currency.minor_digits() == 0 { "whole" } else { "minor" },
+        if currency.minor_digits() == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(currency.minor_digits() as usize - 1)) }
+    ))
+}
+
+impl Global {
+    /// Whether this global is a resolution.
+    pub(super) fn resolution(self) -> Option<usize> {
+        match self {
+            Global::Resolution(r) => Some(r),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Every rulebook under rulebooks/ and tests/rulebooks/ checks cleanly and
+//! passes all its examples (their figures are worked by hand in comments).
+
+use rochdale::{SourceFile, test_source};
+
+fn rulebooks(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .expect("directory exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "coop"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn assert_all_pass(dir: &str, at_least: usize) {
+    let mut examples = 0;
+    for path in rulebooks(dir) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let report = test_source(&SourceFile::new(path.display().to_string(), text));
+        let problems: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .chain(report.examples.iter().filter(|e| !e.passed).flat_map(|e| {
+                e.expectations
+                    .iter()
+                    .filter_map(|x| x.diagnostic.as_ref())
+                    .map(move |d| format!("example {:?}: {}", e.name, d.message))
+            }))
+            .collect();
+        assert!(problems.is_empty(), "{}: {problems:#?}", path.display());
+        examples += report.examples.len();
+    }
+    assert!(examples >= at_least, "{dir}: {examples} examples, expected at least {at_least}");
+}
+
+#[test]
+fn example_rulebooks_pass() {
+    assert_all_pass("rulebooks", 7);
+}
+
+#[test]
+fn construct_rulebooks_pass() {
+    assert_all_pass("tests/rulebooks", 13);
+}
