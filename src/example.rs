@@ -95,7 +95,11 @@ impl Runner<'_> {
         };
         // The checker made both sides one type; show both in the left
         // side's type unless it is only a whole number.
-        let ty = if actual.ty == Type::Integer { expected.ty } else { actual.ty };
+        let ty = if actual.ty == Type::Integer {
+            expected.ty
+        } else {
+            actual.ty
+        };
         let got_view = self.view(&got, ty);
         let want_view = self.view(&want, ty);
         let passed = compare(&got, &want) == Some(std::cmp::Ordering::Equal);
@@ -143,9 +147,9 @@ impl Runner<'_> {
         let IrKind::Call { rule, args } = &call.kind else {
             return ExpectationOutcome::error(
                 span,
-                Diagnostic::error(Code::BadExpectation, "expected a call of a rule").at(call.span, "here").help(
-                    "write `expect not eligible(cy) because \"reason\"`",
-                ),
+                Diagnostic::error(Code::BadExpectation, "expected a call of a rule")
+                    .at(call.span, "here")
+                    .help("write `expect not eligible(cy) because \"reason\"`"),
             );
         };
         let mut values = Vec::with_capacity(args.len());
@@ -169,7 +173,8 @@ impl Runner<'_> {
             let message = if holds {
                 "expected a refusal, but the rules accept".to_string()
             } else {
-                let missing: Vec<&String> = expected.iter().filter(|r| !given.contains(r)).collect();
+                let missing: Vec<&String> =
+                    expected.iter().filter(|r| !given.contains(r)).collect();
                 let extra: Vec<&String> = given.iter().filter(|r| !expected.contains(r)).collect();
                 let mut parts = Vec::new();
                 if !missing.is_empty() {
@@ -181,13 +186,25 @@ impl Runner<'_> {
                 format!("the refusal's reasons differ: {}", parts.join("; "))
             };
             Diagnostic::error(Code::ExpectationFailed, message)
-                .at(call.span, if holds { "accepted" } else { "refused for other reasons" })
+                .at(
+                    call.span,
+                    if holds {
+                        "accepted"
+                    } else {
+                        "refused for other reasons"
+                    },
+                )
                 .help(if refusals.is_empty() {
-                    "the rules give no reasons: add `because \"...\"` to the clauses of the rule".to_string()
+                    "the rules give no reasons: add `because \"...\"` to the clauses of the rule"
+                        .to_string()
                 } else {
                     format!(
                         "the rules refuse because: {}",
-                        refusals.iter().map(|r| r.sentence()).collect::<Vec<_>>().join("; ")
+                        refusals
+                            .iter()
+                            .map(|r| r.sentence())
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     )
                 })
         });
@@ -203,7 +220,11 @@ impl Runner<'_> {
 }
 
 fn quoted(items: &[&String]) -> String {
-    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Runs one example.
@@ -226,8 +247,16 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
                 span,
             } => Some(runner.equal(actual, expected, *span)),
             Expectation::Holds { condition, span } => Some(runner.holds(condition, *span)),
-            Expectation::Refused { call, reasons, span } => Some(runner.refused(call, reasons, *span)),
-            Expectation::Breach { limit, member, span } => {
+            Expectation::Refused {
+                call,
+                reasons,
+                span,
+            } => Some(runner.refused(call, reasons, *span)),
+            Expectation::Breach {
+                limit,
+                member,
+                span,
+            } => {
                 expected_breaches.push((*limit, *member, *span));
                 None
             }
@@ -238,19 +267,27 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
     let mut extra = Vec::new();
     match runner.evaluator.limit_breaches() {
         Ok(breaches) => {
-            let found = |limit: usize, member: Option<u32>| breaches.iter().find(|b| b.limit == limit && b.member == member);
+            let found = |limit: usize, member: Option<u32>| {
+                breaches
+                    .iter()
+                    .find(|b| b.limit == limit && b.member == member)
+            };
             let mut slot = 0;
             for (limit, member, span) in &expected_breaches {
                 while outcomes.get(slot).is_some_and(Option::is_some) {
                     slot += 1;
                 }
-                let outcome = breach_outcome(&runner, found(*limit, *member), *limit, *member, *span);
+                let outcome =
+                    breach_outcome(&runner, found(*limit, *member), *limit, *member, *span);
                 if let Some(place) = outcomes.get_mut(slot) {
                     *place = Some(outcome);
                 }
             }
             for b in &breaches {
-                if !expected_breaches.iter().any(|(l, m, _)| *l == b.limit && *m == b.member) {
+                if !expected_breaches
+                    .iter()
+                    .any(|(l, m, _)| *l == b.limit && *m == b.member)
+                {
                     let d = runner.evaluator.breach_diagnostic(b);
                     extra.push(ExpectationOutcome::error(program.limits[b.limit].span, d));
                 }
@@ -258,7 +295,8 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
         }
         Err(d) => extra.push(ExpectationOutcome::error(example.span, *d)),
     }
-    let expectations: Vec<ExpectationOutcome> = outcomes.into_iter().flatten().chain(extra).collect();
+    let expectations: Vec<ExpectationOutcome> =
+        outcomes.into_iter().flatten().chain(extra).collect();
     ExampleOutcome {
         name: example.name.clone(),
         span: example.span,
@@ -267,7 +305,13 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
     }
 }
 
-fn breach_outcome(runner: &Runner<'_>, found: Option<&Breach>, limit: usize, member: Option<u32>, span: Span) -> ExpectationOutcome {
+fn breach_outcome(
+    runner: &Runner<'_>,
+    found: Option<&Breach>,
+    limit: usize,
+    member: Option<u32>,
+    span: Span,
+) -> ExpectationOutcome {
     match found {
         Some(b) => ExpectationOutcome {
             span,
@@ -287,7 +331,10 @@ fn breach_outcome(runner: &Runner<'_>, found: Option<&Breach>, limit: usize, mem
                 span,
                 Diagnostic::error(
                     Code::ExpectationFailed,
-                    format!("expected the limit `{}` to be breached{whose}, but it holds", def.name),
+                    format!(
+                        "expected the limit `{}` to be breached{whose}, but it holds",
+                        def.name
+                    ),
                 )
                 .at(span, "not breached")
                 .related(def.span, "the limit")

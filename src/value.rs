@@ -117,7 +117,11 @@ impl ValueView {
 
 /// An amount as a person reads it: `£30.00`, `-£3.50`, `12.00 CHF`.
 pub fn money_display(amount: Decimal, currency: crate::currency::Currency) -> String {
-    let amount = if amount.is_zero() { amount.abs() } else { amount };
+    let amount = if amount.is_zero() {
+        amount.abs()
+    } else {
+        amount
+    };
     let text = group_thousands(&money_amount(amount, currency.minor_digits()));
     match currency.symbol() {
         Some(sym) if text.starts_with('-') => format!("-{sym}{}", &text[1..]),

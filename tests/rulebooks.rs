@@ -32,7 +32,10 @@ fn assert_all_pass(dir: &str, at_least: usize) {
         assert!(problems.is_empty(), "{}: {problems:#?}", path.display());
         examples += report.examples.len();
     }
-    assert!(examples >= at_least, "{dir}: {examples} examples, expected at least {at_least}");
+    assert!(
+        examples >= at_least,
+        "{dir}: {examples} examples, expected at least {at_least}"
+    );
 }
 
 #[test]

@@ -188,9 +188,10 @@ impl ExprChecker<'_> {
         };
         for j in 0..lowered.len() {
             for i in 0..j {
-                let disjoint = atoms[i].iter().flatten().any(|a| {
-                    atoms[j].iter().flatten().any(|b| atoms_disjoint(a, b))
-                });
+                let disjoint = atoms[i]
+                    .iter()
+                    .flatten()
+                    .any(|a| atoms[j].iter().flatten().any(|b| atoms_disjoint(a, b)));
                 let same_value = fingerprint(&lowered[i].1) == fingerprint(&lowered[j].1);
                 let one_prevails = lowered[i].2 != lowered[j].2;
                 if !(disjoint || same_value || one_prevails || specific(i, j) || specific(j, i)) {
@@ -274,7 +275,12 @@ impl Checker {
 
     // -------------------------------------------------------- allocations
 
-    pub(super) fn allocation_body(&mut self, a: &ast::Allocation, article: Option<usize>, index: usize) -> Option<AllocationDef> {
+    pub(super) fn allocation_body(
+        &mut self,
+        a: &ast::Allocation,
+        article: Option<usize>,
+        index: usize,
+    ) -> Option<AllocationDef> {
         let locals = [("remainder".to_string(), Type::Error)];
         let mut cx = ExprChecker::new(self, &locals, &[]);
         cx.set_article(article);
@@ -311,7 +317,9 @@ impl Checker {
                         Type::Percent => {
                             constant_share = match (&v.kind, constant_share) {
                                 (IrKind::Const(Value::Number(p)), Some(total)) => Some(total + *p),
-                                (IrKind::Param(p), Some(total)) => cx.param_default(*p).map(|d| total + d),
+                                (IrKind::Param(p), Some(total)) => {
+                                    cx.param_default(*p).map(|d| total + d)
+                                }
                                 _ => None,
                             };
                             TrancheAmount::Share(v)
@@ -331,7 +339,9 @@ impl Checker {
                 ast::TrancheAmount::EachMember { var, filter, value } => {
                     constant_share = None;
                     let (filter, value) = cx.with_member(var, |cx| {
-                        let f = filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
+                        let f = filter
+                            .as_ref()
+                            .map(|f| cx.condition_of(f, "the `where` filter"));
                         (f, cx.expr(value))
                     });
                     if !value.ty.fits(money) {
@@ -346,7 +356,10 @@ impl Checker {
                     cx.report(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("{what} must be an amount of money ({currency}), but this is {}", v.ty.plain()),
+                            format!(
+                                "{what} must be an amount of money ({currency}), but this is {}",
+                                v.ty.plain()
+                            ),
                         )
                         .at(e.span, format!("{} here", v.ty.plain()))
                         .help("write an amount, such as `at most remainder` or `at most £500`"),
@@ -354,18 +367,30 @@ impl Checker {
                 }
                 v
             };
-            let at_most = t.at_most.as_ref().map(|e| money_option(&mut cx, e, "a cap"));
-            let at_least = t.at_least.as_ref().map(|e| money_option(&mut cx, e, "a floor"));
+            let at_most = t
+                .at_most
+                .as_ref()
+                .map(|e| money_option(&mut cx, e, "a cap"));
+            let at_least = t
+                .at_least
+                .as_ref()
+                .map(|e| money_option(&mut cx, e, "a floor"));
             let split = t.split.as_ref().map(|s| {
                 let (filter, weight) = cx.with_member(&s.var, |cx| {
-                    let f = s.filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
+                    let f = s
+                        .filter
+                        .as_ref()
+                        .map(|f| cx.condition_of(f, "the `where` filter"));
                     (f, cx.expr(&s.weight))
                 });
                 if !(weight.ty.is_numeric() || weight.ty == Type::Error) {
                     cx.report(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("a share is in proportion to a number or an amount, not {}", weight.ty.plain()),
+                            format!(
+                                "a share is in proportion to a number or an amount, not {}",
+                                weight.ty.plain()
+                            ),
                         )
                         .at(s.weight.span, format!("{} here", weight.ty.plain()))
                         .help("write `in proportion to m.purchases` or another number per member"),
@@ -461,7 +486,11 @@ impl Checker {
 
     // -------------------------------------------------------- resolutions
 
-    pub(super) fn resolution(&mut self, r: &ast::Resolution, article: Option<usize>) -> Option<ResolutionDef> {
+    pub(super) fn resolution(
+        &mut self,
+        r: &ast::Resolution,
+        article: Option<usize>,
+    ) -> Option<ResolutionDef> {
         let Some(threshold) = r.threshold.clone() else {
             self.error(
                 Diagnostic::error(
@@ -488,11 +517,17 @@ impl Checker {
         let class_weights = match &r.weights {
             None => None,
             Some(w) => {
-                let attr = self.member_attrs.iter().position(|a| a.name == w.attribute.name);
+                let attr = self
+                    .member_attrs
+                    .iter()
+                    .position(|a| a.name == w.attribute.name);
                 let Some(attr) = attr else {
-                    let names: Vec<&str> = self.member_attrs.iter().map(|a| a.name.as_str()).collect();
+                    let names: Vec<&str> =
+                        self.member_attrs.iter().map(|a| a.name.as_str()).collect();
                     let help = suggest::did_you_mean(&w.attribute.name, names.iter().copied())
-                        .unwrap_or_else(|| "weight votes by a member attribute that lists classes".into());
+                        .unwrap_or_else(|| {
+                            "weight votes by a member attribute that lists classes".into()
+                        });
                     self.error(
                         Diagnostic::error(
                             Code::UnknownAttribute,
@@ -522,7 +557,10 @@ impl Checker {
                         None => self.error(
                             Diagnostic::error(
                                 Code::UnknownName,
-                                format!("`{}` is not a class of `{}`", class.name, w.attribute.name),
+                                format!(
+                                    "`{}` is not a class of `{}`",
+                                    class.name, w.attribute.name
+                                ),
                             )
                             .at(class.span, "unknown class")
                             .help(format!("the classes are {}", variants.join(", "))),
@@ -546,7 +584,10 @@ impl Checker {
                     );
                     return None;
                 }
-                Some((attr, weights.into_iter().map(|w| w.unwrap_or_default()).collect()))
+                Some((
+                    attr,
+                    weights.into_iter().map(|w| w.unwrap_or_default()).collect(),
+                ))
             }
         };
         Some(ResolutionDef {
@@ -578,7 +619,12 @@ impl Checker {
             IrKind::Attr { .. } | IrKind::Period(_) => true,
             IrKind::Local(_) => ir.ty != Type::Decimal && ir.ty != Type::Percent,
             IrKind::Allocated { .. } => true,
-            IrKind::Call { rule, .. } => self.rule_exact.get(*rule).copied().flatten().unwrap_or(false),
+            IrKind::Call { rule, .. } => self
+                .rule_exact
+                .get(*rule)
+                .copied()
+                .flatten()
+                .unwrap_or(false),
             IrKind::Neg(x) | IrKind::Abs(x) => self.exact_to_minor_unit(x, currency),
             IrKind::Arith(op, l, r) => match op {
                 ArithOp::Add | ArithOp::Sub => {
@@ -594,14 +640,25 @@ impl Checker {
                 let scaled = *step * Decimal::from(10u64.pow(digits));
                 scaled.fract().is_zero()
             }
-            IrKind::If { branches, otherwise } => {
-                branches.iter().all(|(_, v)| self.exact_to_minor_unit(v, currency))
+            IrKind::If {
+                branches,
+                otherwise,
+            } => {
+                branches
+                    .iter()
+                    .all(|(_, v)| self.exact_to_minor_unit(v, currency))
                     && self.exact_to_minor_unit(otherwise, currency)
             }
-            IrKind::MinMax { args, .. } => args.iter().all(|a| self.exact_to_minor_unit(a, currency)),
-            IrKind::Exceptions { base, exceptions, .. } => {
+            IrKind::MinMax { args, .. } => {
+                args.iter().all(|a| self.exact_to_minor_unit(a, currency))
+            }
+            IrKind::Exceptions {
+                base, exceptions, ..
+            } => {
                 self.exact_to_minor_unit(base, currency)
-                    && exceptions.iter().all(|e| self.exact_to_minor_unit(&e.value, currency))
+                    && exceptions
+                        .iter()
+                        .all(|e| self.exact_to_minor_unit(&e.value, currency))
             }
             IrKind::Aggregate { value, .. } => value
                 .as_ref()
@@ -626,7 +683,11 @@ fn tranche_type_error(span: Span, found: Type, currency: Currency) -> Diagnostic
 /// The diagnostic for a booked amount that may carry more digits than the
 /// minor unit.
 pub(super) fn unrounded(span: Span, currency: Currency, what: &str) -> Diagnostic {
-    let unit = if currency.minor_digits() == 2 { "pence or cents" } else { "the currency's smallest unit" };
+    let unit = if currency.minor_digits() == 2 {
+        "pence or cents"
+    } else {
+        "the currency's smallest unit"
+    };
     Diagnostic::error(
         Code::UnroundedBooking,
         format!("{what} may have more digits than {unit}, so it cannot be booked exactly"),
@@ -634,8 +695,16 @@ pub(super) fn unrounded(span: Span, currency: Currency, what: &str) -> Diagnosti
     .at(span, "not rounded")
     .help(format!(
         "round it to the {} unit, as in `round(x, to {}, half up)`",
-        if currency.minor_digits() == 0 { "whole" } else { "minor" },
-        if currency.minor_digits() == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(currency.minor_digits() as usize - 1)) }
+        if currency.minor_digits() == 0 {
+            "whole"
+        } else {
+            "minor"
+        },
+        if currency.minor_digits() == 0 {
+            "1".to_string()
+        } else {
+            format!("0.{}1", "0".repeat(currency.minor_digits() as usize - 1))
+        }
     ))
 }
 

@@ -93,11 +93,16 @@ impl<'c> ExprChecker<'c> {
                 .help("name the member something else, such as `m`"),
             );
         }
-        if self.locals.iter().any(|(n, _)| *n == var.name) || self.example_members.contains(&var.name) {
+        if self.locals.iter().any(|(n, _)| *n == var.name)
+            || self.example_members.contains(&var.name)
+        {
             return Some(
-                Diagnostic::error(Code::Duplicate, format!("`{}` is already in use here", var.name))
-                    .at(var.span, "this name is taken")
-                    .help("give each member variable its own name, such as `m` and `n`"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is already in use here", var.name),
+                )
+                .at(var.span, "this name is taken")
+                .help("give each member variable its own name, such as `m` and `n`"),
             );
         }
         None
@@ -245,7 +250,8 @@ impl<'c> ExprChecker<'c> {
                         "ask about its vote with `passes({0})`, `quorate({0})`, `votes_for({0})` or `share_for({0})`",
                         id.name
                     ),
-                    _ => "a limit is checked on its own; it has no value to use in a rule".to_string(),
+                    _ => "a limit is checked on its own; it has no value to use in a rule"
+                        .to_string(),
                 };
                 let d = Diagnostic::error(
                     Code::WrongKind,
@@ -1064,8 +1070,14 @@ impl ExprChecker<'_> {
     }
 
     fn allocated(&mut self, label: &ast::Text, member: Option<&ast::Ident>, span: Span) -> Ir {
-        let Some((allocation, tranche, _)) = self.checker.tranche_labels.get(&label.value).copied() else {
-            let labels: Vec<&str> = self.checker.tranche_labels.keys().map(String::as_str).collect();
+        let Some((allocation, tranche, _)) = self.checker.tranche_labels.get(&label.value).copied()
+        else {
+            let labels: Vec<&str> = self
+                .checker
+                .tranche_labels
+                .keys()
+                .map(String::as_str)
+                .collect();
             let mut sorted = labels.clone();
             sorted.sort_unstable();
             let help = suggest::did_you_mean(&label.value, sorted.iter().copied()).unwrap_or_else(|| {
@@ -1075,9 +1087,12 @@ impl ExprChecker<'_> {
                     format!("the tranches are: {}", sorted.join(", "))
                 }
             });
-            let d = Diagnostic::error(Code::BadAllocation, format!("no tranche is labelled \"{}\"", label.value))
-                .at(label.span, "unknown tranche")
-                .help(help);
+            let d = Diagnostic::error(
+                Code::BadAllocation,
+                format!("no tranche is labelled \"{}\"", label.value),
+            )
+            .at(label.span, "unknown tranche")
+            .help(help);
             return self.fail(d, span);
         };
         let ty = self.checker.allocation_currency[allocation].map_or(Type::Error, Type::Money);
@@ -1108,26 +1123,53 @@ impl ExprChecker<'_> {
         }
     }
 
-    fn resolution_query(&mut self, name: &ast::Ident, query: ResolutionQuery, args: &[Argument], span: Span) -> Ir {
+    fn resolution_query(
+        &mut self,
+        name: &ast::Ident,
+        query: ResolutionQuery,
+        args: &[Argument],
+        span: Span,
+    ) -> Ir {
         let target = match args {
-            [Argument::Expr(ast::Expr { kind: ExprKind::Name(r), .. })] => r,
+            [
+                Argument::Expr(ast::Expr {
+                    kind: ExprKind::Name(r),
+                    ..
+                }),
+            ] => r,
             _ => {
                 let d = Diagnostic::error(
                     Code::ArgumentCount,
                     format!("`{}` takes the name of one resolution", name.name),
                 )
                 .at(span, "not a resolution's name")
-                .help(format!("write `{}(special)` where `special` is a resolution", name.name));
+                .help(format!(
+                    "write `{}(special)` where `special` is a resolution",
+                    name.name
+                ));
                 return self.fail(d, span);
             }
         };
-        let Some(resolution) = self.checker.globals.get(&target.name).and_then(|(g, _)| g.resolution()) else {
-            let candidates: Vec<&str> = self.checker.resolutions.iter().map(|r| r.name.as_str()).collect();
+        let Some(resolution) = self
+            .checker
+            .globals
+            .get(&target.name)
+            .and_then(|(g, _)| g.resolution())
+        else {
+            let candidates: Vec<&str> = self
+                .checker
+                .resolutions
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect();
             let help = suggest::did_you_mean(&target.name, candidates.iter().copied())
                 .unwrap_or_else(|| "name one of the rulebook's resolutions".into());
-            let d = Diagnostic::error(Code::UnknownName, format!("there is no resolution `{}`", target.name))
-                .at(target.span, "not a resolution")
-                .help(help);
+            let d = Diagnostic::error(
+                Code::UnknownName,
+                format!("there is no resolution `{}`", target.name),
+            )
+            .at(target.span, "not a resolution")
+            .help(help);
             return self.fail(d, span);
         };
         let ty = match query {

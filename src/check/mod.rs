@@ -30,8 +30,19 @@ pub struct Checked {
 
 /// Built-in functions; their names cannot be taken by rules.
 const BUILTINS: &[&str] = &[
-    "round", "min", "max", "abs", "sum", "count", "any", "all", "passes", "quorate",
-    "votes_for", "votes_against", "share_for",
+    "round",
+    "min",
+    "max",
+    "abs",
+    "sum",
+    "count",
+    "any",
+    "all",
+    "passes",
+    "quorate",
+    "votes_for",
+    "votes_against",
+    "share_for",
 ];
 
 /// Names of the built-in types.
@@ -179,10 +190,13 @@ impl Checker {
                         )
                         .at(label.span, "labelled again here")
                         .related(first, "first tranche with this label")
-                        .help("give each tranche its own label, so that `allocated \"...\"` is clear"),
+                        .help(
+                            "give each tranche its own label, so that `allocated \"...\"` is clear",
+                        ),
                     );
                 } else {
-                    self.tranche_labels.insert(label.value.clone(), (a, t, label.span));
+                    self.tranche_labels
+                        .insert(label.value.clone(), (a, t, label.span));
                 }
             }
         }
@@ -196,8 +210,15 @@ impl Checker {
         // Bodies, each after the rules and allocations it uses. Nodes of the
         // graph: rules first, then allocations.
         let r_count = rules.len();
-        let mut deps: Vec<Vec<usize>> = rules.iter().map(|(r, _)| self.rule_dependencies(r, r_count)).collect();
-        deps.extend(allocations.iter().map(|(a, _)| self.allocation_dependencies(a, r_count)));
+        let mut deps: Vec<Vec<usize>> = rules
+            .iter()
+            .map(|(r, _)| self.rule_dependencies(r, r_count))
+            .collect();
+        deps.extend(
+            allocations
+                .iter()
+                .map(|(a, _)| self.allocation_dependencies(a, r_count)),
+        );
         let order = order::order(&deps);
         for cycle in &order.cycles {
             self.report_cycle(cycle, &rules, &allocations);
@@ -215,7 +236,10 @@ impl Checker {
                 allocation_defs[a] = self.allocation_body(allocation, article, a);
             }
         }
-        let limit_defs: Vec<Option<LimitDef>> = limits.iter().map(|(l, article)| self.limit(l, *article)).collect();
+        let limit_defs: Vec<Option<LimitDef>> = limits
+            .iter()
+            .map(|(l, article)| self.limit(l, *article))
+            .collect();
 
         let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
 
@@ -412,7 +436,9 @@ impl Checker {
         let index = self.params.len();
         if self.declare(&p.name, Global::Param(index)) {
             let exact = match (ty, &value) {
-                (Type::Money(c), Some(Value::Number(d))) => d.normalize().scale() <= c.minor_digits(),
+                (Type::Money(c), Some(Value::Number(d))) => {
+                    d.normalize().scale() <= c.minor_digits()
+                }
                 _ => false,
             };
             self.param_exact.push(exact);
@@ -640,7 +666,7 @@ impl Checker {
     /// The rules that `rule` uses, by index.
     /// The graph nodes (rules, then allocations from `r_count`) that these
     /// expressions use.
-    fn dependencies<'e>(&self, roots: Vec<&'e ast::Expr>, r_count: usize) -> Vec<usize> {
+    fn dependencies(&self, roots: Vec<&ast::Expr>, r_count: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut stack = roots;
         while let Some(e) = stack.pop() {
@@ -743,7 +769,10 @@ impl Checker {
         } else {
             let mut p: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
             p.push(names[0].0.clone());
-            format!("these rules use each other in a circle: {}", p.join(" uses "))
+            format!(
+                "these rules use each other in a circle: {}",
+                p.join(" uses ")
+            )
         };
         let mut d = Diagnostic::error(Code::Cycle, path)
             .at(names[0].1, "the circle starts here")
@@ -754,7 +783,12 @@ impl Checker {
         self.error(d);
     }
 
-    fn rule_body(&mut self, rule: &ast::RuleDef, index: usize, article: Option<usize>) -> (Ir, usize) {
+    fn rule_body(
+        &mut self,
+        rule: &ast::RuleDef,
+        index: usize,
+        article: Option<usize>,
+    ) -> (Ir, usize) {
         let params = self.signatures[index].params.clone();
         let mut cx = expr::ExprChecker::new(self, &params, &[]);
         cx.set_article(article);
@@ -791,7 +825,11 @@ impl Checker {
 
     // ----------------------------------------------------------- examples
 
-    fn example(&mut self, example: &ast::Example, limits: &[(&ast::Limit, Option<usize>)]) -> ExampleDef {
+    fn example(
+        &mut self,
+        example: &ast::Example,
+        limits: &[(&ast::Limit, Option<usize>)],
+    ) -> ExampleDef {
         let mut names: Vec<String> = Vec::new();
         let mut members: Vec<Vec<Option<Value>>> = self
             .member_attrs
@@ -872,8 +910,14 @@ impl Checker {
         for e in &example.expectations {
             let e = match e {
                 ast::Expect::Value(e) => e,
-                ast::Expect::Breach { limit, member, span } => {
-                    if let Some(x) = self.expect_breach(limit, member.as_ref(), *span, limits, &names) {
+                ast::Expect::Breach {
+                    limit,
+                    member,
+                    span,
+                } => {
+                    if let Some(x) =
+                        self.expect_breach(limit, member.as_ref(), *span, limits, &names)
+                    {
                         expectations.push(x);
                     }
                     continue;
@@ -911,7 +955,9 @@ impl Checker {
                     };
                     let lowered = call.map(|c| cx.expr(c));
                     match lowered {
-                        Some(ir) if matches!(ir.kind, IrKind::Call { .. }) && ir.ty == Type::Bool => {
+                        Some(ir)
+                            if matches!(ir.kind, IrKind::Call { .. }) && ir.ty == Type::Bool =>
+                        {
                             Expectation::Refused {
                                 call: ir,
                                 reasons: reasons.iter().map(|r| r.value.clone()).collect(),
@@ -969,7 +1015,11 @@ impl Checker {
         }
     }
 
-    fn example_votes(&mut self, example: &ast::Example, names: &[String]) -> Vec<Option<Vec<Vote>>> {
+    fn example_votes(
+        &mut self,
+        example: &ast::Example,
+        names: &[String],
+    ) -> Vec<Option<Vec<Vote>>> {
         let mut votes: Vec<Option<Vec<Vote>>> = vec![None; self.resolutions.len()];
         for block in &example.votes {
             let Some(r) = self
@@ -977,9 +1027,11 @@ impl Checker {
                 .get(&block.resolution.name)
                 .and_then(|(g, _)| g.resolution())
             else {
-                let candidates: Vec<&str> = self.resolutions.iter().map(|r| r.name.as_str()).collect();
-                let help = suggest::did_you_mean(&block.resolution.name, candidates.iter().copied())
-                    .unwrap_or_else(|| "votes are taken on the rulebook's resolutions".into());
+                let candidates: Vec<&str> =
+                    self.resolutions.iter().map(|r| r.name.as_str()).collect();
+                let help =
+                    suggest::did_you_mean(&block.resolution.name, candidates.iter().copied())
+                        .unwrap_or_else(|| "votes are taken on the rulebook's resolutions".into());
                 self.error(
                     Diagnostic::error(
                         Code::UnknownName,
@@ -992,25 +1044,35 @@ impl Checker {
             };
             let mut cast = vec![Vote::Absent; names.len()];
             let mut given: Vec<Option<Span>> = vec![None; names.len()];
-            let groups = [(&block.for_, Vote::For), (&block.against, Vote::Against), (&block.abstain, Vote::Abstain)];
+            let groups = [
+                (&block.for_, Vote::For),
+                (&block.against, Vote::Against),
+                (&block.abstain, Vote::Abstain),
+            ];
             for (members, vote) in groups {
                 for m in members {
                     match names.iter().position(|n| *n == m.name) {
                         Some(i) => {
                             if let Some(first) = given[i] {
                                 self.error(
-                                    Diagnostic::error(Code::Duplicate, format!("`{}` votes twice", m.name))
-                                        .at(m.span, "second vote")
-                                        .related(first, "first vote")
-                                        .help("each member has one vote on a resolution"),
+                                    Diagnostic::error(
+                                        Code::Duplicate,
+                                        format!("`{}` votes twice", m.name),
+                                    )
+                                    .at(m.span, "second vote")
+                                    .related(first, "first vote")
+                                    .help("each member has one vote on a resolution"),
                                 );
                             }
                             given[i] = Some(m.span);
                             cast[i] = vote;
                         }
                         None => {
-                            let help = suggest::did_you_mean(&m.name, names.iter().map(String::as_str))
-                                .unwrap_or_else(|| "only the example's members can vote".into());
+                            let help =
+                                suggest::did_you_mean(&m.name, names.iter().map(String::as_str))
+                                    .unwrap_or_else(|| {
+                                        "only the example's members can vote".into()
+                                    });
                             self.error(
                                 Diagnostic::error(
                                     Code::UnknownName,
@@ -1047,12 +1109,18 @@ impl Checker {
         names: &[String],
     ) -> Option<Expectation> {
         let Some(index) = limits.iter().position(|(l, _)| l.name.name == limit.name) else {
-            let help = suggest::did_you_mean(&limit.name, limits.iter().map(|(l, _)| l.name.name.as_str()))
-                .unwrap_or_else(|| "name one of the rulebook's limits".into());
+            let help = suggest::did_you_mean(
+                &limit.name,
+                limits.iter().map(|(l, _)| l.name.name.as_str()),
+            )
+            .unwrap_or_else(|| "name one of the rulebook's limits".into());
             self.error(
-                Diagnostic::error(Code::UnknownName, format!("there is no limit `{}`", limit.name))
-                    .at(limit.span, "not a limit")
-                    .help(help),
+                Diagnostic::error(
+                    Code::UnknownName,
+                    format!("there is no limit `{}`", limit.name),
+                )
+                .at(limit.span, "not a limit")
+                .help(help),
             );
             return None;
         };
@@ -1062,9 +1130,12 @@ impl Checker {
                 Some(i) => Some(i as u32),
                 None => {
                     self.error(
-                        Diagnostic::error(Code::UnknownName, format!("`{}` is not a member of this example", m.name))
-                            .at(m.span, "unknown member")
-                            .help("name one of the example's members"),
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            format!("`{}` is not a member of this example", m.name),
+                        )
+                        .at(m.span, "unknown member")
+                        .help("name one of the example's members"),
                     );
                     return None;
                 }
@@ -1085,7 +1156,10 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         Code::BadExpectation,
-                        format!("the limit `{}` applies to each member: say which", limit.name),
+                        format!(
+                            "the limit `{}` applies to each member: say which",
+                            limit.name
+                        ),
                     )
                     .at(span, "which member?")
                     .help(format!("write `expect breach {} for ada`", limit.name)),
@@ -1166,7 +1240,10 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         Code::BadValue,
-                        format!("{} has more digits than the smallest unit of {c}", written_amount(*d, c)),
+                        format!(
+                            "{} has more digits than the smallest unit of {c}",
+                            written_amount(*d, c)
+                        ),
                     )
                     .at(written.span(), "too precise for a balance")
                     .help("balances are booked to the minor unit (pence, cents); round the amount"),

@@ -121,7 +121,9 @@ pub fn apportion(total: i128, weights: &[(u32, Decimal)]) -> Option<Vec<(u32, i1
                 let floor = exact.floor();
                 shares.push(floor.to_i128()?);
                 // Remainders in units of 10^-18 keep the order of fractions.
-                remainders.push(((exact - floor) * Decimal::from(1_000_000_000_000_000_000i64)).to_i128()?);
+                remainders.push(
+                    ((exact - floor) * Decimal::from(1_000_000_000_000_000_000i64)).to_i128()?,
+                );
             }
         }
     }
@@ -169,7 +171,9 @@ impl Evaluator<'_> {
         let Some(total) = to_minor(amount, digits) else {
             return Err(failed(
                 def.amount.span,
-                format!("the amount to allocate, {amount}, has more digits than the currency's smallest unit"),
+                format!(
+                    "the amount to allocate, {amount}, has more digits than the currency's smallest unit"
+                ),
                 "round the amount before allocating it",
             ));
         };
@@ -189,7 +193,9 @@ impl Evaluator<'_> {
             let mut raw = match &t.amount {
                 TrancheAmount::Share(p) => {
                     let p = self.number(p, &mut frame)?;
-                    amount.checked_mul(p).ok_or_else(|| super::overflow(t.span))?
+                    amount
+                        .checked_mul(p)
+                        .ok_or_else(|| super::overflow(t.span))?
                 }
                 TrancheAmount::Amount(e) => self.number(e, &mut frame)?,
                 TrancheAmount::EachMember { filter, value } => {
@@ -206,7 +212,11 @@ impl Evaluator<'_> {
                         if v < Decimal::ZERO {
                             return Err(failed(
                                 value.span,
-                                format!("{} would be given a negative amount in \"{}\"", self.member_name(m), t.label),
+                                format!(
+                                    "{} would be given a negative amount in \"{}\"",
+                                    self.member_name(m),
+                                    t.label
+                                ),
                                 "a member's amount in a tranche must not be negative",
                             ));
                         }
@@ -234,7 +244,8 @@ impl Evaluator<'_> {
             let taken = if last_takes_rest {
                 remaining
             } else {
-                let rounded = super::round(raw, unit, def.mode).ok_or_else(|| super::overflow(t.span))?;
+                let rounded =
+                    super::round(raw, unit, def.mode).ok_or_else(|| super::overflow(t.span))?;
                 to_minor(rounded, digits).ok_or_else(|| super::overflow(t.span))?
             };
             if taken > remaining {
@@ -264,7 +275,11 @@ impl Evaluator<'_> {
                         if w < Decimal::ZERO {
                             return Err(failed(
                                 split.weight.span,
-                                format!("{} has a negative weight in \"{}\"", self.member_name(m), t.label),
+                                format!(
+                                    "{} has a negative weight in \"{}\"",
+                                    self.member_name(m),
+                                    t.label
+                                ),
                                 "shares are in proportion to amounts of zero or more",
                             ));
                         }
@@ -280,7 +295,11 @@ impl Evaluator<'_> {
                     let Some(shares) = apportion(taken, &w) else {
                         return Err(failed(
                             t.span,
-                            format!("no member has a share of \"{}\" to receive {}", t.label, show(taken)),
+                            format!(
+                                "no member has a share of \"{}\" to receive {}",
+                                t.label,
+                                show(taken)
+                            ),
                             "check the filter and the weights: at least one member needs a weight above zero",
                         ));
                     };

@@ -22,8 +22,8 @@ pub use reasons::{Breach, Refusal, constant_limit_breaches};
 pub use round::round;
 pub use vote::ResolutionOutcome;
 
-use crate::diagnostic::{Code, Diagnostic};
 use crate::currency::Currency;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program, ResolutionQuery, Vote};
 use crate::span::Span;
 use crate::syntax::ast::AggregateKind;

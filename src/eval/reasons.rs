@@ -95,7 +95,9 @@ impl Evaluator<'_> {
                     let detail = self.detail(condition, frame);
                     out.push(Refusal {
                         reason: reason.clone(),
-                        article: article.and_then(|a| self.program.articles.get(a)).map(|a| a.number.clone()),
+                        article: article
+                            .and_then(|a| self.program.articles.get(a))
+                            .map(|a| a.number.clone()),
                         detail,
                     });
                 }
@@ -187,14 +189,20 @@ impl Evaluator<'_> {
             .member
             .map(|m| format!(" for {}", self.member_name(m)))
             .unwrap_or_default();
-        let detail = breach.detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default();
+        let detail = breach
+            .detail
+            .as_ref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
         Diagnostic::error(
             Code::LimitBreached,
             format!("the limit `{}` is breached{whose}{detail}", limit.name),
         )
         .at(limit.span, "this limit")
         .help(match &limit.source {
-            Some(s) => format!("the limit comes from {s}; change the inputs or the rules so that it holds"),
+            Some(s) => {
+                format!("the limit comes from {s}; change the inputs or the rules so that it holds")
+            }
             None => "change the inputs or the rules so that the limit holds".into(),
         })
     }
@@ -222,11 +230,16 @@ pub fn constant_limit_breaches(program: &Program) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     Code::ConstantBreachesLimit,
-                    format!("the rulebook's parameters break the limit `{}`{detail}", limit.name),
+                    format!(
+                        "the rulebook's parameters break the limit `{}`{detail}",
+                        limit.name
+                    ),
                 )
                 .at(limit.span, "breached by the parameters")
                 .help(match &limit.source {
-                    Some(s) => format!("the limit comes from {s}; change the parameter to respect it"),
+                    Some(s) => {
+                        format!("the limit comes from {s}; change the parameter to respect it")
+                    }
                     None => "change the parameter to respect the limit".into(),
                 }),
             );
@@ -242,11 +255,18 @@ fn is_constant(ir: &Ir) -> bool {
         IrKind::Neg(x) | IrKind::Not(x) | IrKind::Abs(x) => is_constant(x),
         IrKind::Round { value, .. } => is_constant(value),
         IrKind::Because { condition, .. } => is_constant(condition),
-        IrKind::Arith(_, l, r) | IrKind::Compare(_, l, r) | IrKind::And(l, r) | IrKind::Or(l, r) => {
-            is_constant(l) && is_constant(r)
-        }
-        IrKind::If { branches, otherwise } => {
-            branches.iter().all(|(c, v)| is_constant(c) && is_constant(v)) && is_constant(otherwise)
+        IrKind::Arith(_, l, r)
+        | IrKind::Compare(_, l, r)
+        | IrKind::And(l, r)
+        | IrKind::Or(l, r) => is_constant(l) && is_constant(r),
+        IrKind::If {
+            branches,
+            otherwise,
+        } => {
+            branches
+                .iter()
+                .all(|(c, v)| is_constant(c) && is_constant(v))
+                && is_constant(otherwise)
         }
         IrKind::MinMax { args, .. } => args.iter().all(is_constant),
         _ => false,

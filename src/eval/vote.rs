@@ -75,7 +75,11 @@ impl Evaluator<'_> {
         match self.inputs.members.get(*attr).and_then(|c| c.get(member)) {
             Some(Some(Value::Enum(v))) => Ok(weights.get(*v as usize).copied().unwrap_or_default()),
             _ => {
-                let attr_name = self.program.member_attrs.get(*attr).map_or("class", |a| a.name.as_str());
+                let attr_name = self
+                    .program
+                    .member_attrs
+                    .get(*attr)
+                    .map_or("class", |a| a.name.as_str());
                 Err(Box::new(
                     Diagnostic::error(
                         Code::MissingValue,
@@ -131,15 +135,33 @@ impl Evaluator<'_> {
             .max()
             .unwrap_or(0);
         let quorate = present >= required;
-        let present_weight = votes_for + against + if def.abstentions_against { Decimal::ZERO } else { abstain };
+        let present_weight = votes_for
+            + against
+            + if def.abstentions_against {
+                Decimal::ZERO
+            } else {
+                abstain
+            };
         let cast = votes_for + against;
         let strict = def.threshold.strict;
         let compare = |a: Decimal, b: Decimal| if strict { a > b } else { a >= b };
         let (mut met, share_for, needs) = match def.threshold.measure {
             ThresholdMeasure::Against => {
-                let share = if cast.is_zero() { Decimal::ZERO } else { votes_for / cast };
-                let needs = if strict { "more for than against" } else { "at least as many for as against" };
-                (compare(votes_for, against) && !cast.is_zero(), share, needs.to_string())
+                let share = if cast.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    votes_for / cast
+                };
+                let needs = if strict {
+                    "more for than against"
+                } else {
+                    "at least as many for as against"
+                };
+                (
+                    compare(votes_for, against) && !cast.is_zero(),
+                    share,
+                    needs.to_string(),
+                )
             }
             ThresholdMeasure::Share(p, basis) => {
                 let (base, name) = match basis {
@@ -147,9 +169,21 @@ impl Evaluator<'_> {
                     VoteBasis::Present => (present_weight, "of votes present"),
                     VoteBasis::Members => (all, "of all members' votes"),
                 };
-                let share = if base.is_zero() { Decimal::ZERO } else { votes_for / base };
-                let needs = format!("{} {} {name}", if strict { "more than" } else { "at least" }, percent(p));
-                (!base.is_zero() && compare(votes_for, p * base), share, needs)
+                let share = if base.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    votes_for / base
+                };
+                let needs = format!(
+                    "{} {} {name}",
+                    if strict { "more than" } else { "at least" },
+                    percent(p)
+                );
+                (
+                    !base.is_zero() && compare(votes_for, p * base),
+                    share,
+                    needs,
+                )
             }
         };
         let tie = votes_for == against && !cast.is_zero();
@@ -160,7 +194,10 @@ impl Evaluator<'_> {
         let reason = if !quorate {
             format!("inquorate: {present} present, {required} required")
         } else if tie && def.ties_pass.is_some() {
-            format!("a tie ({votes_for} for, {against} against) {} as the rules say", if met { "passes" } else { "fails" })
+            format!(
+                "a tie ({votes_for} for, {against} against) {} as the rules say",
+                if met { "passes" } else { "fails" }
+            )
         } else {
             format!(
                 "{} for ({votes_for} for, {against} against); {needs} required",

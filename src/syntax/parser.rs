@@ -267,7 +267,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         tranche | tranche_label | label_words => "a tranche such as `reserve fund: 10%`",
         tranche_option | at_most | at_least | split => "`at most`, `at least` or `to each member`",
         kw_resolution | resolution => "`resolution`",
-        resolution_item | one_member_one_vote | weighted_by | quorum | passes_when | abstentions | ties => {
+        resolution_item | one_member_one_vote | weighted_by | quorum | passes_when
+        | abstentions | ties => {
             "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions` or `ties`"
         }
         threshold_op => "`>` or `>=`",
@@ -725,7 +726,11 @@ fn build_label(pair: Pair<Rule>) -> Result<Text> {
     Ok(match label.as_rule() {
         Rule::text => text(label),
         _ => Text {
-            value: label.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+            value: label
+                .as_str()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             span: span(&label),
         },
     })
@@ -743,7 +748,11 @@ fn build_member_clause(pair: Pair<Rule>) -> Result<(Ident, Option<Expr>, Expr)> 
         }
     }
     let last = exprs.pop().ok_or_else(|| internal("member clause value"))?;
-    Ok((var.ok_or_else(|| internal("member clause variable"))?, exprs.pop(), last))
+    Ok((
+        var.ok_or_else(|| internal("member clause variable"))?,
+        exprs.pop(),
+        last,
+    ))
 }
 
 fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
@@ -768,8 +777,12 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
                 let (var, filter, value) = build_member_clause(child)?;
                 tranche.amount = TrancheAmount::EachMember { var, filter, value };
             }
-            Rule::at_most => tranche.at_most = Some(build_expr(next(&mut children(child), "cap")?)?.0),
-            Rule::at_least => tranche.at_least = Some(build_expr(next(&mut children(child), "floor")?)?.0),
+            Rule::at_most => {
+                tranche.at_most = Some(build_expr(next(&mut children(child), "cap")?)?.0)
+            }
+            Rule::at_least => {
+                tranche.at_least = Some(build_expr(next(&mut children(child), "floor")?)?.0)
+            }
             Rule::split => {
                 let split_span = span(&child);
                 let (var, filter, weight) = build_member_clause(child)?;
@@ -927,7 +940,9 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                         span: breach_span,
                     });
                 } else {
-                    example.expectations.push(Expect::Value(build_expr(inner)?.0));
+                    example
+                        .expectations
+                        .push(Expect::Value(build_expr(inner)?.0));
                 }
             }
             Rule::example_votes => {
@@ -1124,7 +1139,10 @@ fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
         match rule {
             Rule::because => {
                 // Postfix: bind to what came before, tighter than `and`.
-                while ops.last().is_some_and(|top| top.precedence() > BECAUSE_PRECEDENCE) {
+                while ops
+                    .last()
+                    .is_some_and(|top| top.precedence() > BECAUSE_PRECEDENCE)
+                {
                     reduce(&mut operands, &mut ops)?;
                 }
                 let reasons: Vec<Text> = children(child).map(text).collect();
