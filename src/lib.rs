@@ -31,6 +31,7 @@ pub mod currency;
 pub mod diagnostic;
 pub mod eval;
 pub mod example;
+pub mod explain;
 pub mod program;
 pub mod report;
 pub mod span;

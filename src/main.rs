@@ -48,6 +48,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Show how a value is derived: the rules, articles, inputs and rounding.
+    #[command(
+        after_help = "Examples:\n  rochdale explain rulebooks/rochdale-1844.coop --example \"a quarter with interest on capital\" --value 'dividend(ada)'\n  rochdale explain rulebooks/rochdale-1844.coop --example admission --value 'eligible(dan)' --format json"
+    )]
+    Explain {
+        /// The rulebook.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+        /// The example whose members and figures are used.
+        #[arg(long, value_name = "NAME")]
+        example: String,
+        /// What to explain: any expression, such as `dividend(ada)` or `surplus`.
+        #[arg(long, value_name = "EXPRESSION")]
+        value: String,
+        /// Output for people (text) or for programs (json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Run the examples inside rulebooks as tests.
     #[command(
         after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`."
@@ -93,6 +111,12 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check { paths, format } => run_check(&paths, format, colour),
         Command::Test { paths, format } => run_test(&paths, format, colour),
+        Command::Explain {
+            path,
+            example,
+            value,
+            format,
+        } => run_explain(&path, &example, &value, format, colour),
     };
     ExitCode::from(status as u8)
 }
@@ -298,4 +322,30 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
         }
     }
     status
+}
+
+fn run_explain(path: &Path, example: &str, value: &str, format: Format, colour: bool) -> Status {
+    let (files, io_errors) = load(std::slice::from_ref(&path.to_path_buf()));
+    print_io_errors(&io_errors, format, colour);
+    let Some(file) = files.first() else {
+        return Status::Usage;
+    };
+    match rochdale::explain::explain(file, example, value) {
+        Ok(explanation) => {
+            match format {
+                Format::Text => print!("{}", explanation.to_text()),
+                Format::Json => emit_json(&explanation),
+            }
+            Status::Ok
+        }
+        Err(e) => {
+            match format {
+                Format::Text => eprint!("{}", render_text(&e.diagnostics, &e.source, colour)),
+                Format::Json => emit_json(&serde_json::json!({
+                    "diagnostics": e.diagnostics.iter().map(|d| DiagnosticJson::new(d, &e.source)).collect::<Vec<_>>()
+                })),
+            }
+            Status::Failed
+        }
+    }
 }

@@ -92,6 +92,13 @@ pub const REMAINDER_SLOT: usize = 0;
 /// Local slot of the member variable in an allocation's per-member expressions.
 pub const ALLOCATION_MEMBER_SLOT: usize = 1;
 
+impl Ir {
+    /// Whether this node is `remainder` inside an allocation.
+    pub fn kind_is_remainder(&self) -> bool {
+        matches!(self.kind, IrKind::Local(REMAINDER_SLOT))
+    }
+}
+
 /// An allocation of an amount into tranches, penny-exact.
 #[derive(Debug, Clone)]
 pub struct AllocationDef {

@@ -140,3 +140,32 @@ fn json_output_is_identical_across_runs() {
     assert!(a.len() > 100);
     assert_eq!(a, b);
 }
+
+#[test]
+fn explain_prints_a_derivation() {
+    let o = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--example",
+        "a quarter with interest on capital",
+        "--value",
+        "dividend(ada)",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("dividend(ada) = £15.30"), "{out}");
+    assert!(
+        out.contains("ada's share of £25.50: in proportion to £120.00 of £200.00"),
+        "{out}"
+    );
+    let o = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--example",
+        "admission",
+        "--value",
+        "nope",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E0200"));
+}

@@ -1283,3 +1283,85 @@ fn value_help(expected: Type, found: Type, checker: &Checker) -> String {
         _ => format!("write {}", expected.plain()),
     }
 }
+
+/// Checks an expression written outside the rulebook (as given to
+/// `rochdale explain --value`) against a checked program, in the scope of
+/// one of its examples (whose members can be named).
+pub fn check_expression(
+    program: &Program,
+    example: Option<usize>,
+    expr: &ast::Expr,
+) -> Result<Ir, Vec<Diagnostic>> {
+    let mut checker = Checker::from_program(program);
+    let names: Vec<String> = example
+        .and_then(|e| program.examples.get(e))
+        .map(|e| e.member_names.clone())
+        .unwrap_or_default();
+    let mut cx = expr::ExprChecker::new(&mut checker, &[], &names);
+    let ir = cx.expr(expr);
+    if checker.diagnostics.iter().any(Diagnostic::is_error) {
+        Err(checker.diagnostics)
+    } else {
+        Ok(ir)
+    }
+}
+
+impl Checker {
+    /// A checker that knows every name of a checked program.
+    fn from_program(program: &Program) -> Self {
+        let mut checker = Checker {
+            currency: program.currency,
+            enums: program.enums.clone(),
+            member_attrs: program.member_attrs.clone(),
+            period_fields: program.period_fields.clone(),
+            params: program.params.clone(),
+            articles: program.articles.clone(),
+            resolutions: program.resolutions.clone(),
+            ..Checker::default()
+        };
+        for (i, p) in program.params.iter().enumerate() {
+            checker
+                .globals
+                .insert(p.name.clone(), (Global::Param(i), p.span));
+            checker.param_exact.push(false);
+        }
+        for (i, r) in program.rules.iter().enumerate() {
+            checker
+                .globals
+                .insert(r.name.clone(), (Global::Rule(i), r.span));
+            checker.signatures.push(Signature {
+                params: r.params.clone(),
+                declared: Some(r.result),
+                result: Some(r.result),
+            });
+            checker.rule_exact.push(None);
+        }
+        for (e, def) in program.enums.iter().enumerate() {
+            for (v, name) in def.variants.iter().enumerate() {
+                checker.globals.insert(
+                    name.clone(),
+                    (Global::Variant(EnumId(e as u32), v as u32), Span::default()),
+                );
+            }
+        }
+        for (i, l) in program.limits.iter().enumerate() {
+            checker
+                .globals
+                .insert(l.name.clone(), (Global::Limit(i), l.span));
+        }
+        for (i, r) in program.resolutions.iter().enumerate() {
+            checker
+                .globals
+                .insert(r.name.clone(), (Global::Resolution(i), r.span));
+        }
+        for (a, def) in program.allocations.iter().enumerate() {
+            checker.allocation_currency.push(Some(def.currency));
+            for (t, tranche) in def.tranches.iter().enumerate() {
+                checker
+                    .tranche_labels
+                    .insert(tranche.label.clone(), (a, t, tranche.span));
+            }
+        }
+        checker
+    }
+}

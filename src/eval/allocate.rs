@@ -37,6 +37,15 @@ pub struct TrancheOutcome {
     /// Each member's share (member index, amount), for shared tranches;
     /// members without a share are left out.
     pub members: Vec<(u32, Decimal)>,
+    /// How the total was reached, in words.
+    pub how: String,
+    /// For a shared tranche: each taking part member's weight, and the
+    /// name of what the weight is.
+    #[serde(skip)]
+    pub weights: Vec<(u32, Decimal)>,
+    /// The type of the weights.
+    #[serde(skip)]
+    pub weight_type: crate::types::Type,
 }
 
 impl TrancheOutcome {
@@ -227,12 +236,51 @@ impl Evaluator<'_> {
                     sum
                 }
             };
+            let asked = raw;
+            let mut how = match &t.amount {
+                TrancheAmount::Share(_) => {
+                    let p = if amount.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        raw / amount
+                    };
+                    format!(
+                        "{}% of {}",
+                        (p * Decimal::ONE_HUNDRED).normalize(),
+                        show(total)
+                    )
+                }
+                TrancheAmount::Amount(e) if e.kind_is_remainder() => "what remained".to_string(),
+                TrancheAmount::Amount(_) => super::money_text(raw, def.currency),
+                TrancheAmount::EachMember { .. } => format!(
+                    "each member's amount, {} in all",
+                    super::money_text(raw, def.currency)
+                ),
+            };
             if let Some(floor) = &t.at_least {
-                raw = raw.max(self.number(floor, &mut frame)?);
+                let floor = self.number(floor, &mut frame)?;
+                if floor > raw {
+                    how.push_str(&format!(
+                        ", raised to its floor of {}",
+                        super::money_text(floor, def.currency)
+                    ));
+                }
+                raw = raw.max(floor);
             }
             if let Some(cap) = &t.at_most {
-                raw = raw.min(self.number(cap, &mut frame)?);
+                let cap = self.number(cap, &mut frame)?;
+                if cap < raw {
+                    how.push_str(&format!(
+                        ", capped at {}",
+                        super::money_text(cap, def.currency)
+                    ));
+                    if per_member.is_some() {
+                        how.push_str(" and scaled down pro rata");
+                    }
+                }
+                raw = raw.min(cap);
             }
+            let _ = asked;
             if raw < Decimal::ZERO {
                 return Err(failed(
                     t.span,
@@ -289,6 +337,7 @@ impl Evaluator<'_> {
                 }
                 (None, None) => None,
             };
+            let kept_weights = weights.clone().unwrap_or_default();
             let shares = match weights {
                 None => Vec::new(),
                 Some(w) => {
@@ -311,10 +360,28 @@ impl Evaluator<'_> {
                 }
             };
             remaining -= taken;
+            let is_remainder =
+                matches!(&t.amount, TrancheAmount::Amount(e) if e.kind_is_remainder());
+            if last_takes_rest {
+                how.push_str(", taking what rounding left");
+            } else if !is_remainder {
+                how.push_str(&format!(
+                    ", rounded {} to the minor unit",
+                    def.mode.as_str()
+                ));
+            }
+            let weight_type = match (&t.amount, &t.split) {
+                (TrancheAmount::EachMember { value, .. }, _) => value.ty,
+                (_, Some(split)) => split.weight.ty,
+                _ => crate::types::Type::Decimal,
+            };
             tranches.push(TrancheOutcome {
                 label: t.label.clone(),
                 total: from_minor(taken, digits),
                 members: shares,
+                how,
+                weights: kept_weights,
+                weight_type,
             });
         }
         if remaining != 0 {
@@ -328,6 +395,79 @@ impl Evaluator<'_> {
             amount: from_minor(total, digits),
             tranches,
         })
+    }
+
+    /// The steps that explain a tranche's total or a member's share of it.
+    pub(super) fn allocation_facts(
+        &self,
+        allocation: usize,
+        outcome: &AllocationOutcome,
+        tranche: usize,
+        member: Option<u32>,
+        span: Span,
+    ) -> Vec<crate::eval::TraceNode> {
+        use crate::eval::TraceNode;
+        let Some(def) = self.program.allocations.get(allocation) else {
+            return Vec::new();
+        };
+        let money = crate::types::Type::Money(def.currency);
+        let Some(t) = outcome.tranches.get(tranche) else {
+            return Vec::new();
+        };
+        let earlier: Vec<String> = outcome.tranches[..tranche]
+            .iter()
+            .map(|e| {
+                format!(
+                    "\"{}\" {}",
+                    e.label,
+                    super::money_text(e.total, def.currency)
+                )
+            })
+            .collect();
+        let mut facts = Vec::new();
+        let mut tranche_text = format!("the tranche \"{}\": {}", t.label, t.how);
+        if !earlier.is_empty() {
+            tranche_text.push_str(&format!(" (after {})", earlier.join(", ")));
+        }
+        facts.push(TraceNode::fact(
+            tranche_text,
+            Some(Value::Number(t.total)),
+            money,
+            span,
+        ));
+        if let Some(m) = member {
+            let share = t.member(m);
+            let text = match t.weights.iter().find(|(w, _)| *w == m) {
+                Some((_, weight)) => {
+                    let all: Decimal = t.weights.iter().map(|(_, w)| *w).sum();
+                    let shown = |d: Decimal| match t.weight_type {
+                        crate::types::Type::Money(c) => super::money_text(d, c),
+                        crate::types::Type::Percent => {
+                            format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+                        }
+                        _ => d.normalize().to_string(),
+                    };
+                    format!(
+                        "{}'s share of {}: in proportion to {} of {}, to the minor unit by largest remainder",
+                        self.member_name(m).trim_matches('`'),
+                        super::money_text(t.total, def.currency),
+                        shown(*weight),
+                        shown(all)
+                    )
+                }
+                None => format!(
+                    "{} has no share of this tranche",
+                    self.member_name(m).trim_matches('`')
+                ),
+            };
+            facts.push(TraceNode::fact(
+                text,
+                Some(Value::Number(share)),
+                money,
+                span,
+            ));
+        }
+        facts
     }
 
     pub(super) fn member_name(&self, m: u32) -> String {

@@ -12,6 +12,7 @@
 mod allocate;
 mod reasons;
 mod round;
+mod trace;
 mod vote;
 
 use rust_decimal::Decimal;
@@ -20,6 +21,7 @@ use std::cmp::Ordering;
 pub use allocate::{AllocationOutcome, TrancheOutcome, apportion};
 pub use reasons::{Breach, Refusal, constant_limit_breaches};
 pub use round::round;
+pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
 pub use vote::ResolutionOutcome;
 
 use crate::currency::Currency;
@@ -71,6 +73,7 @@ pub struct Evaluator<'a> {
     global_memo: Vec<Option<Value>>,
     member_memo: Vec<Vec<Option<Value>>>,
     allocation_memo: Vec<Option<std::sync::Arc<AllocationOutcome>>>,
+    tracer: Option<Box<trace::Tracer>>,
     steps: u64,
     budget: u64,
     depth: u32,
@@ -85,6 +88,7 @@ impl<'a> Evaluator<'a> {
             global_memo: vec![None; program.rules.len()],
             member_memo: vec![Vec::new(); program.rules.len()],
             allocation_memo: vec![None; program.allocations.len()],
+            tracer: None,
             steps: 0,
             budget: DEFAULT_STEP_BUDGET,
             depth: 0,
@@ -124,7 +128,11 @@ impl<'a> Evaluator<'a> {
             self.depth -= 1;
             return Err(too_deep(ir.span));
         }
-        let result = self.eval_node(ir, frame);
+        let result = if self.tracer.is_some() {
+            self.eval_traced(ir, frame)
+        } else {
+            self.eval_node(ir, frame)
+        };
         self.depth -= 1;
         result
     }
@@ -175,7 +183,21 @@ impl<'a> Evaluator<'a> {
                 frame,
                 span,
             ),
-            IrKind::Because { condition, .. } => self.eval(condition, frame),
+            IrKind::Because {
+                condition, reason, ..
+            } => {
+                let v = self.eval(condition, frame)?;
+                if v == Value::Bool(false) && self.tracing() {
+                    self.pause_trace();
+                    let detail = self.detail(condition, frame);
+                    self.resume_trace();
+                    self.trace_note(|| match detail {
+                        Some(d) => format!("fails: {reason}: {d}"),
+                        None => format!("fails: {reason}"),
+                    });
+                }
+                Ok(v)
+            }
             IrKind::Exceptions {
                 base,
                 exceptions,
@@ -200,14 +222,21 @@ impl<'a> Evaluator<'a> {
         for &i in order {
             let exception = &exceptions[i];
             if self.boolean(&exception.condition, frame)? {
+                if self.tracing() {
+                    if let Some(node) = self.tracer.as_mut().and_then(|t| t.current_node()) {
+                        node.exception = Some(exception.span);
+                    }
+                }
                 return self.eval(&exception.value, frame);
             }
         }
+        self.trace_note(|| "no exception applies: the base rule".to_string());
         self.eval(base, frame)
     }
 
     fn eval_resolution(&mut self, resolution: usize, query: ResolutionQuery) -> Result<Value> {
         let outcome = self.resolution(resolution)?;
+        self.trace_note(|| outcome.reason.clone());
         Ok(match query {
             ResolutionQuery::Passes => Value::Bool(outcome.passed),
             ResolutionQuery::Quorate => Value::Bool(outcome.quorate),
@@ -225,18 +254,37 @@ impl<'a> Evaluator<'a> {
         frame: &mut Vec<Value>,
         span: Span,
     ) -> Result<Value> {
-        let outcome = self.allocation(allocation)?;
+        self.pause_trace();
+        let outcome = self.allocation(allocation);
+        self.resume_trace();
+        let outcome = outcome?;
         let t = outcome
             .tranches
             .get(tranche)
             .ok_or_else(|| internal("unknown tranche", span))?;
-        match member {
-            None => Ok(Value::Number(t.total)),
+        let member = match member {
+            None => None,
             Some(m) => match self.eval(m, frame)? {
-                Value::Member(i) => Ok(Value::Number(t.member(i))),
-                _ => Err(internal("tranche share of a non-member", span)),
+                Value::Member(i) => Some(i),
+                _ => return Err(internal("tranche share of a non-member", span)),
             },
+        };
+        if self.tracing() {
+            // The amount's own derivation, under a step of its own.
+            if let Some(def) = self.program.allocations.get(allocation) {
+                let money = crate::types::Type::Money(def.currency);
+                let mut step =
+                    TraceNode::fact("the amount allocated".into(), None, money, def.amount.span);
+                step.value = Some(Value::Number(outcome.amount));
+                self.trace_open(step);
+                let mut scratch = vec![Value::Bool(false); def.frame_size.max(2)];
+                let _ = self.eval(&def.amount, &mut scratch);
+                self.trace_close();
+            }
+            let facts = self.allocation_facts(allocation, &outcome, tranche, member, span);
+            self.trace_children(facts);
         }
+        Ok(Value::Number(member.map_or(t.total, |i| t.member(i))))
     }
 
     fn param(&self, p: usize, span: Span) -> Result<Value> {
@@ -266,6 +314,10 @@ impl<'a> Evaluator<'a> {
         let Value::Member(index) = self.eval(member, frame)? else {
             return Err(internal("attribute of a non-member", span));
         };
+        self.trace_what(|| TraceWhat::Attribute {
+            member: index,
+            attr,
+        });
         self.attribute(index as usize, attr, span)
     }
 
@@ -340,6 +392,14 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> Result<Value> {
         let v = self.number(value, frame)?;
+        self.trace_note(|| {
+            format!(
+                "{} rounded {} to a multiple of {}",
+                v.normalize(),
+                mode.as_str(),
+                step.normalize()
+            )
+        });
         round(v, step, mode)
             .map(Value::Number)
             .ok_or_else(|| overflow(span))
@@ -412,6 +472,20 @@ impl<'a> Evaluator<'a> {
             .rules
             .get(rule)
             .ok_or_else(|| internal("unknown rule", span))?;
+        if self.tracing() {
+            let args_typed: Vec<(Value, crate::types::Type)> = args
+                .iter()
+                .cloned()
+                .zip(def.params.iter().map(|(_, t)| *t))
+                .collect();
+            self.trace_what(|| TraceWhat::Rule {
+                rule,
+                args: args_typed,
+            });
+            // Every derivation is shown in full, so nothing is taken from memory.
+            args.resize(def.frame_size.max(args.len()), Value::Bool(false));
+            return self.eval(&def.body, &mut args);
+        }
         let member = match (def.memo, args.first()) {
             (Memo::Global, _) => {
                 if let Some(v) = &self.global_memo[rule] {

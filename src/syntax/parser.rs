@@ -41,6 +41,25 @@ pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
     build_rulebook(root).map_err(|d| vec![*d])
 }
 
+/// Parses an expression on its own (as given to `rochdale explain`).
+pub fn parse_expression(text: &str) -> std::result::Result<Expr, Vec<Diagnostic>> {
+    prescan(text).map_err(|d| vec![*d])?;
+    let mut pairs = RochdaleParser::parse(Rule::expression_only, text).map_err(|_| {
+        pest::set_error_detail(true);
+        let detailed = RochdaleParser::parse(Rule::expression_only, text).err();
+        pest::set_error_detail(false);
+        match detailed {
+            Some(e) => vec![syntax_error(e, text)],
+            None => vec![*internal("a parse failed once and succeeded twice")],
+        }
+    })?;
+    let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
+    let expr = children(root)
+        .find(|p| p.as_rule() == Rule::expr)
+        .ok_or_else(|| vec![*internal("no expression")])?;
+    build_expr(expr).map(|(e, _)| e).map_err(|d| vec![*d])
+}
+
 fn internal(what: &str) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(Code::Syntax, format!("the parser lost its way ({what})"))
