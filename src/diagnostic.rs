@@ -105,6 +105,8 @@ codes! {
     ConstantBreachesLimit = "E0313",
     /// A misuse of an allocation: `remainder` outside one, an unknown tranche.
     BadAllocation = "E0314",
+    /// A scenario written in the rulebook that cannot run: steps out of date order.
+    BadScenario = "E0315",
     /// Division by zero while evaluating.
     DivisionByZero = "E0400",
     /// A result too large to represent.
@@ -121,6 +123,8 @@ codes! {
     LimitBreached = "E0406",
     /// An allocation that cannot be carried out with these figures.
     AllocationFailed = "E0407",
+    /// A scenario file (JSON) or member list (CSV) that cannot be read as one.
+    BadInputFile = "E0600",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",
     /// An `expect` line that is neither an equation nor a yes/no statement.

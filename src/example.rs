@@ -62,6 +62,7 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         members: example.members.clone(),
         period: example.period.clone(),
         votes: example.votes.clone(),
+        active: Vec::new(),
     }
 }
 

@@ -34,6 +34,7 @@ pub mod example;
 pub mod explain;
 pub mod program;
 pub mod report;
+pub mod simulate;
 pub mod span;
 pub mod syntax;
 pub mod types;

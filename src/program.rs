@@ -42,8 +42,12 @@ pub struct Program {
     pub allocations: Vec<AllocationDef>,
     /// Kinds of vote.
     pub resolutions: Vec<ResolutionDef>,
+    /// Cooperative acts.
+    pub acts: Vec<ActDef>,
     /// Examples, ready to run.
     pub examples: Vec<ExampleDef>,
+    /// Scenarios written in the rulebook.
+    pub scenarios: Vec<ScenarioDef>,
 }
 
 impl Program {
@@ -245,8 +249,147 @@ pub struct FieldDef {
     pub ty: Type,
     /// The value when none is given.
     pub default: Option<Value>,
+    /// For a period figure: taken from an account's credits (`true`) or
+    /// debits (`false`) during the period.
+    pub ledger: Option<(bool, String)>,
+    /// Back to its default when a period closes.
+    pub each_period: bool,
     /// Where it is declared.
     pub span: Span,
+}
+
+/// A cooperative act, checked.
+#[derive(Debug, Clone)]
+pub struct ActDef {
+    /// Its name.
+    pub name: String,
+    /// Its parameters; they occupy the first local slots.
+    pub params: Vec<(String, Type)>,
+    /// Conditions that must hold.
+    pub requires: Vec<Ir>,
+    /// What it does.
+    pub effects: Vec<EffectIr>,
+    /// Local slots used.
+    pub frame_size: usize,
+    /// The article it belongs to.
+    pub article: Option<usize>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// An account of the books, as an act names it.
+#[derive(Debug, Clone)]
+pub struct AccountIr {
+    /// The account's name.
+    pub name: String,
+    /// The member, for a member's own account.
+    pub member: Option<Ir>,
+}
+
+/// One effect of an act.
+#[derive(Debug, Clone)]
+pub enum EffectIr {
+    /// The member is admitted.
+    Admit(Ir),
+    /// The member leaves.
+    Remove(Ir),
+    /// A journal entry.
+    Post {
+        /// How much.
+        amount: Ir,
+        /// Debited.
+        debit: AccountIr,
+        /// Credited.
+        credit: AccountIr,
+        /// Where it is written.
+        span: Span,
+    },
+    /// A member's attribute changes.
+    Change {
+        /// How.
+        op: crate::syntax::ast::ChangeOp,
+        /// The member.
+        member: Ir,
+        /// The attribute's index.
+        attr: usize,
+        /// The value.
+        value: Ir,
+        /// Where it is written.
+        span: Span,
+    },
+}
+
+/// A scenario, checked as far as it can be before its member list is read.
+#[derive(Debug, Clone)]
+pub struct ScenarioDef {
+    /// Its name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// Members written in the scenario, by name.
+    pub member_names: Vec<String>,
+    /// Their values, attribute-major.
+    pub members: Vec<Vec<Option<Value>>>,
+    /// `members from "file.csv"`, relative to the rulebook.
+    pub members_file: Option<(String, Span)>,
+    /// Every parameter's value at the start.
+    pub params: Vec<Value>,
+    /// The timeline.
+    pub steps: Vec<StepDef>,
+}
+
+/// One step of a timeline.
+#[derive(Debug, Clone)]
+pub struct StepDef {
+    /// When.
+    pub date: time::Date,
+    /// Where it is written (in the rulebook, or a JSON path).
+    pub span: Span,
+    /// Where it comes from, for messages: `step 4` or `acts[3]`.
+    pub place: String,
+    /// What happens.
+    pub kind: StepDefKind,
+}
+
+/// An argument of an act in a scenario.
+#[derive(Debug, Clone)]
+pub enum StepArg {
+    /// A member, by name (resolved when the member list is known).
+    Member(String, Span),
+    /// A constant.
+    Value(Value),
+}
+
+/// What happens at a step.
+#[derive(Debug, Clone)]
+pub enum StepDefKind {
+    /// An act with its arguments.
+    Act {
+        /// The act's index.
+        act: usize,
+        /// Its arguments.
+        args: Vec<StepArg>,
+    },
+    /// A vote on a motion, amending parameters if it passes.
+    Motion {
+        /// The resolution.
+        resolution: usize,
+        /// What the motion is.
+        title: Option<String>,
+        /// Members voting for, by name.
+        for_: Vec<(String, Span)>,
+        /// Members voting against.
+        against: Vec<(String, Span)>,
+        /// Members abstaining.
+        abstain: Vec<(String, Span)>,
+        /// Parameters changed if it passes.
+        amendments: Vec<(usize, Value)>,
+    },
+    /// The period closes.
+    Close {
+        /// Figures given (for those not taken from the books).
+        figures: Vec<(usize, Value)>,
+    },
 }
 
 /// A parameter.

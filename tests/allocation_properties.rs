@@ -87,6 +87,7 @@ proptest! {
             members: columns,
             period: vec![Some(rochdale::value::Value::Number(Decimal::new(amount as i64, 2)))],
             votes: vec![],
+            active: vec![],
         };
         let outcome = Evaluator::new(&program, &inputs)
             .allocation(0)

@@ -1,6 +1,7 @@
 //! From syntax tree to checked program: names resolved, types checked,
 //! cycles found, every error reported (not only the first).
 
+mod acts;
 mod constructs;
 mod expr;
 mod order;
@@ -131,6 +132,8 @@ impl Checker {
         let mut limits: Vec<(&ast::Limit, Option<usize>)> = Vec::new();
         let mut allocations: Vec<(&ast::Allocation, Option<usize>)> = Vec::new();
         let mut resolutions: Vec<(&ast::Resolution, Option<usize>)> = Vec::new();
+        let mut acts: Vec<(&ast::ActDef, Option<usize>)> = Vec::new();
+        let mut scenarios: Vec<&ast::Scenario> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
         let mut member_schema_seen: Option<Span> = None;
         let mut period_schema_seen: Option<Span> = None;
@@ -156,11 +159,14 @@ impl Checker {
                     limits.extend(a.limits.iter().map(|l| (l, Some(index))));
                     allocations.extend(a.allocations.iter().map(|x| (x, Some(index))));
                     resolutions.extend(a.resolutions.iter().map(|r| (r, Some(index))));
+                    acts.extend(a.acts.iter().map(|x| (x, Some(index))));
                 }
                 ast::Item::Rule(r) => rules.push((r, None)),
                 ast::Item::Limit(l) => limits.push((l, None)),
                 ast::Item::Allocation(x) => allocations.push((x, None)),
                 ast::Item::Resolution(r) => resolutions.push((r, None)),
+                ast::Item::Act(a) => acts.push((a, None)),
+                ast::Item::Scenario(x) => scenarios.push(x),
                 ast::Item::Example(e) => examples.push(e),
             }
         }
@@ -241,6 +247,34 @@ impl Checker {
             .map(|(l, article)| self.limit(l, *article))
             .collect();
 
+        let mut act_defs: Vec<ActDef> = Vec::with_capacity(acts.len());
+        for (a, article) in &acts {
+            if let Some(first) = acts.iter().find(|(b, _)| b.name.name == a.name.name).map(|(b, _)| b) {
+                if first.span != a.span {
+                    self.error(
+                        Diagnostic::error(Code::Duplicate, format!("there are two acts named `{}`", a.name.name))
+                            .at(a.name.span, "second act with this name")
+                            .related(first.name.span, "first act")
+                            .help("give each act its own name"),
+                    );
+                }
+            }
+            if let Some(def) = self.act(a, *article) {
+                act_defs.push(def);
+            }
+        }
+        let scenario_defs: Vec<ScenarioDef> = scenarios.iter().map(|x| self.scenario(x, &act_defs)).collect();
+        for (i, x) in scenarios.iter().enumerate() {
+            if let Some(first) = scenarios[..i].iter().find(|y| y.name.value == x.name.value) {
+                self.error(
+                    Diagnostic::error(Code::Duplicate, format!("there are two scenarios named \"{}\"", x.name.value))
+                        .at(x.name.span, "second scenario with this name")
+                        .related(first.name.span, "first scenario")
+                        .help("give each scenario its own name"),
+                );
+            }
+        }
+
         let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
 
         if self.diagnostics.iter().any(Diagnostic::is_error) {
@@ -280,7 +314,9 @@ impl Checker {
             limits: limit_defs.into_iter().collect::<Option<Vec<_>>>()?,
             allocations: allocation_defs.into_iter().collect::<Option<Vec<_>>>()?,
             resolutions: std::mem::take(&mut self.resolutions),
+            acts: act_defs,
             examples,
+            scenarios: scenario_defs,
         };
         // A limit that parameters alone break is an error in the rulebook.
         let breaches = crate::eval::constant_limit_breaches(&program);
@@ -342,6 +378,8 @@ impl Checker {
                 name: field.name.name.clone(),
                 ty,
                 default,
+                ledger: field.ledger.as_ref().map(|l| (l.credits, l.account.value.clone())),
+                each_period: field.each_period,
                 span: field.span,
             });
         }
@@ -615,43 +653,7 @@ impl Checker {
     }
 
     fn signature(&mut self, rule: &ast::RuleDef) -> Signature {
-        let mut params = Vec::new();
-        for p in rule.params.iter().flatten() {
-            let ty = match &p.ty {
-                Some(t) => self.resolve_type(t, &p.name.name, true),
-                None => Type::Member,
-            };
-            if let Some((what, first)) = self.globals.get(&p.name.name) {
-                let (what, first) = (*what, *first);
-                self.error(
-                    Diagnostic::error(
-                        Code::Duplicate,
-                        format!(
-                            "the parameter `{}` has the name of {}",
-                            p.name.name,
-                            what.describe()
-                        ),
-                    )
-                    .at(p.name.span, "this name is taken")
-                    .related(first, "defined here")
-                    .help("give the rule's parameter a name of its own, such as `m` for a member"),
-                );
-            }
-            if params
-                .iter()
-                .any(|(n, _): &(String, Type)| *n == p.name.name)
-            {
-                self.error(
-                    Diagnostic::error(
-                        Code::Duplicate,
-                        format!("the rule has two parameters named `{}`", p.name.name),
-                    )
-                    .at(p.name.span, "second parameter with this name")
-                    .help("rename one of them"),
-                );
-            }
-            params.push((p.name.name.clone(), ty));
-        }
+        let params = self.params_of(rule.params.as_deref().unwrap_or(&[]));
         let declared = rule
             .result
             .as_ref()
@@ -1363,5 +1365,46 @@ impl Checker {
             }
         }
         checker
+    }
+}
+
+/// Reads an input value written as text (a CSV cell, a JSON string) for a
+/// place of type `ty` named `owner`. A member's money is a balance and must
+/// be exact to the minor unit (`balance`).
+pub fn input_value(program: &Program, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+    let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
+        let first = d.remove(0);
+        Diagnostic::error(Code::BadValue, format!("`{}` is not a value: {}", text.trim(), first.message))
+            .help(value_help_for(program, ty))
+    })?;
+    let mut checker = Checker::from_program(program);
+    let value = checker.const_value(&written, ty, owner);
+    if balance {
+        checker.booked_input(&written, ty, &value);
+    }
+    match (value, checker.diagnostics.into_iter().next()) {
+        (Some(v), None) => Ok(v),
+        (_, Some(d)) => Err(Diagnostic { span: None, label: None, related: Vec::new(), ..d }),
+        (None, None) => Err(Diagnostic::error(Code::BadValue, format!("`{text}` is not a value for `{owner}`"))
+            .help(value_help_for(program, ty))),
+    }
+}
+
+fn value_help_for(program: &Program, ty: Type) -> String {
+    match ty {
+        Type::Money(c) => format!(
+            "write an amount such as {}",
+            c.symbol().map_or_else(|| format!("5.00 {c}"), |s| format!("{s}5.00"))
+        ),
+        Type::Percent => "write a percentage such as 5%".into(),
+        Type::Integer => "write a whole number such as 16".into(),
+        Type::Decimal => "write a number such as 0.5".into(),
+        Type::Date => "write a date as YYYY-MM-DD".into(),
+        Type::Bool => "write true or false".into(),
+        Type::Enum(e) => format!(
+            "write one of {}",
+            program.enums.get(e.0 as usize).map_or(String::new(), |d| d.variants.join(", "))
+        ),
+        _ => format!("write {}", ty.plain()),
     }
 }

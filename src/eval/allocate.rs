@@ -211,6 +211,9 @@ impl Evaluator<'_> {
                     let mut list = Vec::new();
                     let mut sum = Decimal::ZERO;
                     for m in 0..members {
+                        if !self.inputs.is_active(m as usize) {
+                            continue;
+                        }
                         frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
                         if let Some(f) = filter {
                             if !self.boolean(f, &mut frame)? {
@@ -313,6 +316,9 @@ impl Evaluator<'_> {
                 (None, Some(split)) => {
                     let mut list = Vec::new();
                     for m in 0..members {
+                        if !self.inputs.is_active(m as usize) {
+                            continue;
+                        }
                         frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
                         if let Some(f) = &split.filter {
                             if !self.boolean(f, &mut frame)? {

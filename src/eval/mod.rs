@@ -52,12 +52,25 @@ pub struct Inputs {
     pub period: Vec<Option<Value>>,
     /// Each resolution's votes, by member; `None` when no vote was taken.
     pub votes: Vec<Option<Vec<Vote>>>,
+    /// Which people in the table are members now (in a simulation, those
+    /// admitted and not gone). Empty: all of them.
+    pub active: Vec<bool>,
 }
 
 impl Inputs {
-    /// How many members there are.
+    /// How many people the table holds (members or not).
     pub fn member_count(&self) -> usize {
         self.member_names.len()
+    }
+
+    /// Whether person `m` is a member now.
+    pub fn is_active(&self, m: usize) -> bool {
+        self.active.get(m).copied().unwrap_or(self.active.is_empty())
+    }
+
+    /// The members now, by index.
+    pub fn members_now(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.member_count()).filter(|&m| self.is_active(m))
     }
 }
 
@@ -535,6 +548,9 @@ impl<'a> Evaluator<'a> {
         let mut best: Option<Value> = None;
         let mut truth = matches!(kind, AggregateKind::All);
         for m in 0..self.inputs.member_count() {
+            if !self.inputs.is_active(m) {
+                continue;
+            }
             frame[var] = Value::Member(m as u32);
             if let Some(f) = filter {
                 if !self.boolean(f, frame)? {

@@ -71,6 +71,17 @@ impl Evaluator<'_> {
         Ok((false, out))
     }
 
+    /// Whether a condition holds and, when it does not, every failing clause
+    /// with a reason (what an act requires, say).
+    pub fn condition_refusals(&mut self, condition: &Ir, frame: &mut Vec<Value>) -> Result<(bool, Vec<Refusal>)> {
+        if self.boolean(condition, frame)? {
+            return Ok((true, Vec::new()));
+        }
+        let mut out = Vec::new();
+        self.collect(condition, frame, &mut out)?;
+        Ok((false, out))
+    }
+
     /// Evaluates a condition without stopping at the first false clause,
     /// recording each failing clause that has a reason.
     fn collect(&mut self, ir: &Ir, frame: &mut Vec<Value>, out: &mut Vec<Refusal>) -> Result<bool> {
@@ -130,6 +141,10 @@ impl Evaluator<'_> {
     }
 
     /// For a failed comparison, its two sides: `£3.00 < £4.00`.
+    pub fn detail_of(&mut self, condition: &Ir, frame: &mut Vec<Value>) -> Option<String> {
+        self.detail(condition, frame)
+    }
+
     pub(super) fn detail(&mut self, condition: &Ir, frame: &mut Vec<Value>) -> Option<String> {
         let mut node = condition;
         while let IrKind::Because { condition, .. } = &node.kind {
@@ -156,7 +171,7 @@ impl Evaluator<'_> {
         for (index, limit) in program.limits.iter().enumerate() {
             let mut frame = vec![Value::Bool(false); limit.frame_size.max(1)];
             let members: Vec<Option<u32>> = if limit.each_member {
-                (0..self.inputs.member_count() as u32).map(Some).collect()
+                self.inputs.members_now().map(|m| Some(m as u32)).collect()
             } else {
                 vec![None]
             };

@@ -100,7 +100,12 @@ impl Evaluator<'_> {
         let (mut votes_for, mut against, mut abstain, mut all) =
             (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let mut present: u64 = 0;
+        let mut headcount: u64 = 0;
         for m in 0..members {
+            if !self.inputs.is_active(m) {
+                continue;
+            }
+            headcount += 1;
             let w = self.weight(def, m)?;
             all += w;
             match votes.get(m).copied().unwrap_or(Vote::Absent) {
@@ -127,7 +132,7 @@ impl Evaluator<'_> {
             .iter()
             .map(|q| match q {
                 QuorumTerm::Share(p) => {
-                    let need = (*p * Decimal::from(members as u64)).ceil();
+                    let need = (*p * Decimal::from(headcount)).ceil();
                     need.try_into().unwrap_or(u64::MAX)
                 }
                 QuorumTerm::Count(k) => k.ceil().try_into().unwrap_or(u64::MAX),
@@ -210,7 +215,7 @@ impl Evaluator<'_> {
             quorate,
             present,
             required,
-            members: members as u64,
+            members: headcount,
             votes_for,
             votes_against: against,
             abstentions: abstain,

@@ -66,6 +66,10 @@ pub enum Item {
     Allocation(Allocation),
     /// `resolution special { ... }` outside any article.
     Resolution(Resolution),
+    /// `act purchase(m, cost: Money) { ... }` outside any article.
+    Act(ActDef),
+    /// `scenario "first year" { ... }`.
+    Scenario(Scenario),
     /// `example "name" { ... }`.
     Example(Example),
 }
@@ -88,8 +92,144 @@ pub struct Field {
     pub ty: TypeExpr,
     /// The value a member has when none is given.
     pub default: Option<Value>,
+    /// For a period figure: the account of the books it comes from.
+    pub ledger: Option<LedgerSource>,
+    /// `each period`: back to its default when a period closes.
+    pub each_period: bool,
     /// The whole field.
     pub span: Span,
+}
+
+/// `credits of "sales"` or `debits of "costs"`: a period figure taken from
+/// the movements of an account during the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerSource {
+    /// Credits (rather than debits) less the other side.
+    pub credits: bool,
+    /// The account.
+    pub account: Text,
+}
+
+/// `act name(params) { requires ...  effects }`: a cooperative act.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActDef {
+    /// Its name.
+    pub name: Ident,
+    /// Its parameters (a parameter without a type is a member).
+    pub params: Option<Vec<RuleParam>>,
+    /// Conditions that must hold, in order.
+    pub requires: Vec<Expr>,
+    /// What the act does, in order.
+    pub effects: Vec<Effect>,
+    /// The whole act.
+    pub span: Span,
+}
+
+/// One effect of an act.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// `admit m`: the person becomes a member.
+    Admit(Ident),
+    /// `remove m`: the member leaves.
+    Remove(Ident),
+    /// `post AMOUNT debit ACCOUNT credit ACCOUNT`: a journal entry.
+    Post {
+        /// How much.
+        amount: Expr,
+        /// The account debited.
+        debit: AccountRef,
+        /// The account credited.
+        credit: AccountRef,
+        /// The whole effect.
+        span: Span,
+    },
+    /// `add X to m.attr`, `subtract X from m.attr`, `set m.attr to X`.
+    Change {
+        /// How.
+        op: ChangeOp,
+        /// The member.
+        member: Ident,
+        /// The attribute.
+        attribute: Ident,
+        /// The value.
+        value: Expr,
+        /// The whole effect.
+        span: Span,
+    },
+}
+
+/// How an effect changes an attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    /// `add X to`
+    Add,
+    /// `subtract X from`
+    Subtract,
+    /// `set ... to X`
+    Set,
+}
+
+/// `"cash"` or `"capital" of m`: an account of the books.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRef {
+    /// The account's name.
+    pub name: Text,
+    /// The member, for a member's own account.
+    pub member: Option<Ident>,
+}
+
+/// `scenario "first year" { members ... on DATE ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Its name.
+    pub name: Text,
+    /// Members written in the scenario.
+    pub members: Vec<ExampleMember>,
+    /// `members from "file.csv"`.
+    pub members_file: Option<Text>,
+    /// Parameters set for the scenario.
+    pub parameters: Vec<Binding>,
+    /// The timeline, in order.
+    pub steps: Vec<Step>,
+    /// The whole scenario.
+    pub span: Span,
+}
+
+/// `on DATE ...`: one step of a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// When.
+    pub date: time::Date,
+    /// What.
+    pub kind: StepKind,
+    /// The whole step.
+    pub span: Span,
+}
+
+/// What happens at a step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    /// `purchase(ada, £2.50)`: an act.
+    Act {
+        /// The act.
+        name: Ident,
+        /// Its arguments: members by name, or constants.
+        args: Vec<Value>,
+    },
+    /// `motion special "title" { for ... } amend markup = 12.5%`.
+    Motion {
+        /// The vote.
+        votes: ExampleVotes,
+        /// What the motion is.
+        title: Option<Text>,
+        /// Parameters changed if it passes.
+        amendments: Vec<Binding>,
+    },
+    /// `close period { costs £170.00 }`.
+    Close {
+        /// Period figures given, for those not taken from the books.
+        figures: Vec<Binding>,
+    },
 }
 
 /// A type as written.
@@ -156,6 +296,8 @@ pub struct Article {
     pub allocations: Vec<Allocation>,
     /// Resolutions declared in the article.
     pub resolutions: Vec<Resolution>,
+    /// Acts declared in the article.
+    pub acts: Vec<ActDef>,
     /// The whole article.
     pub span: Span,
 }

@@ -4,5 +4,5 @@ pub mod ast;
 mod parser;
 mod prescan;
 
-pub use parser::{MAX_EXPR_DEPTH, parse, parse_expression};
+pub use parser::{MAX_EXPR_DEPTH, parse, parse_expression, parse_value};
 pub use prescan::{MAX_NESTING, MAX_SOURCE_BYTES};

@@ -41,6 +41,17 @@ pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
     build_rulebook(root).map_err(|d| vec![*d])
 }
 
+/// Parses an input value on its own: `£5.00`, `12.5%`, `2026-04-05`,
+/// `Person`, `"text"`, `true`.
+pub fn parse_value(text: &str) -> std::result::Result<Value, Vec<Diagnostic>> {
+    let mut pairs = RochdaleParser::parse(Rule::value_only, text).map_err(|e| vec![syntax_error(e, text)])?;
+    let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
+    let value = children(root)
+        .find(|p| p.as_rule() == Rule::value)
+        .ok_or_else(|| vec![*internal("no value")])?;
+    build_value(value).map_err(|d| vec![*d])
+}
+
 /// Parses an expression on its own (as given to `rochdale explain`).
 pub fn parse_expression(text: &str) -> std::result::Result<Expr, Vec<Diagnostic>> {
     prescan(text).map_err(|d| vec![*d])?;
@@ -425,6 +436,24 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_passes
             | kw_against
             | kw_abstain
+            | kw_act
+            | kw_requires
+            | kw_admit
+            | kw_remove
+            | kw_post
+            | kw_debit
+            | kw_credit
+            | kw_add
+            | kw_subtract
+            | kw_set
+            | kw_from
+            | kw_credits
+            | kw_debits
+            | kw_scenario
+            | kw_on
+            | kw_motion
+            | kw_amend
+            | kw_close
     )
 }
 
@@ -480,6 +509,8 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
             Rule::limit_def => Item::Limit(build_limit(pair)?),
             Rule::allocation => Item::Allocation(build_allocation(pair)?),
             Rule::resolution => Item::Resolution(build_resolution(pair)?),
+            Rule::act_def => Item::Act(build_act(pair)?),
+            Rule::scenario => Item::Scenario(build_scenario(pair)?),
             Rule::example => Item::Example(build_example(pair)?),
             Rule::EOI => continue,
             _ => return Err(internal("unknown item")),
@@ -543,13 +574,27 @@ fn build_field(pair: Pair<Rule>) -> Result<Field> {
     let mut inner = children(pair);
     let name = ident(next(&mut inner, "field name")?);
     let ty = build_type(next(&mut inner, "field type")?)?;
-    let default = inner.next().map(build_value).transpose()?;
-    Ok(Field {
+    let mut field = Field {
         name,
         ty,
-        default,
+        default: None,
+        ledger: None,
+        each_period: false,
         span: field_span,
-    })
+    };
+    for part in inner {
+        match part.as_rule() {
+            Rule::value => field.default = Some(build_value(part)?),
+            Rule::ledger_source => {
+                let credits = part.as_str().trim_start().starts_with("credits");
+                let account = text(next(&mut children(part), "ledger account")?);
+                field.ledger = Some(LedgerSource { credits, account });
+            }
+            Rule::each_period => field.each_period = true,
+            _ => return Err(internal("field part")),
+        }
+    }
+    Ok(field)
 }
 
 fn build_type(pair: Pair<Rule>) -> Result<TypeExpr> {
@@ -602,6 +647,7 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
         limits: Vec::new(),
         allocations: Vec::new(),
         resolutions: Vec::new(),
+        acts: Vec::new(),
         span: article_span,
     };
     for item in inner {
@@ -617,6 +663,7 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
             Rule::limit_def => article.limits.push(build_limit(item)?),
             Rule::allocation => article.allocations.push(build_allocation(item)?),
             Rule::resolution => article.resolutions.push(build_resolution(item)?),
+            Rule::act_def => article.acts.push(build_act(item)?),
             _ => return Err(internal("article item")),
         }
     }
@@ -905,6 +952,198 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         }
     }
     Ok(resolution)
+}
+
+fn build_params(pair: Pair<Rule>) -> Result<Vec<RuleParam>> {
+    children(pair)
+        .map(|p| {
+            let mut inner = children(p);
+            let name = ident(next(&mut inner, "parameter name")?);
+            let ty = inner.next().map(build_type).transpose()?;
+            Ok(RuleParam { name, ty })
+        })
+        .collect()
+}
+
+fn build_account(pair: Pair<Rule>) -> Result<AccountRef> {
+    let mut inner = children(pair);
+    let name = text(next(&mut inner, "account name")?);
+    let member = inner.next().map(ident);
+    Ok(AccountRef { name, member })
+}
+
+fn build_attribute_ref(pair: Pair<Rule>) -> Result<(Ident, Ident)> {
+    let mut inner = children(pair);
+    Ok((ident(next(&mut inner, "member")?), ident(next(&mut inner, "attribute")?)))
+}
+
+fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
+    let act_span = span(&pair);
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "act name")?);
+    let mut act = ActDef {
+        name,
+        params: None,
+        requires: Vec::new(),
+        effects: Vec::new(),
+        span: act_span,
+    };
+    for item in inner {
+        let item_span = span(&item);
+        match item.as_rule() {
+            Rule::rule_params => act.params = Some(build_params(item)?),
+            Rule::requirement => act.requires.push(build_expr(next(&mut children(item), "requirement")?)?.0),
+            Rule::admit => act.effects.push(Effect::Admit(ident(next(&mut children(item), "admitted")?))),
+            Rule::remove => act.effects.push(Effect::Remove(ident(next(&mut children(item), "removed")?))),
+            Rule::posting => {
+                let mut parts = children(item);
+                let amount = build_expr(next(&mut parts, "posted amount")?)?.0;
+                let debit = build_account(next(&mut parts, "debit account")?)?;
+                let credit = build_account(next(&mut parts, "credit account")?)?;
+                act.effects.push(Effect::Post {
+                    amount,
+                    debit,
+                    credit,
+                    span: item_span,
+                });
+            }
+            Rule::add_to | Rule::subtract_from | Rule::set_to => {
+                let rule = item.as_rule();
+                let parts: Vec<Pair<Rule>> = children(item).collect();
+                let (target, value) = match (rule, parts.as_slice()) {
+                    (Rule::set_to, [t, v]) => (t.clone(), v.clone()),
+                    (_, [v, t]) => (t.clone(), v.clone()),
+                    _ => return Err(internal("change effect")),
+                };
+                let (member, attribute) = build_attribute_ref(target)?;
+                act.effects.push(Effect::Change {
+                    op: match rule {
+                        Rule::add_to => ChangeOp::Add,
+                        Rule::subtract_from => ChangeOp::Subtract,
+                        _ => ChangeOp::Set,
+                    },
+                    member,
+                    attribute,
+                    value: build_expr(value)?.0,
+                    span: item_span,
+                });
+            }
+            _ => return Err(internal("act part")),
+        }
+    }
+    Ok(act)
+}
+
+fn build_vote_groups<'a>(groups: impl Iterator<Item = Pair<'a, Rule>>, votes: &mut ExampleVotes) -> Result<()> {
+    for group in groups {
+        let mut members = children(group);
+        let choice = next(&mut members, "vote choice")?;
+        let list = match choice.as_str() {
+            "for" => &mut votes.for_,
+            "against" => &mut votes.against,
+            _ => &mut votes.abstain,
+        };
+        list.extend(members.map(ident));
+    }
+    Ok(())
+}
+
+fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
+    let scenario_span = span(&pair);
+    let mut inner = children(pair);
+    let name = text(next(&mut inner, "scenario name")?);
+    let mut scenario = Scenario {
+        name,
+        members: Vec::new(),
+        members_file: None,
+        parameters: Vec::new(),
+        steps: Vec::new(),
+        span: scenario_span,
+    };
+    for item in inner {
+        match item.as_rule() {
+            Rule::example_members => {
+                for member in children(item) {
+                    let member_span = span(&member);
+                    let mut parts = children(member);
+                    let name = ident(next(&mut parts, "member name")?);
+                    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
+                    scenario.members.push(ExampleMember {
+                        name,
+                        values,
+                        span: member_span,
+                    });
+                }
+            }
+            Rule::members_file => scenario.members_file = Some(text(next(&mut children(item), "members file")?)),
+            Rule::example_param => {
+                let mut parts = children(item);
+                let name = ident(next(&mut parts, "parameter name")?);
+                let value = build_value(next(&mut parts, "parameter value")?)?;
+                scenario.parameters.push(Binding { name, value });
+            }
+            Rule::step => {
+                let step_span = span(&item);
+                let mut parts = children(item);
+                let date_pair = next(&mut parts, "step date")?;
+                let date = parse_date(date_pair.as_str(), span(&date_pair))?;
+                let what = next(&mut parts, "step")?;
+                let kind = match what.as_rule() {
+                    Rule::act_call => {
+                        let mut call = children(what);
+                        let name = ident(next(&mut call, "act name")?);
+                        let args = call.map(build_value).collect::<Result<Vec<_>>>()?;
+                        StepKind::Act { name, args }
+                    }
+                    Rule::motion => {
+                        let motion_span = span(&what);
+                        let mut m = children(what);
+                        let resolution = ident(next(&mut m, "resolution")?);
+                        let mut votes = ExampleVotes {
+                            resolution,
+                            for_: Vec::new(),
+                            against: Vec::new(),
+                            abstain: Vec::new(),
+                            span: motion_span,
+                        };
+                        let mut title = None;
+                        let mut groups = Vec::new();
+                        let mut amendments = Vec::new();
+                        for part in m {
+                            match part.as_rule() {
+                                Rule::text => title = Some(text(part)),
+                                Rule::vote_group => groups.push(part),
+                                Rule::amendment => {
+                                    let mut a = children(part);
+                                    let name = ident(next(&mut a, "amended parameter")?);
+                                    let value = build_value(next(&mut a, "amended value")?)?;
+                                    amendments.push(Binding { name, value });
+                                }
+                                _ => return Err(internal("motion part")),
+                            }
+                        }
+                        build_vote_groups(groups.into_iter(), &mut votes)?;
+                        StepKind::Motion {
+                            votes,
+                            title,
+                            amendments,
+                        }
+                    }
+                    Rule::close_period => StepKind::Close {
+                        figures: children(what).map(build_binding).collect::<Result<Vec<_>>>()?,
+                    },
+                    _ => return Err(internal("step kind")),
+                };
+                scenario.steps.push(Step {
+                    date,
+                    kind,
+                    span: step_span,
+                });
+            }
+            _ => return Err(internal("scenario part")),
+        }
+    }
+    Ok(scenario)
 }
 
 fn build_example(pair: Pair<Rule>) -> Result<Example> {

@@ -17,7 +17,9 @@ pub const MAX_NESTING: usize = 64;
 /// The largest rulebook accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Words that start a statement and so end any expression before them.
+/// Words that start a statement and so end any expression before them. Only
+/// reserved words: an identifier could otherwise reset the count in the
+/// middle of an expression and let real nesting through uncounted.
 const STATEMENT_WORDS: &[&str] = &[
     "rule",
     "parameter",
@@ -34,6 +36,9 @@ const STATEMENT_WORDS: &[&str] = &[
     "resolution",
     "votes",
     "except",
+    "act",
+    "requires",
+    "scenario",
 ];
 
 /// Checks size and nesting; on success pest may safely parse `text`.

@@ -1,0 +1,468 @@
+//! Inputs of a simulation from outside the rulebook: a member list as CSV,
+//! and a scenario as JSON (its schema is in docs/scenarios.md). A bad value
+//! is a diagnostic that names the CSV line and column or the JSON path.
+
+use serde_json::Value as Json;
+
+use crate::check::input_value;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::*;
+use crate::span::Span;
+use crate::types::Type;
+use crate::value::Value;
+
+/// The people of a simulation: names, and values by attribute.
+#[derive(Debug, Clone, Default)]
+pub struct MemberTable {
+    /// Names, in order.
+    pub names: Vec<String>,
+    /// Values, attribute-major: `columns[attr][person]`.
+    pub columns: Vec<Vec<Option<Value>>>,
+}
+
+impl MemberTable {
+    /// The members written in a scenario.
+    pub fn inline(scenario: &ScenarioDef) -> Self {
+        MemberTable {
+            names: scenario.member_names.clone(),
+            columns: scenario.members.clone(),
+        }
+    }
+
+    /// Adds the people of `other`; a name already present is an error.
+    pub fn extend(&mut self, other: MemberTable, file: &str) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for name in &other.names {
+            if self.names.contains(name) {
+                errors.push(
+                    Diagnostic::error(Code::BadInputFile, format!("{file}: `{name}` is listed twice"))
+                        .help("each person appears once, in the scenario or in the file"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.names.extend(other.names);
+        for (column, more) in self.columns.iter_mut().zip(other.columns) {
+            column.extend(more);
+        }
+        Ok(())
+    }
+}
+
+/// Byte span of the `n`-th field (0-based) of a CSV line that starts at
+/// `line_start` in `text`, for pointing at a bad cell.
+fn cell_span(text: &str, line_start: usize, n: usize) -> Span {
+    let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let mut start = 0;
+    let mut in_quotes = false;
+    let mut field = 0;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => {
+                if field == n {
+                    return Span::new(line_start + start, line_start + i);
+                }
+                field += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    Span::new(line_start + start, line_end)
+}
+
+/// Reads a member list. The header names the attributes; a column `name`
+/// is required. An empty cell takes the attribute's default.
+pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(vec![Diagnostic::error(Code::BadInputFile, format!("the header line cannot be read: {e}"))
+                .at(Span::new(0, text.find('\n').unwrap_or(text.len())), "header")
+                .help("the first line names the columns: name, then member attributes")]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut name_column = None;
+    let mut attrs: Vec<Option<usize>> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        if h == "name" {
+            name_column = Some(i);
+            attrs.push(None);
+            continue;
+        }
+        match program.member_attr_id(h) {
+            Some(a) => attrs.push(Some(a)),
+            None => {
+                let names: Vec<&str> = program.member_attrs.iter().map(|a| a.name.as_str()).collect();
+                let help = crate::check::nearest(h, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .unwrap_or_else(|| format!("the member attributes are: name, {}", names.join(", ")));
+                errors.push(
+                    Diagnostic::error(Code::BadInputFile, format!("line 1, column {}: members have no attribute `{h}`", i + 1))
+                        .at(cell_span(text, 0, i), "unknown column")
+                        .help(help),
+                );
+                attrs.push(None);
+            }
+        }
+    }
+    let Some(name_column) = name_column else {
+        errors.push(
+            Diagnostic::error(Code::BadInputFile, "line 1: there is no column `name`")
+                .at(cell_span(text, 0, 0), "header")
+                .help("add a column `name` with each person's name"),
+        );
+        return Err(errors);
+    };
+    let mut table = MemberTable {
+        names: Vec::new(),
+        columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+    };
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let (line, start) = e.position().map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                errors.push(
+                    Diagnostic::error(Code::BadInputFile, format!("line {line}: {e}"))
+                        .at(Span::new(start, start), "here")
+                        .help("every line needs as many cells as the header; quote cells that contain commas"),
+                );
+                continue;
+            }
+        };
+        let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte() as usize));
+        let name = record.get(name_column).unwrap_or("").trim().to_string();
+        if name.is_empty() {
+            errors.push(
+                Diagnostic::error(Code::BadInputFile, format!("line {line}: a person without a name"))
+                    .at(cell_span(text, start, name_column), "empty name")
+                    .help("give every person a name"),
+            );
+            continue;
+        }
+        if table.names.contains(&name) {
+            errors.push(
+                Diagnostic::error(Code::BadInputFile, format!("line {line}: `{name}` is listed twice"))
+                    .at(cell_span(text, start, name_column), "listed again")
+                    .help("each person appears once"),
+            );
+            continue;
+        }
+        let mut row: Vec<Option<Value>> = program.member_attrs.iter().map(|a| a.default.clone()).collect();
+        for (i, cell) in record.iter().enumerate() {
+            let Some(Some(attr)) = attrs.get(i) else { continue };
+            if cell.trim().is_empty() {
+                continue;
+            }
+            let field = &program.member_attrs[*attr];
+            match input_value(program, cell, field.ty, &field.name, true) {
+                Ok(v) => row[*attr] = Some(v),
+                Err(d) => errors.push(Diagnostic {
+                    message: format!("line {line}, column {} (`{}`): {}", i + 1, field.name, d.message),
+                    ..d
+                }
+                .at(cell_span(text, start, i), "this value")),
+            }
+        }
+        table.names.push(name);
+        for (column, v) in table.columns.iter_mut().zip(row) {
+            column.push(v);
+        }
+    }
+    if errors.is_empty() { Ok(table) } else { Err(errors) }
+}
+
+/// Where a JSON value sits, for messages: `steps[3].args[0]`.
+struct Path(String);
+
+impl Path {
+    fn key(&self, k: &str) -> Path {
+        Path(if self.0.is_empty() { k.to_string() } else { format!("{}.{k}", self.0) })
+    }
+    fn at(&self, i: usize) -> Path {
+        Path(format!("{}[{i}]", self.0))
+    }
+}
+
+fn json_error(path: &Path, message: String, help: &str) -> Diagnostic {
+    Diagnostic::error(Code::BadInputFile, format!("{}: {message}", path.0)).help(help)
+}
+
+fn json_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        // Numbers keep their exact digits (serde_json's arbitrary precision).
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn json_value(program: &Program, v: &Json, ty: Type, owner: &str, path: &Path, balance: bool) -> Result<Value, Diagnostic> {
+    let text = json_text(v).ok_or_else(|| {
+        json_error(path, format!("`{owner}` needs a value, not {v}"), "write the value as a string such as \"£5.00\" or a number")
+    })?;
+    input_value(program, &text, ty, owner, balance).map_err(|d| Diagnostic {
+        message: format!("{}: {}", path.0, d.message),
+        ..d
+    })
+}
+
+fn date(v: &Json, path: &Path) -> Result<time::Date, Diagnostic> {
+    let text = v.as_str().unwrap_or("");
+    let mut parts = text.split('-');
+    let parsed = (|| {
+        let y: i32 = parts.next()?.parse().ok()?;
+        let m: u8 = parts.next()?.parse().ok()?;
+        let d: u8 = parts.next()?.parse().ok()?;
+        time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+    })();
+    parsed.ok_or_else(|| json_error(path, format!("{v} is not a date"), "write dates as \"YYYY-MM-DD\""))
+}
+
+fn names(v: Option<&Json>, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(String, Span)> {
+    match v {
+        None => Vec::new(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item.as_str() {
+                Some(s) => Some((s.to_string(), Span::default())),
+                None => {
+                    errors.push(json_error(&path.at(i), "a member's name is a string".into(), "write names as \"ada\""));
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            errors.push(json_error(path, "a list of members' names is expected".into(), "write [\"ada\", \"ben\"]"));
+            Vec::new()
+        }
+    }
+}
+
+/// Reads a scenario written as JSON (docs/scenarios.md). Returns the
+/// scenario and the members it lists.
+pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTable), Vec<Diagnostic>> {
+    let root: Json = serde_json::from_str(text).map_err(|e| {
+        let offset = text
+            .lines()
+            .take(e.line().saturating_sub(1))
+            .map(|l| l.len() + 1)
+            .sum::<usize>()
+            + e.column().saturating_sub(1);
+        vec![Diagnostic::error(Code::BadInputFile, format!("not valid JSON: {e}"))
+            .at(Span::new(offset.min(text.len()), offset.min(text.len())), "here")
+            .help("check the brackets, commas and quotes around this point")]
+    })?;
+    let top = Path(String::new());
+    let Some(obj) = root.as_object() else {
+        return Err(vec![json_error(&Path("(top)".into()), "a scenario is a JSON object".into(), "see docs/scenarios.md")]);
+    };
+    let mut errors = Vec::new();
+    for key in obj.keys() {
+        if !["name", "parameters", "members", "steps"].contains(&key.as_str()) {
+            errors.push(json_error(&top.key(key), "unknown field".into(), "the fields are name, parameters, members and steps"));
+        }
+    }
+    let name = obj.get("name").and_then(Json::as_str).unwrap_or("scenario").to_string();
+
+    let mut params = program.default_params();
+    if let Some(ps) = obj.get("parameters") {
+        let path = top.key("parameters");
+        match ps.as_object() {
+            Some(map) => {
+                for (k, v) in map {
+                    match program.param_id(k) {
+                        Some(p) => match json_value(program, v, program.params[p].ty, k, &path.key(k), false) {
+                            Ok(v) => params[p] = v,
+                            Err(d) => errors.push(d),
+                        },
+                        None => errors.push(json_error(&path.key(k), format!("there is no parameter `{k}`"), "name one of the rulebook's parameters")),
+                    }
+                }
+            }
+            None => errors.push(json_error(&path, "parameters are an object of names and values".into(), "write {\"markup\": \"12.5%\"}")),
+        }
+    }
+
+    let mut members = MemberTable {
+        names: Vec::new(),
+        columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+    };
+    if let Some(list) = obj.get("members") {
+        let path = top.key("members");
+        for (i, m) in list.as_array().map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+            let mpath = path.at(i);
+            let Some(fields) = m.as_object() else {
+                errors.push(json_error(&mpath, "a member is an object".into(), "write {\"name\": \"ada\", \"age\": 30}"));
+                continue;
+            };
+            let Some(name) = fields.get("name").and_then(Json::as_str) else {
+                errors.push(json_error(&mpath, "a member needs a \"name\"".into(), "write {\"name\": \"ada\", ...}"));
+                continue;
+            };
+            if members.names.iter().any(|n| n == name) {
+                errors.push(json_error(&mpath, format!("`{name}` is listed twice"), "each person appears once"));
+                continue;
+            }
+            let mut row: Vec<Option<Value>> = program.member_attrs.iter().map(|a| a.default.clone()).collect();
+            for (k, v) in fields {
+                if k == "name" {
+                    continue;
+                }
+                match program.member_attr_id(k) {
+                    Some(a) => match json_value(program, v, program.member_attrs[a].ty, k, &mpath.key(k), true) {
+                        Ok(v) => row[a] = Some(v),
+                        Err(d) => errors.push(d),
+                    },
+                    None => errors.push(json_error(&mpath.key(k), format!("members have no attribute `{k}`"), "name one of the member schema's attributes")),
+                }
+            }
+            members.names.push(name.to_string());
+            for (column, v) in members.columns.iter_mut().zip(row) {
+                column.push(v);
+            }
+        }
+    }
+
+    let mut steps = Vec::new();
+    let steps_path = top.key("steps");
+    let mut last: Option<time::Date> = None;
+    for (i, s) in obj.get("steps").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+        let path = steps_path.at(i);
+        let Some(fields) = s.as_object() else {
+            errors.push(json_error(&path, "a step is an object".into(), "write {\"date\": \"2026-01-01\", \"act\": \"join\", \"args\": [\"ada\"]}"));
+            continue;
+        };
+        let when = match fields.get("date").map(|d| date(d, &path.key("date"))) {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                errors.push(e);
+                continue;
+            }
+            None => {
+                errors.push(json_error(&path, "a step needs a \"date\"".into(), "write \"date\": \"YYYY-MM-DD\""));
+                continue;
+            }
+        };
+        if let Some(previous) = last {
+            if when < previous {
+                errors.push(json_error(
+                    &path.key("date"),
+                    format!("this step is dated before the one above it ({})", crate::value::format_date(previous)),
+                    "list the steps in date order",
+                ));
+            }
+        }
+        last = Some(when);
+        let kind = if let Some(act_name) = fields.get("act") {
+            let act_name = act_name.as_str().unwrap_or("");
+            let Some(act) = program.acts.iter().position(|a| a.name == act_name) else {
+                let help = crate::check::nearest(act_name, program.acts.iter().map(|a| a.name.as_str()))
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .unwrap_or_else(|| "name one of the rulebook's acts".into());
+                errors.push(json_error(&path.key("act"), format!("there is no act `{act_name}`"), &help));
+                continue;
+            };
+            let def = &program.acts[act];
+            let args_json = fields.get("args").and_then(Json::as_array).cloned().unwrap_or_default();
+            if args_json.len() != def.params.len() {
+                errors.push(json_error(
+                    &path.key("args"),
+                    format!("the act `{}` takes {} argument(s), not {}", def.name, def.params.len(), args_json.len()),
+                    &format!("give {}", def.params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")),
+                ));
+                continue;
+            }
+            let mut args = Vec::new();
+            for (j, ((pname, ty), a)) in def.params.iter().zip(&args_json).enumerate() {
+                let apath = path.key("args").at(j);
+                if *ty == Type::Member {
+                    match a.as_str() {
+                        Some(n) => args.push(StepArg::Member(n.to_string(), Span::default())),
+                        None => errors.push(json_error(&apath, format!("`{pname}` is a member: give a name"), "write the member's name, such as \"ada\"")),
+                    }
+                } else {
+                    match json_value(program, a, *ty, pname, &apath, false) {
+                        Ok(v) => args.push(StepArg::Value(v)),
+                        Err(d) => errors.push(d),
+                    }
+                }
+            }
+            StepDefKind::Act { act, args }
+        } else if let Some(resolution) = fields.get("motion") {
+            let r_name = resolution.as_str().unwrap_or("");
+            let Some(resolution) = program.resolutions.iter().position(|r| r.name == r_name) else {
+                errors.push(json_error(&path.key("motion"), format!("there is no resolution `{r_name}`"), "name one of the rulebook's resolutions"));
+                continue;
+            };
+            let mut amendments = Vec::new();
+            if let Some(map) = fields.get("amend").and_then(Json::as_object) {
+                for (k, v) in map {
+                    match program.param_id(k) {
+                        Some(p) => match json_value(program, v, program.params[p].ty, k, &path.key("amend").key(k), false) {
+                            Ok(v) => amendments.push((p, v)),
+                            Err(d) => errors.push(d),
+                        },
+                        None => errors.push(json_error(&path.key("amend").key(k), format!("there is no parameter `{k}`"), "name one of the rulebook's parameters")),
+                    }
+                }
+            }
+            StepDefKind::Motion {
+                resolution,
+                title: fields.get("title").and_then(Json::as_str).map(str::to_string),
+                for_: names(fields.get("for"), &path.key("for"), &mut errors),
+                against: names(fields.get("against"), &path.key("against"), &mut errors),
+                abstain: names(fields.get("abstain"), &path.key("abstain"), &mut errors),
+                amendments,
+            }
+        } else if let Some(close) = fields.get("close") {
+            let mut figures = Vec::new();
+            if let Some(map) = close.as_object() {
+                for (k, v) in map {
+                    match program.period_fields.iter().position(|f| f.name == *k) {
+                        Some(f) => match json_value(program, v, program.period_fields[f].ty, k, &path.key("close").key(k), true) {
+                            Ok(v) => figures.push((f, v)),
+                            Err(d) => errors.push(d),
+                        },
+                        None => errors.push(json_error(&path.key("close").key(k), format!("the period has no figure `{k}`"), "name one of the period's figures")),
+                    }
+                }
+            }
+            StepDefKind::Close { figures }
+        } else {
+            errors.push(json_error(&path, "a step has an \"act\", a \"motion\" or a \"close\"".into(), "see docs/scenarios.md"));
+            continue;
+        };
+        steps.push(StepDef {
+            date: when,
+            span: Span::default(),
+            place: path.0.clone(),
+            kind,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((
+        ScenarioDef {
+            name,
+            span: Span::default(),
+            member_names: Vec::new(),
+            members: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+            members_file: None,
+            params,
+            steps,
+        },
+        members,
+    ))
+}

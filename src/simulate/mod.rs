@@ -1,0 +1,675 @@
+//! Simulation: a timeline of cooperative acts over real books.
+//!
+//! Each act is a transaction. Its requirements are checked first (a refusal
+//! lists every failing reason); then every effect is computed from the state
+//! before the act; then the legal limits are checked on the new state; only
+//! if all is well are the changes kept. A refused or failed act changes
+//! nothing and the timeline goes on.
+
+mod books;
+pub mod input;
+pub mod outcome;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::{Evaluator, Inputs};
+use crate::program::*;
+use crate::syntax::ast::ChangeOp;
+use crate::types::Type;
+use crate::value::{Value, ValueView, format_date};
+
+pub use books::{AccountKey, Books, Entry};
+pub use outcome::*;
+
+/// The account into which a closed period's figures go, and from which its
+/// allocations are paid.
+pub const SURPLUS_ACCOUNT: &str = "surplus";
+
+/// The state of a cooperative during a simulation.
+struct State<'p> {
+    program: &'p Program,
+    inputs: Inputs,
+    joined: Vec<Option<time::Date>>,
+    left: Vec<Option<time::Date>>,
+    books: Books,
+    period_start: usize,
+    steps: Vec<StepOutcome>,
+    motions: Vec<MotionOutcome>,
+    amendments: Vec<Amendment>,
+    periods: Vec<PeriodOutcome>,
+    index: HashMap<String, u32>,
+}
+
+/// Runs a scenario. `members` holds the scenario's members (inline and from
+/// a file, as [`input::MemberTable`]).
+pub fn simulate(program: &Program, scenario: &ScenarioDef, members: input::MemberTable) -> SimulationOutcome {
+    let count = members.names.len();
+    let index: HashMap<String, u32> = members
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u32))
+        .collect();
+    let mut state = State {
+        program,
+        inputs: Inputs {
+            params: scenario.params.clone(),
+            member_names: members.names,
+            members: members.columns,
+            period: vec![None; program.period_fields.len()],
+            votes: vec![None; program.resolutions.len()],
+            active: vec![false; count],
+        },
+        joined: vec![None; count],
+        left: vec![None; count],
+        books: Books::default(),
+        period_start: 0,
+        steps: Vec::new(),
+        motions: Vec::new(),
+        amendments: Vec::new(),
+        periods: Vec::new(),
+        index,
+    };
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let number = i + 1;
+        let (what, result) = match &step.kind {
+            StepDefKind::Act { act, args } => (state.describe_act(*act, args), state.act(number, step, *act, args)),
+            StepDefKind::Motion { resolution, .. } => (
+                format!("motion {}", program.resolutions.get(*resolution).map_or("?", |r| r.name.as_str())),
+                state.motion(number, step),
+            ),
+            StepDefKind::Close { figures } => ("close period".to_string(), state.close(number, step, figures)),
+        };
+        let (status, reasons, diagnostic) = match result {
+            Ok(()) => (StepStatus::Done, Vec::new(), None),
+            Err(Stop::Refused(reasons)) => (StepStatus::Refused, reasons, None),
+            Err(Stop::Failed(d)) => (StepStatus::Failed, Vec::new(), Some(*d)),
+        };
+        state.steps.push(StepOutcome {
+            step: number,
+            date: format_date(step.date),
+            what,
+            status,
+            reasons,
+            diagnostic,
+        });
+    }
+    state.finish(scenario)
+}
+
+/// Why a step did not happen.
+enum Stop {
+    Refused(Vec<String>),
+    Failed(Box<Diagnostic>),
+}
+
+impl From<Box<Diagnostic>> for Stop {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Stop::Failed(d)
+    }
+}
+
+/// A change an act makes, computed before any is applied.
+enum Change {
+    Attribute { member: usize, attr: usize, value: Value },
+    Post { debit: AccountKey, credit: AccountKey, amount: Decimal },
+    Admit(usize),
+    Remove(usize),
+}
+
+impl<'p> State<'p> {
+    fn view(&self, value: &Value, ty: Type) -> ValueView {
+        ValueView::new(value, ty, self.program, &self.inputs.member_names)
+    }
+
+    fn describe_act(&self, act: usize, args: &[StepArg]) -> String {
+        let Some(def) = self.program.acts.get(act) else {
+            return "?".into();
+        };
+        let shown: Vec<String> = def
+            .params
+            .iter()
+            .zip(args)
+            .map(|((_, ty), a)| match a {
+                StepArg::Member(name, _) => name.clone(),
+                StepArg::Value(v) => self.view(v, *ty).display,
+            })
+            .collect();
+        format!("{}({})", def.name, shown.join(", "))
+    }
+
+    fn member(&self, name: &str, span: crate::span::Span) -> Result<u32, Stop> {
+        self.index.get(name).copied().ok_or_else(|| {
+            Stop::Failed(Box::new(
+                Diagnostic::error(Code::UnknownName, format!("`{name}` is not in the scenario's member list"))
+                    .at(span, "unknown member")
+                    .help("list the person under `members`, or in the members file"),
+            ))
+        })
+    }
+
+    fn account(&self, a: &AccountIr, ev: &mut Evaluator<'_>, frame: &mut Vec<Value>) -> Result<AccountKey, Stop> {
+        let member = match &a.member {
+            None => None,
+            Some(m) => match ev.eval(m, frame)? {
+                Value::Member(i) => Some(i),
+                _ => None,
+            },
+        };
+        Ok(AccountKey {
+            member,
+            name: a.name.clone(),
+        })
+    }
+
+    fn act(&mut self, number: usize, step: &StepDef, act: usize, args: &[StepArg]) -> Result<(), Stop> {
+        let program = self.program;
+        let def = &program.acts[act];
+        let mut frame: Vec<Value> = Vec::with_capacity(def.frame_size);
+        for arg in args {
+            frame.push(match arg {
+                StepArg::Member(name, span) => Value::Member(self.member(name, *span)?),
+                StepArg::Value(v) => v.clone(),
+            });
+        }
+        frame.resize(def.frame_size.max(frame.len()), Value::Bool(false));
+
+        // A cooperative act is between the cooperative and its members: a
+        // member argument must be a member, unless the act admits them.
+        let admitted: Vec<usize> = def
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                EffectIr::Admit(Ir { kind: IrKind::Local(slot), .. }) => Some(*slot),
+                _ => None,
+            })
+            .collect();
+        let mut reasons = Vec::new();
+        for (slot, (name, ty)) in def.params.iter().enumerate() {
+            if let (Type::Member, Some(Value::Member(m))) = (ty, frame.get(slot)) {
+                let m = *m as usize;
+                let who = &self.inputs.member_names[m];
+                if admitted.contains(&slot) {
+                    if self.inputs.is_active(m) {
+                        reasons.push(format!("{who} is already a member"));
+                    }
+                } else if !self.inputs.is_active(m) {
+                    reasons.push(format!("{who} is not a member (as `{name}`)"));
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            return Err(Stop::Refused(reasons));
+        }
+
+        let mut ev = Evaluator::new(program, &self.inputs);
+        for requirement in &def.requires {
+            let (holds, refusals) = ev.condition_refusals(requirement, &mut frame)?;
+            if !holds {
+                if refusals.is_empty() {
+                    reasons.push(format!("a requirement of `{}` does not hold", def.name));
+                } else {
+                    reasons.extend(refusals.iter().map(|r| r.sentence()));
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            return Err(Stop::Refused(reasons));
+        }
+
+        // Every effect from the state before the act.
+        let mut changes = Vec::with_capacity(def.effects.len());
+        let mut pending: HashMap<(usize, usize), Value> = HashMap::new();
+        for effect in &def.effects {
+            match effect {
+                EffectIr::Admit(m) | EffectIr::Remove(m) => {
+                    let Value::Member(i) = ev.eval(m, &mut frame)? else {
+                        continue;
+                    };
+                    changes.push(if matches!(effect, EffectIr::Admit(_)) {
+                        Change::Admit(i as usize)
+                    } else {
+                        Change::Remove(i as usize)
+                    });
+                }
+                EffectIr::Post {
+                    amount,
+                    debit,
+                    credit,
+                    span,
+                } => {
+                    let value = ev.eval(amount, &mut frame)?;
+                    let amount = value.as_number().unwrap_or_default();
+                    let (debit, credit) = (self.account(debit, &mut ev, &mut frame)?, self.account(credit, &mut ev, &mut frame)?);
+                    if amount < Decimal::ZERO {
+                        return Err(Stop::Failed(Box::new(
+                            Diagnostic::error(Code::AllocationFailed, format!("a negative amount ({amount}) cannot be posted"))
+                                .at(*span, "negative")
+                                .help("post the amount the other way round: swap the debit and credit accounts"),
+                        )));
+                    }
+                    if !amount.is_zero() {
+                        changes.push(Change::Post { debit, credit, amount });
+                    }
+                }
+                EffectIr::Change {
+                    op,
+                    member,
+                    attr,
+                    value,
+                    span,
+                } => {
+                    let Value::Member(m) = ev.eval(member, &mut frame)? else {
+                        continue;
+                    };
+                    let m = m as usize;
+                    let v = ev.eval(value, &mut frame)?;
+                    let new = match op {
+                        ChangeOp::Set => v,
+                        ChangeOp::Add | ChangeOp::Subtract => {
+                            let old = pending
+                                .get(&(m, *attr))
+                                .cloned()
+                                .or_else(|| self.inputs.members.get(*attr).and_then(|c| c.get(m)).cloned().flatten());
+                            let Some(Value::Number(old)) = old else {
+                                let attr_name = &program.member_attrs[*attr].name;
+                                return Err(Stop::Failed(Box::new(
+                                    Diagnostic::error(
+                                        Code::MissingValue,
+                                        format!("`{}` has no `{attr_name}` to change", self.inputs.member_names[m]),
+                                    )
+                                    .at(*span, "needed here")
+                                    .help(format!("give `{attr_name}` a default in the member schema")),
+                                )));
+                            };
+                            let delta = v.as_number().unwrap_or_default();
+                            let result = if *op == ChangeOp::Add { old.checked_add(delta) } else { old.checked_sub(delta) };
+                            Value::Number(result.ok_or_else(|| {
+                                Stop::Failed(Box::new(
+                                    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
+                                        .at(*span, "overflows")
+                                        .help("check the figures for a mistake of magnitude"),
+                                ))
+                            })?)
+                        }
+                    };
+                    pending.insert((m, *attr), new.clone());
+                    changes.push(Change::Attribute { member: m, attr: *attr, value: new });
+                }
+            }
+        }
+        drop(ev);
+
+        // Apply, check the limits on the new state, and undo on a breach.
+        let mut undo: Vec<(usize, usize, Option<Value>)> = Vec::new();
+        let mut touched: Vec<usize> = Vec::new();
+        let active_before = self.inputs.active.clone();
+        for change in &changes {
+            match change {
+                Change::Attribute { member, attr, value } => {
+                    if let Some(cell) = self.inputs.members.get_mut(*attr).and_then(|c| c.get_mut(*member)) {
+                        undo.push((*member, *attr, cell.replace(value.clone())));
+                        touched.push(*member);
+                    }
+                }
+                Change::Admit(m) => {
+                    self.inputs.active[*m] = true;
+                    touched.push(*m);
+                }
+                Change::Remove(m) => self.inputs.active[*m] = false,
+                Change::Post { .. } => {}
+            }
+        }
+        let breaches = self.breaches(&touched);
+        if !breaches.is_empty() {
+            for (m, attr, old) in undo.into_iter().rev() {
+                self.inputs.members[attr][m] = old;
+            }
+            self.inputs.active = active_before;
+            return Err(Stop::Refused(breaches));
+        }
+        for change in changes {
+            match change {
+                Change::Post { debit, credit, amount } => self.books.post(Entry {
+                    date: step.date,
+                    step: number,
+                    debit,
+                    credit,
+                    amount,
+                }),
+                Change::Admit(m) => self.joined[m] = Some(step.date),
+                Change::Remove(m) => self.left[m] = Some(step.date),
+                Change::Attribute { .. } => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Breaches, in words, of the limits on the cooperative and on the
+    /// members an act touched.
+    fn breaches(&self, touched: &[usize]) -> Vec<String> {
+        let program = self.program;
+        let mut ev = Evaluator::new(program, &self.inputs);
+        let mut out = Vec::new();
+        for limit in &program.limits {
+            let members: Vec<Option<u32>> = if limit.each_member {
+                touched.iter().filter(|m| self.inputs.is_active(**m)).map(|m| Some(*m as u32)).collect()
+            } else {
+                vec![None]
+            };
+            for member in members {
+                let mut frame = vec![Value::Bool(false); limit.frame_size.max(1)];
+                if let Some(m) = member {
+                    frame[0] = Value::Member(m);
+                }
+                if let Ok((false, _)) = ev.condition_refusals(&limit.condition, &mut frame) {
+                    let detail = ev.detail_of(&limit.condition, &mut frame);
+                    let whose = member.map(|m| format!(" for {}", self.inputs.member_names[m as usize])).unwrap_or_default();
+                    out.push(format!(
+                        "the limit `{}` would be breached{whose}{}{}",
+                        limit.name,
+                        detail.map(|d| format!(": {d}")).unwrap_or_default(),
+                        limit.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn motion(&mut self, number: usize, step: &StepDef) -> Result<(), Stop> {
+        let StepDefKind::Motion {
+            resolution,
+            title,
+            for_,
+            against,
+            abstain,
+            amendments,
+        } = &step.kind
+        else {
+            return Ok(());
+        };
+        let program = self.program;
+        let mut votes = vec![Vote::Absent; self.inputs.member_count()];
+        for (list, vote) in [(for_, Vote::For), (against, Vote::Against), (abstain, Vote::Abstain)] {
+            for (name, span) in list {
+                let m = self.member(name, *span)? as usize;
+                if !self.inputs.is_active(m) {
+                    return Err(Stop::Refused(vec![format!("{name} is not a member and cannot vote")]));
+                }
+                votes[m] = vote;
+            }
+        }
+        self.inputs.votes[*resolution] = Some(votes);
+        let outcome = Evaluator::new(program, &self.inputs).resolution(*resolution);
+        self.inputs.votes[*resolution] = None;
+        let outcome = outcome?;
+        let passed = outcome.passed;
+        if passed {
+            let old_params = self.inputs.params.clone();
+            for (param, value) in amendments {
+                self.inputs.params[*param] = value.clone();
+            }
+            let breaches = self.breaches(&[]);
+            if !breaches.is_empty() {
+                self.inputs.params = old_params;
+                self.motions.push(MotionOutcome {
+                    step: number,
+                    date: format_date(step.date),
+                    title: title.clone(),
+                    outcome,
+                });
+                return Err(Stop::Refused(breaches));
+            }
+            for (param, value) in amendments {
+                let ty = program.params[*param].ty;
+                self.amendments.push(Amendment {
+                    step: number,
+                    date: format_date(step.date),
+                    parameter: program.params[*param].name.clone(),
+                    old: self.view(&old_params[*param], ty),
+                    new: self.view(value, ty),
+                    resolution: outcome.name.clone(),
+                    votes_for: outcome.votes_for.normalize().to_string(),
+                    votes_against: outcome.votes_against.normalize().to_string(),
+                    reason: outcome.reason.clone(),
+                });
+            }
+        }
+        let reason = outcome.reason.clone();
+        self.motions.push(MotionOutcome {
+            step: number,
+            date: format_date(step.date),
+            title: title.clone(),
+            outcome,
+        });
+        if passed {
+            Ok(())
+        } else {
+            Err(Stop::Refused(vec![format!("the motion did not pass: {reason}")]))
+        }
+    }
+
+    fn close(&mut self, number: usize, step: &StepDef, given: &[(usize, Value)]) -> Result<(), Stop> {
+        let program = self.program;
+        // The period's figures: from the books, or as given.
+        let mut figures: Vec<Option<Value>> = vec![None; program.period_fields.len()];
+        for (i, field) in program.period_fields.iter().enumerate() {
+            if let Some((credits, account)) = &field.ledger {
+                let key = AccountKey {
+                    member: None,
+                    name: account.clone(),
+                };
+                let (d, c) = self.books.movement(&key, self.period_start);
+                figures[i] = Some(Value::Number(if *credits { c - d } else { d - c }));
+            }
+        }
+        for (i, v) in given {
+            figures[*i] = Some(v.clone());
+        }
+        self.inputs.period = figures.clone();
+        let mut ev = Evaluator::new(program, &self.inputs);
+        let mut outcomes = Vec::with_capacity(program.allocations.len());
+        for a in 0..program.allocations.len() {
+            outcomes.push(ev.allocation(a)?);
+        }
+        drop(ev);
+
+        // Book: the figures from accounts close into the surplus account;
+        // each allocation is paid out of it.
+        let surplus = AccountKey {
+            member: None,
+            name: SURPLUS_ACCOUNT.to_string(),
+        };
+        let mut entries = Vec::new();
+        for (i, field) in program.period_fields.iter().enumerate() {
+            if let (Some((credits, account)), Some(Value::Number(amount))) = (&field.ledger, &figures[i]) {
+                let key = AccountKey {
+                    member: None,
+                    name: account.clone(),
+                };
+                let (debit, credit, amount) = match (*credits, *amount >= Decimal::ZERO) {
+                    (true, true) => (key, surplus.clone(), *amount),
+                    (true, false) => (surplus.clone(), key, -*amount),
+                    (false, true) => (surplus.clone(), key, *amount),
+                    (false, false) => (key, surplus.clone(), -*amount),
+                };
+                if !amount.is_zero() {
+                    entries.push((debit, credit, amount));
+                }
+            }
+        }
+        let mut views = Vec::new();
+        for (a, outcome) in outcomes.iter().enumerate() {
+            let money = Type::Money(program.allocations[a].currency);
+            let mut tranches = Vec::new();
+            for t in &outcome.tranches {
+                if t.members.is_empty() {
+                    if !t.total.is_zero() {
+                        entries.push((surplus.clone(), AccountKey { member: None, name: t.label.clone() }, t.total));
+                    }
+                } else {
+                    for (m, amount) in &t.members {
+                        entries.push((surplus.clone(), AccountKey { member: Some(*m), name: t.label.clone() }, *amount));
+                    }
+                }
+                tranches.push(TrancheView {
+                    label: t.label.clone(),
+                    total: self.view(&Value::Number(t.total), money),
+                    how: t.how.clone(),
+                    members: t
+                        .members
+                        .iter()
+                        .map(|(m, amount)| Named {
+                            name: self.inputs.member_names[*m as usize].clone(),
+                            value: self.view(&Value::Number(*amount), money),
+                        })
+                        .collect(),
+                });
+            }
+            views.push(AllocationView {
+                amount: self.view(&Value::Number(outcome.amount), money),
+                tranches,
+            });
+        }
+        for (debit, credit, amount) in entries {
+            self.books.post(Entry {
+                date: step.date,
+                step: number,
+                debit,
+                credit,
+                amount,
+            });
+        }
+        // Attributes counted per period start again.
+        for (attr, field) in program.member_attrs.iter().enumerate() {
+            if field.each_period {
+                for cell in self.inputs.members[attr].iter_mut() {
+                    *cell = field.default.clone();
+                }
+            }
+        }
+        self.periods.push(PeriodOutcome {
+            number: self.periods.len() + 1,
+            closed_on: format_date(step.date),
+            figures: program
+                .period_fields
+                .iter()
+                .zip(&figures)
+                .filter_map(|(f, v)| v.as_ref().map(|v| Named {
+                    name: f.name.clone(),
+                    value: self.view(v, f.ty),
+                }))
+                .collect(),
+            allocations: views,
+        });
+        self.period_start = self.books.journal.len();
+        self.inputs.period = vec![None; program.period_fields.len()];
+        Ok(())
+    }
+
+    fn account_name(&self, key: &AccountKey) -> String {
+        match key.member {
+            Some(m) => format!("{}: {}", self.inputs.member_names[m as usize], key.name),
+            None => key.name.clone(),
+        }
+    }
+
+    fn finish(self, scenario: &ScenarioDef) -> SimulationOutcome {
+        let program = self.program;
+        let money = program.currency.map_or(Type::Decimal, Type::Money);
+        let view = |d: Decimal| self.view(&Value::Number(d), money);
+        let journal = self
+            .books
+            .journal
+            .iter()
+            .map(|e| JournalLine {
+                date: format_date(e.date),
+                step: e.step,
+                debit: self.account_name(&e.debit),
+                credit: self.account_name(&e.credit),
+                amount: view(e.amount),
+            })
+            .collect();
+        let accounts: Vec<AccountLine> = self
+            .books
+            .totals
+            .iter()
+            .map(|(k, (d, c))| AccountLine {
+                account: self.account_name(k),
+                debit: view(*d),
+                credit: view(*c),
+            })
+            .collect();
+        let (total_debit, total_credit) = self.books.trial_totals();
+        let funds = self
+            .books
+            .totals
+            .iter()
+            .filter(|(k, _)| k.member.is_none())
+            .map(|(k, (d, c))| Named {
+                name: k.name.clone(),
+                value: view(*c - *d),
+            })
+            .collect();
+        let members = (0..self.inputs.member_count())
+            .map(|m| MemberStatement {
+                name: self.inputs.member_names[m].clone(),
+                member: self.inputs.is_active(m),
+                joined: self.joined[m].map(format_date),
+                left: self.left[m].map(format_date),
+                attributes: program
+                    .member_attrs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(a, f)| {
+                        self.inputs.members[a][m].as_ref().map(|v| Named {
+                            name: f.name.clone(),
+                            value: self.view(v, f.ty),
+                        })
+                    })
+                    .collect(),
+                accounts: self
+                    .books
+                    .totals
+                    .iter()
+                    .filter(|(k, _)| k.member == Some(m as u32))
+                    .map(|(k, (d, c))| Named {
+                        name: k.name.clone(),
+                        value: view(*c - *d),
+                    })
+                    .collect(),
+            })
+            .collect();
+        SimulationOutcome {
+            rulebook: program.name.clone(),
+            version: program.version.clone(),
+            scenario: scenario.name.clone(),
+            steps: self.steps.clone(),
+            journal,
+            trial_balance: TrialBalance {
+                accounts,
+                total_debit: view(total_debit),
+                total_credit: view(total_credit),
+                balanced: total_debit == total_credit,
+            },
+            funds,
+            members,
+            resolutions: self.motions.clone(),
+            amendments: self.amendments.clone(),
+            periods: self.periods.clone(),
+            parameters: program
+                .params
+                .iter()
+                .zip(&self.inputs.params)
+                .map(|(p, v)| Named {
+                    name: p.name.clone(),
+                    value: self.view(v, p.ty),
+                })
+                .collect(),
+        }
+    }
+}
