@@ -66,6 +66,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run a scenario: a timeline of cooperative acts over the books.
+    #[command(after_help = "Examples:\n  rochdale simulate rulebooks/rochdale-1844.coop\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario \"first year\" --format json\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario-file year.json --members members.csv --out results/\n\nA refused act is reported with its reasons and changes nothing; the timeline goes on.\nExit status 1 when an act fails on a fault in the rules or figures.")]
+    Simulate {
+        /// The rulebook.
+        #[arg(value_name = "RULEBOOK")]
+        path: PathBuf,
+        /// A scenario written in the rulebook (the only one, if not given).
+        #[arg(long, value_name = "NAME", conflicts_with = "scenario_file")]
+        scenario: Option<String>,
+        /// A scenario in a JSON file (see docs/scenarios.md).
+        #[arg(long, value_name = "FILE")]
+        scenario_file: Option<PathBuf>,
+        /// Members from a CSV file whose header names member attributes.
+        #[arg(long, value_name = "FILE.csv")]
+        members: Option<PathBuf>,
+        /// Text for people, JSON for programs, CSV (member statements) for spreadsheets.
+        #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+        format: SimFormat,
+        /// Also write every output into this directory: report.txt,
+        /// outcome.json, statements.csv, journal.csv, trial_balance.csv.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Run the examples inside rulebooks as tests.
     #[command(
         after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`."
@@ -84,6 +107,13 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SimFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +141,14 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check { paths, format } => run_check(&paths, format, colour),
         Command::Test { paths, format } => run_test(&paths, format, colour),
+        Command::Simulate {
+            path,
+            scenario,
+            scenario_file,
+            members,
+            format,
+            out,
+        } => run_simulate(&path, scenario.as_deref(), scenario_file.as_deref(), members.as_deref(), format, out.as_deref(), colour),
         Command::Explain {
             path,
             example,
@@ -348,4 +386,146 @@ fn run_explain(path: &Path, example: &str, value: &str, format: Format, colour: 
             Status::Failed
         }
     }
+}
+
+fn read_text(path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(|text| SourceFile::new(shown.clone(), text))
+            .map_err(|_| Diagnostic::error(Code::Io, format!("`{shown}` is not UTF-8 text")).help("save the file as UTF-8 text")),
+        Err(e) => Err(io_error(&shown, &e)),
+    }
+}
+
+fn report_in(file: &SourceFile, diagnostics: &[Diagnostic], colour: bool) {
+    eprint!("{}", render_text(diagnostics, file, colour));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_simulate(
+    path: &Path,
+    scenario: Option<&str>,
+    scenario_file: Option<&Path>,
+    members_file: Option<&Path>,
+    format: SimFormat,
+    out: Option<&Path>,
+    colour: bool,
+) -> Status {
+    use rochdale::simulate::{input, simulate};
+    let file = match read_text(path) {
+        Ok(f) => f,
+        Err(d) => {
+            report_in(&SourceFile::new(path.display().to_string(), ""), &[d], colour);
+            return Status::Usage;
+        }
+    };
+    let checked = rochdale::check_source(&file.text);
+    let Some(program) = checked.program else {
+        report_in(&file, &checked.diagnostics, colour);
+        return Status::Failed;
+    };
+    // The scenario: from a JSON file, by name, or the only one there is.
+    let (def, mut members) = if let Some(json_path) = scenario_file {
+        let json = match read_text(json_path) {
+            Ok(f) => f,
+            Err(d) => {
+                report_in(&file, &[d], colour);
+                return Status::Usage;
+            }
+        };
+        match input::read_json(&program, &json.text) {
+            Ok(pair) => pair,
+            Err(ds) => {
+                report_in(&json, &ds, colour);
+                return Status::Failed;
+            }
+        }
+    } else {
+        let chosen = match scenario {
+            Some(name) => program.scenarios.iter().find(|s| s.name == name),
+            None if program.scenarios.len() == 1 => program.scenarios.first(),
+            None => None,
+        };
+        let Some(def) = chosen else {
+            let names: Vec<String> = program.scenarios.iter().map(|s| format!("\"{}\"", s.name)).collect();
+            let help = match (scenario, names.is_empty()) {
+                (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
+                (Some(n), false) => rochdale::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
+                    .map(|m| format!("did you mean \"{m}\"?"))
+                    .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
+                (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
+            };
+            let message = match scenario {
+                Some(n) => format!("the rulebook has no scenario \"{n}\""),
+                None => "which scenario?".to_string(),
+            };
+            report_in(&file, &[Diagnostic::error(Code::UnknownName, message).help(help)], colour);
+            return Status::Usage;
+        };
+        let mut members = input::MemberTable::inline(def);
+        if let Some((csv_name, _)) = &def.members_file {
+            let csv_path = path.parent().unwrap_or(Path::new(".")).join(csv_name);
+            match load_members(&program, &csv_path, &mut members, colour) {
+                Ok(()) => {}
+                Err(status) => return status,
+            }
+        }
+        (def.clone(), members)
+    };
+    if let Some(csv_path) = members_file {
+        if let Err(status) = load_members(&program, csv_path, &mut members, colour) {
+            return status;
+        }
+    }
+    let outcome = simulate(&program, &def, members);
+    let failed = outcome.steps.iter().any(|s| s.status == rochdale::simulate::StepStatus::Failed);
+    let json = serde_json::to_string_pretty(&outcome).unwrap_or_default();
+    match format {
+        SimFormat::Text => {
+            print!("{}", outcome.to_text());
+            for s in outcome.steps.iter().filter(|s| s.diagnostic.is_some()) {
+                if let Some(d) = &s.diagnostic {
+                    eprintln!("step {} ({}):", s.step, s.what);
+                    report_in(&file, std::slice::from_ref(d), colour);
+                }
+            }
+        }
+        SimFormat::Json => println!("{json}"),
+        SimFormat::Csv => print!("{}", outcome.statements_csv()),
+    }
+    if let Some(dir) = out {
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            std::fs::write(dir.join("report.txt"), outcome.to_text())?;
+            std::fs::write(dir.join("outcome.json"), &json)?;
+            std::fs::write(dir.join("statements.csv"), outcome.statements_csv())?;
+            std::fs::write(dir.join("journal.csv"), outcome.journal_csv())?;
+            std::fs::write(dir.join("trial_balance.csv"), outcome.trial_balance_csv())
+        });
+        if let Err(e) = written {
+            report_in(&file, &[io_error(&dir.display().to_string(), &e)], colour);
+            return Status::Usage;
+        }
+    }
+    if failed { Status::Failed } else { Status::Ok }
+}
+
+fn load_members(
+    program: &rochdale::Program,
+    csv_path: &Path,
+    members: &mut rochdale::simulate::input::MemberTable,
+    colour: bool,
+) -> Result<(), Status> {
+    let csv = read_text(csv_path).map_err(|d| {
+        report_in(&SourceFile::new(csv_path.display().to_string(), ""), &[d], colour);
+        Status::Usage
+    })?;
+    let table = rochdale::simulate::input::read_csv(program, &csv.text).map_err(|ds| {
+        report_in(&csv, &ds, colour);
+        Status::Failed
+    })?;
+    members.extend(table, &csv.name).map_err(|ds| {
+        report_in(&csv, &ds, colour);
+        Status::Failed
+    })
 }

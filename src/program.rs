@@ -304,6 +304,15 @@ pub enum EffectIr {
         /// Where it is written.
         span: Span,
     },
+    /// The effects, for each member (passing the filter) in turn.
+    ForEach {
+        /// The local slot holding each member.
+        var: usize,
+        /// Which members.
+        filter: Option<Ir>,
+        /// What is done for each.
+        effects: Vec<EffectIr>,
+    },
     /// A member's attribute changes.
     Change {
         /// How.

@@ -21,91 +21,8 @@ impl Checker {
             .iter()
             .map(|r| cx.condition_of(r, "what an act requires"))
             .collect();
-        let mut effects = Vec::with_capacity(a.effects.len());
         let mut booked: Vec<(Ir, Span)> = Vec::new();
-        for e in &a.effects {
-            let effect = match e {
-                ast::Effect::Admit(m) => EffectIr::Admit(cx.member_ref(m)),
-                ast::Effect::Remove(m) => EffectIr::Remove(cx.member_ref(m)),
-                ast::Effect::Post {
-                    amount,
-                    debit,
-                    credit,
-                    span,
-                } => {
-                    let value = cx.expr(amount);
-                    if !matches!(value.ty, Type::Money(_) | Type::Error) {
-                        cx.report(
-                            Diagnostic::error(
-                                Code::TypeMismatch,
-                                format!("only money is posted to the books, but this is {}", value.ty.plain()),
-                            )
-                            .at(amount.span, format!("{} here", value.ty.plain()))
-                            .help("post an amount of money, such as `post price(cost) debit \"cash\" credit \"sales\"`"),
-                        );
-                    }
-                    booked.push((value.clone(), amount.span));
-                    let account = |r: &ast::AccountRef, cx: &mut ExprChecker<'_>| AccountIr {
-                        name: r.name.value.clone(),
-                        member: r.member.as_ref().map(|m| cx.member_ref(m)),
-                    };
-                    EffectIr::Post {
-                        amount: value,
-                        debit: account(debit, &mut cx),
-                        credit: account(credit, &mut cx),
-                        span: *span,
-                    }
-                }
-                ast::Effect::Change {
-                    op,
-                    member,
-                    attribute,
-                    value,
-                    span,
-                } => {
-                    let target = cx.member_ref(member);
-                    let value_ir = cx.expr(value);
-                    let attr = cx.attribute_index(attribute);
-                    if let Some(attr) = attr {
-                        let ty = cx.attribute_type(attr);
-                        if *op != ChangeOp::Set && !(ty.is_numeric() || ty == Type::Error) {
-                            cx.report(
-                                Diagnostic::error(
-                                    Code::BadArithmetic,
-                                    format!("`{}` is {}, so nothing can be added to it", attribute.name, ty.plain()),
-                                )
-                                .at(*span, "not a number")
-                                .help(format!("write `set {}.{} to ...`", member.name, attribute.name)),
-                            );
-                        } else if !value_ir.ty.fits(ty) {
-                            cx.report(
-                                Diagnostic::error(
-                                    if matches!((value_ir.ty, ty), (Type::Money(_), Type::Money(_))) {
-                                        Code::CurrencyMismatch
-                                    } else {
-                                        Code::TypeMismatch
-                                    },
-                                    format!("`{}` is {}, but this is {}", attribute.name, ty.plain(), value_ir.ty.plain()),
-                                )
-                                .at(value.span, format!("{} here", value_ir.ty.plain()))
-                                .help(format!("give `{}` {}", attribute.name, ty.plain())),
-                            );
-                        }
-                        if matches!(ty, Type::Money(_)) {
-                            booked.push((value_ir.clone(), value.span));
-                        }
-                    }
-                    EffectIr::Change {
-                        op: *op,
-                        member: target,
-                        attr: attr.unwrap_or(0),
-                        value: value_ir,
-                        span: *span,
-                    }
-                }
-            };
-            effects.push(effect);
-        }
+        let effects: Vec<EffectIr> = a.effects.iter().map(|e| lower_effect(&mut cx, e, &mut booked)).collect();
         let frame_size = cx.frame_size();
         drop(cx);
         // Whatever is booked must be exact to the minor unit.
@@ -371,6 +288,104 @@ impl Checker {
             }
         }
         (names, columns)
+    }
+}
+
+
+/// Lowers one effect of an act; amounts that will be booked are collected
+/// for the minor-unit check.
+fn lower_effect(cx: &mut ExprChecker<'_>, e: &ast::Effect, booked: &mut Vec<(Ir, Span)>) -> EffectIr {
+    match e {
+        ast::Effect::Admit(m) => EffectIr::Admit(cx.member_ref(m)),
+        ast::Effect::Remove(m) => EffectIr::Remove(cx.member_ref(m)),
+        ast::Effect::Post {
+            amount,
+            debit,
+            credit,
+            span,
+        } => {
+            let value = cx.expr(amount);
+            if !matches!(value.ty, Type::Money(_) | Type::Error) {
+                cx.report(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("only money is posted to the books, but this is {}", value.ty.plain()),
+                    )
+                    .at(amount.span, format!("{} here", value.ty.plain()))
+                    .help("post an amount of money, such as `post price(cost) debit \"cash\" credit \"sales\"`"),
+                );
+            }
+            booked.push((value.clone(), amount.span));
+            let account = |r: &ast::AccountRef, cx: &mut ExprChecker<'_>| AccountIr {
+                name: r.name.value.clone(),
+                member: r.member.as_ref().map(|m| cx.member_ref(m)),
+            };
+            EffectIr::Post {
+                amount: value,
+                debit: account(debit, cx),
+                credit: account(credit, cx),
+                span: *span,
+            }
+        }
+        ast::Effect::ForEach { var, filter, effects } => {
+            let var_slot = cx.local_count();
+            cx.with_member(var, |cx| {
+                let filter = filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
+                let effects = effects.iter().map(|e| lower_effect(cx, e, booked)).collect();
+                EffectIr::ForEach {
+                    var: var_slot,
+                    filter,
+                    effects,
+                }
+            })
+        }
+        ast::Effect::Change {
+            op,
+            member,
+            attribute,
+            value,
+            span,
+        } => {
+            let target = cx.member_ref(member);
+            let value_ir = cx.expr(value);
+            let attr = cx.attribute_index(attribute);
+            if let Some(attr) = attr {
+                let ty = cx.attribute_type(attr);
+                if *op != ChangeOp::Set && !(ty.is_numeric() || ty == Type::Error) {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::BadArithmetic,
+                            format!("`{}` is {}, so nothing can be added to it", attribute.name, ty.plain()),
+                        )
+                        .at(*span, "not a number")
+                        .help(format!("write `set {}.{} to ...`", member.name, attribute.name)),
+                    );
+                } else if !value_ir.ty.fits(ty) {
+                    cx.report(
+                        Diagnostic::error(
+                            if matches!((value_ir.ty, ty), (Type::Money(_), Type::Money(_))) {
+                                Code::CurrencyMismatch
+                            } else {
+                                Code::TypeMismatch
+                            },
+                            format!("`{}` is {}, but this is {}", attribute.name, ty.plain(), value_ir.ty.plain()),
+                        )
+                        .at(value.span, format!("{} here", value_ir.ty.plain()))
+                        .help(format!("give `{}` {}", attribute.name, ty.plain())),
+                    );
+                }
+                if matches!(ty, Type::Money(_)) {
+                    booked.push((value_ir.clone(), value.span));
+                }
+            }
+            EffectIr::Change {
+                op: *op,
+                member: target,
+                attr: attr.unwrap_or(0),
+                value: value_ir,
+                span: *span,
+            }
+        }
     }
 }
 

@@ -50,6 +50,11 @@ impl<'c> ExprChecker<'c> {
         }
     }
 
+    /// How many local names are in scope (the next one takes this slot).
+    pub(super) fn local_count(&self) -> usize {
+        self.locals.len()
+    }
+
     pub(super) fn set_article(&mut self, article: Option<usize>) {
         self.article = article;
     }

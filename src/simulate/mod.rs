@@ -40,6 +40,8 @@ struct State<'p> {
     motions: Vec<MotionOutcome>,
     amendments: Vec<Amendment>,
     periods: Vec<PeriodOutcome>,
+    /// Per person: attributes counted per period, as they stood at each close.
+    period_values: Vec<Vec<Named>>,
     index: HashMap<String, u32>,
 }
 
@@ -71,14 +73,19 @@ pub fn simulate(program: &Program, scenario: &ScenarioDef, members: input::Membe
         motions: Vec::new(),
         amendments: Vec::new(),
         periods: Vec::new(),
+        period_values: vec![Vec::new(); count],
         index,
     };
     for (i, step) in scenario.steps.iter().enumerate() {
         let number = i + 1;
         let (what, result) = match &step.kind {
             StepDefKind::Act { act, args } => (state.describe_act(*act, args), state.act(number, step, *act, args)),
-            StepDefKind::Motion { resolution, .. } => (
-                format!("motion {}", program.resolutions.get(*resolution).map_or("?", |r| r.name.as_str())),
+            StepDefKind::Motion { resolution, title, .. } => (
+                format!(
+                    "motion {}{}",
+                    program.resolutions.get(*resolution).map_or("?", |r| r.name.as_str()),
+                    title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default()
+                ),
                 state.motion(number, step),
             ),
             StepDefKind::Close { figures } => ("close period".to_string(), state.close(number, step, figures)),
@@ -223,84 +230,7 @@ impl<'p> State<'p> {
         // Every effect from the state before the act.
         let mut changes = Vec::with_capacity(def.effects.len());
         let mut pending: HashMap<(usize, usize), Value> = HashMap::new();
-        for effect in &def.effects {
-            match effect {
-                EffectIr::Admit(m) | EffectIr::Remove(m) => {
-                    let Value::Member(i) = ev.eval(m, &mut frame)? else {
-                        continue;
-                    };
-                    changes.push(if matches!(effect, EffectIr::Admit(_)) {
-                        Change::Admit(i as usize)
-                    } else {
-                        Change::Remove(i as usize)
-                    });
-                }
-                EffectIr::Post {
-                    amount,
-                    debit,
-                    credit,
-                    span,
-                } => {
-                    let value = ev.eval(amount, &mut frame)?;
-                    let amount = value.as_number().unwrap_or_default();
-                    let (debit, credit) = (self.account(debit, &mut ev, &mut frame)?, self.account(credit, &mut ev, &mut frame)?);
-                    if amount < Decimal::ZERO {
-                        return Err(Stop::Failed(Box::new(
-                            Diagnostic::error(Code::AllocationFailed, format!("a negative amount ({amount}) cannot be posted"))
-                                .at(*span, "negative")
-                                .help("post the amount the other way round: swap the debit and credit accounts"),
-                        )));
-                    }
-                    if !amount.is_zero() {
-                        changes.push(Change::Post { debit, credit, amount });
-                    }
-                }
-                EffectIr::Change {
-                    op,
-                    member,
-                    attr,
-                    value,
-                    span,
-                } => {
-                    let Value::Member(m) = ev.eval(member, &mut frame)? else {
-                        continue;
-                    };
-                    let m = m as usize;
-                    let v = ev.eval(value, &mut frame)?;
-                    let new = match op {
-                        ChangeOp::Set => v,
-                        ChangeOp::Add | ChangeOp::Subtract => {
-                            let old = pending
-                                .get(&(m, *attr))
-                                .cloned()
-                                .or_else(|| self.inputs.members.get(*attr).and_then(|c| c.get(m)).cloned().flatten());
-                            let Some(Value::Number(old)) = old else {
-                                let attr_name = &program.member_attrs[*attr].name;
-                                return Err(Stop::Failed(Box::new(
-                                    Diagnostic::error(
-                                        Code::MissingValue,
-                                        format!("`{}` has no `{attr_name}` to change", self.inputs.member_names[m]),
-                                    )
-                                    .at(*span, "needed here")
-                                    .help(format!("give `{attr_name}` a default in the member schema")),
-                                )));
-                            };
-                            let delta = v.as_number().unwrap_or_default();
-                            let result = if *op == ChangeOp::Add { old.checked_add(delta) } else { old.checked_sub(delta) };
-                            Value::Number(result.ok_or_else(|| {
-                                Stop::Failed(Box::new(
-                                    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
-                                        .at(*span, "overflows")
-                                        .help("check the figures for a mistake of magnitude"),
-                                ))
-                            })?)
-                        }
-                    };
-                    pending.insert((m, *attr), new.clone());
-                    changes.push(Change::Attribute { member: m, attr: *attr, value: new });
-                }
-            }
-        }
+        self.effects(&mut ev, &def.effects, &mut frame, &mut pending, &mut changes)?;
         drop(ev);
 
         // Apply, check the limits on the new state, and undo on a breach.
@@ -343,6 +273,114 @@ impl<'p> State<'p> {
                 Change::Admit(m) => self.joined[m] = Some(step.date),
                 Change::Remove(m) => self.left[m] = Some(step.date),
                 Change::Attribute { .. } => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Computes the changes `effects` make, from the state before the act.
+    fn effects(
+        &self,
+        ev: &mut Evaluator<'_>,
+        effects: &[EffectIr],
+        frame: &mut Vec<Value>,
+        pending: &mut HashMap<(usize, usize), Value>,
+        changes: &mut Vec<Change>,
+    ) -> Result<(), Stop> {
+        let program = self.program;
+        for effect in effects {
+            match effect {
+                EffectIr::Admit(m) | EffectIr::Remove(m) => {
+                    let Value::Member(i) = ev.eval(m, frame)? else {
+                        continue;
+                    };
+                    changes.push(if matches!(effect, EffectIr::Admit(_)) {
+                        Change::Admit(i as usize)
+                    } else {
+                        Change::Remove(i as usize)
+                    });
+                }
+                EffectIr::Post {
+                    amount,
+                    debit,
+                    credit,
+                    span,
+                } => {
+                    let value = ev.eval(amount, frame)?;
+                    let amount = value.as_number().unwrap_or_default();
+                    let (debit, credit) = (self.account(debit, ev, frame)?, self.account(credit, ev, frame)?);
+                    if amount < Decimal::ZERO {
+                        return Err(Stop::Failed(Box::new(
+                            Diagnostic::error(Code::AllocationFailed, format!("a negative amount ({amount}) cannot be posted"))
+                                .at(*span, "negative")
+                                .help("post the amount the other way round: swap the debit and credit accounts"),
+                        )));
+                    }
+                    if !amount.is_zero() {
+                        changes.push(Change::Post { debit, credit, amount });
+                    }
+                }
+                EffectIr::ForEach { var, filter, effects } => {
+                    if frame.len() <= *var {
+                        frame.resize(var + 1, Value::Bool(false));
+                    }
+                    for m in 0..self.inputs.member_count() {
+                        if !self.inputs.is_active(m) {
+                            continue;
+                        }
+                        frame[*var] = Value::Member(m as u32);
+                        if let Some(f) = filter {
+                            if ev.eval(f, frame)? != Value::Bool(true) {
+                                continue;
+                            }
+                        }
+                        self.effects(ev, effects, frame, pending, changes)?;
+                    }
+                }
+                EffectIr::Change {
+                    op,
+                    member,
+                    attr,
+                    value,
+                    span,
+                } => {
+                    let Value::Member(m) = ev.eval(member, frame)? else {
+                        continue;
+                    };
+                    let m = m as usize;
+                    let v = ev.eval(value, frame)?;
+                    let new = match op {
+                        ChangeOp::Set => v,
+                        ChangeOp::Add | ChangeOp::Subtract => {
+                            let old = pending
+                                .get(&(m, *attr))
+                                .cloned()
+                                .or_else(|| self.inputs.members.get(*attr).and_then(|c| c.get(m)).cloned().flatten());
+                            let Some(Value::Number(old)) = old else {
+                                let attr_name = &program.member_attrs[*attr].name;
+                                return Err(Stop::Failed(Box::new(
+                                    Diagnostic::error(
+                                        Code::MissingValue,
+                                        format!("`{}` has no `{attr_name}` to change", self.inputs.member_names[m]),
+                                    )
+                                    .at(*span, "needed here")
+                                    .help(format!("give `{attr_name}` a default in the member schema")),
+                                )));
+                            };
+                            let delta = v.as_number().unwrap_or_default();
+                            let result = if *op == ChangeOp::Add { old.checked_add(delta) } else { old.checked_sub(delta) };
+                            Value::Number(result.ok_or_else(|| {
+                                Stop::Failed(Box::new(
+                                    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
+                                        .at(*span, "overflows")
+                                        .help("check the figures for a mistake of magnitude"),
+                                ))
+                            })?)
+                        }
+                    };
+                    pending.insert((m, *attr), new.clone());
+                    changes.push(Change::Attribute { member: m, attr: *attr, value: new });
+                }
             }
         }
         Ok(())
@@ -544,9 +582,20 @@ impl<'p> State<'p> {
                 amount,
             });
         }
-        // Attributes counted per period start again.
+        // Attributes counted per period are kept on the statements, then
+        // start again.
+        let number_now = self.periods.len() + 1;
         for (attr, field) in program.member_attrs.iter().enumerate() {
             if field.each_period {
+                for m in self.inputs.members_now().collect::<Vec<_>>() {
+                    if let Some(v) = self.inputs.members[attr][m].clone() {
+                        let value = self.view(&v, field.ty);
+                        self.period_values[m].push(Named {
+                            name: format!("{} in period {number_now}", field.name),
+                            value,
+                        });
+                    }
+                }
                 for cell in self.inputs.members[attr].iter_mut() {
                     *cell = field.default.clone();
                 }
@@ -642,6 +691,7 @@ impl<'p> State<'p> {
                         value: view(*c - *d),
                     })
                     .collect(),
+                periods: self.period_values[m].clone(),
             })
             .collect();
         SimulationOutcome {

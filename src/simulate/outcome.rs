@@ -129,6 +129,9 @@ pub struct MemberStatement {
     pub attributes: Vec<Named>,
     /// Their accounts: credit balances (what the cooperative owes them) positive.
     pub accounts: Vec<Named>,
+    /// Attributes counted per period, as they stood when each period
+    /// closed: `purchases in period 1`.
+    pub periods: Vec<Named>,
 }
 
 /// A motion and its vote.
@@ -307,7 +310,7 @@ impl SimulationOutcome {
         // Statements: one row per person, attributes then accounts.
         let mut columns: Vec<String> = Vec::new();
         for m in &self.members {
-            for n in m.attributes.iter().chain(&m.accounts) {
+            for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
                 if !columns.contains(&n.name) {
                     columns.push(n.name.clone());
                 }
@@ -324,7 +327,7 @@ impl SimulationOutcome {
                     if m.member { "member".into() } else if m.left.is_some() { "left".into() } else { "not admitted".into() },
                 ];
                 for c in &columns {
-                    let v = m.attributes.iter().chain(&m.accounts).find(|n| &n.name == c);
+                    let v = m.attributes.iter().chain(&m.periods).chain(&m.accounts).find(|n| &n.name == c);
                     row.push(v.map_or_else(|| "-".to_string(), |n| n.value.display.clone()));
                 }
                 row
@@ -333,8 +336,18 @@ impl SimulationOutcome {
         out.push_str("\nMember statements (accounts: what the cooperative owes the member)\n");
         out.push_str(&table(&header, &rows));
         if !self.funds.is_empty() {
-            out.push_str("\nThe cooperative's accounts (credit balances positive)\n");
-            let rows: Vec<Vec<String>> = self.funds.iter().map(|f| vec![f.name.clone(), f.value.display.clone()]).collect();
+            out.push_str("\nThe cooperative's accounts\n");
+            let rows: Vec<Vec<String>> = self
+                .funds
+                .iter()
+                .map(|f| {
+                    let shown = match f.value.display.strip_prefix('-') {
+                        Some(debit) => format!("{debit} Dr"),
+                        None => format!("{} Cr", f.value.display),
+                    };
+                    vec![f.name.clone(), shown]
+                })
+                .collect();
             out.push_str(&table(&["account".into(), "balance".into()], &rows));
         }
         out.push_str(&format!(
@@ -350,7 +363,7 @@ impl SimulationOutcome {
     pub fn statements_csv(&self) -> String {
         let mut columns: Vec<String> = Vec::new();
         for m in &self.members {
-            for n in m.attributes.iter().chain(&m.accounts) {
+            for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
                 if !columns.contains(&n.name) {
                     columns.push(n.name.clone());
                 }
@@ -368,7 +381,7 @@ impl SimulationOutcome {
                 m.left.clone().unwrap_or_default(),
             ];
             for c in &columns {
-                let v = m.attributes.iter().chain(&m.accounts).find(|n| &n.name == c);
+                let v = m.attributes.iter().chain(&m.periods).chain(&m.accounts).find(|n| &n.name == c);
                 row.push(v.map_or_else(String::new, |n| n.value.value.clone()));
             }
             let _ = w.write_record(&row);

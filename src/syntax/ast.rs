@@ -143,6 +143,15 @@ pub enum Effect {
         /// The whole effect.
         span: Span,
     },
+    /// `for each member m [where C] { effects }`.
+    ForEach {
+        /// The member variable.
+        var: Ident,
+        /// Which members.
+        filter: Option<Expr>,
+        /// What is done for each.
+        effects: Vec<Effect>,
+    },
     /// `add X to m.attr`, `subtract X from m.attr`, `set m.attr to X`.
     Change {
         /// How.

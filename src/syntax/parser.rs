@@ -989,49 +989,72 @@ fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
         span: act_span,
     };
     for item in inner {
-        let item_span = span(&item);
         match item.as_rule() {
             Rule::rule_params => act.params = Some(build_params(item)?),
             Rule::requirement => act.requires.push(build_expr(next(&mut children(item), "requirement")?)?.0),
-            Rule::admit => act.effects.push(Effect::Admit(ident(next(&mut children(item), "admitted")?))),
-            Rule::remove => act.effects.push(Effect::Remove(ident(next(&mut children(item), "removed")?))),
-            Rule::posting => {
-                let mut parts = children(item);
-                let amount = build_expr(next(&mut parts, "posted amount")?)?.0;
-                let debit = build_account(next(&mut parts, "debit account")?)?;
-                let credit = build_account(next(&mut parts, "credit account")?)?;
-                act.effects.push(Effect::Post {
-                    amount,
-                    debit,
-                    credit,
-                    span: item_span,
-                });
-            }
-            Rule::add_to | Rule::subtract_from | Rule::set_to => {
-                let rule = item.as_rule();
-                let parts: Vec<Pair<Rule>> = children(item).collect();
-                let (target, value) = match (rule, parts.as_slice()) {
-                    (Rule::set_to, [t, v]) => (t.clone(), v.clone()),
-                    (_, [v, t]) => (t.clone(), v.clone()),
-                    _ => return Err(internal("change effect")),
-                };
-                let (member, attribute) = build_attribute_ref(target)?;
-                act.effects.push(Effect::Change {
-                    op: match rule {
-                        Rule::add_to => ChangeOp::Add,
-                        Rule::subtract_from => ChangeOp::Subtract,
-                        _ => ChangeOp::Set,
-                    },
-                    member,
-                    attribute,
-                    value: build_expr(value)?.0,
-                    span: item_span,
-                });
-            }
-            _ => return Err(internal("act part")),
+            _ => act.effects.push(build_effect(item)?),
         }
     }
     Ok(act)
+}
+
+fn build_effect(item: Pair<Rule>) -> Result<Effect> {
+    let item_span = span(&item);
+    Ok(match item.as_rule() {
+        Rule::admit => Effect::Admit(ident(next(&mut children(item), "admitted")?)),
+        Rule::remove => Effect::Remove(ident(next(&mut children(item), "removed")?)),
+        Rule::posting => {
+            let mut parts = children(item);
+            let amount = build_expr(next(&mut parts, "posted amount")?)?.0;
+            let debit = build_account(next(&mut parts, "debit account")?)?;
+            let credit = build_account(next(&mut parts, "credit account")?)?;
+            Effect::Post {
+                amount,
+                debit,
+                credit,
+                span: item_span,
+            }
+        }
+        Rule::for_each => {
+            let mut var = None;
+            let mut filter = None;
+            let mut effects = Vec::new();
+            for part in children(item) {
+                match part.as_rule() {
+                    Rule::ident => var = Some(ident(part)),
+                    Rule::expr => filter = Some(build_expr(part)?.0),
+                    _ => effects.push(build_effect(part)?),
+                }
+            }
+            Effect::ForEach {
+                var: var.ok_or_else(|| internal("for each variable"))?,
+                filter,
+                effects,
+            }
+        }
+        Rule::add_to | Rule::subtract_from | Rule::set_to => {
+            let rule = item.as_rule();
+            let parts: Vec<Pair<Rule>> = children(item).collect();
+            let (target, value) = match (rule, parts.as_slice()) {
+                (Rule::set_to, [t, v]) => (t.clone(), v.clone()),
+                (_, [v, t]) => (t.clone(), v.clone()),
+                _ => return Err(internal("change effect")),
+            };
+            let (member, attribute) = build_attribute_ref(target)?;
+            Effect::Change {
+                op: match rule {
+                    Rule::add_to => ChangeOp::Add,
+                    Rule::subtract_from => ChangeOp::Subtract,
+                    _ => ChangeOp::Set,
+                },
+                member,
+                attribute,
+                value: build_expr(value)?.0,
+                span: item_span,
+            }
+        }
+        _ => return Err(internal("effect")),
+    })
 }
 
 fn build_vote_groups<'a>(groups: impl Iterator<Item = Pair<'a, Rule>>, votes: &mut ExampleVotes) -> Result<()> {
