@@ -67,7 +67,9 @@ enum Command {
         format: Format,
     },
     /// Run a scenario: a timeline of cooperative acts over the books.
-    #[command(after_help = "Examples:\n  rochdale simulate rulebooks/rochdale-1844.coop\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario \"first year\" --format json\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario-file year.json --members members.csv --out results/\n\nA refused act is reported with its reasons and changes nothing; the timeline goes on.\nExit status 1 when an act fails on a fault in the rules or figures.")]
+    #[command(
+        after_help = "Examples:\n  rochdale simulate rulebooks/rochdale-1844.coop\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario \"first year\" --format json\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario-file year.json --members members.csv --out results/\n\nA refused act is reported with its reasons and changes nothing; the timeline goes on.\nExit status 1 when an act fails on a fault in the rules or figures."
+    )]
     Simulate {
         /// The rulebook.
         #[arg(value_name = "RULEBOOK")]
@@ -148,7 +150,15 @@ fn main() -> ExitCode {
             members,
             format,
             out,
-        } => run_simulate(&path, scenario.as_deref(), scenario_file.as_deref(), members.as_deref(), format, out.as_deref(), colour),
+        } => run_simulate(
+            &path,
+            scenario.as_deref(),
+            scenario_file.as_deref(),
+            members.as_deref(),
+            format,
+            out.as_deref(),
+            colour,
+        ),
         Command::Explain {
             path,
             example,
@@ -393,7 +403,10 @@ fn read_text(path: &Path) -> Result<SourceFile, Diagnostic> {
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(|text| SourceFile::new(shown.clone(), text))
-            .map_err(|_| Diagnostic::error(Code::Io, format!("`{shown}` is not UTF-8 text")).help("save the file as UTF-8 text")),
+            .map_err(|_| {
+                Diagnostic::error(Code::Io, format!("`{shown}` is not UTF-8 text"))
+                    .help("save the file as UTF-8 text")
+            }),
         Err(e) => Err(io_error(&shown, &e)),
     }
 }
@@ -416,7 +429,11 @@ fn run_simulate(
     let file = match read_text(path) {
         Ok(f) => f,
         Err(d) => {
-            report_in(&SourceFile::new(path.display().to_string(), ""), &[d], colour);
+            report_in(
+                &SourceFile::new(path.display().to_string(), ""),
+                &[d],
+                colour,
+            );
             return Status::Usage;
         }
     };
@@ -448,7 +465,11 @@ fn run_simulate(
             None => None,
         };
         let Some(def) = chosen else {
-            let names: Vec<String> = program.scenarios.iter().map(|s| format!("\"{}\"", s.name)).collect();
+            let names: Vec<String> = program
+                .scenarios
+                .iter()
+                .map(|s| format!("\"{}\"", s.name))
+                .collect();
             let help = match (scenario, names.is_empty()) {
                 (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
                 (Some(n), false) => rochdale::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
@@ -460,17 +481,21 @@ fn run_simulate(
                 Some(n) => format!("the rulebook has no scenario \"{n}\""),
                 None => "which scenario?".to_string(),
             };
-            report_in(&file, &[Diagnostic::error(Code::UnknownName, message).help(help)], colour);
+            report_in(
+                &file,
+                &[Diagnostic::error(Code::UnknownName, message).help(help)],
+                colour,
+            );
             return Status::Usage;
         };
-        let mut members = input::MemberTable::inline(def);
-        if let Some((csv_name, _)) = &def.members_file {
-            let csv_path = path.parent().unwrap_or(Path::new(".")).join(csv_name);
-            match load_members(&program, &csv_path, &mut members, colour) {
-                Ok(()) => {}
-                Err(status) => return status,
-            }
-        }
+        let members =
+            match input::scenario_members(&program, def, path.parent().unwrap_or(Path::new("."))) {
+                Ok(m) => m,
+                Err(e) => {
+                    report_in(&e.file, &e.diagnostics, colour);
+                    return Status::Failed;
+                }
+            };
         (def.clone(), members)
     };
     if let Some(csv_path) = members_file {
@@ -479,7 +504,10 @@ fn run_simulate(
         }
     }
     let outcome = simulate(&program, &def, members);
-    let failed = outcome.steps.iter().any(|s| s.status == rochdale::simulate::StepStatus::Failed);
+    let failed = outcome
+        .steps
+        .iter()
+        .any(|s| s.status == rochdale::simulate::StepStatus::Failed);
     let json = serde_json::to_string_pretty(&outcome).unwrap_or_default();
     match format {
         SimFormat::Text => {
@@ -516,16 +544,12 @@ fn load_members(
     members: &mut rochdale::simulate::input::MemberTable,
     colour: bool,
 ) -> Result<(), Status> {
-    let csv = read_text(csv_path).map_err(|d| {
-        report_in(&SourceFile::new(csv_path.display().to_string(), ""), &[d], colour);
-        Status::Usage
-    })?;
-    let table = rochdale::simulate::input::read_csv(program, &csv.text).map_err(|ds| {
-        report_in(&csv, &ds, colour);
-        Status::Failed
-    })?;
-    members.extend(table, &csv.name).map_err(|ds| {
-        report_in(&csv, &ds, colour);
-        Status::Failed
+    rochdale::simulate::input::add_members_file(program, csv_path, members).map_err(|e| {
+        report_in(&e.file, &e.diagnostics, colour);
+        if e.diagnostics.iter().any(|d| d.code == Code::Io) {
+            Status::Usage
+        } else {
+            Status::Failed
+        }
     })
 }

@@ -53,6 +53,24 @@ fn rulebooks_in_the_docs_check_and_pass() {
                 )
                 .collect();
             assert!(failures.is_empty(), "{name}:{line}: {failures:?}\n{block}");
+            // Its scenarios run: no failed step, books balanced.
+            let program = rochdale::check_source(&block).program.expect("checks");
+            for scenario in program
+                .scenarios
+                .iter()
+                .filter(|s| s.members_file.is_none())
+            {
+                let members = rochdale::simulate::input::MemberTable::inline(scenario);
+                let o = rochdale::simulate::simulate(&program, scenario, members);
+                assert!(o.trial_balance.balanced, "{name}:{line}");
+                assert!(
+                    o.steps
+                        .iter()
+                        .all(|s| s.status != rochdale::simulate::StepStatus::Failed),
+                    "{name}:{line}: {:?}",
+                    o.steps
+                );
+            }
             seen += 1;
         }
     }

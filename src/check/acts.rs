@@ -22,7 +22,11 @@ impl Checker {
             .map(|r| cx.condition_of(r, "what an act requires"))
             .collect();
         let mut booked: Vec<(Ir, Span)> = Vec::new();
-        let effects: Vec<EffectIr> = a.effects.iter().map(|e| lower_effect(&mut cx, e, &mut booked)).collect();
+        let effects: Vec<EffectIr> = a
+            .effects
+            .iter()
+            .map(|e| lower_effect(&mut cx, e, &mut booked))
+            .collect();
         let frame_size = cx.frame_size();
         drop(cx);
         // Whatever is booked must be exact to the minor unit.
@@ -56,7 +60,11 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the parameter `{}` has the name of {}", p.name.name, what.describe()),
+                        format!(
+                            "the parameter `{}` has the name of {}",
+                            p.name.name,
+                            what.describe()
+                        ),
                     )
                     .at(p.name.span, "this name is taken")
                     .related(first, "defined here")
@@ -65,9 +73,12 @@ impl Checker {
             }
             if out.iter().any(|(n, _)| *n == p.name.name) {
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("two parameters are named `{}`", p.name.name))
-                        .at(p.name.span, "second parameter with this name")
-                        .help("rename one of them"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("two parameters are named `{}`", p.name.name),
+                    )
+                    .at(p.name.span, "second parameter with this name")
+                    .help("rename one of them"),
                 );
             }
             out.push((p.name.name.clone(), ty));
@@ -87,12 +98,18 @@ impl Checker {
         let deferred = s.members_file.is_some();
         let member_arg = |checker: &mut Checker, name: &ast::Ident| {
             if !deferred && !known.contains_key(name.name.as_str()) {
-                let help = suggest::did_you_mean(&name.name, member_names.iter().map(String::as_str))
-                    .unwrap_or_else(|| "list the member under `members { ... }` in the scenario".into());
+                let help =
+                    suggest::did_you_mean(&name.name, member_names.iter().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            "list the member under `members { ... }` in the scenario".into()
+                        });
                 checker.error(
-                    Diagnostic::error(Code::UnknownName, format!("`{}` is not a member of this scenario", name.name))
-                        .at(name.span, "unknown member")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("`{}` is not a member of this scenario", name.name),
+                    )
+                    .at(name.span, "unknown member")
+                    .help(help),
                 );
             }
             (name.name.clone(), name.span)
@@ -121,12 +138,18 @@ impl Checker {
             let kind = match &step.kind {
                 ast::StepKind::Act { name, args } => {
                     let Some(act) = acts.iter().position(|a| a.name == name.name) else {
-                        let help = suggest::did_you_mean(&name.name, acts.iter().map(|a| a.name.as_str()))
-                            .unwrap_or_else(|| "declare the act with `act NAME(...) { ... }`".into());
+                        let help =
+                            suggest::did_you_mean(&name.name, acts.iter().map(|a| a.name.as_str()))
+                                .unwrap_or_else(|| {
+                                    "declare the act with `act NAME(...) { ... }`".into()
+                                });
                         self.error(
-                            Diagnostic::error(Code::UnknownName, format!("there is no act `{}`", name.name))
-                                .at(name.span, "unknown act")
-                                .help(help),
+                            Diagnostic::error(
+                                Code::UnknownName,
+                                format!("there is no act `{}`", name.name),
+                            )
+                            .at(name.span, "unknown act")
+                            .help(help),
                         );
                         continue;
                     };
@@ -147,7 +170,11 @@ impl Checker {
                             .help(format!(
                                 "write `{}({})`",
                                 def.name,
-                                def.params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                                def.params
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             )),
                         );
                         continue;
@@ -178,25 +205,41 @@ impl Checker {
                     title,
                     amendments,
                 } => {
-                    let Some(resolution) = self.globals.get(&votes.resolution.name).and_then(|(g, _)| g.resolution())
+                    let Some(resolution) = self
+                        .globals
+                        .get(&votes.resolution.name)
+                        .and_then(|(g, _)| g.resolution())
                     else {
-                        let candidates: Vec<&str> = self.resolutions.iter().map(|r| r.name.as_str()).collect();
-                        let help = suggest::did_you_mean(&votes.resolution.name, candidates.iter().copied())
-                            .unwrap_or_else(|| "a motion is voted on as one of the rulebook's resolutions".into());
+                        let candidates: Vec<&str> =
+                            self.resolutions.iter().map(|r| r.name.as_str()).collect();
+                        let help = suggest::did_you_mean(
+                            &votes.resolution.name,
+                            candidates.iter().copied(),
+                        )
+                        .unwrap_or_else(|| {
+                            "a motion is voted on as one of the rulebook's resolutions".into()
+                        });
                         self.error(
-                            Diagnostic::error(Code::UnknownName, format!("there is no resolution `{}`", votes.resolution.name))
-                                .at(votes.resolution.span, "not a resolution")
-                                .help(help),
+                            Diagnostic::error(
+                                Code::UnknownName,
+                                format!("there is no resolution `{}`", votes.resolution.name),
+                            )
+                            .at(votes.resolution.span, "not a resolution")
+                            .help(help),
                         );
                         continue;
                     };
-                    let group = |list: &[ast::Ident], checker: &mut Checker| -> Vec<(String, Span)> {
-                        list.iter().map(|m| member_arg(checker, m)).collect()
-                    };
+                    let group =
+                        |list: &[ast::Ident], checker: &mut Checker| -> Vec<(String, Span)> {
+                            list.iter().map(|m| member_arg(checker, m)).collect()
+                        };
                     let for_ = group(&votes.for_, self);
                     let against = group(&votes.against, self);
                     let abstain = group(&votes.abstain, self);
-                    let amendments = amendments.iter().filter_map(|b| self.parameter_value(b)).collect();
+                    let amendments = amendments
+                        .iter()
+                        .filter_map(|b| self.parameter_value(b))
+                        .collect();
                     StepDefKind::Motion {
                         resolution,
                         title: title.as_ref().map(|t| t.value.clone()),
@@ -210,7 +253,11 @@ impl Checker {
                     let values = self.bindings(figures, true);
                     let given: Vec<(usize, Value)> = figures
                         .iter()
-                        .filter_map(|b| self.period_fields.iter().position(|f| f.name == b.name.name))
+                        .filter_map(|b| {
+                            self.period_fields
+                                .iter()
+                                .position(|f| f.name == b.name.name)
+                        })
                         .filter_map(|i| values[i].clone().map(|v| (i, v)))
                         .collect();
                     StepDefKind::Close { figures: given }
@@ -243,11 +290,19 @@ impl Checker {
                 Some((i, v))
             }
             None => {
-                let hint = suggest::did_you_mean(&binding.name.name, self.params.iter().map(|p| p.name.as_str()));
+                let hint = suggest::did_you_mean(
+                    &binding.name.name,
+                    self.params.iter().map(|p| p.name.as_str()),
+                );
                 self.error(
-                    Diagnostic::error(Code::UnknownName, format!("there is no parameter `{}`", binding.name.name))
-                        .at(binding.name.span, "not a parameter")
-                        .help(hint.unwrap_or_else(|| "only the rulebook's parameters can be set".into())),
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("there is no parameter `{}`", binding.name.name),
+                    )
+                    .at(binding.name.span, "not a parameter")
+                    .help(
+                        hint.unwrap_or_else(|| "only the rulebook's parameters can be set".into()),
+                    ),
                 );
                 None
             }
@@ -255,26 +310,40 @@ impl Checker {
     }
 
     /// Members written in an example or scenario: names, and values by attribute.
-    pub(super) fn member_table(&mut self, written: &[ast::ExampleMember]) -> (Vec<String>, Vec<Vec<Option<Value>>>) {
+    pub(super) fn member_table(
+        &mut self,
+        written: &[ast::ExampleMember],
+    ) -> (Vec<String>, Vec<Vec<Option<Value>>>) {
         let mut names: Vec<String> = Vec::new();
-        let mut columns: Vec<Vec<Option<Value>>> =
-            self.member_attrs.iter().map(|_| Vec::with_capacity(written.len())).collect();
+        let mut columns: Vec<Vec<Option<Value>>> = self
+            .member_attrs
+            .iter()
+            .map(|_| Vec::with_capacity(written.len()))
+            .collect();
         for member in written {
             if let Some(first) = written.iter().find(|m| m.name.name == member.name.name) {
                 if first.span != member.span {
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("two members are named `{}`", member.name.name))
-                            .at(member.name.span, "second member with this name")
-                            .related(first.name.span, "first member")
-                            .help("give each member its own name"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("two members are named `{}`", member.name.name),
+                        )
+                        .at(member.name.span, "second member with this name")
+                        .related(first.name.span, "first member")
+                        .help("give each member its own name"),
                     );
                 }
             }
-            if let Some((what, first)) = self.globals.get(&member.name.name).map(|(g, s)| (*g, *s)) {
+            if let Some((what, first)) = self.globals.get(&member.name.name).map(|(g, s)| (*g, *s))
+            {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the member `{}` has the name of {}", member.name.name, what.describe()),
+                        format!(
+                            "the member `{}` has the name of {}",
+                            member.name.name,
+                            what.describe()
+                        ),
                     )
                     .at(member.name.span, "this name is taken")
                     .related(first, "defined here")
@@ -291,10 +360,13 @@ impl Checker {
     }
 }
 
-
 /// Lowers one effect of an act; amounts that will be booked are collected
 /// for the minor-unit check.
-fn lower_effect(cx: &mut ExprChecker<'_>, e: &ast::Effect, booked: &mut Vec<(Ir, Span)>) -> EffectIr {
+fn lower_effect(
+    cx: &mut ExprChecker<'_>,
+    e: &ast::Effect,
+    booked: &mut Vec<(Ir, Span)>,
+) -> EffectIr {
     match e {
         ast::Effect::Admit(m) => EffectIr::Admit(cx.member_ref(m)),
         ast::Effect::Remove(m) => EffectIr::Remove(cx.member_ref(m)),
@@ -327,11 +399,20 @@ fn lower_effect(cx: &mut ExprChecker<'_>, e: &ast::Effect, booked: &mut Vec<(Ir,
                 span: *span,
             }
         }
-        ast::Effect::ForEach { var, filter, effects } => {
+        ast::Effect::ForEach {
+            var,
+            filter,
+            effects,
+        } => {
             let var_slot = cx.local_count();
             cx.with_member(var, |cx| {
-                let filter = filter.as_ref().map(|f| cx.condition_of(f, "the `where` filter"));
-                let effects = effects.iter().map(|e| lower_effect(cx, e, booked)).collect();
+                let filter = filter
+                    .as_ref()
+                    .map(|f| cx.condition_of(f, "the `where` filter"));
+                let effects = effects
+                    .iter()
+                    .map(|e| lower_effect(cx, e, booked))
+                    .collect();
                 EffectIr::ForEach {
                     var: var_slot,
                     filter,
@@ -355,10 +436,17 @@ fn lower_effect(cx: &mut ExprChecker<'_>, e: &ast::Effect, booked: &mut Vec<(Ir,
                     cx.report(
                         Diagnostic::error(
                             Code::BadArithmetic,
-                            format!("`{}` is {}, so nothing can be added to it", attribute.name, ty.plain()),
+                            format!(
+                                "`{}` is {}, so nothing can be added to it",
+                                attribute.name,
+                                ty.plain()
+                            ),
                         )
                         .at(*span, "not a number")
-                        .help(format!("write `set {}.{} to ...`", member.name, attribute.name)),
+                        .help(format!(
+                            "write `set {}.{} to ...`",
+                            member.name, attribute.name
+                        )),
                     );
                 } else if !value_ir.ty.fits(ty) {
                     cx.report(
@@ -368,10 +456,19 @@ fn lower_effect(cx: &mut ExprChecker<'_>, e: &ast::Effect, booked: &mut Vec<(Ir,
                             } else {
                                 Code::TypeMismatch
                             },
-                            format!("`{}` is {}, but this is {}", attribute.name, ty.plain(), value_ir.ty.plain()),
+                            format!(
+                                "`{}` is {}, but this is {}",
+                                attribute.name,
+                                ty.plain(),
+                                value_ir.ty.plain()
+                            ),
                         )
                         .at(value.span, format!("{} here", value_ir.ty.plain()))
-                        .help(format!("give `{}` {}", attribute.name, ty.plain())),
+                        .help(format!(
+                            "give `{}` {}",
+                            attribute.name,
+                            ty.plain()
+                        )),
                     );
                 }
                 if matches!(ty, Type::Money(_)) {
@@ -397,9 +494,12 @@ impl ExprChecker<'_> {
             span: m.span,
         });
         if !ir.ty.fits(Type::Member) {
-            let d = Diagnostic::error(Code::WrongKind, format!("`{}` is {}, not a member", m.name, ir.ty.plain()))
-                .at(m.span, "not a member")
-                .help("name one of the act's member parameters");
+            let d = Diagnostic::error(
+                Code::WrongKind,
+                format!("`{}` is {}, not a member", m.name, ir.ty.plain()),
+            )
+            .at(m.span, "not a member")
+            .help("name one of the act's member parameters");
             self.report(d);
         }
         ir

@@ -71,15 +71,27 @@ impl<'c> ExprChecker<'c> {
 
     /// The index of a member attribute, reporting an unknown one.
     pub(super) fn attribute_index(&mut self, attr: &ast::Ident) -> Option<usize> {
-        let found = self.checker.member_attrs.iter().position(|a| a.name == attr.name);
+        let found = self
+            .checker
+            .member_attrs
+            .iter()
+            .position(|a| a.name == attr.name);
         if found.is_none() {
-            let names: Vec<&str> = self.checker.member_attrs.iter().map(|a| a.name.as_str()).collect();
+            let names: Vec<&str> = self
+                .checker
+                .member_attrs
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
             let help = suggest::did_you_mean(&attr.name, names.iter().copied())
                 .unwrap_or_else(|| format!("the member schema declares: {}", names.join(", ")));
             self.report(
-                Diagnostic::error(Code::UnknownAttribute, format!("members have no attribute `{}`", attr.name))
-                    .at(attr.span, "not in the member schema")
-                    .help(help),
+                Diagnostic::error(
+                    Code::UnknownAttribute,
+                    format!("members have no attribute `{}`", attr.name),
+                )
+                .at(attr.span, "not in the member schema")
+                .help(help),
             );
         }
         found
@@ -87,7 +99,10 @@ impl<'c> ExprChecker<'c> {
 
     /// The type of member attribute `attr`.
     pub(super) fn attribute_type(&self, attr: usize) -> Type {
-        self.checker.member_attrs.get(attr).map_or(Type::Error, |a| a.ty)
+        self.checker
+            .member_attrs
+            .get(attr)
+            .map_or(Type::Error, |a| a.ty)
     }
 
     pub(super) fn param_default(&self, p: usize) -> Option<Decimal> {

@@ -249,13 +249,20 @@ impl Checker {
 
         let mut act_defs: Vec<ActDef> = Vec::with_capacity(acts.len());
         for (a, article) in &acts {
-            if let Some(first) = acts.iter().find(|(b, _)| b.name.name == a.name.name).map(|(b, _)| b) {
+            if let Some(first) = acts
+                .iter()
+                .find(|(b, _)| b.name.name == a.name.name)
+                .map(|(b, _)| b)
+            {
                 if first.span != a.span {
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("there are two acts named `{}`", a.name.name))
-                            .at(a.name.span, "second act with this name")
-                            .related(first.name.span, "first act")
-                            .help("give each act its own name"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("there are two acts named `{}`", a.name.name),
+                        )
+                        .at(a.name.span, "second act with this name")
+                        .related(first.name.span, "first act")
+                        .help("give each act its own name"),
                     );
                 }
             }
@@ -263,14 +270,20 @@ impl Checker {
                 act_defs.push(def);
             }
         }
-        let scenario_defs: Vec<ScenarioDef> = scenarios.iter().map(|x| self.scenario(x, &act_defs)).collect();
+        let scenario_defs: Vec<ScenarioDef> = scenarios
+            .iter()
+            .map(|x| self.scenario(x, &act_defs))
+            .collect();
         for (i, x) in scenarios.iter().enumerate() {
             if let Some(first) = scenarios[..i].iter().find(|y| y.name.value == x.name.value) {
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("there are two scenarios named \"{}\"", x.name.value))
-                        .at(x.name.span, "second scenario with this name")
-                        .related(first.name.span, "first scenario")
-                        .help("give each scenario its own name"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("there are two scenarios named \"{}\"", x.name.value),
+                    )
+                    .at(x.name.span, "second scenario with this name")
+                    .related(first.name.span, "first scenario")
+                    .help("give each scenario its own name"),
                 );
             }
         }
@@ -378,7 +391,10 @@ impl Checker {
                 name: field.name.name.clone(),
                 ty,
                 default,
-                ledger: field.ledger.as_ref().map(|l| (l.credits, l.account.value.clone())),
+                ledger: field
+                    .ledger
+                    .as_ref()
+                    .map(|l| (l.credits, l.account.value.clone())),
                 each_period: field.each_period,
                 span: field.span,
             });
@@ -1371,11 +1387,20 @@ impl Checker {
 /// Reads an input value written as text (a CSV cell, a JSON string) for a
 /// place of type `ty` named `owner`. A member's money is a balance and must
 /// be exact to the minor unit (`balance`).
-pub fn input_value(program: &Program, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+pub fn input_value(
+    program: &Program,
+    text: &str,
+    ty: Type,
+    owner: &str,
+    balance: bool,
+) -> Result<Value, Diagnostic> {
     let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
         let first = d.remove(0);
-        Diagnostic::error(Code::BadValue, format!("`{}` is not a value: {}", text.trim(), first.message))
-            .help(value_help_for(program, ty))
+        Diagnostic::error(
+            Code::BadValue,
+            format!("`{}` is not a value: {}", text.trim(), first.message),
+        )
+        .help(value_help_for(program, ty))
     })?;
     let mut checker = Checker::from_program(program);
     let value = checker.const_value(&written, ty, owner);
@@ -1384,9 +1409,17 @@ pub fn input_value(program: &Program, text: &str, ty: Type, owner: &str, balance
     }
     match (value, checker.diagnostics.into_iter().next()) {
         (Some(v), None) => Ok(v),
-        (_, Some(d)) => Err(Diagnostic { span: None, label: None, related: Vec::new(), ..d }),
-        (None, None) => Err(Diagnostic::error(Code::BadValue, format!("`{text}` is not a value for `{owner}`"))
-            .help(value_help_for(program, ty))),
+        (_, Some(d)) => Err(Diagnostic {
+            span: None,
+            label: None,
+            related: Vec::new(),
+            ..d
+        }),
+        (None, None) => Err(Diagnostic::error(
+            Code::BadValue,
+            format!("`{text}` is not a value for `{owner}`"),
+        )
+        .help(value_help_for(program, ty))),
     }
 }
 
@@ -1394,7 +1427,8 @@ fn value_help_for(program: &Program, ty: Type) -> String {
     match ty {
         Type::Money(c) => format!(
             "write an amount such as {}",
-            c.symbol().map_or_else(|| format!("5.00 {c}"), |s| format!("{s}5.00"))
+            c.symbol()
+                .map_or_else(|| format!("5.00 {c}"), |s| format!("{s}5.00"))
         ),
         Type::Percent => "write a percentage such as 5%".into(),
         Type::Integer => "write a whole number such as 16".into(),
@@ -1403,7 +1437,10 @@ fn value_help_for(program: &Program, ty: Type) -> String {
         Type::Bool => "write true or false".into(),
         Type::Enum(e) => format!(
             "write one of {}",
-            program.enums.get(e.0 as usize).map_or(String::new(), |d| d.variants.join(", "))
+            program
+                .enums
+                .get(e.0 as usize)
+                .map_or(String::new(), |d| d.variants.join(", "))
         ),
         _ => format!("write {}", ty.plain()),
     }

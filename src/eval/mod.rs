@@ -65,7 +65,10 @@ impl Inputs {
 
     /// Whether person `m` is a member now.
     pub fn is_active(&self, m: usize) -> bool {
-        self.active.get(m).copied().unwrap_or(self.active.is_empty())
+        self.active
+            .get(m)
+            .copied()
+            .unwrap_or(self.active.is_empty())
     }
 
     /// The members now, by index.

@@ -73,7 +73,11 @@ impl Evaluator<'_> {
 
     /// Whether a condition holds and, when it does not, every failing clause
     /// with a reason (what an act requires, say).
-    pub fn condition_refusals(&mut self, condition: &Ir, frame: &mut Vec<Value>) -> Result<(bool, Vec<Refusal>)> {
+    pub fn condition_refusals(
+        &mut self,
+        condition: &Ir,
+        frame: &mut Vec<Value>,
+    ) -> Result<(bool, Vec<Refusal>)> {
         if self.boolean(condition, frame)? {
             return Ok((true, Vec::new()));
         }

@@ -66,6 +66,8 @@ impl Books {
     pub fn trial_totals(&self) -> (Decimal, Decimal) {
         self.totals
             .values()
-            .fold((Decimal::ZERO, Decimal::ZERO), |(d, c), (ad, ac)| (d + ad, c + ac))
+            .fold((Decimal::ZERO, Decimal::ZERO), |(d, c), (ad, ac)| {
+                (d + ad, c + ac)
+            })
     }
 }

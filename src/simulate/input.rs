@@ -35,8 +35,11 @@ impl MemberTable {
         for name in &other.names {
             if self.names.contains(name) {
                 errors.push(
-                    Diagnostic::error(Code::BadInputFile, format!("{file}: `{name}` is listed twice"))
-                        .help("each person appears once, in the scenario or in the file"),
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!("{file}: `{name}` is listed twice"),
+                    )
+                    .help("each person appears once, in the scenario or in the file"),
                 );
             }
         }
@@ -54,7 +57,9 @@ impl MemberTable {
 /// Byte span of the `n`-th field (0-based) of a CSV line that starts at
 /// `line_start` in `text`, for pointing at a bad cell.
 fn cell_span(text: &str, line_start: usize, n: usize) -> Span {
-    let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
     let line = &text[line_start..line_end];
     let mut start = 0;
     let mut in_quotes = false;
@@ -78,13 +83,23 @@ fn cell_span(text: &str, line_start: usize, n: usize) -> Span {
 /// Reads a member list. The header names the attributes; a column `name`
 /// is required. An empty cell takes the attribute's default.
 pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagnostic>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(vec![Diagnostic::error(Code::BadInputFile, format!("the header line cannot be read: {e}"))
-                .at(Span::new(0, text.find('\n').unwrap_or(text.len())), "header")
-                .help("the first line names the columns: name, then member attributes")]);
+            return Err(vec![
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!("the header line cannot be read: {e}"),
+                )
+                .at(
+                    Span::new(0, text.find('\n').unwrap_or(text.len())),
+                    "header",
+                )
+                .help("the first line names the columns: name, then member attributes"),
+            ]);
         }
     };
     let mut errors = Vec::new();
@@ -100,14 +115,23 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
         match program.member_attr_id(h) {
             Some(a) => attrs.push(Some(a)),
             None => {
-                let names: Vec<&str> = program.member_attrs.iter().map(|a| a.name.as_str()).collect();
+                let names: Vec<&str> = program
+                    .member_attrs
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect();
                 let help = crate::check::nearest(h, names.iter().copied())
                     .map(|n| format!("did you mean `{n}`?"))
-                    .unwrap_or_else(|| format!("the member attributes are: name, {}", names.join(", ")));
+                    .unwrap_or_else(|| {
+                        format!("the member attributes are: name, {}", names.join(", "))
+                    });
                 errors.push(
-                    Diagnostic::error(Code::BadInputFile, format!("line 1, column {}: members have no attribute `{h}`", i + 1))
-                        .at(cell_span(text, 0, i), "unknown column")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!("line 1, column {}: members have no attribute `{h}`", i + 1),
+                    )
+                    .at(cell_span(text, 0, i), "unknown column")
+                    .help(help),
                 );
                 attrs.push(None);
             }
@@ -129,7 +153,9 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let (line, start) = e.position().map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                let (line, start) = e
+                    .position()
+                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
                 errors.push(
                     Diagnostic::error(Code::BadInputFile, format!("line {line}: {e}"))
                         .at(Span::new(start, start), "here")
@@ -138,38 +164,59 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
                 continue;
             }
         };
-        let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte() as usize));
+        let (line, start) = record
+            .position()
+            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
         let name = record.get(name_column).unwrap_or("").trim().to_string();
         if name.is_empty() {
             errors.push(
-                Diagnostic::error(Code::BadInputFile, format!("line {line}: a person without a name"))
-                    .at(cell_span(text, start, name_column), "empty name")
-                    .help("give every person a name"),
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!("line {line}: a person without a name"),
+                )
+                .at(cell_span(text, start, name_column), "empty name")
+                .help("give every person a name"),
             );
             continue;
         }
         if table.names.contains(&name) {
             errors.push(
-                Diagnostic::error(Code::BadInputFile, format!("line {line}: `{name}` is listed twice"))
-                    .at(cell_span(text, start, name_column), "listed again")
-                    .help("each person appears once"),
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!("line {line}: `{name}` is listed twice"),
+                )
+                .at(cell_span(text, start, name_column), "listed again")
+                .help("each person appears once"),
             );
             continue;
         }
-        let mut row: Vec<Option<Value>> = program.member_attrs.iter().map(|a| a.default.clone()).collect();
+        let mut row: Vec<Option<Value>> = program
+            .member_attrs
+            .iter()
+            .map(|a| a.default.clone())
+            .collect();
         for (i, cell) in record.iter().enumerate() {
-            let Some(Some(attr)) = attrs.get(i) else { continue };
+            let Some(Some(attr)) = attrs.get(i) else {
+                continue;
+            };
             if cell.trim().is_empty() {
                 continue;
             }
             let field = &program.member_attrs[*attr];
             match input_value(program, cell, field.ty, &field.name, true) {
                 Ok(v) => row[*attr] = Some(v),
-                Err(d) => errors.push(Diagnostic {
-                    message: format!("line {line}, column {} (`{}`): {}", i + 1, field.name, d.message),
-                    ..d
-                }
-                .at(cell_span(text, start, i), "this value")),
+                Err(d) => errors.push(
+                    Diagnostic {
+                        message: format!(
+                            "line {line}, column {} (`{}`): {}",
+                            i + 1,
+                            field.name,
+                            d.message
+                        ),
+                        ..d
+                    }
+                    .at(cell_span(text, start, i), "this value"),
+                ),
             }
         }
         table.names.push(name);
@@ -177,7 +224,11 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
             column.push(v);
         }
     }
-    if errors.is_empty() { Ok(table) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(table)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Where a JSON value sits, for messages: `steps[3].args[0]`.
@@ -185,7 +236,11 @@ struct Path(String);
 
 impl Path {
     fn key(&self, k: &str) -> Path {
-        Path(if self.0.is_empty() { k.to_string() } else { format!("{}.{k}", self.0) })
+        Path(if self.0.is_empty() {
+            k.to_string()
+        } else {
+            format!("{}.{k}", self.0)
+        })
     }
     fn at(&self, i: usize) -> Path {
         Path(format!("{}[{i}]", self.0))
@@ -206,9 +261,20 @@ fn json_text(v: &Json) -> Option<String> {
     }
 }
 
-fn json_value(program: &Program, v: &Json, ty: Type, owner: &str, path: &Path, balance: bool) -> Result<Value, Diagnostic> {
+fn json_value(
+    program: &Program,
+    v: &Json,
+    ty: Type,
+    owner: &str,
+    path: &Path,
+    balance: bool,
+) -> Result<Value, Diagnostic> {
     let text = json_text(v).ok_or_else(|| {
-        json_error(path, format!("`{owner}` needs a value, not {v}"), "write the value as a string such as \"£5.00\" or a number")
+        json_error(
+            path,
+            format!("`{owner}` needs a value, not {v}"),
+            "write the value as a string such as \"£5.00\" or a number",
+        )
     })?;
     input_value(program, &text, ty, owner, balance).map_err(|d| Diagnostic {
         message: format!("{}: {}", path.0, d.message),
@@ -225,7 +291,13 @@ fn date(v: &Json, path: &Path) -> Result<time::Date, Diagnostic> {
         let d: u8 = parts.next()?.parse().ok()?;
         time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
     })();
-    parsed.ok_or_else(|| json_error(path, format!("{v} is not a date"), "write dates as \"YYYY-MM-DD\""))
+    parsed.ok_or_else(|| {
+        json_error(
+            path,
+            format!("{v} is not a date"),
+            "write dates as \"YYYY-MM-DD\"",
+        )
+    })
 }
 
 fn names(v: Option<&Json>, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(String, Span)> {
@@ -237,13 +309,21 @@ fn names(v: Option<&Json>, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(St
             .filter_map(|(i, item)| match item.as_str() {
                 Some(s) => Some((s.to_string(), Span::default())),
                 None => {
-                    errors.push(json_error(&path.at(i), "a member's name is a string".into(), "write names as \"ada\""));
+                    errors.push(json_error(
+                        &path.at(i),
+                        "a member's name is a string".into(),
+                        "write names as \"ada\"",
+                    ));
                     None
                 }
             })
             .collect(),
         Some(_) => {
-            errors.push(json_error(path, "a list of members' names is expected".into(), "write [\"ada\", \"ben\"]"));
+            errors.push(json_error(
+                path,
+                "a list of members' names is expected".into(),
+                "write [\"ada\", \"ben\"]",
+            ));
             Vec::new()
         }
     }
@@ -251,7 +331,10 @@ fn names(v: Option<&Json>, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(St
 
 /// Reads a scenario written as JSON (docs/scenarios.md). Returns the
 /// scenario and the members it lists.
-pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTable), Vec<Diagnostic>> {
+pub fn read_json(
+    program: &Program,
+    text: &str,
+) -> Result<(ScenarioDef, MemberTable), Vec<Diagnostic>> {
     let root: Json = serde_json::from_str(text).map_err(|e| {
         let offset = text
             .lines()
@@ -259,21 +342,38 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
             .map(|l| l.len() + 1)
             .sum::<usize>()
             + e.column().saturating_sub(1);
-        vec![Diagnostic::error(Code::BadInputFile, format!("not valid JSON: {e}"))
-            .at(Span::new(offset.min(text.len()), offset.min(text.len())), "here")
-            .help("check the brackets, commas and quotes around this point")]
+        vec![
+            Diagnostic::error(Code::BadInputFile, format!("not valid JSON: {e}"))
+                .at(
+                    Span::new(offset.min(text.len()), offset.min(text.len())),
+                    "here",
+                )
+                .help("check the brackets, commas and quotes around this point"),
+        ]
     })?;
     let top = Path(String::new());
     let Some(obj) = root.as_object() else {
-        return Err(vec![json_error(&Path("(top)".into()), "a scenario is a JSON object".into(), "see docs/scenarios.md")]);
+        return Err(vec![json_error(
+            &Path("(top)".into()),
+            "a scenario is a JSON object".into(),
+            "see docs/scenarios.md",
+        )]);
     };
     let mut errors = Vec::new();
     for key in obj.keys() {
         if !["name", "parameters", "members", "steps"].contains(&key.as_str()) {
-            errors.push(json_error(&top.key(key), "unknown field".into(), "the fields are name, parameters, members and steps"));
+            errors.push(json_error(
+                &top.key(key),
+                "unknown field".into(),
+                "the fields are name, parameters, members and steps",
+            ));
         }
     }
-    let name = obj.get("name").and_then(Json::as_str).unwrap_or("scenario").to_string();
+    let name = obj
+        .get("name")
+        .and_then(Json::as_str)
+        .unwrap_or("scenario")
+        .to_string();
 
     let mut params = program.default_params();
     if let Some(ps) = obj.get("parameters") {
@@ -282,15 +382,30 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
             Some(map) => {
                 for (k, v) in map {
                     match program.param_id(k) {
-                        Some(p) => match json_value(program, v, program.params[p].ty, k, &path.key(k), false) {
+                        Some(p) => match json_value(
+                            program,
+                            v,
+                            program.params[p].ty,
+                            k,
+                            &path.key(k),
+                            false,
+                        ) {
                             Ok(v) => params[p] = v,
                             Err(d) => errors.push(d),
                         },
-                        None => errors.push(json_error(&path.key(k), format!("there is no parameter `{k}`"), "name one of the rulebook's parameters")),
+                        None => errors.push(json_error(
+                            &path.key(k),
+                            format!("there is no parameter `{k}`"),
+                            "name one of the rulebook's parameters",
+                        )),
                     }
                 }
             }
-            None => errors.push(json_error(&path, "parameters are an object of names and values".into(), "write {\"markup\": \"12.5%\"}")),
+            None => errors.push(json_error(
+                &path,
+                "parameters are an object of names and values".into(),
+                "write {\"markup\": \"12.5%\"}",
+            )),
         }
     }
 
@@ -300,31 +415,64 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
     };
     if let Some(list) = obj.get("members") {
         let path = top.key("members");
-        for (i, m) in list.as_array().map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+        for (i, m) in list
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let mpath = path.at(i);
             let Some(fields) = m.as_object() else {
-                errors.push(json_error(&mpath, "a member is an object".into(), "write {\"name\": \"ada\", \"age\": 30}"));
+                errors.push(json_error(
+                    &mpath,
+                    "a member is an object".into(),
+                    "write {\"name\": \"ada\", \"age\": 30}",
+                ));
                 continue;
             };
             let Some(name) = fields.get("name").and_then(Json::as_str) else {
-                errors.push(json_error(&mpath, "a member needs a \"name\"".into(), "write {\"name\": \"ada\", ...}"));
+                errors.push(json_error(
+                    &mpath,
+                    "a member needs a \"name\"".into(),
+                    "write {\"name\": \"ada\", ...}",
+                ));
                 continue;
             };
             if members.names.iter().any(|n| n == name) {
-                errors.push(json_error(&mpath, format!("`{name}` is listed twice"), "each person appears once"));
+                errors.push(json_error(
+                    &mpath,
+                    format!("`{name}` is listed twice"),
+                    "each person appears once",
+                ));
                 continue;
             }
-            let mut row: Vec<Option<Value>> = program.member_attrs.iter().map(|a| a.default.clone()).collect();
+            let mut row: Vec<Option<Value>> = program
+                .member_attrs
+                .iter()
+                .map(|a| a.default.clone())
+                .collect();
             for (k, v) in fields {
                 if k == "name" {
                     continue;
                 }
                 match program.member_attr_id(k) {
-                    Some(a) => match json_value(program, v, program.member_attrs[a].ty, k, &mpath.key(k), true) {
+                    Some(a) => match json_value(
+                        program,
+                        v,
+                        program.member_attrs[a].ty,
+                        k,
+                        &mpath.key(k),
+                        true,
+                    ) {
                         Ok(v) => row[a] = Some(v),
                         Err(d) => errors.push(d),
                     },
-                    None => errors.push(json_error(&mpath.key(k), format!("members have no attribute `{k}`"), "name one of the member schema's attributes")),
+                    None => errors.push(json_error(
+                        &mpath.key(k),
+                        format!("members have no attribute `{k}`"),
+                        "name one of the member schema's attributes",
+                    )),
                 }
             }
             members.names.push(name.to_string());
@@ -337,10 +485,21 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
     let mut steps = Vec::new();
     let steps_path = top.key("steps");
     let mut last: Option<time::Date> = None;
-    for (i, s) in obj.get("steps").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+    for (i, s) in obj
+        .get("steps")
+        .and_then(Json::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         let path = steps_path.at(i);
         let Some(fields) = s.as_object() else {
-            errors.push(json_error(&path, "a step is an object".into(), "write {\"date\": \"2026-01-01\", \"act\": \"join\", \"args\": [\"ada\"]}"));
+            errors.push(json_error(
+                &path,
+                "a step is an object".into(),
+                "write {\"date\": \"2026-01-01\", \"act\": \"join\", \"args\": [\"ada\"]}",
+            ));
             continue;
         };
         let when = match fields.get("date").map(|d| date(d, &path.key("date"))) {
@@ -350,7 +509,11 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
                 continue;
             }
             None => {
-                errors.push(json_error(&path, "a step needs a \"date\"".into(), "write \"date\": \"YYYY-MM-DD\""));
+                errors.push(json_error(
+                    &path,
+                    "a step needs a \"date\"".into(),
+                    "write \"date\": \"YYYY-MM-DD\"",
+                ));
                 continue;
             }
         };
@@ -358,7 +521,10 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
             if when < previous {
                 errors.push(json_error(
                     &path.key("date"),
-                    format!("this step is dated before the one above it ({})", crate::value::format_date(previous)),
+                    format!(
+                        "this step is dated before the one above it ({})",
+                        crate::value::format_date(previous)
+                    ),
                     "list the steps in date order",
                 ));
             }
@@ -367,19 +533,40 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
         let kind = if let Some(act_name) = fields.get("act") {
             let act_name = act_name.as_str().unwrap_or("");
             let Some(act) = program.acts.iter().position(|a| a.name == act_name) else {
-                let help = crate::check::nearest(act_name, program.acts.iter().map(|a| a.name.as_str()))
-                    .map(|n| format!("did you mean `{n}`?"))
-                    .unwrap_or_else(|| "name one of the rulebook's acts".into());
-                errors.push(json_error(&path.key("act"), format!("there is no act `{act_name}`"), &help));
+                let help =
+                    crate::check::nearest(act_name, program.acts.iter().map(|a| a.name.as_str()))
+                        .map(|n| format!("did you mean `{n}`?"))
+                        .unwrap_or_else(|| "name one of the rulebook's acts".into());
+                errors.push(json_error(
+                    &path.key("act"),
+                    format!("there is no act `{act_name}`"),
+                    &help,
+                ));
                 continue;
             };
             let def = &program.acts[act];
-            let args_json = fields.get("args").and_then(Json::as_array).cloned().unwrap_or_default();
+            let args_json = fields
+                .get("args")
+                .and_then(Json::as_array)
+                .cloned()
+                .unwrap_or_default();
             if args_json.len() != def.params.len() {
                 errors.push(json_error(
                     &path.key("args"),
-                    format!("the act `{}` takes {} argument(s), not {}", def.name, def.params.len(), args_json.len()),
-                    &format!("give {}", def.params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "the act `{}` takes {} argument(s), not {}",
+                        def.name,
+                        def.params.len(),
+                        args_json.len()
+                    ),
+                    &format!(
+                        "give {}",
+                        def.params
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
                 continue;
             }
@@ -389,7 +576,11 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
                 if *ty == Type::Member {
                     match a.as_str() {
                         Some(n) => args.push(StepArg::Member(n.to_string(), Span::default())),
-                        None => errors.push(json_error(&apath, format!("`{pname}` is a member: give a name"), "write the member's name, such as \"ada\"")),
+                        None => errors.push(json_error(
+                            &apath,
+                            format!("`{pname}` is a member: give a name"),
+                            "write the member's name, such as \"ada\"",
+                        )),
                     }
                 } else {
                     match json_value(program, a, *ty, pname, &apath, false) {
@@ -402,24 +593,42 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
         } else if let Some(resolution) = fields.get("motion") {
             let r_name = resolution.as_str().unwrap_or("");
             let Some(resolution) = program.resolutions.iter().position(|r| r.name == r_name) else {
-                errors.push(json_error(&path.key("motion"), format!("there is no resolution `{r_name}`"), "name one of the rulebook's resolutions"));
+                errors.push(json_error(
+                    &path.key("motion"),
+                    format!("there is no resolution `{r_name}`"),
+                    "name one of the rulebook's resolutions",
+                ));
                 continue;
             };
             let mut amendments = Vec::new();
             if let Some(map) = fields.get("amend").and_then(Json::as_object) {
                 for (k, v) in map {
                     match program.param_id(k) {
-                        Some(p) => match json_value(program, v, program.params[p].ty, k, &path.key("amend").key(k), false) {
+                        Some(p) => match json_value(
+                            program,
+                            v,
+                            program.params[p].ty,
+                            k,
+                            &path.key("amend").key(k),
+                            false,
+                        ) {
                             Ok(v) => amendments.push((p, v)),
                             Err(d) => errors.push(d),
                         },
-                        None => errors.push(json_error(&path.key("amend").key(k), format!("there is no parameter `{k}`"), "name one of the rulebook's parameters")),
+                        None => errors.push(json_error(
+                            &path.key("amend").key(k),
+                            format!("there is no parameter `{k}`"),
+                            "name one of the rulebook's parameters",
+                        )),
                     }
                 }
             }
             StepDefKind::Motion {
                 resolution,
-                title: fields.get("title").and_then(Json::as_str).map(str::to_string),
+                title: fields
+                    .get("title")
+                    .and_then(Json::as_str)
+                    .map(str::to_string),
                 for_: names(fields.get("for"), &path.key("for"), &mut errors),
                 against: names(fields.get("against"), &path.key("against"), &mut errors),
                 abstain: names(fields.get("abstain"), &path.key("abstain"), &mut errors),
@@ -430,17 +639,32 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
             if let Some(map) = close.as_object() {
                 for (k, v) in map {
                     match program.period_fields.iter().position(|f| f.name == *k) {
-                        Some(f) => match json_value(program, v, program.period_fields[f].ty, k, &path.key("close").key(k), true) {
+                        Some(f) => match json_value(
+                            program,
+                            v,
+                            program.period_fields[f].ty,
+                            k,
+                            &path.key("close").key(k),
+                            true,
+                        ) {
                             Ok(v) => figures.push((f, v)),
                             Err(d) => errors.push(d),
                         },
-                        None => errors.push(json_error(&path.key("close").key(k), format!("the period has no figure `{k}`"), "name one of the period's figures")),
+                        None => errors.push(json_error(
+                            &path.key("close").key(k),
+                            format!("the period has no figure `{k}`"),
+                            "name one of the period's figures",
+                        )),
                     }
                 }
             }
             StepDefKind::Close { figures }
         } else {
-            errors.push(json_error(&path, "a step has an \"act\", a \"motion\" or a \"close\"".into(), "see docs/scenarios.md"));
+            errors.push(json_error(
+                &path,
+                "a step has an \"act\", a \"motion\" or a \"close\"".into(),
+                "see docs/scenarios.md",
+            ));
             continue;
         };
         steps.push(StepDef {
@@ -465,4 +689,51 @@ pub fn read_json(program: &Program, text: &str) -> Result<(ScenarioDef, MemberTa
         },
         members,
     ))
+}
+
+/// Why a member list could not be read: the file (for rendering) and the problems.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    /// The file the spans point into.
+    pub file: crate::span::SourceFile,
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the CSV member list at `path` into `members`.
+pub fn add_members_file(
+    program: &Program,
+    path: &std::path::Path,
+    members: &mut MemberTable,
+) -> Result<(), InputError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| InputError {
+        file: crate::span::SourceFile::new(name.clone(), ""),
+        diagnostics: vec![
+            Diagnostic::error(Code::Io, format!("cannot read `{name}`: {e}"))
+                .help("check the path; a scenario's member file is found beside its rulebook"),
+        ],
+    })?;
+    let file = crate::span::SourceFile::new(name.clone(), text);
+    let table = read_csv(program, &file.text).map_err(|diagnostics| InputError {
+        file: file.clone(),
+        diagnostics,
+    })?;
+    members
+        .extend(table, &name)
+        .map_err(|diagnostics| InputError { file, diagnostics })
+}
+
+/// The people of a scenario written in a rulebook: its own members, and
+/// those of its `members from` file, found beside the rulebook in `base`.
+pub fn scenario_members(
+    program: &Program,
+    scenario: &ScenarioDef,
+    base: &std::path::Path,
+) -> Result<MemberTable, InputError> {
+    let mut members = MemberTable::inline(scenario);
+    if let Some((file, _)) = &scenario.members_file {
+        add_members_file(program, &base.join(file), &mut members)?;
+    }
+    Ok(members)
 }

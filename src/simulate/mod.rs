@@ -47,7 +47,11 @@ struct State<'p> {
 
 /// Runs a scenario. `members` holds the scenario's members (inline and from
 /// a file, as [`input::MemberTable`]).
-pub fn simulate(program: &Program, scenario: &ScenarioDef, members: input::MemberTable) -> SimulationOutcome {
+pub fn simulate(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+) -> SimulationOutcome {
     let count = members.names.len();
     let index: HashMap<String, u32> = members
         .names
@@ -79,16 +83,30 @@ pub fn simulate(program: &Program, scenario: &ScenarioDef, members: input::Membe
     for (i, step) in scenario.steps.iter().enumerate() {
         let number = i + 1;
         let (what, result) = match &step.kind {
-            StepDefKind::Act { act, args } => (state.describe_act(*act, args), state.act(number, step, *act, args)),
-            StepDefKind::Motion { resolution, title, .. } => (
+            StepDefKind::Act { act, args } => (
+                state.describe_act(*act, args),
+                state.act(number, step, *act, args),
+            ),
+            StepDefKind::Motion {
+                resolution, title, ..
+            } => (
                 format!(
                     "motion {}{}",
-                    program.resolutions.get(*resolution).map_or("?", |r| r.name.as_str()),
-                    title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default()
+                    program
+                        .resolutions
+                        .get(*resolution)
+                        .map_or("?", |r| r.name.as_str()),
+                    title
+                        .as_ref()
+                        .map(|t| format!(" \"{t}\""))
+                        .unwrap_or_default()
                 ),
                 state.motion(number, step),
             ),
-            StepDefKind::Close { figures } => ("close period".to_string(), state.close(number, step, figures)),
+            StepDefKind::Close { figures } => (
+                "close period".to_string(),
+                state.close(number, step, figures),
+            ),
         };
         let (status, reasons, diagnostic) = match result {
             Ok(()) => (StepStatus::Done, Vec::new(), None),
@@ -121,8 +139,16 @@ impl From<Box<Diagnostic>> for Stop {
 
 /// A change an act makes, computed before any is applied.
 enum Change {
-    Attribute { member: usize, attr: usize, value: Value },
-    Post { debit: AccountKey, credit: AccountKey, amount: Decimal },
+    Attribute {
+        member: usize,
+        attr: usize,
+        value: Value,
+    },
+    Post {
+        debit: AccountKey,
+        credit: AccountKey,
+        amount: Decimal,
+    },
     Admit(usize),
     Remove(usize),
 }
@@ -148,17 +174,27 @@ impl<'p> State<'p> {
         format!("{}({})", def.name, shown.join(", "))
     }
 
-    fn member(&self, name: &str, span: crate::span::Span) -> Result<u32, Stop> {
+    fn member(&self, name: &str, span: crate::span::Span, place: &str) -> Result<u32, Stop> {
         self.index.get(name).copied().ok_or_else(|| {
-            Stop::Failed(Box::new(
-                Diagnostic::error(Code::UnknownName, format!("`{name}` is not in the scenario's member list"))
-                    .at(span, "unknown member")
-                    .help("list the person under `members`, or in the members file"),
-            ))
+            let mut d = Diagnostic::error(
+                Code::UnknownName,
+                format!("{place}: `{name}` is not in the scenario's member list"),
+            )
+            .help("list the person under `members`, or in the members file");
+            // A step read from JSON has no place in the rulebook's text.
+            if !span.is_empty() {
+                d = d.at(span, "unknown member");
+            }
+            Stop::Failed(Box::new(d))
         })
     }
 
-    fn account(&self, a: &AccountIr, ev: &mut Evaluator<'_>, frame: &mut Vec<Value>) -> Result<AccountKey, Stop> {
+    fn account(
+        &self,
+        a: &AccountIr,
+        ev: &mut Evaluator<'_>,
+        frame: &mut Vec<Value>,
+    ) -> Result<AccountKey, Stop> {
         let member = match &a.member {
             None => None,
             Some(m) => match ev.eval(m, frame)? {
@@ -172,13 +208,21 @@ impl<'p> State<'p> {
         })
     }
 
-    fn act(&mut self, number: usize, step: &StepDef, act: usize, args: &[StepArg]) -> Result<(), Stop> {
+    fn act(
+        &mut self,
+        number: usize,
+        step: &StepDef,
+        act: usize,
+        args: &[StepArg],
+    ) -> Result<(), Stop> {
         let program = self.program;
         let def = &program.acts[act];
         let mut frame: Vec<Value> = Vec::with_capacity(def.frame_size);
         for arg in args {
             frame.push(match arg {
-                StepArg::Member(name, span) => Value::Member(self.member(name, *span)?),
+                StepArg::Member(name, span) => {
+                    Value::Member(self.member(name, *span, &step.place)?)
+                }
                 StepArg::Value(v) => v.clone(),
             });
         }
@@ -190,7 +234,10 @@ impl<'p> State<'p> {
             .effects
             .iter()
             .filter_map(|e| match e {
-                EffectIr::Admit(Ir { kind: IrKind::Local(slot), .. }) => Some(*slot),
+                EffectIr::Admit(Ir {
+                    kind: IrKind::Local(slot),
+                    ..
+                }) => Some(*slot),
                 _ => None,
             })
             .collect();
@@ -230,7 +277,13 @@ impl<'p> State<'p> {
         // Every effect from the state before the act.
         let mut changes = Vec::with_capacity(def.effects.len());
         let mut pending: HashMap<(usize, usize), Value> = HashMap::new();
-        self.effects(&mut ev, &def.effects, &mut frame, &mut pending, &mut changes)?;
+        self.effects(
+            &mut ev,
+            &def.effects,
+            &mut frame,
+            &mut pending,
+            &mut changes,
+        )?;
         drop(ev);
 
         // Apply, check the limits on the new state, and undo on a breach.
@@ -239,8 +292,17 @@ impl<'p> State<'p> {
         let active_before = self.inputs.active.clone();
         for change in &changes {
             match change {
-                Change::Attribute { member, attr, value } => {
-                    if let Some(cell) = self.inputs.members.get_mut(*attr).and_then(|c| c.get_mut(*member)) {
+                Change::Attribute {
+                    member,
+                    attr,
+                    value,
+                } => {
+                    if let Some(cell) = self
+                        .inputs
+                        .members
+                        .get_mut(*attr)
+                        .and_then(|c| c.get_mut(*member))
+                    {
                         undo.push((*member, *attr, cell.replace(value.clone())));
                         touched.push(*member);
                     }
@@ -263,7 +325,11 @@ impl<'p> State<'p> {
         }
         for change in changes {
             match change {
-                Change::Post { debit, credit, amount } => self.books.post(Entry {
+                Change::Post {
+                    debit,
+                    credit,
+                    amount,
+                } => self.books.post(Entry {
                     date: step.date,
                     step: number,
                     debit,
@@ -308,7 +374,10 @@ impl<'p> State<'p> {
                 } => {
                     let value = ev.eval(amount, frame)?;
                     let amount = value.as_number().unwrap_or_default();
-                    let (debit, credit) = (self.account(debit, ev, frame)?, self.account(credit, ev, frame)?);
+                    let (debit, credit) = (
+                        self.account(debit, ev, frame)?,
+                        self.account(credit, ev, frame)?,
+                    );
                     if amount < Decimal::ZERO {
                         return Err(Stop::Failed(Box::new(
                             Diagnostic::error(Code::AllocationFailed, format!("a negative amount ({amount}) cannot be posted"))
@@ -317,10 +386,18 @@ impl<'p> State<'p> {
                         )));
                     }
                     if !amount.is_zero() {
-                        changes.push(Change::Post { debit, credit, amount });
+                        changes.push(Change::Post {
+                            debit,
+                            credit,
+                            amount,
+                        });
                     }
                 }
-                EffectIr::ForEach { var, filter, effects } => {
+                EffectIr::ForEach {
+                    var,
+                    filter,
+                    effects,
+                } => {
                     if frame.len() <= *var {
                         frame.resize(var + 1, Value::Bool(false));
                     }
@@ -352,34 +429,54 @@ impl<'p> State<'p> {
                     let new = match op {
                         ChangeOp::Set => v,
                         ChangeOp::Add | ChangeOp::Subtract => {
-                            let old = pending
-                                .get(&(m, *attr))
-                                .cloned()
-                                .or_else(|| self.inputs.members.get(*attr).and_then(|c| c.get(m)).cloned().flatten());
+                            let old = pending.get(&(m, *attr)).cloned().or_else(|| {
+                                self.inputs
+                                    .members
+                                    .get(*attr)
+                                    .and_then(|c| c.get(m))
+                                    .cloned()
+                                    .flatten()
+                            });
                             let Some(Value::Number(old)) = old else {
                                 let attr_name = &program.member_attrs[*attr].name;
                                 return Err(Stop::Failed(Box::new(
                                     Diagnostic::error(
                                         Code::MissingValue,
-                                        format!("`{}` has no `{attr_name}` to change", self.inputs.member_names[m]),
+                                        format!(
+                                            "`{}` has no `{attr_name}` to change",
+                                            self.inputs.member_names[m]
+                                        ),
                                     )
                                     .at(*span, "needed here")
-                                    .help(format!("give `{attr_name}` a default in the member schema")),
+                                    .help(format!(
+                                        "give `{attr_name}` a default in the member schema"
+                                    )),
                                 )));
                             };
                             let delta = v.as_number().unwrap_or_default();
-                            let result = if *op == ChangeOp::Add { old.checked_add(delta) } else { old.checked_sub(delta) };
+                            let result = if *op == ChangeOp::Add {
+                                old.checked_add(delta)
+                            } else {
+                                old.checked_sub(delta)
+                            };
                             Value::Number(result.ok_or_else(|| {
                                 Stop::Failed(Box::new(
-                                    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
-                                        .at(*span, "overflows")
-                                        .help("check the figures for a mistake of magnitude"),
+                                    Diagnostic::error(
+                                        Code::Overflow,
+                                        "the result is too large to represent exactly",
+                                    )
+                                    .at(*span, "overflows")
+                                    .help("check the figures for a mistake of magnitude"),
                                 ))
                             })?)
                         }
                     };
                     pending.insert((m, *attr), new.clone());
-                    changes.push(Change::Attribute { member: m, attr: *attr, value: new });
+                    changes.push(Change::Attribute {
+                        member: m,
+                        attr: *attr,
+                        value: new,
+                    });
                 }
             }
         }
@@ -394,7 +491,11 @@ impl<'p> State<'p> {
         let mut out = Vec::new();
         for limit in &program.limits {
             let members: Vec<Option<u32>> = if limit.each_member {
-                touched.iter().filter(|m| self.inputs.is_active(**m)).map(|m| Some(*m as u32)).collect()
+                touched
+                    .iter()
+                    .filter(|m| self.inputs.is_active(**m))
+                    .map(|m| Some(*m as u32))
+                    .collect()
             } else {
                 vec![None]
             };
@@ -405,12 +506,18 @@ impl<'p> State<'p> {
                 }
                 if let Ok((false, _)) = ev.condition_refusals(&limit.condition, &mut frame) {
                     let detail = ev.detail_of(&limit.condition, &mut frame);
-                    let whose = member.map(|m| format!(" for {}", self.inputs.member_names[m as usize])).unwrap_or_default();
+                    let whose = member
+                        .map(|m| format!(" for {}", self.inputs.member_names[m as usize]))
+                        .unwrap_or_default();
                     out.push(format!(
                         "the limit `{}` would be breached{whose}{}{}",
                         limit.name,
                         detail.map(|d| format!(": {d}")).unwrap_or_default(),
-                        limit.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+                        limit
+                            .source
+                            .as_ref()
+                            .map(|s| format!(" ({s})"))
+                            .unwrap_or_default()
                     ));
                 }
             }
@@ -432,11 +539,17 @@ impl<'p> State<'p> {
         };
         let program = self.program;
         let mut votes = vec![Vote::Absent; self.inputs.member_count()];
-        for (list, vote) in [(for_, Vote::For), (against, Vote::Against), (abstain, Vote::Abstain)] {
+        for (list, vote) in [
+            (for_, Vote::For),
+            (against, Vote::Against),
+            (abstain, Vote::Abstain),
+        ] {
             for (name, span) in list {
-                let m = self.member(name, *span)? as usize;
+                let m = self.member(name, *span, &step.place)? as usize;
                 if !self.inputs.is_active(m) {
-                    return Err(Stop::Refused(vec![format!("{name} is not a member and cannot vote")]));
+                    return Err(Stop::Refused(vec![format!(
+                        "{name} is not a member and cannot vote"
+                    )]));
                 }
                 votes[m] = vote;
             }
@@ -487,11 +600,18 @@ impl<'p> State<'p> {
         if passed {
             Ok(())
         } else {
-            Err(Stop::Refused(vec![format!("the motion did not pass: {reason}")]))
+            Err(Stop::Refused(vec![format!(
+                "the motion did not pass: {reason}"
+            )]))
         }
     }
 
-    fn close(&mut self, number: usize, step: &StepDef, given: &[(usize, Value)]) -> Result<(), Stop> {
+    fn close(
+        &mut self,
+        number: usize,
+        step: &StepDef,
+        given: &[(usize, Value)],
+    ) -> Result<(), Stop> {
         let program = self.program;
         // The period's figures: from the books, or as given.
         let mut figures: Vec<Option<Value>> = vec![None; program.period_fields.len()];
@@ -524,7 +644,9 @@ impl<'p> State<'p> {
         };
         let mut entries = Vec::new();
         for (i, field) in program.period_fields.iter().enumerate() {
-            if let (Some((credits, account)), Some(Value::Number(amount))) = (&field.ledger, &figures[i]) {
+            if let (Some((credits, account)), Some(Value::Number(amount))) =
+                (&field.ledger, &figures[i])
+            {
                 let key = AccountKey {
                     member: None,
                     name: account.clone(),
@@ -547,11 +669,25 @@ impl<'p> State<'p> {
             for t in &outcome.tranches {
                 if t.members.is_empty() {
                     if !t.total.is_zero() {
-                        entries.push((surplus.clone(), AccountKey { member: None, name: t.label.clone() }, t.total));
+                        entries.push((
+                            surplus.clone(),
+                            AccountKey {
+                                member: None,
+                                name: t.label.clone(),
+                            },
+                            t.total,
+                        ));
                     }
                 } else {
                     for (m, amount) in &t.members {
-                        entries.push((surplus.clone(), AccountKey { member: Some(*m), name: t.label.clone() }, *amount));
+                        entries.push((
+                            surplus.clone(),
+                            AccountKey {
+                                member: Some(*m),
+                                name: t.label.clone(),
+                            },
+                            *amount,
+                        ));
                     }
                 }
                 tranches.push(TrancheView {
@@ -608,10 +744,12 @@ impl<'p> State<'p> {
                 .period_fields
                 .iter()
                 .zip(&figures)
-                .filter_map(|(f, v)| v.as_ref().map(|v| Named {
-                    name: f.name.clone(),
-                    value: self.view(v, f.ty),
-                }))
+                .filter_map(|(f, v)| {
+                    v.as_ref().map(|v| Named {
+                        name: f.name.clone(),
+                        value: self.view(v, f.ty),
+                    })
+                })
                 .collect(),
             allocations: views,
         });

@@ -259,7 +259,10 @@ impl SimulationOutcome {
             "Simulation of \"{}\" — {}{}\n",
             self.scenario,
             self.rulebook,
-            self.version.as_ref().map(|v| format!(" (version {v})")).unwrap_or_default()
+            self.version
+                .as_ref()
+                .map(|v| format!(" (version {v})"))
+                .unwrap_or_default()
         );
         out.push_str("\nTimeline\n");
         for s in &self.steps {
@@ -271,7 +274,12 @@ impl SimulationOutcome {
                     s.diagnostic.as_ref().map_or("", |d| d.message.as_str())
                 ),
             };
-            out.push_str(&format!("  {:>3}  {}  {}  {status}\n", s.step, s.date, pad(&s.what, 36)));
+            out.push_str(&format!(
+                "  {:>3}  {}  {}  {status}\n",
+                s.step,
+                s.date,
+                pad(&s.what, 36)
+            ));
         }
         if !self.resolutions.is_empty() {
             out.push_str("\nResolutions\n");
@@ -280,8 +288,15 @@ impl SimulationOutcome {
                     "  {}  {}{}: {} — {}\n",
                     r.date,
                     r.outcome.name,
-                    r.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(),
-                    if r.outcome.passed { "passed" } else { "not passed" },
+                    r.title
+                        .as_ref()
+                        .map(|t| format!(" \"{t}\""))
+                        .unwrap_or_default(),
+                    if r.outcome.passed {
+                        "passed"
+                    } else {
+                        "not passed"
+                    },
                     r.outcome.reason
                 ));
             }
@@ -291,19 +306,33 @@ impl SimulationOutcome {
             for a in &self.amendments {
                 out.push_str(&format!(
                     "  {}  {}: {} → {} (adopted by {}: {} for, {} against)\n",
-                    a.date, a.parameter, a.old.display, a.new.display, a.resolution, a.votes_for, a.votes_against
+                    a.date,
+                    a.parameter,
+                    a.old.display,
+                    a.new.display,
+                    a.resolution,
+                    a.votes_for,
+                    a.votes_against
                 ));
             }
         }
         for p in &self.periods {
-            out.push_str(&format!("\nPeriod {} closed on {}\n", p.number, p.closed_on));
+            out.push_str(&format!(
+                "\nPeriod {} closed on {}\n",
+                p.number, p.closed_on
+            ));
             for f in &p.figures {
                 out.push_str(&format!("  {} = {}\n", f.name, f.value.display));
             }
             for a in &p.allocations {
                 out.push_str(&format!("  allocated {}:\n", a.amount.display));
                 for t in &a.tranches {
-                    out.push_str(&format!("    {}  {}   ({})\n", pad(&t.label, 24), lpad(&t.total.display, 12), t.how));
+                    out.push_str(&format!(
+                        "    {}  {}   ({})\n",
+                        pad(&t.label, 24),
+                        lpad(&t.total.display, 12),
+                        t.how
+                    ));
                 }
             }
         }
@@ -324,10 +353,21 @@ impl SimulationOutcome {
             .map(|m| {
                 let mut row = vec![
                     m.name.clone(),
-                    if m.member { "member".into() } else if m.left.is_some() { "left".into() } else { "not admitted".into() },
+                    if m.member {
+                        "member".into()
+                    } else if m.left.is_some() {
+                        "left".into()
+                    } else {
+                        "not admitted".into()
+                    },
                 ];
                 for c in &columns {
-                    let v = m.attributes.iter().chain(&m.periods).chain(&m.accounts).find(|n| &n.name == c);
+                    let v = m
+                        .attributes
+                        .iter()
+                        .chain(&m.periods)
+                        .chain(&m.accounts)
+                        .find(|n| &n.name == c);
                     row.push(v.map_or_else(|| "-".to_string(), |n| n.value.display.clone()));
                 }
                 row
@@ -354,7 +394,11 @@ impl SimulationOutcome {
             "\nTrial balance: debits {} = credits {}{}\n",
             self.trial_balance.total_debit.display,
             self.trial_balance.total_credit.display,
-            if self.trial_balance.balanced { "" } else { "   NOT BALANCED" }
+            if self.trial_balance.balanced {
+                ""
+            } else {
+                "   NOT BALANCED"
+            }
         ));
         out
     }
@@ -370,7 +414,12 @@ impl SimulationOutcome {
             }
         }
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header = vec!["member".to_string(), "member_now".into(), "joined".into(), "left".into()];
+        let mut header = vec![
+            "member".to_string(),
+            "member_now".into(),
+            "joined".into(),
+            "left".into(),
+        ];
         header.extend(columns.iter().cloned());
         let _ = w.write_record(&header);
         for m in &self.members {
@@ -381,7 +430,12 @@ impl SimulationOutcome {
                 m.left.clone().unwrap_or_default(),
             ];
             for c in &columns {
-                let v = m.attributes.iter().chain(&m.periods).chain(&m.accounts).find(|n| &n.name == c);
+                let v = m
+                    .attributes
+                    .iter()
+                    .chain(&m.periods)
+                    .chain(&m.accounts)
+                    .find(|n| &n.name == c);
                 row.push(v.map_or_else(String::new, |n| n.value.value.clone()));
             }
             let _ = w.write_record(&row);
@@ -394,7 +448,13 @@ impl SimulationOutcome {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(["date", "step", "debit", "credit", "amount"]);
         for j in &self.journal {
-            let _ = w.write_record([&j.date, &j.step.to_string(), &j.debit, &j.credit, &j.amount.value]);
+            let _ = w.write_record([
+                &j.date,
+                &j.step.to_string(),
+                &j.debit,
+                &j.credit,
+                &j.amount.value,
+            ]);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }

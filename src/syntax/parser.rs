@@ -44,7 +44,8 @@ pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
 /// Parses an input value on its own: `£5.00`, `12.5%`, `2026-04-05`,
 /// `Person`, `"text"`, `true`.
 pub fn parse_value(text: &str) -> std::result::Result<Value, Vec<Diagnostic>> {
-    let mut pairs = RochdaleParser::parse(Rule::value_only, text).map_err(|e| vec![syntax_error(e, text)])?;
+    let mut pairs =
+        RochdaleParser::parse(Rule::value_only, text).map_err(|e| vec![syntax_error(e, text)])?;
     let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
     let value = children(root)
         .find(|p| p.as_rule() == Rule::value)
@@ -974,7 +975,10 @@ fn build_account(pair: Pair<Rule>) -> Result<AccountRef> {
 
 fn build_attribute_ref(pair: Pair<Rule>) -> Result<(Ident, Ident)> {
     let mut inner = children(pair);
-    Ok((ident(next(&mut inner, "member")?), ident(next(&mut inner, "attribute")?)))
+    Ok((
+        ident(next(&mut inner, "member")?),
+        ident(next(&mut inner, "attribute")?),
+    ))
 }
 
 fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
@@ -991,7 +995,9 @@ fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
     for item in inner {
         match item.as_rule() {
             Rule::rule_params => act.params = Some(build_params(item)?),
-            Rule::requirement => act.requires.push(build_expr(next(&mut children(item), "requirement")?)?.0),
+            Rule::requirement => act
+                .requires
+                .push(build_expr(next(&mut children(item), "requirement")?)?.0),
             _ => act.effects.push(build_effect(item)?),
         }
     }
@@ -1057,7 +1063,10 @@ fn build_effect(item: Pair<Rule>) -> Result<Effect> {
     })
 }
 
-fn build_vote_groups<'a>(groups: impl Iterator<Item = Pair<'a, Rule>>, votes: &mut ExampleVotes) -> Result<()> {
+fn build_vote_groups<'a>(
+    groups: impl Iterator<Item = Pair<'a, Rule>>,
+    votes: &mut ExampleVotes,
+) -> Result<()> {
     for group in groups {
         let mut members = children(group);
         let choice = next(&mut members, "vote choice")?;
@@ -1098,7 +1107,9 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
                     });
                 }
             }
-            Rule::members_file => scenario.members_file = Some(text(next(&mut children(item), "members file")?)),
+            Rule::members_file => {
+                scenario.members_file = Some(text(next(&mut children(item), "members file")?))
+            }
             Rule::example_param => {
                 let mut parts = children(item);
                 let name = ident(next(&mut parts, "parameter name")?);
@@ -1153,7 +1164,9 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
                         }
                     }
                     Rule::close_period => StepKind::Close {
-                        figures: children(what).map(build_binding).collect::<Result<Vec<_>>>()?,
+                        figures: children(what)
+                            .map(build_binding)
+                            .collect::<Result<Vec<_>>>()?,
                     },
                     _ => return Err(internal("step kind")),
                 };

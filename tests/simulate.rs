@@ -1,0 +1,191 @@
+//! Simulation: the Rochdale first year against figures worked by hand, the
+//! books always balanced, refusals change nothing, byte-identical output,
+//! and clear diagnostics for bad scenario input.
+
+use std::path::Path;
+
+use rochdale::diagnostic::render_text;
+use rochdale::simulate::{SimulationOutcome, StepStatus, input, simulate};
+use rochdale::{Program, SourceFile};
+
+fn program(path: &str) -> Program {
+    let text = std::fs::read_to_string(path).expect("readable");
+    rochdale::check_source(&text).program.expect("checks")
+}
+
+fn first_year() -> SimulationOutcome {
+    let program = program("rulebooks/rochdale-1844.coop");
+    let scenario = program
+        .scenarios
+        .iter()
+        .find(|s| s.name == "first year")
+        .expect("scenario");
+    let members =
+        input::scenario_members(&program, scenario, Path::new("rulebooks")).expect("members");
+    simulate(&program, scenario, members)
+}
+
+fn account(o: &SimulationOutcome, member: &str, name: &str) -> String {
+    let m = o.members.iter().find(|m| m.name == member).expect("member");
+    m.accounts
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.display.clone())
+        .unwrap_or_default()
+}
+
+fn fund(o: &SimulationOutcome, name: &str) -> String {
+    o.funds
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.value.display.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_first_year_matches_the_figures_worked_by_hand() {
+    let o = first_year();
+    // See the comment above the scenario in rulebooks/rochdale-1844.coop.
+    let period = &o.periods[0];
+    let figure = |n: &str| {
+        period
+            .figures
+            .iter()
+            .find(|f| f.name == n)
+            .map(|f| f.value.display.clone())
+    };
+    assert_eq!(figure("sales").as_deref(), Some("£730.00"));
+    assert_eq!(figure("costs").as_deref(), Some("£696.00"));
+    let tranche = |l: &str| {
+        period.allocations[0]
+            .tranches
+            .iter()
+            .find(|t| t.label == l)
+            .map(|t| t.total.display.clone())
+    };
+    assert_eq!(tranche("reserve fund").as_deref(), Some("£3.40"));
+    assert_eq!(tranche("education fund").as_deref(), Some("£0.85"));
+    assert_eq!(tranche("interest on capital").as_deref(), Some("£5.90"));
+    assert_eq!(tranche("dividend on purchases").as_deref(), Some("£23.85"));
+    assert_eq!(account(&o, "cooper", "interest on capital"), "£0.50");
+    assert_eq!(account(&o, "howarth", "interest on capital"), "£0.20");
+    assert_eq!(account(&o, "howarth", "dividend on purchases"), "£0.73");
+    assert_eq!(account(&o, "maden", "dividend on purchases"), "£0.73");
+    assert_eq!(account(&o, "hill", "dividend on purchases"), "£0.72");
+    assert_eq!(account(&o, "smith", "dividend on purchases"), "£1.16");
+    assert_eq!(account(&o, "cooper", "capital"), "£10.00");
+    // cash: £118.00 capital + £730.00 sales - £696.00 costs = £152.00 (a debit)
+    assert_eq!(fund(&o, "cash"), "-£152.00");
+    assert_eq!(fund(&o, "surplus"), "£0.00");
+    assert!(o.trial_balance.balanced);
+    assert_eq!(o.amendments.len(), 1);
+    assert_eq!(
+        (
+            o.amendments[0].old.display.as_str(),
+            o.amendments[0].new.display.as_str()
+        ),
+        ("10%", "12.5%")
+    );
+    let refused: Vec<(usize, &str)> = o
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Refused)
+        .map(|s| (s.step, s.reasons[0].as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            (30, "members must be 16 or over (article 13): 15 < 16"),
+            (31, "young is not a member (as `m`)")
+        ]
+    );
+}
+
+#[test]
+fn the_first_year_statements() {
+    insta::assert_snapshot!(first_year().to_text());
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let a = serde_json::to_string(&first_year()).expect("json");
+    let b = serde_json::to_string(&first_year()).expect("json");
+    assert_eq!(a, b);
+}
+
+fn rendered_json_errors(file: &str) -> String {
+    let program = program("rulebooks/rochdale-1844.coop");
+    let text = std::fs::read_to_string(file).expect("readable");
+    let source = SourceFile::new(file, text);
+    match input::read_json(&program, &source.text) {
+        Ok((scenario, members)) => {
+            // Problems found while running (an unknown member) are failed steps.
+            let o = simulate(&program, &scenario, members);
+            let ds: Vec<_> = o
+                .steps
+                .iter()
+                .filter_map(|s| s.diagnostic.clone())
+                .collect();
+            render_text(&ds, &SourceFile::new(file, ""), false)
+        }
+        Err(ds) => render_text(&ds, &source, false),
+    }
+}
+
+#[test]
+fn bad_json_scenarios_name_the_path() {
+    for (file, needle) in [
+        (
+            "tests/scenarios/unknown_member.json",
+            "steps[1]: `zed` is not in the scenario's member list",
+        ),
+        ("tests/scenarios/wrong_type.json", "members[0].age"),
+        ("tests/scenarios/date_out_of_order.json", "steps[1].date"),
+        (
+            "tests/scenarios/unknown_act.json",
+            "did you mean `purchase`?",
+        ),
+        ("tests/scenarios/malformed.json", "not valid JSON"),
+    ] {
+        let out = rendered_json_errors(file);
+        assert!(out.contains(needle), "{file}: {out}");
+        let name = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("x")
+            .to_string();
+        insta::assert_snapshot!(name, out);
+    }
+}
+
+#[test]
+fn bad_csv_member_lists_name_the_line_and_column() {
+    let program = program("rulebooks/rochdale-1844.coop");
+    for (file, needles) in [
+        (
+            "tests/scenarios/malformed_row.csv",
+            vec!["line 3, column 2 (`age`)", "line 4"],
+        ),
+        (
+            "tests/scenarios/unknown_column.csv",
+            vec!["line 1, column 3", "did you mean `shares`?"],
+        ),
+    ] {
+        let mut members = input::MemberTable {
+            columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+            ..Default::default()
+        };
+        let err =
+            input::add_members_file(&program, Path::new(file), &mut members).expect_err("bad file");
+        let out = render_text(&err.diagnostics, &err.file, false);
+        for n in needles {
+            assert!(out.contains(n), "{file}: missing {n:?} in\n{out}");
+        }
+        let name = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("x")
+            .to_string();
+        insta::assert_snapshot!(name, out);
+    }
+}
