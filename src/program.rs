@@ -281,7 +281,7 @@ pub struct ActDef {
 #[derive(Debug, Clone)]
 pub struct AccountIr {
     /// The account's name.
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     /// The member, for a member's own account.
     pub member: Option<Ir>,
 }

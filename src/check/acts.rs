@@ -389,7 +389,7 @@ fn lower_effect(
             }
             booked.push((value.clone(), amount.span));
             let account = |r: &ast::AccountRef, cx: &mut ExprChecker<'_>| AccountIr {
-                name: r.name.value.clone(),
+                name: r.name.value.as_str().into(),
                 member: r.member.as_ref().map(|m| cx.member_ref(m)),
             };
             EffectIr::Post {

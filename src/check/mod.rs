@@ -1384,43 +1384,52 @@ impl Checker {
     }
 }
 
-/// Reads an input value written as text (a CSV cell, a JSON string) for a
-/// place of type `ty` named `owner`. A member's money is a balance and must
-/// be exact to the minor unit (`balance`).
-pub fn input_value(
-    program: &Program,
-    text: &str,
-    ty: Type,
-    owner: &str,
-    balance: bool,
-) -> Result<Value, Diagnostic> {
-    let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
-        let first = d.remove(0);
-        Diagnostic::error(
-            Code::BadValue,
-            format!("`{}` is not a value: {}", text.trim(), first.message),
-        )
-        .help(value_help_for(program, ty))
-    })?;
-    let mut checker = Checker::from_program(program);
-    let value = checker.const_value(&written, ty, owner);
-    if balance {
-        checker.booked_input(&written, ty, &value);
+/// Reads input values written as text (CSV cells, JSON strings) against a
+/// program's types. Made once per file: it knows every name of the program.
+pub struct ValueReader<'p> {
+    program: &'p Program,
+    checker: Checker,
+}
+
+impl<'p> ValueReader<'p> {
+    /// A reader for `program`'s inputs.
+    pub fn new(program: &'p Program) -> Self {
+        ValueReader {
+            program,
+            checker: Checker::from_program(program),
+        }
     }
-    match (value, checker.diagnostics.into_iter().next()) {
-        (Some(v), None) => Ok(v),
-        (_, Some(d)) => Err(Diagnostic {
-            span: None,
-            label: None,
-            related: Vec::new(),
-            ..d
-        }),
-        (None, None) => Err(Diagnostic::error(
-            Code::BadValue,
-            format!("`{text}` is not a value for `{owner}`"),
-        )
-        .help(value_help_for(program, ty))),
+
+    /// Reads `text` for a place of type `ty` named `owner`. A member's money
+    /// is a balance and must be exact to the minor unit (`balance`).
+    pub fn read(&mut self, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+        let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
+            let first = d.remove(0);
+            Diagnostic::error(Code::BadValue, format!("`{}` is not a value: {}", text.trim(), first.message))
+                .help(value_help_for(self.program, ty))
+        })?;
+        self.checker.diagnostics.clear();
+        let value = self.checker.const_value(&written, ty, owner);
+        if balance {
+            self.checker.booked_input(&written, ty, &value);
+        }
+        match (value, self.checker.diagnostics.drain(..).next()) {
+            (Some(v), None) => Ok(v),
+            (_, Some(d)) => Err(Diagnostic {
+                span: None,
+                label: None,
+                related: Vec::new(),
+                ..d
+            }),
+            (None, None) => Err(Diagnostic::error(Code::BadValue, format!("`{text}` is not a value for `{owner}`"))
+                .help(value_help_for(self.program, ty))),
+        }
     }
+}
+
+/// Reads one input value (see [`ValueReader`], which is faster for many).
+pub fn input_value(program: &Program, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+    ValueReader::new(program).read(text, ty, owner, balance)
 }
 
 fn value_help_for(program: &Program, ty: Type) -> String {

@@ -87,7 +87,7 @@ pub struct Evaluator<'a> {
     program: &'a Program,
     inputs: &'a Inputs,
     global_memo: Vec<Option<Value>>,
-    member_memo: Vec<Vec<Option<Value>>>,
+    member_memo: Vec<MemberMemo>,
     allocation_memo: Vec<Option<std::sync::Arc<AllocationOutcome>>>,
     tracer: Option<Box<trace::Tracer>>,
     steps: u64,
@@ -102,7 +102,7 @@ impl<'a> Evaluator<'a> {
             program,
             inputs,
             global_memo: vec![None; program.rules.len()],
-            member_memo: vec![Vec::new(); program.rules.len()],
+            member_memo: vec![MemberMemo::default(); program.rules.len()],
             allocation_memo: vec![None; program.allocations.len()],
             tracer: None,
             steps: 0,
@@ -511,7 +511,7 @@ impl<'a> Evaluator<'a> {
             }
             (Memo::PerMember, Some(Value::Member(m))) => {
                 let m = *m as usize;
-                if let Some(Some(v)) = self.member_memo[rule].get(m) {
+                if let Some(v) = self.member_memo[rule].get(m) {
                     return Ok(v.clone());
                 }
                 Some(m)
@@ -523,11 +523,8 @@ impl<'a> Evaluator<'a> {
         match (def.memo, member) {
             (Memo::Global, _) => self.global_memo[rule] = Some(value.clone()),
             (Memo::PerMember, Some(m)) => {
-                let memo = &mut self.member_memo[rule];
-                if memo.len() <= m {
-                    memo.resize(self.inputs.member_count().max(m + 1), None);
-                }
-                memo[m] = Some(value.clone());
+                let members = self.inputs.member_count();
+                self.member_memo[rule].insert(m, value.clone(), members);
             }
             _ => {}
         }
@@ -616,6 +613,54 @@ impl<'a> Evaluator<'a> {
                 })?
             }
         })
+    }
+}
+
+/// A rule's values for the members it was computed for. Sparse while few
+/// members are asked about (one act, one till sale), so that an evaluator
+/// over a million members costs nothing until it is used for many; dense
+/// once it is (a sum over all members).
+#[derive(Debug, Clone, Default)]
+enum MemberMemo {
+    #[default]
+    Empty,
+    Sparse(Vec<(usize, Value)>),
+    Dense(Vec<Option<Value>>),
+}
+
+/// How many members a sparse memo holds before it turns dense.
+const SPARSE_MEMO: usize = 32;
+
+impl MemberMemo {
+    fn get(&self, m: usize) -> Option<&Value> {
+        match self {
+            MemberMemo::Empty => None,
+            MemberMemo::Sparse(list) => list.iter().find(|(k, _)| *k == m).map(|(_, v)| v),
+            MemberMemo::Dense(all) => all.get(m).and_then(Option::as_ref),
+        }
+    }
+
+    fn insert(&mut self, m: usize, value: Value, members: usize) {
+        match self {
+            MemberMemo::Empty => *self = MemberMemo::Sparse(vec![(m, value)]),
+            MemberMemo::Sparse(list) if list.len() < SPARSE_MEMO => list.push((m, value)),
+            MemberMemo::Sparse(list) => {
+                let mut all = vec![None; members.max(m + 1)];
+                for (k, v) in list.drain(..) {
+                    if let Some(slot) = all.get_mut(k) {
+                        *slot = Some(v);
+                    }
+                }
+                all[m] = Some(value);
+                *self = MemberMemo::Dense(all);
+            }
+            MemberMemo::Dense(all) => {
+                if all.len() <= m {
+                    all.resize(m + 1, None);
+                }
+                all[m] = Some(value);
+            }
+        }
     }
 }
 

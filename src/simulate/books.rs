@@ -2,6 +2,7 @@
 //! credits another by the same amount, so debits always equal credits.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -11,8 +12,9 @@ use rust_decimal::Decimal;
 pub struct AccountKey {
     /// The member, for a member's own account.
     pub member: Option<u32>,
-    /// The account's name.
-    pub name: String,
+    /// The account's name (shared: a journal names the same few accounts
+    /// hundreds of thousands of times).
+    pub name: Arc<str>,
 }
 
 /// One journal entry.

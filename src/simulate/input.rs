@@ -2,9 +2,11 @@
 //! and a scenario as JSON (its schema is in docs/scenarios.md). A bad value
 //! is a diagnostic that names the CSV line and column or the JSON path.
 
+use std::collections::HashSet;
+
 use serde_json::Value as Json;
 
-use crate::check::input_value;
+use crate::check::ValueReader;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
 use crate::span::Span;
@@ -32,8 +34,9 @@ impl MemberTable {
     /// Adds the people of `other`; a name already present is an error.
     pub fn extend(&mut self, other: MemberTable, file: &str) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
+        let present: HashSet<&str> = self.names.iter().map(String::as_str).collect();
         for name in &other.names {
-            if self.names.contains(name) {
+            if present.contains(name.as_str()) {
                 errors.push(
                     Diagnostic::error(
                         Code::BadInputFile,
@@ -149,6 +152,8 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
         names: Vec::new(),
         columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
     };
+    let mut values = ValueReader::new(program);
+    let mut seen: HashSet<String> = HashSet::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -179,7 +184,7 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
             );
             continue;
         }
-        if table.names.contains(&name) {
+        if !seen.insert(name.clone()) {
             errors.push(
                 Diagnostic::error(
                     Code::BadInputFile,
@@ -203,7 +208,7 @@ pub fn read_csv(program: &Program, text: &str) -> Result<MemberTable, Vec<Diagno
                 continue;
             }
             let field = &program.member_attrs[*attr];
-            match input_value(program, cell, field.ty, &field.name, true) {
+            match values.read(cell, field.ty, &field.name, true) {
                 Ok(v) => row[*attr] = Some(v),
                 Err(d) => errors.push(
                     Diagnostic {
@@ -262,7 +267,7 @@ fn json_text(v: &Json) -> Option<String> {
 }
 
 fn json_value(
-    program: &Program,
+    values: &mut ValueReader<'_>,
     v: &Json,
     ty: Type,
     owner: &str,
@@ -276,7 +281,7 @@ fn json_value(
             "write the value as a string such as \"£5.00\" or a number",
         )
     })?;
-    input_value(program, &text, ty, owner, balance).map_err(|d| Diagnostic {
+    values.read(&text, ty, owner, balance).map_err(|d| Diagnostic {
         message: format!("{}: {}", path.0, d.message),
         ..d
     })
@@ -360,6 +365,7 @@ pub fn read_json(
         )]);
     };
     let mut errors = Vec::new();
+    let mut values = ValueReader::new(program);
     for key in obj.keys() {
         if !["name", "parameters", "members", "steps"].contains(&key.as_str()) {
             errors.push(json_error(
@@ -383,7 +389,7 @@ pub fn read_json(
                 for (k, v) in map {
                     match program.param_id(k) {
                         Some(p) => match json_value(
-                            program,
+                            &mut values,
                             v,
                             program.params[p].ty,
                             k,
@@ -413,6 +419,7 @@ pub fn read_json(
         names: Vec::new(),
         columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
     };
+    let mut seen: HashSet<String> = HashSet::new();
     if let Some(list) = obj.get("members") {
         let path = top.key("members");
         for (i, m) in list
@@ -439,7 +446,7 @@ pub fn read_json(
                 ));
                 continue;
             };
-            if members.names.iter().any(|n| n == name) {
+            if !seen.insert(name.to_string()) {
                 errors.push(json_error(
                     &mpath,
                     format!("`{name}` is listed twice"),
@@ -458,7 +465,7 @@ pub fn read_json(
                 }
                 match program.member_attr_id(k) {
                     Some(a) => match json_value(
-                        program,
+                        &mut values,
                         v,
                         program.member_attrs[a].ty,
                         k,
@@ -583,7 +590,7 @@ pub fn read_json(
                         )),
                     }
                 } else {
-                    match json_value(program, a, *ty, pname, &apath, false) {
+                    match json_value(&mut values, a, *ty, pname, &apath, false) {
                         Ok(v) => args.push(StepArg::Value(v)),
                         Err(d) => errors.push(d),
                     }
@@ -605,7 +612,7 @@ pub fn read_json(
                 for (k, v) in map {
                     match program.param_id(k) {
                         Some(p) => match json_value(
-                            program,
+                            &mut values,
                             v,
                             program.params[p].ty,
                             k,
@@ -640,7 +647,7 @@ pub fn read_json(
                 for (k, v) in map {
                     match program.period_fields.iter().position(|f| f.name == *k) {
                         Some(f) => match json_value(
-                            program,
+                            &mut values,
                             v,
                             program.period_fields[f].ty,
                             k,

@@ -288,8 +288,8 @@ impl<'p> State<'p> {
 
         // Apply, check the limits on the new state, and undo on a breach.
         let mut undo: Vec<(usize, usize, Option<Value>)> = Vec::new();
+        let mut undo_active: Vec<(usize, bool)> = Vec::new();
         let mut touched: Vec<usize> = Vec::new();
-        let active_before = self.inputs.active.clone();
         for change in &changes {
             match change {
                 Change::Attribute {
@@ -308,10 +308,14 @@ impl<'p> State<'p> {
                     }
                 }
                 Change::Admit(m) => {
+                    undo_active.push((*m, self.inputs.active[*m]));
                     self.inputs.active[*m] = true;
                     touched.push(*m);
                 }
-                Change::Remove(m) => self.inputs.active[*m] = false,
+                Change::Remove(m) => {
+                    undo_active.push((*m, self.inputs.active[*m]));
+                    self.inputs.active[*m] = false;
+                }
                 Change::Post { .. } => {}
             }
         }
@@ -320,7 +324,9 @@ impl<'p> State<'p> {
             for (m, attr, old) in undo.into_iter().rev() {
                 self.inputs.members[attr][m] = old;
             }
-            self.inputs.active = active_before;
+            for (m, was) in undo_active.into_iter().rev() {
+                self.inputs.active[m] = was;
+            }
             return Err(Stop::Refused(breaches));
         }
         for change in changes {
@@ -619,7 +625,7 @@ impl<'p> State<'p> {
             if let Some((credits, account)) = &field.ledger {
                 let key = AccountKey {
                     member: None,
-                    name: account.clone(),
+                    name: account.as_str().into(),
                 };
                 let (d, c) = self.books.movement(&key, self.period_start);
                 figures[i] = Some(Value::Number(if *credits { c - d } else { d - c }));
@@ -640,7 +646,7 @@ impl<'p> State<'p> {
         // each allocation is paid out of it.
         let surplus = AccountKey {
             member: None,
-            name: SURPLUS_ACCOUNT.to_string(),
+            name: SURPLUS_ACCOUNT.into(),
         };
         let mut entries = Vec::new();
         for (i, field) in program.period_fields.iter().enumerate() {
@@ -649,7 +655,7 @@ impl<'p> State<'p> {
             {
                 let key = AccountKey {
                     member: None,
-                    name: account.clone(),
+                    name: account.as_str().into(),
                 };
                 let (debit, credit, amount) = match (*credits, *amount >= Decimal::ZERO) {
                     (true, true) => (key, surplus.clone(), *amount),
@@ -667,13 +673,14 @@ impl<'p> State<'p> {
             let money = Type::Money(program.allocations[a].currency);
             let mut tranches = Vec::new();
             for t in &outcome.tranches {
+                let label: std::sync::Arc<str> = t.label.as_str().into();
                 if t.members.is_empty() {
                     if !t.total.is_zero() {
                         entries.push((
                             surplus.clone(),
                             AccountKey {
                                 member: None,
-                                name: t.label.clone(),
+                                name: label.clone(),
                             },
                             t.total,
                         ));
@@ -684,7 +691,7 @@ impl<'p> State<'p> {
                             surplus.clone(),
                             AccountKey {
                                 member: Some(*m),
-                                name: t.label.clone(),
+                                name: label.clone(),
                             },
                             *amount,
                         ));
@@ -761,7 +768,7 @@ impl<'p> State<'p> {
     fn account_name(&self, key: &AccountKey) -> String {
         match key.member {
             Some(m) => format!("{}: {}", self.inputs.member_names[m as usize], key.name),
-            None => key.name.clone(),
+            None => key.name.to_string(),
         }
     }
 
@@ -798,10 +805,20 @@ impl<'p> State<'p> {
             .iter()
             .filter(|(k, _)| k.member.is_none())
             .map(|(k, (d, c))| Named {
-                name: k.name.clone(),
+                name: k.name.to_string(),
                 value: view(*c - *d),
             })
             .collect();
+        // Each member's accounts, gathered in one pass over the books.
+        let mut own: Vec<Vec<Named>> = vec![Vec::new(); self.inputs.member_count()];
+        for (k, (d, c)) in &self.books.totals {
+            if let Some(list) = k.member.and_then(|m| own.get_mut(m as usize)) {
+                list.push(Named {
+                    name: k.name.to_string(),
+                    value: view(*c - *d),
+                });
+            }
+        }
         let members = (0..self.inputs.member_count())
             .map(|m| MemberStatement {
                 name: self.inputs.member_names[m].clone(),
@@ -819,16 +836,7 @@ impl<'p> State<'p> {
                         })
                     })
                     .collect(),
-                accounts: self
-                    .books
-                    .totals
-                    .iter()
-                    .filter(|(k, _)| k.member == Some(m as u32))
-                    .map(|(k, (d, c))| Named {
-                        name: k.name.clone(),
-                        value: view(*c - *d),
-                    })
-                    .collect(),
+                accounts: std::mem::take(&mut own[m]),
                 periods: self.period_values[m].clone(),
             })
             .collect();
