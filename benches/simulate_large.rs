@@ -38,10 +38,17 @@ fn generate(n: usize) -> (String, String) {
     }
     let mut steps = Vec::new();
     for name in &names {
-        steps.push(format!("{{\"date\": \"1844-12-21\", \"act\": \"join\", \"args\": [\"{name}\", \"£4.00\"]}}"));
+        steps.push(format!(
+            "{{\"date\": \"1844-12-21\", \"act\": \"join\", \"args\": [\"{name}\", \"£4.00\"]}}"
+        ));
     }
-    for (q, date) in ["1845-03-31", "1845-06-30", "1845-09-30", "1845-12-20"].iter().enumerate() {
-        steps.push(format!("{{\"date\": \"{date}\", \"act\": \"trade_quarter\", \"args\": []}}"));
+    for (q, date) in ["1845-03-31", "1845-06-30", "1845-09-30", "1845-12-20"]
+        .iter()
+        .enumerate()
+    {
+        steps.push(format!(
+            "{{\"date\": \"{date}\", \"act\": \"trade_quarter\", \"args\": []}}"
+        ));
         let costs = n as u64 * 1000; // about the goods' cost plus rent, in pence
         steps.push(format!(
             "{{\"date\": \"{date}\", \"act\": \"pay_costs\", \"args\": [\"£{}.{:02}\"]}}",
@@ -49,7 +56,11 @@ fn generate(n: usize) -> (String, String) {
             costs % 100
         ));
         if q == 1 {
-            let voters: Vec<String> = names.iter().step_by(2).map(|n| format!("\"{n}\"")).collect();
+            let voters: Vec<String> = names
+                .iter()
+                .step_by(2)
+                .map(|n| format!("\"{n}\""))
+                .collect();
             steps.push(format!(
                 "{{\"date\": \"1845-07-01\", \"motion\": \"special\", \"for\": [{}], \"amend\": {{\"markup\": \"12.5%\"}}}}",
                 voters.join(", ")
@@ -57,21 +68,34 @@ fn generate(n: usize) -> (String, String) {
         }
     }
     steps.push("{\"date\": \"1845-12-20\", \"close\": true}".to_string());
-    let json = format!("{{\"name\": \"a large year\", \"steps\": [\n{}\n]}}\n", steps.join(",\n"));
+    let json = format!(
+        "{{\"name\": \"a large year\", \"steps\": [\n{}\n]}}\n",
+        steps.join(",\n")
+    );
     (csv, json)
 }
 
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l["VmHWM:".len()..].trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_string())
+        })
         .unwrap_or_else(|| "n/a".into())
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let write_dir = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1));
+    let write_dir = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1));
 
     let t = Instant::now();
     let (csv, json) = generate(n);
@@ -81,18 +105,25 @@ fn main() {
         std::fs::create_dir_all(dir).expect("create the directory");
         std::fs::write(dir.join("members.csv"), &csv).expect("write members.csv");
         std::fs::write(dir.join("year.json"), &json).expect("write year.json");
-        println!("wrote {} and {}", dir.join("members.csv").display(), dir.join("year.json").display());
+        println!(
+            "wrote {} and {}",
+            dir.join("members.csv").display(),
+            dir.join("year.json").display()
+        );
         return;
     }
 
     let rulebook = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("the rulebook");
-    let program = rochdale::check_source(&rulebook).program.expect("the rulebook checks");
+    let program = rochdale::check_source(&rulebook)
+        .program
+        .expect("the rulebook checks");
 
     let t = Instant::now();
     let table = rochdale::simulate::input::read_csv(&program, &csv).expect("members read");
     let read_members = t.elapsed();
     let t = Instant::now();
-    let (scenario, mut members) = rochdale::simulate::input::read_json(&program, &json).expect("scenario read");
+    let (scenario, mut members) =
+        rochdale::simulate::input::read_json(&program, &json).expect("scenario read");
     members.extend(table, "members.csv").expect("no duplicates");
     let read_scenario = t.elapsed();
     let steps = scenario.steps.len();
@@ -104,15 +135,42 @@ fn main() {
     let out = serde_json::to_string(&outcome).expect("json");
     let serialised = t.elapsed();
 
-    let refused = outcome.steps.iter().filter(|s| s.status != rochdale::simulate::StepStatus::Done).count();
+    let refused = outcome
+        .steps
+        .iter()
+        .filter(|s| s.status != rochdale::simulate::StepStatus::Done)
+        .count();
     println!("members                  {n}");
     println!("steps                    {steps} ({refused} refused)");
     println!("journal entries          {}", outcome.journal.len());
-    println!("trial balance            {}", if outcome.trial_balance.balanced { "balanced" } else { "NOT BALANCED" });
-    println!("generate input           {:>10.1} ms", generated.as_secs_f64() * 1e3);
-    println!("read members (CSV)       {:>10.1} ms", read_members.as_secs_f64() * 1e3);
-    println!("read scenario (JSON)     {:>10.1} ms", read_scenario.as_secs_f64() * 1e3);
-    println!("simulate                 {:>10.1} ms", simulated.as_secs_f64() * 1e3);
-    println!("write outcome (JSON)     {:>10.1} ms  ({} MB)", serialised.as_secs_f64() * 1e3, out.len() / 1_000_000);
+    println!(
+        "trial balance            {}",
+        if outcome.trial_balance.balanced {
+            "balanced"
+        } else {
+            "NOT BALANCED"
+        }
+    );
+    println!(
+        "generate input           {:>10.1} ms",
+        generated.as_secs_f64() * 1e3
+    );
+    println!(
+        "read members (CSV)       {:>10.1} ms",
+        read_members.as_secs_f64() * 1e3
+    );
+    println!(
+        "read scenario (JSON)     {:>10.1} ms",
+        read_scenario.as_secs_f64() * 1e3
+    );
+    println!(
+        "simulate                 {:>10.1} ms",
+        simulated.as_secs_f64() * 1e3
+    );
+    println!(
+        "write outcome (JSON)     {:>10.1} ms  ({} MB)",
+        serialised.as_secs_f64() * 1e3,
+        out.len() / 1_000_000
+    );
     println!("peak memory              {}", peak_memory());
 }

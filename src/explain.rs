@@ -20,8 +20,9 @@ pub struct Explanation {
     pub rulebook: String,
     /// The rulebook's version.
     pub version: Option<String>,
-    /// The example whose inputs were used.
-    pub example: String,
+    /// Whose inputs were used: `example "admission"`, or
+    /// `scenario "first year", after step 41`.
+    pub context: String,
     /// The expression explained, as given.
     pub expression: String,
     /// Its value.
@@ -60,11 +61,44 @@ pub struct ExplainError {
     pub source: SourceFile,
 }
 
+/// Where the inputs of an explanation come from.
+pub enum Context<'a> {
+    /// An example of the rulebook, by name.
+    Example(&'a str),
+    /// A scenario, run up to a step (all of it when `None`).
+    Scenario {
+        /// The scenario.
+        scenario: &'a crate::program::ScenarioDef,
+        /// Its people.
+        members: crate::simulate::input::MemberTable,
+        /// The last step run, from 1.
+        step: Option<usize>,
+    },
+}
+
 /// Explains `expression` evaluated with the inputs of the example named
 /// `example` in the rulebook `file`.
 pub fn explain(
     file: &SourceFile,
     example: &str,
+    expression: &str,
+) -> Result<Explanation, ExplainError> {
+    let checked = crate::check_source(&file.text);
+    let Some(program) = checked.program else {
+        return Err(ExplainError {
+            diagnostics: checked.diagnostics,
+            source: file.clone(),
+        });
+    };
+    explain_in(file, &program, Context::Example(example), expression)
+}
+
+/// Explains `expression` in a checked program, with the inputs of an
+/// example or of a scenario at a step.
+pub fn explain_in(
+    file: &SourceFile,
+    program: &Program,
+    context: Context<'_>,
     expression: &str,
 ) -> Result<Explanation, ExplainError> {
     // The expression is read as if it stood on a line after the rulebook, so
@@ -74,58 +108,73 @@ pub fn explain(
         diagnostics,
         source: combined.clone(),
     };
-    let checked = crate::check_source(&file.text);
-    let Some(program) = checked.program else {
-        return Err(fail(checked.diagnostics));
-    };
-    let Some(index) = program.examples.iter().position(|e| e.name == example) else {
-        let names: Vec<&str> = program.examples.iter().map(|e| e.name.as_str()).collect();
-        let help = crate::check::nearest(example, names.iter().copied())
-            .map(|n| format!("did you mean \"{n}\"?"))
-            .unwrap_or_else(|| {
-                if names.is_empty() {
-                    "the rulebook has no examples; add one with `example \"name\" { ... }`".into()
-                } else {
-                    format!(
-                        "the examples are: {}",
-                        names
-                            .iter()
-                            .map(|n| format!("\"{n}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+    let (inputs, label) = match context {
+        Context::Example(example) => {
+            let Some(index) = program.examples.iter().position(|e| e.name == example) else {
+                let names: Vec<&str> = program.examples.iter().map(|e| e.name.as_str()).collect();
+                let help = crate::check::nearest(example, names.iter().copied())
+                    .map(|n| format!("did you mean \"{n}\"?"))
+                    .unwrap_or_else(|| {
+                        if names.is_empty() {
+                            "the rulebook has no examples; add one with `example \"name\" { ... }`"
+                                .into()
+                        } else {
+                            format!(
+                                "the examples are: {}",
+                                names
+                                    .iter()
+                                    .map(|n| format!("\"{n}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }
+                    });
+                return Err(fail(vec![
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("the rulebook has no example \"{example}\""),
                     )
-                }
-            });
-        return Err(fail(vec![
-            Diagnostic::error(
-                Code::UnknownName,
-                format!("the rulebook has no example \"{example}\""),
+                    .help(help),
+                ]));
+            };
+            let def = &program.examples[index];
+            (example_inputs(def), format!("example \"{}\"", def.name))
+        }
+        Context::Scenario {
+            scenario,
+            members,
+            step,
+        } => {
+            let steps = scenario.steps.len();
+            let last = step.unwrap_or(steps).min(steps);
+            let inputs = crate::simulate::inputs_after(program, scenario, members, step);
+            (
+                inputs,
+                format!("scenario \"{}\", after step {last}", scenario.name),
             )
-            .help(help),
-        ]));
+        }
     };
     let padded = format!("{}{}", " ".repeat(file.text.len() + 1), expression);
     let expr = crate::syntax::parse_expression(&padded).map_err(&fail)?;
-    let ir = crate::check::check_expression(&program, Some(index), &expr).map_err(&fail)?;
-    let def = &program.examples[index];
-    let inputs = example_inputs(def);
-    let mut evaluator = Evaluator::new(&program, &inputs).with_trace();
+    let ir =
+        crate::check::check_expression_with(program, &inputs.member_names, &expr).map_err(&fail)?;
+    let mut evaluator = Evaluator::new(program, &inputs).with_trace();
     let mut frame = vec![Value::Bool(false); 8];
     let value = evaluator
         .eval(&ir, &mut frame)
         .map_err(|d| fail(vec![*d]))?;
-    let names = &def.member_names;
+    let names = &inputs.member_names;
     let steps = evaluator
         .take_trace()
         .iter()
-        .map(|n| node(n, &program, &combined, names))
+        .map(|n| node(n, program, &combined, names))
         .collect();
     Ok(Explanation {
         rulebook: program.name.clone(),
         version: program.version.clone(),
-        example: def.name.clone(),
+        context: label,
         expression: expression.trim().to_string(),
-        value: ValueView::new(&value, ir.ty, &program, names),
+        value: ValueView::new(&value, ir.ty, program, names),
         steps,
     })
 }
@@ -213,13 +262,13 @@ impl Explanation {
     /// The derivation as an indented tree for people.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "{}{} — example \"{}\"\n\n{} = {}\n",
+            "{}{} — {}\n\n{} = {}\n",
             self.rulebook,
             self.version
                 .as_ref()
                 .map(|v| format!(" (version {v})"))
                 .unwrap_or_default(),
-            self.example,
+            self.context,
             self.expression,
             self.value.display
         );

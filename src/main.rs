@@ -57,8 +57,21 @@ enum Command {
         #[arg(value_name = "FILE")]
         path: PathBuf,
         /// The example whose members and figures are used.
-        #[arg(long, value_name = "NAME")]
-        example: String,
+        #[arg(long, value_name = "NAME", required_unless_present_any = ["scenario", "scenario_file"])]
+        example: Option<String>,
+        /// Or: a scenario of the rulebook, run up to --step.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["example", "scenario_file"])]
+        scenario: Option<String>,
+        /// Or: a scenario in a JSON file, run up to --step.
+        #[arg(long, value_name = "FILE", conflicts_with = "example")]
+        scenario_file: Option<PathBuf>,
+        /// Members from a CSV file, for a scenario.
+        #[arg(long, value_name = "FILE.csv")]
+        members: Option<PathBuf>,
+        /// The last step of the scenario to run (all, if not given). After a
+        /// step that closes a period, figures are as the period closed.
+        #[arg(long, value_name = "N")]
+        step: Option<usize>,
         /// What to explain: any expression, such as `dividend(ada)` or `surplus`.
         #[arg(long, value_name = "EXPRESSION")]
         value: String,
@@ -162,9 +175,25 @@ fn main() -> ExitCode {
         Command::Explain {
             path,
             example,
+            scenario,
+            scenario_file,
+            members,
+            step,
             value,
             format,
-        } => run_explain(&path, &example, &value, format, colour),
+        } => run_explain(
+            &path,
+            Source {
+                example: example.as_deref(),
+                scenario: scenario.as_deref(),
+                scenario_file: scenario_file.as_deref(),
+                members: members.as_deref(),
+                step,
+            },
+            &value,
+            format,
+            colour,
+        ),
     };
     ExitCode::from(status as u8)
 }
@@ -372,13 +401,63 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     status
 }
 
-fn run_explain(path: &Path, example: &str, value: &str, format: Format, colour: bool) -> Status {
-    let (files, io_errors) = load(std::slice::from_ref(&path.to_path_buf()));
-    print_io_errors(&io_errors, format, colour);
-    let Some(file) = files.first() else {
-        return Status::Usage;
+/// Where `explain` takes its inputs from.
+struct Source<'a> {
+    example: Option<&'a str>,
+    scenario: Option<&'a str>,
+    scenario_file: Option<&'a Path>,
+    members: Option<&'a Path>,
+    step: Option<usize>,
+}
+
+fn run_explain(
+    path: &Path,
+    source: Source<'_>,
+    value: &str,
+    format: Format,
+    colour: bool,
+) -> Status {
+    let file = match read_text(path) {
+        Ok(f) => f,
+        Err(d) => {
+            report_in(
+                &SourceFile::new(path.display().to_string(), ""),
+                &[d],
+                colour,
+            );
+            return Status::Usage;
+        }
     };
-    match rochdale::explain::explain(file, example, value) {
+    let checked = rochdale::check_source(&file.text);
+    let Some(program) = checked.program else {
+        report_in(&file, &checked.diagnostics, colour);
+        return Status::Failed;
+    };
+    let scenario;
+    let context = match source.example {
+        Some(example) => rochdale::explain::Context::Example(example),
+        None => {
+            let (def, members) = match scenario_for(
+                path,
+                &file,
+                &program,
+                source.scenario,
+                source.scenario_file,
+                source.members,
+                colour,
+            ) {
+                Ok(pair) => pair,
+                Err(status) => return status,
+            };
+            scenario = def;
+            rochdale::explain::Context::Scenario {
+                scenario: &scenario,
+                members,
+                step: source.step,
+            }
+        }
+    };
+    match rochdale::explain::explain_in(&file, &program, context, value) {
         Ok(explanation) => {
             match format {
                 Format::Text => print!("{}", explanation.to_text()),
@@ -425,7 +504,6 @@ fn run_simulate(
     out: Option<&Path>,
     colour: bool,
 ) -> Status {
-    use rochdale::simulate::{input, simulate};
     let file = match read_text(path) {
         Ok(f) => f,
         Err(d) => {
@@ -442,68 +520,20 @@ fn run_simulate(
         report_in(&file, &checked.diagnostics, colour);
         return Status::Failed;
     };
-    // The scenario: from a JSON file, by name, or the only one there is.
-    let (def, mut members) = if let Some(json_path) = scenario_file {
-        let json = match read_text(json_path) {
-            Ok(f) => f,
-            Err(d) => {
-                report_in(&file, &[d], colour);
-                return Status::Usage;
-            }
-        };
-        match input::read_json(&program, &json.text) {
-            Ok(pair) => pair,
-            Err(ds) => {
-                report_in(&json, &ds, colour);
-                return Status::Failed;
-            }
-        }
-    } else {
-        let chosen = match scenario {
-            Some(name) => program.scenarios.iter().find(|s| s.name == name),
-            None if program.scenarios.len() == 1 => program.scenarios.first(),
-            None => None,
-        };
-        let Some(def) = chosen else {
-            let names: Vec<String> = program
-                .scenarios
-                .iter()
-                .map(|s| format!("\"{}\"", s.name))
-                .collect();
-            let help = match (scenario, names.is_empty()) {
-                (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
-                (Some(n), false) => rochdale::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
-                    .map(|m| format!("did you mean \"{m}\"?"))
-                    .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
-                (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
-            };
-            let message = match scenario {
-                Some(n) => format!("the rulebook has no scenario \"{n}\""),
-                None => "which scenario?".to_string(),
-            };
-            report_in(
-                &file,
-                &[Diagnostic::error(Code::UnknownName, message).help(help)],
-                colour,
-            );
-            return Status::Usage;
-        };
-        let members =
-            match input::scenario_members(&program, def, path.parent().unwrap_or(Path::new("."))) {
-                Ok(m) => m,
-                Err(e) => {
-                    report_in(&e.file, &e.diagnostics, colour);
-                    return Status::Failed;
-                }
-            };
-        (def.clone(), members)
+    let (def, members) = match scenario_for(
+        path,
+        &file,
+        &program,
+        scenario,
+        scenario_file,
+        members_file,
+        colour,
+    ) {
+        Ok(pair) => pair,
+        Err(status) => return status,
     };
-    if let Some(csv_path) = members_file {
-        if let Err(status) = load_members(&program, csv_path, &mut members, colour) {
-            return status;
-        }
-    }
-    let outcome = simulate(&program, &def, members);
+    let outcome = simulate_with_bar(&program, &def, members);
+
     let failed = outcome
         .steps
         .iter()
@@ -552,4 +582,103 @@ fn load_members(
             Status::Failed
         }
     })
+}
+
+/// A scenario and its people: from a JSON file, or the rulebook's by name
+/// (or its only one), with members from a CSV file if given.
+#[allow(clippy::too_many_arguments)]
+fn scenario_for(
+    path: &Path,
+    file: &SourceFile,
+    program: &rochdale::Program,
+    scenario: Option<&str>,
+    scenario_file: Option<&Path>,
+    members_file: Option<&Path>,
+    colour: bool,
+) -> Result<
+    (
+        rochdale::program::ScenarioDef,
+        rochdale::simulate::input::MemberTable,
+    ),
+    Status,
+> {
+    use rochdale::simulate::input;
+    let (def, mut members) = if let Some(json_path) = scenario_file {
+        let json = read_text(json_path).map_err(|d| {
+            report_in(file, &[d], colour);
+            Status::Usage
+        })?;
+        input::read_json(program, &json.text).map_err(|ds| {
+            report_in(&json, &ds, colour);
+            Status::Failed
+        })?
+    } else {
+        let chosen = match scenario {
+            Some(name) => program.scenarios.iter().find(|s| s.name == name),
+            None if program.scenarios.len() == 1 => program.scenarios.first(),
+            None => None,
+        };
+        let Some(def) = chosen else {
+            let names: Vec<String> = program
+                .scenarios
+                .iter()
+                .map(|s| format!("\"{}\"", s.name))
+                .collect();
+            let help = match (scenario, names.is_empty()) {
+                (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
+                (Some(n), false) => rochdale::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
+                    .map(|m| format!("did you mean \"{m}\"?"))
+                    .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
+                (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
+            };
+            let message = match scenario {
+                Some(n) => format!("the rulebook has no scenario \"{n}\""),
+                None => "which scenario?".to_string(),
+            };
+            report_in(
+                file,
+                &[Diagnostic::error(Code::UnknownName, message).help(help)],
+                colour,
+            );
+            return Err(Status::Usage);
+        };
+        let members =
+            input::scenario_members(program, def, path.parent().unwrap_or(Path::new(".")))
+                .map_err(|e| {
+                    report_in(&e.file, &e.diagnostics, colour);
+                    Status::Failed
+                })?;
+        (def.clone(), members)
+    };
+    if let Some(csv_path) = members_file {
+        load_members(program, csv_path, &mut members, colour)?;
+    }
+    Ok((def, members))
+}
+
+/// Runs a simulation, with a progress bar on a terminal for a long timeline.
+fn simulate_with_bar(
+    program: &rochdale::Program,
+    scenario: &rochdale::program::ScenarioDef,
+    members: rochdale::simulate::input::MemberTable,
+) -> rochdale::simulate::SimulationOutcome {
+    let steps = scenario.steps.len();
+    if !std::io::stderr().is_terminal() || steps < 5_000 {
+        return rochdale::simulate::simulate(program, scenario, members);
+    }
+    let bar = indicatif::ProgressBar::new(steps as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] {pos}/{len} steps ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let outcome =
+        rochdale::simulate::simulate_with_progress(program, scenario, members, &mut |done, _| {
+            if done % 256 == 0 {
+                bar.set_position(done as u64);
+            }
+        });
+    bar.finish_and_clear();
+    outcome
 }

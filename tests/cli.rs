@@ -170,3 +170,64 @@ fn explain_prints_a_derivation() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("E0200"));
 }
+
+#[test]
+fn simulate_runs_the_rulebooks_scenario() {
+    let o = rochdale(&["simulate", "rulebooks/rochdale-1844.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("REFUSED: members must be 16 or over (article 13): 15 < 16"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Trial balance: debits £3,004.00 = credits £3,004.00"),
+        "{out}"
+    );
+    let dir = std::env::temp_dir().join(format!("rochdale-sim-{}", std::process::id()));
+    let o = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--format",
+        "csv",
+        "--out",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("member,member_now,joined,left,"));
+    for f in [
+        "report.txt",
+        "outcome.json",
+        "statements.csv",
+        "journal.csv",
+        "trial_balance.csv",
+    ] {
+        assert!(dir.join(f).exists(), "{f} written");
+    }
+    let o = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--scenario",
+        "first yaer",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean \"first year\"?"));
+    let o = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--scenario-file",
+        "tests/scenarios/malformed.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E0600"));
+    let o = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--scenario",
+        "first year",
+        "--value",
+        "dividend(smith)",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("dividend(smith) = £1.16"));
+}

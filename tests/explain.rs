@@ -109,3 +109,75 @@ fn explaining_never_changes_a_value() {
     }
     assert!(checked >= 40, "{checked}");
 }
+
+#[test]
+fn a_figure_of_a_simulation_explained() {
+    use rochdale::explain::{Context, explain_in};
+    let file = rulebook("rulebooks/rochdale-1844.coop");
+    let program = rochdale::check_source(&file.text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let members = || {
+        rochdale::simulate::input::scenario_members(
+            &program,
+            scenario,
+            std::path::Path::new("rulebooks"),
+        )
+        .expect("members")
+    };
+    // After the year closes: the figures as the period closed.
+    let e = explain_in(
+        &file,
+        &program,
+        Context::Scenario {
+            scenario,
+            members: members(),
+            step: None,
+        },
+        "dividend(hill)",
+    )
+    .expect("explains");
+    assert_eq!(e.value.display, "£0.72");
+    assert!(
+        e.to_text()
+            .contains("hill's share of £23.85: in proportion to £22.26 of £730.00")
+    );
+    // After step 29, cooper had subscribed his extra £6.00.
+    let e = explain_in(
+        &file,
+        &program,
+        Context::Scenario {
+            scenario,
+            members: members(),
+            step: Some(29),
+        },
+        "cooper.shares",
+    )
+    .expect("explains");
+    assert_eq!(e.value.display, "£10.00");
+    let e = explain_in(
+        &file,
+        &program,
+        Context::Scenario {
+            scenario,
+            members: members(),
+            step: Some(28),
+        },
+        "cooper.shares",
+    )
+    .expect("explains");
+    assert_eq!(e.value.display, "£4.00");
+    insta::assert_snapshot!(
+        explain_in(
+            &file,
+            &program,
+            Context::Scenario {
+                scenario,
+                members: members(),
+                step: None
+            },
+            "dividend(hill)"
+        )
+        .expect("explains")
+        .to_text()
+    );
+}

@@ -1310,12 +1310,21 @@ pub fn check_expression(
     example: Option<usize>,
     expr: &ast::Expr,
 ) -> Result<Ir, Vec<Diagnostic>> {
-    let mut checker = Checker::from_program(program);
     let names: Vec<String> = example
         .and_then(|e| program.examples.get(e))
         .map(|e| e.member_names.clone())
         .unwrap_or_default();
-    let mut cx = expr::ExprChecker::new(&mut checker, &[], &names);
+    check_expression_with(program, &names, expr)
+}
+
+/// [`check_expression`] with the people who can be named (a scenario's).
+pub fn check_expression_with(
+    program: &Program,
+    names: &[String],
+    expr: &ast::Expr,
+) -> Result<Ir, Vec<Diagnostic>> {
+    let mut checker = Checker::from_program(program);
+    let mut cx = expr::ExprChecker::new(&mut checker, &[], names);
     let ir = cx.expr(expr);
     if checker.diagnostics.iter().any(Diagnostic::is_error) {
         Err(checker.diagnostics)
@@ -1402,11 +1411,20 @@ impl<'p> ValueReader<'p> {
 
     /// Reads `text` for a place of type `ty` named `owner`. A member's money
     /// is a balance and must be exact to the minor unit (`balance`).
-    pub fn read(&mut self, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+    pub fn read(
+        &mut self,
+        text: &str,
+        ty: Type,
+        owner: &str,
+        balance: bool,
+    ) -> Result<Value, Diagnostic> {
         let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
             let first = d.remove(0);
-            Diagnostic::error(Code::BadValue, format!("`{}` is not a value: {}", text.trim(), first.message))
-                .help(value_help_for(self.program, ty))
+            Diagnostic::error(
+                Code::BadValue,
+                format!("`{}` is not a value: {}", text.trim(), first.message),
+            )
+            .help(value_help_for(self.program, ty))
         })?;
         self.checker.diagnostics.clear();
         let value = self.checker.const_value(&written, ty, owner);
@@ -1421,14 +1439,23 @@ impl<'p> ValueReader<'p> {
                 related: Vec::new(),
                 ..d
             }),
-            (None, None) => Err(Diagnostic::error(Code::BadValue, format!("`{text}` is not a value for `{owner}`"))
-                .help(value_help_for(self.program, ty))),
+            (None, None) => Err(Diagnostic::error(
+                Code::BadValue,
+                format!("`{text}` is not a value for `{owner}`"),
+            )
+            .help(value_help_for(self.program, ty))),
         }
     }
 }
 
 /// Reads one input value (see [`ValueReader`], which is faster for many).
-pub fn input_value(program: &Program, text: &str, ty: Type, owner: &str, balance: bool) -> Result<Value, Diagnostic> {
+pub fn input_value(
+    program: &Program,
+    text: &str,
+    ty: Type,
+    owner: &str,
+    balance: bool,
+) -> Result<Value, Diagnostic> {
     ValueReader::new(program).read(text, ty, owner, balance)
 }
 

@@ -281,10 +281,12 @@ fn json_value(
             "write the value as a string such as \"£5.00\" or a number",
         )
     })?;
-    values.read(&text, ty, owner, balance).map_err(|d| Diagnostic {
-        message: format!("{}: {}", path.0, d.message),
-        ..d
-    })
+    values
+        .read(&text, ty, owner, balance)
+        .map_err(|d| Diagnostic {
+            message: format!("{}: {}", path.0, d.message),
+            ..d
+        })
 }
 
 fn date(v: &Json, path: &Path) -> Result<time::Date, Diagnostic> {

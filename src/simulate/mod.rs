@@ -42,6 +42,10 @@ struct State<'p> {
     periods: Vec<PeriodOutcome>,
     /// Per person: attributes counted per period, as they stood at each close.
     period_values: Vec<Vec<Named>>,
+    /// The inputs as the last period closed (figures set, before the
+    /// per-period reset), when asked for (to explain a figure).
+    at_close: Option<Inputs>,
+    keep_close: bool,
     index: HashMap<String, u32>,
 }
 
@@ -52,77 +56,49 @@ pub fn simulate(
     scenario: &ScenarioDef,
     members: input::MemberTable,
 ) -> SimulationOutcome {
-    let count = members.names.len();
-    let index: HashMap<String, u32> = members
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), i as u32))
-        .collect();
-    let mut state = State {
-        program,
-        inputs: Inputs {
-            params: scenario.params.clone(),
-            member_names: members.names,
-            members: members.columns,
-            period: vec![None; program.period_fields.len()],
-            votes: vec![None; program.resolutions.len()],
-            active: vec![false; count],
-        },
-        joined: vec![None; count],
-        left: vec![None; count],
-        books: Books::default(),
-        period_start: 0,
-        steps: Vec::new(),
-        motions: Vec::new(),
-        amendments: Vec::new(),
-        periods: Vec::new(),
-        period_values: vec![Vec::new(); count],
-        index,
-    };
+    simulate_with_progress(program, scenario, members, &mut |_, _| {})
+}
+
+/// [`simulate`], calling `progress(done, total)` after each step.
+pub fn simulate_with_progress(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+    progress: &mut dyn FnMut(usize, usize),
+) -> SimulationOutcome {
+    let mut state = State::new(program, scenario, members);
+    let total = scenario.steps.len();
     for (i, step) in scenario.steps.iter().enumerate() {
-        let number = i + 1;
-        let (what, result) = match &step.kind {
-            StepDefKind::Act { act, args } => (
-                state.describe_act(*act, args),
-                state.act(number, step, *act, args),
-            ),
-            StepDefKind::Motion {
-                resolution, title, ..
-            } => (
-                format!(
-                    "motion {}{}",
-                    program
-                        .resolutions
-                        .get(*resolution)
-                        .map_or("?", |r| r.name.as_str()),
-                    title
-                        .as_ref()
-                        .map(|t| format!(" \"{t}\""))
-                        .unwrap_or_default()
-                ),
-                state.motion(number, step),
-            ),
-            StepDefKind::Close { figures } => (
-                "close period".to_string(),
-                state.close(number, step, figures),
-            ),
-        };
-        let (status, reasons, diagnostic) = match result {
-            Ok(()) => (StepStatus::Done, Vec::new(), None),
-            Err(Stop::Refused(reasons)) => (StepStatus::Refused, reasons, None),
-            Err(Stop::Failed(d)) => (StepStatus::Failed, Vec::new(), Some(*d)),
-        };
-        state.steps.push(StepOutcome {
-            step: number,
-            date: format_date(step.date),
-            what,
-            status,
-            reasons,
-            diagnostic,
-        });
+        state.run_step(i + 1, step);
+        progress(i + 1, total);
     }
     state.finish(scenario)
+}
+
+/// The inputs of a simulation after step `until` (1-based; all steps when
+/// `None`), for evaluating or explaining a figure there. After a step that
+/// closes a period, they are the inputs as it closed: the period's figures
+/// set, before the attributes counted per period start again.
+pub fn inputs_after(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+    until: Option<usize>,
+) -> Inputs {
+    let mut state = State::new(program, scenario, members);
+    state.keep_close = true;
+    let last = until
+        .unwrap_or(scenario.steps.len())
+        .min(scenario.steps.len());
+    let mut closed_last = false;
+    for (i, step) in scenario.steps.iter().take(last).enumerate() {
+        let done = state.run_step(i + 1, step);
+        closed_last = done && matches!(step.kind, StepDefKind::Close { .. });
+    }
+    match (closed_last, state.at_close.take()) {
+        (true, Some(inputs)) => inputs,
+        _ => state.inputs,
+    }
 }
 
 /// Why a step did not happen.
@@ -154,6 +130,85 @@ enum Change {
 }
 
 impl<'p> State<'p> {
+    fn new(program: &'p Program, scenario: &ScenarioDef, members: input::MemberTable) -> Self {
+        let count = members.names.len();
+        let index: HashMap<String, u32> = members
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        State {
+            program,
+            inputs: Inputs {
+                params: scenario.params.clone(),
+                member_names: members.names,
+                members: members.columns,
+                period: vec![None; program.period_fields.len()],
+                votes: vec![None; program.resolutions.len()],
+                active: vec![false; count],
+            },
+            joined: vec![None; count],
+            left: vec![None; count],
+            books: Books::default(),
+            period_start: 0,
+            steps: Vec::new(),
+            motions: Vec::new(),
+            amendments: Vec::new(),
+            periods: Vec::new(),
+            period_values: vec![Vec::new(); count],
+            at_close: None,
+            keep_close: false,
+            index,
+        }
+    }
+
+    /// Runs one step and records its outcome; true when it was done.
+    fn run_step(&mut self, number: usize, step: &StepDef) -> bool {
+        let program = self.program;
+        let (what, result) = match &step.kind {
+            StepDefKind::Act { act, args } => (
+                self.describe_act(*act, args),
+                self.act(number, step, *act, args),
+            ),
+            StepDefKind::Motion {
+                resolution, title, ..
+            } => (
+                format!(
+                    "motion {}{}",
+                    program
+                        .resolutions
+                        .get(*resolution)
+                        .map_or("?", |r| r.name.as_str()),
+                    title
+                        .as_ref()
+                        .map(|t| format!(" \"{t}\""))
+                        .unwrap_or_default()
+                ),
+                self.motion(number, step),
+            ),
+            StepDefKind::Close { figures } => (
+                "close period".to_string(),
+                self.close(number, step, figures),
+            ),
+        };
+        let (status, reasons, diagnostic) = match result {
+            Ok(()) => (StepStatus::Done, Vec::new(), None),
+            Err(Stop::Refused(reasons)) => (StepStatus::Refused, reasons, None),
+            Err(Stop::Failed(d)) => (StepStatus::Failed, Vec::new(), Some(*d)),
+        };
+        let done = status == StepStatus::Done;
+        self.steps.push(StepOutcome {
+            step: number,
+            date: format_date(step.date),
+            what,
+            status,
+            reasons,
+            diagnostic,
+        });
+        done
+    }
+
     fn view(&self, value: &Value, ty: Type) -> ValueView {
         ValueView::new(value, ty, self.program, &self.inputs.member_names)
     }
@@ -724,6 +779,9 @@ impl<'p> State<'p> {
                 credit,
                 amount,
             });
+        }
+        if self.keep_close {
+            self.at_close = Some(self.inputs.clone());
         }
         // Attributes counted per period are kept on the statements, then
         // start again.
