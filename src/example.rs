@@ -63,6 +63,7 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         period: example.period.clone(),
         votes: example.votes.clone(),
         active: Vec::new(),
+        today: None,
     }
 }
 

@@ -593,6 +593,8 @@ pub enum IrKind {
         /// The member, for a member's share.
         member: Option<Box<Ir>>,
     },
+    /// The date of the step being run, in a scenario.
+    Today,
     /// A question about a resolution's vote.
     Resolution {
         /// The resolution.

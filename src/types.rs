@@ -141,6 +141,20 @@ pub fn arithmetic(
     if left == Error || right == Error {
         return Ok(Error);
     }
+    // Dates: the days between two, or a date some days on.
+    match (op, left, right) {
+        (BinaryOp::Sub, Date, Date) => return Ok(Integer),
+        (BinaryOp::Add | BinaryOp::Sub, Date, Integer) | (BinaryOp::Add, Integer, Date) => {
+            return Ok(Date);
+        }
+        (_, Date, _) | (_, _, Date) => {
+            return Err(arith_err(
+                "dates can only be subtracted from each other (giving days) or moved by a whole number of days".into(),
+                "write `today - m.notice_given` for the days between, or `m.joined + 30` for thirty days later",
+            ));
+        }
+        _ => {}
+    }
     if let (Money(a), Money(b)) = (left, right) {
         if a != b {
             return Err(ArithmeticError {

@@ -88,6 +88,7 @@ proptest! {
             period: vec![Some(rochdale::value::Value::Number(Decimal::new(amount as i64, 2)))],
             votes: vec![],
             active: vec![],
+            today: None,
         };
         let outcome = Evaluator::new(&program, &inputs)
             .allocation(0)

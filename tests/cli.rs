@@ -181,7 +181,11 @@ fn simulate_runs_the_rulebooks_scenario() {
         "{out}"
     );
     assert!(
-        out.contains("Trial balance: debits £3,004.00 = credits £3,004.00"),
+        out.contains("Trial balance: debits £3,006.00 = credits £3,006.00"),
+        "{out}"
+    );
+    assert!(
+        out.contains("REFUSED: withdrawals need notice (article 13): 14 < 30"),
         "{out}"
     );
     let dir = std::env::temp_dir().join(format!("rochdale-sim-{}", std::process::id()));
@@ -229,5 +233,5 @@ fn simulate_runs_the_rulebooks_scenario() {
         "dividend(smith)",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("dividend(smith) = £1.16"));
+    assert!(stdout(&o).contains("dividend(smith) = £1.17"));
 }

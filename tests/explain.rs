@@ -136,10 +136,10 @@ fn a_figure_of_a_simulation_explained() {
         "dividend(hill)",
     )
     .expect("explains");
-    assert_eq!(e.value.display, "£0.72");
+    assert_eq!(e.value.display, "£0.73");
     assert!(
         e.to_text()
-            .contains("hill's share of £23.85: in proportion to £22.26 of £730.00")
+            .contains("hill's share of £23.95: in proportion to £22.26 of £730.00")
     );
     // After step 29, cooper had subscribed his extra £6.00.
     let e = explain_in(

@@ -302,6 +302,11 @@ impl<'c> ExprChecker<'c> {
                 .help(help);
                 self.fail(d, span)
             }
+            None if id.name == "today" => Ir {
+                kind: IrKind::Today,
+                ty: Type::Date,
+                span,
+            },
             None => self.unknown_name(id),
         }
     }

@@ -16,6 +16,7 @@ mod trace;
 mod vote;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::cmp::Ordering;
 
 pub use allocate::{AllocationOutcome, TrancheOutcome, apportion};
@@ -55,6 +56,8 @@ pub struct Inputs {
     /// Which people in the table are members now (in a simulation, those
     /// admitted and not gone). Empty: all of them.
     pub active: Vec<bool>,
+    /// The date of the step being run, in a simulation.
+    pub today: Option<time::Date>,
 }
 
 impl Inputs {
@@ -225,6 +228,16 @@ impl<'a> Evaluator<'a> {
                 member,
             } => self.eval_allocated(*allocation, *tranche, member.as_deref(), frame, span),
             IrKind::Resolution { resolution, query } => self.eval_resolution(*resolution, *query),
+            IrKind::Today => self.inputs.today.map(Value::Date).ok_or_else(|| {
+                Box::new(
+                    Diagnostic::error(
+                        Code::MissingValue,
+                        "`today` is the date of a step, and there is none here",
+                    )
+                    .at(span, "no date")
+                    .help("`today` has a value while a scenario runs; an example cannot use it"),
+                )
+            }),
         }
     }
 
@@ -359,9 +372,14 @@ impl<'a> Evaluator<'a> {
         frame: &mut Vec<Value>,
         span: Span,
     ) -> Result<Value> {
-        let a = self.number(l, frame)?;
-        let b = self.number(r, frame)?;
-        arithmetic(op, a, b, span, r.span).map(Value::Number)
+        let a = self.eval(l, frame)?;
+        let b = self.eval(r, frame)?;
+        match (a, b) {
+            (Value::Number(a), Value::Number(b)) => {
+                arithmetic(op, a, b, span, r.span).map(Value::Number)
+            }
+            (a, b) => date_arithmetic(op, a, b, span),
+        }
     }
 
     fn eval_compare(
@@ -661,6 +679,40 @@ impl MemberMemo {
                 all[m] = Some(value);
             }
         }
+    }
+}
+
+/// Days between dates, or a date moved by days.
+fn date_arithmetic(op: ArithOp, a: Value, b: Value, span: Span) -> Result<Value> {
+    let out_of_range = || {
+        Box::new(
+            Diagnostic::error(
+                Code::Overflow,
+                "the date is outside the calendar Rochdale counts",
+            )
+            .at(span, "no such date")
+            .help("check the number of days"),
+        )
+    };
+    let days = |d: Decimal| {
+        d.to_i64()
+            .filter(|d| d.abs() < 10_000_000)
+            .map(time::Duration::days)
+    };
+    match (op, a, b) {
+        (ArithOp::Sub, Value::Date(x), Value::Date(y)) => {
+            Ok(Value::Number(Decimal::from((x - y).whole_days())))
+        }
+        (ArithOp::Add, Value::Date(x), Value::Number(n))
+        | (ArithOp::Add, Value::Number(n), Value::Date(x)) => days(n)
+            .and_then(|d| x.checked_add(d))
+            .map(Value::Date)
+            .ok_or_else(out_of_range),
+        (ArithOp::Sub, Value::Date(x), Value::Number(n)) => days(n)
+            .and_then(|d| x.checked_sub(d))
+            .map(Value::Date)
+            .ok_or_else(out_of_range),
+        _ => Err(internal("arithmetic on values that are not numbers", span)),
     }
 }
 

@@ -147,6 +147,7 @@ impl<'p> State<'p> {
                 period: vec![None; program.period_fields.len()],
                 votes: vec![None; program.resolutions.len()],
                 active: vec![false; count],
+                today: None,
             },
             joined: vec![None; count],
             left: vec![None; count],
@@ -166,6 +167,7 @@ impl<'p> State<'p> {
     /// Runs one step and records its outcome; true when it was done.
     fn run_step(&mut self, number: usize, step: &StepDef) -> bool {
         let program = self.program;
+        self.inputs.today = Some(step.date);
         let (what, result) = match &step.kind {
             StepDefKind::Act { act, args } => (
                 self.describe_act(*act, args),
