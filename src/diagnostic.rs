@@ -107,6 +107,12 @@ codes! {
     BadAllocation = "E0314",
     /// A scenario written in the rulebook that cannot run: steps out of date order.
     BadScenario = "E0315",
+    /// Quantities in different units added, subtracted or compared.
+    UnitMismatch = "E0316",
+    /// A rate applied to a quantity in another unit.
+    RateUnit = "E0317",
+    /// An input value without the unit its place requires, or with another.
+    MissingUnit = "E0318",
     /// Division by zero while evaluating.
     DivisionByZero = "E0400",
     /// A result too large to represent.

@@ -38,6 +38,7 @@ pub mod simulate;
 pub mod span;
 pub mod syntax;
 pub mod types;
+pub mod units;
 pub mod value;
 
 use serde::Serialize;

@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::currency::Currency;
 use crate::syntax::ast::BinaryOp;
+use crate::units::Dim;
 
 /// Index of an enumeration in [`crate::program::Program::enums`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -28,6 +29,8 @@ pub enum Type {
     Percent,
     /// An amount of money in one currency.
     Money(Currency),
+    /// A quantity with units: `12 km_month`, `£90 per km_month`, `kWh per hour`.
+    Measure(Dim),
     /// A calendar date.
     Date,
     /// Text.
@@ -46,8 +49,30 @@ impl Type {
     pub fn is_numeric(self) -> bool {
         matches!(
             self,
-            Type::Integer | Type::Decimal | Type::Percent | Type::Money(_)
+            Type::Integer | Type::Decimal | Type::Percent | Type::Money(_) | Type::Measure(_)
         )
+    }
+
+    /// The dimension of a number, money or quantity.
+    pub fn dim(self) -> Option<Dim> {
+        match self {
+            Type::Integer | Type::Decimal | Type::Percent => Some(Dim::NONE),
+            Type::Money(c) => Some(Dim::money(c)),
+            Type::Measure(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The type of a value of dimension `dim`: a number, money, or a measure.
+    pub fn of_dim(dim: Dim) -> Type {
+        if dim.has_units() {
+            return Type::Measure(dim);
+        }
+        match dim.currency() {
+            None => Type::Decimal,
+            Some((c, 1)) => Type::Money(c),
+            Some(_) => Type::Measure(dim),
+        }
     }
 
     /// The name used in the language, such as `Money in GBP`.
@@ -58,6 +83,7 @@ impl Type {
             Type::Decimal => "Decimal".into(),
             Type::Percent => "Percent".into(),
             Type::Money(c) => format!("Money in {c}"),
+            Type::Measure(d) => d.to_string(),
             Type::Date => "Date".into(),
             Type::Text => "Text".into(),
             Type::Enum(_) => "an enumeration".into(),
@@ -75,6 +101,11 @@ impl Type {
             Type::Decimal => "a number".into(),
             Type::Percent => "a percentage".into(),
             Type::Money(c) => format!("an amount of money ({c})"),
+            Type::Measure(d) => match (d.currency(), d.numerators().is_empty()) {
+                (Some((c, 1)), true) => format!("an amount of money ({c}) per {}", names(&d.denominators())),
+                (None, false) if d.denominators().is_empty() => format!("a quantity in {d}"),
+                _ => format!("a rate in {d}"),
+            },
             Type::Date => "a date".into(),
             Type::Text => "a text".into(),
             Type::Enum(_) => "a choice from a list".into(),
@@ -110,6 +141,23 @@ impl fmt::Display for Type {
     }
 }
 
+fn names(units: &[crate::units::UnitId]) -> String {
+    units.iter().map(|u| u.name()).collect::<Vec<_>>().join("·")
+}
+
+/// What kind of mismatch an arithmetic error is (each has its own code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Kinds of quantity that do not combine.
+    General,
+    /// Money in two currencies.
+    Currency,
+    /// Quantities in two different units added or compared.
+    Units,
+    /// A rate applied to a quantity in another unit.
+    RateUnit,
+}
+
 /// Why two types do not combine under an operator, in words for the reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArithmeticError {
@@ -117,15 +165,69 @@ pub struct ArithmeticError {
     pub message: String,
     /// What to write instead.
     pub help: String,
-    /// Whether the problem is two currencies (reported under its own code).
-    pub currency_mismatch: bool,
+    /// Which kind of mismatch.
+    pub kind: Mismatch,
 }
 
 fn arith_err(message: String, help: impl Into<String>) -> ArithmeticError {
     ArithmeticError {
         message,
         help: help.into(),
-        currency_mismatch: false,
+        kind: Mismatch::General,
+    }
+}
+
+/// Arithmetic where a side has units.
+fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, ArithmeticError> {
+    let (Some(a), Some(b)) = (left.dim(), right.dim()) else {
+        return Err(arith_err(
+            format!("{} and {} cannot be combined", left.plain(), right.plain()),
+            "arithmetic works on numbers, percentages, money and quantities",
+        ));
+    };
+    match op {
+        BinaryOp::Add | BinaryOp::Sub => {
+            if Type::unify(left, right).is_some() {
+                return Ok(left);
+            }
+            let joined = if op == BinaryOp::Sub { "subtracted from" } else { "added to" };
+            Err(ArithmeticError {
+                message: format!("{} cannot be {joined} {}", right.plain(), left.plain()),
+                help: "only quantities in the same unit add up; convert one of them with a rate parameter first".into(),
+                kind: Mismatch::Units,
+            })
+        }
+        _ => {
+            let sign = if op == BinaryOp::Mul { 1 } else { -1 };
+            if op == BinaryOp::Mul {
+                for (rate, quantity) in [(a, b), (b, a)] {
+                    let per = rate.denominators();
+                    let counted = quantity.numerators();
+                    if !per.is_empty() && !counted.is_empty() && !per.iter().any(|u| counted.contains(u)) {
+                        return Err(ArithmeticError {
+                            message: format!(
+                                "a rate per {} is applied to a quantity in {}",
+                                names(&per),
+                                names(&counted)
+                            ),
+                            help: format!(
+                                "a rate per {} multiplies a quantity in {}; check which quantity the rate is for",
+                                names(&per),
+                                names(&per)
+                            ),
+                            kind: Mismatch::RateUnit,
+                        });
+                    }
+                }
+            }
+            match a.combine(&b, sign) {
+                Some(d) => Ok(Type::of_dim(d)),
+                None => Err(arith_err(
+                    format!("{} and {} cannot be combined", left.plain(), right.plain()),
+                    "the result would mix currencies or need too many units",
+                )),
+            }
+        }
     }
 }
 
@@ -140,6 +242,9 @@ pub fn arithmetic(
     use Type::*;
     if left == Error || right == Error {
         return Ok(Error);
+    }
+    if matches!(left, Measure(_)) || matches!(right, Measure(_)) {
+        return measure_arithmetic(op, left, right);
     }
     // Dates: the days between two, or a date some days on.
     match (op, left, right) {
@@ -162,7 +267,7 @@ pub fn arithmetic(
                     "this combines money in {a} with money in {b}"
                 ),
                 help: "amounts in different currencies cannot be combined; convert one of them with an exchange-rate parameter first".into(),
-                currency_mismatch: true,
+                kind: Mismatch::Currency,
             });
         }
     }

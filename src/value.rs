@@ -75,6 +75,17 @@ impl ValueView {
             (Value::Number(d), Type::Money(c)) => {
                 (money_amount(*d, c.minor_digits()), money_display(*d, c))
             }
+            (Value::Number(d), Type::Measure(dim)) => {
+                let exact = d.normalize().to_string();
+                let display = match dim.currency() {
+                    Some((c, 1)) if dim.numerators().is_empty() => {
+                        let per: Vec<String> = dim.denominators().iter().map(|u| u.name()).collect();
+                        format!("{} per {}", money_display(*d, c), per.join("·"))
+                    }
+                    _ => format!("{exact} {dim}"),
+                };
+                (exact, display)
+            }
             (Value::Number(d), Type::Percent) => {
                 let percent = (*d * Decimal::ONE_HUNDRED).normalize();
                 (d.normalize().to_string(), format!("{percent}%"))

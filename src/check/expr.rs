@@ -509,10 +509,11 @@ impl<'c> ExprChecker<'c> {
                         }
                     }
                     Err(e) => {
-                        let code = if e.currency_mismatch {
-                            Code::CurrencyMismatch
-                        } else {
-                            Code::BadArithmetic
+                        let code = match e.kind {
+                            types::Mismatch::Currency => Code::CurrencyMismatch,
+                            types::Mismatch::Units => Code::UnitMismatch,
+                            types::Mismatch::RateUnit => Code::RateUnit,
+                            types::Mismatch::General => Code::BadArithmetic,
                         };
                         let d = Diagnostic::error(code, e.message)
                             .at(
@@ -929,7 +930,7 @@ impl<'c> ExprChecker<'c> {
             ExprKind::Literal(lit) => match (lit, v.ty) {
                 (
                     ast::Literal::Integer(d) | ast::Literal::Decimal(d),
-                    Type::Money(_) | Type::Integer | Type::Decimal,
+                    Type::Money(_) | Type::Integer | Type::Decimal | Type::Measure(_),
                 ) => Some(*d),
                 (ast::Literal::Money { amount, currency }, Type::Money(c))
                     if currency == c.code() =>

@@ -116,6 +116,8 @@ struct Checker {
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
+    /// Units declared, by name.
+    units: HashMap<String, (crate::units::UnitId, Span)>,
 }
 
 impl Checker {
@@ -137,8 +139,17 @@ impl Checker {
         let mut examples: Vec<&ast::Example> = Vec::new();
         let mut member_schema_seen: Option<Span> = None;
         let mut period_schema_seen: Option<Span> = None;
+        // Units first: any type may be counted in them.
         for item in &book.items {
             match item {
+                ast::Item::Unit(u) => self.declare_unit(u),
+                ast::Item::Article(a) => a.units.iter().for_each(|u| self.declare_unit(u)),
+                _ => {}
+            }
+        }
+        for item in &book.items {
+            match item {
+                ast::Item::Unit(_) => {}
                 ast::Item::MemberSchema(schema) => {
                     self.schema_once(&mut member_schema_seen, schema, "member");
                     let fields = self.fields(schema);
@@ -365,6 +376,41 @@ impl Checker {
         currency
     }
 
+    fn declare_unit(&mut self, u: &ast::UnitDecl) {
+        if let Some((_, first)) = self.units.get(&u.name.name) {
+            let first = *first;
+            self.error(
+                Diagnostic::error(Code::Duplicate, format!("the unit `{}` is declared twice", u.name.name))
+                    .at(u.name.span, "declared again here")
+                    .related(first, "first declared here")
+                    .help("declare each unit once"),
+            );
+            return;
+        }
+        match crate::units::UnitId::intern(&u.name.name) {
+            Some(id) => {
+                self.units.insert(u.name.name.clone(), (id, u.name.span));
+            }
+            None => self.error(
+                Diagnostic::error(Code::TooLarge, "too many different units")
+                    .at(u.name.span, "one unit too many")
+                    .help(format!("Rochdale knows at most {} unit names at once", crate::units::MAX_UNITS)),
+            ),
+        }
+    }
+
+    fn unknown_unit(&mut self, unit: &ast::Ident) {
+        let mut names: Vec<&str> = self.units.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let help = suggest::did_you_mean(&unit.name, names.iter().copied())
+            .unwrap_or_else(|| format!("declare it with `unit {}` before using it", unit.name));
+        self.error(
+            Diagnostic::error(Code::UnknownType, format!("unknown unit `{}`", unit.name))
+                .at(unit.span, "not a declared unit")
+                .help(help),
+        );
+    }
+
     fn schema_once(&mut self, seen: &mut Option<Span>, schema: &ast::Schema, what: &str) {
         if let Some(first) = *seen {
             self.error(
@@ -512,9 +558,13 @@ impl Checker {
             ast::TypeExpr::Named {
                 name,
                 currency,
+                per,
                 span,
             } => {
-                let ty = match name.name.as_str() {
+                let base = self.units.get(&name.name).map(|(u, _)| *u);
+                let ty = match (base, name.name.as_str()) {
+                    (Some(u), _) => Type::Measure(crate::units::Dim::unit(u)),
+                    (None, named) => match named {
                     "Integer" => Type::Integer,
                     "Decimal" => Type::Decimal,
                     "Percent" => Type::Percent,
@@ -569,13 +619,34 @@ impl Checker {
                         d = d.help(match hint {
                             Some(h) => format!("{h} The types are {}", TYPE_NAMES.join(", ")),
                             None => format!(
-                                "the types are {}, or a list of choices such as `Person or Organisation`",
+                                "the types are {}, a unit declared with `unit {other}`, or a list of choices such as `Person or Organisation`",
                                 TYPE_NAMES.join(", ")
                             ),
                         });
                         self.error(d);
                         Type::Error
                     }
+                    },
+                };
+                let ty = match per {
+                    None => ty,
+                    Some(unit) => match self.units.get(&unit.name).map(|(u, _)| *u) {
+                        Some(u) => match ty.dim().and_then(|d| d.combine(&crate::units::Dim::unit(u), -1)) {
+                            Some(d) => Type::of_dim(d),
+                            None => {
+                                self.error(
+                                    Diagnostic::error(Code::UnknownType, format!("{} cannot be per {}", ty.plain(), unit.name))
+                                        .at(*span, "not a rate")
+                                        .help("a rate is money, a number or a quantity per a unit, such as `Money per km_month`"),
+                                );
+                                Type::Error
+                            }
+                        },
+                        None => {
+                            self.unknown_unit(unit);
+                            Type::Error
+                        }
+                    },
                 };
                 if currency.is_some() && name.name != "Money" {
                     self.error(
@@ -632,6 +703,21 @@ impl Checker {
         if found.1.fits(ty) {
             return Some(found.0);
         }
+        if let Type::Measure(d) = ty {
+            let (message, help) = if found.1.dim() == Some(crate::units::Dim::NONE) {
+                (
+                    format!("`{owner}` is counted in {d}, but this value has no unit"),
+                    format!("write the unit after the number, such as `12 {d}`"),
+                )
+            } else {
+                (
+                    format!("`{owner}` is counted in {d}, but this is {}", found.1.plain()),
+                    format!("write the value in {d}"),
+                )
+            };
+            self.error(Diagnostic::error(Code::MissingUnit, message).at(span, "wrong unit").help(help));
+            return None;
+        }
         let help = value_help(ty, found.1, self);
         let code = match (found.1, ty) {
             (Type::Money(_), Type::Money(_)) => Code::CurrencyMismatch,
@@ -661,6 +747,27 @@ impl Checker {
             ast::Literal::Money { amount, currency } => {
                 let c = self.currency_named(currency, span)?;
                 (Value::Number(*amount), Type::Money(c))
+            }
+            ast::Literal::Measure {
+                amount,
+                currency,
+                unit,
+                per,
+            } => {
+                let mut dim = match currency {
+                    Some(c) => crate::units::Dim::money(self.currency_named(c, span)?),
+                    None => crate::units::Dim::NONE,
+                };
+                for (u, sign) in [(unit, 1), (per, -1)] {
+                    if let Some(u) = u {
+                        let Some((id, _)) = self.units.get(&u.name).copied() else {
+                            self.unknown_unit(u);
+                            return None;
+                        };
+                        dim = dim.combine(&crate::units::Dim::unit(id), sign)?;
+                    }
+                }
+                (Value::Number(*amount), Type::of_dim(dim))
             }
             ast::Literal::Date(d) => (Value::Date(*d), Type::Date),
             ast::Literal::Text(t) => (Value::Text(t.as_str().into()), Type::Text),

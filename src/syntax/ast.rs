@@ -50,6 +50,8 @@ pub struct Header {
 /// A top-level item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
+    /// `unit km_month "description"`: a unit the cooperative counts in.
+    Unit(UnitDecl),
     /// `member { ... }`: the attributes every member has.
     MemberSchema(Schema),
     /// `period { ... }`: the figures of an accounting period.
@@ -72,6 +74,15 @@ pub enum Item {
     Scenario(Scenario),
     /// `example "name" { ... }`.
     Example(Example),
+}
+
+/// `unit km_month "kilometre-month of duct"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitDecl {
+    /// The unit's name.
+    pub name: Ident,
+    /// What it measures.
+    pub description: Option<Text>,
 }
 
 /// A list of typed fields: the member schema or the period schema.
@@ -246,10 +257,12 @@ pub enum StepKind {
 pub enum TypeExpr {
     /// `Integer`, `Money`, `Money in EUR`, ...
     Named {
-        /// The type's name.
+        /// The type's name (or a unit's).
         name: Ident,
         /// `in EUR` after `Money`.
         currency: Option<Ident>,
+        /// `per km_month`: a rate.
+        per: Option<Ident>,
         /// The whole type.
         span: Span,
     },
@@ -299,6 +312,8 @@ pub struct Article {
     pub parameters: Vec<Parameter>,
     /// Rules declared in the article.
     pub rules: Vec<RuleDef>,
+    /// Units declared in the article.
+    pub units: Vec<UnitDecl>,
     /// Legal limits declared in the article.
     pub limits: Vec<Limit>,
     /// Allocations declared in the article.
@@ -604,6 +619,18 @@ pub enum Literal {
         amount: Decimal,
         /// The ISO 4217 code, as resolved from a symbol or written.
         currency: String,
+    },
+    /// `12 km_month`, `£90 per km_month`, `3 kWh per hour`: a quantity
+    /// with units, or a rate.
+    Measure {
+        /// The amount.
+        amount: Decimal,
+        /// The currency, for money per a unit.
+        currency: Option<String>,
+        /// The unit counted (`km_month` in `12 km_month`).
+        unit: Option<Ident>,
+        /// The unit it is per.
+        per: Option<Ident>,
     },
     /// `2026-04-05`.
     Date(time::Date),

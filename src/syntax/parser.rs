@@ -455,6 +455,8 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_motion
             | kw_amend
             | kw_close
+            | kw_unit
+            | kw_per
     )
 }
 
@@ -502,6 +504,7 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
     let mut items = Vec::new();
     for pair in inner {
         let item = match pair.as_rule() {
+            Rule::unit_def => Item::Unit(build_unit(pair)?),
             Rule::member_schema => Item::MemberSchema(build_schema(pair)?),
             Rule::period_schema => Item::PeriodSchema(build_schema(pair)?),
             Rule::parameter => Item::Parameter(build_parameter(pair)?),
@@ -559,6 +562,13 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
     Ok(header)
 }
 
+fn build_unit(pair: Pair<Rule>) -> Result<UnitDecl> {
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "unit name")?);
+    let description = inner.next().map(text);
+    Ok(UnitDecl { name, description })
+}
+
 fn build_schema(pair: Pair<Rule>) -> Result<Schema> {
     let schema_span = span(&pair);
     let fields = children(pair)
@@ -602,12 +612,21 @@ fn build_type(pair: Pair<Rule>) -> Result<TypeExpr> {
     let type_span = span(&pair);
     match pair.as_rule() {
         Rule::named_type => {
-            let mut inner = children(pair);
-            let name = ident(next(&mut inner, "type name")?);
-            let currency = inner.next().map(ident);
+            let mut name = None;
+            let mut currency = None;
+            let mut per = None;
+            for part in children(pair) {
+                match part.as_rule() {
+                    Rule::currency_code => currency = Some(ident(part)),
+                    Rule::ident if name.is_none() => name = Some(ident(part)),
+                    Rule::ident => per = Some(ident(part)),
+                    _ => return Err(internal("type part")),
+                }
+            }
             Ok(TypeExpr::Named {
-                name,
+                name: name.ok_or_else(|| internal("type name"))?,
                 currency,
+                per,
                 span: type_span,
             })
         }
@@ -645,6 +664,7 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
         sources: Vec::new(),
         parameters: Vec::new(),
         rules: Vec::new(),
+        units: Vec::new(),
         limits: Vec::new(),
         allocations: Vec::new(),
         resolutions: Vec::new(),
@@ -662,6 +682,7 @@ fn build_article(pair: Pair<Rule>) -> Result<Article> {
             Rule::parameter => article.parameters.push(build_parameter(item)?),
             Rule::rule_def => article.rules.push(build_rule(item)?),
             Rule::limit_def => article.limits.push(build_limit(item)?),
+            Rule::unit_def => article.units.push(build_unit(item)?),
             Rule::allocation => article.allocations.push(build_allocation(item)?),
             Rule::resolution => article.resolutions.push(build_resolution(item)?),
             Rule::act_def => article.acts.push(build_act(item)?),
@@ -1307,6 +1328,17 @@ fn negate(literal: Literal, at: Span) -> Result<Literal> {
             amount: neg(amount),
             currency,
         },
+        Literal::Measure {
+            amount,
+            currency,
+            unit,
+            per,
+        } => Literal::Measure {
+            amount: neg(amount),
+            currency,
+            unit,
+            per,
+        },
         _ => {
             return Err(
                 Diagnostic::error(Code::Syntax, "only a number can be negative")
@@ -1356,6 +1388,43 @@ fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
             Ok(Literal::Money {
                 amount: amount.ok_or_else(|| internal("money amount"))?,
                 currency: currency.ok_or_else(|| internal("money currency"))?,
+            })
+        }
+        Rule::quantity => {
+            let mut inner = children(pair);
+            let number = next(&mut inner, "quantity amount")?;
+            let unit = ident(next(&mut inner, "quantity unit")?);
+            Ok(Literal::Measure {
+                amount: parse_number(number.as_str(), s)?.0,
+                currency: None,
+                unit: Some(unit),
+                per: None,
+            })
+        }
+        Rule::rate => {
+            let mut inner = children(pair);
+            let base = build_literal(next(&mut inner, "rate amount")?)?;
+            let per = Some(ident(next(&mut inner, "rate unit")?));
+            Ok(match base {
+                Literal::Money { amount, currency } => Literal::Measure {
+                    amount,
+                    currency: Some(currency),
+                    unit: None,
+                    per,
+                },
+                Literal::Measure { amount, unit, .. } => Literal::Measure {
+                    amount,
+                    currency: None,
+                    unit,
+                    per,
+                },
+                Literal::Integer(amount) | Literal::Decimal(amount) => Literal::Measure {
+                    amount,
+                    currency: None,
+                    unit: None,
+                    per,
+                },
+                _ => return Err(internal("rate")),
             })
         }
         Rule::date => Ok(Literal::Date(parse_date(pair.as_str(), s)?)),
