@@ -102,7 +102,9 @@ impl Type {
             Type::Percent => "a percentage".into(),
             Type::Money(c) => format!("an amount of money ({c})"),
             Type::Measure(d) => match (d.currency(), d.numerators().is_empty()) {
-                (Some((c, 1)), true) => format!("an amount of money ({c}) per {}", names(&d.denominators())),
+                (Some((c, 1)), true) => {
+                    format!("an amount of money ({c}) per {}", names(&d.denominators()))
+                }
                 (None, false) if d.denominators().is_empty() => format!("a quantity in {d}"),
                 _ => format!("a rate in {d}"),
             },
@@ -190,7 +192,11 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
             if Type::unify(left, right).is_some() {
                 return Ok(left);
             }
-            let joined = if op == BinaryOp::Sub { "subtracted from" } else { "added to" };
+            let joined = if op == BinaryOp::Sub {
+                "subtracted from"
+            } else {
+                "added to"
+            };
             Err(ArithmeticError {
                 message: format!("{} cannot be {joined} {}", right.plain(), left.plain()),
                 help: "only quantities in the same unit add up; convert one of them with a rate parameter first".into(),
@@ -203,7 +209,10 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
                 for (rate, quantity) in [(a, b), (b, a)] {
                     let per = rate.denominators();
                     let counted = quantity.numerators();
-                    if !per.is_empty() && !counted.is_empty() && !per.iter().any(|u| counted.contains(u)) {
+                    if !per.is_empty()
+                        && !counted.is_empty()
+                        && !per.iter().any(|u| counted.contains(u))
+                    {
                         return Err(ArithmeticError {
                             message: format!(
                                 "a rate per {} is applied to a quantity in {}",

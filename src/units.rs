@@ -26,7 +26,9 @@ impl UnitId {
     /// The unit with this name (the same name is always the same unit).
     /// `None` when the process has seen [`MAX_UNITS`] names already.
     pub fn intern(name: &str) -> Option<UnitId> {
-        let mut all = names().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut all = names()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(i) = all.iter().position(|n| n == name) {
             return Some(UnitId(i as u16));
         }
@@ -39,8 +41,12 @@ impl UnitId {
 
     /// The unit's name.
     pub fn name(self) -> String {
-        let all = names().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        all.get(self.0 as usize).cloned().unwrap_or_else(|| "?".into())
+        let all = names()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        all.get(self.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| "?".into())
     }
 }
 
@@ -136,12 +142,20 @@ impl Dim {
 
     /// Units with a negative exponent (what a rate is "per").
     pub fn denominators(&self) -> Vec<UnitId> {
-        self.units().iter().filter(|(_, e)| *e < 0).map(|(u, _)| *u).collect()
+        self.units()
+            .iter()
+            .filter(|(_, e)| *e < 0)
+            .map(|(u, _)| *u)
+            .collect()
     }
 
     /// Units with a positive exponent.
     pub fn numerators(&self) -> Vec<UnitId> {
-        self.units().iter().filter(|(_, e)| *e > 0).map(|(u, _)| *u).collect()
+        self.units()
+            .iter()
+            .filter(|(_, e)| *e > 0)
+            .map(|(u, _)| *u)
+            .collect()
     }
 }
 
@@ -164,7 +178,11 @@ impl fmt::Display for Dim {
         for &(u, e) in self.units() {
             if e > 0 { &mut top } else { &mut bottom }.push(power(&u.name(), e));
         }
-        let top = if top.is_empty() { "1".to_string() } else { top.join("·") };
+        let top = if top.is_empty() {
+            "1".to_string()
+        } else {
+            top.join("·")
+        };
         if bottom.is_empty() {
             f.write_str(&top)
         } else {

@@ -79,7 +79,8 @@ impl ValueView {
                 let exact = d.normalize().to_string();
                 let display = match dim.currency() {
                     Some((c, 1)) if dim.numerators().is_empty() => {
-                        let per: Vec<String> = dim.denominators().iter().map(|u| u.name()).collect();
+                        let per: Vec<String> =
+                            dim.denominators().iter().map(|u| u.name()).collect();
                         format!("{} per {}", money_display(*d, c), per.join("·"))
                     }
                     _ => format!("{exact} {dim}"),

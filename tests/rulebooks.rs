@@ -40,10 +40,47 @@ fn assert_all_pass(dir: &str, at_least: usize) {
 
 #[test]
 fn example_rulebooks_pass() {
-    assert_all_pass("rulebooks", 7);
+    assert_all_pass("rulebooks", 17);
 }
 
 #[test]
 fn construct_rulebooks_pass() {
     assert_all_pass("tests/rulebooks", 13);
+}
+
+#[test]
+fn every_scenario_of_the_example_rulebooks_runs_balanced() {
+    let mut ran = 0;
+    for path in rulebooks("rulebooks") {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let program = rochdale::check_source(&text).program.expect("checks");
+        for scenario in &program.scenarios {
+            let members = rochdale::simulate::input::scenario_members(
+                &program,
+                scenario,
+                std::path::Path::new("rulebooks"),
+            )
+            .unwrap_or_else(|e| panic!("{}: {:?}", path.display(), e.diagnostics));
+            let o = rochdale::simulate::simulate(&program, scenario, members);
+            assert!(
+                o.trial_balance.balanced,
+                "{}: {}",
+                path.display(),
+                scenario.name
+            );
+            let failed: Vec<_> = o
+                .steps
+                .iter()
+                .filter(|s| s.status == rochdale::simulate::StepStatus::Failed)
+                .collect();
+            assert!(failed.is_empty(), "{}: {failed:?}", path.display());
+            assert!(
+                !o.periods.is_empty(),
+                "{}: the scenario closes a period",
+                path.display()
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2, "{ran} scenarios");
 }

@@ -380,10 +380,13 @@ impl Checker {
         if let Some((_, first)) = self.units.get(&u.name.name) {
             let first = *first;
             self.error(
-                Diagnostic::error(Code::Duplicate, format!("the unit `{}` is declared twice", u.name.name))
-                    .at(u.name.span, "declared again here")
-                    .related(first, "first declared here")
-                    .help("declare each unit once"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("the unit `{}` is declared twice", u.name.name),
+                )
+                .at(u.name.span, "declared again here")
+                .related(first, "first declared here")
+                .help("declare each unit once"),
             );
             return;
         }
@@ -394,7 +397,10 @@ impl Checker {
             None => self.error(
                 Diagnostic::error(Code::TooLarge, "too many different units")
                     .at(u.name.span, "one unit too many")
-                    .help(format!("Rochdale knows at most {} unit names at once", crate::units::MAX_UNITS)),
+                    .help(format!(
+                        "Rochdale knows at most {} unit names at once",
+                        crate::units::MAX_UNITS
+                    )),
             ),
         }
     }
@@ -565,32 +571,32 @@ impl Checker {
                 let ty = match (base, name.name.as_str()) {
                     (Some(u), _) => Type::Measure(crate::units::Dim::unit(u)),
                     (None, named) => match named {
-                    "Integer" => Type::Integer,
-                    "Decimal" => Type::Decimal,
-                    "Percent" => Type::Percent,
-                    "Bool" => Type::Bool,
-                    "Date" => Type::Date,
-                    "Text" => Type::Text,
-                    "Member" if member_allowed => Type::Member,
-                    "Member" => {
-                        self.error(
-                            Diagnostic::error(
-                                Code::WrongKind,
-                                "only a rule's parameter can be a member",
-                            )
-                            .at(*span, "not allowed here")
-                            .help("give the attribute the member's name as Text, or a number"),
-                        );
-                        Type::Error
-                    }
-                    "Money" => match currency {
-                        Some(code) => self
-                            .currency_named(&code.name, code.span)
-                            .map_or(Type::Error, Type::Money),
-                        None => match self.currency {
-                            Some(c) => Type::Money(c),
-                            None => {
-                                self.error(
+                        "Integer" => Type::Integer,
+                        "Decimal" => Type::Decimal,
+                        "Percent" => Type::Percent,
+                        "Bool" => Type::Bool,
+                        "Date" => Type::Date,
+                        "Text" => Type::Text,
+                        "Member" if member_allowed => Type::Member,
+                        "Member" => {
+                            self.error(
+                                Diagnostic::error(
+                                    Code::WrongKind,
+                                    "only a rule's parameter can be a member",
+                                )
+                                .at(*span, "not allowed here")
+                                .help("give the attribute the member's name as Text, or a number"),
+                            );
+                            Type::Error
+                        }
+                        "Money" => match currency {
+                            Some(code) => self
+                                .currency_named(&code.name, code.span)
+                                .map_or(Type::Error, Type::Money),
+                            None => match self.currency {
+                                Some(c) => Type::Money(c),
+                                None => {
+                                    self.error(
                                     Diagnostic::error(
                                         Code::NoCurrency,
                                         "`Money` is used but the rulebook declares no currency",
@@ -598,40 +604,49 @@ impl Checker {
                                     .at(*span, "in which currency?")
                                     .help("add `currency GBP` (or another ISO code) to the `rulebook` line, or write `Money in EUR`"),
                                 );
-                                Type::Error
-                            }
+                                    Type::Error
+                                }
+                            },
                         },
-                    },
-                    other => {
-                        let mut d =
-                            Diagnostic::error(Code::UnknownType, format!("unknown type `{other}`"))
-                                .at(name.span, "not a type");
-                        let alias = match other {
-                            "Boolean" | "bool" => Some("Bool"),
-                            "Int" | "int" | "Number" => Some("Integer"),
-                            "String" | "string" => Some("Text"),
-                            "Percentage" => Some("Percent"),
-                            _ => None,
-                        };
-                        let hint = alias
-                            .map(|a| format!("did you mean `{a}`?"))
-                            .or_else(|| suggest::did_you_mean(other, TYPE_NAMES.iter().copied()));
-                        d = d.help(match hint {
+                        other => {
+                            let mut d = Diagnostic::error(
+                                Code::UnknownType,
+                                format!("unknown type `{other}`"),
+                            )
+                            .at(name.span, "not a type");
+                            let alias = match other {
+                                "Boolean" | "bool" => Some("Bool"),
+                                "Int" | "int" | "Number" => Some("Integer"),
+                                "String" | "string" => Some("Text"),
+                                "Percentage" => Some("Percent"),
+                                _ => None,
+                            };
+                            let hint =
+                                alias.map(|a| format!("did you mean `{a}`?")).or_else(|| {
+                                    let mut known: Vec<&str> = TYPE_NAMES.to_vec();
+                                    known.extend(self.units.keys().map(String::as_str));
+                                    known.sort_unstable();
+                                    suggest::did_you_mean(other, known)
+                                });
+                            d = d.help(match hint {
                             Some(h) => format!("{h} The types are {}", TYPE_NAMES.join(", ")),
                             None => format!(
                                 "the types are {}, a unit declared with `unit {other}`, or a list of choices such as `Person or Organisation`",
                                 TYPE_NAMES.join(", ")
                             ),
                         });
-                        self.error(d);
-                        Type::Error
-                    }
+                            self.error(d);
+                            Type::Error
+                        }
                     },
                 };
                 let ty = match per {
                     None => ty,
                     Some(unit) => match self.units.get(&unit.name).map(|(u, _)| *u) {
-                        Some(u) => match ty.dim().and_then(|d| d.combine(&crate::units::Dim::unit(u), -1)) {
+                        Some(u) => match ty
+                            .dim()
+                            .and_then(|d| d.combine(&crate::units::Dim::unit(u), -1))
+                        {
                             Some(d) => Type::of_dim(d),
                             None => {
                                 self.error(
@@ -711,11 +726,18 @@ impl Checker {
                 )
             } else {
                 (
-                    format!("`{owner}` is counted in {d}, but this is {}", found.1.plain()),
+                    format!(
+                        "`{owner}` is counted in {d}, but this is {}",
+                        found.1.plain()
+                    ),
                     format!("write the value in {d}"),
                 )
             };
-            self.error(Diagnostic::error(Code::MissingUnit, message).at(span, "wrong unit").help(help));
+            self.error(
+                Diagnostic::error(Code::MissingUnit, message)
+                    .at(span, "wrong unit")
+                    .help(help),
+            );
             return None;
         }
         let help = value_help(ty, found.1, self);
