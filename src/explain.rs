@@ -20,6 +20,8 @@ pub struct Explanation {
     pub rulebook: String,
     /// The rulebook's version.
     pub version: Option<String>,
+    /// The rules in force: name, version, content hash, amendments.
+    pub provenance: crate::provenance::Provenance,
     /// Whose inputs were used: `example "admission"`, or
     /// `scenario "first year", after step 41`.
     pub context: String,
@@ -108,7 +110,7 @@ pub fn explain_in(
         diagnostics,
         source: combined.clone(),
     };
-    let (inputs, label) = match context {
+    let (inputs, label, in_force) = match context {
         Context::Example(example) => {
             let Some(index) = program.examples.iter().position(|e| e.name == example) else {
                 let names: Vec<&str> = program.examples.iter().map(|e| e.name.as_str()).collect();
@@ -138,7 +140,11 @@ pub fn explain_in(
                 ]));
             };
             let def = &program.examples[index];
-            (example_inputs(def), format!("example \"{}\"", def.name))
+            (
+                example_inputs(def),
+                format!("example \"{}\"", def.name),
+                program.provenance.clone(),
+            )
         }
         Context::Scenario {
             scenario,
@@ -147,10 +153,12 @@ pub fn explain_in(
         } => {
             let steps = scenario.steps.len();
             let last = step.unwrap_or(steps).min(steps);
-            let inputs = crate::simulate::inputs_after(program, scenario, members, step);
+            let (inputs, in_force) =
+                crate::simulate::inputs_after(program, scenario, members, step);
             (
                 inputs,
                 format!("scenario \"{}\", after step {last}", scenario.name),
+                in_force,
             )
         }
     };
@@ -172,6 +180,7 @@ pub fn explain_in(
     Ok(Explanation {
         rulebook: program.name.clone(),
         version: program.version.clone(),
+        provenance: in_force,
         context: label,
         expression: expression.trim().to_string(),
         value: ValueView::new(&value, ir.ty, program, names),
@@ -262,12 +271,9 @@ impl Explanation {
     /// The derivation as an indented tree for people.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "{}{} — {}\n\n{} = {}\n",
+            "{} ({}) — {}\n\n{} = {}\n",
             self.rulebook,
-            self.version
-                .as_ref()
-                .map(|v| format!(" (version {v})"))
-                .unwrap_or_default(),
+            self.provenance.label(),
             self.context,
             self.expression,
             self.value.display

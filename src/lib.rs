@@ -33,6 +33,7 @@ pub mod eval;
 pub mod example;
 pub mod explain;
 pub mod program;
+pub mod provenance;
 pub mod report;
 pub mod simulate;
 pub mod span;
@@ -72,6 +73,8 @@ pub struct TestReport {
     pub file: String,
     /// The rulebook's name, once it parses.
     pub rulebook: Option<String>,
+    /// Which rules: name, version and content hash (once it checks).
+    pub provenance: Option<provenance::Provenance>,
     /// Problems found by the parser and checker.
     pub diagnostics: Vec<Diagnostic>,
     /// Each example's outcome (empty if the rulebook has errors).
@@ -108,6 +111,7 @@ pub fn test_source(file: &SourceFile) -> TestReport {
     TestReport {
         file: file.name.clone(),
         rulebook,
+        provenance: checked.program.as_ref().map(|p| p.provenance.clone()),
         diagnostics: checked.diagnostics,
         examples,
     }

@@ -16,6 +16,8 @@ use crate::value::Value;
 /// A rulebook that has passed every check.
 #[derive(Debug, Clone)]
 pub struct Program {
+    /// Which rules these are: name, version and content hash.
+    pub provenance: crate::provenance::Provenance,
     /// The rulebook's name.
     pub name: String,
     /// Its version, if given.

@@ -42,6 +42,8 @@ pub struct TestFileJson {
     pub file: String,
     /// The rulebook's name, once it parses.
     pub rulebook: Option<String>,
+    /// Which rules: name, version and content hash (once it checks).
+    pub provenance: Option<crate::provenance::Provenance>,
     /// Examples that passed.
     pub passed: usize,
     /// Examples that failed (a rulebook that does not check counts as one).
@@ -88,6 +90,7 @@ impl TestFileJson {
         TestFileJson {
             file: file.name.clone(),
             rulebook: report.rulebook.clone(),
+            provenance: report.provenance.clone(),
             passed: report.passed(),
             failed: report.failed(),
             diagnostics: report

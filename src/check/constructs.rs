@@ -120,29 +120,7 @@ fn holds(x: &Value, op: crate::program::CompareOp, y: &Value) -> bool {
 /// A text that is equal for two nodes exactly when they compute the same
 /// thing in the same way (spans ignored).
 pub(super) fn fingerprint(ir: &Ir) -> String {
-    format!("{:?}", StripSpans(ir))
-}
-
-struct StripSpans<'a>(&'a Ir);
-
-impl std::fmt::Debug for StripSpans<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The Debug form of the kind, with every span replaced by nothing.
-        let text = format!("{:?}", self.0.kind);
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("span: Span {") {
-            out.push_str(&rest[..i]);
-            match rest[i..].find('}') {
-                Some(j) => rest = &rest[i + j + 1..],
-                None => {
-                    rest = "";
-                }
-            }
-        }
-        out.push_str(rest);
-        f.write_str(&out)
-    }
+    crate::provenance::strip_spans(&format!("{:?}", ir.kind))
 }
 
 impl ExprChecker<'_> {

@@ -325,6 +325,7 @@ impl Checker {
             });
         }
         let program = Program {
+            provenance: crate::provenance::Provenance::of(book),
             name: book.header.name.value.clone(),
             version: book.header.version.as_ref().map(|v| v.value.clone()),
             currency: self.currency,

@@ -46,6 +46,8 @@ struct State<'p> {
     /// per-period reset), when asked for (to explain a figure).
     at_close: Option<Inputs>,
     keep_close: bool,
+    /// The rules in force, with amendments adopted so far.
+    provenance: crate::provenance::Provenance,
     index: HashMap<String, u32>,
 }
 
@@ -84,7 +86,7 @@ pub fn inputs_after(
     scenario: &ScenarioDef,
     members: input::MemberTable,
     until: Option<usize>,
-) -> Inputs {
+) -> (Inputs, crate::provenance::Provenance) {
     let mut state = State::new(program, scenario, members);
     state.keep_close = true;
     let last = until
@@ -95,9 +97,10 @@ pub fn inputs_after(
         let done = state.run_step(i + 1, step);
         closed_last = done && matches!(step.kind, StepDefKind::Close { .. });
     }
+    let in_force = state.provenance.clone();
     match (closed_last, state.at_close.take()) {
-        (true, Some(inputs)) => inputs,
-        _ => state.inputs,
+        (true, Some(inputs)) => (inputs, in_force),
+        _ => (state.inputs, in_force),
     }
 }
 
@@ -160,6 +163,7 @@ impl<'p> State<'p> {
             period_values: vec![Vec::new(); count],
             at_close: None,
             keep_close: false,
+            provenance: program.provenance.clone(),
             index,
         }
     }
@@ -640,6 +644,15 @@ impl<'p> State<'p> {
             }
             for (param, value) in amendments {
                 let ty = program.params[*param].ty;
+                self.provenance = self.provenance.amended(&format!(
+                    "{}: {} = {} by {} ({} for, {} against)",
+                    format_date(step.date),
+                    program.params[*param].name,
+                    self.view(value, ty).display,
+                    outcome.name,
+                    outcome.votes_for.normalize(),
+                    outcome.votes_against.normalize()
+                ));
                 self.amendments.push(Amendment {
                     step: number,
                     date: format_date(step.date),
@@ -650,6 +663,7 @@ impl<'p> State<'p> {
                     votes_for: outcome.votes_for.normalize().to_string(),
                     votes_against: outcome.votes_against.normalize().to_string(),
                     reason: outcome.reason.clone(),
+                    in_force: self.provenance.clone(),
                 });
             }
         }
@@ -807,6 +821,7 @@ impl<'p> State<'p> {
         self.periods.push(PeriodOutcome {
             number: self.periods.len() + 1,
             closed_on: format_date(step.date),
+            in_force: self.provenance.clone(),
             figures: program
                 .period_fields
                 .iter()
@@ -904,6 +919,8 @@ impl<'p> State<'p> {
             rulebook: program.name.clone(),
             version: program.version.clone(),
             scenario: scenario.name.clone(),
+            provenance: program.provenance.clone(),
+            in_force: self.provenance.clone(),
             steps: self.steps.clone(),
             journal,
             trial_balance: TrialBalance {

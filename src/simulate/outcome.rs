@@ -17,6 +17,10 @@ pub struct SimulationOutcome {
     pub version: Option<String>,
     /// The scenario's name.
     pub scenario: String,
+    /// The rules as written: name, version, content hash.
+    pub provenance: crate::provenance::Provenance,
+    /// The rules in force at the end, with the amendments adopted.
+    pub in_force: crate::provenance::Provenance,
     /// Each step of the timeline.
     pub steps: Vec<StepOutcome>,
     /// The journal.
@@ -168,6 +172,8 @@ pub struct Amendment {
     pub votes_against: String,
     /// Why it passed.
     pub reason: String,
+    /// The rules in force from this amendment on.
+    pub in_force: crate::provenance::Provenance,
 }
 
 /// A closed period.
@@ -177,6 +183,8 @@ pub struct PeriodOutcome {
     pub number: usize,
     /// When it closed.
     pub closed_on: String,
+    /// The rules its figures were computed under.
+    pub in_force: crate::provenance::Provenance,
     /// Its figures.
     pub figures: Vec<Named>,
     /// Each allocation booked.
@@ -256,13 +264,10 @@ impl SimulationOutcome {
     /// The outcome for people.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "Simulation of \"{}\" — {}{}\n",
+            "Simulation of \"{}\" — {} ({})\n",
             self.scenario,
             self.rulebook,
-            self.version
-                .as_ref()
-                .map(|v| format!(" (version {v})"))
-                .unwrap_or_default()
+            self.provenance.label()
         );
         out.push_str("\nTimeline\n");
         for s in &self.steps {
@@ -318,8 +323,10 @@ impl SimulationOutcome {
         }
         for p in &self.periods {
             out.push_str(&format!(
-                "\nPeriod {} closed on {}\n",
-                p.number, p.closed_on
+                "\nPeriod {} closed on {}, under {}\n",
+                p.number,
+                p.closed_on,
+                p.in_force.label()
             ));
             for f in &p.figures {
                 out.push_str(&format!("  {} = {}\n", f.name, f.value.display));
