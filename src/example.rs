@@ -64,6 +64,8 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         votes: example.votes.clone(),
         active: Vec::new(),
         today: None,
+        joined: Vec::new(),
+        left: Vec::new(),
     }
 }
 

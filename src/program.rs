@@ -116,6 +116,8 @@ pub struct AllocationDef {
     pub mode: RoundingMode,
     /// The tranches in order.
     pub tranches: Vec<TrancheDef>,
+    /// The date of the member roll that shares (current members if none).
+    pub record_date: Option<Ir>,
     /// With no `remainder` tranche and constant percentages adding up to
     /// 100%, the last tranche takes what rounding leaves.
     pub last_takes_rest: bool,
@@ -187,6 +189,8 @@ pub struct ResolutionDef {
     pub abstentions_against: bool,
     /// What a tie (as many votes for as against) does, if declared.
     pub ties_pass: Option<bool>,
+    /// The date of the member roll that votes (current members if none).
+    pub record_date: Option<Ir>,
     /// The article it belongs to.
     pub article: Option<usize>,
     /// Where it is written.

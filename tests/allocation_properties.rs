@@ -89,6 +89,8 @@ proptest! {
             votes: vec![],
             active: vec![],
             today: None,
+            joined: vec![],
+            left: vec![],
         };
         let outcome = Evaluator::new(&program, &inputs)
             .allocation(0)

@@ -191,3 +191,34 @@ fn bad_csv_member_lists_name_the_line_and_column() {
         insta::assert_snapshot!(name, out);
     }
 }
+
+#[test]
+fn members_off_the_roll_of_the_record_date_neither_vote_nor_share() {
+    let program = program("tests/rulebooks/record-dates.coop");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    // cy was admitted on 20 March, after the meeting's record date (11 March):
+    // her vote for is not counted, so 1 for and 1 against fails.
+    let vote = &o.resolutions[0].outcome;
+    assert!(!vote.passed);
+    assert_eq!(
+        (
+            vote.votes_for.to_string(),
+            vote.votes_against.to_string(),
+            vote.uncounted
+        ),
+        ("1".into(), "1".into(), 1)
+    );
+    assert!(
+        vote.reason
+            .contains("1 vote not counted: not on the roll of the record date")
+    );
+    // £60.00 by purchases 30 : 10 : 0 among ada, ben and cy; dan left before
+    // the record date and eve joined after it: neither shares.
+    assert_eq!(account(&o, "ada", "dividend"), "£45.00");
+    assert_eq!(account(&o, "ben", "dividend"), "£15.00");
+    assert_eq!(account(&o, "cy", "dividend"), "");
+    assert_eq!(account(&o, "dan", "dividend"), "");
+    assert_eq!(account(&o, "eve", "dividend"), "");
+    assert!(o.trial_balance.balanced);
+}

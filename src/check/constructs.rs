@@ -124,6 +124,22 @@ pub(super) fn fingerprint(ir: &Ir) -> String {
 }
 
 impl ExprChecker<'_> {
+    /// An expression that must be a date.
+    pub(super) fn date_of(&mut self, e: &ast::Expr, what: &str) -> Ir {
+        let ir = self.expr(e);
+        if !ir.ty.fits(Type::Date) {
+            self.report(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    format!("{what} must be a date, but this is {}", ir.ty.plain()),
+                )
+                .at(e.span, format!("{} here", ir.ty.plain()))
+                .help("write a date, such as `today - 30` or `2026-03-31`"),
+            );
+        }
+        ir
+    }
+
     /// Lowers a rule's exceptions around its base value, checking that two
     /// exceptions that can both apply do not disagree.
     pub(super) fn lower_exceptions(&mut self, base: Ir, written: &[ast::Exception]) -> Ir {
@@ -278,6 +294,10 @@ impl Checker {
                 return None;
             }
         };
+        let record_date = a
+            .record_date
+            .as_ref()
+            .map(|e| cx.date_of(e, "a record date"));
         let money = Type::Money(currency);
         cx.set_local_type(REMAINDER_SLOT, money);
         cx.enable_remainder();
@@ -453,6 +473,7 @@ impl Checker {
         Some(AllocationDef {
             amount,
             currency,
+            record_date,
             mode,
             tranches,
             last_takes_rest,
@@ -576,6 +597,7 @@ impl Checker {
             threshold,
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,
+            record_date: None,
             article,
             span: r.span,
         })

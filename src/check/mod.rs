@@ -253,6 +253,17 @@ impl Checker {
                 allocation_defs[a] = self.allocation_body(allocation, article, a);
             }
         }
+        // Record dates of resolutions may use rules: checked after them.
+        for (r, article) in &resolutions {
+            let Some(e) = &r.record_date else { continue };
+            let Some(i) = self.resolutions.iter().position(|d| d.name == r.name.name) else {
+                continue;
+            };
+            let mut cx = expr::ExprChecker::new(self, &[], &[]);
+            cx.set_article(*article);
+            let ir = cx.date_of(e, "a record date");
+            self.resolutions[i].record_date = Some(ir);
+        }
         let limit_defs: Vec<Option<LimitDef>> = limits
             .iter()
             .map(|(l, article)| self.limit(l, *article))

@@ -164,7 +164,9 @@ impl Evaluator<'_> {
             .allocations
             .get(index)
             .ok_or_else(|| super::internal("unknown allocation", Span::default()))?;
-        let outcome = std::sync::Arc::new(self.run_allocation(def)?);
+        let outcome = std::sync::Arc::new(
+            self.with_roll(def.record_date.as_ref(), |ev| ev.run_allocation(def))?,
+        );
         if let Some(slot) = self.allocation_memo.get_mut(index) {
             *slot = Some(outcome.clone());
         }
@@ -211,7 +213,7 @@ impl Evaluator<'_> {
                     let mut list = Vec::new();
                     let mut sum = Decimal::ZERO;
                     for m in 0..members {
-                        if !self.inputs.is_active(m as usize) {
+                        if !self.counts(m as usize) {
                             continue;
                         }
                         frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
@@ -316,7 +318,7 @@ impl Evaluator<'_> {
                 (None, Some(split)) => {
                     let mut list = Vec::new();
                     for m in 0..members {
-                        if !self.inputs.is_active(m as usize) {
+                        if !self.counts(m as usize) {
                             continue;
                         }
                         frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);

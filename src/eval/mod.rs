@@ -58,6 +58,10 @@ pub struct Inputs {
     pub active: Vec<bool>,
     /// The date of the step being run, in a simulation.
     pub today: Option<time::Date>,
+    /// When each person was admitted, in a simulation (empty otherwise).
+    pub joined: Vec<Option<time::Date>>,
+    /// When each person left, in a simulation (empty otherwise).
+    pub left: Vec<Option<time::Date>>,
 }
 
 impl Inputs {
@@ -72,6 +76,19 @@ impl Inputs {
             .get(m)
             .copied()
             .unwrap_or(self.active.is_empty())
+    }
+
+    /// Whether person `m` was on the member roll at the end of `date`:
+    /// admitted on or before it and not gone by it. Without admission
+    /// dates (an example), the members now.
+    pub fn on_roll(&self, m: usize, date: time::Date) -> bool {
+        match self.joined.get(m) {
+            Some(Some(joined)) => {
+                *joined <= date && self.left.get(m).copied().flatten().is_none_or(|l| l > date)
+            }
+            Some(None) => false,
+            None => self.is_active(m),
+        }
     }
 
     /// The members now, by index.
@@ -93,6 +110,8 @@ pub struct Evaluator<'a> {
     member_memo: Vec<MemberMemo>,
     allocation_memo: Vec<Option<std::sync::Arc<AllocationOutcome>>>,
     tracer: Option<Box<trace::Tracer>>,
+    /// While an allocation or vote with a record date is computed: that date.
+    roll: Option<time::Date>,
     steps: u64,
     budget: u64,
     depth: u32,
@@ -108,6 +127,7 @@ impl<'a> Evaluator<'a> {
             member_memo: vec![MemberMemo::default(); program.rules.len()],
             allocation_memo: vec![None; program.allocations.len()],
             tracer: None,
+            roll: None,
             steps: 0,
             budget: DEFAULT_STEP_BUDGET,
             depth: 0,
@@ -457,6 +477,35 @@ impl<'a> Evaluator<'a> {
         best.ok_or_else(|| internal("min/max without arguments", span))
     }
 
+    /// Whether person `m` counts now: a member, or on the roll of the
+    /// record date in force.
+    pub(crate) fn counts(&self, m: usize) -> bool {
+        match self.roll {
+            Some(date) => self.inputs.on_roll(m, date),
+            None => self.inputs.is_active(m),
+        }
+    }
+
+    /// Runs `f` with the member roll of `record_date` (if any) in force.
+    fn with_roll<T>(
+        &mut self,
+        record_date: Option<&Ir>,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let Some(ir) = record_date else {
+            return f(self);
+        };
+        let mut frame = vec![Value::Bool(false); 4];
+        let date = match self.eval(ir, &mut frame)? {
+            Value::Date(d) => d,
+            _ => return Err(internal("a record date that is not a date", ir.span)),
+        };
+        let before = self.roll.replace(date);
+        let out = f(self);
+        self.roll = before;
+        out
+    }
+
     fn number(&mut self, ir: &Ir, frame: &mut Vec<Value>) -> Result<Decimal> {
         self.eval(ir, frame)?
             .as_number()
@@ -566,7 +615,7 @@ impl<'a> Evaluator<'a> {
         let mut best: Option<Value> = None;
         let mut truth = matches!(kind, AggregateKind::All);
         for m in 0..self.inputs.member_count() {
-            if !self.inputs.is_active(m) {
+            if !self.counts(m) {
                 continue;
             }
             frame[var] = Value::Member(m as u32);

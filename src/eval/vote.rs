@@ -32,6 +32,8 @@ pub struct ResolutionOutcome {
     pub abstentions: Decimal,
     /// Votes for as a share of the threshold's basis.
     pub share_for: Decimal,
+    /// Votes given by people not on the roll of the record date: not counted.
+    pub uncounted: u64,
     /// Why it passed or failed, in words.
     pub reason: String,
 }
@@ -65,7 +67,7 @@ impl Evaluator<'_> {
             ));
         };
         let votes = votes.clone();
-        self.count(def, &votes)
+        self.with_roll(def.record_date.as_ref(), |ev| ev.count(def, &votes))
     }
 
     fn weight(&self, def: &ResolutionDef, member: usize) -> Result<Decimal> {
@@ -101,8 +103,12 @@ impl Evaluator<'_> {
             (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let mut present: u64 = 0;
         let mut headcount: u64 = 0;
+        let mut uncounted: u64 = 0;
         for m in 0..members {
-            if !self.inputs.is_active(m) {
+            if !self.counts(m) {
+                if votes.get(m).is_some_and(|v| *v != Vote::Absent) {
+                    uncounted += 1;
+                }
                 continue;
             }
             headcount += 1;
@@ -196,6 +202,14 @@ impl Evaluator<'_> {
             met = pass;
         }
         let passed = quorate && met;
+        let roll_note = if uncounted > 0 {
+            format!(
+                " ({uncounted} vote{} not counted: not on the roll of the record date)",
+                if uncounted == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        };
         let reason = if !quorate {
             format!("inquorate: {present} present, {required} required")
         } else if tie && def.ties_pass.is_some() {
@@ -220,7 +234,8 @@ impl Evaluator<'_> {
             votes_against: against,
             abstentions: abstain,
             share_for,
-            reason,
+            uncounted,
+            reason: reason + &roll_note,
         })
     }
 }

@@ -32,8 +32,6 @@ pub const SURPLUS_ACCOUNT: &str = "surplus";
 struct State<'p> {
     program: &'p Program,
     inputs: Inputs,
-    joined: Vec<Option<time::Date>>,
-    left: Vec<Option<time::Date>>,
     books: Books,
     period_start: usize,
     steps: Vec<StepOutcome>,
@@ -151,9 +149,9 @@ impl<'p> State<'p> {
                 votes: vec![None; program.resolutions.len()],
                 active: vec![false; count],
                 today: None,
+                joined: vec![None; count],
+                left: vec![None; count],
             },
-            joined: vec![None; count],
-            left: vec![None; count],
             books: Books::default(),
             period_start: 0,
             steps: Vec::new(),
@@ -403,8 +401,11 @@ impl<'p> State<'p> {
                     credit,
                     amount,
                 }),
-                Change::Admit(m) => self.joined[m] = Some(step.date),
-                Change::Remove(m) => self.left[m] = Some(step.date),
+                Change::Admit(m) => {
+                    self.inputs.joined[m] = Some(step.date);
+                    self.inputs.left[m] = None;
+                }
+                Change::Remove(m) => self.inputs.left[m] = Some(step.date),
                 Change::Attribute { .. } => {}
             }
         }
@@ -898,8 +899,8 @@ impl<'p> State<'p> {
             .map(|m| MemberStatement {
                 name: self.inputs.member_names[m].clone(),
                 member: self.inputs.is_active(m),
-                joined: self.joined[m].map(format_date),
-                left: self.left[m].map(format_date),
+                joined: self.inputs.joined[m].map(format_date),
+                left: self.inputs.left[m].map(format_date),
                 attributes: program
                     .member_attrs
                     .iter()

@@ -379,6 +379,8 @@ pub struct Allocation {
     pub amount: Expr,
     /// How tranches and shares are rounded to the minor unit.
     pub rounding: Option<(RoundingMode, Span)>,
+    /// `record date EXPR`: share among the members on the roll that day.
+    pub record_date: Option<Expr>,
     /// The tranches, in order of priority.
     pub tranches: Vec<Tranche>,
     /// The whole allocation.
@@ -448,6 +450,8 @@ pub struct Resolution {
     pub abstentions_against: bool,
     /// `ties pass` or `ties fail`.
     pub ties_pass: Option<bool>,
+    /// `record date EXPR`: only members on the roll that day vote.
+    pub record_date: Option<Expr>,
     /// The whole declaration.
     pub span: Span,
 }

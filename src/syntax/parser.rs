@@ -457,6 +457,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_close
             | kw_unit
             | kw_per
+            | kw_record
     )
 }
 
@@ -790,9 +791,13 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     let mut inner = children(pair);
     let amount = build_expr(next(&mut inner, "allocation amount")?)?.0;
     let mut rounding = None;
+    let mut record_date = None;
     let mut tranches = Vec::new();
     for child in inner {
         match child.as_rule() {
+            Rule::record_date => {
+                record_date = Some(build_expr(next(&mut children(child), "record date")?)?.0)
+            }
             Rule::alloc_rounding => {
                 let mode = next(&mut children(child), "allocation mode")?;
                 rounding = Some((build_mode(mode.as_str())?, span(&mode)));
@@ -804,6 +809,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     Ok(Allocation {
         amount,
         rounding,
+        record_date,
         tranches,
         span: allocation_span,
     })
@@ -899,6 +905,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         threshold: None,
         abstentions_against: false,
         ties_pass: None,
+        record_date: None,
         span: resolution_span,
     };
     for item in inner {
@@ -906,6 +913,10 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         match item.as_rule() {
             Rule::text => resolution.title = Some(text(item)),
             Rule::one_member_one_vote => {}
+            Rule::record_date => {
+                resolution.record_date =
+                    Some(build_expr(next(&mut children(item), "record date")?)?.0)
+            }
             Rule::weighted_by => {
                 let mut parts = children(item);
                 let attribute = ident(next(&mut parts, "weighted attribute")?);
