@@ -222,3 +222,27 @@ fn members_off_the_roll_of_the_record_date_neither_vote_nor_share() {
     assert_eq!(account(&o, "eve", "dividend"), "");
     assert!(o.trial_balance.balanced);
 }
+
+#[test]
+fn a_json_input_without_its_unit_is_refused() {
+    let program = program("rulebooks/thin-layer-network.coop");
+    let json = r#"{"name": "x", "members": [{"name": "council", "subscribed": true}],
+        "steps": [{"date": "2026-04-01", "act": "use", "args": ["council", "120"]}]}"#;
+    let errors = input::read_json(&program, json).expect_err("no unit");
+    assert_eq!(errors[0].code.as_str(), "E0318");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("steps[0].args[1]: `capacity` is counted in km_month"),
+        "{}",
+        errors[0].message
+    );
+    let csv = "name,usage\ncouncil,120\n";
+    let errors = input::read_csv(&program, csv).expect_err("no unit");
+    assert_eq!(errors[0].code.as_str(), "E0318");
+    assert!(
+        errors[0].message.contains("line 2, column 2 (`usage`)"),
+        "{}",
+        errors[0].message
+    );
+}
