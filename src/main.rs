@@ -417,21 +417,9 @@ fn run_explain(
     format: Format,
     colour: bool,
 ) -> Status {
-    let file = match read_text(path) {
-        Ok(f) => f,
-        Err(d) => {
-            report_in(
-                &SourceFile::new(path.display().to_string(), ""),
-                &[d],
-                colour,
-            );
-            return Status::Usage;
-        }
-    };
-    let checked = rochdale::check_source(&file.text);
-    let Some(program) = checked.program else {
-        report_in(&file, &checked.diagnostics, colour);
-        return Status::Failed;
+    let (file, program) = match load_program(path, colour) {
+        Ok(pair) => pair,
+        Err(status) => return status,
     };
     let scenario;
     let context = match source.example {
@@ -490,6 +478,26 @@ fn read_text(path: &Path) -> Result<SourceFile, Diagnostic> {
     }
 }
 
+/// Reads and checks one rulebook, reporting any problem.
+fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Program), Status> {
+    let file = read_text(path).map_err(|d| {
+        report_in(
+            &SourceFile::new(path.display().to_string(), ""),
+            &[d],
+            colour,
+        );
+        Status::Usage
+    })?;
+    let checked = rochdale::check_source(&file.text);
+    match checked.program {
+        Some(program) => Ok((file, program)),
+        None => {
+            report_in(&file, &checked.diagnostics, colour);
+            Err(Status::Failed)
+        }
+    }
+}
+
 fn report_in(file: &SourceFile, diagnostics: &[Diagnostic], colour: bool) {
     eprint!("{}", render_text(diagnostics, file, colour));
 }
@@ -504,21 +512,9 @@ fn run_simulate(
     out: Option<&Path>,
     colour: bool,
 ) -> Status {
-    let file = match read_text(path) {
-        Ok(f) => f,
-        Err(d) => {
-            report_in(
-                &SourceFile::new(path.display().to_string(), ""),
-                &[d],
-                colour,
-            );
-            return Status::Usage;
-        }
-    };
-    let checked = rochdale::check_source(&file.text);
-    let Some(program) = checked.program else {
-        report_in(&file, &checked.diagnostics, colour);
-        return Status::Failed;
+    let (file, program) = match load_program(path, colour) {
+        Ok(pair) => pair,
+        Err(status) => return status,
     };
     let (def, members) = match scenario_for(
         path,

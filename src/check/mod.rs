@@ -989,52 +989,7 @@ impl Checker {
         example: &ast::Example,
         limits: &[(&ast::Limit, Option<usize>)],
     ) -> ExampleDef {
-        let mut names: Vec<String> = Vec::new();
-        let mut members: Vec<Vec<Option<Value>>> = self
-            .member_attrs
-            .iter()
-            .map(|_| Vec::with_capacity(example.members.len()))
-            .collect();
-        for member in &example.members {
-            if let Some(first) = example
-                .members
-                .iter()
-                .find(|m| m.name.name == member.name.name)
-            {
-                if first.span != member.span {
-                    self.error(
-                        Diagnostic::error(
-                            Code::Duplicate,
-                            format!("the example has two members named `{}`", member.name.name),
-                        )
-                        .at(member.name.span, "second member with this name")
-                        .related(first.name.span, "first member")
-                        .help("give each member of an example its own name"),
-                    );
-                }
-            }
-            if let Some((what, first)) = self.globals.get(&member.name.name) {
-                let (what, first) = (*what, *first);
-                self.error(
-                    Diagnostic::error(
-                        Code::Duplicate,
-                        format!(
-                            "the member `{}` has the name of {}",
-                            member.name.name,
-                            what.describe()
-                        ),
-                    )
-                    .at(member.name.span, "this name is taken")
-                    .related(first, "defined here")
-                    .help("give the member another name"),
-                );
-            }
-            names.push(member.name.name.clone());
-            let values = self.bindings(&member.values, false);
-            for (attr, column) in members.iter_mut().enumerate() {
-                column.push(values[attr].clone());
-            }
-        }
+        let (names, members) = self.member_table(&example.members);
         let period = self.bindings(&example.period, true);
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
         for binding in &example.parameters {

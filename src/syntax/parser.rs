@@ -703,17 +703,7 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
     for child in children(pair) {
         match child.as_rule() {
             Rule::ident => name = Some(ident(child)),
-            Rule::rule_params => {
-                let list = children(child)
-                    .map(|p| {
-                        let mut inner = children(p);
-                        let name = ident(next(&mut inner, "parameter name")?);
-                        let ty = inner.next().map(build_type).transpose()?;
-                        Ok(RuleParam { name, ty })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                params = Some(list);
-            }
+            Rule::rule_params => params = Some(build_params(child)?),
             Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
             Rule::expr => body = Some(build_expr(child)?.0),
             Rule::exception => {
@@ -1126,28 +1116,11 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
     };
     for item in inner {
         match item.as_rule() {
-            Rule::example_members => {
-                for member in children(item) {
-                    let member_span = span(&member);
-                    let mut parts = children(member);
-                    let name = ident(next(&mut parts, "member name")?);
-                    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
-                    scenario.members.push(ExampleMember {
-                        name,
-                        values,
-                        span: member_span,
-                    });
-                }
-            }
+            Rule::example_members => scenario.members.extend(build_members(item)?),
             Rule::members_file => {
                 scenario.members_file = Some(text(next(&mut children(item), "members file")?))
             }
-            Rule::example_param => {
-                let mut parts = children(item);
-                let name = ident(next(&mut parts, "parameter name")?);
-                let value = build_value(next(&mut parts, "parameter value")?)?;
-                scenario.parameters.push(Binding { name, value });
-            }
+            Rule::example_param => scenario.parameters.push(build_binding(item)?),
             Rule::step => {
                 let step_span = span(&item);
                 let mut parts = children(item);
@@ -1229,30 +1202,13 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     };
     for item in inner {
         match item.as_rule() {
-            Rule::example_members => {
-                for member in children(item) {
-                    let member_span = span(&member);
-                    let mut parts = children(member);
-                    let name = ident(next(&mut parts, "member name")?);
-                    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
-                    example.members.push(ExampleMember {
-                        name,
-                        values,
-                        span: member_span,
-                    });
-                }
-            }
+            Rule::example_members => example.members.extend(build_members(item)?),
             Rule::example_period => {
                 for binding in children(item) {
                     example.period.push(build_binding(binding)?);
                 }
             }
-            Rule::example_param => {
-                let mut parts = children(item);
-                let name = ident(next(&mut parts, "parameter name")?);
-                let value = build_value(next(&mut parts, "parameter value")?)?;
-                example.parameters.push(Binding { name, value });
-            }
+            Rule::example_param => example.parameters.push(build_binding(item)?),
             Rule::expectation => {
                 let inner = next(&mut children(item), "expectation")?;
                 if inner.as_rule() == Rule::expect_breach {
@@ -1282,16 +1238,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                     abstain: Vec::new(),
                     span: votes_span,
                 };
-                for group in parts {
-                    let mut members = children(group);
-                    let choice = next(&mut members, "vote choice")?;
-                    let list = match choice.as_str() {
-                        "for" => &mut votes.for_,
-                        "against" => &mut votes.against,
-                        _ => &mut votes.abstain,
-                    };
-                    list.extend(members.map(ident));
-                }
+                build_vote_groups(parts, &mut votes)?;
                 example.votes.push(votes);
             }
             _ => return Err(internal("example item")),
@@ -1300,6 +1247,25 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     Ok(example)
 }
 
+/// `ada: age 30, shares £5  ben: ...`: the members of an example or scenario.
+fn build_members(pair: Pair<Rule>) -> Result<Vec<ExampleMember>> {
+    children(pair)
+        .map(|member| {
+            let member_span = span(&member);
+            let mut parts = children(member);
+            let name = ident(next(&mut parts, "member name")?);
+            let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
+            Ok(ExampleMember {
+                name,
+                values,
+                span: member_span,
+            })
+        })
+        .collect()
+}
+
+/// `name value`, also `parameter name = value` (the keyword and `=` are not
+/// among the pair's children).
 fn build_binding(pair: Pair<Rule>) -> Result<Binding> {
     let mut inner = children(pair);
     let name = ident(next(&mut inner, "binding name")?);
