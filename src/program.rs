@@ -26,6 +26,8 @@ pub struct Program {
     pub currency: Option<Currency>,
     /// The date from which the rules apply, if given.
     pub in_force: Option<time::Date>,
+    /// Units declared, by name.
+    pub units: Vec<String>,
     /// Enumerations, such as a member's class.
     pub enums: Vec<EnumDef>,
     /// The attributes each member has.

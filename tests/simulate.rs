@@ -246,3 +246,23 @@ fn a_json_input_without_its_unit_is_refused() {
         errors[0].message
     );
 }
+
+#[test]
+fn inputs_with_their_units_are_read_from_json_and_csv() {
+    let program = program("rulebooks/thin-layer-network.coop");
+    let csv = "name,subscribed,usage\ncouncil,true,120 km_month\n";
+    let members = input::read_csv(&program, csv).expect("reads");
+    let json = r#"{"name": "y", "steps": [
+        {"date": "2026-04-01", "act": "subscribe", "args": ["council"]},
+        {"date": "2026-04-02", "act": "use", "args": ["council", "12 km_month"]}]}"#;
+    let (scenario, mut all) = input::read_json(&program, json).expect("reads");
+    all.extend(members, "members.csv").expect("no duplicates");
+    let o = simulate(&program, &scenario, all);
+    assert!(o.steps.iter().all(|s| s.status == StepStatus::Done), "{:?}", o.steps);
+    // 120 km_month from the file, and 12 more used: 132 km_month
+    let council = o.members.iter().find(|m| m.name == "council").expect("council");
+    let usage = council.attributes.iter().find(|a| a.name == "usage").expect("usage");
+    assert_eq!(usage.value.display, "132 km_month");
+    // 12 km_month × £12.00 = £144.00, owed by the council
+    assert_eq!(account(&o, "council", "receivable"), "-£144.00");
+}

@@ -341,6 +341,11 @@ impl Checker {
             version: book.header.version.as_ref().map(|v| v.value.clone()),
             currency: self.currency,
             in_force: book.header.in_force.map(|(d, _)| d),
+            units: {
+                let mut names: Vec<String> = self.units.keys().cloned().collect();
+                names.sort();
+                names
+            },
             enums: std::mem::take(&mut self.enums),
             member_attrs: std::mem::take(&mut self.member_attrs),
             period_fields: std::mem::take(&mut self.period_fields),
@@ -1442,6 +1447,11 @@ impl Checker {
             resolutions: program.resolutions.clone(),
             ..Checker::default()
         };
+        for name in &program.units {
+            if let Some(id) = crate::units::UnitId::intern(name) {
+                checker.units.insert(name.clone(), (id, Span::default()));
+            }
+        }
         for (i, p) in program.params.iter().enumerate() {
             checker
                 .globals
