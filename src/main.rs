@@ -313,14 +313,7 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
                 let _ = write!(out, "{}", render_text(&checked.diagnostics, file, colour));
                 let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
                 let _ = match &checked.program {
-                    Some(p) => writeln!(
-                        out,
-                        "ok    {}: {} parameters, {} rules, {} examples",
-                        file.name,
-                        p.params.len(),
-                        p.rules.len(),
-                        p.examples.len()
-                    ),
+                    Some(p) => writeln!(out, "ok    {}: {}", file.name, summary(p)),
                     None => writeln!(
                         out,
                         "error {}: {} error{}",
@@ -336,6 +329,30 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
         emit_json(&serde_json::json!({ "files": reports }));
     }
     status
+}
+
+/// "8 parameters, 6 rules, 1 allocation, 10 examples": what a rulebook defines.
+fn summary(p: &rochdale::Program) -> String {
+    let counts = [
+        (p.params.len(), "parameter"),
+        (p.rules.len(), "rule"),
+        (p.limits.len(), "limit"),
+        (p.allocations.len(), "allocation"),
+        (p.resolutions.len(), "resolution"),
+        (p.acts.len(), "act"),
+        (p.examples.len(), "example"),
+        (p.scenarios.len(), "scenario"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    if parts.is_empty() {
+        "nothing defined yet".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {

@@ -258,10 +258,22 @@ fn inputs_with_their_units_are_read_from_json_and_csv() {
     let (scenario, mut all) = input::read_json(&program, json).expect("reads");
     all.extend(members, "members.csv").expect("no duplicates");
     let o = simulate(&program, &scenario, all);
-    assert!(o.steps.iter().all(|s| s.status == StepStatus::Done), "{:?}", o.steps);
+    assert!(
+        o.steps.iter().all(|s| s.status == StepStatus::Done),
+        "{:?}",
+        o.steps
+    );
     // 120 km_month from the file, and 12 more used: 132 km_month
-    let council = o.members.iter().find(|m| m.name == "council").expect("council");
-    let usage = council.attributes.iter().find(|a| a.name == "usage").expect("usage");
+    let council = o
+        .members
+        .iter()
+        .find(|m| m.name == "council")
+        .expect("council");
+    let usage = council
+        .attributes
+        .iter()
+        .find(|a| a.name == "usage")
+        .expect("usage");
     assert_eq!(usage.value.display, "132 km_month");
     // 12 km_month × £12.00 = £144.00, owed by the council
     assert_eq!(account(&o, "council", "receivable"), "-£144.00");
