@@ -134,3 +134,37 @@ fn an_amendment_is_recorded_with_its_vote_and_changes_the_rules_in_force() {
             .contains("as amended on 1845-07-01: markup = 12.5% by special (22 for, 4 against)")
     );
 }
+
+/// The example of provenance in docs/language.md is what the simulation
+/// prints, but for the hash.
+#[test]
+fn the_documented_provenance_line_is_real() {
+    let docs = std::fs::read_to_string("docs/language.md").expect("docs");
+    let section = docs
+        .split("## Provenance")
+        .nth(1)
+        .expect("a Provenance section");
+    let block = section.split("```").nth(1).expect("an example block");
+    let documented = block.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("readable");
+    let program = check_source(&text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let members = rochdale::simulate::input::scenario_members(
+        &program,
+        scenario,
+        std::path::Path::new("rulebooks"),
+    )
+    .expect("members");
+    let report = rochdale::simulate::simulate(&program, scenario, members).to_text();
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("Period 1 closed"))
+        .expect("a period line");
+    let mask = |s: &str| {
+        s.rsplit_once("rules ")
+            .map(|(head, _)| head.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(mask(&documented), mask(line));
+    assert!(!mask(line).is_empty());
+}
