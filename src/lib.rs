@@ -32,6 +32,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod example;
 pub mod explain;
+pub mod format;
 pub mod program;
 pub mod provenance;
 pub mod report;

@@ -104,6 +104,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Rewrite rulebooks in the canonical layout, keeping every comment.
+    #[command(
+        after_help = "Examples:\n  rochdale fmt rulebooks/\n  rochdale fmt --check rulebooks/\n  rochdale fmt - < shop.coop > shop-formatted.coop\n\nA rulebook with syntax errors is left as it is and its errors are shown.\nWith --check, exit status 1 names the files that would change."
+    )]
+    Fmt {
+        /// Rulebook files, directories searched for *.coop files, or `-` for
+        /// standard input (written to standard output).
+        #[arg(required = true, value_name = "FILE|DIR|-")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; name the files that are not in the canonical layout.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the examples inside rulebooks as tests.
     #[command(
         after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`."
@@ -156,6 +169,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check { paths, format } => run_check(&paths, format, colour),
         Command::Test { paths, format } => run_test(&paths, format, colour),
+        Command::Fmt { paths, check } => run_fmt(&paths, check, colour),
         Command::Simulate {
             path,
             scenario,
@@ -694,4 +708,61 @@ fn simulate_with_bar(
         });
     bar.finish_and_clear();
     outcome
+}
+
+fn run_fmt(paths: &[PathBuf], check: bool, colour: bool) -> Status {
+    if paths.len() == 1 && paths[0] == Path::new("-") {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            report_in(
+                &SourceFile::new("-", ""),
+                &[io_error("standard input", &e)],
+                colour,
+            );
+            return Status::Usage;
+        }
+        let file = SourceFile::new("-", text);
+        return match rochdale::format::format_source(&file.text) {
+            Ok(formatted) => {
+                print!("{formatted}");
+                if check && formatted != file.text {
+                    Status::Failed
+                } else {
+                    Status::Ok
+                }
+            }
+            Err(ds) => {
+                report_in(&file, &ds, colour);
+                Status::Failed
+            }
+        };
+    }
+    let (files, io_errors) = load(paths);
+    print_io_errors(&io_errors, Format::Text, colour);
+    let mut status = if io_errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Usage
+    };
+    for file in &files {
+        match rochdale::format::format_source(&file.text) {
+            Ok(formatted) if formatted == file.text => {}
+            Ok(_) if check => {
+                println!("would reformat {}", file.name);
+                status = status.max(Status::Failed);
+            }
+            Ok(formatted) => match std::fs::write(&file.name, formatted) {
+                Ok(()) => println!("reformatted {}", file.name),
+                Err(e) => {
+                    report_in(file, &[io_error(&file.name, &e)], colour);
+                    status = Status::Usage;
+                }
+            },
+            Err(ds) => {
+                report_in(file, &ds, colour);
+                status = status.max(Status::Failed);
+            }
+        }
+    }
+    status
 }

@@ -235,3 +235,53 @@ fn simulate_runs_the_rulebooks_scenario() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("dividend(smith) = £1.17"));
 }
+
+#[test]
+fn fmt_checks_rewrites_and_reads_standard_input() {
+    let o = rochdale(&["fmt", "--check", "rulebooks/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let path = write_temp(
+        "messy.coop",
+        "rulebook \"T\"   currency GBP\nparameter   fee: Money = £1   -- kept\nrule  x =fee*2\n",
+    );
+    let name = path.to_str().expect("utf-8");
+    let o = rochdale(&["fmt", "--check", name]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("would reformat"), "{}", stdout(&o));
+    let o = rochdale(&["fmt", name]);
+    assert_eq!(o.status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(
+        formatted,
+        "rulebook \"T\" currency GBP\n\nparameter fee: Money = £1  -- kept\n\nrule x = fee * 2\n"
+    );
+    let o = rochdale(&["fmt", "--check", name]);
+    assert_eq!(o.status.code(), Some(0));
+    // Syntax errors: the file is left as it is.
+    let broken = write_temp("broken.coop", "rulebook \"T\"\nrule x = (1 +\n");
+    let o = rochdale(&["fmt", broken.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("kept"),
+        "rulebook \"T\"\nrule x = (1 +\n"
+    );
+    // `-`: standard input to standard output.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"rulebook \"T\"\nrule  x=1+2\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("waits");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "rulebook \"T\"\n\nrule x = 1 + 2\n"
+    );
+}

@@ -46,6 +46,21 @@ fn layout_and_comments_do_not_change_the_hash() {
 }
 
 #[test]
+fn formatting_with_rochdale_fmt_does_not_change_the_hash() {
+    for text in [RULEBOOK, REFORMATTED] {
+        let formatted = rochdale::format::format_source(text).expect("formats");
+        assert_ne!(formatted, REFORMATTED);
+        assert_eq!(hash(&formatted), hash(RULEBOOK));
+    }
+    let rochdale = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("readable");
+    let spaced = rochdale.replace("\n", "\n\n");
+    assert_eq!(
+        hash(&rochdale::format::format_source(&spaced).expect("formats")),
+        hash(&rochdale)
+    );
+}
+
+#[test]
 fn one_character_of_a_rule_changes_the_hash() {
     for changed in [
         RULEBOOK.replace("m.age >= 18", "m.age > 18"),

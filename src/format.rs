@@ -1,0 +1,1007 @@
+//! `rochdale fmt`: one canonical layout for rulebooks.
+//!
+//! The layout: two spaces of indent; one statement a line; a blank line
+//! between top-level items and around blocks inside articles; operators
+//! spaced, brackets only where precedence needs them; a condition whose
+//! clauses carry reasons (or that is long) broken one clause a line.
+//! Literals and texts are kept exactly as written. Every comment is kept:
+//! before the statement it stood before, or at the end of the line it ended;
+//! a comment inside an expression moves to just after its statement.
+//! Formatting never changes a rulebook's syntax tree (nor its provenance).
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::*;
+
+/// Formats a rulebook. A rulebook with syntax errors is not formatted: its
+/// diagnostics are returned.
+pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let book = crate::syntax::parse(text)?;
+    let mut p = Printer {
+        src: text,
+        out: String::with_capacity(text.len() + text.len() / 8),
+        comments: comments(text),
+        next: 0,
+    };
+    p.rulebook(&book);
+    Ok(p.out)
+}
+
+/// The widest line a condition may take before it is broken into clauses.
+const WIDTH: usize = 90;
+
+#[derive(Debug)]
+struct Comment {
+    start: usize,
+    text: String,
+    /// Alone on its line (not after code).
+    own_line: bool,
+}
+
+/// Every `--` comment outside texts.
+fn comments(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+                out.push(Comment {
+                    start,
+                    text: text[start..i].trim_end().to_string(),
+                    own_line: text[line_start..start].trim().is_empty(),
+                });
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+struct Printer<'a> {
+    src: &'a str,
+    out: String,
+    comments: Vec<Comment>,
+    next: usize,
+}
+
+fn pad(indent: usize) -> String {
+    "  ".repeat(indent)
+}
+
+impl Printer<'_> {
+    fn slice(&self, span: Span) -> &str {
+        self.src.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Where the code of a span ends: pest's spans take in the whitespace
+    /// and comments after a node when an optional part follows it.
+    fn code_end(&self, span: Span) -> usize {
+        let end = span.end.min(self.src.len());
+        let bytes = self.src.as_bytes();
+        let mut i = span.start.min(end);
+        let mut last = i;
+        while i < end {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < end && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    last = i.min(end);
+                }
+                b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                    while i < end && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b if b.is_ascii_whitespace() => i += 1,
+                _ => {
+                    i += 1;
+                    last = i;
+                }
+            }
+        }
+        last
+    }
+
+    /// Comments that stand before `pos` and are not yet written, each on a
+    /// line of its own.
+    fn comments_before(&mut self, pos: usize, indent: usize) {
+        while let Some(c) = self.comments.get(self.next) {
+            if c.start >= pos {
+                break;
+            }
+            let line = format!("{}{}\n", pad(indent), c.text);
+            self.out.push_str(&line);
+            self.next += 1;
+        }
+    }
+
+    /// Writes a statement (one or more lines) that stood at `span`, with the
+    /// comments before it, and those that ended its last source line.
+    fn statement(&mut self, indent: usize, lines: &[String], span: Span) {
+        let shaped: Vec<(usize, String)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (usize::from(i > 0), l.clone()))
+            .collect();
+        self.statement_shaped(indent, &shaped, span);
+    }
+
+    /// A statement whose lines each have their own indent (relative).
+    fn statement_shaped(&mut self, indent: usize, lines: &[(usize, String)], span: Span) {
+        self.comments_before(span.start, indent);
+        let end = self.code_end(span);
+        let line_end = self.src[end..]
+            .find('\n')
+            .map_or(self.src.len(), |n| end + n);
+        let mut trailing = Vec::new();
+        while let Some(c) = self.comments.get(self.next) {
+            if c.start >= line_end || c.own_line {
+                break;
+            }
+            trailing.push(c.text.clone());
+            self.next += 1;
+        }
+        for (i, (extra, line)) in lines.iter().enumerate() {
+            self.out.push_str(&pad(indent + extra));
+            self.out.push_str(line);
+            if i + 1 == lines.len() {
+                for t in &trailing {
+                    self.out.push_str("  ");
+                    self.out.push_str(t);
+                }
+            }
+            self.out.push('\n');
+        }
+    }
+
+    fn open(&mut self, indent: usize, text: &str, pos: usize) {
+        self.comments_before(pos, indent);
+        self.out.push_str(&format!("{}{text}\n", pad(indent)));
+    }
+
+    /// Closes a block that ended at `end`, after the comments inside it.
+    fn close(&mut self, indent: usize, end: usize) {
+        self.comments_before(end, indent + 1);
+        self.out.push_str(&format!("{}}}\n", pad(indent)));
+    }
+
+    fn blank(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    // ------------------------------------------------------------ items
+
+    fn rulebook(&mut self, book: &Rulebook) {
+        let h = &book.header;
+        let mut line = format!("rulebook {}", self.clause(h.name.span));
+        if let Some(v) = &h.version {
+            line.push_str(&format!(" version {}", self.clause(v.span)));
+        }
+        if let Some(c) = &h.currency {
+            line.push_str(&format!(" currency {}", c.name));
+        }
+        if let Some((_, span)) = &h.in_force {
+            line.push_str(&format!(" in force {}", self.clause(*span)));
+        }
+        self.statement(0, &[line], Span::new(h.span.start, h.name.span.end));
+        for item in &book.items {
+            self.blank();
+            self.item(item, 0);
+        }
+        self.comments_before(usize::MAX, 0);
+    }
+
+    fn item(&mut self, item: &Item, indent: usize) {
+        match item {
+            Item::Unit(u) => self.unit(u, indent),
+            Item::MemberSchema(s) => self.schema("member", s, indent),
+            Item::PeriodSchema(s) => self.schema("period", s, indent),
+            Item::Parameter(p) => self.parameter(p, indent),
+            Item::Article(a) => self.article(a, indent),
+            Item::Rule(r) => self.rule(r, indent),
+            Item::Limit(l) => self.limit(l, indent),
+            Item::Allocation(a) => self.allocation(a, indent),
+            Item::Resolution(r) => self.resolution(r, indent),
+            Item::Act(a) => self.act(a, indent),
+            Item::Example(e) => self.example(e, indent),
+            Item::Scenario(s) => self.scenario(s, indent),
+        }
+    }
+
+    fn unit(&mut self, u: &UnitDecl, indent: usize) {
+        let mut line = format!("unit {}", u.name.name);
+        let mut span = u.name.span;
+        if let Some(d) = &u.description {
+            line.push_str(&format!(" {}", self.clause(d.span)));
+            span = span.to(d.span);
+        }
+        self.statement(indent, &[line], span);
+    }
+
+    fn ty(&self, t: &TypeExpr) -> String {
+        match t {
+            TypeExpr::Named {
+                name,
+                currency,
+                per,
+                ..
+            } => {
+                let mut s = name.name.clone();
+                if let Some(c) = currency {
+                    s.push_str(&format!(" in {}", c.name));
+                }
+                if let Some(p) = per {
+                    s.push_str(&format!(" per {}", p.name));
+                }
+                s
+            }
+            TypeExpr::Enum { variants, .. } => variants
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+
+    fn value(&self, v: &Value) -> String {
+        match v {
+            Value::Literal(_, span) => self.clause(*span).to_string(),
+            Value::Name(id) => id.name.clone(),
+        }
+    }
+
+    fn schema(&mut self, keyword: &str, s: &Schema, indent: usize) {
+        self.open(indent, &format!("{keyword} {{"), s.span.start);
+        for f in &s.fields {
+            let mut line = format!("{}: {}", f.name.name, self.ty(&f.ty));
+            if let Some(l) = &f.ledger {
+                let side = if l.credits { "credits" } else { "debits" };
+                line.push_str(&format!(" = {side} of {}", self.clause(l.account.span)));
+            } else if let Some(d) = &f.default {
+                line.push_str(&format!(" = {}", self.value(d)));
+            }
+            if f.each_period {
+                line.push_str(" each period");
+            }
+            self.statement(indent + 1, &[line], f.span);
+        }
+        self.close(indent, s.span.end);
+    }
+
+    fn parameter(&mut self, p: &Parameter, indent: usize) {
+        let line = format!(
+            "parameter {}: {} = {}",
+            p.name.name,
+            self.ty(&p.ty),
+            self.value(&p.default)
+        );
+        self.statement(indent, &[line], p.span);
+    }
+
+    fn article(&mut self, a: &Article, indent: usize) {
+        let header = format!("article {} {} {{", a.number.name, self.clause(a.title.span));
+        self.open(indent, &header, a.span.start);
+        // The article's items in the order written.
+        #[derive(Clone, Copy)]
+        enum Part<'b> {
+            Text(&'b crate::syntax::ast::Text),
+            Source(&'b crate::syntax::ast::Text),
+            Unit(&'b UnitDecl),
+            Parameter(&'b Parameter),
+            Rule(&'b RuleDef),
+            Limit(&'b Limit),
+            Allocation(&'b Allocation),
+            Resolution(&'b Resolution),
+            Act(&'b ActDef),
+        }
+        let mut parts: Vec<(usize, u8, Part)> = Vec::new();
+        parts.extend(
+            a.legal_text
+                .iter()
+                .map(|t| (t.span.start, 0, Part::Text(t))),
+        );
+        parts.extend(a.sources.iter().map(|t| (t.span.start, 0, Part::Source(t))));
+        parts.extend(
+            a.units
+                .iter()
+                .map(|u| (u.name.span.start, 1, Part::Unit(u))),
+        );
+        parts.extend(
+            a.parameters
+                .iter()
+                .map(|p| (p.span.start, 2, Part::Parameter(p))),
+        );
+        parts.extend(a.rules.iter().map(|r| (r.span.start, 3, Part::Rule(r))));
+        parts.extend(a.limits.iter().map(|l| (l.span.start, 4, Part::Limit(l))));
+        parts.extend(
+            a.allocations
+                .iter()
+                .map(|x| (x.span.start, 5, Part::Allocation(x))),
+        );
+        parts.extend(
+            a.resolutions
+                .iter()
+                .map(|r| (r.span.start, 6, Part::Resolution(r))),
+        );
+        parts.extend(a.acts.iter().map(|x| (x.span.start, 7, Part::Act(x))));
+        parts.sort_by_key(|(start, _, _)| *start);
+        let mut previous: Option<u8> = None;
+        for (_, kind, part) in parts {
+            let block = matches!(
+                part,
+                Part::Allocation(_) | Part::Resolution(_) | Part::Act(_)
+            );
+            if previous.is_some_and(|k| k != kind || block) {
+                self.blank();
+            }
+            previous = Some(if block { u8::MAX } else { kind });
+            let i = indent + 1;
+            match part {
+                Part::Text(t) => {
+                    let line = format!("text {}", self.clause(t.span));
+                    self.statement(i, &[line], t.span);
+                }
+                Part::Source(t) => {
+                    let line = format!("source {}", self.clause(t.span));
+                    self.statement(i, &[line], t.span);
+                }
+                Part::Unit(u) => self.unit(u, i),
+                Part::Parameter(p) => self.parameter(p, i),
+                Part::Rule(r) => self.rule(r, i),
+                Part::Limit(l) => self.limit(l, i),
+                Part::Allocation(x) => self.allocation(x, i),
+                Part::Resolution(r) => self.resolution(r, i),
+                Part::Act(x) => self.act(x, i),
+            }
+        }
+        self.close(indent, a.span.end);
+    }
+
+    fn params(&self, params: &Option<Vec<RuleParam>>) -> String {
+        match params {
+            None => String::new(),
+            Some(list) => {
+                let shown: Vec<String> = list
+                    .iter()
+                    .map(|p| match &p.ty {
+                        Some(t) => format!("{}: {}", p.name.name, self.ty(t)),
+                        None => p.name.name.clone(),
+                    })
+                    .collect();
+                format!("({})", shown.join(", "))
+            }
+        }
+    }
+
+    /// `head` followed by a condition, broken into clauses when long or
+    /// when its clauses carry reasons: `rule x =` / `requires` / `limit l:`.
+    fn headed(&self, head: &str, e: &Expr) -> Vec<String> {
+        let one = format!("{head} {}", self.expr(e));
+        let clauses = and_chain(e);
+        let reasons = clauses
+            .iter()
+            .filter(|c| matches!(c.kind, ExprKind::Because(..)))
+            .count();
+        if clauses.len() < 2 || (reasons < 2 && one.len() <= WIDTH) {
+            return vec![one];
+        }
+        let mut lines = Vec::with_capacity(clauses.len() + 1);
+        for (i, c) in clauses.iter().enumerate() {
+            // The first clause may be an `and` itself only if bracketed.
+            let text = self.child(c, if i == 0 { 2 } else { 3 });
+            match (i, head.ends_with('=')) {
+                // `rule x =` stands alone, the clauses under it.
+                (0, true) => {
+                    lines.push(head.to_string());
+                    lines.push(text);
+                }
+                (0, false) => lines.push(format!("{head} {text}")),
+                _ => lines.push(format!("and {text}")),
+            }
+        }
+        lines
+    }
+
+    fn rule(&mut self, r: &RuleDef, indent: usize) {
+        let mut head = format!("rule {}{}", r.name.name, self.params(&r.params));
+        if let Some(t) = &r.result {
+            head.push_str(&format!(": {}", self.ty(t)));
+        }
+        head.push_str(" =");
+        let mut lines = self.headed(&head, &r.body);
+        for e in &r.exceptions {
+            lines.push(format!(
+                "except {}when {} then {}",
+                if e.prevailing { "prevailing " } else { "" },
+                self.expr(&e.condition),
+                self.expr(&e.value)
+            ));
+        }
+        self.statement(indent, &lines, r.span);
+    }
+
+    fn limit(&mut self, l: &Limit, indent: usize) {
+        let head = format!("limit {}:", l.name.name);
+        let mut lines = self.headed(&head, &l.condition);
+        if let Some(m) = &l.each {
+            if let Some(last) = lines.last_mut() {
+                last.push_str(&format!(" for each member {}", m.name));
+            }
+        }
+        if let Some(s) = &l.source {
+            lines.push(format!("source {}", self.clause(s.span)));
+        }
+        self.statement(indent, &lines, l.span);
+    }
+
+    fn allocation(&mut self, a: &Allocation, indent: usize) {
+        let mut head = format!("allocate {}", self.expr(&a.amount));
+        if let Some((mode, _)) = a.rounding {
+            head.push_str(&format!(" rounding {}", mode.as_str()));
+        }
+        if let Some(d) = &a.record_date {
+            head.push_str(&format!(" record date {}", self.expr(d)));
+        }
+        head.push_str(" {");
+        self.open(indent, &head, a.span.start);
+        for t in &a.tranches {
+            let mut line = format!("{}: ", self.clause(t.label.span));
+            match &t.amount {
+                TrancheAmount::Expr(e) => line.push_str(&self.expr(e)),
+                TrancheAmount::EachMember { var, filter, value } => {
+                    line.push_str(&format!("each member {}", var.name));
+                    if let Some(f) = filter {
+                        line.push_str(&format!(" where {}", self.expr(f)));
+                    }
+                    line.push_str(&format!(": {}", self.expr(value)));
+                }
+            }
+            if let Some(e) = &t.at_most {
+                line.push_str(&format!(", at most {}", self.expr(e)));
+            }
+            if let Some(e) = &t.at_least {
+                line.push_str(&format!(", at least {}", self.expr(e)));
+            }
+            if let Some(s) = &t.split {
+                line.push_str(&format!(", to each member {}", s.var.name));
+                if let Some(f) = &s.filter {
+                    line.push_str(&format!(" where {}", self.expr(f)));
+                }
+                line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
+            }
+            self.statement(indent + 1, &[line], t.span);
+        }
+        self.close(indent, a.span.end);
+    }
+
+    /// A clause written in the source, its whitespace made single and its
+    /// comments left to the comment list.
+    fn clause(&self, span: Span) -> String {
+        let text = self.slice(span);
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        let mut space = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    if space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push('"');
+                    while let Some(d) = chars.next() {
+                        out.push(d);
+                        if d == '\\' {
+                            if let Some(e) = chars.next() {
+                                out.push(e);
+                            }
+                        } else if d == '"' {
+                            break;
+                        }
+                    }
+                }
+                '-' if chars.peek() == Some(&'-') => {
+                    for d in chars.by_ref() {
+                        if d == '\n' {
+                            break;
+                        }
+                    }
+                    space = true;
+                }
+                c if c.is_whitespace() => space = true,
+                c => {
+                    if space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    fn resolution(&mut self, r: &Resolution, indent: usize) {
+        let mut head = format!("resolution {}", r.name.name);
+        if let Some(t) = &r.title {
+            head.push_str(&format!(" {}", self.clause(t.span)));
+        }
+        head.push_str(" {");
+        self.open(indent, &head, r.span.start);
+        let i = indent + 1;
+        match &r.weights {
+            None => self
+                .out
+                .push_str(&format!("{}one member one vote\n", pad(i))),
+            Some(w) => {
+                let line = self.clause(w.span);
+                self.statement(i, &[line], w.span);
+            }
+        }
+        if let (Some((_, first)), Some((_, last))) = (r.quorum.first(), r.quorum.last()) {
+            let terms: Vec<String> = r.quorum.iter().map(|(_, s)| self.clause(*s)).collect();
+            self.statement(
+                i,
+                &[format!("quorum {}", terms.join(" and "))],
+                first.to(*last),
+            );
+        }
+        if let Some(t) = &r.threshold {
+            let line = self.clause(t.span);
+            self.statement(i, &[line], t.span);
+        }
+        if r.abstentions_against {
+            self.out
+                .push_str(&format!("{}abstentions count against\n", pad(i)));
+        }
+        if let Some(pass) = r.ties_pass {
+            self.out.push_str(&format!(
+                "{}ties {}\n",
+                pad(i),
+                if pass { "pass" } else { "fail" }
+            ));
+        }
+        if let Some(d) = &r.record_date {
+            let line = format!("record date {}", self.expr(d));
+            self.statement(i, &[line], d.span);
+        }
+        self.close(indent, r.span.end);
+    }
+
+    fn act(&mut self, a: &ActDef, indent: usize) {
+        let head = format!("act {}{} {{", a.name.name, self.params(&a.params));
+        self.open(indent, &head, a.span.start);
+        for r in &a.requires {
+            let lines = self.headed("requires", r);
+            self.statement(indent + 1, &lines, r.span);
+        }
+        for e in &a.effects {
+            self.effect(e, indent + 1);
+        }
+        self.close(indent, a.span.end);
+    }
+
+    fn account(&self, a: &AccountRef) -> String {
+        match &a.member {
+            Some(m) => format!("{} of {}", self.clause(a.name.span), m.name),
+            None => self.clause(a.name.span).to_string(),
+        }
+    }
+
+    fn effect(&mut self, e: &Effect, indent: usize) {
+        match e {
+            Effect::Admit(m) => self.statement(indent, &[format!("admit {}", m.name)], m.span),
+            Effect::Remove(m) => self.statement(indent, &[format!("remove {}", m.name)], m.span),
+            Effect::Post {
+                amount,
+                debit,
+                credit,
+                span,
+            } => {
+                let line = format!(
+                    "post {} debit {} credit {}",
+                    self.expr(amount),
+                    self.account(debit),
+                    self.account(credit)
+                );
+                self.statement(indent, &[line], *span);
+            }
+            Effect::Change {
+                op,
+                member,
+                attribute,
+                value,
+                span,
+            } => {
+                let target = format!("{}.{}", member.name, attribute.name);
+                let v = self.expr(value);
+                let line = match op {
+                    ChangeOp::Add => format!("add {v} to {target}"),
+                    ChangeOp::Subtract => format!("subtract {v} from {target}"),
+                    ChangeOp::Set => format!("set {target} to {v}"),
+                };
+                self.statement(indent, &[line], *span);
+            }
+            Effect::ForEach {
+                var,
+                filter,
+                effects,
+            } => {
+                let mut head = format!("for each member {}", var.name);
+                if let Some(f) = filter {
+                    head.push_str(&format!(" where {}", self.expr(f)));
+                }
+                head.push_str(" {");
+                let start = effects.first().map_or(var.span.start, effect_start);
+                self.open(indent, &head, var.span.start.min(start));
+                for inner in effects {
+                    self.effect(inner, indent + 1);
+                }
+                // The block's end is not recorded: comments after its last
+                // effect stay for the next statement.
+                self.out.push_str(&format!("{}}}\n", pad(indent)));
+            }
+        }
+    }
+
+    fn members(&mut self, members: &[ExampleMember], indent: usize) {
+        let Some(first) = members.first() else { return };
+        self.open(indent, "members {", first.span.start);
+        for m in members {
+            let values: Vec<String> = m
+                .values
+                .iter()
+                .map(|b| format!("{} {}", b.name.name, self.value(&b.value)))
+                .collect();
+            let line = if values.is_empty() {
+                format!("{}:", m.name.name)
+            } else {
+                format!("{}: {}", m.name.name, values.join(", "))
+            };
+            self.statement(indent + 1, &[line], m.span);
+        }
+        self.out.push_str(&format!("{}}}\n", pad(indent)));
+    }
+
+    fn bindings(&self, bindings: &[Binding]) -> String {
+        bindings
+            .iter()
+            .map(|b| format!("{} {}", b.name.name, self.value(&b.value)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `for a, b` / `against c` / `abstain d`, wrapped when long.
+    fn vote_lines(&self, v: &ExampleVotes) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (word, list) in [
+            ("for", &v.for_),
+            ("against", &v.against),
+            ("abstain", &v.abstain),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            let mut line = format!("{word} ");
+            let mut first = true;
+            for m in list {
+                let piece = if first {
+                    m.name.clone()
+                } else {
+                    format!(", {}", m.name)
+                };
+                if line.len() + piece.len() > WIDTH - 10 && !first {
+                    out.push((1, format!("{line},")));
+                    line = format!("    {}", m.name);
+                } else {
+                    line.push_str(&piece);
+                }
+                first = false;
+            }
+            out.push((1, line));
+        }
+        out
+    }
+
+    fn votes(&self, v: &ExampleVotes) -> String {
+        let mut groups = Vec::new();
+        for (word, list) in [
+            ("for", &v.for_),
+            ("against", &v.against),
+            ("abstain", &v.abstain),
+        ] {
+            if !list.is_empty() {
+                let names: Vec<&str> = list.iter().map(|m| m.name.as_str()).collect();
+                groups.push(format!("{word} {}", names.join(", ")));
+            }
+        }
+        format!("{{ {} }}", groups.join("  "))
+    }
+
+    fn example(&mut self, e: &Example, indent: usize) {
+        self.open(
+            indent,
+            &format!("example {} {{", self.clause(e.name.span)),
+            e.span.start,
+        );
+        let i = indent + 1;
+        // The example's parts in the order written, so that the worked
+        // arithmetic in comments stays beside what it works out.
+        enum Part<'b> {
+            Members,
+            Period,
+            Parameter(&'b Binding),
+            Votes(&'b ExampleVotes),
+            Expect(&'b Expect),
+        }
+        let mut parts: Vec<(usize, Part)> = Vec::new();
+        if let Some(m) = e.members.first() {
+            parts.push((m.span.start, Part::Members));
+        }
+        if let Some(b) = e.period.first() {
+            parts.push((b.name.span.start, Part::Period));
+        }
+        parts.extend(
+            e.parameters
+                .iter()
+                .map(|b| (b.name.span.start, Part::Parameter(b))),
+        );
+        parts.extend(e.votes.iter().map(|v| (v.span.start, Part::Votes(v))));
+        parts.extend(e.expectations.iter().map(|x| {
+            let start = match x {
+                Expect::Value(expr) => expr.span.start,
+                Expect::Breach { span, .. } => span.start,
+            };
+            (start, Part::Expect(x))
+        }));
+        parts.sort_by_key(|(start, _)| *start);
+        for (_, part) in parts {
+            match part {
+                Part::Members => self.members(&e.members, i),
+                Part::Period => {
+                    if let (Some(first), Some(last)) = (e.period.first(), e.period.last()) {
+                        let line = format!("period {{ {} }}", self.bindings(&e.period));
+                        self.statement(i, &[line], first.name.span.to(last.value.span()));
+                    }
+                }
+                Part::Parameter(b) => {
+                    let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
+                    self.statement(i, &[line], b.name.span.to(b.value.span()));
+                }
+                Part::Votes(v) => {
+                    let line = format!("votes {} {}", v.resolution.name, self.votes(v));
+                    self.statement(i, &[line], v.span);
+                }
+                Part::Expect(Expect::Value(expr)) => {
+                    let line = format!("expect {}", self.expr(expr));
+                    self.statement(i, &[line], expr.span);
+                }
+                Part::Expect(Expect::Breach {
+                    limit,
+                    member,
+                    span,
+                }) => {
+                    let mut line = format!("expect breach {}", limit.name);
+                    if let Some(m) = member {
+                        line.push_str(&format!(" for {}", m.name));
+                    }
+                    self.statement(i, &[line], *span);
+                }
+            }
+        }
+        self.close(indent, e.span.end);
+    }
+
+    fn scenario(&mut self, s: &Scenario, indent: usize) {
+        self.open(
+            indent,
+            &format!("scenario {} {{", self.clause(s.name.span)),
+            s.span.start,
+        );
+        let i = indent + 1;
+        if let Some(f) = &s.members_file {
+            let line = format!("members from {}", self.clause(f.span));
+            self.statement(i, &[line], f.span);
+        }
+        self.members(&s.members, i);
+        for b in &s.parameters {
+            let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
+            self.statement(i, &[line], b.name.span.to(b.value.span()));
+        }
+        for step in &s.steps {
+            let date = crate::value::format_date(step.date);
+            let line = match &step.kind {
+                StepKind::Act { name, args } => {
+                    let shown: Vec<String> = args.iter().map(|a| self.value(a)).collect();
+                    format!("on {date} {}({})", name.name, shown.join(", "))
+                }
+                StepKind::Motion {
+                    votes,
+                    title,
+                    amendments,
+                } => {
+                    let mut head = format!("on {date} motion {}", votes.resolution.name);
+                    if let Some(t) = title {
+                        head.push_str(&format!(" {}", self.clause(t.span)));
+                    }
+                    let amend = if amendments.is_empty() {
+                        String::new()
+                    } else {
+                        let shown: Vec<String> = amendments
+                            .iter()
+                            .map(|b| format!("{} = {}", b.name.name, self.value(&b.value)))
+                            .collect();
+                        format!(" amend {}", shown.join(", "))
+                    };
+                    let line = format!("{head} {}{amend}", self.votes(votes));
+                    if line.len() <= WIDTH {
+                        line
+                    } else {
+                        let mut lines = vec![(0, format!("{head} {{"))];
+                        lines.extend(self.vote_lines(votes));
+                        lines.push((0, format!("}}{amend}")));
+                        self.statement_shaped(i, &lines, step.span);
+                        continue;
+                    }
+                }
+                StepKind::Close { figures } if figures.is_empty() => {
+                    format!("on {date} close period")
+                }
+                StepKind::Close { figures } => {
+                    format!("on {date} close period {{ {} }}", self.bindings(figures))
+                }
+            };
+            self.statement(i, &[line], step.span);
+        }
+        self.close(indent, s.span.end);
+    }
+
+    // ------------------------------------------------------ expressions
+
+    fn expr(&self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Literal(_) => self.clause(e.span).to_string(),
+            ExprKind::Name(id) => id.name.clone(),
+            ExprKind::Attribute(m, a) => format!("{}.{}", m.name, a.name),
+            ExprKind::Period(f) => format!("period.{}", f.name),
+            ExprKind::Remainder => "remainder".into(),
+            ExprKind::Unary(UnaryOp::Neg, x) => {
+                // `--` would start a comment: a negation of a negation is bracketed.
+                if matches!(x.kind, ExprKind::Unary(UnaryOp::Neg, _)) {
+                    format!("-({})", self.expr(x))
+                } else {
+                    format!("-{}", self.child(x, 8))
+                }
+            }
+            ExprKind::Unary(UnaryOp::Not, x) => format!("not {}", self.child(x, 4)),
+            ExprKind::Binary(op, l, r) => {
+                let p = op.precedence();
+                // Left-associative: an equal operator on the right needs
+                // brackets; comparisons do not chain, so on both sides.
+                let left = self.child(l, if op.is_comparison() { p + 1 } else { p });
+                let right = self.child(r, p + 1);
+                format!("{left} {} {right}", op.as_str())
+            }
+            ExprKind::Because(x, reasons) => {
+                let shown: Vec<String> = reasons.iter().map(|t| self.clause(t.span)).collect();
+                format!("{} because {}", self.child(x, 3), shown.join(", "))
+            }
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut s = String::new();
+                for (i, (c, v)) in branches.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(" else ");
+                    }
+                    s.push_str(&format!(
+                        "if {} then {}",
+                        self.child(c, 1),
+                        self.child(v, 1)
+                    ));
+                }
+                // An `if` after the last `else` would read as one more branch.
+                let last = if matches!(otherwise.kind, ExprKind::If { .. }) {
+                    format!("({})", self.expr(otherwise))
+                } else {
+                    self.expr(otherwise)
+                };
+                s.push_str(&format!(" else {last}"));
+                s
+            }
+            ExprKind::Call { name, args } => {
+                let shown: Vec<String> = args
+                    .iter()
+                    .map(|a| match a {
+                        Argument::Expr(x) => self.expr(x),
+                        Argument::Step(x, _) => format!("to {}", self.expr(x)),
+                        Argument::Mode(m, _) => m.as_str().to_string(),
+                    })
+                    .collect();
+                format!("{}({})", name.name, shown.join(", "))
+            }
+            ExprKind::Aggregate {
+                kind,
+                value,
+                var,
+                filter,
+            } => {
+                let mut s = format!("{}(", kind.as_str());
+                if let Some(v) = value {
+                    s.push_str(&format!("{} for ", self.expr(v)));
+                }
+                s.push_str(&format!("each member {}", var.name));
+                if let Some(f) = filter {
+                    s.push_str(&format!(" where {}", self.expr(f)));
+                }
+                s.push(')');
+                s
+            }
+            ExprKind::Allocated { label, member } => match member {
+                Some(m) => format!("allocated {} to {}", self.clause(label.span), m.name),
+                None => format!("allocated {}", self.clause(label.span)),
+            },
+        }
+    }
+
+    /// An operand, bracketed when it binds looser than `min`.
+    fn child(&self, e: &Expr, min: u8) -> String {
+        let text = self.expr(e);
+        if precedence(e) < min {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+}
+
+/// How tightly an expression binds (operands bind tightest).
+fn precedence(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::Binary(op, ..) => op.precedence(),
+        ExprKind::Unary(op, _) => op.precedence(),
+        ExprKind::Because(..) => BECAUSE_PRECEDENCE,
+        ExprKind::If { .. } => 0,
+        _ => 9,
+    }
+}
+
+/// The clauses of `a and b and c` (the left spine of `and`s).
+fn and_chain(e: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    let mut node = e;
+    while let ExprKind::Binary(BinaryOp::And, l, r) = &node.kind {
+        out.push(r.as_ref());
+        node = l;
+    }
+    out.push(node);
+    out.reverse();
+    out
+}
+
+fn effect_start(e: &Effect) -> usize {
+    match e {
+        Effect::Admit(m) | Effect::Remove(m) => m.span.start,
+        Effect::Post { span, .. } | Effect::Change { span, .. } => span.start,
+        Effect::ForEach { var, .. } => var.span.start,
+    }
+}
