@@ -80,8 +80,15 @@ fn assert_total(text: &str) {
             );
         }
     }
-    // A rendered diagnostic never panics either.
+    // A rendered diagnostic never panics either, nor does formatting; a
+    // rulebook that parses formats to one that parses.
     let _ = rochdale::diagnostic::render_text(&report.diagnostics, &file, false);
+    if let Ok(formatted) = rochdale::format::format_source(text) {
+        assert!(
+            rochdale::parse(&formatted).is_ok(),
+            "formatted text does not parse:\n{formatted}"
+        );
+    }
 }
 
 proptest! {
