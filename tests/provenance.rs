@@ -34,6 +34,23 @@ fn hash(text: &str) -> String {
     check_source(text).program.expect("checks").provenance.hash
 }
 
+/// The 1844 rulebook, checked, with the people of its first year.
+fn first_year() -> (
+    String,
+    rochdale::Program,
+    rochdale::simulate::input::MemberTable,
+) {
+    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("readable");
+    let program = check_source(&text).program.expect("checks");
+    let members = rochdale::simulate::input::scenario_members(
+        &program,
+        &program.scenarios[0],
+        std::path::Path::new("rulebooks"),
+    )
+    .expect("members");
+    (text, program, members)
+}
+
 #[test]
 fn the_same_rules_give_the_same_hash() {
     assert_eq!(hash(RULEBOOK), hash(RULEBOOK));
@@ -85,15 +102,8 @@ fn test_reports_carry_the_provenance() {
 
 #[test]
 fn an_amendment_is_recorded_with_its_vote_and_changes_the_rules_in_force() {
-    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("readable");
-    let program = check_source(&text).program.expect("checks");
+    let (text, program, members) = first_year();
     let scenario = &program.scenarios[0];
-    let members = rochdale::simulate::input::scenario_members(
-        &program,
-        scenario,
-        std::path::Path::new("rulebooks"),
-    )
-    .expect("members");
     let o = rochdale::simulate::simulate(&program, scenario, members.clone());
     let json = serde_json::to_value(&o).expect("json");
     assert_eq!(json["provenance"]["hash"], program.provenance.hash);
@@ -161,15 +171,8 @@ fn the_documented_provenance_line_is_real() {
         .expect("a Provenance section");
     let block = section.split("```").nth(1).expect("an example block");
     let documented = block.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("readable");
-    let program = check_source(&text).program.expect("checks");
+    let (text, program, members) = first_year();
     let scenario = &program.scenarios[0];
-    let members = rochdale::simulate::input::scenario_members(
-        &program,
-        scenario,
-        std::path::Path::new("rulebooks"),
-    )
-    .expect("members");
     let report = rochdale::simulate::simulate(&program, scenario, members).to_text();
     let line = report
         .lines()
