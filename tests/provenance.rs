@@ -171,7 +171,7 @@ fn the_documented_provenance_line_is_real() {
         .expect("a Provenance section");
     let block = section.split("```").nth(1).expect("an example block");
     let documented = block.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (text, program, members) = first_year();
+    let (_, program, members) = first_year();
     let scenario = &program.scenarios[0];
     let report = rochdale::simulate::simulate(&program, scenario, members).to_text();
     let line = report
