@@ -289,6 +289,57 @@ fn json_value(
         })
 }
 
+/// The values of a JSON object of names (`{"markup": "12.5%"}`), each read
+/// for the place `lookup` finds for its name; an unknown name is reported
+/// with `unknown` (message, help).
+fn named_values(
+    values: &mut ValueReader<'_>,
+    map: &serde_json::Map<String, Json>,
+    path: &Path,
+    errors: &mut Vec<Diagnostic>,
+    lookup: impl Fn(&str) -> Option<(usize, Type)>,
+    balance: bool,
+    unknown: (&str, &str),
+) -> Vec<(usize, Value)> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        match lookup(k) {
+            Some((i, ty)) => match json_value(values, v, ty, k, &path.key(k), balance) {
+                Ok(v) => out.push((i, v)),
+                Err(d) => errors.push(d),
+            },
+            None => errors.push(json_error(
+                &path.key(k),
+                format!("{} `{k}`", unknown.0),
+                unknown.1,
+            )),
+        }
+    }
+    out
+}
+
+/// Parameters given new values in a JSON object.
+fn parameter_values(
+    program: &Program,
+    values: &mut ValueReader<'_>,
+    map: &serde_json::Map<String, Json>,
+    path: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, Value)> {
+    named_values(
+        values,
+        map,
+        path,
+        errors,
+        |k| program.param_id(k).map(|p| (p, program.params[p].ty)),
+        false,
+        (
+            "there is no parameter",
+            "name one of the rulebook's parameters",
+        ),
+    )
+}
+
 fn date(v: &Json, path: &Path) -> Result<time::Date, Diagnostic> {
     let text = v.as_str().unwrap_or("");
     let mut parts = text.split('-');
@@ -388,25 +439,8 @@ pub fn read_json(
         let path = top.key("parameters");
         match ps.as_object() {
             Some(map) => {
-                for (k, v) in map {
-                    match program.param_id(k) {
-                        Some(p) => match json_value(
-                            &mut values,
-                            v,
-                            program.params[p].ty,
-                            k,
-                            &path.key(k),
-                            false,
-                        ) {
-                            Ok(v) => params[p] = v,
-                            Err(d) => errors.push(d),
-                        },
-                        None => errors.push(json_error(
-                            &path.key(k),
-                            format!("there is no parameter `{k}`"),
-                            "name one of the rulebook's parameters",
-                        )),
-                    }
+                for (p, v) in parameter_values(program, &mut values, map, &path, &mut errors) {
+                    params[p] = v;
                 }
             }
             None => errors.push(json_error(
@@ -609,29 +643,12 @@ pub fn read_json(
                 ));
                 continue;
             };
-            let mut amendments = Vec::new();
-            if let Some(map) = fields.get("amend").and_then(Json::as_object) {
-                for (k, v) in map {
-                    match program.param_id(k) {
-                        Some(p) => match json_value(
-                            &mut values,
-                            v,
-                            program.params[p].ty,
-                            k,
-                            &path.key("amend").key(k),
-                            false,
-                        ) {
-                            Ok(v) => amendments.push((p, v)),
-                            Err(d) => errors.push(d),
-                        },
-                        None => errors.push(json_error(
-                            &path.key("amend").key(k),
-                            format!("there is no parameter `{k}`"),
-                            "name one of the rulebook's parameters",
-                        )),
-                    }
+            let amendments = match fields.get("amend").and_then(Json::as_object) {
+                Some(map) => {
+                    parameter_values(program, &mut values, map, &path.key("amend"), &mut errors)
                 }
-            }
+                None => Vec::new(),
+            };
             StepDefKind::Motion {
                 resolution,
                 title: fields
@@ -644,29 +661,24 @@ pub fn read_json(
                 amendments,
             }
         } else if let Some(close) = fields.get("close") {
-            let mut figures = Vec::new();
-            if let Some(map) = close.as_object() {
-                for (k, v) in map {
-                    match program.period_fields.iter().position(|f| f.name == *k) {
-                        Some(f) => match json_value(
-                            &mut values,
-                            v,
-                            program.period_fields[f].ty,
-                            k,
-                            &path.key("close").key(k),
-                            true,
-                        ) {
-                            Ok(v) => figures.push((f, v)),
-                            Err(d) => errors.push(d),
-                        },
-                        None => errors.push(json_error(
-                            &path.key("close").key(k),
-                            format!("the period has no figure `{k}`"),
-                            "name one of the period's figures",
-                        )),
-                    }
-                }
-            }
+            let figures = match close.as_object() {
+                Some(map) => named_values(
+                    &mut values,
+                    map,
+                    &path.key("close"),
+                    &mut errors,
+                    |k| {
+                        let f = program.period_fields.iter().position(|f| f.name == k)?;
+                        Some((f, program.period_fields[f].ty))
+                    },
+                    true,
+                    (
+                        "the period has no figure",
+                        "name one of the period's figures",
+                    ),
+                ),
+                None => Vec::new(),
+            };
             StepDefKind::Close { figures }
         } else {
             errors.push(json_error(
