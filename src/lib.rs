@@ -29,6 +29,7 @@
 pub mod check;
 pub mod currency;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod example;
 pub mod explain;

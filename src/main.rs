@@ -104,6 +104,34 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Compare two versions of a rulebook: what changed in the text, and
+    /// its impact on every member of a scenario and on the examples.
+    #[command(
+        after_help = "Examples:\n  rochdale diff rulebooks/rochdale-1844.coop amended.coop\n  rochdale diff old.coop new.coop --scenario \"first year\" --format json\n  rochdale diff old.coop new.coop --scenario-file year.json --members members.csv\n\nThe scenario (the rulebook's only one, unless named) runs under both versions.\nExit status 0 when the comparison is made, whether or not anything changed;\n1 when a version has errors; 2 on a usage or input/output error."
+    )]
+    Diff {
+        /// The rulebook as it stands.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The rulebook as amended.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// The scenario of the rulebooks to run under both (their only one, if not given).
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario_file", "examples_only"])]
+        scenario: Option<String>,
+        /// A scenario in a JSON file to run under both (see docs/scenarios.md).
+        #[arg(long, value_name = "FILE", conflicts_with = "examples_only")]
+        scenario_file: Option<PathBuf>,
+        /// Members from a CSV file, added to the scenario's.
+        #[arg(long, value_name = "FILE.csv")]
+        members: Option<PathBuf>,
+        /// Compare the examples only; run no scenario.
+        #[arg(long)]
+        examples_only: bool,
+        /// Output for people (text) or for programs (json; see docs/diff.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rewrite rulebooks in the canonical layout, keeping every comment.
     #[command(
         after_help = "Examples:\n  rochdale fmt rulebooks/\n  rochdale fmt --check rulebooks/\n  rochdale fmt - < shop.coop > shop-formatted.coop\n\nA rulebook with syntax errors is left as it is and its errors are shown.\nWith --check, exit status 1 names the files that would change."
@@ -170,6 +198,26 @@ fn main() -> ExitCode {
         Command::Check { paths, format } => run_check(&paths, format, colour),
         Command::Test { paths, format } => run_test(&paths, format, colour),
         Command::Fmt { paths, check } => run_fmt(&paths, check, colour),
+        Command::Diff {
+            old,
+            new,
+            scenario,
+            scenario_file,
+            members,
+            examples_only,
+            format,
+        } => run_diff(
+            &old,
+            &new,
+            DiffInputs {
+                scenario: scenario.as_deref(),
+                scenario_file: scenario_file.as_deref(),
+                members: members.as_deref(),
+                examples_only,
+            },
+            format,
+            colour,
+        ),
         Command::Simulate {
             path,
             scenario,
@@ -509,6 +557,78 @@ fn read_text(path: &Path) -> Result<SourceFile, Diagnostic> {
     }
 }
 
+/// What `rochdale diff` runs under both versions.
+struct DiffInputs<'a> {
+    scenario: Option<&'a str>,
+    scenario_file: Option<&'a Path>,
+    members: Option<&'a Path>,
+    examples_only: bool,
+}
+
+fn run_diff(old: &Path, new: &Path, inputs: DiffInputs, format: Format, colour: bool) -> Status {
+    use rochdale::diff::{DiffOptions, ScenarioChoice, Version, diff};
+    let read = |path: &Path| {
+        read_text(path).map_err(|d| {
+            report_in(
+                &SourceFile::new(path.display().to_string(), ""),
+                &[d],
+                colour,
+            );
+            Status::Usage
+        })
+    };
+    let files = (|| -> Result<_, Status> {
+        let old_file = read(old)?;
+        let new_file = read(new)?;
+        let scenario_file = inputs.scenario_file.map(read).transpose()?;
+        let members = inputs.members.map(read).transpose()?;
+        Ok((old_file, new_file, scenario_file, members))
+    })();
+    let (old_file, new_file, scenario_file, members) = match files {
+        Ok(files) => files,
+        Err(status) => return status,
+    };
+    let scenario = match (&scenario_file, inputs.scenario, inputs.examples_only) {
+        (_, _, true) => ScenarioChoice::None,
+        (Some(json), _, _) => ScenarioChoice::Json(json),
+        (None, Some(name), _) => ScenarioChoice::Named(name),
+        (None, None, _) => ScenarioChoice::Rulebook,
+    };
+    let here = Path::new(".");
+    let dir = |path: &Path| -> PathBuf {
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => here.to_path_buf(),
+        }
+    };
+    let (old_dir, new_dir) = (dir(old), dir(new));
+    let options = DiffOptions {
+        scenario,
+        members: members.as_ref(),
+    };
+    match diff(
+        Version::in_dir(&old_file, &old_dir),
+        Version::in_dir(&new_file, &new_dir),
+        &options,
+    ) {
+        Ok(found) => {
+            match format {
+                Format::Text => print!("{}", found.to_text()),
+                Format::Json => emit_json(&found),
+            }
+            Status::Ok
+        }
+        Err(e) => {
+            report_in(&e.file, &e.diagnostics, colour);
+            if e.in_request {
+                Status::Usage
+            } else {
+                Status::Failed
+            }
+        }
+    }
+}
+
 /// Reads and checks one rulebook, reporting any problem.
 fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Program), Status> {
     let file = read_text(path).map_err(|d| {
@@ -640,35 +760,10 @@ fn scenario_for(
             Status::Failed
         })?
     } else {
-        let chosen = match scenario {
-            Some(name) => program.scenarios.iter().find(|s| s.name == name),
-            None if program.scenarios.len() == 1 => program.scenarios.first(),
-            None => None,
-        };
-        let Some(def) = chosen else {
-            let names: Vec<String> = program
-                .scenarios
-                .iter()
-                .map(|s| format!("\"{}\"", s.name))
-                .collect();
-            let help = match (scenario, names.is_empty()) {
-                (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
-                (Some(n), false) => rochdale::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
-                    .map(|m| format!("did you mean \"{m}\"?"))
-                    .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
-                (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
-            };
-            let message = match scenario {
-                Some(n) => format!("the rulebook has no scenario \"{n}\""),
-                None => "which scenario?".to_string(),
-            };
-            report_in(
-                file,
-                &[Diagnostic::error(Code::UnknownName, message).help(help)],
-                colour,
-            );
-            return Err(Status::Usage);
-        };
+        let def = input::choose_scenario(program, scenario).map_err(|d| {
+            report_in(file, &[d], colour);
+            Status::Usage
+        })?;
         let members =
             input::scenario_members(program, def, path.parent().unwrap_or(Path::new(".")))
                 .map_err(|e| {

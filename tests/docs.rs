@@ -120,3 +120,42 @@ fn every_code_is_documented_once() {
         "a section documents a code that does not exist"
     );
 }
+
+/// The tutorial's comparison is what `rochdale diff` prints for the rulebook
+/// of its step 7 and that rulebook with the reserve at 10%.
+#[test]
+fn the_tutorials_comparison_is_what_diff_prints() {
+    use rochdale::diff::{DiffOptions, Version, diff};
+    let text = std::fs::read_to_string("docs/tutorial.md").expect("the tutorial");
+    let step7 = &text[text.find("## 7.").expect("step 7")..];
+    let (_, shop) = blocks(step7, "coop")
+        .into_iter()
+        .next()
+        .expect("step 7's rulebook");
+    let amended_line = "parameter reserve_share: Percent = 10%";
+    let amended = shop.replace("parameter reserve_share: Percent = 20%", amended_line);
+    assert!(amended.contains(amended_line) && amended != shop);
+    let (old, new) = (
+        SourceFile::new("shop.coop", shop),
+        SourceFile::new("shop-amended.coop", amended),
+    );
+    let found = diff(
+        Version::new(&old),
+        Version::new(&new),
+        &DiffOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let step8 = &text[text.find("## 8.").expect("step 8")..];
+    let (_, shown) = blocks(step8, "text")
+        .into_iter()
+        .next()
+        .expect("the output shown");
+    // The first two lines carry content hashes, which any change to the
+    // language's syntax tree changes; the rest must be exact.
+    let body = |t: &str| t.lines().skip(2).collect::<Vec<_>>().join("\n");
+    assert_eq!(
+        body(&found.to_text()),
+        body(&shown),
+        "docs/tutorial.md step 8 differs from the output"
+    );
+}

@@ -758,3 +758,36 @@ pub fn scenario_members(
     }
     Ok(members)
 }
+
+/// The rulebook's scenario called `name`, or its only one when no name is
+/// given; otherwise a diagnostic that lists the scenarios there are.
+pub fn choose_scenario<'p>(
+    program: &'p Program,
+    name: Option<&str>,
+) -> Result<&'p ScenarioDef, Diagnostic> {
+    let chosen = match name {
+        Some(name) => program.scenarios.iter().find(|s| s.name == name),
+        None if program.scenarios.len() == 1 => program.scenarios.first(),
+        None => None,
+    };
+    if let Some(def) = chosen {
+        return Ok(def);
+    }
+    let names: Vec<String> = program
+        .scenarios
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    let help = match (name, names.is_empty()) {
+        (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
+        (Some(n), false) => crate::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
+            .map(|m| format!("did you mean \"{m}\"?"))
+            .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
+        (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
+    };
+    let message = match name {
+        Some(n) => format!("the rulebook has no scenario \"{n}\""),
+        None => "which scenario?".to_string(),
+    };
+    Err(Diagnostic::error(Code::UnknownName, message).help(help))
+}

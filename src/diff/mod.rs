@@ -1,0 +1,253 @@
+//! `rochdale diff`: what an amendment changes. First the text, part by part
+//! ([`structure`]); then the impact ([`impact`]): the examples and one
+//! scenario run under both versions, compared per member.
+//!
+//! ```
+//! use rochdale::SourceFile;
+//! use rochdale::diff::{DiffOptions, Version, diff};
+//!
+//! let old = SourceFile::new("old.coop", r#"
+//! rulebook "Tiny Co-op" currency GBP
+//! parameter markup: Percent = 10%
+//! rule price(cost: Money): Money = round(cost * (100% + markup), to 0.01, half up)
+//! example "a loaf" { expect price(£1.15) = £1.27 }
+//! "#);
+//! let new = SourceFile::new("new.coop", old.text.replace("10%", "20%"));
+//! let found = diff(Version::new(&old), Version::new(&new), &DiffOptions::default()).unwrap();
+//! assert_eq!(found.changes[0].name, "markup");
+//! assert_eq!(found.changes[0].old.as_deref(), Some("10%: Percent"));
+//! // £1.15 × 120% = £1.38: the example's value moves by 11p.
+//! let line = &found.examples[0].values[0];
+//! assert_eq!(line.new.as_ref().unwrap().display, "£1.38");
+//! assert_eq!(line.difference.as_ref().unwrap().display, "+£0.11");
+//! ```
+
+pub mod impact;
+pub mod structure;
+mod text;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{Program, ScenarioDef};
+use crate::provenance::Provenance;
+use crate::simulate::input::{self, MemberTable};
+use crate::span::SourceFile;
+use crate::syntax::ast;
+
+pub use impact::{
+    AdmissionChange, Effect, ExampleChange, ExpectationChange, MemberAmount, MemberImpact,
+    ResolutionChange, SimulationImpact, StepChange, Totals, TrancheChange, ValueChange,
+};
+pub use structure::{ChangeKind, ItemChange};
+
+/// One version of a rulebook: its text, and the folder its `members from`
+/// files are found in (none in a browser).
+#[derive(Debug, Clone, Copy)]
+pub struct Version<'a> {
+    /// The rulebook.
+    pub file: &'a SourceFile,
+    /// Where files it names are found.
+    pub dir: Option<&'a Path>,
+}
+
+impl<'a> Version<'a> {
+    /// A version whose scenarios name no files.
+    pub fn new(file: &'a SourceFile) -> Self {
+        Version { file, dir: None }
+    }
+
+    /// A version read from `dir`.
+    pub fn in_dir(file: &'a SourceFile, dir: &'a Path) -> Self {
+        Version {
+            file,
+            dir: Some(dir),
+        }
+    }
+}
+
+/// Which scenario to run under both versions.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum ScenarioChoice<'a> {
+    /// The rulebook's scenario of this name, or its only one; none is run
+    /// when the rulebook has no scenario.
+    #[default]
+    Rulebook,
+    /// The rulebook's scenario of this name.
+    Named(&'a str),
+    /// A scenario in JSON (see docs/scenarios.md).
+    Json(&'a SourceFile),
+    /// Compare the examples only.
+    None,
+}
+
+/// What to run under both versions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiffOptions<'a> {
+    /// The scenario.
+    pub scenario: ScenarioChoice<'a>,
+    /// Further members, as CSV.
+    pub members: Option<&'a SourceFile>,
+}
+
+/// Why a comparison could not be made: the file the problems are in.
+#[derive(Debug, Clone)]
+pub struct DiffError {
+    /// The file the spans point into.
+    pub file: SourceFile,
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The problem is in what was asked (a scenario that is not there, a
+    /// file that cannot be read) rather than in the rules or the figures.
+    pub in_request: bool,
+}
+
+/// What an amendment changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulebookDiff {
+    /// The old rules: name, version, content hash.
+    pub old: Provenance,
+    /// The new rules.
+    pub new: Provenance,
+    /// Each part of the text added, removed or changed.
+    pub changes: Vec<ItemChange>,
+    /// Examples whose results differ.
+    pub examples: Vec<ExampleChange>,
+    /// The scenario run under both, compared (none if no scenario was run).
+    pub simulation: Option<SimulationImpact>,
+    /// Things to know when reading the comparison.
+    pub notes: Vec<String>,
+}
+
+impl RulebookDiff {
+    /// The comparison for people.
+    pub fn to_text(&self) -> String {
+        text::render(self)
+    }
+}
+
+/// Parses and checks one version.
+fn load(version: Version) -> Result<(ast::Rulebook, Program), DiffError> {
+    let fail = |diagnostics| DiffError {
+        file: version.file.clone(),
+        diagnostics,
+        in_request: false,
+    };
+    let book = crate::syntax::parse(&version.file.text).map_err(fail)?;
+    let checked = crate::check::check(&book);
+    match checked.program {
+        Some(program) if !checked.diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok((book, program))
+        }
+        _ => Err(fail(checked.diagnostics)),
+    }
+}
+
+/// The scenario and people of one version.
+fn prepare(
+    version: Version,
+    program: &Program,
+    options: &DiffOptions,
+) -> Result<Option<(ScenarioDef, MemberTable)>, DiffError> {
+    let fail = |file: &SourceFile, diagnostics: Vec<Diagnostic>| DiffError {
+        file: file.clone(),
+        in_request: diagnostics.iter().any(|d| d.code == Code::Io),
+        diagnostics,
+    };
+    let (def, mut members) = match options.scenario {
+        ScenarioChoice::None => return Ok(None),
+        ScenarioChoice::Rulebook if program.scenarios.is_empty() => return Ok(None),
+        ScenarioChoice::Json(json) => {
+            input::read_json(program, &json.text).map_err(|ds| fail(json, ds))?
+        }
+        ScenarioChoice::Rulebook | ScenarioChoice::Named(_) => {
+            let name = match options.scenario {
+                ScenarioChoice::Named(name) => Some(name),
+                _ => None,
+            };
+            let def = input::choose_scenario(program, name).map_err(|d| DiffError {
+                file: version.file.clone(),
+                diagnostics: vec![d],
+                in_request: true,
+            })?;
+            let members = match (&def.members_file, version.dir) {
+                (None, _) => MemberTable::inline(def),
+                (Some(_), Some(dir)) => input::scenario_members(program, def, dir)
+                    .map_err(|e| fail(&e.file, e.diagnostics))?,
+                (Some((file, span)), None) => {
+                    return Err(fail(
+                        version.file,
+                        vec![
+                            Diagnostic::error(
+                                Code::Io,
+                                format!("the scenario's members are in \"{file}\", which cannot be read here"),
+                            )
+                            .at(*span, "members listed in this file")
+                            .help("give the members with --members, or run from the rulebook's folder"),
+                        ],
+                    ));
+                }
+            };
+            (def.clone(), members)
+        }
+    };
+    if let Some(csv) = options.members {
+        let table = input::read_csv(program, &csv.text).map_err(|ds| fail(csv, ds))?;
+        members
+            .extend(table, &csv.name)
+            .map_err(|ds| fail(csv, ds))?;
+    }
+    Ok(Some((def, members)))
+}
+
+/// Compares two versions of a rulebook: the text part by part, then the
+/// examples and the chosen scenario run under both.
+pub fn diff(old: Version, new: Version, options: &DiffOptions) -> Result<RulebookDiff, DiffError> {
+    let (old_book, old_program) = load(old)?;
+    let (new_book, new_program) = load(new)?;
+    let changes =
+        structure::structural_changes(&old_book, &old.file.text, &new_book, &new.file.text);
+    let examples = impact::compare_examples(
+        &crate::example::run_examples(&old_program),
+        &crate::example::run_examples(&new_program),
+        &new.file.text,
+    );
+
+    let mut notes = Vec::new();
+    let old_run = prepare(old, &old_program, options)?;
+    let new_run = prepare(new, &new_program, options)?;
+    let simulation = match (old_run, new_run) {
+        (Some((old_def, old_members)), Some((new_def, new_members))) => {
+            if changes
+                .iter()
+                .any(|c| c.kind == "scenario" && c.name == new_def.name)
+            {
+                notes.push(format!(
+                    "the scenario \"{}\" itself differs between the versions: its impact mixes the change of rules with the change of scenario",
+                    new_def.name
+                ));
+            }
+            let before = crate::simulate::simulate(&old_program, &old_def, old_members);
+            let after = crate::simulate::simulate(&new_program, &new_def, new_members);
+            Some(impact::compare_simulations(&before, &after))
+        }
+        _ => {
+            if !matches!(options.scenario, ScenarioChoice::None) {
+                notes.push(
+                    "the rulebook has no scenario: only its examples are compared".to_string(),
+                );
+            }
+            None
+        }
+    };
+    Ok(RulebookDiff {
+        old: old_program.provenance.clone(),
+        new: new_program.provenance.clone(),
+        changes,
+        examples,
+        simulation,
+        notes,
+    })
+}
