@@ -215,7 +215,9 @@ pub(super) fn render(d: &RulebookDiff) -> String {
             let _ = writeln!(out, "\n  Members");
             for m in changed {
                 let net = match (&m.net, m.effect) {
-                    (Some(n), Effect::Gains) => format!(": gains {}", n.display),
+                    (Some(n), Effect::Gains) => {
+                        format!(": gains {}", n.display.trim_start_matches('+'))
+                    }
                     (Some(n), Effect::Loses) => {
                         format!(": loses {}", n.display.trim_start_matches('-'))
                     }
