@@ -501,7 +501,13 @@ impl Checker {
             );
             return None;
         };
-        if let ast::ThresholdMeasure::Share(p, _) = threshold.measure {
+        let share = match threshold.measure {
+            ast::ThresholdMeasure::Share(p, _) => Some(p),
+            ast::ThresholdMeasure::Fraction(_, den, _) if den.is_zero() => Some(Decimal::ZERO),
+            ast::ThresholdMeasure::Fraction(num, den, _) => num.checked_div(den),
+            ast::ThresholdMeasure::Against => None,
+        };
+        if let Some(p) = share {
             if p <= Decimal::ZERO || p > Decimal::ONE {
                 self.error(
                     Diagnostic::error(

@@ -174,6 +174,28 @@ impl Evaluator<'_> {
                     needs.to_string(),
                 )
             }
+            ThresholdMeasure::Fraction(num, den, basis) => {
+                let (base, name) = match basis {
+                    VoteBasis::Cast => (cast, "of votes cast"),
+                    VoteBasis::Present => (present_weight, "of votes present"),
+                    VoteBasis::Members => (all, "of all members' votes"),
+                };
+                let share = if base.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    votes_for / base
+                };
+                let needs = format!(
+                    "{} {num}/{den} {name}",
+                    if strict { "more than" } else { "at least" },
+                );
+                // Cross-multiplied, so that two thirds is exactly two thirds.
+                let met = match (votes_for.checked_mul(den), num.checked_mul(base)) {
+                    (Some(a), Some(b)) => !base.is_zero() && compare(a, b),
+                    _ => false,
+                };
+                (met, share, needs)
+            }
             ThresholdMeasure::Share(p, basis) => {
                 let (base, name) = match basis {
                     VoteBasis::Cast => (cast, "of votes cast"),

@@ -495,6 +495,9 @@ pub enum ThresholdMeasure {
     Against,
     /// `for >= 75% of cast`.
     Share(Decimal, VoteBasis),
+    /// `for >= 2/3 of present`: an exact fraction (numerator, denominator),
+    /// since two thirds is no decimal percentage.
+    Fraction(Decimal, Decimal, VoteBasis),
 }
 
 /// The total a share of votes is taken of.

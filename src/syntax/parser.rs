@@ -943,16 +943,23 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 let mut parts = children(item);
                 let op = next(&mut parts, "threshold operator")?;
                 let strict = op.as_str() == ">";
-                let measure = match parts.next() {
+                let share = parts.next();
+                let basis = match parts.next().map(|b| b.as_str().to_string()).as_deref() {
+                    Some("present") => VoteBasis::Present,
+                    Some("members") => VoteBasis::Members,
+                    _ => VoteBasis::Cast,
+                };
+                let measure = match share {
                     Some(p) if p.as_rule() == Rule::percent => {
                         let n = next(&mut children(p), "threshold percent")?;
                         let (v, _) = parse_number(n.as_str(), item_span)?;
-                        let basis = match parts.next().map(|b| b.as_str().to_string()).as_deref() {
-                            Some("present") => VoteBasis::Present,
-                            Some("members") => VoteBasis::Members,
-                            _ => VoteBasis::Cast,
-                        };
                         ThresholdMeasure::Share(v / Decimal::ONE_HUNDRED, basis)
+                    }
+                    Some(p) if p.as_rule() == Rule::fraction => {
+                        let (num, den) = p.as_str().split_once('/').unwrap_or(("0", "0"));
+                        let (num, _) = parse_number(num, item_span)?;
+                        let (den, _) = parse_number(den, item_span)?;
+                        ThresholdMeasure::Fraction(num, den, basis)
                     }
                     _ => ThresholdMeasure::Against,
                 };
