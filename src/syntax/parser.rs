@@ -359,6 +359,9 @@ fn syntax_help(expected: &[String], found: &str) -> String {
     if wants_name && RESERVED.contains(&found) {
         return format!("`{found}` is a reserved word of the language; choose another name");
     }
+    if expected.iter().any(|e| e.starts_with("a tranche")) {
+        return "a tranche's label is plain words (`reserve fund: 10%`); a label with a word of the language in it, such as `to` or `member`, is written in quotes: `\"member distribution\": 5%`".into();
+    }
     if expected.iter().any(|e| e == "`then`") {
         return "an `if` reads `if CONDITION then VALUE else OTHER VALUE`".into();
     }
