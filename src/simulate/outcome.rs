@@ -333,11 +333,26 @@ impl SimulationOutcome {
             }
             for a in &p.allocations {
                 out.push_str(&format!("  allocated {}:\n", a.amount.display));
+                // Columns as wide as the longest label and total, so they line up.
+                let label_width = a
+                    .tranches
+                    .iter()
+                    .map(|t| t.label.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(24);
+                let total_width = a
+                    .tranches
+                    .iter()
+                    .map(|t| t.total.display.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(12);
                 for t in &a.tranches {
                     out.push_str(&format!(
                         "    {}  {}   ({})\n",
-                        pad(&t.label, 24),
-                        lpad(&t.total.display, 12),
+                        pad(&t.label, label_width),
+                        lpad(&t.total.display, total_width),
                         t.how
                     ));
                 }
