@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod check;
 pub mod currency;
 pub mod diagnostic;
@@ -33,6 +34,7 @@ pub mod diff;
 pub mod eval;
 pub mod example;
 pub mod explain;
+pub mod files;
 pub mod format;
 pub mod program;
 pub mod provenance;

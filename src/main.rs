@@ -347,11 +347,9 @@ fn print_io_errors(errors: &[(String, Diagnostic)], format: Format, colour: bool
     }
 }
 
+/// JSON as the library and the WASM build write it (rochdale::api::to_json).
 fn emit_json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("error: could not write JSON: {e}"),
-    }
+    println!("{}", rochdale::api::to_json(value));
 }
 
 fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
@@ -388,7 +386,7 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
         }
     }
     if format == Format::Json {
-        emit_json(&serde_json::json!({ "files": reports }));
+        emit_json(&rochdale::report::CheckRunJson { files: reports });
     }
     status
 }
@@ -535,9 +533,14 @@ fn run_explain(
         Err(e) => {
             match format {
                 Format::Text => eprint!("{}", render_text(&e.diagnostics, &e.source, colour)),
-                Format::Json => emit_json(&serde_json::json!({
-                    "diagnostics": e.diagnostics.iter().map(|d| DiagnosticJson::new(d, &e.source)).collect::<Vec<_>>()
-                })),
+                Format::Json => println!(
+                    "{}",
+                    rochdale::api::Failure {
+                        file: e.source.clone(),
+                        diagnostics: e.diagnostics.clone(),
+                    }
+                    .to_json()
+                ),
             }
             Status::Failed
         }
@@ -685,7 +688,7 @@ fn run_simulate(
         .steps
         .iter()
         .any(|s| s.status == rochdale::simulate::StepStatus::Failed);
-    let json = serde_json::to_string_pretty(&outcome).unwrap_or_default();
+    let json = rochdale::api::to_json(&outcome);
     match format {
         SimFormat::Text => {
             print!("{}", outcome.to_text());
@@ -715,22 +718,6 @@ fn run_simulate(
     if failed { Status::Failed } else { Status::Ok }
 }
 
-fn load_members(
-    program: &rochdale::Program,
-    csv_path: &Path,
-    members: &mut rochdale::simulate::input::MemberTable,
-    colour: bool,
-) -> Result<(), Status> {
-    rochdale::simulate::input::add_members_file(program, csv_path, members).map_err(|e| {
-        report_in(&e.file, &e.diagnostics, colour);
-        if e.diagnostics.iter().any(|d| d.code == Code::Io) {
-            Status::Usage
-        } else {
-            Status::Failed
-        }
-    })
-}
-
 /// A scenario and its people: from a JSON file, or the rulebook's by name
 /// (or its only one), with members from a CSV file if given.
 #[allow(clippy::too_many_arguments)]
@@ -749,33 +736,40 @@ fn scenario_for(
     ),
     Status,
 > {
-    use rochdale::simulate::input;
-    let (def, mut members) = if let Some(json_path) = scenario_file {
-        let json = read_text(json_path).map_err(|d| {
-            report_in(file, &[d], colour);
+    use rochdale::simulate::input::{self, ScenarioChoice};
+    let read = |p: &Path| {
+        read_text(p).map_err(|d| {
+            report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
             Status::Usage
-        })?;
-        input::read_json(program, &json.text).map_err(|ds| {
-            report_in(&json, &ds, colour);
-            Status::Failed
-        })?
-    } else {
-        let def = input::choose_scenario(program, scenario).map_err(|d| {
-            report_in(file, &[d], colour);
-            Status::Usage
-        })?;
-        let members =
-            input::scenario_members(program, def, path.parent().unwrap_or(Path::new(".")))
-                .map_err(|e| {
-                    report_in(&e.file, &e.diagnostics, colour);
-                    Status::Failed
-                })?;
-        (def.clone(), members)
+        })
     };
-    if let Some(csv_path) = members_file {
-        load_members(program, csv_path, &mut members, colour)?;
-    }
-    Ok((def, members))
+    let json = scenario_file.map(read).transpose()?;
+    let csv = members_file.map(read).transpose()?;
+    let choice = match (&json, scenario) {
+        (Some(json), _) => ScenarioChoice::Json(json),
+        (None, Some(name)) => ScenarioChoice::Named(name),
+        (None, None) => ScenarioChoice::Rulebook,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prepared = input::prepare(
+        program,
+        file,
+        rochdale::files::Files::Dir(dir),
+        choice,
+        csv.as_ref(),
+    )
+    .map_err(|e| {
+        report_in(&e.file, &e.diagnostics, colour);
+        if e.in_request {
+            Status::Usage
+        } else {
+            Status::Failed
+        }
+    })?;
+    prepared.ok_or(Status::Usage)
 }
 
 /// Runs a simulation, with a progress bar on a terminal for a long timeline.

@@ -35,6 +35,13 @@ impl CheckFileJson {
     }
 }
 
+/// The whole output of `rochdale check --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRunJson {
+    /// Each file.
+    pub files: Vec<CheckFileJson>,
+}
+
 /// `rochdale test --format json`: one entry per file.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestFileJson {

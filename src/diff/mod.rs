@@ -30,9 +30,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::files::Files;
 use crate::program::{Program, ScenarioDef};
 use crate::provenance::Provenance;
+pub use crate::simulate::input::ScenarioChoice;
 use crate::simulate::input::{self, MemberTable};
 use crate::span::SourceFile;
 use crate::syntax::ast;
@@ -43,44 +45,37 @@ pub use impact::{
 };
 pub use structure::{ChangeKind, ItemChange};
 
-/// One version of a rulebook: its text, and the folder its `members from`
-/// files are found in (none in a browser).
+/// One version of a rulebook: its text, and where the files its scenarios
+/// name (`members from`) are found.
 #[derive(Debug, Clone, Copy)]
 pub struct Version<'a> {
     /// The rulebook.
     pub file: &'a SourceFile,
     /// Where files it names are found.
-    pub dir: Option<&'a Path>,
+    pub files: Files<'a>,
 }
 
 impl<'a> Version<'a> {
     /// A version whose scenarios name no files.
     pub fn new(file: &'a SourceFile) -> Self {
-        Version { file, dir: None }
+        Version {
+            file,
+            files: Files::None,
+        }
     }
 
-    /// A version read from `dir`.
+    /// A version read from `dir`, its files beside it.
     pub fn in_dir(file: &'a SourceFile, dir: &'a Path) -> Self {
         Version {
             file,
-            dir: Some(dir),
+            files: Files::Dir(dir),
         }
     }
-}
 
-/// Which scenario to run under both versions.
-#[derive(Debug, Clone, Copy, Default)]
-pub enum ScenarioChoice<'a> {
-    /// The rulebook's scenario of this name, or its only one; none is run
-    /// when the rulebook has no scenario.
-    #[default]
-    Rulebook,
-    /// The rulebook's scenario of this name.
-    Named(&'a str),
-    /// A scenario in JSON (see docs/scenarios.md).
-    Json(&'a SourceFile),
-    /// Compare the examples only.
-    None,
+    /// A version with the files it names given as texts.
+    pub fn with_files(file: &'a SourceFile, files: Files<'a>) -> Self {
+        Version { file, files }
+    }
 }
 
 /// What to run under both versions.
@@ -151,55 +146,21 @@ fn prepare(
     program: &Program,
     options: &DiffOptions,
 ) -> Result<Option<(ScenarioDef, MemberTable)>, DiffError> {
-    let fail = |file: &SourceFile, diagnostics: Vec<Diagnostic>| DiffError {
-        file: file.clone(),
-        in_request: diagnostics.iter().any(|d| d.code == Code::Io),
-        diagnostics,
-    };
-    let (def, mut members) = match options.scenario {
-        ScenarioChoice::None => return Ok(None),
-        ScenarioChoice::Rulebook if program.scenarios.is_empty() => return Ok(None),
-        ScenarioChoice::Json(json) => {
-            input::read_json(program, &json.text).map_err(|ds| fail(json, ds))?
-        }
-        ScenarioChoice::Rulebook | ScenarioChoice::Named(_) => {
-            let name = match options.scenario {
-                ScenarioChoice::Named(name) => Some(name),
-                _ => None,
-            };
-            let def = input::choose_scenario(program, name).map_err(|d| DiffError {
-                file: version.file.clone(),
-                diagnostics: vec![d],
-                in_request: true,
-            })?;
-            let members = match (&def.members_file, version.dir) {
-                (None, _) => MemberTable::inline(def),
-                (Some(_), Some(dir)) => input::scenario_members(program, def, dir)
-                    .map_err(|e| fail(&e.file, e.diagnostics))?,
-                (Some((file, span)), None) => {
-                    return Err(fail(
-                        version.file,
-                        vec![
-                            Diagnostic::error(
-                                Code::Io,
-                                format!("the scenario's members are in \"{file}\", which cannot be read here"),
-                            )
-                            .at(*span, "members listed in this file")
-                            .help("give the members with --members, or run from the rulebook's folder"),
-                        ],
-                    ));
-                }
-            };
-            (def.clone(), members)
-        }
-    };
-    if let Some(csv) = options.members {
-        let table = input::read_csv(program, &csv.text).map_err(|ds| fail(csv, ds))?;
-        members
-            .extend(table, &csv.name)
-            .map_err(|ds| fail(csv, ds))?;
+    if matches!(options.scenario, ScenarioChoice::Rulebook) && program.scenarios.is_empty() {
+        return Ok(None);
     }
-    Ok(Some((def, members)))
+    input::prepare(
+        program,
+        version.file,
+        version.files,
+        options.scenario,
+        options.members,
+    )
+    .map_err(|e| DiffError {
+        file: e.file,
+        diagnostics: e.diagnostics,
+        in_request: e.in_request,
+    })
 }
 
 /// Compares two versions of a rulebook: the text part by part, then the

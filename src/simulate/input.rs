@@ -719,6 +719,9 @@ pub struct InputError {
     pub file: crate::span::SourceFile,
     /// The problems.
     pub diagnostics: Vec<Diagnostic>,
+    /// The problem is in what was asked (a scenario that is not there, a
+    /// file that cannot be read) rather than in the figures given.
+    pub in_request: bool,
 }
 
 /// Reads the CSV member list at `path` into `members`.
@@ -727,22 +730,36 @@ pub fn add_members_file(
     path: &std::path::Path,
     members: &mut MemberTable,
 ) -> Result<(), InputError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError {
-        file: crate::span::SourceFile::new(name.clone(), ""),
-        diagnostics: vec![
-            Diagnostic::error(Code::Io, format!("cannot read `{name}`: {e}"))
-                .help("check the path; a scenario's member file is found beside its rulebook"),
-        ],
-    })?;
-    let file = crate::span::SourceFile::new(name.clone(), text);
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let file = crate::files::Files::Dir(dir)
+        .read(name)
+        .map_err(|d| InputError {
+            file: crate::span::SourceFile::new(path.display().to_string(), ""),
+            diagnostics: vec![d],
+            in_request: true,
+        })?;
+    add_members_text(program, &file, members)
+}
+
+/// Reads a CSV member list, given as text, into `members`.
+pub fn add_members_text(
+    program: &Program,
+    file: &crate::span::SourceFile,
+    members: &mut MemberTable,
+) -> Result<(), InputError> {
     let table = read_csv(program, &file.text).map_err(|diagnostics| InputError {
         file: file.clone(),
         diagnostics,
+        in_request: false,
     })?;
     members
-        .extend(table, &name)
-        .map_err(|diagnostics| InputError { file, diagnostics })
+        .extend(table, &file.name)
+        .map_err(|diagnostics| InputError {
+            file: file.clone(),
+            diagnostics,
+            in_request: false,
+        })
 }
 
 /// The people of a scenario written in a rulebook: its own members, and
@@ -752,9 +769,24 @@ pub fn scenario_members(
     scenario: &ScenarioDef,
     base: &std::path::Path,
 ) -> Result<MemberTable, InputError> {
+    scenario_members_in(program, scenario, crate::files::Files::Dir(base))
+}
+
+/// The people of a scenario written in a rulebook, its `members from` file
+/// read from `files`.
+pub fn scenario_members_in(
+    program: &Program,
+    scenario: &ScenarioDef,
+    files: crate::files::Files,
+) -> Result<MemberTable, InputError> {
     let mut members = MemberTable::inline(scenario);
-    if let Some((file, _)) = &scenario.members_file {
-        add_members_file(program, &base.join(file), &mut members)?;
+    if let Some((name, _)) = &scenario.members_file {
+        let file = files.read(name).map_err(|d| InputError {
+            file: crate::span::SourceFile::new(name.clone(), ""),
+            diagnostics: vec![d],
+            in_request: true,
+        })?;
+        add_members_text(program, &file, &mut members)?;
     }
     Ok(members)
 }
@@ -790,4 +822,57 @@ pub fn choose_scenario<'p>(
         None => "which scenario?".to_string(),
     };
     Err(Diagnostic::error(Code::UnknownName, message).help(help))
+}
+
+/// Which scenario to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum ScenarioChoice<'a> {
+    /// The rulebook's only scenario.
+    #[default]
+    Rulebook,
+    /// The rulebook's scenario of this name.
+    Named(&'a str),
+    /// A scenario in JSON (see docs/scenarios.md).
+    Json(&'a crate::span::SourceFile),
+    /// None: only examples are run.
+    None,
+}
+
+/// The scenario and its people, as asked: a scenario of the rulebook (its
+/// `members from` file read from `files`) or one in JSON, and further
+/// members as CSV. `None` when no scenario is asked for.
+pub fn prepare(
+    program: &Program,
+    rulebook: &crate::span::SourceFile,
+    files: crate::files::Files,
+    scenario: ScenarioChoice,
+    members_csv: Option<&crate::span::SourceFile>,
+) -> Result<Option<(ScenarioDef, MemberTable)>, InputError> {
+    let fail = |file: &crate::span::SourceFile, diagnostics| InputError {
+        file: file.clone(),
+        diagnostics,
+        in_request: false,
+    };
+    let (def, mut members) = match scenario {
+        ScenarioChoice::None => return Ok(None),
+        ScenarioChoice::Json(json) => {
+            read_json(program, &json.text).map_err(|ds| fail(json, ds))?
+        }
+        ScenarioChoice::Rulebook | ScenarioChoice::Named(_) => {
+            let name = match scenario {
+                ScenarioChoice::Named(name) => Some(name),
+                _ => None,
+            };
+            let def = choose_scenario(program, name).map_err(|d| InputError {
+                file: rulebook.clone(),
+                diagnostics: vec![d],
+                in_request: true,
+            })?;
+            (def.clone(), scenario_members_in(program, def, files)?)
+        }
+    };
+    if let Some(csv) = members_csv {
+        add_members_text(program, csv, &mut members)?;
+    }
+    Ok(Some((def, members)))
 }

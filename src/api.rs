@@ -1,0 +1,254 @@
+//! The interfaces over texts and JSON, shared by the command line (its
+//! `--format json`) and the WASM build, so that a service, the browser
+//! playground and the CLI see the same bytes for the same input.
+//!
+//! Each function takes the rulebook as a [`SourceFile`] and a
+//! [`RunRequest`] (itself readable from JSON) and returns pretty-printed
+//! JSON, or a [`Failure`] with the diagnostics.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, DiagnosticJson};
+use crate::files::Files;
+use crate::report::{CheckFileJson, CheckRunJson, TestFileJson, TestRunJson};
+use crate::simulate::input::{self, ScenarioChoice};
+use crate::span::SourceFile;
+
+/// What to run, given as texts: a scenario by name or in JSON, more
+/// members as CSV, the files a rulebook names, and for `explain` the
+/// example or step and the expression.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunRequest {
+    /// A scenario of the rulebook, by name (its only one if not given).
+    pub scenario: Option<String>,
+    /// Or the text of a scenario in JSON (docs/scenarios.md).
+    pub scenario_json: Option<String>,
+    /// More members, as the text of a CSV file.
+    pub members_csv: Option<String>,
+    /// Files the rulebook names (`members from "founders.csv"`), by name.
+    pub files: BTreeMap<String, String>,
+    /// For `diff`: compare the examples only.
+    pub examples_only: bool,
+    /// For `explain`: the example whose inputs are used (else the scenario).
+    pub example: Option<String>,
+    /// For `explain` in a scenario: the last step run.
+    pub step: Option<usize>,
+    /// For `explain`: the expression, such as `dividend(ada)`.
+    pub value: Option<String>,
+}
+
+impl RunRequest {
+    /// Reads a request from JSON; an empty text is the default request.
+    pub fn from_json(text: &str) -> Result<Self, Failure> {
+        if text.trim().is_empty() {
+            return Ok(RunRequest::default());
+        }
+        serde_json::from_str(text).map_err(|e| Failure {
+            file: SourceFile::new("request", text),
+            diagnostics: vec![
+                Diagnostic::error(
+                    crate::Code::BadInputFile,
+                    format!("the request is not valid: {e}"),
+                )
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `files`, `examples_only`, `example`, `step` and `value`, all optional"),
+            ],
+        })
+    }
+}
+
+/// Why a request could not be carried out: the problems, and the text their
+/// places refer to.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The text the diagnostics' spans point into.
+    pub file: SourceFile,
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `{ "diagnostics": [...] }`: a failure as JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailureJson {
+    /// Each problem, placed by line and column.
+    pub diagnostics: Vec<DiagnosticJson>,
+}
+
+impl Failure {
+    /// The failure as JSON.
+    pub fn to_json(&self) -> String {
+        to_json(&FailureJson {
+            diagnostics: self
+                .diagnostics
+                .iter()
+                .map(|d| DiagnosticJson::new(d, &self.file))
+                .collect(),
+        })
+    }
+}
+
+impl From<input::InputError> for Failure {
+    fn from(e: input::InputError) -> Self {
+        Failure {
+            file: e.file,
+            diagnostics: e.diagnostics,
+        }
+    }
+}
+
+/// JSON as every interface prints it: pretty, two spaces, keys in
+/// declaration order.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+        format!("{{\"diagnostics\": [{{\"message\": \"could not write JSON: {e}\"}}]}}")
+    })
+}
+
+/// `rochdale check --format json` of one file.
+pub fn check(file: &SourceFile) -> String {
+    let checked = crate::check_source(&file.text);
+    to_json(&CheckRunJson {
+        files: vec![CheckFileJson::new(file, &checked)],
+    })
+}
+
+/// `rochdale test --format json` of one file.
+pub fn test(file: &SourceFile) -> String {
+    let report = crate::test_source(file);
+    to_json(&TestRunJson {
+        passed: report.passed(),
+        failed: report.failed(),
+        files: vec![TestFileJson::new(file, &report)],
+    })
+}
+
+/// Parses and checks, or fails with the rulebook's diagnostics.
+fn program(file: &SourceFile) -> Result<crate::Program, Failure> {
+    let checked = crate::check_source(&file.text);
+    checked.program.ok_or_else(|| Failure {
+        file: file.clone(),
+        diagnostics: checked.diagnostics,
+    })
+}
+
+/// The scenario asked for, and its people.
+fn scenario<'a>(request: &'a RunRequest, json: &'a Option<SourceFile>) -> ScenarioChoice<'a> {
+    match (json, &request.scenario) {
+        (Some(json), _) => ScenarioChoice::Json(json),
+        (None, Some(name)) => ScenarioChoice::Named(name),
+        (None, None) => ScenarioChoice::Rulebook,
+    }
+}
+
+fn texts(request: &RunRequest) -> (Option<SourceFile>, Option<SourceFile>) {
+    (
+        request
+            .scenario_json
+            .as_ref()
+            .map(|t| SourceFile::new("scenario.json", t.clone())),
+        request
+            .members_csv
+            .as_ref()
+            .map(|t| SourceFile::new("members.csv", t.clone())),
+    )
+}
+
+/// `rochdale simulate --format json`.
+pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file)?;
+    let (json, csv) = texts(request);
+    let (def, members) = input::prepare(
+        &program,
+        file,
+        Files::Map(&request.files),
+        scenario(request, &json),
+        csv.as_ref(),
+    )?
+    .ok_or_else(|| Failure {
+        file: file.clone(),
+        diagnostics: Vec::new(),
+    })?;
+    Ok(to_json(&crate::simulate::simulate(&program, &def, members)))
+}
+
+/// `rochdale explain --format json`: `request.value` explained with the
+/// inputs of `request.example`, or of the scenario at `request.step`.
+pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file)?;
+    let Some(value) = &request.value else {
+        return Err(Failure {
+            file: file.clone(),
+            diagnostics: vec![
+                Diagnostic::error(crate::Code::BadInputFile, "nothing to explain")
+                    .help("give the expression to explain as `value`, such as `dividend(ada)`"),
+            ],
+        });
+    };
+    let (json, csv) = texts(request);
+    let prepared;
+    let context = match &request.example {
+        Some(example) => crate::explain::Context::Example(example),
+        None => {
+            prepared = input::prepare(
+                &program,
+                file,
+                Files::Map(&request.files),
+                scenario(request, &json),
+                csv.as_ref(),
+            )?;
+            let Some((def, members)) = &prepared else {
+                return Err(Failure {
+                    file: file.clone(),
+                    diagnostics: Vec::new(),
+                });
+            };
+            crate::explain::Context::Scenario {
+                scenario: def,
+                members: members.clone(),
+                step: request.step,
+            }
+        }
+    };
+    crate::explain::explain_in(file, &program, context, value)
+        .map(|e| to_json(&e))
+        .map_err(|e| Failure {
+            file: e.source,
+            diagnostics: e.diagnostics,
+        })
+}
+
+/// `rochdale diff --format json`: both versions' files the rulebooks name
+/// are taken from `request.files`.
+pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    use crate::diff::{DiffOptions, Version};
+    let (json, csv) = texts(request);
+    let choice = if request.examples_only {
+        ScenarioChoice::None
+    } else {
+        scenario(request, &json)
+    };
+    let files = Files::Map(&request.files);
+    crate::diff::diff(
+        Version::with_files(old, files),
+        Version::with_files(new, files),
+        &DiffOptions {
+            scenario: choice,
+            members: csv.as_ref(),
+        },
+    )
+    .map(|d| to_json(&d))
+    .map_err(|e| Failure {
+        file: e.file,
+        diagnostics: e.diagnostics,
+    })
+}
+
+/// `rochdale fmt`: the rulebook in the canonical layout.
+pub fn format(file: &SourceFile) -> Result<String, Failure> {
+    crate::format::format_source(&file.text).map_err(|diagnostics| Failure {
+        file: file.clone(),
+        diagnostics,
+    })
+}
