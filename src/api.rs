@@ -173,6 +173,44 @@ pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failu
     Ok(to_json(&crate::simulate::simulate(&program, &def, members)))
 }
 
+/// `rochdale simulate --format csv`: each member's statement as CSV.
+pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file)?;
+    let (json, csv) = texts(request);
+    let (def, members) = input::prepare(
+        &program,
+        file,
+        Files::Map(&request.files),
+        scenario(request, &json),
+        csv.as_ref(),
+    )?
+    .ok_or_else(|| Failure {
+        file: file.clone(),
+        diagnostics: Vec::new(),
+    })?;
+    Ok(crate::simulate::simulate(&program, &def, members).statements_csv())
+}
+
+/// The scenario asked for (the rulebook's, with the members of its files and
+/// of `members_csv`) written as a JSON scenario (docs/scenarios.md): what
+/// the playground edits as a table of members and a list of acts.
+pub fn scenario_json(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file)?;
+    let (json, csv) = texts(request);
+    let (def, members) = input::prepare(
+        &program,
+        file,
+        Files::Map(&request.files),
+        scenario(request, &json),
+        csv.as_ref(),
+    )?
+    .ok_or_else(|| Failure {
+        file: file.clone(),
+        diagnostics: Vec::new(),
+    })?;
+    Ok(to_json(&input::scenario_to_json(&program, &def, &members)))
+}
+
 /// `rochdale explain --format json`: `request.value` explained with the
 /// inputs of `request.example`, or of the scenario at `request.step`.
 pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {

@@ -127,6 +127,39 @@ impl ValueView {
     }
 }
 
+/// A value written as in a rulebook, so that it reads back to itself:
+/// `£1440.00` (no grouping), `12.5%`, `120 km_month`, `£12.00 per km_month`,
+/// `2026-04-05`, `Worker`, `true`. What scenarios in JSON are written with.
+pub fn literal(value: &Value, ty: Type, program: &Program, members: &[String]) -> String {
+    let money = |d: Decimal, c: crate::currency::Currency| {
+        let amount = money_amount(d.abs(), c.minor_digits());
+        let sign = if d.is_sign_negative() && !d.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        match c.symbol() {
+            Some(sym) => format!("{sign}{sym}{amount}"),
+            None => format!("{sign}{amount} {}", c.code()),
+        }
+    };
+    match (value, ty) {
+        (Value::Number(d), Type::Money(c)) => money(*d, c),
+        (Value::Number(d), Type::Measure(dim)) => match dim.currency() {
+            Some((c, 1)) if dim.numerators().is_empty() => {
+                let per: Vec<String> = dim.denominators().iter().map(|u| u.name()).collect();
+                format!("{} per {}", money(*d, c), per.join(" per "))
+            }
+            _ => format!("{} {dim}", d.normalize()),
+        },
+        (Value::Number(d), Type::Percent) => {
+            format!("{}%", (*d * Decimal::ONE_HUNDRED).normalize())
+        }
+        (Value::Number(d), _) => d.normalize().to_string(),
+        _ => ValueView::new(value, ty, program, members).value,
+    }
+}
+
 /// An amount as a person reads it: `£30.00`, `-£3.50`, `12.00 CHF`.
 pub fn money_display(amount: Decimal, currency: crate::currency::Currency) -> String {
     let amount = if amount.is_zero() {

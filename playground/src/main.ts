@@ -1,0 +1,260 @@
+// The playground: pick a rulebook, edit it with live diagnostics, edit and
+// run its scenario, read the results as tables and charts, click a figure
+// for its explanation, compare with the original, share a link.
+import LZString from 'lz-string';
+import type { EditorView } from '@codemirror/view';
+import './style.css';
+import { createEditor, setText, byteToIndex } from './editor.ts';
+import { engine, type Failure } from './engine.ts';
+import { rulebooks, files } from './rulebooks.ts';
+import { renderScenario } from './scenario.ts';
+import { renderOutcome, renderDiff, renderExplanation, renderFailure } from './results.ts';
+import type { Diagnostic, ScenarioJson, SimulationOutcome } from './rochdale/index.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const state = {
+  file: rulebooks[0]?.file ?? 'rulebook.coop',
+  /** The rulebook as loaded: what "compare with the original" compares with. */
+  original: rulebooks[0]?.text ?? '',
+  text: rulebooks[0]?.text ?? '',
+  scenario: null as ScenarioJson | null,
+  outcome: null as SimulationOutcome | null,
+  outcomeJson: '' as string,
+};
+let editor: EditorView;
+
+function toast(message: string) {
+  const t = $('toast');
+  t.textContent = message;
+  t.classList.add('shown');
+  setTimeout(() => t.classList.remove('shown'), 2500);
+}
+
+function showTab(name: string) {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
+    b.classList.toggle('active', b.dataset.tab === name);
+  }
+  for (const t of document.querySelectorAll<HTMLElement>('.tab')) {
+    t.classList.toggle('hidden', t.id !== `tab-${name}`);
+  }
+}
+
+function request(extra: Record<string, unknown> = {}) {
+  return {
+    files,
+    ...(state.scenario ? { scenario_json: JSON.stringify(state.scenario) } : {}),
+    ...extra,
+  };
+}
+
+/** The problems list under the editor, from the same check as the underlines. */
+function showProblems(diagnostics: Diagnostic[]) {
+  const box = $('problems');
+  box.replaceChildren();
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const title = document.createElement('div');
+  title.className = errors ? 'problems-title bad' : 'problems-title good';
+  title.textContent = diagnostics.length === 0
+    ? 'No problems found in the rules.'
+    : `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in the rules`;
+  box.append(title);
+  for (const d of diagnostics) {
+    const item = document.createElement('button');
+    item.className = `problem ${d.severity}`;
+    item.dataset.code = d.code;
+    item.innerHTML = '';
+    const where = d.line ? `line ${d.line}: ` : '';
+    const head = document.createElement('div');
+    head.textContent = `${where}${d.message} (${d.code})`;
+    item.append(head);
+    if (d.help) {
+      const help = document.createElement('div');
+      help.className = 'help';
+      help.textContent = d.help;
+      item.append(help);
+    }
+    item.onclick = () => {
+      if (!d.span) return;
+      const at = byteToIndex(state.text, d.span.start);
+      editor.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+      editor.focus();
+    };
+    box.append(item);
+  }
+}
+
+async function check(text: string): Promise<Diagnostic[]> {
+  const run = await engine.check(state.file, text);
+  const diagnostics = run.files[0]?.diagnostics ?? [];
+  if (text === state.text) showProblems(diagnostics);
+  return diagnostics;
+}
+
+/** Loads the rulebook's scenario (by name, or its only one) as JSON to edit. */
+async function loadScenario(name?: string) {
+  try {
+    state.scenario = await engine.scenarioJson(state.file, state.text, { files, ...(name ? { scenario: name } : {}) });
+  } catch (e) {
+    state.scenario = null;
+    const f = e as Failure;
+    $('tab-scenario').replaceChildren(renderFailure('This rulebook has no scenario that can be run yet.', f));
+    return;
+  }
+  drawScenario();
+}
+
+function scenarioNames(): string[] {
+  return [...state.text.matchAll(/^scenario "([^"]+)"/gm)].map((m) => m[1]);
+}
+
+function drawScenario() {
+  if (!state.scenario) return;
+  $('tab-scenario').replaceChildren(
+    renderScenario(state.scenario, scenarioNames(), {
+      changed: (s) => {
+        state.scenario = s;
+        updateLink();
+      },
+      reload: (name) => loadScenario(name),
+    }),
+  );
+}
+
+async function run() {
+  showTab('results');
+  const box = $('tab-results');
+  box.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Running…' }));
+  const started = performance.now();
+  try {
+    const json = await engine.simulateJson(state.file, state.text, request());
+    state.outcomeJson = json;
+    state.outcome = JSON.parse(json) as SimulationOutcome;
+    box.replaceChildren(renderOutcome(state.outcome, explain));
+    box.dataset.ms = String(Math.round(performance.now() - started));
+  } catch (e) {
+    state.outcome = null;
+    box.replaceChildren(renderFailure('The scenario could not be run.', e as Failure));
+  }
+}
+
+async function explain(expression: string) {
+  showTab('explanation');
+  const box = $('tab-explanation');
+  try {
+    const explanation = await engine.explain(state.file, state.text, request({ value: expression }));
+    box.replaceChildren(renderExplanation(explanation));
+  } catch (e) {
+    box.replaceChildren(renderFailure(`“${expression}” could not be explained.`, e as Failure));
+  }
+}
+
+async function compare() {
+  showTab('comparison');
+  const box = $('tab-comparison');
+  box.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Comparing…' }));
+  try {
+    const d = await engine.diff(`${state.file} (original)`, state.original, state.file, state.text, request());
+    box.replaceChildren(renderDiff(d));
+  } catch (e) {
+    box.replaceChildren(renderFailure('The two versions could not be compared.', e as Failure));
+  }
+}
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The share link: the rulebook and the scenario, compressed into the URL. */
+function shareLink(): string {
+  const payload = { f: state.file, t: state.text, o: state.original === state.text ? undefined : state.original, s: state.scenario };
+  const packed = LZString.compressToEncodedURIComponent(JSON.stringify(payload));
+  return `${location.origin}${location.pathname}#s=${packed}`;
+}
+
+function updateLink() {
+  // Kept up to date, so that a reload keeps the work.
+  history.replaceState(null, '', shareLink());
+}
+
+function restore(): boolean {
+  const m = /#s=(.+)$/.exec(location.hash);
+  if (!m) return false;
+  try {
+    const payload = JSON.parse(LZString.decompressFromEncodedURIComponent(m[1]) ?? 'null');
+    if (!payload || typeof payload.t !== 'string') return false;
+    state.file = payload.f ?? 'rulebook.coop';
+    state.text = payload.t;
+    state.original = payload.o ?? rulebooks.find((r) => r.file === state.file)?.text ?? payload.t;
+    state.scenario = payload.s ?? null;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pick(file: string) {
+  const book = rulebooks.find((r) => r.file === file);
+  if (!book) return;
+  state.file = book.file;
+  state.original = book.text;
+  state.text = book.text;
+  state.outcome = null;
+  setText(editor, book.text);
+  $('tab-results').replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Run the scenario to see the results.' }));
+  $('tab-comparison').replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Change the rules, then press “Compare with the original”.' }));
+  showTab('scenario');
+  void loadScenario();
+}
+
+function start() {
+  const restored = restore();
+  const picker = $<HTMLSelectElement>('rulebook-picker');
+  for (const r of rulebooks) {
+    picker.append(new Option(`${r.title} (${r.file})`, r.file));
+  }
+  if (!rulebooks.some((r) => r.file === state.file)) picker.append(new Option(state.file, state.file));
+  picker.value = state.file;
+  picker.onchange = () => pick(picker.value);
+
+  editor = createEditor($('editor'), state.text, check, (text) => {
+    state.text = text;
+    updateLink();
+  });
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
+    b.onclick = () => showTab(b.dataset.tab!);
+  }
+  $('run').onclick = () => void run();
+  $('compare').onclick = () => void compare();
+  $('share').onclick = async () => {
+    const link = shareLink();
+    history.replaceState(null, '', link);
+    try {
+      await navigator.clipboard.writeText(link);
+      toast('Link copied: it carries this rulebook and scenario.');
+    } catch {
+      toast('The address bar now holds the link to share.');
+    }
+  };
+  $('download-csv').onclick = async () => {
+    try {
+      download('statements.csv', 'text/csv', await engine.statementsCsv(state.file, state.text, request()));
+    } catch (e) {
+      showTab('results');
+      $('tab-results').replaceChildren(renderFailure('The statements could not be written.', e as Failure));
+    }
+  };
+  $('download-json').onclick = async () => {
+    if (!state.outcomeJson) await run();
+    if (state.outcomeJson) download('outcome.json', 'application/json', state.outcomeJson);
+  };
+  if (restored && state.scenario) drawScenario();
+  else void loadScenario();
+}
+
+start();

@@ -1,0 +1,276 @@
+// Results for people: tables and charts of a simulation, a comparison of
+// two versions, and an explanation as a tree. Plain labels; no raw JSON.
+import type {
+  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueView,
+} from './rochdale/index.js';
+import type { Failure } from './engine.ts';
+
+type Child = Node | string;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Child[]) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+const section = (title: string, ...children: Child[]) => el('section', { className: 'result' }, el('h3', {}, title), ...children);
+
+function table(header: string[], rows: Child[][], className = 'grid'): HTMLTableElement {
+  const t = el('table', { className });
+  t.append(el('tr', {}, ...header.map((h) => el('th', {}, h))));
+  for (const r of rows) t.append(el('tr', {}, ...r.map((c) => (c instanceof HTMLTableCellElement ? c : el('td', {}, c)))));
+  return t;
+}
+
+const number = (v: ValueView | null | undefined) => (v ? Number(v.value) : 0);
+
+/** A figure a person can click to see how it is worked out. */
+function figure(v: ValueView | null | undefined, expression: string | null, explain: (e: string) => void): HTMLTableCellElement {
+  const cell = el('td', { className: 'num' });
+  if (!v) {
+    cell.textContent = '–';
+    return cell;
+  }
+  if (!expression) {
+    cell.textContent = v.display;
+    return cell;
+  }
+  const b = el('button', { className: 'figure', textContent: v.display, title: `How is ${v.display} worked out?` });
+  b.dataset.explain = expression;
+  b.onclick = () => explain(expression);
+  cell.append(b);
+  return cell;
+}
+
+const PALETTE = ['#2f6f4f', '#c77d1a', '#3b6ea8', '#8a4f9e', '#b8433a', '#5a8f29', '#7a7a7a'];
+
+/** A horizontal bar divided in proportion: how the surplus is divided. */
+function stackedBar(parts: { label: string; value: number; display: string }[]): SVGSVGElement {
+  const total = parts.reduce((s, p) => s + Math.max(p.value, 0), 0) || 1;
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 600 ${40 + parts.length * 22}`);
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'How the surplus is divided');
+  let x = 0;
+  parts.forEach((p, i) => {
+    const w = (Math.max(p.value, 0) / total) * 600;
+    const rect = document.createElementNS(ns, 'rect');
+    Object.entries({ x, y: 0, width: w, height: 28, fill: PALETTE[i % PALETTE.length] }).forEach(([k, v]) => rect.setAttribute(k, String(v)));
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = `${p.label}: ${p.display}`;
+    rect.append(title);
+    svg.append(rect);
+    x += w;
+    const key = document.createElementNS(ns, 'rect');
+    Object.entries({ x: 0, y: 40 + i * 22, width: 14, height: 14, fill: PALETTE[i % PALETTE.length] }).forEach(([k, v]) => key.setAttribute(k, String(v)));
+    const text = document.createElementNS(ns, 'text');
+    Object.entries({ x: 22, y: 52 + i * 22 }).forEach(([k, v]) => text.setAttribute(k, String(v)));
+    text.textContent = `${p.label}: ${p.display} (${Math.round((Math.max(p.value, 0) / total) * 1000) / 10}%)`;
+    svg.append(key, text);
+  });
+  return svg;
+}
+
+/** Each member's shares of the split tranches (interest, dividend) as bars. */
+function memberBars(rows: { name: string; values: { label: string; value: number; display: string }[] }[], labels: string[]): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const max = Math.max(...rows.flatMap((r) => r.values.map((v) => v.value)), 0) || 1;
+  const barH = 10;
+  const rowH = labels.length * barH + 8;
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 600 ${rows.length * rowH + 24 + labels.length * 18}`);
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', "Each member's share");
+  rows.forEach((r, i) => {
+    const name = document.createElementNS(ns, 'text');
+    Object.entries({ x: 0, y: i * rowH + barH + 2, 'font-size': 11 }).forEach(([k, v]) => name.setAttribute(k, String(v)));
+    name.textContent = r.name;
+    svg.append(name);
+    labels.forEach((label, j) => {
+      const v = r.values.find((x) => x.label === label);
+      const rect = document.createElementNS(ns, 'rect');
+      Object.entries({ x: 110, y: i * rowH + j * barH, width: v ? (Math.max(v.value, 0) / max) * 420 : 0, height: barH - 1, fill: PALETTE[j % PALETTE.length] })
+        .forEach(([k, val]) => rect.setAttribute(k, String(val)));
+      const title = document.createElementNS(ns, 'title');
+      title.textContent = `${r.name}, ${label}: ${v?.display ?? '–'}`;
+      rect.append(title);
+      svg.append(rect);
+    });
+  });
+  labels.forEach((label, j) => {
+    const y = rows.length * rowH + 12 + j * 18;
+    const key = document.createElementNS(ns, 'rect');
+    Object.entries({ x: 110, y, width: 12, height: 12, fill: PALETTE[j % PALETTE.length] }).forEach(([k, v]) => key.setAttribute(k, String(v)));
+    const text = document.createElementNS(ns, 'text');
+    Object.entries({ x: 128, y: y + 11, 'font-size': 12 }).forEach(([k, v]) => text.setAttribute(k, String(v)));
+    text.textContent = label;
+    svg.append(key, text);
+  });
+  return svg;
+}
+
+export function renderOutcome(o: SimulationOutcome, explain: (expression: string) => void): HTMLElement {
+  const root = el('div', { className: 'outcome' });
+  const refused = o.steps.filter((s) => s.status !== 'done');
+  root.append(
+    el('p', { className: 'summary' },
+      `“${o.scenario}” under ${o.rulebook}${o.version ? `, version ${o.version}` : ''}: ${o.steps.length} steps, ${refused.length} refused or failed. `,
+      el('span', { className: o.trial_balance.balanced ? 'good' : 'bad' }, o.trial_balance.balanced ? 'The books balance.' : 'The books do not balance!')),
+  );
+
+  if (refused.length) {
+    root.append(section('Refused acts and why',
+      el('ul', { className: 'refusals' }, ...refused.map((s) => el('li', {}, el('strong', {}, `${s.date} ${s.what}: `), s.reasons.join('; ') || (s.status === 'failed' ? 'failed on a fault in the rules or figures' : ''))))));
+  }
+
+  // Which tranches are shared among members (their labels are member accounts).
+  const shared = new Set<string>();
+  for (const p of o.periods) for (const a of p.allocations) for (const t of a.tranches) if (t.members.length) shared.add(t.label);
+
+  for (const p of o.periods) {
+    for (const a of p.allocations) {
+      root.append(section(`Period ${p.number}: how the surplus of ${a.amount.display} is divided`,
+        table(['Share', 'Amount', 'How'], a.tranches.map((t) => [t.label, figure(t.total, `allocated "${t.label}"`, explain), t.how])),
+        stackedBar(a.tranches.map((t) => ({ label: t.label, value: number(t.total), display: t.total.display })))));
+    }
+    if (p.figures.length) {
+      root.append(el('p', { className: 'hint' }, `Figures of period ${p.number} (closed ${p.closed_on}): ${p.figures.map((f) => `${f.name} ${f.value.display}`).join(', ')}.`));
+    }
+  }
+
+  const accounts = [...new Set(o.members.flatMap((m) => m.accounts.map((a) => a.name)))];
+  const periods = [...new Set(o.members.flatMap((m) => m.periods.map((a) => a.name)))];
+  const rows = o.members.map((m) => {
+    const status = m.member ? 'member' : m.left ? 'left' : 'not admitted';
+    return [
+      m.name,
+      el('td', { className: `status ${status.replace(' ', '-')}` }, status),
+      ...periods.map((n) => figure(m.periods.find((x) => x.name === n)?.value, null, explain)),
+      ...accounts.map((n) => figure(m.accounts.find((x) => x.name === n)?.value, shared.has(n) ? `allocated "${n}" to ${m.name}` : null, explain)),
+    ];
+  });
+  root.append(section('Member statements',
+    el('p', { className: 'hint' }, 'Accounts are what the cooperative owes each member. Click a figure to see how it is worked out.'),
+    table(['Member', 'Status', ...periods, ...accounts], rows, 'grid statements')));
+
+  if (shared.size) {
+    const labels = [...shared];
+    root.append(section("Each member's share",
+      memberBars(o.members.filter((m) => m.member).map((m) => ({
+        name: m.name,
+        values: labels.map((l) => {
+          const v = m.accounts.find((x) => x.name === l)?.value;
+          return { label: l, value: number(v), display: v?.display ?? '–' };
+        }),
+      })), labels)));
+  }
+
+  if (o.resolutions.length) {
+    root.append(section('Votes',
+      table(['Date', 'Motion', 'Result', 'Count'], o.resolutions.map((r) => [
+        r.date, r.title ?? r.outcome.name,
+        el('td', { className: r.outcome.passed ? 'good' : 'bad' }, r.outcome.passed ? 'passed' : 'not passed'),
+        r.outcome.reason,
+      ]))));
+  }
+  if (o.amendments.length) {
+    root.append(section('Amendments adopted',
+      table(['Date', 'Parameter', 'Before', 'After', 'Adopted by'], o.amendments.map((a) => [a.date, a.parameter, a.old.display, a.new.display, a.reason]))));
+  }
+  root.append(section('The cooperative’s accounts',
+    table(['Account', 'Balance'], o.funds.map((f) => [f.name, figure(f.value, null, explain)]))));
+  root.append(section('Timeline',
+    table(['Step', 'Date', 'What', 'Outcome'], o.steps.map((s) => [
+      String(s.step), s.date, s.what,
+      el('td', { className: s.status === 'done' ? '' : 'bad' }, s.status === 'done' ? 'done' : `${s.status}: ${s.reasons.join('; ')}`),
+    ]), 'grid timeline')));
+  return root;
+}
+
+function node(n: ExplainNode): HTMLElement {
+  const li = el('li', {},
+    el('span', { className: 'label' }, n.label),
+    n.value ? el('span', { className: 'value' }, ` = ${n.value.display}`) : '',
+    n.article ? el('span', { className: 'article' }, `  ${n.article}`) : '',
+    ...n.notes.map((x) => el('div', { className: 'note' }, x)));
+  if (n.steps.length || n.omitted) {
+    const ul = el('ul', {}, ...n.steps.map(node));
+    if (n.omitted) ul.append(el('li', { className: 'hint' }, `… and ${n.omitted} more`));
+    li.append(ul);
+  }
+  return li;
+}
+
+export function renderExplanation(e: Explanation): HTMLElement {
+  return el('div', { className: 'explanation' },
+    el('h3', {}, `${e.expression} = ${e.value.display}`),
+    el('p', { className: 'hint' }, `With the inputs of ${e.context}; rules ${e.provenance.version ?? ''} ${e.provenance.hash.slice(0, 12)}.`),
+    el('ul', { className: 'tree' }, ...e.steps.map(node)));
+}
+
+export function renderDiff(d: RulebookDiff): HTMLElement {
+  const root = el('div', { className: 'comparison' });
+  root.append(section('Changes to the rules',
+    d.changes.length === 0
+      ? el('p', {}, 'None: the rules are the same (layout and comments aside).')
+      : el('ul', { className: 'changes' }, ...d.changes.map((c) => el('li', {},
+        el('strong', {}, `${c.change} ${c.kind} ${c.name}`),
+        c.article && c.kind !== 'article' ? ` (article ${c.article})` : '',
+        c.kind === 'parameter' && c.old && c.new ? `: ${c.old} → ${c.new}` : '',
+        c.parts?.length ? `: ${c.parts.join(', ')}` : '')))));
+
+  const sim = d.simulation;
+  if (sim) {
+    const t = sim.totals;
+    root.append(el('p', { className: 'summary' },
+      `Under the scenario “${sim.scenario}”: ${t.gain} gain, ${t.lose} lose, ${t.unchanged} unchanged; ${t.admissions_changed} admission${t.admissions_changed === 1 ? '' : 's'} change.`,
+      t.largest_gain ? ` Largest gain: ${t.largest_gain.member} ${t.largest_gain.amount.display}.` : '',
+      t.largest_loss ? ` Largest loss: ${t.largest_loss.member} ${t.largest_loss.amount.display}.` : ''));
+    if (sim.admissions.length) {
+      root.append(section('Admissions that change', table(['Person', 'Before', 'After', 'Why'], sim.admissions.map((a) => [
+        a.member, a.old_member ? 'member' : 'not a member', a.new_member ? 'member' : 'not a member', a.reasons.join('; '),
+      ]))));
+    }
+    const changed = sim.members.filter((m) => m.changes.length);
+    const rows = changed.map((m) => {
+      const row = [
+        m.name,
+        el('td', {}, ...m.changes.map((c) => el('div', {}, `${c.name}: ${c.old?.display ?? '–'} → ${c.new?.display ?? '–'}`,
+          c.difference ? el('span', { className: number(c.difference) >= 0 ? 'gain' : 'loss' }, ` (${c.difference.display})`) : ''))),
+        el('td', { className: `num ${m.effect === 'gains' ? 'gain' : m.effect === 'loses' ? 'loss' : ''}` }, m.net?.display ?? '–'),
+      ];
+      return row;
+    });
+    const memberTable = table(['Member', 'What changes', 'Net'], rows, 'grid member-changes');
+    changed.forEach((m, i) => memberTable.rows[i + 1]?.classList.add(m.effect));
+    root.append(section('Members', changed.length ? memberTable : el('p', {}, 'No member’s figures change.')));
+    if (sim.tranches.length || sim.funds.length) {
+      root.append(section('The cooperative', table(['What', 'Before', 'After', 'Difference'], [
+        ...sim.tranches.map((x) => [`period ${x.period}: ${x.label}`, x.old?.display ?? '–', x.new?.display ?? '–', x.difference?.display ?? '']),
+        ...sim.funds.map((x) => [`account ${x.name}`, x.old?.display ?? '–', x.new?.display ?? '–', x.difference?.display ?? '']),
+      ])));
+    }
+    if (sim.resolutions.length) {
+      root.append(section('Votes whose outcome changes', table(['Step', 'Motion', 'Before', 'After'], sim.resolutions.map((r) => [
+        String(r.step), r.title ?? '', r.old_passed ? 'passed' : 'not passed', r.new_passed ? 'passed' : 'not passed',
+      ]))));
+    }
+  }
+  if (d.examples.length) {
+    root.append(section('Examples whose results change', el('ul', {}, ...d.examples.map((e) => el('li', {},
+      el('strong', {}, `${e.name}: `), `${e.old_passed ? 'passes' : 'fails'} → ${e.new_passed ? 'passes' : 'fails'}`,
+      el('ul', {}, ...e.values.map((v) => el('li', {}, `${v.expect}: ${v.old?.display ?? v.old_error ?? '–'} → ${v.new?.display ?? v.new_error ?? '–'}`))))))));
+  }
+  for (const n of d.notes) root.append(el('p', { className: 'hint' }, `Note: ${n}`));
+  return root;
+}
+
+export function renderFailure(title: string, f: Failure): HTMLElement {
+  const list = (f.diagnostics ?? []) as Diagnostic[];
+  return el('div', { className: 'failure' },
+    el('p', { className: 'bad' }, title),
+    list.length
+      ? el('ul', {}, ...list.map((d) => el('li', {}, `${d.line ? `line ${d.line}: ` : ''}${d.message} (${d.code})`, d.help ? el('div', { className: 'help' }, d.help) : '')))
+      : el('p', {}, f.message ?? 'Fix the problems shown under the rulebook, then try again.'));
+}
