@@ -6,8 +6,8 @@ import type {
 import type { Failure } from './engine.ts';
 
 type Child = Node | string;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Child[]) => {
-  const node = Object.assign(document.createElement(tag), props);
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: Child[]) => {
+  const node = Object.assign(document.createElement(tag), props) as HTMLElementTagNameMap[K];
   node.append(...children);
   return node;
 };
@@ -209,6 +209,17 @@ export function renderExplanation(e: Explanation): HTMLElement {
     el('ul', { className: 'tree' }, ...e.steps.map(node)));
 }
 
+/** `10%: Percent` and `20%: Percent` as `10% → 20%`; the type too if it changed. */
+function valueOnly(old: string, next: string): string {
+  const split = (t: string) => {
+    const i = t.lastIndexOf(': ');
+    return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 2)];
+  };
+  const [ov, ot] = split(old);
+  const [nv, nt] = split(next);
+  return ot === nt ? `${ov} → ${nv}` : `${old} → ${next}`;
+}
+
 export function renderDiff(d: RulebookDiff): HTMLElement {
   const root = el('div', { className: 'comparison' });
   root.append(section('Changes to the rules',
@@ -217,7 +228,7 @@ export function renderDiff(d: RulebookDiff): HTMLElement {
       : el('ul', { className: 'changes' }, ...d.changes.map((c) => el('li', {},
         el('strong', {}, `${c.change} ${c.kind} ${c.name}`),
         c.article && c.kind !== 'article' ? ` (article ${c.article})` : '',
-        c.kind === 'parameter' && c.old && c.new ? `: ${c.old} → ${c.new}` : '',
+        c.kind === 'parameter' && c.old && c.new ? `: ${valueOnly(c.old, c.new)}` : '',
         c.parts?.length ? `: ${c.parts.join(', ')}` : '')))));
 
   const sim = d.simulation;

@@ -5,8 +5,8 @@ import type { ScenarioJson } from './rochdale/index.js';
 type Step = ScenarioJson['steps'][number];
 type Hooks = { changed: (s: ScenarioJson) => void; reload: (name?: string) => void };
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
-  const node = Object.assign(document.createElement(tag), props);
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: (Node | string)[]) => {
+  const node = Object.assign(document.createElement(tag), props) as HTMLElementTagNameMap[K];
   node.append(...children);
   return node;
 };

@@ -1,0 +1,192 @@
+// The playground in a real headless Chromium (Debian's, driven by
+// playwright-core), as an officer uses it: pick a rulebook, make a type
+// error and see it underlined with its message, fix it, run the scenario and
+// check the figures against the command line's, change a parameter and see
+// the per-member comparison, reload a share link and get the same state.
+// A screenshot of each step goes to test-results/.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const shots = path.resolve(here, '../test-results');
+mkdirSync(shots, { recursive: true });
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Serves playground/dist on a free port; resolves with its address. */
+export async function serve(port = 4173) {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: path.resolve(here, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, stop: () => server.kill() };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.kill();
+  throw new Error(`the playground did not start on ${url}; run \`npm run build\` first`);
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Puts the cursor at the end of the editor line holding `text`. */
+async function endOfLine(page, text) {
+  const line = page.locator('.cm-line', { hasText: text }).first();
+  await line.click();
+  await page.keyboard.press('End');
+}
+
+/** The displayed text of a statement's cell: member row, column header. */
+async function statementCell(page, member, column) {
+  return page.evaluate(([member, column]) => {
+    const table = document.querySelector('table.statements');
+    const headers = [...table.rows[0].cells].map((c) => c.textContent);
+    const col = headers.indexOf(column);
+    const row = [...table.rows].find((r) => r.cells[0].textContent === member);
+    return row && col >= 0 ? row.cells[col].textContent : null;
+  }, [member, column]);
+}
+
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  const file = path.join(shots, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  console.log(`ok  ${step}. ${name}  (${path.relative(root, file)})`);
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function main() {
+  const cli = path.join(root, 'target/release/rochdale');
+  const expected = JSON.parse(
+    execFileSync(cli, ['simulate', 'rulebooks/rochdale-1844.coop', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 }),
+  );
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+
+    // 1. Open the playground and pick a rulebook.
+    await page.goto(server.url);
+    await page.waitForSelector('.cm-content');
+    await page.selectOption('#rulebook-picker', 'thin-layer-network.coop');
+    await page.waitForSelector('.members-table input[data-member="council"]');
+    await page.selectOption('#rulebook-picker', 'rochdale-1844.coop');
+    await page.waitForSelector('.members-table input[data-member="howarth"]');
+    await page.waitForSelector('.problems-title.good');
+    await shot(page, 'rulebook-picked');
+
+    // 2. A type error: a percentage given as money.
+    await endOfLine(page, 'parameter markup: Percent = 10%');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('£10');
+    await page.waitForSelector('.cm-lintRange-error');
+    const problem = await page.locator('#problems .problem').first().textContent();
+    assert(/E0\d{3}/.test(problem) && /markup/.test(problem), `the problem names its code and the parameter: ${problem}`);
+    await page.locator('.cm-lintRange-error').first().hover();
+    const tooltip = await page.waitForSelector('.cm-tooltip-lint');
+    const tip = await tooltip.textContent();
+    assert(tip.includes('help:'), `the hover shows the message and its help: ${tip}`);
+    await shot(page, 'type-error-underlined');
+
+    // 3. Fixed.
+    await endOfLine(page, 'parameter markup: Percent = £10');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('10%');
+    await page.waitForSelector('.problems-title.good');
+    assert((await page.locator('.cm-lintRange-error').count()) === 0, 'no error is underlined once fixed');
+    await shot(page, 'fixed');
+
+    // 4. Run the scenario: every member's figures are the command line's.
+    await page.click('#run');
+    await page.waitForSelector('table.statements');
+    let compared = 0;
+    for (const m of expected.members) {
+      for (const a of m.accounts) {
+        const shown = await statementCell(page, m.name, a.name);
+        assert(shown === a.value.display, `${m.name} ${a.name}: shown ${shown}, CLI ${a.value.display}`);
+        compared += 1;
+      }
+    }
+    assert(compared > 50, `compared ${compared} figures`);
+    const reserve = expected.periods[0].allocations[0].tranches.find((t) => t.label === 'reserve fund');
+    assert(await page.locator(`button.figure[data-explain='allocated "reserve fund"']`).textContent() === reserve.total.display, 'the reserve shown is the CLI\'s');
+    assert(await page.locator('.refusals').textContent().then((t) => t.includes('members must be 16 or over')), 'refused acts are listed with their reasons');
+    await shot(page, 'scenario-results');
+
+    // 5. Click a figure: its explanation.
+    await page.click(`button.figure[data-explain='allocated "dividend on purchases" to smith']`);
+    await page.waitForSelector('.explanation .tree');
+    const explanation = await page.locator('.explanation').textContent();
+    assert(explanation.includes('£1.17') && explanation.includes('article 9'), `the explanation shows the figure and its article: ${explanation.slice(0, 200)}`);
+    await shot(page, 'explanation');
+
+    // 6. Change a parameter and compare with the original.
+    await endOfLine(page, 'parameter reserve_share: Percent = 10%');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('20%');
+    await page.waitForSelector('.problems-title.good');
+    await page.click('#compare');
+    await page.waitForSelector('table.member-changes');
+    const summary = await page.locator('.comparison .summary').textContent();
+    assert(summary.includes('0 gain, 28 lose, 1 unchanged'), `the totals: ${summary}`);
+    const howarth = await page.locator('table.member-changes tr', { hasText: 'howarth' }).first();
+    const howarthText = await howarth.textContent();
+    assert(howarthText.includes('£0.73 → £0.63') && howarthText.includes('-£0.10'), `howarth's dividend: ${howarthText}`);
+    assert((await howarth.getAttribute('class')).includes('loses'), 'a loss is coloured');
+    await shot(page, 'comparison');
+
+    // 7. A share link reloads the same rulebook and scenario.
+    await page.click('#share');
+    const link = page.url();
+    assert(link.includes('#s='), `the link carries the state: ${link.slice(0, 80)}`);
+    const again = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await again.goto(link);
+    await again.waitForSelector('.members-table input[data-member="howarth"]');
+    const text = await again.locator('.cm-content').textContent();
+    assert(text.includes('parameter reserve_share: Percent = 20%'), 'the shared rulebook has the change');
+    await again.click('#compare');
+    await again.waitForSelector('table.member-changes');
+    assert((await again.locator('.comparison .summary').textContent()) === summary, 'the shared page compares with the same original');
+    await shot(again, 'share-link-reloaded');
+
+    // 8. Downloads: the statements as CSV.
+    const [download] = await Promise.all([again.waitForEvent('download'), again.click('#download-csv')]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert(csv.startsWith('member,') && csv.includes('smith'), `the CSV has the statements: ${csv.slice(0, 80)}`);
+    console.log('ok  8. statements downloaded as CSV');
+
+    assert(errors.length === 0, `no errors in the page: ${errors.join('\n')}`);
+    console.log('\nthe playground works in Chromium');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(`FAILED: ${e.message}`);
+    process.exit(1);
+  });
+}
