@@ -38,6 +38,9 @@ pub struct RunRequest {
     pub step: Option<usize>,
     /// For `explain`: the expression, such as `dividend(ada)`.
     pub value: Option<String>,
+    /// For `simulate`: leave the journal out and write compact JSON (what a
+    /// screen of statements needs, much faster for many members).
+    pub summary: bool,
 }
 
 impl RunRequest {
@@ -53,7 +56,7 @@ impl RunRequest {
                     crate::Code::BadInputFile,
                     format!("the request is not valid: {e}"),
                 )
-                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `files`, `examples_only`, `example`, `step` and `value`, all optional"),
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `files`, `examples_only`, `example`, `step`, `value` and `summary`, all optional"),
             ],
         })
     }
@@ -170,6 +173,10 @@ pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failu
         file: file.clone(),
         diagnostics: Vec::new(),
     })?;
+    if request.summary {
+        let outcome = crate::simulate::simulate_summary(&program, &def, members);
+        return Ok(serde_json::to_string(&outcome).unwrap_or_default());
+    }
     Ok(to_json(&crate::simulate::simulate(&program, &def, members)))
 }
 

@@ -20,7 +20,6 @@ const state = {
   text: rulebooks[0]?.text ?? '',
   scenario: null as ScenarioJson | null,
   outcome: null as SimulationOutcome | null,
-  outcomeJson: '' as string,
 };
 let editor: EditorView;
 
@@ -127,8 +126,8 @@ async function run() {
   box.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Running…' }));
   const started = performance.now();
   try {
-    const json = await engine.simulateJson(state.file, state.text, request());
-    state.outcomeJson = json;
+    // A summary (no journal, compact JSON): what the screen shows, fast.
+    const json = await engine.simulateJson(state.file, state.text, request({ summary: true }));
     state.outcome = JSON.parse(json) as SimulationOutcome;
     box.replaceChildren(renderOutcome(state.outcome, explain));
     box.dataset.ms = String(Math.round(performance.now() - started));
@@ -177,9 +176,12 @@ function shareLink(): string {
   return `${location.origin}${location.pathname}#s=${packed}`;
 }
 
+let linkTimer: ReturnType<typeof setTimeout> | undefined;
 function updateLink() {
-  // Kept up to date, so that a reload keeps the work.
-  history.replaceState(null, '', shareLink());
+  // Kept up to date, so that a reload keeps the work; once typing pauses,
+  // since compressing the rulebook takes a few milliseconds.
+  clearTimeout(linkTimer);
+  linkTimer = setTimeout(() => history.replaceState(null, '', shareLink()), 400);
 }
 
 function restore(): boolean {
@@ -226,6 +228,8 @@ function start() {
     state.text = text;
     updateLink();
   });
+  // The editor and the engine, for scripts/figures.mjs to time.
+  Object.assign(window, { rochdalePlayground: { editor, engine } });
   for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
     b.onclick = () => showTab(b.dataset.tab!);
   }
@@ -250,8 +254,13 @@ function start() {
     }
   };
   $('download-json').onclick = async () => {
-    if (!state.outcomeJson) await run();
-    if (state.outcomeJson) download('outcome.json', 'application/json', state.outcomeJson);
+    // The whole outcome, journal included, as the command line writes it.
+    try {
+      download('outcome.json', 'application/json', await engine.simulateJson(state.file, state.text, request()));
+    } catch (e) {
+      showTab('results');
+      $('tab-results').replaceChildren(renderFailure('The outcome could not be written.', e as Failure));
+    }
   };
   if (restored && state.scenario) drawScenario();
   else void loadScenario();

@@ -22,9 +22,10 @@ export const CHROMIUM_ARGS = [
 
 /** Serves playground/dist on a free port; resolves with its address. */
 export async function serve(port = 4173) {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+  const vite = path.resolve(here, '../node_modules/vite/bin/vite.js');
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
     cwd: path.resolve(here, '..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 100; i++) {

@@ -44,6 +44,8 @@ struct State<'p> {
     /// per-period reset), when asked for (to explain a figure).
     at_close: Option<Inputs>,
     keep_close: bool,
+    /// Write the journal into the outcome (off for a summary).
+    keep_journal: bool,
     /// The rules in force, with amendments adopted so far.
     provenance: crate::provenance::Provenance,
     index: HashMap<String, u32>,
@@ -71,6 +73,22 @@ pub fn simulate_with_progress(
     for (i, step) in scenario.steps.iter().enumerate() {
         state.run_step(i + 1, step);
         progress(i + 1, total);
+    }
+    state.finish(scenario)
+}
+
+/// [`simulate`] without the journal in the outcome: every other figure, for
+/// a screen that shows statements and funds (the playground), at a fraction
+/// of the cost for many members.
+pub fn simulate_summary(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+) -> SimulationOutcome {
+    let mut state = State::new(program, scenario, members);
+    state.keep_journal = false;
+    for (i, step) in scenario.steps.iter().enumerate() {
+        state.run_step(i + 1, step);
     }
     state.finish(scenario)
 }
@@ -161,6 +179,7 @@ impl<'p> State<'p> {
             period_values: vec![Vec::new(); count],
             at_close: None,
             keep_close: false,
+            keep_journal: true,
             provenance: program.provenance.clone(),
             index,
         }
@@ -856,6 +875,7 @@ impl<'p> State<'p> {
             .books
             .journal
             .iter()
+            .filter(|_| self.keep_journal)
             .map(|e| JournalLine {
                 date: format_date(e.date),
                 step: e.step,

@@ -228,6 +228,8 @@ export interface RunRequest {
   step?: number;
   /** For explain: the expression. */
   value?: string;
+  /** For simulate: no journal, compact JSON (a screen of statements). */
+  summary?: boolean;
 }
 
 export class RochdaleError extends Error {
