@@ -128,8 +128,10 @@ async function run() {
   try {
     // A summary (no journal, compact JSON): what the screen shows, fast.
     const json = await engine.simulateJson(state.file, state.text, request({ summary: true }));
+    const received = performance.now();
     state.outcome = JSON.parse(json) as SimulationOutcome;
     box.replaceChildren(renderOutcome(state.outcome, explain));
+    box.dataset.workerMs = String(Math.round(received - started));
     box.dataset.ms = String(Math.round(performance.now() - started));
   } catch (e) {
     state.outcome = null;

@@ -40,6 +40,24 @@ function figure(v: ValueView | null | undefined, expression: string | null, expl
   return cell;
 }
 
+const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A table as one HTML string: for hundreds of rows, far faster than node by node. */
+function fastTable(header: string[], rows: string[][], className: string): HTMLElement {
+  const wrap = document.createElement('div');
+  const head = `<tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+  const body = rows.map((r) => `<tr>${r.join('')}</tr>`).join('');
+  wrap.innerHTML = `<table class="${className}">${head}${body}</table>`;
+  return wrap.firstElementChild as HTMLElement;
+}
+
+/** A cell: plain text, or a figure to click for its explanation. */
+function cellHtml(v: ValueView | null | undefined, expression: string | null): string {
+  if (!v) return '<td class="num">–</td>';
+  if (!expression) return `<td class="num">${esc(v.display)}</td>`;
+  return `<td class="num"><button class="figure" data-explain="${esc(expression)}" title="How is ${esc(v.display)} worked out?">${esc(v.display)}</button></td>`;
+}
+
 const PALETTE = ['#2f6f4f', '#c77d1a', '#3b6ea8', '#8a4f9e', '#b8433a', '#5a8f29', '#7a7a7a'];
 
 /** A horizontal bar divided in proportion: how the surplus is divided. */
@@ -144,15 +162,21 @@ export function renderOutcome(o: SimulationOutcome, explain: (expression: string
   const rows = o.members.map((m) => {
     const status = m.member ? 'member' : m.left ? 'left' : 'not admitted';
     return [
-      m.name,
-      el('td', { className: `status ${status.replace(' ', '-')}` }, status),
-      ...periods.map((n) => figure(m.periods.find((x) => x.name === n)?.value, null, explain)),
-      ...accounts.map((n) => figure(m.accounts.find((x) => x.name === n)?.value, shared.has(n) ? `allocated "${n}" to ${m.name}` : null, explain)),
+      `<td>${esc(m.name)}</td>`,
+      `<td class="status ${status.replace(' ', '-')}">${status}</td>`,
+      ...periods.map((n) => cellHtml(m.periods.find((x) => x.name === n)?.value, null)),
+      ...accounts.map((n) => cellHtml(m.accounts.find((x) => x.name === n)?.value, shared.has(n) ? `allocated "${n}" to ${m.name}` : null)),
     ];
+  });
+  const statements = fastTable(['Member', 'Status', ...periods, ...accounts], rows, 'grid statements');
+  // One listener for every figure of the table.
+  statements.addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button.figure');
+    if (b?.dataset.explain) explain(b.dataset.explain);
   });
   root.append(section('Member statements',
     el('p', { className: 'hint' }, 'Accounts are what the cooperative owes each member. Click a figure to see how it is worked out.'),
-    table(['Member', 'Status', ...periods, ...accounts], rows, 'grid statements')));
+    statements));
 
   if (shared.size) {
     const labels = [...shared];
@@ -181,9 +205,9 @@ export function renderOutcome(o: SimulationOutcome, explain: (expression: string
   root.append(section('The cooperative’s accounts',
     table(['Account', 'Balance'], o.funds.map((f) => [f.name, figure(f.value, null, explain)]))));
   root.append(section('Timeline',
-    table(['Step', 'Date', 'What', 'Outcome'], o.steps.map((s) => [
-      String(s.step), s.date, s.what,
-      el('td', { className: s.status === 'done' ? '' : 'bad' }, s.status === 'done' ? 'done' : `${s.status}: ${s.reasons.join('; ')}`),
+    fastTable(['Step', 'Date', 'What', 'Outcome'], o.steps.map((s) => [
+      `<td>${s.step}</td>`, `<td>${esc(s.date)}</td>`, `<td>${esc(s.what)}</td>`,
+      `<td class="${s.status === 'done' ? '' : 'bad'}">${esc(s.status === 'done' ? 'done' : `${s.status}: ${s.reasons.join('; ')}`)}</td>`,
     ]), 'grid timeline')));
   return root;
 }
