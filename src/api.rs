@@ -158,12 +158,15 @@ fn texts(request: &RunRequest) -> (Option<SourceFile>, Option<SourceFile>) {
     )
 }
 
-/// `rochdale simulate --format json`.
-pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
-    let program = program(file)?;
+/// The scenario asked for and its people.
+fn scenario_and_members(
+    file: &SourceFile,
+    program: &crate::Program,
+    request: &RunRequest,
+) -> Result<(crate::program::ScenarioDef, input::MemberTable), Failure> {
     let (json, csv) = texts(request);
-    let (def, members) = input::prepare(
-        &program,
+    input::prepare(
+        program,
         file,
         Files::Map(&request.files),
         scenario(request, &json),
@@ -172,7 +175,13 @@ pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failu
     .ok_or_else(|| Failure {
         file: file.clone(),
         diagnostics: Vec::new(),
-    })?;
+    })
+}
+
+/// `rochdale simulate --format json`.
+pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file)?;
+    let (def, members) = scenario_and_members(file, &program, request)?;
     if request.summary {
         let outcome = crate::simulate::simulate_summary(&program, &def, members);
         return Ok(serde_json::to_string(&outcome).unwrap_or_default());
@@ -183,18 +192,7 @@ pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failu
 /// `rochdale simulate --format csv`: each member's statement as CSV.
 pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
     let program = program(file)?;
-    let (json, csv) = texts(request);
-    let (def, members) = input::prepare(
-        &program,
-        file,
-        Files::Map(&request.files),
-        scenario(request, &json),
-        csv.as_ref(),
-    )?
-    .ok_or_else(|| Failure {
-        file: file.clone(),
-        diagnostics: Vec::new(),
-    })?;
+    let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(crate::simulate::simulate(&program, &def, members).statements_csv())
 }
 
@@ -203,18 +201,7 @@ pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String,
 /// the playground edits as a table of members and a list of acts.
 pub fn scenario_json(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
     let program = program(file)?;
-    let (json, csv) = texts(request);
-    let (def, members) = input::prepare(
-        &program,
-        file,
-        Files::Map(&request.files),
-        scenario(request, &json),
-        csv.as_ref(),
-    )?
-    .ok_or_else(|| Failure {
-        file: file.clone(),
-        diagnostics: Vec::new(),
-    })?;
+    let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(to_json(&input::scenario_to_json(&program, &def, &members)))
 }
 
@@ -231,27 +218,15 @@ pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failur
             ],
         });
     };
-    let (json, csv) = texts(request);
     let prepared;
     let context = match &request.example {
         Some(example) => crate::explain::Context::Example(example),
         None => {
-            prepared = input::prepare(
-                &program,
-                file,
-                Files::Map(&request.files),
-                scenario(request, &json),
-                csv.as_ref(),
-            )?;
-            let Some((def, members)) = &prepared else {
-                return Err(Failure {
-                    file: file.clone(),
-                    diagnostics: Vec::new(),
-                });
-            };
+            let (def, members) = scenario_and_members(file, &program, request)?;
+            prepared = def;
             crate::explain::Context::Scenario {
-                scenario: def,
-                members: members.clone(),
+                scenario: &prepared,
+                members,
                 step: request.step,
             }
         }
