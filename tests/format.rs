@@ -22,6 +22,9 @@ fn corpus() -> Vec<(String, String)> {
     }
     for entry in std::fs::read_dir("docs").expect("docs") {
         let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
         let text = std::fs::read_to_string(&path).expect("readable");
         for (n, block) in text.split("```coop\n").skip(1).enumerate() {
             if let Some(body) = block.split("```").next() {
