@@ -156,6 +156,20 @@ impl Evaluator<'_> {
         let cast = votes_for + against;
         let strict = def.threshold.strict;
         let compare = |a: Decimal, b: Decimal| if strict { a > b } else { a >= b };
+        // The total a share is taken of, its name, and the share for.
+        let measured_against = |basis: VoteBasis| {
+            let (base, name) = match basis {
+                VoteBasis::Cast => (cast, "of votes cast"),
+                VoteBasis::Present => (present_weight, "of votes present"),
+                VoteBasis::Members => (all, "of all members' votes"),
+            };
+            let share = if base.is_zero() {
+                Decimal::ZERO
+            } else {
+                votes_for / base
+            };
+            (base, name, share)
+        };
         let (mut met, share_for, needs) = match def.threshold.measure {
             ThresholdMeasure::Against => {
                 let share = if cast.is_zero() {
@@ -175,16 +189,7 @@ impl Evaluator<'_> {
                 )
             }
             ThresholdMeasure::Fraction(num, den, basis) => {
-                let (base, name) = match basis {
-                    VoteBasis::Cast => (cast, "of votes cast"),
-                    VoteBasis::Present => (present_weight, "of votes present"),
-                    VoteBasis::Members => (all, "of all members' votes"),
-                };
-                let share = if base.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    votes_for / base
-                };
+                let (base, name, share) = measured_against(basis);
                 let needs = format!(
                     "{} {num}/{den} {name}",
                     if strict { "more than" } else { "at least" },
@@ -197,16 +202,7 @@ impl Evaluator<'_> {
                 (met, share, needs)
             }
             ThresholdMeasure::Share(p, basis) => {
-                let (base, name) = match basis {
-                    VoteBasis::Cast => (cast, "of votes cast"),
-                    VoteBasis::Present => (present_weight, "of votes present"),
-                    VoteBasis::Members => (all, "of all members' votes"),
-                };
-                let share = if base.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    votes_for / base
-                };
+                let (base, name, share) = measured_against(basis);
                 let needs = format!(
                     "{} {} {name}",
                     if strict { "more than" } else { "at least" },
