@@ -129,6 +129,9 @@ codes! {
     LimitBreached = "E0406",
     /// An allocation that cannot be carried out with these figures.
     AllocationFailed = "E0407",
+    /// Something a batch over all members cannot do (an act of one member,
+    /// an admission): it belongs in a scenario.
+    NotBatchable = "E0408",
     /// A scenario file (JSON) or member list (CSV) that cannot be read as one.
     BadInputFile = "E0600",
     /// An example's expectation did not hold.

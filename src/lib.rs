@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod batch;
 pub mod check;
 pub mod currency;
 pub mod diagnostic;

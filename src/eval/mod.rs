@@ -838,7 +838,7 @@ fn overflow(span: Span) -> Box<Diagnostic> {
 }
 
 #[cold]
-fn internal(what: &str, span: Span) -> Box<Diagnostic> {
+pub(crate) fn internal(what: &str, span: Span) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
             Code::EvalTooDeep,

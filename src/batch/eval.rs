@@ -1,0 +1,509 @@
+//! The column-at-a-time evaluator: each node of an expression is computed
+//! for every member at once.
+//!
+//! A node it cannot compute as columns (a vote, a date sum, a value that
+//! needs more than fixed point and is not a plain number) is computed member
+//! by member with the ordinary [`Evaluator`], and so is any node whose
+//! column computation fails: the columns see every member, while `and`,
+//! `or` and `if` look only at the members they must, so an error in a
+//! column may not be an error of the rules. The member-by-member result is
+//! then the answer, with the evaluator's own diagnostic if there is one.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::column::{self, Col};
+use crate::eval::{Evaluator, Inputs, arithmetic, compare};
+use crate::program::{CompareOp, Ir, IrKind, Memo, Program};
+use crate::syntax::ast::AggregateKind;
+use crate::value::Value;
+
+/// Where a column evaluation ends when the rules themselves fail.
+pub type Result<T> = std::result::Result<T, Box<crate::Diagnostic>>;
+
+/// What the column evaluator reads: the program and the batch's state.
+pub struct Sources<'a> {
+    /// The program.
+    pub program: &'a Program,
+    /// How many members.
+    pub n: usize,
+    /// Every parameter's value.
+    pub params: &'a [Value],
+    /// The period's figures.
+    pub period: &'a [Option<Value>],
+    /// Each member attribute as a column.
+    pub attrs: &'a [Col],
+    /// Allocations computed so far: per allocation, per tranche, the total
+    /// and each member's share in minor units.
+    pub allocated: &'a [Option<super::BatchAllocation>],
+}
+
+/// Computes expressions over every member at once.
+pub struct ColumnEvaluator<'a> {
+    src: Sources<'a>,
+    memo: Vec<Option<Col>>,
+    fallback: Option<Inputs>,
+    /// How many nodes were computed member by member (for tests and
+    /// benchmarks: a fast path that silently falls back is a slow path).
+    pub fallbacks: usize,
+}
+
+impl<'a> ColumnEvaluator<'a> {
+    /// An evaluator over `src`.
+    pub fn new(src: Sources<'a>) -> Self {
+        let rules = src.program.rules.len();
+        ColumnEvaluator {
+            src,
+            memo: vec![None; rules],
+            fallback: None,
+            fallbacks: 0,
+        }
+    }
+
+    /// How many members.
+    pub fn members(&self) -> usize {
+        self.src.n
+    }
+
+    /// The program.
+    pub fn program(&self) -> &'a Program {
+        self.src.program
+    }
+
+    /// Member attribute `attr` as a column.
+    pub fn attr(&self, attr: usize) -> Col {
+        self.src
+            .attrs
+            .get(attr)
+            .cloned()
+            .unwrap_or(Col::One(Value::Bool(false)))
+    }
+
+    /// The value of `ir` for every member, with `frame` holding the local
+    /// slots (use [`Col::Rows`] for the slot of the member).
+    pub fn eval(&mut self, ir: &Ir, frame: &mut Vec<Col>) -> Result<Col> {
+        match self.columns(ir, frame) {
+            Some(Ok(col)) => Ok(col),
+            // The rules failed for a reason a member-by-member run also
+            // meets (a call deeper down already fell back): report it.
+            Some(Err(d)) => Err(d),
+            None => self.member_by_member(ir, frame),
+        }
+    }
+
+    /// A rule of one member (such as `eligible(m)`) for every member.
+    pub fn member_rule(&mut self, rule: usize) -> Result<Col> {
+        self.call(rule, &[Col::Rows])
+    }
+
+    fn call(&mut self, rule: usize, args: &[Col]) -> Result<Col> {
+        let program = self.src.program;
+        let def = &program.rules[rule];
+        let memoised = match def.memo {
+            Memo::Global => true,
+            Memo::PerMember => matches!(args, [Col::Rows]),
+            Memo::None => false,
+        };
+        if memoised {
+            if let Some(Some(col)) = self.memo.get(rule) {
+                return Ok(col.clone());
+            }
+        }
+        let mut frame: Vec<Col> = args.to_vec();
+        frame.resize(def.frame_size.max(args.len()), Col::One(Value::Bool(false)));
+        let col = self.eval(&def.body, &mut frame)?;
+        if memoised {
+            self.memo[rule] = Some(col.clone());
+        }
+        Ok(col)
+    }
+
+    /// `Some(Ok)` computed as columns; `Some(Err)` a failure of the rules
+    /// that came from a member-by-member computation deeper down; `None`
+    /// when this node is better computed member by member.
+    fn columns(&mut self, ir: &Ir, frame: &mut Vec<Col>) -> Option<Result<Col>> {
+        let n = self.src.n;
+        let col = match &ir.kind {
+            IrKind::Const(v) => Col::One(v.clone()),
+            IrKind::Param(p) => Col::One(self.src.params.get(*p)?.clone()),
+            IrKind::Period(f) => Col::One(self.src.period.get(*f)?.clone()?),
+            IrKind::Local(slot) => frame.get(*slot)?.clone(),
+            IrKind::Attr { member, attr } => match self.columns(member, frame)? {
+                Ok(Col::Rows) => self.src.attrs.get(*attr)?.clone(),
+                Ok(Col::One(Value::Member(m))) => {
+                    Col::One(self.src.attrs.get(*attr)?.value_at(m as usize)?)
+                }
+                Ok(_) => return None,
+                Err(e) => return Some(Err(e)),
+            },
+            IrKind::Call { rule, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    match self.columns(a, frame)? {
+                        Ok(c) => values.push(c),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                return Some(self.call(*rule, &values));
+            }
+            IrKind::Arith(op, l, r) => {
+                let (a, b) = (self.sub(l, frame)?, self.sub(r, frame)?);
+                if let (Col::One(Value::Number(x)), Col::One(Value::Number(y))) = (&a, &b) {
+                    return Some(arithmetic(*op, *x, *y, ir.span, r.span).map(|d| Col::One(Value::Number(d))));
+                }
+                match column::fixed_arith(*op, &a, &b, n) {
+                    Some(c) => c,
+                    None => decimal_arith(*op, &a, &b, n)?,
+                }
+            }
+            IrKind::Compare(op, l, r) => {
+                let (a, b) = (self.sub(l, frame)?, self.sub(r, frame)?);
+                match column::fixed_compare(*op, &a, &b, n) {
+                    Some(c) => c,
+                    None => value_compare(*op, &a, &b, n)?,
+                }
+            }
+            IrKind::Neg(x) => {
+                let a = self.sub(x, frame)?;
+                match column::fixed_neg(&a) {
+                    Some(c) => c,
+                    None => decimal_map(&a, n, |d| Some(-d))?,
+                }
+            }
+            IrKind::Abs(x) => {
+                let a = self.sub(x, frame)?;
+                match column::fixed_abs(&a) {
+                    Some(c) => c,
+                    None => decimal_map(&a, n, |d| Some(d.abs()))?,
+                }
+            }
+            IrKind::Round { value, step, mode } => {
+                let a = self.sub(value, frame)?;
+                match column::fixed_round(&a, *step, *mode) {
+                    Some(c) => c,
+                    None => column::decimal_round(&a, *step, *mode, n)?,
+                }
+            }
+            IrKind::Not(x) => {
+                let a = self.sub(x, frame)?;
+                bool_map(&a, n, |b| !b)?
+            }
+            IrKind::And(l, r) | IrKind::Or(l, r) => {
+                let and = matches!(ir.kind, IrKind::And(..));
+                let a = self.sub(l, frame)?;
+                // A constant left side decides alone, as in the rules.
+                if let Col::One(Value::Bool(b)) = a {
+                    if b != and {
+                        return Some(Ok(Col::One(Value::Bool(b))));
+                    }
+                    return Some(self.eval(r, frame));
+                }
+                let b = self.sub(r, frame)?;
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    let (x, y) = (a.bool_at(i)?, b.bool_at(i)?);
+                    out.push(if and { x && y } else { x || y });
+                }
+                Col::Bool(Arc::new(out))
+            }
+            IrKind::Because { condition, .. } => return Some(self.eval(condition, frame)),
+            IrKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut pairs = Vec::with_capacity(branches.len());
+                for (c, v) in branches {
+                    pairs.push((self.sub(c, frame)?, self.sub(v, frame)?));
+                }
+                let other = self.sub(otherwise, frame)?;
+                select(&pairs, &other, n)?
+            }
+            IrKind::Exceptions {
+                base,
+                exceptions,
+                order,
+            } => {
+                let mut pairs = Vec::with_capacity(order.len());
+                for &i in order {
+                    let e = exceptions.get(i)?;
+                    pairs.push((self.sub(&e.condition, frame)?, self.sub(&e.value, frame)?));
+                }
+                let other = self.sub(base, frame)?;
+                select(&pairs, &other, n)?
+            }
+            IrKind::MinMax { max, args } => {
+                let mut best = self.sub(args.first()?, frame)?;
+                for a in &args[1..] {
+                    let next = self.sub(a, frame)?;
+                    // max: take `next` where it is greater; min: where less.
+                    let op = if *max { CompareOp::Gt } else { CompareOp::Lt };
+                    let take = match column::fixed_compare(op, &next, &best, n) {
+                        Some(c) => c,
+                        None => value_compare(op, &next, &best, n)?,
+                    };
+                    best = select(&[(take, next)], &best, n)?;
+                }
+                best
+            }
+            IrKind::Aggregate {
+                kind,
+                var,
+                value,
+                filter,
+            } => return self.aggregate(*kind, *var, value.as_deref(), filter.as_deref(), frame),
+            IrKind::Allocated {
+                allocation,
+                tranche,
+                member,
+            } => {
+                let outcome = self.src.allocated.get(*allocation)?.as_ref()?;
+                let t = outcome.tranches.get(*tranche)?;
+                match member {
+                    None => Col::One(Value::Number(t.total)),
+                    Some(m) => {
+                        let who = self.sub(m, frame)?;
+                        let shares = t.shares.as_ref();
+                        let digits = outcome.digits;
+                        match (who, shares) {
+                            (Col::Rows, Some(s)) => Col::Fixed(Arc::new(column::Fixed {
+                                scale: digits,
+                                values: s.clone(),
+                            })),
+                            (Col::Rows, None) => Col::One(Value::Number(Decimal::new(0, digits))),
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            IrKind::Today | IrKind::Resolution { .. } => return None,
+        };
+        Some(Ok(col))
+    }
+
+    /// A sub-expression as columns; a failure of the rules deeper down
+    /// still leaves this node to the member-by-member path, which reports
+    /// it where the rules really meet it.
+    fn sub(&mut self, ir: &Ir, frame: &mut Vec<Col>) -> Option<Col> {
+        match self.columns(ir, frame)? {
+            Ok(c) => Some(c),
+            Err(_) => None,
+        }
+    }
+
+    fn aggregate(
+        &mut self,
+        kind: AggregateKind,
+        var: usize,
+        value: Option<&Ir>,
+        filter: Option<&Ir>,
+        frame: &mut Vec<Col>,
+    ) -> Option<Result<Col>> {
+        let n = self.src.n;
+        // Inside a rule of one member, the aggregate's members and that
+        // member would share the rows: leave it to the member-by-member path.
+        if frame.iter().any(|c| !matches!(c, Col::One(_))) {
+            return None;
+        }
+        if frame.len() <= var {
+            frame.resize(var + 1, Col::One(Value::Bool(false)));
+        }
+        let saved = std::mem::replace(&mut frame[var], Col::Rows);
+        let filter = match filter {
+            Some(f) => Some(self.sub(f, frame)),
+            None => None,
+        };
+        let value = match value {
+            Some(v) => Some(self.sub(v, frame)),
+            None => None,
+        };
+        frame[var] = saved;
+        // Which members count; a missing yes/no is the evaluator's to report.
+        let mask: Option<Vec<bool>> = match filter {
+            Some(f) => {
+                let f = f?;
+                Some((0..n).map(|i| f.bool_at(i)).collect::<Option<Vec<bool>>>()?)
+            }
+            None => None,
+        };
+        let counts = |i: usize| mask.as_ref().is_none_or(|m| m[i]);
+        let value = match value {
+            Some(v) => Some(v?),
+            None => None,
+        };
+        let result = match kind {
+            AggregateKind::Count => {
+                Value::Number(Decimal::from((0..n).filter(|&i| counts(i)).count() as u64))
+            }
+            AggregateKind::Sum => {
+                let v = value?;
+                // The evaluator adds decimals in member order; exact sums
+                // of fixed-point values are the same number.
+                match (&v, column::fixed_scale(&v)) {
+                    (Col::Fixed(f), Some(scale)) => {
+                        let mut total: i128 = 0;
+                        for (i, x) in f.values.iter().enumerate() {
+                            if counts(i) {
+                                total = total.checked_add(*x as i128)?;
+                            }
+                        }
+                        Value::Number(Decimal::try_from_i128_with_scale(total, scale).ok()?)
+                    }
+                    _ => {
+                        let mut total = Decimal::ZERO;
+                        for i in 0..n {
+                            if counts(i) {
+                                total = total.checked_add(v.decimal_at(i)?)?;
+                            }
+                        }
+                        Value::Number(total)
+                    }
+                }
+            }
+            _ => return None,
+        };
+        Some(Ok(Col::One(result)))
+    }
+
+    /// Computes `ir` for each member with the ordinary evaluator.
+    fn member_by_member(&mut self, ir: &Ir, frame: &mut [Col]) -> Result<Col> {
+        self.fallbacks += 1;
+        let n = self.src.n;
+        if self.fallback.is_none() {
+            self.fallback = Some(self.inputs());
+        }
+        let Some(inputs) = self.fallback.as_ref() else {
+            return Err(crate::eval::internal("no inputs", ir.span));
+        };
+        let mut ev = Evaluator::new(self.src.program, inputs);
+        // Rows vary; anything else is the same for every member.
+        if !frame.iter().any(|c| !matches!(c, Col::One(_))) {
+            let mut values: Vec<Value> = frame.iter().map(|c| c.value_at(0).unwrap_or(Value::Bool(false))).collect();
+            return ev.eval(ir, &mut values).map(Col::One);
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut values: Vec<Value> = Vec::with_capacity(frame.len());
+        for m in 0..n {
+            values.clear();
+            values.extend(frame.iter().map(|c| c.value_at(m).unwrap_or(Value::Bool(false))));
+            out.push(Some(ev.eval(ir, &mut values)?));
+        }
+        Ok(Col::from_values(out))
+    }
+
+    /// The batch's state as the ordinary evaluator's inputs.
+    fn inputs(&self) -> Inputs {
+        let n = self.src.n;
+        Inputs {
+            params: self.src.params.to_vec(),
+            member_names: (0..n).map(|i| format!("member {i}")).collect(),
+            members: self
+                .src
+                .attrs
+                .iter()
+                .map(|c| (0..n).map(|m| c.value_at(m)).collect())
+                .collect(),
+            period: self.src.period.to_vec(),
+            votes: vec![None; self.src.program.resolutions.len()],
+            ..Inputs::default()
+        }
+    }
+}
+
+fn decimal_arith(op: crate::program::ArithOp, a: &Col, b: &Col, n: usize) -> Option<Col> {
+    let span = crate::span::Span::default();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(arithmetic(op, a.decimal_at(i)?, b.decimal_at(i)?, span, span).ok()?);
+    }
+    Some(Col::Dec(Arc::new(out)))
+}
+
+fn decimal_map(a: &Col, n: usize, f: impl Fn(Decimal) -> Option<Decimal>) -> Option<Col> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let d = f(a.decimal_at(i)?)?;
+        out.push(if d.is_zero() { Decimal::ZERO } else { d });
+    }
+    Some(Col::Dec(Arc::new(out)))
+}
+
+fn bool_map(a: &Col, n: usize, f: impl Fn(bool) -> bool) -> Option<Col> {
+    if let Col::One(Value::Bool(b)) = a {
+        return Some(Col::One(Value::Bool(f(*b))));
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(f(a.bool_at(i)?));
+    }
+    Some(Col::Bool(Arc::new(out)))
+}
+
+fn value_compare(op: CompareOp, a: &Col, b: &Col, n: usize) -> Option<Col> {
+    use std::cmp::Ordering;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let o = compare(&a.value_at(i)?, &b.value_at(i)?)?;
+        out.push(match op {
+            CompareOp::Eq => o == Ordering::Equal,
+            CompareOp::Ne => o != Ordering::Equal,
+            CompareOp::Lt => o == Ordering::Less,
+            CompareOp::Le => o != Ordering::Greater,
+            CompareOp::Gt => o == Ordering::Greater,
+            CompareOp::Ge => o != Ordering::Less,
+        });
+    }
+    Some(Col::Bool(Arc::new(out)))
+}
+
+/// For each member, the value of the first pair whose condition holds, or
+/// `other`.
+fn select(pairs: &[(Col, Col)], other: &Col, n: usize) -> Option<Col> {
+    // All constant conditions: one branch for everybody.
+    if pairs.iter().all(|(c, _)| matches!(c, Col::One(_))) {
+        for (c, v) in pairs {
+            if c.bool_at(0)? {
+                return Some(v.clone());
+            }
+        }
+        return Some(other.clone());
+    }
+    let choice = |i: usize| -> Option<&Col> {
+        for (c, v) in pairs {
+            if c.bool_at(i)? {
+                return Some(v);
+            }
+        }
+        Some(other)
+    };
+    // Fixed point when every branch is: bring them to one scale.
+    let scales: Option<Vec<u32>> = pairs
+        .iter()
+        .map(|(_, v)| column::fixed_scale(v))
+        .chain(std::iter::once(column::fixed_scale(other)))
+        .collect();
+    if let Some(scales) = scales {
+        let scale = scales.into_iter().max()?;
+        let mut branches: Vec<Vec<i64>> = Vec::with_capacity(pairs.len() + 1);
+        for (_, v) in pairs {
+            branches.push(column::at_scale(v, scale, n)?);
+        }
+        branches.push(column::at_scale(other, scale, n)?);
+        let mut out = Vec::with_capacity(n);
+        'members: for i in 0..n {
+            for (k, (c, _)) in pairs.iter().enumerate() {
+                if c.bool_at(i)? {
+                    out.push(branches[k][i]);
+                    continue 'members;
+                }
+            }
+            out.push(branches[pairs.len()][i]);
+        }
+        return Some(Col::Fixed(Arc::new(column::Fixed { scale, values: out })));
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(Some(choice(i)?.value_at(i)?));
+    }
+    Some(Col::from_values(out))
+}

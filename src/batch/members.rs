@@ -1,0 +1,295 @@
+//! The member list as columns.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::column::{Col, Fixed};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::Program;
+use crate::syntax::ast::ChangeOp;
+use crate::types::Type;
+use crate::value::Value;
+
+/// Members' names and their attributes, a column per attribute. An
+/// attribute left out of the list is one value for all (its default), so
+/// it takes no memory per member.
+#[derive(Debug, Clone)]
+pub struct MemberColumns {
+    /// All names, one after another.
+    names: String,
+    /// Where each name ends in `names`.
+    ends: Vec<u64>,
+    columns: Vec<Col>,
+}
+
+/// A column being read from a list, in the most compact shape that still
+/// holds every value exactly.
+enum Builder {
+    Fixed(u32, Vec<i64>),
+    Dec(Vec<Decimal>),
+    Bool(Vec<bool>),
+    Values(Vec<Option<Value>>),
+}
+
+impl Builder {
+    fn for_type(ty: Type) -> Builder {
+        match ty {
+            Type::Money(c) => Builder::Fixed(c.minor_digits(), Vec::new()),
+            Type::Integer => Builder::Fixed(0, Vec::new()),
+            Type::Decimal | Type::Percent | Type::Measure(_) => Builder::Dec(Vec::new()),
+            Type::Bool => Builder::Bool(Vec::new()),
+            _ => Builder::Values(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, v: Option<Value>) {
+        match (&mut *self, &v) {
+            (Builder::Fixed(scale, values), Some(Value::Number(d))) => {
+                if let Some(n) = fixed_at(*d, *scale) {
+                    values.push(n);
+                    return;
+                }
+            }
+            (Builder::Dec(values), Some(Value::Number(d))) => {
+                values.push(*d);
+                return;
+            }
+            (Builder::Bool(values), Some(Value::Bool(b))) => {
+                values.push(*b);
+                return;
+            }
+            (Builder::Values(values), _) => {
+                values.push(v);
+                return;
+            }
+            _ => {}
+        }
+        // The value does not fit this shape: widen, then push again.
+        self.widen(v.as_ref());
+        self.push(v);
+    }
+
+    /// The next wider shape: fixed point to decimals (for a number), and
+    /// anything to plain values.
+    fn widen(&mut self, v: Option<&Value>) {
+        let number = matches!(v, Some(Value::Number(_)));
+        *self = match std::mem::replace(self, Builder::Values(Vec::new())) {
+            Builder::Fixed(scale, values) if number => {
+                Builder::Dec(values.into_iter().map(|n| Decimal::new(n, scale)).collect())
+            }
+            other => Builder::Values(other.into_values()),
+        };
+    }
+
+    fn into_values(self) -> Vec<Option<Value>> {
+        match self {
+            Builder::Fixed(scale, v) => v
+                .into_iter()
+                .map(|n| Some(Value::Number(Decimal::new(n, scale))))
+                .collect(),
+            Builder::Dec(v) => v.into_iter().map(|d| Some(Value::Number(d))).collect(),
+            Builder::Bool(v) => v.into_iter().map(|b| Some(Value::Bool(b))).collect(),
+            Builder::Values(v) => v,
+        }
+    }
+
+    fn finish(self) -> Col {
+        match self {
+            Builder::Fixed(scale, values) => Col::Fixed(Arc::new(Fixed { scale, values })),
+            Builder::Dec(v) => Col::Dec(Arc::new(v)),
+            Builder::Bool(v) => Col::Bool(Arc::new(v)),
+            Builder::Values(v) => Col::Values(Arc::new(v)),
+        }
+    }
+}
+
+/// `d` as an integer at `scale`, if it is exactly one.
+fn fixed_at(d: Decimal, scale: u32) -> Option<i64> {
+    if d.scale() > scale {
+        let mut n = d.normalize();
+        if n.scale() > scale {
+            return None;
+        }
+        n.rescale(scale);
+        return i64::try_from(n.mantissa()).ok();
+    }
+    let m = 10i128.checked_pow(scale - d.scale())?;
+    i64::try_from(d.mantissa().checked_mul(m)?).ok()
+}
+
+impl MemberColumns {
+    /// Reads a member list (the CSV of `rochdale simulate --members`: a
+    /// column `name`, then attributes by name). Every bad line is reported.
+    pub fn from_csv(program: &Program, text: &str) -> Result<MemberColumns, Vec<Diagnostic>> {
+        let header = text.lines().next().unwrap_or("");
+        let listed: Vec<bool> = program
+            .member_attrs
+            .iter()
+            .map(|a| header.split(',').any(|h| h.trim().trim_matches('"') == a.name))
+            .collect();
+        let mut builders: Vec<Option<Builder>> = program
+            .member_attrs
+            .iter()
+            .zip(&listed)
+            .map(|(a, listed)| listed.then(|| Builder::for_type(a.ty)))
+            .collect();
+        let mut names = String::new();
+        let mut ends: Vec<u64> = Vec::new();
+        let mut too_many = false;
+        crate::simulate::input::read_csv_rows(program, text, |row| {
+            if ends.len() >= super::MAX_BATCH_MEMBERS {
+                if !too_many {
+                    too_many = true;
+                    return Err(Diagnostic::error(
+                        Code::TooLarge,
+                        format!(
+                            "line {}: a batch holds at most {} members",
+                            row.line,
+                            super::MAX_BATCH_MEMBERS
+                        ),
+                    )
+                    .help("split the member list and run each part as a batch of its own"));
+                }
+                return Ok(());
+            }
+            names.push_str(row.name);
+            ends.push(names.len() as u64);
+            for (b, v) in builders.iter_mut().zip(row.values) {
+                if let Some(b) = b {
+                    b.push(v);
+                }
+            }
+            Ok(())
+        })?;
+        let columns = builders
+            .into_iter()
+            .zip(&program.member_attrs)
+            .map(|(b, a)| match b {
+                Some(b) => b.finish(),
+                None => match &a.default {
+                    Some(v) => Col::One(v.clone()),
+                    None => Col::Values(Arc::new(vec![None; ends.len()])),
+                },
+            })
+            .collect();
+        let members = MemberColumns {
+            names,
+            ends,
+            columns,
+        };
+        if members.has_duplicate_names() {
+            // The row-by-row reader names the line of each repeat.
+            return Err(crate::simulate::input::read_csv(program, text)
+                .err()
+                .unwrap_or_else(|| {
+                    vec![
+                        Diagnostic::error(Code::BadInputFile, "a person is listed twice")
+                            .help("each person appears once"),
+                    ]
+                }));
+        }
+        Ok(members)
+    }
+
+    /// How many members.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Member `m`'s name.
+    pub fn name(&self, m: usize) -> &str {
+        let start = if m == 0 { 0 } else { self.ends[m - 1] as usize };
+        let end = self.ends.get(m).map_or(start, |e| *e as usize);
+        self.names.get(start..end).unwrap_or("")
+    }
+
+    /// The columns, by attribute.
+    pub fn columns(&self) -> &[Col] {
+        &self.columns
+    }
+
+    /// Attribute `attr`'s values for every member.
+    pub fn column(&self, attr: usize) -> Option<&Col> {
+        self.columns.get(attr)
+    }
+
+    pub(super) fn set_column(&mut self, attr: usize, col: Col) {
+        if let Some(c) = self.columns.get_mut(attr) {
+            *c = col;
+        }
+    }
+
+    /// Attributes kept for a period go back to their defaults.
+    pub(super) fn reset_each_period(&mut self, program: &Program) {
+        for (c, a) in self.columns.iter_mut().zip(&program.member_attrs) {
+            if a.each_period {
+                if let Some(d) = &a.default {
+                    *c = Col::One(d.clone());
+                }
+            }
+        }
+    }
+
+    fn has_duplicate_names(&self) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut hashes: Vec<(u64, u32)> = (0..self.len())
+            .map(|m| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.name(m).hash(&mut h);
+                (h.finish(), m as u32)
+            })
+            .collect();
+        hashes.sort_unstable();
+        hashes.windows(2).any(|w| {
+            w[0].0 == w[1].0 && self.name(w[0].1 as usize) == self.name(w[1].1 as usize)
+        })
+    }
+}
+
+/// Attribute `old` after `op` by `v` for the members in `mask`.
+pub(super) fn changed(old: &Col, op: ChangeOp, v: &Col, mask: &[bool], n: usize) -> Option<Col> {
+    use crate::program::ArithOp;
+    let all = mask.iter().all(|b| *b);
+    let new = match op {
+        ChangeOp::Set => v.clone(),
+        ChangeOp::Add => super::column::fixed_arith(ArithOp::Add, old, v, n)
+            .or_else(|| decimal_change(old, v, n, Decimal::checked_add))?,
+        ChangeOp::Subtract => super::column::fixed_arith(ArithOp::Sub, old, v, n)
+            .or_else(|| decimal_change(old, v, n, Decimal::checked_sub))?,
+    };
+    if all {
+        return Some(new);
+    }
+    // Members outside the filter keep their old value.
+    let mut values = Vec::with_capacity(n);
+    for (i, keep) in mask.iter().enumerate().take(n) {
+        values.push(if *keep { new.value_at(i) } else { old.value_at(i) });
+    }
+    let mut b = Builder::Values(Vec::new());
+    if let Some(Some(Value::Number(_))) = values.first() {
+        b = Builder::Dec(Vec::new());
+    }
+    for v in values {
+        b.push(v);
+    }
+    Some(b.finish())
+}
+
+fn decimal_change(
+    old: &Col,
+    v: &Col,
+    n: usize,
+    f: fn(Decimal, Decimal) -> Option<Decimal>,
+) -> Option<Col> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(f(old.decimal_at(i)?, v.decimal_at(i)?)?);
+    }
+    Some(Col::Dec(Arc::new(out)))
+}
