@@ -50,6 +50,55 @@ pub(crate) fn strip_spans(text: &str) -> String {
     out
 }
 
+/// The SHA-256 of [`canonical`], computed as the syntax tree is written
+/// out, a chunk at a time, rather than from one text of the whole tree: a
+/// rulebook of a megabyte writes tens of megabytes of tree.
+fn canonical_sha256(book: &ast::Rulebook) -> String {
+    use std::fmt::Write as _;
+    let mut w = StrippingHasher {
+        pending: String::with_capacity(CHUNK * 2),
+        hasher: Sha256::new(),
+    };
+    let _ = write!(w, "{book:?}");
+    w.flush_all();
+    hex(&w.hasher.finalize())
+}
+
+const CHUNK: usize = 1 << 16;
+
+/// Writes text into a hasher with its spans stripped as [`strip_spans`]
+/// strips them. Text is passed on up to its last `}`: a span ends with one,
+/// so none is ever cut in two, and what follows is kept for the next chunk.
+struct StrippingHasher {
+    pending: String,
+    hasher: Sha256,
+}
+
+impl StrippingHasher {
+    fn flush_all(&mut self) {
+        let text = std::mem::take(&mut self.pending);
+        self.hasher.update(strip_spans(&text).as_bytes());
+    }
+}
+
+impl std::fmt::Write for StrippingHasher {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.pending.push_str(s);
+        if self.pending.len() >= CHUNK {
+            if let Some(end) = self.pending.rfind('}') {
+                let rest = self.pending.split_off(end + 1);
+                self.hasher.update(strip_spans(&self.pending).as_bytes());
+                self.pending = rest;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn sha256(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -61,7 +110,7 @@ impl Provenance {
         Provenance {
             rulebook: book.header.name.value.clone(),
             version: book.header.version.as_ref().map(|v| v.value.clone()),
-            hash: sha256(&canonical(book)),
+            hash: canonical_sha256(book),
             amendments: Vec::new(),
         }
     }
@@ -89,6 +138,31 @@ impl Provenance {
                 "{version}as amended on {}, rules {short}",
                 self.amendments.join("; and on ")
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_hash_is_the_hash_of_the_canonical_text() {
+        let mut big = String::from("rulebook \"Big\" currency GBP\n");
+        for i in 0..400 {
+            big += &format!(
+                "article {i} \"Part {i}\" {{\n  parameter p{i}: Percent = 10%\n  rule r{i}(cost: Money): Money = round(cost * (100% + p{i}), to 0.01, half up)\n}}\n"
+            );
+        }
+        let books = [
+            include_str!("../rulebooks/rochdale-1844.coop").to_string(),
+            include_str!("../rulebooks/thin-layer-network.coop").to_string(),
+            big,
+        ];
+        for text in books {
+            let book = crate::parse(&text).expect("parses");
+            assert!(canonical(&book).len() > 2 * CHUNK || text.len() < 100_000);
+            assert_eq!(canonical_sha256(&book), sha256(&canonical(&book)));
         }
     }
 }

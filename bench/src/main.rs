@@ -30,6 +30,7 @@ struct Options {
     markdown: Option<PathBuf>,
     memory_members: Option<usize>,
     data_dir: PathBuf,
+    only: Option<String>,
 }
 
 const HELP: &str = "\
@@ -42,6 +43,7 @@ Usage: rochdale-bench [--sizes 1000,10000,...] [--openfisca PYTHON] [--markdown 
                      without it the OpenFisca columns are left out
   --markdown FILE    also write the tables as Markdown to FILE
   --data DIR         where the generated member lists go (default target/bench-data)
+  --only PART        one part: year, latency, frontend or memory
   --memory N         (internal) measure peak memory of one run of N members
 ";
 
@@ -52,6 +54,7 @@ fn options() -> Result<Options, String> {
         markdown: None,
         memory_members: None,
         data_dir: PathBuf::from("target/bench-data"),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -67,6 +70,7 @@ fn options() -> Result<Options, String> {
             "--openfisca" => o.python = Some(PathBuf::from(value()?)),
             "--markdown" => o.markdown = Some(PathBuf::from(value()?)),
             "--data" => o.data_dir = PathBuf::from(value()?),
+            "--only" => o.only = Some(value()?),
             "--memory" => {
                 o.memory_members = Some(value()?.parse().map_err(|e| format!("--memory: {e}"))?)
             }
@@ -119,6 +123,7 @@ fn run() -> Result<(), String> {
         return memory::child(&o.data_dir, n);
     }
     let program = interpreter::program(RULEBOOK)?;
+    let part = |name: &str| o.only.as_deref().is_none_or(|p| p == name);
     let mut out = String::new();
     let machine = machine();
     out += &format!("Machine: {machine}\n\n");
@@ -127,7 +132,7 @@ fn run() -> Result<(), String> {
     // 1 and 2: the year at each size.
     let mut rust_rows = Vec::new();
     let mut of_rows = Vec::new();
-    for &n in &o.sizes {
+    for &n in o.sizes.iter().filter(|_| part("year")) {
         let (path, year) =
             data::members_file(&o.data_dir, n).map_err(|e| format!("writing members: {e}"))?;
         let reps = (1_000_000 / n).clamp(1, 15);
@@ -203,10 +208,13 @@ fn run() -> Result<(), String> {
             of_rows.push((n, roc_t, of));
         }
     }
-    let table = rust_table(&rust_rows);
-    println!("\n{table}");
-    out += &table;
-    if !of_rows.is_empty() {
+    if part("year") {
+        let table = rust_table(&rust_rows);
+        println!("\n{table}");
+        out += &table;
+    }
+    if !part("year") {
+    } else if !of_rows.is_empty() {
         let table = openfisca::table(&of_rows);
         println!("\n{table}");
         out += "\n";
@@ -219,19 +227,23 @@ fn run() -> Result<(), String> {
     }
 
     // 3: one decision at a till.
-    let table = latency::table(&program)?;
-    println!("\n{table}");
-    out += "\n";
-    out += &table;
+    if part("latency") {
+        let table = latency::table(&program)?;
+        println!("\n{table}");
+        out += "\n";
+        out += &table;
+    }
 
     // 4: the front end on a 1 MB rulebook.
-    let table = frontend::table()?;
-    println!("\n{table}");
-    out += "\n";
-    out += &table;
+    if part("frontend") {
+        let table = frontend::table()?;
+        println!("\n{table}");
+        out += "\n";
+        out += &table;
+    }
 
     // 5: peak memory at the largest size, in a process of its own.
-    if let Some(&largest) = o.sizes.iter().max() {
+    if let Some(&largest) = o.sizes.iter().filter(|_| part("memory")).max() {
         let table = memory::parent(&o.data_dir, largest)?;
         println!("\n{table}");
         out += "\n";
