@@ -35,7 +35,12 @@ fn person() -> impl Strategy<Value = Person> {
 fn csv(people: &[Person]) -> String {
     let mut text = String::from("name,age,shares,purchases\n");
     for (i, p) in people.iter().enumerate() {
-        text += &format!("m{i},{},{},{}\n", p.age, pence(p.shares), pence(p.purchases));
+        text += &format!(
+            "m{i},{},{},{}\n",
+            p.age,
+            pence(p.shares),
+            pence(p.purchases)
+        );
     }
     text
 }
@@ -134,7 +139,10 @@ fn the_first_year_of_1844_as_a_batch() {
         batch.apply_act("pay_costs", &["£174.00"]).expect("costs");
     }
     // Sales 2 × £180.40 + 2 × £184.60 = £730.00.
-    assert_eq!(batch.account("sales"), (Decimal::ZERO, Decimal::new(73000, 2)));
+    assert_eq!(
+        batch.account("sales"),
+        (Decimal::ZERO, Decimal::new(73000, 2))
+    );
     let close = batch.close_period(&[]).expect("closes");
     let d = |p: i64| Decimal::new(p, 2);
     assert_eq!(close.figures[0], ("sales".into(), Some(d(73000))));
@@ -178,7 +186,12 @@ fn acts_of_one_member_are_refused_with_a_diagnostic() {
     let mut batch = Batch::new(&program, members);
     let err = batch.apply_act("leave", &["ada"]).expect_err("refused");
     assert_eq!(err.code, rochdale::Code::NotBatchable);
-    assert!(err.help.as_deref().unwrap_or("").contains("rochdale simulate"));
+    assert!(
+        err.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("rochdale simulate")
+    );
     let err = batch.apply_act("no_such_act", &[]).expect_err("unknown");
     assert_eq!(err.code, rochdale::Code::UnknownName);
 }
@@ -189,9 +202,19 @@ fn a_bad_member_list_names_the_line() {
     let errors = MemberColumns::from_csv(&program, "name,age\nada,30\nben,old\nada,31\n")
         .expect_err("bad list");
     let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.starts_with("line 3, column 2 (`age`)")), "{messages:?}");
-    let errors = MemberColumns::from_csv(&program, "name,age\nada,30\nada,31\n").expect_err("twice");
-    assert!(errors[0].message.contains("`ada` is listed twice"), "{:?}", errors[0].message);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("line 3, column 2 (`age`)")),
+        "{messages:?}"
+    );
+    let errors =
+        MemberColumns::from_csv(&program, "name,age\nada,30\nada,31\n").expect_err("twice");
+    assert!(
+        errors[0].message.contains("`ada` is listed twice"),
+        "{:?}",
+        errors[0].message
+    );
 }
 
 proptest! {

@@ -56,7 +56,9 @@ pub fn members_file(dir: &Path, n: usize) -> std::io::Result<(PathBuf, Year)> {
     let year = Year {
         costs: goods + 150 * n as i64,
     };
-    let fresh = std::fs::read(&path).map(|old| old == text.as_bytes()).unwrap_or(false);
+    let fresh = std::fs::read(&path)
+        .map(|old| old == text.as_bytes())
+        .unwrap_or(false);
     if !fresh {
         std::fs::write(&path, text)?;
     }

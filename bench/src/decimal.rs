@@ -81,7 +81,9 @@ pub fn year(m: &Members, costs: Decimal) -> Outcome {
     let n = m.age.len();
     let minimum = Decimal::new(400, 2);
     let markup = Decimal::new(110, 2);
-    let eligible: Vec<bool> = (0..n).map(|i| m.age[i] >= 16 && m.shares[i] >= minimum).collect();
+    let eligible: Vec<bool> = (0..n)
+        .map(|i| m.age[i] >= 16 && m.shares[i] >= minimum)
+        .collect();
     let purchases: Vec<Decimal> = m
         .cost
         .iter()

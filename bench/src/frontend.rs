@@ -44,7 +44,8 @@ pub fn table() -> Result<String, String> {
     let mut check = Vec::new();
     for _ in 0..7 {
         let t0 = Instant::now();
-        let book = rochdale::parse(&text).map_err(|d| format!("generated rulebook: {}", d[0].message))?;
+        let book =
+            rochdale::parse(&text).map_err(|d| format!("generated rulebook: {}", d[0].message))?;
         let t1 = Instant::now();
         let checked = rochdale::check::check(&book);
         let t2 = Instant::now();

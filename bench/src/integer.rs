@@ -20,7 +20,10 @@ pub fn load(text: &str) -> Result<Members, String> {
         cost: Vec::new(),
     };
     let mut record = csv::ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(|e| e.to_string())? {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| e.to_string())?
+    {
         m.age.push(int(&record[1]).ok_or("bad age")? as u32);
         m.shares.push(pence(&record[2]).ok_or("bad shares")?);
         m.cost.push(pence(&record[3]).ok_or("bad cost")?);
@@ -81,7 +84,9 @@ fn apportion(total: i64, weights: &[Option<i64>]) -> Vec<i64> {
 /// The year: admission, provisional prices, and the division of surplus.
 pub fn year(m: &Members, costs: i64) -> Outcome {
     let n = m.age.len();
-    let eligible: Vec<bool> = (0..n).map(|i| m.age[i] >= 16 && m.shares[i] >= 400).collect();
+    let eligible: Vec<bool> = (0..n)
+        .map(|i| m.age[i] >= 16 && m.shares[i] >= 400)
+        .collect();
     // Provisional price: cost + 10%, half up to the penny.
     let purchases: Vec<i64> = m.cost.iter().map(|c| (c * 110 + 50) / 100).collect();
     let sales: i64 = purchases.iter().sum();
@@ -92,9 +97,8 @@ pub fn year(m: &Members, costs: i64) -> Outcome {
     let education = surplus * 25 / 1000;
     let mut remaining = surplus - reserve - education;
     // Interest at 5% on the shares of those admitted, at most what remains.
-    let interest_weights: Vec<Option<i64>> = (0..n)
-        .map(|i| eligible[i].then_some(m.shares[i]))
-        .collect();
+    let interest_weights: Vec<Option<i64>> =
+        (0..n).map(|i| eligible[i].then_some(m.shares[i])).collect();
     let asked: i64 = interest_weights.iter().flatten().sum::<i64>() * 5; // in 1/100 pence
     let interest_total = (asked / 100).min(remaining);
     let interest = apportion(interest_total, &interest_weights);

@@ -39,14 +39,27 @@ pub fn year(
     costs: i64,
 ) -> Result<(Outcome, usize), String> {
     let err = |d: rochdale::Diagnostic| d.message;
+    let phases = std::env::var_os("ROCHDALE_BENCH_PHASES").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if phases {
+            eprintln!("  {what}: {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
+        }
+        clock = std::time::Instant::now();
+    };
     let mut batch = Batch::new(program, members);
     let eligible = batch.member_rule("eligible").map_err(err)?;
     let n = batch.members().len();
-    let admitted = (0..n).filter(|&i| eligible.bool_at(i) == Some(true)).count();
+    let admitted = (0..n)
+        .filter(|&i| eligible.bool_at(i) == Some(true))
+        .count();
+    lap("admission");
     batch.apply_act("trade_quarter", &[]).map_err(err)?;
+    lap("trade at provisional prices");
     let costs = format!("£{}.{:02}", costs / 100, costs % 100);
     batch.apply_act("pay_costs", &[&costs]).map_err(err)?;
     let mut close = batch.close_period(&[]).map_err(err)?;
+    lap("close: the allocation");
     let fallbacks = batch.fallbacks();
     let a = close.allocations.swap_remove(0);
     let mut t = a.tranches.into_iter();

@@ -43,7 +43,8 @@ Usage: rochdale-bench [--sizes 1000,10000,...] [--openfisca PYTHON] [--markdown 
                      without it the OpenFisca columns are left out
   --markdown FILE    also write the tables as Markdown to FILE
   --data DIR         where the generated member lists go (default target/bench-data)
-  --only PART        one part: year, latency, frontend or memory
+  --only PART        one part: year, latency, frontend or memory (or interpreter:
+                     the interpreter's year alone, ten times, for a profiler)
   --memory N         (internal) measure peak memory of one run of N members
 ";
 
@@ -122,6 +123,20 @@ fn run() -> Result<(), String> {
     if let Some(n) = o.memory_members {
         return memory::child(&o.data_dir, n);
     }
+    if o.only.as_deref() == Some("interpreter") {
+        // For a profiler: the interpreter's computation alone, ten times.
+        let n = o.sizes.iter().copied().max().unwrap_or(1_000_000);
+        let (path, year) = data::members_file(&o.data_dir, n).map_err(|e| e.to_string())?;
+        let program = interpreter::program(RULEBOOK)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let members = interpreter::load(&program, &text)?;
+        for _ in 0..10 {
+            let t = Instant::now();
+            interpreter::year(&program, members.clone(), year.costs)?;
+            println!("{n} members: {} ms", ms(t.elapsed()));
+        }
+        return Ok(());
+    }
     let program = interpreter::program(RULEBOOK)?;
     let part = |name: &str| o.only.as_deref().is_none_or(|p| p == name);
     let mut out = String::new();
@@ -150,7 +165,10 @@ fn run() -> Result<(), String> {
             let t1 = Instant::now();
             let int_out = integer::year(&m, year.costs);
             let t2 = Instant::now();
-            int_runs.push(Times { end_to_end: t2 - t0, compute: t2 - t1 });
+            int_runs.push(Times {
+                end_to_end: t2 - t0,
+                compute: t2 - t1,
+            });
             drop(m);
             // Hand-written, rust_decimal.
             let t0 = Instant::now();
@@ -160,7 +178,10 @@ fn run() -> Result<(), String> {
             let t1 = Instant::now();
             let dec_out = decimal::year(&m, rust_decimal::Decimal::new(year.costs, 2));
             let t2 = Instant::now();
-            dec_runs.push(Times { end_to_end: t2 - t0, compute: t2 - t1 });
+            dec_runs.push(Times {
+                end_to_end: t2 - t0,
+                compute: t2 - t1,
+            });
             drop(m);
             // The interpreter, from the rulebook's text.
             let t0 = Instant::now();
@@ -171,10 +192,15 @@ fn run() -> Result<(), String> {
             let t1 = Instant::now();
             let (roc_out, f) = interpreter::year(&program, members, year.costs)?;
             let t2 = Instant::now();
-            roc_runs.push(Times { end_to_end: t2 - t0, compute: t2 - t1 });
+            roc_runs.push(Times {
+                end_to_end: t2 - t0,
+                compute: t2 - t1,
+            });
             fallbacks = f;
             if int_out != dec_out {
-                return Err(format!("{n} members: the two hand-written versions disagree"));
+                return Err(format!(
+                    "{n} members: the two hand-written versions disagree"
+                ));
             }
             if int_out != roc_out {
                 return Err(format!(
@@ -194,7 +220,11 @@ fn run() -> Result<(), String> {
             exact.admitted,
             exact.dividend_total / 100,
             exact.dividend_total % 100,
-            if fallbacks > 0 { format!(", {fallbacks} fallbacks") } else { String::new() }
+            if fallbacks > 0 {
+                format!(", {fallbacks} fallbacks")
+            } else {
+                String::new()
+            }
         );
         rust_rows.push((n, int_t, dec_t, roc_t));
         if let Some(python) = &o.python {
@@ -257,13 +287,39 @@ fn run() -> Result<(), String> {
 }
 
 fn first_difference(a: &data::Outcome, b: &data::Outcome) -> String {
-    if (a.admitted, a.surplus, a.reserve, a.education, a.interest_total, a.dividend_total)
-        != (b.admitted, b.surplus, b.reserve, b.education, b.interest_total, b.dividend_total)
-    {
+    if (
+        a.admitted,
+        a.surplus,
+        a.reserve,
+        a.education,
+        a.interest_total,
+        a.dividend_total,
+    ) != (
+        b.admitted,
+        b.surplus,
+        b.reserve,
+        b.education,
+        b.interest_total,
+        b.dividend_total,
+    ) {
         return format!(
             "totals {:?} against {:?}",
-            (a.admitted, a.surplus, a.reserve, a.education, a.interest_total, a.dividend_total),
-            (b.admitted, b.surplus, b.reserve, b.education, b.interest_total, b.dividend_total)
+            (
+                a.admitted,
+                a.surplus,
+                a.reserve,
+                a.education,
+                a.interest_total,
+                a.dividend_total
+            ),
+            (
+                b.admitted,
+                b.surplus,
+                b.reserve,
+                b.education,
+                b.interest_total,
+                b.dividend_total
+            )
         );
     }
     for i in 0..a.dividend.len().max(b.dividend.len()) {

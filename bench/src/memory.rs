@@ -6,7 +6,11 @@ use std::process::Command;
 fn status(field: &str) -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb * 1024)
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb * 1024)
 }
 
 /// Resets the peak to what is resident now (Linux: `5` to clear_refs).
@@ -46,7 +50,10 @@ pub fn parent(dir: &Path, n: usize) -> Result<String, String> {
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("memory run: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "memory run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let json: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("memory run: {e}"))?;
@@ -63,7 +70,11 @@ pub fn parent(dir: &Path, n: usize) -> Result<String, String> {
          | the member columns loaded (input data, names included) | {:.0} | {:.1} |\n\
          | peak while loading (text and columns) above the start | {:.0} | {:.1} |\n\
          | **peak of the year's computation above the loaded input** | {:.0} | **{:.1}** |\n",
-        if reset { ", reset after loading" } else { "; the reset after loading failed, so this includes loading" },
+        if reset {
+            ", reset after loading"
+        } else {
+            "; the reset after loading failed, so this includes loading"
+        },
         text as f64 / 1e6,
         per(text),
         columns as f64 / 1e6,

@@ -21,7 +21,12 @@ pub struct OpenFiscaRun {
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openfisca/rochdale_year.py");
 
-pub fn run(python: &Path, members: &Path, costs: i64, exact: &Outcome) -> Result<OpenFiscaRun, String> {
+pub fn run(
+    python: &Path,
+    members: &Path,
+    costs: i64,
+    exact: &Outcome,
+) -> Result<OpenFiscaRun, String> {
     let out_file = members.with_extension("openfisca-dividends.bin");
     let output = Command::new(python)
         .arg(SCRIPT)
@@ -36,14 +41,19 @@ pub fn run(python: &Path, members: &Path, costs: i64, exact: &Outcome) -> Result
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("OpenFisca's output: {e}"))?;
-    let f = |k: &str| json.get(k).and_then(serde_json::Value::as_f64).unwrap_or(f64::NAN);
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("OpenFisca's output: {e}"))?;
+    let f = |k: &str| {
+        json.get(k)
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(f64::NAN)
+    };
     let secs = |k: &str| Duration::from_secs_f64(f(k).max(0.0));
     if json.get("admitted").and_then(serde_json::Value::as_u64) != Some(exact.admitted as u64) {
         return Err("OpenFisca admitted a different number of members".into());
     }
-    let pennies = |float_pounds: f64, exact_pence: i64| (float_pounds * 100.0 - exact_pence as f64).abs();
+    let pennies =
+        |float_pounds: f64, exact_pence: i64| (float_pounds * 100.0 - exact_pence as f64).abs();
     let bytes = std::fs::read(&out_file).map_err(|e| e.to_string())?;
     let members_off = bytes
         .chunks_exact(8)

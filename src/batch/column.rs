@@ -133,35 +133,51 @@ fn operand(col: &Col) -> Option<Operand<'_>> {
     }
 }
 
+/// `f` of each member's pair of values, the loop chosen by operand shape
+/// so that the compiler sees a plain loop over slices.
+#[inline]
+fn zip_map<T: Copy>(
+    x: Operand<'_>,
+    y: Operand<'_>,
+    n: usize,
+    f: impl Fn(i64, i64) -> Option<T>,
+) -> Option<Vec<T>> {
+    match (x, y) {
+        (Operand::Column(a, _), Operand::Column(b, _)) => {
+            a.iter().zip(b).take(n).map(|(p, q)| f(*p, *q)).collect()
+        }
+        (Operand::Column(a, _), Operand::One(q, _)) => a.iter().take(n).map(|p| f(*p, q)).collect(),
+        (Operand::One(p, _), Operand::Column(b, _)) => b.iter().take(n).map(|q| f(p, *q)).collect(),
+        (Operand::One(p, _), Operand::One(q, _)) => Some(vec![f(p, q)?; n]),
+    }
+}
+
 /// Fixed-point `a op b` for `n` members, or `None` when it would overflow
 /// (or for division): the caller then uses decimals.
 pub fn fixed_arith(op: ArithOp, a: &Col, b: &Col, n: usize) -> Option<Col> {
     let (x, y) = (operand(a)?, operand(b)?);
-    let mut out = Vec::with_capacity(n);
-    let scale = match op {
+    let (out, scale) = match op {
         ArithOp::Add | ArithOp::Sub => {
             let scale = x.scale().max(y.scale());
             let (mx, my) = (pow10(scale - x.scale())?, pow10(scale - y.scale())?);
-            let add = op == ArithOp::Add;
-            for i in 0..n {
-                let (p, q) = (x.get(i).checked_mul(mx)?, y.get(i).checked_mul(my)?);
-                out.push(if add {
-                    p.checked_add(q)?
-                } else {
-                    p.checked_sub(q)?
-                });
-            }
-            scale
+            let out = match (op, mx, my) {
+                (ArithOp::Add, 1, 1) => zip_map(x, y, n, i64::checked_add)?,
+                (ArithOp::Sub, 1, 1) => zip_map(x, y, n, i64::checked_sub)?,
+                (ArithOp::Add, _, _) => zip_map(x, y, n, |p, q| {
+                    p.checked_mul(mx)?.checked_add(q.checked_mul(my)?)
+                })?,
+                _ => zip_map(x, y, n, |p, q| {
+                    p.checked_mul(mx)?.checked_sub(q.checked_mul(my)?)
+                })?,
+            };
+            (out, scale)
         }
         ArithOp::Mul => {
             let scale = x.scale() + y.scale();
             if scale > MAX_FIXED_SCALE {
                 return None;
             }
-            for i in 0..n {
-                out.push(x.get(i).checked_mul(y.get(i))?);
-            }
-            scale
+            (zip_map(x, y, n, i64::checked_mul)?, scale)
         }
         ArithOp::Div => return None,
     };
@@ -174,19 +190,49 @@ pub fn fixed_compare(op: CompareOp, a: &Col, b: &Col, n: usize) -> Option<Col> {
     let (x, y) = (operand(a)?, operand(b)?);
     let scale = x.scale().max(y.scale());
     let (mx, my) = (pow10(scale - x.scale())?, pow10(scale - y.scale())?);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let (p, q) = (x.get(i).checked_mul(mx)?, y.get(i).checked_mul(my)?);
-        out.push(match op {
-            CompareOp::Eq => p == q,
-            CompareOp::Ne => p != q,
-            CompareOp::Lt => p < q,
-            CompareOp::Le => p <= q,
-            CompareOp::Gt => p > q,
-            CompareOp::Ge => p >= q,
-        });
-    }
+    // Bring both sides to one scale first (a no-op for the usual case of
+    // money against money), then compare in a plain loop.
+    let (x, y) = (rescaled(x, mx, n)?, rescaled(y, my, n)?);
+    let (x, y) = (x.as_operand(), y.as_operand());
+    let out = match op {
+        CompareOp::Eq => zip_map(x, y, n, |p, q| Some(p == q))?,
+        CompareOp::Ne => zip_map(x, y, n, |p, q| Some(p != q))?,
+        CompareOp::Lt => zip_map(x, y, n, |p, q| Some(p < q))?,
+        CompareOp::Le => zip_map(x, y, n, |p, q| Some(p <= q))?,
+        CompareOp::Gt => zip_map(x, y, n, |p, q| Some(p > q))?,
+        CompareOp::Ge => zip_map(x, y, n, |p, q| Some(p >= q))?,
+    };
     Some(Col::Bool(Arc::new(out)))
+}
+
+/// An operand multiplied up to a larger scale (borrowed when unchanged).
+enum Scaled<'a> {
+    Same(Operand<'a>),
+    Column(Vec<i64>),
+}
+
+impl Scaled<'_> {
+    fn as_operand(&self) -> Operand<'_> {
+        match self {
+            Scaled::Same(o) => *o,
+            Scaled::Column(v) => Operand::Column(v, 0),
+        }
+    }
+}
+
+fn rescaled(x: Operand<'_>, m: i64, n: usize) -> Option<Scaled<'_>> {
+    if m == 1 {
+        return Some(Scaled::Same(x));
+    }
+    match x {
+        Operand::One(v, s) => Some(Scaled::Same(Operand::One(v.checked_mul(m)?, s))),
+        Operand::Column(v, _) => Some(Scaled::Column(
+            v.iter()
+                .take(n)
+                .map(|p| p.checked_mul(m))
+                .collect::<Option<Vec<i64>>>()?,
+        )),
+    }
 }
 
 /// Fixed-point rounding to a power-of-ten step (0.01, 1, 0.001), as
@@ -206,8 +252,20 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
         }
     } else {
         let d = pow10(f.scale - places)?;
-        for &v in &f.values {
-            out.push(round_div(v, d, mode));
+        // One loop per mode, so that the mode is not decided per member.
+        macro_rules! each {
+            ($mode:expr) => {
+                out.extend(f.values.iter().map(|&v| round_div(v, d, $mode)))
+            };
+        }
+        match mode {
+            RoundingMode::HalfUp => each!(RoundingMode::HalfUp),
+            RoundingMode::HalfDown => each!(RoundingMode::HalfDown),
+            RoundingMode::HalfEven => each!(RoundingMode::HalfEven),
+            RoundingMode::Down => each!(RoundingMode::Down),
+            RoundingMode::Up => each!(RoundingMode::Up),
+            RoundingMode::Floor => each!(RoundingMode::Floor),
+            RoundingMode::Ceiling => each!(RoundingMode::Ceiling),
         }
     }
     Some(Col::Fixed(Arc::new(Fixed {
@@ -217,7 +275,7 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
 }
 
 /// `v / d` rounded by `mode` (d > 1, a power of ten).
-#[inline]
+#[inline(always)]
 fn round_div(v: i64, d: i64, mode: RoundingMode) -> i64 {
     let (q, r) = (v / d, v % d);
     if r == 0 {

@@ -43,6 +43,9 @@ pub struct Sources<'a> {
 pub struct ColumnEvaluator<'a> {
     src: Sources<'a>,
     memo: Vec<Option<Col>>,
+    /// Calls of rules with column arguments: (rule, arguments' identity,
+    /// the arguments themselves, kept so that no address is reused, value).
+    calls: Vec<(usize, Vec<usize>, Vec<Col>, Col)>,
     fallback: Option<Inputs>,
     /// How many nodes were computed member by member (for tests and
     /// benchmarks: a fast path that silently falls back is a slow path).
@@ -56,6 +59,7 @@ impl<'a> ColumnEvaluator<'a> {
         ColumnEvaluator {
             src,
             memo: vec![None; rules],
+            calls: Vec::new(),
             fallback: None,
             fallbacks: 0,
         }
@@ -110,11 +114,27 @@ impl<'a> ColumnEvaluator<'a> {
                 return Ok(col.clone());
             }
         }
+        // A rule of values (`price(m.cost)`) called again with the very same
+        // columns: the same result.
+        let key: Option<Vec<usize>> = (!memoised)
+            .then(|| {
+                args.iter()
+                    .map(column_identity)
+                    .collect::<Option<Vec<usize>>>()
+            })
+            .flatten();
+        if let Some(key) = &key {
+            if let Some((.., col)) = self.calls.iter().find(|(r, k, ..)| *r == rule && k == key) {
+                return Ok(col.clone());
+            }
+        }
         let mut frame: Vec<Col> = args.to_vec();
         frame.resize(def.frame_size.max(args.len()), Col::One(Value::Bool(false)));
         let col = self.eval(&def.body, &mut frame)?;
         if memoised {
             self.memo[rule] = Some(col.clone());
+        } else if let Some(key) = key {
+            self.calls.push((rule, key, args.to_vec(), col.clone()));
         }
         Ok(col)
     }
@@ -150,7 +170,10 @@ impl<'a> ColumnEvaluator<'a> {
             IrKind::Arith(op, l, r) => {
                 let (a, b) = (self.sub(l, frame)?, self.sub(r, frame)?);
                 if let (Col::One(Value::Number(x)), Col::One(Value::Number(y))) = (&a, &b) {
-                    return Some(arithmetic(*op, *x, *y, ir.span, r.span).map(|d| Col::One(Value::Number(d))));
+                    return Some(
+                        arithmetic(*op, *x, *y, ir.span, r.span)
+                            .map(|d| Col::One(Value::Number(d))),
+                    );
                 }
                 match column::fixed_arith(*op, &a, &b, n) {
                     Some(c) => c,
@@ -200,12 +223,22 @@ impl<'a> ColumnEvaluator<'a> {
                     return Some(self.eval(r, frame));
                 }
                 let b = self.sub(r, frame)?;
-                let mut out = Vec::with_capacity(n);
-                for i in 0..n {
-                    let (x, y) = (a.bool_at(i)?, b.bool_at(i)?);
-                    out.push(if and { x && y } else { x || y });
+                match (&a, &b) {
+                    (Col::Bool(x), Col::Bool(y)) => Col::Bool(Arc::new(
+                        x.iter()
+                            .zip(y.iter())
+                            .map(|(p, q)| if and { *p && *q } else { *p || *q })
+                            .collect(),
+                    )),
+                    _ => {
+                        let mut out = Vec::with_capacity(n);
+                        for i in 0..n {
+                            let (x, y) = (a.bool_at(i)?, b.bool_at(i)?);
+                            out.push(if and { x && y } else { x || y });
+                        }
+                        Col::Bool(Arc::new(out))
+                    }
                 }
-                Col::Bool(Arc::new(out))
             }
             IrKind::Because { condition, .. } => return Some(self.eval(condition, frame)),
             IrKind::If {
@@ -322,7 +355,11 @@ impl<'a> ColumnEvaluator<'a> {
         let mask: Option<Vec<bool>> = match filter {
             Some(f) => {
                 let f = f?;
-                Some((0..n).map(|i| f.bool_at(i)).collect::<Option<Vec<bool>>>()?)
+                Some(
+                    (0..n)
+                        .map(|i| f.bool_at(i))
+                        .collect::<Option<Vec<bool>>>()?,
+                )
             }
             None => None,
         };
@@ -378,14 +415,21 @@ impl<'a> ColumnEvaluator<'a> {
         let mut ev = Evaluator::new(self.src.program, inputs);
         // Rows vary; anything else is the same for every member.
         if !frame.iter().any(|c| !matches!(c, Col::One(_))) {
-            let mut values: Vec<Value> = frame.iter().map(|c| c.value_at(0).unwrap_or(Value::Bool(false))).collect();
+            let mut values: Vec<Value> = frame
+                .iter()
+                .map(|c| c.value_at(0).unwrap_or(Value::Bool(false)))
+                .collect();
             return ev.eval(ir, &mut values).map(Col::One);
         }
         let mut out = Vec::with_capacity(n);
         let mut values: Vec<Value> = Vec::with_capacity(frame.len());
         for m in 0..n {
             values.clear();
-            values.extend(frame.iter().map(|c| c.value_at(m).unwrap_or(Value::Bool(false))));
+            values.extend(
+                frame
+                    .iter()
+                    .map(|c| c.value_at(m).unwrap_or(Value::Bool(false))),
+            );
             out.push(Some(ev.eval(ir, &mut values)?));
         }
         Ok(Col::from_values(out))
@@ -407,6 +451,20 @@ impl<'a> ColumnEvaluator<'a> {
             votes: vec![None; self.src.program.resolutions.len()],
             ..Inputs::default()
         }
+    }
+}
+
+/// The identity of a column that is shared rather than computed afresh
+/// (an attribute, a remembered result): the address of its values. `None`
+/// for anything else, which is never looked up.
+fn column_identity(col: &Col) -> Option<usize> {
+    match col {
+        Col::Fixed(f) => Some(Arc::as_ptr(f) as usize),
+        Col::Dec(d) => Some(Arc::as_ptr(d) as usize),
+        Col::Bool(b) => Some(Arc::as_ptr(b) as usize),
+        Col::Values(v) => Some(Arc::as_ptr(v) as usize),
+        Col::Rows => Some(0),
+        Col::One(_) => None,
     }
 }
 

@@ -126,7 +126,11 @@ impl MemberColumns {
         let listed: Vec<bool> = program
             .member_attrs
             .iter()
-            .map(|a| header.split(',').any(|h| h.trim().trim_matches('"') == a.name))
+            .map(|a| {
+                header
+                    .split(',')
+                    .any(|h| h.trim().trim_matches('"') == a.name)
+            })
             .collect();
         let mut builders: Vec<Option<Builder>> = program
             .member_attrs
@@ -246,9 +250,9 @@ impl MemberColumns {
             })
             .collect();
         hashes.sort_unstable();
-        hashes.windows(2).any(|w| {
-            w[0].0 == w[1].0 && self.name(w[0].1 as usize) == self.name(w[1].1 as usize)
-        })
+        hashes
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && self.name(w[0].1 as usize) == self.name(w[1].1 as usize))
     }
 }
 
@@ -269,7 +273,11 @@ pub(super) fn changed(old: &Col, op: ChangeOp, v: &Col, mask: &[bool], n: usize)
     // Members outside the filter keep their old value.
     let mut values = Vec::with_capacity(n);
     for (i, keep) in mask.iter().enumerate().take(n) {
-        values.push(if *keep { new.value_at(i) } else { old.value_at(i) });
+        values.push(if *keep {
+            new.value_at(i)
+        } else {
+            old.value_at(i)
+        });
     }
     let mut b = Builder::Values(Vec::new());
     if let Some(Some(Value::Number(_))) = values.first() {

@@ -134,7 +134,10 @@ impl<'p> Batch<'p> {
 
     /// Sets parameter `name` to the value written in `text` (`12.5%`).
     pub fn set_parameter(&mut self, name: &str, text: &str) -> Result<(), Diagnostic> {
-        let p = self.program.param_id(name).ok_or_else(|| unknown("parameter", name))?;
+        let p = self
+            .program
+            .param_id(name)
+            .ok_or_else(|| unknown("parameter", name))?;
         let ty = self.program.params[p].ty;
         self.params[p] = crate::check::input_value(self.program, text, ty, name, false)?;
         Ok(())
@@ -157,7 +160,10 @@ impl<'p> Batch<'p> {
 
     /// A rule of one member (`eligible(m)`) for every member.
     pub fn member_rule(&mut self, name: &str) -> Result<Col, Diagnostic> {
-        let rule = self.program.rule_id(name).ok_or_else(|| unknown("rule", name))?;
+        let rule = self
+            .program
+            .rule_id(name)
+            .ok_or_else(|| unknown("rule", name))?;
         let period = vec![None; self.program.period_fields.len()];
         let mut ev = ColumnEvaluator::new(self.sources_with(&period));
         let col = ev.member_rule(rule).map_err(|d| *d);
@@ -212,7 +218,10 @@ impl<'p> Batch<'p> {
                 program, text, *ty, pname, false,
             )?));
         }
-        frame.resize(def.frame_size.max(frame.len()), Col::One(Value::Bool(false)));
+        frame.resize(
+            def.frame_size.max(frame.len()),
+            Col::One(Value::Bool(false)),
+        );
         let period = vec![None; program.period_fields.len()];
         let mut changes = Changes::default();
         {
@@ -347,6 +356,19 @@ fn effects(
                         }
                         None => Some(*d),
                     },
+                    Col::Fixed(f) => {
+                        let keep = |i: usize| filter.is_none_or(|m| m[i]);
+                        if let Some(i) = (0..n).find(|&i| keep(i) && f.values[i] < 0) {
+                            return Err(negative_post(Decimal::new(f.values[i], f.scale), *span));
+                        }
+                        let mut total: i128 = 0;
+                        for (i, v) in f.values.iter().enumerate() {
+                            if keep(i) {
+                                total += *v as i128;
+                            }
+                        }
+                        Decimal::try_from_i128_with_scale(total, f.scale).ok()
+                    }
                     _ => {
                         let mut total = Decimal::ZERO;
                         for i in 0..n {
@@ -474,7 +496,9 @@ fn effect_span(e: &EffectIr) -> crate::span::Span {
     match e {
         EffectIr::Post { span, .. } | EffectIr::Change { span, .. } => *span,
         EffectIr::Admit(m) | EffectIr::Remove(m) => m.span,
-        EffectIr::ForEach { effects, .. } => effects.first().map_or_else(Default::default, effect_span),
+        EffectIr::ForEach { effects, .. } => {
+            effects.first().map_or_else(Default::default, effect_span)
+        }
     }
 }
 
@@ -497,6 +521,11 @@ fn not_batchable(span: crate::span::Span, what: String) -> Diagnostic {
 }
 
 fn unknown(kind: &str, name: &str) -> Diagnostic {
-    Diagnostic::error(Code::UnknownName, format!("the rulebook has no {kind} `{name}`"))
-        .help(format!("check the spelling of the {kind}'s name in the rulebook"))
+    Diagnostic::error(
+        Code::UnknownName,
+        format!("the rulebook has no {kind} `{name}`"),
+    )
+    .help(format!(
+        "check the spelling of the {kind}'s name in the rulebook"
+    ))
 }
