@@ -22,7 +22,7 @@ for target in "${targets[@]}"; do
   log="artifacts/$target.log"
   mkdir -p artifacts
   if ! "${fuzz[@]}" run "$target" "corpus/$target" -- \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=1 >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/" >&2

@@ -167,6 +167,10 @@ impl Evaluator<'_> {
         let outcome = std::sync::Arc::new(
             self.with_roll(def.record_date.as_ref(), |ev| ev.run_allocation(def))?,
         );
+        if self.allocation_memo.len() <= index {
+            self.allocation_memo
+                .resize(self.program.allocations.len().max(index + 1), None);
+        }
         if let Some(slot) = self.allocation_memo.get_mut(index) {
             *slot = Some(outcome.clone());
         }

@@ -123,9 +123,11 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             program,
             inputs,
-            global_memo: vec![None; program.rules.len()],
-            member_memo: vec![MemberMemo::default(); program.rules.len()],
-            allocation_memo: vec![None; program.allocations.len()],
+            // Memory is made on first use: a decision at a till computes a
+            // rule or two and should not pay for the whole rulebook.
+            global_memo: Vec::new(),
+            member_memo: Vec::new(),
+            allocation_memo: Vec::new(),
             tracer: None,
             roll: None,
             steps: 0,
@@ -571,14 +573,14 @@ impl<'a> Evaluator<'a> {
         }
         let member = match (def.memo, args.first()) {
             (Memo::Global, _) => {
-                if let Some(v) = &self.global_memo[rule] {
+                if let Some(Some(v)) = self.global_memo.get(rule) {
                     return Ok(v.clone());
                 }
                 None
             }
             (Memo::PerMember, Some(Value::Member(m))) => {
                 let m = *m as usize;
-                if let Some(v) = self.member_memo[rule].get(m) {
+                if let Some(v) = self.member_memo.get(rule).and_then(|memo| memo.get(m)) {
                     return Ok(v.clone());
                 }
                 Some(m)
@@ -588,9 +590,21 @@ impl<'a> Evaluator<'a> {
         args.resize(def.frame_size.max(args.len()), Value::Bool(false));
         let value = self.eval(&def.body, &mut args)?;
         match (def.memo, member) {
-            (Memo::Global, _) => self.global_memo[rule] = Some(value.clone()),
+            (Memo::Global, _) => {
+                if self.global_memo.len() <= rule {
+                    self.global_memo
+                        .resize(self.program.rules.len().max(rule + 1), None);
+                }
+                self.global_memo[rule] = Some(value.clone());
+            }
             (Memo::PerMember, Some(m)) => {
                 let members = self.inputs.member_count();
+                if self.member_memo.len() <= rule {
+                    self.member_memo.resize(
+                        self.program.rules.len().max(rule + 1),
+                        MemberMemo::default(),
+                    );
+                }
                 self.member_memo[rule].insert(m, value.clone(), members);
             }
             _ => {}
