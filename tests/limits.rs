@@ -123,3 +123,56 @@ fn the_step_budget_stops_evaluation() {
         .rule(rule, vec![]);
     assert_eq!(stopped.err().map(|d| d.code), Some(Code::StepBudget));
 }
+
+#[test]
+fn a_rulebook_beyond_the_size_limit_is_refused_before_parsing() {
+    let limit = rochdale::syntax::MAX_SOURCE_BYTES;
+    // A comment line repeated: cheap to make, and only its size matters.
+    let line = "-- a long rulebook\n";
+    let text = format!("{HEADER}{}", line.repeat(limit / line.len() + 1));
+    assert!(text.len() > limit);
+    let checked = rochdale::check_source(&text);
+    let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::TooLarge]);
+    assert!(checked.diagnostics[0].help.is_some());
+}
+
+#[test]
+fn a_simulation_beyond_the_member_limit_is_refused() {
+    use rochdale::simulate::input::{MAX_SIMULATION_MEMBERS, size_diagnostics};
+    assert!(size_diagnostics(MAX_SIMULATION_MEMBERS, 10).is_empty());
+    let d = size_diagnostics(MAX_SIMULATION_MEMBERS + 1, 10);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, Code::TooLarge);
+    assert_eq!(
+        d[0].message,
+        format!(
+            "the simulation has {} people; it holds at most {MAX_SIMULATION_MEMBERS}",
+            MAX_SIMULATION_MEMBERS + 1
+        )
+    );
+    assert!(d[0].help.as_deref().unwrap_or("").contains("batch"));
+}
+
+#[test]
+fn a_timeline_beyond_the_step_limit_is_refused() {
+    use rochdale::simulate::input::{MAX_SCENARIO_STEPS, size_diagnostics};
+    assert!(size_diagnostics(3, MAX_SCENARIO_STEPS).is_empty());
+    let d = size_diagnostics(3, MAX_SCENARIO_STEPS + 1);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, Code::TooLarge);
+    assert!(d[0].message.contains("a timeline holds at most"), "{}", d[0].message);
+}
+
+#[test]
+fn a_batch_beyond_the_member_limit_is_refused() {
+    let d = rochdale::batch::too_many_members(100_000_002);
+    assert_eq!(d.code, Code::TooLarge);
+    assert_eq!(
+        d.message,
+        format!(
+            "line 100000002: a batch holds at most {} members",
+            rochdale::batch::MAX_BATCH_MEMBERS
+        )
+    );
+}

@@ -145,15 +145,7 @@ impl MemberColumns {
             if ends.len() >= super::MAX_BATCH_MEMBERS {
                 if !too_many {
                     too_many = true;
-                    return Err(Diagnostic::error(
-                        Code::TooLarge,
-                        format!(
-                            "line {}: a batch holds at most {} members",
-                            row.line,
-                            super::MAX_BATCH_MEMBERS
-                        ),
-                    )
-                    .help("split the member list and run each part as a batch of its own"));
+                    return Err(too_many_members(row.line));
                 }
                 return Ok(());
             }
@@ -254,6 +246,19 @@ impl MemberColumns {
             .windows(2)
             .any(|w| w[0].0 == w[1].0 && self.name(w[0].1 as usize) == self.name(w[1].1 as usize))
     }
+}
+
+/// The diagnostic for a member list longer than
+/// [`super::MAX_BATCH_MEMBERS`], at the line where it goes past.
+pub fn too_many_members(line: u64) -> Diagnostic {
+    Diagnostic::error(
+        Code::TooLarge,
+        format!(
+            "line {line}: a batch holds at most {} members",
+            super::MAX_BATCH_MEMBERS
+        ),
+    )
+    .help("split the member list and run each part as a batch of its own")
 }
 
 /// Attribute `old` after `op` by `v` for the members in `mask`.

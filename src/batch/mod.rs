@@ -43,7 +43,7 @@ use serde::Serialize;
 
 pub use column::{Col, Fixed};
 pub use eval::{ColumnEvaluator, Sources};
-pub use members::MemberColumns;
+pub use members::{MemberColumns, too_many_members};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{EffectIr, Ir, IrKind, Program};

@@ -995,7 +995,53 @@ pub fn prepare(
     if let Some(csv) = members_csv {
         add_members_text(program, csv, &mut members)?;
     }
+    let too_large = size_diagnostics(members.names.len(), def.steps.len());
+    if !too_large.is_empty() {
+        let file = members_csv.cloned().unwrap_or_else(|| rulebook.clone());
+        return Err(InputError {
+            file,
+            diagnostics: too_large,
+            in_request: true,
+        });
+    }
     Ok(Some((def, members)))
+}
+
+/// The most people a simulation holds. A simulation keeps every member's
+/// statement and journal (about 10 KB a member), so this bounds it to a
+/// few gigabytes; a year-end run over more members is a batch
+/// ([`crate::batch`]), which holds up to [`crate::batch::MAX_BATCH_MEMBERS`].
+pub const MAX_SIMULATION_MEMBERS: usize = 1_000_000;
+
+/// The most steps a scenario's timeline holds.
+pub const MAX_SCENARIO_STEPS: usize = 1_000_000;
+
+/// Diagnostics for a simulation of `members` people and `steps` steps that
+/// is beyond [`MAX_SIMULATION_MEMBERS`] or [`MAX_SCENARIO_STEPS`] (none if
+/// it is within both).
+pub fn size_diagnostics(members: usize, steps: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if members > MAX_SIMULATION_MEMBERS {
+        out.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                format!(
+                    "the simulation has {members} people; it holds at most {MAX_SIMULATION_MEMBERS}"
+                ),
+            )
+            .help("for a year-end run over more members use a batch (rochdale::batch), or split the member list"),
+        );
+    }
+    if steps > MAX_SCENARIO_STEPS {
+        out.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                format!("the scenario has {steps} steps; a timeline holds at most {MAX_SCENARIO_STEPS}"),
+            )
+            .help("split the timeline into several scenarios, one per period, or use `for each member` acts instead of one step per member"),
+        );
+    }
+    out
 }
 
 /// A scenario written as JSON (the format [`read_json`] reads, described in
