@@ -176,3 +176,23 @@ fn a_batch_beyond_the_member_limit_is_refused() {
         )
     );
 }
+
+#[test]
+fn units_beyond_the_limit_are_refused() {
+    // Unit names are known process-wide; this test binary declares no
+    // others, so the limit is reached at the (MAX_UNITS + 1)-th name at most.
+    let max = rochdale::units::MAX_UNITS;
+    let mut text = String::from(HEADER);
+    for i in 0..=max {
+        text += &format!("unit u{i}\n");
+    }
+    let checked = rochdale::check_source(&text);
+    let too_large: Vec<&rochdale::Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::TooLarge)
+        .collect();
+    assert!(!too_large.is_empty(), "{:?}", checked.diagnostics);
+    assert_eq!(too_large[0].message, "too many different units");
+    assert!(checked.program.is_none());
+}
