@@ -155,16 +155,16 @@ fn the_first_year_of_1844_as_a_batch() {
     // £1.16, all the others 73p.
     let dividends = a.tranches[3].shares.as_ref().expect("shared");
     let mut big: Vec<i64> = Vec::new();
-    for m in 0..28 {
+    for (m, dividend) in dividends.iter().enumerate() {
         let name = batch.members().name(m);
         let cost = founders
             .lines()
             .find(|l| l.starts_with(&format!("{name},")))
             .expect("listed");
         if cost.ends_with("£8.00") {
-            big.push(dividends[m]);
+            big.push(*dividend);
         } else {
-            assert_eq!(dividends[m], 73, "{name}");
+            assert_eq!(*dividend, 73, "{name}");
         }
     }
     assert_eq!(big, vec![117, 117, 117, 117, 117, 117, 117, 116]);

@@ -161,7 +161,11 @@ fn a_timeline_beyond_the_step_limit_is_refused() {
     let d = size_diagnostics(3, MAX_SCENARIO_STEPS + 1);
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code, Code::TooLarge);
-    assert!(d[0].message.contains("a timeline holds at most"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("a timeline holds at most"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]

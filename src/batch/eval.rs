@@ -318,10 +318,7 @@ impl<'a> ColumnEvaluator<'a> {
     /// still leaves this node to the member-by-member path, which reports
     /// it where the rules really meet it.
     fn sub(&mut self, ir: &Ir, frame: &mut Vec<Col>) -> Option<Col> {
-        match self.columns(ir, frame)? {
-            Ok(c) => Some(c),
-            Err(_) => None,
-        }
+        self.columns(ir, frame)?.ok()
     }
 
     fn aggregate(
@@ -342,14 +339,8 @@ impl<'a> ColumnEvaluator<'a> {
             frame.resize(var + 1, Col::One(Value::Bool(false)));
         }
         let saved = std::mem::replace(&mut frame[var], Col::Rows);
-        let filter = match filter {
-            Some(f) => Some(self.sub(f, frame)),
-            None => None,
-        };
-        let value = match value {
-            Some(v) => Some(self.sub(v, frame)),
-            None => None,
-        };
+        let filter = filter.map(|f| self.sub(f, frame));
+        let value = value.map(|v| self.sub(v, frame));
         frame[var] = saved;
         // Which members count; a missing yes/no is the evaluator's to report.
         let mask: Option<Vec<bool>> = match filter {
@@ -548,14 +539,16 @@ fn select(pairs: &[(Col, Col)], other: &Col, n: usize) -> Option<Col> {
         }
         branches.push(column::at_scale(other, scale, n)?);
         let mut out = Vec::with_capacity(n);
-        'members: for i in 0..n {
-            for (k, (c, _)) in pairs.iter().enumerate() {
+        for i in 0..n {
+            // The first branch whose condition holds, or the last (`else`).
+            let mut k = pairs.len();
+            for (j, (c, _)) in pairs.iter().enumerate() {
                 if c.bool_at(i)? {
-                    out.push(branches[k][i]);
-                    continue 'members;
+                    k = j;
+                    break;
                 }
             }
-            out.push(branches[pairs.len()][i]);
+            out.push(branches.get(k).and_then(|b| b.get(i)).copied()?);
         }
         return Some(Col::Fixed(Arc::new(column::Fixed { scale, values: out })));
     }
