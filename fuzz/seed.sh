@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 for target in parse check example; do
   mkdir -p "fuzz/corpus/$target"
-  for f in rulebooks/*.coop tests/diagnostics/*.coop tests/rulebooks/*.coop tests/diff/*.coop; do
+  for f in rulebooks/*.coop tests/diagnostics/*.coop tests/rulebooks/*.coop tests/diff/*.coop tests/fuzz/*.coop; do
     [ -f "$f" ] && cp "$f" "fuzz/corpus/$target/seed-$(basename "$f")"
   done
 done
