@@ -55,6 +55,14 @@ pub fn table() -> Result<String, String> {
                 checked.diagnostics[0].message
             ));
         }
+        if std::env::var_os("ROCHDALE_BENCH_PHASES").is_some() {
+            let t3 = Instant::now();
+            let _ = rochdale::provenance::Provenance::of(&book);
+            eprintln!(
+                "  provenance alone: {:.1} ms",
+                t3.elapsed().as_secs_f64() * 1e3
+            );
+        }
         parse.push(t1 - t0);
         check.push(t2 - t1);
     }
