@@ -26,6 +26,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// pest's generated parser names `alloc` (pest is built without its `std`
+// feature: see Cargo.toml).
+extern crate alloc;
+
 pub mod api;
 pub mod batch;
 pub mod check;
