@@ -188,6 +188,41 @@ impl MemberColumns {
         Ok(members)
     }
 
+    /// The people of a simulation's member table (a scenario's members),
+    /// as columns.
+    pub fn from_table(program: &Program, table: &crate::simulate::input::MemberTable) -> Self {
+        let mut names = String::new();
+        let mut ends = Vec::with_capacity(table.names.len());
+        for name in &table.names {
+            names.push_str(name);
+            ends.push(names.len() as u64);
+        }
+        let columns = program
+            .member_attrs
+            .iter()
+            .enumerate()
+            .map(|(a, attr)| {
+                let mut b = Builder::for_type(attr.ty);
+                for m in 0..table.names.len() {
+                    b.push(
+                        table
+                            .columns
+                            .get(a)
+                            .and_then(|c| c.get(m))
+                            .cloned()
+                            .flatten(),
+                    );
+                }
+                b.finish()
+            })
+            .collect();
+        MemberColumns {
+            names,
+            ends,
+            columns,
+        }
+    }
+
     /// How many members.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -200,7 +235,10 @@ impl MemberColumns {
 
     /// Member `m`'s name.
     pub fn name(&self, m: usize) -> &str {
-        let start = if m == 0 { 0 } else { self.ends[m - 1] as usize };
+        let start = match m.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(0, |e| *e as usize),
+            None => 0,
+        };
         let end = self.ends.get(m).map_or(start, |e| *e as usize);
         self.names.get(start..end).unwrap_or("")
     }
