@@ -307,7 +307,7 @@ fn every_rule_of_one_member_in_every_rulebook_matches_the_evaluator() {
                         rules_compared += 1;
                     }
                     Err(d) => assert!(
-                        each.iter().any(|e| *e == Err(d.code)),
+                        each.contains(&Err(d.code)),
                         "{}: {} failed as a batch ({}) but not member by member",
                         path.display(),
                         rule.name,
