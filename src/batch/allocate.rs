@@ -306,36 +306,57 @@ impl Weights {
                     .zip(u64::try_from(sum).ok())
                     .filter(|(t, _)| t.checked_mul(largest as u64).is_some());
                 let mask = mask.as_deref();
-                let (shares, left, remainders) = match narrow {
-                    Some((total, sum)) => quotients(w, mask, |x| {
-                        let p = total * x as u64;
-                        ((p / sum) as i64, (p % sum) as u128)
-                    }),
-                    None => {
-                        if total.checked_mul(largest as i128).is_none() {
-                            return self_dec(w, mask, total, n);
-                        }
-                        quotients(w, mask, |x| {
+                if narrow.is_none() && total.checked_mul(largest as i128).is_none() {
+                    return self_dec(w, mask, total, n);
+                }
+                // Each remainder becomes a sort key: the remainder above the
+                // member's place in the list, reversed, so that one integer
+                // comparison puts larger remainders first and, between equal
+                // ones, the member listed first. In 64 bits when the
+                // remainders (below the sum) leave room for the place.
+                let place_bits = 64 - (n.max(1) as u64).leading_zeros();
+                let remainder_bits = 128 - (sum as u128).leading_zeros();
+                let (mut shares, winners) = if place_bits + remainder_bits <= 64 {
+                    let place_mask = (1u64 << place_bits) - 1;
+                    let key =
+                        |r: u128, i: usize| ((r as u64) << place_bits) | (place_mask - i as u64);
+                    let (shares, given, keys) = match narrow {
+                        Some((total, sum)) => quotients(w, mask, key, |x| {
+                            let p = total * x as u64;
+                            ((p / sum) as i64, (p % sum) as u128)
+                        }),
+                        None => quotients(w, mask, key, |x| {
                             let p = total * x as i128;
                             ((p / sum) as i64, (p % sum) as u128)
-                        })
-                    }
+                        }),
+                    };
+                    let left = usize::try_from(total - given as i128).ok()?;
+                    let winners = largest_keys(keys, left)?
+                        .into_iter()
+                        .map(|k| (place_mask - (k & place_mask)) as usize)
+                        .collect::<Vec<usize>>();
+                    (shares, winners)
+                } else {
+                    let key = |r: u128, i: usize| (r << 32) | (u32::MAX - i as u32) as u128;
+                    let (shares, given, keys) = match narrow {
+                        Some((total, sum)) => quotients(w, mask, key, |x| {
+                            let p = total * x as u64;
+                            ((p / sum) as i64, (p % sum) as u128)
+                        }),
+                        None => quotients(w, mask, key, |x| {
+                            let p = total * x as i128;
+                            ((p / sum) as i64, (p % sum) as u128)
+                        }),
+                    };
+                    let left = usize::try_from(total - given as i128).ok()?;
+                    let winners = largest_keys(keys, left)?
+                        .into_iter()
+                        .map(|k| (u32::MAX - k as u32) as usize)
+                        .collect::<Vec<usize>>();
+                    (shares, winners)
                 };
-                let mut shares = shares;
-                let mut remainders = remainders;
-                let left = usize::try_from(total - left as i128).ok()?;
-                if left > remainders.len() {
-                    return None;
-                }
-                // The `left` largest remainders, ties to the member listed
-                // first: a selection, not a sort, since only they matter.
-                // Each key is the remainder above the member's place in the
-                // list, reversed, so that one integer comparison orders both.
-                if left > 0 && left < remainders.len() {
-                    remainders.select_nth_unstable_by(left - 1, |a, b| b.cmp(a));
-                }
-                for key in remainders.iter().take(left) {
-                    shares[(u32::MAX - *key as u32) as usize] += 1;
+                for m in winners {
+                    shares[m] += 1;
                 }
                 Some(shares)
             }
@@ -370,23 +391,23 @@ fn fixed_sum(w: &[i64], mask: Option<&[bool]>) -> Option<i128> {
     Some(total)
 }
 
-/// Each member's whole share and remainder by `divide`; the total given,
-/// and the members with a remainder as sort keys: the remainder in the
-/// high bits, the member's place in the list (reversed) in the low 32.
-fn quotients(
+/// Each member's whole share and remainder by `divide`: the shares, the
+/// total given, and a sort key (`key`) for each member with a remainder.
+fn quotients<K>(
     w: &[i64],
     mask: Option<&[bool]>,
+    key: impl Fn(u128, usize) -> K,
     divide: impl Fn(i64) -> (i64, u128),
-) -> (Vec<i64>, i64, Vec<u128>) {
+) -> (Vec<i64>, i64, Vec<K>) {
     let mut shares = vec![0i64; w.len()];
     let mut given: i64 = 0;
-    let mut remainders = Vec::new();
+    let mut keys = Vec::new();
     let mut one = |i: usize, x: i64, shares: &mut [i64]| {
         let (q, r) = divide(x);
         shares[i] = q;
         given += q;
         if r > 0 {
-            remainders.push((r << 32) | (u32::MAX - i as u32) as u128);
+            keys.push(key(r, i));
         }
     };
     match mask {
@@ -403,7 +424,21 @@ fn quotients(
             }
         }
     }
-    (shares, given, remainders)
+    (shares, given, keys)
+}
+
+/// The `left` largest keys: a selection, not a sort, since only they
+/// matter. `None` if there are fewer keys than pennies left (which exact
+/// division never gives).
+fn largest_keys<K: Ord + Copy>(mut keys: Vec<K>, left: usize) -> Option<Vec<K>> {
+    if left > keys.len() {
+        return None;
+    }
+    if left > 0 && left < keys.len() {
+        keys.select_nth_unstable_by(left - 1, |a, b| b.cmp(a));
+    }
+    keys.truncate(left);
+    Some(keys)
 }
 
 /// The decimal route for weights too large for exact integer products.

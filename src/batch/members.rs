@@ -303,8 +303,11 @@ pub fn too_many_members(line: u64) -> Diagnostic {
 pub(super) fn changed(old: &Col, op: ChangeOp, v: &Col, mask: &[bool], n: usize) -> Option<Col> {
     use crate::program::ArithOp;
     let all = mask.iter().all(|b| *b);
+    let zero = matches!(old, Col::One(Value::Number(d)) if d.is_zero());
     let new = match op {
         ChangeOp::Set => v.clone(),
+        // The usual first trade of a period: nothing to add to.
+        ChangeOp::Add if zero && matches!(v, Col::Fixed(_) | Col::Dec(_)) => v.clone(),
         ChangeOp::Add => super::column::fixed_arith(ArithOp::Add, old, v, n)
             .or_else(|| decimal_change(old, v, n, Decimal::checked_add))?,
         ChangeOp::Subtract => super::column::fixed_arith(ArithOp::Sub, old, v, n)
