@@ -512,6 +512,21 @@ pub enum CompareOp {
     Ge,
 }
 
+impl CompareOp {
+    /// Whether two values that compare as `ordering` satisfy this operator.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CompareOp::Eq => ordering == Equal,
+            CompareOp::Ne => ordering != Equal,
+            CompareOp::Lt => ordering == Less,
+            CompareOp::Le => ordering != Greater,
+            CompareOp::Gt => ordering == Greater,
+            CompareOp::Ge => ordering != Less,
+        }
+    }
+}
+
 /// The kinds of node.
 #[derive(Debug, Clone)]
 pub enum IrKind {

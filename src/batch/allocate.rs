@@ -4,47 +4,16 @@
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::column::{self, Col};
 use super::eval::{ColumnEvaluator, Result};
 use super::{BatchAllocation, BatchTranche};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{apportion, round};
+
+use crate::eval::allocate::{amount_in_minor, failed, from_minor, to_minor};
+use crate::eval::{apportion, overflow, round};
 use crate::program::{ALLOCATION_MEMBER_SLOT, AllocationDef, REMAINDER_SLOT, TrancheAmount};
 use crate::span::Span;
 use crate::value::Value;
-
-fn failed(span: Span, message: String, help: &str) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(Code::AllocationFailed, message)
-            .at(span, "cannot be allocated")
-            .help(help),
-    )
-}
-
-fn overflow(span: Span) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(
-            Code::Overflow,
-            "the result is too large to represent exactly",
-        )
-        .at(span, "overflows")
-        .help("check the figures for a mistake of magnitude"),
-    )
-}
-
-fn to_minor(amount: Decimal, digits: u32) -> Option<i128> {
-    let scaled = amount.checked_mul(Decimal::from(10i64.pow(digits)))?;
-    if !scaled.fract().is_zero() {
-        return None;
-    }
-    scaled.to_i128()
-}
-
-fn from_minor(minor: i128, digits: u32) -> Decimal {
-    Decimal::try_from_i128_with_scale(minor, digits).unwrap_or(Decimal::MAX)
-}
 
 fn number(col: Col, span: Span) -> Result<Decimal> {
     match col {
@@ -67,25 +36,7 @@ pub fn allocate(ev: &mut ColumnEvaluator<'_>, def: &AllocationDef) -> Result<Bat
     let mut frame =
         vec![Col::One(Value::Bool(false)); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
     let amount = number(ev.eval(&def.amount, &mut frame)?, def.amount.span)?;
-    let Some(total) = to_minor(amount, digits) else {
-        return Err(failed(
-            def.amount.span,
-            format!(
-                "the amount to allocate, {amount}, has more digits than the currency's smallest unit"
-            ),
-            "round the amount before allocating it",
-        ));
-    };
-    if total < 0 {
-        return Err(failed(
-            def.amount.span,
-            format!(
-                "the amount to allocate is negative ({})",
-                from_minor(total, digits)
-            ),
-            "only a surplus can be allocated; treat a loss with its own rules",
-        ));
-    }
+    let total = amount_in_minor(amount, def)?;
     let mut remaining = total;
     let mut tranches = Vec::with_capacity(def.tranches.len());
     for (i, t) in def.tranches.iter().enumerate() {
@@ -318,42 +269,21 @@ impl Weights {
                 let remainder_bits = 128 - (sum as u128).leading_zeros();
                 let (mut shares, winners) = if place_bits + remainder_bits <= 64 {
                     let place_mask = (1u64 << place_bits) - 1;
-                    let key =
-                        |r: u128, i: usize| ((r as u64) << place_bits) | (place_mask - i as u64);
-                    let (shares, given, keys) = match narrow {
-                        Some((total, sum)) => quotients(w, mask, key, |x| {
-                            let p = total * x as u64;
-                            ((p / sum) as i64, (p % sum) as u128)
-                        }),
-                        None => quotients(w, mask, key, |x| {
-                            let p = total * x as i128;
-                            ((p / sum) as i64, (p % sum) as u128)
-                        }),
-                    };
-                    let left = usize::try_from(total - given as i128).ok()?;
-                    let winners = largest_keys(keys, left)?
-                        .into_iter()
-                        .map(|k| (place_mask - (k & place_mask)) as usize)
-                        .collect::<Vec<usize>>();
-                    (shares, winners)
+                    whole_shares_and_winners(
+                        w,
+                        mask,
+                        (total, sum, narrow),
+                        |r, i| ((r as u64) << place_bits) | (place_mask - i as u64),
+                        |k| (place_mask - (k & place_mask)) as usize,
+                    )?
                 } else {
-                    let key = |r: u128, i: usize| (r << 32) | (u32::MAX - i as u32) as u128;
-                    let (shares, given, keys) = match narrow {
-                        Some((total, sum)) => quotients(w, mask, key, |x| {
-                            let p = total * x as u64;
-                            ((p / sum) as i64, (p % sum) as u128)
-                        }),
-                        None => quotients(w, mask, key, |x| {
-                            let p = total * x as i128;
-                            ((p / sum) as i64, (p % sum) as u128)
-                        }),
-                    };
-                    let left = usize::try_from(total - given as i128).ok()?;
-                    let winners = largest_keys(keys, left)?
-                        .into_iter()
-                        .map(|k| (u32::MAX - k as u32) as usize)
-                        .collect::<Vec<usize>>();
-                    (shares, winners)
+                    whole_shares_and_winners(
+                        w,
+                        mask,
+                        (total, sum, narrow),
+                        |r, i| (r << 32) | (u32::MAX - i as u32) as u128,
+                        |k| (u32::MAX - k as u32) as usize,
+                    )?
                 };
                 for m in winners {
                     shares[m] += 1;
@@ -425,6 +355,31 @@ fn quotients<K>(
         }
     }
     (shares, given, keys)
+}
+
+/// Each member's whole share, and the members who get a penny more: those
+/// with the largest remainders, by their sort keys (`key` makes one from a
+/// remainder and a member's place, `place` reads the place back).
+fn whole_shares_and_winners<K: Ord + Copy>(
+    w: &[i64],
+    mask: Option<&[bool]>,
+    (total, sum, narrow): (i128, i128, Option<(u64, u64)>),
+    key: impl Fn(u128, usize) -> K,
+    place: impl Fn(K) -> usize,
+) -> Option<(Vec<i64>, Vec<usize>)> {
+    let (shares, given, keys) = match narrow {
+        Some((total, sum)) => quotients(w, mask, key, |x| {
+            let p = total * x as u64;
+            ((p / sum) as i64, (p % sum) as u128)
+        }),
+        None => quotients(w, mask, key, |x| {
+            let p = total * x as i128;
+            ((p / sum) as i64, (p % sum) as u128)
+        }),
+    };
+    let left = usize::try_from(total - given as i128).ok()?;
+    let winners = largest_keys(keys, left)?.into_iter().map(place).collect();
+    Some((shares, winners))
 }
 
 /// The `left` largest keys: a selection, not a sort, since only they

@@ -489,18 +489,9 @@ fn bool_map(a: &Col, n: usize, f: impl Fn(bool) -> bool) -> Option<Col> {
 }
 
 fn value_compare(op: CompareOp, a: &Col, b: &Col, n: usize) -> Option<Col> {
-    use std::cmp::Ordering;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let o = compare(&a.value_at(i)?, &b.value_at(i)?)?;
-        out.push(match op {
-            CompareOp::Eq => o == Ordering::Equal,
-            CompareOp::Ne => o != Ordering::Equal,
-            CompareOp::Lt => o == Ordering::Less,
-            CompareOp::Le => o != Ordering::Greater,
-            CompareOp::Gt => o == Ordering::Greater,
-            CompareOp::Ge => o != Ordering::Less,
-        });
+        out.push(op.holds(compare(&a.value_at(i)?, &b.value_at(i)?)?));
     }
     Some(Col::Bool(Arc::new(out)))
 }

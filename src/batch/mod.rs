@@ -47,6 +47,7 @@ pub use members::{MemberColumns, too_many_members};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{EffectIr, Ir, IrKind, Program};
+use crate::simulate::negative_post;
 use crate::value::Value;
 
 /// The most members one batch holds. Columns of that many members take a
@@ -500,15 +501,6 @@ fn effect_span(e: &EffectIr) -> crate::span::Span {
             effects.first().map_or_else(Default::default, effect_span)
         }
     }
-}
-
-fn negative_post(amount: Decimal, span: crate::span::Span) -> Diagnostic {
-    Diagnostic::error(
-        Code::AllocationFailed,
-        format!("a negative amount ({amount}) cannot be posted"),
-    )
-    .at(span, "negative")
-    .help("post the amount the other way round: swap the debit and credit accounts")
 }
 
 fn not_batchable(span: crate::span::Span, what: String) -> Diagnostic {

@@ -102,19 +102,7 @@ fn atoms_disjoint(a: &Atom, b: &Atom) -> bool {
 }
 
 fn holds(x: &Value, op: crate::program::CompareOp, y: &Value) -> bool {
-    use crate::program::CompareOp::*;
-    use std::cmp::Ordering::*;
-    match compare(x, y) {
-        Some(o) => match op {
-            Eq => o == Equal,
-            Ne => o != Equal,
-            Lt => o == Less,
-            Le => o != Greater,
-            Gt => o == Greater,
-            Ge => o != Less,
-        },
-        None => true,
-    }
+    compare(x, y).is_none_or(|o| op.holds(o))
 }
 
 /// A text that is equal for two nodes exactly when they compute the same

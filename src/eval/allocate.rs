@@ -57,7 +57,7 @@ impl TrancheOutcome {
     }
 }
 
-fn failed(span: Span, message: String, help: &str) -> Box<Diagnostic> {
+pub(crate) fn failed(span: Span, message: String, help: &str) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(Code::AllocationFailed, message)
             .at(span, "cannot be allocated")
@@ -66,7 +66,7 @@ fn failed(span: Span, message: String, help: &str) -> Box<Diagnostic> {
 }
 
 /// `amount` in minor units, if it has no more digits than they allow.
-fn to_minor(amount: Decimal, digits: u32) -> Option<i128> {
+pub(crate) fn to_minor(amount: Decimal, digits: u32) -> Option<i128> {
     let scaled = amount.checked_mul(Decimal::from(10i64.pow(digits)))?;
     if !scaled.fract().is_zero() {
         return None;
@@ -74,7 +74,7 @@ fn to_minor(amount: Decimal, digits: u32) -> Option<i128> {
     scaled.to_i128()
 }
 
-fn from_minor(minor: i128, digits: u32) -> Decimal {
+pub(crate) fn from_minor(minor: i128, digits: u32) -> Decimal {
     // Minor units of any real amount fit a 96-bit mantissa.
     Decimal::try_from_i128_with_scale(minor, digits).unwrap_or(Decimal::MAX)
 }
@@ -153,6 +153,32 @@ pub fn apportion(total: i128, weights: &[(u32, Decimal)]) -> Option<Vec<(u32, i1
     Some(weights.iter().map(|(m, _)| *m).zip(shares).collect())
 }
 
+/// The amount to allocate in minor units: a whole number of them, and not
+/// negative (a loss is not allocated).
+pub(crate) fn amount_in_minor(amount: Decimal, def: &AllocationDef) -> Result<i128> {
+    let digits = def.currency.minor_digits();
+    let Some(total) = to_minor(amount, digits) else {
+        return Err(failed(
+            def.amount.span,
+            format!(
+                "the amount to allocate, {amount}, has more digits than the currency's smallest unit"
+            ),
+            "round the amount before allocating it",
+        ));
+    };
+    if total < 0 {
+        return Err(failed(
+            def.amount.span,
+            format!(
+                "the amount to allocate is negative ({})",
+                super::money_text(from_minor(total, digits), def.currency)
+            ),
+            "only a surplus can be allocated; treat a loss with its own rules",
+        ));
+    }
+    Ok(total)
+}
+
 impl Evaluator<'_> {
     /// The outcome of allocation `index` (computed once per evaluator).
     pub fn allocation(&mut self, index: usize) -> Result<std::sync::Arc<AllocationOutcome>> {
@@ -183,22 +209,7 @@ impl Evaluator<'_> {
         let mut frame = vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
         let amount = self.number(&def.amount, &mut frame)?;
         let show = |minor: i128| super::money_text(from_minor(minor, digits), def.currency);
-        let Some(total) = to_minor(amount, digits) else {
-            return Err(failed(
-                def.amount.span,
-                format!(
-                    "the amount to allocate, {amount}, has more digits than the currency's smallest unit"
-                ),
-                "round the amount before allocating it",
-            ));
-        };
-        if total < 0 {
-            return Err(failed(
-                def.amount.span,
-                format!("the amount to allocate is negative ({})", show(total)),
-                "only a surplus can be allocated; treat a loss with its own rules",
-            ));
-        }
+        let total = amount_in_minor(amount, def)?;
         let mut remaining = total;
         let mut tranches = Vec::with_capacity(def.tranches.len());
         let members = self.inputs.member_count() as u32;

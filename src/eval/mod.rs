@@ -9,7 +9,7 @@
 //! 28 significant digits, the precision of the 96-bit decimal (see
 //! docs/language.md, "Numbers").
 
-mod allocate;
+pub(crate) mod allocate;
 mod reasons;
 mod round;
 mod trace;
@@ -415,14 +415,7 @@ impl<'a> Evaluator<'a> {
         let a = self.eval(l, frame)?;
         let b = self.eval(r, frame)?;
         let ordering = compare(&a, &b).ok_or_else(|| internal("incomparable values", span))?;
-        Ok(Value::Bool(match op {
-            CompareOp::Eq => ordering == Ordering::Equal,
-            CompareOp::Ne => ordering != Ordering::Equal,
-            CompareOp::Lt => ordering == Ordering::Less,
-            CompareOp::Le => ordering != Ordering::Greater,
-            CompareOp::Gt => ordering == Ordering::Greater,
-            CompareOp::Ge => ordering != Ordering::Less,
-        }))
+        Ok(Value::Bool(op.holds(ordering)))
     }
 
     fn eval_if(
@@ -844,7 +837,7 @@ fn pick(a: Value, b: Value, max: bool) -> Value {
 }
 
 #[cold]
-fn overflow(span: Span) -> Box<Diagnostic> {
+pub(crate) fn overflow(span: Span) -> Box<Diagnostic> {
     Box::new(
     Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
         .at(span, "overflows")

@@ -466,11 +466,7 @@ impl<'p> State<'p> {
                         self.account(credit, ev, frame)?,
                     );
                     if amount < Decimal::ZERO {
-                        return Err(Stop::Failed(Box::new(
-                            Diagnostic::error(Code::AllocationFailed, format!("a negative amount ({amount}) cannot be posted"))
-                                .at(*span, "negative")
-                                .help("post the amount the other way round: swap the debit and credit accounts"),
-                        )));
+                        return Err(Stop::Failed(Box::new(negative_post(amount, *span))));
                     }
                     if !amount.is_zero() {
                         changes.push(Change::Post {
@@ -966,4 +962,14 @@ impl<'p> State<'p> {
                 .collect(),
         }
     }
+}
+
+/// An act that would post a negative amount (shared with the batch).
+pub(crate) fn negative_post(amount: Decimal, span: crate::span::Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::AllocationFailed,
+        format!("a negative amount ({amount}) cannot be posted"),
+    )
+    .at(span, "negative")
+    .help("post the amount the other way round: swap the debit and credit accounts")
 }
