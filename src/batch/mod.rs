@@ -285,7 +285,13 @@ impl<'p> Batch<'p> {
             let outcome = outcome.map_err(|d| *d)?;
             self.allocated[a] = Some(outcome);
         }
-        let allocations: Vec<BatchAllocation> = self.allocated.iter().flatten().cloned().collect();
+        // Handed over, not copied: the shares of a large batch are most of
+        // its memory, and a closed period's allocations are not read again.
+        let allocations: Vec<BatchAllocation> = std::mem::take(&mut self.allocated)
+            .into_iter()
+            .flatten()
+            .collect();
+        self.allocated = vec![None; program.allocations.len()];
         self.members.reset_each_period(program);
         self.accounts.clear();
         self.member_accounts.clear();
