@@ -9,8 +9,8 @@ use super::column::{self, Col};
 use super::eval::{ColumnEvaluator, Result};
 use super::{BatchAllocation, BatchTranche};
 
-use crate::eval::allocate::{amount_in_minor, failed, from_minor, to_minor};
-use crate::eval::{apportion, overflow, round};
+use crate::eval::allocate::{amount_in_minor, failed, from_minor, tranche_taken};
+use crate::eval::{apportion, overflow};
 use crate::program::{ALLOCATION_MEMBER_SLOT, AllocationDef, REMAINDER_SLOT, TrancheAmount};
 use crate::span::Span;
 use crate::value::Value;
@@ -32,7 +32,6 @@ pub fn allocate(ev: &mut ColumnEvaluator<'_>, def: &AllocationDef) -> Result<Bat
     }
     let n = ev.members();
     let digits = def.currency.minor_digits();
-    let unit = Decimal::new(1, digits);
     let mut frame =
         vec![Col::One(Value::Bool(false)); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
     let amount = number(ev.eval(&def.amount, &mut frame)?, def.amount.span)?;
@@ -67,32 +66,7 @@ pub fn allocate(ev: &mut ColumnEvaluator<'_>, def: &AllocationDef) -> Result<Bat
             let cap = number(ev.eval(cap, &mut frame)?, cap.span)?;
             raw = raw.min(cap);
         }
-        if raw < Decimal::ZERO {
-            return Err(failed(
-                t.span,
-                format!("the tranche \"{}\" comes to a negative amount", t.label),
-                "a tranche takes nothing or more; check its formula and its floor",
-            ));
-        }
-        let last_takes_rest = def.last_takes_rest && i + 1 == def.tranches.len();
-        let taken = if last_takes_rest {
-            remaining
-        } else {
-            let rounded = round(raw, unit, def.mode).ok_or_else(|| overflow(t.span))?;
-            to_minor(rounded, digits).ok_or_else(|| overflow(t.span))?
-        };
-        if taken > remaining {
-            return Err(failed(
-                t.span,
-                format!(
-                    "the tranche \"{}\" needs {} but only {} remains",
-                    t.label,
-                    from_minor(taken, digits),
-                    from_minor(remaining, digits)
-                ),
-                "cap the tranche with `at most remainder`, or lower the tranches before it",
-            ));
-        }
+        let taken = tranche_taken(def, i, raw, remaining)?;
         let weights = match (per_member, &t.split) {
             (Some(w), _) => Some(w),
             (None, Some(split)) => {

@@ -343,28 +343,20 @@ pub fn decimal_round(a: &Col, step: Decimal, mode: RoundingMode, n: usize) -> Op
 
 /// Negation of a fixed-point column.
 pub fn fixed_neg(a: &Col) -> Option<Col> {
-    let Col::Fixed(f) = a else { return None };
-    let values = f
-        .values
-        .iter()
-        .map(|v| v.checked_neg())
-        .collect::<Option<Vec<_>>>()?;
-    Some(Col::Fixed(Arc::new(Fixed {
-        scale: f.scale,
-        values,
-    })))
+    fixed_map(a, i64::checked_neg)
 }
 
 /// Absolute values of a fixed-point column.
 pub fn fixed_abs(a: &Col) -> Option<Col> {
-    let Col::Fixed(f) = a else { return None };
-    let values = f
-        .values
-        .iter()
-        .map(|v| v.checked_abs())
-        .collect::<Option<Vec<_>>>()?;
+    fixed_map(a, i64::checked_abs)
+}
+
+/// `f` of every value of a fixed-point column, at the same scale.
+fn fixed_map(a: &Col, f: fn(i64) -> Option<i64>) -> Option<Col> {
+    let Col::Fixed(x) = a else { return None };
+    let values = x.values.iter().map(|v| f(*v)).collect::<Option<Vec<_>>>()?;
     Some(Col::Fixed(Arc::new(Fixed {
-        scale: f.scale,
+        scale: x.scale,
         values,
     })))
 }

@@ -179,6 +179,50 @@ pub(crate) fn amount_in_minor(amount: Decimal, def: &AllocationDef) -> Result<i1
     Ok(total)
 }
 
+/// What tranche `index` of `def` takes in minor units, given its amount
+/// after floor and cap (`raw`) and what `remaining` of the whole: rounded by
+/// the allocation's mode, or all that is left for a last tranche that takes
+/// the rest; never negative and never more than remains.
+pub(crate) fn tranche_taken(
+    def: &AllocationDef,
+    index: usize,
+    raw: Decimal,
+    remaining: i128,
+) -> Result<i128> {
+    let Some(t) = def.tranches.get(index) else {
+        return Err(super::internal("unknown tranche", def.span));
+    };
+    let digits = def.currency.minor_digits();
+    if raw < Decimal::ZERO {
+        return Err(failed(
+            t.span,
+            format!("the tranche \"{}\" comes to a negative amount", t.label),
+            "a tranche takes nothing or more; check its formula and its floor",
+        ));
+    }
+    let taken = if def.last_takes_rest && index + 1 == def.tranches.len() {
+        remaining
+    } else {
+        let rounded = super::round(raw, Decimal::new(1, digits), def.mode)
+            .ok_or_else(|| super::overflow(t.span))?;
+        to_minor(rounded, digits).ok_or_else(|| super::overflow(t.span))?
+    };
+    if taken > remaining {
+        let show = |minor: i128| super::money_text(from_minor(minor, digits), def.currency);
+        return Err(failed(
+            t.span,
+            format!(
+                "the tranche \"{}\" needs {} but only {} remains",
+                t.label,
+                show(taken),
+                show(remaining)
+            ),
+            "cap the tranche with `at most remainder`, or lower the tranches before it",
+        ));
+    }
+    Ok(taken)
+}
+
 impl Evaluator<'_> {
     /// The outcome of allocation `index` (computed once per evaluator).
     pub fn allocation(&mut self, index: usize) -> Result<std::sync::Arc<AllocationOutcome>> {
@@ -205,7 +249,6 @@ impl Evaluator<'_> {
 
     fn run_allocation(&mut self, def: &AllocationDef) -> Result<AllocationOutcome> {
         let digits = def.currency.minor_digits();
-        let unit = Decimal::new(1, digits);
         let mut frame = vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
         let amount = self.number(&def.amount, &mut frame)?;
         let show = |minor: i128| super::money_text(from_minor(minor, digits), def.currency);
@@ -301,33 +344,8 @@ impl Evaluator<'_> {
                 raw = raw.min(cap);
             }
             let _ = asked;
-            if raw < Decimal::ZERO {
-                return Err(failed(
-                    t.span,
-                    format!("the tranche \"{}\" comes to a negative amount", t.label),
-                    "a tranche takes nothing or more; check its formula and its floor",
-                ));
-            }
             let last_takes_rest = def.last_takes_rest && i + 1 == def.tranches.len();
-            let taken = if last_takes_rest {
-                remaining
-            } else {
-                let rounded =
-                    super::round(raw, unit, def.mode).ok_or_else(|| super::overflow(t.span))?;
-                to_minor(rounded, digits).ok_or_else(|| super::overflow(t.span))?
-            };
-            if taken > remaining {
-                return Err(failed(
-                    t.span,
-                    format!(
-                        "the tranche \"{}\" needs {} but only {} remains",
-                        t.label,
-                        show(taken),
-                        show(remaining)
-                    ),
-                    "cap the tranche with `at most remainder`, or lower the tranches before it",
-                ));
-            }
+            let taken = tranche_taken(def, i, raw, remaining)?;
             let weights = match (&per_member, &t.split) {
                 (Some(list), _) => Some(list.clone()),
                 (None, Some(split)) => {
