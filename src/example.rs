@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{Breach, Evaluator, Inputs, compare};
+use crate::eval::{Breach, Evaluator, Inputs};
 use crate::program::{ExampleDef, Expectation, Ir, IrKind, Program};
+use crate::semantics::compare;
 use crate::span::Span;
 use crate::types::Type;
 use crate::value::{Value, ValueView};

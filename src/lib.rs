@@ -44,6 +44,7 @@ pub mod format;
 pub mod program;
 pub mod provenance;
 pub mod report;
+pub mod semantics;
 pub mod simulate;
 pub mod span;
 pub mod syntax;

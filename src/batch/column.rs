@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::eval::round;
 use crate::program::{ArithOp, CompareOp};
+use crate::semantics::rounding::{divide_i64, round};
 use crate::syntax::ast::RoundingMode;
 use crate::value::Value;
 
@@ -255,7 +255,7 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
         // One loop per mode, so that the mode is not decided per member.
         macro_rules! each {
             ($mode:expr) => {
-                out.extend(f.values.iter().map(|&v| round_div(v, d, $mode)))
+                out.extend(f.values.iter().map(|&v| divide_i64(v, d, $mode)))
             };
         }
         match mode {
@@ -272,63 +272,6 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
         scale: places,
         values: out,
     })))
-}
-
-/// `v / d` rounded by `mode` (d > 1, a power of ten).
-#[inline(always)]
-fn round_div(v: i64, d: i64, mode: RoundingMode) -> i64 {
-    let (q, r) = (v / d, v % d);
-    if r == 0 {
-        return q;
-    }
-    let away = if v < 0 { q - 1 } else { q + 1 };
-    // Compare twice the remainder with the divisor without overflow.
-    let twice = r.unsigned_abs() as u128 * 2;
-    let half = (twice).cmp(&(d as u128));
-    use std::cmp::Ordering::*;
-    match mode {
-        RoundingMode::HalfUp => {
-            if half == Less {
-                q
-            } else {
-                away
-            }
-        }
-        RoundingMode::HalfDown => {
-            if half == Greater {
-                away
-            } else {
-                q
-            }
-        }
-        RoundingMode::HalfEven => match half {
-            Less => q,
-            Greater => away,
-            Equal => {
-                if q % 2 == 0 {
-                    q
-                } else {
-                    away
-                }
-            }
-        },
-        RoundingMode::Down => q,
-        RoundingMode::Up => away,
-        RoundingMode::Floor => {
-            if v < 0 {
-                q - 1
-            } else {
-                q
-            }
-        }
-        RoundingMode::Ceiling => {
-            if v > 0 {
-                q + 1
-            } else {
-                q
-            }
-        }
-    }
 }
 
 /// Decimal rounding of a column, element by element, with the evaluator's
@@ -391,12 +334,21 @@ mod tests {
     fn integer_rounding_matches_the_decimal_rounding_in_every_mode() {
         use RoundingMode::*;
         let modes = [HalfUp, HalfDown, HalfEven, Down, Up, Floor, Ceiling];
-        // Every value from -3.000 to 3.000 in steps of 0.001, to 0.01.
-        for v in -3000i64..=3000 {
-            for mode in modes {
-                let fixed = round_div(v, 10, mode);
-                let decimal = round(Decimal::new(v, 3), Decimal::new(1, 2), mode).unwrap();
-                assert_eq!(Decimal::new(fixed, 2), decimal, "{v} {mode:?}");
+        // Every value from -3.000 to 3.000 in steps of 0.001, to 0.01: the
+        // column kernel against the decimal route, value by value.
+        let values: Vec<i64> = (-3000i64..=3000).collect();
+        let col = Col::Fixed(Arc::new(Fixed {
+            scale: 3,
+            values: values.clone(),
+        }));
+        for mode in modes {
+            let Some(Col::Fixed(out)) = fixed_round(&col, Decimal::new(1, 2), mode) else {
+                panic!("a fixed column rounds in fixed point");
+            };
+            assert_eq!(out.scale, 2);
+            for (v, r) in values.iter().zip(&out.values) {
+                let decimal = round(Decimal::new(*v, 3), Decimal::new(1, 2), mode).unwrap();
+                assert_eq!(Decimal::new(*r, 2), decimal, "{v} {mode:?}");
             }
         }
     }

@@ -14,8 +14,9 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::column::{self, Col};
-use crate::eval::{Evaluator, Inputs, arithmetic, compare};
+use crate::eval::{Evaluator, Inputs};
 use crate::program::{CompareOp, Ir, IrKind, Memo, Program};
+use crate::semantics::operators::{arithmetic, compare, internal};
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
 
@@ -34,6 +35,8 @@ pub struct Sources<'a> {
     pub period: &'a [Option<Value>],
     /// Each member attribute as a column.
     pub attrs: &'a [Col],
+    /// The members' names.
+    pub names: &'a super::MemberColumns,
     /// Allocations computed so far: per allocation, per tranche, the total
     /// and each member's share in minor units.
     pub allocated: &'a [Option<super::BatchAllocation>],
@@ -68,6 +71,16 @@ impl<'a> ColumnEvaluator<'a> {
     /// How many members.
     pub fn members(&self) -> usize {
         self.src.n
+    }
+
+    /// The members, by name.
+    pub fn names(&self) -> &'a super::MemberColumns {
+        self.src.names
+    }
+
+    /// Member `m`'s name.
+    pub fn member_name(&self, m: usize) -> &'a str {
+        self.src.names.name(m)
     }
 
     /// The program.
@@ -401,7 +414,7 @@ impl<'a> ColumnEvaluator<'a> {
             self.fallback = Some(self.inputs());
         }
         let Some(inputs) = self.fallback.as_ref() else {
-            return Err(crate::eval::internal("no inputs", ir.span));
+            return Err(internal("no inputs", ir.span));
         };
         let mut ev = Evaluator::new(self.src.program, inputs);
         // Rows vary; anything else is the same for every member.
@@ -431,7 +444,7 @@ impl<'a> ColumnEvaluator<'a> {
         let n = self.src.n;
         Inputs {
             params: self.src.params.to_vec(),
-            member_names: (0..n).map(|i| format!("member {i}")).collect(),
+            member_names: (0..n).map(|i| self.member_name(i).to_string()).collect(),
             members: self
                 .src
                 .attrs

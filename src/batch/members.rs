@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::column::{Col, Fixed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;
+use crate::semantics::effects;
 use crate::syntax::ast::ChangeOp;
 use crate::types::Type;
 use crate::value::Value;
@@ -299,22 +300,45 @@ pub fn too_many_members(line: u64) -> Diagnostic {
     .help("split the member list and run each part as a batch of its own")
 }
 
-/// Attribute `old` after `op` by `v` for the members in `mask`.
-pub(super) fn changed(old: &Col, op: ChangeOp, v: &Col, mask: &[bool], n: usize) -> Option<Col> {
+/// Attribute `attr` (column `old`) after `op` by `v` for the members in
+/// `mask`: in fixed point where it can be, else member by member by
+/// [`effects::changed`], the row executor's own rule (and its diagnostic).
+pub(super) fn changed(
+    members: &MemberColumns,
+    (old, attr): (&Col, &str),
+    op: ChangeOp,
+    v: &Col,
+    mask: &[bool],
+    span: crate::span::Span,
+) -> Result<Col, Box<Diagnostic>> {
     use crate::program::ArithOp;
+    let n = members.len();
     let all = mask.iter().all(|b| *b);
     let zero = matches!(old, Col::One(Value::Number(d)) if d.is_zero());
-    let new = match op {
-        ChangeOp::Set => v.clone(),
+    let fast = match op {
+        ChangeOp::Set => Some(v.clone()),
         // The usual first trade of a period: nothing to add to.
-        ChangeOp::Add if zero && matches!(v, Col::Fixed(_) | Col::Dec(_)) => v.clone(),
-        ChangeOp::Add => super::column::fixed_arith(ArithOp::Add, old, v, n)
-            .or_else(|| decimal_change(old, v, n, Decimal::checked_add))?,
-        ChangeOp::Subtract => super::column::fixed_arith(ArithOp::Sub, old, v, n)
-            .or_else(|| decimal_change(old, v, n, Decimal::checked_sub))?,
+        ChangeOp::Add if zero && matches!(v, Col::Fixed(_) | Col::Dec(_)) => Some(v.clone()),
+        ChangeOp::Add => super::column::fixed_arith(ArithOp::Add, old, v, n),
+        ChangeOp::Subtract => super::column::fixed_arith(ArithOp::Sub, old, v, n),
+    };
+    let new = match fast {
+        Some(col) => col,
+        None => {
+            let mut out = Vec::with_capacity(n);
+            for (i, keep) in mask.iter().enumerate().take(n) {
+                out.push(if *keep {
+                    let delta = v.decimal_at(i).unwrap_or_default();
+                    effects::changed(op, old.decimal_at(i), delta, members.name(i), attr, span)?
+                } else {
+                    old.decimal_at(i).unwrap_or_default()
+                });
+            }
+            return Ok(Col::Dec(Arc::new(out)));
+        }
     };
     if all {
-        return Some(new);
+        return Ok(new);
     }
     // Members outside the filter keep their old value.
     let mut values = Vec::with_capacity(n);
@@ -332,18 +356,5 @@ pub(super) fn changed(old: &Col, op: ChangeOp, v: &Col, mask: &[bool], n: usize)
     for v in values {
         b.push(v);
     }
-    Some(b.finish())
-}
-
-fn decimal_change(
-    old: &Col,
-    v: &Col,
-    n: usize,
-    f: fn(Decimal, Decimal) -> Option<Decimal>,
-) -> Option<Col> {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        out.push(f(old.decimal_at(i)?, v.decimal_at(i)?)?);
-    }
-    Some(Col::Dec(Arc::new(out)))
+    Ok(b.finish())
 }

@@ -47,7 +47,7 @@ pub use members::{MemberColumns, too_many_members};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{EffectIr, Ir, IrKind, Program};
-use crate::simulate::negative_post;
+use crate::semantics::effects::negative_post;
 use crate::value::Value;
 
 /// The most members one batch holds. Columns of that many members take a
@@ -179,6 +179,7 @@ impl<'p> Batch<'p> {
             params: &self.params,
             period,
             attrs: self.members.columns(),
+            names: &self.members,
             allocated: &self.allocated,
         }
     }
@@ -474,14 +475,9 @@ fn effects(
                     .map(|(_, c)| c.clone())
                     .unwrap_or_else(|| ev.attr(*attr));
                 let v = ev.eval(value, frame).map_err(|d| *d)?;
-                let new = members::changed(&old, *op, &v, mask, n).ok_or_else(|| {
-                    Diagnostic::error(
-                        Code::Overflow,
-                        "a member's figure would be too large to hold",
-                    )
-                    .at(*span, "here")
-                    .help("check the figures this change adds")
-                })?;
+                let attr_name = &ev.program().member_attrs[*attr].name;
+                let new = members::changed(ev.names(), (&old, attr_name), *op, &v, mask, *span)
+                    .map_err(|d| *d)?;
                 changes.attrs.push((*attr, new));
             }
             EffectIr::Admit(m) | EffectIr::Remove(m) => {

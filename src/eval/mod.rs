@@ -11,26 +11,27 @@
 
 pub(crate) mod allocate;
 mod reasons;
-mod round;
 mod trace;
 mod vote;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use std::cmp::Ordering;
 
-pub use allocate::{AllocationOutcome, TrancheOutcome, apportion};
+pub use crate::semantics::apportion::apportion;
+pub use allocate::{AllocationOutcome, TrancheOutcome};
 pub use reasons::{Breach, Refusal, constant_limit_breaches};
-pub use round::round;
 pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
 pub use vote::ResolutionOutcome;
 
-use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program, ResolutionQuery, Vote};
 use crate::span::Span;
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
+
+pub(crate) use crate::semantics::operators::{
+    arithmetic, compare, date_arithmetic, internal, money_text, negate, overflow, pick,
+};
+use crate::semantics::rounding::round;
 
 /// Steps one evaluator may take before it stops with [`Code::StepBudget`].
 /// One step is one node of an expression evaluated for one member.
@@ -192,7 +193,7 @@ impl<'a> Evaluator<'a> {
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
             IrKind::Period(field) => self.period(*field, span),
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
-            IrKind::Neg(x) => Ok(Value::Number(canonical(-self.number(x, frame)?))),
+            IrKind::Neg(x) => Ok(Value::Number(negate(self.number(x, frame)?))),
             IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
             IrKind::Arith(op, l, r) => self.eval_arith(*op, l, r, frame, span),
             IrKind::Compare(op, l, r) => self.eval_compare(*op, l, r, frame, span),
@@ -736,124 +737,6 @@ impl MemberMemo {
             }
         }
     }
-}
-
-/// Days between dates, or a date moved by days.
-fn date_arithmetic(op: ArithOp, a: Value, b: Value, span: Span) -> Result<Value> {
-    let out_of_range = || {
-        Box::new(
-            Diagnostic::error(
-                Code::Overflow,
-                "the date is outside the calendar Rochdale counts",
-            )
-            .at(span, "no such date")
-            .help("check the number of days"),
-        )
-    };
-    let days = |d: Decimal| {
-        d.to_i64()
-            .filter(|d| d.abs() < 10_000_000)
-            .map(time::Duration::days)
-    };
-    match (op, a, b) {
-        (ArithOp::Sub, Value::Date(x), Value::Date(y)) => {
-            Ok(Value::Number(Decimal::from((x - y).whole_days())))
-        }
-        (ArithOp::Add, Value::Date(x), Value::Number(n))
-        | (ArithOp::Add, Value::Number(n), Value::Date(x)) => days(n)
-            .and_then(|d| x.checked_add(d))
-            .map(Value::Date)
-            .ok_or_else(out_of_range),
-        (ArithOp::Sub, Value::Date(x), Value::Number(n)) => days(n)
-            .and_then(|d| x.checked_sub(d))
-            .map(Value::Date)
-            .ok_or_else(out_of_range),
-        _ => Err(internal("arithmetic on values that are not numbers", span)),
-    }
-}
-
-/// Exact arithmetic on two numbers; `divisor_span` locates a zero divisor.
-pub fn arithmetic(
-    op: ArithOp,
-    a: Decimal,
-    b: Decimal,
-    span: Span,
-    divisor_span: Span,
-) -> Result<Decimal> {
-    let result = match op {
-        ArithOp::Add => a.checked_add(b),
-        ArithOp::Sub => a.checked_sub(b),
-        ArithOp::Mul => a.checked_mul(b),
-        ArithOp::Div => {
-            if b.is_zero() {
-                return Err(Box::new(
-                    Diagnostic::error(Code::DivisionByZero, "division by zero")
-                        .at(divisor_span, "this is zero")
-                        .related(span, "in this division")
-                        .help("guard the division, as in `if total = 0 then 0 else part / total`"),
-                ));
-            }
-            a.checked_div(b)
-        }
-    };
-    result.map(canonical).ok_or_else(|| overflow(span))
-}
-
-/// An amount as a person reads it, such as `£3.00`.
-pub(crate) fn money_text(amount: Decimal, currency: Currency) -> String {
-    crate::value::money_display(amount, currency)
-}
-
-/// Zero without a sign: the decimal type keeps one (`-0`), and a person
-/// reading `-£0.00` would rightly ask what was lost.
-#[inline]
-fn canonical(d: Decimal) -> Decimal {
-    if d.is_zero() && d.is_sign_negative() {
-        -d
-    } else {
-        d
-    }
-}
-
-/// How two values of one type compare.
-pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
-        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
-        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-fn pick(a: Value, b: Value, max: bool) -> Value {
-    match compare(&a, &b) {
-        Some(Ordering::Less) if max => b,
-        Some(Ordering::Greater) if !max => b,
-        _ => a,
-    }
-}
-
-#[cold]
-pub(crate) fn overflow(span: Span) -> Box<Diagnostic> {
-    Box::new(
-    Diagnostic::error(Code::Overflow, "the result is too large to represent exactly")
-        .at(span, "overflows")
-        .help("Rochdale's numbers hold up to 28 significant digits (about 7.9 × 10^28); check the inputs for a mistake in magnitude"))
-}
-
-#[cold]
-pub(crate) fn internal(what: &str, span: Span) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(
-            Code::EvalTooDeep,
-            format!("the evaluator lost its way ({what})"),
-        )
-        .at(span, "here")
-        .help("this is a bug in Rochdale; please report it with the rulebook"),
-    )
 }
 
 #[cold]

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Evaluator, Inputs};
 use crate::program::*;
+use crate::semantics::effects;
 use crate::syntax::ast::ChangeOp;
 use crate::types::Type;
 use crate::value::{Value, ValueView, format_date};
@@ -465,10 +466,7 @@ impl<'p> State<'p> {
                         self.account(debit, ev, frame)?,
                         self.account(credit, ev, frame)?,
                     );
-                    if amount < Decimal::ZERO {
-                        return Err(Stop::Failed(Box::new(negative_post(amount, *span))));
-                    }
-                    if !amount.is_zero() {
+                    if let Some(amount) = effects::posting(amount, *span)? {
                         changes.push(Change::Post {
                             debit,
                             credit,
@@ -520,38 +518,14 @@ impl<'p> State<'p> {
                                     .cloned()
                                     .flatten()
                             });
-                            let Some(Value::Number(old)) = old else {
-                                let attr_name = &program.member_attrs[*attr].name;
-                                return Err(Stop::Failed(Box::new(
-                                    Diagnostic::error(
-                                        Code::MissingValue,
-                                        format!(
-                                            "`{}` has no `{attr_name}` to change",
-                                            self.inputs.member_names[m]
-                                        ),
-                                    )
-                                    .at(*span, "needed here")
-                                    .help(format!(
-                                        "give `{attr_name}` a default in the member schema"
-                                    )),
-                                )));
-                            };
-                            let delta = v.as_number().unwrap_or_default();
-                            let result = if *op == ChangeOp::Add {
-                                old.checked_add(delta)
-                            } else {
-                                old.checked_sub(delta)
-                            };
-                            Value::Number(result.ok_or_else(|| {
-                                Stop::Failed(Box::new(
-                                    Diagnostic::error(
-                                        Code::Overflow,
-                                        "the result is too large to represent exactly",
-                                    )
-                                    .at(*span, "overflows")
-                                    .help("check the figures for a mistake of magnitude"),
-                                ))
-                            })?)
+                            Value::Number(effects::changed(
+                                *op,
+                                old.as_ref().and_then(Value::as_number),
+                                v.as_number().unwrap_or_default(),
+                                &self.inputs.member_names[m],
+                                &program.member_attrs[*attr].name,
+                                *span,
+                            )?)
                         }
                     };
                     pending.insert((m, *attr), new.clone());
@@ -962,14 +936,4 @@ impl<'p> State<'p> {
                 .collect(),
         }
     }
-}
-
-/// An act that would post a negative amount (shared with the batch).
-pub(crate) fn negative_post(amount: Decimal, span: crate::span::Span) -> Diagnostic {
-    Diagnostic::error(
-        Code::AllocationFailed,
-        format!("a negative amount ({amount}) cannot be posted"),
-    )
-    .at(span, "negative")
-    .help("post the amount the other way round: swap the debit and credit accounts")
 }
