@@ -1,5 +1,11 @@
 //! The books: a double-entry journal. Every posting debits one account and
 //! credits another by the same amount, so debits always equal credits.
+//!
+//! The journal itself is not kept here: each entry is handed to the run's
+//! [`super::Sink`] as it is booked (written to a file, or collected), and
+//! the books keep only what the rules read back: every account's totals,
+//! and the movements of the cooperative's accounts since the period began
+//! (a period's figures such as `credits of "sales"`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,36 +38,44 @@ pub struct Entry {
     pub amount: Decimal,
 }
 
-/// The journal and the running totals of each account.
+/// The running totals of each account.
 #[derive(Debug, Clone, Default)]
 pub struct Books {
-    /// Every entry, in order.
-    pub journal: Vec<Entry>,
     /// Per account: (total debits, total credits).
     pub totals: BTreeMap<AccountKey, (Decimal, Decimal)>,
+    /// Per account of the cooperative: (debits, credits) this period.
+    period: BTreeMap<Arc<str>, (Decimal, Decimal)>,
+    /// Entries booked so far.
+    entries: usize,
 }
 
 impl Books {
     /// Posts an entry.
-    pub fn post(&mut self, entry: Entry) {
+    pub fn post(&mut self, entry: &Entry) {
         self.totals.entry(entry.debit.clone()).or_default().0 += entry.amount;
         self.totals.entry(entry.credit.clone()).or_default().1 += entry.amount;
-        self.journal.push(entry);
+        if entry.debit.member.is_none() {
+            self.period.entry(entry.debit.name.clone()).or_default().0 += entry.amount;
+        }
+        if entry.credit.member.is_none() {
+            self.period.entry(entry.credit.name.clone()).or_default().1 += entry.amount;
+        }
+        self.entries += 1;
     }
 
-    /// Debits minus credits of an account since journal entry `from`.
-    pub fn movement(&self, account: &AccountKey, from: usize) -> (Decimal, Decimal) {
-        let mut debits = Decimal::ZERO;
-        let mut credits = Decimal::ZERO;
-        for e in self.journal.get(from..).unwrap_or(&[]) {
-            if e.debit == *account {
-                debits += e.amount;
-            }
-            if e.credit == *account {
-                credits += e.amount;
-            }
-        }
-        (debits, credits)
+    /// Debits and credits of the cooperative's account `name` this period.
+    pub fn movement(&self, name: &str) -> (Decimal, Decimal) {
+        self.period.get(name).copied().unwrap_or_default()
+    }
+
+    /// A new period begins: movements count from zero.
+    pub fn start_period(&mut self) {
+        self.period.clear();
+    }
+
+    /// How many entries have been booked.
+    pub fn entries(&self) -> usize {
+        self.entries
     }
 
     /// Total debits and total credits of all accounts: always equal.

@@ -9,6 +9,7 @@
 mod books;
 pub mod input;
 pub mod outcome;
+pub mod sink;
 
 use std::collections::HashMap;
 
@@ -24,18 +25,22 @@ use crate::value::{Value, ValueView, format_date};
 
 pub use books::{AccountKey, Books, Entry};
 pub use outcome::*;
+pub use sink::{Collect, Counted, Sink};
 
 /// The account into which a closed period's figures go, and from which its
 /// allocations are paid.
 pub const SURPLUS_ACCOUNT: &str = "surplus";
 
-/// The state of a cooperative during a simulation.
-struct State<'p> {
+/// A cooperative during a simulation: its members, books, votes and
+/// periods. Steps are run one at a time ([`Engine::run_step`]) from any
+/// source (a rulebook's scenario, a JSON file or a CSV act log read as a
+/// stream); what each makes goes to a [`Sink`] and is not kept.
+pub struct Engine<'p> {
     program: &'p Program,
     inputs: Inputs,
     books: Books,
-    period_start: usize,
-    steps: Vec<StepOutcome>,
+    /// Entries of the step being run, booked when it is done.
+    pending: Vec<Entry>,
     motions: Vec<MotionOutcome>,
     amendments: Vec<Amendment>,
     periods: Vec<PeriodOutcome>,
@@ -45,11 +50,11 @@ struct State<'p> {
     /// per-period reset), when asked for (to explain a figure).
     at_close: Option<Inputs>,
     keep_close: bool,
-    /// Write the journal into the outcome (off for a summary).
-    keep_journal: bool,
     /// The rules in force, with amendments adopted so far.
     provenance: crate::provenance::Provenance,
     index: HashMap<String, u32>,
+    steps_run: usize,
+    failures: usize,
 }
 
 /// Runs a scenario. `members` holds the scenario's members (inline and from
@@ -69,13 +74,7 @@ pub fn simulate_with_progress(
     members: input::MemberTable,
     progress: &mut dyn FnMut(usize, usize),
 ) -> SimulationOutcome {
-    let mut state = State::new(program, scenario, members);
-    let total = scenario.steps.len();
-    for (i, step) in scenario.steps.iter().enumerate() {
-        state.run_step(i + 1, step);
-        progress(i + 1, total);
-    }
-    state.finish(scenario)
+    collect(program, scenario, members, Collect::default(), progress)
 }
 
 /// [`simulate`] without the journal in the outcome: every other figure, for
@@ -86,12 +85,28 @@ pub fn simulate_summary(
     scenario: &ScenarioDef,
     members: input::MemberTable,
 ) -> SimulationOutcome {
-    let mut state = State::new(program, scenario, members);
-    state.keep_journal = false;
-    for (i, step) in scenario.steps.iter().enumerate() {
-        state.run_step(i + 1, step);
+    let sink = Collect {
+        without_journal: true,
+        ..Collect::default()
+    };
+    collect(program, scenario, members, sink, &mut |_, _| {})
+}
+
+fn collect(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+    mut sink: Collect,
+    progress: &mut dyn FnMut(usize, usize),
+) -> SimulationOutcome {
+    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    let total = scenario.steps.len();
+    for step in &scenario.steps {
+        // Collecting into memory cannot fail to write.
+        let _ = engine.run_step(step, &mut sink);
+        progress(engine.steps_run(), total);
     }
-    state.finish(scenario)
+    engine.into_outcome(&scenario.name, sink)
 }
 
 /// The inputs of a simulation after step `until` (1-based; all steps when
@@ -104,20 +119,25 @@ pub fn inputs_after(
     members: input::MemberTable,
     until: Option<usize>,
 ) -> (Inputs, crate::provenance::Provenance) {
-    let mut state = State::new(program, scenario, members);
-    state.keep_close = true;
+    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    engine.keep_close = true;
     let last = until
         .unwrap_or(scenario.steps.len())
         .min(scenario.steps.len());
     let mut closed_last = false;
-    for (i, step) in scenario.steps.iter().take(last).enumerate() {
-        let done = state.run_step(i + 1, step);
+    let mut sink = Collect {
+        without_journal: true,
+        ..Collect::default()
+    };
+    for step in scenario.steps.iter().take(last) {
+        let done = engine.run_step(step, &mut sink).unwrap_or(false);
+        sink.steps.clear();
         closed_last = done && matches!(step.kind, StepDefKind::Close { .. });
     }
-    let in_force = state.provenance.clone();
-    match (closed_last, state.at_close.take()) {
+    let in_force = engine.provenance.clone();
+    match (closed_last, engine.at_close.take()) {
         (true, Some(inputs)) => (inputs, in_force),
-        _ => (state.inputs, in_force),
+        _ => (engine.inputs, in_force),
     }
 }
 
@@ -149,8 +169,10 @@ enum Change {
     Remove(usize),
 }
 
-impl<'p> State<'p> {
-    fn new(program: &'p Program, scenario: &ScenarioDef, members: input::MemberTable) -> Self {
+impl<'p> Engine<'p> {
+    /// A cooperative under `program` with parameters `params`, whose people
+    /// (none of them members yet) are `members`.
+    pub fn new(program: &'p Program, params: Vec<Value>, members: input::MemberTable) -> Self {
         let count = members.names.len();
         let index: HashMap<String, u32> = members
             .names
@@ -158,10 +180,10 @@ impl<'p> State<'p> {
             .enumerate()
             .map(|(i, n)| (n.clone(), i as u32))
             .collect();
-        State {
+        Engine {
             program,
             inputs: Inputs {
-                params: scenario.params.clone(),
+                params,
                 member_names: members.names,
                 members: members.columns,
                 period: vec![None; program.period_fields.len()],
@@ -172,23 +194,37 @@ impl<'p> State<'p> {
                 left: vec![None; count],
             },
             books: Books::default(),
-            period_start: 0,
-            steps: Vec::new(),
+            pending: Vec::new(),
             motions: Vec::new(),
             amendments: Vec::new(),
             periods: Vec::new(),
             period_values: vec![Vec::new(); count],
             at_close: None,
             keep_close: false,
-            keep_journal: true,
             provenance: program.provenance.clone(),
             index,
+            steps_run: 0,
+            failures: 0,
         }
     }
 
-    /// Runs one step and records its outcome; true when it was done.
-    fn run_step(&mut self, number: usize, step: &StepDef) -> bool {
+    /// How many steps have been run.
+    pub fn steps_run(&self) -> usize {
+        self.steps_run
+    }
+
+    /// How many steps failed on a fault in the rules or figures.
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// Runs the next step, hands its outcome and journal lines to `sink`,
+    /// and says whether it was done. An error is the sink's: the step has
+    /// been run all the same.
+    pub fn run_step(&mut self, step: &StepDef, sink: &mut dyn Sink) -> std::io::Result<bool> {
         let program = self.program;
+        self.steps_run += 1;
+        let number = self.steps_run;
         self.inputs.today = Some(step.date);
         let (what, result) = match &step.kind {
             StepDefKind::Act { act, args } => (
@@ -222,15 +258,45 @@ impl<'p> State<'p> {
             Err(Stop::Failed(d)) => (StepStatus::Failed, Vec::new(), Some(*d)),
         };
         let done = status == StepStatus::Done;
-        self.steps.push(StepOutcome {
+        if status == StepStatus::Failed {
+            self.failures += 1;
+        }
+        // A refused or failed step booked nothing (its entries are dropped).
+        let entries = std::mem::take(&mut self.pending);
+        let journal = sink.wants_journal();
+        let mut written = Ok(());
+        for entry in entries.iter().filter(|_| done) {
+            self.books.post(entry);
+            if journal && written.is_ok() {
+                written = sink.journal(self.journal_line(entry));
+            }
+        }
+        if done && matches!(step.kind, StepDefKind::Close { .. }) {
+            self.books.start_period();
+        }
+        self.pending = entries;
+        self.pending.clear();
+        written?;
+        sink.step(StepOutcome {
             step: number,
             date: format_date(step.date),
             what,
             status,
             reasons,
             diagnostic,
-        });
-        done
+        })?;
+        Ok(done)
+    }
+
+    fn journal_line(&self, e: &Entry) -> JournalLine {
+        let money = self.program.currency.map_or(Type::Decimal, Type::Money);
+        JournalLine {
+            date: format_date(e.date),
+            step: e.step,
+            debit: self.account_name(&e.debit),
+            credit: self.account_name(&e.credit),
+            amount: self.view(&Value::Number(e.amount), money),
+        }
     }
 
     fn view(&self, value: &Value, ty: Type) -> ValueView {
@@ -414,7 +480,7 @@ impl<'p> State<'p> {
                     debit,
                     credit,
                     amount,
-                } => self.books.post(Entry {
+                } => self.pending.push(Entry {
                     date: step.date,
                     step: number,
                     debit,
@@ -684,11 +750,7 @@ impl<'p> State<'p> {
         let mut figures: Vec<Option<Value>> = vec![None; program.period_fields.len()];
         for (i, field) in program.period_fields.iter().enumerate() {
             if let Some((credits, account)) = &field.ledger {
-                let key = AccountKey {
-                    member: None,
-                    name: account.as_str().into(),
-                };
-                let (d, c) = self.books.movement(&key, self.period_start);
+                let (d, c) = self.books.movement(account);
                 figures[i] = Some(Value::Number(if *credits { c - d } else { d - c }));
             }
         }
@@ -778,7 +840,7 @@ impl<'p> State<'p> {
             });
         }
         for (debit, credit, amount) in entries {
-            self.books.post(Entry {
+            self.pending.push(Entry {
                 date: step.date,
                 step: number,
                 debit,
@@ -825,7 +887,6 @@ impl<'p> State<'p> {
                 .collect(),
             allocations: views,
         });
-        self.period_start = self.books.journal.len();
         self.inputs.period = vec![None; program.period_fields.len()];
         Ok(())
     }
@@ -837,91 +898,101 @@ impl<'p> State<'p> {
         }
     }
 
-    fn finish(self, scenario: &ScenarioDef) -> SimulationOutcome {
+    fn money(&self, d: Decimal) -> ValueView {
+        let money = self.program.currency.map_or(Type::Decimal, Type::Money);
+        self.view(&Value::Number(d), money)
+    }
+
+    /// How many people the run knows (members or not).
+    pub fn people(&self) -> usize {
+        self.inputs.member_count()
+    }
+
+    /// The statement of person `m` as things stand.
+    pub fn statement(&self, m: usize) -> MemberStatement {
         let program = self.program;
-        let money = program.currency.map_or(Type::Decimal, Type::Money);
-        let view = |d: Decimal| self.view(&Value::Number(d), money);
-        let journal = self
-            .books
-            .journal
-            .iter()
-            .filter(|_| self.keep_journal)
-            .map(|e| JournalLine {
-                date: format_date(e.date),
-                step: e.step,
-                debit: self.account_name(&e.debit),
-                credit: self.account_name(&e.credit),
-                amount: view(e.amount),
-            })
-            .collect();
-        let accounts: Vec<AccountLine> = self
+        let from = AccountKey {
+            member: Some(m as u32),
+            name: "".into(),
+        };
+        let accounts = self
             .books
             .totals
-            .iter()
-            .map(|(k, (d, c))| AccountLine {
-                account: self.account_name(k),
-                debit: view(*d),
-                credit: view(*c),
-            })
-            .collect();
-        let (total_debit, total_credit) = self.books.trial_totals();
-        let funds = self
-            .books
-            .totals
-            .iter()
-            .filter(|(k, _)| k.member.is_none())
+            .range(from..)
+            .take_while(|(k, _)| k.member == Some(m as u32))
             .map(|(k, (d, c))| Named {
                 name: k.name.to_string(),
-                value: view(*c - *d),
+                value: self.money(*c - *d),
             })
             .collect();
-        // Each member's accounts, gathered in one pass over the books.
-        let mut own: Vec<Vec<Named>> = vec![Vec::new(); self.inputs.member_count()];
-        for (k, (d, c)) in &self.books.totals {
-            if let Some(list) = k.member.and_then(|m| own.get_mut(m as usize)) {
-                list.push(Named {
-                    name: k.name.to_string(),
-                    value: view(*c - *d),
-                });
-            }
-        }
-        let members = (0..self.inputs.member_count())
-            .map(|m| MemberStatement {
-                name: self.inputs.member_names[m].clone(),
-                member: self.inputs.is_active(m),
-                joined: self.inputs.joined[m].map(format_date),
-                left: self.inputs.left[m].map(format_date),
-                attributes: program
-                    .member_attrs
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(a, f)| {
-                        self.inputs.members[a][m].as_ref().map(|v| Named {
-                            name: f.name.clone(),
-                            value: self.view(v, f.ty),
-                        })
+        MemberStatement {
+            name: self.inputs.member_names[m].clone(),
+            member: self.inputs.is_active(m),
+            joined: self.inputs.joined[m].map(format_date),
+            left: self.inputs.left[m].map(format_date),
+            attributes: program
+                .member_attrs
+                .iter()
+                .enumerate()
+                .filter_map(|(a, f)| {
+                    self.inputs.members[a][m].as_ref().map(|v| Named {
+                        name: f.name.clone(),
+                        value: self.view(v, f.ty),
                     })
-                    .collect(),
-                accounts: std::mem::take(&mut own[m]),
-                periods: self.period_values[m].clone(),
-            })
-            .collect();
+                })
+                .collect(),
+            accounts,
+            periods: self.period_values[m].clone(),
+        }
+    }
+
+    /// Every account's totals, the cooperative's first, then each
+    /// member's, by name.
+    pub fn trial_balance_lines(&self) -> impl Iterator<Item = AccountLine> + '_ {
+        self.books.totals.iter().map(|(k, (d, c))| AccountLine {
+            account: self.account_name(k),
+            debit: self.money(*d),
+            credit: self.money(*c),
+        })
+    }
+
+    /// The trial balance's totals (with `accounts` left empty: see
+    /// [`Engine::trial_balance_lines`]).
+    pub fn trial_totals(&self) -> TrialBalance {
+        let (total_debit, total_credit) = self.books.trial_totals();
+        TrialBalance {
+            accounts: Vec::new(),
+            total_debit: self.money(total_debit),
+            total_credit: self.money(total_credit),
+            balanced: total_debit == total_credit,
+        }
+    }
+
+    /// What the run has said so far, but for its steps, journal, member
+    /// statements and trial balance lines: the parts that grow with the
+    /// members and the timeline, which are read from the engine or the sink.
+    pub fn summary(&self, scenario: &str) -> SimulationOutcome {
+        let program = self.program;
         SimulationOutcome {
             rulebook: program.name.clone(),
             version: program.version.clone(),
-            scenario: scenario.name.clone(),
+            scenario: scenario.to_string(),
             provenance: program.provenance.clone(),
             in_force: self.provenance.clone(),
-            steps: self.steps.clone(),
-            journal,
-            trial_balance: TrialBalance {
-                accounts,
-                total_debit: view(total_debit),
-                total_credit: view(total_credit),
-                balanced: total_debit == total_credit,
-            },
-            funds,
-            members,
+            steps: Vec::new(),
+            journal: Vec::new(),
+            trial_balance: self.trial_totals(),
+            funds: self
+                .books
+                .totals
+                .iter()
+                .filter(|(k, _)| k.member.is_none())
+                .map(|(k, (d, c))| Named {
+                    name: k.name.to_string(),
+                    value: self.money(*c - *d),
+                })
+                .collect(),
+            members: Vec::new(),
             resolutions: self.motions.clone(),
             amendments: self.amendments.clone(),
             periods: self.periods.clone(),
@@ -935,5 +1006,15 @@ impl<'p> State<'p> {
                 })
                 .collect(),
         }
+    }
+
+    /// The whole outcome, with the steps and journal `sink` collected.
+    pub fn into_outcome(self, scenario: &str, sink: Collect) -> SimulationOutcome {
+        let mut outcome = self.summary(scenario);
+        outcome.steps = sink.steps;
+        outcome.journal = sink.journal;
+        outcome.trial_balance.accounts = self.trial_balance_lines().collect();
+        outcome.members = (0..self.people()).map(|m| self.statement(m)).collect();
+        outcome
     }
 }
