@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use rochdale::diagnostic::{DiagnosticJson, render_text};
 use rochdale::report::{CheckFileJson, TestFileJson, TestRunJson};
+use rochdale::simulate::stream::{Quiet, Report, Streamed};
 use rochdale::{Code, Diagnostic, SourceFile};
 
 const AFTER_HELP: &str = "\
@@ -682,40 +683,36 @@ fn run_simulate(
         Ok(pair) => pair,
         Err(status) => return status,
     };
-    let outcome = simulate_with_bar(&program, &def, members);
-
-    let failed = outcome
-        .steps
-        .iter()
-        .any(|s| s.status == rochdale::simulate::StepStatus::Failed);
-    let json = rochdale::api::to_json(&outcome);
-    match format {
-        SimFormat::Text => {
-            print!("{}", outcome.to_text());
-            for s in outcome.steps.iter().filter(|s| s.diagnostic.is_some()) {
-                if let Some(d) = &s.diagnostic {
-                    eprintln!("step {} ({}):", s.step, s.what);
-                    report_in(&file, std::slice::from_ref(d), colour);
-                }
-            }
-        }
-        SimFormat::Json => println!("{json}"),
-        SimFormat::Csv => print!("{}", outcome.statements_csv()),
-    }
-    if let Some(dir) = out {
-        let written = std::fs::create_dir_all(dir).and_then(|()| {
-            std::fs::write(dir.join("report.txt"), outcome.to_text())?;
-            std::fs::write(dir.join("outcome.json"), &json)?;
-            std::fs::write(dir.join("statements.csv"), outcome.statements_csv())?;
-            std::fs::write(dir.join("journal.csv"), outcome.journal_csv())?;
-            std::fs::write(dir.join("trial_balance.csv"), outcome.trial_balance_csv())
-        });
-        if let Err(e) = written {
-            report_in(&file, &[io_error(&dir.display().to_string(), &e)], colour);
+    let report = match format {
+        SimFormat::Text => Report::Text,
+        SimFormat::Json => Report::Json,
+        SimFormat::Csv => Report::Csv,
+    };
+    let place = out.map_or_else(
+        || "standard output".to_string(),
+        |d| d.display().to_string(),
+    );
+    let mut stdout = Quiet::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    let failed = match simulate_streamed(&program, &def, members, &mut stdout, report, out) {
+        Ok(failed) => failed,
+        Err(e) => {
+            report_in(&file, &[io_error(&place, &e)], colour);
             return Status::Usage;
         }
+    };
+    if report == Report::Text {
+        for s in &failed {
+            if let Some(d) = &s.diagnostic {
+                eprintln!("step {} ({}):", s.step, s.what);
+                report_in(&file, std::slice::from_ref(d), colour);
+            }
+        }
     }
-    if failed { Status::Failed } else { Status::Ok }
+    if failed.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
+    }
 }
 
 /// A scenario and its people: from a JSON file, or the rulebook's by name
@@ -772,31 +769,48 @@ fn scenario_for(
     prepared.ok_or(Status::Usage)
 }
 
-/// Runs a simulation, with a progress bar on a terminal for a long timeline.
-fn simulate_with_bar(
+/// Runs a simulation, writing its reports as it goes, with a progress bar
+/// on a terminal for a long timeline; gives the steps that failed.
+fn simulate_streamed(
     program: &rochdale::Program,
     scenario: &rochdale::program::ScenarioDef,
     members: rochdale::simulate::input::MemberTable,
-) -> rochdale::simulate::SimulationOutcome {
+    stdout: &mut dyn std::io::Write,
+    report: Report,
+    out: Option<&Path>,
+) -> std::io::Result<Vec<rochdale::simulate::StepOutcome>> {
+    use rochdale::simulate::{Counted, Engine, Sink};
+    let mut streamed = Streamed::new(stdout, report, out)?;
+    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    streamed.begin(&engine.summary(&scenario.name))?;
     let steps = scenario.steps.len();
-    if !std::io::stderr().is_terminal() || steps < 5_000 {
-        return rochdale::simulate::simulate(program, scenario, members);
-    }
-    let bar = indicatif::ProgressBar::new(steps as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} simulating [{bar:40}] {pos}/{len} steps ({eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let outcome =
-        rochdale::simulate::simulate_with_progress(program, scenario, members, &mut |done, _| {
+    let bar = (std::io::stderr().is_terminal() && steps >= 5_000).then(|| {
+        let bar = indicatif::ProgressBar::new(steps as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} simulating [{bar:40}] {pos}/{len} steps ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut progress = |done: usize| {
+        if let Some(bar) = &bar {
             if done % 256 == 0 {
                 bar.set_position(done as u64);
             }
-        });
-    bar.finish_and_clear();
-    outcome
+        }
+    };
+    {
+        let mut sink = Counted::new(&mut streamed, &mut progress);
+        for step in &scenario.steps {
+            engine.run_step(step, &mut sink as &mut dyn Sink)?;
+        }
+    }
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    streamed.finish(&engine, &scenario.name)
 }
 
 fn run_fmt(paths: &[PathBuf], check: bool, colour: bool) -> Status {

@@ -9,7 +9,10 @@
 mod books;
 pub mod input;
 pub mod outcome;
+pub mod sheets;
 pub mod sink;
+pub mod stream;
+pub mod text;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,264 @@
+//! The text report of a simulation, written as it is made: the heading,
+//! then each step of the timeline as it is run, then (at the end) votes,
+//! amendments, periods, member statements, funds and the trial balance.
+//! [`super::SimulationOutcome::to_text`] writes the same report from an
+//! outcome held in memory, through the same functions.
+
+use std::borrow::Borrow;
+use std::io::{self, Write};
+
+use super::outcome::{MemberStatement, Named, SimulationOutcome, StepOutcome, StepStatus};
+
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width {
+        text.to_string()
+    } else {
+        format!("{text}{}", " ".repeat(width - n))
+    }
+}
+
+fn lpad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width {
+        text.to_string()
+    } else {
+        format!("{}{text}", " ".repeat(width - n))
+    }
+}
+
+/// One line of a table: the first column left-aligned, the rest right.
+fn line(cells: &[&str], widths: &[usize]) -> String {
+    let mut out = String::from("  ");
+    for (i, cell) in cells.iter().enumerate() {
+        if i == 0 {
+            out.push_str(&pad(cell, widths[0]));
+        } else {
+            out.push_str("  ");
+            out.push_str(&lpad(cell, widths[i]));
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = line(header, &widths);
+    for row in rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        out.push_str(&line(&cells, &widths));
+    }
+    out
+}
+
+/// The heading and the title of the timeline.
+pub fn write_head(w: &mut dyn Write, o: &SimulationOutcome) -> io::Result<()> {
+    write!(
+        w,
+        "Simulation of \"{}\" — {} ({})\n\nTimeline\n",
+        o.scenario,
+        o.rulebook,
+        o.provenance.label()
+    )
+}
+
+/// One step of the timeline.
+pub fn write_step(w: &mut dyn Write, s: &StepOutcome) -> io::Result<()> {
+    let status = match s.status {
+        StepStatus::Done => "done".to_string(),
+        StepStatus::Refused => format!("REFUSED: {}", s.reasons.join("; ")),
+        StepStatus::Failed => format!(
+            "FAILED: {}",
+            s.diagnostic.as_ref().map_or("", |d| d.message.as_str())
+        ),
+    };
+    writeln!(
+        w,
+        "  {:>3}  {}  {}  {status}",
+        s.step,
+        s.date,
+        pad(&s.what, 36)
+    )
+}
+
+/// A person's cell in column `name`: the first of their attributes,
+/// per-period figures and accounts of that name.
+fn cell<'m>(m: &'m MemberStatement, name: &str) -> Option<&'m Named> {
+    m.attributes
+        .iter()
+        .chain(&m.periods)
+        .chain(&m.accounts)
+        .find(|n| n.name == name)
+}
+
+fn status(m: &MemberStatement) -> &'static str {
+    if m.member {
+        "member"
+    } else if m.left.is_some() {
+        "left"
+    } else {
+        "not admitted"
+    }
+}
+
+/// Everything after the timeline. `o` gives the votes, amendments,
+/// periods, funds and totals; `members` gives the statements, and is
+/// called twice (to measure the table, then to write it), so that a
+/// statement of a million members need not be held.
+pub fn write_tail<I, M>(
+    w: &mut dyn Write,
+    o: &SimulationOutcome,
+    members: &dyn Fn() -> I,
+) -> io::Result<()>
+where
+    I: Iterator<Item = M>,
+    M: Borrow<MemberStatement>,
+{
+    if !o.resolutions.is_empty() {
+        writeln!(w, "\nResolutions")?;
+        for r in &o.resolutions {
+            writeln!(
+                w,
+                "  {}  {}{}: {} — {}",
+                r.date,
+                r.outcome.name,
+                r.title
+                    .as_ref()
+                    .map(|t| format!(" \"{t}\""))
+                    .unwrap_or_default(),
+                if r.outcome.passed {
+                    "passed"
+                } else {
+                    "not passed"
+                },
+                r.outcome.reason
+            )?;
+        }
+    }
+    if !o.amendments.is_empty() {
+        writeln!(w, "\nAmendments")?;
+        for a in &o.amendments {
+            writeln!(
+                w,
+                "  {}  {}: {} → {} (adopted by {}: {} for, {} against)",
+                a.date,
+                a.parameter,
+                a.old.display,
+                a.new.display,
+                a.resolution,
+                a.votes_for,
+                a.votes_against
+            )?;
+        }
+    }
+    for p in &o.periods {
+        writeln!(
+            w,
+            "\nPeriod {} closed on {}, under {}",
+            p.number,
+            p.closed_on,
+            p.in_force.label()
+        )?;
+        for f in &p.figures {
+            writeln!(w, "  {} = {}", f.name, f.value.display)?;
+        }
+        for a in &p.allocations {
+            writeln!(w, "  allocated {}:", a.amount.display)?;
+            // Columns as wide as the longest label and total, so they line up.
+            let label_width = a
+                .tranches
+                .iter()
+                .map(|t| t.label.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(24);
+            let total_width = a
+                .tranches
+                .iter()
+                .map(|t| t.total.display.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(12);
+            for t in &a.tranches {
+                writeln!(
+                    w,
+                    "    {}  {}   ({})",
+                    pad(&t.label, label_width),
+                    lpad(&t.total.display, total_width),
+                    t.how
+                )?;
+            }
+        }
+    }
+    // Statements: one row per person, attributes then accounts. The first
+    // pass finds the columns and their widths.
+    let mut columns: Vec<String> = Vec::new();
+    let mut widths: Vec<usize> = vec!["member".len(), "status".len()];
+    for m in members() {
+        let m = m.borrow();
+        widths[0] = widths[0].max(m.name.chars().count());
+        widths[1] = widths[1].max(status(m).len());
+        for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
+            if !columns.contains(&n.name) {
+                columns.push(n.name.clone());
+                widths.push(n.name.chars().count());
+            }
+        }
+    }
+    for m in members() {
+        let m = m.borrow();
+        for (c, name) in columns.iter().enumerate() {
+            // A person without a value in the column shows "-".
+            let shown = cell(m, name).map_or(1, |n| n.value.display.chars().count());
+            widths[c + 2] = widths[c + 2].max(shown);
+        }
+    }
+    writeln!(
+        w,
+        "\nMember statements (accounts: what the cooperative owes the member)"
+    )?;
+    let mut header: Vec<&str> = vec!["member", "status"];
+    header.extend(columns.iter().map(String::as_str));
+    w.write_all(line(&header, &widths).as_bytes())?;
+    for m in members() {
+        let m = m.borrow();
+        let mut cells: Vec<&str> = vec![&m.name, status(m)];
+        for name in &columns {
+            cells.push(cell(m, name).map_or("-", |n| n.value.display.as_str()));
+        }
+        w.write_all(line(&cells, &widths).as_bytes())?;
+    }
+    if !o.funds.is_empty() {
+        writeln!(w, "\nThe cooperative's accounts")?;
+        let rows: Vec<Vec<String>> = o
+            .funds
+            .iter()
+            .map(|f| {
+                let shown = match f.value.display.strip_prefix('-') {
+                    Some(debit) => format!("{debit} Dr"),
+                    None => format!("{} Cr", f.value.display),
+                };
+                vec![f.name.clone(), shown]
+            })
+            .collect();
+        w.write_all(table(&["account", "balance"], &rows).as_bytes())?;
+    }
+    writeln!(
+        w,
+        "\nTrial balance: debits {} = credits {}{}",
+        o.trial_balance.total_debit.display,
+        o.trial_balance.total_credit.display,
+        if o.trial_balance.balanced {
+            ""
+        } else {
+            "   NOT BALANCED"
+        }
+    )
+}
