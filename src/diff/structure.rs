@@ -52,8 +52,8 @@ struct Entry {
     canonical: String,
     /// What a person is shown: the value or the whole text.
     shown: String,
-    /// For an article or the header: each part as written, to name the
-    /// parts that changed.
+    /// For an article or the header: each part's canonical encoding, to
+    /// name the parts that changed.
     parts: Vec<(&'static str, String)>,
 }
 
@@ -76,23 +76,9 @@ fn entries(book: &ast::Rulebook, text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let header = &book.header;
     let header_parts = vec![
-        ("name", header.name.value.clone()),
-        (
-            "version",
-            header
-                .version
-                .as_ref()
-                .map(|v| v.value.clone())
-                .unwrap_or_default(),
-        ),
-        (
-            "currency",
-            header
-                .currency
-                .as_ref()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-        ),
+        ("name", canonical(&header.name)),
+        ("version", canonical(&header.version)),
+        ("currency", canonical(&header.currency)),
         (
             "in force",
             header
@@ -257,9 +243,9 @@ fn article_entries(out: &mut Vec<Entry>, article: &ast::Article, text: &str) {
             .join("\n")
     };
     let parts = vec![
-        ("title", article.title.value.clone()),
-        ("legal text", join(&article.legal_text)),
-        ("sources", join(&article.sources)),
+        ("title", canonical(&article.title)),
+        ("legal text", canonical(article.legal_text.as_slice())),
+        ("sources", canonical(article.sources.as_slice())),
     ];
     out.push(Entry {
         kind: "article",

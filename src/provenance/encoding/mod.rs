@@ -203,3 +203,25 @@ impl<T: Canonical + ?Sized> Canonical for Box<T> {
         (**self).encode(e)
     }
 }
+
+/// A list: its elements in order (for a part of an item, such as an
+/// article's legal text, compared on its own).
+impl<T: Canonical> Canonical for [T] {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        e.all(self)
+    }
+}
+
+/// A text alone: its string.
+impl Canonical for ast::Text {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        e.text(self)
+    }
+}
+
+/// A name alone: its string.
+impl Canonical for ast::Ident {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        e.ident(self)
+    }
+}
