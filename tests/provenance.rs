@@ -2,6 +2,7 @@
 //! of the rulebook's structure that layout and comments do not change.
 
 use rochdale::{SourceFile, check_source};
+use sha2::Digest;
 
 const RULEBOOK: &str = r#"rulebook "Toad Lane" version "1" currency GBP
 member { age: Integer }
@@ -185,4 +186,332 @@ fn the_documented_provenance_line_is_real() {
     };
     assert_eq!(mask(&documented), mask(line));
     assert!(!mask(line).is_empty());
+}
+
+/// The hash of every rulebook in rulebooks/, pinned. A hash changes only
+/// when the rulebook is edited or when the canonical encoding
+/// (src/provenance/encoding/) changes, and either must be deliberate: a
+/// change of encoding comes with a new `VERSION` and is described in
+/// docs/language.md ("The canonical encoding").
+const PINNED: &[(&str, &str)] = &[
+    (
+        "community-land-trust.coop",
+        "e95188dd6332354f292e95b79509bf268f7f69f1ff9bd4fb3d0cba47856ebba3",
+    ),
+    (
+        "ethical-provider-framework.coop",
+        "364a20ef27adf15c35faff20baa2560402b912029aa0f351dbe08dc6bf90476b",
+    ),
+    (
+        "multi-stakeholder-uk.coop",
+        "1bcea7252bc3db34c4f673bd6917aa2e1d2194c3f881181b12b6a7fcf8cea350",
+    ),
+    (
+        "public-service-mutual.coop",
+        "dbf8f68a2463c4a2f9da0e5a15b009d746f97a888f0e40fd7074841e9c6b6b82",
+    ),
+    (
+        "rochdale-1844.coop",
+        "a82e8619fc3c4259f477fca972c887b0809c224d42b4472375e8293cf04746dc",
+    ),
+    (
+        "thin-layer-network.coop",
+        "bbc285e086165b2bfef64d0905fb25e27cf34c6ecda735609d1389ea70228330",
+    ),
+    (
+        "worker-cooperative-spain.coop",
+        "155aaa9c8530f5b6ca5670847b22168680d789cedebcad50ff4b1ca07caaa25e",
+    ),
+];
+
+#[test]
+fn every_bundled_rulebook_has_its_pinned_hash() {
+    let mut files: Vec<String> = std::fs::read_dir("rulebooks")
+        .expect("rulebooks/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "coop"))
+        .map(|path| {
+            path.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    let actual: Vec<(String, String)> = files
+        .iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(format!("rulebooks/{file}")).expect("readable");
+            (file.clone(), hash(&text))
+        })
+        .collect();
+    let pinned: Vec<(String, String)> = PINNED
+        .iter()
+        .map(|(f, h)| (f.to_string(), h.to_string()))
+        .collect();
+    let table: String = actual
+        .iter()
+        .map(|(f, h)| format!("    (\"{f}\", \"{h}\"),\n"))
+        .collect();
+    assert!(
+        pinned == actual,
+        "The provenance hash of a bundled rulebook changed, or a rulebook was added \
+         or removed. A hash must change only deliberately: because the rulebook was \
+         edited, or because the canonical encoding changed (then with a new \
+         encoding VERSION, described in docs/language.md). If that is what happened, \
+         set PINNED in tests/provenance.rs to:\n{table}"
+    );
+}
+
+/// The section "The canonical encoding" of docs/language.md.
+fn encoding_section() -> String {
+    let docs = std::fs::read_to_string("docs/language.md").expect("docs");
+    let section = docs
+        .split("\n## The canonical encoding\n")
+        .nth(1)
+        .expect("a section on the canonical encoding");
+    section
+        .split("\n## ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The first fenced block of `lang` in `markdown`.
+fn block(markdown: &str, lang: &str) -> String {
+    let start = markdown
+        .find(&format!("```{lang}\n"))
+        .unwrap_or_else(|| panic!("a {lang} block"))
+        + lang.len()
+        + 4;
+    let len = markdown[start..]
+        .find("```\n")
+        .expect("the end of the block");
+    markdown[start..start + len].to_string()
+}
+
+/// The documented encoding is what Rochdale writes, byte for byte, and the
+/// documented hash is its SHA-256 (worked out with `sha256sum` when the
+/// section was written, and here through the sha2 crate directly).
+#[test]
+fn the_documented_encoding_and_hash_are_real() {
+    let section = encoding_section();
+    let rulebook = block(&section, "coop");
+    let documented = block(&section, "text");
+    let book = rochdale::parse(&rulebook).expect("parses");
+    assert_eq!(rochdale::provenance::canonical(&book), documented);
+    let hex: String = sha2::Sha256::digest(documented.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(hash(&rulebook), hex);
+    assert!(
+        section.contains(&format!("`{hex}`")),
+        "docs/language.md shows the hash {hex}"
+    );
+}
+
+/// The SHA-256 of the encoding, streamed, is the SHA-256 of the encoding
+/// written out whole, for every bundled rulebook.
+#[test]
+fn the_hash_is_the_sha256_of_the_whole_encoding() {
+    for (file, pinned) in PINNED {
+        let text = std::fs::read_to_string(format!("rulebooks/{file}")).expect("readable");
+        let encoding = rochdale::provenance::canonical(&rochdale::parse(&text).expect("parses"));
+        assert!(encoding.starts_with("rochdale-canonical 1\n(rulebook "));
+        let hex: String = sha2::Sha256::digest(encoding.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&hex, pinned, "{file}");
+    }
+}
+
+/// Each pair differs in one name only, of the same length, in each place a
+/// name can stand: the shape of the tree is the same, its words are not.
+#[test]
+fn a_name_changed_in_place_changes_the_hash() {
+    const BOOK: &str = r#"rulebook "Shop" currency GBP
+member { age: Integer  shares: Money = £0 }
+period { surplus: Money }
+article 3a "Admission" {
+  text "Sixteen."
+  parameter min_age: Integer = 16
+  rule adult(m) = m.age >= min_age
+}
+allocate period.surplus rounding down {
+  reserve: 10%
+  dividend: remainder, to each member m in proportion to m.shares
+}
+act join(m, pay: Money) {
+  admit m
+  post pay debit "cash" credit "capital" of m
+}
+example "one" {
+  members { ada: age 30 }
+  expect adult(ada)
+}
+"#;
+    let variants = [
+        ("rulebook \"Shop\"", "rulebook \"Shoq\""),
+        ("article 3a", "article 3b"),
+        ("\"Admission\"", "\"Admissiom\""),
+        ("text \"Sixteen.\"", "text \"Sixteem.\""),
+        ("min_age: Integer", "max_age: Integer"),
+        ("reserve: 10%", "reservo: 10%"),
+        ("credit \"capital\"", "credit \"capitol\""),
+        ("example \"one\"", "example \"two\""),
+    ];
+    let base = hash(BOOK);
+    let mut seen = vec![base.clone()];
+    for (from, to) in variants {
+        assert!(BOOK.contains(from), "{from}");
+        let changed = BOOK.replacen(from, to, 1);
+        let h = check_source(&changed)
+            .program
+            .map(|p| p.provenance.hash)
+            .unwrap_or_else(|| {
+                // A renamed parameter leaves its use dangling: hash the tree.
+                rochdale::provenance::Provenance::of(&rochdale::parse(&changed).expect("parses"))
+                    .hash
+            });
+        assert!(
+            !seen.contains(&h),
+            "{from} -> {to} gives a hash already seen"
+        );
+        seen.push(h);
+    }
+}
+
+/// Under the old hash of the `Debug` text with positions cut out, a legal
+/// text reading like a position was cut out too, and these two hashed the
+/// same.
+#[test]
+fn a_text_that_reads_like_a_position_is_hashed_as_text() {
+    let with = |text: &str| {
+        format!("rulebook \"R\" currency GBP\narticle 1 \"A\" {{\n  text \"{text}\"\n}}\n")
+    };
+    assert_ne!(hash(&with("")), hash(&with("Span { start: 0, end: 0 }")));
+    assert_ne!(hash(&with("a")), hash(&with("aSpan { start: 1, end: 2 }")));
+}
+
+/// Texts that hold the encoding's own delimiters: each pair would encode
+/// the same if strings were written without their lengths, and does not.
+#[test]
+fn delimiters_inside_a_text_cannot_forge_structure() {
+    let article =
+        |items: &str| format!("rulebook \"R\" currency GBP\narticle 1 \"A\" {{\n{items}}}\n");
+    let pairs = [
+        // `(text a) (text b)` naively, either way.
+        (
+            article("  text \"a\"\n  text \"b\"\n"),
+            article("  text \"a) (text b\"\n"),
+        ),
+        // With lengths, but a length forged inside the text.
+        (
+            article("  text \"a\"\n  text \"b\"\n"),
+            article("  text \"a) (text 1:b\"\n"),
+        ),
+        // A legal text and a source against one legal text.
+        (
+            article("  text \"a\"\n  source \"b\"\n"),
+            article("  text \"a) (source b\"\n"),
+        ),
+        // Two paragraphs against one with a line break: equal when joined.
+        (
+            article("  text \"a\"\n  text \"b\"\n"),
+            article("  text \"a\\nb\"\n"),
+        ),
+        // The title swallowing the legal text.
+        (
+            article("  text \"b\"\n"),
+            "rulebook \"R\" currency GBP\narticle 1 \"A (text b\" {\n}\n".to_string(),
+        ),
+    ];
+    for (a, b) in &pairs {
+        assert_ne!(hash(a), hash(b), "\n{a}\n{b}");
+    }
+    // The two texts of the first pair, encoded: each string says its length.
+    let encoded = rochdale::provenance::canonical(&rochdale::parse(&pairs[0].1).expect("parses"));
+    assert!(
+        encoded.contains("(article 1:1 1:A (text 10:a) (text b))"),
+        "{encoded}"
+    );
+}
+
+/// Numbers count by value and by kind; spellings of one operator, of one
+/// amount of money and redundant brackets do not count.
+#[test]
+fn numbers_count_by_value_and_operators_by_meaning() {
+    let rule = |body: &str| format!("rulebook \"R\" currency GBP\nrule r = {body}\n");
+    for (a, b) in [
+        ("£1.00 > £0", "£1 > £0"),
+        ("£1.00 > £0", "1.00 GBP > £0"),
+        ("£1.00 > £0", "GBP 1 > £0"),
+        ("20% > 0%", "20.0% > 0%"),
+        ("1 <= 2", "1 ≤ 2"),
+        ("2 * 3 > 1", "2 × 3 > 1"),
+        ("1 + (2 * 3) > 0", "1 + 2 * 3 > 0"),
+    ] {
+        assert_eq!(hash(&rule(a)), hash(&rule(b)), "{a} against {b}");
+    }
+    for (a, b) in [
+        ("16.0 > 1", "16 > 1"),
+        ("(1 + 2) * 3 > 0", "1 + 2 * 3 > 0"),
+        ("£1.00 > £0", "£1.01 > £0"),
+        ("-1 < 0", "1 < 0"),
+    ] {
+        assert_ne!(hash(&rule(a)), hash(&rule(b)), "{a} against {b}");
+    }
+}
+
+/// Moving a parameter after a rule inside one article changes nothing (the
+/// tree keeps an article's items by kind); swapping two rules does.
+#[test]
+fn order_counts_as_documented() {
+    let book =
+        |items: &str| format!("rulebook \"R\" currency GBP\narticle 1 \"A\" {{\n{items}}}\n");
+    let p = "  parameter x: Integer = 1\n";
+    let r = "  rule a = x + 1\n";
+    let s = "  rule b = x + 2\n";
+    assert_eq!(
+        hash(&book(&format!("{p}{r}{s}"))),
+        hash(&book(&format!("{r}{s}{p}")))
+    );
+    assert_ne!(
+        hash(&book(&format!("{p}{r}{s}"))),
+        hash(&book(&format!("{p}{s}{r}")))
+    );
+}
+
+/// `rochdale diff` compares by the same encoding: two paragraphs made one
+/// with a line break is a change of the article's legal text, and a
+/// comment is no change at all.
+#[test]
+fn the_structural_diff_compares_by_the_encoding() {
+    use rochdale::diff::{DiffOptions, Version, diff};
+    let two = "rulebook \"R\" currency GBP\narticle 1 \"A\" {\n  text \"a\"\n  text \"b\"\n  parameter x: Integer = 1\n}\n";
+    let one = two.replace("  text \"a\"\n  text \"b\"\n", "  text \"a\\nb\"\n");
+    let commented = two.replace("= 1\n", "= 1  -- one\n");
+    let changes = |old: &str, new: &str| {
+        let (old, new) = (
+            SourceFile::new("old.coop", old),
+            SourceFile::new("new.coop", new),
+        );
+        diff(
+            Version::new(&old),
+            Version::new(&new),
+            &DiffOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics))
+        .changes
+    };
+    let found = changes(two, &one);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].kind.as_str(), found[0].name.as_str()),
+        ("article", "1")
+    );
+    assert_eq!(found[0].parts, vec!["legal text".to_string()]);
+    assert!(changes(two, &commented).is_empty());
 }

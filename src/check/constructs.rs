@@ -108,7 +108,26 @@ fn holds(x: &Value, op: crate::program::CompareOp, y: &Value) -> bool {
 /// A text that is equal for two nodes exactly when they compute the same
 /// thing in the same way (spans ignored).
 pub(super) fn fingerprint(ir: &Ir) -> String {
-    crate::provenance::strip_spans(&format!("{:?}", ir.kind))
+    strip_spans(&format!("{:?}", ir.kind))
+}
+
+/// Removes every `Span { start: N, end: N }` (with the `span: ` before it).
+fn strip_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("Span { start: ") {
+        let mut cut = &rest[..i];
+        if let Some(stripped) = cut.strip_suffix("span: ") {
+            cut = stripped;
+        }
+        out.push_str(cut);
+        match rest[i..].find('}') {
+            Some(j) => rest = &rest[i + j + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl ExprChecker<'_> {

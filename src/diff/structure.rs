@@ -1,11 +1,12 @@
 //! The change to the text, structurally: each named part of a rulebook
 //! (article, parameter, rule, limit, allocation, resolution, act, unit,
-//! attribute, scenario, example) compared by its syntax tree without
-//! positions, so that layout and comments never count as a change.
+//! attribute, scenario, example) compared by its canonical encoding
+//! (`crate::provenance::encoding`), the same the provenance hash is taken
+//! of, so that layout and comments never count as a change.
 
 use serde::Serialize;
 
-use crate::provenance::strip_spans;
+use crate::provenance::encoding::{article_heading, encode as canonical};
 use crate::span::Span;
 use crate::syntax::ast::{self, Item};
 
@@ -47,16 +48,13 @@ struct Entry {
     kind: &'static str,
     name: String,
     article: Option<String>,
-    /// The structure without positions: equal when the meaning is equal.
+    /// The canonical encoding: equal when the rules written are equal.
     canonical: String,
     /// What a person is shown: the value or the whole text.
     shown: String,
-    /// For an article or the header: each part's canonical form.
+    /// For an article or the header: each part's canonical encoding, to
+    /// name the parts that changed.
     parts: Vec<(&'static str, String)>,
-}
-
-fn canonical<T: std::fmt::Debug>(item: &T) -> String {
-    strip_spans(&format!("{item:?}"))
 }
 
 fn slice(text: &str, span: Span) -> String {
@@ -78,23 +76,9 @@ fn entries(book: &ast::Rulebook, text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let header = &book.header;
     let header_parts = vec![
-        ("name", header.name.value.clone()),
-        (
-            "version",
-            header
-                .version
-                .as_ref()
-                .map(|v| v.value.clone())
-                .unwrap_or_default(),
-        ),
-        (
-            "currency",
-            header
-                .currency
-                .as_ref()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-        ),
+        ("name", canonical(&header.name)),
+        ("version", canonical(&header.version)),
+        ("currency", canonical(&header.currency)),
         (
             "in force",
             header
@@ -107,7 +91,7 @@ fn entries(book: &ast::Rulebook, text: &str) -> Vec<Entry> {
         kind: "header",
         name: "rulebook".to_string(),
         article: None,
-        canonical: canonical(&header_parts),
+        canonical: canonical(header),
         shown: slice(text, header.span),
         parts: header_parts,
     });
@@ -259,15 +243,15 @@ fn article_entries(out: &mut Vec<Entry>, article: &ast::Article, text: &str) {
             .join("\n")
     };
     let parts = vec![
-        ("title", article.title.value.clone()),
-        ("legal text", join(&article.legal_text)),
-        ("sources", join(&article.sources)),
+        ("title", canonical(&article.title)),
+        ("legal text", canonical(article.legal_text.as_slice())),
+        ("sources", canonical(article.sources.as_slice())),
     ];
     out.push(Entry {
         kind: "article",
         name: number.to_string(),
         article: Some(number.to_string()),
-        canonical: canonical(&parts),
+        canonical: article_heading(article),
         shown: format!("\"{}\"\n{}", article.title.value, join(&article.legal_text)),
         parts,
     });

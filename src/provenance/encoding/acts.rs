@@ -1,0 +1,228 @@
+//! Acts and their effects; scenarios and examples.
+
+use std::fmt;
+
+use super::items::params;
+use super::{Canonical, Encoder};
+use crate::syntax::ast;
+
+impl Canonical for ast::ActDef {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::ActDef {
+            name,
+            params: written,
+            requires,
+            effects,
+            span: _,
+        } = self;
+        e.node("act", |e| {
+            e.ident(name)?;
+            params(written.as_ref(), e)?;
+            for r in requires {
+                e.tagged_expr("requires", r)?;
+            }
+            e.all(effects)
+        })
+    }
+}
+
+impl Canonical for ast::Effect {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        match self {
+            ast::Effect::Admit(m) => e.node("admit", |e| e.ident(m)),
+            ast::Effect::Remove(m) => e.node("remove", |e| e.ident(m)),
+            ast::Effect::Post {
+                amount,
+                debit,
+                credit,
+                span: _,
+            } => e.node("post", |e| {
+                amount.encode(e)?;
+                account("debit", debit, e)?;
+                account("credit", credit, e)
+            }),
+            ast::Effect::ForEach {
+                var,
+                filter,
+                effects,
+            } => e.node("for each member", |e| {
+                e.ident(var)?;
+                e.filter(filter.as_ref())?;
+                e.all(effects)
+            }),
+            ast::Effect::Change {
+                op,
+                member,
+                attribute,
+                value,
+                span: _,
+            } => {
+                let tag = match op {
+                    ast::ChangeOp::Add => "add",
+                    ast::ChangeOp::Subtract => "subtract",
+                    ast::ChangeOp::Set => "set",
+                };
+                e.node(tag, |e| {
+                    e.ident(member)?;
+                    e.ident(attribute)?;
+                    value.encode(e)
+                })
+            }
+        }
+    }
+}
+
+/// `(debit NAME [(of MEMBER)])`.
+fn account(tag: &str, account: &ast::AccountRef, e: &mut Encoder<'_>) -> fmt::Result {
+    let ast::AccountRef { name, member } = account;
+    e.node(tag, |e| {
+        e.text(name)?;
+        if let Some(m) = member {
+            e.node("of", |e| e.ident(m))?;
+        }
+        Ok(())
+    })
+}
+
+impl Canonical for ast::Scenario {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Scenario {
+            name,
+            members,
+            members_file,
+            parameters,
+            steps,
+            span: _,
+        } = self;
+        e.node("scenario", |e| {
+            e.text(name)?;
+            if let Some(file) = members_file {
+                e.tagged_text("members from", file)?;
+            }
+            e.all(members)?;
+            for b in parameters {
+                e.binding("parameter", b)?;
+            }
+            e.all(steps)
+        })
+    }
+}
+
+impl Canonical for ast::Step {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Step {
+            date,
+            kind,
+            span: _,
+        } = self;
+        e.node("on", |e| {
+            e.date(*date)?;
+            kind.encode(e)
+        })
+    }
+}
+
+impl Canonical for ast::StepKind {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        match self {
+            ast::StepKind::Act { name, args } => e.node("act", |e| {
+                e.ident(name)?;
+                e.all(args)
+            }),
+            ast::StepKind::Motion {
+                votes,
+                title,
+                amendments,
+            } => e.node("motion", |e| {
+                votes.encode(e)?;
+                if let Some(t) = title {
+                    e.text(t)?;
+                }
+                amendments.iter().try_for_each(|b| e.binding("amend", b))
+            }),
+            ast::StepKind::Close { figures } => e.node("close period", |e| {
+                figures.iter().try_for_each(|b| e.binding("period", b))
+            }),
+        }
+    }
+}
+
+impl Canonical for ast::ExampleMember {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::ExampleMember {
+            name,
+            values,
+            span: _,
+        } = self;
+        e.node("member", |e| {
+            e.ident(name)?;
+            values.iter().try_for_each(|b| e.binding("=", b))
+        })
+    }
+}
+
+impl Canonical for ast::ExampleVotes {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::ExampleVotes {
+            resolution,
+            for_,
+            against,
+            abstain,
+            span: _,
+        } = self;
+        let names = |e: &mut Encoder<'_>, tag: &str, list: &[ast::Ident]| {
+            e.node(tag, |e| list.iter().try_for_each(|m| e.ident(m)))
+        };
+        e.node("votes", |e| {
+            e.ident(resolution)?;
+            names(e, "for", for_)?;
+            names(e, "against", against)?;
+            names(e, "abstain", abstain)
+        })
+    }
+}
+
+impl Canonical for ast::Example {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Example {
+            name,
+            members,
+            period,
+            parameters,
+            votes,
+            expectations,
+            span: _,
+        } = self;
+        e.node("example", |e| {
+            e.text(name)?;
+            e.all(members)?;
+            for b in period {
+                e.binding("period", b)?;
+            }
+            for b in parameters {
+                e.binding("parameter", b)?;
+            }
+            e.all(votes)?;
+            e.all(expectations)
+        })
+    }
+}
+
+impl Canonical for ast::Expect {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        match self {
+            ast::Expect::Value(x) => e.tagged_expr("expect", x),
+            ast::Expect::Breach {
+                limit,
+                member,
+                span: _,
+            } => e.node("expect breach", |e| {
+                e.ident(limit)?;
+                match member {
+                    Some(m) => e.ident(m),
+                    None => Ok(()),
+                }
+            }),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Allocations with their tranches, and resolutions with their thresholds.
+
+use std::fmt;
+
+use super::expr::mode_words;
+use super::{Canonical, Encoder};
+use crate::syntax::ast;
+
+impl Canonical for ast::Allocation {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Allocation {
+            amount,
+            rounding,
+            record_date,
+            tranches,
+            span: _,
+        } = self;
+        e.node("allocate", |e| {
+            amount.encode(e)?;
+            if let Some((mode, _)) = rounding {
+                e.leaf(&format!("rounding {}", mode_words(*mode)))?;
+            }
+            if let Some(date) = record_date {
+                e.tagged_expr("record date", date)?;
+            }
+            e.all(tranches)
+        })
+    }
+}
+
+impl Canonical for ast::Tranche {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Tranche {
+            label,
+            amount,
+            at_most,
+            at_least,
+            split,
+            span: _,
+        } = self;
+        e.node("tranche", |e| {
+            e.text(label)?;
+            amount.encode(e)?;
+            if let Some(cap) = at_most {
+                e.tagged_expr("at most", cap)?;
+            }
+            if let Some(floor) = at_least {
+                e.tagged_expr("at least", floor)?;
+            }
+            if let Some(ast::Split {
+                var,
+                filter,
+                weight,
+                span: _,
+            }) = split
+            {
+                e.node("to each member", |e| {
+                    e.ident(var)?;
+                    e.filter(filter.as_ref())?;
+                    e.tagged_expr("in proportion to", weight)
+                })?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Canonical for ast::TrancheAmount {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        match self {
+            ast::TrancheAmount::Expr(x) => x.encode(e),
+            ast::TrancheAmount::EachMember { var, filter, value } => e.node("each member", |e| {
+                e.ident(var)?;
+                e.filter(filter.as_ref())?;
+                value.encode(e)
+            }),
+        }
+    }
+}
+
+impl Canonical for ast::Resolution {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Resolution {
+            name,
+            title,
+            weights,
+            quorum,
+            threshold,
+            abstentions_against,
+            ties_pass,
+            record_date,
+            span: _,
+        } = self;
+        e.node("resolution", |e| {
+            e.ident(name)?;
+            if let Some(t) = title {
+                e.text(t)?;
+            }
+            if let Some(ast::ClassWeights {
+                attribute,
+                weights,
+                span: _,
+            }) = weights
+            {
+                e.node("weighted by", |e| {
+                    e.ident(attribute)?;
+                    weights.iter().try_for_each(|(class, weight)| {
+                        e.ident(class)?;
+                        e.number(*weight)
+                    })
+                })?;
+            }
+            if !quorum.is_empty() {
+                e.node("quorum", |e| {
+                    quorum.iter().try_for_each(|(term, _)| term.encode(e))
+                })?;
+            }
+            threshold.encode(e)?;
+            if *abstentions_against {
+                e.leaf("abstentions count against")?;
+            }
+            match ties_pass {
+                Some(true) => e.leaf("ties pass")?,
+                Some(false) => e.leaf("ties fail")?,
+                None => {}
+            }
+            if let Some(date) = record_date {
+                e.tagged_expr("record date", date)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Canonical for ast::QuorumTerm {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        match self {
+            ast::QuorumTerm::Share(fraction) => e.node("share of members", |e| e.number(*fraction)),
+            ast::QuorumTerm::Count(n) => e.node("members", |e| e.number(*n)),
+        }
+    }
+}
+
+impl Canonical for ast::Threshold {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Threshold {
+            strict,
+            measure,
+            span: _,
+        } = self;
+        let (against, of) = if *strict {
+            ("passes when for > against", "passes when for >")
+        } else {
+            ("passes when for >= against", "passes when for >=")
+        };
+        let basis = |b: &ast::VoteBasis| match b {
+            ast::VoteBasis::Cast => "cast",
+            ast::VoteBasis::Present => "present",
+            ast::VoteBasis::Members => "members",
+        };
+        match measure {
+            ast::ThresholdMeasure::Against => e.leaf(against),
+            ast::ThresholdMeasure::Share(fraction, b) => e.node(of, |e| {
+                e.node(&format!("share of {}", basis(b)), |e| e.number(*fraction))
+            }),
+            ast::ThresholdMeasure::Fraction(numerator, denominator, b) => e.node(of, |e| {
+                e.node(&format!("fraction of {}", basis(b)), |e| {
+                    e.number(*numerator)?;
+                    e.number(*denominator)
+                })
+            }),
+        }
+    }
+}
