@@ -779,7 +779,7 @@ fn simulate_streamed(
     report: Report,
     out: Option<&Path>,
 ) -> std::io::Result<Vec<rochdale::simulate::StepOutcome>> {
-    use rochdale::simulate::{Counted, Engine, Sink};
+    use rochdale::simulate::{Engine, Sink};
     let mut streamed = Streamed::new(stdout, report, out)?;
     let mut engine = Engine::new(program, scenario.params.clone(), members);
     streamed.begin(&engine.summary(&scenario.name))?;
@@ -794,18 +794,16 @@ fn simulate_streamed(
         );
         bar
     });
-    let mut progress = |done: usize| {
+    let progress = |done: usize| {
         if let Some(bar) = &bar {
             if done % 256 == 0 {
                 bar.set_position(done as u64);
             }
         }
     };
-    {
-        let mut sink = Counted::new(&mut streamed, &mut progress);
-        for step in &scenario.steps {
-            engine.run_step(step, &mut sink as &mut dyn Sink)?;
-        }
+    for step in &scenario.steps {
+        engine.run_step(step, &mut streamed as &mut dyn Sink)?;
+        progress(engine.steps_run());
     }
     if let Some(bar) = &bar {
         bar.finish_and_clear();

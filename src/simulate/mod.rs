@@ -28,7 +28,7 @@ use crate::value::{Value, ValueView, format_date};
 
 pub use books::{AccountKey, Books, Entry};
 pub use outcome::*;
-pub use sink::{Collect, Counted, Sink};
+pub use sink::{Collect, Sink};
 
 /// The account into which a closed period's figures go, and from which its
 /// allocations are paid.
@@ -225,35 +225,13 @@ impl<'p> Engine<'p> {
     /// and says whether it was done. An error is the sink's: the step has
     /// been run all the same.
     pub fn run_step(&mut self, step: &StepDef, sink: &mut dyn Sink) -> std::io::Result<bool> {
-        let program = self.program;
         self.steps_run += 1;
         let number = self.steps_run;
         self.inputs.today = Some(step.date);
-        let (what, result) = match &step.kind {
-            StepDefKind::Act { act, args } => (
-                self.describe_act(*act, args),
-                self.act(number, step, *act, args),
-            ),
-            StepDefKind::Motion {
-                resolution, title, ..
-            } => (
-                format!(
-                    "motion {}{}",
-                    program
-                        .resolutions
-                        .get(*resolution)
-                        .map_or("?", |r| r.name.as_str()),
-                    title
-                        .as_ref()
-                        .map(|t| format!(" \"{t}\""))
-                        .unwrap_or_default()
-                ),
-                self.motion(number, step),
-            ),
-            StepDefKind::Close { figures } => (
-                "close period".to_string(),
-                self.close(number, step, figures),
-            ),
+        let result = match &step.kind {
+            StepDefKind::Act { act, args } => self.act(number, step, *act, args),
+            StepDefKind::Motion { .. } => self.motion(number, step),
+            StepDefKind::Close { figures } => self.close(number, step, figures),
         };
         let (status, reasons, diagnostic) = match result {
             Ok(()) => (StepStatus::Done, Vec::new(), None),
@@ -280,15 +258,40 @@ impl<'p> Engine<'p> {
         self.pending = entries;
         self.pending.clear();
         written?;
-        sink.step(StepOutcome {
-            step: number,
-            date: format_date(step.date),
-            what,
-            status,
-            reasons,
-            diagnostic,
-        })?;
+        // What the step was, in words, only for a sink that reads it (and
+        // for every failure, which is always reported).
+        if sink.wants_steps() || status == StepStatus::Failed {
+            sink.step(StepOutcome {
+                step: number,
+                date: format_date(step.date),
+                what: self.describe(step),
+                status,
+                reasons,
+                diagnostic,
+            })?;
+        }
         Ok(done)
+    }
+
+    /// A step in words: `purchase(ada, £2.50)`, `motion special "..."`.
+    fn describe(&self, step: &StepDef) -> String {
+        match &step.kind {
+            StepDefKind::Act { act, args } => self.describe_act(*act, args),
+            StepDefKind::Motion {
+                resolution, title, ..
+            } => format!(
+                "motion {}{}",
+                self.program
+                    .resolutions
+                    .get(*resolution)
+                    .map_or("?", |r| r.name.as_str()),
+                title
+                    .as_ref()
+                    .map(|t| format!(" \"{t}\""))
+                    .unwrap_or_default()
+            ),
+            StepDefKind::Close { .. } => "close period".to_string(),
+        }
     }
 
     fn journal_line(&self, e: &Entry) -> JournalLine {

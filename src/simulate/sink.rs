@@ -13,8 +13,15 @@ use super::outcome::{JournalLine, StepOutcome};
 
 /// Receives what a run makes, in order.
 pub trait Sink {
-    /// A step's outcome.
+    /// A step's outcome: every step's when [`Sink::wants_steps`], else
+    /// only those that failed on a fault.
     fn step(&mut self, step: StepOutcome) -> io::Result<()>;
+
+    /// Whether every step's outcome is wanted (describing a step in words
+    /// costs time).
+    fn wants_steps(&self) -> bool {
+        true
+    }
 
     /// Whether journal lines are wanted (formatting them costs time).
     fn wants_journal(&self) -> bool {
@@ -49,42 +56,5 @@ impl Sink for Collect {
     fn journal(&mut self, line: JournalLine) -> io::Result<()> {
         self.journal.push(line);
         Ok(())
-    }
-}
-
-/// Lets a progress callback see each step as it passes to another sink.
-pub struct Counted<'a, S: Sink + ?Sized> {
-    /// The sink that keeps or writes.
-    pub inner: &'a mut S,
-    /// Called with the number of steps done.
-    pub progress: &'a mut dyn FnMut(usize),
-    done: usize,
-}
-
-impl<'a, S: Sink + ?Sized> Counted<'a, S> {
-    /// Counts the steps passing to `inner`.
-    pub fn new(inner: &'a mut S, progress: &'a mut dyn FnMut(usize)) -> Self {
-        Counted {
-            inner,
-            progress,
-            done: 0,
-        }
-    }
-}
-
-impl<S: Sink + ?Sized> Sink for Counted<'_, S> {
-    fn step(&mut self, step: StepOutcome) -> io::Result<()> {
-        self.inner.step(step)?;
-        self.done += 1;
-        (self.progress)(self.done);
-        Ok(())
-    }
-
-    fn wants_journal(&self) -> bool {
-        self.inner.wants_journal()
-    }
-
-    fn journal(&mut self, line: JournalLine) -> io::Result<()> {
-        self.inner.journal(line)
     }
 }

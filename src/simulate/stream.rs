@@ -271,6 +271,10 @@ impl Sink for Streamed<'_> {
         Ok(())
     }
 
+    fn wants_steps(&self) -> bool {
+        self.report == Report::Text || self.report_txt.is_some() || self.steps.is_some()
+    }
+
     fn wants_journal(&self) -> bool {
         self.journal_csv.is_some() || self.journal.is_some()
     }
