@@ -272,7 +272,10 @@ fn every_rule_of_one_member_in_every_rulebook_matches_the_evaluator() {
                 votes: vec![None; program.resolutions.len()],
                 ..Inputs::default()
             };
-            let mut batch = Batch::new(&program, MemberColumns::from_table(&program, &table));
+            let mut batch = Batch::new(
+                &program,
+                MemberColumns::from_rows(&program, &table.names, &table.columns),
+            );
             for (p, value) in program.params.iter().zip(&scenario.params) {
                 if *value != p.value {
                     let text = rochdale::value::literal(value, p.ty, &program, &table.names);

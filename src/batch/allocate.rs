@@ -48,6 +48,7 @@ pub fn allocate(ev: &mut ColumnEvaluator<'_>, def: &AllocationDef) -> Result<Bat
                 label: t.label.clone(),
                 total: from_minor(p.taken, digits),
                 shares: p.shares,
+                how: p.how,
             })
             .collect(),
     })
@@ -122,6 +123,17 @@ fn weights(
             })
         }
         None => None,
+    };
+    // Only members share: in a simulation, those admitted and not gone.
+    let mask = match (mask, ev.active()) {
+        (mask, None) => mask,
+        (None, Some(active)) => Some(active.to_vec()),
+        (Some(mut m), Some(active)) => {
+            for (keep, member) in m.iter_mut().zip(active) {
+                *keep &= *member;
+            }
+            Some(m)
+        }
     };
     let takes_part = |i: usize| mask.as_ref().is_none_or(|m| m[i]);
     let col = ev.eval(value, frame)?;

@@ -37,6 +37,14 @@ pub struct Sources<'a> {
     pub attrs: &'a [Col],
     /// The members' names.
     pub names: &'a super::MemberColumns,
+    /// Which people are members now (in a simulation: admitted and not
+    /// gone); `None`: all of them. Only members count in an aggregate or
+    /// share in an allocation.
+    pub active: Option<&'a [bool]>,
+    /// The same state as the row evaluator sees it, when the caller has it
+    /// (a simulation): what a member-by-member fallback evaluates over, so
+    /// that `today`, votes and dates of admission are there too.
+    pub rows: Option<&'a Inputs>,
     /// Allocations computed so far: per allocation, per tranche, the total
     /// and each member's share in minor units.
     pub allocated: &'a [Option<super::BatchAllocation>],
@@ -71,6 +79,11 @@ impl<'a> ColumnEvaluator<'a> {
     /// How many members.
     pub fn members(&self) -> usize {
         self.src.n
+    }
+
+    /// Which people are members now (`None`: all of them).
+    pub fn active(&self) -> Option<&'a [bool]> {
+        self.src.active
     }
 
     /// The members, by name.
@@ -367,7 +380,11 @@ impl<'a> ColumnEvaluator<'a> {
             }
             None => None,
         };
-        let counts = |i: usize| mask.as_ref().is_none_or(|m| m[i]);
+        let active = self.src.active;
+        let counts = |i: usize| {
+            active.is_none_or(|a| a.get(i).copied().unwrap_or(false))
+                && mask.as_ref().is_none_or(|m| m[i])
+        };
         let value = match value {
             Some(v) => Some(v?),
             None => None,
@@ -410,10 +427,10 @@ impl<'a> ColumnEvaluator<'a> {
     fn member_by_member(&mut self, ir: &Ir, frame: &mut [Col]) -> Result<Col> {
         self.fallbacks += 1;
         let n = self.src.n;
-        if self.fallback.is_none() {
+        if self.fallback.is_none() && self.src.rows.is_none() {
             self.fallback = Some(self.inputs());
         }
-        let Some(inputs) = self.fallback.as_ref() else {
+        let Some(inputs) = self.src.rows.or(self.fallback.as_ref()) else {
             return Err(internal("no inputs", ir.span));
         };
         let mut ev = Evaluator::new(self.src.program, inputs);
@@ -427,7 +444,14 @@ impl<'a> ColumnEvaluator<'a> {
         }
         let mut out = Vec::with_capacity(n);
         let mut values: Vec<Value> = Vec::with_capacity(frame.len());
+        let active = self.src.active;
         for m in 0..n {
+            // Only members are evaluated, as the row evaluator does: a
+            // person not admitted may lack the figures a rule reads.
+            if active.is_some_and(|a| !a.get(m).copied().unwrap_or(false)) {
+                out.push(None);
+                continue;
+            }
             values.clear();
             values.extend(
                 frame
@@ -453,6 +477,7 @@ impl<'a> ColumnEvaluator<'a> {
                 .collect(),
             period: self.src.period.to_vec(),
             votes: vec![None; self.src.program.resolutions.len()],
+            active: self.src.active.map(<[bool]>::to_vec).unwrap_or_default(),
             ..Inputs::default()
         }
     }

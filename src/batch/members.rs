@@ -189,12 +189,12 @@ impl MemberColumns {
         Ok(members)
     }
 
-    /// The people of a simulation's member table (a scenario's members),
-    /// as columns.
-    pub fn from_table(program: &Program, table: &crate::simulate::input::MemberTable) -> Self {
+    /// People given by name, with their values attribute-major
+    /// (`columns[attr][person]`, as a simulation holds them), as columns.
+    pub fn from_rows(program: &Program, people: &[String], columns: &[Vec<Option<Value>>]) -> Self {
         let mut names = String::new();
-        let mut ends = Vec::with_capacity(table.names.len());
-        for name in &table.names {
+        let mut ends = Vec::with_capacity(people.len());
+        for name in people {
             names.push_str(name);
             ends.push(names.len() as u64);
         }
@@ -204,15 +204,8 @@ impl MemberColumns {
             .enumerate()
             .map(|(a, attr)| {
                 let mut b = Builder::for_type(attr.ty);
-                for m in 0..table.names.len() {
-                    b.push(
-                        table
-                            .columns
-                            .get(a)
-                            .and_then(|c| c.get(m))
-                            .cloned()
-                            .flatten(),
-                    );
+                for m in 0..people.len() {
+                    b.push(columns.get(a).and_then(|c| c.get(m)).cloned().flatten());
                 }
                 b.finish()
             })

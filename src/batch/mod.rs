@@ -76,6 +76,8 @@ pub struct BatchTranche {
     /// For a tranche shared among members: each member's share in minor
     /// units, in member-list order (zero for those without one).
     pub shares: Option<Vec<i64>>,
+    /// How its total was reached, in words.
+    pub how: String,
 }
 
 impl BatchTranche {
@@ -180,6 +182,8 @@ impl<'p> Batch<'p> {
             period,
             attrs: self.members.columns(),
             names: &self.members,
+            active: None,
+            rows: None,
             allocated: &self.allocated,
         }
     }
@@ -306,6 +310,66 @@ impl<'p> Batch<'p> {
             allocations,
         })
     }
+}
+
+/// The allocations of a simulation's period, computed by columns for every
+/// member at once: the outcome the row evaluator gives, share for share
+/// (tests/differential.rs runs every scenario both ways). `None` when an
+/// allocation cannot be computed by columns (one on a record date), and the
+/// row evaluator computes them.
+pub fn period_allocations(
+    program: &Program,
+    inputs: &crate::eval::Inputs,
+) -> Option<Result<Vec<crate::eval::AllocationOutcome>, Box<Diagnostic>>> {
+    if program.allocations.iter().any(|a| a.record_date.is_some()) {
+        return None;
+    }
+    let members = MemberColumns::from_rows(program, &inputs.member_names, &inputs.members);
+    let active = (!inputs.active.is_empty()).then_some(inputs.active.as_slice());
+    let mut allocated: Vec<Option<BatchAllocation>> = vec![None; program.allocations.len()];
+    let mut outcomes = Vec::with_capacity(program.allocations.len());
+    for (a, def) in program.allocations.iter().enumerate() {
+        let sources = Sources {
+            program,
+            n: members.len(),
+            params: &inputs.params,
+            period: &inputs.period,
+            attrs: members.columns(),
+            allocated: &allocated,
+            names: &members,
+            active,
+            rows: Some(inputs),
+        };
+        let mut ev = ColumnEvaluator::new(sources);
+        let outcome = match allocate::allocate(&mut ev, def) {
+            Ok(o) => o,
+            Err(d) => return Some(Err(d)),
+        };
+        outcomes.push(crate::eval::AllocationOutcome {
+            amount: outcome.amount,
+            tranches: outcome
+                .tranches
+                .iter()
+                .map(|t| crate::eval::TrancheOutcome {
+                    label: t.label.clone(),
+                    total: t.total,
+                    members: t
+                        .shares
+                        .iter()
+                        .flatten()
+                        .enumerate()
+                        .filter(|(_, s)| **s != 0)
+                        .map(|(m, s)| (m as u32, Decimal::new(*s, outcome.digits)))
+                        .collect(),
+                    how: t.how.clone(),
+                    weights: Vec::new(),
+                    weight_type: crate::types::Type::Decimal,
+                })
+                .collect(),
+        });
+        allocated[a] = Some(outcome);
+    }
+    Some(Ok(outcomes))
 }
 
 /// What an act will do, gathered before anything changes.

@@ -58,6 +58,8 @@ pub struct Engine<'p> {
     index: HashMap<String, u32>,
     steps_run: usize,
     failures: usize,
+    /// Close periods by columns where the allocations allow it.
+    by_columns: bool,
 }
 
 /// Runs a scenario. `members` holds the scenario's members (inline and from
@@ -208,7 +210,15 @@ impl<'p> Engine<'p> {
             index,
             steps_run: 0,
             failures: 0,
+            by_columns: true,
         }
+    }
+
+    /// Closes every period member by member, never by columns: the same
+    /// outcome, more slowly (for differential tests and for comparison).
+    pub fn rows_only(mut self) -> Self {
+        self.by_columns = false;
+        self
     }
 
     /// How many steps have been run.
@@ -764,12 +774,23 @@ impl<'p> Engine<'p> {
             figures[*i] = Some(v.clone());
         }
         self.inputs.period = figures.clone();
-        let mut ev = Evaluator::new(program, &self.inputs);
-        let mut outcomes = Vec::with_capacity(program.allocations.len());
-        for a in 0..program.allocations.len() {
-            outcomes.push(ev.allocation(a)?);
-        }
-        drop(ev);
+        // By columns, every member at once, whenever the allocations can
+        // be; else member by member. Both give the same shares.
+        let by_columns = self
+            .by_columns
+            .then(|| crate::batch::period_allocations(program, &self.inputs))
+            .flatten();
+        let outcomes: Vec<std::sync::Arc<crate::eval::AllocationOutcome>> = match by_columns {
+            Some(done) => done?.into_iter().map(std::sync::Arc::new).collect(),
+            None => {
+                let mut ev = Evaluator::new(program, &self.inputs);
+                let mut outcomes = Vec::with_capacity(program.allocations.len());
+                for a in 0..program.allocations.len() {
+                    outcomes.push(ev.allocation(a)?);
+                }
+                outcomes
+            }
+        };
 
         // Book: the figures from accounts close into the surplus account;
         // each allocation is paid out of it.
