@@ -15,7 +15,8 @@ use rust_decimal::Decimal;
 
 use super::column::{self, Col};
 use crate::eval::{Evaluator, Inputs};
-use crate::program::{CompareOp, Ir, IrKind, Memo, Program};
+use crate::program::{BuiltinId, CompareOp, Ir, IrKind, Memo, Program, Rounding};
+use crate::semantics::builtins::{self, Form, Kernel};
 use crate::semantics::operators::{arithmetic, compare, internal};
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
@@ -207,19 +208,16 @@ impl<'a> ColumnEvaluator<'a> {
                     None => decimal_map(&a, n, |d| Some(-d))?,
                 }
             }
-            IrKind::Abs(x) => {
-                let a = self.sub(x, frame)?;
-                match column::fixed_abs(&a) {
-                    Some(c) => c,
-                    None => decimal_map(&a, n, |d| Some(d.abs()))?,
+            IrKind::Builtin {
+                builtin,
+                args,
+                rounding,
+            } => {
+                let mut cols = Vec::with_capacity(args.len());
+                for a in args {
+                    cols.push(self.sub(a, frame)?);
                 }
-            }
-            IrKind::Round { value, step, mode } => {
-                let a = self.sub(value, frame)?;
-                match column::fixed_round(&a, *step, *mode) {
-                    Some(c) => c,
-                    None => column::decimal_round(&a, *step, *mode, n)?,
-                }
+                builtin_columns(*builtin, &cols, *rounding, n)?
             }
             IrKind::Not(x) => {
                 let a = self.sub(x, frame)?;
@@ -277,20 +275,6 @@ impl<'a> ColumnEvaluator<'a> {
                 }
                 let other = self.sub(base, frame)?;
                 select(&pairs, &other, n)?
-            }
-            IrKind::MinMax { max, args } => {
-                let mut best = self.sub(args.first()?, frame)?;
-                for a in &args[1..] {
-                    let next = self.sub(a, frame)?;
-                    // max: take `next` where it is greater; min: where less.
-                    let op = if *max { CompareOp::Gt } else { CompareOp::Lt };
-                    let take = match column::fixed_compare(op, &next, &best, n) {
-                        Some(c) => c,
-                        None => value_compare(op, &next, &best, n)?,
-                    };
-                    best = select(&[(take, next)], &best, n)?;
-                }
-                best
             }
             IrKind::Aggregate {
                 kind,
@@ -456,6 +440,49 @@ impl<'a> ColumnEvaluator<'a> {
             ..Inputs::default()
         }
     }
+}
+
+/// A built-in function of values for every member, through its row of the
+/// table: the row's kernel, or else its function over one value, member by
+/// member. `None` leaves the node to the member-by-member path (a value
+/// missing, or a call that fails for some member: the rules may never
+/// compute it for that member).
+fn builtin_columns(
+    builtin: BuiltinId,
+    cols: &[Col],
+    rounding: Option<Rounding>,
+    n: usize,
+) -> Option<Col> {
+    let Form::Function(f) = &builtins::get(builtin).form else {
+        return None;
+    };
+    let kernel = match (f.column, cols, rounding) {
+        (Kernel::Fixed(op), [a], _) => column::fixed_map(a, op),
+        (Kernel::Round, [a], Some(r)) => column::fixed_round(a, r.step, r.mode),
+        (Kernel::Pick { max }, [first, rest @ ..], _) => pick_columns(max, first, rest, n),
+        _ => None,
+    };
+    if kernel.is_some() {
+        return kernel;
+    }
+    let span = crate::span::Span::default();
+    column::per_value(cols, n, |values| (f.one)(values, rounding, span).ok())
+}
+
+/// The largest (`max`) or smallest of the columns for each member, the
+/// first kept between equals as in [`crate::semantics::operators::pick`].
+fn pick_columns(max: bool, first: &Col, rest: &[Col], n: usize) -> Option<Col> {
+    let mut best = first.clone();
+    for next in rest {
+        // max: take `next` where it is greater; min: where less.
+        let op = if max { CompareOp::Gt } else { CompareOp::Lt };
+        let take = match column::fixed_compare(op, next, &best, n) {
+            Some(c) => c,
+            None => value_compare(op, next, &best, n)?,
+        };
+        best = select(&[(take, next.clone())], &best, n)?;
+    }
+    Some(best)
 }
 
 /// The identity of a column that is shared rather than computed afresh
