@@ -279,7 +279,11 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
 /// value, applied member by member where no kernel can): numbers as a
 /// column of decimals, anything else as values. `None` if a value is
 /// missing or `f` gives none.
-pub fn per_value(cols: &[Col], n: usize, mut f: impl FnMut(&[Value]) -> Option<Value>) -> Option<Col> {
+pub fn per_value(
+    cols: &[Col],
+    n: usize,
+    mut f: impl FnMut(&[Value]) -> Option<Value>,
+) -> Option<Col> {
     let mut args: Vec<Value> = Vec::with_capacity(cols.len());
     let mut out: Vec<Value> = Vec::with_capacity(n);
     for i in 0..n {

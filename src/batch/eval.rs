@@ -589,3 +589,94 @@ fn select(pairs: &[(Col, Col)], other: &Col, n: usize) -> Option<Col> {
     }
     Some(Col::from_values(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{Batch, MemberColumns};
+    use std::str::FromStr;
+
+    const RULEBOOK: &str = r#"rulebook "Built-ins" currency GBP
+member {
+  balance: Money
+  age: Integer
+  joined: Date
+}
+parameter base: Money = £1.00
+rule pennies(m: Member): Money = round(m.balance * 3%, to 0.01, half even)
+rule nickels(m: Member): Money = round(m.balance * 3%, to 0.05, half up)
+rule size(m: Member): Money = abs(m.balance)
+rule quarter(m: Member): Decimal = abs((m.age - 40) / 4)
+rule top(m: Member): Money = max(m.balance, base, £0.50)
+rule low(m: Member): Integer = min(m.age, 35)
+rule first(m: Member): Date = min(m.joined, 2020-01-01)
+"#;
+
+    const MEMBERS: &str = "name,balance,age,joined\n\
+        ada,-£2.35,31,2019-05-01\n\
+        bo,£10.05,50,2021-01-01\n\
+        cy,£0.00,40,2020-01-01\n";
+
+    fn n(s: &str) -> Value {
+        Value::Number(Decimal::from_str(s).unwrap())
+    }
+
+    fn day(year: i32, month: time::Month, day: u8) -> Value {
+        Value::Date(time::Date::from_calendar_date(year, month, day).unwrap())
+    }
+
+    /// Each built-in over every member as columns: the values worked by
+    /// hand, the row evaluator's values member by member, the kernel the
+    /// table names (a fixed-point column) or else the function over one
+    /// value (decimals), and never the member-by-member path.
+    #[test]
+    fn builtins_as_columns_agree_with_the_hand_and_the_row_evaluator() {
+        let program = crate::check_source(RULEBOOK).program.expect("checks");
+        let members = MemberColumns::from_csv(&program, MEMBERS).expect("reads");
+        let inputs = Inputs {
+            params: program.default_params(),
+            member_names: (0..3).map(|m| members.name(m).to_string()).collect(),
+            members: members
+                .columns()
+                .iter()
+                .map(|c| (0..3).map(|m| c.value_at(m)).collect())
+                .collect(),
+            ..Inputs::default()
+        };
+        let mut batch = Batch::new(&program, members);
+        // -2.35 × 3% = -0.0705, 10.05 × 3% = 0.3015: to pennies (half even)
+        // -0.07 and 0.30; to nickels (half up) -1.41 and 6.03 steps, so
+        // -0.05 and 0.30.
+        let cases: [(&str, [Value; 3], bool); 7] = [
+            ("pennies", [n("-0.07"), n("0.30"), n("0.00")], true),
+            ("nickels", [n("-0.05"), n("0.30"), n("0.00")], false),
+            ("size", [n("2.35"), n("10.05"), n("0.00")], true),
+            // (31 - 40) / 4 = -2.25; (50 - 40) / 4 = 2.5: a division, so
+            // decimals, and `abs` over one value.
+            ("quarter", [n("2.25"), n("2.5"), n("0")], false),
+            ("top", [n("1.00"), n("10.05"), n("1.00")], true),
+            ("low", [n("31"), n("35"), n("35")], true),
+            (
+                "first",
+                [
+                    day(2019, time::Month::May, 1),
+                    day(2020, time::Month::January, 1),
+                    day(2020, time::Month::January, 1),
+                ],
+                false,
+            ),
+        ];
+        for (rule, expected, fixed) in cases {
+            let col = batch.member_rule(rule).expect(rule);
+            assert_eq!(matches!(col, Col::Fixed(_)), fixed, "{rule}: {col:?}");
+            let r = program.rule_id(rule).expect(rule);
+            let mut ev = Evaluator::new(&program, &inputs);
+            for (m, want) in expected.iter().enumerate() {
+                assert_eq!(col.value_at(m).as_ref(), Some(want), "{rule} of member {m}");
+                let one = ev.rule(r, vec![Value::Member(m as u32)]).expect(rule);
+                assert_eq!(&one, want, "{rule} of member {m}, by the row evaluator");
+            }
+        }
+        assert_eq!(batch.fallbacks(), 0);
+    }
+}

@@ -1315,3 +1315,140 @@ fn snippet(e: &ast::Expr) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::types::Type;
+
+    const HEADER: &str = "rulebook \"T\" currency GBP\n\
+        resolution special {\n  passes when for > against\n}\n";
+
+    /// The errors of a rulebook made of the header and `body`.
+    fn errors(body: &str) -> Vec<Diagnostic> {
+        crate::check_source(&format!("{HEADER}{body}\n"))
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    }
+
+    /// The one error of `body`: its code, message and help.
+    fn error(body: &str) -> (Code, String, String) {
+        let found = errors(body);
+        assert_eq!(found.len(), 1, "{body}: {found:?}");
+        let d = &found[0];
+        (
+            d.code,
+            d.message.clone(),
+            d.help.clone().unwrap_or_default(),
+        )
+    }
+
+    fn rule_type(body: &str, rule: &str) -> Type {
+        let checked = crate::check_source(&format!("{HEADER}{body}\n"));
+        let program = checked
+            .program
+            .unwrap_or_else(|| panic!("{body}: {:?}", checked.diagnostics));
+        let id = program.rule_id(rule).expect("the rule");
+        program.rules[id].result
+    }
+
+    #[test]
+    fn wrong_calls_get_their_rows_help() {
+        assert_eq!(
+            error("rule r: Money = min(£1)"),
+            (
+                Code::ArgumentCount,
+                "`min` needs at least 2 arguments, but is given 1 argument".into(),
+                "write `min(a, b)` with two or more values".into()
+            )
+        );
+        assert_eq!(
+            error("rule r: Money = abs(£1, £2)").1,
+            "`abs` needs 1 argument, but is given 2 arguments"
+        );
+        assert_eq!(
+            error("rule r = abs(true)"),
+            (
+                Code::TypeMismatch,
+                "`abs` needs a number, money or a percentage, but is given a yes/no value".into(),
+                "`abs(x)` gives `x` without its sign".into()
+            )
+        );
+        assert_eq!(
+            error("rule r = max(\"a\", \"b\")").1,
+            "`max` needs numbers, money, percentages or dates, but is given a text"
+        );
+        assert_eq!(
+            error("rule r = passes(1)"),
+            (
+                Code::ArgumentCount,
+                "`passes` takes the name of one resolution".into(),
+                "write `passes(special)` where `special` is a resolution".into()
+            )
+        );
+    }
+
+    #[test]
+    fn aggregates_and_today_are_not_calls_of_values() {
+        assert_eq!(
+            error("rule r: Integer = sum(1, 2)"),
+            (
+                Code::BadAggregate,
+                "`sum` is an aggregate over the members, not a function of values".into(),
+                "write `sum(VALUE for each member m)`".into()
+            )
+        );
+        assert_eq!(error("rule r = today(1)").0, Code::WrongKind);
+        assert_eq!(
+            error("rule r = abs"),
+            (
+                Code::WrongKind,
+                "`abs` is a built-in function, not a value".into(),
+                "write `abs(x)`: the size of a number, money or a percentage without its sign"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn names_come_from_the_table() {
+        // Misspelt built-ins are suggested, vote queries as well as `round`.
+        assert_eq!(error("rule r = pases(special)").2, "did you mean `passes`?");
+        // Far from every name: the functions, as the table lists them.
+        assert_eq!(
+            error("rule r = zzzzzz(1)").2,
+            "the functions are round, min, max, abs, passes, quorate, votes_for, \
+             votes_against and share_for, and the rulebook's rules"
+        );
+        // A resolution used as a value: every query of the table.
+        assert_eq!(
+            error("rule r = special").2,
+            "ask about its vote with `passes(special)`, `quorate(special)`, \
+             `votes_for(special)`, `votes_against(special)` or `share_for(special)`"
+        );
+        // Reserved: every built-in's name but `today`'s.
+        assert_eq!(
+            error("rule count: Integer = 3").1,
+            "`count` is the name of a built-in function"
+        );
+        assert!(errors("parameter today: Integer = 3\nrule r: Integer = today + 1").is_empty());
+        assert!(errors("rule r: Date = today").is_empty());
+    }
+
+    #[test]
+    fn result_types_come_from_the_rows() {
+        let body = "parameter n: Integer = 7\n\
+            rule a = round(n, to 0.5, down)\n\
+            rule b = round(n, to 5, down)\n\
+            rule c = share_for(special)\n\
+            rule d = votes_against(special)\n\
+            rule e = max(n, 2)";
+        assert_eq!(rule_type(body, "a"), Type::Decimal);
+        assert_eq!(rule_type(body, "b"), Type::Integer);
+        assert_eq!(rule_type(body, "c"), Type::Percent);
+        assert_eq!(rule_type(body, "d"), Type::Decimal);
+        assert_eq!(rule_type(body, "e"), Type::Integer);
+    }
+}

@@ -445,7 +445,10 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> Result<Value> {
         let Form::Function(f) = &builtins::get(builtin).form else {
-            return Err(internal("a built-in that is not a function of values", span));
+            return Err(internal(
+                "a built-in that is not a function of values",
+                span,
+            ));
         };
         // One or two arguments (every built-in but a long `min`) stay on
         // the stack: a decision at a till should not allocate for `abs`.

@@ -355,7 +355,7 @@ pub static BUILTINS: &[Builtin] = &[
         takes: "a number, money or a percentage",
         accepts: numeric,
         result: same,
-        usage: "`abs(x)` is the size of a number, money or percentage without its sign",
+        usage: "write `abs(x)`: the size of a number, money or a percentage without its sign",
         form: Form::Function(Function {
             arguments: Arguments::Exactly(1),
             one: abs_one,
@@ -701,11 +701,22 @@ mod tests {
         let round = called("round").unwrap().1;
         assert_eq!((round.result)(Type::Integer, tenth), Type::Decimal);
         assert_eq!((round.result)(Type::Integer, whole), Type::Integer);
-        assert_eq!((called("share_for").unwrap().1.result)(Type::Error, None), Type::Percent);
-        assert_eq!((aggregate(AggregateKind::Count).unwrap().0.result)(Type::Error, None), Type::Integer);
+        assert_eq!(
+            (called("share_for").unwrap().1.result)(Type::Error, None),
+            Type::Percent
+        );
+        assert_eq!(
+            (aggregate(AggregateKind::Count).unwrap().0.result)(Type::Error, None),
+            Type::Integer
+        );
         // To 0.05 is whole pennies (2 places); to 0.001 is not.
         let f = function("round");
-        let step = |s: &str| Some(Rounding { step: d(s), mode: RoundingMode::Up });
+        let step = |s: &str| {
+            Some(Rounding {
+                step: d(s),
+                mode: RoundingMode::Up,
+            })
+        };
         assert!((f.exact)(false, step("0.05"), 2));
         assert!(!(f.exact)(true, step("0.001"), 2));
         assert!((function("min").exact)(true, None, 2));
