@@ -97,17 +97,23 @@ pub struct Function {
     /// Its value for its arguments' values: the one definition, which the
     /// row evaluator calls for every call and the column executor for
     /// every member a kernel cannot compute.
-    pub one: fn(&[Value], Option<Rounding>, Span) -> Result<Value>,
+    pub one: OneValue,
     /// How the column executor computes it for every member at once.
     pub column: Kernel,
     /// What `explain` notes on the call's step, from its arguments' values;
     /// a function without a note is not a step of its own in a derivation.
-    pub explain: Option<fn(&[Value], Option<Rounding>) -> String>,
+    pub explain: Option<Note>,
     /// Whether its value is exact to a currency's minor unit (`digits`
     /// places), given whether all its arguments are: what the checker needs
     /// to let an amount be booked as it is.
     pub exact: fn(bool, Option<Rounding>, u32) -> bool,
 }
+
+/// A function of values over one set of arguments' values.
+pub type OneValue = fn(&[Value], Option<Rounding>, Span) -> Result<Value>;
+
+/// What `explain` says of a call, from its arguments' values.
+pub type Note = fn(&[Value], Option<Rounding>) -> String;
 
 /// How many arguments a function of values takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -625,6 +631,26 @@ mod tests {
         for kind in [Sum, Count, Min, Max, Any, All] {
             let (row, _) = aggregate(kind).unwrap_or_else(|| panic!("{kind:?} has no row"));
             assert_eq!(row.name, kind.as_str());
+        }
+    }
+
+    /// The grammar's aggregates (`aggregate_fn`) are exactly the table's,
+    /// and no built-in is a reserved word (a name of the grammar's own).
+    #[test]
+    fn the_grammars_aggregates_are_the_tables() {
+        let in_grammar: Vec<&str> = crate::syntax::keywords::grammar_words()
+            .into_iter()
+            .filter(|(rule, _)| *rule == "aggregate_fn")
+            .map(|(_, w)| w)
+            .collect();
+        let in_table: Vec<&str> = BUILTINS
+            .iter()
+            .filter(|b| matches!(b.form, Form::Aggregate(_)))
+            .map(|b| b.name)
+            .collect();
+        assert_eq!(in_grammar, in_table);
+        for b in BUILTINS {
+            assert!(!crate::syntax::keywords::is_reserved(b.name), "{}", b.name);
         }
     }
 
