@@ -456,11 +456,21 @@ fn builtin_columns(
     let Form::Function(f) = &builtins::get(builtin).form else {
         return None;
     };
-    let kernel = match (f.column, cols, rounding) {
-        (Kernel::Fixed(op), [a], _) => column::fixed_map(a, op),
-        (Kernel::Round, [a], Some(r)) => column::fixed_round(a, r.step, r.mode),
-        (Kernel::Pick { max }, [first, rest @ ..], _) => pick_columns(max, first, rest, n),
-        _ => None,
+    // Every kernel is named here, so a new one cannot go unhandled.
+    let kernel = match f.column {
+        Kernel::Fixed(op) => match cols {
+            [a] => column::fixed_map(a, op),
+            _ => None,
+        },
+        Kernel::Round => match (cols, rounding) {
+            ([a], Some(r)) => column::fixed_round(a, r.step, r.mode),
+            _ => None,
+        },
+        Kernel::Pick { max } => match cols {
+            [first, rest @ ..] => pick_columns(max, first, rest, n),
+            [] => None,
+        },
+        Kernel::PerValue => None,
     };
     if kernel.is_some() {
         return kernel;

@@ -682,10 +682,7 @@ impl<'a> Evaluator<'a> {
                 best.ok_or_else(|| {
                     Box::new(Diagnostic::error(
                     Code::EmptyAggregate,
-                    format!(
-                        "`{}` over no members has no value",
-                        if kind == AggregateKind::Max { "max" } else { "min" }
-                    ),
+                    format!("`{}` over no members has no value", kind.as_str()),
                 )
                 .at(span, "no member passes the filter")
                 .help("guard it with `if count(each member m where ...) > 0 then ... else ...`"))

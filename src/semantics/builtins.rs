@@ -22,8 +22,10 @@
 //!   computes it for every member at once, with `one` applied member by
 //!   member as the fallback of every kernel. The row evaluator and the
 //!   column executor both dispatch through the row (`IrKind::Builtin`);
-//!   neither holds a copy. A new function of values is a new row, nothing
-//!   else.
+//!   neither holds a copy. A new function of values is a new row here and
+//!   its line in docs/language.md (then `UPDATE=1 cargo test --test docs`
+//!   for the editor); a new kernel is a [`Kernel`] variant, which the
+//!   compiler then asks the column executor to handle.
 //! - **Vote queries** (`passes`, `quorate`, `votes_for`, `votes_against`,
 //!   `share_for`): the row holds the query and its type. The argument is a
 //!   resolution's name, not a value, and the answer is read from the count
