@@ -527,6 +527,33 @@ impl CompareOp {
     }
 }
 
+/// A built-in function: its row in the table of built-ins
+/// (`semantics::builtins::BUILTINS`). Only that table makes one, so an id
+/// always names a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BuiltinId(u16);
+
+impl BuiltinId {
+    /// The id of row `index` (for the table of built-ins alone).
+    pub(crate) const fn new(index: u16) -> Self {
+        BuiltinId(index)
+    }
+
+    /// The row's index in the table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How `round` rounds: to a multiple of `step`, by `mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    /// The step, in the value's own unit (0.01 for pennies, 0.001 for 0.1%).
+    pub step: Decimal,
+    /// How ties and remainders go.
+    pub mode: RoundingMode,
+}
+
 /// The kinds of node.
 #[derive(Debug, Clone)]
 pub enum IrKind {
@@ -571,24 +598,16 @@ pub enum IrKind {
         /// The value when no condition holds.
         otherwise: Box<Ir>,
     },
-    /// `round(x, to step, mode)`.
-    Round {
-        /// What is rounded.
-        value: Box<Ir>,
-        /// The step, in the value's own unit (0.01 for pennies, 0.001 for 0.1%).
-        step: Decimal,
-        /// How ties and remainders go.
-        mode: RoundingMode,
-    },
-    /// `min(a, b, ...)` or `max(a, b, ...)`.
-    MinMax {
-        /// `max` when true.
-        max: bool,
-        /// The candidates.
+    /// A call of a built-in function of values (`round`, `min`, `max`,
+    /// `abs`): the row of `semantics::builtins` says how it is computed.
+    Builtin {
+        /// Which built-in.
+        builtin: BuiltinId,
+        /// Its arguments, in order.
         args: Vec<Ir>,
+        /// The step and mode of `round`, fixed when the rules are checked.
+        rounding: Option<Rounding>,
     },
-    /// `abs(x)`.
-    Abs(Box<Ir>),
     /// A clause with its reason, for refusals: evaluates as its condition.
     Because {
         /// The clause.

@@ -159,3 +159,90 @@ fn the_tutorials_comparison_is_what_diff_prints() {
         "docs/tutorial.md step 8 differs from the output"
     );
 }
+
+/// The rows of the tables that docs/language.md marks as lists of built-ins
+/// (`<!-- built-ins ... -->` before the table): each call and its line.
+fn documented_builtins(markdown: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = markdown.lines();
+    let mut tables = 0;
+    while let Some(line) = lines.next() {
+        if !line.starts_with("<!-- built-ins") {
+            continue;
+        }
+        tables += 1;
+        // The heading row and its rule, then one row per built-in.
+        let rows = lines.by_ref().skip(2).take_while(|l| l.starts_with('|'));
+        for row in rows {
+            let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+            let [call, doc] = cells[..] else {
+                panic!("a row of a table of built-ins has two cells: {row}");
+            };
+            let call = call
+                .strip_prefix('`')
+                .and_then(|c| c.strip_suffix('`'))
+                .unwrap_or_else(|| panic!("the call is written as code: {row}"));
+            out.push((call.to_string(), doc.to_string()));
+        }
+    }
+    assert!(tables >= 1, "docs/language.md marks no table of built-ins");
+    out
+}
+
+/// docs/language.md lists every built-in of the table with its doc line,
+/// once, and lists nothing else as a built-in.
+#[test]
+fn the_languages_builtins_are_the_tables() {
+    use rochdale::semantics::builtins::BUILTINS;
+    let text = std::fs::read_to_string("docs/language.md").expect("docs/language.md");
+    let mut documented = documented_builtins(&text);
+    let mut table: Vec<(String, String)> = BUILTINS
+        .iter()
+        .map(|b| (b.call.to_string(), b.doc.to_string()))
+        .collect();
+    documented.sort();
+    table.sort();
+    for row in &table {
+        assert_eq!(
+            documented.iter().filter(|d| *d == row).count(),
+            1,
+            "docs/language.md must list `{}` once, as | `{}` | {} |",
+            row.0,
+            row.0,
+            row.1
+        );
+    }
+    assert_eq!(
+        documented, table,
+        "docs/language.md lists built-ins that src/semantics/builtins.rs has not"
+    );
+}
+
+/// What the playground's editor highlights, as src/syntax/keywords.rs and
+/// src/semantics/builtins.rs give it.
+fn editor_words() -> String {
+    let keywords: Vec<&str> = rochdale::syntax::KEYWORDS.iter().map(|k| k.word).collect();
+    let builtins = rochdale::semantics::builtins::names();
+    let json = serde_json::json!({
+        "about": "Written by `UPDATE=1 cargo test --test docs` from src/syntax/keywords.rs and src/semantics/builtins.rs; do not edit.",
+        "keywords": keywords,
+        "builtins": builtins,
+    });
+    serde_json::to_string_pretty(&json).expect("json") + "\n"
+}
+
+/// playground/src/keywords.json, which the editor's highlighting reads, is
+/// the language's words as they are now. `UPDATE=1` writes it.
+#[test]
+fn the_editors_words_are_the_languages() {
+    let path = "playground/src/keywords.json";
+    let expected = editor_words();
+    if std::env::var_os("UPDATE").is_some() {
+        std::fs::write(path, &expected).expect("writes playground/src/keywords.json");
+    }
+    let found = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        found == expected,
+        "{path} is out of date: run `UPDATE=1 cargo test --test docs`\n{expected}"
+    );
+}

@@ -7,16 +7,13 @@ import { StreamLanguage, HighlightStyle, syntaxHighlighting } from '@codemirror/
 import { linter, lintGutter, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
 import type { Diagnostic } from './rochdale/index.js';
+import words from './keywords.json';
 
-const KEYWORDS = new Set(
-  `rulebook version currency in force member members period parameter article rule limit allocate
-  resolution act scenario example expect text source because and or not if then else for each where
-  to remainder rounding down up half even ceiling floor at most least proportion weighted by class
-  quorum of passes when against cast present abstentions count ties pass fail record date one vote
-  requires admit remove post debit credit add subtract set from on motion amend close votes abstain
-  breach unit per except prevailing credits debits`.split(/\s+/),
-);
-const BUILTINS = new Set('round min max abs sum count any all allocated passes quorate votes_for votes_against share_for today'.split(' '));
+// The language's words and built-in names, written from the Rust sources
+// (src/syntax/keywords.rs, src/semantics/builtins.rs) by
+// `UPDATE=1 cargo test --test docs`, which fails when this file is stale.
+const KEYWORDS = new Set<string>(words.keywords);
+const BUILTINS = new Set<string>(words.builtins);
 
 /** Rochdale's tokens, for colouring only: the parser is the WASM build's. */
 export const rochdaleLanguage = StreamLanguage.define<{ inString: boolean }>({

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::program::{ArithOp, CompareOp};
-use crate::semantics::rounding::{divide_i64, round};
+use crate::semantics::rounding::divide_i64;
 use crate::syntax::ast::RoundingMode;
 use crate::value::Value;
 
@@ -236,7 +236,8 @@ fn rescaled(x: Operand<'_>, m: i64, n: usize) -> Option<Scaled<'_>> {
 }
 
 /// Fixed-point rounding to a power-of-ten step (0.01, 1, 0.001), as
-/// [`round`] does it: the result has the step's decimal places.
+/// [`crate::semantics::round`] does it: the result has the step's decimal
+/// places.
 pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
     let Col::Fixed(f) = a else { return None };
     let step = step.normalize();
@@ -274,14 +275,29 @@ pub fn fixed_round(a: &Col, step: Decimal, mode: RoundingMode) -> Option<Col> {
     })))
 }
 
-/// Decimal rounding of a column, element by element, with the evaluator's
-/// own [`round`].
-pub fn decimal_round(a: &Col, step: Decimal, mode: RoundingMode, n: usize) -> Option<Col> {
-    let mut out = Vec::with_capacity(n);
+/// `f` of each member's values of `cols` (a built-in's function over one
+/// value, applied member by member where no kernel can): numbers as a
+/// column of decimals, anything else as values. `None` if a value is
+/// missing or `f` gives none.
+pub fn per_value(
+    cols: &[Col],
+    n: usize,
+    mut f: impl FnMut(&[Value]) -> Option<Value>,
+) -> Option<Col> {
+    let mut args: Vec<Value> = Vec::with_capacity(cols.len());
+    let mut out: Vec<Value> = Vec::with_capacity(n);
     for i in 0..n {
-        out.push(round(a.decimal_at(i)?, step, mode)?);
+        args.clear();
+        for c in cols {
+            args.push(c.value_at(i)?);
+        }
+        out.push(f(&args)?);
     }
-    Some(Col::Dec(Arc::new(out)))
+    if out.iter().all(|v| matches!(v, Value::Number(_))) {
+        let numbers = out.iter().filter_map(Value::as_number).collect();
+        return Some(Col::Dec(Arc::new(numbers)));
+    }
+    Some(Col::from_values(out.into_iter().map(Some).collect()))
 }
 
 /// Negation of a fixed-point column.
@@ -289,13 +305,9 @@ pub fn fixed_neg(a: &Col) -> Option<Col> {
     fixed_map(a, i64::checked_neg)
 }
 
-/// Absolute values of a fixed-point column.
-pub fn fixed_abs(a: &Col) -> Option<Col> {
-    fixed_map(a, i64::checked_abs)
-}
-
-/// `f` of every value of a fixed-point column, at the same scale.
-fn fixed_map(a: &Col, f: fn(i64) -> Option<i64>) -> Option<Col> {
+/// `f` of every value of a fixed-point column, at the same scale (the
+/// kernel of a built-in such as `abs`).
+pub fn fixed_map(a: &Col, f: fn(i64) -> Option<i64>) -> Option<Col> {
     let Col::Fixed(x) = a else { return None };
     let values = x.values.iter().map(|v| f(*v)).collect::<Option<Vec<_>>>()?;
     Some(Col::Fixed(Arc::new(Fixed {
@@ -329,6 +341,7 @@ pub fn fixed_scale(col: &Col) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::semantics::round;
 
     #[test]
     fn integer_rounding_matches_the_decimal_rounding_in_every_mode() {

@@ -15,7 +15,8 @@ use rust_decimal::Decimal;
 
 use super::column::{self, Col};
 use crate::eval::{Evaluator, Inputs};
-use crate::program::{CompareOp, Ir, IrKind, Memo, Program};
+use crate::program::{BuiltinId, CompareOp, Ir, IrKind, Memo, Program, Rounding};
+use crate::semantics::builtins::{self, Form, Kernel};
 use crate::semantics::operators::{arithmetic, compare, internal};
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
@@ -220,19 +221,16 @@ impl<'a> ColumnEvaluator<'a> {
                     None => decimal_map(&a, n, |d| Some(-d))?,
                 }
             }
-            IrKind::Abs(x) => {
-                let a = self.sub(x, frame)?;
-                match column::fixed_abs(&a) {
-                    Some(c) => c,
-                    None => decimal_map(&a, n, |d| Some(d.abs()))?,
+            IrKind::Builtin {
+                builtin,
+                args,
+                rounding,
+            } => {
+                let mut cols = Vec::with_capacity(args.len());
+                for a in args {
+                    cols.push(self.sub(a, frame)?);
                 }
-            }
-            IrKind::Round { value, step, mode } => {
-                let a = self.sub(value, frame)?;
-                match column::fixed_round(&a, *step, *mode) {
-                    Some(c) => c,
-                    None => column::decimal_round(&a, *step, *mode, n)?,
-                }
+                builtin_columns(*builtin, &cols, *rounding, n)?
             }
             IrKind::Not(x) => {
                 let a = self.sub(x, frame)?;
@@ -290,20 +288,6 @@ impl<'a> ColumnEvaluator<'a> {
                 }
                 let other = self.sub(base, frame)?;
                 select(&pairs, &other, n)?
-            }
-            IrKind::MinMax { max, args } => {
-                let mut best = self.sub(args.first()?, frame)?;
-                for a in &args[1..] {
-                    let next = self.sub(a, frame)?;
-                    // max: take `next` where it is greater; min: where less.
-                    let op = if *max { CompareOp::Gt } else { CompareOp::Lt };
-                    let take = match column::fixed_compare(op, &next, &best, n) {
-                        Some(c) => c,
-                        None => value_compare(op, &next, &best, n)?,
-                    };
-                    best = select(&[(take, next)], &best, n)?;
-                }
-                best
             }
             IrKind::Aggregate {
                 kind,
@@ -483,6 +467,59 @@ impl<'a> ColumnEvaluator<'a> {
     }
 }
 
+/// A built-in function of values for every member, through its row of the
+/// table: the row's kernel, or else its function over one value, member by
+/// member. `None` leaves the node to the member-by-member path (a value
+/// missing, or a call that fails for some member: the rules may never
+/// compute it for that member).
+fn builtin_columns(
+    builtin: BuiltinId,
+    cols: &[Col],
+    rounding: Option<Rounding>,
+    n: usize,
+) -> Option<Col> {
+    let Form::Function(f) = &builtins::get(builtin).form else {
+        return None;
+    };
+    // Every kernel is named here, so a new one cannot go unhandled.
+    let kernel = match f.column {
+        Kernel::Fixed(op) => match cols {
+            [a] => column::fixed_map(a, op),
+            _ => None,
+        },
+        Kernel::Round => match (cols, rounding) {
+            ([a], Some(r)) => column::fixed_round(a, r.step, r.mode),
+            _ => None,
+        },
+        Kernel::Pick { max } => match cols {
+            [first, rest @ ..] => pick_columns(max, first, rest, n),
+            [] => None,
+        },
+        Kernel::PerValue => None,
+    };
+    if kernel.is_some() {
+        return kernel;
+    }
+    let span = crate::span::Span::default();
+    column::per_value(cols, n, |values| (f.one)(values, rounding, span).ok())
+}
+
+/// The largest (`max`) or smallest of the columns for each member, the
+/// first kept between equals as in [`crate::semantics::operators::pick`].
+fn pick_columns(max: bool, first: &Col, rest: &[Col], n: usize) -> Option<Col> {
+    let mut best = first.clone();
+    for next in rest {
+        // max: take `next` where it is greater; min: where less.
+        let op = if max { CompareOp::Gt } else { CompareOp::Lt };
+        let take = match column::fixed_compare(op, next, &best, n) {
+            Some(c) => c,
+            None => value_compare(op, next, &best, n)?,
+        };
+        best = select(&[(take, next.clone())], &best, n)?;
+    }
+    Some(best)
+}
+
 /// The identity of a column that is shared rather than computed afresh
 /// (an attribute, a remembered result): the address of its values. `None`
 /// for anything else, which is never looked up.
@@ -586,4 +623,95 @@ fn select(pairs: &[(Col, Col)], other: &Col, n: usize) -> Option<Col> {
         out.push(Some(choice(i)?.value_at(i)?));
     }
     Some(Col::from_values(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{Batch, MemberColumns};
+    use std::str::FromStr;
+
+    const RULEBOOK: &str = r#"rulebook "Built-ins" currency GBP
+member {
+  balance: Money
+  age: Integer
+  joined: Date
+}
+parameter base: Money = £1.00
+rule pennies(m: Member): Money = round(m.balance * 3%, to 0.01, half even)
+rule nickels(m: Member): Money = round(m.balance * 3%, to 0.05, half up)
+rule size(m: Member): Money = abs(m.balance)
+rule quarter(m: Member): Decimal = abs((m.age - 40) / 4)
+rule top(m: Member): Money = max(m.balance, base, £0.50)
+rule low(m: Member): Integer = min(m.age, 35)
+rule first(m: Member): Date = min(m.joined, 2020-01-01)
+"#;
+
+    const MEMBERS: &str = "name,balance,age,joined\n\
+        ada,-£2.35,31,2019-05-01\n\
+        bo,£10.05,50,2021-01-01\n\
+        cy,£0.00,40,2020-01-01\n";
+
+    fn n(s: &str) -> Value {
+        Value::Number(Decimal::from_str(s).unwrap())
+    }
+
+    fn day(year: i32, month: time::Month, day: u8) -> Value {
+        Value::Date(time::Date::from_calendar_date(year, month, day).unwrap())
+    }
+
+    /// Each built-in over every member as columns: the values worked by
+    /// hand, the row evaluator's values member by member, the kernel the
+    /// table names (a fixed-point column) or else the function over one
+    /// value (decimals), and never the member-by-member path.
+    #[test]
+    fn builtins_as_columns_agree_with_the_hand_and_the_row_evaluator() {
+        let program = crate::check_source(RULEBOOK).program.expect("checks");
+        let members = MemberColumns::from_csv(&program, MEMBERS).expect("reads");
+        let inputs = Inputs {
+            params: program.default_params(),
+            member_names: (0..3).map(|m| members.name(m).to_string()).collect(),
+            members: members
+                .columns()
+                .iter()
+                .map(|c| (0..3).map(|m| c.value_at(m)).collect())
+                .collect(),
+            ..Inputs::default()
+        };
+        let mut batch = Batch::new(&program, members);
+        // -2.35 × 3% = -0.0705, 10.05 × 3% = 0.3015: to pennies (half even)
+        // -0.07 and 0.30; to nickels (half up) -1.41 and 6.03 steps, so
+        // -0.05 and 0.30.
+        let cases: [(&str, [Value; 3], bool); 7] = [
+            ("pennies", [n("-0.07"), n("0.30"), n("0.00")], true),
+            ("nickels", [n("-0.05"), n("0.30"), n("0.00")], false),
+            ("size", [n("2.35"), n("10.05"), n("0.00")], true),
+            // (31 - 40) / 4 = -2.25; (50 - 40) / 4 = 2.5: a division, so
+            // decimals, and `abs` over one value.
+            ("quarter", [n("2.25"), n("2.5"), n("0")], false),
+            ("top", [n("1.00"), n("10.05"), n("1.00")], true),
+            ("low", [n("31"), n("35"), n("35")], true),
+            (
+                "first",
+                [
+                    day(2019, time::Month::May, 1),
+                    day(2020, time::Month::January, 1),
+                    day(2020, time::Month::January, 1),
+                ],
+                false,
+            ),
+        ];
+        for (rule, expected, fixed) in cases {
+            let col = batch.member_rule(rule).expect(rule);
+            assert_eq!(matches!(col, Col::Fixed(_)), fixed, "{rule}: {col:?}");
+            let r = program.rule_id(rule).expect(rule);
+            let mut ev = Evaluator::new(&program, &inputs);
+            for (m, want) in expected.iter().enumerate() {
+                assert_eq!(col.value_at(m).as_ref(), Some(want), "{rule} of member {m}");
+                let one = ev.rule(r, vec![Value::Member(m as u32)]).expect(rule);
+                assert_eq!(&one, want, "{rule} of member {m}, by the row evaluator");
+            }
+        }
+        assert_eq!(batch.fallbacks(), 0);
+    }
 }

@@ -9,6 +9,7 @@ use super::{Checker, Global, expr::ExprChecker, suggest};
 use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
+use crate::semantics::builtins::{self, Form};
 use crate::semantics::compare;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -638,7 +639,7 @@ impl Checker {
                 .copied()
                 .flatten()
                 .unwrap_or(false),
-            IrKind::Neg(x) | IrKind::Abs(x) => self.exact_to_minor_unit(x, currency),
+            IrKind::Neg(x) => self.exact_to_minor_unit(x, currency),
             IrKind::Arith(op, l, r) => match op {
                 ArithOp::Add | ArithOp::Sub => {
                     self.exact_to_minor_unit(l, currency) && self.exact_to_minor_unit(r, currency)
@@ -649,10 +650,18 @@ impl Checker {
                 }
                 ArithOp::Div => false,
             },
-            IrKind::Round { step, .. } => {
-                let scaled = *step * Decimal::from(10u64.pow(digits));
-                scaled.fract().is_zero()
-            }
+            IrKind::Builtin {
+                builtin,
+                args,
+                rounding,
+            } => match &builtins::get(*builtin).form {
+                Form::Function(f) => (f.exact)(
+                    args.iter().all(|a| self.exact_to_minor_unit(a, currency)),
+                    *rounding,
+                    digits,
+                ),
+                _ => false,
+            },
             IrKind::If {
                 branches,
                 otherwise,
@@ -661,9 +670,6 @@ impl Checker {
                     .iter()
                     .all(|(_, v)| self.exact_to_minor_unit(v, currency))
                     && self.exact_to_minor_unit(otherwise, currency)
-            }
-            IrKind::MinMax { args, .. } => {
-                args.iter().all(|a| self.exact_to_minor_unit(a, currency))
             }
             IrKind::Exceptions {
                 base, exceptions, ..

@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use super::{Checker, Global, suggest};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ArithOp, CompareOp, Ir, IrKind, ResolutionQuery};
+use crate::program::{ArithOp, BuiltinId, CompareOp, Ir, IrKind, ResolutionQuery, Rounding};
+use crate::semantics::builtins::{self, Arguments, Builtin, EachValue, Form, Function};
+use crate::semantics::operators::internal;
 use crate::span::Span;
 use crate::syntax::ast::{self, AggregateKind, Argument, BinaryOp, ExprKind, UnaryOp};
 use crate::types::{self, Type};
@@ -217,11 +219,27 @@ impl<'c> ExprChecker<'c> {
         let mut names: Vec<String> = self.locals.iter().map(|(n, _)| n.clone()).collect();
         names.extend(self.example_members.iter().cloned());
         names.extend(self.checker.globals.keys().cloned());
+        names.extend(
+            builtins::BUILTINS
+                .iter()
+                .filter(|b| matches!(b.form, Form::Today))
+                .map(|b| b.name.to_string()),
+        );
         names.sort();
+        names.dedup();
         names
     }
 
     fn unknown_name(&mut self, id: &ast::Ident) -> Ir {
+        if let Some((_, row)) = builtins::called(&id.name) {
+            let d = Diagnostic::error(
+                Code::WrongKind,
+                format!("`{}` is a built-in function, not a value", id.name),
+            )
+            .at(id.span, "used without its arguments")
+            .help(row.usage);
+            return self.fail(d, id.span);
+        }
         let names = self.visible_names();
         let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", id.name))
             .at(id.span, "not defined");
@@ -287,10 +305,12 @@ impl<'c> ExprChecker<'c> {
             },
             Some(other @ (Global::Limit(_) | Global::Resolution(_))) => {
                 let help = match other {
-                    Global::Resolution(_) => format!(
-                        "ask about its vote with `passes({0})`, `quorate({0})`, `votes_for({0})` or `share_for({0})`",
-                        id.name
-                    ),
+                    Global::Resolution(_) => {
+                        let queries: Vec<String> = builtins::vote_queries()
+                            .map(|q| format!("`{q}({})`", id.name))
+                            .collect();
+                        format!("ask about its vote with {}", join_or(&queries))
+                    }
                     _ => "a limit is checked on its own; it has no value to use in a rule"
                         .to_string(),
                 };
@@ -302,12 +322,14 @@ impl<'c> ExprChecker<'c> {
                 .help(help);
                 self.fail(d, span)
             }
-            None if id.name == "today" => Ir {
-                kind: IrKind::Today,
-                ty: Type::Date,
-                span,
+            None => match builtins::value(&id.name) {
+                Some(row) => Ir {
+                    kind: IrKind::Today,
+                    ty: (row.result)(Type::Error, None),
+                    span,
+                },
+                None => self.unknown_name(id),
             },
-            None => self.unknown_name(id),
         }
     }
 
@@ -679,18 +701,28 @@ impl<'c> ExprChecker<'c> {
     // ------------------------------------------------------------- calls
 
     fn call(&mut self, name: &ast::Ident, args: &[Argument], span: Span) -> Ir {
-        if name.name == "round" {
-            return self.round(args, span);
+        // A rulebook's own name comes first. Only `today` can be both: every
+        // other built-in name is reserved.
+        if !self.checker.globals.contains_key(&name.name) {
+            return match builtins::called(&name.name) {
+                Some((id, row)) => self.builtin_call(name, id, row, args, span),
+                None => self.unknown_function(name, span),
+            };
         }
-        if let Some(query) = resolution_query(&name.name) {
-            return self.resolution_query(name, query, args, span);
+        match self.plain_values(name, args, span) {
+            Some(values) => self.rule_call(name, values, span),
+            None => error_node(span),
         }
-        let known = matches!(name.name.as_str(), "min" | "max" | "abs")
-            || self.checker.globals.contains_key(&name.name);
-        if !known {
-            return self.unknown_function(name, span);
-        }
-        // Every other call takes plain values only.
+    }
+
+    /// The arguments of a call that takes plain values only (every call but
+    /// `round`'s), reporting a rounding step or mode given to it.
+    fn plain_values(
+        &mut self,
+        name: &ast::Ident,
+        args: &[Argument],
+        span: Span,
+    ) -> Option<Vec<(Ir, Span)>> {
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
             match arg {
@@ -702,33 +734,53 @@ impl<'c> ExprChecker<'c> {
                     )
                     .at(*s, "only `round` takes this")
                     .help("write `round(value, to 0.01, half up)` to round");
-                    return self.fail(d, span);
+                    self.fail(d, span);
+                    return None;
                 }
             }
         }
-        match name.name.as_str() {
-            "min" | "max" => self.min_max(name, values, span),
-            "abs" => {
-                if values.len() != 1 {
-                    return self.wrong_count(name, "1 argument", values.len(), span);
-                }
-                let (v, vs) = values.remove(0);
-                if !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    let d = Diagnostic::error(
-                        Code::TypeMismatch,
-                        format!("`abs` needs a number, but this is {}", v.ty.plain()),
-                    )
-                    .at(vs, format!("{} here", v.ty.plain()))
-                    .help("`abs(x)` is the size of a number, money or percentage without its sign");
-                    return self.fail(d, span);
-                }
-                Ir {
-                    ty: v.ty,
-                    kind: IrKind::Abs(Box::new(v)),
-                    span,
-                }
+        Some(values)
+    }
+
+    /// A call of a built-in, as its row of the table says.
+    fn builtin_call(
+        &mut self,
+        name: &ast::Ident,
+        id: BuiltinId,
+        row: &'static Builtin,
+        args: &[Argument],
+        span: Span,
+    ) -> Ir {
+        match &row.form {
+            Form::Function(f) if f.arguments == Arguments::Rounded => {
+                self.round(id, row, args, span)
             }
-            _ => self.rule_call(name, values, span),
+            Form::Function(f) => match self.plain_values(name, args, span) {
+                Some(values) => self.function(name, id, row, f, values, span),
+                None => error_node(span),
+            },
+            Form::Vote(query) => self.resolution_query(name, row, *query, args, span),
+            Form::Aggregate(_) => {
+                let d = Diagnostic::error(
+                    Code::BadAggregate,
+                    format!(
+                        "`{}` is an aggregate over the members, not a function of values",
+                        name.name
+                    ),
+                )
+                .at(span, "not written over the members")
+                .help(row.usage);
+                self.fail(d, span)
+            }
+            Form::Today => {
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    format!("`{}` is {}, not a function", name.name, row.doc),
+                )
+                .at(name.span, "cannot be called")
+                .help(row.usage);
+                self.fail(d, span)
+            }
         }
     }
 
@@ -740,11 +792,25 @@ impl<'c> ExprChecker<'c> {
             .filter(|(_, (g, _))| matches!(g, Global::Rule(_)))
             .map(|(n, _)| n.clone())
             .collect();
-        candidates.extend(["round", "min", "max", "abs"].map(String::from));
+        candidates.extend(
+            builtins::BUILTINS
+                .iter()
+                .filter(|b| !matches!(b.form, Form::Today))
+                .map(|b| b.name.to_string()),
+        );
         candidates.sort();
+        candidates.dedup();
         let help = suggest::did_you_mean(&name.name, candidates.iter().map(String::as_str))
             .unwrap_or_else(|| {
-                "the functions are round, min, max and abs, and the rulebook's rules".into()
+                let functions: Vec<String> = builtins::BUILTINS
+                    .iter()
+                    .filter(|b| matches!(b.form, Form::Function(_) | Form::Vote(_)))
+                    .map(|b| b.name.to_string())
+                    .collect();
+                format!(
+                    "the functions are {}, and the rulebook's rules",
+                    join_and(&functions)
+                )
             });
         let d = Diagnostic::error(
             Code::UnknownFunction,
@@ -755,30 +821,36 @@ impl<'c> ExprChecker<'c> {
         self.fail(d, span)
     }
 
-    fn wrong_count(&mut self, name: &ast::Ident, needs: &str, got: usize, span: Span) -> Ir {
-        let d = Diagnostic::error(
-            Code::ArgumentCount,
-            format!(
-                "`{}` needs {needs}, but is given {}",
-                name.name,
-                count_args(got)
-            ),
-        )
-        .at(span, format!("{} given", count_args(got)))
-        .help(match name.name.as_str() {
-            "min" | "max" => format!("write `{}(a, b)` with two or more values", name.name),
-            "abs" => "write `abs(x)`".into(),
-            _ => format!("give `{}` {needs}", name.name),
-        });
-        self.fail(d, span)
-    }
-
-    fn min_max(&mut self, name: &ast::Ident, values: Vec<(Ir, Span)>, span: Span) -> Ir {
-        if values.len() < 2 {
-            return self.wrong_count(name, "at least 2 arguments", values.len(), span);
-        }
-        let mut ty = values[0].0.ty;
-        for (v, vs) in &values[1..] {
+    /// A call of a function of values: its count, one kind of value across
+    /// its arguments, and a kind the function takes.
+    fn function(
+        &mut self,
+        name: &ast::Ident,
+        id: BuiltinId,
+        row: &'static Builtin,
+        f: &Function,
+        values: Vec<(Ir, Span)>,
+        span: Span,
+    ) -> Ir {
+        let Some(((first, _), rest)) = values
+            .split_first()
+            .filter(|_| f.arguments.allows(values.len()))
+        else {
+            let got = count_args(values.len());
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!(
+                    "`{}` needs {}, but is given {got}",
+                    name.name,
+                    f.arguments.needs()
+                ),
+            )
+            .at(span, format!("{got} given"))
+            .help(row.usage);
+            return self.fail(d, span);
+        };
+        let mut ty = first.ty;
+        for (v, vs) in rest {
             match Type::unify(ty, v.ty) {
                 Some(t) => ty = t,
                 None => {
@@ -797,25 +869,32 @@ impl<'c> ExprChecker<'c> {
                 }
             }
         }
-        if !(ty.is_numeric() || ty == Type::Date || ty == Type::Error) {
+        if ty != Type::Error && !(row.accepts)(ty) {
+            // One argument is pointed at; several at once, the whole call.
+            let at = match values.as_slice() {
+                [(_, vs)] => *vs,
+                _ => span,
+            };
             let d = Diagnostic::error(
                 Code::TypeMismatch,
                 format!(
-                    "`{}` needs numbers, money, percentages or dates, not {}",
+                    "`{}` needs {}, but is given {}",
                     name.name,
+                    row.takes,
                     ty.plain()
                 ),
             )
-            .at(span, "cannot be ordered")
-            .help("only values that can be ordered have a smallest and a largest");
+            .at(at, format!("{} here", ty.plain()))
+            .help(format!("`{}` gives {}", row.call, row.doc));
             return self.fail(d, span);
         }
         Ir {
-            kind: IrKind::MinMax {
-                max: name.name == "max",
+            kind: IrKind::Builtin {
+                builtin: id,
                 args: values.into_iter().map(|(v, _)| v).collect(),
+                rounding: None,
             },
-            ty,
+            ty: (row.result)(ty, None),
             span,
         }
     }
@@ -887,7 +966,7 @@ impl<'c> ExprChecker<'c> {
         }
     }
 
-    fn round(&mut self, args: &[Argument], span: Span) -> Ir {
+    fn round(&mut self, id: BuiltinId, row: &'static Builtin, args: &[Argument], span: Span) -> Ir {
         let (value, step, mode) = match args {
             [
                 Argument::Expr(v),
@@ -905,7 +984,7 @@ impl<'c> ExprChecker<'c> {
                     },
                 )
                 .at(span, "incomplete rounding")
-                .help("write `round(value, to 0.01, half up)`; the modes are half up, half down, half even, up, down, floor and ceiling");
+                .help(row.usage);
                 return self.fail(d, span);
             }
         };
@@ -913,13 +992,10 @@ impl<'c> ExprChecker<'c> {
         if v.ty == Type::Error {
             return error_node(span);
         }
-        if !v.ty.is_numeric() {
+        if !(row.accepts)(v.ty) {
             let d = Diagnostic::error(
                 Code::BadRounding,
-                format!(
-                    "only numbers, money and percentages can be rounded, not {}",
-                    v.ty.plain()
-                ),
+                format!("only {} can be rounded, not {}", row.takes, v.ty.plain()),
             )
             .at(value.span, format!("{} here", v.ty.plain()))
             .help("round an amount, such as `round(price, to 0.01, half up)`");
@@ -968,18 +1044,17 @@ impl<'c> ExprChecker<'c> {
             .help("round to a positive step, such as `to 0.01`");
             return self.fail(d, span);
         }
-        let ty = if v.ty == Type::Integer && !step_value.fract().is_zero() {
-            Type::Decimal
-        } else {
-            v.ty
+        let rounding = Rounding {
+            step: step_value,
+            mode,
         };
         Ir {
-            kind: IrKind::Round {
-                value: Box::new(v),
-                step: step_value,
-                mode,
+            ty: (row.result)(v.ty, Some(rounding)),
+            kind: IrKind::Builtin {
+                builtin: id,
+                args: vec![v],
+                rounding: Some(rounding),
             },
-            ty,
             span,
         }
     }
@@ -1004,54 +1079,38 @@ impl<'c> ExprChecker<'c> {
         let value_ir = value.map(|v| self.expr(v));
         self.locals.pop();
 
+        let Some((row, each)) = builtins::aggregate(kind) else {
+            let d = internal("an aggregate without its row in the table", span);
+            return self.fail(*d, span);
+        };
         let value_ty = value_ir.as_ref().map(|v| v.ty);
-        let ty = match (kind, value_ty) {
+        let ty = match (each.value, value_ty) {
             (_, Some(Type::Error)) => Type::Error,
-            (AggregateKind::Count, None) => Type::Integer,
-            (AggregateKind::Any, None) => Type::Bool,
-            (AggregateKind::Count, Some(_)) => {
+            (EachValue::None, Some(_)) => {
                 let d = Diagnostic::error(
                     Code::BadAggregate,
-                    "`count` counts members and takes no value",
+                    format!("`{}` counts members and takes no value", row.name),
                 )
-                .at(span, "value given to count")
-                .help(
-                    "write `count(each member m where CONDITION)`, or `sum(...)` to add values up",
-                );
+                .at(span, format!("value given to {}", row.name))
+                .help(row.usage);
                 return self.fail(d, span);
             }
-            (AggregateKind::Sum, Some(t)) if t.is_numeric() => t,
-            (AggregateKind::Min | AggregateKind::Max, Some(t))
-                if t.is_numeric() || t == Type::Date =>
-            {
-                t
-            }
-            (AggregateKind::Any | AggregateKind::All, Some(Type::Bool)) => Type::Bool,
-            (_, None) => {
+            (EachValue::Required, None) => {
                 let d = Diagnostic::error(
                     Code::BadAggregate,
-                    format!("`{}` needs a value for each member", kind.as_str()),
+                    format!("`{}` needs a value for each member", row.name),
                 )
                 .at(span, "no value given")
-                .help(format!(
-                    "write `{}(VALUE for each member m)`",
-                    kind.as_str()
-                ));
+                .help(row.usage);
                 return self.fail(d, span);
             }
-            (_, Some(t)) => {
-                let needs = match kind {
-                    AggregateKind::Any | AggregateKind::All => "a yes/no condition",
-                    AggregateKind::Min | AggregateKind::Max => {
-                        "numbers, money, percentages or dates"
-                    }
-                    _ => "numbers, money or percentages",
-                };
+            (_, Some(t)) if !(row.accepts)(t) => {
                 let d = Diagnostic::error(
                     Code::BadAggregate,
                     format!(
-                        "`{}` needs {needs}, but is given {}",
-                        kind.as_str(),
+                        "`{}` needs {}, but is given {}",
+                        row.name,
+                        row.takes,
                         t.plain()
                     ),
                 )
@@ -1062,6 +1121,7 @@ impl<'c> ExprChecker<'c> {
                 .help("check what is aggregated for each member");
                 return self.fail(d, span);
             }
+            (_, t) => (row.result)(t.unwrap_or(Type::Error), None),
         };
         Ir {
             kind: IrKind::Aggregate {
@@ -1074,17 +1134,6 @@ impl<'c> ExprChecker<'c> {
             span,
         }
     }
-}
-
-fn resolution_query(name: &str) -> Option<ResolutionQuery> {
-    Some(match name {
-        "passes" => ResolutionQuery::Passes,
-        "quorate" => ResolutionQuery::Quorate,
-        "votes_for" => ResolutionQuery::VotesFor,
-        "votes_against" => ResolutionQuery::VotesAgainst,
-        "share_for" => ResolutionQuery::ShareFor,
-        _ => return None,
-    })
 }
 
 impl ExprChecker<'_> {
@@ -1173,6 +1222,7 @@ impl ExprChecker<'_> {
     fn resolution_query(
         &mut self,
         name: &ast::Ident,
+        row: &'static Builtin,
         query: ResolutionQuery,
         args: &[Argument],
         span: Span,
@@ -1187,13 +1237,10 @@ impl ExprChecker<'_> {
             _ => {
                 let d = Diagnostic::error(
                     Code::ArgumentCount,
-                    format!("`{}` takes the name of one resolution", name.name),
+                    format!("`{}` takes {}", name.name, row.takes),
                 )
                 .at(span, "not a resolution's name")
-                .help(format!(
-                    "write `{}(special)` where `special` is a resolution",
-                    name.name
-                ));
+                .help(row.usage);
                 return self.fail(d, span);
             }
         };
@@ -1219,16 +1266,29 @@ impl ExprChecker<'_> {
             .help(help);
             return self.fail(d, span);
         };
-        let ty = match query {
-            ResolutionQuery::Passes | ResolutionQuery::Quorate => Type::Bool,
-            ResolutionQuery::VotesFor | ResolutionQuery::VotesAgainst => Type::Decimal,
-            ResolutionQuery::ShareFor => Type::Percent,
-        };
         Ir {
             kind: IrKind::Resolution { resolution, query },
-            ty,
+            ty: (row.result)(Type::Error, None),
             span,
         }
+    }
+}
+
+/// `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+/// `a, b or c`.
+fn join_or(items: &[String]) -> String {
+    join_with(items, "or")
+}
+
+fn join_with(items: &[String], last_word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {last_word} {last}", rest.join(", ")),
     }
 }
 
@@ -1253,5 +1313,142 @@ fn snippet(e: &ast::Expr) -> Option<String> {
             Some(d.to_string())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::types::Type;
+
+    const HEADER: &str = "rulebook \"T\" currency GBP\n\
+        resolution special {\n  passes when for > against\n}\n";
+
+    /// The errors of a rulebook made of the header and `body`.
+    fn errors(body: &str) -> Vec<Diagnostic> {
+        crate::check_source(&format!("{HEADER}{body}\n"))
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    }
+
+    /// The one error of `body`: its code, message and help.
+    fn error(body: &str) -> (Code, String, String) {
+        let found = errors(body);
+        assert_eq!(found.len(), 1, "{body}: {found:?}");
+        let d = &found[0];
+        (
+            d.code,
+            d.message.clone(),
+            d.help.clone().unwrap_or_default(),
+        )
+    }
+
+    fn rule_type(body: &str, rule: &str) -> Type {
+        let checked = crate::check_source(&format!("{HEADER}{body}\n"));
+        let program = checked
+            .program
+            .unwrap_or_else(|| panic!("{body}: {:?}", checked.diagnostics));
+        let id = program.rule_id(rule).expect("the rule");
+        program.rules[id].result
+    }
+
+    #[test]
+    fn wrong_calls_get_their_rows_help() {
+        assert_eq!(
+            error("rule r: Money = min(£1)"),
+            (
+                Code::ArgumentCount,
+                "`min` needs at least 2 arguments, but is given 1 argument".into(),
+                "write `min(a, b)` with two or more values".into()
+            )
+        );
+        assert_eq!(
+            error("rule r: Money = abs(£1, £2)").1,
+            "`abs` needs 1 argument, but is given 2 arguments"
+        );
+        assert_eq!(
+            error("rule r = abs(true)"),
+            (
+                Code::TypeMismatch,
+                "`abs` needs a number, money or a percentage, but is given a yes/no value".into(),
+                "`abs(x)` gives `x` without its sign".into()
+            )
+        );
+        assert_eq!(
+            error("rule r = max(\"a\", \"b\")").1,
+            "`max` needs numbers, money, percentages or dates, but is given a text"
+        );
+        assert_eq!(
+            error("rule r = passes(1)"),
+            (
+                Code::ArgumentCount,
+                "`passes` takes the name of one resolution".into(),
+                "write `passes(special)` where `special` is a resolution".into()
+            )
+        );
+    }
+
+    #[test]
+    fn aggregates_and_today_are_not_calls_of_values() {
+        assert_eq!(
+            error("rule r: Integer = sum(1, 2)"),
+            (
+                Code::BadAggregate,
+                "`sum` is an aggregate over the members, not a function of values".into(),
+                "write `sum(VALUE for each member m)`".into()
+            )
+        );
+        assert_eq!(error("rule r = today(1)").0, Code::WrongKind);
+        assert_eq!(
+            error("rule r = abs"),
+            (
+                Code::WrongKind,
+                "`abs` is a built-in function, not a value".into(),
+                "write `abs(x)`: the size of a number, money or a percentage without its sign"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn names_come_from_the_table() {
+        // Misspelt built-ins are suggested, vote queries as well as `round`.
+        assert_eq!(error("rule r = pases(special)").2, "did you mean `passes`?");
+        // Far from every name: the functions, as the table lists them.
+        assert_eq!(
+            error("rule r = zzzzzz(1)").2,
+            "the functions are round, min, max, abs, passes, quorate, votes_for, \
+             votes_against and share_for, and the rulebook's rules"
+        );
+        // A resolution used as a value: every query of the table.
+        assert_eq!(
+            error("rule r = special").2,
+            "ask about its vote with `passes(special)`, `quorate(special)`, \
+             `votes_for(special)`, `votes_against(special)` or `share_for(special)`"
+        );
+        // Reserved: every built-in's name but `today`'s.
+        assert_eq!(
+            error("rule count: Integer = 3").1,
+            "`count` is the name of a built-in function"
+        );
+        assert!(errors("parameter today: Integer = 3\nrule r: Integer = today + 1").is_empty());
+        assert!(errors("rule r: Date = today").is_empty());
+    }
+
+    #[test]
+    fn result_types_come_from_the_rows() {
+        let body = "parameter n: Integer = 7\n\
+            rule a = round(n, to 0.5, down)\n\
+            rule b = round(n, to 5, down)\n\
+            rule c = share_for(special)\n\
+            rule d = votes_against(special)\n\
+            rule e = max(n, 2)";
+        assert_eq!(rule_type(body, "a"), Type::Decimal);
+        assert_eq!(rule_type(body, "b"), Type::Integer);
+        assert_eq!(rule_type(body, "c"), Type::Percent);
+        assert_eq!(rule_type(body, "d"), Type::Decimal);
+        assert_eq!(rule_type(body, "e"), Type::Integer);
     }
 }

@@ -29,23 +29,6 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Built-in functions; their names cannot be taken by rules.
-const BUILTINS: &[&str] = &[
-    "round",
-    "min",
-    "max",
-    "abs",
-    "sum",
-    "count",
-    "any",
-    "all",
-    "passes",
-    "quorate",
-    "votes_for",
-    "votes_against",
-    "share_for",
-];
-
 /// Names of the built-in types.
 const TYPE_NAMES: &[&str] = &[
     "Integer", "Decimal", "Percent", "Money", "Bool", "Date", "Text", "Member",
@@ -495,7 +478,7 @@ impl Checker {
 
     /// Records a global name, reporting a clash with an earlier one.
     fn declare(&mut self, name: &ast::Ident, what: Global) -> bool {
-        if BUILTINS.contains(&name.name.as_str()) {
+        if crate::semantics::builtins::is_reserved(&name.name) {
             self.error(
                 Diagnostic::error(
                     Code::Duplicate,

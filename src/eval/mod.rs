@@ -23,7 +23,10 @@ pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
 pub use vote::ResolutionOutcome;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ArithOp, CompareOp, Ir, IrKind, Memo, Program, ResolutionQuery, Vote};
+use crate::program::{
+    ArithOp, BuiltinId, CompareOp, Ir, IrKind, Memo, Program, ResolutionQuery, Rounding, Vote,
+};
+use crate::semantics::builtins::{self, Form};
 use crate::span::Span;
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
@@ -31,7 +34,6 @@ use crate::value::Value;
 pub(crate) use crate::semantics::operators::{
     arithmetic, compare, date_arithmetic, internal, money_text, negate, overflow, pick,
 };
-use crate::semantics::rounding::round;
 
 /// Steps one evaluator may take before it stops with [`Code::StepBudget`].
 /// One step is one node of an expression evaluated for one member.
@@ -207,11 +209,11 @@ impl<'a> Evaluator<'a> {
                 branches,
                 otherwise,
             } => self.eval_if(branches, otherwise, frame),
-            IrKind::Round { value, step, mode } => {
-                self.eval_round(value, *step, *mode, frame, span)
-            }
-            IrKind::MinMax { max, args } => self.eval_min_max(*max, args, frame, span),
-            IrKind::Abs(x) => Ok(Value::Number(self.number(x, frame)?.abs())),
+            IrKind::Builtin {
+                builtin,
+                args,
+                rounding,
+            } => self.eval_builtin(*builtin, args, *rounding, frame, span),
             IrKind::Aggregate {
                 kind,
                 var,
@@ -433,44 +435,46 @@ impl<'a> Evaluator<'a> {
         self.eval(otherwise, frame)
     }
 
-    fn eval_round(
+    /// A built-in function of values, computed by its row of the table.
+    fn eval_builtin(
         &mut self,
-        value: &Ir,
-        step: Decimal,
-        mode: crate::syntax::ast::RoundingMode,
-        frame: &mut Vec<Value>,
-        span: Span,
-    ) -> Result<Value> {
-        let v = self.number(value, frame)?;
-        self.trace_note(|| {
-            format!(
-                "{} rounded {} to a multiple of {}",
-                v.normalize(),
-                mode.as_str(),
-                step.normalize()
-            )
-        });
-        round(v, step, mode)
-            .map(Value::Number)
-            .ok_or_else(|| overflow(span))
-    }
-
-    fn eval_min_max(
-        &mut self,
-        max: bool,
+        builtin: BuiltinId,
         args: &[Ir],
+        rounding: Option<Rounding>,
         frame: &mut Vec<Value>,
         span: Span,
     ) -> Result<Value> {
-        let mut best: Option<Value> = None;
-        for a in args {
-            let v = self.eval(a, frame)?;
-            best = Some(match best {
-                None => v,
-                Some(b) => pick(b, v, max),
-            });
+        let Form::Function(f) = &builtins::get(builtin).form else {
+            return Err(internal(
+                "a built-in that is not a function of values",
+                span,
+            ));
+        };
+        // One or two arguments (every built-in but a long `min`) stay on
+        // the stack: a decision at a till should not allocate for `abs`.
+        let apply = |ev: &mut Self, values: &[Value]| {
+            if let Some(explain) = f.explain {
+                ev.trace_note(|| explain(values, rounding));
+            }
+            (f.one)(values, rounding, span)
+        };
+        match args {
+            [x] => {
+                let values = [self.eval(x, frame)?];
+                apply(self, &values)
+            }
+            [x, y] => {
+                let values = [self.eval(x, frame)?, self.eval(y, frame)?];
+                apply(self, &values)
+            }
+            _ => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, frame)?);
+                }
+                apply(self, &values)
+            }
         }
-        best.ok_or_else(|| internal("min/max without arguments", span))
     }
 
     /// Whether person `m` counts now: a member, or on the roll of the
@@ -678,10 +682,7 @@ impl<'a> Evaluator<'a> {
                 best.ok_or_else(|| {
                     Box::new(Diagnostic::error(
                     Code::EmptyAggregate,
-                    format!(
-                        "`{}` over no members has no value",
-                        if kind == AggregateKind::Max { "max" } else { "min" }
-                    ),
+                    format!("`{}` over no members has no value", kind.as_str()),
                 )
                 .at(span, "no member passes the filter")
                 .help("guard it with `if count(each member m where ...) > 0 then ... else ...`"))

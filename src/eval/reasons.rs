@@ -271,8 +271,8 @@ pub fn constant_limit_breaches(program: &Program) -> Vec<Diagnostic> {
 fn is_constant(ir: &Ir) -> bool {
     match &ir.kind {
         IrKind::Const(_) | IrKind::Param(_) => true,
-        IrKind::Neg(x) | IrKind::Not(x) | IrKind::Abs(x) => is_constant(x),
-        IrKind::Round { value, .. } => is_constant(value),
+        IrKind::Neg(x) | IrKind::Not(x) => is_constant(x),
+        IrKind::Builtin { args, .. } => args.iter().all(is_constant),
         IrKind::Because { condition, .. } => is_constant(condition),
         IrKind::Arith(_, l, r)
         | IrKind::Compare(_, l, r)
@@ -287,7 +287,6 @@ fn is_constant(ir: &Ir) -> bool {
                 .all(|(c, v)| is_constant(c) && is_constant(v))
                 && is_constant(otherwise)
         }
-        IrKind::MinMax { args, .. } => args.iter().all(is_constant),
         _ => false,
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Evaluator, Result};
 use crate::program::{Ir, IrKind};
+use crate::semantics::builtins::{self, Form};
 use crate::span::Span;
 use crate::types::Type;
 use crate::value::Value;
@@ -126,7 +127,13 @@ fn notable(ir: &Ir) -> bool {
         | IrKind::Arith(..)
         | IrKind::Neg(_)
         | IrKind::Not(_) => false,
-        IrKind::And(..) | IrKind::Or(..) | IrKind::MinMax { .. } | IrKind::Abs(_) => false,
+        IrKind::And(..) | IrKind::Or(..) => false,
+        // A built-in is a step when its row has something to say of it
+        // (`round` says how it rounded).
+        IrKind::Builtin { builtin, .. } => matches!(
+            &builtins::get(*builtin).form,
+            Form::Function(f) if f.explain.is_some()
+        ),
         // A rule's exceptions are told on the rule's own step.
         IrKind::Exceptions { .. } => false,
         // A comparison with a reason is shown by its `because`.

@@ -12,6 +12,7 @@
 
 pub mod allocation;
 pub mod apportion;
+pub mod builtins;
 pub mod effects;
 pub mod operators;
 pub mod rounding;

@@ -1,8 +1,10 @@
 //! From text to abstract syntax tree.
 
 pub mod ast;
+pub mod keywords;
 mod parser;
 mod prescan;
 
+pub use keywords::{KEYWORDS, Keyword};
 pub use parser::{MAX_EXPR_DEPTH, parse, parse_expression, parse_value};
 pub use prescan::{MAX_NESTING, MAX_SOURCE_BYTES};

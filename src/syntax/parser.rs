@@ -8,6 +8,7 @@ use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
 use super::ast::*;
+use super::keywords::is_reserved;
 use super::prescan::prescan;
 use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
@@ -327,36 +328,8 @@ fn join_or(items: &[String]) -> String {
 }
 
 fn syntax_help(expected: &[String], found: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "rulebook",
-        "version",
-        "currency",
-        "in",
-        "force",
-        "members",
-        "member",
-        "period",
-        "parameter",
-        "article",
-        "rule",
-        "example",
-        "expect",
-        "and",
-        "or",
-        "not",
-        "if",
-        "then",
-        "else",
-        "for",
-        "each",
-        "where",
-        "true",
-        "false",
-        "text",
-        "source",
-    ];
     let wants_name = expected.iter().any(|e| e == "a name");
-    if wants_name && RESERVED.contains(&found) {
+    if wants_name && is_reserved(found) {
         return format!("`{found}` is a reserved word of the language; choose another name");
     }
     if expected.iter().any(|e| e.starts_with("a tranche")) {
@@ -369,7 +342,7 @@ fn syntax_help(expected: &[String], found: &str) -> String {
         return "every `if ... then ...` needs an `else`, so that the rule has a value in every case".into();
     }
     if expected.iter().any(|e| e == "an expression") {
-        if RESERVED.contains(&found) || found.is_empty() {
+        if is_reserved(found) || found.is_empty() {
             return "an expression is missing or unfinished before this point, for example after an operator".into();
         }
         if found == "=" {
@@ -391,77 +364,19 @@ fn span(pair: &Pair<Rule>) -> Span {
     pair.as_span().into()
 }
 
+/// Whether a rule of the grammar is a keyword: `kw_X`, by the grammar's
+/// own convention (src/syntax/keywords.rs tests that each spells `X`).
+/// Read from the rules' names once, so no list here can miss a keyword.
 fn is_keyword(rule: Rule) -> bool {
-    use Rule::*;
-    matches!(
-        rule,
-        kw_rulebook
-            | kw_version
-            | kw_currency
-            | kw_in
-            | kw_force
-            | kw_member
-            | kw_members
-            | kw_period
-            | kw_parameter
-            | kw_article
-            | kw_rule
-            | kw_example
-            | kw_expect
-            | kw_if
-            | kw_then
-            | kw_else
-            | kw_for
-            | kw_each
-            | kw_where
-            | kw_text
-            | kw_source
-            | kw_to
-            | kw_or
-            | kw_and
-            | kw_because
-            | kw_except
-            | kw_when
-            | kw_prevailing
-            | kw_limit
-            | kw_breach
-            | kw_allocate
-            | kw_allocated
-            | kw_remainder
-            | kw_rounding
-            | kw_at
-            | kw_most
-            | kw_least
-            | kw_proportion
-            | kw_resolution
-            | kw_votes
-            | kw_quorum
-            | kw_of
-            | kw_passes
-            | kw_against
-            | kw_abstain
-            | kw_act
-            | kw_requires
-            | kw_admit
-            | kw_remove
-            | kw_post
-            | kw_debit
-            | kw_credit
-            | kw_add
-            | kw_subtract
-            | kw_set
-            | kw_from
-            | kw_credits
-            | kw_debits
-            | kw_scenario
-            | kw_on
-            | kw_motion
-            | kw_amend
-            | kw_close
-            | kw_unit
-            | kw_per
-            | kw_record
-    )
+    static KEYWORD_RULES: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+        let all = Rule::all_rules();
+        let mut out = vec![false; all.iter().map(|r| *r as usize + 1).max().unwrap_or(0)];
+        for r in all {
+            out[*r as usize] = format!("{r:?}").starts_with("kw_");
+        }
+        out
+    });
+    KEYWORD_RULES.get(rule as usize).copied().unwrap_or(false)
 }
 
 /// The children of a pair that carry meaning (keywords dropped).

@@ -130,3 +130,17 @@ fn too_deep(at: usize) -> Box<Diagnostic> {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement word that a name could take would end an expression
+    /// early and let nesting through uncounted: each must be reserved.
+    #[test]
+    fn statement_words_are_reserved() {
+        for word in STATEMENT_WORDS {
+            assert!(super::super::keywords::is_reserved(word), "{word}");
+        }
+    }
+}
