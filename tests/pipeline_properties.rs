@@ -272,6 +272,13 @@ proptest! {
         }
         // Deterministic: the same rulebook and scenario give the same bytes,
         // through the library's JSON interface too.
+        // The same by columns (as it ran) and member by member.
+        let by_rows = rochdale::simulate::simulate_by_rows(&program, &def, members.clone());
+        prop_assert_eq!(
+            serde_json::to_string(&outcome).unwrap_or_default(),
+            serde_json::to_string(&by_rows).unwrap_or_default(),
+            "by columns and member by member differ"
+        );
         let again = rochdale::simulate::simulate(&program, &def, members);
         prop_assert_eq!(
             serde_json::to_string(&outcome).unwrap_or_default(),

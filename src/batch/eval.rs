@@ -481,6 +481,19 @@ fn builtin_columns(
     let Form::Function(f) = &builtins::get(builtin).form else {
         return None;
     };
+    let span = crate::span::Span::default();
+    // One value for everybody (`max(result, €0)` of the whole cooperative):
+    // one value, by the one-value function, not a column.
+    if let Some(values) = cols
+        .iter()
+        .map(|c| match c {
+            Col::One(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect::<Option<Vec<Value>>>()
+    {
+        return (f.one)(&values, rounding, span).ok().map(Col::One);
+    }
     // Every kernel is named here, so a new one cannot go unhandled.
     let kernel = match f.column {
         Kernel::Fixed(op) => match cols {
@@ -500,7 +513,6 @@ fn builtin_columns(
     if kernel.is_some() {
         return kernel;
     }
-    let span = crate::span::Span::default();
     column::per_value(cols, n, |values| (f.one)(values, rounding, span).ok())
 }
 

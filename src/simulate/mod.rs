@@ -60,6 +60,7 @@ pub struct Engine<'p> {
     failures: usize,
     /// Close periods by columns where the allocations allow it.
     by_columns: bool,
+    column_closes: usize,
 }
 
 /// Runs a scenario. `members` holds the scenario's members (inline and from
@@ -95,6 +96,21 @@ pub fn simulate_summary(
         ..Collect::default()
     };
     collect(program, scenario, members, sink, &mut |_, _| {})
+}
+
+/// [`simulate`] closing every period member by member, never by columns:
+/// the same outcome, for differential tests (tests/differential.rs).
+pub fn simulate_by_rows(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: input::MemberTable,
+) -> SimulationOutcome {
+    let mut engine = Engine::new(program, scenario.params.clone(), members).rows_only();
+    let mut sink = Collect::default();
+    for step in &scenario.steps {
+        let _ = engine.run_step(step, &mut sink);
+    }
+    engine.into_outcome(&scenario.name, sink)
 }
 
 fn collect(
@@ -211,7 +227,13 @@ impl<'p> Engine<'p> {
             steps_run: 0,
             failures: 0,
             by_columns: true,
+            column_closes: 0,
         }
+    }
+
+    /// How many periods were closed by columns.
+    pub fn column_closes(&self) -> usize {
+        self.column_closes
     }
 
     /// Closes every period member by member, never by columns: the same
@@ -781,7 +803,11 @@ impl<'p> Engine<'p> {
             .then(|| crate::batch::period_allocations(program, &self.inputs))
             .flatten();
         let outcomes: Vec<std::sync::Arc<crate::eval::AllocationOutcome>> = match by_columns {
-            Some(done) => done?.into_iter().map(std::sync::Arc::new).collect(),
+            Some(done) => {
+                let done = done?;
+                self.column_closes += 1;
+                done.into_iter().map(std::sync::Arc::new).collect()
+            }
             None => {
                 let mut ev = Evaluator::new(program, &self.inputs);
                 let mut outcomes = Vec::with_capacity(program.allocations.len());
