@@ -182,11 +182,48 @@ fn scenario_and_members(
 pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
     let program = program(file)?;
     let (def, members) = scenario_and_members(file, &program, request)?;
+    Ok(simulation_json(&program, &def, members, request))
+}
+
+/// The outcome as `simulate` writes it (compact, without the journal, for
+/// a summary).
+fn simulation_json(
+    program: &crate::Program,
+    def: &crate::program::ScenarioDef,
+    members: input::MemberTable,
+    request: &RunRequest,
+) -> String {
     if request.summary {
-        let outcome = crate::simulate::simulate_summary(&program, &def, members);
-        return Ok(serde_json::to_string(&outcome).unwrap_or_default());
+        let outcome = crate::simulate::simulate_summary(program, def, members);
+        return serde_json::to_string(&outcome).unwrap_or_default();
     }
-    Ok(to_json(&crate::simulate::simulate(&program, &def, members)))
+    to_json(&crate::simulate::simulate(program, def, members))
+}
+
+/// `rochdale simulate --acts acts.csv --format json`: the scenario is the
+/// text of a CSV act log (docs/scenarios.md), named "acts", its people from
+/// `request.members_csv`; `request.summary` as for [`simulate`]. A bad line
+/// is a diagnostic placed in the act log (`acts.csv:4:12: ...`).
+pub fn simulate_act_log(
+    file: &SourceFile,
+    act_log: &str,
+    request: &RunRequest,
+) -> Result<String, Failure> {
+    let program = program(file)?;
+    let log = SourceFile::new("acts.csv", act_log);
+    let (_, csv) = texts(request);
+    let (def, members) = input::prepare(
+        &program,
+        file,
+        Files::Map(&request.files),
+        ScenarioChoice::ActLog(&log),
+        csv.as_ref(),
+    )?
+    .ok_or_else(|| Failure {
+        file: log.clone(),
+        diagnostics: Vec::new(),
+    })?;
+    Ok(simulation_json(&program, &def, members, request))
 }
 
 /// `rochdale simulate --format csv`: each member's statement as CSV.

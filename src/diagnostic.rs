@@ -105,7 +105,7 @@ codes! {
     ConstantBreachesLimit = "E0313",
     /// A misuse of an allocation: `remainder` outside one, an unknown tranche.
     BadAllocation = "E0314",
-    /// A scenario written in the rulebook that cannot run: steps out of date order.
+    /// A scenario (in a rulebook, JSON or an act log) whose steps are out of date order.
     BadScenario = "E0315",
     /// Quantities in different units added, subtracted or compared.
     UnitMismatch = "E0316",
@@ -132,7 +132,7 @@ codes! {
     /// Something a batch over all members cannot do (an act of one member,
     /// an admission): it belongs in a scenario.
     NotBatchable = "E0408",
-    /// A scenario file (JSON) or member list (CSV) that cannot be read as one.
+    /// A scenario file (JSON), act log or member list (CSV) that cannot be read as one.
     BadInputFile = "E0600",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",

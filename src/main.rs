@@ -82,18 +82,22 @@ enum Command {
     },
     /// Run a scenario: a timeline of cooperative acts over the books.
     #[command(
-        after_help = "Examples:\n  rochdale simulate rulebooks/rochdale-1844.coop\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario \"first year\" --format json\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario-file year.json --members members.csv --out results/\n\nA refused act is reported with its reasons and changes nothing; the timeline goes on.\nExit status 1 when an act fails on a fault in the rules or figures."
+        after_help = "Examples:\n  rochdale simulate rulebooks/rochdale-1844.coop\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario \"first year\" --format json\n  rochdale simulate rulebooks/rochdale-1844.coop --scenario-file year.json --members members.csv --out results/\n  rochdale simulate rulebooks/rochdale-1844.coop --acts till.csv --members members.csv --format csv\n\nA refused act is reported with its reasons and changes nothing; the timeline goes on.\nExit status 1 when an act fails on a fault in the rules or figures."
     )]
     Simulate {
         /// The rulebook.
         #[arg(value_name = "RULEBOOK")]
         path: PathBuf,
         /// A scenario written in the rulebook (the only one, if not given).
-        #[arg(long, value_name = "NAME", conflicts_with = "scenario_file")]
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario_file", "acts"])]
         scenario: Option<String>,
         /// A scenario in a JSON file (see docs/scenarios.md).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "acts")]
         scenario_file: Option<PathBuf>,
+        /// Or an act log: a CSV file, one act a line (`date,act,args...`;
+        /// see docs/scenarios.md).
+        #[arg(long, value_name = "FILE.csv")]
+        acts: Option<PathBuf>,
         /// Members from a CSV file whose header names member attributes.
         #[arg(long, value_name = "FILE.csv")]
         members: Option<PathBuf>,
@@ -223,13 +227,14 @@ fn main() -> ExitCode {
             path,
             scenario,
             scenario_file,
+            acts,
             members,
             format,
             out,
         } => run_simulate(
             &path,
             scenario.as_deref(),
-            scenario_file.as_deref(),
+            ScenarioFile::of(scenario_file.as_deref(), acts.as_deref()),
             members.as_deref(),
             format,
             out.as_deref(),
@@ -508,7 +513,7 @@ fn run_explain(
                 &file,
                 &program,
                 source.scenario,
-                source.scenario_file,
+                ScenarioFile::of(source.scenario_file, None),
                 source.members,
                 colour,
             ) {
@@ -661,7 +666,7 @@ fn report_in(file: &SourceFile, diagnostics: &[Diagnostic], colour: bool) {
 fn run_simulate(
     path: &Path,
     scenario: Option<&str>,
-    scenario_file: Option<&Path>,
+    scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<&Path>,
     format: SimFormat,
     out: Option<&Path>,
@@ -715,15 +720,33 @@ fn run_simulate(
     }
 }
 
-/// A scenario and its people: from a JSON file, or the rulebook's by name
-/// (or its only one), with members from a CSV file if given.
+/// A scenario given as a file.
+#[derive(Clone, Copy)]
+enum ScenarioFile<'a> {
+    /// In JSON.
+    Json(&'a Path),
+    /// A CSV act log.
+    Acts(&'a Path),
+}
+
+impl<'a> ScenarioFile<'a> {
+    /// The one given, if any (clap keeps them apart).
+    fn of(json: Option<&'a Path>, acts: Option<&'a Path>) -> Option<Self> {
+        json.map(ScenarioFile::Json)
+            .or(acts.map(ScenarioFile::Acts))
+    }
+}
+
+/// A scenario and its people: from a JSON file or an act log, or the
+/// rulebook's by name (or its only one), with members from a CSV file if
+/// given.
 #[allow(clippy::too_many_arguments)]
 fn scenario_for(
     path: &Path,
     file: &SourceFile,
     program: &rochdale::Program,
     scenario: Option<&str>,
-    scenario_file: Option<&Path>,
+    scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<&Path>,
     colour: bool,
 ) -> Result<
@@ -740,12 +763,16 @@ fn scenario_for(
             Status::Usage
         })
     };
-    let json = scenario_file.map(read).transpose()?;
+    let given = match scenario_file {
+        Some(ScenarioFile::Json(p) | ScenarioFile::Acts(p)) => Some(read(p)?),
+        None => None,
+    };
     let csv = members_file.map(read).transpose()?;
-    let choice = match (&json, scenario) {
-        (Some(json), _) => ScenarioChoice::Json(json),
-        (None, Some(name)) => ScenarioChoice::Named(name),
-        (None, None) => ScenarioChoice::Rulebook,
+    let choice = match (&given, scenario_file, scenario) {
+        (Some(json), Some(ScenarioFile::Json(_)), _) => ScenarioChoice::Json(json),
+        (Some(log), Some(ScenarioFile::Acts(_)), _) => ScenarioChoice::ActLog(log),
+        (_, _, Some(name)) => ScenarioChoice::Named(name),
+        _ => ScenarioChoice::Rulebook,
     };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -1,15 +1,18 @@
-//! Acts and scenarios, checked and lowered.
+//! Acts and scenarios, checked and lowered. A scenario's steps are lowered
+//! by [`steps`], the one lowering that JSON scenarios and CSV act logs go
+//! through too.
 
-use std::collections::HashMap;
+pub mod steps;
 
 use super::constructs::unrounded;
-use super::{Checker, expr::ExprChecker, suggest};
+use super::{Checker, expr::ExprChecker};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
 use crate::span::Span;
 use crate::syntax::ast::{self, ChangeOp};
 use crate::types::Type;
 use crate::value::Value;
+use steps::{Loc, Origin, RawKind, RawStep, ReadValue, StepLowerer, Vocabulary, Written};
 
 impl Checker {
     pub(super) fn act(&mut self, a: &ast::ActDef, article: Option<usize>) -> Option<ActDef> {
@@ -94,182 +97,35 @@ impl Checker {
                 params[i] = v;
             }
         }
-        let known: HashMap<&str, ()> = member_names.iter().map(|n| (n.as_str(), ())).collect();
-        let deferred = s.members_file.is_some();
-        let member_arg = |checker: &mut Checker, name: &ast::Ident| {
-            if !deferred && !known.contains_key(name.name.as_str()) {
-                let help =
-                    suggest::did_you_mean(&name.name, member_names.iter().map(String::as_str))
-                        .unwrap_or_else(|| {
-                            "list the member under `members { ... }` in the scenario".into()
-                        });
-                checker.error(
-                    Diagnostic::error(
-                        Code::UnknownName,
-                        format!("`{}` is not a member of this scenario", name.name),
-                    )
-                    .at(name.span, "unknown member")
-                    .help(help),
-                );
-            }
-            (name.name.clone(), name.span)
+        // The steps read values through the checker while the lowerer holds
+        // the names they may use: a copy of those (a few dozen) keeps the
+        // two borrows apart.
+        let (resolutions, param_defs, period_fields) = (
+            self.resolutions.clone(),
+            self.params.clone(),
+            self.period_fields.clone(),
+        );
+        let vocabulary = Vocabulary {
+            acts,
+            resolutions: &resolutions,
+            params: &param_defs,
+            period_fields: &period_fields,
         };
+        // With a members file, the people are known only when it is read.
+        let known = s.members_file.is_none().then_some(member_names.as_slice());
+        let mut lowerer = StepLowerer::new(vocabulary, known);
+        let mut errors = Vec::new();
         let mut steps = Vec::with_capacity(s.steps.len());
-        let mut last_date: Option<(time::Date, Span)> = None;
         for (number, step) in s.steps.iter().enumerate() {
-            if let Some((previous, previous_span)) = last_date {
-                if step.date < previous {
-                    self.error(
-                        Diagnostic::error(
-                            Code::BadScenario,
-                            format!(
-                                "this step is dated {}, before the step above it ({})",
-                                crate::value::format_date(step.date),
-                                crate::value::format_date(previous)
-                            ),
-                        )
-                        .at(step.span, "out of order")
-                        .related(previous_span, "the later step above")
-                        .help("write the timeline in date order"),
-                    );
-                }
-            }
-            last_date = Some((step.date, step.span));
-            let kind = match &step.kind {
-                ast::StepKind::Act { name, args } => {
-                    let Some(act) = acts.iter().position(|a| a.name == name.name) else {
-                        let help =
-                            suggest::did_you_mean(&name.name, acts.iter().map(|a| a.name.as_str()))
-                                .unwrap_or_else(|| {
-                                    "declare the act with `act NAME(...) { ... }`".into()
-                                });
-                        self.error(
-                            Diagnostic::error(
-                                Code::UnknownName,
-                                format!("there is no act `{}`", name.name),
-                            )
-                            .at(name.span, "unknown act")
-                            .help(help),
-                        );
-                        continue;
-                    };
-                    let def = &acts[act];
-                    if def.params.len() != args.len() {
-                        self.error(
-                            Diagnostic::error(
-                                Code::ArgumentCount,
-                                format!(
-                                    "the act `{}` takes {} argument{}, but is given {}",
-                                    def.name,
-                                    def.params.len(),
-                                    if def.params.len() == 1 { "" } else { "s" },
-                                    args.len()
-                                ),
-                            )
-                            .at(step.span, "wrong number of arguments")
-                            .help(format!(
-                                "write `{}({})`",
-                                def.name,
-                                def.params
-                                    .iter()
-                                    .map(|(n, _)| n.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        );
-                        continue;
-                    }
-                    let mut lowered = Vec::with_capacity(args.len());
-                    for ((param, ty), arg) in def.params.clone().iter().zip(args) {
-                        match (ty, arg) {
-                            (Type::Member, ast::Value::Name(m)) => {
-                                let (n, sp) = member_arg(self, m);
-                                lowered.push(StepArg::Member(n, sp));
-                            }
-                            (Type::Member, other) => self.error(
-                                Diagnostic::error(Code::BadValue, format!("`{param}` is a member: give a member's name"))
-                                    .at(other.span(), "not a member")
-                                    .help("write the member's name as listed in the scenario, such as `ada`"),
-                            ),
-                            (ty, value) => {
-                                if let Some(v) = self.const_value(value, *ty, param) {
-                                    lowered.push(StepArg::Value(v));
-                                }
-                            }
-                        }
-                    }
-                    StepDefKind::Act { act, args: lowered }
-                }
-                ast::StepKind::Motion {
-                    votes,
-                    title,
-                    amendments,
-                } => {
-                    let Some(resolution) = self
-                        .globals
-                        .get(&votes.resolution.name)
-                        .and_then(|(g, _)| g.resolution())
-                    else {
-                        let candidates: Vec<&str> =
-                            self.resolutions.iter().map(|r| r.name.as_str()).collect();
-                        let help = suggest::did_you_mean(
-                            &votes.resolution.name,
-                            candidates.iter().copied(),
-                        )
-                        .unwrap_or_else(|| {
-                            "a motion is voted on as one of the rulebook's resolutions".into()
-                        });
-                        self.error(
-                            Diagnostic::error(
-                                Code::UnknownName,
-                                format!("there is no resolution `{}`", votes.resolution.name),
-                            )
-                            .at(votes.resolution.span, "not a resolution")
-                            .help(help),
-                        );
-                        continue;
-                    };
-                    let group =
-                        |list: &[ast::Ident], checker: &mut Checker| -> Vec<(String, Span)> {
-                            list.iter().map(|m| member_arg(checker, m)).collect()
-                        };
-                    let for_ = group(&votes.for_, self);
-                    let against = group(&votes.against, self);
-                    let abstain = group(&votes.abstain, self);
-                    let amendments = amendments
-                        .iter()
-                        .filter_map(|b| self.parameter_value(b))
-                        .collect();
-                    StepDefKind::Motion {
-                        resolution,
-                        title: title.as_ref().map(|t| t.value.clone()),
-                        for_,
-                        against,
-                        abstain,
-                        amendments,
-                    }
-                }
-                ast::StepKind::Close { figures } => {
-                    let values = self.bindings(figures, true);
-                    let given: Vec<(usize, Value)> = figures
-                        .iter()
-                        .filter_map(|b| {
-                            self.period_fields
-                                .iter()
-                                .position(|f| f.name == b.name.name)
-                        })
-                        .filter_map(|i| values[i].clone().map(|v| (i, v)))
-                        .collect();
-                    StepDefKind::Close { figures: given }
-                }
-            };
-            steps.push(StepDef {
-                date: step.date,
+            let origin = Origin::Rulebook {
+                number: number + 1,
                 span: step.span,
-                place: format!("step {} of the scenario", number + 1),
-                kind,
-            });
+            };
+            if let Some(def) = lowerer.lower(raw_step(step), &origin, self, &mut errors) {
+                steps.push(def);
+            }
         }
+        self.diagnostics.extend(errors);
         ScenarioDef {
             name: s.name.value.clone(),
             span: s.span,
@@ -281,29 +137,16 @@ impl Checker {
         }
     }
 
-    /// A parameter given a new value (in an example, scenario or motion).
+    /// A parameter given a new value (in an example or scenario).
     pub(super) fn parameter_value(&mut self, binding: &ast::Binding) -> Option<(usize, Value)> {
-        match self.params.iter().position(|p| p.name == binding.name.name) {
-            Some(i) => {
+        match steps::parameter(&self.params, &binding.name.name) {
+            Ok(i) => {
                 let ty = self.params[i].ty;
                 let v = self.const_value(&binding.value, ty, &binding.name.name)?;
                 Some((i, v))
             }
-            None => {
-                let hint = suggest::did_you_mean(
-                    &binding.name.name,
-                    self.params.iter().map(|p| p.name.as_str()),
-                );
-                self.error(
-                    Diagnostic::error(
-                        Code::UnknownName,
-                        format!("there is no parameter `{}`", binding.name.name),
-                    )
-                    .at(binding.name.span, "not a parameter")
-                    .help(
-                        hint.unwrap_or_else(|| "only the rulebook's parameters can be set".into()),
-                    ),
-                );
+            Err(d) => {
+                self.error(d.at(binding.name.span, "not a parameter"));
                 None
             }
         }
@@ -357,6 +200,88 @@ impl Checker {
             }
         }
         (names, columns)
+    }
+}
+
+/// What a step of a rulebook's scenario says, for [`StepLowerer`]: its
+/// values stay syntax, read by the checker.
+fn raw_step(step: &ast::Step) -> RawStep<&ast::Value> {
+    fn name(i: &ast::Ident) -> Written<String> {
+        Written::new(i.name.clone(), at(i.span))
+    }
+    fn named_list(bs: &[ast::Binding]) -> Vec<(Written<String>, Written<&ast::Value>)> {
+        bs.iter()
+            .map(|b| (name(&b.name), Written::new(&b.value, at(b.value.span()))))
+            .collect()
+    }
+    let kind = match &step.kind {
+        ast::StepKind::Act { name: act, args } => RawKind::Act {
+            name: name(act),
+            args: args.iter().map(|a| Written::new(a, at(a.span()))).collect(),
+            args_loc: at(step.span),
+        },
+        ast::StepKind::Motion {
+            votes,
+            title,
+            amendments,
+        } => RawKind::Motion {
+            resolution: name(&votes.resolution),
+            title: title.as_ref().map(|t| t.value.clone()),
+            votes: [&votes.for_, &votes.against, &votes.abstain]
+                .map(|group| group.iter().map(name).collect()),
+            amend: named_list(amendments),
+        },
+        ast::StepKind::Close { figures } => RawKind::Close {
+            figures: named_list(figures),
+        },
+    };
+    RawStep {
+        date: Written::new(step.date, Loc::default()),
+        kind,
+    }
+}
+
+fn at(span: Span) -> Loc {
+    Loc { span, column: 0 }
+}
+
+/// A rulebook's values are read by the checker, which places its own
+/// diagnostics at the value's span.
+impl ReadValue<&ast::Value> for Checker {
+    fn value(
+        &mut self,
+        written: &&ast::Value,
+        ty: Type,
+        owner: &str,
+        balance: bool,
+    ) -> Result<Value, Diagnostic> {
+        let before = self.diagnostics.len();
+        let value = self.const_value(written, ty, owner);
+        if balance {
+            self.booked_input(written, ty, &value);
+        }
+        let mut found = self.diagnostics.split_off(before);
+        match (value, found.is_empty()) {
+            (Some(v), true) => Ok(v),
+            _ if !found.is_empty() => {
+                let first = found.remove(0);
+                self.diagnostics.extend(found);
+                Err(first)
+            }
+            _ => Err(Diagnostic::error(
+                Code::BadValue,
+                format!("this is not a value `{owner}` can take"),
+            )
+            .at(written.span(), "not a value")
+            .help(format!("`{owner}` needs {}", ty.plain()))),
+        }
+    }
+
+    fn member(&self, written: &&ast::Value) -> Option<String> {
+        match written {
+            ast::Value::Name(name) => Some(name.name.clone()),
+            ast::Value::Literal(..) => None,
+        }
     }
 }
 

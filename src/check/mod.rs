@@ -17,6 +17,7 @@ use crate::syntax::ast;
 use crate::types::{EnumId, Type};
 use crate::value::Value;
 
+pub use acts::steps;
 pub use suggest::nearest;
 
 /// What checking a rulebook produced: the program when there were no

@@ -1,0 +1,711 @@
+//! One lowering of a scenario's steps, wherever they are written: in a
+//! rulebook's `scenario { ... }`, in a JSON scenario or in a CSV act log.
+//!
+//! Each source says what a step says as a [`RawStep`] (a date, an act's name
+//! and its arguments as written, a motion's votes and amendments, a close's
+//! figures), each piece with its [`Loc`], and the step with its [`Origin`].
+//! [`StepLowerer::lower`] checks it against the rulebook and lowers it to a
+//! [`StepDef`]. Every rule (an unknown act, the wrong number of arguments, a
+//! value of the wrong type, steps out of date order, an unknown parameter or
+//! figure, ...) is checked here, once, with one code; the origin only places
+//! the problem: a span in the rulebook, a JSON path (`steps[3].args[1]`), a
+//! CSV cell (`acts.csv:4:17`).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::super::suggest;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{
+    ActDef, FieldDef, ParamDef, Program, ResolutionDef, StepArg, StepDef, StepDefKind,
+};
+use crate::span::Span;
+use crate::types::Type;
+use crate::value::Value;
+
+/// Where a piece of a step is written: its span (in the rulebook, or in the
+/// input file when known) and, for a cell of a CSV act log, its column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// The bytes it covers; empty when only the step's place is known.
+    pub span: Span,
+    /// Its column, from 1, in a CSV act log (0 elsewhere).
+    pub column: u32,
+}
+
+/// A piece of a step as written, with where it is written.
+#[derive(Debug, Clone)]
+pub struct Written<T> {
+    /// What is written: a name, a date, or a value as the source has it.
+    pub value: T,
+    /// Where.
+    pub loc: Loc,
+}
+
+impl<T> Written<T> {
+    /// `value` written at `loc`.
+    pub fn new(value: T, loc: Loc) -> Self {
+        Written { value, loc }
+    }
+}
+
+/// What a step says, before it is checked: `V` is how the source writes a
+/// value (syntax in a rulebook, text in a JSON or CSV file).
+#[derive(Debug, Clone)]
+pub struct RawStep<V> {
+    /// When.
+    pub date: Written<time::Date>,
+    /// What happens.
+    pub kind: RawKind<V>,
+}
+
+/// What happens at a step, as written.
+#[derive(Debug, Clone)]
+pub enum RawKind<V> {
+    /// An act and its arguments.
+    Act {
+        /// The act's name.
+        name: Written<String>,
+        /// Its arguments, in order.
+        args: Vec<Written<V>>,
+        /// Where the arguments are written as a whole (the step, if not known).
+        args_loc: Loc,
+    },
+    /// A vote under a resolution.
+    Motion {
+        /// The resolution's name.
+        resolution: Written<String>,
+        /// What the motion is.
+        title: Option<String>,
+        /// Members voting for, against, abstaining.
+        votes: [Vec<Written<String>>; 3],
+        /// Parameters and their new values, if it passes.
+        amend: Vec<(Written<String>, Written<V>)>,
+    },
+    /// The period closes, with the figures given.
+    Close {
+        /// Figures and their values.
+        figures: Vec<(Written<String>, Written<V>)>,
+    },
+}
+
+/// The three groups of a vote, in the order of [`RawKind::Motion`]'s `votes`.
+pub const VOTE_GROUPS: [&str; 3] = ["for", "against", "abstain"];
+
+/// A part of a step, for placing a problem with it.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// The step as a whole.
+    Step,
+    /// Its date.
+    Date,
+    /// The act's name.
+    Act,
+    /// The act's arguments as a whole.
+    Args,
+    /// The act's argument N (from 0).
+    Arg(usize),
+    /// The motion's resolution.
+    Resolution,
+    /// Name N (from 0) of a vote group (`for`, `against`, `abstain`).
+    Vote(&'static str, usize),
+    /// An amendment of this parameter.
+    Amend(&'a str),
+    /// A figure of a close.
+    Figure(&'a str),
+}
+
+/// Where a step comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Step `number` (from 1) of a scenario written in the rulebook.
+    Rulebook {
+        /// Its number.
+        number: usize,
+        /// Where it is written.
+        span: Span,
+    },
+    /// `steps[index]` of a JSON scenario.
+    Json {
+        /// Its index in `steps`.
+        index: usize,
+        /// Its bytes in the file.
+        span: Span,
+    },
+    /// A line of a CSV act log.
+    Csv {
+        /// The file's name, as shown.
+        file: Arc<str>,
+        /// The line, from 1.
+        line: u64,
+        /// The line's bytes in the file.
+        span: Span,
+    },
+}
+
+impl Origin {
+    /// The step's own place: the span a [`StepDef`] keeps, which is the
+    /// rulebook's only (the engine places members it cannot find there).
+    fn rulebook_span(&self, loc: Loc) -> Span {
+        match self {
+            Origin::Rulebook { span, .. } if loc.span.is_empty() => *span,
+            Origin::Rulebook { .. } => loc.span,
+            _ => Span::default(),
+        }
+    }
+
+    /// The whole step's bytes, in the rulebook or in the input file.
+    pub fn span(&self) -> Span {
+        match self {
+            Origin::Rulebook { span, .. }
+            | Origin::Json { span, .. }
+            | Origin::Csv { span, .. } => *span,
+        }
+    }
+
+    /// How messages name the step: `step 4 of the scenario`, `steps[3]`,
+    /// `acts.csv:5`.
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Rulebook { number, .. } => format!("step {number} of the scenario"),
+            Origin::Json { index, .. } => format!("steps[{index}]"),
+            Origin::Csv { file, line, .. } => format!("{file}:{line}"),
+        }
+    }
+
+    /// The JSON path of a part of step `index`.
+    fn json_path(index: usize, part: Part<'_>) -> String {
+        let step = format!("steps[{index}]");
+        match part {
+            Part::Step => step,
+            Part::Date => format!("{step}.date"),
+            Part::Act => format!("{step}.act"),
+            Part::Args => format!("{step}.args"),
+            Part::Arg(i) => format!("{step}.args[{i}]"),
+            Part::Resolution => format!("{step}.motion"),
+            Part::Vote(group, i) => format!("{step}.{group}[{i}]"),
+            Part::Amend(name) => format!("{step}.amend.{name}"),
+            Part::Figure(name) => format!("{step}.close.{name}"),
+        }
+    }
+
+    /// Places a problem with `part` of the step (written at `loc`): at its
+    /// span in the rulebook, or named by its JSON path or CSV cell and
+    /// pointed at in the file. A diagnostic that already has a span (the
+    /// checker gives one for a value in the rulebook) keeps it.
+    pub fn place(&self, part: Part<'_>, loc: Loc, d: Diagnostic, label: &str) -> Diagnostic {
+        let span = if loc.span.is_empty() {
+            self.span()
+        } else {
+            loc.span
+        };
+        let d = match self {
+            Origin::Rulebook { .. } => d,
+            Origin::Json { index, .. } => Diagnostic {
+                message: format!("{}: {}", Self::json_path(*index, part), d.message),
+                ..d
+            },
+            Origin::Csv { file, line, .. } => Diagnostic {
+                message: format!("{file}:{line}:{}: {}", loc.column.max(1), d.message),
+                ..d
+            },
+        };
+        if d.span.is_some() || span.is_empty() {
+            d
+        } else {
+            d.at(span, label)
+        }
+    }
+}
+
+/// Reads the values of one source: how it writes a value and a name.
+pub trait ReadValue<V> {
+    /// Reads `written` for a place of type `ty` named `owner`. Money that
+    /// is a balance (`balance`: a period's figure) must be exact to the
+    /// minor unit.
+    fn value(
+        &mut self,
+        written: &V,
+        ty: Type,
+        owner: &str,
+        balance: bool,
+    ) -> Result<Value, Diagnostic>;
+
+    /// The member's name `written` is, if it is a name at all.
+    fn member(&self, written: &V) -> Option<String>;
+}
+
+/// The names a step can use: the rulebook's acts, resolutions, parameters
+/// and period figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Vocabulary<'a> {
+    /// Acts.
+    pub acts: &'a [ActDef],
+    /// Resolutions.
+    pub resolutions: &'a [ResolutionDef],
+    /// Parameters.
+    pub params: &'a [ParamDef],
+    /// The figures of a period.
+    pub period_fields: &'a [FieldDef],
+}
+
+impl<'a> Vocabulary<'a> {
+    /// The names of a checked program.
+    pub fn of(program: &'a Program) -> Self {
+        Vocabulary {
+            acts: &program.acts,
+            resolutions: &program.resolutions,
+            params: &program.params,
+            period_fields: &program.period_fields,
+        }
+    }
+}
+
+/// The parameter called `name`, or why there is none (placed by the caller).
+pub fn parameter(params: &[ParamDef], name: &str) -> Result<usize, Diagnostic> {
+    params.iter().position(|p| p.name == name).ok_or_else(|| {
+        let hint = suggest::did_you_mean(name, params.iter().map(|p| p.name.as_str()));
+        Diagnostic::error(Code::UnknownName, format!("there is no parameter `{name}`"))
+            .help(hint.unwrap_or_else(|| "only the rulebook's parameters can be set".into()))
+    })
+}
+
+/// The period figure called `name`, or why there is none.
+fn figure(fields: &[FieldDef], name: &str) -> Result<usize, Diagnostic> {
+    fields.iter().position(|f| f.name == name).ok_or_else(|| {
+        let hint = suggest::did_you_mean(name, fields.iter().map(|f| f.name.as_str()));
+        Diagnostic::error(
+            Code::UnknownAttribute,
+            format!("the period has no attribute `{name}`"),
+        )
+        .help(hint.unwrap_or_else(|| {
+            format!(
+                "the attributes are: {}",
+                fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }))
+    })
+}
+
+/// A date written as text in an input file: `YYYY-MM-DD` (a rulebook's
+/// dates are read by its grammar).
+pub fn read_date(text: &str) -> Result<time::Date, Diagnostic> {
+    let not_a_date = || {
+        Diagnostic::error(Code::BadValue, format!("`{text}` is not a date"))
+            .help("write dates as YYYY-MM-DD, such as 1845-03-31")
+    };
+    let mut parts = text.trim().split('-');
+    let mut number = |max_digits: usize| -> Option<u32> {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > max_digits || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let (Some(y), Some(m), Some(d)) = (number(4), number(2), number(2)) else {
+        return Err(not_a_date());
+    };
+    if parts.next().is_some() {
+        return Err(not_a_date());
+    }
+    time::Month::try_from(m as u8)
+        .ok()
+        .and_then(|month| time::Date::from_calendar_date(y as i32, month, d as u8).ok())
+        .ok_or_else(|| {
+            Diagnostic::error(
+                Code::BadDate,
+                format!("{} is not a date that exists", text.trim()),
+            )
+            .help("check the month and the day")
+        })
+}
+
+/// Lowers the steps of one timeline in order, remembering what the next
+/// step is checked against (the date before it).
+pub struct StepLowerer<'a> {
+    vocabulary: Vocabulary<'a>,
+    /// The people a step can name, when they are known before the steps
+    /// (a rulebook's scenario without a members file); otherwise members are
+    /// found when the timeline runs.
+    members: Option<(&'a [String], HashSet<&'a str>)>,
+    /// The date of the step before, and where it is.
+    last: Option<(time::Date, Span)>,
+}
+
+impl<'a> StepLowerer<'a> {
+    /// A lowerer for steps naming `vocabulary`, and the people of `members`
+    /// when they are known in advance.
+    pub fn new(vocabulary: Vocabulary<'a>, members: Option<&'a [String]>) -> Self {
+        StepLowerer {
+            vocabulary,
+            members: members.map(|m| (m, m.iter().map(String::as_str).collect())),
+            last: None,
+        }
+    }
+
+    /// Checks and lowers one step. Problems go to `errors`, each placed by
+    /// `origin`; a step with a problem gives no [`StepDef`].
+    pub fn lower<V>(
+        &mut self,
+        raw: RawStep<V>,
+        origin: &Origin,
+        values: &mut impl ReadValue<V>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDef> {
+        let before = errors.len();
+        self.date_in_order(&raw.date, origin, errors);
+        let kind = match raw.kind {
+            RawKind::Act {
+                name,
+                args,
+                args_loc,
+            } => self.act(name, args, args_loc, origin, values, errors),
+            RawKind::Motion {
+                resolution,
+                title,
+                votes,
+                amend,
+            } => self.motion(resolution, title, votes, amend, origin, values, errors),
+            RawKind::Close { figures } => self.close(figures, origin, values, errors),
+        };
+        match kind {
+            Some(kind) if errors.len() == before => Some(StepDef {
+                date: raw.date.value,
+                span: origin.rulebook_span(Loc::default()),
+                place: origin.describe(),
+                kind,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Steps are in date order.
+    fn date_in_order(
+        &mut self,
+        date: &Written<time::Date>,
+        origin: &Origin,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let here = if date.loc.span.is_empty() {
+            origin.span()
+        } else {
+            date.loc.span
+        };
+        if let Some((previous, previous_span)) = self.last {
+            if date.value < previous {
+                let mut d = Diagnostic::error(
+                    Code::BadScenario,
+                    format!(
+                        "this step is dated {}, before the step above it ({})",
+                        crate::value::format_date(date.value),
+                        crate::value::format_date(previous)
+                    ),
+                )
+                .help("write the timeline in date order");
+                if !here.is_empty() {
+                    d = d.at(here, "out of order");
+                }
+                if !previous_span.is_empty() {
+                    d = d.related(previous_span, "the later step above");
+                }
+                errors.push(origin.place(Part::Date, date.loc, d, "out of order"));
+            }
+        }
+        self.last = Some((date.value, here));
+    }
+
+    fn act<V>(
+        &mut self,
+        name: Written<String>,
+        args: Vec<Written<V>>,
+        args_loc: Loc,
+        origin: &Origin,
+        values: &mut impl ReadValue<V>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDefKind> {
+        let acts = self.vocabulary.acts;
+        let Some(act) = acts.iter().position(|a| a.name == name.value) else {
+            let help = suggest::did_you_mean(&name.value, acts.iter().map(|a| a.name.as_str()))
+                .unwrap_or_else(|| match acts.len() {
+                    0 => {
+                        "the rulebook has no acts; declare one with `act NAME(...) { ... }`".into()
+                    }
+                    _ => format!(
+                        "the rulebook's acts are {}",
+                        acts.iter()
+                            .map(|a| format!("`{}`", a.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            let d = Diagnostic::error(
+                Code::UnknownName,
+                format!("there is no act `{}`", name.value),
+            )
+            .help(help);
+            errors.push(origin.place(Part::Act, name.loc, d, "unknown act"));
+            return None;
+        };
+        let def = &acts[act];
+        if def.params.len() != args.len() {
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!(
+                    "the act `{}` takes {} argument{}, but is given {}",
+                    def.name,
+                    def.params.len(),
+                    if def.params.len() == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            )
+            .help(if def.params.is_empty() {
+                format!("`{}` takes no arguments", def.name)
+            } else {
+                format!(
+                    "give `{}` its arguments: {}",
+                    def.name,
+                    def.params
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+            errors.push(origin.place(Part::Args, args_loc, d, "wrong number of arguments"));
+            return None;
+        }
+        let mut lowered = Vec::with_capacity(args.len());
+        for (i, ((param, ty), arg)) in def.params.iter().zip(args).enumerate() {
+            if *ty == Type::Member {
+                match values.member(&arg.value) {
+                    Some(member) => {
+                        self.known(&member, arg.loc, Part::Arg(i), origin, errors);
+                        lowered.push(StepArg::Member(member, origin.rulebook_span(arg.loc)));
+                    }
+                    None => {
+                        let d = Diagnostic::error(
+                            Code::BadValue,
+                            format!("`{param}` is a member: give a member's name"),
+                        )
+                        .help("write the member's name as listed in the scenario, such as `ada`");
+                        errors.push(origin.place(Part::Arg(i), arg.loc, d, "not a member"));
+                    }
+                }
+                continue;
+            }
+            match values.value(&arg.value, *ty, param, false) {
+                Ok(v) => lowered.push(StepArg::Value(v)),
+                Err(d) => errors.push(origin.place(Part::Arg(i), arg.loc, d, "this value")),
+            }
+        }
+        Some(StepDefKind::Act { act, args: lowered })
+    }
+
+    /// A person named by a step must be one of the scenario's, when they
+    /// are known before the timeline runs.
+    fn known(
+        &self,
+        name: &str,
+        loc: Loc,
+        part: Part<'_>,
+        origin: &Origin,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let Some((names, set)) = &self.members else {
+            return;
+        };
+        if set.contains(name) {
+            return;
+        }
+        let help = suggest::did_you_mean(name, names.iter().map(String::as_str))
+            .unwrap_or_else(|| "list the member under `members { ... }` in the scenario".into());
+        let d = Diagnostic::error(
+            Code::UnknownName,
+            format!("`{name}` is not a member of this scenario"),
+        )
+        .help(help);
+        errors.push(origin.place(part, loc, d, "unknown member"));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn motion<V>(
+        &mut self,
+        resolution: Written<String>,
+        title: Option<String>,
+        votes: [Vec<Written<String>>; 3],
+        amend: Vec<(Written<String>, Written<V>)>,
+        origin: &Origin,
+        values: &mut impl ReadValue<V>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDefKind> {
+        let resolutions = self.vocabulary.resolutions;
+        let Some(index) = resolutions.iter().position(|r| r.name == resolution.value) else {
+            let help = suggest::did_you_mean(
+                &resolution.value,
+                resolutions.iter().map(|r| r.name.as_str()),
+            )
+            .unwrap_or_else(|| "a motion is voted on as one of the rulebook's resolutions".into());
+            let d = Diagnostic::error(
+                Code::UnknownName,
+                format!("there is no resolution `{}`", resolution.value),
+            )
+            .help(help);
+            errors.push(origin.place(Part::Resolution, resolution.loc, d, "not a resolution"));
+            return None;
+        };
+        let mut groups: [Vec<(String, Span)>; 3] = Default::default();
+        for (g, (names, out)) in votes.into_iter().zip(groups.iter_mut()).enumerate() {
+            for (i, name) in names.into_iter().enumerate() {
+                let part = Part::Vote(VOTE_GROUPS[g], i);
+                self.known(&name.value, name.loc, part, origin, errors);
+                out.push((name.value, origin.rulebook_span(name.loc)));
+            }
+        }
+        let mut amendments = Vec::with_capacity(amend.len());
+        for (name, value) in amend {
+            let part = Part::Amend(&name.value);
+            let p = match parameter(self.vocabulary.params, &name.value) {
+                Ok(p) => p,
+                Err(d) => {
+                    errors.push(origin.place(part, name.loc, d, "not a parameter"));
+                    continue;
+                }
+            };
+            let param = &self.vocabulary.params[p];
+            match values.value(&value.value, param.ty, &param.name, false) {
+                Ok(v) => amendments.push((p, v)),
+                Err(d) => errors.push(origin.place(part, value.loc, d, "this value")),
+            }
+        }
+        let [for_, against, abstain] = groups;
+        Some(StepDefKind::Motion {
+            resolution: index,
+            title,
+            for_,
+            against,
+            abstain,
+            amendments,
+        })
+    }
+
+    fn close<V>(
+        &mut self,
+        figures: Vec<(Written<String>, Written<V>)>,
+        origin: &Origin,
+        values: &mut impl ReadValue<V>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDefKind> {
+        let fields = self.vocabulary.period_fields;
+        let mut given: Vec<(usize, Value)> = Vec::with_capacity(figures.len());
+        let mut first: Vec<Option<Loc>> = vec![None; fields.len()];
+        for (name, value) in figures {
+            let part = Part::Figure(&name.value);
+            let f = match figure(fields, &name.value) {
+                Ok(f) => f,
+                Err(d) => {
+                    errors.push(origin.place(part, name.loc, d, "unknown attribute"));
+                    continue;
+                }
+            };
+            if let Some(earlier) = first[f] {
+                let mut d =
+                    Diagnostic::error(Code::Duplicate, format!("`{}` is given twice", name.value))
+                        .help("keep one of the two values");
+                if !earlier.span.is_empty() && !name.loc.span.is_empty() {
+                    d = d
+                        .at(name.loc.span, "given again here")
+                        .related(earlier.span, "first given here");
+                }
+                errors.push(origin.place(part, name.loc, d, "given again here"));
+                continue;
+            }
+            first[f] = Some(name.loc);
+            let field = &fields[f];
+            // A period's figure is a booked balance: exact to the minor unit.
+            match values.value(&value.value, field.ty, &field.name, true) {
+                Ok(v) => given.push((f, v)),
+                Err(d) => errors.push(origin.place(part, value.loc, d, "this value")),
+            }
+        }
+        Some(StepDefKind::Close { figures: given })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_strictly() {
+        assert_eq!(
+            read_date("1845-03-31").ok(),
+            time::Date::from_calendar_date(1845, time::Month::March, 31).ok()
+        );
+        assert_eq!(
+            read_date(" 1845-3-1 ").ok(),
+            time::Date::from_calendar_date(1845, time::Month::March, 1).ok()
+        );
+        for bad in [
+            "",
+            "1845",
+            "1845-03",
+            "1845-03-31-1",
+            "31/03/1845",
+            "1845-+3-01",
+            "yesterday",
+        ] {
+            assert_eq!(
+                read_date(bad).map_err(|d| d.code),
+                Err(Code::BadValue),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            read_date("1845-02-30").map_err(|d| d.code),
+            Err(Code::BadDate)
+        );
+        assert_eq!(
+            read_date("1845-13-01").map_err(|d| d.code),
+            Err(Code::BadDate)
+        );
+    }
+
+    #[test]
+    fn origins_name_the_place_of_a_part() {
+        let d = || Diagnostic::error(Code::BadValue, "bad");
+        let json = Origin::Json {
+            index: 3,
+            span: Span::new(10, 20),
+        };
+        let placed = json.place(Part::Arg(1), Loc::default(), d(), "here");
+        assert_eq!(placed.message, "steps[3].args[1]: bad");
+        assert_eq!(placed.span, Some(Span::new(10, 20)));
+        let placed = json.place(Part::Amend("markup"), Loc::default(), d(), "here");
+        assert_eq!(placed.message, "steps[3].amend.markup: bad");
+        let csv = Origin::Csv {
+            file: "acts.csv".into(),
+            line: 5,
+            span: Span::new(40, 60),
+        };
+        let cell = Loc {
+            span: Span::new(52, 57),
+            column: 13,
+        };
+        let placed = csv.place(Part::Arg(0), cell, d(), "here");
+        assert_eq!(placed.message, "acts.csv:5:13: bad");
+        assert_eq!(placed.span, Some(Span::new(52, 57)));
+        let rulebook = Origin::Rulebook {
+            number: 2,
+            span: Span::new(5, 9),
+        };
+        let placed = rulebook.place(Part::Date, Loc::default(), d(), "here");
+        assert_eq!(placed.message, "bad");
+        assert_eq!(placed.span, Some(Span::new(5, 9)));
+        assert_eq!(rulebook.describe(), "step 2 of the scenario");
+        assert_eq!(csv.describe(), "acts.csv:5");
+    }
+}

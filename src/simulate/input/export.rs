@@ -1,0 +1,122 @@
+//! A scenario written back as JSON, for an editor.
+
+use super::MemberTable;
+use crate::program::*;
+use crate::value::Value;
+
+/// A scenario written as JSON (the format [`read_json`] reads, described in
+/// docs/scenarios.md), with every person of `members`: how a scenario of a
+/// rulebook, its members file included, is handed to an editor.
+pub fn scenario_to_json(
+    program: &Program,
+    scenario: &ScenarioDef,
+    members: &MemberTable,
+) -> serde_json::Value {
+    use crate::value::literal;
+    use serde_json::{Map, Value as Json};
+    let text = |v: &Value, ty| Json::String(literal(v, ty, program, &members.names));
+    let mut parameters = Map::new();
+    for (p, value) in program.params.iter().zip(&scenario.params) {
+        if *value != p.value {
+            parameters.insert(p.name.clone(), text(value, p.ty));
+        }
+    }
+    let people: Vec<Json> = members
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut person = Map::new();
+            person.insert("name".into(), Json::String(name.clone()));
+            for (a, attr) in program.member_attrs.iter().enumerate() {
+                let given = members
+                    .columns
+                    .get(a)
+                    .and_then(|c| c.get(i))
+                    .cloned()
+                    .flatten();
+                if let Some(v) = given {
+                    person.insert(attr.name.clone(), text(&v, attr.ty));
+                }
+            }
+            Json::Object(person)
+        })
+        .collect();
+    let names = |list: &[(String, crate::span::Span)]| {
+        Json::Array(list.iter().map(|(n, _)| Json::String(n.clone())).collect())
+    };
+    let steps: Vec<Json> = scenario
+        .steps
+        .iter()
+        .map(|step| {
+            let mut out = Map::new();
+            out.insert(
+                "date".into(),
+                Json::String(crate::value::format_date(step.date)),
+            );
+            match &step.kind {
+                StepDefKind::Act { act, args } => {
+                    let def = &program.acts[*act];
+                    out.insert("act".into(), Json::String(def.name.clone()));
+                    let args: Vec<Json> = args
+                        .iter()
+                        .zip(&def.params)
+                        .map(|(arg, (_, ty))| match arg {
+                            crate::program::StepArg::Member(name, _) => Json::String(name.clone()),
+                            crate::program::StepArg::Value(v) => text(v, *ty),
+                        })
+                        .collect();
+                    out.insert("args".into(), Json::Array(args));
+                }
+                StepDefKind::Motion {
+                    resolution,
+                    title,
+                    for_,
+                    against,
+                    abstain,
+                    amendments,
+                } => {
+                    out.insert(
+                        "motion".into(),
+                        Json::String(program.resolutions[*resolution].name.clone()),
+                    );
+                    if let Some(t) = title {
+                        out.insert("title".into(), Json::String(t.clone()));
+                    }
+                    out.insert("for".into(), names(for_));
+                    out.insert("against".into(), names(against));
+                    out.insert("abstain".into(), names(abstain));
+                    let mut amend = Map::new();
+                    for (p, v) in amendments {
+                        amend.insert(
+                            program.params[*p].name.clone(),
+                            text(v, program.params[*p].ty),
+                        );
+                    }
+                    out.insert("amend".into(), Json::Object(amend));
+                }
+                StepDefKind::Close { figures } => {
+                    if figures.is_empty() {
+                        out.insert("close".into(), Json::Bool(true));
+                    } else {
+                        let mut given = Map::new();
+                        for (f, v) in figures {
+                            let field = &program.period_fields[*f];
+                            given.insert(field.name.clone(), text(v, field.ty));
+                        }
+                        out.insert("close".into(), Json::Object(given));
+                    }
+                }
+            }
+            Json::Object(out)
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("name".into(), Json::String(scenario.name.clone()));
+    if !parameters.is_empty() {
+        out.insert("parameters".into(), Json::Object(parameters));
+    }
+    out.insert("members".into(), Json::Array(people));
+    out.insert("steps".into(), Json::Array(steps));
+    Json::Object(out)
+}

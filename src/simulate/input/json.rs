@@ -1,0 +1,616 @@
+//! A scenario written as JSON (docs/scenarios.md), read as a stream: its
+//! name, parameters and members first, then its steps one at a time, each
+//! deserialised into [`JsonStep`] and lowered by the one lowering of steps
+//! ([`crate::check::steps`]).
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde_json::Value as Json;
+
+use super::json_scan::{Fault, Scanner};
+use super::values::TextValues;
+use super::{MemberTable, ScenarioHeader};
+use crate::check::steps::{self, Loc, Origin, RawKind, RawStep, StepLowerer, Vocabulary, Written};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{Program, StepDef};
+use crate::span::Span;
+use crate::value::Value;
+
+/// The entries of a JSON object in the order written (`{"markup": "12.5%"}`).
+#[derive(Debug, Default)]
+struct Entries(Vec<(String, Json)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(EntriesVisitor)
+    }
+}
+
+struct EntriesVisitor;
+
+impl<'de> Visitor<'de> for EntriesVisitor {
+    type Value = Entries;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of names and values")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+        let mut out = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Json>()? {
+            out.push(entry);
+        }
+        Ok(Entries(out))
+    }
+}
+
+/// A close: `true` (every figure from the books) or the figures given.
+#[derive(Debug)]
+struct Close(Entries);
+
+impl<'de> Deserialize<'de> for Close {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CloseVisitor;
+        impl<'de> Visitor<'de> for CloseVisitor {
+            type Value = Close;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`true` or an object of the period's figures")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Close, E> {
+                if v {
+                    Ok(Close(Entries::default()))
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Bool(v), &self))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Close, A::Error> {
+                EntriesVisitor.visit_map(map).map(Close)
+            }
+        }
+        d.deserialize_any(CloseVisitor)
+    }
+}
+
+/// One step of a JSON scenario, as written: exactly one of `act` (with
+/// `args`), `motion` (with `title`, `for`, `against`, `abstain`, `amend`)
+/// and `close`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonStep {
+    date: String,
+    act: Option<String>,
+    args: Option<Vec<Json>>,
+    motion: Option<String>,
+    title: Option<String>,
+    #[serde(rename = "for")]
+    for_: Option<Vec<String>>,
+    against: Option<Vec<String>>,
+    abstain: Option<Vec<String>>,
+    amend: Option<Entries>,
+    close: Option<Close>,
+}
+
+impl JsonStep {
+    /// What the step says, or why it says nothing that can be read.
+    fn raw(self) -> Result<RawStep<Json>, (steps::Part<'static>, Diagnostic)> {
+        let date = steps::read_date(&self.date).map_err(|d| (steps::Part::Date, d))?;
+        let kinds = [
+            self.act.is_some(),
+            self.motion.is_some(),
+            self.close.is_some(),
+        ];
+        let shape = |message: String| {
+            (
+                steps::Part::Step,
+                Diagnostic::error(Code::BadInputFile, message).help(
+                    "a step is {\"date\", \"act\", \"args\"}, {\"date\", \"motion\", ...} or {\"date\", \"close\"}: see docs/scenarios.md",
+                ),
+            )
+        };
+        let name = |s: String| Written::new(s, Loc::default());
+        let named = |e: Entries| {
+            e.0.into_iter()
+                .map(|(k, v)| (name(k), Written::new(v, Loc::default())))
+                .collect()
+        };
+        let kind = match kinds {
+            [true, false, false] => {
+                if let Some(field) = self.motion_field() {
+                    return Err(shape(format!("`{field}` belongs to a motion, not an act")));
+                }
+                RawKind::Act {
+                    name: name(self.act.unwrap_or_default()),
+                    args: self
+                        .args
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| Written::new(a, Loc::default()))
+                        .collect(),
+                    args_loc: Loc::default(),
+                }
+            }
+            [false, true, false] => {
+                if self.args.is_some() {
+                    return Err(shape("`args` belongs to an act, not a motion".into()));
+                }
+                let names = |list: Option<Vec<String>>| {
+                    list.unwrap_or_default().into_iter().map(name).collect()
+                };
+                RawKind::Motion {
+                    resolution: name(self.motion.unwrap_or_default()),
+                    title: self.title,
+                    votes: [names(self.for_), names(self.against), names(self.abstain)],
+                    amend: self.amend.map(named).unwrap_or_default(),
+                }
+            }
+            [false, false, true] => {
+                if let Some(field) = self.motion_field().or(self.args.as_ref().map(|_| "args")) {
+                    return Err(shape(format!("`{field}` does not belong to a close")));
+                }
+                RawKind::Close {
+                    figures: self.close.map(|c| named(c.0)).unwrap_or_default(),
+                }
+            }
+            [false, false, false] => {
+                return Err(shape(
+                    "a step has an \"act\", a \"motion\" or a \"close\"".into(),
+                ));
+            }
+            _ => {
+                return Err(shape(
+                    "a step is one of an \"act\", a \"motion\" and a \"close\", not several".into(),
+                ));
+            }
+        };
+        Ok(RawStep {
+            date: Written::new(date, Loc::default()),
+            kind,
+        })
+    }
+
+    /// A field of a motion given to a step that is not one.
+    fn motion_field(&self) -> Option<&'static str> {
+        [
+            (self.title.is_some(), "title"),
+            (self.for_.is_some(), "for"),
+            (self.against.is_some(), "against"),
+            (self.abstain.is_some(), "abstain"),
+            (self.amend.is_some(), "amend"),
+        ]
+        .into_iter()
+        .find_map(|(given, field)| given.then_some(field))
+    }
+}
+
+/// A problem with the value at `path`, placed at `span` in the file.
+fn at_path(path: &str, span: Span, d: Diagnostic, label: &str) -> Diagnostic {
+    let d = Diagnostic {
+        message: format!("{path}: {}", d.message),
+        ..d
+    };
+    if d.span.is_some() {
+        d
+    } else {
+        d.at(span, label)
+    }
+}
+
+/// A fault as a diagnostic: not JSON at all, or JSON of another shape than
+/// the value at `path` has.
+fn fault(path: &str, f: Fault) -> Diagnostic {
+    if f.syntax {
+        Diagnostic::error(
+            Code::BadInputFile,
+            format!(
+                "not valid JSON: {} at line {} column {}",
+                f.message, f.line, f.column
+            ),
+        )
+        .at(f.span(), "here")
+        .help("check the brackets, commas and quotes around this point")
+    } else {
+        let path = if path.is_empty() { "(top)" } else { path };
+        Diagnostic::error(Code::BadInputFile, format!("{path}: {}", f.message))
+            .at(f.span(), "here")
+            .help("see docs/scenarios.md for the fields of a scenario and of a step")
+    }
+}
+
+/// Where the reader is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Inside `steps`.
+    Steps,
+    /// After `steps`, in the rest of the object.
+    Rest,
+    /// Finished (or stopped at a fault).
+    Done,
+}
+
+/// The steps of a JSON scenario, read and lowered one at a time: the
+/// iterator [`steps_from_json_reader`] returns. Problems with the header
+/// come first, before any step; a document that is not JSON stops the
+/// stream where it breaks.
+pub struct JsonSteps<'p, R> {
+    program: &'p Program,
+    scan: Scanner<R>,
+    values: TextValues<'p>,
+    lowerer: StepLowerer<'p>,
+    pending: VecDeque<Diagnostic>,
+    state: State,
+    /// The index of the next step.
+    index: usize,
+    /// The fields of the outer object read so far.
+    seen: HashSet<String>,
+}
+
+/// The fields of a scenario's outer object.
+const FIELDS: [&str; 4] = ["name", "parameters", "members", "steps"];
+
+/// Reads a JSON scenario from `reader` as a stream. The header (name,
+/// parameters, members) is read at once; the steps are read, checked and
+/// lowered as the iterator is advanced, each in memory only while it is
+/// read. `name`, `parameters` and `members` come before `steps` (as
+/// [`super::scenario_to_json`] writes them); one after it is an error.
+/// Stop at the first `Err` to run only what is right.
+pub fn steps_from_json_reader<R: Read>(
+    program: &Program,
+    reader: R,
+) -> (ScenarioHeader, JsonSteps<'_, BufReader<R>>) {
+    json_steps(program, BufReader::with_capacity(64 * 1024, reader))
+}
+
+/// [`steps_from_json_reader`] over a reader that buffers already (a text in memory).
+pub(super) fn json_steps<R: BufRead>(
+    program: &Program,
+    reader: R,
+) -> (ScenarioHeader, JsonSteps<'_, R>) {
+    let mut header = ScenarioHeader::empty(program);
+    let mut steps = JsonSteps {
+        program,
+        scan: Scanner::new(reader),
+        values: TextValues::new(program),
+        lowerer: StepLowerer::new(Vocabulary::of(program), None),
+        pending: VecDeque::new(),
+        state: State::Done,
+        index: 0,
+        seen: HashSet::new(),
+    };
+    match steps.open(&mut header) {
+        Ok(state) => steps.state = state,
+        Err(f) => steps.pending.push_back(fault("", f)),
+    }
+    (header, steps)
+}
+
+impl<R: BufRead> JsonSteps<'_, R> {
+    /// Reads the outer object up to its steps (or its end).
+    fn open(&mut self, header: &mut ScenarioHeader) -> Result<State, Fault> {
+        if !self.scan.eat(b'{')? {
+            let message = match self.scan.peek()? {
+                None => "the file is empty",
+                Some(_) => "a scenario is a JSON object",
+            };
+            return Err(Fault {
+                syntax: false,
+                ..self.scan.fault(message)
+            });
+        }
+        if self.scan.eat(b'}')? {
+            return self.close();
+        }
+        loop {
+            let key = self.key()?;
+            match key.as_str() {
+                "steps" => {
+                    if self.scan.peek()? == Some(b'[') {
+                        self.scan.expect(b'[')?;
+                        return Ok(State::Steps);
+                    }
+                    let span = self.scan.value()?;
+                    self.pending.push_back(
+                        Diagnostic::error(Code::BadInputFile, "steps: a list of steps is expected")
+                            .at(span, "not a list")
+                            .help("write \"steps\": [{\"date\": \"1845-01-01\", \"act\": \"join\", \"args\": [\"ada\", \"£4.00\"]}]"),
+                    );
+                }
+                "name" => {
+                    let span = self.scan.value()?;
+                    match self.scan.parse::<String>() {
+                        Ok(name) => header.name = name,
+                        Err(f) => self.pending.push_back(at_path(
+                            "name",
+                            span,
+                            Diagnostic::error(Code::BadInputFile, f.message)
+                                .help("write the scenario's name as a string"),
+                            "here",
+                        )),
+                    }
+                }
+                "parameters" => self.parameters(header)?,
+                "members" => self.members(&mut header.members)?,
+                _ => self.unknown_field(&key)?,
+            }
+            if !self.scan.eat(b',')? {
+                self.scan.expect(b'}')?;
+                return self.close();
+            }
+        }
+    }
+
+    /// A field's name and its colon; a name seen before is reported.
+    fn key(&mut self) -> Result<String, Fault> {
+        if self.scan.peek()? != Some(b'"') {
+            return Err(self.scan.fault("expected a field's name in double quotes"));
+        }
+        let span = self.scan.value()?;
+        let key: String = self.scan.parse()?;
+        self.scan.expect(b':')?;
+        if !self.seen.insert(key.clone()) && FIELDS.contains(&key.as_str()) {
+            self.pending.push_back(
+                Diagnostic::error(Code::BadInputFile, format!("{key}: given twice"))
+                    .at(span, "again")
+                    .help("give each field of the scenario once"),
+            );
+        }
+        Ok(key)
+    }
+
+    fn unknown_field(&mut self, key: &str) -> Result<(), Fault> {
+        let span = self.scan.value()?;
+        self.pending.push_back(
+            Diagnostic::error(Code::BadInputFile, format!("{key}: unknown field"))
+                .at(span, "not a field of a scenario")
+                .help("the fields are name, parameters, members and steps"),
+        );
+        Ok(())
+    }
+
+    /// The end of the outer object: nothing may follow it.
+    fn close(&mut self) -> Result<State, Fault> {
+        if !self.scan.at_end()? {
+            return Err(self
+                .scan
+                .fault("there is more after the scenario's closing brace"));
+        }
+        Ok(State::Done)
+    }
+
+    /// `"parameters": {"markup": "12.5%"}`: each read as an amendment's is.
+    fn parameters(&mut self, header: &mut ScenarioHeader) -> Result<(), Fault> {
+        let span = self.scan.value()?;
+        let entries = match self.scan.parse::<Entries>() {
+            Ok(e) => e,
+            Err(f) => {
+                self.pending.push_back(fault("parameters", f));
+                return Ok(());
+            }
+        };
+        let params = &self.program.params;
+        for (name, v) in entries.0 {
+            let path = format!("parameters.{name}");
+            let read = steps::parameter(params, &name).and_then(|p| {
+                self.values
+                    .json(&v, params[p].ty, &params[p].name, false)
+                    .map(|v| (p, v))
+            });
+            match read {
+                Ok((p, v)) => header.params[p] = v,
+                Err(d) => self
+                    .pending
+                    .push_back(at_path(&path, span, d, "the parameters")),
+            }
+        }
+        Ok(())
+    }
+
+    /// `"members": [{"name": "ada", "age": 30}, ...]`, one person at a time.
+    fn members(&mut self, table: &mut MemberTable) -> Result<(), Fault> {
+        if self.scan.peek()? != Some(b'[') {
+            let span = self.scan.value()?;
+            self.pending.push_back(
+                Diagnostic::error(Code::BadInputFile, "members: a list of people is expected")
+                    .at(span, "not a list")
+                    .help("write \"members\": [{\"name\": \"ada\", \"age\": 30}]"),
+            );
+            return Ok(());
+        }
+        self.scan.expect(b'[')?;
+        let mut seen: HashSet<String> = table.names.iter().cloned().collect();
+        for i in 0.. {
+            if self.scan.eat(b']')? {
+                break;
+            }
+            if i > 0 {
+                self.scan.expect(b',')?;
+            }
+            let span = self.scan.value()?;
+            let path = format!("members[{i}]");
+            match self.scan.parse::<Entries>() {
+                Ok(person) => self.person(person, &path, span, &mut seen, table),
+                Err(f) => self.pending.push_back(fault(&path, f)),
+            }
+        }
+        Ok(())
+    }
+
+    /// One person of `members`.
+    fn person(
+        &mut self,
+        person: Entries,
+        path: &str,
+        span: Span,
+        seen: &mut HashSet<String>,
+        table: &mut MemberTable,
+    ) {
+        let problem = |message: String, help: &str| {
+            Diagnostic::error(Code::BadInputFile, format!("{path}: {message}"))
+                .at(span, "this person")
+                .help(help)
+        };
+        let Some(name) = person
+            .0
+            .iter()
+            .find(|(k, _)| k == "name")
+            .and_then(|(_, v)| v.as_str())
+        else {
+            self.pending.push_back(problem(
+                "a member needs a \"name\"".into(),
+                "write {\"name\": \"ada\", ...}",
+            ));
+            return;
+        };
+        if !seen.insert(name.to_string()) {
+            self.pending.push_back(problem(
+                format!("`{name}` is listed twice"),
+                "each person appears once",
+            ));
+            return;
+        }
+        let attrs = &self.program.member_attrs;
+        let mut row: Vec<Option<Value>> = attrs.iter().map(|a| a.default.clone()).collect();
+        for (k, v) in &person.0 {
+            if k == "name" {
+                continue;
+            }
+            let at = format!("{path}.{k}");
+            match self.program.member_attr_id(k) {
+                // A member's money is a balance: exact to the minor unit.
+                Some(a) => match self.values.json(v, attrs[a].ty, k, true) {
+                    Ok(v) => row[a] = Some(v),
+                    Err(d) => self.pending.push_back(at_path(&at, span, d, "this person")),
+                },
+                None => {
+                    let help = crate::check::nearest(k, attrs.iter().map(|a| a.name.as_str()))
+                        .map(|n| format!("did you mean `{n}`?"))
+                        .unwrap_or_else(|| "name one of the member schema's attributes".into());
+                    self.pending.push_back(
+                        Diagnostic::error(
+                            Code::BadInputFile,
+                            format!("{at}: members have no attribute `{k}`"),
+                        )
+                        .at(span, "this person")
+                        .help(help),
+                    );
+                }
+            }
+        }
+        table.names.push(name.to_string());
+        for (column, v) in table.columns.iter_mut().zip(row) {
+            column.push(v);
+        }
+    }
+
+    /// The next step of `steps`, or the end of the array.
+    fn next_step(&mut self) -> Result<Option<StepDef>, Fault> {
+        if self.scan.eat(b']')? {
+            self.state = State::Rest;
+            return Ok(None);
+        }
+        if self.index > 0 {
+            self.scan.expect(b',')?;
+            if self.scan.peek()? == Some(b']') {
+                return Err(self.scan.fault("a comma before `]`: no step follows it"));
+            }
+        }
+        let index = self.index;
+        self.index += 1;
+        let span = self.scan.value()?;
+        let origin = Origin::Json { index, span };
+        let step = match self.scan.parse::<JsonStep>() {
+            Ok(step) => step,
+            Err(f) => {
+                self.pending.push_back(fault(&origin.describe(), f));
+                return Ok(None);
+            }
+        };
+        let raw = match step.raw() {
+            Ok(raw) => raw,
+            Err((part, d)) => {
+                let label = match part {
+                    steps::Part::Date => "not a date",
+                    _ => "this step",
+                };
+                self.pending
+                    .push_back(origin.place(part, Loc::default(), d, label));
+                return Ok(None);
+            }
+        };
+        let mut errors = Vec::new();
+        let def = self
+            .lowerer
+            .lower(raw, &origin, &mut self.values, &mut errors);
+        self.pending.extend(errors);
+        Ok(def)
+    }
+
+    /// After `steps`: the rest of the outer object, where the header may
+    /// not be.
+    fn rest(&mut self) -> Result<(), Fault> {
+        while self.scan.eat(b',')? {
+            let key = self.key()?;
+            if FIELDS.contains(&key.as_str()) && key != "steps" {
+                let span = self.scan.value()?;
+                self.pending.push_back(
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!("{key}: comes after `steps`"),
+                    )
+                    .at(span, "after the steps")
+                    .help("write `name`, `parameters` and `members` before `steps`: the steps are read as a stream, after them"),
+                );
+            } else if key == "steps" {
+                self.scan.value()?;
+            } else {
+                self.unknown_field(&key)?;
+            }
+        }
+        self.scan.expect(b'}')?;
+        self.state = self.close()?;
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Iterator for JsonSteps<'_, R> {
+    type Item = Result<StepDef, Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(d) = self.pending.pop_front() {
+                return Some(Err(d));
+            }
+            let read = match self.state {
+                State::Done => return None,
+                State::Steps => self.next_step(),
+                State::Rest => self.rest().map(|()| None),
+            };
+            match read {
+                Ok(Some(step)) => return Some(Ok(step)),
+                Ok(None) => {}
+                Err(f) => {
+                    let path = match self.state {
+                        State::Steps => format!("steps[{}]", self.index.saturating_sub(1)),
+                        _ => String::new(),
+                    };
+                    self.pending.push_back(fault(&path, f));
+                    self.state = State::Done;
+                }
+            }
+        }
+    }
+}
+
+/// Reads a scenario written as JSON (docs/scenarios.md), given as text:
+/// the stream of [`steps_from_json_reader`], collected. Returns the scenario
+/// and the members it lists, or every problem.
+pub fn read_json(
+    program: &Program,
+    text: &str,
+) -> Result<(crate::program::ScenarioDef, MemberTable), Vec<Diagnostic>> {
+    let (header, steps) = json_steps(program, text.as_bytes());
+    super::collect(header, steps)
+}

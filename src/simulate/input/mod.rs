@@ -1,0 +1,353 @@
+//! Inputs of a simulation from outside the rulebook (docs/scenarios.md): a
+//! member list as CSV, a scenario as JSON, and an act log as CSV. A
+//! scenario's steps are read as a stream, one at a time, and lowered by the
+//! same code as a rulebook's ([`crate::check::steps`]). A bad value is a
+//! diagnostic that names the JSON path, or the CSV line and column.
+
+mod act_log;
+mod export;
+mod json;
+mod json_scan;
+mod members;
+mod values;
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::*;
+use crate::value::Value;
+
+pub use act_log::{ActLogSteps, read_act_log, steps_from_act_log};
+pub use export::scenario_to_json;
+pub use json::{JsonSteps, read_json, steps_from_json_reader};
+pub use members::{CsvRow, duplicate_name, plain_cell, read_csv, read_csv_rows};
+pub use values::TextValues;
+
+/// The people of a simulation: names, and values by attribute.
+#[derive(Debug, Clone, Default)]
+pub struct MemberTable {
+    /// Names, in order.
+    pub names: Vec<String>,
+    /// Values, attribute-major: `columns[attr][person]`.
+    pub columns: Vec<Vec<Option<Value>>>,
+}
+
+impl MemberTable {
+    /// No one, with a column for each of `program`'s member attributes.
+    pub fn empty(program: &Program) -> Self {
+        MemberTable {
+            names: Vec::new(),
+            columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+        }
+    }
+
+    /// The members written in a scenario.
+    pub fn inline(scenario: &ScenarioDef) -> Self {
+        MemberTable {
+            names: scenario.member_names.clone(),
+            columns: scenario.members.clone(),
+        }
+    }
+
+    /// Adds the people of `other`; a name already present is an error.
+    pub fn extend(&mut self, other: MemberTable, file: &str) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let present: HashSet<&str> = self.names.iter().map(String::as_str).collect();
+        for name in &other.names {
+            if present.contains(name.as_str()) {
+                errors.push(
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!("{file}: `{name}` is listed twice"),
+                    )
+                    .help("each person appears once, in the scenario or in the file"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.names.extend(other.names);
+        for (column, more) in self.columns.iter_mut().zip(other.columns) {
+            column.extend(more);
+        }
+        Ok(())
+    }
+}
+
+/// What a scenario read from a file says before its steps: its name, the
+/// parameters it starts from, and the people it lists.
+#[derive(Debug, Clone)]
+pub struct ScenarioHeader {
+    /// Its name.
+    pub name: String,
+    /// Every parameter's value at the start.
+    pub params: Vec<Value>,
+    /// The people listed in it (more may come from a members file).
+    pub members: MemberTable,
+}
+
+impl ScenarioHeader {
+    /// A scenario called "scenario", with the rulebook's parameters and no one.
+    pub fn empty(program: &Program) -> Self {
+        ScenarioHeader {
+            name: "scenario".into(),
+            params: program.default_params(),
+            members: MemberTable::empty(program),
+        }
+    }
+}
+
+/// A stream of steps collected into a [`ScenarioDef`] (what today's engine
+/// runs), with the people of its header; or every problem in it.
+pub fn collect(
+    header: ScenarioHeader,
+    stream: impl Iterator<Item = Result<StepDef, Diagnostic>>,
+) -> Result<(ScenarioDef, MemberTable), Vec<Diagnostic>> {
+    let mut steps = Vec::new();
+    let mut errors = Vec::new();
+    for step in stream {
+        match step {
+            Ok(step) if errors.is_empty() => steps.push(step),
+            Ok(_) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let ScenarioHeader {
+        name,
+        params,
+        members,
+    } = header;
+    Ok((
+        ScenarioDef {
+            name,
+            span: crate::span::Span::default(),
+            member_names: Vec::new(),
+            members: members.columns.iter().map(|_| Vec::new()).collect(),
+            members_file: None,
+            params,
+            steps,
+        },
+        members,
+    ))
+}
+
+/// Why a member list could not be read: the file (for rendering) and the problems.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    /// The file the spans point into.
+    pub file: crate::span::SourceFile,
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The problem is in what was asked (a scenario that is not there, a
+    /// file that cannot be read) rather than in the figures given.
+    pub in_request: bool,
+}
+
+/// Reads the CSV member list at `path` into `members`.
+pub fn add_members_file(
+    program: &Program,
+    path: &std::path::Path,
+    members: &mut MemberTable,
+) -> Result<(), InputError> {
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let file = crate::files::Files::Dir(dir)
+        .read(name)
+        .map_err(|d| InputError {
+            file: crate::span::SourceFile::new(path.display().to_string(), ""),
+            diagnostics: vec![d],
+            in_request: true,
+        })?;
+    add_members_text(program, &file, members)
+}
+
+/// Reads a CSV member list, given as text, into `members`.
+pub fn add_members_text(
+    program: &Program,
+    file: &crate::span::SourceFile,
+    members: &mut MemberTable,
+) -> Result<(), InputError> {
+    let table = read_csv(program, &file.text).map_err(|diagnostics| InputError {
+        file: file.clone(),
+        diagnostics,
+        in_request: false,
+    })?;
+    members
+        .extend(table, &file.name)
+        .map_err(|diagnostics| InputError {
+            file: file.clone(),
+            diagnostics,
+            in_request: false,
+        })
+}
+
+/// The people of a scenario written in a rulebook: its own members, and
+/// those of its `members from` file, found beside the rulebook in `base`.
+pub fn scenario_members(
+    program: &Program,
+    scenario: &ScenarioDef,
+    base: &std::path::Path,
+) -> Result<MemberTable, InputError> {
+    scenario_members_in(program, scenario, crate::files::Files::Dir(base))
+}
+
+/// The people of a scenario written in a rulebook, its `members from` file
+/// read from `files`.
+pub fn scenario_members_in(
+    program: &Program,
+    scenario: &ScenarioDef,
+    files: crate::files::Files,
+) -> Result<MemberTable, InputError> {
+    let mut members = MemberTable::inline(scenario);
+    if let Some((name, _)) = &scenario.members_file {
+        let file = files.read(name).map_err(|d| InputError {
+            file: crate::span::SourceFile::new(name.clone(), ""),
+            diagnostics: vec![d],
+            in_request: true,
+        })?;
+        add_members_text(program, &file, &mut members)?;
+    }
+    Ok(members)
+}
+
+/// The rulebook's scenario called `name`, or its only one when no name is
+/// given; otherwise a diagnostic that lists the scenarios there are.
+pub fn choose_scenario<'p>(
+    program: &'p Program,
+    name: Option<&str>,
+) -> Result<&'p ScenarioDef, Diagnostic> {
+    let chosen = match name {
+        Some(name) => program.scenarios.iter().find(|s| s.name == name),
+        None if program.scenarios.len() == 1 => program.scenarios.first(),
+        None => None,
+    };
+    if let Some(def) = chosen {
+        return Ok(def);
+    }
+    let names: Vec<String> = program
+        .scenarios
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    let help = match (name, names.is_empty()) {
+        (_, true) => "the rulebook has no scenario; write one with `scenario \"name\" { ... }` or give --scenario-file".to_string(),
+        (Some(n), false) => crate::check::nearest(n, program.scenarios.iter().map(|s| s.name.as_str()))
+            .map(|m| format!("did you mean \"{m}\"?"))
+            .unwrap_or_else(|| format!("the scenarios are {}", names.join(", "))),
+        (None, false) => format!("choose one with --scenario: {}", names.join(", ")),
+    };
+    let message = match name {
+        Some(n) => format!("the rulebook has no scenario \"{n}\""),
+        None => "which scenario?".to_string(),
+    };
+    Err(Diagnostic::error(Code::UnknownName, message).help(help))
+}
+
+/// Which scenario to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum ScenarioChoice<'a> {
+    /// The rulebook's only scenario.
+    #[default]
+    Rulebook,
+    /// The rulebook's scenario of this name.
+    Named(&'a str),
+    /// A scenario in JSON (see docs/scenarios.md).
+    Json(&'a crate::span::SourceFile),
+    /// A CSV act log (see docs/scenarios.md), named after its file.
+    ActLog(&'a crate::span::SourceFile),
+    /// None: only examples are run.
+    None,
+}
+
+/// The scenario and its people, as asked: a scenario of the rulebook (its
+/// `members from` file read from `files`), one in JSON or an act log (their
+/// streams collected), and further
+/// members as CSV. `None` when no scenario is asked for.
+pub fn prepare(
+    program: &Program,
+    rulebook: &crate::span::SourceFile,
+    files: crate::files::Files,
+    scenario: ScenarioChoice,
+    members_csv: Option<&crate::span::SourceFile>,
+) -> Result<Option<(ScenarioDef, MemberTable)>, InputError> {
+    let fail = |file: &crate::span::SourceFile, diagnostics| InputError {
+        file: file.clone(),
+        diagnostics,
+        in_request: false,
+    };
+    let (def, mut members) = match scenario {
+        ScenarioChoice::None => return Ok(None),
+        ScenarioChoice::Json(json) => {
+            read_json(program, &json.text).map_err(|ds| fail(json, ds))?
+        }
+        ScenarioChoice::ActLog(log) => {
+            read_act_log(program, &log.name, &log.text).map_err(|ds| fail(log, ds))?
+        }
+        ScenarioChoice::Rulebook | ScenarioChoice::Named(_) => {
+            let name = match scenario {
+                ScenarioChoice::Named(name) => Some(name),
+                _ => None,
+            };
+            let def = choose_scenario(program, name).map_err(|d| InputError {
+                file: rulebook.clone(),
+                diagnostics: vec![d],
+                in_request: true,
+            })?;
+            (def.clone(), scenario_members_in(program, def, files)?)
+        }
+    };
+    if let Some(csv) = members_csv {
+        add_members_text(program, csv, &mut members)?;
+    }
+    let too_large = size_diagnostics(members.names.len(), def.steps.len());
+    if !too_large.is_empty() {
+        let file = members_csv.cloned().unwrap_or_else(|| rulebook.clone());
+        return Err(InputError {
+            file,
+            diagnostics: too_large,
+            in_request: true,
+        });
+    }
+    Ok(Some((def, members)))
+}
+
+/// The most people a simulation holds. A simulation keeps every member's
+/// statement and journal (about 10 KB a member), so this bounds it to a
+/// few gigabytes; a year-end run over more members is a batch
+/// ([`crate::batch`]), which holds up to [`crate::batch::MAX_BATCH_MEMBERS`].
+pub const MAX_SIMULATION_MEMBERS: usize = 1_000_000;
+
+/// The most steps a scenario's timeline holds.
+pub const MAX_SCENARIO_STEPS: usize = 1_000_000;
+
+/// Diagnostics for a simulation of `members` people and `steps` steps that
+/// is beyond [`MAX_SIMULATION_MEMBERS`] or [`MAX_SCENARIO_STEPS`] (none if
+/// it is within both).
+pub fn size_diagnostics(members: usize, steps: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if members > MAX_SIMULATION_MEMBERS {
+        out.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                format!(
+                    "the simulation has {members} people; it holds at most {MAX_SIMULATION_MEMBERS}"
+                ),
+            )
+            .help("for a year-end run over more members use a batch (rochdale::batch), or split the member list"),
+        );
+    }
+    if steps > MAX_SCENARIO_STEPS {
+        out.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                format!("the scenario has {steps} steps; a timeline holds at most {MAX_SCENARIO_STEPS}"),
+            )
+            .help("split the timeline into several scenarios, one per period, or use `for each member` acts instead of one step per member"),
+        );
+    }
+    out
+}
