@@ -6,9 +6,11 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::program::Program;
+pub use crate::syntax::ast::format_date;
 use crate::types::Type;
 
 /// A value computed or given as input.
@@ -26,6 +28,19 @@ pub enum Value {
     Enum(u32),
     /// The index of a member in the member table.
     Member(u32),
+}
+
+/// How two values of one type compare (`None` for values of two kinds).
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
+        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
 }
 
 impl Value {
@@ -207,14 +222,4 @@ fn money_amount(amount: Decimal, minor_digits: u32) -> String {
         shown.rescale(minor_digits);
     }
     shown.to_string()
-}
-
-/// `YYYY-MM-DD`.
-pub fn format_date(date: time::Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }

@@ -8,12 +8,11 @@ use rust_decimal::Decimal;
 use super::{Checker, Global, expr::ExprChecker, suggest};
 use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::compare;
 use crate::program::*;
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::types::Type;
-use crate::value::Value;
+use crate::value::{Value, compare};
 
 // ---------------------------------------------------------------- exceptions
 

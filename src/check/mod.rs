@@ -81,14 +81,20 @@ struct Signature {
     result: Option<Type>,
 }
 
-/// Checks a parsed rulebook.
+/// Where a diagnostic stands in the order of the text: diagnostics are
+/// reported sorted by this (stably), those without a place last.
+pub fn text_order(diagnostic: &Diagnostic) -> usize {
+    diagnostic.span.map_or(usize::MAX, |s| s.start)
+}
+
+/// Checks a parsed rulebook. The checker builds the program and never runs
+/// it: the limits its parameters break are found after checking, by
+/// [`crate::pipeline::check_book`], which every interface calls.
 pub fn check(book: &ast::Rulebook) -> Checked {
     let mut checker = Checker::default();
     let program = checker.run(book);
     // Report in the order of the text, as a reader goes through it.
-    checker
-        .diagnostics
-        .sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    checker.diagnostics.sort_by_key(text_order);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         program: if has_errors { None } else { program },
@@ -335,7 +341,7 @@ impl Checker {
                 span: rule.span,
             });
         }
-        let program = Program {
+        Some(Program {
             provenance: crate::provenance::Provenance::of(book),
             name: book.header.name.value.clone(),
             version: book.header.version.as_ref().map(|v| v.value.clone()),
@@ -358,14 +364,7 @@ impl Checker {
             acts: act_defs,
             examples,
             scenarios: scenario_defs,
-        };
-        // A limit that parameters alone break is an error in the rulebook.
-        let breaches = crate::eval::constant_limit_breaches(&program);
-        if !breaches.is_empty() {
-            self.diagnostics.extend(breaches);
-            return None;
-        }
-        Some(program)
+        })
     }
     // ------------------------------------------------------ declarations
 

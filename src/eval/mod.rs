@@ -24,6 +24,8 @@ pub use reasons::{Breach, Refusal, constant_limit_breaches};
 pub use round::round;
 pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
 pub use vote::ResolutionOutcome;
+// Comparison is a property of values, which the checker needs too.
+pub use crate::value::compare;
 
 use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
@@ -812,19 +814,6 @@ fn canonical(d: Decimal) -> Decimal {
         -d
     } else {
         d
-    }
-}
-
-/// How two values of one type compare.
-pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
-        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
-        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
-        _ => None,
     }
 }
 

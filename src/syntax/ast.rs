@@ -647,6 +647,17 @@ pub enum Literal {
     Bool(bool),
 }
 
+/// A date as the language writes it: `YYYY-MM-DD`. Every place that writes
+/// a date (the formatter, outcomes, messages) writes it through this.
+pub fn format_date(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
 /// An expression with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
