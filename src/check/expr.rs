@@ -11,6 +11,7 @@ use crate::program::{ArithOp, CompareOp, Ir, IrKind, ResolutionQuery};
 use crate::span::Span;
 use crate::syntax::ast::{self, AggregateKind, Argument, BinaryOp, ExprKind, UnaryOp};
 use crate::types::{self, Type};
+use crate::units::Units;
 use crate::value::Value;
 
 pub(super) struct ExprChecker<'c> {
@@ -48,6 +49,11 @@ impl<'c> ExprChecker<'c> {
             article: None,
             remainder: false,
         }
+    }
+
+    /// The rulebook's units, to name them in messages.
+    pub(super) fn units(&self) -> &Units {
+        &self.checker.units
     }
 
     /// How many local names are in scope (the next one takes this slot).
@@ -336,10 +342,10 @@ impl<'c> ExprChecker<'c> {
                     format!(
                         "`{}` is {}, and only members have attributes",
                         member.name,
-                        other.plain()
+                        other.plain(self.units())
                     ),
                 )
-                .at(member.span, format!("{} here", other.plain()))
+                .at(member.span, format!("{} here", other.plain(self.units())))
                 .help(
                     "write `m.attribute` where `m` is a member, such as a rule's member parameter",
                 );
@@ -427,9 +433,12 @@ impl<'c> ExprChecker<'c> {
                 if !(inner.ty.is_numeric() || inner.ty == Type::Error) {
                     let d = Diagnostic::error(
                         Code::BadArithmetic,
-                        format!("{} cannot be negative", inner.ty.plain()),
+                        format!("{} cannot be negative", inner.ty.plain(self.units())),
                     )
-                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .at(
+                        operand.span,
+                        format!("{} here", inner.ty.plain(self.units())),
+                    )
                     .help("only numbers, percentages and money have a minus sign");
                     return self.fail(d, span);
                 }
@@ -445,10 +454,13 @@ impl<'c> ExprChecker<'c> {
                         Code::TypeMismatch,
                         format!(
                             "`not` needs a yes/no condition, but this is {}",
-                            inner.ty.plain()
+                            inner.ty.plain(self.units())
                         ),
                     )
-                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .at(
+                        operand.span,
+                        format!("{} here", inner.ty.plain(self.units())),
+                    )
                     .help("`not` turns a condition around, as in `not m.suspended`");
                     return self.fail(d, span);
                 }
@@ -473,10 +485,10 @@ impl<'c> ExprChecker<'c> {
                             format!(
                                 "`{}` joins yes/no conditions, but this is {}",
                                 op.as_str(),
-                                node.ty.plain()
+                                node.ty.plain(self.units())
                             ),
                         )
-                        .at(side.span, format!("{} here", node.ty.plain()))
+                        .at(side.span, format!("{} here", node.ty.plain(self.units())))
                         .help("make each side a condition, such as `m.age >= 16`");
                         return self.fail(d, span);
                     }
@@ -494,7 +506,13 @@ impl<'c> ExprChecker<'c> {
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let names = (snippet(left), snippet(right));
-                match types::arithmetic(op, l.ty, r.ty, (names.0.as_deref(), names.1.as_deref())) {
+                match types::arithmetic(
+                    op,
+                    l.ty,
+                    r.ty,
+                    (names.0.as_deref(), names.1.as_deref()),
+                    self.units(),
+                ) {
                     Ok(ty) => {
                         let arith = match op {
                             BinaryOp::Add => ArithOp::Add,
@@ -518,7 +536,12 @@ impl<'c> ExprChecker<'c> {
                         let d = Diagnostic::error(code, e.message)
                             .at(
                                 span,
-                                format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain()),
+                                format!(
+                                    "{} {} {}",
+                                    l.ty.plain(self.units()),
+                                    op.as_str(),
+                                    r.ty.plain(self.units())
+                                ),
                             )
                             .help(e.help);
                         self.fail(d, span)
@@ -538,7 +561,12 @@ impl<'c> ExprChecker<'c> {
             BinaryOp::Gt => CompareOp::Gt,
             _ => CompareOp::Ge,
         };
-        let label = format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain());
+        let label = format!(
+            "{} {} {}",
+            l.ty.plain(self.units()),
+            op.as_str(),
+            r.ty.plain(self.units())
+        );
         if let (Type::Money(a), Type::Money(b)) = (l.ty, r.ty) {
             if a != b {
                 let d = Diagnostic::error(
@@ -566,7 +594,11 @@ impl<'c> ExprChecker<'c> {
             };
             let d = Diagnostic::error(
                 Code::BadComparison,
-                format!("{} cannot be compared with {}", l.ty.plain(), r.ty.plain()),
+                format!(
+                    "{} cannot be compared with {}",
+                    l.ty.plain(self.units()),
+                    r.ty.plain(self.units())
+                ),
             )
             .at(span, label)
             .help(help);
@@ -578,7 +610,7 @@ impl<'c> ExprChecker<'c> {
                 Code::BadComparison,
                 format!(
                     "{} cannot be larger or smaller than another",
-                    common.plain()
+                    common.plain(self.units())
                 ),
             )
             .at(span, label)
@@ -599,10 +631,10 @@ impl<'c> ExprChecker<'c> {
                 Code::TypeMismatch,
                 format!(
                     "{what} must be a yes/no condition, but this is {}",
-                    c.ty.plain()
+                    c.ty.plain(self.units())
                 ),
             )
-            .at(e.span, format!("{} here", c.ty.plain()))
+            .at(e.span, format!("{} here", c.ty.plain(self.units())))
             .help("write a condition, such as `m.age >= 16`");
             return self.fail(d, e.span);
         }
@@ -661,12 +693,12 @@ impl<'c> ExprChecker<'c> {
                             Code::TypeMismatch,
                             format!(
                                 "the branches of this `if` give different kinds of value: {} and {}",
-                                so_far.plain(),
-                                value.ty.plain()
+                                so_far.plain(self.units()),
+                                value.ty.plain(self.units())
                             ),
                         )
-                        .at(value_span, format!("{} here", value.ty.plain()))
-                        .related(first, format!("{} here", so_far.plain()))
+                        .at(value_span, format!("{} here", value.ty.plain(self.units())))
+                        .related(first, format!("{} here", so_far.plain(self.units())))
                         .help("every branch of an `if` must give the same kind of value"),
                     );
                 }
@@ -716,9 +748,12 @@ impl<'c> ExprChecker<'c> {
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
                     let d = Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`abs` needs a number, but this is {}", v.ty.plain()),
+                        format!(
+                            "`abs` needs a number, but this is {}",
+                            v.ty.plain(self.units())
+                        ),
                     )
-                    .at(vs, format!("{} here", v.ty.plain()))
+                    .at(vs, format!("{} here", v.ty.plain(self.units())))
                     .help("`abs(x)` is the size of a number, money or percentage without its sign");
                     return self.fail(d, span);
                 }
@@ -787,11 +822,11 @@ impl<'c> ExprChecker<'c> {
                         format!(
                             "`{}` compares values of one kind, but is given {} and {}",
                             name.name,
-                            ty.plain(),
-                            v.ty.plain()
+                            ty.plain(self.units()),
+                            v.ty.plain(self.units())
                         ),
                     )
-                    .at(*vs, format!("{} here", v.ty.plain()))
+                    .at(*vs, format!("{} here", v.ty.plain(self.units())))
                     .help("give every argument the same kind of value");
                     return self.fail(d, span);
                 }
@@ -803,7 +838,7 @@ impl<'c> ExprChecker<'c> {
                 format!(
                     "`{}` needs numbers, money, percentages or dates, not {}",
                     name.name,
-                    ty.plain()
+                    ty.plain(self.units())
                 ),
             )
             .at(span, "cannot be ordered")
@@ -866,12 +901,12 @@ impl<'c> ExprChecker<'c> {
                     format!(
                         "the rule `{}` needs {} for `{param}`, but is given {}",
                         name.name,
-                        ty.plain(),
-                        value.ty.plain()
+                        ty.plain(self.units()),
+                        value.ty.plain(self.units())
                     ),
                 )
-                .at(vs, format!("{} here", value.ty.plain()))
-                .help(format!("give `{param}` {}", ty.plain()));
+                .at(vs, format!("{} here", value.ty.plain(self.units())))
+                .help(format!("give `{param}` {}", ty.plain(self.units())));
                 self.report(d);
                 failed = true;
             }
@@ -918,10 +953,10 @@ impl<'c> ExprChecker<'c> {
                 Code::BadRounding,
                 format!(
                     "only numbers, money and percentages can be rounded, not {}",
-                    v.ty.plain()
+                    v.ty.plain(self.units())
                 ),
             )
-            .at(value.span, format!("{} here", v.ty.plain()))
+            .at(value.span, format!("{} here", v.ty.plain(self.units())))
             .help("round an amount, such as `round(price, to 0.01, half up)`");
             return self.fail(d, span);
         }
@@ -952,7 +987,7 @@ impl<'c> ExprChecker<'c> {
                 Code::BadRounding,
                 format!(
                     "the step of `round` must be a constant that fits {}",
-                    v.ty.plain()
+                    v.ty.plain(self.units())
                 ),
             )
             .at(step.span, "not a usable step")
@@ -1052,12 +1087,12 @@ impl<'c> ExprChecker<'c> {
                     format!(
                         "`{}` needs {needs}, but is given {}",
                         kind.as_str(),
-                        t.plain()
+                        t.plain(self.units())
                     ),
                 )
                 .at(
                     value.map_or(span, |v| v.span),
-                    format!("{} here", t.plain()),
+                    format!("{} here", t.plain(self.units())),
                 )
                 .help("check what is aggregated for each member");
                 return self.fail(d, span);
@@ -1093,9 +1128,9 @@ impl ExprChecker<'_> {
         if !inner.ty.fits(Type::Bool) {
             let d = Diagnostic::error(
                 Code::BadReason,
-                format!("`because` gives the reason for a condition, but this is {}", inner.ty.plain()),
+                format!("`because` gives the reason for a condition, but this is {}", inner.ty.plain(self.units())),
             )
-            .at(condition.span, format!("{} here", inner.ty.plain()))
+            .at(condition.span, format!("{} here", inner.ty.plain(self.units())))
             .help("attach the reason to a condition, as in `m.age >= 16 because \"members must be 16 or over\"`");
             return self.fail(d, span);
         }
@@ -1150,7 +1185,11 @@ impl ExprChecker<'_> {
                 if !target.ty.fits(Type::Member) {
                     let d = Diagnostic::error(
                         Code::WrongKind,
-                        format!("`{}` is {}, not a member", m.name, target.ty.plain()),
+                        format!(
+                            "`{}` is {}, not a member",
+                            m.name,
+                            target.ty.plain(self.units())
+                        ),
                     )
                     .at(m.span, "not a member")
                     .help("write `allocated \"label\" to m` with a member");
