@@ -91,3 +91,55 @@ pub fn test_source(file: &SourceFile) -> TestReport {
         examples,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    const BOOK: &str = r#"rulebook "Test Co-op" currency GBP
+parameter interest_rate: Percent = 7%
+parameter fee: Money = £5
+limit fee_cap: fee <= £3
+limit interest_cap: interest_rate <= 5% source "Community Shares Handbook 6.1"
+limit fee_floor: fee >= £1
+"#;
+
+    #[test]
+    fn the_checker_builds_the_program_and_the_pipeline_finds_the_broken_limits() {
+        let book = syntax::parse(BOOK).expect("parses");
+        // The checker alone does not run the rules: the program checks.
+        let checked = check::check(&book);
+        assert!(checked.program.is_some());
+        assert!(checked.diagnostics.is_empty());
+        // Run in order, the two limits the parameters break are errors, in
+        // the order of the text; the one they keep is not reported.
+        let checked = check_book(&book);
+        assert!(checked.program.is_none());
+        let found: Vec<(Code, &str)> = checked
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    BOOK[d.span.map_or(0..0, |s| s.start..s.end)].trim_end(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::ConstantBreachesLimit, "limit fee_cap: fee <= £3"),
+                (
+                    Code::ConstantBreachesLimit,
+                    "limit interest_cap: interest_rate <= 5% source \"Community Shares Handbook 6.1\""
+                ),
+            ]
+        );
+        assert_eq!(
+            check_source(BOOK).diagnostics,
+            checked.diagnostics,
+            "check_source is parse then check_book"
+        );
+    }
+}

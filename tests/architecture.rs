@@ -468,7 +468,7 @@ fn no_stage_imports_a_later_one() {
     }
     assert!(
         problems.is_empty(),
-        "{} backward import(s):\n{}",
+        "{} problem(s) with the direction of imports (see docs/architecture.md):\n{}",
         problems.len(),
         problems.join("\n")
     );
