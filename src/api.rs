@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticJson};
 use crate::files::Files;
 use crate::report::{CheckFileJson, CheckRunJson, TestFileJson, TestRunJson};
 use crate::simulate::input::{self, ScenarioChoice};
-use crate::span::SourceFile;
+use crate::span::{SourceFile, Sources};
 
 /// What to run, given as texts: a scenario by name or in JSON, more
 /// members as CSV, the files a rulebook names, and for `explain` the
@@ -51,6 +51,7 @@ impl RunRequest {
         }
         serde_json::from_str(text).map_err(|e| Failure {
             file: SourceFile::new("request", text),
+            expression: None,
             diagnostics: vec![
                 Diagnostic::error(
                     crate::Code::BadInputFile,
@@ -68,6 +69,9 @@ impl RunRequest {
 pub struct Failure {
     /// The text the diagnostics' spans point into.
     pub file: SourceFile,
+    /// For `explain`: the expression, which spans in
+    /// [`crate::Span::EXPRESSION`] point into.
+    pub expression: Option<SourceFile>,
     /// The problems.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -80,15 +84,33 @@ pub struct FailureJson {
 }
 
 impl Failure {
+    /// The texts the diagnostics point into.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources {
+            rulebook: &self.file,
+            expression: self.expression.as_ref(),
+        }
+    }
+
     /// The failure as JSON.
     pub fn to_json(&self) -> String {
         to_json(&FailureJson {
             diagnostics: self
                 .diagnostics
                 .iter()
-                .map(|d| DiagnosticJson::new(d, &self.file))
+                .map(|d| DiagnosticJson::new(d, self.sources()))
                 .collect(),
         })
+    }
+}
+
+impl From<crate::explain::ExplainError> for Failure {
+    fn from(e: crate::explain::ExplainError) -> Self {
+        Failure {
+            file: e.source,
+            expression: Some(e.expression),
+            diagnostics: e.diagnostics,
+        }
     }
 }
 
@@ -96,6 +118,7 @@ impl From<input::InputError> for Failure {
     fn from(e: input::InputError) -> Self {
         Failure {
             file: e.file,
+            expression: None,
             diagnostics: e.diagnostics,
         }
     }
@@ -132,6 +155,7 @@ fn program(file: &SourceFile) -> Result<crate::Program, Failure> {
     let checked = crate::check_source(&file.text);
     checked.program.ok_or_else(|| Failure {
         file: file.clone(),
+        expression: None,
         diagnostics: checked.diagnostics,
     })
 }
@@ -174,6 +198,7 @@ fn scenario_and_members(
     )?
     .ok_or_else(|| Failure {
         file: file.clone(),
+        expression: None,
         diagnostics: Vec::new(),
     })
 }
@@ -222,6 +247,7 @@ pub fn simulate_act_log(
     .ok_or_else(|| Failure {
         file: log.clone(),
         diagnostics: Vec::new(),
+        expression: None,
     })?;
     Ok(simulation_json(&program, &def, members, request))
 }
@@ -249,6 +275,7 @@ pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failur
     let Some(value) = &request.value else {
         return Err(Failure {
             file: file.clone(),
+            expression: None,
             diagnostics: vec![
                 Diagnostic::error(crate::Code::BadInputFile, "nothing to explain")
                     .help("give the expression to explain as `value`, such as `dividend(ada)`"),
@@ -270,10 +297,7 @@ pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failur
     };
     crate::explain::explain_in(file, &program, context, value)
         .map(|e| to_json(&e))
-        .map_err(|e| Failure {
-            file: e.source,
-            diagnostics: e.diagnostics,
-        })
+        .map_err(Failure::from)
 }
 
 /// `rochdale diff --format json`: both versions' files the rulebooks name
@@ -298,6 +322,7 @@ pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<
     .map(|d| to_json(&d))
     .map_err(|e| Failure {
         file: e.file,
+        expression: None,
         diagnostics: e.diagnostics,
     })
 }
@@ -306,6 +331,7 @@ pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<
 pub fn format(file: &SourceFile) -> Result<String, Failure> {
     crate::format::format_source(&file.text).map_err(|diagnostics| Failure {
         file: file.clone(),
+        expression: None,
         diagnostics,
     })
 }

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use std::fmt;
 
-use crate::span::{SourceFile, Span};
+use crate::span::{SourceFile, Sources, Span};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -218,6 +218,17 @@ impl Diagnostic {
         self
     }
 
+    /// Moves the diagnostic's places into the text `source` (for one found
+    /// in a text read on its own, such as an expression).
+    pub fn set_source(&mut self, source: u16) {
+        if let Some(span) = &mut self.span {
+            span.source = source;
+        }
+        for r in &mut self.related {
+            r.span.source = source;
+        }
+    }
+
     /// Whether this diagnostic makes the rulebook unusable.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -264,11 +275,23 @@ pub struct RelatedJson {
 }
 
 impl DiagnosticJson {
-    /// Places `diagnostic` in `file`.
-    pub fn new(diagnostic: &Diagnostic, file: &SourceFile) -> Self {
+    /// Places `diagnostic` in the text its span points into: `sources` is
+    /// the rulebook (a [`SourceFile`]), or the rulebook and an expression.
+    /// `file` names the text the primary span is in (the rulebook if none).
+    pub fn new<'a>(diagnostic: &Diagnostic, sources: impl Into<Sources<'a>>) -> Self {
+        let sources = sources.into();
+        let file = diagnostic
+            .span
+            .and_then(|s| sources.get(s.source))
+            .unwrap_or(sources.rulebook);
+        let place = |span: Span| {
+            sources
+                .get(span.source)
+                .map_or((1, 1), |f| f.line_column(span.start))
+        };
         let (line, column) = match diagnostic.span {
             Some(span) => {
-                let (l, c) = file.line_column(span.start);
+                let (l, c) = place(span);
                 (Some(l), Some(c))
             }
             None => (None, None),
@@ -287,7 +310,7 @@ impl DiagnosticJson {
                 .related
                 .iter()
                 .map(|r| {
-                    let (line, column) = file.line_column(r.span.start);
+                    let (line, column) = place(r.span);
                     RelatedJson {
                         message: r.message.clone(),
                         line,
@@ -300,10 +323,48 @@ impl DiagnosticJson {
     }
 }
 
-/// Adapts a [`Diagnostic`] and its file to miette's rendering.
+/// Adapts a [`Diagnostic`] and its text to miette's rendering. Related
+/// places in the same text are labels; those in another text (a rule's
+/// definition, for a mistake in an expression given on its own) are drawn
+/// after it, each against its own text.
 struct MietteView<'a> {
     diagnostic: &'a Diagnostic,
+    source: Option<miette::NamedSource<String>>,
+    elsewhere: Vec<ElsewhereView>,
+}
+
+/// A related place in another text than the diagnostic's own.
+#[derive(Debug)]
+struct ElsewhereView {
+    message: String,
+    span: Span,
     source: miette::NamedSource<String>,
+}
+
+fn named(file: &SourceFile) -> miette::NamedSource<String> {
+    miette::NamedSource::new(file.name.clone(), file.text.clone())
+}
+
+impl<'a> MietteView<'a> {
+    fn new(diagnostic: &'a Diagnostic, sources: Sources<'_>) -> Self {
+        let home = diagnostic.span.map(|s| s.source);
+        MietteView {
+            diagnostic,
+            source: home.and_then(|h| sources.get(h)).map(named),
+            elsewhere: diagnostic
+                .related
+                .iter()
+                .filter(|r| Some(r.span.source) != home)
+                .filter_map(|r| {
+                    Some(ElsewhereView {
+                        message: r.message.clone(),
+                        span: r.span,
+                        source: named(sources.get(r.span.source)?),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 impl fmt::Debug for MietteView<'_> {
@@ -340,32 +401,75 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.map(|_| &self.source as _)
+        self.source.as_ref().map(|s| s as _)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let span = self.diagnostic.span?;
         let primary = miette::LabeledSpan::new_primary_with_span(
             self.diagnostic.label.clone(),
             (span.start, span.len()),
         );
-        let related = self.diagnostic.related.iter().map(|r| {
-            miette::LabeledSpan::new_with_span(Some(r.message.clone()), (r.start(), r.span.len()))
-        });
+        let related = self
+            .diagnostic
+            .related
+            .iter()
+            .filter(move |r| r.span.source == span.source)
+            .map(|r| {
+                miette::LabeledSpan::new_with_span(
+                    Some(r.message.clone()),
+                    (r.span.start, r.span.len()),
+                )
+            });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
-}
 
-impl Related {
-    fn start(&self) -> usize {
-        self.span.start
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn miette::Diagnostic),
+        ))
     }
 }
 
-/// Renders diagnostics for people: the code, the message, the rulebook's lines
-/// with the span underlined, and the help line. `colour` adds ANSI colours
-/// (for a terminal); without it the output is plain Unicode text.
-pub fn render_text(diagnostics: &[Diagnostic], file: &SourceFile, colour: bool) -> String {
+impl fmt::Display for ElsewhereView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ElsewhereView {}
+
+impl miette::Diagnostic for ElsewhereView {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(None, (self.span.start, self.span.len())),
+        )))
+    }
+}
+
+/// Renders diagnostics for people: the code, the message, the lines of the
+/// text each points into with the span underlined, and the help line.
+/// `sources` is the rulebook (a [`SourceFile`]), or the rulebook and an
+/// expression given on its own. `colour` adds ANSI colours (for a
+/// terminal); without it the output is plain Unicode text.
+pub fn render_text<'a>(
+    diagnostics: &[Diagnostic],
+    sources: impl Into<Sources<'a>>,
+    colour: bool,
+) -> String {
+    let sources = sources.into();
     let theme = if colour {
         miette::GraphicalTheme::unicode()
     } else {
@@ -374,10 +478,7 @@ pub fn render_text(diagnostics: &[Diagnostic], file: &SourceFile, colour: bool) 
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let view = MietteView {
-            diagnostic,
-            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
-        };
+        let view = MietteView::new(diagnostic, sources);
         if handler.render_report(&mut out, &view).is_err() {
             // Rendering into a String cannot fail in practice; fall back to
             // the bare message rather than lose the diagnostic.

@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Evaluator, TraceNode, TraceWhat};
 use crate::example::example_inputs;
 use crate::program::Program;
-use crate::span::SourceFile;
+use crate::span::{SourceFile, Sources, Span};
 use crate::types::Type;
 use crate::value::{Value, ValueView};
 
@@ -58,10 +58,25 @@ pub struct ExplainNode {
 pub struct ExplainError {
     /// The problems.
     pub diagnostics: Vec<Diagnostic>,
-    /// The text their spans refer to: the rulebook with the expression
-    /// appended on a line of its own.
+    /// The rulebook, which spans in [`Span::RULEBOOK`] point into.
     pub source: SourceFile,
+    /// The expression, named `expression`, which spans in
+    /// [`Span::EXPRESSION`] point into.
+    pub expression: SourceFile,
 }
+
+impl ExplainError {
+    /// Both texts, to render or place the diagnostics.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources {
+            rulebook: &self.source,
+            expression: Some(&self.expression),
+        }
+    }
+}
+
+/// The name under which an expression given on its own is shown.
+pub const EXPRESSION_NAME: &str = "expression";
 
 /// Where the inputs of an explanation come from.
 pub enum Context<'a> {
@@ -90,6 +105,7 @@ pub fn explain(
         return Err(ExplainError {
             diagnostics: checked.diagnostics,
             source: file.clone(),
+            expression: SourceFile::new(EXPRESSION_NAME, expression),
         });
     };
     explain_in(file, &program, Context::Example(example), expression)
@@ -103,12 +119,17 @@ pub fn explain_in(
     context: Context<'_>,
     expression: &str,
 ) -> Result<Explanation, ExplainError> {
-    // The expression is read as if it stood on a line after the rulebook, so
-    // every span, in the rulebook or in the expression, points into one text.
-    let combined = SourceFile::new(file.name.clone(), format!("{}\n{}", file.text, expression));
+    // The expression is a text of its own: its spans are in
+    // `Span::EXPRESSION`, the rules' in `Span::RULEBOOK`.
+    let given = SourceFile::new(EXPRESSION_NAME, expression);
+    let sources = Sources {
+        rulebook: file,
+        expression: Some(&given),
+    };
     let fail = |diagnostics: Vec<Diagnostic>| ExplainError {
         diagnostics,
-        source: combined.clone(),
+        source: file.clone(),
+        expression: given.clone(),
     };
     let (inputs, label, in_force) = match context {
         Context::Example(example) => {
@@ -162,8 +183,7 @@ pub fn explain_in(
             )
         }
     };
-    let padded = format!("{}{}", " ".repeat(file.text.len() + 1), expression);
-    let expr = crate::syntax::parse_expression(&padded).map_err(&fail)?;
+    let expr = crate::syntax::parse_expression(expression, Span::EXPRESSION).map_err(&fail)?;
     let ir =
         crate::check::check_expression_with(program, &inputs.member_names, &expr).map_err(&fail)?;
     let mut evaluator = Evaluator::new(program, &inputs).with_trace();
@@ -175,7 +195,7 @@ pub fn explain_in(
     let steps = evaluator
         .take_trace()
         .iter()
-        .map(|n| node(n, program, &combined, names))
+        .map(|n| node(n, program, sources, names))
         .collect();
     Ok(Explanation {
         rulebook: program.name.clone(),
@@ -201,7 +221,7 @@ fn one_line(text: &str) -> String {
 fn node(
     trace: &TraceNode,
     program: &Program,
-    source: &SourceFile,
+    sources: Sources<'_>,
     names: &[String],
 ) -> ExplainNode {
     let view = |v: &Value, ty: Type| ValueView::new(v, ty, program, names);
@@ -242,14 +262,14 @@ fn node(
                 .map_or("?", |a| a.name.as_str());
             (format!("period.{what}"), "input", None)
         }
-        TraceWhat::Expression => (one_line(source.slice(trace.span)), "expression", None),
+        TraceWhat::Expression => (one_line(sources.slice(trace.span)), "expression", None),
         TraceWhat::Fact(text) => (text.clone(), "fact", None),
     };
     let mut notes = trace.notes.clone();
     if let Some(span) = trace.exception {
         notes.push(format!(
             "exception applies: {}",
-            one_line(source.slice(span))
+            one_line(sources.slice(span))
         ));
     }
     ExplainNode {
@@ -261,7 +281,7 @@ fn node(
         steps: trace
             .children
             .iter()
-            .map(|c| node(c, program, source, names))
+            .map(|c| node(c, program, sources, names))
             .collect(),
         omitted: trace.omitted,
     }
@@ -313,5 +333,91 @@ fn write_node(out: &mut String, node: &ExplainNode, prefix: &str, last: bool) {
     }
     if node.omitted > 0 {
         out.push_str(&format!("{child_prefix}└─ … and {} more\n", node.omitted));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{DiagnosticJson, render_text};
+
+    const BOOK: &str = r#"rulebook "Tiny" currency GBP
+parameter markup: Percent = 10%
+rule price(cost: Money): Money = round(cost * (100% + markup), to 0.01, half up)
+example "a loaf" { expect price(£1.15) = £1.27 }
+"#;
+
+    fn book() -> SourceFile {
+        SourceFile::new("tiny.coop", BOOK)
+    }
+
+    #[test]
+    fn a_mistake_in_the_expression_points_into_the_expression() {
+        let err = explain(&book(), "a loaf", "prise(£1.15)").expect_err("no such rule");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.code, Code::UnknownFunction);
+        let span = d.span.expect("placed");
+        // `prise` is the first five bytes of the expression, not of the
+        // rulebook padded with spaces.
+        assert_eq!(
+            (span.start, span.end, span.source),
+            (0, 5, Span::EXPRESSION)
+        );
+        assert_eq!(err.sources().slice(span), "prise");
+        let json = DiagnosticJson::new(d, err.sources());
+        assert_eq!(json.file, EXPRESSION_NAME);
+        assert_eq!((json.line, json.column), (Some(1), Some(1)));
+        let text = render_text(&err.diagnostics, err.sources(), false);
+        assert!(text.contains("[expression:1:1]"), "{text}");
+        assert!(text.contains("prise(£1.15)"), "{text}");
+        assert!(!text.contains("tiny.coop"), "{text}");
+    }
+
+    #[test]
+    fn a_syntax_error_in_the_expression_is_placed_in_it() {
+        let err = explain(&book(), "a loaf", "price(").expect_err("syntax");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.code, Code::Syntax);
+        let span = d.span.expect("placed");
+        assert_eq!(span.source, Span::EXPRESSION);
+        assert_eq!(span.start, "price(".len());
+        let json = DiagnosticJson::new(d, err.sources());
+        assert_eq!(json.file, EXPRESSION_NAME);
+        assert_eq!((json.line, json.column), (Some(1), Some(7)));
+        let json = serde_json::to_string(&json).expect("json");
+        assert!(
+            json.contains(r#""span":{"start":6,"end":7,"source":1}"#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_derivation_quotes_the_expression_and_the_rules_from_their_own_texts() {
+        let e = explain(&book(), "a loaf", "price(£1.15) * 2").expect("explains");
+        assert_eq!(e.value.display, "£2.54");
+        assert_eq!(e.expression, "price(£1.15) * 2");
+        // The steps name the rule's call, computed from the rulebook.
+        let labels: Vec<&str> = e.steps.iter().map(|s| s.label.as_str()).collect();
+        assert!(labels.contains(&"price(£1.15)"), "{labels:?}");
+    }
+
+    #[test]
+    fn a_place_in_the_rulebook_is_drawn_from_the_rulebook() {
+        // The member variable takes a parameter's name: the mistake is in
+        // the expression, the parameter's definition in the rulebook.
+        let err = explain(&book(), "a loaf", "count(each member markup)").expect_err("taken");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.code, Code::Duplicate);
+        assert_eq!(d.span.map(|s| s.source), Some(Span::EXPRESSION));
+        let first = d.related[0].span;
+        assert_eq!(first.source, Span::RULEBOOK);
+        assert_eq!(
+            err.sources().slice(first),
+            "parameter markup: Percent = 10%"
+        );
+        let text = render_text(&err.diagnostics, err.sources(), false);
+        assert!(text.contains("[expression:1:19]"), "{text}");
+        assert!(text.contains("[tiny.coop:2:1]"), "{text}");
+        assert!(text.contains("defined here"), "{text}");
     }
 }

@@ -827,7 +827,7 @@ impl Printer<'_> {
             self.statement(i, &[line], b.name.span.to(b.value.span()));
         }
         for step in &s.steps {
-            let date = crate::value::format_date(step.date);
+            let date = format_date(step.date);
             let line = match &step.kind {
                 StepKind::Act { name, args } => {
                     let shown: Vec<String> = args.iter().map(|a| self.value(a)).collect();

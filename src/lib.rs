@@ -8,6 +8,9 @@
 //! text --syntax::parse--> AST --check::check--> Program --eval/example--> outcomes
 //! ```
 //!
+//! [`pipeline`] runs the stages in that order; docs/architecture.md ranks
+//! every module, and a test holds each to using only earlier ones.
+//!
 //! ```
 //! let source = r#"
 //! rulebook "Tiny Co-op" currency GBP
@@ -41,6 +44,7 @@ pub mod example;
 pub mod explain;
 pub mod files;
 pub mod format;
+pub mod pipeline;
 pub mod program;
 pub mod provenance;
 pub mod report;
@@ -52,77 +56,10 @@ pub mod types;
 pub mod units;
 pub mod value;
 
-use serde::Serialize;
-
 pub use check::Checked;
 pub use diagnostic::{Code, Diagnostic, DiagnosticJson, Severity};
 pub use example::{ExampleOutcome, ExpectationOutcome};
+pub use pipeline::{TestReport, check_source, test_source};
 pub use program::Program;
 pub use span::{SourceFile, Span};
-
-/// Parses a rulebook's text into its syntax tree.
-pub fn parse(text: &str) -> Result<syntax::ast::Rulebook, Vec<Diagnostic>> {
-    syntax::parse(text)
-}
-
-/// Parses and checks a rulebook's text.
-pub fn check_source(text: &str) -> Checked {
-    match syntax::parse(text) {
-        Ok(book) => check::check(&book),
-        Err(diagnostics) => Checked {
-            program: None,
-            diagnostics,
-        },
-    }
-}
-
-/// What `rochdale test` found in one rulebook.
-#[derive(Debug, Clone, Serialize)]
-pub struct TestReport {
-    /// The file's name.
-    pub file: String,
-    /// The rulebook's name, once it parses.
-    pub rulebook: Option<String>,
-    /// Which rules: name, version and content hash (once it checks).
-    pub provenance: Option<provenance::Provenance>,
-    /// Problems found by the parser and checker.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Each example's outcome (empty if the rulebook has errors).
-    pub examples: Vec<ExampleOutcome>,
-}
-
-impl TestReport {
-    /// Examples that passed.
-    pub fn passed(&self) -> usize {
-        self.examples.iter().filter(|e| e.passed).count()
-    }
-
-    /// Examples that failed, counting a rulebook that does not check as one
-    /// failure, since none of its examples could run.
-    pub fn failed(&self) -> usize {
-        let failed = self.examples.iter().filter(|e| !e.passed).count();
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
-            failed + 1
-        } else {
-            failed
-        }
-    }
-}
-
-/// Checks a rulebook and runs its examples.
-pub fn test_source(file: &SourceFile) -> TestReport {
-    let checked = check_source(&file.text);
-    let rulebook = checked.program.as_ref().map(|p| p.name.clone());
-    let examples = checked
-        .program
-        .as_ref()
-        .map(example::run_examples)
-        .unwrap_or_default();
-    TestReport {
-        file: file.name.clone(),
-        rulebook,
-        provenance: checked.program.as_ref().map(|p| p.provenance.clone()),
-        diagnostics: checked.diagnostics,
-        examples,
-    }
-}
+pub use syntax::parse;

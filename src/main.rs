@@ -538,15 +538,8 @@ fn run_explain(
         }
         Err(e) => {
             match format {
-                Format::Text => eprint!("{}", render_text(&e.diagnostics, &e.source, colour)),
-                Format::Json => println!(
-                    "{}",
-                    rochdale::api::Failure {
-                        file: e.source.clone(),
-                        diagnostics: e.diagnostics.clone(),
-                    }
-                    .to_json()
-                ),
+                Format::Text => eprint!("{}", render_text(&e.diagnostics, e.sources(), colour)),
+                Format::Json => println!("{}", rochdale::api::Failure::from(e).to_json()),
             }
             Status::Failed
         }

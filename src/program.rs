@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use crate::currency::Currency;
 use crate::span::Span;
 use crate::syntax::ast::{AggregateKind, QuorumTerm, RoundingMode, Threshold};
-use crate::types::Type;
+pub use crate::types::EnumDef;
+use crate::types::{Type, Vocabulary};
+use crate::units::Units;
 use crate::value::Value;
 
 /// A rulebook that has passed every check.
@@ -26,8 +28,8 @@ pub struct Program {
     pub currency: Option<Currency>,
     /// The date from which the rules apply, if given.
     pub in_force: Option<time::Date>,
-    /// Units declared, by name.
-    pub units: Vec<String>,
+    /// The units declared; a [`crate::units::UnitId`] indexes them.
+    pub units: Units,
     /// Enumerations, such as a member's class.
     pub enums: Vec<EnumDef>,
     /// The attributes each member has.
@@ -73,6 +75,22 @@ impl Program {
     /// The default parameter values, in order.
     pub fn default_params(&self) -> Vec<Value> {
         self.params.iter().map(|p| p.value.clone()).collect()
+    }
+}
+
+/// A checked program names its own types: writing its values out, or
+/// reading inputs against it, needs no checker.
+impl Vocabulary for Program {
+    fn currency(&self) -> Option<Currency> {
+        self.currency
+    }
+
+    fn enums(&self) -> &[EnumDef] {
+        &self.enums
+    }
+
+    fn units(&self) -> &Units {
+        &self.units
     }
 }
 
@@ -237,15 +255,6 @@ pub struct ExceptionIr {
     pub value: Ir,
     /// Where it is written.
     pub span: Span,
-}
-
-/// An enumeration: a closed list of named choices.
-#[derive(Debug, Clone)]
-pub struct EnumDef {
-    /// The attribute or parameter that introduced it.
-    pub name: String,
-    /// The variants in order.
-    pub variants: Vec<String>,
 }
 
 /// A member attribute or a period figure.

@@ -6,15 +6,57 @@
 //! lawyer can act on.
 
 use serde::Serialize;
-use std::fmt;
 
 use crate::currency::Currency;
 use crate::syntax::ast::BinaryOp;
-use crate::units::Dim;
+use crate::units::{Dim, UnitId, Units};
 
 /// Index of an enumeration in [`crate::program::Program::enums`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct EnumId(pub u32);
+
+/// An enumeration: a closed list of named choices.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The attribute or parameter that introduced it.
+    pub name: String,
+    /// The variants in order.
+    pub variants: Vec<String>,
+}
+
+/// The names a rulebook gives its own types: the currency `Money` is
+/// counted in, its enumerations' variants and its units. A type is `Copy`
+/// and holds indices ([`EnumId`], [`UnitId`]); whatever reads a written
+/// value or writes a value out asks one of these what they name. The
+/// checker provides it while it checks, the checked program afterwards.
+pub trait Vocabulary {
+    /// The currency of a bare `Money`, if the rulebook declares one.
+    fn currency(&self) -> Option<Currency>;
+
+    /// The enumerations, indexed by [`EnumId`].
+    fn enums(&self) -> &[EnumDef];
+
+    /// The units, indexed by [`UnitId`].
+    fn units(&self) -> &Units;
+
+    /// The enumeration and variant a bare name stands for, if it is one.
+    fn variant(&self, name: &str) -> Option<(EnumId, u32)> {
+        self.enums().iter().enumerate().find_map(|(e, def)| {
+            def.variants
+                .iter()
+                .position(|v| v == name)
+                .map(|v| (EnumId(e as u32), v as u32))
+        })
+    }
+
+    /// The name of a variant (`None` for indices out of range).
+    fn variant_name(&self, e: EnumId, variant: u32) -> Option<&str> {
+        self.enums()
+            .get(e.0 as usize)
+            .and_then(|d| d.variants.get(variant as usize))
+            .map(String::as_str)
+    }
+}
 
 /// A type of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,15 +117,16 @@ impl Type {
         }
     }
 
-    /// The name used in the language, such as `Money in GBP`.
-    pub fn name(self) -> String {
+    /// The name used in the language, such as `Money in GBP`; `units` names
+    /// a quantity's units.
+    pub fn name(self, units: &Units) -> String {
         match self {
             Type::Bool => "Bool".into(),
             Type::Integer => "Integer".into(),
             Type::Decimal => "Decimal".into(),
             Type::Percent => "Percent".into(),
             Type::Money(c) => format!("Money in {c}"),
-            Type::Measure(d) => d.to_string(),
+            Type::Measure(d) => d.display(units).to_string(),
             Type::Date => "Date".into(),
             Type::Text => "Text".into(),
             Type::Enum(_) => "an enumeration".into(),
@@ -93,8 +136,8 @@ impl Type {
     }
 
     /// The type described for a reader of the rulebook: "an amount of money
-    /// (GBP)", "a percentage".
-    pub fn plain(self) -> String {
+    /// (GBP)", "a percentage"; `units` names a quantity's units.
+    pub fn plain(self, units: &Units) -> String {
         match self {
             Type::Bool => "a yes/no value".into(),
             Type::Integer => "a whole number".into(),
@@ -103,10 +146,15 @@ impl Type {
             Type::Money(c) => format!("an amount of money ({c})"),
             Type::Measure(d) => match (d.currency(), d.numerators().is_empty()) {
                 (Some((c, 1)), true) => {
-                    format!("an amount of money ({c}) per {}", names(&d.denominators()))
+                    format!(
+                        "an amount of money ({c}) per {}",
+                        unit_names(&d.denominators(), units)
+                    )
                 }
-                (None, false) if d.denominators().is_empty() => format!("a quantity in {d}"),
-                _ => format!("a rate in {d}"),
+                (None, false) if d.denominators().is_empty() => {
+                    format!("a quantity in {}", d.display(units))
+                }
+                _ => format!("a rate in {}", d.display(units)),
             },
             Type::Date => "a date".into(),
             Type::Text => "a text".into(),
@@ -137,14 +185,11 @@ impl Type {
     }
 }
 
-impl fmt::Display for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-
-fn names(units: &[crate::units::UnitId]) -> String {
-    units.iter().map(|u| u.name()).collect::<Vec<_>>().join("·")
+fn unit_names(ids: &[UnitId], units: &Units) -> String {
+    ids.iter()
+        .map(|u| units.name(*u))
+        .collect::<Vec<_>>()
+        .join("·")
 }
 
 /// What kind of mismatch an arithmetic error is (each has its own code).
@@ -180,10 +225,19 @@ fn arith_err(message: String, help: impl Into<String>) -> ArithmeticError {
 }
 
 /// Arithmetic where a side has units.
-fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, ArithmeticError> {
+fn measure_arithmetic(
+    op: BinaryOp,
+    left: Type,
+    right: Type,
+    units: &Units,
+) -> Result<Type, ArithmeticError> {
     let (Some(a), Some(b)) = (left.dim(), right.dim()) else {
         return Err(arith_err(
-            format!("{} and {} cannot be combined", left.plain(), right.plain()),
+            format!(
+                "{} and {} cannot be combined",
+                left.plain(units),
+                right.plain(units)
+            ),
             "arithmetic works on numbers, percentages, money and quantities",
         ));
     };
@@ -198,7 +252,7 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
                 "added to"
             };
             Err(ArithmeticError {
-                message: format!("{} cannot be {joined} {}", right.plain(), left.plain()),
+                message: format!("{} cannot be {joined} {}", right.plain(units), left.plain(units)),
                 help: "only quantities in the same unit add up; convert one of them with a rate parameter first".into(),
                 kind: Mismatch::Units,
             })
@@ -216,13 +270,13 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
                         return Err(ArithmeticError {
                             message: format!(
                                 "a rate per {} is applied to a quantity in {}",
-                                names(&per),
-                                names(&counted)
+                                unit_names(&per, units),
+                                unit_names(&counted, units)
                             ),
                             help: format!(
                                 "a rate per {} multiplies a quantity in {}; check which quantity the rate is for",
-                                names(&per),
-                                names(&per)
+                                unit_names(&per, units),
+                                unit_names(&per, units)
                             ),
                             kind: Mismatch::RateUnit,
                         });
@@ -232,7 +286,11 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
             match a.combine(&b, sign) {
                 Some(d) => Ok(Type::of_dim(d)),
                 None => Err(arith_err(
-                    format!("{} and {} cannot be combined", left.plain(), right.plain()),
+                    format!(
+                        "{} and {} cannot be combined",
+                        left.plain(units),
+                        right.plain(units)
+                    ),
                     "the result would mix currencies or need too many units",
                 )),
             }
@@ -241,19 +299,21 @@ fn measure_arithmetic(op: BinaryOp, left: Type, right: Type) -> Result<Type, Ari
 }
 
 /// The result type of `left op right` for an arithmetic operator. `names`
-/// are the operands as written, when short enough to quote in a help line.
+/// are the operands as written, when short enough to quote in a help line;
+/// `units` names the units of quantities in messages.
 pub fn arithmetic(
     op: BinaryOp,
     left: Type,
     right: Type,
     names: (Option<&str>, Option<&str>),
+    units: &Units,
 ) -> Result<Type, ArithmeticError> {
     use Type::*;
     if left == Error || right == Error {
         return Ok(Error);
     }
     if matches!(left, Measure(_)) || matches!(right, Measure(_)) {
-        return measure_arithmetic(op, left, right);
+        return measure_arithmetic(op, left, right, units);
     }
     // Dates: the days between two, or a date some days on.
     match (op, left, right) {
@@ -362,8 +422,8 @@ pub fn arithmetic(
         _ => arith_err(
             format!(
                 "{} and {} cannot be {verb} together",
-                left.plain(),
-                right.plain()
+                left.plain(units),
+                right.plain(units)
             ),
             "arithmetic works on numbers, percentages and money; check the types of both sides",
         ),

@@ -6,47 +6,66 @@
 //! and only quantities of one dimension can be added or compared.
 
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
 
 use crate::currency::Currency;
 
-/// A unit, by its interned name.
+/// A unit: its index in the rulebook's [`Units`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitId(u16);
 
-/// The most distinct unit names one process knows.
+/// The most units one rulebook may declare.
 pub const MAX_UNITS: usize = 4096;
 
-fn names() -> &'static Mutex<Vec<String>> {
-    static NAMES: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    NAMES.get_or_init(|| Mutex::new(Vec::new()))
+/// The units a rulebook declares, by name. The checker builds the table and
+/// the checked program keeps it (`Program::units`): a [`UnitId`] means
+/// something only with the table it came from, and whatever writes a
+/// unit's name gets it here. There is no process-wide table.
+///
+/// Ids are given in the order of the names, so a dimension's canonical order
+/// (by id) is alphabetical: `kWh·hour` reads the same whichever unit was
+/// declared first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Units {
+    /// Sorted, without repeats; a unit's id is its index.
+    names: Vec<String>,
 }
 
-impl UnitId {
-    /// The unit with this name (the same name is always the same unit).
-    /// `None` when the process has seen [`MAX_UNITS`] names already.
-    pub fn intern(name: &str) -> Option<UnitId> {
-        let mut all = names()
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(i) = all.iter().position(|n| n == name) {
-            return Some(UnitId(i as u16));
-        }
-        if all.len() >= MAX_UNITS {
-            return None;
-        }
-        all.push(name.to_string());
-        Some(UnitId((all.len() - 1) as u16))
+impl Units {
+    /// The table of these names (repeats count once). `None` when there are
+    /// more than [`MAX_UNITS`].
+    pub fn new(names: impl IntoIterator<Item = String>) -> Option<Units> {
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        (names.len() <= MAX_UNITS).then_some(Units { names })
     }
 
-    /// The unit's name.
-    pub fn name(self) -> String {
-        let all = names()
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        all.get(self.0 as usize)
-            .cloned()
-            .unwrap_or_else(|| "?".into())
+    /// The unit with this name, if the rulebook declares it.
+    pub fn id(&self, name: &str) -> Option<UnitId> {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .ok()
+            .map(|i| UnitId(i as u16))
+    }
+
+    /// A unit's name (`?` for an id from another table).
+    pub fn name(&self, id: UnitId) -> &str {
+        self.names.get(id.0 as usize).map_or("?", String::as_str)
+    }
+
+    /// Every unit's name, in alphabetical order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// How many units there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether the rulebook declares no unit.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 }
 
@@ -128,7 +147,8 @@ impl Dim {
         if list.len() > MAX_DIMENSION_UNITS {
             return None;
         }
-        list.sort_by_key(|(u, _)| u.name());
+        // By id, which is alphabetical (see [`Units`]).
+        list.sort_by_key(|(u, _)| *u);
         let mut d = Dim {
             currency,
             ..Dim::NONE
@@ -167,16 +187,28 @@ fn power(name: &str, e: i8) -> String {
     }
 }
 
-impl fmt::Display for Dim {
-    /// `km_month`, `GBP per km_month`, `kWh per hour`.
+impl Dim {
+    /// The dimension written with its units' names: `km_month`,
+    /// `GBP per km_month`, `kWh per hour`.
+    pub fn display<'a>(&'a self, units: &'a Units) -> impl fmt::Display + 'a {
+        DimDisplay { dim: self, units }
+    }
+}
+
+struct DimDisplay<'a> {
+    dim: &'a Dim,
+    units: &'a Units,
+}
+
+impl fmt::Display for DimDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut top: Vec<String> = Vec::new();
         let mut bottom: Vec<String> = Vec::new();
-        if let Some((c, e)) = self.currency {
+        if let Some((c, e)) = self.dim.currency {
             if e > 0 { &mut top } else { &mut bottom }.push(power(c.code(), e));
         }
-        for &(u, e) in self.units() {
-            if e > 0 { &mut top } else { &mut bottom }.push(power(&u.name(), e));
+        for &(u, e) in self.dim.units() {
+            if e > 0 { &mut top } else { &mut bottom }.push(power(self.units.name(u), e));
         }
         let top = if top.is_empty() {
             "1".to_string()
@@ -195,22 +227,57 @@ impl fmt::Display for Dim {
 mod tests {
     use super::*;
 
+    fn table(names: &[&str]) -> Units {
+        Units::new(names.iter().map(|n| n.to_string())).expect("a few units")
+    }
+
     #[test]
     fn rates_cancel_against_their_unit() {
-        let km = UnitId::intern("km_month_test").unwrap();
-        let gbp = Currency::from_code("GBP").unwrap();
-        let rate = Dim::money(gbp).combine(&Dim::unit(km), -1).unwrap();
-        assert_eq!(rate.to_string(), "GBP per km_month_test");
-        let money = rate.combine(&Dim::unit(km), 1).unwrap();
+        let units = table(&["km_month"]);
+        let km = units.id("km_month").expect("declared");
+        let gbp = Currency::from_code("GBP").expect("known");
+        let rate = Dim::money(gbp).combine(&Dim::unit(km), -1).expect("a rate");
+        assert_eq!(rate.display(&units).to_string(), "GBP per km_month");
+        let money = rate.combine(&Dim::unit(km), 1).expect("money");
         assert_eq!(money, Dim::money(gbp));
     }
 
     #[test]
     fn different_units_do_not_cancel() {
-        let kwh = UnitId::intern("kWh_test").unwrap();
-        let hour = UnitId::intern("hour_test").unwrap();
+        let units = table(&["kWh", "hour"]);
+        let (kwh, hour) = (units.id("kWh").unwrap(), units.id("hour").unwrap());
         let power = Dim::unit(kwh).combine(&Dim::unit(hour), -1).unwrap();
-        assert_eq!(power.to_string(), "kWh_test per hour_test");
+        assert_eq!(power.display(&units).to_string(), "kWh per hour");
         assert_ne!(Dim::unit(kwh), Dim::unit(hour));
+    }
+
+    #[test]
+    fn ids_follow_the_names_so_a_product_reads_alphabetically() {
+        // Declared in either order, `b·a` and `a·b` are one dimension,
+        // written `a·b`.
+        for order in [["b_unit", "a_unit"], ["a_unit", "b_unit"]] {
+            let units = table(&order);
+            assert_eq!(units.names().collect::<Vec<_>>(), ["a_unit", "b_unit"]);
+            let (a, b) = (units.id("a_unit").unwrap(), units.id("b_unit").unwrap());
+            let ab = Dim::unit(b).combine(&Dim::unit(a), 1).unwrap();
+            assert_eq!(ab, Dim::unit(a).combine(&Dim::unit(b), 1).unwrap());
+            assert_eq!(ab.display(&units).to_string(), "a_unit·b_unit");
+        }
+    }
+
+    #[test]
+    fn each_table_is_its_own() {
+        // Two rulebooks' tables: the same id is a different unit in each,
+        // and a name one does not declare is unknown there.
+        let one = table(&["hour"]);
+        let two = table(&["day", "hour"]);
+        assert_eq!(one.id("hour"), Some(UnitId(0)));
+        assert_eq!(two.id("hour"), Some(UnitId(1)));
+        assert_eq!(two.name(UnitId(0)), "day");
+        assert_eq!(one.id("day"), None);
+        assert_eq!(one.name(UnitId(1)), "?");
+        let full: Vec<String> = (0..=MAX_UNITS).map(|i| format!("u{i}")).collect();
+        assert!(Units::new(full[..MAX_UNITS].to_vec()).is_some());
+        assert!(Units::new(full).is_none());
     }
 }

@@ -6,10 +6,11 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::sync::Arc;
 
-use crate::program::Program;
-use crate::types::Type;
+pub use crate::syntax::ast::format_date;
+use crate::types::{Type, Vocabulary};
 
 /// A value computed or given as input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,19 @@ pub enum Value {
     Enum(u32),
     /// The index of a member in the member table.
     Member(u32),
+}
+
+/// How two values of one type compare (`None` for values of two kinds).
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
+        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
 }
 
 impl Value {
@@ -60,8 +74,15 @@ pub struct ValueView {
 }
 
 impl ValueView {
-    /// Writes `value` of type `ty`. `members` names members by index.
-    pub fn new(value: &Value, ty: Type, program: &Program, members: &[String]) -> Self {
+    /// Writes `value` of type `ty`. `names` (the program) names variants and
+    /// units; `members` names members by index.
+    pub fn new(
+        value: &Value,
+        ty: Type,
+        names: &(impl Vocabulary + ?Sized),
+        members: &[String],
+    ) -> Self {
+        let units = names.units();
         // A zero has no sign in output, however it was computed.
         let unsigned;
         let value = match value {
@@ -79,11 +100,11 @@ impl ValueView {
                 let exact = d.normalize().to_string();
                 let display = match dim.currency() {
                     Some((c, 1)) if dim.numerators().is_empty() => {
-                        let per: Vec<String> =
-                            dim.denominators().iter().map(|u| u.name()).collect();
+                        let per: Vec<&str> =
+                            dim.denominators().iter().map(|u| units.name(*u)).collect();
                         format!("{} per {}", money_display(*d, c), per.join("·"))
                     }
-                    _ => format!("{exact} {dim}"),
+                    _ => format!("{exact} {}", dim.display(units)),
                 };
                 (exact, display)
             }
@@ -102,12 +123,9 @@ impl ValueView {
             }
             (Value::Text(t), _) => (t.to_string(), format!("\"{t}\"")),
             (Value::Enum(i), Type::Enum(e)) => {
-                let name = program
-                    .enums
-                    .get(e.0 as usize)
-                    .and_then(|en| en.variants.get(*i as usize))
-                    .cloned()
-                    .unwrap_or_else(|| format!("variant {i}"));
+                let name = names
+                    .variant_name(e, *i)
+                    .map_or_else(|| format!("variant {i}"), str::to_string);
                 (name.clone(), name)
             }
             (Value::Enum(i), _) => (i.to_string(), i.to_string()),
@@ -120,7 +138,7 @@ impl ValueView {
             }
         };
         ValueView {
-            ty: ty.name(),
+            ty: ty.name(units),
             value: exact,
             display,
         }
@@ -130,7 +148,13 @@ impl ValueView {
 /// A value written as in a rulebook, so that it reads back to itself:
 /// `£1440.00` (no grouping), `12.5%`, `120 km_month`, `£12.00 per km_month`,
 /// `2026-04-05`, `Worker`, `true`. What scenarios in JSON are written with.
-pub fn literal(value: &Value, ty: Type, program: &Program, members: &[String]) -> String {
+pub fn literal(
+    value: &Value,
+    ty: Type,
+    names: &(impl Vocabulary + ?Sized),
+    members: &[String],
+) -> String {
+    let units = names.units();
     let money = |d: Decimal, c: crate::currency::Currency| {
         let amount = money_amount(d.abs(), c.minor_digits());
         let sign = if d.is_sign_negative() && !d.is_zero() {
@@ -147,16 +171,16 @@ pub fn literal(value: &Value, ty: Type, program: &Program, members: &[String]) -
         (Value::Number(d), Type::Money(c)) => money(*d, c),
         (Value::Number(d), Type::Measure(dim)) => match dim.currency() {
             Some((c, 1)) if dim.numerators().is_empty() => {
-                let per: Vec<String> = dim.denominators().iter().map(|u| u.name()).collect();
+                let per: Vec<&str> = dim.denominators().iter().map(|u| units.name(*u)).collect();
                 format!("{} per {}", money(*d, c), per.join(" per "))
             }
-            _ => format!("{} {dim}", d.normalize()),
+            _ => format!("{} {}", d.normalize(), dim.display(units)),
         },
         (Value::Number(d), Type::Percent) => {
             format!("{}%", (*d * Decimal::ONE_HUNDRED).normalize())
         }
         (Value::Number(d), _) => d.normalize().to_string(),
-        _ => ValueView::new(value, ty, program, members).value,
+        _ => ValueView::new(value, ty, names, members).value,
     }
 }
 
@@ -207,14 +231,4 @@ fn money_amount(amount: Decimal, minor_digits: u32) -> String {
         shown.rescale(minor_digits);
     }
     shown.to_string()
-}
-
-/// `YYYY-MM-DD`.
-pub fn format_date(date: time::Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }

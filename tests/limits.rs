@@ -183,8 +183,7 @@ fn a_batch_beyond_the_member_limit_is_refused() {
 
 #[test]
 fn units_beyond_the_limit_are_refused() {
-    // Unit names are known process-wide; this test binary declares no
-    // others, so the limit is reached at the (MAX_UNITS + 1)-th name at most.
+    // Units belong to the rulebook: the (MAX_UNITS + 1)-th is refused.
     let max = rochdale::units::MAX_UNITS;
     let mut text = String::from(HEADER);
     for i in 0..=max {

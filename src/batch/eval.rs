@@ -678,7 +678,9 @@ rule first(m: Member): Date = min(m.joined, 2020-01-01)
     /// value (decimals), and never the member-by-member path.
     #[test]
     fn builtins_as_columns_agree_with_the_hand_and_the_row_evaluator() {
-        let program = crate::check_source(RULEBOOK).program.expect("checks");
+        let program = crate::check::check(&crate::syntax::parse(RULEBOOK).expect("parses"))
+            .program
+            .expect("checks");
         let members = MemberColumns::from_csv(&program, MEMBERS).expect("reads");
         let inputs = Inputs {
             params: program.default_params(),

@@ -273,7 +273,7 @@ impl ReadValue<&ast::Value> for Checker {
                 format!("this is not a value `{owner}` can take"),
             )
             .at(written.span(), "not a value")
-            .help(format!("`{owner}` needs {}", ty.plain()))),
+            .help(format!("`{owner}` needs {}", ty.plain(&self.units)))),
         }
     }
 
@@ -306,9 +306,9 @@ fn lower_effect(
                 cx.report(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("only money is posted to the books, but this is {}", value.ty.plain()),
+                        format!("only money is posted to the books, but this is {}", value.ty.plain(cx.units())),
                     )
-                    .at(amount.span, format!("{} here", value.ty.plain()))
+                    .at(amount.span, format!("{} here", value.ty.plain(cx.units())))
                     .help("post an amount of money, such as `post price(cost) debit \"cash\" credit \"sales\"`"),
                 );
             }
@@ -364,7 +364,7 @@ fn lower_effect(
                             format!(
                                 "`{}` is {}, so nothing can be added to it",
                                 attribute.name,
-                                ty.plain()
+                                ty.plain(cx.units())
                             ),
                         )
                         .at(*span, "not a number")
@@ -384,15 +384,18 @@ fn lower_effect(
                             format!(
                                 "`{}` is {}, but this is {}",
                                 attribute.name,
-                                ty.plain(),
-                                value_ir.ty.plain()
+                                ty.plain(cx.units()),
+                                value_ir.ty.plain(cx.units())
                             ),
                         )
-                        .at(value.span, format!("{} here", value_ir.ty.plain()))
+                        .at(
+                            value.span,
+                            format!("{} here", value_ir.ty.plain(cx.units())),
+                        )
                         .help(format!(
                             "give `{}` {}",
                             attribute.name,
-                            ty.plain()
+                            ty.plain(cx.units())
                         )),
                     );
                 }
@@ -421,7 +424,11 @@ impl ExprChecker<'_> {
         if !ir.ty.fits(Type::Member) {
             let d = Diagnostic::error(
                 Code::WrongKind,
-                format!("`{}` is {}, not a member", m.name, ir.ty.plain()),
+                format!(
+                    "`{}` is {}, not a member",
+                    m.name,
+                    ir.ty.plain(self.units())
+                ),
             )
             .at(m.span, "not a member")
             .help("name one of the act's member parameters");

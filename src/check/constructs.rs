@@ -10,11 +10,11 @@ use crate::currency::Currency;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
 use crate::semantics::builtins::{self, Form};
-use crate::semantics::compare;
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::types::Type;
-use crate::value::Value;
+use crate::units::Units;
+use crate::value::{Value, compare};
 
 // ---------------------------------------------------------------- exceptions
 
@@ -139,9 +139,12 @@ impl ExprChecker<'_> {
             self.report(
                 Diagnostic::error(
                     Code::TypeMismatch,
-                    format!("{what} must be a date, but this is {}", ir.ty.plain()),
+                    format!(
+                        "{what} must be a date, but this is {}",
+                        ir.ty.plain(self.units())
+                    ),
                 )
-                .at(e.span, format!("{} here", ir.ty.plain()))
+                .at(e.span, format!("{} here", ir.ty.plain(self.units())))
                 .help("write a date, such as `today - 30` or `2026-03-31`"),
             );
         }
@@ -164,12 +167,12 @@ impl ExprChecker<'_> {
                         Code::TypeMismatch,
                         format!(
                             "the exception gives {} but the rule gives {}",
-                            value.ty.plain(),
-                            ty.plain()
+                            value.ty.plain(self.units()),
+                            ty.plain(self.units())
                         ),
                     )
-                    .at(e.value.span, format!("{} here", value.ty.plain()))
-                    .related(span, format!("{} here", ty.plain()))
+                    .at(e.value.span, format!("{} here", value.ty.plain(self.units())))
+                    .related(span, format!("{} here", ty.plain(self.units())))
                     .help("an exception replaces the rule's value, so it must be the same kind of value"),
                 ),
             }
@@ -294,9 +297,9 @@ impl Checker {
                 cx.report(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("only money can be allocated, but this is {}", other.plain()),
+                        format!("only money can be allocated, but this is {}", other.plain(cx.units())),
                     )
-                    .at(a.amount.span, format!("{} here", other.plain()))
+                    .at(a.amount.span, format!("{} here", other.plain(cx.units())))
                     .help("allocate an amount of money, such as `allocate surplus rounding down { ... }`"),
                 );
                 return None;
@@ -337,7 +340,7 @@ impl Checker {
                             TrancheAmount::Amount(v)
                         }
                         other => {
-                            cx.report(tranche_type_error(e.span, other, currency));
+                            cx.report(tranche_type_error(e.span, other, currency, cx.units()));
                             TrancheAmount::Amount(v)
                         }
                     }
@@ -351,7 +354,12 @@ impl Checker {
                         (f, cx.expr(value))
                     });
                     if !value.ty.fits(money) {
-                        cx.report(tranche_type_error(value.span, value.ty, currency));
+                        cx.report(tranche_type_error(
+                            value.span,
+                            value.ty,
+                            currency,
+                            cx.units(),
+                        ));
                     }
                     TrancheAmount::EachMember { filter, value }
                 }
@@ -364,10 +372,10 @@ impl Checker {
                             Code::TypeMismatch,
                             format!(
                                 "{what} must be an amount of money ({currency}), but this is {}",
-                                v.ty.plain()
+                                v.ty.plain(cx.units())
                             ),
                         )
-                        .at(e.span, format!("{} here", v.ty.plain()))
+                        .at(e.span, format!("{} here", v.ty.plain(cx.units())))
                         .help("write an amount, such as `at most remainder` or `at most £500`"),
                     );
                 }
@@ -395,10 +403,13 @@ impl Checker {
                             Code::TypeMismatch,
                             format!(
                                 "a share is in proportion to a number or an amount, not {}",
-                                weight.ty.plain()
+                                weight.ty.plain(cx.units())
                             ),
                         )
-                        .at(s.weight.span, format!("{} here", weight.ty.plain()))
+                        .at(
+                            s.weight.span,
+                            format!("{} here", weight.ty.plain(cx.units())),
+                        )
                         .help("write `in proportion to m.purchases` or another number per member"),
                     );
                 }
@@ -687,15 +698,15 @@ impl Checker {
     }
 }
 
-fn tranche_type_error(span: Span, found: Type, currency: Currency) -> Diagnostic {
+fn tranche_type_error(span: Span, found: Type, currency: Currency, units: &Units) -> Diagnostic {
     Diagnostic::error(
         Code::TypeMismatch,
         format!(
             "a tranche is a percentage of the amount or an amount of money ({currency}), but this is {}",
-            found.plain()
+            found.plain(units)
         ),
     )
-    .at(span, format!("{} here", found.plain()))
+    .at(span, format!("{} here", found.plain(units)))
     .help("write a tranche as `10%`, `£500`, `remainder`, or `each member m: ...`")
 }
 

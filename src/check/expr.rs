@@ -13,6 +13,7 @@ use crate::semantics::operators::internal;
 use crate::span::Span;
 use crate::syntax::ast::{self, AggregateKind, Argument, BinaryOp, ExprKind, UnaryOp};
 use crate::types::{self, Type};
+use crate::units::Units;
 use crate::value::Value;
 
 pub(super) struct ExprChecker<'c> {
@@ -50,6 +51,11 @@ impl<'c> ExprChecker<'c> {
             article: None,
             remainder: false,
         }
+    }
+
+    /// The rulebook's units, to name them in messages.
+    pub(super) fn units(&self) -> &Units {
+        &self.checker.units
     }
 
     /// How many local names are in scope (the next one takes this slot).
@@ -358,10 +364,10 @@ impl<'c> ExprChecker<'c> {
                     format!(
                         "`{}` is {}, and only members have attributes",
                         member.name,
-                        other.plain()
+                        other.plain(self.units())
                     ),
                 )
-                .at(member.span, format!("{} here", other.plain()))
+                .at(member.span, format!("{} here", other.plain(self.units())))
                 .help(
                     "write `m.attribute` where `m` is a member, such as a rule's member parameter",
                 );
@@ -449,9 +455,12 @@ impl<'c> ExprChecker<'c> {
                 if !(inner.ty.is_numeric() || inner.ty == Type::Error) {
                     let d = Diagnostic::error(
                         Code::BadArithmetic,
-                        format!("{} cannot be negative", inner.ty.plain()),
+                        format!("{} cannot be negative", inner.ty.plain(self.units())),
                     )
-                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .at(
+                        operand.span,
+                        format!("{} here", inner.ty.plain(self.units())),
+                    )
                     .help("only numbers, percentages and money have a minus sign");
                     return self.fail(d, span);
                 }
@@ -467,10 +476,13 @@ impl<'c> ExprChecker<'c> {
                         Code::TypeMismatch,
                         format!(
                             "`not` needs a yes/no condition, but this is {}",
-                            inner.ty.plain()
+                            inner.ty.plain(self.units())
                         ),
                     )
-                    .at(operand.span, format!("{} here", inner.ty.plain()))
+                    .at(
+                        operand.span,
+                        format!("{} here", inner.ty.plain(self.units())),
+                    )
                     .help("`not` turns a condition around, as in `not m.suspended`");
                     return self.fail(d, span);
                 }
@@ -495,10 +507,10 @@ impl<'c> ExprChecker<'c> {
                             format!(
                                 "`{}` joins yes/no conditions, but this is {}",
                                 op.as_str(),
-                                node.ty.plain()
+                                node.ty.plain(self.units())
                             ),
                         )
-                        .at(side.span, format!("{} here", node.ty.plain()))
+                        .at(side.span, format!("{} here", node.ty.plain(self.units())))
                         .help("make each side a condition, such as `m.age >= 16`");
                         return self.fail(d, span);
                     }
@@ -516,7 +528,13 @@ impl<'c> ExprChecker<'c> {
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let names = (snippet(left), snippet(right));
-                match types::arithmetic(op, l.ty, r.ty, (names.0.as_deref(), names.1.as_deref())) {
+                match types::arithmetic(
+                    op,
+                    l.ty,
+                    r.ty,
+                    (names.0.as_deref(), names.1.as_deref()),
+                    self.units(),
+                ) {
                     Ok(ty) => {
                         let arith = match op {
                             BinaryOp::Add => ArithOp::Add,
@@ -540,7 +558,12 @@ impl<'c> ExprChecker<'c> {
                         let d = Diagnostic::error(code, e.message)
                             .at(
                                 span,
-                                format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain()),
+                                format!(
+                                    "{} {} {}",
+                                    l.ty.plain(self.units()),
+                                    op.as_str(),
+                                    r.ty.plain(self.units())
+                                ),
                             )
                             .help(e.help);
                         self.fail(d, span)
@@ -560,7 +583,12 @@ impl<'c> ExprChecker<'c> {
             BinaryOp::Gt => CompareOp::Gt,
             _ => CompareOp::Ge,
         };
-        let label = format!("{} {} {}", l.ty.plain(), op.as_str(), r.ty.plain());
+        let label = format!(
+            "{} {} {}",
+            l.ty.plain(self.units()),
+            op.as_str(),
+            r.ty.plain(self.units())
+        );
         if let (Type::Money(a), Type::Money(b)) = (l.ty, r.ty) {
             if a != b {
                 let d = Diagnostic::error(
@@ -588,7 +616,11 @@ impl<'c> ExprChecker<'c> {
             };
             let d = Diagnostic::error(
                 Code::BadComparison,
-                format!("{} cannot be compared with {}", l.ty.plain(), r.ty.plain()),
+                format!(
+                    "{} cannot be compared with {}",
+                    l.ty.plain(self.units()),
+                    r.ty.plain(self.units())
+                ),
             )
             .at(span, label)
             .help(help);
@@ -600,7 +632,7 @@ impl<'c> ExprChecker<'c> {
                 Code::BadComparison,
                 format!(
                     "{} cannot be larger or smaller than another",
-                    common.plain()
+                    common.plain(self.units())
                 ),
             )
             .at(span, label)
@@ -621,10 +653,10 @@ impl<'c> ExprChecker<'c> {
                 Code::TypeMismatch,
                 format!(
                     "{what} must be a yes/no condition, but this is {}",
-                    c.ty.plain()
+                    c.ty.plain(self.units())
                 ),
             )
-            .at(e.span, format!("{} here", c.ty.plain()))
+            .at(e.span, format!("{} here", c.ty.plain(self.units())))
             .help("write a condition, such as `m.age >= 16`");
             return self.fail(d, e.span);
         }
@@ -683,12 +715,12 @@ impl<'c> ExprChecker<'c> {
                             Code::TypeMismatch,
                             format!(
                                 "the branches of this `if` give different kinds of value: {} and {}",
-                                so_far.plain(),
-                                value.ty.plain()
+                                so_far.plain(self.units()),
+                                value.ty.plain(self.units())
                             ),
                         )
-                        .at(value_span, format!("{} here", value.ty.plain()))
-                        .related(first, format!("{} here", so_far.plain()))
+                        .at(value_span, format!("{} here", value.ty.plain(self.units())))
+                        .related(first, format!("{} here", so_far.plain(self.units())))
                         .help("every branch of an `if` must give the same kind of value"),
                     );
                 }
@@ -859,11 +891,11 @@ impl<'c> ExprChecker<'c> {
                         format!(
                             "`{}` compares values of one kind, but is given {} and {}",
                             name.name,
-                            ty.plain(),
-                            v.ty.plain()
+                            ty.plain(self.units()),
+                            v.ty.plain(self.units())
                         ),
                     )
-                    .at(*vs, format!("{} here", v.ty.plain()))
+                    .at(*vs, format!("{} here", v.ty.plain(self.units())))
                     .help("give every argument the same kind of value");
                     return self.fail(d, span);
                 }
@@ -881,10 +913,10 @@ impl<'c> ExprChecker<'c> {
                     "`{}` needs {}, but is given {}",
                     name.name,
                     row.takes,
-                    ty.plain()
+                    ty.plain(self.units())
                 ),
             )
-            .at(at, format!("{} here", ty.plain()))
+            .at(at, format!("{} here", ty.plain(self.units())))
             .help(format!("`{}` gives {}", row.call, row.doc));
             return self.fail(d, span);
         }
@@ -945,12 +977,12 @@ impl<'c> ExprChecker<'c> {
                     format!(
                         "the rule `{}` needs {} for `{param}`, but is given {}",
                         name.name,
-                        ty.plain(),
-                        value.ty.plain()
+                        ty.plain(self.units()),
+                        value.ty.plain(self.units())
                     ),
                 )
-                .at(vs, format!("{} here", value.ty.plain()))
-                .help(format!("give `{param}` {}", ty.plain()));
+                .at(vs, format!("{} here", value.ty.plain(self.units())))
+                .help(format!("give `{param}` {}", ty.plain(self.units())));
                 self.report(d);
                 failed = true;
             }
@@ -995,9 +1027,13 @@ impl<'c> ExprChecker<'c> {
         if !(row.accepts)(v.ty) {
             let d = Diagnostic::error(
                 Code::BadRounding,
-                format!("only {} can be rounded, not {}", row.takes, v.ty.plain()),
+                format!(
+                    "only {} can be rounded, not {}",
+                    row.takes,
+                    v.ty.plain(self.units())
+                ),
             )
-            .at(value.span, format!("{} here", v.ty.plain()))
+            .at(value.span, format!("{} here", v.ty.plain(self.units())))
             .help("round an amount, such as `round(price, to 0.01, half up)`");
             return self.fail(d, span);
         }
@@ -1028,7 +1064,7 @@ impl<'c> ExprChecker<'c> {
                 Code::BadRounding,
                 format!(
                     "the step of `round` must be a constant that fits {}",
-                    v.ty.plain()
+                    v.ty.plain(self.units())
                 ),
             )
             .at(step.span, "not a usable step")
@@ -1111,12 +1147,12 @@ impl<'c> ExprChecker<'c> {
                         "`{}` needs {}, but is given {}",
                         row.name,
                         row.takes,
-                        t.plain()
+                        t.plain(self.units())
                     ),
                 )
                 .at(
                     value.map_or(span, |v| v.span),
-                    format!("{} here", t.plain()),
+                    format!("{} here", t.plain(self.units())),
                 )
                 .help("check what is aggregated for each member");
                 return self.fail(d, span);
@@ -1142,9 +1178,9 @@ impl ExprChecker<'_> {
         if !inner.ty.fits(Type::Bool) {
             let d = Diagnostic::error(
                 Code::BadReason,
-                format!("`because` gives the reason for a condition, but this is {}", inner.ty.plain()),
+                format!("`because` gives the reason for a condition, but this is {}", inner.ty.plain(self.units())),
             )
-            .at(condition.span, format!("{} here", inner.ty.plain()))
+            .at(condition.span, format!("{} here", inner.ty.plain(self.units())))
             .help("attach the reason to a condition, as in `m.age >= 16 because \"members must be 16 or over\"`");
             return self.fail(d, span);
         }
@@ -1199,7 +1235,11 @@ impl ExprChecker<'_> {
                 if !target.ty.fits(Type::Member) {
                     let d = Diagnostic::error(
                         Code::WrongKind,
-                        format!("`{}` is {}, not a member", m.name, target.ty.plain()),
+                        format!(
+                            "`{}` is {}, not a member",
+                            m.name,
+                            target.ty.plain(self.units())
+                        ),
                     )
                     .at(m.span, "not a member")
                     .help("write `allocated \"label\" to m` with a member");
@@ -1326,7 +1366,7 @@ mod tests {
 
     /// The errors of a rulebook made of the header and `body`.
     fn errors(body: &str) -> Vec<Diagnostic> {
-        crate::check_source(&format!("{HEADER}{body}\n"))
+        crate::check::check(&crate::syntax::parse(&format!("{HEADER}{body}\n")).expect("parses"))
             .diagnostics
             .into_iter()
             .filter(Diagnostic::is_error)
@@ -1346,7 +1386,9 @@ mod tests {
     }
 
     fn rule_type(body: &str, rule: &str) -> Type {
-        let checked = crate::check_source(&format!("{HEADER}{body}\n"));
+        let checked = crate::check::check(
+            &crate::syntax::parse(&format!("{HEADER}{body}\n")).expect("parses"),
+        );
         let program = checked
             .program
             .unwrap_or_else(|| panic!("{body}: {:?}", checked.diagnostics));

@@ -6,6 +6,7 @@ mod constructs;
 mod expr;
 mod order;
 mod suggest;
+mod values;
 
 use std::collections::HashMap;
 
@@ -14,11 +15,13 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
 use crate::span::Span;
 use crate::syntax::ast;
-use crate::types::{EnumId, Type};
+use crate::types::{EnumId, Type, Vocabulary};
+use crate::units::Units;
 use crate::value::Value;
 
 pub use acts::steps;
 pub use suggest::nearest;
+pub use values::{ValueReader, input_value};
 
 /// What checking a rulebook produced: the program when there were no
 /// errors, and every diagnostic (warnings too) either way.
@@ -65,14 +68,20 @@ struct Signature {
     result: Option<Type>,
 }
 
-/// Checks a parsed rulebook.
+/// Where a diagnostic stands in the order of the text: diagnostics are
+/// reported sorted by this (stably), those without a place last.
+pub fn text_order(diagnostic: &Diagnostic) -> usize {
+    diagnostic.span.map_or(usize::MAX, |s| s.start)
+}
+
+/// Checks a parsed rulebook. The checker builds the program and never runs
+/// it: the limits its parameters break are found after checking, by
+/// [`crate::pipeline::check_book`], which every interface calls.
 pub fn check(book: &ast::Rulebook) -> Checked {
     let mut checker = Checker::default();
     let program = checker.run(book);
     // Report in the order of the text, as a reader goes through it.
-    checker
-        .diagnostics
-        .sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    checker.diagnostics.sort_by_key(text_order);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         program: if has_errors { None } else { program },
@@ -100,8 +109,10 @@ struct Checker {
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
-    /// Units declared, by name.
-    units: HashMap<String, (crate::units::UnitId, Span)>,
+    /// Where each unit is declared, while declarations are read.
+    unit_spans: HashMap<String, Span>,
+    /// The table of units, built once every unit is declared.
+    units: Units,
 }
 
 impl Checker {
@@ -131,6 +142,8 @@ impl Checker {
                 _ => {}
             }
         }
+        // `declare_unit` keeps within the limit, so the table always builds.
+        self.units = Units::new(self.unit_spans.keys().cloned()).unwrap_or_default();
         for item in &book.items {
             match item {
                 ast::Item::Unit(_) => {}
@@ -319,17 +332,13 @@ impl Checker {
                 span: rule.span,
             });
         }
-        let program = Program {
+        Some(Program {
             provenance: crate::provenance::Provenance::of(book),
             name: book.header.name.value.clone(),
             version: book.header.version.as_ref().map(|v| v.value.clone()),
             currency: self.currency,
             in_force: book.header.in_force.map(|(d, _)| d),
-            units: {
-                let mut names: Vec<String> = self.units.keys().cloned().collect();
-                names.sort();
-                names
-            },
+            units: std::mem::take(&mut self.units),
             enums: std::mem::take(&mut self.enums),
             member_attrs: std::mem::take(&mut self.member_attrs),
             period_fields: std::mem::take(&mut self.period_fields),
@@ -342,14 +351,7 @@ impl Checker {
             acts: act_defs,
             examples,
             scenarios: scenario_defs,
-        };
-        // A limit that parameters alone break is an error in the rulebook.
-        let breaches = crate::eval::constant_limit_breaches(&program);
-        if !breaches.is_empty() {
-            self.diagnostics.extend(breaches);
-            return None;
-        }
-        Some(program)
+        })
     }
     // ------------------------------------------------------ declarations
 
@@ -360,25 +362,11 @@ impl Checker {
     }
 
     fn currency_named(&mut self, code: &str, span: Span) -> Option<Currency> {
-        let currency = Currency::from_code(code);
-        if currency.is_none() {
-            let mut d =
-                Diagnostic::error(Code::UnknownCurrency, format!("unknown currency `{code}`"))
-                    .at(span, "not a currency Rochdale knows");
-            d = match suggest::did_you_mean(code, Currency::codes()) {
-                Some(s) => d.help(format!("{s} Currencies are written as ISO 4217 codes")),
-                None => d.help(format!(
-                    "currencies are written as ISO 4217 codes; Rochdale knows {}",
-                    Currency::codes().collect::<Vec<_>>().join(", ")
-                )),
-            };
-            self.error(d);
-        }
-        currency
+        values::currency_named(code, span, &mut self.diagnostics)
     }
 
     fn declare_unit(&mut self, u: &ast::UnitDecl) {
-        if let Some((_, first)) = self.units.get(&u.name.name) {
+        if let Some(first) = self.unit_spans.get(&u.name.name) {
             let first = *first;
             self.error(
                 Diagnostic::error(
@@ -391,31 +379,22 @@ impl Checker {
             );
             return;
         }
-        match crate::units::UnitId::intern(&u.name.name) {
-            Some(id) => {
-                self.units.insert(u.name.name.clone(), (id, u.name.span));
-            }
-            None => self.error(
+        if self.unit_spans.len() >= crate::units::MAX_UNITS {
+            self.error(
                 Diagnostic::error(Code::TooLarge, "too many different units")
                     .at(u.name.span, "one unit too many")
                     .help(format!(
-                        "Rochdale knows at most {} unit names at once",
+                        "a rulebook declares at most {} units",
                         crate::units::MAX_UNITS
                     )),
-            ),
+            );
+            return;
         }
+        self.unit_spans.insert(u.name.name.clone(), u.name.span);
     }
 
     fn unknown_unit(&mut self, unit: &ast::Ident) {
-        let mut names: Vec<&str> = self.units.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        let help = suggest::did_you_mean(&unit.name, names.iter().copied())
-            .unwrap_or_else(|| format!("declare it with `unit {}` before using it", unit.name));
-        self.error(
-            Diagnostic::error(Code::UnknownType, format!("unknown unit `{}`", unit.name))
-                .at(unit.span, "not a declared unit")
-                .help(help),
-        );
+        self.error(values::unknown_unit(&self.units, unit));
     }
 
     fn schema_once(&mut self, seen: &mut Option<Span>, schema: &ast::Schema, what: &str) {
@@ -568,7 +547,7 @@ impl Checker {
                 per,
                 span,
             } => {
-                let base = self.units.get(&name.name).map(|(u, _)| *u);
+                let base = self.units.id(&name.name);
                 let ty = match (base, name.name.as_str()) {
                     (Some(u), _) => Type::Measure(crate::units::Dim::unit(u)),
                     (None, named) => match named {
@@ -625,7 +604,7 @@ impl Checker {
                             let hint =
                                 alias.map(|a| format!("did you mean `{a}`?")).or_else(|| {
                                     let mut known: Vec<&str> = TYPE_NAMES.to_vec();
-                                    known.extend(self.units.keys().map(String::as_str));
+                                    known.extend(self.units.names());
                                     known.sort_unstable();
                                     suggest::did_you_mean(other, known)
                                 });
@@ -643,7 +622,7 @@ impl Checker {
                 };
                 let ty = match per {
                     None => ty,
-                    Some(unit) => match self.units.get(&unit.name).map(|(u, _)| *u) {
+                    Some(unit) => match self.units.id(&unit.name) {
                         Some(u) => match ty
                             .dim()
                             .and_then(|d| d.combine(&crate::units::Dim::unit(u), -1))
@@ -651,7 +630,7 @@ impl Checker {
                             Some(d) => Type::of_dim(d),
                             None => {
                                 self.error(
-                                    Diagnostic::error(Code::UnknownType, format!("{} cannot be per {}", ty.plain(), unit.name))
+                                    Diagnostic::error(Code::UnknownType, format!("{} cannot be per {}", ty.plain(&self.units), unit.name))
                                         .at(*span, "not a rate")
                                         .help("a rate is money, a number or a quantity per a unit, such as `Money per km_month`"),
                                 );
@@ -693,109 +672,18 @@ impl Checker {
 
     /// Checks an input value against the type it must have.
     fn const_value(&mut self, value: &ast::Value, ty: Type, owner: &str) -> Option<Value> {
-        let span = value.span();
-        let found: (Value, Type) = match value {
-            ast::Value::Literal(literal, _) => self.literal(literal, span)?,
-            ast::Value::Name(name) => match self.globals.get(&name.name) {
-                Some((Global::Variant(e, v), _)) => (Value::Enum(*v), Type::Enum(*e)),
-                _ => {
-                    let mut d = Diagnostic::error(
-                        Code::BadValue,
-                        format!("`{}` is not a value `{owner}` can take", name.name),
-                    )
-                    .at(span, "not a value");
-                    d = d.help(match ty {
-                        Type::Enum(e) => format!(
-                            "`{owner}` is one of {}",
-                            self.enums[e.0 as usize].variants.join(", ")
-                        ),
-                        other => format!("`{owner}` needs {}", other.plain()),
-                    });
-                    self.error(d);
-                    return None;
-                }
-            },
-        };
-        if found.1.fits(ty) {
-            return Some(found.0);
-        }
-        if let Type::Measure(d) = ty {
-            let (message, help) = if found.1.dim() == Some(crate::units::Dim::NONE) {
-                (
-                    format!("`{owner}` is counted in {d}, but this value has no unit"),
-                    format!("write the unit after the number, such as `12 {d}`"),
-                )
-            } else {
-                (
-                    format!(
-                        "`{owner}` is counted in {d}, but this is {}",
-                        found.1.plain()
-                    ),
-                    format!("write the value in {d}"),
-                )
-            };
-            self.error(
-                Diagnostic::error(Code::MissingUnit, message)
-                    .at(span, "wrong unit")
-                    .help(help),
-            );
-            return None;
-        }
-        let help = value_help(ty, found.1, self);
-        let code = match (found.1, ty) {
-            (Type::Money(_), Type::Money(_)) => Code::CurrencyMismatch,
-            _ => Code::BadValue,
-        };
-        self.error(
-            Diagnostic::error(
-                code,
-                format!(
-                    "`{owner}` needs {}, but this is {}",
-                    ty.plain(),
-                    found.1.plain()
-                ),
-            )
-            .at(span, format!("{} here", found.1.plain()))
-            .help(help),
-        );
-        None
+        let mut found = Vec::new();
+        let value = values::typed_value(&*self, value, ty, owner, &mut found);
+        self.diagnostics.append(&mut found);
+        value
     }
 
     /// The value and type of a literal.
     fn literal(&mut self, literal: &ast::Literal, span: Span) -> Option<(Value, Type)> {
-        Some(match literal {
-            ast::Literal::Integer(d) => (Value::Number(*d), Type::Integer),
-            ast::Literal::Decimal(d) => (Value::Number(*d), Type::Decimal),
-            ast::Literal::Percent(d) => (Value::Number(*d), Type::Percent),
-            ast::Literal::Money { amount, currency } => {
-                let c = self.currency_named(currency, span)?;
-                (Value::Number(*amount), Type::Money(c))
-            }
-            ast::Literal::Measure {
-                amount,
-                currency,
-                unit,
-                per,
-            } => {
-                let mut dim = match currency {
-                    Some(c) => crate::units::Dim::money(self.currency_named(c, span)?),
-                    None => crate::units::Dim::NONE,
-                };
-                for (u, sign) in [(unit, 1), (per, -1)] {
-                    if let Some(u) = u {
-                        let Some((id, _)) = self.units.get(&u.name).copied() else {
-                            self.unknown_unit(u);
-                            return None;
-                        };
-                        dim = dim.combine(&crate::units::Dim::unit(id), sign)?;
-                    }
-                }
-                (Value::Number(*amount), Type::of_dim(dim))
-            }
-            ast::Literal::Date(d) => (Value::Date(*d), Type::Date),
-            ast::Literal::Text(t) => (Value::Text(t.as_str().into()), Type::Text),
-            ast::Literal::Bool(b) => (Value::Bool(*b), Type::Bool),
-        })
+        let mut found = Vec::new();
+        let typed = values::typed_literal(&*self, literal, span, &mut found);
+        self.diagnostics.append(&mut found);
+        typed
     }
 
     fn signature(&mut self, rule: &ast::RuleDef) -> Signature {
@@ -954,11 +842,14 @@ impl Checker {
                         format!(
                             "the rule `{}` is declared as {} but computes {}",
                             rule.name.name,
-                            declared.plain(),
-                            body.ty.plain()
+                            declared.plain(&self.units),
+                            body.ty.plain(&self.units)
                         ),
                     )
-                    .at(rule.body.span, format!("this is {}", body.ty.plain()))
+                    .at(
+                        rule.body.span,
+                        format!("this is {}", body.ty.plain(&self.units)),
+                    )
                     .help("change the declared type after the `:`, or the definition"),
                 );
             }
@@ -1036,12 +927,15 @@ impl Checker {
                             Code::TypeMismatch,
                             format!(
                                 "the expected value is {} but the left side is {}",
-                                expected.ty.plain(),
-                                actual.ty.plain()
+                                expected.ty.plain(cx.units()),
+                                actual.ty.plain(cx.units())
                             ),
                         )
-                        .at(right.span, format!("{} here", expected.ty.plain()))
-                        .related(left.span, format!("{} here", actual.ty.plain()))
+                        .at(
+                            right.span,
+                            format!("{} here", expected.ty.plain(cx.units())),
+                        )
+                        .related(left.span, format!("{} here", actual.ty.plain(cx.units())))
                         .help("write the expected value in the same kind as the rule computes");
                         cx.report(d);
                     }
@@ -1088,7 +982,7 @@ impl Checker {
                             Code::BadExpectation,
                             format!(
                                 "an expectation must be `value = expected` or a yes/no condition, but this is {}",
-                                condition.ty.plain()
+                                condition.ty.plain(cx.units())
                             ),
                         )
                         .at(e.span, "neither an equation nor a condition")
@@ -1338,52 +1232,30 @@ impl Checker {
     /// A member's or period's money is a booked balance: it must be exact
     /// to the minor unit.
     fn booked_input(&mut self, written: &ast::Value, ty: Type, value: &Option<Value>) {
-        if let (Type::Money(c), Some(Value::Number(d))) = (ty, value) {
-            if d.normalize().scale() > c.minor_digits() {
-                self.error(
-                    Diagnostic::error(
-                        Code::BadValue,
-                        format!(
-                            "{} has more digits than the smallest unit of {c}",
-                            written_amount(*d, c)
-                        ),
-                    )
-                    .at(written.span(), "too precise for a balance")
-                    .help("balances are booked to the minor unit (pence, cents); round the amount"),
-                );
-            }
-        }
+        values::booked_input(written, ty, value, &mut self.diagnostics);
     }
 }
 
-fn written_amount(d: rust_decimal::Decimal, c: Currency) -> String {
-    match c.symbol() {
-        Some(s) => format!("{s}{d}"),
-        None => format!("{d} {c}"),
+/// While it checks, the checker names the rulebook's types; a bare name is
+/// a variant only if it was declared as one (not shadowed by a parameter).
+impl Vocabulary for Checker {
+    fn currency(&self) -> Option<Currency> {
+        self.currency
     }
-}
 
-/// Help for an input value of the wrong type.
-fn value_help(expected: Type, found: Type, checker: &Checker) -> String {
-    match (expected, found) {
-        (Type::Money(c), Type::Integer | Type::Decimal) => format!(
-            "write it as money, such as `{}`",
-            c.symbol()
-                .map_or_else(|| format!("5.00 {}", c.code()), |s| format!("{s}5.00"))
-        ),
-        (Type::Money(c), Type::Money(_)) => format!("write the amount in {c}"),
-        (Type::Percent, Type::Integer | Type::Decimal) => {
-            "write it as a percentage, such as `5%`".into()
+    fn enums(&self) -> &[EnumDef] {
+        &self.enums
+    }
+
+    fn units(&self) -> &Units {
+        &self.units
+    }
+
+    fn variant(&self, name: &str) -> Option<(EnumId, u32)> {
+        match self.globals.get(name) {
+            Some((Global::Variant(e, v), _)) => Some((*e, *v)),
+            _ => None,
         }
-        (Type::Integer, Type::Decimal) => "write a whole number, without decimals".into(),
-        (Type::Enum(e), _) => format!(
-            "choose one of {}",
-            checker.enums[e.0 as usize].variants.join(", ")
-        ),
-        (Type::Bool, _) => "write `true` or `false`".into(),
-        (Type::Date, _) => "write a date as YYYY-MM-DD".into(),
-        (Type::Text, _) => "write text in double quotes".into(),
-        _ => format!("write {}", expected.plain()),
     }
 }
 
@@ -1429,13 +1301,9 @@ impl Checker {
             params: program.params.clone(),
             articles: program.articles.clone(),
             resolutions: program.resolutions.clone(),
+            units: program.units.clone(),
             ..Checker::default()
         };
-        for name in &program.units {
-            if let Some(id) = crate::units::UnitId::intern(name) {
-                checker.units.insert(name.clone(), (id, Span::default()));
-            }
-        }
         for (i, p) in program.params.iter().enumerate() {
             checker
                 .globals
@@ -1480,94 +1348,5 @@ impl Checker {
             }
         }
         checker
-    }
-}
-
-/// Reads input values written as text (CSV cells, JSON strings) against a
-/// program's types. Made once per file: it knows every name of the program.
-pub struct ValueReader<'p> {
-    program: &'p Program,
-    checker: Checker,
-}
-
-impl<'p> ValueReader<'p> {
-    /// A reader for `program`'s inputs.
-    pub fn new(program: &'p Program) -> Self {
-        ValueReader {
-            program,
-            checker: Checker::from_program(program),
-        }
-    }
-
-    /// Reads `text` for a place of type `ty` named `owner`. A member's money
-    /// is a balance and must be exact to the minor unit (`balance`).
-    pub fn read(
-        &mut self,
-        text: &str,
-        ty: Type,
-        owner: &str,
-        balance: bool,
-    ) -> Result<Value, Diagnostic> {
-        let written = crate::syntax::parse_value(text.trim()).map_err(|mut d| {
-            let first = d.remove(0);
-            Diagnostic::error(
-                Code::BadValue,
-                format!("`{}` is not a value: {}", text.trim(), first.message),
-            )
-            .help(value_help_for(self.program, ty))
-        })?;
-        self.checker.diagnostics.clear();
-        let value = self.checker.const_value(&written, ty, owner);
-        if balance {
-            self.checker.booked_input(&written, ty, &value);
-        }
-        match (value, self.checker.diagnostics.drain(..).next()) {
-            (Some(v), None) => Ok(v),
-            (_, Some(d)) => Err(Diagnostic {
-                span: None,
-                label: None,
-                related: Vec::new(),
-                ..d
-            }),
-            (None, None) => Err(Diagnostic::error(
-                Code::BadValue,
-                format!("`{text}` is not a value for `{owner}`"),
-            )
-            .help(value_help_for(self.program, ty))),
-        }
-    }
-}
-
-/// Reads one input value (see [`ValueReader`], which is faster for many).
-pub fn input_value(
-    program: &Program,
-    text: &str,
-    ty: Type,
-    owner: &str,
-    balance: bool,
-) -> Result<Value, Diagnostic> {
-    ValueReader::new(program).read(text, ty, owner, balance)
-}
-
-fn value_help_for(program: &Program, ty: Type) -> String {
-    match ty {
-        Type::Money(c) => format!(
-            "write an amount such as {}",
-            c.symbol()
-                .map_or_else(|| format!("5.00 {c}"), |s| format!("{s}5.00"))
-        ),
-        Type::Percent => "write a percentage such as 5%".into(),
-        Type::Integer => "write a whole number such as 16".into(),
-        Type::Decimal => "write a number such as 0.5".into(),
-        Type::Date => "write a date as YYYY-MM-DD".into(),
-        Type::Bool => "write true or false".into(),
-        Type::Enum(e) => format!(
-            "write one of {}",
-            program
-                .enums
-                .get(e.0 as usize)
-                .map_or(String::new(), |d| d.variants.join(", "))
-        ),
-        _ => format!("write {}", ty.plain()),
     }
 }

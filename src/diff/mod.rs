@@ -131,7 +131,7 @@ fn load(version: Version) -> Result<(ast::Rulebook, Program), DiffError> {
         in_request: false,
     };
     let book = crate::syntax::parse(&version.file.text).map_err(fail)?;
-    let checked = crate::check::check(&book);
+    let checked = crate::pipeline::check_book(&book);
     match checked.program {
         Some(program) if !checked.diagnostics.iter().any(Diagnostic::is_error) => {
             Ok((book, program))

@@ -92,18 +92,9 @@ pub fn unsigned_zero(d: Decimal) -> Decimal {
     }
 }
 
-/// How two values of one type compare; `None` for values of different kinds.
-pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
-        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
-        (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
+/// How two values of one type compare: defined with the values
+/// themselves ([`crate::value::compare`]), which the checker needs too.
+pub use crate::value::compare;
 
 /// `max(a, b)` (or `min` when `max` is false); between equals, the first.
 pub fn pick(a: Value, b: Value, max: bool) -> Value {

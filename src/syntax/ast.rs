@@ -405,6 +405,9 @@ pub struct Tranche {
 }
 
 /// The amount of a tranche.
+// One per tranche, read once: the size of the larger variant (two
+// expressions) costs nothing worth a box in every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrancheAmount {
     /// A percentage of the amount, a sum of money, or `remainder`.
@@ -647,6 +650,37 @@ pub enum Literal {
     Bool(bool),
 }
 
+/// A date as the language writes it: `YYYY-MM-DD`. Every place that writes
+/// a date (the formatter, outcomes, messages) writes it through this.
+pub fn format_date(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+impl Literal {
+    /// Moves every span inside into the text `source` (see [`Expr::set_source`]).
+    fn set_source(&mut self, source: u16) {
+        match self {
+            Literal::Measure { unit, per, .. } => {
+                for ident in [unit, per].into_iter().flatten() {
+                    ident.span.source = source;
+                }
+            }
+            Literal::Integer(_)
+            | Literal::Decimal(_)
+            | Literal::Percent(_)
+            | Literal::Money { .. }
+            | Literal::Date(_)
+            | Literal::Text(_)
+            | Literal::Bool(_) => {}
+        }
+    }
+}
+
 /// An expression with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -882,6 +916,76 @@ impl UnaryOp {
 /// Binding strength of the postfix `because`: tighter than `and`, looser
 /// than `not`, so `not a because "x" and b` is `((not a) because "x") and b`.
 pub const BECAUSE_PRECEDENCE: u8 = 3;
+
+impl Expr {
+    /// Moves every span in the expression into the text `source`: the parser
+    /// places spans in the rulebook, and an expression given on its own
+    /// ([`crate::span::Span::EXPRESSION`]) is then marked as such. Every
+    /// field is named, so a new kind of node cannot be left out.
+    pub fn set_source(&mut self, source: u16) {
+        self.span.source = source;
+        match &mut self.kind {
+            ExprKind::Literal(literal) => literal.set_source(source),
+            ExprKind::Name(id) | ExprKind::Period(id) => id.span.source = source,
+            ExprKind::Because(inner, reasons) => {
+                inner.set_source(source);
+                for r in reasons {
+                    r.span.source = source;
+                }
+            }
+            ExprKind::Allocated { label, member } => {
+                label.span.source = source;
+                if let Some(m) = member {
+                    m.span.source = source;
+                }
+            }
+            ExprKind::Remainder => {}
+            ExprKind::Attribute(var, attr) => {
+                var.span.source = source;
+                attr.span.source = source;
+            }
+            ExprKind::Unary(_, inner) => inner.set_source(source),
+            ExprKind::Binary(_, left, right) => {
+                left.set_source(source);
+                right.set_source(source);
+            }
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, value) in branches {
+                    condition.set_source(source);
+                    value.set_source(source);
+                }
+                otherwise.set_source(source);
+            }
+            ExprKind::Call { name, args } => {
+                name.span.source = source;
+                for a in args {
+                    match a {
+                        Argument::Expr(e) => e.set_source(source),
+                        Argument::Step(e, span) => {
+                            e.set_source(source);
+                            span.source = source;
+                        }
+                        Argument::Mode(_, span) => span.source = source,
+                    }
+                }
+            }
+            ExprKind::Aggregate {
+                kind: _,
+                value,
+                var,
+                filter,
+            } => {
+                for e in [value, filter].into_iter().flatten() {
+                    e.set_source(source);
+                }
+                var.span.source = source;
+            }
+        }
+    }
+}
 
 impl ExprKind {
     /// Whether the expression is the bare word `remainder`.

@@ -54,8 +54,21 @@ pub fn parse_value(text: &str) -> std::result::Result<Value, Vec<Diagnostic>> {
     build_value(value).map_err(|d| vec![*d])
 }
 
-/// Parses an expression on its own (as given to `rochdale explain`).
-pub fn parse_expression(text: &str) -> std::result::Result<Expr, Vec<Diagnostic>> {
+/// Parses an expression on its own (as given to `rochdale explain`) as the
+/// text `source` ([`Span::EXPRESSION`] for one given on the command line):
+/// its spans, and those of its syntax errors, point into `text` itself.
+pub fn parse_expression(text: &str, source: u16) -> std::result::Result<Expr, Vec<Diagnostic>> {
+    let mut expr = parse_expression_text(text).map_err(|mut found| {
+        for d in &mut found {
+            d.set_source(source);
+        }
+        found
+    })?;
+    expr.set_source(source);
+    Ok(expr)
+}
+
+fn parse_expression_text(text: &str) -> std::result::Result<Expr, Vec<Diagnostic>> {
     prescan(text).map_err(|d| vec![*d])?;
     let mut pairs = RochdaleParser::parse(Rule::expression_only, text).map_err(|_| {
         pest::set_error_detail(true);
@@ -1674,5 +1687,32 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
                 1,
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expression_read_on_its_own_is_placed_in_its_own_text() {
+        // Every kind of node, and literals with units inside.
+        let text = r#"if not (m.age >= 16 because "adult") then round(sum(x.share for each member x where x.kind = Worker), to 0.01, half up) else max(allocated "dividend" to ada, period.sales, 12 km_month, £90 per hour, remainder, -f(1, 2%))"#;
+        let expr = parse_expression(text, Span::EXPRESSION).expect("parses");
+        // Every span writes its source in its Debug text: none is left in
+        // the rulebook.
+        let tree = format!("{expr:?}");
+        assert!(!tree.contains("source: 0"), "{tree}");
+        assert!(tree.matches("source: 1").count() >= 30, "{tree}");
+        assert_eq!(
+            expr.span,
+            Span::new(0, text.len()).in_source(Span::EXPRESSION)
+        );
+        let errors = parse_expression("f(", Span::EXPRESSION).expect_err("incomplete");
+        assert!(
+            errors
+                .iter()
+                .all(|d| d.span.is_some_and(|s| s.source == Span::EXPRESSION))
+        );
     }
 }
