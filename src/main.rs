@@ -508,7 +508,7 @@ fn run_explain(
     let context = match source.example {
         Some(example) => rochdale::explain::Context::Example(example),
         None => {
-            let (def, members) = match scenario_for(
+            let timeline = match timeline_for(
                 path,
                 &file,
                 &program,
@@ -517,8 +517,16 @@ fn run_explain(
                 source.members,
                 colour,
             ) {
-                Ok(pair) => pair,
+                Ok(timeline) => timeline,
                 Err(status) => return status,
+            };
+            let (def, members) = match timeline.into_scenario() {
+                Ok(pair) => pair,
+                Err((errors, source)) => {
+                    let shown = source.as_deref().map(source_for_diagnostics);
+                    report_in(shown.as_ref().unwrap_or(&file), &errors, colour);
+                    return Status::Failed;
+                }
             };
             scenario = def;
             rochdale::explain::Context::Scenario {
@@ -669,7 +677,7 @@ fn run_simulate(
         Ok(pair) => pair,
         Err(status) => return status,
     };
-    let (def, members) = match scenario_for(
+    let timeline = match timeline_for(
         path,
         &file,
         &program,
@@ -678,7 +686,7 @@ fn run_simulate(
         members_file,
         colour,
     ) {
-        Ok(pair) => pair,
+        Ok(timeline) => timeline,
         Err(status) => return status,
     };
     let report = match format {
@@ -691,13 +699,20 @@ fn run_simulate(
         |d| d.display().to_string(),
     );
     let mut stdout = Quiet::new(std::io::BufWriter::new(std::io::stdout().lock()));
-    let failed = match simulate_streamed(&program, &def, members, &mut stdout, report, out) {
-        Ok(failed) => failed,
+    let source = timeline.source.clone();
+    let (failed, stopped) = match simulate_streamed(timeline, &mut stdout, report, out) {
+        Ok(done) => done,
         Err(e) => {
             report_in(&file, &[io_error(&place, &e)], colour);
             return Status::Usage;
         }
     };
+    if let Some(d) = stopped {
+        // A bad step far into a file stops the run there; what ran is written.
+        let shown = source.as_deref().map(source_for_diagnostics);
+        report_in(shown.as_ref().unwrap_or(&file), &[d], colour);
+        return Status::Failed;
+    }
     if report == Report::Text {
         for s in &failed {
             if let Some(d) = &s.diagnostic {
@@ -734,21 +749,84 @@ impl<'a> ScenarioFile<'a> {
 /// rulebook's by name (or its only one), with members from a CSV file if
 /// given.
 #[allow(clippy::too_many_arguments)]
-fn scenario_for(
+/// How many steps of a scenario file are read, and checked, before the run
+/// starts: a file of up to this many steps has every problem reported and
+/// nothing run, as a rulebook's scenario; a longer one runs as it is read.
+const STEPS_CHECKED_FIRST: usize = 100_000;
+
+/// A timeline to run: its name, parameters and people, and its steps (the
+/// first ones read and checked already, the rest still to come).
+struct Timeline<'p> {
+    program: &'p rochdale::Program,
+    name: String,
+    params: Vec<rochdale::value::Value>,
+    members: rochdale::simulate::input::MemberTable,
+    first: Vec<rochdale::program::StepDef>,
+    rest: Box<dyn Iterator<Item = Result<rochdale::program::StepDef, Diagnostic>> + 'p>,
+    /// The file the steps come from (to show a diagnostic of a late step).
+    source: Option<PathBuf>,
+}
+
+impl Timeline<'_> {
+    /// The whole timeline read into a scenario (to explain a figure at a
+    /// step), or the problems of the steps read last.
+    #[allow(clippy::type_complexity)]
+    fn into_scenario(
+        self,
+    ) -> Result<
+        (
+            rochdale::program::ScenarioDef,
+            rochdale::simulate::input::MemberTable,
+        ),
+        (Vec<Diagnostic>, Option<PathBuf>),
+    > {
+        let mut steps = self.first;
+        let mut errors = Vec::new();
+        for step in self.rest {
+            match step {
+                Ok(step) => steps.push(step),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Err((errors, self.source));
+        }
+        let def = rochdale::program::ScenarioDef {
+            name: self.name,
+            span: rochdale::Span::default(),
+            member_names: Vec::new(),
+            members: self.members.columns.iter().map(|_| Vec::new()).collect(),
+            members_file: None,
+            params: self.params,
+            steps,
+        };
+        Ok((def, self.members))
+    }
+}
+
+/// A scenario file's text for drawing its diagnostics: read again, as the
+/// run did not keep it (unless it is very large, when only the messages,
+/// which name the place, are shown).
+fn source_for_diagnostics(path: &Path) -> SourceFile {
+    let name = path.display().to_string();
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 64 * 1024 * 1024);
+    let text = if small {
+        std::fs::read_to_string(path).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    SourceFile::new(name, text)
+}
+
+fn timeline_for<'p>(
     path: &Path,
     file: &SourceFile,
-    program: &rochdale::Program,
+    program: &'p rochdale::Program,
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<&Path>,
     colour: bool,
-) -> Result<
-    (
-        rochdale::program::ScenarioDef,
-        rochdale::simulate::input::MemberTable,
-    ),
-    Status,
-> {
+) -> Result<Timeline<'p>, Status> {
     use rochdale::simulate::input::{self, ScenarioChoice};
     let read = |p: &Path| {
         read_text(p).map_err(|d| {
@@ -756,61 +834,150 @@ fn scenario_for(
             Status::Usage
         })
     };
-    let given = match scenario_file {
-        Some(ScenarioFile::Json(p) | ScenarioFile::Acts(p)) => Some(read(p)?),
-        None => None,
-    };
     let csv = members_file.map(read).transpose()?;
-    let choice = match (&given, scenario_file, scenario) {
-        (Some(json), Some(ScenarioFile::Json(_)), _) => ScenarioChoice::Json(json),
-        (Some(log), Some(ScenarioFile::Acts(_)), _) => ScenarioChoice::ActLog(log),
-        (_, _, Some(name)) => ScenarioChoice::Named(name),
-        _ => ScenarioChoice::Rulebook,
+    let Some(given) = scenario_file else {
+        // A scenario of the rulebook: checked whole when the rulebook is.
+        let choice = match scenario {
+            Some(name) => ScenarioChoice::Named(name),
+            None => ScenarioChoice::Rulebook,
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let prepared = input::prepare(
+            program,
+            file,
+            rochdale::files::Files::Dir(dir),
+            choice,
+            csv.as_ref(),
+        )
+        .map_err(|e| {
+            report_in(&e.file, &e.diagnostics, colour);
+            if e.in_request {
+                Status::Usage
+            } else {
+                Status::Failed
+            }
+        })?;
+        let (def, members) = prepared.ok_or(Status::Usage)?;
+        return Ok(Timeline {
+            program,
+            name: def.name,
+            params: def.params,
+            members,
+            first: def.steps,
+            rest: Box::new(std::iter::empty()),
+            source: None,
+        });
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    // A file: read as a stream, never held whole.
+    let p = match given {
+        ScenarioFile::Json(p) | ScenarioFile::Acts(p) => p,
     };
-    let prepared = input::prepare(
-        program,
-        file,
-        rochdale::files::Files::Dir(dir),
-        choice,
-        csv.as_ref(),
-    )
-    .map_err(|e| {
-        report_in(&e.file, &e.diagnostics, colour);
-        if e.in_request {
-            Status::Usage
-        } else {
-            Status::Failed
-        }
+    let opened = std::fs::File::open(p).map_err(|e| {
+        report_in(
+            &SourceFile::new(p.display().to_string(), ""),
+            &[io_error(&p.display().to_string(), &e)],
+            colour,
+        );
+        Status::Usage
     })?;
-    prepared.ok_or(Status::Usage)
+    let (header, mut steps): (_, Box<dyn Iterator<Item = _>>) = match given {
+        ScenarioFile::Json(_) => {
+            let (header, steps) = input::steps_from_json_reader(program, opened);
+            (header, Box::new(steps))
+        }
+        ScenarioFile::Acts(_) => {
+            let name = p.display().to_string();
+            let (header, steps) =
+                input::steps_from_act_log(program, &name, std::io::BufReader::new(opened));
+            (header, Box::new(steps))
+        }
+    };
+    let mut first = Vec::new();
+    let mut errors = Vec::new();
+    for step in steps.by_ref() {
+        match step {
+            Ok(step) => first.push(step),
+            Err(d) => errors.push(d),
+        }
+        if first.len() + errors.len() >= STEPS_CHECKED_FIRST {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        report_in(&source_for_diagnostics(p), &errors, colour);
+        return Err(Status::Failed);
+    }
+    let rochdale::simulate::input::ScenarioHeader {
+        name,
+        params,
+        mut members,
+    } = header;
+    if let Some(csv) = &csv {
+        input::add_members_text(program, csv, &mut members).map_err(|e| {
+            report_in(&e.file, &e.diagnostics, colour);
+            Status::Failed
+        })?;
+    }
+    let too_large = input::size_diagnostics(members.names.len(), 0);
+    if !too_large.is_empty() {
+        report_in(csv.as_ref().unwrap_or(file), &too_large, colour);
+        return Err(Status::Usage);
+    }
+    Ok(Timeline {
+        program,
+        name,
+        params,
+        members,
+        first,
+        rest: steps,
+        source: Some(p.to_path_buf()),
+    })
 }
 
 /// Runs a simulation, writing its reports as it goes, with a progress bar
-/// on a terminal for a long timeline; gives the steps that failed.
+/// on a terminal for a long timeline. Gives the steps that failed, and the
+/// problem of a step read too late to be checked before the run (which
+/// stops it there, with what ran written).
 fn simulate_streamed(
-    program: &rochdale::Program,
-    scenario: &rochdale::program::ScenarioDef,
-    members: rochdale::simulate::input::MemberTable,
+    timeline: Timeline<'_>,
     stdout: &mut dyn std::io::Write,
     report: Report,
     out: Option<&Path>,
-) -> std::io::Result<Vec<rochdale::simulate::StepOutcome>> {
+) -> std::io::Result<(Vec<rochdale::simulate::StepOutcome>, Option<Diagnostic>)> {
     use rochdale::simulate::{Engine, Sink};
+    let Timeline {
+        program,
+        name,
+        params,
+        members,
+        first,
+        rest,
+        ..
+    } = timeline;
     let mut streamed = Streamed::new(stdout, report, out)?;
-    let mut engine = Engine::new(program, scenario.params.clone(), members);
-    streamed.begin(&engine.summary(&scenario.name))?;
-    let steps = scenario.steps.len();
-    let bar = (std::io::stderr().is_terminal() && steps >= 5_000).then(|| {
-        let bar = indicatif::ProgressBar::new(steps as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
+    let mut engine = Engine::new(program, params, members);
+    streamed.begin(&engine.summary(&name))?;
+    // A bar when the length is known, a count when the file is still
+    // being read.
+    let known = first.len() < STEPS_CHECKED_FIRST;
+    let bar = (std::io::stderr().is_terminal() && first.len() >= 5_000).then(|| {
+        let (bar, template) = if known {
+            (
+                indicatif::ProgressBar::new(first.len() as u64),
                 "{spinner} simulating [{bar:40}] {pos}/{len} steps ({eta})",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        } else {
+            (
+                indicatif::ProgressBar::no_length(),
+                "{spinner} simulating: {pos} steps ({per_sec})",
+            )
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -821,14 +988,24 @@ fn simulate_streamed(
             }
         }
     };
-    for step in &scenario.steps {
-        engine.run_step(step, &mut streamed as &mut dyn Sink)?;
-        progress(engine.steps_run());
+    let mut stopped = None;
+    for step in first.into_iter().map(Ok).chain(rest) {
+        match step {
+            Ok(step) => {
+                engine.run_step(&step, &mut streamed as &mut dyn Sink)?;
+                progress(engine.steps_run());
+            }
+            Err(d) => {
+                stopped = Some(d);
+                break;
+            }
+        }
     }
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    streamed.finish(&engine, &scenario.name)
+    let failed = streamed.finish(&engine, &name)?;
+    Ok((failed, stopped))
 }
 
 fn run_fmt(paths: &[PathBuf], check: bool, colour: bool) -> Status {

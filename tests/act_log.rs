@@ -503,3 +503,59 @@ fn a_file_cut_short_is_refused_and_never_panics() {
     }
     assert_eq!(lines, 9);
 }
+
+/// A timeline longer than what is checked before the run (100,000 steps)
+/// runs as it is read: a bad line after that stops the run there, with
+/// every step before it done and written (the journal has one line for
+/// each), and the problem shown with its line.
+#[test]
+fn a_long_act_log_runs_as_it_is_read_and_stops_at_a_late_bad_line() {
+    let dir = std::env::temp_dir().join(format!("rochdale-long-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let log = dir.join("long.csv");
+    let mut text = String::from("date,act,args...\n1845-01-01,join,ada,£4.00\n");
+    // 100,005 purchases of £1.00 (£1.10 at the provisional price).
+    for _ in 0..100_005 {
+        text.push_str("1845-02-01,purchase,ada,£1.00\n");
+    }
+    text.push_str("1845-02-02,purchse,ada,£1.00\n");
+    text.push_str("1845-02-03,purchase,ada,£1.00\n");
+    std::fs::write(&log, &text).expect("written");
+    let out = dir.join("out");
+    let o = rochdale(&[
+        "simulate",
+        RULEBOOK,
+        "--acts",
+        log.to_str().expect("a path"),
+        "--members",
+        MEMBERS,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().expect("a path"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // The bad line is line 100,008 of the file (a header, a join, the
+    // purchases, then it).
+    assert!(stderr.contains("100008"), "{stderr}");
+    assert!(stderr.contains("purchse"), "{stderr}");
+    assert!(stderr.contains("E0200"), "{stderr}");
+    // One join and 100,005 purchases booked: a journal line each, after
+    // the header; the step after the bad line did not run.
+    let journal = std::fs::read_to_string(out.join("journal.csv")).expect("written");
+    assert_eq!(journal.lines().count(), 1 + 1 + 100_005);
+    // ada bought 100,005 times £1.10.
+    let statements = String::from_utf8_lossy(&o.stdout);
+    let ada = statements
+        .lines()
+        .find(|l| l.starts_with("ada,"))
+        .expect("ada's statement");
+    assert!(ada.contains(",110005.50,"), "{ada}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -151,7 +151,12 @@ fn a_simulation_beyond_the_member_limit_is_refused() {
             MAX_SIMULATION_MEMBERS + 1
         )
     );
-    assert!(d[0].help.as_deref().unwrap_or("").contains("batch"));
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("split the member list")
+    );
 }
 
 #[test]
@@ -166,6 +171,7 @@ fn a_timeline_beyond_the_step_limit_is_refused() {
         "{}",
         d[0].message
     );
+    assert!(d[0].help.as_deref().unwrap_or("").contains("--acts"));
 }
 
 #[test]

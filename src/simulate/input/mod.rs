@@ -315,13 +315,16 @@ pub fn prepare(
     Ok(Some((def, members)))
 }
 
-/// The most people a simulation holds. A simulation keeps every member's
-/// statement and journal (about 10 KB a member), so this bounds it to a
-/// few gigabytes; a year-end run over more members is a batch
-/// ([`crate::batch`]), which holds up to [`crate::batch::MAX_BATCH_MEMBERS`].
-pub const MAX_SIMULATION_MEMBERS: usize = 1_000_000;
+/// The most people a simulation holds: as many as a batch
+/// ([`crate::batch::MAX_BATCH_MEMBERS`]). A simulation keeps each member's
+/// figures and accounts, not their history: what grows with the timeline
+/// is written as it is made.
+pub const MAX_SIMULATION_MEMBERS: usize = crate::batch::MAX_BATCH_MEMBERS;
 
-/// The most steps a scenario's timeline holds.
+/// The most steps of a timeline held in memory: a rulebook's scenario, or
+/// one given to the library's API or the playground. A timeline read from a
+/// file by `rochdale simulate` is run as it is read and has no limit (the
+/// step budget still bounds each act).
 pub const MAX_SCENARIO_STEPS: usize = 1_000_000;
 
 /// Diagnostics for a simulation of `members` people and `steps` steps that
@@ -337,7 +340,7 @@ pub fn size_diagnostics(members: usize, steps: usize) -> Vec<Diagnostic> {
                     "the simulation has {members} people; it holds at most {MAX_SIMULATION_MEMBERS}"
                 ),
             )
-            .help("for a year-end run over more members use a batch (rochdale::batch), or split the member list"),
+            .help("split the member list and run each part as a simulation of its own"),
         );
     }
     if steps > MAX_SCENARIO_STEPS {
@@ -346,7 +349,7 @@ pub fn size_diagnostics(members: usize, steps: usize) -> Vec<Diagnostic> {
                 Code::TooLarge,
                 format!("the scenario has {steps} steps; a timeline holds at most {MAX_SCENARIO_STEPS}"),
             )
-            .help("split the timeline into several scenarios, one per period, or use `for each member` acts instead of one step per member"),
+            .help("run it from a file with `rochdale simulate --scenario-file` or `--acts`, which reads a timeline as it runs, or use `for each member` acts instead of one step per member"),
         );
     }
     out
