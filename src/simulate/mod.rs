@@ -55,7 +55,8 @@ pub struct Engine<'p> {
     keep_close: bool,
     /// The rules in force, with amendments adopted so far.
     provenance: crate::provenance::Provenance,
-    index: HashMap<String, u32>,
+    /// People by name (a fast hash: names are looked up at every step).
+    index: rustc_hash::FxHashMap<String, u32>,
     steps_run: usize,
     failures: usize,
     /// Close periods by columns where the allocations allow it.
@@ -195,7 +196,7 @@ impl<'p> Engine<'p> {
     /// (none of them members yet) are `members`.
     pub fn new(program: &'p Program, params: Vec<Value>, members: input::MemberTable) -> Self {
         let count = members.names.len();
-        let index: HashMap<String, u32> = members
+        let index: rustc_hash::FxHashMap<String, u32> = members
             .names
             .iter()
             .enumerate()
