@@ -10,6 +10,8 @@
 //! contender's result is compared with the others to the penny before any
 //! time is reported.
 
+mod acts;
+mod acts_loop;
 mod data;
 mod decimal;
 mod frontend;
@@ -31,6 +33,9 @@ struct Options {
     memory_members: Option<usize>,
     data_dir: PathBuf,
     only: Option<String>,
+    act_sizes: Option<Vec<usize>>,
+    act_runs: Option<usize>,
+    rochdale: Option<PathBuf>,
 }
 
 const HELP: &str = "\
@@ -43,10 +48,26 @@ Usage: rochdale-bench [--sizes 1000,10000,...] [--openfisca PYTHON] [--markdown 
                      without it the OpenFisca columns are left out
   --markdown FILE    also write the tables as Markdown to FILE
   --data DIR         where the generated member lists go (default target/bench-data)
-  --only PART        one part: year, latency, frontend or memory (or interpreter:
-                     the interpreter's year alone, ten times, for a profiler)
+  --only PART        one part: year, latency, frontend, memory or acts (or
+                     interpreter: the interpreter's year alone, ten times, for a
+                     profiler)
+  --act-sizes LIST   the act log (issue 15): `rochdale simulate` against a
+                     hand-written loop, each a process of its own, at these member
+                     counts (default with --only acts: 10000,100000,1000000); the
+                     act log runs only with --only acts or --act-sizes
+  --act-runs N       runs of each contender per size (default 3 up to 10000
+                     members, else 1)
+  --rochdale PATH    the CLI for the act log (default: `rochdale` beside this
+                     binary, as `cargo build --release` makes it)
   --memory N         (internal) measure peak memory of one run of N members
 ";
+
+fn sizes(list: &str, option: &str) -> Result<Vec<usize>, String> {
+    list.split(',')
+        .map(|s| s.trim().replace('_', "").parse::<usize>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{option}: {e}"))
+}
 
 fn options() -> Result<Options, String> {
     let mut o = Options {
@@ -56,18 +77,20 @@ fn options() -> Result<Options, String> {
         memory_members: None,
         data_dir: PathBuf::from("target/bench-data"),
         only: None,
+        act_sizes: None,
+        act_runs: None,
+        rochdale: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
-            "--sizes" => {
-                o.sizes = value()?
-                    .split(',')
-                    .map(|s| s.trim().replace('_', "").parse::<usize>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| format!("--sizes: {e}"))?
+            "--sizes" => o.sizes = sizes(&value()?, "--sizes")?,
+            "--act-sizes" => o.act_sizes = Some(sizes(&value()?, "--act-sizes")?),
+            "--act-runs" => {
+                o.act_runs = Some(value()?.parse().map_err(|e| format!("--act-runs: {e}"))?)
             }
+            "--rochdale" => o.rochdale = Some(PathBuf::from(value()?)),
             "--openfisca" => o.python = Some(PathBuf::from(value()?)),
             "--markdown" => o.markdown = Some(PathBuf::from(value()?)),
             "--data" => o.data_dir = PathBuf::from(value()?),
@@ -119,6 +142,10 @@ pub fn ratio(a: Duration, b: Duration) -> String {
 }
 
 fn run() -> Result<(), String> {
+    // The hand-written loop of the act log, as a process of its own.
+    if std::env::args().nth(1).as_deref() == Some("loop") {
+        return acts_loop::main(std::env::args().skip(2));
+    }
     let o = options()?;
     if let Some(n) = o.memory_members {
         return memory::child(&o.data_dir, n);
@@ -278,6 +305,34 @@ fn run() -> Result<(), String> {
         println!("\n{table}");
         out += "\n";
         out += &table;
+    }
+    // 6: the act log against a hand-written loop, each a process of its own.
+    let acts = match (&o.only, &o.act_sizes) {
+        (Some(p), sizes) if p == "acts" => Some(
+            sizes
+                .clone()
+                .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]),
+        ),
+        (None, Some(sizes)) => Some(sizes.clone()),
+        _ => None,
+    };
+    if let Some(sizes) = acts {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let options = acts::Options {
+            sizes,
+            rochdale: o
+                .rochdale
+                .clone()
+                .unwrap_or_else(|| exe.with_file_name("rochdale")),
+            data_dir: o.data_dir.clone(),
+            runs: o.act_runs,
+        };
+        out += &acts::run(&options)?;
+    } else if o.only.is_none() {
+        let note = "The act log: not run (give --only acts or --act-sizes LIST).\n";
+        println!("\n{note}");
+        out += "\n";
+        out += note;
     }
     if let Some(path) = &o.markdown {
         std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?;
