@@ -36,6 +36,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::data::Seeded;
@@ -55,6 +57,9 @@ pub struct Options {
     pub data_dir: PathBuf,
     /// Runs of each contender at each size (default: 3 up to 10^4 members, else 1).
     pub runs: Option<usize>,
+    /// An interpreter's run still going after this long is stopped, and
+    /// reported as such.
+    pub timeout: Option<Duration>,
 }
 
 /// The generated files of one size.
@@ -191,32 +196,81 @@ pub struct Measured {
     pub peak: u64,
 }
 
-/// Runs `cmd` to its end: its wall time, CPU time and peak resident set
-/// (the kernel's `ru_maxrss` of this one child, from `wait4`), and its exit
-/// code (None: killed by a signal).
-fn measure(cmd: &mut Command) -> Result<(Measured, Option<i32>), String> {
+/// Runs `cmd` to its end, or kills it after `limit`: its wall time, CPU
+/// time and peak resident set (the kernel's `ru_maxrss` of this one
+/// child, from `wait4`), its exit code (None: killed by a signal) and
+/// whether the limit stopped it.
+fn measure(
+    cmd: &mut Command,
+    limit: Option<Duration>,
+) -> Result<(Measured, Option<i32>, bool), String> {
     let start = Instant::now();
     let child = cmd.spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
     let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    loop {
-        // SAFETY: `pid` is our child, not yet waited for (`child` is never
-        // waited on through std); both pointers are valid for the call.
-        let r = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
-        if r == pid {
-            break;
+    let done = (Mutex::new(false), Condvar::new());
+    let stopped = AtomicBool::new(false);
+    let waited = std::thread::scope(|scope| {
+        if let Some(limit) = limit {
+            let (done, stopped) = (&done, &stopped);
+            scope.spawn(move || {
+                let (lock, cv) = done;
+                let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+                let (guard, _) = cv
+                    .wait_timeout_while(guard, limit, |exited| !*exited)
+                    .unwrap_or_else(|e| e.into_inner());
+                if !*guard {
+                    // SAFETY: plain syscall. The child is not reaped yet
+                    // (it is reaped only after `done` is set, under this
+                    // lock), so `pid` is still our child.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    stopped.store(true, Ordering::Relaxed);
+                }
+            });
         }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(format!("waiting for {cmd:?}: {e}"));
+        // Wait for the end without reaping (WNOWAIT), so that the pid stays
+        // ours until `done` is set.
+        loop {
+            let mut info = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+            // SAFETY: `info` is valid for the call; `pid` is our child.
+            let r = unsafe {
+                libc::waitid(
+                    libc::P_PID,
+                    pid as libc::id_t,
+                    info.as_mut_ptr(),
+                    libc::WEXITED | libc::WNOWAIT,
+                )
+            };
+            if r == 0 {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(format!("waiting for {cmd:?}: {e}"));
+            }
         }
-    }
+        *done.0.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        done.1.notify_all();
+        let mut status: libc::c_int = 0;
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        loop {
+            // SAFETY: `pid` is our child, ended and not yet reaped (`child`
+            // is never waited on through std); both pointers are valid.
+            let r = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
+            if r == pid {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(format!("waiting for {cmd:?}: {e}"));
+            }
+        }
+        // SAFETY: wait4 returned the child's pid, so it filled `usage`
+        // (and all zeros is a valid rusage in any case).
+        Ok((status, unsafe { usage.assume_init() }))
+    });
     let wall = start.elapsed();
     drop(child);
-    // SAFETY: wait4 returned the child's pid, so it filled `usage` (and
-    // all zeros is a valid rusage in any case).
-    let usage = unsafe { usage.assume_init() };
+    let (status, usage) = waited?;
     let tv = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
@@ -228,6 +282,7 @@ fn measure(cmd: &mut Command) -> Result<(Measured, Option<i32>), String> {
             peak: usage.ru_maxrss as u64 * 1024,
         },
         code,
+        stopped.load(Ordering::Relaxed),
     ))
 }
 
@@ -546,7 +601,8 @@ fn compare(a: (&str, &Path), b: (&str, &Path)) -> Result<usize, String> {
 /// The runs of one contender at one size: measured, or what stopped it.
 enum Outcome {
     Ran(Vec<Measured>),
-    Failed(String),
+    /// Why, and what it had cost when stopped by the time limit.
+    Failed(String, Option<Measured>),
 }
 
 fn median(runs: &[Measured], key: impl Fn(&Measured) -> u128) -> u128 {
@@ -588,7 +644,7 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
     for run in 0..runs {
         let mut previous: Option<(String, PathBuf)> = None;
         for (c, &(who, input)) in CONTENDERS.iter().enumerate() {
-            if matches!(outcomes[c], Outcome::Failed(_)) {
+            if matches!(outcomes[c], Outcome::Failed(..)) {
                 continue;
             }
             let label = format!("{} ({})", who.name(), input.name());
@@ -600,7 +656,18 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
             let _ = std::fs::remove_dir_all(&out);
             std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
             eprintln!("act log, {n} members: run {} of {runs}, {label}", run + 1);
-            let (m, code) = measure(&mut command(o, &w, who, input, &out)?)?;
+            let limit = o.timeout.filter(|_| who != Who::Loop);
+            let (m, code, stopped) = measure(&mut command(o, &w, who, input, &out)?, limit)?;
+            if stopped {
+                let why = format!(
+                    "{label} stopped after {} s (--act-timeout)",
+                    m.wall.as_secs()
+                );
+                eprintln!("act log, {n} members: {why}");
+                outcomes[c] = Outcome::Failed(why, Some(m));
+                let _ = std::fs::remove_dir_all(&out);
+                continue;
+            }
             if code != Some(0) {
                 let stderr =
                     std::fs::read_to_string(out.with_extension("stderr")).unwrap_or_default();
@@ -620,7 +687,7 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
                     return Err(why);
                 }
                 eprintln!("act log, {n} members: {why}");
-                outcomes[c] = Outcome::Failed(why);
+                outcomes[c] = Outcome::Failed(why, None);
                 let _ = std::fs::remove_dir_all(&out);
                 continue;
             }
@@ -725,7 +792,7 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
                     ));
                 }
             }
-            Outcome::Failed(why) => {
+            Outcome::Failed(why, None) => {
                 let _ = writeln!(
                     t,
                     "| {row} | failed | {} | | | {} | | {} | |",
@@ -733,6 +800,32 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
                     secs(lc),
                     mb(lp)
                 );
+                failures.push(why.clone());
+            }
+            Outcome::Failed(why, Some(m)) => {
+                // Stopped: at least this long, at least this much memory.
+                let (rw, rc, rp) = (m.wall.as_nanos(), m.cpu.as_nanos(), m.peak as u128);
+                let _ = writeln!(
+                    t,
+                    "| {row} | > {} (stopped) | {} | > {:.1} | > {} | {} | ≥ {} | {} | ≥ {:.2} |",
+                    secs(rw),
+                    secs(lw),
+                    rw as f64 / lw as f64,
+                    secs(rc),
+                    secs(lc),
+                    mb(rp),
+                    mb(lp),
+                    rp as f64 / lp as f64
+                );
+                if who == Who::Interpreter {
+                    targets.push(format!(
+                        "{}: time over {:.1}x, missed; memory at least {:.2}x when stopped{}",
+                        input.name(),
+                        rw as f64 / lw as f64,
+                        rp as f64 / lp as f64,
+                        if rp > 2 * lp { ", missed" } else { "" }
+                    ));
+                }
                 failures.push(why.clone());
             }
         }
@@ -751,7 +844,7 @@ fn size(o: &Options, n: usize) -> Result<String, String> {
         );
     }
     for why in failures {
-        let _ = writeln!(t, "Not run to the end: {why}");
+        let _ = writeln!(t, "Not run to the end, so not compared: {why}.");
     }
     Ok(t)
 }

@@ -9,6 +9,12 @@
 //! decision; parse and check of a 1 MB rulebook; and peak memory. Every
 //! contender's result is compared with the others to the penny before any
 //! time is reported.
+//!
+//! `--only acts` (or `--act-sizes LIST`) runs the act log of issue 15:
+//! `rochdale simulate` over a generated year of joins and purchases, as a
+//! JSON scenario and as a CSV act log, against a hand-written loop
+//! (`rochdale-bench loop`, bench/src/acts_loop.rs), each a process of its
+//! own (bench/src/acts.rs).
 
 mod acts;
 mod acts_loop;
@@ -35,6 +41,7 @@ struct Options {
     only: Option<String>,
     act_sizes: Option<Vec<usize>>,
     act_runs: Option<usize>,
+    act_timeout: Option<u64>,
     rochdale: Option<PathBuf>,
 }
 
@@ -57,6 +64,8 @@ Usage: rochdale-bench [--sizes 1000,10000,...] [--openfisca PYTHON] [--markdown 
                      act log runs only with --only acts or --act-sizes
   --act-runs N       runs of each contender per size (default 3 up to 10000
                      members, else 1)
+  --act-timeout S    stop an interpreter's run of the act log after S seconds
+                     (reported as stopped, with what it had cost)
   --rochdale PATH    the CLI for the act log (default: `rochdale` beside this
                      binary, as `cargo build --release` makes it)
   --memory N         (internal) measure peak memory of one run of N members
@@ -79,6 +88,7 @@ fn options() -> Result<Options, String> {
         only: None,
         act_sizes: None,
         act_runs: None,
+        act_timeout: None,
         rochdale: None,
     };
     let mut args = std::env::args().skip(1);
@@ -89,6 +99,13 @@ fn options() -> Result<Options, String> {
             "--act-sizes" => o.act_sizes = Some(sizes(&value()?, "--act-sizes")?),
             "--act-runs" => {
                 o.act_runs = Some(value()?.parse().map_err(|e| format!("--act-runs: {e}"))?)
+            }
+            "--act-timeout" => {
+                o.act_timeout = Some(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--act-timeout: {e}"))?,
+                )
             }
             "--rochdale" => o.rochdale = Some(PathBuf::from(value()?)),
             "--openfisca" => o.python = Some(PathBuf::from(value()?)),
@@ -326,6 +343,7 @@ fn run() -> Result<(), String> {
                 .unwrap_or_else(|| exe.with_file_name("rochdale")),
             data_dir: o.data_dir.clone(),
             runs: o.act_runs,
+            timeout: o.act_timeout.map(Duration::from_secs),
         };
         out += &acts::run(&options)?;
     } else if o.only.is_none() {
