@@ -177,35 +177,11 @@ fn parse_date(s: &str) -> Option<[u8; 10]> {
 /// if there is something to share and no weight to share it by.
 fn apportion(total: i64, weights: &[Option<i64>]) -> Option<Vec<i64>> {
     let sum: i128 = weights.iter().flatten().map(|w| *w as i128).sum();
-    let mut shares = vec![0i64; weights.len()];
-    if total == 0 {
-        return Some(shares);
-    }
-    if sum == 0 {
+    if total != 0 && sum == 0 {
         return None;
     }
-    let mut given = 0i64;
-    let mut remainders: Vec<(i128, u32)> = Vec::new();
-    for (i, w) in weights.iter().enumerate() {
-        if let Some(w) = w {
-            let n = total as i128 * *w as i128;
-            let q = (n / sum) as i64;
-            shares[i] = q;
-            given += q;
-            let r = n % sum;
-            if r > 0 {
-                remainders.push((r, i as u32));
-            }
-        }
-    }
-    let left = (total - given) as usize;
-    if left > 0 && left < remainders.len() {
-        remainders.select_nth_unstable_by(left - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    }
-    for (_, i) in remainders.iter().take(left) {
-        shares[*i as usize] += 1;
-    }
-    Some(shares)
+    // The same hand-written rule as the batch year's baseline.
+    Some(crate::integer::apportion(total, weights))
 }
 
 /// The society: its members as columns, its books as totals.

@@ -51,7 +51,7 @@ fn pence(b: &[u8]) -> Option<i64> {
 
 /// Shares of `total` pence in proportion to `weights` (None: no share),
 /// by largest remainder, ties to the member listed first.
-fn apportion(total: i64, weights: &[Option<i64>]) -> Vec<i64> {
+pub(crate) fn apportion(total: i64, weights: &[Option<i64>]) -> Vec<i64> {
     let sum: i128 = weights.iter().flatten().map(|w| *w as i128).sum();
     let mut shares = vec![0i64; weights.len()];
     if sum == 0 {

@@ -45,8 +45,6 @@ pub struct Books {
     pub totals: BTreeMap<AccountKey, (Decimal, Decimal)>,
     /// Per account of the cooperative: (debits, credits) this period.
     period: BTreeMap<Arc<str>, (Decimal, Decimal)>,
-    /// Entries booked so far.
-    entries: usize,
 }
 
 impl Books {
@@ -60,7 +58,6 @@ impl Books {
         if entry.credit.member.is_none() {
             self.period.entry(entry.credit.name.clone()).or_default().1 += entry.amount;
         }
-        self.entries += 1;
     }
 
     /// Debits and credits of the cooperative's account `name` this period.
@@ -71,11 +68,6 @@ impl Books {
     /// A new period begins: movements count from zero.
     pub fn start_period(&mut self) {
         self.period.clear();
-    }
-
-    /// How many entries have been booked.
-    pub fn entries(&self) -> usize {
-        self.entries
     }
 
     /// Total debits and total credits of all accounts: always equal.
