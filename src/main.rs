@@ -752,7 +752,7 @@ impl<'a> ScenarioFile<'a> {
 /// How many steps of a scenario file are read, and checked, before the run
 /// starts: a file of up to this many steps has every problem reported and
 /// nothing run, as a rulebook's scenario; a longer one runs as it is read.
-const STEPS_CHECKED_FIRST: usize = 100_000;
+const STEPS_CHECKED_FIRST: usize = 10_000;
 
 /// A timeline to run: its name, parameters and people, and its steps (the
 /// first ones read and checked already, the rest still to come).

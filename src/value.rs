@@ -94,7 +94,9 @@ impl ValueView {
         };
         let (exact, display) = match (value, ty) {
             (Value::Number(d), Type::Money(c)) => {
-                (money_amount(*d, c.minor_digits()), money_display(*d, c))
+                let exact = money_amount(*d, c.minor_digits());
+                let display = money_display_of(&exact, c);
+                (exact, display)
             }
             (Value::Number(d), Type::Measure(dim)) => {
                 let exact = d.normalize().to_string();
@@ -186,49 +188,123 @@ pub fn literal(
 
 /// An amount as a person reads it: `£30.00`, `-£3.50`, `12.00 CHF`.
 pub fn money_display(amount: Decimal, currency: crate::currency::Currency) -> String {
-    let amount = if amount.is_zero() {
-        amount.abs()
-    } else {
-        amount
-    };
-    let text = group_thousands(&money_amount(amount, currency.minor_digits()));
-    match currency.symbol() {
-        Some(sym) if text.starts_with('-') => format!("-{sym}{}", &text[1..]),
-        Some(sym) => format!("{sym}{text}"),
-        None => format!("{text} {}", currency.code()),
-    }
+    money_display_of(&money_amount(amount, currency.minor_digits()), currency)
 }
 
-/// `1234567.50` as `1,234,567.50`, for people.
-fn group_thousands(number: &str) -> String {
-    let (sign, rest) = match number.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", number),
+/// [`money_display`] from the amount's exact text (`-1234.50`): grouped in
+/// thousands, with the currency's symbol or code. A statement shows
+/// millions of amounts, so this writes into one string.
+fn money_display_of(exact: &str, currency: crate::currency::Currency) -> String {
+    let (negative, digits) = match exact.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, exact),
     };
-    let (whole, fraction) = match rest.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (rest, None),
-    };
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
+    let whole = digits.find('.').unwrap_or(digits.len());
+    let symbol = currency.symbol();
+    let mut out = String::with_capacity(exact.len() + whole / 3 + 8);
+    if negative {
+        out.push('-');
+    }
+    if let Some(sym) = symbol {
+        out.push_str(sym);
+    }
+    for (i, c) in digits[..whole].char_indices() {
+        if i > 0 && (whole - i) % 3 == 0 {
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    out.push_str(&digits[whole..]);
+    if symbol.is_none() {
+        out.push(' ');
+        out.push_str(currency.code());
     }
+    out
 }
 
 /// An amount with at least the currency's minor digits (`30` becomes `30.00`)
 /// and any further digits it really has (`3.005` stays `3.005`).
 fn money_amount(amount: Decimal, minor_digits: u32) -> String {
-    let normal = amount.normalize();
-    let mut shown = normal;
-    if normal.scale() < minor_digits {
-        shown.rescale(minor_digits);
+    // The digits of the mantissa, its trailing zeros beyond the minor
+    // digits dropped and any missing ones added: what `normalize` then
+    // `rescale` give, without the formatting machinery.
+    let mut mantissa = amount.mantissa().unsigned_abs();
+    let mut scale = amount.scale();
+    while scale > minor_digits && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
     }
-    shown.to_string()
+    let mut digits = mantissa.to_string().into_bytes();
+    digits.resize(
+        digits.len() + (minor_digits.saturating_sub(scale)) as usize,
+        b'0',
+    );
+    let scale = scale.max(minor_digits) as usize;
+    if digits.len() <= scale {
+        let mut padded = vec![b'0'; scale + 1 - digits.len()];
+        padded.extend_from_slice(&digits);
+        digits = padded;
+    }
+    let point = digits.len() - scale;
+    let mut out = String::with_capacity(digits.len() + 2);
+    if amount.is_sign_negative() && mantissa != 0 {
+        out.push('-');
+    }
+    // The digits are ASCII.
+    out.extend(digits[..point].iter().map(|b| char::from(*b)));
+    if scale > 0 {
+        out.push('.');
+        out.extend(digits[point..].iter().map(|b| char::from(*b)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::currency::Currency;
+    use proptest::prelude::*;
+
+    fn gbp() -> Currency {
+        Currency::from_code("GBP").expect("GBP is known")
+    }
+
+    /// The amount as `rust_decimal` writes it, normalised then given the
+    /// minor digits: the route `money_amount` replaces.
+    fn by_decimal(amount: Decimal, minor_digits: u32) -> String {
+        let mut shown = amount.normalize();
+        if shown.scale() < minor_digits {
+            shown.rescale(minor_digits);
+        }
+        shown.to_string()
+    }
+
+    #[test]
+    fn amounts_are_written_with_their_minor_digits_and_grouped_for_people() {
+        let d = |s: &str| s.parse::<Decimal>().expect("a decimal");
+        assert_eq!(money_amount(d("30"), 2), "30.00");
+        assert_eq!(money_amount(d("3.005"), 2), "3.005");
+        assert_eq!(money_amount(d("3.50000"), 2), "3.50");
+        assert_eq!(money_amount(d("-0.07"), 2), "-0.07");
+        assert_eq!(money_amount(d("0.000"), 2), "0.00");
+        assert_eq!(money_amount(d("1234567"), 0), "1234567");
+        assert_eq!(money_display(d("1234567.5"), gbp()), "£1,234,567.50");
+        assert_eq!(money_display(d("-3.5"), gbp()), "-£3.50");
+        assert_eq!(money_display(d("999"), gbp()), "£999.00");
+        assert_eq!(money_display(d("-1000"), gbp()), "-£1,000.00");
+        let chf = Currency::from_code("CHF").expect("CHF is known");
+        assert_eq!(money_display(d("-1200"), chf), "-1,200.00 CHF");
+    }
+
+    proptest! {
+        #[test]
+        fn money_amount_agrees_with_rust_decimal(
+            mantissa in any::<i64>(),
+            scale in 0u32..=18,
+            minor in 0u32..=3,
+        ) {
+            let amount = Decimal::new(mantissa, scale);
+            prop_assert_eq!(money_amount(amount, minor), by_decimal(amount, minor));
+        }
+    }
 }

@@ -504,7 +504,7 @@ fn a_file_cut_short_is_refused_and_never_panics() {
     assert_eq!(lines, 9);
 }
 
-/// A timeline longer than what is checked before the run (100,000 steps)
+/// A timeline longer than what is checked before the run (10,000 steps)
 /// runs as it is read: a bad line after that stops the run there, with
 /// every step before it done and written (the journal has one line for
 /// each), and the problem shown with its line.

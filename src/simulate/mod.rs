@@ -47,8 +47,13 @@ pub struct Engine<'p> {
     motions: Vec<MotionOutcome>,
     amendments: Vec<Amendment>,
     periods: Vec<PeriodOutcome>,
-    /// Per person: attributes counted per period, as they stood at each close.
-    period_values: Vec<Vec<Named>>,
+    /// Attributes counted per period, as they stood at each close: a
+    /// column of every person's value per period and attribute.
+    period_values: Vec<PeriodColumn>,
+    /// Per period, allocation and tranche: each member's share, as
+    /// (member, amount). The periods' views leave them out, so that a
+    /// million members' shares are held as numbers, not text.
+    shares: Vec<Vec<Vec<Vec<(u32, Decimal)>>>>,
     /// The inputs as the last period closed (figures set, before the
     /// per-period reset), when asked for (to explain a figure).
     at_close: Option<Inputs>,
@@ -163,6 +168,16 @@ pub fn inputs_after(
     }
 }
 
+/// An attribute counted per period, as every person's stood at a close.
+#[derive(Debug, Clone)]
+struct PeriodColumn {
+    /// `purchases in period 1`.
+    name: String,
+    ty: Type,
+    /// By person; `None` for one who was not a member then, or had no value.
+    values: Vec<Option<Value>>,
+}
+
 /// Why a step did not happen.
 enum Stop {
     Refused(Vec<String>),
@@ -220,7 +235,8 @@ impl<'p> Engine<'p> {
             motions: Vec::new(),
             amendments: Vec::new(),
             periods: Vec::new(),
-            period_values: vec![Vec::new(); count],
+            period_values: Vec::new(),
+            shares: Vec::new(),
             at_close: None,
             keep_close: false,
             provenance: program.provenance.clone(),
@@ -846,6 +862,7 @@ impl<'p> Engine<'p> {
             }
         }
         let mut views = Vec::new();
+        let mut shares: Vec<Vec<Vec<(u32, Decimal)>>> = Vec::with_capacity(outcomes.len());
         for (a, outcome) in outcomes.iter().enumerate() {
             let money = Type::Money(program.allocations[a].currency);
             let mut tranches = Vec::new();
@@ -878,20 +895,15 @@ impl<'p> Engine<'p> {
                     label: t.label.clone(),
                     total: self.view(&Value::Number(t.total), money),
                     how: t.how.clone(),
-                    members: t
-                        .members
-                        .iter()
-                        .map(|(m, amount)| Named {
-                            name: self.inputs.member_names[*m as usize].clone(),
-                            value: self.view(&Value::Number(*amount), money),
-                        })
-                        .collect(),
+                    // Kept apart, as numbers: see `Engine::shares`.
+                    members: Vec::new(),
                 });
             }
             views.push(AllocationView {
                 amount: self.view(&Value::Number(outcome.amount), money),
                 tranches,
             });
+            shares.push(outcome.tranches.iter().map(|t| t.members.clone()).collect());
         }
         for (debit, credit, amount) in entries {
             self.pending.push(Entry {
@@ -910,20 +922,24 @@ impl<'p> Engine<'p> {
         let number_now = self.periods.len() + 1;
         for (attr, field) in program.member_attrs.iter().enumerate() {
             if field.each_period {
-                for m in self.inputs.members_now().collect::<Vec<_>>() {
-                    if let Some(v) = self.inputs.members[attr][m].clone() {
-                        let value = self.view(&v, field.ty);
-                        self.period_values[m].push(Named {
-                            name: format!("{} in period {number_now}", field.name),
-                            value,
-                        });
+                let people = self.inputs.member_count();
+                let mut values = vec![None; people];
+                for m in 0..people {
+                    if self.inputs.is_active(m) {
+                        values[m] = self.inputs.members[attr][m].take();
                     }
                 }
+                self.period_values.push(PeriodColumn {
+                    name: format!("{} in period {number_now}", field.name),
+                    ty: field.ty,
+                    values,
+                });
                 for cell in self.inputs.members[attr].iter_mut() {
                     *cell = field.default.clone();
                 }
             }
         }
+        self.shares.push(shares);
         self.periods.push(PeriodOutcome {
             number: self.periods.len() + 1,
             closed_on: format_date(step.date),
@@ -996,8 +1012,56 @@ impl<'p> Engine<'p> {
                 })
                 .collect(),
             accounts,
-            periods: self.period_values[m].clone(),
+            periods: self
+                .period_values
+                .iter()
+                .filter_map(|c| {
+                    c.values[m].as_ref().map(|v| Named {
+                        name: c.name.clone(),
+                        value: self.view(v, c.ty),
+                    })
+                })
+                .collect(),
         }
+    }
+
+    /// Each member's share of tranche `tranche` of allocation `allocation`
+    /// in period `period` (all 0-based), as the outcome names them; the
+    /// tranche views of [`Engine::summary`] leave them out.
+    pub fn shares(
+        &self,
+        period: usize,
+        allocation: usize,
+        tranche: usize,
+    ) -> impl Iterator<Item = Named> + '_ {
+        let money = self
+            .program
+            .allocations
+            .get(allocation)
+            .map_or(Type::Decimal, |a| Type::Money(a.currency));
+        self.shares
+            .get(period)
+            .and_then(|p| p.get(allocation))
+            .and_then(|a| a.get(tranche))
+            .into_iter()
+            .flatten()
+            .map(move |(m, amount)| Named {
+                name: self.inputs.member_names[*m as usize].clone(),
+                value: self.view(&Value::Number(*amount), money),
+            })
+    }
+
+    /// Every closed period with its tranches' shares.
+    fn periods_with_shares(&self) -> Vec<PeriodOutcome> {
+        let mut periods = self.periods.clone();
+        for (p, period) in periods.iter_mut().enumerate() {
+            for (a, allocation) in period.allocations.iter_mut().enumerate() {
+                for (t, tranche) in allocation.tranches.iter_mut().enumerate() {
+                    tranche.members = self.shares(p, a, t).collect();
+                }
+            }
+        }
+        periods
     }
 
     /// Every account's totals, the cooperative's first, then each
@@ -1023,8 +1087,9 @@ impl<'p> Engine<'p> {
     }
 
     /// What the run has said so far, but for its steps, journal, member
-    /// statements and trial balance lines: the parts that grow with the
-    /// members and the timeline, which are read from the engine or the sink.
+    /// statements, trial balance lines and each tranche's shares: the parts
+    /// that grow with the members and the timeline, which are read from the
+    /// engine ([`Engine::statement`], [`Engine::shares`]) or the sink.
     pub fn summary(&self, scenario: &str) -> SimulationOutcome {
         let program = self.program;
         SimulationOutcome {
@@ -1069,6 +1134,7 @@ impl<'p> Engine<'p> {
         outcome.journal = sink.journal;
         outcome.trial_balance.accounts = self.trial_balance_lines().collect();
         outcome.members = (0..self.people()).map(|m| self.statement(m)).collect();
+        outcome.periods = self.periods_with_shares();
         outcome
     }
 }

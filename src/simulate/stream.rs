@@ -79,6 +79,7 @@ struct Spill {
     path: PathBuf,
     file: BufWriter<File>,
     count: usize,
+    buf: Vec<u8>,
 }
 
 impl Spill {
@@ -87,11 +88,12 @@ impl Spill {
             file: BufWriter::new(File::create(&path)?),
             path,
             count: 0,
+            buf: Vec::new(),
         })
     }
 
     fn push<T: Serialize>(&mut self, item: &T, indent: &str) -> io::Result<()> {
-        push_element(&mut self.file, self.count, item, indent)?;
+        push_element(&mut self.file, self.count, item, indent, &mut self.buf)?;
         self.count += 1;
         Ok(())
     }
@@ -118,23 +120,29 @@ impl Drop for Spilled {
 }
 
 /// Writes `item` as element `index` of a pretty JSON array whose elements
-/// stand at `indent`.
+/// stand at `indent`: serde's pretty layout, each line moved right. `buf`
+/// is reused from element to element (elements are small: a step, a
+/// journal line, a statement, one member's share).
 fn push_element<T: Serialize>(
     w: &mut dyn Write,
     index: usize,
     item: &T,
     indent: &str,
+    buf: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(item).map_err(io::Error::other)?;
+    buf.clear();
+    serde_json::to_writer_pretty(&mut *buf, item).map_err(io::Error::other)?;
     if index > 0 {
         w.write_all(b",\n")?;
     }
-    for (i, line) in text.split('\n').enumerate() {
+    // JSON text breaks lines only between tokens (a line break inside a
+    // string is written `\n`), so every line can be moved right.
+    for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
             w.write_all(b"\n")?;
         }
         w.write_all(indent.as_bytes())?;
-        w.write_all(line.as_bytes())?;
+        w.write_all(line)?;
     }
     Ok(())
 }
@@ -291,7 +299,9 @@ impl Sink for Streamed<'_> {
 }
 
 /// The outcome as pretty JSON: the summary as serde writes it, with the
-/// streamed arrays spliced into their places.
+/// streamed arrays spliced into their places: the steps, the journal, the
+/// trial balance's accounts, the members' statements, then each tranche's
+/// shares, in the order serde writes them (the summary leaves them empty).
 fn write_json(
     w: &mut dyn Write,
     summary: &SimulationOutcome,
@@ -300,41 +310,71 @@ fn write_json(
     journal: Option<&Spilled>,
 ) -> io::Result<()> {
     let skeleton = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
-    // Each placeholder, in the order serde writes the fields, ends in `[]`.
-    let marks = [
-        "\n  \"steps\": []",
-        "\n  \"journal\": []",
-        "\n  \"trial_balance\": {\n    \"accounts\": []",
-        "\n  \"members\": []",
+    // Every array to splice is written `"key": []` by serde; none can be
+    // inside a string, where serde escapes each quote.
+    let mut marks: Vec<(&str, Splice)> = vec![
+        ("\"steps\": []", Splice::Steps),
+        ("\"journal\": []", Splice::Journal),
+        ("\"accounts\": []", Splice::Accounts),
+        ("\"members\": []", Splice::Statements),
     ];
+    for (p, period) in summary.periods.iter().enumerate() {
+        for (a, allocation) in period.allocations.iter().enumerate() {
+            for t in 0..allocation.tranches.len() {
+                marks.push(("\"members\": []", Splice::Shares(p, a, t)));
+            }
+        }
+    }
     let mut at = 0;
-    for (i, mark) in marks.iter().enumerate() {
+    for (mark, what) in marks {
         let found = skeleton[at..]
             .find(mark)
             .ok_or_else(|| io::Error::other(format!("no place for {mark:?} in the outcome")))?;
         let open = at + found + mark.len() - 2;
+        // The key's indentation, from the start of its line.
+        let line = skeleton[..open].rfind('\n').map_or(0, |i| i + 1);
+        let key_indent = skeleton[line..open].len() - skeleton[line..open].trim_start().len();
+        let close = " ".repeat(key_indent);
+        let items = " ".repeat(key_indent + 2);
         w.write_all(&skeleton.as_bytes()[at..open])?;
-        match i {
-            0 => splice(w, steps)?,
-            1 => splice(w, journal)?,
-            2 => {
-                let mut array = Array::new(w, "      ");
+        match what {
+            Splice::Steps => splice(w, steps)?,
+            Splice::Journal => splice(w, journal)?,
+            Splice::Accounts => {
+                let mut array = Array::new(w, &items);
                 for line in engine.trial_balance_lines() {
                     array.push(&line)?;
                 }
-                array.close("    ")?;
+                array.close(&close)?;
             }
-            _ => {
-                let mut array = Array::new(w, "    ");
+            Splice::Statements => {
+                let mut array = Array::new(w, &items);
                 for m in 0..engine.people() {
                     array.push(&engine.statement(m))?;
                 }
-                array.close("  ")?;
+                array.close(&close)?;
+            }
+            Splice::Shares(p, a, t) => {
+                let mut array = Array::new(w, &items);
+                for share in engine.shares(p, a, t) {
+                    array.push(&share)?;
+                }
+                array.close(&close)?;
             }
         }
         at = open + 2;
     }
     w.write_all(&skeleton.as_bytes()[at..])
+}
+
+/// What goes in one of the outcome's empty arrays.
+enum Splice {
+    Steps,
+    Journal,
+    Accounts,
+    Statements,
+    /// Period, allocation and tranche.
+    Shares(usize, usize, usize),
 }
 
 /// A top-level array from its spill file.
@@ -353,16 +393,18 @@ fn splice(w: &mut dyn Write, spilled: Option<&Spilled>) -> io::Result<()> {
 /// A pretty JSON array written element by element.
 struct Array<'a> {
     w: &'a mut dyn Write,
-    indent: &'static str,
+    indent: &'a str,
     count: usize,
+    buf: Vec<u8>,
 }
 
 impl<'a> Array<'a> {
-    fn new(w: &'a mut dyn Write, indent: &'static str) -> Self {
+    fn new(w: &'a mut dyn Write, indent: &'a str) -> Self {
         Array {
             w,
             indent,
             count: 0,
+            buf: Vec::new(),
         }
     }
 
@@ -370,7 +412,7 @@ impl<'a> Array<'a> {
         if self.count == 0 {
             self.w.write_all(b"[\n")?;
         }
-        push_element(self.w, self.count, item, self.indent)?;
+        push_element(self.w, self.count, item, self.indent, &mut self.buf)?;
         self.count += 1;
         Ok(())
     }
