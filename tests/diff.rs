@@ -636,8 +636,9 @@ fn a_new_members_payment_is_not_a_gain_and_cash_keeps_its_side() {
     let d = compare(&original(), &education_and_age(), &DiffOptions::default());
     let sim = d.simulation.as_ref().expect("the scenario ran");
     // young joins with £4.00 (own payment) and is given, together,
-    // 31.40 x 10 / 740 = 0.42432 -> 42p of dividend (42 + 19 floors... the
-    // remainder .432 loses to the A-members' .4554) and 20p interest.
+    // 31.40 x 10 / 740 = 0.42432 -> 42p of dividend (its remainder .432 is
+    // below the A-members' .4546, which take the 10 pennies left) and 20p
+    // interest on £4.00 at 5%: 62p.
     let young = member(&d, "young");
     let shown = |v: &Option<rochdale::value::ValueView>| v.as_ref().map(|v| v.display.clone());
     assert_eq!(shown(&young.net).as_deref(), Some("+£4.62"));
