@@ -459,6 +459,27 @@ example "a loaf" { expect price(£1.15) = £1.27 }
     }
 
     #[test]
+    fn a_member_parameter_is_named_but_not_inside_words_quotes_or_attributes() {
+        let bound = [("m".to_string(), "cy".to_string())];
+        assert_eq!(
+            with_members(
+                r#"m.age >= minimum_age because "m must be 16" and m.m = mm"#,
+                &bound
+            ),
+            r#"cy.age >= minimum_age because "m must be 16" and cy.m = mm"#
+        );
+        assert_eq!(
+            with_members(r#"allocated "dividend" to m"#, &bound),
+            r#"allocated "dividend" to cy"#
+        );
+        // A variable of its own, which may be called `m` too: as written.
+        assert_eq!(
+            with_members("count(each member m where m.age > 16)", &bound),
+            "count(each member m where m.age > 16)"
+        );
+    }
+
+    #[test]
     fn a_mistake_in_the_expression_points_into_the_expression() {
         let err = explain(&book(), "a loaf", "prise(£1.15)").expect_err("no such rule");
         let d = &err.diagnostics[0];

@@ -674,6 +674,7 @@ fn a_new_members_payment_is_not_a_gain_and_cash_keeps_its_side() {
         "  young: gains £0.62 from the rules; own payments +£4.00",
         "    minimum_age 16 -> 14: 29 gain, 0 lose, 0 unchanged; 1 admissions change; largest gain young +£0.64",
         "    education_share 2.5% -> 5%: 0 gain, 28 lose, 1 unchanged; 0 admissions change; largest loss smith -£0.04",
+        "    all the changes together: 29 gain, 0 lose, 0 unchanged; 1 admissions change",
     ] {
         assert!(
             text.lines().any(|l| l == line),

@@ -390,5 +390,5 @@ fn parameters_alone(out: &mut String, sim: &SimulationImpact) {
         }
         let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "    all the changes together: see the totals below");
+    let _ = writeln!(out, "    all the changes together: {}", counts(&sim.totals));
 }
