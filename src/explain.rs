@@ -184,8 +184,8 @@ pub fn explain_in(
         }
     };
     let expr = crate::syntax::parse_expression(expression, Span::EXPRESSION).map_err(&fail)?;
-    let ir =
-        crate::check::check_expression_with(program, &inputs.member_names, &expr).map_err(&fail)?;
+    let ir = crate::check::check_expression_with(program, &inputs.member_names, &expr)
+        .map_err(|found| fail(members_help(found, &inputs.member_names, &label)))?;
     let mut evaluator = Evaluator::new(program, &inputs).with_trace();
     let mut frame = vec![Value::Bool(false); 8];
     let value = evaluator
@@ -195,7 +195,7 @@ pub fn explain_in(
     let steps = evaluator
         .take_trace()
         .iter()
-        .map(|n| node(n, program, sources, names))
+        .map(|n| node(n, program, sources, names, &[]))
         .collect();
     Ok(Explanation {
         rulebook: program.name.clone(),
@@ -208,6 +208,51 @@ pub fn explain_in(
     })
 }
 
+/// How many members an unknown name's help lists.
+const CLOSE_NAMES: usize = 5;
+
+/// An unknown name in the expression, with nothing close to suggest, gets a
+/// help line about the members whose inputs are used (the likeliest thing
+/// meant), listing those nearest in spelling: the expression defines
+/// nothing, so "define it as a parameter" does not apply.
+fn members_help(found: Vec<Diagnostic>, members: &[String], context: &str) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .map(|mut d| {
+            let in_expression = d.span.is_some_and(|s| s.source == Span::EXPRESSION);
+            let suggested = d.help.as_deref().is_some_and(|h| h.starts_with("did you mean"));
+            if d.code != Code::UnknownName || !in_expression || suggested {
+                return d;
+            }
+            let name = d
+                .message
+                .strip_prefix("unknown name `")
+                .and_then(|r| r.strip_suffix('`'))
+                .unwrap_or("")
+                .to_string();
+            let mut close: Vec<&String> = members.iter().collect();
+            close.sort_by_key(|m| (strsim::damerau_levenshtein(&name, m), m.as_str()));
+            let listed: Vec<String> = close
+                .iter()
+                .take(CLOSE_NAMES)
+                .map(|m| format!("`{m}`"))
+                .collect();
+            d.help = Some(if listed.is_empty() {
+                format!(
+                    "`{name}` is not a member ({context}, which has none), nor a parameter or rule of the rulebook"
+                )
+            } else {
+                format!(
+                    "`{name}` is not a member ({context}), nor a parameter or rule of the rulebook; the members nearest in spelling are {} (of {})",
+                    listed.join(", "),
+                    members.len()
+                )
+            });
+            d
+        })
+        .collect()
+}
+
 fn article_of(program: &Program, article: Option<usize>) -> Option<String> {
     article
         .and_then(|a| program.articles.get(a))
@@ -218,13 +263,71 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A rule's member parameter and the member it was called with: `m` and
+/// `howarth`, so that the rule's text reads `howarth.age >= minimum_age`.
+type Binding = (String, String);
+
+/// `text` with each identifier bound to a member replaced by the member's
+/// name; quoted text, attributes after a `.`, and anything that binds a
+/// variable of its own (`each member m`) are left as written.
+fn with_members(text: &str, bindings: &[Binding]) -> String {
+    if bindings.is_empty() || text.contains("each member") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut quoted = false;
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        let starts_word = (c.is_alphabetic() || c == '_')
+            && !previous.is_some_and(|p| p.is_alphanumeric() || p == '_' || p == '.');
+        if quoted || !starts_word {
+            out.push(c);
+            previous = Some(c);
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if d.is_alphanumeric() || d == '_' {
+                end = j + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let word = &text[i..end];
+        match bindings.iter().find(|(name, _)| name == word) {
+            Some((_, member)) => out.push_str(member),
+            None => out.push_str(word),
+        }
+        previous = word.chars().last();
+    }
+    out
+}
+
 fn node(
     trace: &TraceNode,
     program: &Program,
     sources: Sources<'_>,
     names: &[String],
+    bindings: &[Binding],
 ) -> ExplainNode {
     let view = |v: &Value, ty: Type| ValueView::new(v, ty, program, names);
+    // A rule's steps are read with its member parameters named.
+    let mut inner: Vec<Binding> = bindings.to_vec();
+    if let TraceWhat::Rule { rule, args } = &trace.what {
+        let def = &program.rules[*rule];
+        inner = def
+            .params
+            .iter()
+            .zip(args)
+            .filter(|(_, (_, ty))| *ty == Type::Member)
+            .map(|((name, _), (v, ty))| (name.clone(), view(v, *ty).display))
+            .collect();
+    }
     let (label, kind, article) = match &trace.what {
         TraceWhat::Rule { rule, args } => {
             let def = &program.rules[*rule];
@@ -262,14 +365,18 @@ fn node(
                 .map_or("?", |a| a.name.as_str());
             (format!("period.{what}"), "input", None)
         }
-        TraceWhat::Expression => (one_line(sources.slice(trace.span)), "expression", None),
+        TraceWhat::Expression => (
+            with_members(&one_line(sources.slice(trace.span)), bindings),
+            "expression",
+            None,
+        ),
         TraceWhat::Fact(text) => (text.clone(), "fact", None),
     };
     let mut notes = trace.notes.clone();
     if let Some(span) = trace.exception {
         notes.push(format!(
             "exception applies: {}",
-            one_line(sources.slice(span))
+            with_members(&one_line(sources.slice(span)), &inner)
         ));
     }
     ExplainNode {
@@ -281,7 +388,7 @@ fn node(
         steps: trace
             .children
             .iter()
-            .map(|c| node(c, program, sources, names))
+            .map(|c| node(c, program, sources, names, &inner))
             .collect(),
         omitted: trace.omitted,
     }
@@ -349,6 +456,27 @@ example "a loaf" { expect price(£1.15) = £1.27 }
 
     fn book() -> SourceFile {
         SourceFile::new("tiny.coop", BOOK)
+    }
+
+    #[test]
+    fn a_member_parameter_is_named_but_not_inside_words_quotes_or_attributes() {
+        let bound = [("m".to_string(), "cy".to_string())];
+        assert_eq!(
+            with_members(
+                r#"m.age >= minimum_age because "m must be 16" and m.m = mm"#,
+                &bound
+            ),
+            r#"cy.age >= minimum_age because "m must be 16" and cy.m = mm"#
+        );
+        assert_eq!(
+            with_members(r#"allocated "dividend" to m"#, &bound),
+            r#"allocated "dividend" to cy"#
+        );
+        // A variable of its own, which may be called `m` too: as written.
+        assert_eq!(
+            with_members("count(each member m where m.age > 16)", &bound),
+            "count(each member m where m.age > 16)"
+        );
     }
 
     #[test]

@@ -446,14 +446,28 @@ fn the_command_prints_each_members_change_and_totals() {
         "  ~ parameter reserve_share (article 9)",
         "      10%: Percent  ->  20%: Percent",
         "    period 1 reserve fund: £3.40 -> £6.80  (+£3.40)",
-        "  howarth: loses £0.10",
+        "    account reserve fund: £3.40 Cr -> £6.80 Cr  (+£3.40 Cr)",
+        // The 15 A-members who keep a rounding penny, once (worked in
+        // doubling_the_reserve_share_shows_each_members_dividend).
+        "  15 members (howarth, cooper, s_ashworth, m_ashworth, daly, bent, smithies, collier, mallalieu, manock and 5 more), each: loses £0.10",
         "    dividend on purchases: £0.73 -> £0.63  (-£0.10)",
+        "  5 members (a_tweedale, maden, hill, rudman, scowcroft), each: loses £0.11",
+        "    dividend on purchases: £0.73 -> £0.62  (-£0.11)",
+        "  7 members (smith, w_taylor, wilkinson, brooks, garside, healey, bamford), each: loses £0.17",
         "  r_taylor: loses £0.16",
         "  29 people: 0 gain, 28 lose, 1 unchanged; 0 admissions change",
         "  largest loss: smith -£0.17",
     ] {
         assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
     }
+    // Each group's figure is printed once: 4 groups, 4 dividend lines.
+    let dividends = out
+        .lines()
+        .filter(|l| l.starts_with("    dividend on purchases:"))
+        .count();
+    assert_eq!(dividends, 4, "{out}");
+    // One change: nothing to attribute.
+    assert!(!out.contains("on its own"), "{out}");
 }
 
 #[test]
@@ -512,4 +526,192 @@ fn errors_in_either_version_or_a_missing_file_are_reported() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no scenario \"second year\""), "{err}");
+}
+
+const AGE_16: &str = "parameter minimum_age: Integer = 16";
+const AGE_14: &str = "parameter minimum_age: Integer = 14";
+const EDUCATION_2_5: &str = "parameter education_share: Percent = 2.5%";
+const EDUCATION_5: &str = "parameter education_share: Percent = 5%";
+
+/// The 1844 rulebook with the education share doubled and the age lowered.
+fn education_and_age() -> SourceFile {
+    let one = amended(EDUCATION_2_5, EDUCATION_5);
+    assert!(one.text.contains(AGE_16));
+    SourceFile::new("amended.coop", one.text.replace(AGE_16, AGE_14))
+}
+
+/// (gain, lose, unchanged, admissions changed).
+fn counts(t: &rochdale::diff::Totals) -> (usize, usize, usize, usize) {
+    (t.gain, t.lose, t.unchanged, t.admissions_changed)
+}
+
+#[test]
+fn two_changes_are_each_shown_alone_and_together() {
+    let d = compare(&original(), &education_and_age(), &DiffOptions::default());
+    let sim = d.simulation.as_ref().expect("the scenario ran");
+    assert_eq!(sim.parameters_alone.len(), 2, "{:?}", sim.parameters_alone);
+    let alone = |name: &str| {
+        sim.parameters_alone
+            .iter()
+            .find(|p| p.parameter == name)
+            .unwrap_or_else(|| panic!("{name} run alone"))
+    };
+    let given = |p: &rochdale::diff::ParameterAlone, who: &str| {
+        p.members
+            .iter()
+            .find(|m| m.member == who)
+            .map(|m| m.amount.display.clone())
+    };
+
+    // Education 5% alone: surplus £34.00, reserve £3.40, education £1.70,
+    // interest £5.80; dividends 34.00 - 3.40 - 1.70 - 5.80 = £23.10.
+    //   A (£22.26 of £730): 23.10 x 22.26 / 730 = 0.70440 -> 70p, rem .440
+    //   B (£35.60 of £730): 23.10 x 35.60 / 730 = 1.12652 -> 112p, rem .652
+    //   floors 20 x 70 + 8 x 112 = 2,296p; 14p left: the 8 B-members
+    //   (.652) then the first 6 A-members (.440, in list order).
+    //   A: 71p (first 6) or 70p, against 73p: -2p or -3p; B: £1.13 against
+    //   £1.17 (-4p) and r_taylor's £1.16 (-3p). All 28 lose; young is
+    //   refused as before.
+    let education = alone("education_share");
+    assert_eq!(
+        (
+            education.old.display.as_str(),
+            education.new.display.as_str()
+        ),
+        ("2.5%", "5%")
+    );
+    assert_eq!(counts(&education.totals), (0, 28, 1, 0));
+    assert_eq!(given(education, "bent").as_deref(), Some("-£0.02"));
+    assert_eq!(given(education, "smithies").as_deref(), Some("-£0.03"));
+    assert_eq!(given(education, "smith").as_deref(), Some("-£0.04"));
+    assert_eq!(given(education, "r_taylor").as_deref(), Some("-£0.03"));
+    // 6 x 2p + 14 x 3p + 7 x 4p + 3p = 85p, the education fund's rise.
+    let lost: i64 = education
+        .members
+        .iter()
+        .map(|m| {
+            m.amount
+                .value
+                .parse::<f64>()
+                .map(|v| (v * 100.0).round() as i64)
+                .unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(lost, -85);
+
+    // Age 14 alone: young (15) joins with £4.00 and buys £10.00 in the year
+    // (£1.10 + 2 x £2.20 + 2 x £2.25), so surplus is £44.00: reserve £4.40,
+    // education £1.10, interest 28 x £0.20 + cooper's extra £0.20 = £6.00;
+    // dividends 44.00 - 4.40 - 1.10 - 6.00 = £32.50 over £740.00:
+    //   A 32.50 x 22.26 / 740 = 0.97763 -> 97p, rem .763
+    //   B 32.50 x 35.60 / 740 = 1.56351 -> 156p, rem .351
+    //   young 32.50 x 10 / 740 = 0.43918 -> 43p, rem .918
+    //   floors 1,940 + 1,248 + 43 = 3,231p; 19p left: young, then the
+    //   first 18 A-members. A +25p (18) or +24p (rudman, scowcroft);
+    //   B £1.56: +39p, r_taylor +40p; young 44p + 20p interest = +64p.
+    let age = alone("minimum_age");
+    assert_eq!(counts(&age.totals), (29, 0, 0, 1));
+    assert_eq!(given(age, "howarth").as_deref(), Some("+£0.25"));
+    assert_eq!(given(age, "scowcroft").as_deref(), Some("+£0.24"));
+    assert_eq!(given(age, "smith").as_deref(), Some("+£0.39"));
+    assert_eq!(given(age, "young").as_deref(), Some("+£0.64"));
+
+    // Together: surplus £44.00, education 5% = £2.20, dividends
+    // 44.00 - 4.40 - 2.20 - 6.00 = £31.40; everyone gains, which neither
+    // the education change alone (28 lose) nor the sum of counts tells.
+    assert_eq!(counts(&sim.totals), (29, 0, 0, 1));
+    let tranche = sim
+        .tranches
+        .iter()
+        .find(|t| t.label == "dividend on purchases")
+        .expect("the dividend moves");
+    assert_eq!(
+        tranche.new.as_ref().map(|v| v.display.as_str()),
+        Some("£31.40")
+    );
+}
+
+#[test]
+fn a_new_members_payment_is_not_a_gain_and_cash_keeps_its_side() {
+    let d = compare(&original(), &education_and_age(), &DiffOptions::default());
+    let sim = d.simulation.as_ref().expect("the scenario ran");
+    // young joins with £4.00 (own payment) and is given, together,
+    // 31.40 x 10 / 740 = 0.42432 -> 42p of dividend (its remainder .432 is
+    // below the A-members' .4546, which take the 10 pennies left) and 20p
+    // interest on £4.00 at 5%: 62p.
+    let young = member(&d, "young");
+    let shown = |v: &Option<rochdale::value::ValueView>| v.as_ref().map(|v| v.display.clone());
+    assert_eq!(shown(&young.net).as_deref(), Some("+£4.62"));
+    assert_eq!(shown(&young.paid_in).as_deref(), Some("+£4.00"));
+    assert_eq!(shown(&young.given).as_deref(), Some("+£0.62"));
+    assert_eq!(young.effect, Effect::Gains);
+    // The largest gain is counted by what the rules gave: young's 62p
+    // against r_taylor's 35p (£1.16 -> £1.51).
+    let gain = sim.totals.largest_gain.as_ref().expect("a gain");
+    assert_eq!(
+        (gain.member.as_str(), gain.amount.display.as_str()),
+        ("young", "+£0.62")
+    );
+
+    // Cash, a debit balance: £116.00 + £730.00 - £696.00 = £150.00 Dr
+    // before; young's £4.00 and £10.00 of purchases make it £164.00 Dr.
+    let cash = sim
+        .funds
+        .iter()
+        .find(|f| f.name == "cash")
+        .expect("cash moves");
+    assert_eq!(cash.side, Some(rochdale::diff::Side::Debit));
+    let reserve = sim
+        .funds
+        .iter()
+        .find(|f| f.name == "reserve fund")
+        .expect("the reserve moves");
+    assert_eq!(reserve.side, Some(rochdale::diff::Side::Credit));
+    let text = d.to_text();
+    for line in [
+        "    account cash: £150.00 Dr -> £164.00 Dr  (+£14.00 Dr)",
+        "    account reserve fund: £3.40 Cr -> £4.40 Cr  (+£1.00 Cr)",
+        "  young: gains £0.62 from the rules; own payments +£4.00",
+        "    minimum_age 16 -> 14: 29 gain, 0 lose, 0 unchanged; 1 admissions change; largest gain young +£0.64",
+        "    education_share 2.5% -> 5%: 0 gain, 28 lose, 1 unchanged; 0 admissions change; largest loss smith -£0.04",
+        "    all the changes together: 29 gain, 0 lose, 0 unchanged; 1 admissions change",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn members_who_change_alike_are_one_line_in_text_and_each_in_json() {
+    let d = compare(&original(), &education_and_age(), &DiffOptions::default());
+    // Together the dividend is £31.40 over £740.00:
+    //   A 31.40 x 22.26 / 740 = 0.94454 -> 94p, rem .454
+    //   B 31.40 x 35.60 / 740 = 1.51059 -> 151p, rem .059
+    //   young 31.40 x 10 / 740 = 0.42432 -> 42p, rem .432
+    //   floors 1,880 + 1,208 + 42 = 3,130p; 10p left to the first 10
+    //   A-members: 95p (+22p); the other 10 A 94p (+21p); B £1.51: +34p,
+    //   r_taylor +35p.
+    let text = d.to_text();
+    for line in [
+        "  10 members (howarth, cooper, s_ashworth, m_ashworth, daly, bent, smithies, collier, mallalieu, manock), each: gains £0.22",
+        "    dividend on purchases: £0.73 -> £0.95  (+£0.22)",
+        "  10 members (standring, kershaw, j_holt, j_tweedale, s_tweedale, a_tweedale, maden, hill, rudman, scowcroft), each: gains £0.21",
+        "    dividend on purchases: £0.73 -> £0.94  (+£0.21)",
+        "  7 members (smith, w_taylor, wilkinson, brooks, garside, healey, bamford), each: gains £0.34",
+        "  r_taylor: gains £0.35",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    assert!(!text.contains("  howarth:"), "{text}");
+    // JSON keeps every person: the 28 founders and young.
+    let json = serde_json::to_value(&d).expect("JSON");
+    let members = json["simulation"]["members"].as_array().expect("members");
+    assert_eq!(members.len(), 29);
+    assert_eq!(members[0]["name"], "howarth");
+    assert_eq!(members[0]["given"]["display"], "+£0.22");
 }

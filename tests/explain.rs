@@ -47,11 +47,9 @@ fn the_exception_that_fired_is_named() {
         "entry_fee(guild)",
     )
     .expect("explains");
-    assert!(
-        e.to_text().contains(
-            "exception applies: except when m.age < 18 and m.kind = Organisation then £25"
-        )
-    );
+    assert!(e.to_text().contains(
+        "exception applies: except when guild.age < 18 and guild.kind = Organisation then £25"
+    ));
     let e =
         explain(&file, "exceptions override the base rule", "entry_fee(ada)").expect("explains");
     assert!(e.to_text().contains("no exception applies"));
@@ -179,5 +177,117 @@ fn a_figure_of_a_simulation_explained() {
         )
         .expect("explains")
         .to_text()
+    );
+}
+
+/// Every line of `text` that, trimmed of the tree's drawing, is `line`.
+fn has_step(text: &str, line: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start_matches([' ', '│', '├', '└', '─']) == line)
+}
+
+#[test]
+fn a_share_withheld_names_the_member_and_the_failing_where() {
+    let file = rulebook("rulebooks/rochdale-1844.coop");
+    // cy is 15: `where eligible(m)` is false, for the age only (£4.00 of
+    // shares meets the £1.00 x 4 minimum).
+    let e = explain(&file, "a young shopper earns no dividend", "dividend(cy)").expect("explains");
+    assert_eq!(e.value.display, "£0.00");
+    let text = e.to_text();
+    for line in [
+        "allocated \"dividend on purchases\" to cy = £0.00",
+        "cy has no share of this tranche: the `where` condition is false for them = £0.00",
+        "eligible(cy) = false   [article 3 \"Admission\"]",
+        "cy.age >= minimum_age because \"members must be 16 or over\" = false",
+        "· fails: members must be 16 or over: 15 < 16",
+        "cy.shares >= minimum_holding because \"members must hold the minimum shareholding\" = true",
+    ] {
+        assert!(has_step(&text, line), "missing {line:?} in\n{text}");
+    }
+    assert!(!text.contains(" to m "), "{text}");
+    assert!(!text.contains("m.age"), "{text}");
+}
+
+#[test]
+fn a_failed_and_shows_every_failing_clause() {
+    let file = rulebook("rulebooks/rochdale-1844.coop");
+    // eve: age 14 (< 16) and £1.00 of shares (< £1.00 x 4): both clauses
+    // fail, as the example's refusal lists them.
+    let e = explain(&file, "a refusal on both counts", "eligible(eve)").expect("explains");
+    assert_eq!(e.value.display, "false");
+    let text = e.to_text();
+    for line in [
+        "· fails: members must be 16 or over: 14 < 16",
+        "· fails: members must hold the minimum shareholding: £1.00 < £4.00",
+        "eve.shares = £1.00   (input)",
+    ] {
+        assert!(has_step(&text, line), "missing {line:?} in\n{text}");
+    }
+}
+
+/// `rochdale explain` on the 1844 rulebook's first year.
+fn explain_first_year(value: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .args([
+            "explain",
+            "rulebooks/rochdale-1844.coop",
+            "--scenario",
+            "first year",
+            "--value",
+            value,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn a_person_never_admitted_has_no_share_as_no_member() {
+    let o = explain_first_year("dividend(young)");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    // young (15) was refused on 1845-01-20: no member when the year closed.
+    assert!(
+        out.contains("young has no share of this tranche: not a member when it was shared"),
+        "{out}"
+    );
+}
+
+#[test]
+fn errors_in_the_value_are_placed_in_it_and_speak_of_members() {
+    // `dividend(howarth` is 16 characters: the end is at column 17 of the
+    // value's only line, and it is the end of the expression.
+    let o = explain_first_year("dividend(howarth");
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a failure in JSON");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "E0100");
+    assert_eq!(d["file"], "expression");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(17))
+    );
+    let message = d["message"].as_str().expect("a message");
+    assert!(
+        message.ends_with("found the end of the expression"),
+        "{message}"
+    );
+
+    // `zzz` shares no letter with any name, so each is at a distance of
+    // its length (at least 3): the 4-letter bent, daly and hill, then of
+    // the 5-letter maden, smith and young the first two by the alphabet.
+    let o = explain_first_year("dividend(zzz)");
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a failure in JSON");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "E0200");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(10))
+    );
+    assert_eq!(
+        d["help"],
+        "`zzz` is not a member (scenario \"first year\", after step 44), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
     );
 }

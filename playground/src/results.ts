@@ -1,9 +1,11 @@
 // Results for people: tables and charts of a simulation, a comparison of
 // two versions, and an explanation as a tree. Plain labels; no raw JSON.
 import type {
-  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueView,
+  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueChange, ValueView,
 } from './rochdale/index.js';
 import type { Failure } from './engine.ts';
+
+type Member = NonNullable<RulebookDiff['simulation']>['members'][number];
 
 type Child = Node | string;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: Child[]) => {
@@ -267,23 +269,53 @@ export function renderDiff(d: RulebookDiff): HTMLElement {
         a.member, a.old_member ? 'member' : 'not a member', a.new_member ? 'member' : 'not a member', a.reasons.join('; '),
       ]))));
     }
-    const changed = sim.members.filter((m) => m.changes.length);
-    const rows = changed.map((m) => {
-      const row = [
-        m.name,
+    if (sim.parameters_alone.length) {
+      root.append(section('Each parameter’s change on its own', el('p', { className: 'hint' },
+        'The old rules with only that value changed; the separate impacts need not add up to the combined one above.'),
+      table(['Parameter', 'Change', 'Gain', 'Lose', 'Unchanged', 'Largest gain', 'Largest loss'], sim.parameters_alone.map((p) => [
+        p.parameter, `${p.old.display} → ${p.new.display}`, String(p.totals.gain), String(p.totals.lose), String(p.totals.unchanged),
+        p.totals.largest_gain ? `${p.totals.largest_gain.member} ${p.totals.largest_gain.amount.display}` : '',
+        p.totals.largest_loss ? `${p.totals.largest_loss.member} ${p.totals.largest_loss.amount.display}` : '',
+      ]))));
+    }
+    // Members who change alike (the same figures from the same values to the
+    // same values) are one row, as in the text; the JSON keeps each.
+    const line = (c: ValueChange) => `${c.name}: ${c.old?.display ?? '–'} → ${c.new?.display ?? '–'} (${c.difference?.display ?? ''})`;
+    const groups = new Map<string, Member[]>();
+    for (const m of sim.members.filter((m) => m.changes.length)) {
+      const key = [...m.changes.map(line), m.given?.display, m.paid_in?.display].join('|');
+      groups.set(key, [...(groups.get(key) ?? []), m]);
+    }
+    const named = (ms: Member[]) => ms.length === 1 ? ms[0].name
+      : `${ms.length} members: ${ms.slice(0, 10).map((m) => m.name).join(', ')}${ms.length > 10 ? ` and ${ms.length - 10} more` : ''}`;
+    const grouped = [...groups.values()];
+    const rows = grouped.map((ms) => {
+      const m = ms[0];
+      const paid = m.paid_in && number(m.paid_in) !== 0 ? ` (own payments ${m.paid_in.display})` : '';
+      return [
+        named(ms),
         el('td', {}, ...m.changes.map((c) => el('div', {}, `${c.name}: ${c.old?.display ?? '–'} → ${c.new?.display ?? '–'}`,
           c.difference ? el('span', { className: number(c.difference) >= 0 ? 'gain' : 'loss' }, ` (${c.difference.display})`) : ''))),
-        el('td', { className: `num ${m.effect === 'gains' ? 'gain' : m.effect === 'loses' ? 'loss' : ''}` }, m.net?.display ?? '–'),
+        el('td', { className: `num ${m.effect === 'gains' ? 'gain' : m.effect === 'loses' ? 'loss' : ''}` },
+          `${m.given?.display ?? '–'}${ms.length > 1 ? ' each' : ''}${paid}`),
       ];
-      return row;
     });
-    const memberTable = table(['Member', 'What changes', 'Net'], rows, 'grid member-changes');
-    changed.forEach((m, i) => memberTable.rows[i + 1]?.classList.add(m.effect));
-    root.append(section('Members', changed.length ? memberTable : el('p', {}, 'No member’s figures change.')));
+    const memberTable = table(['Member', 'What changes', 'From the rules'], rows, 'grid member-changes');
+    grouped.forEach((ms, i) => memberTable.rows[i + 1]?.classList.add(ms[0].effect));
+    root.append(section('Members', grouped.length ? memberTable : el('p', {}, 'No member’s figures change.')));
+    // An account on its side (Dr for cash, Cr for a fund), the difference as
+    // the account's nature reads it: cash that rose reads as a rise.
+    const sided = (v: ValueView | null) => (v ? (v.display.startsWith('-') ? `${v.display.slice(1)} Dr` : `${v.display} Cr`) : '–');
+    const sideDiff = (x: ValueChange) => {
+      if (!x.difference) return '';
+      const d = x.difference.display;
+      if (x.side !== 'debit') return `${d} Cr`;
+      return d.startsWith('-') ? `+${d.slice(1)} Dr` : `-${d.replace(/^\+/, '')} Dr`;
+    };
     if (sim.tranches.length || sim.funds.length) {
       root.append(section('The cooperative', table(['What', 'Before', 'After', 'Difference'], [
         ...sim.tranches.map((x) => [`period ${x.period}: ${x.label}`, x.old?.display ?? '–', x.new?.display ?? '–', x.difference?.display ?? '']),
-        ...sim.funds.map((x) => [`account ${x.name}`, x.old?.display ?? '–', x.new?.display ?? '–', x.difference?.display ?? '']),
+        ...sim.funds.map((x) => [`account ${x.name}`, sided(x.old), sided(x.new), sideDiff(x)]),
       ])));
     }
     if (sim.resolutions.length) {

@@ -26,6 +26,45 @@ pub struct ValueChange {
     /// New less old, for numbers of the same type (a missing amount counts
     /// as zero).
     pub difference: Option<ValueView>,
+    /// For one of the cooperative's own accounts: the side its balance is
+    /// on, by the account's nature (`debit` for cash, `credit` for a fund).
+    /// `old`, `new` and `difference` stay credit-positive, as in the
+    /// simulation's outcome; text shows them on this side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+}
+
+/// The side of the books an account's balance is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// A debit balance: what the cooperative has (cash) or has spent.
+    Debit,
+    /// A credit balance: what it owes or has set aside (capital, funds).
+    Credit,
+}
+
+impl Side {
+    /// `Dr` or `Cr`, as an accountant writes them.
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Side::Debit => "Dr",
+            Side::Credit => "Cr",
+        }
+    }
+
+    /// The side of an account by its nature: that of its old balance, or of
+    /// its new one when it had none (credit-positive figures).
+    fn of(old: Option<&ValueView>, new: Option<&ValueView>) -> Side {
+        let sign = |v: Option<&ValueView>| {
+            v.and_then(|v| v.value.parse::<Decimal>().ok())
+                .filter(|d| !d.is_zero())
+        };
+        match sign(old).or_else(|| sign(new)) {
+            Some(d) if d < Decimal::ZERO => Side::Debit,
+            _ => Side::Credit,
+        }
+    }
 }
 
 /// An example whose results differ.
@@ -90,15 +129,15 @@ pub struct AdmissionChange {
     pub reasons: Vec<String>,
 }
 
-/// Better off, worse off, or neither.
+/// Better off, worse off, or neither, by what the rules gave them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
-    /// What the cooperative owes them rises.
+    /// What the rules gave them (their shares of the allocations) rises.
     Gains,
-    /// What the cooperative owes them falls.
+    /// What the rules gave them falls.
     Loses,
-    /// No money figure of theirs changes.
+    /// The rules gave them the same (their own payments may differ).
     Unchanged,
 }
 
@@ -117,7 +156,14 @@ pub struct MemberImpact {
     /// The change in their accounts' balances (what the cooperative owes
     /// them: capital, interest, dividends), new less old.
     pub net: Option<ValueView>,
-    /// Gains, loses or unchanged, by `net`.
+    /// The part of `net` the rules gave them: their shares of the
+    /// allocations booked when a period closed.
+    pub given: Option<ValueView>,
+    /// The rest of `net`: what their own acts moved (a share paid for on
+    /// joining, capital subscribed or withdrawn). A new member's payment is
+    /// here, not a gain.
+    pub paid_in: Option<ValueView>,
+    /// Gains, loses or unchanged, by `given`.
     pub effect: Effect,
 }
 
@@ -152,7 +198,7 @@ pub struct MemberAmount {
 pub struct Totals {
     /// People in either version's outcome.
     pub members: usize,
-    /// How many gain.
+    /// How many gain (by what the rules gave them).
     pub gain: usize,
     /// How many lose.
     pub lose: usize,
@@ -185,6 +231,11 @@ pub struct SimulationImpact {
     pub resolutions: Vec<ResolutionChange>,
     /// The counts.
     pub totals: Totals,
+    /// When more than one thing changed: each parameter whose value at the
+    /// scenario's start differs, run alone (the old rules with that one
+    /// value changed) against the old rules. The separate impacts need not
+    /// add up to the combined one.
+    pub parameters_alone: Vec<super::attribution::ParameterAlone>,
 }
 
 /// A tranche total before and after.
@@ -261,6 +312,7 @@ fn value_change(
         old: old.cloned(),
         new: new.cloned(),
         difference: difference(old, new),
+        side: None,
     })
 }
 
@@ -382,18 +434,57 @@ fn net_of(changes: &[ValueChange]) -> Option<ValueView> {
         };
     }
     let (sum, view) = total?;
+    signed(sum, &view.ty)
+}
+
+/// An amount of type `ty` written with its sign, as a difference is.
+fn signed(amount: Decimal, ty: &str) -> Option<ValueView> {
     let zero = ValueView {
-        ty: view.ty.clone(),
+        ty: ty.to_string(),
         value: "0".to_string(),
         display: String::new(),
     };
     let total = ValueView {
-        ty: view.ty.clone(),
-        value: sum.to_string(),
+        ty: ty.to_string(),
+        value: amount.to_string(),
         display: String::new(),
     };
     difference(Some(&zero), Some(&total))
 }
+
+/// What the rules gave each person: the postings to their accounts made when
+/// a period closed (their shares of the allocations), credits less debits,
+/// with the money type.
+fn given_by_rules(o: &SimulationOutcome) -> HashMap<&str, (Decimal, &str)> {
+    let closes: std::collections::HashSet<usize> = o
+        .steps
+        .iter()
+        .filter(|s| s.what == CLOSE)
+        .map(|s| s.step)
+        .collect();
+    let people: std::collections::HashSet<&str> =
+        o.members.iter().map(|m| m.name.as_str()).collect();
+    let whose = |account: &str| -> Option<&str> {
+        let (who, _) = account.split_once(": ")?;
+        people.get(who).copied()
+    };
+    let mut out: HashMap<&str, (Decimal, &str)> = HashMap::new();
+    for line in o.journal.iter().filter(|l| closes.contains(&l.step)) {
+        let Ok(amount) = line.amount.value.parse::<Decimal>() else {
+            continue;
+        };
+        for (account, sign) in [(&line.credit, amount), (&line.debit, -amount)] {
+            if let Some(who) = whose(account) {
+                let entry = out.entry(who).or_insert((Decimal::ZERO, &line.amount.ty));
+                entry.0 += sign;
+            }
+        }
+    }
+    out
+}
+
+/// How a step that closes a period is written in an outcome.
+const CLOSE: &str = "close period";
 
 /// Compares two outcomes of the same scenario.
 pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> SimulationImpact {
@@ -423,6 +514,8 @@ pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> 
         }
     }
 
+    let old_given = given_by_rules(old);
+    let new_given = given_by_rules(new);
     let empty: Vec<Named> = Vec::new();
     let mut members = Vec::new();
     let mut admissions = Vec::new();
@@ -471,7 +564,12 @@ pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> 
             });
         }
         let net = net_of(&changes);
-        let effect = match net.as_ref().and_then(|v| v.value.parse::<Decimal>().ok()) {
+        let (given, paid_in) = split_net(
+            net.as_ref(),
+            old_given.get(name).copied(),
+            new_given.get(name).copied(),
+        );
+        let effect = match given.as_ref().and_then(|v| v.value.parse::<Decimal>().ok()) {
             Some(d) if d > Decimal::ZERO => Effect::Gains,
             Some(d) if d < Decimal::ZERO => Effect::Loses,
             _ => Effect::Unchanged,
@@ -482,6 +580,8 @@ pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> 
             new_member,
             changes,
             net,
+            given,
+            paid_in,
             effect,
         });
     }
@@ -519,7 +619,10 @@ pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> 
         }
     }
 
-    let funds = compare_named("fund", &old.funds, &new.funds);
+    let mut funds = compare_named("fund", &old.funds, &new.funds);
+    for f in &mut funds {
+        f.side = Some(Side::of(f.old.as_ref(), f.new.as_ref()));
+    }
 
     let resolutions = old
         .resolutions
@@ -548,7 +651,33 @@ pub fn compare_simulations(old: &SimulationOutcome, new: &SimulationOutcome) -> 
         funds,
         resolutions,
         totals,
+        parameters_alone: Vec::new(),
     }
+}
+
+/// `net` split into what the rules gave (the change in what was posted to
+/// the person at the periods' closes) and the rest, their own payments.
+fn split_net(
+    net: Option<&ValueView>,
+    old: Option<(Decimal, &str)>,
+    new: Option<(Decimal, &str)>,
+) -> (Option<ValueView>, Option<ValueView>) {
+    let Some(net) = net else {
+        return (None, None);
+    };
+    let Ok(total) = net.value.parse::<Decimal>() else {
+        return (None, None);
+    };
+    let amount = |side: Option<(Decimal, &str)>| match side {
+        Some((d, ty)) if ty == net.ty => Some(d),
+        Some(_) => None,
+        None => Some(Decimal::ZERO),
+    };
+    let (Some(o), Some(n)) = (amount(old), amount(new)) else {
+        return (None, None);
+    };
+    let given = n - o;
+    (signed(given, &net.ty), signed(total - given, &net.ty))
 }
 
 /// One group of a statement's figures, or none for a person absent from an outcome.
@@ -560,10 +689,11 @@ fn group<'a>(
     statement.map(part).map(Vec::as_slice).unwrap_or(empty)
 }
 
+/// The counts of gains and losses, by what the rules gave each person.
 fn totals(members: &[MemberImpact], admissions_changed: usize) -> Totals {
     let count = |e: Effect| members.iter().filter(|m| m.effect == e).count();
     let amount = |m: &MemberImpact| -> Option<(Decimal, ValueView)> {
-        let net = m.net.as_ref()?;
+        let net = m.given.as_ref()?;
         Some((net.value.parse::<Decimal>().ok()?, net.clone()))
     };
     let mut largest_gain: Option<(Decimal, MemberAmount)> = None;

@@ -22,6 +22,7 @@
 //! assert_eq!(line.difference.as_ref().unwrap().display, "+£0.11");
 //! ```
 
+pub mod attribution;
 pub mod impact;
 pub mod structure;
 mod text;
@@ -39,9 +40,10 @@ use crate::simulate::input::{self, MemberTable};
 use crate::span::SourceFile;
 use crate::syntax::ast;
 
+pub use attribution::ParameterAlone;
 pub use impact::{
     AdmissionChange, Effect, ExampleChange, ExpectationChange, MemberAmount, MemberImpact,
-    ResolutionChange, SimulationImpact, StepChange, Totals, TrancheChange, ValueChange,
+    ResolutionChange, Side, SimulationImpact, StepChange, Totals, TrancheChange, ValueChange,
 };
 pub use structure::{ChangeKind, ItemChange};
 
@@ -190,9 +192,24 @@ pub fn diff(old: Version, new: Version, options: &DiffOptions) -> Result<Ruleboo
                     new_def.name
                 ));
             }
+            // More than one change: each parameter is also run alone, so
+            // the old members are kept for those runs.
+            let attribute = changes.len() > 1;
+            let kept = attribute.then(|| old_members.clone());
             let before = crate::simulate::simulate(&old_program, &old_def, old_members);
             let after = crate::simulate::simulate(&new_program, &new_def, new_members);
-            Some(impact::compare_simulations(&before, &after))
+            let mut compared = impact::compare_simulations(&before, &after);
+            if let Some(members) = &kept {
+                let old_run = attribution::OldRun {
+                    program: &old_program,
+                    scenario: &old_def,
+                    members,
+                    outcome: &before,
+                };
+                compared.parameters_alone =
+                    attribution::parameters_alone(&old_run, &new_program, &new_def);
+            }
+            Some(compared)
         }
         _ => {
             if !matches!(options.scenario, ScenarioChoice::None) {

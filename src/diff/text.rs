@@ -3,13 +3,18 @@
 
 use std::fmt::Write;
 
+use rust_decimal::Decimal;
+
 use super::RulebookDiff;
-use super::impact::{Effect, ValueChange};
+use super::impact::{Effect, MemberImpact, Side, SimulationImpact, ValueChange};
 use super::structure::ChangeKind;
 use crate::simulate::StepStatus;
 
 /// Longer parts are summarised rather than printed in full.
 const MAX_SHOWN_LINES: usize = 8;
+
+/// Members who change alike are named up to this many, then counted.
+const MAX_NAMED: usize = 10;
 
 fn status(s: StepStatus) -> &'static str {
     match s {
@@ -201,40 +206,13 @@ pub(super) fn render(d: &RulebookDiff) -> String {
                 );
             }
             for f in &sim.funds {
-                let mut line = String::new();
-                value_line(&mut line, f);
-                let _ = write!(out, "    account {}", line.trim_start());
+                fund_line(&mut out, f);
             }
         }
-        let changed: Vec<_> = sim
-            .members
-            .iter()
-            .filter(|m| !m.changes.is_empty())
-            .collect();
-        if !changed.is_empty() {
-            let _ = writeln!(out, "\n  Members");
-            for m in changed {
-                let net = match (&m.net, m.effect) {
-                    (Some(n), Effect::Gains) => {
-                        format!(": gains {}", n.display.trim_start_matches('+'))
-                    }
-                    (Some(n), Effect::Loses) => {
-                        format!(": loses {}", n.display.trim_start_matches('-'))
-                    }
-                    _ => String::new(),
-                };
-                let _ = writeln!(out, "  {}{net}", m.name);
-                for c in &m.changes {
-                    value_line(&mut out, c);
-                }
-            }
-        }
+        members(&mut out, sim);
+        parameters_alone(&mut out, sim);
         let t = &sim.totals;
-        let _ = writeln!(
-            out,
-            "\n  {} people: {} gain, {} lose, {} unchanged; {} admissions change",
-            t.members, t.gain, t.lose, t.unchanged, t.admissions_changed
-        );
+        let _ = writeln!(out, "\n  {} people: {}", t.members, counts(t));
         if let Some(g) = &t.largest_gain {
             let _ = writeln!(out, "  largest gain: {} {}", g.member, g.amount.display);
         }
@@ -246,4 +224,171 @@ pub(super) fn render(d: &RulebookDiff) -> String {
         let _ = writeln!(out, "\nnote: {note}");
     }
     out
+}
+
+/// "0 gain, 28 lose, 1 unchanged; 0 admissions change".
+fn counts(t: &super::Totals) -> String {
+    format!(
+        "{} gain, {} lose, {} unchanged; {} admissions change",
+        t.gain, t.lose, t.unchanged, t.admissions_changed
+    )
+}
+
+/// A balance with its side: `£150.00 Dr`, `£3.40 Cr` (credit-positive in).
+fn on_its_side(v: Option<&crate::value::ValueView>) -> String {
+    match v {
+        None => "-".to_string(),
+        Some(v) => match v.display.strip_prefix('-') {
+            Some(debit) => format!("{debit} Dr"),
+            None => format!("{} Cr", v.display),
+        },
+    }
+}
+
+/// One of the cooperative's accounts: each balance on its side, and the
+/// difference signed as the account's nature reads it, so that cash that
+/// rose reads as a rise: `cash: £150.00 Dr -> £164.00 Dr  (+£14.00 Dr)`.
+fn fund_line(out: &mut String, f: &ValueChange) {
+    let side = f.side.unwrap_or(Side::Credit);
+    let diff = f
+        .difference
+        .as_ref()
+        .map(|d| {
+            let shown = match side {
+                Side::Credit => d.display.clone(),
+                // A debit balance grows as the credit-positive figure falls.
+                Side::Debit => match d.display.strip_prefix('-') {
+                    Some(rise) => format!("+{rise}"),
+                    None => format!("-{}", d.display.trim_start_matches('+')),
+                },
+            };
+            format!("  ({shown} {})", side.abbreviation())
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    account {}: {} -> {}{diff}",
+        f.name,
+        on_its_side(f.old.as_ref()),
+        on_its_side(f.new.as_ref())
+    );
+}
+
+/// Whether an amount shown with its sign is other than zero.
+fn nonzero(v: Option<&crate::value::ValueView>) -> bool {
+    v.and_then(|v| v.value.parse::<Decimal>().ok())
+        .is_some_and(|d| !d.is_zero())
+}
+
+/// What the rules gave a person and what they paid in: ": gains £0.62 from
+/// the rules; own payments +£4.00".
+fn effect_phrase(m: &MemberImpact) -> String {
+    let mut parts = Vec::new();
+    let given = m.given.as_ref().map(|g| g.display.as_str()).unwrap_or("");
+    match m.effect {
+        Effect::Gains => parts.push(format!("gains {}", given.trim_start_matches('+'))),
+        Effect::Loses => parts.push(format!("loses {}", given.trim_start_matches('-'))),
+        Effect::Unchanged => {}
+    }
+    if nonzero(m.paid_in.as_ref()) {
+        if let Some(p) = &m.paid_in {
+            if parts.is_empty() {
+                parts.push(format!(
+                    "the rules give the same; own payments {}",
+                    p.display
+                ));
+            } else {
+                parts[0].push_str(" from the rules");
+                parts.push(format!("own payments {}", p.display));
+            }
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join("; "))
+    }
+}
+
+/// Every person whose figures change; people whose figures change alike
+/// (the same figures from the same values to the same values) are shown
+/// once, as a group, in the order the first of them comes.
+fn members(out: &mut String, sim: &SimulationImpact) {
+    let mut groups: Vec<(String, Vec<&MemberImpact>)> = Vec::new();
+    for m in sim.members.iter().filter(|m| !m.changes.is_empty()) {
+        let mut lines = String::new();
+        for c in &m.changes {
+            value_line(&mut lines, c);
+        }
+        // The figures and the split of the net make the likeness.
+        let key = format!("{lines}{}", effect_phrase(m));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(m),
+            None => groups.push((key, vec![m])),
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n  Members");
+    for (_, group) in &groups {
+        let first = group[0];
+        if group.len() == 1 {
+            let _ = writeln!(out, "  {}{}", first.name, effect_phrase(first));
+        } else {
+            let names: Vec<&str> = group
+                .iter()
+                .take(MAX_NAMED)
+                .map(|m| m.name.as_str())
+                .collect();
+            let more = if group.len() > MAX_NAMED {
+                format!(" and {} more", group.len() - MAX_NAMED)
+            } else {
+                String::new()
+            };
+            let phrase = effect_phrase(first);
+            let each = match phrase.strip_prefix(": ") {
+                Some(p) => format!(", each: {p}"),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} members ({}{more}){each}",
+                group.len(),
+                names.join(", ")
+            );
+        }
+        for c in &first.changes {
+            value_line(out, c);
+        }
+    }
+}
+
+/// Each parameter's change on its own, then the combined impact's counts.
+fn parameters_alone(out: &mut String, sim: &SimulationImpact) {
+    if sim.parameters_alone.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n  Each parameter's change on its own (the old rules with only that value changed; the separate impacts need not add up to the combined one)"
+    );
+    for p in &sim.parameters_alone {
+        let t = &p.totals;
+        let mut line = format!(
+            "    {} {} -> {}: {}",
+            p.parameter,
+            p.old.display,
+            p.new.display,
+            counts(t)
+        );
+        if let Some(g) = &t.largest_gain {
+            line.push_str(&format!("; largest gain {} {}", g.member, g.amount.display));
+        }
+        if let Some(l) = &t.largest_loss {
+            line.push_str(&format!("; largest loss {} {}", l.member, l.amount.display));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "    all the changes together: {}", counts(&sim.totals));
 }

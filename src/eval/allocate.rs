@@ -166,7 +166,7 @@ impl Evaluator<'_> {
 
     /// The steps that explain a tranche's total or a member's share of it.
     pub(super) fn allocation_facts(
-        &self,
+        &mut self,
         allocation: usize,
         outcome: &AllocationOutcome,
         tranche: usize,
@@ -222,10 +222,14 @@ impl Evaluator<'_> {
                         shown(all)
                     )
                 }
-                None => format!(
-                    "{} has no share of this tranche",
-                    self.member_name(m).trim_matches('`')
-                ),
+                None => {
+                    let who = self.member_name(m).trim_matches('`').to_string();
+                    let (text, why) = self.why_no_share(def, tranche, m, &who);
+                    let mut node = TraceNode::fact(text, Some(Value::Number(share)), money, span);
+                    node.children = why;
+                    facts.push(node);
+                    return facts;
+                }
             };
             facts.push(TraceNode::fact(
                 text,
@@ -235,6 +239,51 @@ impl Evaluator<'_> {
             ));
         }
         facts
+    }
+
+    /// Why member `m` has no share of a tranche, and the derivation of the
+    /// tranche's `where` condition for them when that is what failed (every
+    /// failing clause of it, with its numbers).
+    fn why_no_share(
+        &mut self,
+        def: &AllocationDef,
+        tranche: usize,
+        m: u32,
+        who: &str,
+    ) -> (String, Vec<crate::eval::TraceNode>) {
+        let filter = def.tranches.get(tranche).and_then(|t| match &t.amount {
+            TrancheAmount::EachMember { filter, .. } => filter.as_ref(),
+            _ => t.split.as_ref().and_then(|s| s.filter.as_ref()),
+        });
+        let counted = self.with_roll(def.record_date.as_ref(), |ev| Ok(ev.counts(m as usize)));
+        if counted.is_ok_and(|c| !c) {
+            return (
+                format!("{who} has no share of this tranche: not a member when it was shared"),
+                Vec::new(),
+            );
+        }
+        let Some(filter) = filter else {
+            return (format!("{who} has no share of this tranche"), Vec::new());
+        };
+        let mut frame = vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
+        frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
+        self.trace_open(crate::eval::TraceNode::fact(
+            String::new(),
+            None,
+            crate::types::Type::Bool,
+            filter.span,
+        ));
+        let held = self.with_roll(def.record_date.as_ref(), |ev| {
+            ev.boolean(filter, &mut frame)
+        });
+        let why = self.trace_take().map(|n| n.children).unwrap_or_default();
+        let text = match held {
+            Ok(false) => format!(
+                "{who} has no share of this tranche: the `where` condition is false for them"
+            ),
+            _ => format!("{who} has no share of this tranche"),
+        };
+        (text, why)
     }
 
     pub(super) fn member_name(&self, m: u32) -> String {

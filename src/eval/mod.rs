@@ -199,9 +199,17 @@ impl<'a> Evaluator<'a> {
             IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
             IrKind::Arith(op, l, r) => self.eval_arith(*op, l, r, frame, span),
             IrKind::Compare(op, l, r) => self.eval_compare(*op, l, r, frame, span),
-            IrKind::And(l, r) => Ok(Value::Bool(
-                self.boolean(l, frame)? && self.boolean(r, frame)?,
-            )),
+            IrKind::And(l, r) => {
+                let left = self.boolean(l, frame)?;
+                if !left && self.tracing() {
+                    // A derivation shows every failing clause, as a refusal
+                    // lists them; the value is false whatever the right is
+                    // (which may not be computable once the left fails).
+                    let _ = self.boolean(r, frame);
+                    return Ok(Value::Bool(false));
+                }
+                Ok(Value::Bool(left && self.boolean(r, frame)?))
+            }
             IrKind::Or(l, r) => Ok(Value::Bool(
                 self.boolean(l, frame)? || self.boolean(r, frame)?,
             )),

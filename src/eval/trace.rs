@@ -225,6 +225,20 @@ impl Evaluator<'_> {
         }
     }
 
+    /// Takes back a step opened by [`Self::trace_open`], with what was
+    /// recorded under it, instead of adding it to its parent.
+    pub(super) fn trace_take(&mut self) -> Option<TraceNode> {
+        if !self.tracing() {
+            return None;
+        }
+        let t = self.tracer.as_mut()?;
+        if t.stack.len() > 1 {
+            t.stack.pop()
+        } else {
+            None
+        }
+    }
+
     pub(super) fn pause_trace(&mut self) {
         if let Some(t) = self.tracer.as_mut() {
             t.paused += 1;

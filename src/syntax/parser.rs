@@ -61,6 +61,10 @@ pub fn parse_expression(text: &str, source: u16) -> std::result::Result<Expr, Ve
     let mut expr = parse_expression_text(text).map_err(|mut found| {
         for d in &mut found {
             d.set_source(source);
+            // An expression given on its own ends where its text does.
+            d.message = d
+                .message
+                .replace("the end of the file", "the end of the expression");
         }
         found
     })?;

@@ -150,6 +150,18 @@ export interface ValueChange {
   old: ValueView | null;
   new: ValueView | null;
   difference: ValueView | null;
+  /** For the cooperative's own accounts: the side of the account's nature. */
+  side?: 'debit' | 'credit';
+}
+
+export interface RulebookDiffTotals {
+  members: number;
+  gain: number;
+  lose: number;
+  unchanged: number;
+  admissions_changed: number;
+  largest_gain: { member: string; amount: ValueView } | null;
+  largest_loss: { member: string; amount: ValueView } | null;
 }
 
 export interface RulebookDiff {
@@ -180,6 +192,10 @@ export interface RulebookDiff {
       new_member: boolean;
       changes: ValueChange[];
       net: ValueView | null;
+      /** The part of `net` the allocations gave them. */
+      given: ValueView | null;
+      /** The rest of `net`: their own payments. */
+      paid_in: ValueView | null;
       effect: 'gains' | 'loses' | 'unchanged';
     }[];
     tranches: { period: number; label: string; old: ValueView | null; new: ValueView | null; difference: ValueView | null }[];
@@ -194,6 +210,14 @@ export interface RulebookDiff {
       largest_gain: { member: string; amount: ValueView } | null;
       largest_loss: { member: string; amount: ValueView } | null;
     };
+    /** When more than one part changed: each parameter run on its own. */
+    parameters_alone: {
+      parameter: string;
+      old: ValueView;
+      new: ValueView;
+      totals: RulebookDiffTotals;
+      members: { member: string; amount: ValueView }[];
+    }[];
   };
   notes: string[];
 }
