@@ -50,13 +50,29 @@ pub struct Books {
 impl Books {
     /// Posts an entry.
     pub fn post(&mut self, entry: &Entry) {
-        self.totals.entry(entry.debit.clone()).or_default().0 += entry.amount;
-        self.totals.entry(entry.credit.clone()).or_default().1 += entry.amount;
+        // Look up before inserting: most postings are to accounts that
+        // exist, and a lookup needs no copy of the key.
+        fn add<K: Ord + Clone + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
+            map: &mut BTreeMap<K, (Decimal, Decimal)>,
+            key: &K,
+            debit: Decimal,
+            credit: Decimal,
+        ) {
+            let cell = match map.get_mut(key.borrow()) {
+                Some(cell) => cell,
+                None => map.entry(key.clone()).or_default(),
+            };
+            cell.0 += debit;
+            cell.1 += credit;
+        }
+        let amount = entry.amount;
+        add::<AccountKey, AccountKey>(&mut self.totals, &entry.debit, amount, Decimal::ZERO);
+        add::<AccountKey, AccountKey>(&mut self.totals, &entry.credit, Decimal::ZERO, amount);
         if entry.debit.member.is_none() {
-            self.period.entry(entry.debit.name.clone()).or_default().0 += entry.amount;
+            add::<Arc<str>, str>(&mut self.period, &entry.debit.name, amount, Decimal::ZERO);
         }
         if entry.credit.member.is_none() {
-            self.period.entry(entry.credit.name.clone()).or_default().1 += entry.amount;
+            add::<Arc<str>, str>(&mut self.period, &entry.credit.name, Decimal::ZERO, amount);
         }
     }
 

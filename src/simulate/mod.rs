@@ -14,8 +14,6 @@ pub mod sink;
 pub mod stream;
 pub mod text;
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -60,6 +58,8 @@ pub struct Engine<'p> {
     keep_close: bool,
     /// The rules in force, with amendments adopted so far.
     provenance: crate::provenance::Provenance,
+    /// Per act: the slots of the arguments it admits.
+    admits: Vec<Vec<usize>>,
     /// People by name (a fast hash: names are looked up at every step).
     index: rustc_hash::FxHashMap<String, u32>,
     steps_run: usize,
@@ -168,6 +168,28 @@ pub fn inputs_after(
     }
 }
 
+impl outcome::Statements for Engine<'_> {
+    fn people(&self) -> usize {
+        self.inputs.member_count()
+    }
+
+    fn statement(&self, m: usize) -> std::borrow::Cow<'_, MemberStatement> {
+        std::borrow::Cow::Owned(Engine::statement(self, m))
+    }
+
+    fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for m in 0..self.inputs.member_count() {
+            self.statement_names(m, |name| {
+                if !columns.iter().any(|c| c == name) {
+                    columns.push(name.to_string());
+                }
+            });
+        }
+        columns
+    }
+}
+
 /// An attribute counted per period, as every person's stood at a close.
 #[derive(Debug, Clone)]
 struct PeriodColumn {
@@ -240,6 +262,22 @@ impl<'p> Engine<'p> {
             at_close: None,
             keep_close: false,
             provenance: program.provenance.clone(),
+            admits: program
+                .acts
+                .iter()
+                .map(|def| {
+                    def.effects
+                        .iter()
+                        .filter_map(|e| match e {
+                            EffectIr::Admit(Ir {
+                                kind: IrKind::Local(slot),
+                                ..
+                            }) => Some(*slot),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect(),
             index,
             steps_run: 0,
             failures: 0,
@@ -430,17 +468,7 @@ impl<'p> Engine<'p> {
 
         // A cooperative act is between the cooperative and its members: a
         // member argument must be a member, unless the act admits them.
-        let admitted: Vec<usize> = def
-            .effects
-            .iter()
-            .filter_map(|e| match e {
-                EffectIr::Admit(Ir {
-                    kind: IrKind::Local(slot),
-                    ..
-                }) => Some(*slot),
-                _ => None,
-            })
-            .collect();
+        let admitted = &self.admits[act];
         let mut reasons = Vec::new();
         for (slot, (name, ty)) in def.params.iter().enumerate() {
             if let (Type::Member, Some(Value::Member(m))) = (ty, frame.get(slot)) {
@@ -476,7 +504,8 @@ impl<'p> Engine<'p> {
 
         // Every effect from the state before the act.
         let mut changes = Vec::with_capacity(def.effects.len());
-        let mut pending: HashMap<(usize, usize), Value> = HashMap::new();
+        // The attributes changed so far, newest last (an act changes few).
+        let mut pending: Vec<((usize, usize), Value)> = Vec::new();
         self.effects(
             &mut ev,
             &def.effects,
@@ -559,7 +588,7 @@ impl<'p> Engine<'p> {
         ev: &mut Evaluator<'_>,
         effects: &[EffectIr],
         frame: &mut Vec<Value>,
-        pending: &mut HashMap<(usize, usize), Value>,
+        pending: &mut Vec<((usize, usize), Value)>,
         changes: &mut Vec<Change>,
     ) -> Result<(), Stop> {
         let program = self.program;
@@ -631,14 +660,19 @@ impl<'p> Engine<'p> {
                     let new = match op {
                         ChangeOp::Set => v,
                         ChangeOp::Add | ChangeOp::Subtract => {
-                            let old = pending.get(&(m, *attr)).cloned().or_else(|| {
-                                self.inputs
-                                    .members
-                                    .get(*attr)
-                                    .and_then(|c| c.get(m))
-                                    .cloned()
-                                    .flatten()
-                            });
+                            let old = pending
+                                .iter()
+                                .rev()
+                                .find(|(at, _)| *at == (m, *attr))
+                                .map(|(_, v)| v.clone())
+                                .or_else(|| {
+                                    self.inputs
+                                        .members
+                                        .get(*attr)
+                                        .and_then(|c| c.get(m))
+                                        .cloned()
+                                        .flatten()
+                                });
                             Value::Number(effects::changed(
                                 *op,
                                 old.as_ref().and_then(Value::as_number),
@@ -649,7 +683,7 @@ impl<'p> Engine<'p> {
                             )?)
                         }
                     };
-                    pending.insert((m, *attr), new.clone());
+                    pending.push(((m, *attr), new.clone()));
                     changes.push(Change::Attribute {
                         member: m,
                         attr: *attr,
@@ -667,18 +701,16 @@ impl<'p> Engine<'p> {
         let program = self.program;
         let mut ev = Evaluator::new(program, &self.inputs);
         let mut out = Vec::new();
+        let mut frame = Vec::new();
         for limit in &program.limits {
-            let members: Vec<Option<u32>> = if limit.each_member {
-                touched
-                    .iter()
-                    .filter(|m| self.inputs.is_active(**m))
-                    .map(|m| Some(*m as u32))
-                    .collect()
-            } else {
-                vec![None]
-            };
-            for member in members {
-                let mut frame = vec![Value::Bool(false); limit.frame_size.max(1)];
+            let each = touched
+                .iter()
+                .filter(|m| limit.each_member && self.inputs.is_active(**m))
+                .map(|m| Some(*m as u32));
+            let once = (!limit.each_member).then_some(None);
+            for member in each.chain(once) {
+                frame.clear();
+                frame.resize(limit.frame_size.max(1), Value::Bool(false));
                 if let Some(m) = member {
                     frame[0] = Value::Member(m);
                 }
@@ -1022,6 +1054,34 @@ impl<'p> Engine<'p> {
                     })
                 })
                 .collect(),
+        }
+    }
+
+    /// The names a statement of person `m` has, in its order: attributes,
+    /// per-period figures, accounts (what [`Engine::statement`] gives, without
+    /// writing any value).
+    fn statement_names(&self, m: usize, mut each: impl FnMut(&str)) {
+        for (a, f) in self.program.member_attrs.iter().enumerate() {
+            if self.inputs.members[a][m].is_some() {
+                each(&f.name);
+            }
+        }
+        for c in &self.period_values {
+            if c.values[m].is_some() {
+                each(&c.name);
+            }
+        }
+        let from = AccountKey {
+            member: Some(m as u32),
+            name: "".into(),
+        };
+        for (k, _) in self
+            .books
+            .totals
+            .range(from..)
+            .take_while(|(k, _)| k.member == Some(m as u32))
+        {
+            each(&k.name);
         }
     }
 

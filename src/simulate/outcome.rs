@@ -140,6 +140,40 @@ pub struct MemberStatement {
     pub periods: Vec<Named>,
 }
 
+/// The member statements a report writes, person by person, read more
+/// than once (to find the columns and widths, then to write the rows), so
+/// that a million statements need not be held.
+pub trait Statements {
+    /// How many people.
+    fn people(&self) -> usize;
+    /// Person `m`'s statement (`m < people()`).
+    fn statement(&self, m: usize) -> std::borrow::Cow<'_, MemberStatement>;
+    /// The table's columns, as they first appear person by person: each
+    /// person's attributes, then per-period figures, then accounts.
+    fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for m in 0..self.people() {
+            let m = self.statement(m);
+            for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
+                if !columns.contains(&n.name) {
+                    columns.push(n.name.clone());
+                }
+            }
+        }
+        columns
+    }
+}
+
+impl Statements for Vec<MemberStatement> {
+    fn people(&self) -> usize {
+        self.len()
+    }
+
+    fn statement(&self, m: usize) -> std::borrow::Cow<'_, MemberStatement> {
+        std::borrow::Cow::Borrowed(&self[m])
+    }
+}
+
 /// A motion and its vote.
 #[derive(Debug, Clone, Serialize)]
 pub struct MotionOutcome {
@@ -226,14 +260,14 @@ impl SimulationOutcome {
                     .iter()
                     .try_for_each(|s| text::write_step(&mut out, s))
             })
-            .and_then(|()| text::write_tail(&mut out, self, &|| self.members.iter()));
+            .and_then(|()| text::write_tail(&mut out, self, &self.members));
         String::from_utf8(out).unwrap_or_default()
     }
 
     /// The member statements as CSV: one row per person.
     pub fn statements_csv(&self) -> String {
         let mut out = Vec::new();
-        let _ = sheets::write_statements(&mut out, &|| self.members.iter());
+        let _ = sheets::write_statements(&mut out, &self.members);
         String::from_utf8(out).unwrap_or_default()
     }
 

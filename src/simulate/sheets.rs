@@ -5,7 +5,7 @@
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
-use super::outcome::{AccountLine, JournalLine, MemberStatement};
+use super::outcome::{AccountLine, JournalLine, Statements};
 
 fn csv_error(e: csv::Error) -> io::Error {
     match e.into_kind() {
@@ -14,28 +14,15 @@ fn csv_error(e: csv::Error) -> io::Error {
     }
 }
 
-/// The member statements: one row per person. `members` is called twice
-/// (for the columns, then the rows).
-pub fn write_statements<I, M>(w: &mut dyn Write, members: &dyn Fn() -> I) -> io::Result<()>
-where
-    I: Iterator<Item = M>,
-    M: Borrow<MemberStatement>,
-{
-    let mut columns: Vec<String> = Vec::new();
-    for m in members() {
-        let m = m.borrow();
-        for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
-            if !columns.contains(&n.name) {
-                columns.push(n.name.clone());
-            }
-        }
-    }
+/// The member statements: one row per person.
+pub fn write_statements(w: &mut dyn Write, members: &dyn Statements) -> io::Result<()> {
+    let columns = members.columns();
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec!["member", "member_now", "joined", "left"];
     header.extend(columns.iter().map(String::as_str));
     out.write_record(&header).map_err(csv_error)?;
-    for m in members() {
-        let m = m.borrow();
+    for m in 0..members.people() {
+        let m = members.statement(m);
         let now = m.member.to_string();
         let mut row: Vec<&str> = vec![
             &m.name,

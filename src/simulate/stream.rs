@@ -223,13 +223,11 @@ impl<'w> Streamed<'w> {
     /// Writes everything after the timeline, from the engine at the end.
     pub fn finish(mut self, engine: &Engine<'_>, scenario: &str) -> io::Result<Vec<StepOutcome>> {
         let summary = engine.summary(scenario);
-        let people = engine.people();
-        let statements = || (0..people).map(|m| engine.statement(m));
         let steps = self.steps.take().map(Spill::finish).transpose()?;
         let journal = self.journal.take().map(Spill::finish).transpose()?;
         match self.report {
-            Report::Text => text::write_tail(self.stdout, &summary, &statements)?,
-            Report::Csv => sheets::write_statements(self.stdout, &statements)?,
+            Report::Text => text::write_tail(self.stdout, &summary, engine)?,
+            Report::Csv => sheets::write_statements(self.stdout, engine)?,
             Report::Json => {
                 write_json(
                     self.stdout,
@@ -243,7 +241,7 @@ impl<'w> Streamed<'w> {
         }
         self.stdout.flush()?;
         if let Some(mut w) = self.report_txt.take() {
-            text::write_tail(&mut w, &summary, &statements)?;
+            text::write_tail(&mut w, &summary, engine)?;
             w.flush()?;
         }
         if let Some(mut w) = self.journal_csv.take() {
@@ -254,7 +252,7 @@ impl<'w> Streamed<'w> {
             write_json(&mut w, &summary, engine, steps.as_ref(), journal.as_ref())?;
             w.flush()?;
             let mut w = BufWriter::new(File::create(dir.join("statements.csv"))?);
-            sheets::write_statements(&mut w, &statements)?;
+            sheets::write_statements(&mut w, engine)?;
             let mut w = BufWriter::new(File::create(dir.join("trial_balance.csv"))?);
             sheets::write_trial_balance(&mut w, engine.trial_balance_lines())?;
         }

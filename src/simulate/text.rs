@@ -4,10 +4,11 @@
 //! [`super::SimulationOutcome::to_text`] writes the same report from an
 //! outcome held in memory, through the same functions.
 
-use std::borrow::Borrow;
 use std::io::{self, Write};
 
-use super::outcome::{MemberStatement, Named, SimulationOutcome, StepOutcome, StepStatus};
+use super::outcome::{
+    MemberStatement, Named, SimulationOutcome, Statements, StepOutcome, StepStatus,
+};
 
 fn pad(text: &str, width: usize) -> String {
     let n = text.chars().count();
@@ -109,18 +110,14 @@ fn status(m: &MemberStatement) -> &'static str {
 }
 
 /// Everything after the timeline. `o` gives the votes, amendments,
-/// periods, funds and totals; `members` gives the statements, and is
-/// called twice (to measure the table, then to write it), so that a
-/// statement of a million members need not be held.
-pub fn write_tail<I, M>(
+/// periods, funds and totals; `members` gives the statements, read twice
+/// (to measure the table, then to write it), so that the statements of a
+/// million members need not be held.
+pub fn write_tail(
     w: &mut dyn Write,
     o: &SimulationOutcome,
-    members: &dyn Fn() -> I,
-) -> io::Result<()>
-where
-    I: Iterator<Item = M>,
-    M: Borrow<MemberStatement>,
-{
+    members: &dyn Statements,
+) -> io::Result<()> {
     if !o.resolutions.is_empty() {
         writeln!(w, "\nResolutions")?;
         for r in &o.resolutions {
@@ -198,25 +195,17 @@ where
         }
     }
     // Statements: one row per person, attributes then accounts. The first
-    // pass finds the columns and their widths.
-    let mut columns: Vec<String> = Vec::new();
+    // pass finds the widths of the columns.
+    let columns = members.columns();
     let mut widths: Vec<usize> = vec!["member".len(), "status".len()];
-    for m in members() {
-        let m = m.borrow();
+    widths.extend(columns.iter().map(|c| c.chars().count()));
+    for m in 0..members.people() {
+        let m = members.statement(m);
         widths[0] = widths[0].max(m.name.chars().count());
-        widths[1] = widths[1].max(status(m).len());
-        for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
-            if !columns.contains(&n.name) {
-                columns.push(n.name.clone());
-                widths.push(n.name.chars().count());
-            }
-        }
-    }
-    for m in members() {
-        let m = m.borrow();
+        widths[1] = widths[1].max(status(&m).len());
         for (c, name) in columns.iter().enumerate() {
             // A person without a value in the column shows "-".
-            let shown = cell(m, name).map_or(1, |n| n.value.display.chars().count());
+            let shown = cell(&m, name).map_or(1, |n| n.value.display.chars().count());
             widths[c + 2] = widths[c + 2].max(shown);
         }
     }
@@ -227,11 +216,11 @@ where
     let mut header: Vec<&str> = vec!["member", "status"];
     header.extend(columns.iter().map(String::as_str));
     w.write_all(line(&header, &widths).as_bytes())?;
-    for m in members() {
-        let m = m.borrow();
-        let mut cells: Vec<&str> = vec![&m.name, status(m)];
+    for m in 0..members.people() {
+        let m = members.statement(m);
+        let mut cells: Vec<&str> = vec![&m.name, status(&m)];
         for name in &columns {
-            cells.push(cell(m, name).map_or("-", |n| n.value.display.as_str()));
+            cells.push(cell(&m, name).map_or("-", |n| n.value.display.as_str()));
         }
         w.write_all(line(&cells, &widths).as_bytes())?;
     }
