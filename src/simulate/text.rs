@@ -70,23 +70,35 @@ pub fn write_head(w: &mut dyn Write, o: &SimulationOutcome) -> io::Result<()> {
     )
 }
 
-/// One step of the timeline.
+/// One step of the timeline, as one write (a timeline has millions).
 pub fn write_step(w: &mut dyn Write, s: &StepOutcome) -> io::Result<()> {
-    let status = match s.status {
-        StepStatus::Done => "done".to_string(),
-        StepStatus::Refused => format!("REFUSED: {}", s.reasons.join("; ")),
-        StepStatus::Failed => format!(
-            "FAILED: {}",
-            s.diagnostic.as_ref().map_or("", |d| d.message.as_str())
-        ),
-    };
-    writeln!(
-        w,
-        "  {:>3}  {}  {}  {status}",
-        s.step,
-        s.date,
-        pad(&s.what, 36)
-    )
+    fn spaces(out: &mut String, n: usize) {
+        out.extend(std::iter::repeat_n(' ', n));
+    }
+    let mut out = String::with_capacity(80);
+    let number = s.step.to_string();
+    out.push_str("  ");
+    spaces(&mut out, 3usize.saturating_sub(number.len()));
+    out.push_str(&number);
+    out.push_str("  ");
+    out.push_str(&s.date);
+    out.push_str("  ");
+    out.push_str(&s.what);
+    spaces(&mut out, 36usize.saturating_sub(s.what.chars().count()));
+    out.push_str("  ");
+    match s.status {
+        StepStatus::Done => out.push_str("done"),
+        StepStatus::Refused => {
+            out.push_str("REFUSED: ");
+            out.push_str(&s.reasons.join("; "));
+        }
+        StepStatus::Failed => {
+            out.push_str("FAILED: ");
+            out.push_str(s.diagnostic.as_ref().map_or("", |d| d.message.as_str()));
+        }
+    }
+    out.push('\n');
+    w.write_all(out.as_bytes())
 }
 
 /// A person's cell in column `name`: the first of their attributes,
