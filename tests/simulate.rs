@@ -148,6 +148,10 @@ fn bad_json_scenarios_name_the_path() {
             "did you mean `purchase`?",
         ),
         ("tests/scenarios/malformed.json", "not valid JSON"),
+        (
+            "tests/scenarios/parameter_breaks_limit.json",
+            "parameters.capital_interest: the scenario's value breaks the limit",
+        ),
     ] {
         let out = rendered_json_errors(file);
         assert!(out.contains(needle), "{file}: {out}");
