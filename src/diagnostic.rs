@@ -196,6 +196,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: the rulebook works, but probably not as its author meant.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     /// Places the diagnostic at `span`, with a label drawn under it.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.span = Some(span);

@@ -285,3 +285,21 @@ fn fmt_checks_rewrites_and_reads_standard_input() {
         "rulebook \"T\"\n\nrule x = 1 + 2\n"
     );
 }
+
+#[test]
+fn a_division_by_zero_in_an_example_names_the_expect_line_and_member_in_text() {
+    let o = rochdale(&[
+        "test",
+        "tests/diagnostics/division_by_zero_for_a_member.coop",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for line in [
+        "E0400",
+        "  × division by zero",
+        " 7 │   expect ratio(ada) = 1",
+        "   ·                 ╰── while checking this expectation, for ada",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
+    }
+}

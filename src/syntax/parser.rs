@@ -146,7 +146,7 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     } else {
         format!("expected {}, found {found_text}", join_or(&expected))
     };
-    let help = syntax_help(&expected, found);
+    let help = written_help(text, at, found).unwrap_or_else(|| syntax_help(&expected, found));
     Diagnostic::error(Code::Syntax, message)
         .at(span, "here")
         .help(help)
@@ -338,6 +338,88 @@ fn join_or(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} or {}", rest.join(", "), last),
     }
+}
+
+/// A help line that says what to write, for mistakes recognised from the
+/// text around the error rather than from what the grammar expected there:
+/// thousands separators, a date written day/month/year, a tranche's label
+/// holding a word of the language.
+fn written_help(text: &str, at: usize, found: &str) -> Option<String> {
+    let before = text.get(..at).unwrap_or("");
+    let after = text.get(at..).unwrap_or("");
+    // `£100,000.00`: a comma between digits, three digits after it.
+    if found == "," && before.ends_with(|c: char| c.is_ascii_digit()) {
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let end = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
+            .unwrap_or(after.len());
+        let number = format!("{}{}", &before[start..], &after[..end]);
+        let groups_of_three = number
+            .split('.')
+            .next()
+            .is_some_and(|whole| whole.split(',').skip(1).all(|g| g.len() == 3));
+        if groups_of_three {
+            let sign = before[..start]
+                .chars()
+                .next_back()
+                .filter(|c| "£€$".contains(*c));
+            let sign = sign.map(String::from).unwrap_or_default();
+            return Some(format!(
+                "numbers are written without thousands separators: `{sign}{}`, or with `_` between the groups: `{sign}{}`",
+                number.replace(',', ""),
+                number.replace(',', "_")
+            ));
+        }
+    }
+    // `01/04/2026`: a date in another order.
+    let date: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '/' || *c == '.')
+        .collect();
+    let parts: Vec<&str> = date.split(['/', '.']).collect();
+    if let [d, m, y] = parts.as_slice() {
+        if y.len() == 4 && (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) {
+            let (dn, mn) = (d.parse::<u8>().ok()?, m.parse::<u8>().ok()?);
+            // Day first, as written in the UK and most of Europe, unless
+            // only month first makes a date.
+            let (day, month, order) = if mn > 12 && dn <= 12 {
+                (mn, dn, "month first")
+            } else {
+                (dn, mn, "day first")
+            };
+            return Some(format!(
+                "dates are written year-month-day, YYYY-MM-DD: `{date}` read {order} is `{y}-{month:02}-{day:02}`"
+            ));
+        }
+    }
+    // `education and training: 5%` inside `allocate ... { }`: a label
+    // holding a reserved word.
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = after.find('\n').map_or(text.len(), |i| at + i);
+    let line = text.get(line_start..line_end).unwrap_or("").trim();
+    let in_allocation = before.rfind("allocate ").is_some_and(|a| {
+        let inside = &before[a..];
+        inside.matches('{').count() > inside.matches('}').count()
+    });
+    if let Some((label, _)) = line.split_once(':') {
+        let words: Vec<&str> = label.split_whitespace().collect();
+        let reserved: Vec<&str> = words.iter().copied().filter(|w| is_reserved(w)).collect();
+        let plain = words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        if in_allocation && plain && words.len() > 1 && !reserved.is_empty() {
+            return Some(format!(
+                "`{}` is a word of the language, so a label that holds it is written in quotes: `\"{}\": ...`",
+                reserved[0],
+                words.join(" ")
+            ));
+        }
+    }
+    None
 }
 
 fn syntax_help(expected: &[String], found: &str) -> String {
