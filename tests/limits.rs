@@ -296,3 +296,32 @@ fn a_rulebook_scenario_whose_parameters_break_a_limit_does_not_check() {
     let second = text.rfind("parameter rate = 10%").expect("in the text") + "parameter ".len();
     assert_eq!(span.start, second);
 }
+
+#[test]
+fn a_very_long_line_is_quoted_as_a_window_around_the_error() {
+    // 250 kB on one line (5 MB behaves alike, but parsing it in a debug
+    // build takes a minute).
+    let head = "rulebook \"Limits\" currency GBP ";
+    let filler = "parameter a: Integer = 1 ".repeat(10_000);
+    let text = format!("{head}{filler}parameter b: Integer = = 2 {filler}\n");
+    assert!(text.len() > 500_000);
+    let err = text.find("= = 2").expect("the error") + 2; // the second `=`
+    let file = SourceFile::new("huge.coop", text.clone());
+    let checked = rochdale::check_source(&file.text);
+    let shown = rochdale::diagnostic::render_text(&checked.diagnostics, &file, false);
+    assert_eq!(checked.diagnostics.len(), 1, "{shown}");
+    // The place, by line and column (characters, from 1): all ASCII here.
+    assert!(
+        shown.contains(&format!("[huge.coop:1:{}]", err + 1)),
+        "{shown}"
+    );
+    // 80 characters either side of the place, not 5 MB.
+    let quoted = shown
+        .lines()
+        .find(|l| l.starts_with(" 1 │ "))
+        .expect("the quoted line");
+    let expected =
+        &text[err - rochdale::diagnostic::WINDOW..err + 1 + rochdale::diagnostic::WINDOW];
+    assert_eq!(quoted, format!(" 1 │ {expected}"));
+    assert!(shown.len() < 2_000, "{} bytes", shown.len());
+}

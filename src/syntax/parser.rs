@@ -26,20 +26,55 @@ type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Parses a rulebook's text into its syntax tree.
 pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
-    prescan(text).map_err(|d| vec![*d])?;
+    prescan(text).map_err(|d| vec![syntax_error_before(text, &d).unwrap_or(*d)])?;
     let mut pairs = RochdaleParser::parse(Rule::rulebook, text).map_err(|_| {
-        // Parse again with pest's error detail on, which also records the
-        // literal tokens it expected (`=`, `(`); it costs time, so only here.
-        pest::set_error_detail(true);
-        let detailed = RochdaleParser::parse(Rule::rulebook, text).err();
-        pest::set_error_detail(false);
-        match detailed {
-            Some(e) => vec![syntax_error(e, text)],
-            None => vec![*internal("a parse failed once and succeeded twice")],
-        }
+        vec![
+            detailed_error(text)
+                .unwrap_or_else(|| *internal("a parse failed once and succeeded twice")),
+        ]
     })?;
     let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
     build_rulebook(root).map_err(|d| vec![*d])
+}
+
+/// The syntax error of a text that pest refuses: parsed again with pest's
+/// error detail on, which also records the literal tokens it expected
+/// (`=`, `(`); it costs time, so only once a parse has failed.
+fn detailed_error(text: &str) -> Option<Diagnostic> {
+    detailed_pest_error(text).map(|e| syntax_error(e, text))
+}
+
+fn detailed_pest_error(text: &str) -> Option<pest::error::Error<Rule>> {
+    pest::set_error_detail(true);
+    let detailed = RochdaleParser::parse(Rule::rulebook, text).err();
+    pest::set_error_detail(false);
+    detailed
+}
+
+/// A syntax error earlier in the file than the point where the pre-scan
+/// found brackets nested too deeply: that one is reported, as the first
+/// problem in the file (a bracket left open near the top makes every
+/// later one look nested). The lines before the deep point are nested
+/// within the limit, so pest parses them safely. A parse that got as far
+/// as their cut end may have failed for the cut alone (an article left
+/// open there), so only one that stopped earlier is reported.
+fn syntax_error_before(text: &str, deep: &Diagnostic) -> Option<Diagnostic> {
+    use pest::error::InputLocation;
+    let at = deep.span.filter(|_| deep.code == Code::TooDeep)?.start;
+    let cut = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[..cut];
+    if prescan(before).is_err() || RochdaleParser::parse(Rule::rulebook, before).is_ok() {
+        return None;
+    }
+    let error = detailed_pest_error(before)?;
+    let located = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((_, e)) => e,
+    };
+    let furthest = error
+        .parse_attempts()
+        .map_or(located, |a| a.max_position.max(located));
+    (furthest < before.trim_end().len()).then(|| syntax_error(error, before))
 }
 
 /// Parses an input value on its own: `£5.00`, `12.5%`, `2026-04-05`,
