@@ -98,6 +98,18 @@ fn cell<'m>(m: &'m MemberStatement, name: &str) -> Option<&'m Named> {
         .find(|n| n.name == name)
 }
 
+/// A statement's cell: the value, nil for an account never posted to, or
+/// "-" for an attribute without a value.
+fn shown<'a>(m: &'a MemberStatement, name: &str, nil: &'a [(String, String)]) -> &'a str {
+    match cell(m, name) {
+        Some(n) => &n.value.display,
+        None => nil
+            .iter()
+            .find(|(account, _)| account == name)
+            .map_or("-", |(_, zero)| zero.as_str()),
+    }
+}
+
 fn status(m: &MemberStatement) -> &'static str {
     if m.member {
         "member"
@@ -201,10 +213,26 @@ where
     // pass finds the columns and their widths.
     let mut columns: Vec<String> = Vec::new();
     let mut widths: Vec<usize> = vec!["member".len(), "status".len()];
+    // An account nobody posted to for a person is nil: shown as £0.00 in
+    // the account's currency, not as a missing value.
+    let mut nil: Vec<(String, String)> = Vec::new();
     for m in members() {
         let m = m.borrow();
         widths[0] = widths[0].max(m.name.chars().count());
         widths[1] = widths[1].max(status(m).len());
+        for n in &m.accounts {
+            if !nil.iter().any(|(name, _)| *name == n.name) {
+                let zero = n
+                    .value
+                    .ty
+                    .strip_prefix("Money in ")
+                    .and_then(crate::currency::Currency::from_code)
+                    .map(|c| crate::value::money_display(rust_decimal::Decimal::ZERO, c));
+                if let Some(zero) = zero {
+                    nil.push((n.name.clone(), zero));
+                }
+            }
+        }
         for n in m.attributes.iter().chain(&m.periods).chain(&m.accounts) {
             if !columns.contains(&n.name) {
                 columns.push(n.name.clone());
@@ -215,8 +243,8 @@ where
     for m in members() {
         let m = m.borrow();
         for (c, name) in columns.iter().enumerate() {
-            // A person without a value in the column shows "-".
-            let shown = cell(m, name).map_or(1, |n| n.value.display.chars().count());
+            // A person without a value in the column shows "-" (nil, for an account).
+            let shown = shown(m, name, &nil).chars().count();
             widths[c + 2] = widths[c + 2].max(shown);
         }
     }
@@ -231,7 +259,7 @@ where
         let m = m.borrow();
         let mut cells: Vec<&str> = vec![&m.name, status(m)];
         for name in &columns {
-            cells.push(cell(m, name).map_or("-", |n| n.value.display.as_str()));
+            cells.push(shown(m, name, &nil));
         }
         w.write_all(line(&cells, &widths).as_bytes())?;
     }

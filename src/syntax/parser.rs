@@ -490,8 +490,53 @@ fn syntax_help(expected: &[String], found: &str) -> String {
 
 // ----------------------------------------------------------------- helpers
 
+/// Where a construct is written, without the whitespace and comments pest
+/// consumed after its last token (an `expect` line's span would otherwise
+/// take in its line break, the comment below it and the next line's
+/// indent, and a tranche's run into the next tranche's line).
 fn span(pair: &Pair<Rule>) -> Span {
-    pair.as_span().into()
+    let whole = pair.as_span();
+    let text = whole.as_str();
+    let kept = without_trailing_comments(text).len();
+    Span::new(whole.start(), whole.start() + kept)
+}
+
+/// `text` without what follows its last token: whitespace, and `--`
+/// comments (a `--` inside quotes is text, not a comment).
+fn without_trailing_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_end();
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        if !text[line_start..].contains("--") {
+            return text;
+        }
+        // Read from the start, as a text in quotes may span lines and a
+        // comment may hold a quote.
+        let bytes = text.as_bytes();
+        let (mut i, mut quoted) = (0, false);
+        let mut last_comment = None;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quoted => i += 1,
+                b'"' => quoted = !quoted,
+                b'-' if !quoted && bytes.get(i + 1) == Some(&b'-') => {
+                    last_comment = Some(i);
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        // Only a comment on the last line is trailing (the text is trimmed,
+        // so nothing follows it).
+        match last_comment {
+            Some(at) if at >= line_start => text = &text[..at],
+            _ => return text,
+        }
+    }
 }
 
 /// Whether a rule of the grammar is a keyword: `kw_X`, by the grammar's
