@@ -196,6 +196,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: the rulebook works, but probably not as its author meant.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     /// Places the diagnostic at `span`, with a label drawn under it.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.span = Some(span);
@@ -329,7 +337,7 @@ impl DiagnosticJson {
 /// after it, each against its own text.
 struct MietteView<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<miette::NamedSource<String>>,
+    source: Option<Windowed>,
     elsewhere: Vec<ElsewhereView>,
 }
 
@@ -338,11 +346,104 @@ struct MietteView<'a> {
 struct ElsewhereView {
     message: String,
     span: Span,
-    source: miette::NamedSource<String>,
+    source: Windowed,
 }
 
-fn named(file: &SourceFile) -> miette::NamedSource<String> {
-    miette::NamedSource::new(file.name.clone(), file.text.clone())
+fn named(file: &SourceFile) -> Windowed {
+    Windowed {
+        name: file.name.clone(),
+        text: file.text.clone(),
+    }
+}
+
+/// A quoted line longer than this many characters is cut to a window.
+pub const LONG_LINE: usize = 240;
+
+/// How many characters either side of the place a cut line keeps.
+pub const WINDOW: usize = 80;
+
+/// A text as diagnostics quote it: lines as they are, except a line longer
+/// than [`LONG_LINE`] characters (a 5 MB file on one line), of which only
+/// [`WINDOW`] characters either side of the place are shown, so that a
+/// diagnostic stays the size of a screen.
+#[derive(Debug)]
+struct Windowed {
+    name: String,
+    text: String,
+}
+
+impl Windowed {
+    /// A label's place as drawn: on a long line, a span longer than the
+    /// window is underlined for its first [`WINDOW`] characters, so that
+    /// its label is drawn inside the window.
+    fn drawn(&self, span: Span) -> (usize, usize) {
+        let text = self.text.as_str();
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if text[line_start..line_end].chars().nth(LONG_LINE).is_none() {
+            return (span.start, span.len());
+        }
+        let end = end.min(line_end);
+        let end = text[start..end]
+            .char_indices()
+            .nth(WINDOW)
+            .map_or(end, |(i, _)| start + i);
+        (start, end - start)
+    }
+}
+
+impl miette::SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.text.as_str();
+        let start = span.offset().min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[line_start..line_end];
+        if line.len() <= LONG_LINE || line.chars().nth(LONG_LINE).is_none() {
+            let inner = text.read_span(span, before, after)?;
+            return Ok(Box::new(miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            )));
+        }
+        // Back and forward by characters, never inside one.
+        let lo = text[line_start..start]
+            .char_indices()
+            .rev()
+            .nth(WINDOW - 1)
+            .map_or(line_start, |(i, _)| line_start + i);
+        // A span longer than the window is shown by its start.
+        let end = (start + span.len()).clamp(start, line_end);
+        let end = text[start..end]
+            .char_indices()
+            .nth(WINDOW)
+            .map_or(end, |(i, _)| start + i);
+        let hi = text[end..line_end]
+            .char_indices()
+            .nth(WINDOW)
+            .map_or(line_end, |(i, _)| end + i);
+        let line_number = text[..line_start].matches('\n').count();
+        let column = text[line_start..start].chars().count();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[lo..hi],
+            (lo, hi - lo).into(),
+            line_number,
+            column,
+            1,
+        )))
+    }
 }
 
 impl<'a> MietteView<'a> {
@@ -405,11 +506,11 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let source = self.source.as_ref()?;
         let span = self.diagnostic.span?;
         let primary = miette::LabeledSpan::new_primary_with_span(
             self.diagnostic.label.clone(),
-            (span.start, span.len()),
+            source.drawn(span),
         );
         let related = self
             .diagnostic
@@ -417,10 +518,7 @@ impl miette::Diagnostic for MietteView<'_> {
             .iter()
             .filter(move |r| r.span.source == span.source)
             .map(|r| {
-                miette::LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    (r.span.start, r.span.len()),
-                )
+                miette::LabeledSpan::new_with_span(Some(r.message.clone()), source.drawn(r.span))
             });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
@@ -454,7 +552,7 @@ impl miette::Diagnostic for ElsewhereView {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_primary_with_span(None, (self.span.start, self.span.len())),
+            miette::LabeledSpan::new_primary_with_span(None, self.source.drawn(self.span)),
         )))
     }
 }

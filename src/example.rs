@@ -55,6 +55,84 @@ impl ExpectationOutcome {
     }
 }
 
+impl ExpectationOutcome {
+    /// A fault met while evaluating (a division by zero, a missing value)
+    /// is drawn where it happened, in a rule; the `expect` line that ran it,
+    /// and the members it names, are added, so the text output says which
+    /// expectation and member as the JSON does.
+    fn placed_at(mut self, expectation: &Expectation, names: &[String]) -> Self {
+        let span = expectation.span();
+        if let Some(d) = self.diagnostic.take() {
+            let fault = !matches!(d.code, Code::ExpectationFailed | Code::BadExpectation);
+            let elsewhere = d.span.is_some_and(|s| {
+                s.source != span.source || s.start < span.start || s.end > span.end
+            });
+            self.diagnostic = Some(if fault && elsewhere {
+                let mut members = Vec::new();
+                match expectation {
+                    Expectation::Equal {
+                        actual, expected, ..
+                    } => {
+                        members_named(actual, &mut members);
+                        members_named(expected, &mut members);
+                    }
+                    Expectation::Holds { condition: ir, .. }
+                    | Expectation::Refused { call: ir, .. } => members_named(ir, &mut members),
+                    Expectation::Breach { .. } => {}
+                }
+                let whom: Vec<&str> = members
+                    .iter()
+                    .filter_map(|m| names.get(*m as usize).map(String::as_str))
+                    .collect();
+                let label = if whom.is_empty() {
+                    "while checking this expectation".to_string()
+                } else {
+                    format!("while checking this expectation, for {}", whom.join(", "))
+                };
+                d.related(span, label)
+            } else {
+                d
+            });
+        }
+        self
+    }
+}
+
+/// The members an expression names (`ada` in `ratio(ada)`), each once.
+fn members_named(ir: &Ir, out: &mut Vec<u32>) {
+    if let IrKind::Const(Value::Member(m)) = &ir.kind {
+        if !out.contains(m) {
+            out.push(*m);
+        }
+        return;
+    }
+    let mut visit = |x: &Ir| members_named(x, out);
+    match &ir.kind {
+        IrKind::Attr { member, .. } => visit(member),
+        IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => args.iter().for_each(visit),
+        IrKind::Neg(x) | IrKind::Not(x) => visit(x),
+        IrKind::Because { condition, .. } => visit(condition),
+        IrKind::Arith(_, l, r)
+        | IrKind::Compare(_, l, r)
+        | IrKind::And(l, r)
+        | IrKind::Or(l, r) => {
+            visit(l);
+            visit(r);
+        }
+        IrKind::If {
+            branches,
+            otherwise,
+        } => {
+            for (c, v) in branches {
+                visit(c);
+                visit(v);
+            }
+            visit(otherwise);
+        }
+        _ => {}
+    }
+}
+
 /// The inputs an example describes.
 pub fn example_inputs(example: &ExampleDef) -> Inputs {
     Inputs {
@@ -265,6 +343,10 @@ pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
                 expected_breaches.push((*limit, *member, *span));
                 None
             }
+        })
+        .zip(&example.expectations)
+        .map(|(outcome, expectation)| {
+            outcome.map(|o| o.placed_at(expectation, &example.member_names))
         })
         .collect();
 

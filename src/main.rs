@@ -2,7 +2,7 @@
 
 #![forbid(unsafe_code)]
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,6 +13,69 @@ use rochdale::report::{CheckFileJson, TestFileJson, TestRunJson};
 use rochdale::simulate::stream::{Quiet, Report, Streamed};
 use rochdale::{Code, Diagnostic, SourceFile};
 
+/// Standard output and standard error as every command writes them: a
+/// closed pipe (the reader went away, as `head` does) is a normal end, so
+/// what would have gone there is dropped and the command finishes its work;
+/// any other failure to write is kept, to be reported as an input/output
+/// error when the command ends (`print!` would panic on either).
+mod console {
+    use std::io::Write;
+    use std::sync::OnceLock;
+
+    use rochdale::simulate::stream::Quiet;
+
+    /// The first failure to write that was not a closed pipe.
+    static FAILED: OnceLock<(&'static str, String)> = OnceLock::new();
+
+    /// Writes `args` to standard output.
+    pub fn out(args: std::fmt::Arguments<'_>) {
+        let mut w = Quiet::new(std::io::stdout().lock());
+        note(
+            "standard output",
+            w.write_fmt(args).and_then(|()| w.flush()),
+        );
+    }
+
+    /// Writes `args` to standard error.
+    pub fn err(args: std::fmt::Arguments<'_>) {
+        let mut w = Quiet::new(std::io::stderr().lock());
+        note("standard error", w.write_fmt(args).and_then(|()| w.flush()));
+    }
+
+    /// Keeps the first failure other than a closed pipe (which `Quiet`
+    /// has already made a success).
+    pub fn note(stream: &'static str, result: std::io::Result<()>) {
+        if let Err(e) = result {
+            let _ = FAILED.set((stream, e.to_string()));
+        }
+    }
+
+    /// The stream that failed and why, if one did.
+    pub fn failure() -> Option<&'static (&'static str, String)> {
+        FAILED.get()
+    }
+}
+
+/// `print!` through [`console::out`].
+macro_rules! out {
+    ($($t:tt)*) => { console::out(format_args!($($t)*)) };
+}
+
+/// `println!` through [`console::out`].
+macro_rules! outln {
+    ($($t:tt)*) => { console::out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `eprint!` through [`console::err`].
+macro_rules! err {
+    ($($t:tt)*) => { console::err(format_args!($($t)*)) };
+}
+
+/// `eprintln!` through [`console::err`].
+macro_rules! errln {
+    ($($t:tt)*) => { console::err(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 const AFTER_HELP: &str = "\
 Examples:
   rochdale check rulebooks/rochdale-1844.coop
@@ -21,6 +84,9 @@ Examples:
 
 Exit status: 0 when all is well, 1 when a rulebook has errors or an example
 fails, 2 on a usage or input/output error (such as a missing file).
+A closed standard output or error (as in `rochdale fmt - < a.coop | head`)
+is a normal end: what would have been shown there is dropped, the command's
+work (files it writes, --out) is finished, and the exit status is as above.
 Diagnostic codes are explained in docs/diagnostics.md.";
 
 /// Rules-as-code for cooperatives: check rulebooks and run their examples.
@@ -263,6 +329,16 @@ fn main() -> ExitCode {
             colour,
         ),
     };
+    let status = match console::failure() {
+        Some((stream, why)) => {
+            // Said on standard error if that is still open; the status says it anyway.
+            let d = Diagnostic::error(Code::Io, format!("cannot write to {stream}: {why}"))
+                .help("check where the output goes: a full disk, or a file that cannot be written");
+            report_in(&SourceFile::new(*stream, ""), &[d], colour);
+            status.max(Status::Usage)
+        }
+        None => status,
+    };
     ExitCode::from(status as u8)
 }
 
@@ -344,8 +420,8 @@ fn print_io_errors(errors: &[(String, Diagnostic)], format: Format, colour: bool
     for (name, d) in errors {
         let file = SourceFile::new(name.clone(), String::new());
         match format {
-            Format::Text => eprint!("{}", render_text(std::slice::from_ref(d), &file, colour)),
-            Format::Json => eprintln!(
+            Format::Text => err!("{}", render_text(std::slice::from_ref(d), &file, colour)),
+            Format::Json => errln!(
                 "{}",
                 serde_json::to_string(&DiagnosticJson::new(d, &file)).unwrap_or_default()
             ),
@@ -355,7 +431,7 @@ fn print_io_errors(errors: &[(String, Diagnostic)], format: Format, colour: bool
 
 /// JSON as the library and the WASM build write it (rochdale::api::to_json).
 fn emit_json<T: serde::Serialize>(value: &T) {
-    println!("{}", rochdale::api::to_json(value));
+    outln!("{}", rochdale::api::to_json(value));
 }
 
 fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
@@ -367,7 +443,6 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
         Status::Usage
     };
     let mut reports = Vec::new();
-    let mut out = std::io::stdout().lock();
     for file in &files {
         let checked = rochdale::check_source(&file.text);
         if checked.program.is_none() {
@@ -376,18 +451,17 @@ fn run_check(paths: &[PathBuf], format: Format, colour: bool) -> Status {
         match format {
             Format::Json => reports.push(CheckFileJson::new(file, &checked)),
             Format::Text => {
-                let _ = write!(out, "{}", render_text(&checked.diagnostics, file, colour));
+                out!("{}", render_text(&checked.diagnostics, file, colour));
                 let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                let _ = match &checked.program {
-                    Some(p) => writeln!(out, "ok    {}: {}", file.name, summary(p)),
-                    None => writeln!(
-                        out,
+                match &checked.program {
+                    Some(p) => outln!("ok    {}: {}", file.name, summary(p)),
+                    None => outln!(
                         "error {}: {} error{}",
                         file.name,
                         errors,
                         if errors == 1 { "" } else { "s" }
                     ),
-                };
+                }
             }
         }
     }
@@ -431,7 +505,6 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     };
     let (mut passed, mut failed) = (0, 0);
     let mut reports = Vec::new();
-    let mut out = std::io::stdout().lock();
     for file in &files {
         let report = rochdale::test_source(file);
         passed += report.passed();
@@ -443,12 +516,11 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
             Format::Json => reports.push(TestFileJson::new(file, &report)),
             Format::Text => {
                 let title = report.rulebook.as_deref().unwrap_or("(does not check)");
-                let _ = writeln!(out, "{} — {}", file.name, title);
-                let _ = write!(out, "{}", render_text(&report.diagnostics, file, colour));
+                outln!("{} — {}", file.name, title);
+                out!("{}", render_text(&report.diagnostics, file, colour));
                 for example in &report.examples {
                     let mark = if example.passed { "ok  " } else { "FAIL" };
-                    let _ = writeln!(
-                        out,
+                    outln!(
                         "  {mark}  {} ({} expectation{})",
                         example.name,
                         example.expectations.len(),
@@ -460,11 +532,7 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
                     );
                     for x in example.expectations.iter().filter(|x| !x.passed) {
                         if let Some(d) = &x.diagnostic {
-                            let _ = write!(
-                                out,
-                                "{}",
-                                render_text(std::slice::from_ref(d), file, colour)
-                            );
+                            out!("{}", render_text(std::slice::from_ref(d), file, colour));
                         }
                     }
                 }
@@ -478,7 +546,7 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
             failed,
         }),
         Format::Text => {
-            let _ = writeln!(out, "{passed} passed, {failed} failed");
+            outln!("{passed} passed, {failed} failed");
         }
     }
     status
@@ -539,15 +607,15 @@ fn run_explain(
     match rochdale::explain::explain_in(&file, &program, context, value) {
         Ok(explanation) => {
             match format {
-                Format::Text => print!("{}", explanation.to_text()),
+                Format::Text => out!("{}", explanation.to_text()),
                 Format::Json => emit_json(&explanation),
             }
             Status::Ok
         }
         Err(e) => {
             match format {
-                Format::Text => eprint!("{}", render_text(&e.diagnostics, e.sources(), colour)),
-                Format::Json => println!("{}", rochdale::api::Failure::from(e).to_json()),
+                Format::Text => err!("{}", render_text(&e.diagnostics, e.sources(), colour)),
+                Format::Json => outln!("{}", rochdale::api::Failure::from(e).to_json()),
             }
             Status::Failed
         }
@@ -623,7 +691,7 @@ fn run_diff(old: &Path, new: &Path, inputs: DiffInputs, format: Format, colour: 
     ) {
         Ok(found) => {
             match format {
-                Format::Text => print!("{}", found.to_text()),
+                Format::Text => out!("{}", found.to_text()),
                 Format::Json => emit_json(&found),
             }
             Status::Ok
@@ -660,7 +728,7 @@ fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Prog
 }
 
 fn report_in(file: &SourceFile, diagnostics: &[Diagnostic], colour: bool) {
-    eprint!("{}", render_text(diagnostics, file, colour));
+    err!("{}", render_text(diagnostics, file, colour));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -716,7 +784,7 @@ fn run_simulate(
     if report == Report::Text {
         for s in &failed {
             if let Some(d) = &s.diagnostic {
-                eprintln!("step {} ({}):", s.step, s.what);
+                errln!("step {} ({}):", s.step, s.what);
                 report_in(&file, std::slice::from_ref(d), colour);
             }
         }
@@ -1022,7 +1090,7 @@ fn run_fmt(paths: &[PathBuf], check: bool, colour: bool) -> Status {
         let file = SourceFile::new("-", text);
         return match rochdale::format::format_source(&file.text) {
             Ok(formatted) => {
-                print!("{formatted}");
+                out!("{formatted}");
                 if check && formatted != file.text {
                     Status::Failed
                 } else {
@@ -1046,11 +1114,11 @@ fn run_fmt(paths: &[PathBuf], check: bool, colour: bool) -> Status {
         match rochdale::format::format_source(&file.text) {
             Ok(formatted) if formatted == file.text => {}
             Ok(_) if check => {
-                println!("would reformat {}", file.name);
+                outln!("would reformat {}", file.name);
                 status = status.max(Status::Failed);
             }
             Ok(formatted) => match std::fs::write(&file.name, formatted) {
-                Ok(()) => println!("reformatted {}", file.name),
+                Ok(()) => outln!("reformatted {}", file.name),
                 Err(e) => {
                     report_in(file, &[io_error(&file.name, &e)], colour);
                     status = Status::Usage;

@@ -30,7 +30,10 @@ pub fn check_book(book: &ast::Rulebook) -> Checked {
     let Some(program) = &checked.program else {
         return checked;
     };
-    let breaches = crate::eval::constant_limit_breaches(program);
+    let mut breaches = crate::eval::constant_limit_breaches(program);
+    if breaches.is_empty() {
+        breaches = scenario_breaches(book, program);
+    }
     if !breaches.is_empty() {
         checked.program = None;
         checked.diagnostics.extend(breaches);
@@ -39,6 +42,48 @@ pub fn check_book(book: &ast::Rulebook) -> Checked {
         checked.diagnostics.sort_by_key(check::text_order);
     }
     checked
+}
+
+/// Limits broken by the parameters a scenario of the rulebook sets: the
+/// scenario is refused before it could run, as a JSON scenario's are
+/// (`simulate::input`), each breach at the parameter that causes it.
+fn scenario_breaches(book: &ast::Rulebook, program: &crate::Program) -> Vec<Diagnostic> {
+    let written = book.items.iter().filter_map(|item| match item {
+        ast::Item::Scenario(s) => Some(s),
+        _ => None,
+    });
+    let mut out = Vec::new();
+    for written in written {
+        let Some(def) = program
+            .scenarios
+            .iter()
+            .find(|d| d.name == written.name.value)
+        else {
+            continue;
+        };
+        let set: Vec<_> = written
+            .parameters
+            .iter()
+            .filter_map(|b| {
+                let p = program.params.iter().position(|p| p.name == b.name.name)?;
+                Some((p, b.name.name.clone(), b.name.span))
+            })
+            .collect();
+        if set.is_empty() {
+            continue;
+        }
+        for breach in crate::eval::parameter_limit_breaches(program, def.params.clone()) {
+            out.extend(
+                crate::eval::scenario_breach_diagnostic(program, &breach, &set).map(|d| {
+                    Diagnostic {
+                        message: format!("scenario \"{}\": {}", def.name, d.message),
+                        ..d
+                    }
+                }),
+            );
+        }
+    }
+    out
 }
 
 /// What `rochdale test` found in one rulebook.

@@ -110,10 +110,7 @@ impl ValueView {
                 };
                 (exact, display)
             }
-            (Value::Number(d), Type::Percent) => {
-                let percent = (*d * Decimal::ONE_HUNDRED).normalize();
-                (d.normalize().to_string(), format!("{percent}%"))
-            }
+            (Value::Number(d), Type::Percent) => (d.normalize().to_string(), percent_display(*d)),
             (Value::Number(d), _) => {
                 let s = d.normalize().to_string();
                 (s.clone(), s)
@@ -184,6 +181,38 @@ pub fn literal(
         (Value::Number(d), _) => d.normalize().to_string(),
         _ => ValueView::new(value, ty, names, members).value,
     }
+}
+
+/// Decimal places of a percentage shown as they are: a rate as a
+/// rulebook writes it (`9.25%`, `0.125%`).
+pub const PERCENT_EXACT_PLACES: u32 = 4;
+
+/// Decimal places a percentage with more than [`PERCENT_EXACT_PLACES`]
+/// (a computed share, `46.60194174757281553398058252%`) is rounded to for
+/// display (half away from zero): `46.6%`. The exact value stays in JSON.
+pub const PERCENT_DISPLAY_PLACES: u32 = 2;
+
+/// A fraction as a person reads a percentage: `0.0925` as `9.25%`, a
+/// computed `0.466019417...` as `46.6%`.
+pub fn percent_display(fraction: Decimal) -> String {
+    let Some(percent) = fraction.checked_mul(Decimal::ONE_HUNDRED) else {
+        // Too large to scale: the fraction itself, exactly.
+        return format!("{} (as a fraction)", fraction.normalize());
+    };
+    let percent = percent.normalize();
+    let shown = if percent.scale() > PERCENT_EXACT_PLACES {
+        percent
+            .round_dp_with_strategy(
+                PERCENT_DISPLAY_PLACES,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            )
+            .normalize()
+    } else {
+        percent
+    };
+    // A zero has no sign in output.
+    let shown = if shown.is_zero() { shown.abs() } else { shown };
+    format!("{shown}%")
 }
 
 /// An amount as a person reads it: `£30.00`, `-£3.50`, `12.00 CHF`.
@@ -306,5 +335,60 @@ mod tests {
             let amount = Decimal::new(mantissa, scale);
             prop_assert_eq!(money_amount(amount, minor), by_decimal(amount, minor));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("a decimal")
+    }
+
+    #[test]
+    fn percentages_as_written_are_shown_exactly() {
+        assert_eq!(percent_display(d("0.0925")), "9.25%");
+        assert_eq!(percent_display(d("0.00125")), "0.125%");
+        // Four places of the percentage, the most shown as they are.
+        assert_eq!(percent_display(d("0.000125")), "0.0125%");
+        assert_eq!(percent_display(d("0.12345678")), "12.35%");
+        assert_eq!(percent_display(d("1")), "100%");
+        assert_eq!(percent_display(d("-0.05")), "-5%");
+    }
+
+    #[test]
+    fn computed_percentages_are_rounded_to_two_places_for_display() {
+        // 48 / 103 = 0.46601941747572815533980582524...
+        let share = d("48") / d("103");
+        assert_eq!(percent_display(share), "46.6%");
+        // 2/3: 66.666...% rounds up; 1/3 rounds down.
+        assert_eq!(percent_display(d("2") / d("3")), "66.67%");
+        assert_eq!(percent_display(d("1") / d("3")), "33.33%");
+        // A tiny negative share rounds to 0%, without a sign.
+        assert_eq!(percent_display(d("-0.0000001")), "0%");
+    }
+
+    #[test]
+    fn json_keeps_the_exact_percentage() {
+        let share = d("48") / d("103");
+        struct Plain(crate::units::Units);
+        impl crate::types::Vocabulary for Plain {
+            fn currency(&self) -> Option<crate::currency::Currency> {
+                None
+            }
+            fn enums(&self) -> &[crate::types::EnumDef] {
+                &[]
+            }
+            fn units(&self) -> &crate::units::Units {
+                &self.0
+            }
+        }
+        let names = Plain(crate::units::Units::default());
+        let view = ValueView::new(&Value::Number(share), Type::Percent, &names, &[]);
+        assert_eq!(view.display, "46.6%");
+        assert_eq!(view.value, share.normalize().to_string());
+        assert!(view.value.len() > 20, "{}", view.value);
     }
 }

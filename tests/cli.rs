@@ -285,3 +285,70 @@ fn fmt_checks_rewrites_and_reads_standard_input() {
         "rulebook \"T\"\n\nrule x = 1 + 2\n"
     );
 }
+
+#[test]
+fn a_division_by_zero_in_an_example_names_the_expect_line_and_member_in_text() {
+    let o = rochdale(&[
+        "test",
+        "tests/diagnostics/division_by_zero_for_a_member.coop",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for line in [
+        "E0400",
+        "  × division by zero",
+        " 7 │   expect ratio(ada) = 1",
+        "   ·                 ╰── while checking this expectation, for ada",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
+    }
+}
+
+#[test]
+fn json_expectation_texts_end_with_the_expectation() {
+    // rochdale-1844.coop's "admission": the third `expect` has a comment
+    // under it (`-- £3.00 < £4.00`) and the fourth ends the example.
+    let o = rochdale(&["test", "--format", "json", "rulebooks/rochdale-1844.coop"]);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let admission = &parsed["files"][0]["examples"][0];
+    assert_eq!(admission["name"], "admission");
+    let texts: Vec<&str> = admission["expectations"]
+        .as_array()
+        .expect("expectations")
+        .iter()
+        .map(|x| x["text"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        texts[2..4],
+        [
+            "not eligible(cy) because \"members must be 16 or over\"",
+            "not eligible(dan) because \"members must hold the minimum shareholding\"",
+        ]
+    );
+    for file in parsed["files"].as_array().expect("files") {
+        for example in file["examples"].as_array().expect("examples") {
+            for x in example["expectations"].as_array().expect("expectations") {
+                let text = x["text"].as_str().unwrap_or("");
+                assert_eq!(text, text.trim_end(), "{text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_account_never_posted_to_is_shown_as_nil() {
+    // In the first year, `young` (15) is refused: no capital, dividend or
+    // interest was ever posted to them.
+    let o = rochdale(&["simulate", "rulebooks/rochdale-1844.coop"]);
+    let out = stdout(&o);
+    let row: Vec<&str> = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("young "))
+        .expect("young's statement")
+        .split_whitespace()
+        .collect();
+    // young, not, admitted, age, shares, purchases, quarterly_cost,
+    // notice_given, purchases in period 1 (not counted: "-"), then the
+    // three accounts.
+    assert_eq!(row[8..], ["-", "£0.00", "£0.00", "£0.00"], "{row:?}");
+}

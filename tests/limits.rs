@@ -205,3 +205,123 @@ fn units_beyond_the_limit_are_refused() {
     assert_eq!(too_large[0].message, "too many different units");
     assert!(checked.program.is_none());
 }
+
+/// The CLI's exit status, standard output and standard error.
+fn simulate_cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .arg("simulate")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn scenario_parameters_that_break_a_limit_are_refused_before_the_run() {
+    // rochdale-1844.coop: `limit interest_on_capital_is_limited:
+    // capital_interest <= 5%`; the scenario sets 10% (and markup 10%,
+    // which no limit reads and which is not named).
+    let (code, out, err) = simulate_cli(&[
+        "rulebooks/rochdale-1844.coop",
+        "--scenario-file",
+        "tests/scenarios/parameter_breaks_limit.json",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(out, "", "nothing ran, so nothing is reported");
+    // The message wraps on the terminal's width: its parts, each on one line.
+    for part in [
+        "E0313",
+        "parameters.capital_interest: the scenario's value breaks the limit",
+        "`interest_on_capital_is_limited` (from Rochdale principle of limited interest on capital; ICA",
+        "10% > 5%",
+        "tests/scenarios/parameter_breaks_limit.json:3:17",
+    ] {
+        assert!(err.contains(part), "missing {part:?} in\n{err}");
+    }
+    assert!(!err.contains("parameters.markup"), "{err}");
+    assert!(!err.contains("would be breached"), "no act ran: {err}");
+}
+
+#[test]
+fn scenario_parameters_at_the_limit_run() {
+    let dir = std::env::temp_dir().join(format!("rochdale-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("at-the-limit.json");
+    let text = std::fs::read_to_string("tests/scenarios/parameter_breaks_limit.json")
+        .expect("scenario")
+        .replace(
+            "\"capital_interest\": \"10%\"",
+            "\"capital_interest\": \"5%\"",
+        );
+    std::fs::write(&path, text).expect("write");
+    let (code, out, err) = simulate_cli(&[
+        "rulebooks/rochdale-1844.coop",
+        "--scenario-file",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("ada"), "{out}");
+}
+
+#[test]
+fn a_rulebook_scenario_whose_parameters_break_a_limit_does_not_check() {
+    let text = format!(
+        "{HEADER}member {{ shares: Money = £0 }}\n\
+         parameter rate: Percent = 5%\n\
+         limit cap: rate <= 9.25% source \"rule 12\"\n\
+         act join(m) {{ admit m }}\n\
+         scenario \"ok\" {{\n  parameter rate = 9.25%\n  members {{ ada: shares £0 }}\n  on 2026-04-01 join(ada)\n}}\n\
+         scenario \"generous\" {{\n  parameter rate = 10%\n  members {{ ada: shares £0 }}\n  on 2026-04-01 join(ada)\n}}\n"
+    );
+    let checked = rochdale::check_source(&text);
+    let errors: Vec<&rochdale::Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(checked.program.is_none());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, Code::ConstantBreachesLimit);
+    assert_eq!(
+        errors[0].message,
+        "scenario \"generous\": rate: the scenario's value breaks the limit `cap` (from rule 12): 10% > 9.25%"
+    );
+    // At the place the scenario sets it: the second `parameter rate`.
+    let span = errors[0].span.expect("a place");
+    let second = text.rfind("parameter rate = 10%").expect("in the text") + "parameter ".len();
+    assert_eq!(span.start, second);
+}
+
+#[test]
+fn a_very_long_line_is_quoted_as_a_window_around_the_error() {
+    // 250 kB on one line (5 MB behaves alike, but parsing it in a debug
+    // build takes a minute).
+    let head = "rulebook \"Limits\" currency GBP ";
+    let filler = "parameter a: Integer = 1 ".repeat(10_000);
+    let text = format!("{head}{filler}parameter b: Integer = = 2 {filler}\n");
+    assert!(text.len() > 500_000);
+    let err = text.find("= = 2").expect("the error") + 2; // the second `=`
+    let file = SourceFile::new("huge.coop", text.clone());
+    let checked = rochdale::check_source(&file.text);
+    let shown = rochdale::diagnostic::render_text(&checked.diagnostics, &file, false);
+    assert_eq!(checked.diagnostics.len(), 1, "{shown}");
+    // The place, by line and column (characters, from 1): all ASCII here.
+    assert!(
+        shown.contains(&format!("[huge.coop:1:{}]", err + 1)),
+        "{shown}"
+    );
+    // 80 characters either side of the place, not 5 MB.
+    let quoted = shown
+        .lines()
+        .find(|l| l.starts_with(" 1 │ "))
+        .expect("the quoted line");
+    let expected =
+        &text[err - rochdale::diagnostic::WINDOW..err + 1 + rochdale::diagnostic::WINDOW];
+    assert_eq!(quoted, format!(" 1 │ {expected}"));
+    assert!(shown.len() < 2_000, "{} bytes", shown.len());
+}

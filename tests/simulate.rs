@@ -148,6 +148,10 @@ fn bad_json_scenarios_name_the_path() {
             "did you mean `purchase`?",
         ),
         ("tests/scenarios/malformed.json", "not valid JSON"),
+        (
+            "tests/scenarios/parameter_breaks_limit.json",
+            "parameters.capital_interest: the scenario's value breaks the limit",
+        ),
     ] {
         let out = rendered_json_errors(file);
         assert!(out.contains(needle), "{file}: {out}");
@@ -311,4 +315,28 @@ fn every_scenario_exported_as_json_runs_the_same() {
         }
     }
     assert!(ran >= 7);
+}
+
+#[test]
+fn a_limit_breached_by_an_act_that_admits_and_adds_is_one_reason() {
+    // `join` touches c twice (admit, then add): the holding limit is one
+    // breach for c. The second limit, on the cooperative, keeps its place
+    // after it.
+    let text = "rulebook \"Twice\" currency GBP\n\
+        member { shares: Money = £0 }\n\
+        limit holding: m.shares <= £100.00 for each member m source \"rule 7\"\n\
+        limit capital: sum(m.shares for each member m) <= £120.00 source \"rule 8\"\n\
+        act join(m, paid: Money) {\n  admit m\n  add paid to m.shares\n}\n\
+        scenario \"too much\" {\n  members { c: shares £0 }\n  on 2026-04-01 join(c, £150.00)\n}\n";
+    let program = rochdale::check_source(text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    assert_eq!(o.steps[0].status, StepStatus::Refused);
+    assert_eq!(
+        o.steps[0].reasons,
+        [
+            "the limit `holding` would be breached for c: £150.00 > £100.00 (rule 7)",
+            "the limit `capital` would be breached: £150.00 > £120.00 (rule 8)",
+        ]
+    );
 }

@@ -27,6 +27,8 @@ pub(super) struct ExprChecker<'c> {
     article: Option<usize>,
     /// Inside an allocation: `remainder` is local slot 0.
     remainder: bool,
+    /// The rule whose body this is, if it is one.
+    rule: Option<String>,
 }
 
 fn error_node(span: Span) -> Ir {
@@ -50,7 +52,13 @@ impl<'c> ExprChecker<'c> {
             frame_size: params.len(),
             article: None,
             remainder: false,
+            rule: None,
         }
+    }
+
+    /// The rule whose body is checked, to write it in a help line.
+    pub(super) fn set_rule(&mut self, name: &str) {
+        self.rule = Some(name.to_string());
     }
 
     /// The rulebook's units, to name them in messages.
@@ -354,6 +362,20 @@ impl<'c> ExprChecker<'c> {
     }
 
     fn attribute(&mut self, member: &ast::Ident, attr: &ast::Ident, span: Span) -> Ir {
+        let known = self.locals.iter().any(|(n, _)| *n == member.name)
+            || self.example_members.contains(&member.name)
+            || self.checker.globals.contains_key(&member.name);
+        if let (false, true, Some(rule)) = (known, self.locals.is_empty(), &self.rule) {
+            // `rule adult = m.age >= 18`: the member was never introduced.
+            let d = Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", member.name))
+                .at(member.span, "not defined in this rule")
+                .help(format!(
+                    "a rule about a member takes it in brackets after its name: `rule {rule}({m}) = {m}.{a} ...`, used as `{rule}(ada)`",
+                    m = member.name,
+                    a = attr.name
+                ));
+            return self.fail(d, span);
+        }
         let target = self.name(member);
         match target.ty {
             Type::Error => return error_node(span),
@@ -514,6 +536,9 @@ impl<'c> ExprChecker<'c> {
                         .help("make each side a condition, such as `m.age >= 16`");
                         return self.fail(d, span);
                     }
+                }
+                if op == BinaryOp::Or {
+                    self.reason_of_one_side(left, right, span);
                 }
                 let (l, r) = (Box::new(l), Box::new(r));
                 Ir {
@@ -1173,6 +1198,38 @@ impl<'c> ExprChecker<'c> {
 }
 
 impl ExprChecker<'_> {
+    /// `m.local or m.works_here because "..."`: the reason binds to the
+    /// nearest clause, `m.works_here`, though an `or` is refused only when
+    /// both sides fail; a warning shows the brackets that give it to both.
+    fn reason_of_one_side(&mut self, left: &ast::Expr, right: &ast::Expr, span: Span) {
+        let (side, other, reasons) = match (&left.kind, &right.kind) {
+            (_, ExprKind::Because(inner, reasons)) => (inner, left, reasons),
+            (ExprKind::Because(inner, reasons), _) => (inner, right, reasons),
+            _ => return,
+        };
+        let Some(reason) = reasons.first() else {
+            return;
+        };
+        let name = |e: &ast::Expr, fallback: &str| snippet(e).unwrap_or_else(|| fallback.into());
+        let clause = name(side, "that clause");
+        let whole = if matches!(right.kind, ExprKind::Because(..)) {
+            format!("({} or {})", name(other, "A"), name(side, "B"))
+        } else {
+            format!("({} or {})", name(side, "A"), name(other, "B"))
+        };
+        let d = Diagnostic::warning(
+            Code::BadReason,
+            format!("this reason is given for `{clause}` alone, not for the `or`"),
+        )
+        .at(reason.span, format!("the reason of `{clause}` only"))
+        .related(span, "an `or` is refused only when both sides fail")
+        .help(format!(
+            "`because` binds to the nearest clause; for the reason of the whole condition, write `{whole} because \"{}\"`",
+            reason.value
+        ));
+        self.report(d);
+    }
+
     fn because(&mut self, condition: &ast::Expr, reasons: &[ast::Text], span: Span) -> Ir {
         let inner = self.expr(condition);
         if !inner.ty.fits(Type::Bool) {

@@ -828,6 +828,7 @@ impl Checker {
         let params = self.signatures[index].params.clone();
         let mut cx = expr::ExprChecker::new(self, &params, &[]);
         cx.set_article(article);
+        cx.set_rule(&rule.name.name);
         let mut body = cx.expr(&rule.body);
         if !rule.exceptions.is_empty() {
             body = cx.lower_exceptions(body, &rule.exceptions);

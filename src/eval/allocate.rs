@@ -209,9 +209,7 @@ impl Evaluator<'_> {
                     let all: Decimal = t.weights.iter().map(|(_, w)| *w).sum();
                     let shown = |d: Decimal| match t.weight_type {
                         crate::types::Type::Money(c) => super::money_text(d, c),
-                        crate::types::Type::Percent => {
-                            format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
-                        }
+                        crate::types::Type::Percent => crate::value::percent_display(d),
                         _ => d.normalize().to_string(),
                     };
                     format!(

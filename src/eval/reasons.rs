@@ -227,10 +227,24 @@ impl Evaluator<'_> {
     }
 }
 
-/// Limits broken by the parameters' own values: errors in the rulebook.
-pub fn constant_limit_breaches(program: &Program) -> Vec<Diagnostic> {
+/// A limit that parameters alone decide (`capital_interest <= 9.25%`),
+/// broken by a set of parameter values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterBreach {
+    /// The limit, by index in the program.
+    pub limit: usize,
+    /// The numbers involved, such as `10% > 9.25%`.
+    pub detail: Option<String>,
+    /// The parameters its condition reads, by index.
+    pub params: Vec<usize>,
+}
+
+/// The limits decided by parameters alone that `params` (every
+/// parameter's value, by index) break: the rulebook's own values, or a
+/// scenario's.
+pub fn parameter_limit_breaches(program: &Program, params: Vec<Value>) -> Vec<ParameterBreach> {
     let inputs = super::Inputs {
-        params: program.default_params(),
+        params,
         ..Default::default()
     };
     let mut evaluator = Evaluator::new(program, &inputs);
@@ -241,30 +255,111 @@ pub fn constant_limit_breaches(program: &Program) -> Vec<Diagnostic> {
         }
         let mut frame = vec![Value::Bool(false); limit.frame_size];
         if let Ok(false) = evaluator.boolean(&limit.condition, &mut frame) {
-            let detail = evaluator
-                .detail(&limit.condition, &mut frame)
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            let _ = index;
-            out.push(
-                Diagnostic::error(
-                    Code::ConstantBreachesLimit,
-                    format!(
-                        "the rulebook's parameters break the limit `{}`{detail}",
-                        limit.name
-                    ),
-                )
-                .at(limit.span, "breached by the parameters")
-                .help(match &limit.source {
-                    Some(s) => {
-                        format!("the limit comes from {s}; change the parameter to respect it")
-                    }
-                    None => "change the parameter to respect the limit".into(),
-                }),
-            );
+            let mut read = Vec::new();
+            params_read(&limit.condition, &mut read);
+            out.push(ParameterBreach {
+                limit: index,
+                detail: evaluator.detail(&limit.condition, &mut frame),
+                params: read,
+            });
         }
     }
     out
+}
+
+/// Limits broken by the parameters' own values: errors in the rulebook.
+pub fn constant_limit_breaches(program: &Program) -> Vec<Diagnostic> {
+    parameter_limit_breaches(program, program.default_params())
+        .into_iter()
+        .map(|breach| {
+            let limit = &program.limits[breach.limit];
+            let detail = breach.detail.map(|d| format!(": {d}")).unwrap_or_default();
+            Diagnostic::error(
+                Code::ConstantBreachesLimit,
+                format!(
+                    "the rulebook's parameters break the limit `{}`{detail}",
+                    limit.name
+                ),
+            )
+            .at(limit.span, "breached by the parameters")
+            .help(match &limit.source {
+                Some(s) => format!("the limit comes from {s}; change the parameter to respect it"),
+                None => "change the parameter to respect the limit".into(),
+            })
+        })
+        .collect()
+}
+
+/// The diagnostic for a limit broken by the parameters a scenario sets,
+/// before it runs: `set` names each parameter the scenario sets as the
+/// scenario writes it (`parameters.capital_interest` in JSON), with its
+/// place. `None` when the limit reads none of them (the rulebook's own
+/// values break it: [`constant_limit_breaches`] reports that).
+pub fn scenario_breach_diagnostic(
+    program: &Program,
+    breach: &ParameterBreach,
+    set: &[(usize, String, crate::span::Span)],
+) -> Option<Diagnostic> {
+    let given: Vec<&(usize, String, crate::span::Span)> = set
+        .iter()
+        .filter(|(p, _, _)| breach.params.contains(p))
+        .collect();
+    let (_, _, span) = given.first()?;
+    let names: Vec<&str> = given.iter().map(|(_, name, _)| name.as_str()).collect();
+    let limit = &program.limits[breach.limit];
+    let detail = breach
+        .detail
+        .as_ref()
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let source = limit
+        .source
+        .as_ref()
+        .map(|s| format!(" (from {s})"))
+        .unwrap_or_default();
+    Some(
+        Diagnostic::error(
+            Code::ConstantBreachesLimit,
+            format!(
+                "{}: the scenario's value breaks the limit `{}`{source}{detail}",
+                names.join(", "),
+                limit.name
+            ),
+        )
+        .at(*span, format!("breaks the limit `{}`", limit.name))
+        .help(format!(
+            "the scenario cannot run: give {} a value within the limit, or leave it out to start from the rulebook's value",
+            names.join(" and ")
+        )),
+    )
+}
+
+/// The parameters an expression reads, each once, in the order met.
+fn params_read(ir: &Ir, out: &mut Vec<usize>) {
+    match &ir.kind {
+        IrKind::Param(p) if !out.contains(p) => out.push(*p),
+        IrKind::Neg(x) | IrKind::Not(x) => params_read(x, out),
+        IrKind::Builtin { args, .. } => args.iter().for_each(|a| params_read(a, out)),
+        IrKind::Because { condition, .. } => params_read(condition, out),
+        IrKind::Arith(_, l, r)
+        | IrKind::Compare(_, l, r)
+        | IrKind::And(l, r)
+        | IrKind::Or(l, r) => {
+            params_read(l, out);
+            params_read(r, out);
+        }
+        IrKind::If {
+            branches,
+            otherwise,
+        } => {
+            for (c, v) in branches {
+                params_read(c, out);
+                params_read(v, out);
+            }
+            params_read(otherwise, out);
+        }
+        _ => {}
+    }
 }
 
 /// Whether an expression depends on parameters and constants only.

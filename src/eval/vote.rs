@@ -39,10 +39,7 @@ pub struct ResolutionOutcome {
 }
 
 fn percent(share: Decimal) -> String {
-    let p = (share * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
-    format!("{p}%")
+    crate::value::percent_display(share)
 }
 
 impl Evaluator<'_> {

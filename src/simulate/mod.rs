@@ -322,7 +322,7 @@ impl<'p> Engine<'p> {
         };
         let (status, reasons, diagnostic) = match result {
             Ok(()) => (StepStatus::Done, Vec::new(), None),
-            Err(Stop::Refused(reasons)) => (StepStatus::Refused, reasons, None),
+            Err(Stop::Refused(reasons)) => (StepStatus::Refused, distinct(reasons), None),
             Err(Stop::Failed(d)) => (StepStatus::Failed, Vec::new(), Some(*d)),
         };
         let done = status == StepStatus::Done;
@@ -1197,4 +1197,17 @@ impl<'p> Engine<'p> {
         outcome.periods = self.periods_with_shares();
         outcome
     }
+}
+
+/// Each reason once, in the order first given: an act that both admits a
+/// member and adds to their holding touches them twice, and the same limit
+/// breached for the same member is one reason, not two.
+fn distinct(reasons: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(reasons.len());
+    for r in reasons {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
 }

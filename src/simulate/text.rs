@@ -111,6 +111,18 @@ fn cell<'m>(m: &'m MemberStatement, name: &str) -> Option<&'m Named> {
         .find(|n| n.name == name)
 }
 
+/// A statement's cell: the value, nil for an account never posted to, or
+/// "-" for an attribute without a value.
+fn shown<'a>(m: &'a MemberStatement, name: &str, nil: &'a [(String, String)]) -> &'a str {
+    match cell(m, name) {
+        Some(n) => &n.value.display,
+        None => nil
+            .iter()
+            .find(|(account, _)| account == name)
+            .map_or("-", |(_, zero)| zero.as_str()),
+    }
+}
+
 fn status(m: &MemberStatement) -> &'static str {
     if m.member {
         "member"
@@ -211,14 +223,42 @@ pub fn write_tail(
     let columns = members.columns();
     let mut widths: Vec<usize> = vec!["member".len(), "status".len()];
     widths.extend(columns.iter().map(|c| c.chars().count()));
+    // An account nobody posted to for a person is nil: shown as £0.00 in
+    // the account's currency, not as a missing value. Widths of cells
+    // left empty are settled once every account's currency is known.
+    let mut nil: Vec<(String, String)> = Vec::new();
+    let mut empty = vec![false; columns.len()];
     for m in 0..members.people() {
         let m = members.statement(m);
         widths[0] = widths[0].max(m.name.chars().count());
         widths[1] = widths[1].max(status(&m).len());
+        for n in &m.accounts {
+            if !nil.iter().any(|(name, _)| *name == n.name) {
+                let zero = n
+                    .value
+                    .ty
+                    .strip_prefix("Money in ")
+                    .and_then(crate::currency::Currency::from_code)
+                    .map(|c| crate::value::money_display(rust_decimal::Decimal::ZERO, c));
+                if let Some(zero) = zero {
+                    nil.push((n.name.clone(), zero));
+                }
+            }
+        }
         for (c, name) in columns.iter().enumerate() {
-            // A person without a value in the column shows "-".
-            let shown = cell(&m, name).map_or(1, |n| n.value.display.chars().count());
-            widths[c + 2] = widths[c + 2].max(shown);
+            match cell(&m, name) {
+                Some(n) => widths[c + 2] = widths[c + 2].max(n.value.display.chars().count()),
+                None => empty[c] = true,
+            }
+        }
+    }
+    for (c, name) in columns.iter().enumerate() {
+        if empty[c] {
+            let none = nil
+                .iter()
+                .find(|(account, _)| account == name)
+                .map_or(1, |(_, zero)| zero.chars().count());
+            widths[c + 2] = widths[c + 2].max(none);
         }
     }
     writeln!(
@@ -232,7 +272,7 @@ pub fn write_tail(
         let m = members.statement(m);
         let mut cells: Vec<&str> = vec![&m.name, status(&m)];
         for name in &columns {
-            cells.push(cell(&m, name).map_or("-", |n| n.value.display.as_str()));
+            cells.push(shown(&m, name, &nil));
         }
         w.write_all(line(&cells, &widths).as_bytes())?;
     }

@@ -26,20 +26,55 @@ type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Parses a rulebook's text into its syntax tree.
 pub fn parse(text: &str) -> std::result::Result<Rulebook, Vec<Diagnostic>> {
-    prescan(text).map_err(|d| vec![*d])?;
+    prescan(text).map_err(|d| vec![syntax_error_before(text, &d).unwrap_or(*d)])?;
     let mut pairs = RochdaleParser::parse(Rule::rulebook, text).map_err(|_| {
-        // Parse again with pest's error detail on, which also records the
-        // literal tokens it expected (`=`, `(`); it costs time, so only here.
-        pest::set_error_detail(true);
-        let detailed = RochdaleParser::parse(Rule::rulebook, text).err();
-        pest::set_error_detail(false);
-        match detailed {
-            Some(e) => vec![syntax_error(e, text)],
-            None => vec![*internal("a parse failed once and succeeded twice")],
-        }
+        vec![
+            detailed_error(text)
+                .unwrap_or_else(|| *internal("a parse failed once and succeeded twice")),
+        ]
     })?;
     let root = pairs.next().ok_or_else(|| vec![*internal("empty parse")])?;
     build_rulebook(root).map_err(|d| vec![*d])
+}
+
+/// The syntax error of a text that pest refuses: parsed again with pest's
+/// error detail on, which also records the literal tokens it expected
+/// (`=`, `(`); it costs time, so only once a parse has failed.
+fn detailed_error(text: &str) -> Option<Diagnostic> {
+    detailed_pest_error(text).map(|e| syntax_error(e, text))
+}
+
+fn detailed_pest_error(text: &str) -> Option<pest::error::Error<Rule>> {
+    pest::set_error_detail(true);
+    let detailed = RochdaleParser::parse(Rule::rulebook, text).err();
+    pest::set_error_detail(false);
+    detailed
+}
+
+/// A syntax error earlier in the file than the point where the pre-scan
+/// found brackets nested too deeply: that one is reported, as the first
+/// problem in the file (a bracket left open near the top makes every
+/// later one look nested). The lines before the deep point are nested
+/// within the limit, so pest parses them safely. A parse that got as far
+/// as their cut end may have failed for the cut alone (an article left
+/// open there), so only one that stopped earlier is reported.
+fn syntax_error_before(text: &str, deep: &Diagnostic) -> Option<Diagnostic> {
+    use pest::error::InputLocation;
+    let at = deep.span.filter(|_| deep.code == Code::TooDeep)?.start;
+    let cut = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[..cut];
+    if prescan(before).is_err() || RochdaleParser::parse(Rule::rulebook, before).is_ok() {
+        return None;
+    }
+    let error = detailed_pest_error(before)?;
+    let located = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((_, e)) => e,
+    };
+    let furthest = error
+        .parse_attempts()
+        .map_or(located, |a| a.max_position.max(located));
+    (furthest < before.trim_end().len()).then(|| syntax_error(error, before))
 }
 
 /// Parses an input value on its own: `£5.00`, `12.5%`, `2026-04-05`,
@@ -150,7 +185,7 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     } else {
         format!("expected {}, found {found_text}", join_or(&expected))
     };
-    let help = syntax_help(&expected, found);
+    let help = written_help(text, at, found).unwrap_or_else(|| syntax_help(&expected, found));
     Diagnostic::error(Code::Syntax, message)
         .at(span, "here")
         .help(help)
@@ -344,6 +379,88 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
+/// A help line that says what to write, for mistakes recognised from the
+/// text around the error rather than from what the grammar expected there:
+/// thousands separators, a date written day/month/year, a tranche's label
+/// holding a word of the language.
+fn written_help(text: &str, at: usize, found: &str) -> Option<String> {
+    let before = text.get(..at).unwrap_or("");
+    let after = text.get(at..).unwrap_or("");
+    // `£100,000.00`: a comma between digits, three digits after it.
+    if found == "," && before.ends_with(|c: char| c.is_ascii_digit()) {
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let end = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
+            .unwrap_or(after.len());
+        let number = format!("{}{}", &before[start..], &after[..end]);
+        let groups_of_three = number
+            .split('.')
+            .next()
+            .is_some_and(|whole| whole.split(',').skip(1).all(|g| g.len() == 3));
+        if groups_of_three {
+            let sign = before[..start]
+                .chars()
+                .next_back()
+                .filter(|c| "£€$".contains(*c));
+            let sign = sign.map(String::from).unwrap_or_default();
+            return Some(format!(
+                "numbers are written without thousands separators: `{sign}{}`, or with `_` between the groups: `{sign}{}`",
+                number.replace(',', ""),
+                number.replace(',', "_")
+            ));
+        }
+    }
+    // `01/04/2026`: a date in another order.
+    let date: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '/' || *c == '.')
+        .collect();
+    let parts: Vec<&str> = date.split(['/', '.']).collect();
+    if let [d, m, y] = parts.as_slice() {
+        if y.len() == 4 && (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) {
+            let (dn, mn) = (d.parse::<u8>().ok()?, m.parse::<u8>().ok()?);
+            // Day first, as written in the UK and most of Europe, unless
+            // only month first makes a date.
+            let (day, month, order) = if mn > 12 && dn <= 12 {
+                (mn, dn, "month first")
+            } else {
+                (dn, mn, "day first")
+            };
+            return Some(format!(
+                "dates are written year-month-day, YYYY-MM-DD: `{date}` read {order} is `{y}-{month:02}-{day:02}`"
+            ));
+        }
+    }
+    // `education and training: 5%` inside `allocate ... { }`: a label
+    // holding a reserved word.
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = after.find('\n').map_or(text.len(), |i| at + i);
+    let line = text.get(line_start..line_end).unwrap_or("").trim();
+    let in_allocation = before.rfind("allocate ").is_some_and(|a| {
+        let inside = &before[a..];
+        inside.matches('{').count() > inside.matches('}').count()
+    });
+    if let Some((label, _)) = line.split_once(':') {
+        let words: Vec<&str> = label.split_whitespace().collect();
+        let reserved: Vec<&str> = words.iter().copied().filter(|w| is_reserved(w)).collect();
+        let plain = words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        if in_allocation && plain && words.len() > 1 && !reserved.is_empty() {
+            return Some(format!(
+                "`{}` is a word of the language, so a label that holds it is written in quotes: `\"{}\": ...`",
+                reserved[0],
+                words.join(" ")
+            ));
+        }
+    }
+    None
+}
+
 fn syntax_help(expected: &[String], found: &str) -> String {
     let wants_name = expected.iter().any(|e| e == "a name");
     if wants_name && is_reserved(found) {
@@ -377,8 +494,53 @@ fn syntax_help(expected: &[String], found: &str) -> String {
 
 // ----------------------------------------------------------------- helpers
 
+/// Where a construct is written, without the whitespace and comments pest
+/// consumed after its last token (an `expect` line's span would otherwise
+/// take in its line break, the comment below it and the next line's
+/// indent, and a tranche's run into the next tranche's line).
 fn span(pair: &Pair<Rule>) -> Span {
-    pair.as_span().into()
+    let whole = pair.as_span();
+    let text = whole.as_str();
+    let kept = without_trailing_comments(text).len();
+    Span::new(whole.start(), whole.start() + kept)
+}
+
+/// `text` without what follows its last token: whitespace, and `--`
+/// comments (a `--` inside quotes is text, not a comment).
+fn without_trailing_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_end();
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        if !text[line_start..].contains("--") {
+            return text;
+        }
+        // Read from the start, as a text in quotes may span lines and a
+        // comment may hold a quote.
+        let bytes = text.as_bytes();
+        let (mut i, mut quoted) = (0, false);
+        let mut last_comment = None;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quoted => i += 1,
+                b'"' => quoted = !quoted,
+                b'-' if !quoted && bytes.get(i + 1) == Some(&b'-') => {
+                    last_comment = Some(i);
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        // Only a comment on the last line is trailing (the text is trimmed,
+        // so nothing follows it).
+        match last_comment {
+            Some(at) if at >= line_start => text = &text[..at],
+            _ => return text,
+        }
+    }
 }
 
 /// Whether a rule of the grammar is a keyword: `kw_X`, by the grammar's

@@ -391,6 +391,7 @@ impl<R: BufRead> JsonSteps<'_, R> {
             }
         };
         let params = &self.program.params;
+        let mut set = Vec::new();
         for (name, v) in entries.0 {
             let path = format!("parameters.{name}");
             let read = steps::parameter(params, &name).and_then(|p| {
@@ -399,10 +400,20 @@ impl<R: BufRead> JsonSteps<'_, R> {
                     .map(|v| (p, v))
             });
             match read {
-                Ok((p, v)) => header.params[p] = v,
+                Ok((p, v)) => {
+                    header.params[p] = v;
+                    set.push((p, path, span));
+                }
                 Err(d) => self
                     .pending
                     .push_back(at_path(&path, span, d, "the parameters")),
+            }
+        }
+        // A legal limit the values break refuses the scenario before it
+        // runs, rather than every act in it.
+        for breach in crate::eval::parameter_limit_breaches(self.program, header.params.clone()) {
+            if let Some(d) = crate::eval::scenario_breach_diagnostic(self.program, &breach, &set) {
+                self.pending.push_back(d);
             }
         }
         Ok(())
