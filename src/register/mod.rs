@@ -12,7 +12,7 @@ mod columns;
 #[cfg(feature = "cli")]
 mod sheet;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::check::ValueReader;
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -210,9 +210,10 @@ pub fn read(
         names: Vec::new(),
         columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
     };
-    let mut seen: HashSet<String> = HashSet::new();
-    let notes = read_rows(program, source, options, |row| {
-        if !seen.insert(row.name.to_string()) {
+    // Each name kept, with where it stands (a repeat names both places).
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let (notes, mut problems) = collect(program, source, options, |row| {
+        if seen.insert(row.name.to_string(), row.line).is_some() {
             return Err(duplicate_name(&row));
         }
         table.names.push(row.name.to_string());
@@ -220,7 +221,34 @@ pub fn read(
             column.push(v);
         }
         Ok(())
-    })?;
+    });
+    // A row refused for a bad cell still names a person: a repeat of it
+    // is reported now, not after the cell is mended.
+    let rejected = std::mem::take(&mut problems.rejected);
+    for (i, r) in rejected.iter().enumerate() {
+        let earlier_rejected = rejected[..i].iter().any(|e| e.name == r.name);
+        let kept_earlier = seen.get(&r.name).is_some_and(|&line| line < r.line);
+        let kept_later = seen.get(&r.name).is_some_and(|&line| line > r.line);
+        if earlier_rejected || kept_earlier {
+            problems.push(duplicate_name(&r.as_row()));
+        } else if let Some(line) = seen.get(&r.name).filter(|_| kept_later) {
+            problems.push(
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!(
+                        "line {line}: `{}` is listed twice (also on {})",
+                        r.name, r.place
+                    ),
+                )
+                .help("each person appears once"),
+            );
+        }
+    }
+    if !problems.list.is_empty() {
+        let mut all = notes;
+        all.extend(problems.finish());
+        return Err(all);
+    }
     Ok(Register {
         members: table,
         notes,
@@ -284,14 +312,7 @@ pub fn read_rows(
     options: &Options,
     sink: impl FnMut(CsvRow<'_>) -> Result<(), Diagnostic>,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let mut problems = Problems::default();
-    let mut notes = Vec::new();
-    match source {
-        Source::Csv(text) => csv_rows(program, text, options, sink, &mut notes, &mut problems),
-        Source::Sheet(bytes) => {
-            sheet_rows(program, bytes, options, sink, &mut notes, &mut problems)
-        }
-    }
+    let (notes, problems) = collect(program, source, options, sink);
     if problems.list.is_empty() {
         return Ok(notes);
     }
@@ -300,11 +321,52 @@ pub fn read_rows(
     Err(all)
 }
 
+/// The rows of a register given to `sink`; the notes and the problems.
+fn collect(
+    program: &Program,
+    source: Source<'_>,
+    options: &Options,
+    sink: impl FnMut(CsvRow<'_>) -> Result<(), Diagnostic>,
+) -> (Vec<Diagnostic>, Problems) {
+    let mut problems = Problems::default();
+    let mut notes = Vec::new();
+    match source {
+        Source::Csv(text) => csv_rows(program, text, options, sink, &mut notes, &mut problems),
+        Source::Sheet(bytes) => {
+            sheet_rows(program, bytes, options, sink, &mut notes, &mut problems)
+        }
+    }
+    (notes, problems)
+}
+
+/// A row refused for a bad cell: who it names, and where.
+struct Rejected {
+    name: String,
+    line: u64,
+    place: String,
+    span: Option<Span>,
+}
+
+impl Rejected {
+    fn as_row(&self) -> CsvRow<'_> {
+        CsvRow {
+            name: &self.name,
+            values: Vec::new(),
+            line: self.line,
+            name_span: self.span,
+            place: self.place.clone(),
+            given: &[],
+        }
+    }
+}
+
 /// The problems of one register, counted past the cap.
 #[derive(Default)]
 struct Problems {
     list: Vec<Diagnostic>,
     more: usize,
+    /// The rows refused, by name, so that [`read`] can find a repeat.
+    rejected: Vec<Rejected>,
 }
 
 impl Problems {
@@ -543,6 +605,14 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             }
         }
         // A row with a bad cell is reported, not kept: what is kept is right.
+        if !row_ok {
+            problems.rejected.push(Rejected {
+                name: name.to_string(),
+                line: place.line(),
+                place: place.name(),
+                span: place.span(self.columns.name),
+            });
+        }
         if row_ok {
             let row = CsvRow {
                 name,
