@@ -108,6 +108,9 @@ impl Columns {
                     taken[a] = taken[a].or(Some(i));
                     attrs.push(Some(a));
                 }
+                // A mapped column whose attribute is unknown: its --map is
+                // the problem, reported above.
+                None if mapped(header).is_some() => attrs.push(None),
                 None => {
                     attrs.push(None);
                     let missing = attr_names
@@ -124,7 +127,8 @@ impl Columns {
                                 format!("{}: members have no attribute `{header}`", place.cell(i)),
                             )
                             .help(format!(
-                                "did you mean `{near}`? (rename the column, or give `--map {header}={near}`)"
+                                "did you mean `{near}`? (rename the column, or give `--map {}`)",
+                                shell_word(&format!("{header}={near}"))
                             )),
                             place.span(i),
                             "unknown column",
@@ -139,7 +143,8 @@ impl Columns {
                                 ),
                             )
                             .help(format!(
-                                "nothing in the rulebook reads it; to read it as an attribute, give `--map {header}=ATTRIBUTE`"
+                                "nothing in the rulebook reads it; to read it as an attribute, give `--map {}`",
+                                shell_word(&format!("{header}=ATTRIBUTE"))
                             )),
                             place.span(i),
                             "ignored",
@@ -186,4 +191,17 @@ fn two_columns(place: Place<'_>, i: usize, first: usize, attr: &str, header: &st
         "a second column",
     )
     .help("keep one column for each attribute")
+}
+
+/// `text` as it is typed on a command line: in single quotes if it holds
+/// anything but letters, digits and `_-.=`.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_-.=".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }

@@ -433,6 +433,8 @@ fn cell_span(text: &str, line_start: usize, n: usize) -> Span {
 }
 
 /// One cell as the register holds it.
+// Without the command line's spreadsheet reader only text cells are made.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 enum Cell<'a> {
     /// Nothing: the attribute's default.
@@ -456,6 +458,7 @@ enum Cell<'a> {
 }
 
 /// Where a row is, for messages and spans.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 enum Place<'t> {
     /// A CSV line starting at byte `start`.
