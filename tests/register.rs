@@ -431,3 +431,146 @@ fn the_rendered_report_of_a_register() {
     let ds = register::read(&program, Source::Csv(text), &options()).expect_err("bad");
     insta::assert_snapshot!(render_text(&ds, &file, false));
 }
+
+// ------------------------------------------------------- the command line
+
+fn rochdale(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// A file in a directory of this test's own.
+fn temp_file(tag: &str, name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("rochdale-register-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.display().to_string()
+}
+
+/// `quarterly_cost` and `age` of `who` in a simulation's JSON outcome.
+fn figures_of(stdout: &[u8], who: &str) -> Vec<(String, String)> {
+    let outcome: serde_json::Value = serde_json::from_slice(stdout).expect("JSON outcome");
+    let member = outcome["members"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["name"] == who))
+        .unwrap_or_else(|| panic!("no {who} in the outcome"));
+    member["attributes"]
+        .as_array()
+        .expect("attributes")
+        .iter()
+        .filter(|a| a["name"] == "age" || a["name"] == "quarterly_cost")
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap_or("").to_string(),
+                a["value"]["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn simulate_reads_a_register_with_its_flags_and_notes_what_it_ignores() {
+    let csv = temp_file(
+        "notes",
+        "register.csv",
+        "Full name,age,quarterly_cost,email\nzed,40,\"1,200.00\",z@example.org\n",
+    );
+    let out = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--members",
+        &csv,
+        "--map",
+        "Full name=name",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("E0601") && stderr.contains("the rules have no attribute `email`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        figures_of(&out.stdout, "zed"),
+        [
+            ("age".to_string(), "40".to_string()),
+            ("quarterly_cost".to_string(), "1200.00".to_string())
+        ]
+    );
+}
+
+#[test]
+fn simulate_reads_a_spreadsheet_register() {
+    let out = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--members",
+        "tests/registers/members.ods",
+        "--map",
+        "Share capital=quarterly_cost",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        figures_of(&out.stdout, "ada"),
+        [
+            ("age".to_string(), "30".to_string()),
+            ("quarterly_cost".to_string(), "1200.50".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_bad_map_or_an_unstated_date_order_stops_the_run_with_help() {
+    let csv = temp_file(
+        "bad",
+        "register.csv",
+        "name,age,notice_given\nzed,40,01/04/2026\n",
+    );
+    let out = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--members",
+        &csv,
+        "--map",
+        "age=agee",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--map age=agee: members have no attribute `agee`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `age`?"), "{stderr}");
+    assert!(
+        stderr.contains("`01/04/2026` could be 1 April 2026 or 4 January 2026"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--dates day-first"), "{stderr}");
+    // With the order stated, the same file is read.
+    let out = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--scenario",
+        "first year",
+        "--members",
+        &csv,
+        "--dates",
+        "day-first",
+        "--value",
+        "zed.notice_given",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2026-04-01"), "{stdout}");
+}
