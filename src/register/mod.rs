@@ -230,7 +230,7 @@ pub fn read(
         let kept_earlier = seen.get(&r.name).is_some_and(|&line| line < r.line);
         let kept_later = seen.get(&r.name).is_some_and(|&line| line > r.line);
         if earlier_rejected || kept_earlier {
-            problems.push(duplicate_name(&r.as_row()));
+            problems.push(listed_twice(&r.name, &r.place, r.span));
         } else if let Some(line) = seen.get(&r.name).filter(|_| kept_later) {
             problems.push(
                 Diagnostic::error(
@@ -269,26 +269,42 @@ pub struct CsvRow<'t> {
     pub values: Vec<Option<Value>>,
     /// The line (CSV) or row (spreadsheet) number.
     pub line: u64,
-    /// Where the name stands in a CSV text (none in a spreadsheet).
-    pub name_span: Option<Span>,
-    /// How the line is named in a message: `line 3`, `row 3`.
-    pub place: String,
     /// Which attributes a column of the register gives, by attribute (the
     /// others are their defaults on every row).
     pub given: &'t [bool],
+    /// Where the row is, and the column of the name: for a message, made
+    /// only when one is needed (not for every row of a large register).
+    at: Place<'t>,
+    name_column: usize,
+}
+
+impl CsvRow<'_> {
+    /// How the line is named in a message: `line 3`, `row 3`.
+    pub fn place(&self) -> String {
+        self.at.name()
+    }
+
+    /// Where the name stands in a CSV text (none in a spreadsheet).
+    pub fn name_span(&self) -> Option<Span> {
+        self.at.span(self.name_column)
+    }
 }
 
 /// The diagnostic for a person listed twice.
 pub fn duplicate_name(row: &CsvRow<'_>) -> Diagnostic {
-    let d = Diagnostic::error(
-        Code::BadInputFile,
-        format!("{}: `{}` is listed twice", row.place, row.name),
+    listed_twice(row.name, &row.place(), row.name_span())
+}
+
+fn listed_twice(name: &str, place: &str, span: Option<Span>) -> Diagnostic {
+    placed(
+        Diagnostic::error(
+            Code::BadInputFile,
+            format!("{place}: `{name}` is listed twice"),
+        )
+        .help("each person appears once"),
+        span,
+        "listed again",
     )
-    .help("each person appears once");
-    match row.name_span {
-        Some(span) => d.at(span, "listed again"),
-        None => d,
-    }
 }
 
 /// Reads a CSV member list line by line with the default options, as
@@ -345,19 +361,6 @@ struct Rejected {
     line: u64,
     place: String,
     span: Option<Span>,
-}
-
-impl Rejected {
-    fn as_row(&self) -> CsvRow<'_> {
-        CsvRow {
-            name: &self.name,
-            values: Vec::new(),
-            line: self.line,
-            name_span: self.span,
-            place: self.place.clone(),
-            given: &[],
-        }
-    }
 }
 
 /// The problems of one register, counted past the cap.
@@ -621,9 +624,9 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                 name,
                 values: row,
                 line: place.line(),
-                name_span: place.span(self.columns.name),
-                place: place.name(),
                 given: &self.columns.given,
+                at: place,
+                name_column: self.columns.name,
             };
             if let Err(d) = (self.sink)(row) {
                 problems.push(d);
