@@ -107,6 +107,25 @@ fn a_column_the_rules_do_not_know_is_ignored_with_a_note() {
 }
 
 #[test]
+fn a_register_saved_by_a_spreadsheet_as_csv_is_read() {
+    // "CSV UTF-8" from a spreadsheet: a byte-order mark, CRLF line ends.
+    let program = program();
+    let csv = "\u{feff}name,age,shares\r\nada,31,\"1,200.00\"\r\nben,45,8\r\n";
+    assert_eq!(
+        people(&program, Source::Csv(csv), &options()),
+        ["ada 31 1200.00 2026-01-01", "ben 45 8 2026-01-01"]
+    );
+    let sheet = Options {
+        sheet: Some("Members".into()),
+        ..Options::default()
+    };
+    assert_eq!(
+        problems(&program, csv, &sheet),
+        ["E0600: --sheet Members: the register is CSV, which has no sheets"]
+    );
+}
+
+#[test]
 fn a_near_miss_of_an_attribute_is_still_an_error() {
     let program = program();
     assert_eq!(

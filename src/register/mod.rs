@@ -776,6 +776,15 @@ fn csv_rows(
             return;
         }
     };
+    if let Some(sheet) = &options.sheet {
+        problems.push(
+            Diagnostic::error(
+                Code::BadInputFile,
+                format!("--sheet {sheet}: the register is CSV, which has no sheets"),
+            )
+            .help("give --sheet with an .xlsx or .ods register, or leave it out"),
+        );
+    }
     let header_place = Place::Csv {
         text,
         line: 1,
