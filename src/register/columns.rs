@@ -2,7 +2,8 @@
 //! its header or by `--map`, or a column the rules do not use (ignored with
 //! a note).
 
-use super::{Options, Place, Problems, note, placed};
+use super::place::{Place, placed};
+use super::{Options, Problems, note};
 use crate::check::nearest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;

@@ -5,7 +5,10 @@
 
 use calamine::{Data, Reader};
 
-use super::{Cell, CsvRow, Options, Place, Problems, Rows, columns::Columns};
+use super::columns::Columns;
+use super::place::Place;
+use super::rows::{Cell, Rows};
+use super::{CsvRow, Options, Problems};
 use crate::check::{ValueReader, nearest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;
