@@ -241,6 +241,29 @@ fn money_that_looks_wrong_gets_a_help_line() {
 }
 
 #[test]
+fn a_value_no_form_reads_gets_the_forms_of_a_register_as_help() {
+    let program = program();
+    let ds = register::read(
+        &program,
+        Source::Csv("name,shares,joined\na,abc,tomorrow\n"),
+        &options(),
+    )
+    .expect_err("unreadable");
+    let helps: Vec<&str> = ds.iter().filter_map(|d| d.help.as_deref()).collect();
+    assert_eq!(helps.len(), 2, "{ds:#?}");
+    assert!(
+        helps[0].starts_with("write an amount in GBP such as 1,200.00"),
+        "{}",
+        helps[0]
+    );
+    assert!(
+        helps[1].starts_with("write dates as 2026-04-01"),
+        "{}",
+        helps[1]
+    );
+}
+
+#[test]
 fn dates_with_slashes_are_read_in_the_stated_order() {
     let program = program();
     let csv = "name,joined\na,2026-04-01\nb,01/04/2026\nc,31/12/2025\n";

@@ -104,7 +104,7 @@ fn plain_digits(text: &str) -> Option<u64> {
 }
 
 /// The help line for money that does not look like an amount.
-fn money_help(currency: Currency) -> String {
+pub fn money_help(currency: Currency) -> String {
     let symbol = currency.symbol().unwrap_or("");
     format!(
         "write an amount in {} such as 1,200.00, 1200 or {symbol}1,200.00 (a comma between thousands, a point before the {} decimal places)",
@@ -191,6 +191,9 @@ fn thousands(whole: &str) -> bool {
     }
 }
 
+/// The help line for a date that cannot be read.
+pub const DATE_HELP: &str = "write dates as 2026-04-01, or say how the register writes them with `--dates day-first` (01/04/2026 is 1 April) or `--dates month-first` (4 January)";
+
 /// A date written with slashes (`01/04/2026`), read in the order given.
 /// `None` when the cell has no slash (it is left to the language's reader,
 /// which reads `2026-04-01`).
@@ -199,7 +202,7 @@ pub fn slash_date(cell: &str, order: Option<DateOrder>) -> Option<Result<Value, 
     if !text.contains('/') {
         return None;
     }
-    let iso = "write dates as 2026-04-01, or say how the register writes them with `--dates day-first` (01/04/2026 is 1 April) or `--dates month-first` (4 January)";
+    let iso = DATE_HELP;
     let parts: Vec<&str> = text.split('/').collect();
     let numbers: Option<Vec<u32>> = parts
         .iter()

@@ -234,7 +234,17 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             }
             _ => {}
         }
-        self.values.read(text, ty, owner, true)
+        // The language's reader says what is wrong; the help shows the
+        // forms a register may use, which are more than a rulebook's.
+        self.values
+            .read(text, ty, owner, true)
+            .map_err(|d| match ty {
+                Type::Money(currency) if d.code == Code::BadValue => {
+                    d.help(cells::money_help(currency))
+                }
+                Type::Date if d.code == Code::BadValue => d.help(cells::DATE_HELP),
+                _ => d,
+            })
     }
 }
 
