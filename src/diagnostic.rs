@@ -134,6 +134,9 @@ codes! {
     NotBatchable = "E0408",
     /// A scenario file (JSON), act log or member list (CSV) that cannot be read as one.
     BadInputFile = "E0600",
+    /// A column of a member register that the rules do not use: ignored (a
+    /// warning).
+    IgnoredColumn = "E0601",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",
     /// An `expect` line that is neither an equation nor a yes/no statement.

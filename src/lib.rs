@@ -47,6 +47,7 @@ pub mod format;
 pub mod pipeline;
 pub mod program;
 pub mod provenance;
+pub mod register;
 pub mod report;
 pub mod semantics;
 pub mod simulate;

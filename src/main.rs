@@ -132,9 +132,11 @@ enum Command {
         /// Or: a scenario in a JSON file, run up to --step.
         #[arg(long, value_name = "FILE", conflicts_with = "example")]
         scenario_file: Option<PathBuf>,
-        /// Members from a CSV file, for a scenario.
-        #[arg(long, value_name = "FILE.csv")]
+        /// Members from a register (CSV, .xlsx or .ods), for a scenario.
+        #[arg(long, value_name = "FILE")]
         members: Option<PathBuf>,
+        #[command(flatten)]
+        register: RegisterArgs,
         /// The last step of the scenario to run (all, if not given). After a
         /// step that closes a period, figures are as the period closed.
         #[arg(long, value_name = "N")]
@@ -164,9 +166,12 @@ enum Command {
         /// see docs/scenarios.md).
         #[arg(long, value_name = "FILE.csv")]
         acts: Option<PathBuf>,
-        /// Members from a CSV file whose header names member attributes.
-        #[arg(long, value_name = "FILE.csv")]
+        /// Members from a register (CSV, .xlsx or .ods) whose first row names
+        /// member attributes.
+        #[arg(long, value_name = "FILE")]
         members: Option<PathBuf>,
+        #[command(flatten)]
+        register: RegisterArgs,
         /// Text for people, JSON for programs, CSV (member statements) for spreadsheets.
         #[arg(long, value_enum, default_value_t = SimFormat::Text)]
         format: SimFormat,
@@ -228,6 +233,42 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+/// How a members register is read (docs/language.md, "Member registers").
+#[derive(clap::Args)]
+struct RegisterArgs {
+    /// Read the register's column COLUMN as the member attribute ATTRIBUTE
+    /// (or as `name`); may be given many times.
+    #[arg(long = "map", value_name = "COLUMN=ATTRIBUTE", value_parser = rochdale::register::Options::parse_map)]
+    map: Vec<(String, String)>,
+    /// How the register writes dates with slashes: day-first (01/04/2026 is
+    /// 1 April) or month-first (4 January).
+    #[arg(long, value_enum, value_name = "ORDER")]
+    dates: Option<Dates>,
+    /// The sheet of a spreadsheet register (its first, if not given).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+}
+
+impl RegisterArgs {
+    fn options(self) -> rochdale::register::Options {
+        use rochdale::register::DateOrder;
+        rochdale::register::Options {
+            map: self.map,
+            dates: self.dates.map(|d| match d {
+                Dates::DayFirst => DateOrder::DayFirst,
+                Dates::MonthFirst => DateOrder::MonthFirst,
+            }),
+            sheet: self.sheet,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Dates {
+    DayFirst,
+    MonthFirst,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -295,13 +336,14 @@ fn main() -> ExitCode {
             scenario_file,
             acts,
             members,
+            register,
             format,
             out,
         } => run_simulate(
             &path,
             scenario.as_deref(),
             ScenarioFile::of(scenario_file.as_deref(), acts.as_deref()),
-            members.as_deref(),
+            members.as_deref().map(|p| (p, register.options())),
             format,
             out.as_deref(),
             colour,
@@ -312,6 +354,7 @@ fn main() -> ExitCode {
             scenario,
             scenario_file,
             members,
+            register,
             step,
             value,
             format,
@@ -321,7 +364,7 @@ fn main() -> ExitCode {
                 example: example.as_deref(),
                 scenario: scenario.as_deref(),
                 scenario_file: scenario_file.as_deref(),
-                members: members.as_deref(),
+                members: members.as_deref().map(|p| (p, register.options())),
                 step,
             },
             &value,
@@ -557,7 +600,7 @@ struct Source<'a> {
     example: Option<&'a str>,
     scenario: Option<&'a str>,
     scenario_file: Option<&'a Path>,
-    members: Option<&'a Path>,
+    members: Option<Members<'a>>,
     step: Option<usize>,
 }
 
@@ -727,6 +770,14 @@ fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Prog
     }
 }
 
+/// Warnings about an input (a register's ignored columns) on standard
+/// error; the run goes on.
+fn report_notes(file: &SourceFile, notes: &[Diagnostic], colour: bool) {
+    if !notes.is_empty() {
+        report_in(file, notes, colour);
+    }
+}
+
 fn report_in(file: &SourceFile, diagnostics: &[Diagnostic], colour: bool) {
     err!("{}", render_text(diagnostics, file, colour));
 }
@@ -736,7 +787,7 @@ fn run_simulate(
     path: &Path,
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
-    members_file: Option<&Path>,
+    members_file: Option<Members<'_>>,
     format: SimFormat,
     out: Option<&Path>,
     colour: bool,
@@ -795,6 +846,9 @@ fn run_simulate(
         Status::Failed
     }
 }
+
+/// A members register to read, and how.
+type Members<'a> = (&'a Path, rochdale::register::Options);
 
 /// A scenario given as a file.
 #[derive(Clone, Copy)]
@@ -892,17 +946,20 @@ fn timeline_for<'p>(
     program: &'p rochdale::Program,
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
-    members_file: Option<&Path>,
+    members_file: Option<Members<'_>>,
     colour: bool,
 ) -> Result<Timeline<'p>, Status> {
     use rochdale::simulate::input::{self, ScenarioChoice};
-    let read = |p: &Path| {
-        read_text(p).map_err(|d| {
-            report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
-            Status::Usage
-        })
+    let register = match &members_file {
+        Some((p, options)) => Some((
+            rochdale::register::RegisterFile::open(p).map_err(|d| {
+                report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                Status::Usage
+            })?,
+            options,
+        )),
+        None => None,
     };
-    let csv = members_file.map(read).transpose()?;
     let Some(given) = scenario_file else {
         // A scenario of the rulebook: checked whole when the rulebook is.
         let choice = match scenario {
@@ -913,12 +970,12 @@ fn timeline_for<'p>(
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let prepared = input::prepare(
+        let prepared = input::prepare_with(
             program,
             file,
             rochdale::files::Files::Dir(dir),
             choice,
-            csv.as_ref(),
+            register.as_ref().map(|(r, o)| (r, *o)),
         )
         .map_err(|e| {
             report_in(&e.file, &e.diagnostics, colour);
@@ -928,7 +985,10 @@ fn timeline_for<'p>(
                 Status::Failed
             }
         })?;
-        let (def, members) = prepared.ok_or(Status::Usage)?;
+        let (def, members, notes) = prepared.ok_or(Status::Usage)?;
+        if let Some((r, _)) = &register {
+            report_notes(&r.file(), &notes, colour);
+        }
         return Ok(Timeline {
             program,
             name: def.name,
@@ -983,15 +1043,17 @@ fn timeline_for<'p>(
         params,
         mut members,
     } = header;
-    if let Some(csv) = &csv {
-        input::add_members_text(program, csv, &mut members).map_err(|e| {
+    if let Some((r, options)) = &register {
+        let notes = input::add_register(program, r, options, &mut members).map_err(|e| {
             report_in(&e.file, &e.diagnostics, colour);
             Status::Failed
         })?;
+        report_notes(&r.file(), &notes, colour);
     }
     let too_large = input::size_diagnostics(members.names.len(), 0);
     if !too_large.is_empty() {
-        report_in(csv.as_ref().unwrap_or(file), &too_large, colour);
+        let shown = register.as_ref().map(|(r, _)| r.file());
+        report_in(shown.as_ref().unwrap_or(file), &too_large, colour);
         return Err(Status::Usage);
     }
     Ok(Timeline {

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::column::{Col, Fixed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;
+use crate::register::{Options, Source};
 use crate::semantics::effects;
 use crate::syntax::ast::ChangeOp;
 use crate::types::Type;
@@ -123,26 +124,24 @@ impl MemberColumns {
     /// Reads a member list (the CSV of `rochdale simulate --members`: a
     /// column `name`, then attributes by name). Every bad line is reported.
     pub fn from_csv(program: &Program, text: &str) -> Result<MemberColumns, Vec<Diagnostic>> {
-        let header = text.lines().next().unwrap_or("");
-        let listed: Vec<bool> = program
-            .member_attrs
-            .iter()
-            .map(|a| {
-                header
-                    .split(',')
-                    .any(|h| h.trim().trim_matches('"') == a.name)
-            })
-            .collect();
-        let mut builders: Vec<Option<Builder>> = program
-            .member_attrs
-            .iter()
-            .zip(&listed)
-            .map(|(a, listed)| listed.then(|| Builder::for_type(a.ty)))
-            .collect();
+        Self::from_register(program, Source::Csv(text), &Options::default()).map(|(m, _)| m)
+    }
+
+    /// Reads a register (CSV or a spreadsheet, read as `options` say), with
+    /// the notes about it (the columns it ignored). Every bad row is
+    /// reported.
+    pub fn from_register(
+        program: &Program,
+        source: Source<'_>,
+        options: &Options,
+    ) -> Result<(MemberColumns, Vec<Diagnostic>), Vec<Diagnostic>> {
+        // Built at the first row, when the register has said which
+        // attributes it gives: the others stay one default for everyone.
+        let mut builders: Option<Vec<Option<Builder>>> = None;
         let mut names = String::new();
         let mut ends: Vec<u64> = Vec::new();
         let mut too_many = false;
-        crate::simulate::input::read_csv_rows(program, text, |row| {
+        let notes = crate::register::read_rows(program, source, options, |row| {
             if ends.len() >= super::MAX_BATCH_MEMBERS {
                 if !too_many {
                     too_many = true;
@@ -150,6 +149,14 @@ impl MemberColumns {
                 }
                 return Ok(());
             }
+            let builders = builders.get_or_insert_with(|| {
+                program
+                    .member_attrs
+                    .iter()
+                    .zip(row.given)
+                    .map(|(a, given)| given.then(|| Builder::for_type(a.ty)))
+                    .collect()
+            });
             names.push_str(row.name);
             ends.push(names.len() as u64);
             for (b, v) in builders.iter_mut().zip(row.values) {
@@ -159,6 +166,8 @@ impl MemberColumns {
             }
             Ok(())
         })?;
+        let builders =
+            builders.unwrap_or_else(|| program.member_attrs.iter().map(|_| None).collect());
         let columns = builders
             .into_iter()
             .zip(&program.member_attrs)
@@ -177,7 +186,7 @@ impl MemberColumns {
         };
         if members.has_duplicate_names() {
             // The row-by-row reader names the line of each repeat.
-            return Err(crate::simulate::input::read_csv(program, text)
+            return Err(crate::register::read(program, source, options)
                 .err()
                 .unwrap_or_else(|| {
                     vec![
@@ -186,7 +195,7 @@ impl MemberColumns {
                     ]
                 }));
         }
-        Ok(members)
+        Ok((members, notes))
     }
 
     /// People given by name, with their values attribute-major

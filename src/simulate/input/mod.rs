@@ -8,10 +8,7 @@ mod act_log;
 mod export;
 mod json;
 mod json_scan;
-mod members;
 mod values;
-
-use std::collections::HashSet;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
@@ -20,60 +17,13 @@ use crate::value::Value;
 pub use act_log::{ActLogSteps, read_act_log, steps_from_act_log};
 pub use export::scenario_to_json;
 pub use json::{JsonSteps, read_json, steps_from_json_reader};
-pub use members::{CsvRow, duplicate_name, plain_cell, read_csv, read_csv_rows};
+// The register is read below the executors (crate::register); its names
+// stay here for the simulation's callers.
+pub use crate::register::{
+    CsvRow, MemberTable, Options as RegisterOptions, RegisterFile, duplicate_name, plain_cell,
+    read_csv, read_csv_rows,
+};
 pub use values::TextValues;
-
-/// The people of a simulation: names, and values by attribute.
-#[derive(Debug, Clone, Default)]
-pub struct MemberTable {
-    /// Names, in order.
-    pub names: Vec<String>,
-    /// Values, attribute-major: `columns[attr][person]`.
-    pub columns: Vec<Vec<Option<Value>>>,
-}
-
-impl MemberTable {
-    /// No one, with a column for each of `program`'s member attributes.
-    pub fn empty(program: &Program) -> Self {
-        MemberTable {
-            names: Vec::new(),
-            columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
-        }
-    }
-
-    /// The members written in a scenario.
-    pub fn inline(scenario: &ScenarioDef) -> Self {
-        MemberTable {
-            names: scenario.member_names.clone(),
-            columns: scenario.members.clone(),
-        }
-    }
-
-    /// Adds the people of `other`; a name already present is an error.
-    pub fn extend(&mut self, other: MemberTable, file: &str) -> Result<(), Vec<Diagnostic>> {
-        let mut errors = Vec::new();
-        let present: HashSet<&str> = self.names.iter().map(String::as_str).collect();
-        for name in &other.names {
-            if present.contains(name.as_str()) {
-                errors.push(
-                    Diagnostic::error(
-                        Code::BadInputFile,
-                        format!("{file}: `{name}` is listed twice"),
-                    )
-                    .help("each person appears once, in the scenario or in the file"),
-                );
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        self.names.extend(other.names);
-        for (column, more) in self.columns.iter_mut().zip(other.columns) {
-            column.extend(more);
-        }
-        Ok(())
-    }
-}
 
 /// What a scenario read from a file says before its steps: its name, the
 /// parameters it starts from, and the people it lists.
@@ -165,24 +115,38 @@ pub fn add_members_file(
     add_members_text(program, &file, members)
 }
 
-/// Reads a CSV member list, given as text, into `members`.
+/// Reads a CSV member list, given as text, into `members` (with the
+/// default options; the notes are dropped).
 pub fn add_members_text(
     program: &Program,
     file: &crate::span::SourceFile,
     members: &mut MemberTable,
 ) -> Result<(), InputError> {
-    let table = read_csv(program, &file.text).map_err(|diagnostics| InputError {
-        file: file.clone(),
+    add_register(
+        program,
+        &RegisterFile::csv(file.clone()),
+        &RegisterOptions::default(),
+        members,
+    )
+    .map(|_notes| ())
+}
+
+/// Reads a register (CSV or a spreadsheet) into `members`; gives the notes
+/// about it (the columns ignored).
+pub fn add_register(
+    program: &Program,
+    file: &RegisterFile,
+    options: &RegisterOptions,
+    members: &mut MemberTable,
+) -> Result<Vec<Diagnostic>, InputError> {
+    let fail = |diagnostics| InputError {
+        file: file.file(),
         diagnostics,
         in_request: false,
-    })?;
-    members
-        .extend(table, &file.name)
-        .map_err(|diagnostics| InputError {
-            file: file.clone(),
-            diagnostics,
-            in_request: false,
-        })
+    };
+    let read = crate::register::read(program, file.source(), options).map_err(fail)?;
+    members.extend(read.members, &file.name).map_err(fail)?;
+    Ok(read.notes)
 }
 
 /// The people of a scenario written in a rulebook: its own members, and
@@ -274,6 +238,28 @@ pub fn prepare(
     scenario: ScenarioChoice,
     members_csv: Option<&crate::span::SourceFile>,
 ) -> Result<Option<(ScenarioDef, MemberTable)>, InputError> {
+    let register = members_csv.map(|csv| RegisterFile::csv(csv.clone()));
+    let options = RegisterOptions::default();
+    let prepared = prepare_with(
+        program,
+        rulebook,
+        files,
+        scenario,
+        register.as_ref().map(|r| (r, &options)),
+    )?;
+    Ok(prepared.map(|(def, members, _notes)| (def, members)))
+}
+
+/// As [`prepare`], with further members from a register read with
+/// `options`; gives the notes about the register too.
+#[allow(clippy::type_complexity)]
+pub fn prepare_with(
+    program: &Program,
+    rulebook: &crate::span::SourceFile,
+    files: crate::files::Files,
+    scenario: ScenarioChoice,
+    register: Option<(&RegisterFile, &RegisterOptions)>,
+) -> Result<Option<(ScenarioDef, MemberTable, Vec<Diagnostic>)>, InputError> {
     let fail = |file: &crate::span::SourceFile, diagnostics| InputError {
         file: file.clone(),
         diagnostics,
@@ -300,19 +286,20 @@ pub fn prepare(
             (def.clone(), scenario_members_in(program, def, files)?)
         }
     };
-    if let Some(csv) = members_csv {
-        add_members_text(program, csv, &mut members)?;
-    }
+    let notes = match register {
+        Some((file, options)) => add_register(program, file, options, &mut members)?,
+        None => Vec::new(),
+    };
     let too_large = size_diagnostics(members.names.len(), def.steps.len());
     if !too_large.is_empty() {
-        let file = members_csv.cloned().unwrap_or_else(|| rulebook.clone());
+        let file = register.map_or_else(|| rulebook.clone(), |(r, _)| r.file());
         return Err(InputError {
             file,
             diagnostics: too_large,
             in_request: true,
         });
     }
-    Ok(Some((def, members)))
+    Ok(Some((def, members, notes)))
 }
 
 /// The most people a simulation holds: as many as a batch
