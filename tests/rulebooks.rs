@@ -177,7 +177,10 @@ fn the_thin_layer_books_hold_contributions_in_custody_and_collect_charges() {
     }
     // £300,000.00 + £80,000.00 in custody (a debit), against its contra.
     assert_eq!(fund(&o, "assets held in custody"), "-£380,000.00");
-    assert_eq!(fund(&o, "custody: title kept by contributors"), "£380,000.00");
+    assert_eq!(
+        fund(&o, "custody: title kept by contributors"),
+        "£380,000.00"
+    );
     // £1,440.00 + £720.00 + £240.00 collected, less £1,900.00 of running
     // costs: £500.00 of cash, a debit balance.
     assert_eq!(fund(&o, "cash"), "-£500.00");
