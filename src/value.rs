@@ -289,7 +289,7 @@ fn money_amount(amount: Decimal, minor_digits: u32) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod money_tests {
     use super::*;
     use crate::currency::Currency;
     use proptest::prelude::*;

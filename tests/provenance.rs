@@ -196,19 +196,19 @@ fn the_documented_provenance_line_is_real() {
 const PINNED: &[(&str, &str)] = &[
     (
         "community-land-trust.coop",
-        "e95188dd6332354f292e95b79509bf268f7f69f1ff9bd4fb3d0cba47856ebba3",
+        "e8f601c8ac1cb824d247a38aba3abbeef7972fe0437f1f4e1c67c60aaaa40342",
     ),
     (
         "ethical-provider-framework.coop",
-        "364a20ef27adf15c35faff20baa2560402b912029aa0f351dbe08dc6bf90476b",
+        "2d087d32829966cf640c982b7798aa431b0db17d18e51b4af1eef3e9c201e04f",
     ),
     (
         "multi-stakeholder-uk.coop",
-        "1bcea7252bc3db34c4f673bd6917aa2e1d2194c3f881181b12b6a7fcf8cea350",
+        "cb89e51cd9b7379c1a6de5065c21d396fd56c68232e1a2c3b271ecdceedb346e",
     ),
     (
         "public-service-mutual.coop",
-        "dbf8f68a2463c4a2f9da0e5a15b009d746f97a888f0e40fd7074841e9c6b6b82",
+        "6195447734778d6cbfccca7e71f761ecd363e0d03e744575867ffe1a8777c3d9",
     ),
     (
         "rochdale-1844.coop",
@@ -216,11 +216,11 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "thin-layer-network.coop",
-        "bbc285e086165b2bfef64d0905fb25e27cf34c6ecda735609d1389ea70228330",
+        "a240e9a207016bd9ac0a6e6cbdba0e9337a5e3a9333c424f67f922da3d262c9e",
     ),
     (
         "worker-cooperative-spain.coop",
-        "155aaa9c8530f5b6ca5670847b22168680d789cedebcad50ff4b1ca07caaa25e",
+        "d280cd039c05ac1b836e663b19eac9110e5c0190cce268c70e7a7250f0f729fe",
     ),
 ];
 

@@ -131,3 +131,137 @@ fn without_hashes(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The first scenario of a bundled rulebook, run.
+fn year_of(path: &str) -> rochdale::simulate::SimulationOutcome {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let program = rochdale::check_source(&text).program.expect("checks");
+    let scenario = program.scenarios.first().expect("a scenario");
+    let members = rochdale::simulate::input::scenario_members(
+        &program,
+        scenario,
+        std::path::Path::new("rulebooks"),
+    )
+    .unwrap_or_else(|e| panic!("{path}: {:?}", e.diagnostics));
+    rochdale::simulate::simulate(&program, scenario, members)
+}
+
+/// A cooperative account's balance (credit-positive) as displayed.
+fn fund(o: &rochdale::simulate::SimulationOutcome, name: &str) -> String {
+    o.funds
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.value.display.clone())
+        .unwrap_or_else(|| panic!("no account {name:?}"))
+}
+
+/// The thin-layer network's books (issue 22, item 16): a contributed duct
+/// is held in custody, not owed to its owner, and usage charges are
+/// collected, so cash holds what was paid. Figures from the comment above
+/// the rulebook's scenario.
+#[test]
+fn the_thin_layer_books_hold_contributions_in_custody_and_collect_charges() {
+    let o = year_of("rulebooks/thin-layer-network.coop");
+    // No member is owed anything for its contribution: its only accounts
+    // are its charges and its share of the surplus.
+    for member in &o.members {
+        for account in &member.accounts {
+            assert!(
+                ["receivable", "return on use", "return on contribution"]
+                    .contains(&account.name.as_str()),
+                "{}: {}",
+                member.name,
+                account.name
+            );
+        }
+    }
+    // £300,000.00 + £80,000.00 in custody (a debit), against its contra.
+    assert_eq!(fund(&o, "assets held in custody"), "-£380,000.00");
+    assert_eq!(
+        fund(&o, "custody: title kept by contributors"),
+        "£380,000.00"
+    );
+    // £1,440.00 + £720.00 + £240.00 collected, less £1,900.00 of running
+    // costs: £500.00 of cash, a debit balance.
+    assert_eq!(fund(&o, "cash"), "-£500.00");
+    // op_a's third payment of £360.00 is more than it owes: refused.
+    let refused: Vec<_> = o
+        .steps
+        .iter()
+        .filter(|s| s.status == rochdale::simulate::StepStatus::Refused)
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+}
+
+/// Spain's assembly is constituted on first call with more than half of
+/// the members (Ley 27/1999, art. 25). 51% rounded up asked 52 of 101 and
+/// 102 of 200; more than half is 51 and 101.
+#[test]
+fn the_spanish_quorum_is_more_than_half_at_every_size() {
+    let text =
+        std::fs::read_to_string("rulebooks/worker-cooperative-spain.coop").expect("readable");
+    for (size, present, quorate) in [
+        (101, 51, true),
+        (101, 50, false),
+        (200, 101, true),
+        (200, 100, false),
+        (5, 3, true),
+        (5, 2, false),
+    ] {
+        let names: Vec<String> = (0..size).map(|i| format!("p{i}")).collect();
+        let members: Vec<String> = names.iter().map(|n| format!("{n}: age 30")).collect();
+        let example = format!(
+            "example \"a quorum of {present} of {size}\" {{\n  members {{ {} }}\n  votes ordinary {{ for {} }}\n  expect {}quorate(ordinary)\n}}\n",
+            members.join("  "),
+            names[..present].join(", "),
+            if quorate { "" } else { "not " }
+        );
+        let report = test_source(&SourceFile::new(
+            "worker-cooperative-spain.coop",
+            format!("{text}\n{example}"),
+        ));
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let name = format!("a quorum of {present} of {size}");
+        let ran = report
+            .examples
+            .iter()
+            .find(|e| e.name == name)
+            .expect("the example ran");
+        assert!(ran.passed, "{name}: quorate should be {quorate}");
+    }
+}
+
+/// The land trust's asset lock is a limit on the whole division of the
+/// surplus: a tranche for members added anywhere breaches it in every
+/// example that divides a surplus, without any parameter being touched.
+#[test]
+fn a_new_tranche_for_members_breaches_the_land_trusts_asset_lock() {
+    let text = std::fs::read_to_string("rulebooks/community-land-trust.coop").expect("readable");
+    let open = "  allocate surplus rounding down {\n";
+    assert!(text.contains(open));
+    let tranche = "    \"member distribution\": 5%, to each member m where m.tenant in proportion to m.rent_paid\n";
+    let amended = text.replacen(open, &format!("{open}{tranche}"), 1);
+    let report = test_source(&SourceFile::new("amended.coop", amended));
+    let example = report
+        .examples
+        .iter()
+        .find(|e| e.name == "the surplus goes to local funds")
+        .expect("the example");
+    assert!(!example.passed);
+    // surplus £5,700.36; 5% to members = £285.01, so the locked funds
+    // take £5,415.35
+    let breach = example
+        .expectations
+        .iter()
+        .filter_map(|x| x.diagnostic.as_ref())
+        .find(|d| d.code.as_str() == "E0406")
+        .expect("a breach of a limit");
+    assert!(
+        breach.message.contains("`asset_lock`") && breach.message.contains("£5,415.35"),
+        "{}",
+        breach.message
+    );
+    // As written, the same example keeps the lock.
+    let report = test_source(&SourceFile::new("clt.coop", text));
+    assert!(report.examples.iter().all(|e| e.passed));
+}

@@ -51,7 +51,7 @@ pub struct Engine<'p> {
     /// Per period, allocation and tranche: each member's share, as
     /// (member, amount). The periods' views leave them out, so that a
     /// million members' shares are held as numbers, not text.
-    shares: Vec<Vec<Vec<Vec<(u32, Decimal)>>>>,
+    shares: Vec<PeriodShares>,
     /// The inputs as the last period closed (figures set, before the
     /// per-period reset), when asked for (to explain a figure).
     at_close: Option<Inputs>,
@@ -189,6 +189,9 @@ impl outcome::Statements for Engine<'_> {
         columns
     }
 }
+
+/// A period's shares: per allocation, per tranche, each (member, amount).
+type PeriodShares = Vec<Vec<Vec<(u32, Decimal)>>>;
 
 /// An attribute counted per period, as every person's stood at a close.
 #[derive(Debug, Clone)]
@@ -894,7 +897,7 @@ impl<'p> Engine<'p> {
             }
         }
         let mut views = Vec::new();
-        let mut shares: Vec<Vec<Vec<(u32, Decimal)>>> = Vec::with_capacity(outcomes.len());
+        let mut shares: PeriodShares = Vec::with_capacity(outcomes.len());
         for (a, outcome) in outcomes.iter().enumerate() {
             let money = Type::Money(program.allocations[a].currency);
             let mut tranches = Vec::new();
@@ -954,11 +957,10 @@ impl<'p> Engine<'p> {
         let number_now = self.periods.len() + 1;
         for (attr, field) in program.member_attrs.iter().enumerate() {
             if field.each_period {
-                let people = self.inputs.member_count();
-                let mut values = vec![None; people];
-                for m in 0..people {
+                let mut values = vec![None; self.inputs.member_count()];
+                for (m, value) in values.iter_mut().enumerate() {
                     if self.inputs.is_active(m) {
-                        values[m] = self.inputs.members[attr][m].take();
+                        *value = self.inputs.members[attr][m].take();
                     }
                 }
                 self.period_values.push(PeriodColumn {
