@@ -241,7 +241,7 @@ fn a_new_tranche_for_members_breaches_the_land_trusts_asset_lock() {
     assert!(text.contains(open));
     let tranche = "    \"member distribution\": 5%, to each member m where m.tenant in proportion to m.rent_paid\n";
     let amended = text.replacen(open, &format!("{open}{tranche}"), 1);
-    let report = test_source(&SourceFile::new("amended.coop", amended));
+    let report = test_source(&SourceFile::new("amended.coop", amended.clone()));
     let example = report
         .examples
         .iter()
@@ -262,6 +262,44 @@ fn a_new_tranche_for_members_breaches_the_land_trusts_asset_lock() {
         breach.message
     );
     // As written, the same example keeps the lock.
-    let report = test_source(&SourceFile::new("clt.coop", text));
+    let report = test_source(&SourceFile::new("clt.coop", text.clone()));
     assert!(report.examples.iter().all(|e| e.passed));
+
+    // In the year's simulation the close that would pay members is
+    // refused for the lock, and books nothing: the surplus account stays
+    // at what the year's rents and costs left in it.
+    let year = |text: &str| {
+        let program = rochdale::check_source(text).program.expect("checks");
+        let scenario = program.scenarios.first().expect("a year").clone();
+        let members = rochdale::simulate::input::scenario_members(
+            &program,
+            &scenario,
+            std::path::Path::new("rulebooks"),
+        )
+        .expect("its members");
+        rochdale::simulate::simulate(&program, &scenario, members)
+    };
+    let amended = year(&amended);
+    let close = amended.steps.last().expect("the close");
+    assert_eq!(close.what, "close period");
+    assert_eq!(close.status, rochdale::simulate::StepStatus::Refused);
+    assert!(
+        close.reasons.iter().any(|r| r.contains("`asset_lock`")),
+        "{:?}",
+        close.reasons
+    );
+    assert!(amended.periods.is_empty());
+    let fund = |o: &rochdale::simulate::SimulationOutcome, name: &str| {
+        o.funds
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.display.clone())
+    };
+    assert_eq!(fund(&amended, "repairs reserve"), None);
+    // As written, the close is done and the locked funds take the surplus.
+    let written = year(&text);
+    let close = written.steps.last().expect("the close");
+    assert_eq!(close.status, rochdale::simulate::StepStatus::Done);
+    assert_eq!(written.periods.len(), 1);
+    assert!(fund(&written, "repairs reserve").is_some());
 }

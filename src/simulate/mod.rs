@@ -870,6 +870,15 @@ impl<'p> Engine<'p> {
             }
         };
 
+        // The limits on the cooperative hold on the division too (an asset
+        // lock says where every penny of a surplus goes): a close that
+        // would breach one is refused, and books nothing.
+        let breaches = self.breaches(&[]);
+        if !breaches.is_empty() {
+            self.inputs.period = vec![None; program.period_fields.len()];
+            return Err(Stop::Refused(breaches));
+        }
+
         // Book: the figures from accounts close into the surplus account;
         // each allocation is paid out of it.
         let surplus = AccountKey {
