@@ -117,6 +117,9 @@ codes! {
     DivisionByZero = "E0400",
     /// A result too large to represent.
     Overflow = "E0401",
+    /// A tranche of each member's amount whose rounding is not stated,
+    /// where rounding the total and rounding each member's amount may differ.
+    UnstatedMemberRounding = "E0319",
     /// A member or period value that was needed but not given.
     MissingValue = "E0402",
     /// Evaluation took more steps than the budget allows.
@@ -193,6 +196,14 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+        }
+    }
+
+    /// A warning with a code and a message: the rulebook still works.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
         }
     }
 

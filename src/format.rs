@@ -457,6 +457,9 @@ impl Printer<'_> {
         if let Some((mode, _)) = a.rounding {
             head.push_str(&format!(" rounding {}", mode.as_str()));
         }
+        if let Some((scope, _)) = a.scope {
+            head.push_str(&format!(" {}", scope.as_str()));
+        }
         if let Some(d) = &a.record_date {
             head.push_str(&format!(" record date {}", self.expr(d)));
         }

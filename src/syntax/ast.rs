@@ -379,12 +379,36 @@ pub struct Allocation {
     pub amount: Expr,
     /// How tranches and shares are rounded to the minor unit.
     pub rounding: Option<(RoundingMode, Span)>,
+    /// `each` or `pooled` after the mode: what is rounded in a tranche of
+    /// each member's amount (`None`: not written, pooled).
+    pub scope: Option<(RoundingScope, Span)>,
     /// `record date EXPR`: share among the members on the roll that day.
     pub record_date: Option<Expr>,
     /// The tranches, in order of priority.
     pub tranches: Vec<Tranche>,
     /// The whole allocation.
     pub span: Span,
+}
+
+/// What an allocation rounds in a tranche of each member's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingScope {
+    /// `pooled`: the tranche's total is rounded, then shared by largest
+    /// remainder in proportion to the members' amounts.
+    Pooled,
+    /// `each`: every member's amount is rounded on its own; the tranche's
+    /// total is the sum of the rounded amounts.
+    Each,
+}
+
+impl RoundingScope {
+    /// The word written after the rounding mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundingScope::Pooled => "pooled",
+            RoundingScope::Each => "each",
+        }
+    }
 }
 
 /// One tranche: `label: amount, at most X, to each member m in proportion to W`.

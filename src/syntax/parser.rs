@@ -716,6 +716,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     let mut inner = children(pair);
     let amount = build_expr(next(&mut inner, "allocation amount")?)?.0;
     let mut rounding = None;
+    let mut scope = None;
     let mut record_date = None;
     let mut tranches = Vec::new();
     for child in inner {
@@ -724,8 +725,17 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
                 record_date = Some(build_expr(next(&mut children(child), "record date")?)?.0)
             }
             Rule::alloc_rounding => {
-                let mode = next(&mut children(child), "allocation mode")?;
+                let mut parts = children(child);
+                let mode = next(&mut parts, "allocation mode")?;
                 rounding = Some((build_mode(mode.as_str())?, span(&mode)));
+                scope = parts.next().map(|p| {
+                    let written = if p.as_str() == "each" {
+                        RoundingScope::Each
+                    } else {
+                        RoundingScope::Pooled
+                    };
+                    (written, span(&p))
+                });
             }
             Rule::tranche => tranches.push(build_tranche(child)?),
             _ => return Err(internal("allocation part")),
@@ -734,6 +744,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     Ok(Allocation {
         amount,
         rounding,
+        scope,
         record_date,
         tranches,
         span: allocation_span,
