@@ -426,13 +426,26 @@ impl Printer<'_> {
             head.push_str(&format!(": {}", self.ty(t)));
         }
         head.push_str(" =");
-        let mut lines = self.headed(&head, &r.body);
+        // Before the rule's exceptions, `except when` outside brackets
+        // would begin one of them: such a part is bracketed whole.
+        let part = |f: &Self, e: &Expr| {
+            if waives(e) {
+                format!("({})", f.expr(e))
+            } else {
+                f.expr(e)
+            }
+        };
+        let mut lines = if !r.exceptions.is_empty() && waives(&r.body) {
+            vec![format!("{head} {}", part(self, &r.body))]
+        } else {
+            self.headed(&head, &r.body)
+        };
         for e in &r.exceptions {
             lines.push(format!(
                 "except {}when {} then {}",
                 if e.prevailing { "prevailing " } else { "" },
-                self.expr(&e.condition),
-                self.expr(&e.value)
+                part(self, &e.condition),
+                part(self, &e.value)
             ));
         }
         self.statement(indent, &lines, r.span);
@@ -900,12 +913,24 @@ impl Printer<'_> {
                 // Left-associative: an equal operator on the right needs
                 // brackets; comparisons do not chain, so on both sides.
                 let left = self.child(l, if op.is_comparison() { p + 1 } else { p });
-                let right = self.child(r, p + 1);
+                // `because` binds to the nearest clause: `a except when b
+                // because "x"` is already `a except when (b because "x")`.
+                let right = match (op, &r.kind) {
+                    (BinaryOp::ExceptWhen, ExprKind::Because(..)) => self.child(r, p),
+                    _ => self.child(r, p + 1),
+                };
                 format!("{left} {} {right}", op.as_str())
             }
             ExprKind::Because(x, reasons) => {
                 let shown: Vec<String> = reasons.iter().map(|t| self.clause(t.span)).collect();
-                format!("{} because {}", self.child(x, 3), shown.join(", "))
+                // `a except when b because "x"` gives the reason to `b`: a
+                // reason for the whole waiver needs brackets.
+                let min = if matches!(x.kind, ExprKind::Binary(BinaryOp::ExceptWhen, ..)) {
+                    4
+                } else {
+                    3
+                };
+                format!("{} because {}", self.child(x, min), shown.join(", "))
             }
             ExprKind::If {
                 branches,
@@ -923,7 +948,8 @@ impl Printer<'_> {
                     ));
                 }
                 // An `if` after the last `else` would read as one more branch.
-                let last = if matches!(otherwise.kind, ExprKind::If { .. }) {
+                // Nor may it end in `except when`, which would waive the whole `if`.
+                let last = if matches!(otherwise.kind, ExprKind::If { .. }) || waives(otherwise) {
                     format!("({})", self.expr(otherwise))
                 } else {
                     self.expr(otherwise)
@@ -985,6 +1011,26 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Because(..) => BECAUSE_PRECEDENCE,
         ExprKind::If { .. } => 0,
         _ => 9,
+    }
+}
+
+/// Whether `e`, as written without brackets of its own, has an `except when`
+/// outside any brackets the layout adds (a binary, `not` or `because` chain).
+fn waives(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::ExceptWhen, ..) => true,
+        // An operand that binds looser than its operator is bracketed.
+        ExprKind::Binary(op, l, r) => {
+            (precedence(l) >= op.precedence() && waives(l))
+                || (precedence(r) > op.precedence() && waives(r))
+        }
+        ExprKind::Unary(_, x) => precedence(x) >= precedence(e) && waives(x),
+        ExprKind::Because(x, _) => {
+            !matches!(x.kind, ExprKind::Binary(BinaryOp::ExceptWhen, ..))
+                && precedence(x) >= BECAUSE_PRECEDENCE
+                && waives(x)
+        }
+        _ => false,
     }
 }
 

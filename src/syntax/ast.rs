@@ -882,6 +882,8 @@ pub enum BinaryOp {
     And,
     /// `or`
     Or,
+    /// `except when`: the left condition must hold unless the right one does.
+    ExceptWhen,
 }
 
 impl BinaryOp {
@@ -900,6 +902,7 @@ impl BinaryOp {
             BinaryOp::Ge => ">=",
             BinaryOp::And => "and",
             BinaryOp::Or => "or",
+            BinaryOp::ExceptWhen => "except when",
         }
     }
 
@@ -908,6 +911,8 @@ impl BinaryOp {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
+            // As `because`: `a except when b and c` is `(a except when b) and c`.
+            BinaryOp::ExceptWhen => BECAUSE_PRECEDENCE,
             BinaryOp::Eq
             | BinaryOp::Ne
             | BinaryOp::Lt

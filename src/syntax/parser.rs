@@ -255,10 +255,10 @@ fn describe_token(token: &str) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     use Rule::*;
     match rule {
-        expr | operand | literal | path | call | if_expr | aggregate | period_field | prefix
-        | op_neg | op_not => "an expression",
+        expr | plain_expr | operand | literal | path | call | if_expr | aggregate
+        | period_field | prefix | op_neg | op_not => "an expression",
         op_add | op_sub | op_mul | op_div | op_le | op_ge | op_ne | op_lt | op_gt | op_eq
-        | op_and | op_or | infix => "an operator",
+        | op_and | op_or | op_except | infix => "an operator",
         ident => "a name",
         text | text_inner => "a quoted text",
         number | digits => "a number",
@@ -640,7 +640,7 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
             Rule::ident => name = Some(ident(child)),
             Rule::rule_params => params = Some(build_params(child)?),
             Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
-            Rule::expr => body = Some(build_expr(child)?.0),
+            Rule::expr | Rule::plain_expr => body = Some(build_expr(child)?.0),
             Rule::exception => {
                 let exception_span = span(&child);
                 let mut prevailing = false;
@@ -1502,6 +1502,7 @@ fn binary_op(rule: Rule) -> Option<BinaryOp> {
         Rule::op_ge => BinaryOp::Ge,
         Rule::op_and => BinaryOp::And,
         Rule::op_or => BinaryOp::Or,
+        Rule::op_except => BinaryOp::ExceptWhen,
         _ => return None,
     })
 }
