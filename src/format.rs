@@ -223,6 +223,7 @@ impl Printer<'_> {
             Item::Act(a) => self.act(a, indent),
             Item::Example(e) => self.example(e, indent),
             Item::Scenario(s) => self.scenario(s, indent),
+            Item::Members(f) => self.fixture(f, indent),
         }
     }
 
@@ -678,9 +679,20 @@ impl Printer<'_> {
         }
     }
 
+    fn fixture(&mut self, f: &MembersFixture, indent: usize) {
+        self.open(indent, &format!("members {} {{", f.name.name), f.span.start);
+        self.member_lines(&f.members, indent + 1);
+        self.close(indent, f.span.end);
+    }
+
     fn members(&mut self, members: &[ExampleMember], indent: usize) {
         let Some(first) = members.first() else { return };
         self.open(indent, "members {", first.span.start);
+        self.member_lines(members, indent + 1);
+        self.out.push_str(&format!("{}}}\n", pad(indent)));
+    }
+
+    fn member_lines(&mut self, members: &[ExampleMember], indent: usize) {
         for m in members {
             let values: Vec<String> = m
                 .values
@@ -692,9 +704,8 @@ impl Printer<'_> {
             } else {
                 format!("{}: {}", m.name.name, values.join(", "))
             };
-            self.statement(indent + 1, &[line], m.span);
+            self.statement(indent, &[line], m.span);
         }
-        self.out.push_str(&format!("{}}}\n", pad(indent)));
     }
 
     fn bindings(&self, bindings: &[Binding]) -> String {
@@ -763,6 +774,7 @@ impl Printer<'_> {
         // arithmetic in comments stays beside what it works out.
         enum Part<'b> {
             Members,
+            Fixture(&'b Ident),
             Period,
             Parameter(&'b Binding),
             Votes(&'b ExampleVotes),
@@ -772,6 +784,7 @@ impl Printer<'_> {
         if let Some(m) = e.members.first() {
             parts.push((m.span.start, Part::Members));
         }
+        parts.extend(e.fixtures.iter().map(|f| (f.span.start, Part::Fixture(f))));
         if let Some(b) = e.period.first() {
             parts.push((b.name.span.start, Part::Period));
         }
@@ -792,6 +805,7 @@ impl Printer<'_> {
         for (_, part) in parts {
             match part {
                 Part::Members => self.members(&e.members, i),
+                Part::Fixture(f) => self.statement(i, &[format!("members {}", f.name)], f.span),
                 Part::Period => {
                     if let (Some(first), Some(last)) = (e.period.first(), e.period.last()) {
                         let line = format!("period {{ {} }}", self.bindings(&e.period));

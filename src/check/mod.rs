@@ -4,6 +4,7 @@
 mod acts;
 mod constructs;
 mod expr;
+mod fixtures;
 mod order;
 mod suggest;
 mod values;
@@ -113,6 +114,8 @@ struct Checker {
     unit_spans: HashMap<String, Span>,
     /// The table of units, built once every unit is declared.
     units: Units,
+    /// The `members NAME { ... }` fixtures, checked once.
+    fixtures: Vec<fixtures::Fixture>,
 }
 
 impl Checker {
@@ -132,6 +135,7 @@ impl Checker {
         let mut acts: Vec<(&ast::ActDef, Option<usize>)> = Vec::new();
         let mut scenarios: Vec<&ast::Scenario> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
+        let mut fixtures: Vec<&ast::MembersFixture> = Vec::new();
         let mut member_schema_seen: Option<Span> = None;
         let mut period_schema_seen: Option<Span> = None;
         // Units first: any type may be counted in them.
@@ -176,6 +180,7 @@ impl Checker {
                 ast::Item::Act(a) => acts.push((a, None)),
                 ast::Item::Scenario(x) => scenarios.push(x),
                 ast::Item::Example(e) => examples.push(e),
+                ast::Item::Members(f) => fixtures.push(f),
             }
         }
         self.check_unique_fields();
@@ -307,6 +312,7 @@ impl Checker {
             }
         }
 
+        self.declare_fixtures(&fixtures);
         let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
 
         if self.diagnostics.iter().any(Diagnostic::is_error) {
@@ -869,7 +875,7 @@ impl Checker {
         example: &ast::Example,
         limits: &[(&ast::Limit, Option<usize>)],
     ) -> ExampleDef {
-        let (names, members) = self.member_table(&example.members);
+        let (names, members) = self.example_members(example);
         let period = self.bindings(&example.period, true);
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
         for binding in &example.parameters {

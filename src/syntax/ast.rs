@@ -74,6 +74,20 @@ pub enum Item {
     Scenario(Scenario),
     /// `example "name" { ... }`.
     Example(Example),
+    /// `members founders { ... }`: members that examples name.
+    Members(MembersFixture),
+}
+
+/// `members founders { ada: age 30 ... }`: members declared once and named
+/// by examples (`members founders`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembersFixture {
+    /// Its name.
+    pub name: Ident,
+    /// Its members, in order.
+    pub members: Vec<ExampleMember>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `unit km_month "kilometre-month of duct"`.
@@ -555,6 +569,8 @@ pub struct Example {
     pub name: Text,
     /// The members of the example, in order.
     pub members: Vec<ExampleMember>,
+    /// The fixtures named (`members founders`), whose members come first.
+    pub fixtures: Vec<Ident>,
     /// Values of the period's figures.
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.

@@ -452,6 +452,20 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
             Rule::act_def => Item::Act(build_act(pair)?),
             Rule::scenario => Item::Scenario(build_scenario(pair)?),
             Rule::example => Item::Example(build_example(pair)?),
+            Rule::members_fixture => {
+                let fixture_span = span(&pair);
+                let mut inner = children(pair);
+                let name = ident(next(&mut inner, "fixture name")?);
+                let mut members = Vec::new();
+                for m in inner {
+                    members.push(build_member(m)?);
+                }
+                Item::Members(MembersFixture {
+                    name,
+                    members,
+                    span: fixture_span,
+                })
+            }
             Rule::EOI => continue,
             _ => return Err(internal("unknown item")),
         };
@@ -1147,6 +1161,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     let mut example = Example {
         name,
         members: Vec::new(),
+        fixtures: Vec::new(),
         period: Vec::new(),
         parameters: Vec::new(),
         votes: Vec::new(),
@@ -1156,6 +1171,9 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     for item in inner {
         match item.as_rule() {
             Rule::example_members => example.members.extend(build_members(item)?),
+            Rule::members_named => example
+                .fixtures
+                .push(ident(next(&mut children(item), "fixture name")?)),
             Rule::example_period => {
                 for binding in children(item) {
                     example.period.push(build_binding(binding)?);
@@ -1202,19 +1220,19 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
 
 /// `ada: age 30, shares £5  ben: ...`: the members of an example or scenario.
 fn build_members(pair: Pair<Rule>) -> Result<Vec<ExampleMember>> {
-    children(pair)
-        .map(|member| {
-            let member_span = span(&member);
-            let mut parts = children(member);
-            let name = ident(next(&mut parts, "member name")?);
-            let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
-            Ok(ExampleMember {
-                name,
-                values,
-                span: member_span,
-            })
-        })
-        .collect()
+    children(pair).map(build_member).collect()
+}
+
+fn build_member(member: Pair<Rule>) -> Result<ExampleMember> {
+    let member_span = span(&member);
+    let mut parts = children(member);
+    let name = ident(next(&mut parts, "member name")?);
+    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
+    Ok(ExampleMember {
+        name,
+        values,
+        span: member_span,
+    })
 }
 
 /// `name value`, also `parameter name = value` (the keyword and `=` are not
