@@ -775,6 +775,7 @@ impl Printer<'_> {
         enum Part<'b> {
             Members,
             Fixture(&'b Ident),
+            File(&'b Text),
             Period,
             Parameter(&'b Binding),
             Votes(&'b ExampleVotes),
@@ -785,6 +786,7 @@ impl Printer<'_> {
             parts.push((m.span.start, Part::Members));
         }
         parts.extend(e.fixtures.iter().map(|f| (f.span.start, Part::Fixture(f))));
+        parts.extend(e.members_file.iter().map(|f| (f.span.start, Part::File(f))));
         if let Some(b) = e.period.first() {
             parts.push((b.name.span.start, Part::Period));
         }
@@ -806,6 +808,10 @@ impl Printer<'_> {
             match part {
                 Part::Members => self.members(&e.members, i),
                 Part::Fixture(f) => self.statement(i, &[format!("members {}", f.name)], f.span),
+                Part::File(f) => {
+                    let line = format!("members from {}", self.clause(f.span));
+                    self.statement(i, &[line], f.span)
+                }
                 Part::Period => {
                     if let (Some(first), Some(last)) = (e.period.first(), e.period.last()) {
                         let line = format!("period {{ {} }}", self.bindings(&e.period));

@@ -285,3 +285,15 @@ fn fmt_checks_rewrites_and_reads_standard_input() {
         "rulebook \"T\"\n\nrule x = 1 + 2\n"
     );
 }
+
+#[test]
+fn test_reads_an_examples_member_file_beside_the_rulebook() {
+    // tests/member-files/register.csv: ada 30, £30.00; ben 17, £10.00.
+    let o = rochdale(&["test", "tests/member-files/examples-from-a-file.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).ends_with("2 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -1,6 +1,7 @@
 //! Members shared by examples: a `members founders { ... }` fixture is
 //! checked once, and every example that names it (`members founders`)
-//! starts with its members, before its own.
+//! starts with its members, then those of its `members from "x.csv"`
+//! (read by the pipeline), then its own.
 
 use super::{Checker, suggest};
 use crate::diagnostic::{Code, Diagnostic};
@@ -89,6 +90,24 @@ impl Checker {
             }
             for (name, span, first) in taken {
                 self.error(twice(&name, span, first).related(named.span, "in this fixture"));
+            }
+        }
+        if let Some(file) = &example.members_file {
+            let read = self
+                .example_files
+                .as_ref()
+                .and_then(|files| files.get(&file.value));
+            let (file_names, file_columns) = read.cloned().unwrap_or_default();
+            for (m, name) in file_names.into_iter().enumerate() {
+                if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+                    let d = twice(&name, file.span, *first);
+                    self.error(d);
+                    continue;
+                }
+                names.push((name, file.span));
+                for (column, values) in columns.iter_mut().zip(&file_columns) {
+                    column.push(values.get(m).cloned().flatten());
+                }
             }
         }
         // The example's own members among themselves are checked by `member_table`.

@@ -78,8 +78,23 @@ pub fn text_order(diagnostic: &Diagnostic) -> usize {
 /// Checks a parsed rulebook. The checker builds the program and never runs
 /// it: the limits its parameters break are found after checking, by
 /// [`crate::pipeline::check_book`], which every interface calls.
+///
+/// An example with `members from "x.csv"` is left out: its members are read
+/// with the program's types, by [`check_with_files`] once the rest checks.
 pub fn check(book: &ast::Rulebook) -> Checked {
-    let mut checker = Checker::default();
+    check_with(book, None)
+}
+
+/// Checks a parsed rulebook whose examples' member files have been read.
+pub fn check_with_files(book: &ast::Rulebook, files: ExampleFiles) -> Checked {
+    check_with(book, Some(files))
+}
+
+fn check_with(book: &ast::Rulebook, files: Option<ExampleFiles>) -> Checked {
+    let mut checker = Checker {
+        example_files: files,
+        ..Checker::default()
+    };
     let program = checker.run(book);
     // Report in the order of the text, as a reader goes through it.
     checker.diagnostics.sort_by_key(text_order);
@@ -116,7 +131,14 @@ struct Checker {
     units: Units,
     /// The `members NAME { ... }` fixtures, checked once.
     fixtures: Vec<fixtures::Fixture>,
+    /// The members of the files examples name, once read; `None` while
+    /// they are not, when such examples are left out.
+    example_files: Option<ExampleFiles>,
 }
+
+/// The members of each CSV file that examples name (`members from
+/// "x.csv"`), by the name written: names, and values by attribute.
+pub type ExampleFiles = HashMap<String, (Vec<String>, Vec<Vec<Option<Value>>>)>;
 
 impl Checker {
     fn error(&mut self, diagnostic: Diagnostic) {
@@ -313,7 +335,12 @@ impl Checker {
         }
 
         self.declare_fixtures(&fixtures);
-        let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
+        let read = self.example_files.is_some();
+        let examples: Vec<ExampleDef> = examples
+            .iter()
+            .filter(|e| read || e.members_file.is_none())
+            .map(|e| self.example(e, &limits))
+            .collect();
 
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;

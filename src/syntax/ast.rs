@@ -571,6 +571,9 @@ pub struct Example {
     pub members: Vec<ExampleMember>,
     /// The fixtures named (`members founders`), whose members come first.
     pub fixtures: Vec<Ident>,
+    /// `members from "members.csv"`: a CSV member list beside the rulebook,
+    /// whose members come after the fixtures' and before the example's own.
+    pub members_file: Option<Text>,
     /// Values of the period's figures.
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.

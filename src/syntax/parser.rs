@@ -1162,6 +1162,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
         name,
         members: Vec::new(),
         fixtures: Vec::new(),
+        members_file: None,
         period: Vec::new(),
         parameters: Vec::new(),
         votes: Vec::new(),
@@ -1171,6 +1172,9 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     for item in inner {
         match item.as_rule() {
             Rule::example_members => example.members.extend(build_members(item)?),
+            Rule::members_file => {
+                example.members_file = Some(text(next(&mut children(item), "members file")?))
+            }
             Rule::members_named => example
                 .fixtures
                 .push(ident(next(&mut children(item), "fixture name")?)),

@@ -202,6 +202,7 @@ impl Canonical for ast::Example {
             name,
             members,
             fixtures,
+            members_file,
             period,
             parameters,
             votes,
@@ -212,6 +213,9 @@ impl Canonical for ast::Example {
             e.text(name)?;
             for f in fixtures {
                 e.node("members of", |e| e.ident(f))?;
+            }
+            if let Some(file) = members_file {
+                e.tagged_text("members from", file)?;
             }
             e.all(members)?;
             for b in period {
