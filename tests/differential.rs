@@ -113,3 +113,18 @@ fn rounding_each_members_amount_is_the_same_by_columns_and_by_rows() {
     assert_eq!(shares(0), ["0.35", "0.35", "0.36"], "each");
     assert_eq!(shares(1), ["0.36", "0.35", "0.36"], "pooled");
 }
+
+/// A waiver (`C except when E`) in a tranche's filter: the close of
+/// tests/rulebooks/waived-conditions.coop runs by columns and matches the
+/// row executor (ada and kit £1.50 each; tom was refused).
+#[test]
+fn a_waived_filter_is_the_same_by_columns_and_by_rows() {
+    let text = std::fs::read_to_string("tests/rulebooks/waived-conditions.coop").expect("readable");
+    let program = rochdale::check_source(&text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let members = rochdale::simulate::input::MemberTable::inline(scenario);
+    assert_eq!(
+        both_ways(&program, scenario, members, "waived conditions"),
+        1
+    );
+}

@@ -19,10 +19,16 @@ fn an_acts_requirement_is_waived_by_its_exception() {
     let members = rochdale::simulate::input::MemberTable::inline(scenario);
     let outcome = rochdale::simulate::simulate(&program, scenario, members);
     let statuses: Vec<StepStatus> = outcome.steps.iter().map(|s| s.status).collect();
-    // ada is 30; kit is 15 but an apprentice; tom is 15 and not one.
+    // ada is 30; kit is 15 but an apprentice; tom is 15 and not one; the
+    // period closes.
     assert_eq!(
         statuses,
-        [StepStatus::Done, StepStatus::Done, StepStatus::Refused]
+        [
+            StepStatus::Done,
+            StepStatus::Done,
+            StepStatus::Refused,
+            StepStatus::Done
+        ]
     );
     // The refusal gives the waived clause's own reason and numbers.
     assert_eq!(
