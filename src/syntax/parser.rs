@@ -255,7 +255,7 @@ fn describe_token(token: &str) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     use Rule::*;
     match rule {
-        expr | plain_expr | operand | literal | path | call | if_expr | aggregate
+        expr | plain_expr | waiver_tail | operand | literal | path | call | if_expr | aggregate
         | period_field | prefix | op_neg | op_not => "an expression",
         op_add | op_sub | op_mul | op_div | op_le | op_ge | op_ne | op_lt | op_gt | op_eq
         | op_and | op_or | op_except | infix => "an operator",
@@ -648,13 +648,15 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
     let mut params = None;
     let mut result = None;
     let mut body = None;
+    let mut waiver = None;
     let mut exceptions = Vec::new();
     for child in children(pair) {
         match child.as_rule() {
             Rule::ident => name = Some(ident(child)),
             Rule::rule_params => params = Some(build_params(child)?),
             Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
-            Rule::expr | Rule::plain_expr => body = Some(build_expr(child)?.0),
+            Rule::plain_expr => body = Some(child),
+            Rule::waiver_tail => waiver = Some(child),
             Rule::exception => {
                 let exception_span = span(&child);
                 let mut prevailing = false;
@@ -677,11 +679,17 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
             _ => return Err(internal("rule part")),
         }
     }
+    // The body and any waiver after it are one sequence of operators.
+    let body = body.ok_or_else(|| internal("rule body"))?.into_inner();
+    let body = match waiver {
+        Some(tail) => build_sequence(body.chain(tail.into_inner()))?.0,
+        None => build_sequence(body)?.0,
+    };
     Ok(RuleDef {
         name: name.ok_or_else(|| internal("rule name"))?,
         params,
         result,
-        body: body.ok_or_else(|| internal("rule body"))?,
+        body,
         exceptions,
         span: rule_span,
     })
@@ -1445,10 +1453,16 @@ fn too_deep(at: Span) -> Diagnostic {
 
 /// Builds an expression tree and returns it with its depth.
 fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
+    build_sequence(pair.into_inner())
+}
+
+/// Builds an expression from its flat sequence of operands and operators
+/// (an `expr`'s children, or a rule's body and its `waiver_tail`).
+fn build_sequence<'i>(sequence: impl Iterator<Item = Pair<'i, Rule>>) -> Result<(Expr, u32)> {
     let mut operands: Vec<(Expr, u32)> = Vec::new();
     let mut ops: Vec<StackOp> = Vec::new();
 
-    for child in pair.into_inner() {
+    for child in sequence {
         let rule = child.as_rule();
         let child_span = span(&child);
         match rule {
