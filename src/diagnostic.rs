@@ -117,6 +117,9 @@ codes! {
     DivisionByZero = "E0400",
     /// A result too large to represent.
     Overflow = "E0401",
+    /// A tranche of each member's amount whose rounding is not stated,
+    /// where rounding the total and rounding each member's amount may differ.
+    UnstatedMemberRounding = "E0319",
     /// A member or period value that was needed but not given.
     MissingValue = "E0402",
     /// Evaluation took more steps than the budget allows.

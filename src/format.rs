@@ -223,6 +223,7 @@ impl Printer<'_> {
             Item::Act(a) => self.act(a, indent),
             Item::Example(e) => self.example(e, indent),
             Item::Scenario(s) => self.scenario(s, indent),
+            Item::Members(f) => self.fixture(f, indent),
         }
     }
 
@@ -426,13 +427,26 @@ impl Printer<'_> {
             head.push_str(&format!(": {}", self.ty(t)));
         }
         head.push_str(" =");
-        let mut lines = self.headed(&head, &r.body);
+        // Before the rule's exceptions, `except when` outside brackets
+        // would begin one of them: such a part is bracketed whole.
+        let part = |f: &Self, e: &Expr| {
+            if waives(e) {
+                format!("({})", f.expr(e))
+            } else {
+                f.expr(e)
+            }
+        };
+        let mut lines = if !r.exceptions.is_empty() && waives(&r.body) {
+            vec![format!("{head} {}", part(self, &r.body))]
+        } else {
+            self.headed(&head, &r.body)
+        };
         for e in &r.exceptions {
             lines.push(format!(
                 "except {}when {} then {}",
                 if e.prevailing { "prevailing " } else { "" },
-                self.expr(&e.condition),
-                self.expr(&e.value)
+                part(self, &e.condition),
+                part(self, &e.value)
             ));
         }
         self.statement(indent, &lines, r.span);
@@ -456,6 +470,9 @@ impl Printer<'_> {
         let mut head = format!("allocate {}", self.expr(&a.amount));
         if let Some((mode, _)) = a.rounding {
             head.push_str(&format!(" rounding {}", mode.as_str()));
+        }
+        if let Some((scope, _)) = a.scope {
+            head.push_str(&format!(" {}", scope.as_str()));
         }
         if let Some(d) = &a.record_date {
             head.push_str(&format!(" record date {}", self.expr(d)));
@@ -662,9 +679,20 @@ impl Printer<'_> {
         }
     }
 
+    fn fixture(&mut self, f: &MembersFixture, indent: usize) {
+        self.open(indent, &format!("members {} {{", f.name.name), f.span.start);
+        self.member_lines(&f.members, indent + 1);
+        self.close(indent, f.span.end);
+    }
+
     fn members(&mut self, members: &[ExampleMember], indent: usize) {
         let Some(first) = members.first() else { return };
         self.open(indent, "members {", first.span.start);
+        self.member_lines(members, indent + 1);
+        self.out.push_str(&format!("{}}}\n", pad(indent)));
+    }
+
+    fn member_lines(&mut self, members: &[ExampleMember], indent: usize) {
         for m in members {
             let values: Vec<String> = m
                 .values
@@ -676,9 +704,8 @@ impl Printer<'_> {
             } else {
                 format!("{}: {}", m.name.name, values.join(", "))
             };
-            self.statement(indent + 1, &[line], m.span);
+            self.statement(indent, &[line], m.span);
         }
-        self.out.push_str(&format!("{}}}\n", pad(indent)));
     }
 
     fn bindings(&self, bindings: &[Binding]) -> String {
@@ -747,6 +774,8 @@ impl Printer<'_> {
         // arithmetic in comments stays beside what it works out.
         enum Part<'b> {
             Members,
+            Fixture(&'b Ident),
+            File(&'b Text),
             Period,
             Parameter(&'b Binding),
             Votes(&'b ExampleVotes),
@@ -756,6 +785,8 @@ impl Printer<'_> {
         if let Some(m) = e.members.first() {
             parts.push((m.span.start, Part::Members));
         }
+        parts.extend(e.fixtures.iter().map(|f| (f.span.start, Part::Fixture(f))));
+        parts.extend(e.members_file.iter().map(|f| (f.span.start, Part::File(f))));
         if let Some(b) = e.period.first() {
             parts.push((b.name.span.start, Part::Period));
         }
@@ -776,6 +807,11 @@ impl Printer<'_> {
         for (_, part) in parts {
             match part {
                 Part::Members => self.members(&e.members, i),
+                Part::Fixture(f) => self.statement(i, &[format!("members {}", f.name)], f.span),
+                Part::File(f) => {
+                    let line = format!("members from {}", self.clause(f.span));
+                    self.statement(i, &[line], f.span)
+                }
                 Part::Period => {
                     if let (Some(first), Some(last)) = (e.period.first(), e.period.last()) {
                         let line = format!("period {{ {} }}", self.bindings(&e.period));
@@ -897,12 +933,24 @@ impl Printer<'_> {
                 // Left-associative: an equal operator on the right needs
                 // brackets; comparisons do not chain, so on both sides.
                 let left = self.child(l, if op.is_comparison() { p + 1 } else { p });
-                let right = self.child(r, p + 1);
+                // `because` binds to the nearest clause: `a except when b
+                // because "x"` is already `a except when (b because "x")`.
+                let right = match (op, &r.kind) {
+                    (BinaryOp::ExceptWhen, ExprKind::Because(..)) => self.child(r, p),
+                    _ => self.child(r, p + 1),
+                };
                 format!("{left} {} {right}", op.as_str())
             }
             ExprKind::Because(x, reasons) => {
                 let shown: Vec<String> = reasons.iter().map(|t| self.clause(t.span)).collect();
-                format!("{} because {}", self.child(x, 3), shown.join(", "))
+                // `a except when b because "x"` gives the reason to `b`: a
+                // reason for the whole waiver needs brackets.
+                let min = if matches!(x.kind, ExprKind::Binary(BinaryOp::ExceptWhen, ..)) {
+                    4
+                } else {
+                    3
+                };
+                format!("{} because {}", self.child(x, min), shown.join(", "))
             }
             ExprKind::If {
                 branches,
@@ -920,7 +968,8 @@ impl Printer<'_> {
                     ));
                 }
                 // An `if` after the last `else` would read as one more branch.
-                let last = if matches!(otherwise.kind, ExprKind::If { .. }) {
+                // Nor may it end in `except when`, which would waive the whole `if`.
+                let last = if matches!(otherwise.kind, ExprKind::If { .. }) || waives(otherwise) {
                     format!("({})", self.expr(otherwise))
                 } else {
                     self.expr(otherwise)
@@ -982,6 +1031,26 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Because(..) => BECAUSE_PRECEDENCE,
         ExprKind::If { .. } => 0,
         _ => 9,
+    }
+}
+
+/// Whether `e`, as written without brackets of its own, has an `except when`
+/// outside any brackets the layout adds (a binary, `not` or `because` chain).
+fn waives(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::ExceptWhen, ..) => true,
+        // An operand that binds looser than its operator is bracketed.
+        ExprKind::Binary(op, l, r) => {
+            (precedence(l) >= op.precedence() && waives(l))
+                || (precedence(r) > op.precedence() && waives(r))
+        }
+        ExprKind::Unary(_, x) => precedence(x) >= precedence(e) && waives(x),
+        ExprKind::Because(x, _) => {
+            !matches!(x.kind, ExprKind::Binary(BinaryOp::ExceptWhen, ..))
+                && precedence(x) >= BECAUSE_PRECEDENCE
+                && waives(x)
+        }
+        _ => false,
     }
 }
 

@@ -549,7 +549,12 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     let (mut passed, mut failed) = (0, 0);
     let mut reports = Vec::new();
     for file in &files {
-        let report = rochdale::test_source(file);
+        // An example's `members from` file is found beside its rulebook.
+        let dir = Path::new(&file.name)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let report = rochdale::pipeline::test_source_in(file, rochdale::files::Files::Dir(dir));
         passed += report.passed();
         failed += report.failed();
         if report.failed() > 0 {

@@ -6,8 +6,9 @@
 use serde::Serialize;
 
 use crate::check::{self, Checked};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::example::{self, ExampleOutcome};
+use crate::files::Files;
 use crate::span::SourceFile;
 use crate::syntax::{self, ast};
 
@@ -25,8 +26,35 @@ pub fn check_source(text: &str) -> Checked {
 /// Checks a parsed rulebook: the checker's findings, and then the limits
 /// that the rulebook's own parameters break (E0313), which are errors in
 /// the rulebook found by evaluating them.
+///
+/// An example that reads its members from a file (`members from "x.csv"`)
+/// is left out: [`check_book_in`] reads the file and checks it too.
 pub fn check_book(book: &ast::Rulebook) -> Checked {
+    with_constant_limits(book, check::check(book))
+}
+
+/// [`check_book`] with the member files its examples name (`members from
+/// "x.csv"`) read from `files`: the rulebook is checked without those
+/// examples, each file is read with the program's types, and the rulebook
+/// is checked again with their members.
+pub fn check_book_in(book: &ast::Rulebook, files: Files) -> Checked {
     let mut checked = check::check(book);
+    let named = example_files(book);
+    if !named.is_empty() && checked.program.is_some() {
+        checked = match read_example_files(checked.program.as_ref(), &named, files) {
+            Ok(read) => check::check_with_files(book, read),
+            Err(errors) => Checked {
+                program: None,
+                diagnostics: checked.diagnostics.into_iter().chain(errors).collect(),
+            },
+        };
+    }
+    with_constant_limits(book, checked)
+}
+
+/// A checked rulebook with the limits its own parameters, and its
+/// scenarios' parameters, break (E0313).
+fn with_constant_limits(book: &ast::Rulebook, mut checked: Checked) -> Checked {
     let Some(program) = &checked.program else {
         return checked;
     };
@@ -86,6 +114,72 @@ fn scenario_breaches(book: &ast::Rulebook, program: &crate::Program) -> Vec<Diag
     out
 }
 
+/// Each member file the examples of `book` name, with where it is first named.
+fn example_files(book: &ast::Rulebook) -> Vec<(String, crate::span::Span)> {
+    let mut out: Vec<(String, crate::span::Span)> = Vec::new();
+    for item in &book.items {
+        if let ast::Item::Example(e) = item {
+            if let Some(f) = &e.members_file {
+                if !out.iter().any(|(n, _)| *n == f.value) {
+                    out.push((f.value.clone(), f.span));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads each named member file with the program's types, or says why not,
+/// at the place the file is named.
+fn read_example_files(
+    program: Option<&crate::program::Program>,
+    named: &[(String, crate::span::Span)],
+    files: Files,
+) -> Result<check::ExampleFiles, Vec<Diagnostic>> {
+    let Some(program) = program else {
+        return Ok(check::ExampleFiles::default());
+    };
+    let mut read = check::ExampleFiles::default();
+    let mut errors = Vec::new();
+    for (name, span) in named {
+        let at = |d: Diagnostic, code: Code| {
+            // A file's own problems name their line; reading names the file.
+            let message = match code {
+                Code::Io => d.message,
+                _ => format!("{name}: {}", d.message),
+            };
+            let mut placed = Diagnostic::error(code, message).at(*span, "members read from here");
+            placed.help = d.help.or_else(|| {
+                Some("a member file has a `name` column and one for each attribute".into())
+            });
+            placed
+        };
+        match files.read(name) {
+            Err(d) => errors.push(at(d, Code::Io)),
+            Ok(file) => match members_csv(program, &file.text) {
+                Ok(table) => {
+                    read.insert(name.clone(), table);
+                }
+                Err(ds) => errors.extend(ds.into_iter().map(|d| at(d, Code::BadInputFile))),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(read)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A CSV member list read with `program`'s types: names, and values by
+/// attribute, by the one members reader (`register`).
+fn members_csv(
+    program: &crate::program::Program,
+    text: &str,
+) -> Result<check::MemberFile, Vec<Diagnostic>> {
+    crate::register::read_csv(program, text).map(|t| (t.names, t.columns))
+}
+
 /// What `rochdale test` found in one rulebook.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestReport {
@@ -119,9 +213,21 @@ impl TestReport {
     }
 }
 
-/// Checks a rulebook and runs its examples.
+/// Checks a rulebook and runs its examples. An example's `members from`
+/// file cannot be read here: [`test_source_in`] says where files are.
 pub fn test_source(file: &SourceFile) -> TestReport {
-    let checked = check_source(&file.text);
+    test_source_in(file, Files::None)
+}
+
+/// [`test_source`], with the files the examples name read from `files`.
+pub fn test_source_in(file: &SourceFile, files: Files) -> TestReport {
+    let checked = match syntax::parse(&file.text) {
+        Ok(book) => check_book_in(&book, files),
+        Err(diagnostics) => Checked {
+            program: None,
+            diagnostics,
+        },
+    };
     let rulebook = checked.program.as_ref().map(|p| p.name.clone());
     let examples = checked
         .program

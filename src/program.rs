@@ -134,6 +134,10 @@ pub struct AllocationDef {
     pub currency: Currency,
     /// How tranches and shares are rounded to the minor unit.
     pub mode: RoundingMode,
+    /// `rounding MODE each`: in a tranche of each member's amount, every
+    /// member's amount is rounded on its own (otherwise the tranche's total
+    /// is rounded and shared by largest remainder).
+    pub round_each_member: bool,
     /// The tranches in order.
     pub tranches: Vec<TrancheDef>,
     /// The date of the member roll that shares (current members if none).

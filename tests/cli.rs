@@ -352,3 +352,15 @@ fn an_account_never_posted_to_is_shown_as_nil() {
     // three accounts.
     assert_eq!(row[8..], ["-", "£0.00", "£0.00", "£0.00"], "{row:?}");
 }
+
+#[test]
+fn test_reads_an_examples_member_file_beside_the_rulebook() {
+    // tests/member-files/register.csv: ada 30, £30.00; ben 17, £10.00.
+    let o = rochdale(&["test", "tests/member-files/examples-from-a-file.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).ends_with("2 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+}

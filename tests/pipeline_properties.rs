@@ -33,6 +33,7 @@ struct Book {
     allocation_mode: usize,
     weight: usize,      // purchases, shares or both
     floor: Option<u32>, // a floor on the reserve, in pence
+    scope: usize,       // the interest rounded: unstated, pooled, each member's
 }
 
 fn book() -> impl Strategy<Value = Book> {
@@ -50,13 +51,13 @@ fn book() -> impl Strategy<Value = Book> {
             prop::option::of(0u32..100),
             any::<bool>(),
         ),
-        (0usize..7, 0usize..3, prop::option::of(0u32..500)),
+        (0usize..7, 0usize..3, prop::option::of(0u32..500), 0usize..3),
     )
         .prop_map(
             |(
                 (markup, price_mode, price_step, min_age, min_shares),
                 (reserve, education, interest, interest_cap),
-                (allocation_mode, weight, floor),
+                (allocation_mode, weight, floor, scope),
             )| Book {
                 markup,
                 price_mode,
@@ -70,6 +71,7 @@ fn book() -> impl Strategy<Value = Book> {
                 allocation_mode,
                 weight,
                 floor,
+                scope,
             },
         )
 }
@@ -137,7 +139,7 @@ rule price(cost: Money): Money = round(cost * (100% + markup), to {step}, {mode}
 rule eligible(m) =
     {eligible}
 rule surplus: Money = max(period.sales - period.costs, £0)
-allocate surplus rounding {amode} {{
+allocate surplus rounding {amode}{scope} {{
 {tranches}}}
 act join(m, payment: Money) {{
   requires m.age >= min_age because "too young"
@@ -161,6 +163,7 @@ act pay_costs(amount: Money) {{ post amount debit "costs" credit "cash" }}
         min_age = b.min_age,
         mode = MODES[b.price_mode],
         amode = MODES[b.allocation_mode],
+        scope = ["", " pooled", " each"][b.scope],
     )
 }
 

@@ -15,7 +15,9 @@ use crate::program::{ALLOCATION_MEMBER_SLOT, AllocationDef, Ir, REMAINDER_SLOT};
 use crate::semantics::allocation::{self, Figures, from_minor};
 use crate::semantics::apportion::{apportion, apportion_fixed};
 use crate::semantics::operators::internal;
+use crate::semantics::rounding::{divide_i64, round};
 use crate::span::Span;
+use crate::syntax::ast::RoundingMode;
 use crate::value::Value;
 
 fn number(col: Col, span: Span) -> Result<Decimal> {
@@ -83,6 +85,10 @@ impl Figures for ColumnFigures<'_, '_> {
         let w = weights(self.ev, filter, value, &mut self.frame, negative, self.n);
         self.frame[ALLOCATION_MEMBER_SLOT] = Col::One(Value::Bool(false));
         w
+    }
+
+    fn round_each(&self, weights: Weights, digits: u32, mode: RoundingMode) -> Option<Weights> {
+        weights.round_each(digits, mode)
     }
 
     fn sum(&self, weights: &Weights) -> Option<Decimal> {
@@ -170,6 +176,30 @@ fn weights(
 }
 
 impl Weights {
+    /// Every weight rounded to `digits` decimal places by `mode`: integers
+    /// at a finer scale divided down by [`divide_i64`], decimals by [`round`].
+    fn round_each(self, digits: u32, mode: RoundingMode) -> Option<Weights> {
+        match self {
+            Weights::Fixed(f, mask) if f.scale <= digits => Some(Weights::Fixed(f, mask)),
+            Weights::Fixed(f, mask) => {
+                let d = 10i64.checked_pow(f.scale - digits)?;
+                let values = f.values.iter().map(|v| divide_i64(*v, d, mode)).collect();
+                let f = column::Fixed {
+                    scale: digits,
+                    values,
+                };
+                Some(Weights::Fixed(Arc::new(f), mask))
+            }
+            Weights::Dec(w) => {
+                let step = Decimal::new(1, digits);
+                w.into_iter()
+                    .map(|(m, x)| Some((m, round(x, step, mode)?)))
+                    .collect::<Option<Vec<_>>>()
+                    .map(Weights::Dec)
+            }
+        }
+    }
+
     fn sum(&self) -> Option<Decimal> {
         match self {
             Weights::Fixed(f, mask) => {

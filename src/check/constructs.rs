@@ -488,18 +488,55 @@ impl Checker {
             );
             return None;
         };
+        if a.scope.is_none() {
+            self.unstated_member_rounding(&tranches, currency, mode);
+        }
         self.allocation_currency[index] = Some(currency);
         Some(AllocationDef {
             amount,
             currency,
             record_date,
             mode,
+            round_each_member: matches!(a.scope, Some((ast::RoundingScope::Each, _))),
             tranches,
             last_takes_rest,
             frame_size,
             article,
             span: a.span,
         })
+    }
+
+    /// Warns of each tranche of members' amounts that may carry fractions of
+    /// the minor unit when the allocation does not say whether its rounding
+    /// is pooled or each member's own: the two give different figures.
+    fn unstated_member_rounding(
+        &mut self,
+        tranches: &[TrancheDef],
+        currency: Currency,
+        mode: ast::RoundingMode,
+    ) {
+        for t in tranches {
+            let TrancheAmount::EachMember { value, .. } = &t.amount else {
+                continue;
+            };
+            if self.exact_to_minor_unit(value, currency) {
+                continue;
+            }
+            let mode = mode.as_str();
+            self.error(
+                Diagnostic::warning(
+                    Code::UnstatedMemberRounding,
+                    format!(
+                        "\"{}\" rounds its total, not each member's amount, and the two may differ by a minor unit",
+                        t.label
+                    ),
+                )
+                .at(value.span, "each member's amount may have fractions of the minor unit")
+                .help(format!(
+                    "say which is meant: `rounding {mode} each` rounds every member's amount on its own (the total is their sum); `rounding {mode} pooled` rounds the total and shares it by largest remainder (what is done now)"
+                )),
+            );
+        }
     }
 
     // -------------------------------------------------------- resolutions

@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use super::{Checker, Global, suggest};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ArithOp, BuiltinId, CompareOp, Ir, IrKind, ResolutionQuery, Rounding};
+use crate::program::{
+    ArithOp, BuiltinId, CompareOp, ExceptionIr, Ir, IrKind, ResolutionQuery, Rounding,
+};
 use crate::semantics::builtins::{self, Arguments, Builtin, EachValue, Form, Function};
 use crate::semantics::operators::internal;
 use crate::span::Span;
@@ -521,7 +523,7 @@ impl<'c> ExprChecker<'c> {
         let l = self.expr(left);
         let r = self.expr(right);
         match op {
-            BinaryOp::And | BinaryOp::Or => {
+            BinaryOp::And | BinaryOp::Or | BinaryOp::ExceptWhen => {
                 for (side, node) in [(left, &l), (right, &r)] {
                     if !node.ty.fits(Type::Bool) {
                         let d = Diagnostic::error(
@@ -533,7 +535,11 @@ impl<'c> ExprChecker<'c> {
                             ),
                         )
                         .at(side.span, format!("{} here", node.ty.plain(self.units())))
-                        .help("make each side a condition, such as `m.age >= 16`");
+                        .help(if op == BinaryOp::ExceptWhen {
+                            "write `CONDITION except when EXCEPTION`, such as `m.age >= 16 except when m.apprentice`; to give another value, write the exception on the rule: `rule r(m): Money = £10 except when m.age < 18 then £0`"
+                        } else {
+                            "make each side a condition, such as `m.age >= 16`"
+                        });
                         return self.fail(d, span);
                     }
                 }
@@ -541,12 +547,13 @@ impl<'c> ExprChecker<'c> {
                     self.reason_of_one_side(left, right, span);
                 }
                 let (l, r) = (Box::new(l), Box::new(r));
+                let kind = match op {
+                    BinaryOp::And => IrKind::And(l, r),
+                    BinaryOp::Or => IrKind::Or(l, r),
+                    _ => waived(l, *r),
+                };
                 Ir {
-                    kind: if op == BinaryOp::And {
-                        IrKind::And(l, r)
-                    } else {
-                        IrKind::Or(l, r)
-                    },
+                    kind,
                     ty: Type::Bool,
                     span,
                 }
@@ -1410,6 +1417,26 @@ fn snippet(e: &ast::Expr) -> Option<String> {
             Some(d.to_string())
         }
         _ => None,
+    }
+}
+
+/// `C except when E`, lowered as a rule's exception is: when `E` holds the
+/// condition holds (it is waived), otherwise it is `C`, with `C`'s reasons.
+/// The executors and explanations then treat it as every other exception.
+fn waived(condition: Box<Ir>, exception: Ir) -> IrKind {
+    let span = exception.span;
+    IrKind::Exceptions {
+        base: condition,
+        exceptions: vec![ExceptionIr {
+            value: Ir {
+                kind: IrKind::Const(Value::Bool(true)),
+                ty: Type::Bool,
+                span,
+            },
+            condition: exception,
+            span,
+        }],
+        order: vec![0],
     }
 }
 

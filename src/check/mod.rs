@@ -4,6 +4,7 @@
 mod acts;
 mod constructs;
 mod expr;
+mod fixtures;
 mod order;
 mod suggest;
 mod values;
@@ -77,8 +78,23 @@ pub fn text_order(diagnostic: &Diagnostic) -> usize {
 /// Checks a parsed rulebook. The checker builds the program and never runs
 /// it: the limits its parameters break are found after checking, by
 /// [`crate::pipeline::check_book`], which every interface calls.
+///
+/// An example with `members from "x.csv"` is left out: its members are read
+/// with the program's types, by [`check_with_files`] once the rest checks.
 pub fn check(book: &ast::Rulebook) -> Checked {
-    let mut checker = Checker::default();
+    check_with(book, None)
+}
+
+/// Checks a parsed rulebook whose examples' member files have been read.
+pub fn check_with_files(book: &ast::Rulebook, files: ExampleFiles) -> Checked {
+    check_with(book, Some(files))
+}
+
+fn check_with(book: &ast::Rulebook, files: Option<ExampleFiles>) -> Checked {
+    let mut checker = Checker {
+        example_files: files,
+        ..Checker::default()
+    };
     let program = checker.run(book);
     // Report in the order of the text, as a reader goes through it.
     checker.diagnostics.sort_by_key(text_order);
@@ -113,7 +129,19 @@ struct Checker {
     unit_spans: HashMap<String, Span>,
     /// The table of units, built once every unit is declared.
     units: Units,
+    /// The `members NAME { ... }` fixtures, checked once.
+    fixtures: Vec<fixtures::Fixture>,
+    /// The members of the files examples name, once read; `None` while
+    /// they are not, when such examples are left out.
+    example_files: Option<ExampleFiles>,
 }
+
+/// The members of each CSV file that examples name (`members from
+/// "x.csv"`), by the name written.
+pub type ExampleFiles = HashMap<String, MemberFile>;
+
+/// The members of one file: names, and values by attribute.
+pub type MemberFile = (Vec<String>, Vec<Vec<Option<Value>>>);
 
 impl Checker {
     fn error(&mut self, diagnostic: Diagnostic) {
@@ -132,6 +160,7 @@ impl Checker {
         let mut acts: Vec<(&ast::ActDef, Option<usize>)> = Vec::new();
         let mut scenarios: Vec<&ast::Scenario> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
+        let mut fixtures: Vec<&ast::MembersFixture> = Vec::new();
         let mut member_schema_seen: Option<Span> = None;
         let mut period_schema_seen: Option<Span> = None;
         // Units first: any type may be counted in them.
@@ -176,6 +205,7 @@ impl Checker {
                 ast::Item::Act(a) => acts.push((a, None)),
                 ast::Item::Scenario(x) => scenarios.push(x),
                 ast::Item::Example(e) => examples.push(e),
+                ast::Item::Members(f) => fixtures.push(f),
             }
         }
         self.check_unique_fields();
@@ -307,7 +337,13 @@ impl Checker {
             }
         }
 
-        let examples: Vec<ExampleDef> = examples.iter().map(|e| self.example(e, &limits)).collect();
+        self.declare_fixtures(&fixtures);
+        let read = self.example_files.is_some();
+        let examples: Vec<ExampleDef> = examples
+            .iter()
+            .filter(|e| read || e.members_file.is_none())
+            .map(|e| self.example(e, &limits))
+            .collect();
 
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
@@ -870,7 +906,7 @@ impl Checker {
         example: &ast::Example,
         limits: &[(&ast::Limit, Option<usize>)],
     ) -> ExampleDef {
-        let (names, members) = self.member_table(&example.members);
+        let (names, members) = self.example_members(example);
         let period = self.bindings(&example.period, true);
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
         for binding in &example.parameters {

@@ -121,6 +121,13 @@ fn entries(book: &ast::Rulebook, text: &str) -> Vec<Entry> {
                 canonical(e),
                 slice(text, e.span),
             )),
+            Item::Members(f) => out.push(plain(
+                "members",
+                f.name.name.clone(),
+                None,
+                canonical(f),
+                slice(text, f.span),
+            )),
         }
     }
     out

@@ -11,7 +11,9 @@ use crate::diagnostic::Diagnostic;
 use crate::program::{ALLOCATION_MEMBER_SLOT, AllocationDef, Ir, REMAINDER_SLOT, TrancheAmount};
 use crate::semantics::allocation::{self, Figures, from_minor};
 use crate::semantics::apportion;
+use crate::semantics::rounding::round;
 use crate::span::Span;
+use crate::syntax::ast::RoundingMode;
 use crate::value::Value;
 
 /// What an allocation gave.
@@ -94,6 +96,19 @@ impl Figures for RowFigures<'_, '_> {
             list.push((m, v));
         }
         Ok(list)
+    }
+
+    fn round_each(
+        &self,
+        weights: Self::Weights,
+        digits: u32,
+        mode: RoundingMode,
+    ) -> Option<Self::Weights> {
+        let step = Decimal::new(1, digits);
+        weights
+            .into_iter()
+            .map(|(m, w)| Some((m, round(w, step, mode)?)))
+            .collect()
     }
 
     fn sum(&self, weights: &Self::Weights) -> Option<Decimal> {

@@ -16,6 +16,7 @@ use super::rounding::round;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{AllocationDef, Ir, TrancheAmount};
 use crate::span::Span;
+use crate::syntax::ast::RoundingMode;
 
 /// What an executor computes for an allocation.
 pub trait Figures {
@@ -39,6 +40,17 @@ pub trait Figures {
         remainder: Decimal,
         negative: &dyn Fn(&str) -> Box<Diagnostic>,
     ) -> Result<Self::Weights>;
+
+    /// Every weight rounded to a multiple of the minor unit (`digits`
+    /// decimal places) by `mode`, through [`super::rounding`]: the members'
+    /// own amounts of a tranche under `rounding MODE each`. `None` if a
+    /// result cannot be held.
+    fn round_each(
+        &self,
+        weights: Self::Weights,
+        digits: u32,
+        mode: RoundingMode,
+    ) -> Option<Self::Weights>;
 
     /// The sum of the weights, if it can be held.
     fn sum(&self, weights: &Self::Weights) -> Option<Decimal>;
@@ -89,6 +101,8 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
             )
         };
         let mut per_member = None;
+        // Under `rounding MODE each`, the members' amounts are already rounded.
+        let weights_are_amounts = matches!(t.amount, TrancheAmount::EachMember { .. });
         let mut raw = match &t.amount {
             TrancheAmount::Share(p) => {
                 let p = ex.figure(p, left)?;
@@ -96,7 +110,14 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
             }
             TrancheAmount::Amount(e) => ex.figure(e, left)?,
             TrancheAmount::EachMember { filter, value } => {
-                let w = ex.per_member(filter.as_ref(), value, left, &negative_amount)?;
+                let mut w = ex.per_member(filter.as_ref(), value, left, &negative_amount)?;
+                if def.round_each_member {
+                    // Each member's amount rounded on its own: the total is
+                    // their sum, and sharing it gives each their amount.
+                    w = ex
+                        .round_each(w, digits, def.mode)
+                        .ok_or_else(|| overflow(t.span))?;
+                }
                 let sum = ex.sum(&w).ok_or_else(|| overflow(t.span))?;
                 per_member = Some(w);
                 sum
@@ -117,6 +138,11 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
             }
             TrancheAmount::Amount(e) if e.kind_is_remainder() => "what remained".to_string(),
             TrancheAmount::Amount(_) => money_text(raw, def.currency),
+            TrancheAmount::EachMember { .. } if def.round_each_member => format!(
+                "each member's amount rounded {} on its own, {} in all",
+                def.mode.as_str(),
+                money_text(raw, def.currency)
+            ),
             TrancheAmount::EachMember { .. } => format!(
                 "each member's amount, {} in all",
                 money_text(raw, def.currency)
@@ -176,7 +202,7 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
         let is_remainder = matches!(&t.amount, TrancheAmount::Amount(e) if e.kind_is_remainder());
         if last_takes_rest {
             how.push_str(", taking what rounding left");
-        } else if !is_remainder {
+        } else if !(is_remainder || def.round_each_member && weights_are_amounts) {
             how.push_str(&format!(
                 ", rounded {} to the minor unit",
                 def.mode.as_str()

@@ -74,6 +74,20 @@ pub enum Item {
     Scenario(Scenario),
     /// `example "name" { ... }`.
     Example(Example),
+    /// `members founders { ... }`: members that examples name.
+    Members(MembersFixture),
+}
+
+/// `members founders { ada: age 30 ... }`: members declared once and named
+/// by examples (`members founders`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembersFixture {
+    /// Its name.
+    pub name: Ident,
+    /// Its members, in order.
+    pub members: Vec<ExampleMember>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `unit km_month "kilometre-month of duct"`.
@@ -379,12 +393,36 @@ pub struct Allocation {
     pub amount: Expr,
     /// How tranches and shares are rounded to the minor unit.
     pub rounding: Option<(RoundingMode, Span)>,
+    /// `each` or `pooled` after the mode: what is rounded in a tranche of
+    /// each member's amount (`None`: not written, pooled).
+    pub scope: Option<(RoundingScope, Span)>,
     /// `record date EXPR`: share among the members on the roll that day.
     pub record_date: Option<Expr>,
     /// The tranches, in order of priority.
     pub tranches: Vec<Tranche>,
     /// The whole allocation.
     pub span: Span,
+}
+
+/// What an allocation rounds in a tranche of each member's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingScope {
+    /// `pooled`: the tranche's total is rounded, then shared by largest
+    /// remainder in proportion to the members' amounts.
+    Pooled,
+    /// `each`: every member's amount is rounded on its own; the tranche's
+    /// total is the sum of the rounded amounts.
+    Each,
+}
+
+impl RoundingScope {
+    /// The word written after the rounding mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundingScope::Pooled => "pooled",
+            RoundingScope::Each => "each",
+        }
+    }
 }
 
 /// One tranche: `label: amount, at most X, to each member m in proportion to W`.
@@ -531,6 +569,11 @@ pub struct Example {
     pub name: Text,
     /// The members of the example, in order.
     pub members: Vec<ExampleMember>,
+    /// The fixtures named (`members founders`), whose members come first.
+    pub fixtures: Vec<Ident>,
+    /// `members from "members.csv"`: a CSV member list beside the rulebook,
+    /// whose members come after the fixtures' and before the example's own.
+    pub members_file: Option<Text>,
     /// Values of the period's figures.
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.
@@ -858,6 +901,8 @@ pub enum BinaryOp {
     And,
     /// `or`
     Or,
+    /// `except when`: the left condition must hold unless the right one does.
+    ExceptWhen,
 }
 
 impl BinaryOp {
@@ -876,6 +921,7 @@ impl BinaryOp {
             BinaryOp::Ge => ">=",
             BinaryOp::And => "and",
             BinaryOp::Or => "or",
+            BinaryOp::ExceptWhen => "except when",
         }
     }
 
@@ -884,6 +930,8 @@ impl BinaryOp {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
+            // As `because`: `a except when b and c` is `(a except when b) and c`.
+            BinaryOp::ExceptWhen => BECAUSE_PRECEDENCE,
             BinaryOp::Eq
             | BinaryOp::Ne
             | BinaryOp::Lt

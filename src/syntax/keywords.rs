@@ -82,6 +82,7 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("to"),
     contextual("prevailing"),
     contextual("rounding"),
+    contextual("pooled"),
     contextual("at"),
     contextual("most"),
     contextual("least"),

@@ -290,10 +290,10 @@ fn describe_token(token: &str) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     use Rule::*;
     match rule {
-        expr | operand | literal | path | call | if_expr | aggregate | period_field | prefix
-        | op_neg | op_not => "an expression",
+        expr | plain_expr | waiver_tail | operand | literal | path | call | if_expr | aggregate
+        | period_field | prefix | op_neg | op_not => "an expression",
         op_add | op_sub | op_mul | op_div | op_le | op_ge | op_ne | op_lt | op_gt | op_eq
-        | op_and | op_or | infix => "an operator",
+        | op_and | op_or | op_except | infix => "an operator",
         ident => "a name",
         text | text_inner => "a quoted text",
         number | digits => "a number",
@@ -614,6 +614,20 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
             Rule::act_def => Item::Act(build_act(pair)?),
             Rule::scenario => Item::Scenario(build_scenario(pair)?),
             Rule::example => Item::Example(build_example(pair)?),
+            Rule::members_fixture => {
+                let fixture_span = span(&pair);
+                let mut inner = children(pair);
+                let name = ident(next(&mut inner, "fixture name")?);
+                let mut members = Vec::new();
+                for m in inner {
+                    members.push(build_member(m)?);
+                }
+                Item::Members(MembersFixture {
+                    name,
+                    members,
+                    span: fixture_span,
+                })
+            }
             Rule::EOI => continue,
             _ => return Err(internal("unknown item")),
         };
@@ -796,13 +810,15 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
     let mut params = None;
     let mut result = None;
     let mut body = None;
+    let mut waiver = None;
     let mut exceptions = Vec::new();
     for child in children(pair) {
         match child.as_rule() {
             Rule::ident => name = Some(ident(child)),
             Rule::rule_params => params = Some(build_params(child)?),
             Rule::named_type | Rule::enum_type => result = Some(build_type(child)?),
-            Rule::expr => body = Some(build_expr(child)?.0),
+            Rule::plain_expr => body = Some(child),
+            Rule::waiver_tail => waiver = Some(child),
             Rule::exception => {
                 let exception_span = span(&child);
                 let mut prevailing = false;
@@ -825,11 +841,17 @@ fn build_rule(pair: Pair<Rule>) -> Result<RuleDef> {
             _ => return Err(internal("rule part")),
         }
     }
+    // The body and any waiver after it are one sequence of operators.
+    let body = body.ok_or_else(|| internal("rule body"))?.into_inner();
+    let body = match waiver {
+        Some(tail) => build_sequence(body.chain(tail.into_inner()))?.0,
+        None => build_sequence(body)?.0,
+    };
     Ok(RuleDef {
         name: name.ok_or_else(|| internal("rule name"))?,
         params,
         result,
-        body: body.ok_or_else(|| internal("rule body"))?,
+        body,
         exceptions,
         span: rule_span,
     })
@@ -878,6 +900,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     let mut inner = children(pair);
     let amount = build_expr(next(&mut inner, "allocation amount")?)?.0;
     let mut rounding = None;
+    let mut scope = None;
     let mut record_date = None;
     let mut tranches = Vec::new();
     for child in inner {
@@ -886,8 +909,17 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
                 record_date = Some(build_expr(next(&mut children(child), "record date")?)?.0)
             }
             Rule::alloc_rounding => {
-                let mode = next(&mut children(child), "allocation mode")?;
+                let mut parts = children(child);
+                let mode = next(&mut parts, "allocation mode")?;
                 rounding = Some((build_mode(mode.as_str())?, span(&mode)));
+                scope = parts.next().map(|p| {
+                    let written = if p.as_str() == "each" {
+                        RoundingScope::Each
+                    } else {
+                        RoundingScope::Pooled
+                    };
+                    (written, span(&p))
+                });
             }
             Rule::tranche => tranches.push(build_tranche(child)?),
             _ => return Err(internal("allocation part")),
@@ -896,6 +928,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     Ok(Allocation {
         amount,
         rounding,
+        scope,
         record_date,
         tranches,
         span: allocation_span,
@@ -1298,6 +1331,8 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     let mut example = Example {
         name,
         members: Vec::new(),
+        fixtures: Vec::new(),
+        members_file: None,
         period: Vec::new(),
         parameters: Vec::new(),
         votes: Vec::new(),
@@ -1307,6 +1342,12 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
     for item in inner {
         match item.as_rule() {
             Rule::example_members => example.members.extend(build_members(item)?),
+            Rule::members_file => {
+                example.members_file = Some(text(next(&mut children(item), "members file")?))
+            }
+            Rule::members_named => example
+                .fixtures
+                .push(ident(next(&mut children(item), "fixture name")?)),
             Rule::example_period => {
                 for binding in children(item) {
                     example.period.push(build_binding(binding)?);
@@ -1353,19 +1394,19 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
 
 /// `ada: age 30, shares £5  ben: ...`: the members of an example or scenario.
 fn build_members(pair: Pair<Rule>) -> Result<Vec<ExampleMember>> {
-    children(pair)
-        .map(|member| {
-            let member_span = span(&member);
-            let mut parts = children(member);
-            let name = ident(next(&mut parts, "member name")?);
-            let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
-            Ok(ExampleMember {
-                name,
-                values,
-                span: member_span,
-            })
-        })
-        .collect()
+    children(pair).map(build_member).collect()
+}
+
+fn build_member(member: Pair<Rule>) -> Result<ExampleMember> {
+    let member_span = span(&member);
+    let mut parts = children(member);
+    let name = ident(next(&mut parts, "member name")?);
+    let values = parts.map(build_binding).collect::<Result<Vec<_>>>()?;
+    Ok(ExampleMember {
+        name,
+        values,
+        span: member_span,
+    })
 }
 
 /// `name value`, also `parameter name = value` (the keyword and `=` are not
@@ -1574,10 +1615,16 @@ fn too_deep(at: Span) -> Diagnostic {
 
 /// Builds an expression tree and returns it with its depth.
 fn build_expr(pair: Pair<Rule>) -> Result<(Expr, u32)> {
+    build_sequence(pair.into_inner())
+}
+
+/// Builds an expression from its flat sequence of operands and operators
+/// (an `expr`'s children, or a rule's body and its `waiver_tail`).
+fn build_sequence<'i>(sequence: impl Iterator<Item = Pair<'i, Rule>>) -> Result<(Expr, u32)> {
     let mut operands: Vec<(Expr, u32)> = Vec::new();
     let mut ops: Vec<StackOp> = Vec::new();
 
-    for child in pair.into_inner() {
+    for child in sequence {
         let rule = child.as_rule();
         let child_span = span(&child);
         match rule {
@@ -1653,6 +1700,7 @@ fn binary_op(rule: Rule) -> Option<BinaryOp> {
         Rule::op_ge => BinaryOp::Ge,
         Rule::op_and => BinaryOp::And,
         Rule::op_or => BinaryOp::Or,
+        Rule::op_except => BinaryOp::ExceptWhen,
         _ => return None,
     })
 }

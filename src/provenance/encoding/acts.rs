@@ -182,11 +182,27 @@ impl Canonical for ast::ExampleVotes {
     }
 }
 
+impl Canonical for ast::MembersFixture {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::MembersFixture {
+            name,
+            members,
+            span: _,
+        } = self;
+        e.node("members", |e| {
+            e.ident(name)?;
+            e.all(members)
+        })
+    }
+}
+
 impl Canonical for ast::Example {
     fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
         let ast::Example {
             name,
             members,
+            fixtures,
+            members_file,
             period,
             parameters,
             votes,
@@ -195,6 +211,12 @@ impl Canonical for ast::Example {
         } = self;
         e.node("example", |e| {
             e.text(name)?;
+            for f in fixtures {
+                e.node("members of", |e| e.ident(f))?;
+            }
+            if let Some(file) = members_file {
+                e.tagged_text("members from", file)?;
+            }
             e.all(members)?;
             for b in period {
                 e.binding("period", b)?;

@@ -149,6 +149,7 @@ fn binary(op: ast::BinaryOp) -> &'static str {
         ast::BinaryOp::Ge => ">=",
         ast::BinaryOp::And => "and",
         ast::BinaryOp::Or => "or",
+        ast::BinaryOp::ExceptWhen => "except when",
     }
 }
 

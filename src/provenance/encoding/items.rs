@@ -45,6 +45,7 @@ impl Canonical for ast::Item {
             ast::Item::Act(a) => a.encode(e),
             ast::Item::Scenario(s) => s.encode(e),
             ast::Item::Example(x) => x.encode(e),
+            ast::Item::Members(f) => f.encode(e),
         }
     }
 }

@@ -11,6 +11,7 @@ impl Canonical for ast::Allocation {
         let ast::Allocation {
             amount,
             rounding,
+            scope,
             record_date,
             tranches,
             span: _,
@@ -19,6 +20,11 @@ impl Canonical for ast::Allocation {
             amount.encode(e)?;
             if let Some((mode, _)) = rounding {
                 e.leaf(&format!("rounding {}", mode_words(*mode)))?;
+            }
+            // `pooled` is the default: written or not, the same rules.
+            match scope {
+                Some((ast::RoundingScope::Each, _)) => e.leaf("rounding each member's amount")?,
+                Some((ast::RoundingScope::Pooled, _)) | None => {}
             }
             if let Some(date) = record_date {
                 e.tagged_expr("record date", date)?;
