@@ -123,6 +123,58 @@ impl Ir {
     pub fn kind_is_remainder(&self) -> bool {
         matches!(self.kind, IrKind::Local(REMAINDER_SLOT))
     }
+
+    /// Whether evaluating this node may read an allocation's outcome
+    /// (`allocated ...`), itself or through the rules it calls. `rules` are
+    /// the program's; rules do not call themselves (the checker refuses
+    /// cycles), so the walk ends.
+    pub fn reads_allocation(&self, rules: &[RuleDef]) -> bool {
+        fn any<'a>(mut irs: impl Iterator<Item = &'a Ir>, rules: &[RuleDef]) -> bool {
+            irs.any(|ir| ir.reads_allocation(rules))
+        }
+        match &self.kind {
+            IrKind::Allocated { .. } => true,
+            IrKind::Const(_)
+            | IrKind::Param(_)
+            | IrKind::Period(_)
+            | IrKind::Local(_)
+            | IrKind::Today
+            | IrKind::Resolution { .. } => false,
+            IrKind::Attr { member, .. } => member.reads_allocation(rules),
+            IrKind::Call { rule, args } => {
+                any(args.iter(), rules)
+                    || rules
+                        .get(*rule)
+                        .is_some_and(|r| r.body.reads_allocation(rules))
+            }
+            IrKind::Neg(x) | IrKind::Not(x) => x.reads_allocation(rules),
+            IrKind::Arith(_, a, b)
+            | IrKind::Compare(_, a, b)
+            | IrKind::And(a, b)
+            | IrKind::Or(a, b) => a.reads_allocation(rules) || b.reads_allocation(rules),
+            IrKind::If {
+                branches,
+                otherwise,
+            } => {
+                any(branches.iter().flat_map(|(c, v)| [c, v]), rules)
+                    || otherwise.reads_allocation(rules)
+            }
+            IrKind::Builtin { args, .. } => any(args.iter(), rules),
+            IrKind::Because { condition, .. } => condition.reads_allocation(rules),
+            IrKind::Exceptions {
+                base, exceptions, ..
+            } => {
+                base.reads_allocation(rules)
+                    || any(
+                        exceptions.iter().flat_map(|e| [&e.condition, &e.value]),
+                        rules,
+                    )
+            }
+            IrKind::Aggregate { value, filter, .. } => {
+                any(value.iter().chain(filter.iter()).map(|b| b.as_ref()), rules)
+            }
+        }
+    }
 }
 
 /// An allocation of an amount into tranches, penny-exact.

@@ -196,7 +196,7 @@ fn the_documented_provenance_line_is_real() {
 const PINNED: &[(&str, &str)] = &[
     (
         "community-land-trust.coop",
-        "e8f601c8ac1cb824d247a38aba3abbeef7972fe0437f1f4e1c67c60aaaa40342",
+        "39f783b24e2e8d4c78ef867aa42a7dd843368eb3f8be500aa3c227f775b8d346",
     ),
     (
         "ethical-provider-framework.coop",

@@ -302,4 +302,33 @@ fn a_new_tranche_for_members_breaches_the_land_trusts_asset_lock() {
     assert_eq!(close.status, rochdale::simulate::StepStatus::Done);
     assert_eq!(written.periods.len(), 1);
     assert!(fund(&written, "repairs reserve").is_some());
+
+    // A locked fund turned into a share for members keeps the total, but
+    // gives members more than nothing: the second limit of the lock. In
+    // the year, ada (rent paid £7,200.00) and ben (£7,500.36) would share
+    // the fund's £2,850.18 (50% of £5,700.36) as £1,395.97 and £1,454.21.
+    let fund_line = "    local community fund: community_fund_share\n";
+    assert!(text.contains(fund_line));
+    let shared = text.replacen(
+        fund_line,
+        "    \"local community fund\": community_fund_share, to each member m in proportion to m.rent_paid\n",
+        1,
+    );
+    let report = test_source(&SourceFile::new("shared.coop", shared.clone()));
+    assert!(report.examples.iter().any(|e| !e.passed));
+    let year = year(&shared);
+    let close = year.steps.last().expect("the close");
+    assert_eq!(close.status, rochdale::simulate::StepStatus::Refused);
+    for (who, amount) in [("ada", "£1,395.97"), ("ben", "£1,454.21")] {
+        assert!(
+            close
+                .reasons
+                .iter()
+                .any(|r| r.contains("`nothing_to_members`")
+                    && r.contains(&format!("for {who}: {amount}"))),
+            "{:?}",
+            close.reasons
+        );
+    }
+    assert!(year.periods.is_empty());
 }

@@ -873,7 +873,18 @@ impl<'p> Engine<'p> {
         // The limits on the cooperative hold on the division too (an asset
         // lock says where every penny of a surplus goes): a close that
         // would breach one is refused, and books nothing.
-        let breaches = self.breaches(&[]);
+        // A limit on each member that reads the division (nothing shared
+        // to a member) is checked for every member now.
+        let each_reads_division = program
+            .limits
+            .iter()
+            .any(|l| l.each_member && l.condition.reads_allocation(&program.rules));
+        let everyone: Vec<usize> = if each_reads_division {
+            self.inputs.members_now().collect()
+        } else {
+            Vec::new()
+        };
+        let breaches = self.breaches(&everyone);
         if !breaches.is_empty() {
             self.inputs.period = vec![None; program.period_fields.len()];
             return Err(Stop::Refused(breaches));
