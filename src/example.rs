@@ -187,12 +187,25 @@ impl Runner<'_> {
         let want_view = self.view(&want, ty);
         let passed = compare(&got, &want) == Some(std::cmp::Ordering::Equal);
         let diagnostic = (!passed).then(|| {
+            // Two values that differ can read alike once rounded for
+            // display (46.6% and 46.60194...%): then both are written exactly.
+            let (want_text, got_text) = if want_view.display == got_view.display {
+                let exact = |v: &Value, view: &crate::value::ValueView| match (v, ty) {
+                    (Value::Number(d), Type::Percent) => {
+                        format!("{}%", (*d * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+                    }
+                    _ => view.value.clone(),
+                };
+                (exact(&want, &want_view), exact(&got, &got_view))
+            } else {
+                (want_view.display.clone(), got_view.display.clone())
+            };
             Diagnostic::error(
                 Code::ExpectationFailed,
-                format!("expected {}, but the rules give {}", want_view.display, got_view.display),
+                format!("expected {want_text}, but the rules give {got_text}"),
             )
-            .at(actual.span, format!("this is {}", got_view.display))
-            .related(expected.span, format!("expected {}", want_view.display))
+            .at(actual.span, format!("this is {got_text}"))
+            .related(expected.span, format!("expected {want_text}"))
             .help("check the worked arithmetic beside the example; if the rules are right, correct the expected value")
         });
         ExpectationOutcome {

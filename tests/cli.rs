@@ -364,3 +364,29 @@ fn test_reads_an_examples_member_file_beside_the_rulebook() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_failed_expectation_that_reads_alike_when_rounded_is_written_exactly() {
+    // £48 of £103 is 46.601941...%: shown as 46.6% for people, so the
+    // failure would read "expected 46.6%, but the rules give 46.6%".
+    let dir = std::env::temp_dir().join(format!("rochdale-exact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let path = dir.join("percent.coop");
+    std::fs::write(
+        &path,
+        "rulebook \"percent display\" currency GBP\n\n\
+         parameter part_of: Money = £48.00\n\
+         parameter whole: Money = £103.00\n\n\
+         rule part: Percent = part_of / whole * 100%\n\n\
+         example \"a share\" {\n  expect part = 46.6%\n}\n",
+    )
+    .expect("written");
+    let o = rochdale(&["test", path.to_str().expect("a path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("expected 46.6%, but the rules give 46.60194174757281553398058252%"),
+        "{}",
+        stdout(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -325,3 +325,16 @@ fn a_very_long_line_is_quoted_as_a_window_around_the_error() {
     assert_eq!(quoted, format!(" 1 │ {expected}"));
     assert!(shown.len() < 2_000, "{} bytes", shown.len());
 }
+
+/// One word of 100,000 letters where a rulebook should start: the message
+/// quotes its first 40 letters, not the whole word.
+#[test]
+fn a_huge_word_is_not_quoted_whole() {
+    let text = "x".repeat(100_000);
+    let checked = rochdale::check_source(&text);
+    let d = checked.diagnostics.first().expect("a syntax error");
+    assert_eq!(d.code, Code::Syntax);
+    let quoted = format!("`{}…` (a word too long to quote)", "x".repeat(40));
+    assert!(d.message.contains(&quoted), "{}", d.message);
+    assert!(d.message.len() < 400, "{} bytes", d.message.len());
+}

@@ -175,8 +175,18 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
             .at(span, "the text starts here")
             .help("add the closing `\"` at the end of the text");
     }
+    // A word can be megabytes long in a garbled file: the message quotes
+    // its start (the source window under it is cut the same way).
+    const QUOTED: usize = 40;
+    let long = found.chars().count() > QUOTED;
+    let found = match found.char_indices().nth(QUOTED) {
+        Some((end, _)) => &found[..end],
+        None => found,
+    };
     let found_text = if found.is_empty() {
         "the end of the file".to_string()
+    } else if long {
+        format!("`{found}…` (a word too long to quote)")
     } else {
         format!("`{found}`")
     };
