@@ -141,6 +141,18 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
     /// empty cell (the default stands).
     fn cell(&mut self, cell: Cell<'_>, ty: Type, owner: &str) -> Option<Result<Value, Diagnostic>> {
         let problem = |p: CellProblem| Diagnostic::error(Code::BadValue, p.message).help(p.help);
+        // A date cell (a serial number or ISO text) in a column that is
+        // not a date.
+        let date_where_not_wanted = || {
+            problem(CellProblem {
+                message: format!(
+                    "the spreadsheet holds a date where `{owner}` needs {}",
+                    ty_name(ty)
+                ),
+                help: "format the column as numbers or text in the spreadsheet".into(),
+            })
+        };
+        const DATES_WITHOUT_TIME: &str = "format the column as dates (no time), such as 2026-04-01";
         let text = match cell {
             Cell::Empty => return None,
             Cell::Text(t) if t.trim().is_empty() => return None,
@@ -161,15 +173,9 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                     (Type::Date, Some(date)) => Ok(date),
                     (Type::Date, None) => Err(problem(CellProblem {
                         message: "the cell holds a time of day or no calendar day".into(),
-                        help: "format the column as dates (no time), such as 2026-04-01".into(),
+                        help: DATES_WITHOUT_TIME.into(),
                     })),
-                    _ => Err(problem(CellProblem {
-                        message: format!(
-                            "the spreadsheet holds a date where `{owner}` needs {}",
-                            ty_name(ty)
-                        ),
-                        help: "format the column as numbers or text in the spreadsheet".into(),
-                    })),
+                    _ => Err(date_where_not_wanted()),
                 });
             }
             Cell::IsoDate(iso) => {
@@ -183,15 +189,9 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                     (Type::Date, Some(day)) => self.text(day, ty, owner),
                     (Type::Date, None) => Err(problem(CellProblem {
                         message: format!("`{iso}` holds a time of day"),
-                        help: "format the column as dates (no time), such as 2026-04-01".into(),
+                        help: DATES_WITHOUT_TIME.into(),
                     })),
-                    _ => Err(problem(CellProblem {
-                        message: format!(
-                            "the spreadsheet holds a date where `{owner}` needs {}",
-                            ty_name(ty)
-                        ),
-                        help: "format the column as numbers or text in the spreadsheet".into(),
-                    })),
+                    _ => Err(date_where_not_wanted()),
                 });
             }
             Cell::Other(what) => {

@@ -60,6 +60,9 @@ pub struct Engine<'p> {
     provenance: crate::provenance::Provenance,
     /// Per act: the slots of the arguments it admits.
     admits: Vec<Vec<usize>>,
+    /// Whether a limit on each member reads the division of a surplus
+    /// (then every member is checked at a close).
+    each_limit_reads_division: bool,
     /// People by name (a fast hash: names are looked up at every step).
     index: rustc_hash::FxHashMap<String, u32>,
     steps_run: usize,
@@ -281,6 +284,10 @@ impl<'p> Engine<'p> {
                         .collect()
                 })
                 .collect(),
+            each_limit_reads_division: program
+                .limits
+                .iter()
+                .any(|l| l.each_member && l.condition.reads_allocation(&program.rules)),
             index,
             steps_run: 0,
             failures: 0,
@@ -875,11 +882,7 @@ impl<'p> Engine<'p> {
         // would breach one is refused, and books nothing.
         // A limit on each member that reads the division (nothing shared
         // to a member) is checked for every member now.
-        let each_reads_division = program
-            .limits
-            .iter()
-            .any(|l| l.each_member && l.condition.reads_allocation(&program.rules));
-        let everyone: Vec<usize> = if each_reads_division {
+        let everyone: Vec<usize> = if self.each_limit_reads_division {
             self.inputs.members_now().collect()
         } else {
             Vec::new()
