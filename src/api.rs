@@ -327,6 +327,48 @@ pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<
     })
 }
 
+/// `rochdale doc --format html`: the rulebook as one self-contained HTML
+/// document (docs/document.md).
+pub fn document_html(file: &SourceFile) -> Result<String, Failure> {
+    let checked = crate::pipeline::check_source(&file.text);
+    match checked.program {
+        Some(program) => Ok(crate::document::rulebook_html(&crate::document::build(
+            &program, &file.text,
+        ))),
+        None => Err(Failure {
+            file: file.clone(),
+            expression: None,
+            diagnostics: checked.diagnostics,
+        }),
+    }
+}
+
+/// `rochdale doc OLD NEW --format html`: the amendment pack from `old`
+/// (in force) to `new` (proposed), with the scenario `request` names.
+pub fn amendment_html(
+    old: &SourceFile,
+    new: &SourceFile,
+    request: &RunRequest,
+) -> Result<String, Failure> {
+    use crate::diff::{DiffOptions, Version};
+    let (json, csv) = texts(request);
+    let files = Files::Map(&request.files);
+    crate::document::amendment_pack(
+        Version::with_files(old, files),
+        Version::with_files(new, files),
+        &DiffOptions {
+            scenario: scenario(request, &json),
+            members: csv.as_ref(),
+        },
+    )
+    .map(|pack| crate::document::amendment_html(&pack))
+    .map_err(|e| Failure {
+        file: e.file,
+        expression: None,
+        diagnostics: e.diagnostics,
+    })
+}
+
 /// `rochdale fmt`: the rulebook in the canonical layout.
 pub fn format(file: &SourceFile) -> Result<String, Failure> {
     crate::format::format_source(&file.text).map_err(|diagnostics| Failure {

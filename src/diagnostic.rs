@@ -140,12 +140,30 @@ codes! {
     /// A column of a member register that the rules do not use: ignored (a
     /// warning).
     IgnoredColumn = "E0601",
+    /// A repetition (`every week from ... { ... }`) that cannot be expanded:
+    /// an unknown unit of time, no occurrence, no dates, or too many steps.
+    BadRepetition = "E0710",
+    /// A dated parameter read on a date before its first value.
+    NotInForce = "E0707",
+    /// A dated parameter's values not in increasing date order.
+    DatedOutOfOrder = "E0708",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",
     /// An `expect` line that is neither an equation nor a yes/no statement.
     BadExpectation = "E0501",
     /// A file given to the command line is not a rulebook (or a directory holds none).
     NoRulebooks = "E0502",
+    /// A part of the rules the examples and scenarios do not exercise
+    /// (`rochdale test --coverage`).
+    NotCovered = "E0503",
+    /// A change to the rules that no example notices (`rochdale test --mutate`).
+    MutantSurvives = "E0504",
+    /// A figure in wording (`{...}` in a `text` or `because`) that cannot be read or written.
+    BadFigure = "E0800",
+    /// A figure in wording that names no parameter.
+    UnknownFigure = "E0801",
+    /// Wording that states a parameter's value by hand instead of embedding it (a warning).
+    HandWrittenFigure = "E0802",
 }
 
 impl fmt::Display for Code {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{Breach, Evaluator, Inputs};
+use crate::eval::{Breach, Evaluator, Inputs, Probe};
 use crate::program::{ExampleDef, Expectation, Ir, IrKind, Program};
 use crate::semantics::compare;
 use crate::span::Span;
@@ -145,6 +145,7 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         today: None,
         joined: Vec::new(),
         left: Vec::new(),
+        not_in_force: example.not_in_force.clone(),
     }
 }
 
@@ -162,6 +163,8 @@ struct Runner<'a> {
     evaluator: Evaluator<'a>,
     frame: Vec<Value>,
     names: &'a [String],
+    /// The example's parameters, which fill the figures of expected reasons.
+    params: &'a [Value],
 }
 
 impl Runner<'_> {
@@ -260,6 +263,13 @@ impl Runner<'_> {
             Err(d) => return ExpectationOutcome::error(span, *d),
         };
         let given: Vec<String> = refusals.iter().map(|r| r.reason.clone()).collect();
+        // An expected reason may embed figures as the rule's does: both
+        // are compared as a reader reads them.
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|r| crate::semantics::wording::fill(r, self.program, self.params))
+            .collect();
+        let expected = expected.as_slice();
         let mut want = expected.to_vec();
         let mut got = given.clone();
         want.sort();
@@ -325,12 +335,27 @@ fn quoted(items: &[&String]) -> String {
 
 /// Runs one example.
 pub fn run_example(program: &Program, example: &ExampleDef) -> ExampleOutcome {
+    run_example_probed(program, example, None)
+}
+
+/// [`run_example`], telling `probe` of every node evaluated (what
+/// `rochdale test --coverage` records).
+pub fn run_example_probed(
+    program: &Program,
+    example: &ExampleDef,
+    probe: Option<Probe<'_>>,
+) -> ExampleOutcome {
     let inputs = example_inputs(example);
+    let evaluator = match probe {
+        Some(probe) => Evaluator::new(program, &inputs).with_probe(probe),
+        None => Evaluator::new(program, &inputs),
+    };
     let mut runner = Runner {
         program,
-        evaluator: Evaluator::new(program, &inputs),
+        evaluator,
         frame: vec![Value::Bool(false); example.frame_size],
         names: &example.member_names,
+        params: &inputs.params,
     };
     let mut expected_breaches: Vec<(usize, Option<u32>, Span)> = Vec::new();
     let mut outcomes: Vec<Option<ExpectationOutcome>> = example

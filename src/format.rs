@@ -288,13 +288,38 @@ impl Printer<'_> {
     }
 
     fn parameter(&mut self, p: &Parameter, indent: usize) {
-        let line = format!(
-            "parameter {}: {} = {}",
-            p.name.name,
-            self.ty(&p.ty),
-            self.value(&p.default)
+        let head = format!("parameter {}: {} =", p.name.name, self.ty(&p.ty));
+        let Some((from, _)) = p.from else {
+            let line = format!("{head} {}", self.value(&p.default));
+            self.statement(indent, &[line], p.span);
+            return;
+        };
+        // Dated values: on one line if it fits, else one value a line.
+        let mut values = vec![format!(
+            "{} from {}",
+            self.value(&p.default),
+            format_date(from)
+        )];
+        values.extend(
+            p.later
+                .iter()
+                .map(|d| format!("{} from {}", self.value(&d.value), format_date(d.from))),
         );
-        self.statement(indent, &[line], p.span);
+        let line = format!("{head} {}", values.join(", "));
+        if pad(indent).len() + line.len() <= WIDTH {
+            self.statement(indent, &[line], p.span);
+            return;
+        }
+        let last = values.len() - 1;
+        let mut lines = vec![head];
+        lines.extend(
+            values.into_iter().enumerate().map(
+                |(i, v)| {
+                    if i == last { v } else { format!("{v},") }
+                },
+            ),
+        );
+        self.statement(indent, &lines, p.span);
     }
 
     fn article(&mut self, a: &Article, indent: usize) {
@@ -780,8 +805,12 @@ impl Printer<'_> {
             Parameter(&'b Binding),
             Votes(&'b ExampleVotes),
             Expect(&'b Expect),
+            Date(time::Date, Span),
         }
         let mut parts: Vec<(usize, Part)> = Vec::new();
+        if let Some((date, span)) = e.date {
+            parts.push((span.start, Part::Date(date, span)));
+        }
         if let Some(m) = e.members.first() {
             parts.push((m.span.start, Part::Members));
         }
@@ -806,6 +835,9 @@ impl Printer<'_> {
         parts.sort_by_key(|(start, _)| *start);
         for (_, part) in parts {
             match part {
+                Part::Date(date, span) => {
+                    self.statement(i, &[format!("on {}", format_date(date))], span)
+                }
                 Part::Members => self.members(&e.members, i),
                 Part::Fixture(f) => self.statement(i, &[format!("members {}", f.name)], f.span),
                 Part::File(f) => {
@@ -862,52 +894,104 @@ impl Printer<'_> {
             let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
             self.statement(i, &[line], b.name.span.to(b.value.span()));
         }
+        // Dated steps and repeated blocks, in the order written.
+        let mut repeats = s.repeats.iter().peekable();
         for step in &s.steps {
-            let date = format_date(step.date);
-            let line = match &step.kind {
-                StepKind::Act { name, args } => {
-                    let shown: Vec<String> = args.iter().map(|a| self.value(a)).collect();
-                    format!("on {date} {}({})", name.name, shown.join(", "))
-                }
-                StepKind::Motion {
-                    votes,
-                    title,
-                    amendments,
-                } => {
-                    let mut head = format!("on {date} motion {}", votes.resolution.name);
-                    if let Some(t) = title {
-                        head.push_str(&format!(" {}", self.clause(t.span)));
-                    }
-                    let amend = if amendments.is_empty() {
-                        String::new()
-                    } else {
-                        let shown: Vec<String> = amendments
-                            .iter()
-                            .map(|b| format!("{} = {}", b.name.name, self.value(&b.value)))
-                            .collect();
-                        format!(" amend {}", shown.join(", "))
-                    };
-                    let line = format!("{head} {}{amend}", self.votes(votes));
-                    if line.len() <= WIDTH {
-                        line
-                    } else {
-                        let mut lines = vec![(0, format!("{head} {{"))];
-                        lines.extend(self.vote_lines(votes));
-                        lines.push((0, format!("}}{amend}")));
-                        self.statement_shaped(i, &lines, step.span);
-                        continue;
-                    }
-                }
-                StepKind::Close { figures } if figures.is_empty() => {
-                    format!("on {date} close period")
-                }
-                StepKind::Close { figures } => {
-                    format!("on {date} close period {{ {} }}", self.bindings(figures))
-                }
-            };
-            self.statement(i, &[line], step.span);
+            while let Some(every) = repeats.next_if(|r| r.span.start < step.span.start) {
+                self.every(i, every);
+            }
+            let head = format!("on {}", format_date(step.date));
+            self.step(i, &head, &step.kind, step.span);
+        }
+        for every in repeats {
+            self.every(i, every);
         }
         self.close(indent, s.span.end);
+    }
+
+    /// One step: `head` is how it is dated (`on 2026-04-01`, `on the last
+    /// day`, or nothing inside an `every` block).
+    fn step(&mut self, indent: usize, head: &str, kind: &StepKind, span: Span) {
+        let head = if head.is_empty() {
+            String::new()
+        } else {
+            format!("{head} ")
+        };
+        let line = match kind {
+            StepKind::Act { name, args } => {
+                let shown: Vec<String> = args.iter().map(|a| self.value(a)).collect();
+                format!("{head}{}({})", name.name, shown.join(", "))
+            }
+            StepKind::Motion {
+                votes,
+                title,
+                amendments,
+            } => {
+                let mut head = format!("{head}motion {}", votes.resolution.name);
+                if let Some(t) = title {
+                    head.push_str(&format!(" {}", self.clause(t.span)));
+                }
+                let amend = if amendments.is_empty() {
+                    String::new()
+                } else {
+                    let shown: Vec<String> = amendments
+                        .iter()
+                        .map(|b| format!("{} = {}", b.name.name, self.value(&b.value)))
+                        .collect();
+                    format!(" amend {}", shown.join(", "))
+                };
+                let line = format!("{head} {}{amend}", self.votes(votes));
+                if line.len() <= WIDTH {
+                    line
+                } else {
+                    let mut lines = vec![(0, format!("{head} {{"))];
+                    lines.extend(self.vote_lines(votes));
+                    lines.push((0, format!("}}{amend}")));
+                    self.statement_shaped(indent, &lines, span);
+                    return;
+                }
+            }
+            StepKind::Close { figures } if figures.is_empty() => {
+                format!("{head}close period")
+            }
+            StepKind::Close { figures } => {
+                format!("{head}close period {{ {} }}", self.bindings(figures))
+            }
+        };
+        self.statement(indent, &[line], span);
+    }
+
+    /// `every UNIT [from DATE (to DATE | for N UNITS)] { ... }`.
+    fn every(&mut self, indent: usize, every: &Every) {
+        let mut head = format!("every {}", every.unit.name);
+        if let Some(during) = &every.during {
+            head.push_str(&format!(" from {}", format_date(during.from)));
+            match &during.until {
+                EveryUntil::To(date) => head.push_str(&format!(" to {}", format_date(*date))),
+                EveryUntil::For { count, unit } => {
+                    head.push_str(&format!(" for {count} {}", unit.name));
+                }
+            }
+        }
+        if every.items.is_empty() {
+            self.statement(indent, &[format!("{head} {{}}")], every.span);
+            return;
+        }
+        self.open(indent, &format!("{head} {{"), every.span.start);
+        for item in &every.items {
+            match item {
+                EveryItem::Step {
+                    last_day,
+                    kind,
+                    span,
+                } => {
+                    let head = if *last_day { "on the last day" } else { "" };
+                    self.step(indent + 1, head, kind, *span);
+                }
+                EveryItem::Every(inner) => self.every(indent + 1, inner),
+            }
+        }
+        self.close(indent, every.span.end);
     }
 
     // ------------------------------------------------------ expressions

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use rochdale::diagnostic::{DiagnosticJson, render_text};
+use rochdale::quality::coverage::Kind;
 use rochdale::report::{CheckFileJson, TestFileJson, TestRunJson};
 use rochdale::simulate::stream::{Quiet, Report, Streamed};
 use rochdale::{Code, Diagnostic, SourceFile};
@@ -208,6 +209,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write the rulebook as a document (HTML, fit to print), or with a second
+    /// rulebook the amendment pack from the first (in force) to the second.
+    #[command(
+        after_help = "Examples:\n  rochdale doc rulebooks/rochdale-1844.coop --out rules.html\n  rochdale doc rules.coop amended.coop --out amendment.html\n\nThe HTML is one file, its style inline, set for print. Without --out the\ndocument goes to standard output. See docs/document.md."
+    )]
+    Doc {
+        /// The rulebook (for an amendment pack: the rules in force).
+        #[arg(value_name = "RULEBOOK")]
+        path: PathBuf,
+        /// The rules proposed: makes an amendment pack.
+        #[arg(value_name = "NEW")]
+        new: Option<PathBuf>,
+        /// The document's form (HTML; PDF is to come).
+        #[arg(long, value_enum, default_value_t = DocFormat::Html)]
+        format: DocFormat,
+        /// Where to write it (standard output if not given).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// For an amendment pack: the scenario whose members the impact is of
+        /// (the rulebooks' only one, if not given).
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+    },
     /// Rewrite rulebooks in the canonical layout, keeping every comment.
     #[command(
         after_help = "Examples:\n  rochdale fmt rulebooks/\n  rochdale fmt --check rulebooks/\n  rochdale fmt - < shop.coop > shop-formatted.coop\n\nA rulebook with syntax errors is left as it is and its errors are shown.\nWith --check, exit status 1 names the files that would change."
@@ -221,6 +245,54 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Answer rulebooks over HTTP and JSON: evaluate, decide, check, test,
+    /// simulate, explain, diff (docs/server.md).
+    #[command(
+        after_help = "Examples:\n  rochdale serve --rulebooks rulebooks/ --addr 127.0.0.1:8080\n  rochdale serve --rulebooks rulebooks/ --addr 127.0.0.1:0 --record decisions.jsonl\n\nPrints `listening on http://ADDR` once bound. Rulebooks are reloaded when their\nfiles change; one that fails its check is shown at /health and its last good\nversion keeps serving. SIGTERM or ctrl-c stops it cleanly."
+    )]
+    Serve {
+        /// The folder of .coop files (and the files they name).
+        #[arg(long, value_name = "DIR")]
+        rulebooks: PathBuf,
+        /// Where to listen (port 0: any free port).
+        #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Append every decision (evaluate, decide) to this file, one JSON line each.
+        #[arg(long, value_name = "FILE.jsonl")]
+        record: Option<PathBuf>,
+        /// The largest request body, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = rochdale::serve::Limits::default().max_body_bytes)]
+        max_body_bytes: usize,
+        /// How long a client may take to send a request's body, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = rochdale::serve::Limits::default().read_timeout.as_millis() as u64)]
+        read_timeout_ms: u64,
+        /// Steps one evaluation may take.
+        #[arg(long, value_name = "STEPS", default_value_t = rochdale::serve::Limits::default().step_budget)]
+        step_budget: u64,
+        /// How long any other request may take once read, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = rochdale::serve::Limits::default().time_limit.as_millis() as u64)]
+        time_limit_ms: u64,
+        /// How many requests are answered at once; more are refused (503).
+        #[arg(long, value_name = "N", default_value_t = rochdale::serve::Limits::default().max_concurrent)]
+        max_concurrent: usize,
+    },
+    /// Run recorded decisions again and report each that now differs.
+    #[command(
+        after_help = "Examples:\n  rochdale replay decisions.jsonl --rulebooks rulebooks/\n\nExit status 0 when every decision comes out the same, 1 when one differs,\n2 when the records or the folder cannot be read (a bad line is reported with\nits number and the others are replayed)."
+    )]
+    Replay {
+        /// The records, as `rochdale serve --record` wrote them.
+        #[arg(value_name = "FILE.jsonl")]
+        records: PathBuf,
+        /// The folder of .coop files to run them on.
+        #[arg(long, value_name = "DIR")]
+        rulebooks: PathBuf,
+    },
+    /// Serve editors as a language server over standard input and output.
+    #[command(
+        after_help = "Started by an editor, not by hand: see docs/editor.md.\nDiagnostics as you type, hover, definition, references, rename,\nformatting, completion, the outline, and lenses that run examples."
+    )]
+    Lsp,
     /// Run the examples inside rulebooks as tests.
     #[command(
         after_help = "Examples:\n  rochdale test rulebooks/\n  rochdale test --format json rulebooks/rochdale-1844.coop\n\nThe last line of text output is `N passed, M failed`."
@@ -232,6 +304,17 @@ enum Command {
         /// Output for people (text) or for programs (json).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Show which rules, clauses, exceptions, tranches, limits, acts and
+        /// requirements the examples and scenarios exercise (docs/coverage.md).
+        #[arg(long, conflicts_with = "mutate")]
+        coverage: bool,
+        /// With --coverage: exit 1 when a rulebook's coverage is below N percent.
+        #[arg(long, value_name = "N", requires = "coverage")]
+        coverage_min: Option<f64>,
+        /// Make mutants of the rules and report those no example notices
+        /// (docs/mutation.md).
+        #[arg(long)]
+        mutate: bool,
     },
 }
 
@@ -278,6 +361,11 @@ enum Format {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocFormat {
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SimFormat {
     Text,
     Json,
@@ -308,8 +396,67 @@ fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check { paths, format } => run_check(&paths, format, colour),
-        Command::Test { paths, format } => run_test(&paths, format, colour),
+        Command::Test {
+            paths,
+            format,
+            coverage: true,
+            coverage_min,
+            ..
+        } => run_coverage(&paths, format, coverage_min, colour),
+        Command::Test {
+            paths,
+            format,
+            mutate: true,
+            ..
+        } => run_mutate(&paths, format, colour),
+        Command::Test { paths, format, .. } => run_test(&paths, format, colour),
         Command::Fmt { paths, check } => run_fmt(&paths, check, colour),
+        Command::Serve {
+            rulebooks,
+            addr,
+            record,
+            max_body_bytes,
+            read_timeout_ms,
+            step_budget,
+            time_limit_ms,
+            max_concurrent,
+        } => run_serve(
+            rochdale::serve::Options {
+                rulebooks,
+                addr,
+                record,
+                limits: rochdale::serve::Limits {
+                    max_body_bytes,
+                    read_timeout: std::time::Duration::from_millis(read_timeout_ms),
+                    step_budget,
+                    time_limit: std::time::Duration::from_millis(time_limit_ms),
+                    max_concurrent: max_concurrent.max(1),
+                },
+            },
+            colour,
+        ),
+        Command::Replay { records, rulebooks } => run_replay(&records, &rulebooks, colour),
+        Command::Lsp => match rochdale::lsp::run() {
+            Ok(()) => Status::Ok,
+            Err(why) => {
+                errln!("rochdale lsp: {why}");
+                Status::Failed
+            }
+        },
+        Command::Doc {
+            path,
+            new,
+            format,
+            out,
+            scenario,
+        } => run_doc(
+            &path,
+            new.as_deref(),
+            format,
+            out.as_deref(),
+            scenario.as_deref(),
+            colour,
+        ),
         Command::Diff {
             old,
             new,
@@ -600,6 +747,221 @@ fn run_test(paths: &[PathBuf], format: Format, colour: bool) -> Status {
     status
 }
 
+/// The folder beside a rulebook, where the files it names are found.
+fn dir_of(file: &SourceFile) -> &Path {
+    Path::new(&file.name)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// One part of a rulebook in `test --coverage --format json`.
+#[derive(serde::Serialize)]
+struct CoverageItemJson<'a> {
+    #[serde(flatten)]
+    item: &'a rochdale::quality::coverage::Item,
+    line: usize,
+    column: usize,
+}
+
+#[derive(serde::Serialize)]
+struct CoverageFileJson<'a> {
+    file: &'a str,
+    rulebook: Option<&'a str>,
+    percent: f64,
+    covered: usize,
+    total: usize,
+    diagnostics: Vec<DiagnosticJson>,
+    items: Vec<CoverageItemJson<'a>>,
+}
+
+fn run_coverage(paths: &[PathBuf], format: Format, min: Option<f64>, colour: bool) -> Status {
+    let (files, io_errors) = load(paths);
+    print_io_errors(&io_errors, format, colour);
+    let mut status = if io_errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Usage
+    };
+    let mut reports = Vec::new();
+    for file in &files {
+        let report =
+            rochdale::quality::coverage::coverage(file, rochdale::files::Files::Dir(dir_of(file)));
+        let below = min.is_some_and(|n| report.percent < n);
+        if below || report.rulebook.is_none() {
+            status = status.max(Status::Failed);
+        }
+        reports.push(report);
+    }
+    match format {
+        Format::Json => {
+            let out: Vec<CoverageFileJson<'_>> = files
+                .iter()
+                .zip(&reports)
+                .map(|(file, r)| CoverageFileJson {
+                    file: &r.file,
+                    rulebook: r.rulebook.as_deref(),
+                    percent: r.percent,
+                    covered: r.covered,
+                    total: r.total,
+                    diagnostics: r
+                        .diagnostics
+                        .iter()
+                        .map(|d| DiagnosticJson::new(d, file))
+                        .collect(),
+                    items: r
+                        .items
+                        .iter()
+                        .map(|item| {
+                            let (line, column) = file.line_column(item.span.start);
+                            CoverageItemJson { item, line, column }
+                        })
+                        .collect(),
+                })
+                .collect();
+            emit_json(&out);
+        }
+        Format::Text => {
+            for (file, r) in files.iter().zip(&reports) {
+                let title = r.rulebook.as_deref().unwrap_or("(does not check)");
+                outln!("{} — {}", file.name, title);
+                out!("{}", render_text(&r.diagnostics, file, colour));
+                out!("{}", render_text(&r.uncovered(), file, colour));
+                for kind in [
+                    Kind::Rule,
+                    Kind::Clause,
+                    Kind::Exception,
+                    Kind::Tranche,
+                    Kind::Limit,
+                    Kind::Act,
+                    Kind::Requirement,
+                ] {
+                    let of: Vec<_> = r.items.iter().filter(|i| i.kind == kind).collect();
+                    if !of.is_empty() {
+                        let covered = of.iter().filter(|i| i.covered).count();
+                        outln!(
+                            "  {:<12} {covered}/{}",
+                            format!("{}s", kind.as_str()),
+                            of.len()
+                        );
+                    }
+                }
+                outln!(
+                    "  coverage {}% ({} of {} parts)",
+                    r.percent,
+                    r.covered,
+                    r.total
+                );
+            }
+            if let Some(n) = min {
+                let below: Vec<&str> = reports
+                    .iter()
+                    .filter(|r| r.percent < n)
+                    .map(|r| r.file.as_str())
+                    .collect();
+                if !below.is_empty() {
+                    outln!("below {n}%: {}", below.join(", "));
+                }
+            }
+        }
+    }
+    status
+}
+
+/// A surviving mutant in `test --mutate --format json`, placed by line.
+#[derive(serde::Serialize)]
+struct SurvivorJson<'a> {
+    #[serde(flatten)]
+    survivor: &'a rochdale::quality::mutate::Survivor,
+    line: usize,
+    column: usize,
+}
+
+#[derive(serde::Serialize)]
+struct MutationFileJson<'a> {
+    file: &'a str,
+    rulebook: Option<&'a str>,
+    mutants: usize,
+    not_checking: usize,
+    killed: usize,
+    score: f64,
+    diagnostics: Vec<DiagnosticJson>,
+    survivors: Vec<SurvivorJson<'a>>,
+}
+
+fn run_mutate(paths: &[PathBuf], format: Format, colour: bool) -> Status {
+    let (files, io_errors) = load(paths);
+    print_io_errors(&io_errors, format, colour);
+    let mut status = if io_errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Usage
+    };
+    let mut reports = Vec::new();
+    for file in &files {
+        let report =
+            rochdale::quality::mutate::mutate(file, rochdale::files::Files::Dir(dir_of(file)));
+        if report.rulebook.is_none() || report.diagnostics.iter().any(Diagnostic::is_error) {
+            status = status.max(Status::Failed);
+        }
+        reports.push(report);
+    }
+    match format {
+        Format::Json => {
+            let out: Vec<MutationFileJson<'_>> = files
+                .iter()
+                .zip(&reports)
+                .map(|(file, r)| MutationFileJson {
+                    file: &r.file,
+                    rulebook: r.rulebook.as_deref(),
+                    mutants: r.mutants,
+                    not_checking: r.not_checking,
+                    killed: r.killed,
+                    score: r.score,
+                    diagnostics: r
+                        .diagnostics
+                        .iter()
+                        .map(|d| DiagnosticJson::new(d, file))
+                        .collect(),
+                    survivors: r
+                        .survivors
+                        .iter()
+                        .map(|survivor| {
+                            let (line, column) = file.line_column(survivor.span.start);
+                            SurvivorJson {
+                                survivor,
+                                line,
+                                column,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            emit_json(&out);
+        }
+        Format::Text => {
+            for (file, r) in files.iter().zip(&reports) {
+                let title = r.rulebook.as_deref().unwrap_or("(does not check)");
+                outln!("{} — {}", file.name, title);
+                out!("{}", render_text(&r.diagnostics, file, colour));
+                out!(
+                    "{}",
+                    render_text(&r.diagnostics_of_survivors(), file, colour)
+                );
+                outln!(
+                    "  {} mutants: {} killed, {} survive, {} do not check (score {}%)",
+                    r.mutants,
+                    r.killed,
+                    r.survivors.len(),
+                    r.not_checking,
+                    r.score
+                );
+            }
+        }
+    }
+    status
+}
+
 /// Where `explain` takes its inputs from.
 struct Source<'a> {
     example: Option<&'a str>,
@@ -755,6 +1117,88 @@ fn run_diff(old: &Path, new: &Path, inputs: DiffInputs, format: Format, colour: 
     }
 }
 
+/// `rochdale doc`: the rulebook, or the amendment pack, as HTML.
+fn run_doc(
+    path: &Path,
+    new: Option<&Path>,
+    format: DocFormat,
+    out: Option<&Path>,
+    scenario: Option<&str>,
+    colour: bool,
+) -> Status {
+    use rochdale::document::{amendment_html, amendment_pack, build, rulebook_html};
+    let html: String = match new {
+        None => {
+            let (file, program) = match load_program(path, colour) {
+                Ok(loaded) => loaded,
+                Err(status) => return status,
+            };
+            let doc = build(&program, &file.text);
+            match format {
+                DocFormat::Html => rulebook_html(&doc),
+            }
+        }
+        Some(new_path) => {
+            use rochdale::diff::{DiffOptions, ScenarioChoice, Version};
+            let read = |p: &Path| {
+                read_text(p).map_err(|d| {
+                    report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                    Status::Usage
+                })
+            };
+            let (old_file, new_file) = match (read(path), read(new_path)) {
+                (Ok(o), Ok(n)) => (o, n),
+                (Err(s), _) | (_, Err(s)) => return s,
+            };
+            let dir = |p: &Path| -> PathBuf {
+                match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                }
+            };
+            let (old_dir, new_dir) = (dir(path), dir(new_path));
+            let options = DiffOptions {
+                scenario: scenario.map_or(ScenarioChoice::Rulebook, ScenarioChoice::Named),
+                members: None,
+            };
+            let pack = match amendment_pack(
+                Version::in_dir(&old_file, &old_dir),
+                Version::in_dir(&new_file, &new_dir),
+                &options,
+            ) {
+                Ok(pack) => pack,
+                Err(e) => {
+                    report_in(&e.file, &e.diagnostics, colour);
+                    return if e.in_request {
+                        Status::Usage
+                    } else {
+                        Status::Failed
+                    };
+                }
+            };
+            match format {
+                DocFormat::Html => amendment_html(&pack),
+            }
+        }
+    };
+    match out {
+        Some(file) => match std::fs::write(file, html) {
+            Ok(()) => Status::Ok,
+            Err(e) => {
+                let shown = file.display().to_string();
+                let d = Diagnostic::error(Code::Io, format!("cannot write `{shown}`: {e}"))
+                    .help("check the folder exists and may be written to");
+                report_in(&SourceFile::new(shown, ""), &[d], colour);
+                Status::Usage
+            }
+        },
+        None => {
+            out!("{html}");
+            Status::Ok
+        }
+    }
+}
+
 /// Reads and checks one rulebook, reporting any problem.
 fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Program), Status> {
     let file = read_text(path).map_err(|d| {
@@ -780,6 +1224,46 @@ fn load_program(path: &Path, colour: bool) -> Result<(SourceFile, rochdale::Prog
 fn report_notes(file: &SourceFile, notes: &[Diagnostic], colour: bool) {
     if !notes.is_empty() {
         report_in(file, notes, colour);
+    }
+}
+
+fn run_serve(options: rochdale::serve::Options, colour: bool) -> Status {
+    match rochdale::serve::run(options) {
+        Ok(()) => Status::Ok,
+        Err(why) => {
+            let d = Diagnostic::error(Code::Io, why)
+                .help("check the folder exists and the address is free (port 0 picks a free one)");
+            report_in(&SourceFile::new("serve", ""), &[d], colour);
+            Status::Usage
+        }
+    }
+}
+
+fn run_replay(records: &Path, rulebooks: &Path, colour: bool) -> Status {
+    let shown = records.display().to_string();
+    match rochdale::serve::records::replay(records, rulebooks) {
+        Err(d) => {
+            report_in(&SourceFile::new(shown, ""), &[d], colour);
+            Status::Usage
+        }
+        Ok(replay) => {
+            // Each problem's message names the file and the line.
+            for (_, d) in &replay.problems {
+                report_in(
+                    &SourceFile::new(shown.clone(), ""),
+                    std::slice::from_ref(d),
+                    colour,
+                );
+            }
+            out!("{}", replay.to_text());
+            if !replay.problems.is_empty() {
+                Status::Usage
+            } else if replay.differences.is_empty() {
+                Status::Ok
+            } else {
+                Status::Failed
+            }
+        }
     }
 }
 

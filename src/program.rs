@@ -481,8 +481,14 @@ pub struct ParamDef {
     pub name: String,
     /// Its type.
     pub ty: Type,
-    /// Its default value.
+    /// Its default value; for a dated parameter, the one used where no
+    /// date is known (in force on the rulebook's `in force` date, or else
+    /// the latest).
     pub value: Value,
+    /// A dated parameter's values, each from its date, in increasing date
+    /// order; empty for a parameter of one value. A step or a dated example
+    /// uses the value in force on its date.
+    pub dated: Vec<(time::Date, Value)>,
     /// The article it belongs to, as an index into [`Program::articles`].
     pub article: Option<usize>,
     /// Where it is declared.
@@ -737,6 +743,9 @@ pub struct ExampleDef {
     pub period: Vec<Option<Value>>,
     /// Every parameter's value in this example.
     pub params: Vec<Value>,
+    /// Per parameter, for a dated one not in force on the example's date
+    /// (`on DATE`): the date of its first value. Empty when all are.
+    pub not_in_force: Vec<Option<time::Date>>,
     /// The votes on each resolution, if given.
     pub votes: Vec<Option<Vec<Vote>>>,
     /// What must hold.

@@ -223,6 +223,89 @@ impl fmt::Display for DimDisplay<'_> {
     }
 }
 
+/// A unit of calendar time, which the language knows without a
+/// declaration (docs/language.md, "Time").
+///
+/// The five fall into two groups that convert exactly among themselves:
+/// days and weeks (a week is 7 days), and months, quarters and years (a
+/// year is 4 quarters or 12 months). Between the groups there is no exact
+/// conversion: only a day count turns days into years
+/// (`semantics::time::DAY_COUNTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimeUnit {
+    /// A calendar day.
+    Day,
+    /// Seven days.
+    Week,
+    /// A calendar month.
+    Month,
+    /// Three months.
+    Quarter,
+    /// Twelve months.
+    Year,
+}
+
+/// The two groups of [`TimeUnit`] that convert exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeGroup {
+    /// Days and weeks, counted in days.
+    Days,
+    /// Months, quarters and years, counted in months.
+    Months,
+}
+
+impl TimeUnit {
+    /// Every unit of time, shortest first.
+    pub const ALL: [TimeUnit; 5] = [
+        TimeUnit::Day,
+        TimeUnit::Week,
+        TimeUnit::Month,
+        TimeUnit::Quarter,
+        TimeUnit::Year,
+    ];
+
+    /// The unit a rulebook writes (`year`), or its plural (`years`).
+    pub fn of_name(name: &str) -> Option<TimeUnit> {
+        let singular = name.strip_suffix('s').unwrap_or(name);
+        TimeUnit::ALL.into_iter().find(|u| u.name() == singular)
+    }
+
+    /// The unit's name, singular.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "day",
+            TimeUnit::Week => "week",
+            TimeUnit::Month => "month",
+            TimeUnit::Quarter => "quarter",
+            TimeUnit::Year => "year",
+        }
+    }
+
+    /// The group it converts within.
+    pub fn group(self) -> TimeGroup {
+        match self {
+            TimeUnit::Day | TimeUnit::Week => TimeGroup::Days,
+            TimeUnit::Month | TimeUnit::Quarter | TimeUnit::Year => TimeGroup::Months,
+        }
+    }
+
+    /// How many of its group's base unit (a day, or a month) it holds.
+    pub fn in_base(self) -> u32 {
+        match self {
+            TimeUnit::Day | TimeUnit::Month => 1,
+            TimeUnit::Week => 7,
+            TimeUnit::Quarter => 3,
+            TimeUnit::Year => 12,
+        }
+    }
+}
+
+impl fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,7 @@ proptest! {
             today: None,
             joined: vec![],
             left: vec![],
+            not_in_force: vec![],
         };
         let outcome = Evaluator::new(&program, &inputs)
             .allocation(0)

@@ -321,7 +321,7 @@ fn json_expectation_texts_end_with_the_expectation() {
     assert_eq!(
         texts[2..4],
         [
-            "not eligible(cy) because \"members must be 16 or over\"",
+            "not eligible(cy) because \"members must be {minimum_age} or over\"",
             "not eligible(dan) because \"members must hold the minimum shareholding\"",
         ]
     );

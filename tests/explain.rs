@@ -198,7 +198,7 @@ fn a_share_withheld_names_the_member_and_the_failing_where() {
         "allocated \"dividend on purchases\" to cy = £0.00",
         "cy has no share of this tranche: the `where` condition is false for them = £0.00",
         "eligible(cy) = false   [article 3 \"Admission\"]",
-        "cy.age >= minimum_age because \"members must be 16 or over\" = false",
+        "cy.age >= minimum_age because \"members must be {minimum_age} or over\" = false",
         "· fails: members must be 16 or over: 15 < 16",
         "cy.shares >= minimum_holding because \"members must hold the minimum shareholding\" = true",
     ] {

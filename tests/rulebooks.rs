@@ -184,13 +184,22 @@ fn the_thin_layer_books_hold_contributions_in_custody_and_collect_charges() {
     // £1,440.00 + £720.00 + £240.00 collected, less £1,900.00 of running
     // costs: £500.00 of cash, a debit balance.
     assert_eq!(fund(&o, "cash"), "-£500.00");
-    // op_a's third payment of £360.00 is more than it owes: refused.
-    let refused: Vec<_> = o
+    // Refused: the latecomer, which has not subscribed; op_a's third
+    // payment of £360.00, more than it owes; op_b's payment of £0.00.
+    let refused: Vec<&str> = o
         .steps
         .iter()
         .filter(|s| s.status == rochdale::simulate::StepStatus::Refused)
+        .map(|s| s.what.as_str())
         .collect();
-    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(
+        refused,
+        [
+            "subscribe(latecomer)",
+            "pay_charges(op_a, £360.00)",
+            "pay_charges(op_b, £0.00)"
+        ]
+    );
 }
 
 /// Spain's assembly is constituted on first call with more than half of

@@ -340,3 +340,190 @@ fn a_limit_breached_by_an_act_that_admits_and_adds_is_one_reason() {
         ]
     );
 }
+
+#[test]
+fn figures_from_the_books_are_read_as_booked_so_far() {
+    let program = program("tests/rulebooks/so-far.coop");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let failed: Vec<_> = o
+        .steps
+        .iter()
+        .filter(|s| s.status != StepStatus::Done)
+        .map(|s| format!("{}: {:?} {:?}", s.what, s.reasons, s.diagnostic))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    // ada: £90.00 / 4 = £22.50, then £100.01 / 4 = £25.0025 up to £25.01
+    // (her own £40.00 of costs not yet counted); after the close the costs
+    // so far are £0.00 and she is charged nothing. ben: £25.01.
+    assert_eq!(account(&o, "ada", "recovered"), "£47.51");
+    assert_eq!(account(&o, "ben", "recovered"), "£25.01");
+    assert!(o.trial_balance.balanced);
+}
+
+#[test]
+fn a_figure_given_only_at_the_close_is_missing_during_the_period_with_a_scenario_help() {
+    // `sales` is not kept in the books, so an act cannot read it before
+    // the close: E0402, and the help says how to take it from the books
+    // rather than pointing at an example's `period { ... }`.
+    let text = std::fs::read_to_string("tests/rulebooks/so-far.coop")
+        .expect("readable")
+        .replace(
+            "costs: Money = debits of \"costs\"",
+            "costs: Money = debits of \"costs\"\n  sales: Money",
+        )
+        .replace(
+            "period.costs / 4, to 0.01, up) to",
+            "period.sales / 4, to 0.01, up) to",
+        );
+    let program = rochdale::check_source(&text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let charge = o
+        .steps
+        .iter()
+        .find(|s| s.what == "charge(ada)")
+        .expect("the first charge");
+    assert_eq!(charge.status, StepStatus::Failed);
+    let d = charge.diagnostic.as_ref().expect("a diagnostic");
+    assert_eq!(d.code.as_str(), "E0402");
+    assert_eq!(d.message, "the period's `sales` is not given");
+    let help = d.help.as_deref().unwrap_or_default();
+    assert!(
+        help.starts_with("`sales` is given at the close (`close period { sales ... }`)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("sales: Money = debits of \"costs\""),
+        "{help}"
+    );
+}
+
+#[test]
+fn repeated_steps_expand_by_date_and_merge_with_the_written_ones() {
+    let program = program("tests/rulebooks/repetition.coop");
+    let scenario = &program.scenarios[0];
+    // 2 joins, 52 weekly rents, 24 monthly rents, 2 closes, 1 written rent.
+    assert_eq!(scenario.steps.len(), 2 + 52 + 24 + 2 + 1);
+    let dates: Vec<String> = scenario
+        .steps
+        .iter()
+        .map(|s| rochdale::value::format_date(s.date))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "the merged timeline is in date order");
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    assert!(o.steps.iter().all(|s| s.status == StepStatus::Done));
+    let attr = |member: &str| {
+        let m = o.members.iter().find(|m| m.name == member).expect("member");
+        m.attributes
+            .iter()
+            .find(|a| a.name == "rent_paid")
+            .map(|a| a.value.display.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(attr("ada"), "£5,201.00");
+    assert_eq!(attr("ben"), "£240.00");
+    // The closes fall on each year's last day. The first year's rents:
+    // £5,200.00 (ada, weekly) + £120.00 (ben, 12 months) + £1.00; the
+    // second year's only ben's £120.00.
+    let closes: Vec<(&str, String)> = o
+        .periods
+        .iter()
+        .map(|p| {
+            let rents = p
+                .figures
+                .iter()
+                .find(|f| f.name == "rents")
+                .map(|f| f.value.display.clone())
+                .unwrap_or_default();
+            (p.closed_on.as_str(), rents)
+        })
+        .collect();
+    assert_eq!(
+        closes,
+        [
+            ("2027-03-31", "£5,321.00".to_string()),
+            ("2028-03-31", "£120.00".to_string())
+        ]
+    );
+    // Within the last month, the payment of 1 March runs before the close.
+    let last_pay = dates.iter().rposition(|d| d == "2028-03-01").expect("paid");
+    assert_eq!(dates[last_pay + 1], "2028-03-31");
+}
+
+#[test]
+fn a_dated_parameter_takes_the_value_in_force_on_each_steps_date() {
+    let text = std::fs::read_to_string("tests/rulebooks/dated-rate.coop").expect("readable");
+    let program = rochdale::check_source(&text).program.expect("checks");
+    // Where no date is known (no `in force` date): the latest value.
+    assert_eq!(
+        rochdale::value::format_date(program.params[0].dated[2].0),
+        "2025-10-01"
+    );
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    // £12.60 × 8 = £100.80 on 15 September, £13.45 × 8 = £107.60 on 15 October.
+    assert_eq!(account(&o, "ada", "owed"), "£208.40");
+
+    // A shift before the first value's date: nothing in force, E0707.
+    let early = text
+        .replace(
+            "on 2025-09-15 work(ada, 8 hour)",
+            "on 2023-09-15 work(ada, 8 hour)",
+        )
+        .replace("on 2025-09-01 join(ada)", "on 2023-09-01 join(ada)");
+    let program = rochdale::check_source(&early).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let d = o.steps[1].diagnostic.as_ref().expect("not in force");
+    assert_eq!(d.code.as_str(), "E0707");
+    assert_eq!(
+        d.message,
+        "`living_wage` has no value in force on 2023-09-15: its first value is from 2023-10-01"
+    );
+    // The October shift is paid at £13.45 × 8 = £107.60 only.
+    assert_eq!(account(&o, "ada", "owed"), "£107.60");
+
+    // A scenario cannot set a dated parameter to one value.
+    let set = text.replace(
+        "  on 2025-09-01 join(ada)",
+        "  parameter living_wage = £20.00 per hour\n  on 2025-09-01 join(ada)",
+    );
+    let checked = rochdale::check_source(&set);
+    assert!(checked.program.is_none());
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "E0315"
+                && d.message
+                    .contains("`living_wage` changes by date in the rulebook")),
+        "{:?}",
+        checked.diagnostics
+    );
+}
+
+#[test]
+fn an_example_dated_before_a_parameters_first_value_reads_nothing() {
+    let text = std::fs::read_to_string("tests/rulebooks/dated-rate.coop")
+        .expect("readable")
+        .replace("on 2025-09-30\n", "on 2023-09-30\n");
+    let report = rochdale::test_source(&SourceFile::new("early.coop", text));
+    let failed = report
+        .examples
+        .iter()
+        .find(|e| e.name == "the day before the 2025 rise")
+        .expect("the example");
+    assert!(!failed.passed);
+    let d = failed.expectations[0]
+        .diagnostic
+        .as_ref()
+        .expect("a diagnostic");
+    assert_eq!(d.code.as_str(), "E0707");
+    assert_eq!(
+        d.message,
+        "`living_wage` has no value in force on the example's date: its first value is from 2023-10-01"
+    );
+}

@@ -315,13 +315,16 @@ impl<'p> Batch<'p> {
 /// The allocations of a simulation's period, computed by columns for every
 /// member at once: the outcome the row evaluator gives, share for share
 /// (tests/differential.rs runs every scenario both ways). `None` when an
-/// allocation cannot be computed by columns (one on a record date), and the
-/// row evaluator computes them.
+/// allocation cannot be computed by columns (one on a record date, or a
+/// dated parameter not yet in force, whose error the row evaluator gives),
+/// and the row evaluator computes them.
 pub fn period_allocations(
     program: &Program,
     inputs: &crate::eval::Inputs,
 ) -> Option<Result<Vec<crate::eval::AllocationOutcome>, Box<Diagnostic>>> {
-    if program.allocations.iter().any(|a| a.record_date.is_some()) {
+    if program.allocations.iter().any(|a| a.record_date.is_some())
+        || inputs.not_in_force.iter().any(Option::is_some)
+    {
         return None;
     }
     let members = MemberColumns::from_rows(program, &inputs.member_names, &inputs.members);

@@ -2,6 +2,7 @@
 //! by [`steps`], the one lowering that JSON scenarios and CSV act logs go
 //! through too.
 
+pub mod repeat;
 pub mod steps;
 
 use super::constructs::unrounded;
@@ -94,7 +95,10 @@ impl Checker {
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
         for binding in &s.parameters {
             if let Some((i, v)) = self.parameter_value(binding) {
-                params[i] = v;
+                match steps::settable_for_a_scenario(&self.params, i) {
+                    Ok(()) => params[i] = v,
+                    Err(d) => self.error(d.at(binding.name.span, "dated in the rulebook")),
+                }
             }
         }
         // The steps read values through the checker while the lowerer holds
@@ -115,16 +119,53 @@ impl Checker {
         let known = s.members_file.is_none().then_some(member_names.as_slice());
         let mut lowerer = StepLowerer::new(vocabulary, known);
         let mut errors = Vec::new();
-        let mut steps = Vec::with_capacity(s.steps.len());
+        // Each step with the place it is written, so that steps of one date
+        // run in the order written.
+        let mut timeline: Vec<(usize, StepDef)> = Vec::with_capacity(s.steps.len());
         for (number, step) in s.steps.iter().enumerate() {
             let origin = Origin::Rulebook {
                 number: number + 1,
                 span: step.span,
             };
-            if let Some(def) = lowerer.lower(raw_step(step), &origin, self, &mut errors) {
-                steps.push(def);
+            let raw = raw_step(step.date, &step.kind, step.span);
+            if let Some(def) = lowerer.lower(raw, &origin, self, &mut errors) {
+                timeline.push((step.span.start, def));
             }
         }
+        // Repeated steps: each written step is checked once, then dated for
+        // every occurrence, and merged with the dated steps by date.
+        let mut budget = repeat::MAX_REPEATED_STEPS;
+        for every in &s.repeats {
+            for repeated in repeat::expand(every, &mut budget, &mut errors) {
+                let Some(first) = repeated.dates.first() else {
+                    continue;
+                };
+                let origin = Origin::Rulebook {
+                    number: 0,
+                    span: repeated.span,
+                };
+                let raw = raw_step(*first, repeated.kind, repeated.span);
+                let Some(def) = lowerer.lower_at_any_date(raw, &origin, self, &mut errors) else {
+                    continue;
+                };
+                timeline.extend(repeated.dates.iter().map(|date| {
+                    let mut step = def.clone();
+                    step.date = *date;
+                    (repeated.span.start, step)
+                }));
+            }
+        }
+        if !s.repeats.is_empty() {
+            timeline.sort_by_key(|(place, step)| (step.date, *place));
+        }
+        let steps: Vec<StepDef> = timeline
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, mut step))| {
+                step.place = format!("step {} of the scenario", i + 1);
+                step
+            })
+            .collect();
         self.diagnostics.extend(errors);
         ScenarioDef {
             name: s.name.value.clone(),
@@ -205,7 +246,7 @@ impl Checker {
 
 /// What a step of a rulebook's scenario says, for [`StepLowerer`]: its
 /// values stay syntax, read by the checker.
-fn raw_step(step: &ast::Step) -> RawStep<&ast::Value> {
+fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast::Value> {
     fn name(i: &ast::Ident) -> Written<String> {
         Written::new(i.name.clone(), at(i.span))
     }
@@ -214,11 +255,11 @@ fn raw_step(step: &ast::Step) -> RawStep<&ast::Value> {
             .map(|b| (name(&b.name), Written::new(&b.value, at(b.value.span()))))
             .collect()
     }
-    let kind = match &step.kind {
+    let kind = match kind {
         ast::StepKind::Act { name: act, args } => RawKind::Act {
             name: name(act),
             args: args.iter().map(|a| Written::new(a, at(a.span()))).collect(),
-            args_loc: at(step.span),
+            args_loc: at(span),
         },
         ast::StepKind::Motion {
             votes,
@@ -236,7 +277,7 @@ fn raw_step(step: &ast::Step) -> RawStep<&ast::Value> {
         },
     };
     RawStep {
-        date: Written::new(step.date, Loc::default()),
+        date: Written::new(date, Loc::default()),
         kind,
     }
 }

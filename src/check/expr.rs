@@ -1237,6 +1237,11 @@ impl ExprChecker<'_> {
         self.report(d);
     }
 
+    /// Checks the figures of a reason (see [`Checker::wording`]).
+    pub(super) fn wording(&mut self, text: &ast::Text, stated: &[usize]) {
+        self.checker.wording(text, stated);
+    }
+
     fn because(&mut self, condition: &ast::Expr, reasons: &[ast::Text], span: Span) -> Ir {
         let inner = self.expr(condition);
         if !inner.ty.fits(Type::Bool) {
@@ -1254,6 +1259,9 @@ impl ExprChecker<'_> {
                 .help("split the condition into clauses joined by `and`, each with its own `because`; several reasons belong in an `expect not ... because` line");
             return self.fail(d, span);
         }
+        let mut stated = Vec::new();
+        Checker::params_read(&inner, &mut stated);
+        self.wording(&reasons[0], &stated);
         Ir {
             kind: IrKind::Because {
                 condition: Box::new(inner),

@@ -8,6 +8,7 @@ mod fixtures;
 mod order;
 mod suggest;
 mod values;
+mod wording;
 
 use std::collections::HashMap;
 
@@ -122,6 +123,9 @@ struct Checker {
     allocation_currency: Vec<Option<Currency>>,
     /// Whether each parameter's value is exact to the minor unit.
     param_exact: Vec<bool>,
+    /// The rulebook's `in force` date: a dated parameter's value where no
+    /// date is known is the one in force then.
+    in_force: Option<time::Date>,
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
@@ -209,6 +213,7 @@ impl Checker {
             }
         }
         self.check_unique_fields();
+        self.article_wordings(book);
         for (index, (rule, _)) in rules.iter().enumerate() {
             self.declare(&rule.name, Global::Rule(index));
         }
@@ -395,6 +400,7 @@ impl Checker {
         if let Some(code) = &header.currency {
             self.currency = self.currency_named(&code.name, code.span);
         }
+        self.in_force = header.in_force.map(|(d, _)| d);
     }
 
     fn currency_named(&mut self, code: &str, span: Span) -> Option<Currency> {
@@ -554,24 +560,74 @@ impl Checker {
 
     fn parameter(&mut self, p: &ast::Parameter, article: Option<usize>) {
         let ty = self.resolve_type(&p.ty, &p.name.name, false);
-        let value = self.const_value(&p.default, ty, &p.name.name);
+        let first = self.const_value(&p.default, ty, &p.name.name);
+        let dated = self.dated_values(p, ty, first.clone());
         let index = self.params.len();
         if self.declare(&p.name, Global::Param(index)) {
-            let exact = match (ty, &value) {
-                (Type::Money(c), Some(Value::Number(d))) => {
-                    d.normalize().scale() <= c.minor_digits()
-                }
+            let exact_money = |value: &Value| match (ty, value) {
+                (Type::Money(c), Value::Number(d)) => d.normalize().scale() <= c.minor_digits(),
                 _ => false,
             };
+            let exact = match &dated {
+                Some(dated) => dated.iter().all(|(_, v)| exact_money(v)),
+                None => first.as_ref().is_some_and(exact_money),
+            };
             self.param_exact.push(exact);
+            let value = match &dated {
+                Some(dated) => Some(dated_default(dated, self.in_force)),
+                None => first,
+            };
             self.params.push(ParamDef {
                 name: p.name.name.clone(),
                 ty,
                 value: value.unwrap_or(Value::Bool(false)),
+                dated: dated.unwrap_or_default(),
                 article,
                 span: p.span,
             });
         }
+    }
+
+    /// A dated parameter's values, each from its date, in strictly
+    /// increasing date order (E0708); `None` for a parameter of one value,
+    /// or when a value does not check.
+    fn dated_values(
+        &mut self,
+        p: &ast::Parameter,
+        ty: Type,
+        first: Option<Value>,
+    ) -> Option<Vec<(time::Date, Value)>> {
+        let (from, from_span) = p.from?;
+        let mut out = vec![(from, first?)];
+        let mut previous = (from, from_span);
+        let mut ok = true;
+        for later in &p.later {
+            let value = self.const_value(&later.value, ty, &p.name.name);
+            if later.from <= previous.0 {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::DatedOutOfOrder,
+                        format!(
+                            "the value from {} comes after the value from {}",
+                            crate::value::format_date(later.from),
+                            crate::value::format_date(previous.0)
+                        ),
+                    )
+                    .at(later.from_span, "not after the date before it")
+                    .related(previous.1, "the date before")
+                    .help(
+                        "list the values in date order, each from a later date than the one before",
+                    ),
+                );
+                ok = false;
+            }
+            previous = (later.from, later.from_span);
+            match value {
+                Some(v) => out.push((later.from, v)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     /// Resolves a written type. `owner` names an enumeration declared in place.
@@ -909,12 +965,34 @@ impl Checker {
         let (names, members) = self.example_members(example);
         let period = self.bindings(&example.period, true);
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
+        // On the example's date, each dated parameter has the value in
+        // force then (or none yet).
+        let mut not_in_force = Vec::new();
+        if let Some((date, _)) = example.date {
+            for (i, p) in self
+                .params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.dated.is_empty())
+            {
+                match crate::semantics::time::in_force_on(&p.dated, date) {
+                    Some(v) => params[i] = v.clone(),
+                    None => {
+                        not_in_force.resize(self.params.len(), None);
+                        not_in_force[i] = p.dated.first().map(|(d, _)| *d);
+                    }
+                }
+            }
+        }
         for binding in &example.parameters {
             match self.params.iter().position(|p| p.name == binding.name.name) {
                 Some(i) => {
                     let ty = self.params[i].ty;
                     if let Some(v) = self.const_value(&binding.value, ty, &binding.name.name) {
                         params[i] = v;
+                        if let Some(slot) = not_in_force.get_mut(i) {
+                            *slot = None;
+                        }
                     }
                 }
                 None => {
@@ -983,6 +1061,9 @@ impl Checker {
                     }
                 }
                 ast::ExprKind::Because(inner, reasons) => {
+                    for r in reasons {
+                        cx.wording(r, &[]);
+                    }
                     let call = match &inner.kind {
                         ast::ExprKind::Unary(ast::UnaryOp::Not, call) => Some(call.as_ref()),
                         _ => None,
@@ -1043,6 +1124,7 @@ impl Checker {
             members,
             period,
             params,
+            not_in_force,
             votes,
             expectations,
             frame_size,
@@ -1386,4 +1468,14 @@ impl Checker {
         }
         checker
     }
+}
+
+/// The value of a dated parameter where no date is known: the one in
+/// force on the rulebook's `in force` date, or else the latest.
+fn dated_default(dated: &[(time::Date, Value)], in_force: Option<time::Date>) -> Value {
+    let on_in_force = in_force.and_then(|d| crate::semantics::time::in_force_on(dated, d));
+    on_in_force
+        .or_else(|| dated.last().map(|(_, v)| v))
+        .cloned()
+        .unwrap_or(Value::Bool(false))
 }

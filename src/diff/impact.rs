@@ -238,6 +238,52 @@ pub struct SimulationImpact {
     pub parameters_alone: Vec<super::attribution::ParameterAlone>,
 }
 
+impl SimulationImpact {
+    /// The people whose figures change, those who change alike (the same
+    /// figures from the same values to the same values, and the same split
+    /// of the net between the rules and their own payments) in one group,
+    /// groups in the order their first member comes. What the text and the
+    /// amendment pack show, one line a group.
+    pub fn alike(&self) -> Vec<Vec<&MemberImpact>> {
+        let mut groups: Vec<(String, Vec<&MemberImpact>)> = Vec::new();
+        for m in self.members.iter().filter(|m| !m.changes.is_empty()) {
+            let key = m.likeness();
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, group)) => group.push(m),
+                None => groups.push((key, vec![m])),
+            }
+        }
+        groups.into_iter().map(|(_, g)| g).collect()
+    }
+}
+
+impl MemberImpact {
+    /// What two people who change alike have in common, as one text.
+    fn likeness(&self) -> String {
+        let shown =
+            |v: &Option<ValueView>| v.as_ref().map_or("-", |v| v.display.as_str()).to_string();
+        let mut key = String::new();
+        for c in &self.changes {
+            key.push_str(&format!(
+                "{}|{}|{}|{}|{}|{:?}\n",
+                c.kind,
+                c.name,
+                shown(&c.old),
+                shown(&c.new),
+                shown(&c.difference),
+                c.side
+            ));
+        }
+        key.push_str(&format!(
+            "{:?}|{}|{}",
+            self.effect,
+            shown(&self.given),
+            shown(&self.paid_in)
+        ));
+        key
+    }
+}
+
 /// A tranche total before and after.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrancheChange {

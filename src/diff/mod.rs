@@ -26,6 +26,7 @@ pub mod attribution;
 pub mod impact;
 pub mod structure;
 mod text;
+pub mod wording;
 
 use std::path::Path;
 
@@ -46,6 +47,7 @@ pub use impact::{
     ResolutionChange, Side, SimulationImpact, StepChange, Totals, TrancheChange, ValueChange,
 };
 pub use structure::{ChangeKind, ItemChange};
+pub use wording::{WordOp, WordRun, WordingChange};
 
 /// One version of a rulebook: its text, and where the files its scenarios
 /// name (`members from`) are found.
@@ -110,6 +112,10 @@ pub struct RulebookDiff {
     pub new: Provenance,
     /// Each part of the text added, removed or changed.
     pub changes: Vec<ItemChange>,
+    /// Each article whose wording, figures filled in, reads differently,
+    /// word by word (left out of JSON when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wording: Vec<WordingChange>,
     /// Examples whose results differ.
     pub examples: Vec<ExampleChange>,
     /// The scenario run under both, compared (none if no scenario was run).
@@ -223,6 +229,7 @@ pub fn diff(old: Version, new: Version, options: &DiffOptions) -> Result<Ruleboo
     Ok(RulebookDiff {
         old: old_program.provenance.clone(),
         new: new_program.provenance.clone(),
+        wording: wording::wording_changes(&old_program, &new_program),
         changes,
         examples,
         simulation,

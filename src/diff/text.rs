@@ -102,6 +102,19 @@ pub(super) fn render(d: &RulebookDiff) -> String {
         }
     }
 
+    if !d.wording.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nChanges to the wording, as a member reads it ([-old-]{{+new+}})"
+        );
+        for w in &d.wording {
+            let _ = writeln!(out, "  article {} \"{}\"", w.article, w.title);
+            for line in super::wording::marked(&w.words).lines() {
+                let _ = writeln!(out, "      {}", line.trim_end());
+            }
+        }
+    }
+
     if !d.examples.is_empty() {
         let _ = writeln!(out, "\nExamples whose results change");
         for e in &d.examples {
@@ -314,24 +327,12 @@ fn effect_phrase(m: &MemberImpact) -> String {
 /// (the same figures from the same values to the same values) are shown
 /// once, as a group, in the order the first of them comes.
 fn members(out: &mut String, sim: &SimulationImpact) {
-    let mut groups: Vec<(String, Vec<&MemberImpact>)> = Vec::new();
-    for m in sim.members.iter().filter(|m| !m.changes.is_empty()) {
-        let mut lines = String::new();
-        for c in &m.changes {
-            value_line(&mut lines, c);
-        }
-        // The figures and the split of the net make the likeness.
-        let key = format!("{lines}{}", effect_phrase(m));
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.push(m),
-            None => groups.push((key, vec![m])),
-        }
-    }
+    let groups = sim.alike();
     if groups.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n  Members");
-    for (_, group) in &groups {
+    for group in &groups {
         let first = group[0];
         if group.len() == 1 {
             let _ = writeln!(out, "  {}{}", first.name, effect_phrase(first));

@@ -68,6 +68,10 @@ pub struct Inputs {
     pub joined: Vec<Option<time::Date>>,
     /// When each person left, in a simulation (empty otherwise).
     pub left: Vec<Option<time::Date>>,
+    /// Per parameter, for a dated one not yet in force on the date of the
+    /// step or example: the date its first value is from (reading it then
+    /// is E0707). Empty when every parameter has a value.
+    pub not_in_force: Vec<Option<time::Date>>,
 }
 
 impl Inputs {
@@ -103,6 +107,9 @@ impl Inputs {
     }
 }
 
+/// What [`Evaluator::with_probe`] calls with each node evaluated and its value.
+pub type Probe<'a> = Box<dyn FnMut(&Ir, &Value) + 'a>;
+
 /// An evaluation result. The diagnostic is boxed: a small `Result` keeps
 /// the recursive frames small (deep rulebooks) and the hot path fast.
 pub type Result<T> = std::result::Result<T, Box<Diagnostic>>;
@@ -116,6 +123,9 @@ pub struct Evaluator<'a> {
     member_memo: Vec<MemberMemo>,
     allocation_memo: Vec<Option<std::sync::Arc<AllocationOutcome>>>,
     tracer: Option<Box<trace::Tracer>>,
+    /// Told of every node evaluated and its value (`rochdale test
+    /// --coverage`); `None` costs one check per node, as the tracer does.
+    probe: Option<Probe<'a>>,
     /// While an allocation or vote with a record date is computed: that date.
     roll: Option<time::Date>,
     steps: u64,
@@ -135,11 +145,19 @@ impl<'a> Evaluator<'a> {
             member_memo: Vec::new(),
             allocation_memo: Vec::new(),
             tracer: None,
+            probe: None,
             roll: None,
             steps: 0,
             budget: DEFAULT_STEP_BUDGET,
             depth: 0,
         }
+    }
+
+    /// Tells `probe` of every node evaluated from now on, with its value
+    /// (what `rochdale test --coverage` records).
+    pub fn with_probe(mut self, probe: Probe<'a>) -> Self {
+        self.probe = Some(probe);
+        self
     }
 
     /// Sets the step budget.
@@ -180,6 +198,9 @@ impl<'a> Evaluator<'a> {
         } else {
             self.eval_node(ir, frame)
         };
+        if let (Some(probe), Ok(value)) = (self.probe.as_mut(), &result) {
+            probe(ir, value);
+        }
         self.depth -= 1;
         result
     }
@@ -246,9 +267,15 @@ impl<'a> Evaluator<'a> {
                     self.pause_trace();
                     let detail = self.detail(condition, frame);
                     self.resume_trace();
-                    self.trace_note(|| match detail {
-                        Some(d) => format!("fails: {reason}: {d}"),
-                        None => format!("fails: {reason}"),
+                    let program = self.program;
+                    let inputs = self.inputs;
+                    self.trace_note(|| {
+                        let reason =
+                            crate::semantics::wording::fill(reason, program, &inputs.params);
+                        match detail {
+                            Some(d) => format!("fails: {reason}: {d}"),
+                            None => format!("fails: {reason}"),
+                        }
                     });
                 }
                 Ok(v)
@@ -353,6 +380,15 @@ impl<'a> Evaluator<'a> {
     }
 
     fn param(&self, p: usize, span: Span) -> Result<Value> {
+        if let Some(Some(from)) = self.inputs.not_in_force.get(p) {
+            return Err(not_in_force(
+                self.program,
+                p,
+                *from,
+                self.inputs.today,
+                span,
+            ));
+        }
         self.inputs
             .params
             .get(p)
@@ -366,7 +402,7 @@ impl<'a> Evaluator<'a> {
             .get(field)
             .cloned()
             .flatten()
-            .ok_or_else(|| missing_period(self.program, field, span))
+            .ok_or_else(|| missing_period(self.program, field, self.inputs.today.is_some(), span))
     }
 
     fn eval_attribute(
@@ -752,6 +788,32 @@ impl MemberMemo {
 }
 
 #[cold]
+fn not_in_force(
+    program: &Program,
+    p: usize,
+    from: time::Date,
+    today: Option<time::Date>,
+    span: Span,
+) -> Box<Diagnostic> {
+    let name = program.params.get(p).map_or("?", |d| d.name.as_str());
+    let on = today.map_or_else(
+        || "on the example's date".to_string(),
+        |d| format!("on {}", crate::value::format_date(d)),
+    );
+    Box::new(
+        Diagnostic::error(
+            Code::NotInForce,
+            format!(
+                "`{name}` has no value in force {on}: its first value is from {}",
+                crate::value::format_date(from)
+            ),
+        )
+        .at(span, "not yet in force")
+        .help("date the step or example on or after the first value's date, or give the parameter a value from an earlier date"),
+    )
+}
+
+#[cold]
 fn missing_param(program: &Program, p: usize, span: Span) -> Box<Diagnostic> {
     let name = program.params.get(p).map_or("?", |d| d.name.as_str());
     Box::new(
@@ -765,20 +827,32 @@ fn missing_param(program: &Program, p: usize, span: Span) -> Box<Diagnostic> {
 }
 
 #[cold]
-fn missing_period(program: &Program, field: usize, span: Span) -> Box<Diagnostic> {
+fn missing_period(
+    program: &Program,
+    field: usize,
+    in_scenario: bool,
+    span: Span,
+) -> Box<Diagnostic> {
     let name = program
         .period_fields
         .get(field)
         .map_or("?", |d| d.name.as_str());
+    // In a scenario a figure not kept in the books is known only at the
+    // close; one kept in the books can be read at any step.
+    let help = if in_scenario {
+        format!(
+            "`{name}` is given at the close (`close period {{ {name} ... }}`); to read it during the period, take it from the books in the rulebook's `period {{ ... }}`, as in `{name}: Money = debits of \"costs\"`"
+        )
+    } else {
+        format!("give the period a `{name}`, as in `period {{ {name} ... }}` in the example")
+    };
     Box::new(
         Diagnostic::error(
             Code::MissingValue,
             format!("the period's `{name}` is not given"),
         )
         .at(span, "needed here")
-        .help(format!(
-            "give the period a `{name}`, as in `period {{ {name} ... }}` in the example"
-        )),
+        .help(help),
     )
 }
 

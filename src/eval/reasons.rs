@@ -109,7 +109,11 @@ impl Evaluator<'_> {
                 if !holds {
                     let detail = self.detail(condition, frame);
                     out.push(Refusal {
-                        reason: reason.clone(),
+                        reason: crate::semantics::wording::fill(
+                            reason,
+                            self.program,
+                            &self.inputs.params,
+                        ),
                         article: article
                             .and_then(|a| self.program.articles.get(a))
                             .map(|a| a.number.clone()),

@@ -16,6 +16,8 @@ pub mod builtins;
 pub mod effects;
 pub mod operators;
 pub mod rounding;
+pub mod time;
+pub mod wording;
 
 pub use apportion::{apportion, apportion_fixed};
 pub use operators::{arithmetic, compare};

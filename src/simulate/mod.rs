@@ -60,8 +60,16 @@ pub struct Engine<'p> {
     provenance: crate::provenance::Provenance,
     /// Per act: the slots of the arguments it admits.
     admits: Vec<Vec<usize>>,
-    /// Whether a limit on each member reads the division of a surplus
-    /// (then every member is checked at a close).
+    /// The dated parameters that still follow their dates (a motion that
+    /// amends one ends that, from its date on).
+    dated: Vec<usize>,
+    /// Per limit: whether it reads the division of a surplus. Such a limit
+    /// is about the close: it is checked there (for every member, if it is
+    /// a limit on each), not after an act or a motion, when the division
+    /// would be of the figures so far.
+    reads_division: Vec<bool>,
+    /// Whether a limit on each member reads the division (then every
+    /// member is checked at a close): found once, not at every close.
     each_limit_reads_division: bool,
     /// People by name (a fast hash: names are looked up at every step).
     index: rustc_hash::FxHashMap<String, u32>,
@@ -257,6 +265,7 @@ impl<'p> Engine<'p> {
                 today: None,
                 joined: vec![None; count],
                 left: vec![None; count],
+                not_in_force: Vec::new(),
             },
             books: Books::default(),
             pending: Vec::new(),
@@ -283,6 +292,18 @@ impl<'p> Engine<'p> {
                         })
                         .collect()
                 })
+                .collect(),
+            dated: program
+                .params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.dated.is_empty())
+                .map(|(i, _)| i)
+                .collect(),
+            reads_division: program
+                .limits
+                .iter()
+                .map(|l| l.condition.reads_allocation(&program.rules))
                 .collect(),
             each_limit_reads_division: program
                 .limits
@@ -325,6 +346,10 @@ impl<'p> Engine<'p> {
         self.steps_run += 1;
         let number = self.steps_run;
         self.inputs.today = Some(step.date);
+        self.parameters_in_force(step.date);
+        if !matches!(step.kind, StepDefKind::Close { .. }) {
+            self.figures_so_far();
+        }
         let result = match &step.kind {
             StepDefKind::Act { act, args } => self.act(number, step, *act, args),
             StepDefKind::Motion { .. } => self.motion(number, step),
@@ -558,7 +583,7 @@ impl<'p> Engine<'p> {
                 Change::Post { .. } => {}
             }
         }
-        let breaches = self.breaches(&touched);
+        let breaches = self.breaches(&touched, false);
         if !breaches.is_empty() {
             for (m, attr, old) in undo.into_iter().rev() {
                 self.inputs.members[attr][m] = old;
@@ -707,12 +732,15 @@ impl<'p> Engine<'p> {
 
     /// Breaches, in words, of the limits on the cooperative and on the
     /// members an act touched.
-    fn breaches(&self, touched: &[usize]) -> Vec<String> {
+    fn breaches(&self, touched: &[usize], at_close: bool) -> Vec<String> {
         let program = self.program;
         let mut ev = Evaluator::new(program, &self.inputs);
         let mut out = Vec::new();
         let mut frame = Vec::new();
-        for limit in &program.limits {
+        for (limit, reads_division) in program.limits.iter().zip(&self.reads_division) {
+            if *reads_division && !at_close {
+                continue;
+            }
             let each = touched
                 .iter()
                 .filter(|m| limit.each_member && self.inputs.is_active(**m))
@@ -781,12 +809,17 @@ impl<'p> Engine<'p> {
         let passed = outcome.passed;
         if passed {
             let old_params = self.inputs.params.clone();
+            let old_in_force = self.inputs.not_in_force.clone();
             for (param, value) in amendments {
                 self.inputs.params[*param] = value.clone();
+                if let Some(slot) = self.inputs.not_in_force.get_mut(*param) {
+                    *slot = None;
+                }
             }
-            let breaches = self.breaches(&[]);
+            let breaches = self.breaches(&[], false);
             if !breaches.is_empty() {
                 self.inputs.params = old_params;
+                self.inputs.not_in_force = old_in_force;
                 self.motions.push(MotionOutcome {
                     step: number,
                     date: format_date(step.date),
@@ -795,6 +828,9 @@ impl<'p> Engine<'p> {
                 });
                 return Err(Stop::Refused(breaches));
             }
+            // An amended dated parameter keeps its new value from now on.
+            self.dated
+                .retain(|p| !amendments.iter().any(|(amended, _)| amended == p));
             for (param, value) in amendments {
                 let ty = program.params[*param].ty;
                 self.provenance = self.provenance.amended(&format!(
@@ -836,6 +872,39 @@ impl<'p> Engine<'p> {
         }
     }
 
+    /// Each dated parameter's value in force on `date`, or none yet.
+    fn parameters_in_force(&mut self, date: time::Date) {
+        let program = self.program;
+        for &i in &self.dated {
+            let dated = &program.params[i].dated;
+            match crate::semantics::time::in_force_on(dated, date) {
+                Some(v) => {
+                    self.inputs.params[i] = v.clone();
+                    if let Some(slot) = self.inputs.not_in_force.get_mut(i) {
+                        *slot = None;
+                    }
+                }
+                None => {
+                    self.inputs.not_in_force.resize(program.params.len(), None);
+                    self.inputs.not_in_force[i] = dated.first().map(|(d, _)| *d);
+                }
+            }
+        }
+    }
+
+    /// The period's figures kept in the books, as booked so far: before a
+    /// step, the movements of the steps before it (its own postings are
+    /// still pending). A figure given at the close stays unset until then.
+    fn figures_so_far(&mut self) {
+        let program = self.program;
+        for (i, field) in program.period_fields.iter().enumerate() {
+            self.inputs.period[i] = field.ledger.as_ref().map(|(credits, account)| {
+                let (d, c) = self.books.movement(account);
+                Value::Number(if *credits { c - d } else { d - c })
+            });
+        }
+    }
+
     fn close(
         &mut self,
         number: usize,
@@ -844,13 +913,8 @@ impl<'p> Engine<'p> {
     ) -> Result<(), Stop> {
         let program = self.program;
         // The period's figures: from the books, or as given.
-        let mut figures: Vec<Option<Value>> = vec![None; program.period_fields.len()];
-        for (i, field) in program.period_fields.iter().enumerate() {
-            if let Some((credits, account)) = &field.ledger {
-                let (d, c) = self.books.movement(account);
-                figures[i] = Some(Value::Number(if *credits { c - d } else { d - c }));
-            }
-        }
+        self.figures_so_far();
+        let mut figures = self.inputs.period.clone();
         for (i, v) in given {
             figures[*i] = Some(v.clone());
         }
@@ -887,7 +951,7 @@ impl<'p> Engine<'p> {
         } else {
             Vec::new()
         };
-        let breaches = self.breaches(&everyone);
+        let breaches = self.breaches(&everyone, true);
         if !breaches.is_empty() {
             self.inputs.period = vec![None; program.period_fields.len()];
             return Err(Stop::Refused(breaches));

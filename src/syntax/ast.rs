@@ -223,10 +223,70 @@ pub struct Scenario {
     pub members_file: Option<Text>,
     /// Parameters set for the scenario.
     pub parameters: Vec<Binding>,
-    /// The timeline, in order.
+    /// The timeline's dated steps, in order.
     pub steps: Vec<Step>,
+    /// The timeline's repeated steps (`every week ... { ... }`), in order.
+    /// Where each is written among the dated steps is its span's start.
+    pub repeats: Vec<Every>,
     /// The whole scenario.
     pub span: Span,
+}
+
+/// `every week from 2026-04-06 to 2027-03-29 { ... }`: steps repeated on
+/// each occurrence of a unit of time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Every {
+    /// The unit of time, as written (`week`); the checker knows the names.
+    pub unit: Ident,
+    /// When the repetition runs; a nested block has none (it repeats
+    /// within each occurrence of the block around it).
+    pub during: Option<EverySpan>,
+    /// What is repeated, in order.
+    pub items: Vec<EveryItem>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `from DATE to DATE` or `from DATE for N units`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EverySpan {
+    /// The first occurrence's first day.
+    pub from: time::Date,
+    /// When it stops.
+    pub until: EveryUntil,
+    /// `from ...` to its end.
+    pub span: Span,
+}
+
+/// How a repetition's span ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EveryUntil {
+    /// `to DATE`: the last occurrence starts on or before it.
+    To(time::Date),
+    /// `for 5 years`: as many units from the start.
+    For {
+        /// How many.
+        count: u32,
+        /// The unit, as written (`years`).
+        unit: Ident,
+    },
+}
+
+/// One thing in an `every` block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EveryItem {
+    /// A step, on each occurrence's first day, or with `on the last day`
+    /// its last.
+    Step {
+        /// `on the last day`.
+        last_day: bool,
+        /// What happens.
+        kind: StepKind,
+        /// The whole step.
+        span: Span,
+    },
+    /// A block repeated within each occurrence.
+    Every(Every),
 }
 
 /// `on DATE ...`: one step of a timeline.
@@ -305,10 +365,28 @@ pub struct Parameter {
     pub name: Ident,
     /// Its type.
     pub ty: TypeExpr,
-    /// Its value unless an example or scenario overrides it.
+    /// Its value unless an example or scenario overrides it; for a dated
+    /// parameter, its first value.
     pub default: Value,
+    /// For a dated parameter (`£12.60 from 2024-10-22, £13.45 from
+    /// 2025-10-21`): the date of the first value, and the later values with
+    /// theirs. Empty and `None` for a parameter of one value.
+    pub from: Option<(time::Date, Span)>,
+    /// The values after the first, each from its date.
+    pub later: Vec<DatedValue>,
     /// The whole declaration.
     pub span: Span,
+}
+
+/// `£13.45 from 2025-10-21`: a parameter's value from a date on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatedValue {
+    /// The value.
+    pub value: Value,
+    /// From when.
+    pub from: time::Date,
+    /// Where the date is written.
+    pub from_span: Span,
 }
 
 /// `article 9 "Division of surplus" { ... }`.
@@ -580,6 +658,8 @@ pub struct Example {
     pub parameters: Vec<Binding>,
     /// How members voted on resolutions.
     pub votes: Vec<ExampleVotes>,
+    /// `on 2025-10-01`: the date it is set on, for dated parameters.
+    pub date: Option<(time::Date, Span)>,
     /// What must hold.
     pub expectations: Vec<Expect>,
     /// The whole example.
@@ -820,6 +900,17 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
+    /// Every mode, in the order docs/language.md lists them.
+    pub const ALL: [RoundingMode; 7] = [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfDown,
+        RoundingMode::HalfEven,
+        RoundingMode::Down,
+        RoundingMode::Up,
+        RoundingMode::Floor,
+        RoundingMode::Ceiling,
+    ];
+
     /// The mode as written in a rulebook.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -130,6 +130,10 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("motion"),
     contextual("amend"),
     contextual("close"),
+    contextual("every"),
+    contextual("the"),
+    contextual("last"),
+    contextual("day"),
 ];
 
 /// Whether `word` can never be a name.

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod keywords;
 mod parser;
 mod prescan;
+pub mod wording;
 
 pub use keywords::{KEYWORDS, Keyword};
 pub use parser::{MAX_EXPR_DEPTH, parse, parse_expression, parse_value};

@@ -765,11 +765,37 @@ fn build_parameter(pair: Pair<Rule>) -> Result<Parameter> {
     let mut inner = children(pair);
     let name = ident(next(&mut inner, "parameter name")?);
     let ty = build_type(next(&mut inner, "parameter type")?)?;
-    let default = build_value(next(&mut inner, "parameter value")?)?;
+    let value = next(&mut inner, "parameter value")?;
+    if value.as_rule() != Rule::dated_values {
+        return Ok(Parameter {
+            name,
+            ty,
+            default: build_value(value)?,
+            from: None,
+            later: Vec::new(),
+            span: param_span,
+        });
+    }
+    let mut dated = Vec::new();
+    for d in children(value) {
+        let mut parts = children(d);
+        let value = build_value(next(&mut parts, "dated value")?)?;
+        let date = next(&mut parts, "date from")?;
+        let from_span = span(&date);
+        dated.push(DatedValue {
+            value,
+            from: parse_date(date.as_str(), from_span)?,
+            from_span,
+        });
+    }
+    let mut dated = dated.into_iter();
+    let first = dated.next().ok_or_else(|| internal("dated values"))?;
     Ok(Parameter {
         name,
         ty,
-        default,
+        default: first.value,
+        from: Some((first.from, first.from_span)),
+        later: dated.collect(),
         span: param_span,
     })
 }
@@ -1259,6 +1285,7 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
         members_file: None,
         parameters: Vec::new(),
         steps: Vec::new(),
+        repeats: Vec::new(),
         span: scenario_span,
     };
     for item in inner {
@@ -1273,65 +1300,143 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
                 let mut parts = children(item);
                 let date_pair = next(&mut parts, "step date")?;
                 let date = parse_date(date_pair.as_str(), span(&date_pair))?;
-                let what = next(&mut parts, "step")?;
-                let kind = match what.as_rule() {
-                    Rule::act_call => {
-                        let mut call = children(what);
-                        let name = ident(next(&mut call, "act name")?);
-                        let args = call.map(build_value).collect::<Result<Vec<_>>>()?;
-                        StepKind::Act { name, args }
-                    }
-                    Rule::motion => {
-                        let motion_span = span(&what);
-                        let mut m = children(what);
-                        let resolution = ident(next(&mut m, "resolution")?);
-                        let mut votes = ExampleVotes {
-                            resolution,
-                            for_: Vec::new(),
-                            against: Vec::new(),
-                            abstain: Vec::new(),
-                            span: motion_span,
-                        };
-                        let mut title = None;
-                        let mut groups = Vec::new();
-                        let mut amendments = Vec::new();
-                        for part in m {
-                            match part.as_rule() {
-                                Rule::text => title = Some(text(part)),
-                                Rule::vote_group => groups.push(part),
-                                Rule::amendment => {
-                                    let mut a = children(part);
-                                    let name = ident(next(&mut a, "amended parameter")?);
-                                    let value = build_value(next(&mut a, "amended value")?)?;
-                                    amendments.push(Binding { name, value });
-                                }
-                                _ => return Err(internal("motion part")),
-                            }
-                        }
-                        build_vote_groups(groups.into_iter(), &mut votes)?;
-                        StepKind::Motion {
-                            votes,
-                            title,
-                            amendments,
-                        }
-                    }
-                    Rule::close_period => StepKind::Close {
-                        figures: children(what)
-                            .map(build_binding)
-                            .collect::<Result<Vec<_>>>()?,
-                    },
-                    _ => return Err(internal("step kind")),
-                };
+                let kind = build_step_kind(next(&mut parts, "step")?)?;
                 scenario.steps.push(Step {
                     date,
                     kind,
                     span: step_span,
                 });
             }
+            Rule::every => scenario.repeats.push(build_every(item)?),
             _ => return Err(internal("scenario part")),
         }
     }
     Ok(scenario)
+}
+
+/// What a step does: an act, a motion or a close.
+fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
+    Ok(match what.as_rule() {
+        Rule::act_call => {
+            let mut call = children(what);
+            let name = ident(next(&mut call, "act name")?);
+            let args = call.map(build_value).collect::<Result<Vec<_>>>()?;
+            StepKind::Act { name, args }
+        }
+        Rule::motion => {
+            let motion_span = span(&what);
+            let mut m = children(what);
+            let resolution = ident(next(&mut m, "resolution")?);
+            let mut votes = ExampleVotes {
+                resolution,
+                for_: Vec::new(),
+                against: Vec::new(),
+                abstain: Vec::new(),
+                span: motion_span,
+            };
+            let mut title = None;
+            let mut groups = Vec::new();
+            let mut amendments = Vec::new();
+            for part in m {
+                match part.as_rule() {
+                    Rule::text => title = Some(text(part)),
+                    Rule::vote_group => groups.push(part),
+                    Rule::amendment => {
+                        let mut a = children(part);
+                        let name = ident(next(&mut a, "amended parameter")?);
+                        let value = build_value(next(&mut a, "amended value")?)?;
+                        amendments.push(Binding { name, value });
+                    }
+                    _ => return Err(internal("motion part")),
+                }
+            }
+            build_vote_groups(groups.into_iter(), &mut votes)?;
+            StepKind::Motion {
+                votes,
+                title,
+                amendments,
+            }
+        }
+        Rule::close_period => StepKind::Close {
+            figures: children(what)
+                .map(build_binding)
+                .collect::<Result<Vec<_>>>()?,
+        },
+        _ => return Err(internal("step kind")),
+    })
+}
+
+/// `every UNIT [from DATE (to DATE | for N UNITS)] { ... }`.
+fn build_every(pair: Pair<Rule>) -> Result<Every> {
+    let every_span = span(&pair);
+    let mut inner = children(pair);
+    let unit = ident(next(&mut inner, "unit of time")?);
+    let mut every = Every {
+        unit,
+        during: None,
+        items: Vec::new(),
+        span: every_span,
+    };
+    for part in inner {
+        match part.as_rule() {
+            Rule::every_span => {
+                let during_span = span(&part);
+                let mut p = children(part);
+                let from_pair = next(&mut p, "start date")?;
+                let from = parse_date(from_pair.as_str(), span(&from_pair))?;
+                let end = next(&mut p, "end of the repetition")?;
+                let until = match end.as_rule() {
+                    Rule::every_to => {
+                        let d = next(&mut children(end), "end date")?;
+                        EveryUntil::To(parse_date(d.as_str(), span(&d))?)
+                    }
+                    _ => {
+                        let mut e = children(end);
+                        let digits = next(&mut e, "count")?;
+                        let count =
+                            digits
+                                .as_str()
+                                .replace('_', "")
+                                .parse::<u32>()
+                                .map_err(|_| {
+                                    Box::new(
+                                        Diagnostic::error(
+                                            Code::BadNumber,
+                                            "this count is too large",
+                                        )
+                                        .at(span(&digits), "too many")
+                                        .help("repeat for at most 4,294,967,295 units of time"),
+                                    )
+                                })?;
+                        let unit = ident(next(&mut e, "unit of time")?);
+                        EveryUntil::For { count, unit }
+                    }
+                };
+                every.during = Some(EverySpan {
+                    from,
+                    until,
+                    span: during_span,
+                });
+            }
+            Rule::every => every.items.push(EveryItem::Every(build_every(part)?)),
+            Rule::every_step => {
+                let step_span = span(&part);
+                let mut p = children(part).peekable();
+                let last_day = p.peek().is_some_and(|x| x.as_rule() == Rule::last_day);
+                if last_day {
+                    p.next();
+                }
+                let kind = build_step_kind(next(&mut p, "repeated step")?)?;
+                every.items.push(EveryItem::Step {
+                    last_day,
+                    kind,
+                    span: step_span,
+                });
+            }
+            _ => return Err(internal("every part")),
+        }
+    }
+    Ok(every)
 }
 
 fn build_example(pair: Pair<Rule>) -> Result<Example> {
@@ -1346,6 +1451,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
         period: Vec::new(),
         parameters: Vec::new(),
         votes: Vec::new(),
+        date: None,
         expectations: Vec::new(),
         span: example_span,
     };
@@ -1364,6 +1470,18 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                 }
             }
             Rule::example_param => example.parameters.push(build_binding(item)?),
+            Rule::example_date => {
+                let d = next(&mut children(item), "example date")?;
+                let at = span(&d);
+                if example.date.is_some() {
+                    return Err(Box::new(
+                        Diagnostic::error(Code::Duplicate, "the example is dated twice")
+                            .at(at, "second date")
+                            .help("an example is set on one date: keep one `on DATE`"),
+                    ));
+                }
+                example.date = Some((parse_date(d.as_str(), at)?, at));
+            }
             Rule::expectation => {
                 let inner = next(&mut children(item), "expectation")?;
                 if inner.as_rule() == Rule::expect_breach {

@@ -75,6 +75,35 @@ pub fn explain(name: &str, text: &str, request: &str) -> String {
     run(request, |r| api::explain(&SourceFile::new(name, text), r))
 }
 
+/// `rochdale doc --format html`: the rulebook as one self-contained HTML
+/// document, or `{"diagnostics": [...]}` when it has errors.
+#[wasm_bindgen]
+pub fn document_html(name: &str, text: &str) -> String {
+    match api::document_html(&SourceFile::new(name, text)) {
+        Ok(html) => html,
+        Err(failure) => failure.to_json(),
+    }
+}
+
+/// `rochdale doc OLD NEW --format html`: the amendment pack, or
+/// `{"diagnostics": [...]}`.
+#[wasm_bindgen]
+pub fn amendment_html(
+    old_name: &str,
+    old: &str,
+    new_name: &str,
+    new: &str,
+    request: &str,
+) -> String {
+    run(request, |r| {
+        api::amendment_html(
+            &SourceFile::new(old_name, old),
+            &SourceFile::new(new_name, new),
+            r,
+        )
+    })
+}
+
 /// `rochdale diff --format json`: what changes from `old` to `new`.
 #[wasm_bindgen]
 pub fn diff(old_name: &str, old: &str, new_name: &str, new: &str, request: &str) -> String {

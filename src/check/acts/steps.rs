@@ -270,6 +270,23 @@ pub fn parameter(params: &[ParamDef], name: &str) -> Result<usize, Diagnostic> {
     })
 }
 
+/// A scenario sets parameter `i` to one value for its whole run: refused
+/// for a dated parameter, whose values the rulebook gives by date (a
+/// motion may still amend it, from the motion's date on).
+pub fn settable_for_a_scenario(params: &[ParamDef], i: usize) -> Result<(), Diagnostic> {
+    match params.get(i) {
+        Some(p) if !p.dated.is_empty() => Err(Diagnostic::error(
+            Code::BadScenario,
+            format!(
+                "`{}` changes by date in the rulebook; a scenario cannot set it to one value",
+                p.name
+            ),
+        )
+        .help("change its dated values in the rulebook, or amend it by a motion, which changes it from the motion's date")),
+        _ => Ok(()),
+    }
+}
+
 /// The period figure called `name`, or why there is none.
 fn figure(fields: &[FieldDef], name: &str) -> Result<usize, Diagnostic> {
     fields.iter().position(|f| f.name == name).ok_or_else(|| {
@@ -381,6 +398,22 @@ impl<'a> StepLowerer<'a> {
             }),
             _ => None,
         }
+    }
+
+    /// Checks and lowers a repeated step, whose dates are merged with the
+    /// others' afterwards: it is not held to the order of the steps
+    /// written before it, and the steps after it are not held to its date.
+    pub fn lower_at_any_date<V>(
+        &mut self,
+        raw: RawStep<V>,
+        origin: &Origin,
+        values: &mut impl ReadValue<V>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDef> {
+        let last = self.last.take();
+        let def = self.lower(raw, origin, values, errors);
+        self.last = last;
+        def
     }
 
     /// Steps are in date order.

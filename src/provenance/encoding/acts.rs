@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use rust_decimal::Decimal;
+
 use super::items::params;
 use super::{Canonical, Encoder};
 use crate::syntax::ast;
@@ -92,6 +94,7 @@ impl Canonical for ast::Scenario {
             members_file,
             parameters,
             steps,
+            repeats,
             span: _,
         } = self;
         e.node("scenario", |e| {
@@ -103,7 +106,58 @@ impl Canonical for ast::Scenario {
             for b in parameters {
                 e.binding("parameter", b)?;
             }
-            e.all(steps)
+            // The timeline in the order written: dated steps and repeated
+            // blocks interleave by place (a tie of dates runs in that order).
+            let mut repeats = repeats.iter().peekable();
+            for step in steps {
+                while let Some(every) = repeats.next_if(|r| r.span.start < step.span.start) {
+                    every.encode(e)?;
+                }
+                step.encode(e)?;
+            }
+            repeats.try_for_each(|every| every.encode(e))
+        })
+    }
+}
+
+impl Canonical for ast::Every {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Every {
+            unit,
+            during,
+            items,
+            span: _,
+        } = self;
+        e.node("every", |e| {
+            e.ident(unit)?;
+            if let Some(ast::EverySpan {
+                from,
+                until,
+                span: _,
+            }) = during
+            {
+                e.node("from", |e| e.date(*from))?;
+                match until {
+                    ast::EveryUntil::To(date) => e.node("to", |e| e.date(*date))?,
+                    ast::EveryUntil::For { count, unit } => e.node("for", |e| {
+                        e.number(Decimal::from(*count))?;
+                        e.ident(unit)
+                    })?,
+                }
+            }
+            items.iter().try_for_each(|item| match item {
+                ast::EveryItem::Step {
+                    last_day,
+                    kind,
+                    span: _,
+                } => e.node("step", |e| {
+                    if *last_day {
+                        e.leaf("on the last day")?;
+                    }
+                    kind.encode(e)
+                }),
+                ast::EveryItem::Every(inner) => inner.encode(e),
+            })
         })
     }
 }
@@ -206,11 +260,15 @@ impl Canonical for ast::Example {
             period,
             parameters,
             votes,
+            date,
             expectations,
             span: _,
         } = self;
         e.node("example", |e| {
             e.text(name)?;
+            if let Some((date, _)) = date {
+                e.node("on", |e| e.date(*date))?;
+            }
             for f in fixtures {
                 e.node("members of", |e| e.ident(f))?;
             }

@@ -128,12 +128,30 @@ impl Canonical for ast::Parameter {
             name,
             ty,
             default,
+            from,
+            later,
             span: _,
         } = self;
         e.node("parameter", |e| {
             e.ident(name)?;
             ty.encode(e)?;
-            default.encode(e)
+            // One value is written as it always was; dated values as
+            // `(from DATE VALUE)` each.
+            match from {
+                None => default.encode(e),
+                Some((date, _)) => {
+                    e.node("from", |e| {
+                        e.date(*date)?;
+                        default.encode(e)
+                    })?;
+                    later.iter().try_for_each(|d| {
+                        e.node("from", |e| {
+                            e.date(d.from)?;
+                            d.value.encode(e)
+                        })
+                    })
+                }
+            }
         })
     }
 }

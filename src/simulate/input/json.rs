@@ -395,6 +395,7 @@ impl<R: BufRead> JsonSteps<'_, R> {
         for (name, v) in entries.0 {
             let path = format!("parameters.{name}");
             let read = steps::parameter(params, &name).and_then(|p| {
+                steps::settable_for_a_scenario(params, p)?;
                 self.values
                     .json(&v, params[p].ty, &params[p].name, false)
                     .map(|v| (p, v))
