@@ -143,6 +143,10 @@ codes! {
     /// A repetition (`every week from ... { ... }`) that cannot be expanded:
     /// an unknown unit of time, no occurrence, no dates, or too many steps.
     BadRepetition = "E0710",
+    /// An optional value (`Date?`) used where a value must be there,
+    /// without checking `is none` first; or `none` where the type is not
+    /// optional.
+    MaybeMissing = "E0706",
     /// A dated parameter read on a date before its first value.
     NotInForce = "E0707",
     /// A dated parameter's values not in increasing date order.

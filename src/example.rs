@@ -110,7 +110,7 @@ fn members_named(ir: &Ir, out: &mut Vec<u32>) {
     match &ir.kind {
         IrKind::Attr { member, .. } => visit(member),
         IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => args.iter().for_each(visit),
-        IrKind::Neg(x) | IrKind::Not(x) => visit(x),
+        IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => visit(x),
         IrKind::Because { condition, .. } => visit(condition),
         IrKind::Arith(_, l, r)
         | IrKind::Compare(_, l, r)

@@ -243,6 +243,7 @@ impl Printer<'_> {
                 name,
                 currency,
                 per,
+                optional,
                 ..
             } => {
                 let mut s = name.name.clone();
@@ -251,6 +252,9 @@ impl Printer<'_> {
                 }
                 if let Some(p) = per {
                     s.push_str(&format!(" per {}", p.name));
+                }
+                if *optional {
+                    s.push('?');
                 }
                 s
             }
@@ -1025,6 +1029,11 @@ impl Printer<'_> {
                 };
                 format!("{left} {} {right}", op.as_str())
             }
+            ExprKind::IsNone(x, negated) => format!(
+                "{} is {}none",
+                self.child(x, IS_NONE_PRECEDENCE + 1),
+                if *negated { "not " } else { "" }
+            ),
             ExprKind::Because(x, reasons) => {
                 let shown: Vec<String> = reasons.iter().map(|t| self.clause(t.span)).collect();
                 // `a except when b because "x"` gives the reason to `b`: a
@@ -1113,6 +1122,7 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Binary(op, ..) => op.precedence(),
         ExprKind::Unary(op, _) => op.precedence(),
         ExprKind::Because(..) => BECAUSE_PRECEDENCE,
+        ExprKind::IsNone(..) => IS_NONE_PRECEDENCE,
         ExprKind::If { .. } => 0,
         _ => 9,
     }

@@ -147,7 +147,7 @@ impl Ir {
                         .get(*rule)
                         .is_some_and(|r| r.body.reads_allocation(rules))
             }
-            IrKind::Neg(x) | IrKind::Not(x) => x.reads_allocation(rules),
+            IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => x.reads_allocation(rules),
             IrKind::Arith(_, a, b)
             | IrKind::Compare(_, a, b)
             | IrKind::And(a, b)
@@ -654,6 +654,8 @@ pub enum IrKind {
     Neg(Box<Ir>),
     /// `not x`
     Not(Box<Ir>),
+    /// `x is none`: whether an optional value is missing.
+    IsNone(Box<Ir>),
     /// Arithmetic.
     Arith(ArithOp, Box<Ir>, Box<Ir>),
     /// A comparison.

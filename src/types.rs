@@ -81,12 +81,86 @@ pub enum Type {
     Enum(EnumId),
     /// A member of the cooperative.
     Member,
+    /// A value of a type, or `none` (`Date?`): it must be checked with
+    /// `is none` before it is used.
+    Optional(Present),
     /// The type of an expression that already had an error; it combines with
     /// anything silently so that one mistake is reported once.
     Error,
 }
 
+/// The types an optional value may hold when it is present (every type
+/// but a member, an error and another optional), so that [`Type`] stays
+/// `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Present {
+    /// Yes or no.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// A number with decimals.
+    Decimal,
+    /// A percentage.
+    Percent,
+    /// Money in one currency.
+    Money(Currency),
+    /// A quantity with units.
+    Measure(Dim),
+    /// A calendar date.
+    Date,
+    /// Text.
+    Text,
+    /// A variant of an enumeration.
+    Enum(EnumId),
+}
+
+impl Present {
+    /// The type of the value when it is there.
+    pub fn ty(self) -> Type {
+        match self {
+            Present::Bool => Type::Bool,
+            Present::Integer => Type::Integer,
+            Present::Decimal => Type::Decimal,
+            Present::Percent => Type::Percent,
+            Present::Money(c) => Type::Money(c),
+            Present::Measure(d) => Type::Measure(d),
+            Present::Date => Type::Date,
+            Present::Text => Type::Text,
+            Present::Enum(e) => Type::Enum(e),
+        }
+    }
+
+    /// The present form of `ty`, if it can be optional.
+    pub fn of(ty: Type) -> Option<Present> {
+        Some(match ty {
+            Type::Bool => Present::Bool,
+            Type::Integer => Present::Integer,
+            Type::Decimal => Present::Decimal,
+            Type::Percent => Present::Percent,
+            Type::Money(c) => Present::Money(c),
+            Type::Measure(d) => Present::Measure(d),
+            Type::Date => Present::Date,
+            Type::Text => Present::Text,
+            Type::Enum(e) => Present::Enum(e),
+            Type::Member | Type::Optional(_) | Type::Error => return None,
+        })
+    }
+}
+
 impl Type {
+    /// The type of the value inside an optional one; any other type as it is.
+    pub fn present(self) -> Type {
+        match self {
+            Type::Optional(p) => p.ty(),
+            other => other,
+        }
+    }
+
+    /// Whether the value may be `none`.
+    pub fn is_optional(self) -> bool {
+        matches!(self, Type::Optional(_))
+    }
+
     /// Whether arithmetic applies.
     pub fn is_numeric(self) -> bool {
         matches!(
@@ -131,6 +205,7 @@ impl Type {
             Type::Text => "Text".into(),
             Type::Enum(_) => "an enumeration".into(),
             Type::Member => "Member".into(),
+            Type::Optional(p) => format!("{}?", p.ty().name(units)),
             Type::Error => "(error)".into(),
         }
     }
@@ -160,6 +235,7 @@ impl Type {
             Type::Text => "a text".into(),
             Type::Enum(_) => "a choice from a list".into(),
             Type::Member => "a member".into(),
+            Type::Optional(p) => format!("{}, or none", p.ty().plain(units)),
             Type::Error => "a value with an error".into(),
         }
     }
@@ -171,6 +247,8 @@ impl Type {
             || self == Type::Error
             || expected == Type::Error
             || (self == Type::Integer && expected == Type::Decimal)
+            // A value that is there may stand where one may be missing.
+            || matches!(expected, Type::Optional(p) if !self.is_optional() && self.fits(p.ty()))
     }
 
     /// The common type of two values that must agree (branches of an `if`,
@@ -180,6 +258,10 @@ impl Type {
             (Type::Error, t) | (t, Type::Error) => Some(t),
             (Type::Integer, Type::Decimal) | (Type::Decimal, Type::Integer) => Some(Type::Decimal),
             (a, b) if a == b => Some(a),
+            // An expectation of an optional value: a value of its type.
+            (Type::Optional(p), t) | (t, Type::Optional(p)) if t.fits(p.ty()) => {
+                Some(Type::Optional(p))
+            }
             _ => None,
         }
     }

@@ -27,6 +27,8 @@ pub enum Value {
     Enum(u32),
     /// The index of a member in the member table.
     Member(u32),
+    /// No value, of an optional type (`none`).
+    None,
 }
 
 /// How two values of one type compare (`None` for values of two kinds).
@@ -38,6 +40,8 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
         (Value::Member(x), Value::Member(y)) => Some(x.cmp(y)),
+        // Only an expectation compares a missing value: none is none.
+        (Value::None, Value::None) => Some(Ordering::Equal),
         _ => None,
     }
 }
@@ -92,7 +96,8 @@ impl ValueView {
             }
             other => other,
         };
-        let (exact, display) = match (value, ty) {
+        let (exact, display) = match (value, ty.present()) {
+            (Value::None, _) => ("none".to_string(), "none".to_string()),
             (Value::Number(d), Type::Money(c)) => {
                 let exact = money_amount(*d, c.minor_digits());
                 let display = money_display_of(&exact, c);
@@ -166,7 +171,8 @@ pub fn literal(
             None => format!("{sign}{amount} {}", c.code()),
         }
     };
-    match (value, ty) {
+    match (value, ty.present()) {
+        (Value::None, _) => "none".to_string(),
         (Value::Number(d), Type::Money(c)) => money(*d, c),
         (Value::Number(d), Type::Measure(dim)) => match dim.currency() {
             Some((c, 1)) if dim.numerators().is_empty() => {

@@ -269,8 +269,8 @@ fn an_editor_session_over_stdio() {
             range(37, 7, 22),
             range(40, 20, 35),
             range(101, 32, 47),
-            range(120, 31, 46),
-            range(156, 9, 24),
+            range(121, 31, 46),
+            range(157, 9, 24),
         ]
     );
 
@@ -291,8 +291,8 @@ fn an_editor_session_over_stdio() {
         [
             (range(47, 12, 18), "mark_up"),
             (range(49, 56, 62), "mark_up"),
-            (range(184, 12, 18), "mark_up"),
-            (range(344, 10, 16), "mark_up"),
+            (range(185, 12, 18), "mark_up"),
+            (range(345, 10, 16), "mark_up"),
         ]
     );
 

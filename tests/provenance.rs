@@ -212,7 +212,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "rochdale-1844.coop",
-        "9fac72c43ec3c9ce294c975d31565ba23a01f79fb7a411aad80a6d2642ec6735",
+        "05992fdf346deebc03f4144cb3dcbb0df379554719a54e8bb937ca9fb4070bd6",
     ),
     (
         "thin-layer-network.coop",

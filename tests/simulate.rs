@@ -527,3 +527,124 @@ fn an_example_dated_before_a_parameters_first_value_reads_nothing() {
         "`living_wage` has no value in force on the example's date: its first value is from 2023-10-01"
     );
 }
+
+#[test]
+fn an_optional_date_is_checked_before_it_is_used() {
+    // tests/rulebooks/optional.coop: `notice_given: Date?`, none until
+    // notice is given and again after a withdrawal or a cancellation.
+    let program = program("tests/rulebooks/optional.coop");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let statuses: Vec<(&str, StepStatus, Vec<String>)> = o
+        .steps
+        .iter()
+        .map(|s| (s.what.as_str(), s.status, s.reasons.clone()))
+        .collect();
+    let refused = |why: &str| (StepStatus::Refused, vec![why.to_string()]);
+    // no notice: refused with the first clause's reason only (the second
+    // cannot be computed without a date, and is not reported)
+    assert_eq!(
+        (statuses[2].1, statuses[2].2.clone()),
+        refused("withdrawals need notice")
+    );
+    // 1 to 20 February: 19 days of the 30 needed
+    assert_eq!(
+        (statuses[4].1, statuses[4].2.clone()),
+        refused("withdrawals need 30 days' notice: 19 < 30")
+    );
+    // 1 February to 3 March: 27 + 3 = 30 days: done
+    assert_eq!(statuses[5].1, StepStatus::Done);
+    // ben's notice set, then set to none: refused again
+    assert_eq!(
+        (statuses[8].1, statuses[8].2.clone()),
+        refused("withdrawals need notice")
+    );
+    assert_eq!(account(&o, "ada", "share capital"), "£5.00");
+    assert_eq!(account(&o, "ben", "share capital"), "£10.00");
+    assert!(o.trial_balance.balanced);
+    let notice = |who: &str| {
+        let m = o.members.iter().find(|m| m.name == who).expect("member");
+        let a = m
+            .attributes
+            .iter()
+            .find(|a| a.name == "notice_given")
+            .expect("attribute");
+        (a.value.ty.clone(), a.value.value.clone())
+    };
+    // withdrawn: the notice is used up; cancelled: none
+    assert_eq!(notice("ada"), ("Date?".to_string(), "none".to_string()));
+    assert_eq!(notice("ben"), ("Date?".to_string(), "none".to_string()));
+}
+
+#[test]
+fn an_optional_date_is_none_from_an_empty_cell_a_none_cell_and_json_null() {
+    let dir = std::env::temp_dir().join(format!("rochdale-optional-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let csv = dir.join("members.csv");
+    std::fs::write(
+        &csv,
+        "name,shares,notice_given\ndee,£0,\neve,£0,2026-01-05\nfay,£0,none\n",
+    )
+    .expect("written");
+    let json = dir.join("scenario.json");
+    let mut steps = String::new();
+    for who in ["dee", "eve", "fay", "gus"] {
+        steps.push_str(&format!(
+            r#"{{"date": "2026-01-02", "act": "join", "args": ["{who}", "£10.00"]}},"#
+        ));
+    }
+    for who in ["dee", "eve", "fay", "gus"] {
+        steps.push_str(&format!(
+            r#"{{"date": "2026-03-01", "act": "withdraw", "args": ["{who}", "£5.00"]}},"#
+        ));
+    }
+    steps.pop();
+    std::fs::write(
+        &json,
+        format!(
+            r#"{{"members": [{{"name": "gus", "shares": "£0", "notice_given": null}}], "steps": [{steps}]}}"#
+        ),
+    )
+    .expect("written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rochdale"))
+        .args([
+            "simulate",
+            "tests/rulebooks/optional.coop",
+            "--format",
+            "csv",
+        ])
+        .arg("--scenario-file")
+        .arg(&json)
+        .arg("--members")
+        .arg(&csv)
+        .output()
+        .expect("runs");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Only eve gave notice (5 January to 1 March: 26 + 28 + 1 = 55 days, at
+    // least 30): she withdraws £5.00 of her £10.00 and her notice is used
+    // up; the other three have none and keep £10.00.
+    let row = |who: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{who},")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    for who in ["dee", "fay", "gus"] {
+        assert!(
+            row(who).contains("10.00") && row(who).contains("none"),
+            "{who}: {}",
+            row(who)
+        );
+    }
+    assert!(
+        row("eve").contains("5.00") && row("eve").contains("none"),
+        "{}",
+        row("eve")
+    );
+}

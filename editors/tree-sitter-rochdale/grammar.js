@@ -80,6 +80,6 @@ module.exports = grammar({
 
     operator: ($) =>
       choice("<=", ">=", "!=", "<", ">", "=", "+", "-", "*", "/", "×", "÷", "≤", "≥", "≠"),
-    punctuation: ($) => choice(",", ":"),
+    punctuation: ($) => choice(",", ":", "?"),
   },
 });

@@ -42,6 +42,7 @@ module.exports = [
   "scenario",
   "unit",
   "per",
+  "none",
   "to",
   "prevailing",
   "rounding",
@@ -94,4 +95,5 @@ module.exports = [
   "the",
   "last",
   "day",
+  "is",
 ];

@@ -17,7 +17,7 @@ use super::column::{self, Col};
 use crate::eval::{Evaluator, Inputs};
 use crate::program::{BuiltinId, CompareOp, Ir, IrKind, Memo, Program, Rounding};
 use crate::semantics::builtins::{self, Form, Kernel};
-use crate::semantics::operators::{arithmetic, compare, internal};
+use crate::semantics::operators::{self, arithmetic, compare, internal};
 use crate::syntax::ast::AggregateKind;
 use crate::value::Value;
 
@@ -236,6 +236,16 @@ impl<'a> ColumnEvaluator<'a> {
                 let a = self.sub(x, frame)?;
                 bool_map(&a, n, |b| !b)?
             }
+            IrKind::IsNone(x) => match self.sub(x, frame)? {
+                Col::One(v) => Col::One(Value::Bool(operators::is_none(&v))),
+                col => {
+                    let mut out = Vec::with_capacity(n);
+                    for i in 0..n {
+                        out.push(operators::is_none(&col.value_at(i)?));
+                    }
+                    Col::Bool(Arc::new(out))
+                }
+            },
             IrKind::And(l, r) | IrKind::Or(l, r) => {
                 let and = matches!(ir.kind, IrKind::And(..));
                 let a = self.sub(l, frame)?;

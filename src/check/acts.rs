@@ -394,8 +394,11 @@ fn lower_effect(
             span,
         } => {
             let target = cx.member_ref(member);
-            let value_ir = cx.expr(value);
             let attr = cx.attribute_index(attribute);
+            let value_ir = match attr {
+                Some(a) => cx.value_for(value, cx.attribute_type(a)),
+                None => cx.expr(value),
+            };
             if let Some(attr) = attr {
                 let ty = cx.attribute_type(attr);
                 if *op != ChangeOp::Set && !(ty.is_numeric() || ty == Type::Error) {

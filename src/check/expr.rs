@@ -31,6 +31,9 @@ pub(super) struct ExprChecker<'c> {
     remainder: bool,
     /// The rule whose body this is, if it is one.
     rule: Option<String>,
+    /// Optional values a condition around this point has proved present
+    /// (`m.notice_given`, a parameter's name): see [`super::narrow`].
+    present: Vec<String>,
 }
 
 fn error_node(span: Span) -> Ir {
@@ -55,6 +58,7 @@ impl<'c> ExprChecker<'c> {
             article: None,
             remainder: false,
             rule: None,
+            present: Vec::new(),
         }
     }
 
@@ -180,9 +184,96 @@ impl<'c> ExprChecker<'c> {
         error_node(span)
     }
 
+    /// Checks an expression whose value must be there: an optional value
+    /// not proved present is E0706.
     pub(super) fn expr(&mut self, e: &ast::Expr) -> Ir {
+        let ir = self.expr_maybe(e);
+        match ir.ty {
+            Type::Optional(_) => {
+                let what =
+                    snippet(e).map_or_else(|| "this value".to_string(), |s| format!("`{s}`"));
+                let check = snippet(e).unwrap_or_else(|| "m.notice_given".into());
+                let d = Diagnostic::error(Code::MaybeMissing, format!("{what} may be none here"))
+                    .at(e.span, ir.ty.plain(self.units()))
+                    .help(format!(
+                        "check it first: `if {check} is none then ... else ...`, or `{check} is not none and ...`"
+                    ));
+                self.fail(d, e.span)
+            }
+            _ => ir,
+        }
+    }
+
+    /// Checks `e` with the values in `present` known to be there.
+    fn expr_given(&mut self, e: &ast::Expr, present: Vec<String>) -> Ir {
+        let before = self.present.len();
+        self.present.extend(present);
+        let ir = self.expr(e);
+        self.present.truncate(before);
+        ir
+    }
+
+    /// The value for a place of type `ty` (an attribute set by an act):
+    /// `none` there when `ty` is optional.
+    pub(super) fn value_for(&mut self, e: &ast::Expr, ty: Type) -> Ir {
+        if let (ExprKind::Literal(ast::Literal::None), true) = (&e.kind, ty.is_optional()) {
+            return Ir {
+                kind: IrKind::Const(Value::None),
+                ty,
+                span: e.span,
+            };
+        }
+        if ty.is_optional() {
+            self.expr_maybe(e)
+        } else {
+            self.expr(e)
+        }
+    }
+
+    /// The type of a read of `path` of type `ty`: its present type where a
+    /// condition proved it there.
+    fn narrowed(&self, path: &str, ty: Type) -> Type {
+        match ty {
+            Type::Optional(p) if self.present.iter().any(|n| n == path) => p.ty(),
+            other => other,
+        }
+    }
+
+    fn is_none(&mut self, operand: &ast::Expr, negated: bool, span: Span) -> Ir {
+        let inner = self.expr_maybe(operand);
+        if !inner.ty.is_optional() && inner.ty != Type::Error {
+            let what =
+                snippet(operand).map_or_else(|| "this value".to_string(), |s| format!("`{s}`"));
+            let d = Diagnostic::error(
+                Code::MaybeMissing,
+                format!("{what} always has a value, so it is never none"),
+            )
+            .at(operand.span, inner.ty.plain(self.units()))
+            .help("`is none` asks of optional values, declared with `?` (`notice_given: Date?`)");
+            return self.fail(d, span);
+        }
+        let test = Ir {
+            kind: IrKind::IsNone(Box::new(inner)),
+            ty: Type::Bool,
+            span,
+        };
+        if negated {
+            Ir {
+                kind: IrKind::Not(Box::new(test)),
+                ty: Type::Bool,
+                span,
+            }
+        } else {
+            test
+        }
+    }
+
+    /// Checks an expression that may be an optional value (the operand of
+    /// `is none`, a value set on an optional attribute).
+    pub(super) fn expr_maybe(&mut self, e: &ast::Expr) -> Ir {
         let span = e.span;
         match &e.kind {
+            ExprKind::IsNone(operand, negated) => self.is_none(operand, *negated, span),
             ExprKind::Literal(literal) => match self.checker.literal(literal, span) {
                 Some((value, ty)) => Ir {
                     kind: IrKind::Const(value),
@@ -287,7 +378,7 @@ impl<'c> ExprChecker<'c> {
         match self.checker.globals.get(&id.name).map(|(g, _)| *g) {
             Some(Global::Param(p)) => Ir {
                 kind: IrKind::Param(p),
-                ty: self.checker.params[p].ty,
+                ty: self.narrowed(&id.name, self.checker.params[p].ty),
                 span,
             },
             Some(Global::Rule(r)) => {
@@ -409,7 +500,10 @@ impl<'c> ExprChecker<'c> {
                     member: Box::new(target),
                     attr: i,
                 },
-                ty: self.checker.member_attrs[i].ty,
+                ty: self.narrowed(
+                    &format!("{}.{}", member.name, attr.name),
+                    self.checker.member_attrs[i].ty,
+                ),
                 span,
             },
             None => {
@@ -521,7 +615,15 @@ impl<'c> ExprChecker<'c> {
 
     fn binary(&mut self, op: BinaryOp, left: &ast::Expr, right: &ast::Expr, span: Span) -> Ir {
         let l = self.expr(left);
-        let r = self.expr(right);
+        // The right of `and` runs only when the left holds, of `or` only
+        // when it fails: what the left proves present is there.
+        let mut proved = Vec::new();
+        match op {
+            BinaryOp::And => super::narrow::present_when_true(left, &mut proved),
+            BinaryOp::Or => super::narrow::present_when_false(left, &mut proved),
+            _ => {}
+        }
+        let r = self.expr_given(right, proved);
         match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::ExceptWhen => {
                 for (side, node) in [(left, &l), (right, &r)] {
@@ -705,13 +807,22 @@ impl<'c> ExprChecker<'c> {
         let mut ty = Type::Error;
         let mut first_span: Option<Span> = None;
         let mut mismatch = false;
+        // A branch is reached when its condition holds and every earlier
+        // one failed: what those prove present is there.
+        let before = self.present.len();
         for (c, v) in branches {
             let cond = self.condition_of(c, "the condition of an `if`");
-            let value = self.expr(v);
+            let mut proved = Vec::new();
+            super::narrow::present_when_true(c, &mut proved);
+            let value = self.expr_given(v, proved);
             ty = self.join_branch(ty, &value, v.span, &mut first_span, &mut mismatch);
             lowered.push((cond, value));
+            let mut failed = Vec::new();
+            super::narrow::present_when_false(c, &mut failed);
+            self.present.extend(failed);
         }
         let other = self.expr(otherwise);
+        self.present.truncate(before);
         ty = self.join_branch(ty, &other, otherwise.span, &mut first_span, &mut mismatch);
         if mismatch {
             return error_node(span);

@@ -5,6 +5,7 @@ mod acts;
 mod constructs;
 mod expr;
 mod fixtures;
+mod narrow;
 mod order;
 mod suggest;
 mod values;
@@ -460,7 +461,9 @@ impl Checker {
             let default = field
                 .default
                 .as_ref()
-                .and_then(|v| self.const_value(v, ty, &field.name.name));
+                .and_then(|v| self.const_value(v, ty, &field.name.name))
+                // An optional attribute not given is missing: `none`.
+                .or_else(|| (field.default.is_none() && ty.is_optional()).then_some(Value::None));
             out.push(FieldDef {
                 name: field.name.name.clone(),
                 ty,
@@ -637,6 +640,7 @@ impl Checker {
                 name,
                 currency,
                 per,
+                optional,
                 span,
             } => {
                 let base = self.units.id(&name.name);
@@ -742,7 +746,23 @@ impl Checker {
                             .help("remove the currency, or make the type `Money in ...`"),
                     );
                 }
-                ty
+                if !*optional || ty == Type::Error {
+                    return ty;
+                }
+                match crate::types::Present::of(ty) {
+                    Some(p) => Type::Optional(p),
+                    None => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::WrongKind,
+                                format!("{} cannot be optional", ty.plain(&self.units)),
+                            )
+                            .at(*span, "`?` here")
+                            .help("only values (numbers, money, dates, texts, choices) can be missing"),
+                        );
+                        Type::Error
+                    }
+                }
             }
             ast::TypeExpr::Enum { variants, .. } => {
                 let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
@@ -824,7 +844,9 @@ impl Checker {
                 | ast::ExprKind::Attribute(..)
                 | ast::ExprKind::Period(_)
                 | ast::ExprKind::Remainder => {}
-                ast::ExprKind::Unary(_, x) | ast::ExprKind::Because(x, _) => stack.push(x),
+                ast::ExprKind::Unary(_, x)
+                | ast::ExprKind::Because(x, _)
+                | ast::ExprKind::IsNone(x, _) => stack.push(x),
                 ast::ExprKind::Binary(_, l, r) => {
                     stack.push(l);
                     stack.push(r);
@@ -1035,8 +1057,9 @@ impl Checker {
             let mut cx = expr::ExprChecker::new(self, &[], &names);
             let expectation = match &e.kind {
                 ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) => {
-                    let actual = cx.expr(left);
-                    let expected = cx.expr(right);
+                    // `expect ben.notice_given = 2026-01-05`, or `= none`.
+                    let actual = cx.expr_maybe(left);
+                    let expected = cx.value_for(right, actual.ty);
                     if Type::unify(actual.ty, expected.ty).is_none() {
                         let d = Diagnostic::error(
                             Code::TypeMismatch,
@@ -1401,7 +1424,8 @@ pub fn check_expression_with(
 ) -> Result<Ir, Vec<Diagnostic>> {
     let mut checker = Checker::from_program(program);
     let mut cx = expr::ExprChecker::new(&mut checker, &[], names);
-    let ir = cx.expr(expr);
+    // An optional value may be explained as it is, `none` included.
+    let ir = cx.expr_maybe(expr);
     if checker.diagnostics.iter().any(Diagnostic::is_error) {
         Err(checker.diagnostics)
     } else {

@@ -29,6 +29,13 @@ pub(super) fn typed_value(
     found: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let span = value.span();
+    if let ast::Value::Literal(ast::Literal::None, _) = value {
+        if ty.is_optional() || ty == Type::Error {
+            return Some(Value::None);
+        }
+        found.push(not_optional(owner, ty, names, span));
+        return None;
+    }
     let (value, typed) = match value {
         ast::Value::Literal(literal, _) => typed_literal(names, literal, span, found)?,
         ast::Value::Name(name) => match names.variant(&name.name) {
@@ -53,6 +60,7 @@ pub(super) fn typed_value(
     if typed.fits(ty) {
         return Some(value);
     }
+    let ty = ty.present();
     let units = names.units();
     if let Type::Measure(d) = ty {
         let d = d.display(units);
@@ -136,7 +144,37 @@ pub(super) fn typed_literal(
         ast::Literal::Date(d) => (Value::Date(*d), Type::Date),
         ast::Literal::Text(t) => (Value::Text(t.as_str().into()), Type::Text),
         ast::Literal::Bool(b) => (Value::Bool(*b), Type::Bool),
+        ast::Literal::None => {
+            found.push(
+                Diagnostic::error(
+                    Code::MaybeMissing,
+                    "`none` stands for an optional value that is missing, and has no kind of its own here",
+                )
+                .at(span, "`none` here")
+                .help("`none` is the value of an optional attribute or parameter (`notice_given: Date?`): set it with `set m.notice_given to none`, test it with `m.notice_given is none`"),
+            );
+            return None;
+        }
     })
+}
+
+/// `none` given where `owner` of type `ty` must have a value.
+fn not_optional(
+    owner: &str,
+    ty: Type,
+    names: &(impl Vocabulary + ?Sized),
+    span: Span,
+) -> Diagnostic {
+    let name = ty.name(names.units());
+    Diagnostic::error(
+        Code::MaybeMissing,
+        format!("`{owner}` must have a value, but this is `none`"),
+    )
+    .at(span, "no value")
+    .help(format!(
+        "give {}; or, if it may be missing, make its type optional: `{name}?`",
+        ty.plain(names.units())
+    ))
 }
 
 /// The currency with ISO code `code`; an unknown one goes to `found`.

@@ -106,7 +106,7 @@ impl Checker {
             IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => {
                 all(&args.iter().collect::<Vec<_>>(), out)
             }
-            IrKind::Neg(x) | IrKind::Not(x) => all(&[x], out),
+            IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => all(&[x], out),
             IrKind::Arith(_, a, b)
             | IrKind::Compare(_, a, b)
             | IrKind::And(a, b)

@@ -221,6 +221,9 @@ impl<'a> Evaluator<'a> {
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
             IrKind::Neg(x) => Ok(Value::Number(negate(self.number(x, frame)?))),
             IrKind::Not(x) => Ok(Value::Bool(!self.boolean(x, frame)?)),
+            IrKind::IsNone(x) => Ok(Value::Bool(crate::semantics::operators::is_none(
+                &self.eval(x, frame)?,
+            ))),
             IrKind::Arith(op, l, r) => self.eval_arith(*op, l, r, frame, span),
             IrKind::Compare(op, l, r) => self.eval_compare(*op, l, r, frame, span),
             IrKind::And(l, r) => {

@@ -342,7 +342,7 @@ pub fn scenario_breach_diagnostic(
 fn params_read(ir: &Ir, out: &mut Vec<usize>) {
     match &ir.kind {
         IrKind::Param(p) if !out.contains(p) => out.push(*p),
-        IrKind::Neg(x) | IrKind::Not(x) => params_read(x, out),
+        IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => params_read(x, out),
         IrKind::Builtin { args, .. } => args.iter().for_each(|a| params_read(a, out)),
         IrKind::Because { condition, .. } => params_read(condition, out),
         IrKind::Arith(_, l, r)
@@ -370,7 +370,7 @@ fn params_read(ir: &Ir, out: &mut Vec<usize>) {
 fn is_constant(ir: &Ir) -> bool {
     match &ir.kind {
         IrKind::Const(_) | IrKind::Param(_) => true,
-        IrKind::Neg(x) | IrKind::Not(x) => is_constant(x),
+        IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => is_constant(x),
         IrKind::Builtin { args, .. } => args.iter().all(is_constant),
         IrKind::Because { condition, .. } => is_constant(condition),
         IrKind::Arith(_, l, r)

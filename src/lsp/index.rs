@@ -593,7 +593,7 @@ impl Walker<'_> {
         match &e.kind {
             ExprKind::Literal(l) => self.literal(l),
             ExprKind::Name(ident) => self.name(ident),
-            ExprKind::Because(inner, _) => self.expr(inner),
+            ExprKind::Because(inner, _) | ExprKind::IsNone(inner, _) => self.expr(inner),
             ExprKind::Allocated { label, member } => {
                 self.tranche(label, false);
                 if let Some(m) = member {

@@ -497,7 +497,7 @@ impl Parts<'_> {
                     self.walk(a, false);
                 }
             }
-            IrKind::Neg(x) => self.walk(x, false),
+            IrKind::Neg(x) | IrKind::IsNone(x) => self.walk(x, false),
             IrKind::Not(x) => self.walk(x, true),
             IrKind::Arith(_, l, r) | IrKind::Compare(_, l, r) => {
                 self.walk(l, false);

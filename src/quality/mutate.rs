@@ -168,7 +168,9 @@ fn expr(e: &mut Expr, f: &mut dyn FnMut(Node<'_>)) {
         | ExprKind::Remainder
         | ExprKind::Attribute(..)
         | ExprKind::Period(_) => {}
-        ExprKind::Because(inner, _) | ExprKind::Unary(_, inner) => expr(inner, f),
+        ExprKind::Because(inner, _) | ExprKind::Unary(_, inner) | ExprKind::IsNone(inner, _) => {
+            expr(inner, f)
+        }
         ExprKind::Binary(_, l, r) => {
             expr(l, f);
             expr(r, f);

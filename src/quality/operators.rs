@@ -168,14 +168,14 @@ fn unit_of(literal: &Literal) -> Option<Decimal> {
         )),
         Literal::Measure { amount, .. } => Some(Decimal::new(1, amount.scale())),
         Literal::Date(_) | Literal::Bool(_) => Some(Decimal::ONE),
-        Literal::Text(_) => None,
+        Literal::Text(_) | Literal::None => None,
     }
 }
 
 fn literal_count(literal: &Literal) -> usize {
     match literal {
         Literal::Bool(_) => 1,
-        Literal::Text(_) => 0,
+        Literal::Text(_) | Literal::None => 0,
         Literal::Integer(_)
         | Literal::Decimal(_)
         | Literal::Percent(_)
@@ -211,7 +211,7 @@ fn move_literal(literal: &mut Literal, k: usize) -> Option<String> {
             *b = !*b;
             return Some("negated".into());
         }
-        Literal::Text(_) => return None,
+        Literal::Text(_) | Literal::None => return None,
     }
     let unit_word = match literal {
         Literal::Percent(_) => "1%".to_string(),

@@ -47,7 +47,7 @@ pub fn plain_cell(cell: &str, ty: Type) -> Option<Value> {
         Some(rest) => (true, rest),
         None => (false, cell),
     };
-    let number = match ty {
+    let number = match ty.present() {
         Type::Integer => {
             let n = plain_digits(digits)?;
             Decimal::from_i128_with_scale(n as i128, 0)

@@ -169,7 +169,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             },
             Cell::Bool(b) => b.to_string(),
             Cell::Serial(serial, is_1904) => {
-                return Some(match (ty, cells::serial_date(serial, is_1904)) {
+                return Some(match (ty.present(), cells::serial_date(serial, is_1904)) {
                     (Type::Date, Some(date)) => Ok(date),
                     (Type::Date, None) => Err(problem(CellProblem {
                         message: "the cell holds a time of day or no calendar day".into(),
@@ -185,7 +185,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                         .is_empty()
                         .then_some(d)
                 });
-                return Some(match (ty, day) {
+                return Some(match (ty.present(), day) {
                     (Type::Date, Some(day)) => self.text(day, ty, owner),
                     (Type::Date, None) => Err(problem(CellProblem {
                         message: format!("`{iso}` holds a time of day"),
@@ -202,7 +202,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             }
         };
         // A number typed as such by the spreadsheet: its decimal text.
-        Some(match ty {
+        Some(match ty.present() {
             Type::Decimal | Type::Percent => rust_decimal::Decimal::from_str_exact(&text)
                 .map(Value::Number)
                 .map_err(|_| {
@@ -221,7 +221,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             return Ok(v);
         }
         let problem = |p: CellProblem| Diagnostic::error(Code::BadValue, p.message).help(p.help);
-        match ty {
+        match ty.present() {
             Type::Money(currency) => {
                 if let Some(read) = register_money(text, currency) {
                     return read.map_err(problem);
@@ -238,7 +238,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
         // forms a register may use, which are more than a rulebook's.
         self.values
             .read(text, ty, owner, true)
-            .map_err(|d| match ty {
+            .map_err(|d| match ty.present() {
                 Type::Money(currency) if d.code == Code::BadValue => {
                     d.help(cells::money_help(currency))
                 }
@@ -257,6 +257,7 @@ fn ty_name(ty: Type) -> &'static str {
         Type::Bool => "yes or no",
         Type::Text | Type::Enum(_) | Type::Member => "text",
         Type::Date => "a date",
+        Type::Optional(p) => ty_name(p.ty()),
         Type::Error => "a value",
     }
 }

@@ -121,6 +121,12 @@ pub fn division_by_zero(span: Span, divisor_span: Span) -> Box<Diagnostic> {
     )
 }
 
+/// `x is none`: whether a value of an optional type is missing. The one
+/// definition both executors call.
+pub fn is_none(value: &Value) -> bool {
+    matches!(value, Value::None)
+}
+
 /// A result too large for an exact decimal.
 #[cold]
 pub fn overflow(span: Span) -> Box<Diagnostic> {

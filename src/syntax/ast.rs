@@ -337,6 +337,8 @@ pub enum TypeExpr {
         currency: Option<Ident>,
         /// `per km_month`: a rate.
         per: Option<Ident>,
+        /// `Date?`: the value may be `none`.
+        optional: bool,
         /// The whole type.
         span: Span,
     },
@@ -771,6 +773,8 @@ pub enum Literal {
     Text(String),
     /// `true` or `false`.
     Bool(bool),
+    /// `none`: no value, for an optional type.
+    None,
 }
 
 /// A date as the language writes it: `YYYY-MM-DD`. Every place that writes
@@ -799,7 +803,8 @@ impl Literal {
             | Literal::Money { .. }
             | Literal::Date(_)
             | Literal::Text(_)
-            | Literal::Bool(_) => {}
+            | Literal::Bool(_)
+            | Literal::None => {}
         }
     }
 }
@@ -824,6 +829,9 @@ pub enum ExprKind {
     /// `condition because "reason"`: a clause that explains a refusal.
     /// Several reasons are allowed only in an `expect` line.
     Because(Box<Expr>, Vec<Text>),
+    /// `x is none` (`negated`: `x is not none`): whether an optional value
+    /// is missing.
+    IsNone(Box<Expr>, bool),
     /// `allocated "label"` or `allocated "label" to m`.
     Allocated {
         /// The tranche's label.
@@ -1056,6 +1064,11 @@ impl UnaryOp {
 /// than `not`, so `not a because "x" and b` is `((not a) because "x") and b`.
 pub const BECAUSE_PRECEDENCE: u8 = 3;
 
+/// Binding strength of the postfix `is none`: that of a comparison, so
+/// `not m.x is none` is `not (m.x is none)` and `a + b is none` asks of
+/// `a + b`.
+pub const IS_NONE_PRECEDENCE: u8 = 5;
+
 impl Expr {
     /// Moves every span in the expression into the text `source`: the parser
     /// places spans in the rulebook, and an expression given on its own
@@ -1066,6 +1079,7 @@ impl Expr {
         match &mut self.kind {
             ExprKind::Literal(literal) => literal.set_source(source),
             ExprKind::Name(id) | ExprKind::Period(id) => id.span.source = source,
+            ExprKind::IsNone(inner, _) => inner.set_source(source),
             ExprKind::Because(inner, reasons) => {
                 inner.set_source(source);
                 for r in reasons {

@@ -78,6 +78,7 @@ pub const KEYWORDS: &[Keyword] = &[
     reserved("scenario"),
     reserved("unit"),
     reserved("per"),
+    reserved("none"),
     // Rules, limits and allocations.
     contextual("to"),
     contextual("prevailing"),
@@ -134,6 +135,8 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("the"),
     contextual("last"),
     contextual("day"),
+    // Optional values.
+    contextual("is"),
 ];
 
 /// Whether `word` can never be a name.

@@ -737,8 +737,10 @@ fn build_type(pair: Pair<Rule>) -> Result<TypeExpr> {
             let mut name = None;
             let mut currency = None;
             let mut per = None;
+            let mut optional = false;
             for part in children(pair) {
                 match part.as_rule() {
+                    Rule::optional_mark => optional = true,
                     Rule::currency_code => currency = Some(ident(part)),
                     Rule::ident if name.is_none() => name = Some(ident(part)),
                     Rule::ident => per = Some(ident(part)),
@@ -749,6 +751,7 @@ fn build_type(pair: Pair<Rule>) -> Result<TypeExpr> {
                 name: name.ok_or_else(|| internal("type name"))?,
                 currency,
                 per,
+                optional,
                 span: type_span,
             })
         }
@@ -1680,6 +1683,7 @@ fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
         Rule::date => Ok(Literal::Date(parse_date(pair.as_str(), s)?)),
         Rule::text => Ok(Literal::Text(text(pair).value)),
         Rule::boolean => Ok(Literal::Bool(pair.as_str() == "true")),
+        Rule::none_value => Ok(Literal::None),
         _ => Err(internal("literal")),
     }
 }
@@ -1770,6 +1774,26 @@ fn build_sequence<'i>(sequence: impl Iterator<Item = Pair<'i, Rule>>) -> Result<
                 operands.push((
                     Expr {
                         kind: ExprKind::Because(Box::new(operand), reasons),
+                        span: s,
+                    },
+                    depth + 1,
+                ));
+            }
+            Rule::is_none => {
+                // Postfix, as strong as a comparison: `a + b is none` asks of
+                // `a + b`, `not x is none` of `x`.
+                while ops
+                    .last()
+                    .is_some_and(|top| top.precedence() > IS_NONE_PRECEDENCE)
+                {
+                    reduce(&mut operands, &mut ops)?;
+                }
+                let negated = children(child).any(|c| c.as_rule() == Rule::is_not);
+                let (operand, depth) = operands.pop().ok_or_else(|| internal("is none operand"))?;
+                let s = operand.span.to(child_span);
+                operands.push((
+                    Expr {
+                        kind: ExprKind::IsNone(Box::new(operand), negated),
                         span: s,
                     },
                     depth + 1,

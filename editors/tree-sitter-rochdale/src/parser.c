@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 134
+#define SYMBOL_COUNT 137
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 123
+#define TOKEN_COUNT 126
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -67,92 +67,95 @@ enum ts_symbol_identifiers {
   anon_sym_requires = 45,
   anon_sym_scenario = 46,
   anon_sym_per = 47,
-  anon_sym_to = 48,
-  anon_sym_prevailing = 49,
-  anon_sym_rounding = 50,
-  anon_sym_pooled = 51,
-  anon_sym_at = 52,
-  anon_sym_most = 53,
-  anon_sym_least = 54,
-  anon_sym_proportion = 55,
-  anon_sym_record = 56,
-  anon_sym_date = 57,
-  anon_sym_half = 58,
-  anon_sym_up = 59,
-  anon_sym_down = 60,
-  anon_sym_even = 61,
-  anon_sym_floor = 62,
-  anon_sym_ceiling = 63,
-  anon_sym_one = 64,
-  anon_sym_vote = 65,
-  anon_sym_weighted = 66,
-  anon_sym_by = 67,
-  anon_sym_quorum = 68,
-  anon_sym_of = 69,
-  anon_sym_passes = 70,
-  anon_sym_against = 71,
-  anon_sym_abstain = 72,
-  anon_sym_cast = 73,
-  anon_sym_present = 74,
-  anon_sym_abstentions = 75,
-  anon_sym_count = 76,
-  anon_sym_counted = 77,
-  anon_sym_ties = 78,
-  anon_sym_pass = 79,
-  anon_sym_fail = 80,
-  anon_sym_admit = 81,
-  anon_sym_remove = 82,
-  anon_sym_post = 83,
-  anon_sym_debit = 84,
-  anon_sym_credit = 85,
-  anon_sym_add = 86,
-  anon_sym_subtract = 87,
-  anon_sym_set = 88,
-  anon_sym_from = 89,
-  anon_sym_credits = 90,
-  anon_sym_debits = 91,
-  anon_sym_on = 92,
-  anon_sym_motion = 93,
-  anon_sym_amend = 94,
-  anon_sym_close = 95,
-  anon_sym_every = 96,
-  anon_sym_the = 97,
-  anon_sym_last = 98,
-  anon_sym_day = 99,
-  sym_comment = 100,
-  sym_string = 101,
-  sym_date = 102,
-  sym_money = 103,
-  sym_percent = 104,
-  sym_number = 105,
-  anon_sym_LT_EQ = 106,
-  anon_sym_GT_EQ = 107,
-  anon_sym_BANG_EQ = 108,
-  anon_sym_LT = 109,
-  anon_sym_GT = 110,
-  anon_sym_EQ = 111,
-  anon_sym_PLUS = 112,
-  anon_sym_DASH = 113,
-  anon_sym_STAR = 114,
-  anon_sym_SLASH = 115,
-  anon_sym_u00d7 = 116,
-  anon_sym_u00f7 = 117,
-  anon_sym_u2264 = 118,
-  anon_sym_u2265 = 119,
-  anon_sym_u2260 = 120,
-  anon_sym_COMMA = 121,
-  anon_sym_COLON = 122,
-  sym_source_file = 123,
-  sym__item = 124,
-  sym_definition = 125,
-  sym_call = 126,
-  sym_attribute = 127,
-  sym_block = 128,
-  sym_parenthesized = 129,
-  sym_keyword = 130,
-  sym_operator = 131,
-  sym_punctuation = 132,
-  aux_sym_source_file_repeat1 = 133,
+  anon_sym_none = 48,
+  anon_sym_to = 49,
+  anon_sym_prevailing = 50,
+  anon_sym_rounding = 51,
+  anon_sym_pooled = 52,
+  anon_sym_at = 53,
+  anon_sym_most = 54,
+  anon_sym_least = 55,
+  anon_sym_proportion = 56,
+  anon_sym_record = 57,
+  anon_sym_date = 58,
+  anon_sym_half = 59,
+  anon_sym_up = 60,
+  anon_sym_down = 61,
+  anon_sym_even = 62,
+  anon_sym_floor = 63,
+  anon_sym_ceiling = 64,
+  anon_sym_one = 65,
+  anon_sym_vote = 66,
+  anon_sym_weighted = 67,
+  anon_sym_by = 68,
+  anon_sym_quorum = 69,
+  anon_sym_of = 70,
+  anon_sym_passes = 71,
+  anon_sym_against = 72,
+  anon_sym_abstain = 73,
+  anon_sym_cast = 74,
+  anon_sym_present = 75,
+  anon_sym_abstentions = 76,
+  anon_sym_count = 77,
+  anon_sym_counted = 78,
+  anon_sym_ties = 79,
+  anon_sym_pass = 80,
+  anon_sym_fail = 81,
+  anon_sym_admit = 82,
+  anon_sym_remove = 83,
+  anon_sym_post = 84,
+  anon_sym_debit = 85,
+  anon_sym_credit = 86,
+  anon_sym_add = 87,
+  anon_sym_subtract = 88,
+  anon_sym_set = 89,
+  anon_sym_from = 90,
+  anon_sym_credits = 91,
+  anon_sym_debits = 92,
+  anon_sym_on = 93,
+  anon_sym_motion = 94,
+  anon_sym_amend = 95,
+  anon_sym_close = 96,
+  anon_sym_every = 97,
+  anon_sym_the = 98,
+  anon_sym_last = 99,
+  anon_sym_day = 100,
+  anon_sym_is = 101,
+  sym_comment = 102,
+  sym_string = 103,
+  sym_date = 104,
+  sym_money = 105,
+  sym_percent = 106,
+  sym_number = 107,
+  anon_sym_LT_EQ = 108,
+  anon_sym_GT_EQ = 109,
+  anon_sym_BANG_EQ = 110,
+  anon_sym_LT = 111,
+  anon_sym_GT = 112,
+  anon_sym_EQ = 113,
+  anon_sym_PLUS = 114,
+  anon_sym_DASH = 115,
+  anon_sym_STAR = 116,
+  anon_sym_SLASH = 117,
+  anon_sym_u00d7 = 118,
+  anon_sym_u00f7 = 119,
+  anon_sym_u2264 = 120,
+  anon_sym_u2265 = 121,
+  anon_sym_u2260 = 122,
+  anon_sym_COMMA = 123,
+  anon_sym_COLON = 124,
+  anon_sym_QMARK = 125,
+  sym_source_file = 126,
+  sym__item = 127,
+  sym_definition = 128,
+  sym_call = 129,
+  sym_attribute = 130,
+  sym_block = 131,
+  sym_parenthesized = 132,
+  sym_keyword = 133,
+  sym_operator = 134,
+  sym_punctuation = 135,
+  aux_sym_source_file_repeat1 = 136,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -204,6 +207,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_requires] = "requires",
   [anon_sym_scenario] = "scenario",
   [anon_sym_per] = "per",
+  [anon_sym_none] = "none",
   [anon_sym_to] = "to",
   [anon_sym_prevailing] = "prevailing",
   [anon_sym_rounding] = "rounding",
@@ -256,6 +260,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_the] = "the",
   [anon_sym_last] = "last",
   [anon_sym_day] = "day",
+  [anon_sym_is] = "is",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -279,6 +284,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_u2260] = "\u2260",
   [anon_sym_COMMA] = ",",
   [anon_sym_COLON] = ":",
+  [anon_sym_QMARK] = "\?",
   [sym_source_file] = "source_file",
   [sym__item] = "_item",
   [sym_definition] = "definition",
@@ -341,6 +347,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_requires] = anon_sym_requires,
   [anon_sym_scenario] = anon_sym_scenario,
   [anon_sym_per] = anon_sym_per,
+  [anon_sym_none] = anon_sym_none,
   [anon_sym_to] = anon_sym_to,
   [anon_sym_prevailing] = anon_sym_prevailing,
   [anon_sym_rounding] = anon_sym_rounding,
@@ -393,6 +400,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_the] = anon_sym_the,
   [anon_sym_last] = anon_sym_last,
   [anon_sym_day] = anon_sym_day,
+  [anon_sym_is] = anon_sym_is,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -416,6 +424,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_u2260] = anon_sym_u2260,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_COLON] = anon_sym_COLON,
+  [anon_sym_QMARK] = anon_sym_QMARK,
   [sym_source_file] = sym_source_file,
   [sym__item] = sym__item,
   [sym_definition] = sym_definition,
@@ -619,6 +628,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_per] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_none] = {
     .visible = true,
     .named = false,
   },
@@ -830,6 +843,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_is] = {
+    .visible = true,
+    .named = false,
+  },
   [sym_comment] = {
     .visible = true,
     .named = true,
@@ -919,6 +936,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_COLON] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_QMARK] = {
     .visible = true,
     .named = false,
   },
@@ -1082,6 +1103,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         '<', 34,
         '=', 36,
         '>', 35,
+        '?', 48,
         '{', 14,
         '}', 15,
         0xd7, 41,
@@ -1283,6 +1305,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 47:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
+    case 48:
+      ACCEPT_TOKEN(anon_sym_QMARK);
+      END_STATE();
     default:
       return false;
   }
@@ -1367,157 +1392,158 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
     case 8:
       if (lookahead == 'f') ADVANCE(51);
       if (lookahead == 'n') ADVANCE(52);
+      if (lookahead == 's') ADVANCE(53);
       END_STATE();
     case 9:
-      if (lookahead == 'a') ADVANCE(53);
-      if (lookahead == 'e') ADVANCE(54);
-      if (lookahead == 'i') ADVANCE(55);
+      if (lookahead == 'a') ADVANCE(54);
+      if (lookahead == 'e') ADVANCE(55);
+      if (lookahead == 'i') ADVANCE(56);
       END_STATE();
     case 10:
-      if (lookahead == 'e') ADVANCE(56);
-      if (lookahead == 'o') ADVANCE(57);
-      END_STATE();
-    case 11:
+      if (lookahead == 'e') ADVANCE(57);
       if (lookahead == 'o') ADVANCE(58);
       END_STATE();
+    case 11:
+      if (lookahead == 'o') ADVANCE(59);
+      END_STATE();
     case 12:
-      if (lookahead == 'f') ADVANCE(59);
-      if (lookahead == 'n') ADVANCE(60);
-      if (lookahead == 'r') ADVANCE(61);
+      if (lookahead == 'f') ADVANCE(60);
+      if (lookahead == 'n') ADVANCE(61);
+      if (lookahead == 'r') ADVANCE(62);
       END_STATE();
     case 13:
-      if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'e') ADVANCE(63);
-      if (lookahead == 'o') ADVANCE(64);
-      if (lookahead == 'r') ADVANCE(65);
+      if (lookahead == 'a') ADVANCE(63);
+      if (lookahead == 'e') ADVANCE(64);
+      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'r') ADVANCE(66);
       END_STATE();
     case 14:
-      if (lookahead == 'u') ADVANCE(66);
+      if (lookahead == 'u') ADVANCE(67);
       END_STATE();
     case 15:
-      if (lookahead == 'e') ADVANCE(67);
-      if (lookahead == 'o') ADVANCE(68);
-      if (lookahead == 'u') ADVANCE(69);
+      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'o') ADVANCE(69);
+      if (lookahead == 'u') ADVANCE(70);
       END_STATE();
     case 16:
-      if (lookahead == 'c') ADVANCE(70);
-      if (lookahead == 'e') ADVANCE(71);
-      if (lookahead == 'o') ADVANCE(72);
-      if (lookahead == 'u') ADVANCE(73);
+      if (lookahead == 'c') ADVANCE(71);
+      if (lookahead == 'e') ADVANCE(72);
+      if (lookahead == 'o') ADVANCE(73);
+      if (lookahead == 'u') ADVANCE(74);
       END_STATE();
     case 17:
-      if (lookahead == 'e') ADVANCE(74);
-      if (lookahead == 'h') ADVANCE(75);
-      if (lookahead == 'i') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'r') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'h') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'r') ADVANCE(79);
       END_STATE();
     case 18:
-      if (lookahead == 'n') ADVANCE(79);
-      if (lookahead == 'p') ADVANCE(80);
+      if (lookahead == 'n') ADVANCE(80);
+      if (lookahead == 'p') ADVANCE(81);
       END_STATE();
     case 19:
-      if (lookahead == 'e') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(83);
-      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'e') ADVANCE(84);
+      if (lookahead == 'h') ADVANCE(85);
       END_STATE();
     case 21:
-      if (lookahead == 's') ADVANCE(85);
+      if (lookahead == 's') ADVANCE(86);
       END_STATE();
     case 22:
-      if (lookahead == 't') ADVANCE(86);
+      if (lookahead == 't') ADVANCE(87);
       END_STATE();
     case 23:
-      if (lookahead == 'd') ADVANCE(87);
-      if (lookahead == 'm') ADVANCE(88);
+      if (lookahead == 'd') ADVANCE(88);
+      if (lookahead == 'm') ADVANCE(89);
       END_STATE();
     case 24:
-      if (lookahead == 'a') ADVANCE(89);
+      if (lookahead == 'a') ADVANCE(90);
       END_STATE();
     case 25:
-      if (lookahead == 'l') ADVANCE(90);
+      if (lookahead == 'l') ADVANCE(91);
       END_STATE();
     case 26:
-      if (lookahead == 'e') ADVANCE(91);
+      if (lookahead == 'e') ADVANCE(92);
       END_STATE();
     case 27:
-      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 'd') ADVANCE(93);
       END_STATE();
     case 28:
-      if (lookahead == 't') ADVANCE(93);
+      if (lookahead == 't') ADVANCE(94);
       END_STATE();
     case 29:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 30:
-      if (lookahead == 'c') ADVANCE(94);
+      if (lookahead == 'c') ADVANCE(95);
       END_STATE();
     case 31:
-      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'e') ADVANCE(96);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 33:
-      if (lookahead == 's') ADVANCE(96);
+      if (lookahead == 's') ADVANCE(97);
       END_STATE();
     case 34:
-      if (lookahead == 'i') ADVANCE(97);
+      if (lookahead == 'i') ADVANCE(98);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(98);
+      if (lookahead == 'o') ADVANCE(99);
       END_STATE();
     case 36:
-      if (lookahead == 'u') ADVANCE(99);
+      if (lookahead == 'u') ADVANCE(100);
       END_STATE();
     case 37:
-      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(101);
       END_STATE();
     case 38:
-      if (lookahead == 'r') ADVANCE(101);
+      if (lookahead == 'r') ADVANCE(102);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(102);
-      if (lookahead == 'y') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 'y') ADVANCE(104);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 'b') ADVANCE(105);
       END_STATE();
     case 41:
-      if (lookahead == 'w') ADVANCE(105);
+      if (lookahead == 'w') ADVANCE(106);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(106);
+      if (lookahead == 'c') ADVANCE(107);
       END_STATE();
     case 43:
-      if (lookahead == 's') ADVANCE(107);
+      if (lookahead == 's') ADVANCE(108);
       END_STATE();
     case 44:
-      if (lookahead == 'e') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(109);
       END_STATE();
     case 45:
-      if (lookahead == 'a') ADVANCE(109);
-      if (lookahead == 'c') ADVANCE(110);
-      if (lookahead == 'p') ADVANCE(111);
+      if (lookahead == 'a') ADVANCE(110);
+      if (lookahead == 'c') ADVANCE(111);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 46:
-      if (lookahead == 'i') ADVANCE(112);
-      if (lookahead == 'l') ADVANCE(113);
+      if (lookahead == 'i') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(114);
       END_STATE();
     case 47:
-      if (lookahead == 'o') ADVANCE(114);
+      if (lookahead == 'o') ADVANCE(115);
       END_STATE();
     case 48:
-      if (lookahead == 'r') ADVANCE(115);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 49:
-      if (lookahead == 'o') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(117);
       END_STATE();
     case 50:
-      if (lookahead == 'l') ADVANCE(117);
+      if (lookahead == 'l') ADVANCE(118);
       END_STATE();
     case 51:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1526,930 +1552,940 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 53:
-      if (lookahead == 's') ADVANCE(118);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(119);
+      if (lookahead == 's') ADVANCE(119);
       END_STATE();
     case 55:
-      if (lookahead == 'm') ADVANCE(120);
+      if (lookahead == 'a') ADVANCE(120);
       END_STATE();
     case 56:
       if (lookahead == 'm') ADVANCE(121);
       END_STATE();
     case 57:
-      if (lookahead == 's') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 'm') ADVANCE(122);
       END_STATE();
     case 58:
+      if (lookahead == 's') ADVANCE(123);
       if (lookahead == 't') ADVANCE(124);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(125);
+      if (lookahead == 't') ADVANCE(126);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(125);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(127);
       END_STATE();
     case 62:
-      if (lookahead == 'r') ADVANCE(126);
-      if (lookahead == 's') ADVANCE(127);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 63:
       if (lookahead == 'r') ADVANCE(128);
+      if (lookahead == 's') ADVANCE(129);
       END_STATE();
     case 64:
-      if (lookahead == 'o') ADVANCE(129);
-      if (lookahead == 's') ADVANCE(130);
+      if (lookahead == 'r') ADVANCE(130);
       END_STATE();
     case 65:
-      if (lookahead == 'e') ADVANCE(131);
-      if (lookahead == 'o') ADVANCE(132);
+      if (lookahead == 'o') ADVANCE(131);
+      if (lookahead == 's') ADVANCE(132);
       END_STATE();
     case 66:
-      if (lookahead == 'o') ADVANCE(133);
+      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'o') ADVANCE(134);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(134);
-      if (lookahead == 'm') ADVANCE(135);
-      if (lookahead == 'q') ADVANCE(136);
-      if (lookahead == 's') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(135);
       END_STATE();
     case 68:
-      if (lookahead == 'u') ADVANCE(138);
+      if (lookahead == 'c') ADVANCE(136);
+      if (lookahead == 'm') ADVANCE(137);
+      if (lookahead == 'q') ADVANCE(138);
+      if (lookahead == 's') ADVANCE(139);
       END_STATE();
     case 69:
-      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'u') ADVANCE(140);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 'l') ADVANCE(141);
       END_STATE();
     case 71:
-      if (lookahead == 't') ADVANCE(141);
+      if (lookahead == 'e') ADVANCE(142);
       END_STATE();
     case 72:
-      if (lookahead == 'u') ADVANCE(142);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 73:
-      if (lookahead == 'b') ADVANCE(143);
+      if (lookahead == 'u') ADVANCE(144);
       END_STATE();
     case 74:
-      if (lookahead == 'x') ADVANCE(144);
+      if (lookahead == 'b') ADVANCE(145);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(145);
+      if (lookahead == 'x') ADVANCE(146);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(147);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'e') ADVANCE(148);
       END_STATE();
     case 78:
-      if (lookahead == 'u') ADVANCE(147);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 79:
-      if (lookahead == 'i') ADVANCE(148);
+      if (lookahead == 'u') ADVANCE(149);
       END_STATE();
     case 80:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'i') ADVANCE(150);
       END_STATE();
     case 81:
-      if (lookahead == 'r') ADVANCE(149);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 82:
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(151);
       END_STATE();
     case 83:
-      if (lookahead == 'i') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(152);
+      if (lookahead == 'i') ADVANCE(153);
       END_STATE();
     case 85:
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 'e') ADVANCE(154);
       END_STATE();
     case 86:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 87:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 88:
-      if (lookahead == 'i') ADVANCE(154);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 89:
-      if (lookahead == 'i') ADVANCE(155);
+      if (lookahead == 'i') ADVANCE(156);
       END_STATE();
     case 90:
-      if (lookahead == 'o') ADVANCE(156);
+      if (lookahead == 'i') ADVANCE(157);
       END_STATE();
     case 91:
-      if (lookahead == 'n') ADVANCE(157);
+      if (lookahead == 'o') ADVANCE(158);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(159);
       END_STATE();
     case 93:
-      if (lookahead == 'i') ADVANCE(158);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 94:
-      if (lookahead == 'a') ADVANCE(159);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 95:
-      if (lookahead == 'a') ADVANCE(160);
+      if (lookahead == 'a') ADVANCE(161);
       END_STATE();
     case 96:
-      if (lookahead == 't') ADVANCE(161);
+      if (lookahead == 'a') ADVANCE(162);
       END_STATE();
     case 97:
-      if (lookahead == 'l') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(163);
       END_STATE();
     case 98:
-      if (lookahead == 's') ADVANCE(163);
+      if (lookahead == 'l') ADVANCE(164);
       END_STATE();
     case 99:
-      if (lookahead == 'n') ADVANCE(164);
+      if (lookahead == 's') ADVANCE(165);
       END_STATE();
     case 100:
-      if (lookahead == 'd') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(166);
       END_STATE();
     case 101:
-      if (lookahead == 'r') ADVANCE(166);
+      if (lookahead == 'd') ADVANCE(167);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 103:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'e') ADVANCE(169);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(168);
+      ACCEPT_TOKEN(anon_sym_day);
       END_STATE();
     case 105:
-      if (lookahead == 'n') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(170);
       END_STATE();
     case 106:
-      if (lookahead == 'h') ADVANCE(170);
+      if (lookahead == 'n') ADVANCE(171);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'h') ADVANCE(172);
       END_STATE();
     case 108:
-      if (lookahead == 'n') ADVANCE(172);
-      if (lookahead == 'r') ADVANCE(173);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 109:
-      if (lookahead == 'm') ADVANCE(174);
+      if (lookahead == 'n') ADVANCE(174);
+      if (lookahead == 'r') ADVANCE(175);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'm') ADVANCE(176);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(176);
+      if (lookahead == 'e') ADVANCE(177);
       END_STATE();
     case 112:
-      if (lookahead == 'l') ADVANCE(177);
+      if (lookahead == 'e') ADVANCE(178);
       END_STATE();
     case 113:
-      if (lookahead == 's') ADVANCE(178);
+      if (lookahead == 'l') ADVANCE(179);
       END_STATE();
     case 114:
-      if (lookahead == 'o') ADVANCE(179);
+      if (lookahead == 's') ADVANCE(180);
       END_STATE();
     case 115:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(180);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 116:
-      if (lookahead == 'm') ADVANCE(181);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(182);
       END_STATE();
     case 117:
-      if (lookahead == 'f') ADVANCE(182);
+      if (lookahead == 'm') ADVANCE(183);
       END_STATE();
     case 118:
-      if (lookahead == 't') ADVANCE(183);
+      if (lookahead == 'f') ADVANCE(184);
       END_STATE();
     case 119:
-      if (lookahead == 's') ADVANCE(184);
+      if (lookahead == 't') ADVANCE(185);
       END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(186);
       END_STATE();
     case 121:
-      if (lookahead == 'b') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 122:
-      if (lookahead == 't') ADVANCE(187);
+      if (lookahead == 'b') ADVANCE(188);
       END_STATE();
     case 123:
-      if (lookahead == 'i') ADVANCE(188);
+      if (lookahead == 't') ADVANCE(189);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(190);
       END_STATE();
     case 125:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 126:
-      if (lookahead == 'a') ADVANCE(189);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 127:
-      if (lookahead == 's') ADVANCE(190);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 128:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'a') ADVANCE(192);
       END_STATE();
     case 129:
-      if (lookahead == 'l') ADVANCE(192);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 130:
-      if (lookahead == 't') ADVANCE(193);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 131:
-      if (lookahead == 's') ADVANCE(194);
-      if (lookahead == 'v') ADVANCE(195);
+      if (lookahead == 'l') ADVANCE(195);
       END_STATE();
     case 132:
-      if (lookahead == 'p') ADVANCE(196);
+      if (lookahead == 't') ADVANCE(196);
       END_STATE();
     case 133:
-      if (lookahead == 'r') ADVANCE(197);
+      if (lookahead == 's') ADVANCE(197);
+      if (lookahead == 'v') ADVANCE(198);
       END_STATE();
     case 134:
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'p') ADVANCE(199);
       END_STATE();
     case 135:
-      if (lookahead == 'a') ADVANCE(199);
-      if (lookahead == 'o') ADVANCE(200);
+      if (lookahead == 'r') ADVANCE(200);
       END_STATE();
     case 136:
-      if (lookahead == 'u') ADVANCE(201);
+      if (lookahead == 'o') ADVANCE(201);
       END_STATE();
     case 137:
-      if (lookahead == 'o') ADVANCE(202);
+      if (lookahead == 'a') ADVANCE(202);
+      if (lookahead == 'o') ADVANCE(203);
       END_STATE();
     case 138:
-      if (lookahead == 'n') ADVANCE(203);
+      if (lookahead == 'u') ADVANCE(204);
       END_STATE();
     case 139:
-      if (lookahead == 'e') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 140:
-      if (lookahead == 'n') ADVANCE(205);
+      if (lookahead == 'n') ADVANCE(206);
       END_STATE();
     case 141:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'e') ADVANCE(207);
       END_STATE();
     case 142:
-      if (lookahead == 'r') ADVANCE(206);
+      if (lookahead == 'n') ADVANCE(208);
       END_STATE();
     case 143:
-      if (lookahead == 't') ADVANCE(207);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 144:
-      if (lookahead == 't') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 145:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(209);
+      if (lookahead == 't') ADVANCE(210);
       END_STATE();
     case 146:
-      if (lookahead == 's') ADVANCE(210);
+      if (lookahead == 't') ADVANCE(211);
       END_STATE();
     case 147:
-      if (lookahead == 'e') ADVANCE(211);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(212);
       END_STATE();
     case 148:
-      if (lookahead == 't') ADVANCE(212);
-      END_STATE();
-    case 149:
       if (lookahead == 's') ADVANCE(213);
       END_STATE();
-    case 150:
+    case 149:
       if (lookahead == 'e') ADVANCE(214);
       END_STATE();
+    case 150:
+      if (lookahead == 't') ADVANCE(215);
+      END_STATE();
     case 151:
-      if (lookahead == 'g') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(216);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(216);
-      if (lookahead == 'r') ADVANCE(217);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 153:
-      if (lookahead == 'a') ADVANCE(218);
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'g') ADVANCE(218);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(219);
+      if (lookahead == 'r') ADVANCE(220);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(221);
+      if (lookahead == 'a') ADVANCE(221);
+      if (lookahead == 'e') ADVANCE(222);
       END_STATE();
     case 156:
-      if (lookahead == 'c') ADVANCE(222);
+      if (lookahead == 't') ADVANCE(223);
       END_STATE();
     case 157:
-      if (lookahead == 'd') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(224);
       END_STATE();
     case 158:
-      if (lookahead == 'c') ADVANCE(224);
+      if (lookahead == 'c') ADVANCE(225);
       END_STATE();
     case 159:
-      if (lookahead == 'u') ADVANCE(225);
+      if (lookahead == 'd') ADVANCE(226);
       END_STATE();
     case 160:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(227);
       END_STATE();
     case 161:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'u') ADVANCE(228);
       END_STATE();
     case 162:
-      if (lookahead == 'i') ADVANCE(227);
+      if (lookahead == 'c') ADVANCE(229);
       END_STATE();
     case 163:
-      if (lookahead == 'e') ADVANCE(228);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 164:
-      if (lookahead == 't') ADVANCE(229);
-      END_STATE();
-    case 165:
       if (lookahead == 'i') ADVANCE(230);
       END_STATE();
-    case 166:
+    case 165:
       if (lookahead == 'e') ADVANCE(231);
       END_STATE();
-    case 167:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 168:
+    case 166:
       if (lookahead == 't') ADVANCE(232);
       END_STATE();
+    case 167:
+      if (lookahead == 'i') ADVANCE(233);
+      END_STATE();
+    case 168:
+      if (lookahead == 'e') ADVANCE(234);
+      END_STATE();
     case 169:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 170:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 't') ADVANCE(235);
       END_STATE();
     case 171:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 173:
-      if (lookahead == 'y') ADVANCE(233);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 174:
-      if (lookahead == 'p') ADVANCE(234);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 175:
-      if (lookahead == 'p') ADVANCE(235);
+      if (lookahead == 'y') ADVANCE(236);
       END_STATE();
     case 176:
-      if (lookahead == 'c') ADVANCE(236);
+      if (lookahead == 'p') ADVANCE(237);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(238);
       END_STATE();
     case 178:
-      if (lookahead == 'e') ADVANCE(237);
+      if (lookahead == 'c') ADVANCE(239);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(238);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'e') ADVANCE(240);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'r') ADVANCE(241);
       END_STATE();
     case 182:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 183:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 184:
-      if (lookahead == 't') ADVANCE(240);
-      END_STATE();
-    case 185:
-      if (lookahead == 't') ADVANCE(241);
-      END_STATE();
-    case 186:
       if (lookahead == 'e') ADVANCE(242);
       END_STATE();
+    case 183:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 184:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 185:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 186:
+      if (lookahead == 't') ADVANCE(243);
+      END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 't') ADVANCE(244);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(243);
-      END_STATE();
-    case 189:
-      if (lookahead == 'm') ADVANCE(244);
-      END_STATE();
-    case 190:
-      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(245);
       END_STATE();
-    case 191:
+    case 189:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 190:
       if (lookahead == 'o') ADVANCE(246);
       END_STATE();
+    case 191:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
     case 192:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'm') ADVANCE(247);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 194:
+      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(248);
       END_STATE();
+    case 194:
+      if (lookahead == 'o') ADVANCE(249);
+      END_STATE();
     case 195:
-      if (lookahead == 'a') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(250);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 197:
-      if (lookahead == 'u') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 'a') ADVANCE(252);
       END_STATE();
     case 199:
-      if (lookahead == 'i') ADVANCE(253);
+      if (lookahead == 'o') ADVANCE(253);
       END_STATE();
     case 200:
-      if (lookahead == 'v') ADVANCE(254);
+      if (lookahead == 'u') ADVANCE(254);
       END_STATE();
     case 201:
-      if (lookahead == 'i') ADVANCE(255);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 202:
-      if (lookahead == 'l') ADVANCE(256);
+      if (lookahead == 'i') ADVANCE(256);
       END_STATE();
     case 203:
-      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'v') ADVANCE(257);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(258);
+      if (lookahead == 'i') ADVANCE(258);
       END_STATE();
     case 205:
-      if (lookahead == 'a') ADVANCE(259);
+      if (lookahead == 'l') ADVANCE(259);
       END_STATE();
     case 206:
-      if (lookahead == 'c') ADVANCE(260);
+      if (lookahead == 'd') ADVANCE(260);
       END_STATE();
     case 207:
-      if (lookahead == 'r') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(261);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'a') ADVANCE(262);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'c') ADVANCE(263);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 213:
-      if (lookahead == 'i') ADVANCE(262);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(263);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 215:
-      if (lookahead == 'h') ADVANCE(264);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 216:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 217:
-      if (lookahead == 'e') ADVANCE(265);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 218:
-      if (lookahead == 'i') ADVANCE(266);
+      if (lookahead == 'h') ADVANCE(267);
       END_STATE();
     case 219:
-      if (lookahead == 'n') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'e') ADVANCE(268);
       END_STATE();
     case 221:
-      if (lookahead == 's') ADVANCE(268);
+      if (lookahead == 'i') ADVANCE(269);
       END_STATE();
     case 222:
-      if (lookahead == 'a') ADVANCE(269);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 223:
-      ACCEPT_TOKEN(anon_sym_amend);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 224:
-      if (lookahead == 'l') ADVANCE(270);
-      END_STATE();
-    case 225:
       if (lookahead == 's') ADVANCE(271);
       END_STATE();
+    case 225:
+      if (lookahead == 'a') ADVANCE(272);
+      END_STATE();
     case 226:
-      if (lookahead == 'h') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_amend);
       END_STATE();
     case 227:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'l') ADVANCE(273);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'h') ADVANCE(275);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(275);
-      END_STATE();
-    case 231:
       if (lookahead == 'n') ADVANCE(276);
       END_STATE();
+    case 231:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
     case 232:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(277);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(277);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 't') ADVANCE(278);
       END_STATE();
     case 234:
-      if (lookahead == 'l') ADVANCE(278);
+      if (lookahead == 'n') ADVANCE(279);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(279);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(280);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(280);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 'l') ADVANCE(281);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 't') ADVANCE(282);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_force);
+      if (lookahead == 't') ADVANCE(283);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(anon_sym_least);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_limit);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 243:
-      if (lookahead == 'n') ADVANCE(282);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 244:
-      if (lookahead == 'e') ADVANCE(283);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(284);
+      if (lookahead == 'r') ADVANCE(284);
       END_STATE();
     case 246:
-      if (lookahead == 'd') ADVANCE(285);
+      if (lookahead == 'n') ADVANCE(285);
       END_STATE();
     case 247:
-      if (lookahead == 'd') ADVANCE(286);
+      if (lookahead == 'e') ADVANCE(286);
       END_STATE();
     case 248:
-      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 's') ADVANCE(287);
       END_STATE();
     case 249:
-      if (lookahead == 'i') ADVANCE(288);
+      if (lookahead == 'd') ADVANCE(288);
       END_STATE();
     case 250:
-      if (lookahead == 'r') ADVANCE(289);
+      if (lookahead == 'd') ADVANCE(289);
       END_STATE();
     case 251:
-      if (lookahead == 'm') ADVANCE(290);
+      if (lookahead == 'n') ADVANCE(290);
       END_STATE();
     case 252:
-      if (lookahead == 'd') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(291);
       END_STATE();
     case 253:
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'r') ADVANCE(292);
       END_STATE();
     case 254:
-      if (lookahead == 'e') ADVANCE(293);
+      if (lookahead == 'm') ADVANCE(293);
       END_STATE();
     case 255:
-      if (lookahead == 'r') ADVANCE(294);
+      if (lookahead == 'd') ADVANCE(294);
       END_STATE();
     case 256:
-      if (lookahead == 'u') ADVANCE(295);
+      if (lookahead == 'n') ADVANCE(295);
       END_STATE();
     case 257:
-      if (lookahead == 'i') ADVANCE(296);
+      if (lookahead == 'e') ADVANCE(296);
       END_STATE();
     case 258:
-      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'r') ADVANCE(297);
       END_STATE();
     case 259:
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'u') ADVANCE(298);
       END_STATE();
     case 260:
-      if (lookahead == 'e') ADVANCE(299);
+      if (lookahead == 'i') ADVANCE(299);
       END_STATE();
     case 261:
-      if (lookahead == 'a') ADVANCE(300);
+      if (lookahead == 'o') ADVANCE(300);
       END_STATE();
     case 262:
-      if (lookahead == 'o') ADVANCE(301);
+      if (lookahead == 'r') ADVANCE(301);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(302);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(302);
+      if (lookahead == 'a') ADVANCE(303);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'o') ADVANCE(304);
       END_STATE();
     case 266:
-      if (lookahead == 'n') ADVANCE(303);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(304);
-      END_STATE();
-    case 268:
       if (lookahead == 't') ADVANCE(305);
       END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 'n') ADVANCE(306);
       END_STATE();
     case 270:
-      if (lookahead == 'e') ADVANCE(307);
+      if (lookahead == 't') ADVANCE(307);
       END_STATE();
     case 271:
-      if (lookahead == 'e') ADVANCE(308);
+      if (lookahead == 't') ADVANCE(308);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 't') ADVANCE(309);
       END_STATE();
     case 273:
-      if (lookahead == 'g') ADVANCE(309);
+      if (lookahead == 'e') ADVANCE(310);
       END_STATE();
     case 274:
-      if (lookahead == 'd') ADVANCE(310);
+      if (lookahead == 'e') ADVANCE(311);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(311);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 276:
-      if (lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'g') ADVANCE(312);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'd') ADVANCE(313);
       END_STATE();
     case 278:
-      if (lookahead == 'e') ADVANCE(313);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_member);
+      ACCEPT_TOKEN(anon_sym_credit);
       if (lookahead == 's') ADVANCE(314);
       END_STATE();
+    case 279:
+      if (lookahead == 'c') ADVANCE(315);
+      END_STATE();
+    case 280:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
+    case 281:
+      if (lookahead == 'e') ADVANCE(316);
+      END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(317);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 287:
-      if (lookahead == 't') ADVANCE(316);
-      END_STATE();
-    case 288:
-      if (lookahead == 'l') ADVANCE(317);
-      END_STATE();
-    case 289:
       if (lookahead == 't') ADVANCE(318);
       END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_pooled);
+      END_STATE();
     case 290:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 't') ADVANCE(319);
       END_STATE();
     case 291:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 'l') ADVANCE(320);
       END_STATE();
     case 292:
-      if (lookahead == 'd') ADVANCE(319);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 294:
-      if (lookahead == 'e') ADVANCE(320);
-      END_STATE();
-    case 295:
       if (lookahead == 't') ADVANCE(321);
       END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_quorum);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(anon_sym_record);
+      END_STATE();
+    case 295:
+      if (lookahead == 'd') ADVANCE(322);
+      END_STATE();
     case 296:
-      if (lookahead == 'n') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 297:
-      if (lookahead == 'o') ADVANCE(323);
+      if (lookahead == 'e') ADVANCE(323);
       END_STATE();
     case 298:
-      if (lookahead == 'i') ADVANCE(324);
+      if (lookahead == 't') ADVANCE(324);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'n') ADVANCE(325);
       END_STATE();
     case 300:
-      if (lookahead == 'c') ADVANCE(325);
+      if (lookahead == 'o') ADVANCE(326);
       END_STATE();
     case 301:
-      if (lookahead == 'n') ADVANCE(326);
+      if (lookahead == 'i') ADVANCE(327);
       END_STATE();
     case 302:
-      if (lookahead == 'e') ADVANCE(327);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'c') ADVANCE(328);
       END_STATE();
     case 304:
-      if (lookahead == 'i') ADVANCE(328);
+      if (lookahead == 'n') ADVANCE(329);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'e') ADVANCE(330);
       END_STATE();
     case 306:
-      if (lookahead == 'e') ADVANCE(329);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'i') ADVANCE(331);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 312:
-      if (lookahead == 'y') ADVANCE(330);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_example);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_members);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 315:
-      if (lookahead == 'e') ADVANCE(331);
+      if (lookahead == 'y') ADVANCE(333);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_present);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 317:
-      if (lookahead == 'i') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 318:
-      if (lookahead == 'i') ADVANCE(333);
-      END_STATE();
-    case 319:
       if (lookahead == 'e') ADVANCE(334);
       END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
     case 320:
-      if (lookahead == 's') ADVANCE(335);
+      if (lookahead == 'i') ADVANCE(335);
       END_STATE();
     case 321:
       if (lookahead == 'i') ADVANCE(336);
       END_STATE();
     case 322:
-      if (lookahead == 'g') ADVANCE(337);
+      if (lookahead == 'e') ADVANCE(337);
       END_STATE();
     case 323:
-      if (lookahead == 'k') ADVANCE(338);
+      if (lookahead == 's') ADVANCE(338);
       END_STATE();
     case 324:
-      if (lookahead == 'o') ADVANCE(339);
+      if (lookahead == 'i') ADVANCE(339);
       END_STATE();
     case 325:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 'g') ADVANCE(340);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'k') ADVANCE(341);
       END_STATE();
     case 327:
-      if (lookahead == 'd') ADVANCE(341);
-      END_STATE();
-    case 328:
       if (lookahead == 'o') ADVANCE(342);
       END_STATE();
+    case 328:
+      if (lookahead == 't') ADVANCE(343);
+      END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'd') ADVANCE(344);
       END_STATE();
     case 331:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'o') ADVANCE(345);
       END_STATE();
     case 332:
-      if (lookahead == 'n') ADVANCE(345);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(346);
       END_STATE();
     case 333:
-      if (lookahead == 'o') ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 334:
       if (lookahead == 'r') ADVANCE(347);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'n') ADVANCE(348);
       END_STATE();
     case 336:
-      if (lookahead == 'o') ADVANCE(348);
+      if (lookahead == 'o') ADVANCE(349);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'r') ADVANCE(350);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'o') ADVANCE(351);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(349);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 345:
-      if (lookahead == 'g') ADVANCE(350);
-      END_STATE();
-    case 346:
-      if (lookahead == 'n') ADVANCE(351);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 348:
       if (lookahead == 'n') ADVANCE(352);
       END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 348:
+      if (lookahead == 'g') ADVANCE(353);
+      END_STATE();
     case 349:
-      if (lookahead == 's') ADVANCE(353);
+      if (lookahead == 'n') ADVANCE(354);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'n') ADVANCE(355);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 's') ADVANCE(356);
       END_STATE();
     case 353:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 356:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2556,6 +2592,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(1),
     [anon_sym_scenario] = ACTIONS(1),
     [anon_sym_per] = ACTIONS(1),
+    [anon_sym_none] = ACTIONS(1),
     [anon_sym_to] = ACTIONS(1),
     [anon_sym_prevailing] = ACTIONS(1),
     [anon_sym_rounding] = ACTIONS(1),
@@ -2608,6 +2645,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(1),
     [anon_sym_last] = ACTIONS(1),
     [anon_sym_day] = ACTIONS(1),
+    [anon_sym_is] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -2631,6 +2669,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_COLON] = ACTIONS(1),
+    [anon_sym_QMARK] = ACTIONS(1),
   },
   [STATE(1)] = {
     [sym_source_file] = STATE(41),
@@ -2689,6 +2728,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(17),
     [anon_sym_scenario] = ACTIONS(17),
     [anon_sym_per] = ACTIONS(17),
+    [anon_sym_none] = ACTIONS(17),
     [anon_sym_to] = ACTIONS(17),
     [anon_sym_prevailing] = ACTIONS(17),
     [anon_sym_rounding] = ACTIONS(17),
@@ -2741,6 +2781,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_is] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -2764,6 +2805,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(23),
     [anon_sym_COMMA] = ACTIONS(27),
     [anon_sym_COLON] = ACTIONS(27),
+    [anon_sym_QMARK] = ACTIONS(27),
   },
   [STATE(2)] = {
     [sym__item] = STATE(2),
@@ -2822,6 +2864,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(46),
     [anon_sym_scenario] = ACTIONS(46),
     [anon_sym_per] = ACTIONS(46),
+    [anon_sym_none] = ACTIONS(46),
     [anon_sym_to] = ACTIONS(46),
     [anon_sym_prevailing] = ACTIONS(46),
     [anon_sym_rounding] = ACTIONS(46),
@@ -2874,6 +2917,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(46),
     [anon_sym_last] = ACTIONS(46),
     [anon_sym_day] = ACTIONS(46),
+    [anon_sym_is] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -2897,6 +2941,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(55),
     [anon_sym_COMMA] = ACTIONS(61),
     [anon_sym_COLON] = ACTIONS(61),
+    [anon_sym_QMARK] = ACTIONS(61),
   },
   [STATE(3)] = {
     [sym__item] = STATE(7),
@@ -2954,6 +2999,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3006,6 +3052,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -3029,6 +3076,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(4)] = {
     [sym__item] = STATE(8),
@@ -3086,6 +3134,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3138,6 +3187,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -3161,6 +3211,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(5)] = {
     [sym__item] = STATE(11),
@@ -3218,6 +3269,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3270,6 +3322,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -3293,6 +3346,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(6)] = {
     [sym__item] = STATE(9),
@@ -3350,6 +3404,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(17),
     [anon_sym_scenario] = ACTIONS(17),
     [anon_sym_per] = ACTIONS(17),
+    [anon_sym_none] = ACTIONS(17),
     [anon_sym_to] = ACTIONS(17),
     [anon_sym_prevailing] = ACTIONS(17),
     [anon_sym_rounding] = ACTIONS(17),
@@ -3402,6 +3457,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_is] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -3425,6 +3481,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(23),
     [anon_sym_COMMA] = ACTIONS(27),
     [anon_sym_COLON] = ACTIONS(27),
+    [anon_sym_QMARK] = ACTIONS(27),
   },
   [STATE(7)] = {
     [sym__item] = STATE(2),
@@ -3482,6 +3539,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3534,6 +3592,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -3557,6 +3616,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(8)] = {
     [sym__item] = STATE(2),
@@ -3614,6 +3674,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3666,6 +3727,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -3689,6 +3751,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(9)] = {
     [sym__item] = STATE(9),
@@ -3746,6 +3809,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(129),
     [anon_sym_scenario] = ACTIONS(129),
     [anon_sym_per] = ACTIONS(129),
+    [anon_sym_none] = ACTIONS(129),
     [anon_sym_to] = ACTIONS(129),
     [anon_sym_prevailing] = ACTIONS(129),
     [anon_sym_rounding] = ACTIONS(129),
@@ -3798,6 +3862,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(129),
     [anon_sym_last] = ACTIONS(129),
     [anon_sym_day] = ACTIONS(129),
+    [anon_sym_is] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -3821,6 +3886,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(138),
     [anon_sym_COMMA] = ACTIONS(144),
     [anon_sym_COLON] = ACTIONS(144),
+    [anon_sym_QMARK] = ACTIONS(144),
   },
   [STATE(10)] = {
     [sym__item] = STATE(12),
@@ -3878,6 +3944,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -3930,6 +3997,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -3953,6 +4021,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(11)] = {
     [sym__item] = STATE(2),
@@ -4010,6 +4079,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -4062,6 +4132,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4085,6 +4156,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(12)] = {
     [sym__item] = STATE(2),
@@ -4142,6 +4214,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(76),
     [anon_sym_scenario] = ACTIONS(76),
     [anon_sym_per] = ACTIONS(76),
+    [anon_sym_none] = ACTIONS(76),
     [anon_sym_to] = ACTIONS(76),
     [anon_sym_prevailing] = ACTIONS(76),
     [anon_sym_rounding] = ACTIONS(76),
@@ -4194,6 +4267,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_is] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4217,6 +4291,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(82),
     [anon_sym_COMMA] = ACTIONS(86),
     [anon_sym_COLON] = ACTIONS(86),
+    [anon_sym_QMARK] = ACTIONS(86),
   },
   [STATE(13)] = {
     [sym_parenthesized] = STATE(24),
@@ -4267,6 +4342,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(157),
     [anon_sym_scenario] = ACTIONS(157),
     [anon_sym_per] = ACTIONS(157),
+    [anon_sym_none] = ACTIONS(157),
     [anon_sym_to] = ACTIONS(157),
     [anon_sym_prevailing] = ACTIONS(157),
     [anon_sym_rounding] = ACTIONS(157),
@@ -4319,6 +4395,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_is] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -4342,6 +4419,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(161),
     [anon_sym_COMMA] = ACTIONS(161),
     [anon_sym_COLON] = ACTIONS(161),
+    [anon_sym_QMARK] = ACTIONS(161),
   },
   [STATE(14)] = {
     [sym_identifier] = ACTIONS(163),
@@ -4391,6 +4469,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -4443,6 +4522,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -4466,6 +4546,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(15)] = {
     [sym_parenthesized] = STATE(29),
@@ -4515,6 +4596,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(157),
     [anon_sym_scenario] = ACTIONS(157),
     [anon_sym_per] = ACTIONS(157),
+    [anon_sym_none] = ACTIONS(157),
     [anon_sym_to] = ACTIONS(157),
     [anon_sym_prevailing] = ACTIONS(157),
     [anon_sym_rounding] = ACTIONS(157),
@@ -4567,6 +4649,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_is] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -4590,6 +4673,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(161),
     [anon_sym_COMMA] = ACTIONS(161),
     [anon_sym_COLON] = ACTIONS(161),
+    [anon_sym_QMARK] = ACTIONS(161),
   },
   [STATE(16)] = {
     [ts_builtin_sym_end] = ACTIONS(167),
@@ -4638,6 +4722,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -4690,6 +4775,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -4713,6 +4799,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(17)] = {
     [sym_identifier] = ACTIONS(173),
@@ -4761,6 +4848,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(173),
     [anon_sym_scenario] = ACTIONS(173),
     [anon_sym_per] = ACTIONS(173),
+    [anon_sym_none] = ACTIONS(173),
     [anon_sym_to] = ACTIONS(173),
     [anon_sym_prevailing] = ACTIONS(173),
     [anon_sym_rounding] = ACTIONS(173),
@@ -4813,6 +4901,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_is] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -4836,6 +4925,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(175),
     [anon_sym_COMMA] = ACTIONS(175),
     [anon_sym_COLON] = ACTIONS(175),
+    [anon_sym_QMARK] = ACTIONS(175),
   },
   [STATE(18)] = {
     [sym_identifier] = ACTIONS(163),
@@ -4884,6 +4974,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -4936,6 +5027,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -4959,6 +5051,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(19)] = {
     [sym_identifier] = ACTIONS(177),
@@ -5007,6 +5100,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -5059,6 +5153,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5082,6 +5177,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(20)] = {
     [sym_identifier] = ACTIONS(179),
@@ -5130,6 +5226,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(179),
     [anon_sym_scenario] = ACTIONS(179),
     [anon_sym_per] = ACTIONS(179),
+    [anon_sym_none] = ACTIONS(179),
     [anon_sym_to] = ACTIONS(179),
     [anon_sym_prevailing] = ACTIONS(179),
     [anon_sym_rounding] = ACTIONS(179),
@@ -5182,6 +5279,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_is] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -5205,6 +5303,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(181),
     [anon_sym_COMMA] = ACTIONS(181),
     [anon_sym_COLON] = ACTIONS(181),
+    [anon_sym_QMARK] = ACTIONS(181),
   },
   [STATE(21)] = {
     [sym_identifier] = ACTIONS(183),
@@ -5253,6 +5352,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(183),
     [anon_sym_scenario] = ACTIONS(183),
     [anon_sym_per] = ACTIONS(183),
+    [anon_sym_none] = ACTIONS(183),
     [anon_sym_to] = ACTIONS(183),
     [anon_sym_prevailing] = ACTIONS(183),
     [anon_sym_rounding] = ACTIONS(183),
@@ -5305,6 +5405,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_is] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -5328,6 +5429,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(185),
     [anon_sym_COMMA] = ACTIONS(185),
     [anon_sym_COLON] = ACTIONS(185),
+    [anon_sym_QMARK] = ACTIONS(185),
   },
   [STATE(22)] = {
     [sym_identifier] = ACTIONS(187),
@@ -5376,6 +5478,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(187),
     [anon_sym_scenario] = ACTIONS(187),
     [anon_sym_per] = ACTIONS(187),
+    [anon_sym_none] = ACTIONS(187),
     [anon_sym_to] = ACTIONS(187),
     [anon_sym_prevailing] = ACTIONS(187),
     [anon_sym_rounding] = ACTIONS(187),
@@ -5428,6 +5531,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_is] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -5451,6 +5555,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(189),
     [anon_sym_COMMA] = ACTIONS(189),
     [anon_sym_COLON] = ACTIONS(189),
+    [anon_sym_QMARK] = ACTIONS(189),
   },
   [STATE(23)] = {
     [sym_identifier] = ACTIONS(191),
@@ -5499,6 +5604,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(191),
     [anon_sym_scenario] = ACTIONS(191),
     [anon_sym_per] = ACTIONS(191),
+    [anon_sym_none] = ACTIONS(191),
     [anon_sym_to] = ACTIONS(191),
     [anon_sym_prevailing] = ACTIONS(191),
     [anon_sym_rounding] = ACTIONS(191),
@@ -5551,6 +5657,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_is] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -5574,6 +5681,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(193),
     [anon_sym_COMMA] = ACTIONS(193),
     [anon_sym_COLON] = ACTIONS(193),
+    [anon_sym_QMARK] = ACTIONS(193),
   },
   [STATE(24)] = {
     [sym_identifier] = ACTIONS(195),
@@ -5622,6 +5730,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(195),
     [anon_sym_scenario] = ACTIONS(195),
     [anon_sym_per] = ACTIONS(195),
+    [anon_sym_none] = ACTIONS(195),
     [anon_sym_to] = ACTIONS(195),
     [anon_sym_prevailing] = ACTIONS(195),
     [anon_sym_rounding] = ACTIONS(195),
@@ -5674,6 +5783,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_is] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -5697,6 +5807,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(197),
     [anon_sym_COMMA] = ACTIONS(197),
     [anon_sym_COLON] = ACTIONS(197),
+    [anon_sym_QMARK] = ACTIONS(197),
   },
   [STATE(25)] = {
     [sym_identifier] = ACTIONS(199),
@@ -5745,6 +5856,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(199),
     [anon_sym_scenario] = ACTIONS(199),
     [anon_sym_per] = ACTIONS(199),
+    [anon_sym_none] = ACTIONS(199),
     [anon_sym_to] = ACTIONS(199),
     [anon_sym_prevailing] = ACTIONS(199),
     [anon_sym_rounding] = ACTIONS(199),
@@ -5797,6 +5909,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_is] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -5820,6 +5933,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(201),
     [anon_sym_COMMA] = ACTIONS(201),
     [anon_sym_COLON] = ACTIONS(201),
+    [anon_sym_QMARK] = ACTIONS(201),
   },
   [STATE(26)] = {
     [sym_identifier] = ACTIONS(203),
@@ -5868,6 +5982,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(203),
     [anon_sym_scenario] = ACTIONS(203),
     [anon_sym_per] = ACTIONS(203),
+    [anon_sym_none] = ACTIONS(203),
     [anon_sym_to] = ACTIONS(203),
     [anon_sym_prevailing] = ACTIONS(203),
     [anon_sym_rounding] = ACTIONS(203),
@@ -5920,6 +6035,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_is] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -5943,6 +6059,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(205),
     [anon_sym_COMMA] = ACTIONS(205),
     [anon_sym_COLON] = ACTIONS(205),
+    [anon_sym_QMARK] = ACTIONS(205),
   },
   [STATE(27)] = {
     [sym_identifier] = ACTIONS(207),
@@ -5991,6 +6108,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(207),
     [anon_sym_scenario] = ACTIONS(207),
     [anon_sym_per] = ACTIONS(207),
+    [anon_sym_none] = ACTIONS(207),
     [anon_sym_to] = ACTIONS(207),
     [anon_sym_prevailing] = ACTIONS(207),
     [anon_sym_rounding] = ACTIONS(207),
@@ -6043,6 +6161,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_is] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -6066,6 +6185,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(209),
     [anon_sym_COMMA] = ACTIONS(209),
     [anon_sym_COLON] = ACTIONS(209),
+    [anon_sym_QMARK] = ACTIONS(209),
   },
   [STATE(28)] = {
     [sym_identifier] = ACTIONS(211),
@@ -6114,6 +6234,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(211),
     [anon_sym_scenario] = ACTIONS(211),
     [anon_sym_per] = ACTIONS(211),
+    [anon_sym_none] = ACTIONS(211),
     [anon_sym_to] = ACTIONS(211),
     [anon_sym_prevailing] = ACTIONS(211),
     [anon_sym_rounding] = ACTIONS(211),
@@ -6166,6 +6287,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_is] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -6189,6 +6311,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(213),
     [anon_sym_COMMA] = ACTIONS(213),
     [anon_sym_COLON] = ACTIONS(213),
+    [anon_sym_QMARK] = ACTIONS(213),
   },
   [STATE(29)] = {
     [ts_builtin_sym_end] = ACTIONS(197),
@@ -6236,6 +6359,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(195),
     [anon_sym_scenario] = ACTIONS(195),
     [anon_sym_per] = ACTIONS(195),
+    [anon_sym_none] = ACTIONS(195),
     [anon_sym_to] = ACTIONS(195),
     [anon_sym_prevailing] = ACTIONS(195),
     [anon_sym_rounding] = ACTIONS(195),
@@ -6288,6 +6412,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_is] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -6311,6 +6436,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(197),
     [anon_sym_COMMA] = ACTIONS(197),
     [anon_sym_COLON] = ACTIONS(197),
+    [anon_sym_QMARK] = ACTIONS(197),
   },
   [STATE(30)] = {
     [ts_builtin_sym_end] = ACTIONS(205),
@@ -6358,6 +6484,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(203),
     [anon_sym_scenario] = ACTIONS(203),
     [anon_sym_per] = ACTIONS(203),
+    [anon_sym_none] = ACTIONS(203),
     [anon_sym_to] = ACTIONS(203),
     [anon_sym_prevailing] = ACTIONS(203),
     [anon_sym_rounding] = ACTIONS(203),
@@ -6410,6 +6537,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_is] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -6433,6 +6561,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(205),
     [anon_sym_COMMA] = ACTIONS(205),
     [anon_sym_COLON] = ACTIONS(205),
+    [anon_sym_QMARK] = ACTIONS(205),
   },
   [STATE(31)] = {
     [ts_builtin_sym_end] = ACTIONS(201),
@@ -6480,6 +6609,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(199),
     [anon_sym_scenario] = ACTIONS(199),
     [anon_sym_per] = ACTIONS(199),
+    [anon_sym_none] = ACTIONS(199),
     [anon_sym_to] = ACTIONS(199),
     [anon_sym_prevailing] = ACTIONS(199),
     [anon_sym_rounding] = ACTIONS(199),
@@ -6532,6 +6662,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_is] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -6555,6 +6686,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(201),
     [anon_sym_COMMA] = ACTIONS(201),
     [anon_sym_COLON] = ACTIONS(201),
+    [anon_sym_QMARK] = ACTIONS(201),
   },
   [STATE(32)] = {
     [ts_builtin_sym_end] = ACTIONS(209),
@@ -6602,6 +6734,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(207),
     [anon_sym_scenario] = ACTIONS(207),
     [anon_sym_per] = ACTIONS(207),
+    [anon_sym_none] = ACTIONS(207),
     [anon_sym_to] = ACTIONS(207),
     [anon_sym_prevailing] = ACTIONS(207),
     [anon_sym_rounding] = ACTIONS(207),
@@ -6654,6 +6787,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_is] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -6677,6 +6811,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(209),
     [anon_sym_COMMA] = ACTIONS(209),
     [anon_sym_COLON] = ACTIONS(209),
+    [anon_sym_QMARK] = ACTIONS(209),
   },
   [STATE(33)] = {
     [ts_builtin_sym_end] = ACTIONS(167),
@@ -6724,6 +6859,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -6776,6 +6912,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6799,6 +6936,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(34)] = {
     [ts_builtin_sym_end] = ACTIONS(213),
@@ -6846,6 +6984,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(211),
     [anon_sym_scenario] = ACTIONS(211),
     [anon_sym_per] = ACTIONS(211),
+    [anon_sym_none] = ACTIONS(211),
     [anon_sym_to] = ACTIONS(211),
     [anon_sym_prevailing] = ACTIONS(211),
     [anon_sym_rounding] = ACTIONS(211),
@@ -6898,6 +7037,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_is] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -6921,6 +7061,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(213),
     [anon_sym_COMMA] = ACTIONS(213),
     [anon_sym_COLON] = ACTIONS(213),
+    [anon_sym_QMARK] = ACTIONS(213),
   },
   [STATE(35)] = {
     [ts_builtin_sym_end] = ACTIONS(181),
@@ -6968,6 +7109,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(179),
     [anon_sym_scenario] = ACTIONS(179),
     [anon_sym_per] = ACTIONS(179),
+    [anon_sym_none] = ACTIONS(179),
     [anon_sym_to] = ACTIONS(179),
     [anon_sym_prevailing] = ACTIONS(179),
     [anon_sym_rounding] = ACTIONS(179),
@@ -7020,6 +7162,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_is] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -7043,6 +7186,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(181),
     [anon_sym_COMMA] = ACTIONS(181),
     [anon_sym_COLON] = ACTIONS(181),
+    [anon_sym_QMARK] = ACTIONS(181),
   },
   [STATE(36)] = {
     [ts_builtin_sym_end] = ACTIONS(185),
@@ -7090,6 +7234,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(183),
     [anon_sym_scenario] = ACTIONS(183),
     [anon_sym_per] = ACTIONS(183),
+    [anon_sym_none] = ACTIONS(183),
     [anon_sym_to] = ACTIONS(183),
     [anon_sym_prevailing] = ACTIONS(183),
     [anon_sym_rounding] = ACTIONS(183),
@@ -7142,6 +7287,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_is] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -7165,6 +7311,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(185),
     [anon_sym_COMMA] = ACTIONS(185),
     [anon_sym_COLON] = ACTIONS(185),
+    [anon_sym_QMARK] = ACTIONS(185),
   },
   [STATE(37)] = {
     [ts_builtin_sym_end] = ACTIONS(167),
@@ -7212,6 +7359,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(163),
     [anon_sym_scenario] = ACTIONS(163),
     [anon_sym_per] = ACTIONS(163),
+    [anon_sym_none] = ACTIONS(163),
     [anon_sym_to] = ACTIONS(163),
     [anon_sym_prevailing] = ACTIONS(163),
     [anon_sym_rounding] = ACTIONS(163),
@@ -7264,6 +7412,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_is] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7287,6 +7436,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(167),
     [anon_sym_COMMA] = ACTIONS(167),
     [anon_sym_COLON] = ACTIONS(167),
+    [anon_sym_QMARK] = ACTIONS(167),
   },
   [STATE(38)] = {
     [ts_builtin_sym_end] = ACTIONS(189),
@@ -7334,6 +7484,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(187),
     [anon_sym_scenario] = ACTIONS(187),
     [anon_sym_per] = ACTIONS(187),
+    [anon_sym_none] = ACTIONS(187),
     [anon_sym_to] = ACTIONS(187),
     [anon_sym_prevailing] = ACTIONS(187),
     [anon_sym_rounding] = ACTIONS(187),
@@ -7386,6 +7537,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_is] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -7409,6 +7561,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(189),
     [anon_sym_COMMA] = ACTIONS(189),
     [anon_sym_COLON] = ACTIONS(189),
+    [anon_sym_QMARK] = ACTIONS(189),
   },
   [STATE(39)] = {
     [ts_builtin_sym_end] = ACTIONS(175),
@@ -7456,6 +7609,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(173),
     [anon_sym_scenario] = ACTIONS(173),
     [anon_sym_per] = ACTIONS(173),
+    [anon_sym_none] = ACTIONS(173),
     [anon_sym_to] = ACTIONS(173),
     [anon_sym_prevailing] = ACTIONS(173),
     [anon_sym_rounding] = ACTIONS(173),
@@ -7508,6 +7662,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_is] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -7531,6 +7686,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(175),
     [anon_sym_COMMA] = ACTIONS(175),
     [anon_sym_COLON] = ACTIONS(175),
+    [anon_sym_QMARK] = ACTIONS(175),
   },
   [STATE(40)] = {
     [ts_builtin_sym_end] = ACTIONS(193),
@@ -7578,6 +7734,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_requires] = ACTIONS(191),
     [anon_sym_scenario] = ACTIONS(191),
     [anon_sym_per] = ACTIONS(191),
+    [anon_sym_none] = ACTIONS(191),
     [anon_sym_to] = ACTIONS(191),
     [anon_sym_prevailing] = ACTIONS(191),
     [anon_sym_rounding] = ACTIONS(191),
@@ -7630,6 +7787,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_is] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -7653,6 +7811,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(193),
     [anon_sym_COMMA] = ACTIONS(193),
     [anon_sym_COLON] = ACTIONS(193),
+    [anon_sym_QMARK] = ACTIONS(193),
   },
 };
 

@@ -46,6 +46,7 @@ impl Canonical for ast::Literal {
             ast::Literal::Text(t) => e.node("text", |e| e.string(t)),
             ast::Literal::Bool(true) => e.leaf("true"),
             ast::Literal::Bool(false) => e.leaf("false"),
+            ast::Literal::None => e.leaf("none"),
         }
     }
 }
@@ -62,6 +63,10 @@ impl Canonical for ast::ExprKind {
         match self {
             ast::ExprKind::Literal(literal) => literal.encode(e),
             ast::ExprKind::Name(name) => e.node("name", |e| e.ident(name)),
+            ast::ExprKind::IsNone(x, negated) => e
+                .node(if *negated { "is not none" } else { "is none" }, |e| {
+                    x.encode(e)
+                }),
             ast::ExprKind::Because(condition, reasons) => e.node("because", |e| {
                 condition.encode(e)?;
                 reasons.iter().try_for_each(|r| e.text(r))

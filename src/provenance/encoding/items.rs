@@ -104,6 +104,7 @@ impl Canonical for ast::TypeExpr {
                 name,
                 currency,
                 per,
+                optional,
                 span: _,
             } => e.node("type", |e| {
                 e.ident(name)?;
@@ -112,6 +113,10 @@ impl Canonical for ast::TypeExpr {
                 }
                 if let Some(p) = per {
                     e.node("per", |e| e.ident(p))?;
+                }
+                // Only where written: a type without `?` keeps its encoding.
+                if *optional {
+                    e.leaf("optional")?;
                 }
                 Ok(())
             }),

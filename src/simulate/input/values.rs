@@ -43,7 +43,8 @@ impl<'p> TextValues<'p> {
     }
 
     /// Reads a JSON value: a string as text, a number by its exact digits
-    /// (never as floating point), a boolean as `true` or `false`.
+    /// (never as floating point), a boolean as `true` or `false`, `null` as
+    /// `none` for an optional value.
     pub fn json(
         &mut self,
         v: &Json,
@@ -55,6 +56,8 @@ impl<'p> TextValues<'p> {
             Json::String(s) => self.text(s, ty, owner, balance),
             Json::Number(n) => self.text(&n.to_string(), ty, owner, balance),
             Json::Bool(b) => self.text(if *b { "true" } else { "false" }, ty, owner, balance),
+            // `null` is `none`, for an optional value.
+            Json::Null if ty.is_optional() => Ok(Value::None),
             Json::Null | Json::Array(_) | Json::Object(_) => Err(Diagnostic::error(
                 Code::BadValue,
                 format!("`{owner}` needs a value, not {v}"),
