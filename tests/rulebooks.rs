@@ -92,6 +92,26 @@ fn every_scenario_of_the_example_rulebooks_runs_balanced() {
 /// above each scenario; the snapshot keeps the whole statement from
 /// drifting unseen.
 #[test]
+fn no_bundled_rulebook_says_no_date_with_a_far_off_date() {
+    // "No date" is `none` of an optional type (`notice_given: Date?`),
+    // not a sentinel such as 9999-12-31.
+    for dir in ["rulebooks", "tests/rulebooks"] {
+        for path in rulebooks(dir) {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("--").next().unwrap_or_default();
+                assert!(
+                    !code.contains("9999-"),
+                    "{}:{}: a far-off date stands for no date: {line}",
+                    path.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn the_statements_of_every_rulebooks_year() {
     for path in rulebooks("rulebooks") {
         let text = std::fs::read_to_string(&path).expect("readable");
