@@ -11,7 +11,7 @@ use crate::example::example_inputs;
 use crate::program::Program;
 use crate::span::{SourceFile, Sources, Span};
 use crate::types::Type;
-use crate::value::{Value, ValueView};
+use crate::value::{Value, ValueView, format_date};
 
 /// A derivation, ready to print or serialise.
 #[derive(Debug, Clone, Serialize)]
@@ -131,7 +131,8 @@ pub fn explain_in(
         source: file.clone(),
         expression: given.clone(),
     };
-    let (inputs, label, in_force) = match context {
+    // `on`: the date the figures are on, a dated example's or the step's.
+    let (inputs, label, in_force, on) = match context {
         Context::Example(example) => {
             let Some(index) = program.examples.iter().position(|e| e.name == example) else {
                 let names: Vec<&str> = program.examples.iter().map(|e| e.name.as_str()).collect();
@@ -161,10 +162,13 @@ pub fn explain_in(
                 ]));
             };
             let def = &program.examples[index];
+            // The date only says which dated value applied: `today` stays
+            // unset in an example, as in `rochdale test`.
             (
                 example_inputs(def),
                 format!("example \"{}\"", def.name),
                 program.provenance.clone(),
+                def.date,
             )
         }
         Context::Scenario {
@@ -176,10 +180,12 @@ pub fn explain_in(
             let last = step.unwrap_or(steps).min(steps);
             let (inputs, in_force) =
                 crate::simulate::inputs_after(program, scenario, members, step);
+            let on = inputs.today;
             (
                 inputs,
                 format!("scenario \"{}\", after step {last}", scenario.name),
                 in_force,
+                on,
             )
         }
     };
@@ -195,7 +201,7 @@ pub fn explain_in(
     let steps = evaluator
         .take_trace()
         .iter()
-        .map(|n| node(n, program, sources, names, &[]))
+        .map(|n| node(n, program, sources, names, &[], on))
         .collect();
     Ok(Explanation {
         rulebook: program.name.clone(),
@@ -314,6 +320,7 @@ fn node(
     sources: Sources<'_>,
     names: &[String],
     bindings: &[Binding],
+    on: Option<time::Date>,
 ) -> ExplainNode {
     let view = |v: &Value, ty: Type| ValueView::new(v, ty, program, names);
     // A rule's steps are read with its member parameters named.
@@ -373,6 +380,14 @@ fn node(
         TraceWhat::Fact(text) => (text.clone(), "fact", None),
     };
     let mut notes = trace.notes.clone();
+    if let (TraceWhat::Parameter(p), Some(value)) = (&trace.what, &trace.value) {
+        notes.extend(dated_note(
+            &program.params[*p],
+            value,
+            on.or(program.in_force),
+            &view,
+        ));
+    }
     if let Some(span) = trace.exception {
         notes.push(format!(
             "exception applies: {}",
@@ -388,10 +403,51 @@ fn node(
         steps: trace
             .children
             .iter()
-            .map(|c| node(c, program, sources, names, &inner))
+            .map(|c| node(c, program, sources, names, &inner, on))
             .collect(),
         omitted: trace.omitted,
     }
+}
+
+/// For a dated parameter, which of its values applied: "the value from
+/// 2025-10-21, in force on 2026-04-01 (£12.60 per hour before)". Nothing
+/// when the value is not the one in force that day (an example that sets
+/// the parameter itself).
+fn dated_note(
+    def: &crate::program::ParamDef,
+    value: &Value,
+    day: Option<time::Date>,
+    view: &dyn Fn(&Value, Type) -> ValueView,
+) -> Option<String> {
+    let dated = &def.dated;
+    let index = match day {
+        Some(day) => crate::semantics::time::in_force_index(dated, day)?,
+        None => dated.len().checked_sub(1)?,
+    };
+    let (from, in_force) = &dated[index];
+    if in_force != value {
+        return None;
+    }
+    let mut note = format!("the value from {}", format_date(*from));
+    match day {
+        Some(day) => note.push_str(&format!(", in force on {}", format_date(day))),
+        None => note.push_str(", the latest (no date is given)"),
+    }
+    let mut around = Vec::new();
+    if let Some((_, before)) = index.checked_sub(1).and_then(|i| dated.get(i)) {
+        around.push(format!("{} before", view(before, def.ty).display));
+    }
+    if let Some((next, later)) = dated.get(index + 1) {
+        around.push(format!(
+            "{} from {}",
+            view(later, def.ty).display,
+            format_date(*next)
+        ));
+    }
+    if !around.is_empty() {
+        note.push_str(&format!(" ({})", around.join("; ")));
+    }
+    Some(note)
 }
 
 impl Explanation {

@@ -745,6 +745,8 @@ pub struct ExampleDef {
     pub period: Vec<Option<Value>>,
     /// Every parameter's value in this example.
     pub params: Vec<Value>,
+    /// The date the example is set on (`on DATE`), if it states one.
+    pub date: Option<time::Date>,
     /// Per parameter, for a dated one not in force on the example's date
     /// (`on DATE`): the date of its first value. Empty when all are.
     pub not_in_force: Vec<Option<time::Date>>,

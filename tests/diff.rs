@@ -715,3 +715,42 @@ fn members_who_change_alike_are_one_line_in_text_and_each_in_json() {
     assert_eq!(members[0]["name"], "howarth");
     assert_eq!(members[0]["given"]["display"], "+£0.22");
 }
+
+#[test]
+fn a_dated_parameter_is_compared_with_every_value_and_date() {
+    // A fourth value added to tests/rulebooks/dated-rate.coop's schedule:
+    // the change shows the whole schedule both sides, not only the first
+    // value (which is the same).
+    let path = "tests/rulebooks/dated-rate.coop";
+    let text = std::fs::read_to_string(path).expect("readable");
+    let old = SourceFile::new(path, text.clone());
+    let from = "£13.45 per hour from 2025-10-01";
+    assert!(text.contains(from));
+    let new = SourceFile::new(
+        "new.coop",
+        text.replace(
+            from,
+            "£13.45 per hour from 2025-10-01, £14.00 per hour from 2026-10-01",
+        ),
+    );
+    let d = diff(
+        Version::new(&old),
+        Version::new(&new),
+        &DiffOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let change = d
+        .changes
+        .iter()
+        .find(|c| c.kind == "parameter" && c.name == "living_wage")
+        .expect("the parameter changed");
+    let schedule = "£12.00 per hour from 2023-10-01, £12.60 per hour from 2024-10-01, £13.45 per hour from 2025-10-01";
+    assert_eq!(
+        change.old.as_deref(),
+        Some(format!("{schedule}: Money per hour").as_str())
+    );
+    assert_eq!(
+        change.new.as_deref(),
+        Some(format!("{schedule}, £14.00 per hour from 2026-10-01: Money per hour").as_str())
+    );
+}

@@ -291,3 +291,32 @@ fn errors_in_the_value_are_placed_in_it_and_speak_of_members() {
         "`zzz` is not a member (scenario \"first year\", after step 44), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
     );
 }
+
+#[test]
+fn a_dated_parameter_is_explained_with_the_value_in_force_and_its_neighbours() {
+    // tests/rulebooks/dated-rate.coop: £12.00 from 2023-10-01, £12.60 from
+    // 2024-10-01, £13.45 from 2025-10-01.
+    let file = rulebook("tests/rulebooks/dated-rate.coop");
+    let e = explain(&file, "the day before the 2025 rise", "living_wage").expect("explains");
+    assert_eq!(e.value.display, "£12.60 per hour");
+    assert_eq!(
+        e.steps[0].notes,
+        [
+            "the value from 2024-10-01, in force on 2025-09-30 (£12.00 per hour before; £13.45 per hour from 2025-10-01)"
+        ]
+    );
+    let e = explain(&file, "the day of the 2025 rise", "living_wage").expect("explains");
+    assert_eq!(
+        e.steps[0].notes,
+        ["the value from 2025-10-01, in force on 2025-10-01 (£12.60 per hour before)"]
+    );
+    // An example that sets the parameter itself: no schedule to name.
+    let e = explain(
+        &file,
+        "a parameter set by the example holds whatever the date",
+        "living_wage",
+    )
+    .expect("explains");
+    assert_eq!(e.value.display, "£15.00 per hour");
+    assert!(e.steps[0].notes.is_empty(), "{:?}", e.steps[0].notes);
+}

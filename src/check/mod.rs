@@ -1147,6 +1147,7 @@ impl Checker {
             members,
             period,
             params,
+            date: example.date.map(|(d, _)| d),
             not_in_force,
             votes,
             expectations,

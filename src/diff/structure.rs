@@ -179,7 +179,19 @@ fn fields(out: &mut Vec<Entry>, kind: &'static str, schema: &ast::Schema, text: 
 fn parameter_entry(p: &ast::Parameter, article: Option<&str>, text: &str) -> Entry {
     // The value alone is what a person compares: `10%` against `20%`; the
     // type is shown too when it is what changed.
-    let value = slice(text, value_span(&p.default));
+    let mut value = slice(text, value_span(&p.default));
+    // A dated parameter: every value with its date, `£12.60 per hour from
+    // 2024-10-01, £13.45 per hour from 2025-10-01`.
+    if let Some((from, _)) = p.from {
+        value.push_str(&format!(" from {}", ast::format_date(from)));
+        for later in &p.later {
+            value.push_str(&format!(
+                ", {} from {}",
+                slice(text, value_span(&later.value)),
+                ast::format_date(later.from)
+            ));
+        }
+    }
     let ty = slice(text, p.ty.span());
     plain(
         "parameter",

@@ -204,8 +204,12 @@ pub fn occurrences(
 /// The value in force on `day` of values each from a date (in increasing
 /// date order): the last from that day or before; `None` before the first.
 pub fn in_force_on<T>(dated: &[(Date, T)], day: Date) -> Option<&T> {
-    let after = dated.partition_point(|(d, _)| *d <= day);
-    after.checked_sub(1).map(|i| &dated[i].1)
+    in_force_index(dated, day).map(|i| &dated[i].1)
+}
+
+/// Which of `dated`'s values is in force on `day`: its index.
+pub fn in_force_index<T>(dated: &[(Date, T)], day: Date) -> Option<usize> {
+    dated.partition_point(|(d, _)| *d <= day).checked_sub(1)
 }
 
 /// A figure's value from each date on, in date order: what a member held,
