@@ -11,11 +11,16 @@ use super::document::Analysis;
 use super::index::{Kind, Occurrence};
 
 /// The hover text (Markdown) of the name at byte `offset`, with the place
-/// of the name.
-pub fn hover(analysis: &Analysis, text: &str, offset: usize) -> Option<(String, Span)> {
+/// of the name. `today` is the day a dated parameter's value is given for.
+pub fn hover(
+    analysis: &Analysis,
+    text: &str,
+    offset: usize,
+    today: time::Date,
+) -> Option<(String, Span)> {
     let at = analysis.index.at(offset)?;
     let definition = analysis.index.definitions(&at.symbol).next();
-    let mut out = describe(analysis, text, at, definition);
+    let mut out = describe(analysis, text, at, definition, today);
     if let (Some(book), Some(def)) = (&analysis.book, definition) {
         if let Some(article) = article_of(book, def.span) {
             out.push_str(&format!(
@@ -49,6 +54,7 @@ fn describe(
     text: &str,
     at: &Occurrence,
     definition: Option<&Occurrence>,
+    today: time::Date,
 ) -> String {
     let name = &at.symbol.name;
     let kind = at.symbol.kind.describe();
@@ -62,7 +68,7 @@ fn describe(
         return format!("{kind} `{name}`{described}");
     }
     let program = analysis.checked.program.as_ref();
-    let known = program.and_then(|p| typed(p, at.symbol.kind, name));
+    let known = program.and_then(|p| typed(p, at.symbol.kind, name, today));
     match known {
         Some(detail) => format!("{kind} `{name}`{detail}"),
         None => {
@@ -79,7 +85,7 @@ fn describe(
 }
 
 /// `: Type = value` and the like, from the checked program.
-fn typed(program: &Program, kind: Kind, name: &str) -> Option<String> {
+fn typed(program: &Program, kind: Kind, name: &str, today: time::Date) -> Option<String> {
     let ty = |t: Type| t.name(&program.units);
     let params = |ps: &[(String, Type)]| {
         ps.iter()
@@ -93,8 +99,28 @@ fn typed(program: &Program, kind: Kind, name: &str) -> Option<String> {
     match kind {
         Kind::Parameter => {
             let p = program.params.iter().find(|p| p.name == name)?;
-            let value = crate::value::literal(&p.value, p.ty, program, &[]);
-            Some(format!(": {} = {value}", ty(p.ty)))
+            let written = |v: &crate::value::Value| crate::value::literal(v, p.ty, program, &[]);
+            if p.dated.is_empty() {
+                return Some(format!(": {} = {}", ty(p.ty), written(&p.value)));
+            }
+            // A dated parameter: the value in force today, then them all.
+            let day = crate::value::format_date(today);
+            let now = match crate::semantics::time::in_force_on(&p.dated, today) {
+                Some(v) => format!(" = {} (in force on {day})", written(v)),
+                None => format!(" (no value in force on {day})"),
+            };
+            let all: Vec<String> = p
+                .dated
+                .iter()
+                .map(|(d, v)| format!("- {} from {}", written(v), crate::value::format_date(*d)))
+                .collect();
+            Some(format!(
+                ": {}{now}
+
+{}",
+                ty(p.ty),
+                all.join("\n")
+            ))
         }
         Kind::Rule => {
             let r = program.rules.iter().find(|r| r.name == name)?;
@@ -193,6 +219,47 @@ fn declaration(book: &ast::Rulebook, name: Span) -> Option<Span> {
 mod tests {
     use super::*;
 
+    const DAY: time::Date = day(2026, time::Month::December, 2);
+
+    const fn day(year: i32, month: time::Month, d: u8) -> time::Date {
+        match time::Date::from_calendar_date(year, month, d) {
+            Ok(date) => date,
+            Err(_) => panic!("a date in the calendar"),
+        }
+    }
+
+    #[test]
+    fn a_dated_parameter_shows_the_value_in_force_and_every_value() {
+        let text = "rulebook \"T\" currency GBP\nunit hour\nparameter wage: Money per hour = £12.60 per hour from 2024-10-01, £13.45 per hour from 2025-10-01\nrule day_pay: Money = round(8 hour * wage, to 0.01, half up)\n";
+        let analysis = Analysis::new(text);
+        assert!(
+            analysis.checked.program.is_some(),
+            "{:?}",
+            analysis.checked.diagnostics
+        );
+        let at = text.rfind("wage").expect("the use");
+        let values = "\n\n- £12.60 per hour from 2024-10-01\n- £13.45 per hour from 2025-10-01";
+        let (shown, _) = hover(&analysis, text, at, DAY).expect("a hover");
+        assert_eq!(
+            shown,
+            format!(
+                "parameter `wage`: GBP per hour = £13.45 per hour (in force on 2026-12-02){values}"
+            )
+        );
+        let before = day(2025, time::Month::September, 30);
+        let (shown, _) = hover(&analysis, text, at, before).expect("a hover");
+        assert!(
+            shown.contains("= £12.60 per hour (in force on 2025-09-30)"),
+            "{shown}"
+        );
+        let (shown, _) =
+            hover(&analysis, text, at, day(2024, time::Month::January, 1)).expect("a hover");
+        assert!(
+            shown.contains("(no value in force on 2024-01-01)"),
+            "{shown}"
+        );
+    }
+
     #[test]
     fn with_errors_the_declaration_as_written() {
         // `nonesuch` is unknown: the text parses but does not check.
@@ -200,7 +267,7 @@ mod tests {
         let analysis = Analysis::new(text);
         assert!(analysis.checked.program.is_none());
         let at = text.rfind("fee").expect("the use");
-        let (shown, span) = hover(&analysis, text, at).expect("a hover");
+        let (shown, span) = hover(&analysis, text, at, DAY).expect("a hover");
         assert_eq!(&text[span.start..span.end], "fee");
         assert!(
             shown.starts_with("parameter `fee`\n\n```rochdale\nparameter fee: Money = £5\n```"),
@@ -222,7 +289,7 @@ mod tests {
             analysis.checked.diagnostics
         );
         let at = text.rfind("km_month").expect("the last");
-        let (shown, _) = hover(&analysis, text, at).expect("a hover");
+        let (shown, _) = hover(&analysis, text, at, DAY).expect("a hover");
         assert_eq!(shown, "unit `km_month`: kilometre-month of duct");
         // Its three places: the declaration, the type and the value.
         let index = &analysis.index;

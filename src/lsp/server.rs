@@ -161,12 +161,14 @@ fn answer(
             let doc = document(documents, uri)?;
             let offset = doc.offset(p.text_document_position_params.position);
             json(
-                hover::hover(&doc.analysis, &doc.text, offset).map(|(value, span)| Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value,
-                    }),
-                    range: Some(position::range(&doc.text, span)),
+                hover::hover(&doc.analysis, &doc.text, offset, today()).map(|(value, span)| {
+                    Hover {
+                        contents: HoverContents::Markup(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value,
+                        }),
+                        range: Some(position::range(&doc.text, span)),
+                    }
                 }),
             )
         }
@@ -361,4 +363,9 @@ fn notice(documents: &mut Documents, n: Notification) -> Option<PublishDiagnosti
         }
         _ => None,
     }
+}
+
+/// Today's date (UTC), for the values of dated parameters in force.
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
