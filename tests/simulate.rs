@@ -648,3 +648,88 @@ fn an_optional_date_is_none_from_an_empty_cell_a_none_cell_and_json_null() {
         row("eve")
     );
 }
+
+#[test]
+fn a_json_repetition_makes_the_same_timeline_as_the_rulebooks_every() {
+    // tests/rulebooks/repetition.coop's scenario written in JSON: the same
+    // steps on the same dates, in the same order, and the same figures.
+    let program = program("tests/rulebooks/repetition.coop");
+    let written = &program.scenarios[0];
+    let json = r#"{"members": [{"name": "ada"}, {"name": "ben"}], "steps": [
+        {"date": "2026-04-01", "act": "join", "args": ["ada"]},
+        {"date": "2026-04-01", "act": "join", "args": ["ben"]},
+        {"every": "week", "from": "2026-04-06", "to": "2027-03-29",
+         "steps": [{"act": "pay_rent", "args": ["ada", "£100.00"]}]},
+        {"every": "year", "from": "2026-04-01", "times": 2, "steps": [
+            {"every": "month", "steps": [{"act": "pay_rent", "args": ["ben", "£10.00"]}]},
+            {"on": "last day", "close": true}]},
+        {"date": "2026-10-15", "act": "pay_rent", "args": ["ada", "£1.00"]}
+    ]}"#;
+    let (scenario, members) = input::read_json(&program, json).expect("reads");
+    let timeline = |s: &rochdale::program::ScenarioDef| -> Vec<(String, String)> {
+        s.steps
+            .iter()
+            .map(|step| {
+                // What happens, without where it is written.
+                let kind = format!("{:?}", step.kind);
+                let mut plain = String::new();
+                let mut rest = kind.as_str();
+                while let Some(i) = rest.find("Span {") {
+                    plain.push_str(&rest[..i]);
+                    rest = rest[i..].split_once('}').map_or("", |(_, after)| after);
+                }
+                plain.push_str(rest);
+                (rochdale::value::format_date(step.date), plain)
+            })
+            .collect()
+    };
+    assert_eq!(scenario.steps.len(), 2 + 52 + 24 + 2 + 1);
+    assert_eq!(timeline(&scenario), timeline(written));
+    let o = simulate(&program, &scenario, members);
+    assert!(o.steps.iter().all(|s| s.status == StepStatus::Done));
+    assert_eq!(o.periods.len(), 2);
+    assert_eq!(o.periods[0].closed_on, "2027-03-31");
+    assert_eq!(o.periods[1].closed_on, "2028-03-31");
+}
+
+#[test]
+fn a_json_repetition_that_cannot_be_expanded_is_refused_with_its_path() {
+    let program = program("tests/rulebooks/repetition.coop");
+    let cases = [
+        (
+            r#"{"steps": [{"every": "week", "to": "2027-03-29", "steps": []}]}"#,
+            "steps[0]: `every week` needs a \"from\" date",
+        ),
+        (
+            r#"{"steps": [{"every": "week", "from": "2027-03-29", "to": "2026-04-06", "steps": [{"act": "join", "args": ["ada"]}]}]}"#,
+            "steps[0]: `every week from 2027-03-29 to 2026-04-06` has no occurrence",
+        ),
+        (
+            r#"{"steps": [{"every": "fortnight", "from": "2026-04-06", "times": 2, "steps": []}]}"#,
+            "steps[0]: `fortnight` is not a unit of time a repetition can count",
+        ),
+        (
+            r#"{"steps": [{"every": "week", "from": "2026-04-06", "times": 2, "steps": [{"date": "2026-04-07", "act": "join", "args": ["ada"]}]}]}"#,
+            "steps[0]: steps[0]: a repeated step takes its dates from the repetition, not a \"date\"",
+        ),
+        (
+            r#"{"steps": [{"act": "join", "args": ["ada"]}]}"#,
+            "steps[0]: a step needs a \"date\"",
+        ),
+    ];
+    for (json, message) in cases {
+        let Err(errors) = input::read_json(&program, json) else {
+            panic!("{message}: read without a problem");
+        };
+        assert!(
+            errors.iter().any(|d| d.message == message),
+            "{message}: {:?}",
+            errors.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+        assert!(
+            errors
+                .iter()
+                .all(|d| d.code.as_str() == "E0600" || d.code.as_str() == "E0710")
+        );
+    }
+}

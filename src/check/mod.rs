@@ -22,7 +22,7 @@ use crate::types::{EnumId, Type, Vocabulary};
 use crate::units::Units;
 use crate::value::Value;
 
-pub use acts::steps;
+pub use acts::{repeat, steps};
 pub use suggest::nearest;
 pub use values::{ValueReader, input_value};
 

@@ -3,7 +3,7 @@
 //! deserialised into [`JsonStep`] and lowered by the one lowering of steps
 //! ([`crate::check::steps`]).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
@@ -14,10 +14,12 @@ use serde_json::Value as Json;
 use super::json_scan::{Fault, Scanner};
 use super::values::TextValues;
 use super::{MemberTable, ScenarioHeader};
+use crate::check::repeat;
 use crate::check::steps::{self, Loc, Origin, RawKind, RawStep, StepLowerer, Vocabulary, Written};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Program, StepDef};
 use crate::span::Span;
+use crate::syntax::ast;
 use crate::value::Value;
 
 /// The entries of a JSON object in the order written (`{"markup": "12.5%"}`).
@@ -81,7 +83,20 @@ impl<'de> Deserialize<'de> for Close {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonStep {
-    date: String,
+    /// When; a step repeated by `every` has none of its own.
+    date: Option<String>,
+    /// `"every": "month"`: the steps of `steps` repeated (docs/scenarios.md).
+    every: Option<String>,
+    /// The first occurrence's first day, for `every`.
+    from: Option<String>,
+    /// The last occurrence starts on or before it, for `every`.
+    to: Option<String>,
+    /// How many occurrences, for `every` (in place of `to`).
+    times: Option<u32>,
+    /// What `every` repeats.
+    steps: Option<Vec<Json>>,
+    /// `"on": "last day"`: a repeated step on each occurrence's last day.
+    on: Option<String>,
     act: Option<String>,
     args: Option<Vec<Json>>,
     motion: Option<String>,
@@ -97,7 +112,30 @@ struct JsonStep {
 impl JsonStep {
     /// What the step says, or why it says nothing that can be read.
     fn raw(self) -> Result<RawStep<Json>, (steps::Part<'static>, Diagnostic)> {
-        let date = steps::read_date(&self.date).map_err(|d| (steps::Part::Date, d))?;
+        let Some(written) = &self.date else {
+            return Err((
+                steps::Part::Step,
+                Diagnostic::error(Code::BadInputFile, "a step needs a \"date\"").help(
+                    "write {\"date\": \"1845-01-01\", ...}; steps repeated by \"every\" take their dates from it",
+                ),
+            ));
+        };
+        let date = steps::read_date(written).map_err(|d| (steps::Part::Date, d))?;
+        self.raw_on(date)
+    }
+
+    /// What the step says, on `date`.
+    fn raw_on(self, date: time::Date) -> Result<RawStep<Json>, (steps::Part<'static>, Diagnostic)> {
+        if let Some(field) = self.repetition_field() {
+            return Err((
+                steps::Part::Step,
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!("`{field}` belongs to a repetition (\"every\")"),
+                )
+                .help("a repetition is {\"every\": \"month\", \"from\": \"2026-04-30\", \"to\": \"2027-03-31\", \"steps\": [...]}: see docs/scenarios.md"),
+            ));
+        }
         let kinds = [
             self.act.is_some(),
             self.motion.is_some(),
@@ -170,6 +208,33 @@ impl JsonStep {
             date: Written::new(date, Loc::default()),
             kind,
         })
+    }
+
+    /// A field of an act, a motion or a close given to a repetition.
+    fn kind_field(&self) -> Option<&'static str> {
+        [
+            (self.act.is_some(), "act"),
+            (self.args.is_some(), "args"),
+            (self.close.is_some(), "close"),
+        ]
+        .into_iter()
+        .find_map(|(given, field)| given.then_some(field))
+        .or_else(|| self.motion.as_ref().map(|_| "motion"))
+        .or_else(|| self.motion_field())
+    }
+
+    /// A field of a repetition given to a step that is not one.
+    fn repetition_field(&self) -> Option<&'static str> {
+        [
+            (self.every.is_some(), "every"),
+            (self.from.is_some(), "from"),
+            (self.to.is_some(), "to"),
+            (self.times.is_some(), "times"),
+            (self.steps.is_some(), "steps"),
+            (self.on.is_some(), "on"),
+        ]
+        .into_iter()
+        .find_map(|(given, field)| given.then_some(field))
     }
 
     /// A field of a motion given to a step that is not one.
@@ -246,6 +311,16 @@ pub struct JsonSteps<'p, R> {
     index: usize,
     /// The fields of the outer object read so far.
     seen: HashSet<String>,
+    /// Steps ready to be given out, in order.
+    ready: VecDeque<StepDef>,
+    /// Steps of repetitions not yet given out, by date and then by the
+    /// order they were made in: each is given out before the first written
+    /// step dated after it, as a rulebook's are merged by date and place.
+    repeated: BTreeMap<(time::Date, u64), StepDef>,
+    /// The number of repeated steps made so far.
+    made: u64,
+    /// What remains of [`repeat::MAX_REPEATED_STEPS`].
+    budget: usize,
 }
 
 /// The fields of a scenario's outer object.
@@ -279,6 +354,10 @@ pub(super) fn json_steps<R: BufRead>(
         state: State::Done,
         index: 0,
         seen: HashSet::new(),
+        ready: VecDeque::new(),
+        repeated: BTreeMap::new(),
+        made: 0,
+        budget: repeat::MAX_REPEATED_STEPS,
     };
     match steps.open(&mut header) {
         Ok(state) => steps.state = state,
@@ -521,6 +600,9 @@ impl<R: BufRead> JsonSteps<'_, R> {
     fn next_step(&mut self) -> Result<Option<StepDef>, Fault> {
         if self.scan.eat(b']')? {
             self.state = State::Rest;
+            // What the repetitions make after the last written step.
+            let rest = std::mem::take(&mut self.repeated);
+            self.ready.extend(rest.into_values());
             return Ok(None);
         }
         if self.index > 0 {
@@ -540,6 +622,10 @@ impl<R: BufRead> JsonSteps<'_, R> {
                 return Ok(None);
             }
         };
+        if step.every.is_some() {
+            self.repetition(step, &origin);
+            return Ok(None);
+        }
         let raw = match step.raw() {
             Ok(raw) => raw,
             Err((part, d)) => {
@@ -557,7 +643,67 @@ impl<R: BufRead> JsonSteps<'_, R> {
             .lowerer
             .lower(raw, &origin, &mut self.values, &mut errors);
         self.pending.extend(errors);
-        Ok(def)
+        if let Some(def) = def {
+            // The repeated steps dated on or before this one come first.
+            while let Some(entry) = self.repeated.first_entry() {
+                if entry.key().0 > def.date {
+                    break;
+                }
+                self.ready.push_back(entry.remove());
+            }
+            self.ready.push_back(def);
+        }
+        Ok(None)
+    }
+
+    /// `{"every": "month", "from": ..., "to": ..., "steps": [...]}`: each
+    /// step of it checked once, then dated for every occurrence.
+    fn repetition(&mut self, step: JsonStep, origin: &Origin) {
+        let mut raws = Vec::new();
+        let every = match json_every(step, true, &mut raws) {
+            Ok(every) => every,
+            Err(d) => {
+                self.pending.push_back(origin.place(
+                    steps::Part::Step,
+                    Loc::default(),
+                    d,
+                    "this repetition",
+                ));
+                return;
+            }
+        };
+        let mut errors = Vec::new();
+        for repeated in repeat::expand(&every, &mut self.budget, &mut errors) {
+            let (Some(first), Some(raw)) = (repeated.dates.first(), raws.get(repeated.span.start))
+            else {
+                continue;
+            };
+            let mut raw = raw.clone();
+            raw.date = Written::new(*first, Loc::default());
+            let mut found = Vec::new();
+            let Some(def) =
+                self.lowerer
+                    .lower_at_any_date(raw, origin, &mut self.values, &mut found)
+            else {
+                errors.extend(found);
+                continue;
+            };
+            errors.extend(found);
+            for date in &repeated.dates {
+                let mut step = def.clone();
+                step.date = *date;
+                self.repeated.insert((*date, self.made), step);
+                self.made += 1;
+            }
+        }
+        for d in errors {
+            self.pending.push_back(origin.place(
+                steps::Part::Step,
+                Loc::default(),
+                d,
+                "this repetition",
+            ));
+        }
     }
 
     /// After `steps`: the rest of the outer object, where the header may
@@ -595,6 +741,9 @@ impl<R: BufRead> Iterator for JsonSteps<'_, R> {
             if let Some(d) = self.pending.pop_front() {
                 return Some(Err(d));
             }
+            if let Some(step) = self.ready.pop_front() {
+                return Some(Ok(step));
+            }
             let read = match self.state {
                 State::Done => return None,
                 State::Steps => self.next_step(),
@@ -625,4 +774,115 @@ pub fn read_json(
 ) -> Result<(crate::program::ScenarioDef, MemberTable), Vec<Diagnostic>> {
     let (header, steps) = json_steps(program, text.as_bytes());
     super::collect(header, steps)
+}
+
+/// A repetition written in JSON, as the rulebook's `every` block it stands
+/// for (so that one expansion, `check::repeat`, serves both), with the
+/// steps it repeats: the block's step `k` is `raws[k]` (its span's start).
+fn json_every(
+    step: JsonStep,
+    top: bool,
+    raws: &mut Vec<RawStep<Json>>,
+) -> Result<ast::Every, Diagnostic> {
+    let problem = |message: String| {
+        Diagnostic::error(Code::BadInputFile, message).help(
+            "a repetition is {\"every\": \"month\", \"from\": \"2026-04-30\", \"to\": \"2027-03-31\", \"steps\": [...]} (or \"times\": 12 in place of \"to\"); a repetition inside one has only \"every\" and \"steps\": see docs/scenarios.md",
+        )
+    };
+    let unit = step.every.clone().unwrap_or_default();
+    if step.date.is_some() || step.on.is_some() {
+        return Err(problem(format!(
+            "a repetition takes no `{}`: its steps are dated by it",
+            if step.date.is_some() { "date" } else { "on" }
+        )));
+    }
+    if let Some(field) = step.kind_field() {
+        return Err(problem(format!(
+            "`{field}` belongs to a step inside the repetition's \"steps\""
+        )));
+    }
+    let during = match (top, &step.from, &step.to, step.times) {
+        (false, None, None, None) => None,
+        (false, ..) => {
+            return Err(problem(
+                "a repetition inside another takes its dates from the one around it: no `from`, `to` or `times`".into(),
+            ));
+        }
+        (true, None, ..) => return Err(problem(format!("`every {unit}` needs a \"from\" date"))),
+        (true, Some(from), to, times) => {
+            let from = steps::read_date(from)?;
+            let until = match (to, times) {
+                (Some(to), None) => ast::EveryUntil::To(steps::read_date(to)?),
+                (None, Some(count)) => ast::EveryUntil::For {
+                    count,
+                    unit: ident(&format!("{unit}s")),
+                },
+                _ => {
+                    return Err(problem(format!(
+                        "`every {unit}` needs one of \"to\" (a date) and \"times\" (a number)"
+                    )));
+                }
+            };
+            Some(ast::EverySpan {
+                from,
+                until,
+                span: Span::default(),
+            })
+        }
+    };
+    let mut items = Vec::new();
+    for (i, inner) in step.steps.unwrap_or_default().into_iter().enumerate() {
+        let inner: JsonStep =
+            serde_json::from_value(inner).map_err(|e| problem(format!("steps[{i}]: {e}")))?;
+        if inner.every.is_some() {
+            items.push(ast::EveryItem::Every(json_every(inner, false, raws)?));
+            continue;
+        }
+        if inner.date.is_some() {
+            return Err(problem(format!(
+                "steps[{i}]: a repeated step takes its dates from the repetition, not a \"date\""
+            )));
+        }
+        let last_day = match inner.on.as_deref() {
+            None => false,
+            Some("last day") => true,
+            Some(other) => {
+                return Err(problem(format!(
+                    "steps[{i}]: \"on\" is \"last day\" or nothing, not \"{other}\""
+                )));
+            }
+        };
+        let inner = JsonStep { on: None, ..inner };
+        // The date is a placeholder: each occurrence gives its own.
+        let raw = inner.raw_on(time::Date::MIN).map_err(|(_, d)| Diagnostic {
+            message: format!("steps[{i}]: {}", d.message),
+            ..d
+        })?;
+        let k = raws.len();
+        raws.push(raw);
+        items.push(ast::EveryItem::Step {
+            last_day,
+            kind: ast::StepKind::Close {
+                figures: Vec::new(),
+            },
+            span: Span {
+                start: k,
+                end: k,
+                ..Span::default()
+            },
+        });
+    }
+    Ok(ast::Every {
+        unit: ident(&unit),
+        during,
+        items,
+        span: Span::default(),
+    })
+}
+
+fn ident(name: &str) -> ast::Ident {
+    ast::Ident {
+        name: name.to_string(),
+        span: Span::default(),
+    }
 }
