@@ -328,6 +328,10 @@ fn node(
             .map(|((name, _), (v, ty))| (name.clone(), view(v, *ty).display))
             .collect();
     }
+    // A tranche's `where` for one member is read with the member named.
+    for (var, m) in &trace.binds {
+        inner.push((var.clone(), view(&Value::Member(*m), Type::Member).display));
+    }
     let (label, kind, article) = match &trace.what {
         TraceWhat::Rule { rule, args } => {
             let def = &program.rules[*rule];

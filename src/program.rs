@@ -232,6 +232,8 @@ pub enum TrancheAmount {
     /// A sum for each member; the tranche is their total, capped as declared
     /// and then shared in proportion to those sums.
     EachMember {
+        /// The member variable as written (`m`), for explaining the filter.
+        var: String,
         /// Which members take part.
         filter: Option<Ir>,
         /// Each member's amount.
@@ -242,6 +244,8 @@ pub enum TrancheAmount {
 /// `to each member m [where C] in proportion to W`.
 #[derive(Debug, Clone)]
 pub struct SplitDef {
+    /// The member variable as written (`m`), for explaining the filter.
+    pub var: String,
     /// Which members share.
     pub filter: Option<Ir>,
     /// Each member's weight.

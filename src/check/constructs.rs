@@ -361,7 +361,11 @@ impl Checker {
                             cx.units(),
                         ));
                     }
-                    TrancheAmount::EachMember { filter, value }
+                    TrancheAmount::EachMember {
+                        var: var.name.clone(),
+                        filter,
+                        value,
+                    }
                 }
             };
             let money_option = |cx: &mut ExprChecker<'_>, e: &ast::Expr, what: &str| {
@@ -413,7 +417,11 @@ impl Checker {
                         .help("write `in proportion to m.purchases` or another number per member"),
                     );
                 }
-                SplitDef { filter, weight }
+                SplitDef {
+                    var: s.var.name.clone(),
+                    filter,
+                    weight,
+                }
             });
             if let (TrancheAmount::EachMember { .. }, Some(s)) = (&amount_def, &t.split) {
                 cx.report(

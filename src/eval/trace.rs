@@ -61,6 +61,10 @@ pub struct TraceNode {
     pub omitted: usize,
     /// The exception that fired, if this step is a rule with exceptions.
     pub exception: Option<Span>,
+    /// Member variables its steps are written with and the member each
+    /// stands for (a tranche's `where m.age >= 16` for one member), so that
+    /// they read with the member's name, as a rule's steps do.
+    pub binds: Vec<(String, u32)>,
 }
 
 impl TraceNode {
@@ -74,6 +78,7 @@ impl TraceNode {
             children: Vec::new(),
             omitted: 0,
             exception: None,
+            binds: Vec::new(),
         }
     }
 
