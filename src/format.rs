@@ -600,11 +600,12 @@ impl Printer<'_> {
         }
         if let (Some((_, first)), Some((_, last))) = (r.quorum.first(), r.quorum.last()) {
             let terms: Vec<String> = r.quorum.iter().map(|(_, s)| self.clause(*s)).collect();
-            self.statement(
-                i,
-                &[format!("quorum {}", terms.join(" and "))],
-                first.to(*last),
-            );
+            let line = match (r.quorum_form, terms.as_slice()) {
+                (QuorumForm::Greater, [a, b]) => format!("quorum the greater of {a} or {b}"),
+                (QuorumForm::Lesser, [a, b]) => format!("quorum the lesser of {a} or {b}"),
+                _ => format!("quorum {}", terms.join(" and ")),
+            };
+            self.statement(i, &[line], first.to(*last));
         }
         if let Some(t) = &r.threshold {
             let line = self.clause(t.span);

@@ -261,8 +261,11 @@ pub struct ResolutionDef {
     pub title: Option<String>,
     /// Votes weighted by class: the attribute and a weight per variant.
     pub class_weights: Option<(usize, Vec<Decimal>)>,
-    /// Conditions of the quorum, all required.
+    /// Conditions of the quorum: all required, or with `the lesser of`
+    /// (`quorum_lesser`) one.
     pub quorum: Vec<QuorumTerm>,
+    /// `quorum the lesser of A or B`: one term met is enough.
+    pub quorum_lesser: bool,
     /// When it passes.
     pub threshold: Threshold,
     /// Abstentions count as votes against.

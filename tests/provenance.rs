@@ -220,7 +220,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "worker-cooperative-spain.coop",
-        "531c86d40a13345be73c526859c4416e8157979af1bea5ea2a537c1f65bf0d21",
+        "04827743824ff4c6be5941080b3715116ad1c2907bb7809374806282f6bc3787",
     ),
 ];
 

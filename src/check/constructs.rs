@@ -664,6 +664,7 @@ impl Checker {
             title: r.title.as_ref().map(|t| t.value.clone()),
             class_weights,
             quorum: r.quorum.iter().map(|(q, _)| *q).collect(),
+            quorum_lesser: r.quorum_form == ast::QuorumForm::Lesser,
             threshold,
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,

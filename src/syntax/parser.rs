@@ -1058,6 +1058,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         title: None,
         weights: None,
         quorum: Vec::new(),
+        quorum_form: QuorumForm::All,
         threshold: None,
         abstentions_against: false,
         ties_pass: None,
@@ -1091,7 +1092,18 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 });
             }
             Rule::quorum => {
-                for term in children(item) {
+                let mut terms: Vec<Pair<Rule>> = children(item).collect();
+                if let [form] = terms.as_slice() {
+                    resolution.quorum_form = match form.as_rule() {
+                        Rule::quorum_greater => QuorumForm::Greater,
+                        Rule::quorum_lesser => QuorumForm::Lesser,
+                        _ => QuorumForm::All,
+                    };
+                    if resolution.quorum_form != QuorumForm::All {
+                        terms = children(terms.remove(0)).collect();
+                    }
+                }
+                for term in terms {
                     let term_span = span(&term);
                     let part = next(&mut children(term), "quorum term")?;
                     let q = match part.as_rule() {
@@ -1100,6 +1112,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                             let (v, _) = parse_number(n.as_str(), term_span)?;
                             QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
                         }
+                        Rule::more_than_half => QuorumTerm::MoreThan(Decimal::new(5, 1)),
                         _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
                     };
                     resolution.quorum.push((q, term_span));
@@ -1108,14 +1121,23 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
             Rule::passes_when => {
                 let mut parts = children(item);
                 let op = next(&mut parts, "threshold operator")?;
-                let strict = op.as_str() == ">";
-                let share = parts.next();
-                let basis = match parts.next().map(|b| b.as_str().to_string()).as_deref() {
+                // `>`, or in words `more than`; `>=`, `≥` or `at least`.
+                let strict = op.as_str() == ">" || op.as_str().starts_with("more");
+                let rest: Vec<Pair<Rule>> = parts.collect();
+                // `half` is a word the children leave out: the basis alone.
+                let (share, basis) = match rest.as_slice() {
+                    [basis] => (None, Some(basis.as_str())),
+                    [share, basis] => (Some(share.clone()), Some(basis.as_str())),
+                    _ => (None, None),
+                };
+                let half = rest.len() == 1;
+                let basis = match basis {
                     Some("present") => VoteBasis::Present,
                     Some("members") => VoteBasis::Members,
                     _ => VoteBasis::Cast,
                 };
                 let measure = match share {
+                    None if half => ThresholdMeasure::Fraction(Decimal::ONE, Decimal::TWO, basis),
                     Some(p) if p.as_rule() == Rule::percent => {
                         let n = next(&mut children(p), "threshold percent")?;
                         let (v, _) = parse_number(n.as_str(), item_span)?;

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 134
+#define SYMBOL_COUNT 138
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 123
+#define TOKEN_COUNT 127
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -88,71 +88,75 @@ enum ts_symbol_identifiers {
   anon_sym_weighted = 66,
   anon_sym_by = 67,
   anon_sym_quorum = 68,
-  anon_sym_of = 69,
-  anon_sym_passes = 70,
-  anon_sym_against = 71,
-  anon_sym_abstain = 72,
-  anon_sym_cast = 73,
-  anon_sym_present = 74,
-  anon_sym_abstentions = 75,
-  anon_sym_count = 76,
-  anon_sym_counted = 77,
-  anon_sym_ties = 78,
-  anon_sym_pass = 79,
-  anon_sym_fail = 80,
-  anon_sym_admit = 81,
-  anon_sym_remove = 82,
-  anon_sym_post = 83,
-  anon_sym_debit = 84,
-  anon_sym_credit = 85,
-  anon_sym_add = 86,
-  anon_sym_subtract = 87,
-  anon_sym_set = 88,
-  anon_sym_from = 89,
-  anon_sym_credits = 90,
-  anon_sym_debits = 91,
-  anon_sym_on = 92,
-  anon_sym_motion = 93,
-  anon_sym_amend = 94,
-  anon_sym_close = 95,
-  anon_sym_every = 96,
-  anon_sym_the = 97,
-  anon_sym_last = 98,
-  anon_sym_day = 99,
-  sym_comment = 100,
-  sym_string = 101,
-  sym_date = 102,
-  sym_money = 103,
-  sym_percent = 104,
-  sym_number = 105,
-  anon_sym_LT_EQ = 106,
-  anon_sym_GT_EQ = 107,
-  anon_sym_BANG_EQ = 108,
-  anon_sym_LT = 109,
-  anon_sym_GT = 110,
-  anon_sym_EQ = 111,
-  anon_sym_PLUS = 112,
-  anon_sym_DASH = 113,
-  anon_sym_STAR = 114,
-  anon_sym_SLASH = 115,
-  anon_sym_u00d7 = 116,
-  anon_sym_u00f7 = 117,
-  anon_sym_u2264 = 118,
-  anon_sym_u2265 = 119,
-  anon_sym_u2260 = 120,
-  anon_sym_COMMA = 121,
-  anon_sym_COLON = 122,
-  sym_source_file = 123,
-  sym__item = 124,
-  sym_definition = 125,
-  sym_call = 126,
-  sym_attribute = 127,
-  sym_block = 128,
-  sym_parenthesized = 129,
-  sym_keyword = 130,
-  sym_operator = 131,
-  sym_punctuation = 132,
-  aux_sym_source_file_repeat1 = 133,
+  anon_sym_greater = 69,
+  anon_sym_lesser = 70,
+  anon_sym_more = 71,
+  anon_sym_than = 72,
+  anon_sym_of = 73,
+  anon_sym_passes = 74,
+  anon_sym_against = 75,
+  anon_sym_abstain = 76,
+  anon_sym_cast = 77,
+  anon_sym_present = 78,
+  anon_sym_abstentions = 79,
+  anon_sym_count = 80,
+  anon_sym_counted = 81,
+  anon_sym_ties = 82,
+  anon_sym_pass = 83,
+  anon_sym_fail = 84,
+  anon_sym_admit = 85,
+  anon_sym_remove = 86,
+  anon_sym_post = 87,
+  anon_sym_debit = 88,
+  anon_sym_credit = 89,
+  anon_sym_add = 90,
+  anon_sym_subtract = 91,
+  anon_sym_set = 92,
+  anon_sym_from = 93,
+  anon_sym_credits = 94,
+  anon_sym_debits = 95,
+  anon_sym_on = 96,
+  anon_sym_motion = 97,
+  anon_sym_amend = 98,
+  anon_sym_close = 99,
+  anon_sym_every = 100,
+  anon_sym_the = 101,
+  anon_sym_last = 102,
+  anon_sym_day = 103,
+  sym_comment = 104,
+  sym_string = 105,
+  sym_date = 106,
+  sym_money = 107,
+  sym_percent = 108,
+  sym_number = 109,
+  anon_sym_LT_EQ = 110,
+  anon_sym_GT_EQ = 111,
+  anon_sym_BANG_EQ = 112,
+  anon_sym_LT = 113,
+  anon_sym_GT = 114,
+  anon_sym_EQ = 115,
+  anon_sym_PLUS = 116,
+  anon_sym_DASH = 117,
+  anon_sym_STAR = 118,
+  anon_sym_SLASH = 119,
+  anon_sym_u00d7 = 120,
+  anon_sym_u00f7 = 121,
+  anon_sym_u2264 = 122,
+  anon_sym_u2265 = 123,
+  anon_sym_u2260 = 124,
+  anon_sym_COMMA = 125,
+  anon_sym_COLON = 126,
+  sym_source_file = 127,
+  sym__item = 128,
+  sym_definition = 129,
+  sym_call = 130,
+  sym_attribute = 131,
+  sym_block = 132,
+  sym_parenthesized = 133,
+  sym_keyword = 134,
+  sym_operator = 135,
+  sym_punctuation = 136,
+  aux_sym_source_file_repeat1 = 137,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -225,6 +229,10 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_weighted] = "weighted",
   [anon_sym_by] = "by",
   [anon_sym_quorum] = "quorum",
+  [anon_sym_greater] = "greater",
+  [anon_sym_lesser] = "lesser",
+  [anon_sym_more] = "more",
+  [anon_sym_than] = "than",
   [anon_sym_of] = "of",
   [anon_sym_passes] = "passes",
   [anon_sym_against] = "against",
@@ -362,6 +370,10 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_weighted] = anon_sym_weighted,
   [anon_sym_by] = anon_sym_by,
   [anon_sym_quorum] = anon_sym_quorum,
+  [anon_sym_greater] = anon_sym_greater,
+  [anon_sym_lesser] = anon_sym_lesser,
+  [anon_sym_more] = anon_sym_more,
+  [anon_sym_than] = anon_sym_than,
   [anon_sym_of] = anon_sym_of,
   [anon_sym_passes] = anon_sym_passes,
   [anon_sym_against] = anon_sym_against,
@@ -703,6 +715,22 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_quorum] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_greater] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_lesser] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_more] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_than] = {
     .visible = true,
     .named = false,
   },
@@ -1300,1156 +1328,1205 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
         'd', 4,
         'e', 5,
         'f', 6,
-        'h', 7,
-        'i', 8,
-        'l', 9,
-        'm', 10,
-        'n', 11,
-        'o', 12,
-        'p', 13,
-        'q', 14,
-        'r', 15,
-        's', 16,
-        't', 17,
-        'u', 18,
-        'v', 19,
-        'w', 20,
+        'g', 7,
+        'h', 8,
+        'i', 9,
+        'l', 10,
+        'm', 11,
+        'n', 12,
+        'o', 13,
+        'p', 14,
+        'q', 15,
+        'r', 16,
+        's', 17,
+        't', 18,
+        'u', 19,
+        'v', 20,
+        'w', 21,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        'b', 21,
-        'c', 22,
-        'd', 23,
-        'g', 24,
-        'l', 25,
-        'm', 26,
-        'n', 27,
-        'r', 28,
-        't', 29,
+        'b', 22,
+        'c', 23,
+        'd', 24,
+        'g', 25,
+        'l', 26,
+        'm', 27,
+        'n', 28,
+        'r', 29,
+        't', 30,
       );
       END_STATE();
     case 2:
-      if (lookahead == 'e') ADVANCE(30);
-      if (lookahead == 'r') ADVANCE(31);
-      if (lookahead == 'y') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(31);
+      if (lookahead == 'r') ADVANCE(32);
+      if (lookahead == 'y') ADVANCE(33);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(33);
-      if (lookahead == 'e') ADVANCE(34);
-      if (lookahead == 'l') ADVANCE(35);
-      if (lookahead == 'o') ADVANCE(36);
-      if (lookahead == 'r') ADVANCE(37);
-      if (lookahead == 'u') ADVANCE(38);
+      if (lookahead == 'a') ADVANCE(34);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'l') ADVANCE(36);
+      if (lookahead == 'o') ADVANCE(37);
+      if (lookahead == 'r') ADVANCE(38);
+      if (lookahead == 'u') ADVANCE(39);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(39);
-      if (lookahead == 'e') ADVANCE(40);
-      if (lookahead == 'o') ADVANCE(41);
+      if (lookahead == 'a') ADVANCE(40);
+      if (lookahead == 'e') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(42);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(42);
-      if (lookahead == 'l') ADVANCE(43);
-      if (lookahead == 'v') ADVANCE(44);
-      if (lookahead == 'x') ADVANCE(45);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'l') ADVANCE(44);
+      if (lookahead == 'v') ADVANCE(45);
+      if (lookahead == 'x') ADVANCE(46);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(46);
-      if (lookahead == 'l') ADVANCE(47);
-      if (lookahead == 'o') ADVANCE(48);
-      if (lookahead == 'r') ADVANCE(49);
+      if (lookahead == 'a') ADVANCE(47);
+      if (lookahead == 'l') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(49);
+      if (lookahead == 'r') ADVANCE(50);
       END_STATE();
     case 7:
-      if (lookahead == 'a') ADVANCE(50);
+      if (lookahead == 'r') ADVANCE(51);
       END_STATE();
     case 8:
-      if (lookahead == 'f') ADVANCE(51);
-      if (lookahead == 'n') ADVANCE(52);
+      if (lookahead == 'a') ADVANCE(52);
       END_STATE();
     case 9:
-      if (lookahead == 'a') ADVANCE(53);
-      if (lookahead == 'e') ADVANCE(54);
-      if (lookahead == 'i') ADVANCE(55);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(54);
       END_STATE();
     case 10:
+      if (lookahead == 'a') ADVANCE(55);
       if (lookahead == 'e') ADVANCE(56);
-      if (lookahead == 'o') ADVANCE(57);
+      if (lookahead == 'i') ADVANCE(57);
       END_STATE();
     case 11:
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'e') ADVANCE(58);
+      if (lookahead == 'o') ADVANCE(59);
       END_STATE();
     case 12:
-      if (lookahead == 'f') ADVANCE(59);
-      if (lookahead == 'n') ADVANCE(60);
-      if (lookahead == 'r') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(60);
       END_STATE();
     case 13:
-      if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'e') ADVANCE(63);
-      if (lookahead == 'o') ADVANCE(64);
-      if (lookahead == 'r') ADVANCE(65);
+      if (lookahead == 'f') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 'r') ADVANCE(63);
       END_STATE();
     case 14:
-      if (lookahead == 'u') ADVANCE(66);
+      if (lookahead == 'a') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(66);
+      if (lookahead == 'r') ADVANCE(67);
       END_STATE();
     case 15:
-      if (lookahead == 'e') ADVANCE(67);
-      if (lookahead == 'o') ADVANCE(68);
-      if (lookahead == 'u') ADVANCE(69);
+      if (lookahead == 'u') ADVANCE(68);
       END_STATE();
     case 16:
-      if (lookahead == 'c') ADVANCE(70);
-      if (lookahead == 'e') ADVANCE(71);
-      if (lookahead == 'o') ADVANCE(72);
-      if (lookahead == 'u') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(69);
+      if (lookahead == 'o') ADVANCE(70);
+      if (lookahead == 'u') ADVANCE(71);
       END_STATE();
     case 17:
-      if (lookahead == 'e') ADVANCE(74);
-      if (lookahead == 'h') ADVANCE(75);
-      if (lookahead == 'i') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'r') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(72);
+      if (lookahead == 'e') ADVANCE(73);
+      if (lookahead == 'o') ADVANCE(74);
+      if (lookahead == 'u') ADVANCE(75);
       END_STATE();
     case 18:
-      if (lookahead == 'n') ADVANCE(79);
-      if (lookahead == 'p') ADVANCE(80);
+      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'h') ADVANCE(77);
+      if (lookahead == 'i') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'r') ADVANCE(80);
       END_STATE();
     case 19:
-      if (lookahead == 'e') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'n') ADVANCE(81);
+      if (lookahead == 'p') ADVANCE(82);
       END_STATE();
     case 20:
       if (lookahead == 'e') ADVANCE(83);
-      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 21:
-      if (lookahead == 's') ADVANCE(85);
+      if (lookahead == 'e') ADVANCE(85);
+      if (lookahead == 'h') ADVANCE(86);
       END_STATE();
     case 22:
-      if (lookahead == 't') ADVANCE(86);
+      if (lookahead == 's') ADVANCE(87);
       END_STATE();
     case 23:
-      if (lookahead == 'd') ADVANCE(87);
-      if (lookahead == 'm') ADVANCE(88);
+      if (lookahead == 't') ADVANCE(88);
       END_STATE();
     case 24:
-      if (lookahead == 'a') ADVANCE(89);
+      if (lookahead == 'd') ADVANCE(89);
+      if (lookahead == 'm') ADVANCE(90);
       END_STATE();
     case 25:
-      if (lookahead == 'l') ADVANCE(90);
+      if (lookahead == 'a') ADVANCE(91);
       END_STATE();
     case 26:
-      if (lookahead == 'e') ADVANCE(91);
+      if (lookahead == 'l') ADVANCE(92);
       END_STATE();
     case 27:
-      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 'e') ADVANCE(93);
       END_STATE();
     case 28:
-      if (lookahead == 't') ADVANCE(93);
+      if (lookahead == 'd') ADVANCE(94);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == 't') ADVANCE(95);
       END_STATE();
     case 30:
-      if (lookahead == 'c') ADVANCE(94);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 31:
-      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(97);
       END_STATE();
     case 33:
-      if (lookahead == 's') ADVANCE(96);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 34:
-      if (lookahead == 'i') ADVANCE(97);
+      if (lookahead == 's') ADVANCE(98);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(98);
+      if (lookahead == 'i') ADVANCE(99);
       END_STATE();
     case 36:
-      if (lookahead == 'u') ADVANCE(99);
+      if (lookahead == 'o') ADVANCE(100);
       END_STATE();
     case 37:
-      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'u') ADVANCE(101);
       END_STATE();
     case 38:
-      if (lookahead == 'r') ADVANCE(101);
+      if (lookahead == 'e') ADVANCE(102);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(102);
-      if (lookahead == 'y') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(103);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 't') ADVANCE(104);
+      if (lookahead == 'y') ADVANCE(105);
       END_STATE();
     case 41:
-      if (lookahead == 'w') ADVANCE(105);
+      if (lookahead == 'b') ADVANCE(106);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(106);
+      if (lookahead == 'w') ADVANCE(107);
       END_STATE();
     case 43:
-      if (lookahead == 's') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(108);
       END_STATE();
     case 44:
-      if (lookahead == 'e') ADVANCE(108);
+      if (lookahead == 's') ADVANCE(109);
       END_STATE();
     case 45:
-      if (lookahead == 'a') ADVANCE(109);
-      if (lookahead == 'c') ADVANCE(110);
-      if (lookahead == 'p') ADVANCE(111);
+      if (lookahead == 'e') ADVANCE(110);
       END_STATE();
     case 46:
-      if (lookahead == 'i') ADVANCE(112);
-      if (lookahead == 'l') ADVANCE(113);
+      if (lookahead == 'a') ADVANCE(111);
+      if (lookahead == 'c') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(113);
       END_STATE();
     case 47:
-      if (lookahead == 'o') ADVANCE(114);
+      if (lookahead == 'i') ADVANCE(114);
+      if (lookahead == 'l') ADVANCE(115);
       END_STATE();
     case 48:
-      if (lookahead == 'r') ADVANCE(115);
-      END_STATE();
-    case 49:
       if (lookahead == 'o') ADVANCE(116);
       END_STATE();
+    case 49:
+      if (lookahead == 'r') ADVANCE(117);
+      END_STATE();
     case 50:
-      if (lookahead == 'l') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(118);
       END_STATE();
     case 51:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'e') ADVANCE(119);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'l') ADVANCE(120);
       END_STATE();
     case 53:
-      if (lookahead == 's') ADVANCE(118);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(119);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 55:
-      if (lookahead == 'm') ADVANCE(120);
+      if (lookahead == 's') ADVANCE(121);
       END_STATE();
     case 56:
-      if (lookahead == 'm') ADVANCE(121);
+      if (lookahead == 'a') ADVANCE(122);
+      if (lookahead == 's') ADVANCE(123);
       END_STATE();
     case 57:
-      if (lookahead == 's') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 'm') ADVANCE(124);
       END_STATE();
     case 58:
-      if (lookahead == 't') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(125);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_of);
-      END_STATE();
-    case 60:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(125);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(anon_sym_or);
-      END_STATE();
-    case 62:
       if (lookahead == 'r') ADVANCE(126);
       if (lookahead == 's') ADVANCE(127);
+      if (lookahead == 't') ADVANCE(128);
+      END_STATE();
+    case 60:
+      if (lookahead == 't') ADVANCE(129);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(anon_sym_of);
+      END_STATE();
+    case 62:
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(130);
       END_STATE();
     case 63:
-      if (lookahead == 'r') ADVANCE(128);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 64:
-      if (lookahead == 'o') ADVANCE(129);
-      if (lookahead == 's') ADVANCE(130);
+      if (lookahead == 'r') ADVANCE(131);
+      if (lookahead == 's') ADVANCE(132);
       END_STATE();
     case 65:
-      if (lookahead == 'e') ADVANCE(131);
-      if (lookahead == 'o') ADVANCE(132);
+      if (lookahead == 'r') ADVANCE(133);
       END_STATE();
     case 66:
-      if (lookahead == 'o') ADVANCE(133);
+      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 's') ADVANCE(135);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(134);
-      if (lookahead == 'm') ADVANCE(135);
-      if (lookahead == 'q') ADVANCE(136);
-      if (lookahead == 's') ADVANCE(137);
+      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(137);
       END_STATE();
     case 68:
-      if (lookahead == 'u') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(138);
       END_STATE();
     case 69:
-      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'c') ADVANCE(139);
+      if (lookahead == 'm') ADVANCE(140);
+      if (lookahead == 'q') ADVANCE(141);
+      if (lookahead == 's') ADVANCE(142);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 'u') ADVANCE(143);
       END_STATE();
     case 71:
-      if (lookahead == 't') ADVANCE(141);
+      if (lookahead == 'l') ADVANCE(144);
       END_STATE();
     case 72:
-      if (lookahead == 'u') ADVANCE(142);
-      END_STATE();
-    case 73:
-      if (lookahead == 'b') ADVANCE(143);
-      END_STATE();
-    case 74:
-      if (lookahead == 'x') ADVANCE(144);
-      END_STATE();
-    case 75:
       if (lookahead == 'e') ADVANCE(145);
       END_STATE();
-    case 76:
-      if (lookahead == 'e') ADVANCE(146);
+    case 73:
+      if (lookahead == 't') ADVANCE(146);
       END_STATE();
-    case 77:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 78:
+    case 74:
       if (lookahead == 'u') ADVANCE(147);
       END_STATE();
-    case 79:
-      if (lookahead == 'i') ADVANCE(148);
+    case 75:
+      if (lookahead == 'b') ADVANCE(148);
       END_STATE();
-    case 80:
-      ACCEPT_TOKEN(anon_sym_up);
+    case 76:
+      if (lookahead == 'x') ADVANCE(149);
       END_STATE();
-    case 81:
-      if (lookahead == 'r') ADVANCE(149);
+    case 77:
+      if (lookahead == 'a') ADVANCE(150);
+      if (lookahead == 'e') ADVANCE(151);
       END_STATE();
-    case 82:
-      if (lookahead == 't') ADVANCE(150);
-      END_STATE();
-    case 83:
-      if (lookahead == 'i') ADVANCE(151);
-      END_STATE();
-    case 84:
+    case 78:
       if (lookahead == 'e') ADVANCE(152);
       END_STATE();
-    case 85:
-      if (lookahead == 't') ADVANCE(153);
+    case 79:
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 86:
-      ACCEPT_TOKEN(anon_sym_act);
+    case 80:
+      if (lookahead == 'u') ADVANCE(153);
       END_STATE();
-    case 87:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 88:
+    case 81:
       if (lookahead == 'i') ADVANCE(154);
       END_STATE();
+    case 82:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 83:
+      if (lookahead == 'r') ADVANCE(155);
+      END_STATE();
+    case 84:
+      if (lookahead == 't') ADVANCE(156);
+      END_STATE();
+    case 85:
+      if (lookahead == 'i') ADVANCE(157);
+      END_STATE();
+    case 86:
+      if (lookahead == 'e') ADVANCE(158);
+      END_STATE();
+    case 87:
+      if (lookahead == 't') ADVANCE(159);
+      END_STATE();
+    case 88:
+      ACCEPT_TOKEN(anon_sym_act);
+      END_STATE();
     case 89:
-      if (lookahead == 'i') ADVANCE(155);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 90:
-      if (lookahead == 'o') ADVANCE(156);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 91:
-      if (lookahead == 'n') ADVANCE(157);
+      if (lookahead == 'i') ADVANCE(161);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'o') ADVANCE(162);
       END_STATE();
     case 93:
-      if (lookahead == 'i') ADVANCE(158);
+      if (lookahead == 'n') ADVANCE(163);
       END_STATE();
     case 94:
-      if (lookahead == 'a') ADVANCE(159);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 95:
-      if (lookahead == 'a') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(164);
       END_STATE();
     case 96:
-      if (lookahead == 't') ADVANCE(161);
+      if (lookahead == 'a') ADVANCE(165);
       END_STATE();
     case 97:
-      if (lookahead == 'l') ADVANCE(162);
+      if (lookahead == 'a') ADVANCE(166);
       END_STATE();
     case 98:
-      if (lookahead == 's') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(167);
       END_STATE();
     case 99:
-      if (lookahead == 'n') ADVANCE(164);
+      if (lookahead == 'l') ADVANCE(168);
       END_STATE();
     case 100:
-      if (lookahead == 'd') ADVANCE(165);
+      if (lookahead == 's') ADVANCE(169);
       END_STATE();
     case 101:
-      if (lookahead == 'r') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(170);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'd') ADVANCE(171);
       END_STATE();
     case 103:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'r') ADVANCE(172);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(168);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 105:
-      if (lookahead == 'n') ADVANCE(169);
+      ACCEPT_TOKEN(anon_sym_day);
       END_STATE();
     case 106:
-      if (lookahead == 'h') ADVANCE(170);
+      if (lookahead == 'i') ADVANCE(174);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(175);
       END_STATE();
     case 108:
-      if (lookahead == 'n') ADVANCE(172);
-      if (lookahead == 'r') ADVANCE(173);
+      if (lookahead == 'h') ADVANCE(176);
       END_STATE();
     case 109:
-      if (lookahead == 'm') ADVANCE(174);
+      if (lookahead == 'e') ADVANCE(177);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'n') ADVANCE(178);
+      if (lookahead == 'r') ADVANCE(179);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(180);
       END_STATE();
     case 112:
-      if (lookahead == 'l') ADVANCE(177);
+      if (lookahead == 'e') ADVANCE(181);
       END_STATE();
     case 113:
-      if (lookahead == 's') ADVANCE(178);
+      if (lookahead == 'e') ADVANCE(182);
       END_STATE();
     case 114:
-      if (lookahead == 'o') ADVANCE(179);
+      if (lookahead == 'l') ADVANCE(183);
       END_STATE();
     case 115:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(180);
-      END_STATE();
-    case 116:
-      if (lookahead == 'm') ADVANCE(181);
-      END_STATE();
-    case 117:
-      if (lookahead == 'f') ADVANCE(182);
-      END_STATE();
-    case 118:
-      if (lookahead == 't') ADVANCE(183);
-      END_STATE();
-    case 119:
       if (lookahead == 's') ADVANCE(184);
       END_STATE();
+    case 116:
+      if (lookahead == 'o') ADVANCE(185);
+      END_STATE();
+    case 117:
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(186);
+      END_STATE();
+    case 118:
+      if (lookahead == 'm') ADVANCE(187);
+      END_STATE();
+    case 119:
+      if (lookahead == 'a') ADVANCE(188);
+      END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'f') ADVANCE(189);
       END_STATE();
     case 121:
-      if (lookahead == 'b') ADVANCE(186);
+      if (lookahead == 't') ADVANCE(190);
       END_STATE();
     case 122:
-      if (lookahead == 't') ADVANCE(187);
+      if (lookahead == 's') ADVANCE(191);
       END_STATE();
     case 123:
-      if (lookahead == 'i') ADVANCE(188);
+      if (lookahead == 's') ADVANCE(192);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(193);
       END_STATE();
     case 125:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 'b') ADVANCE(194);
       END_STATE();
     case 126:
-      if (lookahead == 'a') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(195);
       END_STATE();
     case 127:
-      if (lookahead == 's') ADVANCE(190);
+      if (lookahead == 't') ADVANCE(196);
       END_STATE();
     case 128:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'i') ADVANCE(197);
       END_STATE();
     case 129:
-      if (lookahead == 'l') ADVANCE(192);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 130:
-      if (lookahead == 't') ADVANCE(193);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 131:
-      if (lookahead == 's') ADVANCE(194);
-      if (lookahead == 'v') ADVANCE(195);
+      if (lookahead == 'a') ADVANCE(198);
       END_STATE();
     case 132:
-      if (lookahead == 'p') ADVANCE(196);
+      if (lookahead == 's') ADVANCE(199);
       END_STATE();
     case 133:
-      if (lookahead == 'r') ADVANCE(197);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(200);
       END_STATE();
     case 134:
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'l') ADVANCE(201);
       END_STATE();
     case 135:
-      if (lookahead == 'a') ADVANCE(199);
-      if (lookahead == 'o') ADVANCE(200);
+      if (lookahead == 't') ADVANCE(202);
       END_STATE();
     case 136:
-      if (lookahead == 'u') ADVANCE(201);
+      if (lookahead == 's') ADVANCE(203);
+      if (lookahead == 'v') ADVANCE(204);
       END_STATE();
     case 137:
-      if (lookahead == 'o') ADVANCE(202);
+      if (lookahead == 'p') ADVANCE(205);
       END_STATE();
     case 138:
-      if (lookahead == 'n') ADVANCE(203);
-      END_STATE();
-    case 139:
-      if (lookahead == 'e') ADVANCE(204);
-      END_STATE();
-    case 140:
-      if (lookahead == 'n') ADVANCE(205);
-      END_STATE();
-    case 141:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 142:
       if (lookahead == 'r') ADVANCE(206);
       END_STATE();
+    case 139:
+      if (lookahead == 'o') ADVANCE(207);
+      END_STATE();
+    case 140:
+      if (lookahead == 'a') ADVANCE(208);
+      if (lookahead == 'o') ADVANCE(209);
+      END_STATE();
+    case 141:
+      if (lookahead == 'u') ADVANCE(210);
+      END_STATE();
+    case 142:
+      if (lookahead == 'o') ADVANCE(211);
+      END_STATE();
     case 143:
-      if (lookahead == 't') ADVANCE(207);
+      if (lookahead == 'n') ADVANCE(212);
       END_STATE();
     case 144:
-      if (lookahead == 't') ADVANCE(208);
+      if (lookahead == 'e') ADVANCE(213);
       END_STATE();
     case 145:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(214);
       END_STATE();
     case 146:
-      if (lookahead == 's') ADVANCE(210);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 147:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'r') ADVANCE(215);
       END_STATE();
     case 148:
-      if (lookahead == 't') ADVANCE(212);
+      if (lookahead == 't') ADVANCE(216);
       END_STATE();
     case 149:
-      if (lookahead == 's') ADVANCE(213);
+      if (lookahead == 't') ADVANCE(217);
       END_STATE();
     case 150:
-      if (lookahead == 'e') ADVANCE(214);
+      if (lookahead == 'n') ADVANCE(218);
       END_STATE();
     case 151:
-      if (lookahead == 'g') ADVANCE(215);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(219);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(216);
-      if (lookahead == 'r') ADVANCE(217);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 153:
-      if (lookahead == 'a') ADVANCE(218);
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(221);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(220);
+      if (lookahead == 't') ADVANCE(222);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(221);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 156:
-      if (lookahead == 'c') ADVANCE(222);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 157:
-      if (lookahead == 'd') ADVANCE(223);
+      if (lookahead == 'g') ADVANCE(225);
       END_STATE();
     case 158:
-      if (lookahead == 'c') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(226);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 159:
-      if (lookahead == 'u') ADVANCE(225);
+      if (lookahead == 'a') ADVANCE(228);
+      if (lookahead == 'e') ADVANCE(229);
       END_STATE();
     case 160:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 't') ADVANCE(230);
       END_STATE();
     case 161:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'n') ADVANCE(231);
       END_STATE();
     case 162:
-      if (lookahead == 'i') ADVANCE(227);
+      if (lookahead == 'c') ADVANCE(232);
       END_STATE();
     case 163:
-      if (lookahead == 'e') ADVANCE(228);
+      if (lookahead == 'd') ADVANCE(233);
       END_STATE();
     case 164:
-      if (lookahead == 't') ADVANCE(229);
+      if (lookahead == 'c') ADVANCE(234);
       END_STATE();
     case 165:
-      if (lookahead == 'i') ADVANCE(230);
+      if (lookahead == 'u') ADVANCE(235);
       END_STATE();
     case 166:
-      if (lookahead == 'e') ADVANCE(231);
-      END_STATE();
-    case 167:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 168:
-      if (lookahead == 't') ADVANCE(232);
-      END_STATE();
-    case 169:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 170:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 171:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 172:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 173:
-      if (lookahead == 'y') ADVANCE(233);
-      END_STATE();
-    case 174:
-      if (lookahead == 'p') ADVANCE(234);
-      END_STATE();
-    case 175:
-      if (lookahead == 'p') ADVANCE(235);
-      END_STATE();
-    case 176:
       if (lookahead == 'c') ADVANCE(236);
       END_STATE();
+    case 167:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 168:
+      if (lookahead == 'i') ADVANCE(237);
+      END_STATE();
+    case 169:
+      if (lookahead == 'e') ADVANCE(238);
+      END_STATE();
+    case 170:
+      if (lookahead == 't') ADVANCE(239);
+      END_STATE();
+    case 171:
+      if (lookahead == 'i') ADVANCE(240);
+      END_STATE();
+    case 172:
+      if (lookahead == 'e') ADVANCE(241);
+      END_STATE();
+    case 173:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 174:
+      if (lookahead == 't') ADVANCE(242);
+      END_STATE();
+    case 175:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 176:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
     case 177:
-      ACCEPT_TOKEN(anon_sym_fail);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 178:
-      if (lookahead == 'e') ADVANCE(237);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(238);
+      if (lookahead == 'y') ADVANCE(243);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'p') ADVANCE(244);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'p') ADVANCE(245);
       END_STATE();
     case 182:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 'c') ADVANCE(246);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(anon_sym_last);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 184:
-      if (lookahead == 't') ADVANCE(240);
-      END_STATE();
-    case 185:
-      if (lookahead == 't') ADVANCE(241);
-      END_STATE();
-    case 186:
-      if (lookahead == 'e') ADVANCE(242);
-      END_STATE();
-    case 187:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 188:
-      if (lookahead == 'o') ADVANCE(243);
-      END_STATE();
-    case 189:
-      if (lookahead == 'm') ADVANCE(244);
-      END_STATE();
-    case 190:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(245);
-      END_STATE();
-    case 191:
-      if (lookahead == 'o') ADVANCE(246);
-      END_STATE();
-    case 192:
       if (lookahead == 'e') ADVANCE(247);
       END_STATE();
+    case 185:
+      if (lookahead == 'r') ADVANCE(248);
+      END_STATE();
+    case 186:
+      if (lookahead == 'e') ADVANCE(249);
+      END_STATE();
+    case 187:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 188:
+      if (lookahead == 't') ADVANCE(250);
+      END_STATE();
+    case 189:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 190:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 191:
+      if (lookahead == 't') ADVANCE(251);
+      END_STATE();
+    case 192:
+      if (lookahead == 'e') ADVANCE(252);
+      END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 't') ADVANCE(253);
       END_STATE();
     case 194:
-      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 195:
-      if (lookahead == 'a') ADVANCE(249);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(250);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 197:
-      if (lookahead == 'u') ADVANCE(251);
+      if (lookahead == 'o') ADVANCE(255);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 'm') ADVANCE(256);
       END_STATE();
     case 199:
-      if (lookahead == 'i') ADVANCE(253);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(257);
       END_STATE();
     case 200:
-      if (lookahead == 'v') ADVANCE(254);
+      if (lookahead == 'o') ADVANCE(258);
       END_STATE();
     case 201:
-      if (lookahead == 'i') ADVANCE(255);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 202:
-      if (lookahead == 'l') ADVANCE(256);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 203:
-      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(258);
+      if (lookahead == 'a') ADVANCE(261);
       END_STATE();
     case 205:
-      if (lookahead == 'a') ADVANCE(259);
+      if (lookahead == 'o') ADVANCE(262);
       END_STATE();
     case 206:
-      if (lookahead == 'c') ADVANCE(260);
+      if (lookahead == 'u') ADVANCE(263);
       END_STATE();
     case 207:
-      if (lookahead == 'r') ADVANCE(261);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'v') ADVANCE(266);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'i') ADVANCE(267);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'l') ADVANCE(268);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'd') ADVANCE(269);
       END_STATE();
     case 213:
-      if (lookahead == 'i') ADVANCE(262);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(270);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(271);
       END_STATE();
     case 215:
-      if (lookahead == 'h') ADVANCE(264);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 216:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'r') ADVANCE(273);
       END_STATE();
     case 217:
-      if (lookahead == 'e') ADVANCE(265);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 218:
-      if (lookahead == 'i') ADVANCE(266);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 219:
-      if (lookahead == 'n') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 221:
-      if (lookahead == 's') ADVANCE(268);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 222:
-      if (lookahead == 'a') ADVANCE(269);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 223:
-      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'i') ADVANCE(274);
       END_STATE();
     case 224:
-      if (lookahead == 'l') ADVANCE(270);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(275);
       END_STATE();
     case 225:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 'h') ADVANCE(276);
       END_STATE();
     case 226:
-      if (lookahead == 'h') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 227:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'e') ADVANCE(277);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'i') ADVANCE(278);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'n') ADVANCE(279);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 231:
-      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 's') ADVANCE(280);
       END_STATE();
     case 232:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(277);
+      if (lookahead == 'a') ADVANCE(281);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_amend);
       END_STATE();
     case 234:
-      if (lookahead == 'l') ADVANCE(278);
+      if (lookahead == 'l') ADVANCE(282);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(279);
+      if (lookahead == 's') ADVANCE(283);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(280);
+      if (lookahead == 'h') ADVANCE(284);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 'n') ADVANCE(285);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_floor);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_force);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(286);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 't') ADVANCE(287);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_limit);
+      if (lookahead == 'n') ADVANCE(288);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(289);
       END_STATE();
     case 243:
-      if (lookahead == 'n') ADVANCE(282);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 244:
-      if (lookahead == 'e') ADVANCE(283);
+      if (lookahead == 'l') ADVANCE(290);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(284);
+      if (lookahead == 't') ADVANCE(291);
       END_STATE();
     case 246:
-      if (lookahead == 'd') ADVANCE(285);
+      if (lookahead == 't') ADVANCE(292);
       END_STATE();
     case 247:
-      if (lookahead == 'd') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 248:
-      if (lookahead == 'n') ADVANCE(287);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 249:
-      if (lookahead == 'i') ADVANCE(288);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 250:
-      if (lookahead == 'r') ADVANCE(289);
-      END_STATE();
-    case 251:
-      if (lookahead == 'm') ADVANCE(290);
-      END_STATE();
-    case 252:
-      if (lookahead == 'd') ADVANCE(291);
-      END_STATE();
-    case 253:
-      if (lookahead == 'n') ADVANCE(292);
-      END_STATE();
-    case 254:
       if (lookahead == 'e') ADVANCE(293);
       END_STATE();
-    case 255:
+    case 251:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 252:
       if (lookahead == 'r') ADVANCE(294);
       END_STATE();
+    case 253:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 254:
+      if (lookahead == 'r') ADVANCE(295);
+      END_STATE();
+    case 255:
+      if (lookahead == 'n') ADVANCE(296);
+      END_STATE();
     case 256:
-      if (lookahead == 'u') ADVANCE(295);
+      if (lookahead == 'e') ADVANCE(297);
       END_STATE();
     case 257:
-      if (lookahead == 'i') ADVANCE(296);
+      if (lookahead == 's') ADVANCE(298);
       END_STATE();
     case 258:
-      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'd') ADVANCE(299);
       END_STATE();
     case 259:
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'd') ADVANCE(300);
       END_STATE();
     case 260:
-      if (lookahead == 'e') ADVANCE(299);
+      if (lookahead == 'n') ADVANCE(301);
       END_STATE();
     case 261:
-      if (lookahead == 'a') ADVANCE(300);
+      if (lookahead == 'i') ADVANCE(302);
       END_STATE();
     case 262:
-      if (lookahead == 'o') ADVANCE(301);
+      if (lookahead == 'r') ADVANCE(303);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'm') ADVANCE(304);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(302);
+      if (lookahead == 'd') ADVANCE(305);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'n') ADVANCE(306);
       END_STATE();
     case 266:
-      if (lookahead == 'n') ADVANCE(303);
-      END_STATE();
-    case 267:
-      if (lookahead == 't') ADVANCE(304);
-      END_STATE();
-    case 268:
-      if (lookahead == 't') ADVANCE(305);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(306);
-      END_STATE();
-    case 270:
       if (lookahead == 'e') ADVANCE(307);
       END_STATE();
+    case 267:
+      if (lookahead == 'r') ADVANCE(308);
+      END_STATE();
+    case 268:
+      if (lookahead == 'u') ADVANCE(309);
+      END_STATE();
+    case 269:
+      if (lookahead == 'i') ADVANCE(310);
+      END_STATE();
+    case 270:
+      if (lookahead == 'o') ADVANCE(311);
+      END_STATE();
     case 271:
-      if (lookahead == 'e') ADVANCE(308);
+      if (lookahead == 'r') ADVANCE(312);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 273:
-      if (lookahead == 'g') ADVANCE(309);
-      END_STATE();
-    case 274:
-      if (lookahead == 'd') ADVANCE(310);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(311);
-      END_STATE();
-    case 276:
-      if (lookahead == 'c') ADVANCE(312);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 278:
       if (lookahead == 'e') ADVANCE(313);
       END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_except);
+    case 273:
+      if (lookahead == 'a') ADVANCE(314);
       END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_expect);
+    case 274:
+      if (lookahead == 'o') ADVANCE(315);
       END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(314);
+    case 275:
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_motion);
-      END_STATE();
-    case 283:
-      if (lookahead == 't') ADVANCE(315);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 287:
+    case 276:
       if (lookahead == 't') ADVANCE(316);
       END_STATE();
-    case 288:
-      if (lookahead == 'l') ADVANCE(317);
+    case 277:
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
-    case 289:
+    case 278:
+      if (lookahead == 'n') ADVANCE(317);
+      END_STATE();
+    case 279:
       if (lookahead == 't') ADVANCE(318);
       END_STATE();
+    case 280:
+      if (lookahead == 't') ADVANCE(319);
+      END_STATE();
+    case 281:
+      if (lookahead == 't') ADVANCE(320);
+      END_STATE();
+    case 282:
+      if (lookahead == 'e') ADVANCE(321);
+      END_STATE();
+    case 283:
+      if (lookahead == 'e') ADVANCE(322);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_breach);
+      END_STATE();
+    case 285:
+      if (lookahead == 'g') ADVANCE(323);
+      END_STATE();
+    case 286:
+      if (lookahead == 'd') ADVANCE(324);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(325);
+      END_STATE();
+    case 288:
+      if (lookahead == 'c') ADVANCE(326);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
     case 290:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 292:
-      if (lookahead == 'd') ADVANCE(319);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 294:
-      if (lookahead == 'e') ADVANCE(320);
-      END_STATE();
-    case 295:
-      if (lookahead == 't') ADVANCE(321);
-      END_STATE();
-    case 296:
-      if (lookahead == 'n') ADVANCE(322);
-      END_STATE();
-    case 297:
-      if (lookahead == 'o') ADVANCE(323);
-      END_STATE();
-    case 298:
-      if (lookahead == 'i') ADVANCE(324);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_source);
-      END_STATE();
-    case 300:
-      if (lookahead == 'c') ADVANCE(325);
-      END_STATE();
-    case 301:
-      if (lookahead == 'n') ADVANCE(326);
-      END_STATE();
-    case 302:
       if (lookahead == 'e') ADVANCE(327);
       END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 293:
+      if (lookahead == 'r') ADVANCE(328);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(329);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_motion);
+      END_STATE();
+    case 297:
+      if (lookahead == 't') ADVANCE(330);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_pooled);
+      END_STATE();
+    case 301:
+      if (lookahead == 't') ADVANCE(331);
+      END_STATE();
+    case 302:
+      if (lookahead == 'l') ADVANCE(332);
+      END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 't') ADVANCE(333);
       END_STATE();
     case 304:
-      if (lookahead == 'i') ADVANCE(328);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_against);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 306:
-      if (lookahead == 'e') ADVANCE(329);
+      if (lookahead == 'd') ADVANCE(334);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_article);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_because);
+      if (lookahead == 'e') ADVANCE(335);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      if (lookahead == 't') ADVANCE(336);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_counted);
+      if (lookahead == 'n') ADVANCE(337);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_credits);
+      if (lookahead == 'o') ADVANCE(338);
       END_STATE();
     case 312:
-      if (lookahead == 'y') ADVANCE(330);
+      if (lookahead == 'i') ADVANCE(339);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_example);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_members);
+      if (lookahead == 'c') ADVANCE(340);
       END_STATE();
     case 315:
-      if (lookahead == 'e') ADVANCE(331);
+      if (lookahead == 'n') ADVANCE(341);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_present);
+      if (lookahead == 'e') ADVANCE(342);
       END_STATE();
     case 317:
-      if (lookahead == 'i') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 318:
-      if (lookahead == 'i') ADVANCE(333);
+      if (lookahead == 'i') ADVANCE(343);
       END_STATE();
     case 319:
-      if (lookahead == 'e') ADVANCE(334);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 320:
-      if (lookahead == 's') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(344);
       END_STATE();
     case 321:
-      if (lookahead == 'i') ADVANCE(336);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 322:
-      if (lookahead == 'g') ADVANCE(337);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 323:
-      if (lookahead == 'k') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 324:
-      if (lookahead == 'o') ADVANCE(339);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 325:
-      if (lookahead == 't') ADVANCE(340);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'y') ADVANCE(345);
       END_STATE();
     case 327:
-      if (lookahead == 'd') ADVANCE(341);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 328:
-      if (lookahead == 'o') ADVANCE(342);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'e') ADVANCE(346);
       END_STATE();
     case 331:
-      if (lookahead == 'r') ADVANCE(344);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 332:
-      if (lookahead == 'n') ADVANCE(345);
+      if (lookahead == 'i') ADVANCE(347);
       END_STATE();
     case 333:
-      if (lookahead == 'o') ADVANCE(346);
+      if (lookahead == 'i') ADVANCE(348);
       END_STATE();
     case 334:
-      if (lookahead == 'r') ADVANCE(347);
+      if (lookahead == 'e') ADVANCE(349);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 's') ADVANCE(350);
       END_STATE();
     case 336:
-      if (lookahead == 'o') ADVANCE(348);
+      if (lookahead == 'i') ADVANCE(351);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'g') ADVANCE(352);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'k') ADVANCE(353);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'o') ADVANCE(354);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 't') ADVANCE(355);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(349);
+      if (lookahead == 'd') ADVANCE(356);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'o') ADVANCE(357);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(358);
       END_STATE();
     case 345:
-      if (lookahead == 'g') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 346:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 'r') ADVANCE(359);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'n') ADVANCE(360);
       END_STATE();
     case 348:
-      if (lookahead == 'n') ADVANCE(352);
+      if (lookahead == 'o') ADVANCE(361);
       END_STATE();
     case 349:
-      if (lookahead == 's') ADVANCE(353);
+      if (lookahead == 'r') ADVANCE(362);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'o') ADVANCE(363);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 353:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 357:
+      if (lookahead == 'n') ADVANCE(364);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 360:
+      if (lookahead == 'g') ADVANCE(365);
+      END_STATE();
+    case 361:
+      if (lookahead == 'n') ADVANCE(366);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 363:
+      if (lookahead == 'n') ADVANCE(367);
+      END_STATE();
+    case 364:
+      if (lookahead == 's') ADVANCE(368);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 368:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2577,6 +2654,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(1),
     [anon_sym_by] = ACTIONS(1),
     [anon_sym_quorum] = ACTIONS(1),
+    [anon_sym_greater] = ACTIONS(1),
+    [anon_sym_lesser] = ACTIONS(1),
+    [anon_sym_more] = ACTIONS(1),
+    [anon_sym_than] = ACTIONS(1),
     [anon_sym_of] = ACTIONS(1),
     [anon_sym_passes] = ACTIONS(1),
     [anon_sym_against] = ACTIONS(1),
@@ -2710,6 +2791,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(17),
     [anon_sym_by] = ACTIONS(17),
     [anon_sym_quorum] = ACTIONS(17),
+    [anon_sym_greater] = ACTIONS(17),
+    [anon_sym_lesser] = ACTIONS(17),
+    [anon_sym_more] = ACTIONS(17),
+    [anon_sym_than] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -2843,6 +2928,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(46),
     [anon_sym_by] = ACTIONS(46),
     [anon_sym_quorum] = ACTIONS(46),
+    [anon_sym_greater] = ACTIONS(46),
+    [anon_sym_lesser] = ACTIONS(46),
+    [anon_sym_more] = ACTIONS(46),
+    [anon_sym_than] = ACTIONS(46),
     [anon_sym_of] = ACTIONS(46),
     [anon_sym_passes] = ACTIONS(46),
     [anon_sym_against] = ACTIONS(46),
@@ -2975,6 +3064,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3107,6 +3200,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3239,6 +3336,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3371,6 +3472,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(17),
     [anon_sym_by] = ACTIONS(17),
     [anon_sym_quorum] = ACTIONS(17),
+    [anon_sym_greater] = ACTIONS(17),
+    [anon_sym_lesser] = ACTIONS(17),
+    [anon_sym_more] = ACTIONS(17),
+    [anon_sym_than] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -3503,6 +3608,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3635,6 +3744,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3767,6 +3880,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(129),
     [anon_sym_by] = ACTIONS(129),
     [anon_sym_quorum] = ACTIONS(129),
+    [anon_sym_greater] = ACTIONS(129),
+    [anon_sym_lesser] = ACTIONS(129),
+    [anon_sym_more] = ACTIONS(129),
+    [anon_sym_than] = ACTIONS(129),
     [anon_sym_of] = ACTIONS(129),
     [anon_sym_passes] = ACTIONS(129),
     [anon_sym_against] = ACTIONS(129),
@@ -3899,6 +4016,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4031,6 +4152,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4163,6 +4288,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4288,6 +4417,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(157),
     [anon_sym_by] = ACTIONS(157),
     [anon_sym_quorum] = ACTIONS(157),
+    [anon_sym_greater] = ACTIONS(157),
+    [anon_sym_lesser] = ACTIONS(157),
+    [anon_sym_more] = ACTIONS(157),
+    [anon_sym_than] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4412,6 +4545,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4536,6 +4673,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(157),
     [anon_sym_by] = ACTIONS(157),
     [anon_sym_quorum] = ACTIONS(157),
+    [anon_sym_greater] = ACTIONS(157),
+    [anon_sym_lesser] = ACTIONS(157),
+    [anon_sym_more] = ACTIONS(157),
+    [anon_sym_than] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4659,6 +4800,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4782,6 +4927,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(173),
     [anon_sym_by] = ACTIONS(173),
     [anon_sym_quorum] = ACTIONS(173),
+    [anon_sym_greater] = ACTIONS(173),
+    [anon_sym_lesser] = ACTIONS(173),
+    [anon_sym_more] = ACTIONS(173),
+    [anon_sym_than] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -4905,6 +5054,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5028,6 +5181,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5151,6 +5308,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(179),
     [anon_sym_by] = ACTIONS(179),
     [anon_sym_quorum] = ACTIONS(179),
+    [anon_sym_greater] = ACTIONS(179),
+    [anon_sym_lesser] = ACTIONS(179),
+    [anon_sym_more] = ACTIONS(179),
+    [anon_sym_than] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -5274,6 +5435,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(183),
     [anon_sym_by] = ACTIONS(183),
     [anon_sym_quorum] = ACTIONS(183),
+    [anon_sym_greater] = ACTIONS(183),
+    [anon_sym_lesser] = ACTIONS(183),
+    [anon_sym_more] = ACTIONS(183),
+    [anon_sym_than] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -5397,6 +5562,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(187),
     [anon_sym_by] = ACTIONS(187),
     [anon_sym_quorum] = ACTIONS(187),
+    [anon_sym_greater] = ACTIONS(187),
+    [anon_sym_lesser] = ACTIONS(187),
+    [anon_sym_more] = ACTIONS(187),
+    [anon_sym_than] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -5520,6 +5689,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(191),
     [anon_sym_by] = ACTIONS(191),
     [anon_sym_quorum] = ACTIONS(191),
+    [anon_sym_greater] = ACTIONS(191),
+    [anon_sym_lesser] = ACTIONS(191),
+    [anon_sym_more] = ACTIONS(191),
+    [anon_sym_than] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),
@@ -5643,6 +5816,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(195),
     [anon_sym_by] = ACTIONS(195),
     [anon_sym_quorum] = ACTIONS(195),
+    [anon_sym_greater] = ACTIONS(195),
+    [anon_sym_lesser] = ACTIONS(195),
+    [anon_sym_more] = ACTIONS(195),
+    [anon_sym_than] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -5766,6 +5943,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(199),
     [anon_sym_by] = ACTIONS(199),
     [anon_sym_quorum] = ACTIONS(199),
+    [anon_sym_greater] = ACTIONS(199),
+    [anon_sym_lesser] = ACTIONS(199),
+    [anon_sym_more] = ACTIONS(199),
+    [anon_sym_than] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -5889,6 +6070,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(203),
     [anon_sym_by] = ACTIONS(203),
     [anon_sym_quorum] = ACTIONS(203),
+    [anon_sym_greater] = ACTIONS(203),
+    [anon_sym_lesser] = ACTIONS(203),
+    [anon_sym_more] = ACTIONS(203),
+    [anon_sym_than] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6012,6 +6197,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(207),
     [anon_sym_by] = ACTIONS(207),
     [anon_sym_quorum] = ACTIONS(207),
+    [anon_sym_greater] = ACTIONS(207),
+    [anon_sym_lesser] = ACTIONS(207),
+    [anon_sym_more] = ACTIONS(207),
+    [anon_sym_than] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6135,6 +6324,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(211),
     [anon_sym_by] = ACTIONS(211),
     [anon_sym_quorum] = ACTIONS(211),
+    [anon_sym_greater] = ACTIONS(211),
+    [anon_sym_lesser] = ACTIONS(211),
+    [anon_sym_more] = ACTIONS(211),
+    [anon_sym_than] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -6257,6 +6450,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(195),
     [anon_sym_by] = ACTIONS(195),
     [anon_sym_quorum] = ACTIONS(195),
+    [anon_sym_greater] = ACTIONS(195),
+    [anon_sym_lesser] = ACTIONS(195),
+    [anon_sym_more] = ACTIONS(195),
+    [anon_sym_than] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -6379,6 +6576,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(203),
     [anon_sym_by] = ACTIONS(203),
     [anon_sym_quorum] = ACTIONS(203),
+    [anon_sym_greater] = ACTIONS(203),
+    [anon_sym_lesser] = ACTIONS(203),
+    [anon_sym_more] = ACTIONS(203),
+    [anon_sym_than] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6501,6 +6702,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(199),
     [anon_sym_by] = ACTIONS(199),
     [anon_sym_quorum] = ACTIONS(199),
+    [anon_sym_greater] = ACTIONS(199),
+    [anon_sym_lesser] = ACTIONS(199),
+    [anon_sym_more] = ACTIONS(199),
+    [anon_sym_than] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -6623,6 +6828,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(207),
     [anon_sym_by] = ACTIONS(207),
     [anon_sym_quorum] = ACTIONS(207),
+    [anon_sym_greater] = ACTIONS(207),
+    [anon_sym_lesser] = ACTIONS(207),
+    [anon_sym_more] = ACTIONS(207),
+    [anon_sym_than] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6745,6 +6954,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -6867,6 +7080,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(211),
     [anon_sym_by] = ACTIONS(211),
     [anon_sym_quorum] = ACTIONS(211),
+    [anon_sym_greater] = ACTIONS(211),
+    [anon_sym_lesser] = ACTIONS(211),
+    [anon_sym_more] = ACTIONS(211),
+    [anon_sym_than] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -6989,6 +7206,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(179),
     [anon_sym_by] = ACTIONS(179),
     [anon_sym_quorum] = ACTIONS(179),
+    [anon_sym_greater] = ACTIONS(179),
+    [anon_sym_lesser] = ACTIONS(179),
+    [anon_sym_more] = ACTIONS(179),
+    [anon_sym_than] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -7111,6 +7332,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(183),
     [anon_sym_by] = ACTIONS(183),
     [anon_sym_quorum] = ACTIONS(183),
+    [anon_sym_greater] = ACTIONS(183),
+    [anon_sym_lesser] = ACTIONS(183),
+    [anon_sym_more] = ACTIONS(183),
+    [anon_sym_than] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -7233,6 +7458,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -7355,6 +7584,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(187),
     [anon_sym_by] = ACTIONS(187),
     [anon_sym_quorum] = ACTIONS(187),
+    [anon_sym_greater] = ACTIONS(187),
+    [anon_sym_lesser] = ACTIONS(187),
+    [anon_sym_more] = ACTIONS(187),
+    [anon_sym_than] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -7477,6 +7710,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(173),
     [anon_sym_by] = ACTIONS(173),
     [anon_sym_quorum] = ACTIONS(173),
+    [anon_sym_greater] = ACTIONS(173),
+    [anon_sym_lesser] = ACTIONS(173),
+    [anon_sym_more] = ACTIONS(173),
+    [anon_sym_than] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -7599,6 +7836,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(191),
     [anon_sym_by] = ACTIONS(191),
     [anon_sym_quorum] = ACTIONS(191),
+    [anon_sym_greater] = ACTIONS(191),
+    [anon_sym_lesser] = ACTIONS(191),
+    [anon_sym_more] = ACTIONS(191),
+    [anon_sym_than] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),

@@ -91,6 +91,7 @@ impl Canonical for ast::Resolution {
             title,
             weights,
             quorum,
+            quorum_form,
             threshold,
             abstentions_against,
             ties_pass,
@@ -116,8 +117,15 @@ impl Canonical for ast::Resolution {
                     })
                 })?;
             }
+            // `the greater of A or B` is `A and B`, worded as the statute
+            // words it: the same rules, the same hash. Only `the lesser of`
+            // is another rule.
+            let quorum_name = match quorum_form {
+                ast::QuorumForm::Lesser => "quorum the lesser of",
+                ast::QuorumForm::All | ast::QuorumForm::Greater => "quorum",
+            };
             if !quorum.is_empty() {
-                e.node("quorum", |e| {
+                e.node(quorum_name, |e| {
                     quorum.iter().try_for_each(|(term, _)| term.encode(e))
                 })?;
             }
@@ -142,6 +150,9 @@ impl Canonical for ast::QuorumTerm {
     fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
         match self {
             ast::QuorumTerm::Share(fraction) => e.node("share of members", |e| e.number(*fraction)),
+            ast::QuorumTerm::MoreThan(fraction) => {
+                e.node("more than a share of members", |e| e.number(*fraction))
+            }
             ast::QuorumTerm::Count(n) => e.node("members", |e| e.number(*n)),
         }
     }
