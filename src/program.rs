@@ -318,6 +318,9 @@ pub struct ExceptionIr {
     pub value: Ir,
     /// Where it is written.
     pub span: Span,
+    /// A waiver inside a condition (`C except when E`), not an exception
+    /// of a rule: explained in its own words.
+    pub waiver: bool,
 }
 
 /// A member attribute or a period figure.

@@ -476,3 +476,56 @@ fn diff_reads_a_register_with_the_flags_simulate_has() {
         )],
     );
 }
+
+/// An expression cut short is underlined at its last character, the point
+/// after which something is missing (it was drawn with no underline).
+#[test]
+fn explain_underlines_an_unfinished_value_at_its_end() {
+    let o = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--example",
+        "admission",
+        "--value",
+        "dividend(ada) +",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("1 │ dividend(ada) +"))
+        .unwrap_or_else(|| panic!("the value is quoted in\n{err}"));
+    let text_column = lines[at].find("dividend").expect("quoted");
+    let mark = lines.get(at + 1).copied().unwrap_or("");
+    // `+` is the 15th character: the mark stands under it.
+    assert_eq!(
+        mark.find('┬').map(|c| mark[..c].chars().count()),
+        Some(lines[at][..text_column].chars().count() + 14),
+        "{err}"
+    );
+    assert!(err.contains("expression:1:15"), "{err}");
+}
+
+/// A closed account (an expense closed to the surplus) is on neither side:
+/// "£0.00", not "£0.00 Cr"; a balance keeps its side.
+#[test]
+fn a_closed_account_is_shown_without_a_side() {
+    let o = rochdale(&["simulate", "rulebooks/thin-layer-network.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let all = stdout(&o);
+    let out = all
+        .split("The cooperative's accounts")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no accounts in\n{all}"));
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(name) && l.contains('£'))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| panic!("no {name} in\n{out}"))
+    };
+    assert_eq!(row("running costs"), "running costs £0.00");
+    // £2,400.00 collected - £1,900.00 running costs.
+    assert_eq!(row("cash "), "cash £500.00 Dr");
+    assert_eq!(row("reserve "), "reserve £50.00 Cr");
+}

@@ -715,3 +715,32 @@ fn members_who_change_alike_are_one_line_in_text_and_each_in_json() {
     assert_eq!(members[0]["name"], "howarth");
     assert_eq!(members[0]["given"]["display"], "+£0.22");
 }
+
+/// The same change read backwards: ben, refused under 5 shares, is admitted
+/// under 4; the old refusal is said as what was, not as a reason now.
+#[test]
+fn someone_now_admitted_is_shown_with_the_old_refusal_as_past() {
+    let old = amended(
+        "parameter minimum_shares: Integer = 4",
+        "parameter minimum_shares: Integer = 5",
+    );
+    let new = original();
+    let json = SourceFile::new(
+        "tests/diff/admission-quarter.json",
+        std::fs::read_to_string("tests/diff/admission-quarter.json").expect("scenario"),
+    );
+    let d = compare(
+        &old,
+        &new,
+        &DiffOptions {
+            scenario: ScenarioChoice::Json(&json),
+            members: None,
+        },
+    );
+    let text = d.to_text();
+    let line = "    ben: now admitted (was refused: members must hold the minimum shareholding (article 13): £4.00 < £5.00)";
+    assert!(
+        text.lines().any(|l| l == line),
+        "missing {line:?} in\n{text}"
+    );
+}

@@ -231,6 +231,7 @@ impl ExprChecker<'_> {
                         condition,
                         value,
                         span,
+                        waiver: false,
                     })
                     .collect(),
                 order,

@@ -1443,6 +1443,7 @@ fn waived(condition: Box<Ir>, exception: Ir) -> IrKind {
             },
             condition: exception,
             span,
+            waiver: true,
         }],
         order: vec![0],
     }

@@ -322,7 +322,11 @@ impl<'a> Evaluator<'a> {
                 return self.eval(&exception.value, frame);
             }
         }
-        self.trace_note(|| "no exception applies: the base rule".to_string());
+        if exceptions.iter().any(|e| e.waiver) {
+            self.trace_note(|| "not waived: the condition itself decides".to_string());
+        } else {
+            self.trace_note(|| "no exception applies: the base rule".to_string());
+        }
         self.eval(base, frame)
     }
 
