@@ -366,6 +366,11 @@ fn describe_rule(rule: Rule) -> &'static str {
             "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions` or `ties`"
         }
         threshold_op => "`>` or `>=`",
+        threshold_words | kw_more | kw_than => "`more than` or `at least`",
+        quorum_term | more_than_half | quorum_greater | quorum_lesser | kw_greater | kw_lesser => {
+            "a quorum such as `3 members`, `20% of members`, `more than half of members` or `the greater of 2 members or 50% of members`"
+        }
+        kw_half => "`half`",
         vote_basis => "`cast`, `present` or `members`",
         kw_votes | example_votes => "`votes`",
         vote_group | vote_choice => "`for`, `against` or `abstain`",
