@@ -99,6 +99,9 @@ codes! {
     MayLeaveUnallocated = "E0310",
     /// A resolution that does not say when it passes.
     NoThreshold = "E0311",
+    /// A motion amends a parameter that only another resolution may amend
+    /// (`alone amends`).
+    ReservedParameter = "E0320",
     /// A `because` on something that is not a condition, or with several reasons.
     BadReason = "E0312",
     /// A parameter's value breaks a legal limit.

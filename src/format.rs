@@ -626,6 +626,11 @@ impl Printer<'_> {
             let line = format!("record date {}", self.expr(d));
             self.statement(i, &[line], d.span);
         }
+        if let (Some(first), Some(last)) = (r.alone_amends.first(), r.alone_amends.last()) {
+            let names: Vec<&str> = r.alone_amends.iter().map(|p| p.name.as_str()).collect();
+            let line = format!("alone amends {}", names.join(", "));
+            self.statement(i, &[line], first.span.to(last.span));
+        }
         self.close(indent, r.span.end);
     }
 

@@ -266,6 +266,9 @@ pub struct ResolutionDef {
     pub quorum: Vec<QuorumTerm>,
     /// `quorum the lesser of A or B`: one term met is enough.
     pub quorum_lesser: bool,
+    /// `alone amends p, q`: the parameters (by index) that only a motion
+    /// of this resolution (or of another that also names them) may amend.
+    pub alone_amends: Vec<usize>,
     /// When it passes.
     pub threshold: Threshold,
     /// Abstentions count as votes against.

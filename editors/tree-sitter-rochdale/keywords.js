@@ -67,6 +67,8 @@ module.exports = [
   "lesser",
   "more",
   "than",
+  "alone",
+  "amends",
   "of",
   "passes",
   "against",

@@ -573,6 +573,9 @@ pub struct Resolution {
     pub ties_pass: Option<bool>,
     /// `record date EXPR`: only members on the roll that day vote.
     pub record_date: Option<Expr>,
+    /// `alone amends p, q`: parameters only a motion of this resolution may
+    /// amend.
+    pub alone_amends: Vec<Ident>,
     /// The whole declaration.
     pub span: Span,
 }

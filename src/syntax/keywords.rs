@@ -106,6 +106,8 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("lesser"),
     contextual("more"),
     contextual("than"),
+    contextual("alone"),
+    contextual("amends"),
     contextual("of"),
     contextual("passes"),
     contextual("against"),

@@ -362,8 +362,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         tranche_option | at_most | at_least | split => "`at most`, `at least` or `to each member`",
         kw_resolution | resolution => "`resolution`",
         resolution_item | one_member_one_vote | weighted_by | quorum | passes_when
-        | abstentions | ties => {
-            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions` or `ties`"
+        | abstentions | ties | alone_amends => {
+            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions`, `ties` or `alone amends`"
         }
         threshold_op => "`>` or `>=`",
         threshold_words | kw_more | kw_than => "`more than` or `at least`",
@@ -1064,6 +1064,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         weights: None,
         quorum: Vec::new(),
         quorum_form: QuorumForm::All,
+        alone_amends: Vec::new(),
         threshold: None,
         abstentions_against: false,
         ties_pass: None,
@@ -1170,6 +1171,9 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
             Rule::ties => {
                 let outcome = next(&mut children(item), "tie outcome")?;
                 resolution.ties_pass = Some(outcome.as_str() == "pass");
+            }
+            Rule::alone_amends => {
+                resolution.alone_amends.extend(children(item).map(ident));
             }
             _ => return Err(internal("resolution part")),
         }

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 138
+#define SYMBOL_COUNT 140
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 127
+#define TOKEN_COUNT 129
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -92,71 +92,73 @@ enum ts_symbol_identifiers {
   anon_sym_lesser = 70,
   anon_sym_more = 71,
   anon_sym_than = 72,
-  anon_sym_of = 73,
-  anon_sym_passes = 74,
-  anon_sym_against = 75,
-  anon_sym_abstain = 76,
-  anon_sym_cast = 77,
-  anon_sym_present = 78,
-  anon_sym_abstentions = 79,
-  anon_sym_count = 80,
-  anon_sym_counted = 81,
-  anon_sym_ties = 82,
-  anon_sym_pass = 83,
-  anon_sym_fail = 84,
-  anon_sym_admit = 85,
-  anon_sym_remove = 86,
-  anon_sym_post = 87,
-  anon_sym_debit = 88,
-  anon_sym_credit = 89,
-  anon_sym_add = 90,
-  anon_sym_subtract = 91,
-  anon_sym_set = 92,
-  anon_sym_from = 93,
-  anon_sym_credits = 94,
-  anon_sym_debits = 95,
-  anon_sym_on = 96,
-  anon_sym_motion = 97,
-  anon_sym_amend = 98,
-  anon_sym_close = 99,
-  anon_sym_every = 100,
-  anon_sym_the = 101,
-  anon_sym_last = 102,
-  anon_sym_day = 103,
-  sym_comment = 104,
-  sym_string = 105,
-  sym_date = 106,
-  sym_money = 107,
-  sym_percent = 108,
-  sym_number = 109,
-  anon_sym_LT_EQ = 110,
-  anon_sym_GT_EQ = 111,
-  anon_sym_BANG_EQ = 112,
-  anon_sym_LT = 113,
-  anon_sym_GT = 114,
-  anon_sym_EQ = 115,
-  anon_sym_PLUS = 116,
-  anon_sym_DASH = 117,
-  anon_sym_STAR = 118,
-  anon_sym_SLASH = 119,
-  anon_sym_u00d7 = 120,
-  anon_sym_u00f7 = 121,
-  anon_sym_u2264 = 122,
-  anon_sym_u2265 = 123,
-  anon_sym_u2260 = 124,
-  anon_sym_COMMA = 125,
-  anon_sym_COLON = 126,
-  sym_source_file = 127,
-  sym__item = 128,
-  sym_definition = 129,
-  sym_call = 130,
-  sym_attribute = 131,
-  sym_block = 132,
-  sym_parenthesized = 133,
-  sym_keyword = 134,
-  sym_operator = 135,
-  sym_punctuation = 136,
-  aux_sym_source_file_repeat1 = 137,
+  anon_sym_alone = 73,
+  anon_sym_amends = 74,
+  anon_sym_of = 75,
+  anon_sym_passes = 76,
+  anon_sym_against = 77,
+  anon_sym_abstain = 78,
+  anon_sym_cast = 79,
+  anon_sym_present = 80,
+  anon_sym_abstentions = 81,
+  anon_sym_count = 82,
+  anon_sym_counted = 83,
+  anon_sym_ties = 84,
+  anon_sym_pass = 85,
+  anon_sym_fail = 86,
+  anon_sym_admit = 87,
+  anon_sym_remove = 88,
+  anon_sym_post = 89,
+  anon_sym_debit = 90,
+  anon_sym_credit = 91,
+  anon_sym_add = 92,
+  anon_sym_subtract = 93,
+  anon_sym_set = 94,
+  anon_sym_from = 95,
+  anon_sym_credits = 96,
+  anon_sym_debits = 97,
+  anon_sym_on = 98,
+  anon_sym_motion = 99,
+  anon_sym_amend = 100,
+  anon_sym_close = 101,
+  anon_sym_every = 102,
+  anon_sym_the = 103,
+  anon_sym_last = 104,
+  anon_sym_day = 105,
+  sym_comment = 106,
+  sym_string = 107,
+  sym_date = 108,
+  sym_money = 109,
+  sym_percent = 110,
+  sym_number = 111,
+  anon_sym_LT_EQ = 112,
+  anon_sym_GT_EQ = 113,
+  anon_sym_BANG_EQ = 114,
+  anon_sym_LT = 115,
+  anon_sym_GT = 116,
+  anon_sym_EQ = 117,
+  anon_sym_PLUS = 118,
+  anon_sym_DASH = 119,
+  anon_sym_STAR = 120,
+  anon_sym_SLASH = 121,
+  anon_sym_u00d7 = 122,
+  anon_sym_u00f7 = 123,
+  anon_sym_u2264 = 124,
+  anon_sym_u2265 = 125,
+  anon_sym_u2260 = 126,
+  anon_sym_COMMA = 127,
+  anon_sym_COLON = 128,
+  sym_source_file = 129,
+  sym__item = 130,
+  sym_definition = 131,
+  sym_call = 132,
+  sym_attribute = 133,
+  sym_block = 134,
+  sym_parenthesized = 135,
+  sym_keyword = 136,
+  sym_operator = 137,
+  sym_punctuation = 138,
+  aux_sym_source_file_repeat1 = 139,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -233,6 +235,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_lesser] = "lesser",
   [anon_sym_more] = "more",
   [anon_sym_than] = "than",
+  [anon_sym_alone] = "alone",
+  [anon_sym_amends] = "amends",
   [anon_sym_of] = "of",
   [anon_sym_passes] = "passes",
   [anon_sym_against] = "against",
@@ -374,6 +378,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_lesser] = anon_sym_lesser,
   [anon_sym_more] = anon_sym_more,
   [anon_sym_than] = anon_sym_than,
+  [anon_sym_alone] = anon_sym_alone,
+  [anon_sym_amends] = anon_sym_amends,
   [anon_sym_of] = anon_sym_of,
   [anon_sym_passes] = anon_sym_passes,
   [anon_sym_against] = anon_sym_against,
@@ -731,6 +737,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_than] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_alone] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_amends] = {
     .visible = true,
     .named = false,
   },
@@ -1471,88 +1485,89 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 26:
       if (lookahead == 'l') ADVANCE(92);
+      if (lookahead == 'o') ADVANCE(93);
       END_STATE();
     case 27:
-      if (lookahead == 'e') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(94);
       END_STATE();
     case 28:
-      if (lookahead == 'd') ADVANCE(94);
+      if (lookahead == 'd') ADVANCE(95);
       END_STATE();
     case 29:
-      if (lookahead == 't') ADVANCE(95);
+      if (lookahead == 't') ADVANCE(96);
       END_STATE();
     case 30:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 31:
-      if (lookahead == 'c') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 32:
-      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(98);
       END_STATE();
     case 33:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 34:
-      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 's') ADVANCE(99);
       END_STATE();
     case 35:
-      if (lookahead == 'i') ADVANCE(99);
+      if (lookahead == 'i') ADVANCE(100);
       END_STATE();
     case 36:
-      if (lookahead == 'o') ADVANCE(100);
+      if (lookahead == 'o') ADVANCE(101);
       END_STATE();
     case 37:
-      if (lookahead == 'u') ADVANCE(101);
+      if (lookahead == 'u') ADVANCE(102);
       END_STATE();
     case 38:
-      if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'e') ADVANCE(103);
       END_STATE();
     case 39:
-      if (lookahead == 'r') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(104);
       END_STATE();
     case 40:
-      if (lookahead == 't') ADVANCE(104);
-      if (lookahead == 'y') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 'y') ADVANCE(106);
       END_STATE();
     case 41:
-      if (lookahead == 'b') ADVANCE(106);
+      if (lookahead == 'b') ADVANCE(107);
       END_STATE();
     case 42:
-      if (lookahead == 'w') ADVANCE(107);
+      if (lookahead == 'w') ADVANCE(108);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(108);
+      if (lookahead == 'c') ADVANCE(109);
       END_STATE();
     case 44:
-      if (lookahead == 's') ADVANCE(109);
+      if (lookahead == 's') ADVANCE(110);
       END_STATE();
     case 45:
-      if (lookahead == 'e') ADVANCE(110);
+      if (lookahead == 'e') ADVANCE(111);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(111);
-      if (lookahead == 'c') ADVANCE(112);
-      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'a') ADVANCE(112);
+      if (lookahead == 'c') ADVANCE(113);
+      if (lookahead == 'p') ADVANCE(114);
       END_STATE();
     case 47:
-      if (lookahead == 'i') ADVANCE(114);
-      if (lookahead == 'l') ADVANCE(115);
+      if (lookahead == 'i') ADVANCE(115);
+      if (lookahead == 'l') ADVANCE(116);
       END_STATE();
     case 48:
-      if (lookahead == 'o') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(117);
       END_STATE();
     case 49:
-      if (lookahead == 'r') ADVANCE(117);
+      if (lookahead == 'r') ADVANCE(118);
       END_STATE();
     case 50:
-      if (lookahead == 'o') ADVANCE(118);
+      if (lookahead == 'o') ADVANCE(119);
       END_STATE();
     case 51:
-      if (lookahead == 'e') ADVANCE(119);
+      if (lookahead == 'e') ADVANCE(120);
       END_STATE();
     case 52:
-      if (lookahead == 'l') ADVANCE(120);
+      if (lookahead == 'l') ADVANCE(121);
       END_STATE();
     case 53:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1561,114 +1576,114 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 55:
-      if (lookahead == 's') ADVANCE(121);
+      if (lookahead == 's') ADVANCE(122);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(122);
-      if (lookahead == 's') ADVANCE(123);
+      if (lookahead == 'a') ADVANCE(123);
+      if (lookahead == 's') ADVANCE(124);
       END_STATE();
     case 57:
-      if (lookahead == 'm') ADVANCE(124);
-      END_STATE();
-    case 58:
       if (lookahead == 'm') ADVANCE(125);
       END_STATE();
+    case 58:
+      if (lookahead == 'm') ADVANCE(126);
+      END_STATE();
     case 59:
-      if (lookahead == 'r') ADVANCE(126);
-      if (lookahead == 's') ADVANCE(127);
-      if (lookahead == 't') ADVANCE(128);
+      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(128);
+      if (lookahead == 't') ADVANCE(129);
       END_STATE();
     case 60:
-      if (lookahead == 't') ADVANCE(129);
+      if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 61:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 62:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(131);
       END_STATE();
     case 63:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 64:
-      if (lookahead == 'r') ADVANCE(131);
-      if (lookahead == 's') ADVANCE(132);
+      if (lookahead == 'r') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(133);
       END_STATE();
     case 65:
-      if (lookahead == 'r') ADVANCE(133);
+      if (lookahead == 'r') ADVANCE(134);
       END_STATE();
     case 66:
-      if (lookahead == 'o') ADVANCE(134);
-      if (lookahead == 's') ADVANCE(135);
+      if (lookahead == 'o') ADVANCE(135);
+      if (lookahead == 's') ADVANCE(136);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(136);
-      if (lookahead == 'o') ADVANCE(137);
-      END_STATE();
-    case 68:
+      if (lookahead == 'e') ADVANCE(137);
       if (lookahead == 'o') ADVANCE(138);
       END_STATE();
+    case 68:
+      if (lookahead == 'o') ADVANCE(139);
+      END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(139);
-      if (lookahead == 'm') ADVANCE(140);
-      if (lookahead == 'q') ADVANCE(141);
-      if (lookahead == 's') ADVANCE(142);
+      if (lookahead == 'c') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(141);
+      if (lookahead == 'q') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(143);
       END_STATE();
     case 70:
-      if (lookahead == 'u') ADVANCE(143);
+      if (lookahead == 'u') ADVANCE(144);
       END_STATE();
     case 71:
-      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'l') ADVANCE(145);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(145);
+      if (lookahead == 'e') ADVANCE(146);
       END_STATE();
     case 73:
-      if (lookahead == 't') ADVANCE(146);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 74:
-      if (lookahead == 'u') ADVANCE(147);
+      if (lookahead == 'u') ADVANCE(148);
       END_STATE();
     case 75:
-      if (lookahead == 'b') ADVANCE(148);
+      if (lookahead == 'b') ADVANCE(149);
       END_STATE();
     case 76:
-      if (lookahead == 'x') ADVANCE(149);
+      if (lookahead == 'x') ADVANCE(150);
       END_STATE();
     case 77:
-      if (lookahead == 'a') ADVANCE(150);
-      if (lookahead == 'e') ADVANCE(151);
+      if (lookahead == 'a') ADVANCE(151);
+      if (lookahead == 'e') ADVANCE(152);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(153);
       END_STATE();
     case 79:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 80:
-      if (lookahead == 'u') ADVANCE(153);
+      if (lookahead == 'u') ADVANCE(154);
       END_STATE();
     case 81:
-      if (lookahead == 'i') ADVANCE(154);
+      if (lookahead == 'i') ADVANCE(155);
       END_STATE();
     case 82:
       ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 83:
-      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 84:
-      if (lookahead == 't') ADVANCE(156);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 85:
-      if (lookahead == 'i') ADVANCE(157);
+      if (lookahead == 'i') ADVANCE(158);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(158);
+      if (lookahead == 'e') ADVANCE(159);
       END_STATE();
     case 87:
-      if (lookahead == 't') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(anon_sym_act);
@@ -1677,856 +1692,869 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 90:
-      if (lookahead == 'i') ADVANCE(160);
-      END_STATE();
-    case 91:
       if (lookahead == 'i') ADVANCE(161);
       END_STATE();
+    case 91:
+      if (lookahead == 'i') ADVANCE(162);
+      END_STATE();
     case 92:
-      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'o') ADVANCE(163);
       END_STATE();
     case 93:
-      if (lookahead == 'n') ADVANCE(163);
+      if (lookahead == 'n') ADVANCE(164);
       END_STATE();
     case 94:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(165);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(164);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 96:
-      if (lookahead == 'a') ADVANCE(165);
+      if (lookahead == 'i') ADVANCE(166);
       END_STATE();
     case 97:
-      if (lookahead == 'a') ADVANCE(166);
+      if (lookahead == 'a') ADVANCE(167);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(167);
+      if (lookahead == 'a') ADVANCE(168);
       END_STATE();
     case 99:
-      if (lookahead == 'l') ADVANCE(168);
+      if (lookahead == 't') ADVANCE(169);
       END_STATE();
     case 100:
-      if (lookahead == 's') ADVANCE(169);
+      if (lookahead == 'l') ADVANCE(170);
       END_STATE();
     case 101:
-      if (lookahead == 'n') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(171);
       END_STATE();
     case 102:
-      if (lookahead == 'd') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(172);
       END_STATE();
     case 103:
-      if (lookahead == 'r') ADVANCE(172);
+      if (lookahead == 'd') ADVANCE(173);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 'r') ADVANCE(174);
       END_STATE();
     case 105:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 106:
-      if (lookahead == 'i') ADVANCE(174);
+      ACCEPT_TOKEN(anon_sym_day);
       END_STATE();
     case 107:
-      if (lookahead == 'n') ADVANCE(175);
+      if (lookahead == 'i') ADVANCE(176);
       END_STATE();
     case 108:
-      if (lookahead == 'h') ADVANCE(176);
+      if (lookahead == 'n') ADVANCE(177);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'h') ADVANCE(178);
       END_STATE();
     case 110:
-      if (lookahead == 'n') ADVANCE(178);
-      if (lookahead == 'r') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 111:
-      if (lookahead == 'm') ADVANCE(180);
+      if (lookahead == 'n') ADVANCE(180);
+      if (lookahead == 'r') ADVANCE(181);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(181);
+      if (lookahead == 'm') ADVANCE(182);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(183);
       END_STATE();
     case 114:
-      if (lookahead == 'l') ADVANCE(183);
+      if (lookahead == 'e') ADVANCE(184);
       END_STATE();
     case 115:
-      if (lookahead == 's') ADVANCE(184);
+      if (lookahead == 'l') ADVANCE(185);
       END_STATE();
     case 116:
-      if (lookahead == 'o') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(186);
       END_STATE();
     case 117:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(187);
       END_STATE();
     case 118:
-      if (lookahead == 'm') ADVANCE(187);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(188);
       END_STATE();
     case 119:
-      if (lookahead == 'a') ADVANCE(188);
+      if (lookahead == 'm') ADVANCE(189);
       END_STATE();
     case 120:
-      if (lookahead == 'f') ADVANCE(189);
+      if (lookahead == 'a') ADVANCE(190);
       END_STATE();
     case 121:
-      if (lookahead == 't') ADVANCE(190);
+      if (lookahead == 'f') ADVANCE(191);
       END_STATE();
     case 122:
-      if (lookahead == 's') ADVANCE(191);
+      if (lookahead == 't') ADVANCE(192);
       END_STATE();
     case 123:
-      if (lookahead == 's') ADVANCE(192);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(193);
+      if (lookahead == 's') ADVANCE(194);
       END_STATE();
     case 125:
-      if (lookahead == 'b') ADVANCE(194);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'b') ADVANCE(196);
       END_STATE();
     case 127:
-      if (lookahead == 't') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 128:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 't') ADVANCE(198);
       END_STATE();
     case 129:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(199);
       END_STATE();
     case 130:
-      ACCEPT_TOKEN(anon_sym_one);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 131:
-      if (lookahead == 'a') ADVANCE(198);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 132:
-      if (lookahead == 's') ADVANCE(199);
+      if (lookahead == 'a') ADVANCE(200);
       END_STATE();
     case 133:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(200);
+      if (lookahead == 's') ADVANCE(201);
       END_STATE();
     case 134:
-      if (lookahead == 'l') ADVANCE(201);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(202);
       END_STATE();
     case 135:
-      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'l') ADVANCE(203);
       END_STATE();
     case 136:
-      if (lookahead == 's') ADVANCE(203);
-      if (lookahead == 'v') ADVANCE(204);
+      if (lookahead == 't') ADVANCE(204);
       END_STATE();
     case 137:
-      if (lookahead == 'p') ADVANCE(205);
+      if (lookahead == 's') ADVANCE(205);
+      if (lookahead == 'v') ADVANCE(206);
       END_STATE();
     case 138:
-      if (lookahead == 'r') ADVANCE(206);
+      if (lookahead == 'p') ADVANCE(207);
       END_STATE();
     case 139:
-      if (lookahead == 'o') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(208);
       END_STATE();
     case 140:
-      if (lookahead == 'a') ADVANCE(208);
       if (lookahead == 'o') ADVANCE(209);
       END_STATE();
     case 141:
-      if (lookahead == 'u') ADVANCE(210);
-      END_STATE();
-    case 142:
+      if (lookahead == 'a') ADVANCE(210);
       if (lookahead == 'o') ADVANCE(211);
       END_STATE();
+    case 142:
+      if (lookahead == 'u') ADVANCE(212);
+      END_STATE();
     case 143:
-      if (lookahead == 'n') ADVANCE(212);
+      if (lookahead == 'o') ADVANCE(213);
       END_STATE();
     case 144:
-      if (lookahead == 'e') ADVANCE(213);
-      END_STATE();
-    case 145:
       if (lookahead == 'n') ADVANCE(214);
       END_STATE();
+    case 145:
+      if (lookahead == 'e') ADVANCE(215);
+      END_STATE();
     case 146:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'n') ADVANCE(216);
       END_STATE();
     case 147:
-      if (lookahead == 'r') ADVANCE(215);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 148:
-      if (lookahead == 't') ADVANCE(216);
+      if (lookahead == 'r') ADVANCE(217);
       END_STATE();
     case 149:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 't') ADVANCE(218);
       END_STATE();
     case 150:
-      if (lookahead == 'n') ADVANCE(218);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 151:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(219);
+      if (lookahead == 'n') ADVANCE(220);
       END_STATE();
     case 152:
-      if (lookahead == 's') ADVANCE(220);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(221);
       END_STATE();
     case 153:
-      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 's') ADVANCE(222);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(222);
+      if (lookahead == 'e') ADVANCE(223);
       END_STATE();
     case 155:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 't') ADVANCE(224);
       END_STATE();
     case 156:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 's') ADVANCE(225);
       END_STATE();
     case 157:
-      if (lookahead == 'g') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(226);
       END_STATE();
     case 158:
-      if (lookahead == 'n') ADVANCE(226);
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 'g') ADVANCE(227);
       END_STATE();
     case 159:
-      if (lookahead == 'a') ADVANCE(228);
-      if (lookahead == 'e') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(228);
+      if (lookahead == 'r') ADVANCE(229);
       END_STATE();
     case 160:
-      if (lookahead == 't') ADVANCE(230);
+      if (lookahead == 'a') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(231);
       END_STATE();
     case 161:
-      if (lookahead == 'n') ADVANCE(231);
+      if (lookahead == 't') ADVANCE(232);
       END_STATE();
     case 162:
-      if (lookahead == 'c') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(233);
       END_STATE();
     case 163:
-      if (lookahead == 'd') ADVANCE(233);
-      END_STATE();
-    case 164:
       if (lookahead == 'c') ADVANCE(234);
       END_STATE();
+    case 164:
+      if (lookahead == 'e') ADVANCE(235);
+      END_STATE();
     case 165:
-      if (lookahead == 'u') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(236);
       END_STATE();
     case 166:
-      if (lookahead == 'c') ADVANCE(236);
+      if (lookahead == 'c') ADVANCE(237);
       END_STATE();
     case 167:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'u') ADVANCE(238);
       END_STATE();
     case 168:
-      if (lookahead == 'i') ADVANCE(237);
+      if (lookahead == 'c') ADVANCE(239);
       END_STATE();
     case 169:
-      if (lookahead == 'e') ADVANCE(238);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 170:
-      if (lookahead == 't') ADVANCE(239);
-      END_STATE();
-    case 171:
       if (lookahead == 'i') ADVANCE(240);
       END_STATE();
-    case 172:
+    case 171:
       if (lookahead == 'e') ADVANCE(241);
       END_STATE();
-    case 173:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 174:
+    case 172:
       if (lookahead == 't') ADVANCE(242);
       END_STATE();
+    case 173:
+      if (lookahead == 'i') ADVANCE(243);
+      END_STATE();
+    case 174:
+      if (lookahead == 'e') ADVANCE(244);
+      END_STATE();
     case 175:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 176:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 't') ADVANCE(245);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 179:
-      if (lookahead == 'y') ADVANCE(243);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(244);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 181:
-      if (lookahead == 'p') ADVANCE(245);
+      if (lookahead == 'y') ADVANCE(246);
       END_STATE();
     case 182:
-      if (lookahead == 'c') ADVANCE(246);
+      if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(248);
       END_STATE();
     case 184:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'c') ADVANCE(249);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 186:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'r') ADVANCE(251);
       END_STATE();
     case 188:
-      if (lookahead == 't') ADVANCE(250);
-      END_STATE();
-    case 189:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 190:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 191:
-      if (lookahead == 't') ADVANCE(251);
-      END_STATE();
-    case 192:
       if (lookahead == 'e') ADVANCE(252);
       END_STATE();
-    case 193:
+    case 189:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 190:
       if (lookahead == 't') ADVANCE(253);
       END_STATE();
+    case 191:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 192:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 193:
+      if (lookahead == 't') ADVANCE(254);
+      END_STATE();
     case 194:
-      if (lookahead == 'e') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 195:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 't') ADVANCE(256);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 197:
-      if (lookahead == 'o') ADVANCE(255);
-      END_STATE();
-    case 198:
-      if (lookahead == 'm') ADVANCE(256);
-      END_STATE();
-    case 199:
-      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(257);
       END_STATE();
-    case 200:
+    case 197:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 198:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 199:
       if (lookahead == 'o') ADVANCE(258);
       END_STATE();
+    case 200:
+      if (lookahead == 'm') ADVANCE(259);
+      END_STATE();
     case 201:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 202:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 203:
+      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(260);
       END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(261);
+      END_STATE();
+    case 203:
+      if (lookahead == 'e') ADVANCE(262);
+      END_STATE();
     case 204:
-      if (lookahead == 'a') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 206:
-      if (lookahead == 'u') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(264);
       END_STATE();
     case 207:
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'o') ADVANCE(265);
       END_STATE();
     case 208:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'u') ADVANCE(266);
       END_STATE();
     case 209:
-      if (lookahead == 'v') ADVANCE(266);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 210:
-      if (lookahead == 'i') ADVANCE(267);
+      if (lookahead == 'i') ADVANCE(268);
       END_STATE();
     case 211:
-      if (lookahead == 'l') ADVANCE(268);
+      if (lookahead == 'v') ADVANCE(269);
       END_STATE();
     case 212:
-      if (lookahead == 'd') ADVANCE(269);
+      if (lookahead == 'i') ADVANCE(270);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(270);
+      if (lookahead == 'l') ADVANCE(271);
       END_STATE();
     case 214:
-      if (lookahead == 'a') ADVANCE(271);
+      if (lookahead == 'd') ADVANCE(272);
       END_STATE();
     case 215:
-      if (lookahead == 'c') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(273);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(273);
+      if (lookahead == 'a') ADVANCE(274);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'c') ADVANCE(275);
       END_STATE();
     case 218:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(276);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(anon_sym_then);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 221:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 222:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 223:
-      if (lookahead == 'i') ADVANCE(274);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 224:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 225:
-      if (lookahead == 'h') ADVANCE(276);
+      if (lookahead == 'i') ADVANCE(277);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 227:
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 'h') ADVANCE(279);
       END_STATE();
     case 228:
-      if (lookahead == 'i') ADVANCE(278);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 229:
-      if (lookahead == 'n') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(280);
       END_STATE();
     case 230:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'i') ADVANCE(281);
       END_STATE();
     case 231:
-      if (lookahead == 's') ADVANCE(280);
+      if (lookahead == 'n') ADVANCE(282);
       END_STATE();
     case 232:
-      if (lookahead == 'a') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_amend);
-      END_STATE();
-    case 234:
-      if (lookahead == 'l') ADVANCE(282);
-      END_STATE();
-    case 235:
       if (lookahead == 's') ADVANCE(283);
       END_STATE();
+    case 234:
+      if (lookahead == 'a') ADVANCE(284);
+      END_STATE();
+    case 235:
+      ACCEPT_TOKEN(anon_sym_alone);
+      END_STATE();
     case 236:
-      if (lookahead == 'h') ADVANCE(284);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 's') ADVANCE(285);
       END_STATE();
     case 237:
-      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'l') ADVANCE(286);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 's') ADVANCE(287);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(286);
+      if (lookahead == 'h') ADVANCE(288);
       END_STATE();
     case 240:
-      if (lookahead == 't') ADVANCE(287);
+      if (lookahead == 'n') ADVANCE(289);
       END_STATE();
     case 241:
-      if (lookahead == 'n') ADVANCE(288);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(289);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(290);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 244:
-      if (lookahead == 'l') ADVANCE(290);
-      END_STATE();
-    case 245:
       if (lookahead == 't') ADVANCE(291);
       END_STATE();
+    case 244:
+      if (lookahead == 'n') ADVANCE(292);
+      END_STATE();
+    case 245:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(293);
+      END_STATE();
     case 246:
-      if (lookahead == 't') ADVANCE(292);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 'l') ADVANCE(294);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 't') ADVANCE(295);
       END_STATE();
     case 249:
-      ACCEPT_TOKEN(anon_sym_force);
+      if (lookahead == 't') ADVANCE(296);
       END_STATE();
     case 250:
-      if (lookahead == 'e') ADVANCE(293);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 251:
-      ACCEPT_TOKEN(anon_sym_least);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 252:
-      if (lookahead == 'r') ADVANCE(294);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 254:
-      if (lookahead == 'r') ADVANCE(295);
-      END_STATE();
-    case 255:
-      if (lookahead == 'n') ADVANCE(296);
-      END_STATE();
-    case 256:
       if (lookahead == 'e') ADVANCE(297);
       END_STATE();
+    case 254:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 255:
+      if (lookahead == 'r') ADVANCE(298);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(298);
+      if (lookahead == 'r') ADVANCE(299);
       END_STATE();
     case 258:
-      if (lookahead == 'd') ADVANCE(299);
+      if (lookahead == 'n') ADVANCE(300);
       END_STATE();
     case 259:
-      if (lookahead == 'd') ADVANCE(300);
+      if (lookahead == 'e') ADVANCE(301);
       END_STATE();
     case 260:
-      if (lookahead == 'n') ADVANCE(301);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 261:
-      if (lookahead == 'i') ADVANCE(302);
+      if (lookahead == 'd') ADVANCE(303);
       END_STATE();
     case 262:
-      if (lookahead == 'r') ADVANCE(303);
+      if (lookahead == 'd') ADVANCE(304);
       END_STATE();
     case 263:
-      if (lookahead == 'm') ADVANCE(304);
+      if (lookahead == 'n') ADVANCE(305);
       END_STATE();
     case 264:
-      if (lookahead == 'd') ADVANCE(305);
+      if (lookahead == 'i') ADVANCE(306);
       END_STATE();
     case 265:
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'r') ADVANCE(307);
       END_STATE();
     case 266:
-      if (lookahead == 'e') ADVANCE(307);
+      if (lookahead == 'm') ADVANCE(308);
       END_STATE();
     case 267:
-      if (lookahead == 'r') ADVANCE(308);
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
     case 268:
-      if (lookahead == 'u') ADVANCE(309);
+      if (lookahead == 'n') ADVANCE(310);
       END_STATE();
     case 269:
-      if (lookahead == 'i') ADVANCE(310);
+      if (lookahead == 'e') ADVANCE(311);
       END_STATE();
     case 270:
-      if (lookahead == 'o') ADVANCE(311);
-      END_STATE();
-    case 271:
       if (lookahead == 'r') ADVANCE(312);
       END_STATE();
+    case 271:
+      if (lookahead == 'u') ADVANCE(313);
+      END_STATE();
     case 272:
-      if (lookahead == 'e') ADVANCE(313);
+      if (lookahead == 'i') ADVANCE(314);
       END_STATE();
     case 273:
-      if (lookahead == 'a') ADVANCE(314);
-      END_STATE();
-    case 274:
       if (lookahead == 'o') ADVANCE(315);
       END_STATE();
+    case 274:
+      if (lookahead == 'r') ADVANCE(316);
+      END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(317);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(316);
+      if (lookahead == 'a') ADVANCE(318);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'o') ADVANCE(319);
       END_STATE();
     case 278:
-      if (lookahead == 'n') ADVANCE(317);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(318);
-      END_STATE();
-    case 280:
-      if (lookahead == 't') ADVANCE(319);
-      END_STATE();
-    case 281:
       if (lookahead == 't') ADVANCE(320);
       END_STATE();
+    case 280:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 281:
+      if (lookahead == 'n') ADVANCE(321);
+      END_STATE();
     case 282:
-      if (lookahead == 'e') ADVANCE(321);
+      if (lookahead == 't') ADVANCE(322);
       END_STATE();
     case 283:
-      if (lookahead == 'e') ADVANCE(322);
+      if (lookahead == 't') ADVANCE(323);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 't') ADVANCE(324);
       END_STATE();
     case 285:
-      if (lookahead == 'g') ADVANCE(323);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 286:
-      if (lookahead == 'd') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(325);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(325);
+      if (lookahead == 'e') ADVANCE(326);
       END_STATE();
     case 288:
-      if (lookahead == 'c') ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'g') ADVANCE(327);
       END_STATE();
     case 290:
-      if (lookahead == 'e') ADVANCE(327);
+      if (lookahead == 'd') ADVANCE(328);
       END_STATE();
     case 291:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 293:
-      if (lookahead == 'r') ADVANCE(328);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_lesser);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_member);
+      ACCEPT_TOKEN(anon_sym_credit);
       if (lookahead == 's') ADVANCE(329);
       END_STATE();
+    case 292:
+      if (lookahead == 'c') ADVANCE(330);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
+    case 294:
+      if (lookahead == 'e') ADVANCE(331);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 297:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 'r') ADVANCE(332);
       END_STATE();
     case 298:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(333);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 301:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 't') ADVANCE(334);
       END_STATE();
     case 302:
-      if (lookahead == 'l') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(333);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 't') ADVANCE(335);
       END_STATE();
     case 306:
-      if (lookahead == 'd') ADVANCE(334);
+      if (lookahead == 'l') ADVANCE(336);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_remove);
+      if (lookahead == 't') ADVANCE(337);
       END_STATE();
     case 308:
-      if (lookahead == 'e') ADVANCE(335);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 309:
-      if (lookahead == 't') ADVANCE(336);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 310:
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'd') ADVANCE(338);
       END_STATE();
     case 311:
-      if (lookahead == 'o') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 312:
-      if (lookahead == 'i') ADVANCE(339);
+      if (lookahead == 'e') ADVANCE(339);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 314:
-      if (lookahead == 'c') ADVANCE(340);
-      END_STATE();
-    case 315:
       if (lookahead == 'n') ADVANCE(341);
       END_STATE();
+    case 315:
+      if (lookahead == 'o') ADVANCE(342);
+      END_STATE();
     case 316:
-      if (lookahead == 'e') ADVANCE(342);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 318:
       if (lookahead == 'i') ADVANCE(343);
       END_STATE();
+    case 317:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 318:
+      if (lookahead == 'c') ADVANCE(344);
+      END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'n') ADVANCE(345);
       END_STATE();
     case 320:
-      if (lookahead == 'e') ADVANCE(344);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 326:
-      if (lookahead == 'y') ADVANCE(345);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 330:
       if (lookahead == 'e') ADVANCE(346);
       END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_present);
+    case 321:
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
-    case 332:
+    case 322:
       if (lookahead == 'i') ADVANCE(347);
       END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 324:
+      if (lookahead == 'e') ADVANCE(348);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 330:
+      if (lookahead == 'y') ADVANCE(349);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
     case 333:
-      if (lookahead == 'i') ADVANCE(348);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 334:
-      if (lookahead == 'e') ADVANCE(349);
+      if (lookahead == 'e') ADVANCE(350);
       END_STATE();
     case 335:
-      if (lookahead == 's') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 336:
       if (lookahead == 'i') ADVANCE(351);
       END_STATE();
     case 337:
-      if (lookahead == 'g') ADVANCE(352);
+      if (lookahead == 'i') ADVANCE(352);
       END_STATE();
     case 338:
-      if (lookahead == 'k') ADVANCE(353);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 339:
-      if (lookahead == 'o') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(354);
       END_STATE();
     case 340:
-      if (lookahead == 't') ADVANCE(355);
+      if (lookahead == 'i') ADVANCE(355);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'g') ADVANCE(356);
       END_STATE();
     case 342:
-      if (lookahead == 'd') ADVANCE(356);
+      if (lookahead == 'k') ADVANCE(357);
       END_STATE();
     case 343:
-      if (lookahead == 'o') ADVANCE(357);
+      if (lookahead == 'o') ADVANCE(358);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(359);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_currency);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 346:
-      if (lookahead == 'r') ADVANCE(359);
+      if (lookahead == 'd') ADVANCE(360);
       END_STATE();
     case 347:
-      if (lookahead == 'n') ADVANCE(360);
-      END_STATE();
-    case 348:
       if (lookahead == 'o') ADVANCE(361);
       END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(362);
+      END_STATE();
     case 349:
-      if (lookahead == 'r') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'r') ADVANCE(363);
       END_STATE();
     case 351:
-      if (lookahead == 'o') ADVANCE(363);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_rounding);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_rulebook);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_scenario);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_subtract);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_weighted);
-      END_STATE();
-    case 357:
       if (lookahead == 'n') ADVANCE(364);
       END_STATE();
+    case 352:
+      if (lookahead == 'o') ADVANCE(365);
+      END_STATE();
+    case 353:
+      if (lookahead == 'r') ADVANCE(366);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 355:
+      if (lookahead == 'o') ADVANCE(367);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 360:
-      if (lookahead == 'g') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 361:
-      if (lookahead == 'n') ADVANCE(366);
+      if (lookahead == 'n') ADVANCE(368);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
     case 363:
-      if (lookahead == 'n') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 364:
-      if (lookahead == 's') ADVANCE(368);
+      if (lookahead == 'g') ADVANCE(369);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'n') ADVANCE(370);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'n') ADVANCE(371);
       END_STATE();
     case 368:
+      if (lookahead == 's') ADVANCE(372);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 372:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2658,6 +2686,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(1),
     [anon_sym_more] = ACTIONS(1),
     [anon_sym_than] = ACTIONS(1),
+    [anon_sym_alone] = ACTIONS(1),
+    [anon_sym_amends] = ACTIONS(1),
     [anon_sym_of] = ACTIONS(1),
     [anon_sym_passes] = ACTIONS(1),
     [anon_sym_against] = ACTIONS(1),
@@ -2795,6 +2825,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(17),
     [anon_sym_more] = ACTIONS(17),
     [anon_sym_than] = ACTIONS(17),
+    [anon_sym_alone] = ACTIONS(17),
+    [anon_sym_amends] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -2932,6 +2964,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(46),
     [anon_sym_more] = ACTIONS(46),
     [anon_sym_than] = ACTIONS(46),
+    [anon_sym_alone] = ACTIONS(46),
+    [anon_sym_amends] = ACTIONS(46),
     [anon_sym_of] = ACTIONS(46),
     [anon_sym_passes] = ACTIONS(46),
     [anon_sym_against] = ACTIONS(46),
@@ -3068,6 +3102,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3204,6 +3240,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3340,6 +3378,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3476,6 +3516,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(17),
     [anon_sym_more] = ACTIONS(17),
     [anon_sym_than] = ACTIONS(17),
+    [anon_sym_alone] = ACTIONS(17),
+    [anon_sym_amends] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -3612,6 +3654,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3748,6 +3792,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3884,6 +3930,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(129),
     [anon_sym_more] = ACTIONS(129),
     [anon_sym_than] = ACTIONS(129),
+    [anon_sym_alone] = ACTIONS(129),
+    [anon_sym_amends] = ACTIONS(129),
     [anon_sym_of] = ACTIONS(129),
     [anon_sym_passes] = ACTIONS(129),
     [anon_sym_against] = ACTIONS(129),
@@ -4020,6 +4068,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4156,6 +4206,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4292,6 +4344,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(76),
     [anon_sym_more] = ACTIONS(76),
     [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4421,6 +4475,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(157),
     [anon_sym_more] = ACTIONS(157),
     [anon_sym_than] = ACTIONS(157),
+    [anon_sym_alone] = ACTIONS(157),
+    [anon_sym_amends] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4549,6 +4605,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4677,6 +4735,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(157),
     [anon_sym_more] = ACTIONS(157),
     [anon_sym_than] = ACTIONS(157),
+    [anon_sym_alone] = ACTIONS(157),
+    [anon_sym_amends] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4804,6 +4864,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4931,6 +4993,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(173),
     [anon_sym_more] = ACTIONS(173),
     [anon_sym_than] = ACTIONS(173),
+    [anon_sym_alone] = ACTIONS(173),
+    [anon_sym_amends] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -5058,6 +5122,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5185,6 +5251,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5312,6 +5380,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(179),
     [anon_sym_more] = ACTIONS(179),
     [anon_sym_than] = ACTIONS(179),
+    [anon_sym_alone] = ACTIONS(179),
+    [anon_sym_amends] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -5439,6 +5509,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(183),
     [anon_sym_more] = ACTIONS(183),
     [anon_sym_than] = ACTIONS(183),
+    [anon_sym_alone] = ACTIONS(183),
+    [anon_sym_amends] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -5566,6 +5638,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(187),
     [anon_sym_more] = ACTIONS(187),
     [anon_sym_than] = ACTIONS(187),
+    [anon_sym_alone] = ACTIONS(187),
+    [anon_sym_amends] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -5693,6 +5767,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(191),
     [anon_sym_more] = ACTIONS(191),
     [anon_sym_than] = ACTIONS(191),
+    [anon_sym_alone] = ACTIONS(191),
+    [anon_sym_amends] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),
@@ -5820,6 +5896,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(195),
     [anon_sym_more] = ACTIONS(195),
     [anon_sym_than] = ACTIONS(195),
+    [anon_sym_alone] = ACTIONS(195),
+    [anon_sym_amends] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -5947,6 +6025,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(199),
     [anon_sym_more] = ACTIONS(199),
     [anon_sym_than] = ACTIONS(199),
+    [anon_sym_alone] = ACTIONS(199),
+    [anon_sym_amends] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -6074,6 +6154,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(203),
     [anon_sym_more] = ACTIONS(203),
     [anon_sym_than] = ACTIONS(203),
+    [anon_sym_alone] = ACTIONS(203),
+    [anon_sym_amends] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6201,6 +6283,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(207),
     [anon_sym_more] = ACTIONS(207),
     [anon_sym_than] = ACTIONS(207),
+    [anon_sym_alone] = ACTIONS(207),
+    [anon_sym_amends] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6328,6 +6412,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(211),
     [anon_sym_more] = ACTIONS(211),
     [anon_sym_than] = ACTIONS(211),
+    [anon_sym_alone] = ACTIONS(211),
+    [anon_sym_amends] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -6454,6 +6540,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(195),
     [anon_sym_more] = ACTIONS(195),
     [anon_sym_than] = ACTIONS(195),
+    [anon_sym_alone] = ACTIONS(195),
+    [anon_sym_amends] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -6580,6 +6668,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(203),
     [anon_sym_more] = ACTIONS(203),
     [anon_sym_than] = ACTIONS(203),
+    [anon_sym_alone] = ACTIONS(203),
+    [anon_sym_amends] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6706,6 +6796,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(199),
     [anon_sym_more] = ACTIONS(199),
     [anon_sym_than] = ACTIONS(199),
+    [anon_sym_alone] = ACTIONS(199),
+    [anon_sym_amends] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -6832,6 +6924,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(207),
     [anon_sym_more] = ACTIONS(207),
     [anon_sym_than] = ACTIONS(207),
+    [anon_sym_alone] = ACTIONS(207),
+    [anon_sym_amends] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6958,6 +7052,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -7084,6 +7180,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(211),
     [anon_sym_more] = ACTIONS(211),
     [anon_sym_than] = ACTIONS(211),
+    [anon_sym_alone] = ACTIONS(211),
+    [anon_sym_amends] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -7210,6 +7308,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(179),
     [anon_sym_more] = ACTIONS(179),
     [anon_sym_than] = ACTIONS(179),
+    [anon_sym_alone] = ACTIONS(179),
+    [anon_sym_amends] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -7336,6 +7436,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(183),
     [anon_sym_more] = ACTIONS(183),
     [anon_sym_than] = ACTIONS(183),
+    [anon_sym_alone] = ACTIONS(183),
+    [anon_sym_amends] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -7462,6 +7564,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(163),
     [anon_sym_more] = ACTIONS(163),
     [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -7588,6 +7692,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(187),
     [anon_sym_more] = ACTIONS(187),
     [anon_sym_than] = ACTIONS(187),
+    [anon_sym_alone] = ACTIONS(187),
+    [anon_sym_amends] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -7714,6 +7820,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(173),
     [anon_sym_more] = ACTIONS(173),
     [anon_sym_than] = ACTIONS(173),
+    [anon_sym_alone] = ACTIONS(173),
+    [anon_sym_amends] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -7840,6 +7948,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lesser] = ACTIONS(191),
     [anon_sym_more] = ACTIONS(191),
     [anon_sym_than] = ACTIONS(191),
+    [anon_sym_alone] = ACTIONS(191),
+    [anon_sym_amends] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),

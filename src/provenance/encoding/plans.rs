@@ -96,6 +96,7 @@ impl Canonical for ast::Resolution {
             abstentions_against,
             ties_pass,
             record_date,
+            alone_amends,
             span: _,
         } = self;
         e.node("resolution", |e| {
@@ -140,6 +141,13 @@ impl Canonical for ast::Resolution {
             }
             if let Some(date) = record_date {
                 e.tagged_expr("record date", date)?;
+            }
+            // Written only where a resolution reserves parameters: every
+            // other rulebook keeps its hash.
+            if !alone_amends.is_empty() {
+                e.node("alone amends", |e| {
+                    alone_amends.iter().try_for_each(|p| e.ident(p))
+                })?;
             }
             Ok(())
         })
