@@ -378,10 +378,12 @@ fn node(
     };
     let mut notes = trace.notes.clone();
     if let Some(span) = trace.exception {
-        notes.push(format!(
-            "exception applies: {}",
-            with_members(&one_line(sources.slice(span)), &inner)
-        ));
+        let written = with_members(&one_line(sources.slice(span)), &inner);
+        notes.push(if trace.waived {
+            format!("waived, since {written}")
+        } else {
+            format!("exception applies: {written}")
+        });
     }
     ExplainNode {
         label,

@@ -128,6 +128,18 @@ example "e" {
         "{waiver}"
     );
     assert!(!waiver.contains("no exception applies"), "{waiver}");
+    // kit, an apprentice of 15: the waiver applies, and says so.
+    let text = text.replace(
+        "members { tom: age 15",
+        "members { kit: age 15, apprentice true  tom: age 15",
+    );
+    let file = SourceFile::new("w.coop", text);
+    let waived = rochdale::explain::explain(&file, "e", "may_join(kit)").expect("explains");
+    let waived = waived.to_text();
+    assert!(
+        waived.contains("· waived, since kit.apprentice"),
+        "{waived}"
+    );
     let rule = rochdale::explain::explain(&file, "e", "fee(ada)").expect("explains");
     let rule = rule.to_text();
     assert!(

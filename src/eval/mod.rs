@@ -317,6 +317,7 @@ impl<'a> Evaluator<'a> {
                 if self.tracing() {
                     if let Some(node) = self.tracer.as_mut().and_then(|t| t.current_node()) {
                         node.exception = Some(exception.span);
+                        node.waived = exception.waiver;
                     }
                 }
                 return self.eval(&exception.value, frame);
