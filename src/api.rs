@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, DiagnosticJson};
 use crate::files::Files;
+use crate::register::{Options as RegisterOptions, RegisterFile};
 use crate::report::{CheckFileJson, CheckRunJson, TestFileJson, TestRunJson};
 use crate::simulate::input::{self, ScenarioChoice};
 use crate::span::{SourceFile, Sources};
@@ -28,6 +29,12 @@ pub struct RunRequest {
     pub scenario_json: Option<String>,
     /// More members, as the text of a CSV file.
     pub members_csv: Option<String>,
+    /// How `members_csv` is read, as `rochdale simulate --map`: its
+    /// columns given an attribute (or `name`) by hand, column to attribute.
+    pub members_map: BTreeMap<String, String>,
+    /// How `members_csv` writes dates with slashes, as `--dates`:
+    /// `"day-first"` (01/04/2026 is 1 April) or `"month-first"`.
+    pub members_dates: Option<crate::register::DateOrder>,
     /// Files the rulebook names (`members from "founders.csv"`), by name.
     pub files: BTreeMap<String, String>,
     /// For `diff`: compare the examples only.
@@ -57,7 +64,7 @@ impl RunRequest {
                     crate::Code::BadInputFile,
                     format!("the request is not valid: {e}"),
                 )
-                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `files`, `examples_only`, `example`, `step`, `value` and `summary`, all optional"),
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `files`, `examples_only`, `example`, `step`, `value` and `summary`, all optional"),
             ],
         })
     }
@@ -132,17 +139,32 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     })
 }
 
-/// `rochdale check --format json` of one file.
+/// `rochdale check --format json` of one file. An example that reads its
+/// members from a file is left out: [`check_with`] gives the files.
 pub fn check(file: &SourceFile) -> String {
-    let checked = crate::check_source(&file.text);
+    check_with(file, &RunRequest::default())
+}
+
+/// [`check`], with the member files the examples name (`members from
+/// "x.csv"`) taken from `request.files`.
+pub fn check_with(file: &SourceFile, request: &RunRequest) -> String {
+    let checked = checked_in(file, &request.files);
     to_json(&CheckRunJson {
         files: vec![CheckFileJson::new(file, &checked)],
     })
 }
 
-/// `rochdale test --format json` of one file.
+/// `rochdale test --format json` of one file. An example that reads its
+/// members from a file fails here: [`test_with`] gives the files.
 pub fn test(file: &SourceFile) -> String {
-    let report = crate::test_source(file);
+    test_with(file, &RunRequest::default())
+}
+
+/// [`test`], with the member files the examples name (`members from
+/// "x.csv"`) taken from `request.files`, as `rochdale test` reads them
+/// beside the rulebook.
+pub fn test_with(file: &SourceFile, request: &RunRequest) -> String {
+    let report = crate::pipeline::test_source_in(file, Files::Map(&request.files));
     to_json(&TestRunJson {
         passed: report.passed(),
         failed: report.failed(),
@@ -150,9 +172,23 @@ pub fn test(file: &SourceFile) -> String {
     })
 }
 
-/// Parses and checks, or fails with the rulebook's diagnostics.
-fn program(file: &SourceFile) -> Result<crate::Program, Failure> {
-    let checked = crate::check_source(&file.text);
+/// Parses and checks with the files the examples name read from `files`;
+/// with no files given, an example that names one is left out, as before.
+fn checked_in(file: &SourceFile, files: &BTreeMap<String, String>) -> crate::Checked {
+    match crate::syntax::parse(&file.text) {
+        Ok(book) if files.is_empty() => crate::pipeline::check_book(&book),
+        Ok(book) => crate::pipeline::check_book_in(&book, Files::Map(files)),
+        Err(diagnostics) => crate::Checked {
+            program: None,
+            diagnostics,
+        },
+    }
+}
+
+/// Parses and checks (the examples' member files from `request.files`),
+/// or fails with the rulebook's diagnostics.
+fn program(file: &SourceFile, request: &RunRequest) -> Result<crate::Program, Failure> {
+    let checked = checked_in(file, &request.files);
     checked.program.ok_or_else(|| Failure {
         file: file.clone(),
         expression: None,
@@ -169,7 +205,8 @@ fn scenario<'a>(request: &'a RunRequest, json: &'a Option<SourceFile>) -> Scenar
     }
 }
 
-fn texts(request: &RunRequest) -> (Option<SourceFile>, Option<SourceFile>) {
+/// The request's scenario in JSON and its register (`members_csv`).
+fn texts(request: &RunRequest) -> (Option<SourceFile>, Option<RegisterFile>) {
     (
         request
             .scenario_json
@@ -178,8 +215,21 @@ fn texts(request: &RunRequest) -> (Option<SourceFile>, Option<SourceFile>) {
         request
             .members_csv
             .as_ref()
-            .map(|t| SourceFile::new("members.csv", t.clone())),
+            .map(|t| RegisterFile::csv(SourceFile::new("members.csv", t.clone()))),
     )
+}
+
+/// How the request's register is read: `members_map` and `members_dates`.
+fn register_options(request: &RunRequest) -> RegisterOptions {
+    RegisterOptions {
+        map: request
+            .members_map
+            .iter()
+            .map(|(column, attribute)| (column.clone(), attribute.clone()))
+            .collect(),
+        dates: request.members_dates,
+        sheet: None,
+    }
 }
 
 /// The scenario asked for and its people.
@@ -189,13 +239,15 @@ fn scenario_and_members(
     request: &RunRequest,
 ) -> Result<(crate::program::ScenarioDef, input::MemberTable), Failure> {
     let (json, csv) = texts(request);
-    input::prepare(
+    let options = register_options(request);
+    input::prepare_with(
         program,
         file,
         Files::Map(&request.files),
         scenario(request, &json),
-        csv.as_ref(),
+        csv.as_ref().map(|r| (r, &options)),
     )?
+    .map(|(def, members, _notes)| (def, members))
     .ok_or_else(|| Failure {
         file: file.clone(),
         expression: None,
@@ -205,7 +257,7 @@ fn scenario_and_members(
 
 /// `rochdale simulate --format json`.
 pub fn simulate(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
-    let program = program(file)?;
+    let program = program(file, request)?;
     let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(simulation_json(&program, &def, members, request))
 }
@@ -234,15 +286,16 @@ pub fn simulate_act_log(
     act_log: &str,
     request: &RunRequest,
 ) -> Result<String, Failure> {
-    let program = program(file)?;
+    let program = program(file, request)?;
     let log = SourceFile::new("acts.csv", act_log);
     let (_, csv) = texts(request);
-    let (def, members) = input::prepare(
+    let options = register_options(request);
+    let (def, members, _notes) = input::prepare_with(
         &program,
         file,
         Files::Map(&request.files),
         ScenarioChoice::ActLog(&log),
-        csv.as_ref(),
+        csv.as_ref().map(|r| (r, &options)),
     )?
     .ok_or_else(|| Failure {
         file: log.clone(),
@@ -254,7 +307,7 @@ pub fn simulate_act_log(
 
 /// `rochdale simulate --format csv`: each member's statement as CSV.
 pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
-    let program = program(file)?;
+    let program = program(file, request)?;
     let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(crate::simulate::simulate(&program, &def, members).statements_csv())
 }
@@ -263,7 +316,7 @@ pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String,
 /// of `members_csv`) written as a JSON scenario (docs/scenarios.md): what
 /// the playground edits as a table of members and a list of acts.
 pub fn scenario_json(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
-    let program = program(file)?;
+    let program = program(file, request)?;
     let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(to_json(&input::scenario_to_json(&program, &def, &members)))
 }
@@ -271,7 +324,7 @@ pub fn scenario_json(file: &SourceFile, request: &RunRequest) -> Result<String, 
 /// `rochdale explain --format json`: `request.value` explained with the
 /// inputs of `request.example`, or of the scenario at `request.step`.
 pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
-    let program = program(file)?;
+    let program = program(file, request)?;
     let Some(value) = &request.value else {
         return Err(Failure {
             file: file.clone(),
@@ -305,6 +358,7 @@ pub fn explain(file: &SourceFile, request: &RunRequest) -> Result<String, Failur
 pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
     use crate::diff::{DiffOptions, Version};
     let (json, csv) = texts(request);
+    let options = register_options(request);
     let choice = if request.examples_only {
         ScenarioChoice::None
     } else {
@@ -316,7 +370,7 @@ pub fn diff(old: &SourceFile, new: &SourceFile, request: &RunRequest) -> Result<
         Version::with_files(new, files),
         &DiffOptions {
             scenario: choice,
-            members: csv.as_ref(),
+            members: csv.as_ref().map(|r| (r, &options)),
         },
     )
     .map(|d| to_json(&d))
@@ -352,13 +406,14 @@ pub fn amendment_html(
 ) -> Result<String, Failure> {
     use crate::diff::{DiffOptions, Version};
     let (json, csv) = texts(request);
+    let options = register_options(request);
     let files = Files::Map(&request.files);
     crate::document::amendment_pack(
         Version::with_files(old, files),
         Version::with_files(new, files),
         &DiffOptions {
             scenario: scenario(request, &json),
-            members: csv.as_ref(),
+            members: csv.as_ref().map(|r| (r, &options)),
         },
     )
     .map(|pack| crate::document::amendment_html(&pack))

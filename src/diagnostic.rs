@@ -99,6 +99,9 @@ codes! {
     MayLeaveUnallocated = "E0310",
     /// A resolution that does not say when it passes.
     NoThreshold = "E0311",
+    /// A motion amends a parameter that only another resolution may amend
+    /// (`alone amends`).
+    ReservedParameter = "E0320",
     /// A `because` on something that is not a condition, or with several reasons.
     BadReason = "E0312",
     /// A parameter's value breaks a legal limit.
@@ -406,6 +409,14 @@ impl Windowed {
     /// its label is drawn inside the window.
     fn drawn(&self, span: Span) -> (usize, usize) {
         let text = self.text.as_str();
+        // A place past the end of what is written (an expression cut short:
+        // `dividend(ada) +`) has nothing to underline there: its last
+        // character is underlined, the point after which something is missing.
+        let written = text.trim_end();
+        if span.start >= written.len() && !written.is_empty() {
+            let last = written.chars().last().map_or(1, char::len_utf8);
+            return (written.len() - last, last);
+        }
         let start = span.start.min(text.len());
         let end = span.end.clamp(start, text.len());
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);

@@ -335,6 +335,10 @@ fn node(
             .map(|((name, _), (v, ty))| (name.clone(), view(v, *ty).display))
             .collect();
     }
+    // A tranche's `where` for one member is read with the member named.
+    for (var, m) in &trace.binds {
+        inner.push((var.clone(), view(&Value::Member(*m), Type::Member).display));
+    }
     let (label, kind, article) = match &trace.what {
         TraceWhat::Rule { rule, args } => {
             let def = &program.rules[*rule];
@@ -389,10 +393,12 @@ fn node(
         ));
     }
     if let Some(span) = trace.exception {
-        notes.push(format!(
-            "exception applies: {}",
-            with_members(&one_line(sources.slice(span)), &inner)
-        ));
+        let written = with_members(&one_line(sources.slice(span)), &inner);
+        notes.push(if trace.waived {
+            format!("waived, since {written}")
+        } else {
+            format!("exception applies: {written}")
+        });
     }
     ExplainNode {
         label,

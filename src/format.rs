@@ -604,11 +604,12 @@ impl Printer<'_> {
         }
         if let (Some((_, first)), Some((_, last))) = (r.quorum.first(), r.quorum.last()) {
             let terms: Vec<String> = r.quorum.iter().map(|(_, s)| self.clause(*s)).collect();
-            self.statement(
-                i,
-                &[format!("quorum {}", terms.join(" and "))],
-                first.to(*last),
-            );
+            let line = match (r.quorum_form, terms.as_slice()) {
+                (QuorumForm::Greater, [a, b]) => format!("quorum the greater of {a} or {b}"),
+                (QuorumForm::Lesser, [a, b]) => format!("quorum the lesser of {a} or {b}"),
+                _ => format!("quorum {}", terms.join(" and ")),
+            };
+            self.statement(i, &[line], first.to(*last));
         }
         if let Some(t) = &r.threshold {
             let line = self.clause(t.span);
@@ -628,6 +629,11 @@ impl Printer<'_> {
         if let Some(d) = &r.record_date {
             let line = format!("record date {}", self.expr(d));
             self.statement(i, &[line], d.span);
+        }
+        if let (Some(first), Some(last)) = (r.alone_amends.first(), r.alone_amends.last()) {
+            let names: Vec<&str> = r.alone_amends.iter().map(|p| p.name.as_str()).collect();
+            let line = format!("alone amends {}", names.join(", "));
+            self.statement(i, &[line], first.span.to(last.span));
         }
         self.close(indent, r.span.end);
     }

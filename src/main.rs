@@ -184,7 +184,7 @@ enum Command {
     /// Compare two versions of a rulebook: what changed in the text, and
     /// its impact on every member of a scenario and on the examples.
     #[command(
-        after_help = "Examples:\n  rochdale diff rulebooks/rochdale-1844.coop amended.coop\n  rochdale diff old.coop new.coop --scenario \"first year\" --format json\n  rochdale diff old.coop new.coop --scenario-file year.json --members members.csv\n\nThe scenario (the rulebook's only one, unless named) runs under both versions.\nExit status 0 when the comparison is made, whether or not anything changed;\n1 when a version has errors; 2 on a usage or input/output error."
+        after_help = "Examples:\n  rochdale diff rulebooks/rochdale-1844.coop amended.coop\n  rochdale diff old.coop new.coop --scenario \"first year\" --format json\n  rochdale diff old.coop new.coop --scenario-file year.json --members register.xlsx --map \"Member=name\"\n\nThe scenario (the rulebook's only one, unless named) runs under both versions.\nExit status 0 when the comparison is made, whether or not anything changed;\n1 when a version has errors; 2 on a usage or input/output error."
     )]
     Diff {
         /// The rulebook as it stands.
@@ -199,9 +199,12 @@ enum Command {
         /// A scenario in a JSON file to run under both (see docs/scenarios.md).
         #[arg(long, value_name = "FILE", conflicts_with = "examples_only")]
         scenario_file: Option<PathBuf>,
-        /// Members from a CSV file, added to the scenario's.
-        #[arg(long, value_name = "FILE.csv")]
+        /// Members from a register (CSV, .xlsx or .ods), added to the
+        /// scenario's under both versions.
+        #[arg(long, value_name = "FILE")]
         members: Option<PathBuf>,
+        #[command(flatten)]
+        register: RegisterArgs,
         /// Compare the examples only; run no scenario.
         #[arg(long)]
         examples_only: bool,
@@ -463,6 +466,7 @@ fn main() -> ExitCode {
             scenario,
             scenario_file,
             members,
+            register,
             examples_only,
             format,
         } => run_diff(
@@ -471,7 +475,7 @@ fn main() -> ExitCode {
             DiffInputs {
                 scenario: scenario.as_deref(),
                 scenario_file: scenario_file.as_deref(),
-                members: members.as_deref(),
+                members: members.as_deref().map(|p| (p, register.options())),
                 examples_only,
             },
             format,
@@ -1049,7 +1053,7 @@ fn read_text(path: &Path) -> Result<SourceFile, Diagnostic> {
 struct DiffInputs<'a> {
     scenario: Option<&'a str>,
     scenario_file: Option<&'a Path>,
-    members: Option<&'a Path>,
+    members: Option<Members<'a>>,
     examples_only: bool,
 }
 
@@ -1069,7 +1073,16 @@ fn run_diff(old: &Path, new: &Path, inputs: DiffInputs, format: Format, colour: 
         let old_file = read(old)?;
         let new_file = read(new)?;
         let scenario_file = inputs.scenario_file.map(read).transpose()?;
-        let members = inputs.members.map(read).transpose()?;
+        let members = match &inputs.members {
+            Some((p, options)) => Some((
+                rochdale::register::RegisterFile::open(p).map_err(|d| {
+                    report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                    Status::Usage
+                })?,
+                options,
+            )),
+            None => None,
+        };
         Ok((old_file, new_file, scenario_file, members))
     })();
     let (old_file, new_file, scenario_file, members) = match files {
@@ -1092,7 +1105,7 @@ fn run_diff(old: &Path, new: &Path, inputs: DiffInputs, format: Format, colour: 
     let (old_dir, new_dir) = (dir(old), dir(new));
     let options = DiffOptions {
         scenario,
-        members: members.as_ref(),
+        members: members.as_ref().map(|(r, o)| (r, *o)),
     };
     match diff(
         Version::in_dir(&old_file, &old_dir),

@@ -232,6 +232,8 @@ pub enum TrancheAmount {
     /// A sum for each member; the tranche is their total, capped as declared
     /// and then shared in proportion to those sums.
     EachMember {
+        /// The member variable as written (`m`), for explaining the filter.
+        var: String,
         /// Which members take part.
         filter: Option<Ir>,
         /// Each member's amount.
@@ -242,6 +244,8 @@ pub enum TrancheAmount {
 /// `to each member m [where C] in proportion to W`.
 #[derive(Debug, Clone)]
 pub struct SplitDef {
+    /// The member variable as written (`m`), for explaining the filter.
+    pub var: String,
     /// Which members share.
     pub filter: Option<Ir>,
     /// Each member's weight.
@@ -257,8 +261,14 @@ pub struct ResolutionDef {
     pub title: Option<String>,
     /// Votes weighted by class: the attribute and a weight per variant.
     pub class_weights: Option<(usize, Vec<Decimal>)>,
-    /// Conditions of the quorum, all required.
+    /// Conditions of the quorum: all required, or with `the lesser of`
+    /// (`quorum_lesser`) one.
     pub quorum: Vec<QuorumTerm>,
+    /// `quorum the lesser of A or B`: one term met is enough.
+    pub quorum_lesser: bool,
+    /// `alone amends p, q`: the parameters (by index) that only a motion
+    /// of this resolution (or of another that also names them) may amend.
+    pub alone_amends: Vec<usize>,
     /// When it passes.
     pub threshold: Threshold,
     /// Abstentions count as votes against.
@@ -311,6 +321,9 @@ pub struct ExceptionIr {
     pub value: Ir,
     /// Where it is written.
     pub span: Span,
+    /// A waiver inside a condition (`C except when E`), not an exception
+    /// of a rule: explained in its own words.
+    pub waiver: bool,
 }
 
 /// A member attribute or a period figure.

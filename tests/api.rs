@@ -88,3 +88,103 @@ fn explain_needs_a_value_and_format_keeps_the_rules() {
         "the rulebook is in the canonical layout"
     );
 }
+
+/// A request reads its register as `--map` and `--dates` do: `members_map`
+/// and `members_dates`, here read from the request's JSON as a browser
+/// sends it.
+#[test]
+fn a_request_carries_how_its_register_is_read() {
+    let csv = "Full name,age,quarterly_cost,notice_given\nzed,40,\"1,200.00\",01/04/2026\n";
+    let mut request = RunRequest {
+        files: founders(),
+        members_csv: Some(csv.to_string()),
+        ..RunRequest::default()
+    };
+    // Default options: no `name` column, a date in no stated order.
+    let json = api::simulate(&pioneers(), &request)
+        .expect_err("unread register")
+        .to_json();
+    assert!(json.contains("there is no column `name`"), "{json}");
+
+    let options = RunRequest::from_json(
+        r#"{"members_map": {"Full name": "name"}, "members_dates": "day-first"}"#,
+    )
+    .expect("valid");
+    request.members_map = options.members_map;
+    request.members_dates = options.members_dates;
+    let json = api::simulate(&pioneers(), &request).expect("runs");
+    let outcome: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    // The scenario's 29 people and zed.
+    assert_eq!(outcome["members"].as_array().map(Vec::len), Some(30));
+    let zed = outcome["members"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["name"] == "zed"))
+        .expect("zed");
+    let attribute = |name: &str| {
+        zed["attributes"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["name"] == name))
+            .map(|a| a["value"]["value"].clone())
+    };
+    // `1,200.00` read as money, 01/04/2026 day-first as 1 April.
+    assert_eq!(attribute("quarterly_cost"), Some("1200.00".into()));
+    assert_eq!(attribute("notice_given"), Some("2026-04-01".into()));
+
+    // An order that is not one is refused with what may be written.
+    let bad = RunRequest::from_json(r#"{"members_dates": "dmy"}"#).expect_err("unknown order");
+    let json = bad.to_json();
+    assert!(
+        json.contains("day-first") && json.contains("month-first"),
+        "{json}"
+    );
+}
+
+/// `test` and `check` take the member files an example names (`members
+/// from "register.csv"`) from the request, as the command line reads them
+/// beside the rulebook.
+#[test]
+fn test_and_check_read_an_examples_member_file_from_the_request() {
+    let text =
+        std::fs::read_to_string("tests/member-files/examples-from-a-file.coop").expect("rulebook");
+    let file = SourceFile::new("examples-from-a-file.coop", text);
+    let csv = std::fs::read_to_string("tests/member-files/register.csv").expect("csv");
+    let request = RunRequest {
+        files: BTreeMap::from([("register.csv".to_string(), csv)]),
+        ..RunRequest::default()
+    };
+    let run: serde_json::Value =
+        serde_json::from_str(&api::test_with(&file, &request)).expect("JSON");
+    // Both examples pass: £8.00 × 30/40 = £6.00 to ada, and the second's
+    // four shares (worked in the rulebook).
+    assert_eq!(run["passed"], 2, "{run}");
+    assert_eq!(run["failed"], 0, "{run}");
+
+    // Without the file the examples that name it cannot run.
+    let run: serde_json::Value = serde_json::from_str(&api::test(&file)).expect("JSON");
+    assert_eq!(run["passed"], 0, "{run}");
+    assert!(
+        run.to_string().contains("no file `register.csv` was given"),
+        "{run}"
+    );
+
+    let checked: serde_json::Value =
+        serde_json::from_str(&api::check_with(&file, &request)).expect("JSON");
+    assert_eq!(
+        checked["files"][0]["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{checked}"
+    );
+    // A file with a bad cell is found by check too, at the line it names.
+    let bad = RunRequest {
+        files: BTreeMap::from([(
+            "register.csv".to_string(),
+            "name,age,purchases\nada,thirty,£30.00\n".to_string(),
+        )]),
+        ..RunRequest::default()
+    };
+    let checked = api::check_with(&file, &bad);
+    assert!(
+        checked.contains("register.csv") && checked.contains("thirty"),
+        "{checked}"
+    );
+}

@@ -390,3 +390,142 @@ fn a_failed_expectation_that_reads_alike_when_rounded_is_written_exactly() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `diff --members` reads a register as `simulate --members` does: its
+/// columns mapped by hand (`--map`), slash dates in a stated order
+/// (`--dates`), and a column the rules do not know noted, not refused.
+#[test]
+fn diff_reads_a_register_with_the_flags_simulate_has() {
+    let register = write_temp(
+        "diff-register.csv",
+        "Full name,age,quarterly_cost,notice_given,email\nzed,40,\"1,200.00\",01/04/2026,z@example.org\n",
+    );
+    let folder = std::env::temp_dir().join(format!("rochdale-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("temp dir");
+    std::fs::copy(
+        "rulebooks/rochdale-1844-founders.csv",
+        folder.join("rochdale-1844-founders.csv"),
+    )
+    .expect("copy members");
+    let old = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("rulebook");
+    let from = "parameter reserve_share: Percent = 10%";
+    assert!(old.contains(from), "the 1844 rulebook has `{from}`");
+    let new = folder.join("amended.coop");
+    std::fs::write(
+        &new,
+        old.replace(from, "parameter reserve_share: Percent = 20%"),
+    )
+    .expect("write");
+    let (new, register) = (
+        new.to_str().expect("utf-8"),
+        register.to_str().expect("utf-8"),
+    );
+    let base = [
+        "diff",
+        "rulebooks/rochdale-1844.coop",
+        new,
+        "--members",
+        register,
+    ];
+
+    // Without the flags: no `name` column.
+    let o = rochdale(&base);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("there is no column `name`"), "{err}");
+    // Its name mapped, a date in no stated order.
+    let mut args = base.to_vec();
+    args.extend(["--map", "Full name=name"]);
+    let o = rochdale(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`01/04/2026` could be 1 April 2026 or 4 January 2026")
+            && err.contains("--dates day-first"),
+        "{err}"
+    );
+
+    let mut args = base.to_vec();
+    args.extend([
+        "--map",
+        "Full name=name",
+        "--dates",
+        "day-first",
+        "--format",
+        "json",
+    ]);
+    let o = rochdale(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let members = json["simulation"]["members"].as_array().expect("members");
+    // The scenario's 29 people and zed, who holds nothing: unchanged; the
+    // note names the fifth column, `email`.
+    assert_eq!(members.len(), 30, "{json}");
+    let zed = members.iter().find(|m| m["name"] == "zed").expect("zed");
+    assert_eq!(zed["changes"].as_array().map(Vec::len), Some(0), "{zed}");
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [format!(
+            "{register}: line 1, column 5: the rules have no attribute `email`; the column is ignored"
+        )],
+    );
+}
+
+/// An expression cut short is underlined at its last character, the point
+/// after which something is missing (it was drawn with no underline).
+#[test]
+fn explain_underlines_an_unfinished_value_at_its_end() {
+    let o = rochdale(&[
+        "explain",
+        "rulebooks/rochdale-1844.coop",
+        "--example",
+        "admission",
+        "--value",
+        "dividend(ada) +",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("1 │ dividend(ada) +"))
+        .unwrap_or_else(|| panic!("the value is quoted in\n{err}"));
+    let text_column = lines[at].find("dividend").expect("quoted");
+    let mark = lines.get(at + 1).copied().unwrap_or("");
+    // `+` is the 15th character: the mark stands under it.
+    assert_eq!(
+        mark.find('┬').map(|c| mark[..c].chars().count()),
+        Some(lines[at][..text_column].chars().count() + 14),
+        "{err}"
+    );
+    assert!(err.contains("expression:1:15"), "{err}");
+}
+
+/// A closed account (an expense closed to the surplus) is on neither side:
+/// "£0.00", not "£0.00 Cr"; a balance keeps its side.
+#[test]
+fn a_closed_account_is_shown_without_a_side() {
+    let o = rochdale(&["simulate", "rulebooks/thin-layer-network.coop"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let all = stdout(&o);
+    let out = all
+        .split("The cooperative's accounts")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no accounts in\n{all}"));
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(name) && l.contains('£'))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| panic!("no {name} in\n{out}"))
+    };
+    assert_eq!(row("running costs"), "running costs £0.00");
+    // £2,400.00 collected - £1,900.00 running costs.
+    assert_eq!(row("cash "), "cash £500.00 Dr");
+    assert_eq!(row("reserve "), "reserve £50.00 Cr");
+}

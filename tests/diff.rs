@@ -754,3 +754,32 @@ fn a_dated_parameter_is_compared_with_every_value_and_date() {
         Some(format!("{schedule}, £14.00 per hour from 2026-10-01: Money per hour").as_str())
     );
 }
+
+/// The same change read backwards: ben, refused under 5 shares, is admitted
+/// under 4; the old refusal is said as what was, not as a reason now.
+#[test]
+fn someone_now_admitted_is_shown_with_the_old_refusal_as_past() {
+    let old = amended(
+        "parameter minimum_shares: Integer = 4",
+        "parameter minimum_shares: Integer = 5",
+    );
+    let new = original();
+    let json = SourceFile::new(
+        "tests/diff/admission-quarter.json",
+        std::fs::read_to_string("tests/diff/admission-quarter.json").expect("scenario"),
+    );
+    let d = compare(
+        &old,
+        &new,
+        &DiffOptions {
+            scenario: ScenarioChoice::Json(&json),
+            members: None,
+        },
+    );
+    let text = d.to_text();
+    let line = "    ben: now admitted (was refused: members must hold the minimum shareholding (article 13): £4.00 < £5.00)";
+    assert!(
+        text.lines().any(|l| l == line),
+        "missing {line:?} in\n{text}"
+    );
+}

@@ -320,3 +320,57 @@ fn a_dated_parameter_is_explained_with_the_value_in_force_and_its_neighbours() {
     assert_eq!(e.value.display, "£15.00 per hour");
     assert!(e.steps[0].notes.is_empty(), "{:?}", e.steps[0].notes);
 }
+
+/// A `where` written in the tranche reads as one written in a rule: the
+/// member named (`kit.age >= 16`, not `m.age >= 16`) and the failing
+/// comparison with its numbers (kit is 12: `fails: 12 < 16`).
+#[test]
+fn a_where_written_inline_is_explained_as_one_through_a_rule() {
+    let text = r#"rulebook "Where" version "1" currency GBP
+
+member {
+  age: Integer = 30
+  purchases: Money = £0
+}
+
+period {
+  surplus: Money
+}
+
+rule old_enough(m) = m.age >= 16
+
+allocate period.surplus rounding down {
+  inline: 50%, to each member m where m.age >= 16 in proportion to m.purchases
+  ruled: remainder, to each member m where old_enough(m) in proportion to m.purchases
+}
+
+example "two" {
+  members {
+    ada: age 30, purchases £30.00
+    kit: age 12, purchases £10.00
+  }
+  period { surplus £8.00 }
+  -- kit is 12, so ada alone shares both halves of £8.00.
+  expect allocated "inline" to ada = £4.00
+  expect allocated "ruled" to ada = £4.00
+}
+"#;
+    let file = SourceFile::new("where.coop", text);
+    let report = test_source(&file);
+    assert_eq!((report.passed(), report.failed()), (1, 0));
+    let inline = explain(&file, "two", r#"allocated "inline" to kit"#).expect("explains");
+    let ruled = explain(&file, "two", r#"allocated "ruled" to kit"#).expect("explains");
+    let (inline, ruled) = (inline.to_text(), ruled.to_text());
+    for text in [&inline, &ruled] {
+        for line in [
+            "kit has no share of this tranche: the `where` condition is false for them = £0.00",
+            "kit.age >= 16 = false",
+            "· fails: 12 < 16",
+            "kit.age = 12   (input)",
+        ] {
+            assert!(has_step(text, line), "missing {line:?} in\n{text}");
+        }
+        assert!(!text.contains("m.age"), "{text}");
+    }
+    insta::assert_snapshot!(format!("{inline}\n{ruled}"));
+}

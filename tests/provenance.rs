@@ -200,7 +200,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "ethical-provider-framework.coop",
-        "be77c153cb72d89fdf961e87a46ede4158c28668eadee1a8d63d7fca0faccb88",
+        "116dbb4a4df7487de0c1f4b7d96bad27551cd1b80f0e44c276432b50ba9b7ab7",
     ),
     (
         "multi-stakeholder-uk.coop",
@@ -220,7 +220,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "worker-cooperative-spain.coop",
-        "531c86d40a13345be73c526859c4416e8157979af1bea5ea2a537c1f65bf0d21",
+        "04827743824ff4c6be5941080b3715116ad1c2907bb7809374806282f6bc3787",
     ),
 ];
 

@@ -102,3 +102,48 @@ rule s(m): Integer = if m.apprentice then 1 else (2 except when m.age > 3 and m.
         "{once}"
     );
 }
+
+/// `explain` words a waiver that does not apply as a waiver ("not waived"),
+/// not as a rule's exceptions ("no exception applies: the base rule"),
+/// which still read as before.
+#[test]
+fn explain_words_a_waiver_that_does_not_apply_as_a_waiver() {
+    let text = r#"rulebook "W" currency GBP
+member { age: Integer = 30  apprentice: Bool = false }
+rule may_join(m) = m.age >= 16 except when m.apprentice
+rule fee(m): Money = £10 except when m.age < 18 then £0
+example "e" {
+  members { tom: age 15  ada: age 30 }
+  -- tom is 15 and no apprentice: the waiver does not apply, 15 < 16
+  expect not may_join(tom)
+  -- ada is 30: the fee's exception does not apply
+  expect fee(ada) = £10
+}
+"#;
+    let file = SourceFile::new("w.coop", text);
+    let waiver = rochdale::explain::explain(&file, "e", "may_join(tom)").expect("explains");
+    let waiver = waiver.to_text();
+    assert!(
+        waiver.contains("· not waived: the condition itself decides"),
+        "{waiver}"
+    );
+    assert!(!waiver.contains("no exception applies"), "{waiver}");
+    // kit, an apprentice of 15: the waiver applies, and says so.
+    let text = text.replace(
+        "members { tom: age 15",
+        "members { kit: age 15, apprentice true  tom: age 15",
+    );
+    let file = SourceFile::new("w.coop", text);
+    let waived = rochdale::explain::explain(&file, "e", "may_join(kit)").expect("explains");
+    let waived = waived.to_text();
+    assert!(
+        waived.contains("· waived, since kit.apprentice"),
+        "{waived}"
+    );
+    let rule = rochdale::explain::explain(&file, "e", "fee(ada)").expect("explains");
+    let rule = rule.to_text();
+    assert!(
+        rule.contains("· no exception applies: the base rule"),
+        "{rule}"
+    );
+}

@@ -231,6 +231,7 @@ impl ExprChecker<'_> {
                         condition,
                         value,
                         span,
+                        waiver: false,
                     })
                     .collect(),
                 order,
@@ -361,7 +362,11 @@ impl Checker {
                             cx.units(),
                         ));
                     }
-                    TrancheAmount::EachMember { filter, value }
+                    TrancheAmount::EachMember {
+                        var: var.name.clone(),
+                        filter,
+                        value,
+                    }
                 }
             };
             let money_option = |cx: &mut ExprChecker<'_>, e: &ast::Expr, what: &str| {
@@ -413,7 +418,11 @@ impl Checker {
                         .help("write `in proportion to m.purchases` or another number per member"),
                     );
                 }
-                SplitDef { filter, weight }
+                SplitDef {
+                    var: s.var.name.clone(),
+                    filter,
+                    weight,
+                }
             });
             if let (TrancheAmount::EachMember { .. }, Some(s)) = (&amount_def, &t.split) {
                 cx.report(
@@ -651,11 +660,34 @@ impl Checker {
                 ))
             }
         };
+        let mut alone_amends = Vec::new();
+        for p in &r.alone_amends {
+            match self.params.iter().position(|d| d.name == p.name) {
+                Some(i) => alone_amends.push(i),
+                None => {
+                    let help =
+                        suggest::did_you_mean(&p.name, self.params.iter().map(|d| d.name.as_str()))
+                            .unwrap_or_else(|| {
+                                "`alone amends` names parameters of the rulebook".into()
+                            });
+                    self.error(
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            format!("there is no parameter `{}`", p.name),
+                        )
+                        .at(p.span, "not a parameter")
+                        .help(help),
+                    );
+                }
+            }
+        }
         Some(ResolutionDef {
             name: r.name.name.clone(),
             title: r.title.as_ref().map(|t| t.value.clone()),
             class_weights,
             quorum: r.quorum.iter().map(|(q, _)| *q).collect(),
+            quorum_lesser: r.quorum_form == ast::QuorumForm::Lesser,
+            alone_amends,
             threshold,
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,

@@ -1554,6 +1554,7 @@ fn waived(condition: Box<Ir>, exception: Ir) -> IrKind {
             },
             condition: exception,
             span,
+            waiver: true,
         }],
         order: vec![0],
     }

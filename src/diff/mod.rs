@@ -36,6 +36,7 @@ use crate::diagnostic::Diagnostic;
 use crate::files::Files;
 use crate::program::{Program, ScenarioDef};
 use crate::provenance::Provenance;
+use crate::register::{Options as RegisterOptions, RegisterFile};
 pub use crate::simulate::input::ScenarioChoice;
 use crate::simulate::input::{self, MemberTable};
 use crate::span::SourceFile;
@@ -87,8 +88,9 @@ impl<'a> Version<'a> {
 pub struct DiffOptions<'a> {
     /// The scenario.
     pub scenario: ScenarioChoice<'a>,
-    /// Further members, as CSV.
-    pub members: Option<&'a SourceFile>,
+    /// Further members: a register (CSV, .xlsx or .ods) and how to read
+    /// it (`--map`, `--dates`, `--sheet`), the same for both versions.
+    pub members: Option<(&'a RegisterFile, &'a RegisterOptions)>,
 }
 
 /// Why a comparison could not be made: the file the problems are in.
@@ -148,16 +150,18 @@ fn load(version: Version) -> Result<(ast::Rulebook, Program), DiffError> {
     }
 }
 
-/// The scenario and people of one version.
+/// The scenario and people of one version, and the notes about the
+/// register (the columns it ignored).
+#[allow(clippy::type_complexity)]
 fn prepare(
     version: Version,
     program: &Program,
     options: &DiffOptions,
-) -> Result<Option<(ScenarioDef, MemberTable)>, DiffError> {
+) -> Result<Option<(ScenarioDef, MemberTable, Vec<Diagnostic>)>, DiffError> {
     if matches!(options.scenario, ScenarioChoice::Rulebook) && program.scenarios.is_empty() {
         return Ok(None);
     }
-    input::prepare(
+    input::prepare_with(
         program,
         version.file,
         version.files,
@@ -188,7 +192,16 @@ pub fn diff(old: Version, new: Version, options: &DiffOptions) -> Result<Ruleboo
     let old_run = prepare(old, &old_program, options)?;
     let new_run = prepare(new, &new_program, options)?;
     let simulation = match (old_run, new_run) {
-        (Some((old_def, old_members)), Some((new_def, new_members))) => {
+        (Some((old_def, old_members, register_notes)), Some((new_def, new_members, _))) => {
+            // The register is read alike for both versions; its notes (a
+            // column ignored) are said once.
+            if let Some((register, _)) = options.members {
+                notes.extend(
+                    register_notes
+                        .into_iter()
+                        .map(|d| format!("{}: {}", register.name, d.message)),
+                );
+            }
             if changes
                 .iter()
                 .any(|c| c.kind == "scenario" && c.name == new_def.name)

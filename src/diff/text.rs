@@ -159,10 +159,13 @@ pub(super) fn render(d: &RulebookDiff) -> String {
                     (false, true) => "now admitted",
                     _ => "admitted on another date",
                 };
-                let why = if a.reasons.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", a.reasons.join("; "))
+                // A refusal's reasons are the new rules' for someone no
+                // longer admitted, and the old rules' for someone now
+                // admitted: said as what was.
+                let why = match (a.reasons.is_empty(), a.old_member, a.new_member) {
+                    (true, _, _) => String::new(),
+                    (false, false, true) => format!(" (was refused: {})", a.reasons.join("; ")),
+                    (false, _, _) => format!(": {}", a.reasons.join("; ")),
                 };
                 let _ = writeln!(out, "    {}: {what}{why}", a.member);
             }

@@ -263,11 +263,18 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
             .quorum
             .iter()
             .map(|q| match q {
-                QuorumTerm::Share(s) => format!("{} of the members", share(*s)),
-                QuorumTerm::Count(n) => format!("{} members", n.normalize()),
+                QuorumTerm::Share(s) => format!("at least {} of the members", share(*s)),
+                QuorumTerm::MoreThan(s) if *s == Decimal::new(5, 1) => {
+                    "more than half of the members".to_string()
+                }
+                QuorumTerm::MoreThan(s) => format!("more than {} of the members", share(*s)),
+                QuorumTerm::Count(n) => format!("at least {} members", n.normalize()),
             })
             .collect();
-        format!("At least {}.", terms.join(" and at least "))
+        let joined = terms.join(if r.quorum_lesser { " or " } else { " and " });
+        let mut chars = joined.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+        format!("{}{}.", first.unwrap_or_default(), chars.as_str())
     };
     let more = if r.threshold.strict {
         "more than"

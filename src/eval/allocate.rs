@@ -237,9 +237,10 @@ impl Evaluator<'_> {
                 }
                 None => {
                     let who = self.member_name(m).trim_matches('`').to_string();
-                    let (text, why) = self.why_no_share(def, tranche, m, &who);
+                    let (text, why, var) = self.why_no_share(def, tranche, m, &who);
                     let mut node = TraceNode::fact(text, Some(Value::Number(share)), money, span);
                     node.children = why;
+                    node.binds = var.map(|v| (v, m)).into_iter().collect();
                     facts.push(node);
                     return facts;
                 }
@@ -256,27 +257,37 @@ impl Evaluator<'_> {
 
     /// Why member `m` has no share of a tranche, and the derivation of the
     /// tranche's `where` condition for them when that is what failed (every
-    /// failing clause of it, with its numbers).
+    /// failing clause of it, with its numbers), and the member variable it
+    /// is written with.
+    #[allow(clippy::type_complexity)]
     fn why_no_share(
         &mut self,
         def: &AllocationDef,
         tranche: usize,
         m: u32,
         who: &str,
-    ) -> (String, Vec<crate::eval::TraceNode>) {
+    ) -> (String, Vec<crate::eval::TraceNode>, Option<String>) {
         let filter = def.tranches.get(tranche).and_then(|t| match &t.amount {
-            TrancheAmount::EachMember { filter, .. } => filter.as_ref(),
-            _ => t.split.as_ref().and_then(|s| s.filter.as_ref()),
+            TrancheAmount::EachMember { filter, var, .. } => filter.as_ref().map(|f| (f, var)),
+            _ => t
+                .split
+                .as_ref()
+                .and_then(|s| s.filter.as_ref().map(|f| (f, &s.var))),
         });
         let counted = self.with_roll(def.record_date.as_ref(), |ev| Ok(ev.counts(m as usize)));
         if counted.is_ok_and(|c| !c) {
             return (
                 format!("{who} has no share of this tranche: not a member when it was shared"),
                 Vec::new(),
+                None,
             );
         }
-        let Some(filter) = filter else {
-            return (format!("{who} has no share of this tranche"), Vec::new());
+        let Some((filter, var)) = filter else {
+            return (
+                format!("{who} has no share of this tranche"),
+                Vec::new(),
+                None,
+            );
         };
         let mut frame = vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
         frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
@@ -289,14 +300,52 @@ impl Evaluator<'_> {
         let held = self.with_roll(def.record_date.as_ref(), |ev| {
             ev.boolean(filter, &mut frame)
         });
-        let why = self.trace_take().map(|n| n.children).unwrap_or_default();
+        let mut why = self.trace_take().map(|n| n.children).unwrap_or_default();
         let text = match held {
-            Ok(false) => format!(
-                "{who} has no share of this tranche: the `where` condition is false for them"
-            ),
+            Ok(false) => {
+                // A failed comparison says its numbers, written in the
+                // tranche or in the rule it calls alike.
+                self.pause_trace();
+                let detail = self.with_roll(def.record_date.as_ref(), |ev| {
+                    Ok(ev.filter_detail(filter, &mut frame))
+                });
+                self.resume_trace();
+                if let (Ok(Some(detail)), [only]) = (detail, why.as_mut_slice()) {
+                    only.notes.push(format!("fails: {detail}"));
+                }
+                format!(
+                    "{who} has no share of this tranche: the `where` condition is false for them"
+                )
+            }
             _ => format!("{who} has no share of this tranche"),
         };
-        (text, why)
+        (text, why, Some(var.clone()))
+    }
+
+    /// The numbers of a failed `where` comparison (`12 < 16`), written in
+    /// the tranche or as the body of the rule it calls; none for a clause
+    /// with a `because`, whose own note gives them with its reason.
+    fn filter_detail(&mut self, filter: &Ir, frame: &mut Vec<Value>) -> Option<String> {
+        use crate::program::IrKind;
+        let because = |ir: &Ir| matches!(ir.kind, IrKind::Because { .. });
+        let IrKind::Call { rule, args } = &filter.kind else {
+            return if because(filter) {
+                None
+            } else {
+                self.detail(filter, frame)
+            };
+        };
+        let program = self.program;
+        let def = program.rules.get(*rule)?;
+        if because(&def.body) {
+            return None;
+        }
+        let mut values = Vec::with_capacity(def.frame_size.max(args.len()));
+        for a in args {
+            values.push(self.eval(a, frame).ok()?);
+        }
+        values.resize(def.frame_size.max(values.len()), Value::Bool(false));
+        self.detail(&def.body, &mut values)
     }
 
     pub(super) fn member_name(&self, m: u32) -> String {

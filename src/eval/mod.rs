@@ -320,12 +320,17 @@ impl<'a> Evaluator<'a> {
                 if self.tracing() {
                     if let Some(node) = self.tracer.as_mut().and_then(|t| t.current_node()) {
                         node.exception = Some(exception.span);
+                        node.waived = exception.waiver;
                     }
                 }
                 return self.eval(&exception.value, frame);
             }
         }
-        self.trace_note(|| "no exception applies: the base rule".to_string());
+        if exceptions.iter().any(|e| e.waiver) {
+            self.trace_note(|| "not waived: the condition itself decides".to_string());
+        } else {
+            self.trace_note(|| "no exception applies: the base rule".to_string());
+        }
         self.eval(base, frame)
     }
 

@@ -61,6 +61,13 @@ pub struct TraceNode {
     pub omitted: usize,
     /// The exception that fired, if this step is a rule with exceptions.
     pub exception: Option<Span>,
+    /// The exception that fired is a waiver (`C except when E`), not a
+    /// rule's own exception.
+    pub waived: bool,
+    /// Member variables its steps are written with and the member each
+    /// stands for (a tranche's `where m.age >= 16` for one member), so that
+    /// they read with the member's name, as a rule's steps do.
+    pub binds: Vec<(String, u32)>,
 }
 
 impl TraceNode {
@@ -74,6 +81,8 @@ impl TraceNode {
             children: Vec::new(),
             omitted: 0,
             exception: None,
+            waived: false,
+            binds: Vec::new(),
         }
     }
 

@@ -130,18 +130,28 @@ impl Evaluator<'_> {
         if def.abstentions_against {
             against += abstain;
         }
-        let required = def
-            .quorum
-            .iter()
-            .map(|q| match q {
-                QuorumTerm::Share(p) => {
-                    let need = (*p * Decimal::from(headcount)).ceil();
-                    need.try_into().unwrap_or(u64::MAX)
-                }
-                QuorumTerm::Count(k) => k.ceil().try_into().unwrap_or(u64::MAX),
-            })
-            .max()
-            .unwrap_or(0);
+        // Each term as the least number of members present that meets it,
+        // exactly: at least 50% of 7 is 4 (3.5 rounded up), more than half
+        // of 8 is 5 (4 is only half) and of 7 is 4.
+        let needs = def.quorum.iter().map(|q| match q {
+            QuorumTerm::Share(p) => {
+                let need = (*p * Decimal::from(headcount)).ceil();
+                need.try_into().unwrap_or(u64::MAX)
+            }
+            QuorumTerm::MoreThan(p) => {
+                let half = (*p * Decimal::from(headcount)).floor();
+                u64::try_from(half).map_or(u64::MAX, |n| n.saturating_add(1))
+            }
+            QuorumTerm::Count(k) => k.ceil().try_into().unwrap_or(u64::MAX),
+        });
+        // All terms (`and`, `the greater of`): the largest; `the lesser
+        // of`: the smallest.
+        let required = if def.quorum_lesser {
+            needs.min()
+        } else {
+            needs.max()
+        }
+        .unwrap_or(0);
         let quorate = present >= required;
         let present_weight = votes_for
             + against

@@ -10,7 +10,8 @@ use crate::types::Type;
 use crate::value::Value;
 
 /// Which number comes first in a date written with slashes (`01/04/2026`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DateOrder {
     /// `01/04/2026` is 1 April 2026 (the United Kingdom, most of Europe).
     DayFirst,

@@ -109,7 +109,7 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
                 amount.checked_mul(p).ok_or_else(|| overflow(t.span))?
             }
             TrancheAmount::Amount(e) => ex.figure(e, left)?,
-            TrancheAmount::EachMember { filter, value } => {
+            TrancheAmount::EachMember { filter, value, .. } => {
                 let mut w = ex.per_member(filter.as_ref(), value, left, &negative_amount)?;
                 if def.round_each_member {
                     // Each member's amount rounded on its own: the total is

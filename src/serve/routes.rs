@@ -163,6 +163,8 @@ fn run_request(book: &Rulebook, options: RunOptions) -> RunRequest {
         scenario: options.scenario,
         scenario_json: options.scenario_json.map(json_as_text),
         members_csv: options.members_csv,
+        members_map: options.members_map,
+        members_dates: options.members_dates,
         files,
         examples_only: false,
         example: options.example,
@@ -293,6 +295,8 @@ async fn diff(State(state): AppState, body: Body) -> Result<Response, ApiError> 
             scenario: request.scenario,
             scenario_json: request.scenario_json.map(json_as_text),
             members_csv: request.members_csv,
+            members_map: request.members_map,
+            members_dates: request.members_dates,
             files,
             examples_only: request.examples_only,
             ..RunRequest::default()

@@ -188,6 +188,13 @@ pub struct RunOptions {
     pub scenario_json: Option<Json>,
     /// More members, as the text of a CSV file.
     pub members_csv: Option<String>,
+    /// How `members_csv` is read: columns given an attribute by hand,
+    /// column to attribute (as `--map`).
+    pub members_map: BTreeMap<String, String>,
+    /// How `members_csv` writes dates with slashes: `day-first` or
+    /// `month-first` (as `--dates`).
+    #[schema(value_type = Option<String>)]
+    pub members_dates: Option<crate::register::DateOrder>,
     /// Files the rulebook names, by name; those beside it on the server
     /// are given already.
     pub files: BTreeMap<String, String>,
@@ -219,6 +226,13 @@ pub struct DiffRequest {
     pub scenario_json: Option<Json>,
     /// More members, as the text of a CSV file.
     pub members_csv: Option<String>,
+    /// How `members_csv` is read: columns given an attribute by hand,
+    /// column to attribute (as `--map`).
+    pub members_map: BTreeMap<String, String>,
+    /// How `members_csv` writes dates with slashes: `day-first` or
+    /// `month-first` (as `--dates`).
+    #[schema(value_type = Option<String>)]
+    pub members_dates: Option<crate::register::DateOrder>,
 }
 
 /// Every error: a stable code, a message, and what to do.

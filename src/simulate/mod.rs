@@ -786,6 +786,23 @@ impl<'p> Engine<'p> {
             return Ok(());
         };
         let program = self.program;
+        // A parameter another resolution alone amends (`alone amends`): the
+        // motion is refused before its vote, whatever source gave the step.
+        let reserved: Vec<String> = amendments
+            .iter()
+            .filter_map(|(param, _)| {
+                crate::check::steps::reserved_for_another(
+                    &program.resolutions,
+                    *resolution,
+                    *param,
+                    &program.params,
+                )
+            })
+            .map(|d| d.message)
+            .collect();
+        if !reserved.is_empty() {
+            return Err(Stop::Refused(reserved));
+        }
         let mut votes = vec![Vote::Absent; self.inputs.member_count()];
         for (list, vote) in [
             (for_, Vote::For),

@@ -282,7 +282,17 @@ pub fn write_tail(
             .funds
             .iter()
             .map(|f| {
+                // A balance of nothing is on neither side: an expense
+                // account closed to the surplus is not a credit of £0.00.
+                let nil = !f
+                    .value
+                    .display
+                    .chars()
+                    .any(|c| c.is_ascii_digit() && c != '0');
                 let shown = match f.value.display.strip_prefix('-') {
+                    // Padded where a side would be, so that its figures
+                    // stand under the others'.
+                    _ if nil => format!("{}   ", f.value.display.trim_start_matches('-')),
                     Some(debit) => format!("{debit} Dr"),
                     None => format!("{} Cr", f.value.display),
                 };

@@ -565,6 +565,8 @@ pub struct Resolution {
     pub weights: Option<ClassWeights>,
     /// `quorum 20% of members and 3 members`.
     pub quorum: Vec<(QuorumTerm, Span)>,
+    /// How the quorum's terms combine, as written.
+    pub quorum_form: QuorumForm,
     /// `passes when for >= 75% of cast`.
     pub threshold: Option<Threshold>,
     /// `abstentions count against`.
@@ -573,6 +575,9 @@ pub struct Resolution {
     pub ties_pass: Option<bool>,
     /// `record date EXPR`: only members on the roll that day vote.
     pub record_date: Option<Expr>,
+    /// `alone amends p, q`: parameters only a motion of this resolution may
+    /// amend.
+    pub alone_amends: Vec<Ident>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -591,10 +596,26 @@ pub struct ClassWeights {
 /// One condition of a quorum.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum QuorumTerm {
-    /// A share of all members, as a fraction.
+    /// At least a share of all members, as a fraction.
     Share(Decimal),
+    /// Strictly more than a share of all members (`more than half of
+    /// members`: 5 of 8, 4 of 7).
+    MoreThan(Decimal),
     /// A number of members.
     Count(Decimal),
+}
+
+/// How the terms of a quorum combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuorumForm {
+    /// `A and B`: every term is met.
+    #[default]
+    All,
+    /// `the greater of A or B`: every term is met, as `A and B`, in the
+    /// words of the statute.
+    Greater,
+    /// `the lesser of A or B`: one term met is enough.
+    Lesser,
 }
 
 /// When a resolution passes.

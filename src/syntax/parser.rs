@@ -362,10 +362,15 @@ fn describe_rule(rule: Rule) -> &'static str {
         tranche_option | at_most | at_least | split => "`at most`, `at least` or `to each member`",
         kw_resolution | resolution => "`resolution`",
         resolution_item | one_member_one_vote | weighted_by | quorum | passes_when
-        | abstentions | ties => {
-            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions` or `ties`"
+        | abstentions | ties | alone_amends => {
+            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions`, `ties` or `alone amends`"
         }
         threshold_op => "`>` or `>=`",
+        threshold_words | kw_more | kw_than => "`more than` or `at least`",
+        quorum_term | more_than_half | quorum_greater | quorum_lesser | kw_greater | kw_lesser => {
+            "a quorum such as `3 members`, `20% of members`, `more than half of members` or `the greater of 2 members or 50% of members`"
+        }
+        kw_half => "`half`",
         vote_basis => "`cast`, `present` or `members`",
         kw_votes | example_votes => "`votes`",
         vote_group | vote_choice => "`for`, `against` or `abstain`",
@@ -1061,6 +1066,8 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         title: None,
         weights: None,
         quorum: Vec::new(),
+        quorum_form: QuorumForm::All,
+        alone_amends: Vec::new(),
         threshold: None,
         abstentions_against: false,
         ties_pass: None,
@@ -1094,7 +1101,18 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 });
             }
             Rule::quorum => {
-                for term in children(item) {
+                let mut terms: Vec<Pair<Rule>> = children(item).collect();
+                if let [form] = terms.as_slice() {
+                    resolution.quorum_form = match form.as_rule() {
+                        Rule::quorum_greater => QuorumForm::Greater,
+                        Rule::quorum_lesser => QuorumForm::Lesser,
+                        _ => QuorumForm::All,
+                    };
+                    if resolution.quorum_form != QuorumForm::All {
+                        terms = children(terms.remove(0)).collect();
+                    }
+                }
+                for term in terms {
                     let term_span = span(&term);
                     let part = next(&mut children(term), "quorum term")?;
                     let q = match part.as_rule() {
@@ -1103,6 +1121,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                             let (v, _) = parse_number(n.as_str(), term_span)?;
                             QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
                         }
+                        Rule::more_than_half => QuorumTerm::MoreThan(Decimal::new(5, 1)),
                         _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
                     };
                     resolution.quorum.push((q, term_span));
@@ -1111,14 +1130,23 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
             Rule::passes_when => {
                 let mut parts = children(item);
                 let op = next(&mut parts, "threshold operator")?;
-                let strict = op.as_str() == ">";
-                let share = parts.next();
-                let basis = match parts.next().map(|b| b.as_str().to_string()).as_deref() {
+                // `>`, or in words `more than`; `>=`, `≥` or `at least`.
+                let strict = op.as_str() == ">" || op.as_str().starts_with("more");
+                let rest: Vec<Pair<Rule>> = parts.collect();
+                // `half` is a word the children leave out: the basis alone.
+                let (share, basis) = match rest.as_slice() {
+                    [basis] => (None, Some(basis.as_str())),
+                    [share, basis] => (Some(share.clone()), Some(basis.as_str())),
+                    _ => (None, None),
+                };
+                let half = rest.len() == 1;
+                let basis = match basis {
                     Some("present") => VoteBasis::Present,
                     Some("members") => VoteBasis::Members,
                     _ => VoteBasis::Cast,
                 };
                 let measure = match share {
+                    None if half => ThresholdMeasure::Fraction(Decimal::ONE, Decimal::TWO, basis),
                     Some(p) if p.as_rule() == Rule::percent => {
                         let n = next(&mut children(p), "threshold percent")?;
                         let (v, _) = parse_number(n.as_str(), item_span)?;
@@ -1146,6 +1174,9 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
             Rule::ties => {
                 let outcome = next(&mut children(item), "tie outcome")?;
                 resolution.ties_pass = Some(outcome.as_str() == "pass");
+            }
+            Rule::alone_amends => {
+                resolution.alone_amends.extend(children(item).map(ident));
             }
             _ => return Err(internal("resolution part")),
         }

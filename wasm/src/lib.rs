@@ -5,7 +5,8 @@
 //! when the rulebook, the request or the scenario has errors (each
 //! diagnostic with its code, message, help, line and column). The request
 //! is a JSON object (see `rochdale::api::RunRequest`): `scenario`,
-//! `scenario_json`, `members_csv`, `files`, `examples_only`, `example`,
+//! `scenario_json`, `members_csv`, `members_map`, `members_dates`, `files`,
+//! `examples_only`, `example`,
 //! `step`, `value`, all optional.
 //!
 //! The JavaScript wrapper in `playground/src/rochdale/` parses these texts
@@ -30,16 +31,22 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// `rochdale check --format json` of the rulebook `text`, called `name`.
+/// `rochdale check --format json` of the rulebook `text`, called `name`;
+/// the member files its examples name are the request's `files`.
 #[wasm_bindgen]
-pub fn check(name: &str, text: &str) -> String {
-    api::check(&SourceFile::new(name, text))
+pub fn check(name: &str, text: &str, request: &str) -> String {
+    run(request, |r| {
+        Ok(api::check_with(&SourceFile::new(name, text), r))
+    })
 }
 
-/// `rochdale test --format json`: the rulebook's examples run.
+/// `rochdale test --format json`: the rulebook's examples run, the member
+/// files they name (`members from "x.csv"`) taken from the request's `files`.
 #[wasm_bindgen]
-pub fn test(name: &str, text: &str) -> String {
-    api::test(&SourceFile::new(name, text))
+pub fn test(name: &str, text: &str, request: &str) -> String {
+    run(request, |r| {
+        Ok(api::test_with(&SourceFile::new(name, text), r))
+    })
 }
 
 /// `rochdale simulate --format json`: a scenario run over the books.

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 137
+#define SYMBOL_COUNT 143
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 126
+#define TOKEN_COUNT 132
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -89,73 +89,79 @@ enum ts_symbol_identifiers {
   anon_sym_weighted = 67,
   anon_sym_by = 68,
   anon_sym_quorum = 69,
-  anon_sym_of = 70,
-  anon_sym_passes = 71,
-  anon_sym_against = 72,
-  anon_sym_abstain = 73,
-  anon_sym_cast = 74,
-  anon_sym_present = 75,
-  anon_sym_abstentions = 76,
-  anon_sym_count = 77,
-  anon_sym_counted = 78,
-  anon_sym_ties = 79,
-  anon_sym_pass = 80,
-  anon_sym_fail = 81,
-  anon_sym_admit = 82,
-  anon_sym_remove = 83,
-  anon_sym_post = 84,
-  anon_sym_debit = 85,
-  anon_sym_credit = 86,
-  anon_sym_add = 87,
-  anon_sym_subtract = 88,
-  anon_sym_set = 89,
-  anon_sym_from = 90,
-  anon_sym_credits = 91,
-  anon_sym_debits = 92,
-  anon_sym_on = 93,
-  anon_sym_motion = 94,
-  anon_sym_amend = 95,
-  anon_sym_close = 96,
-  anon_sym_every = 97,
-  anon_sym_the = 98,
-  anon_sym_last = 99,
-  anon_sym_day = 100,
-  anon_sym_is = 101,
-  sym_comment = 102,
-  sym_string = 103,
-  sym_date = 104,
-  sym_money = 105,
-  sym_percent = 106,
-  sym_number = 107,
-  anon_sym_LT_EQ = 108,
-  anon_sym_GT_EQ = 109,
-  anon_sym_BANG_EQ = 110,
-  anon_sym_LT = 111,
-  anon_sym_GT = 112,
-  anon_sym_EQ = 113,
-  anon_sym_PLUS = 114,
-  anon_sym_DASH = 115,
-  anon_sym_STAR = 116,
-  anon_sym_SLASH = 117,
-  anon_sym_u00d7 = 118,
-  anon_sym_u00f7 = 119,
-  anon_sym_u2264 = 120,
-  anon_sym_u2265 = 121,
-  anon_sym_u2260 = 122,
-  anon_sym_COMMA = 123,
-  anon_sym_COLON = 124,
-  anon_sym_QMARK = 125,
-  sym_source_file = 126,
-  sym__item = 127,
-  sym_definition = 128,
-  sym_call = 129,
-  sym_attribute = 130,
-  sym_block = 131,
-  sym_parenthesized = 132,
-  sym_keyword = 133,
-  sym_operator = 134,
-  sym_punctuation = 135,
-  aux_sym_source_file_repeat1 = 136,
+  anon_sym_greater = 70,
+  anon_sym_lesser = 71,
+  anon_sym_more = 72,
+  anon_sym_than = 73,
+  anon_sym_alone = 74,
+  anon_sym_amends = 75,
+  anon_sym_of = 76,
+  anon_sym_passes = 77,
+  anon_sym_against = 78,
+  anon_sym_abstain = 79,
+  anon_sym_cast = 80,
+  anon_sym_present = 81,
+  anon_sym_abstentions = 82,
+  anon_sym_count = 83,
+  anon_sym_counted = 84,
+  anon_sym_ties = 85,
+  anon_sym_pass = 86,
+  anon_sym_fail = 87,
+  anon_sym_admit = 88,
+  anon_sym_remove = 89,
+  anon_sym_post = 90,
+  anon_sym_debit = 91,
+  anon_sym_credit = 92,
+  anon_sym_add = 93,
+  anon_sym_subtract = 94,
+  anon_sym_set = 95,
+  anon_sym_from = 96,
+  anon_sym_credits = 97,
+  anon_sym_debits = 98,
+  anon_sym_on = 99,
+  anon_sym_motion = 100,
+  anon_sym_amend = 101,
+  anon_sym_close = 102,
+  anon_sym_every = 103,
+  anon_sym_the = 104,
+  anon_sym_last = 105,
+  anon_sym_day = 106,
+  anon_sym_is = 107,
+  sym_comment = 108,
+  sym_string = 109,
+  sym_date = 110,
+  sym_money = 111,
+  sym_percent = 112,
+  sym_number = 113,
+  anon_sym_LT_EQ = 114,
+  anon_sym_GT_EQ = 115,
+  anon_sym_BANG_EQ = 116,
+  anon_sym_LT = 117,
+  anon_sym_GT = 118,
+  anon_sym_EQ = 119,
+  anon_sym_PLUS = 120,
+  anon_sym_DASH = 121,
+  anon_sym_STAR = 122,
+  anon_sym_SLASH = 123,
+  anon_sym_u00d7 = 124,
+  anon_sym_u00f7 = 125,
+  anon_sym_u2264 = 126,
+  anon_sym_u2265 = 127,
+  anon_sym_u2260 = 128,
+  anon_sym_COMMA = 129,
+  anon_sym_COLON = 130,
+  anon_sym_QMARK = 131,
+  sym_source_file = 132,
+  sym__item = 133,
+  sym_definition = 134,
+  sym_call = 135,
+  sym_attribute = 136,
+  sym_block = 137,
+  sym_parenthesized = 138,
+  sym_keyword = 139,
+  sym_operator = 140,
+  sym_punctuation = 141,
+  aux_sym_source_file_repeat1 = 142,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -229,6 +235,12 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_weighted] = "weighted",
   [anon_sym_by] = "by",
   [anon_sym_quorum] = "quorum",
+  [anon_sym_greater] = "greater",
+  [anon_sym_lesser] = "lesser",
+  [anon_sym_more] = "more",
+  [anon_sym_than] = "than",
+  [anon_sym_alone] = "alone",
+  [anon_sym_amends] = "amends",
   [anon_sym_of] = "of",
   [anon_sym_passes] = "passes",
   [anon_sym_against] = "against",
@@ -369,6 +381,12 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_weighted] = anon_sym_weighted,
   [anon_sym_by] = anon_sym_by,
   [anon_sym_quorum] = anon_sym_quorum,
+  [anon_sym_greater] = anon_sym_greater,
+  [anon_sym_lesser] = anon_sym_lesser,
+  [anon_sym_more] = anon_sym_more,
+  [anon_sym_than] = anon_sym_than,
+  [anon_sym_alone] = anon_sym_alone,
+  [anon_sym_amends] = anon_sym_amends,
   [anon_sym_of] = anon_sym_of,
   [anon_sym_passes] = anon_sym_passes,
   [anon_sym_against] = anon_sym_against,
@@ -716,6 +734,30 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_quorum] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_greater] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_lesser] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_more] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_than] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_alone] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_amends] = {
     .visible = true,
     .named = false,
   },
@@ -1325,1167 +1367,1230 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
         'd', 4,
         'e', 5,
         'f', 6,
-        'h', 7,
-        'i', 8,
-        'l', 9,
-        'm', 10,
-        'n', 11,
-        'o', 12,
-        'p', 13,
-        'q', 14,
-        'r', 15,
-        's', 16,
-        't', 17,
-        'u', 18,
-        'v', 19,
-        'w', 20,
+        'g', 7,
+        'h', 8,
+        'i', 9,
+        'l', 10,
+        'm', 11,
+        'n', 12,
+        'o', 13,
+        'p', 14,
+        'q', 15,
+        'r', 16,
+        's', 17,
+        't', 18,
+        'u', 19,
+        'v', 20,
+        'w', 21,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        'b', 21,
-        'c', 22,
-        'd', 23,
-        'g', 24,
-        'l', 25,
-        'm', 26,
-        'n', 27,
-        'r', 28,
-        't', 29,
+        'b', 22,
+        'c', 23,
+        'd', 24,
+        'g', 25,
+        'l', 26,
+        'm', 27,
+        'n', 28,
+        'r', 29,
+        't', 30,
       );
       END_STATE();
     case 2:
-      if (lookahead == 'e') ADVANCE(30);
-      if (lookahead == 'r') ADVANCE(31);
-      if (lookahead == 'y') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(31);
+      if (lookahead == 'r') ADVANCE(32);
+      if (lookahead == 'y') ADVANCE(33);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(33);
-      if (lookahead == 'e') ADVANCE(34);
-      if (lookahead == 'l') ADVANCE(35);
-      if (lookahead == 'o') ADVANCE(36);
-      if (lookahead == 'r') ADVANCE(37);
-      if (lookahead == 'u') ADVANCE(38);
+      if (lookahead == 'a') ADVANCE(34);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'l') ADVANCE(36);
+      if (lookahead == 'o') ADVANCE(37);
+      if (lookahead == 'r') ADVANCE(38);
+      if (lookahead == 'u') ADVANCE(39);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(39);
-      if (lookahead == 'e') ADVANCE(40);
-      if (lookahead == 'o') ADVANCE(41);
+      if (lookahead == 'a') ADVANCE(40);
+      if (lookahead == 'e') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(42);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(42);
-      if (lookahead == 'l') ADVANCE(43);
-      if (lookahead == 'v') ADVANCE(44);
-      if (lookahead == 'x') ADVANCE(45);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'l') ADVANCE(44);
+      if (lookahead == 'v') ADVANCE(45);
+      if (lookahead == 'x') ADVANCE(46);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(46);
-      if (lookahead == 'l') ADVANCE(47);
-      if (lookahead == 'o') ADVANCE(48);
-      if (lookahead == 'r') ADVANCE(49);
+      if (lookahead == 'a') ADVANCE(47);
+      if (lookahead == 'l') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(49);
+      if (lookahead == 'r') ADVANCE(50);
       END_STATE();
     case 7:
-      if (lookahead == 'a') ADVANCE(50);
+      if (lookahead == 'r') ADVANCE(51);
       END_STATE();
     case 8:
-      if (lookahead == 'f') ADVANCE(51);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 's') ADVANCE(53);
+      if (lookahead == 'a') ADVANCE(52);
       END_STATE();
     case 9:
-      if (lookahead == 'a') ADVANCE(54);
-      if (lookahead == 'e') ADVANCE(55);
-      if (lookahead == 'i') ADVANCE(56);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(54);
+      if (lookahead == 's') ADVANCE(55);
       END_STATE();
     case 10:
+      if (lookahead == 'a') ADVANCE(56);
       if (lookahead == 'e') ADVANCE(57);
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'i') ADVANCE(58);
       END_STATE();
     case 11:
-      if (lookahead == 'o') ADVANCE(59);
+      if (lookahead == 'e') ADVANCE(59);
+      if (lookahead == 'o') ADVANCE(60);
       END_STATE();
     case 12:
-      if (lookahead == 'f') ADVANCE(60);
-      if (lookahead == 'n') ADVANCE(61);
-      if (lookahead == 'r') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(61);
       END_STATE();
     case 13:
-      if (lookahead == 'a') ADVANCE(63);
-      if (lookahead == 'e') ADVANCE(64);
-      if (lookahead == 'o') ADVANCE(65);
-      if (lookahead == 'r') ADVANCE(66);
+      if (lookahead == 'f') ADVANCE(62);
+      if (lookahead == 'n') ADVANCE(63);
+      if (lookahead == 'r') ADVANCE(64);
       END_STATE();
     case 14:
-      if (lookahead == 'u') ADVANCE(67);
+      if (lookahead == 'a') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(67);
+      if (lookahead == 'r') ADVANCE(68);
       END_STATE();
     case 15:
-      if (lookahead == 'e') ADVANCE(68);
-      if (lookahead == 'o') ADVANCE(69);
-      if (lookahead == 'u') ADVANCE(70);
+      if (lookahead == 'u') ADVANCE(69);
       END_STATE();
     case 16:
-      if (lookahead == 'c') ADVANCE(71);
-      if (lookahead == 'e') ADVANCE(72);
-      if (lookahead == 'o') ADVANCE(73);
-      if (lookahead == 'u') ADVANCE(74);
+      if (lookahead == 'e') ADVANCE(70);
+      if (lookahead == 'o') ADVANCE(71);
+      if (lookahead == 'u') ADVANCE(72);
       END_STATE();
     case 17:
-      if (lookahead == 'e') ADVANCE(75);
-      if (lookahead == 'h') ADVANCE(76);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'o') ADVANCE(78);
-      if (lookahead == 'r') ADVANCE(79);
+      if (lookahead == 'c') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(74);
+      if (lookahead == 'o') ADVANCE(75);
+      if (lookahead == 'u') ADVANCE(76);
       END_STATE();
     case 18:
-      if (lookahead == 'n') ADVANCE(80);
-      if (lookahead == 'p') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(77);
+      if (lookahead == 'h') ADVANCE(78);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'r') ADVANCE(81);
       END_STATE();
     case 19:
-      if (lookahead == 'e') ADVANCE(82);
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'n') ADVANCE(82);
+      if (lookahead == 'p') ADVANCE(83);
       END_STATE();
     case 20:
       if (lookahead == 'e') ADVANCE(84);
-      if (lookahead == 'h') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 21:
-      if (lookahead == 's') ADVANCE(86);
+      if (lookahead == 'e') ADVANCE(86);
+      if (lookahead == 'h') ADVANCE(87);
       END_STATE();
     case 22:
-      if (lookahead == 't') ADVANCE(87);
+      if (lookahead == 's') ADVANCE(88);
       END_STATE();
     case 23:
-      if (lookahead == 'd') ADVANCE(88);
-      if (lookahead == 'm') ADVANCE(89);
+      if (lookahead == 't') ADVANCE(89);
       END_STATE();
     case 24:
-      if (lookahead == 'a') ADVANCE(90);
+      if (lookahead == 'd') ADVANCE(90);
+      if (lookahead == 'm') ADVANCE(91);
       END_STATE();
     case 25:
-      if (lookahead == 'l') ADVANCE(91);
+      if (lookahead == 'a') ADVANCE(92);
       END_STATE();
     case 26:
-      if (lookahead == 'e') ADVANCE(92);
+      if (lookahead == 'l') ADVANCE(93);
+      if (lookahead == 'o') ADVANCE(94);
       END_STATE();
     case 27:
-      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(95);
       END_STATE();
     case 28:
-      if (lookahead == 't') ADVANCE(94);
+      if (lookahead == 'd') ADVANCE(96);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == 't') ADVANCE(97);
       END_STATE();
     case 30:
-      if (lookahead == 'c') ADVANCE(95);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 31:
-      if (lookahead == 'e') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(99);
       END_STATE();
     case 33:
-      if (lookahead == 's') ADVANCE(97);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 34:
-      if (lookahead == 'i') ADVANCE(98);
+      if (lookahead == 's') ADVANCE(100);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(99);
+      if (lookahead == 'i') ADVANCE(101);
       END_STATE();
     case 36:
-      if (lookahead == 'u') ADVANCE(100);
+      if (lookahead == 'o') ADVANCE(102);
       END_STATE();
     case 37:
-      if (lookahead == 'e') ADVANCE(101);
+      if (lookahead == 'u') ADVANCE(103);
       END_STATE();
     case 38:
-      if (lookahead == 'r') ADVANCE(102);
+      if (lookahead == 'e') ADVANCE(104);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(103);
-      if (lookahead == 'y') ADVANCE(104);
+      if (lookahead == 'r') ADVANCE(105);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 'y') ADVANCE(107);
       END_STATE();
     case 41:
-      if (lookahead == 'w') ADVANCE(106);
+      if (lookahead == 'b') ADVANCE(108);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(107);
+      if (lookahead == 'w') ADVANCE(109);
       END_STATE();
     case 43:
-      if (lookahead == 's') ADVANCE(108);
+      if (lookahead == 'c') ADVANCE(110);
       END_STATE();
     case 44:
-      if (lookahead == 'e') ADVANCE(109);
+      if (lookahead == 's') ADVANCE(111);
       END_STATE();
     case 45:
-      if (lookahead == 'a') ADVANCE(110);
-      if (lookahead == 'c') ADVANCE(111);
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'e') ADVANCE(112);
       END_STATE();
     case 46:
-      if (lookahead == 'i') ADVANCE(113);
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'a') ADVANCE(113);
+      if (lookahead == 'c') ADVANCE(114);
+      if (lookahead == 'p') ADVANCE(115);
       END_STATE();
     case 47:
-      if (lookahead == 'o') ADVANCE(115);
+      if (lookahead == 'i') ADVANCE(116);
+      if (lookahead == 'l') ADVANCE(117);
       END_STATE();
     case 48:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(118);
       END_STATE();
     case 49:
-      if (lookahead == 'o') ADVANCE(117);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 50:
-      if (lookahead == 'l') ADVANCE(118);
+      if (lookahead == 'o') ADVANCE(120);
       END_STATE();
     case 51:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'e') ADVANCE(121);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'l') ADVANCE(122);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 54:
-      if (lookahead == 's') ADVANCE(119);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(120);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 56:
-      if (lookahead == 'm') ADVANCE(121);
+      if (lookahead == 's') ADVANCE(123);
       END_STATE();
     case 57:
-      if (lookahead == 'm') ADVANCE(122);
+      if (lookahead == 'a') ADVANCE(124);
+      if (lookahead == 's') ADVANCE(125);
       END_STATE();
     case 58:
-      if (lookahead == 's') ADVANCE(123);
-      if (lookahead == 't') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(126);
       END_STATE();
     case 59:
-      if (lookahead == 'n') ADVANCE(125);
-      if (lookahead == 't') ADVANCE(126);
+      if (lookahead == 'm') ADVANCE(127);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_of);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(127);
-      END_STATE();
-    case 62:
-      ACCEPT_TOKEN(anon_sym_or);
-      END_STATE();
-    case 63:
       if (lookahead == 'r') ADVANCE(128);
       if (lookahead == 's') ADVANCE(129);
+      if (lookahead == 't') ADVANCE(130);
+      END_STATE();
+    case 61:
+      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(132);
+      END_STATE();
+    case 62:
+      ACCEPT_TOKEN(anon_sym_of);
+      END_STATE();
+    case 63:
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 64:
-      if (lookahead == 'r') ADVANCE(130);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 65:
-      if (lookahead == 'o') ADVANCE(131);
-      if (lookahead == 's') ADVANCE(132);
+      if (lookahead == 'r') ADVANCE(134);
+      if (lookahead == 's') ADVANCE(135);
       END_STATE();
     case 66:
-      if (lookahead == 'e') ADVANCE(133);
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'r') ADVANCE(136);
       END_STATE();
     case 67:
-      if (lookahead == 'o') ADVANCE(135);
+      if (lookahead == 'o') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(138);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(136);
-      if (lookahead == 'm') ADVANCE(137);
-      if (lookahead == 'q') ADVANCE(138);
-      if (lookahead == 's') ADVANCE(139);
+      if (lookahead == 'e') ADVANCE(139);
+      if (lookahead == 'o') ADVANCE(140);
       END_STATE();
     case 69:
-      if (lookahead == 'u') ADVANCE(140);
+      if (lookahead == 'o') ADVANCE(141);
       END_STATE();
     case 70:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'c') ADVANCE(142);
+      if (lookahead == 'm') ADVANCE(143);
+      if (lookahead == 'q') ADVANCE(144);
+      if (lookahead == 's') ADVANCE(145);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == 'u') ADVANCE(146);
       END_STATE();
     case 72:
-      if (lookahead == 't') ADVANCE(143);
+      if (lookahead == 'l') ADVANCE(147);
       END_STATE();
     case 73:
-      if (lookahead == 'u') ADVANCE(144);
-      END_STATE();
-    case 74:
-      if (lookahead == 'b') ADVANCE(145);
-      END_STATE();
-    case 75:
-      if (lookahead == 'x') ADVANCE(146);
-      END_STATE();
-    case 76:
-      if (lookahead == 'e') ADVANCE(147);
-      END_STATE();
-    case 77:
       if (lookahead == 'e') ADVANCE(148);
       END_STATE();
+    case 74:
+      if (lookahead == 't') ADVANCE(149);
+      END_STATE();
+    case 75:
+      if (lookahead == 'u') ADVANCE(150);
+      END_STATE();
+    case 76:
+      if (lookahead == 'b') ADVANCE(151);
+      END_STATE();
+    case 77:
+      if (lookahead == 'x') ADVANCE(152);
+      END_STATE();
     case 78:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 79:
-      if (lookahead == 'u') ADVANCE(149);
-      END_STATE();
-    case 80:
-      if (lookahead == 'i') ADVANCE(150);
-      END_STATE();
-    case 81:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 82:
-      if (lookahead == 'r') ADVANCE(151);
-      END_STATE();
-    case 83:
-      if (lookahead == 't') ADVANCE(152);
-      END_STATE();
-    case 84:
-      if (lookahead == 'i') ADVANCE(153);
-      END_STATE();
-    case 85:
+      if (lookahead == 'a') ADVANCE(153);
       if (lookahead == 'e') ADVANCE(154);
       END_STATE();
-    case 86:
-      if (lookahead == 't') ADVANCE(155);
+    case 79:
+      if (lookahead == 'e') ADVANCE(155);
       END_STATE();
-    case 87:
-      ACCEPT_TOKEN(anon_sym_act);
+    case 80:
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 88:
-      ACCEPT_TOKEN(anon_sym_add);
+    case 81:
+      if (lookahead == 'u') ADVANCE(156);
       END_STATE();
-    case 89:
-      if (lookahead == 'i') ADVANCE(156);
-      END_STATE();
-    case 90:
+    case 82:
       if (lookahead == 'i') ADVANCE(157);
       END_STATE();
-    case 91:
-      if (lookahead == 'o') ADVANCE(158);
+    case 83:
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
-    case 92:
-      if (lookahead == 'n') ADVANCE(159);
+    case 84:
+      if (lookahead == 'r') ADVANCE(158);
       END_STATE();
-    case 93:
-      ACCEPT_TOKEN(anon_sym_and);
+    case 85:
+      if (lookahead == 't') ADVANCE(159);
       END_STATE();
-    case 94:
+    case 86:
       if (lookahead == 'i') ADVANCE(160);
       END_STATE();
-    case 95:
-      if (lookahead == 'a') ADVANCE(161);
+    case 87:
+      if (lookahead == 'e') ADVANCE(161);
       END_STATE();
-    case 96:
-      if (lookahead == 'a') ADVANCE(162);
+    case 88:
+      if (lookahead == 't') ADVANCE(162);
       END_STATE();
-    case 97:
-      if (lookahead == 't') ADVANCE(163);
+    case 89:
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
-    case 98:
-      if (lookahead == 'l') ADVANCE(164);
+    case 90:
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
-    case 99:
-      if (lookahead == 's') ADVANCE(165);
+    case 91:
+      if (lookahead == 'i') ADVANCE(163);
       END_STATE();
-    case 100:
+    case 92:
+      if (lookahead == 'i') ADVANCE(164);
+      END_STATE();
+    case 93:
+      if (lookahead == 'o') ADVANCE(165);
+      END_STATE();
+    case 94:
       if (lookahead == 'n') ADVANCE(166);
       END_STATE();
+    case 95:
+      if (lookahead == 'n') ADVANCE(167);
+      END_STATE();
+    case 96:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
+    case 97:
+      if (lookahead == 'i') ADVANCE(168);
+      END_STATE();
+    case 98:
+      if (lookahead == 'a') ADVANCE(169);
+      END_STATE();
+    case 99:
+      if (lookahead == 'a') ADVANCE(170);
+      END_STATE();
+    case 100:
+      if (lookahead == 't') ADVANCE(171);
+      END_STATE();
     case 101:
-      if (lookahead == 'd') ADVANCE(167);
+      if (lookahead == 'l') ADVANCE(172);
       END_STATE();
     case 102:
-      if (lookahead == 'r') ADVANCE(168);
+      if (lookahead == 's') ADVANCE(173);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'n') ADVANCE(174);
       END_STATE();
     case 104:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'd') ADVANCE(175);
       END_STATE();
     case 105:
-      if (lookahead == 'i') ADVANCE(170);
+      if (lookahead == 'r') ADVANCE(176);
       END_STATE();
     case 106:
-      if (lookahead == 'n') ADVANCE(171);
-      END_STATE();
-    case 107:
-      if (lookahead == 'h') ADVANCE(172);
-      END_STATE();
-    case 108:
-      if (lookahead == 'e') ADVANCE(173);
-      END_STATE();
-    case 109:
-      if (lookahead == 'n') ADVANCE(174);
-      if (lookahead == 'r') ADVANCE(175);
-      END_STATE();
-    case 110:
-      if (lookahead == 'm') ADVANCE(176);
-      END_STATE();
-    case 111:
       if (lookahead == 'e') ADVANCE(177);
       END_STATE();
+    case 107:
+      ACCEPT_TOKEN(anon_sym_day);
+      END_STATE();
+    case 108:
+      if (lookahead == 'i') ADVANCE(178);
+      END_STATE();
+    case 109:
+      if (lookahead == 'n') ADVANCE(179);
+      END_STATE();
+    case 110:
+      if (lookahead == 'h') ADVANCE(180);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(181);
+      END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 'n') ADVANCE(182);
+      if (lookahead == 'r') ADVANCE(183);
       END_STATE();
     case 113:
-      if (lookahead == 'l') ADVANCE(179);
+      if (lookahead == 'm') ADVANCE(184);
       END_STATE();
     case 114:
-      if (lookahead == 's') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(185);
       END_STATE();
     case 115:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 116:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(182);
+      if (lookahead == 'l') ADVANCE(187);
       END_STATE();
     case 117:
-      if (lookahead == 'm') ADVANCE(183);
+      if (lookahead == 's') ADVANCE(188);
       END_STATE();
     case 118:
-      if (lookahead == 'f') ADVANCE(184);
+      if (lookahead == 'o') ADVANCE(189);
       END_STATE();
     case 119:
-      if (lookahead == 't') ADVANCE(185);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(190);
       END_STATE();
     case 120:
-      if (lookahead == 's') ADVANCE(186);
+      if (lookahead == 'm') ADVANCE(191);
       END_STATE();
     case 121:
-      if (lookahead == 'i') ADVANCE(187);
-      END_STATE();
-    case 122:
-      if (lookahead == 'b') ADVANCE(188);
-      END_STATE();
-    case 123:
-      if (lookahead == 't') ADVANCE(189);
-      END_STATE();
-    case 124:
-      if (lookahead == 'i') ADVANCE(190);
-      END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(191);
-      END_STATE();
-    case 126:
-      ACCEPT_TOKEN(anon_sym_not);
-      END_STATE();
-    case 127:
-      ACCEPT_TOKEN(anon_sym_one);
-      END_STATE();
-    case 128:
       if (lookahead == 'a') ADVANCE(192);
       END_STATE();
+    case 122:
+      if (lookahead == 'f') ADVANCE(193);
+      END_STATE();
+    case 123:
+      if (lookahead == 't') ADVANCE(194);
+      END_STATE();
+    case 124:
+      if (lookahead == 's') ADVANCE(195);
+      END_STATE();
+    case 125:
+      if (lookahead == 's') ADVANCE(196);
+      END_STATE();
+    case 126:
+      if (lookahead == 'i') ADVANCE(197);
+      END_STATE();
+    case 127:
+      if (lookahead == 'b') ADVANCE(198);
+      END_STATE();
+    case 128:
+      if (lookahead == 'e') ADVANCE(199);
+      END_STATE();
     case 129:
-      if (lookahead == 's') ADVANCE(193);
+      if (lookahead == 't') ADVANCE(200);
       END_STATE();
     case 130:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(194);
+      if (lookahead == 'i') ADVANCE(201);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(202);
       END_STATE();
     case 132:
-      if (lookahead == 't') ADVANCE(196);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 133:
-      if (lookahead == 's') ADVANCE(197);
-      if (lookahead == 'v') ADVANCE(198);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 134:
-      if (lookahead == 'p') ADVANCE(199);
+      if (lookahead == 'a') ADVANCE(203);
       END_STATE();
     case 135:
-      if (lookahead == 'r') ADVANCE(200);
+      if (lookahead == 's') ADVANCE(204);
       END_STATE();
     case 136:
-      if (lookahead == 'o') ADVANCE(201);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(205);
       END_STATE();
     case 137:
-      if (lookahead == 'a') ADVANCE(202);
-      if (lookahead == 'o') ADVANCE(203);
+      if (lookahead == 'l') ADVANCE(206);
       END_STATE();
     case 138:
-      if (lookahead == 'u') ADVANCE(204);
+      if (lookahead == 't') ADVANCE(207);
       END_STATE();
     case 139:
-      if (lookahead == 'o') ADVANCE(205);
+      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 'v') ADVANCE(209);
       END_STATE();
     case 140:
-      if (lookahead == 'n') ADVANCE(206);
+      if (lookahead == 'p') ADVANCE(210);
       END_STATE();
     case 141:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(211);
       END_STATE();
     case 142:
-      if (lookahead == 'n') ADVANCE(208);
+      if (lookahead == 'o') ADVANCE(212);
       END_STATE();
     case 143:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'a') ADVANCE(213);
+      if (lookahead == 'o') ADVANCE(214);
       END_STATE();
     case 144:
-      if (lookahead == 'r') ADVANCE(209);
+      if (lookahead == 'u') ADVANCE(215);
       END_STATE();
     case 145:
-      if (lookahead == 't') ADVANCE(210);
+      if (lookahead == 'o') ADVANCE(216);
       END_STATE();
     case 146:
-      if (lookahead == 't') ADVANCE(211);
+      if (lookahead == 'n') ADVANCE(217);
       END_STATE();
     case 147:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 148:
-      if (lookahead == 's') ADVANCE(213);
+      if (lookahead == 'n') ADVANCE(219);
       END_STATE();
     case 149:
-      if (lookahead == 'e') ADVANCE(214);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 150:
-      if (lookahead == 't') ADVANCE(215);
-      END_STATE();
-    case 151:
-      if (lookahead == 's') ADVANCE(216);
-      END_STATE();
-    case 152:
-      if (lookahead == 'e') ADVANCE(217);
-      END_STATE();
-    case 153:
-      if (lookahead == 'g') ADVANCE(218);
-      END_STATE();
-    case 154:
-      if (lookahead == 'n') ADVANCE(219);
       if (lookahead == 'r') ADVANCE(220);
       END_STATE();
-    case 155:
-      if (lookahead == 'a') ADVANCE(221);
-      if (lookahead == 'e') ADVANCE(222);
+    case 151:
+      if (lookahead == 't') ADVANCE(221);
       END_STATE();
-    case 156:
-      if (lookahead == 't') ADVANCE(223);
+    case 152:
+      if (lookahead == 't') ADVANCE(222);
       END_STATE();
-    case 157:
+    case 153:
+      if (lookahead == 'n') ADVANCE(223);
+      END_STATE();
+    case 154:
+      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(224);
       END_STATE();
+    case 155:
+      if (lookahead == 's') ADVANCE(225);
+      END_STATE();
+    case 156:
+      if (lookahead == 'e') ADVANCE(226);
+      END_STATE();
+    case 157:
+      if (lookahead == 't') ADVANCE(227);
+      END_STATE();
     case 158:
-      if (lookahead == 'c') ADVANCE(225);
+      if (lookahead == 's') ADVANCE(228);
       END_STATE();
     case 159:
-      if (lookahead == 'd') ADVANCE(226);
+      if (lookahead == 'e') ADVANCE(229);
       END_STATE();
     case 160:
-      if (lookahead == 'c') ADVANCE(227);
+      if (lookahead == 'g') ADVANCE(230);
       END_STATE();
     case 161:
-      if (lookahead == 'u') ADVANCE(228);
+      if (lookahead == 'n') ADVANCE(231);
+      if (lookahead == 'r') ADVANCE(232);
       END_STATE();
     case 162:
-      if (lookahead == 'c') ADVANCE(229);
-      END_STATE();
-    case 163:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 164:
-      if (lookahead == 'i') ADVANCE(230);
-      END_STATE();
-    case 165:
-      if (lookahead == 'e') ADVANCE(231);
-      END_STATE();
-    case 166:
-      if (lookahead == 't') ADVANCE(232);
-      END_STATE();
-    case 167:
-      if (lookahead == 'i') ADVANCE(233);
-      END_STATE();
-    case 168:
+      if (lookahead == 'a') ADVANCE(233);
       if (lookahead == 'e') ADVANCE(234);
       END_STATE();
-    case 169:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 170:
+    case 163:
       if (lookahead == 't') ADVANCE(235);
       END_STATE();
+    case 164:
+      if (lookahead == 'n') ADVANCE(236);
+      END_STATE();
+    case 165:
+      if (lookahead == 'c') ADVANCE(237);
+      END_STATE();
+    case 166:
+      if (lookahead == 'e') ADVANCE(238);
+      END_STATE();
+    case 167:
+      if (lookahead == 'd') ADVANCE(239);
+      END_STATE();
+    case 168:
+      if (lookahead == 'c') ADVANCE(240);
+      END_STATE();
+    case 169:
+      if (lookahead == 'u') ADVANCE(241);
+      END_STATE();
+    case 170:
+      if (lookahead == 'c') ADVANCE(242);
+      END_STATE();
     case 171:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 'i') ADVANCE(243);
       END_STATE();
     case 173:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 'e') ADVANCE(244);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(anon_sym_even);
+      if (lookahead == 't') ADVANCE(245);
       END_STATE();
     case 175:
-      if (lookahead == 'y') ADVANCE(236);
+      if (lookahead == 'i') ADVANCE(246);
       END_STATE();
     case 176:
-      if (lookahead == 'p') ADVANCE(237);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 177:
-      if (lookahead == 'p') ADVANCE(238);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 178:
-      if (lookahead == 'c') ADVANCE(239);
+      if (lookahead == 't') ADVANCE(248);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(anon_sym_fail);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(240);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(241);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 182:
-      if (lookahead == 'e') ADVANCE(242);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 'p') ADVANCE(250);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'p') ADVANCE(251);
       END_STATE();
     case 186:
-      if (lookahead == 't') ADVANCE(243);
+      if (lookahead == 'c') ADVANCE(252);
       END_STATE();
     case 187:
-      if (lookahead == 't') ADVANCE(244);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 188:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(253);
       END_STATE();
     case 189:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 190:
-      if (lookahead == 'o') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 191:
-      ACCEPT_TOKEN(anon_sym_none);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 192:
-      if (lookahead == 'm') ADVANCE(247);
+      if (lookahead == 't') ADVANCE(256);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 194:
-      if (lookahead == 'o') ADVANCE(249);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 195:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(257);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 197:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 't') ADVANCE(259);
       END_STATE();
     case 198:
-      if (lookahead == 'a') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(253);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 200:
-      if (lookahead == 'u') ADVANCE(254);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 201:
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'o') ADVANCE(261);
       END_STATE();
     case 202:
-      if (lookahead == 'i') ADVANCE(256);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 203:
-      if (lookahead == 'v') ADVANCE(257);
+      if (lookahead == 'm') ADVANCE(262);
       END_STATE();
     case 204:
-      if (lookahead == 'i') ADVANCE(258);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 205:
-      if (lookahead == 'l') ADVANCE(259);
+      if (lookahead == 'o') ADVANCE(264);
       END_STATE();
     case 206:
-      if (lookahead == 'd') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(265);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 208:
-      if (lookahead == 'a') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(266);
       END_STATE();
     case 209:
-      if (lookahead == 'c') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(267);
       END_STATE();
     case 210:
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'o') ADVANCE(268);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'u') ADVANCE(269);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'r') ADVANCE(270);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'i') ADVANCE(271);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'v') ADVANCE(272);
       END_STATE();
     case 215:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'i') ADVANCE(273);
       END_STATE();
     case 216:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'l') ADVANCE(274);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 'd') ADVANCE(275);
       END_STATE();
     case 218:
-      if (lookahead == 'h') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(276);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'a') ADVANCE(277);
       END_STATE();
     case 220:
-      if (lookahead == 'e') ADVANCE(268);
+      if (lookahead == 'c') ADVANCE(278);
       END_STATE();
     case 221:
-      if (lookahead == 'i') ADVANCE(269);
+      if (lookahead == 'r') ADVANCE(279);
       END_STATE();
     case 222:
-      if (lookahead == 'n') ADVANCE(270);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 223:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 224:
-      if (lookahead == 's') ADVANCE(271);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 225:
-      if (lookahead == 'a') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_amend);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 227:
-      if (lookahead == 'l') ADVANCE(273);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 228:
-      if (lookahead == 's') ADVANCE(274);
+      if (lookahead == 'i') ADVANCE(280);
       END_STATE();
     case 229:
-      if (lookahead == 'h') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
     case 230:
-      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 'h') ADVANCE(282);
       END_STATE();
     case 231:
-      ACCEPT_TOKEN(anon_sym_close);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 232:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(278);
+      if (lookahead == 'i') ADVANCE(284);
       END_STATE();
     case 234:
-      if (lookahead == 'n') ADVANCE(279);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(280);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 237:
-      if (lookahead == 'l') ADVANCE(281);
-      END_STATE();
-    case 238:
-      if (lookahead == 't') ADVANCE(282);
-      END_STATE();
-    case 239:
-      if (lookahead == 't') ADVANCE(283);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 241:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 243:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 245:
-      if (lookahead == 'r') ADVANCE(284);
-      END_STATE();
-    case 246:
       if (lookahead == 'n') ADVANCE(285);
       END_STATE();
+    case 235:
+      ACCEPT_TOKEN(anon_sym_admit);
+      END_STATE();
+    case 236:
+      if (lookahead == 's') ADVANCE(286);
+      END_STATE();
+    case 237:
+      if (lookahead == 'a') ADVANCE(287);
+      END_STATE();
+    case 238:
+      ACCEPT_TOKEN(anon_sym_alone);
+      END_STATE();
+    case 239:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 's') ADVANCE(288);
+      END_STATE();
+    case 240:
+      if (lookahead == 'l') ADVANCE(289);
+      END_STATE();
+    case 241:
+      if (lookahead == 's') ADVANCE(290);
+      END_STATE();
+    case 242:
+      if (lookahead == 'h') ADVANCE(291);
+      END_STATE();
+    case 243:
+      if (lookahead == 'n') ADVANCE(292);
+      END_STATE();
+    case 244:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 245:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(293);
+      END_STATE();
+    case 246:
+      if (lookahead == 't') ADVANCE(294);
+      END_STATE();
     case 247:
-      if (lookahead == 'e') ADVANCE(286);
-      END_STATE();
-    case 248:
-      if (lookahead == 's') ADVANCE(287);
-      END_STATE();
-    case 249:
-      if (lookahead == 'd') ADVANCE(288);
-      END_STATE();
-    case 250:
-      if (lookahead == 'd') ADVANCE(289);
-      END_STATE();
-    case 251:
-      if (lookahead == 'n') ADVANCE(290);
-      END_STATE();
-    case 252:
-      if (lookahead == 'i') ADVANCE(291);
-      END_STATE();
-    case 253:
-      if (lookahead == 'r') ADVANCE(292);
-      END_STATE();
-    case 254:
-      if (lookahead == 'm') ADVANCE(293);
-      END_STATE();
-    case 255:
-      if (lookahead == 'd') ADVANCE(294);
-      END_STATE();
-    case 256:
       if (lookahead == 'n') ADVANCE(295);
       END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(296);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 250:
+      if (lookahead == 'l') ADVANCE(297);
+      END_STATE();
+    case 251:
+      if (lookahead == 't') ADVANCE(298);
+      END_STATE();
+    case 252:
+      if (lookahead == 't') ADVANCE(299);
+      END_STATE();
+    case 253:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 254:
+      ACCEPT_TOKEN(anon_sym_floor);
+      END_STATE();
+    case 255:
+      ACCEPT_TOKEN(anon_sym_force);
+      END_STATE();
+    case 256:
+      if (lookahead == 'e') ADVANCE(300);
+      END_STATE();
     case 257:
-      if (lookahead == 'e') ADVANCE(296);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 258:
-      if (lookahead == 'r') ADVANCE(297);
-      END_STATE();
-    case 259:
-      if (lookahead == 'u') ADVANCE(298);
-      END_STATE();
-    case 260:
-      if (lookahead == 'i') ADVANCE(299);
-      END_STATE();
-    case 261:
-      if (lookahead == 'o') ADVANCE(300);
-      END_STATE();
-    case 262:
       if (lookahead == 'r') ADVANCE(301);
       END_STATE();
+    case 259:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 260:
+      if (lookahead == 'r') ADVANCE(302);
+      END_STATE();
+    case 261:
+      if (lookahead == 'n') ADVANCE(303);
+      END_STATE();
+    case 262:
+      if (lookahead == 'e') ADVANCE(304);
+      END_STATE();
     case 263:
-      if (lookahead == 'e') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(305);
       END_STATE();
     case 264:
-      if (lookahead == 'a') ADVANCE(303);
+      if (lookahead == 'd') ADVANCE(306);
       END_STATE();
     case 265:
-      if (lookahead == 'o') ADVANCE(304);
+      if (lookahead == 'd') ADVANCE(307);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'n') ADVANCE(308);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 'i') ADVANCE(309);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 269:
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'm') ADVANCE(311);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(307);
+      if (lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(308);
+      if (lookahead == 'n') ADVANCE(313);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(309);
+      if (lookahead == 'e') ADVANCE(314);
       END_STATE();
     case 273:
-      if (lookahead == 'e') ADVANCE(310);
+      if (lookahead == 'r') ADVANCE(315);
       END_STATE();
     case 274:
-      if (lookahead == 'e') ADVANCE(311);
+      if (lookahead == 'u') ADVANCE(316);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'i') ADVANCE(317);
       END_STATE();
     case 276:
-      if (lookahead == 'g') ADVANCE(312);
+      if (lookahead == 'o') ADVANCE(318);
       END_STATE();
     case 277:
-      if (lookahead == 'd') ADVANCE(313);
+      if (lookahead == 'r') ADVANCE(319);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(320);
       END_STATE();
     case 279:
-      if (lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'a') ADVANCE(321);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'o') ADVANCE(322);
       END_STATE();
     case 281:
-      if (lookahead == 'e') ADVANCE(316);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 't') ADVANCE(323);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(317);
+      if (lookahead == 'n') ADVANCE(324);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 't') ADVANCE(325);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 't') ADVANCE(326);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(anon_sym_passes);
+      if (lookahead == 't') ADVANCE(327);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 'e') ADVANCE(328);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(319);
+      if (lookahead == 'e') ADVANCE(329);
       END_STATE();
     case 291:
-      if (lookahead == 'l') ADVANCE(320);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(321);
+      if (lookahead == 'g') ADVANCE(330);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 'd') ADVANCE(331);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(anon_sym_record);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(332);
       END_STATE();
     case 295:
-      if (lookahead == 'd') ADVANCE(322);
+      if (lookahead == 'c') ADVANCE(333);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 297:
-      if (lookahead == 'e') ADVANCE(323);
-      END_STATE();
-    case 298:
-      if (lookahead == 't') ADVANCE(324);
-      END_STATE();
-    case 299:
-      if (lookahead == 'n') ADVANCE(325);
-      END_STATE();
-    case 300:
-      if (lookahead == 'o') ADVANCE(326);
-      END_STATE();
-    case 301:
-      if (lookahead == 'i') ADVANCE(327);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_source);
-      END_STATE();
-    case 303:
-      if (lookahead == 'c') ADVANCE(328);
-      END_STATE();
-    case 304:
-      if (lookahead == 'n') ADVANCE(329);
-      END_STATE();
-    case 305:
-      if (lookahead == 'e') ADVANCE(330);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 307:
-      if (lookahead == 'i') ADVANCE(331);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 309:
-      if (lookahead == 'e') ADVANCE(332);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 315:
-      if (lookahead == 'y') ADVANCE(333);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 318:
       if (lookahead == 'e') ADVANCE(334);
       END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_present);
+    case 298:
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 320:
-      if (lookahead == 'i') ADVANCE(335);
+    case 299:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 321:
-      if (lookahead == 'i') ADVANCE(336);
+    case 300:
+      if (lookahead == 'r') ADVANCE(335);
       END_STATE();
-    case 322:
-      if (lookahead == 'e') ADVANCE(337);
+    case 301:
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
-    case 323:
-      if (lookahead == 's') ADVANCE(338);
+    case 302:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
-    case 324:
-      if (lookahead == 'i') ADVANCE(339);
+    case 303:
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
-    case 325:
-      if (lookahead == 'g') ADVANCE(340);
+    case 304:
+      if (lookahead == 't') ADVANCE(337);
       END_STATE();
-    case 326:
-      if (lookahead == 'k') ADVANCE(341);
+    case 305:
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
-    case 327:
-      if (lookahead == 'o') ADVANCE(342);
+    case 306:
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
-    case 328:
+    case 307:
+      ACCEPT_TOKEN(anon_sym_pooled);
+      END_STATE();
+    case 308:
+      if (lookahead == 't') ADVANCE(338);
+      END_STATE();
+    case 309:
+      if (lookahead == 'l') ADVANCE(339);
+      END_STATE();
+    case 310:
+      if (lookahead == 't') ADVANCE(340);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(anon_sym_quorum);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_record);
+      END_STATE();
+    case 313:
+      if (lookahead == 'd') ADVANCE(341);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(anon_sym_remove);
+      END_STATE();
+    case 315:
+      if (lookahead == 'e') ADVANCE(342);
+      END_STATE();
+    case 316:
       if (lookahead == 't') ADVANCE(343);
       END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 317:
+      if (lookahead == 'n') ADVANCE(344);
       END_STATE();
-    case 330:
-      if (lookahead == 'd') ADVANCE(344);
-      END_STATE();
-    case 331:
+    case 318:
       if (lookahead == 'o') ADVANCE(345);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(346);
+    case 319:
+      if (lookahead == 'i') ADVANCE(346);
       END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_currency);
+    case 320:
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
-    case 334:
-      if (lookahead == 'r') ADVANCE(347);
+    case 321:
+      if (lookahead == 'c') ADVANCE(347);
       END_STATE();
-    case 335:
+    case 322:
       if (lookahead == 'n') ADVANCE(348);
       END_STATE();
+    case 323:
+      if (lookahead == 'e') ADVANCE(349);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 325:
+      if (lookahead == 'i') ADVANCE(350);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 327:
+      if (lookahead == 'e') ADVANCE(351);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 333:
+      if (lookahead == 'y') ADVANCE(352);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
     case 336:
-      if (lookahead == 'o') ADVANCE(349);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 337:
-      if (lookahead == 'r') ADVANCE(350);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_requires);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 339:
-      if (lookahead == 'o') ADVANCE(351);
+      if (lookahead == 'i') ADVANCE(354);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'i') ADVANCE(355);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'e') ADVANCE(356);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 's') ADVANCE(357);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 'i') ADVANCE(358);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'g') ADVANCE(359);
       END_STATE();
     case 345:
-      if (lookahead == 'n') ADVANCE(352);
+      if (lookahead == 'k') ADVANCE(360);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'o') ADVANCE(361);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      if (lookahead == 't') ADVANCE(362);
       END_STATE();
     case 348:
-      if (lookahead == 'g') ADVANCE(353);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 349:
-      if (lookahead == 'n') ADVANCE(354);
+      if (lookahead == 'd') ADVANCE(363);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'o') ADVANCE(364);
       END_STATE();
     case 351:
-      if (lookahead == 'n') ADVANCE(355);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(365);
       END_STATE();
     case 352:
-      if (lookahead == 's') ADVANCE(356);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 353:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'r') ADVANCE(366);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'n') ADVANCE(367);
       END_STATE();
     case 355:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'o') ADVANCE(368);
       END_STATE();
     case 356:
+      if (lookahead == 'r') ADVANCE(369);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 358:
+      if (lookahead == 'o') ADVANCE(370);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 364:
+      if (lookahead == 'n') ADVANCE(371);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 367:
+      if (lookahead == 'g') ADVANCE(372);
+      END_STATE();
+    case 368:
+      if (lookahead == 'n') ADVANCE(373);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 370:
+      if (lookahead == 'n') ADVANCE(374);
+      END_STATE();
+    case 371:
+      if (lookahead == 's') ADVANCE(375);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 375:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2614,6 +2719,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(1),
     [anon_sym_by] = ACTIONS(1),
     [anon_sym_quorum] = ACTIONS(1),
+    [anon_sym_greater] = ACTIONS(1),
+    [anon_sym_lesser] = ACTIONS(1),
+    [anon_sym_more] = ACTIONS(1),
+    [anon_sym_than] = ACTIONS(1),
+    [anon_sym_alone] = ACTIONS(1),
+    [anon_sym_amends] = ACTIONS(1),
     [anon_sym_of] = ACTIONS(1),
     [anon_sym_passes] = ACTIONS(1),
     [anon_sym_against] = ACTIONS(1),
@@ -2750,6 +2861,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(17),
     [anon_sym_by] = ACTIONS(17),
     [anon_sym_quorum] = ACTIONS(17),
+    [anon_sym_greater] = ACTIONS(17),
+    [anon_sym_lesser] = ACTIONS(17),
+    [anon_sym_more] = ACTIONS(17),
+    [anon_sym_than] = ACTIONS(17),
+    [anon_sym_alone] = ACTIONS(17),
+    [anon_sym_amends] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -2886,6 +3003,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(46),
     [anon_sym_by] = ACTIONS(46),
     [anon_sym_quorum] = ACTIONS(46),
+    [anon_sym_greater] = ACTIONS(46),
+    [anon_sym_lesser] = ACTIONS(46),
+    [anon_sym_more] = ACTIONS(46),
+    [anon_sym_than] = ACTIONS(46),
+    [anon_sym_alone] = ACTIONS(46),
+    [anon_sym_amends] = ACTIONS(46),
     [anon_sym_of] = ACTIONS(46),
     [anon_sym_passes] = ACTIONS(46),
     [anon_sym_against] = ACTIONS(46),
@@ -3021,6 +3144,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3156,6 +3285,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3291,6 +3426,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3426,6 +3567,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(17),
     [anon_sym_by] = ACTIONS(17),
     [anon_sym_quorum] = ACTIONS(17),
+    [anon_sym_greater] = ACTIONS(17),
+    [anon_sym_lesser] = ACTIONS(17),
+    [anon_sym_more] = ACTIONS(17),
+    [anon_sym_than] = ACTIONS(17),
+    [anon_sym_alone] = ACTIONS(17),
+    [anon_sym_amends] = ACTIONS(17),
     [anon_sym_of] = ACTIONS(17),
     [anon_sym_passes] = ACTIONS(17),
     [anon_sym_against] = ACTIONS(17),
@@ -3561,6 +3708,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3696,6 +3849,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -3831,6 +3990,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(129),
     [anon_sym_by] = ACTIONS(129),
     [anon_sym_quorum] = ACTIONS(129),
+    [anon_sym_greater] = ACTIONS(129),
+    [anon_sym_lesser] = ACTIONS(129),
+    [anon_sym_more] = ACTIONS(129),
+    [anon_sym_than] = ACTIONS(129),
+    [anon_sym_alone] = ACTIONS(129),
+    [anon_sym_amends] = ACTIONS(129),
     [anon_sym_of] = ACTIONS(129),
     [anon_sym_passes] = ACTIONS(129),
     [anon_sym_against] = ACTIONS(129),
@@ -3966,6 +4131,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4101,6 +4272,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4236,6 +4413,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(76),
     [anon_sym_by] = ACTIONS(76),
     [anon_sym_quorum] = ACTIONS(76),
+    [anon_sym_greater] = ACTIONS(76),
+    [anon_sym_lesser] = ACTIONS(76),
+    [anon_sym_more] = ACTIONS(76),
+    [anon_sym_than] = ACTIONS(76),
+    [anon_sym_alone] = ACTIONS(76),
+    [anon_sym_amends] = ACTIONS(76),
     [anon_sym_of] = ACTIONS(76),
     [anon_sym_passes] = ACTIONS(76),
     [anon_sym_against] = ACTIONS(76),
@@ -4364,6 +4547,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(157),
     [anon_sym_by] = ACTIONS(157),
     [anon_sym_quorum] = ACTIONS(157),
+    [anon_sym_greater] = ACTIONS(157),
+    [anon_sym_lesser] = ACTIONS(157),
+    [anon_sym_more] = ACTIONS(157),
+    [anon_sym_than] = ACTIONS(157),
+    [anon_sym_alone] = ACTIONS(157),
+    [anon_sym_amends] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4491,6 +4680,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4618,6 +4813,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(157),
     [anon_sym_by] = ACTIONS(157),
     [anon_sym_quorum] = ACTIONS(157),
+    [anon_sym_greater] = ACTIONS(157),
+    [anon_sym_lesser] = ACTIONS(157),
+    [anon_sym_more] = ACTIONS(157),
+    [anon_sym_than] = ACTIONS(157),
+    [anon_sym_alone] = ACTIONS(157),
+    [anon_sym_amends] = ACTIONS(157),
     [anon_sym_of] = ACTIONS(157),
     [anon_sym_passes] = ACTIONS(157),
     [anon_sym_against] = ACTIONS(157),
@@ -4744,6 +4945,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -4870,6 +5077,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(173),
     [anon_sym_by] = ACTIONS(173),
     [anon_sym_quorum] = ACTIONS(173),
+    [anon_sym_greater] = ACTIONS(173),
+    [anon_sym_lesser] = ACTIONS(173),
+    [anon_sym_more] = ACTIONS(173),
+    [anon_sym_than] = ACTIONS(173),
+    [anon_sym_alone] = ACTIONS(173),
+    [anon_sym_amends] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -4996,6 +5209,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5122,6 +5341,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -5248,6 +5473,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(179),
     [anon_sym_by] = ACTIONS(179),
     [anon_sym_quorum] = ACTIONS(179),
+    [anon_sym_greater] = ACTIONS(179),
+    [anon_sym_lesser] = ACTIONS(179),
+    [anon_sym_more] = ACTIONS(179),
+    [anon_sym_than] = ACTIONS(179),
+    [anon_sym_alone] = ACTIONS(179),
+    [anon_sym_amends] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -5374,6 +5605,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(183),
     [anon_sym_by] = ACTIONS(183),
     [anon_sym_quorum] = ACTIONS(183),
+    [anon_sym_greater] = ACTIONS(183),
+    [anon_sym_lesser] = ACTIONS(183),
+    [anon_sym_more] = ACTIONS(183),
+    [anon_sym_than] = ACTIONS(183),
+    [anon_sym_alone] = ACTIONS(183),
+    [anon_sym_amends] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -5500,6 +5737,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(187),
     [anon_sym_by] = ACTIONS(187),
     [anon_sym_quorum] = ACTIONS(187),
+    [anon_sym_greater] = ACTIONS(187),
+    [anon_sym_lesser] = ACTIONS(187),
+    [anon_sym_more] = ACTIONS(187),
+    [anon_sym_than] = ACTIONS(187),
+    [anon_sym_alone] = ACTIONS(187),
+    [anon_sym_amends] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -5626,6 +5869,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(191),
     [anon_sym_by] = ACTIONS(191),
     [anon_sym_quorum] = ACTIONS(191),
+    [anon_sym_greater] = ACTIONS(191),
+    [anon_sym_lesser] = ACTIONS(191),
+    [anon_sym_more] = ACTIONS(191),
+    [anon_sym_than] = ACTIONS(191),
+    [anon_sym_alone] = ACTIONS(191),
+    [anon_sym_amends] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),
@@ -5752,6 +6001,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(195),
     [anon_sym_by] = ACTIONS(195),
     [anon_sym_quorum] = ACTIONS(195),
+    [anon_sym_greater] = ACTIONS(195),
+    [anon_sym_lesser] = ACTIONS(195),
+    [anon_sym_more] = ACTIONS(195),
+    [anon_sym_than] = ACTIONS(195),
+    [anon_sym_alone] = ACTIONS(195),
+    [anon_sym_amends] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -5878,6 +6133,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(199),
     [anon_sym_by] = ACTIONS(199),
     [anon_sym_quorum] = ACTIONS(199),
+    [anon_sym_greater] = ACTIONS(199),
+    [anon_sym_lesser] = ACTIONS(199),
+    [anon_sym_more] = ACTIONS(199),
+    [anon_sym_than] = ACTIONS(199),
+    [anon_sym_alone] = ACTIONS(199),
+    [anon_sym_amends] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -6004,6 +6265,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(203),
     [anon_sym_by] = ACTIONS(203),
     [anon_sym_quorum] = ACTIONS(203),
+    [anon_sym_greater] = ACTIONS(203),
+    [anon_sym_lesser] = ACTIONS(203),
+    [anon_sym_more] = ACTIONS(203),
+    [anon_sym_than] = ACTIONS(203),
+    [anon_sym_alone] = ACTIONS(203),
+    [anon_sym_amends] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6130,6 +6397,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(207),
     [anon_sym_by] = ACTIONS(207),
     [anon_sym_quorum] = ACTIONS(207),
+    [anon_sym_greater] = ACTIONS(207),
+    [anon_sym_lesser] = ACTIONS(207),
+    [anon_sym_more] = ACTIONS(207),
+    [anon_sym_than] = ACTIONS(207),
+    [anon_sym_alone] = ACTIONS(207),
+    [anon_sym_amends] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6256,6 +6529,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(211),
     [anon_sym_by] = ACTIONS(211),
     [anon_sym_quorum] = ACTIONS(211),
+    [anon_sym_greater] = ACTIONS(211),
+    [anon_sym_lesser] = ACTIONS(211),
+    [anon_sym_more] = ACTIONS(211),
+    [anon_sym_than] = ACTIONS(211),
+    [anon_sym_alone] = ACTIONS(211),
+    [anon_sym_amends] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -6381,6 +6660,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(195),
     [anon_sym_by] = ACTIONS(195),
     [anon_sym_quorum] = ACTIONS(195),
+    [anon_sym_greater] = ACTIONS(195),
+    [anon_sym_lesser] = ACTIONS(195),
+    [anon_sym_more] = ACTIONS(195),
+    [anon_sym_than] = ACTIONS(195),
+    [anon_sym_alone] = ACTIONS(195),
+    [anon_sym_amends] = ACTIONS(195),
     [anon_sym_of] = ACTIONS(195),
     [anon_sym_passes] = ACTIONS(195),
     [anon_sym_against] = ACTIONS(195),
@@ -6506,6 +6791,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(203),
     [anon_sym_by] = ACTIONS(203),
     [anon_sym_quorum] = ACTIONS(203),
+    [anon_sym_greater] = ACTIONS(203),
+    [anon_sym_lesser] = ACTIONS(203),
+    [anon_sym_more] = ACTIONS(203),
+    [anon_sym_than] = ACTIONS(203),
+    [anon_sym_alone] = ACTIONS(203),
+    [anon_sym_amends] = ACTIONS(203),
     [anon_sym_of] = ACTIONS(203),
     [anon_sym_passes] = ACTIONS(203),
     [anon_sym_against] = ACTIONS(203),
@@ -6631,6 +6922,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(199),
     [anon_sym_by] = ACTIONS(199),
     [anon_sym_quorum] = ACTIONS(199),
+    [anon_sym_greater] = ACTIONS(199),
+    [anon_sym_lesser] = ACTIONS(199),
+    [anon_sym_more] = ACTIONS(199),
+    [anon_sym_than] = ACTIONS(199),
+    [anon_sym_alone] = ACTIONS(199),
+    [anon_sym_amends] = ACTIONS(199),
     [anon_sym_of] = ACTIONS(199),
     [anon_sym_passes] = ACTIONS(199),
     [anon_sym_against] = ACTIONS(199),
@@ -6756,6 +7053,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(207),
     [anon_sym_by] = ACTIONS(207),
     [anon_sym_quorum] = ACTIONS(207),
+    [anon_sym_greater] = ACTIONS(207),
+    [anon_sym_lesser] = ACTIONS(207),
+    [anon_sym_more] = ACTIONS(207),
+    [anon_sym_than] = ACTIONS(207),
+    [anon_sym_alone] = ACTIONS(207),
+    [anon_sym_amends] = ACTIONS(207),
     [anon_sym_of] = ACTIONS(207),
     [anon_sym_passes] = ACTIONS(207),
     [anon_sym_against] = ACTIONS(207),
@@ -6881,6 +7184,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -7006,6 +7315,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(211),
     [anon_sym_by] = ACTIONS(211),
     [anon_sym_quorum] = ACTIONS(211),
+    [anon_sym_greater] = ACTIONS(211),
+    [anon_sym_lesser] = ACTIONS(211),
+    [anon_sym_more] = ACTIONS(211),
+    [anon_sym_than] = ACTIONS(211),
+    [anon_sym_alone] = ACTIONS(211),
+    [anon_sym_amends] = ACTIONS(211),
     [anon_sym_of] = ACTIONS(211),
     [anon_sym_passes] = ACTIONS(211),
     [anon_sym_against] = ACTIONS(211),
@@ -7131,6 +7446,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(179),
     [anon_sym_by] = ACTIONS(179),
     [anon_sym_quorum] = ACTIONS(179),
+    [anon_sym_greater] = ACTIONS(179),
+    [anon_sym_lesser] = ACTIONS(179),
+    [anon_sym_more] = ACTIONS(179),
+    [anon_sym_than] = ACTIONS(179),
+    [anon_sym_alone] = ACTIONS(179),
+    [anon_sym_amends] = ACTIONS(179),
     [anon_sym_of] = ACTIONS(179),
     [anon_sym_passes] = ACTIONS(179),
     [anon_sym_against] = ACTIONS(179),
@@ -7256,6 +7577,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(183),
     [anon_sym_by] = ACTIONS(183),
     [anon_sym_quorum] = ACTIONS(183),
+    [anon_sym_greater] = ACTIONS(183),
+    [anon_sym_lesser] = ACTIONS(183),
+    [anon_sym_more] = ACTIONS(183),
+    [anon_sym_than] = ACTIONS(183),
+    [anon_sym_alone] = ACTIONS(183),
+    [anon_sym_amends] = ACTIONS(183),
     [anon_sym_of] = ACTIONS(183),
     [anon_sym_passes] = ACTIONS(183),
     [anon_sym_against] = ACTIONS(183),
@@ -7381,6 +7708,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(163),
     [anon_sym_by] = ACTIONS(163),
     [anon_sym_quorum] = ACTIONS(163),
+    [anon_sym_greater] = ACTIONS(163),
+    [anon_sym_lesser] = ACTIONS(163),
+    [anon_sym_more] = ACTIONS(163),
+    [anon_sym_than] = ACTIONS(163),
+    [anon_sym_alone] = ACTIONS(163),
+    [anon_sym_amends] = ACTIONS(163),
     [anon_sym_of] = ACTIONS(163),
     [anon_sym_passes] = ACTIONS(163),
     [anon_sym_against] = ACTIONS(163),
@@ -7506,6 +7839,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(187),
     [anon_sym_by] = ACTIONS(187),
     [anon_sym_quorum] = ACTIONS(187),
+    [anon_sym_greater] = ACTIONS(187),
+    [anon_sym_lesser] = ACTIONS(187),
+    [anon_sym_more] = ACTIONS(187),
+    [anon_sym_than] = ACTIONS(187),
+    [anon_sym_alone] = ACTIONS(187),
+    [anon_sym_amends] = ACTIONS(187),
     [anon_sym_of] = ACTIONS(187),
     [anon_sym_passes] = ACTIONS(187),
     [anon_sym_against] = ACTIONS(187),
@@ -7631,6 +7970,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(173),
     [anon_sym_by] = ACTIONS(173),
     [anon_sym_quorum] = ACTIONS(173),
+    [anon_sym_greater] = ACTIONS(173),
+    [anon_sym_lesser] = ACTIONS(173),
+    [anon_sym_more] = ACTIONS(173),
+    [anon_sym_than] = ACTIONS(173),
+    [anon_sym_alone] = ACTIONS(173),
+    [anon_sym_amends] = ACTIONS(173),
     [anon_sym_of] = ACTIONS(173),
     [anon_sym_passes] = ACTIONS(173),
     [anon_sym_against] = ACTIONS(173),
@@ -7756,6 +8101,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_weighted] = ACTIONS(191),
     [anon_sym_by] = ACTIONS(191),
     [anon_sym_quorum] = ACTIONS(191),
+    [anon_sym_greater] = ACTIONS(191),
+    [anon_sym_lesser] = ACTIONS(191),
+    [anon_sym_more] = ACTIONS(191),
+    [anon_sym_than] = ACTIONS(191),
+    [anon_sym_alone] = ACTIONS(191),
+    [anon_sym_amends] = ACTIONS(191),
     [anon_sym_of] = ACTIONS(191),
     [anon_sym_passes] = ACTIONS(191),
     [anon_sym_against] = ACTIONS(191),

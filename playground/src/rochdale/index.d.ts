@@ -242,6 +242,10 @@ export interface RunRequest {
   scenario_json?: string;
   /** More members, as CSV text. */
   members_csv?: string;
+  /** How `members_csv` is read: its columns given an attribute by hand (column to attribute), as `--map`. */
+  members_map?: Record<string, string>;
+  /** How `members_csv` writes dates with slashes, as `--dates`. */
+  members_dates?: 'day-first' | 'month-first';
   /** Files the rulebook names (`members from "x.csv"`), by name. */
   files?: Record<string, string>;
   /** For diff: the examples only. */
@@ -266,8 +270,8 @@ export function load(source?: URL | string | BufferSource): Promise<void>;
 export function loadSync(bytes: BufferSource): void;
 
 export function version(): string;
-export function check(name: string, text: string): CheckRun;
-export function test(name: string, text: string): TestRun;
+export function check(name: string, text: string, request?: RunRequest): CheckRun;
+export function test(name: string, text: string, request?: RunRequest): TestRun;
 export function simulate(name: string, text: string, request?: RunRequest): SimulationOutcome;
 export function explain(name: string, text: string, request: RunRequest): Explanation;
 export function diff(oldName: string, oldText: string, newName: string, newText: string, request?: RunRequest): RulebookDiff;
@@ -279,8 +283,8 @@ export function statementsCsv(name: string, text: string, request?: RunRequest):
 /** The JSON texts, byte for byte as the CLI prints them (without its final newline). */
 export const raw: {
   version(): string;
-  check(name: string, text: string): string;
-  test(name: string, text: string): string;
+  check(name: string, text: string, request?: RunRequest): string;
+  test(name: string, text: string, request?: RunRequest): string;
   simulate(name: string, text: string, request?: RunRequest): string;
   explain(name: string, text: string, request: RunRequest): string;
   diff(oldName: string, oldText: string, newName: string, newText: string, request?: RunRequest): string;

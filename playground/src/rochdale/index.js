@@ -43,8 +43,8 @@ const request = (r) => JSON.stringify(r ?? {});
 /** The JSON texts themselves, byte for byte as the CLI prints them. */
 export const raw = {
   version: () => wasm.version(),
-  check: (name, text) => wasm.check(name, text),
-  test: (name, text) => wasm.test(name, text),
+  check: (name, text, r) => wasm.check(name, text, request(r)),
+  test: (name, text, r) => wasm.test(name, text, request(r)),
   simulate: (name, text, r) => wasm.simulate(name, text, request(r)),
   explain: (name, text, r) => wasm.explain(name, text, request(r)),
   diff: (oldName, oldText, newName, newText, r) => wasm.diff(oldName, oldText, newName, newText, request(r)),
@@ -54,8 +54,8 @@ export const raw = {
 };
 
 export const version = () => wasm.version();
-export const check = (name, text) => JSON.parse(raw.check(name, text));
-export const test = (name, text) => JSON.parse(raw.test(name, text));
+export const check = (name, text, r) => parsed(raw.check(name, text, r));
+export const test = (name, text, r) => parsed(raw.test(name, text, r));
 export const simulate = (name, text, r) => parsed(raw.simulate(name, text, r));
 export const explain = (name, text, r) => parsed(raw.explain(name, text, r));
 export const diff = (oldName, oldText, newName, newText, r) => parsed(raw.diff(oldName, oldText, newName, newText, r));

@@ -270,6 +270,45 @@ pub fn parameter(params: &[ParamDef], name: &str) -> Result<usize, Diagnostic> {
     })
 }
 
+/// Why a motion of resolution `by` may not amend parameter `p`: another
+/// resolution alone amends it (`alone amends p`) and `by` does not name it.
+/// The one definition, read by the checker and by the engine's motion step.
+pub fn reserved_for_another(
+    resolutions: &[ResolutionDef],
+    by: usize,
+    p: usize,
+    params: &[ParamDef],
+) -> Option<Diagnostic> {
+    let names = |r: &&ResolutionDef| r.alone_amends.contains(&p);
+    if resolutions.get(by).is_some_and(|r| names(&r)) {
+        return None;
+    }
+    let owners: Vec<&str> = resolutions
+        .iter()
+        .filter(names)
+        .map(|r| r.name.as_str())
+        .collect();
+    let first = owners.first()?;
+    let param = params.get(p).map_or("?", |d| d.name.as_str());
+    let by = resolutions.get(by).map_or("?", |r| r.name.as_str());
+    Some(
+        Diagnostic::error(
+            Code::ReservedParameter,
+            format!(
+                "a motion of `{by}` cannot amend `{param}`: only {} may amend it",
+                owners
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        )
+        .help(format!(
+            "amend `{param}` by a motion of `{first}`, or let `{by}` amend it too: `alone amends {param}` in `resolution {by}`"
+        )),
+    )
+}
+
 /// A scenario sets parameter `i` to one value for its whole run: refused
 /// for a dated parameter, whose values the rulebook gives by date (a
 /// motion may still amend it, from the motion's date on).
@@ -608,6 +647,10 @@ impl<'a> StepLowerer<'a> {
                     continue;
                 }
             };
+            if let Some(d) = reserved_for_another(resolutions, index, p, self.vocabulary.params) {
+                errors.push(origin.place(part, name.loc, d, "reserved to another resolution"));
+                continue;
+            }
             let param = &self.vocabulary.params[p];
             match values.value(&value.value, param.ty, &param.name, false) {
                 Ok(v) => amendments.push((p, v)),

@@ -91,10 +91,12 @@ impl Canonical for ast::Resolution {
             title,
             weights,
             quorum,
+            quorum_form,
             threshold,
             abstentions_against,
             ties_pass,
             record_date,
+            alone_amends,
             span: _,
         } = self;
         e.node("resolution", |e| {
@@ -116,8 +118,15 @@ impl Canonical for ast::Resolution {
                     })
                 })?;
             }
+            // `the greater of A or B` is `A and B`, worded as the statute
+            // words it: the same rules, the same hash. Only `the lesser of`
+            // is another rule.
+            let quorum_name = match quorum_form {
+                ast::QuorumForm::Lesser => "quorum the lesser of",
+                ast::QuorumForm::All | ast::QuorumForm::Greater => "quorum",
+            };
             if !quorum.is_empty() {
-                e.node("quorum", |e| {
+                e.node(quorum_name, |e| {
                     quorum.iter().try_for_each(|(term, _)| term.encode(e))
                 })?;
             }
@@ -133,6 +142,13 @@ impl Canonical for ast::Resolution {
             if let Some(date) = record_date {
                 e.tagged_expr("record date", date)?;
             }
+            // Written only where a resolution reserves parameters: every
+            // other rulebook keeps its hash.
+            if !alone_amends.is_empty() {
+                e.node("alone amends", |e| {
+                    alone_amends.iter().try_for_each(|p| e.ident(p))
+                })?;
+            }
             Ok(())
         })
     }
@@ -142,6 +158,9 @@ impl Canonical for ast::QuorumTerm {
     fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
         match self {
             ast::QuorumTerm::Share(fraction) => e.node("share of members", |e| e.number(*fraction)),
+            ast::QuorumTerm::MoreThan(fraction) => {
+                e.node("more than a share of members", |e| e.number(*fraction))
+            }
             ast::QuorumTerm::Count(n) => e.node("members", |e| e.number(*n)),
         }
     }
