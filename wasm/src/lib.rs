@@ -8,7 +8,7 @@
 //! `scenario_json`, `members_csv`, `files`, `examples_only`, `example`,
 //! `step`, `value`, all optional.
 //!
-//! The JavaScript wrapper in `playground/src/rochdale/` parses these texts
+//! The npm package in `packages/rochdale/` wraps these: it parses the texts
 //! and gives them types.
 
 #![forbid(unsafe_code)]
