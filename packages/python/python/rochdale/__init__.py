@@ -30,6 +30,9 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _native
 
+#: The version of Rochdale inside.
+__version__ = _native.version()
+
 __all__ = [
     "RochdaleError",
     "check",
@@ -74,8 +77,12 @@ class RochdaleError(Exception):
         return [d.get("code") for d in self.diagnostics]
 
 
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_float=decimal.Decimal)
+
+
 def _parsed(text: str) -> Any:
-    value = json.loads(text, parse_float=decimal.Decimal)
+    value = _loads(text)
     if isinstance(value, dict) and list(value) == ["diagnostics"]:
         raise RochdaleError(value["diagnostics"])
     return value
@@ -168,13 +175,13 @@ def check(text: str, *, name: str = "rulebook.coop") -> dict:
     """``rochdale check --format json``: ``files[0]["ok"]`` and its
     ``diagnostics`` (a rulebook with errors is an answer here, not an
     exception)."""
-    return json.loads(_native.check(name, text))
+    return _loads(_native.check(name, text))
 
 
 def test(text: str, *, name: str = "rulebook.coop") -> dict:
     """``rochdale test --format json``: the examples run, ``passed`` and
     ``failed`` counted."""
-    return json.loads(_native.test(name, text))
+    return _loads(_native.test(name, text))
 
 
 def simulate(
