@@ -21,6 +21,7 @@ use crate::span::{SourceFile, Sources};
 /// members as CSV, the files a rulebook names, and for `explain` the
 /// example or step and the expression.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct RunRequest {
     /// A scenario of the rulebook, by name (its only one if not given).
@@ -85,6 +86,7 @@ pub struct Failure {
 
 /// `{ "diagnostics": [...] }`: a failure as JSON.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct FailureJson {
     /// Each problem, placed by line and column.
     pub diagnostics: Vec<DiagnosticJson>,

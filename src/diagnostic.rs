@@ -13,6 +13,7 @@ use crate::span::{SourceFile, Sources, Span};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The rulebook cannot be used, or an example failed.
@@ -187,6 +188,7 @@ impl Serialize for Code {
 
 /// A secondary location that helps explain a diagnostic ("first defined here").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Related {
     /// Where.
     pub span: Span,
@@ -196,8 +198,14 @@ pub struct Related {
 
 /// One problem, located in a rulebook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(tsify::Tsify),
+    tsify(rename = "SpanDiagnostic")
+)]
 pub struct Diagnostic {
     /// The stable code, such as `E0301`.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub code: Code,
     /// Error or warning.
     pub severity: Severity,
@@ -277,8 +285,10 @@ impl Diagnostic {
 /// A diagnostic placed in a file by line and column, as `--format json`
 /// prints it. Lines and columns count from 1; columns count characters.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct DiagnosticJson {
     /// The stable code.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub code: Code,
     /// `error` or `warning`.
     pub severity: Severity,
@@ -302,6 +312,7 @@ pub struct DiagnosticJson {
 
 /// A secondary location placed by line and column.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct RelatedJson {
     /// What to say there.
     pub message: String,

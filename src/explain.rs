@@ -15,6 +15,7 @@ use crate::value::{Value, ValueView, format_date};
 
 /// A derivation, ready to print or serialise.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Explanation {
     /// The rulebook's name.
     pub rulebook: String,
@@ -35,6 +36,7 @@ pub struct Explanation {
 
 /// One step of a derivation.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ExplainNode {
     /// What the step computes: `dividend(ada)`, `ada.purchases`, a text.
     pub label: String,

@@ -11,6 +11,7 @@ use crate::{Checked, TestReport};
 
 /// `rochdale check --format json`: one entry per file.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct CheckFileJson {
     /// The file's name.
     pub file: String,
@@ -37,6 +38,7 @@ impl CheckFileJson {
 
 /// The whole output of `rochdale check --format json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct CheckRunJson {
     /// Each file.
     pub files: Vec<CheckFileJson>,
@@ -44,6 +46,7 @@ pub struct CheckRunJson {
 
 /// `rochdale test --format json`: one entry per file.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TestFileJson {
     /// The file's name.
     pub file: String,
@@ -63,6 +66,7 @@ pub struct TestFileJson {
 
 /// One example's outcome, placed by line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ExampleJson {
     /// Its name.
     pub name: String,
@@ -76,6 +80,7 @@ pub struct ExampleJson {
 
 /// One `expect` line's outcome, placed by line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ExpectationJson {
     /// The line it is on.
     pub line: usize,
@@ -132,6 +137,7 @@ impl TestFileJson {
 
 /// The whole output of `rochdale test --format json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TestRunJson {
     /// Each file.
     pub files: Vec<TestFileJson>,

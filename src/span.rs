@@ -8,6 +8,7 @@ use serde::Serialize;
 /// for an expression given on its own (`rochdale explain --value`), so that
 /// each diagnostic is drawn against the text it points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -15,6 +16,7 @@ pub struct Span {
     pub end: usize,
     /// Which text; left out of JSON for the rulebook, as it always was.
     #[serde(skip_serializing_if = "is_rulebook")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
     pub source: u16,
 }
 

@@ -66,6 +66,7 @@ impl Value {
 
 /// A value with its type, written out: what outcomes carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ValueView {
     /// The type's name, such as `Money in GBP`.
     #[serde(rename = "type")]

@@ -6,7 +6,7 @@ import { EditorState } from '@codemirror/state';
 import { StreamLanguage, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { linter, lintGutter, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
-import type { Diagnostic } from './rochdale/index.js';
+import type { Diagnostic } from 'rochdale';
 import words from './keywords.json';
 
 // The language's words and built-in names, written from the Rust sources

@@ -1,7 +1,7 @@
 // The page's side of the worker: each call is a promise.
 import type {
   CheckRun, Diagnostic, Explanation, RulebookDiff, RunRequest, ScenarioJson, SimulationOutcome,
-} from './rochdale/index.js';
+} from 'rochdale';
 import type { Reply } from './worker.ts';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });

@@ -9,7 +9,7 @@ import { engine, type Failure } from './engine.ts';
 import { rulebooks, files } from './rulebooks.ts';
 import { renderScenario } from './scenario.ts';
 import { renderOutcome, renderDiff, renderExplanation, renderFailure } from './results.ts';
-import type { Diagnostic, ScenarioJson, SimulationOutcome } from './rochdale/index.js';
+import type { Diagnostic, ScenarioJson, SimulationOutcome } from 'rochdale';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

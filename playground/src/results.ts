@@ -2,7 +2,7 @@
 // two versions, and an explanation as a tree. Plain labels; no raw JSON.
 import type {
   Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueChange, ValueView,
-} from './rochdale/index.js';
+} from 'rochdale';
 import type { Failure } from './engine.ts';
 
 type Member = NonNullable<RulebookDiff['simulation']>['members'][number];

@@ -1,6 +1,6 @@
 // The scenario panel: members as an editable table, acts as a list, or the
 // whole scenario as JSON.
-import type { ScenarioJson } from './rochdale/index.js';
+import type { ScenarioJson } from 'rochdale';
 
 type Step = ScenarioJson['steps'][number];
 type Hooks = { changed: (s: ScenarioJson) => void; reload: (name?: string) => void };

@@ -1,7 +1,7 @@
 // The interpreter runs here, off the page's thread, so typing never waits
 // for a check or a run.
-import * as rochdale from './rochdale/index.js';
-import wasmUrl from './rochdale/pkg/rochdale_bg.wasm?url';
+import * as rochdale from 'rochdale';
+import wasmUrl from 'rochdale/rochdale_bg.wasm?url';
 
 export type Request = { id: number; op: string; args: unknown[] };
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: unknown };

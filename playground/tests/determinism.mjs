@@ -6,11 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSync, raw } from '../src/rochdale/index.js';
+import { raw } from 'rochdale';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'target/release/rochdale');
-loadSync(readFileSync(new URL('../src/rochdale/pkg/rochdale_bg.wasm', import.meta.url)));
 
 const native = (...args) => execFileSync(cli, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
 const files = {};

@@ -16,6 +16,7 @@ use crate::value::ValueView;
 
 /// One parameter's change run on its own.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ParameterAlone {
     /// The parameter.
     pub parameter: String,

@@ -13,6 +13,7 @@ use crate::value::{ValueView, money_display};
 
 /// A figure before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ValueChange {
     /// Where the figure is: `account`, `attribute`, `period` (a member's
     /// attribute counted in a period), `fund`, `tranche`.
@@ -36,6 +37,7 @@ pub struct ValueChange {
 
 /// The side of the books an account's balance is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// A debit balance: what the cooperative has (cash) or has spent.
@@ -69,6 +71,7 @@ impl Side {
 
 /// An example whose results differ.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ExampleChange {
     /// The example's name.
     pub name: String,
@@ -82,6 +85,7 @@ pub struct ExampleChange {
 
 /// One `expect` line whose value differs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ExpectationChange {
     /// The line as written in the new version.
     pub expect: String,
@@ -99,6 +103,7 @@ pub struct ExpectationChange {
 
 /// A step of the timeline whose outcome differs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct StepChange {
     /// The step's number, from 1.
     pub step: usize,
@@ -118,6 +123,7 @@ pub struct StepChange {
 
 /// A person whose admission differs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct AdmissionChange {
     /// Their name.
     pub member: String,
@@ -131,6 +137,7 @@ pub struct AdmissionChange {
 
 /// Better off, worse off, or neither, by what the rules gave them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// What the rules gave them (their shares of the allocations) rises.
@@ -143,6 +150,7 @@ pub enum Effect {
 
 /// One person under both versions.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MemberImpact {
     /// Their name.
     pub name: String,
@@ -169,6 +177,7 @@ pub struct MemberImpact {
 
 /// A motion whose vote ends differently.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ResolutionChange {
     /// The step.
     pub step: usize,
@@ -186,6 +195,7 @@ pub struct ResolutionChange {
 
 /// A member and an amount.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MemberAmount {
     /// The member.
     pub member: String,
@@ -195,6 +205,7 @@ pub struct MemberAmount {
 
 /// How many gain, lose or are unchanged, and the extremes.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Totals {
     /// People in either version's outcome.
     pub members: usize,
@@ -214,6 +225,7 @@ pub struct Totals {
 
 /// The same scenario under both versions, compared.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SimulationImpact {
     /// The scenario's name.
     pub scenario: String,
@@ -286,6 +298,7 @@ impl MemberImpact {
 
 /// A tranche total before and after.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrancheChange {
     /// The period's number, from 1.
     pub period: usize,

@@ -107,6 +107,7 @@ pub struct DiffError {
 
 /// What an amendment changes.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct RulebookDiff {
     /// The old rules: name, version, content hash.
     pub old: Provenance,
@@ -117,6 +118,7 @@ pub struct RulebookDiff {
     /// Each article whose wording, figures filled in, reads differently,
     /// word by word (left out of JSON when there is none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
     pub wording: Vec<WordingChange>,
     /// Examples whose results differ.
     pub examples: Vec<ExampleChange>,

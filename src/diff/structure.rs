@@ -12,6 +12,7 @@ use crate::syntax::ast::{self, Item};
 
 /// Added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// Only in the new version.
@@ -24,6 +25,7 @@ pub enum ChangeKind {
 
 /// One part of the rulebook added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ItemChange {
     /// What kind of part: `parameter`, `rule`, `article`, `header`...
     pub kind: String,
@@ -36,6 +38,7 @@ pub struct ItemChange {
     /// Which parts changed, for an article or the header: `title`,
     /// `legal text`, `sources`, `moved from article 3`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
     pub parts: Vec<String>,
     /// The old text as written: a parameter's value, or the whole part.
     pub old: Option<String>,

@@ -13,6 +13,7 @@ use crate::semantics::wording::fill_declared;
 
 /// What a run of words is in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum WordOp {
     /// In both versions.
@@ -26,6 +27,7 @@ pub enum WordOp {
 /// A run of words (with the spaces between them) that is the same, removed
 /// or added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct WordRun {
     /// Same, removed or added.
     pub op: WordOp,
@@ -35,6 +37,7 @@ pub struct WordRun {
 
 /// One article whose wording reads differently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct WordingChange {
     /// The article's number.
     pub article: String,

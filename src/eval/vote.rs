@@ -11,6 +11,7 @@ use crate::value::Value;
 
 /// The count of a vote and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ResolutionOutcome {
     /// The resolution's name.
     pub name: String,
@@ -25,12 +26,16 @@ pub struct ResolutionOutcome {
     /// All members.
     pub members: u64,
     /// Votes for, weighted.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub votes_for: Decimal,
     /// Votes against, weighted (abstentions included when they count against).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub votes_against: Decimal,
     /// Abstentions, weighted.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub abstentions: Decimal,
     /// Votes for as a share of the threshold's basis.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub share_for: Decimal,
     /// Votes given by people not on the roll of the record date: not counted.
     pub uncounted: u64,

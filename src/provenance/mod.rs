@@ -18,6 +18,7 @@ pub mod encoding;
 
 /// The rules a figure was computed under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Provenance {
     /// The rulebook's name.
     pub rulebook: String,

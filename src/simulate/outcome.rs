@@ -12,6 +12,7 @@ use super::{sheets, text};
 
 /// The whole outcome of a simulation.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SimulationOutcome {
     /// The rulebook's name.
     pub rulebook: String,
@@ -45,6 +46,7 @@ pub struct SimulationOutcome {
 
 /// A named value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Named {
     /// The name.
     pub name: String,
@@ -54,6 +56,7 @@ pub struct Named {
 
 /// How a step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Carried out.
@@ -66,6 +69,7 @@ pub enum StepStatus {
 
 /// One step of the timeline.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct StepOutcome {
     /// The step's number, from 1.
     pub step: usize,
@@ -78,11 +82,13 @@ pub struct StepOutcome {
     /// For a refusal: each reason, with its article and numbers.
     pub reasons: Vec<String>,
     /// For a failure: why.
+    #[cfg_attr(feature = "typescript", tsify(type = "SpanDiagnostic | null"))]
     pub diagnostic: Option<Diagnostic>,
 }
 
 /// One journal entry.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct JournalLine {
     /// When.
     pub date: String,
@@ -98,6 +104,7 @@ pub struct JournalLine {
 
 /// One account's totals.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct AccountLine {
     /// The account: `cash`, or `ada: capital`.
     pub account: String,
@@ -109,6 +116,7 @@ pub struct AccountLine {
 
 /// The trial balance.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrialBalance {
     /// Every account.
     pub accounts: Vec<AccountLine>,
@@ -122,6 +130,7 @@ pub struct TrialBalance {
 
 /// A person's statement.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MemberStatement {
     /// Their name.
     pub name: String,
@@ -176,6 +185,7 @@ impl Statements for Vec<MemberStatement> {
 
 /// A motion and its vote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MotionOutcome {
     /// The step.
     pub step: usize,
@@ -189,6 +199,7 @@ pub struct MotionOutcome {
 
 /// A parameter changed by a resolution.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Amendment {
     /// The step.
     pub step: usize,
@@ -214,6 +225,7 @@ pub struct Amendment {
 
 /// A closed period.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PeriodOutcome {
     /// Its number, from 1.
     pub number: usize,
@@ -229,6 +241,7 @@ pub struct PeriodOutcome {
 
 /// An allocation as booked.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct AllocationView {
     /// The amount divided.
     pub amount: ValueView,
@@ -238,6 +251,7 @@ pub struct AllocationView {
 
 /// A tranche as booked.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrancheView {
     /// Its label.
     pub label: String,

@@ -9,7 +9,7 @@
 //! `examples_only`, `example`,
 //! `step`, `value`, all optional.
 //!
-//! The JavaScript wrapper in `playground/src/rochdale/` parses these texts
+//! The npm package in `packages/rochdale/` wraps these: it parses the texts
 //! and gives them types.
 
 #![forbid(unsafe_code)]

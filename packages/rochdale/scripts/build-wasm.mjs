@@ -1,4 +1,5 @@
-// Builds the WASM module and its JavaScript bindings into src/rochdale/pkg/:
+// Builds the WASM module and its JavaScript bindings into packages/rochdale/pkg/
+// (a build artifact, not committed):
 // cargo (the `wasm` profile: small), then wasm-bindgen-cli at the version in
 // Cargo.lock (CI installs it with `cargo install --locked`).
 import { execFileSync } from 'node:child_process';
@@ -6,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = path.resolve(root, 'playground/src/rochdale/pkg');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const out = path.resolve(root, 'packages/rochdale/pkg');
 
 const lock = readFileSync(path.join(root, 'Cargo.lock'), 'utf8');
 const locked = /name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
