@@ -353,6 +353,34 @@ fn answers_every_endpoint_with_figures_worked_by_hand() {
     assert_eq!(prices["values"][0]["old"]["display"], "£1.27");
     assert_eq!(prices["values"][0]["new"]["display"], "£1.29");
 
+    // doc: the rules as one HTML page, their wording with its figures
+    // filled in ("sixteen" from `{minimum_age as words}`).
+    let response = agent()
+        .get(server.url(&format!("/rulebooks/{BOOK}/doc")))
+        .call()
+        .expect("the server answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(kind, "text/html; charset=utf-8");
+    let html = response.into_body().read_to_string().expect("a document");
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..html.len().min(80)]
+    );
+    assert!(html.contains("Rochdale Society of Equitable Pioneers"));
+    assert!(
+        html.contains("Any person of the age of sixteen or over"),
+        "the age in words"
+    );
+    let (status, v) = get(&server, "/rulebooks/nonesuch/doc");
+    assert_eq!(status, 404, "{v}");
+
     let (status, v) = get(&server, "/health");
     assert_eq!(status, 200);
     assert_eq!(v["status"], "ok");
@@ -370,6 +398,7 @@ fn answers_every_endpoint_with_figures_worked_by_hand() {
         "/rulebooks/{name}/decide",
         "/rulebooks/{name}/check",
         "/rulebooks/{name}/test",
+        "/rulebooks/{name}/doc",
         "/rulebooks/{name}/simulate",
         "/rulebooks/{name}/explain",
         "/diff",

@@ -208,8 +208,13 @@ async fn check(
     Path(name): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    library(&state, &name, body, |book, _| {
-        Ok(crate::api::check(&book.file))
+    // The examples' member files come from the rulebook's folder, and
+    // from the request's `files`.
+    library(&state, &name, body, |book, options| {
+        Ok(crate::api::check_with(
+            &book.file,
+            &run_request(book, options),
+        ))
     })
     .await
 }
@@ -223,10 +228,28 @@ async fn test(
     Path(name): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    library(&state, &name, body, |book, _| {
-        Ok(crate::api::test(&book.file))
+    library(&state, &name, body, |book, options| {
+        Ok(crate::api::test_with(
+            &book.file,
+            &run_request(book, options),
+        ))
     })
     .await
+}
+
+/// The rules as a document, as `rochdale doc --format html`: one
+/// self-contained HTML page (docs/document.md).
+#[utoipa::path(get, path = "/rulebooks/{name}/doc",
+    params(("name" = String, Path, description = "the rulebook")),
+    responses((status = 200, description = "the document", content_type = "text/html"),
+        (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn doc(State(state): AppState, Path(name): Path<String>) -> Result<Response, ApiError> {
+    let book = book(&state, &name)?;
+    let html = run_limited(&state.workers, state.limits.time_limit, move || {
+        crate::api::document_html(&book.file).map_err(|f| ApiError::from_failure(&f))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
 /// A scenario run, as `rochdale simulate --format json`.
@@ -314,7 +337,7 @@ async fn diff(State(state): AppState, body: Body) -> Result<Response, ApiError> 
         description = "Rulebooks served over HTTP and JSON (docs/server.md)."
     ),
     paths(
-        health, rulebooks, evaluate, decide, check, test, simulate, explain, diff
+        health, rulebooks, evaluate, decide, check, test, doc, simulate, explain, diff
     ),
     components(schemas(
         ErrorBody,
@@ -368,6 +391,7 @@ pub fn router(state: Arc<Shared>) -> Router {
         .route("/rulebooks/{name}/decide", post(decide))
         .route("/rulebooks/{name}/check", post(check))
         .route("/rulebooks/{name}/test", post(test))
+        .route("/rulebooks/{name}/doc", get(doc))
         .route("/rulebooks/{name}/simulate", post(simulate))
         .route("/rulebooks/{name}/explain", post(explain))
         .route("/diff", post(diff))
