@@ -254,6 +254,11 @@ export interface RunRequest {
 }
 
 /**
+ * Which number comes first in a date written with slashes (`01/04/2026`).
+ */
+export type DateOrder = "day-first" | "month-first";
+
+/**
  * The whole output of `rochdale check --format json`.
  */
 export interface CheckRunJson {

@@ -11,6 +11,7 @@ use crate::value::Value;
 
 /// Which number comes first in a date written with slashes (`01/04/2026`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum DateOrder {
     /// `01/04/2026` is 1 April 2026 (the United Kingdom, most of Europe).

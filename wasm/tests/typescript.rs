@@ -20,6 +20,7 @@ use rochdale::diff::{
 use rochdale::eval::ResolutionOutcome;
 use rochdale::explain::{ExplainNode, Explanation};
 use rochdale::provenance::Provenance;
+use rochdale::register::DateOrder;
 use rochdale::report::{
     CheckFileJson, CheckRunJson, ExampleJson, ExpectationJson, TestFileJson, TestRunJson,
 };
@@ -46,6 +47,7 @@ fn declarations() -> Vec<&'static str> {
         Related::DECL,
         Provenance::DECL,
         RunRequest::DECL,
+        DateOrder::DECL,
         // check and test
         CheckRunJson::DECL,
         CheckFileJson::DECL,
