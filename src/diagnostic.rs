@@ -147,6 +147,11 @@ codes! {
     /// A repetition (`every week from ... { ... }`) that cannot be expanded:
     /// an unknown unit of time, no occurrence, no dates, or too many steps.
     BadRepetition = "E0710",
+    /// A close dated on a day that is not its period's last (under the
+    /// rulebook's `financial year`).
+    CloseOffCalendar = "E0704",
+    /// A period of the financial year that ended without a close.
+    MissingClose = "E0705",
     /// An optional value (`Date?`) used where a value must be there,
     /// without checking `is none` first; or `none` where the type is not
     /// optional.

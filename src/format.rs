@@ -201,7 +201,20 @@ impl Printer<'_> {
         if let Some((_, span)) = &h.in_force {
             line.push_str(&format!(" in force {}", self.clause(*span)));
         }
-        self.statement(0, &[line], Span::new(h.span.start, h.name.span.end));
+        let mut lines = vec![line];
+        // The calendar on a line of its own, indented under the header.
+        if let Some(fy) = &h.financial_year {
+            let mut clause = format!(
+                "financial year from {} {}",
+                fy.day,
+                crate::syntax::MONTHS[usize::from(u8::from(fy.month)) - 1]
+            );
+            if let Some(p) = &fy.periods {
+                clause.push_str(&format!(" in {}", p.name));
+            }
+            lines.push(clause);
+        }
+        self.statement(0, &lines, Span::new(h.span.start, h.name.span.end));
         for item in &book.items {
             self.blank();
             self.item(item, 0);

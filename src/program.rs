@@ -28,6 +28,10 @@ pub struct Program {
     pub currency: Option<Currency>,
     /// The date from which the rules apply, if given.
     pub in_force: Option<time::Date>,
+    /// The financial year and its periods (`financial year from 1 April in
+    /// quarters`), if declared: the closes of a scenario are checked
+    /// against it.
+    pub calendar: Option<crate::units::Calendar>,
     /// The units declared; a [`crate::units::UnitId`] indexes them.
     pub units: Units,
     /// Enumerations, such as a member's class.

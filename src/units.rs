@@ -306,6 +306,67 @@ impl fmt::Display for TimeUnit {
     }
 }
 
+/// How long each period of a financial year is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodLength {
+    /// One period a year.
+    Year,
+    /// Two, of six months.
+    Half,
+    /// Four, of three months.
+    Quarter,
+    /// Twelve, of a month.
+    Month,
+}
+
+impl PeriodLength {
+    /// The months in one period.
+    pub fn months(self) -> i64 {
+        match self {
+            PeriodLength::Year => 12,
+            PeriodLength::Half => 6,
+            PeriodLength::Quarter => 3,
+            PeriodLength::Month => 1,
+        }
+    }
+
+    /// As written after `in` (`quarters`); a year is written as nothing.
+    pub fn of_name(name: &str) -> Option<PeriodLength> {
+        Some(match name {
+            "halves" => PeriodLength::Half,
+            "quarters" => PeriodLength::Quarter,
+            "months" => PeriodLength::Month,
+            _ => return None,
+        })
+    }
+
+    /// How it is written after `in`, or `None` for a year.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            PeriodLength::Year => None,
+            PeriodLength::Half => Some("halves"),
+            PeriodLength::Quarter => Some("quarters"),
+            PeriodLength::Month => Some("months"),
+        }
+    }
+}
+
+/// The first day a financial year may start on: the 28th at most, so
+/// that every period starts on the same day of its month.
+pub const LAST_START_DAY: u8 = 28;
+
+/// A rulebook's financial year: the day it starts (`financial year from 1
+/// April`) and how it is divided (`in quarters`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Calendar {
+    /// The month the year starts in.
+    pub month: time::Month,
+    /// The day of that month, 1 to [`LAST_START_DAY`].
+    pub day: u8,
+    /// Its periods.
+    pub length: PeriodLength,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -733,3 +733,64 @@ fn a_json_repetition_that_cannot_be_expanded_is_refused_with_its_path() {
         );
     }
 }
+
+#[test]
+fn closes_fall_on_the_financial_years_quarter_ends() {
+    // tests/rulebooks/calendar.coop: from 1 April in quarters, the closes
+    // of `every quarter ... on the last day` are 30 June, 30 September, 31
+    // December and 31 March, each accepted by the calendar check.
+    let program = program("tests/rulebooks/calendar.coop");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let closed: Vec<&str> = o.periods.iter().map(|p| p.closed_on.as_str()).collect();
+    assert_eq!(
+        closed,
+        ["2026-06-30", "2026-09-30", "2026-12-31", "2027-03-31"]
+    );
+    assert!(o.steps.iter().all(|s| s.status == StepStatus::Done));
+}
+
+#[test]
+fn a_json_scenario_is_held_to_the_financial_year() {
+    let program = program("tests/rulebooks/calendar.coop");
+    // The first quarter ends on 30 June: a close on 1 July is off the
+    // calendar, and a step in October with September not closed is a
+    // missed close.
+    let off = r#"{"members": [{"name": "ada"}], "steps": [
+        {"date": "2026-04-01", "act": "join", "args": ["ada"]},
+        {"date": "2026-07-01", "close": true}]}"#;
+    let Err(errors) = input::read_json(&program, off) else {
+        panic!("a close on 1 July is refused");
+    };
+    assert_eq!(errors[0].code.as_str(), "E0704");
+    assert_eq!(
+        errors[0].message,
+        "steps[1]: this close is dated 2026-07-01, but the period runs from 2026-04-01 to 2026-06-30"
+    );
+    let missed = r#"{"members": [{"name": "ada"}], "steps": [
+        {"date": "2026-04-01", "act": "join", "args": ["ada"]},
+        {"date": "2026-06-30", "close": true},
+        {"date": "2026-10-01", "act": "pay", "args": ["ada", "£1.00"]}]}"#;
+    let Err(errors) = input::read_json(&program, missed) else {
+        panic!("a quarter left open is refused");
+    };
+    assert_eq!(errors[0].code.as_str(), "E0705");
+    assert_eq!(
+        errors[0].message,
+        "steps[2]: the period that ended on 2026-09-30 was not closed"
+    );
+    assert!(
+        errors[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h
+                .contains("the periods end on 30 June, 30 September, 31 December and 31 March")),
+        "{:?}",
+        errors[0].help
+    );
+    // Stopping in the middle of a period is allowed.
+    let partway = r#"{"members": [{"name": "ada"}], "steps": [
+        {"date": "2026-04-01", "act": "join", "args": ["ada"]},
+        {"date": "2026-05-01", "act": "pay", "args": ["ada", "£1.00"]}]}"#;
+    assert!(input::read_json(&program, partway).is_ok());
+}

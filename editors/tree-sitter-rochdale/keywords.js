@@ -102,4 +102,9 @@ module.exports = [
   "last",
   "day",
   "is",
+  "financial",
+  "year",
+  "months",
+  "quarters",
+  "halves",
 ];

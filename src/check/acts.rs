@@ -166,6 +166,10 @@ impl Checker {
                 step
             })
             .collect();
+        if let Some(calendar) = self.calendar {
+            let mut check = steps::CalendarCheck::new(calendar);
+            errors.extend(steps.iter().filter_map(|step| check.step(step)));
+        }
         self.diagnostics.extend(errors);
         ScenarioDef {
             name: s.name.value.clone(),

@@ -127,6 +127,8 @@ struct Checker {
     /// The rulebook's `in force` date: a dated parameter's value where no
     /// date is known is the one in force then.
     in_force: Option<time::Date>,
+    /// The financial year, from the header.
+    calendar: Option<crate::units::Calendar>,
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
@@ -380,6 +382,7 @@ impl Checker {
             version: book.header.version.as_ref().map(|v| v.value.clone()),
             currency: self.currency,
             in_force: book.header.in_force.map(|(d, _)| d),
+            calendar: self.calendar,
             units: std::mem::take(&mut self.units),
             enums: std::mem::take(&mut self.enums),
             member_attrs: std::mem::take(&mut self.member_attrs),
@@ -402,6 +405,38 @@ impl Checker {
             self.currency = self.currency_named(&code.name, code.span);
         }
         self.in_force = header.in_force.map(|(d, _)| d);
+        if let Some(fy) = &header.financial_year {
+            self.calendar = self.calendar_of(fy);
+        }
+    }
+
+    /// `financial year from 21 December in quarters`: a start every
+    /// period shares (the 1st to the 28th of a month).
+    fn calendar_of(&mut self, fy: &ast::FinancialYear) -> Option<crate::units::Calendar> {
+        use crate::units::{Calendar, LAST_START_DAY, PeriodLength};
+        let month = crate::syntax::MONTHS[usize::from(u8::from(fy.month)) - 1];
+        if fy.day == 0 || fy.day > LAST_START_DAY {
+            self.error(
+                Diagnostic::error(
+                    Code::BadDate,
+                    format!("a financial year cannot start on {} {month}", fy.day),
+                )
+                .at(fy.span, "not a day every period can start on")
+                .help(format!(
+                    "start it on the 1st to the {LAST_START_DAY}th of a month, which every month has, such as `financial year from 1 {month}`"
+                )),
+            );
+            return None;
+        }
+        let length = match &fy.periods {
+            None => PeriodLength::Year,
+            Some(p) => PeriodLength::of_name(&p.name)?,
+        };
+        Some(Calendar {
+            month: fy.month,
+            day: fy.day,
+            length,
+        })
     }
 
     fn currency_named(&mut self, code: &str, span: Span) -> Option<Currency> {

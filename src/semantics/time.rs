@@ -13,7 +13,7 @@
 use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 
-use crate::units::{TimeGroup, TimeUnit};
+use crate::units::{Calendar, TimeGroup, TimeUnit};
 
 /// How a day count turns days into a fraction of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +318,91 @@ pub fn days_held(held: History<'_>, from: Date, to: Date) -> i64 {
         }
     }
     days
+}
+
+/// The period of the financial year `cal` that holds `day`: its first
+/// and its last day.
+pub fn period_containing(cal: &Calendar, day: Date) -> Option<(Date, Date)> {
+    // The year's start on or before `day`, then whole periods on.
+    let this_year = Date::from_calendar_date(day.year(), cal.month, cal.day).ok()?;
+    let year_start = if this_year <= day {
+        this_year
+    } else {
+        Date::from_calendar_date(day.year() - 1, cal.month, cal.day).ok()?
+    };
+    let months = cal.length.months();
+    let mut k = 0;
+    while add_months(year_start, (k + 1) * months)? <= day {
+        k += 1;
+    }
+    let start = add_months(year_start, k * months)?;
+    let last = add_months(year_start, (k + 1) * months)?.previous_day()?;
+    Some((start, last))
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+    use crate::units::PeriodLength;
+
+    fn d(y: i32, m: u8, day: u8) -> Date {
+        Date::from_calendar_date(y, Month::try_from(m).expect("month"), day).expect("date")
+    }
+
+    #[test]
+    fn the_1844_quarters_from_21_december() {
+        let cal = Calendar {
+            month: Month::December,
+            day: 21,
+            length: PeriodLength::Quarter,
+        };
+        // Q1 1844-12-21..1845-03-20 (90 days: 11 + 31 + 28 + 20), Q2
+        // 03-21..06-20 (92), Q3 06-21..09-20 (92), Q4 09-21..12-20 (91).
+        let q = |day| period_containing(&cal, day).expect("a period");
+        assert_eq!(q(d(1844, 12, 21)), (d(1844, 12, 21), d(1845, 3, 20)));
+        assert_eq!(q(d(1845, 3, 20)), (d(1844, 12, 21), d(1845, 3, 20)));
+        assert_eq!(q(d(1845, 3, 21)), (d(1845, 3, 21), d(1845, 6, 20)));
+        assert_eq!(q(d(1845, 9, 20)), (d(1845, 6, 21), d(1845, 9, 20)));
+        assert_eq!(q(d(1845, 12, 20)), (d(1845, 9, 21), d(1845, 12, 20)));
+        assert_eq!(q(d(1845, 12, 21)), (d(1845, 12, 21), d(1846, 3, 20)));
+        let days: i64 = [
+            q(d(1845, 1, 1)),
+            q(d(1845, 4, 1)),
+            q(d(1845, 7, 1)),
+            q(d(1845, 10, 1)),
+        ]
+        .iter()
+        .map(|(a, b)| (*b - *a).whole_days() + 1)
+        .sum();
+        assert_eq!(days, 365);
+    }
+
+    #[test]
+    fn a_year_from_1_april_and_months_from_1_january() {
+        let year = Calendar {
+            month: Month::April,
+            day: 1,
+            length: PeriodLength::Year,
+        };
+        assert_eq!(
+            period_containing(&year, d(2027, 3, 31)),
+            Some((d(2026, 4, 1), d(2027, 3, 31)))
+        );
+        assert_eq!(
+            period_containing(&year, d(2027, 4, 1)),
+            Some((d(2027, 4, 1), d(2028, 3, 31)))
+        );
+        let months = Calendar {
+            month: Month::January,
+            day: 1,
+            length: PeriodLength::Month,
+        };
+        // February of a leap year ends on the 29th.
+        assert_eq!(
+            period_containing(&months, d(2028, 2, 10)),
+            Some((d(2028, 2, 1), d(2028, 2, 29)))
+        );
+    }
 }
 
 #[cfg(test)]

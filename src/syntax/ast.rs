@@ -43,7 +43,22 @@ pub struct Header {
     pub currency: Option<Ident>,
     /// The date from which the rules apply.
     pub in_force: Option<(time::Date, Span)>,
+    /// `financial year from 1 April in quarters`.
+    pub financial_year: Option<FinancialYear>,
     /// The whole header.
+    pub span: Span,
+}
+
+/// `financial year from 21 December in quarters`, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinancialYear {
+    /// The day of the month the year starts on.
+    pub day: u8,
+    /// The month.
+    pub month: time::Month,
+    /// `months`, `quarters` or `halves`; none: one period a year.
+    pub periods: Option<Ident>,
+    /// The whole clause.
     pub span: Span,
 }
 

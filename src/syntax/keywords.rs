@@ -143,6 +143,12 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("day"),
     // Optional values.
     contextual("is"),
+    // Financial years (the month names are `syntax::MONTHS`).
+    contextual("financial"),
+    contextual("year"),
+    contextual("months"),
+    contextual("quarters"),
+    contextual("halves"),
 ];
 
 /// Whether `word` can never be a name.

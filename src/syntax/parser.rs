@@ -660,6 +660,7 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
         version: None,
         currency: None,
         in_force: None,
+        financial_year: None,
         span: header_span,
     };
     for clause in inner {
@@ -675,6 +676,10 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
                     .replace((parse_date(value.as_str(), s)?, s))
                     .is_some()
             }
+            Rule::financial_year_clause => header
+                .financial_year
+                .replace(build_financial_year(clause.clone(), clause_span)?)
+                .is_some(),
             _ => return Err(internal("header clause")),
         };
         if repeated {
@@ -688,6 +693,48 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
     }
     Ok(header)
 }
+
+/// `financial year from 21 December in quarters`.
+fn build_financial_year(pair: Pair<Rule>, clause_span: Span) -> Result<FinancialYear> {
+    let mut day = None;
+    let mut month = None;
+    let mut periods = None;
+    for part in children(pair) {
+        match part.as_rule() {
+            Rule::day_number => day = part.as_str().parse::<u8>().ok(),
+            Rule::month_name => {
+                month = MONTHS
+                    .iter()
+                    .position(|m| *m == part.as_str())
+                    .and_then(|i| time::Month::try_from(i as u8 + 1).ok());
+            }
+            Rule::period_length => periods = Some(ident(part)),
+            _ => {}
+        }
+    }
+    Ok(FinancialYear {
+        day: day.ok_or_else(|| internal("financial year day"))?,
+        month: month.ok_or_else(|| internal("financial year month"))?,
+        periods,
+        span: clause_span,
+    })
+}
+
+/// The months as the grammar spells them, in order.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn build_unit(pair: Pair<Rule>) -> Result<UnitDecl> {
     let mut inner = children(pair);

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 143
+#define SYMBOL_COUNT 148
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 132
+#define TOKEN_COUNT 137
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -127,41 +127,46 @@ enum ts_symbol_identifiers {
   anon_sym_last = 105,
   anon_sym_day = 106,
   anon_sym_is = 107,
-  sym_comment = 108,
-  sym_string = 109,
-  sym_date = 110,
-  sym_money = 111,
-  sym_percent = 112,
-  sym_number = 113,
-  anon_sym_LT_EQ = 114,
-  anon_sym_GT_EQ = 115,
-  anon_sym_BANG_EQ = 116,
-  anon_sym_LT = 117,
-  anon_sym_GT = 118,
-  anon_sym_EQ = 119,
-  anon_sym_PLUS = 120,
-  anon_sym_DASH = 121,
-  anon_sym_STAR = 122,
-  anon_sym_SLASH = 123,
-  anon_sym_u00d7 = 124,
-  anon_sym_u00f7 = 125,
-  anon_sym_u2264 = 126,
-  anon_sym_u2265 = 127,
-  anon_sym_u2260 = 128,
-  anon_sym_COMMA = 129,
-  anon_sym_COLON = 130,
-  anon_sym_QMARK = 131,
-  sym_source_file = 132,
-  sym__item = 133,
-  sym_definition = 134,
-  sym_call = 135,
-  sym_attribute = 136,
-  sym_block = 137,
-  sym_parenthesized = 138,
-  sym_keyword = 139,
-  sym_operator = 140,
-  sym_punctuation = 141,
-  aux_sym_source_file_repeat1 = 142,
+  anon_sym_financial = 108,
+  anon_sym_year = 109,
+  anon_sym_months = 110,
+  anon_sym_quarters = 111,
+  anon_sym_halves = 112,
+  sym_comment = 113,
+  sym_string = 114,
+  sym_date = 115,
+  sym_money = 116,
+  sym_percent = 117,
+  sym_number = 118,
+  anon_sym_LT_EQ = 119,
+  anon_sym_GT_EQ = 120,
+  anon_sym_BANG_EQ = 121,
+  anon_sym_LT = 122,
+  anon_sym_GT = 123,
+  anon_sym_EQ = 124,
+  anon_sym_PLUS = 125,
+  anon_sym_DASH = 126,
+  anon_sym_STAR = 127,
+  anon_sym_SLASH = 128,
+  anon_sym_u00d7 = 129,
+  anon_sym_u00f7 = 130,
+  anon_sym_u2264 = 131,
+  anon_sym_u2265 = 132,
+  anon_sym_u2260 = 133,
+  anon_sym_COMMA = 134,
+  anon_sym_COLON = 135,
+  anon_sym_QMARK = 136,
+  sym_source_file = 137,
+  sym__item = 138,
+  sym_definition = 139,
+  sym_call = 140,
+  sym_attribute = 141,
+  sym_block = 142,
+  sym_parenthesized = 143,
+  sym_keyword = 144,
+  sym_operator = 145,
+  sym_punctuation = 146,
+  aux_sym_source_file_repeat1 = 147,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -273,6 +278,11 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_last] = "last",
   [anon_sym_day] = "day",
   [anon_sym_is] = "is",
+  [anon_sym_financial] = "financial",
+  [anon_sym_year] = "year",
+  [anon_sym_months] = "months",
+  [anon_sym_quarters] = "quarters",
+  [anon_sym_halves] = "halves",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -419,6 +429,11 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_last] = anon_sym_last,
   [anon_sym_day] = anon_sym_day,
   [anon_sym_is] = anon_sym_is,
+  [anon_sym_financial] = anon_sym_financial,
+  [anon_sym_year] = anon_sym_year,
+  [anon_sym_months] = anon_sym_months,
+  [anon_sym_quarters] = anon_sym_quarters,
+  [anon_sym_halves] = anon_sym_halves,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -886,6 +901,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_is] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_financial] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_year] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_months] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_quarters] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_halves] = {
     .visible = true,
     .named = false,
   },
@@ -1382,1215 +1417,1295 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
         'u', 19,
         'v', 20,
         'w', 21,
+        'y', 22,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        'b', 22,
-        'c', 23,
-        'd', 24,
-        'g', 25,
-        'l', 26,
-        'm', 27,
-        'n', 28,
-        'r', 29,
-        't', 30,
+        'b', 23,
+        'c', 24,
+        'd', 25,
+        'g', 26,
+        'l', 27,
+        'm', 28,
+        'n', 29,
+        'r', 30,
+        't', 31,
       );
       END_STATE();
     case 2:
-      if (lookahead == 'e') ADVANCE(31);
-      if (lookahead == 'r') ADVANCE(32);
-      if (lookahead == 'y') ADVANCE(33);
+      if (lookahead == 'e') ADVANCE(32);
+      if (lookahead == 'r') ADVANCE(33);
+      if (lookahead == 'y') ADVANCE(34);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(34);
-      if (lookahead == 'e') ADVANCE(35);
-      if (lookahead == 'l') ADVANCE(36);
-      if (lookahead == 'o') ADVANCE(37);
-      if (lookahead == 'r') ADVANCE(38);
-      if (lookahead == 'u') ADVANCE(39);
+      if (lookahead == 'a') ADVANCE(35);
+      if (lookahead == 'e') ADVANCE(36);
+      if (lookahead == 'l') ADVANCE(37);
+      if (lookahead == 'o') ADVANCE(38);
+      if (lookahead == 'r') ADVANCE(39);
+      if (lookahead == 'u') ADVANCE(40);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(40);
-      if (lookahead == 'e') ADVANCE(41);
-      if (lookahead == 'o') ADVANCE(42);
+      if (lookahead == 'a') ADVANCE(41);
+      if (lookahead == 'e') ADVANCE(42);
+      if (lookahead == 'o') ADVANCE(43);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(43);
-      if (lookahead == 'l') ADVANCE(44);
-      if (lookahead == 'v') ADVANCE(45);
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 'a') ADVANCE(44);
+      if (lookahead == 'l') ADVANCE(45);
+      if (lookahead == 'v') ADVANCE(46);
+      if (lookahead == 'x') ADVANCE(47);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(47);
-      if (lookahead == 'l') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(49);
-      if (lookahead == 'r') ADVANCE(50);
+      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 'i') ADVANCE(49);
+      if (lookahead == 'l') ADVANCE(50);
+      if (lookahead == 'o') ADVANCE(51);
+      if (lookahead == 'r') ADVANCE(52);
       END_STATE();
     case 7:
-      if (lookahead == 'r') ADVANCE(51);
+      if (lookahead == 'r') ADVANCE(53);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(52);
+      if (lookahead == 'a') ADVANCE(54);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(54);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'f') ADVANCE(55);
+      if (lookahead == 'n') ADVANCE(56);
+      if (lookahead == 's') ADVANCE(57);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(56);
-      if (lookahead == 'e') ADVANCE(57);
-      if (lookahead == 'i') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == 'e') ADVANCE(59);
+      if (lookahead == 'i') ADVANCE(60);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(59);
-      if (lookahead == 'o') ADVANCE(60);
+      if (lookahead == 'e') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(62);
       END_STATE();
     case 12:
-      if (lookahead == 'o') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(63);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(62);
-      if (lookahead == 'n') ADVANCE(63);
-      if (lookahead == 'r') ADVANCE(64);
+      if (lookahead == 'f') ADVANCE(64);
+      if (lookahead == 'n') ADVANCE(65);
+      if (lookahead == 'r') ADVANCE(66);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(65);
-      if (lookahead == 'e') ADVANCE(66);
-      if (lookahead == 'o') ADVANCE(67);
-      if (lookahead == 'r') ADVANCE(68);
+      if (lookahead == 'a') ADVANCE(67);
+      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'o') ADVANCE(69);
+      if (lookahead == 'r') ADVANCE(70);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(69);
+      if (lookahead == 'u') ADVANCE(71);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(70);
-      if (lookahead == 'o') ADVANCE(71);
-      if (lookahead == 'u') ADVANCE(72);
+      if (lookahead == 'e') ADVANCE(72);
+      if (lookahead == 'o') ADVANCE(73);
+      if (lookahead == 'u') ADVANCE(74);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(73);
-      if (lookahead == 'e') ADVANCE(74);
-      if (lookahead == 'o') ADVANCE(75);
-      if (lookahead == 'u') ADVANCE(76);
+      if (lookahead == 'c') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'u') ADVANCE(78);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(77);
-      if (lookahead == 'h') ADVANCE(78);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'o') ADVANCE(80);
-      if (lookahead == 'r') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'h') ADVANCE(80);
+      if (lookahead == 'i') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'r') ADVANCE(83);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(82);
-      if (lookahead == 'p') ADVANCE(83);
+      if (lookahead == 'n') ADVANCE(84);
+      if (lookahead == 'p') ADVANCE(85);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(84);
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'e') ADVANCE(86);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(86);
-      if (lookahead == 'h') ADVANCE(87);
+      if (lookahead == 'e') ADVANCE(88);
+      if (lookahead == 'h') ADVANCE(89);
       END_STATE();
     case 22:
-      if (lookahead == 's') ADVANCE(88);
+      if (lookahead == 'e') ADVANCE(90);
       END_STATE();
     case 23:
-      if (lookahead == 't') ADVANCE(89);
+      if (lookahead == 's') ADVANCE(91);
       END_STATE();
     case 24:
-      if (lookahead == 'd') ADVANCE(90);
-      if (lookahead == 'm') ADVANCE(91);
+      if (lookahead == 't') ADVANCE(92);
       END_STATE();
     case 25:
-      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'm') ADVANCE(94);
       END_STATE();
     case 26:
-      if (lookahead == 'l') ADVANCE(93);
-      if (lookahead == 'o') ADVANCE(94);
+      if (lookahead == 'a') ADVANCE(95);
       END_STATE();
     case 27:
-      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'l') ADVANCE(96);
+      if (lookahead == 'o') ADVANCE(97);
       END_STATE();
     case 28:
-      if (lookahead == 'd') ADVANCE(96);
+      if (lookahead == 'e') ADVANCE(98);
       END_STATE();
     case 29:
-      if (lookahead == 't') ADVANCE(97);
+      if (lookahead == 'd') ADVANCE(99);
       END_STATE();
     case 30:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == 't') ADVANCE(100);
       END_STATE();
     case 31:
-      if (lookahead == 'c') ADVANCE(98);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 32:
-      if (lookahead == 'e') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 33:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(102);
       END_STATE();
     case 34:
-      if (lookahead == 's') ADVANCE(100);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 35:
-      if (lookahead == 'i') ADVANCE(101);
+      if (lookahead == 's') ADVANCE(103);
       END_STATE();
     case 36:
-      if (lookahead == 'o') ADVANCE(102);
+      if (lookahead == 'i') ADVANCE(104);
       END_STATE();
     case 37:
-      if (lookahead == 'u') ADVANCE(103);
+      if (lookahead == 'o') ADVANCE(105);
       END_STATE();
     case 38:
-      if (lookahead == 'e') ADVANCE(104);
+      if (lookahead == 'u') ADVANCE(106);
       END_STATE();
     case 39:
-      if (lookahead == 'r') ADVANCE(105);
+      if (lookahead == 'e') ADVANCE(107);
       END_STATE();
     case 40:
-      if (lookahead == 't') ADVANCE(106);
-      if (lookahead == 'y') ADVANCE(107);
+      if (lookahead == 'r') ADVANCE(108);
       END_STATE();
     case 41:
-      if (lookahead == 'b') ADVANCE(108);
+      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 'y') ADVANCE(110);
       END_STATE();
     case 42:
-      if (lookahead == 'w') ADVANCE(109);
+      if (lookahead == 'b') ADVANCE(111);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(110);
+      if (lookahead == 'w') ADVANCE(112);
       END_STATE();
     case 44:
-      if (lookahead == 's') ADVANCE(111);
+      if (lookahead == 'c') ADVANCE(113);
       END_STATE();
     case 45:
-      if (lookahead == 'e') ADVANCE(112);
+      if (lookahead == 's') ADVANCE(114);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(113);
-      if (lookahead == 'c') ADVANCE(114);
-      if (lookahead == 'p') ADVANCE(115);
+      if (lookahead == 'e') ADVANCE(115);
       END_STATE();
     case 47:
-      if (lookahead == 'i') ADVANCE(116);
-      if (lookahead == 'l') ADVANCE(117);
+      if (lookahead == 'a') ADVANCE(116);
+      if (lookahead == 'c') ADVANCE(117);
+      if (lookahead == 'p') ADVANCE(118);
       END_STATE();
     case 48:
-      if (lookahead == 'o') ADVANCE(118);
+      if (lookahead == 'i') ADVANCE(119);
+      if (lookahead == 'l') ADVANCE(120);
       END_STATE();
     case 49:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(121);
       END_STATE();
     case 50:
-      if (lookahead == 'o') ADVANCE(120);
+      if (lookahead == 'o') ADVANCE(122);
       END_STATE();
     case 51:
-      if (lookahead == 'e') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 52:
-      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'o') ADVANCE(124);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'e') ADVANCE(125);
       END_STATE();
     case 54:
-      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 56:
-      if (lookahead == 's') ADVANCE(123);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(124);
-      if (lookahead == 's') ADVANCE(125);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 58:
-      if (lookahead == 'm') ADVANCE(126);
+      if (lookahead == 's') ADVANCE(127);
       END_STATE();
     case 59:
-      if (lookahead == 'm') ADVANCE(127);
+      if (lookahead == 'a') ADVANCE(128);
+      if (lookahead == 's') ADVANCE(129);
       END_STATE();
     case 60:
-      if (lookahead == 'r') ADVANCE(128);
-      if (lookahead == 's') ADVANCE(129);
-      if (lookahead == 't') ADVANCE(130);
+      if (lookahead == 'm') ADVANCE(130);
       END_STATE();
     case 61:
-      if (lookahead == 'n') ADVANCE(131);
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 'm') ADVANCE(131);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(132);
+      if (lookahead == 'r') ADVANCE(133);
+      if (lookahead == 's') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(135);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(137);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 65:
-      if (lookahead == 'r') ADVANCE(134);
-      if (lookahead == 's') ADVANCE(135);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(138);
       END_STATE();
     case 66:
-      if (lookahead == 'r') ADVANCE(136);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 67:
-      if (lookahead == 'o') ADVANCE(137);
-      if (lookahead == 's') ADVANCE(138);
+      if (lookahead == 'r') ADVANCE(139);
+      if (lookahead == 's') ADVANCE(140);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(139);
-      if (lookahead == 'o') ADVANCE(140);
+      if (lookahead == 'r') ADVANCE(141);
       END_STATE();
     case 69:
-      if (lookahead == 'o') ADVANCE(141);
+      if (lookahead == 'o') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(143);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(142);
-      if (lookahead == 'm') ADVANCE(143);
-      if (lookahead == 'q') ADVANCE(144);
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 'e') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(145);
       END_STATE();
     case 71:
-      if (lookahead == 'u') ADVANCE(146);
+      if (lookahead == 'a') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(147);
       END_STATE();
     case 72:
-      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'c') ADVANCE(148);
+      if (lookahead == 'm') ADVANCE(149);
+      if (lookahead == 'q') ADVANCE(150);
+      if (lookahead == 's') ADVANCE(151);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(148);
+      if (lookahead == 'u') ADVANCE(152);
       END_STATE();
     case 74:
-      if (lookahead == 't') ADVANCE(149);
+      if (lookahead == 'l') ADVANCE(153);
       END_STATE();
     case 75:
-      if (lookahead == 'u') ADVANCE(150);
-      END_STATE();
-    case 76:
-      if (lookahead == 'b') ADVANCE(151);
-      END_STATE();
-    case 77:
-      if (lookahead == 'x') ADVANCE(152);
-      END_STATE();
-    case 78:
-      if (lookahead == 'a') ADVANCE(153);
       if (lookahead == 'e') ADVANCE(154);
       END_STATE();
-    case 79:
-      if (lookahead == 'e') ADVANCE(155);
+    case 76:
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
-    case 80:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 81:
+    case 77:
       if (lookahead == 'u') ADVANCE(156);
       END_STATE();
-    case 82:
-      if (lookahead == 'i') ADVANCE(157);
+    case 78:
+      if (lookahead == 'b') ADVANCE(157);
       END_STATE();
-    case 83:
-      ACCEPT_TOKEN(anon_sym_up);
+    case 79:
+      if (lookahead == 'x') ADVANCE(158);
       END_STATE();
-    case 84:
-      if (lookahead == 'r') ADVANCE(158);
+    case 80:
+      if (lookahead == 'a') ADVANCE(159);
+      if (lookahead == 'e') ADVANCE(160);
       END_STATE();
-    case 85:
-      if (lookahead == 't') ADVANCE(159);
-      END_STATE();
-    case 86:
-      if (lookahead == 'i') ADVANCE(160);
-      END_STATE();
-    case 87:
+    case 81:
       if (lookahead == 'e') ADVANCE(161);
       END_STATE();
-    case 88:
-      if (lookahead == 't') ADVANCE(162);
+    case 82:
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 89:
-      ACCEPT_TOKEN(anon_sym_act);
+    case 83:
+      if (lookahead == 'u') ADVANCE(162);
       END_STATE();
-    case 90:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 91:
+    case 84:
       if (lookahead == 'i') ADVANCE(163);
       END_STATE();
+    case 85:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 86:
+      if (lookahead == 'r') ADVANCE(164);
+      END_STATE();
+    case 87:
+      if (lookahead == 't') ADVANCE(165);
+      END_STATE();
+    case 88:
+      if (lookahead == 'i') ADVANCE(166);
+      END_STATE();
+    case 89:
+      if (lookahead == 'e') ADVANCE(167);
+      END_STATE();
+    case 90:
+      if (lookahead == 'a') ADVANCE(168);
+      END_STATE();
+    case 91:
+      if (lookahead == 't') ADVANCE(169);
+      END_STATE();
     case 92:
-      if (lookahead == 'i') ADVANCE(164);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 93:
-      if (lookahead == 'o') ADVANCE(165);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 94:
-      if (lookahead == 'n') ADVANCE(166);
+      if (lookahead == 'i') ADVANCE(170);
       END_STATE();
     case 95:
-      if (lookahead == 'n') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(171);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'o') ADVANCE(172);
       END_STATE();
     case 97:
-      if (lookahead == 'i') ADVANCE(168);
+      if (lookahead == 'n') ADVANCE(173);
       END_STATE();
     case 98:
-      if (lookahead == 'a') ADVANCE(169);
-      END_STATE();
-    case 99:
-      if (lookahead == 'a') ADVANCE(170);
-      END_STATE();
-    case 100:
-      if (lookahead == 't') ADVANCE(171);
-      END_STATE();
-    case 101:
-      if (lookahead == 'l') ADVANCE(172);
-      END_STATE();
-    case 102:
-      if (lookahead == 's') ADVANCE(173);
-      END_STATE();
-    case 103:
       if (lookahead == 'n') ADVANCE(174);
       END_STATE();
+    case 99:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
+    case 100:
+      if (lookahead == 'i') ADVANCE(175);
+      END_STATE();
+    case 101:
+      if (lookahead == 'a') ADVANCE(176);
+      END_STATE();
+    case 102:
+      if (lookahead == 'a') ADVANCE(177);
+      END_STATE();
+    case 103:
+      if (lookahead == 't') ADVANCE(178);
+      END_STATE();
     case 104:
-      if (lookahead == 'd') ADVANCE(175);
+      if (lookahead == 'l') ADVANCE(179);
       END_STATE();
     case 105:
-      if (lookahead == 'r') ADVANCE(176);
+      if (lookahead == 's') ADVANCE(180);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'n') ADVANCE(181);
       END_STATE();
     case 107:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'd') ADVANCE(182);
       END_STATE();
     case 108:
-      if (lookahead == 'i') ADVANCE(178);
-      END_STATE();
-    case 109:
-      if (lookahead == 'n') ADVANCE(179);
-      END_STATE();
-    case 110:
-      if (lookahead == 'h') ADVANCE(180);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(181);
-      END_STATE();
-    case 112:
-      if (lookahead == 'n') ADVANCE(182);
       if (lookahead == 'r') ADVANCE(183);
       END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(184);
+      END_STATE();
+    case 110:
+      ACCEPT_TOKEN(anon_sym_day);
+      END_STATE();
+    case 111:
+      if (lookahead == 'i') ADVANCE(185);
+      END_STATE();
+    case 112:
+      if (lookahead == 'n') ADVANCE(186);
+      END_STATE();
     case 113:
-      if (lookahead == 'm') ADVANCE(184);
+      if (lookahead == 'h') ADVANCE(187);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(188);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == 'n') ADVANCE(189);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 116:
-      if (lookahead == 'l') ADVANCE(187);
-      END_STATE();
-    case 117:
-      if (lookahead == 's') ADVANCE(188);
-      END_STATE();
-    case 118:
-      if (lookahead == 'o') ADVANCE(189);
-      END_STATE();
-    case 119:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(190);
-      END_STATE();
-    case 120:
       if (lookahead == 'm') ADVANCE(191);
       END_STATE();
-    case 121:
-      if (lookahead == 'a') ADVANCE(192);
+    case 117:
+      if (lookahead == 'e') ADVANCE(192);
       END_STATE();
-    case 122:
-      if (lookahead == 'f') ADVANCE(193);
+    case 118:
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
-    case 123:
-      if (lookahead == 't') ADVANCE(194);
+    case 119:
+      if (lookahead == 'l') ADVANCE(194);
       END_STATE();
-    case 124:
+    case 120:
       if (lookahead == 's') ADVANCE(195);
       END_STATE();
+    case 121:
+      if (lookahead == 'a') ADVANCE(196);
+      END_STATE();
+    case 122:
+      if (lookahead == 'o') ADVANCE(197);
+      END_STATE();
+    case 123:
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(198);
+      END_STATE();
+    case 124:
+      if (lookahead == 'm') ADVANCE(199);
+      END_STATE();
     case 125:
-      if (lookahead == 's') ADVANCE(196);
+      if (lookahead == 'a') ADVANCE(200);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'f') ADVANCE(201);
+      if (lookahead == 'v') ADVANCE(202);
       END_STATE();
     case 127:
-      if (lookahead == 'b') ADVANCE(198);
+      if (lookahead == 't') ADVANCE(203);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(199);
-      END_STATE();
-    case 129:
-      if (lookahead == 't') ADVANCE(200);
-      END_STATE();
-    case 130:
-      if (lookahead == 'i') ADVANCE(201);
-      END_STATE();
-    case 131:
-      if (lookahead == 'e') ADVANCE(202);
-      END_STATE();
-    case 132:
-      ACCEPT_TOKEN(anon_sym_not);
-      END_STATE();
-    case 133:
-      ACCEPT_TOKEN(anon_sym_one);
-      END_STATE();
-    case 134:
-      if (lookahead == 'a') ADVANCE(203);
-      END_STATE();
-    case 135:
       if (lookahead == 's') ADVANCE(204);
       END_STATE();
+    case 129:
+      if (lookahead == 's') ADVANCE(205);
+      END_STATE();
+    case 130:
+      if (lookahead == 'i') ADVANCE(206);
+      END_STATE();
+    case 131:
+      if (lookahead == 'b') ADVANCE(207);
+      END_STATE();
+    case 132:
+      if (lookahead == 't') ADVANCE(208);
+      END_STATE();
+    case 133:
+      if (lookahead == 'e') ADVANCE(209);
+      END_STATE();
+    case 134:
+      if (lookahead == 't') ADVANCE(210);
+      END_STATE();
+    case 135:
+      if (lookahead == 'i') ADVANCE(211);
+      END_STATE();
     case 136:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'e') ADVANCE(212);
       END_STATE();
     case 137:
-      if (lookahead == 'l') ADVANCE(206);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 138:
-      if (lookahead == 't') ADVANCE(207);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 139:
-      if (lookahead == 's') ADVANCE(208);
-      if (lookahead == 'v') ADVANCE(209);
+      if (lookahead == 'a') ADVANCE(213);
       END_STATE();
     case 140:
-      if (lookahead == 'p') ADVANCE(210);
+      if (lookahead == 's') ADVANCE(214);
       END_STATE();
     case 141:
-      if (lookahead == 'r') ADVANCE(211);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(215);
       END_STATE();
     case 142:
-      if (lookahead == 'o') ADVANCE(212);
+      if (lookahead == 'l') ADVANCE(216);
       END_STATE();
     case 143:
-      if (lookahead == 'a') ADVANCE(213);
-      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(217);
       END_STATE();
     case 144:
-      if (lookahead == 'u') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(218);
+      if (lookahead == 'v') ADVANCE(219);
       END_STATE();
     case 145:
-      if (lookahead == 'o') ADVANCE(216);
+      if (lookahead == 'p') ADVANCE(220);
       END_STATE();
     case 146:
-      if (lookahead == 'n') ADVANCE(217);
+      if (lookahead == 'r') ADVANCE(221);
       END_STATE();
     case 147:
-      if (lookahead == 'e') ADVANCE(218);
+      if (lookahead == 'r') ADVANCE(222);
       END_STATE();
     case 148:
-      if (lookahead == 'n') ADVANCE(219);
+      if (lookahead == 'o') ADVANCE(223);
       END_STATE();
     case 149:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'a') ADVANCE(224);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 150:
-      if (lookahead == 'r') ADVANCE(220);
+      if (lookahead == 'u') ADVANCE(226);
       END_STATE();
     case 151:
-      if (lookahead == 't') ADVANCE(221);
+      if (lookahead == 'o') ADVANCE(227);
       END_STATE();
     case 152:
-      if (lookahead == 't') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(228);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(223);
-      END_STATE();
-    case 154:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(224);
-      END_STATE();
-    case 155:
-      if (lookahead == 's') ADVANCE(225);
-      END_STATE();
-    case 156:
-      if (lookahead == 'e') ADVANCE(226);
-      END_STATE();
-    case 157:
-      if (lookahead == 't') ADVANCE(227);
-      END_STATE();
-    case 158:
-      if (lookahead == 's') ADVANCE(228);
-      END_STATE();
-    case 159:
       if (lookahead == 'e') ADVANCE(229);
       END_STATE();
+    case 154:
+      if (lookahead == 'n') ADVANCE(230);
+      END_STATE();
+    case 155:
+      ACCEPT_TOKEN(anon_sym_set);
+      END_STATE();
+    case 156:
+      if (lookahead == 'r') ADVANCE(231);
+      END_STATE();
+    case 157:
+      if (lookahead == 't') ADVANCE(232);
+      END_STATE();
+    case 158:
+      if (lookahead == 't') ADVANCE(233);
+      END_STATE();
+    case 159:
+      if (lookahead == 'n') ADVANCE(234);
+      END_STATE();
     case 160:
-      if (lookahead == 'g') ADVANCE(230);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(235);
       END_STATE();
     case 161:
-      if (lookahead == 'n') ADVANCE(231);
-      if (lookahead == 'r') ADVANCE(232);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 162:
-      if (lookahead == 'a') ADVANCE(233);
-      if (lookahead == 'e') ADVANCE(234);
+      if (lookahead == 'e') ADVANCE(237);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(235);
+      if (lookahead == 't') ADVANCE(238);
       END_STATE();
     case 164:
-      if (lookahead == 'n') ADVANCE(236);
+      if (lookahead == 's') ADVANCE(239);
       END_STATE();
     case 165:
-      if (lookahead == 'c') ADVANCE(237);
+      if (lookahead == 'e') ADVANCE(240);
       END_STATE();
     case 166:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'g') ADVANCE(241);
       END_STATE();
     case 167:
-      if (lookahead == 'd') ADVANCE(239);
+      if (lookahead == 'n') ADVANCE(242);
+      if (lookahead == 'r') ADVANCE(243);
       END_STATE();
     case 168:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'r') ADVANCE(244);
       END_STATE();
     case 169:
-      if (lookahead == 'u') ADVANCE(241);
+      if (lookahead == 'a') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 170:
-      if (lookahead == 'c') ADVANCE(242);
+      if (lookahead == 't') ADVANCE(247);
       END_STATE();
     case 171:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 172:
-      if (lookahead == 'i') ADVANCE(243);
+      if (lookahead == 'c') ADVANCE(249);
       END_STATE();
     case 173:
-      if (lookahead == 'e') ADVANCE(244);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 174:
-      if (lookahead == 't') ADVANCE(245);
+      if (lookahead == 'd') ADVANCE(251);
       END_STATE();
     case 175:
-      if (lookahead == 'i') ADVANCE(246);
-      END_STATE();
-    case 176:
-      if (lookahead == 'e') ADVANCE(247);
-      END_STATE();
-    case 177:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 178:
-      if (lookahead == 't') ADVANCE(248);
-      END_STATE();
-    case 179:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 180:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 181:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 182:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 183:
-      if (lookahead == 'y') ADVANCE(249);
-      END_STATE();
-    case 184:
-      if (lookahead == 'p') ADVANCE(250);
-      END_STATE();
-    case 185:
-      if (lookahead == 'p') ADVANCE(251);
-      END_STATE();
-    case 186:
       if (lookahead == 'c') ADVANCE(252);
       END_STATE();
-    case 187:
-      ACCEPT_TOKEN(anon_sym_fail);
+    case 176:
+      if (lookahead == 'u') ADVANCE(253);
       END_STATE();
-    case 188:
-      if (lookahead == 'e') ADVANCE(253);
+    case 177:
+      if (lookahead == 'c') ADVANCE(254);
       END_STATE();
-    case 189:
-      if (lookahead == 'r') ADVANCE(254);
+    case 178:
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
-    case 190:
-      if (lookahead == 'e') ADVANCE(255);
+    case 179:
+      if (lookahead == 'i') ADVANCE(255);
       END_STATE();
-    case 191:
-      ACCEPT_TOKEN(anon_sym_from);
+    case 180:
+      if (lookahead == 'e') ADVANCE(256);
       END_STATE();
-    case 192:
-      if (lookahead == 't') ADVANCE(256);
-      END_STATE();
-    case 193:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 194:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 195:
+    case 181:
       if (lookahead == 't') ADVANCE(257);
       END_STATE();
-    case 196:
-      if (lookahead == 'e') ADVANCE(258);
+    case 182:
+      if (lookahead == 'i') ADVANCE(258);
       END_STATE();
-    case 197:
-      if (lookahead == 't') ADVANCE(259);
+    case 183:
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
-    case 198:
-      if (lookahead == 'e') ADVANCE(260);
+    case 184:
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
-    case 199:
-      ACCEPT_TOKEN(anon_sym_more);
+    case 185:
+      if (lookahead == 't') ADVANCE(260);
       END_STATE();
-    case 200:
-      ACCEPT_TOKEN(anon_sym_most);
+    case 186:
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(261);
+    case 187:
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
-    case 202:
-      ACCEPT_TOKEN(anon_sym_none);
+    case 188:
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
-    case 203:
-      if (lookahead == 'm') ADVANCE(262);
+    case 189:
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
-    case 204:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(263);
+    case 190:
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
-    case 205:
-      if (lookahead == 'o') ADVANCE(264);
+    case 191:
+      if (lookahead == 'p') ADVANCE(262);
       END_STATE();
-    case 206:
+    case 192:
+      if (lookahead == 'p') ADVANCE(263);
+      END_STATE();
+    case 193:
+      if (lookahead == 'c') ADVANCE(264);
+      END_STATE();
+    case 194:
+      ACCEPT_TOKEN(anon_sym_fail);
+      END_STATE();
+    case 195:
       if (lookahead == 'e') ADVANCE(265);
       END_STATE();
+    case 196:
+      if (lookahead == 'n') ADVANCE(266);
+      END_STATE();
+    case 197:
+      if (lookahead == 'r') ADVANCE(267);
+      END_STATE();
+    case 198:
+      if (lookahead == 'e') ADVANCE(268);
+      END_STATE();
+    case 199:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 200:
+      if (lookahead == 't') ADVANCE(269);
+      END_STATE();
+    case 201:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 202:
+      if (lookahead == 'e') ADVANCE(270);
+      END_STATE();
+    case 203:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 204:
+      if (lookahead == 't') ADVANCE(271);
+      END_STATE();
+    case 205:
+      if (lookahead == 'e') ADVANCE(272);
+      END_STATE();
+    case 206:
+      if (lookahead == 't') ADVANCE(273);
+      END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 208:
-      if (lookahead == 'e') ADVANCE(266);
+      if (lookahead == 'h') ADVANCE(275);
       END_STATE();
     case 209:
-      if (lookahead == 'a') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(268);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 211:
-      if (lookahead == 'u') ADVANCE(269);
+      if (lookahead == 'o') ADVANCE(276);
       END_STATE();
     case 212:
-      if (lookahead == 'r') ADVANCE(270);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 213:
-      if (lookahead == 'i') ADVANCE(271);
+      if (lookahead == 'm') ADVANCE(277);
       END_STATE();
     case 214:
-      if (lookahead == 'v') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(278);
       END_STATE();
     case 215:
-      if (lookahead == 'i') ADVANCE(273);
+      if (lookahead == 'o') ADVANCE(279);
       END_STATE();
     case 216:
-      if (lookahead == 'l') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(280);
       END_STATE();
     case 217:
-      if (lookahead == 'd') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 218:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(276);
+      if (lookahead == 'e') ADVANCE(281);
       END_STATE();
     case 219:
-      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'a') ADVANCE(282);
       END_STATE();
     case 220:
-      if (lookahead == 'c') ADVANCE(278);
+      if (lookahead == 'o') ADVANCE(283);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(279);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 222:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'u') ADVANCE(285);
       END_STATE();
     case 223:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(286);
       END_STATE();
     case 224:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'i') ADVANCE(287);
       END_STATE();
     case 225:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'v') ADVANCE(288);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'i') ADVANCE(289);
       END_STATE();
     case 227:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'l') ADVANCE(290);
       END_STATE();
     case 228:
-      if (lookahead == 'i') ADVANCE(280);
+      if (lookahead == 'd') ADVANCE(291);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(292);
       END_STATE();
     case 230:
-      if (lookahead == 'h') ADVANCE(282);
+      if (lookahead == 'a') ADVANCE(293);
       END_STATE();
     case 231:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'c') ADVANCE(294);
       END_STATE();
     case 232:
-      if (lookahead == 'e') ADVANCE(283);
+      if (lookahead == 'r') ADVANCE(295);
       END_STATE();
     case 233:
-      if (lookahead == 'i') ADVANCE(284);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 234:
-      if (lookahead == 'n') ADVANCE(285);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 235:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 237:
-      if (lookahead == 'a') ADVANCE(287);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_alone);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 's') ADVANCE(288);
+      if (lookahead == 'i') ADVANCE(296);
       END_STATE();
     case 240:
-      if (lookahead == 'l') ADVANCE(289);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(297);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 'h') ADVANCE(298);
       END_STATE();
     case 242:
-      if (lookahead == 'h') ADVANCE(291);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 243:
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'e') ADVANCE(299);
       END_STATE();
     case 244:
-      ACCEPT_TOKEN(anon_sym_close);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 245:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(293);
+      if (lookahead == 'i') ADVANCE(300);
       END_STATE();
     case 246:
-      if (lookahead == 't') ADVANCE(294);
+      if (lookahead == 'n') ADVANCE(301);
       END_STATE();
     case 247:
-      if (lookahead == 'n') ADVANCE(295);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(296);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 249:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 'a') ADVANCE(303);
       END_STATE();
     case 250:
-      if (lookahead == 'l') ADVANCE(297);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(298);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 's') ADVANCE(304);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(299);
+      if (lookahead == 'l') ADVANCE(305);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 's') ADVANCE(306);
       END_STATE();
     case 254:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 'h') ADVANCE(307);
       END_STATE();
     case 255:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 256:
-      if (lookahead == 'e') ADVANCE(300);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 258:
-      if (lookahead == 'r') ADVANCE(301);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 260:
-      if (lookahead == 'r') ADVANCE(302);
-      END_STATE();
-    case 261:
-      if (lookahead == 'n') ADVANCE(303);
-      END_STATE();
-    case 262:
-      if (lookahead == 'e') ADVANCE(304);
-      END_STATE();
-    case 263:
-      if (lookahead == 's') ADVANCE(305);
-      END_STATE();
-    case 264:
-      if (lookahead == 'd') ADVANCE(306);
-      END_STATE();
-    case 265:
-      if (lookahead == 'd') ADVANCE(307);
-      END_STATE();
-    case 266:
       if (lookahead == 'n') ADVANCE(308);
       END_STATE();
+    case 256:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(309);
+      END_STATE();
+    case 258:
+      if (lookahead == 't') ADVANCE(310);
+      END_STATE();
+    case 259:
+      if (lookahead == 'n') ADVANCE(311);
+      END_STATE();
+    case 260:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(312);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 262:
+      if (lookahead == 'l') ADVANCE(313);
+      END_STATE();
+    case 263:
+      if (lookahead == 't') ADVANCE(314);
+      END_STATE();
+    case 264:
+      if (lookahead == 't') ADVANCE(315);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 266:
+      if (lookahead == 'c') ADVANCE(316);
+      END_STATE();
     case 267:
-      if (lookahead == 'i') ADVANCE(309);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 268:
-      if (lookahead == 'r') ADVANCE(310);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 269:
-      if (lookahead == 'm') ADVANCE(311);
+      if (lookahead == 'e') ADVANCE(317);
       END_STATE();
     case 270:
-      if (lookahead == 'd') ADVANCE(312);
+      if (lookahead == 's') ADVANCE(318);
       END_STATE();
     case 271:
-      if (lookahead == 'n') ADVANCE(313);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 272:
-      if (lookahead == 'e') ADVANCE(314);
-      END_STATE();
-    case 273:
-      if (lookahead == 'r') ADVANCE(315);
-      END_STATE();
-    case 274:
-      if (lookahead == 'u') ADVANCE(316);
-      END_STATE();
-    case 275:
-      if (lookahead == 'i') ADVANCE(317);
-      END_STATE();
-    case 276:
-      if (lookahead == 'o') ADVANCE(318);
-      END_STATE();
-    case 277:
       if (lookahead == 'r') ADVANCE(319);
       END_STATE();
+    case 273:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 274:
+      if (lookahead == 'r') ADVANCE(320);
+      END_STATE();
+    case 275:
+      if (lookahead == 's') ADVANCE(321);
+      END_STATE();
+    case 276:
+      if (lookahead == 'n') ADVANCE(322);
+      END_STATE();
+    case 277:
+      if (lookahead == 'e') ADVANCE(323);
+      END_STATE();
     case 278:
-      if (lookahead == 'e') ADVANCE(320);
+      if (lookahead == 's') ADVANCE(324);
       END_STATE();
     case 279:
-      if (lookahead == 'a') ADVANCE(321);
+      if (lookahead == 'd') ADVANCE(325);
       END_STATE();
     case 280:
-      if (lookahead == 'o') ADVANCE(322);
+      if (lookahead == 'd') ADVANCE(326);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'n') ADVANCE(327);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(323);
+      if (lookahead == 'i') ADVANCE(328);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'r') ADVANCE(329);
       END_STATE();
     case 284:
-      if (lookahead == 'n') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(330);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(325);
+      if (lookahead == 'm') ADVANCE(331);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(326);
+      if (lookahead == 'd') ADVANCE(332);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(327);
+      if (lookahead == 'n') ADVANCE(333);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_amends);
-      END_STATE();
-    case 289:
-      if (lookahead == 'e') ADVANCE(328);
-      END_STATE();
-    case 290:
-      if (lookahead == 'e') ADVANCE(329);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 292:
-      if (lookahead == 'g') ADVANCE(330);
-      END_STATE();
-    case 293:
-      if (lookahead == 'd') ADVANCE(331);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(332);
-      END_STATE();
-    case 295:
-      if (lookahead == 'c') ADVANCE(333);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 297:
       if (lookahead == 'e') ADVANCE(334);
       END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 300:
+    case 289:
       if (lookahead == 'r') ADVANCE(335);
       END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_lesser);
+    case 290:
+      if (lookahead == 'u') ADVANCE(336);
       END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(336);
+    case 291:
+      if (lookahead == 'i') ADVANCE(337);
       END_STATE();
-    case 303:
-      ACCEPT_TOKEN(anon_sym_motion);
+    case 292:
+      if (lookahead == 'o') ADVANCE(338);
       END_STATE();
-    case 304:
-      if (lookahead == 't') ADVANCE(337);
+    case 293:
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_passes);
+    case 294:
+      if (lookahead == 'e') ADVANCE(340);
       END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_period);
+    case 295:
+      if (lookahead == 'a') ADVANCE(341);
       END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_pooled);
+    case 296:
+      if (lookahead == 'o') ADVANCE(342);
       END_STATE();
-    case 308:
-      if (lookahead == 't') ADVANCE(338);
+    case 297:
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
-    case 309:
-      if (lookahead == 'l') ADVANCE(339);
-      END_STATE();
-    case 310:
-      if (lookahead == 't') ADVANCE(340);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 313:
-      if (lookahead == 'd') ADVANCE(341);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 315:
-      if (lookahead == 'e') ADVANCE(342);
-      END_STATE();
-    case 316:
+    case 298:
       if (lookahead == 't') ADVANCE(343);
       END_STATE();
-    case 317:
+    case 299:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 300:
       if (lookahead == 'n') ADVANCE(344);
       END_STATE();
-    case 318:
-      if (lookahead == 'o') ADVANCE(345);
+    case 301:
+      if (lookahead == 't') ADVANCE(345);
       END_STATE();
-    case 319:
-      if (lookahead == 'i') ADVANCE(346);
+    case 302:
+      if (lookahead == 't') ADVANCE(346);
       END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_source);
+    case 303:
+      if (lookahead == 't') ADVANCE(347);
       END_STATE();
-    case 321:
-      if (lookahead == 'c') ADVANCE(347);
+    case 304:
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
-    case 322:
-      if (lookahead == 'n') ADVANCE(348);
+    case 305:
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
-    case 323:
+    case 306:
       if (lookahead == 'e') ADVANCE(349);
       END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_abstain);
+    case 307:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 325:
-      if (lookahead == 'i') ADVANCE(350);
+    case 308:
+      if (lookahead == 'g') ADVANCE(350);
       END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_against);
+    case 309:
+      if (lookahead == 'd') ADVANCE(351);
       END_STATE();
-    case 327:
-      if (lookahead == 'e') ADVANCE(351);
+    case 310:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(352);
       END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_article);
+    case 311:
+      if (lookahead == 'c') ADVANCE(353);
       END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_because);
+    case 312:
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+    case 313:
+      if (lookahead == 'e') ADVANCE(354);
       END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_counted);
+    case 314:
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_credits);
+    case 315:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 333:
-      if (lookahead == 'y') ADVANCE(352);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 337:
-      if (lookahead == 'e') ADVANCE(353);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 339:
-      if (lookahead == 'i') ADVANCE(354);
-      END_STATE();
-    case 340:
+    case 316:
       if (lookahead == 'i') ADVANCE(355);
       END_STATE();
-    case 341:
-      if (lookahead == 'e') ADVANCE(356);
+    case 317:
+      if (lookahead == 'r') ADVANCE(356);
       END_STATE();
-    case 342:
+    case 318:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 320:
+      ACCEPT_TOKEN(anon_sym_member);
       if (lookahead == 's') ADVANCE(357);
       END_STATE();
-    case 343:
-      if (lookahead == 'i') ADVANCE(358);
+    case 321:
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
-    case 344:
-      if (lookahead == 'g') ADVANCE(359);
+    case 322:
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
-    case 345:
-      if (lookahead == 'k') ADVANCE(360);
+    case 323:
+      if (lookahead == 't') ADVANCE(358);
       END_STATE();
-    case 346:
-      if (lookahead == 'o') ADVANCE(361);
+    case 324:
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
-    case 347:
-      if (lookahead == 't') ADVANCE(362);
+    case 325:
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 326:
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
-    case 349:
+    case 327:
+      if (lookahead == 't') ADVANCE(359);
+      END_STATE();
+    case 328:
+      if (lookahead == 'l') ADVANCE(360);
+      END_STATE();
+    case 329:
+      if (lookahead == 't') ADVANCE(361);
+      END_STATE();
+    case 330:
+      if (lookahead == 'r') ADVANCE(362);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_quorum);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_record);
+      END_STATE();
+    case 333:
       if (lookahead == 'd') ADVANCE(363);
       END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_remove);
+      END_STATE();
+    case 335:
+      if (lookahead == 'e') ADVANCE(364);
+      END_STATE();
+    case 336:
+      if (lookahead == 't') ADVANCE(365);
+      END_STATE();
+    case 337:
+      if (lookahead == 'n') ADVANCE(366);
+      END_STATE();
+    case 338:
+      if (lookahead == 'o') ADVANCE(367);
+      END_STATE();
+    case 339:
+      if (lookahead == 'i') ADVANCE(368);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 341:
+      if (lookahead == 'c') ADVANCE(369);
+      END_STATE();
+    case 342:
+      if (lookahead == 'n') ADVANCE(370);
+      END_STATE();
+    case 343:
+      if (lookahead == 'e') ADVANCE(371);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 345:
+      if (lookahead == 'i') ADVANCE(372);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 347:
+      if (lookahead == 'e') ADVANCE(373);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
     case 350:
-      if (lookahead == 'o') ADVANCE(364);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_currency);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 353:
-      if (lookahead == 'r') ADVANCE(366);
+      if (lookahead == 'y') ADVANCE(374);
       END_STATE();
     case 354:
-      if (lookahead == 'n') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 355:
-      if (lookahead == 'o') ADVANCE(368);
+      if (lookahead == 'a') ADVANCE(375);
       END_STATE();
     case 356:
-      if (lookahead == 'r') ADVANCE(369);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_requires);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 358:
-      if (lookahead == 'o') ADVANCE(370);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'i') ADVANCE(377);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'i') ADVANCE(378);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 's') ADVANCE(379);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'e') ADVANCE(380);
       END_STATE();
     case 364:
-      if (lookahead == 'n') ADVANCE(371);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'i') ADVANCE(382);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      if (lookahead == 'g') ADVANCE(383);
       END_STATE();
     case 367:
-      if (lookahead == 'g') ADVANCE(372);
+      if (lookahead == 'k') ADVANCE(384);
       END_STATE();
     case 368:
-      if (lookahead == 'n') ADVANCE(373);
+      if (lookahead == 'o') ADVANCE(385);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 't') ADVANCE(386);
       END_STATE();
     case 370:
-      if (lookahead == 'n') ADVANCE(374);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 371:
-      if (lookahead == 's') ADVANCE(375);
+      if (lookahead == 'd') ADVANCE(387);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(389);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 375:
+      if (lookahead == 'l') ADVANCE(390);
+      END_STATE();
+    case 376:
+      if (lookahead == 'r') ADVANCE(391);
+      END_STATE();
+    case 377:
+      if (lookahead == 'n') ADVANCE(392);
+      END_STATE();
+    case 378:
+      if (lookahead == 'o') ADVANCE(393);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 380:
+      if (lookahead == 'r') ADVANCE(394);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 382:
+      if (lookahead == 'o') ADVANCE(395);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 388:
+      if (lookahead == 'n') ADVANCE(396);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 392:
+      if (lookahead == 'g') ADVANCE(397);
+      END_STATE();
+    case 393:
+      if (lookahead == 'n') ADVANCE(398);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 395:
+      if (lookahead == 'n') ADVANCE(399);
+      END_STATE();
+    case 396:
+      if (lookahead == 's') ADVANCE(400);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 400:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2757,6 +2872,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(1),
     [anon_sym_day] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
+    [anon_sym_financial] = ACTIONS(1),
+    [anon_sym_year] = ACTIONS(1),
+    [anon_sym_months] = ACTIONS(1),
+    [anon_sym_quarters] = ACTIONS(1),
+    [anon_sym_halves] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -2899,6 +3019,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
+    [anon_sym_financial] = ACTIONS(17),
+    [anon_sym_year] = ACTIONS(17),
+    [anon_sym_months] = ACTIONS(17),
+    [anon_sym_quarters] = ACTIONS(17),
+    [anon_sym_halves] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -3041,6 +3166,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(46),
     [anon_sym_day] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
+    [anon_sym_financial] = ACTIONS(46),
+    [anon_sym_year] = ACTIONS(46),
+    [anon_sym_months] = ACTIONS(46),
+    [anon_sym_quarters] = ACTIONS(46),
+    [anon_sym_halves] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -3182,6 +3312,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -3323,6 +3458,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -3464,6 +3604,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -3605,6 +3750,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
+    [anon_sym_financial] = ACTIONS(17),
+    [anon_sym_year] = ACTIONS(17),
+    [anon_sym_months] = ACTIONS(17),
+    [anon_sym_quarters] = ACTIONS(17),
+    [anon_sym_halves] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -3746,6 +3896,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -3887,6 +4042,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4028,6 +4188,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(129),
     [anon_sym_day] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
+    [anon_sym_financial] = ACTIONS(129),
+    [anon_sym_year] = ACTIONS(129),
+    [anon_sym_months] = ACTIONS(129),
+    [anon_sym_quarters] = ACTIONS(129),
+    [anon_sym_halves] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -4169,6 +4334,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -4310,6 +4480,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4451,6 +4626,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
+    [anon_sym_financial] = ACTIONS(76),
+    [anon_sym_year] = ACTIONS(76),
+    [anon_sym_months] = ACTIONS(76),
+    [anon_sym_quarters] = ACTIONS(76),
+    [anon_sym_halves] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4585,6 +4765,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
+    [anon_sym_financial] = ACTIONS(157),
+    [anon_sym_year] = ACTIONS(157),
+    [anon_sym_months] = ACTIONS(157),
+    [anon_sym_quarters] = ACTIONS(157),
+    [anon_sym_halves] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -4718,6 +4903,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -4851,6 +5041,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
+    [anon_sym_financial] = ACTIONS(157),
+    [anon_sym_year] = ACTIONS(157),
+    [anon_sym_months] = ACTIONS(157),
+    [anon_sym_quarters] = ACTIONS(157),
+    [anon_sym_halves] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -4983,6 +5178,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5115,6 +5315,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
+    [anon_sym_financial] = ACTIONS(173),
+    [anon_sym_year] = ACTIONS(173),
+    [anon_sym_months] = ACTIONS(173),
+    [anon_sym_quarters] = ACTIONS(173),
+    [anon_sym_halves] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -5247,6 +5452,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5379,6 +5589,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5511,6 +5726,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
+    [anon_sym_financial] = ACTIONS(179),
+    [anon_sym_year] = ACTIONS(179),
+    [anon_sym_months] = ACTIONS(179),
+    [anon_sym_quarters] = ACTIONS(179),
+    [anon_sym_halves] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -5643,6 +5863,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
+    [anon_sym_financial] = ACTIONS(183),
+    [anon_sym_year] = ACTIONS(183),
+    [anon_sym_months] = ACTIONS(183),
+    [anon_sym_quarters] = ACTIONS(183),
+    [anon_sym_halves] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -5775,6 +6000,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
+    [anon_sym_financial] = ACTIONS(187),
+    [anon_sym_year] = ACTIONS(187),
+    [anon_sym_months] = ACTIONS(187),
+    [anon_sym_quarters] = ACTIONS(187),
+    [anon_sym_halves] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -5907,6 +6137,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
+    [anon_sym_financial] = ACTIONS(191),
+    [anon_sym_year] = ACTIONS(191),
+    [anon_sym_months] = ACTIONS(191),
+    [anon_sym_quarters] = ACTIONS(191),
+    [anon_sym_halves] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -6039,6 +6274,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
+    [anon_sym_financial] = ACTIONS(195),
+    [anon_sym_year] = ACTIONS(195),
+    [anon_sym_months] = ACTIONS(195),
+    [anon_sym_quarters] = ACTIONS(195),
+    [anon_sym_halves] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -6171,6 +6411,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
+    [anon_sym_financial] = ACTIONS(199),
+    [anon_sym_year] = ACTIONS(199),
+    [anon_sym_months] = ACTIONS(199),
+    [anon_sym_quarters] = ACTIONS(199),
+    [anon_sym_halves] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -6303,6 +6548,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
+    [anon_sym_financial] = ACTIONS(203),
+    [anon_sym_year] = ACTIONS(203),
+    [anon_sym_months] = ACTIONS(203),
+    [anon_sym_quarters] = ACTIONS(203),
+    [anon_sym_halves] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -6435,6 +6685,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
+    [anon_sym_financial] = ACTIONS(207),
+    [anon_sym_year] = ACTIONS(207),
+    [anon_sym_months] = ACTIONS(207),
+    [anon_sym_quarters] = ACTIONS(207),
+    [anon_sym_halves] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -6567,6 +6822,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
+    [anon_sym_financial] = ACTIONS(211),
+    [anon_sym_year] = ACTIONS(211),
+    [anon_sym_months] = ACTIONS(211),
+    [anon_sym_quarters] = ACTIONS(211),
+    [anon_sym_halves] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -6698,6 +6958,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
+    [anon_sym_financial] = ACTIONS(195),
+    [anon_sym_year] = ACTIONS(195),
+    [anon_sym_months] = ACTIONS(195),
+    [anon_sym_quarters] = ACTIONS(195),
+    [anon_sym_halves] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -6829,6 +7094,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
+    [anon_sym_financial] = ACTIONS(203),
+    [anon_sym_year] = ACTIONS(203),
+    [anon_sym_months] = ACTIONS(203),
+    [anon_sym_quarters] = ACTIONS(203),
+    [anon_sym_halves] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -6960,6 +7230,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
+    [anon_sym_financial] = ACTIONS(199),
+    [anon_sym_year] = ACTIONS(199),
+    [anon_sym_months] = ACTIONS(199),
+    [anon_sym_quarters] = ACTIONS(199),
+    [anon_sym_halves] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -7091,6 +7366,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
+    [anon_sym_financial] = ACTIONS(207),
+    [anon_sym_year] = ACTIONS(207),
+    [anon_sym_months] = ACTIONS(207),
+    [anon_sym_quarters] = ACTIONS(207),
+    [anon_sym_halves] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -7222,6 +7502,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7353,6 +7638,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
+    [anon_sym_financial] = ACTIONS(211),
+    [anon_sym_year] = ACTIONS(211),
+    [anon_sym_months] = ACTIONS(211),
+    [anon_sym_quarters] = ACTIONS(211),
+    [anon_sym_halves] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -7484,6 +7774,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
+    [anon_sym_financial] = ACTIONS(179),
+    [anon_sym_year] = ACTIONS(179),
+    [anon_sym_months] = ACTIONS(179),
+    [anon_sym_quarters] = ACTIONS(179),
+    [anon_sym_halves] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -7615,6 +7910,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
+    [anon_sym_financial] = ACTIONS(183),
+    [anon_sym_year] = ACTIONS(183),
+    [anon_sym_months] = ACTIONS(183),
+    [anon_sym_quarters] = ACTIONS(183),
+    [anon_sym_halves] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -7746,6 +8046,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
+    [anon_sym_financial] = ACTIONS(163),
+    [anon_sym_year] = ACTIONS(163),
+    [anon_sym_months] = ACTIONS(163),
+    [anon_sym_quarters] = ACTIONS(163),
+    [anon_sym_halves] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7877,6 +8182,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
+    [anon_sym_financial] = ACTIONS(187),
+    [anon_sym_year] = ACTIONS(187),
+    [anon_sym_months] = ACTIONS(187),
+    [anon_sym_quarters] = ACTIONS(187),
+    [anon_sym_halves] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -8008,6 +8318,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
+    [anon_sym_financial] = ACTIONS(173),
+    [anon_sym_year] = ACTIONS(173),
+    [anon_sym_months] = ACTIONS(173),
+    [anon_sym_quarters] = ACTIONS(173),
+    [anon_sym_halves] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -8139,6 +8454,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
+    [anon_sym_financial] = ACTIONS(191),
+    [anon_sym_year] = ACTIONS(191),
+    [anon_sym_months] = ACTIONS(191),
+    [anon_sym_quarters] = ACTIONS(191),
+    [anon_sym_halves] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),

@@ -711,6 +711,121 @@ impl<'a> StepLowerer<'a> {
     }
 }
 
+/// Checks a scenario's steps, in the order they run, against the
+/// rulebook's financial year: each period is closed on its last day
+/// (E0704 for a close on another day), and a step after a period's last
+/// day finds it closed (E0705). A scenario may stop in the middle of a
+/// period. The same check serves a rulebook's scenarios and JSON ones.
+pub struct CalendarCheck {
+    calendar: crate::units::Calendar,
+    /// The period the next step falls in: its first and last day.
+    period: Option<(time::Date, time::Date)>,
+}
+
+impl CalendarCheck {
+    /// A check against `calendar`.
+    pub fn new(calendar: crate::units::Calendar) -> Self {
+        CalendarCheck {
+            calendar,
+            period: None,
+        }
+    }
+
+    /// The next step of the timeline: a problem with it, if there is one
+    /// (placed at the step; the caller names the step).
+    pub fn step(&mut self, step: &StepDef) -> Option<Diagnostic> {
+        use crate::semantics::time::period_containing;
+        use crate::value::format_date;
+        let date = step.date;
+        let (start, last) = match self.period {
+            Some(p) => p,
+            None => period_containing(&self.calendar, date)?,
+        };
+        if let StepDefKind::Close { .. } = step.kind {
+            // The close ends the period it is in, or the one still open.
+            self.period = date
+                .next_day()
+                .and_then(|next| period_containing(&self.calendar, next));
+            if date == last {
+                return None;
+            }
+            return Some(
+                Diagnostic::error(
+                    Code::CloseOffCalendar,
+                    format!(
+                        "this close is dated {}, but the period runs from {} to {}",
+                        format_date(date),
+                        format_date(start),
+                        format_date(last)
+                    ),
+                )
+                .at(step.span, "not the period's last day")
+                .help(format!(
+                    "{}; date the close on its period's last day",
+                    self.ends()
+                )),
+            );
+        }
+        if date <= last {
+            self.period = Some((start, last));
+            return None;
+        }
+        self.period = period_containing(&self.calendar, date);
+        Some(
+            Diagnostic::error(
+                Code::MissingClose,
+                format!(
+                    "the period that ended on {} was not closed",
+                    format_date(last)
+                ),
+            )
+            .at(step.span, "a step after the period's end")
+            .help(format!(
+                "add `on {} close period` before this step: {}",
+                format_date(last),
+                self.ends()
+            )),
+        )
+    }
+
+    /// "the periods end on 20 March, 20 June, 20 September and 20
+    /// December (financial year from 21 December in quarters)".
+    fn ends(&self) -> String {
+        use crate::semantics::time::add_months;
+        let cal = &self.calendar;
+        let Ok(start) = time::Date::from_calendar_date(2001, cal.month, cal.day) else {
+            return String::new();
+        };
+        let months = cal.length.months();
+        let ends: Vec<String> = (1..=12 / months)
+            .filter_map(|k| add_months(start, k * months)?.previous_day())
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d.day(),
+                    crate::syntax::MONTHS[usize::from(u8::from(d.month())) - 1]
+                )
+            })
+            .collect();
+        let year = format!(
+            "financial year from {} {}{}",
+            cal.day,
+            crate::syntax::MONTHS[usize::from(u8::from(cal.month)) - 1],
+            cal.length
+                .name()
+                .map(|n| format!(" in {n}"))
+                .unwrap_or_default()
+        );
+        match ends.split_last() {
+            Some((only, [])) => format!("the year ends on {only} ({year})"),
+            Some((last, rest)) => {
+                format!("the periods end on {} and {last} ({year})", rest.join(", "))
+            }
+            None => String::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

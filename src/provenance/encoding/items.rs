@@ -12,6 +12,7 @@ impl Canonical for ast::Header {
             version,
             currency,
             in_force,
+            financial_year,
             span: _,
         } = self;
         e.node("rulebook", |e| {
@@ -24,6 +25,17 @@ impl Canonical for ast::Header {
             }
             if let Some((date, _)) = in_force {
                 e.node("in force", |e| e.date(*date))?;
+            }
+            // Only where written: a rulebook without one keeps its hash.
+            if let Some(fy) = financial_year {
+                e.node("financial year from", |e| {
+                    e.string(&fy.day.to_string())?;
+                    e.string(crate::syntax::MONTHS[usize::from(u8::from(fy.month)) - 1])?;
+                    if let Some(p) = &fy.periods {
+                        e.node("in", |e| e.ident(p))?;
+                    }
+                    Ok(())
+                })?;
             }
             Ok(())
         })

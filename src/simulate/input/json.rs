@@ -321,6 +321,8 @@ pub struct JsonSteps<'p, R> {
     made: u64,
     /// What remains of [`repeat::MAX_REPEATED_STEPS`].
     budget: usize,
+    /// The closes against the rulebook's financial year, if it has one.
+    calendar: Option<steps::CalendarCheck>,
 }
 
 /// The fields of a scenario's outer object.
@@ -358,6 +360,7 @@ pub(super) fn json_steps<R: BufRead>(
         repeated: BTreeMap::new(),
         made: 0,
         budget: repeat::MAX_REPEATED_STEPS,
+        calendar: program.calendar.map(steps::CalendarCheck::new),
     };
     match steps.open(&mut header) {
         Ok(state) => steps.state = state,
@@ -742,6 +745,13 @@ impl<R: BufRead> Iterator for JsonSteps<'_, R> {
                 return Some(Err(d));
             }
             if let Some(step) = self.ready.pop_front() {
+                // In the order the steps run, after repetitions are merged.
+                if let Some(d) = self.calendar.as_mut().and_then(|c| c.step(&step)) {
+                    return Some(Err(Diagnostic {
+                        message: format!("{}: {}", step.place, d.message),
+                        ..d
+                    }));
+                }
                 return Some(Ok(step));
             }
             let read = match self.state {
