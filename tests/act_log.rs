@@ -559,3 +559,43 @@ fn a_long_act_log_runs_as_it_is_read_and_stops_at_a_late_bad_line() {
     assert!(ada.contains(",110005.50,"), "{ada}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_act_log_is_held_to_the_financial_year() {
+    // tests/rulebooks/calendar.coop: from 1 April in quarters. A close on
+    // 1 July is off the calendar (the first quarter ends on 30 June); a
+    // payment in October with September not closed is a missed close.
+    let text = std::fs::read_to_string("tests/rulebooks/calendar.coop").expect("readable");
+    let program = rochdale::check_source(&text).program.expect("checks");
+    let first = |lines: &str| {
+        let Err(errors) = input::read_act_log(&program, "log.csv", lines) else {
+            panic!("refused: {lines}");
+        };
+        (
+            errors[0].code.as_str().to_string(),
+            errors[0].message.clone(),
+        )
+    };
+    assert_eq!(
+        first("2026-04-01,join,ada\n2026-07-01,close period\n"),
+        (
+            "E0704".to_string(),
+            "log.csv:2: this close is dated 2026-07-01, but the period runs from 2026-04-01 to 2026-06-30".to_string()
+        )
+    );
+    assert_eq!(
+        first("2026-04-01,join,ada\n2026-06-30,close period\n2026-10-01,pay,ada,£1.00\n"),
+        (
+            "E0705".to_string(),
+            "log.csv:3: the period that ended on 2026-09-30 was not closed".to_string()
+        )
+    );
+    assert!(
+        input::read_act_log(
+            &program,
+            "log.csv",
+            "2026-04-01,join,ada\n2026-06-30,close period\n"
+        )
+        .is_ok()
+    );
+}

@@ -127,6 +127,8 @@ pub struct ActLogSteps<'p, R> {
     record: csv::StringRecord,
     first: bool,
     done: bool,
+    /// The closes against the rulebook's financial year, if it has one.
+    calendar: Option<crate::check::steps::CalendarCheck>,
 }
 
 /// Reads a CSV act log from `reader` (named `file` in messages) as a stream,
@@ -163,6 +165,9 @@ pub fn steps_from_act_log<'p, R: Read>(
         record: csv::StringRecord::new(),
         first: true,
         done: false,
+        calendar: program
+            .calendar
+            .map(crate::check::steps::CalendarCheck::new),
     };
     (header, steps)
 }
@@ -367,6 +372,13 @@ impl<R: Read> Iterator for ActLogSteps<'_, R> {
             let step = self.step(line, start);
             self.reader.get_mut().forget_before(start);
             if let Some(step) = step {
+                // An act log runs in the order written, as the engine runs it.
+                if let Some(d) = self.calendar.as_mut().and_then(|c| c.step(&step)) {
+                    return Some(Err(Diagnostic {
+                        message: format!("{}: {}", step.place, d.message),
+                        ..d
+                    }));
+                }
                 return Some(Ok(step));
             }
         }
