@@ -102,6 +102,11 @@ async function main() {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('£10');
     await page.waitForSelector('.cm-lintRange-error');
+    // The check runs as the keys are typed: a problem of a state on the
+    // way (`= ` with no value yet) may show first. Wait for the text as typed.
+    await page
+      .waitForFunction(() => /markup/.test(document.querySelector('#problems .problem')?.textContent ?? ''), null, { timeout: 10000 })
+      .catch(() => {});
     const problem = await page.locator('#problems .problem').first().textContent();
     assert(/E0\d{3}/.test(problem) && /markup/.test(problem), `the problem names its code and the parameter: ${problem}`);
     await page.locator('.cm-lintRange-error').first().hover();
