@@ -144,6 +144,21 @@ codes! {
     /// A column of a member register that the rules do not use: ignored (a
     /// warning).
     IgnoredColumn = "E0601",
+    /// A rate per a unit of time met by the same kind of value without one
+    /// (`capital_interest <= 5%` where the rate is a percentage per year).
+    RateWithoutTime = "E0700",
+    /// Units of time that do not convert exactly (days against years).
+    TimeConversion = "E0701",
+    /// Days turned into years with no `day count` in the rulebook.
+    NoDayCount = "E0702",
+    /// A `day count` the language does not know.
+    UnknownDayCount = "E0703",
+    /// A call of `accrued` whose figure or rate cannot be followed day by
+    /// day (not a member's attribute, or not a rate parameter per a unit
+    /// of time).
+    BadAccrual = "E0711",
+    /// A name the language keeps for time (`unit year`).
+    ReservedTimeName = "E0712",
     /// A repetition (`every week from ... { ... }`) that cannot be expanded:
     /// an unknown unit of time, no occurrence, no dates, or too many steps.
     BadRepetition = "E0710",

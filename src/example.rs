@@ -108,7 +108,7 @@ fn members_named(ir: &Ir, out: &mut Vec<u32>) {
     }
     let mut visit = |x: &Ir| members_named(x, out);
     match &ir.kind {
-        IrKind::Attr { member, .. } => visit(member),
+        IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => visit(member),
         IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => args.iter().for_each(visit),
         IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => visit(x),
         IrKind::Because { condition, .. } => visit(condition),
@@ -142,10 +142,14 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         period: example.period.clone(),
         votes: example.votes.clone(),
         active: Vec::new(),
-        today: None,
         joined: Vec::new(),
         left: Vec::new(),
         not_in_force: example.not_in_force.clone(),
+        // A dated example reads figures on its date; `accrued` from the
+        // first day of its period under the financial year.
+        today: example.date,
+        period_start: example.period_start,
+        ..Inputs::default()
     }
 }
 

@@ -214,6 +214,9 @@ impl Printer<'_> {
             }
             lines.push(clause);
         }
+        if let Some(dc) = &h.day_count {
+            lines.push(format!("day count {}", dc.name));
+        }
         self.statement(0, &lines, Span::new(h.span.start, h.name.span.end));
         for item in &book.items {
             self.blank();

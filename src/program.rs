@@ -32,6 +32,8 @@ pub struct Program {
     /// quarters`), if declared: the closes of a scenario are checked
     /// against it.
     pub calendar: Option<crate::units::Calendar>,
+    /// How days become years (`day count actual/365`), if declared.
+    pub day_count: Option<crate::units::DayCountId>,
     /// The units declared; a [`crate::units::UnitId`] indexes them.
     pub units: Units,
     /// Enumerations, such as a member's class.
@@ -58,6 +60,13 @@ pub struct Program {
     pub examples: Vec<ExampleDef>,
     /// Scenarios written in the rulebook.
     pub scenarios: Vec<ScenarioDef>,
+    /// The member attributes `accrued` follows day by day, by slot
+    /// ([`IrKind::Accrued`]'s `slot`): the engine keeps each one's history
+    /// within the period.
+    pub histories: Vec<usize>,
+    /// The parameters `accrued` reads as rates: the engine keeps each
+    /// one's values within the period, from the day each came into force.
+    pub accrual_rates: Vec<usize>,
 }
 
 impl Program {
@@ -144,7 +153,9 @@ impl Ir {
             | IrKind::Local(_)
             | IrKind::Today
             | IrKind::Resolution { .. } => false,
-            IrKind::Attr { member, .. } => member.reads_allocation(rules),
+            IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
+                member.reads_allocation(rules)
+            }
             IrKind::Call { rule, args } => {
                 any(args.iter(), rules)
                     || rules
@@ -727,6 +738,21 @@ pub enum IrKind {
     },
     /// The date of the step being run, in a scenario.
     Today,
+    /// `accrued(m.shares, capital_interest)`: a member's figure on each day
+    /// of the period so far, times the rate in force that day
+    /// (`semantics::time::accrue`).
+    Accrued {
+        /// Evaluates to a member.
+        member: Box<Ir>,
+        /// The attribute followed, in [`Program::member_attrs`].
+        attr: usize,
+        /// Its slot in [`Program::histories`].
+        slot: usize,
+        /// The parameter that is the rate.
+        rate: usize,
+        /// The rate's unit of time (`per year`).
+        unit: crate::units::TimeUnit,
+    },
     /// A question about a resolution's vote.
     Resolution {
         /// The resolution.
@@ -764,6 +790,9 @@ pub struct ExampleDef {
     pub params: Vec<Value>,
     /// The date the example is set on (`on DATE`), if it states one.
     pub date: Option<time::Date>,
+    /// The first day of the period of the financial year its date falls
+    /// in, when both are known (`accrued` counts from it).
+    pub period_start: Option<time::Date>,
     /// Per parameter, for a dated one not in force on the example's date
     /// (`on DATE`): the date of its first value. Empty when all are.
     pub not_in_force: Vec<Option<time::Date>>,

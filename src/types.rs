@@ -172,7 +172,8 @@ impl Type {
     /// The dimension of a number, money or quantity.
     pub fn dim(self) -> Option<Dim> {
         match self {
-            Type::Integer | Type::Decimal | Type::Percent => Some(Dim::NONE),
+            Type::Integer | Type::Decimal => Some(Dim::NONE),
+            Type::Percent => Some(Dim::PERCENT),
             Type::Money(c) => Some(Dim::money(c)),
             Type::Measure(d) => Some(d),
             _ => None,
@@ -185,6 +186,7 @@ impl Type {
             return Type::Measure(dim);
         }
         match dim.currency() {
+            None if dim.is_percent() => Type::Percent,
             None => Type::Decimal,
             Some((c, 1)) => Type::Money(c),
             Some(_) => Type::Measure(dim),
@@ -228,6 +230,9 @@ impl Type {
                 }
                 (None, false) if d.denominators().is_empty() => {
                     format!("a quantity in {}", d.display(units))
+                }
+                (None, true) if d.is_percent() => {
+                    format!("a percentage per {}", unit_names(&d.denominators(), units))
                 }
                 _ => format!("a rate in {}", d.display(units)),
             },

@@ -13,6 +13,13 @@ use crate::currency::Currency;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitId(u16);
 
+impl Default for Units {
+    /// The table of a rulebook that declares no unit: the units of time.
+    fn default() -> Units {
+        Units::new(std::iter::empty()).unwrap_or(Units { names: Vec::new() })
+    }
+}
+
 /// The most units one rulebook may declare.
 pub const MAX_UNITS: usize = 4096;
 
@@ -24,7 +31,7 @@ pub const MAX_UNITS: usize = 4096;
 /// Ids are given in the order of the names, so a dimension's canonical order
 /// (by id) is alphabetical: `kWh·hour` reads the same whichever unit was
 /// declared first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Units {
     /// Sorted, without repeats; a unit's id is its index.
     names: Vec<String>,
@@ -35,9 +42,42 @@ impl Units {
     /// more than [`MAX_UNITS`].
     pub fn new(names: impl IntoIterator<Item = String>) -> Option<Units> {
         let mut names: Vec<String> = names.into_iter().collect();
+        if names.len() > MAX_UNITS {
+            return None;
+        }
+        // The units of time are the language's: in every table, so a rate
+        // per year means the same in every rulebook.
+        names.extend(TimeUnit::ALL.iter().map(|t| t.name().to_string()));
         names.sort_unstable();
         names.dedup();
-        (names.len() <= MAX_UNITS).then_some(Units { names })
+        Some(Units { names })
+    }
+
+    /// The unit a rulebook names: one it declares, or a unit of time
+    /// written singular or plural (`3 years`).
+    pub fn lookup(&self, name: &str) -> Option<UnitId> {
+        self.id(name)
+            .or_else(|| TimeUnit::of_name(name).and_then(|t| self.time_id(t)))
+    }
+
+    /// The unit of time `id` is, if it is one.
+    pub fn time(&self, id: UnitId) -> Option<TimeUnit> {
+        TimeUnit::ALL
+            .into_iter()
+            .find(|t| self.name(id) == t.name())
+    }
+
+    /// The id of a unit of time in this table.
+    pub fn time_id(&self, unit: TimeUnit) -> Option<UnitId> {
+        self.id(unit.name())
+    }
+
+    /// The units the rulebook declares: every unit but those of time.
+    pub fn declared(&self) -> impl Iterator<Item = &str> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| TimeUnit::ALL.iter().all(|t| t.name() != *n))
     }
 
     /// The unit with this name, if the rulebook declares it.
@@ -63,7 +103,8 @@ impl Units {
         self.names.len()
     }
 
-    /// Whether the rulebook declares no unit.
+    /// Whether the table holds no unit at all (only a table not made by
+    /// [`Units::new`], such as the default).
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -80,6 +121,10 @@ pub struct Dim {
     currency: Option<(Currency, i8)>,
     units: [(UnitId, i8); MAX_DIMENSION_UNITS],
     len: u8,
+    /// A number shown as a percentage (`5% per year`). Kept canonical: set
+    /// only when there is no currency and no unit with a positive exponent,
+    /// so a rate times money is plain money per its units.
+    percent: bool,
 }
 
 impl Dim {
@@ -88,6 +133,13 @@ impl Dim {
         currency: None,
         units: [(UnitId(0), 0); MAX_DIMENSION_UNITS],
         len: 0,
+        percent: false,
+    };
+
+    /// A percentage: a plain number shown as one.
+    pub const PERCENT: Dim = Dim {
+        percent: true,
+        ..Dim::NONE
     };
 
     /// Money in `currency`.
@@ -121,6 +173,20 @@ impl Dim {
         self.len > 0
     }
 
+    /// Whether it is a percentage, or a percentage per units (`% per year`).
+    pub fn is_percent(&self) -> bool {
+        self.percent
+    }
+
+    /// The same dimension without its percentage mark: what a rate is
+    /// compared with when the mark is the only difference.
+    pub fn without_percent(&self) -> Dim {
+        Dim {
+            percent: false,
+            ..*self
+        }
+    }
+
     /// `self × other^sign` (sign 1 to multiply, -1 to divide). `None` when
     /// the result would need more than [`MAX_DIMENSION_UNITS`] units or an
     /// exponent out of range, or mixes currencies.
@@ -149,8 +215,16 @@ impl Dim {
         }
         // By id, which is alphabetical (see [`Units`]).
         list.sort_by_key(|(u, _)| *u);
+        // Percent × percent is a percentage, money × percent money; a
+        // percentage over a percentage is a plain number.
+        let percent = if sign > 0 {
+            self.percent || other.percent
+        } else {
+            self.percent && !other.percent
+        };
         let mut d = Dim {
             currency,
+            percent: percent && currency.is_none() && list.iter().all(|(_, e)| *e < 0),
             ..Dim::NONE
         };
         for (i, entry) in list.iter().enumerate() {
@@ -158,6 +232,60 @@ impl Dim {
         }
         d.len = list.len() as u8;
         Some(d)
+    }
+
+    /// The units of time in it, each with its exponent.
+    pub fn time_units<'a>(
+        &'a self,
+        units: &'a Units,
+    ) -> impl Iterator<Item = (UnitId, TimeUnit, i8)> + 'a {
+        self.units()
+            .iter()
+            .filter_map(move |&(u, e)| units.time(u).map(|t| (u, t, e)))
+    }
+
+    /// The dimension without its units of time: what `5% per year` is
+    /// when the year is left out (a percentage).
+    pub fn without_time(&self, units: &Units) -> Dim {
+        let mut out = *self;
+        out.units = [(UnitId(0), 0); MAX_DIMENSION_UNITS];
+        let kept: Vec<(UnitId, i8)> = self
+            .units()
+            .iter()
+            .filter(|(u, _)| units.time(*u).is_none())
+            .copied()
+            .collect();
+        for (i, entry) in kept.iter().enumerate() {
+            out.units[i] = *entry;
+        }
+        out.len = kept.len() as u8;
+        out
+    }
+
+    /// The dimension with unit `from` replaced by `to` (same exponent):
+    /// `% per quarter` as `% per year`.
+    pub fn replace_unit(&self, from: UnitId, to: UnitId) -> Option<Dim> {
+        let e = self.units().iter().find(|(u, _)| *u == from)?.1;
+        let mut out = *self;
+        out.units = [(UnitId(0), 0); MAX_DIMENSION_UNITS];
+        out.len = 0;
+        let mut list: Vec<(UnitId, i8)> = self
+            .units()
+            .iter()
+            .filter(|(u, _)| *u != from)
+            .copied()
+            .collect();
+        match list.iter_mut().find(|(u, _)| *u == to) {
+            Some(entry) => entry.1 = entry.1.checked_add(e)?,
+            None => list.push((to, e)),
+        }
+        list.retain(|(_, e)| *e != 0);
+        list.sort_by_key(|(u, _)| *u);
+        for (i, entry) in list.iter().enumerate() {
+            out.units[i] = *entry;
+        }
+        out.len = list.len() as u8;
+        Some(out)
     }
 
     /// Units with a negative exponent (what a rate is "per").
@@ -210,7 +338,9 @@ impl fmt::Display for DimDisplay<'_> {
         for &(u, e) in self.dim.units() {
             if e > 0 { &mut top } else { &mut bottom }.push(power(self.units.name(u), e));
         }
-        let top = if top.is_empty() {
+        let top = if self.dim.percent {
+            "Percent".to_string()
+        } else if top.is_empty() {
             "1".to_string()
         } else {
             top.join("·")
@@ -367,6 +497,78 @@ pub struct Calendar {
     pub length: PeriodLength,
 }
 
+/// How a day count turns days into a fraction of a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The days between, over a fixed number of days whatever the year.
+    Fixed(u32),
+    /// The days in each calendar year over that year's length, 365 or 366
+    /// (ISDA's actual/actual).
+    CalendarYears,
+}
+
+/// One day-count convention: a row of [`DAY_COUNTS`].
+#[derive(Debug)]
+pub struct DayCount {
+    /// As a rulebook writes it after `day count`.
+    pub name: &'static str,
+    /// Its line in docs/language.md.
+    pub doc: &'static str,
+    /// Its arithmetic.
+    pub basis: Basis,
+}
+
+/// The day counts the language knows, as financial markets name them.
+pub static DAY_COUNTS: &[DayCount] = &[
+    DayCount {
+        name: "actual/365",
+        doc: "the days between, over 365 whatever the year (actual/365 fixed)",
+        basis: Basis::Fixed(365),
+    },
+    DayCount {
+        name: "actual/actual",
+        doc: "the days in each calendar year over that year's length, 365 or 366 (actual/actual ISDA)",
+        basis: Basis::CalendarYears,
+    },
+    DayCount {
+        name: "actual/360",
+        doc: "the days between, over 360",
+        basis: Basis::Fixed(360),
+    },
+];
+
+/// A row of [`DAY_COUNTS`], made only by looking a name up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DayCountId(u8);
+
+impl DayCountId {
+    /// The day count a rulebook names, if the language knows it.
+    pub fn of_name(name: &str) -> Option<DayCountId> {
+        DAY_COUNTS
+            .iter()
+            .position(|d| d.name == name)
+            .and_then(|i| u8::try_from(i).ok())
+            .map(DayCountId)
+    }
+
+    /// The row at `index` of [`DAY_COUNTS`], if there is one.
+    pub fn nth(index: usize) -> Option<DayCountId> {
+        (index < DAY_COUNTS.len())
+            .then(|| u8::try_from(index).ok().map(DayCountId))
+            .flatten()
+    }
+
+    /// Its index in [`DAY_COUNTS`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// Its row.
+    pub fn row(self) -> &'static DayCount {
+        &DAY_COUNTS[usize::from(self.0)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,7 +603,7 @@ mod tests {
         // written `a·b`.
         for order in [["b_unit", "a_unit"], ["a_unit", "b_unit"]] {
             let units = table(&order);
-            assert_eq!(units.names().collect::<Vec<_>>(), ["a_unit", "b_unit"]);
+            assert_eq!(units.declared().collect::<Vec<_>>(), ["a_unit", "b_unit"]);
             let (a, b) = (units.id("a_unit").unwrap(), units.id("b_unit").unwrap());
             let ab = Dim::unit(b).combine(&Dim::unit(a), 1).unwrap();
             assert_eq!(ab, Dim::unit(a).combine(&Dim::unit(b), 1).unwrap());
@@ -413,13 +615,19 @@ mod tests {
     fn each_table_is_its_own() {
         // Two rulebooks' tables: the same id is a different unit in each,
         // and a name one does not declare is unknown there.
+        // Every table also holds the five units of time, in name order:
+        // day, hour?, kWh?, month, quarter, week, year.
         let one = table(&["hour"]);
-        let two = table(&["day", "hour"]);
-        assert_eq!(one.id("hour"), Some(UnitId(0)));
+        let two = table(&["kWh", "hour"]);
+        assert_eq!(one.id("hour"), Some(UnitId(1)));
         assert_eq!(two.id("hour"), Some(UnitId(1)));
-        assert_eq!(two.name(UnitId(0)), "day");
-        assert_eq!(one.id("day"), None);
-        assert_eq!(one.name(UnitId(1)), "?");
+        assert_eq!(two.name(UnitId(2)), "kWh");
+        assert_eq!(one.name(UnitId(2)), "month");
+        assert_eq!(one.id("kWh"), None);
+        assert_eq!(one.name(UnitId(6)), "?");
+        assert_eq!(one.declared().collect::<Vec<_>>(), ["hour"]);
+        assert_eq!(one.time(UnitId(0)), Some(TimeUnit::Day));
+        assert_eq!(one.time(UnitId(1)), None);
         let full: Vec<String> = (0..=MAX_UNITS).map(|i| format!("u{i}")).collect();
         assert!(Units::new(full[..MAX_UNITS].to_vec()).is_some());
         assert!(Units::new(full).is_none());

@@ -106,12 +106,16 @@ impl ValueView {
             }
             (Value::Number(d), Type::Measure(dim)) => {
                 let exact = d.normalize().to_string();
+                let per = || -> String {
+                    let per: Vec<&str> =
+                        dim.denominators().iter().map(|u| units.name(*u)).collect();
+                    per.join("·")
+                };
                 let display = match dim.currency() {
                     Some((c, 1)) if dim.numerators().is_empty() => {
-                        let per: Vec<&str> =
-                            dim.denominators().iter().map(|u| units.name(*u)).collect();
-                        format!("{} per {}", money_display(*d, c), per.join("·"))
+                        format!("{} per {}", money_display(*d, c), per())
                     }
+                    None if dim.is_percent() => format!("{} per {}", percent_display(*d), per()),
                     _ => format!("{exact} {}", dim.display(units)),
                 };
                 (exact, display)
@@ -179,6 +183,14 @@ pub fn literal(
             Some((c, 1)) if dim.numerators().is_empty() => {
                 let per: Vec<&str> = dim.denominators().iter().map(|u| units.name(*u)).collect();
                 format!("{} per {}", money(*d, c), per.join(" per "))
+            }
+            None if dim.is_percent() => {
+                let per: Vec<&str> = dim.denominators().iter().map(|u| units.name(*u)).collect();
+                format!(
+                    "{}% per {}",
+                    (*d * Decimal::ONE_HUNDRED).normalize(),
+                    per.join(" per ")
+                )
             }
             _ => format!("{} {}", d.normalize(), dim.display(units)),
         },

@@ -92,6 +92,7 @@ proptest! {
             joined: vec![],
             left: vec![],
             not_in_force: vec![],
+            ..Default::default()
         };
         let outcome = Evaluator::new(&program, &inputs)
             .allocation(0)

@@ -163,11 +163,16 @@ fn the_tutorials_comparison_is_what_diff_prints() {
 /// The rows of the tables that docs/language.md marks as lists of built-ins
 /// (`<!-- built-ins ... -->` before the table): each call and its line.
 fn documented_builtins(markdown: &str) -> Vec<(String, String)> {
+    documented_rows(markdown, "<!-- built-ins")
+}
+
+/// The rows (first cell as code, second) of the tables marked by `marker`.
+fn documented_rows(markdown: &str, marker: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut lines = markdown.lines();
     let mut tables = 0;
     while let Some(line) = lines.next() {
-        if !line.starts_with("<!-- built-ins") {
+        if !line.starts_with(marker) {
             continue;
         }
         tables += 1;
@@ -185,8 +190,25 @@ fn documented_builtins(markdown: &str) -> Vec<(String, String)> {
             out.push((call.to_string(), doc.to_string()));
         }
     }
-    assert!(tables >= 1, "docs/language.md marks no table of built-ins");
+    assert!(tables >= 1, "docs/language.md marks no table `{marker}`");
     out
+}
+
+/// docs/language.md lists exactly the day counts of
+/// `semantics::time::DAY_COUNTS`, each with its line.
+#[test]
+fn the_day_counts_are_the_table() {
+    use rochdale::semantics::time::DAY_COUNTS;
+    let text = std::fs::read_to_string("docs/language.md").expect("docs/language.md");
+    let documented = documented_rows(&text, "<!-- day counts");
+    let table: Vec<(String, String)> = DAY_COUNTS
+        .iter()
+        .map(|d| (d.name.to_string(), d.doc.to_string()))
+        .collect();
+    assert_eq!(
+        documented, table,
+        "docs/language.md's table of day counts must be DAY_COUNTS's rows, in order"
+    );
 }
 
 /// docs/language.md lists every built-in of the table with its doc line,

@@ -220,7 +220,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "worker-cooperative-spain.coop",
-        "04827743824ff4c6be5941080b3715116ad1c2907bb7809374806282f6bc3787",
+        "beb2c190aff2c61b3722d4dfc3e17356c0952e1d1340951b687c4a9635d640f6",
     ),
 ];
 

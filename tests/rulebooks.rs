@@ -46,7 +46,7 @@ fn example_rulebooks_pass() {
 
 #[test]
 fn construct_rulebooks_pass() {
-    assert_all_pass("tests/rulebooks", 13);
+    assert_all_pass("tests/rulebooks", 18);
 }
 
 #[test]

@@ -524,7 +524,7 @@ fn an_example_dated_before_a_parameters_first_value_reads_nothing() {
     assert_eq!(d.code.as_str(), "E0707");
     assert_eq!(
         d.message,
-        "`living_wage` has no value in force on the example's date: its first value is from 2023-10-01"
+        "`living_wage` has no value in force on 2023-09-30: its first value is from 2023-10-01"
     );
 }
 
@@ -793,4 +793,64 @@ fn a_json_scenario_is_held_to_the_financial_year() {
         {"date": "2026-04-01", "act": "join", "args": ["ada"]},
         {"date": "2026-05-01", "act": "pay", "args": ["ada", "£1.00"]}]}"#;
     assert!(input::read_json(&program, partway).is_ok());
+}
+
+/// Runs the scenario `name` of tests/rulebooks/interest.coop, every step done.
+fn interest_scenario(name: &str) -> SimulationOutcome {
+    let program = program("tests/rulebooks/interest.coop");
+    let scenario = program
+        .scenarios
+        .iter()
+        .find(|s| s.name == name)
+        .expect("scenario");
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    let failed: Vec<_> = o
+        .steps
+        .iter()
+        .filter(|s| s.status != StepStatus::Done)
+        .map(|s| format!("{}: {:?} {:?}", s.what, s.reasons, s.diagnostic))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(o.trial_balance.balanced);
+    o
+}
+
+#[test]
+fn interest_is_pro_rata_for_the_days_capital_was_held() {
+    let o = interest_scenario("a year of interest");
+    // ada: £1,000.00 all 365 days: £50.00.
+    assert_eq!(account(&o, "ada", "interest due"), "£50.00");
+    // ben: £1,000.00 for 183 days, then £600.00 for 182:
+    // (183,000 + 109,200) × 5% / 365 = £40.027... → £40.02.
+    assert_eq!(account(&o, "ben", "interest due"), "£40.02");
+    // cy: joined 1 July, 274 days: £50 × 274/365 = £37.534... → £37.53.
+    assert_eq!(account(&o, "cy", "interest due"), "£37.53");
+}
+
+#[test]
+fn interest_follows_a_rate_that_changes_within_the_period() {
+    let o = interest_scenario("a rate that changes mid-year");
+    // 183 days at 5%, 182 at 6%: £1,000 × (9.15 + 10.92) / 365 = £54.986... → £54.98.
+    assert_eq!(account(&o, "ada", "interest due"), "£54.98");
+    // ben joined 1 November, after the change: 151 days at 6%: £24.82.
+    assert_eq!(account(&o, "ben", "interest due"), "£24.82");
+}
+
+#[test]
+fn spains_interest_runs_from_the_day_capital_was_paid_at_the_rate_of_each_day() {
+    // rulebooks/worker-cooperative-spain.coop, the year 2026 (worked in its
+    // comment): 5% a year to 29 June, 6% from the amendment of 30 June.
+    let program = program("rulebooks/worker-cooperative-spain.coop");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    // €3,000.00 × (0.05 × 179 + 0.06 × 185) / 365 = €164.794... → €164.79
+    assert_eq!(account(&o, "amaia", "interest on capital"), "€164.79");
+    assert_eq!(account(&o, "bittor", "interest on capital"), "€164.79");
+    // €1,500.00 × 20.05 / 365 = €82.397... → €82.39
+    assert_eq!(account(&o, "carmen", "interest on capital"), "€82.39");
+    // joined 1 July: €750.00 × 6% × 184/365 = €22.684... → €22.68 (not a
+    // whole year's €45.00)
+    assert_eq!(account(&o, "eneko", "interest on capital"), "€22.68");
+    assert_eq!(fund(&o, "compulsory reserve fund"), "€4,313.07");
+    assert!(o.trial_balance.balanced);
 }

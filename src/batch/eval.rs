@@ -329,7 +329,9 @@ impl<'a> ColumnEvaluator<'a> {
                     }
                 }
             }
-            IrKind::Today | IrKind::Resolution { .. } => return None,
+            // Member by member, through the row evaluator: the history of
+            // each is the engine's.
+            IrKind::Today | IrKind::Resolution { .. } | IrKind::Accrued { .. } => return None,
         };
         Some(Ok(col))
     }

@@ -661,6 +661,10 @@ impl<'c> ExprChecker<'c> {
                 }
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                let (mut l, mut r) = (l, r);
+                if let Some(d) = self.align_time(op, &mut l, &mut r, span) {
+                    return self.fail(*d, span);
+                }
                 let names = (snippet(left), snippet(right));
                 match types::arithmetic(
                     op,
@@ -704,7 +708,46 @@ impl<'c> ExprChecker<'c> {
                     }
                 }
             }
-            _ => self.comparison(op, l, r, span),
+            _ => {
+                let (mut l, mut r) = (l, r);
+                match self.align_time(op, &mut l, &mut r, span) {
+                    Some(d) => self.fail(*d, span),
+                    None => self.comparison(op, l, r, span),
+                }
+            }
+        }
+    }
+
+    /// Converts one side in place where only their units of time differ
+    /// (`super::time_units`); the diagnostic where they cannot be. Kept
+    /// out of line: `binary` recurses once per operator of a chain, and
+    /// its frame stays small.
+    #[inline(never)]
+    fn align_time(
+        &mut self,
+        op: BinaryOp,
+        l: &mut Ir,
+        r: &mut Ir,
+        span: Span,
+    ) -> Option<Box<Diagnostic>> {
+        if !super::time_units::has_time(l, self.units())
+            && !super::time_units::has_time(r, self.units())
+        {
+            return None;
+        }
+        let placeholder = || error_node(span);
+        let (a, b) = (
+            std::mem::replace(l, placeholder()),
+            std::mem::replace(r, placeholder()),
+        );
+        match super::time_units::align(a, b, op, self.units(), span) {
+            super::time_units::Aligned::AsIs(a, b)
+            | super::time_units::Aligned::Converted(a, b) => {
+                *l = a;
+                *r = b;
+                None
+            }
+            super::time_units::Aligned::Refused(d) => Some(Box::new(d)),
         }
     }
 
@@ -935,6 +978,10 @@ impl<'c> ExprChecker<'c> {
                 None => error_node(span),
             },
             Form::Vote(query) => self.resolution_query(name, row, *query, args, span),
+            Form::Accrued => match self.plain_values(name, args, span) {
+                Some(values) => self.accrued(name, row, values, span),
+                None => error_node(span),
+            },
             Form::Aggregate(_) => {
                 let d = Diagnostic::error(
                     Code::BadAggregate,
@@ -959,6 +1006,119 @@ impl<'c> ExprChecker<'c> {
         }
     }
 
+    /// `accrued(m.shares, capital_interest)`: a member's attribute and a
+    /// rate parameter per a unit of time, both followed day by day.
+    fn accrued(
+        &mut self,
+        name: &ast::Ident,
+        row: &'static Builtin,
+        values: Vec<(Ir, Span)>,
+        span: Span,
+    ) -> Ir {
+        let bad = |message: String, at: Span, label: &str| {
+            Diagnostic::error(Code::BadAccrual, message)
+                .at(at, label.to_string())
+                .help(row.usage)
+        };
+        let given = values.len();
+        let Ok([(figure, figure_at), (rate, rate_at)]) = <[(Ir, Span); 2]>::try_from(values) else {
+            let got = count_args(given);
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!("`{}` needs 2 arguments, but is given {got}", name.name),
+            )
+            .at(span, format!("{got} given"))
+            .help(row.usage);
+            return self.fail(d, span);
+        };
+        let IrKind::Attr { member, attr } = figure.kind else {
+            if figure.ty == Type::Error {
+                return error_node(span);
+            }
+            let d = bad(
+                "`accrued` follows a member's figure day by day: its first argument is an attribute such as `m.shares`".into(),
+                figure_at,
+                "not a member's attribute",
+            );
+            return self.fail(d, span);
+        };
+        let IrKind::Param(p) = rate.kind else {
+            if rate.ty == Type::Error {
+                return error_node(span);
+            }
+            let d = bad(
+                "the rate of `accrued` must be a parameter, so its value on each day is known"
+                    .into(),
+                rate_at,
+                "not a parameter",
+            );
+            return self.fail(d, span);
+        };
+        let units = self.units();
+        let time = rate.ty.dim().and_then(|d| {
+            let mut t = d.time_units(units);
+            match (t.next(), t.next()) {
+                (Some((_, unit, -1)), None) => Some((unit, d.without_time(units))),
+                _ => None,
+            }
+        });
+        let Some((unit, _)) = time.filter(|(_, d)| *d == crate::units::Dim::PERCENT) else {
+            let d = bad(
+                format!(
+                    "the rate of `accrued` must be a percentage per a unit of time, but `{}` is {}",
+                    self.checker.params.get(p).map_or("?", |d| d.name.as_str()),
+                    rate.ty.plain(units)
+                ),
+                rate_at,
+                "not a percentage per year, month, quarter, week or day",
+            );
+            return self.fail(d, span);
+        };
+        let held = figure.ty;
+        if !held.is_numeric() {
+            let d = bad(
+                format!(
+                    "`accrued` counts a number or money, but this is {}",
+                    held.plain(units)
+                ),
+                figure_at,
+                "not a number",
+            );
+            return self.fail(d, span);
+        }
+        if unit.group() == crate::units::TimeGroup::Months && self.checker.day_count.is_none() {
+            let d = Diagnostic::error(
+                Code::NoDayCount,
+                format!("`accrued` counts days at a rate per {unit}, but the rulebook names no day count"),
+            )
+            .at(span, "which day count?")
+            .related(self.checker.header_span, "the header, where it is named")
+            .help("add `day count actual/365` or `day count actual/actual` to the rulebook's header, under its first line");
+            return self.fail(d, span);
+        }
+        let slot = match self.checker.histories.iter().position(|a| *a == attr) {
+            Some(slot) => slot,
+            None => {
+                self.checker.histories.push(attr);
+                self.checker.histories.len() - 1
+            }
+        };
+        if !self.checker.accrual_rates.contains(&p) {
+            self.checker.accrual_rates.push(p);
+        }
+        Ir {
+            kind: IrKind::Accrued {
+                member,
+                attr,
+                slot,
+                rate: p,
+                unit,
+            },
+            ty: held,
+            span,
+        }
+    }
+
     fn unknown_function(&mut self, name: &ast::Ident, span: Span) -> Ir {
         let mut candidates: Vec<String> = self
             .checker
@@ -979,7 +1139,7 @@ impl<'c> ExprChecker<'c> {
             .unwrap_or_else(|| {
                 let functions: Vec<String> = builtins::BUILTINS
                     .iter()
-                    .filter(|b| matches!(b.form, Form::Function(_) | Form::Vote(_)))
+                    .filter(|b| matches!(b.form, Form::Function(_) | Form::Vote(_) | Form::Accrued))
                     .map(|b| b.name.to_string())
                     .collect();
                 format!(
@@ -1063,13 +1223,41 @@ impl<'c> ExprChecker<'c> {
             .help(format!("`{}` gives {}", row.call, row.doc));
             return self.fail(d, span);
         }
+        let mut args: Vec<Ir> = values.into_iter().map(|(v, _)| v).collect();
+        let mut result = (row.result)(ty, None);
+        if f.counts_days {
+            // Days become years under the rulebook's day count, passed as
+            // one more argument (its row in `DAY_COUNTS`); the value is a
+            // quantity in years, so a rate per year times it is an amount.
+            let Some(day_count) = self.checker.day_count else {
+                let d = Diagnostic::error(
+                    Code::NoDayCount,
+                    format!("`{}` counts days as years, but the rulebook names no day count", name.name),
+                )
+                .at(span, "which day count?")
+                .related(self.checker.header_span, "the header, where it is named")
+                .help("add `day count actual/365` or `day count actual/actual` to the rulebook's header, under its first line");
+                return self.fail(d, span);
+            };
+            args.push(Ir {
+                kind: IrKind::Const(Value::Number(Decimal::from(day_count.index()))),
+                ty: Type::Integer,
+                span,
+            });
+            result = self
+                .units()
+                .time_id(crate::units::TimeUnit::Year)
+                .map_or(Type::Error, |year| {
+                    Type::Measure(crate::units::Dim::unit(year))
+                });
+        }
         Ir {
             kind: IrKind::Builtin {
                 builtin: id,
-                args: values.into_iter().map(|(v, _)| v).collect(),
+                args,
                 rounding: None,
             },
-            ty: (row.result)(ty, None),
+            ty: result,
             span,
         }
     }
@@ -1110,6 +1298,15 @@ impl<'c> ExprChecker<'c> {
         let mut args = Vec::with_capacity(values.len());
         let mut failed = false;
         for ((param, ty), (value, vs)) in params.iter().zip(values) {
+            // `rent_for(2 weeks)` for a `span: day`: converted exactly.
+            let value = match super::time_units::coerce(value, *ty, self.units()) {
+                Ok(v) => v,
+                Err(d) => {
+                    self.report(d);
+                    failed = true;
+                    continue;
+                }
+            };
             if !value.ty.fits(*ty) {
                 let d = Diagnostic::error(
                     if matches!((value.ty, ty), (Type::Money(_), Type::Money(_))) {
@@ -1665,7 +1862,7 @@ mod tests {
         // Far from every name: the functions, as the table lists them.
         assert_eq!(
             error("rule r = zzzzzz(1)").2,
-            "the functions are round, min, max, abs, passes, quorate, votes_for, \
+            "the functions are round, min, max, abs, years, accrued, passes, quorate, votes_for, \
              votes_against and share_for, and the rulebook's rules"
         );
         // A resolution used as a value: every query of the table.

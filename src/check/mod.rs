@@ -8,6 +8,7 @@ mod fixtures;
 mod narrow;
 mod order;
 mod suggest;
+mod time_units;
 mod values;
 mod wording;
 
@@ -129,6 +130,13 @@ struct Checker {
     in_force: Option<time::Date>,
     /// The financial year, from the header.
     calendar: Option<crate::units::Calendar>,
+    /// The attributes `accrued` follows, by slot, and its rate parameters.
+    histories: Vec<usize>,
+    accrual_rates: Vec<usize>,
+    /// The day count, from the header.
+    day_count: Option<crate::semantics::time::DayCountId>,
+    /// Where the header names it, or where it would go.
+    header_span: Span,
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
@@ -383,6 +391,7 @@ impl Checker {
             currency: self.currency,
             in_force: book.header.in_force.map(|(d, _)| d),
             calendar: self.calendar,
+            day_count: self.day_count,
             units: std::mem::take(&mut self.units),
             enums: std::mem::take(&mut self.enums),
             member_attrs: std::mem::take(&mut self.member_attrs),
@@ -396,6 +405,8 @@ impl Checker {
             acts: act_defs,
             examples,
             scenarios: scenario_defs,
+            histories: std::mem::take(&mut self.histories),
+            accrual_rates: std::mem::take(&mut self.accrual_rates),
         })
     }
     // ------------------------------------------------------ declarations
@@ -407,6 +418,27 @@ impl Checker {
         self.in_force = header.in_force.map(|(d, _)| d);
         if let Some(fy) = &header.financial_year {
             self.calendar = self.calendar_of(fy);
+        }
+        self.header_span = header.span;
+        if let Some(dc) = &header.day_count {
+            use crate::semantics::time::{DAY_COUNTS, DayCountId};
+            self.day_count = DayCountId::of_name(&dc.name);
+            if self.day_count.is_none() {
+                let names: Vec<&str> = DAY_COUNTS.iter().map(|d| d.name).collect();
+                let known = format!("the day counts are {}", names.join(", "));
+                let help = match suggest::did_you_mean(&dc.name, names.iter().copied()) {
+                    Some(s) => format!("{s} ({known})"),
+                    None => known,
+                };
+                self.error(
+                    Diagnostic::error(
+                        Code::UnknownDayCount,
+                        format!("`{}` is not a day count Rochdale knows", dc.name),
+                    )
+                    .at(dc.span, "not a known day count")
+                    .help(help),
+                );
+            }
         }
     }
 
@@ -444,6 +476,19 @@ impl Checker {
     }
 
     fn declare_unit(&mut self, u: &ast::UnitDecl) {
+        if let Some(t) = crate::units::TimeUnit::of_name(&u.name.name) {
+            self.error(
+                Diagnostic::error(
+                    Code::ReservedTimeName,
+                    format!("`{}` is a unit of time the language knows", u.name.name),
+                )
+                .at(u.name.span, "declared here")
+                .help(format!(
+                    "day, week, month, quarter and year need no declaration (`5% per {t}`); to count something else, name your unit otherwise, such as `service_{t}`"
+                )),
+            );
+            return;
+        }
         if let Some(first) = self.unit_spans.get(&u.name.name) {
             let first = *first;
             self.error(
@@ -678,7 +723,7 @@ impl Checker {
                 optional,
                 span,
             } => {
-                let base = self.units.id(&name.name);
+                let base = self.units.lookup(&name.name);
                 let ty = match (base, name.name.as_str()) {
                     (Some(u), _) => Type::Measure(crate::units::Dim::unit(u)),
                     (None, named) => match named {
@@ -753,7 +798,7 @@ impl Checker {
                 };
                 let ty = match per {
                     None => ty,
-                    Some(unit) => match self.units.id(&unit.name) {
+                    Some(unit) => match self.units.lookup(&unit.name) {
                         Some(u) => match ty
                             .dim()
                             .and_then(|d| d.combine(&crate::units::Dim::unit(u), -1))
@@ -985,6 +1030,17 @@ impl Checker {
         let frame_size = cx.frame_size();
         let declared = self.signatures[index].declared;
         if let Some(declared) = declared {
+            match time_units::coerce(body, declared, &self.units) {
+                Ok(converted) => body = converted,
+                Err(d) => {
+                    self.error(d);
+                    body = Ir {
+                        kind: IrKind::Const(Value::Bool(false)),
+                        ty: Type::Error,
+                        span: rule.body.span,
+                    };
+                }
+            }
             if !body.ty.fits(declared) {
                 self.error(
                     Diagnostic::error(
@@ -1094,7 +1150,19 @@ impl Checker {
                 ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) => {
                     // `expect ben.notice_given = 2026-01-05`, or `= none`.
                     let actual = cx.expr_maybe(left);
-                    let expected = cx.value_for(right, actual.ty);
+                    let mut expected = cx.value_for(right, actual.ty);
+                    // `expect quarterly = 5% per year`: in the rule's unit of time.
+                    match time_units::coerce(expected, actual.ty, cx.units()) {
+                        Ok(v) => expected = v,
+                        Err(d) => {
+                            cx.report(d);
+                            expected = Ir {
+                                kind: IrKind::Const(Value::Bool(false)),
+                                ty: Type::Error,
+                                span: right.span,
+                            };
+                        }
+                    }
                     if Type::unify(actual.ty, expected.ty).is_none() {
                         let d = Diagnostic::error(
                             Code::TypeMismatch,
@@ -1183,6 +1251,13 @@ impl Checker {
             period,
             params,
             date: example.date.map(|(d, _)| d),
+            period_start: example.date.and_then(|(d, _)| {
+                let (first, _) = crate::semantics::time::period_containing(&self.calendar?, d)?;
+                Some(match self.in_force {
+                    Some(in_force) if in_force > first && in_force <= d => in_force,
+                    _ => first,
+                })
+            }),
             not_in_force,
             votes,
             expectations,

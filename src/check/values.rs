@@ -63,19 +63,34 @@ pub(super) fn typed_value(
     let ty = ty.present();
     let units = names.units();
     if let Type::Measure(d) = ty {
-        let d = d.display(units);
-        let (message, help) = if typed.dim() == Some(Dim::NONE) {
+        let timed = d.time_units(units).next().is_some();
+        let shown = d.display(units);
+        let (message, help) = if timed && typed.dim() == Some(d.without_time(units)) {
+            // `6%` where `Percent per year` is needed: the time unit is missing.
+            let per: Vec<&str> = d.time_units(units).map(|(_, t, _)| t.name()).collect();
             (
-                format!("`{owner}` is counted in {d}, but this value has no unit"),
-                format!("write the unit after the number, such as `12 {d}`"),
+                format!(
+                    "`{owner}` is {}, but this value has no unit of time",
+                    ty.plain(units)
+                ),
+                format!(
+                    "write the unit of time after the value, such as `{} per {}`",
+                    crate::value::literal(&value, typed, names, &[]),
+                    per.join(" per ")
+                ),
+            )
+        } else if typed.dim() == Some(Dim::NONE) {
+            (
+                format!("`{owner}` is counted in {shown}, but this value has no unit"),
+                format!("write the unit after the number, such as `12 {shown}`"),
             )
         } else {
             (
                 format!(
-                    "`{owner}` is counted in {d}, but this is {}",
+                    "`{owner}` is counted in {shown}, but this is {}",
                     typed.plain(units)
                 ),
-                format!("write the value in {d}"),
+                format!("write the value in {shown}"),
             )
         };
         found.push(
@@ -122,17 +137,19 @@ pub(super) fn typed_literal(
         }
         ast::Literal::Measure {
             amount,
+            percent,
             currency,
             unit,
             per,
         } => {
             let mut dim = match currency {
                 Some(c) => Dim::money(currency_named(c, span, found)?),
+                None if *percent => Dim::PERCENT,
                 None => Dim::NONE,
             };
             for (u, sign) in [(unit, 1), (per, -1)] {
                 if let Some(u) = u {
-                    let Some(id) = names.units().id(&u.name) else {
+                    let Some(id) = names.units().lookup(&u.name) else {
                         found.push(unknown_unit(names.units(), u));
                         return None;
                     };
@@ -500,8 +517,10 @@ parameter founding_class: Worker or Consumer = Worker
         };
         let a = program(&book("a"));
         let b = program(&book("b"));
-        assert_eq!(a.units.len(), crate::units::MAX_UNITS);
-        assert_eq!(b.units.len(), crate::units::MAX_UNITS);
+        // Each table also holds the five units of time.
+        assert_eq!(a.units.len(), crate::units::MAX_UNITS + 5);
+        assert_eq!(b.units.len(), crate::units::MAX_UNITS + 5);
+        assert_eq!(a.units.declared().count(), crate::units::MAX_UNITS);
         // The same id names each rulebook's own unit.
         let (qa, qb) = (&a.params[0], &b.params[0]);
         assert_eq!(qa.ty.name(&a.units), "a7");

@@ -103,6 +103,12 @@ impl Checker {
             | IrKind::Resolution { .. }
             | IrKind::Allocated { .. } => {}
             IrKind::Attr { member, .. } => all(&[member], out),
+            IrKind::Accrued { member, rate, .. } => {
+                if !out.contains(rate) {
+                    out.push(*rate);
+                }
+                all(&[member], out)
+            }
             IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => {
                 all(&args.iter().collect::<Vec<_>>(), out)
             }

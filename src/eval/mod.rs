@@ -72,6 +72,17 @@ pub struct Inputs {
     /// step or example: the date its first value is from (reading it then
     /// is E0707). Empty when every parameter has a value.
     pub not_in_force: Vec<Option<time::Date>>,
+    /// The first day of the period being run (in a simulation), or of the
+    /// period an example dated under a financial year falls in: where
+    /// `accrued` starts counting. `None` when it is not known.
+    pub period_start: Option<time::Date>,
+    /// Per slot of [`Program::histories`], per person: the attribute's
+    /// value from each date on, within the period. Empty (for a slot or a
+    /// person): the value now, held the whole period.
+    pub histories: Vec<Vec<Vec<(time::Date, Decimal)>>>,
+    /// Per parameter: its values from each date on within the period, for
+    /// a rate `accrued` reads. Empty: its value now, throughout.
+    pub schedules: Vec<Vec<(time::Date, Decimal)>>,
 }
 
 impl Inputs {
@@ -217,6 +228,13 @@ impl<'a> Evaluator<'a> {
                 .cloned()
                 .ok_or_else(|| internal("local slot", span)),
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
+            IrKind::Accrued {
+                member,
+                attr,
+                slot,
+                rate,
+                unit,
+            } => self.eval_accrued(member, (*attr, *slot), *rate, *unit, frame, span),
             IrKind::Period(field) => self.period(*field, span),
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
             IrKind::Neg(x) => Ok(Value::Number(negate(self.number(x, frame)?))),
@@ -442,6 +460,85 @@ impl<'a> Evaluator<'a> {
             values.push(self.eval(a, frame)?);
         }
         self.call(rule, values, span)
+    }
+
+    /// `accrued(m.x, rate)`: the attribute's history and the rate's
+    /// schedule, from the period's first day to the end of today, through
+    /// the one definition (`semantics::time::accrue`).
+    fn eval_accrued(
+        &mut self,
+        member: &Ir,
+        (attr, slot): (usize, usize),
+        rate: usize,
+        unit: crate::units::TimeUnit,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        use crate::semantics::time::{AccrualError, accrue};
+        let Value::Member(m) = self.eval(member, frame)? else {
+            return Err(internal(
+                "`accrued` of something that is not a member",
+                span,
+            ));
+        };
+        let m = m as usize;
+        let (Some(from), Some(today)) = (self.inputs.period_start, self.inputs.today) else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    "`accrued` needs the period's dates, and they are not known here",
+                )
+                .at(span, "from when to when?")
+                .help("in a scenario the period runs from the day after the last close (or the first step) to today; in an example, declare `financial year from ...` in the header and date the example `on DATE`, the day the figure is read"),
+            ));
+        };
+        let to = today.next_day().unwrap_or(today);
+        let now: Vec<(time::Date, Decimal)>;
+        let held = match self.inputs.histories.get(slot).and_then(|h| h.get(m)) {
+            Some(h) if !h.is_empty() => h.as_slice(),
+            _ => {
+                let value = self.attribute(m, attr, span)?;
+                now = vec![(from, value.as_number().unwrap_or_default())];
+                &now
+            }
+        };
+        let constant: Vec<(time::Date, Decimal)>;
+        let dated = self.program.params.get(rate).map(|p| &p.dated);
+        let rates = match self.inputs.schedules.get(rate) {
+            Some(s) if !s.is_empty() => s.as_slice(),
+            // An example: a dated rate's own values, each from its date.
+            _ if dated.is_some_and(|d| !d.is_empty()) => {
+                constant = dated
+                    .into_iter()
+                    .flatten()
+                    .map(|(d, v)| (*d, v.as_number().unwrap_or_default()))
+                    .collect();
+                &constant
+            }
+            _ => {
+                let value = self.param(rate, span)?;
+                constant = vec![(from, value.as_number().unwrap_or_default())];
+                &constant
+            }
+        };
+        match accrue(held, rates, unit, self.program.day_count, from, to) {
+            Ok(d) => Ok(Value::Number(d)),
+            Err(AccrualError::NoRate(day)) => Err(Box::new(
+                Diagnostic::error(
+                    Code::NotInForce,
+                    format!(
+                        "no rate is in force on {}, a day `accrued` counts",
+                        crate::syntax::ast::format_date(day)
+                    ),
+                )
+                .at(span, "needed here")
+                .help("give the rate a value from the period's first day on"),
+            )),
+            Err(AccrualError::NoDayCount) => {
+                Err(internal("`accrued` per year without a day count", span))
+            }
+            Err(AccrualError::Overflow) => Err(overflow(span)),
+        }
     }
 
     fn eval_arith(

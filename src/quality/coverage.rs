@@ -491,7 +491,9 @@ impl Parts<'_> {
             | IrKind::Local(_)
             | IrKind::Today
             | IrKind::Resolution { .. } => {}
-            IrKind::Attr { member, .. } => self.walk(member, false),
+            IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
+                self.walk(member, false)
+            }
             IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => {
                 for a in args {
                     self.walk(a, false);

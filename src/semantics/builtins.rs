@@ -47,6 +47,7 @@ use rust_decimal::Decimal;
 
 use super::operators::{Result, internal, overflow, pick};
 use super::rounding::round;
+use super::time::{self as time_semantics, DayCountId};
 use crate::program::{BuiltinId, ResolutionQuery, Rounding};
 use crate::span::Span;
 use crate::syntax::ast::AggregateKind;
@@ -89,6 +90,9 @@ pub enum Form {
     Aggregate(Aggregate),
     /// `today`: the date of the step being run.
     Today,
+    /// `accrued(m.x, rate)`: a member's figure day by day times a rate
+    /// parameter (`IrKind::Accrued`, computed by `semantics::time::accrue`).
+    Accrued,
 }
 
 /// How a function of values is checked and computed.
@@ -105,6 +109,10 @@ pub struct Function {
     /// What `explain` notes on the call's step, from its arguments' values;
     /// a function without a note is not a step of its own in a derivation.
     pub explain: Option<Note>,
+    /// Whether it counts days as years: the checker then requires the
+    /// rulebook's `day count` and passes its row's index as one more
+    /// argument, after those written (`years(from, to)`).
+    pub counts_days: bool,
     /// Whether its value is exact to a currency's minor unit (`digits`
     /// places), given whether all its arguments are: what the checker needs
     /// to let an amount be booked as it is.
@@ -302,6 +310,45 @@ fn abs_one(args: &[Value], _: Option<Rounding>, span: Span) -> Result<Value> {
     }
 }
 
+fn dates(t: Type) -> bool {
+    t == Type::Date
+}
+
+/// The dates and the day count of `years(from, to)`, as the checker passes them.
+fn years_args(args: &[Value]) -> Option<(time::Date, time::Date, DayCountId)> {
+    match args {
+        [Value::Date(from), Value::Date(to), Value::Number(dc)] => {
+            let index = usize::try_from(dc.mantissa()).ok()?;
+            Some((*from, *to, DayCountId::nth(index)?))
+        }
+        _ => None,
+    }
+}
+
+fn years_one(args: &[Value], _: Option<Rounding>, span: Span) -> Result<Value> {
+    let (from, to, dc) =
+        years_args(args).ok_or_else(|| internal("`years` without two dates", span))?;
+    Ok(Value::Number(time_semantics::year_fraction(dc, from, to)))
+}
+
+fn years_note(args: &[Value], _: Option<Rounding>) -> String {
+    match years_args(args) {
+        Some((from, to, dc)) => format!(
+            "{} days from {} to {} under {}",
+            time_semantics::days_between(from, to),
+            crate::syntax::ast::format_date(from),
+            crate::syntax::ast::format_date(to),
+            dc.row().name
+        ),
+        None => "years".into(),
+    }
+}
+
+/// Never exact: a fraction of a year is not counted in pennies.
+fn never_exact(_: bool, _: Option<Rounding>, _: u32) -> bool {
+    false
+}
+
 const A_RESOLUTION: &str = "the name of one resolution";
 
 /// Every built-in, one row each. Rows with one name (`min`, `max`) are
@@ -321,6 +368,7 @@ pub static BUILTINS: &[Builtin] = &[
             one: round_one,
             column: Kernel::Round,
             explain: Some(round_note),
+            counts_days: false,
             exact: round_exact,
         }),
     },
@@ -337,6 +385,7 @@ pub static BUILTINS: &[Builtin] = &[
             one: min_one,
             column: Kernel::Pick { max: false },
             explain: None,
+            counts_days: false,
             exact: as_arguments,
         }),
     },
@@ -353,6 +402,7 @@ pub static BUILTINS: &[Builtin] = &[
             one: max_one,
             column: Kernel::Pick { max: true },
             explain: None,
+            counts_days: false,
             exact: as_arguments,
         }),
     },
@@ -369,8 +419,36 @@ pub static BUILTINS: &[Builtin] = &[
             one: abs_one,
             column: Kernel::Fixed(i64::checked_abs),
             explain: None,
+            counts_days: false,
             exact: as_arguments,
         }),
+    },
+    Builtin {
+        name: "years",
+        call: "years(from, to)",
+        doc: "the years from one date to another (the first day counted, the last not), under the rulebook's `day count`",
+        takes: "two dates",
+        accepts: dates,
+        result: same,
+        usage: "write `years(m.joined, today)`; the rulebook's header names its day count: `day count actual/365`",
+        form: Form::Function(Function {
+            arguments: Arguments::Exactly(2),
+            one: years_one,
+            column: Kernel::PerValue,
+            explain: Some(years_note),
+            counts_days: true,
+            exact: never_exact,
+        }),
+    },
+    Builtin {
+        name: "accrued",
+        call: "accrued(m.capital, rate)",
+        doc: "the member's figure on each day of the period so far, times the rate in force that day, under the rulebook's `day count`",
+        takes: "a member's attribute and a rate parameter per a unit of time",
+        accepts: numeric,
+        result: same,
+        usage: "write `accrued(m.shares, capital_interest)`, where `capital_interest` is a parameter such as `Percent per year = 5% per year`",
+        form: Form::Accrued,
     },
     Builtin {
         name: "passes",
@@ -613,6 +691,8 @@ mod tests {
                 "min",
                 "max",
                 "abs",
+                "years",
+                "accrued",
                 "passes",
                 "quorate",
                 "votes_for",

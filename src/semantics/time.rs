@@ -15,65 +15,9 @@ use time::{Date, Duration, Month};
 
 use crate::units::{Calendar, TimeGroup, TimeUnit};
 
-/// How a day count turns days into a fraction of a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// The days between, over a fixed number of days whatever the year.
-    Fixed(u32),
-    /// The days in each calendar year over that year's length, 365 or 366
-    /// (ISDA's actual/actual).
-    CalendarYears,
-}
-
-/// One day-count convention: a row of [`DAY_COUNTS`].
-#[derive(Debug)]
-pub struct DayCount {
-    /// As a rulebook writes it after `day count`.
-    pub name: &'static str,
-    /// Its line in docs/language.md.
-    pub doc: &'static str,
-    /// Its arithmetic.
-    pub basis: Basis,
-}
-
-/// The day counts the language knows, as financial markets name them.
-pub static DAY_COUNTS: &[DayCount] = &[
-    DayCount {
-        name: "actual/365",
-        doc: "the days between, over 365 whatever the year (actual/365 fixed)",
-        basis: Basis::Fixed(365),
-    },
-    DayCount {
-        name: "actual/actual",
-        doc: "the days in each calendar year over that year's length, 365 or 366 (actual/actual ISDA)",
-        basis: Basis::CalendarYears,
-    },
-    DayCount {
-        name: "actual/360",
-        doc: "the days between, over 360",
-        basis: Basis::Fixed(360),
-    },
-];
-
-/// A row of [`DAY_COUNTS`], made only by looking a name up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DayCountId(u8);
-
-impl DayCountId {
-    /// The day count a rulebook names, if the language knows it.
-    pub fn of_name(name: &str) -> Option<DayCountId> {
-        DAY_COUNTS
-            .iter()
-            .position(|d| d.name == name)
-            .and_then(|i| u8::try_from(i).ok())
-            .map(DayCountId)
-    }
-
-    /// Its row.
-    pub fn row(self) -> &'static DayCount {
-        &DAY_COUNTS[usize::from(self.0)]
-    }
-}
+// The table of day counts is data the checked program names, so it lives
+// in `units` (below the program); its arithmetic is here.
+pub use crate::units::{Basis, DAY_COUNTS, DayCount, DayCountId};
 
 /// The days in `[from, to)`: negative when `to` comes first.
 pub fn days_between(from: Date, to: Date) -> i64 {

@@ -266,6 +266,9 @@ impl<'p> Engine<'p> {
                 joined: vec![None; count],
                 left: vec![None; count],
                 not_in_force: Vec::new(),
+                period_start: None,
+                histories: vec![vec![Vec::new(); count]; program.histories.len()],
+                schedules: vec![Vec::new(); program.params.len()],
             },
             books: Books::default(),
             pending: Vec::new(),
@@ -347,6 +350,8 @@ impl<'p> Engine<'p> {
         let number = self.steps_run;
         self.inputs.today = Some(step.date);
         self.parameters_in_force(step.date);
+        self.period_begins(step.date);
+        self.rates_on(step.date);
         if !matches!(step.kind, StepDefKind::Close { .. }) {
             self.figures_so_far();
         }
@@ -376,6 +381,10 @@ impl<'p> Engine<'p> {
         }
         if done && matches!(step.kind, StepDefKind::Close { .. }) {
             self.books.start_period();
+            self.next_period(step.date);
+        } else if done {
+            // An amendment adopted by this step is in force from its day.
+            self.rates_on(step.date);
         }
         self.pending = entries;
         self.pending.clear();
@@ -610,11 +619,116 @@ impl<'p> Engine<'p> {
                     self.inputs.joined[m] = Some(step.date);
                     self.inputs.left[m] = None;
                 }
-                Change::Remove(m) => self.inputs.left[m] = Some(step.date),
+                Change::Remove(m) => {
+                    self.inputs.left[m] = Some(step.date);
+                    touched.push(m);
+                }
                 Change::Attribute { .. } => {}
             }
         }
+        for m in touched {
+            self.record_histories(m, step.date);
+        }
         Ok(())
+    }
+
+    /// The first step of a period: it begins on the later of the rulebook's
+    /// `in force` date and the start of the financial-year period holding
+    /// `date`; with no financial year, on `date` itself.
+    fn period_begins(&mut self, date: time::Date) {
+        if self.inputs.period_start.is_some() {
+            return;
+        }
+        let program = self.program;
+        let start = program
+            .calendar
+            .and_then(|c| crate::semantics::time::period_containing(&c, date))
+            .map_or(date, |(first, _)| first);
+        self.inputs.period_start = Some(match program.in_force {
+            Some(in_force) if in_force > start && in_force <= date => in_force,
+            _ => start,
+        });
+    }
+
+    /// After a close on `date`: the next period begins the day after, and
+    /// what `accrued` follows starts again from what is held then.
+    fn next_period(&mut self, date: time::Date) {
+        let Some(next) = date.next_day() else {
+            return;
+        };
+        self.inputs.period_start = Some(next);
+        for slot in 0..self.program.histories.len() {
+            for m in 0..self.inputs.member_count() {
+                self.inputs.histories[slot][m].clear();
+                self.record_history(slot, m, next);
+            }
+        }
+        for schedule in &mut self.inputs.schedules {
+            if let Some(&(_, last)) = schedule.last() {
+                *schedule = vec![(next, last)];
+            }
+        }
+    }
+
+    /// What person `m` holds of each attribute `accrued` follows, from
+    /// `date` on: nothing once they are no longer a member.
+    fn record_histories(&mut self, m: usize, date: time::Date) {
+        for slot in 0..self.program.histories.len() {
+            self.record_history(slot, m, date);
+        }
+    }
+
+    fn record_history(&mut self, slot: usize, m: usize, date: time::Date) {
+        let attr = self.program.histories[slot];
+        let held = if self.inputs.is_active(m) {
+            self.inputs.members[attr][m]
+                .as_ref()
+                .and_then(Value::as_number)
+                .unwrap_or_default()
+        } else {
+            Decimal::ZERO
+        };
+        let history = &mut self.inputs.histories[slot][m];
+        match history.last_mut() {
+            Some((d, v)) if *d == date => *v = held,
+            Some((_, v)) if *v == held => {}
+            None if held.is_zero() => {}
+            _ => history.push((date, held)),
+        }
+    }
+
+    /// Each rate `accrued` reads, as in force from `date` if it changed: a
+    /// dated value from its own date (or the period's start), any other
+    /// change (an amendment) from `date`.
+    fn rates_on(&mut self, date: time::Date) {
+        let program = self.program;
+        let start = self.inputs.period_start.unwrap_or(date);
+        for &p in &program.accrual_rates {
+            let Some(value) = self.inputs.params.get(p).and_then(Value::as_number) else {
+                continue;
+            };
+            let dated = &program.params[p].dated;
+            let schedule = &mut self.inputs.schedules[p];
+            if schedule.is_empty() {
+                // What was in force when the period began.
+                let first = if dated.is_empty() {
+                    Some(value)
+                } else {
+                    crate::semantics::time::in_force_on(dated, start).and_then(Value::as_number)
+                };
+                if let Some(first) = first {
+                    schedule.push((start, first));
+                }
+            }
+            if schedule.last().is_some_and(|(_, v)| *v == value) {
+                continue;
+            }
+            let from = crate::semantics::time::in_force_index(dated, date)
+                .and_then(|i| dated.get(i))
+                .filter(|(_, v)| v.as_number() == Some(value))
+                .map_or(date, |(d, _)| (*d).max(start));
+            schedule.push((from, value));
+        }
     }
 
     /// Computes the changes `effects` make, from the state before the act.

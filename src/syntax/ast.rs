@@ -45,6 +45,8 @@ pub struct Header {
     pub in_force: Option<(time::Date, Span)>,
     /// `financial year from 1 April in quarters`.
     pub financial_year: Option<FinancialYear>,
+    /// `day count actual/365`: the convention's name, as written.
+    pub day_count: Option<Ident>,
     /// The whole header.
     pub span: Span,
 }
@@ -791,11 +793,13 @@ pub enum Literal {
         /// The ISO 4217 code, as resolved from a symbol or written.
         currency: String,
     },
-    /// `12 km_month`, `£90 per km_month`, `3 kWh per hour`: a quantity
-    /// with units, or a rate.
+    /// `12 km_month`, `£90 per km_month`, `3 kWh per hour`, `5% per
+    /// year`: a quantity with units, or a rate.
     Measure {
-        /// The amount.
+        /// The amount (a fraction for a percentage: `0.05`).
         amount: Decimal,
+        /// Whether the amount was written as a percentage.
+        percent: bool,
         /// The currency, for money per a unit.
         currency: Option<String>,
         /// The unit counted (`km_month` in `12 km_month`).

@@ -661,6 +661,7 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
         currency: None,
         in_force: None,
         financial_year: None,
+        day_count: None,
         span: header_span,
     };
     for clause in inner {
@@ -680,6 +681,12 @@ fn build_header(pair: Pair<Rule>) -> Result<Header> {
                 .financial_year
                 .replace(build_financial_year(clause.clone(), clause_span)?)
                 .is_some(),
+            Rule::day_count_clause => {
+                let name = children(clause.clone())
+                    .find(|p| p.as_rule() == Rule::day_count_name)
+                    .ok_or_else(|| internal("day count name"))?;
+                header.day_count.replace(ident(name)).is_some()
+            }
             _ => return Err(internal("header clause")),
         };
         if repeated {
@@ -1661,11 +1668,13 @@ fn negate(literal: Literal, at: Span) -> Result<Literal> {
         },
         Literal::Measure {
             amount,
+            percent,
             currency,
             unit,
             per,
         } => Literal::Measure {
             amount: neg(amount),
+            percent,
             currency,
             unit,
             per,
@@ -1727,6 +1736,7 @@ fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
             let unit = ident(next(&mut inner, "quantity unit")?);
             Ok(Literal::Measure {
                 amount: parse_number(number.as_str(), s)?.0,
+                percent: false,
                 currency: None,
                 unit: Some(unit),
                 per: None,
@@ -1739,18 +1749,28 @@ fn build_literal(pair: Pair<Rule>) -> Result<Literal> {
             Ok(match base {
                 Literal::Money { amount, currency } => Literal::Measure {
                     amount,
+                    percent: false,
                     currency: Some(currency),
                     unit: None,
                     per,
                 },
                 Literal::Measure { amount, unit, .. } => Literal::Measure {
                     amount,
+                    percent: false,
                     currency: None,
                     unit,
                     per,
                 },
                 Literal::Integer(amount) | Literal::Decimal(amount) => Literal::Measure {
                     amount,
+                    percent: false,
+                    currency: None,
+                    unit: None,
+                    per,
+                },
+                Literal::Percent(amount) => Literal::Measure {
+                    amount,
+                    percent: true,
                     currency: None,
                     unit: None,
                     per,

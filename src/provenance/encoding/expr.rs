@@ -26,11 +26,18 @@ impl Canonical for ast::Literal {
             }),
             ast::Literal::Measure {
                 amount,
+                percent,
                 currency,
                 unit,
                 per,
             } => e.node("measure", |e| {
-                e.number(*amount)?;
+                // A percentage rate is marked; every other measure is
+                // encoded as before, so existing hashes stay.
+                if *percent {
+                    e.node("percent", |e| e.number(*amount))?;
+                } else {
+                    e.number(*amount)?;
+                }
                 if let Some(c) = currency {
                     e.node("in", |e| e.string(c))?;
                 }

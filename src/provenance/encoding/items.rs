@@ -13,6 +13,7 @@ impl Canonical for ast::Header {
             currency,
             in_force,
             financial_year,
+            day_count,
             span: _,
         } = self;
         e.node("rulebook", |e| {
@@ -36,6 +37,9 @@ impl Canonical for ast::Header {
                     }
                     Ok(())
                 })?;
+            }
+            if let Some(dc) = day_count {
+                e.node("day count", |e| e.ident(dc))?;
             }
             Ok(())
         })
