@@ -152,6 +152,7 @@ impl Ir {
             | IrKind::Period(_)
             | IrKind::Local(_)
             | IrKind::Today
+            | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. } => false,
             IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
                 member.reads_allocation(rules)
@@ -738,6 +739,9 @@ pub enum IrKind {
     },
     /// The date of the step being run, in a scenario.
     Today,
+    /// `period.start` (false) or `period.end` (true): the first or last
+    /// day of the period being run.
+    PeriodBound(bool),
     /// `accrued(m.shares, capital_interest)`: a member's figure on each day
     /// of the period so far, times the rate in force that day
     /// (`semantics::time::accrue`).

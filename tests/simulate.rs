@@ -854,3 +854,41 @@ fn spains_interest_runs_from_the_day_capital_was_paid_at_the_rate_of_each_day() 
     assert_eq!(fund(&o, "compulsory reserve fund"), "€4,313.07");
     assert!(o.trial_balance.balanced);
 }
+
+#[test]
+fn a_scenario_knows_the_dates_of_the_period_it_is_in() {
+    // tests/rulebooks/calendar.coop: from 1 April in quarters. A payment
+    // on 15 May is in the quarter 1 April to 30 June; after the close of
+    // 30 June, one on 15 August is in 1 July to 30 September.
+    let program = program("tests/rulebooks/calendar.coop");
+    let statement = |steps: &str| {
+        let json = format!(r#"{{"members": [{{"name": "ada"}}], "steps": [{steps}]}}"#);
+        let timeline = input::read_json(&program, &json).expect("reads");
+        let o = rochdale::simulate::simulate(&program, &timeline.0, timeline.1);
+        assert!(o.steps.iter().all(|s| s.status == StepStatus::Done));
+        let ada = o.members.iter().find(|m| m.name == "ada").expect("ada");
+        let attribute = |name: &str| {
+            ada.attributes
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.value.display.clone())
+                .unwrap_or_default()
+        };
+        (
+            attribute("paid_in_period_from"),
+            attribute("paid_in_period_to"),
+        )
+    };
+    let join = r#"{"date": "2026-04-01", "act": "join", "args": ["ada"]}"#;
+    let may = r#"{"date": "2026-05-15", "act": "pay", "args": ["ada", "£1.00"]}"#;
+    assert_eq!(
+        statement(&format!("{join}, {may}")),
+        ("2026-04-01".to_string(), "2026-06-30".to_string())
+    );
+    let close = r#"{"date": "2026-06-30", "close": true}"#;
+    let august = r#"{"date": "2026-08-15", "act": "pay", "args": ["ada", "£1.00"]}"#;
+    assert_eq!(
+        statement(&format!("{join}, {may}, {close}, {august}")),
+        ("2026-07-01".to_string(), "2026-09-30".to_string())
+    );
+}

@@ -331,7 +331,10 @@ impl<'a> ColumnEvaluator<'a> {
             }
             // Member by member, through the row evaluator: the history of
             // each is the engine's.
-            IrKind::Today | IrKind::Resolution { .. } | IrKind::Accrued { .. } => return None,
+            IrKind::Today
+            | IrKind::PeriodBound(_)
+            | IrKind::Resolution { .. }
+            | IrKind::Accrued { .. } => return None,
         };
         Some(Ok(col))
     }

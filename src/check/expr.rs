@@ -538,6 +538,12 @@ impl<'c> ExprChecker<'c> {
                 ty: self.checker.period_fields[i].ty,
                 span,
             },
+            // The period's own dates, unless the schema takes the names.
+            None if field.name == "start" || field.name == "end" => Ir {
+                kind: IrKind::PeriodBound(field.name == "end"),
+                ty: Type::Date,
+                span,
+            },
             None => {
                 let names: Vec<&str> = self
                     .checker

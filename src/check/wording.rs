@@ -100,6 +100,7 @@ impl Checker {
             | IrKind::Period(_)
             | IrKind::Local(_)
             | IrKind::Today
+            | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
             | IrKind::Allocated { .. } => {}
             IrKind::Attr { member, .. } => all(&[member], out),

@@ -228,6 +228,7 @@ impl<'a> Evaluator<'a> {
                 .cloned()
                 .ok_or_else(|| internal("local slot", span)),
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
+            IrKind::PeriodBound(end) => self.period_bound(*end, span),
             IrKind::Accrued {
                 member,
                 attr,
@@ -460,6 +461,40 @@ impl<'a> Evaluator<'a> {
             values.push(self.eval(a, frame)?);
         }
         self.call(rule, values, span)
+    }
+
+    /// `period.start` or `period.end`: from the period being run; its end
+    /// is known in advance only under a financial year.
+    fn period_bound(&self, end: bool, span: Span) -> Result<Value> {
+        let unknown = |what: &str, help: &str| {
+            Box::new(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    format!("the period's {what} is not known here"),
+                )
+                .at(span, "needed here")
+                .help(help.to_string()),
+            )
+        };
+        let Some(start) = self.inputs.period_start else {
+            return Err(unknown(
+                "first day",
+                "in a scenario the period begins at its first step or the day after a close; date an example `on DATE` and declare `financial year from ...` in the header",
+            ));
+        };
+        if !end {
+            return Ok(Value::Date(start));
+        }
+        self.program
+            .calendar
+            .and_then(|c| crate::semantics::time::period_containing(&c, start))
+            .map(|(_, last)| Value::Date(last))
+            .ok_or_else(|| {
+                unknown(
+                    "last day",
+                    "declare `financial year from ...` in the header, so that the period's end is known before its close",
+                )
+            })
     }
 
     /// `accrued(m.x, rate)`: the attribute's history and the rate's

@@ -490,6 +490,7 @@ impl Parts<'_> {
             | IrKind::Period(_)
             | IrKind::Local(_)
             | IrKind::Today
+            | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. } => {}
             IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
                 self.walk(member, false)
