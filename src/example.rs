@@ -108,7 +108,9 @@ fn members_named(ir: &Ir, out: &mut Vec<u32>) {
     }
     let mut visit = |x: &Ir| members_named(x, out);
     match &ir.kind {
-        IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => visit(member),
+        IrKind::Attr { member, .. }
+        | IrKind::Accrued { member, .. }
+        | IrKind::DaysMember(member) => visit(member),
         IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => args.iter().for_each(visit),
         IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => visit(x),
         IrKind::Because { condition, .. } => visit(condition),

@@ -154,9 +154,9 @@ impl Ir {
             | IrKind::Today
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. } => false,
-            IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
-                member.reads_allocation(rules)
-            }
+            IrKind::Attr { member, .. }
+            | IrKind::Accrued { member, .. }
+            | IrKind::DaysMember(member) => member.reads_allocation(rules),
             IrKind::Call { rule, args } => {
                 any(args.iter(), rules)
                     || rules
@@ -742,6 +742,9 @@ pub enum IrKind {
     /// `period.start` (false) or `period.end` (true): the first or last
     /// day of the period being run.
     PeriodBound(bool),
+    /// `days_member(m)`: the days of the period so far that the member
+    /// has been a member (`semantics::time::member_days`).
+    DaysMember(Box<Ir>),
     /// `accrued(m.shares, capital_interest)`: a member's figure on each day
     /// of the period so far, times the rate in force that day
     /// (`semantics::time::accrue`).

@@ -825,6 +825,17 @@ fn interest_is_pro_rata_for_the_days_capital_was_held() {
     assert_eq!(account(&o, "ben", "interest due"), "£40.02");
     // cy: joined 1 July, 274 days: £50 × 274/365 = £37.534... → £37.53.
     assert_eq!(account(&o, "cy", "interest due"), "£37.53");
+    // days_member: ada all 365 days, cy from 1 July, 274.
+    let days = |name: &str| {
+        let m = o.members.iter().find(|m| m.name == name).expect("member");
+        m.attributes
+            .iter()
+            .find(|a| a.name == "days_so_far")
+            .map(|a| a.value.display.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(days("ada"), "365");
+    assert_eq!(days("cy"), "274");
 }
 
 #[test]

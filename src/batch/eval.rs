@@ -334,7 +334,8 @@ impl<'a> ColumnEvaluator<'a> {
             IrKind::Today
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
-            | IrKind::Accrued { .. } => return None,
+            | IrKind::Accrued { .. }
+            | IrKind::DaysMember(_) => return None,
         };
         Some(Ok(col))
     }

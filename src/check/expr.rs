@@ -984,6 +984,26 @@ impl<'c> ExprChecker<'c> {
                 None => error_node(span),
             },
             Form::Vote(query) => self.resolution_query(name, row, *query, args, span),
+            Form::DaysMember => match self.plain_values(name, args, span) {
+                Some(values) => match <[(Ir, Span); 1]>::try_from(values) {
+                    Ok([(member, _)]) if member.ty == Type::Member => Ir {
+                        kind: IrKind::DaysMember(Box::new(member)),
+                        ty: Type::Integer,
+                        span,
+                    },
+                    Ok([(other, _)]) if other.ty == Type::Error => error_node(span),
+                    _ => {
+                        let d = Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("`{}` needs {}", name.name, row.takes),
+                        )
+                        .at(span, "not one member")
+                        .help(row.usage);
+                        self.fail(d, span)
+                    }
+                },
+                None => error_node(span),
+            },
             Form::Accrued => match self.plain_values(name, args, span) {
                 Some(values) => self.accrued(name, row, values, span),
                 None => error_node(span),
@@ -1145,7 +1165,12 @@ impl<'c> ExprChecker<'c> {
             .unwrap_or_else(|| {
                 let functions: Vec<String> = builtins::BUILTINS
                     .iter()
-                    .filter(|b| matches!(b.form, Form::Function(_) | Form::Vote(_) | Form::Accrued))
+                    .filter(|b| {
+                        matches!(
+                            b.form,
+                            Form::Function(_) | Form::Vote(_) | Form::Accrued | Form::DaysMember
+                        )
+                    })
                     .map(|b| b.name.to_string())
                     .collect();
                 format!(
@@ -1868,7 +1893,7 @@ mod tests {
         // Far from every name: the functions, as the table lists them.
         assert_eq!(
             error("rule r = zzzzzz(1)").2,
-            "the functions are round, min, max, abs, years, accrued, passes, quorate, votes_for, \
+            "the functions are round, min, max, abs, years, accrued, days_member, passes, quorate, votes_for, \
              votes_against and share_for, and the rulebook's rules"
         );
         // A resolution used as a value: every query of the table.

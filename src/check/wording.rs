@@ -103,7 +103,7 @@ impl Checker {
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
             | IrKind::Allocated { .. } => {}
-            IrKind::Attr { member, .. } => all(&[member], out),
+            IrKind::Attr { member, .. } | IrKind::DaysMember(member) => all(&[member], out),
             IrKind::Accrued { member, rate, .. } => {
                 if !out.contains(rate) {
                     out.push(*rate);

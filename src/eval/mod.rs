@@ -229,6 +229,31 @@ impl<'a> Evaluator<'a> {
                 .ok_or_else(|| internal("local slot", span)),
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
             IrKind::PeriodBound(end) => self.period_bound(*end, span),
+            IrKind::DaysMember(member) => {
+                let Value::Member(m) = self.eval(member, frame)? else {
+                    return Err(internal(
+                        "`days_member` of something that is not a member",
+                        span,
+                    ));
+                };
+                let Value::Date(from) = self.period_bound(false, span)? else {
+                    return Err(internal("a period's start that is not a date", span));
+                };
+                let today = self.inputs.today.unwrap_or(from);
+                let to = today.next_day().unwrap_or(today);
+                let m = m as usize;
+                // In a simulation someone never admitted has no days; in
+                // an example (no admission dates) a member is one all along.
+                let joined = match self.inputs.joined.get(m) {
+                    Some(None) => return Ok(Value::Number(Decimal::ZERO)),
+                    Some(Some(j)) => Some(*j),
+                    None => None,
+                };
+                let left = self.inputs.left.get(m).copied().flatten();
+                Ok(Value::Number(Decimal::from(
+                    crate::semantics::time::member_days(joined, left, from, to),
+                )))
+            }
             IrKind::Accrued {
                 member,
                 attr,

@@ -492,9 +492,9 @@ impl Parts<'_> {
             | IrKind::Today
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. } => {}
-            IrKind::Attr { member, .. } | IrKind::Accrued { member, .. } => {
-                self.walk(member, false)
-            }
+            IrKind::Attr { member, .. }
+            | IrKind::Accrued { member, .. }
+            | IrKind::DaysMember(member) => self.walk(member, false),
             IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => {
                 for a in args {
                     self.walk(a, false);

@@ -93,6 +93,9 @@ pub enum Form {
     /// `accrued(m.x, rate)`: a member's figure day by day times a rate
     /// parameter (`IrKind::Accrued`, computed by `semantics::time::accrue`).
     Accrued,
+    /// `days_member(m)`: the days of the period so far a member has been
+    /// one (`IrKind::DaysMember`, `semantics::time::member_days`).
+    DaysMember,
 }
 
 /// How a function of values is checked and computed.
@@ -451,6 +454,16 @@ pub static BUILTINS: &[Builtin] = &[
         form: Form::Accrued,
     },
     Builtin {
+        name: "days_member",
+        call: "days_member(m)",
+        doc: "the days of the period so far that `m` has been a member",
+        takes: "a member",
+        accepts: |t| t == Type::Member,
+        result: whole_number,
+        usage: "write `days_member(m)`: from the later of the period's first day and the member's admission, to the end of today",
+        form: Form::DaysMember,
+    },
+    Builtin {
         name: "passes",
         call: "passes(r)",
         doc: "whether resolution `r` passed: quorate and over its threshold (see Resolutions)",
@@ -693,6 +706,7 @@ mod tests {
                 "abs",
                 "years",
                 "accrued",
+                "days_member",
                 "passes",
                 "quorate",
                 "votes_for",
