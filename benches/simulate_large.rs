@@ -7,7 +7,7 @@
 //!     cargo bench --bench simulate_large -- 20000     # another size
 //!     cargo bench --bench simulate_large -- 100000 --write DIR
 //!         writes DIR/members.csv and DIR/year.json for
-//!         `rochdale simulate rulebooks/rochdale-1844.coop --scenario-file DIR/year.json --members DIR/members.csv`
+//!         `rochdale simulate tests/fixtures/rochdale-1844.1.coop --scenario-file DIR/year.json --members DIR/members.csv`
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -113,7 +113,8 @@ fn main() {
         return;
     }
 
-    let rulebook = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("the rulebook");
+    let rulebook =
+        std::fs::read_to_string("tests/fixtures/rochdale-1844.1.coop").expect("the rulebook");
     let program = rochdale::check_source(&rulebook)
         .program
         .expect("the rulebook checks");

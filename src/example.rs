@@ -110,6 +110,7 @@ fn members_named(ir: &Ir, out: &mut Vec<u32>) {
     match &ir.kind {
         IrKind::Attr { member, .. }
         | IrKind::Accrued { member, .. }
+        | IrKind::DaysHeld { member, .. }
         | IrKind::DaysMember(member) => visit(member),
         IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => args.iter().for_each(visit),
         IrKind::Neg(x) | IrKind::Not(x) | IrKind::IsNone(x) => visit(x),

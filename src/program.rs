@@ -156,6 +156,7 @@ impl Ir {
             | IrKind::Resolution { .. } => false,
             IrKind::Attr { member, .. }
             | IrKind::Accrued { member, .. }
+            | IrKind::DaysHeld { member, .. }
             | IrKind::DaysMember(member) => member.reads_allocation(rules),
             IrKind::Call { rule, args } => {
                 any(args.iter(), rules)
@@ -745,6 +746,16 @@ pub enum IrKind {
     /// `days_member(m)`: the days of the period so far that the member
     /// has been a member (`semantics::time::member_days`).
     DaysMember(Box<Ir>),
+    /// `days_held(m.shares)`: the days of the period so far on which a
+    /// member's figure was above zero (`semantics::time::days_held`).
+    DaysHeld {
+        /// Evaluates to a member.
+        member: Box<Ir>,
+        /// The attribute followed, in [`Program::member_attrs`].
+        attr: usize,
+        /// Its slot in [`Program::histories`].
+        slot: usize,
+    },
     /// `accrued(m.shares, capital_interest)`: a member's figure on each day
     /// of the period so far, times the rate in force that day
     /// (`semantics::time::accrue`).

@@ -178,6 +178,15 @@ impl Dim {
         self.percent
     }
 
+    /// The unit of time of a percentage per one unit of time (`5% per
+    /// year`), the only rate written in words ("five per cent a year").
+    pub fn percent_per_time(&self, units: &Units) -> Option<TimeUnit> {
+        match (self.percent, self.currency, self.units()) {
+            (true, None, [(unit, -1)]) => units.time(*unit),
+            _ => None,
+        }
+    }
+
     /// The same dimension without its percentage mark: what a rate is
     /// compared with when the mark is the only difference.
     pub fn without_percent(&self) -> Dim {

@@ -13,7 +13,9 @@ use rochdale::diagnostic::render_text;
 use rochdale::simulate::input;
 use rochdale::{Code, Diagnostic, Program, SourceFile};
 
-const RULEBOOK: &str = "rulebooks/rochdale-1844.coop";
+/// Version 1844.1, one close a year (tests/fixtures/README.md): the act logs
+/// here close once, on a date of their own.
+const RULEBOOK: &str = "tests/fixtures/rochdale-1844.1.coop";
 const MEMBERS: &str = "tests/scenarios/year-members.csv";
 
 fn rochdale(args: &[&str]) -> Output {

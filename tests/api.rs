@@ -37,10 +37,18 @@ fn files_are_given_by_name() {
     };
     let json = api::simulate(&pioneers(), &request).expect("runs");
     let outcome: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    // The rulebook's year: 28 founders and young (refused), a reserve of £3.40.
+    // The rulebook's year: 28 founders and young (refused); four quarters,
+    // the first with a reserve of 10% of £6.40 = £0.64, the year £3.40.
     assert_eq!(outcome["members"].as_array().map(Vec::len), Some(29));
     let reserve = &outcome["periods"][0]["allocations"][0]["tranches"][0];
-    assert_eq!(reserve["total"]["display"].as_str(), Some("£3.40"));
+    assert_eq!(reserve["total"]["display"].as_str(), Some("£0.64"));
+    let fund = outcome["funds"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == "reserve fund"));
+    assert_eq!(
+        fund.and_then(|f| f["value"]["display"].as_str()),
+        Some("£3.40")
+    );
 
     let missing = api::simulate(&pioneers(), &RunRequest::default()).expect_err("no file");
     let json = missing.to_json();

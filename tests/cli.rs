@@ -154,9 +154,11 @@ fn explain_prints_a_derivation() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("dividend(ada) = £15.30"), "{out}");
+    // £30.00 less £3.00, £0.75 and £0.18 of interest for the quarter's
+    // 92 days: £26.07 × 120/200 = £15.642, down to £15.64
+    assert!(out.contains("dividend(ada) = £15.64"), "{out}");
     assert!(
-        out.contains("ada's share of £25.50: in proportion to £120.00 of £200.00"),
+        out.contains("ada's share of £26.07: in proportion to £120.00 of £200.00"),
         "{out}"
     );
     let o = rochdale(&[
@@ -233,7 +235,13 @@ fn simulate_runs_the_rulebooks_scenario() {
         "dividend(smith)",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("dividend(smith) = £1.17"));
+    // The last quarter's dividend: £7.84 by purchases, £9.00 of £184.60:
+    // 38.22p, 38p
+    assert!(
+        stdout(&o).contains("dividend(smith) = £0.38"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -348,9 +356,13 @@ fn an_account_never_posted_to_is_shown_as_nil() {
         .split_whitespace()
         .collect();
     // young, not, admitted, age, shares, purchases, quarterly_cost,
-    // notice_given, purchases in period 1 (not counted: "-"), then the
-    // three accounts.
-    assert_eq!(row[8..], ["-", "£0.00", "£0.00", "£0.00"], "{row:?}");
+    // notice_given, purchases in each of the four quarters (not counted:
+    // "-"), then the three accounts.
+    assert_eq!(
+        row[8..],
+        ["-", "-", "-", "-", "£0.00", "£0.00", "£0.00"],
+        "{row:?}"
+    );
 }
 
 #[test]

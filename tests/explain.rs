@@ -14,7 +14,8 @@ fn a_dividend_explained_in_text() {
     let file = rulebook("rulebooks/rochdale-1844.coop");
     let e =
         explain(&file, "a quarter with interest on capital", "dividend(ada)").expect("explains");
-    assert_eq!(e.value.display, "£15.30");
+    // (£30.00 - £3.00 - £0.75 - £0.18) × 120/200 = £15.642, down to £15.64
+    assert_eq!(e.value.display, "£15.64");
     insta::assert_snapshot!(e.to_text());
 }
 
@@ -122,7 +123,7 @@ fn a_figure_of_a_simulation_explained() {
         )
         .expect("members")
     };
-    // After the year closes: the figures as the period closed.
+    // After the year closes: the figures as its last quarter closed.
     let e = explain_in(
         &file,
         &program,
@@ -134,10 +135,11 @@ fn a_figure_of_a_simulation_explained() {
         "dividend(hill)",
     )
     .expect("explains");
-    assert_eq!(e.value.display, "£0.73");
+    // £7.84 × £5.63 / £184.60 = 23.91p: 23p, and a penny of the remainders
+    assert_eq!(e.value.display, "£0.24");
     assert!(
         e.to_text()
-            .contains("hill's share of £23.95: in proportion to £22.26 of £730.00")
+            .contains("hill's share of £7.84: in proportion to £5.63 of £184.60")
     );
     // After step 29, cooper had subscribed his extra £6.00.
     let e = explain_in(
@@ -288,7 +290,7 @@ fn errors_in_the_value_are_placed_in_it_and_speak_of_members() {
     );
     assert_eq!(
         d["help"],
-        "`zzz` is not a member (scenario \"first year\", after step 44), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
+        "`zzz` is not a member (scenario \"first year\", after step 47), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
     );
 }
 

@@ -117,6 +117,19 @@ fn at(line: u32, character: u32) -> Value {
     json!({"line": line, "character": character})
 }
 
+/// The line (from 0) of the one line of the 1844 rulebook that starts with
+/// `start`: positions below follow the rulebook when it is edited.
+fn line_of(start: &str) -> u32 {
+    let found: Vec<usize> = ROCHDALE
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(start))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(found.len(), 1, "one line starts with {start:?}");
+    u32::try_from(found[0]).expect("a line number")
+}
+
 fn range(line: u32, start: u32, end: u32) -> Value {
     json!({"start": at(line, start), "end": at(line, end)})
 }
@@ -182,12 +195,12 @@ fn an_editor_session_over_stdio() {
     assert_eq!(published["diagnostics"], json!([]));
 
     // --- didChange, an error introduced: ` + nonesuch` typed after the
-    // `£0` of line 109 (0-based 108), `    requires amount > £0 because`.
+    // `£0` of the line `    requires amount > £0 because` (act subscribe).
     // `£` is one UTF-16 unit (two bytes): `£0` ends at column 24.
     server.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": URI, "version": 2},
-               "contentChanges": [{"range": range(108, 24, 24), "text": " + nonesuch"}]}),
+               "contentChanges": [{"range": range(line_of("    requires amount > £0 because"), 24, 24), "text": " + nonesuch"}]}),
     );
     let published = server.diagnostics();
     assert_eq!(published["version"], 2);
@@ -198,7 +211,10 @@ fn an_editor_session_over_stdio() {
     assert_eq!(d["severity"], 1, "an error");
     // `    requires amount > £0 + ` is 27 units: `nonesuch` is 27..35 (a
     // count in bytes would say 28..36).
-    assert_eq!(d["range"], range(108, 27, 35));
+    assert_eq!(
+        d["range"],
+        range(line_of("    requires amount > £0 because"), 27, 35)
+    );
     assert_eq!(
         d["message"],
         "unknown name `nonesuch` (not defined)\nhelp: define it as a parameter or a rule, or check the spelling"
@@ -214,11 +230,20 @@ fn an_editor_session_over_stdio() {
     assert_eq!(published["version"], 3);
     assert_eq!(published["diagnostics"], json!([]));
 
-    // --- hover on `markup` in article 7's rule `price` (line 50, 0-based
-    // 49, columns 56..62): its type and value, and the article's text
-    // and source.
-    let hover = server.request("textDocument/hover", position(URI, 49, 58));
-    assert_eq!(hover["range"], range(49, 56, 62));
+    // --- hover on `markup` in article 7's rule `price` (columns 56..62):
+    // its type and value, and the article's text and source.
+    let hover = server.request(
+        "textDocument/hover",
+        position(
+            URI,
+            line_of("  rule price(cost: Money): Money = round("),
+            58,
+        ),
+    );
+    assert_eq!(
+        hover["range"],
+        range(line_of("  rule price(cost: Money): Money = round("), 56, 62)
+    );
     let text = hover["contents"]["value"].as_str().expect("markdown");
     assert!(
         text.starts_with("parameter `markup`: Percent = 10%"),
@@ -239,22 +264,38 @@ fn an_editor_session_over_stdio() {
         "{text}"
     );
     // A rule: its parameters and result.
-    let hover = server.request("textDocument/hover", position(URI, 49, 8));
+    let hover = server.request(
+        "textDocument/hover",
+        position(URI, line_of("  rule price(cost: Money): Money = round("), 8),
+    );
     let text = hover["contents"]["value"].as_str().expect("markdown");
     assert!(
         text.starts_with("rule `price`(cost: Money in GBP): Money in GBP"),
         "{text}"
     );
 
-    // --- definition of `minimum_holding` from act join (line 102, 0-based
-    // 101, column 32): `rule minimum_holding` on line 38 (0-based 37),
-    // columns 7..22.
-    let found = server.request("textDocument/definition", position(URI, 101, 40));
-    assert_eq!(found, json!([{"uri": URI, "range": range(37, 7, 22)}]));
+    // --- definition of `minimum_holding` from act join (column 32):
+    // `rule minimum_holding` of article 3, columns 7..22.
+    let found = server.request(
+        "textDocument/definition",
+        position(
+            URI,
+            line_of("      and m.shares + payment >= minimum_holding because"),
+            40,
+        ),
+    );
+    assert_eq!(
+        found,
+        json!([{"uri": URI, "range": range(line_of("  rule minimum_holding: Money = share_value * minimum_shares"), 7, 22)}])
+    );
 
     // --- references: the rule and its four uses, in article 3's
     // `eligible`, acts `join` and `withdraw`, and example "admission".
-    let mut params = position(URI, 101, 40);
+    let mut params = position(
+        URI,
+        line_of("      and m.shares + payment >= minimum_holding because"),
+        40,
+    );
     params["context"] = json!({"includeDeclaration": true});
     let found = server.request("textDocument/references", params);
     let ranges: Vec<Value> = found
@@ -266,11 +307,27 @@ fn an_editor_session_over_stdio() {
     assert_eq!(
         ranges,
         [
-            range(37, 7, 22),
-            range(40, 20, 35),
-            range(101, 32, 47),
-            range(121, 31, 46),
-            range(157, 9, 24),
+            range(
+                line_of("  rule minimum_holding: Money = share_value * minimum_shares"),
+                7,
+                22
+            ),
+            range(
+                line_of("    and m.shares >= minimum_holding because"),
+                20,
+                35
+            ),
+            range(
+                line_of("      and m.shares + payment >= minimum_holding because"),
+                32,
+                47
+            ),
+            range(
+                line_of("      and m.shares - amount >= minimum_holding because"),
+                31,
+                46
+            ),
+            range(line_of("  expect minimum_holding = £4.00"), 9, 24),
         ]
     );
 
@@ -278,7 +335,7 @@ fn an_editor_session_over_stdio() {
     // `price`, example "a higher markup" and the scenario's amendment;
     // the word in the legal text, the example's name and the comments
     // are prose and stay.
-    let mut params = position(URI, 47, 14);
+    let mut params = position(URI, line_of("  parameter markup: Percent = 10%"), 14);
     params["newName"] = json!("mark_up");
     let edit = server.request("textDocument/rename", params);
     let edits = edit["changes"][URI].as_array().expect("edits").clone();
@@ -289,16 +346,31 @@ fn an_editor_session_over_stdio() {
     assert_eq!(
         edits,
         [
-            (range(47, 12, 18), "mark_up"),
-            (range(49, 56, 62), "mark_up"),
-            (range(185, 12, 18), "mark_up"),
-            (range(345, 10, 16), "mark_up"),
+            (
+                range(line_of("  parameter markup: Percent = 10%"), 12, 18),
+                "mark_up"
+            ),
+            (
+                range(line_of("  rule price(cost: Money): Money = round("), 56, 62),
+                "mark_up"
+            ),
+            (
+                range(line_of("  parameter markup = 12.5%"), 12, 18),
+                "mark_up"
+            ),
+            (
+                range(line_of("  } amend markup = 12.5%"), 10, 16),
+                "mark_up"
+            ),
         ]
     );
 
-    // --- completion after `m.` (line 40, 0-based 39: `    m.age`, the
-    // cursor after the dot): the rulebook's member attributes, in order.
-    let items = server.request("textDocument/completion", position(URI, 39, 6));
+    // --- completion after `m.` (in `    m.age`, the cursor after the
+    // dot): the rulebook's member attributes, in order.
+    let items = server.request(
+        "textDocument/completion",
+        position(URI, line_of("    m.age >= minimum_age because"), 6),
+    );
     let labels: Vec<&str> = items
         .as_array()
         .expect("a list")
@@ -375,9 +447,16 @@ fn an_editor_session_over_stdio() {
             "eligible"
         ]
     );
-    // Article 3 runs from line 31 (0-based 30) to its closing brace, line 42 (41).
-    assert_eq!(outline[3]["range"]["start"], at(30, 0));
-    assert_eq!(outline[3]["range"]["end"], at(41, 1));
+    // Article 3 runs from its heading to its closing brace, the first `}`
+    // after it.
+    let article3 = line_of("article 3 \"Admission\" {");
+    let closing = ROCHDALE
+        .lines()
+        .skip(article3 as usize)
+        .position(|l| l == "}")
+        .expect("a closing brace") as u32;
+    assert_eq!(outline[3]["range"]["start"], at(article3, 0));
+    assert_eq!(outline[3]["range"]["end"], at(article3 + closing, 1));
 
     // --- formatting: a text out of the canonical layout gets exactly
     // what `rochdale fmt` writes.

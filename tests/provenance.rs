@@ -124,9 +124,15 @@ fn an_amendment_is_recorded_with_its_vote_and_changes_the_rules_in_force() {
         in_force["amendments"][0],
         "1845-07-01: markup = 12.5% by special (22 for, 4 against)"
     );
-    // The period closed after the amendment names the amended rules.
-    assert_eq!(json["periods"][0]["in_force"]["hash"], in_force["hash"]);
-    // Before the motion (step 36) the rules are as written; after, amended.
+    // The quarters closed before the amendment name the rules as written,
+    // the two after it the amended rules.
+    assert_eq!(
+        json["periods"][1]["in_force"]["hash"],
+        program.provenance.hash
+    );
+    assert_eq!(json["periods"][2]["in_force"]["hash"], in_force["hash"]);
+    assert_eq!(json["periods"][3]["in_force"]["hash"], in_force["hash"]);
+    // Before the motion (step 38) the rules are as written; after, amended.
     let file = SourceFile::new("rulebooks/rochdale-1844.coop", text.clone());
     use rochdale::explain::{Context, explain_in};
     let before = explain_in(
@@ -135,7 +141,7 @@ fn an_amendment_is_recorded_with_its_vote_and_changes_the_rules_in_force() {
         Context::Scenario {
             scenario,
             members: members.clone(),
-            step: Some(35),
+            step: Some(37),
         },
         "markup",
     )
@@ -148,7 +154,7 @@ fn an_amendment_is_recorded_with_its_vote_and_changes_the_rules_in_force() {
         Context::Scenario {
             scenario,
             members,
-            step: Some(36),
+            step: Some(38),
         },
         "markup",
     )
@@ -177,7 +183,7 @@ fn the_documented_provenance_line_is_real() {
     let report = rochdale::simulate::simulate(&program, scenario, members).to_text();
     let line = report
         .lines()
-        .find(|l| l.starts_with("Period 1 closed"))
+        .find(|l| l.starts_with("Period 3 closed"))
         .expect("a period line");
     let mask = |s: &str| {
         s.rsplit_once("rules ")
@@ -200,7 +206,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "ethical-provider-framework.coop",
-        "116dbb4a4df7487de0c1f4b7d96bad27551cd1b80f0e44c276432b50ba9b7ab7",
+        "4e460eea28fb1f10e4d445701e1f410ac6a88034dccb2bf87fddf322d25bf582",
     ),
     (
         "multi-stakeholder-uk.coop",
@@ -208,15 +214,15 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "public-service-mutual.coop",
-        "e1486785a225233a08207b9c2f105da408b8ef668a6d3f97bbf83b4b47fc5644",
+        "f397e60c8589e5b0baaaa128ac787854ad19593ab4aac9f10031c7b7d5585b3f",
     ),
     (
         "rochdale-1844.coop",
-        "05992fdf346deebc03f4144cb3dcbb0df379554719a54e8bb937ca9fb4070bd6",
+        "a58f2844d1476cce330ae4f0c26bd6d47795081f8f203324ce7a3dd20b957d17",
     ),
     (
         "thin-layer-network.coop",
-        "7b8d30dd8a96e06f695b078fc86d025da36f3890536fcb2d567e270d44c80def",
+        "1f068955d981f0196d4708c72fe118a65fa78922b1f9be8fb72e90ed4fa218c1",
     ),
     (
         "worker-cooperative-spain.coop",

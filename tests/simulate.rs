@@ -45,35 +45,61 @@ fn fund(o: &SimulationOutcome, name: &str) -> String {
 #[test]
 fn the_first_year_matches_the_figures_worked_by_hand() {
     let o = first_year();
-    // See the comment above the scenario in rulebooks/rochdale-1844.coop.
-    let period = &o.periods[0];
-    let figure = |n: &str| {
-        period
+    // See the comment above the scenario in rulebooks/rochdale-1844.coop:
+    // four quarters, each closed, interest at 5% a year for the days held.
+    assert_eq!(o.periods.len(), 4);
+    let figure = |q: usize, n: &str| {
+        o.periods[q]
             .figures
             .iter()
             .find(|f| f.name == n)
             .map(|f| f.value.display.clone())
+            .unwrap_or_default()
     };
-    assert_eq!(figure("sales").as_deref(), Some("£730.00"));
-    assert_eq!(figure("costs").as_deref(), Some("£696.00"));
-    let tranche = |l: &str| {
-        period.allocations[0]
+    let tranche = |q: usize, l: &str| {
+        o.periods[q].allocations[0]
             .tranches
             .iter()
             .find(|t| t.label == l)
             .map(|t| t.total.display.clone())
+            .unwrap_or_default()
     };
-    assert_eq!(tranche("reserve fund").as_deref(), Some("£3.40"));
-    assert_eq!(tranche("education fund").as_deref(), Some("£0.85"));
-    assert_eq!(tranche("interest on capital").as_deref(), Some("£5.80"));
-    assert_eq!(tranche("dividend on purchases").as_deref(), Some("£23.95"));
-    assert_eq!(account(&o, "cooper", "interest on capital"), "£0.40");
+    // Sales 20 × £5.50 + 8 × £8.80 at 10%, 20 × £5.63 + 8 × £9.00 at 12.5%.
+    let sales: Vec<String> = (0..4).map(|q| figure(q, "sales")).collect();
+    assert_eq!(sales, ["£180.40", "£180.40", "£184.60", "£184.60"]);
+    assert!((0..4).all(|q| figure(q, "costs") == "£174.00"));
+    let column = |l: &str| (0..4).map(|q| tranche(q, l)).collect::<Vec<_>>();
+    assert_eq!(column("reserve fund"), ["£0.64", "£0.64", "£1.06", "£1.06"]);
+    // 2.5% of £10.60 = £0.265, down to £0.26
+    assert_eq!(
+        column("education fund"),
+        ["£0.16", "£0.16", "£0.26", "£0.26"]
+    );
+    // Q1 90 days: 27 × £4.00 × 5% × 90/365 + cooper's (£4.00 × 25 + £10.00
+    // × 65) × 5% / 365 = £1.434247, down £1.43; Q2 92 days £1.487123; Q3
+    // £1.481644 (cooper £8.00 from 1 September); Q4 91 days £1.446027.
+    assert_eq!(
+        column("interest on capital"),
+        ["£1.43", "£1.48", "£1.48", "£1.44"]
+    );
+    assert_eq!(
+        column("dividend on purchases"),
+        ["£4.17", "£4.12", "£7.80", "£7.84"]
+    );
+    // Over the year: £3.40 + £0.84 + £5.83 + £23.93 = £34.00, as before.
+    // cooper: 10p + 13p + 13p + 9p; the last two founders get 4p in Q1
+    // (25 of the 27 remainders of .9315p are rounded up).
+    assert_eq!(account(&o, "cooper", "interest on capital"), "£0.45");
     assert_eq!(account(&o, "howarth", "interest on capital"), "£0.20");
-    assert_eq!(account(&o, "howarth", "dividend on purchases"), "£0.73");
-    assert_eq!(account(&o, "scowcroft", "dividend on purchases"), "£0.73");
-    assert_eq!(account(&o, "smith", "dividend on purchases"), "£1.17");
-    assert_eq!(account(&o, "bamford", "dividend on purchases"), "£1.17");
+    assert_eq!(account(&o, "r_taylor", "interest on capital"), "£0.19");
+    // £5.00 buyers: 13p + 13p + 24p + 24p, the 17th to 20th fewer pennies;
+    // £8.00 buyers: 20p + 20p + 38p + 38p.
+    assert_eq!(account(&o, "howarth", "dividend on purchases"), "£0.74");
+    assert_eq!(account(&o, "scowcroft", "dividend on purchases"), "£0.71");
+    assert_eq!(account(&o, "smith", "dividend on purchases"), "£1.16");
     assert_eq!(account(&o, "r_taylor", "dividend on purchases"), "£1.16");
+    assert_eq!(fund(&o, "reserve fund"), "£3.40");
+    assert_eq!(fund(&o, "education fund"), "£0.84");
     assert_eq!(account(&o, "cooper", "capital"), "£8.00");
     // cash: £116.00 capital + £730.00 sales - £696.00 costs = £150.00 (a debit)
     assert_eq!(fund(&o, "cash"), "-£150.00");
@@ -98,7 +124,7 @@ fn the_first_year_matches_the_figures_worked_by_hand() {
         vec![
             (30, "members must be 16 or over (article 13): 15 < 16"),
             (31, "young is not a member (as `m`)"),
-            (38, "withdrawals need notice (article 13): 14 < 30"),
+            (40, "withdrawals need notice (article 13): 14 < 30"),
         ]
     );
 }
@@ -826,16 +852,24 @@ fn interest_is_pro_rata_for_the_days_capital_was_held() {
     // cy: joined 1 July, 274 days: £50 × 274/365 = £37.534... → £37.53.
     assert_eq!(account(&o, "cy", "interest due"), "£37.53");
     // days_member: ada all 365 days, cy from 1 July, 274.
-    let days = |name: &str| {
+    let attribute = |name: &str, attribute: &str| {
         let m = o.members.iter().find(|m| m.name == name).expect("member");
         m.attributes
             .iter()
-            .find(|a| a.name == "days_so_far")
+            .find(|a| a.name == attribute)
             .map(|a| a.value.display.clone())
             .unwrap_or_default()
     };
-    assert_eq!(days("ada"), "365");
-    assert_eq!(days("cy"), "274");
+    assert_eq!(attribute("ada", "days_so_far"), "365");
+    assert_eq!(attribute("cy", "days_so_far"), "274");
+    // dee is a member all year but holds capital only from 1 April to
+    // 1 June: 30 + 31 = 61 days.
+    assert_eq!(attribute("dee", "days_so_far"), "365");
+    // days_held: ben keeps £600.00 after his withdrawal, so all 365; cy
+    // from 1 July, 274; dee 61.
+    assert_eq!(attribute("ben", "held_so_far"), "365");
+    assert_eq!(attribute("cy", "held_so_far"), "274");
+    assert_eq!(attribute("dee", "held_so_far"), "61");
 }
 
 #[test]

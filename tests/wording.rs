@@ -52,9 +52,10 @@ fn the_admission_text_says_the_age_in_words() {
 #[test]
 fn the_division_text_writes_each_share_from_its_parameter() {
     let original = SourceFile::new(RULES_1844, std::fs::read_to_string(RULES_1844).unwrap());
-    // reserve 10%, education 2.5%, interest 5%: as the 1844 rules declare them.
+    // reserve 10%, education 2.5%, interest 5% per year: as the 1844 rules
+    // declare them; a rate per a unit of time reads "a year".
     assert!(article_text(&original, "9").starts_with(
-        "When the accounts of the period are made up, ten per cent of the surplus shall be set aside as a reserve and two and a half per cent for education; interest shall be paid on capital at five per cent;"
+        "When the accounts of the period are made up, ten per cent of the surplus shall be set aside as a reserve and two and a half per cent for education; interest shall be paid on capital at five per cent a year;"
     ));
     assert_eq!(
         article_text(&original, "1"),

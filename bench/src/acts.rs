@@ -2,7 +2,7 @@
 //! against the hand-written loop of [`crate::acts_loop`], over the same
 //! generated files, each in a process of its own.
 //!
-//! The workload: rulebooks/rochdale-1844.coop; N members from a CSV file
+//! The workload: tests/fixtures/rochdale-1844.1.coop; N members from a CSV file
 //! (`name,age`, ages 18 to 80); each joins on 1845-01-01 with £4.00, then
 //! makes 20 purchases (costs £0.01 to £20.00; every member's k-th purchase
 //! on the same date, 20 dates from 10 January to 29 November); the costs
@@ -16,7 +16,7 @@
 //! (`ru_maxrss` from `wait4`) are measured alike, end to end (read the
 //! files, run, write the outputs):
 //!
-//! - `rochdale simulate rulebooks/rochdale-1844.coop --scenario-file
+//! - `rochdale simulate tests/fixtures/rochdale-1844.1.coop --scenario-file
 //!   year.json --members members.csv --out DIR` (standard output to
 //!   /dev/null; DIR gets report.txt, outcome.json, statements.csv,
 //!   journal.csv and trial_balance.csv), and the same with `--acts year.csv`;
@@ -372,7 +372,7 @@ fn command(
 }
 
 fn rulebook() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulebooks/rochdale-1844.coop")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rochdale-1844.1.coop")
 }
 
 // ---------------------------------------------------------------------

@@ -7,7 +7,7 @@
 //! stream (serde_json visitors over `steps`, one step at a time into
 //! reused buffers: no document tree, no step kept), or the CSV act log a
 //! line at a time; the journal streamed to `journal.csv`; the 1844 rules
-//! hard-coded, as in rulebooks/rochdale-1844.coop:
+//! hard-coded, as in tests/fixtures/rochdale-1844.1.coop:
 //!
 //! - `join(m, payment)`: refused unless `m.age >= 16` and
 //!   `m.shares + payment >= £4.00` (and `m` is not a member yet); admits,

@@ -1,4 +1,4 @@
-//! The same year run by Rochdale from rulebooks/rochdale-1844.coop: the
+//! The same year run by Rochdale from tests/fixtures/rochdale-1844.1.coop: the
 //! rulebook's own rules, act and allocation, over the member list as a
 //! batch.
 

@@ -30,7 +30,7 @@ mod openfisca;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const RULEBOOK: &str = include_str!("../../rulebooks/rochdale-1844.coop");
+const RULEBOOK: &str = include_str!("../../tests/fixtures/rochdale-1844.1.coop");
 
 struct Options {
     sizes: Vec<usize>,

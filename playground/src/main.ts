@@ -139,11 +139,11 @@ async function run() {
   }
 }
 
-async function explain(expression: string) {
+async function explain(expression: string, step?: number) {
   showTab('explanation');
   const box = $('tab-explanation');
   try {
-    const explanation = await engine.explain(state.file, state.text, request({ value: expression }));
+    const explanation = await engine.explain(state.file, state.text, request({ value: expression, ...(step !== undefined ? { step } : {}) }));
     box.replaceChildren(renderExplanation(explanation));
   } catch (e) {
     box.replaceChildren(renderFailure(`“${expression}” could not be explained.`, e as Failure));

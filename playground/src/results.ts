@@ -24,8 +24,11 @@ function table(header: string[], rows: Child[][], className = 'grid'): HTMLTable
 
 const number = (v: ValueView | null | undefined) => (v ? Number(v.value) : 0);
 
-/** A figure a person can click to see how it is worked out. */
-function figure(v: ValueView | null | undefined, expression: string | null, explain: (e: string) => void): HTMLTableCellElement {
+/** What a click on a figure asks: explain `expression`, as the books stood after `step` (else after the last). */
+export type Explain = (expression: string, step?: number) => void;
+
+/** A figure a person can click to see how it is worked out (as of `step`, when given). */
+function figure(v: ValueView | null | undefined, expression: string | null, explain: Explain, step?: number): HTMLTableCellElement {
   const cell = el('td', { className: 'num' });
   if (!v) {
     cell.textContent = '–';
@@ -37,7 +40,8 @@ function figure(v: ValueView | null | undefined, expression: string | null, expl
   }
   const b = el('button', { className: 'figure', textContent: v.display, title: `How is ${v.display} worked out?` });
   b.dataset.explain = expression;
-  b.onclick = () => explain(expression);
+  if (step !== undefined) b.dataset.step = String(step);
+  b.onclick = () => explain(expression, step);
   cell.append(b);
   return cell;
 }
@@ -130,7 +134,7 @@ function memberBars(rows: { name: string; values: { label: string; value: number
   return svg;
 }
 
-export function renderOutcome(o: SimulationOutcome, explain: (expression: string) => void): HTMLElement {
+export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLElement {
   const root = el('div', { className: 'outcome' });
   const refused = o.steps.filter((s) => s.status !== 'done');
   root.append(
@@ -148,10 +152,14 @@ export function renderOutcome(o: SimulationOutcome, explain: (expression: string
   const shared = new Set<string>();
   for (const p of o.periods) for (const a of p.allocations) for (const t of a.tranches) if (t.members.length) shared.add(t.label);
 
+  // The step that closed each period: a period's figures are explained as
+  // the books stood then, not after a later close.
+  const closes = o.steps.filter((s) => s.status === 'done' && s.what === 'close period').map((s) => s.step);
   for (const p of o.periods) {
     for (const a of p.allocations) {
+      const closedBy = closes[p.number - 1];
       root.append(section(`Period ${p.number}: how the surplus of ${a.amount.display} is divided`,
-        table(['Share', 'Amount', 'How'], a.tranches.map((t) => [t.label, figure(t.total, `allocated "${t.label}"`, explain), t.how])),
+        table(['Share', 'Amount', 'How'], a.tranches.map((t) => [t.label, figure(t.total, `allocated "${t.label}"`, explain, closedBy), t.how])),
         stackedBar(a.tranches.map((t) => ({ label: t.label, value: number(t.total), display: t.total.display })))));
     }
     if (p.figures.length) {
@@ -167,7 +175,9 @@ export function renderOutcome(o: SimulationOutcome, explain: (expression: string
       `<td>${esc(m.name)}</td>`,
       `<td class="status ${status.replace(' ', '-')}">${status}</td>`,
       ...periods.map((n) => cellHtml(m.periods.find((x) => x.name === n)?.value, null)),
-      ...accounts.map((n) => cellHtml(m.accounts.find((x) => x.name === n)?.value, shared.has(n) ? `allocated "${n}" to ${m.name}` : null)),
+      // A balance over several periods is no one allocation: only with one
+      // period is a member's share its balance, and explained as such.
+      ...accounts.map((n) => cellHtml(m.accounts.find((x) => x.name === n)?.value, shared.has(n) && o.periods.length === 1 ? `allocated "${n}" to ${m.name}` : null)),
     ];
   });
   const statements = fastTable(['Member', 'Status', ...periods, ...accounts], rows, 'grid statements');
@@ -177,7 +187,9 @@ export function renderOutcome(o: SimulationOutcome, explain: (expression: string
     if (b?.dataset.explain) explain(b.dataset.explain);
   });
   root.append(section('Member statements',
-    el('p', { className: 'hint' }, 'Accounts are what the cooperative owes each member. Click a figure to see how it is worked out.'),
+    el('p', { className: 'hint' }, o.periods.length > 1
+      ? `Accounts are what the cooperative owes each member, over the ${o.periods.length} periods. Click a figure of a period above to see how it is worked out.`
+      : 'Accounts are what the cooperative owes each member. Click a figure to see how it is worked out.'),
     statements));
 
   if (shared.size) {

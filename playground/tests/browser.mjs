@@ -135,16 +135,21 @@ async function main() {
       }
     }
     assert(compared > 50, `compared ${compared} figures`);
+    // Four quarters, each closed: each period's division is shown.
+    assert(expected.periods.length === 4, `the 1844 year closes each quarter: ${expected.periods.length}`);
     const reserve = expected.periods[0].allocations[0].tranches.find((t) => t.label === 'reserve fund');
-    assert(await page.locator(`button.figure[data-explain='allocated "reserve fund"']`).textContent() === reserve.total.display, 'the reserve shown is the CLI\'s');
+    assert(await page.locator(`button.figure[data-explain='allocated "reserve fund"']`).first().textContent() === reserve.total.display, 'the reserve shown is the CLI\'s');
     assert(await page.locator('.refusals').textContent().then((t) => t.includes('members must be 16 or over')), 'refused acts are listed with their reasons');
     await shot(page, 'scenario-results');
 
-    // 5. Click a figure: its explanation.
-    await page.click(`button.figure[data-explain='allocated "dividend on purchases" to smith']`);
+    // 5. Click a figure: its explanation, as the books stood when its
+    // period closed (the first quarter's dividends, £4.17, at step 34),
+    // not after the last close (£7.84).
+    await page.locator(`button.figure[data-explain='allocated "dividend on purchases"']`).first().click();
     await page.waitForSelector('.explanation .tree');
     const explanation = await page.locator('.explanation').textContent();
-    assert(explanation.includes('£1.17') && explanation.includes('article 9'), `the explanation shows the figure and its article: ${explanation.slice(0, 200)}`);
+    assert(explanation.includes('£4.17') && explanation.includes('article 9') && !explanation.includes('£7.84'), `the explanation shows the first quarter's figure and its article: ${explanation.slice(0, 300)}`);
+    assert(explanation.includes('after step 34'), `explained after the close of the first quarter: ${explanation.slice(0, 300)}`);
     await shot(page, 'explanation');
 
     // 6. Change a parameter and compare with the original.
@@ -158,7 +163,8 @@ async function main() {
     assert(summary.includes('0 gain, 28 lose, 1 unchanged'), `the totals: ${summary}`);
     const howarth = await page.locator('table.member-changes tr', { hasText: 'howarth' }).first();
     const howarthText = await howarth.textContent();
-    assert(howarthText.includes('£0.73 → £0.63') && howarthText.includes('-£0.10'), `howarth's dividend: ${howarthText}`);
+    // 2p + 2p + 3p + 3p less over the four quarters (tests/document.rs)
+    assert(howarthText.includes('£0.74 → £0.64') && howarthText.includes('-£0.10'), `howarth's dividend: ${howarthText}`);
     assert((await howarth.getAttribute('class')).includes('loses'), 'a loss is coloured');
     await shot(page, 'comparison');
 

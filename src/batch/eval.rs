@@ -335,6 +335,7 @@ impl<'a> ColumnEvaluator<'a> {
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
             | IrKind::Accrued { .. }
+            | IrKind::DaysHeld { .. }
             | IrKind::DaysMember(_) => return None,
         };
         Some(Ok(col))

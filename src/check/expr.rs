@@ -1008,6 +1008,10 @@ impl<'c> ExprChecker<'c> {
                 Some(values) => self.accrued(name, row, values, span),
                 None => error_node(span),
             },
+            Form::DaysHeld => match self.plain_values(name, args, span) {
+                Some(values) => self.days_held(name, row, values, span),
+                None => error_node(span),
+            },
             Form::Aggregate(_) => {
                 let d = Diagnostic::error(
                     Code::BadAggregate,
@@ -1122,13 +1126,7 @@ impl<'c> ExprChecker<'c> {
             .help("add `day count actual/365` or `day count actual/actual` to the rulebook's header, under its first line");
             return self.fail(d, span);
         }
-        let slot = match self.checker.histories.iter().position(|a| *a == attr) {
-            Some(slot) => slot,
-            None => {
-                self.checker.histories.push(attr);
-                self.checker.histories.len() - 1
-            }
-        };
+        let slot = self.history_slot(attr);
         if !self.checker.accrual_rates.contains(&p) {
             self.checker.accrual_rates.push(p);
         }
@@ -1141,6 +1139,58 @@ impl<'c> ExprChecker<'c> {
                 unit,
             },
             ty: held,
+            span,
+        }
+    }
+
+    /// The slot of the history the engine keeps of a member attribute that
+    /// `accrued` or `days_held` follows day by day (one per attribute).
+    fn history_slot(&mut self, attr: usize) -> usize {
+        match self.checker.histories.iter().position(|a| *a == attr) {
+            Some(slot) => slot,
+            None => {
+                self.checker.histories.push(attr);
+                self.checker.histories.len() - 1
+            }
+        }
+    }
+
+    /// `days_held(m.shares)`: a member's numeric attribute, followed day by
+    /// day; the days it was above zero.
+    fn days_held(
+        &mut self,
+        name: &ast::Ident,
+        row: &'static Builtin,
+        values: Vec<(Ir, Span)>,
+        span: Span,
+    ) -> Ir {
+        let given = values.len();
+        let Ok([(figure, figure_at)]) = <[(Ir, Span); 1]>::try_from(values) else {
+            let got = count_args(given);
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!("`{}` needs 1 argument, but is given {got}", name.name),
+            )
+            .at(span, format!("{got} given"))
+            .help(row.usage);
+            return self.fail(d, span);
+        };
+        if figure.ty == Type::Error {
+            return error_node(span);
+        }
+        let (IrKind::Attr { member, attr }, true) = (figure.kind, figure.ty.is_numeric()) else {
+            let d = Diagnostic::error(
+                Code::BadAccrual,
+                "`days_held` follows a member's figure day by day: its argument is a numeric attribute such as `m.shares`",
+            )
+            .at(figure_at, "not a member's number or money")
+            .help(row.usage);
+            return self.fail(d, span);
+        };
+        let slot = self.history_slot(attr);
+        Ir {
+            kind: IrKind::DaysHeld { member, attr, slot },
+            ty: Type::Integer,
             span,
         }
     }
@@ -1168,7 +1218,11 @@ impl<'c> ExprChecker<'c> {
                     .filter(|b| {
                         matches!(
                             b.form,
-                            Form::Function(_) | Form::Vote(_) | Form::Accrued | Form::DaysMember
+                            Form::Function(_)
+                                | Form::Vote(_)
+                                | Form::Accrued
+                                | Form::DaysMember
+                                | Form::DaysHeld
                         )
                     })
                     .map(|b| b.name.to_string())
@@ -1893,7 +1947,7 @@ mod tests {
         // Far from every name: the functions, as the table lists them.
         assert_eq!(
             error("rule r = zzzzzz(1)").2,
-            "the functions are round, min, max, abs, years, accrued, days_member, passes, quorate, votes_for, \
+            "the functions are round, min, max, abs, years, accrued, days_member, days_held, passes, quorate, votes_for, \
              votes_against and share_for, and the rulebook's rules"
         );
         // A resolution used as a value: every query of the table.

@@ -63,6 +63,7 @@ impl Checker {
                     ty,
                     Type::Integer | Type::Decimal | Type::Percent | Type::Money(_)
                 )
+                && !matches!(ty, Type::Measure(d) if d.percent_per_time(&self.units).is_some())
             {
                 self.error(
                     Diagnostic::error(
@@ -103,7 +104,9 @@ impl Checker {
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
             | IrKind::Allocated { .. } => {}
-            IrKind::Attr { member, .. } | IrKind::DaysMember(member) => all(&[member], out),
+            IrKind::Attr { member, .. }
+            | IrKind::DaysHeld { member, .. }
+            | IrKind::DaysMember(member) => all(&[member], out),
             IrKind::Accrued { member, rate, .. } => {
                 if !out.contains(rate) {
                     out.push(*rate);

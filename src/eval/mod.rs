@@ -261,6 +261,14 @@ impl<'a> Evaluator<'a> {
                 rate,
                 unit,
             } => self.eval_accrued(member, (*attr, *slot), *rate, *unit, frame, span),
+            IrKind::DaysHeld { member, attr, slot } => {
+                let (m, from, to) = self.accrual_span(member, "days_held", frame, span)?;
+                let now = self.held_now(m, (*attr, *slot), span)?;
+                let held = self.held(m, *slot, from, &now);
+                Ok(Value::Number(Decimal::from(
+                    crate::semantics::time::days_held(&held, from, to),
+                )))
+            }
             IrKind::Period(field) => self.period(*field, span),
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
             IrKind::Neg(x) => Ok(Value::Number(negate(self.number(x, frame)?))),
@@ -522,6 +530,71 @@ impl<'a> Evaluator<'a> {
             })
     }
 
+    /// The member, the period's first day and the day after today: the span
+    /// `accrued` and `days_held` count over.
+    fn accrual_span(
+        &mut self,
+        member: &Ir,
+        what: &str,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<(usize, time::Date, time::Date)> {
+        let Value::Member(m) = self.eval(member, frame)? else {
+            return Err(internal(
+                &format!("`{what}` of something that is not a member"),
+                span,
+            ));
+        };
+        let (Some(from), Some(today)) = (self.inputs.period_start, self.inputs.today) else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    format!("`{what}` needs the period's dates, and they are not known here"),
+                )
+                .at(span, "from when to when?")
+                .help("in a scenario the period runs from the day after the last close (or the first step) to today; in an example, declare `financial year from ...` in the header and date the example `on DATE`, the day the figure is read"),
+            ));
+        };
+        Ok((m as usize, from, today.next_day().unwrap_or(today)))
+    }
+
+    /// The attribute's value now, when the engine keeps no history of it
+    /// for this member (an example): it is then taken as held all period.
+    fn held_now(
+        &mut self,
+        m: usize,
+        (attr, slot): (usize, usize),
+        span: Span,
+    ) -> Result<Option<Decimal>> {
+        let kept = self
+            .inputs
+            .histories
+            .get(slot)
+            .and_then(|h| h.get(m))
+            .is_some_and(|h| !h.is_empty());
+        if kept {
+            return Ok(None);
+        }
+        let value = self.attribute(m, attr, span)?;
+        Ok(Some(value.as_number().unwrap_or_default()))
+    }
+
+    /// A member's figure day by day: the engine's history, or the value now
+    /// from the period's first day (see [`Self::held_now`]).
+    fn held(
+        &self,
+        m: usize,
+        slot: usize,
+        from: time::Date,
+        now: &Option<Decimal>,
+    ) -> std::borrow::Cow<'_, [(time::Date, Decimal)]> {
+        match (now, self.inputs.histories.get(slot).and_then(|h| h.get(m))) {
+            (None, Some(h)) => std::borrow::Cow::Borrowed(h.as_slice()),
+            (Some(v), _) => std::borrow::Cow::Owned(vec![(from, *v)]),
+            (None, None) => std::borrow::Cow::Owned(Vec::new()),
+        }
+    }
+
     /// `accrued(m.x, rate)`: the attribute's history and the rate's
     /// schedule, from the period's first day to the end of today, through
     /// the one definition (`semantics::time::accrue`).
@@ -535,33 +608,9 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> Result<Value> {
         use crate::semantics::time::{AccrualError, accrue};
-        let Value::Member(m) = self.eval(member, frame)? else {
-            return Err(internal(
-                "`accrued` of something that is not a member",
-                span,
-            ));
-        };
-        let m = m as usize;
-        let (Some(from), Some(today)) = (self.inputs.period_start, self.inputs.today) else {
-            return Err(Box::new(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    "`accrued` needs the period's dates, and they are not known here",
-                )
-                .at(span, "from when to when?")
-                .help("in a scenario the period runs from the day after the last close (or the first step) to today; in an example, declare `financial year from ...` in the header and date the example `on DATE`, the day the figure is read"),
-            ));
-        };
-        let to = today.next_day().unwrap_or(today);
-        let now: Vec<(time::Date, Decimal)>;
-        let held = match self.inputs.histories.get(slot).and_then(|h| h.get(m)) {
-            Some(h) if !h.is_empty() => h.as_slice(),
-            _ => {
-                let value = self.attribute(m, attr, span)?;
-                now = vec![(from, value.as_number().unwrap_or_default())];
-                &now
-            }
-        };
+        let (m, from, to) = self.accrual_span(member, "accrued", frame, span)?;
+        let now = self.held_now(m, (attr, slot), span)?;
+        let held = self.held(m, slot, from, &now);
         let constant: Vec<(time::Date, Decimal)>;
         let dated = self.program.params.get(rate).map(|p| &p.dated);
         let rates = match self.inputs.schedules.get(rate) {
@@ -581,7 +630,7 @@ impl<'a> Evaluator<'a> {
                 &constant
             }
         };
-        match accrue(held, rates, unit, self.program.day_count, from, to) {
+        match accrue(&held, rates, unit, self.program.day_count, from, to) {
             Ok(d) => Ok(Value::Number(d)),
             Err(AccrualError::NoRate(day)) => Err(Box::new(
                 Diagnostic::error(

@@ -494,6 +494,7 @@ impl Parts<'_> {
             | IrKind::Resolution { .. } => {}
             IrKind::Attr { member, .. }
             | IrKind::Accrued { member, .. }
+            | IrKind::DaysHeld { member, .. }
             | IrKind::DaysMember(member) => self.walk(member, false),
             IrKind::Call { args, .. } | IrKind::Builtin { args, .. } => {
                 for a in args {

@@ -96,6 +96,9 @@ pub enum Form {
     /// `days_member(m)`: the days of the period so far a member has been
     /// one (`IrKind::DaysMember`, `semantics::time::member_days`).
     DaysMember,
+    /// `days_held(m.x)`: the days of the period so far on which a member's
+    /// figure was above zero (`IrKind::DaysHeld`, `semantics::time::days_held`).
+    DaysHeld,
 }
 
 /// How a function of values is checked and computed.
@@ -464,6 +467,16 @@ pub static BUILTINS: &[Builtin] = &[
         form: Form::DaysMember,
     },
     Builtin {
+        name: "days_held",
+        call: "days_held(m.capital)",
+        doc: "the days of the period so far on which the member's figure was above zero",
+        takes: "a member's attribute",
+        accepts: numeric,
+        result: whole_number,
+        usage: "write `days_held(m.shares)`: the days from the period's first day to the end of today on which `m.shares` was more than nothing",
+        form: Form::DaysHeld,
+    },
+    Builtin {
         name: "passes",
         call: "passes(r)",
         doc: "whether resolution `r` passed: quorate and over its threshold (see Resolutions)",
@@ -707,6 +720,7 @@ mod tests {
                 "years",
                 "accrued",
                 "days_member",
+                "days_held",
                 "passes",
                 "quorate",
                 "votes_for",

@@ -85,8 +85,17 @@ fn figure(value: &Value, ty: Type, form: Form, program: &Program) -> String {
             .map(|w| format!("{w} per cent"))
             .unwrap_or_else(shown),
         Type::Money(c) => money_in_words(n, c).unwrap_or_else(shown),
+        Type::Measure(dim) => rate_in_words(n, dim, program).unwrap_or_else(shown),
         _ => shown(),
     }
+}
+
+/// A percentage per one unit of time in words: `5% per year` is "five per
+/// cent a year", as statutes write a rate. `None` for any other measure.
+fn rate_in_words(n: Decimal, dim: crate::units::Dim, program: &Program) -> Option<String> {
+    let time = dim.percent_per_time(&program.units)?;
+    let words = in_words(n * Decimal::ONE_HUNDRED)?;
+    Some(format!("{words} per cent a {}", time.name()))
 }
 
 /// The names of a currency's unit, one and many, for the currencies

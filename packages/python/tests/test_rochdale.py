@@ -14,6 +14,9 @@ ROOT = pathlib.Path(os.environ.get("ROCHDALE_ROOT", pathlib.Path(__file__).resol
 RULEBOOK = (ROOT / "rulebooks" / "rochdale-1844.coop").read_text(encoding="utf-8")
 FOUNDERS = (ROOT / "rulebooks" / "rochdale-1844-founders.csv").read_text(encoding="utf-8")
 FILES = {"rochdale-1844-founders.csv": FOUNDERS}
+# Version 1844.1, one close a year with a flat 5% interest, kept as a
+# fixture (tests/fixtures/README.md): the act logs below close once a year.
+YEARLY = (ROOT / "tests" / "fixtures" / "rochdale-1844.1.coop").read_text(encoding="utf-8")
 NAME = "rochdale-1844.coop"
 
 
@@ -50,9 +53,9 @@ def test_the_examples_pass():
     assert len(examples) == 14
     assert all(e["passed"] for e in examples)
     quarter = next(e for e in examples if e["name"] == "a quarter with interest on capital")
-    # £25.50 × 120/200 = £15.30
+    # (£30.00 - £3.00 - £0.75 - £0.18 of interest for 92 days) × 120/200 = £15.642
     ada = next(x for x in quarter["expectations"] if x["text"].startswith("dividend(ada)"))
-    assert ada["actual"]["value"] == "15.30"
+    assert ada["actual"]["value"] == "15.64"
 
 
 def test_a_failing_example_is_counted():
@@ -66,21 +69,24 @@ def test_a_failing_example_is_counted():
 def test_simulate_the_first_year():
     outcome = rochdale.simulate(RULEBOOK, name=NAME, scenario="first year", files=FILES)
     assert outcome["scenario"] == "first year"
-    t = tranches(outcome)
-    # surplus £730.00 - £696.00 = £34.00: reserve 10% £3.40, education
-    # 2.5% £0.85, interest 27 × £0.20 + £0.40 = £5.80, the rest £23.95.
-    assert t["reserve fund"]["total"]["value"] == "3.40"
-    assert t["education fund"]["total"]["value"] == "0.85"
-    assert t["interest on capital"]["total"]["value"] == "5.80"
+    assert len(outcome["periods"]) == 4
+    # The last quarter (rulebooks/rochdale-1844.coop works each by hand):
+    # surplus £184.60 - £174.00 = £10.60: reserve 10% £1.06, education
+    # 2.5% £0.265 down to £0.26, interest at 5% a year for 91 days
+    # £1.446027 down to £1.44, the rest £7.84.
+    t = tranches(outcome, 3)
+    assert t["reserve fund"]["total"]["value"] == "1.06"
+    assert t["education fund"]["total"]["value"] == "0.26"
+    assert t["interest on capital"]["total"]["value"] == "1.44"
     dividends = t["dividend on purchases"]
-    assert dividends["total"]["value"] == "23.95"
-    assert dividends["total"]["display"] == "£23.95"
+    assert dividends["total"]["value"] == "7.84"
+    assert dividends["total"]["display"] == "£7.84"
     each = {m["name"]: decimal.Decimal(m["value"]["value"]) for m in dividends["members"]}
-    # 73p to each £5.00 buyer, £1.17 to the first seven £8.00 buyers, £1.16 to the eighth
-    assert each["howarth"] == decimal.Decimal("0.73")
-    assert each["smith"] == each["bamford"] == decimal.Decimal("1.17")
-    assert each["r_taylor"] == decimal.Decimal("1.16")
-    assert sum(each.values()) == decimal.Decimal("23.95")
+    # by purchases of £5.63 and £9.00 of £184.60: 23.91p and 38.22p; the
+    # floors 23p and 38p leave 20p, one to each £5.63 buyer (.91 before .22)
+    assert each["howarth"] == decimal.Decimal("0.24")
+    assert each["smith"] == each["r_taylor"] == decimal.Decimal("0.38")
+    assert sum(each.values()) == decimal.Decimal("7.84")
     assert outcome["trial_balance"]["balanced"] is True
 
 
@@ -125,28 +131,29 @@ def test_explain_a_dividend():
         RULEBOOK, "dividend(ada)", name=NAME, example="a quarter with interest on capital"
     )
     assert explained["expression"] == "dividend(ada)"
-    assert explained["value"]["value"] == "15.30"
+    assert explained["value"]["value"] == "15.64"
     assert explained["steps"]
 
 
 def test_explain_in_the_scenario():
+    # after the last close: r_taylor's dividend of the last quarter
     explained = rochdale.explain(RULEBOOK, "dividend(r_taylor)", name=NAME, scenario="first year", files=FILES)
-    assert explained["value"]["value"] == "1.16"
+    assert explained["value"]["value"] == "0.38"
 
 
 def test_diff_a_larger_reserve():
-    # reserve 20% of £34.00 = £6.80 instead of £3.40: the dividends are
-    # £34.00 - £6.80 - £0.85 - £5.80 = £20.55, £3.40 less.
+    # The first quarter: reserve 20% of £6.40 = £1.28 instead of £0.64:
+    # the dividends are £6.40 - £1.28 - £0.16 - £1.43 = £3.53, £0.64 less.
     new = RULEBOOK.replace("parameter reserve_share: Percent = 10%", "parameter reserve_share: Percent = 20%")
     assert new != RULEBOOK
     d = rochdale.diff(RULEBOOK, new, scenario="first year", files=FILES)
     changed = [c for c in d["changes"] if c["name"] == "reserve_share"]
     assert changed and changed[0]["change"] == "changed"
-    by_label = {t["label"]: t for t in d["simulation"]["tranches"]}
-    assert by_label["reserve fund"]["old"]["value"] == "3.40"
-    assert by_label["reserve fund"]["new"]["value"] == "6.80"
-    assert by_label["dividend on purchases"]["new"]["value"] == "20.55"
-    assert by_label["dividend on purchases"]["difference"]["value"] == "-3.40"
+    by_label = {t["label"]: t for t in d["simulation"]["tranches"] if t["period"] == 1}
+    assert by_label["reserve fund"]["old"]["value"] == "0.64"
+    assert by_label["reserve fund"]["new"]["value"] == "1.28"
+    assert by_label["dividend on purchases"]["new"]["value"] == "3.53"
+    assert by_label["dividend on purchases"]["difference"]["value"] == "-0.64"
     # "the simple check" expects a £3.00 reserve on £30.00: 20% gives £6.00
     simple = next(e for e in d["examples"] if e["name"] == "the simple check")
     assert simple["old_passed"] is True and simple["new_passed"] is False
@@ -171,7 +178,7 @@ def test_a_batch_year_over_a_dataframe():
     pd = pytest.importorskip("pandas")
     names = [f"m{i:04}" for i in range(1000)]
     members = pd.DataFrame({"name": names, "age": [30] * 1000, "quarterly_cost": ["£5.00"] * 1000})
-    outcome = rochdale.simulate(RULEBOOK, name=NAME, acts=year_of(names), members=members, summary=True)
+    outcome = rochdale.simulate(YEARLY, name=NAME, acts=year_of(names), members=members, summary=True)
     t = tranches(outcome)
     # sales 1,000 × 4 × £5.50 = £22,000.00; costs 4 × £5,000.00; surplus
     # £2,000.00: reserve £200.00, education £50.00, interest 1,000 × £0.20
@@ -196,7 +203,7 @@ def test_a_batch_with_decimal_money_and_one_under_age():
     )
     acts = year_of(["ada", "ben", "cy"])
     acts = [a if a[1] != "pay_costs" else (a[0], "pay_costs", "£40.00") for a in acts]
-    outcome = rochdale.simulate(RULEBOOK, name=NAME, acts=acts, members=members)
+    outcome = rochdale.simulate(YEARLY, name=NAME, acts=acts, members=members)
     young = next(s for s in outcome["steps"] if s["what"].startswith("join(cy"))
     assert young["status"] == "refused"
     assert young["reasons"] == ["members must be 16 or over (article 13): 15 < 16"]
@@ -223,13 +230,13 @@ def test_floats_are_refused_for_money():
     pd = pytest.importorskip("pandas")
     members = pd.DataFrame({"name": ["ada"], "age": [30], "quarterly_cost": [5.1]})
     with pytest.raises(TypeError, match="quarterly_cost"):
-        rochdale.simulate(RULEBOOK, name=NAME, acts=year_of(["ada"]), members=members)
+        rochdale.simulate(YEARLY, name=NAME, acts=year_of(["ada"]), members=members)
 
 
 def test_a_bad_act_log_line_is_placed():
     with pytest.raises(rochdale.RochdaleError) as caught:
         rochdale.simulate(
-            RULEBOOK,
+            YEARLY,
             name=NAME,
             acts=[("1845-01-01", "join", "ada", "£4.00"), ("1845-02-01", "purchse", "ada", "£1.00")],
             members=[{"name": "ada", "age": 30}],
