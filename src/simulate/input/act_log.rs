@@ -285,6 +285,7 @@ impl<R: Read> ActLogSteps<'_, R> {
                     title,
                     votes,
                     amend,
+                    effective: None,
                 }
             }
             [name @ ("close" | "motion")] if !is_act(name) => {
