@@ -389,3 +389,82 @@ fn the_effective_clause_counts_in_the_hash_only_where_it_changes_the_rules() {
     // On adoption against a resolution that defers is not the default.
     assert_ne!(hash(deferred, " effective on adoption"), hash(deferred, ""));
 }
+
+/// A bundled rulebook's first scenario, run with its members.
+fn bundled(file: &str) -> SimulationOutcome {
+    let text = std::fs::read_to_string(format!("rulebooks/{file}")).expect("readable");
+    let program = program(&text);
+    let scenario = &program.scenarios[0];
+    let members = input::scenario_members(&program, scenario, std::path::Path::new("rulebooks"))
+        .expect("members");
+    simulate(&program, scenario, members)
+}
+
+fn account(o: &SimulationOutcome, member: &str, name: &str) -> String {
+    let m = o.members.iter().find(|m| m.name == member).expect("member");
+    m.accounts
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.display.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_uk_societys_interest_rises_when_the_amendment_is_registered() {
+    // rulebooks/multi-stakeholder-uk.coop, worked in its comment: 3% a year
+    // for the 28 days from 1 to 29 April, 4% for the 337 days after.
+    let o = bundled("multi-stakeholder-uk.coop");
+    let a = &o.amendments[0];
+    assert_eq!(
+        (a.date.as_str(), a.effective.as_str()),
+        ("2026-04-01", "2026-04-29")
+    );
+    // £100 × (0.03 × 28 + 0.04 × 337) / 365 = £1,432 / 365 = £3.923288;
+    // pooled: (£25,230 × 14.32 + £5 × 4% × 335) / 365 = £990.029041 → £990.02,
+    // 2p of the remainders to c3 (.589) and w1 (.325, first of the tie).
+    let interest: Vec<String> = ["w1", "w2", "c1", "c2", "c3", "s1", "local_coop"]
+        .iter()
+        .map(|m| account(&o, m, "interest on shares"))
+        .collect();
+    assert_eq!(
+        interest,
+        [
+            "£3.93", "£3.92", "£0.39", "£0.39", "£0.58", "£196.16", "£784.65"
+        ]
+    );
+    // £16,000 - £4,000 - £990.02 = £11,009.98; 40% = £4,403.99 by 2 : 1.
+    assert_eq!(account(&o, "w1", "worker bonus"), "£2,935.99");
+    assert_eq!(account(&o, "w2", "worker bonus"), "£1,468.00");
+    // £6,605.99 by 6 : 3 : 1.
+    assert_eq!(account(&o, "c1", "consumer dividend"), "£3,963.59");
+    assert_eq!(account(&o, "c2", "consumer dividend"), "£1,981.80");
+    assert_eq!(account(&o, "c3", "consumer dividend"), "£660.60");
+    // £25,235.00 of shares + £76,000.00 - £60,000.00, a debit balance (funds
+    // show credit balances positive).
+    let cash = o
+        .funds
+        .iter()
+        .find(|f| f.name == "cash")
+        .map(|f| f.value.display.clone());
+    assert_eq!(cash.as_deref(), Some("-£41,235.00"));
+    assert!(o.trial_balance.balanced);
+}
+
+#[test]
+fn the_land_trusts_amendment_is_in_force_before_the_close() {
+    // Adopted 15 October, + 28 days (16 to 31 October, 12 more) = 12
+    // November, before the close of 31 March: repairs 35% of £5,700.36 =
+    // £1,995.126 → £1,995.12, as before the effective date was written.
+    let o = bundled("community-land-trust.coop");
+    let a = &o.amendments[0];
+    assert_eq!(
+        (a.date.as_str(), a.effective.as_str()),
+        ("2026-10-15", "2026-11-12")
+    );
+    let repairs = o
+        .funds
+        .iter()
+        .find(|f| f.name == "repairs reserve")
+        .map(|f| f.value.display.clone());
+    assert_eq!(repairs.as_deref(), Some("£1,995.12"));
+}
