@@ -468,3 +468,30 @@ fn the_land_trusts_amendment_is_in_force_before_the_close() {
         .map(|f| f.value.display.clone());
     assert_eq!(repairs.as_deref(), Some("£1,995.12"));
 }
+
+#[test]
+fn a_csv_act_log_gives_the_effective_date_in_a_cell() {
+    let program = program(&rulebook(YEAR, "", &a_year_with("")));
+    let log = |effective: &str| {
+        format!(
+            "date,act,args...\n2026-01-01,join,ada,£1000.00\n\
+             2026-03-01,motion ordinary,for=ada,rate=6% per year,effective={effective}\n\
+             2026-12-31,pay_interest,ada\n2026-12-31,close period\n"
+        )
+    };
+    let (scenario, _) = input::read_act_log(&program, "acts.csv", &log("2026-04-29"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let members = input::MemberTable::inline(&program.scenarios[0]);
+    let o = simulate(&program, &scenario, members);
+    // As from the rulebook: 118 days at 3%, 247 at 6%: £50.30.
+    assert_eq!(interest_due(&o), "£50.30");
+    assert_eq!(o.amendments[0].effective, "2026-04-29");
+    let errors =
+        input::read_act_log(&program, "acts.csv", &log("2026-02-01")).expect_err("refused");
+    assert_eq!(errors[0].code.as_str(), "E0709");
+    assert!(
+        errors[0].message.starts_with("acts.csv:3:"),
+        "{}",
+        errors[0].message
+    );
+}
