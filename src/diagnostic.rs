@@ -175,6 +175,9 @@ codes! {
     NotInForce = "E0707",
     /// A dated parameter's values not in increasing date order.
     DatedOutOfOrder = "E0708",
+    /// An amendment that would take effect before its motion is adopted,
+    /// or `next period` with no close after it to end the period.
+    BadEffective = "E0709",
     /// An example's expectation did not hold.
     ExpectationFailed = "E0500",
     /// An `expect` line that is neither an equation nor a yes/no statement.

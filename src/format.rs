@@ -651,6 +651,10 @@ impl Printer<'_> {
             let line = format!("alone amends {}", names.join(", "));
             self.statement(i, &[line], first.span.to(last.span));
         }
+        if let Some((when, span)) = &r.effective {
+            let line = format!("amendments effective {when}");
+            self.statement(i, &[line], *span);
+        }
         self.close(indent, r.span.end);
     }
 
@@ -952,6 +956,7 @@ impl Printer<'_> {
                 votes,
                 title,
                 amendments,
+                effective,
             } => {
                 let mut head = format!("{head}motion {}", votes.resolution.name);
                 if let Some(t) = title {
@@ -964,7 +969,10 @@ impl Printer<'_> {
                         .iter()
                         .map(|b| format!("{} = {}", b.name.name, self.value(&b.value)))
                         .collect();
-                    format!(" amend {}", shown.join(", "))
+                    let when = effective
+                        .map(|(w, _)| format!(" effective {w}"))
+                        .unwrap_or_default();
+                    format!(" amend {}{when}", shown.join(", "))
                 };
                 let line = format!("{head} {}{amend}", self.votes(votes));
                 if line.len() <= WIDTH {

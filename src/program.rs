@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::currency::Currency;
 use crate::span::Span;
+pub use crate::syntax::ast::Effective;
 use crate::syntax::ast::{AggregateKind, QuorumTerm, RoundingMode, Threshold};
 pub use crate::types::EnumDef;
 use crate::types::{Type, Vocabulary};
@@ -286,6 +287,9 @@ pub struct ResolutionDef {
     /// `alone amends p, q`: the parameters (by index) that only a motion
     /// of this resolution (or of another that also names them) may amend.
     pub alone_amends: Vec<usize>,
+    /// When its motions' amendments take effect unless a motion says
+    /// (`amendments effective ...`; on adoption if not written).
+    pub effective: Effective,
     /// When it passes.
     pub threshold: Threshold,
     /// Abstentions count as votes against.
@@ -496,6 +500,9 @@ pub enum StepDefKind {
         abstain: Vec<(String, Span)>,
         /// Parameters changed if it passes.
         amendments: Vec<(usize, Value)>,
+        /// When they take effect, if the motion says (else as its
+        /// resolution says).
+        effective: Option<Effective>,
     },
     /// The period closes.
     Close {

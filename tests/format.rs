@@ -196,12 +196,12 @@ proptest! {
 
     #[test]
     fn any_layout_of_a_rulebook_formats_to_the_same_rules(
-        which in 0usize..5,
+        which in 0usize..6,
         choices in prop::collection::vec(any::<u8>(), 1..64),
     ) {
         let files = ["rulebooks/rochdale-1844.coop", "rulebooks/thin-layer-network.coop",
                      "tests/rulebooks/constructs.coop", "tests/rulebooks/record-dates.coop",
-                     "tests/rulebooks/repetition.coop"];
+                     "tests/rulebooks/repetition.coop", "tests/rulebooks/after-the-close.coop"];
         let text = std::fs::read_to_string(files[which]).expect("readable");
         let mangled = relayout(&text, &choices);
         // Some layouts are not rulebooks (a line break inside `12 km_month`);

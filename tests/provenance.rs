@@ -202,7 +202,7 @@ fn the_documented_provenance_line_is_real() {
 const PINNED: &[(&str, &str)] = &[
     (
         "community-land-trust.coop",
-        "d3eebfe2b66196912e2f83bd6e237425d613b4b3e4bf86c9fb1c2aab4e6482e8",
+        "56898e43417c03c1ee85edc1348f92be3db8089bbda9ec6d44f554aab25e4216",
     ),
     (
         "ethical-provider-framework.coop",
@@ -210,7 +210,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "multi-stakeholder-uk.coop",
-        "54480309fd2c2ac895f1e1cb8844fa7b949726989b2cf076d2636e7838170837",
+        "82c480c7c5350533856d4550712127c4bf24539208477ab3981827487951d140",
     ),
     (
         "public-service-mutual.coop",
@@ -520,4 +520,25 @@ fn the_structural_diff_compares_by_the_encoding() {
     );
     assert_eq!(found[0].parts, vec!["legal text".to_string()]);
     assert!(changes(two, &commented).is_empty());
+}
+
+/// `effective on adoption` is the default written out: the 1844 rulebook
+/// with it on its motion has the hash it has without it (pinned above), and
+/// a later date is other rules.
+#[test]
+fn an_amendment_effective_on_adoption_keeps_the_hash() {
+    let (text, program, _) = first_year();
+    let written = text.replacen(
+        "} amend markup = 12.5%",
+        "} amend markup = 12.5% effective on adoption",
+        1,
+    );
+    assert_ne!(written, text, "the 1844 motion is found");
+    assert_eq!(hash(&written), program.provenance.hash);
+    let later = text.replacen(
+        "} amend markup = 12.5%",
+        "} amend markup = 12.5% effective 28 days after adoption",
+        1,
+    );
+    assert_ne!(hash(&later), program.provenance.hash);
 }

@@ -687,9 +687,15 @@ export interface Amendment {
      */
     step: number;
     /**
-     * When it took effect.
+     * When it was adopted.
      */
     date: string;
+    /**
+     * When it takes effect (`effective ...`): the adoption date, a later
+     * date, or `next period` when no close has ended the period yet. Any
+     * figure before it uses the old value.
+     */
+    effective: string;
     /**
      * The parameter.
      */

@@ -214,7 +214,7 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
   }
   if (o.amendments.length) {
     root.append(section('Amendments adopted',
-      table(['Date', 'Parameter', 'Before', 'After', 'Adopted by'], o.amendments.map((a) => [a.date, a.parameter, a.old.display, a.new.display, a.reason]))));
+      table(['Adopted', 'In force from', 'Parameter', 'Before', 'After', 'Adopted by'], o.amendments.map((a) => [a.date, a.effective, a.parameter, a.old.display, a.new.display, a.reason]))));
   }
   root.append(section('The cooperative’s accounts',
     table(['Account', 'Balance'], o.funds.map((f) => [f.name, figure(f.value, null, explain)]))));

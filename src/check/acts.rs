@@ -169,6 +169,13 @@ impl Checker {
         if let Some(calendar) = self.calendar {
             let mut check = steps::CalendarCheck::new(calendar);
             errors.extend(steps.iter().filter_map(|step| check.step(step)));
+        } else {
+            // With no financial year, only a close ends the period.
+            let mut check = steps::NextPeriodCheck::default();
+            for step in &steps {
+                check.step(step, &self.resolutions);
+            }
+            errors.extend(check.finish());
         }
         self.diagnostics.extend(errors);
         ScenarioDef {
@@ -269,12 +276,14 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
             votes,
             title,
             amendments,
+            effective,
         } => RawKind::Motion {
             resolution: name(&votes.resolution),
             title: title.as_ref().map(|t| t.value.clone()),
             votes: [&votes.for_, &votes.against, &votes.abstain]
                 .map(|group| group.iter().map(name).collect()),
             amend: named_list(amendments),
+            effective: effective.map(|(w, span)| Written::new(w, at(span))),
         },
         ast::StepKind::Close { figures } => RawKind::Close {
             figures: named_list(figures),

@@ -688,6 +688,7 @@ impl Checker {
             quorum: r.quorum.iter().map(|(q, _)| *q).collect(),
             quorum_lesser: r.quorum_form == ast::QuorumForm::Lesser,
             alone_amends,
+            effective: r.effective.map(|(w, _)| w).unwrap_or_default(),
             threshold,
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,

@@ -44,6 +44,9 @@ pub struct Engine<'p> {
     pending: Vec<Entry>,
     motions: Vec<MotionOutcome>,
     amendments: Vec<Amendment>,
+    /// Amendments adopted but not yet in force (`effective` later than
+    /// adoption), in the order adopted.
+    awaiting: Vec<Awaiting>,
     periods: Vec<PeriodOutcome>,
     /// Attributes counted per period, as they stood at each close: a
     /// column of every person's value per period and attribute.
@@ -214,6 +217,23 @@ struct PeriodColumn {
     values: Vec<Option<Value>>,
 }
 
+/// An amendment adopted that takes effect later.
+struct Awaiting {
+    /// The day it takes effect; none for `next period` without a financial
+    /// year until a close ends the period.
+    from: Option<time::Date>,
+    /// The parameter and its new value.
+    param: usize,
+    value: Value,
+    /// Its entry in the amendments listed.
+    listed: usize,
+    /// The day its motion passed.
+    adopted: time::Date,
+    /// Its provenance line as on adoption (`2026-04-01: share_interest =
+    /// 4% per year by special (...)`).
+    line: String,
+}
+
 /// Why a step did not happen.
 enum Stop {
     Refused(Vec<String>),
@@ -274,6 +294,7 @@ impl<'p> Engine<'p> {
             pending: Vec::new(),
             motions: Vec::new(),
             amendments: Vec::new(),
+            awaiting: Vec::new(),
             periods: Vec::new(),
             period_values: Vec::new(),
             shares: Vec::new(),
@@ -352,6 +373,7 @@ impl<'p> Engine<'p> {
         self.parameters_in_force(step.date);
         self.period_begins(step.date);
         self.rates_on(step.date);
+        self.amendments_in_force(step.date);
         if !matches!(step.kind, StepDefKind::Close { .. }) {
             self.figures_so_far();
         }
@@ -657,6 +679,13 @@ impl<'p> Engine<'p> {
             return;
         };
         self.inputs.period_start = Some(next);
+        // Amendments effective from the next period: this one.
+        for a in self.awaiting.iter_mut().filter(|a| a.from.is_none()) {
+            a.from = Some(next);
+            if let Some(listed) = self.amendments.get_mut(a.listed) {
+                listed.effective = format_date(next);
+            }
+        }
         for slot in 0..self.program.histories.len() {
             for m in 0..self.inputs.member_count() {
                 self.inputs.histories[slot][m].clear();
@@ -895,6 +924,7 @@ impl<'p> Engine<'p> {
             against,
             abstain,
             amendments,
+            effective,
         } = &step.kind
         else {
             return Ok(());
@@ -959,12 +989,21 @@ impl<'p> Engine<'p> {
                 });
                 return Err(Stop::Refused(breaches));
             }
-            // An amended dated parameter keeps its new value from now on.
-            self.dated
-                .retain(|p| !amendments.iter().any(|(amended, _)| amended == p));
+            let when = effective.unwrap_or(program.resolutions[*resolution].effective);
+            let from = self.effective_from(when, step.date)?;
+            let now = from == Some(step.date);
+            if now {
+                // An amended dated parameter keeps its new value from now on.
+                self.dated
+                    .retain(|p| !amendments.iter().any(|(amended, _)| amended == p));
+            } else {
+                // Checked with the new values, in force only from `from`.
+                self.inputs.params = old_params.clone();
+                self.inputs.not_in_force = old_in_force;
+            }
             for (param, value) in amendments {
                 let ty = program.params[*param].ty;
-                self.provenance = self.provenance.amended(&format!(
+                let line = format!(
                     "{}: {} = {} by {} ({} for, {} against)",
                     format_date(step.date),
                     program.params[*param].name,
@@ -972,10 +1011,30 @@ impl<'p> Engine<'p> {
                     outcome.name,
                     outcome.votes_for.normalize(),
                     outcome.votes_against.normalize()
-                ));
+                );
+                let in_force = if now {
+                    self.provenance = self.provenance.amended(&line);
+                    self.provenance.clone()
+                } else {
+                    // The rules once it is in force, if nothing else is
+                    // amended first (set again when it takes effect).
+                    self.provenance
+                        .amended(&in_force_from(&line, from, step.date))
+                };
+                if !now {
+                    self.awaiting.push(Awaiting {
+                        from,
+                        param: *param,
+                        value: value.clone(),
+                        listed: self.amendments.len(),
+                        adopted: step.date,
+                        line,
+                    });
+                }
                 self.amendments.push(Amendment {
                     step: number,
                     date: format_date(step.date),
+                    effective: from.map_or_else(|| when.to_string(), format_date),
                     parameter: program.params[*param].name.clone(),
                     old: self.view(&old_params[*param], ty),
                     new: self.view(value, ty),
@@ -983,7 +1042,7 @@ impl<'p> Engine<'p> {
                     votes_for: outcome.votes_for.normalize().to_string(),
                     votes_against: outcome.votes_against.normalize().to_string(),
                     reason: outcome.reason.clone(),
-                    in_force: self.provenance.clone(),
+                    in_force,
                 });
             }
         }
@@ -1000,6 +1059,88 @@ impl<'p> Engine<'p> {
             Err(Stop::Refused(vec![format!(
                 "the motion did not pass: {reason}"
             )]))
+        }
+    }
+
+    /// The day amendments adopted on `adopted` take effect `when`: none
+    /// for `next period` with no financial year, until a close ends the
+    /// period. A date before adoption (refused by the checker, E0709) is
+    /// taken as adoption.
+    fn effective_from(
+        &self,
+        when: Effective,
+        adopted: time::Date,
+    ) -> Result<Option<time::Date>, Stop> {
+        let too_far = || {
+            Stop::Failed(Box::new(
+                Diagnostic::error(
+                    Code::BadEffective,
+                    "the amendments would take effect after the last date the calendar has",
+                )
+                .help("give the amendments a date, or fewer days after adoption"),
+            ))
+        };
+        Ok(match when {
+            Effective::OnAdoption => Some(adopted),
+            Effective::On(date) => Some(date.max(adopted)),
+            Effective::DaysAfter(days) => Some(
+                adopted
+                    .checked_add(time::Duration::days(i64::from(days)))
+                    .ok_or_else(too_far)?,
+            ),
+            Effective::NextPeriod => match self.program.calendar {
+                Some(calendar) => {
+                    let (_, last) = crate::semantics::time::period_containing(&calendar, adopted)
+                        .ok_or_else(too_far)?;
+                    Some(last.next_day().ok_or_else(too_far)?)
+                }
+                None => None,
+            },
+        })
+    }
+
+    /// Amendments adopted earlier that take effect on or before `date`, in
+    /// the order of their dates (then of adoption): each parameter takes
+    /// its new value, the rate `accrued` reads changes on the amendment's
+    /// own date (not the step's), and the rules in force are amended then.
+    fn amendments_in_force(&mut self, date: time::Date) {
+        if self
+            .awaiting
+            .iter()
+            .all(|a| a.from.is_none_or(|f| f > date))
+        {
+            return;
+        }
+        let program = self.program;
+        let (mut due, rest): (Vec<Awaiting>, Vec<Awaiting>) = std::mem::take(&mut self.awaiting)
+            .into_iter()
+            .partition(|a| a.from.is_some_and(|f| f <= date));
+        self.awaiting = rest;
+        due.sort_by_key(|a| a.from);
+        let start = self.inputs.period_start.unwrap_or(date);
+        for a in due {
+            let from = a.from.unwrap_or(date);
+            self.inputs.params[a.param] = a.value.clone();
+            if let Some(slot) = self.inputs.not_in_force.get_mut(a.param) {
+                *slot = None;
+            }
+            // What the members voted is the value from then on, later
+            // dated values included.
+            self.dated.retain(|p| *p != a.param);
+            if program.accrual_rates.contains(&a.param) {
+                if let Some(rate) = a.value.as_number() {
+                    let schedule = &mut self.inputs.schedules[a.param];
+                    let since = from.max(start);
+                    schedule.retain(|(d, _)| *d < since);
+                    schedule.push((since, rate));
+                }
+            }
+            self.provenance =
+                self.provenance
+                    .amended(&in_force_from(&a.line, Some(from), a.adopted));
+            if let Some(listed) = self.amendments.get_mut(a.listed) {
+                listed.in_force = self.provenance.clone();
+            }
         }
     }
 
@@ -1416,6 +1557,16 @@ impl<'p> Engine<'p> {
         outcome.members = (0..self.people()).map(|m| self.statement(m)).collect();
         outcome.periods = self.periods_with_shares();
         outcome
+    }
+}
+
+/// An amendment's provenance line: as on adoption, with `, in force from
+/// DATE` when it takes effect later (so an amendment in force on adoption
+/// keeps the line, and the hash, it always had).
+fn in_force_from(line: &str, from: Option<time::Date>, adopted: time::Date) -> String {
+    match from {
+        Some(from) if from > adopted => format!("{line}, in force from {}", format_date(from)),
+        _ => line.to_string(),
     }
 }
 

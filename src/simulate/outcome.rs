@@ -203,8 +203,12 @@ pub struct MotionOutcome {
 pub struct Amendment {
     /// The step.
     pub step: usize,
-    /// When it took effect.
+    /// When it was adopted.
     pub date: String,
+    /// When it takes effect (`effective ...`): the adoption date, a later
+    /// date, or `next period` when no close has ended the period yet. Any
+    /// figure before it uses the old value.
+    pub effective: String,
     /// The parameter.
     pub parameter: String,
     /// Its value before.

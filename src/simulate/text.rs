@@ -168,8 +168,9 @@ pub fn write_tail(
         for a in &o.amendments {
             writeln!(
                 w,
-                "  {}  {}: {} → {} (adopted by {}: {} for, {} against)",
+                "  {}  in force from {}  {}: {} → {} (adopted by {}: {} for, {} against)",
                 a.date,
+                a.effective,
                 a.parameter,
                 a.old.display,
                 a.new.display,

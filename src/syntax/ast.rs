@@ -335,12 +335,42 @@ pub enum StepKind {
         title: Option<Text>,
         /// Parameters changed if it passes.
         amendments: Vec<Binding>,
+        /// `effective 2026-04-29`: when the amendments take effect, if the
+        /// motion says (else as its resolution says, else on adoption).
+        effective: Option<(Effective, Span)>,
     },
     /// `close period { costs £170.00 }`.
     Close {
         /// Period figures given, for those not taken from the books.
         figures: Vec<Binding>,
     },
+}
+
+/// When an amendment takes effect (`effective WHEN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Effective {
+    /// `on adoption`: the day the motion passes (the default).
+    #[default]
+    OnAdoption,
+    /// `2026-04-29`: on that date.
+    On(time::Date),
+    /// `28 days after adoption`: that many days after the motion passes.
+    DaysAfter(u32),
+    /// `next period`: the day after the period the motion passes in ends.
+    NextPeriod,
+}
+
+impl std::fmt::Display for Effective {
+    /// As written after `effective` (and as a JSON scenario writes it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Effective::OnAdoption => f.write_str("on adoption"),
+            Effective::On(d) => f.write_str(&format_date(*d)),
+            Effective::DaysAfter(1) => f.write_str("1 day after adoption"),
+            Effective::DaysAfter(n) => write!(f, "{n} days after adoption"),
+            Effective::NextPeriod => f.write_str("next period"),
+        }
+    }
 }
 
 /// A type as written.
@@ -595,6 +625,9 @@ pub struct Resolution {
     /// `alone amends p, q`: parameters only a motion of this resolution may
     /// amend.
     pub alone_amends: Vec<Ident>,
+    /// `amendments effective 28 days after adoption`: when its motions'
+    /// amendments take effect unless a motion says.
+    pub effective: Option<(Effective, Span)>,
     /// The whole declaration.
     pub span: Span,
 }

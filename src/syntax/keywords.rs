@@ -141,6 +141,13 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("the"),
     contextual("last"),
     contextual("day"),
+    // Amendments with an effective date.
+    contextual("effective"),
+    contextual("adoption"),
+    contextual("days"),
+    contextual("after"),
+    contextual("next"),
+    contextual("amendments"),
     // Optional values.
     contextual("is"),
     // Financial years (the month names are `syntax::MONTHS`).

@@ -362,8 +362,11 @@ fn describe_rule(rule: Rule) -> &'static str {
         tranche_option | at_most | at_least | split => "`at most`, `at least` or `to each member`",
         kw_resolution | resolution => "`resolution`",
         resolution_item | one_member_one_vote | weighted_by | quorum | passes_when
-        | abstentions | ties | alone_amends => {
-            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions`, `ties` or `alone amends`"
+        | abstentions | ties | alone_amends | amendments_effective => {
+            "`one member one vote`, `weighted by`, `quorum`, `passes when`, `abstentions`, `ties`, `alone amends` or `amendments effective`"
+        }
+        effective | effective_adoption | effective_days | effective_next | kw_effective => {
+            "`effective` with `on adoption`, a date, `N days after adoption` or `next period`"
         }
         threshold_op => "`>` or `>=`",
         threshold_words | kw_more | kw_than => "`more than` or `at least`",
@@ -1122,6 +1125,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         quorum: Vec::new(),
         quorum_form: QuorumForm::All,
         alone_amends: Vec::new(),
+        effective: None,
         threshold: None,
         abstentions_against: false,
         ties_pass: None,
@@ -1231,6 +1235,10 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
             }
             Rule::alone_amends => {
                 resolution.alone_amends.extend(children(item).map(ident));
+            }
+            Rule::amendments_effective => {
+                let clause = next(&mut children(item), "effective")?;
+                resolution.effective = Some(build_effective(clause)?);
             }
             _ => return Err(internal("resolution part")),
         }
@@ -1425,10 +1433,12 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
             let mut title = None;
             let mut groups = Vec::new();
             let mut amendments = Vec::new();
+            let mut effective = None;
             for part in m {
                 match part.as_rule() {
                     Rule::text => title = Some(text(part)),
                     Rule::vote_group => groups.push(part),
+                    Rule::effective => effective = Some(build_effective(part)?),
                     Rule::amendment => {
                         let mut a = children(part);
                         let name = ident(next(&mut a, "amended parameter")?);
@@ -1443,6 +1453,7 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                 votes,
                 title,
                 amendments,
+                effective,
             }
         }
         Rule::close_period => StepKind::Close {
@@ -1452,6 +1463,30 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
         },
         _ => return Err(internal("step kind")),
     })
+}
+
+/// `effective WHEN`: on adoption, a date, `N days after adoption` or `next
+/// period`, with the clause's span.
+fn build_effective(pair: Pair<Rule>) -> Result<(Effective, Span)> {
+    let at = span(&pair);
+    let when = next(&mut children(pair), "when")?;
+    let effective = match when.as_rule() {
+        Rule::effective_adoption => Effective::OnAdoption,
+        Rule::date => Effective::On(parse_date(when.as_str(), span(&when))?),
+        Rule::effective_next => Effective::NextPeriod,
+        _ => {
+            let digits = next(&mut children(when), "days")?;
+            let days = digits.as_str().replace('_', "").parse::<u32>().map_err(|_| {
+                Box::new(
+                    Diagnostic::error(Code::BadNumber, "this number of days is too large")
+                        .at(span(&digits), "too many")
+                        .help("an amendment takes effect at most 4,294,967,295 days after adoption"),
+                )
+            })?;
+            Effective::DaysAfter(days)
+        }
+    };
+    Ok((effective, at))
 }
 
 /// `every UNIT [from DATE (to DATE | for N UNITS)] { ... }`.

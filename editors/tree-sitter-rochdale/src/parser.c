@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 148
+#define SYMBOL_COUNT 154
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 137
+#define TOKEN_COUNT 143
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -126,47 +126,53 @@ enum ts_symbol_identifiers {
   anon_sym_the = 104,
   anon_sym_last = 105,
   anon_sym_day = 106,
-  anon_sym_is = 107,
-  anon_sym_financial = 108,
-  anon_sym_year = 109,
-  anon_sym_months = 110,
-  anon_sym_quarters = 111,
-  anon_sym_halves = 112,
-  sym_comment = 113,
-  sym_string = 114,
-  sym_date = 115,
-  sym_money = 116,
-  sym_percent = 117,
-  sym_number = 118,
-  anon_sym_LT_EQ = 119,
-  anon_sym_GT_EQ = 120,
-  anon_sym_BANG_EQ = 121,
-  anon_sym_LT = 122,
-  anon_sym_GT = 123,
-  anon_sym_EQ = 124,
-  anon_sym_PLUS = 125,
-  anon_sym_DASH = 126,
-  anon_sym_STAR = 127,
-  anon_sym_SLASH = 128,
-  anon_sym_u00d7 = 129,
-  anon_sym_u00f7 = 130,
-  anon_sym_u2264 = 131,
-  anon_sym_u2265 = 132,
-  anon_sym_u2260 = 133,
-  anon_sym_COMMA = 134,
-  anon_sym_COLON = 135,
-  anon_sym_QMARK = 136,
-  sym_source_file = 137,
-  sym__item = 138,
-  sym_definition = 139,
-  sym_call = 140,
-  sym_attribute = 141,
-  sym_block = 142,
-  sym_parenthesized = 143,
-  sym_keyword = 144,
-  sym_operator = 145,
-  sym_punctuation = 146,
-  aux_sym_source_file_repeat1 = 147,
+  anon_sym_effective = 107,
+  anon_sym_adoption = 108,
+  anon_sym_days = 109,
+  anon_sym_after = 110,
+  anon_sym_next = 111,
+  anon_sym_amendments = 112,
+  anon_sym_is = 113,
+  anon_sym_financial = 114,
+  anon_sym_year = 115,
+  anon_sym_months = 116,
+  anon_sym_quarters = 117,
+  anon_sym_halves = 118,
+  sym_comment = 119,
+  sym_string = 120,
+  sym_date = 121,
+  sym_money = 122,
+  sym_percent = 123,
+  sym_number = 124,
+  anon_sym_LT_EQ = 125,
+  anon_sym_GT_EQ = 126,
+  anon_sym_BANG_EQ = 127,
+  anon_sym_LT = 128,
+  anon_sym_GT = 129,
+  anon_sym_EQ = 130,
+  anon_sym_PLUS = 131,
+  anon_sym_DASH = 132,
+  anon_sym_STAR = 133,
+  anon_sym_SLASH = 134,
+  anon_sym_u00d7 = 135,
+  anon_sym_u00f7 = 136,
+  anon_sym_u2264 = 137,
+  anon_sym_u2265 = 138,
+  anon_sym_u2260 = 139,
+  anon_sym_COMMA = 140,
+  anon_sym_COLON = 141,
+  anon_sym_QMARK = 142,
+  sym_source_file = 143,
+  sym__item = 144,
+  sym_definition = 145,
+  sym_call = 146,
+  sym_attribute = 147,
+  sym_block = 148,
+  sym_parenthesized = 149,
+  sym_keyword = 150,
+  sym_operator = 151,
+  sym_punctuation = 152,
+  aux_sym_source_file_repeat1 = 153,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -277,6 +283,12 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_the] = "the",
   [anon_sym_last] = "last",
   [anon_sym_day] = "day",
+  [anon_sym_effective] = "effective",
+  [anon_sym_adoption] = "adoption",
+  [anon_sym_days] = "days",
+  [anon_sym_after] = "after",
+  [anon_sym_next] = "next",
+  [anon_sym_amendments] = "amendments",
   [anon_sym_is] = "is",
   [anon_sym_financial] = "financial",
   [anon_sym_year] = "year",
@@ -428,6 +440,12 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_the] = anon_sym_the,
   [anon_sym_last] = anon_sym_last,
   [anon_sym_day] = anon_sym_day,
+  [anon_sym_effective] = anon_sym_effective,
+  [anon_sym_adoption] = anon_sym_adoption,
+  [anon_sym_days] = anon_sym_days,
+  [anon_sym_after] = anon_sym_after,
+  [anon_sym_next] = anon_sym_next,
+  [anon_sym_amendments] = anon_sym_amendments,
   [anon_sym_is] = anon_sym_is,
   [anon_sym_financial] = anon_sym_financial,
   [anon_sym_year] = anon_sym_year,
@@ -897,6 +915,30 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_day] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_effective] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_adoption] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_days] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_after] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_next] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_amendments] = {
     .visible = true,
     .named = false,
   },
@@ -1427,1285 +1469,1372 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
         'b', 23,
         'c', 24,
         'd', 25,
-        'g', 26,
-        'l', 27,
-        'm', 28,
-        'n', 29,
-        'r', 30,
-        't', 31,
+        'f', 26,
+        'g', 27,
+        'l', 28,
+        'm', 29,
+        'n', 30,
+        'r', 31,
+        't', 32,
       );
       END_STATE();
     case 2:
-      if (lookahead == 'e') ADVANCE(32);
-      if (lookahead == 'r') ADVANCE(33);
-      if (lookahead == 'y') ADVANCE(34);
+      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'r') ADVANCE(34);
+      if (lookahead == 'y') ADVANCE(35);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(35);
-      if (lookahead == 'e') ADVANCE(36);
-      if (lookahead == 'l') ADVANCE(37);
-      if (lookahead == 'o') ADVANCE(38);
-      if (lookahead == 'r') ADVANCE(39);
-      if (lookahead == 'u') ADVANCE(40);
+      if (lookahead == 'a') ADVANCE(36);
+      if (lookahead == 'e') ADVANCE(37);
+      if (lookahead == 'l') ADVANCE(38);
+      if (lookahead == 'o') ADVANCE(39);
+      if (lookahead == 'r') ADVANCE(40);
+      if (lookahead == 'u') ADVANCE(41);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'e') ADVANCE(42);
-      if (lookahead == 'o') ADVANCE(43);
+      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == 'e') ADVANCE(43);
+      if (lookahead == 'o') ADVANCE(44);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(44);
-      if (lookahead == 'l') ADVANCE(45);
-      if (lookahead == 'v') ADVANCE(46);
-      if (lookahead == 'x') ADVANCE(47);
+      if (lookahead == 'a') ADVANCE(45);
+      if (lookahead == 'f') ADVANCE(46);
+      if (lookahead == 'l') ADVANCE(47);
+      if (lookahead == 'v') ADVANCE(48);
+      if (lookahead == 'x') ADVANCE(49);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(48);
-      if (lookahead == 'i') ADVANCE(49);
-      if (lookahead == 'l') ADVANCE(50);
-      if (lookahead == 'o') ADVANCE(51);
-      if (lookahead == 'r') ADVANCE(52);
+      if (lookahead == 'a') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(51);
+      if (lookahead == 'l') ADVANCE(52);
+      if (lookahead == 'o') ADVANCE(53);
+      if (lookahead == 'r') ADVANCE(54);
       END_STATE();
     case 7:
-      if (lookahead == 'r') ADVANCE(53);
+      if (lookahead == 'r') ADVANCE(55);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(54);
+      if (lookahead == 'a') ADVANCE(56);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(55);
-      if (lookahead == 'n') ADVANCE(56);
-      if (lookahead == 's') ADVANCE(57);
+      if (lookahead == 'f') ADVANCE(57);
+      if (lookahead == 'n') ADVANCE(58);
+      if (lookahead == 's') ADVANCE(59);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(58);
-      if (lookahead == 'e') ADVANCE(59);
-      if (lookahead == 'i') ADVANCE(60);
+      if (lookahead == 'a') ADVANCE(60);
+      if (lookahead == 'e') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(61);
-      if (lookahead == 'o') ADVANCE(62);
+      if (lookahead == 'e') ADVANCE(63);
+      if (lookahead == 'o') ADVANCE(64);
       END_STATE();
     case 12:
-      if (lookahead == 'o') ADVANCE(63);
+      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(66);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(64);
-      if (lookahead == 'n') ADVANCE(65);
-      if (lookahead == 'r') ADVANCE(66);
+      if (lookahead == 'f') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(68);
+      if (lookahead == 'r') ADVANCE(69);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(67);
-      if (lookahead == 'e') ADVANCE(68);
-      if (lookahead == 'o') ADVANCE(69);
-      if (lookahead == 'r') ADVANCE(70);
+      if (lookahead == 'a') ADVANCE(70);
+      if (lookahead == 'e') ADVANCE(71);
+      if (lookahead == 'o') ADVANCE(72);
+      if (lookahead == 'r') ADVANCE(73);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(71);
-      END_STATE();
-    case 16:
-      if (lookahead == 'e') ADVANCE(72);
-      if (lookahead == 'o') ADVANCE(73);
       if (lookahead == 'u') ADVANCE(74);
       END_STATE();
+    case 16:
+      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'o') ADVANCE(76);
+      if (lookahead == 'u') ADVANCE(77);
+      END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(75);
-      if (lookahead == 'e') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'u') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'u') ADVANCE(81);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(79);
-      if (lookahead == 'h') ADVANCE(80);
-      if (lookahead == 'i') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(82);
-      if (lookahead == 'r') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == 'h') ADVANCE(83);
+      if (lookahead == 'i') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'r') ADVANCE(86);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(84);
-      if (lookahead == 'p') ADVANCE(85);
+      if (lookahead == 'n') ADVANCE(87);
+      if (lookahead == 'p') ADVANCE(88);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(86);
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'e') ADVANCE(89);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(88);
-      if (lookahead == 'h') ADVANCE(89);
+      if (lookahead == 'e') ADVANCE(91);
+      if (lookahead == 'h') ADVANCE(92);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(90);
+      if (lookahead == 'e') ADVANCE(93);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 's') ADVANCE(94);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == 't') ADVANCE(95);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(93);
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'd') ADVANCE(96);
+      if (lookahead == 'm') ADVANCE(97);
+      if (lookahead == 'o') ADVANCE(98);
       END_STATE();
     case 26:
-      if (lookahead == 'a') ADVANCE(95);
+      if (lookahead == 't') ADVANCE(99);
       END_STATE();
     case 27:
-      if (lookahead == 'l') ADVANCE(96);
-      if (lookahead == 'o') ADVANCE(97);
+      if (lookahead == 'a') ADVANCE(100);
       END_STATE();
     case 28:
-      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'l') ADVANCE(101);
+      if (lookahead == 'o') ADVANCE(102);
       END_STATE();
     case 29:
-      if (lookahead == 'd') ADVANCE(99);
+      if (lookahead == 'e') ADVANCE(103);
       END_STATE();
     case 30:
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 'd') ADVANCE(104);
       END_STATE();
     case 31:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 32:
-      if (lookahead == 'c') ADVANCE(101);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'c') ADVANCE(106);
       END_STATE();
     case 34:
-      ACCEPT_TOKEN(anon_sym_by);
-      END_STATE();
-    case 35:
-      if (lookahead == 's') ADVANCE(103);
-      END_STATE();
-    case 36:
-      if (lookahead == 'i') ADVANCE(104);
-      END_STATE();
-    case 37:
-      if (lookahead == 'o') ADVANCE(105);
-      END_STATE();
-    case 38:
-      if (lookahead == 'u') ADVANCE(106);
-      END_STATE();
-    case 39:
       if (lookahead == 'e') ADVANCE(107);
       END_STATE();
+    case 35:
+      ACCEPT_TOKEN(anon_sym_by);
+      END_STATE();
+    case 36:
+      if (lookahead == 's') ADVANCE(108);
+      END_STATE();
+    case 37:
+      if (lookahead == 'i') ADVANCE(109);
+      END_STATE();
+    case 38:
+      if (lookahead == 'o') ADVANCE(110);
+      END_STATE();
+    case 39:
+      if (lookahead == 'u') ADVANCE(111);
+      END_STATE();
     case 40:
-      if (lookahead == 'r') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(112);
       END_STATE();
     case 41:
-      if (lookahead == 't') ADVANCE(109);
-      if (lookahead == 'y') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(113);
       END_STATE();
     case 42:
-      if (lookahead == 'b') ADVANCE(111);
+      if (lookahead == 't') ADVANCE(114);
+      if (lookahead == 'y') ADVANCE(115);
       END_STATE();
     case 43:
-      if (lookahead == 'w') ADVANCE(112);
+      if (lookahead == 'b') ADVANCE(116);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(113);
+      if (lookahead == 'w') ADVANCE(117);
       END_STATE();
     case 45:
-      if (lookahead == 's') ADVANCE(114);
+      if (lookahead == 'c') ADVANCE(118);
       END_STATE();
     case 46:
-      if (lookahead == 'e') ADVANCE(115);
+      if (lookahead == 'f') ADVANCE(119);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(116);
-      if (lookahead == 'c') ADVANCE(117);
-      if (lookahead == 'p') ADVANCE(118);
+      if (lookahead == 's') ADVANCE(120);
       END_STATE();
     case 48:
-      if (lookahead == 'i') ADVANCE(119);
-      if (lookahead == 'l') ADVANCE(120);
+      if (lookahead == 'e') ADVANCE(121);
       END_STATE();
     case 49:
-      if (lookahead == 'n') ADVANCE(121);
+      if (lookahead == 'a') ADVANCE(122);
+      if (lookahead == 'c') ADVANCE(123);
+      if (lookahead == 'p') ADVANCE(124);
       END_STATE();
     case 50:
-      if (lookahead == 'o') ADVANCE(122);
-      END_STATE();
-    case 51:
-      if (lookahead == 'r') ADVANCE(123);
-      END_STATE();
-    case 52:
-      if (lookahead == 'o') ADVANCE(124);
-      END_STATE();
-    case 53:
-      if (lookahead == 'e') ADVANCE(125);
-      END_STATE();
-    case 54:
+      if (lookahead == 'i') ADVANCE(125);
       if (lookahead == 'l') ADVANCE(126);
       END_STATE();
+    case 51:
+      if (lookahead == 'n') ADVANCE(127);
+      END_STATE();
+    case 52:
+      if (lookahead == 'o') ADVANCE(128);
+      END_STATE();
+    case 53:
+      if (lookahead == 'r') ADVANCE(129);
+      END_STATE();
+    case 54:
+      if (lookahead == 'o') ADVANCE(130);
+      END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'e') ADVANCE(131);
       END_STATE();
     case 56:
-      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'l') ADVANCE(132);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 58:
-      if (lookahead == 's') ADVANCE(127);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(128);
-      if (lookahead == 's') ADVANCE(129);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 60:
-      if (lookahead == 'm') ADVANCE(130);
+      if (lookahead == 's') ADVANCE(133);
       END_STATE();
     case 61:
-      if (lookahead == 'm') ADVANCE(131);
+      if (lookahead == 'a') ADVANCE(134);
+      if (lookahead == 's') ADVANCE(135);
       END_STATE();
     case 62:
-      if (lookahead == 'n') ADVANCE(132);
-      if (lookahead == 'r') ADVANCE(133);
-      if (lookahead == 's') ADVANCE(134);
-      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 'm') ADVANCE(136);
       END_STATE();
     case 63:
-      if (lookahead == 'n') ADVANCE(136);
-      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 'm') ADVANCE(137);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(anon_sym_of);
-      END_STATE();
-    case 65:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(138);
-      END_STATE();
-    case 66:
-      ACCEPT_TOKEN(anon_sym_or);
-      END_STATE();
-    case 67:
+      if (lookahead == 'n') ADVANCE(138);
       if (lookahead == 'r') ADVANCE(139);
       if (lookahead == 's') ADVANCE(140);
+      if (lookahead == 't') ADVANCE(141);
+      END_STATE();
+    case 65:
+      if (lookahead == 'x') ADVANCE(142);
+      END_STATE();
+    case 66:
+      if (lookahead == 'n') ADVANCE(143);
+      if (lookahead == 't') ADVANCE(144);
+      END_STATE();
+    case 67:
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 68:
-      if (lookahead == 'r') ADVANCE(141);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(145);
       END_STATE();
     case 69:
-      if (lookahead == 'o') ADVANCE(142);
-      if (lookahead == 's') ADVANCE(143);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(146);
+      if (lookahead == 's') ADVANCE(147);
       END_STATE();
     case 71:
-      if (lookahead == 'a') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(148);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(148);
-      if (lookahead == 'm') ADVANCE(149);
-      if (lookahead == 'q') ADVANCE(150);
-      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 'o') ADVANCE(149);
+      if (lookahead == 's') ADVANCE(150);
       END_STATE();
     case 73:
-      if (lookahead == 'u') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(151);
+      if (lookahead == 'o') ADVANCE(152);
       END_STATE();
     case 74:
-      if (lookahead == 'l') ADVANCE(153);
+      if (lookahead == 'a') ADVANCE(153);
+      if (lookahead == 'o') ADVANCE(154);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'c') ADVANCE(155);
+      if (lookahead == 'm') ADVANCE(156);
+      if (lookahead == 'q') ADVANCE(157);
+      if (lookahead == 's') ADVANCE(158);
       END_STATE();
     case 76:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 'u') ADVANCE(159);
       END_STATE();
     case 77:
-      if (lookahead == 'u') ADVANCE(156);
+      if (lookahead == 'l') ADVANCE(160);
       END_STATE();
     case 78:
-      if (lookahead == 'b') ADVANCE(157);
-      END_STATE();
-    case 79:
-      if (lookahead == 'x') ADVANCE(158);
-      END_STATE();
-    case 80:
-      if (lookahead == 'a') ADVANCE(159);
-      if (lookahead == 'e') ADVANCE(160);
-      END_STATE();
-    case 81:
       if (lookahead == 'e') ADVANCE(161);
       END_STATE();
+    case 79:
+      if (lookahead == 't') ADVANCE(162);
+      END_STATE();
+    case 80:
+      if (lookahead == 'u') ADVANCE(163);
+      END_STATE();
+    case 81:
+      if (lookahead == 'b') ADVANCE(164);
+      END_STATE();
     case 82:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'x') ADVANCE(165);
       END_STATE();
     case 83:
-      if (lookahead == 'u') ADVANCE(162);
-      END_STATE();
-    case 84:
-      if (lookahead == 'i') ADVANCE(163);
-      END_STATE();
-    case 85:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 86:
-      if (lookahead == 'r') ADVANCE(164);
-      END_STATE();
-    case 87:
-      if (lookahead == 't') ADVANCE(165);
-      END_STATE();
-    case 88:
-      if (lookahead == 'i') ADVANCE(166);
-      END_STATE();
-    case 89:
+      if (lookahead == 'a') ADVANCE(166);
       if (lookahead == 'e') ADVANCE(167);
       END_STATE();
-    case 90:
-      if (lookahead == 'a') ADVANCE(168);
+    case 84:
+      if (lookahead == 'e') ADVANCE(168);
       END_STATE();
-    case 91:
-      if (lookahead == 't') ADVANCE(169);
+    case 85:
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 92:
-      ACCEPT_TOKEN(anon_sym_act);
+    case 86:
+      if (lookahead == 'u') ADVANCE(169);
       END_STATE();
-    case 93:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 94:
+    case 87:
       if (lookahead == 'i') ADVANCE(170);
       END_STATE();
+    case 88:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 89:
+      if (lookahead == 'r') ADVANCE(171);
+      END_STATE();
+    case 90:
+      if (lookahead == 't') ADVANCE(172);
+      END_STATE();
+    case 91:
+      if (lookahead == 'i') ADVANCE(173);
+      END_STATE();
+    case 92:
+      if (lookahead == 'e') ADVANCE(174);
+      END_STATE();
+    case 93:
+      if (lookahead == 'a') ADVANCE(175);
+      END_STATE();
+    case 94:
+      if (lookahead == 't') ADVANCE(176);
+      END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(171);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 96:
-      if (lookahead == 'o') ADVANCE(172);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 97:
-      if (lookahead == 'n') ADVANCE(173);
+      if (lookahead == 'i') ADVANCE(177);
       END_STATE();
     case 98:
-      if (lookahead == 'n') ADVANCE(174);
+      if (lookahead == 'p') ADVANCE(178);
       END_STATE();
     case 99:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 100:
-      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'i') ADVANCE(180);
       END_STATE();
     case 101:
-      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 102:
-      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'n') ADVANCE(182);
       END_STATE();
     case 103:
-      if (lookahead == 't') ADVANCE(178);
+      if (lookahead == 'n') ADVANCE(183);
       END_STATE();
     case 104:
-      if (lookahead == 'l') ADVANCE(179);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 105:
-      if (lookahead == 's') ADVANCE(180);
+      if (lookahead == 'i') ADVANCE(184);
       END_STATE();
     case 106:
-      if (lookahead == 'n') ADVANCE(181);
+      if (lookahead == 'a') ADVANCE(185);
       END_STATE();
     case 107:
-      if (lookahead == 'd') ADVANCE(182);
+      if (lookahead == 'a') ADVANCE(186);
       END_STATE();
     case 108:
-      if (lookahead == 'r') ADVANCE(183);
+      if (lookahead == 't') ADVANCE(187);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'l') ADVANCE(188);
       END_STATE();
     case 110:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(189);
       END_STATE();
     case 111:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'n') ADVANCE(190);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(186);
+      if (lookahead == 'd') ADVANCE(191);
       END_STATE();
     case 113:
-      if (lookahead == 'h') ADVANCE(187);
+      if (lookahead == 'r') ADVANCE(192);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(188);
-      END_STATE();
-    case 115:
-      if (lookahead == 'n') ADVANCE(189);
-      if (lookahead == 'r') ADVANCE(190);
-      END_STATE();
-    case 116:
-      if (lookahead == 'm') ADVANCE(191);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(192);
-      END_STATE();
-    case 118:
       if (lookahead == 'e') ADVANCE(193);
       END_STATE();
+    case 115:
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(194);
+      END_STATE();
+    case 116:
+      if (lookahead == 'i') ADVANCE(195);
+      END_STATE();
+    case 117:
+      if (lookahead == 'n') ADVANCE(196);
+      END_STATE();
+    case 118:
+      if (lookahead == 'h') ADVANCE(197);
+      END_STATE();
     case 119:
-      if (lookahead == 'l') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 120:
-      if (lookahead == 's') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(199);
       END_STATE();
     case 121:
-      if (lookahead == 'a') ADVANCE(196);
+      if (lookahead == 'n') ADVANCE(200);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 122:
-      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 'm') ADVANCE(202);
       END_STATE();
     case 123:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(198);
+      if (lookahead == 'e') ADVANCE(203);
       END_STATE();
     case 124:
-      if (lookahead == 'm') ADVANCE(199);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 125:
-      if (lookahead == 'a') ADVANCE(200);
+      if (lookahead == 'l') ADVANCE(205);
       END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(201);
-      if (lookahead == 'v') ADVANCE(202);
+      if (lookahead == 's') ADVANCE(206);
       END_STATE();
     case 127:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(207);
       END_STATE();
     case 128:
-      if (lookahead == 's') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(208);
       END_STATE();
     case 129:
-      if (lookahead == 's') ADVANCE(205);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(209);
       END_STATE();
     case 130:
-      if (lookahead == 'i') ADVANCE(206);
+      if (lookahead == 'm') ADVANCE(210);
       END_STATE();
     case 131:
-      if (lookahead == 'b') ADVANCE(207);
+      if (lookahead == 'a') ADVANCE(211);
       END_STATE();
     case 132:
-      if (lookahead == 't') ADVANCE(208);
+      if (lookahead == 'f') ADVANCE(212);
+      if (lookahead == 'v') ADVANCE(213);
       END_STATE();
     case 133:
-      if (lookahead == 'e') ADVANCE(209);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 134:
-      if (lookahead == 't') ADVANCE(210);
+      if (lookahead == 's') ADVANCE(215);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(211);
+      if (lookahead == 's') ADVANCE(216);
       END_STATE();
     case 136:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(217);
       END_STATE();
     case 137:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'b') ADVANCE(218);
       END_STATE();
     case 138:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 139:
-      if (lookahead == 'a') ADVANCE(213);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 140:
-      if (lookahead == 's') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(221);
       END_STATE();
     case 141:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(215);
+      if (lookahead == 'i') ADVANCE(222);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(216);
+      if (lookahead == 't') ADVANCE(223);
       END_STATE();
     case 143:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 144:
-      if (lookahead == 's') ADVANCE(218);
-      if (lookahead == 'v') ADVANCE(219);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 145:
-      if (lookahead == 'p') ADVANCE(220);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 146:
-      if (lookahead == 'r') ADVANCE(221);
+      if (lookahead == 'a') ADVANCE(225);
       END_STATE();
     case 147:
-      if (lookahead == 'r') ADVANCE(222);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 148:
-      if (lookahead == 'o') ADVANCE(223);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(227);
       END_STATE();
     case 149:
-      if (lookahead == 'a') ADVANCE(224);
-      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'l') ADVANCE(228);
       END_STATE();
     case 150:
-      if (lookahead == 'u') ADVANCE(226);
+      if (lookahead == 't') ADVANCE(229);
       END_STATE();
     case 151:
-      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 'v') ADVANCE(231);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(228);
+      if (lookahead == 'p') ADVANCE(232);
       END_STATE();
     case 153:
-      if (lookahead == 'e') ADVANCE(229);
+      if (lookahead == 'r') ADVANCE(233);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(230);
+      if (lookahead == 'r') ADVANCE(234);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 156:
-      if (lookahead == 'r') ADVANCE(231);
+      if (lookahead == 'a') ADVANCE(236);
+      if (lookahead == 'o') ADVANCE(237);
       END_STATE();
     case 157:
-      if (lookahead == 't') ADVANCE(232);
+      if (lookahead == 'u') ADVANCE(238);
       END_STATE();
     case 158:
-      if (lookahead == 't') ADVANCE(233);
+      if (lookahead == 'o') ADVANCE(239);
       END_STATE();
     case 159:
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'n') ADVANCE(240);
       END_STATE();
     case 160:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(235);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 161:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 162:
-      if (lookahead == 'e') ADVANCE(237);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(238);
-      END_STATE();
-    case 164:
-      if (lookahead == 's') ADVANCE(239);
-      END_STATE();
-    case 165:
-      if (lookahead == 'e') ADVANCE(240);
-      END_STATE();
-    case 166:
-      if (lookahead == 'g') ADVANCE(241);
-      END_STATE();
-    case 167:
-      if (lookahead == 'n') ADVANCE(242);
       if (lookahead == 'r') ADVANCE(243);
       END_STATE();
+    case 164:
+      if (lookahead == 't') ADVANCE(244);
+      END_STATE();
+    case 165:
+      if (lookahead == 't') ADVANCE(245);
+      END_STATE();
+    case 166:
+      if (lookahead == 'n') ADVANCE(246);
+      END_STATE();
+    case 167:
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(247);
+      END_STATE();
     case 168:
-      if (lookahead == 'r') ADVANCE(244);
+      if (lookahead == 's') ADVANCE(248);
       END_STATE();
     case 169:
-      if (lookahead == 'a') ADVANCE(245);
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(249);
       END_STATE();
     case 170:
-      if (lookahead == 't') ADVANCE(247);
+      if (lookahead == 't') ADVANCE(250);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 172:
-      if (lookahead == 'c') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 173:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(253);
       END_STATE();
     case 174:
-      if (lookahead == 'd') ADVANCE(251);
+      if (lookahead == 'n') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 175:
-      if (lookahead == 'c') ADVANCE(252);
+      if (lookahead == 'r') ADVANCE(256);
       END_STATE();
     case 176:
-      if (lookahead == 'u') ADVANCE(253);
+      if (lookahead == 'a') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 177:
-      if (lookahead == 'c') ADVANCE(254);
+      if (lookahead == 't') ADVANCE(259);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 179:
-      if (lookahead == 'i') ADVANCE(255);
-      END_STATE();
-    case 180:
-      if (lookahead == 'e') ADVANCE(256);
-      END_STATE();
-    case 181:
-      if (lookahead == 't') ADVANCE(257);
-      END_STATE();
-    case 182:
-      if (lookahead == 'i') ADVANCE(258);
-      END_STATE();
-    case 183:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 184:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 185:
       if (lookahead == 't') ADVANCE(260);
       END_STATE();
+    case 179:
+      if (lookahead == 'r') ADVANCE(261);
+      END_STATE();
+    case 180:
+      if (lookahead == 'n') ADVANCE(262);
+      END_STATE();
+    case 181:
+      if (lookahead == 'c') ADVANCE(263);
+      END_STATE();
+    case 182:
+      if (lookahead == 'e') ADVANCE(264);
+      END_STATE();
+    case 183:
+      if (lookahead == 'd') ADVANCE(265);
+      END_STATE();
+    case 184:
+      if (lookahead == 'c') ADVANCE(266);
+      END_STATE();
+    case 185:
+      if (lookahead == 'u') ADVANCE(267);
+      END_STATE();
     case 186:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 'c') ADVANCE(268);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_each);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 188:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 'i') ADVANCE(269);
       END_STATE();
     case 189:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 190:
-      if (lookahead == 'y') ADVANCE(261);
-      END_STATE();
-    case 191:
-      if (lookahead == 'p') ADVANCE(262);
-      END_STATE();
-    case 192:
-      if (lookahead == 'p') ADVANCE(263);
-      END_STATE();
-    case 193:
-      if (lookahead == 'c') ADVANCE(264);
-      END_STATE();
-    case 194:
-      ACCEPT_TOKEN(anon_sym_fail);
-      END_STATE();
-    case 195:
-      if (lookahead == 'e') ADVANCE(265);
-      END_STATE();
-    case 196:
-      if (lookahead == 'n') ADVANCE(266);
-      END_STATE();
-    case 197:
-      if (lookahead == 'r') ADVANCE(267);
-      END_STATE();
-    case 198:
-      if (lookahead == 'e') ADVANCE(268);
-      END_STATE();
-    case 199:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 200:
-      if (lookahead == 't') ADVANCE(269);
-      END_STATE();
-    case 201:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 202:
       if (lookahead == 'e') ADVANCE(270);
       END_STATE();
-    case 203:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 204:
+    case 190:
       if (lookahead == 't') ADVANCE(271);
       END_STATE();
+    case 191:
+      if (lookahead == 'i') ADVANCE(272);
+      END_STATE();
+    case 192:
+      if (lookahead == 'e') ADVANCE(273);
+      END_STATE();
+    case 193:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 194:
+      ACCEPT_TOKEN(anon_sym_days);
+      END_STATE();
+    case 195:
+      if (lookahead == 't') ADVANCE(274);
+      END_STATE();
+    case 196:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 197:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
+    case 198:
+      if (lookahead == 'c') ADVANCE(275);
+      END_STATE();
+    case 199:
+      ACCEPT_TOKEN(anon_sym_else);
+      END_STATE();
+    case 200:
+      ACCEPT_TOKEN(anon_sym_even);
+      END_STATE();
+    case 201:
+      if (lookahead == 'y') ADVANCE(276);
+      END_STATE();
+    case 202:
+      if (lookahead == 'p') ADVANCE(277);
+      END_STATE();
+    case 203:
+      if (lookahead == 'p') ADVANCE(278);
+      END_STATE();
+    case 204:
+      if (lookahead == 'c') ADVANCE(279);
+      END_STATE();
     case 205:
-      if (lookahead == 'e') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 206:
-      if (lookahead == 't') ADVANCE(273);
-      END_STATE();
-    case 207:
-      if (lookahead == 'e') ADVANCE(274);
-      END_STATE();
-    case 208:
-      if (lookahead == 'h') ADVANCE(275);
-      END_STATE();
-    case 209:
-      ACCEPT_TOKEN(anon_sym_more);
-      END_STATE();
-    case 210:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(276);
-      END_STATE();
-    case 212:
-      ACCEPT_TOKEN(anon_sym_none);
-      END_STATE();
-    case 213:
-      if (lookahead == 'm') ADVANCE(277);
-      END_STATE();
-    case 214:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(278);
-      END_STATE();
-    case 215:
-      if (lookahead == 'o') ADVANCE(279);
-      END_STATE();
-    case 216:
       if (lookahead == 'e') ADVANCE(280);
       END_STATE();
-    case 217:
-      ACCEPT_TOKEN(anon_sym_post);
+    case 207:
+      if (lookahead == 'n') ADVANCE(281);
       END_STATE();
-    case 218:
-      if (lookahead == 'e') ADVANCE(281);
+    case 208:
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
-    case 219:
-      if (lookahead == 'a') ADVANCE(282);
+    case 209:
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
-    case 220:
-      if (lookahead == 'o') ADVANCE(283);
+    case 210:
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 221:
+    case 211:
       if (lookahead == 't') ADVANCE(284);
       END_STATE();
+    case 212:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 213:
+      if (lookahead == 'e') ADVANCE(285);
+      END_STATE();
+    case 214:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 215:
+      if (lookahead == 't') ADVANCE(286);
+      END_STATE();
+    case 216:
+      if (lookahead == 'e') ADVANCE(287);
+      END_STATE();
+    case 217:
+      if (lookahead == 't') ADVANCE(288);
+      END_STATE();
+    case 218:
+      if (lookahead == 'e') ADVANCE(289);
+      END_STATE();
+    case 219:
+      if (lookahead == 'h') ADVANCE(290);
+      END_STATE();
+    case 220:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 221:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
     case 222:
-      if (lookahead == 'u') ADVANCE(285);
+      if (lookahead == 'o') ADVANCE(291);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 224:
-      if (lookahead == 'i') ADVANCE(287);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 225:
-      if (lookahead == 'v') ADVANCE(288);
+      if (lookahead == 'm') ADVANCE(292);
       END_STATE();
     case 226:
-      if (lookahead == 'i') ADVANCE(289);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(293);
       END_STATE();
     case 227:
-      if (lookahead == 'l') ADVANCE(290);
+      if (lookahead == 'o') ADVANCE(294);
       END_STATE();
     case 228:
-      if (lookahead == 'd') ADVANCE(291);
+      if (lookahead == 'e') ADVANCE(295);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(292);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 230:
-      if (lookahead == 'a') ADVANCE(293);
+      if (lookahead == 'e') ADVANCE(296);
       END_STATE();
     case 231:
-      if (lookahead == 'c') ADVANCE(294);
+      if (lookahead == 'a') ADVANCE(297);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(295);
+      if (lookahead == 'o') ADVANCE(298);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 't') ADVANCE(299);
       END_STATE();
     case 234:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'u') ADVANCE(300);
       END_STATE();
     case 235:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'r') ADVANCE(301);
       END_STATE();
     case 236:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'i') ADVANCE(302);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'v') ADVANCE(303);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'i') ADVANCE(304);
       END_STATE();
     case 239:
-      if (lookahead == 'i') ADVANCE(296);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(297);
-      END_STATE();
-    case 241:
-      if (lookahead == 'h') ADVANCE(298);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_when);
-      END_STATE();
-    case 243:
-      if (lookahead == 'e') ADVANCE(299);
-      END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_year);
-      END_STATE();
-    case 245:
-      if (lookahead == 'i') ADVANCE(300);
-      END_STATE();
-    case 246:
-      if (lookahead == 'n') ADVANCE(301);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_admit);
-      END_STATE();
-    case 248:
-      if (lookahead == 's') ADVANCE(302);
-      END_STATE();
-    case 249:
-      if (lookahead == 'a') ADVANCE(303);
-      END_STATE();
-    case 250:
-      ACCEPT_TOKEN(anon_sym_alone);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 's') ADVANCE(304);
-      END_STATE();
-    case 252:
       if (lookahead == 'l') ADVANCE(305);
       END_STATE();
-    case 253:
-      if (lookahead == 's') ADVANCE(306);
+    case 240:
+      if (lookahead == 'd') ADVANCE(306);
       END_STATE();
-    case 254:
-      if (lookahead == 'h') ADVANCE(307);
+    case 241:
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(307);
       END_STATE();
-    case 255:
-      if (lookahead == 'n') ADVANCE(308);
+    case 242:
+      if (lookahead == 'a') ADVANCE(308);
       END_STATE();
-    case 256:
-      ACCEPT_TOKEN(anon_sym_close);
+    case 243:
+      if (lookahead == 'c') ADVANCE(309);
       END_STATE();
-    case 257:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(309);
+    case 244:
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
-    case 258:
-      if (lookahead == 't') ADVANCE(310);
+    case 245:
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
-    case 259:
-      if (lookahead == 'n') ADVANCE(311);
+    case 246:
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
-    case 260:
-      ACCEPT_TOKEN(anon_sym_debit);
+    case 247:
+      ACCEPT_TOKEN(anon_sym_then);
+      END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_ties);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 250:
+      ACCEPT_TOKEN(anon_sym_unit);
+      END_STATE();
+    case 251:
+      if (lookahead == 'i') ADVANCE(311);
+      END_STATE();
+    case 252:
+      ACCEPT_TOKEN(anon_sym_vote);
       if (lookahead == 's') ADVANCE(312);
       END_STATE();
+    case 253:
+      if (lookahead == 'h') ADVANCE(313);
+      END_STATE();
+    case 254:
+      ACCEPT_TOKEN(anon_sym_when);
+      END_STATE();
+    case 255:
+      if (lookahead == 'e') ADVANCE(314);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(anon_sym_year);
+      END_STATE();
+    case 257:
+      if (lookahead == 'i') ADVANCE(315);
+      END_STATE();
+    case 258:
+      if (lookahead == 'n') ADVANCE(316);
+      END_STATE();
+    case 259:
+      ACCEPT_TOKEN(anon_sym_admit);
+      END_STATE();
+    case 260:
+      if (lookahead == 'i') ADVANCE(317);
+      END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 262:
-      if (lookahead == 'l') ADVANCE(313);
-      END_STATE();
-    case 263:
-      if (lookahead == 't') ADVANCE(314);
-      END_STATE();
-    case 264:
-      if (lookahead == 't') ADVANCE(315);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 266:
-      if (lookahead == 'c') ADVANCE(316);
-      END_STATE();
-    case 267:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 269:
-      if (lookahead == 'e') ADVANCE(317);
-      END_STATE();
-    case 270:
       if (lookahead == 's') ADVANCE(318);
       END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_least);
+    case 263:
+      if (lookahead == 'a') ADVANCE(319);
       END_STATE();
-    case 272:
-      if (lookahead == 'r') ADVANCE(319);
+    case 264:
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 274:
-      if (lookahead == 'r') ADVANCE(320);
-      END_STATE();
-    case 275:
+    case 265:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(320);
       if (lookahead == 's') ADVANCE(321);
       END_STATE();
+    case 266:
+      if (lookahead == 'l') ADVANCE(322);
+      END_STATE();
+    case 267:
+      if (lookahead == 's') ADVANCE(323);
+      END_STATE();
+    case 268:
+      if (lookahead == 'h') ADVANCE(324);
+      END_STATE();
+    case 269:
+      if (lookahead == 'n') ADVANCE(325);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(326);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(327);
+      END_STATE();
+    case 273:
+      if (lookahead == 'n') ADVANCE(328);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(329);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(330);
+      END_STATE();
     case 276:
-      if (lookahead == 'n') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 277:
-      if (lookahead == 'e') ADVANCE(323);
+      if (lookahead == 'l') ADVANCE(331);
       END_STATE();
     case 278:
-      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 't') ADVANCE(332);
       END_STATE();
     case 279:
-      if (lookahead == 'd') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(333);
       END_STATE();
     case 280:
-      if (lookahead == 'd') ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 281:
-      if (lookahead == 'n') ADVANCE(327);
+      if (lookahead == 'c') ADVANCE(334);
       END_STATE();
     case 282:
-      if (lookahead == 'i') ADVANCE(328);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 283:
-      if (lookahead == 'r') ADVANCE(329);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 284:
-      if (lookahead == 'e') ADVANCE(330);
+      if (lookahead == 'e') ADVANCE(335);
       END_STATE();
     case 285:
-      if (lookahead == 'm') ADVANCE(331);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
     case 286:
-      if (lookahead == 'd') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 287:
-      if (lookahead == 'n') ADVANCE(333);
+      if (lookahead == 'r') ADVANCE(337);
       END_STATE();
     case 288:
-      if (lookahead == 'e') ADVANCE(334);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 289:
-      if (lookahead == 'r') ADVANCE(335);
+      if (lookahead == 'r') ADVANCE(338);
       END_STATE();
     case 290:
-      if (lookahead == 'u') ADVANCE(336);
+      if (lookahead == 's') ADVANCE(339);
       END_STATE();
     case 291:
-      if (lookahead == 'i') ADVANCE(337);
+      if (lookahead == 'n') ADVANCE(340);
       END_STATE();
     case 292:
-      if (lookahead == 'o') ADVANCE(338);
+      if (lookahead == 'e') ADVANCE(341);
       END_STATE();
     case 293:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 's') ADVANCE(342);
       END_STATE();
     case 294:
-      if (lookahead == 'e') ADVANCE(340);
+      if (lookahead == 'd') ADVANCE(343);
       END_STATE();
     case 295:
-      if (lookahead == 'a') ADVANCE(341);
+      if (lookahead == 'd') ADVANCE(344);
       END_STATE();
     case 296:
-      if (lookahead == 'o') ADVANCE(342);
+      if (lookahead == 'n') ADVANCE(345);
       END_STATE();
     case 297:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'i') ADVANCE(346);
       END_STATE();
     case 298:
-      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(347);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_where);
-      END_STATE();
-    case 300:
-      if (lookahead == 'n') ADVANCE(344);
-      END_STATE();
-    case 301:
-      if (lookahead == 't') ADVANCE(345);
-      END_STATE();
-    case 302:
-      if (lookahead == 't') ADVANCE(346);
-      END_STATE();
-    case 303:
-      if (lookahead == 't') ADVANCE(347);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_amends);
-      END_STATE();
-    case 305:
       if (lookahead == 'e') ADVANCE(348);
       END_STATE();
+    case 300:
+      if (lookahead == 'm') ADVANCE(349);
+      END_STATE();
+    case 301:
+      if (lookahead == 'd') ADVANCE(350);
+      END_STATE();
+    case 302:
+      if (lookahead == 'n') ADVANCE(351);
+      END_STATE();
+    case 303:
+      if (lookahead == 'e') ADVANCE(352);
+      END_STATE();
+    case 304:
+      if (lookahead == 'r') ADVANCE(353);
+      END_STATE();
+    case 305:
+      if (lookahead == 'u') ADVANCE(354);
+      END_STATE();
     case 306:
-      if (lookahead == 'e') ADVANCE(349);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 308:
-      if (lookahead == 'g') ADVANCE(350);
-      END_STATE();
-    case 309:
-      if (lookahead == 'd') ADVANCE(351);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(352);
-      END_STATE();
-    case 311:
-      if (lookahead == 'c') ADVANCE(353);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 313:
-      if (lookahead == 'e') ADVANCE(354);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 316:
       if (lookahead == 'i') ADVANCE(355);
       END_STATE();
-    case 317:
-      if (lookahead == 'r') ADVANCE(356);
+    case 307:
+      if (lookahead == 'o') ADVANCE(356);
       END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_halves);
+    case 308:
+      if (lookahead == 'r') ADVANCE(357);
       END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_lesser);
+    case 309:
+      if (lookahead == 'e') ADVANCE(358);
       END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(357);
+    case 310:
+      if (lookahead == 'a') ADVANCE(359);
       END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_months);
+    case 311:
+      if (lookahead == 'o') ADVANCE(360);
       END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_motion);
+    case 312:
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
-    case 323:
-      if (lookahead == 't') ADVANCE(358);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 327:
-      if (lookahead == 't') ADVANCE(359);
-      END_STATE();
-    case 328:
-      if (lookahead == 'l') ADVANCE(360);
-      END_STATE();
-    case 329:
+    case 313:
       if (lookahead == 't') ADVANCE(361);
       END_STATE();
-    case 330:
-      if (lookahead == 'r') ADVANCE(362);
+    case 314:
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_quorum);
+    case 315:
+      if (lookahead == 'n') ADVANCE(362);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_record);
+    case 316:
+      if (lookahead == 't') ADVANCE(363);
       END_STATE();
-    case 333:
-      if (lookahead == 'd') ADVANCE(363);
+    case 317:
+      if (lookahead == 'o') ADVANCE(364);
       END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 335:
-      if (lookahead == 'e') ADVANCE(364);
-      END_STATE();
-    case 336:
+    case 318:
       if (lookahead == 't') ADVANCE(365);
       END_STATE();
+    case 319:
+      if (lookahead == 't') ADVANCE(366);
+      END_STATE();
+    case 320:
+      if (lookahead == 'e') ADVANCE(367);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_amends);
+      END_STATE();
+    case 322:
+      if (lookahead == 'e') ADVANCE(368);
+      END_STATE();
+    case 323:
+      if (lookahead == 'e') ADVANCE(369);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_breach);
+      END_STATE();
+    case 325:
+      if (lookahead == 'g') ADVANCE(370);
+      END_STATE();
+    case 326:
+      if (lookahead == 'd') ADVANCE(371);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(372);
+      END_STATE();
+    case 328:
+      if (lookahead == 'c') ADVANCE(373);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
+    case 330:
+      if (lookahead == 'i') ADVANCE(374);
+      END_STATE();
+    case 331:
+      if (lookahead == 'e') ADVANCE(375);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 334:
+      if (lookahead == 'i') ADVANCE(376);
+      END_STATE();
+    case 335:
+      if (lookahead == 'r') ADVANCE(377);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
     case 337:
-      if (lookahead == 'n') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 338:
-      if (lookahead == 'o') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(378);
       END_STATE();
     case 339:
-      if (lookahead == 'i') ADVANCE(368);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_source);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 341:
-      if (lookahead == 'c') ADVANCE(369);
+      if (lookahead == 't') ADVANCE(379);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 343:
-      if (lookahead == 'e') ADVANCE(371);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 345:
-      if (lookahead == 'i') ADVANCE(372);
+      if (lookahead == 't') ADVANCE(380);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'l') ADVANCE(381);
       END_STATE();
     case 347:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'r') ADVANCE(383);
       END_STATE();
     case 349:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_counted);
+      if (lookahead == 'd') ADVANCE(384);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 353:
-      if (lookahead == 'y') ADVANCE(374);
+      if (lookahead == 'e') ADVANCE(385);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 355:
-      if (lookahead == 'a') ADVANCE(375);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 358:
-      if (lookahead == 'e') ADVANCE(376);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 360:
-      if (lookahead == 'i') ADVANCE(377);
-      END_STATE();
-    case 361:
-      if (lookahead == 'i') ADVANCE(378);
-      END_STATE();
-    case 362:
-      if (lookahead == 's') ADVANCE(379);
-      END_STATE();
-    case 363:
-      if (lookahead == 'e') ADVANCE(380);
-      END_STATE();
-    case 364:
-      if (lookahead == 's') ADVANCE(381);
-      END_STATE();
-    case 365:
-      if (lookahead == 'i') ADVANCE(382);
-      END_STATE();
-    case 366:
-      if (lookahead == 'g') ADVANCE(383);
-      END_STATE();
-    case 367:
-      if (lookahead == 'k') ADVANCE(384);
-      END_STATE();
-    case 368:
-      if (lookahead == 'o') ADVANCE(385);
-      END_STATE();
-    case 369:
       if (lookahead == 't') ADVANCE(386);
       END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 355:
+      if (lookahead == 'n') ADVANCE(387);
       END_STATE();
-    case 371:
-      if (lookahead == 'd') ADVANCE(387);
-      END_STATE();
-    case 372:
+    case 356:
       if (lookahead == 'o') ADVANCE(388);
       END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(389);
+    case 357:
+      if (lookahead == 'i') ADVANCE(389);
       END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_currency);
+    case 358:
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
-    case 375:
-      if (lookahead == 'l') ADVANCE(390);
+    case 359:
+      if (lookahead == 'c') ADVANCE(390);
       END_STATE();
-    case 376:
-      if (lookahead == 'r') ADVANCE(391);
+    case 360:
+      if (lookahead == 'n') ADVANCE(391);
       END_STATE();
-    case 377:
-      if (lookahead == 'n') ADVANCE(392);
+    case 361:
+      if (lookahead == 'e') ADVANCE(392);
       END_STATE();
-    case 378:
-      if (lookahead == 'o') ADVANCE(393);
+    case 362:
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_quarters);
+    case 363:
+      if (lookahead == 'i') ADVANCE(393);
       END_STATE();
-    case 380:
-      if (lookahead == 'r') ADVANCE(394);
+    case 364:
+      if (lookahead == 'n') ADVANCE(394);
       END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_requires);
+    case 365:
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
-    case 382:
-      if (lookahead == 'o') ADVANCE(395);
+    case 366:
+      if (lookahead == 'e') ADVANCE(395);
       END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_rounding);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_rulebook);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_scenario);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_subtract);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_weighted);
-      END_STATE();
-    case 388:
+    case 367:
       if (lookahead == 'n') ADVANCE(396);
       END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 373:
+      if (lookahead == 'y') ADVANCE(397);
+      END_STATE();
+    case 374:
+      if (lookahead == 'v') ADVANCE(398);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 376:
+      if (lookahead == 'a') ADVANCE(399);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_members);
+      END_STATE();
+    case 379:
+      if (lookahead == 'e') ADVANCE(400);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
+    case 381:
+      if (lookahead == 'i') ADVANCE(401);
+      END_STATE();
+    case 382:
+      if (lookahead == 'i') ADVANCE(402);
+      END_STATE();
+    case 383:
+      if (lookahead == 's') ADVANCE(403);
+      END_STATE();
+    case 384:
+      if (lookahead == 'e') ADVANCE(404);
+      END_STATE();
+    case 385:
+      if (lookahead == 's') ADVANCE(405);
+      END_STATE();
+    case 386:
+      if (lookahead == 'i') ADVANCE(406);
+      END_STATE();
+    case 387:
+      if (lookahead == 'g') ADVANCE(407);
+      END_STATE();
+    case 388:
+      if (lookahead == 'k') ADVANCE(408);
+      END_STATE();
     case 389:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'o') ADVANCE(409);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(anon_sym_financial);
+      if (lookahead == 't') ADVANCE(410);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 392:
-      if (lookahead == 'g') ADVANCE(397);
+      if (lookahead == 'd') ADVANCE(411);
       END_STATE();
     case 393:
-      if (lookahead == 'n') ADVANCE(398);
+      if (lookahead == 'o') ADVANCE(412);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 395:
-      if (lookahead == 'n') ADVANCE(399);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(413);
       END_STATE();
     case 396:
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 't') ADVANCE(414);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'e') ADVANCE(415);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'l') ADVANCE(416);
       END_STATE();
     case 400:
+      if (lookahead == 'r') ADVANCE(417);
+      END_STATE();
+    case 401:
+      if (lookahead == 'n') ADVANCE(418);
+      END_STATE();
+    case 402:
+      if (lookahead == 'o') ADVANCE(419);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 404:
+      if (lookahead == 'r') ADVANCE(420);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 406:
+      if (lookahead == 'o') ADVANCE(421);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 412:
+      if (lookahead == 'n') ADVANCE(422);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 414:
+      if (lookahead == 's') ADVANCE(423);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 418:
+      if (lookahead == 'g') ADVANCE(424);
+      END_STATE();
+    case 419:
+      if (lookahead == 'n') ADVANCE(425);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 421:
+      if (lookahead == 'n') ADVANCE(426);
+      END_STATE();
+    case 422:
+      if (lookahead == 's') ADVANCE(427);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 427:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2871,6 +3000,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(1),
     [anon_sym_last] = ACTIONS(1),
     [anon_sym_day] = ACTIONS(1),
+    [anon_sym_effective] = ACTIONS(1),
+    [anon_sym_adoption] = ACTIONS(1),
+    [anon_sym_days] = ACTIONS(1),
+    [anon_sym_after] = ACTIONS(1),
+    [anon_sym_next] = ACTIONS(1),
+    [anon_sym_amendments] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
     [anon_sym_financial] = ACTIONS(1),
     [anon_sym_year] = ACTIONS(1),
@@ -3018,6 +3153,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_effective] = ACTIONS(17),
+    [anon_sym_adoption] = ACTIONS(17),
+    [anon_sym_days] = ACTIONS(17),
+    [anon_sym_after] = ACTIONS(17),
+    [anon_sym_next] = ACTIONS(17),
+    [anon_sym_amendments] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3165,6 +3306,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(46),
     [anon_sym_last] = ACTIONS(46),
     [anon_sym_day] = ACTIONS(46),
+    [anon_sym_effective] = ACTIONS(46),
+    [anon_sym_adoption] = ACTIONS(46),
+    [anon_sym_days] = ACTIONS(46),
+    [anon_sym_after] = ACTIONS(46),
+    [anon_sym_next] = ACTIONS(46),
+    [anon_sym_amendments] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
     [anon_sym_financial] = ACTIONS(46),
     [anon_sym_year] = ACTIONS(46),
@@ -3311,6 +3458,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3457,6 +3610,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3603,6 +3762,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3749,6 +3914,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_effective] = ACTIONS(17),
+    [anon_sym_adoption] = ACTIONS(17),
+    [anon_sym_days] = ACTIONS(17),
+    [anon_sym_after] = ACTIONS(17),
+    [anon_sym_next] = ACTIONS(17),
+    [anon_sym_amendments] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3895,6 +4066,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4041,6 +4218,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4187,6 +4370,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(129),
     [anon_sym_last] = ACTIONS(129),
     [anon_sym_day] = ACTIONS(129),
+    [anon_sym_effective] = ACTIONS(129),
+    [anon_sym_adoption] = ACTIONS(129),
+    [anon_sym_days] = ACTIONS(129),
+    [anon_sym_after] = ACTIONS(129),
+    [anon_sym_next] = ACTIONS(129),
+    [anon_sym_amendments] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
     [anon_sym_financial] = ACTIONS(129),
     [anon_sym_year] = ACTIONS(129),
@@ -4333,6 +4522,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4479,6 +4674,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4625,6 +4826,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_effective] = ACTIONS(76),
+    [anon_sym_adoption] = ACTIONS(76),
+    [anon_sym_days] = ACTIONS(76),
+    [anon_sym_after] = ACTIONS(76),
+    [anon_sym_next] = ACTIONS(76),
+    [anon_sym_amendments] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4764,6 +4971,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_effective] = ACTIONS(157),
+    [anon_sym_adoption] = ACTIONS(157),
+    [anon_sym_days] = ACTIONS(157),
+    [anon_sym_after] = ACTIONS(157),
+    [anon_sym_next] = ACTIONS(157),
+    [anon_sym_amendments] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -4902,6 +5115,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5040,6 +5259,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_effective] = ACTIONS(157),
+    [anon_sym_adoption] = ACTIONS(157),
+    [anon_sym_days] = ACTIONS(157),
+    [anon_sym_after] = ACTIONS(157),
+    [anon_sym_next] = ACTIONS(157),
+    [anon_sym_amendments] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5177,6 +5402,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5314,6 +5545,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_effective] = ACTIONS(173),
+    [anon_sym_adoption] = ACTIONS(173),
+    [anon_sym_days] = ACTIONS(173),
+    [anon_sym_after] = ACTIONS(173),
+    [anon_sym_next] = ACTIONS(173),
+    [anon_sym_amendments] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -5451,6 +5688,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5588,6 +5831,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5725,6 +5974,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_effective] = ACTIONS(179),
+    [anon_sym_adoption] = ACTIONS(179),
+    [anon_sym_days] = ACTIONS(179),
+    [anon_sym_after] = ACTIONS(179),
+    [anon_sym_next] = ACTIONS(179),
+    [anon_sym_amendments] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -5862,6 +6117,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_effective] = ACTIONS(183),
+    [anon_sym_adoption] = ACTIONS(183),
+    [anon_sym_days] = ACTIONS(183),
+    [anon_sym_after] = ACTIONS(183),
+    [anon_sym_next] = ACTIONS(183),
+    [anon_sym_amendments] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -5999,6 +6260,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_effective] = ACTIONS(187),
+    [anon_sym_adoption] = ACTIONS(187),
+    [anon_sym_days] = ACTIONS(187),
+    [anon_sym_after] = ACTIONS(187),
+    [anon_sym_next] = ACTIONS(187),
+    [anon_sym_amendments] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -6136,6 +6403,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_effective] = ACTIONS(191),
+    [anon_sym_adoption] = ACTIONS(191),
+    [anon_sym_days] = ACTIONS(191),
+    [anon_sym_after] = ACTIONS(191),
+    [anon_sym_next] = ACTIONS(191),
+    [anon_sym_amendments] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
@@ -6273,6 +6546,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_effective] = ACTIONS(195),
+    [anon_sym_adoption] = ACTIONS(195),
+    [anon_sym_days] = ACTIONS(195),
+    [anon_sym_after] = ACTIONS(195),
+    [anon_sym_next] = ACTIONS(195),
+    [anon_sym_amendments] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -6410,6 +6689,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_effective] = ACTIONS(199),
+    [anon_sym_adoption] = ACTIONS(199),
+    [anon_sym_days] = ACTIONS(199),
+    [anon_sym_after] = ACTIONS(199),
+    [anon_sym_next] = ACTIONS(199),
+    [anon_sym_amendments] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -6547,6 +6832,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_effective] = ACTIONS(203),
+    [anon_sym_adoption] = ACTIONS(203),
+    [anon_sym_days] = ACTIONS(203),
+    [anon_sym_after] = ACTIONS(203),
+    [anon_sym_next] = ACTIONS(203),
+    [anon_sym_amendments] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -6684,6 +6975,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_effective] = ACTIONS(207),
+    [anon_sym_adoption] = ACTIONS(207),
+    [anon_sym_days] = ACTIONS(207),
+    [anon_sym_after] = ACTIONS(207),
+    [anon_sym_next] = ACTIONS(207),
+    [anon_sym_amendments] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -6821,6 +7118,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_effective] = ACTIONS(211),
+    [anon_sym_adoption] = ACTIONS(211),
+    [anon_sym_days] = ACTIONS(211),
+    [anon_sym_after] = ACTIONS(211),
+    [anon_sym_next] = ACTIONS(211),
+    [anon_sym_amendments] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -6957,6 +7260,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_effective] = ACTIONS(195),
+    [anon_sym_adoption] = ACTIONS(195),
+    [anon_sym_days] = ACTIONS(195),
+    [anon_sym_after] = ACTIONS(195),
+    [anon_sym_next] = ACTIONS(195),
+    [anon_sym_amendments] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -7093,6 +7402,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_effective] = ACTIONS(203),
+    [anon_sym_adoption] = ACTIONS(203),
+    [anon_sym_days] = ACTIONS(203),
+    [anon_sym_after] = ACTIONS(203),
+    [anon_sym_next] = ACTIONS(203),
+    [anon_sym_amendments] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7229,6 +7544,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_effective] = ACTIONS(199),
+    [anon_sym_adoption] = ACTIONS(199),
+    [anon_sym_days] = ACTIONS(199),
+    [anon_sym_after] = ACTIONS(199),
+    [anon_sym_next] = ACTIONS(199),
+    [anon_sym_amendments] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7365,6 +7686,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_effective] = ACTIONS(207),
+    [anon_sym_adoption] = ACTIONS(207),
+    [anon_sym_days] = ACTIONS(207),
+    [anon_sym_after] = ACTIONS(207),
+    [anon_sym_next] = ACTIONS(207),
+    [anon_sym_amendments] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7501,6 +7828,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -7637,6 +7970,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_effective] = ACTIONS(211),
+    [anon_sym_adoption] = ACTIONS(211),
+    [anon_sym_days] = ACTIONS(211),
+    [anon_sym_after] = ACTIONS(211),
+    [anon_sym_next] = ACTIONS(211),
+    [anon_sym_amendments] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -7773,6 +8112,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_effective] = ACTIONS(179),
+    [anon_sym_adoption] = ACTIONS(179),
+    [anon_sym_days] = ACTIONS(179),
+    [anon_sym_after] = ACTIONS(179),
+    [anon_sym_next] = ACTIONS(179),
+    [anon_sym_amendments] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -7909,6 +8254,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_effective] = ACTIONS(183),
+    [anon_sym_adoption] = ACTIONS(183),
+    [anon_sym_days] = ACTIONS(183),
+    [anon_sym_after] = ACTIONS(183),
+    [anon_sym_next] = ACTIONS(183),
+    [anon_sym_amendments] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -8045,6 +8396,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_effective] = ACTIONS(163),
+    [anon_sym_adoption] = ACTIONS(163),
+    [anon_sym_days] = ACTIONS(163),
+    [anon_sym_after] = ACTIONS(163),
+    [anon_sym_next] = ACTIONS(163),
+    [anon_sym_amendments] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8181,6 +8538,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_effective] = ACTIONS(187),
+    [anon_sym_adoption] = ACTIONS(187),
+    [anon_sym_days] = ACTIONS(187),
+    [anon_sym_after] = ACTIONS(187),
+    [anon_sym_next] = ACTIONS(187),
+    [anon_sym_amendments] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -8317,6 +8680,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_effective] = ACTIONS(173),
+    [anon_sym_adoption] = ACTIONS(173),
+    [anon_sym_days] = ACTIONS(173),
+    [anon_sym_after] = ACTIONS(173),
+    [anon_sym_next] = ACTIONS(173),
+    [anon_sym_amendments] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -8453,6 +8822,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_effective] = ACTIONS(191),
+    [anon_sym_adoption] = ACTIONS(191),
+    [anon_sym_days] = ACTIONS(191),
+    [anon_sym_after] = ACTIONS(191),
+    [anon_sym_next] = ACTIONS(191),
+    [anon_sym_amendments] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),

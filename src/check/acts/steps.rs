@@ -17,7 +17,7 @@ use std::sync::Arc;
 use super::super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    ActDef, FieldDef, ParamDef, Program, ResolutionDef, StepArg, StepDef, StepDefKind,
+    ActDef, Effective, FieldDef, ParamDef, Program, ResolutionDef, StepArg, StepDef, StepDefKind,
 };
 use crate::span::Span;
 use crate::types::Type;
@@ -81,6 +81,8 @@ pub enum RawKind<V> {
         votes: [Vec<Written<String>>; 3],
         /// Parameters and their new values, if it passes.
         amend: Vec<(Written<String>, Written<V>)>,
+        /// When they take effect, if the step says.
+        effective: Option<Written<Effective>>,
     },
     /// The period closes, with the figures given.
     Close {
@@ -111,6 +113,8 @@ pub enum Part<'a> {
     Vote(&'static str, usize),
     /// An amendment of this parameter.
     Amend(&'a str),
+    /// When the amendments take effect.
+    Effective,
     /// A figure of a close.
     Figure(&'a str),
 }
@@ -185,6 +189,7 @@ impl Origin {
             Part::Resolution => format!("{step}.motion"),
             Part::Vote(group, i) => format!("{step}.{group}[{i}]"),
             Part::Amend(name) => format!("{step}.amend.{name}"),
+            Part::Effective => format!("{step}.effective"),
             Part::Figure(name) => format!("{step}.close.{name}"),
         }
     }
@@ -425,7 +430,21 @@ impl<'a> StepLowerer<'a> {
                 title,
                 votes,
                 amend,
-            } => self.motion(resolution, title, votes, amend, origin, values, errors),
+                effective,
+            } => {
+                let kind = self.motion(resolution, title, votes, amend, origin, values, errors);
+                if let Some(when) = &effective {
+                    if let Err(d) = effective_on_or_after(when.value, raw.date.value) {
+                        errors.push(origin.place(Part::Effective, when.loc, d, "before adoption"));
+                    }
+                }
+                kind.map(|mut k| {
+                    if let StepDefKind::Motion { effective: e, .. } = &mut k {
+                        *e = effective.map(|w| w.value);
+                    }
+                    k
+                })
+            }
             RawKind::Close { figures } => self.close(figures, origin, values, errors),
         };
         match kind {
@@ -665,6 +684,7 @@ impl<'a> StepLowerer<'a> {
             against,
             abstain,
             amendments,
+            effective: None,
         })
     }
 
@@ -708,6 +728,101 @@ impl<'a> StepLowerer<'a> {
             }
         }
         Some(StepDefKind::Close { figures: given })
+    }
+}
+
+/// An amendment's effective date is not before its adoption on `adopted`:
+/// E0709 if it is (only a date can be).
+pub fn effective_on_or_after(when: Effective, adopted: time::Date) -> Result<(), Diagnostic> {
+    use crate::value::format_date;
+    match when {
+        Effective::On(date) if date < adopted => Err(Diagnostic::error(
+            Code::BadEffective,
+            format!(
+                "an amendment cannot take effect before it is adopted: effective {}, adopted {}",
+                format_date(date),
+                format_date(adopted)
+            ),
+        )
+        .help(format!(
+            "give a date on or after {}, or `N days after adoption`",
+            format_date(adopted)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Reads an effective date as a JSON scenario writes it: `"on adoption"`,
+/// `"2026-04-29"`, `"28 days after adoption"` or `"next period"`.
+pub fn read_effective(text: &str) -> Result<Effective, Diagnostic> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let bad = || {
+        Diagnostic::error(
+            Code::BadEffective,
+            format!("`{text}` is not when an amendment takes effect"),
+        )
+        .help("write \"on adoption\", a date such as \"2026-04-29\", \"28 days after adoption\" or \"next period\"")
+    };
+    match words.as_slice() {
+        ["on", "adoption"] => Ok(Effective::OnAdoption),
+        ["next", "period"] => Ok(Effective::NextPeriod),
+        [n, "days" | "day", "after", "adoption"] if n.bytes().all(|b| b.is_ascii_digit()) => {
+            n.parse().map(Effective::DaysAfter).map_err(|_| bad())
+        }
+        [date] if date.starts_with(|c: char| c.is_ascii_digit()) => {
+            read_date(date).map(Effective::On)
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A scenario whose motion's amendments take effect from the `next period`
+/// needs a close after the motion to end its period, when the rulebook has
+/// no financial year to say when the period ends: E0709 for a motion with
+/// no close after it. Fed the steps in the order they run.
+#[derive(Debug, Default)]
+pub struct NextPeriodCheck {
+    /// The motion waiting for a close: its place, description and span.
+    waiting: Option<(String, Span)>,
+}
+
+impl NextPeriodCheck {
+    /// The next step of the timeline.
+    pub fn step(&mut self, step: &StepDef, resolutions: &[ResolutionDef]) {
+        match &step.kind {
+            StepDefKind::Close { .. } => self.waiting = None,
+            StepDefKind::Motion {
+                resolution,
+                effective,
+                ..
+            } if self.waiting.is_none() => {
+                let when = effective.unwrap_or_else(|| {
+                    resolutions
+                        .get(*resolution)
+                        .map(|r| r.effective)
+                        .unwrap_or_default()
+                });
+                if when == Effective::NextPeriod {
+                    self.waiting = Some((step.place.clone(), step.span));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After the last step: the problem, if a motion is still waiting.
+    pub fn finish(self) -> Option<Diagnostic> {
+        let (place, span) = self.waiting?;
+        let d = Diagnostic::error(
+            Code::BadEffective,
+            format!("{place}: the amendments take effect from the next period, but no close follows to end this one"),
+        )
+        .help("close the period after the motion, give the rulebook a `financial year`, or give the amendments a date");
+        Some(if span.is_empty() {
+            d
+        } else {
+            d.at(span, "no close after this motion")
+        })
     }
 }
 

@@ -187,12 +187,25 @@ impl Canonical for ast::StepKind {
                 votes,
                 title,
                 amendments,
+                effective,
             } => e.node("motion", |e| {
                 votes.encode(e)?;
                 if let Some(t) = title {
                     e.text(t)?;
                 }
-                amendments.iter().try_for_each(|b| e.binding("amend", b))
+                amendments.iter().try_for_each(|b| e.binding("amend", b))?;
+                // Written only where it differs from the resolution's.
+                let default = e.default_effective(&votes.resolution.name);
+                match effective {
+                    // On adoption against a resolution that defers.
+                    Some((ast::Effective::OnAdoption, _))
+                        if default != ast::Effective::OnAdoption =>
+                    {
+                        e.node("effective", |e| e.leaf("on adoption"))
+                    }
+                    Some((when, _)) if *when != default => e.effective(*when),
+                    _ => Ok(()),
+                }
             }),
             ast::StepKind::Close { figures } => e.node("close period", |e| {
                 figures.iter().try_for_each(|b| e.binding("period", b))

@@ -42,6 +42,20 @@ pub fn write_rulebook(book: &ast::Rulebook, out: &mut dyn Write) -> fmt::Result 
     let ast::Rulebook { header, items } = book;
     writeln!(out, "rochdale-canonical {VERSION}")?;
     let mut e = Encoder::new(out);
+    // A motion's effective date is encoded only where it differs from its
+    // resolution's: the same rules written two ways hash the same.
+    for item in items {
+        let resolutions = match item {
+            ast::Item::Resolution(r) => std::slice::from_ref(r),
+            ast::Item::Article(a) => a.resolutions.as_slice(),
+            _ => &[],
+        };
+        for r in resolutions {
+            if let Some((when, _)) = r.effective {
+                e.effective.push((r.name.name.clone(), when));
+            }
+        }
+    }
     header.encode(&mut e)?;
     e.end_line()?;
     for item in items {
@@ -82,6 +96,8 @@ pub struct Encoder<'a> {
     out: &'a mut dyn Write,
     /// At the start of a line no space comes before a node.
     line_start: bool,
+    /// Each resolution's `amendments effective`, where it declares one.
+    effective: Vec<(String, ast::Effective)>,
 }
 
 impl<'a> Encoder<'a> {
@@ -89,6 +105,7 @@ impl<'a> Encoder<'a> {
         Encoder {
             out,
             line_start: true,
+            effective: Vec::new(),
         }
     }
 
@@ -145,6 +162,29 @@ impl<'a> Encoder<'a> {
             u8::from(d.month()),
             d.day()
         )
+    }
+
+    /// When the amendments of resolution `name`'s motions take effect
+    /// unless a motion says (on adoption if it declares nothing).
+    fn default_effective(&self, name: &str) -> ast::Effective {
+        self.effective
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, w)| *w)
+            .unwrap_or_default()
+    }
+
+    /// `(effective ...)`, written only when not on adoption: a rulebook
+    /// that does not use effective dates keeps its hash.
+    fn effective(&mut self, when: ast::Effective) -> fmt::Result {
+        match when {
+            ast::Effective::OnAdoption => Ok(()),
+            ast::Effective::On(d) => self.node("effective", |e| e.date(d)),
+            ast::Effective::DaysAfter(n) => self.node("effective", |e| {
+                e.node("days after adoption", |e| e.number(Decimal::from(n)))
+            }),
+            ast::Effective::NextPeriod => self.node("effective", |e| e.leaf("next period")),
+        }
     }
 
     fn ident(&mut self, id: &ast::Ident) -> fmt::Result {

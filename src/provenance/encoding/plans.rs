@@ -97,6 +97,7 @@ impl Canonical for ast::Resolution {
             ties_pass,
             record_date,
             alone_amends,
+            effective,
             span: _,
         } = self;
         e.node("resolution", |e| {
@@ -148,6 +149,9 @@ impl Canonical for ast::Resolution {
                 e.node("alone amends", |e| {
                     alone_amends.iter().try_for_each(|p| e.ident(p))
                 })?;
+            }
+            if let Some((when, _)) = effective {
+                e.effective(*when)?;
             }
             Ok(())
         })

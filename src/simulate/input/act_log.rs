@@ -259,6 +259,7 @@ impl<R: Read> ActLogSteps<'_, R> {
                 let mut title = None;
                 let mut votes: [Vec<Written<String>>; 3] = Default::default();
                 let mut amend = Vec::new();
+                let mut effective = None;
                 for (i, (cell, at)) in rest().enumerate() {
                     let group = key_value(cell).and_then(|(k, v)| {
                         let g = crate::check::steps::VOTE_GROUPS
@@ -274,6 +275,14 @@ impl<R: Read> ActLogSteps<'_, R> {
                                 .filter(|n| !n.is_empty())
                                 .map(|n| Written::new(n.to_string(), at)),
                         );
+                    } else if let Some(("effective", when)) = key_value(cell) {
+                        // `effective=28 days after adoption`, as JSON's.
+                        match crate::check::steps::read_effective(when) {
+                            Ok(when) => effective = Some(Written::new(when, at)),
+                            Err(d) => {
+                                errors.push(origin.place(Part::Effective, at, d, "this cell"))
+                            }
+                        }
                     } else if i == 0 && key_value(cell).is_none() {
                         title = Some(cell.to_string());
                     } else if let Some(pair) = named(cell, at, &mut errors, "an amendment") {
@@ -285,6 +294,7 @@ impl<R: Read> ActLogSteps<'_, R> {
                     title,
                     votes,
                     amend,
+                    effective,
                 }
             }
             [name @ ("close" | "motion")] if !is_act(name) => {

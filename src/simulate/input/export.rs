@@ -75,6 +75,7 @@ pub fn scenario_to_json(
                     against,
                     abstain,
                     amendments,
+                    effective,
                 } => {
                     out.insert(
                         "motion".into(),
@@ -94,6 +95,9 @@ pub fn scenario_to_json(
                         );
                     }
                     out.insert("amend".into(), Json::Object(amend));
+                    if let Some(when) = effective {
+                        out.insert("effective".into(), Json::String(when.to_string()));
+                    }
                 }
                 StepDefKind::Close { figures } => {
                     if figures.is_empty() {

@@ -106,6 +106,9 @@ struct JsonStep {
     against: Option<Vec<String>>,
     abstain: Option<Vec<String>>,
     amend: Option<Entries>,
+    /// `"effective": "28 days after adoption"`: when a motion's amendments
+    /// take effect.
+    effective: Option<String>,
     close: Option<Close>,
 }
 
@@ -178,7 +181,15 @@ impl JsonStep {
                 let names = |list: Option<Vec<String>>| {
                     list.unwrap_or_default().into_iter().map(name).collect()
                 };
+                let effective = match &self.effective {
+                    Some(text) => Some(Written::new(
+                        steps::read_effective(text).map_err(|d| (steps::Part::Effective, d))?,
+                        Loc::default(),
+                    )),
+                    None => None,
+                };
                 RawKind::Motion {
+                    effective,
                     resolution: name(self.motion.unwrap_or_default()),
                     title: self.title,
                     votes: [names(self.for_), names(self.against), names(self.abstain)],
@@ -245,6 +256,7 @@ impl JsonStep {
             (self.against.is_some(), "against"),
             (self.abstain.is_some(), "abstain"),
             (self.amend.is_some(), "amend"),
+            (self.effective.is_some(), "effective"),
         ]
         .into_iter()
         .find_map(|(given, field)| given.then_some(field))
@@ -323,6 +335,9 @@ pub struct JsonSteps<'p, R> {
     budget: usize,
     /// The closes against the rulebook's financial year, if it has one.
     calendar: Option<steps::CalendarCheck>,
+    /// Without a financial year: a motion effective from the next period
+    /// waiting for a close (reported when the steps end).
+    next_period: Option<steps::NextPeriodCheck>,
 }
 
 /// The fields of a scenario's outer object.
@@ -361,6 +376,10 @@ pub(super) fn json_steps<R: BufRead>(
         made: 0,
         budget: repeat::MAX_REPEATED_STEPS,
         calendar: program.calendar.map(steps::CalendarCheck::new),
+        next_period: program
+            .calendar
+            .is_none()
+            .then(steps::NextPeriodCheck::default),
     };
     match steps.open(&mut header) {
         Ok(state) => steps.state = state,
@@ -752,15 +771,23 @@ impl<R: BufRead> Iterator for JsonSteps<'_, R> {
                         ..d
                     }));
                 }
+                if let Some(check) = &mut self.next_period {
+                    check.step(&step, &self.program.resolutions);
+                }
                 return Some(Ok(step));
             }
             let read = match self.state {
-                State::Done => return None,
+                State::Done => return self.next_period.take()?.finish().map(Err),
                 State::Steps => self.next_step(),
                 State::Rest => self.rest().map(|()| None),
             };
             match read {
-                Ok(Some(step)) => return Some(Ok(step)),
+                Ok(Some(step)) => {
+                    if let Some(check) = &mut self.next_period {
+                        check.step(&step, &self.program.resolutions);
+                    }
+                    return Some(Ok(step));
+                }
                 Ok(None) => {}
                 Err(f) => {
                     let path = match self.state {
