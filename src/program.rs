@@ -277,8 +277,13 @@ pub struct ResolutionDef {
     pub name: String,
     /// Its title.
     pub title: Option<String>,
-    /// Votes weighted by class: the attribute and a weight per variant.
+    /// Votes weighted by class: the attribute and a weight per variant
+    /// (with [`Self::class_share`], each class's share of the whole vote).
     pub class_weights: Option<(usize, Vec<Decimal>)>,
+    /// `weighted by class share { ... }`: the weights are shares of the
+    /// whole vote per class, not per member, and this is what the share of
+    /// a class that casts no vote does.
+    pub class_share: Option<crate::syntax::ast::Unvoted>,
     /// Conditions of the quorum: all required, or with `the lesser of`
     /// (`quorum_lesser`) one.
     pub quorum: Vec<QuorumTerm>,

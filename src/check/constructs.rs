@@ -644,13 +644,43 @@ impl Checker {
                     .map(|(v, _)| v.as_str())
                     .collect();
                 if !missing.is_empty() {
+                    let help = if w.share.is_some() {
+                        "give every class its share of the vote, 0% for a class that does not vote"
+                    } else {
+                        "give every class a weight, 0 for a class that does not vote"
+                    };
                     self.error(
                         Diagnostic::error(
                             Code::BadValue,
-                            format!("the classes {} have no weight", missing.join(", ")),
+                            format!(
+                                "the classes {} have no {}",
+                                missing.join(", "),
+                                if w.share.is_some() { "share" } else { "weight" }
+                            ),
                         )
                         .at(w.span, "incomplete weights")
-                        .help("give every class a weight, 0 for a class that does not vote"),
+                        .help(help),
+                    );
+                    return None;
+                }
+                // Class shares divide the whole vote: exactly 100% in all.
+                let total: Decimal = weights.iter().flatten().sum();
+                if w.share.is_some() && total != Decimal::ONE {
+                    let shown: Vec<String> = w
+                        .weights
+                        .iter()
+                        .map(|(_, s)| crate::value::percent_display(*s))
+                        .collect();
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadValue,
+                            format!(
+                                "the classes' shares of the vote add up to {}, not 100%",
+                                crate::value::percent_display(total)
+                            ),
+                        )
+                        .at(w.span, format!("{} in all", shown.join(" + ")))
+                        .help("class shares divide the whole vote among the classes: make them add up to exactly 100%"),
                     );
                     return None;
                 }
@@ -685,6 +715,7 @@ impl Checker {
             name: r.name.name.clone(),
             title: r.title.as_ref().map(|t| t.value.clone()),
             class_weights,
+            class_share: r.weights.as_ref().and_then(|w| w.share),
             quorum: r.quorum.iter().map(|(q, _)| *q).collect(),
             quorum_lesser: r.quorum_form == ast::QuorumForm::Lesser,
             alone_amends,

@@ -43,6 +43,16 @@ pub struct ResolutionOutcome {
     pub reason: String,
 }
 
+/// A count by class share (see [`Evaluator::by_class_share`]).
+struct ShareCount {
+    met: bool,
+    tie: bool,
+    votes_for: Decimal,
+    votes_against: Decimal,
+    share_for: Decimal,
+    needs: String,
+}
+
 fn percent(share: Decimal) -> String {
     crate::value::percent_display(share)
 }
@@ -97,6 +107,109 @@ impl Evaluator<'_> {
                 ))
             }
         }
+    }
+
+    /// The count by class share: each class's for and against, among its own
+    /// votes cast, at its share of the whole vote, and the threshold met or
+    /// not exactly (`semantics::class_shares`). Votes cast and present are
+    /// the same here: an abstention carries none of its class's share,
+    /// unless abstentions count against.
+    fn by_class_share(
+        &self,
+        def: &ResolutionDef,
+        votes: &[Vote],
+        unvoted: crate::syntax::ast::Unvoted,
+    ) -> Result<ShareCount> {
+        use crate::semantics::class_shares::{ClassVotes, Ratio, tally};
+        use std::cmp::Ordering;
+        let Some((attr, shares)) = &def.class_weights else {
+            return Err(super::internal("class shares without classes", def.span));
+        };
+        let mut classes: Vec<ClassVotes> = shares
+            .iter()
+            .map(|share| ClassVotes {
+                share: *share,
+                for_: 0,
+                against: 0,
+            })
+            .collect();
+        for m in 0..self.inputs.member_count() {
+            if !self.counts(m) {
+                continue;
+            }
+            let vote = votes.get(m).copied().unwrap_or(Vote::Absent);
+            if vote == Vote::Absent {
+                continue;
+            }
+            // The member's class, as `weight` reads it (an error if none).
+            self.weight(def, m)?;
+            let Some(Some(Value::Enum(class))) =
+                self.inputs.members.get(*attr).and_then(|c| c.get(m))
+            else {
+                continue;
+            };
+            let Some(c) = classes.get_mut(*class as usize) else {
+                continue;
+            };
+            match vote {
+                Vote::For => c.for_ += 1,
+                Vote::Against => c.against += 1,
+                Vote::Abstain if def.abstentions_against => c.against += 1,
+                Vote::Abstain | Vote::Absent => {}
+            }
+        }
+        let overflow = |_| Box::new(Diagnostic::error(Code::Overflow, "the count by class share is too large to keep exact").at(def.span, "counted here").help("a vote of this size cannot be counted by class share exactly"));
+        let t = tally(&classes, unvoted).map_err(overflow)?;
+        let strict = def.threshold.strict;
+        let holds = |o: Ordering| if strict { o == Ordering::Greater } else { o != Ordering::Less };
+        let base_of = |basis: VoteBasis| match basis {
+            VoteBasis::Cast | VoteBasis::Present => (t.cast, "of votes cast, by class share"),
+            VoteBasis::Members => (t.all, "of the whole vote, by class share"),
+        };
+        let word = if strict { "more than" } else { "at least" };
+        let (met, base, needs) = match def.threshold.measure {
+            ThresholdMeasure::Against => (
+                !t.cast.is_zero() && holds(t.for_.cmp_exact(t.against).map_err(overflow)?),
+                t.cast,
+                if strict {
+                    "more for than against, by class share".to_string()
+                } else {
+                    "at least as many for as against, by class share".to_string()
+                },
+            ),
+            ThresholdMeasure::Fraction(num, den, basis) => {
+                let (base, name) = base_of(basis);
+                let lhs = t.for_.mul(Ratio::from_decimal(den).map_err(overflow)?).map_err(overflow)?;
+                let rhs = base.mul(Ratio::from_decimal(num).map_err(overflow)?).map_err(overflow)?;
+                (
+                    !base.is_zero() && holds(lhs.cmp_exact(rhs).map_err(overflow)?),
+                    base,
+                    format!("{word} {num}/{den} {name}"),
+                )
+            }
+            ThresholdMeasure::Share(p, basis) => {
+                let (base, name) = base_of(basis);
+                let rhs = base.mul(Ratio::from_decimal(p).map_err(overflow)?).map_err(overflow)?;
+                (
+                    !base.is_zero() && holds(t.for_.cmp_exact(rhs).map_err(overflow)?),
+                    base,
+                    format!("{word} {} {name}", percent(p)),
+                )
+            }
+        };
+        let share_for = t
+            .for_
+            .div(base)
+            .map_err(overflow)?
+            .map_or(Decimal::ZERO, Ratio::to_decimal);
+        Ok(ShareCount {
+            met,
+            tie: !t.cast.is_zero() && t.for_ == t.against,
+            votes_for: t.for_.to_decimal(),
+            votes_against: t.against.to_decimal(),
+            share_for,
+            needs,
+        })
     }
 
     fn count(&self, def: &ResolutionDef, votes: &[Vote]) -> Result<ResolutionOutcome> {
@@ -227,7 +340,18 @@ impl Evaluator<'_> {
                 )
             }
         };
-        let tie = votes_for == against && !cast.is_zero();
+        let mut tie = votes_for == against && !cast.is_zero();
+        let mut by_share = None;
+        if let Some(unvoted) = def.class_share {
+            // The whole vote divided by class: every figure above was per
+            // member, so the count and the threshold are taken again.
+            let s = self.by_class_share(def, votes, unvoted)?;
+            met = s.met;
+            tie = s.tie;
+            (votes_for, against, abstain) = (s.votes_for, s.votes_against, Decimal::ZERO);
+            by_share = Some((s.share_for, s.needs));
+        }
+        let (share_for, needs) = by_share.unwrap_or((share_for, needs));
         if let (true, Some(pass)) = (tie, def.ties_pass) {
             met = pass;
         }
@@ -246,6 +370,13 @@ impl Evaluator<'_> {
             format!(
                 "a tie ({votes_for} for, {against} against) {} as the rules say",
                 if met { "passes" } else { "fails" }
+            )
+        } else if def.class_share.is_some() {
+            format!(
+                "{} for ({} for, {} against, by class share); {needs} required",
+                percent(share_for),
+                percent(votes_for),
+                percent(against)
             )
         } else {
             format!(

@@ -637,10 +637,28 @@ pub struct Resolution {
 pub struct ClassWeights {
     /// The member attribute that holds the class.
     pub attribute: Ident,
-    /// Each class with its weight.
+    /// Each class with its weight: votes per member, or with `share` the
+    /// class's share of the whole vote as a fraction (50% is 0.5).
     pub weights: Vec<(Ident, Decimal)>,
+    /// `weighted by class share { ... }`: the weights are each class's
+    /// share of the whole vote, and this is what a class that casts no
+    /// vote does with its share. `None`: a weight per member.
+    pub share: Option<Unvoted>,
     /// The whole clause.
     pub span: Span,
+}
+
+/// What the share of a class that casts no vote does, under class shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unvoted {
+    /// `unvoted shares lapse` (and when nothing is written): the class's
+    /// share counts neither for nor against; the whole is still 100%.
+    #[default]
+    Lapse,
+    /// `unvoted shares go to the other classes`: the classes that vote
+    /// share the whole vote in proportion to their own shares.
+    Shared,
 }
 
 /// One condition of a quorum.

@@ -1145,7 +1145,28 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 let mut parts = children(item);
                 let attribute = ident(next(&mut parts, "weighted attribute")?);
                 let mut weights = Vec::new();
+                let mut share = None;
                 for w in parts {
+                    if w.as_rule() == Rule::class_shares {
+                        share = Some(crate::syntax::ast::Unvoted::Lapse);
+                        for part in children(w) {
+                            if part.as_rule() == Rule::unvoted_shares {
+                                let how = next(&mut children(part), "unvoted shares")?;
+                                if how.as_rule() == Rule::unvoted_shared {
+                                    share = Some(crate::syntax::ast::Unvoted::Shared);
+                                }
+                                continue;
+                            }
+                            let mut wp = children(part);
+                            let class = ident(next(&mut wp, "class")?);
+                            let pct = next(&mut wp, "share")?;
+                            let s = span(&pct);
+                            let digits = next(&mut children(pct), "percentage")?;
+                            let value = parse_number(digits.as_str(), s)?.0 / Decimal::ONE_HUNDRED;
+                            weights.push((class, value));
+                        }
+                        continue;
+                    }
                     let mut wp = children(w);
                     let class = ident(next(&mut wp, "class")?);
                     let number = next(&mut wp, "weight")?;
@@ -1155,6 +1176,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 resolution.weights = Some(ClassWeights {
                     attribute,
                     weights,
+                    share,
                     span: item_span,
                 });
             }

@@ -108,6 +108,27 @@ impl Canonical for ast::Resolution {
             if let Some(ast::ClassWeights {
                 attribute,
                 weights,
+                share: Some(unvoted),
+                span: _,
+            }) = weights
+            {
+                // A share of the whole vote per class: another rule than a
+                // weight per member, so another node.
+                e.node("weighted by share", |e| {
+                    e.ident(attribute)?;
+                    weights.iter().try_for_each(|(class, share)| {
+                        e.ident(class)?;
+                        e.number(*share)
+                    })?;
+                    e.leaf(match unvoted {
+                        ast::Unvoted::Lapse => "unvoted shares lapse",
+                        ast::Unvoted::Shared => "unvoted shares go to the other classes",
+                    })
+                })?;
+            } else if let Some(ast::ClassWeights {
+                attribute,
+                weights,
+                share: None,
                 span: _,
             }) = weights
             {
