@@ -22,12 +22,13 @@
 //! × 1.1 = 1,464.10 (each exact to the penny, so rounding changes nothing).
 //! Surplus: sales − 600.00. Reserve: a tenth, exact each year (864.10 / 10 =
 //! 86.41). Dividend: surplus − reserve (400.00 − 40.00 = 360.00, ...,
-//! 864.10 − 86.41 = 777.69). Balances add up: reserve 40 + 50 + 61 = 151,
-//! + 73.10 = 224.10, + 86.41 = 310.51; dividend 360 + 450 + 549 = 1,359,
-//! + 657.90 = 2,016.90, + 777.69 = 2,794.59. Cash is what came in less
-//! the costs, the surpluses summed (400 + 500 + 610 = 1,510, + 731 = 2,241,
-//! + 864.10 = 3,105.10), and equals reserve + dividend (151 + 1,359 =
-//! 1,510; 310.51 + 2,794.59 = 3,105.10): nothing else is held.
+//! 864.10 − 86.41 = 777.69). Balances add up: reserve 40 + 50 + 61 =
+//! 151, then 151 + 73.10 = 224.10 and 224.10 + 86.41 = 310.51; dividend
+//! 360 + 450 + 549 = 1,359, then 1,359 + 657.90 = 2,016.90 and 2,016.90 +
+//! 777.69 = 2,794.59. Cash is what came in less the costs, the surpluses
+//! summed (400 + 500 + 610 = 1,510, then 2,241 and 3,105.10), and equals
+//! reserve and dividend together (151 + 1,359 = 1,510; 310.51 + 2,794.59 =
+//! 3,105.10): nothing else is held.
 
 use std::path::Path;
 
