@@ -267,3 +267,66 @@ fn the_api_and_the_command_line_project() {
         )
     );
 }
+
+#[test]
+fn a_year_of_quarters_is_one_row_and_an_open_year_none() {
+    // A calendar year in quarters: each quarter ada sells £100.00, all
+    // surplus; 10% to the reserve (£10.00), the rest to her (£90.00). The
+    // first four quarters close 2026: surplus 4 × £100.00 = £400.00, reserve
+    // 4 × £10.00 = £40.00, dividend 4 × £90.00 = £360.00, cash £400.00 Dr.
+    // Quarters five and six (2027) do not end a year: no row for 2027.
+    let text = r#"rulebook "Quarters" version "1" currency GBP
+  financial year from 1 January in quarters
+
+member {
+  trade: Money = £0
+}
+
+period {
+  sales: Money = credits of "sales"
+}
+
+rule surplus: Money = period.sales
+
+allocate surplus rounding down {
+  reserve: 10%
+  dividend: remainder, to each member m in proportion to m.trade
+}
+
+act join(m) {
+  admit m
+}
+
+act sell(m, amount: Money) {
+  add amount to m.trade
+  post amount debit "cash" credit "sales"
+}
+
+scenario "six quarters" {
+  members {
+    ada: trade £0
+  }
+  on 2026-01-01 join(ada)
+  every quarter from 2026-01-01 for 6 quarters {
+    sell(ada, £100.00)
+    on the last day close period
+  }
+}
+"#;
+    let program = rochdale::check_source(text).program.expect("checks");
+    let outcome = run(&program, &program.scenarios[0]);
+    assert_eq!(outcome.periods.len(), 6);
+    let rows: Vec<String> = outcome.projection.iter().map(shown).collect();
+    assert_eq!(
+        rows,
+        [
+            "2026 2026-01-01..2026-12-31 surplus £400.00 | reserve £40.00, dividend £360.00 | cash -£400.00, reserve £40.00 | 1 members | dividend £360.00"
+        ]
+    );
+    // No `every year` block: a projection over years is refused.
+    let (message, _) = refusal(&program, &program.scenarios[0], 2);
+    assert_eq!(
+        message,
+        "the scenario \"six quarters\" has no `every year` block to repeat"
+    );
+}
