@@ -330,3 +330,64 @@ scenario "six quarters" {
         "the scenario \"six quarters\" has no `every year` block to repeat"
     );
 }
+
+#[test]
+fn nested_blocks_and_written_steps_are_kept_in_a_projection() {
+    // Every month of each financial year (from 1 April) ada pays £10.00,
+    // and the year closes on its last day; a step written after the block
+    // falls inside it by date (15 October 2026) and stays there.
+    let text = r#"rulebook "Monthly" version "1" currency GBP
+  financial year from 1 April
+
+member {
+  paid: Money = £0
+}
+
+act join(m) {
+  admit m
+}
+
+act pay(m, amount: Money) {
+  add amount to m.paid
+  post amount debit "cash" credit "subscriptions"
+}
+
+scenario "two years of months" {
+  members {
+    ada: paid £0
+  }
+  on 2026-04-01 join(ada)
+  every year from 2026-04-01 for 2 years {
+    every month {
+      pay(ada, £10.00)
+    }
+    on the last day close period
+  }
+  on 2026-10-15 pay(ada, £1.00)
+}
+"#;
+    let program = rochdale::check_source(text).program.expect("checks");
+    let written = &program.scenarios[0];
+    // join, 2 × (12 payments + a close), the written payment: 1 + 26 + 1 = 28
+    assert_eq!(written.steps.len(), 28);
+    let two = with_years(&program, written, 2).expect("a projection");
+    assert_eq!(format!("{:?}", two.steps), format!("{:?}", written.steps));
+    // A third year: 13 more steps, the last a close on 31 March 2029.
+    let three = with_years(&program, written, 3).expect("a projection");
+    assert_eq!(three.steps.len(), 41);
+    let last = three.steps.last().expect("steps");
+    assert_eq!(last.date.to_string(), "2029-03-31");
+    assert_eq!(last.place, "step 41 of the scenario");
+    // The written payment is still the step after the 1 October payment
+    // (join, then April to October: 1 + 7 = 8 steps before it).
+    assert_eq!(three.steps[8].date.to_string(), "2026-10-15");
+    // Each year's row: 12 × £10.00 = £120.00 paid, and the extra £1.00 in
+    // the first; cash £121.00, £241.00, £361.00.
+    let outcome = run(&program, &three);
+    let cash: Vec<&str> = outcome
+        .projection
+        .iter()
+        .map(|y| y.accounts[0].value.display.as_str())
+        .collect();
+    assert_eq!(cash, ["-£121.00", "-£241.00", "-£361.00"]);
+}

@@ -1250,7 +1250,7 @@ impl<'p> Engine<'p> {
             });
             shares.push(outcome.tranches.iter().map(|t| t.members.clone()).collect());
             // The year's figures: what this close divides, added to them
-            // (the close is done from here on).
+            // (nothing below can refuse the close any more).
             self.year.surplus += outcome.amount;
             for t in &outcome.tranches {
                 match self
