@@ -49,6 +49,10 @@ pub struct RunRequest {
     /// For `simulate`: leave the journal out and write compact JSON (what a
     /// screen of statements needs, much faster for many members).
     pub summary: bool,
+    /// For `simulate`, `statements_csv` and `projection_csv`: a projection
+    /// over this many financial years, as `rochdale simulate --years`: the
+    /// rulebook scenario's `every year` block runs for as many years.
+    pub years: Option<u32>,
 }
 
 impl RunRequest {
@@ -65,7 +69,7 @@ impl RunRequest {
                     crate::Code::BadInputFile,
                     format!("the request is not valid: {e}"),
                 )
-                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `files`, `examples_only`, `example`, `step`, `value` and `summary`, all optional"),
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `files`, `examples_only`, `example`, `step`, `value`, `summary` and `years`, all optional"),
             ],
         })
     }
@@ -255,6 +259,26 @@ fn scenario_and_members(
         expression: None,
         diagnostics: Vec::new(),
     })
+    .and_then(|(def, members)| Ok((projected(file, program, def, request)?, members)))
+}
+
+/// The scenario as a projection over `request.years`, if asked for.
+fn projected(
+    file: &SourceFile,
+    program: &crate::Program,
+    def: crate::program::ScenarioDef,
+    request: &RunRequest,
+) -> Result<crate::program::ScenarioDef, Failure> {
+    match request.years {
+        Some(years) => {
+            crate::check::steps::with_years(program, &def, years).map_err(|diagnostics| Failure {
+                file: file.clone(),
+                expression: None,
+                diagnostics,
+            })
+        }
+        None => Ok(def),
+    }
 }
 
 /// `rochdale simulate --format json`.
@@ -304,6 +328,7 @@ pub fn simulate_act_log(
         diagnostics: Vec::new(),
         expression: None,
     })?;
+    let def = projected(file, &program, def, request)?;
     Ok(simulation_json(&program, &def, members, request))
 }
 
@@ -312,6 +337,14 @@ pub fn statements_csv(file: &SourceFile, request: &RunRequest) -> Result<String,
     let program = program(file, request)?;
     let (def, members) = scenario_and_members(file, &program, request)?;
     Ok(crate::simulate::simulate(&program, &def, members).statements_csv())
+}
+
+/// `rochdale simulate --years N --format csv`: the projection as CSV, one
+/// row a financial year (`request.years`, or the years the scenario closes).
+pub fn projection_csv(file: &SourceFile, request: &RunRequest) -> Result<String, Failure> {
+    let program = program(file, request)?;
+    let (def, members) = scenario_and_members(file, &program, request)?;
+    Ok(crate::simulate::simulate(&program, &def, members).projection_csv())
 }
 
 /// The scenario asked for (the rulebook's, with the members of its files and

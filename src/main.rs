@@ -177,9 +177,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SimFormat::Text)]
         format: SimFormat,
         /// Also write every output into this directory: report.txt,
-        /// outcome.json, statements.csv, journal.csv, trial_balance.csv.
+        /// outcome.json, statements.csv, journal.csv, trial_balance.csv, and
+        /// projection.csv when a financial year closes.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// A projection over N financial years: the scenario's `every year`
+        /// block runs for N years from the date it starts on (the rulebook
+        /// needs a `financial year`). The report gains a table of each
+        /// year's surplus, tranches and balances; with `--format csv` that
+        /// table is what is printed.
+        #[arg(long, value_name = "N")]
+        years: Option<u32>,
     },
     /// Compare two versions of a rulebook: what changed in the text, and
     /// its impact on every member of a scenario and on the examples.
@@ -490,12 +498,13 @@ fn main() -> ExitCode {
             register,
             format,
             out,
+            years,
         } => run_simulate(
             &path,
             scenario.as_deref(),
             ScenarioFile::of(scenario_file.as_deref(), acts.as_deref()),
             members.as_deref().map(|p| (p, register.options())),
-            format,
+            (format, years),
             out.as_deref(),
             colour,
         ),
@@ -997,6 +1006,7 @@ fn run_explain(
                 source.scenario,
                 ScenarioFile::of(source.scenario_file, None),
                 source.members,
+                None,
                 colour,
             ) {
                 Ok(timeline) => timeline,
@@ -1290,7 +1300,7 @@ fn run_simulate(
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
-    format: SimFormat,
+    (format, years): (SimFormat, Option<u32>),
     out: Option<&Path>,
     colour: bool,
 ) -> Status {
@@ -1305,6 +1315,7 @@ fn run_simulate(
         scenario,
         scenario_file,
         members_file,
+        years,
         colour,
     ) {
         Ok(timeline) => timeline,
@@ -1313,6 +1324,8 @@ fn run_simulate(
     let report = match format {
         SimFormat::Text => Report::Text,
         SimFormat::Json => Report::Json,
+        // What a projection is asked for is its table.
+        SimFormat::Csv if years.is_some() => Report::ProjectionCsv,
         SimFormat::Csv => Report::Csv,
     };
     let place = out.map_or_else(
@@ -1418,11 +1431,13 @@ impl Timeline<'_> {
         let def = rochdale::program::ScenarioDef {
             name: self.name,
             span: rochdale::Span::default(),
+            heading: rochdale::Span::default(),
             member_names: Vec::new(),
             members: self.members.columns.iter().map(|_| Vec::new()).collect(),
             members_file: None,
             params: self.params,
             steps,
+            projection: Vec::new(),
         };
         Ok((def, self.members))
     }
@@ -1442,6 +1457,7 @@ fn source_for_diagnostics(path: &Path) -> SourceFile {
     SourceFile::new(name, text)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn timeline_for<'p>(
     path: &Path,
     file: &SourceFile,
@@ -1449,6 +1465,7 @@ fn timeline_for<'p>(
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
+    years: Option<u32>,
     colour: bool,
 ) -> Result<Timeline<'p>, Status> {
     use rochdale::simulate::input::{self, ScenarioChoice};
@@ -1491,6 +1508,14 @@ fn timeline_for<'p>(
         if let Some((r, _)) = &register {
             report_notes(&r.file(), &notes, colour);
         }
+        // A projection: the `every year` block run for as many years.
+        let def = match years {
+            Some(n) => rochdale::check::steps::with_years(program, &def, n).map_err(|ds| {
+                report_in(file, &ds, colour);
+                Status::Usage
+            })?,
+            None => def,
+        };
         return Ok(Timeline {
             program,
             name: def.name,
@@ -1505,6 +1530,15 @@ fn timeline_for<'p>(
     let p = match given {
         ScenarioFile::Json(p) | ScenarioFile::Acts(p) => p,
     };
+    if years.is_some() {
+        let d = Diagnostic::error(
+            Code::BadRepetition,
+            format!("{}: a scenario file runs as written, for the years it gives", p.display()),
+        )
+        .help("`--years` repeats the `every year` block of a scenario written in the rulebook; write the years in the file, or run the rulebook's scenario");
+        report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+        return Err(Status::Usage);
+    }
     let opened = std::fs::File::open(p).map_err(|e| {
         report_in(
             &SourceFile::new(p.display().to_string(), ""),

@@ -447,6 +447,8 @@ pub struct ScenarioDef {
     pub name: String,
     /// Where it is written.
     pub span: Span,
+    /// Where its heading (`scenario "first year"`) is written.
+    pub heading: Span,
     /// Members written in the scenario, by name.
     pub member_names: Vec<String>,
     /// Their values, attribute-major.
@@ -456,6 +458,24 @@ pub struct ScenarioDef {
     /// Every parameter's value at the start.
     pub params: Vec<Value>,
     /// The timeline.
+    pub steps: Vec<StepDef>,
+    /// The `every year` blocks written at the top of the scenario, kept as
+    /// written so that a projection can run them for another number of
+    /// years (`rochdale simulate --years 5`:
+    /// [`crate::check::steps::with_years`]); empty for a scenario
+    /// read from a file.
+    pub projection: Vec<YearlyBlock>,
+}
+
+/// An `every year` block of a scenario: the block as written, and each
+/// step written in it checked and lowered once (dated at its first
+/// occurrence), to be dated again for every year of a projection.
+#[derive(Debug, Clone)]
+pub struct YearlyBlock {
+    /// The block as written.
+    pub every: crate::syntax::ast::Every,
+    /// Each step written in the block (at any depth), lowered; its span is
+    /// where it is written in the block.
     pub steps: Vec<StepDef>,
 }
 

@@ -42,6 +42,7 @@ fn streamed(
 #[test]
 fn streamed_reports_are_the_reports_of_the_outcome() {
     let mut compared = 0;
+    let mut projected = 0;
     let dir = std::env::temp_dir().join(format!("rochdale-streaming-{}", std::process::id()));
     for folder in ["rulebooks", "tests/rulebooks"] {
         for path in rulebooks(folder) {
@@ -49,7 +50,14 @@ fn streamed_reports_are_the_reports_of_the_outcome() {
             let Some(program) = rochdale::check_source(&text).program else {
                 continue;
             };
-            for scenario in &program.scenarios {
+            // Each scenario, and each as a projection over five years
+            // where it can be one (an `every year` block, a financial year).
+            let projections: Vec<_> = program
+                .scenarios
+                .iter()
+                .filter_map(|s| rochdale::check::steps::with_years(&program, s, 5).ok())
+                .collect();
+            for scenario in program.scenarios.iter().chain(&projections) {
                 let Ok(members) = rochdale::simulate::input::scenario_members(
                     &program,
                     scenario,
@@ -57,6 +65,9 @@ fn streamed_reports_are_the_reports_of_the_outcome() {
                 ) else {
                     continue;
                 };
+                // A file of the scenario before this one must not be
+                // taken for this one's.
+                let _ = std::fs::remove_file(dir.join("projection.csv"));
                 let outcome = rochdale::simulate::simulate(&program, scenario, members.clone());
                 let json = rochdale::api::to_json(&outcome);
                 let place = format!("{} / {}", path.display(), scenario.name);
@@ -79,6 +90,18 @@ fn streamed_reports_are_the_reports_of_the_outcome() {
                     outcome.statements_csv(),
                     "{place}"
                 );
+                let projection_out = streamed(
+                    &program,
+                    scenario,
+                    members.clone(),
+                    Report::ProjectionCsv,
+                    None,
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&projection_out),
+                    outcome.projection_csv(),
+                    "{place}"
+                );
                 let file = |name: &str| std::fs::read_to_string(dir.join(name)).expect("written");
                 assert_eq!(file("report.txt"), outcome.to_text(), "{place}");
                 assert_eq!(file("outcome.json"), json, "{place}");
@@ -89,6 +112,15 @@ fn streamed_reports_are_the_reports_of_the_outcome() {
                     outcome.trial_balance_csv(),
                     "{place}"
                 );
+                // projection.csv only for a run that closes a financial year.
+                match std::fs::read_to_string(dir.join("projection.csv")) {
+                    Ok(csv) => {
+                        assert_eq!(csv, outcome.projection_csv(), "{place}");
+                        assert!(!outcome.projection.is_empty(), "{place}");
+                        projected += 1;
+                    }
+                    Err(_) => assert!(outcome.projection.is_empty(), "{place}"),
+                }
                 // The spill files are gone.
                 let left: Vec<_> = std::fs::read_dir(&dir)
                     .expect("folder")
@@ -103,6 +135,9 @@ fn streamed_reports_are_the_reports_of_the_outcome() {
     let _ = std::fs::remove_dir_all(&dir);
     // Seven rulebooks with a year each, and the test rulebooks' scenarios.
     assert!(compared >= 7, "only {compared} scenarios compared");
+    // The projection of tests/rulebooks/projection.coop (as written, and
+    // over five years) at least, and the other rulebooks with a year.
+    assert!(projected >= 2, "only {projected} projections compared");
 }
 
 #[test]

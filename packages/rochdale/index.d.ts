@@ -59,6 +59,7 @@ export function format(name: string, text: string): string;
 export function simulateJson(name: string, text: string, request?: RunRequest): string;
 export function scenarioJson(name: string, text: string, request?: RunRequest): ScenarioJson;
 export function statementsCsv(name: string, text: string, request?: RunRequest): string;
+export function projectionCsv(name: string, text: string, request?: RunRequest): string;
 
 /** The JSON texts, byte for byte as the CLI prints them (without its final newline). */
 export const raw: {
@@ -71,4 +72,5 @@ export const raw: {
   format(name: string, text: string): string;
   scenarioJson(name: string, text: string, request?: RunRequest): string;
   statementsCsv(name: string, text: string, request?: RunRequest): string;
+  projectionCsv(name: string, text: string, request?: RunRequest): string;
 };

@@ -51,6 +51,7 @@ export const raw = {
   format: (name, text) => wasm.format(name, text),
   scenarioJson: (name, text, r) => wasm.scenario_json(name, text, request(r)),
   statementsCsv: (name, text, r) => wasm.statements_csv(name, text, request(r)),
+  projectionCsv: (name, text, r) => wasm.projection_csv(name, text, request(r)),
 };
 
 export const version = () => wasm.version();
@@ -69,6 +70,12 @@ export function simulateJson(name, text, r) {
 export const scenarioJson = (name, text, r) => parsed(raw.scenarioJson(name, text, r));
 export function statementsCsv(name, text, r) {
   const out = raw.statementsCsv(name, text, r);
+  if (out.startsWith('{')) parsed(out);
+  return out;
+}
+/** The projection (one row a financial year; `years` in the request, as `--years`) as CSV. */
+export function projectionCsv(name, text, r) {
+  const out = raw.projectionCsv(name, text, r);
   if (out.startsWith('{')) parsed(out);
   return out;
 }

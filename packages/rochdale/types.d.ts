@@ -251,6 +251,12 @@ export interface RunRequest {
      * screen of statements needs, much faster for many members).
      */
     summary?: boolean;
+    /**
+     * For `simulate`, `statements_csv` and `projection_csv`: a projection
+     * over this many financial years, as `rochdale simulate --years`: the
+     * rulebook scenario's `every year` block runs for as many years.
+     */
+    years?: number | null;
 }
 
 /**
@@ -450,6 +456,14 @@ export interface SimulationOutcome {
      * The parameters at the end.
      */
     parameters: Named[];
+    /**
+     * Each financial year closed, one row a year (a rulebook with a
+     * `financial year`, whose scenario closes a year's last period): what
+     * `rochdale simulate --years N` projects. Left out when there is none,
+     * so the outcome of a rulebook without a financial year is as before.
+     * Last, after every array the streamed JSON splices in.
+     */
+    projection?: YearRow[];
 }
 
 /**
@@ -790,6 +804,51 @@ export interface TrancheView {
      * Each member's share.
      */
     members: Named[];
+}
+
+/**
+ * One financial year of a run, as its last period closed.
+ */
+export interface YearRow {
+    /**
+     * The financial year: `2026-27` for one from 1 April 2026, `2026`
+     * for a calendar year.
+     */
+    year: string;
+    /**
+     * Its first day in the run (a run that starts within a year starts
+     * the year there).
+     */
+    start: string;
+    /**
+     * Its last day: the day its last period closed.
+     */
+    end: string;
+    /**
+     * The surplus divided in the year: the amounts of its periods'
+     * allocations, summed.
+     */
+    surplus: ValueView;
+    /**
+     * Each tranche's total over the year's periods, by label, in the
+     * order first booked.
+     */
+    tranches: Named[];
+    /**
+     * The cooperative's accounts with a balance at the year's end, credit
+     * balances positive (as `funds`): reserves, funds, cash.
+     */
+    accounts: Named[];
+    /**
+     * How many members there were at the year's end.
+     */
+    members: number;
+    /**
+     * Each account of members, summed over every member, at the year's
+     * end: what the cooperative owes its members on it (credit balances
+     * positive, as the statements).
+     */
+    member_accounts: Named[];
 }
 
 /**

@@ -1,7 +1,7 @@
 // Results for people: tables and charts of a simulation, a comparison of
 // two versions, and an explanation as a tree. Plain labels; no raw JSON.
 import type {
-  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueChange, ValueView,
+  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueChange, ValueView, YearRow,
 } from 'rochdale';
 import type { Failure } from './engine.ts';
 
@@ -134,6 +134,80 @@ function memberBars(rows: { name: string; values: { label: string; value: number
   return svg;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+const svgEl = (tag: string, attrs: Record<string, string | number>, text?: string) => {
+  const node = document.createElementNS(SVG, tag);
+  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, String(v)));
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** A balance on its side, as the command line writes it: `£400.00 Dr` for cash, `£40.00 Cr` for a fund. */
+const withSide = (v: ValueView) => (v.display.startsWith('-') ? `${v.display.slice(1)} Dr` : `${v.display} Cr`);
+
+/**
+ * Balances by year as lines, one per account (its size on its side: cash,
+ * a debit, rises as it grows). The table beside it holds the same figures.
+ */
+function lineChart(title: string, years: string[], series: { label: string; values: (ValueView | undefined)[] }[]): SVGSVGElement {
+  const left = 70, top = 20, width = 500, height = 200;
+  const size = (v: ValueView | undefined) => (v ? Math.abs(Number(v.value)) : null);
+  const max = Math.max(...series.flatMap((s) => s.values.map((v) => size(v) ?? 0)), 0) || 1;
+  const x = (i: number) => left + (years.length > 1 ? (i / (years.length - 1)) * width : width / 2);
+  const y = (v: number) => top + height - (v / max) * height;
+  const svg = svgEl('svg', { viewBox: `0 0 600 ${top + height + 40 + series.length * 18}`, class: 'chart projection-chart', role: 'img', 'aria-label': title }) as SVGSVGElement;
+  svg.append(svgEl('title', {}, title));
+  svg.append(svgEl('line', { x1: left, y1: top + height, x2: left + width, y2: top + height, stroke: '#999' }));
+  svg.append(svgEl('line', { x1: left, y1: top, x2: left, y2: top + height, stroke: '#999' }));
+  const largest = series.flatMap((s) => s.values).filter((v): v is ValueView => !!v).find((v) => size(v) === max);
+  svg.append(svgEl('text', { x: left - 6, y: top + 4, 'text-anchor': 'end', 'font-size': 11 }, largest ? largest.display.replace(/^-/, '') : ''));
+  svg.append(svgEl('text', { x: left - 6, y: top + height + 4, 'text-anchor': 'end', 'font-size': 11 }, '0'));
+  years.forEach((year, i) => svg.append(svgEl('text', { x: x(i), y: top + height + 16, 'text-anchor': 'middle', 'font-size': 11 }, year)));
+  series.forEach((s, j) => {
+    const colour = PALETTE[j % PALETTE.length];
+    const points = s.values.map((v, i) => [i, size(v)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+    svg.append(svgEl('polyline', { points: points.map(([i, v]) => `${x(i)},${y(v)}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }));
+    for (const [i, v] of points) {
+      const dot = svgEl('circle', { cx: x(i), cy: y(v), r: 3, fill: colour });
+      dot.append(svgEl('title', {}, `${s.label}, ${years[i]}: ${withSide(s.values[i]!)}`));
+      svg.append(dot);
+    }
+    const ky = top + height + 30 + j * 18;
+    svg.append(svgEl('rect', { x: left, y: ky, width: 12, height: 12, fill: colour }));
+    svg.append(svgEl('text', { x: left + 18, y: ky + 11, 'font-size': 12 }, s.label));
+  });
+  return svg;
+}
+
+/** The projection: one row a financial year (the table is the data), and the balances by year as a chart. */
+function renderProjection(years: YearRow[]): HTMLElement {
+  const names = (pick: (y: YearRow) => { name: string }[]) => [...new Set(years.flatMap((y) => pick(y).map((n) => n.name)))];
+  const tranches = names((y) => y.tranches);
+  const accounts = names((y) => y.accounts);
+  const owed = names((y) => y.member_accounts);
+  const find = (list: { name: string; value: ValueView }[], name: string) => list.find((n) => n.name === name)?.value;
+  const header = ['Year', 'Surplus', ...tranches.map((t) => `${t} (in the year)`), ...accounts.map((a) => `${a} (at the end)`), 'Members', ...owed.map((a) => `members’ ${a} (at the end)`)];
+  const rows: Child[][] = years.map((y) => [
+    y.year,
+    el('td', { className: 'num' }, y.surplus.display),
+    ...tranches.map((t) => el('td', { className: 'num' }, find(y.tranches, t)?.display ?? '–')),
+    ...accounts.map((a) => {
+      const v = find(y.accounts, a);
+      return el('td', { className: 'num' }, v ? withSide(v) : '–');
+    }),
+    el('td', { className: 'num' }, String(y.members)),
+    ...owed.map((a) => el('td', { className: 'num' }, find(y.member_accounts, a)?.display ?? '–')),
+  ]);
+  const series = [
+    ...accounts.map((a) => ({ label: a, values: years.map((y) => find(y.accounts, a)) })),
+    ...owed.map((a) => ({ label: `members’ ${a}`, values: years.map((y) => find(y.member_accounts, a)) })),
+  ];
+  return section('Projection: year by year',
+    el('p', { className: 'hint' }, `${years.length} financial year${years.length === 1 ? '' : 's'}, from ${years[0].start} to ${years[years.length - 1].end}: the surplus and each share of it over the year, and the balances at its end (Dr for what the cooperative holds, such as cash; Cr for what it owes, such as a reserve).`),
+    table(header, rows, 'grid projection'),
+    lineChart(`Balances at the end of each financial year, ${years[0].year} to ${years[years.length - 1].year}`, years.map((y) => y.year), series));
+}
+
 export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLElement {
   const root = el('div', { className: 'outcome' });
   const refused = o.steps.filter((s) => s.status !== 'done');
@@ -166,6 +240,8 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
       root.append(el('p', { className: 'hint' }, `Figures of period ${p.number} (closed ${p.closed_on}): ${p.figures.map((f) => `${f.name} ${f.value.display}`).join(', ')}.`));
     }
   }
+
+  if (o.projection?.length) root.append(renderProjection(o.projection));
 
   const accounts = [...new Set(o.members.flatMap((m) => m.accounts.map((a) => a.name)))];
   const periods = [...new Set(o.members.flatMap((m) => m.periods.map((a) => a.name)))];

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import LZString from 'lz-string';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -187,6 +188,37 @@ async function main() {
     const csv = readFileSync(await download.path(), 'utf8');
     assert(csv.startsWith('member,') && csv.includes('smith'), `the CSV has the statements: ${csv.slice(0, 80)}`);
     console.log('ok  8. statements downloaded as CSV');
+
+    // 9. A rulebook with a financial year, over three years: the projection
+    // as a table (the command line's rows) and a chart with its title.
+    const projectionFile = 'tests/rulebooks/projection.coop';
+    const projected = JSON.parse(
+      execFileSync(cli, ['simulate', projectionFile, '--format', 'json'], { cwd: root, encoding: 'utf8' }),
+    ).projection;
+    assert(projected.length === 3, `the command line projects three years: ${projected.length}`);
+    const packed = LZString.compressToEncodedURIComponent(
+      JSON.stringify({ f: 'projection.coop', t: readFileSync(path.join(root, projectionFile), 'utf8') }),
+    );
+    const years = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    years.on('pageerror', (e) => errors.push(String(e)));
+    await years.goto(`${server.url}#s=${packed}`);
+    await years.waitForSelector('.members-table input[data-member="ada"]');
+    await years.click('#run');
+    await years.waitForSelector('table.projection');
+    const rows = await years.evaluate(() => [...document.querySelectorAll('table.projection tr')].slice(1).map((r) => [...r.cells].map((c) => c.textContent)));
+    assert(rows.length === 3, `three years shown: ${JSON.stringify(rows)}`);
+    projected.forEach((y, i) => {
+      const cash = y.accounts.find((a) => a.name === 'cash').value.display.replace(/^-/, '');
+      assert(rows[i][0] === y.year && rows[i][1] === y.surplus.display, `year ${i + 1}: ${rows[i]} vs ${y.year} ${y.surplus.display}`);
+      assert(rows[i].includes(`${cash} Dr`), `cash on its side in ${y.year}: ${rows[i]}`);
+    });
+    // £1,510.00 of cash and £151.00 of reserve at the end of 2028-29.
+    assert(rows[2].includes('£1,510.00 Dr') && rows[2].includes('£151.00 Cr') && rows[2].includes('£1,359.00'), `the third year: ${rows[2]}`);
+    const label = await years.locator('svg.projection-chart').getAttribute('aria-label');
+    assert(label === 'Balances at the end of each financial year, 2026-27 to 2028-29', `the chart is titled: ${label}`);
+    assert((await years.locator('svg.projection-chart polyline').count()) === 3, 'a line for cash, the reserve and the members’ dividend');
+    await years.locator('table.projection').scrollIntoViewIfNeeded();
+    await shot(years, 'projection');
 
     assert(errors.length === 0, `no errors in the page: ${errors.join('\n')}`);
     console.log('\nthe playground works in Chromium');

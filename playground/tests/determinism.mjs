@@ -71,5 +71,20 @@ try {
   rmSync(path.join(root, amendedPath));
 }
 
+// A projection over five years, as JSON and as its CSV table.
+const projectionPath = 'tests/rulebooks/projection.coop';
+const projectionText = readFileSync(path.join(root, projectionPath), 'utf8');
+same(
+  'simulate --years 5 (JSON)',
+  native('simulate', projectionPath, '--years', '5', '--format', 'json'),
+  raw.simulate(projectionPath, projectionText, { years: 5 }),
+);
+// The CSV is printed as written, with no newline added.
+same(
+  'simulate --years 5 (CSV)',
+  native('simulate', projectionPath, '--years', '5', '--format', 'csv') + '\n',
+  raw.projectionCsv(projectionPath, projectionText, { years: 5 }),
+);
+
 console.log(`\n${compared} outputs compared, ${failures} differ`);
 if (failures > 0 || compared < rulebooks.length * 3) process.exit(1);

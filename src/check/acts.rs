@@ -135,7 +135,14 @@ impl Checker {
         // Repeated steps: each written step is checked once, then dated for
         // every occurrence, and merged with the dated steps by date.
         let mut budget = repeat::MAX_REPEATED_STEPS;
+        let mut projection = Vec::new();
         for every in &s.repeats {
+            // An `every year` block is kept with its steps lowered, for a
+            // projection over another number of years (`--years`).
+            let mut yearly = (every.unit.name == "year").then(|| YearlyBlock {
+                every: every.clone(),
+                steps: Vec::new(),
+            });
             for repeated in repeat::expand(every, &mut budget, &mut errors) {
                 let Some(first) = repeated.dates.first() else {
                     continue;
@@ -153,7 +160,11 @@ impl Checker {
                     step.date = *date;
                     (repeated.span.start, step)
                 }));
+                if let Some(block) = &mut yearly {
+                    block.steps.push(def);
+                }
             }
+            projection.extend(yearly);
         }
         if !s.repeats.is_empty() {
             timeline.sort_by_key(|(place, step)| (step.date, *place));
@@ -181,11 +192,13 @@ impl Checker {
         ScenarioDef {
             name: s.name.value.clone(),
             span: s.span,
+            heading: Span::new(s.span.start, s.name.span.end),
             member_names,
             members,
             members_file: s.members_file.as_ref().map(|f| (f.value.clone(), f.span)),
             params,
             steps,
+            projection,
         }
     }
 

@@ -229,31 +229,7 @@ impl<'a> Evaluator<'a> {
                 .ok_or_else(|| internal("local slot", span)),
             IrKind::Attr { member, attr } => self.eval_attribute(member, *attr, frame, span),
             IrKind::PeriodBound(end) => self.period_bound(*end, span),
-            IrKind::DaysMember(member) => {
-                let Value::Member(m) = self.eval(member, frame)? else {
-                    return Err(internal(
-                        "`days_member` of something that is not a member",
-                        span,
-                    ));
-                };
-                let Value::Date(from) = self.period_bound(false, span)? else {
-                    return Err(internal("a period's start that is not a date", span));
-                };
-                let today = self.inputs.today.unwrap_or(from);
-                let to = today.next_day().unwrap_or(today);
-                let m = m as usize;
-                // In a simulation someone never admitted has no days; in
-                // an example (no admission dates) a member is one all along.
-                let joined = match self.inputs.joined.get(m) {
-                    Some(None) => return Ok(Value::Number(Decimal::ZERO)),
-                    Some(Some(j)) => Some(*j),
-                    None => None,
-                };
-                let left = self.inputs.left.get(m).copied().flatten();
-                Ok(Value::Number(Decimal::from(
-                    crate::semantics::time::member_days(joined, left, from, to),
-                )))
-            }
+            IrKind::DaysMember(member) => self.eval_days_member(member, frame, span),
             IrKind::Accrued {
                 member,
                 attr,
@@ -262,12 +238,7 @@ impl<'a> Evaluator<'a> {
                 unit,
             } => self.eval_accrued(member, (*attr, *slot), *rate, *unit, frame, span),
             IrKind::DaysHeld { member, attr, slot } => {
-                let (m, from, to) = self.accrual_span(member, "days_held", frame, span)?;
-                let now = self.held_now(m, (*attr, *slot), span)?;
-                let held = self.held(m, *slot, from, &now);
-                Ok(Value::Number(Decimal::from(
-                    crate::semantics::time::days_held(&held, from, to),
-                )))
+                self.eval_days_held(member, (*attr, *slot), frame, span)
             }
             IrKind::Period(field) => self.period(*field, span),
             IrKind::Call { rule, args } => self.eval_call(*rule, args, frame, span),
@@ -528,6 +499,60 @@ impl<'a> Evaluator<'a> {
                     "declare `financial year from ...` in the header, so that the period's end is known before its close",
                 )
             })
+    }
+
+    // The arms of `eval` that need locals of their own are functions: the
+    // evaluator recurses through `eval` (MAX_EVAL_DEPTH levels), so its frame
+    // is kept small.
+
+    /// `days_member(m)`: the days of the period so far `m` has been a member.
+    #[inline(never)]
+    fn eval_days_member(
+        &mut self,
+        member: &Ir,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let Value::Member(m) = self.eval(member, frame)? else {
+            return Err(internal(
+                "`days_member` of something that is not a member",
+                span,
+            ));
+        };
+        let Value::Date(from) = self.period_bound(false, span)? else {
+            return Err(internal("a period's start that is not a date", span));
+        };
+        let today = self.inputs.today.unwrap_or(from);
+        let to = today.next_day().unwrap_or(today);
+        let m = m as usize;
+        // In a simulation someone never admitted has no days; in
+        // an example (no admission dates) a member is one all along.
+        let joined = match self.inputs.joined.get(m) {
+            Some(None) => return Ok(Value::Number(Decimal::ZERO)),
+            Some(Some(j)) => Some(*j),
+            None => None,
+        };
+        let left = self.inputs.left.get(m).copied().flatten();
+        Ok(Value::Number(Decimal::from(
+            crate::semantics::time::member_days(joined, left, from, to),
+        )))
+    }
+
+    /// `days_held(m.x)`: the days of the period so far with `m.x` above zero.
+    #[inline(never)]
+    fn eval_days_held(
+        &mut self,
+        member: &Ir,
+        (attr, slot): (usize, usize),
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        let (m, from, to) = self.accrual_span(member, "days_held", frame, span)?;
+        let now = self.held_now(m, (attr, slot), span)?;
+        let held = self.held(m, slot, from, &now);
+        Ok(Value::Number(Decimal::from(
+            crate::semantics::time::days_held(&held, from, to),
+        )))
     }
 
     /// The member, the period's first day and the day after today: the span

@@ -171,6 +171,8 @@ fn run_request(book: &Rulebook, options: RunOptions) -> RunRequest {
         step: options.step,
         value: options.value,
         summary: options.summary,
+        // The server runs scenarios as written: no projection yet.
+        years: None,
     }
 }
 

@@ -81,6 +81,23 @@ pub struct Engine<'p> {
     /// Close periods by columns where the allocations allow it.
     by_columns: bool,
     column_closes: usize,
+    /// The financial year being run, so far.
+    year: YearSoFar,
+    /// Each financial year closed.
+    years: Vec<YearRow>,
+}
+
+/// What a financial year has divided so far, until its last period
+/// closes: then it is a [`YearRow`].
+#[derive(Debug, Clone, Default)]
+struct YearSoFar {
+    /// Its first day in the run.
+    start: Option<time::Date>,
+    /// The allocations' amounts, summed (in the rulebook's currency, which
+    /// its allocations divide).
+    surplus: Decimal,
+    /// Each tranche's total, by label and currency, in the order booked.
+    tranches: Vec<(String, Type, Decimal)>,
 }
 
 /// Runs a scenario. `members` holds the scenario's members (inline and from
@@ -338,6 +355,8 @@ impl<'p> Engine<'p> {
             failures: 0,
             by_columns: true,
             column_closes: 0,
+            year: YearSoFar::default(),
+            years: Vec::new(),
         }
     }
 
@@ -402,6 +421,7 @@ impl<'p> Engine<'p> {
             }
         }
         if done && matches!(step.kind, StepDefKind::Close { .. }) {
+            self.year_closes(step.date);
             self.books.start_period();
             self.next_period(step.date);
         } else if done {
@@ -666,10 +686,82 @@ impl<'p> Engine<'p> {
             .calendar
             .and_then(|c| crate::semantics::time::period_containing(&c, date))
             .map_or(date, |(first, _)| first);
-        self.inputs.period_start = Some(match program.in_force {
+        let start = match program.in_force {
             Some(in_force) if in_force > start && in_force <= date => in_force,
             _ => start,
-        });
+        };
+        self.inputs.period_start = Some(start);
+        self.year.start.get_or_insert(start);
+    }
+
+    /// After the close of a period on `date`: if it was the last period of
+    /// a financial year (the next day begins one), the year's row, with the
+    /// balances as the close left them. Without a financial year there
+    /// are no years to count.
+    fn year_closes(&mut self, date: time::Date) {
+        let Some(calendar) = self.program.calendar else {
+            return;
+        };
+        let Some(next) = date.next_day() else {
+            return;
+        };
+        if (next.month(), next.day()) != (calendar.month, calendar.day) {
+            return;
+        }
+        let year = std::mem::take(&mut self.year);
+        // The year is named by the years its days fall in: from 1 April
+        // 2026 to 31 March 2027 is 2026-27; from 1 January, 2026.
+        let first = next.year() - 1;
+        let label = if first == date.year() {
+            first.to_string()
+        } else {
+            format!("{first}-{:02}", date.year().rem_euclid(100))
+        };
+        let mut member_accounts: Vec<(std::sync::Arc<str>, Decimal)> = Vec::new();
+        for (key, (debit, credit)) in self.books.totals.iter().filter(|(k, _)| k.member.is_some()) {
+            match member_accounts
+                .iter_mut()
+                .find(|(name, _)| *name == key.name)
+            {
+                Some((_, sum)) => *sum += *credit - *debit,
+                None => member_accounts.push((key.name.clone(), *credit - *debit)),
+            }
+        }
+        member_accounts.sort_by(|a, b| a.0.cmp(&b.0));
+        let row = YearRow {
+            year: label,
+            start: format_date(year.start.unwrap_or(date)),
+            end: format_date(date),
+            surplus: self.money(year.surplus),
+            tranches: year
+                .tranches
+                .iter()
+                .map(|(label, ty, total)| Named {
+                    name: label.clone(),
+                    value: self.view(&Value::Number(*total), *ty),
+                })
+                .collect(),
+            accounts: self
+                .books
+                .totals
+                .iter()
+                .filter(|(k, (d, c))| k.member.is_none() && d != c)
+                .map(|(k, (d, c))| Named {
+                    name: k.name.to_string(),
+                    value: self.money(*c - *d),
+                })
+                .collect(),
+            members: self.inputs.members_now().count(),
+            member_accounts: member_accounts
+                .into_iter()
+                .map(|(name, sum)| Named {
+                    name: name.to_string(),
+                    value: self.money(sum),
+                })
+                .collect(),
+        };
+        self.years.push(row);
+        self.year.start = Some(next);
     }
 
     /// After a close on `date`: the next period begins the day after, and
@@ -1298,6 +1390,20 @@ impl<'p> Engine<'p> {
                 tranches,
             });
             shares.push(outcome.tranches.iter().map(|t| t.members.clone()).collect());
+            // The year's figures: what this close divides, added to them
+            // (nothing below can refuse the close any more).
+            self.year.surplus += outcome.amount;
+            for t in &outcome.tranches {
+                match self
+                    .year
+                    .tranches
+                    .iter_mut()
+                    .find(|(label, ty, _)| *label == t.label && *ty == money)
+                {
+                    Some((_, _, total)) => *total += t.total,
+                    None => self.year.tranches.push((t.label.clone(), money, t.total)),
+                }
+            }
         }
         for (debit, credit, amount) in entries {
             self.pending.push(Entry {
@@ -1536,6 +1642,7 @@ impl<'p> Engine<'p> {
             resolutions: self.motions.clone(),
             amendments: self.amendments.clone(),
             periods: self.periods.clone(),
+            projection: self.years.clone(),
             parameters: program
                 .params
                 .iter()

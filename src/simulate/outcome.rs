@@ -42,6 +42,43 @@ pub struct SimulationOutcome {
     pub periods: Vec<PeriodOutcome>,
     /// The parameters at the end.
     pub parameters: Vec<Named>,
+    /// Each financial year closed, one row a year (a rulebook with a
+    /// `financial year`, whose scenario closes a year's last period): what
+    /// `rochdale simulate --years N` projects. Left out when there is none,
+    /// so the outcome of a rulebook without a financial year is as before.
+    /// Last, after every array the streamed JSON splices in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub projection: Vec<YearRow>,
+}
+
+/// One financial year of a run, as its last period closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct YearRow {
+    /// The financial year: `2026-27` for one from 1 April 2026, `2026`
+    /// for a calendar year.
+    pub year: String,
+    /// Its first day in the run (a run that starts within a year starts
+    /// the year there).
+    pub start: String,
+    /// Its last day: the day its last period closed.
+    pub end: String,
+    /// The surplus divided in the year: the amounts of its periods'
+    /// allocations, summed.
+    pub surplus: ValueView,
+    /// Each tranche's total over the year's periods, by label, in the
+    /// order first booked.
+    pub tranches: Vec<Named>,
+    /// The cooperative's accounts with a balance at the year's end, credit
+    /// balances positive (as `funds`): reserves, funds, cash.
+    pub accounts: Vec<Named>,
+    /// How many members there were at the year's end.
+    pub members: usize,
+    /// Each account of members, summed over every member, at the year's
+    /// end: what the cooperative owes its members on it (credit balances
+    /// positive, as the statements).
+    pub member_accounts: Vec<Named>,
 }
 
 /// A named value.
@@ -293,6 +330,13 @@ impl SimulationOutcome {
     pub fn journal_csv(&self) -> String {
         let mut out = Vec::new();
         let _ = sheets::write_journal(&mut out, self.journal.iter());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The projection as CSV: one row a financial year.
+    pub fn projection_csv(&self) -> String {
+        let mut out = Vec::new();
+        let _ = sheets::write_projection(&mut out, &self.projection);
         String::from_utf8(out).unwrap_or_default()
     }
 

@@ -5,7 +5,7 @@
 use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};
 
-use super::outcome::{AccountLine, JournalLine, Statements};
+use super::outcome::{AccountLine, JournalLine, Statements, YearRow};
 
 fn csv_error(e: csv::Error) -> io::Error {
     match e.into_kind() {
@@ -126,6 +126,105 @@ pub fn write_trial_balance<A: Borrow<AccountLine>>(
     for a in accounts {
         let a = a.borrow();
         write_row(&mut out, [&a.account, &a.debit.value, &a.credit.value])?;
+    }
+    out.flush()
+}
+
+/// The columns of a projection after `year`, `start`, `end` and `surplus`,
+/// as they first appear year by year: each tranche, then each of the
+/// cooperative's accounts, then `members` and each account of members
+/// summed. The text report and the CSV share them.
+pub fn projection_columns(years: &[YearRow]) -> Vec<ProjectionColumn> {
+    let mut columns = Vec::new();
+    let mut add = |c: ProjectionColumn| {
+        if !columns.contains(&c) {
+            columns.push(c);
+        }
+    };
+    for y in years {
+        y.tranches
+            .iter()
+            .for_each(|t| add(ProjectionColumn::Tranche(t.name.clone())));
+    }
+    for y in years {
+        y.accounts
+            .iter()
+            .for_each(|a| add(ProjectionColumn::Account(a.name.clone())));
+    }
+    add(ProjectionColumn::Members);
+    for y in years {
+        y.member_accounts
+            .iter()
+            .for_each(|a| add(ProjectionColumn::MemberAccount(a.name.clone())));
+    }
+    columns
+}
+
+/// A column of a projection's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectionColumn {
+    /// A tranche's total over the year.
+    Tranche(String),
+    /// One of the cooperative's accounts at the year's end.
+    Account(String),
+    /// How many members at the year's end.
+    Members,
+    /// An account of members, summed over them.
+    MemberAccount(String),
+}
+
+impl ProjectionColumn {
+    /// The column's heading in CSV: `tranche: reserve`, `account: cash`,
+    /// `members`, `members: dividend`.
+    pub fn heading(&self) -> String {
+        match self {
+            ProjectionColumn::Tranche(t) => format!("tranche: {t}"),
+            ProjectionColumn::Account(a) => format!("account: {a}"),
+            ProjectionColumn::Members => "members".into(),
+            ProjectionColumn::MemberAccount(a) => format!("members: {a}"),
+        }
+    }
+
+    /// Year `y`'s value in this column, if it has one.
+    pub fn cell<'y>(&self, y: &'y YearRow) -> Option<&'y crate::value::ValueView> {
+        let find = |list: &'y [super::outcome::Named], name: &str| {
+            list.iter().find(|n| n.name == name).map(|n| &n.value)
+        };
+        match self {
+            ProjectionColumn::Tranche(t) => find(&y.tranches, t),
+            ProjectionColumn::Account(a) => find(&y.accounts, a),
+            ProjectionColumn::Members => None,
+            ProjectionColumn::MemberAccount(a) => find(&y.member_accounts, a),
+        }
+    }
+}
+
+/// The projection: one row a financial year, its values exact (an
+/// account's balance with credits positive, as in the JSON outcome); a
+/// cell is empty where the year has no such tranche or account.
+pub fn write_projection(w: &mut dyn Write, years: &[YearRow]) -> io::Result<()> {
+    let columns = projection_columns(years);
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<String> = ["year", "start", "end", "surplus"]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    header.extend(columns.iter().map(ProjectionColumn::heading));
+    write_row(&mut out, &header)?;
+    for y in years {
+        let mut row: Vec<String> = vec![
+            y.year.clone(),
+            y.start.clone(),
+            y.end.clone(),
+            y.surplus.value.clone(),
+        ];
+        for c in &columns {
+            row.push(match c {
+                ProjectionColumn::Members => y.members.to_string(),
+                _ => c.cell(y).map(|v| v.value.clone()).unwrap_or_default(),
+            });
+        }
+        write_row(&mut out, &row)?;
     }
     out.flush()
 }

@@ -26,6 +26,8 @@ pub enum Report {
     Json,
     /// The member statements as CSV.
     Csv,
+    /// The projection as CSV, one row a financial year (`--years`).
+    ProjectionCsv,
 }
 
 /// A writer that ends quietly when its reader goes away (a closed pipe,
@@ -163,7 +165,8 @@ pub struct Streamed<'w> {
 impl<'w> Streamed<'w> {
     /// Outputs for `report` on `stdout`, and the files of `out_dir`
     /// (`report.txt`, `outcome.json`, `statements.csv`, `journal.csv`,
-    /// `trial_balance.csv`) if given. The directory is made if need be.
+    /// `trial_balance.csv`, and `projection.csv` for a run that closes a
+    /// financial year) if given. The directory is made if need be.
     pub fn new(
         stdout: &'w mut dyn Write,
         report: Report,
@@ -228,6 +231,7 @@ impl<'w> Streamed<'w> {
         match self.report {
             Report::Text => text::write_tail(self.stdout, &summary, engine)?,
             Report::Csv => sheets::write_statements(self.stdout, engine)?,
+            Report::ProjectionCsv => sheets::write_projection(self.stdout, &summary.projection)?,
             Report::Json => {
                 write_json(
                     self.stdout,
@@ -255,6 +259,11 @@ impl<'w> Streamed<'w> {
             sheets::write_statements(&mut w, engine)?;
             let mut w = BufWriter::new(File::create(dir.join("trial_balance.csv"))?);
             sheets::write_trial_balance(&mut w, engine.trial_balance_lines())?;
+            // Only a run that closes a financial year has a projection.
+            if !summary.projection.is_empty() {
+                let mut w = BufWriter::new(File::create(dir.join("projection.csv"))?);
+                sheets::write_projection(&mut w, &summary.projection)?;
+            }
         }
         Ok(std::mem::take(&mut self.failed))
     }

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::outcome::{
-    MemberStatement, Named, SimulationOutcome, Statements, StepOutcome, StepStatus,
+    MemberStatement, Named, SimulationOutcome, Statements, StepOutcome, StepStatus, YearRow,
 };
 
 fn pad(text: &str, width: usize) -> String {
@@ -123,6 +123,52 @@ fn shown<'a>(m: &'a MemberStatement, name: &str, nil: &'a [(String, String)]) ->
     }
 }
 
+/// A balance of the cooperative's (credits positive) with its side: `£40.00
+/// Cr`, `£400.00 Dr`.
+fn with_side(display: &str) -> String {
+    // A balance of nothing is on neither side: an expense account closed
+    // to the surplus is not a credit of £0.00.
+    let nil = !display.chars().any(|c| c.is_ascii_digit() && c != '0');
+    match display.strip_prefix('-') {
+        // Padded where a side would be, so that its figures stand under
+        // the others'.
+        _ if nil => format!("{}   ", display.trim_start_matches('-')),
+        Some(debit) => format!("{debit} Dr"),
+        None => format!("{display} Cr"),
+    }
+}
+
+/// The projection: one row a financial year, with the columns of
+/// `projection.csv` (each tranche's total in the year, the balances at its
+/// end).
+fn write_projection(w: &mut dyn Write, years: &[YearRow]) -> io::Result<()> {
+    use super::sheets::{ProjectionColumn, projection_columns};
+    let columns = projection_columns(years);
+    let mut header: Vec<String> = vec!["year".into(), "surplus".into()];
+    header.extend(columns.iter().map(ProjectionColumn::heading));
+    let rows: Vec<Vec<String>> = years
+        .iter()
+        .map(|y| {
+            let mut row = vec![y.year.clone(), y.surplus.display.clone()];
+            for c in &columns {
+                row.push(match (c, c.cell(y)) {
+                    (ProjectionColumn::Members, _) => y.members.to_string(),
+                    (ProjectionColumn::Account(_), Some(v)) => with_side(&v.display),
+                    (_, Some(v)) => v.display.clone(),
+                    (_, None) => "-".into(),
+                });
+            }
+            row
+        })
+        .collect();
+    writeln!(
+        w,
+        "\nYear by year (the surplus and each tranche over the year; balances at its end)"
+    )?;
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    w.write_all(table(&header, &rows).as_bytes())
+}
+
 fn status(m: &MemberStatement) -> &'static str {
     if m.member {
         "member"
@@ -219,6 +265,9 @@ pub fn write_tail(
             }
         }
     }
+    if !o.projection.is_empty() {
+        write_projection(w, &o.projection)?;
+    }
     // Statements: one row per person, attributes then accounts. The first
     // pass finds the widths of the columns.
     let columns = members.columns();
@@ -282,23 +331,7 @@ pub fn write_tail(
         let rows: Vec<Vec<String>> = o
             .funds
             .iter()
-            .map(|f| {
-                // A balance of nothing is on neither side: an expense
-                // account closed to the surplus is not a credit of £0.00.
-                let nil = !f
-                    .value
-                    .display
-                    .chars()
-                    .any(|c| c.is_ascii_digit() && c != '0');
-                let shown = match f.value.display.strip_prefix('-') {
-                    // Padded where a side would be, so that its figures
-                    // stand under the others'.
-                    _ if nil => format!("{}   ", f.value.display.trim_start_matches('-')),
-                    Some(debit) => format!("{debit} Dr"),
-                    None => format!("{} Cr", f.value.display),
-                };
-                vec![f.name.clone(), shown]
-            })
+            .map(|f| vec![f.name.clone(), with_side(&f.value.display)])
             .collect();
         w.write_all(table(&["account", "balance"], &rows).as_bytes())?;
     }

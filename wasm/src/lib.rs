@@ -67,6 +67,18 @@ pub fn statements_csv(name: &str, text: &str, request: &str) -> String {
     }
 }
 
+/// `rochdale simulate --years N --format csv`: the projection, one row a
+/// financial year, as CSV text (or `{"diagnostics": [...]}`).
+#[wasm_bindgen]
+pub fn projection_csv(name: &str, text: &str, request: &str) -> String {
+    match RunRequest::from_json(request)
+        .and_then(|r| api::projection_csv(&SourceFile::new(name, text), &r))
+    {
+        Ok(csv) => csv,
+        Err(failure) => failure.to_json(),
+    }
+}
+
 /// A scenario of the rulebook (named in the request, or its only one), its
 /// members included, as a JSON scenario to edit and run with `simulate`.
 #[wasm_bindgen]

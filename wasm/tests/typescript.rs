@@ -26,7 +26,7 @@ use rochdale::report::{
 };
 use rochdale::simulate::{
     AccountLine, AllocationView, Amendment, JournalLine, MemberStatement, MotionOutcome, Named,
-    PeriodOutcome, SimulationOutcome, StepOutcome, StepStatus, TrancheView, TrialBalance,
+    PeriodOutcome, SimulationOutcome, StepOutcome, StepStatus, TrancheView, TrialBalance, YearRow,
 };
 use rochdale::span::Span;
 use rochdale::value::ValueView;
@@ -70,6 +70,7 @@ fn declarations() -> Vec<&'static str> {
         PeriodOutcome::DECL,
         AllocationView::DECL,
         TrancheView::DECL,
+        YearRow::DECL,
         // explain
         Explanation::DECL,
         ExplainNode::DECL,

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use super::super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    ActDef, Effective, FieldDef, ParamDef, Program, ResolutionDef, StepArg, StepDef, StepDefKind,
+    ActDef, Effective, FieldDef, ParamDef, Program, ResolutionDef, ScenarioDef, StepArg, StepDef,
+    StepDefKind,
 };
 use crate::span::Span;
 use crate::types::Type;
@@ -824,6 +825,132 @@ impl NextPeriodCheck {
             d.at(span, "no close after this motion")
         })
     }
+}
+
+/// The scenario as a projection over `years` financial years
+/// (`rochdale simulate --years 5`, the API's `years`): each `every year`
+/// block written at its top is expanded again `for N years` from the date
+/// it starts on, by the one expansion the checker uses, and merged with
+/// the scenario's other steps by date and place in the text, as the checker
+/// merges them; so `--years 3` of a block written `for 2 years` is the
+/// scenario written `for 3 years`. The timeline is checked against the
+/// financial year again (a step written after the block may now fall in a
+/// year left open). A projection needs an `every year` block and a
+/// financial year: E0710 without either, or for no years.
+pub fn with_years(
+    program: &Program,
+    scenario: &ScenarioDef,
+    years: u32,
+) -> Result<ScenarioDef, Vec<Diagnostic>> {
+    use super::repeat;
+    use crate::syntax::ast;
+    let at = |d: Diagnostic, span: Span, label: &str| {
+        if span.is_empty() {
+            d
+        } else {
+            d.at(span, label)
+        }
+    };
+    let Some(first) = scenario.projection.first() else {
+        let d = Diagnostic::error(
+            Code::BadRepetition,
+            format!(
+                "the scenario \"{}\" has no `every year` block to repeat",
+                scenario.name
+            ),
+        )
+        .help(if scenario.heading.is_empty() {
+            "`--years` repeats the `every year` block of a scenario written in the rulebook; a scenario file runs as written"
+        } else {
+            "`--years` repeats a scenario's `every year` block; this scenario has none"
+        });
+        return Err(vec![at(d, scenario.heading, "no `every year` block")]);
+    };
+    if program.calendar.is_none() {
+        let d = Diagnostic::error(
+            Code::BadRepetition,
+            "a projection counts financial years, but the rulebook declares none",
+        )
+        .help("declare the financial year in the rulebook's header, such as `financial year from 1 April`, so that a projection knows when each year ends");
+        return Err(vec![at(
+            d,
+            first.every.unit.span,
+            "the years of this block",
+        )]);
+    }
+    if years == 0 {
+        let d = Diagnostic::error(
+            Code::BadRepetition,
+            "a projection over no years has no occurrence",
+        )
+        .help("ask for one year or more, such as `--years 5`");
+        return Err(vec![at(d, first.every.unit.span, "repeated for no year")]);
+    }
+    let blocks = &scenario.projection;
+    let within = |span: Span| {
+        !span.is_empty()
+            && blocks
+                .iter()
+                .any(|b| b.every.span.start <= span.start && span.end <= b.every.span.end)
+    };
+    // The steps written outside the blocks (and other blocks' steps) stay;
+    // each block's are dated again.
+    let mut steps: Vec<StepDef> = scenario
+        .steps
+        .iter()
+        .filter(|s| !within(s.span))
+        .cloned()
+        .collect();
+    let mut budget = repeat::MAX_REPEATED_STEPS.saturating_sub(steps.len());
+    let mut errors = Vec::new();
+    for block in blocks {
+        let mut every = block.every.clone();
+        if let Some(during) = &mut every.during {
+            during.until = ast::EveryUntil::For {
+                count: years,
+                unit: ast::Ident {
+                    name: "years".into(),
+                    span: during.span,
+                },
+            };
+        }
+        for repeated in repeat::expand(&every, &mut budget, &mut errors) {
+            let Some(def) = block.steps.iter().find(|s| s.span == repeated.span) else {
+                continue;
+            };
+            steps.extend(repeated.dates.iter().map(|date| StepDef {
+                date: *date,
+                ..def.clone()
+            }));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // As the checker orders them: by date, then by place in the text
+    // (a stable sort keeps one written step's order).
+    steps.sort_by_key(|s| (s.date, s.span.start));
+    for (i, step) in steps.iter_mut().enumerate() {
+        step.place = format!("step {} of the scenario", i + 1);
+    }
+    if let Some(calendar) = program.calendar {
+        let mut check = CalendarCheck::new(calendar);
+        errors.extend(steps.iter().filter_map(|step| check.step(step)));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ScenarioDef {
+        name: scenario.name.clone(),
+        span: scenario.span,
+        heading: scenario.heading,
+        member_names: scenario.member_names.clone(),
+        members: scenario.members.clone(),
+        members_file: scenario.members_file.clone(),
+        params: scenario.params.clone(),
+        steps,
+        projection: scenario.projection.clone(),
+    })
 }
 
 /// Checks a scenario's steps, in the order they run, against the

@@ -75,11 +75,13 @@ pub fn collect(
         ScenarioDef {
             name,
             span: crate::span::Span::default(),
+            heading: crate::span::Span::default(),
             member_names: Vec::new(),
             members: members.columns.iter().map(|_| Vec::new()).collect(),
             members_file: None,
             params,
             steps,
+            projection: Vec::new(),
         },
         members,
     ))
