@@ -549,7 +549,40 @@ impl Printer<'_> {
                 }
                 line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
             }
-            self.statement(indent + 1, &[line], t.span);
+            let mut lines = vec![line];
+            if let Some(reserve) = &t.otherwise {
+                lines.push(format!("else to reserve {}", self.clause(reserve.span)));
+            }
+            self.statement(indent + 1, &lines, t.span);
+        }
+        if let Some(block) = &a.loss {
+            self.open(indent + 1, "if a loss {", block.span.start);
+            for form in &block.forms {
+                let (line, span) = match form {
+                    LossForm::Reserve {
+                        name,
+                        at_most,
+                        span,
+                    } => {
+                        let mut line = format!("from reserve {}", self.clause(name.span));
+                        if let Some(e) = at_most {
+                            line.push_str(&format!(", at most {}", self.expr(e)));
+                        }
+                        (line, *span)
+                    }
+                    LossForm::Members(s) => {
+                        let mut line = format!("to each member {}", s.var.name);
+                        if let Some(f) = &s.filter {
+                            line.push_str(&format!(" where {}", self.expr(f)));
+                        }
+                        line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
+                        (line, s.span)
+                    }
+                    LossForm::CarriedForward(span) => ("carried forward".to_string(), *span),
+                };
+                self.statement(indent + 2, &[line], span);
+            }
+            self.close(indent + 1, block.span.end);
         }
         self.close(indent, a.span.end);
     }

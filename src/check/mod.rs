@@ -123,6 +123,8 @@ struct Checker {
     tranche_labels: HashMap<String, (usize, usize, Span)>,
     /// Each allocation's currency, once checked.
     allocation_currency: Vec<Option<Currency>>,
+    /// The allocation whose loss may be carried forward (only one may).
+    carried_forward_by: Option<usize>,
     /// Whether each parameter's value is exact to the minor unit.
     param_exact: Vec<bool>,
     /// The rulebook's `in force` date: a dated parameter's value where no

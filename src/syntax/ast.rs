@@ -497,8 +497,39 @@ pub struct Allocation {
     pub record_date: Option<Expr>,
     /// The tranches, in order of priority.
     pub tranches: Vec<Tranche>,
+    /// `if a loss { ... }`: how a negative amount is charged.
+    pub loss: Option<LossBlock>,
     /// The whole allocation.
     pub span: Span,
+}
+
+/// `if a loss { FORM ... }`: the forms a loss is charged to, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossBlock {
+    /// The forms, in the order they take the loss.
+    pub forms: Vec<LossForm>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One way of bearing a loss.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LossForm {
+    /// `from reserve "NAME" [, at most X]`: up to the reserve's balance, or
+    /// the part of it `at most` allows (a percentage of the balance, or a sum).
+    Reserve {
+        /// The reserve's account.
+        name: Text,
+        /// The limit, if any.
+        at_most: Option<Expr>,
+        /// The whole form.
+        span: Span,
+    },
+    /// `to each member m [where C] in proportion to W`: what is left, a debt
+    /// each member owes.
+    Members(Split),
+    /// `carried forward`: what is left, set against later surpluses.
+    CarriedForward(Span),
 }
 
 /// What an allocation rounds in a tranche of each member's amount.
@@ -535,6 +566,9 @@ pub struct Tranche {
     pub at_least: Option<Expr>,
     /// A split among members in proportion to a weight.
     pub split: Option<Split>,
+    /// `else to reserve "NAME"`: where a split's money goes when no member
+    /// is entitled to it.
+    pub otherwise: Option<Text>,
     /// The whole tranche.
     pub span: Span,
 }

@@ -1001,6 +1001,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     let mut scope = None;
     let mut record_date = None;
     let mut tranches = Vec::new();
+    let mut loss = None;
     for child in inner {
         match child.as_rule() {
             Rule::record_date => {
@@ -1020,6 +1021,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
                 });
             }
             Rule::tranche => tranches.push(build_tranche(child)?),
+            Rule::loss_block => loss = Some(build_loss_block(child)?),
             _ => return Err(internal("allocation part")),
         }
     }
@@ -1029,7 +1031,49 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
         scope,
         record_date,
         tranches,
+        loss,
         span: allocation_span,
+    })
+}
+
+fn build_split(pair: Pair<Rule>) -> Result<Split> {
+    let split_span = span(&pair);
+    let (var, filter, weight) = build_member_clause(pair)?;
+    Ok(Split {
+        var,
+        filter,
+        weight,
+        span: split_span,
+    })
+}
+
+fn build_loss_block(pair: Pair<Rule>) -> Result<LossBlock> {
+    let block_span = span(&pair);
+    let mut forms = Vec::new();
+    for child in children(pair) {
+        let form_span = span(&child);
+        match child.as_rule() {
+            Rule::loss_reserve => {
+                let mut parts = children(child);
+                let name = text(next(&mut parts, "reserve name")?);
+                let at_most = match parts.next() {
+                    Some(cap) => Some(build_expr(next(&mut children(cap), "limit")?)?.0),
+                    None => None,
+                };
+                forms.push(LossForm::Reserve {
+                    name,
+                    at_most,
+                    span: form_span,
+                });
+            }
+            Rule::split => forms.push(LossForm::Members(build_split(child)?)),
+            Rule::loss_carried => forms.push(LossForm::CarriedForward(form_span)),
+            _ => return Err(internal("loss form")),
+        }
+    }
+    Ok(LossBlock {
+        forms,
+        span: block_span,
     })
 }
 
@@ -1080,6 +1124,7 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
         at_most: None,
         at_least: None,
         split: None,
+        otherwise: None,
         span: tranche_span,
     };
     for child in inner {
@@ -1095,15 +1140,9 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
             Rule::at_least => {
                 tranche.at_least = Some(build_expr(next(&mut children(child), "floor")?)?.0)
             }
-            Rule::split => {
-                let split_span = span(&child);
-                let (var, filter, weight) = build_member_clause(child)?;
-                tranche.split = Some(Split {
-                    var,
-                    filter,
-                    weight,
-                    span: split_span,
-                });
+            Rule::split => tranche.split = Some(build_split(child)?),
+            Rule::else_to => {
+                tranche.otherwise = Some(text(next(&mut children(child), "reserve name")?))
             }
             _ => return Err(internal("tranche part")),
         }
