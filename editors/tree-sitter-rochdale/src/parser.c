@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 148
+#define SYMBOL_COUNT 153
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 137
+#define TOKEN_COUNT 142
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -126,47 +126,52 @@ enum ts_symbol_identifiers {
   anon_sym_the = 104,
   anon_sym_last = 105,
   anon_sym_day = 106,
-  anon_sym_is = 107,
-  anon_sym_financial = 108,
-  anon_sym_year = 109,
-  anon_sym_months = 110,
-  anon_sym_quarters = 111,
-  anon_sym_halves = 112,
-  sym_comment = 113,
-  sym_string = 114,
-  sym_date = 115,
-  sym_money = 116,
-  sym_percent = 117,
-  sym_number = 118,
-  anon_sym_LT_EQ = 119,
-  anon_sym_GT_EQ = 120,
-  anon_sym_BANG_EQ = 121,
-  anon_sym_LT = 122,
-  anon_sym_GT = 123,
-  anon_sym_EQ = 124,
-  anon_sym_PLUS = 125,
-  anon_sym_DASH = 126,
-  anon_sym_STAR = 127,
-  anon_sym_SLASH = 128,
-  anon_sym_u00d7 = 129,
-  anon_sym_u00f7 = 130,
-  anon_sym_u2264 = 131,
-  anon_sym_u2265 = 132,
-  anon_sym_u2260 = 133,
-  anon_sym_COMMA = 134,
-  anon_sym_COLON = 135,
-  anon_sym_QMARK = 136,
-  sym_source_file = 137,
-  sym__item = 138,
-  sym_definition = 139,
-  sym_call = 140,
-  sym_attribute = 141,
-  sym_block = 142,
-  sym_parenthesized = 143,
-  sym_keyword = 144,
-  sym_operator = 145,
-  sym_punctuation = 146,
-  aux_sym_source_file_repeat1 = 147,
+  anon_sym_reserve = 107,
+  anon_sym_a = 108,
+  anon_sym_loss = 109,
+  anon_sym_carried = 110,
+  anon_sym_forward = 111,
+  anon_sym_is = 112,
+  anon_sym_financial = 113,
+  anon_sym_year = 114,
+  anon_sym_months = 115,
+  anon_sym_quarters = 116,
+  anon_sym_halves = 117,
+  sym_comment = 118,
+  sym_string = 119,
+  sym_date = 120,
+  sym_money = 121,
+  sym_percent = 122,
+  sym_number = 123,
+  anon_sym_LT_EQ = 124,
+  anon_sym_GT_EQ = 125,
+  anon_sym_BANG_EQ = 126,
+  anon_sym_LT = 127,
+  anon_sym_GT = 128,
+  anon_sym_EQ = 129,
+  anon_sym_PLUS = 130,
+  anon_sym_DASH = 131,
+  anon_sym_STAR = 132,
+  anon_sym_SLASH = 133,
+  anon_sym_u00d7 = 134,
+  anon_sym_u00f7 = 135,
+  anon_sym_u2264 = 136,
+  anon_sym_u2265 = 137,
+  anon_sym_u2260 = 138,
+  anon_sym_COMMA = 139,
+  anon_sym_COLON = 140,
+  anon_sym_QMARK = 141,
+  sym_source_file = 142,
+  sym__item = 143,
+  sym_definition = 144,
+  sym_call = 145,
+  sym_attribute = 146,
+  sym_block = 147,
+  sym_parenthesized = 148,
+  sym_keyword = 149,
+  sym_operator = 150,
+  sym_punctuation = 151,
+  aux_sym_source_file_repeat1 = 152,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -277,6 +282,11 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_the] = "the",
   [anon_sym_last] = "last",
   [anon_sym_day] = "day",
+  [anon_sym_reserve] = "reserve",
+  [anon_sym_a] = "a",
+  [anon_sym_loss] = "loss",
+  [anon_sym_carried] = "carried",
+  [anon_sym_forward] = "forward",
   [anon_sym_is] = "is",
   [anon_sym_financial] = "financial",
   [anon_sym_year] = "year",
@@ -428,6 +438,11 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_the] = anon_sym_the,
   [anon_sym_last] = anon_sym_last,
   [anon_sym_day] = anon_sym_day,
+  [anon_sym_reserve] = anon_sym_reserve,
+  [anon_sym_a] = anon_sym_a,
+  [anon_sym_loss] = anon_sym_loss,
+  [anon_sym_carried] = anon_sym_carried,
+  [anon_sym_forward] = anon_sym_forward,
   [anon_sym_is] = anon_sym_is,
   [anon_sym_financial] = anon_sym_financial,
   [anon_sym_year] = anon_sym_year,
@@ -897,6 +912,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_day] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_reserve] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_a] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_loss] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_carried] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_forward] = {
     .visible = true,
     .named = false,
   },
@@ -1423,6 +1458,7 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
+      ACCEPT_TOKEN(anon_sym_a);
       ADVANCE_MAP(
         'b', 23,
         'c', 24,
@@ -1481,162 +1517,164 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(58);
       if (lookahead == 'e') ADVANCE(59);
       if (lookahead == 'i') ADVANCE(60);
+      if (lookahead == 'o') ADVANCE(61);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(61);
-      if (lookahead == 'o') ADVANCE(62);
-      END_STATE();
-    case 12:
+      if (lookahead == 'e') ADVANCE(62);
       if (lookahead == 'o') ADVANCE(63);
       END_STATE();
+    case 12:
+      if (lookahead == 'o') ADVANCE(64);
+      END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(64);
-      if (lookahead == 'n') ADVANCE(65);
-      if (lookahead == 'r') ADVANCE(66);
+      if (lookahead == 'f') ADVANCE(65);
+      if (lookahead == 'n') ADVANCE(66);
+      if (lookahead == 'r') ADVANCE(67);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(67);
-      if (lookahead == 'e') ADVANCE(68);
-      if (lookahead == 'o') ADVANCE(69);
-      if (lookahead == 'r') ADVANCE(70);
+      if (lookahead == 'a') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(69);
+      if (lookahead == 'o') ADVANCE(70);
+      if (lookahead == 'r') ADVANCE(71);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(71);
+      if (lookahead == 'u') ADVANCE(72);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(72);
-      if (lookahead == 'o') ADVANCE(73);
-      if (lookahead == 'u') ADVANCE(74);
+      if (lookahead == 'e') ADVANCE(73);
+      if (lookahead == 'o') ADVANCE(74);
+      if (lookahead == 'u') ADVANCE(75);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(75);
-      if (lookahead == 'e') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'u') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(76);
+      if (lookahead == 'e') ADVANCE(77);
+      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'u') ADVANCE(79);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(79);
-      if (lookahead == 'h') ADVANCE(80);
-      if (lookahead == 'i') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(82);
-      if (lookahead == 'r') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(80);
+      if (lookahead == 'h') ADVANCE(81);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'r') ADVANCE(84);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(84);
-      if (lookahead == 'p') ADVANCE(85);
+      if (lookahead == 'n') ADVANCE(85);
+      if (lookahead == 'p') ADVANCE(86);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(86);
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'e') ADVANCE(87);
+      if (lookahead == 'o') ADVANCE(88);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(88);
-      if (lookahead == 'h') ADVANCE(89);
+      if (lookahead == 'e') ADVANCE(89);
+      if (lookahead == 'h') ADVANCE(90);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(90);
+      if (lookahead == 'e') ADVANCE(91);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 's') ADVANCE(92);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == 't') ADVANCE(93);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(93);
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'd') ADVANCE(94);
+      if (lookahead == 'm') ADVANCE(95);
       END_STATE();
     case 26:
-      if (lookahead == 'a') ADVANCE(95);
+      if (lookahead == 'a') ADVANCE(96);
       END_STATE();
     case 27:
-      if (lookahead == 'l') ADVANCE(96);
-      if (lookahead == 'o') ADVANCE(97);
+      if (lookahead == 'l') ADVANCE(97);
+      if (lookahead == 'o') ADVANCE(98);
       END_STATE();
     case 28:
-      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'e') ADVANCE(99);
       END_STATE();
     case 29:
-      if (lookahead == 'd') ADVANCE(99);
+      if (lookahead == 'd') ADVANCE(100);
       END_STATE();
     case 30:
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 't') ADVANCE(101);
       END_STATE();
     case 31:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 32:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 33:
-      if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'e') ADVANCE(103);
       END_STATE();
     case 34:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 35:
-      if (lookahead == 's') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(104);
+      if (lookahead == 's') ADVANCE(105);
       END_STATE();
     case 36:
-      if (lookahead == 'i') ADVANCE(104);
+      if (lookahead == 'i') ADVANCE(106);
       END_STATE();
     case 37:
-      if (lookahead == 'o') ADVANCE(105);
+      if (lookahead == 'o') ADVANCE(107);
       END_STATE();
     case 38:
-      if (lookahead == 'u') ADVANCE(106);
+      if (lookahead == 'u') ADVANCE(108);
       END_STATE();
     case 39:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'e') ADVANCE(109);
       END_STATE();
     case 40:
-      if (lookahead == 'r') ADVANCE(108);
+      if (lookahead == 'r') ADVANCE(110);
       END_STATE();
     case 41:
-      if (lookahead == 't') ADVANCE(109);
-      if (lookahead == 'y') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(111);
+      if (lookahead == 'y') ADVANCE(112);
       END_STATE();
     case 42:
-      if (lookahead == 'b') ADVANCE(111);
+      if (lookahead == 'b') ADVANCE(113);
       END_STATE();
     case 43:
-      if (lookahead == 'w') ADVANCE(112);
+      if (lookahead == 'w') ADVANCE(114);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(113);
+      if (lookahead == 'c') ADVANCE(115);
       END_STATE();
     case 45:
-      if (lookahead == 's') ADVANCE(114);
+      if (lookahead == 's') ADVANCE(116);
       END_STATE();
     case 46:
-      if (lookahead == 'e') ADVANCE(115);
+      if (lookahead == 'e') ADVANCE(117);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(116);
-      if (lookahead == 'c') ADVANCE(117);
-      if (lookahead == 'p') ADVANCE(118);
+      if (lookahead == 'a') ADVANCE(118);
+      if (lookahead == 'c') ADVANCE(119);
+      if (lookahead == 'p') ADVANCE(120);
       END_STATE();
     case 48:
-      if (lookahead == 'i') ADVANCE(119);
-      if (lookahead == 'l') ADVANCE(120);
+      if (lookahead == 'i') ADVANCE(121);
+      if (lookahead == 'l') ADVANCE(122);
       END_STATE();
     case 49:
-      if (lookahead == 'n') ADVANCE(121);
+      if (lookahead == 'n') ADVANCE(123);
       END_STATE();
     case 50:
-      if (lookahead == 'o') ADVANCE(122);
-      END_STATE();
-    case 51:
-      if (lookahead == 'r') ADVANCE(123);
-      END_STATE();
-    case 52:
       if (lookahead == 'o') ADVANCE(124);
       END_STATE();
+    case 51:
+      if (lookahead == 'r') ADVANCE(125);
+      END_STATE();
+    case 52:
+      if (lookahead == 'o') ADVANCE(126);
+      END_STATE();
     case 53:
-      if (lookahead == 'e') ADVANCE(125);
+      if (lookahead == 'e') ADVANCE(127);
       END_STATE();
     case 54:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(128);
       END_STATE();
     case 55:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1648,1064 +1686,1114 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 58:
-      if (lookahead == 's') ADVANCE(127);
-      END_STATE();
-    case 59:
-      if (lookahead == 'a') ADVANCE(128);
       if (lookahead == 's') ADVANCE(129);
       END_STATE();
+    case 59:
+      if (lookahead == 'a') ADVANCE(130);
+      if (lookahead == 's') ADVANCE(131);
+      END_STATE();
     case 60:
-      if (lookahead == 'm') ADVANCE(130);
+      if (lookahead == 'm') ADVANCE(132);
       END_STATE();
     case 61:
-      if (lookahead == 'm') ADVANCE(131);
+      if (lookahead == 's') ADVANCE(133);
       END_STATE();
     case 62:
-      if (lookahead == 'n') ADVANCE(132);
-      if (lookahead == 'r') ADVANCE(133);
-      if (lookahead == 's') ADVANCE(134);
-      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 'm') ADVANCE(134);
       END_STATE();
     case 63:
-      if (lookahead == 'n') ADVANCE(136);
-      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'r') ADVANCE(136);
+      if (lookahead == 's') ADVANCE(137);
+      if (lookahead == 't') ADVANCE(138);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(140);
       END_STATE();
     case 65:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(138);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 66:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(141);
       END_STATE();
     case 67:
-      if (lookahead == 'r') ADVANCE(139);
-      if (lookahead == 's') ADVANCE(140);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 68:
-      if (lookahead == 'r') ADVANCE(141);
-      END_STATE();
-    case 69:
-      if (lookahead == 'o') ADVANCE(142);
+      if (lookahead == 'r') ADVANCE(142);
       if (lookahead == 's') ADVANCE(143);
       END_STATE();
+    case 69:
+      if (lookahead == 'r') ADVANCE(144);
+      END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(144);
       if (lookahead == 'o') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(146);
       END_STATE();
     case 71:
-      if (lookahead == 'a') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(147);
+      if (lookahead == 'e') ADVANCE(147);
+      if (lookahead == 'o') ADVANCE(148);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(148);
-      if (lookahead == 'm') ADVANCE(149);
-      if (lookahead == 'q') ADVANCE(150);
-      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 'a') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(150);
       END_STATE();
     case 73:
-      if (lookahead == 'u') ADVANCE(152);
+      if (lookahead == 'c') ADVANCE(151);
+      if (lookahead == 'm') ADVANCE(152);
+      if (lookahead == 'q') ADVANCE(153);
+      if (lookahead == 's') ADVANCE(154);
       END_STATE();
     case 74:
-      if (lookahead == 'l') ADVANCE(153);
+      if (lookahead == 'u') ADVANCE(155);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'l') ADVANCE(156);
       END_STATE();
     case 76:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(157);
       END_STATE();
     case 77:
-      if (lookahead == 'u') ADVANCE(156);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 78:
-      if (lookahead == 'b') ADVANCE(157);
+      if (lookahead == 'u') ADVANCE(159);
       END_STATE();
     case 79:
-      if (lookahead == 'x') ADVANCE(158);
+      if (lookahead == 'b') ADVANCE(160);
       END_STATE();
     case 80:
-      if (lookahead == 'a') ADVANCE(159);
-      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'x') ADVANCE(161);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'a') ADVANCE(162);
+      if (lookahead == 'e') ADVANCE(163);
       END_STATE();
     case 82:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'e') ADVANCE(164);
       END_STATE();
     case 83:
-      if (lookahead == 'u') ADVANCE(162);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 84:
-      if (lookahead == 'i') ADVANCE(163);
+      if (lookahead == 'u') ADVANCE(165);
       END_STATE();
     case 85:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 86:
-      if (lookahead == 'r') ADVANCE(164);
-      END_STATE();
-    case 87:
-      if (lookahead == 't') ADVANCE(165);
-      END_STATE();
-    case 88:
       if (lookahead == 'i') ADVANCE(166);
       END_STATE();
+    case 86:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 87:
+      if (lookahead == 'r') ADVANCE(167);
+      END_STATE();
+    case 88:
+      if (lookahead == 't') ADVANCE(168);
+      END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(169);
       END_STATE();
     case 90:
-      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'e') ADVANCE(170);
       END_STATE();
     case 91:
-      if (lookahead == 't') ADVANCE(169);
+      if (lookahead == 'a') ADVANCE(171);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(172);
       END_STATE();
     case 93:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 94:
-      if (lookahead == 'i') ADVANCE(170);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(171);
+      if (lookahead == 'i') ADVANCE(173);
       END_STATE();
     case 96:
-      if (lookahead == 'o') ADVANCE(172);
+      if (lookahead == 'i') ADVANCE(174);
       END_STATE();
     case 97:
-      if (lookahead == 'n') ADVANCE(173);
+      if (lookahead == 'o') ADVANCE(175);
       END_STATE();
     case 98:
-      if (lookahead == 'n') ADVANCE(174);
+      if (lookahead == 'n') ADVANCE(176);
       END_STATE();
     case 99:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(177);
       END_STATE();
     case 100:
-      if (lookahead == 'i') ADVANCE(175);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 101:
-      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(178);
       END_STATE();
     case 102:
-      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'a') ADVANCE(179);
       END_STATE();
     case 103:
-      if (lookahead == 't') ADVANCE(178);
+      if (lookahead == 'a') ADVANCE(180);
       END_STATE();
     case 104:
-      if (lookahead == 'l') ADVANCE(179);
+      if (lookahead == 'r') ADVANCE(181);
       END_STATE();
     case 105:
-      if (lookahead == 's') ADVANCE(180);
+      if (lookahead == 't') ADVANCE(182);
       END_STATE();
     case 106:
-      if (lookahead == 'n') ADVANCE(181);
+      if (lookahead == 'l') ADVANCE(183);
       END_STATE();
     case 107:
-      if (lookahead == 'd') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(184);
       END_STATE();
     case 108:
-      if (lookahead == 'r') ADVANCE(183);
+      if (lookahead == 'n') ADVANCE(185);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'd') ADVANCE(186);
       END_STATE();
     case 110:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'r') ADVANCE(187);
       END_STATE();
     case 111:
-      if (lookahead == 'i') ADVANCE(185);
-      END_STATE();
-    case 112:
-      if (lookahead == 'n') ADVANCE(186);
-      END_STATE();
-    case 113:
-      if (lookahead == 'h') ADVANCE(187);
-      END_STATE();
-    case 114:
       if (lookahead == 'e') ADVANCE(188);
       END_STATE();
+    case 112:
+      ACCEPT_TOKEN(anon_sym_day);
+      END_STATE();
+    case 113:
+      if (lookahead == 'i') ADVANCE(189);
+      END_STATE();
+    case 114:
+      if (lookahead == 'n') ADVANCE(190);
+      END_STATE();
     case 115:
-      if (lookahead == 'n') ADVANCE(189);
-      if (lookahead == 'r') ADVANCE(190);
+      if (lookahead == 'h') ADVANCE(191);
       END_STATE();
     case 116:
-      if (lookahead == 'm') ADVANCE(191);
-      END_STATE();
-    case 117:
       if (lookahead == 'e') ADVANCE(192);
       END_STATE();
+    case 117:
+      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'r') ADVANCE(194);
+      END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'm') ADVANCE(195);
       END_STATE();
     case 119:
-      if (lookahead == 'l') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(196);
       END_STATE();
     case 120:
-      if (lookahead == 's') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 121:
-      if (lookahead == 'a') ADVANCE(196);
+      if (lookahead == 'l') ADVANCE(198);
       END_STATE();
     case 122:
-      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 's') ADVANCE(199);
       END_STATE();
     case 123:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(198);
-      END_STATE();
-    case 124:
-      if (lookahead == 'm') ADVANCE(199);
-      END_STATE();
-    case 125:
       if (lookahead == 'a') ADVANCE(200);
       END_STATE();
+    case 124:
+      if (lookahead == 'o') ADVANCE(201);
+      END_STATE();
+    case 125:
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(202);
+      if (lookahead == 'w') ADVANCE(203);
+      END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(201);
-      if (lookahead == 'v') ADVANCE(202);
+      if (lookahead == 'm') ADVANCE(204);
       END_STATE();
     case 127:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(205);
       END_STATE();
     case 128:
-      if (lookahead == 's') ADVANCE(204);
+      if (lookahead == 'f') ADVANCE(206);
+      if (lookahead == 'v') ADVANCE(207);
       END_STATE();
     case 129:
-      if (lookahead == 's') ADVANCE(205);
-      END_STATE();
-    case 130:
-      if (lookahead == 'i') ADVANCE(206);
-      END_STATE();
-    case 131:
-      if (lookahead == 'b') ADVANCE(207);
-      END_STATE();
-    case 132:
       if (lookahead == 't') ADVANCE(208);
       END_STATE();
-    case 133:
-      if (lookahead == 'e') ADVANCE(209);
+    case 130:
+      if (lookahead == 's') ADVANCE(209);
       END_STATE();
-    case 134:
-      if (lookahead == 't') ADVANCE(210);
+    case 131:
+      if (lookahead == 's') ADVANCE(210);
       END_STATE();
-    case 135:
+    case 132:
       if (lookahead == 'i') ADVANCE(211);
       END_STATE();
+    case 133:
+      if (lookahead == 's') ADVANCE(212);
+      END_STATE();
+    case 134:
+      if (lookahead == 'b') ADVANCE(213);
+      END_STATE();
+    case 135:
+      if (lookahead == 't') ADVANCE(214);
+      END_STATE();
     case 136:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(215);
       END_STATE();
     case 137:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 't') ADVANCE(216);
       END_STATE();
     case 138:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 'i') ADVANCE(217);
       END_STATE();
     case 139:
-      if (lookahead == 'a') ADVANCE(213);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 140:
-      if (lookahead == 's') ADVANCE(214);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 141:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(215);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(216);
+      if (lookahead == 'a') ADVANCE(219);
       END_STATE();
     case 143:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 144:
-      if (lookahead == 's') ADVANCE(218);
-      if (lookahead == 'v') ADVANCE(219);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(221);
       END_STATE();
     case 145:
-      if (lookahead == 'p') ADVANCE(220);
+      if (lookahead == 'l') ADVANCE(222);
       END_STATE();
     case 146:
-      if (lookahead == 'r') ADVANCE(221);
+      if (lookahead == 't') ADVANCE(223);
       END_STATE();
     case 147:
-      if (lookahead == 'r') ADVANCE(222);
+      if (lookahead == 's') ADVANCE(224);
+      if (lookahead == 'v') ADVANCE(225);
       END_STATE();
     case 148:
-      if (lookahead == 'o') ADVANCE(223);
+      if (lookahead == 'p') ADVANCE(226);
       END_STATE();
     case 149:
-      if (lookahead == 'a') ADVANCE(224);
-      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 150:
-      if (lookahead == 'u') ADVANCE(226);
+      if (lookahead == 'r') ADVANCE(228);
       END_STATE();
     case 151:
-      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 'o') ADVANCE(229);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(228);
+      if (lookahead == 'a') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(231);
       END_STATE();
     case 153:
-      if (lookahead == 'e') ADVANCE(229);
+      if (lookahead == 'u') ADVANCE(232);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(233);
+      if (lookahead == 'o') ADVANCE(234);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 156:
-      if (lookahead == 'r') ADVANCE(231);
-      END_STATE();
-    case 157:
-      if (lookahead == 't') ADVANCE(232);
-      END_STATE();
-    case 158:
-      if (lookahead == 't') ADVANCE(233);
-      END_STATE();
-    case 159:
-      if (lookahead == 'n') ADVANCE(234);
-      END_STATE();
-    case 160:
-      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(235);
       END_STATE();
+    case 156:
+      if (lookahead == 'e') ADVANCE(236);
+      END_STATE();
+    case 157:
+      if (lookahead == 'n') ADVANCE(237);
+      END_STATE();
+    case 158:
+      ACCEPT_TOKEN(anon_sym_set);
+      END_STATE();
+    case 159:
+      if (lookahead == 'r') ADVANCE(238);
+      END_STATE();
+    case 160:
+      if (lookahead == 't') ADVANCE(239);
+      END_STATE();
     case 161:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 't') ADVANCE(240);
       END_STATE();
     case 162:
-      if (lookahead == 'e') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(241);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(238);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 164:
-      if (lookahead == 's') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(243);
       END_STATE();
     case 165:
-      if (lookahead == 'e') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(244);
       END_STATE();
     case 166:
-      if (lookahead == 'g') ADVANCE(241);
+      if (lookahead == 't') ADVANCE(245);
       END_STATE();
     case 167:
-      if (lookahead == 'n') ADVANCE(242);
-      if (lookahead == 'r') ADVANCE(243);
+      if (lookahead == 's') ADVANCE(246);
       END_STATE();
     case 168:
-      if (lookahead == 'r') ADVANCE(244);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 169:
-      if (lookahead == 'a') ADVANCE(245);
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'g') ADVANCE(248);
       END_STATE();
     case 170:
-      if (lookahead == 't') ADVANCE(247);
+      if (lookahead == 'n') ADVANCE(249);
+      if (lookahead == 'r') ADVANCE(250);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'r') ADVANCE(251);
       END_STATE();
     case 172:
-      if (lookahead == 'c') ADVANCE(249);
+      if (lookahead == 'a') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(253);
       END_STATE();
     case 173:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(254);
       END_STATE();
     case 174:
-      if (lookahead == 'd') ADVANCE(251);
+      if (lookahead == 'n') ADVANCE(255);
       END_STATE();
     case 175:
-      if (lookahead == 'c') ADVANCE(252);
+      if (lookahead == 'c') ADVANCE(256);
       END_STATE();
     case 176:
-      if (lookahead == 'u') ADVANCE(253);
+      if (lookahead == 'e') ADVANCE(257);
       END_STATE();
     case 177:
-      if (lookahead == 'c') ADVANCE(254);
+      if (lookahead == 'd') ADVANCE(258);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'c') ADVANCE(259);
       END_STATE();
     case 179:
-      if (lookahead == 'i') ADVANCE(255);
+      if (lookahead == 'u') ADVANCE(260);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(256);
+      if (lookahead == 'c') ADVANCE(261);
       END_STATE();
     case 181:
-      if (lookahead == 't') ADVANCE(257);
+      if (lookahead == 'i') ADVANCE(262);
       END_STATE();
     case 182:
-      if (lookahead == 'i') ADVANCE(258);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 183:
-      if (lookahead == 'e') ADVANCE(259);
+      if (lookahead == 'i') ADVANCE(263);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 185:
-      if (lookahead == 't') ADVANCE(260);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 186:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 'i') ADVANCE(266);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 'e') ADVANCE(267);
       END_STATE();
     case 188:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 189:
-      ACCEPT_TOKEN(anon_sym_even);
+      if (lookahead == 't') ADVANCE(268);
       END_STATE();
     case 190:
-      if (lookahead == 'y') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 191:
-      if (lookahead == 'p') ADVANCE(262);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 192:
-      if (lookahead == 'p') ADVANCE(263);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 193:
-      if (lookahead == 'c') ADVANCE(264);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 194:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'y') ADVANCE(269);
       END_STATE();
     case 195:
-      if (lookahead == 'e') ADVANCE(265);
+      if (lookahead == 'p') ADVANCE(270);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(266);
+      if (lookahead == 'p') ADVANCE(271);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(267);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 198:
-      if (lookahead == 'e') ADVANCE(268);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'e') ADVANCE(273);
       END_STATE();
     case 200:
-      if (lookahead == 't') ADVANCE(269);
+      if (lookahead == 'n') ADVANCE(274);
       END_STATE();
     case 201:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 'r') ADVANCE(275);
       END_STATE();
     case 202:
-      if (lookahead == 'e') ADVANCE(270);
+      if (lookahead == 'e') ADVANCE(276);
       END_STATE();
     case 203:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'a') ADVANCE(277);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(271);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 205:
-      if (lookahead == 'e') ADVANCE(272);
+      if (lookahead == 't') ADVANCE(278);
       END_STATE();
     case 206:
-      if (lookahead == 't') ADVANCE(273);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 207:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(279);
       END_STATE();
     case 208:
-      if (lookahead == 'h') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 't') ADVANCE(280);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(276);
-      END_STATE();
-    case 212:
-      ACCEPT_TOKEN(anon_sym_none);
-      END_STATE();
-    case 213:
-      if (lookahead == 'm') ADVANCE(277);
-      END_STATE();
-    case 214:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(278);
-      END_STATE();
-    case 215:
-      if (lookahead == 'o') ADVANCE(279);
-      END_STATE();
-    case 216:
-      if (lookahead == 'e') ADVANCE(280);
-      END_STATE();
-    case 217:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 218:
       if (lookahead == 'e') ADVANCE(281);
       END_STATE();
+    case 211:
+      if (lookahead == 't') ADVANCE(282);
+      END_STATE();
+    case 212:
+      ACCEPT_TOKEN(anon_sym_loss);
+      END_STATE();
+    case 213:
+      if (lookahead == 'e') ADVANCE(283);
+      END_STATE();
+    case 214:
+      if (lookahead == 'h') ADVANCE(284);
+      END_STATE();
+    case 215:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 216:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 217:
+      if (lookahead == 'o') ADVANCE(285);
+      END_STATE();
+    case 218:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
     case 219:
-      if (lookahead == 'a') ADVANCE(282);
+      if (lookahead == 'm') ADVANCE(286);
       END_STATE();
     case 220:
-      if (lookahead == 'o') ADVANCE(283);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(287);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 'o') ADVANCE(288);
       END_STATE();
     case 222:
-      if (lookahead == 'u') ADVANCE(285);
+      if (lookahead == 'e') ADVANCE(289);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 224:
-      if (lookahead == 'i') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(290);
       END_STATE();
     case 225:
-      if (lookahead == 'v') ADVANCE(288);
+      if (lookahead == 'a') ADVANCE(291);
       END_STATE();
     case 226:
-      if (lookahead == 'i') ADVANCE(289);
+      if (lookahead == 'o') ADVANCE(292);
       END_STATE();
     case 227:
-      if (lookahead == 'l') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(293);
       END_STATE();
     case 228:
-      if (lookahead == 'd') ADVANCE(291);
+      if (lookahead == 'u') ADVANCE(294);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(292);
-      END_STATE();
-    case 230:
-      if (lookahead == 'a') ADVANCE(293);
-      END_STATE();
-    case 231:
-      if (lookahead == 'c') ADVANCE(294);
-      END_STATE();
-    case 232:
       if (lookahead == 'r') ADVANCE(295);
       END_STATE();
-    case 233:
-      ACCEPT_TOKEN(anon_sym_text);
-      END_STATE();
-    case 234:
-      ACCEPT_TOKEN(anon_sym_than);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_then);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(anon_sym_ties);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(anon_sym_true);
-      END_STATE();
-    case 238:
-      ACCEPT_TOKEN(anon_sym_unit);
-      END_STATE();
-    case 239:
+    case 230:
       if (lookahead == 'i') ADVANCE(296);
       END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(297);
+    case 231:
+      if (lookahead == 'v') ADVANCE(297);
       END_STATE();
-    case 241:
-      if (lookahead == 'h') ADVANCE(298);
+    case 232:
+      if (lookahead == 'i') ADVANCE(298);
       END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_when);
+    case 233:
+      if (lookahead == 'r') ADVANCE(299);
       END_STATE();
-    case 243:
-      if (lookahead == 'e') ADVANCE(299);
+    case 234:
+      if (lookahead == 'l') ADVANCE(300);
       END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_year);
+    case 235:
+      if (lookahead == 'd') ADVANCE(301);
       END_STATE();
-    case 245:
-      if (lookahead == 'i') ADVANCE(300);
+    case 236:
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(302);
       END_STATE();
-    case 246:
-      if (lookahead == 'n') ADVANCE(301);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_admit);
-      END_STATE();
-    case 248:
-      if (lookahead == 's') ADVANCE(302);
-      END_STATE();
-    case 249:
+    case 237:
       if (lookahead == 'a') ADVANCE(303);
       END_STATE();
+    case 238:
+      if (lookahead == 'c') ADVANCE(304);
+      END_STATE();
+    case 239:
+      if (lookahead == 'r') ADVANCE(305);
+      END_STATE();
+    case 240:
+      ACCEPT_TOKEN(anon_sym_text);
+      END_STATE();
+    case 241:
+      ACCEPT_TOKEN(anon_sym_than);
+      END_STATE();
+    case 242:
+      ACCEPT_TOKEN(anon_sym_then);
+      END_STATE();
+    case 243:
+      ACCEPT_TOKEN(anon_sym_ties);
+      END_STATE();
+    case 244:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 245:
+      ACCEPT_TOKEN(anon_sym_unit);
+      END_STATE();
+    case 246:
+      if (lookahead == 'i') ADVANCE(306);
+      END_STATE();
+    case 247:
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(307);
+      END_STATE();
+    case 248:
+      if (lookahead == 'h') ADVANCE(308);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_when);
+      END_STATE();
     case 250:
-      ACCEPT_TOKEN(anon_sym_alone);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 's') ADVANCE(304);
-      END_STATE();
-    case 252:
-      if (lookahead == 'l') ADVANCE(305);
-      END_STATE();
-    case 253:
-      if (lookahead == 's') ADVANCE(306);
-      END_STATE();
-    case 254:
-      if (lookahead == 'h') ADVANCE(307);
-      END_STATE();
-    case 255:
-      if (lookahead == 'n') ADVANCE(308);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(anon_sym_count);
       if (lookahead == 'e') ADVANCE(309);
       END_STATE();
-    case 258:
-      if (lookahead == 't') ADVANCE(310);
+    case 251:
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
-    case 259:
+    case 252:
+      if (lookahead == 'i') ADVANCE(310);
+      END_STATE();
+    case 253:
       if (lookahead == 'n') ADVANCE(311);
       END_STATE();
-    case 260:
-      ACCEPT_TOKEN(anon_sym_debit);
+    case 254:
+      ACCEPT_TOKEN(anon_sym_admit);
+      END_STATE();
+    case 255:
       if (lookahead == 's') ADVANCE(312);
       END_STATE();
+    case 256:
+      if (lookahead == 'a') ADVANCE(313);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(anon_sym_alone);
+      END_STATE();
+    case 258:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 's') ADVANCE(314);
+      END_STATE();
+    case 259:
+      if (lookahead == 'l') ADVANCE(315);
+      END_STATE();
+    case 260:
+      if (lookahead == 's') ADVANCE(316);
+      END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 'h') ADVANCE(317);
       END_STATE();
     case 262:
-      if (lookahead == 'l') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(318);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(314);
+      if (lookahead == 'n') ADVANCE(319);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_false);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(320);
       END_STATE();
     case 266:
-      if (lookahead == 'c') ADVANCE(316);
+      if (lookahead == 't') ADVANCE(321);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 269:
-      if (lookahead == 'e') ADVANCE(317);
-      END_STATE();
-    case 270:
-      if (lookahead == 's') ADVANCE(318);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 272:
-      if (lookahead == 'r') ADVANCE(319);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 274:
-      if (lookahead == 'r') ADVANCE(320);
-      END_STATE();
-    case 275:
-      if (lookahead == 's') ADVANCE(321);
-      END_STATE();
-    case 276:
       if (lookahead == 'n') ADVANCE(322);
       END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(323);
+      END_STATE();
+    case 269:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 270:
+      if (lookahead == 'l') ADVANCE(324);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(325);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(326);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 274:
+      if (lookahead == 'c') ADVANCE(327);
+      END_STATE();
+    case 275:
+      ACCEPT_TOKEN(anon_sym_floor);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_force);
+      END_STATE();
     case 277:
-      if (lookahead == 'e') ADVANCE(323);
+      if (lookahead == 'r') ADVANCE(328);
       END_STATE();
     case 278:
-      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(329);
       END_STATE();
     case 279:
-      if (lookahead == 'd') ADVANCE(325);
+      if (lookahead == 's') ADVANCE(330);
       END_STATE();
     case 280:
-      if (lookahead == 'd') ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 281:
-      if (lookahead == 'n') ADVANCE(327);
+      if (lookahead == 'r') ADVANCE(331);
       END_STATE();
     case 282:
-      if (lookahead == 'i') ADVANCE(328);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 283:
-      if (lookahead == 'r') ADVANCE(329);
+      if (lookahead == 'r') ADVANCE(332);
       END_STATE();
     case 284:
-      if (lookahead == 'e') ADVANCE(330);
+      if (lookahead == 's') ADVANCE(333);
       END_STATE();
     case 285:
-      if (lookahead == 'm') ADVANCE(331);
+      if (lookahead == 'n') ADVANCE(334);
       END_STATE();
     case 286:
-      if (lookahead == 'd') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(335);
       END_STATE();
     case 287:
-      if (lookahead == 'n') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
     case 288:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'd') ADVANCE(337);
       END_STATE();
     case 289:
-      if (lookahead == 'r') ADVANCE(335);
+      if (lookahead == 'd') ADVANCE(338);
       END_STATE();
     case 290:
-      if (lookahead == 'u') ADVANCE(336);
+      if (lookahead == 'n') ADVANCE(339);
       END_STATE();
     case 291:
-      if (lookahead == 'i') ADVANCE(337);
+      if (lookahead == 'i') ADVANCE(340);
       END_STATE();
     case 292:
-      if (lookahead == 'o') ADVANCE(338);
+      if (lookahead == 'r') ADVANCE(341);
       END_STATE();
     case 293:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'e') ADVANCE(342);
       END_STATE();
     case 294:
-      if (lookahead == 'e') ADVANCE(340);
+      if (lookahead == 'm') ADVANCE(343);
       END_STATE();
     case 295:
-      if (lookahead == 'a') ADVANCE(341);
+      if (lookahead == 'd') ADVANCE(344);
       END_STATE();
     case 296:
-      if (lookahead == 'o') ADVANCE(342);
+      if (lookahead == 'n') ADVANCE(345);
       END_STATE();
     case 297:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(346);
       END_STATE();
     case 298:
-      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(347);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'v') ADVANCE(348);
       END_STATE();
     case 300:
-      if (lookahead == 'n') ADVANCE(344);
+      if (lookahead == 'u') ADVANCE(349);
       END_STATE();
     case 301:
-      if (lookahead == 't') ADVANCE(345);
+      if (lookahead == 'i') ADVANCE(350);
       END_STATE();
     case 302:
-      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == 'o') ADVANCE(351);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 'r') ADVANCE(352);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 305:
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 'a') ADVANCE(354);
       END_STATE();
     case 306:
-      if (lookahead == 'e') ADVANCE(349);
+      if (lookahead == 'o') ADVANCE(355);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_breach);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 308:
-      if (lookahead == 'g') ADVANCE(350);
+      if (lookahead == 't') ADVANCE(356);
       END_STATE();
     case 309:
-      if (lookahead == 'd') ADVANCE(351);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(352);
+      if (lookahead == 'n') ADVANCE(357);
       END_STATE();
     case 311:
-      if (lookahead == 'c') ADVANCE(353);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 313:
-      if (lookahead == 'e') ADVANCE(354);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 316:
-      if (lookahead == 'i') ADVANCE(355);
-      END_STATE();
-    case 317:
-      if (lookahead == 'r') ADVANCE(356);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_halves);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_lesser);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(357);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_months);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_motion);
-      END_STATE();
-    case 323:
       if (lookahead == 't') ADVANCE(358);
       END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 327:
+    case 312:
       if (lookahead == 't') ADVANCE(359);
       END_STATE();
-    case 328:
-      if (lookahead == 'l') ADVANCE(360);
+    case 313:
+      if (lookahead == 't') ADVANCE(360);
       END_STATE();
-    case 329:
-      if (lookahead == 't') ADVANCE(361);
+    case 314:
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
-    case 330:
-      if (lookahead == 'r') ADVANCE(362);
+    case 315:
+      if (lookahead == 'e') ADVANCE(361);
       END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_quorum);
+    case 316:
+      if (lookahead == 'e') ADVANCE(362);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_record);
+    case 317:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 333:
+    case 318:
       if (lookahead == 'd') ADVANCE(363);
       END_STATE();
+    case 319:
+      if (lookahead == 'g') ADVANCE(364);
+      END_STATE();
+    case 320:
+      if (lookahead == 'd') ADVANCE(365);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(366);
+      END_STATE();
+    case 322:
+      if (lookahead == 'c') ADVANCE(367);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
+    case 324:
+      if (lookahead == 'e') ADVANCE(368);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 327:
+      if (lookahead == 'i') ADVANCE(369);
+      END_STATE();
+    case 328:
+      if (lookahead == 'd') ADVANCE(370);
+      END_STATE();
+    case 329:
+      if (lookahead == 'r') ADVANCE(371);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(372);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_months);
+      END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 335:
-      if (lookahead == 'e') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(373);
       END_STATE();
     case 336:
-      if (lookahead == 't') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 337:
-      if (lookahead == 'n') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 338:
-      if (lookahead == 'o') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 339:
-      if (lookahead == 'i') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(374);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'l') ADVANCE(375);
       END_STATE();
     case 341:
-      if (lookahead == 'c') ADVANCE(369);
+      if (lookahead == 't') ADVANCE(376);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(377);
       END_STATE();
     case 343:
-      if (lookahead == 'e') ADVANCE(371);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 345:
-      if (lookahead == 'i') ADVANCE(372);
+      if (lookahead == 'd') ADVANCE(378);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_against);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 347:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(379);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 353:
-      if (lookahead == 'y') ADVANCE(374);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 355:
-      if (lookahead == 'a') ADVANCE(375);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 358:
-      if (lookahead == 'e') ADVANCE(376);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 360:
-      if (lookahead == 'i') ADVANCE(377);
-      END_STATE();
-    case 361:
-      if (lookahead == 'i') ADVANCE(378);
-      END_STATE();
-    case 362:
-      if (lookahead == 's') ADVANCE(379);
-      END_STATE();
-    case 363:
       if (lookahead == 'e') ADVANCE(380);
       END_STATE();
+    case 349:
+      if (lookahead == 't') ADVANCE(381);
+      END_STATE();
+    case 350:
+      if (lookahead == 'n') ADVANCE(382);
+      END_STATE();
+    case 351:
+      if (lookahead == 'o') ADVANCE(383);
+      END_STATE();
+    case 352:
+      if (lookahead == 'i') ADVANCE(384);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 354:
+      if (lookahead == 'c') ADVANCE(385);
+      END_STATE();
+    case 355:
+      if (lookahead == 'n') ADVANCE(386);
+      END_STATE();
+    case 356:
+      if (lookahead == 'e') ADVANCE(387);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 358:
+      if (lookahead == 'i') ADVANCE(388);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 360:
+      if (lookahead == 'e') ADVANCE(389);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
     case 364:
-      if (lookahead == 's') ADVANCE(381);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 365:
-      if (lookahead == 'i') ADVANCE(382);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 366:
-      if (lookahead == 'g') ADVANCE(383);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 367:
-      if (lookahead == 'k') ADVANCE(384);
+      if (lookahead == 'y') ADVANCE(390);
       END_STATE();
     case 368:
-      if (lookahead == 'o') ADVANCE(385);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 369:
-      if (lookahead == 't') ADVANCE(386);
+      if (lookahead == 'a') ADVANCE(391);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 371:
-      if (lookahead == 'd') ADVANCE(387);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 372:
-      if (lookahead == 'o') ADVANCE(388);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(389);
+      if (lookahead == 'e') ADVANCE(392);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_currency);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 375:
-      if (lookahead == 'l') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(393);
       END_STATE();
     case 376:
-      if (lookahead == 'r') ADVANCE(391);
+      if (lookahead == 'i') ADVANCE(394);
       END_STATE();
     case 377:
-      if (lookahead == 'n') ADVANCE(392);
+      if (lookahead == 's') ADVANCE(395);
       END_STATE();
     case 378:
-      if (lookahead == 'o') ADVANCE(393);
+      if (lookahead == 'e') ADVANCE(396);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 380:
-      if (lookahead == 'r') ADVANCE(394);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'i') ADVANCE(398);
       END_STATE();
     case 382:
-      if (lookahead == 'o') ADVANCE(395);
+      if (lookahead == 'g') ADVANCE(399);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'k') ADVANCE(400);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'o') ADVANCE(401);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 't') ADVANCE(402);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 387:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'd') ADVANCE(403);
       END_STATE();
     case 388:
-      if (lookahead == 'n') ADVANCE(396);
+      if (lookahead == 'o') ADVANCE(404);
       END_STATE();
     case 389:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(405);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(anon_sym_financial);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      if (lookahead == 'l') ADVANCE(406);
       END_STATE();
     case 392:
-      if (lookahead == 'g') ADVANCE(397);
+      if (lookahead == 'r') ADVANCE(407);
       END_STATE();
     case 393:
-      if (lookahead == 'n') ADVANCE(398);
+      if (lookahead == 'n') ADVANCE(408);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'o') ADVANCE(409);
       END_STATE();
     case 395:
-      if (lookahead == 'n') ADVANCE(399);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 396:
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 'r') ADVANCE(410);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'o') ADVANCE(411);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 400:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 404:
+      if (lookahead == 'n') ADVANCE(412);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 408:
+      if (lookahead == 'g') ADVANCE(413);
+      END_STATE();
+    case 409:
+      if (lookahead == 'n') ADVANCE(414);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 411:
+      if (lookahead == 'n') ADVANCE(415);
+      END_STATE();
+    case 412:
+      if (lookahead == 's') ADVANCE(416);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 416:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -2871,6 +2959,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(1),
     [anon_sym_last] = ACTIONS(1),
     [anon_sym_day] = ACTIONS(1),
+    [anon_sym_reserve] = ACTIONS(1),
+    [anon_sym_a] = ACTIONS(1),
+    [anon_sym_loss] = ACTIONS(1),
+    [anon_sym_carried] = ACTIONS(1),
+    [anon_sym_forward] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
     [anon_sym_financial] = ACTIONS(1),
     [anon_sym_year] = ACTIONS(1),
@@ -3018,6 +3111,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_reserve] = ACTIONS(17),
+    [anon_sym_a] = ACTIONS(17),
+    [anon_sym_loss] = ACTIONS(17),
+    [anon_sym_carried] = ACTIONS(17),
+    [anon_sym_forward] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3165,6 +3263,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(46),
     [anon_sym_last] = ACTIONS(46),
     [anon_sym_day] = ACTIONS(46),
+    [anon_sym_reserve] = ACTIONS(46),
+    [anon_sym_a] = ACTIONS(46),
+    [anon_sym_loss] = ACTIONS(46),
+    [anon_sym_carried] = ACTIONS(46),
+    [anon_sym_forward] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
     [anon_sym_financial] = ACTIONS(46),
     [anon_sym_year] = ACTIONS(46),
@@ -3311,6 +3414,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3457,6 +3565,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3603,6 +3716,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3749,6 +3867,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(17),
     [anon_sym_last] = ACTIONS(17),
     [anon_sym_day] = ACTIONS(17),
+    [anon_sym_reserve] = ACTIONS(17),
+    [anon_sym_a] = ACTIONS(17),
+    [anon_sym_loss] = ACTIONS(17),
+    [anon_sym_carried] = ACTIONS(17),
+    [anon_sym_forward] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3895,6 +4018,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4041,6 +4169,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4187,6 +4320,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(129),
     [anon_sym_last] = ACTIONS(129),
     [anon_sym_day] = ACTIONS(129),
+    [anon_sym_reserve] = ACTIONS(129),
+    [anon_sym_a] = ACTIONS(129),
+    [anon_sym_loss] = ACTIONS(129),
+    [anon_sym_carried] = ACTIONS(129),
+    [anon_sym_forward] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
     [anon_sym_financial] = ACTIONS(129),
     [anon_sym_year] = ACTIONS(129),
@@ -4333,6 +4471,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4479,6 +4622,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4625,6 +4773,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(76),
     [anon_sym_last] = ACTIONS(76),
     [anon_sym_day] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4764,6 +4917,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_reserve] = ACTIONS(157),
+    [anon_sym_a] = ACTIONS(157),
+    [anon_sym_loss] = ACTIONS(157),
+    [anon_sym_carried] = ACTIONS(157),
+    [anon_sym_forward] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -4902,6 +5060,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5040,6 +5203,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(157),
     [anon_sym_last] = ACTIONS(157),
     [anon_sym_day] = ACTIONS(157),
+    [anon_sym_reserve] = ACTIONS(157),
+    [anon_sym_a] = ACTIONS(157),
+    [anon_sym_loss] = ACTIONS(157),
+    [anon_sym_carried] = ACTIONS(157),
+    [anon_sym_forward] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5177,6 +5345,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5314,6 +5487,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_reserve] = ACTIONS(173),
+    [anon_sym_a] = ACTIONS(173),
+    [anon_sym_loss] = ACTIONS(173),
+    [anon_sym_carried] = ACTIONS(173),
+    [anon_sym_forward] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -5451,6 +5629,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5588,6 +5771,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5725,6 +5913,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_reserve] = ACTIONS(179),
+    [anon_sym_a] = ACTIONS(179),
+    [anon_sym_loss] = ACTIONS(179),
+    [anon_sym_carried] = ACTIONS(179),
+    [anon_sym_forward] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -5862,6 +6055,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_reserve] = ACTIONS(183),
+    [anon_sym_a] = ACTIONS(183),
+    [anon_sym_loss] = ACTIONS(183),
+    [anon_sym_carried] = ACTIONS(183),
+    [anon_sym_forward] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -5999,6 +6197,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_reserve] = ACTIONS(187),
+    [anon_sym_a] = ACTIONS(187),
+    [anon_sym_loss] = ACTIONS(187),
+    [anon_sym_carried] = ACTIONS(187),
+    [anon_sym_forward] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -6136,6 +6339,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_reserve] = ACTIONS(191),
+    [anon_sym_a] = ACTIONS(191),
+    [anon_sym_loss] = ACTIONS(191),
+    [anon_sym_carried] = ACTIONS(191),
+    [anon_sym_forward] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
@@ -6273,6 +6481,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_reserve] = ACTIONS(195),
+    [anon_sym_a] = ACTIONS(195),
+    [anon_sym_loss] = ACTIONS(195),
+    [anon_sym_carried] = ACTIONS(195),
+    [anon_sym_forward] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -6410,6 +6623,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_reserve] = ACTIONS(199),
+    [anon_sym_a] = ACTIONS(199),
+    [anon_sym_loss] = ACTIONS(199),
+    [anon_sym_carried] = ACTIONS(199),
+    [anon_sym_forward] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -6547,6 +6765,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_reserve] = ACTIONS(203),
+    [anon_sym_a] = ACTIONS(203),
+    [anon_sym_loss] = ACTIONS(203),
+    [anon_sym_carried] = ACTIONS(203),
+    [anon_sym_forward] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -6684,6 +6907,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_reserve] = ACTIONS(207),
+    [anon_sym_a] = ACTIONS(207),
+    [anon_sym_loss] = ACTIONS(207),
+    [anon_sym_carried] = ACTIONS(207),
+    [anon_sym_forward] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -6821,6 +7049,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_reserve] = ACTIONS(211),
+    [anon_sym_a] = ACTIONS(211),
+    [anon_sym_loss] = ACTIONS(211),
+    [anon_sym_carried] = ACTIONS(211),
+    [anon_sym_forward] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -6957,6 +7190,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(195),
     [anon_sym_last] = ACTIONS(195),
     [anon_sym_day] = ACTIONS(195),
+    [anon_sym_reserve] = ACTIONS(195),
+    [anon_sym_a] = ACTIONS(195),
+    [anon_sym_loss] = ACTIONS(195),
+    [anon_sym_carried] = ACTIONS(195),
+    [anon_sym_forward] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -7093,6 +7331,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(203),
     [anon_sym_last] = ACTIONS(203),
     [anon_sym_day] = ACTIONS(203),
+    [anon_sym_reserve] = ACTIONS(203),
+    [anon_sym_a] = ACTIONS(203),
+    [anon_sym_loss] = ACTIONS(203),
+    [anon_sym_carried] = ACTIONS(203),
+    [anon_sym_forward] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7229,6 +7472,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(199),
     [anon_sym_last] = ACTIONS(199),
     [anon_sym_day] = ACTIONS(199),
+    [anon_sym_reserve] = ACTIONS(199),
+    [anon_sym_a] = ACTIONS(199),
+    [anon_sym_loss] = ACTIONS(199),
+    [anon_sym_carried] = ACTIONS(199),
+    [anon_sym_forward] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7365,6 +7613,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(207),
     [anon_sym_last] = ACTIONS(207),
     [anon_sym_day] = ACTIONS(207),
+    [anon_sym_reserve] = ACTIONS(207),
+    [anon_sym_a] = ACTIONS(207),
+    [anon_sym_loss] = ACTIONS(207),
+    [anon_sym_carried] = ACTIONS(207),
+    [anon_sym_forward] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7501,6 +7754,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -7637,6 +7895,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(211),
     [anon_sym_last] = ACTIONS(211),
     [anon_sym_day] = ACTIONS(211),
+    [anon_sym_reserve] = ACTIONS(211),
+    [anon_sym_a] = ACTIONS(211),
+    [anon_sym_loss] = ACTIONS(211),
+    [anon_sym_carried] = ACTIONS(211),
+    [anon_sym_forward] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -7773,6 +8036,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(179),
     [anon_sym_last] = ACTIONS(179),
     [anon_sym_day] = ACTIONS(179),
+    [anon_sym_reserve] = ACTIONS(179),
+    [anon_sym_a] = ACTIONS(179),
+    [anon_sym_loss] = ACTIONS(179),
+    [anon_sym_carried] = ACTIONS(179),
+    [anon_sym_forward] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -7909,6 +8177,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(183),
     [anon_sym_last] = ACTIONS(183),
     [anon_sym_day] = ACTIONS(183),
+    [anon_sym_reserve] = ACTIONS(183),
+    [anon_sym_a] = ACTIONS(183),
+    [anon_sym_loss] = ACTIONS(183),
+    [anon_sym_carried] = ACTIONS(183),
+    [anon_sym_forward] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -8045,6 +8318,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(163),
     [anon_sym_last] = ACTIONS(163),
     [anon_sym_day] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8181,6 +8459,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(187),
     [anon_sym_last] = ACTIONS(187),
     [anon_sym_day] = ACTIONS(187),
+    [anon_sym_reserve] = ACTIONS(187),
+    [anon_sym_a] = ACTIONS(187),
+    [anon_sym_loss] = ACTIONS(187),
+    [anon_sym_carried] = ACTIONS(187),
+    [anon_sym_forward] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -8317,6 +8600,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(173),
     [anon_sym_last] = ACTIONS(173),
     [anon_sym_day] = ACTIONS(173),
+    [anon_sym_reserve] = ACTIONS(173),
+    [anon_sym_a] = ACTIONS(173),
+    [anon_sym_loss] = ACTIONS(173),
+    [anon_sym_carried] = ACTIONS(173),
+    [anon_sym_forward] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -8453,6 +8741,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_the] = ACTIONS(191),
     [anon_sym_last] = ACTIONS(191),
     [anon_sym_day] = ACTIONS(191),
+    [anon_sym_reserve] = ACTIONS(191),
+    [anon_sym_a] = ACTIONS(191),
+    [anon_sym_loss] = ACTIONS(191),
+    [anon_sym_carried] = ACTIONS(191),
+    [anon_sym_forward] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
