@@ -124,12 +124,6 @@ codes! {
     /// A tranche of each member's amount whose rounding is not stated,
     /// where rounding the total and rounding each member's amount may differ.
     UnstatedMemberRounding = "E0319",
-    /// An allocation whose amount may be negative, with no `if a loss`
-    /// block to say how a loss is charged (a warning).
-    LossUnhandled = "E0321",
-    /// A split with a `where` that may find no member entitled, and no
-    /// `else to reserve` to say where its money then goes (a warning).
-    NobodyEntitled = "E0322",
     /// A member or period value that was needed but not given.
     MissingValue = "E0402",
     /// Evaluation took more steps than the budget allows.

@@ -533,37 +533,6 @@ impl Checker {
         if !self.exact_to_minor_unit(&amount, currency) {
             self.error(unrounded(a.amount.span, currency, "the amount allocated"));
         }
-        // A figure of the period can be negative: the checker asks what
-        // happens to a loss unless the amount is a sum written as one.
-        let never_negative =
-            matches!(&amount.kind, IrKind::Const(Value::Number(n)) if *n >= Decimal::ZERO);
-        if loss.is_none() && !never_negative {
-            self.error(
-                Diagnostic::warning(
-                    Code::LossUnhandled,
-                    "this amount may be negative, and the allocation does not say what happens to a loss",
-                )
-                .at(a.amount.span, "may be a loss")
-                .help("after the tranches, write `if a loss { ... }` with its forms in order: `from reserve \"NAME\"` (`, at most 50%`), `to each member m in proportion to W`, `carried forward`"),
-            );
-        }
-        for (t, written) in tranches.iter().zip(&a.tranches) {
-            if let (Some(split), None) = (&written.split, &t.otherwise) {
-                if split.filter.is_some() {
-                    self.error(
-                        Diagnostic::warning(
-                            Code::NobodyEntitled,
-                            format!(
-                                "\"{}\" may find no member entitled, and does not say where its money then goes",
-                                t.label
-                            ),
-                        )
-                        .at(split.span, "its `where` may hold for nobody")
-                        .help("after the split, on its own line, write where the money goes: `else to reserve \"reserve fund\"`"),
-                    );
-                }
-            }
-        }
         let Some((mode, _)) = a.rounding else {
             self.error(
                 Diagnostic::error(
