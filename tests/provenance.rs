@@ -196,7 +196,7 @@ fn the_documented_provenance_line_is_real() {
 const PINNED: &[(&str, &str)] = &[
     (
         "community-land-trust.coop",
-        "d3eebfe2b66196912e2f83bd6e237425d613b4b3e4bf86c9fb1c2aab4e6482e8",
+        "0b4870c71bfcd9ce9f8be0d655ba29bb983e2f98dcb7dd2bc279ac6fdfde95a6",
     ),
     (
         "ethical-provider-framework.coop",

@@ -1050,3 +1050,35 @@ scenario "short" {
     assert!(journal_of_step(&o, 2).is_empty());
     assert_eq!(fund(&o, "reserve fund"), "£80.00");
 }
+
+#[test]
+fn the_land_trust_meets_a_loss_from_its_reserves() {
+    let program = program("rulebooks/community-land-trust.coop");
+    let scenario = scenario_named(&program, "a year at a loss");
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    assert!(
+        o.steps.iter().all(|s| s.status == StepStatus::Done),
+        "{:?}",
+        o.steps
+    );
+    // Year 1: £4,500.00 of surplus, rent stabilisation fund £900.00 (what
+    // remains after 30% and 50%). Year 2: a loss of £1,000.00, the rent
+    // stabilisation fund's £900.00 first, then £100.00 of the repairs
+    // reserve's £1,350.00; the council bears nothing.
+    let loss: Vec<String> = journal_of_step(&o, 3)
+        .into_iter()
+        .filter(|l| l.ends_with("-> surplus £900.00") || l.ends_with("-> surplus £100.00"))
+        .collect();
+    assert_eq!(
+        loss,
+        vec![
+            "rent stabilisation fund -> surplus £900.00",
+            "repairs reserve -> surplus £100.00",
+        ]
+    );
+    // £1,350.00 - £100.00 = £1,250.00 left in the repairs reserve.
+    assert_eq!(fund(&o, "repairs reserve"), "£1,250.00");
+    assert_eq!(fund(&o, "rent stabilisation fund"), "£0.00");
+    assert_eq!(account(&o, "council", "share of loss"), "");
+    assert!(o.trial_balance.balanced);
+}
