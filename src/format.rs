@@ -862,6 +862,7 @@ impl Printer<'_> {
             File(&'b Text),
             Period,
             Parameter(&'b Binding),
+            Reserve(&'b Text, &'b Value),
             Votes(&'b ExampleVotes),
             Expect(&'b Expect),
             Date(time::Date, Span),
@@ -882,6 +883,11 @@ impl Printer<'_> {
             e.parameters
                 .iter()
                 .map(|b| (b.name.span.start, Part::Parameter(b))),
+        );
+        parts.extend(
+            e.reserves
+                .iter()
+                .map(|(n, v)| (n.span.start, Part::Reserve(n, v))),
         );
         parts.extend(e.votes.iter().map(|v| (v.span.start, Part::Votes(v))));
         parts.extend(e.expectations.iter().map(|x| {
@@ -912,6 +918,10 @@ impl Printer<'_> {
                 Part::Parameter(b) => {
                     let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
                     self.statement(i, &[line], b.name.span.to(b.value.span()));
+                }
+                Part::Reserve(n, v) => {
+                    let line = format!("reserve {} {}", self.clause(n.span), self.value(v));
+                    self.statement(i, &[line], n.span.to(v.span()));
                 }
                 Part::Votes(v) => {
                     let line = format!("votes {} {}", v.resolution.name, self.votes(v));

@@ -872,6 +872,8 @@ pub struct ExampleDef {
     pub not_in_force: Vec<Option<time::Date>>,
     /// The votes on each resolution, if given.
     pub votes: Vec<Option<Vec<Vote>>>,
+    /// What each reserve named by `reserve "NAME" £X` holds.
+    pub balances: std::collections::BTreeMap<String, rust_decimal::Decimal>,
     /// What must hold.
     pub expectations: Vec<Expectation>,
     /// Local slots the expectations use.

@@ -1082,3 +1082,41 @@ fn the_land_trust_meets_a_loss_from_its_reserves() {
     assert_eq!(account(&o, "council", "share of loss"), "");
     assert!(o.trial_balance.balanced);
 }
+
+#[test]
+fn an_example_gives_its_reserves_balances_and_the_loss_is_charged_from_them() {
+    let program = program("tests/rulebooks/losses.coop");
+    let example = program
+        .examples
+        .iter()
+        .find(|e| e.name == "a loss charged to the reserves and the members")
+        .expect("example");
+    let inputs = rochdale::example::example_inputs(example);
+    let outcome = rochdale::eval::Evaluator::new(&program, &inputs)
+        .allocation(0)
+        .expect("charged");
+    let loss = outcome.loss.as_ref().expect("a loss");
+    // £1,000.00: voluntary £300.00 (its balance), compulsory 50% of £800.00
+    // = £400.00, members £300.00 by 20 : 10 = £200.00 (ada, 0) and £100.00
+    // (ben, 1), nothing carried.
+    let parts: Vec<(String, String)> = loss
+        .parts
+        .iter()
+        .map(|p| (p.account.clone(), p.total.to_string()))
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("voluntary reserve".into(), "300.00".into()),
+            ("compulsory reserve".into(), "400.00".into()),
+            ("share of loss".into(), "300.00".into()),
+            ("losses carried forward".into(), "0.00".into()),
+        ]
+    );
+    let charges: Vec<(u32, String)> = loss.parts[2]
+        .members
+        .iter()
+        .map(|(m, a)| (*m, a.to_string()))
+        .collect();
+    assert_eq!(charges, vec![(0, "200.00".into()), (1, "100.00".into())]);
+}

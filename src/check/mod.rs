@@ -1245,7 +1245,16 @@ impl Checker {
             expectations.push(expectation);
         }
 
+        // What each reserve holds, in the rulebook's currency.
+        let mut balances = std::collections::BTreeMap::new();
+        for (name, value) in &example.reserves {
+            let ty = self.currency.map_or(Type::Decimal, Type::Money);
+            if let Some(Value::Number(n)) = self.const_value(value, ty, &name.value) {
+                balances.insert(name.value.clone(), n);
+            }
+        }
         ExampleDef {
+            balances,
             name: example.name.value.clone(),
             span: example.span,
             member_names: names,

@@ -730,6 +730,9 @@ pub struct Example {
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.
     pub parameters: Vec<Binding>,
+    /// `reserve "NAME" £300.00`: what a reserve holds before the close,
+    /// for an `if a loss` block.
+    pub reserves: Vec<(Text, Value)>,
     /// How members voted on resolutions.
     pub votes: Vec<ExampleVotes>,
     /// `on 2025-10-01`: the date it is set on, for dated parameters.

@@ -1577,6 +1577,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
         members_file: None,
         period: Vec::new(),
         parameters: Vec::new(),
+        reserves: Vec::new(),
         votes: Vec::new(),
         date: None,
         expectations: Vec::new(),
@@ -1597,6 +1598,12 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                 }
             }
             Rule::example_param => example.parameters.push(build_binding(item)?),
+            Rule::example_reserve => {
+                let mut parts = children(item);
+                let name = text(next(&mut parts, "reserve name")?);
+                let value = build_value(next(&mut parts, "reserve balance")?)?;
+                example.reserves.push((name, value));
+            }
             Rule::example_date => {
                 let d = next(&mut children(item), "example date")?;
                 let at = span(&d);
