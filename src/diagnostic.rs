@@ -139,6 +139,9 @@ codes! {
     /// Something a batch over all members cannot do (an act of one member,
     /// an admission): it belongs in a scenario.
     NotBatchable = "E0408",
+    /// A loss larger than everything its `if a loss` block can charge it
+    /// to: the shortfall is named, and the close books nothing.
+    LossShortfall = "E0409",
     /// A scenario file (JSON), act log or member list (CSV) that cannot be read as one.
     BadInputFile = "E0600",
     /// A column of a member register that the rules do not use: ignored (a

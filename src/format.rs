@@ -549,7 +549,40 @@ impl Printer<'_> {
                 }
                 line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
             }
-            self.statement(indent + 1, &[line], t.span);
+            let mut lines = vec![line];
+            if let Some(reserve) = &t.otherwise {
+                lines.push(format!("else to reserve {}", self.clause(reserve.span)));
+            }
+            self.statement(indent + 1, &lines, t.span);
+        }
+        if let Some(block) = &a.loss {
+            self.open(indent + 1, "if a loss {", block.span.start);
+            for form in &block.forms {
+                let (line, span) = match form {
+                    LossForm::Reserve {
+                        name,
+                        at_most,
+                        span,
+                    } => {
+                        let mut line = format!("from reserve {}", self.clause(name.span));
+                        if let Some(e) = at_most {
+                            line.push_str(&format!(", at most {}", self.expr(e)));
+                        }
+                        (line, *span)
+                    }
+                    LossForm::Members(s) => {
+                        let mut line = format!("to each member {}", s.var.name);
+                        if let Some(f) = &s.filter {
+                            line.push_str(&format!(" where {}", self.expr(f)));
+                        }
+                        line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
+                        (line, s.span)
+                    }
+                    LossForm::CarriedForward(span) => ("carried forward".to_string(), *span),
+                };
+                self.statement(indent + 2, &[line], span);
+            }
+            self.close(indent + 1, block.span.end);
         }
         self.close(indent, a.span.end);
     }
@@ -833,6 +866,7 @@ impl Printer<'_> {
             File(&'b Text),
             Period,
             Parameter(&'b Binding),
+            Reserve(&'b Text, &'b Value),
             Votes(&'b ExampleVotes),
             Expect(&'b Expect),
             Date(time::Date, Span),
@@ -853,6 +887,11 @@ impl Printer<'_> {
             e.parameters
                 .iter()
                 .map(|b| (b.name.span.start, Part::Parameter(b))),
+        );
+        parts.extend(
+            e.reserves
+                .iter()
+                .map(|(n, v)| (n.span.start, Part::Reserve(n, v))),
         );
         parts.extend(e.votes.iter().map(|v| (v.span.start, Part::Votes(v))));
         parts.extend(e.expectations.iter().map(|x| {
@@ -883,6 +922,10 @@ impl Printer<'_> {
                 Part::Parameter(b) => {
                     let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
                     self.statement(i, &[line], b.name.span.to(b.value.span()));
+                }
+                Part::Reserve(n, v) => {
+                    let line = format!("reserve {} {}", self.clause(n.span), self.value(v));
+                    self.statement(i, &[line], n.span.to(v.span()));
                 }
                 Part::Votes(v) => {
                     let line = format!("votes {} {}", v.resolution.name, self.votes(v));

@@ -215,6 +215,8 @@ pub struct AllocationDef {
     /// With no `remainder` tranche and constant percentages adding up to
     /// 100%, the last tranche takes what rounding leaves.
     pub last_takes_rest: bool,
+    /// `if a loss { ... }`: how a negative amount is charged.
+    pub loss: Option<LossDef>,
     /// Local slots its expressions use (remainder, member).
     pub frame_size: usize,
     /// The article it belongs to.
@@ -236,8 +238,73 @@ pub struct TrancheDef {
     pub at_least: Option<Ir>,
     /// How it is shared among members.
     pub split: Option<SplitDef>,
+    /// `else to reserve "NAME"`: the account a split's total goes to when
+    /// no member is entitled to any of it.
+    pub otherwise: Option<String>,
     /// Where it is written.
     pub span: Span,
+}
+
+/// The account a loss carried forward is kept in (a debit balance), set
+/// against the next surpluses before they are allocated.
+pub const LOSSES_CARRIED_FORWARD: &str = "losses carried forward";
+
+/// The account of each member's share of a loss: a debt they owe.
+pub const LOSS_CHARGED: &str = "share of loss";
+
+/// `if a loss { ... }`: the forms a loss is charged to, in order.
+#[derive(Debug, Clone)]
+pub struct LossDef {
+    /// The forms in the order they take the loss.
+    pub forms: Vec<LossFormDef>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// One way of bearing a loss.
+#[derive(Debug, Clone)]
+pub enum LossFormDef {
+    /// Up to the reserve's balance, or the part of it `at most` allows: a
+    /// percentage (of the balance) or a sum of money.
+    Reserve {
+        /// The reserve's account.
+        name: String,
+        /// The limit.
+        at_most: Option<Ir>,
+        /// Where it is written.
+        span: Span,
+    },
+    /// What is left, shared among members by largest remainder: a debt
+    /// each owes, booked to their account [`LOSS_CHARGED`].
+    Members {
+        /// Who shares, and by what weight.
+        split: SplitDef,
+        /// Where it is written.
+        span: Span,
+    },
+    /// What is left, kept in [`LOSSES_CARRIED_FORWARD`].
+    CarriedForward {
+        /// Where it is written.
+        span: Span,
+    },
+}
+
+impl LossDef {
+    /// Whether a loss may be carried forward (then later surpluses are set
+    /// against it first).
+    pub fn carries_forward(&self) -> bool {
+        self.forms
+            .iter()
+            .any(|f| matches!(f, LossFormDef::CarriedForward { .. }))
+    }
+
+    /// The reserves it may be charged to, in order.
+    pub fn reserves(&self) -> impl Iterator<Item = &str> {
+        self.forms.iter().filter_map(|f| match f {
+            LossFormDef::Reserve { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// How much a tranche takes.
@@ -848,6 +915,8 @@ pub struct ExampleDef {
     pub not_in_force: Vec<Option<time::Date>>,
     /// The votes on each resolution, if given.
     pub votes: Vec<Option<Vec<Vote>>>,
+    /// What each reserve named by `reserve "NAME" £X` holds.
+    pub balances: std::collections::BTreeMap<String, rust_decimal::Decimal>,
     /// What must hold.
     pub expectations: Vec<Expectation>,
     /// Local slots the expectations use.

@@ -132,3 +132,83 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// A loss is charged to the penny: the parts add up to the loss (or
+    /// the charge fails naming the shortfall, E0409), each reserve bears no
+    /// more than its balance and its limit, and the members' charges add
+    /// up to their part.
+    #[test]
+    fn losses_are_charged_to_the_penny(
+        loss in 1u64..10_000_000,
+        a_balance in 0u64..5_000_000,
+        b_balance in 0u64..5_000_000,
+        b_limit in 0u32..=100,
+        to_members in any::<bool>(),
+        carried in any::<bool>(),
+        members in prop::collection::vec(0u64..500_000, 1..8),
+    ) {
+        let mut text = String::from(
+            "rulebook \"P\" currency GBP\nmember { purchases: Money = £0 }\nperiod { surplus: Money }\n\
+             allocate period.surplus rounding down {\n  rest: remainder, to each member m in proportion to m.purchases\n  if a loss {\n\
+             \x20   from reserve \"a\"\n",
+        );
+        text += &format!("    from reserve \"b\", at most {b_limit}%\n");
+        if to_members {
+            text += "    to each member m in proportion to m.purchases\n";
+        }
+        if carried {
+            text += "    carried forward\n";
+        }
+        text += "  }\n}\n";
+        let checked = rochdale::check_source(&text);
+        let program = checked.program.unwrap_or_else(|| panic!("{text}\n{:?}", checked.diagnostics));
+        let purchases = program.member_attr_id("purchases").expect("purchases");
+        let mut columns = vec![Vec::new(); program.member_attrs.len()];
+        for p in &members {
+            columns[purchases].push(Some(rochdale::value::Value::Number(Decimal::new(*p as i64, 2))));
+        }
+        let money = |p: u64| Decimal::new(p as i64, 2);
+        let inputs = rochdale::eval::Inputs {
+            params: program.default_params(),
+            member_names: (0..members.len()).map(|i| format!("m{i}")).collect(),
+            members: columns,
+            period: vec![Some(rochdale::value::Value::Number(-money(loss)))],
+            balances: [("a".to_string(), money(a_balance)), ("b".to_string(), money(b_balance))]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let charged = Evaluator::new(&program, &inputs).allocation(0);
+        // What the reserves can bear: a's balance, and b's limit share of
+        // its balance rounded down to the penny.
+        let b_cap = b_balance * u64::from(b_limit) / 100;
+        let anyone = members.iter().any(|p| *p > 0);
+        let can_bear_all = carried || (to_members && anyone) || a_balance + b_cap >= loss;
+        match charged {
+            Err(d) => {
+                prop_assert!(!can_bear_all, "{}", d.message);
+                prop_assert_eq!(d.code.as_str(), "E0409");
+            }
+            Ok(outcome) => {
+                prop_assert!(can_bear_all);
+                let l = outcome.loss.as_ref().expect("a loss");
+                prop_assert_eq!(l.total, money(loss));
+                let sum: Decimal = l.parts.iter().map(|p| p.total).sum();
+                prop_assert_eq!(sum, money(loss), "the parts add up to the loss");
+                prop_assert!(l.parts[0].total <= money(a_balance));
+                prop_assert!(l.parts[1].total <= money(b_cap));
+                for p in &l.parts {
+                    prop_assert!(p.total >= Decimal::ZERO);
+                    if !p.members.is_empty() {
+                        let shared: Decimal = p.members.iter().map(|(_, a)| *a).sum();
+                        prop_assert_eq!(shared, p.total, "members' charges add up to their part");
+                    }
+                }
+                prop_assert!(outcome.tranches.iter().all(|t| t.total.is_zero()));
+            }
+        }
+    }
+}

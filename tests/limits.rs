@@ -224,7 +224,7 @@ fn simulate_cli(args: &[&str]) -> (Option<i32>, String, String) {
 #[test]
 fn scenario_parameters_that_break_a_limit_are_refused_before_the_run() {
     // rochdale-1844.coop: `limit interest_on_capital_is_limited:
-    // capital_interest <= 5%`; the scenario sets 10% (and markup 10%,
+    // capital_interest <= 5% per year`; the scenario sets 10% per year (and markup 10%,
     // which no limit reads and which is not named).
     let (code, out, err) = simulate_cli(&[
         "rulebooks/rochdale-1844.coop",
@@ -238,7 +238,7 @@ fn scenario_parameters_that_break_a_limit_are_refused_before_the_run() {
         "E0313",
         "parameters.capital_interest: the scenario's value breaks the limit",
         "`interest_on_capital_is_limited` (from Rochdale principle of limited interest on capital; ICA",
-        "10% > 5%",
+        "10% per year > 5% per year",
         "tests/scenarios/parameter_breaks_limit.json:3:17",
     ] {
         assert!(err.contains(part), "missing {part:?} in\n{err}");
@@ -255,8 +255,8 @@ fn scenario_parameters_at_the_limit_run() {
     let text = std::fs::read_to_string("tests/scenarios/parameter_breaks_limit.json")
         .expect("scenario")
         .replace(
-            "\"capital_interest\": \"10%\"",
-            "\"capital_interest\": \"5%\"",
+            "\"capital_interest\": \"10% per year\"",
+            "\"capital_interest\": \"5% per year\"",
         );
     std::fs::write(&path, text).expect("write");
     let (code, out, err) = simulate_cli(&[

@@ -202,7 +202,7 @@ fn the_documented_provenance_line_is_real() {
 const PINNED: &[(&str, &str)] = &[
     (
         "community-land-trust.coop",
-        "56898e43417c03c1ee85edc1348f92be3db8089bbda9ec6d44f554aab25e4216",
+        "fe5dc9752877ecfcbd2aed26cb12c3d1235f9346f648e076da690d9d3b4d09a5",
     ),
     (
         "ethical-provider-framework.coop",

@@ -937,3 +937,220 @@ fn a_scenario_knows_the_dates_of_the_period_it_is_in() {
         ("2026-07-01".to_string(), "2026-09-30".to_string())
     );
 }
+
+/// The journal lines a step posted, as `debit -> credit amount`.
+fn journal_of_step(o: &SimulationOutcome, step: usize) -> Vec<String> {
+    o.journal
+        .iter()
+        .filter(|l| l.step == step)
+        .map(|l| format!("{} -> {} {}", l.debit, l.credit, l.amount.display))
+        .collect()
+}
+
+fn scenario_named<'p>(program: &'p Program, name: &str) -> &'p rochdale::program::ScenarioDef {
+    program
+        .scenarios
+        .iter()
+        .find(|s| s.name == name)
+        .expect("scenario")
+}
+
+#[test]
+fn a_loss_is_charged_to_the_reserves_then_to_the_members_as_booked() {
+    let program = program("tests/rulebooks/losses.coop");
+    let scenario = scenario_named(&program, "a loss charged to the reserves and the members");
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    assert!(
+        o.steps.iter().all(|s| s.status == StepStatus::Done),
+        "{:?}",
+        o.steps
+    );
+    // Step 6, the close of a loss of £1,000.00: the voluntary reserve's
+    // whole £300.00; the compulsory reserve 50% of its £800.00 = £400.00;
+    // £300.00 left by purchases 20 : 10 = £200.00 and £100.00; nothing
+    // carried forward.
+    assert_eq!(
+        journal_of_step(&o, 6),
+        vec![
+            "voluntary reserve -> surplus £300.00",
+            "compulsory reserve -> surplus £400.00",
+            "ada: share of loss -> surplus £200.00",
+            "ben: share of loss -> surplus £100.00",
+        ]
+    );
+    // Each member's charge is a debt on their statement: what the
+    // cooperative owes them is negative.
+    assert_eq!(account(&o, "ada", "share of loss"), "-£200.00");
+    assert_eq!(account(&o, "ben", "share of loss"), "-£100.00");
+    // £800.00 - £400.00 = £400.00 left in the compulsory reserve; the
+    // voluntary reserve is spent.
+    assert_eq!(fund(&o, "compulsory reserve"), "£400.00");
+    assert_eq!(fund(&o, "voluntary reserve"), "£0.00");
+    // The period records each part and how it was worked out.
+    let a = &o.periods[0].allocations[0];
+    let parts: Vec<(&str, &str)> = a
+        .loss
+        .iter()
+        .map(|p| (p.label.as_str(), p.total.display.as_str()))
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("voluntary reserve", "£300.00"),
+            ("compulsory reserve", "£400.00"),
+            ("share of loss", "£300.00"),
+            ("losses carried forward", "£0.00"),
+        ]
+    );
+    assert!(
+        a.loss[1].how.contains("at most 50% of it"),
+        "{}",
+        a.loss[1].how
+    );
+    assert!(a.tranches.iter().all(|t| t.total.display == "£0.00"));
+    assert!(o.trial_balance.balanced);
+}
+
+#[test]
+fn a_loss_carried_forward_is_set_against_the_next_surplus_first() {
+    let program = program("tests/rulebooks/losses.coop");
+    let scenario = scenario_named(
+        &program,
+        "a loss carried forward and set against the next surplus",
+    );
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    // Step 5: nothing in the reserves, nobody active: £250.00 carried forward.
+    assert_eq!(
+        journal_of_step(&o, 5),
+        vec!["losses carried forward -> surplus £250.00"]
+    );
+    // Step 6: £1,000.00 less the £250.00 carried forward = £750.00 divided:
+    // 10% = £75.00 to the reserve fund; £675.00 of dividend nobody active is
+    // entitled to, to the reserve "reserve fund" as the tranche says.
+    assert_eq!(
+        journal_of_step(&o, 6),
+        vec![
+            "surplus -> losses carried forward £250.00",
+            "surplus -> reserve fund £75.00",
+            "surplus -> reserve fund £675.00",
+        ]
+    );
+    let a = &o.periods[1].allocations[0];
+    assert_eq!(a.amount.display, "£750.00");
+    assert_eq!(
+        a.set_off.as_ref().map(|v| v.display.as_str()),
+        Some("£250.00")
+    );
+    // £75.00 + £675.00 = £750.00 in the reserve fund; nothing carried.
+    assert_eq!(fund(&o, "reserve fund"), "£750.00");
+    assert_eq!(fund(&o, "losses carried forward"), "£0.00");
+    assert_eq!(account(&o, "ada", "dividend"), "");
+    assert!(o.trial_balance.balanced);
+}
+
+#[test]
+fn a_loss_its_forms_cannot_bear_fails_the_close_naming_the_shortfall() {
+    let text = r#"rulebook "Short" currency GBP
+member { purchases: Money = £0 }
+period { surplus: Money }
+allocate period.surplus rounding down {
+  dividend: remainder, to each member m in proportion to m.purchases
+  if a loss {
+    from reserve "reserve fund", at most £50.00
+  }
+}
+act fund(amount: Money) {
+  post amount debit "cash" credit "reserve fund"
+}
+scenario "short" {
+  members { ada: purchases £1.00 }
+  on 2026-01-01 fund(£80.00)
+  on 2026-12-31 close period { surplus -£120.00 }
+}
+"#;
+    let program = rochdale::check_source(text).program.expect("checks");
+    let scenario = &program.scenarios[0];
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    // The reserve holds £80.00 but bears at most £50.00: £120.00 - £50.00 =
+    // £70.00 uncharged. The close fails and books nothing.
+    let close = &o.steps[1];
+    assert_eq!(close.status, StepStatus::Failed);
+    let d = close.diagnostic.as_ref().expect("a diagnostic");
+    assert_eq!(d.code.as_str(), "E0409");
+    assert_eq!(
+        d.message,
+        "a loss of £120.00 is more than its forms can bear: £70.00 is left uncharged"
+    );
+    assert!(journal_of_step(&o, 2).is_empty());
+    assert_eq!(fund(&o, "reserve fund"), "£80.00");
+}
+
+#[test]
+fn the_land_trust_meets_a_loss_from_its_reserves() {
+    let program = program("rulebooks/community-land-trust.coop");
+    let scenario = scenario_named(&program, "a year at a loss");
+    let o = simulate(&program, scenario, input::MemberTable::inline(scenario));
+    assert!(
+        o.steps.iter().all(|s| s.status == StepStatus::Done),
+        "{:?}",
+        o.steps
+    );
+    // Year 1: £4,500.00 of surplus, rent stabilisation fund £900.00 (what
+    // remains after 30% and 50%). Year 2: a loss of £1,000.00, the rent
+    // stabilisation fund's £900.00 first, then £100.00 of the repairs
+    // reserve's £1,350.00; the council bears nothing.
+    let loss: Vec<String> = journal_of_step(&o, 3)
+        .into_iter()
+        .filter(|l| l.ends_with("-> surplus £900.00") || l.ends_with("-> surplus £100.00"))
+        .collect();
+    assert_eq!(
+        loss,
+        vec![
+            "rent stabilisation fund -> surplus £900.00",
+            "repairs reserve -> surplus £100.00",
+        ]
+    );
+    // £1,350.00 - £100.00 = £1,250.00 left in the repairs reserve.
+    assert_eq!(fund(&o, "repairs reserve"), "£1,250.00");
+    assert_eq!(fund(&o, "rent stabilisation fund"), "£0.00");
+    assert_eq!(account(&o, "council", "share of loss"), "");
+    assert!(o.trial_balance.balanced);
+}
+
+#[test]
+fn an_example_gives_its_reserves_balances_and_the_loss_is_charged_from_them() {
+    let program = program("tests/rulebooks/losses.coop");
+    let example = program
+        .examples
+        .iter()
+        .find(|e| e.name == "a loss charged to the reserves and the members")
+        .expect("example");
+    let inputs = rochdale::example::example_inputs(example);
+    let outcome = rochdale::eval::Evaluator::new(&program, &inputs)
+        .allocation(0)
+        .expect("charged");
+    let loss = outcome.loss.as_ref().expect("a loss");
+    // £1,000.00: voluntary £300.00 (its balance), compulsory 50% of £800.00
+    // = £400.00, members £300.00 by 20 : 10 = £200.00 (ada, 0) and £100.00
+    // (ben, 1), nothing carried.
+    let parts: Vec<(String, String)> = loss
+        .parts
+        .iter()
+        .map(|p| (p.account.clone(), p.total.to_string()))
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("voluntary reserve".into(), "300.00".into()),
+            ("compulsory reserve".into(), "400.00".into()),
+            ("share of loss".into(), "300.00".into()),
+            ("losses carried forward".into(), "0.00".into()),
+        ]
+    );
+    let charges: Vec<(u32, String)> = loss.parts[2]
+        .members
+        .iter()
+        .map(|(m, a)| (*m, a.to_string()))
+        .collect();
+    assert_eq!(charges, vec![(0, "200.00".into()), (1, "100.00".into())]);
+}

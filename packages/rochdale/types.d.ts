@@ -782,6 +782,17 @@ export interface AllocationView {
      * Each tranche.
      */
     tranches: TrancheView[];
+    /**
+     * The losses carried forward set against the amount before it was
+     * divided (left out when none were).
+     */
+    set_off?: ValueView;
+    /**
+     * For a loss, each part as charged: the account (a reserve, each
+     * member's `share of loss`, `losses carried forward`), what it bore,
+     * how, and each member's charge (left out when there was no loss).
+     */
+    loss?: TrancheView[];
 }
 
 /**

@@ -39,6 +39,14 @@ pub fn allocate(ev: &mut ColumnEvaluator<'_>, def: &AllocationDef) -> Result<Bat
     let n = ev.members();
     let frame = vec![Col::One(Value::Bool(false)); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
     let planned = allocation::plan(&mut ColumnFigures { ev, frame, n }, def)?;
+    if planned.loss.is_some() || planned.set_off != 0 {
+        // A loss's parts and a set-off are booked by a simulation's close,
+        // member by member; a batch has no books to charge them to.
+        return Err(Box::new(super::not_batchable(
+            def.span,
+            "a loss charged by an `if a loss` block".into(),
+        )));
+    }
     Ok(BatchAllocation {
         amount: from_minor(planned.total, digits),
         digits,
@@ -97,6 +105,12 @@ impl Figures for ColumnFigures<'_, '_> {
 
     fn apportion(&self, weights: &Weights, total: i128) -> Option<Vec<i64>> {
         weights.apportion(total, self.n)
+    }
+
+    fn balance(&mut self, name: &str) -> Decimal {
+        // Allocations with an `if a loss` block close member by member
+        // (`period_allocations`); over a register alone, nothing is held.
+        self.ev.balance(name)
     }
 }
 

@@ -51,6 +51,17 @@ pub struct Sources<'a> {
     pub allocated: &'a [Option<super::BatchAllocation>],
 }
 
+impl ColumnEvaluator<'_> {
+    /// What the cooperative's account `name` holds, from the rows the
+    /// caller has (a simulation's); nothing without them.
+    pub(super) fn balance(&self, name: &str) -> Decimal {
+        self.src
+            .rows
+            .and_then(|r| r.balances.get(name).copied())
+            .unwrap_or(Decimal::ZERO)
+    }
+}
+
 /// Computes expressions over every member at once.
 pub struct ColumnEvaluator<'a> {
     src: Sources<'a>,

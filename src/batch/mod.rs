@@ -322,7 +322,12 @@ pub fn period_allocations(
     program: &Program,
     inputs: &crate::eval::Inputs,
 ) -> Option<Result<Vec<crate::eval::AllocationOutcome>, Box<Diagnostic>>> {
-    if program.allocations.iter().any(|a| a.record_date.is_some())
+    // A loss block is charged member by member: its parts are not kept
+    // by columns.
+    if program
+        .allocations
+        .iter()
+        .any(|a| a.record_date.is_some() || a.loss.is_some())
         || inputs.not_in_force.iter().any(Option::is_some)
     {
         return None;
@@ -350,6 +355,8 @@ pub fn period_allocations(
         };
         outcomes.push(crate::eval::AllocationOutcome {
             amount: outcome.amount,
+            set_off: Decimal::ZERO,
+            loss: None,
             tranches: outcome
                 .tranches
                 .iter()

@@ -394,36 +394,17 @@ impl Checker {
                 .at_least
                 .as_ref()
                 .map(|e| money_option(&mut cx, e, "a floor"));
-            let split = t.split.as_ref().map(|s| {
-                let (filter, weight) = cx.with_member(&s.var, |cx| {
-                    let f = s
-                        .filter
-                        .as_ref()
-                        .map(|f| cx.condition_of(f, "the `where` filter"));
-                    (f, cx.expr(&s.weight))
-                });
-                if !(weight.ty.is_numeric() || weight.ty == Type::Error) {
-                    cx.report(
-                        Diagnostic::error(
-                            Code::TypeMismatch,
-                            format!(
-                                "a share is in proportion to a number or an amount, not {}",
-                                weight.ty.plain(cx.units())
-                            ),
-                        )
-                        .at(
-                            s.weight.span,
-                            format!("{} here", weight.ty.plain(cx.units())),
-                        )
-                        .help("write `in proportion to m.purchases` or another number per member"),
-                    );
-                }
-                SplitDef {
-                    var: s.var.name.clone(),
-                    filter,
-                    weight,
-                }
-            });
+            let split = t.split.as_ref().map(|s| split_def(&mut cx, s));
+            if let (Some(o), None) = (&t.otherwise, &t.split) {
+                cx.report(
+                    Diagnostic::error(
+                        Code::BadAllocation,
+                        "only a tranche shared among members can say where its money goes when nobody is entitled",
+                    )
+                    .at(o.span, "no split to fall back from")
+                    .help("write `else to reserve \"NAME\"` after `to each member m ... in proportion to W`"),
+                );
+            }
             if let (TrancheAmount::EachMember { .. }, Some(s)) = (&amount_def, &t.split) {
                 cx.report(
                     Diagnostic::error(
@@ -440,11 +421,77 @@ impl Checker {
                 at_most,
                 at_least,
                 split,
+                otherwise: t.otherwise.as_ref().map(|o| o.value.clone()),
                 span: t.span,
             });
         }
+        let loss = a.loss.as_ref().map(|block| {
+            let forms = block
+                .forms
+                .iter()
+                .map(|form| match form {
+                    ast::LossForm::Reserve {
+                        name,
+                        at_most,
+                        span,
+                    } => {
+                        let at_most = at_most.as_ref().map(|e| {
+                            let v = cx.expr(e);
+                            if !(v.ty == Type::Percent || v.ty.fits(money)) {
+                                cx.report(
+                                    Diagnostic::error(
+                                        Code::TypeMismatch,
+                                        format!(
+                                            "a reserve's limit is a percentage of its balance or an amount of money ({currency}), but this is {}",
+                                            v.ty.plain(cx.units())
+                                        ),
+                                    )
+                                    .at(e.span, format!("{} here", v.ty.plain(cx.units())))
+                                    .help("write `from reserve \"compulsory reserve\", at most 50%` or `at most £500`"),
+                                );
+                            }
+                            v
+                        });
+                        LossFormDef::Reserve {
+                            name: name.value.clone(),
+                            at_most,
+                            span: *span,
+                        }
+                    }
+                    ast::LossForm::Members(s) => {
+                        let split = split_def(&mut cx, s);
+                        LossFormDef::Members {
+                            split,
+                            span: s.span,
+                        }
+                    }
+                    ast::LossForm::CarriedForward(span) => {
+                        LossFormDef::CarriedForward { span: *span }
+                    }
+                })
+                .collect();
+            LossDef {
+                forms,
+                span: block.span,
+            }
+        });
         let frame_size = cx.frame_size();
         drop(cx);
+        if let Some(l) = &loss {
+            if l.carries_forward() {
+                if self.carried_forward_by.is_some() {
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadAllocation,
+                            "only one allocation may carry a loss forward",
+                        )
+                        .at(l.span, "a second allocation carrying a loss forward")
+                        .help("the losses carried forward are one account, set against the next surplus of one allocation; charge this loss to a reserve or to members"),
+                    );
+                }
+                self.carried_forward_by = Some(index);
+            }
+        }
 
         // The guarantees: no more than 100%, nothing left over unallocated.
         let total = constant_share.unwrap_or(Decimal::ZERO);
@@ -509,6 +556,7 @@ impl Checker {
             round_each_member: matches!(a.scope, Some((ast::RoundingScope::Each, _))),
             tranches,
             last_takes_rest,
+            loss,
             frame_size,
             article,
             span: a.span,
@@ -846,5 +894,38 @@ impl Global {
             Global::Resolution(r) => Some(r),
             _ => None,
         }
+    }
+}
+
+/// `to each member m [where C] in proportion to W`, checked: in a tranche
+/// or in a loss block.
+fn split_def(cx: &mut ExprChecker<'_>, s: &ast::Split) -> SplitDef {
+    let (filter, weight) = cx.with_member(&s.var, |cx| {
+        let f = s
+            .filter
+            .as_ref()
+            .map(|f| cx.condition_of(f, "the `where` filter"));
+        (f, cx.expr(&s.weight))
+    });
+    if !(weight.ty.is_numeric() || weight.ty == Type::Error) {
+        cx.report(
+            Diagnostic::error(
+                Code::TypeMismatch,
+                format!(
+                    "a share is in proportion to a number or an amount, not {}",
+                    weight.ty.plain(cx.units())
+                ),
+            )
+            .at(
+                s.weight.span,
+                format!("{} here", weight.ty.plain(cx.units())),
+            )
+            .help("write `in proportion to m.purchases` or another number per member"),
+        );
+    }
+    SplitDef {
+        var: s.var.name.clone(),
+        filter,
+        weight,
     }
 }

@@ -123,6 +123,8 @@ struct Checker {
     tranche_labels: HashMap<String, (usize, usize, Span)>,
     /// Each allocation's currency, once checked.
     allocation_currency: Vec<Option<Currency>>,
+    /// The allocation whose loss may be carried forward (only one may).
+    carried_forward_by: Option<usize>,
     /// Whether each parameter's value is exact to the minor unit.
     param_exact: Vec<bool>,
     /// The rulebook's `in force` date: a dated parameter's value where no
@@ -1243,7 +1245,16 @@ impl Checker {
             expectations.push(expectation);
         }
 
+        // What each reserve holds, in the rulebook's currency.
+        let mut balances = std::collections::BTreeMap::new();
+        for (name, value) in &example.reserves {
+            let ty = self.currency.map_or(Type::Decimal, Type::Money);
+            if let Some(Value::Number(n)) = self.const_value(value, ty, &name.value) {
+                balances.insert(name.value.clone(), n);
+            }
+        }
         ExampleDef {
+            balances,
             name: example.name.value.clone(),
             span: example.span,
             member_names: names,

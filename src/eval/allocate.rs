@@ -23,6 +23,52 @@ pub struct AllocationOutcome {
     pub amount: Decimal,
     /// Each tranche in order.
     pub tranches: Vec<TrancheOutcome>,
+    /// The losses carried forward set against the amount before it was
+    /// divided.
+    #[serde(skip_serializing_if = "Decimal::is_zero")]
+    pub set_off: Decimal,
+    /// For a loss: how it was charged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss: Option<LossOutcome>,
+}
+
+/// How a loss was charged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LossOutcome {
+    /// The loss (above zero).
+    pub total: Decimal,
+    /// Each form of the `if a loss` block, in order.
+    pub parts: Vec<LossPartOutcome>,
+}
+
+/// What one form of an `if a loss` block bore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LossPartOutcome {
+    /// The account it was charged to: a reserve, each member's
+    /// [`crate::program::LOSS_CHARGED`], or
+    /// [`crate::program::LOSSES_CARRIED_FORWARD`].
+    pub account: String,
+    /// What it bore.
+    pub total: Decimal,
+    /// Each member's charge (member index, amount), for a loss charged to
+    /// members; members charged nothing are left out.
+    pub members: Vec<(u32, Decimal)>,
+    /// How, in words.
+    pub how: String,
+}
+
+/// The accounts of a loss block's forms, in order.
+pub fn loss_accounts(def: &AllocationDef) -> Vec<String> {
+    use crate::program::{LOSS_CHARGED, LOSSES_CARRIED_FORWARD, LossFormDef};
+    def.loss
+        .iter()
+        .flat_map(|l| l.forms.iter())
+        .map(|f| match f {
+            LossFormDef::Reserve { name, .. } => name.clone(),
+            LossFormDef::Members { .. } => LOSS_CHARGED.to_string(),
+            LossFormDef::CarriedForward { .. } => LOSSES_CARRIED_FORWARD.to_string(),
+        })
+        .collect()
 }
 
 /// What one tranche took, and how it was shared.
@@ -120,6 +166,15 @@ impl Figures for RowFigures<'_, '_> {
     fn apportion(&self, weights: &Self::Weights, total: i128) -> Option<Self::Shares> {
         apportion(total, weights)
     }
+
+    fn balance(&mut self, name: &str) -> Decimal {
+        self.ev
+            .inputs
+            .balances
+            .get(name)
+            .copied()
+            .unwrap_or(Decimal::ZERO)
+    }
 }
 
 impl Evaluator<'_> {
@@ -173,9 +228,30 @@ impl Evaluator<'_> {
                 },
             })
             .collect();
+        let loss = planned.loss.map(|l| LossOutcome {
+            total: from_minor(l.total, digits),
+            parts: loss_accounts(def)
+                .into_iter()
+                .zip(l.parts)
+                .map(|(account, p)| LossPartOutcome {
+                    account,
+                    total: from_minor(p.taken, digits),
+                    members: p
+                        .shares
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|(_, s)| *s != 0)
+                        .map(|(m, s)| (m, from_minor(s, digits)))
+                        .collect(),
+                    how: p.how,
+                })
+                .collect(),
+        });
         Ok(AllocationOutcome {
             amount: from_minor(planned.total, digits),
             tranches,
+            set_off: from_minor(planned.set_off, digits),
+            loss,
         })
     }
 

@@ -83,6 +83,11 @@ pub struct Inputs {
     /// Per parameter: its values from each date on within the period, for
     /// a rate `accrued` reads. Empty: its value now, throughout.
     pub schedules: Vec<Vec<(time::Date, Decimal)>>,
+    /// What the cooperative's accounts named by an `if a loss` block hold
+    /// before the close (a reserve's balance; the losses carried forward
+    /// not yet set off), kept by the engine or given by an example. An
+    /// account not here holds nothing.
+    pub balances: std::collections::BTreeMap<String, Decimal>,
 }
 
 impl Inputs {

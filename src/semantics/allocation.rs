@@ -58,14 +58,45 @@ pub trait Figures {
     /// `total` minor units shared by [`super::apportion`]; `None` if no
     /// member can receive them.
     fn apportion(&self, weights: &Self::Weights, total: i128) -> Option<Self::Shares>;
+
+    /// What the cooperative's account `name` holds before the close: a
+    /// reserve's balance, or the losses carried forward
+    /// ([`crate::program::LOSSES_CARRIED_FORWARD`]) not yet set off. Zero
+    /// for an account that holds nothing (and in an example, unless given).
+    fn balance(&mut self, name: &str) -> Decimal;
 }
 
 /// What an allocation gave, before an executor shapes it.
 pub struct Planned<W, S> {
-    /// The amount divided, in minor units.
+    /// The amount divided, in minor units (zero for a loss).
     pub total: i128,
-    /// Each tranche in order.
+    /// Each tranche in order (each takes nothing from a loss).
     pub tranches: Vec<PlannedTranche<W, S>>,
+    /// The losses carried forward set against the amount before it was
+    /// divided, in minor units.
+    pub set_off: i128,
+    /// For a negative amount, how it was charged.
+    pub loss: Option<PlannedLoss<W, S>>,
+}
+
+/// How a loss was charged, form by form.
+pub struct PlannedLoss<W, S> {
+    /// The loss, in minor units (above zero).
+    pub total: i128,
+    /// Each form of the `if a loss` block, in order.
+    pub parts: Vec<PlannedLossPart<W, S>>,
+}
+
+/// What one form of an `if a loss` block bore.
+pub struct PlannedLossPart<W, S> {
+    /// What it bore, in minor units.
+    pub taken: i128,
+    /// How, in words.
+    pub how: String,
+    /// The members' weights, for a loss charged to members.
+    pub weights: Option<W>,
+    /// Each member's charge, for a loss charged to members.
+    pub shares: Option<S>,
 }
 
 /// One tranche, as planned.
@@ -78,6 +109,9 @@ pub struct PlannedTranche<W, S> {
     pub weights: Option<W>,
     /// Each member's share, for a shared tranche.
     pub shares: Option<S>,
+    /// Nobody was entitled to the split: the total went to the tranche's
+    /// `else to reserve` account.
+    pub fell_back: bool,
 }
 
 /// Runs allocation `def` over the figures an executor computes.
@@ -85,7 +119,22 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
     let digits = def.currency.minor_digits();
     let show = |minor: i128| money_text(from_minor(minor, digits), def.currency);
     let amount = ex.figure(&def.amount, Decimal::ZERO)?;
-    let total = amount_in_minor(amount, def)?;
+    let mut total = amount_in_minor(amount, def)?;
+    if total < 0 {
+        return plan_loss(ex, def, -total);
+    }
+    // Losses carried forward are set against a surplus first: what is
+    // divided is what remains of it.
+    let mut set_off = 0;
+    let mut amount = amount;
+    if def.loss.as_ref().is_some_and(|l| l.carries_forward()) {
+        let carried = balance_in_minor(ex, crate::program::LOSSES_CARRIED_FORWARD, digits);
+        set_off = carried.min(total);
+        if set_off > 0 {
+            total -= set_off;
+            amount = from_minor(total, digits);
+        }
+    }
     let mut remaining = total;
     let mut tranches = Vec::with_capacity(def.tranches.len());
     for (i, t) in def.tranches.iter().enumerate() {
@@ -184,19 +233,31 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
             }
             (None, None) => None,
         };
+        let mut fell_back = false;
         let shares = match &weights {
             None => None,
-            Some(w) => Some(ex.apportion(w, taken).ok_or_else(|| {
-                failed(
-                    t.span,
-                    format!(
-                        "no member has a share of \"{}\" to receive {}",
-                        t.label,
-                        show(taken)
-                    ),
-                    "check the filter and the weights: at least one member needs a weight above zero",
-                )
-            })?),
+            Some(w) => match (ex.apportion(w, taken), &t.otherwise) {
+                (Some(shares), _) => Some(shares),
+                (None, Some(reserve)) => {
+                    // Nobody entitled: the tranche says where its money goes.
+                    fell_back = true;
+                    how.push_str(&format!(
+                        ", no member entitled: to the reserve \"{reserve}\""
+                    ));
+                    None
+                }
+                (None, None) => {
+                    return Err(failed(
+                        t.span,
+                        format!(
+                            "no member has a share of \"{}\" to receive {}",
+                            t.label,
+                            show(taken)
+                        ),
+                        "check the filter and the weights, or say where the money goes: `else to reserve \"reserve fund\"`",
+                    ));
+                }
+            },
         };
         remaining -= taken;
         let is_remainder = matches!(&t.amount, TrancheAmount::Amount(e) if e.kind_is_remainder());
@@ -211,8 +272,9 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
         tranches.push(PlannedTranche {
             taken,
             how,
-            weights,
+            weights: if fell_back { None } else { weights },
             shares,
+            fell_back,
         });
     }
     if remaining != 0 {
@@ -222,7 +284,156 @@ pub fn plan<F: Figures>(ex: &mut F, def: &AllocationDef) -> Result<Planned<F::We
             "make the last tranche take `remainder` without a cap",
         ));
     }
-    Ok(Planned { total, tranches })
+    Ok(Planned {
+        total,
+        tranches,
+        set_off,
+        loss: None,
+    })
+}
+
+/// What account `name` holds, in whole minor units (a fraction of one is
+/// not there to be charged), never below zero.
+fn balance_in_minor<F: Figures>(ex: &mut F, name: &str, digits: u32) -> i128 {
+    let held = ex.balance(name).max(Decimal::ZERO);
+    let floor = round(held, Decimal::new(1, digits), RoundingMode::Down).unwrap_or(Decimal::ZERO);
+    to_minor(floor, digits).unwrap_or(0)
+}
+
+/// A loss of `loss` minor units charged by the allocation's `if a loss`
+/// block, form by form in the order written: each reserve up to its
+/// balance (or its limit), then the members by largest remainder, or the
+/// rest carried forward. Every tranche takes nothing. A loss the forms
+/// cannot bear in full fails, naming the shortfall.
+fn plan_loss<F: Figures>(
+    ex: &mut F,
+    def: &AllocationDef,
+    loss: i128,
+) -> Result<Planned<F::Weights, F::Shares>> {
+    use crate::program::LossFormDef;
+    let digits = def.currency.minor_digits();
+    let show = |minor: i128| money_text(from_minor(minor, digits), def.currency);
+    let Some(block) = &def.loss else {
+        return Err(failed(
+            def.amount.span,
+            format!("the amount to allocate is negative ({})", show(-loss)),
+            "say how a loss is charged: `if a loss { from reserve \"reserve fund\"  to each member m in proportion to m.purchases  carried forward }`",
+        ));
+    };
+    let mut remaining = loss;
+    let mut parts = Vec::with_capacity(block.forms.len());
+    for form in &block.forms {
+        let left = from_minor(remaining, digits);
+        let part = match form {
+            LossFormDef::Reserve { name, at_most, .. } => {
+                let balance = balance_in_minor(ex, name, digits);
+                let mut how = format!("from the reserve \"{name}\" (balance {})", show(balance));
+                let mut limit = balance;
+                if let Some(cap) = at_most {
+                    let figure = ex.figure(cap, left)?;
+                    let cap_minor = if cap.ty == crate::types::Type::Percent {
+                        // A share of the balance, rounded down: never more
+                        // than the limit allows.
+                        let share = from_minor(balance, digits)
+                            .checked_mul(figure)
+                            .ok_or_else(|| overflow(cap.span))?;
+                        how.push_str(&format!(
+                            ", at most {}% of it",
+                            (figure * Decimal::ONE_HUNDRED).normalize()
+                        ));
+                        let down = round(share, Decimal::new(1, digits), RoundingMode::Down)
+                            .ok_or_else(|| overflow(cap.span))?;
+                        to_minor(down, digits).ok_or_else(|| overflow(cap.span))?
+                    } else {
+                        how.push_str(&format!(", at most {}", money_text(figure, def.currency)));
+                        let down = round(figure, Decimal::new(1, digits), RoundingMode::Down)
+                            .ok_or_else(|| overflow(cap.span))?;
+                        to_minor(down, digits).ok_or_else(|| overflow(cap.span))?
+                    };
+                    limit = limit.min(cap_minor.max(0));
+                }
+                let taken = limit.min(remaining);
+                how.push_str(&format!(": {} of {} left", show(taken), show(remaining)));
+                PlannedLossPart {
+                    taken,
+                    how,
+                    weights: None,
+                    shares: None,
+                }
+            }
+            LossFormDef::Members { split, .. } => {
+                let negative_weight = |who: &str| {
+                    failed(
+                        split.weight.span,
+                        format!("{who} has a negative weight in the loss"),
+                        "a loss is charged in proportion to amounts of zero or more",
+                    )
+                };
+                let w =
+                    ex.per_member(split.filter.as_ref(), &split.weight, left, &negative_weight)?;
+                match ex.apportion(&w, remaining) {
+                    Some(shares) => PlannedLossPart {
+                        taken: remaining,
+                        how: format!(
+                            "to the members, {} in proportion to their weights by largest remainder, a debt each owes",
+                            show(remaining)
+                        ),
+                        weights: Some(w),
+                        shares: Some(shares),
+                    },
+                    // Nobody to charge: the next form bears it.
+                    None => PlannedLossPart {
+                        taken: 0,
+                        how: "to the members: none has a weight above zero".to_string(),
+                        weights: None,
+                        shares: None,
+                    },
+                }
+            }
+            LossFormDef::CarriedForward { .. } => PlannedLossPart {
+                taken: remaining,
+                how: format!(
+                    "carried forward, {}, to be set against the next surpluses",
+                    show(remaining)
+                ),
+                weights: None,
+                shares: None,
+            },
+        };
+        remaining -= part.taken;
+        parts.push(part);
+    }
+    if remaining > 0 {
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::LossShortfall,
+                format!(
+                    "a loss of {} is more than its forms can bear: {} is left uncharged",
+                    show(loss),
+                    show(remaining)
+                ),
+            )
+            .at(block.span, format!("{} short", show(remaining)))
+            .help("end the `if a loss` block with `carried forward` or `to each member m in proportion to W`, or raise the reserves' limits"),
+        ));
+    }
+    let tranches = def
+        .tranches
+        .iter()
+        .map(|_| PlannedTranche {
+            taken: 0,
+            how: format!("nothing: a loss of {}", show(loss)),
+            weights: None,
+            shares: None,
+            fell_back: false,
+        })
+        .collect();
+    Ok(Planned {
+        total: 0,
+        tranches,
+        set_off: 0,
+        loss: Some(PlannedLoss { total: loss, parts }),
+    })
 }
 
 /// An allocation that cannot be made.
@@ -249,8 +460,8 @@ pub fn from_minor(minor: i128, digits: u32) -> Decimal {
     Decimal::try_from_i128_with_scale(minor, digits).unwrap_or(Decimal::MAX)
 }
 
-/// The amount to allocate in minor units: a whole number of them, and not
-/// negative (a loss is not allocated).
+/// The amount to allocate in minor units: a whole number of them (below
+/// zero for a loss, which [`plan_loss`] charges).
 fn amount_in_minor(amount: Decimal, def: &AllocationDef) -> Result<i128> {
     let digits = def.currency.minor_digits();
     let Some(total) = to_minor(amount, digits) else {
@@ -262,16 +473,6 @@ fn amount_in_minor(amount: Decimal, def: &AllocationDef) -> Result<i128> {
             "round the amount before allocating it",
         ));
     };
-    if total < 0 {
-        return Err(failed(
-            def.amount.span,
-            format!(
-                "the amount to allocate is negative ({})",
-                money_text(from_minor(total, digits), def.currency)
-            ),
-            "only a surplus can be allocated; treat a loss with its own rules",
-        ));
-    }
     Ok(total)
 }
 

@@ -306,6 +306,7 @@ impl<'p> Engine<'p> {
                 period_start: None,
                 histories: vec![vec![Vec::new(); count]; program.histories.len()],
                 schedules: vec![Vec::new(); program.params.len()],
+                balances: std::collections::BTreeMap::new(),
             },
             books: Books::default(),
             pending: Vec::new(),
@@ -1283,6 +1284,22 @@ impl<'p> Engine<'p> {
             figures[*i] = Some(v.clone());
         }
         self.inputs.period = figures.clone();
+        // What the accounts a loss block names hold: a reserve's credit
+        // balance, the losses carried forward's debit balance.
+        self.inputs.balances.clear();
+        for def in &program.allocations {
+            let Some(loss) = &def.loss else { continue };
+            for name in loss.reserves() {
+                let (d, c) = self.account_total(name);
+                self.inputs.balances.insert(name.to_string(), c - d);
+            }
+            if loss.carries_forward() {
+                let (d, c) = self.account_total(LOSSES_CARRIED_FORWARD);
+                self.inputs
+                    .balances
+                    .insert(LOSSES_CARRIED_FORWARD.to_string(), d - c);
+            }
+        }
         // By columns, every member at once, whenever the allocations can
         // be; else member by member. Both give the same shares.
         let by_columns = self
@@ -1350,17 +1367,71 @@ impl<'p> Engine<'p> {
         let mut views = Vec::new();
         let mut shares: PeriodShares = Vec::with_capacity(outcomes.len());
         for (a, outcome) in outcomes.iter().enumerate() {
-            let money = Type::Money(program.allocations[a].currency);
+            let def = &program.allocations[a];
+            let money = Type::Money(def.currency);
+            let cooperative = |name: &str| AccountKey {
+                member: None,
+                name: name.into(),
+            };
+            // Losses carried forward set against this surplus first.
+            if !outcome.set_off.is_zero() {
+                entries.push((
+                    surplus.clone(),
+                    cooperative(LOSSES_CARRIED_FORWARD),
+                    outcome.set_off,
+                ));
+            }
+            // A loss: each part debited to what bears it, credited to the
+            // result, which the loss had left in debit.
+            let mut loss_views = Vec::new();
+            for part in outcome.loss.iter().flat_map(|l| l.parts.iter()) {
+                if part.members.is_empty() {
+                    if !part.total.is_zero() {
+                        entries.push((cooperative(&part.account), surplus.clone(), part.total));
+                    }
+                } else {
+                    let name: std::sync::Arc<str> = part.account.as_str().into();
+                    for (m, amount) in &part.members {
+                        entries.push((
+                            AccountKey {
+                                member: Some(*m),
+                                name: name.clone(),
+                            },
+                            surplus.clone(),
+                            *amount,
+                        ));
+                    }
+                }
+                loss_views.push(TrancheView {
+                    label: part.account.clone(),
+                    total: self.view(&Value::Number(part.total), money),
+                    how: part.how.clone(),
+                    members: part
+                        .members
+                        .iter()
+                        .map(|(m, amount)| Named {
+                            name: self.inputs.member_names[*m as usize].clone(),
+                            value: self.view(&Value::Number(*amount), money),
+                        })
+                        .collect(),
+                });
+            }
             let mut tranches = Vec::new();
-            for t in &outcome.tranches {
+            for (t, tdef) in outcome.tranches.iter().zip(&def.tranches) {
                 let label: std::sync::Arc<str> = t.label.as_str().into();
                 if t.members.is_empty() {
                     if !t.total.is_zero() {
+                        // A split nobody was entitled to goes where the
+                        // tranche says (`else to reserve`).
+                        let account = match &tdef.otherwise {
+                            Some(reserve) if tdef.split.is_some() => reserve.as_str().into(),
+                            _ => label.clone(),
+                        };
                         entries.push((
                             surplus.clone(),
                             AccountKey {
                                 member: None,
-                                name: label.clone(),
+                                name: account,
                             },
                             t.total,
                         ));
@@ -1388,6 +1459,9 @@ impl<'p> Engine<'p> {
             views.push(AllocationView {
                 amount: self.view(&Value::Number(outcome.amount), money),
                 tranches,
+                set_off: (!outcome.set_off.is_zero())
+                    .then(|| self.view(&Value::Number(outcome.set_off), money)),
+                loss: loss_views,
             });
             shares.push(outcome.tranches.iter().map(|t| t.members.clone()).collect());
             // The year's figures: what this close divides, added to them
@@ -1458,6 +1532,18 @@ impl<'p> Engine<'p> {
         });
         self.inputs.period = vec![None; program.period_fields.len()];
         Ok(())
+    }
+
+    /// Total debits and credits of the cooperative's account `name` so far.
+    fn account_total(&self, name: &str) -> (Decimal, Decimal) {
+        self.books
+            .totals
+            .get(&AccountKey {
+                member: None,
+                name: name.into(),
+            })
+            .copied()
+            .unwrap_or_default()
     }
 
     fn account_name(&self, key: &AccountKey) -> String {

@@ -288,6 +288,17 @@ pub struct AllocationView {
     pub amount: ValueView,
     /// Each tranche.
     pub tranches: Vec<TrancheView>,
+    /// The losses carried forward set against the amount before it was
+    /// divided (left out when none were).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub set_off: Option<ValueView>,
+    /// For a loss, each part as charged: the account (a reserve, each
+    /// member's `share of loss`, `losses carried forward`), what it bore,
+    /// how, and each member's charge (left out when there was no loss).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub loss: Vec<TrancheView>,
 }
 
 /// A tranche as booked.

@@ -263,6 +263,28 @@ pub fn write_tail(
                     t.how
                 )?;
             }
+            if let Some(set_off) = &a.set_off {
+                writeln!(
+                    w,
+                    "    losses carried forward set off first: {}",
+                    set_off.display
+                )?;
+            }
+            if !a.loss.is_empty() {
+                writeln!(w, "  the loss charged:")?;
+            }
+            for part in &a.loss {
+                writeln!(
+                    w,
+                    "    {}  {}   ({})",
+                    pad(&part.label, label_width),
+                    lpad(&part.total.display, total_width),
+                    part.how
+                )?;
+                for m in &part.members {
+                    writeln!(w, "      {}  {}", m.name, m.value.display)?;
+                }
+            }
         }
     }
     if !o.projection.is_empty() {

@@ -527,8 +527,39 @@ pub struct Allocation {
     pub record_date: Option<Expr>,
     /// The tranches, in order of priority.
     pub tranches: Vec<Tranche>,
+    /// `if a loss { ... }`: how a negative amount is charged.
+    pub loss: Option<LossBlock>,
     /// The whole allocation.
     pub span: Span,
+}
+
+/// `if a loss { FORM ... }`: the forms a loss is charged to, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossBlock {
+    /// The forms, in the order they take the loss.
+    pub forms: Vec<LossForm>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One way of bearing a loss.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LossForm {
+    /// `from reserve "NAME" [, at most X]`: up to the reserve's balance, or
+    /// the part of it `at most` allows (a percentage of the balance, or a sum).
+    Reserve {
+        /// The reserve's account.
+        name: Text,
+        /// The limit, if any.
+        at_most: Option<Expr>,
+        /// The whole form.
+        span: Span,
+    },
+    /// `to each member m [where C] in proportion to W`: what is left, a debt
+    /// each member owes.
+    Members(Split),
+    /// `carried forward`: what is left, set against later surpluses.
+    CarriedForward(Span),
 }
 
 /// What an allocation rounds in a tranche of each member's amount.
@@ -565,6 +596,9 @@ pub struct Tranche {
     pub at_least: Option<Expr>,
     /// A split among members in proportion to a weight.
     pub split: Option<Split>,
+    /// `else to reserve "NAME"`: where a split's money goes when no member
+    /// is entitled to it.
+    pub otherwise: Option<Text>,
     /// The whole tranche.
     pub span: Span,
 }
@@ -747,6 +781,9 @@ pub struct Example {
     pub period: Vec<Binding>,
     /// Parameters set to other values than their defaults.
     pub parameters: Vec<Binding>,
+    /// `reserve "NAME" £300.00`: what a reserve holds before the close,
+    /// for an `if a loss` block.
+    pub reserves: Vec<(Text, Value)>,
     /// How members voted on resolutions.
     pub votes: Vec<ExampleVotes>,
     /// `on 2025-10-01`: the date it is set on, for dated parameters.

@@ -148,6 +148,12 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("after"),
     contextual("next"),
     contextual("amendments"),
+    // Losses (`else to reserve`, `if a loss { from reserve ... carried forward }`).
+    contextual("reserve"),
+    contextual("a"),
+    contextual("loss"),
+    contextual("carried"),
+    contextual("forward"),
     // Optional values.
     contextual("is"),
     // Financial years (the month names are `syntax::MONTHS`).

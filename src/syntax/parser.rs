@@ -1004,6 +1004,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
     let mut scope = None;
     let mut record_date = None;
     let mut tranches = Vec::new();
+    let mut loss = None;
     for child in inner {
         match child.as_rule() {
             Rule::record_date => {
@@ -1023,6 +1024,7 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
                 });
             }
             Rule::tranche => tranches.push(build_tranche(child)?),
+            Rule::loss_block => loss = Some(build_loss_block(child)?),
             _ => return Err(internal("allocation part")),
         }
     }
@@ -1032,7 +1034,49 @@ fn build_allocation(pair: Pair<Rule>) -> Result<Allocation> {
         scope,
         record_date,
         tranches,
+        loss,
         span: allocation_span,
+    })
+}
+
+fn build_split(pair: Pair<Rule>) -> Result<Split> {
+    let split_span = span(&pair);
+    let (var, filter, weight) = build_member_clause(pair)?;
+    Ok(Split {
+        var,
+        filter,
+        weight,
+        span: split_span,
+    })
+}
+
+fn build_loss_block(pair: Pair<Rule>) -> Result<LossBlock> {
+    let block_span = span(&pair);
+    let mut forms = Vec::new();
+    for child in children(pair) {
+        let form_span = span(&child);
+        match child.as_rule() {
+            Rule::loss_reserve => {
+                let mut parts = children(child);
+                let name = text(next(&mut parts, "reserve name")?);
+                let at_most = match parts.next() {
+                    Some(cap) => Some(build_expr(next(&mut children(cap), "limit")?)?.0),
+                    None => None,
+                };
+                forms.push(LossForm::Reserve {
+                    name,
+                    at_most,
+                    span: form_span,
+                });
+            }
+            Rule::split => forms.push(LossForm::Members(build_split(child)?)),
+            Rule::loss_carried => forms.push(LossForm::CarriedForward(form_span)),
+            _ => return Err(internal("loss form")),
+        }
+    }
+    Ok(LossBlock {
+        forms,
+        span: block_span,
     })
 }
 
@@ -1083,6 +1127,7 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
         at_most: None,
         at_least: None,
         split: None,
+        otherwise: None,
         span: tranche_span,
     };
     for child in inner {
@@ -1098,15 +1143,9 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
             Rule::at_least => {
                 tranche.at_least = Some(build_expr(next(&mut children(child), "floor")?)?.0)
             }
-            Rule::split => {
-                let split_span = span(&child);
-                let (var, filter, weight) = build_member_clause(child)?;
-                tranche.split = Some(Split {
-                    var,
-                    filter,
-                    weight,
-                    span: split_span,
-                });
+            Rule::split => tranche.split = Some(build_split(child)?),
+            Rule::else_to => {
+                tranche.otherwise = Some(text(next(&mut children(child), "reserve name")?))
             }
             _ => return Err(internal("tranche part")),
         }
@@ -1595,6 +1634,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
         members_file: None,
         period: Vec::new(),
         parameters: Vec::new(),
+        reserves: Vec::new(),
         votes: Vec::new(),
         date: None,
         expectations: Vec::new(),
@@ -1615,6 +1655,12 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                 }
             }
             Rule::example_param => example.parameters.push(build_binding(item)?),
+            Rule::example_reserve => {
+                let mut parts = children(item);
+                let name = text(next(&mut parts, "reserve name")?);
+                let value = build_value(next(&mut parts, "reserve balance")?)?;
+                example.reserves.push((name, value));
+            }
             Rule::example_date => {
                 let d = next(&mut children(item), "example date")?;
                 let at = span(&d);

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 154
+#define SYMBOL_COUNT 159
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 143
+#define TOKEN_COUNT 148
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -132,47 +132,52 @@ enum ts_symbol_identifiers {
   anon_sym_after = 110,
   anon_sym_next = 111,
   anon_sym_amendments = 112,
-  anon_sym_is = 113,
-  anon_sym_financial = 114,
-  anon_sym_year = 115,
-  anon_sym_months = 116,
-  anon_sym_quarters = 117,
-  anon_sym_halves = 118,
-  sym_comment = 119,
-  sym_string = 120,
-  sym_date = 121,
-  sym_money = 122,
-  sym_percent = 123,
-  sym_number = 124,
-  anon_sym_LT_EQ = 125,
-  anon_sym_GT_EQ = 126,
-  anon_sym_BANG_EQ = 127,
-  anon_sym_LT = 128,
-  anon_sym_GT = 129,
-  anon_sym_EQ = 130,
-  anon_sym_PLUS = 131,
-  anon_sym_DASH = 132,
-  anon_sym_STAR = 133,
-  anon_sym_SLASH = 134,
-  anon_sym_u00d7 = 135,
-  anon_sym_u00f7 = 136,
-  anon_sym_u2264 = 137,
-  anon_sym_u2265 = 138,
-  anon_sym_u2260 = 139,
-  anon_sym_COMMA = 140,
-  anon_sym_COLON = 141,
-  anon_sym_QMARK = 142,
-  sym_source_file = 143,
-  sym__item = 144,
-  sym_definition = 145,
-  sym_call = 146,
-  sym_attribute = 147,
-  sym_block = 148,
-  sym_parenthesized = 149,
-  sym_keyword = 150,
-  sym_operator = 151,
-  sym_punctuation = 152,
-  aux_sym_source_file_repeat1 = 153,
+  anon_sym_reserve = 113,
+  anon_sym_a = 114,
+  anon_sym_loss = 115,
+  anon_sym_carried = 116,
+  anon_sym_forward = 117,
+  anon_sym_is = 118,
+  anon_sym_financial = 119,
+  anon_sym_year = 120,
+  anon_sym_months = 121,
+  anon_sym_quarters = 122,
+  anon_sym_halves = 123,
+  sym_comment = 124,
+  sym_string = 125,
+  sym_date = 126,
+  sym_money = 127,
+  sym_percent = 128,
+  sym_number = 129,
+  anon_sym_LT_EQ = 130,
+  anon_sym_GT_EQ = 131,
+  anon_sym_BANG_EQ = 132,
+  anon_sym_LT = 133,
+  anon_sym_GT = 134,
+  anon_sym_EQ = 135,
+  anon_sym_PLUS = 136,
+  anon_sym_DASH = 137,
+  anon_sym_STAR = 138,
+  anon_sym_SLASH = 139,
+  anon_sym_u00d7 = 140,
+  anon_sym_u00f7 = 141,
+  anon_sym_u2264 = 142,
+  anon_sym_u2265 = 143,
+  anon_sym_u2260 = 144,
+  anon_sym_COMMA = 145,
+  anon_sym_COLON = 146,
+  anon_sym_QMARK = 147,
+  sym_source_file = 148,
+  sym__item = 149,
+  sym_definition = 150,
+  sym_call = 151,
+  sym_attribute = 152,
+  sym_block = 153,
+  sym_parenthesized = 154,
+  sym_keyword = 155,
+  sym_operator = 156,
+  sym_punctuation = 157,
+  aux_sym_source_file_repeat1 = 158,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -289,6 +294,11 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_after] = "after",
   [anon_sym_next] = "next",
   [anon_sym_amendments] = "amendments",
+  [anon_sym_reserve] = "reserve",
+  [anon_sym_a] = "a",
+  [anon_sym_loss] = "loss",
+  [anon_sym_carried] = "carried",
+  [anon_sym_forward] = "forward",
   [anon_sym_is] = "is",
   [anon_sym_financial] = "financial",
   [anon_sym_year] = "year",
@@ -446,6 +456,11 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_after] = anon_sym_after,
   [anon_sym_next] = anon_sym_next,
   [anon_sym_amendments] = anon_sym_amendments,
+  [anon_sym_reserve] = anon_sym_reserve,
+  [anon_sym_a] = anon_sym_a,
+  [anon_sym_loss] = anon_sym_loss,
+  [anon_sym_carried] = anon_sym_carried,
+  [anon_sym_forward] = anon_sym_forward,
   [anon_sym_is] = anon_sym_is,
   [anon_sym_financial] = anon_sym_financial,
   [anon_sym_year] = anon_sym_year,
@@ -939,6 +954,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_amendments] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_reserve] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_a] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_loss] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_carried] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_forward] = {
     .visible = true,
     .named = false,
   },
@@ -1465,6 +1500,7 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
+      ACCEPT_TOKEN(anon_sym_a);
       ADVANCE_MAP(
         'b', 23,
         'c', 24,
@@ -1525,170 +1561,172 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(60);
       if (lookahead == 'e') ADVANCE(61);
       if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(63);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(63);
-      if (lookahead == 'o') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(64);
+      if (lookahead == 'o') ADVANCE(65);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(65);
-      if (lookahead == 'o') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(67);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(67);
-      if (lookahead == 'n') ADVANCE(68);
-      if (lookahead == 'r') ADVANCE(69);
+      if (lookahead == 'f') ADVANCE(68);
+      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'r') ADVANCE(70);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(70);
-      if (lookahead == 'e') ADVANCE(71);
-      if (lookahead == 'o') ADVANCE(72);
-      if (lookahead == 'r') ADVANCE(73);
+      if (lookahead == 'a') ADVANCE(71);
+      if (lookahead == 'e') ADVANCE(72);
+      if (lookahead == 'o') ADVANCE(73);
+      if (lookahead == 'r') ADVANCE(74);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(74);
+      if (lookahead == 'u') ADVANCE(75);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(75);
-      if (lookahead == 'o') ADVANCE(76);
-      if (lookahead == 'u') ADVANCE(77);
+      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'u') ADVANCE(78);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(78);
-      if (lookahead == 'e') ADVANCE(79);
-      if (lookahead == 'o') ADVANCE(80);
-      if (lookahead == 'u') ADVANCE(81);
+      if (lookahead == 'c') ADVANCE(79);
+      if (lookahead == 'e') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'u') ADVANCE(82);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(82);
-      if (lookahead == 'h') ADVANCE(83);
-      if (lookahead == 'i') ADVANCE(84);
-      if (lookahead == 'o') ADVANCE(85);
-      if (lookahead == 'r') ADVANCE(86);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'r') ADVANCE(87);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(87);
-      if (lookahead == 'p') ADVANCE(88);
+      if (lookahead == 'n') ADVANCE(88);
+      if (lookahead == 'p') ADVANCE(89);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(89);
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'e') ADVANCE(90);
+      if (lookahead == 'o') ADVANCE(91);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(91);
-      if (lookahead == 'h') ADVANCE(92);
+      if (lookahead == 'e') ADVANCE(92);
+      if (lookahead == 'h') ADVANCE(93);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(94);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == 's') ADVANCE(95);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(95);
+      if (lookahead == 't') ADVANCE(96);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(96);
-      if (lookahead == 'm') ADVANCE(97);
-      if (lookahead == 'o') ADVANCE(98);
+      if (lookahead == 'd') ADVANCE(97);
+      if (lookahead == 'm') ADVANCE(98);
+      if (lookahead == 'o') ADVANCE(99);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == 't') ADVANCE(100);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(100);
+      if (lookahead == 'a') ADVANCE(101);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(101);
-      if (lookahead == 'o') ADVANCE(102);
+      if (lookahead == 'l') ADVANCE(102);
+      if (lookahead == 'o') ADVANCE(103);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(103);
+      if (lookahead == 'e') ADVANCE(104);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(106);
+      if (lookahead == 'c') ADVANCE(107);
       END_STATE();
     case 34:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'e') ADVANCE(108);
       END_STATE();
     case 35:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 36:
-      if (lookahead == 's') ADVANCE(108);
+      if (lookahead == 'r') ADVANCE(109);
+      if (lookahead == 's') ADVANCE(110);
       END_STATE();
     case 37:
-      if (lookahead == 'i') ADVANCE(109);
+      if (lookahead == 'i') ADVANCE(111);
       END_STATE();
     case 38:
-      if (lookahead == 'o') ADVANCE(110);
+      if (lookahead == 'o') ADVANCE(112);
       END_STATE();
     case 39:
-      if (lookahead == 'u') ADVANCE(111);
+      if (lookahead == 'u') ADVANCE(113);
       END_STATE();
     case 40:
-      if (lookahead == 'e') ADVANCE(112);
+      if (lookahead == 'e') ADVANCE(114);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(113);
+      if (lookahead == 'r') ADVANCE(115);
       END_STATE();
     case 42:
-      if (lookahead == 't') ADVANCE(114);
-      if (lookahead == 'y') ADVANCE(115);
+      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 'y') ADVANCE(117);
       END_STATE();
     case 43:
-      if (lookahead == 'b') ADVANCE(116);
+      if (lookahead == 'b') ADVANCE(118);
       END_STATE();
     case 44:
-      if (lookahead == 'w') ADVANCE(117);
+      if (lookahead == 'w') ADVANCE(119);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(118);
+      if (lookahead == 'c') ADVANCE(120);
       END_STATE();
     case 46:
-      if (lookahead == 'f') ADVANCE(119);
+      if (lookahead == 'f') ADVANCE(121);
       END_STATE();
     case 47:
-      if (lookahead == 's') ADVANCE(120);
+      if (lookahead == 's') ADVANCE(122);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(121);
+      if (lookahead == 'e') ADVANCE(123);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(122);
-      if (lookahead == 'c') ADVANCE(123);
-      if (lookahead == 'p') ADVANCE(124);
+      if (lookahead == 'a') ADVANCE(124);
+      if (lookahead == 'c') ADVANCE(125);
+      if (lookahead == 'p') ADVANCE(126);
       END_STATE();
     case 50:
-      if (lookahead == 'i') ADVANCE(125);
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'i') ADVANCE(127);
+      if (lookahead == 'l') ADVANCE(128);
       END_STATE();
     case 51:
-      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'n') ADVANCE(129);
       END_STATE();
     case 52:
-      if (lookahead == 'o') ADVANCE(128);
-      END_STATE();
-    case 53:
-      if (lookahead == 'r') ADVANCE(129);
-      END_STATE();
-    case 54:
       if (lookahead == 'o') ADVANCE(130);
       END_STATE();
+    case 53:
+      if (lookahead == 'r') ADVANCE(131);
+      END_STATE();
+    case 54:
+      if (lookahead == 'o') ADVANCE(132);
+      END_STATE();
     case 55:
-      if (lookahead == 'e') ADVANCE(131);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 56:
-      if (lookahead == 'l') ADVANCE(132);
+      if (lookahead == 'l') ADVANCE(134);
       END_STATE();
     case 57:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1700,1141 +1738,1191 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 60:
-      if (lookahead == 's') ADVANCE(133);
-      END_STATE();
-    case 61:
-      if (lookahead == 'a') ADVANCE(134);
       if (lookahead == 's') ADVANCE(135);
       END_STATE();
+    case 61:
+      if (lookahead == 'a') ADVANCE(136);
+      if (lookahead == 's') ADVANCE(137);
+      END_STATE();
     case 62:
-      if (lookahead == 'm') ADVANCE(136);
+      if (lookahead == 'm') ADVANCE(138);
       END_STATE();
     case 63:
-      if (lookahead == 'm') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(139);
       END_STATE();
     case 64:
-      if (lookahead == 'n') ADVANCE(138);
-      if (lookahead == 'r') ADVANCE(139);
-      if (lookahead == 's') ADVANCE(140);
-      if (lookahead == 't') ADVANCE(141);
+      if (lookahead == 'm') ADVANCE(140);
       END_STATE();
     case 65:
-      if (lookahead == 'x') ADVANCE(142);
-      END_STATE();
-    case 66:
-      if (lookahead == 'n') ADVANCE(143);
+      if (lookahead == 'n') ADVANCE(141);
+      if (lookahead == 'r') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(143);
       if (lookahead == 't') ADVANCE(144);
       END_STATE();
+    case 66:
+      if (lookahead == 'x') ADVANCE(145);
+      END_STATE();
     case 67:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(146);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 68:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(145);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 69:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(148);
       END_STATE();
     case 70:
-      if (lookahead == 'r') ADVANCE(146);
-      if (lookahead == 's') ADVANCE(147);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 71:
-      if (lookahead == 'r') ADVANCE(148);
-      END_STATE();
-    case 72:
-      if (lookahead == 'o') ADVANCE(149);
+      if (lookahead == 'r') ADVANCE(149);
       if (lookahead == 's') ADVANCE(150);
       END_STATE();
+    case 72:
+      if (lookahead == 'r') ADVANCE(151);
+      END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(151);
       if (lookahead == 'o') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(153);
       END_STATE();
     case 74:
-      if (lookahead == 'a') ADVANCE(153);
-      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'o') ADVANCE(155);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(155);
-      if (lookahead == 'm') ADVANCE(156);
-      if (lookahead == 'q') ADVANCE(157);
-      if (lookahead == 's') ADVANCE(158);
+      if (lookahead == 'a') ADVANCE(156);
+      if (lookahead == 'o') ADVANCE(157);
       END_STATE();
     case 76:
-      if (lookahead == 'u') ADVANCE(159);
+      if (lookahead == 'c') ADVANCE(158);
+      if (lookahead == 'm') ADVANCE(159);
+      if (lookahead == 'q') ADVANCE(160);
+      if (lookahead == 's') ADVANCE(161);
       END_STATE();
     case 77:
-      if (lookahead == 'l') ADVANCE(160);
+      if (lookahead == 'u') ADVANCE(162);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'l') ADVANCE(163);
       END_STATE();
     case 79:
-      if (lookahead == 't') ADVANCE(162);
+      if (lookahead == 'e') ADVANCE(164);
       END_STATE();
     case 80:
-      if (lookahead == 'u') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(165);
       END_STATE();
     case 81:
-      if (lookahead == 'b') ADVANCE(164);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 82:
-      if (lookahead == 'x') ADVANCE(165);
+      if (lookahead == 'b') ADVANCE(167);
       END_STATE();
     case 83:
-      if (lookahead == 'a') ADVANCE(166);
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'x') ADVANCE(168);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'a') ADVANCE(169);
+      if (lookahead == 'e') ADVANCE(170);
       END_STATE();
     case 85:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'e') ADVANCE(171);
       END_STATE();
     case 86:
-      if (lookahead == 'u') ADVANCE(169);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 87:
-      if (lookahead == 'i') ADVANCE(170);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 88:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 89:
-      if (lookahead == 'r') ADVANCE(171);
-      END_STATE();
-    case 90:
-      if (lookahead == 't') ADVANCE(172);
-      END_STATE();
-    case 91:
       if (lookahead == 'i') ADVANCE(173);
       END_STATE();
+    case 89:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 90:
+      if (lookahead == 'r') ADVANCE(174);
+      END_STATE();
+    case 91:
+      if (lookahead == 't') ADVANCE(175);
+      END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(174);
+      if (lookahead == 'i') ADVANCE(176);
       END_STATE();
     case 93:
-      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(177);
       END_STATE();
     case 94:
-      if (lookahead == 't') ADVANCE(176);
+      if (lookahead == 'a') ADVANCE(178);
       END_STATE();
     case 95:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(179);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 97:
-      if (lookahead == 'i') ADVANCE(177);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 98:
-      if (lookahead == 'p') ADVANCE(178);
-      END_STATE();
-    case 99:
-      if (lookahead == 'e') ADVANCE(179);
-      END_STATE();
-    case 100:
       if (lookahead == 'i') ADVANCE(180);
       END_STATE();
+    case 99:
+      if (lookahead == 'p') ADVANCE(181);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(182);
+      END_STATE();
     case 101:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'i') ADVANCE(183);
       END_STATE();
     case 102:
-      if (lookahead == 'n') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(184);
       END_STATE();
     case 103:
-      if (lookahead == 'n') ADVANCE(183);
+      if (lookahead == 'n') ADVANCE(185);
       END_STATE();
     case 104:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(186);
       END_STATE();
     case 105:
-      if (lookahead == 'i') ADVANCE(184);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 106:
-      if (lookahead == 'a') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 107:
-      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'a') ADVANCE(188);
       END_STATE();
     case 108:
-      if (lookahead == 't') ADVANCE(187);
+      if (lookahead == 'a') ADVANCE(189);
       END_STATE();
     case 109:
-      if (lookahead == 'l') ADVANCE(188);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 110:
-      if (lookahead == 's') ADVANCE(189);
+      if (lookahead == 't') ADVANCE(191);
       END_STATE();
     case 111:
-      if (lookahead == 'n') ADVANCE(190);
+      if (lookahead == 'l') ADVANCE(192);
       END_STATE();
     case 112:
-      if (lookahead == 'd') ADVANCE(191);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 113:
-      if (lookahead == 'r') ADVANCE(192);
+      if (lookahead == 'n') ADVANCE(194);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'd') ADVANCE(195);
       END_STATE();
     case 115:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(194);
+      if (lookahead == 'r') ADVANCE(196);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 117:
-      if (lookahead == 'n') ADVANCE(196);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(198);
       END_STATE();
     case 118:
-      if (lookahead == 'h') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(199);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'n') ADVANCE(200);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(199);
+      if (lookahead == 'h') ADVANCE(201);
       END_STATE();
     case 121:
-      if (lookahead == 'n') ADVANCE(200);
-      if (lookahead == 'r') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(202);
       END_STATE();
     case 122:
-      if (lookahead == 'm') ADVANCE(202);
-      END_STATE();
-    case 123:
       if (lookahead == 'e') ADVANCE(203);
       END_STATE();
+    case 123:
+      if (lookahead == 'n') ADVANCE(204);
+      if (lookahead == 'r') ADVANCE(205);
+      END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(204);
+      if (lookahead == 'm') ADVANCE(206);
       END_STATE();
     case 125:
-      if (lookahead == 'l') ADVANCE(205);
+      if (lookahead == 'e') ADVANCE(207);
       END_STATE();
     case 126:
-      if (lookahead == 's') ADVANCE(206);
+      if (lookahead == 'e') ADVANCE(208);
       END_STATE();
     case 127:
-      if (lookahead == 'a') ADVANCE(207);
+      if (lookahead == 'l') ADVANCE(209);
       END_STATE();
     case 128:
-      if (lookahead == 'o') ADVANCE(208);
+      if (lookahead == 's') ADVANCE(210);
       END_STATE();
     case 129:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(209);
-      END_STATE();
-    case 130:
-      if (lookahead == 'm') ADVANCE(210);
-      END_STATE();
-    case 131:
       if (lookahead == 'a') ADVANCE(211);
       END_STATE();
+    case 130:
+      if (lookahead == 'o') ADVANCE(212);
+      END_STATE();
+    case 131:
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(213);
+      if (lookahead == 'w') ADVANCE(214);
+      END_STATE();
     case 132:
-      if (lookahead == 'f') ADVANCE(212);
-      if (lookahead == 'v') ADVANCE(213);
+      if (lookahead == 'm') ADVANCE(215);
       END_STATE();
     case 133:
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 'a') ADVANCE(216);
       END_STATE();
     case 134:
-      if (lookahead == 's') ADVANCE(215);
+      if (lookahead == 'f') ADVANCE(217);
+      if (lookahead == 'v') ADVANCE(218);
       END_STATE();
     case 135:
-      if (lookahead == 's') ADVANCE(216);
-      END_STATE();
-    case 136:
-      if (lookahead == 'i') ADVANCE(217);
-      END_STATE();
-    case 137:
-      if (lookahead == 'b') ADVANCE(218);
-      END_STATE();
-    case 138:
       if (lookahead == 't') ADVANCE(219);
       END_STATE();
-    case 139:
-      if (lookahead == 'e') ADVANCE(220);
+    case 136:
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
-    case 140:
-      if (lookahead == 't') ADVANCE(221);
+    case 137:
+      if (lookahead == 's') ADVANCE(221);
       END_STATE();
-    case 141:
+    case 138:
       if (lookahead == 'i') ADVANCE(222);
       END_STATE();
+    case 139:
+      if (lookahead == 's') ADVANCE(223);
+      END_STATE();
+    case 140:
+      if (lookahead == 'b') ADVANCE(224);
+      END_STATE();
+    case 141:
+      if (lookahead == 't') ADVANCE(225);
+      END_STATE();
     case 142:
-      if (lookahead == 't') ADVANCE(223);
+      if (lookahead == 'e') ADVANCE(226);
       END_STATE();
     case 143:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 't') ADVANCE(227);
       END_STATE();
     case 144:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(228);
       END_STATE();
     case 145:
-      ACCEPT_TOKEN(anon_sym_one);
-      END_STATE();
-    case 146:
-      if (lookahead == 'a') ADVANCE(225);
-      END_STATE();
-    case 147:
-      if (lookahead == 's') ADVANCE(226);
-      END_STATE();
-    case 148:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(227);
-      END_STATE();
-    case 149:
-      if (lookahead == 'l') ADVANCE(228);
-      END_STATE();
-    case 150:
       if (lookahead == 't') ADVANCE(229);
       END_STATE();
+    case 146:
+      if (lookahead == 'e') ADVANCE(230);
+      END_STATE();
+    case 147:
+      ACCEPT_TOKEN(anon_sym_not);
+      END_STATE();
+    case 148:
+      ACCEPT_TOKEN(anon_sym_one);
+      END_STATE();
+    case 149:
+      if (lookahead == 'a') ADVANCE(231);
+      END_STATE();
+    case 150:
+      if (lookahead == 's') ADVANCE(232);
+      END_STATE();
     case 151:
-      if (lookahead == 's') ADVANCE(230);
-      if (lookahead == 'v') ADVANCE(231);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(233);
       END_STATE();
     case 152:
-      if (lookahead == 'p') ADVANCE(232);
+      if (lookahead == 'l') ADVANCE(234);
       END_STATE();
     case 153:
-      if (lookahead == 'r') ADVANCE(233);
+      if (lookahead == 't') ADVANCE(235);
       END_STATE();
     case 154:
-      if (lookahead == 'r') ADVANCE(234);
+      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 'v') ADVANCE(237);
       END_STATE();
     case 155:
-      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'p') ADVANCE(238);
       END_STATE();
     case 156:
-      if (lookahead == 'a') ADVANCE(236);
-      if (lookahead == 'o') ADVANCE(237);
+      if (lookahead == 'r') ADVANCE(239);
       END_STATE();
     case 157:
-      if (lookahead == 'u') ADVANCE(238);
+      if (lookahead == 'r') ADVANCE(240);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(239);
+      if (lookahead == 'o') ADVANCE(241);
       END_STATE();
     case 159:
-      if (lookahead == 'n') ADVANCE(240);
+      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 'o') ADVANCE(243);
       END_STATE();
     case 160:
-      if (lookahead == 'e') ADVANCE(241);
+      if (lookahead == 'u') ADVANCE(244);
       END_STATE();
     case 161:
-      if (lookahead == 'n') ADVANCE(242);
+      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'o') ADVANCE(246);
       END_STATE();
     case 162:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 163:
-      if (lookahead == 'r') ADVANCE(243);
-      END_STATE();
-    case 164:
-      if (lookahead == 't') ADVANCE(244);
-      END_STATE();
-    case 165:
-      if (lookahead == 't') ADVANCE(245);
-      END_STATE();
-    case 166:
-      if (lookahead == 'n') ADVANCE(246);
-      END_STATE();
-    case 167:
-      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(247);
       END_STATE();
+    case 163:
+      if (lookahead == 'e') ADVANCE(248);
+      END_STATE();
+    case 164:
+      if (lookahead == 'n') ADVANCE(249);
+      END_STATE();
+    case 165:
+      ACCEPT_TOKEN(anon_sym_set);
+      END_STATE();
+    case 166:
+      if (lookahead == 'r') ADVANCE(250);
+      END_STATE();
+    case 167:
+      if (lookahead == 't') ADVANCE(251);
+      END_STATE();
     case 168:
-      if (lookahead == 's') ADVANCE(248);
+      if (lookahead == 't') ADVANCE(252);
       END_STATE();
     case 169:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'n') ADVANCE(253);
       END_STATE();
     case 170:
-      if (lookahead == 't') ADVANCE(250);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(254);
       END_STATE();
     case 171:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 's') ADVANCE(255);
       END_STATE();
     case 172:
-      if (lookahead == 'e') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(256);
       END_STATE();
     case 173:
-      if (lookahead == 'g') ADVANCE(253);
+      if (lookahead == 't') ADVANCE(257);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(254);
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(258);
       END_STATE();
     case 175:
-      if (lookahead == 'r') ADVANCE(256);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 176:
-      if (lookahead == 'a') ADVANCE(257);
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'g') ADVANCE(260);
       END_STATE();
     case 177:
-      if (lookahead == 't') ADVANCE(259);
+      if (lookahead == 'n') ADVANCE(261);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 178:
-      if (lookahead == 't') ADVANCE(260);
+      if (lookahead == 'r') ADVANCE(263);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(261);
+      if (lookahead == 'a') ADVANCE(264);
+      if (lookahead == 'e') ADVANCE(265);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(262);
+      if (lookahead == 't') ADVANCE(266);
       END_STATE();
     case 181:
-      if (lookahead == 'c') ADVANCE(263);
+      if (lookahead == 't') ADVANCE(267);
       END_STATE();
     case 182:
-      if (lookahead == 'e') ADVANCE(264);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 183:
-      if (lookahead == 'd') ADVANCE(265);
+      if (lookahead == 'n') ADVANCE(269);
       END_STATE();
     case 184:
-      if (lookahead == 'c') ADVANCE(266);
+      if (lookahead == 'c') ADVANCE(270);
       END_STATE();
     case 185:
-      if (lookahead == 'u') ADVANCE(267);
+      if (lookahead == 'e') ADVANCE(271);
       END_STATE();
     case 186:
-      if (lookahead == 'c') ADVANCE(268);
+      if (lookahead == 'd') ADVANCE(272);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'c') ADVANCE(273);
       END_STATE();
     case 188:
-      if (lookahead == 'i') ADVANCE(269);
+      if (lookahead == 'u') ADVANCE(274);
       END_STATE();
     case 189:
-      if (lookahead == 'e') ADVANCE(270);
-      END_STATE();
-    case 190:
-      if (lookahead == 't') ADVANCE(271);
-      END_STATE();
-    case 191:
-      if (lookahead == 'i') ADVANCE(272);
-      END_STATE();
-    case 192:
-      if (lookahead == 'e') ADVANCE(273);
-      END_STATE();
-    case 193:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 194:
-      ACCEPT_TOKEN(anon_sym_days);
-      END_STATE();
-    case 195:
-      if (lookahead == 't') ADVANCE(274);
-      END_STATE();
-    case 196:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 197:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 198:
       if (lookahead == 'c') ADVANCE(275);
       END_STATE();
+    case 190:
+      if (lookahead == 'i') ADVANCE(276);
+      END_STATE();
+    case 191:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 192:
+      if (lookahead == 'i') ADVANCE(277);
+      END_STATE();
+    case 193:
+      if (lookahead == 'e') ADVANCE(278);
+      END_STATE();
+    case 194:
+      if (lookahead == 't') ADVANCE(279);
+      END_STATE();
+    case 195:
+      if (lookahead == 'i') ADVANCE(280);
+      END_STATE();
+    case 196:
+      if (lookahead == 'e') ADVANCE(281);
+      END_STATE();
+    case 197:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 198:
+      ACCEPT_TOKEN(anon_sym_days);
+      END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 't') ADVANCE(282);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 201:
-      if (lookahead == 'y') ADVANCE(276);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 202:
-      if (lookahead == 'p') ADVANCE(277);
+      if (lookahead == 'c') ADVANCE(283);
       END_STATE();
     case 203:
-      if (lookahead == 'p') ADVANCE(278);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 204:
-      if (lookahead == 'c') ADVANCE(279);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 205:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'y') ADVANCE(284);
       END_STATE();
     case 206:
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'p') ADVANCE(285);
       END_STATE();
     case 207:
-      if (lookahead == 'n') ADVANCE(281);
+      if (lookahead == 'p') ADVANCE(286);
       END_STATE();
     case 208:
-      if (lookahead == 'r') ADVANCE(282);
+      if (lookahead == 'c') ADVANCE(287);
       END_STATE();
     case 209:
-      if (lookahead == 'e') ADVANCE(283);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'e') ADVANCE(288);
       END_STATE();
     case 211:
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 'n') ADVANCE(289);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 213:
-      if (lookahead == 'e') ADVANCE(285);
+      if (lookahead == 'e') ADVANCE(291);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'a') ADVANCE(292);
       END_STATE();
     case 215:
-      if (lookahead == 't') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 216:
-      if (lookahead == 'e') ADVANCE(287);
+      if (lookahead == 't') ADVANCE(293);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(288);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 218:
-      if (lookahead == 'e') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(294);
       END_STATE();
     case 219:
-      if (lookahead == 'h') ADVANCE(290);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 't') ADVANCE(295);
       END_STATE();
     case 221:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 222:
-      if (lookahead == 'o') ADVANCE(291);
-      END_STATE();
-    case 223:
-      ACCEPT_TOKEN(anon_sym_next);
-      END_STATE();
-    case 224:
-      ACCEPT_TOKEN(anon_sym_none);
-      END_STATE();
-    case 225:
-      if (lookahead == 'm') ADVANCE(292);
-      END_STATE();
-    case 226:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(293);
-      END_STATE();
-    case 227:
-      if (lookahead == 'o') ADVANCE(294);
-      END_STATE();
-    case 228:
-      if (lookahead == 'e') ADVANCE(295);
-      END_STATE();
-    case 229:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 230:
       if (lookahead == 'e') ADVANCE(296);
       END_STATE();
+    case 222:
+      if (lookahead == 't') ADVANCE(297);
+      END_STATE();
+    case 223:
+      ACCEPT_TOKEN(anon_sym_loss);
+      END_STATE();
+    case 224:
+      if (lookahead == 'e') ADVANCE(298);
+      END_STATE();
+    case 225:
+      if (lookahead == 'h') ADVANCE(299);
+      END_STATE();
+    case 226:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 227:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 228:
+      if (lookahead == 'o') ADVANCE(300);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_next);
+      END_STATE();
+    case 230:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
     case 231:
-      if (lookahead == 'a') ADVANCE(297);
+      if (lookahead == 'm') ADVANCE(301);
       END_STATE();
     case 232:
-      if (lookahead == 'o') ADVANCE(298);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(302);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(299);
+      if (lookahead == 'o') ADVANCE(303);
       END_STATE();
     case 234:
-      if (lookahead == 'u') ADVANCE(300);
+      if (lookahead == 'e') ADVANCE(304);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(301);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 236:
-      if (lookahead == 'i') ADVANCE(302);
+      if (lookahead == 'e') ADVANCE(305);
       END_STATE();
     case 237:
-      if (lookahead == 'v') ADVANCE(303);
+      if (lookahead == 'a') ADVANCE(306);
       END_STATE();
     case 238:
-      if (lookahead == 'i') ADVANCE(304);
+      if (lookahead == 'o') ADVANCE(307);
       END_STATE();
     case 239:
-      if (lookahead == 'l') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(308);
       END_STATE();
     case 240:
-      if (lookahead == 'd') ADVANCE(306);
+      if (lookahead == 'u') ADVANCE(309);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(307);
-      END_STATE();
-    case 242:
-      if (lookahead == 'a') ADVANCE(308);
-      END_STATE();
-    case 243:
-      if (lookahead == 'c') ADVANCE(309);
-      END_STATE();
-    case 244:
       if (lookahead == 'r') ADVANCE(310);
       END_STATE();
-    case 245:
-      ACCEPT_TOKEN(anon_sym_text);
-      END_STATE();
-    case 246:
-      ACCEPT_TOKEN(anon_sym_than);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_then);
-      END_STATE();
-    case 248:
-      ACCEPT_TOKEN(anon_sym_ties);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(anon_sym_true);
-      END_STATE();
-    case 250:
-      ACCEPT_TOKEN(anon_sym_unit);
-      END_STATE();
-    case 251:
+    case 242:
       if (lookahead == 'i') ADVANCE(311);
       END_STATE();
+    case 243:
+      if (lookahead == 'v') ADVANCE(312);
+      END_STATE();
+    case 244:
+      if (lookahead == 'i') ADVANCE(313);
+      END_STATE();
+    case 245:
+      if (lookahead == 'r') ADVANCE(314);
+      END_STATE();
+    case 246:
+      if (lookahead == 'l') ADVANCE(315);
+      END_STATE();
+    case 247:
+      if (lookahead == 'd') ADVANCE(316);
+      END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(317);
+      END_STATE();
+    case 249:
+      if (lookahead == 'a') ADVANCE(318);
+      END_STATE();
+    case 250:
+      if (lookahead == 'c') ADVANCE(319);
+      END_STATE();
+    case 251:
+      if (lookahead == 'r') ADVANCE(320);
+      END_STATE();
     case 252:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(312);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 253:
-      if (lookahead == 'h') ADVANCE(313);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 254:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 255:
-      if (lookahead == 'e') ADVANCE(314);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 256:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 257:
-      if (lookahead == 'i') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 258:
-      if (lookahead == 'n') ADVANCE(316);
+      if (lookahead == 'i') ADVANCE(321);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(322);
       END_STATE();
     case 260:
-      if (lookahead == 'i') ADVANCE(317);
+      if (lookahead == 'h') ADVANCE(323);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(318);
+      if (lookahead == 'e') ADVANCE(324);
       END_STATE();
     case 263:
-      if (lookahead == 'a') ADVANCE(319);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 'i') ADVANCE(325);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(320);
-      if (lookahead == 's') ADVANCE(321);
+      if (lookahead == 'n') ADVANCE(326);
       END_STATE();
     case 266:
-      if (lookahead == 'l') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 267:
-      if (lookahead == 's') ADVANCE(323);
+      if (lookahead == 'i') ADVANCE(327);
       END_STATE();
     case 268:
-      if (lookahead == 'h') ADVANCE(324);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 269:
-      if (lookahead == 'n') ADVANCE(325);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'a') ADVANCE(329);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(327);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(330);
+      if (lookahead == 's') ADVANCE(331);
       END_STATE();
     case 273:
-      if (lookahead == 'n') ADVANCE(328);
+      if (lookahead == 'l') ADVANCE(332);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(333);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 'h') ADVANCE(334);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 277:
-      if (lookahead == 'l') ADVANCE(331);
-      END_STATE();
-    case 278:
-      if (lookahead == 't') ADVANCE(332);
-      END_STATE();
-    case 279:
-      if (lookahead == 't') ADVANCE(333);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 281:
-      if (lookahead == 'c') ADVANCE(334);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 284:
       if (lookahead == 'e') ADVANCE(335);
       END_STATE();
+    case 277:
+      if (lookahead == 'n') ADVANCE(336);
+      END_STATE();
+    case 278:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(337);
+      END_STATE();
+    case 280:
+      if (lookahead == 't') ADVANCE(338);
+      END_STATE();
+    case 281:
+      if (lookahead == 'n') ADVANCE(339);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(340);
+      END_STATE();
+    case 283:
+      if (lookahead == 't') ADVANCE(341);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
     case 285:
-      if (lookahead == 's') ADVANCE(336);
+      if (lookahead == 'l') ADVANCE(342);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 't') ADVANCE(343);
       END_STATE();
     case 287:
-      if (lookahead == 'r') ADVANCE(337);
+      if (lookahead == 't') ADVANCE(344);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_limit);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 289:
-      if (lookahead == 'r') ADVANCE(338);
+      if (lookahead == 'c') ADVANCE(345);
       END_STATE();
     case 290:
-      if (lookahead == 's') ADVANCE(339);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 291:
-      if (lookahead == 'n') ADVANCE(340);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 292:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'r') ADVANCE(346);
       END_STATE();
     case 293:
-      if (lookahead == 's') ADVANCE(342);
+      if (lookahead == 'e') ADVANCE(347);
       END_STATE();
     case 294:
-      if (lookahead == 'd') ADVANCE(343);
+      if (lookahead == 's') ADVANCE(348);
       END_STATE();
     case 295:
-      if (lookahead == 'd') ADVANCE(344);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 296:
-      if (lookahead == 'n') ADVANCE(345);
+      if (lookahead == 'r') ADVANCE(349);
       END_STATE();
     case 297:
-      if (lookahead == 'i') ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 298:
-      if (lookahead == 'r') ADVANCE(347);
+      if (lookahead == 'r') ADVANCE(350);
       END_STATE();
     case 299:
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 's') ADVANCE(351);
       END_STATE();
     case 300:
-      if (lookahead == 'm') ADVANCE(349);
+      if (lookahead == 'n') ADVANCE(352);
       END_STATE();
     case 301:
-      if (lookahead == 'd') ADVANCE(350);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 302:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 's') ADVANCE(354);
       END_STATE();
     case 303:
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'd') ADVANCE(355);
       END_STATE();
     case 304:
-      if (lookahead == 'r') ADVANCE(353);
+      if (lookahead == 'd') ADVANCE(356);
       END_STATE();
     case 305:
-      if (lookahead == 'u') ADVANCE(354);
+      if (lookahead == 'n') ADVANCE(357);
       END_STATE();
     case 306:
-      if (lookahead == 'i') ADVANCE(355);
+      if (lookahead == 'i') ADVANCE(358);
       END_STATE();
     case 307:
-      if (lookahead == 'o') ADVANCE(356);
+      if (lookahead == 'r') ADVANCE(359);
       END_STATE();
     case 308:
-      if (lookahead == 'r') ADVANCE(357);
+      if (lookahead == 'e') ADVANCE(360);
       END_STATE();
     case 309:
-      if (lookahead == 'e') ADVANCE(358);
+      if (lookahead == 'm') ADVANCE(361);
       END_STATE();
     case 310:
-      if (lookahead == 'a') ADVANCE(359);
+      if (lookahead == 'd') ADVANCE(362);
       END_STATE();
     case 311:
-      if (lookahead == 'o') ADVANCE(360);
+      if (lookahead == 'n') ADVANCE(363);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(364);
       END_STATE();
     case 313:
-      if (lookahead == 't') ADVANCE(361);
+      if (lookahead == 'r') ADVANCE(365);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'v') ADVANCE(366);
       END_STATE();
     case 315:
-      if (lookahead == 'n') ADVANCE(362);
+      if (lookahead == 'u') ADVANCE(367);
       END_STATE();
     case 316:
-      if (lookahead == 't') ADVANCE(363);
+      if (lookahead == 'i') ADVANCE(368);
       END_STATE();
     case 317:
-      if (lookahead == 'o') ADVANCE(364);
+      if (lookahead == 'o') ADVANCE(369);
       END_STATE();
     case 318:
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 319:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 'e') ADVANCE(371);
       END_STATE();
     case 320:
-      if (lookahead == 'e') ADVANCE(367);
+      if (lookahead == 'a') ADVANCE(372);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'o') ADVANCE(373);
       END_STATE();
     case 322:
-      if (lookahead == 'e') ADVANCE(368);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 323:
-      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == 't') ADVANCE(374);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_breach);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 325:
-      if (lookahead == 'g') ADVANCE(370);
+      if (lookahead == 'n') ADVANCE(375);
       END_STATE();
     case 326:
-      if (lookahead == 'd') ADVANCE(371);
+      if (lookahead == 't') ADVANCE(376);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(372);
+      if (lookahead == 'o') ADVANCE(377);
       END_STATE();
     case 328:
-      if (lookahead == 'c') ADVANCE(373);
+      if (lookahead == 't') ADVANCE(378);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 330:
-      if (lookahead == 'i') ADVANCE(374);
-      END_STATE();
-    case 331:
-      if (lookahead == 'e') ADVANCE(375);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 334:
-      if (lookahead == 'i') ADVANCE(376);
-      END_STATE();
-    case 335:
-      if (lookahead == 'r') ADVANCE(377);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_halves);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_lesser);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(378);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_months);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_motion);
-      END_STATE();
-    case 341:
       if (lookahead == 't') ADVANCE(379);
       END_STATE();
+    case 330:
+      if (lookahead == 'e') ADVANCE(380);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_amends);
+      END_STATE();
+    case 332:
+      if (lookahead == 'e') ADVANCE(381);
+      END_STATE();
+    case 333:
+      if (lookahead == 'e') ADVANCE(382);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_breach);
+      END_STATE();
+    case 335:
+      if (lookahead == 'd') ADVANCE(383);
+      END_STATE();
+    case 336:
+      if (lookahead == 'g') ADVANCE(384);
+      END_STATE();
+    case 337:
+      if (lookahead == 'd') ADVANCE(385);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(386);
+      END_STATE();
+    case 339:
+      if (lookahead == 'c') ADVANCE(387);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_debits);
+      END_STATE();
+    case 341:
+      if (lookahead == 'i') ADVANCE(388);
+      END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_passes);
+      if (lookahead == 'e') ADVANCE(389);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 345:
-      if (lookahead == 't') ADVANCE(380);
+      if (lookahead == 'i') ADVANCE(390);
       END_STATE();
     case 346:
-      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'd') ADVANCE(391);
       END_STATE();
     case 347:
-      if (lookahead == 't') ADVANCE(382);
+      if (lookahead == 'r') ADVANCE(392);
       END_STATE();
     case 348:
-      if (lookahead == 'r') ADVANCE(383);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 349:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_record);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(393);
       END_STATE();
     case 351:
-      if (lookahead == 'd') ADVANCE(384);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 353:
-      if (lookahead == 'e') ADVANCE(385);
+      if (lookahead == 't') ADVANCE(394);
       END_STATE();
     case 354:
-      if (lookahead == 't') ADVANCE(386);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 355:
-      if (lookahead == 'n') ADVANCE(387);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 356:
-      if (lookahead == 'o') ADVANCE(388);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 357:
-      if (lookahead == 'i') ADVANCE(389);
+      if (lookahead == 't') ADVANCE(395);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
     case 359:
-      if (lookahead == 'c') ADVANCE(390);
+      if (lookahead == 't') ADVANCE(397);
       END_STATE();
     case 360:
-      if (lookahead == 'n') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(398);
       END_STATE();
     case 361:
-      if (lookahead == 'e') ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 363:
-      if (lookahead == 'i') ADVANCE(393);
+      if (lookahead == 'd') ADVANCE(399);
       END_STATE();
     case 364:
-      if (lookahead == 'n') ADVANCE(394);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 366:
-      if (lookahead == 'e') ADVANCE(395);
-      END_STATE();
-    case 367:
-      if (lookahead == 'n') ADVANCE(396);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 373:
-      if (lookahead == 'y') ADVANCE(397);
-      END_STATE();
-    case 374:
-      if (lookahead == 'v') ADVANCE(398);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 376:
-      if (lookahead == 'a') ADVANCE(399);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 379:
       if (lookahead == 'e') ADVANCE(400);
       END_STATE();
+    case 366:
+      if (lookahead == 'e') ADVANCE(401);
+      END_STATE();
+    case 367:
+      if (lookahead == 't') ADVANCE(402);
+      END_STATE();
+    case 368:
+      if (lookahead == 'n') ADVANCE(403);
+      END_STATE();
+    case 369:
+      if (lookahead == 'o') ADVANCE(404);
+      END_STATE();
+    case 370:
+      if (lookahead == 'i') ADVANCE(405);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 372:
+      if (lookahead == 'c') ADVANCE(406);
+      END_STATE();
+    case 373:
+      if (lookahead == 'n') ADVANCE(407);
+      END_STATE();
+    case 374:
+      if (lookahead == 'e') ADVANCE(408);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 376:
+      if (lookahead == 'i') ADVANCE(409);
+      END_STATE();
+    case 377:
+      if (lookahead == 'n') ADVANCE(410);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 379:
+      if (lookahead == 'e') ADVANCE(411);
+      END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_present);
+      if (lookahead == 'n') ADVANCE(412);
       END_STATE();
     case 381:
-      if (lookahead == 'i') ADVANCE(401);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 382:
-      if (lookahead == 'i') ADVANCE(402);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 383:
-      if (lookahead == 's') ADVANCE(403);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 384:
-      if (lookahead == 'e') ADVANCE(404);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 385:
-      if (lookahead == 's') ADVANCE(405);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 386:
-      if (lookahead == 'i') ADVANCE(406);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 387:
-      if (lookahead == 'g') ADVANCE(407);
+      if (lookahead == 'y') ADVANCE(413);
       END_STATE();
     case 388:
-      if (lookahead == 'k') ADVANCE(408);
+      if (lookahead == 'v') ADVANCE(414);
       END_STATE();
     case 389:
-      if (lookahead == 'o') ADVANCE(409);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 390:
-      if (lookahead == 't') ADVANCE(410);
+      if (lookahead == 'a') ADVANCE(415);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 392:
-      if (lookahead == 'd') ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 393:
-      if (lookahead == 'o') ADVANCE(412);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_adoption);
+      if (lookahead == 'e') ADVANCE(416);
       END_STATE();
     case 395:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 396:
-      if (lookahead == 't') ADVANCE(414);
+      if (lookahead == 'i') ADVANCE(417);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'i') ADVANCE(418);
       END_STATE();
     case 398:
-      if (lookahead == 'e') ADVANCE(415);
+      if (lookahead == 's') ADVANCE(419);
       END_STATE();
     case 399:
-      if (lookahead == 'l') ADVANCE(416);
+      if (lookahead == 'e') ADVANCE(420);
       END_STATE();
     case 400:
-      if (lookahead == 'r') ADVANCE(417);
+      if (lookahead == 's') ADVANCE(421);
       END_STATE();
     case 401:
-      if (lookahead == 'n') ADVANCE(418);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 402:
-      if (lookahead == 'o') ADVANCE(419);
+      if (lookahead == 'i') ADVANCE(422);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'g') ADVANCE(423);
       END_STATE();
     case 404:
-      if (lookahead == 'r') ADVANCE(420);
+      if (lookahead == 'k') ADVANCE(424);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'o') ADVANCE(425);
       END_STATE();
     case 406:
-      if (lookahead == 'o') ADVANCE(421);
+      if (lookahead == 't') ADVANCE(426);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'd') ADVANCE(427);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'o') ADVANCE(428);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(429);
       END_STATE();
     case 412:
-      if (lookahead == 'n') ADVANCE(422);
+      if (lookahead == 't') ADVANCE(430);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 414:
-      if (lookahead == 's') ADVANCE(423);
+      if (lookahead == 'e') ADVANCE(431);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_effective);
+      if (lookahead == 'l') ADVANCE(432);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_financial);
+      if (lookahead == 'r') ADVANCE(433);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      if (lookahead == 'n') ADVANCE(434);
       END_STATE();
     case 418:
-      if (lookahead == 'g') ADVANCE(424);
+      if (lookahead == 'o') ADVANCE(435);
       END_STATE();
     case 419:
-      if (lookahead == 'n') ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'r') ADVANCE(436);
       END_STATE();
     case 421:
-      if (lookahead == 'n') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 422:
-      if (lookahead == 's') ADVANCE(427);
+      if (lookahead == 'o') ADVANCE(437);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 427:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 428:
+      if (lookahead == 'n') ADVANCE(438);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 430:
+      if (lookahead == 's') ADVANCE(439);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 434:
+      if (lookahead == 'g') ADVANCE(440);
+      END_STATE();
+    case 435:
+      if (lookahead == 'n') ADVANCE(441);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 437:
+      if (lookahead == 'n') ADVANCE(442);
+      END_STATE();
+    case 438:
+      if (lookahead == 's') ADVANCE(443);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 443:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -3006,6 +3094,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(1),
     [anon_sym_next] = ACTIONS(1),
     [anon_sym_amendments] = ACTIONS(1),
+    [anon_sym_reserve] = ACTIONS(1),
+    [anon_sym_a] = ACTIONS(1),
+    [anon_sym_loss] = ACTIONS(1),
+    [anon_sym_carried] = ACTIONS(1),
+    [anon_sym_forward] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
     [anon_sym_financial] = ACTIONS(1),
     [anon_sym_year] = ACTIONS(1),
@@ -3159,6 +3252,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(17),
     [anon_sym_next] = ACTIONS(17),
     [anon_sym_amendments] = ACTIONS(17),
+    [anon_sym_reserve] = ACTIONS(17),
+    [anon_sym_a] = ACTIONS(17),
+    [anon_sym_loss] = ACTIONS(17),
+    [anon_sym_carried] = ACTIONS(17),
+    [anon_sym_forward] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3312,6 +3410,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(46),
     [anon_sym_next] = ACTIONS(46),
     [anon_sym_amendments] = ACTIONS(46),
+    [anon_sym_reserve] = ACTIONS(46),
+    [anon_sym_a] = ACTIONS(46),
+    [anon_sym_loss] = ACTIONS(46),
+    [anon_sym_carried] = ACTIONS(46),
+    [anon_sym_forward] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
     [anon_sym_financial] = ACTIONS(46),
     [anon_sym_year] = ACTIONS(46),
@@ -3464,6 +3567,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3616,6 +3724,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3768,6 +3881,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3920,6 +4038,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(17),
     [anon_sym_next] = ACTIONS(17),
     [anon_sym_amendments] = ACTIONS(17),
+    [anon_sym_reserve] = ACTIONS(17),
+    [anon_sym_a] = ACTIONS(17),
+    [anon_sym_loss] = ACTIONS(17),
+    [anon_sym_carried] = ACTIONS(17),
+    [anon_sym_forward] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -4072,6 +4195,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4224,6 +4352,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4376,6 +4509,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(129),
     [anon_sym_next] = ACTIONS(129),
     [anon_sym_amendments] = ACTIONS(129),
+    [anon_sym_reserve] = ACTIONS(129),
+    [anon_sym_a] = ACTIONS(129),
+    [anon_sym_loss] = ACTIONS(129),
+    [anon_sym_carried] = ACTIONS(129),
+    [anon_sym_forward] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
     [anon_sym_financial] = ACTIONS(129),
     [anon_sym_year] = ACTIONS(129),
@@ -4528,6 +4666,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4680,6 +4823,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4832,6 +4980,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(76),
     [anon_sym_next] = ACTIONS(76),
     [anon_sym_amendments] = ACTIONS(76),
+    [anon_sym_reserve] = ACTIONS(76),
+    [anon_sym_a] = ACTIONS(76),
+    [anon_sym_loss] = ACTIONS(76),
+    [anon_sym_carried] = ACTIONS(76),
+    [anon_sym_forward] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4977,6 +5130,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(157),
     [anon_sym_next] = ACTIONS(157),
     [anon_sym_amendments] = ACTIONS(157),
+    [anon_sym_reserve] = ACTIONS(157),
+    [anon_sym_a] = ACTIONS(157),
+    [anon_sym_loss] = ACTIONS(157),
+    [anon_sym_carried] = ACTIONS(157),
+    [anon_sym_forward] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5121,6 +5279,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5265,6 +5428,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(157),
     [anon_sym_next] = ACTIONS(157),
     [anon_sym_amendments] = ACTIONS(157),
+    [anon_sym_reserve] = ACTIONS(157),
+    [anon_sym_a] = ACTIONS(157),
+    [anon_sym_loss] = ACTIONS(157),
+    [anon_sym_carried] = ACTIONS(157),
+    [anon_sym_forward] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5408,6 +5576,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5551,6 +5724,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(173),
     [anon_sym_next] = ACTIONS(173),
     [anon_sym_amendments] = ACTIONS(173),
+    [anon_sym_reserve] = ACTIONS(173),
+    [anon_sym_a] = ACTIONS(173),
+    [anon_sym_loss] = ACTIONS(173),
+    [anon_sym_carried] = ACTIONS(173),
+    [anon_sym_forward] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -5694,6 +5872,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5837,6 +6020,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5980,6 +6168,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(179),
     [anon_sym_next] = ACTIONS(179),
     [anon_sym_amendments] = ACTIONS(179),
+    [anon_sym_reserve] = ACTIONS(179),
+    [anon_sym_a] = ACTIONS(179),
+    [anon_sym_loss] = ACTIONS(179),
+    [anon_sym_carried] = ACTIONS(179),
+    [anon_sym_forward] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -6123,6 +6316,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(183),
     [anon_sym_next] = ACTIONS(183),
     [anon_sym_amendments] = ACTIONS(183),
+    [anon_sym_reserve] = ACTIONS(183),
+    [anon_sym_a] = ACTIONS(183),
+    [anon_sym_loss] = ACTIONS(183),
+    [anon_sym_carried] = ACTIONS(183),
+    [anon_sym_forward] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -6266,6 +6464,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(187),
     [anon_sym_next] = ACTIONS(187),
     [anon_sym_amendments] = ACTIONS(187),
+    [anon_sym_reserve] = ACTIONS(187),
+    [anon_sym_a] = ACTIONS(187),
+    [anon_sym_loss] = ACTIONS(187),
+    [anon_sym_carried] = ACTIONS(187),
+    [anon_sym_forward] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -6409,6 +6612,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(191),
     [anon_sym_next] = ACTIONS(191),
     [anon_sym_amendments] = ACTIONS(191),
+    [anon_sym_reserve] = ACTIONS(191),
+    [anon_sym_a] = ACTIONS(191),
+    [anon_sym_loss] = ACTIONS(191),
+    [anon_sym_carried] = ACTIONS(191),
+    [anon_sym_forward] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
@@ -6552,6 +6760,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(195),
     [anon_sym_next] = ACTIONS(195),
     [anon_sym_amendments] = ACTIONS(195),
+    [anon_sym_reserve] = ACTIONS(195),
+    [anon_sym_a] = ACTIONS(195),
+    [anon_sym_loss] = ACTIONS(195),
+    [anon_sym_carried] = ACTIONS(195),
+    [anon_sym_forward] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -6695,6 +6908,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(199),
     [anon_sym_next] = ACTIONS(199),
     [anon_sym_amendments] = ACTIONS(199),
+    [anon_sym_reserve] = ACTIONS(199),
+    [anon_sym_a] = ACTIONS(199),
+    [anon_sym_loss] = ACTIONS(199),
+    [anon_sym_carried] = ACTIONS(199),
+    [anon_sym_forward] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -6838,6 +7056,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(203),
     [anon_sym_next] = ACTIONS(203),
     [anon_sym_amendments] = ACTIONS(203),
+    [anon_sym_reserve] = ACTIONS(203),
+    [anon_sym_a] = ACTIONS(203),
+    [anon_sym_loss] = ACTIONS(203),
+    [anon_sym_carried] = ACTIONS(203),
+    [anon_sym_forward] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -6981,6 +7204,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(207),
     [anon_sym_next] = ACTIONS(207),
     [anon_sym_amendments] = ACTIONS(207),
+    [anon_sym_reserve] = ACTIONS(207),
+    [anon_sym_a] = ACTIONS(207),
+    [anon_sym_loss] = ACTIONS(207),
+    [anon_sym_carried] = ACTIONS(207),
+    [anon_sym_forward] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7124,6 +7352,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(211),
     [anon_sym_next] = ACTIONS(211),
     [anon_sym_amendments] = ACTIONS(211),
+    [anon_sym_reserve] = ACTIONS(211),
+    [anon_sym_a] = ACTIONS(211),
+    [anon_sym_loss] = ACTIONS(211),
+    [anon_sym_carried] = ACTIONS(211),
+    [anon_sym_forward] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -7266,6 +7499,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(195),
     [anon_sym_next] = ACTIONS(195),
     [anon_sym_amendments] = ACTIONS(195),
+    [anon_sym_reserve] = ACTIONS(195),
+    [anon_sym_a] = ACTIONS(195),
+    [anon_sym_loss] = ACTIONS(195),
+    [anon_sym_carried] = ACTIONS(195),
+    [anon_sym_forward] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -7408,6 +7646,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(203),
     [anon_sym_next] = ACTIONS(203),
     [anon_sym_amendments] = ACTIONS(203),
+    [anon_sym_reserve] = ACTIONS(203),
+    [anon_sym_a] = ACTIONS(203),
+    [anon_sym_loss] = ACTIONS(203),
+    [anon_sym_carried] = ACTIONS(203),
+    [anon_sym_forward] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7550,6 +7793,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(199),
     [anon_sym_next] = ACTIONS(199),
     [anon_sym_amendments] = ACTIONS(199),
+    [anon_sym_reserve] = ACTIONS(199),
+    [anon_sym_a] = ACTIONS(199),
+    [anon_sym_loss] = ACTIONS(199),
+    [anon_sym_carried] = ACTIONS(199),
+    [anon_sym_forward] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7692,6 +7940,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(207),
     [anon_sym_next] = ACTIONS(207),
     [anon_sym_amendments] = ACTIONS(207),
+    [anon_sym_reserve] = ACTIONS(207),
+    [anon_sym_a] = ACTIONS(207),
+    [anon_sym_loss] = ACTIONS(207),
+    [anon_sym_carried] = ACTIONS(207),
+    [anon_sym_forward] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7834,6 +8087,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -7976,6 +8234,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(211),
     [anon_sym_next] = ACTIONS(211),
     [anon_sym_amendments] = ACTIONS(211),
+    [anon_sym_reserve] = ACTIONS(211),
+    [anon_sym_a] = ACTIONS(211),
+    [anon_sym_loss] = ACTIONS(211),
+    [anon_sym_carried] = ACTIONS(211),
+    [anon_sym_forward] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -8118,6 +8381,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(179),
     [anon_sym_next] = ACTIONS(179),
     [anon_sym_amendments] = ACTIONS(179),
+    [anon_sym_reserve] = ACTIONS(179),
+    [anon_sym_a] = ACTIONS(179),
+    [anon_sym_loss] = ACTIONS(179),
+    [anon_sym_carried] = ACTIONS(179),
+    [anon_sym_forward] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -8260,6 +8528,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(183),
     [anon_sym_next] = ACTIONS(183),
     [anon_sym_amendments] = ACTIONS(183),
+    [anon_sym_reserve] = ACTIONS(183),
+    [anon_sym_a] = ACTIONS(183),
+    [anon_sym_loss] = ACTIONS(183),
+    [anon_sym_carried] = ACTIONS(183),
+    [anon_sym_forward] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -8402,6 +8675,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(163),
     [anon_sym_next] = ACTIONS(163),
     [anon_sym_amendments] = ACTIONS(163),
+    [anon_sym_reserve] = ACTIONS(163),
+    [anon_sym_a] = ACTIONS(163),
+    [anon_sym_loss] = ACTIONS(163),
+    [anon_sym_carried] = ACTIONS(163),
+    [anon_sym_forward] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8544,6 +8822,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(187),
     [anon_sym_next] = ACTIONS(187),
     [anon_sym_amendments] = ACTIONS(187),
+    [anon_sym_reserve] = ACTIONS(187),
+    [anon_sym_a] = ACTIONS(187),
+    [anon_sym_loss] = ACTIONS(187),
+    [anon_sym_carried] = ACTIONS(187),
+    [anon_sym_forward] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -8686,6 +8969,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(173),
     [anon_sym_next] = ACTIONS(173),
     [anon_sym_amendments] = ACTIONS(173),
+    [anon_sym_reserve] = ACTIONS(173),
+    [anon_sym_a] = ACTIONS(173),
+    [anon_sym_loss] = ACTIONS(173),
+    [anon_sym_carried] = ACTIONS(173),
+    [anon_sym_forward] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -8828,6 +9116,11 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_after] = ACTIONS(191),
     [anon_sym_next] = ACTIONS(191),
     [anon_sym_amendments] = ACTIONS(191),
+    [anon_sym_reserve] = ACTIONS(191),
+    [anon_sym_a] = ACTIONS(191),
+    [anon_sym_loss] = ACTIONS(191),
+    [anon_sym_carried] = ACTIONS(191),
+    [anon_sym_forward] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),

@@ -272,6 +272,7 @@ impl Canonical for ast::Example {
             members_file,
             period,
             parameters,
+            reserves,
             votes,
             date,
             expectations,
@@ -294,6 +295,13 @@ impl Canonical for ast::Example {
             }
             for b in parameters {
                 e.binding("parameter", b)?;
+            }
+            // Written only when given: examples without one hash as before.
+            for (name, value) in reserves {
+                e.node("reserve", |e| {
+                    e.text(name)?;
+                    value.encode(e)
+                })?;
             }
             e.all(votes)?;
             e.all(expectations)

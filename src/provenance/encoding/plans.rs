@@ -14,6 +14,7 @@ impl Canonical for ast::Allocation {
             scope,
             record_date,
             tranches,
+            loss,
             span: _,
         } = self;
         e.node("allocate", |e| {
@@ -29,9 +30,44 @@ impl Canonical for ast::Allocation {
             if let Some(date) = record_date {
                 e.tagged_expr("record date", date)?;
             }
-            e.all(tranches)
+            e.all(tranches)?;
+            // Written only when present: rules without one hash as before.
+            if let Some(block) = loss {
+                e.node("if a loss", |e| {
+                    block.forms.iter().try_for_each(|form| match form {
+                        ast::LossForm::Reserve {
+                            name,
+                            at_most,
+                            span: _,
+                        } => e.node("from reserve", |e| {
+                            e.text(name)?;
+                            if let Some(cap) = at_most {
+                                e.tagged_expr("at most", cap)?;
+                            }
+                            Ok(())
+                        }),
+                        ast::LossForm::Members(split) => encode_split(e, split),
+                        ast::LossForm::CarriedForward(_) => e.leaf("carried forward"),
+                    })
+                })?;
+            }
+            Ok(())
         })
     }
+}
+
+fn encode_split(e: &mut Encoder<'_>, split: &ast::Split) -> fmt::Result {
+    let ast::Split {
+        var,
+        filter,
+        weight,
+        span: _,
+    } = split;
+    e.node("to each member", |e| {
+        e.ident(var)?;
+        e.filter(filter.as_ref())?;
+        e.tagged_expr("in proportion to", weight)
+    })
 }
 
 impl Canonical for ast::Tranche {
@@ -42,6 +78,7 @@ impl Canonical for ast::Tranche {
             at_most,
             at_least,
             split,
+            otherwise,
             span: _,
         } = self;
         e.node("tranche", |e| {
@@ -53,18 +90,11 @@ impl Canonical for ast::Tranche {
             if let Some(floor) = at_least {
                 e.tagged_expr("at least", floor)?;
             }
-            if let Some(ast::Split {
-                var,
-                filter,
-                weight,
-                span: _,
-            }) = split
-            {
-                e.node("to each member", |e| {
-                    e.ident(var)?;
-                    e.filter(filter.as_ref())?;
-                    e.tagged_expr("in proportion to", weight)
-                })?;
+            if let Some(split) = split {
+                encode_split(e, split)?;
+            }
+            if let Some(reserve) = otherwise {
+                e.node("else to reserve", |e| e.text(reserve))?;
             }
             Ok(())
         })
