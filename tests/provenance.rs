@@ -542,3 +542,26 @@ fn an_amendment_effective_on_adoption_keeps_the_hash() {
     );
     assert_ne!(hash(&later), program.provenance.hash);
 }
+
+/// A share of the whole vote per class is another rule than a weight per
+/// member, and what a silent class's share does is part of it; `unvoted
+/// shares lapse` written out is what the rule means when nothing is.
+#[test]
+fn class_shares_are_their_own_rule() {
+    let book = |weights: &str| {
+        format!(
+            "rulebook \"Shares\" currency GBP\nmember {{ class: Worker or Consumer }}\nresolution r {{\n  {weights}\n  passes when for > against\n}}\n"
+        )
+    };
+    let per_member = hash(&book("weighted by class { Worker: 50, Consumer: 50 }"));
+    let shares = hash(&book("weighted by class share { Worker: 50%, Consumer: 50% }"));
+    let lapse = hash(&book(
+        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted shares lapse",
+    ));
+    let shared = hash(&book(
+        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted shares go to the other classes",
+    ));
+    assert_ne!(per_member, shares);
+    assert_eq!(shares, lapse);
+    assert_ne!(lapse, shared);
+}

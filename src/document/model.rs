@@ -235,6 +235,33 @@ fn basis(b: VoteBasis) -> &'static str {
 fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
     let who_votes = match &r.class_weights {
         None => "One member, one vote.".to_string(),
+        Some((attr, shares)) if r.class_share.is_some() => {
+            let field = program.member_attrs.get(*attr);
+            let classes: Vec<String> = shares
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let name = match field.map(|f| f.ty) {
+                        Some(Type::Enum(e)) => {
+                            program.variant_name(e, i as u32).unwrap_or("?").to_string()
+                        }
+                        _ => format!("class {i}"),
+                    };
+                    format!("{name} {}", crate::value::percent_display(*s))
+                })
+                .collect();
+            let by = field.map_or("class", |f| f.name.as_str());
+            let unvoted = match r.class_share {
+                Some(crate::syntax::ast::Unvoted::Shared) => {
+                    "the share of a class that casts no vote goes to the other classes"
+                }
+                _ => "the share of a class that casts no vote lapses",
+            };
+            format!(
+                "Each {by} holds a share of the whole vote, whatever its size, divided among its own votes cast: {}; {unvoted}.",
+                classes.join(", ")
+            )
+        }
         Some((attr, weights)) => {
             let field = program.member_attrs.get(*attr);
             let classes: Vec<String> = weights

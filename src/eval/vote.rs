@@ -158,10 +158,25 @@ impl Evaluator<'_> {
                 Vote::Abstain | Vote::Absent => {}
             }
         }
-        let overflow = |_| Box::new(Diagnostic::error(Code::Overflow, "the count by class share is too large to keep exact").at(def.span, "counted here").help("a vote of this size cannot be counted by class share exactly"));
+        let overflow = |_| {
+            Box::new(
+                Diagnostic::error(
+                    Code::Overflow,
+                    "the count by class share is too large to keep exact",
+                )
+                .at(def.span, "counted here")
+                .help("a vote of this size cannot be counted by class share exactly"),
+            )
+        };
         let t = tally(&classes, unvoted).map_err(overflow)?;
         let strict = def.threshold.strict;
-        let holds = |o: Ordering| if strict { o == Ordering::Greater } else { o != Ordering::Less };
+        let holds = |o: Ordering| {
+            if strict {
+                o == Ordering::Greater
+            } else {
+                o != Ordering::Less
+            }
+        };
         let base_of = |basis: VoteBasis| match basis {
             VoteBasis::Cast | VoteBasis::Present => (t.cast, "of votes cast, by class share"),
             VoteBasis::Members => (t.all, "of the whole vote, by class share"),
@@ -179,8 +194,13 @@ impl Evaluator<'_> {
             ),
             ThresholdMeasure::Fraction(num, den, basis) => {
                 let (base, name) = base_of(basis);
-                let lhs = t.for_.mul(Ratio::from_decimal(den).map_err(overflow)?).map_err(overflow)?;
-                let rhs = base.mul(Ratio::from_decimal(num).map_err(overflow)?).map_err(overflow)?;
+                let lhs = t
+                    .for_
+                    .times(Ratio::from_decimal(den).map_err(overflow)?)
+                    .map_err(overflow)?;
+                let rhs = base
+                    .times(Ratio::from_decimal(num).map_err(overflow)?)
+                    .map_err(overflow)?;
                 (
                     !base.is_zero() && holds(lhs.cmp_exact(rhs).map_err(overflow)?),
                     base,
@@ -189,7 +209,9 @@ impl Evaluator<'_> {
             }
             ThresholdMeasure::Share(p, basis) => {
                 let (base, name) = base_of(basis);
-                let rhs = base.mul(Ratio::from_decimal(p).map_err(overflow)?).map_err(overflow)?;
+                let rhs = base
+                    .times(Ratio::from_decimal(p).map_err(overflow)?)
+                    .map_err(overflow)?;
                 (
                     !base.is_zero() && holds(t.for_.cmp_exact(rhs).map_err(overflow)?),
                     base,
@@ -199,7 +221,7 @@ impl Evaluator<'_> {
         };
         let share_for = t
             .for_
-            .div(base)
+            .over(base)
             .map_err(overflow)?
             .map_or(Decimal::ZERO, Ratio::to_decimal);
         Ok(ShareCount {

@@ -67,7 +67,7 @@ impl Ratio {
     }
 
     /// The sum.
-    pub fn add(self, o: Ratio) -> Result<Ratio, Overflow> {
+    pub fn plus(self, o: Ratio) -> Result<Ratio, Overflow> {
         let num = self
             .num
             .checked_mul(o.den)
@@ -77,7 +77,7 @@ impl Ratio {
     }
 
     /// The product.
-    pub fn mul(self, o: Ratio) -> Result<Ratio, Overflow> {
+    pub fn times(self, o: Ratio) -> Result<Ratio, Overflow> {
         // Cross-reduced first, so that products stay small.
         let g1 = gcd(self.num, o.den);
         let g2 = gcd(o.num, self.den);
@@ -87,11 +87,11 @@ impl Ratio {
     }
 
     /// The quotient; `None` when dividing by nothing.
-    pub fn div(self, o: Ratio) -> Result<Option<Ratio>, Overflow> {
+    pub fn over(self, o: Ratio) -> Result<Option<Ratio>, Overflow> {
         if o.num == 0 {
             return Ok(None);
         }
-        self.mul(Ratio::new(o.den, o.num)?).map(Some)
+        self.times(Ratio::new(o.den, o.num)?).map(Some)
     }
 
     /// Whether it is nothing.
@@ -163,17 +163,17 @@ pub fn tally(classes: &[ClassVotes], unvoted: Unvoted) -> Result<ShareTally, Ove
             continue;
         }
         let share = Ratio::from_decimal(c.share)?;
-        let each = share.mul(Ratio::new(1, i128::from(votes))?)?;
-        for_ = for_.add(each.mul(Ratio::whole(c.for_))?)?;
-        against = against.add(each.mul(Ratio::whole(c.against))?)?;
-        cast = cast.add(share)?;
+        let each = share.times(Ratio::new(1, i128::from(votes))?)?;
+        for_ = for_.plus(each.times(Ratio::whole(c.for_))?)?;
+        against = against.plus(each.times(Ratio::whole(c.against))?)?;
+        cast = cast.plus(share)?;
     }
     let all = Ratio::whole(1);
     if unvoted == Unvoted::Shared {
-        if let Some(scale) = all.div(cast)? {
+        if let Some(scale) = all.over(cast)? {
             return Ok(ShareTally {
-                for_: for_.mul(scale)?,
-                against: against.mul(scale)?,
+                for_: for_.times(scale)?,
+                against: against.times(scale)?,
                 cast: all,
                 all,
             });
@@ -207,9 +207,21 @@ mod tests {
         // For 40.5%, against 59.5%; per member it would be 4 for, 12 against.
         let t = tally(
             &[
-                ClassVotes { share: pct(50), for_: 3, against: 1 },
-                ClassVotes { share: pct(30), for_: 1, against: 9 },
-                ClassVotes { share: pct(20), for_: 0, against: 2 },
+                ClassVotes {
+                    share: pct(50),
+                    for_: 3,
+                    against: 1,
+                },
+                ClassVotes {
+                    share: pct(30),
+                    for_: 1,
+                    against: 9,
+                },
+                ClassVotes {
+                    share: pct(20),
+                    for_: 0,
+                    against: 2,
+                },
             ],
             Unvoted::Lapse,
         )
@@ -224,22 +236,47 @@ mod tests {
         // Investors (20%) cast no vote; workers 50% all for, consumers 30%
         // 1 for 2 against: for 50% + 10% = 60%, against 20%, of 80% cast.
         let classes = [
-            ClassVotes { share: pct(50), for_: 4, against: 0 },
-            ClassVotes { share: pct(30), for_: 1, against: 2 },
-            ClassVotes { share: pct(20), for_: 0, against: 0 },
+            ClassVotes {
+                share: pct(50),
+                for_: 4,
+                against: 0,
+            },
+            ClassVotes {
+                share: pct(30),
+                for_: 1,
+                against: 2,
+            },
+            ClassVotes {
+                share: pct(20),
+                for_: 0,
+                against: 0,
+            },
         ];
         let lapse = tally(&classes, Unvoted::Lapse).expect("counts");
-        assert_eq!((lapse.for_, lapse.against, lapse.cast), (r(3, 5), r(1, 5), r(4, 5)));
+        assert_eq!(
+            (lapse.for_, lapse.against, lapse.cast),
+            (r(3, 5), r(1, 5), r(4, 5))
+        );
         // Shared: scaled by 100/80: for 75%, against 25%, of 100%.
         let shared = tally(&classes, Unvoted::Shared).expect("counts");
-        assert_eq!((shared.for_, shared.against, shared.cast), (r(3, 4), r(1, 4), r(1, 1)));
+        assert_eq!(
+            (shared.for_, shared.against, shared.cast),
+            (r(3, 4), r(1, 4), r(1, 1))
+        );
     }
 
     #[test]
     fn thirds_stay_exact() {
         // One class, 1 for and 2 against: exactly a third for.
-        let t = tally(&[ClassVotes { share: pct(100), for_: 1, against: 2 }], Unvoted::Lapse)
-            .expect("counts");
+        let t = tally(
+            &[ClassVotes {
+                share: pct(100),
+                for_: 1,
+                against: 2,
+            }],
+            Unvoted::Lapse,
+        )
+        .expect("counts");
         assert_eq!(t.for_, r(1, 3));
         assert_eq!(t.for_.cmp_exact(r(1, 3)), Ok(Ordering::Equal));
         assert_eq!(t.for_.to_decimal().round_dp(4), Decimal::new(3333, 4));

@@ -154,6 +154,15 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("loss"),
     contextual("carried"),
     contextual("forward"),
+    // Class shares (`weighted by class share { ... } unvoted shares lapse`,
+    // `unvoted shares go to the other classes`).
+    contextual("share"),
+    contextual("unvoted"),
+    contextual("shares"),
+    contextual("lapse"),
+    contextual("go"),
+    contextual("other"),
+    contextual("classes"),
     // Optional values.
     contextual("is"),
     // Financial years (the month names are `syntax::MONTHS`).

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 159
+#define SYMBOL_COUNT 166
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 148
+#define TOKEN_COUNT 155
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -137,47 +137,54 @@ enum ts_symbol_identifiers {
   anon_sym_loss = 115,
   anon_sym_carried = 116,
   anon_sym_forward = 117,
-  anon_sym_is = 118,
-  anon_sym_financial = 119,
-  anon_sym_year = 120,
-  anon_sym_months = 121,
-  anon_sym_quarters = 122,
-  anon_sym_halves = 123,
-  sym_comment = 124,
-  sym_string = 125,
-  sym_date = 126,
-  sym_money = 127,
-  sym_percent = 128,
-  sym_number = 129,
-  anon_sym_LT_EQ = 130,
-  anon_sym_GT_EQ = 131,
-  anon_sym_BANG_EQ = 132,
-  anon_sym_LT = 133,
-  anon_sym_GT = 134,
-  anon_sym_EQ = 135,
-  anon_sym_PLUS = 136,
-  anon_sym_DASH = 137,
-  anon_sym_STAR = 138,
-  anon_sym_SLASH = 139,
-  anon_sym_u00d7 = 140,
-  anon_sym_u00f7 = 141,
-  anon_sym_u2264 = 142,
-  anon_sym_u2265 = 143,
-  anon_sym_u2260 = 144,
-  anon_sym_COMMA = 145,
-  anon_sym_COLON = 146,
-  anon_sym_QMARK = 147,
-  sym_source_file = 148,
-  sym__item = 149,
-  sym_definition = 150,
-  sym_call = 151,
-  sym_attribute = 152,
-  sym_block = 153,
-  sym_parenthesized = 154,
-  sym_keyword = 155,
-  sym_operator = 156,
-  sym_punctuation = 157,
-  aux_sym_source_file_repeat1 = 158,
+  anon_sym_share = 118,
+  anon_sym_unvoted = 119,
+  anon_sym_shares = 120,
+  anon_sym_lapse = 121,
+  anon_sym_go = 122,
+  anon_sym_other = 123,
+  anon_sym_classes = 124,
+  anon_sym_is = 125,
+  anon_sym_financial = 126,
+  anon_sym_year = 127,
+  anon_sym_months = 128,
+  anon_sym_quarters = 129,
+  anon_sym_halves = 130,
+  sym_comment = 131,
+  sym_string = 132,
+  sym_date = 133,
+  sym_money = 134,
+  sym_percent = 135,
+  sym_number = 136,
+  anon_sym_LT_EQ = 137,
+  anon_sym_GT_EQ = 138,
+  anon_sym_BANG_EQ = 139,
+  anon_sym_LT = 140,
+  anon_sym_GT = 141,
+  anon_sym_EQ = 142,
+  anon_sym_PLUS = 143,
+  anon_sym_DASH = 144,
+  anon_sym_STAR = 145,
+  anon_sym_SLASH = 146,
+  anon_sym_u00d7 = 147,
+  anon_sym_u00f7 = 148,
+  anon_sym_u2264 = 149,
+  anon_sym_u2265 = 150,
+  anon_sym_u2260 = 151,
+  anon_sym_COMMA = 152,
+  anon_sym_COLON = 153,
+  anon_sym_QMARK = 154,
+  sym_source_file = 155,
+  sym__item = 156,
+  sym_definition = 157,
+  sym_call = 158,
+  sym_attribute = 159,
+  sym_block = 160,
+  sym_parenthesized = 161,
+  sym_keyword = 162,
+  sym_operator = 163,
+  sym_punctuation = 164,
+  aux_sym_source_file_repeat1 = 165,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -299,6 +306,13 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_loss] = "loss",
   [anon_sym_carried] = "carried",
   [anon_sym_forward] = "forward",
+  [anon_sym_share] = "share",
+  [anon_sym_unvoted] = "unvoted",
+  [anon_sym_shares] = "shares",
+  [anon_sym_lapse] = "lapse",
+  [anon_sym_go] = "go",
+  [anon_sym_other] = "other",
+  [anon_sym_classes] = "classes",
   [anon_sym_is] = "is",
   [anon_sym_financial] = "financial",
   [anon_sym_year] = "year",
@@ -461,6 +475,13 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_loss] = anon_sym_loss,
   [anon_sym_carried] = anon_sym_carried,
   [anon_sym_forward] = anon_sym_forward,
+  [anon_sym_share] = anon_sym_share,
+  [anon_sym_unvoted] = anon_sym_unvoted,
+  [anon_sym_shares] = anon_sym_shares,
+  [anon_sym_lapse] = anon_sym_lapse,
+  [anon_sym_go] = anon_sym_go,
+  [anon_sym_other] = anon_sym_other,
+  [anon_sym_classes] = anon_sym_classes,
   [anon_sym_is] = anon_sym_is,
   [anon_sym_financial] = anon_sym_financial,
   [anon_sym_year] = anon_sym_year,
@@ -974,6 +995,34 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_forward] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_share] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_unvoted] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_shares] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_lapse] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_go] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_other] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_classes] = {
     .visible = true,
     .named = false,
   },
@@ -1547,1382 +1596,1458 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(54);
       END_STATE();
     case 7:
-      if (lookahead == 'r') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(55);
+      if (lookahead == 'r') ADVANCE(56);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(56);
+      if (lookahead == 'a') ADVANCE(57);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(57);
-      if (lookahead == 'n') ADVANCE(58);
-      if (lookahead == 's') ADVANCE(59);
+      if (lookahead == 'f') ADVANCE(58);
+      if (lookahead == 'n') ADVANCE(59);
+      if (lookahead == 's') ADVANCE(60);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(60);
-      if (lookahead == 'e') ADVANCE(61);
-      if (lookahead == 'i') ADVANCE(62);
-      if (lookahead == 'o') ADVANCE(63);
+      if (lookahead == 'a') ADVANCE(61);
+      if (lookahead == 'e') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'o') ADVANCE(64);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(64);
-      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(66);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(66);
-      if (lookahead == 'o') ADVANCE(67);
+      if (lookahead == 'e') ADVANCE(67);
+      if (lookahead == 'o') ADVANCE(68);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(68);
-      if (lookahead == 'n') ADVANCE(69);
-      if (lookahead == 'r') ADVANCE(70);
+      if (lookahead == 'f') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(70);
+      if (lookahead == 'r') ADVANCE(71);
+      if (lookahead == 't') ADVANCE(72);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(71);
-      if (lookahead == 'e') ADVANCE(72);
-      if (lookahead == 'o') ADVANCE(73);
-      if (lookahead == 'r') ADVANCE(74);
+      if (lookahead == 'a') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(74);
+      if (lookahead == 'o') ADVANCE(75);
+      if (lookahead == 'r') ADVANCE(76);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(75);
+      if (lookahead == 'u') ADVANCE(77);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'u') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'u') ADVANCE(80);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(79);
-      if (lookahead == 'e') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(81);
-      if (lookahead == 'u') ADVANCE(82);
+      if (lookahead == 'c') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == 'h') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'u') ADVANCE(85);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(83);
-      if (lookahead == 'h') ADVANCE(84);
-      if (lookahead == 'i') ADVANCE(85);
-      if (lookahead == 'o') ADVANCE(86);
-      if (lookahead == 'r') ADVANCE(87);
+      if (lookahead == 'e') ADVANCE(86);
+      if (lookahead == 'h') ADVANCE(87);
+      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'o') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(90);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(88);
-      if (lookahead == 'p') ADVANCE(89);
+      if (lookahead == 'n') ADVANCE(91);
+      if (lookahead == 'p') ADVANCE(92);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(90);
-      if (lookahead == 'o') ADVANCE(91);
+      if (lookahead == 'e') ADVANCE(93);
+      if (lookahead == 'o') ADVANCE(94);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(92);
-      if (lookahead == 'h') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'h') ADVANCE(96);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(94);
+      if (lookahead == 'e') ADVANCE(97);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 's') ADVANCE(98);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(96);
+      if (lookahead == 't') ADVANCE(99);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(97);
-      if (lookahead == 'm') ADVANCE(98);
-      if (lookahead == 'o') ADVANCE(99);
+      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'm') ADVANCE(101);
+      if (lookahead == 'o') ADVANCE(102);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 't') ADVANCE(103);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(101);
+      if (lookahead == 'a') ADVANCE(104);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(102);
-      if (lookahead == 'o') ADVANCE(103);
+      if (lookahead == 'l') ADVANCE(105);
+      if (lookahead == 'o') ADVANCE(106);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(104);
+      if (lookahead == 'e') ADVANCE(107);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(105);
+      if (lookahead == 'd') ADVANCE(108);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 't') ADVANCE(109);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(110);
       END_STATE();
     case 34:
-      if (lookahead == 'e') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(111);
       END_STATE();
     case 35:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 36:
-      if (lookahead == 'r') ADVANCE(109);
-      if (lookahead == 's') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(112);
+      if (lookahead == 's') ADVANCE(113);
       END_STATE();
     case 37:
-      if (lookahead == 'i') ADVANCE(111);
+      if (lookahead == 'i') ADVANCE(114);
       END_STATE();
     case 38:
-      if (lookahead == 'o') ADVANCE(112);
+      if (lookahead == 'a') ADVANCE(115);
+      if (lookahead == 'o') ADVANCE(116);
       END_STATE();
     case 39:
-      if (lookahead == 'u') ADVANCE(113);
+      if (lookahead == 'u') ADVANCE(117);
       END_STATE();
     case 40:
-      if (lookahead == 'e') ADVANCE(114);
+      if (lookahead == 'e') ADVANCE(118);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(115);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 42:
-      if (lookahead == 't') ADVANCE(116);
-      if (lookahead == 'y') ADVANCE(117);
+      if (lookahead == 't') ADVANCE(120);
+      if (lookahead == 'y') ADVANCE(121);
       END_STATE();
     case 43:
-      if (lookahead == 'b') ADVANCE(118);
+      if (lookahead == 'b') ADVANCE(122);
       END_STATE();
     case 44:
-      if (lookahead == 'w') ADVANCE(119);
+      if (lookahead == 'w') ADVANCE(123);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(120);
+      if (lookahead == 'c') ADVANCE(124);
       END_STATE();
     case 46:
-      if (lookahead == 'f') ADVANCE(121);
+      if (lookahead == 'f') ADVANCE(125);
       END_STATE();
     case 47:
-      if (lookahead == 's') ADVANCE(122);
+      if (lookahead == 's') ADVANCE(126);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(123);
+      if (lookahead == 'e') ADVANCE(127);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(124);
-      if (lookahead == 'c') ADVANCE(125);
-      if (lookahead == 'p') ADVANCE(126);
+      if (lookahead == 'a') ADVANCE(128);
+      if (lookahead == 'c') ADVANCE(129);
+      if (lookahead == 'p') ADVANCE(130);
       END_STATE();
     case 50:
-      if (lookahead == 'i') ADVANCE(127);
-      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'i') ADVANCE(131);
+      if (lookahead == 'l') ADVANCE(132);
       END_STATE();
     case 51:
-      if (lookahead == 'n') ADVANCE(129);
+      if (lookahead == 'n') ADVANCE(133);
       END_STATE();
     case 52:
-      if (lookahead == 'o') ADVANCE(130);
+      if (lookahead == 'o') ADVANCE(134);
       END_STATE();
     case 53:
-      if (lookahead == 'r') ADVANCE(131);
+      if (lookahead == 'r') ADVANCE(135);
       END_STATE();
     case 54:
-      if (lookahead == 'o') ADVANCE(132);
+      if (lookahead == 'o') ADVANCE(136);
       END_STATE();
     case 55:
-      if (lookahead == 'e') ADVANCE(133);
+      ACCEPT_TOKEN(anon_sym_go);
       END_STATE();
     case 56:
-      if (lookahead == 'l') ADVANCE(134);
+      if (lookahead == 'e') ADVANCE(137);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'l') ADVANCE(138);
       END_STATE();
     case 58:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 60:
-      if (lookahead == 's') ADVANCE(135);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(136);
-      if (lookahead == 's') ADVANCE(137);
+      if (lookahead == 'p') ADVANCE(139);
+      if (lookahead == 's') ADVANCE(140);
       END_STATE();
     case 62:
-      if (lookahead == 'm') ADVANCE(138);
+      if (lookahead == 'a') ADVANCE(141);
+      if (lookahead == 's') ADVANCE(142);
       END_STATE();
     case 63:
-      if (lookahead == 's') ADVANCE(139);
+      if (lookahead == 'm') ADVANCE(143);
       END_STATE();
     case 64:
-      if (lookahead == 'm') ADVANCE(140);
+      if (lookahead == 's') ADVANCE(144);
       END_STATE();
     case 65:
-      if (lookahead == 'n') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(142);
-      if (lookahead == 's') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(144);
+      if (lookahead == 'm') ADVANCE(145);
       END_STATE();
     case 66:
-      if (lookahead == 'x') ADVANCE(145);
+      if (lookahead == 'n') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(147);
+      if (lookahead == 's') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(149);
       END_STATE();
     case 67:
-      if (lookahead == 'n') ADVANCE(146);
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 'x') ADVANCE(150);
       END_STATE();
     case 68:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 69:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(148);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 70:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(153);
       END_STATE();
     case 71:
-      if (lookahead == 'r') ADVANCE(149);
-      if (lookahead == 's') ADVANCE(150);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 72:
-      if (lookahead == 'r') ADVANCE(151);
+      if (lookahead == 'h') ADVANCE(154);
       END_STATE();
     case 73:
-      if (lookahead == 'o') ADVANCE(152);
-      if (lookahead == 's') ADVANCE(153);
+      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 's') ADVANCE(156);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(154);
-      if (lookahead == 'o') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(157);
       END_STATE();
     case 75:
-      if (lookahead == 'a') ADVANCE(156);
-      if (lookahead == 'o') ADVANCE(157);
+      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == 's') ADVANCE(159);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(158);
-      if (lookahead == 'm') ADVANCE(159);
-      if (lookahead == 'q') ADVANCE(160);
-      if (lookahead == 's') ADVANCE(161);
+      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'o') ADVANCE(161);
       END_STATE();
     case 77:
-      if (lookahead == 'u') ADVANCE(162);
+      if (lookahead == 'a') ADVANCE(162);
+      if (lookahead == 'o') ADVANCE(163);
       END_STATE();
     case 78:
-      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'c') ADVANCE(164);
+      if (lookahead == 'm') ADVANCE(165);
+      if (lookahead == 'q') ADVANCE(166);
+      if (lookahead == 's') ADVANCE(167);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(164);
+      if (lookahead == 'u') ADVANCE(168);
       END_STATE();
     case 80:
-      if (lookahead == 't') ADVANCE(165);
+      if (lookahead == 'l') ADVANCE(169);
       END_STATE();
     case 81:
-      if (lookahead == 'u') ADVANCE(166);
-      END_STATE();
-    case 82:
-      if (lookahead == 'b') ADVANCE(167);
-      END_STATE();
-    case 83:
-      if (lookahead == 'x') ADVANCE(168);
-      END_STATE();
-    case 84:
-      if (lookahead == 'a') ADVANCE(169);
       if (lookahead == 'e') ADVANCE(170);
       END_STATE();
+    case 82:
+      if (lookahead == 't') ADVANCE(171);
+      END_STATE();
+    case 83:
+      if (lookahead == 'a') ADVANCE(172);
+      END_STATE();
+    case 84:
+      if (lookahead == 'u') ADVANCE(173);
+      END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'b') ADVANCE(174);
       END_STATE();
     case 86:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'x') ADVANCE(175);
       END_STATE();
     case 87:
-      if (lookahead == 'u') ADVANCE(172);
-      END_STATE();
-    case 88:
-      if (lookahead == 'i') ADVANCE(173);
-      END_STATE();
-    case 89:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 90:
-      if (lookahead == 'r') ADVANCE(174);
-      END_STATE();
-    case 91:
-      if (lookahead == 't') ADVANCE(175);
-      END_STATE();
-    case 92:
-      if (lookahead == 'i') ADVANCE(176);
-      END_STATE();
-    case 93:
+      if (lookahead == 'a') ADVANCE(176);
       if (lookahead == 'e') ADVANCE(177);
       END_STATE();
+    case 88:
+      if (lookahead == 'e') ADVANCE(178);
+      END_STATE();
+    case 89:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 90:
+      if (lookahead == 'u') ADVANCE(179);
+      END_STATE();
+    case 91:
+      if (lookahead == 'i') ADVANCE(180);
+      if (lookahead == 'v') ADVANCE(181);
+      END_STATE();
+    case 92:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 93:
+      if (lookahead == 'r') ADVANCE(182);
+      END_STATE();
     case 94:
-      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(183);
       END_STATE();
     case 95:
-      if (lookahead == 't') ADVANCE(179);
+      if (lookahead == 'i') ADVANCE(184);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 'e') ADVANCE(185);
       END_STATE();
     case 97:
-      ACCEPT_TOKEN(anon_sym_add);
+      if (lookahead == 'a') ADVANCE(186);
       END_STATE();
     case 98:
-      if (lookahead == 'i') ADVANCE(180);
+      if (lookahead == 't') ADVANCE(187);
       END_STATE();
     case 99:
-      if (lookahead == 'p') ADVANCE(181);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(182);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 101:
-      if (lookahead == 'i') ADVANCE(183);
+      if (lookahead == 'i') ADVANCE(188);
       END_STATE();
     case 102:
-      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 'p') ADVANCE(189);
       END_STATE();
     case 103:
-      if (lookahead == 'n') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 104:
-      if (lookahead == 'n') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(191);
       END_STATE();
     case 105:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 106:
-      if (lookahead == 'i') ADVANCE(187);
+      if (lookahead == 'n') ADVANCE(193);
       END_STATE();
     case 107:
-      if (lookahead == 'a') ADVANCE(188);
-      END_STATE();
-    case 108:
-      if (lookahead == 'a') ADVANCE(189);
-      END_STATE();
-    case 109:
-      if (lookahead == 'r') ADVANCE(190);
-      END_STATE();
-    case 110:
-      if (lookahead == 't') ADVANCE(191);
-      END_STATE();
-    case 111:
-      if (lookahead == 'l') ADVANCE(192);
-      END_STATE();
-    case 112:
-      if (lookahead == 's') ADVANCE(193);
-      END_STATE();
-    case 113:
       if (lookahead == 'n') ADVANCE(194);
       END_STATE();
+    case 108:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
+    case 109:
+      if (lookahead == 'i') ADVANCE(195);
+      END_STATE();
+    case 110:
+      if (lookahead == 'a') ADVANCE(196);
+      END_STATE();
+    case 111:
+      if (lookahead == 'a') ADVANCE(197);
+      END_STATE();
+    case 112:
+      if (lookahead == 'r') ADVANCE(198);
+      END_STATE();
+    case 113:
+      if (lookahead == 't') ADVANCE(199);
+      END_STATE();
     case 114:
-      if (lookahead == 'd') ADVANCE(195);
+      if (lookahead == 'l') ADVANCE(200);
       END_STATE();
     case 115:
-      if (lookahead == 'r') ADVANCE(196);
+      if (lookahead == 's') ADVANCE(201);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 's') ADVANCE(202);
       END_STATE();
     case 117:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(198);
+      if (lookahead == 'n') ADVANCE(203);
       END_STATE();
     case 118:
-      if (lookahead == 'i') ADVANCE(199);
+      if (lookahead == 'd') ADVANCE(204);
       END_STATE();
     case 119:
-      if (lookahead == 'n') ADVANCE(200);
-      END_STATE();
-    case 120:
-      if (lookahead == 'h') ADVANCE(201);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(202);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(203);
-      END_STATE();
-    case 123:
-      if (lookahead == 'n') ADVANCE(204);
       if (lookahead == 'r') ADVANCE(205);
       END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(206);
+      END_STATE();
+    case 121:
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(207);
+      END_STATE();
+    case 122:
+      if (lookahead == 'i') ADVANCE(208);
+      END_STATE();
+    case 123:
+      if (lookahead == 'n') ADVANCE(209);
+      END_STATE();
     case 124:
-      if (lookahead == 'm') ADVANCE(206);
+      if (lookahead == 'h') ADVANCE(210);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'e') ADVANCE(211);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(208);
+      if (lookahead == 'e') ADVANCE(212);
       END_STATE();
     case 127:
-      if (lookahead == 'l') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(213);
+      if (lookahead == 'r') ADVANCE(214);
       END_STATE();
     case 128:
-      if (lookahead == 's') ADVANCE(210);
-      END_STATE();
-    case 129:
-      if (lookahead == 'a') ADVANCE(211);
-      END_STATE();
-    case 130:
-      if (lookahead == 'o') ADVANCE(212);
-      END_STATE();
-    case 131:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(213);
-      if (lookahead == 'w') ADVANCE(214);
-      END_STATE();
-    case 132:
       if (lookahead == 'm') ADVANCE(215);
       END_STATE();
+    case 129:
+      if (lookahead == 'e') ADVANCE(216);
+      END_STATE();
+    case 130:
+      if (lookahead == 'e') ADVANCE(217);
+      END_STATE();
+    case 131:
+      if (lookahead == 'l') ADVANCE(218);
+      END_STATE();
+    case 132:
+      if (lookahead == 's') ADVANCE(219);
+      END_STATE();
     case 133:
-      if (lookahead == 'a') ADVANCE(216);
+      if (lookahead == 'a') ADVANCE(220);
       END_STATE();
     case 134:
-      if (lookahead == 'f') ADVANCE(217);
-      if (lookahead == 'v') ADVANCE(218);
+      if (lookahead == 'o') ADVANCE(221);
       END_STATE();
     case 135:
-      if (lookahead == 't') ADVANCE(219);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(222);
+      if (lookahead == 'w') ADVANCE(223);
       END_STATE();
     case 136:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 'm') ADVANCE(224);
       END_STATE();
     case 137:
-      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 'a') ADVANCE(225);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(222);
+      if (lookahead == 'f') ADVANCE(226);
+      if (lookahead == 'v') ADVANCE(227);
       END_STATE();
     case 139:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 's') ADVANCE(228);
       END_STATE();
     case 140:
-      if (lookahead == 'b') ADVANCE(224);
-      END_STATE();
-    case 141:
-      if (lookahead == 't') ADVANCE(225);
-      END_STATE();
-    case 142:
-      if (lookahead == 'e') ADVANCE(226);
-      END_STATE();
-    case 143:
-      if (lookahead == 't') ADVANCE(227);
-      END_STATE();
-    case 144:
-      if (lookahead == 'i') ADVANCE(228);
-      END_STATE();
-    case 145:
       if (lookahead == 't') ADVANCE(229);
       END_STATE();
+    case 141:
+      if (lookahead == 's') ADVANCE(230);
+      END_STATE();
+    case 142:
+      if (lookahead == 's') ADVANCE(231);
+      END_STATE();
+    case 143:
+      if (lookahead == 'i') ADVANCE(232);
+      END_STATE();
+    case 144:
+      if (lookahead == 's') ADVANCE(233);
+      END_STATE();
+    case 145:
+      if (lookahead == 'b') ADVANCE(234);
+      END_STATE();
     case 146:
-      if (lookahead == 'e') ADVANCE(230);
-      END_STATE();
-    case 147:
-      ACCEPT_TOKEN(anon_sym_not);
-      END_STATE();
-    case 148:
-      ACCEPT_TOKEN(anon_sym_one);
-      END_STATE();
-    case 149:
-      if (lookahead == 'a') ADVANCE(231);
-      END_STATE();
-    case 150:
-      if (lookahead == 's') ADVANCE(232);
-      END_STATE();
-    case 151:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(233);
-      END_STATE();
-    case 152:
-      if (lookahead == 'l') ADVANCE(234);
-      END_STATE();
-    case 153:
       if (lookahead == 't') ADVANCE(235);
       END_STATE();
+    case 147:
+      if (lookahead == 'e') ADVANCE(236);
+      END_STATE();
+    case 148:
+      if (lookahead == 't') ADVANCE(237);
+      END_STATE();
+    case 149:
+      if (lookahead == 'i') ADVANCE(238);
+      END_STATE();
+    case 150:
+      if (lookahead == 't') ADVANCE(239);
+      END_STATE();
+    case 151:
+      if (lookahead == 'e') ADVANCE(240);
+      END_STATE();
+    case 152:
+      ACCEPT_TOKEN(anon_sym_not);
+      END_STATE();
+    case 153:
+      ACCEPT_TOKEN(anon_sym_one);
+      END_STATE();
     case 154:
-      if (lookahead == 's') ADVANCE(236);
-      if (lookahead == 'v') ADVANCE(237);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 155:
-      if (lookahead == 'p') ADVANCE(238);
+      if (lookahead == 'a') ADVANCE(242);
       END_STATE();
     case 156:
-      if (lookahead == 'r') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(243);
       END_STATE();
     case 157:
-      if (lookahead == 'r') ADVANCE(240);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(244);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(241);
+      if (lookahead == 'l') ADVANCE(245);
       END_STATE();
     case 159:
-      if (lookahead == 'a') ADVANCE(242);
-      if (lookahead == 'o') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(246);
       END_STATE();
     case 160:
-      if (lookahead == 'u') ADVANCE(244);
+      if (lookahead == 's') ADVANCE(247);
+      if (lookahead == 'v') ADVANCE(248);
       END_STATE();
     case 161:
-      if (lookahead == 'e') ADVANCE(245);
-      if (lookahead == 'o') ADVANCE(246);
+      if (lookahead == 'p') ADVANCE(249);
       END_STATE();
     case 162:
-      if (lookahead == 'n') ADVANCE(247);
-      END_STATE();
-    case 163:
-      if (lookahead == 'e') ADVANCE(248);
-      END_STATE();
-    case 164:
-      if (lookahead == 'n') ADVANCE(249);
-      END_STATE();
-    case 165:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 166:
       if (lookahead == 'r') ADVANCE(250);
       END_STATE();
+    case 163:
+      if (lookahead == 'r') ADVANCE(251);
+      END_STATE();
+    case 164:
+      if (lookahead == 'o') ADVANCE(252);
+      END_STATE();
+    case 165:
+      if (lookahead == 'a') ADVANCE(253);
+      if (lookahead == 'o') ADVANCE(254);
+      END_STATE();
+    case 166:
+      if (lookahead == 'u') ADVANCE(255);
+      END_STATE();
     case 167:
-      if (lookahead == 't') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(256);
+      if (lookahead == 'o') ADVANCE(257);
       END_STATE();
     case 168:
-      if (lookahead == 't') ADVANCE(252);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 169:
-      if (lookahead == 'n') ADVANCE(253);
-      END_STATE();
-    case 170:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(254);
-      END_STATE();
-    case 171:
-      if (lookahead == 's') ADVANCE(255);
-      END_STATE();
-    case 172:
-      if (lookahead == 'e') ADVANCE(256);
-      END_STATE();
-    case 173:
-      if (lookahead == 't') ADVANCE(257);
-      END_STATE();
-    case 174:
-      if (lookahead == 's') ADVANCE(258);
-      END_STATE();
-    case 175:
       if (lookahead == 'e') ADVANCE(259);
       END_STATE();
-    case 176:
-      if (lookahead == 'g') ADVANCE(260);
+    case 170:
+      if (lookahead == 'n') ADVANCE(260);
       END_STATE();
-    case 177:
-      if (lookahead == 'n') ADVANCE(261);
+    case 171:
+      ACCEPT_TOKEN(anon_sym_set);
+      END_STATE();
+    case 172:
+      if (lookahead == 'r') ADVANCE(261);
+      END_STATE();
+    case 173:
       if (lookahead == 'r') ADVANCE(262);
       END_STATE();
+    case 174:
+      if (lookahead == 't') ADVANCE(263);
+      END_STATE();
+    case 175:
+      if (lookahead == 't') ADVANCE(264);
+      END_STATE();
+    case 176:
+      if (lookahead == 'n') ADVANCE(265);
+      END_STATE();
+    case 177:
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(266);
+      END_STATE();
     case 178:
-      if (lookahead == 'r') ADVANCE(263);
+      if (lookahead == 's') ADVANCE(267);
       END_STATE();
     case 179:
-      if (lookahead == 'a') ADVANCE(264);
-      if (lookahead == 'e') ADVANCE(265);
+      if (lookahead == 'e') ADVANCE(268);
       END_STATE();
     case 180:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 't') ADVANCE(269);
       END_STATE();
     case 181:
-      if (lookahead == 't') ADVANCE(267);
+      if (lookahead == 'o') ADVANCE(270);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(271);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(269);
+      if (lookahead == 'e') ADVANCE(272);
       END_STATE();
     case 184:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'g') ADVANCE(273);
       END_STATE();
     case 185:
-      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == 'n') ADVANCE(274);
+      if (lookahead == 'r') ADVANCE(275);
       END_STATE();
     case 186:
-      if (lookahead == 'd') ADVANCE(272);
+      if (lookahead == 'r') ADVANCE(276);
       END_STATE();
     case 187:
-      if (lookahead == 'c') ADVANCE(273);
-      END_STATE();
-    case 188:
-      if (lookahead == 'u') ADVANCE(274);
-      END_STATE();
-    case 189:
-      if (lookahead == 'c') ADVANCE(275);
-      END_STATE();
-    case 190:
-      if (lookahead == 'i') ADVANCE(276);
-      END_STATE();
-    case 191:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 192:
-      if (lookahead == 'i') ADVANCE(277);
-      END_STATE();
-    case 193:
+      if (lookahead == 'a') ADVANCE(277);
       if (lookahead == 'e') ADVANCE(278);
       END_STATE();
-    case 194:
+    case 188:
       if (lookahead == 't') ADVANCE(279);
       END_STATE();
-    case 195:
-      if (lookahead == 'i') ADVANCE(280);
+    case 189:
+      if (lookahead == 't') ADVANCE(280);
       END_STATE();
-    case 196:
-      if (lookahead == 'e') ADVANCE(281);
+    case 190:
+      if (lookahead == 'r') ADVANCE(281);
       END_STATE();
-    case 197:
-      ACCEPT_TOKEN(anon_sym_date);
+    case 191:
+      if (lookahead == 'n') ADVANCE(282);
       END_STATE();
-    case 198:
-      ACCEPT_TOKEN(anon_sym_days);
-      END_STATE();
-    case 199:
-      if (lookahead == 't') ADVANCE(282);
-      END_STATE();
-    case 200:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 201:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 202:
+    case 192:
       if (lookahead == 'c') ADVANCE(283);
       END_STATE();
+    case 193:
+      if (lookahead == 'e') ADVANCE(284);
+      END_STATE();
+    case 194:
+      if (lookahead == 'd') ADVANCE(285);
+      END_STATE();
+    case 195:
+      if (lookahead == 'c') ADVANCE(286);
+      END_STATE();
+    case 196:
+      if (lookahead == 'u') ADVANCE(287);
+      END_STATE();
+    case 197:
+      if (lookahead == 'c') ADVANCE(288);
+      END_STATE();
+    case 198:
+      if (lookahead == 'i') ADVANCE(289);
+      END_STATE();
+    case 199:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 200:
+      if (lookahead == 'i') ADVANCE(290);
+      END_STATE();
+    case 201:
+      if (lookahead == 's') ADVANCE(291);
+      END_STATE();
+    case 202:
+      if (lookahead == 'e') ADVANCE(292);
+      END_STATE();
     case 203:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 204:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 205:
-      if (lookahead == 'y') ADVANCE(284);
-      END_STATE();
-    case 206:
-      if (lookahead == 'p') ADVANCE(285);
-      END_STATE();
-    case 207:
-      if (lookahead == 'p') ADVANCE(286);
-      END_STATE();
-    case 208:
-      if (lookahead == 'c') ADVANCE(287);
-      END_STATE();
-    case 209:
-      ACCEPT_TOKEN(anon_sym_fail);
-      END_STATE();
-    case 210:
-      if (lookahead == 'e') ADVANCE(288);
-      END_STATE();
-    case 211:
-      if (lookahead == 'n') ADVANCE(289);
-      END_STATE();
-    case 212:
-      if (lookahead == 'r') ADVANCE(290);
-      END_STATE();
-    case 213:
-      if (lookahead == 'e') ADVANCE(291);
-      END_STATE();
-    case 214:
-      if (lookahead == 'a') ADVANCE(292);
-      END_STATE();
-    case 215:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 216:
       if (lookahead == 't') ADVANCE(293);
       END_STATE();
+    case 204:
+      if (lookahead == 'i') ADVANCE(294);
+      END_STATE();
+    case 205:
+      if (lookahead == 'e') ADVANCE(295);
+      END_STATE();
+    case 206:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 207:
+      ACCEPT_TOKEN(anon_sym_days);
+      END_STATE();
+    case 208:
+      if (lookahead == 't') ADVANCE(296);
+      END_STATE();
+    case 209:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 210:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
+    case 211:
+      if (lookahead == 'c') ADVANCE(297);
+      END_STATE();
+    case 212:
+      ACCEPT_TOKEN(anon_sym_else);
+      END_STATE();
+    case 213:
+      ACCEPT_TOKEN(anon_sym_even);
+      END_STATE();
+    case 214:
+      if (lookahead == 'y') ADVANCE(298);
+      END_STATE();
+    case 215:
+      if (lookahead == 'p') ADVANCE(299);
+      END_STATE();
+    case 216:
+      if (lookahead == 'p') ADVANCE(300);
+      END_STATE();
     case 217:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 'c') ADVANCE(301);
       END_STATE();
     case 218:
-      if (lookahead == 'e') ADVANCE(294);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 220:
-      if (lookahead == 't') ADVANCE(295);
-      END_STATE();
-    case 221:
-      if (lookahead == 'e') ADVANCE(296);
-      END_STATE();
-    case 222:
-      if (lookahead == 't') ADVANCE(297);
-      END_STATE();
-    case 223:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 224:
-      if (lookahead == 'e') ADVANCE(298);
-      END_STATE();
-    case 225:
-      if (lookahead == 'h') ADVANCE(299);
-      END_STATE();
-    case 226:
-      ACCEPT_TOKEN(anon_sym_more);
-      END_STATE();
-    case 227:
-      ACCEPT_TOKEN(anon_sym_most);
-      END_STATE();
-    case 228:
-      if (lookahead == 'o') ADVANCE(300);
-      END_STATE();
-    case 229:
-      ACCEPT_TOKEN(anon_sym_next);
-      END_STATE();
-    case 230:
-      ACCEPT_TOKEN(anon_sym_none);
-      END_STATE();
-    case 231:
-      if (lookahead == 'm') ADVANCE(301);
-      END_STATE();
-    case 232:
-      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(302);
       END_STATE();
-    case 233:
-      if (lookahead == 'o') ADVANCE(303);
+    case 220:
+      if (lookahead == 'n') ADVANCE(303);
       END_STATE();
-    case 234:
-      if (lookahead == 'e') ADVANCE(304);
+    case 221:
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 236:
+    case 222:
       if (lookahead == 'e') ADVANCE(305);
       END_STATE();
-    case 237:
+    case 223:
       if (lookahead == 'a') ADVANCE(306);
       END_STATE();
+    case 224:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 225:
+      if (lookahead == 't') ADVANCE(307);
+      END_STATE();
+    case 226:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 227:
+      if (lookahead == 'e') ADVANCE(308);
+      END_STATE();
+    case 228:
+      if (lookahead == 'e') ADVANCE(309);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 230:
+      if (lookahead == 't') ADVANCE(310);
+      END_STATE();
+    case 231:
+      if (lookahead == 'e') ADVANCE(311);
+      END_STATE();
+    case 232:
+      if (lookahead == 't') ADVANCE(312);
+      END_STATE();
+    case 233:
+      ACCEPT_TOKEN(anon_sym_loss);
+      END_STATE();
+    case 234:
+      if (lookahead == 'e') ADVANCE(313);
+      END_STATE();
+    case 235:
+      if (lookahead == 'h') ADVANCE(314);
+      END_STATE();
+    case 236:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 237:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
     case 238:
-      if (lookahead == 'o') ADVANCE(307);
+      if (lookahead == 'o') ADVANCE(315);
       END_STATE();
     case 239:
-      if (lookahead == 't') ADVANCE(308);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 240:
-      if (lookahead == 'u') ADVANCE(309);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(310);
+      if (lookahead == 'r') ADVANCE(316);
       END_STATE();
     case 242:
-      if (lookahead == 'i') ADVANCE(311);
+      if (lookahead == 'm') ADVANCE(317);
       END_STATE();
     case 243:
-      if (lookahead == 'v') ADVANCE(312);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(318);
       END_STATE();
     case 244:
-      if (lookahead == 'i') ADVANCE(313);
+      if (lookahead == 'o') ADVANCE(319);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(320);
       END_STATE();
     case 246:
-      if (lookahead == 'l') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 247:
-      if (lookahead == 'd') ADVANCE(316);
+      if (lookahead == 'e') ADVANCE(321);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(317);
+      if (lookahead == 'a') ADVANCE(322);
       END_STATE();
     case 249:
-      if (lookahead == 'a') ADVANCE(318);
+      if (lookahead == 'o') ADVANCE(323);
       END_STATE();
     case 250:
-      if (lookahead == 'c') ADVANCE(319);
+      if (lookahead == 't') ADVANCE(324);
       END_STATE();
     case 251:
-      if (lookahead == 'r') ADVANCE(320);
+      if (lookahead == 'u') ADVANCE(325);
       END_STATE();
     case 252:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'r') ADVANCE(326);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(anon_sym_than);
-      END_STATE();
-    case 254:
-      ACCEPT_TOKEN(anon_sym_then);
-      END_STATE();
-    case 255:
-      ACCEPT_TOKEN(anon_sym_ties);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(anon_sym_true);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(anon_sym_unit);
-      END_STATE();
-    case 258:
-      if (lookahead == 'i') ADVANCE(321);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(322);
-      END_STATE();
-    case 260:
-      if (lookahead == 'h') ADVANCE(323);
-      END_STATE();
-    case 261:
-      ACCEPT_TOKEN(anon_sym_when);
-      END_STATE();
-    case 262:
-      if (lookahead == 'e') ADVANCE(324);
-      END_STATE();
-    case 263:
-      ACCEPT_TOKEN(anon_sym_year);
-      END_STATE();
-    case 264:
-      if (lookahead == 'i') ADVANCE(325);
-      END_STATE();
-    case 265:
-      if (lookahead == 'n') ADVANCE(326);
-      END_STATE();
-    case 266:
-      ACCEPT_TOKEN(anon_sym_admit);
-      END_STATE();
-    case 267:
       if (lookahead == 'i') ADVANCE(327);
       END_STATE();
-    case 268:
-      ACCEPT_TOKEN(anon_sym_after);
+    case 254:
+      if (lookahead == 'v') ADVANCE(328);
       END_STATE();
-    case 269:
-      if (lookahead == 's') ADVANCE(328);
+    case 255:
+      if (lookahead == 'i') ADVANCE(329);
       END_STATE();
-    case 270:
-      if (lookahead == 'a') ADVANCE(329);
+    case 256:
+      if (lookahead == 'r') ADVANCE(330);
       END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_alone);
+    case 257:
+      if (lookahead == 'l') ADVANCE(331);
       END_STATE();
-    case 272:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(330);
-      if (lookahead == 's') ADVANCE(331);
+    case 258:
+      if (lookahead == 'd') ADVANCE(332);
       END_STATE();
-    case 273:
-      if (lookahead == 'l') ADVANCE(332);
+    case 259:
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(333);
       END_STATE();
-    case 274:
-      if (lookahead == 's') ADVANCE(333);
+    case 260:
+      if (lookahead == 'a') ADVANCE(334);
       END_STATE();
-    case 275:
-      if (lookahead == 'h') ADVANCE(334);
-      END_STATE();
-    case 276:
+    case 261:
       if (lookahead == 'e') ADVANCE(335);
       END_STATE();
-    case 277:
-      if (lookahead == 'n') ADVANCE(336);
+    case 262:
+      if (lookahead == 'c') ADVANCE(336);
       END_STATE();
-    case 278:
-      ACCEPT_TOKEN(anon_sym_close);
+    case 263:
+      if (lookahead == 'r') ADVANCE(337);
       END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(337);
+    case 264:
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
-    case 280:
+    case 265:
+      ACCEPT_TOKEN(anon_sym_than);
+      END_STATE();
+    case 266:
+      ACCEPT_TOKEN(anon_sym_then);
+      END_STATE();
+    case 267:
+      ACCEPT_TOKEN(anon_sym_ties);
+      END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 269:
+      ACCEPT_TOKEN(anon_sym_unit);
+      END_STATE();
+    case 270:
       if (lookahead == 't') ADVANCE(338);
       END_STATE();
-    case 281:
-      if (lookahead == 'n') ADVANCE(339);
+    case 271:
+      if (lookahead == 'i') ADVANCE(339);
       END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_debit);
+    case 272:
+      ACCEPT_TOKEN(anon_sym_vote);
       if (lookahead == 's') ADVANCE(340);
       END_STATE();
+    case 273:
+      if (lookahead == 'h') ADVANCE(341);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(anon_sym_when);
+      END_STATE();
+    case 275:
+      if (lookahead == 'e') ADVANCE(342);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_year);
+      END_STATE();
+    case 277:
+      if (lookahead == 'i') ADVANCE(343);
+      END_STATE();
+    case 278:
+      if (lookahead == 'n') ADVANCE(344);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_admit);
+      END_STATE();
+    case 280:
+      if (lookahead == 'i') ADVANCE(345);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(anon_sym_after);
+      END_STATE();
+    case 282:
+      if (lookahead == 's') ADVANCE(346);
+      END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(341);
+      if (lookahead == 'a') ADVANCE(347);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 285:
-      if (lookahead == 'l') ADVANCE(342);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(348);
+      if (lookahead == 's') ADVANCE(349);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'l') ADVANCE(350);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(344);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 289:
-      if (lookahead == 'c') ADVANCE(345);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 292:
-      if (lookahead == 'r') ADVANCE(346);
-      END_STATE();
-    case 293:
-      if (lookahead == 'e') ADVANCE(347);
-      END_STATE();
-    case 294:
-      if (lookahead == 's') ADVANCE(348);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 296:
-      if (lookahead == 'r') ADVANCE(349);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 298:
-      if (lookahead == 'r') ADVANCE(350);
-      END_STATE();
-    case 299:
       if (lookahead == 's') ADVANCE(351);
       END_STATE();
-    case 300:
-      if (lookahead == 'n') ADVANCE(352);
+    case 288:
+      if (lookahead == 'h') ADVANCE(352);
       END_STATE();
-    case 301:
+    case 289:
       if (lookahead == 'e') ADVANCE(353);
       END_STATE();
+    case 290:
+      if (lookahead == 'n') ADVANCE(354);
+      END_STATE();
+    case 291:
+      if (lookahead == 'e') ADVANCE(355);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(356);
+      END_STATE();
+    case 294:
+      if (lookahead == 't') ADVANCE(357);
+      END_STATE();
+    case 295:
+      if (lookahead == 'n') ADVANCE(358);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(359);
+      END_STATE();
+    case 297:
+      if (lookahead == 't') ADVANCE(360);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 299:
+      if (lookahead == 'l') ADVANCE(361);
+      END_STATE();
+    case 300:
+      if (lookahead == 't') ADVANCE(362);
+      END_STATE();
+    case 301:
+      if (lookahead == 't') ADVANCE(363);
+      END_STATE();
     case 302:
-      if (lookahead == 's') ADVANCE(354);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 303:
-      if (lookahead == 'd') ADVANCE(355);
+      if (lookahead == 'c') ADVANCE(364);
       END_STATE();
     case 304:
-      if (lookahead == 'd') ADVANCE(356);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 305:
-      if (lookahead == 'n') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 306:
-      if (lookahead == 'i') ADVANCE(358);
-      END_STATE();
-    case 307:
-      if (lookahead == 'r') ADVANCE(359);
-      END_STATE();
-    case 308:
-      if (lookahead == 'e') ADVANCE(360);
-      END_STATE();
-    case 309:
-      if (lookahead == 'm') ADVANCE(361);
-      END_STATE();
-    case 310:
-      if (lookahead == 'd') ADVANCE(362);
-      END_STATE();
-    case 311:
-      if (lookahead == 'n') ADVANCE(363);
-      END_STATE();
-    case 312:
-      if (lookahead == 'e') ADVANCE(364);
-      END_STATE();
-    case 313:
       if (lookahead == 'r') ADVANCE(365);
       END_STATE();
+    case 307:
+      if (lookahead == 'e') ADVANCE(366);
+      END_STATE();
+    case 308:
+      if (lookahead == 's') ADVANCE(367);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(anon_sym_lapse);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 311:
+      if (lookahead == 'r') ADVANCE(368);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 313:
+      if (lookahead == 'r') ADVANCE(369);
+      END_STATE();
     case 314:
-      if (lookahead == 'v') ADVANCE(366);
+      if (lookahead == 's') ADVANCE(370);
       END_STATE();
     case 315:
-      if (lookahead == 'u') ADVANCE(367);
+      if (lookahead == 'n') ADVANCE(371);
       END_STATE();
     case 316:
-      if (lookahead == 'i') ADVANCE(368);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 317:
-      if (lookahead == 'o') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(372);
       END_STATE();
     case 318:
-      if (lookahead == 'r') ADVANCE(370);
+      if (lookahead == 's') ADVANCE(373);
       END_STATE();
     case 319:
-      if (lookahead == 'e') ADVANCE(371);
+      if (lookahead == 'd') ADVANCE(374);
       END_STATE();
     case 320:
-      if (lookahead == 'a') ADVANCE(372);
+      if (lookahead == 'd') ADVANCE(375);
       END_STATE();
     case 321:
-      if (lookahead == 'o') ADVANCE(373);
+      if (lookahead == 'n') ADVANCE(376);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'i') ADVANCE(377);
       END_STATE();
     case 323:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 'r') ADVANCE(378);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(379);
       END_STATE();
     case 325:
-      if (lookahead == 'n') ADVANCE(375);
+      if (lookahead == 'm') ADVANCE(380);
       END_STATE();
     case 326:
-      if (lookahead == 't') ADVANCE(376);
+      if (lookahead == 'd') ADVANCE(381);
       END_STATE();
     case 327:
-      if (lookahead == 'o') ADVANCE(377);
+      if (lookahead == 'n') ADVANCE(382);
       END_STATE();
     case 328:
-      if (lookahead == 't') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(383);
       END_STATE();
     case 329:
-      if (lookahead == 't') ADVANCE(379);
+      if (lookahead == 'r') ADVANCE(384);
       END_STATE();
     case 330:
-      if (lookahead == 'e') ADVANCE(380);
+      if (lookahead == 'v') ADVANCE(385);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'u') ADVANCE(386);
       END_STATE();
     case 332:
-      if (lookahead == 'e') ADVANCE(381);
+      if (lookahead == 'i') ADVANCE(387);
       END_STATE();
     case 333:
-      if (lookahead == 'e') ADVANCE(382);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'r') ADVANCE(389);
       END_STATE();
     case 335:
-      if (lookahead == 'd') ADVANCE(383);
+      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 's') ADVANCE(390);
       END_STATE();
     case 336:
-      if (lookahead == 'g') ADVANCE(384);
+      if (lookahead == 'e') ADVANCE(391);
       END_STATE();
     case 337:
-      if (lookahead == 'd') ADVANCE(385);
+      if (lookahead == 'a') ADVANCE(392);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(386);
+      if (lookahead == 'e') ADVANCE(393);
       END_STATE();
     case 339:
-      if (lookahead == 'c') ADVANCE(387);
+      if (lookahead == 'o') ADVANCE(394);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_debits);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 341:
-      if (lookahead == 'i') ADVANCE(388);
-      END_STATE();
-    case 342:
-      if (lookahead == 'e') ADVANCE(389);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 345:
-      if (lookahead == 'i') ADVANCE(390);
-      END_STATE();
-    case 346:
-      if (lookahead == 'd') ADVANCE(391);
-      END_STATE();
-    case 347:
-      if (lookahead == 'r') ADVANCE(392);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_halves);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_lesser);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(393);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_months);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_motion);
-      END_STATE();
-    case 353:
-      if (lookahead == 't') ADVANCE(394);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 357:
       if (lookahead == 't') ADVANCE(395);
       END_STATE();
-    case 358:
-      if (lookahead == 'l') ADVANCE(396);
+    case 342:
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
-    case 359:
+    case 343:
+      if (lookahead == 'n') ADVANCE(396);
+      END_STATE();
+    case 344:
       if (lookahead == 't') ADVANCE(397);
       END_STATE();
-    case 360:
-      if (lookahead == 'r') ADVANCE(398);
+    case 345:
+      if (lookahead == 'o') ADVANCE(398);
       END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_quorum);
+    case 346:
+      if (lookahead == 't') ADVANCE(399);
       END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_record);
+    case 347:
+      if (lookahead == 't') ADVANCE(400);
       END_STATE();
-    case 363:
-      if (lookahead == 'd') ADVANCE(399);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 365:
-      if (lookahead == 'e') ADVANCE(400);
-      END_STATE();
-    case 366:
+    case 348:
       if (lookahead == 'e') ADVANCE(401);
       END_STATE();
-    case 367:
-      if (lookahead == 't') ADVANCE(402);
+    case 349:
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
-    case 368:
-      if (lookahead == 'n') ADVANCE(403);
+    case 350:
+      if (lookahead == 'e') ADVANCE(402);
       END_STATE();
-    case 369:
-      if (lookahead == 'o') ADVANCE(404);
+    case 351:
+      if (lookahead == 'e') ADVANCE(403);
       END_STATE();
-    case 370:
-      if (lookahead == 'i') ADVANCE(405);
+    case 352:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_source);
+    case 353:
+      if (lookahead == 'd') ADVANCE(404);
       END_STATE();
-    case 372:
-      if (lookahead == 'c') ADVANCE(406);
+    case 354:
+      if (lookahead == 'g') ADVANCE(405);
       END_STATE();
-    case 373:
-      if (lookahead == 'n') ADVANCE(407);
+    case 355:
+      if (lookahead == 's') ADVANCE(406);
       END_STATE();
-    case 374:
-      if (lookahead == 'e') ADVANCE(408);
+    case 356:
+      if (lookahead == 'd') ADVANCE(407);
       END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_abstain);
+    case 357:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(408);
       END_STATE();
-    case 376:
-      if (lookahead == 'i') ADVANCE(409);
+    case 358:
+      if (lookahead == 'c') ADVANCE(409);
       END_STATE();
-    case 377:
-      if (lookahead == 'n') ADVANCE(410);
+    case 359:
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_against);
+    case 360:
+      if (lookahead == 'i') ADVANCE(410);
       END_STATE();
-    case 379:
+    case 361:
       if (lookahead == 'e') ADVANCE(411);
       END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 364:
+      if (lookahead == 'i') ADVANCE(412);
+      END_STATE();
+    case 365:
+      if (lookahead == 'd') ADVANCE(413);
+      END_STATE();
+    case 366:
+      if (lookahead == 'r') ADVANCE(414);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(415);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_months);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_motion);
+      END_STATE();
+    case 372:
+      if (lookahead == 't') ADVANCE(416);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_pooled);
+      END_STATE();
+    case 376:
+      if (lookahead == 't') ADVANCE(417);
+      END_STATE();
+    case 377:
+      if (lookahead == 'l') ADVANCE(418);
+      END_STATE();
+    case 378:
+      if (lookahead == 't') ADVANCE(419);
+      END_STATE();
+    case 379:
+      if (lookahead == 'r') ADVANCE(420);
+      END_STATE();
     case 380:
-      if (lookahead == 'n') ADVANCE(412);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_article);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_because);
+      if (lookahead == 'd') ADVANCE(421);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_carried);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      if (lookahead == 'e') ADVANCE(422);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_counted);
+      if (lookahead == 'e') ADVANCE(423);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_credits);
+      if (lookahead == 't') ADVANCE(424);
       END_STATE();
     case 387:
-      if (lookahead == 'y') ADVANCE(413);
+      if (lookahead == 'n') ADVANCE(425);
       END_STATE();
     case 388:
-      if (lookahead == 'v') ADVANCE(414);
+      if (lookahead == 'o') ADVANCE(426);
       END_STATE();
     case 389:
-      ACCEPT_TOKEN(anon_sym_example);
+      if (lookahead == 'i') ADVANCE(427);
       END_STATE();
     case 390:
-      if (lookahead == 'a') ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_shares);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_forward);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 392:
-      ACCEPT_TOKEN(anon_sym_greater);
+      if (lookahead == 'c') ADVANCE(428);
       END_STATE();
     case 393:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 394:
-      if (lookahead == 'e') ADVANCE(416);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 396:
-      if (lookahead == 'i') ADVANCE(417);
-      END_STATE();
-    case 397:
-      if (lookahead == 'i') ADVANCE(418);
-      END_STATE();
-    case 398:
-      if (lookahead == 's') ADVANCE(419);
-      END_STATE();
-    case 399:
-      if (lookahead == 'e') ADVANCE(420);
-      END_STATE();
-    case 400:
-      if (lookahead == 's') ADVANCE(421);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_reserve);
-      END_STATE();
-    case 402:
-      if (lookahead == 'i') ADVANCE(422);
-      END_STATE();
-    case 403:
-      if (lookahead == 'g') ADVANCE(423);
-      END_STATE();
-    case 404:
-      if (lookahead == 'k') ADVANCE(424);
-      END_STATE();
-    case 405:
-      if (lookahead == 'o') ADVANCE(425);
-      END_STATE();
-    case 406:
-      if (lookahead == 't') ADVANCE(426);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 408:
-      if (lookahead == 'd') ADVANCE(427);
-      END_STATE();
-    case 409:
-      if (lookahead == 'o') ADVANCE(428);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_allocate);
       if (lookahead == 'd') ADVANCE(429);
       END_STATE();
-    case 412:
-      if (lookahead == 't') ADVANCE(430);
+    case 394:
+      if (lookahead == 'n') ADVANCE(430);
       END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_currency);
-      END_STATE();
-    case 414:
+    case 395:
       if (lookahead == 'e') ADVANCE(431);
       END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 397:
+      if (lookahead == 'i') ADVANCE(432);
+      END_STATE();
+    case 398:
+      if (lookahead == 'n') ADVANCE(433);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 400:
+      if (lookahead == 'e') ADVANCE(434);
+      END_STATE();
+    case 401:
+      if (lookahead == 'n') ADVANCE(435);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 409:
+      if (lookahead == 'y') ADVANCE(436);
+      END_STATE();
+    case 410:
+      if (lookahead == 'v') ADVANCE(437);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 412:
+      if (lookahead == 'a') ADVANCE(438);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_forward);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
     case 415:
-      if (lookahead == 'l') ADVANCE(432);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 416:
-      if (lookahead == 'r') ADVANCE(433);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 417:
-      if (lookahead == 'n') ADVANCE(434);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 418:
-      if (lookahead == 'o') ADVANCE(435);
+      if (lookahead == 'i') ADVANCE(440);
       END_STATE();
     case 419:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'i') ADVANCE(441);
       END_STATE();
     case 420:
-      if (lookahead == 'r') ADVANCE(436);
+      if (lookahead == 's') ADVANCE(442);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'e') ADVANCE(443);
       END_STATE();
     case 422:
-      if (lookahead == 'o') ADVANCE(437);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'i') ADVANCE(445);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'g') ADVANCE(446);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 'k') ADVANCE(447);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'o') ADVANCE(448);
       END_STATE();
     case 428:
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 't') ADVANCE(449);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 430:
-      if (lookahead == 's') ADVANCE(439);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(anon_sym_effective);
+      if (lookahead == 'd') ADVANCE(450);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_financial);
+      if (lookahead == 'o') ADVANCE(451);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 434:
-      if (lookahead == 'g') ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(452);
       END_STATE();
     case 435:
-      if (lookahead == 'n') ADVANCE(441);
+      if (lookahead == 't') ADVANCE(453);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 437:
-      if (lookahead == 'n') ADVANCE(442);
+      if (lookahead == 'e') ADVANCE(454);
       END_STATE();
     case 438:
-      if (lookahead == 's') ADVANCE(443);
+      if (lookahead == 'l') ADVANCE(455);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'r') ADVANCE(456);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'n') ADVANCE(457);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'o') ADVANCE(458);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 443:
+      if (lookahead == 'r') ADVANCE(459);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 445:
+      if (lookahead == 'o') ADVANCE(460);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 451:
+      if (lookahead == 'n') ADVANCE(461);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 453:
+      if (lookahead == 's') ADVANCE(462);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 457:
+      if (lookahead == 'g') ADVANCE(463);
+      END_STATE();
+    case 458:
+      if (lookahead == 'n') ADVANCE(464);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 460:
+      if (lookahead == 'n') ADVANCE(465);
+      END_STATE();
+    case 461:
+      if (lookahead == 's') ADVANCE(466);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 466:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -3099,6 +3224,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(1),
     [anon_sym_carried] = ACTIONS(1),
     [anon_sym_forward] = ACTIONS(1),
+    [anon_sym_share] = ACTIONS(1),
+    [anon_sym_unvoted] = ACTIONS(1),
+    [anon_sym_shares] = ACTIONS(1),
+    [anon_sym_lapse] = ACTIONS(1),
+    [anon_sym_go] = ACTIONS(1),
+    [anon_sym_other] = ACTIONS(1),
+    [anon_sym_classes] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
     [anon_sym_financial] = ACTIONS(1),
     [anon_sym_year] = ACTIONS(1),
@@ -3257,6 +3389,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_share] = ACTIONS(17),
+    [anon_sym_unvoted] = ACTIONS(17),
+    [anon_sym_shares] = ACTIONS(17),
+    [anon_sym_lapse] = ACTIONS(17),
+    [anon_sym_go] = ACTIONS(17),
+    [anon_sym_other] = ACTIONS(17),
+    [anon_sym_classes] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3415,6 +3554,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(46),
     [anon_sym_carried] = ACTIONS(46),
     [anon_sym_forward] = ACTIONS(46),
+    [anon_sym_share] = ACTIONS(46),
+    [anon_sym_unvoted] = ACTIONS(46),
+    [anon_sym_shares] = ACTIONS(46),
+    [anon_sym_lapse] = ACTIONS(46),
+    [anon_sym_go] = ACTIONS(46),
+    [anon_sym_other] = ACTIONS(46),
+    [anon_sym_classes] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
     [anon_sym_financial] = ACTIONS(46),
     [anon_sym_year] = ACTIONS(46),
@@ -3572,6 +3718,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3729,6 +3882,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3886,6 +4046,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4043,6 +4210,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_share] = ACTIONS(17),
+    [anon_sym_unvoted] = ACTIONS(17),
+    [anon_sym_shares] = ACTIONS(17),
+    [anon_sym_lapse] = ACTIONS(17),
+    [anon_sym_go] = ACTIONS(17),
+    [anon_sym_other] = ACTIONS(17),
+    [anon_sym_classes] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -4200,6 +4374,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4357,6 +4538,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4514,6 +4702,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(129),
     [anon_sym_carried] = ACTIONS(129),
     [anon_sym_forward] = ACTIONS(129),
+    [anon_sym_share] = ACTIONS(129),
+    [anon_sym_unvoted] = ACTIONS(129),
+    [anon_sym_shares] = ACTIONS(129),
+    [anon_sym_lapse] = ACTIONS(129),
+    [anon_sym_go] = ACTIONS(129),
+    [anon_sym_other] = ACTIONS(129),
+    [anon_sym_classes] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
     [anon_sym_financial] = ACTIONS(129),
     [anon_sym_year] = ACTIONS(129),
@@ -4671,6 +4866,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4828,6 +5030,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4985,6 +5194,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_share] = ACTIONS(76),
+    [anon_sym_unvoted] = ACTIONS(76),
+    [anon_sym_shares] = ACTIONS(76),
+    [anon_sym_lapse] = ACTIONS(76),
+    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_other] = ACTIONS(76),
+    [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -5135,6 +5351,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_share] = ACTIONS(157),
+    [anon_sym_unvoted] = ACTIONS(157),
+    [anon_sym_shares] = ACTIONS(157),
+    [anon_sym_lapse] = ACTIONS(157),
+    [anon_sym_go] = ACTIONS(157),
+    [anon_sym_other] = ACTIONS(157),
+    [anon_sym_classes] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5284,6 +5507,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5433,6 +5663,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_share] = ACTIONS(157),
+    [anon_sym_unvoted] = ACTIONS(157),
+    [anon_sym_shares] = ACTIONS(157),
+    [anon_sym_lapse] = ACTIONS(157),
+    [anon_sym_go] = ACTIONS(157),
+    [anon_sym_other] = ACTIONS(157),
+    [anon_sym_classes] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5581,6 +5818,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5729,6 +5973,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_share] = ACTIONS(173),
+    [anon_sym_unvoted] = ACTIONS(173),
+    [anon_sym_shares] = ACTIONS(173),
+    [anon_sym_lapse] = ACTIONS(173),
+    [anon_sym_go] = ACTIONS(173),
+    [anon_sym_other] = ACTIONS(173),
+    [anon_sym_classes] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -5877,6 +6128,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -6025,6 +6283,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -6173,6 +6438,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_share] = ACTIONS(179),
+    [anon_sym_unvoted] = ACTIONS(179),
+    [anon_sym_shares] = ACTIONS(179),
+    [anon_sym_lapse] = ACTIONS(179),
+    [anon_sym_go] = ACTIONS(179),
+    [anon_sym_other] = ACTIONS(179),
+    [anon_sym_classes] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -6321,6 +6593,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_share] = ACTIONS(183),
+    [anon_sym_unvoted] = ACTIONS(183),
+    [anon_sym_shares] = ACTIONS(183),
+    [anon_sym_lapse] = ACTIONS(183),
+    [anon_sym_go] = ACTIONS(183),
+    [anon_sym_other] = ACTIONS(183),
+    [anon_sym_classes] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -6469,6 +6748,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_share] = ACTIONS(187),
+    [anon_sym_unvoted] = ACTIONS(187),
+    [anon_sym_shares] = ACTIONS(187),
+    [anon_sym_lapse] = ACTIONS(187),
+    [anon_sym_go] = ACTIONS(187),
+    [anon_sym_other] = ACTIONS(187),
+    [anon_sym_classes] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -6617,6 +6903,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_share] = ACTIONS(191),
+    [anon_sym_unvoted] = ACTIONS(191),
+    [anon_sym_shares] = ACTIONS(191),
+    [anon_sym_lapse] = ACTIONS(191),
+    [anon_sym_go] = ACTIONS(191),
+    [anon_sym_other] = ACTIONS(191),
+    [anon_sym_classes] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
@@ -6765,6 +7058,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_share] = ACTIONS(195),
+    [anon_sym_unvoted] = ACTIONS(195),
+    [anon_sym_shares] = ACTIONS(195),
+    [anon_sym_lapse] = ACTIONS(195),
+    [anon_sym_go] = ACTIONS(195),
+    [anon_sym_other] = ACTIONS(195),
+    [anon_sym_classes] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -6913,6 +7213,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_share] = ACTIONS(199),
+    [anon_sym_unvoted] = ACTIONS(199),
+    [anon_sym_shares] = ACTIONS(199),
+    [anon_sym_lapse] = ACTIONS(199),
+    [anon_sym_go] = ACTIONS(199),
+    [anon_sym_other] = ACTIONS(199),
+    [anon_sym_classes] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7061,6 +7368,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_share] = ACTIONS(203),
+    [anon_sym_unvoted] = ACTIONS(203),
+    [anon_sym_shares] = ACTIONS(203),
+    [anon_sym_lapse] = ACTIONS(203),
+    [anon_sym_go] = ACTIONS(203),
+    [anon_sym_other] = ACTIONS(203),
+    [anon_sym_classes] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7209,6 +7523,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_share] = ACTIONS(207),
+    [anon_sym_unvoted] = ACTIONS(207),
+    [anon_sym_shares] = ACTIONS(207),
+    [anon_sym_lapse] = ACTIONS(207),
+    [anon_sym_go] = ACTIONS(207),
+    [anon_sym_other] = ACTIONS(207),
+    [anon_sym_classes] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7357,6 +7678,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_share] = ACTIONS(211),
+    [anon_sym_unvoted] = ACTIONS(211),
+    [anon_sym_shares] = ACTIONS(211),
+    [anon_sym_lapse] = ACTIONS(211),
+    [anon_sym_go] = ACTIONS(211),
+    [anon_sym_other] = ACTIONS(211),
+    [anon_sym_classes] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -7504,6 +7832,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_share] = ACTIONS(195),
+    [anon_sym_unvoted] = ACTIONS(195),
+    [anon_sym_shares] = ACTIONS(195),
+    [anon_sym_lapse] = ACTIONS(195),
+    [anon_sym_go] = ACTIONS(195),
+    [anon_sym_other] = ACTIONS(195),
+    [anon_sym_classes] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -7651,6 +7986,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_share] = ACTIONS(203),
+    [anon_sym_unvoted] = ACTIONS(203),
+    [anon_sym_shares] = ACTIONS(203),
+    [anon_sym_lapse] = ACTIONS(203),
+    [anon_sym_go] = ACTIONS(203),
+    [anon_sym_other] = ACTIONS(203),
+    [anon_sym_classes] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7798,6 +8140,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_share] = ACTIONS(199),
+    [anon_sym_unvoted] = ACTIONS(199),
+    [anon_sym_shares] = ACTIONS(199),
+    [anon_sym_lapse] = ACTIONS(199),
+    [anon_sym_go] = ACTIONS(199),
+    [anon_sym_other] = ACTIONS(199),
+    [anon_sym_classes] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7945,6 +8294,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_share] = ACTIONS(207),
+    [anon_sym_unvoted] = ACTIONS(207),
+    [anon_sym_shares] = ACTIONS(207),
+    [anon_sym_lapse] = ACTIONS(207),
+    [anon_sym_go] = ACTIONS(207),
+    [anon_sym_other] = ACTIONS(207),
+    [anon_sym_classes] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -8092,6 +8448,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8239,6 +8602,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_share] = ACTIONS(211),
+    [anon_sym_unvoted] = ACTIONS(211),
+    [anon_sym_shares] = ACTIONS(211),
+    [anon_sym_lapse] = ACTIONS(211),
+    [anon_sym_go] = ACTIONS(211),
+    [anon_sym_other] = ACTIONS(211),
+    [anon_sym_classes] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -8386,6 +8756,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_share] = ACTIONS(179),
+    [anon_sym_unvoted] = ACTIONS(179),
+    [anon_sym_shares] = ACTIONS(179),
+    [anon_sym_lapse] = ACTIONS(179),
+    [anon_sym_go] = ACTIONS(179),
+    [anon_sym_other] = ACTIONS(179),
+    [anon_sym_classes] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -8533,6 +8910,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_share] = ACTIONS(183),
+    [anon_sym_unvoted] = ACTIONS(183),
+    [anon_sym_shares] = ACTIONS(183),
+    [anon_sym_lapse] = ACTIONS(183),
+    [anon_sym_go] = ACTIONS(183),
+    [anon_sym_other] = ACTIONS(183),
+    [anon_sym_classes] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -8680,6 +9064,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_share] = ACTIONS(163),
+    [anon_sym_unvoted] = ACTIONS(163),
+    [anon_sym_shares] = ACTIONS(163),
+    [anon_sym_lapse] = ACTIONS(163),
+    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_other] = ACTIONS(163),
+    [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8827,6 +9218,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_share] = ACTIONS(187),
+    [anon_sym_unvoted] = ACTIONS(187),
+    [anon_sym_shares] = ACTIONS(187),
+    [anon_sym_lapse] = ACTIONS(187),
+    [anon_sym_go] = ACTIONS(187),
+    [anon_sym_other] = ACTIONS(187),
+    [anon_sym_classes] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -8974,6 +9372,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_share] = ACTIONS(173),
+    [anon_sym_unvoted] = ACTIONS(173),
+    [anon_sym_shares] = ACTIONS(173),
+    [anon_sym_lapse] = ACTIONS(173),
+    [anon_sym_go] = ACTIONS(173),
+    [anon_sym_other] = ACTIONS(173),
+    [anon_sym_classes] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -9121,6 +9526,13 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_share] = ACTIONS(191),
+    [anon_sym_unvoted] = ACTIONS(191),
+    [anon_sym_shares] = ACTIONS(191),
+    [anon_sym_lapse] = ACTIONS(191),
+    [anon_sym_go] = ACTIONS(191),
+    [anon_sym_other] = ACTIONS(191),
+    [anon_sym_classes] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
