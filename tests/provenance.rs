@@ -554,7 +554,9 @@ fn class_shares_are_their_own_rule() {
         )
     };
     let per_member = hash(&book("weighted by class { Worker: 50, Consumer: 50 }"));
-    let shares = hash(&book("weighted by class share { Worker: 50%, Consumer: 50% }"));
+    let shares = hash(&book(
+        "weighted by class share { Worker: 50%, Consumer: 50% }",
+    ));
     let lapse = hash(&book(
         "weighted by class share { Worker: 50%, Consumer: 50% } unvoted shares lapse",
     ));
