@@ -1050,16 +1050,9 @@ impl<'c> ExprChecker<'c> {
                 .at(at, label.to_string())
                 .help(row.usage)
         };
-        let given = values.len();
-        let Ok([(figure, figure_at), (rate, rate_at)]) = <[(Ir, Span); 2]>::try_from(values) else {
-            let got = count_args(given);
-            let d = Diagnostic::error(
-                Code::ArgumentCount,
-                format!("`{}` needs 2 arguments, but is given {got}", name.name),
-            )
-            .at(span, format!("{got} given"))
-            .help(row.usage);
-            return self.fail(d, span);
+        let [(figure, figure_at), (rate, rate_at)] = match self.exactly(name, row, values, span) {
+            Ok(args) => args,
+            Err(node) => return node,
         };
         let IrKind::Attr { member, attr } = figure.kind else {
             if figure.ty == Type::Error {
@@ -1143,6 +1136,32 @@ impl<'c> ExprChecker<'c> {
         }
     }
 
+    /// A built-in's `N` arguments, or E0205 (as the error node to return)
+    /// when it is given another number.
+    fn exactly<const N: usize>(
+        &mut self,
+        name: &ast::Ident,
+        row: &'static Builtin,
+        values: Vec<(Ir, Span)>,
+        span: Span,
+    ) -> Result<[(Ir, Span); N], Ir> {
+        let given = values.len();
+        <[(Ir, Span); N]>::try_from(values).map_err(|_| {
+            let got = count_args(given);
+            let d = Diagnostic::error(
+                Code::ArgumentCount,
+                format!(
+                    "`{}` needs {}, but is given {got}",
+                    name.name,
+                    count_args(N)
+                ),
+            )
+            .at(span, format!("{got} given"))
+            .help(row.usage);
+            self.fail(d, span)
+        })
+    }
+
     /// The slot of the history the engine keeps of a member attribute that
     /// `accrued` or `days_held` follows day by day (one per attribute).
     fn history_slot(&mut self, attr: usize) -> usize {
@@ -1164,16 +1183,9 @@ impl<'c> ExprChecker<'c> {
         values: Vec<(Ir, Span)>,
         span: Span,
     ) -> Ir {
-        let given = values.len();
-        let Ok([(figure, figure_at)]) = <[(Ir, Span); 1]>::try_from(values) else {
-            let got = count_args(given);
-            let d = Diagnostic::error(
-                Code::ArgumentCount,
-                format!("`{}` needs 1 argument, but is given {got}", name.name),
-            )
-            .at(span, format!("{got} given"))
-            .help(row.usage);
-            return self.fail(d, span);
+        let [(figure, figure_at)] = match self.exactly(name, row, values, span) {
+            Ok(args) => args,
+            Err(node) => return node,
         };
         if figure.ty == Type::Error {
             return error_node(span);

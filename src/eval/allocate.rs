@@ -212,13 +212,7 @@ impl Evaluator<'_> {
             .map(|(t, p)| TrancheOutcome {
                 label: t.label.clone(),
                 total: from_minor(p.taken, digits),
-                members: p
-                    .shares
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|(_, s)| *s != 0)
-                    .map(|(m, s)| (m, from_minor(s, digits)))
-                    .collect(),
+                members: members_of(p.shares, digits),
                 how: p.how,
                 weights: p.weights.unwrap_or_default(),
                 weight_type: match (&t.amount, &t.split) {
@@ -236,13 +230,7 @@ impl Evaluator<'_> {
                 .map(|(account, p)| LossPartOutcome {
                     account,
                     total: from_minor(p.taken, digits),
-                    members: p
-                        .shares
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|(_, s)| *s != 0)
-                        .map(|(m, s)| (m, from_minor(s, digits)))
-                        .collect(),
+                    members: members_of(p.shares, digits),
                     how: p.how,
                 })
                 .collect(),
@@ -430,4 +418,15 @@ impl Evaluator<'_> {
             .get(m as usize)
             .map_or_else(|| format!("member {m}"), |n| format!("`{n}`"))
     }
+}
+
+/// The members with a share (of a tranche, or of a loss), as amounts: those
+/// whose share is nothing are left out.
+fn members_of(shares: Option<Vec<(u32, i128)>>, digits: u32) -> Vec<(u32, Decimal)> {
+    shares
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, s)| *s != 0)
+        .map(|(m, s)| (m, from_minor(s, digits)))
+        .collect()
 }
