@@ -558,10 +558,10 @@ fn class_shares_are_their_own_rule() {
         "weighted by class share { Worker: 50%, Consumer: 50% }",
     ));
     let lapse = hash(&book(
-        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted shares lapse",
+        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted share lapses",
     ));
     let shared = hash(&book(
-        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted shares go to the other classes",
+        "weighted by class share { Worker: 50%, Consumer: 50% } unvoted share goes to the other classes",
     ));
     assert_ne!(per_member, shares);
     assert_eq!(shares, lapse);

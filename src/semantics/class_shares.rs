@@ -140,7 +140,7 @@ pub struct ShareTally {
     /// The weight of the votes against.
     pub against: Ratio,
     /// The weight of the votes cast: the shares of the classes that cast a
-    /// vote (all of it when unvoted shares go to the other classes and any
+    /// vote (all of it when unvoted share goes to the other classes and any
     /// class voted).
     pub cast: Ratio,
     /// The whole vote: 100%.
@@ -150,7 +150,7 @@ pub struct ShareTally {
 /// Counts a vote by class share: each class's share is divided among its
 /// own votes cast (for and against), so its for counts `share × for /
 /// (for + against)`. A class that casts no vote lapses (its share counts
-/// neither way, out of a whole still of 100%) or, with `unvoted shares go
+/// neither way, out of a whole still of 100%) or, with `unvoted share goes
 /// to the other classes`, the voting classes hold the whole vote in
 /// proportion to their shares.
 pub fn tally(classes: &[ClassVotes], unvoted: Unvoted) -> Result<ShareTally, Overflow> {

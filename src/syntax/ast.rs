@@ -686,11 +686,11 @@ pub struct ClassWeights {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unvoted {
-    /// `unvoted shares lapse` (and when nothing is written): the class's
+    /// `unvoted share lapses` (and when nothing is written): the class's
     /// share counts neither for nor against; the whole is still 100%.
     #[default]
     Lapse,
-    /// `unvoted shares go to the other classes`: the classes that vote
+    /// `unvoted share goes to the other classes`: the classes that vote
     /// share the whole vote in proportion to their own shares.
     Shared,
 }

@@ -154,13 +154,13 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("loss"),
     contextual("carried"),
     contextual("forward"),
-    // Class shares (`weighted by class share { ... } unvoted shares lapse`,
-    // `unvoted shares go to the other classes`).
+    // Class shares (`weighted by class share { ... } unvoted share lapses`,
+    // `unvoted share goes to the other classes`). Not `shares`: members'
+    // attributes are often called so, and an editor would mark them.
     contextual("share"),
     contextual("unvoted"),
-    contextual("shares"),
-    contextual("lapse"),
-    contextual("go"),
+    contextual("lapses"),
+    contextual("goes"),
     contextual("other"),
     contextual("classes"),
     // Optional values.

@@ -1190,7 +1190,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                         share = Some(crate::syntax::ast::Unvoted::Lapse);
                         for part in children(w) {
                             if part.as_rule() == Rule::unvoted_shares {
-                                let how = next(&mut children(part), "unvoted shares")?;
+                                let how = next(&mut children(part), "unvoted share")?;
                                 if how.as_rule() == Rule::unvoted_shared {
                                     share = Some(crate::syntax::ast::Unvoted::Shared);
                                 }

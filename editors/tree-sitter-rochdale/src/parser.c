@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 166
+#define SYMBOL_COUNT 165
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 155
+#define TOKEN_COUNT 154
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -139,52 +139,51 @@ enum ts_symbol_identifiers {
   anon_sym_forward = 117,
   anon_sym_share = 118,
   anon_sym_unvoted = 119,
-  anon_sym_shares = 120,
-  anon_sym_lapse = 121,
-  anon_sym_go = 122,
-  anon_sym_other = 123,
-  anon_sym_classes = 124,
-  anon_sym_is = 125,
-  anon_sym_financial = 126,
-  anon_sym_year = 127,
-  anon_sym_months = 128,
-  anon_sym_quarters = 129,
-  anon_sym_halves = 130,
-  sym_comment = 131,
-  sym_string = 132,
-  sym_date = 133,
-  sym_money = 134,
-  sym_percent = 135,
-  sym_number = 136,
-  anon_sym_LT_EQ = 137,
-  anon_sym_GT_EQ = 138,
-  anon_sym_BANG_EQ = 139,
-  anon_sym_LT = 140,
-  anon_sym_GT = 141,
-  anon_sym_EQ = 142,
-  anon_sym_PLUS = 143,
-  anon_sym_DASH = 144,
-  anon_sym_STAR = 145,
-  anon_sym_SLASH = 146,
-  anon_sym_u00d7 = 147,
-  anon_sym_u00f7 = 148,
-  anon_sym_u2264 = 149,
-  anon_sym_u2265 = 150,
-  anon_sym_u2260 = 151,
-  anon_sym_COMMA = 152,
-  anon_sym_COLON = 153,
-  anon_sym_QMARK = 154,
-  sym_source_file = 155,
-  sym__item = 156,
-  sym_definition = 157,
-  sym_call = 158,
-  sym_attribute = 159,
-  sym_block = 160,
-  sym_parenthesized = 161,
-  sym_keyword = 162,
-  sym_operator = 163,
-  sym_punctuation = 164,
-  aux_sym_source_file_repeat1 = 165,
+  anon_sym_lapses = 120,
+  anon_sym_goes = 121,
+  anon_sym_other = 122,
+  anon_sym_classes = 123,
+  anon_sym_is = 124,
+  anon_sym_financial = 125,
+  anon_sym_year = 126,
+  anon_sym_months = 127,
+  anon_sym_quarters = 128,
+  anon_sym_halves = 129,
+  sym_comment = 130,
+  sym_string = 131,
+  sym_date = 132,
+  sym_money = 133,
+  sym_percent = 134,
+  sym_number = 135,
+  anon_sym_LT_EQ = 136,
+  anon_sym_GT_EQ = 137,
+  anon_sym_BANG_EQ = 138,
+  anon_sym_LT = 139,
+  anon_sym_GT = 140,
+  anon_sym_EQ = 141,
+  anon_sym_PLUS = 142,
+  anon_sym_DASH = 143,
+  anon_sym_STAR = 144,
+  anon_sym_SLASH = 145,
+  anon_sym_u00d7 = 146,
+  anon_sym_u00f7 = 147,
+  anon_sym_u2264 = 148,
+  anon_sym_u2265 = 149,
+  anon_sym_u2260 = 150,
+  anon_sym_COMMA = 151,
+  anon_sym_COLON = 152,
+  anon_sym_QMARK = 153,
+  sym_source_file = 154,
+  sym__item = 155,
+  sym_definition = 156,
+  sym_call = 157,
+  sym_attribute = 158,
+  sym_block = 159,
+  sym_parenthesized = 160,
+  sym_keyword = 161,
+  sym_operator = 162,
+  sym_punctuation = 163,
+  aux_sym_source_file_repeat1 = 164,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -308,9 +307,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_forward] = "forward",
   [anon_sym_share] = "share",
   [anon_sym_unvoted] = "unvoted",
-  [anon_sym_shares] = "shares",
-  [anon_sym_lapse] = "lapse",
-  [anon_sym_go] = "go",
+  [anon_sym_lapses] = "lapses",
+  [anon_sym_goes] = "goes",
   [anon_sym_other] = "other",
   [anon_sym_classes] = "classes",
   [anon_sym_is] = "is",
@@ -477,9 +475,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_forward] = anon_sym_forward,
   [anon_sym_share] = anon_sym_share,
   [anon_sym_unvoted] = anon_sym_unvoted,
-  [anon_sym_shares] = anon_sym_shares,
-  [anon_sym_lapse] = anon_sym_lapse,
-  [anon_sym_go] = anon_sym_go,
+  [anon_sym_lapses] = anon_sym_lapses,
+  [anon_sym_goes] = anon_sym_goes,
   [anon_sym_other] = anon_sym_other,
   [anon_sym_classes] = anon_sym_classes,
   [anon_sym_is] = anon_sym_is,
@@ -1006,15 +1003,11 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_shares] = {
+  [anon_sym_lapses] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_lapse] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_go] = {
+  [anon_sym_goes] = {
     .visible = true,
     .named = false,
   },
@@ -1776,13 +1769,13 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(136);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_go);
-      END_STATE();
-    case 56:
       if (lookahead == 'e') ADVANCE(137);
       END_STATE();
+    case 56:
+      if (lookahead == 'e') ADVANCE(138);
+      END_STATE();
     case 57:
-      if (lookahead == 'l') ADVANCE(138);
+      if (lookahead == 'l') ADVANCE(139);
       END_STATE();
     case 58:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1794,134 +1787,134 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 61:
-      if (lookahead == 'p') ADVANCE(139);
-      if (lookahead == 's') ADVANCE(140);
+      if (lookahead == 'p') ADVANCE(140);
+      if (lookahead == 's') ADVANCE(141);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(141);
-      if (lookahead == 's') ADVANCE(142);
+      if (lookahead == 'a') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(143);
       END_STATE();
     case 63:
-      if (lookahead == 'm') ADVANCE(143);
+      if (lookahead == 'm') ADVANCE(144);
       END_STATE();
     case 64:
-      if (lookahead == 's') ADVANCE(144);
+      if (lookahead == 's') ADVANCE(145);
       END_STATE();
     case 65:
-      if (lookahead == 'm') ADVANCE(145);
+      if (lookahead == 'm') ADVANCE(146);
       END_STATE();
     case 66:
-      if (lookahead == 'n') ADVANCE(146);
-      if (lookahead == 'r') ADVANCE(147);
-      if (lookahead == 's') ADVANCE(148);
-      if (lookahead == 't') ADVANCE(149);
+      if (lookahead == 'n') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(148);
+      if (lookahead == 's') ADVANCE(149);
+      if (lookahead == 't') ADVANCE(150);
       END_STATE();
     case 67:
-      if (lookahead == 'x') ADVANCE(150);
+      if (lookahead == 'x') ADVANCE(151);
       END_STATE();
     case 68:
-      if (lookahead == 'n') ADVANCE(151);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'n') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 69:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(153);
+      if (lookahead == 'e') ADVANCE(154);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 72:
-      if (lookahead == 'h') ADVANCE(154);
+      if (lookahead == 'h') ADVANCE(155);
       END_STATE();
     case 73:
-      if (lookahead == 'r') ADVANCE(155);
-      if (lookahead == 's') ADVANCE(156);
+      if (lookahead == 'r') ADVANCE(156);
+      if (lookahead == 's') ADVANCE(157);
       END_STATE();
     case 74:
-      if (lookahead == 'r') ADVANCE(157);
+      if (lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 75:
-      if (lookahead == 'o') ADVANCE(158);
-      if (lookahead == 's') ADVANCE(159);
+      if (lookahead == 'o') ADVANCE(159);
+      if (lookahead == 's') ADVANCE(160);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(160);
-      if (lookahead == 'o') ADVANCE(161);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'o') ADVANCE(162);
       END_STATE();
     case 77:
-      if (lookahead == 'a') ADVANCE(162);
-      if (lookahead == 'o') ADVANCE(163);
+      if (lookahead == 'a') ADVANCE(163);
+      if (lookahead == 'o') ADVANCE(164);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(164);
-      if (lookahead == 'm') ADVANCE(165);
-      if (lookahead == 'q') ADVANCE(166);
-      if (lookahead == 's') ADVANCE(167);
+      if (lookahead == 'c') ADVANCE(165);
+      if (lookahead == 'm') ADVANCE(166);
+      if (lookahead == 'q') ADVANCE(167);
+      if (lookahead == 's') ADVANCE(168);
       END_STATE();
     case 79:
-      if (lookahead == 'u') ADVANCE(168);
+      if (lookahead == 'u') ADVANCE(169);
       END_STATE();
     case 80:
-      if (lookahead == 'l') ADVANCE(169);
+      if (lookahead == 'l') ADVANCE(170);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(171);
       END_STATE();
     case 82:
-      if (lookahead == 't') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(172);
       END_STATE();
     case 83:
-      if (lookahead == 'a') ADVANCE(172);
+      if (lookahead == 'a') ADVANCE(173);
       END_STATE();
     case 84:
-      if (lookahead == 'u') ADVANCE(173);
+      if (lookahead == 'u') ADVANCE(174);
       END_STATE();
     case 85:
-      if (lookahead == 'b') ADVANCE(174);
+      if (lookahead == 'b') ADVANCE(175);
       END_STATE();
     case 86:
-      if (lookahead == 'x') ADVANCE(175);
+      if (lookahead == 'x') ADVANCE(176);
       END_STATE();
     case 87:
-      if (lookahead == 'a') ADVANCE(176);
-      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'e') ADVANCE(178);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 89:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 90:
-      if (lookahead == 'u') ADVANCE(179);
+      if (lookahead == 'u') ADVANCE(180);
       END_STATE();
     case 91:
-      if (lookahead == 'i') ADVANCE(180);
-      if (lookahead == 'v') ADVANCE(181);
+      if (lookahead == 'i') ADVANCE(181);
+      if (lookahead == 'v') ADVANCE(182);
       END_STATE();
     case 92:
       ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 93:
-      if (lookahead == 'r') ADVANCE(182);
+      if (lookahead == 'r') ADVANCE(183);
       END_STATE();
     case 94:
-      if (lookahead == 't') ADVANCE(183);
+      if (lookahead == 't') ADVANCE(184);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(184);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 97:
-      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'a') ADVANCE(187);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(187);
+      if (lookahead == 't') ADVANCE(188);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(anon_sym_act);
@@ -1930,1124 +1923,1129 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 101:
-      if (lookahead == 'i') ADVANCE(188);
+      if (lookahead == 'i') ADVANCE(189);
       END_STATE();
     case 102:
-      if (lookahead == 'p') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(190);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'i') ADVANCE(192);
       END_STATE();
     case 105:
-      if (lookahead == 'o') ADVANCE(192);
+      if (lookahead == 'o') ADVANCE(193);
       END_STATE();
     case 106:
-      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'n') ADVANCE(194);
       END_STATE();
     case 107:
-      if (lookahead == 'n') ADVANCE(194);
+      if (lookahead == 'n') ADVANCE(195);
       END_STATE();
     case 108:
       ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 109:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(196);
       END_STATE();
     case 110:
-      if (lookahead == 'a') ADVANCE(196);
-      END_STATE();
-    case 111:
       if (lookahead == 'a') ADVANCE(197);
       END_STATE();
+    case 111:
+      if (lookahead == 'a') ADVANCE(198);
+      END_STATE();
     case 112:
-      if (lookahead == 'r') ADVANCE(198);
+      if (lookahead == 'r') ADVANCE(199);
       END_STATE();
     case 113:
-      if (lookahead == 't') ADVANCE(199);
+      if (lookahead == 't') ADVANCE(200);
       END_STATE();
     case 114:
-      if (lookahead == 'l') ADVANCE(200);
+      if (lookahead == 'l') ADVANCE(201);
       END_STATE();
     case 115:
-      if (lookahead == 's') ADVANCE(201);
-      END_STATE();
-    case 116:
       if (lookahead == 's') ADVANCE(202);
       END_STATE();
+    case 116:
+      if (lookahead == 's') ADVANCE(203);
+      END_STATE();
     case 117:
-      if (lookahead == 'n') ADVANCE(203);
+      if (lookahead == 'n') ADVANCE(204);
       END_STATE();
     case 118:
-      if (lookahead == 'd') ADVANCE(204);
+      if (lookahead == 'd') ADVANCE(205);
       END_STATE();
     case 119:
-      if (lookahead == 'r') ADVANCE(205);
+      if (lookahead == 'r') ADVANCE(206);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(206);
+      if (lookahead == 'e') ADVANCE(207);
       END_STATE();
     case 121:
       ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(207);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(208);
+      if (lookahead == 'i') ADVANCE(209);
       END_STATE();
     case 123:
-      if (lookahead == 'n') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(210);
       END_STATE();
     case 124:
-      if (lookahead == 'h') ADVANCE(210);
+      if (lookahead == 'h') ADVANCE(211);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(211);
-      END_STATE();
-    case 126:
       if (lookahead == 'e') ADVANCE(212);
       END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(213);
+      END_STATE();
     case 127:
-      if (lookahead == 'n') ADVANCE(213);
-      if (lookahead == 'r') ADVANCE(214);
+      if (lookahead == 'n') ADVANCE(214);
+      if (lookahead == 'r') ADVANCE(215);
       END_STATE();
     case 128:
-      if (lookahead == 'm') ADVANCE(215);
+      if (lookahead == 'm') ADVANCE(216);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(216);
-      END_STATE();
-    case 130:
       if (lookahead == 'e') ADVANCE(217);
       END_STATE();
+    case 130:
+      if (lookahead == 'e') ADVANCE(218);
+      END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(218);
+      if (lookahead == 'l') ADVANCE(219);
       END_STATE();
     case 132:
-      if (lookahead == 's') ADVANCE(219);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 133:
-      if (lookahead == 'a') ADVANCE(220);
+      if (lookahead == 'a') ADVANCE(221);
       END_STATE();
     case 134:
-      if (lookahead == 'o') ADVANCE(221);
+      if (lookahead == 'o') ADVANCE(222);
       END_STATE();
     case 135:
       ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(222);
-      if (lookahead == 'w') ADVANCE(223);
+      if (lookahead == 'c') ADVANCE(223);
+      if (lookahead == 'w') ADVANCE(224);
       END_STATE();
     case 136:
-      if (lookahead == 'm') ADVANCE(224);
+      if (lookahead == 'm') ADVANCE(225);
       END_STATE();
     case 137:
-      if (lookahead == 'a') ADVANCE(225);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 138:
-      if (lookahead == 'f') ADVANCE(226);
-      if (lookahead == 'v') ADVANCE(227);
+      if (lookahead == 'a') ADVANCE(227);
       END_STATE();
     case 139:
-      if (lookahead == 's') ADVANCE(228);
+      if (lookahead == 'f') ADVANCE(228);
+      if (lookahead == 'v') ADVANCE(229);
       END_STATE();
     case 140:
-      if (lookahead == 't') ADVANCE(229);
-      END_STATE();
-    case 141:
       if (lookahead == 's') ADVANCE(230);
       END_STATE();
+    case 141:
+      if (lookahead == 't') ADVANCE(231);
+      END_STATE();
     case 142:
-      if (lookahead == 's') ADVANCE(231);
+      if (lookahead == 's') ADVANCE(232);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(232);
-      END_STATE();
-    case 144:
       if (lookahead == 's') ADVANCE(233);
       END_STATE();
+    case 144:
+      if (lookahead == 'i') ADVANCE(234);
+      END_STATE();
     case 145:
-      if (lookahead == 'b') ADVANCE(234);
+      if (lookahead == 's') ADVANCE(235);
       END_STATE();
     case 146:
-      if (lookahead == 't') ADVANCE(235);
+      if (lookahead == 'b') ADVANCE(236);
       END_STATE();
     case 147:
-      if (lookahead == 'e') ADVANCE(236);
-      END_STATE();
-    case 148:
       if (lookahead == 't') ADVANCE(237);
       END_STATE();
-    case 149:
-      if (lookahead == 'i') ADVANCE(238);
+    case 148:
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
-    case 150:
+    case 149:
       if (lookahead == 't') ADVANCE(239);
       END_STATE();
+    case 150:
+      if (lookahead == 'i') ADVANCE(240);
+      END_STATE();
     case 151:
-      if (lookahead == 'e') ADVANCE(240);
+      if (lookahead == 't') ADVANCE(241);
       END_STATE();
     case 152:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'e') ADVANCE(242);
       END_STATE();
     case 153:
-      ACCEPT_TOKEN(anon_sym_one);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 154:
-      if (lookahead == 'e') ADVANCE(241);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 155:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
     case 156:
-      if (lookahead == 's') ADVANCE(243);
+      if (lookahead == 'a') ADVANCE(244);
       END_STATE();
     case 157:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(244);
+      if (lookahead == 's') ADVANCE(245);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(245);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(246);
       END_STATE();
     case 159:
-      if (lookahead == 't') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(247);
       END_STATE();
     case 160:
-      if (lookahead == 's') ADVANCE(247);
-      if (lookahead == 'v') ADVANCE(248);
+      if (lookahead == 't') ADVANCE(248);
       END_STATE();
     case 161:
-      if (lookahead == 'p') ADVANCE(249);
+      if (lookahead == 's') ADVANCE(249);
+      if (lookahead == 'v') ADVANCE(250);
       END_STATE();
     case 162:
-      if (lookahead == 'r') ADVANCE(250);
+      if (lookahead == 'p') ADVANCE(251);
       END_STATE();
     case 163:
-      if (lookahead == 'r') ADVANCE(251);
+      if (lookahead == 'r') ADVANCE(252);
       END_STATE();
     case 164:
-      if (lookahead == 'o') ADVANCE(252);
+      if (lookahead == 'r') ADVANCE(253);
       END_STATE();
     case 165:
-      if (lookahead == 'a') ADVANCE(253);
       if (lookahead == 'o') ADVANCE(254);
       END_STATE();
     case 166:
-      if (lookahead == 'u') ADVANCE(255);
+      if (lookahead == 'a') ADVANCE(255);
+      if (lookahead == 'o') ADVANCE(256);
       END_STATE();
     case 167:
-      if (lookahead == 'e') ADVANCE(256);
-      if (lookahead == 'o') ADVANCE(257);
+      if (lookahead == 'u') ADVANCE(257);
       END_STATE();
     case 168:
-      if (lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'o') ADVANCE(259);
       END_STATE();
     case 169:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 170:
       if (lookahead == 'n') ADVANCE(260);
       END_STATE();
+    case 170:
+      if (lookahead == 'e') ADVANCE(261);
+      END_STATE();
     case 171:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'n') ADVANCE(262);
       END_STATE();
     case 172:
-      if (lookahead == 'r') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 173:
-      if (lookahead == 'r') ADVANCE(262);
+      if (lookahead == 'r') ADVANCE(263);
       END_STATE();
     case 174:
-      if (lookahead == 't') ADVANCE(263);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 175:
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(266);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(266);
+      if (lookahead == 'n') ADVANCE(267);
       END_STATE();
     case 178:
-      if (lookahead == 's') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(268);
       END_STATE();
     case 179:
-      if (lookahead == 'e') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(269);
       END_STATE();
     case 180:
-      if (lookahead == 't') ADVANCE(269);
+      if (lookahead == 'e') ADVANCE(270);
       END_STATE();
     case 181:
-      if (lookahead == 'o') ADVANCE(270);
+      if (lookahead == 't') ADVANCE(271);
       END_STATE();
     case 182:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 'o') ADVANCE(272);
       END_STATE();
     case 183:
-      if (lookahead == 'e') ADVANCE(272);
+      if (lookahead == 's') ADVANCE(273);
       END_STATE();
     case 184:
-      if (lookahead == 'g') ADVANCE(273);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(274);
-      if (lookahead == 'r') ADVANCE(275);
+      if (lookahead == 'g') ADVANCE(275);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(276);
+      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 'r') ADVANCE(277);
       END_STATE();
     case 187:
-      if (lookahead == 'a') ADVANCE(277);
-      if (lookahead == 'e') ADVANCE(278);
+      if (lookahead == 'r') ADVANCE(278);
       END_STATE();
     case 188:
-      if (lookahead == 't') ADVANCE(279);
+      if (lookahead == 'a') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(280);
       END_STATE();
     case 189:
-      if (lookahead == 't') ADVANCE(280);
+      if (lookahead == 't') ADVANCE(281);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(281);
+      if (lookahead == 't') ADVANCE(282);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(282);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 192:
-      if (lookahead == 'c') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(284);
       END_STATE();
     case 193:
-      if (lookahead == 'e') ADVANCE(284);
+      if (lookahead == 'c') ADVANCE(285);
       END_STATE();
     case 194:
-      if (lookahead == 'd') ADVANCE(285);
+      if (lookahead == 'e') ADVANCE(286);
       END_STATE();
     case 195:
-      if (lookahead == 'c') ADVANCE(286);
+      if (lookahead == 'd') ADVANCE(287);
       END_STATE();
     case 196:
-      if (lookahead == 'u') ADVANCE(287);
-      END_STATE();
-    case 197:
       if (lookahead == 'c') ADVANCE(288);
       END_STATE();
+    case 197:
+      if (lookahead == 'u') ADVANCE(289);
+      END_STATE();
     case 198:
-      if (lookahead == 'i') ADVANCE(289);
+      if (lookahead == 'c') ADVANCE(290);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'i') ADVANCE(291);
       END_STATE();
     case 200:
-      if (lookahead == 'i') ADVANCE(290);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(292);
       END_STATE();
     case 202:
-      if (lookahead == 'e') ADVANCE(292);
+      if (lookahead == 's') ADVANCE(293);
       END_STATE();
     case 203:
-      if (lookahead == 't') ADVANCE(293);
+      if (lookahead == 'e') ADVANCE(294);
       END_STATE();
     case 204:
-      if (lookahead == 'i') ADVANCE(294);
+      if (lookahead == 't') ADVANCE(295);
       END_STATE();
     case 205:
-      if (lookahead == 'e') ADVANCE(295);
+      if (lookahead == 'i') ADVANCE(296);
       END_STATE();
     case 206:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'e') ADVANCE(297);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_days);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 208:
-      if (lookahead == 't') ADVANCE(296);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 't') ADVANCE(298);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_each);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 211:
-      if (lookahead == 'c') ADVANCE(297);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 'c') ADVANCE(299);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 214:
-      if (lookahead == 'y') ADVANCE(298);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 215:
-      if (lookahead == 'p') ADVANCE(299);
+      if (lookahead == 'y') ADVANCE(300);
       END_STATE();
     case 216:
-      if (lookahead == 'p') ADVANCE(300);
+      if (lookahead == 'p') ADVANCE(301);
       END_STATE();
     case 217:
-      if (lookahead == 'c') ADVANCE(301);
+      if (lookahead == 'p') ADVANCE(302);
       END_STATE();
     case 218:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'c') ADVANCE(303);
       END_STATE();
     case 219:
-      if (lookahead == 'e') ADVANCE(302);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 220:
-      if (lookahead == 'n') ADVANCE(303);
+      if (lookahead == 'e') ADVANCE(304);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(304);
+      if (lookahead == 'n') ADVANCE(305);
       END_STATE();
     case 222:
-      if (lookahead == 'e') ADVANCE(305);
+      if (lookahead == 'r') ADVANCE(306);
       END_STATE();
     case 223:
-      if (lookahead == 'a') ADVANCE(306);
+      if (lookahead == 'e') ADVANCE(307);
       END_STATE();
     case 224:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'a') ADVANCE(308);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(307);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_half);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 227:
-      if (lookahead == 'e') ADVANCE(308);
+      if (lookahead == 't') ADVANCE(309);
       END_STATE();
     case 228:
-      if (lookahead == 'e') ADVANCE(309);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'e') ADVANCE(310);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(310);
+      if (lookahead == 'e') ADVANCE(311);
       END_STATE();
     case 231:
-      if (lookahead == 'e') ADVANCE(311);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 232:
       if (lookahead == 't') ADVANCE(312);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 234:
       if (lookahead == 'e') ADVANCE(313);
       END_STATE();
+    case 234:
+      if (lookahead == 't') ADVANCE(314);
+      END_STATE();
     case 235:
-      if (lookahead == 'h') ADVANCE(314);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 236:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'e') ADVANCE(315);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'h') ADVANCE(316);
       END_STATE();
     case 238:
-      if (lookahead == 'o') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(anon_sym_none);
+      if (lookahead == 'o') ADVANCE(317);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(316);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 242:
-      if (lookahead == 'm') ADVANCE(317);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(318);
+      if (lookahead == 'r') ADVANCE(318);
       END_STATE();
     case 244:
-      if (lookahead == 'o') ADVANCE(319);
+      if (lookahead == 'm') ADVANCE(319);
       END_STATE();
     case 245:
+      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(320);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'o') ADVANCE(321);
       END_STATE();
     case 247:
-      if (lookahead == 'e') ADVANCE(321);
+      if (lookahead == 'e') ADVANCE(322);
       END_STATE();
     case 248:
-      if (lookahead == 'a') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 249:
-      if (lookahead == 'o') ADVANCE(323);
+      if (lookahead == 'e') ADVANCE(323);
       END_STATE();
     case 250:
-      if (lookahead == 't') ADVANCE(324);
+      if (lookahead == 'a') ADVANCE(324);
       END_STATE();
     case 251:
-      if (lookahead == 'u') ADVANCE(325);
+      if (lookahead == 'o') ADVANCE(325);
       END_STATE();
     case 252:
-      if (lookahead == 'r') ADVANCE(326);
+      if (lookahead == 't') ADVANCE(326);
       END_STATE();
     case 253:
-      if (lookahead == 'i') ADVANCE(327);
+      if (lookahead == 'u') ADVANCE(327);
       END_STATE();
     case 254:
-      if (lookahead == 'v') ADVANCE(328);
+      if (lookahead == 'r') ADVANCE(328);
       END_STATE();
     case 255:
       if (lookahead == 'i') ADVANCE(329);
       END_STATE();
     case 256:
-      if (lookahead == 'r') ADVANCE(330);
+      if (lookahead == 'v') ADVANCE(330);
       END_STATE();
     case 257:
-      if (lookahead == 'l') ADVANCE(331);
+      if (lookahead == 'i') ADVANCE(331);
       END_STATE();
     case 258:
-      if (lookahead == 'd') ADVANCE(332);
+      if (lookahead == 'r') ADVANCE(332);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(333);
+      if (lookahead == 'l') ADVANCE(333);
       END_STATE();
     case 260:
-      if (lookahead == 'a') ADVANCE(334);
+      if (lookahead == 'd') ADVANCE(334);
       END_STATE();
     case 261:
-      if (lookahead == 'e') ADVANCE(335);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(335);
       END_STATE();
     case 262:
-      if (lookahead == 'c') ADVANCE(336);
+      if (lookahead == 'a') ADVANCE(336);
       END_STATE();
     case 263:
-      if (lookahead == 'r') ADVANCE(337);
+      if (lookahead == 'e') ADVANCE(337);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'c') ADVANCE(338);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_then);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 271:
-      if (lookahead == 'i') ADVANCE(339);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(340);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 273:
-      if (lookahead == 'h') ADVANCE(341);
+      if (lookahead == 'i') ADVANCE(341);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(342);
       END_STATE();
     case 275:
-      if (lookahead == 'e') ADVANCE(342);
+      if (lookahead == 'h') ADVANCE(343);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 277:
-      if (lookahead == 'i') ADVANCE(343);
+      if (lookahead == 'e') ADVANCE(344);
       END_STATE();
     case 278:
-      if (lookahead == 'n') ADVANCE(344);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_admit);
-      END_STATE();
-    case 280:
       if (lookahead == 'i') ADVANCE(345);
       END_STATE();
+    case 280:
+      if (lookahead == 'n') ADVANCE(346);
+      END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 282:
-      if (lookahead == 's') ADVANCE(346);
+      if (lookahead == 'i') ADVANCE(347);
       END_STATE();
     case 283:
-      if (lookahead == 'a') ADVANCE(347);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 's') ADVANCE(348);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(348);
-      if (lookahead == 's') ADVANCE(349);
+      if (lookahead == 'a') ADVANCE(349);
       END_STATE();
     case 286:
-      if (lookahead == 'l') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 287:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(350);
       if (lookahead == 's') ADVANCE(351);
       END_STATE();
     case 288:
-      if (lookahead == 'h') ADVANCE(352);
+      if (lookahead == 'l') ADVANCE(352);
       END_STATE();
     case 289:
-      if (lookahead == 'e') ADVANCE(353);
+      if (lookahead == 's') ADVANCE(353);
       END_STATE();
     case 290:
-      if (lookahead == 'n') ADVANCE(354);
+      if (lookahead == 'h') ADVANCE(354);
       END_STATE();
     case 291:
       if (lookahead == 'e') ADVANCE(355);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'n') ADVANCE(356);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(356);
+      if (lookahead == 'e') ADVANCE(357);
       END_STATE();
     case 294:
-      if (lookahead == 't') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 295:
-      if (lookahead == 'n') ADVANCE(358);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(358);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(359);
+      if (lookahead == 't') ADVANCE(359);
       END_STATE();
     case 297:
-      if (lookahead == 't') ADVANCE(360);
+      if (lookahead == 'n') ADVANCE(360);
       END_STATE();
     case 298:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(361);
       END_STATE();
     case 299:
-      if (lookahead == 'l') ADVANCE(361);
-      END_STATE();
-    case 300:
       if (lookahead == 't') ADVANCE(362);
       END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
     case 301:
-      if (lookahead == 't') ADVANCE(363);
+      if (lookahead == 'l') ADVANCE(363);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 't') ADVANCE(364);
       END_STATE();
     case 303:
-      if (lookahead == 'c') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(365);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_floor);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_force);
+      if (lookahead == 'c') ADVANCE(366);
       END_STATE();
     case 306:
-      if (lookahead == 'r') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 307:
-      if (lookahead == 'e') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 308:
-      if (lookahead == 's') ADVANCE(367);
+      if (lookahead == 'r') ADVANCE(367);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_lapse);
+      if (lookahead == 'e') ADVANCE(368);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 's') ADVANCE(369);
       END_STATE();
     case 311:
-      if (lookahead == 'r') ADVANCE(368);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 313:
-      if (lookahead == 'r') ADVANCE(369);
-      END_STATE();
-    case 314:
       if (lookahead == 's') ADVANCE(370);
       END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 313:
+      if (lookahead == 'r') ADVANCE(371);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
     case 315:
-      if (lookahead == 'n') ADVANCE(371);
+      if (lookahead == 'r') ADVANCE(372);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_other);
-      END_STATE();
-    case 317:
-      if (lookahead == 'e') ADVANCE(372);
-      END_STATE();
-    case 318:
       if (lookahead == 's') ADVANCE(373);
       END_STATE();
+    case 317:
+      if (lookahead == 'n') ADVANCE(374);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(anon_sym_other);
+      END_STATE();
     case 319:
-      if (lookahead == 'd') ADVANCE(374);
+      if (lookahead == 'e') ADVANCE(375);
       END_STATE();
     case 320:
-      if (lookahead == 'd') ADVANCE(375);
+      if (lookahead == 's') ADVANCE(376);
       END_STATE();
     case 321:
-      if (lookahead == 'n') ADVANCE(376);
+      if (lookahead == 'd') ADVANCE(377);
       END_STATE();
     case 322:
-      if (lookahead == 'i') ADVANCE(377);
+      if (lookahead == 'd') ADVANCE(378);
       END_STATE();
     case 323:
-      if (lookahead == 'r') ADVANCE(378);
+      if (lookahead == 'n') ADVANCE(379);
       END_STATE();
     case 324:
-      if (lookahead == 'e') ADVANCE(379);
+      if (lookahead == 'i') ADVANCE(380);
       END_STATE();
     case 325:
-      if (lookahead == 'm') ADVANCE(380);
+      if (lookahead == 'r') ADVANCE(381);
       END_STATE();
     case 326:
-      if (lookahead == 'd') ADVANCE(381);
+      if (lookahead == 'e') ADVANCE(382);
       END_STATE();
     case 327:
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'm') ADVANCE(383);
       END_STATE();
     case 328:
-      if (lookahead == 'e') ADVANCE(383);
+      if (lookahead == 'd') ADVANCE(384);
       END_STATE();
     case 329:
-      if (lookahead == 'r') ADVANCE(384);
+      if (lookahead == 'n') ADVANCE(385);
       END_STATE();
     case 330:
-      if (lookahead == 'v') ADVANCE(385);
+      if (lookahead == 'e') ADVANCE(386);
       END_STATE();
     case 331:
-      if (lookahead == 'u') ADVANCE(386);
+      if (lookahead == 'r') ADVANCE(387);
       END_STATE();
     case 332:
-      if (lookahead == 'i') ADVANCE(387);
+      if (lookahead == 'v') ADVANCE(388);
       END_STATE();
     case 333:
-      if (lookahead == 'o') ADVANCE(388);
+      if (lookahead == 'u') ADVANCE(389);
       END_STATE();
     case 334:
-      if (lookahead == 'r') ADVANCE(389);
+      if (lookahead == 'i') ADVANCE(390);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_share);
-      if (lookahead == 's') ADVANCE(390);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 336:
-      if (lookahead == 'e') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(392);
       END_STATE();
     case 337:
-      if (lookahead == 'a') ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 338:
       if (lookahead == 'e') ADVANCE(393);
       END_STATE();
     case 339:
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'a') ADVANCE(394);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(395);
       END_STATE();
     case 341:
-      if (lookahead == 't') ADVANCE(395);
+      if (lookahead == 'o') ADVANCE(396);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_where);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 343:
-      if (lookahead == 'n') ADVANCE(396);
-      END_STATE();
-    case 344:
       if (lookahead == 't') ADVANCE(397);
       END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
     case 345:
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'n') ADVANCE(398);
       END_STATE();
     case 346:
       if (lookahead == 't') ADVANCE(399);
       END_STATE();
     case 347:
-      if (lookahead == 't') ADVANCE(400);
+      if (lookahead == 'o') ADVANCE(400);
       END_STATE();
     case 348:
-      if (lookahead == 'e') ADVANCE(401);
+      if (lookahead == 't') ADVANCE(401);
       END_STATE();
     case 349:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 't') ADVANCE(402);
       END_STATE();
     case 350:
-      if (lookahead == 'e') ADVANCE(402);
-      END_STATE();
-    case 351:
       if (lookahead == 'e') ADVANCE(403);
       END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_amends);
+      END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'e') ADVANCE(404);
       END_STATE();
     case 353:
-      if (lookahead == 'd') ADVANCE(404);
+      if (lookahead == 'e') ADVANCE(405);
       END_STATE();
     case 354:
-      if (lookahead == 'g') ADVANCE(405);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 355:
-      if (lookahead == 's') ADVANCE(406);
+      if (lookahead == 'd') ADVANCE(406);
       END_STATE();
     case 356:
-      if (lookahead == 'd') ADVANCE(407);
+      if (lookahead == 'g') ADVANCE(407);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_credit);
       if (lookahead == 's') ADVANCE(408);
       END_STATE();
     case 358:
-      if (lookahead == 'c') ADVANCE(409);
+      if (lookahead == 'd') ADVANCE(409);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_debits);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(410);
       END_STATE();
     case 360:
-      if (lookahead == 'i') ADVANCE(410);
+      if (lookahead == 'c') ADVANCE(411);
       END_STATE();
     case 361:
-      if (lookahead == 'e') ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 364:
       if (lookahead == 'i') ADVANCE(412);
       END_STATE();
+    case 363:
+      if (lookahead == 'e') ADVANCE(413);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
     case 365:
-      if (lookahead == 'd') ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 366:
-      if (lookahead == 'r') ADVANCE(414);
+      if (lookahead == 'i') ADVANCE(414);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_halves);
+      if (lookahead == 'd') ADVANCE(415);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'r') ADVANCE(416);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 372:
-      if (lookahead == 't') ADVANCE(416);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(417);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 't') ADVANCE(418);
       END_STATE();
     case 376:
-      if (lookahead == 't') ADVANCE(417);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 377:
-      if (lookahead == 'l') ADVANCE(418);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 378:
-      if (lookahead == 't') ADVANCE(419);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 379:
-      if (lookahead == 'r') ADVANCE(420);
+      if (lookahead == 't') ADVANCE(419);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 'l') ADVANCE(420);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 't') ADVANCE(421);
       END_STATE();
     case 382:
-      if (lookahead == 'd') ADVANCE(421);
+      if (lookahead == 'r') ADVANCE(422);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 384:
-      if (lookahead == 'e') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 385:
-      if (lookahead == 'e') ADVANCE(423);
+      if (lookahead == 'd') ADVANCE(423);
       END_STATE();
     case 386:
-      if (lookahead == 't') ADVANCE(424);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 387:
-      if (lookahead == 'n') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(424);
       END_STATE();
     case 388:
-      if (lookahead == 'o') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(425);
       END_STATE();
     case 389:
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == 't') ADVANCE(426);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(anon_sym_shares);
+      if (lookahead == 'n') ADVANCE(427);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'o') ADVANCE(428);
       END_STATE();
     case 392:
-      if (lookahead == 'c') ADVANCE(428);
+      if (lookahead == 'i') ADVANCE(429);
       END_STATE();
     case 393:
-      if (lookahead == 'd') ADVANCE(429);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 394:
-      if (lookahead == 'n') ADVANCE(430);
+      if (lookahead == 'c') ADVANCE(430);
       END_STATE();
     case 395:
-      if (lookahead == 'e') ADVANCE(431);
+      if (lookahead == 'd') ADVANCE(431);
       END_STATE();
     case 396:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'n') ADVANCE(432);
       END_STATE();
     case 397:
-      if (lookahead == 'i') ADVANCE(432);
+      if (lookahead == 'e') ADVANCE(433);
       END_STATE();
     case 398:
-      if (lookahead == 'n') ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'i') ADVANCE(434);
       END_STATE();
     case 400:
-      if (lookahead == 'e') ADVANCE(434);
-      END_STATE();
-    case 401:
       if (lookahead == 'n') ADVANCE(435);
       END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
     case 402:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'e') ADVANCE(436);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_because);
+      if (lookahead == 'n') ADVANCE(437);
       END_STATE();
     case 404:
-      ACCEPT_TOKEN(anon_sym_carried);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 406:
-      ACCEPT_TOKEN(anon_sym_classes);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 409:
-      if (lookahead == 'y') ADVANCE(436);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 410:
-      if (lookahead == 'v') ADVANCE(437);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(anon_sym_example);
+      if (lookahead == 'y') ADVANCE(438);
       END_STATE();
     case 412:
-      if (lookahead == 'a') ADVANCE(438);
+      if (lookahead == 'v') ADVANCE(439);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_forward);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_greater);
+      if (lookahead == 'a') ADVANCE(440);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_members);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 416:
-      if (lookahead == 'e') ADVANCE(439);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_present);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 418:
-      if (lookahead == 'i') ADVANCE(440);
+      if (lookahead == 'e') ADVANCE(441);
       END_STATE();
     case 419:
-      if (lookahead == 'i') ADVANCE(441);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 420:
-      if (lookahead == 's') ADVANCE(442);
+      if (lookahead == 'i') ADVANCE(442);
       END_STATE();
     case 421:
-      if (lookahead == 'e') ADVANCE(443);
+      if (lookahead == 'i') ADVANCE(443);
       END_STATE();
     case 422:
       if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_reserve);
+      if (lookahead == 'e') ADVANCE(445);
       END_STATE();
     case 424:
-      if (lookahead == 'i') ADVANCE(445);
+      if (lookahead == 's') ADVANCE(446);
       END_STATE();
     case 425:
-      if (lookahead == 'g') ADVANCE(446);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 426:
-      if (lookahead == 'k') ADVANCE(447);
+      if (lookahead == 'i') ADVANCE(447);
       END_STATE();
     case 427:
-      if (lookahead == 'o') ADVANCE(448);
+      if (lookahead == 'g') ADVANCE(448);
       END_STATE();
     case 428:
-      if (lookahead == 't') ADVANCE(449);
+      if (lookahead == 'k') ADVANCE(449);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'o') ADVANCE(450);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 't') ADVANCE(451);
       END_STATE();
     case 431:
-      if (lookahead == 'd') ADVANCE(450);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 432:
-      if (lookahead == 'o') ADVANCE(451);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_allocate);
       if (lookahead == 'd') ADVANCE(452);
       END_STATE();
+    case 434:
+      if (lookahead == 'o') ADVANCE(453);
+      END_STATE();
     case 435:
-      if (lookahead == 't') ADVANCE(453);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_currency);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(454);
       END_STATE();
     case 437:
-      if (lookahead == 'e') ADVANCE(454);
+      if (lookahead == 't') ADVANCE(455);
       END_STATE();
     case 438:
-      if (lookahead == 'l') ADVANCE(455);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 439:
-      if (lookahead == 'r') ADVANCE(456);
+      if (lookahead == 'e') ADVANCE(456);
       END_STATE();
     case 440:
-      if (lookahead == 'n') ADVANCE(457);
+      if (lookahead == 'l') ADVANCE(457);
       END_STATE();
     case 441:
-      if (lookahead == 'o') ADVANCE(458);
+      if (lookahead == 'r') ADVANCE(458);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'n') ADVANCE(459);
       END_STATE();
     case 443:
-      if (lookahead == 'r') ADVANCE(459);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_requires);
-      END_STATE();
-    case 445:
       if (lookahead == 'o') ADVANCE(460);
       END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 445:
+      if (lookahead == 'r') ADVANCE(461);
+      END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'o') ADVANCE(462);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 451:
-      if (lookahead == 'n') ADVANCE(461);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 453:
-      if (lookahead == 's') ADVANCE(462);
+      if (lookahead == 'n') ADVANCE(463);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_effective);
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(anon_sym_financial);
+      if (lookahead == 's') ADVANCE(464);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_effective);
       END_STATE();
     case 457:
-      if (lookahead == 'g') ADVANCE(463);
+      ACCEPT_TOKEN(anon_sym_financial);
       END_STATE();
     case 458:
-      if (lookahead == 'n') ADVANCE(464);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'g') ADVANCE(465);
       END_STATE();
     case 460:
-      if (lookahead == 'n') ADVANCE(465);
+      if (lookahead == 'n') ADVANCE(466);
       END_STATE();
     case 461:
-      if (lookahead == 's') ADVANCE(466);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'n') ADVANCE(467);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 's') ADVANCE(468);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_prevailing);
       END_STATE();
     case 466:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 468:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -3226,9 +3224,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(1),
     [anon_sym_share] = ACTIONS(1),
     [anon_sym_unvoted] = ACTIONS(1),
-    [anon_sym_shares] = ACTIONS(1),
-    [anon_sym_lapse] = ACTIONS(1),
-    [anon_sym_go] = ACTIONS(1),
+    [anon_sym_lapses] = ACTIONS(1),
+    [anon_sym_goes] = ACTIONS(1),
     [anon_sym_other] = ACTIONS(1),
     [anon_sym_classes] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
@@ -3391,9 +3388,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
-    [anon_sym_shares] = ACTIONS(17),
-    [anon_sym_lapse] = ACTIONS(17),
-    [anon_sym_go] = ACTIONS(17),
+    [anon_sym_lapses] = ACTIONS(17),
+    [anon_sym_goes] = ACTIONS(17),
     [anon_sym_other] = ACTIONS(17),
     [anon_sym_classes] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
@@ -3556,9 +3552,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(46),
     [anon_sym_share] = ACTIONS(46),
     [anon_sym_unvoted] = ACTIONS(46),
-    [anon_sym_shares] = ACTIONS(46),
-    [anon_sym_lapse] = ACTIONS(46),
-    [anon_sym_go] = ACTIONS(46),
+    [anon_sym_lapses] = ACTIONS(46),
+    [anon_sym_goes] = ACTIONS(46),
     [anon_sym_other] = ACTIONS(46),
     [anon_sym_classes] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
@@ -3720,9 +3715,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -3884,9 +3878,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -4048,9 +4041,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -4212,9 +4204,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
-    [anon_sym_shares] = ACTIONS(17),
-    [anon_sym_lapse] = ACTIONS(17),
-    [anon_sym_go] = ACTIONS(17),
+    [anon_sym_lapses] = ACTIONS(17),
+    [anon_sym_goes] = ACTIONS(17),
     [anon_sym_other] = ACTIONS(17),
     [anon_sym_classes] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
@@ -4376,9 +4367,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -4540,9 +4530,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -4704,9 +4693,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(129),
     [anon_sym_share] = ACTIONS(129),
     [anon_sym_unvoted] = ACTIONS(129),
-    [anon_sym_shares] = ACTIONS(129),
-    [anon_sym_lapse] = ACTIONS(129),
-    [anon_sym_go] = ACTIONS(129),
+    [anon_sym_lapses] = ACTIONS(129),
+    [anon_sym_goes] = ACTIONS(129),
     [anon_sym_other] = ACTIONS(129),
     [anon_sym_classes] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
@@ -4868,9 +4856,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -5032,9 +5019,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -5196,9 +5182,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
-    [anon_sym_shares] = ACTIONS(76),
-    [anon_sym_lapse] = ACTIONS(76),
-    [anon_sym_go] = ACTIONS(76),
+    [anon_sym_lapses] = ACTIONS(76),
+    [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
@@ -5353,9 +5338,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
-    [anon_sym_shares] = ACTIONS(157),
-    [anon_sym_lapse] = ACTIONS(157),
-    [anon_sym_go] = ACTIONS(157),
+    [anon_sym_lapses] = ACTIONS(157),
+    [anon_sym_goes] = ACTIONS(157),
     [anon_sym_other] = ACTIONS(157),
     [anon_sym_classes] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
@@ -5509,9 +5493,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -5665,9 +5648,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
-    [anon_sym_shares] = ACTIONS(157),
-    [anon_sym_lapse] = ACTIONS(157),
-    [anon_sym_go] = ACTIONS(157),
+    [anon_sym_lapses] = ACTIONS(157),
+    [anon_sym_goes] = ACTIONS(157),
     [anon_sym_other] = ACTIONS(157),
     [anon_sym_classes] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
@@ -5820,9 +5802,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -5975,9 +5956,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
-    [anon_sym_shares] = ACTIONS(173),
-    [anon_sym_lapse] = ACTIONS(173),
-    [anon_sym_go] = ACTIONS(173),
+    [anon_sym_lapses] = ACTIONS(173),
+    [anon_sym_goes] = ACTIONS(173),
     [anon_sym_other] = ACTIONS(173),
     [anon_sym_classes] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
@@ -6130,9 +6110,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -6285,9 +6264,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -6440,9 +6418,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
-    [anon_sym_shares] = ACTIONS(179),
-    [anon_sym_lapse] = ACTIONS(179),
-    [anon_sym_go] = ACTIONS(179),
+    [anon_sym_lapses] = ACTIONS(179),
+    [anon_sym_goes] = ACTIONS(179),
     [anon_sym_other] = ACTIONS(179),
     [anon_sym_classes] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
@@ -6595,9 +6572,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
-    [anon_sym_shares] = ACTIONS(183),
-    [anon_sym_lapse] = ACTIONS(183),
-    [anon_sym_go] = ACTIONS(183),
+    [anon_sym_lapses] = ACTIONS(183),
+    [anon_sym_goes] = ACTIONS(183),
     [anon_sym_other] = ACTIONS(183),
     [anon_sym_classes] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
@@ -6750,9 +6726,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
-    [anon_sym_shares] = ACTIONS(187),
-    [anon_sym_lapse] = ACTIONS(187),
-    [anon_sym_go] = ACTIONS(187),
+    [anon_sym_lapses] = ACTIONS(187),
+    [anon_sym_goes] = ACTIONS(187),
     [anon_sym_other] = ACTIONS(187),
     [anon_sym_classes] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
@@ -6905,9 +6880,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),
-    [anon_sym_shares] = ACTIONS(191),
-    [anon_sym_lapse] = ACTIONS(191),
-    [anon_sym_go] = ACTIONS(191),
+    [anon_sym_lapses] = ACTIONS(191),
+    [anon_sym_goes] = ACTIONS(191),
     [anon_sym_other] = ACTIONS(191),
     [anon_sym_classes] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
@@ -7060,9 +7034,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
-    [anon_sym_shares] = ACTIONS(195),
-    [anon_sym_lapse] = ACTIONS(195),
-    [anon_sym_go] = ACTIONS(195),
+    [anon_sym_lapses] = ACTIONS(195),
+    [anon_sym_goes] = ACTIONS(195),
     [anon_sym_other] = ACTIONS(195),
     [anon_sym_classes] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
@@ -7215,9 +7188,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
-    [anon_sym_shares] = ACTIONS(199),
-    [anon_sym_lapse] = ACTIONS(199),
-    [anon_sym_go] = ACTIONS(199),
+    [anon_sym_lapses] = ACTIONS(199),
+    [anon_sym_goes] = ACTIONS(199),
     [anon_sym_other] = ACTIONS(199),
     [anon_sym_classes] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
@@ -7370,9 +7342,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
-    [anon_sym_shares] = ACTIONS(203),
-    [anon_sym_lapse] = ACTIONS(203),
-    [anon_sym_go] = ACTIONS(203),
+    [anon_sym_lapses] = ACTIONS(203),
+    [anon_sym_goes] = ACTIONS(203),
     [anon_sym_other] = ACTIONS(203),
     [anon_sym_classes] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
@@ -7525,9 +7496,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
-    [anon_sym_shares] = ACTIONS(207),
-    [anon_sym_lapse] = ACTIONS(207),
-    [anon_sym_go] = ACTIONS(207),
+    [anon_sym_lapses] = ACTIONS(207),
+    [anon_sym_goes] = ACTIONS(207),
     [anon_sym_other] = ACTIONS(207),
     [anon_sym_classes] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
@@ -7680,9 +7650,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
-    [anon_sym_shares] = ACTIONS(211),
-    [anon_sym_lapse] = ACTIONS(211),
-    [anon_sym_go] = ACTIONS(211),
+    [anon_sym_lapses] = ACTIONS(211),
+    [anon_sym_goes] = ACTIONS(211),
     [anon_sym_other] = ACTIONS(211),
     [anon_sym_classes] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
@@ -7834,9 +7803,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
-    [anon_sym_shares] = ACTIONS(195),
-    [anon_sym_lapse] = ACTIONS(195),
-    [anon_sym_go] = ACTIONS(195),
+    [anon_sym_lapses] = ACTIONS(195),
+    [anon_sym_goes] = ACTIONS(195),
     [anon_sym_other] = ACTIONS(195),
     [anon_sym_classes] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
@@ -7988,9 +7956,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
-    [anon_sym_shares] = ACTIONS(203),
-    [anon_sym_lapse] = ACTIONS(203),
-    [anon_sym_go] = ACTIONS(203),
+    [anon_sym_lapses] = ACTIONS(203),
+    [anon_sym_goes] = ACTIONS(203),
     [anon_sym_other] = ACTIONS(203),
     [anon_sym_classes] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
@@ -8142,9 +8109,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
-    [anon_sym_shares] = ACTIONS(199),
-    [anon_sym_lapse] = ACTIONS(199),
-    [anon_sym_go] = ACTIONS(199),
+    [anon_sym_lapses] = ACTIONS(199),
+    [anon_sym_goes] = ACTIONS(199),
     [anon_sym_other] = ACTIONS(199),
     [anon_sym_classes] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
@@ -8296,9 +8262,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
-    [anon_sym_shares] = ACTIONS(207),
-    [anon_sym_lapse] = ACTIONS(207),
-    [anon_sym_go] = ACTIONS(207),
+    [anon_sym_lapses] = ACTIONS(207),
+    [anon_sym_goes] = ACTIONS(207),
     [anon_sym_other] = ACTIONS(207),
     [anon_sym_classes] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
@@ -8450,9 +8415,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -8604,9 +8568,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
-    [anon_sym_shares] = ACTIONS(211),
-    [anon_sym_lapse] = ACTIONS(211),
-    [anon_sym_go] = ACTIONS(211),
+    [anon_sym_lapses] = ACTIONS(211),
+    [anon_sym_goes] = ACTIONS(211),
     [anon_sym_other] = ACTIONS(211),
     [anon_sym_classes] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
@@ -8758,9 +8721,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
-    [anon_sym_shares] = ACTIONS(179),
-    [anon_sym_lapse] = ACTIONS(179),
-    [anon_sym_go] = ACTIONS(179),
+    [anon_sym_lapses] = ACTIONS(179),
+    [anon_sym_goes] = ACTIONS(179),
     [anon_sym_other] = ACTIONS(179),
     [anon_sym_classes] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
@@ -8912,9 +8874,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
-    [anon_sym_shares] = ACTIONS(183),
-    [anon_sym_lapse] = ACTIONS(183),
-    [anon_sym_go] = ACTIONS(183),
+    [anon_sym_lapses] = ACTIONS(183),
+    [anon_sym_goes] = ACTIONS(183),
     [anon_sym_other] = ACTIONS(183),
     [anon_sym_classes] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
@@ -9066,9 +9027,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
-    [anon_sym_shares] = ACTIONS(163),
-    [anon_sym_lapse] = ACTIONS(163),
-    [anon_sym_go] = ACTIONS(163),
+    [anon_sym_lapses] = ACTIONS(163),
+    [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
@@ -9220,9 +9180,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
-    [anon_sym_shares] = ACTIONS(187),
-    [anon_sym_lapse] = ACTIONS(187),
-    [anon_sym_go] = ACTIONS(187),
+    [anon_sym_lapses] = ACTIONS(187),
+    [anon_sym_goes] = ACTIONS(187),
     [anon_sym_other] = ACTIONS(187),
     [anon_sym_classes] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
@@ -9374,9 +9333,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
-    [anon_sym_shares] = ACTIONS(173),
-    [anon_sym_lapse] = ACTIONS(173),
-    [anon_sym_go] = ACTIONS(173),
+    [anon_sym_lapses] = ACTIONS(173),
+    [anon_sym_goes] = ACTIONS(173),
     [anon_sym_other] = ACTIONS(173),
     [anon_sym_classes] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
@@ -9528,9 +9486,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),
-    [anon_sym_shares] = ACTIONS(191),
-    [anon_sym_lapse] = ACTIONS(191),
-    [anon_sym_go] = ACTIONS(191),
+    [anon_sym_lapses] = ACTIONS(191),
+    [anon_sym_goes] = ACTIONS(191),
     [anon_sym_other] = ACTIONS(191),
     [anon_sym_classes] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),

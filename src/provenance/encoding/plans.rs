@@ -151,8 +151,8 @@ impl Canonical for ast::Resolution {
                         e.number(*share)
                     })?;
                     e.leaf(match unvoted {
-                        ast::Unvoted::Lapse => "unvoted shares lapse",
-                        ast::Unvoted::Shared => "unvoted shares go to the other classes",
+                        ast::Unvoted::Lapse => "unvoted share lapses",
+                        ast::Unvoted::Shared => "unvoted share goes to the other classes",
                     })
                 })?;
             } else if let Some(ast::ClassWeights {
