@@ -232,6 +232,15 @@ fn basis(b: VoteBasis) -> &'static str {
     }
 }
 
+/// The name of class `i` of the member attribute `attr` that votes are
+/// weighted by.
+fn class_name(program: &Program, attr: usize, i: usize) -> String {
+    match program.member_attrs.get(attr).map(|f| f.ty) {
+        Some(Type::Enum(e)) => program.variant_name(e, i as u32).unwrap_or("?").to_string(),
+        _ => format!("class {i}"),
+    }
+}
+
 fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
     let who_votes = match &r.class_weights {
         None => "One member, one vote.".to_string(),
@@ -241,12 +250,7 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    let name = match field.map(|f| f.ty) {
-                        Some(Type::Enum(e)) => {
-                            program.variant_name(e, i as u32).unwrap_or("?").to_string()
-                        }
-                        _ => format!("class {i}"),
-                    };
+                    let name = class_name(program, *attr, i);
                     format!("{name} {}", crate::value::percent_display(*s))
                 })
                 .collect();
@@ -268,12 +272,7 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
                 .iter()
                 .enumerate()
                 .map(|(i, w)| {
-                    let name = match field.map(|f| f.ty) {
-                        Some(Type::Enum(e)) => {
-                            program.variant_name(e, i as u32).unwrap_or("?").to_string()
-                        }
-                        _ => format!("class {i}"),
-                    };
+                    let name = class_name(program, *attr, i);
                     let w = w.normalize();
                     let votes = if w == Decimal::ONE { "vote" } else { "votes" };
                     format!("{name} {w} {votes}")
