@@ -100,6 +100,12 @@ codes! {
     MayLeaveUnallocated = "E0310",
     /// A resolution that does not say when it passes.
     NoThreshold = "E0311",
+    /// An allocation whose amount may be negative (a loss) and that does
+    /// not say how a loss is charged (a warning).
+    MayBeLoss = "E0321",
+    /// A tranche shared among the members that pass a `where` filter, with
+    /// no `else to reserve` for when none does (a warning).
+    MayFindNobody = "E0322",
     /// A motion amends a parameter that only another resolution may amend
     /// (`alone amends`).
     ReservedParameter = "E0320",

@@ -1171,6 +1171,13 @@ impl Printer<'_> {
                 s.push(')');
                 s
             }
+            ExprKind::LossBorne(by) => match by {
+                LossBearer::Reserve(t) => {
+                    format!("loss borne by reserve {}", self.clause(t.span))
+                }
+                LossBearer::Member(m) => format!("loss borne by {}", m.name),
+                LossBearer::CarriedForward => "loss carried forward".to_string(),
+            },
             ExprKind::Allocated { label, member } => match member {
                 Some(m) => format!("allocated {} to {}", self.clause(label.span), m.name),
                 None => format!("allocated {}", self.clause(label.span)),

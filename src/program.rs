@@ -147,7 +147,7 @@ impl Ir {
             irs.any(|ir| ir.reads_allocation(rules))
         }
         match &self.kind {
-            IrKind::Allocated { .. } => true,
+            IrKind::Allocated { .. } | IrKind::LossBorne { .. } => true,
             IrKind::Const(_)
             | IrKind::Param(_)
             | IrKind::Period(_)
@@ -869,6 +869,16 @@ pub enum IrKind {
         rate: usize,
         /// The rate's unit of time (`per year`).
         unit: crate::units::TimeUnit,
+    },
+    /// `loss borne by ...`: what form `form` of allocation `allocation`'s
+    /// `if a loss` block bore at the close (zero when there was no loss).
+    LossBorne {
+        /// The allocation.
+        allocation: usize,
+        /// The form, in the order written.
+        form: usize,
+        /// The member, for a member's charge.
+        member: Option<Box<Ir>>,
     },
     /// A question about a resolution's vote.
     Resolution {

@@ -388,13 +388,13 @@ fn an_editor_session_over_stdio() {
         ]
     );
 
-    // --- code lenses: one on each of the fourteen examples; running one.
+    // --- code lenses: one on each of the seventeen examples; running one.
     let lenses = server.request(
         "textDocument/codeLens",
         json!({"textDocument": {"uri": URI}}),
     );
     let lenses = lenses.as_array().expect("a list");
-    assert_eq!(lenses.len(), 14);
+    assert_eq!(lenses.len(), 17);
     assert_eq!(
         lenses[2]["command"]["arguments"],
         json!([URI, "provisional prices"])

@@ -206,19 +206,19 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "ethical-provider-framework.coop",
-        "4e460eea28fb1f10e4d445701e1f410ac6a88034dccb2bf87fddf322d25bf582",
+        "e9f2e25cf9f8f4c4845af407211ff9f0b010891e4d4d1138052e88157d248279",
     ),
     (
         "multi-stakeholder-uk.coop",
-        "82c480c7c5350533856d4550712127c4bf24539208477ab3981827487951d140",
+        "4fd13e448b7b16109fe981e7b987db27de34e5c7dd0e56d16ee06f9de09a358b",
     ),
     (
         "public-service-mutual.coop",
-        "f397e60c8589e5b0baaaa128ac787854ad19593ab4aac9f10031c7b7d5585b3f",
+        "46e6efb8a8489e87dd662f981daf825f985a0c79b0226549406e8e9fedd954a0",
     ),
     (
         "rochdale-1844.coop",
-        "a58f2844d1476cce330ae4f0c26bd6d47795081f8f203324ce7a3dd20b957d17",
+        "d49eb930a3949e399d1483c81a8ebd10f74cbcf8ae3f44039c06cb839097642b",
     ),
     (
         "thin-layer-network.coop",
@@ -226,7 +226,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "worker-cooperative-spain.coop",
-        "beb2c190aff2c61b3722d4dfc3e17356c0952e1d1340951b687c4a9635d640f6",
+        "5dc2ee59ef8f308293198512463673eec514cc7356d44b79e70e5111b4f66473",
     ),
 ];
 

@@ -112,6 +112,7 @@ module.exports = [
   "loss",
   "carried",
   "forward",
+  "borne",
   "share",
   "unvoted",
   "lapses",

@@ -345,6 +345,7 @@ impl<'a> ColumnEvaluator<'a> {
             IrKind::Today
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
+            | IrKind::LossBorne { .. }
             | IrKind::Accrued { .. }
             | IrKind::DaysHeld { .. }
             | IrKind::DaysMember(_) => return None,

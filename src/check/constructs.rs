@@ -493,6 +493,39 @@ impl Checker {
             }
         }
 
+        // What happens in the years that go badly: a loss, and a tranche
+        // nobody is entitled to. The close would fail on either (E0407).
+        if a.loss.is_none() && !self.never_negative(&amount) {
+            let currency_zero = crate::value::money_display(Decimal::ZERO, currency);
+            self.error(
+                Diagnostic::warning(
+                    Code::MayBeLoss,
+                    "this allocation may have a loss to divide, and does not say how a loss is charged",
+                )
+                .at(a.amount.span, "may be negative: it is worked out by a subtraction or from a negative figure")
+                .help(format!(
+                    "add `if a loss {{ ... }}` after the tranches, its forms in the order the rules charge a loss: `from reserve \"NAME\"` (or `, at most 50%` of it), `to each member m in proportion to W`, `carried forward`; if the rules deal with a loss elsewhere, allocate `max(..., {currency_zero})`"
+                )),
+            );
+        }
+        for t in &a.tranches {
+            if let (Some(split), None) = (&t.split, &t.otherwise) {
+                if let Some(filter) = &split.filter {
+                    self.error(
+                        Diagnostic::warning(
+                            Code::MayFindNobody,
+                            format!(
+                                "\"{}\" is shared among the members who pass a filter, and does not say where its money goes if none does",
+                                t.label.value
+                            ),
+                        )
+                        .at(filter.span, "no member may pass this")
+                        .help("add `else to reserve \"NAME\"` on the line after the split: the tranche's money then goes to that reserve instead of the close failing"),
+                    );
+                }
+            }
+        }
+
         // The guarantees: no more than 100%, nothing left over unallocated.
         let total = constant_share.unwrap_or(Decimal::ZERO);
         let shares_total: Decimal = tranches
@@ -842,6 +875,66 @@ impl Checker {
             IrKind::Aggregate { value, .. } => value
                 .as_ref()
                 .is_none_or(|v| self.exact_to_minor_unit(v, currency)),
+            _ => false,
+        }
+    }
+
+    // ---------------------------------------------------------- sign
+
+    /// Whether `ir` is never below zero, as far as the checker can tell
+    /// from how it is written: a difference (`sales - costs`), a minus sign
+    /// or a negative figure may be, unless `max(..., £0)` or `abs` bounds
+    /// it. Inputs (members' attributes, the period's figures) are taken as
+    /// given: what is asked is whether the rules themselves can make a
+    /// loss.
+    pub(super) fn never_negative(&self, ir: &Ir) -> bool {
+        match &ir.kind {
+            IrKind::Const(Value::Number(d)) => !d.is_sign_negative() || d.is_zero(),
+            IrKind::Const(_) => true,
+            IrKind::Param(p) => self
+                .params
+                .get(*p)
+                .and_then(|d| d.value.as_number())
+                .is_none_or(|d| d >= Decimal::ZERO),
+            IrKind::Attr { .. } | IrKind::Period(_) | IrKind::Local(_) => true,
+            IrKind::Allocated { .. } | IrKind::Accrued { .. } => true,
+            IrKind::DaysMember(_) | IrKind::DaysHeld { .. } => true,
+            IrKind::Call { rule, .. } => self
+                .rule_never_negative
+                .get(*rule)
+                .copied()
+                .flatten()
+                .unwrap_or(false),
+            IrKind::Neg(_) => false,
+            IrKind::Arith(op, l, r) => match op {
+                ArithOp::Sub => false,
+                ArithOp::Add | ArithOp::Mul | ArithOp::Div => {
+                    self.never_negative(l) && self.never_negative(r)
+                }
+            },
+            IrKind::Builtin { builtin, args, .. } => match &builtins::get(*builtin).form {
+                Form::Function(f) => {
+                    let signs: Vec<bool> = args.iter().map(|a| self.never_negative(a)).collect();
+                    (f.never_negative)(&signs)
+                }
+                _ => false,
+            },
+            IrKind::If {
+                branches,
+                otherwise,
+            } => {
+                branches.iter().all(|(_, v)| self.never_negative(v))
+                    && self.never_negative(otherwise)
+            }
+            IrKind::Exceptions {
+                base, exceptions, ..
+            } => {
+                self.never_negative(base)
+                    && exceptions.iter().all(|e| self.never_negative(&e.value))
+            }
+            IrKind::Aggregate { value, .. } => {
+                value.as_ref().is_none_or(|v| self.never_negative(v))
+            }
             _ => false,
         }
     }

@@ -311,6 +311,7 @@ impl<'c> ExprChecker<'c> {
                 }
             }
             ExprKind::Allocated { label, member } => self.allocated(label, member.as_ref(), span),
+            ExprKind::LossBorne(by) => self.loss_borne(by, span),
             ExprKind::Aggregate {
                 kind,
                 value,
@@ -1674,6 +1675,95 @@ impl ExprChecker<'_> {
                 article: self.article,
             },
             ty: Type::Bool,
+            span,
+        }
+    }
+
+    /// `loss borne by reserve "X"`, `loss borne by m`, `loss carried
+    /// forward`: the form of an `if a loss` block that bears it.
+    fn loss_borne(&mut self, by: &ast::LossBearer, span: Span) -> Ir {
+        use super::LossKey;
+        let (key, what) = match by {
+            ast::LossBearer::Reserve(t) => (
+                LossKey::Reserve(t.value.clone()),
+                format!("the reserve \"{}\"", t.value),
+            ),
+            ast::LossBearer::Member(_) => (LossKey::Members, "the members".to_string()),
+            ast::LossBearer::CarriedForward => (
+                LossKey::CarriedForward,
+                "the losses carried forward".to_string(),
+            ),
+        };
+        let found: Vec<(usize, usize)> = self
+            .checker
+            .loss_forms
+            .iter()
+            .filter(|(_, _, k)| *k == key)
+            .map(|(a, f, _)| (*a, *f))
+            .collect();
+        let (allocation, form) = match found.as_slice() {
+            [one] => *one,
+            [] => {
+                let reserves: Vec<&str> = self
+                    .checker
+                    .loss_forms
+                    .iter()
+                    .filter_map(|(_, _, k)| match k {
+                        LossKey::Reserve(n) => Some(n.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let help = match by {
+                    ast::LossBearer::Reserve(t) => {
+                        suggest::did_you_mean(&t.value, reserves.iter().copied())
+                    }
+                    _ => None,
+                }
+                .unwrap_or_else(|| {
+                    "`loss borne by` reads a form of an allocation's `if a loss { ... }` block: `from reserve \"NAME\"`, `to each member m in proportion to W` or `carried forward`".into()
+                });
+                let d = Diagnostic::error(
+                    Code::BadAllocation,
+                    format!("no `if a loss` block charges a loss to {what}"),
+                )
+                .at(span, "charged nothing by the rules")
+                .help(help);
+                return self.fail(d, span);
+            }
+            _ => {
+                let d = Diagnostic::error(
+                    Code::BadAllocation,
+                    format!("more than one `if a loss` form charges a loss to {what}"),
+                )
+                .at(span, "which one is meant is not clear")
+                .help("charge each reserve, and the members, in one form of one allocation, so that `loss borne by` names one");
+                return self.fail(d, span);
+            }
+        };
+        let member = match by {
+            ast::LossBearer::Member(m) => {
+                let target = self.name(m);
+                if !target.ty.fits(Type::Member) {
+                    let d = Diagnostic::error(
+                        Code::WrongKind,
+                        format!("`{}` is {}, not a member", m.name, target.ty.plain(self.units())),
+                    )
+                    .at(m.span, "not a member")
+                    .help("write `loss borne by m` with a member, or `loss borne by reserve \"NAME\"`");
+                    return self.fail(d, span);
+                }
+                Some(Box::new(target))
+            }
+            _ => None,
+        };
+        let ty = self.checker.allocation_currency[allocation].map_or(Type::Error, Type::Money);
+        Ir {
+            kind: IrKind::LossBorne {
+                allocation,
+                form,
+                member,
+            },
+            ty,
             span,
         }
     }

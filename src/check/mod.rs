@@ -64,6 +64,17 @@ impl Global {
     }
 }
 
+/// What bears one form of an `if a loss` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LossKey {
+    /// A reserve, by name.
+    Reserve(String),
+    /// The members.
+    Members,
+    /// The losses carried forward.
+    CarriedForward,
+}
+
 /// A rule's signature, known before its body is checked.
 struct Signature {
     params: Vec<(String, Type)>,
@@ -121,6 +132,9 @@ struct Checker {
     signatures: Vec<Signature>,
     /// Each tranche label: (allocation, tranche, where).
     tranche_labels: HashMap<String, (usize, usize, Span)>,
+    /// Each form of every `if a loss` block: its allocation, its place in
+    /// the block and what bears it, for `loss borne by ...`.
+    loss_forms: Vec<(usize, usize, LossKey)>,
     /// Each allocation's currency, once checked.
     allocation_currency: Vec<Option<Currency>>,
     /// The allocation whose loss may be carried forward (only one may).
@@ -141,6 +155,8 @@ struct Checker {
     header_span: Span,
     /// Whether each rule's value is exact to the minor unit, once checked.
     rule_exact: Vec<Option<bool>>,
+    /// Whether each rule's value is never below zero, once checked.
+    rule_never_negative: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
     /// Where each unit is declared, while declarations are read.
     unit_spans: HashMap<String, Span>,
@@ -241,6 +257,15 @@ impl Checker {
             }
         }
         for (a, (allocation, _)) in allocations.iter().enumerate() {
+            let forms = allocation.loss.iter().flat_map(|l| l.forms.iter());
+            for (f, form) in forms.enumerate() {
+                let key = match form {
+                    ast::LossForm::Reserve { name, .. } => LossKey::Reserve(name.value.clone()),
+                    ast::LossForm::Members(_) => LossKey::Members,
+                    ast::LossForm::CarriedForward(_) => LossKey::CarriedForward,
+                };
+                self.loss_forms.push((a, f, key));
+            }
             for (t, tranche) in allocation.tranches.iter().enumerate() {
                 let label = &tranche.label;
                 if let Some((_, _, first)) = self.tranche_labels.get(&label.value) {
@@ -268,6 +293,7 @@ impl Checker {
             self.signatures.push(signature);
         }
         self.rule_exact = vec![None; rules.len()];
+        self.rule_never_negative = vec![None; rules.len()];
 
         // Bodies, each after the rules and allocations it uses. Nodes of the
         // graph: rules first, then allocations.
@@ -922,6 +948,11 @@ impl Checker {
                         out.push(r_count + a);
                     }
                 }
+                // Every allocation that can charge a loss: which one this
+                // names is settled when the expression is checked.
+                ast::ExprKind::LossBorne(_) => {
+                    out.extend(self.loss_forms.iter().map(|(a, _, _)| r_count + a));
+                }
                 ast::ExprKind::Literal(_)
                 | ast::ExprKind::Attribute(..)
                 | ast::ExprKind::Period(_)
@@ -1067,6 +1098,7 @@ impl Checker {
         if let Type::Money(c) = result {
             self.rule_exact[index] = Some(self.exact_to_minor_unit(&body, c));
         }
+        self.rule_never_negative[index] = Some(self.never_negative(&body));
         (body, frame_size)
     }
 
@@ -1585,6 +1617,7 @@ impl Checker {
                 result: Some(r.result),
             });
             checker.rule_exact.push(None);
+            checker.rule_never_negative.push(None);
         }
         for (e, def) in program.enums.iter().enumerate() {
             for (v, name) in def.variants.iter().enumerate() {
@@ -1606,6 +1639,15 @@ impl Checker {
         }
         for (a, def) in program.allocations.iter().enumerate() {
             checker.allocation_currency.push(Some(def.currency));
+            let forms = def.loss.iter().flat_map(|l| l.forms.iter());
+            for (f, form) in forms.enumerate() {
+                let key = match form {
+                    LossFormDef::Reserve { name, .. } => LossKey::Reserve(name.clone()),
+                    LossFormDef::Members { .. } => LossKey::Members,
+                    LossFormDef::CarriedForward { .. } => LossKey::CarriedForward,
+                };
+                checker.loss_forms.push((a, f, key));
+            }
             for (t, tranche) in def.tranches.iter().enumerate() {
                 checker
                     .tranche_labels

@@ -104,6 +104,11 @@ impl Checker {
             | IrKind::PeriodBound(_)
             | IrKind::Resolution { .. }
             | IrKind::Allocated { .. } => {}
+            IrKind::LossBorne { member, .. } => {
+                if let Some(m) = member {
+                    all(&[m], out);
+                }
+            }
             IrKind::Attr { member, .. }
             | IrKind::DaysHeld { member, .. }
             | IrKind::DaysMember(member) => all(&[member], out),

@@ -321,6 +321,11 @@ impl<'a> Evaluator<'a> {
                 tranche,
                 member,
             } => self.eval_allocated(*allocation, *tranche, member.as_deref(), frame, span),
+            IrKind::LossBorne {
+                allocation,
+                form,
+                member,
+            } => self.eval_loss_borne(*allocation, *form, member.as_deref(), frame, span),
             IrKind::Resolution { resolution, query } => self.eval_resolution(*resolution, *query),
             IrKind::Today => self.inputs.today.map(Value::Date).ok_or_else(|| {
                 Box::new(
@@ -413,6 +418,43 @@ impl<'a> Evaluator<'a> {
             self.trace_children(facts);
         }
         Ok(Value::Number(member.map_or(t.total, |i| t.member(i))))
+    }
+
+    /// What a form of an allocation's `if a loss` block bore (for a
+    /// member, their charge): zero when the amount was not a loss.
+    fn eval_loss_borne(
+        &mut self,
+        allocation: usize,
+        form: usize,
+        member: Option<&Ir>,
+        frame: &mut Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
+        self.pause_trace();
+        let outcome = self.allocation(allocation);
+        self.resume_trace();
+        let outcome = outcome?;
+        let member = match member {
+            None => None,
+            Some(m) => match self.eval(m, frame)? {
+                Value::Member(i) => Some(i),
+                _ => return Err(internal("loss borne by a non-member", span)),
+            },
+        };
+        let part = outcome.loss.as_ref().and_then(|l| l.parts.get(form));
+        let borne = match (part, member) {
+            (None, _) => Decimal::ZERO,
+            (Some(p), None) => p.total,
+            (Some(p), Some(i)) => p
+                .members
+                .iter()
+                .find(|(m, _)| *m == i)
+                .map_or(Decimal::ZERO, |(_, d)| *d),
+        };
+        if let Some(p) = part {
+            self.trace_note(|| p.how.clone());
+        }
+        Ok(Value::Number(borne))
     }
 
     fn param(&self, p: usize, span: Span) -> Result<Value> {

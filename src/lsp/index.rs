@@ -600,6 +600,8 @@ impl Walker<'_> {
                     self.name(m);
                 }
             }
+            ExprKind::LossBorne(crate::syntax::ast::LossBearer::Member(m)) => self.name(m),
+            ExprKind::LossBorne(_) => {}
             ExprKind::Remainder => {}
             ExprKind::Attribute(m, attr) => {
                 self.name(m);

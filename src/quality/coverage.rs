@@ -174,7 +174,8 @@ impl Seen {
             Value::Bool(false) => entry.1 = true,
             _ => {}
         }
-        if let IrKind::Allocated { allocation, .. } = ir.kind {
+        if let IrKind::Allocated { allocation, .. } | IrKind::LossBorne { allocation, .. } = ir.kind
+        {
             self.allocations_read.insert(allocation);
         }
     }
@@ -519,7 +520,7 @@ impl Parts<'_> {
                 }
                 self.walk(otherwise, false);
             }
-            IrKind::Allocated { member, .. } => {
+            IrKind::Allocated { member, .. } | IrKind::LossBorne { member, .. } => {
                 if let Some(m) = member {
                     self.walk(m, false);
                 }

@@ -165,6 +165,7 @@ fn expr(e: &mut Expr, f: &mut dyn FnMut(Node<'_>)) {
         ExprKind::Literal(_)
         | ExprKind::Name(_)
         | ExprKind::Allocated { .. }
+        | ExprKind::LossBorne(_)
         | ExprKind::Remainder
         | ExprKind::Attribute(..)
         | ExprKind::Period(_) => {}

@@ -123,6 +123,10 @@ pub struct Function {
     /// places), given whether all its arguments are: what the checker needs
     /// to let an amount be booked as it is.
     pub exact: fn(bool, Option<Rounding>, u32) -> bool,
+    /// Whether its value is never below zero, given which of its arguments
+    /// never are: what the checker needs to know that an allocation's
+    /// amount can never be a loss (`max(result, £0)`).
+    pub never_negative: fn(&[bool]) -> bool,
 }
 
 /// A function of values over one set of arguments' values.
@@ -294,6 +298,28 @@ fn as_arguments(arguments: bool, _: Option<Rounding>, _: u32) -> bool {
     arguments
 }
 
+/// Never below zero when none of its arguments is: rounding never crosses
+/// zero, and the smallest of values above zero is above zero.
+fn all_never_negative(arguments: &[bool]) -> bool {
+    arguments.iter().all(|a| *a)
+}
+
+/// Never below zero when one of its arguments is not: the largest of
+/// several values is at least each of them.
+fn any_never_negative(arguments: &[bool]) -> bool {
+    arguments.iter().any(|a| *a)
+}
+
+/// Never below zero, whatever the arguments: a size.
+fn always_never_negative(_: &[bool]) -> bool {
+    true
+}
+
+/// May be below zero (`years(to, from)` counts back).
+fn may_be_negative(_: &[bool]) -> bool {
+    false
+}
+
 fn pick_all(args: &[Value], max: bool, span: Span) -> Result<Value> {
     args.iter()
         .cloned()
@@ -376,6 +402,7 @@ pub static BUILTINS: &[Builtin] = &[
             explain: Some(round_note),
             counts_days: false,
             exact: round_exact,
+            never_negative: all_never_negative,
         }),
     },
     Builtin {
@@ -393,6 +420,7 @@ pub static BUILTINS: &[Builtin] = &[
             explain: None,
             counts_days: false,
             exact: as_arguments,
+            never_negative: all_never_negative,
         }),
     },
     Builtin {
@@ -410,6 +438,7 @@ pub static BUILTINS: &[Builtin] = &[
             explain: None,
             counts_days: false,
             exact: as_arguments,
+            never_negative: any_never_negative,
         }),
     },
     Builtin {
@@ -427,6 +456,7 @@ pub static BUILTINS: &[Builtin] = &[
             explain: None,
             counts_days: false,
             exact: as_arguments,
+            never_negative: always_never_negative,
         }),
     },
     Builtin {
@@ -444,6 +474,7 @@ pub static BUILTINS: &[Builtin] = &[
             explain: Some(years_note),
             counts_days: true,
             exact: never_exact,
+            never_negative: may_be_negative,
         }),
     },
     Builtin {

@@ -635,6 +635,17 @@ pub struct Split {
     pub span: Span,
 }
 
+/// Who bore a loss, in `loss borne by ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LossBearer {
+    /// `reserve "NAME"`.
+    Reserve(Text),
+    /// A member: `loss borne by ada`, `loss borne by m`.
+    Member(Ident),
+    /// `loss carried forward`.
+    CarriedForward,
+}
+
 /// `resolution name "Title" { ... }`: a kind of vote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolution {
@@ -967,6 +978,10 @@ pub enum ExprKind {
         /// The member, for a member's share.
         member: Option<Ident>,
     },
+    /// `loss borne by reserve "X"`, `loss borne by m`, `loss carried
+    /// forward`: what the close's loss charged to a reserve, a member or
+    /// the losses carried forward.
+    LossBorne(LossBearer),
     /// `remainder`: what is left to allocate, inside an allocation.
     Remainder,
     /// `m.age`: an attribute of a member.
@@ -1220,6 +1235,9 @@ impl Expr {
                     m.span.source = source;
                 }
             }
+            ExprKind::LossBorne(LossBearer::Reserve(t)) => t.span.source = source,
+            ExprKind::LossBorne(LossBearer::Member(m)) => m.span.source = source,
+            ExprKind::LossBorne(LossBearer::CarriedForward) => {}
             ExprKind::Remainder => {}
             ExprKind::Attribute(var, attr) => {
                 var.span.source = source;

@@ -154,6 +154,8 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("loss"),
     contextual("carried"),
     contextual("forward"),
+    // What a loss charged (`loss borne by reserve "X"`, `loss borne by m`).
+    contextual("borne"),
     // Class shares (`weighted by class share { ... } unvoted share lapses`,
     // `unvoted share goes to the other classes`). Not `shares`: members'
     // attributes are often called so, and an editor would mark them.

@@ -2102,6 +2102,17 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
             leaf(ExprKind::Period(field))
         }
         Rule::remainder => leaf(ExprKind::Remainder),
+        Rule::loss_borne => {
+            let by = next(&mut children(pair), "loss bearer")?;
+            let bearer = match by.as_rule() {
+                Rule::loss_by_reserve => {
+                    LossBearer::Reserve(text(next(&mut children(by), "reserve name")?))
+                }
+                Rule::loss_carried => LossBearer::CarriedForward,
+                _ => LossBearer::Member(ident(by)),
+            };
+            leaf(ExprKind::LossBorne(bearer))
+        }
         Rule::allocated => {
             let mut inner = children(pair);
             let label = text(next(&mut inner, "allocated label")?);

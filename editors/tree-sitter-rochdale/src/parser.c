@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 165
+#define SYMBOL_COUNT 166
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 154
+#define TOKEN_COUNT 155
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -137,53 +137,54 @@ enum ts_symbol_identifiers {
   anon_sym_loss = 115,
   anon_sym_carried = 116,
   anon_sym_forward = 117,
-  anon_sym_share = 118,
-  anon_sym_unvoted = 119,
-  anon_sym_lapses = 120,
-  anon_sym_goes = 121,
-  anon_sym_other = 122,
-  anon_sym_classes = 123,
-  anon_sym_is = 124,
-  anon_sym_financial = 125,
-  anon_sym_year = 126,
-  anon_sym_months = 127,
-  anon_sym_quarters = 128,
-  anon_sym_halves = 129,
-  sym_comment = 130,
-  sym_string = 131,
-  sym_date = 132,
-  sym_money = 133,
-  sym_percent = 134,
-  sym_number = 135,
-  anon_sym_LT_EQ = 136,
-  anon_sym_GT_EQ = 137,
-  anon_sym_BANG_EQ = 138,
-  anon_sym_LT = 139,
-  anon_sym_GT = 140,
-  anon_sym_EQ = 141,
-  anon_sym_PLUS = 142,
-  anon_sym_DASH = 143,
-  anon_sym_STAR = 144,
-  anon_sym_SLASH = 145,
-  anon_sym_u00d7 = 146,
-  anon_sym_u00f7 = 147,
-  anon_sym_u2264 = 148,
-  anon_sym_u2265 = 149,
-  anon_sym_u2260 = 150,
-  anon_sym_COMMA = 151,
-  anon_sym_COLON = 152,
-  anon_sym_QMARK = 153,
-  sym_source_file = 154,
-  sym__item = 155,
-  sym_definition = 156,
-  sym_call = 157,
-  sym_attribute = 158,
-  sym_block = 159,
-  sym_parenthesized = 160,
-  sym_keyword = 161,
-  sym_operator = 162,
-  sym_punctuation = 163,
-  aux_sym_source_file_repeat1 = 164,
+  anon_sym_borne = 118,
+  anon_sym_share = 119,
+  anon_sym_unvoted = 120,
+  anon_sym_lapses = 121,
+  anon_sym_goes = 122,
+  anon_sym_other = 123,
+  anon_sym_classes = 124,
+  anon_sym_is = 125,
+  anon_sym_financial = 126,
+  anon_sym_year = 127,
+  anon_sym_months = 128,
+  anon_sym_quarters = 129,
+  anon_sym_halves = 130,
+  sym_comment = 131,
+  sym_string = 132,
+  sym_date = 133,
+  sym_money = 134,
+  sym_percent = 135,
+  sym_number = 136,
+  anon_sym_LT_EQ = 137,
+  anon_sym_GT_EQ = 138,
+  anon_sym_BANG_EQ = 139,
+  anon_sym_LT = 140,
+  anon_sym_GT = 141,
+  anon_sym_EQ = 142,
+  anon_sym_PLUS = 143,
+  anon_sym_DASH = 144,
+  anon_sym_STAR = 145,
+  anon_sym_SLASH = 146,
+  anon_sym_u00d7 = 147,
+  anon_sym_u00f7 = 148,
+  anon_sym_u2264 = 149,
+  anon_sym_u2265 = 150,
+  anon_sym_u2260 = 151,
+  anon_sym_COMMA = 152,
+  anon_sym_COLON = 153,
+  anon_sym_QMARK = 154,
+  sym_source_file = 155,
+  sym__item = 156,
+  sym_definition = 157,
+  sym_call = 158,
+  sym_attribute = 159,
+  sym_block = 160,
+  sym_parenthesized = 161,
+  sym_keyword = 162,
+  sym_operator = 163,
+  sym_punctuation = 164,
+  aux_sym_source_file_repeat1 = 165,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -305,6 +306,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_loss] = "loss",
   [anon_sym_carried] = "carried",
   [anon_sym_forward] = "forward",
+  [anon_sym_borne] = "borne",
   [anon_sym_share] = "share",
   [anon_sym_unvoted] = "unvoted",
   [anon_sym_lapses] = "lapses",
@@ -473,6 +475,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_loss] = anon_sym_loss,
   [anon_sym_carried] = anon_sym_carried,
   [anon_sym_forward] = anon_sym_forward,
+  [anon_sym_borne] = anon_sym_borne,
   [anon_sym_share] = anon_sym_share,
   [anon_sym_unvoted] = anon_sym_unvoted,
   [anon_sym_lapses] = anon_sym_lapses,
@@ -992,6 +995,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_forward] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_borne] = {
     .visible = true,
     .named = false,
   },
@@ -1558,1494 +1565,1507 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 2:
       if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'r') ADVANCE(34);
-      if (lookahead == 'y') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(34);
+      if (lookahead == 'r') ADVANCE(35);
+      if (lookahead == 'y') ADVANCE(36);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(36);
-      if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'l') ADVANCE(38);
-      if (lookahead == 'o') ADVANCE(39);
-      if (lookahead == 'r') ADVANCE(40);
-      if (lookahead == 'u') ADVANCE(41);
+      if (lookahead == 'a') ADVANCE(37);
+      if (lookahead == 'e') ADVANCE(38);
+      if (lookahead == 'l') ADVANCE(39);
+      if (lookahead == 'o') ADVANCE(40);
+      if (lookahead == 'r') ADVANCE(41);
+      if (lookahead == 'u') ADVANCE(42);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(42);
-      if (lookahead == 'e') ADVANCE(43);
-      if (lookahead == 'o') ADVANCE(44);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'e') ADVANCE(44);
+      if (lookahead == 'o') ADVANCE(45);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(45);
-      if (lookahead == 'f') ADVANCE(46);
-      if (lookahead == 'l') ADVANCE(47);
-      if (lookahead == 'v') ADVANCE(48);
-      if (lookahead == 'x') ADVANCE(49);
+      if (lookahead == 'a') ADVANCE(46);
+      if (lookahead == 'f') ADVANCE(47);
+      if (lookahead == 'l') ADVANCE(48);
+      if (lookahead == 'v') ADVANCE(49);
+      if (lookahead == 'x') ADVANCE(50);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(50);
-      if (lookahead == 'i') ADVANCE(51);
-      if (lookahead == 'l') ADVANCE(52);
-      if (lookahead == 'o') ADVANCE(53);
-      if (lookahead == 'r') ADVANCE(54);
+      if (lookahead == 'a') ADVANCE(51);
+      if (lookahead == 'i') ADVANCE(52);
+      if (lookahead == 'l') ADVANCE(53);
+      if (lookahead == 'o') ADVANCE(54);
+      if (lookahead == 'r') ADVANCE(55);
       END_STATE();
     case 7:
-      if (lookahead == 'o') ADVANCE(55);
-      if (lookahead == 'r') ADVANCE(56);
+      if (lookahead == 'o') ADVANCE(56);
+      if (lookahead == 'r') ADVANCE(57);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(58);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(58);
-      if (lookahead == 'n') ADVANCE(59);
-      if (lookahead == 's') ADVANCE(60);
+      if (lookahead == 'f') ADVANCE(59);
+      if (lookahead == 'n') ADVANCE(60);
+      if (lookahead == 's') ADVANCE(61);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(61);
-      if (lookahead == 'e') ADVANCE(62);
-      if (lookahead == 'i') ADVANCE(63);
-      if (lookahead == 'o') ADVANCE(64);
+      if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == 'e') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(64);
+      if (lookahead == 'o') ADVANCE(65);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(65);
-      if (lookahead == 'o') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(67);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(67);
-      if (lookahead == 'o') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'o') ADVANCE(69);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(69);
-      if (lookahead == 'n') ADVANCE(70);
-      if (lookahead == 'r') ADVANCE(71);
-      if (lookahead == 't') ADVANCE(72);
+      if (lookahead == 'f') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 'r') ADVANCE(72);
+      if (lookahead == 't') ADVANCE(73);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(73);
-      if (lookahead == 'e') ADVANCE(74);
-      if (lookahead == 'o') ADVANCE(75);
-      if (lookahead == 'r') ADVANCE(76);
+      if (lookahead == 'a') ADVANCE(74);
+      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'o') ADVANCE(76);
+      if (lookahead == 'r') ADVANCE(77);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(77);
+      if (lookahead == 'u') ADVANCE(78);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(78);
-      if (lookahead == 'o') ADVANCE(79);
-      if (lookahead == 'u') ADVANCE(80);
+      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'u') ADVANCE(81);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(81);
-      if (lookahead == 'e') ADVANCE(82);
-      if (lookahead == 'h') ADVANCE(83);
-      if (lookahead == 'o') ADVANCE(84);
-      if (lookahead == 'u') ADVANCE(85);
+      if (lookahead == 'c') ADVANCE(82);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'u') ADVANCE(86);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(86);
-      if (lookahead == 'h') ADVANCE(87);
-      if (lookahead == 'i') ADVANCE(88);
-      if (lookahead == 'o') ADVANCE(89);
-      if (lookahead == 'r') ADVANCE(90);
+      if (lookahead == 'e') ADVANCE(87);
+      if (lookahead == 'h') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(89);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'r') ADVANCE(91);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(91);
-      if (lookahead == 'p') ADVANCE(92);
+      if (lookahead == 'n') ADVANCE(92);
+      if (lookahead == 'p') ADVANCE(93);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(93);
-      if (lookahead == 'o') ADVANCE(94);
+      if (lookahead == 'e') ADVANCE(94);
+      if (lookahead == 'o') ADVANCE(95);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(95);
-      if (lookahead == 'h') ADVANCE(96);
+      if (lookahead == 'e') ADVANCE(96);
+      if (lookahead == 'h') ADVANCE(97);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(98);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 's') ADVANCE(99);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == 't') ADVANCE(100);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(100);
-      if (lookahead == 'm') ADVANCE(101);
-      if (lookahead == 'o') ADVANCE(102);
+      if (lookahead == 'd') ADVANCE(101);
+      if (lookahead == 'm') ADVANCE(102);
+      if (lookahead == 'o') ADVANCE(103);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(104);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(105);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(105);
-      if (lookahead == 'o') ADVANCE(106);
+      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'o') ADVANCE(107);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'e') ADVANCE(108);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(108);
+      if (lookahead == 'd') ADVANCE(109);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 't') ADVANCE(110);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(110);
+      if (lookahead == 'c') ADVANCE(111);
       END_STATE();
     case 34:
-      if (lookahead == 'e') ADVANCE(111);
+      if (lookahead == 'r') ADVANCE(112);
       END_STATE();
     case 35:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(113);
       END_STATE();
     case 36:
-      if (lookahead == 'r') ADVANCE(112);
-      if (lookahead == 's') ADVANCE(113);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 37:
-      if (lookahead == 'i') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 's') ADVANCE(115);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(115);
-      if (lookahead == 'o') ADVANCE(116);
+      if (lookahead == 'i') ADVANCE(116);
       END_STATE();
     case 39:
-      if (lookahead == 'u') ADVANCE(117);
+      if (lookahead == 'a') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(118);
       END_STATE();
     case 40:
-      if (lookahead == 'e') ADVANCE(118);
+      if (lookahead == 'u') ADVANCE(119);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'e') ADVANCE(120);
       END_STATE();
     case 42:
-      if (lookahead == 't') ADVANCE(120);
-      if (lookahead == 'y') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(121);
       END_STATE();
     case 43:
-      if (lookahead == 'b') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(122);
+      if (lookahead == 'y') ADVANCE(123);
       END_STATE();
     case 44:
-      if (lookahead == 'w') ADVANCE(123);
+      if (lookahead == 'b') ADVANCE(124);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(124);
+      if (lookahead == 'w') ADVANCE(125);
       END_STATE();
     case 46:
-      if (lookahead == 'f') ADVANCE(125);
+      if (lookahead == 'c') ADVANCE(126);
       END_STATE();
     case 47:
-      if (lookahead == 's') ADVANCE(126);
+      if (lookahead == 'f') ADVANCE(127);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(128);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(128);
-      if (lookahead == 'c') ADVANCE(129);
-      if (lookahead == 'p') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(129);
       END_STATE();
     case 50:
-      if (lookahead == 'i') ADVANCE(131);
-      if (lookahead == 'l') ADVANCE(132);
+      if (lookahead == 'a') ADVANCE(130);
+      if (lookahead == 'c') ADVANCE(131);
+      if (lookahead == 'p') ADVANCE(132);
       END_STATE();
     case 51:
-      if (lookahead == 'n') ADVANCE(133);
+      if (lookahead == 'i') ADVANCE(133);
+      if (lookahead == 'l') ADVANCE(134);
       END_STATE();
     case 52:
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 53:
-      if (lookahead == 'r') ADVANCE(135);
-      END_STATE();
-    case 54:
       if (lookahead == 'o') ADVANCE(136);
       END_STATE();
+    case 54:
+      if (lookahead == 'r') ADVANCE(137);
+      END_STATE();
     case 55:
-      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(138);
       END_STATE();
     case 56:
-      if (lookahead == 'e') ADVANCE(138);
+      if (lookahead == 'e') ADVANCE(139);
       END_STATE();
     case 57:
-      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'e') ADVANCE(140);
       END_STATE();
     case 58:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'l') ADVANCE(141);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 61:
-      if (lookahead == 'p') ADVANCE(140);
-      if (lookahead == 's') ADVANCE(141);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(142);
+      if (lookahead == 'p') ADVANCE(142);
       if (lookahead == 's') ADVANCE(143);
       END_STATE();
     case 63:
-      if (lookahead == 'm') ADVANCE(144);
-      END_STATE();
-    case 64:
+      if (lookahead == 'a') ADVANCE(144);
       if (lookahead == 's') ADVANCE(145);
       END_STATE();
-    case 65:
+    case 64:
       if (lookahead == 'm') ADVANCE(146);
       END_STATE();
+    case 65:
+      if (lookahead == 's') ADVANCE(147);
+      END_STATE();
     case 66:
-      if (lookahead == 'n') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(148);
-      if (lookahead == 's') ADVANCE(149);
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 'm') ADVANCE(148);
       END_STATE();
     case 67:
-      if (lookahead == 'x') ADVANCE(151);
+      if (lookahead == 'n') ADVANCE(149);
+      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 68:
-      if (lookahead == 'n') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 'x') ADVANCE(153);
       END_STATE();
     case 69:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 70:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(154);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 71:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(156);
       END_STATE();
     case 72:
-      if (lookahead == 'h') ADVANCE(155);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 73:
-      if (lookahead == 'r') ADVANCE(156);
-      if (lookahead == 's') ADVANCE(157);
+      if (lookahead == 'h') ADVANCE(157);
       END_STATE();
     case 74:
       if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 's') ADVANCE(159);
       END_STATE();
     case 75:
-      if (lookahead == 'o') ADVANCE(159);
-      if (lookahead == 's') ADVANCE(160);
+      if (lookahead == 'r') ADVANCE(160);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'o') ADVANCE(161);
+      if (lookahead == 's') ADVANCE(162);
       END_STATE();
     case 77:
-      if (lookahead == 'a') ADVANCE(163);
+      if (lookahead == 'e') ADVANCE(163);
       if (lookahead == 'o') ADVANCE(164);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(165);
-      if (lookahead == 'm') ADVANCE(166);
-      if (lookahead == 'q') ADVANCE(167);
-      if (lookahead == 's') ADVANCE(168);
+      if (lookahead == 'a') ADVANCE(165);
+      if (lookahead == 'o') ADVANCE(166);
       END_STATE();
     case 79:
-      if (lookahead == 'u') ADVANCE(169);
+      if (lookahead == 'c') ADVANCE(167);
+      if (lookahead == 'm') ADVANCE(168);
+      if (lookahead == 'q') ADVANCE(169);
+      if (lookahead == 's') ADVANCE(170);
       END_STATE();
     case 80:
-      if (lookahead == 'l') ADVANCE(170);
+      if (lookahead == 'u') ADVANCE(171);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'l') ADVANCE(172);
       END_STATE();
     case 82:
-      if (lookahead == 't') ADVANCE(172);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 83:
-      if (lookahead == 'a') ADVANCE(173);
+      if (lookahead == 't') ADVANCE(174);
       END_STATE();
     case 84:
-      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 'a') ADVANCE(175);
       END_STATE();
     case 85:
-      if (lookahead == 'b') ADVANCE(175);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 86:
-      if (lookahead == 'x') ADVANCE(176);
+      if (lookahead == 'b') ADVANCE(177);
       END_STATE();
     case 87:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 'x') ADVANCE(178);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(180);
       END_STATE();
     case 89:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'e') ADVANCE(181);
       END_STATE();
     case 90:
-      if (lookahead == 'u') ADVANCE(180);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 91:
-      if (lookahead == 'i') ADVANCE(181);
-      if (lookahead == 'v') ADVANCE(182);
+      if (lookahead == 'u') ADVANCE(182);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'i') ADVANCE(183);
+      if (lookahead == 'v') ADVANCE(184);
       END_STATE();
     case 93:
-      if (lookahead == 'r') ADVANCE(183);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 94:
-      if (lookahead == 't') ADVANCE(184);
+      if (lookahead == 'r') ADVANCE(185);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 't') ADVANCE(186);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 97:
-      if (lookahead == 'a') ADVANCE(187);
+      if (lookahead == 'e') ADVANCE(188);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(188);
+      if (lookahead == 'a') ADVANCE(189);
       END_STATE();
     case 99:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(190);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 101:
-      if (lookahead == 'i') ADVANCE(189);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 102:
-      if (lookahead == 'p') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(191);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'p') ADVANCE(192);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 105:
-      if (lookahead == 'o') ADVANCE(193);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 106:
-      if (lookahead == 'n') ADVANCE(194);
+      if (lookahead == 'o') ADVANCE(195);
       END_STATE();
     case 107:
-      if (lookahead == 'n') ADVANCE(195);
+      if (lookahead == 'n') ADVANCE(196);
       END_STATE();
     case 108:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(197);
       END_STATE();
     case 109:
-      if (lookahead == 'i') ADVANCE(196);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 110:
-      if (lookahead == 'a') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(198);
       END_STATE();
     case 111:
-      if (lookahead == 'a') ADVANCE(198);
+      if (lookahead == 'a') ADVANCE(199);
       END_STATE();
     case 112:
-      if (lookahead == 'r') ADVANCE(199);
+      if (lookahead == 'n') ADVANCE(200);
       END_STATE();
     case 113:
-      if (lookahead == 't') ADVANCE(200);
+      if (lookahead == 'a') ADVANCE(201);
       END_STATE();
     case 114:
-      if (lookahead == 'l') ADVANCE(201);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 115:
-      if (lookahead == 's') ADVANCE(202);
+      if (lookahead == 't') ADVANCE(203);
       END_STATE();
     case 116:
-      if (lookahead == 's') ADVANCE(203);
+      if (lookahead == 'l') ADVANCE(204);
       END_STATE();
     case 117:
-      if (lookahead == 'n') ADVANCE(204);
+      if (lookahead == 's') ADVANCE(205);
       END_STATE();
     case 118:
-      if (lookahead == 'd') ADVANCE(205);
+      if (lookahead == 's') ADVANCE(206);
       END_STATE();
     case 119:
-      if (lookahead == 'r') ADVANCE(206);
+      if (lookahead == 'n') ADVANCE(207);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'd') ADVANCE(208);
       END_STATE();
     case 121:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(209);
+      if (lookahead == 'e') ADVANCE(210);
       END_STATE();
     case 123:
-      if (lookahead == 'n') ADVANCE(210);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(211);
       END_STATE();
     case 124:
-      if (lookahead == 'h') ADVANCE(211);
+      if (lookahead == 'i') ADVANCE(212);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'n') ADVANCE(213);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(213);
+      if (lookahead == 'h') ADVANCE(214);
       END_STATE();
     case 127:
-      if (lookahead == 'n') ADVANCE(214);
-      if (lookahead == 'r') ADVANCE(215);
+      if (lookahead == 'e') ADVANCE(215);
       END_STATE();
     case 128:
-      if (lookahead == 'm') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(216);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(217);
+      if (lookahead == 'r') ADVANCE(218);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(218);
+      if (lookahead == 'm') ADVANCE(219);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 132:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(221);
       END_STATE();
     case 133:
-      if (lookahead == 'a') ADVANCE(221);
+      if (lookahead == 'l') ADVANCE(222);
       END_STATE();
     case 134:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 135:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(223);
-      if (lookahead == 'w') ADVANCE(224);
+      if (lookahead == 'a') ADVANCE(224);
       END_STATE();
     case 136:
-      if (lookahead == 'm') ADVANCE(225);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 137:
-      if (lookahead == 's') ADVANCE(226);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'w') ADVANCE(227);
       END_STATE();
     case 138:
-      if (lookahead == 'a') ADVANCE(227);
+      if (lookahead == 'm') ADVANCE(228);
       END_STATE();
     case 139:
-      if (lookahead == 'f') ADVANCE(228);
-      if (lookahead == 'v') ADVANCE(229);
+      if (lookahead == 's') ADVANCE(229);
       END_STATE();
     case 140:
-      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 'a') ADVANCE(230);
       END_STATE();
     case 141:
-      if (lookahead == 't') ADVANCE(231);
+      if (lookahead == 'f') ADVANCE(231);
+      if (lookahead == 'v') ADVANCE(232);
       END_STATE();
     case 142:
-      if (lookahead == 's') ADVANCE(232);
-      END_STATE();
-    case 143:
       if (lookahead == 's') ADVANCE(233);
       END_STATE();
-    case 144:
-      if (lookahead == 'i') ADVANCE(234);
+    case 143:
+      if (lookahead == 't') ADVANCE(234);
       END_STATE();
-    case 145:
+    case 144:
       if (lookahead == 's') ADVANCE(235);
       END_STATE();
+    case 145:
+      if (lookahead == 's') ADVANCE(236);
+      END_STATE();
     case 146:
-      if (lookahead == 'b') ADVANCE(236);
+      if (lookahead == 'i') ADVANCE(237);
       END_STATE();
     case 147:
-      if (lookahead == 't') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(238);
       END_STATE();
     case 148:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'b') ADVANCE(239);
       END_STATE();
     case 149:
-      if (lookahead == 't') ADVANCE(239);
+      if (lookahead == 't') ADVANCE(240);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 151:
-      if (lookahead == 't') ADVANCE(241);
+      if (lookahead == 't') ADVANCE(242);
       END_STATE();
     case 152:
-      if (lookahead == 'e') ADVANCE(242);
+      if (lookahead == 'i') ADVANCE(243);
       END_STATE();
     case 153:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 't') ADVANCE(244);
       END_STATE();
     case 154:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 'e') ADVANCE(245);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(243);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 156:
-      if (lookahead == 'a') ADVANCE(244);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 157:
-      if (lookahead == 's') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 158:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(246);
+      if (lookahead == 'a') ADVANCE(247);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(247);
+      if (lookahead == 's') ADVANCE(248);
       END_STATE();
     case 160:
-      if (lookahead == 't') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(249);
       END_STATE();
     case 161:
-      if (lookahead == 's') ADVANCE(249);
-      if (lookahead == 'v') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(250);
       END_STATE();
     case 162:
-      if (lookahead == 'p') ADVANCE(251);
+      if (lookahead == 't') ADVANCE(251);
       END_STATE();
     case 163:
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 's') ADVANCE(252);
+      if (lookahead == 'v') ADVANCE(253);
       END_STATE();
     case 164:
-      if (lookahead == 'r') ADVANCE(253);
+      if (lookahead == 'p') ADVANCE(254);
       END_STATE();
     case 165:
-      if (lookahead == 'o') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 166:
-      if (lookahead == 'a') ADVANCE(255);
-      if (lookahead == 'o') ADVANCE(256);
+      if (lookahead == 'r') ADVANCE(256);
       END_STATE();
     case 167:
-      if (lookahead == 'u') ADVANCE(257);
+      if (lookahead == 'o') ADVANCE(257);
       END_STATE();
     case 168:
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'a') ADVANCE(258);
       if (lookahead == 'o') ADVANCE(259);
       END_STATE();
     case 169:
-      if (lookahead == 'n') ADVANCE(260);
+      if (lookahead == 'u') ADVANCE(260);
       END_STATE();
     case 170:
       if (lookahead == 'e') ADVANCE(261);
+      if (lookahead == 'o') ADVANCE(262);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(262);
+      if (lookahead == 'n') ADVANCE(263);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 173:
-      if (lookahead == 'r') ADVANCE(263);
+      if (lookahead == 'n') ADVANCE(265);
       END_STATE();
     case 174:
-      if (lookahead == 'r') ADVANCE(264);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 175:
-      if (lookahead == 't') ADVANCE(265);
+      if (lookahead == 'r') ADVANCE(266);
       END_STATE();
     case 176:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(267);
+      if (lookahead == 't') ADVANCE(268);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(268);
+      if (lookahead == 't') ADVANCE(269);
       END_STATE();
     case 179:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(270);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(271);
       END_STATE();
     case 181:
-      if (lookahead == 't') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(272);
       END_STATE();
     case 182:
-      if (lookahead == 'o') ADVANCE(272);
+      if (lookahead == 'e') ADVANCE(273);
       END_STATE();
     case 183:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 184:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'o') ADVANCE(275);
       END_STATE();
     case 185:
-      if (lookahead == 'g') ADVANCE(275);
+      if (lookahead == 's') ADVANCE(276);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(276);
-      if (lookahead == 'r') ADVANCE(277);
+      if (lookahead == 'e') ADVANCE(277);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(278);
+      if (lookahead == 'g') ADVANCE(278);
       END_STATE();
     case 188:
-      if (lookahead == 'a') ADVANCE(279);
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'n') ADVANCE(279);
+      if (lookahead == 'r') ADVANCE(280);
       END_STATE();
     case 189:
-      if (lookahead == 't') ADVANCE(281);
+      if (lookahead == 'r') ADVANCE(281);
       END_STATE();
     case 190:
-      if (lookahead == 't') ADVANCE(282);
+      if (lookahead == 'a') ADVANCE(282);
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(284);
+      if (lookahead == 't') ADVANCE(285);
       END_STATE();
     case 193:
-      if (lookahead == 'c') ADVANCE(285);
+      if (lookahead == 'r') ADVANCE(286);
       END_STATE();
     case 194:
-      if (lookahead == 'e') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(287);
       END_STATE();
     case 195:
-      if (lookahead == 'd') ADVANCE(287);
-      END_STATE();
-    case 196:
       if (lookahead == 'c') ADVANCE(288);
       END_STATE();
+    case 196:
+      if (lookahead == 'e') ADVANCE(289);
+      END_STATE();
     case 197:
-      if (lookahead == 'u') ADVANCE(289);
+      if (lookahead == 'd') ADVANCE(290);
       END_STATE();
     case 198:
-      if (lookahead == 'c') ADVANCE(290);
+      if (lookahead == 'c') ADVANCE(291);
       END_STATE();
     case 199:
-      if (lookahead == 'i') ADVANCE(291);
+      if (lookahead == 'u') ADVANCE(292);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'e') ADVANCE(293);
       END_STATE();
     case 201:
-      if (lookahead == 'i') ADVANCE(292);
+      if (lookahead == 'c') ADVANCE(294);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(293);
+      if (lookahead == 'i') ADVANCE(295);
       END_STATE();
     case 203:
-      if (lookahead == 'e') ADVANCE(294);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(295);
-      END_STATE();
-    case 205:
       if (lookahead == 'i') ADVANCE(296);
       END_STATE();
+    case 205:
+      if (lookahead == 's') ADVANCE(297);
+      END_STATE();
     case 206:
-      if (lookahead == 'e') ADVANCE(297);
+      if (lookahead == 'e') ADVANCE(298);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 't') ADVANCE(299);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(anon_sym_days);
+      if (lookahead == 'i') ADVANCE(300);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(298);
+      if (lookahead == 'e') ADVANCE(301);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_each);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 212:
-      if (lookahead == 'c') ADVANCE(299);
+      if (lookahead == 't') ADVANCE(302);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 215:
-      if (lookahead == 'y') ADVANCE(300);
-      END_STATE();
-    case 216:
-      if (lookahead == 'p') ADVANCE(301);
-      END_STATE();
-    case 217:
-      if (lookahead == 'p') ADVANCE(302);
-      END_STATE();
-    case 218:
       if (lookahead == 'c') ADVANCE(303);
       END_STATE();
+    case 216:
+      ACCEPT_TOKEN(anon_sym_else);
+      END_STATE();
+    case 217:
+      ACCEPT_TOKEN(anon_sym_even);
+      END_STATE();
+    case 218:
+      if (lookahead == 'y') ADVANCE(304);
+      END_STATE();
     case 219:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(305);
       END_STATE();
     case 220:
-      if (lookahead == 'e') ADVANCE(304);
+      if (lookahead == 'p') ADVANCE(306);
       END_STATE();
     case 221:
-      if (lookahead == 'n') ADVANCE(305);
+      if (lookahead == 'c') ADVANCE(307);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(306);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 223:
-      if (lookahead == 'e') ADVANCE(307);
+      if (lookahead == 'e') ADVANCE(308);
       END_STATE();
     case 224:
-      if (lookahead == 'a') ADVANCE(308);
+      if (lookahead == 'n') ADVANCE(309);
       END_STATE();
     case 225:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_goes);
-      END_STATE();
-    case 227:
-      if (lookahead == 't') ADVANCE(309);
-      END_STATE();
-    case 228:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 229:
-      if (lookahead == 'e') ADVANCE(310);
-      END_STATE();
-    case 230:
       if (lookahead == 'e') ADVANCE(311);
       END_STATE();
+    case 227:
+      if (lookahead == 'a') ADVANCE(312);
+      END_STATE();
+    case 228:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_goes);
+      END_STATE();
+    case 230:
+      if (lookahead == 't') ADVANCE(313);
+      END_STATE();
     case 231:
-      ACCEPT_TOKEN(anon_sym_last);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(312);
+      if (lookahead == 'e') ADVANCE(314);
       END_STATE();
     case 233:
-      if (lookahead == 'e') ADVANCE(313);
-      END_STATE();
-    case 234:
-      if (lookahead == 't') ADVANCE(314);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 236:
       if (lookahead == 'e') ADVANCE(315);
       END_STATE();
+    case 234:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 235:
+      if (lookahead == 't') ADVANCE(316);
+      END_STATE();
+    case 236:
+      if (lookahead == 'e') ADVANCE(317);
+      END_STATE();
     case 237:
-      if (lookahead == 'h') ADVANCE(316);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_more);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'e') ADVANCE(319);
       END_STATE();
     case 240:
-      if (lookahead == 'o') ADVANCE(317);
+      if (lookahead == 'h') ADVANCE(320);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_none);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(318);
-      END_STATE();
-    case 244:
-      if (lookahead == 'm') ADVANCE(319);
-      END_STATE();
-    case 245:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(320);
-      END_STATE();
-    case 246:
       if (lookahead == 'o') ADVANCE(321);
       END_STATE();
+    case 244:
+      ACCEPT_TOKEN(anon_sym_next);
+      END_STATE();
+    case 245:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
+    case 246:
+      if (lookahead == 'r') ADVANCE(322);
+      END_STATE();
     case 247:
-      if (lookahead == 'e') ADVANCE(322);
+      if (lookahead == 'm') ADVANCE(323);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_post);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(324);
       END_STATE();
     case 249:
-      if (lookahead == 'e') ADVANCE(323);
-      END_STATE();
-    case 250:
-      if (lookahead == 'a') ADVANCE(324);
-      END_STATE();
-    case 251:
       if (lookahead == 'o') ADVANCE(325);
       END_STATE();
+    case 250:
+      if (lookahead == 'e') ADVANCE(326);
+      END_STATE();
+    case 251:
+      ACCEPT_TOKEN(anon_sym_post);
+      END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(326);
+      if (lookahead == 'e') ADVANCE(327);
       END_STATE();
     case 253:
-      if (lookahead == 'u') ADVANCE(327);
+      if (lookahead == 'a') ADVANCE(328);
       END_STATE();
     case 254:
-      if (lookahead == 'r') ADVANCE(328);
+      if (lookahead == 'o') ADVANCE(329);
       END_STATE();
     case 255:
-      if (lookahead == 'i') ADVANCE(329);
+      if (lookahead == 't') ADVANCE(330);
       END_STATE();
     case 256:
-      if (lookahead == 'v') ADVANCE(330);
+      if (lookahead == 'u') ADVANCE(331);
       END_STATE();
     case 257:
-      if (lookahead == 'i') ADVANCE(331);
-      END_STATE();
-    case 258:
       if (lookahead == 'r') ADVANCE(332);
       END_STATE();
+    case 258:
+      if (lookahead == 'i') ADVANCE(333);
+      END_STATE();
     case 259:
-      if (lookahead == 'l') ADVANCE(333);
+      if (lookahead == 'v') ADVANCE(334);
       END_STATE();
     case 260:
-      if (lookahead == 'd') ADVANCE(334);
+      if (lookahead == 'i') ADVANCE(335);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(335);
+      if (lookahead == 'r') ADVANCE(336);
       END_STATE();
     case 262:
-      if (lookahead == 'a') ADVANCE(336);
+      if (lookahead == 'l') ADVANCE(337);
       END_STATE();
     case 263:
-      if (lookahead == 'e') ADVANCE(337);
+      if (lookahead == 'd') ADVANCE(338);
       END_STATE();
     case 264:
-      if (lookahead == 'c') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(339);
       END_STATE();
     case 265:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'a') ADVANCE(340);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'e') ADVANCE(341);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'c') ADVANCE(342);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'r') ADVANCE(343);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(340);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 273:
-      if (lookahead == 'i') ADVANCE(341);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(342);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 275:
-      if (lookahead == 'h') ADVANCE(343);
+      if (lookahead == 't') ADVANCE(344);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_when);
-      END_STATE();
-    case 277:
-      if (lookahead == 'e') ADVANCE(344);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(anon_sym_year);
-      END_STATE();
-    case 279:
       if (lookahead == 'i') ADVANCE(345);
       END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(346);
+      END_STATE();
+    case 278:
+      if (lookahead == 'h') ADVANCE(347);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_when);
+      END_STATE();
     case 280:
-      if (lookahead == 'n') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 282:
-      if (lookahead == 'i') ADVANCE(347);
+      if (lookahead == 'i') ADVANCE(349);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_after);
+      if (lookahead == 'n') ADVANCE(350);
       END_STATE();
     case 284:
-      if (lookahead == 's') ADVANCE(348);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 285:
-      if (lookahead == 'a') ADVANCE(349);
+      if (lookahead == 'i') ADVANCE(351);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_alone);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(350);
-      if (lookahead == 's') ADVANCE(351);
+      if (lookahead == 's') ADVANCE(352);
       END_STATE();
     case 288:
-      if (lookahead == 'l') ADVANCE(352);
+      if (lookahead == 'a') ADVANCE(353);
       END_STATE();
     case 289:
-      if (lookahead == 's') ADVANCE(353);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 290:
-      if (lookahead == 'h') ADVANCE(354);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(355);
       END_STATE();
     case 291:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'l') ADVANCE(356);
       END_STATE();
     case 292:
-      if (lookahead == 'n') ADVANCE(356);
+      if (lookahead == 's') ADVANCE(357);
       END_STATE();
     case 293:
-      if (lookahead == 'e') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'h') ADVANCE(358);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(358);
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
     case 296:
-      if (lookahead == 't') ADVANCE(359);
-      END_STATE();
-    case 297:
       if (lookahead == 'n') ADVANCE(360);
       END_STATE();
+    case 297:
+      if (lookahead == 'e') ADVANCE(361);
+      END_STATE();
     case 298:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 299:
-      if (lookahead == 't') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(362);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 't') ADVANCE(363);
       END_STATE();
     case 301:
-      if (lookahead == 'l') ADVANCE(363);
+      if (lookahead == 'n') ADVANCE(364);
       END_STATE();
     case 302:
-      if (lookahead == 't') ADVANCE(364);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(365);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 't') ADVANCE(366);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_false);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 305:
-      if (lookahead == 'c') ADVANCE(366);
+      if (lookahead == 'l') ADVANCE(367);
       END_STATE();
     case 306:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_force);
+      if (lookahead == 't') ADVANCE(369);
       END_STATE();
     case 308:
-      if (lookahead == 'r') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 309:
-      if (lookahead == 'e') ADVANCE(368);
+      if (lookahead == 'c') ADVANCE(370);
       END_STATE();
     case 310:
-      if (lookahead == 's') ADVANCE(369);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 311:
-      if (lookahead == 's') ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 313:
       if (lookahead == 'r') ADVANCE(371);
       END_STATE();
+    case 313:
+      if (lookahead == 'e') ADVANCE(372);
+      END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 315:
-      if (lookahead == 'r') ADVANCE(372);
-      END_STATE();
-    case 316:
       if (lookahead == 's') ADVANCE(373);
       END_STATE();
+    case 315:
+      if (lookahead == 's') ADVANCE(374);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
     case 317:
-      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'r') ADVANCE(375);
       END_STATE();
     case 318:
-      ACCEPT_TOKEN(anon_sym_other);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 319:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'r') ADVANCE(376);
       END_STATE();
     case 320:
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 's') ADVANCE(377);
       END_STATE();
     case 321:
-      if (lookahead == 'd') ADVANCE(377);
+      if (lookahead == 'n') ADVANCE(378);
       END_STATE();
     case 322:
-      if (lookahead == 'd') ADVANCE(378);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 323:
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'e') ADVANCE(379);
       END_STATE();
     case 324:
-      if (lookahead == 'i') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(380);
       END_STATE();
     case 325:
-      if (lookahead == 'r') ADVANCE(381);
+      if (lookahead == 'd') ADVANCE(381);
       END_STATE();
     case 326:
-      if (lookahead == 'e') ADVANCE(382);
+      if (lookahead == 'd') ADVANCE(382);
       END_STATE();
     case 327:
-      if (lookahead == 'm') ADVANCE(383);
+      if (lookahead == 'n') ADVANCE(383);
       END_STATE();
     case 328:
-      if (lookahead == 'd') ADVANCE(384);
+      if (lookahead == 'i') ADVANCE(384);
       END_STATE();
     case 329:
-      if (lookahead == 'n') ADVANCE(385);
+      if (lookahead == 'r') ADVANCE(385);
       END_STATE();
     case 330:
       if (lookahead == 'e') ADVANCE(386);
       END_STATE();
     case 331:
-      if (lookahead == 'r') ADVANCE(387);
+      if (lookahead == 'm') ADVANCE(387);
       END_STATE();
     case 332:
-      if (lookahead == 'v') ADVANCE(388);
+      if (lookahead == 'd') ADVANCE(388);
       END_STATE();
     case 333:
-      if (lookahead == 'u') ADVANCE(389);
+      if (lookahead == 'n') ADVANCE(389);
       END_STATE();
     case 334:
-      if (lookahead == 'i') ADVANCE(390);
+      if (lookahead == 'e') ADVANCE(390);
       END_STATE();
     case 335:
-      if (lookahead == 'o') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(391);
       END_STATE();
     case 336:
-      if (lookahead == 'r') ADVANCE(392);
+      if (lookahead == 'v') ADVANCE(392);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 'u') ADVANCE(393);
       END_STATE();
     case 338:
-      if (lookahead == 'e') ADVANCE(393);
+      if (lookahead == 'i') ADVANCE(394);
       END_STATE();
     case 339:
-      if (lookahead == 'a') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(395);
       END_STATE();
     case 340:
-      if (lookahead == 'e') ADVANCE(395);
+      if (lookahead == 'r') ADVANCE(396);
       END_STATE();
     case 341:
-      if (lookahead == 'o') ADVANCE(396);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(397);
       END_STATE();
     case 343:
-      if (lookahead == 't') ADVANCE(397);
+      if (lookahead == 'a') ADVANCE(398);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(399);
       END_STATE();
     case 345:
-      if (lookahead == 'n') ADVANCE(398);
-      END_STATE();
-    case 346:
-      if (lookahead == 't') ADVANCE(399);
-      END_STATE();
-    case 347:
       if (lookahead == 'o') ADVANCE(400);
       END_STATE();
-    case 348:
+    case 346:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 347:
       if (lookahead == 't') ADVANCE(401);
       END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
     case 349:
-      if (lookahead == 't') ADVANCE(402);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 350:
-      if (lookahead == 'e') ADVANCE(403);
+      if (lookahead == 't') ADVANCE(403);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'o') ADVANCE(404);
       END_STATE();
     case 352:
-      if (lookahead == 'e') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(405);
       END_STATE();
     case 353:
-      if (lookahead == 'e') ADVANCE(405);
+      if (lookahead == 't') ADVANCE(406);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'e') ADVANCE(407);
       END_STATE();
     case 355:
-      if (lookahead == 'd') ADVANCE(406);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 356:
-      if (lookahead == 'g') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(408);
       END_STATE();
     case 357:
-      if (lookahead == 's') ADVANCE(408);
+      if (lookahead == 'e') ADVANCE(409);
       END_STATE();
     case 358:
-      if (lookahead == 'd') ADVANCE(409);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(410);
+      if (lookahead == 'd') ADVANCE(410);
       END_STATE();
     case 360:
-      if (lookahead == 'c') ADVANCE(411);
+      if (lookahead == 'g') ADVANCE(411);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 's') ADVANCE(412);
       END_STATE();
     case 362:
-      if (lookahead == 'i') ADVANCE(412);
+      if (lookahead == 'd') ADVANCE(413);
       END_STATE();
     case 363:
-      if (lookahead == 'e') ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'c') ADVANCE(415);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 366:
-      if (lookahead == 'i') ADVANCE(414);
+      if (lookahead == 'i') ADVANCE(416);
       END_STATE();
     case 367:
-      if (lookahead == 'd') ADVANCE(415);
+      if (lookahead == 'e') ADVANCE(417);
       END_STATE();
     case 368:
-      if (lookahead == 'r') ADVANCE(416);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_halves);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'i') ADVANCE(418);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'd') ADVANCE(419);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(417);
+      if (lookahead == 'r') ADVANCE(420);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 375:
-      if (lookahead == 't') ADVANCE(418);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(421);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 379:
-      if (lookahead == 't') ADVANCE(419);
+      if (lookahead == 't') ADVANCE(422);
       END_STATE();
     case 380:
-      if (lookahead == 'l') ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 381:
-      if (lookahead == 't') ADVANCE(421);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 382:
-      if (lookahead == 'r') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 't') ADVANCE(423);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 'l') ADVANCE(424);
       END_STATE();
     case 385:
-      if (lookahead == 'd') ADVANCE(423);
+      if (lookahead == 't') ADVANCE(425);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_remove);
+      if (lookahead == 'r') ADVANCE(426);
       END_STATE();
     case 387:
-      if (lookahead == 'e') ADVANCE(424);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 388:
-      if (lookahead == 'e') ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 389:
-      if (lookahead == 't') ADVANCE(426);
+      if (lookahead == 'd') ADVANCE(427);
       END_STATE();
     case 390:
-      if (lookahead == 'n') ADVANCE(427);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 391:
-      if (lookahead == 'o') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(428);
       END_STATE();
     case 392:
-      if (lookahead == 'i') ADVANCE(429);
+      if (lookahead == 'e') ADVANCE(429);
       END_STATE();
     case 393:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 't') ADVANCE(430);
       END_STATE();
     case 394:
-      if (lookahead == 'c') ADVANCE(430);
+      if (lookahead == 'n') ADVANCE(431);
       END_STATE();
     case 395:
-      if (lookahead == 'd') ADVANCE(431);
+      if (lookahead == 'o') ADVANCE(432);
       END_STATE();
     case 396:
-      if (lookahead == 'n') ADVANCE(432);
+      if (lookahead == 'i') ADVANCE(433);
       END_STATE();
     case 397:
-      if (lookahead == 'e') ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'c') ADVANCE(434);
       END_STATE();
     case 399:
-      if (lookahead == 'i') ADVANCE(434);
+      if (lookahead == 'd') ADVANCE(435);
       END_STATE();
     case 400:
-      if (lookahead == 'n') ADVANCE(435);
+      if (lookahead == 'n') ADVANCE(436);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'e') ADVANCE(437);
       END_STATE();
     case 402:
-      if (lookahead == 'e') ADVANCE(436);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 403:
-      if (lookahead == 'n') ADVANCE(437);
+      if (lookahead == 'i') ADVANCE(438);
       END_STATE();
     case 404:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'n') ADVANCE(439);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 406:
-      ACCEPT_TOKEN(anon_sym_carried);
+      if (lookahead == 'e') ADVANCE(440);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      if (lookahead == 'n') ADVANCE(441);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_classes);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 411:
-      if (lookahead == 'y') ADVANCE(438);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 412:
-      if (lookahead == 'v') ADVANCE(439);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_example);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 414:
-      if (lookahead == 'a') ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_forward);
+      if (lookahead == 'y') ADVANCE(442);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_greater);
+      if (lookahead == 'v') ADVANCE(443);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_members);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 418:
-      if (lookahead == 'e') ADVANCE(441);
+      if (lookahead == 'a') ADVANCE(444);
       END_STATE();
     case 419:
-      ACCEPT_TOKEN(anon_sym_present);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 420:
-      if (lookahead == 'i') ADVANCE(442);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 421:
-      if (lookahead == 'i') ADVANCE(443);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 422:
-      if (lookahead == 's') ADVANCE(444);
-      END_STATE();
-    case 423:
       if (lookahead == 'e') ADVANCE(445);
       END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
     case 424:
-      if (lookahead == 's') ADVANCE(446);
+      if (lookahead == 'i') ADVANCE(446);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_reserve);
-      END_STATE();
-    case 426:
       if (lookahead == 'i') ADVANCE(447);
       END_STATE();
+    case 426:
+      if (lookahead == 's') ADVANCE(448);
+      END_STATE();
     case 427:
-      if (lookahead == 'g') ADVANCE(448);
+      if (lookahead == 'e') ADVANCE(449);
       END_STATE();
     case 428:
-      if (lookahead == 'k') ADVANCE(449);
+      if (lookahead == 's') ADVANCE(450);
       END_STATE();
     case 429:
-      if (lookahead == 'o') ADVANCE(450);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 430:
-      if (lookahead == 't') ADVANCE(451);
+      if (lookahead == 'i') ADVANCE(451);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'g') ADVANCE(452);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'k') ADVANCE(453);
       END_STATE();
     case 433:
-      if (lookahead == 'd') ADVANCE(452);
+      if (lookahead == 'o') ADVANCE(454);
       END_STATE();
     case 434:
-      if (lookahead == 'o') ADVANCE(453);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(454);
-      END_STATE();
-    case 437:
       if (lookahead == 't') ADVANCE(455);
       END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_unvoted);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 437:
+      if (lookahead == 'd') ADVANCE(456);
+      END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'o') ADVANCE(457);
       END_STATE();
     case 439:
-      if (lookahead == 'e') ADVANCE(456);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 440:
-      if (lookahead == 'l') ADVANCE(457);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(458);
       END_STATE();
     case 441:
-      if (lookahead == 'r') ADVANCE(458);
+      if (lookahead == 't') ADVANCE(459);
       END_STATE();
     case 442:
-      if (lookahead == 'n') ADVANCE(459);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 443:
-      if (lookahead == 'o') ADVANCE(460);
+      if (lookahead == 'e') ADVANCE(460);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'l') ADVANCE(461);
       END_STATE();
     case 445:
-      if (lookahead == 'r') ADVANCE(461);
+      if (lookahead == 'r') ADVANCE(462);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_requires);
-      END_STATE();
-    case 447:
-      if (lookahead == 'o') ADVANCE(462);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_rounding);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_rulebook);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_scenario);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_subtract);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_weighted);
-      END_STATE();
-    case 453:
       if (lookahead == 'n') ADVANCE(463);
       END_STATE();
+    case 447:
+      if (lookahead == 'o') ADVANCE(464);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 449:
+      if (lookahead == 'r') ADVANCE(465);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 451:
+      if (lookahead == 'o') ADVANCE(466);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 455:
-      if (lookahead == 's') ADVANCE(464);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_effective);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 459:
-      if (lookahead == 'g') ADVANCE(465);
-      END_STATE();
-    case 460:
-      if (lookahead == 'n') ADVANCE(466);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 462:
       if (lookahead == 'n') ADVANCE(467);
       END_STATE();
-    case 463:
+    case 458:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 459:
       if (lookahead == 's') ADVANCE(468);
       END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 463:
+      if (lookahead == 'g') ADVANCE(469);
+      END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'n') ADVANCE(470);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 466:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 467:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 's') ADVANCE(472);
       END_STATE();
     case 468:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 472:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -3222,6 +3242,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(1),
     [anon_sym_carried] = ACTIONS(1),
     [anon_sym_forward] = ACTIONS(1),
+    [anon_sym_borne] = ACTIONS(1),
     [anon_sym_share] = ACTIONS(1),
     [anon_sym_unvoted] = ACTIONS(1),
     [anon_sym_lapses] = ACTIONS(1),
@@ -3386,6 +3407,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_borne] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
     [anon_sym_lapses] = ACTIONS(17),
@@ -3550,6 +3572,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(46),
     [anon_sym_carried] = ACTIONS(46),
     [anon_sym_forward] = ACTIONS(46),
+    [anon_sym_borne] = ACTIONS(46),
     [anon_sym_share] = ACTIONS(46),
     [anon_sym_unvoted] = ACTIONS(46),
     [anon_sym_lapses] = ACTIONS(46),
@@ -3713,6 +3736,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -3876,6 +3900,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -4039,6 +4064,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -4202,6 +4228,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_borne] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
     [anon_sym_lapses] = ACTIONS(17),
@@ -4365,6 +4392,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -4528,6 +4556,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -4691,6 +4720,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(129),
     [anon_sym_carried] = ACTIONS(129),
     [anon_sym_forward] = ACTIONS(129),
+    [anon_sym_borne] = ACTIONS(129),
     [anon_sym_share] = ACTIONS(129),
     [anon_sym_unvoted] = ACTIONS(129),
     [anon_sym_lapses] = ACTIONS(129),
@@ -4854,6 +4884,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -5017,6 +5048,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -5180,6 +5212,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
     [anon_sym_lapses] = ACTIONS(76),
@@ -5336,6 +5369,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_borne] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
     [anon_sym_lapses] = ACTIONS(157),
@@ -5491,6 +5525,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -5646,6 +5681,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_borne] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
     [anon_sym_lapses] = ACTIONS(157),
@@ -5800,6 +5836,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -5954,6 +5991,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_borne] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
     [anon_sym_lapses] = ACTIONS(173),
@@ -6108,6 +6146,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -6262,6 +6301,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -6416,6 +6456,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_borne] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
     [anon_sym_lapses] = ACTIONS(179),
@@ -6570,6 +6611,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_borne] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
     [anon_sym_lapses] = ACTIONS(183),
@@ -6724,6 +6766,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_borne] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
     [anon_sym_lapses] = ACTIONS(187),
@@ -6878,6 +6921,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_borne] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),
     [anon_sym_lapses] = ACTIONS(191),
@@ -7032,6 +7076,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_borne] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
     [anon_sym_lapses] = ACTIONS(195),
@@ -7186,6 +7231,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_borne] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
     [anon_sym_lapses] = ACTIONS(199),
@@ -7340,6 +7386,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_borne] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
     [anon_sym_lapses] = ACTIONS(203),
@@ -7494,6 +7541,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_borne] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
     [anon_sym_lapses] = ACTIONS(207),
@@ -7648,6 +7696,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_borne] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
     [anon_sym_lapses] = ACTIONS(211),
@@ -7801,6 +7850,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_borne] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
     [anon_sym_lapses] = ACTIONS(195),
@@ -7954,6 +8004,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_borne] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
     [anon_sym_lapses] = ACTIONS(203),
@@ -8107,6 +8158,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_borne] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
     [anon_sym_lapses] = ACTIONS(199),
@@ -8260,6 +8312,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_borne] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
     [anon_sym_lapses] = ACTIONS(207),
@@ -8413,6 +8466,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -8566,6 +8620,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_borne] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
     [anon_sym_lapses] = ACTIONS(211),
@@ -8719,6 +8774,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_borne] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
     [anon_sym_lapses] = ACTIONS(179),
@@ -8872,6 +8928,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_borne] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
     [anon_sym_lapses] = ACTIONS(183),
@@ -9025,6 +9082,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
     [anon_sym_lapses] = ACTIONS(163),
@@ -9178,6 +9236,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_borne] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
     [anon_sym_lapses] = ACTIONS(187),
@@ -9331,6 +9390,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_borne] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
     [anon_sym_lapses] = ACTIONS(173),
@@ -9484,6 +9544,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_borne] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),
     [anon_sym_lapses] = ACTIONS(191),

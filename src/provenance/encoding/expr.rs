@@ -85,6 +85,11 @@ impl Canonical for ast::ExprKind {
                 }
                 Ok(())
             }),
+            ast::ExprKind::LossBorne(by) => e.node("loss borne", |e| match by {
+                ast::LossBearer::Reserve(t) => e.node("reserve", |e| e.text(t)),
+                ast::LossBearer::Member(m) => e.ident(m),
+                ast::LossBearer::CarriedForward => e.leaf("carried forward"),
+            }),
             ast::ExprKind::Remainder => e.leaf("remainder"),
             ast::ExprKind::Attribute(member, attribute) => e.node(".", |e| {
                 e.ident(member)?;
