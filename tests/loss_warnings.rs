@@ -47,7 +47,9 @@ fn a_bounded_amount_is_never_a_loss() {
     assert!(codes("", "max(period.sales - period.costs, £0)", SPLIT).is_empty());
     assert!(codes("", "abs(period.sales - period.costs)", SPLIT).is_empty());
     let rule = "rule surplus: Money = max(period.sales - period.costs, £0)";
-    assert!(codes(rule, "surplus + (period.sales * 2)", SPLIT).is_empty());
+    // (`2 rounding` is the number 2 before `rounding down`, not a quantity
+    // of a unit called "rounding".)
+    assert!(codes(rule, "surplus + period.sales * 2", SPLIT).is_empty());
     assert!(codes("", "min(period.sales, period.costs)", SPLIT).is_empty());
 }
 
