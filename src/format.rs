@@ -664,6 +664,10 @@ impl Printer<'_> {
             let line = self.clause(t.span);
             self.statement(i, &[line], t.span);
         }
+        if let Some(c) = &r.consent {
+            let line = self.clause(c.span);
+            self.statement(i, &[line], c.span);
+        }
         if r.abstentions_against {
             self.out
                 .push_str(&format!("{}abstentions count against\n", pad(i)));

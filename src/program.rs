@@ -364,6 +364,8 @@ pub struct ResolutionDef {
     pub effective: Effective,
     /// When it passes.
     pub threshold: Threshold,
+    /// Classes within which it must also pass (`consent by class { ... }`).
+    pub consent: Option<ConsentDef>,
     /// Abstentions count as votes against.
     pub abstentions_against: bool,
     /// What a tie (as many votes for as against) does, if declared.
@@ -374,6 +376,19 @@ pub struct ResolutionDef {
     pub article: Option<usize>,
     /// Where it is written.
     pub span: Span,
+}
+
+/// `consent by class { Worker, Consumer } when for ...`: the classes
+/// within which a resolution must also pass, counted among each class's
+/// own members, one member one vote.
+#[derive(Debug, Clone)]
+pub struct ConsentDef {
+    /// The member attribute that holds the class.
+    pub attr: usize,
+    /// The classes (variants of the attribute) whose consent is needed.
+    pub classes: Vec<u32>,
+    /// What passing within a class takes.
+    pub threshold: Threshold,
 }
 
 /// A member's vote on a resolution.

@@ -119,6 +119,7 @@ module.exports = [
   "goes",
   "other",
   "classes",
+  "consent",
   "is",
   "financial",
   "year",

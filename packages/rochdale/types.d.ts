@@ -687,6 +687,11 @@ export interface ResolutionOutcome {
      */
     uncounted: number;
     /**
+     * The count within each class whose consent is needed (`consent by
+     * class { ... }`), in the order written; empty if none is.
+     */
+    consents: ClassConsentOutcome[];
+    /**
      * Why it passed or failed, in words.
      */
     reason: string;

@@ -631,6 +631,43 @@ impl Checker {
 
     // -------------------------------------------------------- resolutions
 
+    /// The member attribute a resolution's votes are `weighted` or
+    /// `counted` by, with its classes: it must exist and list classes.
+    fn class_attribute(&mut self, name: &ast::Ident, how: &str) -> Option<(usize, Vec<String>)> {
+        let attr = self.member_attrs.iter().position(|a| a.name == name.name);
+        let Some(attr) = attr else {
+            let names: Vec<&str> = self.member_attrs.iter().map(|a| a.name.as_str()).collect();
+            let help =
+                suggest::did_you_mean(&name.name, names.iter().copied()).unwrap_or_else(|| {
+                    format!("votes are {how} by a member attribute that lists classes")
+                });
+            self.error(
+                Diagnostic::error(
+                    Code::UnknownAttribute,
+                    format!("members have no attribute `{}`", name.name),
+                )
+                .at(name.span, "not in the member schema")
+                .help(help),
+            );
+            return None;
+        };
+        let Type::Enum(e) = self.member_attrs[attr].ty else {
+            self.error(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    format!(
+                        "votes can be {how} by a class, but `{}` is not a list of classes",
+                        name.name
+                    ),
+                )
+                .at(name.span, "not a class")
+                .help("declare the attribute as a list of choices, such as `class: Worker or Consumer`"),
+            );
+            return None;
+        };
+        Some((attr, self.enums[e.0 as usize].variants.clone()))
+    }
+
     pub(super) fn resolution(
         &mut self,
         r: &ast::Resolution,
@@ -668,39 +705,7 @@ impl Checker {
         let class_weights = match &r.weights {
             None => None,
             Some(w) => {
-                let attr = self
-                    .member_attrs
-                    .iter()
-                    .position(|a| a.name == w.attribute.name);
-                let Some(attr) = attr else {
-                    let names: Vec<&str> =
-                        self.member_attrs.iter().map(|a| a.name.as_str()).collect();
-                    let help = suggest::did_you_mean(&w.attribute.name, names.iter().copied())
-                        .unwrap_or_else(|| {
-                            "weight votes by a member attribute that lists classes".into()
-                        });
-                    self.error(
-                        Diagnostic::error(
-                            Code::UnknownAttribute,
-                            format!("members have no attribute `{}`", w.attribute.name),
-                        )
-                        .at(w.attribute.span, "not in the member schema")
-                        .help(help),
-                    );
-                    return None;
-                };
-                let Type::Enum(e) = self.member_attrs[attr].ty else {
-                    self.error(
-                        Diagnostic::error(
-                            Code::TypeMismatch,
-                            format!("votes can be weighted by a class, but `{}` is not a list of classes", w.attribute.name),
-                        )
-                        .at(w.attribute.span, "not a class")
-                        .help("declare the attribute as a list of choices, such as `class: Worker or Consumer`"),
-                    );
-                    return None;
-                };
-                let variants = self.enums[e.0 as usize].variants.clone();
+                let (attr, variants) = self.class_attribute(&w.attribute, "weighted")?;
                 let mut weights = vec![None; variants.len()];
                 for (class, weight) in &w.weights {
                     match variants.iter().position(|v| *v == class.name) {
@@ -771,6 +776,49 @@ impl Checker {
                 ))
             }
         };
+        let consent = match &r.consent {
+            None => None,
+            Some(c) => {
+                let (attr, variants) = self.class_attribute(&c.attribute, "counted")?;
+                let mut classes = Vec::with_capacity(c.classes.len());
+                for class in &c.classes {
+                    match variants.iter().position(|v| *v == class.name) {
+                        Some(i) if classes.contains(&(i as u32)) => self.error(
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                format!("the class `{}` is named twice", class.name),
+                            )
+                            .at(class.span, "named again")
+                            .help("name each class whose consent is needed once"),
+                        ),
+                        Some(i) => classes.push(i as u32),
+                        None => {
+                            let help = suggest::did_you_mean(
+                                &class.name,
+                                variants.iter().map(String::as_str),
+                            )
+                            .unwrap_or_else(|| format!("the classes are {}", variants.join(", ")));
+                            self.error(
+                                Diagnostic::error(
+                                    Code::UnknownName,
+                                    format!(
+                                        "`{}` is not a class of `{}`",
+                                        class.name, c.attribute.name
+                                    ),
+                                )
+                                .at(class.span, "unknown class")
+                                .help(help),
+                            );
+                        }
+                    }
+                }
+                Some(ConsentDef {
+                    attr,
+                    classes,
+                    threshold: c.threshold.clone(),
+                })
+            }
+        };
         let mut alone_amends = Vec::new();
         for p in &r.alone_amends {
             match self.params.iter().position(|d| d.name == p.name) {
@@ -802,6 +850,7 @@ impl Checker {
             alone_amends,
             effective: r.effective.map(|(w, _)| w).unwrap_or_default(),
             threshold,
+            consent,
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,
             record_date: None,

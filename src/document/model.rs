@@ -241,6 +241,29 @@ fn class_name(program: &Program, attr: usize, i: usize) -> String {
     }
 }
 
+/// A threshold in words: "Votes for at least 75% of votes cast."
+fn threshold_words(t: &crate::syntax::ast::Threshold) -> String {
+    let more = if t.strict { "more than" } else { "at least" };
+    match t.measure {
+        ThresholdMeasure::Against => {
+            if t.strict {
+                "More votes for than against.".to_string()
+            } else {
+                "At least as many votes for as against.".to_string()
+            }
+        }
+        ThresholdMeasure::Share(s, b) => {
+            format!("Votes for {more} {} of {}.", share(s), basis(b))
+        }
+        ThresholdMeasure::Fraction(n, d, b) => format!(
+            "Votes for {more} {}/{} of {}.",
+            n.normalize(),
+            d.normalize(),
+            basis(b)
+        ),
+    }
+}
+
 fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
     let who_votes = match &r.class_weights {
         None => "One member, one vote.".to_string(),
@@ -302,30 +325,24 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
         let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
         format!("{}{}.", first.unwrap_or_default(), chars.as_str())
     };
-    let more = if r.threshold.strict {
-        "more than"
-    } else {
-        "at least"
-    };
-    let threshold = match r.threshold.measure {
-        ThresholdMeasure::Against => {
-            if r.threshold.strict {
-                "More votes for than against.".to_string()
-            } else {
-                "At least as many votes for as against.".to_string()
-            }
-        }
-        ThresholdMeasure::Share(s, b) => {
-            format!("Votes for {more} {} of {}.", share(s), basis(b))
-        }
-        ThresholdMeasure::Fraction(n, d, b) => format!(
-            "Votes for {more} {}/{} of {}.",
-            n.normalize(),
-            d.normalize(),
-            basis(b)
-        ),
-    };
+    let threshold = threshold_words(&r.threshold);
     let mut notes = Vec::new();
+    if let Some(c) = &r.consent {
+        let names: Vec<String> = c
+            .classes
+            .iter()
+            .map(|&i| class_name(program, c.attr, i as usize))
+            .collect();
+        let words = threshold_words(&c.threshold);
+        let mut words = words.chars();
+        let first = words.next().map(|ch| ch.to_lowercase().collect::<String>());
+        notes.push(format!(
+            "It must also pass within each of the classes {}, among their own members' votes: {}{}",
+            names.join(", "),
+            first.unwrap_or_default(),
+            words.as_str()
+        ));
+    }
     if r.abstentions_against {
         notes.push("Abstentions count as votes against.".to_string());
     }

@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::{Evaluator, Result};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ResolutionDef, Vote};
-use crate::syntax::ast::{QuorumTerm, ThresholdMeasure, VoteBasis};
+use crate::program::{ConsentDef, ResolutionDef, Vote};
+use crate::syntax::ast::{QuorumTerm, Threshold, ThresholdMeasure, VoteBasis};
+use crate::types::Vocabulary;
 use crate::value::Value;
 
 /// The count of a vote and its result.
@@ -39,8 +40,33 @@ pub struct ResolutionOutcome {
     pub share_for: Decimal,
     /// Votes given by people not on the roll of the record date: not counted.
     pub uncounted: u64,
+    /// The count within each class whose consent is needed (`consent by
+    /// class { ... }`), in the order written; empty if none is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<ClassConsentOutcome>,
     /// Why it passed or failed, in words.
     pub reason: String,
+}
+
+/// The count within one class whose consent a resolution needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ClassConsentOutcome {
+    /// The class.
+    pub class: String,
+    /// Its members' votes for.
+    pub votes_for: u64,
+    /// Its members' votes against (abstentions included when they count
+    /// against).
+    pub votes_against: u64,
+    /// Its members' abstentions.
+    pub abstentions: u64,
+    /// Its members on the roll.
+    pub members: u64,
+    /// Whether the class consents.
+    pub consents: bool,
+    /// What consent takes, in words.
+    pub needs: String,
 }
 
 /// A count by class share (see [`Evaluator::by_class_share`]).
@@ -301,67 +327,8 @@ impl Evaluator<'_> {
                 abstain
             };
         let cast = votes_for + against;
-        let strict = def.threshold.strict;
-        let compare = |a: Decimal, b: Decimal| if strict { a > b } else { a >= b };
-        // The total a share is taken of, its name, and the share for.
-        let measured_against = |basis: VoteBasis| {
-            let (base, name) = match basis {
-                VoteBasis::Cast => (cast, "of votes cast"),
-                VoteBasis::Present => (present_weight, "of votes present"),
-                VoteBasis::Members => (all, "of all members' votes"),
-            };
-            let share = if base.is_zero() {
-                Decimal::ZERO
-            } else {
-                votes_for / base
-            };
-            (base, name, share)
-        };
-        let (mut met, share_for, needs) = match def.threshold.measure {
-            ThresholdMeasure::Against => {
-                let share = if cast.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    votes_for / cast
-                };
-                let needs = if strict {
-                    "more for than against"
-                } else {
-                    "at least as many for as against"
-                };
-                (
-                    compare(votes_for, against) && !cast.is_zero(),
-                    share,
-                    needs.to_string(),
-                )
-            }
-            ThresholdMeasure::Fraction(num, den, basis) => {
-                let (base, name, share) = measured_against(basis);
-                let needs = format!(
-                    "{} {num}/{den} {name}",
-                    if strict { "more than" } else { "at least" },
-                );
-                // Cross-multiplied, so that two thirds is exactly two thirds.
-                let met = match (votes_for.checked_mul(den), num.checked_mul(base)) {
-                    (Some(a), Some(b)) => !base.is_zero() && compare(a, b),
-                    _ => false,
-                };
-                (met, share, needs)
-            }
-            ThresholdMeasure::Share(p, basis) => {
-                let (base, name, share) = measured_against(basis);
-                let needs = format!(
-                    "{} {} {name}",
-                    if strict { "more than" } else { "at least" },
-                    percent(p)
-                );
-                (
-                    !base.is_zero() && compare(votes_for, p * base),
-                    share,
-                    needs,
-                )
-            }
-        };
+        let (mut met, share_for, needs) =
+            measure(&def.threshold, votes_for, against, present_weight, all);
         let mut tie = votes_for == against && !cast.is_zero();
         let mut by_share = None;
         if let Some(unvoted) = def.class_share {
@@ -377,7 +344,11 @@ impl Evaluator<'_> {
         if let (true, Some(pass)) = (tie, def.ties_pass) {
             met = pass;
         }
-        let passed = quorate && met;
+        let consents = match &def.consent {
+            Some(c) => self.consents(def, c, votes)?,
+            None => Vec::new(),
+        };
+        let passed = quorate && met && consents.iter().all(|c| c.consents);
         let roll_note = if uncounted > 0 {
             format!(
                 " ({uncounted} vote{} not counted: not on the roll of the record date)",
@@ -406,6 +377,21 @@ impl Evaluator<'_> {
                 percent(share_for)
             )
         };
+        let refusing: Vec<String> = consents
+            .iter()
+            .filter(|c| !c.consents)
+            .map(|c| {
+                format!(
+                    "{} does not consent ({} for, {} against; {} required)",
+                    c.class, c.votes_for, c.votes_against, c.needs
+                )
+            })
+            .collect();
+        let consent_note = match (def.consent.is_some(), refusing.is_empty()) {
+            (false, _) => String::new(),
+            (true, true) => "; every class named consents".to_string(),
+            (true, false) => format!("; {}", refusing.join("; ")),
+        };
         Ok(ResolutionOutcome {
             name: def.name.clone(),
             passed,
@@ -418,7 +404,147 @@ impl Evaluator<'_> {
             abstentions: abstain,
             share_for,
             uncounted,
-            reason: reason + &roll_note,
+            consents,
+            reason: reason + &consent_note + &roll_note,
         })
+    }
+
+    /// The count within each class whose consent is needed: its own
+    /// members on the roll, one member one vote, against the consent's
+    /// threshold (the resolution's abstention rule applies).
+    fn consents(
+        &self,
+        def: &ResolutionDef,
+        consent: &ConsentDef,
+        votes: &[Vote],
+    ) -> Result<Vec<ClassConsentOutcome>> {
+        let mut out = Vec::with_capacity(consent.classes.len());
+        let enum_id = match self.program.member_attrs.get(consent.attr).map(|a| a.ty) {
+            Some(crate::types::Type::Enum(e)) => e,
+            _ => return Err(super::internal("consent by a non-class", def.span)),
+        };
+        for &class in &consent.classes {
+            let (mut yes, mut no, mut abstain, mut members) = (0u64, 0u64, 0u64, 0u64);
+            for m in 0..self.inputs.member_count() {
+                if !self.counts(m) {
+                    continue;
+                }
+                let Some(Some(Value::Enum(c))) = self
+                    .inputs
+                    .members
+                    .get(consent.attr)
+                    .and_then(|col| col.get(m))
+                else {
+                    continue;
+                };
+                if *c != class {
+                    continue;
+                }
+                members += 1;
+                match votes.get(m).copied().unwrap_or(Vote::Absent) {
+                    Vote::For => yes += 1,
+                    Vote::Against => no += 1,
+                    Vote::Abstain => abstain += 1,
+                    Vote::Absent => {}
+                }
+            }
+            let (votes_for, mut against) = (Decimal::from(yes), Decimal::from(no));
+            let mut present = Decimal::from(yes + no + abstain);
+            if def.abstentions_against {
+                against += Decimal::from(abstain);
+                present = votes_for + against;
+            }
+            let (consents, _, needs) = measure(
+                &consent.threshold,
+                votes_for,
+                against,
+                present,
+                Decimal::from(members),
+            );
+            out.push(ClassConsentOutcome {
+                class: self
+                    .program
+                    .variant_name(enum_id, class)
+                    .unwrap_or("?")
+                    .to_string(),
+                votes_for: yes,
+                votes_against: if def.abstentions_against {
+                    no + abstain
+                } else {
+                    no
+                },
+                abstentions: abstain,
+                members,
+                consents,
+                needs,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Whether the votes for meet a threshold, the share for, and what the
+/// threshold needs in words: the one definition, for the whole vote and
+/// for each class's consent. Compared exactly: a fraction cross-multiplied,
+/// so that two thirds is exactly two thirds.
+fn measure(
+    threshold: &Threshold,
+    votes_for: Decimal,
+    against: Decimal,
+    present: Decimal,
+    all: Decimal,
+) -> (bool, Decimal, String) {
+    let cast = votes_for + against;
+    let strict = threshold.strict;
+    let compare = |a: Decimal, b: Decimal| if strict { a > b } else { a >= b };
+    let word = if strict { "more than" } else { "at least" };
+    // The total a share is taken of, its name, and the share for.
+    let measured_against = |basis: VoteBasis| {
+        let (base, name) = match basis {
+            VoteBasis::Cast => (cast, "of votes cast"),
+            VoteBasis::Present => (present, "of votes present"),
+            VoteBasis::Members => (all, "of all members' votes"),
+        };
+        let share = if base.is_zero() {
+            Decimal::ZERO
+        } else {
+            votes_for / base
+        };
+        (base, name, share)
+    };
+    match threshold.measure {
+        ThresholdMeasure::Against => {
+            let share = if cast.is_zero() {
+                Decimal::ZERO
+            } else {
+                votes_for / cast
+            };
+            let needs = if strict {
+                "more for than against"
+            } else {
+                "at least as many for as against"
+            };
+            (
+                compare(votes_for, against) && !cast.is_zero(),
+                share,
+                needs.to_string(),
+            )
+        }
+        ThresholdMeasure::Fraction(num, den, basis) => {
+            let (base, name, share) = measured_against(basis);
+            let met = match (votes_for.checked_mul(den), num.checked_mul(base)) {
+                (Some(a), Some(b)) => !base.is_zero() && compare(a, b),
+                _ => false,
+            };
+            (met, share, format!("{word} {num}/{den} {name}"))
+        }
+        ThresholdMeasure::Share(p, basis) => {
+            let (base, name, share) = measured_against(basis);
+            (
+                !base.is_zero() && compare(votes_for, p * base),
+                share,
+                format!("{word} {} {name}", percent(p)),
+            )
+        }
     }
 }

@@ -661,6 +661,9 @@ pub struct Resolution {
     pub quorum_form: QuorumForm,
     /// `passes when for >= 75% of cast`.
     pub threshold: Option<Threshold>,
+    /// `consent by class { Worker, Consumer } when for ...`: classes
+    /// within which the resolution must also pass.
+    pub consent: Option<Box<ClassConsent>>,
     /// `abstentions count against`.
     pub abstentions_against: bool,
     /// `ties pass` or `ties fail`.
@@ -674,6 +677,20 @@ pub struct Resolution {
     /// amendments take effect unless a motion says.
     pub effective: Option<(Effective, Span)>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// `consent by class { Worker, Consumer } when for more than half of
+/// cast`: a resolution that must also pass within each class named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassConsent {
+    /// The member attribute that holds the class.
+    pub attribute: Ident,
+    /// The classes whose consent is needed.
+    pub classes: Vec<Ident>,
+    /// What passing within a class takes.
+    pub threshold: Threshold,
+    /// The whole clause.
     pub span: Span,
 }
 

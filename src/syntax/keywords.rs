@@ -165,6 +165,8 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("goes"),
     contextual("other"),
     contextual("classes"),
+    // Class consent (`consent by class { Worker, Consumer } when for ...`).
+    contextual("consent"),
     // Optional values.
     contextual("is"),
     // Financial years (the month names are `syntax::MONTHS`).

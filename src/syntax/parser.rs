@@ -577,6 +577,50 @@ fn is_keyword(rule: Rule) -> bool {
 }
 
 /// The children of a pair that carry meaning (keywords dropped).
+/// A threshold from the parts after `for`: `> 50% of cast`, `more than
+/// half of present`, `>= 2/3 of cast`, `> against`.
+fn build_threshold<'a>(
+    mut parts: impl Iterator<Item = Pair<'a, Rule>>,
+    item_span: Span,
+) -> Result<Threshold> {
+    let op = next(&mut parts, "threshold operator")?;
+    // `>`, or in words `more than`; `>=`, `≥` or `at least`.
+    let strict = op.as_str() == ">" || op.as_str().starts_with("more");
+    let rest: Vec<Pair<Rule>> = parts.collect();
+    // `half` is a word the children leave out: the basis alone.
+    let (share, basis) = match rest.as_slice() {
+        [basis] => (None, Some(basis.as_str())),
+        [share, basis] => (Some(share.clone()), Some(basis.as_str())),
+        _ => (None, None),
+    };
+    let half = rest.len() == 1;
+    let basis = match basis {
+        Some("present") => VoteBasis::Present,
+        Some("members") => VoteBasis::Members,
+        _ => VoteBasis::Cast,
+    };
+    let measure = match share {
+        None if half => ThresholdMeasure::Fraction(Decimal::ONE, Decimal::TWO, basis),
+        Some(p) if p.as_rule() == Rule::percent => {
+            let n = next(&mut children(p), "threshold percent")?;
+            let (v, _) = parse_number(n.as_str(), item_span)?;
+            ThresholdMeasure::Share(v / Decimal::ONE_HUNDRED, basis)
+        }
+        Some(p) if p.as_rule() == Rule::fraction => {
+            let (num, den) = p.as_str().split_once('/').unwrap_or(("0", "0"));
+            let (num, _) = parse_number(num, item_span)?;
+            let (den, _) = parse_number(den, item_span)?;
+            ThresholdMeasure::Fraction(num, den, basis)
+        }
+        _ => ThresholdMeasure::Against,
+    };
+    Ok(Threshold {
+        strict,
+        measure,
+        span: item_span,
+    })
+}
+
 fn children<'a>(pair: Pair<'a, Rule>) -> impl Iterator<Item = Pair<'a, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
@@ -1166,6 +1210,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         alone_amends: Vec::new(),
         effective: None,
         threshold: None,
+        consent: None,
         abstentions_against: false,
         ties_pass: None,
         record_date: None,
@@ -1247,43 +1292,24 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 }
             }
             Rule::passes_when => {
-                let mut parts = children(item);
-                let op = next(&mut parts, "threshold operator")?;
-                // `>`, or in words `more than`; `>=`, `≥` or `at least`.
-                let strict = op.as_str() == ">" || op.as_str().starts_with("more");
-                let rest: Vec<Pair<Rule>> = parts.collect();
-                // `half` is a word the children leave out: the basis alone.
-                let (share, basis) = match rest.as_slice() {
-                    [basis] => (None, Some(basis.as_str())),
-                    [share, basis] => (Some(share.clone()), Some(basis.as_str())),
-                    _ => (None, None),
-                };
-                let half = rest.len() == 1;
-                let basis = match basis {
-                    Some("present") => VoteBasis::Present,
-                    Some("members") => VoteBasis::Members,
-                    _ => VoteBasis::Cast,
-                };
-                let measure = match share {
-                    None if half => ThresholdMeasure::Fraction(Decimal::ONE, Decimal::TWO, basis),
-                    Some(p) if p.as_rule() == Rule::percent => {
-                        let n = next(&mut children(p), "threshold percent")?;
-                        let (v, _) = parse_number(n.as_str(), item_span)?;
-                        ThresholdMeasure::Share(v / Decimal::ONE_HUNDRED, basis)
-                    }
-                    Some(p) if p.as_rule() == Rule::fraction => {
-                        let (num, den) = p.as_str().split_once('/').unwrap_or(("0", "0"));
-                        let (num, _) = parse_number(num, item_span)?;
-                        let (den, _) = parse_number(den, item_span)?;
-                        ThresholdMeasure::Fraction(num, den, basis)
-                    }
-                    _ => ThresholdMeasure::Against,
-                };
-                resolution.threshold = Some(Threshold {
-                    strict,
-                    measure,
+                resolution.threshold = Some(build_threshold(children(item), item_span)?);
+            }
+            Rule::class_consent => {
+                let mut parts: Vec<Pair<Rule>> = children(item).collect();
+                let attribute = ident(parts.remove(0));
+                let classes: Vec<Ident> = parts
+                    .iter()
+                    .take_while(|p| p.as_rule() == Rule::ident)
+                    .cloned()
+                    .map(ident)
+                    .collect();
+                let rest = parts.into_iter().skip(classes.len());
+                resolution.consent = Some(Box::new(ClassConsent {
+                    attribute,
+                    classes,
+                    threshold: build_threshold(rest, item_span)?,
                     span: item_span,
-                });
+                }));
             }
             Rule::abstentions => {
                 resolution.abstentions_against = children(item)

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 166
+#define SYMBOL_COUNT 167
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 155
+#define TOKEN_COUNT 156
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -144,47 +144,48 @@ enum ts_symbol_identifiers {
   anon_sym_goes = 122,
   anon_sym_other = 123,
   anon_sym_classes = 124,
-  anon_sym_is = 125,
-  anon_sym_financial = 126,
-  anon_sym_year = 127,
-  anon_sym_months = 128,
-  anon_sym_quarters = 129,
-  anon_sym_halves = 130,
-  sym_comment = 131,
-  sym_string = 132,
-  sym_date = 133,
-  sym_money = 134,
-  sym_percent = 135,
-  sym_number = 136,
-  anon_sym_LT_EQ = 137,
-  anon_sym_GT_EQ = 138,
-  anon_sym_BANG_EQ = 139,
-  anon_sym_LT = 140,
-  anon_sym_GT = 141,
-  anon_sym_EQ = 142,
-  anon_sym_PLUS = 143,
-  anon_sym_DASH = 144,
-  anon_sym_STAR = 145,
-  anon_sym_SLASH = 146,
-  anon_sym_u00d7 = 147,
-  anon_sym_u00f7 = 148,
-  anon_sym_u2264 = 149,
-  anon_sym_u2265 = 150,
-  anon_sym_u2260 = 151,
-  anon_sym_COMMA = 152,
-  anon_sym_COLON = 153,
-  anon_sym_QMARK = 154,
-  sym_source_file = 155,
-  sym__item = 156,
-  sym_definition = 157,
-  sym_call = 158,
-  sym_attribute = 159,
-  sym_block = 160,
-  sym_parenthesized = 161,
-  sym_keyword = 162,
-  sym_operator = 163,
-  sym_punctuation = 164,
-  aux_sym_source_file_repeat1 = 165,
+  anon_sym_consent = 125,
+  anon_sym_is = 126,
+  anon_sym_financial = 127,
+  anon_sym_year = 128,
+  anon_sym_months = 129,
+  anon_sym_quarters = 130,
+  anon_sym_halves = 131,
+  sym_comment = 132,
+  sym_string = 133,
+  sym_date = 134,
+  sym_money = 135,
+  sym_percent = 136,
+  sym_number = 137,
+  anon_sym_LT_EQ = 138,
+  anon_sym_GT_EQ = 139,
+  anon_sym_BANG_EQ = 140,
+  anon_sym_LT = 141,
+  anon_sym_GT = 142,
+  anon_sym_EQ = 143,
+  anon_sym_PLUS = 144,
+  anon_sym_DASH = 145,
+  anon_sym_STAR = 146,
+  anon_sym_SLASH = 147,
+  anon_sym_u00d7 = 148,
+  anon_sym_u00f7 = 149,
+  anon_sym_u2264 = 150,
+  anon_sym_u2265 = 151,
+  anon_sym_u2260 = 152,
+  anon_sym_COMMA = 153,
+  anon_sym_COLON = 154,
+  anon_sym_QMARK = 155,
+  sym_source_file = 156,
+  sym__item = 157,
+  sym_definition = 158,
+  sym_call = 159,
+  sym_attribute = 160,
+  sym_block = 161,
+  sym_parenthesized = 162,
+  sym_keyword = 163,
+  sym_operator = 164,
+  sym_punctuation = 165,
+  aux_sym_source_file_repeat1 = 166,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -313,6 +314,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_goes] = "goes",
   [anon_sym_other] = "other",
   [anon_sym_classes] = "classes",
+  [anon_sym_consent] = "consent",
   [anon_sym_is] = "is",
   [anon_sym_financial] = "financial",
   [anon_sym_year] = "year",
@@ -482,6 +484,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_goes] = anon_sym_goes,
   [anon_sym_other] = anon_sym_other,
   [anon_sym_classes] = anon_sym_classes,
+  [anon_sym_consent] = anon_sym_consent,
   [anon_sym_is] = anon_sym_is,
   [anon_sym_financial] = anon_sym_financial,
   [anon_sym_year] = anon_sym_year,
@@ -1023,6 +1026,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_classes] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_consent] = {
     .visible = true,
     .named = false,
   },
@@ -1728,65 +1735,66 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(118);
       END_STATE();
     case 40:
-      if (lookahead == 'u') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(119);
+      if (lookahead == 'u') ADVANCE(120);
       END_STATE();
     case 41:
-      if (lookahead == 'e') ADVANCE(120);
+      if (lookahead == 'e') ADVANCE(121);
       END_STATE();
     case 42:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(122);
       END_STATE();
     case 43:
-      if (lookahead == 't') ADVANCE(122);
-      if (lookahead == 'y') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 'y') ADVANCE(124);
       END_STATE();
     case 44:
-      if (lookahead == 'b') ADVANCE(124);
+      if (lookahead == 'b') ADVANCE(125);
       END_STATE();
     case 45:
-      if (lookahead == 'w') ADVANCE(125);
+      if (lookahead == 'w') ADVANCE(126);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(126);
+      if (lookahead == 'c') ADVANCE(127);
       END_STATE();
     case 47:
-      if (lookahead == 'f') ADVANCE(127);
+      if (lookahead == 'f') ADVANCE(128);
       END_STATE();
     case 48:
-      if (lookahead == 's') ADVANCE(128);
+      if (lookahead == 's') ADVANCE(129);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(130);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(130);
-      if (lookahead == 'c') ADVANCE(131);
-      if (lookahead == 'p') ADVANCE(132);
+      if (lookahead == 'a') ADVANCE(131);
+      if (lookahead == 'c') ADVANCE(132);
+      if (lookahead == 'p') ADVANCE(133);
       END_STATE();
     case 51:
-      if (lookahead == 'i') ADVANCE(133);
-      if (lookahead == 'l') ADVANCE(134);
+      if (lookahead == 'i') ADVANCE(134);
+      if (lookahead == 'l') ADVANCE(135);
       END_STATE();
     case 52:
-      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(136);
       END_STATE();
     case 53:
-      if (lookahead == 'o') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(137);
       END_STATE();
     case 54:
-      if (lookahead == 'r') ADVANCE(137);
+      if (lookahead == 'r') ADVANCE(138);
       END_STATE();
     case 55:
-      if (lookahead == 'o') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(139);
       END_STATE();
     case 56:
-      if (lookahead == 'e') ADVANCE(139);
-      END_STATE();
-    case 57:
       if (lookahead == 'e') ADVANCE(140);
       END_STATE();
+    case 57:
+      if (lookahead == 'e') ADVANCE(141);
+      END_STATE();
     case 58:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'l') ADVANCE(142);
       END_STATE();
     case 59:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1798,134 +1806,134 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 62:
-      if (lookahead == 'p') ADVANCE(142);
-      if (lookahead == 's') ADVANCE(143);
+      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == 's') ADVANCE(144);
       END_STATE();
     case 63:
-      if (lookahead == 'a') ADVANCE(144);
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 'a') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(146);
       END_STATE();
     case 64:
-      if (lookahead == 'm') ADVANCE(146);
+      if (lookahead == 'm') ADVANCE(147);
       END_STATE();
     case 65:
-      if (lookahead == 's') ADVANCE(147);
+      if (lookahead == 's') ADVANCE(148);
       END_STATE();
     case 66:
-      if (lookahead == 'm') ADVANCE(148);
+      if (lookahead == 'm') ADVANCE(149);
       END_STATE();
     case 67:
-      if (lookahead == 'n') ADVANCE(149);
-      if (lookahead == 'r') ADVANCE(150);
-      if (lookahead == 's') ADVANCE(151);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'n') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(151);
+      if (lookahead == 's') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 68:
-      if (lookahead == 'x') ADVANCE(153);
+      if (lookahead == 'x') ADVANCE(154);
       END_STATE();
     case 69:
-      if (lookahead == 'n') ADVANCE(154);
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 'n') ADVANCE(155);
+      if (lookahead == 't') ADVANCE(156);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(156);
+      if (lookahead == 'e') ADVANCE(157);
       END_STATE();
     case 72:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 73:
-      if (lookahead == 'h') ADVANCE(157);
+      if (lookahead == 'h') ADVANCE(158);
       END_STATE();
     case 74:
-      if (lookahead == 'r') ADVANCE(158);
-      if (lookahead == 's') ADVANCE(159);
+      if (lookahead == 'r') ADVANCE(159);
+      if (lookahead == 's') ADVANCE(160);
       END_STATE();
     case 75:
-      if (lookahead == 'r') ADVANCE(160);
+      if (lookahead == 'r') ADVANCE(161);
       END_STATE();
     case 76:
-      if (lookahead == 'o') ADVANCE(161);
-      if (lookahead == 's') ADVANCE(162);
+      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 's') ADVANCE(163);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 'o') ADVANCE(164);
+      if (lookahead == 'e') ADVANCE(164);
+      if (lookahead == 'o') ADVANCE(165);
       END_STATE();
     case 78:
-      if (lookahead == 'a') ADVANCE(165);
-      if (lookahead == 'o') ADVANCE(166);
+      if (lookahead == 'a') ADVANCE(166);
+      if (lookahead == 'o') ADVANCE(167);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(167);
-      if (lookahead == 'm') ADVANCE(168);
-      if (lookahead == 'q') ADVANCE(169);
-      if (lookahead == 's') ADVANCE(170);
+      if (lookahead == 'c') ADVANCE(168);
+      if (lookahead == 'm') ADVANCE(169);
+      if (lookahead == 'q') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(171);
       END_STATE();
     case 80:
-      if (lookahead == 'u') ADVANCE(171);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 81:
-      if (lookahead == 'l') ADVANCE(172);
+      if (lookahead == 'l') ADVANCE(173);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 'e') ADVANCE(174);
       END_STATE();
     case 83:
-      if (lookahead == 't') ADVANCE(174);
+      if (lookahead == 't') ADVANCE(175);
       END_STATE();
     case 84:
-      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'a') ADVANCE(176);
       END_STATE();
     case 85:
-      if (lookahead == 'u') ADVANCE(176);
+      if (lookahead == 'u') ADVANCE(177);
       END_STATE();
     case 86:
-      if (lookahead == 'b') ADVANCE(177);
+      if (lookahead == 'b') ADVANCE(178);
       END_STATE();
     case 87:
-      if (lookahead == 'x') ADVANCE(178);
+      if (lookahead == 'x') ADVANCE(179);
       END_STATE();
     case 88:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'a') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(181);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(181);
+      if (lookahead == 'e') ADVANCE(182);
       END_STATE();
     case 90:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 91:
-      if (lookahead == 'u') ADVANCE(182);
+      if (lookahead == 'u') ADVANCE(183);
       END_STATE();
     case 92:
-      if (lookahead == 'i') ADVANCE(183);
-      if (lookahead == 'v') ADVANCE(184);
+      if (lookahead == 'i') ADVANCE(184);
+      if (lookahead == 'v') ADVANCE(185);
       END_STATE();
     case 93:
       ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 94:
-      if (lookahead == 'r') ADVANCE(185);
+      if (lookahead == 'r') ADVANCE(186);
       END_STATE();
     case 95:
-      if (lookahead == 't') ADVANCE(186);
+      if (lookahead == 't') ADVANCE(187);
       END_STATE();
     case 96:
-      if (lookahead == 'i') ADVANCE(187);
+      if (lookahead == 'i') ADVANCE(188);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 98:
-      if (lookahead == 'a') ADVANCE(189);
+      if (lookahead == 'a') ADVANCE(190);
       END_STATE();
     case 99:
-      if (lookahead == 't') ADVANCE(190);
+      if (lookahead == 't') ADVANCE(191);
       END_STATE();
     case 100:
       ACCEPT_TOKEN(anon_sym_act);
@@ -1934,1138 +1942,1153 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 102:
-      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'i') ADVANCE(192);
       END_STATE();
     case 103:
-      if (lookahead == 'p') ADVANCE(192);
+      if (lookahead == 'p') ADVANCE(193);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'e') ADVANCE(194);
       END_STATE();
     case 105:
-      if (lookahead == 'i') ADVANCE(194);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 106:
-      if (lookahead == 'o') ADVANCE(195);
+      if (lookahead == 'o') ADVANCE(196);
       END_STATE();
     case 107:
-      if (lookahead == 'n') ADVANCE(196);
+      if (lookahead == 'n') ADVANCE(197);
       END_STATE();
     case 108:
-      if (lookahead == 'n') ADVANCE(197);
+      if (lookahead == 'n') ADVANCE(198);
       END_STATE();
     case 109:
       ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 110:
-      if (lookahead == 'i') ADVANCE(198);
+      if (lookahead == 'i') ADVANCE(199);
       END_STATE();
     case 111:
-      if (lookahead == 'a') ADVANCE(199);
+      if (lookahead == 'a') ADVANCE(200);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(200);
+      if (lookahead == 'n') ADVANCE(201);
       END_STATE();
     case 113:
-      if (lookahead == 'a') ADVANCE(201);
+      if (lookahead == 'a') ADVANCE(202);
       END_STATE();
     case 114:
-      if (lookahead == 'r') ADVANCE(202);
+      if (lookahead == 'r') ADVANCE(203);
       END_STATE();
     case 115:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(204);
       END_STATE();
     case 116:
-      if (lookahead == 'l') ADVANCE(204);
+      if (lookahead == 'l') ADVANCE(205);
       END_STATE();
     case 117:
-      if (lookahead == 's') ADVANCE(205);
-      END_STATE();
-    case 118:
       if (lookahead == 's') ADVANCE(206);
       END_STATE();
+    case 118:
+      if (lookahead == 's') ADVANCE(207);
+      END_STATE();
     case 119:
-      if (lookahead == 'n') ADVANCE(207);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 120:
-      if (lookahead == 'd') ADVANCE(208);
+      if (lookahead == 'n') ADVANCE(209);
       END_STATE();
     case 121:
-      if (lookahead == 'r') ADVANCE(209);
+      if (lookahead == 'd') ADVANCE(210);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(210);
+      if (lookahead == 'r') ADVANCE(211);
       END_STATE();
     case 123:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(212);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(212);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(213);
       END_STATE();
     case 125:
-      if (lookahead == 'n') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 126:
-      if (lookahead == 'h') ADVANCE(214);
+      if (lookahead == 'n') ADVANCE(215);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(215);
+      if (lookahead == 'h') ADVANCE(216);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 129:
-      if (lookahead == 'n') ADVANCE(217);
-      if (lookahead == 'r') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 130:
-      if (lookahead == 'm') ADVANCE(219);
+      if (lookahead == 'n') ADVANCE(219);
+      if (lookahead == 'r') ADVANCE(220);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'm') ADVANCE(221);
       END_STATE();
     case 132:
-      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 'e') ADVANCE(222);
       END_STATE();
     case 133:
-      if (lookahead == 'l') ADVANCE(222);
+      if (lookahead == 'e') ADVANCE(223);
       END_STATE();
     case 134:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 'l') ADVANCE(224);
       END_STATE();
     case 135:
-      if (lookahead == 'a') ADVANCE(224);
+      if (lookahead == 's') ADVANCE(225);
       END_STATE();
     case 136:
-      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'a') ADVANCE(226);
       END_STATE();
     case 137:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(226);
-      if (lookahead == 'w') ADVANCE(227);
+      if (lookahead == 'o') ADVANCE(227);
       END_STATE();
     case 138:
-      if (lookahead == 'm') ADVANCE(228);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(228);
+      if (lookahead == 'w') ADVANCE(229);
       END_STATE();
     case 139:
-      if (lookahead == 's') ADVANCE(229);
+      if (lookahead == 'm') ADVANCE(230);
       END_STATE();
     case 140:
-      if (lookahead == 'a') ADVANCE(230);
+      if (lookahead == 's') ADVANCE(231);
       END_STATE();
     case 141:
-      if (lookahead == 'f') ADVANCE(231);
-      if (lookahead == 'v') ADVANCE(232);
+      if (lookahead == 'a') ADVANCE(232);
       END_STATE();
     case 142:
-      if (lookahead == 's') ADVANCE(233);
+      if (lookahead == 'f') ADVANCE(233);
+      if (lookahead == 'v') ADVANCE(234);
       END_STATE();
     case 143:
-      if (lookahead == 't') ADVANCE(234);
-      END_STATE();
-    case 144:
       if (lookahead == 's') ADVANCE(235);
       END_STATE();
+    case 144:
+      if (lookahead == 't') ADVANCE(236);
+      END_STATE();
     case 145:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 's') ADVANCE(237);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(237);
-      END_STATE();
-    case 147:
       if (lookahead == 's') ADVANCE(238);
       END_STATE();
+    case 147:
+      if (lookahead == 'i') ADVANCE(239);
+      END_STATE();
     case 148:
-      if (lookahead == 'b') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(240);
       END_STATE();
     case 149:
-      if (lookahead == 't') ADVANCE(240);
+      if (lookahead == 'b') ADVANCE(241);
       END_STATE();
     case 150:
-      if (lookahead == 'e') ADVANCE(241);
-      END_STATE();
-    case 151:
       if (lookahead == 't') ADVANCE(242);
       END_STATE();
-    case 152:
-      if (lookahead == 'i') ADVANCE(243);
+    case 151:
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
-    case 153:
+    case 152:
       if (lookahead == 't') ADVANCE(244);
       END_STATE();
+    case 153:
+      if (lookahead == 'i') ADVANCE(245);
+      END_STATE();
     case 154:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 't') ADVANCE(246);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 156:
-      ACCEPT_TOKEN(anon_sym_one);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 157:
-      if (lookahead == 'e') ADVANCE(246);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 158:
-      if (lookahead == 'a') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(248);
       END_STATE();
     case 159:
-      if (lookahead == 's') ADVANCE(248);
+      if (lookahead == 'a') ADVANCE(249);
       END_STATE();
     case 160:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(249);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(250);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(251);
       END_STATE();
     case 162:
-      if (lookahead == 't') ADVANCE(251);
+      if (lookahead == 'l') ADVANCE(252);
       END_STATE();
     case 163:
-      if (lookahead == 's') ADVANCE(252);
-      if (lookahead == 'v') ADVANCE(253);
+      if (lookahead == 't') ADVANCE(253);
       END_STATE();
     case 164:
-      if (lookahead == 'p') ADVANCE(254);
+      if (lookahead == 's') ADVANCE(254);
+      if (lookahead == 'v') ADVANCE(255);
       END_STATE();
     case 165:
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'p') ADVANCE(256);
       END_STATE();
     case 166:
-      if (lookahead == 'r') ADVANCE(256);
+      if (lookahead == 'r') ADVANCE(257);
       END_STATE();
     case 167:
-      if (lookahead == 'o') ADVANCE(257);
+      if (lookahead == 'r') ADVANCE(258);
       END_STATE();
     case 168:
-      if (lookahead == 'a') ADVANCE(258);
       if (lookahead == 'o') ADVANCE(259);
       END_STATE();
     case 169:
-      if (lookahead == 'u') ADVANCE(260);
+      if (lookahead == 'a') ADVANCE(260);
+      if (lookahead == 'o') ADVANCE(261);
       END_STATE();
     case 170:
-      if (lookahead == 'e') ADVANCE(261);
-      if (lookahead == 'o') ADVANCE(262);
+      if (lookahead == 'u') ADVANCE(262);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(263);
+      if (lookahead == 'o') ADVANCE(264);
       END_STATE();
     case 172:
-      if (lookahead == 'e') ADVANCE(264);
-      END_STATE();
-    case 173:
       if (lookahead == 'n') ADVANCE(265);
       END_STATE();
+    case 173:
+      if (lookahead == 'e') ADVANCE(266);
+      END_STATE();
     case 174:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'n') ADVANCE(267);
       END_STATE();
     case 175:
-      if (lookahead == 'r') ADVANCE(266);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 176:
-      if (lookahead == 'r') ADVANCE(267);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 177:
-      if (lookahead == 't') ADVANCE(268);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 178:
-      if (lookahead == 't') ADVANCE(269);
+      if (lookahead == 't') ADVANCE(270);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(270);
+      if (lookahead == 't') ADVANCE(271);
       END_STATE();
     case 180:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(271);
+      if (lookahead == 'n') ADVANCE(272);
       END_STATE();
     case 181:
-      if (lookahead == 's') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(273);
       END_STATE();
     case 182:
-      if (lookahead == 'e') ADVANCE(273);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 183:
-      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(275);
       END_STATE();
     case 184:
-      if (lookahead == 'o') ADVANCE(275);
+      if (lookahead == 't') ADVANCE(276);
       END_STATE();
     case 185:
-      if (lookahead == 's') ADVANCE(276);
+      if (lookahead == 'o') ADVANCE(277);
       END_STATE();
     case 186:
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 187:
-      if (lookahead == 'g') ADVANCE(278);
+      if (lookahead == 'e') ADVANCE(279);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(279);
-      if (lookahead == 'r') ADVANCE(280);
+      if (lookahead == 'g') ADVANCE(280);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(281);
+      if (lookahead == 'n') ADVANCE(281);
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
     case 190:
-      if (lookahead == 'a') ADVANCE(282);
-      if (lookahead == 'e') ADVANCE(283);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 191:
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 'a') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(285);
       END_STATE();
     case 192:
-      if (lookahead == 't') ADVANCE(285);
+      if (lookahead == 't') ADVANCE(286);
       END_STATE();
     case 193:
-      if (lookahead == 'r') ADVANCE(286);
+      if (lookahead == 't') ADVANCE(287);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 195:
-      if (lookahead == 'c') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(289);
       END_STATE();
     case 196:
-      if (lookahead == 'e') ADVANCE(289);
+      if (lookahead == 'c') ADVANCE(290);
       END_STATE();
     case 197:
-      if (lookahead == 'd') ADVANCE(290);
+      if (lookahead == 'e') ADVANCE(291);
       END_STATE();
     case 198:
-      if (lookahead == 'c') ADVANCE(291);
+      if (lookahead == 'd') ADVANCE(292);
       END_STATE();
     case 199:
-      if (lookahead == 'u') ADVANCE(292);
+      if (lookahead == 'c') ADVANCE(293);
       END_STATE();
     case 200:
-      if (lookahead == 'e') ADVANCE(293);
+      if (lookahead == 'u') ADVANCE(294);
       END_STATE();
     case 201:
-      if (lookahead == 'c') ADVANCE(294);
+      if (lookahead == 'e') ADVANCE(295);
       END_STATE();
     case 202:
-      if (lookahead == 'i') ADVANCE(295);
+      if (lookahead == 'c') ADVANCE(296);
       END_STATE();
     case 203:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'i') ADVANCE(297);
       END_STATE();
     case 204:
-      if (lookahead == 'i') ADVANCE(296);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(297);
+      if (lookahead == 'i') ADVANCE(298);
       END_STATE();
     case 206:
-      if (lookahead == 'e') ADVANCE(298);
+      if (lookahead == 's') ADVANCE(299);
       END_STATE();
     case 207:
-      if (lookahead == 't') ADVANCE(299);
+      if (lookahead == 'e') ADVANCE(300);
       END_STATE();
     case 208:
-      if (lookahead == 'i') ADVANCE(300);
-      END_STATE();
-    case 209:
       if (lookahead == 'e') ADVANCE(301);
       END_STATE();
-    case 210:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 211:
-      ACCEPT_TOKEN(anon_sym_days);
-      END_STATE();
-    case 212:
+    case 209:
       if (lookahead == 't') ADVANCE(302);
       END_STATE();
+    case 210:
+      if (lookahead == 'i') ADVANCE(303);
+      END_STATE();
+    case 211:
+      if (lookahead == 'e') ADVANCE(304);
+      END_STATE();
+    case 212:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 215:
-      if (lookahead == 'c') ADVANCE(303);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 216:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(anon_sym_even);
+      if (lookahead == 'c') ADVANCE(306);
       END_STATE();
     case 218:
-      if (lookahead == 'y') ADVANCE(304);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(305);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(306);
+      if (lookahead == 'y') ADVANCE(307);
       END_STATE();
     case 221:
-      if (lookahead == 'c') ADVANCE(307);
+      if (lookahead == 'p') ADVANCE(308);
       END_STATE();
     case 222:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(309);
       END_STATE();
     case 223:
-      if (lookahead == 'e') ADVANCE(308);
+      if (lookahead == 'c') ADVANCE(310);
       END_STATE();
     case 224:
-      if (lookahead == 'n') ADVANCE(309);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(310);
-      END_STATE();
-    case 226:
       if (lookahead == 'e') ADVANCE(311);
       END_STATE();
+    case 226:
+      if (lookahead == 'n') ADVANCE(312);
+      END_STATE();
     case 227:
-      if (lookahead == 'a') ADVANCE(312);
+      if (lookahead == 'r') ADVANCE(313);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 229:
-      ACCEPT_TOKEN(anon_sym_goes);
-      END_STATE();
-    case 230:
-      if (lookahead == 't') ADVANCE(313);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 232:
       if (lookahead == 'e') ADVANCE(314);
       END_STATE();
-    case 233:
-      if (lookahead == 'e') ADVANCE(315);
+    case 229:
+      if (lookahead == 'a') ADVANCE(315);
       END_STATE();
-    case 234:
-      ACCEPT_TOKEN(anon_sym_last);
+    case 230:
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 235:
+    case 231:
+      ACCEPT_TOKEN(anon_sym_goes);
+      END_STATE();
+    case 232:
       if (lookahead == 't') ADVANCE(316);
       END_STATE();
-    case 236:
+    case 233:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 234:
       if (lookahead == 'e') ADVANCE(317);
       END_STATE();
+    case 235:
+      if (lookahead == 'e') ADVANCE(318);
+      END_STATE();
+    case 236:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
     case 237:
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 't') ADVANCE(319);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_loss);
+      if (lookahead == 'e') ADVANCE(320);
       END_STATE();
     case 239:
-      if (lookahead == 'e') ADVANCE(319);
+      if (lookahead == 't') ADVANCE(321);
       END_STATE();
     case 240:
-      if (lookahead == 'h') ADVANCE(320);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'e') ADVANCE(322);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'h') ADVANCE(323);
       END_STATE();
     case 243:
-      if (lookahead == 'o') ADVANCE(321);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 244:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 245:
-      ACCEPT_TOKEN(anon_sym_none);
+      if (lookahead == 'o') ADVANCE(324);
       END_STATE();
     case 246:
-      if (lookahead == 'r') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 247:
-      if (lookahead == 'm') ADVANCE(323);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(324);
+      if (lookahead == 'r') ADVANCE(325);
       END_STATE();
     case 249:
-      if (lookahead == 'o') ADVANCE(325);
+      if (lookahead == 'm') ADVANCE(326);
       END_STATE();
     case 250:
-      if (lookahead == 'e') ADVANCE(326);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(anon_sym_post);
-      END_STATE();
-    case 252:
+      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(327);
       END_STATE();
+    case 251:
+      if (lookahead == 'o') ADVANCE(328);
+      END_STATE();
+    case 252:
+      if (lookahead == 'e') ADVANCE(329);
+      END_STATE();
     case 253:
-      if (lookahead == 'a') ADVANCE(328);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 254:
-      if (lookahead == 'o') ADVANCE(329);
+      if (lookahead == 'e') ADVANCE(330);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 'a') ADVANCE(331);
       END_STATE();
     case 256:
-      if (lookahead == 'u') ADVANCE(331);
+      if (lookahead == 'o') ADVANCE(332);
       END_STATE();
     case 257:
-      if (lookahead == 'r') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(333);
       END_STATE();
     case 258:
-      if (lookahead == 'i') ADVANCE(333);
+      if (lookahead == 'u') ADVANCE(334);
       END_STATE();
     case 259:
-      if (lookahead == 'v') ADVANCE(334);
+      if (lookahead == 'r') ADVANCE(335);
       END_STATE();
     case 260:
-      if (lookahead == 'i') ADVANCE(335);
+      if (lookahead == 'i') ADVANCE(336);
       END_STATE();
     case 261:
-      if (lookahead == 'r') ADVANCE(336);
+      if (lookahead == 'v') ADVANCE(337);
       END_STATE();
     case 262:
-      if (lookahead == 'l') ADVANCE(337);
+      if (lookahead == 'i') ADVANCE(338);
       END_STATE();
     case 263:
-      if (lookahead == 'd') ADVANCE(338);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(339);
+      if (lookahead == 'l') ADVANCE(340);
       END_STATE();
     case 265:
-      if (lookahead == 'a') ADVANCE(340);
+      if (lookahead == 'd') ADVANCE(341);
       END_STATE();
     case 266:
-      if (lookahead == 'e') ADVANCE(341);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(342);
       END_STATE();
     case 267:
-      if (lookahead == 'c') ADVANCE(342);
+      if (lookahead == 'a') ADVANCE(343);
       END_STATE();
     case 268:
-      if (lookahead == 'r') ADVANCE(343);
+      if (lookahead == 'e') ADVANCE(344);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'c') ADVANCE(345);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(346);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_then);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(344);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 276:
-      if (lookahead == 'i') ADVANCE(345);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(346);
+      if (lookahead == 't') ADVANCE(347);
       END_STATE();
     case 278:
-      if (lookahead == 'h') ADVANCE(347);
+      if (lookahead == 'i') ADVANCE(348);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(349);
       END_STATE();
     case 280:
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 'h') ADVANCE(350);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 282:
-      if (lookahead == 'i') ADVANCE(349);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 283:
-      if (lookahead == 'n') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'i') ADVANCE(352);
       END_STATE();
     case 285:
-      if (lookahead == 'i') ADVANCE(351);
+      if (lookahead == 'n') ADVANCE(353);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 287:
-      if (lookahead == 's') ADVANCE(352);
+      if (lookahead == 'i') ADVANCE(354);
       END_STATE();
     case 288:
-      if (lookahead == 'a') ADVANCE(353);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(anon_sym_alone);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(354);
       if (lookahead == 's') ADVANCE(355);
       END_STATE();
+    case 290:
+      if (lookahead == 'a') ADVANCE(356);
+      END_STATE();
     case 291:
-      if (lookahead == 'l') ADVANCE(356);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 292:
-      if (lookahead == 's') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(357);
+      if (lookahead == 's') ADVANCE(358);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(anon_sym_borne);
+      if (lookahead == 'l') ADVANCE(359);
       END_STATE();
     case 294:
-      if (lookahead == 'h') ADVANCE(358);
+      if (lookahead == 's') ADVANCE(360);
       END_STATE();
     case 295:
-      if (lookahead == 'e') ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 296:
-      if (lookahead == 'n') ADVANCE(360);
+      if (lookahead == 'h') ADVANCE(361);
       END_STATE();
     case 297:
-      if (lookahead == 'e') ADVANCE(361);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_count);
       if (lookahead == 'e') ADVANCE(362);
       END_STATE();
+    case 298:
+      if (lookahead == 'n') ADVANCE(363);
+      END_STATE();
+    case 299:
+      if (lookahead == 'e') ADVANCE(364);
+      END_STATE();
     case 300:
-      if (lookahead == 't') ADVANCE(363);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 301:
-      if (lookahead == 'n') ADVANCE(364);
+      if (lookahead == 'n') ADVANCE(365);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(367);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 'n') ADVANCE(368);
       END_STATE();
     case 305:
-      if (lookahead == 'l') ADVANCE(367);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(369);
       END_STATE();
     case 306:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(370);
       END_STATE();
     case 307:
-      if (lookahead == 't') ADVANCE(369);
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 'l') ADVANCE(371);
       END_STATE();
     case 309:
-      if (lookahead == 'c') ADVANCE(370);
+      if (lookahead == 't') ADVANCE(372);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 't') ADVANCE(373);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_force);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 312:
-      if (lookahead == 'r') ADVANCE(371);
+      if (lookahead == 'c') ADVANCE(374);
       END_STATE();
     case 313:
-      if (lookahead == 'e') ADVANCE(372);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 314:
-      if (lookahead == 's') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 315:
-      if (lookahead == 's') ADVANCE(374);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 317:
       if (lookahead == 'r') ADVANCE(375);
       END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_limit);
+    case 316:
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
-    case 319:
-      if (lookahead == 'r') ADVANCE(376);
-      END_STATE();
-    case 320:
+    case 317:
       if (lookahead == 's') ADVANCE(377);
       END_STATE();
+    case 318:
+      if (lookahead == 's') ADVANCE(378);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 320:
+      if (lookahead == 'r') ADVANCE(379);
+      END_STATE();
     case 321:
-      if (lookahead == 'n') ADVANCE(378);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(anon_sym_other);
+      if (lookahead == 'r') ADVANCE(380);
       END_STATE();
     case 323:
-      if (lookahead == 'e') ADVANCE(379);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 324:
-      if (lookahead == 's') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(382);
       END_STATE();
     case 325:
-      if (lookahead == 'd') ADVANCE(381);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 326:
-      if (lookahead == 'd') ADVANCE(382);
+      if (lookahead == 'e') ADVANCE(383);
       END_STATE();
     case 327:
-      if (lookahead == 'n') ADVANCE(383);
+      if (lookahead == 's') ADVANCE(384);
       END_STATE();
     case 328:
-      if (lookahead == 'i') ADVANCE(384);
+      if (lookahead == 'd') ADVANCE(385);
       END_STATE();
     case 329:
-      if (lookahead == 'r') ADVANCE(385);
+      if (lookahead == 'd') ADVANCE(386);
       END_STATE();
     case 330:
-      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == 'n') ADVANCE(387);
       END_STATE();
     case 331:
-      if (lookahead == 'm') ADVANCE(387);
+      if (lookahead == 'i') ADVANCE(388);
       END_STATE();
     case 332:
-      if (lookahead == 'd') ADVANCE(388);
+      if (lookahead == 'r') ADVANCE(389);
       END_STATE();
     case 333:
-      if (lookahead == 'n') ADVANCE(389);
-      END_STATE();
-    case 334:
       if (lookahead == 'e') ADVANCE(390);
       END_STATE();
+    case 334:
+      if (lookahead == 'm') ADVANCE(391);
+      END_STATE();
     case 335:
-      if (lookahead == 'r') ADVANCE(391);
+      if (lookahead == 'd') ADVANCE(392);
       END_STATE();
     case 336:
-      if (lookahead == 'v') ADVANCE(392);
+      if (lookahead == 'n') ADVANCE(393);
       END_STATE();
     case 337:
-      if (lookahead == 'u') ADVANCE(393);
+      if (lookahead == 'e') ADVANCE(394);
       END_STATE();
     case 338:
-      if (lookahead == 'i') ADVANCE(394);
+      if (lookahead == 'r') ADVANCE(395);
       END_STATE();
     case 339:
-      if (lookahead == 'o') ADVANCE(395);
+      if (lookahead == 'v') ADVANCE(396);
       END_STATE();
     case 340:
-      if (lookahead == 'r') ADVANCE(396);
+      if (lookahead == 'u') ADVANCE(397);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 'i') ADVANCE(398);
       END_STATE();
     case 342:
-      if (lookahead == 'e') ADVANCE(397);
+      if (lookahead == 'o') ADVANCE(399);
       END_STATE();
     case 343:
-      if (lookahead == 'a') ADVANCE(398);
+      if (lookahead == 'r') ADVANCE(400);
       END_STATE();
     case 344:
-      if (lookahead == 'e') ADVANCE(399);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 345:
-      if (lookahead == 'o') ADVANCE(400);
+      if (lookahead == 'e') ADVANCE(401);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'a') ADVANCE(402);
       END_STATE();
     case 347:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 'e') ADVANCE(403);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_where);
-      END_STATE();
-    case 349:
-      if (lookahead == 'n') ADVANCE(402);
-      END_STATE();
-    case 350:
-      if (lookahead == 't') ADVANCE(403);
-      END_STATE();
-    case 351:
       if (lookahead == 'o') ADVANCE(404);
       END_STATE();
-    case 352:
+    case 349:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 350:
       if (lookahead == 't') ADVANCE(405);
       END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 352:
+      if (lookahead == 'n') ADVANCE(406);
+      END_STATE();
     case 353:
-      if (lookahead == 't') ADVANCE(406);
+      if (lookahead == 't') ADVANCE(407);
       END_STATE();
     case 354:
-      if (lookahead == 'e') ADVANCE(407);
+      if (lookahead == 'o') ADVANCE(408);
       END_STATE();
     case 355:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 't') ADVANCE(409);
       END_STATE();
     case 356:
-      if (lookahead == 'e') ADVANCE(408);
+      if (lookahead == 't') ADVANCE(410);
       END_STATE();
     case 357:
-      if (lookahead == 'e') ADVANCE(409);
+      if (lookahead == 'e') ADVANCE(411);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_breach);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 359:
-      if (lookahead == 'd') ADVANCE(410);
+      if (lookahead == 'e') ADVANCE(412);
       END_STATE();
     case 360:
-      if (lookahead == 'g') ADVANCE(411);
+      if (lookahead == 'e') ADVANCE(413);
       END_STATE();
     case 361:
-      if (lookahead == 's') ADVANCE(412);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 362:
-      if (lookahead == 'd') ADVANCE(413);
+      if (lookahead == 'd') ADVANCE(414);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(414);
+      if (lookahead == 'g') ADVANCE(415);
       END_STATE();
     case 364:
-      if (lookahead == 'c') ADVANCE(415);
+      if (lookahead == 's') ADVANCE(416);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 't') ADVANCE(417);
       END_STATE();
     case 366:
-      if (lookahead == 'i') ADVANCE(416);
+      if (lookahead == 'd') ADVANCE(418);
       END_STATE();
     case 367:
-      if (lookahead == 'e') ADVANCE(417);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(419);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'c') ADVANCE(420);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 370:
-      if (lookahead == 'i') ADVANCE(418);
+      if (lookahead == 'i') ADVANCE(421);
       END_STATE();
     case 371:
-      if (lookahead == 'd') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(422);
       END_STATE();
     case 372:
-      if (lookahead == 'r') ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_halves);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'i') ADVANCE(423);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'd') ADVANCE(424);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(421);
+      if (lookahead == 'r') ADVANCE(425);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 379:
-      if (lookahead == 't') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(426);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 383:
-      if (lookahead == 't') ADVANCE(423);
+      if (lookahead == 't') ADVANCE(427);
       END_STATE();
     case 384:
-      if (lookahead == 'l') ADVANCE(424);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 385:
-      if (lookahead == 't') ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 386:
-      if (lookahead == 'r') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 387:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 't') ADVANCE(428);
       END_STATE();
     case 388:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 'l') ADVANCE(429);
       END_STATE();
     case 389:
-      if (lookahead == 'd') ADVANCE(427);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 391:
-      if (lookahead == 'e') ADVANCE(428);
-      END_STATE();
-    case 392:
-      if (lookahead == 'e') ADVANCE(429);
-      END_STATE();
-    case 393:
       if (lookahead == 't') ADVANCE(430);
       END_STATE();
+    case 390:
+      if (lookahead == 'r') ADVANCE(431);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_quorum);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_record);
+      END_STATE();
+    case 393:
+      if (lookahead == 'd') ADVANCE(432);
+      END_STATE();
     case 394:
-      if (lookahead == 'n') ADVANCE(431);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 395:
-      if (lookahead == 'o') ADVANCE(432);
+      if (lookahead == 'e') ADVANCE(433);
       END_STATE();
     case 396:
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == 'e') ADVANCE(434);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 't') ADVANCE(435);
       END_STATE();
     case 398:
-      if (lookahead == 'c') ADVANCE(434);
-      END_STATE();
-    case 399:
-      if (lookahead == 'd') ADVANCE(435);
-      END_STATE();
-    case 400:
       if (lookahead == 'n') ADVANCE(436);
       END_STATE();
-    case 401:
-      if (lookahead == 'e') ADVANCE(437);
+    case 399:
+      if (lookahead == 'o') ADVANCE(437);
       END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 403:
+    case 400:
       if (lookahead == 'i') ADVANCE(438);
       END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 402:
+      if (lookahead == 'c') ADVANCE(439);
+      END_STATE();
+    case 403:
+      if (lookahead == 'd') ADVANCE(440);
+      END_STATE();
     case 404:
-      if (lookahead == 'n') ADVANCE(439);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 406:
-      if (lookahead == 'e') ADVANCE(440);
-      END_STATE();
-    case 407:
       if (lookahead == 'n') ADVANCE(441);
       END_STATE();
+    case 405:
+      if (lookahead == 'e') ADVANCE(442);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 407:
+      if (lookahead == 'i') ADVANCE(443);
+      END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'n') ADVANCE(444);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_carried);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_classes);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 415:
-      if (lookahead == 'y') ADVANCE(442);
-      END_STATE();
-    case 416:
-      if (lookahead == 'v') ADVANCE(443);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 418:
-      if (lookahead == 'a') ADVANCE(444);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_forward);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 422:
       if (lookahead == 'e') ADVANCE(445);
       END_STATE();
+    case 411:
+      if (lookahead == 'n') ADVANCE(446);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_consent);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 420:
+      if (lookahead == 'y') ADVANCE(447);
+      END_STATE();
+    case 421:
+      if (lookahead == 'v') ADVANCE(448);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_present);
+      if (lookahead == 'a') ADVANCE(449);
       END_STATE();
     case 424:
-      if (lookahead == 'i') ADVANCE(446);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 425:
-      if (lookahead == 'i') ADVANCE(447);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 426:
-      if (lookahead == 's') ADVANCE(448);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 427:
-      if (lookahead == 'e') ADVANCE(449);
+      if (lookahead == 'e') ADVANCE(450);
       END_STATE();
     case 428:
-      if (lookahead == 's') ADVANCE(450);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_reserve);
-      END_STATE();
-    case 430:
       if (lookahead == 'i') ADVANCE(451);
       END_STATE();
+    case 430:
+      if (lookahead == 'i') ADVANCE(452);
+      END_STATE();
     case 431:
-      if (lookahead == 'g') ADVANCE(452);
+      if (lookahead == 's') ADVANCE(453);
       END_STATE();
     case 432:
-      if (lookahead == 'k') ADVANCE(453);
+      if (lookahead == 'e') ADVANCE(454);
       END_STATE();
     case 433:
-      if (lookahead == 'o') ADVANCE(454);
+      if (lookahead == 's') ADVANCE(455);
       END_STATE();
     case 434:
-      if (lookahead == 't') ADVANCE(455);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'i') ADVANCE(456);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'g') ADVANCE(457);
       END_STATE();
     case 437:
-      if (lookahead == 'd') ADVANCE(456);
+      if (lookahead == 'k') ADVANCE(458);
       END_STATE();
     case 438:
-      if (lookahead == 'o') ADVANCE(457);
+      if (lookahead == 'o') ADVANCE(459);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_adoption);
+      if (lookahead == 't') ADVANCE(460);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(458);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 441:
-      if (lookahead == 't') ADVANCE(459);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'd') ADVANCE(461);
       END_STATE();
     case 443:
-      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'o') ADVANCE(462);
       END_STATE();
     case 444:
-      if (lookahead == 'l') ADVANCE(461);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 445:
-      if (lookahead == 'r') ADVANCE(462);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(463);
       END_STATE();
     case 446:
-      if (lookahead == 'n') ADVANCE(463);
+      if (lookahead == 't') ADVANCE(464);
       END_STATE();
     case 447:
-      if (lookahead == 'o') ADVANCE(464);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'e') ADVANCE(465);
       END_STATE();
     case 449:
-      if (lookahead == 'r') ADVANCE(465);
+      if (lookahead == 'l') ADVANCE(466);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'r') ADVANCE(467);
       END_STATE();
     case 451:
-      if (lookahead == 'o') ADVANCE(466);
+      if (lookahead == 'n') ADVANCE(468);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'o') ADVANCE(469);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'r') ADVANCE(470);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'o') ADVANCE(471);
       END_STATE();
     case 457:
-      if (lookahead == 'n') ADVANCE(467);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 459:
-      if (lookahead == 's') ADVANCE(468);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_effective);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(anon_sym_financial);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      if (lookahead == 'n') ADVANCE(472);
       END_STATE();
     case 463:
-      if (lookahead == 'g') ADVANCE(469);
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
     case 464:
-      if (lookahead == 'n') ADVANCE(470);
+      if (lookahead == 's') ADVANCE(473);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      ACCEPT_TOKEN(anon_sym_effective);
       END_STATE();
     case 466:
-      if (lookahead == 'n') ADVANCE(471);
+      ACCEPT_TOKEN(anon_sym_financial);
       END_STATE();
     case 467:
-      if (lookahead == 's') ADVANCE(472);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 468:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'g') ADVANCE(474);
       END_STATE();
     case 469:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'n') ADVANCE(475);
       END_STATE();
     case 470:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 471:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'n') ADVANCE(476);
       END_STATE();
     case 472:
+      if (lookahead == 's') ADVANCE(477);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 477:
       ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     default:
@@ -3249,6 +3272,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(1),
     [anon_sym_other] = ACTIONS(1),
     [anon_sym_classes] = ACTIONS(1),
+    [anon_sym_consent] = ACTIONS(1),
     [anon_sym_is] = ACTIONS(1),
     [anon_sym_financial] = ACTIONS(1),
     [anon_sym_year] = ACTIONS(1),
@@ -3414,6 +3438,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(17),
     [anon_sym_other] = ACTIONS(17),
     [anon_sym_classes] = ACTIONS(17),
+    [anon_sym_consent] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -3579,6 +3604,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(46),
     [anon_sym_other] = ACTIONS(46),
     [anon_sym_classes] = ACTIONS(46),
+    [anon_sym_consent] = ACTIONS(46),
     [anon_sym_is] = ACTIONS(46),
     [anon_sym_financial] = ACTIONS(46),
     [anon_sym_year] = ACTIONS(46),
@@ -3743,6 +3769,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -3907,6 +3934,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4071,6 +4099,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4235,6 +4264,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(17),
     [anon_sym_other] = ACTIONS(17),
     [anon_sym_classes] = ACTIONS(17),
+    [anon_sym_consent] = ACTIONS(17),
     [anon_sym_is] = ACTIONS(17),
     [anon_sym_financial] = ACTIONS(17),
     [anon_sym_year] = ACTIONS(17),
@@ -4399,6 +4429,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4563,6 +4594,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -4727,6 +4759,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(129),
     [anon_sym_other] = ACTIONS(129),
     [anon_sym_classes] = ACTIONS(129),
+    [anon_sym_consent] = ACTIONS(129),
     [anon_sym_is] = ACTIONS(129),
     [anon_sym_financial] = ACTIONS(129),
     [anon_sym_year] = ACTIONS(129),
@@ -4891,6 +4924,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -5055,6 +5089,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -5219,6 +5254,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(76),
     [anon_sym_other] = ACTIONS(76),
     [anon_sym_classes] = ACTIONS(76),
+    [anon_sym_consent] = ACTIONS(76),
     [anon_sym_is] = ACTIONS(76),
     [anon_sym_financial] = ACTIONS(76),
     [anon_sym_year] = ACTIONS(76),
@@ -5376,6 +5412,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(157),
     [anon_sym_other] = ACTIONS(157),
     [anon_sym_classes] = ACTIONS(157),
+    [anon_sym_consent] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5532,6 +5569,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5688,6 +5726,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(157),
     [anon_sym_other] = ACTIONS(157),
     [anon_sym_classes] = ACTIONS(157),
+    [anon_sym_consent] = ACTIONS(157),
     [anon_sym_is] = ACTIONS(157),
     [anon_sym_financial] = ACTIONS(157),
     [anon_sym_year] = ACTIONS(157),
@@ -5843,6 +5882,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -5998,6 +6038,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(173),
     [anon_sym_other] = ACTIONS(173),
     [anon_sym_classes] = ACTIONS(173),
+    [anon_sym_consent] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -6153,6 +6194,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -6308,6 +6350,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -6463,6 +6506,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(179),
     [anon_sym_other] = ACTIONS(179),
     [anon_sym_classes] = ACTIONS(179),
+    [anon_sym_consent] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -6618,6 +6662,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(183),
     [anon_sym_other] = ACTIONS(183),
     [anon_sym_classes] = ACTIONS(183),
+    [anon_sym_consent] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -6773,6 +6818,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(187),
     [anon_sym_other] = ACTIONS(187),
     [anon_sym_classes] = ACTIONS(187),
+    [anon_sym_consent] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -6928,6 +6974,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(191),
     [anon_sym_other] = ACTIONS(191),
     [anon_sym_classes] = ACTIONS(191),
+    [anon_sym_consent] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),
@@ -7083,6 +7130,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(195),
     [anon_sym_other] = ACTIONS(195),
     [anon_sym_classes] = ACTIONS(195),
+    [anon_sym_consent] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -7238,6 +7286,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(199),
     [anon_sym_other] = ACTIONS(199),
     [anon_sym_classes] = ACTIONS(199),
+    [anon_sym_consent] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -7393,6 +7442,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(203),
     [anon_sym_other] = ACTIONS(203),
     [anon_sym_classes] = ACTIONS(203),
+    [anon_sym_consent] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -7548,6 +7598,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(207),
     [anon_sym_other] = ACTIONS(207),
     [anon_sym_classes] = ACTIONS(207),
+    [anon_sym_consent] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -7703,6 +7754,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(211),
     [anon_sym_other] = ACTIONS(211),
     [anon_sym_classes] = ACTIONS(211),
+    [anon_sym_consent] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -7857,6 +7909,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(195),
     [anon_sym_other] = ACTIONS(195),
     [anon_sym_classes] = ACTIONS(195),
+    [anon_sym_consent] = ACTIONS(195),
     [anon_sym_is] = ACTIONS(195),
     [anon_sym_financial] = ACTIONS(195),
     [anon_sym_year] = ACTIONS(195),
@@ -8011,6 +8064,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(203),
     [anon_sym_other] = ACTIONS(203),
     [anon_sym_classes] = ACTIONS(203),
+    [anon_sym_consent] = ACTIONS(203),
     [anon_sym_is] = ACTIONS(203),
     [anon_sym_financial] = ACTIONS(203),
     [anon_sym_year] = ACTIONS(203),
@@ -8165,6 +8219,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(199),
     [anon_sym_other] = ACTIONS(199),
     [anon_sym_classes] = ACTIONS(199),
+    [anon_sym_consent] = ACTIONS(199),
     [anon_sym_is] = ACTIONS(199),
     [anon_sym_financial] = ACTIONS(199),
     [anon_sym_year] = ACTIONS(199),
@@ -8319,6 +8374,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(207),
     [anon_sym_other] = ACTIONS(207),
     [anon_sym_classes] = ACTIONS(207),
+    [anon_sym_consent] = ACTIONS(207),
     [anon_sym_is] = ACTIONS(207),
     [anon_sym_financial] = ACTIONS(207),
     [anon_sym_year] = ACTIONS(207),
@@ -8473,6 +8529,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -8627,6 +8684,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(211),
     [anon_sym_other] = ACTIONS(211),
     [anon_sym_classes] = ACTIONS(211),
+    [anon_sym_consent] = ACTIONS(211),
     [anon_sym_is] = ACTIONS(211),
     [anon_sym_financial] = ACTIONS(211),
     [anon_sym_year] = ACTIONS(211),
@@ -8781,6 +8839,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(179),
     [anon_sym_other] = ACTIONS(179),
     [anon_sym_classes] = ACTIONS(179),
+    [anon_sym_consent] = ACTIONS(179),
     [anon_sym_is] = ACTIONS(179),
     [anon_sym_financial] = ACTIONS(179),
     [anon_sym_year] = ACTIONS(179),
@@ -8935,6 +8994,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(183),
     [anon_sym_other] = ACTIONS(183),
     [anon_sym_classes] = ACTIONS(183),
+    [anon_sym_consent] = ACTIONS(183),
     [anon_sym_is] = ACTIONS(183),
     [anon_sym_financial] = ACTIONS(183),
     [anon_sym_year] = ACTIONS(183),
@@ -9089,6 +9149,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(163),
     [anon_sym_other] = ACTIONS(163),
     [anon_sym_classes] = ACTIONS(163),
+    [anon_sym_consent] = ACTIONS(163),
     [anon_sym_is] = ACTIONS(163),
     [anon_sym_financial] = ACTIONS(163),
     [anon_sym_year] = ACTIONS(163),
@@ -9243,6 +9304,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(187),
     [anon_sym_other] = ACTIONS(187),
     [anon_sym_classes] = ACTIONS(187),
+    [anon_sym_consent] = ACTIONS(187),
     [anon_sym_is] = ACTIONS(187),
     [anon_sym_financial] = ACTIONS(187),
     [anon_sym_year] = ACTIONS(187),
@@ -9397,6 +9459,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(173),
     [anon_sym_other] = ACTIONS(173),
     [anon_sym_classes] = ACTIONS(173),
+    [anon_sym_consent] = ACTIONS(173),
     [anon_sym_is] = ACTIONS(173),
     [anon_sym_financial] = ACTIONS(173),
     [anon_sym_year] = ACTIONS(173),
@@ -9551,6 +9614,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_goes] = ACTIONS(191),
     [anon_sym_other] = ACTIONS(191),
     [anon_sym_classes] = ACTIONS(191),
+    [anon_sym_consent] = ACTIONS(191),
     [anon_sym_is] = ACTIONS(191),
     [anon_sym_financial] = ACTIONS(191),
     [anon_sym_year] = ACTIONS(191),

@@ -123,6 +123,7 @@ impl Canonical for ast::Resolution {
             quorum,
             quorum_form,
             threshold,
+            consent,
             abstentions_against,
             ties_pass,
             record_date,
@@ -183,6 +184,21 @@ impl Canonical for ast::Resolution {
                 })?;
             }
             threshold.encode(e)?;
+            // Written only where a resolution needs it: every other
+            // rulebook keeps its hash.
+            if let Some(ast::ClassConsent {
+                attribute,
+                classes,
+                threshold,
+                span: _,
+            }) = consent.as_deref()
+            {
+                e.node("consent by", |e| {
+                    e.ident(attribute)?;
+                    classes.iter().try_for_each(|c| e.ident(c))?;
+                    threshold.encode(e)
+                })?;
+            }
             if *abstentions_against {
                 e.leaf("abstentions count against")?;
             }
