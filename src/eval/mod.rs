@@ -10,6 +10,7 @@
 //! docs/language.md, "Numbers").
 
 pub(crate) mod allocate;
+mod election;
 mod reasons;
 mod trace;
 mod vote;
@@ -23,6 +24,7 @@ pub use reasons::{
     scenario_breach_diagnostic,
 };
 pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
+pub use election::{CandidateVotes, ElectionOutcome, StageOutcome, TransferValue};
 pub use vote::ResolutionOutcome;
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -14,6 +14,7 @@ pub mod allocation;
 pub mod apportion;
 pub mod builtins;
 pub mod class_shares;
+pub mod election;
 pub mod effects;
 pub mod operators;
 pub mod rounding;
