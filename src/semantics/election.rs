@@ -154,7 +154,7 @@ impl Lot<'_> {
                     .copied()
                     .min_by(|&a, &b| name(a).cmp(name(b)))
                     .ok_or(CountError::Overflow)?;
-                notes.push(format!("{listed} tied: {} first by name", name(chosen)));
+                notes.push(format!("{listed} tied: {} first alphabetically", name(chosen)));
                 chosen
             }
             TieBreak::Lot => {
