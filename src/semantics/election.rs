@@ -143,18 +143,30 @@ struct Lot<'a> {
 }
 
 impl Lot<'_> {
-    /// The one of `tied` (two or more) preferred; said in `notes`.
-    fn prefer(&mut self, tied: &[usize], notes: &mut Vec<String>) -> Result<usize, CountError> {
+    /// The one of `tied` (two or more) chosen: the one preferred, or with
+    /// `last` the one least preferred (to be excluded); said in `notes`.
+    fn choose(
+        &mut self,
+        tied: &[usize],
+        last: bool,
+        notes: &mut Vec<String>,
+    ) -> Result<usize, CountError> {
         let name = |c: usize| self.names.get(c).map_or("?", String::as_str);
         let listed = tied.iter().map(|&c| name(c)).collect::<Vec<_>>().join(", ");
         let chosen = match self.rule {
             TieBreak::Name => {
-                let chosen = tied
-                    .iter()
-                    .copied()
-                    .min_by(|&a, &b| name(a).cmp(name(b)))
-                    .ok_or(CountError::Overflow)?;
-                notes.push(format!("{listed} tied: {} first alphabetically", name(chosen)));
+                let by_name = |a: &usize, b: &usize| name(*a).cmp(name(*b));
+                let chosen = if last {
+                    tied.iter().copied().max_by(by_name)
+                } else {
+                    tied.iter().copied().min_by(by_name)
+                }
+                .ok_or(CountError::Overflow)?;
+                let which = if last { "last" } else { "first" };
+                notes.push(format!(
+                    "{listed} tied: {} {which} alphabetically",
+                    name(chosen)
+                ));
                 chosen
             }
             TieBreak::Lot => {
@@ -230,7 +242,7 @@ fn pick(
     }
     match tied.as_slice() {
         [one] => Ok(*one),
-        _ => lot.prefer(&tied, notes),
+        _ => lot.choose(&tied, fewest, notes),
     }
 }
 
@@ -264,7 +276,7 @@ fn plurality(
             elected.truncate(sure);
             let mut left = tied;
             while elected.len() < seats {
-                let c = lot.prefer(&left, &mut ties)?;
+                let c = lot.choose(&left, false, &mut ties)?;
                 left.retain(|&x| x != c);
                 elected.push(c);
             }
