@@ -387,12 +387,20 @@ fn stv(
         } else if vacancies == 1 {
             // Rule 52(2): one vacancy, and a candidate with at least the
             // votes of all the others and the surpluses not transferred.
+            // Two may qualify only when tied: the tie is broken as any.
             let all: i64 = continuing.iter().map(|&c| totals[c]).sum();
-            continuing
+            let qualify: Vec<usize> = continuing
                 .iter()
                 .copied()
-                .find(|&c| totals[c] >= all - totals[c] + surplus_left)
-                .map(|c| vec![c])
+                .filter(|&c| totals[c] >= all - totals[c] + surplus_left)
+                .collect();
+            if qualify.is_empty() {
+                None
+            } else {
+                Some(vec![pick(
+                    &qualify, &totals, &history, false, lot, &mut notes,
+                )?])
+            }
         } else {
             None
         };
@@ -536,6 +544,81 @@ mod tests {
             .unwrap();
             assert_eq!(c.quota, Some(d(quota)), "{papers} papers");
         }
+    }
+
+    #[test]
+    fn a_tie_is_decided_by_the_most_recent_stage_at_which_the_votes_differed() {
+        // 15 papers, 2 seats, quota 15 / 3 + 1 = 6. Stage 1: a 5, z 3, b 2,
+        // c 1, y 4. Stage 2: c excluded, its paper (c > b) to b: 3, tied
+        // with z. Stage 3: z and b tied at 3; at stage 1 z had 3 and b 2
+        // (rule 50): b is excluded, where alphabetically z would be. Its
+        // papers have no further preference. Stage 4: z (3) excluded.
+        // Stage 5: a and y, two left for two seats (rule 52(1)).
+        let mut ballots = vec![vec![0]; 5];
+        ballots.extend(vec![vec![1]; 3]);
+        ballots.extend(vec![vec![2]; 2]);
+        ballots.push(vec![3, 2]);
+        ballots.extend(vec![vec![4]; 4]);
+        let c = count(
+            Method::SingleTransferableVote,
+            2,
+            &names(&["a", "z", "b", "c", "y"]),
+            &ballots,
+            TieBreak::Name,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.stages[1].action, Action::Exclusion { candidate: 3 });
+        assert_eq!(c.stages[1].totals, [d("5"), d("3"), d("3"), d("0"), d("4")]);
+        assert_eq!(c.stages[2].action, Action::Exclusion { candidate: 2 });
+        assert_eq!(c.stages[2].non_transferable, d("3"));
+        assert_eq!(c.stages[3].action, Action::Exclusion { candidate: 1 });
+        assert_eq!(c.stages[4].action, Action::LastVacancies);
+        assert_eq!(c.elected, [0, 4]);
+        assert!(c.stages.iter().all(|s| s.ties.is_empty()));
+    }
+
+    #[test]
+    fn one_vacancy_goes_to_a_candidate_with_the_votes_of_all_the_others() {
+        // 10 papers, 2 seats, quota 10 / 3 + 1 = 4. Stage 1: a 5 (elected,
+        // surplus 1), z 3, b 2. One seat left: z 3 >= b 2 + a's surplus 1
+        // not yet transferred (rule 52(2)): z elected without a transfer.
+        let mut ballots = vec![vec![0, 2]; 5];
+        ballots.extend(vec![vec![1]; 3]);
+        ballots.extend(vec![vec![2]; 2]);
+        let c = count(
+            Method::SingleTransferableVote,
+            2,
+            &names(&["a", "z", "b"]),
+            &ballots,
+            TieBreak::Name,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.stages.len(), 2);
+        assert_eq!(c.stages[1].action, Action::LastVacancies);
+        assert_eq!(c.stages[1].totals, [d("5"), d("3"), d("2")]);
+        assert_eq!(c.elected, [0, 1]);
+    }
+
+    #[test]
+    fn a_tie_for_exclusion_at_every_stage_excludes_the_last_name() {
+        // 3 papers, 2 seats, quota 3 / 3 + 1 = 2: a 1, b 1, c 1, nobody
+        // elected; equal at every stage, c (last alphabetically) is
+        // excluded, its paper (c > a) gives a 2: elected; b the last seat.
+        let ballots = vec![vec![0], vec![1], vec![2, 0]];
+        let c = count(
+            Method::SingleTransferableVote,
+            2,
+            &names(&["a", "b", "c"]),
+            &ballots,
+            TieBreak::Name,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.stages[1].action, Action::Exclusion { candidate: 2 });
+        assert_eq!(c.stages[1].ties, ["a, b, c tied: c last alphabetically"]);
+        assert_eq!(c.elected, [0, 1]);
     }
 
     #[test]
