@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 165
+#define SYMBOL_COUNT 176
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 154
+#define TOKEN_COUNT 165
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -27,163 +27,174 @@ enum ts_symbol_identifiers {
   anon_sym_unit = 5,
   anon_sym_limit = 6,
   anon_sym_resolution = 7,
-  anon_sym_period = 8,
-  anon_sym_DOT = 9,
-  anon_sym_LBRACE = 10,
-  anon_sym_RBRACE = 11,
-  anon_sym_LPAREN = 12,
-  anon_sym_RPAREN = 13,
-  anon_sym_rulebook = 14,
-  anon_sym_version = 15,
-  anon_sym_currency = 16,
-  anon_sym_in = 17,
-  anon_sym_force = 18,
-  anon_sym_members = 19,
-  anon_sym_member = 20,
-  anon_sym_article = 21,
-  anon_sym_example = 22,
-  anon_sym_expect = 23,
-  anon_sym_and = 24,
-  anon_sym_or = 25,
-  anon_sym_not = 26,
-  anon_sym_if = 27,
-  anon_sym_then = 28,
-  anon_sym_else = 29,
-  anon_sym_for = 30,
-  anon_sym_each = 31,
-  anon_sym_where = 32,
-  anon_sym_true = 33,
-  anon_sym_false = 34,
-  anon_sym_text = 35,
-  anon_sym_source = 36,
-  anon_sym_because = 37,
-  anon_sym_except = 38,
-  anon_sym_when = 39,
-  anon_sym_allocate = 40,
-  anon_sym_allocated = 41,
-  anon_sym_remainder = 42,
-  anon_sym_votes = 43,
-  anon_sym_breach = 44,
-  anon_sym_requires = 45,
-  anon_sym_scenario = 46,
-  anon_sym_per = 47,
-  anon_sym_none = 48,
-  anon_sym_to = 49,
-  anon_sym_prevailing = 50,
-  anon_sym_rounding = 51,
-  anon_sym_pooled = 52,
-  anon_sym_at = 53,
-  anon_sym_most = 54,
-  anon_sym_least = 55,
-  anon_sym_proportion = 56,
-  anon_sym_record = 57,
-  anon_sym_date = 58,
-  anon_sym_half = 59,
-  anon_sym_up = 60,
-  anon_sym_down = 61,
-  anon_sym_even = 62,
-  anon_sym_floor = 63,
-  anon_sym_ceiling = 64,
-  anon_sym_one = 65,
-  anon_sym_vote = 66,
-  anon_sym_weighted = 67,
-  anon_sym_by = 68,
-  anon_sym_quorum = 69,
-  anon_sym_greater = 70,
-  anon_sym_lesser = 71,
-  anon_sym_more = 72,
-  anon_sym_than = 73,
-  anon_sym_alone = 74,
-  anon_sym_amends = 75,
-  anon_sym_of = 76,
-  anon_sym_passes = 77,
-  anon_sym_against = 78,
-  anon_sym_abstain = 79,
-  anon_sym_cast = 80,
-  anon_sym_present = 81,
-  anon_sym_abstentions = 82,
-  anon_sym_count = 83,
-  anon_sym_counted = 84,
-  anon_sym_ties = 85,
-  anon_sym_pass = 86,
-  anon_sym_fail = 87,
-  anon_sym_admit = 88,
-  anon_sym_remove = 89,
-  anon_sym_post = 90,
-  anon_sym_debit = 91,
-  anon_sym_credit = 92,
-  anon_sym_add = 93,
-  anon_sym_subtract = 94,
-  anon_sym_set = 95,
-  anon_sym_from = 96,
-  anon_sym_credits = 97,
-  anon_sym_debits = 98,
-  anon_sym_on = 99,
-  anon_sym_motion = 100,
-  anon_sym_amend = 101,
-  anon_sym_close = 102,
-  anon_sym_every = 103,
-  anon_sym_the = 104,
-  anon_sym_last = 105,
-  anon_sym_day = 106,
-  anon_sym_effective = 107,
-  anon_sym_adoption = 108,
-  anon_sym_days = 109,
-  anon_sym_after = 110,
-  anon_sym_next = 111,
-  anon_sym_amendments = 112,
-  anon_sym_reserve = 113,
-  anon_sym_a = 114,
-  anon_sym_loss = 115,
-  anon_sym_carried = 116,
-  anon_sym_forward = 117,
-  anon_sym_share = 118,
-  anon_sym_unvoted = 119,
-  anon_sym_lapses = 120,
-  anon_sym_goes = 121,
-  anon_sym_other = 122,
-  anon_sym_classes = 123,
-  anon_sym_is = 124,
-  anon_sym_financial = 125,
-  anon_sym_year = 126,
-  anon_sym_months = 127,
-  anon_sym_quarters = 128,
-  anon_sym_halves = 129,
-  sym_comment = 130,
-  sym_string = 131,
-  sym_date = 132,
-  sym_money = 133,
-  sym_percent = 134,
-  sym_number = 135,
-  anon_sym_LT_EQ = 136,
-  anon_sym_GT_EQ = 137,
-  anon_sym_BANG_EQ = 138,
-  anon_sym_LT = 139,
-  anon_sym_GT = 140,
-  anon_sym_EQ = 141,
-  anon_sym_PLUS = 142,
-  anon_sym_DASH = 143,
-  anon_sym_STAR = 144,
-  anon_sym_SLASH = 145,
-  anon_sym_u00d7 = 146,
-  anon_sym_u00f7 = 147,
-  anon_sym_u2264 = 148,
-  anon_sym_u2265 = 149,
-  anon_sym_u2260 = 150,
-  anon_sym_COMMA = 151,
-  anon_sym_COLON = 152,
-  anon_sym_QMARK = 153,
-  sym_source_file = 154,
-  sym__item = 155,
-  sym_definition = 156,
-  sym_call = 157,
-  sym_attribute = 158,
-  sym_block = 159,
-  sym_parenthesized = 160,
-  sym_keyword = 161,
-  sym_operator = 162,
-  sym_punctuation = 163,
-  aux_sym_source_file_repeat1 = 164,
+  anon_sym_election = 8,
+  anon_sym_period = 9,
+  anon_sym_DOT = 10,
+  anon_sym_LBRACE = 11,
+  anon_sym_RBRACE = 12,
+  anon_sym_LPAREN = 13,
+  anon_sym_RPAREN = 14,
+  anon_sym_rulebook = 15,
+  anon_sym_version = 16,
+  anon_sym_currency = 17,
+  anon_sym_in = 18,
+  anon_sym_force = 19,
+  anon_sym_members = 20,
+  anon_sym_member = 21,
+  anon_sym_article = 22,
+  anon_sym_example = 23,
+  anon_sym_expect = 24,
+  anon_sym_and = 25,
+  anon_sym_or = 26,
+  anon_sym_not = 27,
+  anon_sym_if = 28,
+  anon_sym_then = 29,
+  anon_sym_else = 30,
+  anon_sym_for = 31,
+  anon_sym_each = 32,
+  anon_sym_where = 33,
+  anon_sym_true = 34,
+  anon_sym_false = 35,
+  anon_sym_text = 36,
+  anon_sym_source = 37,
+  anon_sym_because = 38,
+  anon_sym_except = 39,
+  anon_sym_when = 40,
+  anon_sym_allocate = 41,
+  anon_sym_allocated = 42,
+  anon_sym_remainder = 43,
+  anon_sym_votes = 44,
+  anon_sym_breach = 45,
+  anon_sym_requires = 46,
+  anon_sym_scenario = 47,
+  anon_sym_per = 48,
+  anon_sym_none = 49,
+  anon_sym_to = 50,
+  anon_sym_prevailing = 51,
+  anon_sym_rounding = 52,
+  anon_sym_pooled = 53,
+  anon_sym_at = 54,
+  anon_sym_most = 55,
+  anon_sym_least = 56,
+  anon_sym_proportion = 57,
+  anon_sym_record = 58,
+  anon_sym_date = 59,
+  anon_sym_half = 60,
+  anon_sym_up = 61,
+  anon_sym_down = 62,
+  anon_sym_even = 63,
+  anon_sym_floor = 64,
+  anon_sym_ceiling = 65,
+  anon_sym_one = 66,
+  anon_sym_vote = 67,
+  anon_sym_weighted = 68,
+  anon_sym_by = 69,
+  anon_sym_quorum = 70,
+  anon_sym_greater = 71,
+  anon_sym_lesser = 72,
+  anon_sym_more = 73,
+  anon_sym_than = 74,
+  anon_sym_alone = 75,
+  anon_sym_amends = 76,
+  anon_sym_of = 77,
+  anon_sym_passes = 78,
+  anon_sym_against = 79,
+  anon_sym_abstain = 80,
+  anon_sym_cast = 81,
+  anon_sym_present = 82,
+  anon_sym_abstentions = 83,
+  anon_sym_count = 84,
+  anon_sym_counted = 85,
+  anon_sym_ties = 86,
+  anon_sym_pass = 87,
+  anon_sym_fail = 88,
+  anon_sym_admit = 89,
+  anon_sym_remove = 90,
+  anon_sym_post = 91,
+  anon_sym_debit = 92,
+  anon_sym_credit = 93,
+  anon_sym_add = 94,
+  anon_sym_subtract = 95,
+  anon_sym_set = 96,
+  anon_sym_from = 97,
+  anon_sym_credits = 98,
+  anon_sym_debits = 99,
+  anon_sym_on = 100,
+  anon_sym_motion = 101,
+  anon_sym_amend = 102,
+  anon_sym_close = 103,
+  anon_sym_every = 104,
+  anon_sym_the = 105,
+  anon_sym_last = 106,
+  anon_sym_day = 107,
+  anon_sym_effective = 108,
+  anon_sym_adoption = 109,
+  anon_sym_days = 110,
+  anon_sym_after = 111,
+  anon_sym_next = 112,
+  anon_sym_amendments = 113,
+  anon_sym_reserve = 114,
+  anon_sym_a = 115,
+  anon_sym_loss = 116,
+  anon_sym_carried = 117,
+  anon_sym_forward = 118,
+  anon_sym_share = 119,
+  anon_sym_unvoted = 120,
+  anon_sym_lapses = 121,
+  anon_sym_goes = 122,
+  anon_sym_other = 123,
+  anon_sym_classes = 124,
+  anon_sym_is = 125,
+  anon_sym_financial = 126,
+  anon_sym_year = 127,
+  anon_sym_months = 128,
+  anon_sym_quarters = 129,
+  anon_sym_halves = 130,
+  anon_sym_seats = 131,
+  anon_sym_plurality = 132,
+  anon_sym_single = 133,
+  anon_sym_transferable = 134,
+  anon_sym_candidate = 135,
+  anon_sym_broken = 136,
+  anon_sym_alphabetically = 137,
+  anon_sym_lot = 138,
+  anon_sym_candidates = 139,
+  anon_sym_seed = 140,
+  sym_comment = 141,
+  sym_string = 142,
+  sym_date = 143,
+  sym_money = 144,
+  sym_percent = 145,
+  sym_number = 146,
+  anon_sym_LT_EQ = 147,
+  anon_sym_GT_EQ = 148,
+  anon_sym_BANG_EQ = 149,
+  anon_sym_LT = 150,
+  anon_sym_GT = 151,
+  anon_sym_EQ = 152,
+  anon_sym_PLUS = 153,
+  anon_sym_DASH = 154,
+  anon_sym_STAR = 155,
+  anon_sym_SLASH = 156,
+  anon_sym_u00d7 = 157,
+  anon_sym_u00f7 = 158,
+  anon_sym_u2264 = 159,
+  anon_sym_u2265 = 160,
+  anon_sym_u2260 = 161,
+  anon_sym_COMMA = 162,
+  anon_sym_COLON = 163,
+  anon_sym_QMARK = 164,
+  sym_source_file = 165,
+  sym__item = 166,
+  sym_definition = 167,
+  sym_call = 168,
+  sym_attribute = 169,
+  sym_block = 170,
+  sym_parenthesized = 171,
+  sym_keyword = 172,
+  sym_operator = 173,
+  sym_punctuation = 174,
+  aux_sym_source_file_repeat1 = 175,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -195,6 +206,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_unit] = "unit",
   [anon_sym_limit] = "limit",
   [anon_sym_resolution] = "resolution",
+  [anon_sym_election] = "election",
   [anon_sym_period] = "period",
   [anon_sym_DOT] = ".",
   [anon_sym_LBRACE] = "{",
@@ -317,6 +329,16 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_months] = "months",
   [anon_sym_quarters] = "quarters",
   [anon_sym_halves] = "halves",
+  [anon_sym_seats] = "seats",
+  [anon_sym_plurality] = "plurality",
+  [anon_sym_single] = "single",
+  [anon_sym_transferable] = "transferable",
+  [anon_sym_candidate] = "candidate",
+  [anon_sym_broken] = "broken",
+  [anon_sym_alphabetically] = "alphabetically",
+  [anon_sym_lot] = "lot",
+  [anon_sym_candidates] = "candidates",
+  [anon_sym_seed] = "seed",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -363,6 +385,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_unit] = anon_sym_unit,
   [anon_sym_limit] = anon_sym_limit,
   [anon_sym_resolution] = anon_sym_resolution,
+  [anon_sym_election] = anon_sym_election,
   [anon_sym_period] = anon_sym_period,
   [anon_sym_DOT] = anon_sym_DOT,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
@@ -485,6 +508,16 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_months] = anon_sym_months,
   [anon_sym_quarters] = anon_sym_quarters,
   [anon_sym_halves] = anon_sym_halves,
+  [anon_sym_seats] = anon_sym_seats,
+  [anon_sym_plurality] = anon_sym_plurality,
+  [anon_sym_single] = anon_sym_single,
+  [anon_sym_transferable] = anon_sym_transferable,
+  [anon_sym_candidate] = anon_sym_candidate,
+  [anon_sym_broken] = anon_sym_broken,
+  [anon_sym_alphabetically] = anon_sym_alphabetically,
+  [anon_sym_lot] = anon_sym_lot,
+  [anon_sym_candidates] = anon_sym_candidates,
+  [anon_sym_seed] = anon_sym_seed,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -552,6 +585,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_resolution] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_election] = {
     .visible = true,
     .named = false,
   },
@@ -1040,6 +1077,46 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_halves] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_seats] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_plurality] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_single] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_transferable] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_candidate] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_broken] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_alphabetically] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_lot] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_candidates] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_seed] = {
     .visible = true,
     .named = false,
   },
@@ -1623,159 +1700,165 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
     case 14:
       if (lookahead == 'a') ADVANCE(73);
       if (lookahead == 'e') ADVANCE(74);
-      if (lookahead == 'o') ADVANCE(75);
-      if (lookahead == 'r') ADVANCE(76);
+      if (lookahead == 'l') ADVANCE(75);
+      if (lookahead == 'o') ADVANCE(76);
+      if (lookahead == 'r') ADVANCE(77);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(77);
+      if (lookahead == 'u') ADVANCE(78);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(78);
-      if (lookahead == 'o') ADVANCE(79);
-      if (lookahead == 'u') ADVANCE(80);
+      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'u') ADVANCE(81);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(81);
-      if (lookahead == 'e') ADVANCE(82);
-      if (lookahead == 'h') ADVANCE(83);
-      if (lookahead == 'o') ADVANCE(84);
-      if (lookahead == 'u') ADVANCE(85);
+      if (lookahead == 'c') ADVANCE(82);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'u') ADVANCE(87);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(86);
-      if (lookahead == 'h') ADVANCE(87);
-      if (lookahead == 'i') ADVANCE(88);
-      if (lookahead == 'o') ADVANCE(89);
-      if (lookahead == 'r') ADVANCE(90);
+      if (lookahead == 'e') ADVANCE(88);
+      if (lookahead == 'h') ADVANCE(89);
+      if (lookahead == 'i') ADVANCE(90);
+      if (lookahead == 'o') ADVANCE(91);
+      if (lookahead == 'r') ADVANCE(92);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(91);
-      if (lookahead == 'p') ADVANCE(92);
+      if (lookahead == 'n') ADVANCE(93);
+      if (lookahead == 'p') ADVANCE(94);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(93);
-      if (lookahead == 'o') ADVANCE(94);
+      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'o') ADVANCE(96);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(95);
-      if (lookahead == 'h') ADVANCE(96);
+      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'h') ADVANCE(98);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(99);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 's') ADVANCE(100);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == 't') ADVANCE(101);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(100);
-      if (lookahead == 'm') ADVANCE(101);
-      if (lookahead == 'o') ADVANCE(102);
+      if (lookahead == 'd') ADVANCE(102);
+      if (lookahead == 'm') ADVANCE(103);
+      if (lookahead == 'o') ADVANCE(104);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(106);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(105);
-      if (lookahead == 'o') ADVANCE(106);
+      if (lookahead == 'l') ADVANCE(107);
+      if (lookahead == 'o') ADVANCE(108);
+      if (lookahead == 'p') ADVANCE(109);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'e') ADVANCE(110);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(108);
+      if (lookahead == 'd') ADVANCE(111);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 't') ADVANCE(112);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(110);
+      if (lookahead == 'c') ADVANCE(113);
       END_STATE();
     case 34:
-      if (lookahead == 'e') ADVANCE(111);
+      if (lookahead == 'e') ADVANCE(114);
+      if (lookahead == 'o') ADVANCE(115);
       END_STATE();
     case 35:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 36:
-      if (lookahead == 'r') ADVANCE(112);
-      if (lookahead == 's') ADVANCE(113);
+      if (lookahead == 'n') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(117);
+      if (lookahead == 's') ADVANCE(118);
       END_STATE();
     case 37:
-      if (lookahead == 'i') ADVANCE(114);
+      if (lookahead == 'i') ADVANCE(119);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(115);
-      if (lookahead == 'o') ADVANCE(116);
+      if (lookahead == 'a') ADVANCE(120);
+      if (lookahead == 'o') ADVANCE(121);
       END_STATE();
     case 39:
-      if (lookahead == 'u') ADVANCE(117);
+      if (lookahead == 'u') ADVANCE(122);
       END_STATE();
     case 40:
-      if (lookahead == 'e') ADVANCE(118);
+      if (lookahead == 'e') ADVANCE(123);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'r') ADVANCE(124);
       END_STATE();
     case 42:
-      if (lookahead == 't') ADVANCE(120);
-      if (lookahead == 'y') ADVANCE(121);
+      if (lookahead == 't') ADVANCE(125);
+      if (lookahead == 'y') ADVANCE(126);
       END_STATE();
     case 43:
-      if (lookahead == 'b') ADVANCE(122);
+      if (lookahead == 'b') ADVANCE(127);
       END_STATE();
     case 44:
-      if (lookahead == 'w') ADVANCE(123);
+      if (lookahead == 'w') ADVANCE(128);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(124);
+      if (lookahead == 'c') ADVANCE(129);
       END_STATE();
     case 46:
-      if (lookahead == 'f') ADVANCE(125);
+      if (lookahead == 'f') ADVANCE(130);
       END_STATE();
     case 47:
-      if (lookahead == 's') ADVANCE(126);
+      if (lookahead == 'e') ADVANCE(131);
+      if (lookahead == 's') ADVANCE(132);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(127);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(128);
-      if (lookahead == 'c') ADVANCE(129);
-      if (lookahead == 'p') ADVANCE(130);
+      if (lookahead == 'a') ADVANCE(134);
+      if (lookahead == 'c') ADVANCE(135);
+      if (lookahead == 'p') ADVANCE(136);
       END_STATE();
     case 50:
-      if (lookahead == 'i') ADVANCE(131);
-      if (lookahead == 'l') ADVANCE(132);
+      if (lookahead == 'i') ADVANCE(137);
+      if (lookahead == 'l') ADVANCE(138);
       END_STATE();
     case 51:
-      if (lookahead == 'n') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(139);
       END_STATE();
     case 52:
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'o') ADVANCE(140);
       END_STATE();
     case 53:
-      if (lookahead == 'r') ADVANCE(135);
+      if (lookahead == 'r') ADVANCE(141);
       END_STATE();
     case 54:
-      if (lookahead == 'o') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(142);
       END_STATE();
     case 55:
-      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 'e') ADVANCE(143);
       END_STATE();
     case 56:
-      if (lookahead == 'e') ADVANCE(138);
+      if (lookahead == 'e') ADVANCE(144);
       END_STATE();
     case 57:
-      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'l') ADVANCE(145);
       END_STATE();
     case 58:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1787,1266 +1870,1448 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 61:
-      if (lookahead == 'p') ADVANCE(140);
-      if (lookahead == 's') ADVANCE(141);
+      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 's') ADVANCE(147);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(142);
-      if (lookahead == 's') ADVANCE(143);
+      if (lookahead == 'a') ADVANCE(148);
+      if (lookahead == 's') ADVANCE(149);
       END_STATE();
     case 63:
-      if (lookahead == 'm') ADVANCE(144);
+      if (lookahead == 'm') ADVANCE(150);
       END_STATE();
     case 64:
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 65:
-      if (lookahead == 'm') ADVANCE(146);
+      if (lookahead == 'm') ADVANCE(153);
       END_STATE();
     case 66:
-      if (lookahead == 'n') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(148);
-      if (lookahead == 's') ADVANCE(149);
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 'n') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 's') ADVANCE(156);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 67:
-      if (lookahead == 'x') ADVANCE(151);
+      if (lookahead == 'x') ADVANCE(158);
       END_STATE();
     case 68:
-      if (lookahead == 'n') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 'n') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 69:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(161);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 72:
-      if (lookahead == 'h') ADVANCE(155);
+      if (lookahead == 'h') ADVANCE(162);
       END_STATE();
     case 73:
-      if (lookahead == 'r') ADVANCE(156);
-      if (lookahead == 's') ADVANCE(157);
+      if (lookahead == 'r') ADVANCE(163);
+      if (lookahead == 's') ADVANCE(164);
       END_STATE();
     case 74:
-      if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 'r') ADVANCE(165);
       END_STATE();
     case 75:
-      if (lookahead == 'o') ADVANCE(159);
-      if (lookahead == 's') ADVANCE(160);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'o') ADVANCE(162);
-      END_STATE();
-    case 77:
-      if (lookahead == 'a') ADVANCE(163);
-      if (lookahead == 'o') ADVANCE(164);
-      END_STATE();
-    case 78:
-      if (lookahead == 'c') ADVANCE(165);
-      if (lookahead == 'm') ADVANCE(166);
-      if (lookahead == 'q') ADVANCE(167);
+      if (lookahead == 'o') ADVANCE(167);
       if (lookahead == 's') ADVANCE(168);
       END_STATE();
+    case 77:
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'o') ADVANCE(170);
+      END_STATE();
+    case 78:
+      if (lookahead == 'a') ADVANCE(171);
+      if (lookahead == 'o') ADVANCE(172);
+      END_STATE();
     case 79:
-      if (lookahead == 'u') ADVANCE(169);
+      if (lookahead == 'c') ADVANCE(173);
+      if (lookahead == 'm') ADVANCE(174);
+      if (lookahead == 'q') ADVANCE(175);
+      if (lookahead == 's') ADVANCE(176);
       END_STATE();
     case 80:
-      if (lookahead == 'l') ADVANCE(170);
+      if (lookahead == 'u') ADVANCE(177);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'l') ADVANCE(178);
       END_STATE();
     case 82:
-      if (lookahead == 't') ADVANCE(172);
-      END_STATE();
-    case 83:
-      if (lookahead == 'a') ADVANCE(173);
-      END_STATE();
-    case 84:
-      if (lookahead == 'u') ADVANCE(174);
-      END_STATE();
-    case 85:
-      if (lookahead == 'b') ADVANCE(175);
-      END_STATE();
-    case 86:
-      if (lookahead == 'x') ADVANCE(176);
-      END_STATE();
-    case 87:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'e') ADVANCE(178);
-      END_STATE();
-    case 88:
       if (lookahead == 'e') ADVANCE(179);
       END_STATE();
+    case 83:
+      if (lookahead == 'a') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(181);
+      if (lookahead == 't') ADVANCE(182);
+      END_STATE();
+    case 84:
+      if (lookahead == 'a') ADVANCE(183);
+      END_STATE();
+    case 85:
+      if (lookahead == 'n') ADVANCE(184);
+      END_STATE();
+    case 86:
+      if (lookahead == 'u') ADVANCE(185);
+      END_STATE();
+    case 87:
+      if (lookahead == 'b') ADVANCE(186);
+      END_STATE();
+    case 88:
+      if (lookahead == 'x') ADVANCE(187);
+      END_STATE();
     case 89:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'a') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 90:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 91:
-      if (lookahead == 'i') ADVANCE(181);
-      if (lookahead == 'v') ADVANCE(182);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'a') ADVANCE(191);
+      if (lookahead == 'u') ADVANCE(192);
       END_STATE();
     case 93:
-      if (lookahead == 'r') ADVANCE(183);
+      if (lookahead == 'i') ADVANCE(193);
+      if (lookahead == 'v') ADVANCE(194);
       END_STATE();
     case 94:
-      if (lookahead == 't') ADVANCE(184);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'r') ADVANCE(195);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == 't') ADVANCE(196);
       END_STATE();
     case 97:
-      if (lookahead == 'a') ADVANCE(187);
+      if (lookahead == 'i') ADVANCE(197);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 99:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 'a') ADVANCE(199);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 101:
-      if (lookahead == 'i') ADVANCE(189);
-      END_STATE();
-    case 102:
-      if (lookahead == 'p') ADVANCE(190);
-      END_STATE();
-    case 103:
-      if (lookahead == 'e') ADVANCE(191);
-      END_STATE();
-    case 104:
-      if (lookahead == 'i') ADVANCE(192);
-      END_STATE();
-    case 105:
-      if (lookahead == 'o') ADVANCE(193);
-      END_STATE();
-    case 106:
-      if (lookahead == 'n') ADVANCE(194);
-      END_STATE();
-    case 107:
-      if (lookahead == 'n') ADVANCE(195);
-      END_STATE();
-    case 108:
-      ACCEPT_TOKEN(anon_sym_and);
-      END_STATE();
-    case 109:
-      if (lookahead == 'i') ADVANCE(196);
-      END_STATE();
-    case 110:
-      if (lookahead == 'a') ADVANCE(197);
-      END_STATE();
-    case 111:
-      if (lookahead == 'a') ADVANCE(198);
-      END_STATE();
-    case 112:
-      if (lookahead == 'r') ADVANCE(199);
-      END_STATE();
-    case 113:
       if (lookahead == 't') ADVANCE(200);
       END_STATE();
-    case 114:
-      if (lookahead == 'l') ADVANCE(201);
+    case 101:
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
-    case 115:
-      if (lookahead == 's') ADVANCE(202);
+    case 102:
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
-    case 116:
-      if (lookahead == 's') ADVANCE(203);
+    case 103:
+      if (lookahead == 'i') ADVANCE(201);
       END_STATE();
-    case 117:
-      if (lookahead == 'n') ADVANCE(204);
+    case 104:
+      if (lookahead == 'p') ADVANCE(202);
       END_STATE();
-    case 118:
-      if (lookahead == 'd') ADVANCE(205);
+    case 105:
+      if (lookahead == 'e') ADVANCE(203);
       END_STATE();
-    case 119:
-      if (lookahead == 'r') ADVANCE(206);
+    case 106:
+      if (lookahead == 'i') ADVANCE(204);
       END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(207);
+    case 107:
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
-    case 121:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(208);
+    case 108:
+      if (lookahead == 'n') ADVANCE(206);
       END_STATE();
-    case 122:
+    case 109:
+      if (lookahead == 'h') ADVANCE(207);
+      END_STATE();
+    case 110:
+      if (lookahead == 'n') ADVANCE(208);
+      END_STATE();
+    case 111:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
+    case 112:
       if (lookahead == 'i') ADVANCE(209);
       END_STATE();
+    case 113:
+      if (lookahead == 'a') ADVANCE(210);
+      END_STATE();
+    case 114:
+      if (lookahead == 'a') ADVANCE(211);
+      END_STATE();
+    case 115:
+      if (lookahead == 'k') ADVANCE(212);
+      END_STATE();
+    case 116:
+      if (lookahead == 'd') ADVANCE(213);
+      END_STATE();
+    case 117:
+      if (lookahead == 'r') ADVANCE(214);
+      END_STATE();
+    case 118:
+      if (lookahead == 't') ADVANCE(215);
+      END_STATE();
+    case 119:
+      if (lookahead == 'l') ADVANCE(216);
+      END_STATE();
+    case 120:
+      if (lookahead == 's') ADVANCE(217);
+      END_STATE();
+    case 121:
+      if (lookahead == 's') ADVANCE(218);
+      END_STATE();
+    case 122:
+      if (lookahead == 'n') ADVANCE(219);
+      END_STATE();
     case 123:
-      if (lookahead == 'n') ADVANCE(210);
+      if (lookahead == 'd') ADVANCE(220);
       END_STATE();
     case 124:
-      if (lookahead == 'h') ADVANCE(211);
+      if (lookahead == 'r') ADVANCE(221);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(222);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(213);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 127:
-      if (lookahead == 'n') ADVANCE(214);
-      if (lookahead == 'r') ADVANCE(215);
+      if (lookahead == 'i') ADVANCE(224);
       END_STATE();
     case 128:
-      if (lookahead == 'm') ADVANCE(216);
+      if (lookahead == 'n') ADVANCE(225);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(217);
+      if (lookahead == 'h') ADVANCE(226);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(227);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(219);
+      if (lookahead == 'c') ADVANCE(228);
       END_STATE();
     case 132:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(229);
       END_STATE();
     case 133:
-      if (lookahead == 'a') ADVANCE(221);
+      if (lookahead == 'n') ADVANCE(230);
+      if (lookahead == 'r') ADVANCE(231);
       END_STATE();
     case 134:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'm') ADVANCE(232);
       END_STATE();
     case 135:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(223);
-      if (lookahead == 'w') ADVANCE(224);
+      if (lookahead == 'e') ADVANCE(233);
       END_STATE();
     case 136:
-      if (lookahead == 'm') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 137:
-      if (lookahead == 's') ADVANCE(226);
+      if (lookahead == 'l') ADVANCE(235);
       END_STATE();
     case 138:
-      if (lookahead == 'a') ADVANCE(227);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 139:
-      if (lookahead == 'f') ADVANCE(228);
-      if (lookahead == 'v') ADVANCE(229);
+      if (lookahead == 'a') ADVANCE(237);
       END_STATE();
     case 140:
-      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(238);
       END_STATE();
     case 141:
-      if (lookahead == 't') ADVANCE(231);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(239);
+      if (lookahead == 'w') ADVANCE(240);
       END_STATE();
     case 142:
-      if (lookahead == 's') ADVANCE(232);
+      if (lookahead == 'm') ADVANCE(241);
       END_STATE();
     case 143:
-      if (lookahead == 's') ADVANCE(233);
+      if (lookahead == 's') ADVANCE(242);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'a') ADVANCE(243);
       END_STATE();
     case 145:
-      if (lookahead == 's') ADVANCE(235);
+      if (lookahead == 'f') ADVANCE(244);
+      if (lookahead == 'v') ADVANCE(245);
       END_STATE();
     case 146:
-      if (lookahead == 'b') ADVANCE(236);
+      if (lookahead == 's') ADVANCE(246);
       END_STATE();
     case 147:
-      if (lookahead == 't') ADVANCE(237);
+      if (lookahead == 't') ADVANCE(247);
       END_STATE();
     case 148:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(248);
       END_STATE();
     case 149:
-      if (lookahead == 't') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(249);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(240);
+      if (lookahead == 'i') ADVANCE(250);
       END_STATE();
     case 151:
-      if (lookahead == 't') ADVANCE(241);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 152:
-      if (lookahead == 'e') ADVANCE(242);
+      ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 153:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'b') ADVANCE(252);
       END_STATE();
     case 154:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 't') ADVANCE(253);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 156:
-      if (lookahead == 'a') ADVANCE(244);
+      if (lookahead == 't') ADVANCE(255);
       END_STATE();
     case 157:
-      if (lookahead == 's') ADVANCE(245);
+      if (lookahead == 'i') ADVANCE(256);
       END_STATE();
     case 158:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(246);
+      if (lookahead == 't') ADVANCE(257);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 160:
-      if (lookahead == 't') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 161:
-      if (lookahead == 's') ADVANCE(249);
-      if (lookahead == 'v') ADVANCE(250);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 162:
-      if (lookahead == 'p') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 163:
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 'a') ADVANCE(260);
       END_STATE();
     case 164:
-      if (lookahead == 'r') ADVANCE(253);
+      if (lookahead == 's') ADVANCE(261);
       END_STATE();
     case 165:
-      if (lookahead == 'o') ADVANCE(254);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(262);
       END_STATE();
     case 166:
-      if (lookahead == 'a') ADVANCE(255);
-      if (lookahead == 'o') ADVANCE(256);
-      END_STATE();
-    case 167:
-      if (lookahead == 'u') ADVANCE(257);
-      END_STATE();
-    case 168:
-      if (lookahead == 'e') ADVANCE(258);
-      if (lookahead == 'o') ADVANCE(259);
-      END_STATE();
-    case 169:
-      if (lookahead == 'n') ADVANCE(260);
-      END_STATE();
-    case 170:
-      if (lookahead == 'e') ADVANCE(261);
-      END_STATE();
-    case 171:
-      if (lookahead == 'n') ADVANCE(262);
-      END_STATE();
-    case 172:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 173:
       if (lookahead == 'r') ADVANCE(263);
       END_STATE();
-    case 174:
-      if (lookahead == 'r') ADVANCE(264);
+    case 167:
+      if (lookahead == 'l') ADVANCE(264);
       END_STATE();
-    case 175:
+    case 168:
       if (lookahead == 't') ADVANCE(265);
       END_STATE();
+    case 169:
+      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 'v') ADVANCE(267);
+      END_STATE();
+    case 170:
+      if (lookahead == 'p') ADVANCE(268);
+      END_STATE();
+    case 171:
+      if (lookahead == 'r') ADVANCE(269);
+      END_STATE();
+    case 172:
+      if (lookahead == 'r') ADVANCE(270);
+      END_STATE();
+    case 173:
+      if (lookahead == 'o') ADVANCE(271);
+      END_STATE();
+    case 174:
+      if (lookahead == 'a') ADVANCE(272);
+      if (lookahead == 'o') ADVANCE(273);
+      END_STATE();
+    case 175:
+      if (lookahead == 'u') ADVANCE(274);
+      END_STATE();
     case 176:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'e') ADVANCE(275);
+      if (lookahead == 'o') ADVANCE(276);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(267);
+      if (lookahead == 'n') ADVANCE(277);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(268);
+      if (lookahead == 'e') ADVANCE(278);
       END_STATE();
     case 179:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 'n') ADVANCE(279);
       END_STATE();
     case 180:
-      if (lookahead == 'e') ADVANCE(270);
+      if (lookahead == 't') ADVANCE(280);
       END_STATE();
     case 181:
-      if (lookahead == 't') ADVANCE(271);
+      if (lookahead == 'd') ADVANCE(281);
       END_STATE();
     case 182:
-      if (lookahead == 'o') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 183:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
     case 184:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'g') ADVANCE(283);
       END_STATE();
     case 185:
-      if (lookahead == 'g') ADVANCE(275);
+      if (lookahead == 'r') ADVANCE(284);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(276);
-      if (lookahead == 'r') ADVANCE(277);
+      if (lookahead == 't') ADVANCE(285);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(278);
+      if (lookahead == 't') ADVANCE(286);
       END_STATE();
     case 188:
-      if (lookahead == 'a') ADVANCE(279);
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'n') ADVANCE(287);
       END_STATE();
     case 189:
-      if (lookahead == 't') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(288);
       END_STATE();
     case 190:
-      if (lookahead == 't') ADVANCE(282);
+      if (lookahead == 's') ADVANCE(289);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(290);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(291);
       END_STATE();
     case 193:
-      if (lookahead == 'c') ADVANCE(285);
+      if (lookahead == 't') ADVANCE(292);
       END_STATE();
     case 194:
-      if (lookahead == 'e') ADVANCE(286);
+      if (lookahead == 'o') ADVANCE(293);
       END_STATE();
     case 195:
-      if (lookahead == 'd') ADVANCE(287);
+      if (lookahead == 's') ADVANCE(294);
       END_STATE();
     case 196:
-      if (lookahead == 'c') ADVANCE(288);
+      if (lookahead == 'e') ADVANCE(295);
       END_STATE();
     case 197:
-      if (lookahead == 'u') ADVANCE(289);
+      if (lookahead == 'g') ADVANCE(296);
       END_STATE();
     case 198:
-      if (lookahead == 'c') ADVANCE(290);
+      if (lookahead == 'n') ADVANCE(297);
+      if (lookahead == 'r') ADVANCE(298);
       END_STATE();
     case 199:
-      if (lookahead == 'i') ADVANCE(291);
+      if (lookahead == 'r') ADVANCE(299);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'a') ADVANCE(300);
+      if (lookahead == 'e') ADVANCE(301);
       END_STATE();
     case 201:
-      if (lookahead == 'i') ADVANCE(292);
+      if (lookahead == 't') ADVANCE(302);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(293);
+      if (lookahead == 't') ADVANCE(303);
       END_STATE();
     case 203:
-      if (lookahead == 'e') ADVANCE(294);
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(295);
-      END_STATE();
-    case 205:
-      if (lookahead == 'i') ADVANCE(296);
-      END_STATE();
-    case 206:
-      if (lookahead == 'e') ADVANCE(297);
-      END_STATE();
-    case 207:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 208:
-      ACCEPT_TOKEN(anon_sym_days);
-      END_STATE();
-    case 209:
-      if (lookahead == 't') ADVANCE(298);
-      END_STATE();
-    case 210:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 211:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 212:
-      if (lookahead == 'c') ADVANCE(299);
-      END_STATE();
-    case 213:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 214:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 215:
-      if (lookahead == 'y') ADVANCE(300);
-      END_STATE();
-    case 216:
-      if (lookahead == 'p') ADVANCE(301);
-      END_STATE();
-    case 217:
-      if (lookahead == 'p') ADVANCE(302);
-      END_STATE();
-    case 218:
-      if (lookahead == 'c') ADVANCE(303);
-      END_STATE();
-    case 219:
-      ACCEPT_TOKEN(anon_sym_fail);
-      END_STATE();
-    case 220:
-      if (lookahead == 'e') ADVANCE(304);
-      END_STATE();
-    case 221:
       if (lookahead == 'n') ADVANCE(305);
       END_STATE();
-    case 222:
-      if (lookahead == 'r') ADVANCE(306);
+    case 205:
+      if (lookahead == 'c') ADVANCE(306);
       END_STATE();
-    case 223:
+    case 206:
       if (lookahead == 'e') ADVANCE(307);
       END_STATE();
-    case 224:
+    case 207:
       if (lookahead == 'a') ADVANCE(308);
       END_STATE();
-    case 225:
-      ACCEPT_TOKEN(anon_sym_from);
+    case 208:
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
-    case 226:
-      ACCEPT_TOKEN(anon_sym_goes);
+    case 209:
+      if (lookahead == 'c') ADVANCE(310);
       END_STATE();
-    case 227:
-      if (lookahead == 't') ADVANCE(309);
+    case 210:
+      if (lookahead == 'u') ADVANCE(311);
       END_STATE();
-    case 228:
-      ACCEPT_TOKEN(anon_sym_half);
+    case 211:
+      if (lookahead == 'c') ADVANCE(312);
       END_STATE();
-    case 229:
-      if (lookahead == 'e') ADVANCE(310);
-      END_STATE();
-    case 230:
-      if (lookahead == 'e') ADVANCE(311);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 232:
-      if (lookahead == 't') ADVANCE(312);
-      END_STATE();
-    case 233:
+    case 212:
       if (lookahead == 'e') ADVANCE(313);
       END_STATE();
+    case 213:
+      if (lookahead == 'i') ADVANCE(314);
+      END_STATE();
+    case 214:
+      if (lookahead == 'i') ADVANCE(315);
+      END_STATE();
+    case 215:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 216:
+      if (lookahead == 'i') ADVANCE(316);
+      END_STATE();
+    case 217:
+      if (lookahead == 's') ADVANCE(317);
+      END_STATE();
+    case 218:
+      if (lookahead == 'e') ADVANCE(318);
+      END_STATE();
+    case 219:
+      if (lookahead == 't') ADVANCE(319);
+      END_STATE();
+    case 220:
+      if (lookahead == 'i') ADVANCE(320);
+      END_STATE();
+    case 221:
+      if (lookahead == 'e') ADVANCE(321);
+      END_STATE();
+    case 222:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 223:
+      ACCEPT_TOKEN(anon_sym_days);
+      END_STATE();
+    case 224:
+      if (lookahead == 't') ADVANCE(322);
+      END_STATE();
+    case 225:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 226:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
+    case 227:
+      if (lookahead == 'c') ADVANCE(323);
+      END_STATE();
+    case 228:
+      if (lookahead == 't') ADVANCE(324);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_else);
+      END_STATE();
+    case 230:
+      ACCEPT_TOKEN(anon_sym_even);
+      END_STATE();
+    case 231:
+      if (lookahead == 'y') ADVANCE(325);
+      END_STATE();
+    case 232:
+      if (lookahead == 'p') ADVANCE(326);
+      END_STATE();
+    case 233:
+      if (lookahead == 'p') ADVANCE(327);
+      END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(314);
+      if (lookahead == 'c') ADVANCE(328);
       END_STATE();
     case 235:
-      ACCEPT_TOKEN(anon_sym_loss);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 236:
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(329);
       END_STATE();
     case 237:
-      if (lookahead == 'h') ADVANCE(316);
+      if (lookahead == 'n') ADVANCE(330);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'r') ADVANCE(331);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 240:
-      if (lookahead == 'o') ADVANCE(317);
+      if (lookahead == 'a') ADVANCE(333);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_none);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(318);
+      if (lookahead == 't') ADVANCE(334);
       END_STATE();
     case 244:
-      if (lookahead == 'm') ADVANCE(319);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 245:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(320);
+      if (lookahead == 'e') ADVANCE(335);
       END_STATE();
     case 246:
-      if (lookahead == 'o') ADVANCE(321);
+      if (lookahead == 'e') ADVANCE(336);
       END_STATE();
     case 247:
-      if (lookahead == 'e') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 't') ADVANCE(337);
       END_STATE();
     case 249:
-      if (lookahead == 'e') ADVANCE(323);
+      if (lookahead == 'e') ADVANCE(338);
       END_STATE();
     case 250:
-      if (lookahead == 'a') ADVANCE(324);
+      if (lookahead == 't') ADVANCE(339);
       END_STATE();
     case 251:
-      if (lookahead == 'o') ADVANCE(325);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(326);
+      if (lookahead == 'e') ADVANCE(340);
       END_STATE();
     case 253:
-      if (lookahead == 'u') ADVANCE(327);
+      if (lookahead == 'h') ADVANCE(341);
       END_STATE();
     case 254:
-      if (lookahead == 'r') ADVANCE(328);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 255:
-      if (lookahead == 'i') ADVANCE(329);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 256:
-      if (lookahead == 'v') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(342);
       END_STATE();
     case 257:
-      if (lookahead == 'i') ADVANCE(331);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 258:
-      if (lookahead == 'r') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 259:
-      if (lookahead == 'l') ADVANCE(333);
+      if (lookahead == 'r') ADVANCE(343);
       END_STATE();
     case 260:
-      if (lookahead == 'd') ADVANCE(334);
+      if (lookahead == 'm') ADVANCE(344);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(335);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(345);
       END_STATE();
     case 262:
-      if (lookahead == 'a') ADVANCE(336);
+      if (lookahead == 'o') ADVANCE(346);
       END_STATE();
     case 263:
-      if (lookahead == 'e') ADVANCE(337);
+      if (lookahead == 'a') ADVANCE(347);
       END_STATE();
     case 264:
-      if (lookahead == 'c') ADVANCE(338);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 265:
-      if (lookahead == 'r') ADVANCE(339);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'e') ADVANCE(349);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'a') ADVANCE(350);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'o') ADVANCE(351);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 't') ADVANCE(352);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'u') ADVANCE(353);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'r') ADVANCE(354);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 'i') ADVANCE(355);
       END_STATE();
     case 273:
-      if (lookahead == 'i') ADVANCE(341);
+      if (lookahead == 'v') ADVANCE(356);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(342);
+      if (lookahead == 'i') ADVANCE(357);
       END_STATE();
     case 275:
-      if (lookahead == 'h') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(358);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'l') ADVANCE(359);
       END_STATE();
     case 277:
-      if (lookahead == 'e') ADVANCE(344);
+      if (lookahead == 'd') ADVANCE(360);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(361);
       END_STATE();
     case 279:
-      if (lookahead == 'i') ADVANCE(345);
+      if (lookahead == 'a') ADVANCE(362);
       END_STATE();
     case 280:
-      if (lookahead == 'n') ADVANCE(346);
+      if (lookahead == 's') ADVANCE(363);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 282:
-      if (lookahead == 'i') ADVANCE(347);
+      if (lookahead == 'e') ADVANCE(364);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_after);
+      if (lookahead == 'l') ADVANCE(365);
       END_STATE();
     case 284:
-      if (lookahead == 's') ADVANCE(348);
-      END_STATE();
-    case 285:
-      if (lookahead == 'a') ADVANCE(349);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_alone);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(350);
-      if (lookahead == 's') ADVANCE(351);
-      END_STATE();
-    case 288:
-      if (lookahead == 'l') ADVANCE(352);
-      END_STATE();
-    case 289:
-      if (lookahead == 's') ADVANCE(353);
-      END_STATE();
-    case 290:
-      if (lookahead == 'h') ADVANCE(354);
-      END_STATE();
-    case 291:
-      if (lookahead == 'e') ADVANCE(355);
-      END_STATE();
-    case 292:
-      if (lookahead == 'n') ADVANCE(356);
-      END_STATE();
-    case 293:
-      if (lookahead == 'e') ADVANCE(357);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(358);
-      END_STATE();
-    case 296:
-      if (lookahead == 't') ADVANCE(359);
-      END_STATE();
-    case 297:
-      if (lookahead == 'n') ADVANCE(360);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(361);
-      END_STATE();
-    case 299:
-      if (lookahead == 't') ADVANCE(362);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 301:
-      if (lookahead == 'l') ADVANCE(363);
-      END_STATE();
-    case 302:
-      if (lookahead == 't') ADVANCE(364);
-      END_STATE();
-    case 303:
-      if (lookahead == 't') ADVANCE(365);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 305:
       if (lookahead == 'c') ADVANCE(366);
       END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 308:
+    case 285:
       if (lookahead == 'r') ADVANCE(367);
       END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_text);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_than);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_then);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_ties);
+      END_STATE();
+    case 290:
+      if (lookahead == 's') ADVANCE(368);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(anon_sym_unit);
+      END_STATE();
+    case 293:
+      if (lookahead == 't') ADVANCE(369);
+      END_STATE();
+    case 294:
+      if (lookahead == 'i') ADVANCE(370);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(371);
+      END_STATE();
+    case 296:
+      if (lookahead == 'h') ADVANCE(372);
+      END_STATE();
+    case 297:
+      ACCEPT_TOKEN(anon_sym_when);
+      END_STATE();
+    case 298:
+      if (lookahead == 'e') ADVANCE(373);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(anon_sym_year);
+      END_STATE();
+    case 300:
+      if (lookahead == 'i') ADVANCE(374);
+      END_STATE();
+    case 301:
+      if (lookahead == 'n') ADVANCE(375);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(anon_sym_admit);
+      END_STATE();
+    case 303:
+      if (lookahead == 'i') ADVANCE(376);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(anon_sym_after);
+      END_STATE();
+    case 305:
+      if (lookahead == 's') ADVANCE(377);
+      END_STATE();
+    case 306:
+      if (lookahead == 'a') ADVANCE(378);
+      END_STATE();
+    case 307:
+      ACCEPT_TOKEN(anon_sym_alone);
+      END_STATE();
+    case 308:
+      if (lookahead == 'b') ADVANCE(379);
+      END_STATE();
     case 309:
-      if (lookahead == 'e') ADVANCE(368);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 310:
-      if (lookahead == 's') ADVANCE(369);
+      if (lookahead == 'l') ADVANCE(382);
       END_STATE();
     case 311:
-      if (lookahead == 's') ADVANCE(370);
+      if (lookahead == 's') ADVANCE(383);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 'h') ADVANCE(384);
       END_STATE();
     case 313:
-      if (lookahead == 'r') ADVANCE(371);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 315:
-      if (lookahead == 'r') ADVANCE(372);
-      END_STATE();
-    case 316:
-      if (lookahead == 's') ADVANCE(373);
-      END_STATE();
-    case 317:
-      if (lookahead == 'n') ADVANCE(374);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_other);
-      END_STATE();
-    case 319:
-      if (lookahead == 'e') ADVANCE(375);
-      END_STATE();
-    case 320:
-      if (lookahead == 's') ADVANCE(376);
-      END_STATE();
-    case 321:
-      if (lookahead == 'd') ADVANCE(377);
-      END_STATE();
-    case 322:
-      if (lookahead == 'd') ADVANCE(378);
-      END_STATE();
-    case 323:
-      if (lookahead == 'n') ADVANCE(379);
-      END_STATE();
-    case 324:
-      if (lookahead == 'i') ADVANCE(380);
-      END_STATE();
-    case 325:
-      if (lookahead == 'r') ADVANCE(381);
-      END_STATE();
-    case 326:
-      if (lookahead == 'e') ADVANCE(382);
-      END_STATE();
-    case 327:
-      if (lookahead == 'm') ADVANCE(383);
-      END_STATE();
-    case 328:
-      if (lookahead == 'd') ADVANCE(384);
-      END_STATE();
-    case 329:
       if (lookahead == 'n') ADVANCE(385);
       END_STATE();
-    case 330:
-      if (lookahead == 'e') ADVANCE(386);
+    case 314:
+      if (lookahead == 'd') ADVANCE(386);
       END_STATE();
-    case 331:
-      if (lookahead == 'r') ADVANCE(387);
+    case 315:
+      if (lookahead == 'e') ADVANCE(387);
       END_STATE();
-    case 332:
-      if (lookahead == 'v') ADVANCE(388);
+    case 316:
+      if (lookahead == 'n') ADVANCE(388);
       END_STATE();
-    case 333:
-      if (lookahead == 'u') ADVANCE(389);
+    case 317:
+      if (lookahead == 'e') ADVANCE(389);
       END_STATE();
-    case 334:
-      if (lookahead == 'i') ADVANCE(390);
+    case 318:
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
-    case 335:
-      if (lookahead == 'o') ADVANCE(391);
+    case 319:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(390);
       END_STATE();
-    case 336:
-      if (lookahead == 'r') ADVANCE(392);
+    case 320:
+      if (lookahead == 't') ADVANCE(391);
       END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_share);
+    case 321:
+      if (lookahead == 'n') ADVANCE(392);
       END_STATE();
-    case 338:
-      if (lookahead == 'e') ADVANCE(393);
+    case 322:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(393);
       END_STATE();
-    case 339:
-      if (lookahead == 'a') ADVANCE(394);
+    case 323:
+      if (lookahead == 't') ADVANCE(394);
       END_STATE();
-    case 340:
-      if (lookahead == 'e') ADVANCE(395);
+    case 324:
+      if (lookahead == 'i') ADVANCE(395);
       END_STATE();
-    case 341:
-      if (lookahead == 'o') ADVANCE(396);
+    case 325:
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_votes);
+    case 326:
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
-    case 343:
+    case 327:
       if (lookahead == 't') ADVANCE(397);
       END_STATE();
+    case 328:
+      if (lookahead == 't') ADVANCE(398);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 330:
+      if (lookahead == 'c') ADVANCE(399);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_floor);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_force);
+      END_STATE();
+    case 333:
+      if (lookahead == 'r') ADVANCE(400);
+      END_STATE();
+    case 334:
+      if (lookahead == 'e') ADVANCE(401);
+      END_STATE();
+    case 335:
+      if (lookahead == 's') ADVANCE(402);
+      END_STATE();
+    case 336:
+      if (lookahead == 's') ADVANCE(403);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 338:
+      if (lookahead == 'r') ADVANCE(404);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 340:
+      if (lookahead == 'r') ADVANCE(405);
+      END_STATE();
+    case 341:
+      if (lookahead == 's') ADVANCE(406);
+      END_STATE();
+    case 342:
+      if (lookahead == 'n') ADVANCE(407);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_other);
+      END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(408);
       END_STATE();
     case 345:
-      if (lookahead == 'n') ADVANCE(398);
+      if (lookahead == 's') ADVANCE(409);
       END_STATE();
     case 346:
-      if (lookahead == 't') ADVANCE(399);
+      if (lookahead == 'd') ADVANCE(410);
       END_STATE();
     case 347:
-      if (lookahead == 'o') ADVANCE(400);
+      if (lookahead == 'l') ADVANCE(411);
       END_STATE();
     case 348:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 'd') ADVANCE(412);
       END_STATE();
     case 349:
-      if (lookahead == 't') ADVANCE(402);
+      if (lookahead == 'n') ADVANCE(413);
       END_STATE();
     case 350:
-      if (lookahead == 'e') ADVANCE(403);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_amends);
-      END_STATE();
-    case 352:
-      if (lookahead == 'e') ADVANCE(404);
-      END_STATE();
-    case 353:
-      if (lookahead == 'e') ADVANCE(405);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 355:
-      if (lookahead == 'd') ADVANCE(406);
-      END_STATE();
-    case 356:
-      if (lookahead == 'g') ADVANCE(407);
-      END_STATE();
-    case 357:
-      if (lookahead == 's') ADVANCE(408);
-      END_STATE();
-    case 358:
-      if (lookahead == 'd') ADVANCE(409);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(410);
-      END_STATE();
-    case 360:
-      if (lookahead == 'c') ADVANCE(411);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_debits);
-      END_STATE();
-    case 362:
-      if (lookahead == 'i') ADVANCE(412);
-      END_STATE();
-    case 363:
-      if (lookahead == 'e') ADVANCE(413);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 366:
       if (lookahead == 'i') ADVANCE(414);
       END_STATE();
+    case 351:
+      if (lookahead == 'r') ADVANCE(415);
+      END_STATE();
+    case 352:
+      if (lookahead == 'e') ADVANCE(416);
+      END_STATE();
+    case 353:
+      if (lookahead == 'm') ADVANCE(417);
+      END_STATE();
+    case 354:
+      if (lookahead == 'd') ADVANCE(418);
+      END_STATE();
+    case 355:
+      if (lookahead == 'n') ADVANCE(419);
+      END_STATE();
+    case 356:
+      if (lookahead == 'e') ADVANCE(420);
+      END_STATE();
+    case 357:
+      if (lookahead == 'r') ADVANCE(421);
+      END_STATE();
+    case 358:
+      if (lookahead == 'v') ADVANCE(422);
+      END_STATE();
+    case 359:
+      if (lookahead == 'u') ADVANCE(423);
+      END_STATE();
+    case 360:
+      if (lookahead == 'i') ADVANCE(424);
+      END_STATE();
+    case 361:
+      if (lookahead == 'o') ADVANCE(425);
+      END_STATE();
+    case 362:
+      if (lookahead == 'r') ADVANCE(426);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_seats);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_share);
+      END_STATE();
+    case 365:
+      if (lookahead == 'e') ADVANCE(427);
+      END_STATE();
+    case 366:
+      if (lookahead == 'e') ADVANCE(428);
+      END_STATE();
     case 367:
-      if (lookahead == 'd') ADVANCE(415);
+      if (lookahead == 'a') ADVANCE(429);
       END_STATE();
     case 368:
-      if (lookahead == 'r') ADVANCE(416);
+      if (lookahead == 'f') ADVANCE(430);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_halves);
+      if (lookahead == 'e') ADVANCE(431);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'o') ADVANCE(432);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(417);
+      if (lookahead == 't') ADVANCE(433);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 'n') ADVANCE(434);
       END_STATE();
     case 375:
-      if (lookahead == 't') ADVANCE(418);
+      if (lookahead == 't') ADVANCE(435);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_passes);
+      if (lookahead == 'o') ADVANCE(436);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_period);
+      if (lookahead == 't') ADVANCE(437);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 't') ADVANCE(438);
       END_STATE();
     case 379:
-      if (lookahead == 't') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 380:
-      if (lookahead == 'l') ADVANCE(420);
+      if (lookahead == 'e') ADVANCE(440);
       END_STATE();
     case 381:
-      if (lookahead == 't') ADVANCE(421);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 382:
-      if (lookahead == 'r') ADVANCE(422);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 385:
-      if (lookahead == 'd') ADVANCE(423);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 387:
-      if (lookahead == 'e') ADVANCE(424);
-      END_STATE();
-    case 388:
-      if (lookahead == 'e') ADVANCE(425);
-      END_STATE();
-    case 389:
-      if (lookahead == 't') ADVANCE(426);
-      END_STATE();
-    case 390:
-      if (lookahead == 'n') ADVANCE(427);
-      END_STATE();
-    case 391:
-      if (lookahead == 'o') ADVANCE(428);
-      END_STATE();
-    case 392:
-      if (lookahead == 'i') ADVANCE(429);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_source);
-      END_STATE();
-    case 394:
-      if (lookahead == 'c') ADVANCE(430);
-      END_STATE();
-    case 395:
-      if (lookahead == 'd') ADVANCE(431);
-      END_STATE();
-    case 396:
-      if (lookahead == 'n') ADVANCE(432);
-      END_STATE();
-    case 397:
-      if (lookahead == 'e') ADVANCE(433);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 399:
-      if (lookahead == 'i') ADVANCE(434);
-      END_STATE();
-    case 400:
-      if (lookahead == 'n') ADVANCE(435);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 402:
-      if (lookahead == 'e') ADVANCE(436);
-      END_STATE();
-    case 403:
-      if (lookahead == 'n') ADVANCE(437);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_carried);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_classes);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 411:
-      if (lookahead == 'y') ADVANCE(438);
-      END_STATE();
-    case 412:
-      if (lookahead == 'v') ADVANCE(439);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 414:
-      if (lookahead == 'a') ADVANCE(440);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_forward);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 418:
       if (lookahead == 'e') ADVANCE(441);
       END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_present);
+    case 383:
+      if (lookahead == 'e') ADVANCE(442);
       END_STATE();
-    case 420:
-      if (lookahead == 'i') ADVANCE(442);
+    case 384:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 421:
-      if (lookahead == 'i') ADVANCE(443);
+    case 385:
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
-    case 422:
-      if (lookahead == 's') ADVANCE(444);
+    case 386:
+      if (lookahead == 'a') ADVANCE(443);
       END_STATE();
-    case 423:
-      if (lookahead == 'e') ADVANCE(445);
+    case 387:
+      if (lookahead == 'd') ADVANCE(444);
       END_STATE();
-    case 424:
+    case 388:
+      if (lookahead == 'g') ADVANCE(445);
+      END_STATE();
+    case 389:
       if (lookahead == 's') ADVANCE(446);
       END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_reserve);
+    case 390:
+      if (lookahead == 'd') ADVANCE(447);
       END_STATE();
-    case 426:
-      if (lookahead == 'i') ADVANCE(447);
+    case 391:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(448);
       END_STATE();
-    case 427:
-      if (lookahead == 'g') ADVANCE(448);
+    case 392:
+      if (lookahead == 'c') ADVANCE(449);
       END_STATE();
-    case 428:
-      if (lookahead == 'k') ADVANCE(449);
+    case 393:
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
-    case 429:
-      if (lookahead == 'o') ADVANCE(450);
+    case 394:
+      if (lookahead == 'i') ADVANCE(450);
       END_STATE();
-    case 430:
-      if (lookahead == 't') ADVANCE(451);
+    case 395:
+      if (lookahead == 'o') ADVANCE(451);
       END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+    case 396:
+      if (lookahead == 'e') ADVANCE(452);
       END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 397:
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 433:
-      if (lookahead == 'd') ADVANCE(452);
+    case 398:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 434:
-      if (lookahead == 'o') ADVANCE(453);
+    case 399:
+      if (lookahead == 'i') ADVANCE(453);
       END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_allocate);
+    case 400:
       if (lookahead == 'd') ADVANCE(454);
       END_STATE();
-    case 437:
-      if (lookahead == 't') ADVANCE(455);
+    case 401:
+      if (lookahead == 'r') ADVANCE(455);
       END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_currency);
+    case 402:
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
-    case 439:
-      if (lookahead == 'e') ADVANCE(456);
+    case 403:
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
-    case 440:
-      if (lookahead == 'l') ADVANCE(457);
+    case 404:
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
-    case 441:
-      if (lookahead == 'r') ADVANCE(458);
+    case 405:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(456);
       END_STATE();
-    case 442:
-      if (lookahead == 'n') ADVANCE(459);
+    case 406:
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
-    case 443:
-      if (lookahead == 'o') ADVANCE(460);
+    case 407:
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_quarters);
+    case 408:
+      if (lookahead == 't') ADVANCE(457);
       END_STATE();
-    case 445:
-      if (lookahead == 'r') ADVANCE(461);
+    case 409:
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_requires);
+    case 410:
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
-    case 447:
-      if (lookahead == 'o') ADVANCE(462);
+    case 411:
+      if (lookahead == 'i') ADVANCE(458);
       END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_rounding);
+    case 412:
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+    case 413:
+      if (lookahead == 't') ADVANCE(459);
       END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_scenario);
+    case 414:
+      if (lookahead == 'l') ADVANCE(460);
       END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_subtract);
+    case 415:
+      if (lookahead == 't') ADVANCE(461);
       END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_weighted);
+    case 416:
+      if (lookahead == 'r') ADVANCE(462);
       END_STATE();
-    case 453:
-      if (lookahead == 'n') ADVANCE(463);
+    case 417:
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_allocated);
+    case 418:
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
-    case 455:
-      if (lookahead == 's') ADVANCE(464);
+    case 419:
+      if (lookahead == 'd') ADVANCE(463);
       END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_effective);
+    case 420:
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_financial);
+    case 421:
+      if (lookahead == 'e') ADVANCE(464);
       END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_parameter);
+    case 422:
+      if (lookahead == 'e') ADVANCE(465);
       END_STATE();
-    case 459:
-      if (lookahead == 'g') ADVANCE(465);
+    case 423:
+      if (lookahead == 't') ADVANCE(466);
       END_STATE();
-    case 460:
-      if (lookahead == 'n') ADVANCE(466);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 462:
+    case 424:
       if (lookahead == 'n') ADVANCE(467);
       END_STATE();
+    case 425:
+      if (lookahead == 'o') ADVANCE(468);
+      END_STATE();
+    case 426:
+      if (lookahead == 'i') ADVANCE(469);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_single);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 429:
+      if (lookahead == 'c') ADVANCE(470);
+      END_STATE();
+    case 430:
+      if (lookahead == 'e') ADVANCE(471);
+      END_STATE();
+    case 431:
+      if (lookahead == 'd') ADVANCE(472);
+      END_STATE();
+    case 432:
+      if (lookahead == 'n') ADVANCE(473);
+      END_STATE();
+    case 433:
+      if (lookahead == 'e') ADVANCE(474);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 435:
+      if (lookahead == 'i') ADVANCE(475);
+      END_STATE();
+    case 436:
+      if (lookahead == 'n') ADVANCE(476);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 438:
+      if (lookahead == 'e') ADVANCE(477);
+      END_STATE();
+    case 439:
+      if (lookahead == 't') ADVANCE(478);
+      END_STATE();
+    case 440:
+      if (lookahead == 'n') ADVANCE(479);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 443:
+      if (lookahead == 't') ADVANCE(480);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 449:
+      if (lookahead == 'y') ADVANCE(481);
+      END_STATE();
+    case 450:
+      if (lookahead == 'v') ADVANCE(482);
+      END_STATE();
+    case 451:
+      if (lookahead == 'n') ADVANCE(483);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 453:
+      if (lookahead == 'a') ADVANCE(484);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_forward);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_members);
+      END_STATE();
+    case 457:
+      if (lookahead == 'e') ADVANCE(485);
+      END_STATE();
+    case 458:
+      if (lookahead == 't') ADVANCE(486);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
+    case 460:
+      if (lookahead == 'i') ADVANCE(487);
+      END_STATE();
+    case 461:
+      if (lookahead == 'i') ADVANCE(488);
+      END_STATE();
+    case 462:
+      if (lookahead == 's') ADVANCE(489);
+      END_STATE();
     case 463:
-      if (lookahead == 's') ADVANCE(468);
+      if (lookahead == 'e') ADVANCE(490);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 's') ADVANCE(491);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 466:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'i') ADVANCE(492);
       END_STATE();
     case 467:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'g') ADVANCE(493);
       END_STATE();
     case 468:
+      if (lookahead == 'k') ADVANCE(494);
+      END_STATE();
+    case 469:
+      if (lookahead == 'o') ADVANCE(495);
+      END_STATE();
+    case 470:
+      if (lookahead == 't') ADVANCE(496);
+      END_STATE();
+    case 471:
+      if (lookahead == 'r') ADVANCE(497);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(anon_sym_unvoted);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 474:
+      if (lookahead == 'd') ADVANCE(498);
+      END_STATE();
+    case 475:
+      if (lookahead == 'o') ADVANCE(499);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(anon_sym_adoption);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(500);
+      END_STATE();
+    case 478:
+      if (lookahead == 'i') ADVANCE(501);
+      END_STATE();
+    case 479:
+      if (lookahead == 't') ADVANCE(502);
+      END_STATE();
+    case 480:
+      if (lookahead == 'e') ADVANCE(503);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(anon_sym_currency);
+      END_STATE();
+    case 482:
+      if (lookahead == 'e') ADVANCE(504);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(anon_sym_election);
+      END_STATE();
+    case 484:
+      if (lookahead == 'l') ADVANCE(505);
+      END_STATE();
+    case 485:
+      if (lookahead == 'r') ADVANCE(506);
+      END_STATE();
+    case 486:
+      if (lookahead == 'y') ADVANCE(507);
+      END_STATE();
+    case 487:
+      if (lookahead == 'n') ADVANCE(508);
+      END_STATE();
+    case 488:
+      if (lookahead == 'o') ADVANCE(509);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 490:
+      if (lookahead == 'r') ADVANCE(510);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 492:
+      if (lookahead == 'o') ADVANCE(511);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 497:
+      if (lookahead == 'a') ADVANCE(512);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 499:
+      if (lookahead == 'n') ADVANCE(513);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 501:
+      if (lookahead == 'c') ADVANCE(514);
+      END_STATE();
+    case 502:
+      if (lookahead == 's') ADVANCE(515);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(516);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(anon_sym_plurality);
+      END_STATE();
+    case 508:
+      if (lookahead == 'g') ADVANCE(517);
+      END_STATE();
+    case 509:
+      if (lookahead == 'n') ADVANCE(518);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 511:
+      if (lookahead == 'n') ADVANCE(519);
+      END_STATE();
+    case 512:
+      if (lookahead == 'b') ADVANCE(520);
+      END_STATE();
+    case 513:
+      if (lookahead == 's') ADVANCE(521);
+      END_STATE();
+    case 514:
+      if (lookahead == 'a') ADVANCE(522);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(anon_sym_candidates);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 520:
+      if (lookahead == 'l') ADVANCE(523);
+      END_STATE();
+    case 521:
       ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 522:
+      if (lookahead == 'l') ADVANCE(524);
+      END_STATE();
+    case 523:
+      if (lookahead == 'e') ADVANCE(525);
+      END_STATE();
+    case 524:
+      if (lookahead == 'l') ADVANCE(526);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 526:
+      if (lookahead == 'y') ADVANCE(527);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
       return false;
@@ -3112,6 +3377,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(1),
     [anon_sym_limit] = ACTIONS(1),
     [anon_sym_resolution] = ACTIONS(1),
+    [anon_sym_election] = ACTIONS(1),
     [anon_sym_period] = ACTIONS(1),
     [anon_sym_DOT] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
@@ -3234,6 +3500,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(1),
     [anon_sym_quarters] = ACTIONS(1),
     [anon_sym_halves] = ACTIONS(1),
+    [anon_sym_seats] = ACTIONS(1),
+    [anon_sym_plurality] = ACTIONS(1),
+    [anon_sym_single] = ACTIONS(1),
+    [anon_sym_transferable] = ACTIONS(1),
+    [anon_sym_candidate] = ACTIONS(1),
+    [anon_sym_broken] = ACTIONS(1),
+    [anon_sym_alphabetically] = ACTIONS(1),
+    [anon_sym_lot] = ACTIONS(1),
+    [anon_sym_candidates] = ACTIONS(1),
+    [anon_sym_seed] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -3279,6 +3555,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(9),
     [anon_sym_limit] = ACTIONS(9),
     [anon_sym_resolution] = ACTIONS(9),
+    [anon_sym_election] = ACTIONS(9),
     [anon_sym_period] = ACTIONS(11),
     [anon_sym_LBRACE] = ACTIONS(13),
     [anon_sym_LPAREN] = ACTIONS(15),
@@ -3398,6 +3675,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(17),
     [anon_sym_quarters] = ACTIONS(17),
     [anon_sym_halves] = ACTIONS(17),
+    [anon_sym_seats] = ACTIONS(17),
+    [anon_sym_plurality] = ACTIONS(17),
+    [anon_sym_single] = ACTIONS(17),
+    [anon_sym_transferable] = ACTIONS(17),
+    [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_broken] = ACTIONS(17),
+    [anon_sym_alphabetically] = ACTIONS(17),
+    [anon_sym_lot] = ACTIONS(17),
+    [anon_sym_candidates] = ACTIONS(17),
+    [anon_sym_seed] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -3441,6 +3728,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(32),
     [anon_sym_limit] = ACTIONS(32),
     [anon_sym_resolution] = ACTIONS(32),
+    [anon_sym_election] = ACTIONS(32),
     [anon_sym_period] = ACTIONS(35),
     [anon_sym_LBRACE] = ACTIONS(38),
     [anon_sym_RBRACE] = ACTIONS(41),
@@ -3562,6 +3850,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(46),
     [anon_sym_quarters] = ACTIONS(46),
     [anon_sym_halves] = ACTIONS(46),
+    [anon_sym_seats] = ACTIONS(46),
+    [anon_sym_plurality] = ACTIONS(46),
+    [anon_sym_single] = ACTIONS(46),
+    [anon_sym_transferable] = ACTIONS(46),
+    [anon_sym_candidate] = ACTIONS(46),
+    [anon_sym_broken] = ACTIONS(46),
+    [anon_sym_alphabetically] = ACTIONS(46),
+    [anon_sym_lot] = ACTIONS(46),
+    [anon_sym_candidates] = ACTIONS(46),
+    [anon_sym_seed] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -3605,6 +3903,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(72),
@@ -3725,6 +4024,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -3768,6 +4077,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -3888,6 +4198,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -3931,6 +4251,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(94),
@@ -4051,6 +4372,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -4095,6 +4426,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(9),
     [anon_sym_limit] = ACTIONS(9),
     [anon_sym_resolution] = ACTIONS(9),
+    [anon_sym_election] = ACTIONS(9),
     [anon_sym_period] = ACTIONS(11),
     [anon_sym_LBRACE] = ACTIONS(13),
     [anon_sym_LPAREN] = ACTIONS(15),
@@ -4214,6 +4546,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(17),
     [anon_sym_quarters] = ACTIONS(17),
     [anon_sym_halves] = ACTIONS(17),
+    [anon_sym_seats] = ACTIONS(17),
+    [anon_sym_plurality] = ACTIONS(17),
+    [anon_sym_single] = ACTIONS(17),
+    [anon_sym_transferable] = ACTIONS(17),
+    [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_broken] = ACTIONS(17),
+    [anon_sym_alphabetically] = ACTIONS(17),
+    [anon_sym_lot] = ACTIONS(17),
+    [anon_sym_candidates] = ACTIONS(17),
+    [anon_sym_seed] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -4257,6 +4599,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(106),
@@ -4377,6 +4720,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4420,6 +4773,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -4540,6 +4894,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4584,6 +4948,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(117),
     [anon_sym_limit] = ACTIONS(117),
     [anon_sym_resolution] = ACTIONS(117),
+    [anon_sym_election] = ACTIONS(117),
     [anon_sym_period] = ACTIONS(120),
     [anon_sym_LBRACE] = ACTIONS(123),
     [anon_sym_LPAREN] = ACTIONS(126),
@@ -4703,6 +5068,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(129),
     [anon_sym_quarters] = ACTIONS(129),
     [anon_sym_halves] = ACTIONS(129),
+    [anon_sym_seats] = ACTIONS(129),
+    [anon_sym_plurality] = ACTIONS(129),
+    [anon_sym_single] = ACTIONS(129),
+    [anon_sym_transferable] = ACTIONS(129),
+    [anon_sym_candidate] = ACTIONS(129),
+    [anon_sym_broken] = ACTIONS(129),
+    [anon_sym_alphabetically] = ACTIONS(129),
+    [anon_sym_lot] = ACTIONS(129),
+    [anon_sym_candidates] = ACTIONS(129),
+    [anon_sym_seed] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -4746,6 +5121,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -4866,6 +5242,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -4909,6 +5295,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(153),
@@ -5029,6 +5416,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5072,6 +5469,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -5192,6 +5590,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5226,6 +5634,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(157),
     [anon_sym_limit] = ACTIONS(157),
     [anon_sym_resolution] = ACTIONS(157),
+    [anon_sym_election] = ACTIONS(157),
     [anon_sym_period] = ACTIONS(157),
     [anon_sym_DOT] = ACTIONS(159),
     [anon_sym_LBRACE] = ACTIONS(161),
@@ -5348,6 +5757,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(157),
     [anon_sym_quarters] = ACTIONS(157),
     [anon_sym_halves] = ACTIONS(157),
+    [anon_sym_seats] = ACTIONS(157),
+    [anon_sym_plurality] = ACTIONS(157),
+    [anon_sym_single] = ACTIONS(157),
+    [anon_sym_transferable] = ACTIONS(157),
+    [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_broken] = ACTIONS(157),
+    [anon_sym_alphabetically] = ACTIONS(157),
+    [anon_sym_lot] = ACTIONS(157),
+    [anon_sym_candidates] = ACTIONS(157),
+    [anon_sym_seed] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -5381,6 +5800,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_DOT] = ACTIONS(165),
     [anon_sym_LBRACE] = ACTIONS(167),
@@ -5503,6 +5923,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5538,6 +5968,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(157),
     [anon_sym_limit] = ACTIONS(157),
     [anon_sym_resolution] = ACTIONS(157),
+    [anon_sym_election] = ACTIONS(157),
     [anon_sym_period] = ACTIONS(157),
     [anon_sym_DOT] = ACTIONS(169),
     [anon_sym_LBRACE] = ACTIONS(161),
@@ -5658,6 +6089,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(157),
     [anon_sym_quarters] = ACTIONS(157),
     [anon_sym_halves] = ACTIONS(157),
+    [anon_sym_seats] = ACTIONS(157),
+    [anon_sym_plurality] = ACTIONS(157),
+    [anon_sym_single] = ACTIONS(157),
+    [anon_sym_transferable] = ACTIONS(157),
+    [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_broken] = ACTIONS(157),
+    [anon_sym_alphabetically] = ACTIONS(157),
+    [anon_sym_lot] = ACTIONS(157),
+    [anon_sym_candidates] = ACTIONS(157),
+    [anon_sym_seed] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -5692,6 +6133,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_DOT] = ACTIONS(171),
     [anon_sym_LBRACE] = ACTIONS(167),
@@ -5812,6 +6254,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5845,6 +6297,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(173),
     [anon_sym_limit] = ACTIONS(173),
     [anon_sym_resolution] = ACTIONS(173),
+    [anon_sym_election] = ACTIONS(173),
     [anon_sym_period] = ACTIONS(173),
     [anon_sym_LBRACE] = ACTIONS(175),
     [anon_sym_RBRACE] = ACTIONS(175),
@@ -5966,6 +6419,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(173),
     [anon_sym_quarters] = ACTIONS(173),
     [anon_sym_halves] = ACTIONS(173),
+    [anon_sym_seats] = ACTIONS(173),
+    [anon_sym_plurality] = ACTIONS(173),
+    [anon_sym_single] = ACTIONS(173),
+    [anon_sym_transferable] = ACTIONS(173),
+    [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_broken] = ACTIONS(173),
+    [anon_sym_alphabetically] = ACTIONS(173),
+    [anon_sym_lot] = ACTIONS(173),
+    [anon_sym_candidates] = ACTIONS(173),
+    [anon_sym_seed] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -5999,6 +6462,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_RBRACE] = ACTIONS(167),
@@ -6120,6 +6584,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6153,6 +6627,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_RBRACE] = ACTIONS(167),
@@ -6274,6 +6749,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6307,6 +6792,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(179),
     [anon_sym_limit] = ACTIONS(179),
     [anon_sym_resolution] = ACTIONS(179),
+    [anon_sym_election] = ACTIONS(179),
     [anon_sym_period] = ACTIONS(179),
     [anon_sym_LBRACE] = ACTIONS(181),
     [anon_sym_RBRACE] = ACTIONS(181),
@@ -6428,6 +6914,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(179),
     [anon_sym_quarters] = ACTIONS(179),
     [anon_sym_halves] = ACTIONS(179),
+    [anon_sym_seats] = ACTIONS(179),
+    [anon_sym_plurality] = ACTIONS(179),
+    [anon_sym_single] = ACTIONS(179),
+    [anon_sym_transferable] = ACTIONS(179),
+    [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_broken] = ACTIONS(179),
+    [anon_sym_alphabetically] = ACTIONS(179),
+    [anon_sym_lot] = ACTIONS(179),
+    [anon_sym_candidates] = ACTIONS(179),
+    [anon_sym_seed] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -6461,6 +6957,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(183),
     [anon_sym_limit] = ACTIONS(183),
     [anon_sym_resolution] = ACTIONS(183),
+    [anon_sym_election] = ACTIONS(183),
     [anon_sym_period] = ACTIONS(183),
     [anon_sym_LBRACE] = ACTIONS(185),
     [anon_sym_RBRACE] = ACTIONS(185),
@@ -6582,6 +7079,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(183),
     [anon_sym_quarters] = ACTIONS(183),
     [anon_sym_halves] = ACTIONS(183),
+    [anon_sym_seats] = ACTIONS(183),
+    [anon_sym_plurality] = ACTIONS(183),
+    [anon_sym_single] = ACTIONS(183),
+    [anon_sym_transferable] = ACTIONS(183),
+    [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_broken] = ACTIONS(183),
+    [anon_sym_alphabetically] = ACTIONS(183),
+    [anon_sym_lot] = ACTIONS(183),
+    [anon_sym_candidates] = ACTIONS(183),
+    [anon_sym_seed] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -6615,6 +7122,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(187),
     [anon_sym_limit] = ACTIONS(187),
     [anon_sym_resolution] = ACTIONS(187),
+    [anon_sym_election] = ACTIONS(187),
     [anon_sym_period] = ACTIONS(187),
     [anon_sym_LBRACE] = ACTIONS(189),
     [anon_sym_RBRACE] = ACTIONS(189),
@@ -6736,6 +7244,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(187),
     [anon_sym_quarters] = ACTIONS(187),
     [anon_sym_halves] = ACTIONS(187),
+    [anon_sym_seats] = ACTIONS(187),
+    [anon_sym_plurality] = ACTIONS(187),
+    [anon_sym_single] = ACTIONS(187),
+    [anon_sym_transferable] = ACTIONS(187),
+    [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_broken] = ACTIONS(187),
+    [anon_sym_alphabetically] = ACTIONS(187),
+    [anon_sym_lot] = ACTIONS(187),
+    [anon_sym_candidates] = ACTIONS(187),
+    [anon_sym_seed] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -6769,6 +7287,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(191),
     [anon_sym_limit] = ACTIONS(191),
     [anon_sym_resolution] = ACTIONS(191),
+    [anon_sym_election] = ACTIONS(191),
     [anon_sym_period] = ACTIONS(191),
     [anon_sym_LBRACE] = ACTIONS(193),
     [anon_sym_RBRACE] = ACTIONS(193),
@@ -6890,6 +7409,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(191),
     [anon_sym_quarters] = ACTIONS(191),
     [anon_sym_halves] = ACTIONS(191),
+    [anon_sym_seats] = ACTIONS(191),
+    [anon_sym_plurality] = ACTIONS(191),
+    [anon_sym_single] = ACTIONS(191),
+    [anon_sym_transferable] = ACTIONS(191),
+    [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_broken] = ACTIONS(191),
+    [anon_sym_alphabetically] = ACTIONS(191),
+    [anon_sym_lot] = ACTIONS(191),
+    [anon_sym_candidates] = ACTIONS(191),
+    [anon_sym_seed] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -6923,6 +7452,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(195),
     [anon_sym_limit] = ACTIONS(195),
     [anon_sym_resolution] = ACTIONS(195),
+    [anon_sym_election] = ACTIONS(195),
     [anon_sym_period] = ACTIONS(195),
     [anon_sym_LBRACE] = ACTIONS(197),
     [anon_sym_RBRACE] = ACTIONS(197),
@@ -7044,6 +7574,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(195),
     [anon_sym_quarters] = ACTIONS(195),
     [anon_sym_halves] = ACTIONS(195),
+    [anon_sym_seats] = ACTIONS(195),
+    [anon_sym_plurality] = ACTIONS(195),
+    [anon_sym_single] = ACTIONS(195),
+    [anon_sym_transferable] = ACTIONS(195),
+    [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_broken] = ACTIONS(195),
+    [anon_sym_alphabetically] = ACTIONS(195),
+    [anon_sym_lot] = ACTIONS(195),
+    [anon_sym_candidates] = ACTIONS(195),
+    [anon_sym_seed] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -7077,6 +7617,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(199),
     [anon_sym_limit] = ACTIONS(199),
     [anon_sym_resolution] = ACTIONS(199),
+    [anon_sym_election] = ACTIONS(199),
     [anon_sym_period] = ACTIONS(199),
     [anon_sym_LBRACE] = ACTIONS(201),
     [anon_sym_RBRACE] = ACTIONS(201),
@@ -7198,6 +7739,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(199),
     [anon_sym_quarters] = ACTIONS(199),
     [anon_sym_halves] = ACTIONS(199),
+    [anon_sym_seats] = ACTIONS(199),
+    [anon_sym_plurality] = ACTIONS(199),
+    [anon_sym_single] = ACTIONS(199),
+    [anon_sym_transferable] = ACTIONS(199),
+    [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_broken] = ACTIONS(199),
+    [anon_sym_alphabetically] = ACTIONS(199),
+    [anon_sym_lot] = ACTIONS(199),
+    [anon_sym_candidates] = ACTIONS(199),
+    [anon_sym_seed] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -7231,6 +7782,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(203),
     [anon_sym_limit] = ACTIONS(203),
     [anon_sym_resolution] = ACTIONS(203),
+    [anon_sym_election] = ACTIONS(203),
     [anon_sym_period] = ACTIONS(203),
     [anon_sym_LBRACE] = ACTIONS(205),
     [anon_sym_RBRACE] = ACTIONS(205),
@@ -7352,6 +7904,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(203),
     [anon_sym_quarters] = ACTIONS(203),
     [anon_sym_halves] = ACTIONS(203),
+    [anon_sym_seats] = ACTIONS(203),
+    [anon_sym_plurality] = ACTIONS(203),
+    [anon_sym_single] = ACTIONS(203),
+    [anon_sym_transferable] = ACTIONS(203),
+    [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_broken] = ACTIONS(203),
+    [anon_sym_alphabetically] = ACTIONS(203),
+    [anon_sym_lot] = ACTIONS(203),
+    [anon_sym_candidates] = ACTIONS(203),
+    [anon_sym_seed] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -7385,6 +7947,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(207),
     [anon_sym_limit] = ACTIONS(207),
     [anon_sym_resolution] = ACTIONS(207),
+    [anon_sym_election] = ACTIONS(207),
     [anon_sym_period] = ACTIONS(207),
     [anon_sym_LBRACE] = ACTIONS(209),
     [anon_sym_RBRACE] = ACTIONS(209),
@@ -7506,6 +8069,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(207),
     [anon_sym_quarters] = ACTIONS(207),
     [anon_sym_halves] = ACTIONS(207),
+    [anon_sym_seats] = ACTIONS(207),
+    [anon_sym_plurality] = ACTIONS(207),
+    [anon_sym_single] = ACTIONS(207),
+    [anon_sym_transferable] = ACTIONS(207),
+    [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_broken] = ACTIONS(207),
+    [anon_sym_alphabetically] = ACTIONS(207),
+    [anon_sym_lot] = ACTIONS(207),
+    [anon_sym_candidates] = ACTIONS(207),
+    [anon_sym_seed] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -7539,6 +8112,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(211),
     [anon_sym_limit] = ACTIONS(211),
     [anon_sym_resolution] = ACTIONS(211),
+    [anon_sym_election] = ACTIONS(211),
     [anon_sym_period] = ACTIONS(211),
     [anon_sym_LBRACE] = ACTIONS(213),
     [anon_sym_RBRACE] = ACTIONS(213),
@@ -7660,6 +8234,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(211),
     [anon_sym_quarters] = ACTIONS(211),
     [anon_sym_halves] = ACTIONS(211),
+    [anon_sym_seats] = ACTIONS(211),
+    [anon_sym_plurality] = ACTIONS(211),
+    [anon_sym_single] = ACTIONS(211),
+    [anon_sym_transferable] = ACTIONS(211),
+    [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_broken] = ACTIONS(211),
+    [anon_sym_alphabetically] = ACTIONS(211),
+    [anon_sym_lot] = ACTIONS(211),
+    [anon_sym_candidates] = ACTIONS(211),
+    [anon_sym_seed] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -7694,6 +8278,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(195),
     [anon_sym_limit] = ACTIONS(195),
     [anon_sym_resolution] = ACTIONS(195),
+    [anon_sym_election] = ACTIONS(195),
     [anon_sym_period] = ACTIONS(195),
     [anon_sym_LBRACE] = ACTIONS(197),
     [anon_sym_LPAREN] = ACTIONS(197),
@@ -7813,6 +8398,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(195),
     [anon_sym_quarters] = ACTIONS(195),
     [anon_sym_halves] = ACTIONS(195),
+    [anon_sym_seats] = ACTIONS(195),
+    [anon_sym_plurality] = ACTIONS(195),
+    [anon_sym_single] = ACTIONS(195),
+    [anon_sym_transferable] = ACTIONS(195),
+    [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_broken] = ACTIONS(195),
+    [anon_sym_alphabetically] = ACTIONS(195),
+    [anon_sym_lot] = ACTIONS(195),
+    [anon_sym_candidates] = ACTIONS(195),
+    [anon_sym_seed] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -7847,6 +8442,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(203),
     [anon_sym_limit] = ACTIONS(203),
     [anon_sym_resolution] = ACTIONS(203),
+    [anon_sym_election] = ACTIONS(203),
     [anon_sym_period] = ACTIONS(203),
     [anon_sym_LBRACE] = ACTIONS(205),
     [anon_sym_LPAREN] = ACTIONS(205),
@@ -7966,6 +8562,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(203),
     [anon_sym_quarters] = ACTIONS(203),
     [anon_sym_halves] = ACTIONS(203),
+    [anon_sym_seats] = ACTIONS(203),
+    [anon_sym_plurality] = ACTIONS(203),
+    [anon_sym_single] = ACTIONS(203),
+    [anon_sym_transferable] = ACTIONS(203),
+    [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_broken] = ACTIONS(203),
+    [anon_sym_alphabetically] = ACTIONS(203),
+    [anon_sym_lot] = ACTIONS(203),
+    [anon_sym_candidates] = ACTIONS(203),
+    [anon_sym_seed] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -8000,6 +8606,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(199),
     [anon_sym_limit] = ACTIONS(199),
     [anon_sym_resolution] = ACTIONS(199),
+    [anon_sym_election] = ACTIONS(199),
     [anon_sym_period] = ACTIONS(199),
     [anon_sym_LBRACE] = ACTIONS(201),
     [anon_sym_LPAREN] = ACTIONS(201),
@@ -8119,6 +8726,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(199),
     [anon_sym_quarters] = ACTIONS(199),
     [anon_sym_halves] = ACTIONS(199),
+    [anon_sym_seats] = ACTIONS(199),
+    [anon_sym_plurality] = ACTIONS(199),
+    [anon_sym_single] = ACTIONS(199),
+    [anon_sym_transferable] = ACTIONS(199),
+    [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_broken] = ACTIONS(199),
+    [anon_sym_alphabetically] = ACTIONS(199),
+    [anon_sym_lot] = ACTIONS(199),
+    [anon_sym_candidates] = ACTIONS(199),
+    [anon_sym_seed] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -8153,6 +8770,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(207),
     [anon_sym_limit] = ACTIONS(207),
     [anon_sym_resolution] = ACTIONS(207),
+    [anon_sym_election] = ACTIONS(207),
     [anon_sym_period] = ACTIONS(207),
     [anon_sym_LBRACE] = ACTIONS(209),
     [anon_sym_LPAREN] = ACTIONS(209),
@@ -8272,6 +8890,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(207),
     [anon_sym_quarters] = ACTIONS(207),
     [anon_sym_halves] = ACTIONS(207),
+    [anon_sym_seats] = ACTIONS(207),
+    [anon_sym_plurality] = ACTIONS(207),
+    [anon_sym_single] = ACTIONS(207),
+    [anon_sym_transferable] = ACTIONS(207),
+    [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_broken] = ACTIONS(207),
+    [anon_sym_alphabetically] = ACTIONS(207),
+    [anon_sym_lot] = ACTIONS(207),
+    [anon_sym_candidates] = ACTIONS(207),
+    [anon_sym_seed] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -8306,6 +8934,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_LPAREN] = ACTIONS(167),
@@ -8425,6 +9054,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -8459,6 +9098,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(211),
     [anon_sym_limit] = ACTIONS(211),
     [anon_sym_resolution] = ACTIONS(211),
+    [anon_sym_election] = ACTIONS(211),
     [anon_sym_period] = ACTIONS(211),
     [anon_sym_LBRACE] = ACTIONS(213),
     [anon_sym_LPAREN] = ACTIONS(213),
@@ -8578,6 +9218,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(211),
     [anon_sym_quarters] = ACTIONS(211),
     [anon_sym_halves] = ACTIONS(211),
+    [anon_sym_seats] = ACTIONS(211),
+    [anon_sym_plurality] = ACTIONS(211),
+    [anon_sym_single] = ACTIONS(211),
+    [anon_sym_transferable] = ACTIONS(211),
+    [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_broken] = ACTIONS(211),
+    [anon_sym_alphabetically] = ACTIONS(211),
+    [anon_sym_lot] = ACTIONS(211),
+    [anon_sym_candidates] = ACTIONS(211),
+    [anon_sym_seed] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -8612,6 +9262,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(179),
     [anon_sym_limit] = ACTIONS(179),
     [anon_sym_resolution] = ACTIONS(179),
+    [anon_sym_election] = ACTIONS(179),
     [anon_sym_period] = ACTIONS(179),
     [anon_sym_LBRACE] = ACTIONS(181),
     [anon_sym_LPAREN] = ACTIONS(181),
@@ -8731,6 +9382,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(179),
     [anon_sym_quarters] = ACTIONS(179),
     [anon_sym_halves] = ACTIONS(179),
+    [anon_sym_seats] = ACTIONS(179),
+    [anon_sym_plurality] = ACTIONS(179),
+    [anon_sym_single] = ACTIONS(179),
+    [anon_sym_transferable] = ACTIONS(179),
+    [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_broken] = ACTIONS(179),
+    [anon_sym_alphabetically] = ACTIONS(179),
+    [anon_sym_lot] = ACTIONS(179),
+    [anon_sym_candidates] = ACTIONS(179),
+    [anon_sym_seed] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -8765,6 +9426,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(183),
     [anon_sym_limit] = ACTIONS(183),
     [anon_sym_resolution] = ACTIONS(183),
+    [anon_sym_election] = ACTIONS(183),
     [anon_sym_period] = ACTIONS(183),
     [anon_sym_LBRACE] = ACTIONS(185),
     [anon_sym_LPAREN] = ACTIONS(185),
@@ -8884,6 +9546,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(183),
     [anon_sym_quarters] = ACTIONS(183),
     [anon_sym_halves] = ACTIONS(183),
+    [anon_sym_seats] = ACTIONS(183),
+    [anon_sym_plurality] = ACTIONS(183),
+    [anon_sym_single] = ACTIONS(183),
+    [anon_sym_transferable] = ACTIONS(183),
+    [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_broken] = ACTIONS(183),
+    [anon_sym_alphabetically] = ACTIONS(183),
+    [anon_sym_lot] = ACTIONS(183),
+    [anon_sym_candidates] = ACTIONS(183),
+    [anon_sym_seed] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -8918,6 +9590,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_LPAREN] = ACTIONS(167),
@@ -9037,6 +9710,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -9071,6 +9754,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(187),
     [anon_sym_limit] = ACTIONS(187),
     [anon_sym_resolution] = ACTIONS(187),
+    [anon_sym_election] = ACTIONS(187),
     [anon_sym_period] = ACTIONS(187),
     [anon_sym_LBRACE] = ACTIONS(189),
     [anon_sym_LPAREN] = ACTIONS(189),
@@ -9190,6 +9874,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(187),
     [anon_sym_quarters] = ACTIONS(187),
     [anon_sym_halves] = ACTIONS(187),
+    [anon_sym_seats] = ACTIONS(187),
+    [anon_sym_plurality] = ACTIONS(187),
+    [anon_sym_single] = ACTIONS(187),
+    [anon_sym_transferable] = ACTIONS(187),
+    [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_broken] = ACTIONS(187),
+    [anon_sym_alphabetically] = ACTIONS(187),
+    [anon_sym_lot] = ACTIONS(187),
+    [anon_sym_candidates] = ACTIONS(187),
+    [anon_sym_seed] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -9224,6 +9918,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(173),
     [anon_sym_limit] = ACTIONS(173),
     [anon_sym_resolution] = ACTIONS(173),
+    [anon_sym_election] = ACTIONS(173),
     [anon_sym_period] = ACTIONS(173),
     [anon_sym_LBRACE] = ACTIONS(175),
     [anon_sym_LPAREN] = ACTIONS(175),
@@ -9343,6 +10038,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(173),
     [anon_sym_quarters] = ACTIONS(173),
     [anon_sym_halves] = ACTIONS(173),
+    [anon_sym_seats] = ACTIONS(173),
+    [anon_sym_plurality] = ACTIONS(173),
+    [anon_sym_single] = ACTIONS(173),
+    [anon_sym_transferable] = ACTIONS(173),
+    [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_broken] = ACTIONS(173),
+    [anon_sym_alphabetically] = ACTIONS(173),
+    [anon_sym_lot] = ACTIONS(173),
+    [anon_sym_candidates] = ACTIONS(173),
+    [anon_sym_seed] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -9377,6 +10082,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(191),
     [anon_sym_limit] = ACTIONS(191),
     [anon_sym_resolution] = ACTIONS(191),
+    [anon_sym_election] = ACTIONS(191),
     [anon_sym_period] = ACTIONS(191),
     [anon_sym_LBRACE] = ACTIONS(193),
     [anon_sym_LPAREN] = ACTIONS(193),
@@ -9496,6 +10202,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(191),
     [anon_sym_quarters] = ACTIONS(191),
     [anon_sym_halves] = ACTIONS(191),
+    [anon_sym_seats] = ACTIONS(191),
+    [anon_sym_plurality] = ACTIONS(191),
+    [anon_sym_single] = ACTIONS(191),
+    [anon_sym_transferable] = ACTIONS(191),
+    [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_broken] = ACTIONS(191),
+    [anon_sym_alphabetically] = ACTIONS(191),
+    [anon_sym_lot] = ACTIONS(191),
+    [anon_sym_candidates] = ACTIONS(191),
+    [anon_sym_seed] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
