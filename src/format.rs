@@ -1076,7 +1076,10 @@ impl Printer<'_> {
                     };
                     lines.push((1, format!("{}: {choices}", ballot.voter.name)));
                 }
-                let seed = b.seed.map(|(s, _)| format!(" seed {s}")).unwrap_or_default();
+                let seed = b
+                    .seed
+                    .map(|(s, _)| format!(" seed {s}"))
+                    .unwrap_or_default();
                 lines.push((0, format!("}}{seed}")));
                 self.statement_shaped(indent, &lines, span);
                 return;

@@ -48,7 +48,13 @@ fn the_food_election_of_the_published_example() {
     assert_eq!(e.quota.as_deref(), Some("6"));
     assert_eq!(
         e.candidates,
-        ["oranges", "pears", "chocolate", "strawberries", "hamburgers"]
+        [
+            "oranges",
+            "pears",
+            "chocolate",
+            "strawberries",
+            "hamburgers"
+        ]
     );
     assert_eq!(
         stages(e),
@@ -200,7 +206,13 @@ fn a_json_scenario_counts_the_same_ballots() {
         (1, vec!["strawberries"]),
         (1, vec!["hamburgers"]),
     ];
-    let candidates = ["oranges", "pears", "chocolate", "strawberries", "hamburgers"];
+    let candidates = [
+        "oranges",
+        "pears",
+        "chocolate",
+        "strawberries",
+        "hamburgers",
+    ];
     let mut members = Vec::new();
     let mut steps = Vec::new();
     let mut ballots = Vec::new();
@@ -258,4 +270,24 @@ fn a_json_ballot_for_someone_not_standing_is_placed_by_its_path() {
             "steps[0].ballots[0].ranking[1]: `eve` is not a candidate in `stewards`"
         )]
     );
+}
+
+#[test]
+fn the_json_outcome_names_every_stage() {
+    let json = serde_json::to_value(run("fractions")).expect("serialises");
+    let count = &json["elections"][0]["outcome"];
+    assert_eq!(count["method"], "single_transferable_vote");
+    assert_eq!(count["ties"], "alphabetically");
+    assert_eq!(count["quota"], "6");
+    let stage = &count["stages"][2];
+    assert_eq!(stage["what"], "surplus of b transferred");
+    assert_eq!(stage["surplus"], "0.99997");
+    assert_eq!(stage["transfer_values"][1]["from"], "0.33333");
+    assert_eq!(stage["transfer_values"][1]["to"], "0.04761");
+    assert_eq!(stage["totals"][2]["candidate"], "c");
+    assert_eq!(stage["totals"][2]["votes"], "2.99989");
+    assert_eq!(count["stages"][3]["excluded"], "e");
+    // A run without an election has no `elections` in its outcome.
+    let none = serde_json::to_value(run("too young")).expect("serialises");
+    assert!(none.get("elections").is_none());
 }

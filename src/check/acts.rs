@@ -370,7 +370,12 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
             ballots: b
                 .ballots
                 .iter()
-                .map(|ballot| (name(&ballot.voter), ballot.choices.iter().map(name).collect()))
+                .map(|ballot| {
+                    (
+                        name(&ballot.voter),
+                        ballot.choices.iter().map(name).collect(),
+                    )
+                })
                 .collect(),
             seed: b.seed.map(|(s, _)| s),
         },

@@ -17,8 +17,13 @@ pub struct ElectionOutcome {
     /// The election's name.
     pub name: String,
     /// How it was counted.
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "\"plurality\" | \"single_transferable_vote\"")
+    )]
     pub method: ElectionMethod,
     /// How a tie the count left was broken.
+    #[cfg_attr(feature = "typescript", tsify(type = "\"alphabetically\" | \"lot\""))]
     pub ties: ElectionTies,
     /// The seats filled.
     pub seats: usize,

@@ -19,12 +19,12 @@ use rust_decimal::Decimal;
 
 pub use crate::semantics::apportion::apportion;
 pub use allocate::{AllocationOutcome, TrancheOutcome};
+pub use election::{CandidateVotes, ElectionOutcome, StageOutcome, TransferValue};
 pub use reasons::{
     Breach, ParameterBreach, Refusal, constant_limit_breaches, parameter_limit_breaches,
     scenario_breach_diagnostic,
 };
 pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
-pub use election::{CandidateVotes, ElectionOutcome, StageOutcome, TransferValue};
 pub use vote::ResolutionOutcome;
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -270,7 +270,11 @@ fn plurality(
     let mut ties = Vec::new();
     if let Some(&last) = elected.last() {
         let at = totals[last];
-        let tied: Vec<usize> = by_votes.iter().copied().filter(|&c| totals[c] == at).collect();
+        let tied: Vec<usize> = by_votes
+            .iter()
+            .copied()
+            .filter(|&c| totals[c] == at)
+            .collect();
         let sure = elected.iter().filter(|&&c| totals[c] > at).count();
         if tied.len() > seats - sure {
             elected.truncate(sure);
@@ -461,7 +465,7 @@ fn stv(
                 move_on(&mut papers[i], i, value, &state, &mut totals, &mut parcels);
             }
             totals[from] = quota;
-            values.sort_by(|a, b| b.0.cmp(&a.0));
+            values.sort_by_key(|v| std::cmp::Reverse(v.0));
             action = Action::Surplus {
                 candidate: from,
                 surplus: decimal(surplus),

@@ -190,7 +190,8 @@ fn write_election(w: &mut dyn Write, e: &super::ElectionResult) -> io::Result<()
         e.date,
         match o.method {
             crate::syntax::ast::ElectionMethod::Plurality => "plurality",
-            crate::syntax::ast::ElectionMethod::SingleTransferableVote => "single transferable vote",
+            crate::syntax::ast::ElectionMethod::SingleTransferableVote =>
+                "single transferable vote",
         },
         o.seats,
         if o.seats == 1 { "" } else { "s" },
@@ -201,7 +202,12 @@ fn write_election(w: &mut dyn Write, e: &super::ElectionResult) -> io::Result<()
             .map(|q| format!(", quota {q}"))
             .unwrap_or_default()
     )?;
-    let width = o.candidates.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    let width = o
+        .candidates
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
     for s in &o.stages {
         writeln!(w, "  Stage {}: {}", s.stage, s.what)?;
         if let Some(surplus) = &s.surplus {
@@ -210,13 +216,21 @@ fn write_election(w: &mut dyn Write, e: &super::ElectionResult) -> io::Result<()
                 .iter()
                 .map(|t| format!("{} → {}", t.from, t.to))
                 .collect();
-            writeln!(w, "    surplus {surplus}, transfer value {}", values.join(", "))?;
+            writeln!(
+                w,
+                "    surplus {surplus}, transfer value {}",
+                values.join(", ")
+            )?;
         }
         for t in &s.totals {
             writeln!(w, "    {:<width$}  {}", t.candidate, t.votes)?;
         }
         if s.non_transferable != "0" {
-            writeln!(w, "    {:<width$}  {}", "non-transferable", s.non_transferable)?;
+            writeln!(
+                w,
+                "    {:<width$}  {}",
+                "non-transferable", s.non_transferable
+            )?;
         }
         for tie in &s.ties {
             writeln!(w, "    tie: {tie}")?;

@@ -439,6 +439,7 @@ pub enum ElectionTies {
     /// `ties broken alphabetically` (the default): the name first in
     /// alphabetical order is preferred.
     #[default]
+    #[serde(rename = "alphabetically")]
     Name,
     /// `ties broken by lot`: drawn from the step's `seed`.
     Lot,

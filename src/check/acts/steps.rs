@@ -17,8 +17,8 @@ use std::sync::Arc;
 use super::super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    ActDef, Effective, ElectionDef, FieldDef, ParamDef, Program, ResolutionDef, ScenarioDef, StepArg, StepDef,
-    StepDefKind,
+    ActDef, Effective, ElectionDef, FieldDef, ParamDef, Program, ResolutionDef, ScenarioDef,
+    StepArg, StepDef, StepDefKind,
 };
 use crate::span::Span;
 use crate::types::Type;
@@ -739,7 +739,9 @@ impl<'a> StepLowerer<'a> {
         let Some(index) = elections.iter().position(|e| e.name == election.value) else {
             let help =
                 suggest::did_you_mean(&election.value, elections.iter().map(|e| e.name.as_str()))
-                    .unwrap_or_else(|| "ballots are counted in one of the rulebook's elections".into());
+                    .unwrap_or_else(|| {
+                        "ballots are counted in one of the rulebook's elections".into()
+                    });
             let d = Diagnostic::error(
                 Code::UnknownName,
                 format!("there is no election `{}`", election.value),

@@ -218,7 +218,9 @@ impl Canonical for ast::StepKind {
                 span: _,
             }) => e.node("election", |e| {
                 e.ident(election)?;
-                e.node("candidates", |e| candidates.iter().try_for_each(|c| e.ident(c)))?;
+                e.node("candidates", |e| {
+                    candidates.iter().try_for_each(|c| e.ident(c))
+                })?;
                 for ast::Ballot {
                     voter,
                     choices,
