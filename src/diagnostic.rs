@@ -204,6 +204,17 @@ codes! {
     UnknownFigure = "E0801",
     /// Wording that states a parameter's value by hand instead of embedding it (a warning).
     HandWrittenFigure = "E0802",
+    /// An election declared without its seats or its count, or with no seat.
+    BadElection = "E0900",
+    /// A ballot names someone who is not a candidate of the election.
+    UnknownCandidate = "E0901",
+    /// A ballot names a candidate twice, marks more candidates than seats
+    /// by plurality, or a candidate is listed twice.
+    RepeatedChoice = "E0902",
+    /// A voter gives two ballots in one election.
+    SecondBallot = "E0903",
+    /// Fewer candidates stand than there are seats.
+    TooFewCandidates = "E0904",
 }
 
 impl fmt::Display for Code {

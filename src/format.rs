@@ -236,6 +236,7 @@ impl Printer<'_> {
             Item::Limit(l) => self.limit(l, indent),
             Item::Allocation(a) => self.allocation(a, indent),
             Item::Resolution(r) => self.resolution(r, indent),
+            Item::Election(e) => self.election(e, indent),
             Item::Act(a) => self.act(a, indent),
             Item::Example(e) => self.example(e, indent),
             Item::Scenario(s) => self.scenario(s, indent),
@@ -695,6 +696,31 @@ impl Printer<'_> {
         self.close(indent, r.span.end);
     }
 
+    fn election(&mut self, e: &Election, indent: usize) {
+        let mut head = format!("election {}", e.name.name);
+        if let Some(t) = &e.title {
+            head.push_str(&format!(" {}", self.clause(t.span)));
+        }
+        head.push_str(" {");
+        self.open(indent, &head, e.span.start);
+        let i = indent + 1;
+        if let Some((n, span)) = e.seats {
+            self.statement(i, &[format!("seats {n}")], span);
+        }
+        if let Some((m, span)) = e.method {
+            self.statement(i, &[format!("counted by {}", m.as_str())], span);
+        }
+        if let Some(c) = &e.candidate {
+            let lines = self.headed(&format!("candidate {} requires", c.var.name), &c.condition);
+            self.statement(i, &lines, c.span);
+        }
+        if let Some(ties) = e.ties {
+            self.out
+                .push_str(&format!("{}ties broken {}\n", pad(i), ties.as_str()));
+        }
+        self.close(indent, e.span.end);
+    }
+
     fn act(&mut self, a: &ActDef, indent: usize) {
         let head = format!("act {}{} {{", a.name.name, self.params(&a.params));
         self.open(indent, &head, a.span.start);
@@ -1031,6 +1057,36 @@ impl Printer<'_> {
                     self.statement_shaped(indent, &lines, span);
                     return;
                 }
+            }
+            StepKind::Election(b) => {
+                let names = |list: &[Ident]| {
+                    list.iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let mut lines = vec![(0, format!("{head}election {} {{", b.election.name))];
+                lines.push((1, format!("candidates {}", names(&b.candidates))));
+                for ballot in &b.ballots {
+                    let choices = if ballot.ranked {
+                        ballot
+                            .choices
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" > ")
+                    } else {
+                        names(&ballot.choices)
+                    };
+                    lines.push((1, format!("{}: {choices}", ballot.voter.name)));
+                }
+                let seed = b
+                    .seed
+                    .map(|(s, _)| format!(" seed {s}"))
+                    .unwrap_or_default();
+                lines.push((0, format!("}}{seed}")));
+                self.statement_shaped(indent, &lines, span);
+                return;
             }
             StepKind::Close { figures } if figures.is_empty() => {
                 format!("{head}close period")

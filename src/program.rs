@@ -55,6 +55,8 @@ pub struct Program {
     pub allocations: Vec<AllocationDef>,
     /// Kinds of vote.
     pub resolutions: Vec<ResolutionDef>,
+    /// Elections, in the order written.
+    pub elections: Vec<ElectionDef>,
     /// Cooperative acts.
     pub acts: Vec<ActDef>,
     /// Examples, ready to run.
@@ -616,6 +618,40 @@ pub enum StepDefKind {
         /// Figures given (for those not taken from the books).
         figures: Vec<(usize, Value)>,
     },
+    /// An election's ballots counted.
+    Election {
+        /// The election.
+        election: usize,
+        /// Who stands, by name, in the order given.
+        candidates: Vec<(String, Span)>,
+        /// Each voter, by name, with their choices as indices into
+        /// `candidates`, in order of preference.
+        ballots: Vec<(String, Span, Vec<usize>)>,
+        /// What a lot is drawn from.
+        seed: Option<u64>,
+    },
+}
+
+/// An election: seats filled by a count of ballots.
+#[derive(Debug, Clone)]
+pub struct ElectionDef {
+    /// Its name.
+    pub name: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// The seats to fill.
+    pub seats: usize,
+    /// How the ballots are counted.
+    pub method: crate::syntax::ast::ElectionMethod,
+    /// Who may stand: a condition over the member in slot 0, with its
+    /// reasons; `None`: any member.
+    pub candidate: Option<Ir>,
+    /// Slots the condition needs.
+    pub frame_size: usize,
+    /// How a tie the count leaves is broken.
+    pub ties: crate::syntax::ast::ElectionTies,
+    /// Where it is declared.
+    pub span: Span,
 }
 
 /// A parameter.

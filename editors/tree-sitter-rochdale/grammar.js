@@ -15,7 +15,7 @@
 const KEYWORDS = require("./keywords.js");
 
 /** The words that start a definition, followed by its name. */
-const DEFINES = ["rule", "parameter", "act", "unit", "limit", "resolution"];
+const DEFINES = ["rule", "parameter", "act", "unit", "limit", "resolution", "election"];
 
 module.exports = grammar({
   name: "rochdale",

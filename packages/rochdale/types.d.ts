@@ -445,6 +445,11 @@ export interface SimulationOutcome {
      */
     resolutions: MotionOutcome[];
     /**
+     * Each election counted, with every stage of its count. Left out
+     * when there is none.
+     */
+    elections?: ElectionResult[];
+    /**
      * Each parameter amended.
      */
     amendments: Amendment[];
@@ -695,6 +700,139 @@ export interface ResolutionOutcome {
      * Why it passed or failed, in words.
      */
     reason: string;
+}
+
+/**
+ * An election counted at a step.
+ */
+export interface ElectionResult {
+    /**
+     * The step.
+     */
+    step: number;
+    /**
+     * When.
+     */
+    date: string;
+    /**
+     * The count.
+     */
+    outcome: ElectionOutcome;
+}
+
+/**
+ * The count of an election and who it elects.
+ */
+export interface ElectionOutcome {
+    /**
+     * The election's name.
+     */
+    name: string;
+    /**
+     * How it was counted.
+     */
+    method: "plurality" | "single_transferable_vote";
+    /**
+     * How a tie the count left was broken.
+     */
+    ties: "alphabetically" | "lot";
+    /**
+     * The seats filled.
+     */
+    seats: number;
+    /**
+     * Who stood, in the order given.
+     */
+    candidates: string[];
+    /**
+     * The valid ballots: those that mark a candidate.
+     */
+    valid: number;
+    /**
+     * The quota (single transferable vote): valid ballots divided by the
+     * seats plus one, any fraction disregarded, plus one.
+     */
+    quota: string | null;
+    /**
+     * Who is elected, in the order elected.
+     */
+    elected: string[];
+    /**
+     * Every stage of the count.
+     */
+    stages: StageOutcome[];
+}
+
+/**
+ * One stage of a count.
+ */
+export interface StageOutcome {
+    /**
+     * Its number, from 1.
+     */
+    stage: number;
+    /**
+     * What it did, in words: `first preferences`, `surplus of ann
+     * transferred`, `bob excluded`, `last vacancies filled`.
+     */
+    what: string;
+    /**
+     * Each candidate's votes at its end, in the order of the candidates.
+     */
+    totals: CandidateVotes[];
+    /**
+     * The votes no candidate holds at its end.
+     */
+    non_transferable: string;
+    /**
+     * The surplus transferred at it, if any.
+     */
+    surplus: string | null;
+    /**
+     * Each value a transferred paper arrived at, with the value it goes on
+     * at (a surplus's transfer values).
+     */
+    transfer_values: TransferValue[];
+    /**
+     * Who was elected at it.
+     */
+    elected: string[];
+    /**
+     * Who was excluded at it.
+     */
+    excluded: string | null;
+    /**
+     * Each tie decided at it, in words.
+     */
+    ties: string[];
+}
+
+/**
+ * A candidate's votes at a stage.
+ */
+export interface CandidateVotes {
+    /**
+     * Who.
+     */
+    candidate: string;
+    /**
+     * Their votes, exact (five decimal places at most).
+     */
+    votes: string;
+}
+
+/**
+ * The value a paper arrived at and the value it is transferred at.
+ */
+export interface TransferValue {
+    /**
+     * The value it arrived at (1 for a first preference).
+     */
+    from: string;
+    /**
+     * Its transfer value.
+     */
+    to: string;
 }
 
 /**

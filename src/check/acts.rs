@@ -52,6 +52,67 @@ impl Checker {
         })
     }
 
+    /// An election: its seats and its count given (E0900), and who may
+    /// stand, a condition over the member.
+    pub(super) fn election(&mut self, e: &ast::Election) -> Option<ElectionDef> {
+        let missing = |what: &str, example: &str| {
+            Diagnostic::error(
+                Code::BadElection,
+                format!("the election `{}` does not say {what}", e.name.name),
+            )
+            .at(e.name.span, "this election")
+            .help(format!("add `{example}` to the election"))
+        };
+        let seats = match e.seats {
+            Some((0, span)) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadElection,
+                        format!("the election `{}` has no seat to fill", e.name.name),
+                    )
+                    .at(span, "no seat")
+                    .help("an election fills one seat or more: `seats 1`"),
+                );
+                None
+            }
+            Some((n, _)) => Some(n as usize),
+            None => {
+                self.error(missing("how many seats it fills", "seats 3"));
+                None
+            }
+        };
+        let method = match e.method {
+            Some((m, _)) => Some(m),
+            None => {
+                self.error(missing(
+                    "how its ballots are counted",
+                    "counted by single transferable vote",
+                ));
+                None
+            }
+        };
+        let (candidate, frame_size) = match &e.candidate {
+            Some(c) => {
+                let params = vec![(c.var.name.clone(), Type::Member)];
+                let mut cx = ExprChecker::new(self, &params, &[]);
+                let ir = cx.condition_of(&c.condition, "who may stand");
+                let frame = cx.frame_size();
+                (Some(ir), frame)
+            }
+            None => (None, 0),
+        };
+        Some(ElectionDef {
+            name: e.name.name.clone(),
+            title: e.title.as_ref().map(|t| t.value.clone()),
+            seats: seats?,
+            method: method?,
+            candidate,
+            frame_size: frame_size.max(1),
+            ties: e.ties.unwrap_or_default(),
+            span: e.span,
+        })
+    }
+
     /// The parameters of a rule or act, with their types.
     pub(super) fn params_of(&mut self, params: &[ast::RuleParam]) -> Vec<(String, Type)> {
         let mut out: Vec<(String, Type)> = Vec::new();
@@ -104,14 +165,16 @@ impl Checker {
         // The steps read values through the checker while the lowerer holds
         // the names they may use: a copy of those (a few dozen) keeps the
         // two borrows apart.
-        let (resolutions, param_defs, period_fields) = (
+        let (resolutions, elections, param_defs, period_fields) = (
             self.resolutions.clone(),
+            self.elections.clone(),
             self.params.clone(),
             self.period_fields.clone(),
         );
         let vocabulary = Vocabulary {
             acts,
             resolutions: &resolutions,
+            elections: &elections,
             params: &param_defs,
             period_fields: &period_fields,
         };
@@ -300,6 +363,21 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
         },
         ast::StepKind::Close { figures } => RawKind::Close {
             figures: named_list(figures),
+        },
+        ast::StepKind::Election(b) => RawKind::Election {
+            election: name(&b.election),
+            candidates: b.candidates.iter().map(name).collect(),
+            ballots: b
+                .ballots
+                .iter()
+                .map(|ballot| {
+                    (
+                        name(&ballot.voter),
+                        ballot.choices.iter().map(name).collect(),
+                    )
+                })
+                .collect(),
+            seed: b.seed.map(|(s, _)| s),
         },
     };
     RawStep {

@@ -158,6 +158,7 @@ struct Checker {
     /// Whether each rule's value is never below zero, once checked.
     rule_never_negative: Vec<Option<bool>>,
     resolutions: Vec<ResolutionDef>,
+    elections: Vec<ElectionDef>,
     /// Where each unit is declared, while declarations are read.
     unit_spans: HashMap<String, Span>,
     /// The table of units, built once every unit is declared.
@@ -190,6 +191,7 @@ impl Checker {
         let mut limits: Vec<(&ast::Limit, Option<usize>)> = Vec::new();
         let mut allocations: Vec<(&ast::Allocation, Option<usize>)> = Vec::new();
         let mut resolutions: Vec<(&ast::Resolution, Option<usize>)> = Vec::new();
+        let mut elections: Vec<&ast::Election> = Vec::new();
         let mut acts: Vec<(&ast::ActDef, Option<usize>)> = Vec::new();
         let mut scenarios: Vec<&ast::Scenario> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
@@ -235,6 +237,7 @@ impl Checker {
                 ast::Item::Limit(l) => limits.push((l, None)),
                 ast::Item::Allocation(x) => allocations.push((x, None)),
                 ast::Item::Resolution(r) => resolutions.push((r, None)),
+                ast::Item::Election(e) => elections.push(e),
                 ast::Item::Act(a) => acts.push((a, None)),
                 ast::Item::Scenario(x) => scenarios.push(x),
                 ast::Item::Example(e) => examples.push(e),
@@ -335,6 +338,24 @@ impl Checker {
             let ir = cx.date_of(e, "a record date");
             self.resolutions[i].record_date = Some(ir);
         }
+        // Who may stand may depend on rules: checked after them.
+        for (i, e) in elections.iter().enumerate() {
+            if let Some(first) = elections[..i].iter().find(|f| f.name.name == e.name.name) {
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("there are two elections named `{}`", e.name.name),
+                    )
+                    .at(e.name.span, "second election with this name")
+                    .related(first.name.span, "first defined here")
+                    .help("rename one of them"),
+                );
+                continue;
+            }
+            if let Some(def) = self.election(e) {
+                self.elections.push(def);
+            }
+        }
         let limit_defs: Vec<Option<LimitDef>> = limits
             .iter()
             .map(|(l, article)| self.limit(l, *article))
@@ -430,6 +451,7 @@ impl Checker {
             limits: limit_defs.into_iter().collect::<Option<Vec<_>>>()?,
             allocations: allocation_defs.into_iter().collect::<Option<Vec<_>>>()?,
             resolutions: std::mem::take(&mut self.resolutions),
+            elections: std::mem::take(&mut self.elections),
             acts: act_defs,
             examples,
             scenarios: scenario_defs,
@@ -1598,6 +1620,7 @@ impl Checker {
             params: program.params.clone(),
             articles: program.articles.clone(),
             resolutions: program.resolutions.clone(),
+            elections: program.elections.clone(),
             units: program.units.clone(),
             ..Checker::default()
         };

@@ -108,6 +108,13 @@ fn entries(book: &ast::Rulebook, text: &str) -> Vec<Entry> {
             Item::Limit(l) => out.push(limit_entry(l, None, text)),
             Item::Allocation(a) => out.push(allocation_entry(a, None, text)),
             Item::Resolution(r) => out.push(resolution_entry(r, None, text)),
+            Item::Election(x) => out.push(plain(
+                "election",
+                x.name.name.clone(),
+                None,
+                canonical(x),
+                slice(text, x.span),
+            )),
             Item::Act(a) => out.push(act_entry(a, None, text)),
             Item::Article(article) => article_entries(&mut out, article, text),
             Item::Scenario(s) => out.push(plain(

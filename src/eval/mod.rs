@@ -10,6 +10,7 @@
 //! docs/language.md, "Numbers").
 
 pub(crate) mod allocate;
+mod election;
 mod reasons;
 mod trace;
 mod vote;
@@ -18,6 +19,7 @@ use rust_decimal::Decimal;
 
 pub use crate::semantics::apportion::apportion;
 pub use allocate::{AllocationOutcome, TrancheOutcome};
+pub use election::{CandidateVotes, ElectionOutcome, StageOutcome, TransferValue};
 pub use reasons::{
     Breach, ParameterBreach, Refusal, constant_limit_breaches, parameter_limit_breaches,
     scenario_breach_diagnostic,

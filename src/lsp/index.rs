@@ -324,6 +324,14 @@ impl Walker<'_> {
             Item::Limit(l) => self.limit(l),
             Item::Allocation(a) => self.allocation(a),
             Item::Resolution(r) => self.resolution(r),
+            Item::Election(x) => {
+                if let Some(c) = &x.candidate {
+                    let depth = self.locals.len();
+                    self.bind(&c.var, x.span);
+                    self.expr(&c.condition);
+                    self.locals.truncate(depth);
+                }
+            }
             Item::Act(a) => self.act(a),
             Item::Scenario(s) => self.scenario(s),
             Item::Example(e) => self.example(e),
@@ -515,6 +523,15 @@ impl Walker<'_> {
                     self.bindings(Kind::Parameter, amendments);
                 }
                 StepKind::Close { figures } => self.bindings(Kind::PeriodField, figures),
+                StepKind::Election(b) => {
+                    for c in &b.candidates {
+                        self.name(c);
+                    }
+                    for ballot in &b.ballots {
+                        self.name(&ballot.voter);
+                        ballot.choices.iter().for_each(|c| self.name(c));
+                    }
+                }
             }
         }
         self.locals.truncate(depth);

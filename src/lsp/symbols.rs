@@ -96,6 +96,12 @@ pub fn outline(book: &ast::Rulebook, text: &str) -> Vec<DocumentSymbol> {
                 r.span,
                 r.name.span,
             )),
+            Item::Election(x) => out.push(sym(
+                x.name.name.clone(),
+                SymbolKind::EVENT,
+                x.span,
+                x.name.span,
+            )),
             Item::Act(a) => out.push(sym(
                 a.name.name.clone(),
                 SymbolKind::METHOD,

@@ -98,6 +98,8 @@ fn visit(book: &mut Rulebook, f: &mut dyn FnMut(Node<'_>)) {
             // Acts run only in scenarios, which have no expectations for a
             // mutant to fail; coverage says which acts they run.
             Item::Act(_) => {}
+            // Elections are counted only in scenarios, likewise.
+            Item::Election(_) => {}
             Item::Unit(_)
             | Item::MemberSchema(_)
             | Item::PeriodSchema(_)

@@ -15,6 +15,7 @@ pub mod apportion;
 pub mod builtins;
 pub mod class_shares;
 pub mod effects;
+pub mod election;
 pub mod operators;
 pub mod rounding;
 pub mod time;

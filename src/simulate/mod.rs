@@ -43,6 +43,7 @@ pub struct Engine<'p> {
     /// Entries of the step being run, booked when it is done.
     pending: Vec<Entry>,
     motions: Vec<MotionOutcome>,
+    elections: Vec<ElectionResult>,
     amendments: Vec<Amendment>,
     /// Amendments adopted but not yet in force (`effective` later than
     /// adoption), in the order adopted.
@@ -311,6 +312,7 @@ impl<'p> Engine<'p> {
             books: Books::default(),
             pending: Vec::new(),
             motions: Vec::new(),
+            elections: Vec::new(),
             amendments: Vec::new(),
             awaiting: Vec::new(),
             periods: Vec::new(),
@@ -400,6 +402,7 @@ impl<'p> Engine<'p> {
         let result = match &step.kind {
             StepDefKind::Act { act, args } => self.act(number, step, *act, args),
             StepDefKind::Motion { .. } => self.motion(number, step),
+            StepDefKind::Election { .. } => self.election(number, step),
             StepDefKind::Close { figures } => self.close(number, step, figures),
         };
         let (status, reasons, diagnostic) = match result {
@@ -465,6 +468,13 @@ impl<'p> Engine<'p> {
                     .unwrap_or_default()
             ),
             StepDefKind::Close { .. } => "close period".to_string(),
+            StepDefKind::Election { election, .. } => format!(
+                "election {}",
+                self.program
+                    .elections
+                    .get(*election)
+                    .map_or("?", |e| e.name.as_str())
+            ),
         }
     }
 
@@ -1007,6 +1017,58 @@ impl<'p> Engine<'p> {
             }
         }
         out
+    }
+
+    /// An election's ballots counted: every candidate a member who may
+    /// stand, every voter a member, or the step is refused with the
+    /// reasons; the count is the evaluator's.
+    fn election(&mut self, number: usize, step: &StepDef) -> Result<(), Stop> {
+        let StepDefKind::Election {
+            election,
+            candidates,
+            ballots,
+            seed,
+        } = &step.kind
+        else {
+            return Ok(());
+        };
+        let program = self.program;
+        let mut reasons = Vec::new();
+        let mut ev = Evaluator::new(program, &self.inputs);
+        for (name, span) in candidates {
+            let m = self.member(name, *span, &step.place)?;
+            if !self.inputs.is_active(m as usize) {
+                reasons.push(format!("{name} is not a member and cannot stand"));
+                continue;
+            }
+            let (may, why) = ev.eligible(*election, m)?;
+            if !may {
+                if why.is_empty() {
+                    reasons.push(format!("{name} may not stand"));
+                } else {
+                    reasons.extend(why.iter().map(|w| format!("{name} may not stand: {w}")));
+                }
+            }
+        }
+        for (voter, span, _) in ballots {
+            let m = self.member(voter, *span, &step.place)?;
+            if !self.inputs.is_active(m as usize) {
+                reasons.push(format!("{voter} is not a member and cannot vote"));
+            }
+        }
+        if !reasons.is_empty() {
+            return Err(Stop::Refused(reasons));
+        }
+        let names: Vec<String> = candidates.iter().map(|(n, _)| n.clone()).collect();
+        let papers: Vec<Vec<usize>> = ballots.iter().map(|(_, _, c)| c.clone()).collect();
+        let outcome = ev.election(*election, &names, &papers, *seed)?;
+        drop(ev);
+        self.elections.push(ElectionResult {
+            step: number,
+            date: format_date(step.date),
+            outcome,
+        });
+        Ok(())
     }
 
     fn motion(&mut self, number: usize, step: &StepDef) -> Result<(), Stop> {
@@ -1726,6 +1788,7 @@ impl<'p> Engine<'p> {
                 .collect(),
             members: Vec::new(),
             resolutions: self.motions.clone(),
+            elections: self.elections.clone(),
             amendments: self.amendments.clone(),
             periods: self.periods.clone(),
             projection: self.years.clone(),

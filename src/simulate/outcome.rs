@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::eval::ResolutionOutcome;
+use crate::eval::{ElectionOutcome, ResolutionOutcome};
 use crate::value::ValueView;
 
 use super::{sheets, text};
@@ -36,6 +36,11 @@ pub struct SimulationOutcome {
     pub members: Vec<MemberStatement>,
     /// Each motion voted on.
     pub resolutions: Vec<MotionOutcome>,
+    /// Each election counted, with every stage of its count. Left out
+    /// when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub elections: Vec<ElectionResult>,
     /// Each parameter amended.
     pub amendments: Vec<Amendment>,
     /// Each period closed.
@@ -232,6 +237,18 @@ pub struct MotionOutcome {
     pub title: Option<String>,
     /// The count.
     pub outcome: ResolutionOutcome,
+}
+
+/// An election counted at a step.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ElectionResult {
+    /// The step.
+    pub step: usize,
+    /// When.
+    pub date: String,
+    /// The count.
+    pub outcome: ElectionOutcome,
 }
 
 /// A parameter changed by a resolution.

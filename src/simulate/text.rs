@@ -179,6 +179,69 @@ fn status(m: &MemberStatement) -> &'static str {
     }
 }
 
+/// An election's count, stage by stage: each candidate's votes, who was
+/// elected or excluded, and each transfer value.
+fn write_election(w: &mut dyn Write, e: &super::ElectionResult) -> io::Result<()> {
+    let o = &e.outcome;
+    writeln!(
+        w,
+        "\nElection {} on {} ({}, {} seat{}, {} valid ballot{}{})",
+        o.name,
+        e.date,
+        match o.method {
+            crate::syntax::ast::ElectionMethod::Plurality => "plurality",
+            crate::syntax::ast::ElectionMethod::SingleTransferableVote =>
+                "single transferable vote",
+        },
+        o.seats,
+        if o.seats == 1 { "" } else { "s" },
+        o.valid,
+        if o.valid == 1 { "" } else { "s" },
+        o.quota
+            .as_ref()
+            .map(|q| format!(", quota {q}"))
+            .unwrap_or_default()
+    )?;
+    let width = o
+        .candidates
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    for s in &o.stages {
+        writeln!(w, "  Stage {}: {}", s.stage, s.what)?;
+        if let Some(surplus) = &s.surplus {
+            let values: Vec<String> = s
+                .transfer_values
+                .iter()
+                .map(|t| format!("{} → {}", t.from, t.to))
+                .collect();
+            writeln!(
+                w,
+                "    surplus {surplus}, transfer value {}",
+                values.join(", ")
+            )?;
+        }
+        for t in &s.totals {
+            writeln!(w, "    {:<width$}  {}", t.candidate, t.votes)?;
+        }
+        if s.non_transferable != "0" {
+            writeln!(
+                w,
+                "    {:<width$}  {}",
+                "non-transferable", s.non_transferable
+            )?;
+        }
+        for tie in &s.ties {
+            writeln!(w, "    tie: {tie}")?;
+        }
+        if !s.elected.is_empty() {
+            writeln!(w, "    elected: {}", s.elected.join(", "))?;
+        }
+    }
+    writeln!(w, "  Elected: {}", o.elected.join(", "))
+}
+
 /// Everything after the timeline. `o` gives the votes, amendments,
 /// periods, funds and totals; `members` gives the statements, read twice
 /// (to measure the table, then to write it), so that the statements of a
@@ -208,6 +271,9 @@ pub fn write_tail(
                 r.outcome.reason
             )?;
         }
+    }
+    for e in &o.elections {
+        write_election(w, e)?;
     }
     if !o.amendments.is_empty() {
         writeln!(w, "\nAmendments")?;

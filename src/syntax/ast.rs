@@ -87,6 +87,8 @@ pub enum Item {
     Resolution(Resolution),
     /// `act purchase(m, cost: Money) { ... }` outside any article.
     Act(ActDef),
+    /// `election committee { seats 3 ... }`: seats filled by a count.
+    Election(Election),
     /// `scenario "first year" { ... }`.
     Scenario(Scenario),
     /// `example "name" { ... }`.
@@ -344,6 +346,113 @@ pub enum StepKind {
         /// Period figures given, for those not taken from the books.
         figures: Vec<Binding>,
     },
+    /// `election committee { candidates ann, bob  cy: ann > bob } seed 7`.
+    Election(Ballots),
+}
+
+/// The ballots of an election, at a step of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ballots {
+    /// The election.
+    pub election: Ident,
+    /// `candidates ann, bob, cy`: who stands, in order.
+    pub candidates: Vec<Ident>,
+    /// Each voter's ballot, in order.
+    pub ballots: Vec<Ballot>,
+    /// `seed 7`: what a lot is drawn from.
+    pub seed: Option<(u64, Span)>,
+    /// The whole step, after its date.
+    pub span: Span,
+}
+
+/// `cy: ann > bob` (a ranking) or `cy: ann, bob` (marks): one ballot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ballot {
+    /// Who votes.
+    pub voter: Ident,
+    /// The candidates, in order of preference (or as marked).
+    pub choices: Vec<Ident>,
+    /// Written with `>` (a ranking) rather than `,` (marks).
+    pub ranked: bool,
+    /// The whole ballot.
+    pub span: Span,
+}
+
+/// `election committee "The committee" { ... }`: seats filled by a count
+/// of ballots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Election {
+    /// Its name.
+    pub name: Ident,
+    /// Its title.
+    pub title: Option<Text>,
+    /// `seats 3`, with where it is written.
+    pub seats: Option<(u32, Span)>,
+    /// `counted by plurality` or `counted by single transferable vote`.
+    pub method: Option<(ElectionMethod, Span)>,
+    /// `candidate m requires C`: who may stand.
+    pub candidate: Option<Candidacy>,
+    /// `ties broken alphabetically` or `ties broken by lot`, if written
+    /// (alphabetically otherwise).
+    pub ties: Option<ElectionTies>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `candidate m requires C`: the condition a member must meet to stand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidacy {
+    /// The member variable.
+    pub var: Ident,
+    /// The condition, with its reasons.
+    pub condition: Expr,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// How an election is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionMethod {
+    /// `plurality`: each voter marks up to as many candidates as there
+    /// are seats; the most votes win.
+    Plurality,
+    /// `single transferable vote`, under the Scottish Local Government
+    /// Elections Order 2007.
+    SingleTransferableVote,
+}
+
+impl ElectionMethod {
+    /// As written after `counted by`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElectionMethod::Plurality => "plurality",
+            ElectionMethod::SingleTransferableVote => "single transferable vote",
+        }
+    }
+}
+
+/// How a tie the count leaves is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionTies {
+    /// `ties broken alphabetically` (the default): the name first in
+    /// alphabetical order is preferred.
+    #[default]
+    #[serde(rename = "alphabetically")]
+    Name,
+    /// `ties broken by lot`: drawn from the step's `seed`.
+    Lot,
+}
+
+impl ElectionTies {
+    /// As written after `ties broken`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElectionTies::Name => "alphabetically",
+            ElectionTies::Lot => "by lot",
+        }
+    }
 }
 
 /// When an amendment takes effect (`effective WHEN`).

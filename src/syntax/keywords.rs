@@ -175,6 +175,21 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("months"),
     contextual("quarters"),
     contextual("halves"),
+    // Elections (`election committee { seats 3  counted by single
+    // transferable vote  candidate m requires ...  ties broken by lot }`,
+    // and at a step `election committee { candidates ann, bob ... } seed
+    // 7`). Not `name` for the tie rule (`alphabetically`), a common name.
+    contextual("election"),
+    contextual("seats"),
+    contextual("plurality"),
+    contextual("single"),
+    contextual("transferable"),
+    contextual("candidate"),
+    contextual("broken"),
+    contextual("alphabetically"),
+    contextual("lot"),
+    contextual("candidates"),
+    contextual("seed"),
 ];
 
 /// Whether `word` can never be a name.

@@ -673,6 +673,7 @@ fn build_rulebook(root: Pair<Rule>) -> Result<Rulebook> {
             Rule::limit_def => Item::Limit(build_limit(pair)?),
             Rule::allocation => Item::Allocation(build_allocation(pair)?),
             Rule::resolution => Item::Resolution(build_resolution(pair)?),
+            Rule::election => Item::Election(build_election(pair)?),
             Rule::act_def => Item::Act(build_act(pair)?),
             Rule::scenario => Item::Scenario(build_scenario(pair)?),
             Rule::example => Item::Example(build_example(pair)?),
@@ -1359,6 +1360,116 @@ fn build_attribute_ref(pair: Pair<Rule>) -> Result<(Ident, Ident)> {
     ))
 }
 
+/// A whole number written in `digits` (`seats 3`, `seed 42`), or E0102.
+fn whole<T: std::str::FromStr>(pair: &Pair<Rule>, what: &str) -> Result<T> {
+    pair.as_str().replace('_', "").parse::<T>().map_err(|_| {
+        Box::new(
+            Diagnostic::error(Code::BadNumber, format!("this {what} is too large"))
+                .at(span(pair), "too large")
+                .help(format!("write a smaller {what}")),
+        )
+    })
+}
+
+/// `election NAME "Title" { seats N  counted by ...  candidate m requires C
+/// ties broken ... }`.
+fn build_election(pair: Pair<Rule>) -> Result<Election> {
+    let election_span = span(&pair);
+    let mut inner = children(pair);
+    let name = ident(next(&mut inner, "election name")?);
+    let mut election = Election {
+        name,
+        title: None,
+        seats: None,
+        method: None,
+        candidate: None,
+        ties: None,
+        span: election_span,
+    };
+    for item in inner {
+        let item_span = span(&item);
+        match item.as_rule() {
+            Rule::text => election.title = Some(text(item)),
+            Rule::election_seats => {
+                let digits = next(&mut children(item), "seats")?;
+                election.seats = Some((whole(&digits, "number of seats")?, item_span));
+            }
+            Rule::election_method => {
+                let method = next(&mut children(item), "method")?;
+                let method = if method.as_rule() == Rule::method_plurality {
+                    ElectionMethod::Plurality
+                } else {
+                    ElectionMethod::SingleTransferableVote
+                };
+                election.method = Some((method, item_span));
+            }
+            Rule::election_candidate => {
+                let mut parts = children(item);
+                let var = ident(next(&mut parts, "candidate variable")?);
+                let condition = build_expr(next(&mut parts, "candidate condition")?)?.0;
+                election.candidate = Some(Candidacy {
+                    var,
+                    condition,
+                    span: item_span,
+                });
+            }
+            Rule::election_ties => {
+                let how = next(&mut children(item), "tie rule")?;
+                election.ties = Some(if how.as_rule() == Rule::ties_by_lot {
+                    ElectionTies::Lot
+                } else {
+                    ElectionTies::Name
+                });
+            }
+            _ => return Err(internal("election part")),
+        }
+    }
+    Ok(election)
+}
+
+/// `election NAME { candidates a, b  voter: a > b ... } seed N` at a step.
+fn build_ballots(pair: Pair<Rule>) -> Result<Ballots> {
+    let step_span = span(&pair);
+    let mut inner = children(pair);
+    let election = ident(next(&mut inner, "election name")?);
+    let mut ballots = Ballots {
+        election,
+        candidates: Vec::new(),
+        ballots: Vec::new(),
+        seed: None,
+        span: step_span,
+    };
+    for part in inner {
+        match part.as_rule() {
+            Rule::election_candidates => ballots.candidates = children(part).map(ident).collect(),
+            Rule::ballot => {
+                let ballot_span = span(&part);
+                let mut parts = children(part);
+                let voter = ident(next(&mut parts, "voter")?);
+                let mut choices = vec![ident(next(&mut parts, "first choice")?)];
+                let mut ranked = false;
+                for rest in parts {
+                    ranked = rest.as_rule() == Rule::ballot_ranked;
+                    choices.extend(children(rest).map(ident));
+                }
+                ballots.ballots.push(Ballot {
+                    voter,
+                    choices,
+                    ranked,
+                    span: ballot_span,
+                });
+            }
+            Rule::election_seed => {
+                let at = span(&part);
+                let digits = next(&mut children(part), "seed")?;
+                ballots.seed = Some((whole(&digits, "seed")?, at));
+            }
+            _ => return Err(internal("ballots part")),
+        }
+    }
+    Ok(ballots)
+}
+
 fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
     let act_span = span(&pair);
     let mut inner = children(pair);
@@ -1543,6 +1654,7 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                 effective,
             }
         }
+        Rule::election_step => StepKind::Election(build_ballots(what)?),
         Rule::close_period => StepKind::Close {
             figures: children(what)
                 .map(build_binding)

@@ -17,7 +17,9 @@ use rochdale::diff::impact::{
 use rochdale::diff::{
     ChangeKind, ItemChange, ParameterAlone, RulebookDiff, WordOp, WordRun, WordingChange,
 };
-use rochdale::eval::ResolutionOutcome;
+use rochdale::eval::{
+    CandidateVotes, ElectionOutcome, ResolutionOutcome, StageOutcome, TransferValue,
+};
 use rochdale::explain::{ExplainNode, Explanation};
 use rochdale::provenance::Provenance;
 use rochdale::register::DateOrder;
@@ -25,8 +27,9 @@ use rochdale::report::{
     CheckFileJson, CheckRunJson, ExampleJson, ExpectationJson, TestFileJson, TestRunJson,
 };
 use rochdale::simulate::{
-    AccountLine, AllocationView, Amendment, JournalLine, MemberStatement, MotionOutcome, Named,
-    PeriodOutcome, SimulationOutcome, StepOutcome, StepStatus, TrancheView, TrialBalance, YearRow,
+    AccountLine, AllocationView, Amendment, ElectionResult, JournalLine, MemberStatement,
+    MotionOutcome, Named, PeriodOutcome, SimulationOutcome, StepOutcome, StepStatus, TrancheView,
+    TrialBalance, YearRow,
 };
 use rochdale::span::Span;
 use rochdale::value::ValueView;
@@ -66,6 +69,11 @@ fn declarations() -> Vec<&'static str> {
         MemberStatement::DECL,
         MotionOutcome::DECL,
         ResolutionOutcome::DECL,
+        ElectionResult::DECL,
+        ElectionOutcome::DECL,
+        StageOutcome::DECL,
+        CandidateVotes::DECL,
+        TransferValue::DECL,
         Amendment::DECL,
         PeriodOutcome::DECL,
         AllocationView::DECL,

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 167
+#define SYMBOL_COUNT 178
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 156
+#define TOKEN_COUNT 167
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -27,165 +27,176 @@ enum ts_symbol_identifiers {
   anon_sym_unit = 5,
   anon_sym_limit = 6,
   anon_sym_resolution = 7,
-  anon_sym_period = 8,
-  anon_sym_DOT = 9,
-  anon_sym_LBRACE = 10,
-  anon_sym_RBRACE = 11,
-  anon_sym_LPAREN = 12,
-  anon_sym_RPAREN = 13,
-  anon_sym_rulebook = 14,
-  anon_sym_version = 15,
-  anon_sym_currency = 16,
-  anon_sym_in = 17,
-  anon_sym_force = 18,
-  anon_sym_members = 19,
-  anon_sym_member = 20,
-  anon_sym_article = 21,
-  anon_sym_example = 22,
-  anon_sym_expect = 23,
-  anon_sym_and = 24,
-  anon_sym_or = 25,
-  anon_sym_not = 26,
-  anon_sym_if = 27,
-  anon_sym_then = 28,
-  anon_sym_else = 29,
-  anon_sym_for = 30,
-  anon_sym_each = 31,
-  anon_sym_where = 32,
-  anon_sym_true = 33,
-  anon_sym_false = 34,
-  anon_sym_text = 35,
-  anon_sym_source = 36,
-  anon_sym_because = 37,
-  anon_sym_except = 38,
-  anon_sym_when = 39,
-  anon_sym_allocate = 40,
-  anon_sym_allocated = 41,
-  anon_sym_remainder = 42,
-  anon_sym_votes = 43,
-  anon_sym_breach = 44,
-  anon_sym_requires = 45,
-  anon_sym_scenario = 46,
-  anon_sym_per = 47,
-  anon_sym_none = 48,
-  anon_sym_to = 49,
-  anon_sym_prevailing = 50,
-  anon_sym_rounding = 51,
-  anon_sym_pooled = 52,
-  anon_sym_at = 53,
-  anon_sym_most = 54,
-  anon_sym_least = 55,
-  anon_sym_proportion = 56,
-  anon_sym_record = 57,
-  anon_sym_date = 58,
-  anon_sym_half = 59,
-  anon_sym_up = 60,
-  anon_sym_down = 61,
-  anon_sym_even = 62,
-  anon_sym_floor = 63,
-  anon_sym_ceiling = 64,
-  anon_sym_one = 65,
-  anon_sym_vote = 66,
-  anon_sym_weighted = 67,
-  anon_sym_by = 68,
-  anon_sym_quorum = 69,
-  anon_sym_greater = 70,
-  anon_sym_lesser = 71,
-  anon_sym_more = 72,
-  anon_sym_than = 73,
-  anon_sym_alone = 74,
-  anon_sym_amends = 75,
-  anon_sym_of = 76,
-  anon_sym_passes = 77,
-  anon_sym_against = 78,
-  anon_sym_abstain = 79,
-  anon_sym_cast = 80,
-  anon_sym_present = 81,
-  anon_sym_abstentions = 82,
-  anon_sym_count = 83,
-  anon_sym_counted = 84,
-  anon_sym_ties = 85,
-  anon_sym_pass = 86,
-  anon_sym_fail = 87,
-  anon_sym_admit = 88,
-  anon_sym_remove = 89,
-  anon_sym_post = 90,
-  anon_sym_debit = 91,
-  anon_sym_credit = 92,
-  anon_sym_add = 93,
-  anon_sym_subtract = 94,
-  anon_sym_set = 95,
-  anon_sym_from = 96,
-  anon_sym_credits = 97,
-  anon_sym_debits = 98,
-  anon_sym_on = 99,
-  anon_sym_motion = 100,
-  anon_sym_amend = 101,
-  anon_sym_close = 102,
-  anon_sym_every = 103,
-  anon_sym_the = 104,
-  anon_sym_last = 105,
-  anon_sym_day = 106,
-  anon_sym_effective = 107,
-  anon_sym_adoption = 108,
-  anon_sym_days = 109,
-  anon_sym_after = 110,
-  anon_sym_next = 111,
-  anon_sym_amendments = 112,
-  anon_sym_reserve = 113,
-  anon_sym_a = 114,
-  anon_sym_loss = 115,
-  anon_sym_carried = 116,
-  anon_sym_forward = 117,
-  anon_sym_borne = 118,
-  anon_sym_share = 119,
-  anon_sym_unvoted = 120,
-  anon_sym_lapses = 121,
-  anon_sym_goes = 122,
-  anon_sym_other = 123,
-  anon_sym_classes = 124,
-  anon_sym_consent = 125,
-  anon_sym_is = 126,
-  anon_sym_financial = 127,
-  anon_sym_year = 128,
-  anon_sym_months = 129,
-  anon_sym_quarters = 130,
-  anon_sym_halves = 131,
-  sym_comment = 132,
-  sym_string = 133,
-  sym_date = 134,
-  sym_money = 135,
-  sym_percent = 136,
-  sym_number = 137,
-  anon_sym_LT_EQ = 138,
-  anon_sym_GT_EQ = 139,
-  anon_sym_BANG_EQ = 140,
-  anon_sym_LT = 141,
-  anon_sym_GT = 142,
-  anon_sym_EQ = 143,
-  anon_sym_PLUS = 144,
-  anon_sym_DASH = 145,
-  anon_sym_STAR = 146,
-  anon_sym_SLASH = 147,
-  anon_sym_u00d7 = 148,
-  anon_sym_u00f7 = 149,
-  anon_sym_u2264 = 150,
-  anon_sym_u2265 = 151,
-  anon_sym_u2260 = 152,
-  anon_sym_COMMA = 153,
-  anon_sym_COLON = 154,
-  anon_sym_QMARK = 155,
-  sym_source_file = 156,
-  sym__item = 157,
-  sym_definition = 158,
-  sym_call = 159,
-  sym_attribute = 160,
-  sym_block = 161,
-  sym_parenthesized = 162,
-  sym_keyword = 163,
-  sym_operator = 164,
-  sym_punctuation = 165,
-  aux_sym_source_file_repeat1 = 166,
+  anon_sym_election = 8,
+  anon_sym_period = 9,
+  anon_sym_DOT = 10,
+  anon_sym_LBRACE = 11,
+  anon_sym_RBRACE = 12,
+  anon_sym_LPAREN = 13,
+  anon_sym_RPAREN = 14,
+  anon_sym_rulebook = 15,
+  anon_sym_version = 16,
+  anon_sym_currency = 17,
+  anon_sym_in = 18,
+  anon_sym_force = 19,
+  anon_sym_members = 20,
+  anon_sym_member = 21,
+  anon_sym_article = 22,
+  anon_sym_example = 23,
+  anon_sym_expect = 24,
+  anon_sym_and = 25,
+  anon_sym_or = 26,
+  anon_sym_not = 27,
+  anon_sym_if = 28,
+  anon_sym_then = 29,
+  anon_sym_else = 30,
+  anon_sym_for = 31,
+  anon_sym_each = 32,
+  anon_sym_where = 33,
+  anon_sym_true = 34,
+  anon_sym_false = 35,
+  anon_sym_text = 36,
+  anon_sym_source = 37,
+  anon_sym_because = 38,
+  anon_sym_except = 39,
+  anon_sym_when = 40,
+  anon_sym_allocate = 41,
+  anon_sym_allocated = 42,
+  anon_sym_remainder = 43,
+  anon_sym_votes = 44,
+  anon_sym_breach = 45,
+  anon_sym_requires = 46,
+  anon_sym_scenario = 47,
+  anon_sym_per = 48,
+  anon_sym_none = 49,
+  anon_sym_to = 50,
+  anon_sym_prevailing = 51,
+  anon_sym_rounding = 52,
+  anon_sym_pooled = 53,
+  anon_sym_at = 54,
+  anon_sym_most = 55,
+  anon_sym_least = 56,
+  anon_sym_proportion = 57,
+  anon_sym_record = 58,
+  anon_sym_date = 59,
+  anon_sym_half = 60,
+  anon_sym_up = 61,
+  anon_sym_down = 62,
+  anon_sym_even = 63,
+  anon_sym_floor = 64,
+  anon_sym_ceiling = 65,
+  anon_sym_one = 66,
+  anon_sym_vote = 67,
+  anon_sym_weighted = 68,
+  anon_sym_by = 69,
+  anon_sym_quorum = 70,
+  anon_sym_greater = 71,
+  anon_sym_lesser = 72,
+  anon_sym_more = 73,
+  anon_sym_than = 74,
+  anon_sym_alone = 75,
+  anon_sym_amends = 76,
+  anon_sym_of = 77,
+  anon_sym_passes = 78,
+  anon_sym_against = 79,
+  anon_sym_abstain = 80,
+  anon_sym_cast = 81,
+  anon_sym_present = 82,
+  anon_sym_abstentions = 83,
+  anon_sym_count = 84,
+  anon_sym_counted = 85,
+  anon_sym_ties = 86,
+  anon_sym_pass = 87,
+  anon_sym_fail = 88,
+  anon_sym_admit = 89,
+  anon_sym_remove = 90,
+  anon_sym_post = 91,
+  anon_sym_debit = 92,
+  anon_sym_credit = 93,
+  anon_sym_add = 94,
+  anon_sym_subtract = 95,
+  anon_sym_set = 96,
+  anon_sym_from = 97,
+  anon_sym_credits = 98,
+  anon_sym_debits = 99,
+  anon_sym_on = 100,
+  anon_sym_motion = 101,
+  anon_sym_amend = 102,
+  anon_sym_close = 103,
+  anon_sym_every = 104,
+  anon_sym_the = 105,
+  anon_sym_last = 106,
+  anon_sym_day = 107,
+  anon_sym_effective = 108,
+  anon_sym_adoption = 109,
+  anon_sym_days = 110,
+  anon_sym_after = 111,
+  anon_sym_next = 112,
+  anon_sym_amendments = 113,
+  anon_sym_reserve = 114,
+  anon_sym_a = 115,
+  anon_sym_loss = 116,
+  anon_sym_carried = 117,
+  anon_sym_forward = 118,
+  anon_sym_borne = 119,
+  anon_sym_share = 120,
+  anon_sym_unvoted = 121,
+  anon_sym_lapses = 122,
+  anon_sym_goes = 123,
+  anon_sym_other = 124,
+  anon_sym_classes = 125,
+  anon_sym_consent = 126,
+  anon_sym_is = 127,
+  anon_sym_financial = 128,
+  anon_sym_year = 129,
+  anon_sym_months = 130,
+  anon_sym_quarters = 131,
+  anon_sym_halves = 132,
+  anon_sym_seats = 133,
+  anon_sym_plurality = 134,
+  anon_sym_single = 135,
+  anon_sym_transferable = 136,
+  anon_sym_candidate = 137,
+  anon_sym_broken = 138,
+  anon_sym_alphabetically = 139,
+  anon_sym_lot = 140,
+  anon_sym_candidates = 141,
+  anon_sym_seed = 142,
+  sym_comment = 143,
+  sym_string = 144,
+  sym_date = 145,
+  sym_money = 146,
+  sym_percent = 147,
+  sym_number = 148,
+  anon_sym_LT_EQ = 149,
+  anon_sym_GT_EQ = 150,
+  anon_sym_BANG_EQ = 151,
+  anon_sym_LT = 152,
+  anon_sym_GT = 153,
+  anon_sym_EQ = 154,
+  anon_sym_PLUS = 155,
+  anon_sym_DASH = 156,
+  anon_sym_STAR = 157,
+  anon_sym_SLASH = 158,
+  anon_sym_u00d7 = 159,
+  anon_sym_u00f7 = 160,
+  anon_sym_u2264 = 161,
+  anon_sym_u2265 = 162,
+  anon_sym_u2260 = 163,
+  anon_sym_COMMA = 164,
+  anon_sym_COLON = 165,
+  anon_sym_QMARK = 166,
+  sym_source_file = 167,
+  sym__item = 168,
+  sym_definition = 169,
+  sym_call = 170,
+  sym_attribute = 171,
+  sym_block = 172,
+  sym_parenthesized = 173,
+  sym_keyword = 174,
+  sym_operator = 175,
+  sym_punctuation = 176,
+  aux_sym_source_file_repeat1 = 177,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -197,6 +208,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_unit] = "unit",
   [anon_sym_limit] = "limit",
   [anon_sym_resolution] = "resolution",
+  [anon_sym_election] = "election",
   [anon_sym_period] = "period",
   [anon_sym_DOT] = ".",
   [anon_sym_LBRACE] = "{",
@@ -321,6 +333,16 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_months] = "months",
   [anon_sym_quarters] = "quarters",
   [anon_sym_halves] = "halves",
+  [anon_sym_seats] = "seats",
+  [anon_sym_plurality] = "plurality",
+  [anon_sym_single] = "single",
+  [anon_sym_transferable] = "transferable",
+  [anon_sym_candidate] = "candidate",
+  [anon_sym_broken] = "broken",
+  [anon_sym_alphabetically] = "alphabetically",
+  [anon_sym_lot] = "lot",
+  [anon_sym_candidates] = "candidates",
+  [anon_sym_seed] = "seed",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -367,6 +389,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_unit] = anon_sym_unit,
   [anon_sym_limit] = anon_sym_limit,
   [anon_sym_resolution] = anon_sym_resolution,
+  [anon_sym_election] = anon_sym_election,
   [anon_sym_period] = anon_sym_period,
   [anon_sym_DOT] = anon_sym_DOT,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
@@ -491,6 +514,16 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_months] = anon_sym_months,
   [anon_sym_quarters] = anon_sym_quarters,
   [anon_sym_halves] = anon_sym_halves,
+  [anon_sym_seats] = anon_sym_seats,
+  [anon_sym_plurality] = anon_sym_plurality,
+  [anon_sym_single] = anon_sym_single,
+  [anon_sym_transferable] = anon_sym_transferable,
+  [anon_sym_candidate] = anon_sym_candidate,
+  [anon_sym_broken] = anon_sym_broken,
+  [anon_sym_alphabetically] = anon_sym_alphabetically,
+  [anon_sym_lot] = anon_sym_lot,
+  [anon_sym_candidates] = anon_sym_candidates,
+  [anon_sym_seed] = anon_sym_seed,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -558,6 +591,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_resolution] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_election] = {
     .visible = true,
     .named = false,
   },
@@ -1054,6 +1091,46 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_halves] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_seats] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_plurality] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_single] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_transferable] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_candidate] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_broken] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_alphabetically] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_lot] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_candidates] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_seed] = {
     .visible = true,
     .named = false,
   },
@@ -1638,163 +1715,169 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
     case 14:
       if (lookahead == 'a') ADVANCE(74);
       if (lookahead == 'e') ADVANCE(75);
-      if (lookahead == 'o') ADVANCE(76);
-      if (lookahead == 'r') ADVANCE(77);
+      if (lookahead == 'l') ADVANCE(76);
+      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'r') ADVANCE(78);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(78);
+      if (lookahead == 'u') ADVANCE(79);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(79);
-      if (lookahead == 'o') ADVANCE(80);
-      if (lookahead == 'u') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'u') ADVANCE(82);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(82);
-      if (lookahead == 'e') ADVANCE(83);
-      if (lookahead == 'h') ADVANCE(84);
-      if (lookahead == 'o') ADVANCE(85);
-      if (lookahead == 'u') ADVANCE(86);
+      if (lookahead == 'c') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(84);
+      if (lookahead == 'h') ADVANCE(85);
+      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'u') ADVANCE(88);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(87);
-      if (lookahead == 'h') ADVANCE(88);
-      if (lookahead == 'i') ADVANCE(89);
-      if (lookahead == 'o') ADVANCE(90);
-      if (lookahead == 'r') ADVANCE(91);
+      if (lookahead == 'e') ADVANCE(89);
+      if (lookahead == 'h') ADVANCE(90);
+      if (lookahead == 'i') ADVANCE(91);
+      if (lookahead == 'o') ADVANCE(92);
+      if (lookahead == 'r') ADVANCE(93);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(92);
-      if (lookahead == 'p') ADVANCE(93);
+      if (lookahead == 'n') ADVANCE(94);
+      if (lookahead == 'p') ADVANCE(95);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(94);
-      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'e') ADVANCE(96);
+      if (lookahead == 'o') ADVANCE(97);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(96);
-      if (lookahead == 'h') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'h') ADVANCE(99);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'e') ADVANCE(100);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(99);
+      if (lookahead == 's') ADVANCE(101);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 't') ADVANCE(102);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(101);
-      if (lookahead == 'm') ADVANCE(102);
-      if (lookahead == 'o') ADVANCE(103);
+      if (lookahead == 'd') ADVANCE(103);
+      if (lookahead == 'm') ADVANCE(104);
+      if (lookahead == 'o') ADVANCE(105);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(104);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(105);
+      if (lookahead == 'a') ADVANCE(107);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(106);
-      if (lookahead == 'o') ADVANCE(107);
+      if (lookahead == 'l') ADVANCE(108);
+      if (lookahead == 'o') ADVANCE(109);
+      if (lookahead == 'p') ADVANCE(110);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(111);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(109);
+      if (lookahead == 'd') ADVANCE(112);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(113);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(111);
+      if (lookahead == 'c') ADVANCE(114);
       END_STATE();
     case 34:
-      if (lookahead == 'r') ADVANCE(112);
+      if (lookahead == 'r') ADVANCE(115);
       END_STATE();
     case 35:
-      if (lookahead == 'e') ADVANCE(113);
+      if (lookahead == 'e') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(117);
       END_STATE();
     case 36:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 37:
-      if (lookahead == 'r') ADVANCE(114);
-      if (lookahead == 's') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(118);
+      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 's') ADVANCE(120);
       END_STATE();
     case 38:
-      if (lookahead == 'i') ADVANCE(116);
+      if (lookahead == 'i') ADVANCE(121);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(118);
+      if (lookahead == 'a') ADVANCE(122);
+      if (lookahead == 'o') ADVANCE(123);
       END_STATE();
     case 40:
-      if (lookahead == 'n') ADVANCE(119);
-      if (lookahead == 'u') ADVANCE(120);
+      if (lookahead == 'n') ADVANCE(124);
+      if (lookahead == 'u') ADVANCE(125);
       END_STATE();
     case 41:
-      if (lookahead == 'e') ADVANCE(121);
+      if (lookahead == 'e') ADVANCE(126);
       END_STATE();
     case 42:
-      if (lookahead == 'r') ADVANCE(122);
+      if (lookahead == 'r') ADVANCE(127);
       END_STATE();
     case 43:
-      if (lookahead == 't') ADVANCE(123);
-      if (lookahead == 'y') ADVANCE(124);
+      if (lookahead == 't') ADVANCE(128);
+      if (lookahead == 'y') ADVANCE(129);
       END_STATE();
     case 44:
-      if (lookahead == 'b') ADVANCE(125);
+      if (lookahead == 'b') ADVANCE(130);
       END_STATE();
     case 45:
-      if (lookahead == 'w') ADVANCE(126);
+      if (lookahead == 'w') ADVANCE(131);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(127);
+      if (lookahead == 'c') ADVANCE(132);
       END_STATE();
     case 47:
-      if (lookahead == 'f') ADVANCE(128);
+      if (lookahead == 'f') ADVANCE(133);
       END_STATE();
     case 48:
-      if (lookahead == 's') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(134);
+      if (lookahead == 's') ADVANCE(135);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(136);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(131);
-      if (lookahead == 'c') ADVANCE(132);
-      if (lookahead == 'p') ADVANCE(133);
+      if (lookahead == 'a') ADVANCE(137);
+      if (lookahead == 'c') ADVANCE(138);
+      if (lookahead == 'p') ADVANCE(139);
       END_STATE();
     case 51:
-      if (lookahead == 'i') ADVANCE(134);
-      if (lookahead == 'l') ADVANCE(135);
+      if (lookahead == 'i') ADVANCE(140);
+      if (lookahead == 'l') ADVANCE(141);
       END_STATE();
     case 52:
-      if (lookahead == 'n') ADVANCE(136);
+      if (lookahead == 'n') ADVANCE(142);
       END_STATE();
     case 53:
-      if (lookahead == 'o') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(143);
       END_STATE();
     case 54:
-      if (lookahead == 'r') ADVANCE(138);
+      if (lookahead == 'r') ADVANCE(144);
       END_STATE();
     case 55:
-      if (lookahead == 'o') ADVANCE(139);
+      if (lookahead == 'o') ADVANCE(145);
       END_STATE();
     case 56:
-      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 'e') ADVANCE(146);
       END_STATE();
     case 57:
-      if (lookahead == 'e') ADVANCE(141);
+      if (lookahead == 'e') ADVANCE(147);
       END_STATE();
     case 58:
-      if (lookahead == 'l') ADVANCE(142);
+      if (lookahead == 'l') ADVANCE(148);
       END_STATE();
     case 59:
       ACCEPT_TOKEN(anon_sym_if);
@@ -1806,1290 +1889,1472 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 62:
-      if (lookahead == 'p') ADVANCE(143);
-      if (lookahead == 's') ADVANCE(144);
+      if (lookahead == 'p') ADVANCE(149);
+      if (lookahead == 's') ADVANCE(150);
       END_STATE();
     case 63:
-      if (lookahead == 'a') ADVANCE(145);
-      if (lookahead == 's') ADVANCE(146);
+      if (lookahead == 'a') ADVANCE(151);
+      if (lookahead == 's') ADVANCE(152);
       END_STATE();
     case 64:
-      if (lookahead == 'm') ADVANCE(147);
+      if (lookahead == 'm') ADVANCE(153);
       END_STATE();
     case 65:
-      if (lookahead == 's') ADVANCE(148);
+      if (lookahead == 's') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 66:
-      if (lookahead == 'm') ADVANCE(149);
+      if (lookahead == 'm') ADVANCE(156);
       END_STATE();
     case 67:
-      if (lookahead == 'n') ADVANCE(150);
-      if (lookahead == 'r') ADVANCE(151);
-      if (lookahead == 's') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 'n') ADVANCE(157);
+      if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 's') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 68:
-      if (lookahead == 'x') ADVANCE(154);
+      if (lookahead == 'x') ADVANCE(161);
       END_STATE();
     case 69:
-      if (lookahead == 'n') ADVANCE(155);
-      if (lookahead == 't') ADVANCE(156);
+      if (lookahead == 'n') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(163);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(157);
+      if (lookahead == 'e') ADVANCE(164);
       END_STATE();
     case 72:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 73:
-      if (lookahead == 'h') ADVANCE(158);
+      if (lookahead == 'h') ADVANCE(165);
       END_STATE();
     case 74:
-      if (lookahead == 'r') ADVANCE(159);
-      if (lookahead == 's') ADVANCE(160);
+      if (lookahead == 'r') ADVANCE(166);
+      if (lookahead == 's') ADVANCE(167);
       END_STATE();
     case 75:
-      if (lookahead == 'r') ADVANCE(161);
+      if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 76:
-      if (lookahead == 'o') ADVANCE(162);
-      if (lookahead == 's') ADVANCE(163);
+      if (lookahead == 'u') ADVANCE(169);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(164);
-      if (lookahead == 'o') ADVANCE(165);
-      END_STATE();
-    case 78:
-      if (lookahead == 'a') ADVANCE(166);
-      if (lookahead == 'o') ADVANCE(167);
-      END_STATE();
-    case 79:
-      if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(169);
-      if (lookahead == 'q') ADVANCE(170);
+      if (lookahead == 'o') ADVANCE(170);
       if (lookahead == 's') ADVANCE(171);
       END_STATE();
+    case 78:
+      if (lookahead == 'e') ADVANCE(172);
+      if (lookahead == 'o') ADVANCE(173);
+      END_STATE();
+    case 79:
+      if (lookahead == 'a') ADVANCE(174);
+      if (lookahead == 'o') ADVANCE(175);
+      END_STATE();
     case 80:
-      if (lookahead == 'u') ADVANCE(172);
+      if (lookahead == 'c') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(177);
+      if (lookahead == 'q') ADVANCE(178);
+      if (lookahead == 's') ADVANCE(179);
       END_STATE();
     case 81:
-      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'u') ADVANCE(180);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(174);
+      if (lookahead == 'l') ADVANCE(181);
       END_STATE();
     case 83:
-      if (lookahead == 't') ADVANCE(175);
-      END_STATE();
-    case 84:
-      if (lookahead == 'a') ADVANCE(176);
-      END_STATE();
-    case 85:
-      if (lookahead == 'u') ADVANCE(177);
-      END_STATE();
-    case 86:
-      if (lookahead == 'b') ADVANCE(178);
-      END_STATE();
-    case 87:
-      if (lookahead == 'x') ADVANCE(179);
-      END_STATE();
-    case 88:
-      if (lookahead == 'a') ADVANCE(180);
-      if (lookahead == 'e') ADVANCE(181);
-      END_STATE();
-    case 89:
       if (lookahead == 'e') ADVANCE(182);
       END_STATE();
+    case 84:
+      if (lookahead == 'a') ADVANCE(183);
+      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 't') ADVANCE(185);
+      END_STATE();
+    case 85:
+      if (lookahead == 'a') ADVANCE(186);
+      END_STATE();
+    case 86:
+      if (lookahead == 'n') ADVANCE(187);
+      END_STATE();
+    case 87:
+      if (lookahead == 'u') ADVANCE(188);
+      END_STATE();
+    case 88:
+      if (lookahead == 'b') ADVANCE(189);
+      END_STATE();
+    case 89:
+      if (lookahead == 'x') ADVANCE(190);
+      END_STATE();
     case 90:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'a') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(192);
       END_STATE();
     case 91:
-      if (lookahead == 'u') ADVANCE(183);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 92:
-      if (lookahead == 'i') ADVANCE(184);
-      if (lookahead == 'v') ADVANCE(185);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 93:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'a') ADVANCE(194);
+      if (lookahead == 'u') ADVANCE(195);
       END_STATE();
     case 94:
-      if (lookahead == 'r') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(196);
+      if (lookahead == 'v') ADVANCE(197);
       END_STATE();
     case 95:
-      if (lookahead == 't') ADVANCE(187);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 96:
-      if (lookahead == 'i') ADVANCE(188);
+      if (lookahead == 'r') ADVANCE(198);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 't') ADVANCE(199);
       END_STATE();
     case 98:
-      if (lookahead == 'a') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(200);
       END_STATE();
     case 99:
-      if (lookahead == 't') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(201);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(anon_sym_act);
-      END_STATE();
-    case 101:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 102:
-      if (lookahead == 'i') ADVANCE(192);
-      END_STATE();
-    case 103:
-      if (lookahead == 'p') ADVANCE(193);
-      END_STATE();
-    case 104:
-      if (lookahead == 'e') ADVANCE(194);
-      END_STATE();
-    case 105:
-      if (lookahead == 'i') ADVANCE(195);
-      END_STATE();
-    case 106:
-      if (lookahead == 'o') ADVANCE(196);
-      END_STATE();
-    case 107:
-      if (lookahead == 'n') ADVANCE(197);
-      END_STATE();
-    case 108:
-      if (lookahead == 'n') ADVANCE(198);
-      END_STATE();
-    case 109:
-      ACCEPT_TOKEN(anon_sym_and);
-      END_STATE();
-    case 110:
-      if (lookahead == 'i') ADVANCE(199);
-      END_STATE();
-    case 111:
-      if (lookahead == 'a') ADVANCE(200);
-      END_STATE();
-    case 112:
-      if (lookahead == 'n') ADVANCE(201);
-      END_STATE();
-    case 113:
       if (lookahead == 'a') ADVANCE(202);
       END_STATE();
-    case 114:
-      if (lookahead == 'r') ADVANCE(203);
+    case 101:
+      if (lookahead == 't') ADVANCE(203);
       END_STATE();
-    case 115:
-      if (lookahead == 't') ADVANCE(204);
+    case 102:
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
-    case 116:
-      if (lookahead == 'l') ADVANCE(205);
+    case 103:
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
-    case 117:
-      if (lookahead == 's') ADVANCE(206);
+    case 104:
+      if (lookahead == 'i') ADVANCE(204);
       END_STATE();
-    case 118:
-      if (lookahead == 's') ADVANCE(207);
+    case 105:
+      if (lookahead == 'p') ADVANCE(205);
       END_STATE();
-    case 119:
-      if (lookahead == 's') ADVANCE(208);
+    case 106:
+      if (lookahead == 'e') ADVANCE(206);
       END_STATE();
-    case 120:
+    case 107:
+      if (lookahead == 'i') ADVANCE(207);
+      END_STATE();
+    case 108:
+      if (lookahead == 'o') ADVANCE(208);
+      END_STATE();
+    case 109:
       if (lookahead == 'n') ADVANCE(209);
       END_STATE();
+    case 110:
+      if (lookahead == 'h') ADVANCE(210);
+      END_STATE();
+    case 111:
+      if (lookahead == 'n') ADVANCE(211);
+      END_STATE();
+    case 112:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
+    case 113:
+      if (lookahead == 'i') ADVANCE(212);
+      END_STATE();
+    case 114:
+      if (lookahead == 'a') ADVANCE(213);
+      END_STATE();
+    case 115:
+      if (lookahead == 'n') ADVANCE(214);
+      END_STATE();
+    case 116:
+      if (lookahead == 'a') ADVANCE(215);
+      END_STATE();
+    case 117:
+      if (lookahead == 'k') ADVANCE(216);
+      END_STATE();
+    case 118:
+      if (lookahead == 'd') ADVANCE(217);
+      END_STATE();
+    case 119:
+      if (lookahead == 'r') ADVANCE(218);
+      END_STATE();
+    case 120:
+      if (lookahead == 't') ADVANCE(219);
+      END_STATE();
     case 121:
-      if (lookahead == 'd') ADVANCE(210);
+      if (lookahead == 'l') ADVANCE(220);
       END_STATE();
     case 122:
-      if (lookahead == 'r') ADVANCE(211);
+      if (lookahead == 's') ADVANCE(221);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 's') ADVANCE(222);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(213);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 125:
-      if (lookahead == 'i') ADVANCE(214);
+      if (lookahead == 'n') ADVANCE(224);
       END_STATE();
     case 126:
-      if (lookahead == 'n') ADVANCE(215);
+      if (lookahead == 'd') ADVANCE(225);
       END_STATE();
     case 127:
-      if (lookahead == 'h') ADVANCE(216);
+      if (lookahead == 'r') ADVANCE(226);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(217);
+      if (lookahead == 'e') ADVANCE(227);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(218);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(228);
       END_STATE();
     case 130:
-      if (lookahead == 'n') ADVANCE(219);
-      if (lookahead == 'r') ADVANCE(220);
+      if (lookahead == 'i') ADVANCE(229);
       END_STATE();
     case 131:
-      if (lookahead == 'm') ADVANCE(221);
+      if (lookahead == 'n') ADVANCE(230);
       END_STATE();
     case 132:
-      if (lookahead == 'e') ADVANCE(222);
+      if (lookahead == 'h') ADVANCE(231);
       END_STATE();
     case 133:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'e') ADVANCE(232);
       END_STATE();
     case 134:
-      if (lookahead == 'l') ADVANCE(224);
+      if (lookahead == 'c') ADVANCE(233);
       END_STATE();
     case 135:
-      if (lookahead == 's') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 136:
-      if (lookahead == 'a') ADVANCE(226);
+      if (lookahead == 'n') ADVANCE(235);
+      if (lookahead == 'r') ADVANCE(236);
       END_STATE();
     case 137:
-      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 'm') ADVANCE(237);
       END_STATE();
     case 138:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(228);
-      if (lookahead == 'w') ADVANCE(229);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 139:
-      if (lookahead == 'm') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 140:
-      if (lookahead == 's') ADVANCE(231);
+      if (lookahead == 'l') ADVANCE(240);
       END_STATE();
     case 141:
-      if (lookahead == 'a') ADVANCE(232);
+      if (lookahead == 's') ADVANCE(241);
       END_STATE();
     case 142:
-      if (lookahead == 'f') ADVANCE(233);
-      if (lookahead == 'v') ADVANCE(234);
+      if (lookahead == 'a') ADVANCE(242);
       END_STATE();
     case 143:
-      if (lookahead == 's') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(243);
       END_STATE();
     case 144:
-      if (lookahead == 't') ADVANCE(236);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(244);
+      if (lookahead == 'w') ADVANCE(245);
       END_STATE();
     case 145:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 'm') ADVANCE(246);
       END_STATE();
     case 146:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(247);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(239);
+      if (lookahead == 'a') ADVANCE(248);
       END_STATE();
     case 148:
-      if (lookahead == 's') ADVANCE(240);
+      if (lookahead == 'f') ADVANCE(249);
+      if (lookahead == 'v') ADVANCE(250);
       END_STATE();
     case 149:
-      if (lookahead == 'b') ADVANCE(241);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 150:
-      if (lookahead == 't') ADVANCE(242);
+      if (lookahead == 't') ADVANCE(252);
       END_STATE();
     case 151:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 152:
-      if (lookahead == 't') ADVANCE(244);
+      if (lookahead == 's') ADVANCE(254);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(245);
+      if (lookahead == 'i') ADVANCE(255);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(246);
+      if (lookahead == 's') ADVANCE(256);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(247);
+      ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 156:
-      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'b') ADVANCE(257);
       END_STATE();
     case 157:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 't') ADVANCE(258);
       END_STATE();
     case 158:
-      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 159:
-      if (lookahead == 'a') ADVANCE(249);
+      if (lookahead == 't') ADVANCE(260);
       END_STATE();
     case 160:
-      if (lookahead == 's') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(261);
       END_STATE();
     case 161:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(251);
+      if (lookahead == 't') ADVANCE(262);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(253);
+      ACCEPT_TOKEN(anon_sym_not);
       END_STATE();
     case 164:
-      if (lookahead == 's') ADVANCE(254);
-      if (lookahead == 'v') ADVANCE(255);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 165:
-      if (lookahead == 'p') ADVANCE(256);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 166:
-      if (lookahead == 'r') ADVANCE(257);
+      if (lookahead == 'a') ADVANCE(265);
       END_STATE();
     case 167:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 168:
-      if (lookahead == 'o') ADVANCE(259);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(267);
       END_STATE();
     case 169:
-      if (lookahead == 'a') ADVANCE(260);
-      if (lookahead == 'o') ADVANCE(261);
-      END_STATE();
-    case 170:
-      if (lookahead == 'u') ADVANCE(262);
-      END_STATE();
-    case 171:
-      if (lookahead == 'e') ADVANCE(263);
-      if (lookahead == 'o') ADVANCE(264);
-      END_STATE();
-    case 172:
-      if (lookahead == 'n') ADVANCE(265);
-      END_STATE();
-    case 173:
-      if (lookahead == 'e') ADVANCE(266);
-      END_STATE();
-    case 174:
-      if (lookahead == 'n') ADVANCE(267);
-      END_STATE();
-    case 175:
-      ACCEPT_TOKEN(anon_sym_set);
-      END_STATE();
-    case 176:
       if (lookahead == 'r') ADVANCE(268);
       END_STATE();
-    case 177:
-      if (lookahead == 'r') ADVANCE(269);
+    case 170:
+      if (lookahead == 'l') ADVANCE(269);
       END_STATE();
-    case 178:
+    case 171:
       if (lookahead == 't') ADVANCE(270);
       END_STATE();
+    case 172:
+      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 'v') ADVANCE(272);
+      END_STATE();
+    case 173:
+      if (lookahead == 'p') ADVANCE(273);
+      END_STATE();
+    case 174:
+      if (lookahead == 'r') ADVANCE(274);
+      END_STATE();
+    case 175:
+      if (lookahead == 'r') ADVANCE(275);
+      END_STATE();
+    case 176:
+      if (lookahead == 'o') ADVANCE(276);
+      END_STATE();
+    case 177:
+      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'o') ADVANCE(278);
+      END_STATE();
+    case 178:
+      if (lookahead == 'u') ADVANCE(279);
+      END_STATE();
     case 179:
-      if (lookahead == 't') ADVANCE(271);
+      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'o') ADVANCE(281);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(272);
+      if (lookahead == 'n') ADVANCE(282);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
     case 182:
-      if (lookahead == 's') ADVANCE(274);
+      if (lookahead == 'n') ADVANCE(284);
       END_STATE();
     case 183:
-      if (lookahead == 'e') ADVANCE(275);
+      if (lookahead == 't') ADVANCE(285);
       END_STATE();
     case 184:
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 'd') ADVANCE(286);
       END_STATE();
     case 185:
-      if (lookahead == 'o') ADVANCE(277);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 186:
-      if (lookahead == 's') ADVANCE(278);
+      if (lookahead == 'r') ADVANCE(287);
       END_STATE();
     case 187:
-      if (lookahead == 'e') ADVANCE(279);
+      if (lookahead == 'g') ADVANCE(288);
       END_STATE();
     case 188:
-      if (lookahead == 'g') ADVANCE(280);
+      if (lookahead == 'r') ADVANCE(289);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(281);
-      if (lookahead == 'r') ADVANCE(282);
+      if (lookahead == 't') ADVANCE(290);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 't') ADVANCE(291);
       END_STATE();
     case 191:
-      if (lookahead == 'a') ADVANCE(284);
-      if (lookahead == 'e') ADVANCE(285);
+      if (lookahead == 'n') ADVANCE(292);
       END_STATE();
     case 192:
-      if (lookahead == 't') ADVANCE(286);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(293);
       END_STATE();
     case 193:
-      if (lookahead == 't') ADVANCE(287);
+      if (lookahead == 's') ADVANCE(294);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(295);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(296);
       END_STATE();
     case 196:
-      if (lookahead == 'c') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(297);
       END_STATE();
     case 197:
-      if (lookahead == 'e') ADVANCE(291);
+      if (lookahead == 'o') ADVANCE(298);
       END_STATE();
     case 198:
-      if (lookahead == 'd') ADVANCE(292);
-      END_STATE();
-    case 199:
-      if (lookahead == 'c') ADVANCE(293);
-      END_STATE();
-    case 200:
-      if (lookahead == 'u') ADVANCE(294);
-      END_STATE();
-    case 201:
-      if (lookahead == 'e') ADVANCE(295);
-      END_STATE();
-    case 202:
-      if (lookahead == 'c') ADVANCE(296);
-      END_STATE();
-    case 203:
-      if (lookahead == 'i') ADVANCE(297);
-      END_STATE();
-    case 204:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 205:
-      if (lookahead == 'i') ADVANCE(298);
-      END_STATE();
-    case 206:
       if (lookahead == 's') ADVANCE(299);
       END_STATE();
-    case 207:
+    case 199:
       if (lookahead == 'e') ADVANCE(300);
       END_STATE();
+    case 200:
+      if (lookahead == 'g') ADVANCE(301);
+      END_STATE();
+    case 201:
+      if (lookahead == 'n') ADVANCE(302);
+      if (lookahead == 'r') ADVANCE(303);
+      END_STATE();
+    case 202:
+      if (lookahead == 'r') ADVANCE(304);
+      END_STATE();
+    case 203:
+      if (lookahead == 'a') ADVANCE(305);
+      if (lookahead == 'e') ADVANCE(306);
+      END_STATE();
+    case 204:
+      if (lookahead == 't') ADVANCE(307);
+      END_STATE();
+    case 205:
+      if (lookahead == 't') ADVANCE(308);
+      END_STATE();
+    case 206:
+      if (lookahead == 'r') ADVANCE(309);
+      END_STATE();
+    case 207:
+      if (lookahead == 'n') ADVANCE(310);
+      END_STATE();
     case 208:
-      if (lookahead == 'e') ADVANCE(301);
+      if (lookahead == 'c') ADVANCE(311);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(302);
+      if (lookahead == 'e') ADVANCE(312);
       END_STATE();
     case 210:
-      if (lookahead == 'i') ADVANCE(303);
+      if (lookahead == 'a') ADVANCE(313);
       END_STATE();
     case 211:
-      if (lookahead == 'e') ADVANCE(304);
+      if (lookahead == 'd') ADVANCE(314);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_days);
+      if (lookahead == 'u') ADVANCE(316);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(305);
-      END_STATE();
-    case 215:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 216:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 217:
-      if (lookahead == 'c') ADVANCE(306);
-      END_STATE();
-    case 218:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 219:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 220:
-      if (lookahead == 'y') ADVANCE(307);
-      END_STATE();
-    case 221:
-      if (lookahead == 'p') ADVANCE(308);
-      END_STATE();
-    case 222:
-      if (lookahead == 'p') ADVANCE(309);
-      END_STATE();
-    case 223:
-      if (lookahead == 'c') ADVANCE(310);
-      END_STATE();
-    case 224:
-      ACCEPT_TOKEN(anon_sym_fail);
-      END_STATE();
-    case 225:
-      if (lookahead == 'e') ADVANCE(311);
-      END_STATE();
-    case 226:
-      if (lookahead == 'n') ADVANCE(312);
-      END_STATE();
-    case 227:
-      if (lookahead == 'r') ADVANCE(313);
-      END_STATE();
-    case 228:
-      if (lookahead == 'e') ADVANCE(314);
-      END_STATE();
-    case 229:
-      if (lookahead == 'a') ADVANCE(315);
-      END_STATE();
-    case 230:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(anon_sym_goes);
-      END_STATE();
-    case 232:
-      if (lookahead == 't') ADVANCE(316);
-      END_STATE();
-    case 233:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 234:
       if (lookahead == 'e') ADVANCE(317);
       END_STATE();
+    case 215:
+      if (lookahead == 'c') ADVANCE(318);
+      END_STATE();
+    case 216:
+      if (lookahead == 'e') ADVANCE(319);
+      END_STATE();
+    case 217:
+      if (lookahead == 'i') ADVANCE(320);
+      END_STATE();
+    case 218:
+      if (lookahead == 'i') ADVANCE(321);
+      END_STATE();
+    case 219:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 220:
+      if (lookahead == 'i') ADVANCE(322);
+      END_STATE();
+    case 221:
+      if (lookahead == 's') ADVANCE(323);
+      END_STATE();
+    case 222:
+      if (lookahead == 'e') ADVANCE(324);
+      END_STATE();
+    case 223:
+      if (lookahead == 'e') ADVANCE(325);
+      END_STATE();
+    case 224:
+      if (lookahead == 't') ADVANCE(326);
+      END_STATE();
+    case 225:
+      if (lookahead == 'i') ADVANCE(327);
+      END_STATE();
+    case 226:
+      if (lookahead == 'e') ADVANCE(328);
+      END_STATE();
+    case 227:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
+    case 228:
+      ACCEPT_TOKEN(anon_sym_days);
+      END_STATE();
+    case 229:
+      if (lookahead == 't') ADVANCE(329);
+      END_STATE();
+    case 230:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 231:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
+    case 232:
+      if (lookahead == 'c') ADVANCE(330);
+      END_STATE();
+    case 233:
+      if (lookahead == 't') ADVANCE(331);
+      END_STATE();
+    case 234:
+      ACCEPT_TOKEN(anon_sym_else);
+      END_STATE();
     case 235:
-      if (lookahead == 'e') ADVANCE(318);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 236:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'y') ADVANCE(332);
       END_STATE();
     case 237:
-      if (lookahead == 't') ADVANCE(319);
+      if (lookahead == 'p') ADVANCE(333);
       END_STATE();
     case 238:
-      if (lookahead == 'e') ADVANCE(320);
+      if (lookahead == 'p') ADVANCE(334);
       END_STATE();
     case 239:
-      if (lookahead == 't') ADVANCE(321);
+      if (lookahead == 'c') ADVANCE(335);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(anon_sym_loss);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 241:
-      if (lookahead == 'e') ADVANCE(322);
+      if (lookahead == 'e') ADVANCE(336);
       END_STATE();
     case 242:
-      if (lookahead == 'h') ADVANCE(323);
+      if (lookahead == 'n') ADVANCE(337);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'r') ADVANCE(338);
       END_STATE();
     case 244:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'e') ADVANCE(339);
       END_STATE();
     case 245:
-      if (lookahead == 'o') ADVANCE(324);
+      if (lookahead == 'a') ADVANCE(340);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_none);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 248:
-      if (lookahead == 'r') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(341);
       END_STATE();
     case 249:
-      if (lookahead == 'm') ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 250:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(327);
+      if (lookahead == 'e') ADVANCE(342);
       END_STATE();
     case 251:
-      if (lookahead == 'o') ADVANCE(328);
+      if (lookahead == 'e') ADVANCE(343);
       END_STATE();
     case 252:
-      if (lookahead == 'e') ADVANCE(329);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 't') ADVANCE(344);
       END_STATE();
     case 254:
-      if (lookahead == 'e') ADVANCE(330);
+      if (lookahead == 'e') ADVANCE(345);
       END_STATE();
     case 255:
-      if (lookahead == 'a') ADVANCE(331);
+      if (lookahead == 't') ADVANCE(346);
       END_STATE();
     case 256:
-      if (lookahead == 'o') ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 'e') ADVANCE(347);
       END_STATE();
     case 258:
-      if (lookahead == 'u') ADVANCE(334);
+      if (lookahead == 'h') ADVANCE(348);
       END_STATE();
     case 259:
-      if (lookahead == 'r') ADVANCE(335);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 260:
-      if (lookahead == 'i') ADVANCE(336);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 261:
-      if (lookahead == 'v') ADVANCE(337);
+      if (lookahead == 'o') ADVANCE(349);
       END_STATE();
     case 262:
-      if (lookahead == 'i') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 263:
-      if (lookahead == 'r') ADVANCE(339);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 264:
-      if (lookahead == 'l') ADVANCE(340);
+      if (lookahead == 'r') ADVANCE(350);
       END_STATE();
     case 265:
-      if (lookahead == 'd') ADVANCE(341);
+      if (lookahead == 'm') ADVANCE(351);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(342);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 267:
-      if (lookahead == 'a') ADVANCE(343);
+      if (lookahead == 'o') ADVANCE(353);
       END_STATE();
     case 268:
-      if (lookahead == 'e') ADVANCE(344);
+      if (lookahead == 'a') ADVANCE(354);
       END_STATE();
     case 269:
-      if (lookahead == 'c') ADVANCE(345);
+      if (lookahead == 'e') ADVANCE(355);
       END_STATE();
     case 270:
-      if (lookahead == 'r') ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_post);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'e') ADVANCE(356);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'a') ADVANCE(357);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'o') ADVANCE(358);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 't') ADVANCE(359);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'u') ADVANCE(360);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'r') ADVANCE(361);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 'i') ADVANCE(362);
       END_STATE();
     case 278:
-      if (lookahead == 'i') ADVANCE(348);
+      if (lookahead == 'v') ADVANCE(363);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(349);
+      if (lookahead == 'i') ADVANCE(364);
       END_STATE();
     case 280:
-      if (lookahead == 'h') ADVANCE(350);
+      if (lookahead == 'r') ADVANCE(365);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'l') ADVANCE(366);
       END_STATE();
     case 282:
-      if (lookahead == 'e') ADVANCE(351);
+      if (lookahead == 'd') ADVANCE(367);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(368);
       END_STATE();
     case 284:
-      if (lookahead == 'i') ADVANCE(352);
+      if (lookahead == 'a') ADVANCE(369);
       END_STATE();
     case 285:
-      if (lookahead == 'n') ADVANCE(353);
+      if (lookahead == 's') ADVANCE(370);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 287:
-      if (lookahead == 'i') ADVANCE(354);
+      if (lookahead == 'e') ADVANCE(371);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_after);
+      if (lookahead == 'l') ADVANCE(372);
       END_STATE();
     case 289:
-      if (lookahead == 's') ADVANCE(355);
+      if (lookahead == 'c') ADVANCE(373);
       END_STATE();
     case 290:
-      if (lookahead == 'a') ADVANCE(356);
+      if (lookahead == 'r') ADVANCE(374);
       END_STATE();
     case 291:
-      ACCEPT_TOKEN(anon_sym_alone);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(357);
-      if (lookahead == 's') ADVANCE(358);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 293:
-      if (lookahead == 'l') ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 294:
-      if (lookahead == 's') ADVANCE(360);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(anon_sym_borne);
+      if (lookahead == 's') ADVANCE(375);
       END_STATE();
     case 296:
-      if (lookahead == 'h') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 297:
-      if (lookahead == 'e') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 298:
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 't') ADVANCE(376);
       END_STATE();
     case 299:
-      if (lookahead == 'e') ADVANCE(364);
+      if (lookahead == 'i') ADVANCE(377);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 301:
-      if (lookahead == 'n') ADVANCE(365);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(366);
-      END_STATE();
-    case 303:
-      if (lookahead == 't') ADVANCE(367);
-      END_STATE();
-    case 304:
-      if (lookahead == 'n') ADVANCE(368);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(369);
-      END_STATE();
-    case 306:
-      if (lookahead == 't') ADVANCE(370);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 308:
-      if (lookahead == 'l') ADVANCE(371);
-      END_STATE();
-    case 309:
-      if (lookahead == 't') ADVANCE(372);
-      END_STATE();
-    case 310:
-      if (lookahead == 't') ADVANCE(373);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 312:
-      if (lookahead == 'c') ADVANCE(374);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 315:
-      if (lookahead == 'r') ADVANCE(375);
-      END_STATE();
-    case 316:
-      if (lookahead == 'e') ADVANCE(376);
-      END_STATE();
-    case 317:
-      if (lookahead == 's') ADVANCE(377);
-      END_STATE();
-    case 318:
+      ACCEPT_TOKEN(anon_sym_vote);
       if (lookahead == 's') ADVANCE(378);
       END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_least);
+    case 301:
+      if (lookahead == 'h') ADVANCE(379);
       END_STATE();
-    case 320:
-      if (lookahead == 'r') ADVANCE(379);
+    case 302:
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_limit);
+    case 303:
+      if (lookahead == 'e') ADVANCE(380);
       END_STATE();
-    case 322:
-      if (lookahead == 'r') ADVANCE(380);
+    case 304:
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
-    case 323:
-      if (lookahead == 's') ADVANCE(381);
+    case 305:
+      if (lookahead == 'i') ADVANCE(381);
       END_STATE();
-    case 324:
+    case 306:
       if (lookahead == 'n') ADVANCE(382);
       END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_other);
+    case 307:
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
-    case 326:
-      if (lookahead == 'e') ADVANCE(383);
+    case 308:
+      if (lookahead == 'i') ADVANCE(383);
       END_STATE();
-    case 327:
+    case 309:
+      ACCEPT_TOKEN(anon_sym_after);
+      END_STATE();
+    case 310:
       if (lookahead == 's') ADVANCE(384);
       END_STATE();
-    case 328:
-      if (lookahead == 'd') ADVANCE(385);
+    case 311:
+      if (lookahead == 'a') ADVANCE(385);
       END_STATE();
-    case 329:
-      if (lookahead == 'd') ADVANCE(386);
+    case 312:
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
-    case 330:
-      if (lookahead == 'n') ADVANCE(387);
+    case 313:
+      if (lookahead == 'b') ADVANCE(386);
       END_STATE();
-    case 331:
-      if (lookahead == 'i') ADVANCE(388);
+    case 314:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(387);
+      if (lookahead == 's') ADVANCE(388);
       END_STATE();
-    case 332:
-      if (lookahead == 'r') ADVANCE(389);
+    case 315:
+      if (lookahead == 'l') ADVANCE(389);
       END_STATE();
-    case 333:
-      if (lookahead == 'e') ADVANCE(390);
+    case 316:
+      if (lookahead == 's') ADVANCE(390);
       END_STATE();
-    case 334:
-      if (lookahead == 'm') ADVANCE(391);
+    case 317:
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
-    case 335:
-      if (lookahead == 'd') ADVANCE(392);
+    case 318:
+      if (lookahead == 'h') ADVANCE(391);
       END_STATE();
-    case 336:
-      if (lookahead == 'n') ADVANCE(393);
+    case 319:
+      if (lookahead == 'n') ADVANCE(392);
       END_STATE();
-    case 337:
+    case 320:
+      if (lookahead == 'd') ADVANCE(393);
+      END_STATE();
+    case 321:
       if (lookahead == 'e') ADVANCE(394);
       END_STATE();
-    case 338:
-      if (lookahead == 'r') ADVANCE(395);
+    case 322:
+      if (lookahead == 'n') ADVANCE(395);
       END_STATE();
-    case 339:
-      if (lookahead == 'v') ADVANCE(396);
+    case 323:
+      if (lookahead == 'e') ADVANCE(396);
       END_STATE();
-    case 340:
-      if (lookahead == 'u') ADVANCE(397);
+    case 324:
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
-    case 341:
-      if (lookahead == 'i') ADVANCE(398);
+    case 325:
+      if (lookahead == 'n') ADVANCE(397);
       END_STATE();
-    case 342:
-      if (lookahead == 'o') ADVANCE(399);
+    case 326:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(398);
       END_STATE();
-    case 343:
-      if (lookahead == 'r') ADVANCE(400);
+    case 327:
+      if (lookahead == 't') ADVANCE(399);
       END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_share);
+    case 328:
+      if (lookahead == 'n') ADVANCE(400);
       END_STATE();
-    case 345:
-      if (lookahead == 'e') ADVANCE(401);
+    case 329:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(401);
       END_STATE();
-    case 346:
-      if (lookahead == 'a') ADVANCE(402);
+    case 330:
+      if (lookahead == 't') ADVANCE(402);
       END_STATE();
-    case 347:
-      if (lookahead == 'e') ADVANCE(403);
+    case 331:
+      if (lookahead == 'i') ADVANCE(403);
       END_STATE();
-    case 348:
-      if (lookahead == 'o') ADVANCE(404);
+    case 332:
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_votes);
+    case 333:
+      if (lookahead == 'l') ADVANCE(404);
       END_STATE();
-    case 350:
+    case 334:
       if (lookahead == 't') ADVANCE(405);
       END_STATE();
+    case 335:
+      if (lookahead == 't') ADVANCE(406);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 337:
+      if (lookahead == 'c') ADVANCE(407);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_floor);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_force);
+      END_STATE();
+    case 340:
+      if (lookahead == 'r') ADVANCE(408);
+      END_STATE();
+    case 341:
+      if (lookahead == 'e') ADVANCE(409);
+      END_STATE();
+    case 342:
+      if (lookahead == 's') ADVANCE(410);
+      END_STATE();
+    case 343:
+      if (lookahead == 's') ADVANCE(411);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 345:
+      if (lookahead == 'r') ADVANCE(412);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 347:
+      if (lookahead == 'r') ADVANCE(413);
+      END_STATE();
+    case 348:
+      if (lookahead == 's') ADVANCE(414);
+      END_STATE();
+    case 349:
+      if (lookahead == 'n') ADVANCE(415);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_other);
+      END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(416);
       END_STATE();
     case 352:
-      if (lookahead == 'n') ADVANCE(406);
+      if (lookahead == 's') ADVANCE(417);
       END_STATE();
     case 353:
-      if (lookahead == 't') ADVANCE(407);
-      END_STATE();
-    case 354:
-      if (lookahead == 'o') ADVANCE(408);
-      END_STATE();
-    case 355:
-      if (lookahead == 't') ADVANCE(409);
-      END_STATE();
-    case 356:
-      if (lookahead == 't') ADVANCE(410);
-      END_STATE();
-    case 357:
-      if (lookahead == 'e') ADVANCE(411);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_amends);
-      END_STATE();
-    case 359:
-      if (lookahead == 'e') ADVANCE(412);
-      END_STATE();
-    case 360:
-      if (lookahead == 'e') ADVANCE(413);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 362:
-      if (lookahead == 'd') ADVANCE(414);
-      END_STATE();
-    case 363:
-      if (lookahead == 'g') ADVANCE(415);
-      END_STATE();
-    case 364:
-      if (lookahead == 's') ADVANCE(416);
-      END_STATE();
-    case 365:
-      if (lookahead == 't') ADVANCE(417);
-      END_STATE();
-    case 366:
       if (lookahead == 'd') ADVANCE(418);
       END_STATE();
+    case 354:
+      if (lookahead == 'l') ADVANCE(419);
+      END_STATE();
+    case 355:
+      if (lookahead == 'd') ADVANCE(420);
+      END_STATE();
+    case 356:
+      if (lookahead == 'n') ADVANCE(421);
+      END_STATE();
+    case 357:
+      if (lookahead == 'i') ADVANCE(422);
+      END_STATE();
+    case 358:
+      if (lookahead == 'r') ADVANCE(423);
+      END_STATE();
+    case 359:
+      if (lookahead == 'e') ADVANCE(424);
+      END_STATE();
+    case 360:
+      if (lookahead == 'm') ADVANCE(425);
+      END_STATE();
+    case 361:
+      if (lookahead == 'd') ADVANCE(426);
+      END_STATE();
+    case 362:
+      if (lookahead == 'n') ADVANCE(427);
+      END_STATE();
+    case 363:
+      if (lookahead == 'e') ADVANCE(428);
+      END_STATE();
+    case 364:
+      if (lookahead == 'r') ADVANCE(429);
+      END_STATE();
+    case 365:
+      if (lookahead == 'v') ADVANCE(430);
+      END_STATE();
+    case 366:
+      if (lookahead == 'u') ADVANCE(431);
+      END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(419);
+      if (lookahead == 'i') ADVANCE(432);
       END_STATE();
     case 368:
-      if (lookahead == 'c') ADVANCE(420);
+      if (lookahead == 'o') ADVANCE(433);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'r') ADVANCE(434);
       END_STATE();
     case 370:
-      if (lookahead == 'i') ADVANCE(421);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 371:
-      if (lookahead == 'e') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'e') ADVANCE(435);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_expect);
+      if (lookahead == 'e') ADVANCE(436);
       END_STATE();
     case 374:
-      if (lookahead == 'i') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(437);
       END_STATE();
     case 375:
-      if (lookahead == 'd') ADVANCE(424);
+      if (lookahead == 'f') ADVANCE(438);
       END_STATE();
     case 376:
-      if (lookahead == 'r') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_halves);
+      if (lookahead == 'o') ADVANCE(440);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 't') ADVANCE(441);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_months);
+      if (lookahead == 'n') ADVANCE(442);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 't') ADVANCE(443);
       END_STATE();
     case 383:
-      if (lookahead == 't') ADVANCE(427);
+      if (lookahead == 'o') ADVANCE(444);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_passes);
+      if (lookahead == 't') ADVANCE(445);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_period);
+      if (lookahead == 't') ADVANCE(446);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 'e') ADVANCE(447);
       END_STATE();
     case 387:
-      if (lookahead == 't') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(448);
       END_STATE();
     case 388:
-      if (lookahead == 'l') ADVANCE(429);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 389:
-      if (lookahead == 't') ADVANCE(430);
+      if (lookahead == 'e') ADVANCE(449);
       END_STATE();
     case 390:
-      if (lookahead == 'r') ADVANCE(431);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 393:
-      if (lookahead == 'd') ADVANCE(432);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 395:
-      if (lookahead == 'e') ADVANCE(433);
-      END_STATE();
-    case 396:
-      if (lookahead == 'e') ADVANCE(434);
-      END_STATE();
-    case 397:
-      if (lookahead == 't') ADVANCE(435);
-      END_STATE();
-    case 398:
-      if (lookahead == 'n') ADVANCE(436);
-      END_STATE();
-    case 399:
-      if (lookahead == 'o') ADVANCE(437);
-      END_STATE();
-    case 400:
-      if (lookahead == 'i') ADVANCE(438);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_source);
-      END_STATE();
-    case 402:
-      if (lookahead == 'c') ADVANCE(439);
-      END_STATE();
-    case 403:
-      if (lookahead == 'd') ADVANCE(440);
-      END_STATE();
-    case 404:
-      if (lookahead == 'n') ADVANCE(441);
-      END_STATE();
-    case 405:
-      if (lookahead == 'e') ADVANCE(442);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 407:
-      if (lookahead == 'i') ADVANCE(443);
-      END_STATE();
-    case 408:
-      if (lookahead == 'n') ADVANCE(444);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 410:
-      if (lookahead == 'e') ADVANCE(445);
-      END_STATE();
-    case 411:
-      if (lookahead == 'n') ADVANCE(446);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_carried);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_classes);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_consent);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 420:
-      if (lookahead == 'y') ADVANCE(447);
-      END_STATE();
-    case 421:
-      if (lookahead == 'v') ADVANCE(448);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 423:
-      if (lookahead == 'a') ADVANCE(449);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_forward);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 427:
       if (lookahead == 'e') ADVANCE(450);
       END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_present);
+    case 391:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 429:
-      if (lookahead == 'i') ADVANCE(451);
+    case 392:
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
-    case 430:
-      if (lookahead == 'i') ADVANCE(452);
+    case 393:
+      if (lookahead == 'a') ADVANCE(451);
       END_STATE();
-    case 431:
-      if (lookahead == 's') ADVANCE(453);
+    case 394:
+      if (lookahead == 'd') ADVANCE(452);
       END_STATE();
-    case 432:
-      if (lookahead == 'e') ADVANCE(454);
+    case 395:
+      if (lookahead == 'g') ADVANCE(453);
       END_STATE();
-    case 433:
-      if (lookahead == 's') ADVANCE(455);
+    case 396:
+      if (lookahead == 's') ADVANCE(454);
       END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_reserve);
+    case 397:
+      if (lookahead == 't') ADVANCE(455);
       END_STATE();
-    case 435:
-      if (lookahead == 'i') ADVANCE(456);
+    case 398:
+      if (lookahead == 'd') ADVANCE(456);
       END_STATE();
-    case 436:
-      if (lookahead == 'g') ADVANCE(457);
+    case 399:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(457);
       END_STATE();
-    case 437:
-      if (lookahead == 'k') ADVANCE(458);
+    case 400:
+      if (lookahead == 'c') ADVANCE(458);
       END_STATE();
-    case 438:
-      if (lookahead == 'o') ADVANCE(459);
+    case 401:
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
-    case 439:
-      if (lookahead == 't') ADVANCE(460);
+    case 402:
+      if (lookahead == 'i') ADVANCE(459);
       END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+    case 403:
+      if (lookahead == 'o') ADVANCE(460);
       END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 404:
+      if (lookahead == 'e') ADVANCE(461);
       END_STATE();
-    case 442:
-      if (lookahead == 'd') ADVANCE(461);
+    case 405:
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 443:
-      if (lookahead == 'o') ADVANCE(462);
+    case 406:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_adoption);
+    case 407:
+      if (lookahead == 'i') ADVANCE(462);
       END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_allocate);
+    case 408:
       if (lookahead == 'd') ADVANCE(463);
       END_STATE();
-    case 446:
-      if (lookahead == 't') ADVANCE(464);
+    case 409:
+      if (lookahead == 'r') ADVANCE(464);
       END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_currency);
+    case 410:
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
-    case 448:
-      if (lookahead == 'e') ADVANCE(465);
+    case 411:
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
-    case 449:
-      if (lookahead == 'l') ADVANCE(466);
+    case 412:
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
-    case 450:
-      if (lookahead == 'r') ADVANCE(467);
+    case 413:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(465);
       END_STATE();
-    case 451:
-      if (lookahead == 'n') ADVANCE(468);
+    case 414:
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
-    case 452:
-      if (lookahead == 'o') ADVANCE(469);
+    case 415:
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_quarters);
+    case 416:
+      if (lookahead == 't') ADVANCE(466);
       END_STATE();
-    case 454:
-      if (lookahead == 'r') ADVANCE(470);
+    case 417:
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_requires);
+    case 418:
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
-    case 456:
-      if (lookahead == 'o') ADVANCE(471);
+    case 419:
+      if (lookahead == 'i') ADVANCE(467);
       END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_rounding);
+    case 420:
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+    case 421:
+      if (lookahead == 't') ADVANCE(468);
       END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_scenario);
+    case 422:
+      if (lookahead == 'l') ADVANCE(469);
       END_STATE();
-    case 460:
-      ACCEPT_TOKEN(anon_sym_subtract);
+    case 423:
+      if (lookahead == 't') ADVANCE(470);
       END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_weighted);
+    case 424:
+      if (lookahead == 'r') ADVANCE(471);
       END_STATE();
-    case 462:
-      if (lookahead == 'n') ADVANCE(472);
+    case 425:
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
-    case 463:
-      ACCEPT_TOKEN(anon_sym_allocated);
+    case 426:
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
-    case 464:
-      if (lookahead == 's') ADVANCE(473);
+    case 427:
+      if (lookahead == 'd') ADVANCE(472);
       END_STATE();
-    case 465:
-      ACCEPT_TOKEN(anon_sym_effective);
+    case 428:
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
-    case 466:
-      ACCEPT_TOKEN(anon_sym_financial);
+    case 429:
+      if (lookahead == 'e') ADVANCE(473);
       END_STATE();
-    case 467:
-      ACCEPT_TOKEN(anon_sym_parameter);
+    case 430:
+      if (lookahead == 'e') ADVANCE(474);
       END_STATE();
-    case 468:
-      if (lookahead == 'g') ADVANCE(474);
+    case 431:
+      if (lookahead == 't') ADVANCE(475);
       END_STATE();
-    case 469:
-      if (lookahead == 'n') ADVANCE(475);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 471:
+    case 432:
       if (lookahead == 'n') ADVANCE(476);
       END_STATE();
+    case 433:
+      if (lookahead == 'o') ADVANCE(477);
+      END_STATE();
+    case 434:
+      if (lookahead == 'i') ADVANCE(478);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_single);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 437:
+      if (lookahead == 'c') ADVANCE(479);
+      END_STATE();
+    case 438:
+      if (lookahead == 'e') ADVANCE(480);
+      END_STATE();
+    case 439:
+      if (lookahead == 'd') ADVANCE(481);
+      END_STATE();
+    case 440:
+      if (lookahead == 'n') ADVANCE(482);
+      END_STATE();
+    case 441:
+      if (lookahead == 'e') ADVANCE(483);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 443:
+      if (lookahead == 'i') ADVANCE(484);
+      END_STATE();
+    case 444:
+      if (lookahead == 'n') ADVANCE(485);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 446:
+      if (lookahead == 'e') ADVANCE(486);
+      END_STATE();
+    case 447:
+      if (lookahead == 't') ADVANCE(487);
+      END_STATE();
+    case 448:
+      if (lookahead == 'n') ADVANCE(488);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 451:
+      if (lookahead == 't') ADVANCE(489);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_consent);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 458:
+      if (lookahead == 'y') ADVANCE(490);
+      END_STATE();
+    case 459:
+      if (lookahead == 'v') ADVANCE(491);
+      END_STATE();
+    case 460:
+      if (lookahead == 'n') ADVANCE(492);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 462:
+      if (lookahead == 'a') ADVANCE(493);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_forward);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_members);
+      END_STATE();
+    case 466:
+      if (lookahead == 'e') ADVANCE(494);
+      END_STATE();
+    case 467:
+      if (lookahead == 't') ADVANCE(495);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
+    case 469:
+      if (lookahead == 'i') ADVANCE(496);
+      END_STATE();
+    case 470:
+      if (lookahead == 'i') ADVANCE(497);
+      END_STATE();
+    case 471:
+      if (lookahead == 's') ADVANCE(498);
+      END_STATE();
     case 472:
-      if (lookahead == 's') ADVANCE(477);
+      if (lookahead == 'e') ADVANCE(499);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 's') ADVANCE(500);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'i') ADVANCE(501);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'g') ADVANCE(502);
       END_STATE();
     case 477:
+      if (lookahead == 'k') ADVANCE(503);
+      END_STATE();
+    case 478:
+      if (lookahead == 'o') ADVANCE(504);
+      END_STATE();
+    case 479:
+      if (lookahead == 't') ADVANCE(505);
+      END_STATE();
+    case 480:
+      if (lookahead == 'r') ADVANCE(506);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(anon_sym_unvoted);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 483:
+      if (lookahead == 'd') ADVANCE(507);
+      END_STATE();
+    case 484:
+      if (lookahead == 'o') ADVANCE(508);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(anon_sym_adoption);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(509);
+      END_STATE();
+    case 487:
+      if (lookahead == 'i') ADVANCE(510);
+      END_STATE();
+    case 488:
+      if (lookahead == 't') ADVANCE(511);
+      END_STATE();
+    case 489:
+      if (lookahead == 'e') ADVANCE(512);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(anon_sym_currency);
+      END_STATE();
+    case 491:
+      if (lookahead == 'e') ADVANCE(513);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(anon_sym_election);
+      END_STATE();
+    case 493:
+      if (lookahead == 'l') ADVANCE(514);
+      END_STATE();
+    case 494:
+      if (lookahead == 'r') ADVANCE(515);
+      END_STATE();
+    case 495:
+      if (lookahead == 'y') ADVANCE(516);
+      END_STATE();
+    case 496:
+      if (lookahead == 'n') ADVANCE(517);
+      END_STATE();
+    case 497:
+      if (lookahead == 'o') ADVANCE(518);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 499:
+      if (lookahead == 'r') ADVANCE(519);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 501:
+      if (lookahead == 'o') ADVANCE(520);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 506:
+      if (lookahead == 'a') ADVANCE(521);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 508:
+      if (lookahead == 'n') ADVANCE(522);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 510:
+      if (lookahead == 'c') ADVANCE(523);
+      END_STATE();
+    case 511:
+      if (lookahead == 's') ADVANCE(524);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(525);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(anon_sym_plurality);
+      END_STATE();
+    case 517:
+      if (lookahead == 'g') ADVANCE(526);
+      END_STATE();
+    case 518:
+      if (lookahead == 'n') ADVANCE(527);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 520:
+      if (lookahead == 'n') ADVANCE(528);
+      END_STATE();
+    case 521:
+      if (lookahead == 'b') ADVANCE(529);
+      END_STATE();
+    case 522:
+      if (lookahead == 's') ADVANCE(530);
+      END_STATE();
+    case 523:
+      if (lookahead == 'a') ADVANCE(531);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(anon_sym_candidates);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 529:
+      if (lookahead == 'l') ADVANCE(532);
+      END_STATE();
+    case 530:
       ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 531:
+      if (lookahead == 'l') ADVANCE(533);
+      END_STATE();
+    case 532:
+      if (lookahead == 'e') ADVANCE(534);
+      END_STATE();
+    case 533:
+      if (lookahead == 'l') ADVANCE(535);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 535:
+      if (lookahead == 'y') ADVANCE(536);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
       return false;
@@ -3155,6 +3420,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(1),
     [anon_sym_limit] = ACTIONS(1),
     [anon_sym_resolution] = ACTIONS(1),
+    [anon_sym_election] = ACTIONS(1),
     [anon_sym_period] = ACTIONS(1),
     [anon_sym_DOT] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
@@ -3279,6 +3545,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(1),
     [anon_sym_quarters] = ACTIONS(1),
     [anon_sym_halves] = ACTIONS(1),
+    [anon_sym_seats] = ACTIONS(1),
+    [anon_sym_plurality] = ACTIONS(1),
+    [anon_sym_single] = ACTIONS(1),
+    [anon_sym_transferable] = ACTIONS(1),
+    [anon_sym_candidate] = ACTIONS(1),
+    [anon_sym_broken] = ACTIONS(1),
+    [anon_sym_alphabetically] = ACTIONS(1),
+    [anon_sym_lot] = ACTIONS(1),
+    [anon_sym_candidates] = ACTIONS(1),
+    [anon_sym_seed] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -3324,6 +3600,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(9),
     [anon_sym_limit] = ACTIONS(9),
     [anon_sym_resolution] = ACTIONS(9),
+    [anon_sym_election] = ACTIONS(9),
     [anon_sym_period] = ACTIONS(11),
     [anon_sym_LBRACE] = ACTIONS(13),
     [anon_sym_LPAREN] = ACTIONS(15),
@@ -3445,6 +3722,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(17),
     [anon_sym_quarters] = ACTIONS(17),
     [anon_sym_halves] = ACTIONS(17),
+    [anon_sym_seats] = ACTIONS(17),
+    [anon_sym_plurality] = ACTIONS(17),
+    [anon_sym_single] = ACTIONS(17),
+    [anon_sym_transferable] = ACTIONS(17),
+    [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_broken] = ACTIONS(17),
+    [anon_sym_alphabetically] = ACTIONS(17),
+    [anon_sym_lot] = ACTIONS(17),
+    [anon_sym_candidates] = ACTIONS(17),
+    [anon_sym_seed] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -3488,6 +3775,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(32),
     [anon_sym_limit] = ACTIONS(32),
     [anon_sym_resolution] = ACTIONS(32),
+    [anon_sym_election] = ACTIONS(32),
     [anon_sym_period] = ACTIONS(35),
     [anon_sym_LBRACE] = ACTIONS(38),
     [anon_sym_RBRACE] = ACTIONS(41),
@@ -3611,6 +3899,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(46),
     [anon_sym_quarters] = ACTIONS(46),
     [anon_sym_halves] = ACTIONS(46),
+    [anon_sym_seats] = ACTIONS(46),
+    [anon_sym_plurality] = ACTIONS(46),
+    [anon_sym_single] = ACTIONS(46),
+    [anon_sym_transferable] = ACTIONS(46),
+    [anon_sym_candidate] = ACTIONS(46),
+    [anon_sym_broken] = ACTIONS(46),
+    [anon_sym_alphabetically] = ACTIONS(46),
+    [anon_sym_lot] = ACTIONS(46),
+    [anon_sym_candidates] = ACTIONS(46),
+    [anon_sym_seed] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -3654,6 +3952,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(72),
@@ -3776,6 +4075,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -3819,6 +4128,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -3941,6 +4251,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -3984,6 +4304,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(94),
@@ -4106,6 +4427,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -4150,6 +4481,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(9),
     [anon_sym_limit] = ACTIONS(9),
     [anon_sym_resolution] = ACTIONS(9),
+    [anon_sym_election] = ACTIONS(9),
     [anon_sym_period] = ACTIONS(11),
     [anon_sym_LBRACE] = ACTIONS(13),
     [anon_sym_LPAREN] = ACTIONS(15),
@@ -4271,6 +4603,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(17),
     [anon_sym_quarters] = ACTIONS(17),
     [anon_sym_halves] = ACTIONS(17),
+    [anon_sym_seats] = ACTIONS(17),
+    [anon_sym_plurality] = ACTIONS(17),
+    [anon_sym_single] = ACTIONS(17),
+    [anon_sym_transferable] = ACTIONS(17),
+    [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_broken] = ACTIONS(17),
+    [anon_sym_alphabetically] = ACTIONS(17),
+    [anon_sym_lot] = ACTIONS(17),
+    [anon_sym_candidates] = ACTIONS(17),
+    [anon_sym_seed] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -4314,6 +4656,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(106),
@@ -4436,6 +4779,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4479,6 +4832,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -4601,6 +4955,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4645,6 +5009,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(117),
     [anon_sym_limit] = ACTIONS(117),
     [anon_sym_resolution] = ACTIONS(117),
+    [anon_sym_election] = ACTIONS(117),
     [anon_sym_period] = ACTIONS(120),
     [anon_sym_LBRACE] = ACTIONS(123),
     [anon_sym_LPAREN] = ACTIONS(126),
@@ -4766,6 +5131,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(129),
     [anon_sym_quarters] = ACTIONS(129),
     [anon_sym_halves] = ACTIONS(129),
+    [anon_sym_seats] = ACTIONS(129),
+    [anon_sym_plurality] = ACTIONS(129),
+    [anon_sym_single] = ACTIONS(129),
+    [anon_sym_transferable] = ACTIONS(129),
+    [anon_sym_candidate] = ACTIONS(129),
+    [anon_sym_broken] = ACTIONS(129),
+    [anon_sym_alphabetically] = ACTIONS(129),
+    [anon_sym_lot] = ACTIONS(129),
+    [anon_sym_candidates] = ACTIONS(129),
+    [anon_sym_seed] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -4809,6 +5184,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -4931,6 +5307,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -4974,6 +5360,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_RBRACE] = ACTIONS(153),
@@ -5096,6 +5483,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5139,6 +5536,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(66),
     [anon_sym_limit] = ACTIONS(66),
     [anon_sym_resolution] = ACTIONS(66),
+    [anon_sym_election] = ACTIONS(66),
     [anon_sym_period] = ACTIONS(68),
     [anon_sym_LBRACE] = ACTIONS(70),
     [anon_sym_LPAREN] = ACTIONS(74),
@@ -5261,6 +5659,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(76),
     [anon_sym_quarters] = ACTIONS(76),
     [anon_sym_halves] = ACTIONS(76),
+    [anon_sym_seats] = ACTIONS(76),
+    [anon_sym_plurality] = ACTIONS(76),
+    [anon_sym_single] = ACTIONS(76),
+    [anon_sym_transferable] = ACTIONS(76),
+    [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_broken] = ACTIONS(76),
+    [anon_sym_alphabetically] = ACTIONS(76),
+    [anon_sym_lot] = ACTIONS(76),
+    [anon_sym_candidates] = ACTIONS(76),
+    [anon_sym_seed] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5295,6 +5703,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(157),
     [anon_sym_limit] = ACTIONS(157),
     [anon_sym_resolution] = ACTIONS(157),
+    [anon_sym_election] = ACTIONS(157),
     [anon_sym_period] = ACTIONS(157),
     [anon_sym_DOT] = ACTIONS(159),
     [anon_sym_LBRACE] = ACTIONS(161),
@@ -5419,6 +5828,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(157),
     [anon_sym_quarters] = ACTIONS(157),
     [anon_sym_halves] = ACTIONS(157),
+    [anon_sym_seats] = ACTIONS(157),
+    [anon_sym_plurality] = ACTIONS(157),
+    [anon_sym_single] = ACTIONS(157),
+    [anon_sym_transferable] = ACTIONS(157),
+    [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_broken] = ACTIONS(157),
+    [anon_sym_alphabetically] = ACTIONS(157),
+    [anon_sym_lot] = ACTIONS(157),
+    [anon_sym_candidates] = ACTIONS(157),
+    [anon_sym_seed] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -5452,6 +5871,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_DOT] = ACTIONS(165),
     [anon_sym_LBRACE] = ACTIONS(167),
@@ -5576,6 +5996,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5611,6 +6041,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(157),
     [anon_sym_limit] = ACTIONS(157),
     [anon_sym_resolution] = ACTIONS(157),
+    [anon_sym_election] = ACTIONS(157),
     [anon_sym_period] = ACTIONS(157),
     [anon_sym_DOT] = ACTIONS(169),
     [anon_sym_LBRACE] = ACTIONS(161),
@@ -5733,6 +6164,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(157),
     [anon_sym_quarters] = ACTIONS(157),
     [anon_sym_halves] = ACTIONS(157),
+    [anon_sym_seats] = ACTIONS(157),
+    [anon_sym_plurality] = ACTIONS(157),
+    [anon_sym_single] = ACTIONS(157),
+    [anon_sym_transferable] = ACTIONS(157),
+    [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_broken] = ACTIONS(157),
+    [anon_sym_alphabetically] = ACTIONS(157),
+    [anon_sym_lot] = ACTIONS(157),
+    [anon_sym_candidates] = ACTIONS(157),
+    [anon_sym_seed] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -5767,6 +6208,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_DOT] = ACTIONS(171),
     [anon_sym_LBRACE] = ACTIONS(167),
@@ -5889,6 +6331,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -5922,6 +6374,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(173),
     [anon_sym_limit] = ACTIONS(173),
     [anon_sym_resolution] = ACTIONS(173),
+    [anon_sym_election] = ACTIONS(173),
     [anon_sym_period] = ACTIONS(173),
     [anon_sym_LBRACE] = ACTIONS(175),
     [anon_sym_RBRACE] = ACTIONS(175),
@@ -6045,6 +6498,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(173),
     [anon_sym_quarters] = ACTIONS(173),
     [anon_sym_halves] = ACTIONS(173),
+    [anon_sym_seats] = ACTIONS(173),
+    [anon_sym_plurality] = ACTIONS(173),
+    [anon_sym_single] = ACTIONS(173),
+    [anon_sym_transferable] = ACTIONS(173),
+    [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_broken] = ACTIONS(173),
+    [anon_sym_alphabetically] = ACTIONS(173),
+    [anon_sym_lot] = ACTIONS(173),
+    [anon_sym_candidates] = ACTIONS(173),
+    [anon_sym_seed] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -6078,6 +6541,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_RBRACE] = ACTIONS(167),
@@ -6201,6 +6665,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6234,6 +6708,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_RBRACE] = ACTIONS(167),
@@ -6357,6 +6832,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6390,6 +6875,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(179),
     [anon_sym_limit] = ACTIONS(179),
     [anon_sym_resolution] = ACTIONS(179),
+    [anon_sym_election] = ACTIONS(179),
     [anon_sym_period] = ACTIONS(179),
     [anon_sym_LBRACE] = ACTIONS(181),
     [anon_sym_RBRACE] = ACTIONS(181),
@@ -6513,6 +6999,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(179),
     [anon_sym_quarters] = ACTIONS(179),
     [anon_sym_halves] = ACTIONS(179),
+    [anon_sym_seats] = ACTIONS(179),
+    [anon_sym_plurality] = ACTIONS(179),
+    [anon_sym_single] = ACTIONS(179),
+    [anon_sym_transferable] = ACTIONS(179),
+    [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_broken] = ACTIONS(179),
+    [anon_sym_alphabetically] = ACTIONS(179),
+    [anon_sym_lot] = ACTIONS(179),
+    [anon_sym_candidates] = ACTIONS(179),
+    [anon_sym_seed] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -6546,6 +7042,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(183),
     [anon_sym_limit] = ACTIONS(183),
     [anon_sym_resolution] = ACTIONS(183),
+    [anon_sym_election] = ACTIONS(183),
     [anon_sym_period] = ACTIONS(183),
     [anon_sym_LBRACE] = ACTIONS(185),
     [anon_sym_RBRACE] = ACTIONS(185),
@@ -6669,6 +7166,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(183),
     [anon_sym_quarters] = ACTIONS(183),
     [anon_sym_halves] = ACTIONS(183),
+    [anon_sym_seats] = ACTIONS(183),
+    [anon_sym_plurality] = ACTIONS(183),
+    [anon_sym_single] = ACTIONS(183),
+    [anon_sym_transferable] = ACTIONS(183),
+    [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_broken] = ACTIONS(183),
+    [anon_sym_alphabetically] = ACTIONS(183),
+    [anon_sym_lot] = ACTIONS(183),
+    [anon_sym_candidates] = ACTIONS(183),
+    [anon_sym_seed] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -6702,6 +7209,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(187),
     [anon_sym_limit] = ACTIONS(187),
     [anon_sym_resolution] = ACTIONS(187),
+    [anon_sym_election] = ACTIONS(187),
     [anon_sym_period] = ACTIONS(187),
     [anon_sym_LBRACE] = ACTIONS(189),
     [anon_sym_RBRACE] = ACTIONS(189),
@@ -6825,6 +7333,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(187),
     [anon_sym_quarters] = ACTIONS(187),
     [anon_sym_halves] = ACTIONS(187),
+    [anon_sym_seats] = ACTIONS(187),
+    [anon_sym_plurality] = ACTIONS(187),
+    [anon_sym_single] = ACTIONS(187),
+    [anon_sym_transferable] = ACTIONS(187),
+    [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_broken] = ACTIONS(187),
+    [anon_sym_alphabetically] = ACTIONS(187),
+    [anon_sym_lot] = ACTIONS(187),
+    [anon_sym_candidates] = ACTIONS(187),
+    [anon_sym_seed] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -6858,6 +7376,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(191),
     [anon_sym_limit] = ACTIONS(191),
     [anon_sym_resolution] = ACTIONS(191),
+    [anon_sym_election] = ACTIONS(191),
     [anon_sym_period] = ACTIONS(191),
     [anon_sym_LBRACE] = ACTIONS(193),
     [anon_sym_RBRACE] = ACTIONS(193),
@@ -6981,6 +7500,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(191),
     [anon_sym_quarters] = ACTIONS(191),
     [anon_sym_halves] = ACTIONS(191),
+    [anon_sym_seats] = ACTIONS(191),
+    [anon_sym_plurality] = ACTIONS(191),
+    [anon_sym_single] = ACTIONS(191),
+    [anon_sym_transferable] = ACTIONS(191),
+    [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_broken] = ACTIONS(191),
+    [anon_sym_alphabetically] = ACTIONS(191),
+    [anon_sym_lot] = ACTIONS(191),
+    [anon_sym_candidates] = ACTIONS(191),
+    [anon_sym_seed] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -7014,6 +7543,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(195),
     [anon_sym_limit] = ACTIONS(195),
     [anon_sym_resolution] = ACTIONS(195),
+    [anon_sym_election] = ACTIONS(195),
     [anon_sym_period] = ACTIONS(195),
     [anon_sym_LBRACE] = ACTIONS(197),
     [anon_sym_RBRACE] = ACTIONS(197),
@@ -7137,6 +7667,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(195),
     [anon_sym_quarters] = ACTIONS(195),
     [anon_sym_halves] = ACTIONS(195),
+    [anon_sym_seats] = ACTIONS(195),
+    [anon_sym_plurality] = ACTIONS(195),
+    [anon_sym_single] = ACTIONS(195),
+    [anon_sym_transferable] = ACTIONS(195),
+    [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_broken] = ACTIONS(195),
+    [anon_sym_alphabetically] = ACTIONS(195),
+    [anon_sym_lot] = ACTIONS(195),
+    [anon_sym_candidates] = ACTIONS(195),
+    [anon_sym_seed] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -7170,6 +7710,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(199),
     [anon_sym_limit] = ACTIONS(199),
     [anon_sym_resolution] = ACTIONS(199),
+    [anon_sym_election] = ACTIONS(199),
     [anon_sym_period] = ACTIONS(199),
     [anon_sym_LBRACE] = ACTIONS(201),
     [anon_sym_RBRACE] = ACTIONS(201),
@@ -7293,6 +7834,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(199),
     [anon_sym_quarters] = ACTIONS(199),
     [anon_sym_halves] = ACTIONS(199),
+    [anon_sym_seats] = ACTIONS(199),
+    [anon_sym_plurality] = ACTIONS(199),
+    [anon_sym_single] = ACTIONS(199),
+    [anon_sym_transferable] = ACTIONS(199),
+    [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_broken] = ACTIONS(199),
+    [anon_sym_alphabetically] = ACTIONS(199),
+    [anon_sym_lot] = ACTIONS(199),
+    [anon_sym_candidates] = ACTIONS(199),
+    [anon_sym_seed] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -7326,6 +7877,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(203),
     [anon_sym_limit] = ACTIONS(203),
     [anon_sym_resolution] = ACTIONS(203),
+    [anon_sym_election] = ACTIONS(203),
     [anon_sym_period] = ACTIONS(203),
     [anon_sym_LBRACE] = ACTIONS(205),
     [anon_sym_RBRACE] = ACTIONS(205),
@@ -7449,6 +8001,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(203),
     [anon_sym_quarters] = ACTIONS(203),
     [anon_sym_halves] = ACTIONS(203),
+    [anon_sym_seats] = ACTIONS(203),
+    [anon_sym_plurality] = ACTIONS(203),
+    [anon_sym_single] = ACTIONS(203),
+    [anon_sym_transferable] = ACTIONS(203),
+    [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_broken] = ACTIONS(203),
+    [anon_sym_alphabetically] = ACTIONS(203),
+    [anon_sym_lot] = ACTIONS(203),
+    [anon_sym_candidates] = ACTIONS(203),
+    [anon_sym_seed] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -7482,6 +8044,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(207),
     [anon_sym_limit] = ACTIONS(207),
     [anon_sym_resolution] = ACTIONS(207),
+    [anon_sym_election] = ACTIONS(207),
     [anon_sym_period] = ACTIONS(207),
     [anon_sym_LBRACE] = ACTIONS(209),
     [anon_sym_RBRACE] = ACTIONS(209),
@@ -7605,6 +8168,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(207),
     [anon_sym_quarters] = ACTIONS(207),
     [anon_sym_halves] = ACTIONS(207),
+    [anon_sym_seats] = ACTIONS(207),
+    [anon_sym_plurality] = ACTIONS(207),
+    [anon_sym_single] = ACTIONS(207),
+    [anon_sym_transferable] = ACTIONS(207),
+    [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_broken] = ACTIONS(207),
+    [anon_sym_alphabetically] = ACTIONS(207),
+    [anon_sym_lot] = ACTIONS(207),
+    [anon_sym_candidates] = ACTIONS(207),
+    [anon_sym_seed] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -7638,6 +8211,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(211),
     [anon_sym_limit] = ACTIONS(211),
     [anon_sym_resolution] = ACTIONS(211),
+    [anon_sym_election] = ACTIONS(211),
     [anon_sym_period] = ACTIONS(211),
     [anon_sym_LBRACE] = ACTIONS(213),
     [anon_sym_RBRACE] = ACTIONS(213),
@@ -7761,6 +8335,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(211),
     [anon_sym_quarters] = ACTIONS(211),
     [anon_sym_halves] = ACTIONS(211),
+    [anon_sym_seats] = ACTIONS(211),
+    [anon_sym_plurality] = ACTIONS(211),
+    [anon_sym_single] = ACTIONS(211),
+    [anon_sym_transferable] = ACTIONS(211),
+    [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_broken] = ACTIONS(211),
+    [anon_sym_alphabetically] = ACTIONS(211),
+    [anon_sym_lot] = ACTIONS(211),
+    [anon_sym_candidates] = ACTIONS(211),
+    [anon_sym_seed] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -7795,6 +8379,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(195),
     [anon_sym_limit] = ACTIONS(195),
     [anon_sym_resolution] = ACTIONS(195),
+    [anon_sym_election] = ACTIONS(195),
     [anon_sym_period] = ACTIONS(195),
     [anon_sym_LBRACE] = ACTIONS(197),
     [anon_sym_LPAREN] = ACTIONS(197),
@@ -7916,6 +8501,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(195),
     [anon_sym_quarters] = ACTIONS(195),
     [anon_sym_halves] = ACTIONS(195),
+    [anon_sym_seats] = ACTIONS(195),
+    [anon_sym_plurality] = ACTIONS(195),
+    [anon_sym_single] = ACTIONS(195),
+    [anon_sym_transferable] = ACTIONS(195),
+    [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_broken] = ACTIONS(195),
+    [anon_sym_alphabetically] = ACTIONS(195),
+    [anon_sym_lot] = ACTIONS(195),
+    [anon_sym_candidates] = ACTIONS(195),
+    [anon_sym_seed] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -7950,6 +8545,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(203),
     [anon_sym_limit] = ACTIONS(203),
     [anon_sym_resolution] = ACTIONS(203),
+    [anon_sym_election] = ACTIONS(203),
     [anon_sym_period] = ACTIONS(203),
     [anon_sym_LBRACE] = ACTIONS(205),
     [anon_sym_LPAREN] = ACTIONS(205),
@@ -8071,6 +8667,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(203),
     [anon_sym_quarters] = ACTIONS(203),
     [anon_sym_halves] = ACTIONS(203),
+    [anon_sym_seats] = ACTIONS(203),
+    [anon_sym_plurality] = ACTIONS(203),
+    [anon_sym_single] = ACTIONS(203),
+    [anon_sym_transferable] = ACTIONS(203),
+    [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_broken] = ACTIONS(203),
+    [anon_sym_alphabetically] = ACTIONS(203),
+    [anon_sym_lot] = ACTIONS(203),
+    [anon_sym_candidates] = ACTIONS(203),
+    [anon_sym_seed] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -8105,6 +8711,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(199),
     [anon_sym_limit] = ACTIONS(199),
     [anon_sym_resolution] = ACTIONS(199),
+    [anon_sym_election] = ACTIONS(199),
     [anon_sym_period] = ACTIONS(199),
     [anon_sym_LBRACE] = ACTIONS(201),
     [anon_sym_LPAREN] = ACTIONS(201),
@@ -8226,6 +8833,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(199),
     [anon_sym_quarters] = ACTIONS(199),
     [anon_sym_halves] = ACTIONS(199),
+    [anon_sym_seats] = ACTIONS(199),
+    [anon_sym_plurality] = ACTIONS(199),
+    [anon_sym_single] = ACTIONS(199),
+    [anon_sym_transferable] = ACTIONS(199),
+    [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_broken] = ACTIONS(199),
+    [anon_sym_alphabetically] = ACTIONS(199),
+    [anon_sym_lot] = ACTIONS(199),
+    [anon_sym_candidates] = ACTIONS(199),
+    [anon_sym_seed] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -8260,6 +8877,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(207),
     [anon_sym_limit] = ACTIONS(207),
     [anon_sym_resolution] = ACTIONS(207),
+    [anon_sym_election] = ACTIONS(207),
     [anon_sym_period] = ACTIONS(207),
     [anon_sym_LBRACE] = ACTIONS(209),
     [anon_sym_LPAREN] = ACTIONS(209),
@@ -8381,6 +8999,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(207),
     [anon_sym_quarters] = ACTIONS(207),
     [anon_sym_halves] = ACTIONS(207),
+    [anon_sym_seats] = ACTIONS(207),
+    [anon_sym_plurality] = ACTIONS(207),
+    [anon_sym_single] = ACTIONS(207),
+    [anon_sym_transferable] = ACTIONS(207),
+    [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_broken] = ACTIONS(207),
+    [anon_sym_alphabetically] = ACTIONS(207),
+    [anon_sym_lot] = ACTIONS(207),
+    [anon_sym_candidates] = ACTIONS(207),
+    [anon_sym_seed] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -8415,6 +9043,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_LPAREN] = ACTIONS(167),
@@ -8536,6 +9165,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -8570,6 +9209,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(211),
     [anon_sym_limit] = ACTIONS(211),
     [anon_sym_resolution] = ACTIONS(211),
+    [anon_sym_election] = ACTIONS(211),
     [anon_sym_period] = ACTIONS(211),
     [anon_sym_LBRACE] = ACTIONS(213),
     [anon_sym_LPAREN] = ACTIONS(213),
@@ -8691,6 +9331,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(211),
     [anon_sym_quarters] = ACTIONS(211),
     [anon_sym_halves] = ACTIONS(211),
+    [anon_sym_seats] = ACTIONS(211),
+    [anon_sym_plurality] = ACTIONS(211),
+    [anon_sym_single] = ACTIONS(211),
+    [anon_sym_transferable] = ACTIONS(211),
+    [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_broken] = ACTIONS(211),
+    [anon_sym_alphabetically] = ACTIONS(211),
+    [anon_sym_lot] = ACTIONS(211),
+    [anon_sym_candidates] = ACTIONS(211),
+    [anon_sym_seed] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -8725,6 +9375,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(179),
     [anon_sym_limit] = ACTIONS(179),
     [anon_sym_resolution] = ACTIONS(179),
+    [anon_sym_election] = ACTIONS(179),
     [anon_sym_period] = ACTIONS(179),
     [anon_sym_LBRACE] = ACTIONS(181),
     [anon_sym_LPAREN] = ACTIONS(181),
@@ -8846,6 +9497,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(179),
     [anon_sym_quarters] = ACTIONS(179),
     [anon_sym_halves] = ACTIONS(179),
+    [anon_sym_seats] = ACTIONS(179),
+    [anon_sym_plurality] = ACTIONS(179),
+    [anon_sym_single] = ACTIONS(179),
+    [anon_sym_transferable] = ACTIONS(179),
+    [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_broken] = ACTIONS(179),
+    [anon_sym_alphabetically] = ACTIONS(179),
+    [anon_sym_lot] = ACTIONS(179),
+    [anon_sym_candidates] = ACTIONS(179),
+    [anon_sym_seed] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -8880,6 +9541,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(183),
     [anon_sym_limit] = ACTIONS(183),
     [anon_sym_resolution] = ACTIONS(183),
+    [anon_sym_election] = ACTIONS(183),
     [anon_sym_period] = ACTIONS(183),
     [anon_sym_LBRACE] = ACTIONS(185),
     [anon_sym_LPAREN] = ACTIONS(185),
@@ -9001,6 +9663,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(183),
     [anon_sym_quarters] = ACTIONS(183),
     [anon_sym_halves] = ACTIONS(183),
+    [anon_sym_seats] = ACTIONS(183),
+    [anon_sym_plurality] = ACTIONS(183),
+    [anon_sym_single] = ACTIONS(183),
+    [anon_sym_transferable] = ACTIONS(183),
+    [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_broken] = ACTIONS(183),
+    [anon_sym_alphabetically] = ACTIONS(183),
+    [anon_sym_lot] = ACTIONS(183),
+    [anon_sym_candidates] = ACTIONS(183),
+    [anon_sym_seed] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -9035,6 +9707,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(163),
     [anon_sym_limit] = ACTIONS(163),
     [anon_sym_resolution] = ACTIONS(163),
+    [anon_sym_election] = ACTIONS(163),
     [anon_sym_period] = ACTIONS(163),
     [anon_sym_LBRACE] = ACTIONS(167),
     [anon_sym_LPAREN] = ACTIONS(167),
@@ -9156,6 +9829,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(163),
     [anon_sym_quarters] = ACTIONS(163),
     [anon_sym_halves] = ACTIONS(163),
+    [anon_sym_seats] = ACTIONS(163),
+    [anon_sym_plurality] = ACTIONS(163),
+    [anon_sym_single] = ACTIONS(163),
+    [anon_sym_transferable] = ACTIONS(163),
+    [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_broken] = ACTIONS(163),
+    [anon_sym_alphabetically] = ACTIONS(163),
+    [anon_sym_lot] = ACTIONS(163),
+    [anon_sym_candidates] = ACTIONS(163),
+    [anon_sym_seed] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -9190,6 +9873,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(187),
     [anon_sym_limit] = ACTIONS(187),
     [anon_sym_resolution] = ACTIONS(187),
+    [anon_sym_election] = ACTIONS(187),
     [anon_sym_period] = ACTIONS(187),
     [anon_sym_LBRACE] = ACTIONS(189),
     [anon_sym_LPAREN] = ACTIONS(189),
@@ -9311,6 +9995,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(187),
     [anon_sym_quarters] = ACTIONS(187),
     [anon_sym_halves] = ACTIONS(187),
+    [anon_sym_seats] = ACTIONS(187),
+    [anon_sym_plurality] = ACTIONS(187),
+    [anon_sym_single] = ACTIONS(187),
+    [anon_sym_transferable] = ACTIONS(187),
+    [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_broken] = ACTIONS(187),
+    [anon_sym_alphabetically] = ACTIONS(187),
+    [anon_sym_lot] = ACTIONS(187),
+    [anon_sym_candidates] = ACTIONS(187),
+    [anon_sym_seed] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -9345,6 +10039,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(173),
     [anon_sym_limit] = ACTIONS(173),
     [anon_sym_resolution] = ACTIONS(173),
+    [anon_sym_election] = ACTIONS(173),
     [anon_sym_period] = ACTIONS(173),
     [anon_sym_LBRACE] = ACTIONS(175),
     [anon_sym_LPAREN] = ACTIONS(175),
@@ -9466,6 +10161,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(173),
     [anon_sym_quarters] = ACTIONS(173),
     [anon_sym_halves] = ACTIONS(173),
+    [anon_sym_seats] = ACTIONS(173),
+    [anon_sym_plurality] = ACTIONS(173),
+    [anon_sym_single] = ACTIONS(173),
+    [anon_sym_transferable] = ACTIONS(173),
+    [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_broken] = ACTIONS(173),
+    [anon_sym_alphabetically] = ACTIONS(173),
+    [anon_sym_lot] = ACTIONS(173),
+    [anon_sym_candidates] = ACTIONS(173),
+    [anon_sym_seed] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -9500,6 +10205,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_unit] = ACTIONS(191),
     [anon_sym_limit] = ACTIONS(191),
     [anon_sym_resolution] = ACTIONS(191),
+    [anon_sym_election] = ACTIONS(191),
     [anon_sym_period] = ACTIONS(191),
     [anon_sym_LBRACE] = ACTIONS(193),
     [anon_sym_LPAREN] = ACTIONS(193),
@@ -9621,6 +10327,16 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_months] = ACTIONS(191),
     [anon_sym_quarters] = ACTIONS(191),
     [anon_sym_halves] = ACTIONS(191),
+    [anon_sym_seats] = ACTIONS(191),
+    [anon_sym_plurality] = ACTIONS(191),
+    [anon_sym_single] = ACTIONS(191),
+    [anon_sym_transferable] = ACTIONS(191),
+    [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_broken] = ACTIONS(191),
+    [anon_sym_alphabetically] = ACTIONS(191),
+    [anon_sym_lot] = ACTIONS(191),
+    [anon_sym_candidates] = ACTIONS(191),
+    [anon_sym_seed] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use super::super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    ActDef, Effective, FieldDef, ParamDef, Program, ResolutionDef, ScenarioDef, StepArg, StepDef,
-    StepDefKind,
+    ActDef, Effective, ElectionDef, FieldDef, ParamDef, Program, ResolutionDef, ScenarioDef,
+    StepArg, StepDef, StepDefKind,
 };
 use crate::span::Span;
 use crate::types::Type;
@@ -90,6 +90,17 @@ pub enum RawKind<V> {
         /// Figures and their values.
         figures: Vec<(Written<String>, Written<V>)>,
     },
+    /// An election's ballots.
+    Election {
+        /// The election's name.
+        election: Written<String>,
+        /// Who stands.
+        candidates: Vec<Written<String>>,
+        /// Each voter with their choices, in order of preference.
+        ballots: Vec<(Written<String>, Vec<Written<String>>)>,
+        /// What a lot is drawn from.
+        seed: Option<u64>,
+    },
 }
 
 /// The three groups of a vote, in the order of [`RawKind::Motion`]'s `votes`.
@@ -118,6 +129,14 @@ pub enum Part<'a> {
     Effective,
     /// A figure of a close.
     Figure(&'a str),
+    /// The election's name.
+    Election,
+    /// Candidate N (from 0) of an election.
+    Candidate(usize),
+    /// The voter of ballot N (from 0).
+    Voter(usize),
+    /// Choice M (from 0) of ballot N.
+    Choice(usize, usize),
 }
 
 /// Where a step comes from.
@@ -192,6 +211,10 @@ impl Origin {
             Part::Amend(name) => format!("{step}.amend.{name}"),
             Part::Effective => format!("{step}.effective"),
             Part::Figure(name) => format!("{step}.close.{name}"),
+            Part::Election => format!("{step}.election"),
+            Part::Candidate(i) => format!("{step}.candidates[{i}]"),
+            Part::Voter(i) => format!("{step}.ballots[{i}].voter"),
+            Part::Choice(i, j) => format!("{step}.ballots[{i}].ranking[{j}]"),
         }
     }
 
@@ -249,6 +272,8 @@ pub struct Vocabulary<'a> {
     pub acts: &'a [ActDef],
     /// Resolutions.
     pub resolutions: &'a [ResolutionDef],
+    /// Elections.
+    pub elections: &'a [ElectionDef],
     /// Parameters.
     pub params: &'a [ParamDef],
     /// The figures of a period.
@@ -261,6 +286,7 @@ impl<'a> Vocabulary<'a> {
         Vocabulary {
             acts: &program.acts,
             resolutions: &program.resolutions,
+            elections: &program.elections,
             params: &program.params,
             period_fields: &program.period_fields,
         }
@@ -447,6 +473,12 @@ impl<'a> StepLowerer<'a> {
                 })
             }
             RawKind::Close { figures } => self.close(figures, origin, values, errors),
+            RawKind::Election {
+                election,
+                candidates,
+                ballots,
+                seed,
+            } => self.election(election, candidates, ballots, seed, origin, errors),
         };
         match kind {
             Some(kind) if errors.len() == before => Some(StepDef {
@@ -686,6 +718,140 @@ impl<'a> StepLowerer<'a> {
             abstain,
             amendments,
             effective: None,
+        })
+    }
+
+    /// An election's ballots: a known election, as many candidates as
+    /// seats at least, each named once (E0904, E0902), every choice a
+    /// candidate (E0901), named once on a ballot (E0902), no more marks
+    /// than seats by plurality (E0902), one ballot a voter (E0903).
+    fn election(
+        &mut self,
+        election: Written<String>,
+        candidates: Vec<Written<String>>,
+        ballots: Vec<(Written<String>, Vec<Written<String>>)>,
+        seed: Option<u64>,
+        origin: &Origin,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<StepDefKind> {
+        use crate::syntax::ast::ElectionMethod;
+        let elections = self.vocabulary.elections;
+        let Some(index) = elections.iter().position(|e| e.name == election.value) else {
+            let help =
+                suggest::did_you_mean(&election.value, elections.iter().map(|e| e.name.as_str()))
+                    .unwrap_or_else(|| {
+                        "ballots are counted in one of the rulebook's elections".into()
+                    });
+            let d = Diagnostic::error(
+                Code::UnknownName,
+                format!("there is no election `{}`", election.value),
+            )
+            .help(help);
+            errors.push(origin.place(Part::Election, election.loc, d, "not an election"));
+            return None;
+        };
+        let def = &elections[index];
+        let mut standing: Vec<(String, Span)> = Vec::with_capacity(candidates.len());
+        for (i, c) in candidates.iter().enumerate() {
+            self.known(&c.value, c.loc, Part::Candidate(i), origin, errors);
+            if standing.iter().any(|(n, _)| *n == c.value) {
+                let d = Diagnostic::error(
+                    Code::RepeatedChoice,
+                    format!("`{}` is listed twice as a candidate", c.value),
+                )
+                .help("list each candidate once");
+                errors.push(origin.place(Part::Candidate(i), c.loc, d, "listed again"));
+                continue;
+            }
+            standing.push((c.value.clone(), origin.rulebook_span(c.loc)));
+        }
+        if standing.len() < def.seats {
+            let d = Diagnostic::error(
+                Code::TooFewCandidates,
+                format!(
+                    "{} candidate{} for {} seat{} in `{}`",
+                    standing.len(),
+                    if standing.len() == 1 { "" } else { "s" },
+                    def.seats,
+                    if def.seats == 1 { "" } else { "s" },
+                    def.name
+                ),
+            )
+            .help("an election needs at least as many candidates as seats: list them after `candidates`");
+            errors.push(origin.place(Part::Election, election.loc, d, "too few candidates"));
+        }
+        let mut lowered: Vec<(String, Span, Vec<usize>)> = Vec::with_capacity(ballots.len());
+        for (b, (voter, choices)) in ballots.into_iter().enumerate() {
+            self.known(&voter.value, voter.loc, Part::Voter(b), origin, errors);
+            if lowered.iter().any(|(v, _, _)| *v == voter.value) {
+                let d = Diagnostic::error(
+                    Code::SecondBallot,
+                    format!("`{}` gives two ballots in `{}`", voter.value, def.name),
+                )
+                .help("each member gives one ballot: keep one of the two");
+                errors.push(origin.place(Part::Voter(b), voter.loc, d, "a second ballot"));
+                continue;
+            }
+            if def.method == ElectionMethod::Plurality && choices.len() > def.seats {
+                let d = Diagnostic::error(
+                    Code::RepeatedChoice,
+                    format!(
+                        "`{}` marks {} candidates for {} seat{}",
+                        voter.value,
+                        choices.len(),
+                        def.seats,
+                        if def.seats == 1 { "" } else { "s" }
+                    ),
+                )
+                .help(format!(
+                    "by plurality a voter marks at most as many candidates as there are seats ({})",
+                    def.seats
+                ));
+                errors.push(origin.place(Part::Voter(b), voter.loc, d, "too many marks"));
+            }
+            let mut picks: Vec<usize> = Vec::with_capacity(choices.len());
+            for (j, choice) in choices.iter().enumerate() {
+                let Some(c) = standing.iter().position(|(n, _)| *n == choice.value) else {
+                    let help = suggest::did_you_mean(
+                        &choice.value,
+                        standing.iter().map(|(n, _)| n.as_str()),
+                    )
+                    .unwrap_or_else(|| {
+                        format!(
+                            "the candidates are: {}",
+                            standing
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
+                    let d = Diagnostic::error(
+                        Code::UnknownCandidate,
+                        format!("`{}` is not a candidate in `{}`", choice.value, def.name),
+                    )
+                    .help(help);
+                    errors.push(origin.place(Part::Choice(b, j), choice.loc, d, "not a candidate"));
+                    continue;
+                };
+                if picks.contains(&c) {
+                    let d = Diagnostic::error(
+                        Code::RepeatedChoice,
+                        format!("`{}` names `{}` twice", voter.value, choice.value),
+                    )
+                    .help("a ballot names each candidate once, in order of preference");
+                    errors.push(origin.place(Part::Choice(b, j), choice.loc, d, "named again"));
+                    continue;
+                }
+                picks.push(c);
+            }
+            lowered.push((voter.value, origin.rulebook_span(voter.loc), picks));
+        }
+        Some(StepDefKind::Election {
+            election: index,
+            candidates: standing,
+            ballots: lowered,
+            seed,
         })
     }
 

@@ -210,6 +210,34 @@ impl Canonical for ast::StepKind {
             ast::StepKind::Close { figures } => e.node("close period", |e| {
                 figures.iter().try_for_each(|b| e.binding("period", b))
             }),
+            ast::StepKind::Election(ast::Ballots {
+                election,
+                candidates,
+                ballots,
+                seed,
+                span: _,
+            }) => e.node("election", |e| {
+                e.ident(election)?;
+                e.node("candidates", |e| {
+                    candidates.iter().try_for_each(|c| e.ident(c))
+                })?;
+                for ast::Ballot {
+                    voter,
+                    choices,
+                    ranked: _,
+                    span: _,
+                } in ballots
+                {
+                    e.node("ballot", |e| {
+                        e.ident(voter)?;
+                        choices.iter().try_for_each(|c| e.ident(c))
+                    })?;
+                }
+                if let Some((s, _)) = seed {
+                    e.node("seed", |e| e.number(rust_decimal::Decimal::from(*s)))?;
+                }
+                Ok(())
+            }),
         }
     }
 }

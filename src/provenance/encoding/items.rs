@@ -58,6 +58,7 @@ impl Canonical for ast::Item {
             ast::Item::Limit(l) => l.encode(e),
             ast::Item::Allocation(a) => a.encode(e),
             ast::Item::Resolution(r) => r.encode(e),
+            ast::Item::Election(x) => x.encode(e),
             ast::Item::Act(a) => a.encode(e),
             ast::Item::Scenario(s) => s.encode(e),
             ast::Item::Example(x) => x.encode(e),

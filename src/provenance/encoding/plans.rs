@@ -114,6 +114,48 @@ impl Canonical for ast::TrancheAmount {
     }
 }
 
+impl Canonical for ast::Election {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Election {
+            name,
+            title,
+            seats,
+            method,
+            candidate,
+            ties,
+            span: _,
+        } = self;
+        e.node("election", |e| {
+            e.ident(name)?;
+            if let Some(t) = title {
+                e.text(t)?;
+            }
+            if let Some((n, _)) = seats {
+                e.node("seats", |e| e.number(rust_decimal::Decimal::from(*n)))?;
+            }
+            if let Some((m, _)) = method {
+                e.node("counted by", |e| e.leaf(m.as_str()))?;
+            }
+            if let Some(ast::Candidacy {
+                var,
+                condition,
+                span: _,
+            }) = candidate
+            {
+                e.node("candidate", |e| {
+                    e.ident(var)?;
+                    condition.encode(e)
+                })?;
+            }
+            // Alphabetically, written or not, is one rule.
+            match ties.unwrap_or_default() {
+                ast::ElectionTies::Name => Ok(()),
+                ast::ElectionTies::Lot => e.node("ties broken", |e| e.leaf("by lot")),
+            }
+        })
+    }
+}
+
 impl Canonical for ast::Resolution {
     fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
         let ast::Resolution {

@@ -99,6 +99,36 @@ pub fn scenario_to_json(
                         out.insert("effective".into(), Json::String(when.to_string()));
                     }
                 }
+                StepDefKind::Election {
+                    election,
+                    candidates,
+                    ballots,
+                    seed,
+                } => {
+                    out.insert(
+                        "election".into(),
+                        Json::String(program.elections[*election].name.clone()),
+                    );
+                    out.insert("candidates".into(), names(candidates));
+                    let ballots: Vec<Json> = ballots
+                        .iter()
+                        .map(|(voter, _, choices)| {
+                            let mut b = Map::new();
+                            b.insert("voter".into(), Json::String(voter.clone()));
+                            let ranking = choices
+                                .iter()
+                                .filter_map(|&c| candidates.get(c))
+                                .map(|(n, _)| Json::String(n.clone()))
+                                .collect();
+                            b.insert("ranking".into(), Json::Array(ranking));
+                            Json::Object(b)
+                        })
+                        .collect();
+                    out.insert("ballots".into(), Json::Array(ballots));
+                    if let Some(seed) = seed {
+                        out.insert("seed".into(), Json::from(*seed));
+                    }
+                }
                 StepDefKind::Close { figures } => {
                     if figures.is_empty() {
                         out.insert("close".into(), Json::Bool(true));

@@ -110,6 +110,22 @@ struct JsonStep {
     /// take effect.
     effective: Option<String>,
     close: Option<Close>,
+    /// `"election": "committee"`: an election's ballots counted.
+    election: Option<String>,
+    /// Who stands, for `election`.
+    candidates: Option<Vec<String>>,
+    /// Each voter's ballot, for `election`.
+    ballots: Option<Vec<JsonBallot>>,
+    /// What a lot is drawn from, for `election`.
+    seed: Option<u64>,
+}
+
+/// `{"voter": "ann", "ranking": ["bob", "cy"]}`: one ballot of an election.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonBallot {
+    voter: String,
+    ranking: Vec<String>,
 }
 
 impl JsonStep {
@@ -137,6 +153,54 @@ impl JsonStep {
                     format!("`{field}` belongs to a repetition (\"every\")"),
                 )
                 .help("a repetition is {\"every\": \"month\", \"from\": \"2026-04-30\", \"to\": \"2027-03-31\", \"steps\": [...]}: see docs/scenarios.md"),
+            ));
+        }
+        if self.election.is_some() {
+            if let Some(field) = self
+                .motion_field()
+                .or(self.args.as_ref().map(|_| "args"))
+                .or(self.act.as_ref().map(|_| "act"))
+                .or(self.motion.as_ref().map(|_| "motion"))
+                .or(self.close.as_ref().map(|_| "close"))
+            {
+                return Err((
+                    steps::Part::Step,
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!("`{field}` does not belong to an election"),
+                    )
+                    .help("an election's step is {\"date\", \"election\", \"candidates\", \"ballots\": [{\"voter\", \"ranking\"}], \"seed\"}: see docs/scenarios.md"),
+                ));
+            }
+            let name = |s: String| Written::new(s, Loc::default());
+            return Ok(RawStep {
+                date: Written::new(date, Loc::default()),
+                kind: RawKind::Election {
+                    election: name(self.election.unwrap_or_default()),
+                    candidates: self
+                        .candidates
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(name)
+                        .collect(),
+                    ballots: self
+                        .ballots
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|b| (name(b.voter), b.ranking.into_iter().map(name).collect()))
+                        .collect(),
+                    seed: self.seed,
+                },
+            });
+        }
+        if let Some(field) = self.election_field() {
+            return Err((
+                steps::Part::Step,
+                Diagnostic::error(
+                    Code::BadInputFile,
+                    format!("`{field}` belongs to an election"),
+                )
+                .help("give the step its \"election\", or leave the field out"),
             ));
         }
         let kinds = [
@@ -232,6 +296,7 @@ impl JsonStep {
         .find_map(|(given, field)| given.then_some(field))
         .or_else(|| self.motion.as_ref().map(|_| "motion"))
         .or_else(|| self.motion_field())
+        .or_else(|| self.election_field())
     }
 
     /// A field of a repetition given to a step that is not one.
@@ -243,6 +308,18 @@ impl JsonStep {
             (self.times.is_some(), "times"),
             (self.steps.is_some(), "steps"),
             (self.on.is_some(), "on"),
+        ]
+        .into_iter()
+        .find_map(|(given, field)| given.then_some(field))
+    }
+
+    /// A field of an election.
+    fn election_field(&self) -> Option<&'static str> {
+        [
+            (self.election.is_some(), "election"),
+            (self.candidates.is_some(), "candidates"),
+            (self.ballots.is_some(), "ballots"),
+            (self.seed.is_some(), "seed"),
         ]
         .into_iter()
         .find_map(|(given, field)| given.then_some(field))
