@@ -454,7 +454,7 @@ impl<'p> Engine<'p> {
     /// `article 9 "Division of surplus"`. A span in the scenario's text is
     /// in no article, whatever its offsets.
     fn article_at(&self, span: Option<Span>) -> Option<String> {
-        let span = span.filter(|s| s.source == Span::RULEBOOK)?;
+        let span = span.filter(|s| s.source == Span::RULEBOOK && !s.is_empty())?;
         self.program
             .articles
             .iter()
