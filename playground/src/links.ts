@@ -3,13 +3,18 @@
 //
 // A link is `#s=` and the payload, compressed by lz-string. The payload
 // (version 2) is
-//   { v: 2, f: file name, t: text, o?: the original's text, b?: 1, s?: scenario, h: check }
+//   { v: 2, f: file name, t: text, o?: the original's text, b?: 1, s?: scenario, n?: name, h: check }
 // where `b: 1` says "the original is the bundled rulebook `f`" (its text is
 // then not carried: the page takes its own copy) and `o` carries an
-// original that is not bundled (absent: the original is `t` itself).
+// original that is not bundled (absent: the original is `t` itself). Two
+// shortcuts keep a link to an edited bundled rulebook short (lz-string
+// leaves a bundled rulebook at 8,500 to 13,700 characters, over the safe
+// length below): with `b: 1`, `d: [p, q, middle]` may stand for `t`, the
+// bundled text's first p and last q characters around `middle`; and
+// `n: name` for a scenario unchanged from the rulebook's scenario `name`.
 //
 // `h` is the SHA-256 (WebCrypto) of the canonical payload, the JSON array
-// [2, f, t, o or null, b or 0, s or null]. It catches a link cut short,
+// [2, f, t, o or null, b or 0, s or null, n or null], `t` in full. It catches a link cut short,
 // garbled or edited by hand; it is no signature, since anyone can make a new
 // link with a new check. So the page never takes a link's word for what the
 // original is: an original that claims a bundled rulebook's name is
@@ -44,6 +49,8 @@ export interface Shared {
   /** What to call the original: the bundled file's name, or "the link's original". */
   originalName: string;
   scenario: ScenarioJson | null;
+  /** With no scenario: the rulebook's scenario to load, unchanged. */
+  scenarioName?: string;
   /** Notes to show with it: "unverified link", "the link was altered". */
   notes: string[];
   /** A bundled rulebook's name claimed by the link but not matched by its text. */
@@ -62,15 +69,28 @@ export const LINKS_ORIGINAL = 'the link’s original';
 interface Payload {
   v?: number;
   f: string;
-  t: string;
+  /** Absent only where `d` stands for it. */
+  t?: string;
   o?: string;
   b?: number;
   s?: ScenarioJson | null;
+  n?: string;
+  d?: [number, number, string];
   h?: string;
 }
 
-function canonical(p: Payload): string {
-  return JSON.stringify([2, p.f, p.t, p.o ?? null, p.b ?? 0, p.s ?? null]);
+function canonical(p: Payload, text: string): string {
+  return JSON.stringify([2, p.f, text, p.o ?? null, p.b ?? 0, p.s ?? null, p.n ?? null]);
+}
+
+/** `text` as the bundled text's first p and last q characters around a middle. */
+function around(bundled: string, text: string): [number, number, string] {
+  let p = 0;
+  const most = Math.min(bundled.length, text.length);
+  while (p < most && bundled[p] === text[p]) p++;
+  let q = 0;
+  while (q < most - p && bundled[bundled.length - 1 - q] === text[text.length - 1 - q]) q++;
+  return [p, q, text.slice(p, text.length - q)];
 }
 
 async function sha256(text: string): Promise<string> {
@@ -80,16 +100,25 @@ async function sha256(text: string): Promise<string> {
 
 /** The payload of the work as it stands, with its check. */
 export async function makePayload(
-  work: { file: string; text: string; original: string; scenario: ScenarioJson | null },
+  work: { file: string; text: string; original: string; scenario: ScenarioJson | null; scenarioAsLoaded: string | null },
   bundled: Rulebook[],
 ): Promise<Payload> {
   const book = bundled.find((r) => r.file === work.file);
   const p: Payload = { v: 2, f: work.file, t: work.text };
   if (book && book.text === work.original) p.b = 1;
   else if (work.original !== work.text) p.o = work.original;
-  if (work.scenario) p.s = work.scenario;
-  p.h = await sha256(canonical(p));
+  if (work.scenario && work.scenarioAsLoaded === JSON.stringify(work.scenario)) p.n = work.scenario.name;
+  else if (work.scenario) p.s = work.scenario;
+  p.h = await sha256(canonical(p, work.text));
   return p;
+}
+
+/** The payload as a link carries it: an edited bundled text as its change. */
+export function shortened(p: Payload, bundled: Rulebook[]): Payload {
+  const book = p.b === 1 ? bundled.find((r) => r.file === p.f) : undefined;
+  if (!book || p.t === undefined) return p;
+  const { t, ...rest } = p;
+  return { ...rest, d: around(book.text, t) };
 }
 
 /** The `#s=` value of a payload. */
@@ -143,7 +172,18 @@ async function open(raw: unknown, bundled: Rulebook[]): Promise<Shared> {
   if (!isObject(raw)) throw new LinkError('it does not hold a rulebook', 'shape');
   const p = raw as unknown as Payload;
   if (typeof p.f !== 'string' || p.f.length === 0 || p.f.length > 200) throw new LinkError('it names no rulebook file', 'shape');
+  const book = bundled.find((r) => r.file === p.f);
+  if (p.d !== undefined && p.t === undefined) {
+    const [q, r, middle] = (Array.isArray(p.d) ? p.d : []) as unknown[];
+    const whole = book?.text.length ?? -1;
+    const count = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+    if (p.b !== 1 || !book || !count(q) || !count(r) || typeof middle !== 'string' || q + r > whole) {
+      throw new LinkError('its change to a bundled rulebook does not fit the bundled text', 'shape');
+    }
+    p.t = book.text.slice(0, q) + middle + book.text.slice(whole - r);
+  }
   if (typeof p.t !== 'string') throw new LinkError('it holds no rulebook text', 'shape');
+  if (p.n !== undefined && (typeof p.n !== 'string' || p.s !== undefined)) throw new LinkError('its scenario is named in a way this page does not know', 'shape');
   if (p.o !== undefined && typeof p.o !== 'string') throw new LinkError('its original is not a rulebook text', 'shape');
   if (p.s !== undefined && p.s !== null) {
     const problem = scenarioProblem(p.s);
@@ -153,13 +193,14 @@ async function open(raw: unknown, bundled: Rulebook[]): Promise<Shared> {
   const verified = p.v !== undefined || p.h !== undefined;
   if (verified) {
     if (p.v !== 2 || typeof p.h !== 'string') throw new LinkError('it is of a kind this page does not know', 'shape');
-    if ((await sha256(canonical(p))) !== p.h) {
-      throw new LinkError('it has been altered: its check does not match what it carries, so it was not opened', 'tampered');
+    if ((await sha256(canonical(p, p.t))) !== p.h) {
+      throw new LinkError(p.d
+        ? `it has been altered, or made from another version of the bundled ${p.f}: its check does not match what it carries, so it was not opened`
+        : 'it has been altered: its check does not match what it carries, so it was not opened', 'tampered');
     }
   } else {
     notes.push('Unverified link: it was made before links carried a check, so the page cannot tell whether it arrived as it was sent.');
   }
-  const book = bundled.find((r) => r.file === p.f);
   let original: string;
   let originalName = LINKS_ORIGINAL;
   let falseClaim: string | undefined;
@@ -176,7 +217,7 @@ async function open(raw: unknown, bundled: Rulebook[]): Promise<Shared> {
       notes.push(`The link was altered: its original is not the bundled ${book.file}, whose name it carries. “Compare with the original” compares with the link’s original.`);
     }
   }
-  return { file: p.f, text: p.t, original, originalName, scenario: p.s ?? null, notes, falseClaim };
+  return { file: p.f, text: p.t, original, originalName, scenario: p.s ?? null, scenarioName: p.n, notes, falseClaim };
 }
 
 /** Reads a link's `#s=` value. */
@@ -214,6 +255,7 @@ export async function readFile(text: string, bundled: Rulebook[]): Promise<Share
     throw new LinkError('it is not a share file: it is not JSON', 'invalid');
   }
   if (!isObject(raw) || raw.rochdale_share !== 2) throw new LinkError('it is not a share file of this page', 'invalid');
-  const { rochdale_share: _, ...payload } = raw;
+  const payload = { ...raw };
+  delete payload.rochdale_share;
   return open(payload, bundled);
 }

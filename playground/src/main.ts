@@ -8,7 +8,7 @@ import { engine, type Failure } from './engine.ts';
 import { rulebooks, files } from './rulebooks.ts';
 import { renderScenario } from './scenario.ts';
 import { renderOutcome, renderDiff, renderExplanation, renderFailure } from './results.ts';
-import { LINKS_ORIGINAL, LinkError, SAFE_LINK_CHARS, fileText, makePayload, packLink, readFile, readLink, type Shared } from './links.ts';
+import { LINKS_ORIGINAL, LinkError, SAFE_LINK_CHARS, fileText, makePayload, packLink, readFile, readLink, shortened, type Shared } from './links.ts';
 import type { Diagnostic, ScenarioJson, SimulationOutcome } from 'rochdale';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -21,6 +21,8 @@ const state = {
   originalName: rulebooks[0]?.file ?? 'the original',
   text: rulebooks[0]?.text ?? '',
   scenario: null as ScenarioJson | null,
+  /** The scenario as loaded from the rulebook, as JSON: a link names it if unchanged. */
+  scenarioAsLoaded: null as string | null,
   outcome: null as SimulationOutcome | null,
 };
 let editor: EditorView;
@@ -114,6 +116,7 @@ async function loadScenario(name?: string) {
   if (name === undefined && names.length > 1) name = names[0];
   try {
     state.scenario = await engine.scenarioJson(state.file, state.text, { files, ...(name ? { scenario: name } : {}) });
+    state.scenarioAsLoaded = JSON.stringify(state.scenario);
   } catch (e) {
     state.scenario = null;
     const f = e as Failure;
@@ -196,7 +199,7 @@ function download(name: string, type: string, text: string) {
 
 /** The share link's `#s=` value for the work as it stands (links.ts). */
 async function packed(): Promise<string> {
-  return packLink(await makePayload(state, rulebooks));
+  return packLink(shortened(await makePayload(state, rulebooks), rulebooks));
 }
 
 const linkTo = (value: string) => `${location.origin}${location.pathname}#s=${value}`;
@@ -209,6 +212,9 @@ function updateLink() {
   linkTimer = setTimeout(() => void packed().then((v) => history.replaceState(null, '', linkTo(v))), 400);
 }
 
+/** The rulebook's scenario a link or file names, to load once the page is up. */
+let pendingScenario: string | undefined;
+
 /** Takes what a link or file carries as the work, with its notes shown. */
 function adopt(shared: Shared) {
   // A link whose original claims a bundled rulebook's name but is not its
@@ -218,6 +224,8 @@ function adopt(shared: Shared) {
   state.original = shared.original;
   state.originalName = shared.originalName;
   state.scenario = shared.scenario;
+  state.scenarioAsLoaded = null;
+  pendingScenario = shared.scenarioName;
   state.outcome = null;
   if (shared.notes.length) {
     notice(shared.falseClaim ? 'bad' : 'note', shared.falseClaim ? 'This link was altered.' : 'Opened from a link.', shared.notes);
@@ -281,7 +289,7 @@ function showWork() {
   $('tab-comparison').replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Change the rules, then press “Compare with the original”.' }));
   showTab('scenario');
   if (state.scenario) drawScenario();
-  else void loadScenario();
+  else void loadScenario(pendingScenario);
   updateLink();
 }
 
@@ -366,7 +374,7 @@ async function start() {
     if (file) void openShareFile(file);
   };
   if (restored && state.scenario) drawScenario();
-  else void loadScenario();
+  else void loadScenario(restored ? pendingScenario : undefined);
 }
 
 void start();

@@ -32,13 +32,14 @@ async function shot(page, name) {
   console.log(`ok  ${step}. ${name}  (${path.relative(root, file)})`);
 }
 
-/** A version-2 payload with its check: SHA-256 of [2, f, t, o, b, s] (links.ts). */
-function payload({ f, t, o, b, s }) {
+/** A version-2 payload with its check: SHA-256 of [2, f, t, o, b, s, n] (links.ts). */
+function payload({ f, t, o, b, s, n }) {
   const p = { v: 2, f, t };
   if (o !== undefined) p.o = o;
   if (b !== undefined) p.b = b;
   if (s !== undefined) p.s = s;
-  p.h = createHash('sha256').update(JSON.stringify([2, f, t, o ?? null, b ?? 0, s ?? null]), 'utf8').digest('hex');
+  if (n !== undefined) p.n = n;
+  p.h = createHash('sha256').update(JSON.stringify([2, f, t, o ?? null, b ?? 0, s ?? null, n ?? null]), 'utf8').digest('hex');
   return p;
 }
 const pack = (p) => LZString.compressToEncodedURIComponent(JSON.stringify(p));
@@ -160,6 +161,24 @@ async function main() {
     assert((await good.locator('.changes').textContent()).includes('10% → 90%'), 'the change from the bundled text');
     console.log('ok  a verified link opens with no notice');
     await good.close();
+
+    // The same as the bundled text's change ("10%" → "90%" at the reserve):
+    // the text's first and last characters taken from the page's own copy.
+    const at = pioneers.indexOf(reserve) + reserve.length - 3;
+    const change = payload({ f: 'rochdale-1844.coop', t: ninety, b: 1, n: 'first year' });
+    const { t: _, ...short } = { ...change, d: [at, pioneers.length - at - 1, '9'] };
+    const shortLink = `#s=${pack(short)}`;
+    assert(shortLink.length < 1000, `a change to a bundled rulebook makes a short link: ${shortLink.length}`);
+    const changed = await open(shortLink);
+    await changed.waitForSelector('.members-table input[data-member="howarth"]');
+    assert((await editorText(changed)).includes('parameter reserve_share: Percent = 90%'), 'the change is applied to the bundled text');
+    assert(await changed.locator('#notice').isHidden(), 'no notice for a good short link');
+    await changed.close();
+    const wrong = await open(`#s=${pack({ ...short, d: [at, pioneers.length - at - 1, '8'] })}`);
+    await wrong.waitForSelector('#notice:not([hidden])');
+    assert((await noticeText(wrong)).includes('made from another version of the bundled rochdale-1844.coop'), 'a change that does not give the checked text');
+    await wrong.close();
+    console.log(`ok  a short link of a change to the bundled text (${shortLink.length} characters)`);
 
     // 7. Invalid links: not lz-string, not JSON, wrongly shaped. Each says
     // why, and the page shows the bundled rulebook, with no uncaught error.
