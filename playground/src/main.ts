@@ -227,6 +227,7 @@ function adopt(shared: Shared) {
   state.scenarioAsLoaded = null;
   pendingScenario = shared.scenarioName;
   state.outcome = null;
+  $('notice').hidden = true;
   if (shared.notes.length) {
     notice(shared.falseClaim ? 'bad' : 'note', shared.falseClaim ? 'This link was altered.' : 'Opened from a link.', shared.notes);
   }
@@ -238,7 +239,9 @@ function refused(what: string, e: unknown) {
   const title = e instanceof LinkError && e.kind === 'tampered' ? `This ${what} was tampered with.` : `This ${what} could not be opened.`;
   notice('bad', title, [
     `The ${what} was not opened: ${reason}.`,
-    `The page shows the bundled ${state.file} instead; nothing of the ${what} was loaded.`,
+    what === 'link'
+      ? `The page shows the bundled ${state.file} instead; nothing of the link was loaded.`
+      : 'The page keeps the work it had; nothing of the file was loaded.',
   ]);
 }
 
@@ -296,6 +299,7 @@ function showWork() {
 function pick(file: string) {
   const book = rulebooks.find((r) => r.file === file);
   if (!book) return;
+  $('notice').hidden = true;
   state.file = book.file;
   state.original = book.text;
   state.originalName = book.file;

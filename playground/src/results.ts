@@ -221,7 +221,7 @@ export function failureReason(s: Step): string {
 function failedStep(s: Step): Child[] {
   const help = s.diagnostic?.help ? officerHelp(s.diagnostic.help) : '';
   return [
-    el('strong', {}, `Step ${s.step}, ${s.date}, ${s.what}: failed. `),
+    el('strong', {}, `Step ${s.step}, ${s.date}, ${s.what} failed: `),
     el('span', { className: 'reason' }, s.diagnostic?.message ?? 'it could not be carried out', '.'),
     s.article ? el('span', { className: 'article' }, ` In ${s.article}.`) : '',
     s.diagnostic?.code ? el('span', { className: 'code' }, ` (${s.diagnostic.code})`) : '',
