@@ -209,7 +209,10 @@ fn failures(json: &str) -> Vec<(u64, String, String, Option<String>)> {
             (
                 s["step"].as_u64().expect("number"),
                 s["what"].as_str().expect("what").to_string(),
-                s["diagnostic"]["message"].as_str().expect("message").to_string(),
+                s["diagnostic"]["message"]
+                    .as_str()
+                    .expect("message")
+                    .to_string(),
                 s["article"].as_str().map(str::to_string),
             )
         })
@@ -224,7 +227,10 @@ fn a_failed_step_carries_the_engines_message_and_its_article() {
     let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("rulebook");
     let first = "on 1845-03-20 pay_costs(£174.00)";
     assert!(text.contains(first));
-    let loss = SourceFile::new("loss.coop", text.replacen(first, "on 1845-03-20 pay_costs(£300.00)", 1));
+    let loss = SourceFile::new(
+        "loss.coop",
+        text.replacen(first, "on 1845-03-20 pay_costs(£300.00)", 1),
+    );
     let request = RunRequest {
         files: founders(),
         summary: true,
@@ -244,11 +250,19 @@ fn a_failed_step_carries_the_engines_message_and_its_article() {
 
     // A vote naming someone not in the scenario: a fault of the scenario,
     // whose text is in no article.
-    let vote = SourceFile::new("vote.coop", text.replacen("for howarth,", "for howarthx,", 1));
+    let vote = SourceFile::new(
+        "vote.coop",
+        text.replacen("for howarth,", "for howarthx,", 1),
+    );
     let failed = failures(&api::simulate(&vote, &request).expect("runs"));
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!(failed[0].0, 38);
-    assert!(failed[0].2.contains("`howarthx` is not in the scenario's member list"), "{failed:?}");
+    assert!(
+        failed[0]
+            .2
+            .contains("`howarthx` is not in the scenario's member list"),
+        "{failed:?}"
+    );
     assert_eq!(failed[0].3, None);
 }
 
