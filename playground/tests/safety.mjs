@@ -48,9 +48,13 @@ async function main() {
   const server = await serve(4175);
   const browser = await launch();
   const errors = [];
+  // Anything the policy refuses (the editor's styles, the engine's worker
+  // or WebAssembly, a download): none, but for the script injected in 1.
+  let violations = [];
   const open = async (hash = '') => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
     page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.text().includes('Content Security Policy')) violations.push(m.text()); });
     await page.goto(`${server.url}${hash}`);
     await page.waitForSelector('.cm-content');
     return page;
@@ -81,6 +85,8 @@ async function main() {
     // The engine, WebAssembly in a worker, still runs under the policy.
     await page.waitForSelector('.problems-title.good');
     await page.waitForSelector('.members-table input[data-member="howarth"]');
+    assert(violations.length === 1 && violations[0].includes('inline script'), `only the injected script is refused: ${violations.join('\n')}`);
+    violations = [];
     console.log(`ok  CSP: ${csp}`);
 
     // 2. A rulebook with two scenarios: the first, with a chooser for the
@@ -254,6 +260,7 @@ async function main() {
     console.log('ok  a share file downloads, opens, and an altered one is refused');
 
     assert(errors.length === 0, `no errors in the page: ${errors.join('\n')}`);
+    assert(violations.length === 0, `nothing else refused by the policy: ${violations.join('\n')}`);
     console.log('\nfailures, links and files are safe in Chromium');
   } finally {
     await browser.close();
