@@ -518,6 +518,12 @@ export interface StepOutcome {
      * For a failure: why.
      */
     diagnostic: SpanDiagnostic | null;
+    /**
+     * For a failure in the rules: the article where it arose, as
+     * `article 9 "Division of surplus"` (none for a fault in the scenario),
+     * so that a page can say where without parsing the rulebook itself.
+     */
+    article: string | null;
 }
 
 /**

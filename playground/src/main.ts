@@ -1,7 +1,6 @@
 // The playground: pick a rulebook, edit it with live diagnostics, edit and
 // run its scenario, read the results as tables and charts, click a figure
 // for its explanation, compare with the original, share a link.
-import LZString from 'lz-string';
 import type { EditorView } from '@codemirror/view';
 import './style.css';
 import { createEditor, setText, byteToIndex } from './editor.ts';
@@ -9,6 +8,7 @@ import { engine, type Failure } from './engine.ts';
 import { rulebooks, files } from './rulebooks.ts';
 import { renderScenario } from './scenario.ts';
 import { renderOutcome, renderDiff, renderExplanation, renderFailure } from './results.ts';
+import { LINKS_ORIGINAL, LinkError, SAFE_LINK_CHARS, fileText, makePayload, packLink, readFile, readLink, shortened, type Shared } from './links.ts';
 import type { Diagnostic, ScenarioJson, SimulationOutcome } from 'rochdale';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -17,8 +17,12 @@ const state = {
   file: rulebooks[0]?.file ?? 'rulebook.coop',
   /** The rulebook as loaded: what "compare with the original" compares with. */
   original: rulebooks[0]?.text ?? '',
+  /** What to call the original: a bundled file's name, or "the link's original". */
+  originalName: rulebooks[0]?.file ?? 'the original',
   text: rulebooks[0]?.text ?? '',
   scenario: null as ScenarioJson | null,
+  /** The scenario as loaded from the rulebook, as JSON: a link names it if unchanged. */
+  scenarioAsLoaded: null as string | null,
   outcome: null as SimulationOutcome | null,
 };
 let editor: EditorView;
@@ -28,6 +32,20 @@ function toast(message: string) {
   t.textContent = message;
   t.classList.add('shown');
   setTimeout(() => t.classList.remove('shown'), 2500);
+}
+
+/**
+ * A notice above the page: why a link or file was not opened, or what to
+ * know about one that was. It stays until closed, unlike a toast.
+ */
+function notice(kind: 'bad' | 'note', title: string, lines: string[] = [], action?: HTMLElement) {
+  const box = $('notice');
+  const close = Object.assign(document.createElement('button'), { textContent: 'Close', className: 'notice-close' });
+  close.onclick = () => { box.hidden = true; };
+  const p = Object.assign(document.createElement('p'), { className: 'notice-title', textContent: title });
+  box.className = `notice ${kind}`;
+  box.replaceChildren(p, ...lines.map((l) => Object.assign(document.createElement('p'), { textContent: l })), ...(action ? [action] : []), close);
+  box.hidden = false;
 }
 
 function showTab(name: string) {
@@ -92,8 +110,13 @@ async function check(text: string): Promise<Diagnostic[]> {
 
 /** Loads the rulebook's scenario (by name, or its only one) as JSON to edit. */
 async function loadScenario(name?: string) {
+  // With several scenarios and none named, the first (the panel's list
+  // offers the others): the engine's "which scenario?" is for the command line.
+  const names = scenarioNames();
+  if (name === undefined && names.length > 1) name = names[0];
   try {
     state.scenario = await engine.scenarioJson(state.file, state.text, { files, ...(name ? { scenario: name } : {}) });
+    state.scenarioAsLoaded = JSON.stringify(state.scenario);
   } catch (e) {
     state.scenario = null;
     const f = e as Failure;
@@ -155,8 +178,11 @@ async function compare() {
   const box = $('tab-comparison');
   box.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Comparing…' }));
   try {
-    const d = await engine.diff(`${state.file} (original)`, state.original, state.file, state.text, request());
-    box.replaceChildren(renderDiff(d));
+    const d = await engine.diff(state.originalName === state.file ? `${state.file} (original)` : state.originalName, state.original, state.file, state.text, request());
+    const against = Object.assign(document.createElement('p'), { className: 'hint compared-with', textContent: state.originalName === LINKS_ORIGINAL
+      ? 'Compared with the link’s original, which is no bundled rulebook.'
+      : `Compared with the bundled ${state.originalName}, as the page has it.` });
+    box.replaceChildren(against, renderDiff(d));
   } catch (e) {
     box.replaceChildren(renderFailure('The two versions could not be compared.', e as Failure));
   }
@@ -171,42 +197,112 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** The share link: the rulebook and the scenario, compressed into the URL. */
-function shareLink(): string {
-  const payload = { f: state.file, t: state.text, o: state.original === state.text ? undefined : state.original, s: state.scenario };
-  const packed = LZString.compressToEncodedURIComponent(JSON.stringify(payload));
-  return `${location.origin}${location.pathname}#s=${packed}`;
+/** The share link's `#s=` value for the work as it stands (links.ts). */
+async function packed(): Promise<string> {
+  return packLink(shortened(await makePayload(state, rulebooks), rulebooks));
 }
+
+const linkTo = (value: string) => `${location.origin}${location.pathname}#s=${value}`;
 
 let linkTimer: ReturnType<typeof setTimeout> | undefined;
 function updateLink() {
   // Kept up to date, so that a reload keeps the work; once typing pauses,
   // since compressing the rulebook takes a few milliseconds.
   clearTimeout(linkTimer);
-  linkTimer = setTimeout(() => history.replaceState(null, '', shareLink()), 400);
+  linkTimer = setTimeout(() => void packed().then((v) => history.replaceState(null, '', linkTo(v))), 400);
 }
 
-function restore(): boolean {
-  const m = /#s=(.+)$/.exec(location.hash);
+/** The rulebook's scenario a link or file names, to load once the page is up. */
+let pendingScenario: string | undefined;
+
+/** Takes what a link or file carries as the work, with its notes shown. */
+function adopt(shared: Shared) {
+  // A link whose original claims a bundled rulebook's name but is not its
+  // text is not shown under that name.
+  state.file = shared.falseClaim ? `${shared.file.replace(/\.coop$/, '')} (from a link).coop` : shared.file;
+  state.text = shared.text;
+  state.original = shared.original;
+  state.originalName = shared.originalName;
+  state.scenario = shared.scenario;
+  state.scenarioAsLoaded = null;
+  pendingScenario = shared.scenarioName;
+  state.outcome = null;
+  $('notice').hidden = true;
+  if (shared.notes.length) {
+    notice(shared.falseClaim ? 'bad' : 'note', shared.falseClaim ? 'This link was altered.' : 'Opened from a link.', shared.notes);
+  }
+}
+
+/** Why a link or file was not opened, and what the page shows instead. */
+function refused(what: string, e: unknown) {
+  const reason = e instanceof LinkError ? e.message : `it could not be read (${String(e)})`;
+  const title = e instanceof LinkError && e.kind === 'tampered' ? `This ${what} was tampered with.` : `This ${what} could not be opened.`;
+  notice('bad', title, [
+    `The ${what} was not opened: ${reason}.`,
+    what === 'link'
+      ? `The page shows the bundled ${state.file} instead; nothing of the link was loaded.`
+      : 'The page keeps the work it had; nothing of the file was loaded.',
+  ]);
+}
+
+/** The work from the address's `#s=`, if there is one; false if none or refused. */
+async function restore(): Promise<boolean> {
+  const m = /#s=(.*)$/.exec(location.hash);
   if (!m) return false;
+  let value = m[1];
   try {
-    const payload = JSON.parse(LZString.decompressFromEncodedURIComponent(m[1]) ?? 'null');
-    if (!payload || typeof payload.t !== 'string') return false;
-    state.file = payload.f ?? 'rulebook.coop';
-    state.text = payload.t;
-    state.original = payload.o ?? rulebooks.find((r) => r.file === state.file)?.text ?? payload.t;
-    state.scenario = payload.s ?? null;
-    return true;
+    value = decodeURIComponent(value);
   } catch {
+    /* read as it is */
+  }
+  try {
+    adopt(await readLink(value, rulebooks));
+    return true;
+  } catch (e) {
+    refused('link', e);
     return false;
   }
+}
+
+/** The work as a share file, for work too large for a link. */
+async function downloadShareFile() {
+  const base = state.file.replace(/\.coop$/, '');
+  download(`${base}.rochdale-share.json`, 'application/json', fileText(await makePayload(state, rulebooks)));
+}
+
+/** Opens a share file chosen by the officer. */
+async function openShareFile(file: File) {
+  try {
+    adopt(await readFile(await file.text(), rulebooks));
+  } catch (e) {
+    refused('file', e);
+    return;
+  }
+  showWork();
+  toast(`Opened ${file.name}.`);
+}
+
+/** Puts the work in state into the picker, the editor and the panels. */
+function showWork() {
+  const picker = $<HTMLSelectElement>('rulebook-picker');
+  if (![...picker.options].some((o) => o.value === state.file)) picker.append(new Option(state.file, state.file));
+  picker.value = state.file;
+  setText(editor, state.text);
+  $('tab-results').replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Run the scenario to see the results.' }));
+  $('tab-comparison').replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Change the rules, then press “Compare with the original”.' }));
+  showTab('scenario');
+  if (state.scenario) drawScenario();
+  else void loadScenario(pendingScenario);
+  updateLink();
 }
 
 function pick(file: string) {
   const book = rulebooks.find((r) => r.file === file);
   if (!book) return;
+  $('notice').hidden = true;
   state.file = book.file;
   state.original = book.text;
+  state.originalName = book.file;
   state.text = book.text;
   state.outcome = null;
   setText(editor, book.text);
@@ -216,8 +312,8 @@ function pick(file: string) {
   void loadScenario();
 }
 
-function start() {
-  const restored = restore();
+async function start() {
+  const restored = await restore();
   const picker = $<HTMLSelectElement>('rulebook-picker');
   for (const r of rulebooks) {
     picker.append(new Option(`${r.title} (${r.file})`, r.file));
@@ -238,8 +334,18 @@ function start() {
   $('run').onclick = () => void run();
   $('compare').onclick = () => void compare();
   $('share').onclick = async () => {
-    const link = shareLink();
+    const value = await packed();
+    const link = linkTo(value);
     history.replaceState(null, '', link);
+    if (link.length > SAFE_LINK_CHARS) {
+      const button = Object.assign(document.createElement('button'), { id: 'download-share', textContent: 'Download the share file' });
+      button.onclick = () => void downloadShareFile();
+      notice('note', 'Too long for a link: share a file instead.', [
+        `A link to this work would be ${link.length.toLocaleString('en-GB')} characters; mail and chat may cut links over ${SAFE_LINK_CHARS.toLocaleString('en-GB')} short.`,
+        'Download it as a file and send that: “Open a shared file” opens it, with the same check as a link.',
+      ], button);
+      return;
+    }
     try {
       await navigator.clipboard.writeText(link);
       toast('Link copied: it carries this rulebook and scenario.');
@@ -264,8 +370,15 @@ function start() {
       $('tab-results').replaceChildren(renderFailure('The outcome could not be written.', e as Failure));
     }
   };
+  const input = $<HTMLInputElement>('open-file');
+  $('open-shared').onclick = () => input.click();
+  input.onchange = () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void openShareFile(file);
+  };
   if (restored && state.scenario) drawScenario();
-  else void loadScenario();
+  else void loadScenario(restored ? pendingScenario : undefined);
 }
 
-start();
+void start();

@@ -1,7 +1,7 @@
 // Results for people: tables and charts of a simulation, a comparison of
 // two versions, and an explanation as a tree. Plain labels; no raw JSON.
 import type {
-  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, ValueChange, ValueView, YearRow,
+  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, Step, ValueChange, ValueView, YearRow,
 } from 'rochdale';
 import type { Failure } from './engine.ts';
 
@@ -208,6 +208,40 @@ function renderProjection(years: YearRow[]): HTMLElement {
     lineChart(`Balances at the end of each financial year, ${years[0].year} to ${years[years.length - 1].year}`, years.map((y) => y.year), series));
 }
 
+/**
+ * Why a step failed, in the engine's own words: `the amount to allocate is
+ * negative (-£119.60)`, with the article where it arose.
+ */
+export function failureReason(s: Step): string {
+  const message = s.diagnostic?.message ?? 'it could not be carried out';
+  return s.article ? `${message} (${s.article})` : message;
+}
+
+/** A failed step: its date and act, the reason and article, and what to do. */
+function failedStep(s: Step): Child[] {
+  const help = s.diagnostic?.help ? officerHelp(s.diagnostic.help) : '';
+  return [
+    el('strong', {}, `Step ${s.step}, ${s.date}, ${s.what} failed: `),
+    el('span', { className: 'reason' }, s.diagnostic?.message ?? 'it could not be carried out', '.'),
+    s.article ? el('span', { className: 'article' }, ` In ${s.article}.`) : '',
+    s.diagnostic?.code ? el('span', { className: 'code' }, ` (${s.diagnostic.code})`) : '',
+    help ? el('div', { className: 'help' }, help) : '',
+    el('div', { className: 'hint' }, 'A failed step changes nothing: the steps after it run on the books as they stood.'),
+  ];
+}
+
+/**
+ * A help line for the page: the command line's flags (`--scenario`,
+ * `--scenario-file`) are no use to an officer, so their sentences are said
+ * as the page does it.
+ */
+export function officerHelp(help: string): string {
+  return help
+    .replace(/choose one with --scenario: (.*)$/, 'choose one of the scenarios in the list: $1')
+    .replace(/ or give --scenario-file/, '')
+    .replace(/--[a-z][a-z-]*/g, 'the scenario panel');
+}
+
 export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLElement {
   const root = el('div', { className: 'outcome' });
   const refused = o.steps.filter((s) => s.status !== 'done');
@@ -218,8 +252,10 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
   );
 
   if (refused.length) {
-    root.append(section('Refused acts and why',
-      el('ul', { className: 'refusals' }, ...refused.map((s) => el('li', {}, el('strong', {}, `${s.date} ${s.what}: `), s.reasons.join('; ') || (s.status === 'failed' ? 'failed on a fault in the rules or figures' : ''))))));
+    root.append(section('Refused acts and failed steps, and why',
+      el('ul', { className: 'refusals' }, ...refused.map((s) => s.status === 'failed'
+        ? el('li', { className: 'failed-step' }, ...failedStep(s))
+        : el('li', {}, el('strong', {}, `${s.date} ${s.what}: `), s.reasons.join('; '))))));
   }
 
   // Which tranches are shared among members (their labels are member accounts).
@@ -297,7 +333,7 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
   root.append(section('Timeline',
     fastTable(['Step', 'Date', 'What', 'Outcome'], o.steps.map((s) => [
       `<td>${s.step}</td>`, `<td>${esc(s.date)}</td>`, `<td>${esc(s.what)}</td>`,
-      `<td class="${s.status === 'done' ? '' : 'bad'}">${esc(s.status === 'done' ? 'done' : `${s.status}: ${s.reasons.join('; ')}`)}</td>`,
+      `<td class="${s.status === 'done' ? '' : 'bad'}">${esc(s.status === 'done' ? 'done' : `${s.status}: ${s.status === 'failed' ? failureReason(s) : s.reasons.join('; ')}`)}</td>`,
     ]), 'grid timeline')));
   return root;
 }
@@ -426,6 +462,6 @@ export function renderFailure(title: string, f: Failure): HTMLElement {
   return el('div', { className: 'failure' },
     el('p', { className: 'bad' }, title),
     list.length
-      ? el('ul', {}, ...list.map((d) => el('li', {}, `${d.line ? `line ${d.line}: ` : ''}${d.message} (${d.code})`, d.help ? el('div', { className: 'help' }, d.help) : '')))
+      ? el('ul', {}, ...list.map((d) => el('li', {}, `${d.line ? `line ${d.line}: ` : ''}${d.message} (${d.code})`, d.help ? el('div', { className: 'help' }, officerHelp(d.help)) : '')))
       : el('p', {}, f.message ?? 'Fix the problems shown under the rulebook, then try again.'));
 }

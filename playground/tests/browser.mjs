@@ -173,6 +173,9 @@ async function main() {
     await page.click('#share');
     const link = page.url();
     assert(link.includes('#s='), `the link carries the state: ${link.slice(0, 80)}`);
+    // The change against the bundled text, the scenario by name: far under
+    // the 8,000 characters of a safe link (links.ts).
+    assert(link.length < 2000, `a short link: ${link.length} characters`);
     const again = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     await again.goto(link);
     await again.waitForSelector('.members-table input[data-member="howarth"]');

@@ -134,10 +134,18 @@ fn weights(
     let mask = match filter {
         Some(f) => {
             let col = ev.eval(f, frame)?;
+            let active = ev.active();
             Some(match col {
                 Col::Bool(b) => Arc::unwrap_or_clone(b),
+                // A person who is not a member takes no part whatever the
+                // filter says, and may lack what it reads (an age never
+                // given, as their join failed on it): no yes or no is
+                // needed of them.
                 col => (0..n)
-                    .map(|i| col.bool_at(i))
+                    .map(|i| match col.bool_at(i) {
+                        None if active.is_some_and(|a| !a[i]) => Some(false),
+                        b => b,
+                    })
                     .collect::<Option<Vec<bool>>>()
                     .ok_or_else(|| internal("a yes/no filter", f.span))?,
             })

@@ -20,6 +20,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Evaluator, Inputs};
 use crate::program::*;
 use crate::semantics::effects;
+use crate::span::Span;
 use crate::syntax::ast::ChangeOp;
 use crate::types::Type;
 use crate::value::{Value, ValueView, format_date};
@@ -438,6 +439,7 @@ impl<'p> Engine<'p> {
         // What the step was, in words, only for a sink that reads it (and
         // for every failure, which is always reported).
         if sink.wants_steps() || status == StepStatus::Failed {
+            let article = diagnostic.as_ref().and_then(|d| self.article_at(d.span));
             sink.step(StepOutcome {
                 step: number,
                 date: format_date(step.date),
@@ -445,9 +447,22 @@ impl<'p> Engine<'p> {
                 status,
                 reasons,
                 diagnostic,
+                article,
             })?;
         }
         Ok(done)
+    }
+
+    /// The article of the rulebook whose text holds `span`, in words:
+    /// `article 9 "Division of surplus"`. A span in the scenario's text is
+    /// in no article, whatever its offsets.
+    fn article_at(&self, span: Option<Span>) -> Option<String> {
+        let span = span.filter(|s| s.source == Span::RULEBOOK && !s.is_empty())?;
+        self.program
+            .articles
+            .iter()
+            .find(|a| a.span.start <= span.start && span.end <= a.span.end)
+            .map(|a| format!("article {} \"{}\"", a.number, a.title))
     }
 
     /// A step in words: `purchase(ada, £2.50)`, `motion special "..."`.

@@ -126,6 +126,10 @@ pub struct StepOutcome {
     /// For a failure: why.
     #[cfg_attr(feature = "typescript", tsify(type = "SpanDiagnostic | null"))]
     pub diagnostic: Option<Diagnostic>,
+    /// For a failure in the rules: the article where it arose, as
+    /// `article 9 "Division of surplus"` (none for a fault in the scenario),
+    /// so that a page can say where without parsing the rulebook itself.
+    pub article: Option<String>,
 }
 
 /// One journal entry.
