@@ -221,15 +221,17 @@ fn failures(json: &str) -> Vec<(u64, String, String, Option<String>)> {
 
 #[test]
 fn a_failed_step_carries_the_engines_message_and_its_article() {
-    // The first quarter's costs raised from £174.00 to £300.00: its surplus
-    // was £6.40 (a reserve of £0.64 above), so takings are £180.40 and the
-    // quarter closes on £180.40 - £300.00 = -£119.60, with no `if a loss`.
-    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("rulebook");
-    let first = "on 1845-03-20 pay_costs(£174.00)";
+    // The rulebook as first published (version 1844.1, frozen in the
+    // fixtures), before `if a loss { carried forward }` provided for a loss.
+    // Its first quarter's costs raised from £174.00 to £300.00: the year's
+    // surplus of £34.00 becomes £34.00 - £126.00 = -£92.00, and its one
+    // close is step 44 (28 joins, 15 more steps before it).
+    let text = std::fs::read_to_string("tests/fixtures/rochdale-1844.1.coop").expect("rulebook");
+    let first = "on 1845-03-31 pay_costs(£174.00)";
     assert!(text.contains(first));
     let loss = SourceFile::new(
         "loss.coop",
-        text.replacen(first, "on 1845-03-20 pay_costs(£300.00)", 1),
+        text.replacen(first, "on 1845-03-31 pay_costs(£300.00)", 1),
     );
     let request = RunRequest {
         files: founders(),
@@ -241,15 +243,17 @@ fn a_failed_step_carries_the_engines_message_and_its_article() {
     assert_eq!(
         failed[0],
         (
-            34,
+            44,
             "close period".to_string(),
-            "the amount to allocate is negative (-£119.60)".to_string(),
+            "the amount to allocate is negative (-£92.00)".to_string(),
             Some("article 9 \"Division of surplus\"".to_string()),
         )
     );
 
     // A vote naming someone not in the scenario: a fault of the scenario,
-    // whose text is in no article.
+    // whose text is in no article. The rulebook of today: its motion is
+    // step 38, after two quarters' closes.
+    let text = std::fs::read_to_string("rulebooks/rochdale-1844.coop").expect("rulebook");
     let vote = SourceFile::new(
         "vote.coop",
         text.replacen("for howarth,", "for howarthx,", 1),
