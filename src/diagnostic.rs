@@ -109,6 +109,11 @@ codes! {
     /// A motion amends a parameter that only another resolution may amend
     /// (`alone amends`).
     ReservedParameter = "E0320",
+    /// A motion's meeting that its resolution does not provide for: a
+    /// second call or a confirmation the rules do not have, a proxy held
+    /// by the voter or for someone who casts no vote, notice dated after
+    /// the meeting, a confirmation window that closes before it opens.
+    BadMeeting = "E0323",
     /// A `because` on something that is not a condition, or with several reasons.
     BadReason = "E0312",
     /// A parameter's value breaks a legal limit.

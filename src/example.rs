@@ -144,6 +144,7 @@ pub fn example_inputs(example: &ExampleDef) -> Inputs {
         members: example.members.clone(),
         period: example.period.clone(),
         votes: example.votes.clone(),
+        absent_votes: example.absent_votes.clone(),
         balances: example.balances.clone(),
         active: Vec::new(),
         joined: Vec::new(),

@@ -661,6 +661,10 @@ impl Printer<'_> {
             };
             self.statement(i, &[line], first.to(*last));
         }
+        if let Some(c) = &r.procedure.second_call {
+            let line = self.clause(c.span);
+            self.statement(i, &[line], c.span);
+        }
         if let Some(t) = &r.threshold {
             let line = self.clause(t.span);
             self.statement(i, &[line], t.span);
@@ -692,6 +696,17 @@ impl Printer<'_> {
         if let Some((when, span)) = &r.effective {
             let line = format!("amendments effective {when}");
             self.statement(i, &[line], *span);
+        }
+        let procedure = &r.procedure;
+        let clauses = [
+            procedure.notice.map(|n| n.span),
+            procedure.proxies.map(|(_, s)| s),
+            procedure.postal,
+            procedure.confirmation.as_ref().map(|c| c.span),
+        ];
+        for span in clauses.into_iter().flatten() {
+            let line = self.clause(span);
+            self.statement(i, &[line], span);
         }
         self.close(indent, r.span.end);
     }
@@ -848,14 +863,15 @@ impl Printer<'_> {
             let mut line = format!("{word} ");
             let mut first = true;
             for m in list {
+                let name = voter(v, m);
                 let piece = if first {
-                    m.name.clone()
+                    name.clone()
                 } else {
-                    format!(", {}", m.name)
+                    format!(", {name}")
                 };
                 if line.len() + piece.len() > WIDTH - 10 && !first {
                     out.push((1, format!("{line},")));
-                    line = format!("    {}", m.name);
+                    line = format!("    {name}");
                 } else {
                     line.push_str(&piece);
                 }
@@ -874,7 +890,7 @@ impl Printer<'_> {
             ("abstain", &v.abstain),
         ] {
             if !list.is_empty() {
-                let names: Vec<&str> = list.iter().map(|m| m.name.as_str()).collect();
+                let names: Vec<String> = list.iter().map(|m| voter(v, m)).collect();
                 groups.push(format!("{word} {}", names.join(", ")));
             }
         }
@@ -1030,10 +1046,20 @@ impl Printer<'_> {
                 title,
                 amendments,
                 effective,
+                sitting,
+                notice,
             } => {
                 let mut head = format!("{head}motion {}", votes.resolution.name);
                 if let Some(t) = title {
                     head.push_str(&format!(" {}", self.clause(t.span)));
+                }
+                match sitting {
+                    Sitting::First => {}
+                    Sitting::SecondCall => head.push_str(" second call"),
+                    Sitting::Confirming => head.push_str(" confirming"),
+                }
+                if let Some((date, _)) = notice {
+                    head.push_str(&format!(" notice given {}", format_date(*date)));
                 }
                 let amend = if amendments.is_empty() {
                     String::new()
@@ -1306,5 +1332,14 @@ fn effect_start(e: &Effect) -> usize {
         Effect::Admit(m) | Effect::Remove(m) => m.span.start,
         Effect::Post { span, .. } | Effect::Change { span, .. } => span.start,
         Effect::ForEach { var, .. } => var.span.start,
+    }
+}
+
+/// A voter as written in a vote group: `d`, `d by proxy b`, `f by post`.
+fn voter(v: &ExampleVotes, m: &Ident) -> String {
+    match v.absent.iter().find(|(who, _)| who.name == m.name) {
+        Some((_, VoteMeans::Proxy(holder))) => format!("{} by proxy {}", m.name, holder.name),
+        Some((_, VoteMeans::Post)) => format!("{} by post", m.name),
+        None => m.name.clone(),
     }
 }

@@ -374,6 +374,9 @@ pub struct ResolutionDef {
     pub ties_pass: Option<bool>,
     /// The date of the member roll that votes (current members if none).
     pub record_date: Option<Ir>,
+    /// How its meetings are held: notice, second call, proxies, postal
+    /// votes, confirmation.
+    pub procedure: crate::syntax::ast::Procedure,
     /// The article it belongs to.
     pub article: Option<usize>,
     /// Where it is written.
@@ -391,6 +394,16 @@ pub struct ConsentDef {
     pub classes: Vec<u32>,
     /// What passing within a class takes.
     pub threshold: Threshold,
+}
+
+/// A vote not given in person: whose it is (by index in the table of
+/// people) and, for a proxy, who holds it (`None`: by post).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbsentVote {
+    /// The member whose vote it is.
+    pub voter: usize,
+    /// The member present who casts it, or `None` for a vote by post.
+    pub proxy: Option<usize>,
 }
 
 /// A member's vote on a resolution.
@@ -612,6 +625,13 @@ pub enum StepDefKind {
         /// When they take effect, if the motion says (else as its
         /// resolution says).
         effective: Option<Effective>,
+        /// Votes not given in person, by name, in the order written: the
+        /// proxy's holder, or `None` for a vote by post.
+        absent: Vec<(String, Option<String>)>,
+        /// The first call, a second call, or a confirming meeting.
+        sitting: crate::syntax::ast::Sitting,
+        /// When the meeting's notice was sent, if the step says.
+        notice: Option<time::Date>,
     },
     /// The period closes.
     Close {
@@ -976,6 +996,9 @@ pub struct ExampleDef {
     pub not_in_force: Vec<Option<time::Date>>,
     /// The votes on each resolution, if given.
     pub votes: Vec<Option<Vec<Vote>>>,
+    /// The votes on each resolution not given in person (may be shorter
+    /// than `votes`: none).
+    pub absent_votes: Vec<Vec<AbsentVote>>,
     /// What each reserve named by `reserve "NAME" £X` holds.
     pub balances: std::collections::BTreeMap<String, rust_decimal::Decimal>,
     /// What must hold.

@@ -353,6 +353,8 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
             title,
             amendments,
             effective,
+            sitting,
+            notice,
         } => RawKind::Motion {
             resolution: name(&votes.resolution),
             title: title.as_ref().map(|t| t.value.clone()),
@@ -360,6 +362,19 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
                 .map(|group| group.iter().map(name).collect()),
             amend: named_list(amendments),
             effective: effective.map(|(w, span)| Written::new(w, at(span))),
+            absent: votes
+                .absent
+                .iter()
+                .map(|(voter, means)| {
+                    let holder = match means {
+                        ast::VoteMeans::Proxy(h) => Some(name(h)),
+                        ast::VoteMeans::Post => None,
+                    };
+                    (name(voter), holder)
+                })
+                .collect(),
+            sitting: *sitting,
+            notice: notice.map(|(d, span)| Written::new(d, at(span))),
         },
         ast::StepKind::Close { figures } => RawKind::Close {
             figures: named_list(figures),

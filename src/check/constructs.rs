@@ -840,6 +840,7 @@ impl Checker {
                 }
             }
         }
+        self.check_procedure(&r.procedure);
         Some(ResolutionDef {
             name: r.name.name.clone(),
             title: r.title.as_ref().map(|t| t.value.clone()),
@@ -854,9 +855,55 @@ impl Checker {
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,
             record_date: None,
+            procedure: (*r.procedure).clone(),
             article,
             span: r.span,
         })
+    }
+
+    /// A window that closes before it opens (E0323): notice of at least
+    /// more than its most, or a confirmation not less than more than its
+    /// not more than. Days and months are compared from 1 February, the
+    /// shortest month: a window empty in any month is a defect of the rules.
+    fn check_procedure(&mut self, procedure: &ast::Procedure) {
+        use crate::semantics::meeting::{after, describe};
+        let from = time::Date::from_calendar_date(2026, time::Month::February, 1).ok();
+        let empty = |least: ast::Interval, most: ast::Interval| match from {
+            Some(from) => after(from, least) > after(from, most),
+            None => false,
+        };
+        if let Some(n) = &procedure.notice {
+            if let Some(most) = n.most.filter(|m| empty(n.least, *m)) {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadMeeting,
+                        format!(
+                            "notice of at least {} can never be at most {}",
+                            describe(n.least),
+                            describe(most)
+                        ),
+                    )
+                    .at(n.span, "no notice meets both")
+                    .help("the least notice comes first: `notice at least 15 days and at most 2 months`"),
+                );
+            }
+        }
+        if let Some(c) = &procedure.confirmation {
+            if empty(c.earliest, c.latest) {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadMeeting,
+                        format!(
+                            "a confirming meeting cannot be held not less than {} nor more than {} after the first",
+                            describe(c.earliest),
+                            describe(c.latest)
+                        ),
+                    )
+                    .at(c.span, "no day meets both")
+                    .help("the earliest comes first: `not less than 14 days nor more than 1 month after`"),
+                );
+            }
+        }
     }
 
     // ---------------------------------------------------------- precision

@@ -1182,7 +1182,7 @@ impl Checker {
             }
         }
 
-        let votes = self.example_votes(example, &names);
+        let (votes, absent_votes) = self.example_votes(example, &names);
         let mut expectations = Vec::new();
         let mut frame_size = 0;
         for e in &example.expectations {
@@ -1325,17 +1325,21 @@ impl Checker {
             }),
             not_in_force,
             votes,
+            absent_votes,
             expectations,
             frame_size,
         }
     }
 
+    /// An example's votes on each resolution, and those not given in
+    /// person.
     fn example_votes(
         &mut self,
         example: &ast::Example,
         names: &[String],
-    ) -> Vec<Option<Vec<Vote>>> {
+    ) -> (Vec<Option<Vec<Vote>>>, Vec<Vec<crate::program::AbsentVote>>) {
         let mut votes: Vec<Option<Vec<Vote>>> = vec![None; self.resolutions.len()];
+        let mut absent_votes = vec![Vec::new(); self.resolutions.len()];
         for block in &example.votes {
             let Some(r) = self
                 .globals
@@ -1411,8 +1415,56 @@ impl Checker {
                 );
             }
             votes[r] = Some(cast);
+            for (voter, means) in &block.absent {
+                let Some(v) = names.iter().position(|n| *n == voter.name) else {
+                    continue; // unknown: reported above
+                };
+                let proxy = match means {
+                    ast::VoteMeans::Post => None,
+                    ast::VoteMeans::Proxy(holder) if holder.name == voter.name => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadMeeting,
+                                format!("`{}` cannot hold their own proxy", voter.name),
+                            )
+                            .at(holder.span, "the voter")
+                            .help("a proxy is held by another member present: `d by proxy b`"),
+                        );
+                        continue;
+                    }
+                    ast::VoteMeans::Proxy(holder) => {
+                        match names.iter().position(|n| *n == holder.name) {
+                            Some(h) => Some(h),
+                            None => {
+                                let help = suggest::did_you_mean(
+                                    &holder.name,
+                                    names.iter().map(String::as_str),
+                                )
+                                .unwrap_or_else(|| {
+                                    "a proxy is held by a member of the example".into()
+                                });
+                                self.error(
+                                    Diagnostic::error(
+                                        Code::UnknownName,
+                                        format!(
+                                            "`{}` is not a member of this example",
+                                            holder.name
+                                        ),
+                                    )
+                                    .at(holder.span, "unknown member")
+                                    .help(help),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                if let Some(list) = absent_votes.get_mut(r) {
+                    list.push(crate::program::AbsentVote { voter: v, proxy });
+                }
+            }
         }
-        votes
+        (votes, absent_votes)
     }
 
     fn expect_breach(

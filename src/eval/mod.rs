@@ -61,6 +61,12 @@ pub struct Inputs {
     pub period: Vec<Option<Value>>,
     /// Each resolution's votes, by member; `None` when no vote was taken.
     pub votes: Vec<Option<Vec<Vote>>>,
+    /// Each resolution's votes not given in person (may be shorter than
+    /// `votes`: none).
+    pub absent_votes: Vec<Vec<crate::program::AbsentVote>>,
+    /// Which meeting the votes are taken at: the first call, a second call
+    /// (its quorum), or a confirming meeting (its threshold).
+    pub sitting: crate::syntax::ast::Sitting,
     /// Which people in the table are members now (in a simulation, those
     /// admitted and not gone). Empty: all of them.
     pub active: Vec<bool>,

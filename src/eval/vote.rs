@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Evaluator, Result};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{ConsentDef, ResolutionDef, Vote};
+use crate::program::{AbsentVote, ConsentDef, ResolutionDef, Vote};
 use crate::syntax::ast::{QuorumTerm, Threshold, ThresholdMeasure, VoteBasis};
 use crate::types::Vocabulary;
 use crate::value::Value;
@@ -40,6 +40,14 @@ pub struct ResolutionOutcome {
     pub share_for: Decimal,
     /// Votes given by people not on the roll of the record date: not counted.
     pub uncounted: u64,
+    /// Of those present, the votes given by a proxy or by post that count.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub represented: u64,
+    /// Votes given by proxy or by post that do not count, each with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub not_counted: Vec<String>,
     /// The count within each class whose consent is needed (`consent by
     /// class { ... }`), in the order written; empty if none is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -79,6 +87,10 @@ struct ShareCount {
     needs: String,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 fn percent(share: Decimal) -> String {
     crate::value::percent_display(share)
 }
@@ -105,7 +117,15 @@ impl Evaluator<'_> {
             ));
         };
         let votes = votes.clone();
-        self.with_roll(def.record_date.as_ref(), |ev| ev.count(def, &votes))
+        let absent = self
+            .inputs
+            .absent_votes
+            .get(index)
+            .cloned()
+            .unwrap_or_default();
+        self.with_roll(def.record_date.as_ref(), |ev| {
+            ev.count(def, &votes, &absent)
+        })
     }
 
     fn weight(&self, def: &ResolutionDef, member: usize) -> Result<Decimal> {
@@ -145,6 +165,7 @@ impl Evaluator<'_> {
         def: &ResolutionDef,
         votes: &[Vote],
         unvoted: crate::syntax::ast::Unvoted,
+        threshold: &Threshold,
     ) -> Result<ShareCount> {
         use crate::semantics::class_shares::{ClassVotes, Ratio, tally};
         use std::cmp::Ordering;
@@ -195,7 +216,7 @@ impl Evaluator<'_> {
             )
         };
         let t = tally(&classes, unvoted).map_err(overflow)?;
-        let strict = def.threshold.strict;
+        let strict = threshold.strict;
         let holds = |o: Ordering| {
             if strict {
                 o == Ordering::Greater
@@ -208,7 +229,7 @@ impl Evaluator<'_> {
             VoteBasis::Members => (t.all, "of the whole vote, by class share"),
         };
         let word = if strict { "more than" } else { "at least" };
-        let (met, base, needs) = match def.threshold.measure {
+        let (met, base, needs) = match threshold.measure {
             ThresholdMeasure::Against => (
                 !t.cast.is_zero() && holds(t.for_.cmp_exact(t.against).map_err(overflow)?),
                 t.cast,
@@ -260,7 +281,74 @@ impl Evaluator<'_> {
         })
     }
 
-    fn count(&self, def: &ResolutionDef, votes: &[Vote]) -> Result<ResolutionOutcome> {
+    /// The votes as they count: a vote by proxy or by post the rules do
+    /// not allow (`semantics::meeting`) is taken as absent, and said why.
+    /// Also gives how many such votes count.
+    fn absent_counted(
+        &self,
+        def: &ResolutionDef,
+        votes: &[Vote],
+        absent: &[AbsentVote],
+    ) -> (Vec<Vote>, Vec<String>, u64) {
+        use crate::semantics::meeting::{AbsentRules, absent_votes, not_counted_words};
+        let rules = AbsentRules {
+            proxies: def.procedure.proxies.map(|(n, _)| n),
+            postal: def.procedure.postal.is_some(),
+        };
+        let present = |m: usize| self.counts(m) && votes.get(m).is_some_and(|v| *v != Vote::Absent);
+        let verdicts = absent_votes(rules, absent, present);
+        let mut out = votes.to_vec();
+        let (mut notes, mut counted) = (Vec::new(), 0u64);
+        for (vote, verdict) in absent.iter().zip(verdicts) {
+            match verdict {
+                None => {
+                    if self.counts(vote.voter) {
+                        counted += 1;
+                    }
+                }
+                Some(why) => {
+                    if let Some(slot) = out.get_mut(vote.voter) {
+                        *slot = Vote::Absent;
+                    }
+                    let holder = vote.proxy.map(|h| self.member_name(h as u32));
+                    notes.push(not_counted_words(
+                        why,
+                        &self.member_name(vote.voter as u32),
+                        holder.as_deref(),
+                    ));
+                }
+            }
+        }
+        (out, notes, counted)
+    }
+
+    fn count(
+        &self,
+        def: &ResolutionDef,
+        votes: &[Vote],
+        absent: &[AbsentVote],
+    ) -> Result<ResolutionOutcome> {
+        use crate::syntax::ast::Sitting;
+        let (counted, not_counted, represented) = self.absent_counted(def, votes, absent);
+        let votes = counted.as_slice();
+        let sitting = self.inputs.sitting;
+        // A second call's quorum, and a confirming meeting's threshold, where
+        // the rules have them.
+        let second: Option<(Vec<QuorumTerm>, bool)> = match (sitting, &def.procedure.second_call) {
+            (Sitting::SecondCall, Some(c)) => Some((
+                c.quorum.iter().map(|(q, _)| *q).collect(),
+                c.form == crate::syntax::ast::QuorumForm::Lesser,
+            )),
+            _ => None,
+        };
+        let (quorum, quorum_lesser) = match &second {
+            Some((terms, lesser)) => (terms.as_slice(), *lesser),
+            None => (def.quorum.as_slice(), def.quorum_lesser),
+        };
+        let threshold = match (sitting, &def.procedure.confirmation) {
+            (Sitting::Confirming, Some(c)) => &c.threshold,
+            _ => &def.threshold,
+        };
         let members = self.inputs.member_count();
         let (mut votes_for, mut against, mut abstain, mut all) =
             (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
@@ -299,7 +387,7 @@ impl Evaluator<'_> {
         // Each term as the least number of members present that meets it,
         // exactly: at least 50% of 7 is 4 (3.5 rounded up), more than half
         // of 8 is 5 (4 is only half) and of 7 is 4.
-        let needs = def.quorum.iter().map(|q| match q {
+        let needs = quorum.iter().map(|q| match q {
             QuorumTerm::Share(p) => {
                 let need = (*p * Decimal::from(headcount)).ceil();
                 need.try_into().unwrap_or(u64::MAX)
@@ -312,7 +400,7 @@ impl Evaluator<'_> {
         });
         // All terms (`and`, `the greater of`): the largest; `the lesser
         // of`: the smallest.
-        let required = if def.quorum_lesser {
+        let required = if quorum_lesser {
             needs.min()
         } else {
             needs.max()
@@ -328,13 +416,13 @@ impl Evaluator<'_> {
             };
         let cast = votes_for + against;
         let (mut met, share_for, needs) =
-            measure(&def.threshold, votes_for, against, present_weight, all);
+            measure(threshold, votes_for, against, present_weight, all);
         let mut tie = votes_for == against && !cast.is_zero();
         let mut by_share = None;
         if let Some(unvoted) = def.class_share {
             // The whole vote divided by class: every figure above was per
             // member, so the count and the threshold are taken again.
-            let s = self.by_class_share(def, votes, unvoted)?;
+            let s = self.by_class_share(def, votes, unvoted, threshold)?;
             met = s.met;
             tie = s.tie;
             (votes_for, against, abstain) = (s.votes_for, s.votes_against, Decimal::ZERO);
@@ -358,7 +446,12 @@ impl Evaluator<'_> {
             String::new()
         };
         let reason = if !quorate {
-            format!("inquorate: {present} present, {required} required")
+            let call = if second.is_some() {
+                " at the second call"
+            } else {
+                ""
+            };
+            format!("inquorate{call}: {present} present, {required} required")
         } else if tie && def.ties_pass.is_some() {
             format!(
                 "a tie ({votes_for} for, {against} against) {} as the rules say",
@@ -387,6 +480,14 @@ impl Evaluator<'_> {
                 )
             })
             .collect();
+        let mut absent_note = if represented == 0 {
+            String::new()
+        } else {
+            format!("; {represented} of the {present} present by proxy or by post")
+        };
+        if !not_counted.is_empty() {
+            absent_note = format!("{absent_note}; {}", not_counted.join("; "));
+        }
         let consent_note = match (def.consent.is_some(), refusing.is_empty()) {
             (false, _) => String::new(),
             (true, true) => "; every class named consents".to_string(),
@@ -404,8 +505,10 @@ impl Evaluator<'_> {
             abstentions: abstain,
             share_for,
             uncounted,
+            represented,
             consents,
-            reason: reason + &consent_note + &roll_note,
+            reason: reason + &consent_note + &roll_note + &absent_note,
+            not_counted,
         })
     }
 

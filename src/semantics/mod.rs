@@ -16,6 +16,7 @@ pub mod builtins;
 pub mod class_shares;
 pub mod effects;
 pub mod election;
+pub mod meeting;
 pub mod operators;
 pub mod rounding;
 pub mod time;

@@ -49,6 +49,12 @@ pub struct Engine<'p> {
     /// Amendments adopted but not yet in force (`effective` later than
     /// adoption), in the order adopted.
     awaiting: Vec<Awaiting>,
+    /// Motions passed under a resolution that needs confirmation, awaiting
+    /// their confirming meeting.
+    unconfirmed: Vec<Unconfirmed>,
+    /// First calls that were inquorate, under a resolution with a second
+    /// call: (resolution, title, when notice was given).
+    inquorate: Vec<(usize, Option<String>, Option<time::Date>)>,
     periods: Vec<PeriodOutcome>,
     /// Attributes counted per period, as they stood at each close: a
     /// column of every person's value per period and attribute.
@@ -253,6 +259,16 @@ struct Awaiting {
     line: String,
 }
 
+/// A motion passed, awaiting confirmation at a later meeting.
+struct Unconfirmed {
+    resolution: usize,
+    title: Option<String>,
+    /// The day it passed.
+    adopted: time::Date,
+    amendments: Vec<(usize, Value)>,
+    effective: Option<Effective>,
+}
+
 /// Why a step did not happen.
 enum Stop {
     Refused(Vec<String>),
@@ -300,6 +316,8 @@ impl<'p> Engine<'p> {
                 members: members.columns,
                 period: vec![None; program.period_fields.len()],
                 votes: vec![None; program.resolutions.len()],
+                absent_votes: vec![Vec::new(); program.resolutions.len()],
+                sitting: crate::syntax::ast::Sitting::First,
                 active: vec![false; count],
                 today: None,
                 joined: vec![None; count],
@@ -316,6 +334,8 @@ impl<'p> Engine<'p> {
             elections: Vec::new(),
             amendments: Vec::new(),
             awaiting: Vec::new(),
+            unconfirmed: Vec::new(),
+            inquorate: Vec::new(),
             periods: Vec::new(),
             period_values: Vec::new(),
             shares: Vec::new(),
@@ -1087,6 +1107,7 @@ impl<'p> Engine<'p> {
     }
 
     fn motion(&mut self, number: usize, step: &StepDef) -> Result<(), Stop> {
+        use crate::syntax::ast::Sitting;
         let StepDefKind::Motion {
             resolution,
             title,
@@ -1095,11 +1116,15 @@ impl<'p> Engine<'p> {
             abstain,
             amendments,
             effective,
+            absent,
+            sitting,
+            notice,
         } = &step.kind
         else {
             return Ok(());
         };
         let program = self.program;
+        let def = &program.resolutions[*resolution];
         // A parameter another resolution alone amends (`alone amends`): the
         // motion is refused before its vote, whatever source gave the step.
         let reserved: Vec<String> = amendments
@@ -1117,6 +1142,54 @@ impl<'p> Engine<'p> {
         if !reserved.is_empty() {
             return Err(Stop::Refused(reserved));
         }
+        // The meeting itself, before its vote: a second call reconvenes an
+        // inquorate first call (and keeps its notice); a confirming meeting
+        // falls in its window; the notice meets the rules.
+        let same = |r: usize, t: &Option<String>| r == *resolution && t == title;
+        let mut notice = *notice;
+        let mut confirming = None;
+        match sitting {
+            Sitting::First => {}
+            Sitting::SecondCall => {
+                let Some(i) = self.inquorate.iter().position(|(r, t, _)| same(*r, t)) else {
+                    return Err(Stop::Refused(vec![format!(
+                        "a second call reconvenes a meeting that was inquorate at its first call, and no inquorate first call of {} is recorded",
+                        motion_name(def, title)
+                    )]));
+                };
+                let (_, _, first_notice) = self.inquorate.remove(i);
+                notice = notice.or(first_notice);
+            }
+            Sitting::Confirming => {
+                let Some(i) = self
+                    .unconfirmed
+                    .iter()
+                    .position(|u| same(u.resolution, &u.title))
+                else {
+                    return Err(Stop::Refused(vec![format!(
+                        "no motion {} passed and awaiting confirmation is recorded",
+                        motion_name(def, title)
+                    )]));
+                };
+                if let Some(c) = &def.procedure.confirmation {
+                    let adopted = self.unconfirmed[i].adopted;
+                    if let Err((why, lapsed)) = confirmation_window(c, adopted, step.date) {
+                        if lapsed {
+                            self.unconfirmed.remove(i);
+                        }
+                        return Err(Stop::Refused(vec![why]));
+                    }
+                }
+                confirming = Some(self.unconfirmed.remove(i));
+            }
+        }
+        if let Some(why) = notice_problem(def, notice, step.date) {
+            if let Some(pending) = confirming {
+                // Not confirmed at this meeting: still awaiting.
+                self.unconfirmed.push(pending);
+            }
+            return Err(Stop::Refused(vec![why]));
+        }
         let mut votes = vec![Vote::Absent; self.inputs.member_count()];
         for (list, vote) in [
             (for_, Vote::For),
@@ -1133,103 +1206,174 @@ impl<'p> Engine<'p> {
                 votes[m] = vote;
             }
         }
+        let mut by = Vec::with_capacity(absent.len());
+        for (voter, holder) in absent {
+            let span = crate::span::Span::default();
+            let voter = self.member(voter, span, &step.place)? as usize;
+            let proxy = match holder {
+                Some(h) => Some(self.member(h, span, &step.place)? as usize),
+                None => None,
+            };
+            by.push(crate::program::AbsentVote { voter, proxy });
+        }
+        if self.inputs.absent_votes.len() <= *resolution {
+            self.inputs.absent_votes.resize(*resolution + 1, Vec::new());
+        }
         self.inputs.votes[*resolution] = Some(votes);
+        self.inputs.absent_votes[*resolution] = by;
+        self.inputs.sitting = *sitting;
         let outcome = Evaluator::new(program, &self.inputs).resolution(*resolution);
         self.inputs.votes[*resolution] = None;
-        let outcome = outcome?;
-        let passed = outcome.passed;
-        if passed {
-            let old_params = self.inputs.params.clone();
-            let old_in_force = self.inputs.not_in_force.clone();
-            for (param, value) in amendments {
-                self.inputs.params[*param] = value.clone();
-                if let Some(slot) = self.inputs.not_in_force.get_mut(*param) {
-                    *slot = None;
-                }
-            }
-            let breaches = self.breaches(&[], false);
-            if !breaches.is_empty() {
-                self.inputs.params = old_params;
-                self.inputs.not_in_force = old_in_force;
-                self.motions.push(MotionOutcome {
-                    step: number,
-                    date: format_date(step.date),
-                    title: title.clone(),
-                    outcome,
-                });
-                return Err(Stop::Refused(breaches));
-            }
-            let when = effective.unwrap_or(program.resolutions[*resolution].effective);
-            let from = self.effective_from(when, step.date)?;
-            let now = from == Some(step.date);
-            if now {
-                // An amended dated parameter keeps its new value from now on.
-                self.dated
-                    .retain(|p| !amendments.iter().any(|(amended, _)| amended == p));
-            } else {
-                // Checked with the new values, in force only from `from`.
-                self.inputs.params = old_params.clone();
-                self.inputs.not_in_force = old_in_force;
-            }
-            for (param, value) in amendments {
-                let ty = program.params[*param].ty;
-                let line = format!(
-                    "{}: {} = {} by {} ({} for, {} against)",
-                    format_date(step.date),
-                    program.params[*param].name,
-                    self.view(value, ty).display,
-                    outcome.name,
-                    outcome.votes_for.normalize(),
-                    outcome.votes_against.normalize()
-                );
-                let in_force = if now {
-                    self.provenance = self.provenance.amended(&line);
-                    self.provenance.clone()
-                } else {
-                    // The rules once it is in force, if nothing else is
-                    // amended first (set again when it takes effect).
-                    self.provenance
-                        .amended(&in_force_from(&line, from, step.date))
-                };
-                if !now {
-                    self.awaiting.push(Awaiting {
-                        from,
-                        param: *param,
-                        value: value.clone(),
-                        listed: self.amendments.len(),
-                        adopted: step.date,
-                        line,
-                    });
-                }
-                self.amendments.push(Amendment {
-                    step: number,
-                    date: format_date(step.date),
-                    effective: from.map_or_else(|| when.to_string(), format_date),
-                    parameter: program.params[*param].name.clone(),
-                    old: self.view(&old_params[*param], ty),
-                    new: self.view(value, ty),
-                    resolution: outcome.name.clone(),
-                    votes_for: outcome.votes_for.normalize().to_string(),
-                    votes_against: outcome.votes_against.normalize().to_string(),
-                    reason: outcome.reason.clone(),
-                    in_force,
-                });
-            }
-        }
-        let reason = outcome.reason.clone();
-        self.motions.push(MotionOutcome {
+        self.inputs.absent_votes[*resolution] = Vec::new();
+        self.inputs.sitting = Sitting::First;
+        let mut outcome = outcome?;
+        let record = |outcome: crate::eval::ResolutionOutcome| MotionOutcome {
             step: number,
             date: format_date(step.date),
             title: title.clone(),
+            sitting: *sitting,
             outcome,
-        });
-        if passed {
-            Ok(())
-        } else {
-            Err(Stop::Refused(vec![format!(
-                "the motion did not pass: {reason}"
-            )]))
+        };
+        let passed = outcome.passed;
+        if *sitting == Sitting::First && !outcome.quorate && def.procedure.second_call.is_some() {
+            self.inquorate.retain(|(r, t, _)| !same(*r, t));
+            self.inquorate.push((*resolution, title.clone(), notice));
         }
+        // Passed, under a resolution that needs confirming: nothing takes
+        // effect until a later meeting confirms it.
+        if let (true, Sitting::First, Some(c)) = (passed, sitting, &def.procedure.confirmation) {
+            use crate::semantics::meeting::after;
+            let from = after(step.date, c.earliest).map_or_else(String::new, format_date);
+            let to = after(step.date, c.latest).map_or_else(String::new, format_date);
+            outcome.reason = format!(
+                "{}; it takes effect only when confirmed at a later meeting held from {from} to {to}",
+                outcome.reason
+            );
+            self.unconfirmed.retain(|u| !same(u.resolution, &u.title));
+            self.unconfirmed.push(Unconfirmed {
+                resolution: *resolution,
+                title: title.clone(),
+                adopted: step.date,
+                amendments: amendments.clone(),
+                effective: *effective,
+            });
+            self.motions.push(record(outcome));
+            return Ok(());
+        }
+        let (amendments, effective) = match &confirming {
+            Some(pending) => (&pending.amendments, &pending.effective),
+            None => (amendments, effective),
+        };
+        if passed {
+            if let Err(breaches) = self.adopt(
+                number,
+                step.date,
+                *resolution,
+                amendments,
+                *effective,
+                &outcome,
+            )? {
+                self.motions.push(record(outcome));
+                return Err(Stop::Refused(breaches));
+            }
+        }
+        let reason = outcome.reason.clone();
+        self.motions.push(record(outcome));
+        match (passed, confirming.is_some()) {
+            (true, _) => Ok(()),
+            (false, true) => Err(Stop::Refused(vec![format!(
+                "the motion was not confirmed: {reason}"
+            )])),
+            (false, false) => Err(Stop::Refused(vec![format!(
+                "the motion did not pass: {reason}"
+            )])),
+        }
+    }
+
+    /// A motion's amendments, adopted on `date` by a vote counted as
+    /// `outcome`: in force as their resolution or the motion says, or
+    /// the limits they would break (nothing then changes).
+    #[allow(clippy::type_complexity)]
+    fn adopt(
+        &mut self,
+        number: usize,
+        date: time::Date,
+        resolution: usize,
+        amendments: &[(usize, Value)],
+        effective: Option<Effective>,
+        outcome: &crate::eval::ResolutionOutcome,
+    ) -> Result<Result<(), Vec<String>>, Stop> {
+        let program = self.program;
+        let old_params = self.inputs.params.clone();
+        let old_in_force = self.inputs.not_in_force.clone();
+        for (param, value) in amendments {
+            self.inputs.params[*param] = value.clone();
+            if let Some(slot) = self.inputs.not_in_force.get_mut(*param) {
+                *slot = None;
+            }
+        }
+        let breaches = self.breaches(&[], false);
+        if !breaches.is_empty() {
+            self.inputs.params = old_params;
+            self.inputs.not_in_force = old_in_force;
+            return Ok(Err(breaches));
+        }
+        let when = effective.unwrap_or(program.resolutions[resolution].effective);
+        let from = self.effective_from(when, date)?;
+        let now = from == Some(date);
+        if now {
+            // An amended dated parameter keeps its new value from now on.
+            self.dated
+                .retain(|p| !amendments.iter().any(|(amended, _)| amended == p));
+        } else {
+            // Checked with the new values, in force only from `from`.
+            self.inputs.params = old_params.clone();
+            self.inputs.not_in_force = old_in_force;
+        }
+        for (param, value) in amendments {
+            let ty = program.params[*param].ty;
+            let line = format!(
+                "{}: {} = {} by {} ({} for, {} against)",
+                format_date(date),
+                program.params[*param].name,
+                self.view(value, ty).display,
+                outcome.name,
+                outcome.votes_for.normalize(),
+                outcome.votes_against.normalize()
+            );
+            let in_force = if now {
+                self.provenance = self.provenance.amended(&line);
+                self.provenance.clone()
+            } else {
+                // The rules once it is in force, if nothing else is
+                // amended first (set again when it takes effect).
+                self.provenance.amended(&in_force_from(&line, from, date))
+            };
+            if !now {
+                self.awaiting.push(Awaiting {
+                    from,
+                    param: *param,
+                    value: value.clone(),
+                    listed: self.amendments.len(),
+                    adopted: date,
+                    line,
+                });
+            }
+            self.amendments.push(Amendment {
+                step: number,
+                date: format_date(date),
+                effective: from.map_or_else(|| when.to_string(), format_date),
+                parameter: program.params[*param].name.clone(),
+                old: self.view(&old_params[*param], ty),
+                new: self.view(value, ty),
+                resolution: outcome.name.clone(),
+                votes_for: outcome.votes_for.normalize().to_string(),
+                votes_against: outcome.votes_against.normalize().to_string(),
+                reason: outcome.reason.clone(),
+                in_force,
+            });
+        }
+        Ok(Ok(()))
     }
 
     /// The day amendments adopted on `adopted` take effect `when`: none
@@ -1852,4 +1996,81 @@ fn distinct(reasons: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A motion as messages name it: `"raise the markup" under special`.
+fn motion_name(def: &crate::program::ResolutionDef, title: &Option<String>) -> String {
+    match title {
+        Some(t) => format!("\"{t}\" under {}", def.name),
+        None => format!("under {}", def.name),
+    }
+}
+
+/// Why a meeting on `meeting` called by notice sent on `notice` may not
+/// vote under `def`'s notice rule, if it may not: no notice recorded, too
+/// little, or more than the rules allow.
+fn notice_problem(
+    def: &crate::program::ResolutionDef,
+    notice: Option<time::Date>,
+    meeting: time::Date,
+) -> Option<String> {
+    use crate::semantics::meeting::{at_least, at_most, days_between, describe};
+    let rule = def.procedure.notice?;
+    let Some(sent) = notice else {
+        return Some(format!(
+            "no notice of the meeting is recorded, and the rules require at least {}' notice (`notice given DATE`)",
+            describe(rule.least)
+        ));
+    };
+    let unit = rule.least.unit;
+    let given = days_between(sent, meeting, unit);
+    let clear = if unit == crate::syntax::ast::IntervalUnit::ClearDays {
+        " clear"
+    } else {
+        ""
+    };
+    let plural = if given == 1 { "day" } else { "days" };
+    if !at_least(sent, meeting, rule.least) {
+        return Some(format!(
+            "the meeting was called with {given}{clear} {plural}' notice (sent {}), and the rules require at least {}",
+            format_date(sent),
+            describe(rule.least)
+        ));
+    }
+    match rule.most {
+        Some(most) if !at_most(sent, meeting, most) => Some(format!(
+            "the meeting was called with {given}{clear} {plural}' notice (sent {}), more than the {} the rules allow",
+            format_date(sent),
+            describe(most)
+        )),
+        _ => None,
+    }
+}
+
+/// Whether a confirming meeting on `date` falls in the window after the
+/// motion passed on `adopted`: why not if it does not, and whether the
+/// window has closed (the motion has lapsed) or not yet opened.
+fn confirmation_window(
+    c: &crate::syntax::ast::Confirmation,
+    adopted: time::Date,
+    date: time::Date,
+) -> Result<(), (String, bool)> {
+    use crate::semantics::meeting::{after, at_least, at_most, describe};
+    let early = !at_least(adopted, date, c.earliest);
+    let late = !at_most(adopted, date, c.latest);
+    if !early && !late {
+        return Ok(());
+    }
+    let days = (date - adopted).whole_days();
+    let from = after(adopted, c.earliest).map_or_else(String::new, format_date);
+    let to = after(adopted, c.latest).map_or_else(String::new, format_date);
+    let why = format!(
+        "the confirming meeting is held {days} day{} after the motion passed on {}, and the rules require not less than {} nor more than {} after it: from {from} to {to}{}",
+        if days == 1 { "" } else { "s" },
+        format_date(adopted),
+        describe(c.earliest),
+        describe(c.latest),
+        if late { "; the motion has lapsed" } else { "" }
+    );
+    Err((why, late))
 }

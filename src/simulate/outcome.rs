@@ -239,8 +239,16 @@ pub struct MotionOutcome {
     pub date: String,
     /// What the motion was.
     pub title: Option<String>,
+    /// `second call` or `confirming`; not written for a first call.
+    #[serde(skip_serializing_if = "is_first_call")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub sitting: crate::syntax::ast::Sitting,
     /// The count.
     pub outcome: ResolutionOutcome,
+}
+
+fn is_first_call(s: &crate::syntax::ast::Sitting) -> bool {
+    *s == crate::syntax::ast::Sitting::First
 }
 
 /// An election counted at a step.

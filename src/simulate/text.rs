@@ -256,13 +256,18 @@ pub fn write_tail(
         for r in &o.resolutions {
             writeln!(
                 w,
-                "  {}  {}{}: {} — {}",
+                "  {}  {}{}{}: {} — {}",
                 r.date,
                 r.outcome.name,
                 r.title
                     .as_ref()
                     .map(|t| format!(" \"{t}\""))
                     .unwrap_or_default(),
+                match r.sitting {
+                    crate::syntax::ast::Sitting::First => "",
+                    crate::syntax::ast::Sitting::SecondCall => " (second call)",
+                    crate::syntax::ast::Sitting::Confirming => " (confirming)",
+                },
                 if r.outcome.passed {
                     "passed"
                 } else {

@@ -340,6 +340,10 @@ pub enum StepKind {
         /// `effective 2026-04-29`: when the amendments take effect, if the
         /// motion says (else as its resolution says, else on adoption).
         effective: Option<(Effective, Span)>,
+        /// `second call` or `confirming`, if written.
+        sitting: Sitting,
+        /// `notice given 2026-05-20`: when the meeting's notice was sent.
+        notice: Option<(time::Date, Span)>,
     },
     /// `close period { costs £170.00 }`.
     Close {
@@ -785,8 +789,97 @@ pub struct Resolution {
     /// `amendments effective 28 days after adoption`: when its motions'
     /// amendments take effect unless a motion says.
     pub effective: Option<(Effective, Span)>,
+    /// Its meeting procedure: notice, second call, proxies, postal votes,
+    /// confirmation (boxed: most resolutions have none of it).
+    pub procedure: Box<Procedure>,
     /// The whole declaration.
     pub span: Span,
+}
+
+/// How a resolution's meetings are held, as written (each part optional).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Procedure {
+    /// `notice at least 15 days and at most 2 months`.
+    pub notice: Option<NoticeRule>,
+    /// `second call quorum 10% of members`.
+    pub second_call: Option<SecondCall>,
+    /// `proxies at most 2 per member`: how many absent members' votes one
+    /// member present may hold.
+    pub proxies: Option<(u32, Span)>,
+    /// `postal votes allowed`.
+    pub postal: Option<Span>,
+    /// `confirmed at a later meeting not less than ... nor more than ...
+    /// after, when for ...`.
+    pub confirmation: Option<Box<Confirmation>>,
+}
+
+/// `notice at least 15 days [and at most 2 months]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NoticeRule {
+    /// The least notice.
+    pub least: Interval,
+    /// The most notice, if the rules limit it.
+    pub most: Option<Interval>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// A length of time between two dates, as rules word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    /// How many units.
+    pub count: u32,
+    /// Which unit.
+    pub unit: IntervalUnit,
+}
+
+/// The unit of an [`Interval`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntervalUnit {
+    /// Days, counted from one date to the other (15 days from 1 May is 16 May).
+    Days,
+    /// Clear days: neither the first date nor the second counted (14 clear
+    /// days from 1 May is 16 May at the earliest).
+    ClearDays,
+    /// Calendar months (1 month after 31 January is 28 or 29 February).
+    Months,
+}
+
+/// `second call quorum ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecondCall {
+    /// Its terms.
+    pub quorum: Vec<(QuorumTerm, Span)>,
+    /// How they combine.
+    pub form: QuorumForm,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// A resolution's confirmation at a later meeting (CCBS Act 2014 s.111).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    /// The confirming meeting is held not less than this after the first.
+    pub earliest: Interval,
+    /// Nor more than this.
+    pub latest: Interval,
+    /// What confirming takes.
+    pub threshold: Threshold,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// Which meeting a motion is voted at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sitting {
+    /// The meeting as called (the default).
+    #[default]
+    First,
+    /// `second call`: reconvened after an inquorate first call.
+    SecondCall,
+    /// `confirming`: a later meeting confirming a motion passed before.
+    Confirming,
 }
 
 /// `consent by class { Worker, Consumer } when for more than half of
@@ -942,8 +1035,20 @@ pub struct ExampleVotes {
     pub against: Vec<Ident>,
     /// Members present who abstain.
     pub abstain: Vec<Ident>,
+    /// Votes not given in person, in the order written: `d by proxy b`,
+    /// `f by post`.
+    pub absent: Vec<(Ident, VoteMeans)>,
     /// The whole block.
     pub span: Span,
+}
+
+/// How a vote not given in person was given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VoteMeans {
+    /// `by proxy b`: cast by b, present.
+    Proxy(Ident),
+    /// `by post`.
+    Post,
 }
 
 /// An `expect` line.

@@ -1215,6 +1215,7 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
         abstentions_against: false,
         ties_pass: None,
         record_date: None,
+        procedure: Box::default(),
         span: resolution_span,
     };
     for item in inner {
@@ -1266,31 +1267,43 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 });
             }
             Rule::quorum => {
-                let mut terms: Vec<Pair<Rule>> = children(item).collect();
-                if let [form] = terms.as_slice() {
-                    resolution.quorum_form = match form.as_rule() {
-                        Rule::quorum_greater => QuorumForm::Greater,
-                        Rule::quorum_lesser => QuorumForm::Lesser,
-                        _ => QuorumForm::All,
-                    };
-                    if resolution.quorum_form != QuorumForm::All {
-                        terms = children(terms.remove(0)).collect();
-                    }
-                }
-                for term in terms {
-                    let term_span = span(&term);
-                    let part = next(&mut children(term), "quorum term")?;
-                    let q = match part.as_rule() {
-                        Rule::percent => {
-                            let n = next(&mut children(part), "quorum percent")?;
-                            let (v, _) = parse_number(n.as_str(), term_span)?;
-                            QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
-                        }
-                        Rule::more_than_half => QuorumTerm::MoreThan(Decimal::new(5, 1)),
-                        _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
-                    };
-                    resolution.quorum.push((q, term_span));
-                }
+                let (terms, form) = build_quorum(children(item))?;
+                resolution.quorum.extend(terms);
+                resolution.quorum_form = form;
+            }
+            Rule::second_call => {
+                let (quorum, form) = build_quorum(children(item))?;
+                resolution.procedure.second_call = Some(SecondCall {
+                    quorum,
+                    form,
+                    span: item_span,
+                });
+            }
+            Rule::notice_rule => {
+                let mut parts = children(item);
+                let least = build_interval(next(&mut parts, "least notice")?)?;
+                let most = parts.next().map(build_interval).transpose()?;
+                resolution.procedure.notice = Some(NoticeRule {
+                    least,
+                    most,
+                    span: item_span,
+                });
+            }
+            Rule::proxy_rule => {
+                let digits = next(&mut children(item), "proxies")?;
+                resolution.procedure.proxies = Some((whole_count(&digits)?, item_span));
+            }
+            Rule::postal_rule => resolution.procedure.postal = Some(item_span),
+            Rule::confirmation => {
+                let mut parts = children(item);
+                let earliest = build_interval(next(&mut parts, "earliest")?)?;
+                let latest = build_interval(next(&mut parts, "latest")?)?;
+                resolution.procedure.confirmation = Some(Box::new(Confirmation {
+                    earliest,
+                    latest,
+                    threshold: build_threshold(parts, item_span)?,
+                    span: item_span,
+                }));
             }
             Rule::passes_when => {
                 resolution.threshold = Some(build_threshold(children(item), item_span)?);
@@ -1559,14 +1572,91 @@ fn build_vote_groups<'a>(
     for group in groups {
         let mut members = children(group);
         let choice = next(&mut members, "vote choice")?;
-        let list = match choice.as_str() {
-            "for" => &mut votes.for_,
-            "against" => &mut votes.against,
-            _ => &mut votes.abstain,
-        };
-        list.extend(members.map(ident));
+        for voter in members {
+            let mut parts = children(voter);
+            let who = ident(next(&mut parts, "voter")?);
+            if let Some(means) = parts.next() {
+                let means = match means.as_rule() {
+                    Rule::by_proxy => {
+                        VoteMeans::Proxy(ident(next(&mut children(means), "proxy holder")?))
+                    }
+                    _ => VoteMeans::Post,
+                };
+                votes.absent.push((who.clone(), means));
+            }
+            match choice.as_str() {
+                "for" => votes.for_.push(who),
+                "against" => votes.against.push(who),
+                _ => votes.abstain.push(who),
+            }
+        }
     }
     Ok(())
+}
+
+/// The terms of a quorum (`quorum ...` or `second call quorum ...`) and
+/// how they combine.
+fn build_quorum<'a>(
+    parts: impl Iterator<Item = Pair<'a, Rule>>,
+) -> Result<(Vec<(QuorumTerm, Span)>, QuorumForm)> {
+    let mut terms: Vec<Pair<Rule>> = parts.collect();
+    let mut form = QuorumForm::All;
+    if let [only] = terms.as_slice() {
+        form = match only.as_rule() {
+            Rule::quorum_greater => QuorumForm::Greater,
+            Rule::quorum_lesser => QuorumForm::Lesser,
+            _ => QuorumForm::All,
+        };
+        if form != QuorumForm::All {
+            terms = children(terms.remove(0)).collect();
+        }
+    }
+    let mut out = Vec::with_capacity(terms.len());
+    for term in terms {
+        let term_span = span(&term);
+        let part = next(&mut children(term), "quorum term")?;
+        let q = match part.as_rule() {
+            Rule::percent => {
+                let n = next(&mut children(part), "quorum percent")?;
+                let (v, _) = parse_number(n.as_str(), term_span)?;
+                QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
+            }
+            Rule::more_than_half => QuorumTerm::MoreThan(Decimal::new(5, 1)),
+            _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
+        };
+        out.push((q, term_span));
+    }
+    Ok((out, form))
+}
+
+/// `15 days`, `14 clear days`, `1 month`.
+fn build_interval(pair: Pair<Rule>) -> Result<Interval> {
+    let mut parts = children(pair);
+    let digits = next(&mut parts, "count")?;
+    let count = whole_count(&digits)?;
+    let unit = next(&mut parts, "unit")?;
+    let unit = match unit.as_rule() {
+        Rule::clear_days => IntervalUnit::ClearDays,
+        _ if unit.as_str().starts_with("month") => IntervalUnit::Months,
+        _ => IntervalUnit::Days,
+    };
+    Ok(Interval { count, unit })
+}
+
+/// A whole number written in the rules (a count of days, months or
+/// proxies), at most `u32::MAX`.
+fn whole_count(digits: &Pair<Rule>) -> Result<u32> {
+    digits
+        .as_str()
+        .replace('_', "")
+        .parse::<u32>()
+        .map_err(|_| {
+            Box::new(
+                Diagnostic::error(Code::BadNumber, "this number is too large")
+                    .at(span(digits), "too large")
+                    .help("a count of days, months or proxies is at most 4,294,967,295"),
+            )
+        })
 }
 
 fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
@@ -1626,15 +1716,31 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                 for_: Vec::new(),
                 against: Vec::new(),
                 abstain: Vec::new(),
+                absent: Vec::new(),
                 span: motion_span,
             };
             let mut title = None;
             let mut groups = Vec::new();
             let mut amendments = Vec::new();
             let mut effective = None;
+            let mut sitting = Sitting::First;
+            let mut notice = None;
             for part in m {
                 match part.as_rule() {
                     Rule::text => title = Some(text(part)),
+                    Rule::sitting => {
+                        let which = next(&mut children(part), "sitting")?;
+                        sitting = if which.as_rule() == Rule::sitting_second {
+                            Sitting::SecondCall
+                        } else {
+                            Sitting::Confirming
+                        };
+                    }
+                    Rule::notice_given => {
+                        let at = span(&part);
+                        let date = next(&mut children(part), "notice date")?;
+                        notice = Some((parse_date(date.as_str(), span(&date))?, at));
+                    }
                     Rule::vote_group => groups.push(part),
                     Rule::effective => effective = Some(build_effective(part)?),
                     Rule::amendment => {
@@ -1652,6 +1758,8 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                 title,
                 amendments,
                 effective,
+                sitting,
+                notice,
             }
         }
         Rule::election_step => StepKind::Election(build_ballots(what)?),
@@ -1838,6 +1946,7 @@ fn build_example(pair: Pair<Rule>) -> Result<Example> {
                     for_: Vec::new(),
                     against: Vec::new(),
                     abstain: Vec::new(),
+                    absent: Vec::new(),
                     span: votes_span,
                 };
                 build_vote_groups(parts, &mut votes)?;

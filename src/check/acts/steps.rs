@@ -84,6 +84,13 @@ pub enum RawKind<V> {
         amend: Vec<(Written<String>, Written<V>)>,
         /// When they take effect, if the step says.
         effective: Option<Written<Effective>>,
+        /// Votes not given in person: the voter and the proxy's holder
+        /// (`None`: by post).
+        absent: Vec<(Written<String>, Option<Written<String>>)>,
+        /// The first call, a second call or a confirming meeting.
+        sitting: crate::syntax::ast::Sitting,
+        /// When the meeting's notice was sent, if the step says.
+        notice: Option<Written<time::Date>>,
     },
     /// The period closes, with the figures given.
     Close {
@@ -101,6 +108,18 @@ pub enum RawKind<V> {
         /// What a lot is drawn from.
         seed: Option<u64>,
     },
+}
+
+/// A motion's meeting, as the step writes it.
+pub struct Meeting {
+    /// Votes not given in person (see [`RawKind::Motion`]).
+    pub absent: Vec<(Written<String>, Option<Written<String>>)>,
+    /// Which meeting.
+    pub sitting: crate::syntax::ast::Sitting,
+    /// When its notice was sent.
+    pub notice: Option<Written<time::Date>>,
+    /// The step's date: the meeting's.
+    pub date: time::Date,
 }
 
 /// The three groups of a vote, in the order of [`RawKind::Motion`]'s `votes`.
@@ -127,6 +146,12 @@ pub enum Part<'a> {
     Amend(&'a str),
     /// When the amendments take effect.
     Effective,
+    /// The holder of the proxy of this voter.
+    Proxy(&'a str),
+    /// Which meeting the motion is voted at.
+    Sitting,
+    /// When the meeting's notice was sent.
+    Notice,
     /// A figure of a close.
     Figure(&'a str),
     /// The election's name.
@@ -210,6 +235,9 @@ impl Origin {
             Part::Vote(group, i) => format!("{step}.{group}[{i}]"),
             Part::Amend(name) => format!("{step}.amend.{name}"),
             Part::Effective => format!("{step}.effective"),
+            Part::Proxy(voter) => format!("{step}.proxies.{voter}"),
+            Part::Sitting => format!("{step}.sitting"),
+            Part::Notice => format!("{step}.notice_given"),
             Part::Figure(name) => format!("{step}.close.{name}"),
             Part::Election => format!("{step}.election"),
             Part::Candidate(i) => format!("{step}.candidates[{i}]"),
@@ -458,8 +486,19 @@ impl<'a> StepLowerer<'a> {
                 votes,
                 amend,
                 effective,
+                absent,
+                sitting,
+                notice,
             } => {
-                let kind = self.motion(resolution, title, votes, amend, origin, values, errors);
+                let meeting = Meeting {
+                    absent,
+                    sitting,
+                    notice,
+                    date: raw.date.value,
+                };
+                let kind = self.motion(
+                    resolution, title, votes, amend, meeting, origin, values, errors,
+                );
                 if let Some(when) = &effective {
                     if let Err(d) = effective_on_or_after(when.value, raw.date.value) {
                         errors.push(origin.place(Part::Effective, when.loc, d, "before adoption"));
@@ -656,12 +695,14 @@ impl<'a> StepLowerer<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     fn motion<V>(
         &mut self,
         resolution: Written<String>,
         title: Option<String>,
         votes: [Vec<Written<String>>; 3],
         amend: Vec<(Written<String>, Written<V>)>,
+        meeting: Meeting,
         origin: &Origin,
         values: &mut impl ReadValue<V>,
         errors: &mut Vec<Diagnostic>,
@@ -688,6 +729,17 @@ impl<'a> StepLowerer<'a> {
                 self.known(&name.value, name.loc, part, origin, errors);
                 out.push((name.value, origin.rulebook_span(name.loc)));
             }
+        }
+        let absent = self.meeting(&resolutions[index], &groups, &meeting, origin, errors);
+        if !amend.is_empty() && meeting.sitting == crate::syntax::ast::Sitting::Confirming {
+            let d = Diagnostic::error(
+                Code::BadMeeting,
+                "a confirming motion amends nothing of its own",
+            )
+            .help(
+                "write the amendments on the first motion: they take effect when it is confirmed",
+            );
+            errors.push(origin.place(Part::Sitting, Loc::default(), d, "confirming"));
         }
         let mut amendments = Vec::with_capacity(amend.len());
         for (name, value) in amend {
@@ -718,7 +770,104 @@ impl<'a> StepLowerer<'a> {
             abstain,
             amendments,
             effective: None,
+            absent,
+            sitting: meeting.sitting,
+            notice: meeting.notice.map(|n| n.value),
         })
+    }
+
+    /// The meeting of a motion, checked (E0323): a second call or a
+    /// confirmation its resolution provides for, notice dated on or before
+    /// the meeting, each proxy held by another person of the scenario for
+    /// someone who votes. Gives the votes not given in person, by name.
+    fn meeting(
+        &mut self,
+        def: &ResolutionDef,
+        groups: &[Vec<(String, Span)>; 3],
+        meeting: &Meeting,
+        origin: &Origin,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<(String, Option<String>)> {
+        use crate::syntax::ast::Sitting;
+        let problem =
+            |message: String, help: String| Diagnostic::error(Code::BadMeeting, message).help(help);
+        match meeting.sitting {
+            Sitting::SecondCall if def.procedure.second_call.is_none() => {
+                let d = problem(
+                    format!("the resolution `{}` has no second call", def.name),
+                    format!(
+                        "give `{}` its second call's quorum: `second call quorum 10% of members`",
+                        def.name
+                    ),
+                );
+                errors.push(origin.place(Part::Sitting, Loc::default(), d, "second call"));
+            }
+            Sitting::Confirming if def.procedure.confirmation.is_none() => {
+                let d = problem(
+                    format!("the resolution `{}` needs no confirmation", def.name),
+                    format!(
+                        "a motion is confirmed only under a resolution that says so: `confirmed at a later meeting not less than 14 days nor more than 1 month after, when for more than half of cast` in `{}`",
+                        def.name
+                    ),
+                );
+                errors.push(origin.place(Part::Sitting, Loc::default(), d, "confirming"));
+            }
+            _ => {}
+        }
+        if let Some(notice) = &meeting.notice {
+            if notice.value > meeting.date {
+                let d = problem(
+                    format!(
+                        "the notice is dated {}, after the meeting on {}",
+                        crate::syntax::ast::format_date(notice.value),
+                        crate::syntax::ast::format_date(meeting.date)
+                    ),
+                    "notice is given before the meeting it calls".into(),
+                );
+                errors.push(origin.place(Part::Notice, notice.loc, d, "after the meeting"));
+            }
+        }
+        let voting = |name: &str| groups.iter().flatten().any(|(n, _)| n == name);
+        let mut out: Vec<(String, Option<String>)> = Vec::with_capacity(meeting.absent.len());
+        for (voter, holder) in &meeting.absent {
+            let part = Part::Proxy(&voter.value);
+            if !voting(&voter.value) {
+                let d = problem(
+                    format!(
+                        "`{}` votes by proxy or by post but casts no vote",
+                        voter.value
+                    ),
+                    "list them under for, against or abstain as well".into(),
+                );
+                errors.push(origin.place(part, voter.loc, d, "no vote"));
+                continue;
+            }
+            if out.iter().any(|(n, _)| *n == voter.value) {
+                let d = Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is given two proxies or postal votes", voter.value),
+                )
+                .help("a member's vote is given one way");
+                errors.push(origin.place(part, voter.loc, d, "again"));
+                continue;
+            }
+            if let Some(h) = holder {
+                if h.value == voter.value {
+                    let d = problem(
+                        format!("`{}` cannot hold their own proxy", voter.value),
+                        "a proxy is held by another member present: `d by proxy b`".into(),
+                    );
+                    errors.push(origin.place(part, h.loc, d, "the voter"));
+                    continue;
+                }
+                self.known(&h.value, h.loc, part, origin, errors);
+            }
+            out.push((
+                voter.value.clone(),
+                holder.as_ref().map(|h| h.value.clone()),
+            ));
+        }
+        out
     }
 
     /// An election's ballots: a known election, as many candidates as
@@ -940,6 +1089,22 @@ pub fn read_effective(text: &str) -> Result<Effective, Diagnostic> {
             read_date(date).map(Effective::On)
         }
         _ => Err(bad()),
+    }
+}
+
+/// Reads which meeting a motion is voted at, as a JSON scenario or an act
+/// log writes it: `"first call"`, `"second call"` or `"confirming"`.
+pub fn read_sitting(text: &str) -> Result<crate::syntax::ast::Sitting, Diagnostic> {
+    use crate::syntax::ast::Sitting;
+    match text.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["first", "call"] => Ok(Sitting::First),
+        ["second", "call"] => Ok(Sitting::SecondCall),
+        ["confirming"] => Ok(Sitting::Confirming),
+        _ => Err(Diagnostic::error(
+            Code::BadMeeting,
+            format!("`{text}` is not a meeting a motion is voted at"),
+        )
+        .help("write \"second call\" for a meeting reconvened after an inquorate first call, or \"confirming\" for a later meeting confirming a motion")),
     }
 }
 

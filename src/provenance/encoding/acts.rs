@@ -188,10 +188,20 @@ impl Canonical for ast::StepKind {
                 title,
                 amendments,
                 effective,
+                sitting,
+                notice,
             } => e.node("motion", |e| {
                 votes.encode(e)?;
                 if let Some(t) = title {
                     e.text(t)?;
+                }
+                match sitting {
+                    ast::Sitting::First => {}
+                    ast::Sitting::SecondCall => e.leaf("second call")?,
+                    ast::Sitting::Confirming => e.leaf("confirming")?,
+                }
+                if let Some((date, _)) = notice {
+                    e.node("notice given", |e| e.date(*date))?;
                 }
                 amendments.iter().try_for_each(|b| e.binding("amend", b))?;
                 // Written only where it differs from the resolution's.
@@ -263,6 +273,7 @@ impl Canonical for ast::ExampleVotes {
             for_,
             against,
             abstain,
+            absent,
             span: _,
         } = self;
         let names = |e: &mut Encoder<'_>, tag: &str, list: &[ast::Ident]| {
@@ -272,7 +283,18 @@ impl Canonical for ast::ExampleVotes {
             e.ident(resolution)?;
             names(e, "for", for_)?;
             names(e, "against", against)?;
-            names(e, "abstain", abstain)
+            names(e, "abstain", abstain)?;
+            // Written only where a vote is not given in person.
+            for (voter, means) in absent {
+                match means {
+                    ast::VoteMeans::Proxy(holder) => e.node("by proxy", |e| {
+                        e.ident(voter)?;
+                        e.ident(holder)
+                    })?,
+                    ast::VoteMeans::Post => e.node("by post", |e| e.ident(voter))?,
+                }
+            }
+            Ok(())
         })
     }
 }

@@ -171,6 +171,7 @@ impl Canonical for ast::Resolution {
             record_date,
             alone_amends,
             effective,
+            procedure,
             span: _,
         } = self;
         e.node("resolution", |e| {
@@ -262,8 +263,84 @@ impl Canonical for ast::Resolution {
             if let Some((when, _)) = effective {
                 e.effective(*when)?;
             }
-            Ok(())
+            procedure.encode(e)
         })
+    }
+}
+
+/// Each part written only where a resolution has it: every other
+/// rulebook keeps its hash.
+impl Canonical for ast::Procedure {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Procedure {
+            notice,
+            second_call,
+            proxies,
+            postal,
+            confirmation,
+        } = self;
+        if let Some(ast::NoticeRule {
+            least,
+            most,
+            span: _,
+        }) = notice
+        {
+            e.node("notice at least", |e| {
+                least.encode(e)?;
+                match most {
+                    Some(most) => e.node("at most", |e| most.encode(e)),
+                    None => Ok(()),
+                }
+            })?;
+        }
+        if let Some(ast::SecondCall {
+            quorum,
+            form,
+            span: _,
+        }) = second_call
+        {
+            let tag = match form {
+                ast::QuorumForm::Lesser => "second call quorum the lesser of",
+                ast::QuorumForm::All | ast::QuorumForm::Greater => "second call quorum",
+            };
+            e.node(tag, |e| {
+                quorum.iter().try_for_each(|(term, _)| term.encode(e))
+            })?;
+        }
+        if let Some((n, _)) = proxies {
+            e.node("proxies at most", |e| {
+                e.number(rust_decimal::Decimal::from(*n))
+            })?;
+        }
+        if postal.is_some() {
+            e.leaf("postal votes allowed")?;
+        }
+        if let Some(c) = confirmation {
+            let ast::Confirmation {
+                earliest,
+                latest,
+                threshold,
+                span: _,
+            } = c.as_ref();
+            e.node("confirmed", |e| {
+                earliest.encode(e)?;
+                latest.encode(e)?;
+                threshold.encode(e)
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Canonical for ast::Interval {
+    fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
+        let ast::Interval { count, unit } = self;
+        let tag = match unit {
+            ast::IntervalUnit::Days => "days",
+            ast::IntervalUnit::ClearDays => "clear days",
+            ast::IntervalUnit::Months => "months",
+        };
+        e.node(tag, |e| e.number(rust_decimal::Decimal::from(*count)))
     }
 }
 

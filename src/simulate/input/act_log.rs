@@ -260,6 +260,9 @@ impl<R: Read> ActLogSteps<'_, R> {
                 let mut votes: [Vec<Written<String>>; 3] = Default::default();
                 let mut amend = Vec::new();
                 let mut effective = None;
+                let mut absent = Vec::new();
+                let mut sitting = crate::syntax::ast::Sitting::First;
+                let mut notice = None;
                 for (i, (cell, at)) in rest().enumerate() {
                     let group = key_value(cell).and_then(|(k, v)| {
                         let g = crate::check::steps::VOTE_GROUPS
@@ -275,6 +278,40 @@ impl<R: Read> ActLogSteps<'_, R> {
                                 .filter(|n| !n.is_empty())
                                 .map(|n| Written::new(n.to_string(), at)),
                         );
+                    } else if let Some(("proxies", list)) = key_value(cell) {
+                        // `proxies=d:b;e:b`: d's and e's votes, cast by b.
+                        for pair in list.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                            match pair.split_once(':') {
+                                Some((voter, holder)) => absent.push((
+                                    Written::new(voter.trim().to_string(), at),
+                                    Some(Written::new(holder.trim().to_string(), at)),
+                                )),
+                                None => errors.push(problem(
+                                    Part::Step,
+                                    at,
+                                    format!("`{pair}` is not `voter:holder`"),
+                                    "write proxies as `proxies=d:b;e:b` (d's and e's votes, held by b)",
+                                    "this cell",
+                                )),
+                            }
+                        }
+                    } else if let Some(("post", list)) = key_value(cell) {
+                        absent.extend(
+                            list.split(';')
+                                .map(str::trim)
+                                .filter(|n| !n.is_empty())
+                                .map(|n| (Written::new(n.to_string(), at), None)),
+                        );
+                    } else if let Some(("sitting", which)) = key_value(cell) {
+                        match crate::check::steps::read_sitting(which) {
+                            Ok(s) => sitting = s,
+                            Err(d) => errors.push(origin.place(Part::Sitting, at, d, "this cell")),
+                        }
+                    } else if let Some(("notice", date)) = key_value(cell) {
+                        match crate::check::steps::read_date(date) {
+                            Ok(d) => notice = Some(Written::new(d, at)),
+                            Err(d) => errors.push(origin.place(Part::Notice, at, d, "this cell")),
+                        }
                     } else if let Some(("effective", when)) = key_value(cell) {
                         // `effective=28 days after adoption`, as JSON's.
                         match crate::check::steps::read_effective(when) {
@@ -295,6 +332,9 @@ impl<R: Read> ActLogSteps<'_, R> {
                     votes,
                     amend,
                     effective,
+                    absent,
+                    sitting,
+                    notice,
                 }
             }
             [name @ ("close" | "motion")] if !is_act(name) => {

@@ -76,6 +76,9 @@ pub fn scenario_to_json(
                     abstain,
                     amendments,
                     effective,
+                    absent,
+                    sitting,
+                    notice,
                 } => {
                     out.insert(
                         "motion".into(),
@@ -97,6 +100,40 @@ pub fn scenario_to_json(
                     out.insert("amend".into(), Json::Object(amend));
                     if let Some(when) = effective {
                         out.insert("effective".into(), Json::String(when.to_string()));
+                    }
+                    match sitting {
+                        crate::syntax::ast::Sitting::First => {}
+                        crate::syntax::ast::Sitting::SecondCall => {
+                            out.insert("sitting".into(), Json::String("second call".into()));
+                        }
+                        crate::syntax::ast::Sitting::Confirming => {
+                            out.insert("sitting".into(), Json::String("confirming".into()));
+                        }
+                    }
+                    if let Some(date) = notice {
+                        out.insert(
+                            "notice_given".into(),
+                            Json::String(crate::syntax::ast::format_date(*date)),
+                        );
+                    }
+                    let mut proxies = Vec::new();
+                    let mut post = Vec::new();
+                    for (voter, holder) in absent {
+                        match holder {
+                            Some(h) => {
+                                let mut p = Map::new();
+                                p.insert("voter".into(), Json::String(voter.clone()));
+                                p.insert("holder".into(), Json::String(h.clone()));
+                                proxies.push(Json::Object(p));
+                            }
+                            None => post.push(Json::String(voter.clone())),
+                        }
+                    }
+                    if !proxies.is_empty() {
+                        out.insert("proxies".into(), Json::Array(proxies));
+                    }
+                    if !post.is_empty() {
+                        out.insert("by_post".into(), Json::Array(post));
                     }
                 }
                 StepDefKind::Election {

@@ -109,6 +109,16 @@ struct JsonStep {
     /// `"effective": "28 days after adoption"`: when a motion's amendments
     /// take effect.
     effective: Option<String>,
+    /// `"sitting": "second call"` or `"confirming"`: which meeting a
+    /// motion is voted at (the first call if not given).
+    sitting: Option<String>,
+    /// `"notice_given": "2026-05-20"`: when the meeting's notice was sent.
+    notice_given: Option<String>,
+    /// `"proxies": [{"voter": "d", "holder": "b"}]`: d's vote, cast by b,
+    /// present, in the order written.
+    proxies: Option<Vec<JsonProxy>>,
+    /// `"by_post": ["f"]`: votes sent by post.
+    by_post: Option<Vec<String>>,
     close: Option<Close>,
     /// `"election": "committee"`: an election's ballots counted.
     election: Option<String>,
@@ -118,6 +128,14 @@ struct JsonStep {
     ballots: Option<Vec<JsonBallot>>,
     /// What a lot is drawn from, for `election`.
     seed: Option<u64>,
+}
+
+/// `{"voter": "d", "holder": "b"}`: d's vote on a motion, cast by b.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonProxy {
+    voter: String,
+    holder: String,
 }
 
 /// `{"voter": "ann", "ranking": ["bob", "cy"]}`: one ballot of an election.
@@ -252,8 +270,38 @@ impl JsonStep {
                     )),
                     None => None,
                 };
+                let sitting = match &self.sitting {
+                    Some(text) => {
+                        steps::read_sitting(text).map_err(|d| (steps::Part::Sitting, d))?
+                    }
+                    None => crate::syntax::ast::Sitting::First,
+                };
+                let notice = match &self.notice_given {
+                    Some(text) => Some(Written::new(
+                        steps::read_date(text).map_err(|d| (steps::Part::Notice, d))?,
+                        Loc::default(),
+                    )),
+                    None => None,
+                };
+                // In the order written: beyond a holder's limit, the
+                // proxies written first are the ones that count.
+                let mut absent: Vec<(Written<String>, Option<Written<String>>)> = self
+                    .proxies
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| (name(p.voter), Some(name(p.holder))))
+                    .collect();
+                absent.extend(
+                    self.by_post
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|voter| (name(voter), None)),
+                );
                 RawKind::Motion {
                     effective,
+                    absent,
+                    sitting,
+                    notice,
                     resolution: name(self.motion.unwrap_or_default()),
                     title: self.title,
                     votes: [names(self.for_), names(self.against), names(self.abstain)],
@@ -334,6 +382,10 @@ impl JsonStep {
             (self.abstain.is_some(), "abstain"),
             (self.amend.is_some(), "amend"),
             (self.effective.is_some(), "effective"),
+            (self.sitting.is_some(), "sitting"),
+            (self.notice_given.is_some(), "notice_given"),
+            (self.proxies.is_some(), "proxies"),
+            (self.by_post.is_some(), "by_post"),
         ]
         .into_iter()
         .find_map(|(given, field)| given.then_some(field))
