@@ -190,6 +190,29 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("lot"),
     contextual("candidates"),
     contextual("seed"),
+    // Meetings (`notice at least 14 clear days and at most 2 months`,
+    // `second call quorum ...`, `proxies at most 2 per member`, `postal
+    // votes allowed`, `confirmed at a later meeting not less than 14 days
+    // nor more than 1 month after, when ...`; at a step `motion special
+    // "X" confirming notice given 2026-05-01 { for d by proxy b, f by post }`).
+    // `month` and `proxy` are words a rulebook may well use as names: they
+    // mean something only in their place.
+    contextual("notice"),
+    contextual("clear"),
+    contextual("month"),
+    contextual("given"),
+    contextual("second"),
+    contextual("call"),
+    contextual("proxies"),
+    contextual("proxy"),
+    contextual("postal"),
+    contextual("allowed"),
+    contextual("confirmed"),
+    contextual("confirming"),
+    contextual("later"),
+    contextual("meeting"),
+    contextual("less"),
+    contextual("nor"),
 ];
 
 /// Whether `word` can never be a name.
