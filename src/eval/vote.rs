@@ -310,11 +310,13 @@ impl Evaluator<'_> {
                     if let Some(slot) = out.get_mut(vote.voter) {
                         *slot = Vote::Absent;
                     }
-                    let holder = vote.proxy.map(|h| self.member_name(h as u32));
+                    // Plain names, as a meeting's minutes write them.
+                    let name =
+                        |m: usize| self.inputs.member_names.get(m).map_or("?", String::as_str);
                     notes.push(not_counted_words(
                         why,
-                        &self.member_name(vote.voter as u32),
-                        holder.as_deref(),
+                        name(vote.voter),
+                        vote.proxy.map(name),
                     ));
                 }
             }

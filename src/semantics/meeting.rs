@@ -158,38 +158,18 @@ mod tests {
     #[test]
     fn notice_is_counted_in_days_clear_days_and_months() {
         // 15 days from 1 May is 16 May: the 16th is enough, the 15th not.
-        assert!(at_least(
-            date(2026, 5, 1),
-            date(2026, 5, 16),
-            days(15)
-        ));
-        assert!(!at_least(
-            date(2026, 5, 1),
-            date(2026, 5, 15),
-            days(15)
-        ));
+        assert!(at_least(date(2026, 5, 1), date(2026, 5, 16), days(15)));
+        assert!(!at_least(date(2026, 5, 1), date(2026, 5, 15), days(15)));
         // 14 clear days from 1 May: the 2nd to the 15th between, so the
         // 16th at the earliest.
         let clear = Interval {
             count: 14,
             unit: IntervalUnit::ClearDays,
         };
-        assert!(at_least(
-            date(2026, 5, 1),
-            date(2026, 5, 16),
-            clear
-        ));
-        assert!(!at_least(
-            date(2026, 5, 1),
-            date(2026, 5, 15),
-            clear
-        ));
+        assert!(at_least(date(2026, 5, 1), date(2026, 5, 16), clear));
+        assert!(!at_least(date(2026, 5, 1), date(2026, 5, 15), clear));
         assert_eq!(
-            days_between(
-                date(2026, 5, 1),
-                date(2026, 5, 15),
-                IntervalUnit::ClearDays
-            ),
+            days_between(date(2026, 5, 1), date(2026, 5, 15), IntervalUnit::ClearDays),
             13
         );
         // At most 1 month after 31 January 2026: 28 February, not 1 March.
@@ -198,11 +178,7 @@ mod tests {
             unit: IntervalUnit::Months,
         };
         assert!(at_most(date(2026, 1, 31), date(2026, 2, 28), month));
-        assert!(!at_most(
-            date(2026, 1, 31),
-            date(2026, 3, 1),
-            month
-        ));
+        assert!(!at_most(date(2026, 1, 31), date(2026, 3, 1), month));
         assert_eq!(describe(month), "1 month");
         assert_eq!(describe(clear), "14 clear days");
     }

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 178
+#define SYMBOL_COUNT 194
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 167
+#define TOKEN_COUNT 183
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -162,41 +162,57 @@ enum ts_symbol_identifiers {
   anon_sym_lot = 140,
   anon_sym_candidates = 141,
   anon_sym_seed = 142,
-  sym_comment = 143,
-  sym_string = 144,
-  sym_date = 145,
-  sym_money = 146,
-  sym_percent = 147,
-  sym_number = 148,
-  anon_sym_LT_EQ = 149,
-  anon_sym_GT_EQ = 150,
-  anon_sym_BANG_EQ = 151,
-  anon_sym_LT = 152,
-  anon_sym_GT = 153,
-  anon_sym_EQ = 154,
-  anon_sym_PLUS = 155,
-  anon_sym_DASH = 156,
-  anon_sym_STAR = 157,
-  anon_sym_SLASH = 158,
-  anon_sym_u00d7 = 159,
-  anon_sym_u00f7 = 160,
-  anon_sym_u2264 = 161,
-  anon_sym_u2265 = 162,
-  anon_sym_u2260 = 163,
-  anon_sym_COMMA = 164,
-  anon_sym_COLON = 165,
-  anon_sym_QMARK = 166,
-  sym_source_file = 167,
-  sym__item = 168,
-  sym_definition = 169,
-  sym_call = 170,
-  sym_attribute = 171,
-  sym_block = 172,
-  sym_parenthesized = 173,
-  sym_keyword = 174,
-  sym_operator = 175,
-  sym_punctuation = 176,
-  aux_sym_source_file_repeat1 = 177,
+  anon_sym_notice = 143,
+  anon_sym_clear = 144,
+  anon_sym_month = 145,
+  anon_sym_given = 146,
+  anon_sym_second = 147,
+  anon_sym_call = 148,
+  anon_sym_proxies = 149,
+  anon_sym_proxy = 150,
+  anon_sym_postal = 151,
+  anon_sym_allowed = 152,
+  anon_sym_confirmed = 153,
+  anon_sym_confirming = 154,
+  anon_sym_later = 155,
+  anon_sym_meeting = 156,
+  anon_sym_less = 157,
+  anon_sym_nor = 158,
+  sym_comment = 159,
+  sym_string = 160,
+  sym_date = 161,
+  sym_money = 162,
+  sym_percent = 163,
+  sym_number = 164,
+  anon_sym_LT_EQ = 165,
+  anon_sym_GT_EQ = 166,
+  anon_sym_BANG_EQ = 167,
+  anon_sym_LT = 168,
+  anon_sym_GT = 169,
+  anon_sym_EQ = 170,
+  anon_sym_PLUS = 171,
+  anon_sym_DASH = 172,
+  anon_sym_STAR = 173,
+  anon_sym_SLASH = 174,
+  anon_sym_u00d7 = 175,
+  anon_sym_u00f7 = 176,
+  anon_sym_u2264 = 177,
+  anon_sym_u2265 = 178,
+  anon_sym_u2260 = 179,
+  anon_sym_COMMA = 180,
+  anon_sym_COLON = 181,
+  anon_sym_QMARK = 182,
+  sym_source_file = 183,
+  sym__item = 184,
+  sym_definition = 185,
+  sym_call = 186,
+  sym_attribute = 187,
+  sym_block = 188,
+  sym_parenthesized = 189,
+  sym_keyword = 190,
+  sym_operator = 191,
+  sym_punctuation = 192,
+  aux_sym_source_file_repeat1 = 193,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -343,6 +359,22 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_lot] = "lot",
   [anon_sym_candidates] = "candidates",
   [anon_sym_seed] = "seed",
+  [anon_sym_notice] = "notice",
+  [anon_sym_clear] = "clear",
+  [anon_sym_month] = "month",
+  [anon_sym_given] = "given",
+  [anon_sym_second] = "second",
+  [anon_sym_call] = "call",
+  [anon_sym_proxies] = "proxies",
+  [anon_sym_proxy] = "proxy",
+  [anon_sym_postal] = "postal",
+  [anon_sym_allowed] = "allowed",
+  [anon_sym_confirmed] = "confirmed",
+  [anon_sym_confirming] = "confirming",
+  [anon_sym_later] = "later",
+  [anon_sym_meeting] = "meeting",
+  [anon_sym_less] = "less",
+  [anon_sym_nor] = "nor",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -524,6 +556,22 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_lot] = anon_sym_lot,
   [anon_sym_candidates] = anon_sym_candidates,
   [anon_sym_seed] = anon_sym_seed,
+  [anon_sym_notice] = anon_sym_notice,
+  [anon_sym_clear] = anon_sym_clear,
+  [anon_sym_month] = anon_sym_month,
+  [anon_sym_given] = anon_sym_given,
+  [anon_sym_second] = anon_sym_second,
+  [anon_sym_call] = anon_sym_call,
+  [anon_sym_proxies] = anon_sym_proxies,
+  [anon_sym_proxy] = anon_sym_proxy,
+  [anon_sym_postal] = anon_sym_postal,
+  [anon_sym_allowed] = anon_sym_allowed,
+  [anon_sym_confirmed] = anon_sym_confirmed,
+  [anon_sym_confirming] = anon_sym_confirming,
+  [anon_sym_later] = anon_sym_later,
+  [anon_sym_meeting] = anon_sym_meeting,
+  [anon_sym_less] = anon_sym_less,
+  [anon_sym_nor] = anon_sym_nor,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -1134,6 +1182,70 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_notice] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_clear] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_month] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_given] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_second] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_call] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_proxies] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_proxy] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_postal] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_allowed] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_confirmed] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_confirming] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_later] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_meeting] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_less] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_nor] = {
+    .visible = true,
+    .named = false,
+  },
   [sym_comment] = {
     .visible = true,
     .named = true,
@@ -1681,1679 +1793,1827 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(55);
       END_STATE();
     case 7:
-      if (lookahead == 'o') ADVANCE(56);
-      if (lookahead == 'r') ADVANCE(57);
+      if (lookahead == 'i') ADVANCE(56);
+      if (lookahead == 'o') ADVANCE(57);
+      if (lookahead == 'r') ADVANCE(58);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(59);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(59);
-      if (lookahead == 'n') ADVANCE(60);
-      if (lookahead == 's') ADVANCE(61);
+      if (lookahead == 'f') ADVANCE(60);
+      if (lookahead == 'n') ADVANCE(61);
+      if (lookahead == 's') ADVANCE(62);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'e') ADVANCE(63);
-      if (lookahead == 'i') ADVANCE(64);
-      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'a') ADVANCE(63);
+      if (lookahead == 'e') ADVANCE(64);
+      if (lookahead == 'i') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(66);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(66);
-      if (lookahead == 'o') ADVANCE(67);
+      if (lookahead == 'e') ADVANCE(67);
+      if (lookahead == 'o') ADVANCE(68);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(68);
-      if (lookahead == 'o') ADVANCE(69);
+      if (lookahead == 'e') ADVANCE(69);
+      if (lookahead == 'o') ADVANCE(70);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(70);
-      if (lookahead == 'n') ADVANCE(71);
-      if (lookahead == 'r') ADVANCE(72);
-      if (lookahead == 't') ADVANCE(73);
+      if (lookahead == 'f') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(72);
+      if (lookahead == 'r') ADVANCE(73);
+      if (lookahead == 't') ADVANCE(74);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(74);
-      if (lookahead == 'e') ADVANCE(75);
-      if (lookahead == 'l') ADVANCE(76);
-      if (lookahead == 'o') ADVANCE(77);
-      if (lookahead == 'r') ADVANCE(78);
+      if (lookahead == 'a') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'l') ADVANCE(77);
+      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'r') ADVANCE(79);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(79);
+      if (lookahead == 'u') ADVANCE(80);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(81);
-      if (lookahead == 'u') ADVANCE(82);
+      if (lookahead == 'e') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'u') ADVANCE(83);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(83);
-      if (lookahead == 'e') ADVANCE(84);
-      if (lookahead == 'h') ADVANCE(85);
-      if (lookahead == 'i') ADVANCE(86);
-      if (lookahead == 'o') ADVANCE(87);
-      if (lookahead == 'u') ADVANCE(88);
+      if (lookahead == 'c') ADVANCE(84);
+      if (lookahead == 'e') ADVANCE(85);
+      if (lookahead == 'h') ADVANCE(86);
+      if (lookahead == 'i') ADVANCE(87);
+      if (lookahead == 'o') ADVANCE(88);
+      if (lookahead == 'u') ADVANCE(89);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(89);
-      if (lookahead == 'h') ADVANCE(90);
-      if (lookahead == 'i') ADVANCE(91);
-      if (lookahead == 'o') ADVANCE(92);
-      if (lookahead == 'r') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(90);
+      if (lookahead == 'h') ADVANCE(91);
+      if (lookahead == 'i') ADVANCE(92);
+      if (lookahead == 'o') ADVANCE(93);
+      if (lookahead == 'r') ADVANCE(94);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(94);
-      if (lookahead == 'p') ADVANCE(95);
+      if (lookahead == 'n') ADVANCE(95);
+      if (lookahead == 'p') ADVANCE(96);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(96);
-      if (lookahead == 'o') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'o') ADVANCE(98);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(98);
-      if (lookahead == 'h') ADVANCE(99);
+      if (lookahead == 'e') ADVANCE(99);
+      if (lookahead == 'h') ADVANCE(100);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(101);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(101);
+      if (lookahead == 's') ADVANCE(102);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(102);
+      if (lookahead == 't') ADVANCE(103);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(103);
-      if (lookahead == 'm') ADVANCE(104);
-      if (lookahead == 'o') ADVANCE(105);
+      if (lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'm') ADVANCE(105);
+      if (lookahead == 'o') ADVANCE(106);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 't') ADVANCE(107);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(107);
+      if (lookahead == 'a') ADVANCE(108);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(108);
-      if (lookahead == 'o') ADVANCE(109);
-      if (lookahead == 'p') ADVANCE(110);
+      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'o') ADVANCE(110);
+      if (lookahead == 'p') ADVANCE(111);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(111);
+      if (lookahead == 'e') ADVANCE(112);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(112);
+      if (lookahead == 'd') ADVANCE(113);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(114);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(114);
+      if (lookahead == 'c') ADVANCE(115);
       END_STATE();
     case 34:
-      if (lookahead == 'r') ADVANCE(115);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 35:
-      if (lookahead == 'e') ADVANCE(116);
-      if (lookahead == 'o') ADVANCE(117);
+      if (lookahead == 'e') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(118);
       END_STATE();
     case 36:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 37:
-      if (lookahead == 'n') ADVANCE(118);
-      if (lookahead == 'r') ADVANCE(119);
-      if (lookahead == 's') ADVANCE(120);
+      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 's') ADVANCE(122);
       END_STATE();
     case 38:
-      if (lookahead == 'i') ADVANCE(121);
+      if (lookahead == 'i') ADVANCE(123);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(122);
-      if (lookahead == 'o') ADVANCE(123);
+      if (lookahead == 'a') ADVANCE(124);
+      if (lookahead == 'e') ADVANCE(125);
+      if (lookahead == 'o') ADVANCE(126);
       END_STATE();
     case 40:
-      if (lookahead == 'n') ADVANCE(124);
-      if (lookahead == 'u') ADVANCE(125);
+      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'u') ADVANCE(128);
       END_STATE();
     case 41:
-      if (lookahead == 'e') ADVANCE(126);
+      if (lookahead == 'e') ADVANCE(129);
       END_STATE();
     case 42:
-      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(130);
       END_STATE();
     case 43:
-      if (lookahead == 't') ADVANCE(128);
-      if (lookahead == 'y') ADVANCE(129);
+      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 'y') ADVANCE(132);
       END_STATE();
     case 44:
-      if (lookahead == 'b') ADVANCE(130);
+      if (lookahead == 'b') ADVANCE(133);
       END_STATE();
     case 45:
-      if (lookahead == 'w') ADVANCE(131);
+      if (lookahead == 'w') ADVANCE(134);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(132);
+      if (lookahead == 'c') ADVANCE(135);
       END_STATE();
     case 47:
-      if (lookahead == 'f') ADVANCE(133);
+      if (lookahead == 'f') ADVANCE(136);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(134);
-      if (lookahead == 's') ADVANCE(135);
+      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(138);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 'e') ADVANCE(139);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(137);
-      if (lookahead == 'c') ADVANCE(138);
-      if (lookahead == 'p') ADVANCE(139);
+      if (lookahead == 'a') ADVANCE(140);
+      if (lookahead == 'c') ADVANCE(141);
+      if (lookahead == 'p') ADVANCE(142);
       END_STATE();
     case 51:
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(143);
+      if (lookahead == 'l') ADVANCE(144);
       END_STATE();
     case 52:
-      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'n') ADVANCE(145);
       END_STATE();
     case 53:
-      if (lookahead == 'o') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(146);
       END_STATE();
     case 54:
-      if (lookahead == 'r') ADVANCE(144);
+      if (lookahead == 'r') ADVANCE(147);
       END_STATE();
     case 55:
-      if (lookahead == 'o') ADVANCE(145);
+      if (lookahead == 'o') ADVANCE(148);
       END_STATE();
     case 56:
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == 'v') ADVANCE(149);
       END_STATE();
     case 57:
-      if (lookahead == 'e') ADVANCE(147);
+      if (lookahead == 'e') ADVANCE(150);
       END_STATE();
     case 58:
-      if (lookahead == 'l') ADVANCE(148);
+      if (lookahead == 'e') ADVANCE(151);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'l') ADVANCE(152);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 62:
-      if (lookahead == 'p') ADVANCE(149);
-      if (lookahead == 's') ADVANCE(150);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 63:
-      if (lookahead == 'a') ADVANCE(151);
-      if (lookahead == 's') ADVANCE(152);
-      END_STATE();
-    case 64:
-      if (lookahead == 'm') ADVANCE(153);
-      END_STATE();
-    case 65:
+      if (lookahead == 'p') ADVANCE(153);
       if (lookahead == 's') ADVANCE(154);
       if (lookahead == 't') ADVANCE(155);
       END_STATE();
-    case 66:
-      if (lookahead == 'm') ADVANCE(156);
+    case 64:
+      if (lookahead == 'a') ADVANCE(156);
+      if (lookahead == 's') ADVANCE(157);
       END_STATE();
-    case 67:
-      if (lookahead == 'n') ADVANCE(157);
-      if (lookahead == 'r') ADVANCE(158);
+    case 65:
+      if (lookahead == 'm') ADVANCE(158);
+      END_STATE();
+    case 66:
       if (lookahead == 's') ADVANCE(159);
       if (lookahead == 't') ADVANCE(160);
       END_STATE();
+    case 67:
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'm') ADVANCE(162);
+      END_STATE();
     case 68:
-      if (lookahead == 'x') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(163);
+      if (lookahead == 'r') ADVANCE(164);
+      if (lookahead == 's') ADVANCE(165);
+      if (lookahead == 't') ADVANCE(166);
       END_STATE();
     case 69:
-      if (lookahead == 'n') ADVANCE(162);
-      if (lookahead == 't') ADVANCE(163);
+      if (lookahead == 'x') ADVANCE(167);
       END_STATE();
     case 70:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(168);
+      if (lookahead == 'r') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(170);
       END_STATE();
     case 71:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(164);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 72:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(171);
       END_STATE();
     case 73:
-      if (lookahead == 'h') ADVANCE(165);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 74:
-      if (lookahead == 'r') ADVANCE(166);
-      if (lookahead == 's') ADVANCE(167);
+      if (lookahead == 'h') ADVANCE(172);
       END_STATE();
     case 75:
-      if (lookahead == 'r') ADVANCE(168);
+      if (lookahead == 'r') ADVANCE(173);
+      if (lookahead == 's') ADVANCE(174);
       END_STATE();
     case 76:
-      if (lookahead == 'u') ADVANCE(169);
+      if (lookahead == 'r') ADVANCE(175);
       END_STATE();
     case 77:
-      if (lookahead == 'o') ADVANCE(170);
-      if (lookahead == 's') ADVANCE(171);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(172);
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == 's') ADVANCE(178);
       END_STATE();
     case 79:
-      if (lookahead == 'a') ADVANCE(174);
-      if (lookahead == 'o') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(180);
       END_STATE();
     case 80:
-      if (lookahead == 'c') ADVANCE(176);
-      if (lookahead == 'm') ADVANCE(177);
-      if (lookahead == 'q') ADVANCE(178);
-      if (lookahead == 's') ADVANCE(179);
+      if (lookahead == 'a') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 81:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 'c') ADVANCE(183);
+      if (lookahead == 'm') ADVANCE(184);
+      if (lookahead == 'q') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(186);
       END_STATE();
     case 82:
-      if (lookahead == 'l') ADVANCE(181);
+      if (lookahead == 'u') ADVANCE(187);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(182);
+      if (lookahead == 'l') ADVANCE(188);
       END_STATE();
     case 84:
-      if (lookahead == 'a') ADVANCE(183);
-      if (lookahead == 'e') ADVANCE(184);
-      if (lookahead == 't') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 85:
-      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'a') ADVANCE(190);
+      if (lookahead == 'c') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 't') ADVANCE(193);
       END_STATE();
     case 86:
-      if (lookahead == 'n') ADVANCE(187);
+      if (lookahead == 'a') ADVANCE(194);
       END_STATE();
     case 87:
-      if (lookahead == 'u') ADVANCE(188);
+      if (lookahead == 'n') ADVANCE(195);
       END_STATE();
     case 88:
-      if (lookahead == 'b') ADVANCE(189);
+      if (lookahead == 'u') ADVANCE(196);
       END_STATE();
     case 89:
-      if (lookahead == 'x') ADVANCE(190);
+      if (lookahead == 'b') ADVANCE(197);
       END_STATE();
     case 90:
-      if (lookahead == 'a') ADVANCE(191);
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'x') ADVANCE(198);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'a') ADVANCE(199);
+      if (lookahead == 'e') ADVANCE(200);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 93:
-      if (lookahead == 'a') ADVANCE(194);
-      if (lookahead == 'u') ADVANCE(195);
-      END_STATE();
-    case 94:
-      if (lookahead == 'i') ADVANCE(196);
-      if (lookahead == 'v') ADVANCE(197);
-      END_STATE();
-    case 95:
-      ACCEPT_TOKEN(anon_sym_up);
-      END_STATE();
-    case 96:
-      if (lookahead == 'r') ADVANCE(198);
-      END_STATE();
-    case 97:
-      if (lookahead == 't') ADVANCE(199);
-      END_STATE();
-    case 98:
-      if (lookahead == 'i') ADVANCE(200);
-      END_STATE();
-    case 99:
       if (lookahead == 'e') ADVANCE(201);
       END_STATE();
-    case 100:
+    case 93:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 94:
       if (lookahead == 'a') ADVANCE(202);
+      if (lookahead == 'u') ADVANCE(203);
+      END_STATE();
+    case 95:
+      if (lookahead == 'i') ADVANCE(204);
+      if (lookahead == 'v') ADVANCE(205);
+      END_STATE();
+    case 96:
+      ACCEPT_TOKEN(anon_sym_up);
+      END_STATE();
+    case 97:
+      if (lookahead == 'r') ADVANCE(206);
+      END_STATE();
+    case 98:
+      if (lookahead == 't') ADVANCE(207);
+      END_STATE();
+    case 99:
+      if (lookahead == 'i') ADVANCE(208);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(209);
       END_STATE();
     case 101:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(210);
       END_STATE();
     case 102:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(211);
       END_STATE();
     case 103:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(204);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 105:
-      if (lookahead == 'p') ADVANCE(205);
-      END_STATE();
-    case 106:
-      if (lookahead == 'e') ADVANCE(206);
-      END_STATE();
-    case 107:
-      if (lookahead == 'i') ADVANCE(207);
-      END_STATE();
-    case 108:
-      if (lookahead == 'o') ADVANCE(208);
-      END_STATE();
-    case 109:
-      if (lookahead == 'n') ADVANCE(209);
-      END_STATE();
-    case 110:
-      if (lookahead == 'h') ADVANCE(210);
-      END_STATE();
-    case 111:
-      if (lookahead == 'n') ADVANCE(211);
-      END_STATE();
-    case 112:
-      ACCEPT_TOKEN(anon_sym_and);
-      END_STATE();
-    case 113:
       if (lookahead == 'i') ADVANCE(212);
       END_STATE();
+    case 106:
+      if (lookahead == 'p') ADVANCE(213);
+      END_STATE();
+    case 107:
+      if (lookahead == 'e') ADVANCE(214);
+      END_STATE();
+    case 108:
+      if (lookahead == 'i') ADVANCE(215);
+      END_STATE();
+    case 109:
+      if (lookahead == 'o') ADVANCE(216);
+      END_STATE();
+    case 110:
+      if (lookahead == 'n') ADVANCE(217);
+      END_STATE();
+    case 111:
+      if (lookahead == 'h') ADVANCE(218);
+      END_STATE();
+    case 112:
+      if (lookahead == 'n') ADVANCE(219);
+      END_STATE();
+    case 113:
+      ACCEPT_TOKEN(anon_sym_and);
+      END_STATE();
     case 114:
-      if (lookahead == 'a') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(220);
       END_STATE();
     case 115:
-      if (lookahead == 'n') ADVANCE(214);
+      if (lookahead == 'a') ADVANCE(221);
       END_STATE();
     case 116:
-      if (lookahead == 'a') ADVANCE(215);
+      if (lookahead == 'n') ADVANCE(222);
       END_STATE();
     case 117:
-      if (lookahead == 'k') ADVANCE(216);
+      if (lookahead == 'a') ADVANCE(223);
       END_STATE();
     case 118:
-      if (lookahead == 'd') ADVANCE(217);
+      if (lookahead == 'k') ADVANCE(224);
       END_STATE();
     case 119:
-      if (lookahead == 'r') ADVANCE(218);
+      if (lookahead == 'l') ADVANCE(225);
       END_STATE();
     case 120:
-      if (lookahead == 't') ADVANCE(219);
+      if (lookahead == 'd') ADVANCE(226);
       END_STATE();
     case 121:
-      if (lookahead == 'l') ADVANCE(220);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 122:
-      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 't') ADVANCE(228);
       END_STATE();
     case 123:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 'l') ADVANCE(229);
       END_STATE();
     case 124:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 's') ADVANCE(230);
       END_STATE();
     case 125:
-      if (lookahead == 'n') ADVANCE(224);
+      if (lookahead == 'a') ADVANCE(231);
       END_STATE();
     case 126:
-      if (lookahead == 'd') ADVANCE(225);
+      if (lookahead == 's') ADVANCE(232);
       END_STATE();
     case 127:
-      if (lookahead == 'r') ADVANCE(226);
+      if (lookahead == 'f') ADVANCE(233);
+      if (lookahead == 's') ADVANCE(234);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(227);
+      if (lookahead == 'n') ADVANCE(235);
       END_STATE();
     case 129:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(228);
+      if (lookahead == 'd') ADVANCE(236);
       END_STATE();
     case 130:
-      if (lookahead == 'i') ADVANCE(229);
+      if (lookahead == 'r') ADVANCE(237);
       END_STATE();
     case 131:
-      if (lookahead == 'n') ADVANCE(230);
-      END_STATE();
-    case 132:
-      if (lookahead == 'h') ADVANCE(231);
-      END_STATE();
-    case 133:
-      if (lookahead == 'e') ADVANCE(232);
-      END_STATE();
-    case 134:
-      if (lookahead == 'c') ADVANCE(233);
-      END_STATE();
-    case 135:
-      if (lookahead == 'e') ADVANCE(234);
-      END_STATE();
-    case 136:
-      if (lookahead == 'n') ADVANCE(235);
-      if (lookahead == 'r') ADVANCE(236);
-      END_STATE();
-    case 137:
-      if (lookahead == 'm') ADVANCE(237);
-      END_STATE();
-    case 138:
       if (lookahead == 'e') ADVANCE(238);
       END_STATE();
+    case 132:
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(239);
+      END_STATE();
+    case 133:
+      if (lookahead == 'i') ADVANCE(240);
+      END_STATE();
+    case 134:
+      if (lookahead == 'n') ADVANCE(241);
+      END_STATE();
+    case 135:
+      if (lookahead == 'h') ADVANCE(242);
+      END_STATE();
+    case 136:
+      if (lookahead == 'e') ADVANCE(243);
+      END_STATE();
+    case 137:
+      if (lookahead == 'c') ADVANCE(244);
+      END_STATE();
+    case 138:
+      if (lookahead == 'e') ADVANCE(245);
+      END_STATE();
     case 139:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'r') ADVANCE(247);
       END_STATE();
     case 140:
-      if (lookahead == 'l') ADVANCE(240);
+      if (lookahead == 'm') ADVANCE(248);
       END_STATE();
     case 141:
-      if (lookahead == 's') ADVANCE(241);
+      if (lookahead == 'e') ADVANCE(249);
       END_STATE();
     case 142:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 143:
-      if (lookahead == 'o') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(251);
       END_STATE();
     case 144:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(244);
-      if (lookahead == 'w') ADVANCE(245);
+      if (lookahead == 's') ADVANCE(252);
       END_STATE();
     case 145:
-      if (lookahead == 'm') ADVANCE(246);
+      if (lookahead == 'a') ADVANCE(253);
       END_STATE();
     case 146:
-      if (lookahead == 's') ADVANCE(247);
+      if (lookahead == 'o') ADVANCE(254);
       END_STATE();
     case 147:
-      if (lookahead == 'a') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(255);
+      if (lookahead == 'w') ADVANCE(256);
       END_STATE();
     case 148:
-      if (lookahead == 'f') ADVANCE(249);
-      if (lookahead == 'v') ADVANCE(250);
+      if (lookahead == 'm') ADVANCE(257);
       END_STATE();
     case 149:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 150:
-      if (lookahead == 't') ADVANCE(252);
+      if (lookahead == 's') ADVANCE(259);
       END_STATE();
     case 151:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 'a') ADVANCE(260);
       END_STATE();
     case 152:
-      if (lookahead == 's') ADVANCE(254);
+      if (lookahead == 'f') ADVANCE(261);
+      if (lookahead == 'v') ADVANCE(262);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(263);
       END_STATE();
     case 154:
-      if (lookahead == 's') ADVANCE(256);
+      if (lookahead == 't') ADVANCE(264);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(anon_sym_lot);
+      if (lookahead == 'e') ADVANCE(265);
       END_STATE();
     case 156:
-      if (lookahead == 'b') ADVANCE(257);
-      END_STATE();
-    case 157:
-      if (lookahead == 't') ADVANCE(258);
-      END_STATE();
-    case 158:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 159:
-      if (lookahead == 't') ADVANCE(260);
-      END_STATE();
-    case 160:
-      if (lookahead == 'i') ADVANCE(261);
-      END_STATE();
-    case 161:
-      if (lookahead == 't') ADVANCE(262);
-      END_STATE();
-    case 162:
-      if (lookahead == 'e') ADVANCE(263);
-      END_STATE();
-    case 163:
-      ACCEPT_TOKEN(anon_sym_not);
-      END_STATE();
-    case 164:
-      ACCEPT_TOKEN(anon_sym_one);
-      END_STATE();
-    case 165:
-      if (lookahead == 'e') ADVANCE(264);
-      END_STATE();
-    case 166:
-      if (lookahead == 'a') ADVANCE(265);
-      END_STATE();
-    case 167:
       if (lookahead == 's') ADVANCE(266);
       END_STATE();
-    case 168:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(267);
+    case 157:
+      if (lookahead == 's') ADVANCE(267);
       END_STATE();
-    case 169:
-      if (lookahead == 'r') ADVANCE(268);
+    case 158:
+      if (lookahead == 'i') ADVANCE(268);
       END_STATE();
-    case 170:
-      if (lookahead == 'l') ADVANCE(269);
+    case 159:
+      if (lookahead == 's') ADVANCE(269);
       END_STATE();
-    case 171:
+    case 160:
+      ACCEPT_TOKEN(anon_sym_lot);
+      END_STATE();
+    case 161:
       if (lookahead == 't') ADVANCE(270);
       END_STATE();
+    case 162:
+      if (lookahead == 'b') ADVANCE(271);
+      END_STATE();
+    case 163:
+      if (lookahead == 't') ADVANCE(272);
+      END_STATE();
+    case 164:
+      if (lookahead == 'e') ADVANCE(273);
+      END_STATE();
+    case 165:
+      if (lookahead == 't') ADVANCE(274);
+      END_STATE();
+    case 166:
+      if (lookahead == 'i') ADVANCE(275);
+      END_STATE();
+    case 167:
+      if (lookahead == 't') ADVANCE(276);
+      END_STATE();
+    case 168:
+      if (lookahead == 'e') ADVANCE(277);
+      END_STATE();
+    case 169:
+      ACCEPT_TOKEN(anon_sym_nor);
+      END_STATE();
+    case 170:
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(278);
+      END_STATE();
+    case 171:
+      ACCEPT_TOKEN(anon_sym_one);
+      END_STATE();
     case 172:
-      if (lookahead == 's') ADVANCE(271);
-      if (lookahead == 'v') ADVANCE(272);
+      if (lookahead == 'e') ADVANCE(279);
       END_STATE();
     case 173:
-      if (lookahead == 'p') ADVANCE(273);
+      if (lookahead == 'a') ADVANCE(280);
       END_STATE();
     case 174:
-      if (lookahead == 'r') ADVANCE(274);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
     case 175:
-      if (lookahead == 'r') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(282);
       END_STATE();
     case 176:
-      if (lookahead == 'o') ADVANCE(276);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 177:
-      if (lookahead == 'a') ADVANCE(277);
-      if (lookahead == 'o') ADVANCE(278);
+      if (lookahead == 'l') ADVANCE(284);
       END_STATE();
     case 178:
-      if (lookahead == 'u') ADVANCE(279);
-      END_STATE();
-    case 179:
-      if (lookahead == 'e') ADVANCE(280);
-      if (lookahead == 'o') ADVANCE(281);
-      END_STATE();
-    case 180:
-      if (lookahead == 'n') ADVANCE(282);
-      END_STATE();
-    case 181:
-      if (lookahead == 'e') ADVANCE(283);
-      END_STATE();
-    case 182:
-      if (lookahead == 'n') ADVANCE(284);
-      END_STATE();
-    case 183:
       if (lookahead == 't') ADVANCE(285);
       END_STATE();
+    case 179:
+      if (lookahead == 's') ADVANCE(286);
+      if (lookahead == 'v') ADVANCE(287);
+      END_STATE();
+    case 180:
+      if (lookahead == 'p') ADVANCE(288);
+      if (lookahead == 'x') ADVANCE(289);
+      END_STATE();
+    case 181:
+      if (lookahead == 'r') ADVANCE(290);
+      END_STATE();
+    case 182:
+      if (lookahead == 'r') ADVANCE(291);
+      END_STATE();
+    case 183:
+      if (lookahead == 'o') ADVANCE(292);
+      END_STATE();
     case 184:
-      if (lookahead == 'd') ADVANCE(286);
+      if (lookahead == 'a') ADVANCE(293);
+      if (lookahead == 'o') ADVANCE(294);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'u') ADVANCE(295);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(296);
+      if (lookahead == 'o') ADVANCE(297);
       END_STATE();
     case 187:
-      if (lookahead == 'g') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(298);
       END_STATE();
     case 188:
-      if (lookahead == 'r') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(299);
       END_STATE();
     case 189:
-      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == 'n') ADVANCE(300);
       END_STATE();
     case 190:
-      if (lookahead == 't') ADVANCE(291);
+      if (lookahead == 't') ADVANCE(301);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'o') ADVANCE(302);
       END_STATE();
     case 192:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(293);
+      if (lookahead == 'd') ADVANCE(303);
       END_STATE();
     case 193:
-      if (lookahead == 's') ADVANCE(294);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(295);
-      END_STATE();
-    case 195:
-      if (lookahead == 'e') ADVANCE(296);
-      END_STATE();
-    case 196:
-      if (lookahead == 't') ADVANCE(297);
-      END_STATE();
-    case 197:
-      if (lookahead == 'o') ADVANCE(298);
-      END_STATE();
-    case 198:
-      if (lookahead == 's') ADVANCE(299);
-      END_STATE();
-    case 199:
-      if (lookahead == 'e') ADVANCE(300);
-      END_STATE();
-    case 200:
-      if (lookahead == 'g') ADVANCE(301);
-      END_STATE();
-    case 201:
-      if (lookahead == 'n') ADVANCE(302);
-      if (lookahead == 'r') ADVANCE(303);
-      END_STATE();
-    case 202:
       if (lookahead == 'r') ADVANCE(304);
       END_STATE();
-    case 203:
-      if (lookahead == 'a') ADVANCE(305);
-      if (lookahead == 'e') ADVANCE(306);
+    case 195:
+      if (lookahead == 'g') ADVANCE(305);
       END_STATE();
-    case 204:
+    case 196:
+      if (lookahead == 'r') ADVANCE(306);
+      END_STATE();
+    case 197:
       if (lookahead == 't') ADVANCE(307);
       END_STATE();
-    case 205:
+    case 198:
       if (lookahead == 't') ADVANCE(308);
       END_STATE();
-    case 206:
-      if (lookahead == 'r') ADVANCE(309);
+    case 199:
+      if (lookahead == 'n') ADVANCE(309);
       END_STATE();
-    case 207:
+    case 200:
+      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(310);
       END_STATE();
-    case 208:
-      if (lookahead == 'c') ADVANCE(311);
+    case 201:
+      if (lookahead == 's') ADVANCE(311);
       END_STATE();
-    case 209:
-      if (lookahead == 'e') ADVANCE(312);
+    case 202:
+      if (lookahead == 'n') ADVANCE(312);
       END_STATE();
-    case 210:
-      if (lookahead == 'a') ADVANCE(313);
+    case 203:
+      if (lookahead == 'e') ADVANCE(313);
       END_STATE();
-    case 211:
-      if (lookahead == 'd') ADVANCE(314);
+    case 204:
+      if (lookahead == 't') ADVANCE(314);
       END_STATE();
-    case 212:
-      if (lookahead == 'c') ADVANCE(315);
+    case 205:
+      if (lookahead == 'o') ADVANCE(315);
       END_STATE();
-    case 213:
-      if (lookahead == 'u') ADVANCE(316);
+    case 206:
+      if (lookahead == 's') ADVANCE(316);
       END_STATE();
-    case 214:
+    case 207:
       if (lookahead == 'e') ADVANCE(317);
       END_STATE();
+    case 208:
+      if (lookahead == 'g') ADVANCE(318);
+      END_STATE();
+    case 209:
+      if (lookahead == 'n') ADVANCE(319);
+      if (lookahead == 'r') ADVANCE(320);
+      END_STATE();
+    case 210:
+      if (lookahead == 'r') ADVANCE(321);
+      END_STATE();
+    case 211:
+      if (lookahead == 'a') ADVANCE(322);
+      if (lookahead == 'e') ADVANCE(323);
+      END_STATE();
+    case 212:
+      if (lookahead == 't') ADVANCE(324);
+      END_STATE();
+    case 213:
+      if (lookahead == 't') ADVANCE(325);
+      END_STATE();
+    case 214:
+      if (lookahead == 'r') ADVANCE(326);
+      END_STATE();
     case 215:
-      if (lookahead == 'c') ADVANCE(318);
+      if (lookahead == 'n') ADVANCE(327);
       END_STATE();
     case 216:
-      if (lookahead == 'e') ADVANCE(319);
+      if (lookahead == 'c') ADVANCE(328);
+      if (lookahead == 'w') ADVANCE(329);
       END_STATE();
     case 217:
-      if (lookahead == 'i') ADVANCE(320);
+      if (lookahead == 'e') ADVANCE(330);
       END_STATE();
     case 218:
-      if (lookahead == 'i') ADVANCE(321);
+      if (lookahead == 'a') ADVANCE(331);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'd') ADVANCE(332);
       END_STATE();
     case 220:
-      if (lookahead == 'i') ADVANCE(322);
+      if (lookahead == 'c') ADVANCE(333);
       END_STATE();
     case 221:
-      if (lookahead == 's') ADVANCE(323);
+      if (lookahead == 'u') ADVANCE(334);
       END_STATE();
     case 222:
-      if (lookahead == 'e') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(335);
       END_STATE();
     case 223:
-      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == 'c') ADVANCE(336);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(326);
+      if (lookahead == 'e') ADVANCE(337);
       END_STATE();
     case 225:
-      if (lookahead == 'i') ADVANCE(327);
+      ACCEPT_TOKEN(anon_sym_call);
       END_STATE();
     case 226:
-      if (lookahead == 'e') ADVANCE(328);
+      if (lookahead == 'i') ADVANCE(338);
       END_STATE();
     case 227:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'i') ADVANCE(339);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(anon_sym_days);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(329);
+      if (lookahead == 'i') ADVANCE(340);
       END_STATE();
     case 230:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 's') ADVANCE(341);
       END_STATE();
     case 231:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 232:
-      if (lookahead == 'c') ADVANCE(330);
-      END_STATE();
-    case 233:
-      if (lookahead == 't') ADVANCE(331);
-      END_STATE();
-    case 234:
-      ACCEPT_TOKEN(anon_sym_else);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_even);
-      END_STATE();
-    case 236:
-      if (lookahead == 'y') ADVANCE(332);
-      END_STATE();
-    case 237:
-      if (lookahead == 'p') ADVANCE(333);
-      END_STATE();
-    case 238:
-      if (lookahead == 'p') ADVANCE(334);
-      END_STATE();
-    case 239:
-      if (lookahead == 'c') ADVANCE(335);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_fail);
-      END_STATE();
-    case 241:
-      if (lookahead == 'e') ADVANCE(336);
-      END_STATE();
-    case 242:
-      if (lookahead == 'n') ADVANCE(337);
-      END_STATE();
-    case 243:
-      if (lookahead == 'r') ADVANCE(338);
-      END_STATE();
-    case 244:
-      if (lookahead == 'e') ADVANCE(339);
-      END_STATE();
-    case 245:
-      if (lookahead == 'a') ADVANCE(340);
-      END_STATE();
-    case 246:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_goes);
-      END_STATE();
-    case 248:
-      if (lookahead == 't') ADVANCE(341);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 250:
-      if (lookahead == 'e') ADVANCE(342);
-      END_STATE();
-    case 251:
       if (lookahead == 'e') ADVANCE(343);
       END_STATE();
-    case 252:
-      ACCEPT_TOKEN(anon_sym_last);
+    case 233:
+      if (lookahead == 'i') ADVANCE(344);
       END_STATE();
-    case 253:
-      if (lookahead == 't') ADVANCE(344);
-      END_STATE();
-    case 254:
+    case 234:
       if (lookahead == 'e') ADVANCE(345);
       END_STATE();
-    case 255:
+    case 235:
       if (lookahead == 't') ADVANCE(346);
       END_STATE();
-    case 256:
-      ACCEPT_TOKEN(anon_sym_loss);
+    case 236:
+      if (lookahead == 'i') ADVANCE(347);
       END_STATE();
-    case 257:
-      if (lookahead == 'e') ADVANCE(347);
+    case 237:
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
-    case 258:
-      if (lookahead == 'h') ADVANCE(348);
+    case 238:
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
-    case 259:
-      ACCEPT_TOKEN(anon_sym_more);
+    case 239:
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
-    case 260:
-      ACCEPT_TOKEN(anon_sym_most);
+    case 240:
+      if (lookahead == 't') ADVANCE(349);
       END_STATE();
-    case 261:
-      if (lookahead == 'o') ADVANCE(349);
+    case 241:
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
-    case 262:
-      ACCEPT_TOKEN(anon_sym_next);
+    case 242:
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
-    case 263:
-      ACCEPT_TOKEN(anon_sym_none);
+    case 243:
+      if (lookahead == 'c') ADVANCE(350);
       END_STATE();
-    case 264:
-      if (lookahead == 'r') ADVANCE(350);
+    case 244:
+      if (lookahead == 't') ADVANCE(351);
       END_STATE();
-    case 265:
-      if (lookahead == 'm') ADVANCE(351);
+    case 245:
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
-    case 266:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(352);
+    case 246:
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
-    case 267:
-      if (lookahead == 'o') ADVANCE(353);
+    case 247:
+      if (lookahead == 'y') ADVANCE(352);
       END_STATE();
-    case 268:
-      if (lookahead == 'a') ADVANCE(354);
+    case 248:
+      if (lookahead == 'p') ADVANCE(353);
       END_STATE();
-    case 269:
-      if (lookahead == 'e') ADVANCE(355);
+    case 249:
+      if (lookahead == 'p') ADVANCE(354);
       END_STATE();
-    case 270:
-      ACCEPT_TOKEN(anon_sym_post);
+    case 250:
+      if (lookahead == 'c') ADVANCE(355);
       END_STATE();
-    case 271:
+    case 251:
+      ACCEPT_TOKEN(anon_sym_fail);
+      END_STATE();
+    case 252:
       if (lookahead == 'e') ADVANCE(356);
       END_STATE();
-    case 272:
-      if (lookahead == 'a') ADVANCE(357);
+    case 253:
+      if (lookahead == 'n') ADVANCE(357);
       END_STATE();
-    case 273:
-      if (lookahead == 'o') ADVANCE(358);
+    case 254:
+      if (lookahead == 'r') ADVANCE(358);
       END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(359);
+    case 255:
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
-    case 275:
-      if (lookahead == 'u') ADVANCE(360);
+    case 256:
+      if (lookahead == 'a') ADVANCE(360);
       END_STATE();
-    case 276:
-      if (lookahead == 'r') ADVANCE(361);
+    case 257:
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 277:
-      if (lookahead == 'i') ADVANCE(362);
+    case 258:
+      if (lookahead == 'n') ADVANCE(361);
       END_STATE();
-    case 278:
-      if (lookahead == 'v') ADVANCE(363);
+    case 259:
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
-    case 279:
-      if (lookahead == 'i') ADVANCE(364);
+    case 260:
+      if (lookahead == 't') ADVANCE(362);
       END_STATE();
-    case 280:
+    case 261:
+      ACCEPT_TOKEN(anon_sym_half);
+      END_STATE();
+    case 262:
+      if (lookahead == 'e') ADVANCE(363);
+      END_STATE();
+    case 263:
+      if (lookahead == 'e') ADVANCE(364);
+      END_STATE();
+    case 264:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 265:
       if (lookahead == 'r') ADVANCE(365);
       END_STATE();
-    case 281:
-      if (lookahead == 'l') ADVANCE(366);
+    case 266:
+      if (lookahead == 't') ADVANCE(366);
       END_STATE();
-    case 282:
-      if (lookahead == 'd') ADVANCE(367);
+    case 267:
+      ACCEPT_TOKEN(anon_sym_less);
+      if (lookahead == 'e') ADVANCE(367);
       END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(368);
+    case 268:
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
-    case 284:
-      if (lookahead == 'a') ADVANCE(369);
+    case 269:
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
-    case 285:
-      if (lookahead == 's') ADVANCE(370);
+    case 270:
+      if (lookahead == 'i') ADVANCE(369);
       END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_seed);
+    case 271:
+      if (lookahead == 'e') ADVANCE(370);
       END_STATE();
-    case 287:
-      if (lookahead == 'e') ADVANCE(371);
+    case 272:
+      if (lookahead == 'h') ADVANCE(371);
       END_STATE();
-    case 288:
-      if (lookahead == 'l') ADVANCE(372);
+    case 273:
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
-    case 289:
+    case 274:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 275:
+      if (lookahead == 'o') ADVANCE(372);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_next);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
+    case 278:
       if (lookahead == 'c') ADVANCE(373);
       END_STATE();
-    case 290:
+    case 279:
       if (lookahead == 'r') ADVANCE(374);
       END_STATE();
+    case 280:
+      if (lookahead == 'm') ADVANCE(375);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(376);
+      END_STATE();
+    case 282:
+      if (lookahead == 'o') ADVANCE(377);
+      END_STATE();
+    case 283:
+      if (lookahead == 'a') ADVANCE(378);
+      END_STATE();
+    case 284:
+      if (lookahead == 'e') ADVANCE(379);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'a') ADVANCE(380);
+      END_STATE();
+    case 286:
+      if (lookahead == 'e') ADVANCE(381);
+      END_STATE();
+    case 287:
+      if (lookahead == 'a') ADVANCE(382);
+      END_STATE();
+    case 288:
+      if (lookahead == 'o') ADVANCE(383);
+      END_STATE();
+    case 289:
+      if (lookahead == 'i') ADVANCE(384);
+      if (lookahead == 'y') ADVANCE(385);
+      END_STATE();
+    case 290:
+      if (lookahead == 't') ADVANCE(386);
+      END_STATE();
     case 291:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'u') ADVANCE(387);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(388);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'i') ADVANCE(389);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'v') ADVANCE(390);
       END_STATE();
     case 295:
-      if (lookahead == 's') ADVANCE(375);
+      if (lookahead == 'i') ADVANCE(391);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'r') ADVANCE(392);
       END_STATE();
     case 297:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'l') ADVANCE(393);
       END_STATE();
     case 298:
-      if (lookahead == 't') ADVANCE(376);
+      if (lookahead == 'd') ADVANCE(394);
       END_STATE();
     case 299:
-      if (lookahead == 'i') ADVANCE(377);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(395);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(378);
+      if (lookahead == 'a') ADVANCE(396);
       END_STATE();
     case 301:
-      if (lookahead == 'h') ADVANCE(379);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == 'n') ADVANCE(398);
       END_STATE();
     case 303:
-      if (lookahead == 'e') ADVANCE(380);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_year);
+      if (lookahead == 'e') ADVANCE(399);
       END_STATE();
     case 305:
-      if (lookahead == 'i') ADVANCE(381);
+      if (lookahead == 'l') ADVANCE(400);
       END_STATE();
     case 306:
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'c') ADVANCE(401);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'r') ADVANCE(402);
       END_STATE();
     case 308:
-      if (lookahead == 'i') ADVANCE(383);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 310:
-      if (lookahead == 's') ADVANCE(384);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 311:
-      if (lookahead == 'a') ADVANCE(385);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 's') ADVANCE(403);
       END_STATE();
     case 313:
-      if (lookahead == 'b') ADVANCE(386);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(387);
-      if (lookahead == 's') ADVANCE(388);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 315:
-      if (lookahead == 'l') ADVANCE(389);
+      if (lookahead == 't') ADVANCE(404);
       END_STATE();
     case 316:
-      if (lookahead == 's') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(405);
       END_STATE();
     case 317:
-      ACCEPT_TOKEN(anon_sym_borne);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(406);
       END_STATE();
     case 318:
-      if (lookahead == 'h') ADVANCE(391);
+      if (lookahead == 'h') ADVANCE(407);
       END_STATE();
     case 319:
-      if (lookahead == 'n') ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 320:
-      if (lookahead == 'd') ADVANCE(393);
+      if (lookahead == 'e') ADVANCE(408);
       END_STATE();
     case 321:
-      if (lookahead == 'e') ADVANCE(394);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 322:
-      if (lookahead == 'n') ADVANCE(395);
+      if (lookahead == 'i') ADVANCE(409);
       END_STATE();
     case 323:
-      if (lookahead == 'e') ADVANCE(396);
+      if (lookahead == 'n') ADVANCE(410);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_close);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 325:
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'i') ADVANCE(411);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(398);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 327:
-      if (lookahead == 't') ADVANCE(399);
+      if (lookahead == 's') ADVANCE(412);
       END_STATE();
     case 328:
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(413);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(401);
+      if (lookahead == 'e') ADVANCE(414);
       END_STATE();
     case 330:
-      if (lookahead == 't') ADVANCE(402);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 331:
-      if (lookahead == 'i') ADVANCE(403);
+      if (lookahead == 'b') ADVANCE(415);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 333:
-      if (lookahead == 'l') ADVANCE(404);
-      END_STATE();
-    case 334:
-      if (lookahead == 't') ADVANCE(405);
-      END_STATE();
-    case 335:
-      if (lookahead == 't') ADVANCE(406);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 337:
-      if (lookahead == 'c') ADVANCE(407);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 340:
-      if (lookahead == 'r') ADVANCE(408);
-      END_STATE();
-    case 341:
-      if (lookahead == 'e') ADVANCE(409);
-      END_STATE();
-    case 342:
-      if (lookahead == 's') ADVANCE(410);
-      END_STATE();
-    case 343:
-      if (lookahead == 's') ADVANCE(411);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 345:
-      if (lookahead == 'r') ADVANCE(412);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_limit);
-      END_STATE();
-    case 347:
-      if (lookahead == 'r') ADVANCE(413);
-      END_STATE();
-    case 348:
-      if (lookahead == 's') ADVANCE(414);
-      END_STATE();
-    case 349:
-      if (lookahead == 'n') ADVANCE(415);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_other);
-      END_STATE();
-    case 351:
-      if (lookahead == 'e') ADVANCE(416);
-      END_STATE();
-    case 352:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(416);
       if (lookahead == 's') ADVANCE(417);
       END_STATE();
-    case 353:
-      if (lookahead == 'd') ADVANCE(418);
+    case 333:
+      if (lookahead == 'l') ADVANCE(418);
       END_STATE();
-    case 354:
-      if (lookahead == 'l') ADVANCE(419);
+    case 334:
+      if (lookahead == 's') ADVANCE(419);
       END_STATE();
-    case 355:
-      if (lookahead == 'd') ADVANCE(420);
+    case 335:
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
-    case 356:
+    case 336:
+      if (lookahead == 'h') ADVANCE(420);
+      END_STATE();
+    case 337:
       if (lookahead == 'n') ADVANCE(421);
       END_STATE();
-    case 357:
-      if (lookahead == 'i') ADVANCE(422);
+    case 338:
+      if (lookahead == 'd') ADVANCE(422);
       END_STATE();
-    case 358:
-      if (lookahead == 'r') ADVANCE(423);
+    case 339:
+      if (lookahead == 'e') ADVANCE(423);
       END_STATE();
-    case 359:
-      if (lookahead == 'e') ADVANCE(424);
+    case 340:
+      if (lookahead == 'n') ADVANCE(424);
       END_STATE();
-    case 360:
-      if (lookahead == 'm') ADVANCE(425);
+    case 341:
+      if (lookahead == 'e') ADVANCE(425);
       END_STATE();
-    case 361:
-      if (lookahead == 'd') ADVANCE(426);
+    case 342:
+      ACCEPT_TOKEN(anon_sym_clear);
       END_STATE();
-    case 362:
+    case 343:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 344:
+      if (lookahead == 'r') ADVANCE(426);
+      END_STATE();
+    case 345:
       if (lookahead == 'n') ADVANCE(427);
       END_STATE();
-    case 363:
+    case 346:
+      ACCEPT_TOKEN(anon_sym_count);
       if (lookahead == 'e') ADVANCE(428);
       END_STATE();
-    case 364:
-      if (lookahead == 'r') ADVANCE(429);
+    case 347:
+      if (lookahead == 't') ADVANCE(429);
       END_STATE();
-    case 365:
-      if (lookahead == 'v') ADVANCE(430);
+    case 348:
+      if (lookahead == 'n') ADVANCE(430);
       END_STATE();
-    case 366:
-      if (lookahead == 'u') ADVANCE(431);
+    case 349:
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(431);
       END_STATE();
-    case 367:
-      if (lookahead == 'i') ADVANCE(432);
+    case 350:
+      if (lookahead == 't') ADVANCE(432);
       END_STATE();
-    case 368:
-      if (lookahead == 'o') ADVANCE(433);
+    case 351:
+      if (lookahead == 'i') ADVANCE(433);
       END_STATE();
-    case 369:
-      if (lookahead == 'r') ADVANCE(434);
+    case 352:
+      ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_seats);
+    case 353:
+      if (lookahead == 'l') ADVANCE(434);
       END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_share);
+    case 354:
+      if (lookahead == 't') ADVANCE(435);
       END_STATE();
-    case 372:
-      if (lookahead == 'e') ADVANCE(435);
+    case 355:
+      if (lookahead == 't') ADVANCE(436);
       END_STATE();
-    case 373:
-      if (lookahead == 'e') ADVANCE(436);
+    case 356:
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
-    case 374:
-      if (lookahead == 'a') ADVANCE(437);
+    case 357:
+      if (lookahead == 'c') ADVANCE(437);
       END_STATE();
-    case 375:
-      if (lookahead == 'f') ADVANCE(438);
+    case 358:
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
-    case 376:
+    case 359:
+      ACCEPT_TOKEN(anon_sym_force);
+      END_STATE();
+    case 360:
+      if (lookahead == 'r') ADVANCE(438);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_given);
+      END_STATE();
+    case 362:
       if (lookahead == 'e') ADVANCE(439);
       END_STATE();
-    case 377:
-      if (lookahead == 'o') ADVANCE(440);
+    case 363:
+      if (lookahead == 's') ADVANCE(440);
       END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_votes);
+    case 364:
+      if (lookahead == 's') ADVANCE(441);
       END_STATE();
-    case 379:
-      if (lookahead == 't') ADVANCE(441);
+    case 365:
+      ACCEPT_TOKEN(anon_sym_later);
       END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_where);
+    case 366:
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
-    case 381:
-      if (lookahead == 'n') ADVANCE(442);
+    case 367:
+      if (lookahead == 'r') ADVANCE(442);
       END_STATE();
-    case 382:
-      if (lookahead == 't') ADVANCE(443);
+    case 368:
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
-    case 383:
-      if (lookahead == 'o') ADVANCE(444);
+    case 369:
+      if (lookahead == 'n') ADVANCE(443);
       END_STATE();
-    case 384:
-      if (lookahead == 't') ADVANCE(445);
+    case 370:
+      if (lookahead == 'r') ADVANCE(444);
       END_STATE();
-    case 385:
-      if (lookahead == 't') ADVANCE(446);
+    case 371:
+      ACCEPT_TOKEN(anon_sym_month);
+      if (lookahead == 's') ADVANCE(445);
       END_STATE();
-    case 386:
+    case 372:
+      if (lookahead == 'n') ADVANCE(446);
+      END_STATE();
+    case 373:
       if (lookahead == 'e') ADVANCE(447);
       END_STATE();
-    case 387:
+    case 374:
+      ACCEPT_TOKEN(anon_sym_other);
+      END_STATE();
+    case 375:
       if (lookahead == 'e') ADVANCE(448);
       END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_amends);
+    case 376:
+      if (lookahead == 's') ADVANCE(449);
       END_STATE();
-    case 389:
-      if (lookahead == 'e') ADVANCE(449);
+    case 377:
+      if (lookahead == 'd') ADVANCE(450);
       END_STATE();
-    case 390:
-      if (lookahead == 'e') ADVANCE(450);
+    case 378:
+      if (lookahead == 'l') ADVANCE(451);
       END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_breach);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_broken);
-      END_STATE();
-    case 393:
-      if (lookahead == 'a') ADVANCE(451);
-      END_STATE();
-    case 394:
+    case 379:
       if (lookahead == 'd') ADVANCE(452);
       END_STATE();
+    case 380:
+      if (lookahead == 'l') ADVANCE(453);
+      END_STATE();
+    case 381:
+      if (lookahead == 'n') ADVANCE(454);
+      END_STATE();
+    case 382:
+      if (lookahead == 'i') ADVANCE(455);
+      END_STATE();
+    case 383:
+      if (lookahead == 'r') ADVANCE(456);
+      END_STATE();
+    case 384:
+      if (lookahead == 'e') ADVANCE(457);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_proxy);
+      END_STATE();
+    case 386:
+      if (lookahead == 'e') ADVANCE(458);
+      END_STATE();
+    case 387:
+      if (lookahead == 'm') ADVANCE(459);
+      END_STATE();
+    case 388:
+      if (lookahead == 'd') ADVANCE(460);
+      END_STATE();
+    case 389:
+      if (lookahead == 'n') ADVANCE(461);
+      END_STATE();
+    case 390:
+      if (lookahead == 'e') ADVANCE(462);
+      END_STATE();
+    case 391:
+      if (lookahead == 'r') ADVANCE(463);
+      END_STATE();
+    case 392:
+      if (lookahead == 'v') ADVANCE(464);
+      END_STATE();
+    case 393:
+      if (lookahead == 'u') ADVANCE(465);
+      END_STATE();
+    case 394:
+      if (lookahead == 'i') ADVANCE(466);
+      END_STATE();
     case 395:
-      if (lookahead == 'g') ADVANCE(453);
+      if (lookahead == 'o') ADVANCE(467);
       END_STATE();
     case 396:
-      if (lookahead == 's') ADVANCE(454);
+      if (lookahead == 'r') ADVANCE(468);
       END_STATE();
     case 397:
-      if (lookahead == 't') ADVANCE(455);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 398:
-      if (lookahead == 'd') ADVANCE(456);
+      if (lookahead == 'd') ADVANCE(469);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(457);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 400:
-      if (lookahead == 'c') ADVANCE(458);
+      if (lookahead == 'e') ADVANCE(470);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'e') ADVANCE(471);
       END_STATE();
     case 402:
-      if (lookahead == 'i') ADVANCE(459);
+      if (lookahead == 'a') ADVANCE(472);
       END_STATE();
     case 403:
-      if (lookahead == 'o') ADVANCE(460);
+      if (lookahead == 'f') ADVANCE(473);
       END_STATE();
     case 404:
-      if (lookahead == 'e') ADVANCE(461);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 407:
-      if (lookahead == 'i') ADVANCE(462);
-      END_STATE();
-    case 408:
-      if (lookahead == 'd') ADVANCE(463);
-      END_STATE();
-    case 409:
-      if (lookahead == 'r') ADVANCE(464);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_halves);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_lapses);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_lesser);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(465);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_months);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_motion);
-      END_STATE();
-    case 416:
-      if (lookahead == 't') ADVANCE(466);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 419:
-      if (lookahead == 'i') ADVANCE(467);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 421:
-      if (lookahead == 't') ADVANCE(468);
-      END_STATE();
-    case 422:
-      if (lookahead == 'l') ADVANCE(469);
-      END_STATE();
-    case 423:
-      if (lookahead == 't') ADVANCE(470);
-      END_STATE();
-    case 424:
-      if (lookahead == 'r') ADVANCE(471);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 427:
-      if (lookahead == 'd') ADVANCE(472);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_remove);
-      END_STATE();
-    case 429:
-      if (lookahead == 'e') ADVANCE(473);
-      END_STATE();
-    case 430:
       if (lookahead == 'e') ADVANCE(474);
       END_STATE();
-    case 431:
-      if (lookahead == 't') ADVANCE(475);
+    case 405:
+      if (lookahead == 'o') ADVANCE(475);
       END_STATE();
-    case 432:
-      if (lookahead == 'n') ADVANCE(476);
+    case 406:
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
-    case 433:
-      if (lookahead == 'o') ADVANCE(477);
+    case 407:
+      if (lookahead == 't') ADVANCE(476);
       END_STATE();
-    case 434:
-      if (lookahead == 'i') ADVANCE(478);
+    case 408:
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_single);
+    case 409:
+      if (lookahead == 'n') ADVANCE(477);
       END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_source);
+    case 410:
+      if (lookahead == 't') ADVANCE(478);
       END_STATE();
-    case 437:
-      if (lookahead == 'c') ADVANCE(479);
+    case 411:
+      if (lookahead == 'o') ADVANCE(479);
       END_STATE();
-    case 438:
-      if (lookahead == 'e') ADVANCE(480);
+    case 412:
+      if (lookahead == 't') ADVANCE(480);
       END_STATE();
-    case 439:
-      if (lookahead == 'd') ADVANCE(481);
+    case 413:
+      if (lookahead == 't') ADVANCE(481);
       END_STATE();
-    case 440:
-      if (lookahead == 'n') ADVANCE(482);
+    case 414:
+      if (lookahead == 'd') ADVANCE(482);
       END_STATE();
-    case 441:
+    case 415:
       if (lookahead == 'e') ADVANCE(483);
       END_STATE();
-    case 442:
-      ACCEPT_TOKEN(anon_sym_abstain);
+    case 416:
+      if (lookahead == 'e') ADVANCE(484);
       END_STATE();
-    case 443:
-      if (lookahead == 'i') ADVANCE(484);
+    case 417:
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
-    case 444:
-      if (lookahead == 'n') ADVANCE(485);
+    case 418:
+      if (lookahead == 'e') ADVANCE(485);
       END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 446:
+    case 419:
       if (lookahead == 'e') ADVANCE(486);
       END_STATE();
-    case 447:
-      if (lookahead == 't') ADVANCE(487);
+    case 420:
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
-    case 448:
-      if (lookahead == 'n') ADVANCE(488);
+    case 421:
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_article);
+    case 422:
+      if (lookahead == 'a') ADVANCE(487);
       END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_because);
+    case 423:
+      if (lookahead == 'd') ADVANCE(488);
       END_STATE();
-    case 451:
-      if (lookahead == 't') ADVANCE(489);
+    case 424:
+      if (lookahead == 'g') ADVANCE(489);
       END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_carried);
+    case 425:
+      if (lookahead == 's') ADVANCE(490);
       END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+    case 426:
+      if (lookahead == 'm') ADVANCE(491);
       END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_classes);
+    case 427:
+      if (lookahead == 't') ADVANCE(492);
       END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_consent);
+    case 428:
+      if (lookahead == 'd') ADVANCE(493);
       END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_counted);
+    case 429:
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(494);
       END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_credits);
+    case 430:
+      if (lookahead == 'c') ADVANCE(495);
       END_STATE();
-    case 458:
-      if (lookahead == 'y') ADVANCE(490);
+    case 431:
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
-    case 459:
-      if (lookahead == 'v') ADVANCE(491);
-      END_STATE();
-    case 460:
-      if (lookahead == 'n') ADVANCE(492);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_example);
-      END_STATE();
-    case 462:
-      if (lookahead == 'a') ADVANCE(493);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(anon_sym_forward);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 466:
-      if (lookahead == 'e') ADVANCE(494);
-      END_STATE();
-    case 467:
-      if (lookahead == 't') ADVANCE(495);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 469:
+    case 432:
       if (lookahead == 'i') ADVANCE(496);
       END_STATE();
-    case 470:
-      if (lookahead == 'i') ADVANCE(497);
+    case 433:
+      if (lookahead == 'o') ADVANCE(497);
       END_STATE();
-    case 471:
-      if (lookahead == 's') ADVANCE(498);
+    case 434:
+      if (lookahead == 'e') ADVANCE(498);
       END_STATE();
-    case 472:
-      if (lookahead == 'e') ADVANCE(499);
+    case 435:
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 473:
-      if (lookahead == 's') ADVANCE(500);
+    case 436:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 474:
-      ACCEPT_TOKEN(anon_sym_reserve);
+    case 437:
+      if (lookahead == 'i') ADVANCE(499);
       END_STATE();
-    case 475:
-      if (lookahead == 'i') ADVANCE(501);
+    case 438:
+      if (lookahead == 'd') ADVANCE(500);
       END_STATE();
-    case 476:
+    case 439:
+      if (lookahead == 'r') ADVANCE(501);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_lapses);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 443:
       if (lookahead == 'g') ADVANCE(502);
       END_STATE();
-    case 477:
-      if (lookahead == 'k') ADVANCE(503);
+    case 444:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(503);
       END_STATE();
-    case 478:
-      if (lookahead == 'o') ADVANCE(504);
+    case 445:
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
-    case 479:
-      if (lookahead == 't') ADVANCE(505);
+    case 446:
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
-    case 480:
-      if (lookahead == 'r') ADVANCE(506);
+    case 447:
+      ACCEPT_TOKEN(anon_sym_notice);
       END_STATE();
-    case 481:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+    case 448:
+      if (lookahead == 't') ADVANCE(504);
       END_STATE();
-    case 482:
-      ACCEPT_TOKEN(anon_sym_version);
+    case 449:
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
-    case 483:
-      if (lookahead == 'd') ADVANCE(507);
+    case 450:
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
-    case 484:
-      if (lookahead == 'o') ADVANCE(508);
+    case 451:
+      if (lookahead == 'i') ADVANCE(505);
       END_STATE();
-    case 485:
-      ACCEPT_TOKEN(anon_sym_adoption);
+    case 452:
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
-    case 486:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(509);
+    case 453:
+      ACCEPT_TOKEN(anon_sym_postal);
       END_STATE();
-    case 487:
-      if (lookahead == 'i') ADVANCE(510);
+    case 454:
+      if (lookahead == 't') ADVANCE(506);
       END_STATE();
-    case 488:
-      if (lookahead == 't') ADVANCE(511);
+    case 455:
+      if (lookahead == 'l') ADVANCE(507);
       END_STATE();
-    case 489:
+    case 456:
+      if (lookahead == 't') ADVANCE(508);
+      END_STATE();
+    case 457:
+      if (lookahead == 's') ADVANCE(509);
+      END_STATE();
+    case 458:
+      if (lookahead == 'r') ADVANCE(510);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_quorum);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_record);
+      END_STATE();
+    case 461:
+      if (lookahead == 'd') ADVANCE(511);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_remove);
+      END_STATE();
+    case 463:
       if (lookahead == 'e') ADVANCE(512);
       END_STATE();
-    case 490:
-      ACCEPT_TOKEN(anon_sym_currency);
-      END_STATE();
-    case 491:
+    case 464:
       if (lookahead == 'e') ADVANCE(513);
       END_STATE();
-    case 492:
-      ACCEPT_TOKEN(anon_sym_election);
+    case 465:
+      if (lookahead == 't') ADVANCE(514);
       END_STATE();
-    case 493:
-      if (lookahead == 'l') ADVANCE(514);
+    case 466:
+      if (lookahead == 'n') ADVANCE(515);
       END_STATE();
-    case 494:
-      if (lookahead == 'r') ADVANCE(515);
+    case 467:
+      if (lookahead == 'o') ADVANCE(516);
       END_STATE();
-    case 495:
-      if (lookahead == 'y') ADVANCE(516);
+    case 468:
+      if (lookahead == 'i') ADVANCE(517);
       END_STATE();
-    case 496:
-      if (lookahead == 'n') ADVANCE(517);
+    case 469:
+      ACCEPT_TOKEN(anon_sym_second);
       END_STATE();
-    case 497:
-      if (lookahead == 'o') ADVANCE(518);
+    case 470:
+      ACCEPT_TOKEN(anon_sym_single);
       END_STATE();
-    case 498:
-      ACCEPT_TOKEN(anon_sym_quarters);
+    case 471:
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
-    case 499:
-      if (lookahead == 'r') ADVANCE(519);
+    case 472:
+      if (lookahead == 'c') ADVANCE(518);
       END_STATE();
-    case 500:
-      ACCEPT_TOKEN(anon_sym_requires);
+    case 473:
+      if (lookahead == 'e') ADVANCE(519);
       END_STATE();
-    case 501:
-      if (lookahead == 'o') ADVANCE(520);
+    case 474:
+      if (lookahead == 'd') ADVANCE(520);
       END_STATE();
-    case 502:
-      ACCEPT_TOKEN(anon_sym_rounding);
+    case 475:
+      if (lookahead == 'n') ADVANCE(521);
       END_STATE();
-    case 503:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+    case 476:
+      if (lookahead == 'e') ADVANCE(522);
       END_STATE();
-    case 504:
-      ACCEPT_TOKEN(anon_sym_scenario);
+    case 477:
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
-    case 505:
-      ACCEPT_TOKEN(anon_sym_subtract);
+    case 478:
+      if (lookahead == 'i') ADVANCE(523);
       END_STATE();
-    case 506:
-      if (lookahead == 'a') ADVANCE(521);
+    case 479:
+      if (lookahead == 'n') ADVANCE(524);
       END_STATE();
-    case 507:
-      ACCEPT_TOKEN(anon_sym_weighted);
+    case 480:
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
-    case 508:
-      if (lookahead == 'n') ADVANCE(522);
+    case 481:
+      if (lookahead == 'e') ADVANCE(525);
       END_STATE();
-    case 509:
-      ACCEPT_TOKEN(anon_sym_allocated);
+    case 482:
+      ACCEPT_TOKEN(anon_sym_allowed);
       END_STATE();
-    case 510:
-      if (lookahead == 'c') ADVANCE(523);
+    case 483:
+      if (lookahead == 't') ADVANCE(526);
       END_STATE();
-    case 511:
-      if (lookahead == 's') ADVANCE(524);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(anon_sym_candidate);
-      if (lookahead == 's') ADVANCE(525);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(anon_sym_effective);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(anon_sym_plurality);
-      END_STATE();
-    case 517:
-      if (lookahead == 'g') ADVANCE(526);
-      END_STATE();
-    case 518:
+    case 484:
       if (lookahead == 'n') ADVANCE(527);
       END_STATE();
+    case 485:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 487:
+      if (lookahead == 't') ADVANCE(528);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 491:
+      if (lookahead == 'e') ADVANCE(529);
+      if (lookahead == 'i') ADVANCE(530);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(anon_sym_consent);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 495:
+      if (lookahead == 'y') ADVANCE(531);
+      END_STATE();
+    case 496:
+      if (lookahead == 'v') ADVANCE(532);
+      END_STATE();
+    case 497:
+      if (lookahead == 'n') ADVANCE(533);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 499:
+      if (lookahead == 'a') ADVANCE(534);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_forward);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(anon_sym_meeting);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(anon_sym_members);
+      END_STATE();
+    case 504:
+      if (lookahead == 'e') ADVANCE(535);
+      END_STATE();
+    case 505:
+      if (lookahead == 't') ADVANCE(536);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(anon_sym_present);
+      END_STATE();
+    case 507:
+      if (lookahead == 'i') ADVANCE(537);
+      END_STATE();
+    case 508:
+      if (lookahead == 'i') ADVANCE(538);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(anon_sym_proxies);
+      END_STATE();
+    case 510:
+      if (lookahead == 's') ADVANCE(539);
+      END_STATE();
+    case 511:
+      if (lookahead == 'e') ADVANCE(540);
+      END_STATE();
+    case 512:
+      if (lookahead == 's') ADVANCE(541);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(anon_sym_reserve);
+      END_STATE();
+    case 514:
+      if (lookahead == 'i') ADVANCE(542);
+      END_STATE();
+    case 515:
+      if (lookahead == 'g') ADVANCE(543);
+      END_STATE();
+    case 516:
+      if (lookahead == 'k') ADVANCE(544);
+      END_STATE();
+    case 517:
+      if (lookahead == 'o') ADVANCE(545);
+      END_STATE();
+    case 518:
+      if (lookahead == 't') ADVANCE(546);
+      END_STATE();
     case 519:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'r') ADVANCE(547);
       END_STATE();
     case 520:
-      if (lookahead == 'n') ADVANCE(528);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 521:
-      if (lookahead == 'b') ADVANCE(529);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 522:
-      if (lookahead == 's') ADVANCE(530);
+      if (lookahead == 'd') ADVANCE(548);
       END_STATE();
     case 523:
-      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'o') ADVANCE(549);
       END_STATE();
     case 524:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 525:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(550);
       END_STATE();
     case 526:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'i') ADVANCE(551);
       END_STATE();
     case 527:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 't') ADVANCE(552);
       END_STATE();
     case 528:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'e') ADVANCE(553);
       END_STATE();
     case 529:
-      if (lookahead == 'l') ADVANCE(532);
+      if (lookahead == 'd') ADVANCE(554);
       END_STATE();
     case 530:
-      ACCEPT_TOKEN(anon_sym_abstentions);
+      if (lookahead == 'n') ADVANCE(555);
       END_STATE();
     case 531:
-      if (lookahead == 'l') ADVANCE(533);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 532:
-      if (lookahead == 'e') ADVANCE(534);
+      if (lookahead == 'e') ADVANCE(556);
       END_STATE();
     case 533:
-      if (lookahead == 'l') ADVANCE(535);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 534:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      if (lookahead == 'l') ADVANCE(557);
       END_STATE();
     case 535:
-      if (lookahead == 'y') ADVANCE(536);
+      if (lookahead == 'r') ADVANCE(558);
       END_STATE();
     case 536:
+      if (lookahead == 'y') ADVANCE(559);
+      END_STATE();
+    case 537:
+      if (lookahead == 'n') ADVANCE(560);
+      END_STATE();
+    case 538:
+      if (lookahead == 'o') ADVANCE(561);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 540:
+      if (lookahead == 'r') ADVANCE(562);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 542:
+      if (lookahead == 'o') ADVANCE(563);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 547:
+      if (lookahead == 'a') ADVANCE(564);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 549:
+      if (lookahead == 'n') ADVANCE(565);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 551:
+      if (lookahead == 'c') ADVANCE(566);
+      END_STATE();
+    case 552:
+      if (lookahead == 's') ADVANCE(567);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(568);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(anon_sym_confirmed);
+      END_STATE();
+    case 555:
+      if (lookahead == 'g') ADVANCE(569);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(anon_sym_plurality);
+      END_STATE();
+    case 560:
+      if (lookahead == 'g') ADVANCE(570);
+      END_STATE();
+    case 561:
+      if (lookahead == 'n') ADVANCE(571);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(anon_sym_remainder);
+      END_STATE();
+    case 563:
+      if (lookahead == 'n') ADVANCE(572);
+      END_STATE();
+    case 564:
+      if (lookahead == 'b') ADVANCE(573);
+      END_STATE();
+    case 565:
+      if (lookahead == 's') ADVANCE(574);
+      END_STATE();
+    case 566:
+      if (lookahead == 'a') ADVANCE(575);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(anon_sym_amendments);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(anon_sym_candidates);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(anon_sym_confirming);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 573:
+      if (lookahead == 'l') ADVANCE(576);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 575:
+      if (lookahead == 'l') ADVANCE(577);
+      END_STATE();
+    case 576:
+      if (lookahead == 'e') ADVANCE(578);
+      END_STATE();
+    case 577:
+      if (lookahead == 'l') ADVANCE(579);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 579:
+      if (lookahead == 'y') ADVANCE(580);
+      END_STATE();
+    case 580:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3555,6 +3815,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(1),
     [anon_sym_candidates] = ACTIONS(1),
     [anon_sym_seed] = ACTIONS(1),
+    [anon_sym_notice] = ACTIONS(1),
+    [anon_sym_clear] = ACTIONS(1),
+    [anon_sym_month] = ACTIONS(1),
+    [anon_sym_given] = ACTIONS(1),
+    [anon_sym_second] = ACTIONS(1),
+    [anon_sym_call] = ACTIONS(1),
+    [anon_sym_proxies] = ACTIONS(1),
+    [anon_sym_proxy] = ACTIONS(1),
+    [anon_sym_postal] = ACTIONS(1),
+    [anon_sym_allowed] = ACTIONS(1),
+    [anon_sym_confirmed] = ACTIONS(1),
+    [anon_sym_confirming] = ACTIONS(1),
+    [anon_sym_later] = ACTIONS(1),
+    [anon_sym_meeting] = ACTIONS(1),
+    [anon_sym_less] = ACTIONS(1),
+    [anon_sym_nor] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -3732,6 +4008,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(17),
     [anon_sym_candidates] = ACTIONS(17),
     [anon_sym_seed] = ACTIONS(17),
+    [anon_sym_notice] = ACTIONS(17),
+    [anon_sym_clear] = ACTIONS(17),
+    [anon_sym_month] = ACTIONS(17),
+    [anon_sym_given] = ACTIONS(17),
+    [anon_sym_second] = ACTIONS(17),
+    [anon_sym_call] = ACTIONS(17),
+    [anon_sym_proxies] = ACTIONS(17),
+    [anon_sym_proxy] = ACTIONS(17),
+    [anon_sym_postal] = ACTIONS(17),
+    [anon_sym_allowed] = ACTIONS(17),
+    [anon_sym_confirmed] = ACTIONS(17),
+    [anon_sym_confirming] = ACTIONS(17),
+    [anon_sym_later] = ACTIONS(17),
+    [anon_sym_meeting] = ACTIONS(17),
+    [anon_sym_less] = ACTIONS(17),
+    [anon_sym_nor] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -3909,6 +4201,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(46),
     [anon_sym_candidates] = ACTIONS(46),
     [anon_sym_seed] = ACTIONS(46),
+    [anon_sym_notice] = ACTIONS(46),
+    [anon_sym_clear] = ACTIONS(46),
+    [anon_sym_month] = ACTIONS(46),
+    [anon_sym_given] = ACTIONS(46),
+    [anon_sym_second] = ACTIONS(46),
+    [anon_sym_call] = ACTIONS(46),
+    [anon_sym_proxies] = ACTIONS(46),
+    [anon_sym_proxy] = ACTIONS(46),
+    [anon_sym_postal] = ACTIONS(46),
+    [anon_sym_allowed] = ACTIONS(46),
+    [anon_sym_confirmed] = ACTIONS(46),
+    [anon_sym_confirming] = ACTIONS(46),
+    [anon_sym_later] = ACTIONS(46),
+    [anon_sym_meeting] = ACTIONS(46),
+    [anon_sym_less] = ACTIONS(46),
+    [anon_sym_nor] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -4085,6 +4393,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -4261,6 +4585,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -4437,6 +4777,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -4613,6 +4969,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(17),
     [anon_sym_candidates] = ACTIONS(17),
     [anon_sym_seed] = ACTIONS(17),
+    [anon_sym_notice] = ACTIONS(17),
+    [anon_sym_clear] = ACTIONS(17),
+    [anon_sym_month] = ACTIONS(17),
+    [anon_sym_given] = ACTIONS(17),
+    [anon_sym_second] = ACTIONS(17),
+    [anon_sym_call] = ACTIONS(17),
+    [anon_sym_proxies] = ACTIONS(17),
+    [anon_sym_proxy] = ACTIONS(17),
+    [anon_sym_postal] = ACTIONS(17),
+    [anon_sym_allowed] = ACTIONS(17),
+    [anon_sym_confirmed] = ACTIONS(17),
+    [anon_sym_confirming] = ACTIONS(17),
+    [anon_sym_later] = ACTIONS(17),
+    [anon_sym_meeting] = ACTIONS(17),
+    [anon_sym_less] = ACTIONS(17),
+    [anon_sym_nor] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -4789,6 +5161,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -4965,6 +5353,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5141,6 +5545,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(129),
     [anon_sym_candidates] = ACTIONS(129),
     [anon_sym_seed] = ACTIONS(129),
+    [anon_sym_notice] = ACTIONS(129),
+    [anon_sym_clear] = ACTIONS(129),
+    [anon_sym_month] = ACTIONS(129),
+    [anon_sym_given] = ACTIONS(129),
+    [anon_sym_second] = ACTIONS(129),
+    [anon_sym_call] = ACTIONS(129),
+    [anon_sym_proxies] = ACTIONS(129),
+    [anon_sym_proxy] = ACTIONS(129),
+    [anon_sym_postal] = ACTIONS(129),
+    [anon_sym_allowed] = ACTIONS(129),
+    [anon_sym_confirmed] = ACTIONS(129),
+    [anon_sym_confirming] = ACTIONS(129),
+    [anon_sym_later] = ACTIONS(129),
+    [anon_sym_meeting] = ACTIONS(129),
+    [anon_sym_less] = ACTIONS(129),
+    [anon_sym_nor] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -5317,6 +5737,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -5493,6 +5929,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5669,6 +6121,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(76),
     [anon_sym_candidates] = ACTIONS(76),
     [anon_sym_seed] = ACTIONS(76),
+    [anon_sym_notice] = ACTIONS(76),
+    [anon_sym_clear] = ACTIONS(76),
+    [anon_sym_month] = ACTIONS(76),
+    [anon_sym_given] = ACTIONS(76),
+    [anon_sym_second] = ACTIONS(76),
+    [anon_sym_call] = ACTIONS(76),
+    [anon_sym_proxies] = ACTIONS(76),
+    [anon_sym_proxy] = ACTIONS(76),
+    [anon_sym_postal] = ACTIONS(76),
+    [anon_sym_allowed] = ACTIONS(76),
+    [anon_sym_confirmed] = ACTIONS(76),
+    [anon_sym_confirming] = ACTIONS(76),
+    [anon_sym_later] = ACTIONS(76),
+    [anon_sym_meeting] = ACTIONS(76),
+    [anon_sym_less] = ACTIONS(76),
+    [anon_sym_nor] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5838,6 +6306,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(157),
     [anon_sym_candidates] = ACTIONS(157),
     [anon_sym_seed] = ACTIONS(157),
+    [anon_sym_notice] = ACTIONS(157),
+    [anon_sym_clear] = ACTIONS(157),
+    [anon_sym_month] = ACTIONS(157),
+    [anon_sym_given] = ACTIONS(157),
+    [anon_sym_second] = ACTIONS(157),
+    [anon_sym_call] = ACTIONS(157),
+    [anon_sym_proxies] = ACTIONS(157),
+    [anon_sym_proxy] = ACTIONS(157),
+    [anon_sym_postal] = ACTIONS(157),
+    [anon_sym_allowed] = ACTIONS(157),
+    [anon_sym_confirmed] = ACTIONS(157),
+    [anon_sym_confirming] = ACTIONS(157),
+    [anon_sym_later] = ACTIONS(157),
+    [anon_sym_meeting] = ACTIONS(157),
+    [anon_sym_less] = ACTIONS(157),
+    [anon_sym_nor] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -6006,6 +6490,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6174,6 +6674,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(157),
     [anon_sym_candidates] = ACTIONS(157),
     [anon_sym_seed] = ACTIONS(157),
+    [anon_sym_notice] = ACTIONS(157),
+    [anon_sym_clear] = ACTIONS(157),
+    [anon_sym_month] = ACTIONS(157),
+    [anon_sym_given] = ACTIONS(157),
+    [anon_sym_second] = ACTIONS(157),
+    [anon_sym_call] = ACTIONS(157),
+    [anon_sym_proxies] = ACTIONS(157),
+    [anon_sym_proxy] = ACTIONS(157),
+    [anon_sym_postal] = ACTIONS(157),
+    [anon_sym_allowed] = ACTIONS(157),
+    [anon_sym_confirmed] = ACTIONS(157),
+    [anon_sym_confirming] = ACTIONS(157),
+    [anon_sym_later] = ACTIONS(157),
+    [anon_sym_meeting] = ACTIONS(157),
+    [anon_sym_less] = ACTIONS(157),
+    [anon_sym_nor] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -6341,6 +6857,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6508,6 +7040,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(173),
     [anon_sym_candidates] = ACTIONS(173),
     [anon_sym_seed] = ACTIONS(173),
+    [anon_sym_notice] = ACTIONS(173),
+    [anon_sym_clear] = ACTIONS(173),
+    [anon_sym_month] = ACTIONS(173),
+    [anon_sym_given] = ACTIONS(173),
+    [anon_sym_second] = ACTIONS(173),
+    [anon_sym_call] = ACTIONS(173),
+    [anon_sym_proxies] = ACTIONS(173),
+    [anon_sym_proxy] = ACTIONS(173),
+    [anon_sym_postal] = ACTIONS(173),
+    [anon_sym_allowed] = ACTIONS(173),
+    [anon_sym_confirmed] = ACTIONS(173),
+    [anon_sym_confirming] = ACTIONS(173),
+    [anon_sym_later] = ACTIONS(173),
+    [anon_sym_meeting] = ACTIONS(173),
+    [anon_sym_less] = ACTIONS(173),
+    [anon_sym_nor] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -6675,6 +7223,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6842,6 +7406,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7009,6 +7589,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(179),
     [anon_sym_candidates] = ACTIONS(179),
     [anon_sym_seed] = ACTIONS(179),
+    [anon_sym_notice] = ACTIONS(179),
+    [anon_sym_clear] = ACTIONS(179),
+    [anon_sym_month] = ACTIONS(179),
+    [anon_sym_given] = ACTIONS(179),
+    [anon_sym_second] = ACTIONS(179),
+    [anon_sym_call] = ACTIONS(179),
+    [anon_sym_proxies] = ACTIONS(179),
+    [anon_sym_proxy] = ACTIONS(179),
+    [anon_sym_postal] = ACTIONS(179),
+    [anon_sym_allowed] = ACTIONS(179),
+    [anon_sym_confirmed] = ACTIONS(179),
+    [anon_sym_confirming] = ACTIONS(179),
+    [anon_sym_later] = ACTIONS(179),
+    [anon_sym_meeting] = ACTIONS(179),
+    [anon_sym_less] = ACTIONS(179),
+    [anon_sym_nor] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -7176,6 +7772,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(183),
     [anon_sym_candidates] = ACTIONS(183),
     [anon_sym_seed] = ACTIONS(183),
+    [anon_sym_notice] = ACTIONS(183),
+    [anon_sym_clear] = ACTIONS(183),
+    [anon_sym_month] = ACTIONS(183),
+    [anon_sym_given] = ACTIONS(183),
+    [anon_sym_second] = ACTIONS(183),
+    [anon_sym_call] = ACTIONS(183),
+    [anon_sym_proxies] = ACTIONS(183),
+    [anon_sym_proxy] = ACTIONS(183),
+    [anon_sym_postal] = ACTIONS(183),
+    [anon_sym_allowed] = ACTIONS(183),
+    [anon_sym_confirmed] = ACTIONS(183),
+    [anon_sym_confirming] = ACTIONS(183),
+    [anon_sym_later] = ACTIONS(183),
+    [anon_sym_meeting] = ACTIONS(183),
+    [anon_sym_less] = ACTIONS(183),
+    [anon_sym_nor] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -7343,6 +7955,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(187),
     [anon_sym_candidates] = ACTIONS(187),
     [anon_sym_seed] = ACTIONS(187),
+    [anon_sym_notice] = ACTIONS(187),
+    [anon_sym_clear] = ACTIONS(187),
+    [anon_sym_month] = ACTIONS(187),
+    [anon_sym_given] = ACTIONS(187),
+    [anon_sym_second] = ACTIONS(187),
+    [anon_sym_call] = ACTIONS(187),
+    [anon_sym_proxies] = ACTIONS(187),
+    [anon_sym_proxy] = ACTIONS(187),
+    [anon_sym_postal] = ACTIONS(187),
+    [anon_sym_allowed] = ACTIONS(187),
+    [anon_sym_confirmed] = ACTIONS(187),
+    [anon_sym_confirming] = ACTIONS(187),
+    [anon_sym_later] = ACTIONS(187),
+    [anon_sym_meeting] = ACTIONS(187),
+    [anon_sym_less] = ACTIONS(187),
+    [anon_sym_nor] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -7510,6 +8138,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(191),
     [anon_sym_candidates] = ACTIONS(191),
     [anon_sym_seed] = ACTIONS(191),
+    [anon_sym_notice] = ACTIONS(191),
+    [anon_sym_clear] = ACTIONS(191),
+    [anon_sym_month] = ACTIONS(191),
+    [anon_sym_given] = ACTIONS(191),
+    [anon_sym_second] = ACTIONS(191),
+    [anon_sym_call] = ACTIONS(191),
+    [anon_sym_proxies] = ACTIONS(191),
+    [anon_sym_proxy] = ACTIONS(191),
+    [anon_sym_postal] = ACTIONS(191),
+    [anon_sym_allowed] = ACTIONS(191),
+    [anon_sym_confirmed] = ACTIONS(191),
+    [anon_sym_confirming] = ACTIONS(191),
+    [anon_sym_later] = ACTIONS(191),
+    [anon_sym_meeting] = ACTIONS(191),
+    [anon_sym_less] = ACTIONS(191),
+    [anon_sym_nor] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -7677,6 +8321,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(195),
     [anon_sym_candidates] = ACTIONS(195),
     [anon_sym_seed] = ACTIONS(195),
+    [anon_sym_notice] = ACTIONS(195),
+    [anon_sym_clear] = ACTIONS(195),
+    [anon_sym_month] = ACTIONS(195),
+    [anon_sym_given] = ACTIONS(195),
+    [anon_sym_second] = ACTIONS(195),
+    [anon_sym_call] = ACTIONS(195),
+    [anon_sym_proxies] = ACTIONS(195),
+    [anon_sym_proxy] = ACTIONS(195),
+    [anon_sym_postal] = ACTIONS(195),
+    [anon_sym_allowed] = ACTIONS(195),
+    [anon_sym_confirmed] = ACTIONS(195),
+    [anon_sym_confirming] = ACTIONS(195),
+    [anon_sym_later] = ACTIONS(195),
+    [anon_sym_meeting] = ACTIONS(195),
+    [anon_sym_less] = ACTIONS(195),
+    [anon_sym_nor] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -7844,6 +8504,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(199),
     [anon_sym_candidates] = ACTIONS(199),
     [anon_sym_seed] = ACTIONS(199),
+    [anon_sym_notice] = ACTIONS(199),
+    [anon_sym_clear] = ACTIONS(199),
+    [anon_sym_month] = ACTIONS(199),
+    [anon_sym_given] = ACTIONS(199),
+    [anon_sym_second] = ACTIONS(199),
+    [anon_sym_call] = ACTIONS(199),
+    [anon_sym_proxies] = ACTIONS(199),
+    [anon_sym_proxy] = ACTIONS(199),
+    [anon_sym_postal] = ACTIONS(199),
+    [anon_sym_allowed] = ACTIONS(199),
+    [anon_sym_confirmed] = ACTIONS(199),
+    [anon_sym_confirming] = ACTIONS(199),
+    [anon_sym_later] = ACTIONS(199),
+    [anon_sym_meeting] = ACTIONS(199),
+    [anon_sym_less] = ACTIONS(199),
+    [anon_sym_nor] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -8011,6 +8687,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(203),
     [anon_sym_candidates] = ACTIONS(203),
     [anon_sym_seed] = ACTIONS(203),
+    [anon_sym_notice] = ACTIONS(203),
+    [anon_sym_clear] = ACTIONS(203),
+    [anon_sym_month] = ACTIONS(203),
+    [anon_sym_given] = ACTIONS(203),
+    [anon_sym_second] = ACTIONS(203),
+    [anon_sym_call] = ACTIONS(203),
+    [anon_sym_proxies] = ACTIONS(203),
+    [anon_sym_proxy] = ACTIONS(203),
+    [anon_sym_postal] = ACTIONS(203),
+    [anon_sym_allowed] = ACTIONS(203),
+    [anon_sym_confirmed] = ACTIONS(203),
+    [anon_sym_confirming] = ACTIONS(203),
+    [anon_sym_later] = ACTIONS(203),
+    [anon_sym_meeting] = ACTIONS(203),
+    [anon_sym_less] = ACTIONS(203),
+    [anon_sym_nor] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -8178,6 +8870,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(207),
     [anon_sym_candidates] = ACTIONS(207),
     [anon_sym_seed] = ACTIONS(207),
+    [anon_sym_notice] = ACTIONS(207),
+    [anon_sym_clear] = ACTIONS(207),
+    [anon_sym_month] = ACTIONS(207),
+    [anon_sym_given] = ACTIONS(207),
+    [anon_sym_second] = ACTIONS(207),
+    [anon_sym_call] = ACTIONS(207),
+    [anon_sym_proxies] = ACTIONS(207),
+    [anon_sym_proxy] = ACTIONS(207),
+    [anon_sym_postal] = ACTIONS(207),
+    [anon_sym_allowed] = ACTIONS(207),
+    [anon_sym_confirmed] = ACTIONS(207),
+    [anon_sym_confirming] = ACTIONS(207),
+    [anon_sym_later] = ACTIONS(207),
+    [anon_sym_meeting] = ACTIONS(207),
+    [anon_sym_less] = ACTIONS(207),
+    [anon_sym_nor] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -8345,6 +9053,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(211),
     [anon_sym_candidates] = ACTIONS(211),
     [anon_sym_seed] = ACTIONS(211),
+    [anon_sym_notice] = ACTIONS(211),
+    [anon_sym_clear] = ACTIONS(211),
+    [anon_sym_month] = ACTIONS(211),
+    [anon_sym_given] = ACTIONS(211),
+    [anon_sym_second] = ACTIONS(211),
+    [anon_sym_call] = ACTIONS(211),
+    [anon_sym_proxies] = ACTIONS(211),
+    [anon_sym_proxy] = ACTIONS(211),
+    [anon_sym_postal] = ACTIONS(211),
+    [anon_sym_allowed] = ACTIONS(211),
+    [anon_sym_confirmed] = ACTIONS(211),
+    [anon_sym_confirming] = ACTIONS(211),
+    [anon_sym_later] = ACTIONS(211),
+    [anon_sym_meeting] = ACTIONS(211),
+    [anon_sym_less] = ACTIONS(211),
+    [anon_sym_nor] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -8511,6 +9235,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(195),
     [anon_sym_candidates] = ACTIONS(195),
     [anon_sym_seed] = ACTIONS(195),
+    [anon_sym_notice] = ACTIONS(195),
+    [anon_sym_clear] = ACTIONS(195),
+    [anon_sym_month] = ACTIONS(195),
+    [anon_sym_given] = ACTIONS(195),
+    [anon_sym_second] = ACTIONS(195),
+    [anon_sym_call] = ACTIONS(195),
+    [anon_sym_proxies] = ACTIONS(195),
+    [anon_sym_proxy] = ACTIONS(195),
+    [anon_sym_postal] = ACTIONS(195),
+    [anon_sym_allowed] = ACTIONS(195),
+    [anon_sym_confirmed] = ACTIONS(195),
+    [anon_sym_confirming] = ACTIONS(195),
+    [anon_sym_later] = ACTIONS(195),
+    [anon_sym_meeting] = ACTIONS(195),
+    [anon_sym_less] = ACTIONS(195),
+    [anon_sym_nor] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -8677,6 +9417,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(203),
     [anon_sym_candidates] = ACTIONS(203),
     [anon_sym_seed] = ACTIONS(203),
+    [anon_sym_notice] = ACTIONS(203),
+    [anon_sym_clear] = ACTIONS(203),
+    [anon_sym_month] = ACTIONS(203),
+    [anon_sym_given] = ACTIONS(203),
+    [anon_sym_second] = ACTIONS(203),
+    [anon_sym_call] = ACTIONS(203),
+    [anon_sym_proxies] = ACTIONS(203),
+    [anon_sym_proxy] = ACTIONS(203),
+    [anon_sym_postal] = ACTIONS(203),
+    [anon_sym_allowed] = ACTIONS(203),
+    [anon_sym_confirmed] = ACTIONS(203),
+    [anon_sym_confirming] = ACTIONS(203),
+    [anon_sym_later] = ACTIONS(203),
+    [anon_sym_meeting] = ACTIONS(203),
+    [anon_sym_less] = ACTIONS(203),
+    [anon_sym_nor] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -8843,6 +9599,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(199),
     [anon_sym_candidates] = ACTIONS(199),
     [anon_sym_seed] = ACTIONS(199),
+    [anon_sym_notice] = ACTIONS(199),
+    [anon_sym_clear] = ACTIONS(199),
+    [anon_sym_month] = ACTIONS(199),
+    [anon_sym_given] = ACTIONS(199),
+    [anon_sym_second] = ACTIONS(199),
+    [anon_sym_call] = ACTIONS(199),
+    [anon_sym_proxies] = ACTIONS(199),
+    [anon_sym_proxy] = ACTIONS(199),
+    [anon_sym_postal] = ACTIONS(199),
+    [anon_sym_allowed] = ACTIONS(199),
+    [anon_sym_confirmed] = ACTIONS(199),
+    [anon_sym_confirming] = ACTIONS(199),
+    [anon_sym_later] = ACTIONS(199),
+    [anon_sym_meeting] = ACTIONS(199),
+    [anon_sym_less] = ACTIONS(199),
+    [anon_sym_nor] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -9009,6 +9781,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(207),
     [anon_sym_candidates] = ACTIONS(207),
     [anon_sym_seed] = ACTIONS(207),
+    [anon_sym_notice] = ACTIONS(207),
+    [anon_sym_clear] = ACTIONS(207),
+    [anon_sym_month] = ACTIONS(207),
+    [anon_sym_given] = ACTIONS(207),
+    [anon_sym_second] = ACTIONS(207),
+    [anon_sym_call] = ACTIONS(207),
+    [anon_sym_proxies] = ACTIONS(207),
+    [anon_sym_proxy] = ACTIONS(207),
+    [anon_sym_postal] = ACTIONS(207),
+    [anon_sym_allowed] = ACTIONS(207),
+    [anon_sym_confirmed] = ACTIONS(207),
+    [anon_sym_confirming] = ACTIONS(207),
+    [anon_sym_later] = ACTIONS(207),
+    [anon_sym_meeting] = ACTIONS(207),
+    [anon_sym_less] = ACTIONS(207),
+    [anon_sym_nor] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -9175,6 +9963,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -9341,6 +10145,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(211),
     [anon_sym_candidates] = ACTIONS(211),
     [anon_sym_seed] = ACTIONS(211),
+    [anon_sym_notice] = ACTIONS(211),
+    [anon_sym_clear] = ACTIONS(211),
+    [anon_sym_month] = ACTIONS(211),
+    [anon_sym_given] = ACTIONS(211),
+    [anon_sym_second] = ACTIONS(211),
+    [anon_sym_call] = ACTIONS(211),
+    [anon_sym_proxies] = ACTIONS(211),
+    [anon_sym_proxy] = ACTIONS(211),
+    [anon_sym_postal] = ACTIONS(211),
+    [anon_sym_allowed] = ACTIONS(211),
+    [anon_sym_confirmed] = ACTIONS(211),
+    [anon_sym_confirming] = ACTIONS(211),
+    [anon_sym_later] = ACTIONS(211),
+    [anon_sym_meeting] = ACTIONS(211),
+    [anon_sym_less] = ACTIONS(211),
+    [anon_sym_nor] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -9507,6 +10327,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(179),
     [anon_sym_candidates] = ACTIONS(179),
     [anon_sym_seed] = ACTIONS(179),
+    [anon_sym_notice] = ACTIONS(179),
+    [anon_sym_clear] = ACTIONS(179),
+    [anon_sym_month] = ACTIONS(179),
+    [anon_sym_given] = ACTIONS(179),
+    [anon_sym_second] = ACTIONS(179),
+    [anon_sym_call] = ACTIONS(179),
+    [anon_sym_proxies] = ACTIONS(179),
+    [anon_sym_proxy] = ACTIONS(179),
+    [anon_sym_postal] = ACTIONS(179),
+    [anon_sym_allowed] = ACTIONS(179),
+    [anon_sym_confirmed] = ACTIONS(179),
+    [anon_sym_confirming] = ACTIONS(179),
+    [anon_sym_later] = ACTIONS(179),
+    [anon_sym_meeting] = ACTIONS(179),
+    [anon_sym_less] = ACTIONS(179),
+    [anon_sym_nor] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -9673,6 +10509,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(183),
     [anon_sym_candidates] = ACTIONS(183),
     [anon_sym_seed] = ACTIONS(183),
+    [anon_sym_notice] = ACTIONS(183),
+    [anon_sym_clear] = ACTIONS(183),
+    [anon_sym_month] = ACTIONS(183),
+    [anon_sym_given] = ACTIONS(183),
+    [anon_sym_second] = ACTIONS(183),
+    [anon_sym_call] = ACTIONS(183),
+    [anon_sym_proxies] = ACTIONS(183),
+    [anon_sym_proxy] = ACTIONS(183),
+    [anon_sym_postal] = ACTIONS(183),
+    [anon_sym_allowed] = ACTIONS(183),
+    [anon_sym_confirmed] = ACTIONS(183),
+    [anon_sym_confirming] = ACTIONS(183),
+    [anon_sym_later] = ACTIONS(183),
+    [anon_sym_meeting] = ACTIONS(183),
+    [anon_sym_less] = ACTIONS(183),
+    [anon_sym_nor] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -9839,6 +10691,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(163),
     [anon_sym_candidates] = ACTIONS(163),
     [anon_sym_seed] = ACTIONS(163),
+    [anon_sym_notice] = ACTIONS(163),
+    [anon_sym_clear] = ACTIONS(163),
+    [anon_sym_month] = ACTIONS(163),
+    [anon_sym_given] = ACTIONS(163),
+    [anon_sym_second] = ACTIONS(163),
+    [anon_sym_call] = ACTIONS(163),
+    [anon_sym_proxies] = ACTIONS(163),
+    [anon_sym_proxy] = ACTIONS(163),
+    [anon_sym_postal] = ACTIONS(163),
+    [anon_sym_allowed] = ACTIONS(163),
+    [anon_sym_confirmed] = ACTIONS(163),
+    [anon_sym_confirming] = ACTIONS(163),
+    [anon_sym_later] = ACTIONS(163),
+    [anon_sym_meeting] = ACTIONS(163),
+    [anon_sym_less] = ACTIONS(163),
+    [anon_sym_nor] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -10005,6 +10873,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(187),
     [anon_sym_candidates] = ACTIONS(187),
     [anon_sym_seed] = ACTIONS(187),
+    [anon_sym_notice] = ACTIONS(187),
+    [anon_sym_clear] = ACTIONS(187),
+    [anon_sym_month] = ACTIONS(187),
+    [anon_sym_given] = ACTIONS(187),
+    [anon_sym_second] = ACTIONS(187),
+    [anon_sym_call] = ACTIONS(187),
+    [anon_sym_proxies] = ACTIONS(187),
+    [anon_sym_proxy] = ACTIONS(187),
+    [anon_sym_postal] = ACTIONS(187),
+    [anon_sym_allowed] = ACTIONS(187),
+    [anon_sym_confirmed] = ACTIONS(187),
+    [anon_sym_confirming] = ACTIONS(187),
+    [anon_sym_later] = ACTIONS(187),
+    [anon_sym_meeting] = ACTIONS(187),
+    [anon_sym_less] = ACTIONS(187),
+    [anon_sym_nor] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -10171,6 +11055,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(173),
     [anon_sym_candidates] = ACTIONS(173),
     [anon_sym_seed] = ACTIONS(173),
+    [anon_sym_notice] = ACTIONS(173),
+    [anon_sym_clear] = ACTIONS(173),
+    [anon_sym_month] = ACTIONS(173),
+    [anon_sym_given] = ACTIONS(173),
+    [anon_sym_second] = ACTIONS(173),
+    [anon_sym_call] = ACTIONS(173),
+    [anon_sym_proxies] = ACTIONS(173),
+    [anon_sym_proxy] = ACTIONS(173),
+    [anon_sym_postal] = ACTIONS(173),
+    [anon_sym_allowed] = ACTIONS(173),
+    [anon_sym_confirmed] = ACTIONS(173),
+    [anon_sym_confirming] = ACTIONS(173),
+    [anon_sym_later] = ACTIONS(173),
+    [anon_sym_meeting] = ACTIONS(173),
+    [anon_sym_less] = ACTIONS(173),
+    [anon_sym_nor] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -10337,6 +11237,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_lot] = ACTIONS(191),
     [anon_sym_candidates] = ACTIONS(191),
     [anon_sym_seed] = ACTIONS(191),
+    [anon_sym_notice] = ACTIONS(191),
+    [anon_sym_clear] = ACTIONS(191),
+    [anon_sym_month] = ACTIONS(191),
+    [anon_sym_given] = ACTIONS(191),
+    [anon_sym_second] = ACTIONS(191),
+    [anon_sym_call] = ACTIONS(191),
+    [anon_sym_proxies] = ACTIONS(191),
+    [anon_sym_proxy] = ACTIONS(191),
+    [anon_sym_postal] = ACTIONS(191),
+    [anon_sym_allowed] = ACTIONS(191),
+    [anon_sym_confirmed] = ACTIONS(191),
+    [anon_sym_confirming] = ACTIONS(191),
+    [anon_sym_later] = ACTIONS(191),
+    [anon_sym_meeting] = ACTIONS(191),
+    [anon_sym_less] = ACTIONS(191),
+    [anon_sym_nor] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
