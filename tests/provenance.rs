@@ -210,7 +210,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "multi-stakeholder-uk.coop",
-        "4fd13e448b7b16109fe981e7b987db27de34e5c7dd0e56d16ee06f9de09a358b",
+        "95fe4f5d72becd86b361c9af765a06ca95fa0989994cd9a19a9526094d3417fb",
     ),
     (
         "public-service-mutual.coop",
@@ -226,7 +226,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "worker-cooperative-spain.coop",
-        "5dc2ee59ef8f308293198512463673eec514cc7356d44b79e70e5111b4f66473",
+        "4d37a314ae9558c407bc1b95141ac4de7dc36dfe8eb8eee889bd9f05c4116e56",
     ),
 ];
 

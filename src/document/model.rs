@@ -351,6 +351,7 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
         Some(false) => notes.push("A tie fails.".to_string()),
         None => {}
     }
+    notes.extend(procedure_notes(&r.procedure));
     Resolution {
         name: r.name.clone(),
         title: r.title.clone().unwrap_or_else(|| r.name.clone()),
@@ -360,6 +361,68 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
         threshold,
         notes,
     }
+}
+
+/// A resolution's meeting procedure in words, one sentence a part.
+fn procedure_notes(p: &crate::syntax::ast::Procedure) -> Vec<String> {
+    use crate::semantics::meeting::describe;
+    let mut notes = Vec::new();
+    if let Some(n) = &p.notice {
+        notes.push(match n.most {
+            Some(most) => format!(
+                "The meeting is called by notice sent at least {} and at most {} before it.",
+                describe(n.least),
+                describe(most)
+            ),
+            None => format!(
+                "The meeting is called by notice sent at least {} before it.",
+                describe(n.least)
+            ),
+        });
+    }
+    if let Some(c) = &p.second_call {
+        let terms: Vec<String> = c
+            .quorum
+            .iter()
+            .map(|(q, _)| match q {
+                QuorumTerm::Share(s) => format!("{} of the members", share(*s)),
+                QuorumTerm::MoreThan(s) => format!("more than {} of the members", share(*s)),
+                QuorumTerm::Count(n) => format!("{} members", n.normalize()),
+            })
+            .collect();
+        let join = if c.form == crate::syntax::ast::QuorumForm::Lesser {
+            ", or "
+        } else {
+            " and "
+        };
+        notes.push(format!(
+            "If it is inquorate, it may be reconvened on a second call with a quorum of {}.",
+            terms.join(join)
+        ));
+    }
+    match p.proxies {
+        Some((1, _)) => notes.push("A member present may hold one other member's proxy.".into()),
+        Some((n, _)) => notes.push(format!(
+            "A member present may hold the proxies of at most {n} other members."
+        )),
+        None => {}
+    }
+    if p.postal.is_some() {
+        notes.push("Votes may be sent by post.".into());
+    }
+    if let Some(c) = &p.confirmation {
+        let words = threshold_words(&c.threshold);
+        let mut words = words.chars();
+        let first = words.next().map(|ch| ch.to_lowercase().collect::<String>());
+        notes.push(format!(
+            "It takes effect only when confirmed at a later meeting held not less than {} nor more than {} after: {}{}",
+            describe(c.earliest),
+            describe(c.latest),
+            first.unwrap_or_default(),
+            words.as_str()
+        ));
+    }
+    notes
 }
 
 fn examples(program: &Program, text: &str) -> Vec<Example> {
