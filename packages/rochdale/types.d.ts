@@ -644,10 +644,19 @@ export interface MotionOutcome {
      */
     title: string | null;
     /**
+     * `second call` or `confirming`; not written for a first call.
+     */
+    sitting?: Sitting;
+    /**
      * The count.
      */
     outcome: ResolutionOutcome;
 }
+
+/**
+ * Which meeting a motion is voted at.
+ */
+export type Sitting = "first" | "second_call" | "confirming";
 
 /**
  * The count of a vote and its result.
@@ -698,6 +707,14 @@ export interface ResolutionOutcome {
      */
     uncounted: number;
     /**
+     * Of those present, the votes given by a proxy or by post that count.
+     */
+    represented?: number;
+    /**
+     * Votes given by proxy or by post that do not count, each with why.
+     */
+    not_counted?: string[];
+    /**
      * The count within each class whose consent is needed (`consent by
      * class { ... }`), in the order written; empty if none is.
      */
@@ -706,6 +723,41 @@ export interface ResolutionOutcome {
      * Why it passed or failed, in words.
      */
     reason: string;
+}
+
+/**
+ * The count within one class whose consent a resolution needs.
+ */
+export interface ClassConsentOutcome {
+    /**
+     * The class.
+     */
+    class: string;
+    /**
+     * Its members' votes for.
+     */
+    votes_for: number;
+    /**
+     * Its members' votes against (abstentions included when they count
+     * against).
+     */
+    votes_against: number;
+    /**
+     * Its members' abstentions.
+     */
+    abstentions: number;
+    /**
+     * Its members on the roll.
+     */
+    members: number;
+    /**
+     * Whether the class consents.
+     */
+    consents: boolean;
+    /**
+     * What consent takes, in words.
+     */
+    needs: string;
 }
 
 /**

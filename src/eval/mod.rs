@@ -25,7 +25,7 @@ pub use reasons::{
     scenario_breach_diagnostic,
 };
 pub use trace::{AGGREGATE_SHOWN, MAX_TRACE_NODES, TraceNode, TraceWhat};
-pub use vote::ResolutionOutcome;
+pub use vote::{ClassConsentOutcome, ResolutionOutcome};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{

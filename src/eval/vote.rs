@@ -607,7 +607,7 @@ fn measure(
     let measured_against = |basis: VoteBasis| {
         let (base, name) = match basis {
             VoteBasis::Cast => (cast, "of votes cast"),
-            VoteBasis::Present => (present, "of votes present"),
+            VoteBasis::Present => (present, "of votes present and represented"),
             VoteBasis::Members => (all, "of all members' votes"),
         };
         let share = if base.is_zero() {

@@ -871,6 +871,7 @@ pub struct Confirmation {
 
 /// Which meeting a motion is voted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Sitting {
     /// The meeting as called (the default).

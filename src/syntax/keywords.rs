@@ -213,6 +213,7 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("meeting"),
     contextual("less"),
     contextual("nor"),
+    contextual("represented"),
 ];
 
 /// Whether `word` can never be a name.

@@ -595,7 +595,7 @@ fn build_threshold<'a>(
     };
     let half = rest.len() == 1;
     let basis = match basis {
-        Some("present") => VoteBasis::Present,
+        Some(b) if b.starts_with("present") => VoteBasis::Present,
         Some("members") => VoteBasis::Members,
         _ => VoteBasis::Cast,
     };

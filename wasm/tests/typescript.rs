@@ -18,7 +18,8 @@ use rochdale::diff::{
     ChangeKind, ItemChange, ParameterAlone, RulebookDiff, WordOp, WordRun, WordingChange,
 };
 use rochdale::eval::{
-    CandidateVotes, ElectionOutcome, ResolutionOutcome, StageOutcome, TransferValue,
+    CandidateVotes, ClassConsentOutcome, ElectionOutcome, ResolutionOutcome, StageOutcome,
+    TransferValue,
 };
 use rochdale::explain::{ExplainNode, Explanation};
 use rochdale::provenance::Provenance;
@@ -32,6 +33,7 @@ use rochdale::simulate::{
     TrialBalance, YearRow,
 };
 use rochdale::span::Span;
+use rochdale::syntax::ast::Sitting;
 use rochdale::value::ValueView;
 use tsify::Tsify;
 
@@ -68,7 +70,9 @@ fn declarations() -> Vec<&'static str> {
         TrialBalance::DECL,
         MemberStatement::DECL,
         MotionOutcome::DECL,
+        Sitting::DECL,
         ResolutionOutcome::DECL,
+        ClassConsentOutcome::DECL,
         ElectionResult::DECL,
         ElectionOutcome::DECL,
         StageOutcome::DECL,

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 194
+#define SYMBOL_COUNT 195
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 183
+#define TOKEN_COUNT 184
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -178,41 +178,42 @@ enum ts_symbol_identifiers {
   anon_sym_meeting = 156,
   anon_sym_less = 157,
   anon_sym_nor = 158,
-  sym_comment = 159,
-  sym_string = 160,
-  sym_date = 161,
-  sym_money = 162,
-  sym_percent = 163,
-  sym_number = 164,
-  anon_sym_LT_EQ = 165,
-  anon_sym_GT_EQ = 166,
-  anon_sym_BANG_EQ = 167,
-  anon_sym_LT = 168,
-  anon_sym_GT = 169,
-  anon_sym_EQ = 170,
-  anon_sym_PLUS = 171,
-  anon_sym_DASH = 172,
-  anon_sym_STAR = 173,
-  anon_sym_SLASH = 174,
-  anon_sym_u00d7 = 175,
-  anon_sym_u00f7 = 176,
-  anon_sym_u2264 = 177,
-  anon_sym_u2265 = 178,
-  anon_sym_u2260 = 179,
-  anon_sym_COMMA = 180,
-  anon_sym_COLON = 181,
-  anon_sym_QMARK = 182,
-  sym_source_file = 183,
-  sym__item = 184,
-  sym_definition = 185,
-  sym_call = 186,
-  sym_attribute = 187,
-  sym_block = 188,
-  sym_parenthesized = 189,
-  sym_keyword = 190,
-  sym_operator = 191,
-  sym_punctuation = 192,
-  aux_sym_source_file_repeat1 = 193,
+  anon_sym_represented = 159,
+  sym_comment = 160,
+  sym_string = 161,
+  sym_date = 162,
+  sym_money = 163,
+  sym_percent = 164,
+  sym_number = 165,
+  anon_sym_LT_EQ = 166,
+  anon_sym_GT_EQ = 167,
+  anon_sym_BANG_EQ = 168,
+  anon_sym_LT = 169,
+  anon_sym_GT = 170,
+  anon_sym_EQ = 171,
+  anon_sym_PLUS = 172,
+  anon_sym_DASH = 173,
+  anon_sym_STAR = 174,
+  anon_sym_SLASH = 175,
+  anon_sym_u00d7 = 176,
+  anon_sym_u00f7 = 177,
+  anon_sym_u2264 = 178,
+  anon_sym_u2265 = 179,
+  anon_sym_u2260 = 180,
+  anon_sym_COMMA = 181,
+  anon_sym_COLON = 182,
+  anon_sym_QMARK = 183,
+  sym_source_file = 184,
+  sym__item = 185,
+  sym_definition = 186,
+  sym_call = 187,
+  sym_attribute = 188,
+  sym_block = 189,
+  sym_parenthesized = 190,
+  sym_keyword = 191,
+  sym_operator = 192,
+  sym_punctuation = 193,
+  aux_sym_source_file_repeat1 = 194,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -375,6 +376,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_meeting] = "meeting",
   [anon_sym_less] = "less",
   [anon_sym_nor] = "nor",
+  [anon_sym_represented] = "represented",
   [sym_comment] = "comment",
   [sym_string] = "string",
   [sym_date] = "date",
@@ -572,6 +574,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_meeting] = anon_sym_meeting,
   [anon_sym_less] = anon_sym_less,
   [anon_sym_nor] = anon_sym_nor,
+  [anon_sym_represented] = anon_sym_represented,
   [sym_comment] = sym_comment,
   [sym_string] = sym_string,
   [sym_date] = sym_date,
@@ -1243,6 +1246,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_nor] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_represented] = {
     .visible = true,
     .named = false,
   },
@@ -2078,77 +2085,78 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
     case 81:
       if (lookahead == 'c') ADVANCE(183);
       if (lookahead == 'm') ADVANCE(184);
-      if (lookahead == 'q') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(186);
+      if (lookahead == 'p') ADVANCE(185);
+      if (lookahead == 'q') ADVANCE(186);
+      if (lookahead == 's') ADVANCE(187);
       END_STATE();
     case 82:
-      if (lookahead == 'u') ADVANCE(187);
+      if (lookahead == 'u') ADVANCE(188);
       END_STATE();
     case 83:
-      if (lookahead == 'l') ADVANCE(188);
+      if (lookahead == 'l') ADVANCE(189);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 85:
-      if (lookahead == 'a') ADVANCE(190);
-      if (lookahead == 'c') ADVANCE(191);
-      if (lookahead == 'e') ADVANCE(192);
-      if (lookahead == 't') ADVANCE(193);
+      if (lookahead == 'a') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 't') ADVANCE(194);
       END_STATE();
     case 86:
-      if (lookahead == 'a') ADVANCE(194);
+      if (lookahead == 'a') ADVANCE(195);
       END_STATE();
     case 87:
-      if (lookahead == 'n') ADVANCE(195);
+      if (lookahead == 'n') ADVANCE(196);
       END_STATE();
     case 88:
-      if (lookahead == 'u') ADVANCE(196);
+      if (lookahead == 'u') ADVANCE(197);
       END_STATE();
     case 89:
-      if (lookahead == 'b') ADVANCE(197);
+      if (lookahead == 'b') ADVANCE(198);
       END_STATE();
     case 90:
-      if (lookahead == 'x') ADVANCE(198);
+      if (lookahead == 'x') ADVANCE(199);
       END_STATE();
     case 91:
-      if (lookahead == 'a') ADVANCE(199);
-      if (lookahead == 'e') ADVANCE(200);
+      if (lookahead == 'a') ADVANCE(200);
+      if (lookahead == 'e') ADVANCE(201);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(202);
       END_STATE();
     case 93:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 94:
-      if (lookahead == 'a') ADVANCE(202);
-      if (lookahead == 'u') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(203);
+      if (lookahead == 'u') ADVANCE(204);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(204);
-      if (lookahead == 'v') ADVANCE(205);
+      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'v') ADVANCE(206);
       END_STATE();
     case 96:
       ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 97:
-      if (lookahead == 'r') ADVANCE(206);
+      if (lookahead == 'r') ADVANCE(207);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(207);
+      if (lookahead == 't') ADVANCE(208);
       END_STATE();
     case 99:
-      if (lookahead == 'i') ADVANCE(208);
+      if (lookahead == 'i') ADVANCE(209);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(209);
+      if (lookahead == 'e') ADVANCE(210);
       END_STATE();
     case 101:
-      if (lookahead == 'a') ADVANCE(210);
+      if (lookahead == 'a') ADVANCE(211);
       END_STATE();
     case 102:
-      if (lookahead == 't') ADVANCE(211);
+      if (lookahead == 't') ADVANCE(212);
       END_STATE();
     case 103:
       ACCEPT_TOKEN(anon_sym_act);
@@ -2157,1463 +2165,1490 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 105:
-      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(213);
       END_STATE();
     case 106:
-      if (lookahead == 'p') ADVANCE(213);
+      if (lookahead == 'p') ADVANCE(214);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(215);
       END_STATE();
     case 108:
-      if (lookahead == 'i') ADVANCE(215);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 109:
-      if (lookahead == 'o') ADVANCE(216);
+      if (lookahead == 'o') ADVANCE(217);
       END_STATE();
     case 110:
-      if (lookahead == 'n') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(218);
       END_STATE();
     case 111:
-      if (lookahead == 'h') ADVANCE(218);
+      if (lookahead == 'h') ADVANCE(219);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(219);
+      if (lookahead == 'n') ADVANCE(220);
       END_STATE();
     case 113:
       ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(220);
+      if (lookahead == 'i') ADVANCE(221);
       END_STATE();
     case 115:
-      if (lookahead == 'a') ADVANCE(221);
+      if (lookahead == 'a') ADVANCE(222);
       END_STATE();
     case 116:
-      if (lookahead == 'n') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(223);
       END_STATE();
     case 117:
-      if (lookahead == 'a') ADVANCE(223);
+      if (lookahead == 'a') ADVANCE(224);
       END_STATE();
     case 118:
-      if (lookahead == 'k') ADVANCE(224);
+      if (lookahead == 'k') ADVANCE(225);
       END_STATE();
     case 119:
-      if (lookahead == 'l') ADVANCE(225);
+      if (lookahead == 'l') ADVANCE(226);
       END_STATE();
     case 120:
-      if (lookahead == 'd') ADVANCE(226);
+      if (lookahead == 'd') ADVANCE(227);
       END_STATE();
     case 121:
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 'r') ADVANCE(228);
       END_STATE();
     case 122:
-      if (lookahead == 't') ADVANCE(228);
+      if (lookahead == 't') ADVANCE(229);
       END_STATE();
     case 123:
-      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'l') ADVANCE(230);
       END_STATE();
     case 124:
-      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 's') ADVANCE(231);
       END_STATE();
     case 125:
-      if (lookahead == 'a') ADVANCE(231);
+      if (lookahead == 'a') ADVANCE(232);
       END_STATE();
     case 126:
-      if (lookahead == 's') ADVANCE(232);
+      if (lookahead == 's') ADVANCE(233);
       END_STATE();
     case 127:
-      if (lookahead == 'f') ADVANCE(233);
-      if (lookahead == 's') ADVANCE(234);
+      if (lookahead == 'f') ADVANCE(234);
+      if (lookahead == 's') ADVANCE(235);
       END_STATE();
     case 128:
-      if (lookahead == 'n') ADVANCE(235);
+      if (lookahead == 'n') ADVANCE(236);
       END_STATE();
     case 129:
-      if (lookahead == 'd') ADVANCE(236);
+      if (lookahead == 'd') ADVANCE(237);
       END_STATE();
     case 130:
-      if (lookahead == 'r') ADVANCE(237);
+      if (lookahead == 'r') ADVANCE(238);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 132:
       ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(240);
       END_STATE();
     case 133:
-      if (lookahead == 'i') ADVANCE(240);
+      if (lookahead == 'i') ADVANCE(241);
       END_STATE();
     case 134:
-      if (lookahead == 'n') ADVANCE(241);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 135:
-      if (lookahead == 'h') ADVANCE(242);
+      if (lookahead == 'h') ADVANCE(243);
       END_STATE();
     case 136:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(244);
       END_STATE();
     case 137:
-      if (lookahead == 'c') ADVANCE(244);
+      if (lookahead == 'c') ADVANCE(245);
       END_STATE();
     case 138:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 139:
-      if (lookahead == 'n') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(247);
+      if (lookahead == 'n') ADVANCE(247);
+      if (lookahead == 'r') ADVANCE(248);
       END_STATE();
     case 140:
-      if (lookahead == 'm') ADVANCE(248);
+      if (lookahead == 'm') ADVANCE(249);
       END_STATE();
     case 141:
-      if (lookahead == 'e') ADVANCE(249);
-      END_STATE();
-    case 142:
       if (lookahead == 'e') ADVANCE(250);
       END_STATE();
+    case 142:
+      if (lookahead == 'e') ADVANCE(251);
+      END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(251);
+      if (lookahead == 'l') ADVANCE(252);
       END_STATE();
     case 144:
-      if (lookahead == 's') ADVANCE(252);
+      if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 145:
-      if (lookahead == 'a') ADVANCE(253);
+      if (lookahead == 'a') ADVANCE(254);
       END_STATE();
     case 146:
-      if (lookahead == 'o') ADVANCE(254);
+      if (lookahead == 'o') ADVANCE(255);
       END_STATE();
     case 147:
       ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(255);
-      if (lookahead == 'w') ADVANCE(256);
+      if (lookahead == 'c') ADVANCE(256);
+      if (lookahead == 'w') ADVANCE(257);
       END_STATE();
     case 148:
-      if (lookahead == 'm') ADVANCE(257);
+      if (lookahead == 'm') ADVANCE(258);
       END_STATE();
     case 149:
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 150:
-      if (lookahead == 's') ADVANCE(259);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 151:
-      if (lookahead == 'a') ADVANCE(260);
+      if (lookahead == 'a') ADVANCE(261);
       END_STATE();
     case 152:
-      if (lookahead == 'f') ADVANCE(261);
-      if (lookahead == 'v') ADVANCE(262);
+      if (lookahead == 'f') ADVANCE(262);
+      if (lookahead == 'v') ADVANCE(263);
       END_STATE();
     case 153:
-      if (lookahead == 's') ADVANCE(263);
+      if (lookahead == 's') ADVANCE(264);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(265);
+      if (lookahead == 'e') ADVANCE(266);
       END_STATE();
     case 156:
-      if (lookahead == 's') ADVANCE(266);
-      END_STATE();
-    case 157:
       if (lookahead == 's') ADVANCE(267);
       END_STATE();
+    case 157:
+      if (lookahead == 's') ADVANCE(268);
+      END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(268);
+      if (lookahead == 'i') ADVANCE(269);
       END_STATE();
     case 159:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 's') ADVANCE(270);
       END_STATE();
     case 160:
       ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 161:
-      if (lookahead == 't') ADVANCE(270);
+      if (lookahead == 't') ADVANCE(271);
       END_STATE();
     case 162:
-      if (lookahead == 'b') ADVANCE(271);
+      if (lookahead == 'b') ADVANCE(272);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(272);
+      if (lookahead == 't') ADVANCE(273);
       END_STATE();
     case 164:
-      if (lookahead == 'e') ADVANCE(273);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 165:
-      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 't') ADVANCE(275);
       END_STATE();
     case 166:
-      if (lookahead == 'i') ADVANCE(275);
+      if (lookahead == 'i') ADVANCE(276);
       END_STATE();
     case 167:
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(277);
       END_STATE();
     case 168:
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 'e') ADVANCE(278);
       END_STATE();
     case 169:
       ACCEPT_TOKEN(anon_sym_nor);
       END_STATE();
     case 170:
       ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'i') ADVANCE(279);
       END_STATE();
     case 171:
       ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 172:
-      if (lookahead == 'e') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(280);
       END_STATE();
     case 173:
-      if (lookahead == 'a') ADVANCE(280);
+      if (lookahead == 'a') ADVANCE(281);
       END_STATE();
     case 174:
-      if (lookahead == 's') ADVANCE(281);
+      if (lookahead == 's') ADVANCE(282);
       END_STATE();
     case 175:
       ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(282);
+      if (lookahead == 'i') ADVANCE(283);
       END_STATE();
     case 176:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 'r') ADVANCE(284);
       END_STATE();
     case 177:
-      if (lookahead == 'l') ADVANCE(284);
+      if (lookahead == 'l') ADVANCE(285);
       END_STATE();
     case 178:
-      if (lookahead == 't') ADVANCE(285);
+      if (lookahead == 't') ADVANCE(286);
       END_STATE();
     case 179:
-      if (lookahead == 's') ADVANCE(286);
-      if (lookahead == 'v') ADVANCE(287);
+      if (lookahead == 's') ADVANCE(287);
+      if (lookahead == 'v') ADVANCE(288);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(288);
-      if (lookahead == 'x') ADVANCE(289);
+      if (lookahead == 'p') ADVANCE(289);
+      if (lookahead == 'x') ADVANCE(290);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(290);
-      END_STATE();
-    case 182:
       if (lookahead == 'r') ADVANCE(291);
       END_STATE();
+    case 182:
+      if (lookahead == 'r') ADVANCE(292);
+      END_STATE();
     case 183:
-      if (lookahead == 'o') ADVANCE(292);
+      if (lookahead == 'o') ADVANCE(293);
       END_STATE();
     case 184:
-      if (lookahead == 'a') ADVANCE(293);
-      if (lookahead == 'o') ADVANCE(294);
+      if (lookahead == 'a') ADVANCE(294);
+      if (lookahead == 'o') ADVANCE(295);
       END_STATE();
     case 185:
-      if (lookahead == 'u') ADVANCE(295);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 186:
-      if (lookahead == 'e') ADVANCE(296);
-      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'u') ADVANCE(297);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'e') ADVANCE(298);
+      if (lookahead == 'o') ADVANCE(299);
       END_STATE();
     case 188:
-      if (lookahead == 'e') ADVANCE(299);
-      END_STATE();
-    case 189:
       if (lookahead == 'n') ADVANCE(300);
       END_STATE();
+    case 189:
+      if (lookahead == 'e') ADVANCE(301);
+      END_STATE();
     case 190:
-      if (lookahead == 't') ADVANCE(301);
+      if (lookahead == 'n') ADVANCE(302);
       END_STATE();
     case 191:
-      if (lookahead == 'o') ADVANCE(302);
+      if (lookahead == 't') ADVANCE(303);
       END_STATE();
     case 192:
-      if (lookahead == 'd') ADVANCE(303);
+      if (lookahead == 'o') ADVANCE(304);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'd') ADVANCE(305);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(304);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 195:
-      if (lookahead == 'g') ADVANCE(305);
-      END_STATE();
-    case 196:
       if (lookahead == 'r') ADVANCE(306);
       END_STATE();
+    case 196:
+      if (lookahead == 'g') ADVANCE(307);
+      END_STATE();
     case 197:
-      if (lookahead == 't') ADVANCE(307);
+      if (lookahead == 'r') ADVANCE(308);
       END_STATE();
     case 198:
-      if (lookahead == 't') ADVANCE(308);
+      if (lookahead == 't') ADVANCE(309);
       END_STATE();
     case 199:
-      if (lookahead == 'n') ADVANCE(309);
+      if (lookahead == 't') ADVANCE(310);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(310);
+      if (lookahead == 'n') ADVANCE(311);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(311);
-      END_STATE();
-    case 202:
+      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(312);
       END_STATE();
+    case 202:
+      if (lookahead == 's') ADVANCE(313);
+      END_STATE();
     case 203:
-      if (lookahead == 'e') ADVANCE(313);
+      if (lookahead == 'n') ADVANCE(314);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(315);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(315);
+      if (lookahead == 't') ADVANCE(316);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(316);
+      if (lookahead == 'o') ADVANCE(317);
       END_STATE();
     case 207:
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 's') ADVANCE(318);
       END_STATE();
     case 208:
-      if (lookahead == 'g') ADVANCE(318);
+      if (lookahead == 'e') ADVANCE(319);
       END_STATE();
     case 209:
-      if (lookahead == 'n') ADVANCE(319);
-      if (lookahead == 'r') ADVANCE(320);
+      if (lookahead == 'g') ADVANCE(320);
       END_STATE();
     case 210:
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'n') ADVANCE(321);
+      if (lookahead == 'r') ADVANCE(322);
       END_STATE();
     case 211:
-      if (lookahead == 'a') ADVANCE(322);
-      if (lookahead == 'e') ADVANCE(323);
+      if (lookahead == 'r') ADVANCE(323);
       END_STATE();
     case 212:
-      if (lookahead == 't') ADVANCE(324);
+      if (lookahead == 'a') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(325);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(326);
       END_STATE();
     case 214:
-      if (lookahead == 'r') ADVANCE(326);
+      if (lookahead == 't') ADVANCE(327);
       END_STATE();
     case 215:
-      if (lookahead == 'n') ADVANCE(327);
+      if (lookahead == 'r') ADVANCE(328);
       END_STATE();
     case 216:
-      if (lookahead == 'c') ADVANCE(328);
-      if (lookahead == 'w') ADVANCE(329);
+      if (lookahead == 'n') ADVANCE(329);
       END_STATE();
     case 217:
-      if (lookahead == 'e') ADVANCE(330);
+      if (lookahead == 'c') ADVANCE(330);
+      if (lookahead == 'w') ADVANCE(331);
       END_STATE();
     case 218:
-      if (lookahead == 'a') ADVANCE(331);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 219:
-      if (lookahead == 'd') ADVANCE(332);
+      if (lookahead == 'a') ADVANCE(333);
       END_STATE();
     case 220:
-      if (lookahead == 'c') ADVANCE(333);
+      if (lookahead == 'd') ADVANCE(334);
       END_STATE();
     case 221:
-      if (lookahead == 'u') ADVANCE(334);
+      if (lookahead == 'c') ADVANCE(335);
       END_STATE();
     case 222:
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'u') ADVANCE(336);
       END_STATE();
     case 223:
-      if (lookahead == 'c') ADVANCE(336);
-      END_STATE();
-    case 224:
       if (lookahead == 'e') ADVANCE(337);
       END_STATE();
+    case 224:
+      if (lookahead == 'c') ADVANCE(338);
+      END_STATE();
     case 225:
-      ACCEPT_TOKEN(anon_sym_call);
+      if (lookahead == 'e') ADVANCE(339);
       END_STATE();
     case 226:
-      if (lookahead == 'i') ADVANCE(338);
+      ACCEPT_TOKEN(anon_sym_call);
       END_STATE();
     case 227:
-      if (lookahead == 'i') ADVANCE(339);
-      END_STATE();
-    case 228:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 229:
       if (lookahead == 'i') ADVANCE(340);
       END_STATE();
+    case 228:
+      if (lookahead == 'i') ADVANCE(341);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
     case 230:
-      if (lookahead == 's') ADVANCE(341);
+      if (lookahead == 'i') ADVANCE(342);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(342);
+      if (lookahead == 's') ADVANCE(343);
       END_STATE();
     case 232:
-      if (lookahead == 'e') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(344);
       END_STATE();
     case 233:
-      if (lookahead == 'i') ADVANCE(344);
-      END_STATE();
-    case 234:
       if (lookahead == 'e') ADVANCE(345);
       END_STATE();
+    case 234:
+      if (lookahead == 'i') ADVANCE(346);
+      END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(347);
       END_STATE();
     case 236:
-      if (lookahead == 'i') ADVANCE(347);
+      if (lookahead == 't') ADVANCE(348);
       END_STATE();
     case 237:
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 'i') ADVANCE(349);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'e') ADVANCE(350);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_days);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 240:
-      if (lookahead == 't') ADVANCE(349);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(anon_sym_down);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_each);
-      END_STATE();
-    case 243:
-      if (lookahead == 'c') ADVANCE(350);
-      END_STATE();
-    case 244:
       if (lookahead == 't') ADVANCE(351);
       END_STATE();
+    case 242:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 243:
+      ACCEPT_TOKEN(anon_sym_each);
+      END_STATE();
+    case 244:
+      if (lookahead == 'c') ADVANCE(352);
+      END_STATE();
     case 245:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 't') ADVANCE(353);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 247:
-      if (lookahead == 'y') ADVANCE(352);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 248:
-      if (lookahead == 'p') ADVANCE(353);
+      if (lookahead == 'y') ADVANCE(354);
       END_STATE();
     case 249:
-      if (lookahead == 'p') ADVANCE(354);
+      if (lookahead == 'p') ADVANCE(355);
       END_STATE();
     case 250:
-      if (lookahead == 'c') ADVANCE(355);
+      if (lookahead == 'p') ADVANCE(356);
       END_STATE();
     case 251:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'c') ADVANCE(357);
       END_STATE();
     case 252:
-      if (lookahead == 'e') ADVANCE(356);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 253:
-      if (lookahead == 'n') ADVANCE(357);
+      if (lookahead == 'e') ADVANCE(358);
       END_STATE();
     case 254:
-      if (lookahead == 'r') ADVANCE(358);
+      if (lookahead == 'n') ADVANCE(359);
       END_STATE();
     case 255:
-      if (lookahead == 'e') ADVANCE(359);
+      if (lookahead == 'r') ADVANCE(360);
       END_STATE();
     case 256:
-      if (lookahead == 'a') ADVANCE(360);
+      if (lookahead == 'e') ADVANCE(361);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'a') ADVANCE(362);
       END_STATE();
     case 258:
-      if (lookahead == 'n') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_goes);
+      if (lookahead == 'n') ADVANCE(363);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_half);
+      if (lookahead == 't') ADVANCE(364);
       END_STATE();
     case 262:
-      if (lookahead == 'e') ADVANCE(363);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 263:
-      if (lookahead == 'e') ADVANCE(364);
+      if (lookahead == 'e') ADVANCE(365);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 265:
-      if (lookahead == 'r') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_last);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 'r') ADVANCE(367);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_less);
-      if (lookahead == 'e') ADVANCE(367);
-      END_STATE();
-    case 268:
       if (lookahead == 't') ADVANCE(368);
       END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_less);
+      if (lookahead == 'e') ADVANCE(369);
+      END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_loss);
+      if (lookahead == 't') ADVANCE(370);
       END_STATE();
     case 270:
-      if (lookahead == 'i') ADVANCE(369);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 271:
-      if (lookahead == 'e') ADVANCE(370);
+      if (lookahead == 'i') ADVANCE(371);
       END_STATE();
     case 272:
-      if (lookahead == 'h') ADVANCE(371);
+      if (lookahead == 'e') ADVANCE(372);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'h') ADVANCE(373);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_most);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 275:
-      if (lookahead == 'o') ADVANCE(372);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_next);
+      if (lookahead == 'o') ADVANCE(374);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_none);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 278:
-      if (lookahead == 'c') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 279:
-      if (lookahead == 'r') ADVANCE(374);
+      if (lookahead == 'c') ADVANCE(375);
       END_STATE();
     case 280:
-      if (lookahead == 'm') ADVANCE(375);
+      if (lookahead == 'r') ADVANCE(376);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'm') ADVANCE(377);
       END_STATE();
     case 282:
-      if (lookahead == 'o') ADVANCE(377);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(378);
       END_STATE();
     case 283:
-      if (lookahead == 'a') ADVANCE(378);
+      if (lookahead == 'o') ADVANCE(379);
       END_STATE();
     case 284:
-      if (lookahead == 'e') ADVANCE(379);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_post);
       if (lookahead == 'a') ADVANCE(380);
       END_STATE();
-    case 286:
+    case 285:
       if (lookahead == 'e') ADVANCE(381);
       END_STATE();
-    case 287:
+    case 286:
+      ACCEPT_TOKEN(anon_sym_post);
       if (lookahead == 'a') ADVANCE(382);
       END_STATE();
+    case 287:
+      if (lookahead == 'e') ADVANCE(383);
+      END_STATE();
     case 288:
-      if (lookahead == 'o') ADVANCE(383);
+      if (lookahead == 'a') ADVANCE(384);
       END_STATE();
     case 289:
-      if (lookahead == 'i') ADVANCE(384);
-      if (lookahead == 'y') ADVANCE(385);
+      if (lookahead == 'o') ADVANCE(385);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(386);
+      if (lookahead == 'i') ADVANCE(386);
+      if (lookahead == 'y') ADVANCE(387);
       END_STATE();
     case 291:
-      if (lookahead == 'u') ADVANCE(387);
+      if (lookahead == 't') ADVANCE(388);
       END_STATE();
     case 292:
-      if (lookahead == 'r') ADVANCE(388);
+      if (lookahead == 'u') ADVANCE(389);
       END_STATE();
     case 293:
-      if (lookahead == 'i') ADVANCE(389);
+      if (lookahead == 'r') ADVANCE(390);
       END_STATE();
     case 294:
-      if (lookahead == 'v') ADVANCE(390);
-      END_STATE();
-    case 295:
       if (lookahead == 'i') ADVANCE(391);
       END_STATE();
+    case 295:
+      if (lookahead == 'v') ADVANCE(392);
+      END_STATE();
     case 296:
-      if (lookahead == 'r') ADVANCE(392);
+      if (lookahead == 'e') ADVANCE(393);
       END_STATE();
     case 297:
-      if (lookahead == 'l') ADVANCE(393);
+      if (lookahead == 'i') ADVANCE(394);
       END_STATE();
     case 298:
-      if (lookahead == 'd') ADVANCE(394);
+      if (lookahead == 'r') ADVANCE(395);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(395);
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
     case 300:
-      if (lookahead == 'a') ADVANCE(396);
+      if (lookahead == 'd') ADVANCE(397);
       END_STATE();
     case 301:
-      if (lookahead == 's') ADVANCE(397);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(398);
       END_STATE();
     case 302:
-      if (lookahead == 'n') ADVANCE(398);
+      if (lookahead == 'a') ADVANCE(399);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_seed);
+      if (lookahead == 's') ADVANCE(400);
       END_STATE();
     case 304:
-      if (lookahead == 'e') ADVANCE(399);
+      if (lookahead == 'n') ADVANCE(401);
       END_STATE();
     case 305:
-      if (lookahead == 'l') ADVANCE(400);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 306:
-      if (lookahead == 'c') ADVANCE(401);
+      if (lookahead == 'e') ADVANCE(402);
       END_STATE();
     case 307:
-      if (lookahead == 'r') ADVANCE(402);
+      if (lookahead == 'l') ADVANCE(403);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'c') ADVANCE(404);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(405);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_then);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 312:
-      if (lookahead == 's') ADVANCE(403);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(anon_sym_unit);
-      END_STATE();
-    case 315:
-      if (lookahead == 't') ADVANCE(404);
-      END_STATE();
-    case 316:
-      if (lookahead == 'i') ADVANCE(405);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_vote);
       if (lookahead == 's') ADVANCE(406);
       END_STATE();
+    case 315:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(anon_sym_unit);
+      END_STATE();
+    case 317:
+      if (lookahead == 't') ADVANCE(407);
+      END_STATE();
     case 318:
-      if (lookahead == 'h') ADVANCE(407);
+      if (lookahead == 'i') ADVANCE(408);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 's') ADVANCE(409);
       END_STATE();
     case 320:
-      if (lookahead == 'e') ADVANCE(408);
+      if (lookahead == 'h') ADVANCE(410);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 322:
-      if (lookahead == 'i') ADVANCE(409);
+      if (lookahead == 'e') ADVANCE(411);
       END_STATE();
     case 323:
-      if (lookahead == 'n') ADVANCE(410);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'i') ADVANCE(412);
       END_STATE();
     case 325:
-      if (lookahead == 'i') ADVANCE(411);
+      if (lookahead == 'n') ADVANCE(413);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 327:
-      if (lookahead == 's') ADVANCE(412);
+      if (lookahead == 'i') ADVANCE(414);
       END_STATE();
     case 328:
-      if (lookahead == 'a') ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 329:
-      if (lookahead == 'e') ADVANCE(414);
+      if (lookahead == 's') ADVANCE(415);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 'a') ADVANCE(416);
       END_STATE();
     case 331:
-      if (lookahead == 'b') ADVANCE(415);
+      if (lookahead == 'e') ADVANCE(417);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(416);
-      if (lookahead == 's') ADVANCE(417);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 333:
-      if (lookahead == 'l') ADVANCE(418);
+      if (lookahead == 'b') ADVANCE(418);
       END_STATE();
     case 334:
-      if (lookahead == 's') ADVANCE(419);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(419);
+      if (lookahead == 's') ADVANCE(420);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_borne);
+      if (lookahead == 'l') ADVANCE(421);
       END_STATE();
     case 336:
-      if (lookahead == 'h') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(422);
       END_STATE();
     case 337:
-      if (lookahead == 'n') ADVANCE(421);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 338:
-      if (lookahead == 'd') ADVANCE(422);
+      if (lookahead == 'h') ADVANCE(423);
       END_STATE();
     case 339:
-      if (lookahead == 'e') ADVANCE(423);
-      END_STATE();
-    case 340:
       if (lookahead == 'n') ADVANCE(424);
       END_STATE();
+    case 340:
+      if (lookahead == 'd') ADVANCE(425);
+      END_STATE();
     case 341:
-      if (lookahead == 'e') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(426);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_clear);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 344:
-      if (lookahead == 'r') ADVANCE(426);
-      END_STATE();
-    case 345:
       if (lookahead == 'n') ADVANCE(427);
       END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_count);
+    case 343:
       if (lookahead == 'e') ADVANCE(428);
       END_STATE();
-    case 347:
-      if (lookahead == 't') ADVANCE(429);
+    case 344:
+      ACCEPT_TOKEN(anon_sym_clear);
       END_STATE();
-    case 348:
+    case 345:
+      ACCEPT_TOKEN(anon_sym_close);
+      END_STATE();
+    case 346:
+      if (lookahead == 'r') ADVANCE(429);
+      END_STATE();
+    case 347:
       if (lookahead == 'n') ADVANCE(430);
       END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(431);
+    case 348:
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(431);
       END_STATE();
-    case 350:
+    case 349:
       if (lookahead == 't') ADVANCE(432);
       END_STATE();
+    case 350:
+      if (lookahead == 'n') ADVANCE(433);
+      END_STATE();
     case 351:
-      if (lookahead == 'i') ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(434);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_every);
-      END_STATE();
-    case 353:
-      if (lookahead == 'l') ADVANCE(434);
-      END_STATE();
-    case 354:
       if (lookahead == 't') ADVANCE(435);
       END_STATE();
+    case 353:
+      if (lookahead == 'i') ADVANCE(436);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
     case 355:
-      if (lookahead == 't') ADVANCE(436);
+      if (lookahead == 'l') ADVANCE(437);
       END_STATE();
     case 356:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 't') ADVANCE(438);
       END_STATE();
     case 357:
-      if (lookahead == 'c') ADVANCE(437);
+      if (lookahead == 't') ADVANCE(439);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_floor);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_force);
+      if (lookahead == 'c') ADVANCE(440);
       END_STATE();
     case 360:
-      if (lookahead == 'r') ADVANCE(438);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_given);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 362:
-      if (lookahead == 'e') ADVANCE(439);
+      if (lookahead == 'r') ADVANCE(441);
       END_STATE();
     case 363:
-      if (lookahead == 's') ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_given);
       END_STATE();
     case 364:
-      if (lookahead == 's') ADVANCE(441);
+      if (lookahead == 'e') ADVANCE(442);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_later);
+      if (lookahead == 's') ADVANCE(443);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 367:
-      if (lookahead == 'r') ADVANCE(442);
+      ACCEPT_TOKEN(anon_sym_later);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_limit);
+      ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 369:
-      if (lookahead == 'n') ADVANCE(443);
+      if (lookahead == 'r') ADVANCE(445);
       END_STATE();
     case 370:
-      if (lookahead == 'r') ADVANCE(444);
+      ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_month);
-      if (lookahead == 's') ADVANCE(445);
-      END_STATE();
-    case 372:
       if (lookahead == 'n') ADVANCE(446);
       END_STATE();
+    case 372:
+      if (lookahead == 'r') ADVANCE(447);
+      END_STATE();
     case 373:
-      if (lookahead == 'e') ADVANCE(447);
+      ACCEPT_TOKEN(anon_sym_month);
+      if (lookahead == 's') ADVANCE(448);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_other);
+      if (lookahead == 'n') ADVANCE(449);
       END_STATE();
     case 375:
-      if (lookahead == 'e') ADVANCE(448);
+      if (lookahead == 'e') ADVANCE(450);
       END_STATE();
     case 376:
-      if (lookahead == 's') ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 377:
-      if (lookahead == 'd') ADVANCE(450);
+      if (lookahead == 'e') ADVANCE(451);
       END_STATE();
     case 378:
-      if (lookahead == 'l') ADVANCE(451);
+      if (lookahead == 's') ADVANCE(452);
       END_STATE();
     case 379:
-      if (lookahead == 'd') ADVANCE(452);
+      if (lookahead == 'd') ADVANCE(453);
       END_STATE();
     case 380:
-      if (lookahead == 'l') ADVANCE(453);
+      if (lookahead == 'l') ADVANCE(454);
       END_STATE();
     case 381:
-      if (lookahead == 'n') ADVANCE(454);
+      if (lookahead == 'd') ADVANCE(455);
       END_STATE();
     case 382:
-      if (lookahead == 'i') ADVANCE(455);
+      if (lookahead == 'l') ADVANCE(456);
       END_STATE();
     case 383:
-      if (lookahead == 'r') ADVANCE(456);
+      if (lookahead == 'n') ADVANCE(457);
       END_STATE();
     case 384:
-      if (lookahead == 'e') ADVANCE(457);
+      if (lookahead == 'i') ADVANCE(458);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_proxy);
+      if (lookahead == 'r') ADVANCE(459);
       END_STATE();
     case 386:
-      if (lookahead == 'e') ADVANCE(458);
+      if (lookahead == 'e') ADVANCE(460);
       END_STATE();
     case 387:
-      if (lookahead == 'm') ADVANCE(459);
+      ACCEPT_TOKEN(anon_sym_proxy);
       END_STATE();
     case 388:
-      if (lookahead == 'd') ADVANCE(460);
+      if (lookahead == 'e') ADVANCE(461);
       END_STATE();
     case 389:
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'm') ADVANCE(462);
       END_STATE();
     case 390:
-      if (lookahead == 'e') ADVANCE(462);
+      if (lookahead == 'd') ADVANCE(463);
       END_STATE();
     case 391:
-      if (lookahead == 'r') ADVANCE(463);
+      if (lookahead == 'n') ADVANCE(464);
       END_STATE();
     case 392:
-      if (lookahead == 'v') ADVANCE(464);
+      if (lookahead == 'e') ADVANCE(465);
       END_STATE();
     case 393:
-      if (lookahead == 'u') ADVANCE(465);
+      if (lookahead == 's') ADVANCE(466);
       END_STATE();
     case 394:
-      if (lookahead == 'i') ADVANCE(466);
+      if (lookahead == 'r') ADVANCE(467);
       END_STATE();
     case 395:
-      if (lookahead == 'o') ADVANCE(467);
+      if (lookahead == 'v') ADVANCE(468);
       END_STATE();
     case 396:
-      if (lookahead == 'r') ADVANCE(468);
+      if (lookahead == 'u') ADVANCE(469);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_seats);
+      if (lookahead == 'i') ADVANCE(470);
       END_STATE();
     case 398:
-      if (lookahead == 'd') ADVANCE(469);
+      if (lookahead == 'o') ADVANCE(471);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 'r') ADVANCE(472);
       END_STATE();
     case 400:
-      if (lookahead == 'e') ADVANCE(470);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 401:
-      if (lookahead == 'e') ADVANCE(471);
+      if (lookahead == 'd') ADVANCE(473);
       END_STATE();
     case 402:
-      if (lookahead == 'a') ADVANCE(472);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 403:
-      if (lookahead == 'f') ADVANCE(473);
-      END_STATE();
-    case 404:
       if (lookahead == 'e') ADVANCE(474);
       END_STATE();
+    case 404:
+      if (lookahead == 'e') ADVANCE(475);
+      END_STATE();
     case 405:
-      if (lookahead == 'o') ADVANCE(475);
+      if (lookahead == 'a') ADVANCE(476);
       END_STATE();
     case 406:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'f') ADVANCE(477);
       END_STATE();
     case 407:
-      if (lookahead == 't') ADVANCE(476);
+      if (lookahead == 'e') ADVANCE(478);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_where);
-      END_STATE();
-    case 409:
-      if (lookahead == 'n') ADVANCE(477);
-      END_STATE();
-    case 410:
-      if (lookahead == 't') ADVANCE(478);
-      END_STATE();
-    case 411:
       if (lookahead == 'o') ADVANCE(479);
       END_STATE();
-    case 412:
+    case 409:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 410:
       if (lookahead == 't') ADVANCE(480);
       END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 412:
+      if (lookahead == 'n') ADVANCE(481);
+      END_STATE();
     case 413:
-      if (lookahead == 't') ADVANCE(481);
+      if (lookahead == 't') ADVANCE(482);
       END_STATE();
     case 414:
-      if (lookahead == 'd') ADVANCE(482);
+      if (lookahead == 'o') ADVANCE(483);
       END_STATE();
     case 415:
-      if (lookahead == 'e') ADVANCE(483);
+      if (lookahead == 't') ADVANCE(484);
       END_STATE();
     case 416:
-      if (lookahead == 'e') ADVANCE(484);
+      if (lookahead == 't') ADVANCE(485);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'd') ADVANCE(486);
       END_STATE();
     case 418:
-      if (lookahead == 'e') ADVANCE(485);
+      if (lookahead == 'e') ADVANCE(487);
       END_STATE();
     case 419:
-      if (lookahead == 'e') ADVANCE(486);
+      if (lookahead == 'e') ADVANCE(488);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_breach);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_broken);
+      if (lookahead == 'e') ADVANCE(489);
       END_STATE();
     case 422:
-      if (lookahead == 'a') ADVANCE(487);
+      if (lookahead == 'e') ADVANCE(490);
       END_STATE();
     case 423:
-      if (lookahead == 'd') ADVANCE(488);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 424:
-      if (lookahead == 'g') ADVANCE(489);
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
     case 425:
-      if (lookahead == 's') ADVANCE(490);
+      if (lookahead == 'a') ADVANCE(491);
       END_STATE();
     case 426:
-      if (lookahead == 'm') ADVANCE(491);
+      if (lookahead == 'd') ADVANCE(492);
       END_STATE();
     case 427:
-      if (lookahead == 't') ADVANCE(492);
+      if (lookahead == 'g') ADVANCE(493);
       END_STATE();
     case 428:
-      if (lookahead == 'd') ADVANCE(493);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_credit);
       if (lookahead == 's') ADVANCE(494);
       END_STATE();
+    case 429:
+      if (lookahead == 'm') ADVANCE(495);
+      END_STATE();
     case 430:
-      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 't') ADVANCE(496);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'd') ADVANCE(497);
       END_STATE();
     case 432:
-      if (lookahead == 'i') ADVANCE(496);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(498);
       END_STATE();
     case 433:
-      if (lookahead == 'o') ADVANCE(497);
+      if (lookahead == 'c') ADVANCE(499);
       END_STATE();
     case 434:
-      if (lookahead == 'e') ADVANCE(498);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'i') ADVANCE(500);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_expect);
+      if (lookahead == 'o') ADVANCE(501);
       END_STATE();
     case 437:
-      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'e') ADVANCE(502);
       END_STATE();
     case 438:
-      if (lookahead == 'd') ADVANCE(500);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 439:
-      if (lookahead == 'r') ADVANCE(501);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_halves);
+      if (lookahead == 'i') ADVANCE(503);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'd') ADVANCE(504);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'r') ADVANCE(505);
       END_STATE();
     case 443:
-      if (lookahead == 'g') ADVANCE(502);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(503);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 'g') ADVANCE(506);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(anon_sym_notice);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(507);
       END_STATE();
     case 448:
-      if (lookahead == 't') ADVANCE(504);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_notice);
       END_STATE();
     case 451:
-      if (lookahead == 'i') ADVANCE(505);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_postal);
-      END_STATE();
-    case 454:
-      if (lookahead == 't') ADVANCE(506);
-      END_STATE();
-    case 455:
-      if (lookahead == 'l') ADVANCE(507);
-      END_STATE();
-    case 456:
       if (lookahead == 't') ADVANCE(508);
       END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 454:
+      if (lookahead == 'i') ADVANCE(509);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_pooled);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_postal);
+      END_STATE();
     case 457:
-      if (lookahead == 's') ADVANCE(509);
+      if (lookahead == 't') ADVANCE(510);
       END_STATE();
     case 458:
-      if (lookahead == 'r') ADVANCE(510);
+      if (lookahead == 'l') ADVANCE(511);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 't') ADVANCE(512);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 's') ADVANCE(513);
       END_STATE();
     case 461:
-      if (lookahead == 'd') ADVANCE(511);
+      if (lookahead == 'r') ADVANCE(514);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 463:
-      if (lookahead == 'e') ADVANCE(512);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 464:
-      if (lookahead == 'e') ADVANCE(513);
+      if (lookahead == 'd') ADVANCE(515);
       END_STATE();
     case 465:
-      if (lookahead == 't') ADVANCE(514);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 466:
-      if (lookahead == 'n') ADVANCE(515);
+      if (lookahead == 'e') ADVANCE(516);
       END_STATE();
     case 467:
-      if (lookahead == 'o') ADVANCE(516);
+      if (lookahead == 'e') ADVANCE(517);
       END_STATE();
     case 468:
-      if (lookahead == 'i') ADVANCE(517);
+      if (lookahead == 'e') ADVANCE(518);
       END_STATE();
     case 469:
-      ACCEPT_TOKEN(anon_sym_second);
+      if (lookahead == 't') ADVANCE(519);
       END_STATE();
     case 470:
-      ACCEPT_TOKEN(anon_sym_single);
+      if (lookahead == 'n') ADVANCE(520);
       END_STATE();
     case 471:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'o') ADVANCE(521);
       END_STATE();
     case 472:
-      if (lookahead == 'c') ADVANCE(518);
+      if (lookahead == 'i') ADVANCE(522);
       END_STATE();
     case 473:
-      if (lookahead == 'e') ADVANCE(519);
+      ACCEPT_TOKEN(anon_sym_second);
       END_STATE();
     case 474:
-      if (lookahead == 'd') ADVANCE(520);
+      ACCEPT_TOKEN(anon_sym_single);
       END_STATE();
     case 475:
-      if (lookahead == 'n') ADVANCE(521);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 476:
-      if (lookahead == 'e') ADVANCE(522);
+      if (lookahead == 'c') ADVANCE(523);
       END_STATE();
     case 477:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'e') ADVANCE(524);
       END_STATE();
     case 478:
-      if (lookahead == 'i') ADVANCE(523);
+      if (lookahead == 'd') ADVANCE(525);
       END_STATE();
     case 479:
-      if (lookahead == 'n') ADVANCE(524);
+      if (lookahead == 'n') ADVANCE(526);
       END_STATE();
     case 480:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'e') ADVANCE(527);
       END_STATE();
     case 481:
-      if (lookahead == 'e') ADVANCE(525);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 482:
-      ACCEPT_TOKEN(anon_sym_allowed);
+      if (lookahead == 'i') ADVANCE(528);
       END_STATE();
     case 483:
-      if (lookahead == 't') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(529);
       END_STATE();
     case 484:
-      if (lookahead == 'n') ADVANCE(527);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 485:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'e') ADVANCE(530);
       END_STATE();
     case 486:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_allowed);
       END_STATE();
     case 487:
-      if (lookahead == 't') ADVANCE(528);
+      if (lookahead == 't') ADVANCE(531);
       END_STATE();
     case 488:
-      ACCEPT_TOKEN(anon_sym_carried);
+      if (lookahead == 'n') ADVANCE(532);
       END_STATE();
     case 489:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 490:
-      ACCEPT_TOKEN(anon_sym_classes);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 491:
-      if (lookahead == 'e') ADVANCE(529);
-      if (lookahead == 'i') ADVANCE(530);
+      if (lookahead == 't') ADVANCE(533);
       END_STATE();
     case 492:
-      ACCEPT_TOKEN(anon_sym_consent);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 493:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 494:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 495:
-      if (lookahead == 'y') ADVANCE(531);
+      if (lookahead == 'e') ADVANCE(534);
+      if (lookahead == 'i') ADVANCE(535);
       END_STATE();
     case 496:
-      if (lookahead == 'v') ADVANCE(532);
+      ACCEPT_TOKEN(anon_sym_consent);
       END_STATE();
     case 497:
-      if (lookahead == 'n') ADVANCE(533);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 498:
-      ACCEPT_TOKEN(anon_sym_example);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 499:
-      if (lookahead == 'a') ADVANCE(534);
+      if (lookahead == 'y') ADVANCE(536);
       END_STATE();
     case 500:
-      ACCEPT_TOKEN(anon_sym_forward);
+      if (lookahead == 'v') ADVANCE(537);
       END_STATE();
     case 501:
-      ACCEPT_TOKEN(anon_sym_greater);
+      if (lookahead == 'n') ADVANCE(538);
       END_STATE();
     case 502:
-      ACCEPT_TOKEN(anon_sym_meeting);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 503:
-      ACCEPT_TOKEN(anon_sym_members);
+      if (lookahead == 'a') ADVANCE(539);
       END_STATE();
     case 504:
-      if (lookahead == 'e') ADVANCE(535);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 505:
-      if (lookahead == 't') ADVANCE(536);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(anon_sym_present);
+      ACCEPT_TOKEN(anon_sym_meeting);
       END_STATE();
     case 507:
-      if (lookahead == 'i') ADVANCE(537);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 508:
-      if (lookahead == 'i') ADVANCE(538);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(anon_sym_proxies);
-      END_STATE();
-    case 510:
-      if (lookahead == 's') ADVANCE(539);
-      END_STATE();
-    case 511:
       if (lookahead == 'e') ADVANCE(540);
       END_STATE();
-    case 512:
-      if (lookahead == 's') ADVANCE(541);
+    case 509:
+      if (lookahead == 't') ADVANCE(541);
       END_STATE();
-    case 513:
-      ACCEPT_TOKEN(anon_sym_reserve);
+    case 510:
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
-    case 514:
+    case 511:
       if (lookahead == 'i') ADVANCE(542);
       END_STATE();
+    case 512:
+      if (lookahead == 'i') ADVANCE(543);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(anon_sym_proxies);
+      END_STATE();
+    case 514:
+      if (lookahead == 's') ADVANCE(544);
+      END_STATE();
     case 515:
-      if (lookahead == 'g') ADVANCE(543);
+      if (lookahead == 'e') ADVANCE(545);
       END_STATE();
     case 516:
-      if (lookahead == 'k') ADVANCE(544);
+      if (lookahead == 'n') ADVANCE(546);
       END_STATE();
     case 517:
-      if (lookahead == 'o') ADVANCE(545);
+      if (lookahead == 's') ADVANCE(547);
       END_STATE();
     case 518:
-      if (lookahead == 't') ADVANCE(546);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 519:
-      if (lookahead == 'r') ADVANCE(547);
+      if (lookahead == 'i') ADVANCE(548);
       END_STATE();
     case 520:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'g') ADVANCE(549);
       END_STATE();
     case 521:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'k') ADVANCE(550);
       END_STATE();
     case 522:
-      if (lookahead == 'd') ADVANCE(548);
+      if (lookahead == 'o') ADVANCE(551);
       END_STATE();
     case 523:
-      if (lookahead == 'o') ADVANCE(549);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(550);
-      END_STATE();
-    case 526:
-      if (lookahead == 'i') ADVANCE(551);
-      END_STATE();
-    case 527:
       if (lookahead == 't') ADVANCE(552);
       END_STATE();
-    case 528:
-      if (lookahead == 'e') ADVANCE(553);
+    case 524:
+      if (lookahead == 'r') ADVANCE(553);
       END_STATE();
-    case 529:
+    case 525:
+      ACCEPT_TOKEN(anon_sym_unvoted);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 527:
       if (lookahead == 'd') ADVANCE(554);
       END_STATE();
+    case 528:
+      if (lookahead == 'o') ADVANCE(555);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(anon_sym_adoption);
+      END_STATE();
     case 530:
-      if (lookahead == 'n') ADVANCE(555);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(556);
       END_STATE();
     case 531:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'i') ADVANCE(557);
       END_STATE();
     case 532:
-      if (lookahead == 'e') ADVANCE(556);
+      if (lookahead == 't') ADVANCE(558);
       END_STATE();
     case 533:
-      ACCEPT_TOKEN(anon_sym_election);
+      if (lookahead == 'e') ADVANCE(559);
       END_STATE();
     case 534:
-      if (lookahead == 'l') ADVANCE(557);
+      if (lookahead == 'd') ADVANCE(560);
       END_STATE();
     case 535:
-      if (lookahead == 'r') ADVANCE(558);
+      if (lookahead == 'n') ADVANCE(561);
       END_STATE();
     case 536:
-      if (lookahead == 'y') ADVANCE(559);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 537:
-      if (lookahead == 'n') ADVANCE(560);
+      if (lookahead == 'e') ADVANCE(562);
       END_STATE();
     case 538:
-      if (lookahead == 'o') ADVANCE(561);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 539:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'l') ADVANCE(563);
       END_STATE();
     case 540:
-      if (lookahead == 'r') ADVANCE(562);
+      if (lookahead == 'r') ADVANCE(564);
       END_STATE();
     case 541:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'y') ADVANCE(565);
       END_STATE();
     case 542:
-      if (lookahead == 'o') ADVANCE(563);
+      if (lookahead == 'n') ADVANCE(566);
       END_STATE();
     case 543:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'o') ADVANCE(567);
       END_STATE();
     case 544:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 545:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      if (lookahead == 'r') ADVANCE(568);
       END_STATE();
     case 546:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 't') ADVANCE(569);
       END_STATE();
     case 547:
-      if (lookahead == 'a') ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 548:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'o') ADVANCE(570);
       END_STATE();
     case 549:
-      if (lookahead == 'n') ADVANCE(565);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 550:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 551:
-      if (lookahead == 'c') ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 552:
-      if (lookahead == 's') ADVANCE(567);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 553:
-      ACCEPT_TOKEN(anon_sym_candidate);
-      if (lookahead == 's') ADVANCE(568);
+      if (lookahead == 'a') ADVANCE(571);
       END_STATE();
     case 554:
-      ACCEPT_TOKEN(anon_sym_confirmed);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 555:
-      if (lookahead == 'g') ADVANCE(569);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(anon_sym_effective);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(anon_sym_plurality);
-      END_STATE();
-    case 560:
-      if (lookahead == 'g') ADVANCE(570);
-      END_STATE();
-    case 561:
-      if (lookahead == 'n') ADVANCE(571);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 563:
       if (lookahead == 'n') ADVANCE(572);
       END_STATE();
-    case 564:
-      if (lookahead == 'b') ADVANCE(573);
+    case 556:
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
-    case 565:
+    case 557:
+      if (lookahead == 'c') ADVANCE(573);
+      END_STATE();
+    case 558:
       if (lookahead == 's') ADVANCE(574);
       END_STATE();
+    case 559:
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(575);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(anon_sym_confirmed);
+      END_STATE();
+    case 561:
+      if (lookahead == 'g') ADVANCE(576);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(anon_sym_plurality);
+      END_STATE();
     case 566:
-      if (lookahead == 'a') ADVANCE(575);
+      if (lookahead == 'g') ADVANCE(577);
       END_STATE();
     case 567:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'n') ADVANCE(578);
       END_STATE();
     case 568:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 569:
-      ACCEPT_TOKEN(anon_sym_confirming);
+      if (lookahead == 'e') ADVANCE(579);
       END_STATE();
     case 570:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'n') ADVANCE(580);
       END_STATE();
     case 571:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 'b') ADVANCE(581);
       END_STATE();
     case 572:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 's') ADVANCE(582);
       END_STATE();
     case 573:
-      if (lookahead == 'l') ADVANCE(576);
+      if (lookahead == 'a') ADVANCE(583);
       END_STATE();
     case 574:
-      ACCEPT_TOKEN(anon_sym_abstentions);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 575:
-      if (lookahead == 'l') ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_candidates);
       END_STATE();
     case 576:
-      if (lookahead == 'e') ADVANCE(578);
+      ACCEPT_TOKEN(anon_sym_confirming);
       END_STATE();
     case 577:
-      if (lookahead == 'l') ADVANCE(579);
+      ACCEPT_TOKEN(anon_sym_prevailing);
       END_STATE();
     case 578:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      ACCEPT_TOKEN(anon_sym_proportion);
       END_STATE();
     case 579:
-      if (lookahead == 'y') ADVANCE(580);
+      if (lookahead == 'd') ADVANCE(584);
       END_STATE();
     case 580:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 581:
+      if (lookahead == 'l') ADVANCE(585);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 583:
+      if (lookahead == 'l') ADVANCE(586);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(anon_sym_represented);
+      END_STATE();
+    case 585:
+      if (lookahead == 'e') ADVANCE(587);
+      END_STATE();
+    case 586:
+      if (lookahead == 'l') ADVANCE(588);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 588:
+      if (lookahead == 'y') ADVANCE(589);
+      END_STATE();
+    case 589:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3831,6 +3866,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(1),
     [anon_sym_less] = ACTIONS(1),
     [anon_sym_nor] = ACTIONS(1),
+    [anon_sym_represented] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
@@ -4024,6 +4060,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(17),
     [anon_sym_less] = ACTIONS(17),
     [anon_sym_nor] = ACTIONS(17),
+    [anon_sym_represented] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(19),
     [sym_date] = ACTIONS(19),
@@ -4217,6 +4254,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(46),
     [anon_sym_less] = ACTIONS(46),
     [anon_sym_nor] = ACTIONS(46),
+    [anon_sym_represented] = ACTIONS(46),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(49),
     [sym_date] = ACTIONS(49),
@@ -4409,6 +4447,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(78),
     [sym_date] = ACTIONS(78),
@@ -4601,6 +4640,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(90),
     [sym_date] = ACTIONS(90),
@@ -4793,6 +4833,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(96),
     [sym_date] = ACTIONS(96),
@@ -4985,6 +5026,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(17),
     [anon_sym_less] = ACTIONS(17),
     [anon_sym_nor] = ACTIONS(17),
+    [anon_sym_represented] = ACTIONS(17),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(102),
     [sym_date] = ACTIONS(102),
@@ -5177,6 +5219,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5369,6 +5412,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -5561,6 +5605,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(129),
     [anon_sym_less] = ACTIONS(129),
     [anon_sym_nor] = ACTIONS(129),
+    [anon_sym_represented] = ACTIONS(129),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(132),
     [sym_date] = ACTIONS(132),
@@ -5753,6 +5798,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(149),
     [sym_date] = ACTIONS(149),
@@ -5945,6 +5991,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -6137,6 +6184,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(76),
     [anon_sym_less] = ACTIONS(76),
     [anon_sym_nor] = ACTIONS(76),
+    [anon_sym_represented] = ACTIONS(76),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(108),
     [sym_date] = ACTIONS(108),
@@ -6322,6 +6370,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(157),
     [anon_sym_less] = ACTIONS(157),
     [anon_sym_nor] = ACTIONS(157),
+    [anon_sym_represented] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -6506,6 +6555,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -6690,6 +6740,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(157),
     [anon_sym_less] = ACTIONS(157),
     [anon_sym_nor] = ACTIONS(157),
+    [anon_sym_represented] = ACTIONS(157),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(161),
     [sym_date] = ACTIONS(161),
@@ -6873,6 +6924,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7056,6 +7108,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(173),
     [anon_sym_less] = ACTIONS(173),
     [anon_sym_nor] = ACTIONS(173),
+    [anon_sym_represented] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -7239,6 +7292,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7422,6 +7476,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -7605,6 +7660,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(179),
     [anon_sym_less] = ACTIONS(179),
     [anon_sym_nor] = ACTIONS(179),
+    [anon_sym_represented] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -7788,6 +7844,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(183),
     [anon_sym_less] = ACTIONS(183),
     [anon_sym_nor] = ACTIONS(183),
+    [anon_sym_represented] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -7971,6 +8028,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(187),
     [anon_sym_less] = ACTIONS(187),
     [anon_sym_nor] = ACTIONS(187),
+    [anon_sym_represented] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -8154,6 +8212,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(191),
     [anon_sym_less] = ACTIONS(191),
     [anon_sym_nor] = ACTIONS(191),
+    [anon_sym_represented] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
@@ -8337,6 +8396,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(195),
     [anon_sym_less] = ACTIONS(195),
     [anon_sym_nor] = ACTIONS(195),
+    [anon_sym_represented] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -8520,6 +8580,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(199),
     [anon_sym_less] = ACTIONS(199),
     [anon_sym_nor] = ACTIONS(199),
+    [anon_sym_represented] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -8703,6 +8764,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(203),
     [anon_sym_less] = ACTIONS(203),
     [anon_sym_nor] = ACTIONS(203),
+    [anon_sym_represented] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -8886,6 +8948,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(207),
     [anon_sym_less] = ACTIONS(207),
     [anon_sym_nor] = ACTIONS(207),
+    [anon_sym_represented] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -9069,6 +9132,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(211),
     [anon_sym_less] = ACTIONS(211),
     [anon_sym_nor] = ACTIONS(211),
+    [anon_sym_represented] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -9251,6 +9315,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(195),
     [anon_sym_less] = ACTIONS(195),
     [anon_sym_nor] = ACTIONS(195),
+    [anon_sym_represented] = ACTIONS(195),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(197),
     [sym_date] = ACTIONS(197),
@@ -9433,6 +9498,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(203),
     [anon_sym_less] = ACTIONS(203),
     [anon_sym_nor] = ACTIONS(203),
+    [anon_sym_represented] = ACTIONS(203),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(205),
     [sym_date] = ACTIONS(205),
@@ -9615,6 +9681,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(199),
     [anon_sym_less] = ACTIONS(199),
     [anon_sym_nor] = ACTIONS(199),
+    [anon_sym_represented] = ACTIONS(199),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(201),
     [sym_date] = ACTIONS(201),
@@ -9797,6 +9864,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(207),
     [anon_sym_less] = ACTIONS(207),
     [anon_sym_nor] = ACTIONS(207),
+    [anon_sym_represented] = ACTIONS(207),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(209),
     [sym_date] = ACTIONS(209),
@@ -9979,6 +10047,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -10161,6 +10230,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(211),
     [anon_sym_less] = ACTIONS(211),
     [anon_sym_nor] = ACTIONS(211),
+    [anon_sym_represented] = ACTIONS(211),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(213),
     [sym_date] = ACTIONS(213),
@@ -10343,6 +10413,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(179),
     [anon_sym_less] = ACTIONS(179),
     [anon_sym_nor] = ACTIONS(179),
+    [anon_sym_represented] = ACTIONS(179),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(181),
     [sym_date] = ACTIONS(181),
@@ -10525,6 +10596,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(183),
     [anon_sym_less] = ACTIONS(183),
     [anon_sym_nor] = ACTIONS(183),
+    [anon_sym_represented] = ACTIONS(183),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(185),
     [sym_date] = ACTIONS(185),
@@ -10707,6 +10779,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(163),
     [anon_sym_less] = ACTIONS(163),
     [anon_sym_nor] = ACTIONS(163),
+    [anon_sym_represented] = ACTIONS(163),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(167),
     [sym_date] = ACTIONS(167),
@@ -10889,6 +10962,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(187),
     [anon_sym_less] = ACTIONS(187),
     [anon_sym_nor] = ACTIONS(187),
+    [anon_sym_represented] = ACTIONS(187),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(189),
     [sym_date] = ACTIONS(189),
@@ -11071,6 +11145,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(173),
     [anon_sym_less] = ACTIONS(173),
     [anon_sym_nor] = ACTIONS(173),
+    [anon_sym_represented] = ACTIONS(173),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(175),
     [sym_date] = ACTIONS(175),
@@ -11253,6 +11328,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_meeting] = ACTIONS(191),
     [anon_sym_less] = ACTIONS(191),
     [anon_sym_nor] = ACTIONS(191),
+    [anon_sym_represented] = ACTIONS(191),
     [sym_comment] = ACTIONS(3),
     [sym_string] = ACTIONS(193),
     [sym_date] = ACTIONS(193),
