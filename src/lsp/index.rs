@@ -497,6 +497,12 @@ impl Walker<'_> {
         for m in v.for_.iter().chain(&v.against).chain(&v.abstain) {
             self.name(m);
         }
+        // The holder of a proxy is a member named too.
+        for (_, means) in &v.absent {
+            if let ast::VoteMeans::Proxy(holder) = means {
+                self.name(holder);
+            }
+        }
     }
 
     fn scenario(&mut self, s: &Scenario) {

@@ -73,4 +73,17 @@ mod tests {
         assert!(rename(&index, at, "2fee").is_err(), "not a name");
         assert!(rename(&index, 0, "x").is_err(), "no name at `rulebook`");
     }
+
+    #[test]
+    fn a_member_renamed_is_renamed_where_they_hold_a_proxy() {
+        const VOTES: &str = "rulebook \"T\" currency GBP\nresolution r {\n  passes when for > against\n  proxies at most 1 per member\n}\nexample \"e\" {\n  members { ann: \n  bob: }\n  votes r { for ann, bob by proxy ann }\n}\n";
+        let book = crate::syntax::parse(VOTES).expect("parses");
+        let index = Index::new(&book, VOTES);
+        let at = VOTES.find("ann").expect("the member");
+        let edits = rename(&index, at, "anna").expect("renames");
+        // Declared, voting, and holding bob's proxy.
+        assert_eq!(edits.len(), 3, "{edits:?}");
+        let last = VOTES.rfind("ann").expect("the holder");
+        assert_eq!(edits[2].0.start, last);
+    }
 }
