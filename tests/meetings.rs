@@ -36,7 +36,8 @@ fn program() -> rochdale::program::Program {
     checked.program.expect("checks")
 }
 
-/// Five members who join on 1 January, then `steps` (JSON step objects).
+/// Five members who join on 1 January (and f, who never does), then
+/// `steps` (JSON step objects).
 fn run(steps: &str) -> rochdale::simulate::SimulationOutcome {
     let program = program();
     let joins: Vec<String> = ["a", "b", "c", "d", "e"]
@@ -44,7 +45,7 @@ fn run(steps: &str) -> rochdale::simulate::SimulationOutcome {
         .map(|m| format!(r#"{{"date": "2026-01-01", "act": "join", "args": ["{m}"]}}"#))
         .collect();
     let json = format!(
-        r#"{{"name": "meetings", "members": [{{"name": "a"}}, {{"name": "b"}}, {{"name": "c"}}, {{"name": "d"}}, {{"name": "e"}}],
+        r#"{{"name": "meetings", "members": [{{"name": "a"}}, {{"name": "b"}}, {{"name": "c"}}, {{"name": "d"}}, {{"name": "e"}}, {{"name": "f"}}],
             "steps": [{}, {steps}]}}"#,
         joins.join(", ")
     );
@@ -172,6 +173,20 @@ fn a_confirmation_takes_effect_only_within_its_window() {
         ["no motion \"merge\" under transfer passed and awaiting confirmation is recorded"]
     );
     assert!(late.amendments.is_empty());
+
+    // A confirming meeting refused on a non-member's vote leaves the motion
+    // awaiting: the next, in the window, confirms it.
+    let retried = run(r#"
+        {"date": "2026-06-01", "motion": "transfer", "title": "merge", "for": ["a", "b", "c"], "amend": {"fee": "£20.00"}},
+        {"date": "2026-06-20", "motion": "transfer", "title": "merge", "sitting": "confirming", "for": ["a", "f"]},
+        {"date": "2026-06-22", "motion": "transfer", "title": "merge", "sitting": "confirming", "for": ["a", "b"]}
+    "#);
+    assert_eq!(
+        retried.steps[6].reasons,
+        ["f is not a member and cannot vote"]
+    );
+    assert_eq!(retried.steps[7].status, StepStatus::Done);
+    assert_eq!(retried.amendments.len(), 1);
 
     // Not confirmed: 1 for, 1 against is half, not more than half.
     let refused = run(r#"

@@ -1146,8 +1146,12 @@ impl<'p> Engine<'p> {
         // inquorate first call (and keeps its notice); a confirming meeting
         // falls in its window; the notice meets the rules.
         let same = |r: usize, t: &Option<String>| r == *resolution && t == title;
+        // What the meeting reconvenes or confirms is taken from the
+        // engine's state only once its vote is counted: a meeting refused
+        // (on notice, a non-member's vote) leaves it as it was.
         let mut notice = *notice;
-        let mut confirming = None;
+        let mut reconvenes = None;
+        let mut confirms = None;
         match sitting {
             Sitting::First => {}
             Sitting::SecondCall => {
@@ -1157,8 +1161,8 @@ impl<'p> Engine<'p> {
                         motion_name(def, title)
                     )]));
                 };
-                let (_, _, first_notice) = self.inquorate.remove(i);
-                notice = notice.or(first_notice);
+                notice = notice.or(self.inquorate[i].2);
+                reconvenes = Some(i);
             }
             Sitting::Confirming => {
                 let Some(i) = self
@@ -1180,14 +1184,10 @@ impl<'p> Engine<'p> {
                         return Err(Stop::Refused(vec![why]));
                     }
                 }
-                confirming = Some(self.unconfirmed.remove(i));
+                confirms = Some(i);
             }
         }
         if let Some(why) = notice_problem(def, notice, step.date) {
-            if let Some(pending) = confirming {
-                // Not confirmed at this meeting: still awaiting.
-                self.unconfirmed.push(pending);
-            }
             return Err(Stop::Refused(vec![why]));
         }
         let mut votes = vec![Vote::Absent; self.inputs.member_count()];
@@ -1227,6 +1227,10 @@ impl<'p> Engine<'p> {
         self.inputs.absent_votes[*resolution] = Vec::new();
         self.inputs.sitting = Sitting::First;
         let mut outcome = outcome?;
+        if let Some(i) = reconvenes {
+            self.inquorate.remove(i);
+        }
+        let confirming = confirms.map(|i| self.unconfirmed.remove(i));
         let record = |outcome: crate::eval::ResolutionOutcome| MotionOutcome {
             step: number,
             date: format_date(step.date),
