@@ -36,6 +36,10 @@ pub struct RunRequest {
     /// How `members_csv` writes dates with slashes, as `--dates`:
     /// `"day-first"` (01/04/2026 is 1 April) or `"month-first"`.
     pub members_dates: Option<crate::register::DateOrder>,
+    /// Ballots for the scenario's motions and elections, as the text of a
+    /// CSV file (`date,motion,member,vote,proxy`), as `rochdale simulate
+    /// --ballots`; a bad line is placed in "ballots.csv".
+    pub ballots_csv: Option<String>,
     /// Files the rulebook names (`members from "founders.csv"`), by name.
     pub files: BTreeMap<String, String>,
     /// For `diff`: compare the examples only.
@@ -69,7 +73,7 @@ impl RunRequest {
                     crate::Code::BadInputFile,
                     format!("the request is not valid: {e}"),
                 )
-                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `files`, `examples_only`, `example`, `step`, `value`, `summary` and `years`, all optional"),
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `ballots_csv`, `files`, `examples_only`, `example`, `step`, `value`, `summary` and `years`, all optional"),
             ],
         })
     }
@@ -259,7 +263,33 @@ fn scenario_and_members(
         expression: None,
         diagnostics: Vec::new(),
     })
-    .and_then(|(def, members)| Ok((projected(file, program, def, request)?, members)))
+    .and_then(|(def, members)| {
+        let def = with_ballots(program, projected(file, program, def, request)?, request)?;
+        Ok((def, members))
+    })
+}
+
+/// The scenario with the request's ballots (`ballots_csv`) added to its
+/// motions and elections.
+fn with_ballots(
+    program: &crate::Program,
+    mut def: crate::program::ScenarioDef,
+    request: &RunRequest,
+) -> Result<crate::program::ScenarioDef, Failure> {
+    let Some(text) = &request.ballots_csv else {
+        return Ok(def);
+    };
+    let file = SourceFile::new("ballots.csv", text.clone());
+    let failure = |diagnostics| Failure {
+        file: file.clone(),
+        expression: None,
+        diagnostics,
+    };
+    let mut ballots = input::read_ballots(&file).map_err(failure)?;
+    ballots
+        .add_to_scenario(program, &mut def)
+        .map_err(failure)?;
+    Ok(def)
 }
 
 /// The scenario as a projection over `request.years`, if asked for.

@@ -220,6 +220,11 @@ codes! {
     SecondBallot = "E0903",
     /// Fewer candidates stand than there are seats.
     TooFewCandidates = "E0904",
+    /// A line of a ballots file (`--ballots`) that fits no vote of the
+    /// scenario: no motion or election of that name on that date, a vote
+    /// that is not for, against or abstain, a ranking or marks written
+    /// wrongly, a proxy in an election.
+    BadBallot = "E0905",
 }
 
 impl fmt::Display for Code {

@@ -138,6 +138,10 @@ enum Command {
         members: Option<PathBuf>,
         #[command(flatten)]
         register: RegisterArgs,
+        /// Ballots for the scenario's motions and elections, one a line
+        /// (`date,motion,member,vote,proxy`; see docs/scenarios.md).
+        #[arg(long, value_name = "FILE.csv", conflicts_with = "example")]
+        ballots: Option<PathBuf>,
         /// The last step of the scenario to run (all, if not given). After a
         /// step that closes a period, figures are as the period closed.
         #[arg(long, value_name = "N")]
@@ -173,6 +177,11 @@ enum Command {
         members: Option<PathBuf>,
         #[command(flatten)]
         register: RegisterArgs,
+        /// Ballots for the scenario's motions and elections, one a line
+        /// (`date,motion,member,vote,proxy`), added to the votes the
+        /// scenario gives (see docs/scenarios.md).
+        #[arg(long, value_name = "FILE.csv")]
+        ballots: Option<PathBuf>,
         /// Text for people, JSON for programs, CSV (member statements) for spreadsheets.
         #[arg(long, value_enum, default_value_t = SimFormat::Text)]
         format: SimFormat,
@@ -496,6 +505,7 @@ fn main() -> ExitCode {
             acts,
             members,
             register,
+            ballots,
             format,
             out,
             years,
@@ -504,6 +514,7 @@ fn main() -> ExitCode {
             scenario.as_deref(),
             ScenarioFile::of(scenario_file.as_deref(), acts.as_deref()),
             members.as_deref().map(|p| (p, register.options())),
+            ballots.as_deref(),
             (format, years),
             out.as_deref(),
             colour,
@@ -515,6 +526,7 @@ fn main() -> ExitCode {
             scenario_file,
             members,
             register,
+            ballots,
             step,
             value,
             format,
@@ -525,6 +537,7 @@ fn main() -> ExitCode {
                 scenario: scenario.as_deref(),
                 scenario_file: scenario_file.as_deref(),
                 members: members.as_deref().map(|p| (p, register.options())),
+                ballots: ballots.as_deref(),
                 step,
             },
             &value,
@@ -981,6 +994,7 @@ struct Source<'a> {
     scenario: Option<&'a str>,
     scenario_file: Option<&'a Path>,
     members: Option<Members<'a>>,
+    ballots: Option<&'a Path>,
     step: Option<usize>,
 }
 
@@ -1007,6 +1021,7 @@ fn run_explain(
                 ScenarioFile::of(source.scenario_file, None),
                 source.members,
                 None,
+                source.ballots,
                 colour,
             ) {
                 Ok(timeline) => timeline,
@@ -1014,9 +1029,8 @@ fn run_explain(
             };
             let (def, members) = match timeline.into_scenario() {
                 Ok(pair) => pair,
-                Err((errors, source)) => {
-                    let shown = source.as_deref().map(source_for_diagnostics);
-                    report_in(shown.as_ref().unwrap_or(&file), &errors, colour);
+                Err((errors, shown)) => {
+                    shown.report(&errors, &file, colour);
                     return Status::Failed;
                 }
             };
@@ -1300,6 +1314,7 @@ fn run_simulate(
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
+    ballots: Option<&Path>,
     (format, years): (SimFormat, Option<u32>),
     out: Option<&Path>,
     colour: bool,
@@ -1316,6 +1331,7 @@ fn run_simulate(
         scenario_file,
         members_file,
         years,
+        ballots,
         colour,
     ) {
         Ok(timeline) => timeline,
@@ -1333,7 +1349,7 @@ fn run_simulate(
         |d| d.display().to_string(),
     );
     let mut stdout = Quiet::new(std::io::BufWriter::new(std::io::stdout().lock()));
-    let source = timeline.source.clone();
+    let shown = timeline.shown.clone();
     let (failed, stopped) = match simulate_streamed(timeline, &mut stdout, report, out) {
         Ok(done) => done,
         Err(e) => {
@@ -1341,10 +1357,9 @@ fn run_simulate(
             return Status::Usage;
         }
     };
-    if let Some(d) = stopped {
+    if let Some(p) = stopped {
         // A bad step far into a file stops the run there; what ran is written.
-        let shown = source.as_deref().map(source_for_diagnostics);
-        report_in(shown.as_ref().unwrap_or(&file), &[d], colour);
+        shown.report(&[p], &file, colour);
         return Status::Failed;
     }
     if report == Report::Text {
@@ -1399,10 +1414,50 @@ struct Timeline<'p> {
     params: Vec<rochdale::value::Value>,
     members: rochdale::simulate::input::MemberTable,
     first: Vec<rochdale::program::StepDef>,
-    rest: Box<dyn Iterator<Item = Result<rochdale::program::StepDef, Diagnostic>> + 'p>,
-    /// The file the steps come from (to show a diagnostic of a late step).
-    source: Option<PathBuf>,
+    rest: Box<dyn Iterator<Item = Result<rochdale::program::StepDef, Problem>> + 'p>,
+    /// Where a late problem is drawn: the file the steps come from, and
+    /// the ballots file.
+    shown: Shown,
 }
+
+/// The files a late problem of a timeline is drawn in.
+#[derive(Clone, Default)]
+struct Shown {
+    /// The scenario file or act log the steps come from.
+    steps: Option<PathBuf>,
+    /// The ballots file, if one is given.
+    ballots: Option<SourceFile>,
+}
+
+impl Shown {
+    /// Reports `problems`, each in its file (`rulebook` when the steps are
+    /// the rulebook's).
+    fn report(&self, problems: &[Problem], rulebook: &SourceFile, colour: bool) {
+        let steps: Vec<Diagnostic> = problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::Steps(d) => Some(d.clone()),
+                Problem::Ballots(_) => None,
+            })
+            .collect();
+        let ballots: Vec<Diagnostic> = problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::Ballots(d) => Some(d.clone()),
+                Problem::Steps(_) => None,
+            })
+            .collect();
+        if !steps.is_empty() {
+            let shown = self.steps.as_deref().map(source_for_diagnostics);
+            report_in(shown.as_ref().unwrap_or(rulebook), &steps, colour);
+        }
+        if !ballots.is_empty() {
+            report_in(self.ballots.as_ref().unwrap_or(rulebook), &ballots, colour);
+        }
+    }
+}
+
+use rochdale::simulate::input::Problem;
 
 impl Timeline<'_> {
     /// The whole timeline read into a scenario (to explain a figure at a
@@ -1415,7 +1470,7 @@ impl Timeline<'_> {
             rochdale::program::ScenarioDef,
             rochdale::simulate::input::MemberTable,
         ),
-        (Vec<Diagnostic>, Option<PathBuf>),
+        (Vec<Problem>, Shown),
     > {
         let mut steps = self.first;
         let mut errors = Vec::new();
@@ -1426,7 +1481,7 @@ impl Timeline<'_> {
             }
         }
         if !errors.is_empty() {
-            return Err((errors, self.source));
+            return Err((errors, self.shown));
         }
         let def = rochdale::program::ScenarioDef {
             name: self.name,
@@ -1466,9 +1521,25 @@ fn timeline_for<'p>(
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
     years: Option<u32>,
+    ballots: Option<&Path>,
     colour: bool,
 ) -> Result<Timeline<'p>, Status> {
     use rochdale::simulate::input::{self, ScenarioChoice};
+    // The ballots are read first: a bad line is found before any step runs.
+    let mut ballots = match ballots {
+        Some(p) => {
+            let shown = read_text(p).map_err(|d| {
+                report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                Status::Usage
+            })?;
+            let read = input::read_ballots(&shown).map_err(|ds| {
+                report_in(&shown, &ds, colour);
+                Status::Failed
+            })?;
+            Some((shown, read))
+        }
+        None => None,
+    };
     let register = match &members_file {
         Some((p, options)) => Some((
             rochdale::register::RegisterFile::open(p).map_err(|d| {
@@ -1516,6 +1587,15 @@ fn timeline_for<'p>(
             })?,
             None => def,
         };
+        let mut def = def;
+        let mut shown = Shown::default();
+        if let Some((file, mut read)) = ballots {
+            read.add_to_scenario(program, &mut def).map_err(|ds| {
+                report_in(&file, &ds, colour);
+                Status::Failed
+            })?;
+            shown.ballots = Some(file);
+        }
         return Ok(Timeline {
             program,
             name: def.name,
@@ -1523,7 +1603,7 @@ fn timeline_for<'p>(
             members,
             first: def.steps,
             rest: Box::new(std::iter::empty()),
-            source: None,
+            shown,
         });
     };
     // A file: read as a stream, never held whole.
@@ -1547,7 +1627,7 @@ fn timeline_for<'p>(
         );
         Status::Usage
     })?;
-    let (header, mut steps): (_, Box<dyn Iterator<Item = _>>) = match given {
+    let (header, steps): (_, Box<dyn Iterator<Item = _>>) = match given {
         ScenarioFile::Json(_) => {
             let (header, steps) = input::steps_from_json_reader(program, opened);
             (header, Box::new(steps))
@@ -1558,6 +1638,17 @@ fn timeline_for<'p>(
                 input::steps_from_act_log(program, &name, std::io::BufReader::new(opened));
             (header, Box::new(steps))
         }
+    };
+    let mut shown = Shown {
+        steps: Some(p.to_path_buf()),
+        ballots: None,
+    };
+    let mut steps: Box<dyn Iterator<Item = Result<_, Problem>>> = match ballots.take() {
+        Some((file, read)) => {
+            shown.ballots = Some(file);
+            Box::new(read.into_steps(program, steps))
+        }
+        None => Box::new(steps.map(|s| s.map_err(Problem::Steps))),
     };
     let mut first = Vec::new();
     let mut errors = Vec::new();
@@ -1571,7 +1662,7 @@ fn timeline_for<'p>(
         }
     }
     if !errors.is_empty() {
-        report_in(&source_for_diagnostics(p), &errors, colour);
+        shown.report(&errors, file, colour);
         return Err(Status::Failed);
     }
     let rochdale::simulate::input::ScenarioHeader {
@@ -1599,7 +1690,7 @@ fn timeline_for<'p>(
         members,
         first,
         rest: steps,
-        source: Some(p.to_path_buf()),
+        shown,
     })
 }
 
@@ -1612,7 +1703,7 @@ fn simulate_streamed(
     stdout: &mut dyn std::io::Write,
     report: Report,
     out: Option<&Path>,
-) -> std::io::Result<(Vec<rochdale::simulate::StepOutcome>, Option<Diagnostic>)> {
+) -> std::io::Result<(Vec<rochdale::simulate::StepOutcome>, Option<Problem>)> {
     use rochdale::simulate::{Engine, Sink};
     let Timeline {
         program,

@@ -227,6 +227,12 @@ export interface RunRequest {
      */
     members_dates?: DateOrder | null;
     /**
+     * Ballots for the scenario's motions and elections, as the text of a
+     * CSV file (`date,motion,member,vote,proxy`), as `rochdale simulate
+     * --ballots`; a bad line is placed in "ballots.csv".
+     */
+    ballots_csv?: string | null;
+    /**
      * Files the rulebook names (`members from "founders.csv"`), by name.
      */
     files?: Record<string, string>;

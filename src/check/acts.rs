@@ -402,7 +402,7 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
 }
 
 fn at(span: Span) -> Loc {
-    Loc { span, column: 0 }
+    Loc::at(span)
 }
 
 /// A rulebook's values are read by the checker, which places its own

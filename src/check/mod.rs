@@ -1374,13 +1374,9 @@ impl Checker {
                         Some(i) => {
                             if let Some(first) = given[i] {
                                 self.error(
-                                    Diagnostic::error(
-                                        Code::Duplicate,
-                                        format!("`{}` votes twice", m.name),
-                                    )
-                                    .at(m.span, "second vote")
-                                    .related(first, "first vote")
-                                    .help("each member has one vote on a resolution"),
+                                    steps::votes_twice(&m.name)
+                                        .at(m.span, "second vote")
+                                        .related(first, "first vote"),
                                 );
                             }
                             given[i] = Some(m.span);

@@ -165,6 +165,7 @@ fn run_request(book: &Rulebook, options: RunOptions) -> RunRequest {
         members_csv: options.members_csv,
         members_map: options.members_map,
         members_dates: options.members_dates,
+        ballots_csv: options.ballots_csv,
         files,
         examples_only: false,
         example: options.example,

@@ -195,6 +195,9 @@ pub struct RunOptions {
     /// `month-first` (as `--dates`).
     #[schema(value_type = Option<String>)]
     pub members_dates: Option<crate::register::DateOrder>,
+    /// Ballots for the scenario's motions and elections, as the text of a
+    /// CSV file (`date,motion,member,vote,proxy`, as `--ballots`).
+    pub ballots_csv: Option<String>,
     /// Files the rulebook names, by name; those beside it on the server
     /// are given already.
     pub files: BTreeMap<String, String>,

@@ -25,13 +25,27 @@ use crate::types::Type;
 use crate::value::Value;
 
 /// Where a piece of a step is written: its span (in the rulebook, or in the
-/// input file when known) and, for a cell of a CSV act log, its column.
+/// input file when known) and, for a cell of a CSV file, its column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Loc {
     /// The bytes it covers; empty when only the step's place is known.
     pub span: Span,
-    /// Its column, from 1, in a CSV act log (0 elsewhere).
+    /// Its column, from 1, in a CSV file (0 elsewhere).
     pub column: u32,
+    /// Its line, from 1, in a CSV file whose step is written over several
+    /// lines (a ballots file: one ballot a line); 0: the step's own line.
+    pub line: u64,
+}
+
+impl Loc {
+    /// At `span`, with no column or line of its own.
+    pub fn at(span: Span) -> Self {
+        Loc {
+            span,
+            column: 0,
+            line: 0,
+        }
+    }
 }
 
 /// A piece of a step as written, with where it is written.
@@ -263,7 +277,12 @@ impl Origin {
                 ..d
             },
             Origin::Csv { file, line, .. } => Diagnostic {
-                message: format!("{file}:{line}:{}: {}", loc.column.max(1), d.message),
+                message: format!(
+                    "{file}:{}:{}: {}",
+                    if loc.line == 0 { *line } else { loc.line },
+                    loc.column.max(1),
+                    d.message
+                ),
                 ..d
             },
         };
@@ -319,6 +338,13 @@ impl<'a> Vocabulary<'a> {
             period_fields: &program.period_fields,
         }
     }
+}
+
+/// A member named twice in one vote, in an example's `votes` or at a
+/// motion of a scenario (E0201, placed by the caller).
+pub fn votes_twice(name: &str) -> Diagnostic {
+    Diagnostic::error(Code::Duplicate, format!("`{name}` votes twice"))
+        .help("each member has one vote on a resolution")
 }
 
 /// The parameter called `name`, or why there is none (placed by the caller).
@@ -723,10 +749,24 @@ impl<'a> StepLowerer<'a> {
             return None;
         };
         let mut groups: [Vec<(String, Span)>; 3] = Default::default();
+        let mut voted: std::collections::HashMap<String, Loc> = Default::default();
         for (g, (names, out)) in votes.into_iter().zip(groups.iter_mut()).enumerate() {
             for (i, name) in names.into_iter().enumerate() {
                 let part = Part::Vote(VOTE_GROUPS[g], i);
                 self.known(&name.value, name.loc, part, origin, errors);
+                // One member, one vote: a name given twice is a slip to
+                // correct, not a vote to count twice or to drop.
+                if let Some(first) = voted.get(&name.value) {
+                    let mut d = votes_twice(&name.value);
+                    if !first.span.is_empty() && !name.loc.span.is_empty() {
+                        d = d
+                            .at(name.loc.span, "second vote")
+                            .related(first.span, "first vote");
+                    }
+                    errors.push(origin.place(part, name.loc, d, "second vote"));
+                    continue;
+                }
+                voted.insert(name.value.clone(), name.loc);
                 out.push((name.value, origin.rulebook_span(name.loc)));
             }
         }
@@ -1458,10 +1498,15 @@ mod tests {
         let cell = Loc {
             span: Span::new(52, 57),
             column: 13,
+            line: 0,
         };
         let placed = csv.place(Part::Arg(0), cell, d(), "here");
         assert_eq!(placed.message, "acts.csv:5:13: bad");
         assert_eq!(placed.span, Some(Span::new(52, 57)));
+        // A piece on a line of its own (a ballot) is named by that line.
+        let ballot = Loc { line: 9, ..cell };
+        let placed = csv.place(Part::Voter(0), ballot, d(), "here");
+        assert_eq!(placed.message, "acts.csv:9:13: bad");
         let rulebook = Origin::Rulebook {
             number: 2,
             span: Span::new(5, 9),

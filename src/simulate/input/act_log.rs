@@ -48,20 +48,7 @@ impl<R> Tee<R> {
     /// The bytes of the line that starts at file offset `start`.
     fn line(&self, start: usize) -> &[u8] {
         let from = start.saturating_sub(self.base).min(self.bytes.len());
-        let rest = &self.bytes[from..];
-        // A line ends at a newline outside quotes (a quoted cell may hold one).
-        let mut in_quotes = false;
-        let end = rest
-            .iter()
-            .position(|&b| {
-                if b == b'"' {
-                    in_quotes = !in_quotes;
-                }
-                b == b'\n' && !in_quotes
-            })
-            .unwrap_or(rest.len());
-        let line = &rest[..end];
-        line.strip_suffix(b"\r").unwrap_or(line)
+        first_line(&self.bytes[from..])
     }
 
     /// Forgets what comes before file offset `start`.
@@ -74,9 +61,26 @@ impl<R> Tee<R> {
     }
 }
 
+/// The first line of `rest`, without its line ending: a line ends at a
+/// newline outside quotes (a quoted cell may hold one).
+pub(super) fn first_line(rest: &[u8]) -> &[u8] {
+    let mut in_quotes = false;
+    let end = rest
+        .iter()
+        .position(|&b| {
+            if b == b'"' {
+                in_quotes = !in_quotes;
+            }
+            b == b'\n' && !in_quotes
+        })
+        .unwrap_or(rest.len());
+    let line = &rest[..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
 /// Where each cell of `line` (which starts at file offset `start`) is: its
 /// bytes, quotes included, and its column in characters from 1.
-fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {
+pub(super) fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {
     let mut places = Vec::new();
     let (mut in_quotes, mut cell_start, mut cell_column, mut chars) = (false, 0, 1u32, 0u32);
     for (i, &b) in line.iter().enumerate() {
@@ -86,6 +90,7 @@ fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {
                 places.push(Loc {
                     span: Span::new(start + cell_start, start + i),
                     column: cell_column,
+                    line: 0,
                 });
                 cell_start = i + 1;
                 cell_column = chars + 2;
@@ -100,6 +105,7 @@ fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {
     places.push(Loc {
         span: Span::new(start + cell_start, start + line.len()),
         column: cell_column,
+        line: 0,
     });
     places
 }

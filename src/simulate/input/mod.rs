@@ -5,6 +5,7 @@
 //! diagnostic that names the JSON path, or the CSV line and column.
 
 mod act_log;
+mod ballots;
 mod export;
 mod json;
 mod json_scan;
@@ -15,6 +16,7 @@ use crate::program::*;
 use crate::value::Value;
 
 pub use act_log::{ActLogSteps, read_act_log, steps_from_act_log};
+pub use ballots::{Ballots, Problem, StepsWithBallots, read_ballots};
 pub use export::scenario_to_json;
 pub use json::{JsonSteps, read_json, steps_from_json_reader};
 // The register is read below the executors (crate::register); its names

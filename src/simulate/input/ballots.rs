@@ -1,0 +1,828 @@
+//! Ballots from a file (`rochdale simulate --ballots FILE.csv`,
+//! docs/scenarios.md): one ballot a line, each added to the motion or
+//! election of the scenario that its date and name pick out. A ballot is
+//! checked by the one lowering of steps ([`crate::check::steps`]) together
+//! with the votes the step already has, so that every rule (a member who
+//! votes twice, a choice that is not a candidate, an own proxy) is the
+//! scenario's, with its code; only what is particular to the file (a line
+//! that fits no vote of the scenario) is checked here (E0905).
+//!
+//! ```csv
+//! date,motion,member,vote,proxy
+//! 2026-09-28,assembly,amaia,for,
+//! 2026-09-28,assembly,carmen,for,amaia
+//! 2026-09-28,assembly,jon,against,by post
+//! 2026-05-01,committee,ann,ann > bob,
+//! ```
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::act_log::{cell_places, first_line};
+use crate::check::steps::{
+    Loc, Origin, RawKind, RawStep, ReadValue, StepLowerer, Vocabulary, Written, read_date,
+    read_sitting,
+};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{Program, ScenarioDef, StepDef, StepDefKind};
+use crate::span::{SourceFile, Span};
+use crate::syntax::ast::{ElectionMethod, Sitting, format_date};
+use crate::types::Type;
+use crate::value::Value;
+
+/// The columns of a ballots file, in the order the docs give them.
+const COLUMNS: [&str; 6] = ["date", "motion", "member", "vote", "proxy", "sitting"];
+
+/// How the help names the columns.
+const SHAPE: &str = "a ballots file has the columns date, motion, member, vote and (optionally) proxy and sitting: `2026-09-28,assembly,amaia,for,` or, in an election, `2026-05-01,committee,ann,ann > bob,`";
+
+/// How a vote not given in person is written in the `proxy` column.
+const BY_POST: &str = "by post";
+
+/// The ballots of a file, grouped by the vote they are for, to be added to
+/// the steps of a scenario as they come ([`Ballots::add_to`]).
+#[derive(Debug)]
+pub struct Ballots {
+    /// The file's name, as messages show it.
+    file: Arc<str>,
+    /// Its text, to place a choice within its cell.
+    text: String,
+    /// One group for each date and name, in the order first written.
+    groups: Vec<Group>,
+    /// The group of each date, name and sitting.
+    index: HashMap<(time::Date, String, Option<Sitting>), usize>,
+    /// The votes of the scenario met so far, for help: a date, and the
+    /// names a ballot can give it by (a resolution's and a motion's title).
+    seen: Vec<(time::Date, Vec<String>)>,
+}
+
+/// The lines of one date and name.
+#[derive(Debug)]
+struct Group {
+    date: time::Date,
+    /// The name as written in the `motion` column of its first line.
+    name: Written<String>,
+    /// The meeting its `sitting` column names, if it names one: a first
+    /// call and its second call may be held on one day.
+    sitting: Option<Sitting>,
+    /// The first line: the group's place when a problem is with all of it.
+    line: u64,
+    span: Span,
+    rows: Vec<Row>,
+    /// The step (its place, such as `step 4 of the scenario`) the group was
+    /// added to.
+    added_to: Option<String>,
+}
+
+/// One ballot.
+#[derive(Debug)]
+struct Row {
+    voter: Written<String>,
+    vote: Written<String>,
+    proxy: Option<Proxy>,
+}
+
+/// Who gives a vote not cast in person.
+#[derive(Debug)]
+enum Proxy {
+    /// The member who holds the proxy.
+    Holder(Written<String>),
+    /// Sent by post.
+    Post(Loc),
+}
+
+/// A step's own pieces are already checked: they are given again with no
+/// place of their own, so only a ballot's problem can be placed.
+fn unplaced(name: &str) -> Written<String> {
+    Written::new(name.to_string(), Loc::default())
+}
+
+/// A ballot sets no value: the lowering of a vote never reads one.
+struct NoValues;
+
+impl ReadValue<()> for NoValues {
+    fn value(&mut self, _: &(), _: Type, owner: &str, _: bool) -> Result<Value, Diagnostic> {
+        Err(Diagnostic::error(
+            Code::BadBallot,
+            format!("a ballots file gives no value of `{owner}`"),
+        ))
+    }
+
+    fn member(&self, _: &()) -> Option<String> {
+        None
+    }
+}
+
+/// Reads a ballots file given as text (docs/scenarios.md, "Ballots from a
+/// file"): every line's problems are reported, each with its line and column.
+pub fn read_ballots(file: &SourceFile) -> Result<Ballots, Vec<Diagnostic>> {
+    let name: Arc<str> = file.name.as_str().into();
+    let bytes = file.text.as_bytes();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(bytes);
+    let mut ballots = Ballots {
+        file: name.clone(),
+        text: file.text.clone(),
+        groups: Vec::new(),
+        index: HashMap::new(),
+        seen: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    let mut columns: Option<[Option<usize>; 6]> = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let (line, start) = e
+                    .position()
+                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                errors.push(
+                    Diagnostic::error(Code::BadInputFile, format!("{name}:{line}: {e}"))
+                        .at(Span::new(start, start), "here")
+                        .help("save the ballots file as UTF-8 text, one ballot a line"),
+                );
+                if e.is_io_error() {
+                    break;
+                }
+                continue;
+            }
+        }
+        let (line, start) = record
+            .position()
+            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+        let text = first_line(bytes.get(start..).unwrap_or_default());
+        let places: Vec<Loc> = cell_places(text, start)
+            .into_iter()
+            .map(|l| Loc { line, ..l })
+            .collect();
+        let at = |i: usize| {
+            places.get(i).copied().unwrap_or(Loc {
+                span: Span::new(start, start + text.len()),
+                column: 1,
+                line,
+            })
+        };
+        let problem = |loc: Loc, code: Code, message: String, label: &str, help: &str| {
+            Diagnostic::error(
+                code,
+                format!("{name}:{line}:{}: {message}", loc.column.max(1)),
+            )
+            .at(loc.span, label)
+            .help(help)
+        };
+        let Some(cols) = columns else {
+            match header(&record, &at, &problem) {
+                Ok(found) => columns = Some(found),
+                Err(ds) => {
+                    errors.extend(ds);
+                    break;
+                }
+            }
+            continue;
+        };
+        let cell = |c: usize| -> Option<(String, Loc)> {
+            let i = cols[c]?;
+            record
+                .get(i)
+                .filter(|v| !v.is_empty())
+                .map(|v| (v.to_string(), at(i)))
+        };
+        let mut missing = |c: usize| {
+            let loc = cols[c].map_or(at(0), &at);
+            errors.push(problem(
+                loc,
+                Code::BadInputFile,
+                format!("the line gives no {}", COLUMNS[c]),
+                "empty",
+                SHAPE,
+            ));
+        };
+        let (Some(date), Some(motion), Some(voter), Some(vote)) =
+            (cell(0), cell(1), cell(2), cell(3))
+        else {
+            for c in 0..4 {
+                if cell(c).is_none() {
+                    missing(c);
+                }
+            }
+            continue;
+        };
+        let date_value = match read_date(&date.0) {
+            Ok(d) => d,
+            Err(d) => {
+                let help = d.help.clone().unwrap_or_default();
+                errors.push(problem(date.1, d.code, d.message, "not a date", &help));
+                continue;
+            }
+        };
+        let sitting = match cell(5) {
+            Some((text, loc)) => match read_sitting(&text) {
+                Ok(s) => Some(s),
+                Err(d) => {
+                    let help = d.help.clone().unwrap_or_default();
+                    errors.push(problem(loc, d.code, d.message, "not a sitting", &help));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let proxy = cell(4).map(|(p, loc)| {
+            if p.eq_ignore_ascii_case(BY_POST) {
+                Proxy::Post(loc)
+            } else {
+                Proxy::Holder(Written::new(p, loc))
+            }
+        });
+        let row = Row {
+            voter: Written::new(voter.0, voter.1),
+            vote: Written::new(vote.0, vote.1),
+            proxy,
+        };
+        let key = (date_value, motion.0.clone(), sitting);
+        let g = *ballots.index.entry(key).or_insert_with(|| {
+            ballots.groups.push(Group {
+                date: date_value,
+                name: Written::new(motion.0, motion.1),
+                sitting,
+                line,
+                span: Span::new(start, start + text.len()),
+                rows: Vec::new(),
+                added_to: None,
+            });
+            ballots.groups.len() - 1
+        });
+        ballots.groups[g].rows.push(row);
+    }
+    if columns.is_none() && errors.is_empty() {
+        errors.push(
+            Diagnostic::error(
+                Code::BadInputFile,
+                format!("{name}: the ballots file is empty"),
+            )
+            .help(SHAPE),
+        );
+    }
+    if errors.is_empty() {
+        Ok(ballots)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The column of each of [`COLUMNS`] in a header line (`proxy` may be left
+/// out); or why the header is not one.
+fn header(
+    record: &csv::StringRecord,
+    at: &dyn Fn(usize) -> Loc,
+    problem: &dyn Fn(Loc, Code, String, &str, &str) -> Diagnostic,
+) -> Result<[Option<usize>; 6], Vec<Diagnostic>> {
+    let mut found: [Option<usize>; 6] = [None; 6];
+    let mut errors = Vec::new();
+    for (i, cell) in record.iter().enumerate() {
+        if cell.is_empty() {
+            continue;
+        }
+        let Some(c) = COLUMNS.iter().position(|n| cell.eq_ignore_ascii_case(n)) else {
+            let help = crate::check::nearest(cell, COLUMNS.iter().copied()).map_or_else(
+                || SHAPE.to_string(),
+                |n| format!("did you mean `{n}`? {SHAPE}"),
+            );
+            errors.push(problem(
+                at(i),
+                Code::BadInputFile,
+                format!("`{cell}` is not a column of a ballots file"),
+                "unknown column",
+                &help,
+            ));
+            continue;
+        };
+        if found[c].is_some() {
+            errors.push(problem(
+                at(i),
+                Code::BadInputFile,
+                format!("the column `{}` is given twice", COLUMNS[c]),
+                "again",
+                "keep one of the two",
+            ));
+            continue;
+        }
+        found[c] = Some(i);
+    }
+    for (c, column) in COLUMNS.iter().enumerate().take(4) {
+        if found[c].is_none() && errors.is_empty() {
+            errors.push(problem(
+                at(0),
+                Code::BadInputFile,
+                format!("the ballots file has no `{column}` column"),
+                "the header",
+                SHAPE,
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(errors)
+    }
+}
+
+impl Ballots {
+    /// The file's name, as messages show it.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// How many ballots the file gives.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.rows.len()).sum()
+    }
+
+    /// Whether the file gives no ballot.
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(|g| g.rows.is_empty())
+    }
+
+    /// Adds the file's ballots to a scenario's steps; every problem, in the
+    /// file, and the lines that fit no step of the scenario.
+    pub fn add_to_scenario(
+        &mut self,
+        program: &Program,
+        scenario: &mut ScenarioDef,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for step in &mut scenario.steps {
+            errors.extend(self.add_to(program, step));
+        }
+        errors.extend(self.unused());
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds to `step`, a motion or an election, the ballots for it: those
+    /// of its date whose `motion` names its resolution (or its title) or its
+    /// election. Gives the problems with them (placed in the ballots file);
+    /// with a problem the step is left as it was.
+    pub fn add_to(&mut self, program: &Program, step: &mut StepDef) -> Vec<Diagnostic> {
+        let (names, sitting): (Vec<&str>, Option<Sitting>) = match &step.kind {
+            StepDefKind::Motion {
+                resolution,
+                title,
+                sitting,
+                ..
+            } => {
+                let mut names = vec![program.resolutions[*resolution].name.as_str()];
+                names.extend(title.as_deref());
+                (names, Some(*sitting))
+            }
+            StepDefKind::Election { election, .. } => {
+                (vec![program.elections[*election].name.as_str()], None)
+            }
+            _ => return Vec::new(),
+        };
+        self.seen
+            .push((step.date, names.iter().map(|n| n.to_string()).collect()));
+        let mut errors = Vec::new();
+        let mut mine = Vec::new();
+        // A line that names no sitting fits any; one that names it, only
+        // the motion voted at that sitting.
+        let mut keys = Vec::with_capacity(names.len() * 2);
+        for name in &names {
+            keys.push((step.date, name.to_string(), None));
+            if sitting.is_some() {
+                keys.push((step.date, name.to_string(), sitting));
+            }
+        }
+        for key in keys {
+            let Some(&g) = self.index.get(&key) else {
+                continue;
+            };
+            let group = &self.groups[g];
+            if let Some(other) = &group.added_to {
+                let d = Diagnostic::error(
+                    Code::BadBallot,
+                    format!(
+                        "{}:{}:{}: `{}` on {} could be the motion of {other} or of {}",
+                        self.file,
+                        group.line,
+                        group.name.loc.column.max(1),
+                        group.name.value,
+                        format_date(group.date),
+                        step.place
+                    ),
+                )
+                .at(group.name.loc.span, "two motions")
+                .help("write the motion's title in the `motion` column, or its meeting in a `sitting` column (`first call`, `second call`, `confirming`), to say which");
+                errors.push(d);
+                continue;
+            }
+            mine.push(g);
+        }
+        if mine.is_empty() {
+            return errors;
+        }
+        for &g in &mine {
+            self.groups[g].added_to = Some(step.place.clone());
+        }
+        let first = &self.groups[mine[0]];
+        let origin = Origin::Csv {
+            file: self.file.clone(),
+            line: first.line,
+            span: first.span,
+        };
+        let rows: Vec<&Row> = mine.iter().flat_map(|&g| &self.groups[g].rows).collect();
+        let raw = match &step.kind {
+            StepDefKind::Motion { .. } => motion_raw(program, step, &rows, &self.file, &mut errors),
+            StepDefKind::Election { .. } => {
+                election_raw(program, step, &rows, (&self.file, &self.text), &mut errors)
+            }
+            _ => None,
+        };
+        let Some(raw) = raw else {
+            return errors;
+        };
+        let mut lowerer = StepLowerer::new(Vocabulary::of(program), None);
+        let mut problems = Vec::new();
+        let lowered = lowerer.lower_at_any_date(raw, &origin, &mut NoValues, &mut problems);
+        errors.extend(problems);
+        if !errors.is_empty() {
+            // In the order of the file's lines, as a reader goes through it.
+            errors.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+            return errors;
+        }
+        if let Some(lowered) = lowered {
+            add_tail(&mut step.kind, lowered.kind);
+        }
+        errors
+    }
+
+    /// The lines added to no step: a diagnostic for each date and name.
+    pub fn unused(&self) -> Vec<Diagnostic> {
+        self.groups
+            .iter()
+            .filter(|g| g.added_to.is_none())
+            .map(|g| {
+                let that_day: Vec<String> = self
+                    .seen
+                    .iter()
+                    .filter(|(d, _)| *d == g.date)
+                    .map(|(_, names)| {
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(" (or ")
+                            + if names.len() > 1 { ")" } else { "" }
+                    })
+                    .collect();
+                let other_days: Vec<String> = self
+                    .seen
+                    .iter()
+                    .filter(|(_, names)| names.contains(&g.name.value))
+                    .map(|(d, _)| format_date(*d))
+                    .collect();
+                let help = if !that_day.is_empty() {
+                    format!("on {} the scenario votes on {}", format_date(g.date), that_day.join(", "))
+                } else if !other_days.is_empty() {
+                    format!("`{}` is voted on {}", g.name.value, other_days.join(", "))
+                } else {
+                    "a ballot is for a motion or an election of the scenario: its date and its resolution's name (or title) or its election's name".to_string()
+                };
+                Diagnostic::error(
+                    Code::BadBallot,
+                    format!(
+                        "{}:{}:{}: the scenario votes on no `{}` on {}{}",
+                        self.file,
+                        g.line,
+                        g.name.loc.column.max(1),
+                        g.name.value,
+                        format_date(g.date),
+                        match g.sitting {
+                            Some(Sitting::First) => " at a first call",
+                            Some(Sitting::SecondCall) => " at a second call",
+                            Some(Sitting::Confirming) => " at a confirming meeting",
+                            None => "",
+                        }
+                    ),
+                )
+                .at(g.name.loc.span, "no such vote")
+                .help(help)
+            })
+            .collect()
+    }
+}
+
+/// A problem with one cell of a ballot.
+fn cell_problem(file: &str, loc: Loc, message: String, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadBallot,
+        format!("{file}:{}:{}: {message}", loc.line, loc.column.max(1)),
+    )
+    .at(loc.span, label)
+    .help(help)
+}
+
+/// A motion step with the ballots added, as written, to be lowered whole.
+fn motion_raw(
+    program: &Program,
+    step: &StepDef,
+    rows: &[&Row],
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<RawStep<()>> {
+    let StepDefKind::Motion {
+        resolution,
+        title,
+        for_,
+        against,
+        abstain,
+        absent,
+        sitting,
+        notice,
+        ..
+    } = &step.kind
+    else {
+        return None;
+    };
+    let mut votes: [Vec<Written<String>>; 3] =
+        [for_, against, abstain].map(|group| group.iter().map(|(n, _)| unplaced(n)).collect());
+    let mut away: Vec<(Written<String>, Option<Written<String>>)> = absent
+        .iter()
+        .map(|(v, h)| (unplaced(v), h.as_deref().map(unplaced)))
+        .collect();
+    for row in rows {
+        let word = row.vote.value.to_ascii_lowercase();
+        let Some(g) = crate::check::steps::VOTE_GROUPS
+            .iter()
+            .position(|w| *w == word)
+        else {
+            errors.push(cell_problem(
+                file,
+                row.vote.loc,
+                format!("`{}` is not a vote on a motion", row.vote.value),
+                "not a vote",
+                "a motion's vote is for, against or abstain",
+            ));
+            continue;
+        };
+        votes[g].push(Written::new(row.voter.value.clone(), row.voter.loc));
+        match &row.proxy {
+            Some(Proxy::Holder(h)) => away.push((
+                Written::new(row.voter.value.clone(), h.loc),
+                Some(Written::new(h.value.clone(), h.loc)),
+            )),
+            Some(Proxy::Post(loc)) => {
+                away.push((Written::new(row.voter.value.clone(), *loc), None))
+            }
+            None => {}
+        }
+    }
+    Some(RawStep {
+        date: Written::new(step.date, Loc::default()),
+        kind: RawKind::Motion {
+            resolution: unplaced(&program.resolutions[*resolution].name),
+            title: title.clone(),
+            votes,
+            amend: Vec::new(),
+            effective: None,
+            absent: away,
+            sitting: *sitting,
+            notice: notice.map(|n| Written::new(n, Loc::default())),
+        },
+    })
+}
+
+/// An election step with the ballots added, as written, to be lowered whole.
+fn election_raw(
+    program: &Program,
+    step: &StepDef,
+    rows: &[&Row],
+    (file, text): (&str, &str),
+    errors: &mut Vec<Diagnostic>,
+) -> Option<RawStep<()>> {
+    let StepDefKind::Election {
+        election,
+        candidates,
+        ballots,
+        seed,
+    } = &step.kind
+    else {
+        return None;
+    };
+    let def = &program.elections[*election];
+    let mut written: Vec<(Written<String>, Vec<Written<String>>)> = ballots
+        .iter()
+        .map(|(voter, _, picks)| {
+            let choices = picks
+                .iter()
+                .filter_map(|&c| candidates.get(c))
+                .map(|(n, _)| unplaced(n))
+                .collect();
+            (unplaced(voter), choices)
+        })
+        .collect();
+    for row in rows {
+        if let Some(Proxy::Holder(Written { loc, .. }) | Proxy::Post(loc)) = &row.proxy {
+            errors.push(cell_problem(
+                file,
+                *loc,
+                format!(
+                    "`{}` gives an election's ballot by proxy or by post",
+                    row.voter.value
+                ),
+                "in an election",
+                "a ballot in an election is the voter's own: leave the proxy column empty",
+            ));
+            continue;
+        }
+        let (separator, wrong, how) = match def.method {
+            ElectionMethod::SingleTransferableVote => (
+                &['>'][..],
+                &[',', ';'][..],
+                "a ranking is written in order of preference with `>`: `ann > bob > cy`",
+            ),
+            ElectionMethod::Plurality => (
+                &[',', ';'][..],
+                &['>'][..],
+                "plurality marks are written `ann; bob` (or with commas, the cell in quotes)",
+            ),
+        };
+        if row.vote.value.contains(wrong) {
+            errors.push(cell_problem(
+                file,
+                row.vote.loc,
+                format!(
+                    "`{}` is not written as `{}` counts its ballots",
+                    row.vote.value, def.name
+                ),
+                "how it is written",
+                how,
+            ));
+            continue;
+        }
+        let choices: Vec<&str> = row.vote.value.split(separator).map(str::trim).collect();
+        if choices.iter().any(|c| c.is_empty()) {
+            errors.push(cell_problem(
+                file,
+                row.vote.loc,
+                format!("`{}` leaves a choice empty", row.vote.value),
+                "an empty choice",
+                how,
+            ));
+            continue;
+        }
+        let choices = within(text, row.vote.loc, &choices)
+            .into_iter()
+            .zip(&choices)
+            .map(|(loc, c)| Written::new(c.to_string(), loc))
+            .collect();
+        written.push((
+            Written::new(row.voter.value.clone(), row.voter.loc),
+            choices,
+        ));
+    }
+    Some(RawStep {
+        date: Written::new(step.date, Loc::default()),
+        kind: RawKind::Election {
+            election: unplaced(&def.name),
+            candidates: candidates.iter().map(|(n, _)| unplaced(n)).collect(),
+            ballots: written,
+            seed: *seed,
+        },
+    })
+}
+
+/// Where each of `parts` (found in this order in the cell at `cell`) is in
+/// the file's `text`: a problem with one choice points at it, not at the
+/// whole ranking. A part not found where expected is placed at the cell.
+fn within(text: &str, cell: Loc, parts: &[&str]) -> Vec<Loc> {
+    let raw = text.get(cell.span.start..cell.span.end).unwrap_or("");
+    let mut from = 0;
+    parts
+        .iter()
+        .map(
+            |part| match raw.get(from..).and_then(|rest| rest.find(part)) {
+                Some(at) => {
+                    let start = from + at;
+                    from = start + part.len();
+                    let column = cell.column + raw[..start].chars().count() as u32;
+                    Loc {
+                        span: Span::new(cell.span.start + start, cell.span.start + from),
+                        column,
+                        line: cell.line,
+                    }
+                }
+                None => cell,
+            },
+        )
+        .collect()
+}
+
+/// Adds to a step what lowering it with its ballots gave beyond what it
+/// had: the step's own votes keep their places in the rulebook.
+fn add_tail(kind: &mut StepDefKind, lowered: StepDefKind) {
+    match (kind, lowered) {
+        (
+            StepDefKind::Motion {
+                for_,
+                against,
+                abstain,
+                absent,
+                ..
+            },
+            StepDefKind::Motion {
+                for_: f,
+                against: a,
+                abstain: b,
+                absent: p,
+                ..
+            },
+        ) => {
+            for (mine, all) in [(for_, f), (against, a), (abstain, b)] {
+                let had = mine.len();
+                mine.extend(all.into_iter().skip(had));
+            }
+            let had = absent.len();
+            absent.extend(p.into_iter().skip(had));
+        }
+        (StepDefKind::Election { ballots, .. }, StepDefKind::Election { ballots: all, .. }) => {
+            let had = ballots.len();
+            ballots.extend(all.into_iter().skip(had));
+        }
+        _ => {}
+    }
+}
+
+/// The steps of a stream with a file's ballots added as they come, and the
+/// lines added to no step once the stream ends: the iterator
+/// [`Ballots::into_steps`] returns.
+pub struct StepsWithBallots<'p, I> {
+    program: &'p Program,
+    steps: I,
+    ballots: Ballots,
+    /// Problems to give before the next step.
+    pending: std::collections::VecDeque<Problem>,
+    done: bool,
+}
+
+/// A problem met while a stream's steps have ballots added: in the steps
+/// (placed in their file) or in the ballots file.
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// In the scenario or act log.
+    Steps(Diagnostic),
+    /// In the ballots file.
+    Ballots(Diagnostic),
+}
+
+impl Ballots {
+    /// The steps of `steps` with the file's ballots added.
+    pub fn into_steps<I>(self, program: &Program, steps: I) -> StepsWithBallots<'_, I> {
+        StepsWithBallots {
+            program,
+            steps,
+            ballots: self,
+            pending: Default::default(),
+            done: false,
+        }
+    }
+}
+
+impl<I: Iterator<Item = Result<StepDef, Diagnostic>>> Iterator for StepsWithBallots<'_, I> {
+    type Item = Result<StepDef, Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(p) = self.pending.pop_front() {
+                return Some(Err(p));
+            }
+            if self.done {
+                return None;
+            }
+            match self.steps.next() {
+                Some(Ok(mut step)) => {
+                    let problems = self.ballots.add_to(self.program, &mut step);
+                    if problems.is_empty() {
+                        return Some(Ok(step));
+                    }
+                    self.pending
+                        .extend(problems.into_iter().map(Problem::Ballots));
+                }
+                Some(Err(d)) => return Some(Err(Problem::Steps(d))),
+                None => {
+                    self.done = true;
+                    self.pending
+                        .extend(self.ballots.unused().into_iter().map(Problem::Ballots));
+                }
+            }
+        }
+    }
+}
