@@ -725,9 +725,11 @@ impl Printer<'_> {
         if let Some((m, span)) = e.method {
             self.statement(i, &[format!("counted by {}", m.as_str())], span);
         }
-        if let Some(c) = &e.candidate {
-            let lines = self.headed(&format!("candidate {} requires", c.var.name), &c.condition);
-            self.statement(i, &lines, c.span);
+        for (word, clause) in [("candidate", &e.candidate), ("voter", &e.voter)] {
+            if let Some(c) = clause {
+                let lines = self.headed(&format!("{word} {} requires", c.var.name), &c.condition);
+                self.statement(i, &lines, c.span);
+            }
         }
         if let Some(ties) = e.ties {
             self.out

@@ -666,7 +666,10 @@ pub struct ElectionDef {
     /// Who may stand: a condition over the member in slot 0, with its
     /// reasons; `None`: any member.
     pub candidate: Option<Ir>,
-    /// Slots the condition needs.
+    /// Who may vote: a condition over the member in slot 0, with its
+    /// reasons; `None`: any member.
+    pub voter: Option<Ir>,
+    /// Slots the conditions need.
     pub frame_size: usize,
     /// How a tie the count leaves is broken.
     pub ties: crate::syntax::ast::ElectionTies,

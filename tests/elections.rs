@@ -166,6 +166,22 @@ fn a_lot_is_drawn_from_the_steps_seed() {
 }
 
 #[test]
+fn a_voter_who_may_not_vote_refuses_the_election() {
+    let o = run("too young to vote");
+    let refused = &o.steps[o.steps.len() - 2];
+    assert_eq!(refused.status, StepStatus::Refused);
+    assert_eq!(
+        refused.reasons,
+        ["cy may not vote: the auditor is chosen by members 21 or over: 20 < 21"]
+    );
+    // The next day, without cy's ballot: ann 2 (v1's and her own), bob 1.
+    assert_eq!(o.elections.len(), 1);
+    let count = &o.elections[0].outcome;
+    assert_eq!(stages(count), [["2", "1"]]);
+    assert_eq!(count.elected, ["ann"]);
+}
+
+#[test]
 fn a_candidate_who_may_not_stand_refuses_the_election() {
     let o = run("too young");
     assert!(o.elections.is_empty());

@@ -214,7 +214,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "public-service-mutual.coop",
-        "46e6efb8a8489e87dd662f981daf825f985a0c79b0226549406e8e9fedd954a0",
+        "37c9b706f369448b536a89792aad67146d66287fcb63873c49ffcfdac3899466",
     ),
     (
         "rochdale-1844.coop",

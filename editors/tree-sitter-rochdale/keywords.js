@@ -132,6 +132,7 @@ module.exports = [
   "single",
   "transferable",
   "candidate",
+  "voter",
   "broken",
   "alphabetically",
   "lot",

@@ -34,7 +34,12 @@ export interface ScenarioJson {
   members: ({ name: string } & Record<string, string | number | boolean>)[];
   steps: ({ date: string } & (
     | { act: string; args: (string | number | boolean)[] }
-    | { motion: string; title?: string; for: string[]; against: string[]; abstain: string[]; amend: Record<string, string> }
+    | {
+        motion: string; title?: string; for: string[]; against: string[]; abstain: string[]; amend: Record<string, string>;
+        effective?: string; sitting?: 'first call' | 'second call' | 'confirming'; notice_given?: string;
+        proxies?: { voter: string; holder: string }[]; by_post?: string[];
+      }
+    | { election: string; candidates: string[]; ballots: { voter: string; ranking: string[] }[]; seed?: number }
     | { close: true | Record<string, string> }
   ))[];
 }

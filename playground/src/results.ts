@@ -1,7 +1,8 @@
 // Results for people: tables and charts of a simulation, a comparison of
 // two versions, and an explanation as a tree. Plain labels; no raw JSON.
 import type {
-  Diagnostic, Explanation, ExplainNode, RulebookDiff, SimulationOutcome, Step, ValueChange, ValueView, YearRow,
+  Diagnostic, ElectionResult, Explanation, ExplainNode, MotionOutcome, RulebookDiff, SimulationOutcome, Sitting, Step, ValueChange,
+  ValueView, YearRow,
 } from 'rochdale';
 import type { Failure } from './engine.ts';
 
@@ -316,14 +317,8 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
       })), labels)));
   }
 
-  if (o.resolutions.length) {
-    root.append(section('Votes',
-      table(['Date', 'Motion', 'Result', 'Count'], o.resolutions.map((r) => [
-        r.date, r.title ?? r.outcome.name,
-        el('td', { className: r.outcome.passed ? 'good' : 'bad' }, r.outcome.passed ? 'passed' : 'not passed'),
-        r.outcome.reason,
-      ]))));
-  }
+  if (o.resolutions.length) root.append(section('Votes', meetings(o.resolutions)));
+  if (o.elections?.length) root.append(section('Elections', ...o.elections.map(election)));
   if (o.amendments.length) {
     root.append(section('Amendments adopted',
       table(['Adopted', 'In force from', 'Parameter', 'Before', 'After', 'Adopted by'], o.amendments.map((a) => [a.date, a.effective, a.parameter, a.old.display, a.new.display, a.reason]))));
@@ -336,6 +331,55 @@ export function renderOutcome(o: SimulationOutcome, explain: Explain): HTMLEleme
       `<td class="${s.status === 'done' ? '' : 'bad'}">${esc(s.status === 'done' ? 'done' : `${s.status}: ${s.status === 'failed' ? failureReason(s) : s.reasons.join('; ')}`)}</td>`,
     ]), 'grid timeline')));
   return root;
+}
+
+const SITTING: Record<Sitting, string> = { first: 'first call', second_call: 'second call', confirming: 'confirming meeting' };
+
+/** Each meeting's count: who was present against the quorum, the votes each way, and why it passed or not. */
+function meetings(motions: MotionOutcome[]): HTMLTableElement {
+  return table(['Date', 'Motion', 'Meeting', 'Present (quorum)', 'For', 'Against', 'Abstain', 'Result', 'Why'], motions.map((r) => {
+    const c = r.outcome;
+    const represented = c.represented ? `, ${c.represented} by proxy or post` : '';
+    const why = el('td', { className: 'why' }, c.reason);
+    for (const note of c.not_counted ?? []) why.append(el('div', { className: 'note' }, note));
+    return [
+      r.date, r.title ?? c.name, SITTING[r.sitting ?? 'first'],
+      el('td', { className: c.quorate ? '' : 'bad' }, `${c.present} of ${c.members}${represented} (${c.required} needed)`),
+      el('td', { className: 'num' }, c.votes_for), el('td', { className: 'num' }, c.votes_against), el('td', { className: 'num' }, c.abstentions),
+      el('td', { className: c.passed ? 'good' : 'bad' }, c.passed ? 'passed' : 'not passed'),
+      why,
+    ];
+  }), 'grid meetings');
+}
+
+/** An election's count, round by round: each candidate's votes at the end of every stage, and what the stage did. */
+function election(e: ElectionResult): HTMLElement {
+  const c = e.outcome;
+  const method = c.method === 'plurality' ? 'plurality' : 'single transferable vote';
+  const quota = c.quota ? `, quota ${c.quota}` : '';
+  const header = ['Candidate', ...c.stages.map((s) => `Stage ${s.stage}`)];
+  const elected = new Set(c.elected);
+  const rows: Child[][] = c.candidates.map((name) => [
+    el('td', { className: elected.has(name) ? 'good' : '' }, elected.has(name) ? `${name} (elected)` : name),
+    ...c.stages.map((s) => el('td', { className: 'num' }, s.totals.find((t) => t.candidate === name)?.votes ?? '–')),
+  ]);
+  if (c.method !== 'plurality') {
+    rows.push([el('td', { className: 'hint' }, 'non-transferable'), ...c.stages.map((s) => el('td', { className: 'num' }, s.non_transferable))]);
+  }
+  const stages = el('ol', { className: 'stages' }, ...c.stages.map((s) => {
+    const parts = [s.what];
+    if (s.surplus) parts.push(`surplus ${s.surplus}${s.transfer_values.length ? ` at ${s.transfer_values.map((t) => t.to).join(', ')}` : ''}`);
+    if (s.elected.length) parts.push(`elected: ${s.elected.join(', ')}`);
+    if (s.excluded) parts.push(`excluded: ${s.excluded}`);
+    const li = el('li', {}, parts.join('; '));
+    for (const t of s.ties) li.append(el('div', { className: 'note' }, `tie: ${t}`));
+    return li;
+  }));
+  return el('div', { className: 'election' },
+    el('h4', {}, `${c.name} on ${e.date}: ${c.seats} seat${c.seats === 1 ? '' : 's'} by ${method}, ${c.valid} valid ballot${c.valid === 1 ? '' : 's'}${quota}`),
+    table(header, rows, 'grid count'),
+    stages,
+    el('p', {}, el('strong', {}, 'Elected: '), c.elected.join(', ') || 'nobody'));
 }
 
 function node(n: ExplainNode): HTMLElement {

@@ -11,14 +11,21 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string,
   return node;
 };
 
-/** `join(ada, £4.00)`, `motion special "title": for a, b; against c`, `close period`. */
+/** `join(ada, £4.00)`, `motion special "title": for a, b; against c`, `election committee: ...`, `close period`. */
 export function describeStep(step: Step): string {
   if ('act' in step) return `${step.act}(${step.args.join(', ')})`;
   if ('motion' in step) {
     const amend = Object.entries(step.amend ?? {}).map(([k, v]) => `${k} = ${v}`).join(', ');
     const parts = [`for ${step.for.join(', ') || 'none'}`, `against ${step.against.join(', ') || 'none'}`];
     if (step.abstain.length) parts.push(`abstain ${step.abstain.join(', ')}`);
-    return `motion ${step.motion}${step.title ? ` “${step.title}”` : ''}: ${parts.join('; ')}${amend ? `; amend ${amend}` : ''}`;
+    for (const p of step.proxies ?? []) parts.push(`${p.voter} by proxy ${p.holder}`);
+    for (const v of step.by_post ?? []) parts.push(`${v} by post`);
+    const meeting = [step.sitting, step.notice_given ? `notice given ${step.notice_given}` : ''].filter(Boolean).join(', ');
+    return `motion ${step.motion}${step.title ? ` “${step.title}”` : ''}${meeting ? ` (${meeting})` : ''}: ${parts.join('; ')}${amend ? `; amend ${amend}` : ''}`;
+  }
+  if ('election' in step) {
+    const n = step.ballots.length;
+    return `election ${step.election}: candidates ${step.candidates.join(', ')}; ${n} ballot${n === 1 ? '' : 's'}`;
   }
   if (step.close === true) return 'close period';
   return `close period: ${Object.entries(step.close).map(([k, v]) => `${k} ${v}`).join(', ')}`;
@@ -118,7 +125,7 @@ export function renderScenario(scenario: ScenarioJson, names: string[], hooks: H
         };
       } else {
         what.readOnly = true;
-        what.title = 'Votes and the closing of a period are edited in the JSON view';
+        what.title = 'Votes, elections and the closing of a period are edited in the JSON view';
       }
       table.append(el('tr', {}, el('td', {}, date), el('td', { className: 'wide' }, what),
         el('td', {}, el('button', { textContent: '✕', title: 'Remove this step', onclick: () => { scenario.steps.splice(i, 1); drawActs(); changed(); } }))));

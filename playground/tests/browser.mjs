@@ -223,6 +223,63 @@ async function main() {
     await years.locator('table.projection').scrollIntoViewIfNeeded();
     await shot(years, 'projection');
 
+
+    // 10. A meeting's count and an election's rounds. The Spanish rulebook's
+    // second call of 21 September: amaia and bittor present, carmen's vote
+    // held by amaia, 3 for; the quorum 10% of 4 members is 1.
+    const meeting = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    meeting.on('pageerror', (e) => errors.push(String(e)));
+    await meeting.goto(server.url);
+    await meeting.waitForSelector('.cm-content');
+    await meeting.selectOption('#rulebook-picker', 'worker-cooperative-spain.coop');
+    await meeting.waitForSelector('.members-table input[data-member="amaia"]');
+    await meeting.click('#run');
+    await meeting.waitForSelector('table.statements');
+    const votes = await meeting.evaluate(() => [...document.querySelector('table.meetings')?.rows ?? []]
+      .map((r) => [...r.cells].map((c) => c.textContent)));
+    const second = votes.find((r) => r[2] === 'second call');
+    assert(second, `the second call is shown: ${JSON.stringify(votes)}`);
+    assert(second[3] === '3 of 4, 1 by proxy or post (1 needed)' && second[4] === '3' && second[7] === 'passed',
+      `the second call's count: ${second}`);
+    const firstCall = votes.find((r) => r[0] === '2026-09-21' && r[2] === 'first call');
+    assert(firstCall && firstCall[3] === '2 of 4 (3 needed)' && firstCall[7] === 'not passed', `the inquorate first call: ${firstCall}`);
+    await meeting.locator('text=second call').first().scrollIntoViewIfNeeded();
+    await shot(meeting, 'meeting-count');
+    // The food election of tests/rulebooks/elections.coop, stage by stage
+    // as the command line counts it (and as Wikipedia publishes it).
+    const electionsFile = 'tests/rulebooks/elections.coop';
+    const counted = JSON.parse(
+      execFileSync(cli, ['simulate', electionsFile, '--scenario', 'food election', '--format', 'json'], { cwd: root, encoding: 'utf8' }),
+    ).elections[0].outcome;
+    const food = LZString.compressToEncodedURIComponent(
+      JSON.stringify({ f: 'elections.coop', t: readFileSync(path.join(root, electionsFile), 'utf8') }),
+    );
+    const count = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    count.on('pageerror', (e) => errors.push(String(e)));
+    await count.goto(`${server.url}#s=${food}`);
+    await count.waitForSelector('.members-table input[data-member="v01"]');
+    // The scenario panel lists the election among the steps.
+    const listed = await count.evaluate(() => [...document.querySelectorAll('.acts-table input[aria-label^="step"]')].map((i) => i.value));
+    assert(listed.includes('election committee: candidates oranges, pears, chocolate, strawberries, hamburgers; 20 ballots'),
+      `the election step is listed in the scenario panel: ${listed.slice(-2)}`);
+    await count.click('#run');
+    await count.waitForSelector('.election table.count');
+    const grid = await count.evaluate(() => [...document.querySelectorAll('.election table.count')[0].rows]
+      .map((r) => [...r.cells].map((c) => c.textContent)));
+    assert(grid[0].length === counted.stages.length + 1, `a column a stage: ${grid[0]}`);
+    for (const [i, name] of counted.candidates.entries()) {
+      const row = grid[i + 1];
+      assert(row[0].startsWith(name), `row ${i + 1} is ${name}: ${row}`);
+      counted.stages.forEach((st, j) => {
+        const votes = st.totals.find((t) => t.candidate === name).votes;
+        assert(row[j + 1] === votes, `${name} at stage ${j + 1}: ${row[j + 1]} vs ${votes}`);
+      });
+    }
+    const elected = await count.locator('.election p').first().textContent();
+    assert(elected === `Elected: ${counted.elected.join(', ')}` && counted.elected.includes('chocolate'), `who is elected: ${elected}`);
+    await count.locator('.election').first().scrollIntoViewIfNeeded();
+    await shot(count, 'election-rounds');
+
     assert(errors.length === 0, `no errors in the page: ${errors.join('\n')}`);
     console.log('\nthe playground works in Chromium');
   } finally {

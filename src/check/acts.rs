@@ -91,22 +91,24 @@ impl Checker {
                 None
             }
         };
-        let (candidate, frame_size) = match &e.candidate {
-            Some(c) => {
-                let params = vec![(c.var.name.clone(), Type::Member)];
-                let mut cx = ExprChecker::new(self, &params, &[]);
-                let ir = cx.condition_of(&c.condition, "who may stand");
-                let frame = cx.frame_size();
-                (Some(ir), frame)
-            }
-            None => (None, 0),
+        let mut frame_size = 0;
+        let mut condition = |clause: &Option<ast::Candidacy>, what: &str| {
+            let c = clause.as_ref()?;
+            let params = vec![(c.var.name.clone(), Type::Member)];
+            let mut cx = ExprChecker::new(self, &params, &[]);
+            let ir = cx.condition_of(&c.condition, what);
+            frame_size = frame_size.max(cx.frame_size());
+            Some(ir)
         };
+        let candidate = condition(&e.candidate, "who may stand");
+        let voter = condition(&e.voter, "who may vote");
         Some(ElectionDef {
             name: e.name.name.clone(),
             title: e.title.as_ref().map(|t| t.value.clone()),
             seats: seats?,
             method: method?,
             candidate,
+            voter,
             frame_size: frame_size.max(1),
             ties: e.ties.unwrap_or_default(),
             span: e.span,

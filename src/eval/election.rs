@@ -87,14 +87,15 @@ pub struct TransferValue {
 }
 
 impl Evaluator<'_> {
-    /// Whether `member` may stand in election `e`, with the reasons when
-    /// not (the condition's `because`).
-    pub fn eligible(&mut self, e: usize, member: u32) -> Result<(bool, Vec<String>)> {
+    /// Whether `member` may stand in election `e` (or, with `voting`,
+    /// vote in it), with the reasons when not (the condition's `because`).
+    pub fn eligible(&mut self, e: usize, member: u32, voting: bool) -> Result<(bool, Vec<String>)> {
         let program = self.program;
         let Some(def) = program.elections.get(e) else {
             return Ok((true, Vec::new()));
         };
-        let Some(condition) = &def.candidate else {
+        let clause = if voting { &def.voter } else { &def.candidate };
+        let Some(condition) = clause else {
             return Ok((true, Vec::new()));
         };
         let mut frame = vec![Value::Member(member)];

@@ -325,7 +325,7 @@ impl Walker<'_> {
             Item::Allocation(a) => self.allocation(a),
             Item::Resolution(r) => self.resolution(r),
             Item::Election(x) => {
-                if let Some(c) = &x.candidate {
+                for c in [&x.candidate, &x.voter].into_iter().flatten() {
                     let depth = self.locals.len();
                     self.bind(&c.var, x.span);
                     self.expr(&c.condition);

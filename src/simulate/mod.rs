@@ -1055,8 +1055,8 @@ impl<'p> Engine<'p> {
     }
 
     /// An election's ballots counted: every candidate a member who may
-    /// stand, every voter a member, or the step is refused with the
-    /// reasons; the count is the evaluator's.
+    /// stand, every voter a member who may vote, or the step is refused
+    /// with the reasons; the count is the evaluator's.
     fn election(&mut self, number: usize, step: &StepDef) -> Result<(), Stop> {
         let StepDefKind::Election {
             election,
@@ -1076,7 +1076,7 @@ impl<'p> Engine<'p> {
                 reasons.push(format!("{name} is not a member and cannot stand"));
                 continue;
             }
-            let (may, why) = ev.eligible(*election, m)?;
+            let (may, why) = ev.eligible(*election, m, false)?;
             if !may {
                 if why.is_empty() {
                     reasons.push(format!("{name} may not stand"));
@@ -1089,6 +1089,18 @@ impl<'p> Engine<'p> {
             let m = self.member(voter, *span, &step.place)?;
             if !self.inputs.is_active(m as usize) {
                 reasons.push(format!("{voter} is not a member and cannot vote"));
+                continue;
+            }
+            let (may, why) = ev.eligible(*election, m, true)?;
+            if !may {
+                if why.is_empty() {
+                    reasons.push(format!(
+                        "{voter} may not vote in {}",
+                        program.elections[*election].name
+                    ));
+                } else {
+                    reasons.extend(why.iter().map(|w| format!("{voter} may not vote: {w}")));
+                }
             }
         }
         if !reasons.is_empty() {

@@ -396,6 +396,8 @@ pub struct Election {
     pub method: Option<(ElectionMethod, Span)>,
     /// `candidate m requires C`: who may stand.
     pub candidate: Option<Candidacy>,
+    /// `voter m requires C`: who may vote (a constituency's ballot).
+    pub voter: Option<Candidacy>,
     /// `ties broken alphabetically` or `ties broken by lot`, if written
     /// (alphabetically otherwise).
     pub ties: Option<ElectionTies>,
@@ -403,7 +405,8 @@ pub struct Election {
     pub span: Span,
 }
 
-/// `candidate m requires C`: the condition a member must meet to stand.
+/// `candidate m requires C` or `voter m requires C`: the condition a
+/// member must meet to stand, or to vote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidacy {
     /// The member variable.

@@ -176,7 +176,8 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("quarters"),
     contextual("halves"),
     // Elections (`election committee { seats 3  counted by single
-    // transferable vote  candidate m requires ...  ties broken by lot }`,
+    // transferable vote  candidate m requires ...  voter m requires ...
+    // ties broken by lot }`,
     // and at a step `election committee { candidates ann, bob ... } seed
     // 7`). Not `name` for the tie rule (`alphabetically`), a common name.
     contextual("election"),
@@ -185,6 +186,7 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("single"),
     contextual("transferable"),
     contextual("candidate"),
+    contextual("voter"),
     contextual("broken"),
     contextual("alphabetically"),
     contextual("lot"),

@@ -1396,6 +1396,7 @@ fn build_election(pair: Pair<Rule>) -> Result<Election> {
         seats: None,
         method: None,
         candidate: None,
+        voter: None,
         ties: None,
         span: election_span,
     };
@@ -1416,15 +1417,21 @@ fn build_election(pair: Pair<Rule>) -> Result<Election> {
                 };
                 election.method = Some((method, item_span));
             }
-            Rule::election_candidate => {
+            Rule::election_candidate | Rule::election_voter => {
+                let voting = item.as_rule() == Rule::election_voter;
                 let mut parts = children(item);
-                let var = ident(next(&mut parts, "candidate variable")?);
-                let condition = build_expr(next(&mut parts, "candidate condition")?)?.0;
-                election.candidate = Some(Candidacy {
+                let var = ident(next(&mut parts, "member variable")?);
+                let condition = build_expr(next(&mut parts, "condition")?)?.0;
+                let clause = Some(Candidacy {
                     var,
                     condition,
                     span: item_span,
                 });
+                if voting {
+                    election.voter = clause;
+                } else {
+                    election.candidate = clause;
+                }
             }
             Rule::election_ties => {
                 let how = next(&mut children(item), "tie rule")?;

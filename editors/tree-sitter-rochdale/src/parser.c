@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 195
+#define SYMBOL_COUNT 196
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 184
+#define TOKEN_COUNT 185
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -157,63 +157,64 @@ enum ts_symbol_identifiers {
   anon_sym_single = 135,
   anon_sym_transferable = 136,
   anon_sym_candidate = 137,
-  anon_sym_broken = 138,
-  anon_sym_alphabetically = 139,
-  anon_sym_lot = 140,
-  anon_sym_candidates = 141,
-  anon_sym_seed = 142,
-  anon_sym_notice = 143,
-  anon_sym_clear = 144,
-  anon_sym_month = 145,
-  anon_sym_given = 146,
-  anon_sym_second = 147,
-  anon_sym_call = 148,
-  anon_sym_proxies = 149,
-  anon_sym_proxy = 150,
-  anon_sym_postal = 151,
-  anon_sym_allowed = 152,
-  anon_sym_confirmed = 153,
-  anon_sym_confirming = 154,
-  anon_sym_later = 155,
-  anon_sym_meeting = 156,
-  anon_sym_less = 157,
-  anon_sym_nor = 158,
-  anon_sym_represented = 159,
-  sym_comment = 160,
-  sym_string = 161,
-  sym_date = 162,
-  sym_money = 163,
-  sym_percent = 164,
-  sym_number = 165,
-  anon_sym_LT_EQ = 166,
-  anon_sym_GT_EQ = 167,
-  anon_sym_BANG_EQ = 168,
-  anon_sym_LT = 169,
-  anon_sym_GT = 170,
-  anon_sym_EQ = 171,
-  anon_sym_PLUS = 172,
-  anon_sym_DASH = 173,
-  anon_sym_STAR = 174,
-  anon_sym_SLASH = 175,
-  anon_sym_u00d7 = 176,
-  anon_sym_u00f7 = 177,
-  anon_sym_u2264 = 178,
-  anon_sym_u2265 = 179,
-  anon_sym_u2260 = 180,
-  anon_sym_COMMA = 181,
-  anon_sym_COLON = 182,
-  anon_sym_QMARK = 183,
-  sym_source_file = 184,
-  sym__item = 185,
-  sym_definition = 186,
-  sym_call = 187,
-  sym_attribute = 188,
-  sym_block = 189,
-  sym_parenthesized = 190,
-  sym_keyword = 191,
-  sym_operator = 192,
-  sym_punctuation = 193,
-  aux_sym_source_file_repeat1 = 194,
+  anon_sym_voter = 138,
+  anon_sym_broken = 139,
+  anon_sym_alphabetically = 140,
+  anon_sym_lot = 141,
+  anon_sym_candidates = 142,
+  anon_sym_seed = 143,
+  anon_sym_notice = 144,
+  anon_sym_clear = 145,
+  anon_sym_month = 146,
+  anon_sym_given = 147,
+  anon_sym_second = 148,
+  anon_sym_call = 149,
+  anon_sym_proxies = 150,
+  anon_sym_proxy = 151,
+  anon_sym_postal = 152,
+  anon_sym_allowed = 153,
+  anon_sym_confirmed = 154,
+  anon_sym_confirming = 155,
+  anon_sym_later = 156,
+  anon_sym_meeting = 157,
+  anon_sym_less = 158,
+  anon_sym_nor = 159,
+  anon_sym_represented = 160,
+  sym_comment = 161,
+  sym_string = 162,
+  sym_date = 163,
+  sym_money = 164,
+  sym_percent = 165,
+  sym_number = 166,
+  anon_sym_LT_EQ = 167,
+  anon_sym_GT_EQ = 168,
+  anon_sym_BANG_EQ = 169,
+  anon_sym_LT = 170,
+  anon_sym_GT = 171,
+  anon_sym_EQ = 172,
+  anon_sym_PLUS = 173,
+  anon_sym_DASH = 174,
+  anon_sym_STAR = 175,
+  anon_sym_SLASH = 176,
+  anon_sym_u00d7 = 177,
+  anon_sym_u00f7 = 178,
+  anon_sym_u2264 = 179,
+  anon_sym_u2265 = 180,
+  anon_sym_u2260 = 181,
+  anon_sym_COMMA = 182,
+  anon_sym_COLON = 183,
+  anon_sym_QMARK = 184,
+  sym_source_file = 185,
+  sym__item = 186,
+  sym_definition = 187,
+  sym_call = 188,
+  sym_attribute = 189,
+  sym_block = 190,
+  sym_parenthesized = 191,
+  sym_keyword = 192,
+  sym_operator = 193,
+  sym_punctuation = 194,
+  aux_sym_source_file_repeat1 = 195,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -355,6 +356,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_single] = "single",
   [anon_sym_transferable] = "transferable",
   [anon_sym_candidate] = "candidate",
+  [anon_sym_voter] = "voter",
   [anon_sym_broken] = "broken",
   [anon_sym_alphabetically] = "alphabetically",
   [anon_sym_lot] = "lot",
@@ -553,6 +555,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_single] = anon_sym_single,
   [anon_sym_transferable] = anon_sym_transferable,
   [anon_sym_candidate] = anon_sym_candidate,
+  [anon_sym_voter] = anon_sym_voter,
   [anon_sym_broken] = anon_sym_broken,
   [anon_sym_alphabetically] = anon_sym_alphabetically,
   [anon_sym_lot] = anon_sym_lot,
@@ -1162,6 +1165,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_candidate] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_voter] = {
     .visible = true,
     .named = false,
   },
@@ -2829,81 +2836,82 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 319:
       ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 's') ADVANCE(409);
+      if (lookahead == 'r') ADVANCE(409);
+      if (lookahead == 's') ADVANCE(410);
       END_STATE();
     case 320:
-      if (lookahead == 'h') ADVANCE(410);
+      if (lookahead == 'h') ADVANCE(411);
       END_STATE();
     case 321:
       ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 322:
-      if (lookahead == 'e') ADVANCE(411);
+      if (lookahead == 'e') ADVANCE(412);
       END_STATE();
     case 323:
       ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 324:
-      if (lookahead == 'i') ADVANCE(412);
+      if (lookahead == 'i') ADVANCE(413);
       END_STATE();
     case 325:
-      if (lookahead == 'n') ADVANCE(413);
+      if (lookahead == 'n') ADVANCE(414);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 327:
-      if (lookahead == 'i') ADVANCE(414);
+      if (lookahead == 'i') ADVANCE(415);
       END_STATE();
     case 328:
       ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 329:
-      if (lookahead == 's') ADVANCE(415);
+      if (lookahead == 's') ADVANCE(416);
       END_STATE();
     case 330:
-      if (lookahead == 'a') ADVANCE(416);
+      if (lookahead == 'a') ADVANCE(417);
       END_STATE();
     case 331:
-      if (lookahead == 'e') ADVANCE(417);
+      if (lookahead == 'e') ADVANCE(418);
       END_STATE();
     case 332:
       ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 333:
-      if (lookahead == 'b') ADVANCE(418);
+      if (lookahead == 'b') ADVANCE(419);
       END_STATE();
     case 334:
       ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(419);
-      if (lookahead == 's') ADVANCE(420);
+      if (lookahead == 'm') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(421);
       END_STATE();
     case 335:
-      if (lookahead == 'l') ADVANCE(421);
+      if (lookahead == 'l') ADVANCE(422);
       END_STATE();
     case 336:
-      if (lookahead == 's') ADVANCE(422);
+      if (lookahead == 's') ADVANCE(423);
       END_STATE();
     case 337:
       ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 338:
-      if (lookahead == 'h') ADVANCE(423);
+      if (lookahead == 'h') ADVANCE(424);
       END_STATE();
     case 339:
-      if (lookahead == 'n') ADVANCE(424);
+      if (lookahead == 'n') ADVANCE(425);
       END_STATE();
     case 340:
-      if (lookahead == 'd') ADVANCE(425);
+      if (lookahead == 'd') ADVANCE(426);
       END_STATE();
     case 341:
-      if (lookahead == 'e') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(427);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(427);
+      if (lookahead == 'n') ADVANCE(428);
       END_STATE();
     case 343:
-      if (lookahead == 'e') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(429);
       END_STATE();
     case 344:
       ACCEPT_TOKEN(anon_sym_clear);
@@ -2912,48 +2920,48 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 346:
-      if (lookahead == 'r') ADVANCE(429);
+      if (lookahead == 'r') ADVANCE(430);
       END_STATE();
     case 347:
-      if (lookahead == 'n') ADVANCE(430);
+      if (lookahead == 'n') ADVANCE(431);
       END_STATE();
     case 348:
       ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(431);
+      if (lookahead == 'e') ADVANCE(432);
       END_STATE();
     case 349:
-      if (lookahead == 't') ADVANCE(432);
+      if (lookahead == 't') ADVANCE(433);
       END_STATE();
     case 350:
-      if (lookahead == 'n') ADVANCE(433);
+      if (lookahead == 'n') ADVANCE(434);
       END_STATE();
     case 351:
       ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(435);
       END_STATE();
     case 352:
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 't') ADVANCE(436);
       END_STATE();
     case 353:
-      if (lookahead == 'i') ADVANCE(436);
+      if (lookahead == 'i') ADVANCE(437);
       END_STATE();
     case 354:
       ACCEPT_TOKEN(anon_sym_every);
       END_STATE();
     case 355:
-      if (lookahead == 'l') ADVANCE(437);
+      if (lookahead == 'l') ADVANCE(438);
       END_STATE();
     case 356:
-      if (lookahead == 't') ADVANCE(438);
+      if (lookahead == 't') ADVANCE(439);
       END_STATE();
     case 357:
-      if (lookahead == 't') ADVANCE(439);
+      if (lookahead == 't') ADVANCE(440);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 359:
-      if (lookahead == 'c') ADVANCE(440);
+      if (lookahead == 'c') ADVANCE(441);
       END_STATE();
     case 360:
       ACCEPT_TOKEN(anon_sym_floor);
@@ -2962,19 +2970,19 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 362:
-      if (lookahead == 'r') ADVANCE(441);
+      if (lookahead == 'r') ADVANCE(442);
       END_STATE();
     case 363:
       ACCEPT_TOKEN(anon_sym_given);
       END_STATE();
     case 364:
-      if (lookahead == 'e') ADVANCE(442);
+      if (lookahead == 'e') ADVANCE(443);
       END_STATE();
     case 365:
-      if (lookahead == 's') ADVANCE(443);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 366:
-      if (lookahead == 's') ADVANCE(444);
+      if (lookahead == 's') ADVANCE(445);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(anon_sym_later);
@@ -2983,301 +2991,301 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_least);
       END_STATE();
     case 369:
-      if (lookahead == 'r') ADVANCE(445);
+      if (lookahead == 'r') ADVANCE(446);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(anon_sym_limit);
       END_STATE();
     case 371:
-      if (lookahead == 'n') ADVANCE(446);
+      if (lookahead == 'n') ADVANCE(447);
       END_STATE();
     case 372:
-      if (lookahead == 'r') ADVANCE(447);
+      if (lookahead == 'r') ADVANCE(448);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(anon_sym_month);
-      if (lookahead == 's') ADVANCE(448);
+      if (lookahead == 's') ADVANCE(449);
       END_STATE();
     case 374:
-      if (lookahead == 'n') ADVANCE(449);
+      if (lookahead == 'n') ADVANCE(450);
       END_STATE();
     case 375:
-      if (lookahead == 'e') ADVANCE(450);
+      if (lookahead == 'e') ADVANCE(451);
       END_STATE();
     case 376:
       ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 377:
-      if (lookahead == 'e') ADVANCE(451);
+      if (lookahead == 'e') ADVANCE(452);
       END_STATE();
     case 378:
-      if (lookahead == 's') ADVANCE(452);
+      if (lookahead == 's') ADVANCE(453);
       END_STATE();
     case 379:
-      if (lookahead == 'd') ADVANCE(453);
+      if (lookahead == 'd') ADVANCE(454);
       END_STATE();
     case 380:
-      if (lookahead == 'l') ADVANCE(454);
+      if (lookahead == 'l') ADVANCE(455);
       END_STATE();
     case 381:
-      if (lookahead == 'd') ADVANCE(455);
+      if (lookahead == 'd') ADVANCE(456);
       END_STATE();
     case 382:
-      if (lookahead == 'l') ADVANCE(456);
+      if (lookahead == 'l') ADVANCE(457);
       END_STATE();
     case 383:
-      if (lookahead == 'n') ADVANCE(457);
+      if (lookahead == 'n') ADVANCE(458);
       END_STATE();
     case 384:
-      if (lookahead == 'i') ADVANCE(458);
+      if (lookahead == 'i') ADVANCE(459);
       END_STATE();
     case 385:
-      if (lookahead == 'r') ADVANCE(459);
+      if (lookahead == 'r') ADVANCE(460);
       END_STATE();
     case 386:
-      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'e') ADVANCE(461);
       END_STATE();
     case 387:
       ACCEPT_TOKEN(anon_sym_proxy);
       END_STATE();
     case 388:
-      if (lookahead == 'e') ADVANCE(461);
+      if (lookahead == 'e') ADVANCE(462);
       END_STATE();
     case 389:
-      if (lookahead == 'm') ADVANCE(462);
+      if (lookahead == 'm') ADVANCE(463);
       END_STATE();
     case 390:
-      if (lookahead == 'd') ADVANCE(463);
+      if (lookahead == 'd') ADVANCE(464);
       END_STATE();
     case 391:
-      if (lookahead == 'n') ADVANCE(464);
+      if (lookahead == 'n') ADVANCE(465);
       END_STATE();
     case 392:
-      if (lookahead == 'e') ADVANCE(465);
+      if (lookahead == 'e') ADVANCE(466);
       END_STATE();
     case 393:
-      if (lookahead == 's') ADVANCE(466);
+      if (lookahead == 's') ADVANCE(467);
       END_STATE();
     case 394:
-      if (lookahead == 'r') ADVANCE(467);
+      if (lookahead == 'r') ADVANCE(468);
       END_STATE();
     case 395:
-      if (lookahead == 'v') ADVANCE(468);
+      if (lookahead == 'v') ADVANCE(469);
       END_STATE();
     case 396:
-      if (lookahead == 'u') ADVANCE(469);
+      if (lookahead == 'u') ADVANCE(470);
       END_STATE();
     case 397:
-      if (lookahead == 'i') ADVANCE(470);
+      if (lookahead == 'i') ADVANCE(471);
       END_STATE();
     case 398:
-      if (lookahead == 'o') ADVANCE(471);
+      if (lookahead == 'o') ADVANCE(472);
       END_STATE();
     case 399:
-      if (lookahead == 'r') ADVANCE(472);
+      if (lookahead == 'r') ADVANCE(473);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 401:
-      if (lookahead == 'd') ADVANCE(473);
+      if (lookahead == 'd') ADVANCE(474);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 403:
-      if (lookahead == 'e') ADVANCE(474);
-      END_STATE();
-    case 404:
       if (lookahead == 'e') ADVANCE(475);
       END_STATE();
+    case 404:
+      if (lookahead == 'e') ADVANCE(476);
+      END_STATE();
     case 405:
-      if (lookahead == 'a') ADVANCE(476);
+      if (lookahead == 'a') ADVANCE(477);
       END_STATE();
     case 406:
-      if (lookahead == 'f') ADVANCE(477);
+      if (lookahead == 'f') ADVANCE(478);
       END_STATE();
     case 407:
-      if (lookahead == 'e') ADVANCE(478);
+      if (lookahead == 'e') ADVANCE(479);
       END_STATE();
     case 408:
-      if (lookahead == 'o') ADVANCE(479);
+      if (lookahead == 'o') ADVANCE(480);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(anon_sym_votes);
+      ACCEPT_TOKEN(anon_sym_voter);
       END_STATE();
     case 410:
-      if (lookahead == 't') ADVANCE(480);
+      ACCEPT_TOKEN(anon_sym_votes);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 't') ADVANCE(481);
       END_STATE();
     case 412:
-      if (lookahead == 'n') ADVANCE(481);
+      ACCEPT_TOKEN(anon_sym_where);
       END_STATE();
     case 413:
-      if (lookahead == 't') ADVANCE(482);
+      if (lookahead == 'n') ADVANCE(482);
       END_STATE();
     case 414:
-      if (lookahead == 'o') ADVANCE(483);
+      if (lookahead == 't') ADVANCE(483);
       END_STATE();
     case 415:
-      if (lookahead == 't') ADVANCE(484);
+      if (lookahead == 'o') ADVANCE(484);
       END_STATE();
     case 416:
       if (lookahead == 't') ADVANCE(485);
       END_STATE();
     case 417:
-      if (lookahead == 'd') ADVANCE(486);
+      if (lookahead == 't') ADVANCE(486);
       END_STATE();
     case 418:
-      if (lookahead == 'e') ADVANCE(487);
+      if (lookahead == 'd') ADVANCE(487);
       END_STATE();
     case 419:
       if (lookahead == 'e') ADVANCE(488);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'e') ADVANCE(489);
       END_STATE();
     case 421:
-      if (lookahead == 'e') ADVANCE(489);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 422:
       if (lookahead == 'e') ADVANCE(490);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'e') ADVANCE(491);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_broken);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 425:
-      if (lookahead == 'a') ADVANCE(491);
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
     case 426:
-      if (lookahead == 'd') ADVANCE(492);
+      if (lookahead == 'a') ADVANCE(492);
       END_STATE();
     case 427:
-      if (lookahead == 'g') ADVANCE(493);
+      if (lookahead == 'd') ADVANCE(493);
       END_STATE();
     case 428:
-      if (lookahead == 's') ADVANCE(494);
+      if (lookahead == 'g') ADVANCE(494);
       END_STATE();
     case 429:
-      if (lookahead == 'm') ADVANCE(495);
+      if (lookahead == 's') ADVANCE(495);
       END_STATE();
     case 430:
-      if (lookahead == 't') ADVANCE(496);
+      if (lookahead == 'm') ADVANCE(496);
       END_STATE();
     case 431:
-      if (lookahead == 'd') ADVANCE(497);
+      if (lookahead == 't') ADVANCE(497);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(498);
+      if (lookahead == 'd') ADVANCE(498);
       END_STATE();
     case 433:
-      if (lookahead == 'c') ADVANCE(499);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(499);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'c') ADVANCE(500);
       END_STATE();
     case 435:
-      if (lookahead == 'i') ADVANCE(500);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 436:
-      if (lookahead == 'o') ADVANCE(501);
+      if (lookahead == 'i') ADVANCE(501);
       END_STATE();
     case 437:
-      if (lookahead == 'e') ADVANCE(502);
+      if (lookahead == 'o') ADVANCE(502);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'e') ADVANCE(503);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 440:
-      if (lookahead == 'i') ADVANCE(503);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 441:
-      if (lookahead == 'd') ADVANCE(504);
+      if (lookahead == 'i') ADVANCE(504);
       END_STATE();
     case 442:
-      if (lookahead == 'r') ADVANCE(505);
+      if (lookahead == 'd') ADVANCE(505);
       END_STATE();
     case 443:
-      ACCEPT_TOKEN(anon_sym_halves);
+      if (lookahead == 'r') ADVANCE(506);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 446:
-      if (lookahead == 'g') ADVANCE(506);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(507);
+      if (lookahead == 'g') ADVANCE(507);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(508);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_notice);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 451:
-      if (lookahead == 't') ADVANCE(508);
+      ACCEPT_TOKEN(anon_sym_notice);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_passes);
+      if (lookahead == 't') ADVANCE(509);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 454:
-      if (lookahead == 'i') ADVANCE(509);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 'i') ADVANCE(510);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_postal);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 457:
-      if (lookahead == 't') ADVANCE(510);
+      ACCEPT_TOKEN(anon_sym_postal);
       END_STATE();
     case 458:
-      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 't') ADVANCE(511);
       END_STATE();
     case 459:
-      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == 'l') ADVANCE(512);
       END_STATE();
     case 460:
-      if (lookahead == 's') ADVANCE(513);
+      if (lookahead == 't') ADVANCE(513);
       END_STATE();
     case 461:
-      if (lookahead == 'r') ADVANCE(514);
+      if (lookahead == 's') ADVANCE(514);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 'r') ADVANCE(515);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_record);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 464:
-      if (lookahead == 'd') ADVANCE(515);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(anon_sym_remove);
+      if (lookahead == 'd') ADVANCE(516);
       END_STATE();
     case 466:
-      if (lookahead == 'e') ADVANCE(516);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 467:
       if (lookahead == 'e') ADVANCE(517);
@@ -3286,369 +3294,372 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(518);
       END_STATE();
     case 469:
-      if (lookahead == 't') ADVANCE(519);
+      if (lookahead == 'e') ADVANCE(519);
       END_STATE();
     case 470:
-      if (lookahead == 'n') ADVANCE(520);
+      if (lookahead == 't') ADVANCE(520);
       END_STATE();
     case 471:
-      if (lookahead == 'o') ADVANCE(521);
+      if (lookahead == 'n') ADVANCE(521);
       END_STATE();
     case 472:
-      if (lookahead == 'i') ADVANCE(522);
+      if (lookahead == 'o') ADVANCE(522);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(anon_sym_second);
+      if (lookahead == 'i') ADVANCE(523);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(anon_sym_single);
+      ACCEPT_TOKEN(anon_sym_second);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(anon_sym_source);
+      ACCEPT_TOKEN(anon_sym_single);
       END_STATE();
     case 476:
-      if (lookahead == 'c') ADVANCE(523);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 477:
-      if (lookahead == 'e') ADVANCE(524);
+      if (lookahead == 'c') ADVANCE(524);
       END_STATE();
     case 478:
-      if (lookahead == 'd') ADVANCE(525);
+      if (lookahead == 'e') ADVANCE(525);
       END_STATE();
     case 479:
-      if (lookahead == 'n') ADVANCE(526);
+      if (lookahead == 'd') ADVANCE(526);
       END_STATE();
     case 480:
-      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'n') ADVANCE(527);
       END_STATE();
     case 481:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'e') ADVANCE(528);
       END_STATE();
     case 482:
-      if (lookahead == 'i') ADVANCE(528);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 483:
-      if (lookahead == 'n') ADVANCE(529);
+      if (lookahead == 'i') ADVANCE(529);
       END_STATE();
     case 484:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'n') ADVANCE(530);
       END_STATE();
     case 485:
-      if (lookahead == 'e') ADVANCE(530);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 486:
-      ACCEPT_TOKEN(anon_sym_allowed);
+      if (lookahead == 'e') ADVANCE(531);
       END_STATE();
     case 487:
-      if (lookahead == 't') ADVANCE(531);
+      ACCEPT_TOKEN(anon_sym_allowed);
       END_STATE();
     case 488:
-      if (lookahead == 'n') ADVANCE(532);
+      if (lookahead == 't') ADVANCE(532);
       END_STATE();
     case 489:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'n') ADVANCE(533);
       END_STATE();
     case 490:
-      ACCEPT_TOKEN(anon_sym_because);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 491:
-      if (lookahead == 't') ADVANCE(533);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 492:
-      ACCEPT_TOKEN(anon_sym_carried);
+      if (lookahead == 't') ADVANCE(534);
       END_STATE();
     case 493:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 494:
-      ACCEPT_TOKEN(anon_sym_classes);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 495:
-      if (lookahead == 'e') ADVANCE(534);
-      if (lookahead == 'i') ADVANCE(535);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 496:
-      ACCEPT_TOKEN(anon_sym_consent);
+      if (lookahead == 'e') ADVANCE(535);
+      if (lookahead == 'i') ADVANCE(536);
       END_STATE();
     case 497:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_consent);
       END_STATE();
     case 498:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 499:
-      if (lookahead == 'y') ADVANCE(536);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 500:
-      if (lookahead == 'v') ADVANCE(537);
+      if (lookahead == 'y') ADVANCE(537);
       END_STATE();
     case 501:
-      if (lookahead == 'n') ADVANCE(538);
+      if (lookahead == 'v') ADVANCE(538);
       END_STATE();
     case 502:
-      ACCEPT_TOKEN(anon_sym_example);
+      if (lookahead == 'n') ADVANCE(539);
       END_STATE();
     case 503:
-      if (lookahead == 'a') ADVANCE(539);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 504:
-      ACCEPT_TOKEN(anon_sym_forward);
+      if (lookahead == 'a') ADVANCE(540);
       END_STATE();
     case 505:
-      ACCEPT_TOKEN(anon_sym_greater);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(anon_sym_meeting);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 507:
-      ACCEPT_TOKEN(anon_sym_members);
+      ACCEPT_TOKEN(anon_sym_meeting);
       END_STATE();
     case 508:
-      if (lookahead == 'e') ADVANCE(540);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 509:
-      if (lookahead == 't') ADVANCE(541);
+      if (lookahead == 'e') ADVANCE(541);
       END_STATE();
     case 510:
-      ACCEPT_TOKEN(anon_sym_present);
+      if (lookahead == 't') ADVANCE(542);
       END_STATE();
     case 511:
-      if (lookahead == 'i') ADVANCE(542);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 512:
       if (lookahead == 'i') ADVANCE(543);
       END_STATE();
     case 513:
-      ACCEPT_TOKEN(anon_sym_proxies);
+      if (lookahead == 'i') ADVANCE(544);
       END_STATE();
     case 514:
-      if (lookahead == 's') ADVANCE(544);
+      ACCEPT_TOKEN(anon_sym_proxies);
       END_STATE();
     case 515:
-      if (lookahead == 'e') ADVANCE(545);
+      if (lookahead == 's') ADVANCE(545);
       END_STATE();
     case 516:
-      if (lookahead == 'n') ADVANCE(546);
+      if (lookahead == 'e') ADVANCE(546);
       END_STATE();
     case 517:
-      if (lookahead == 's') ADVANCE(547);
+      if (lookahead == 'n') ADVANCE(547);
       END_STATE();
     case 518:
-      ACCEPT_TOKEN(anon_sym_reserve);
+      if (lookahead == 's') ADVANCE(548);
       END_STATE();
     case 519:
-      if (lookahead == 'i') ADVANCE(548);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 520:
-      if (lookahead == 'g') ADVANCE(549);
+      if (lookahead == 'i') ADVANCE(549);
       END_STATE();
     case 521:
-      if (lookahead == 'k') ADVANCE(550);
+      if (lookahead == 'g') ADVANCE(550);
       END_STATE();
     case 522:
-      if (lookahead == 'o') ADVANCE(551);
+      if (lookahead == 'k') ADVANCE(551);
       END_STATE();
     case 523:
-      if (lookahead == 't') ADVANCE(552);
+      if (lookahead == 'o') ADVANCE(552);
       END_STATE();
     case 524:
-      if (lookahead == 'r') ADVANCE(553);
+      if (lookahead == 't') ADVANCE(553);
       END_STATE();
     case 525:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'r') ADVANCE(554);
       END_STATE();
     case 526:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 527:
-      if (lookahead == 'd') ADVANCE(554);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 528:
-      if (lookahead == 'o') ADVANCE(555);
+      if (lookahead == 'd') ADVANCE(555);
       END_STATE();
     case 529:
-      ACCEPT_TOKEN(anon_sym_adoption);
+      if (lookahead == 'o') ADVANCE(556);
       END_STATE();
     case 530:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(556);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 531:
-      if (lookahead == 'i') ADVANCE(557);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(557);
       END_STATE();
     case 532:
-      if (lookahead == 't') ADVANCE(558);
+      if (lookahead == 'i') ADVANCE(558);
       END_STATE();
     case 533:
-      if (lookahead == 'e') ADVANCE(559);
+      if (lookahead == 't') ADVANCE(559);
       END_STATE();
     case 534:
-      if (lookahead == 'd') ADVANCE(560);
+      if (lookahead == 'e') ADVANCE(560);
       END_STATE();
     case 535:
-      if (lookahead == 'n') ADVANCE(561);
+      if (lookahead == 'd') ADVANCE(561);
       END_STATE();
     case 536:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'n') ADVANCE(562);
       END_STATE();
     case 537:
-      if (lookahead == 'e') ADVANCE(562);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 538:
-      ACCEPT_TOKEN(anon_sym_election);
+      if (lookahead == 'e') ADVANCE(563);
       END_STATE();
     case 539:
-      if (lookahead == 'l') ADVANCE(563);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 540:
-      if (lookahead == 'r') ADVANCE(564);
+      if (lookahead == 'l') ADVANCE(564);
       END_STATE();
     case 541:
-      if (lookahead == 'y') ADVANCE(565);
+      if (lookahead == 'r') ADVANCE(565);
       END_STATE();
     case 542:
-      if (lookahead == 'n') ADVANCE(566);
+      if (lookahead == 'y') ADVANCE(566);
       END_STATE();
     case 543:
-      if (lookahead == 'o') ADVANCE(567);
+      if (lookahead == 'n') ADVANCE(567);
       END_STATE();
     case 544:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 'o') ADVANCE(568);
       END_STATE();
     case 545:
-      if (lookahead == 'r') ADVANCE(568);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 546:
-      if (lookahead == 't') ADVANCE(569);
+      if (lookahead == 'r') ADVANCE(569);
       END_STATE();
     case 547:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 't') ADVANCE(570);
       END_STATE();
     case 548:
-      if (lookahead == 'o') ADVANCE(570);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 549:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      if (lookahead == 'o') ADVANCE(571);
       END_STATE();
     case 550:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 551:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 552:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 553:
-      if (lookahead == 'a') ADVANCE(571);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 554:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'a') ADVANCE(572);
       END_STATE();
     case 555:
-      if (lookahead == 'n') ADVANCE(572);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 556:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'n') ADVANCE(573);
       END_STATE();
     case 557:
-      if (lookahead == 'c') ADVANCE(573);
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
     case 558:
-      if (lookahead == 's') ADVANCE(574);
+      if (lookahead == 'c') ADVANCE(574);
       END_STATE();
     case 559:
-      ACCEPT_TOKEN(anon_sym_candidate);
       if (lookahead == 's') ADVANCE(575);
       END_STATE();
     case 560:
-      ACCEPT_TOKEN(anon_sym_confirmed);
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(576);
       END_STATE();
     case 561:
-      if (lookahead == 'g') ADVANCE(576);
+      ACCEPT_TOKEN(anon_sym_confirmed);
       END_STATE();
     case 562:
-      ACCEPT_TOKEN(anon_sym_effective);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(anon_sym_plurality);
-      END_STATE();
-    case 566:
       if (lookahead == 'g') ADVANCE(577);
       END_STATE();
+    case 563:
+      ACCEPT_TOKEN(anon_sym_effective);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(anon_sym_financial);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(anon_sym_parameter);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(anon_sym_plurality);
+      END_STATE();
     case 567:
-      if (lookahead == 'n') ADVANCE(578);
+      if (lookahead == 'g') ADVANCE(578);
       END_STATE();
     case 568:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'n') ADVANCE(579);
       END_STATE();
     case 569:
-      if (lookahead == 'e') ADVANCE(579);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 570:
-      if (lookahead == 'n') ADVANCE(580);
+      if (lookahead == 'e') ADVANCE(580);
       END_STATE();
     case 571:
-      if (lookahead == 'b') ADVANCE(581);
+      if (lookahead == 'n') ADVANCE(581);
       END_STATE();
     case 572:
-      if (lookahead == 's') ADVANCE(582);
+      if (lookahead == 'b') ADVANCE(582);
       END_STATE();
     case 573:
-      if (lookahead == 'a') ADVANCE(583);
+      if (lookahead == 's') ADVANCE(583);
       END_STATE();
     case 574:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'a') ADVANCE(584);
       END_STATE();
     case 575:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 576:
-      ACCEPT_TOKEN(anon_sym_confirming);
+      ACCEPT_TOKEN(anon_sym_candidates);
       END_STATE();
     case 577:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_confirming);
       END_STATE();
     case 578:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_prevailing);
       END_STATE();
     case 579:
-      if (lookahead == 'd') ADVANCE(584);
+      ACCEPT_TOKEN(anon_sym_proportion);
       END_STATE();
     case 580:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'd') ADVANCE(585);
       END_STATE();
     case 581:
-      if (lookahead == 'l') ADVANCE(585);
+      ACCEPT_TOKEN(anon_sym_resolution);
       END_STATE();
     case 582:
-      ACCEPT_TOKEN(anon_sym_abstentions);
-      END_STATE();
-    case 583:
       if (lookahead == 'l') ADVANCE(586);
       END_STATE();
+    case 583:
+      ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
     case 584:
-      ACCEPT_TOKEN(anon_sym_represented);
+      if (lookahead == 'l') ADVANCE(587);
       END_STATE();
     case 585:
-      if (lookahead == 'e') ADVANCE(587);
+      ACCEPT_TOKEN(anon_sym_represented);
       END_STATE();
     case 586:
-      if (lookahead == 'l') ADVANCE(588);
+      if (lookahead == 'e') ADVANCE(588);
       END_STATE();
     case 587:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      if (lookahead == 'l') ADVANCE(589);
       END_STATE();
     case 588:
-      if (lookahead == 'y') ADVANCE(589);
+      ACCEPT_TOKEN(anon_sym_transferable);
       END_STATE();
     case 589:
+      if (lookahead == 'y') ADVANCE(590);
+      END_STATE();
+    case 590:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3845,6 +3856,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(1),
     [anon_sym_transferable] = ACTIONS(1),
     [anon_sym_candidate] = ACTIONS(1),
+    [anon_sym_voter] = ACTIONS(1),
     [anon_sym_broken] = ACTIONS(1),
     [anon_sym_alphabetically] = ACTIONS(1),
     [anon_sym_lot] = ACTIONS(1),
@@ -4039,6 +4051,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(17),
     [anon_sym_transferable] = ACTIONS(17),
     [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_voter] = ACTIONS(17),
     [anon_sym_broken] = ACTIONS(17),
     [anon_sym_alphabetically] = ACTIONS(17),
     [anon_sym_lot] = ACTIONS(17),
@@ -4233,6 +4246,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(46),
     [anon_sym_transferable] = ACTIONS(46),
     [anon_sym_candidate] = ACTIONS(46),
+    [anon_sym_voter] = ACTIONS(46),
     [anon_sym_broken] = ACTIONS(46),
     [anon_sym_alphabetically] = ACTIONS(46),
     [anon_sym_lot] = ACTIONS(46),
@@ -4426,6 +4440,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -4619,6 +4634,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -4812,6 +4828,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -5005,6 +5022,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(17),
     [anon_sym_transferable] = ACTIONS(17),
     [anon_sym_candidate] = ACTIONS(17),
+    [anon_sym_voter] = ACTIONS(17),
     [anon_sym_broken] = ACTIONS(17),
     [anon_sym_alphabetically] = ACTIONS(17),
     [anon_sym_lot] = ACTIONS(17),
@@ -5198,6 +5216,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -5391,6 +5410,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -5584,6 +5604,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(129),
     [anon_sym_transferable] = ACTIONS(129),
     [anon_sym_candidate] = ACTIONS(129),
+    [anon_sym_voter] = ACTIONS(129),
     [anon_sym_broken] = ACTIONS(129),
     [anon_sym_alphabetically] = ACTIONS(129),
     [anon_sym_lot] = ACTIONS(129),
@@ -5777,6 +5798,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -5970,6 +5992,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -6163,6 +6186,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(76),
     [anon_sym_transferable] = ACTIONS(76),
     [anon_sym_candidate] = ACTIONS(76),
+    [anon_sym_voter] = ACTIONS(76),
     [anon_sym_broken] = ACTIONS(76),
     [anon_sym_alphabetically] = ACTIONS(76),
     [anon_sym_lot] = ACTIONS(76),
@@ -6349,6 +6373,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(157),
     [anon_sym_transferable] = ACTIONS(157),
     [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_voter] = ACTIONS(157),
     [anon_sym_broken] = ACTIONS(157),
     [anon_sym_alphabetically] = ACTIONS(157),
     [anon_sym_lot] = ACTIONS(157),
@@ -6534,6 +6559,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -6719,6 +6745,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(157),
     [anon_sym_transferable] = ACTIONS(157),
     [anon_sym_candidate] = ACTIONS(157),
+    [anon_sym_voter] = ACTIONS(157),
     [anon_sym_broken] = ACTIONS(157),
     [anon_sym_alphabetically] = ACTIONS(157),
     [anon_sym_lot] = ACTIONS(157),
@@ -6903,6 +6930,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -7087,6 +7115,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(173),
     [anon_sym_transferable] = ACTIONS(173),
     [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_voter] = ACTIONS(173),
     [anon_sym_broken] = ACTIONS(173),
     [anon_sym_alphabetically] = ACTIONS(173),
     [anon_sym_lot] = ACTIONS(173),
@@ -7271,6 +7300,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -7455,6 +7485,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -7639,6 +7670,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(179),
     [anon_sym_transferable] = ACTIONS(179),
     [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_voter] = ACTIONS(179),
     [anon_sym_broken] = ACTIONS(179),
     [anon_sym_alphabetically] = ACTIONS(179),
     [anon_sym_lot] = ACTIONS(179),
@@ -7823,6 +7855,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(183),
     [anon_sym_transferable] = ACTIONS(183),
     [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_voter] = ACTIONS(183),
     [anon_sym_broken] = ACTIONS(183),
     [anon_sym_alphabetically] = ACTIONS(183),
     [anon_sym_lot] = ACTIONS(183),
@@ -8007,6 +8040,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(187),
     [anon_sym_transferable] = ACTIONS(187),
     [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_voter] = ACTIONS(187),
     [anon_sym_broken] = ACTIONS(187),
     [anon_sym_alphabetically] = ACTIONS(187),
     [anon_sym_lot] = ACTIONS(187),
@@ -8191,6 +8225,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(191),
     [anon_sym_transferable] = ACTIONS(191),
     [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_voter] = ACTIONS(191),
     [anon_sym_broken] = ACTIONS(191),
     [anon_sym_alphabetically] = ACTIONS(191),
     [anon_sym_lot] = ACTIONS(191),
@@ -8375,6 +8410,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(195),
     [anon_sym_transferable] = ACTIONS(195),
     [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_voter] = ACTIONS(195),
     [anon_sym_broken] = ACTIONS(195),
     [anon_sym_alphabetically] = ACTIONS(195),
     [anon_sym_lot] = ACTIONS(195),
@@ -8559,6 +8595,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(199),
     [anon_sym_transferable] = ACTIONS(199),
     [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_voter] = ACTIONS(199),
     [anon_sym_broken] = ACTIONS(199),
     [anon_sym_alphabetically] = ACTIONS(199),
     [anon_sym_lot] = ACTIONS(199),
@@ -8743,6 +8780,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(203),
     [anon_sym_transferable] = ACTIONS(203),
     [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_voter] = ACTIONS(203),
     [anon_sym_broken] = ACTIONS(203),
     [anon_sym_alphabetically] = ACTIONS(203),
     [anon_sym_lot] = ACTIONS(203),
@@ -8927,6 +8965,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(207),
     [anon_sym_transferable] = ACTIONS(207),
     [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_voter] = ACTIONS(207),
     [anon_sym_broken] = ACTIONS(207),
     [anon_sym_alphabetically] = ACTIONS(207),
     [anon_sym_lot] = ACTIONS(207),
@@ -9111,6 +9150,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(211),
     [anon_sym_transferable] = ACTIONS(211),
     [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_voter] = ACTIONS(211),
     [anon_sym_broken] = ACTIONS(211),
     [anon_sym_alphabetically] = ACTIONS(211),
     [anon_sym_lot] = ACTIONS(211),
@@ -9294,6 +9334,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(195),
     [anon_sym_transferable] = ACTIONS(195),
     [anon_sym_candidate] = ACTIONS(195),
+    [anon_sym_voter] = ACTIONS(195),
     [anon_sym_broken] = ACTIONS(195),
     [anon_sym_alphabetically] = ACTIONS(195),
     [anon_sym_lot] = ACTIONS(195),
@@ -9477,6 +9518,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(203),
     [anon_sym_transferable] = ACTIONS(203),
     [anon_sym_candidate] = ACTIONS(203),
+    [anon_sym_voter] = ACTIONS(203),
     [anon_sym_broken] = ACTIONS(203),
     [anon_sym_alphabetically] = ACTIONS(203),
     [anon_sym_lot] = ACTIONS(203),
@@ -9660,6 +9702,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(199),
     [anon_sym_transferable] = ACTIONS(199),
     [anon_sym_candidate] = ACTIONS(199),
+    [anon_sym_voter] = ACTIONS(199),
     [anon_sym_broken] = ACTIONS(199),
     [anon_sym_alphabetically] = ACTIONS(199),
     [anon_sym_lot] = ACTIONS(199),
@@ -9843,6 +9886,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(207),
     [anon_sym_transferable] = ACTIONS(207),
     [anon_sym_candidate] = ACTIONS(207),
+    [anon_sym_voter] = ACTIONS(207),
     [anon_sym_broken] = ACTIONS(207),
     [anon_sym_alphabetically] = ACTIONS(207),
     [anon_sym_lot] = ACTIONS(207),
@@ -10026,6 +10070,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -10209,6 +10254,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(211),
     [anon_sym_transferable] = ACTIONS(211),
     [anon_sym_candidate] = ACTIONS(211),
+    [anon_sym_voter] = ACTIONS(211),
     [anon_sym_broken] = ACTIONS(211),
     [anon_sym_alphabetically] = ACTIONS(211),
     [anon_sym_lot] = ACTIONS(211),
@@ -10392,6 +10438,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(179),
     [anon_sym_transferable] = ACTIONS(179),
     [anon_sym_candidate] = ACTIONS(179),
+    [anon_sym_voter] = ACTIONS(179),
     [anon_sym_broken] = ACTIONS(179),
     [anon_sym_alphabetically] = ACTIONS(179),
     [anon_sym_lot] = ACTIONS(179),
@@ -10575,6 +10622,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(183),
     [anon_sym_transferable] = ACTIONS(183),
     [anon_sym_candidate] = ACTIONS(183),
+    [anon_sym_voter] = ACTIONS(183),
     [anon_sym_broken] = ACTIONS(183),
     [anon_sym_alphabetically] = ACTIONS(183),
     [anon_sym_lot] = ACTIONS(183),
@@ -10758,6 +10806,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(163),
     [anon_sym_transferable] = ACTIONS(163),
     [anon_sym_candidate] = ACTIONS(163),
+    [anon_sym_voter] = ACTIONS(163),
     [anon_sym_broken] = ACTIONS(163),
     [anon_sym_alphabetically] = ACTIONS(163),
     [anon_sym_lot] = ACTIONS(163),
@@ -10941,6 +10990,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(187),
     [anon_sym_transferable] = ACTIONS(187),
     [anon_sym_candidate] = ACTIONS(187),
+    [anon_sym_voter] = ACTIONS(187),
     [anon_sym_broken] = ACTIONS(187),
     [anon_sym_alphabetically] = ACTIONS(187),
     [anon_sym_lot] = ACTIONS(187),
@@ -11124,6 +11174,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(173),
     [anon_sym_transferable] = ACTIONS(173),
     [anon_sym_candidate] = ACTIONS(173),
+    [anon_sym_voter] = ACTIONS(173),
     [anon_sym_broken] = ACTIONS(173),
     [anon_sym_alphabetically] = ACTIONS(173),
     [anon_sym_lot] = ACTIONS(173),
@@ -11307,6 +11358,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_single] = ACTIONS(191),
     [anon_sym_transferable] = ACTIONS(191),
     [anon_sym_candidate] = ACTIONS(191),
+    [anon_sym_voter] = ACTIONS(191),
     [anon_sym_broken] = ACTIONS(191),
     [anon_sym_alphabetically] = ACTIONS(191),
     [anon_sym_lot] = ACTIONS(191),

@@ -122,6 +122,7 @@ impl Canonical for ast::Election {
             seats,
             method,
             candidate,
+            voter,
             ties,
             span: _,
         } = self;
@@ -136,16 +137,20 @@ impl Canonical for ast::Election {
             if let Some((m, _)) = method {
                 e.node("counted by", |e| e.leaf(m.as_str()))?;
             }
-            if let Some(ast::Candidacy {
-                var,
-                condition,
-                span: _,
-            }) = candidate
-            {
-                e.node("candidate", |e| {
-                    e.ident(var)?;
-                    condition.encode(e)
-                })?;
+            // Written only where present: an election without a voter
+            // clause keeps the hash it had before there were any.
+            for (word, clause) in [("candidate", candidate), ("voter", voter)] {
+                if let Some(ast::Candidacy {
+                    var,
+                    condition,
+                    span: _,
+                }) = clause
+                {
+                    e.node(word, |e| {
+                        e.ident(var)?;
+                        condition.encode(e)
+                    })?;
+                }
             }
             // Alphabetically, written or not, is one rule.
             match ties.unwrap_or_default() {
