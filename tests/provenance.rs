@@ -210,7 +210,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "multi-stakeholder-uk.coop",
-        "95fe4f5d72becd86b361c9af765a06ca95fa0989994cd9a19a9526094d3417fb",
+        "6a253ddca7c127f6238fd42dcd82b6a532a4e9785034759d4c60c6e487979e13",
     ),
     (
         "public-service-mutual.coop",
