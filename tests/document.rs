@@ -129,7 +129,7 @@ fn the_1844_document_holds_its_figures_resolutions_and_examples() {
     let program = check_source(&file.text).program.expect("checks");
     let doc = build(&program, &file.text);
     assert_eq!(doc.title, "Rochdale Society of Equitable Pioneers");
-    assert_eq!(doc.version.as_deref(), Some("1844.3"));
+    assert_eq!(doc.version.as_deref(), Some("1844.4"));
     assert_eq!(doc.in_force.as_deref(), Some("1844-12-21"));
     assert_eq!(doc.hash, program.provenance.hash);
     let art3 = doc

@@ -290,7 +290,7 @@ fn errors_in_the_value_are_placed_in_it_and_speak_of_members() {
     );
     assert_eq!(
         d["help"],
-        "`zzz` is not a member (scenario \"first year\", after step 47), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
+        "`zzz` is not a member (scenario \"first year\", after step 48), nor a parameter or rule of the rulebook; the members nearest in spelling are `bent`, `daly`, `hill`, `maden`, `smith` (of 29)"
     );
 }
 

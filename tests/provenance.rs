@@ -218,7 +218,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "rochdale-1844.coop",
-        "d49eb930a3949e399d1483c81a8ebd10f74cbcf8ae3f44039c06cb839097642b",
+        "e9fea37bdee0b35ab6522d734018c32b48368f8cce90b5ece22af1b370092d22",
     ),
     (
         "thin-layer-network.coop",
