@@ -209,7 +209,8 @@ codes! {
     UnknownFigure = "E0801",
     /// Wording that states a parameter's value by hand instead of embedding it (a warning).
     HandWrittenFigure = "E0802",
-    /// An election declared without its seats or its count, or with no seat.
+    /// An election declared without its seats or its count, with no seat, or
+    /// reserving more seats than it fills.
     BadElection = "E0900",
     /// A ballot names someone who is not a candidate of the election.
     UnknownCandidate = "E0901",

@@ -731,6 +731,16 @@ impl Printer<'_> {
                 self.statement(i, &lines, c.span);
             }
         }
+        for r in &e.reserves {
+            let n = r.seats.0;
+            let head = format!(
+                "reserve {n} seat{} for {} where",
+                if n == 1 { "" } else { "s" },
+                r.var.name
+            );
+            let lines = self.headed(&head, &r.condition);
+            self.statement(i, &lines, r.span);
+        }
         if let Some(ties) = e.ties {
             self.out
                 .push_str(&format!("{}ties broken {}\n", pad(i), ties.as_str()));

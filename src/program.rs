@@ -669,12 +669,24 @@ pub struct ElectionDef {
     /// Who may vote: a condition over the member in slot 0, with its
     /// reasons; `None`: any member.
     pub voter: Option<Ir>,
+    /// Seats reserved for the candidates who meet a condition.
+    pub reserves: Vec<ReserveDef>,
     /// Slots the conditions need.
     pub frame_size: usize,
     /// How a tie the count leaves is broken.
     pub ties: crate::syntax::ast::ElectionTies,
     /// Where it is declared.
     pub span: Span,
+}
+
+/// `reserve N seats for m where C`: at least `seats` of an election's
+/// seats go to candidates who meet `condition`.
+#[derive(Debug, Clone)]
+pub struct ReserveDef {
+    /// The seats reserved.
+    pub seats: usize,
+    /// The condition, over the member in slot 0.
+    pub condition: Ir,
 }
 
 /// A parameter.

@@ -166,6 +166,32 @@ fn a_lot_is_drawn_from_the_steps_seed() {
 }
 
 #[test]
+fn a_reserved_seat_keeps_the_last_candidate_it_can_go_to() {
+    // Worked in tests/rulebooks/elections.coop, "a reserved seat".
+    let o = run("a reserved seat");
+    let count = &o.elections[0].outcome;
+    assert_eq!(count.quota.as_deref(), Some("4"));
+    assert_eq!(
+        stages(count),
+        [
+            ["4", "3", "3", "1", "1"],
+            ["4", "3", "3", "2", "0"],
+            ["4", "3", "0", "2", "0"],
+            ["4", "3", "0", "2", "0"],
+        ]
+    );
+    assert_eq!(count.stages[2].excluded.as_deref(), Some("cal"));
+    assert_eq!(count.elected, ["ann", "bob", "sam"]);
+    // A reserve no candidate can fill refuses the step.
+    let refused = o.steps.last().expect("a step");
+    assert_eq!(refused.status, StepStatus::Refused);
+    assert_eq!(
+        refused.reasons,
+        ["1 seat is reserved, and only 0 of the candidates qualify"]
+    );
+}
+
+#[test]
 fn a_voter_who_may_not_vote_refuses_the_election() {
     let o = run("too young to vote");
     let refused = &o.steps[o.steps.len() - 2];

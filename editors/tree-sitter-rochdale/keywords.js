@@ -133,6 +133,7 @@ module.exports = [
   "transferable",
   "candidate",
   "voter",
+  "seat",
   "broken",
   "alphabetically",
   "lot",

@@ -102,6 +102,37 @@ impl Checker {
         };
         let candidate = condition(&e.candidate, "who may stand");
         let voter = condition(&e.voter, "who may vote");
+        let mut reserves = Vec::with_capacity(e.reserves.len());
+        for r in &e.reserves {
+            let params = vec![(r.var.name.clone(), Type::Member)];
+            let mut cx = ExprChecker::new(self, &params, &[]);
+            let ir = cx.condition_of(&r.condition, "who a reserved seat is for");
+            frame_size = frame_size.max(cx.frame_size());
+            reserves.push(ReserveDef {
+                seats: r.seats.0 as usize,
+                condition: ir,
+            });
+        }
+        let reserved: usize = reserves.iter().map(|r| r.seats).sum();
+        if let Some((seats, span)) = e.seats {
+            if reserved > seats as usize {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadElection,
+                        format!("`{}` reserves {reserved} seats of its {seats}", e.name.name),
+                    )
+                    .at(span, "the seats")
+                    .help("reserve no more seats than the election fills"),
+                );
+            }
+        }
+        if let Some(r) = e.reserves.iter().find(|r| r.seats.0 == 0) {
+            self.error(
+                Diagnostic::error(Code::BadElection, "a reserve of no seat")
+                    .at(r.seats.1, "no seat")
+                    .help("reserve at least one seat, or leave the clause out"),
+            );
+        }
         Some(ElectionDef {
             name: e.name.name.clone(),
             title: e.title.as_ref().map(|t| t.value.clone()),
@@ -109,6 +140,7 @@ impl Checker {
             method: method?,
             candidate,
             voter,
+            reserves,
             frame_size: frame_size.max(1),
             ties: e.ties.unwrap_or_default(),
             span: e.span,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Evaluator, Result};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::semantics::election::{self, Action, CountError};
+use crate::semantics::election::{self, Action, CountError, Reserve};
 use crate::syntax::ast::{ElectionMethod, ElectionTies};
 use crate::value::Value;
 
@@ -104,15 +104,41 @@ impl Evaluator<'_> {
         Ok((holds, refusals.iter().map(|r| r.sentence()).collect()))
     }
 
+    /// The seats election `e` reserves, each with which of `candidates`
+    /// (members, in the order standing) meet its condition.
+    pub fn reserves(&mut self, e: usize, candidates: &[u32]) -> Result<Vec<Reserve>> {
+        let program = self.program;
+        let Some(def) = program.elections.get(e) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(def.reserves.len());
+        for reserve in &def.reserves {
+            let mut holds = Vec::with_capacity(candidates.len());
+            for &m in candidates {
+                let mut frame = vec![Value::Member(m)];
+                frame.resize(def.frame_size.max(1), Value::Bool(false));
+                let (meets, _) = self.condition_refusals(&reserve.condition, &mut frame)?;
+                holds.push(meets);
+            }
+            out.push(Reserve {
+                seats: reserve.seats,
+                holds,
+            });
+        }
+        Ok(out)
+    }
+
     /// Counts election `e` among `candidates` (by name), on `ballots`
-    /// (indices into `candidates`, in order of preference), drawing any lot
-    /// from `seed`.
+    /// (indices into `candidates`, in order of preference), keeping the
+    /// seats `reserved` ([`Evaluator::reserves`]), drawing any lot from
+    /// `seed`.
     pub fn election(
         &self,
         e: usize,
         candidates: &[String],
         ballots: &[Vec<usize>],
         seed: Option<u64>,
+        reserved: &[Reserve],
     ) -> Result<ElectionOutcome> {
         let def = self.program.elections.get(e).ok_or_else(|| {
             Box::new(Diagnostic::error(
@@ -120,7 +146,14 @@ impl Evaluator<'_> {
                 "an election step names no election of the rulebook",
             ))
         })?;
-        let count = election::count(def.method, def.seats, candidates, ballots, def.ties, seed)
+        let count = election::count(
+            def.method,
+            def.seats,
+            candidates,
+            ballots,
+            (def.ties, seed),
+            reserved,
+        )
             .map_err(|err| {
                 Box::new(match err {
                     CountError::NoSeed { among } => Diagnostic::error(
@@ -176,6 +209,12 @@ impl Evaluator<'_> {
                     ),
                     Action::Exclusion { candidate } => (
                         format!("{} excluded", name(*candidate)),
+                        None,
+                        Vec::new(),
+                        Some(name(*candidate)),
+                    ),
+                    Action::Barred { candidate } => (
+                        format!("{} excluded: the seats left are reserved", name(*candidate)),
                         None,
                         Vec::new(),
                         Some(name(*candidate)),

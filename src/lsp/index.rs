@@ -325,10 +325,12 @@ impl Walker<'_> {
             Item::Allocation(a) => self.allocation(a),
             Item::Resolution(r) => self.resolution(r),
             Item::Election(x) => {
-                for c in [&x.candidate, &x.voter].into_iter().flatten() {
+                let clauses = [&x.candidate, &x.voter].into_iter().flatten();
+                let reserved = x.reserves.iter().map(|r| (&r.var, &r.condition));
+                for (var, condition) in clauses.map(|c| (&c.var, &c.condition)).chain(reserved) {
                     let depth = self.locals.len();
-                    self.bind(&c.var, x.span);
-                    self.expr(&c.condition);
+                    self.bind(var, x.span);
+                    self.expr(condition);
                     self.locals.truncate(depth);
                 }
             }

@@ -26,6 +26,18 @@
 //!   candidate with at least the votes of all the others and any surplus
 //!   not yet transferred is elected. No further transfer is made.
 //!
+//! - **Reserved seats** (a rulebook's `reserve N seats for m where C`):
+//!   at least N of those elected meet the condition (a constituency, a
+//!   class). A candidate who reaches the quota, or has the most marks, is
+//!   elected only if enough seats are left for every reserve still to fill;
+//!   one who cannot be is excluded ("deemed excluded", the fewest votes
+//!   first, before any surplus is transferred), and their papers go on as
+//!   at an exclusion. While a reserve has no more continuing candidates
+//!   than the seats it still needs, none of them is excluded for having the
+//!   fewest votes. Constraints of this kind are how STV counts keep
+//!   minimum representation (the Church of England's and many universities'
+//!   rules work so).
+//!
 //! Every value is a whole number of hundred-thousandths (five decimal
 //! places), held as an integer, so the count is exact; the transfer value
 //! is truncated by [`crate::semantics::rounding`]'s `down` mode.
@@ -49,6 +61,61 @@ pub enum CountError {
     Overflow,
 }
 
+/// Seats reserved for the candidates who meet a condition (a
+/// constituency, a class): at least `seats` of those elected are among the
+/// candidates `holds` marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserve {
+    /// The seats reserved.
+    pub seats: usize,
+    /// For each candidate, by index, whether they meet the condition.
+    pub holds: Vec<bool>,
+}
+
+/// The reserves of an election, as its count goes on.
+struct Reserves<'a> {
+    list: &'a [Reserve],
+    seats: usize,
+}
+
+impl Reserves<'_> {
+    fn meets(&self, r: &Reserve, c: usize) -> bool {
+        r.holds.get(c).copied().unwrap_or(false)
+    }
+
+    /// The seats reserve `r` still needs, with `elected` elected.
+    fn need(&self, r: &Reserve, elected: &[usize]) -> usize {
+        let have = elected.iter().filter(|&&e| self.meets(r, e)).count();
+        r.seats.saturating_sub(have)
+    }
+
+    /// Whether `c` can be elected now: the seats left after them cover
+    /// every reserve still to fill.
+    fn allows(&self, elected: &[usize], c: usize) -> bool {
+        let Some(left) = self.seats.checked_sub(elected.len() + 1) else {
+            return false;
+        };
+        let needed: usize = self
+            .list
+            .iter()
+            .map(|r| {
+                self.need(r, elected)
+                    .saturating_sub(usize::from(self.meets(r, c)))
+            })
+            .sum();
+        needed <= left
+    }
+
+    /// Whether `c` may not be excluded for having the fewest votes: a
+    /// reserve they meet has no more continuing candidates than it needs.
+    fn protects(&self, elected: &[usize], continuing: &[usize], c: usize) -> bool {
+        self.list.iter().any(|r| {
+            self.meets(r, c)
+                && continuing.iter().filter(|&&x| self.meets(r, x)).count() <= self.need(r, elected)
+        })
+    }
+}
+
 /// What a stage of the count did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -69,6 +136,13 @@ pub enum Action {
     /// A candidate excluded, their papers transferred at the values they
     /// arrived at.
     Exclusion {
+        /// Who.
+        candidate: usize,
+    },
+    /// A candidate excluded because the seats left are reserved to
+    /// others ("deemed excluded"), their papers transferred as at an
+    /// exclusion.
+    Barred {
         /// Who.
         candidate: usize,
     },
@@ -114,23 +188,33 @@ fn decimal(units: i64) -> Decimal {
 
 /// Counts an election of `seats` among `names` (the candidates, by
 /// index), on `ballots`: each a list of candidate indices, in order of
-/// preference (by plurality, the candidates marked). `seed` draws any lot.
+/// preference (by plurality, the candidates marked), keeping the seats
+/// `reserved` (each reserve's candidates at least as many as its seats,
+/// and the reserves no more seats than there are: the caller checks).
+/// `seed` draws any lot.
 pub fn count(
     method: Method,
     seats: usize,
     names: &[String],
     ballots: &[Vec<usize>],
-    ties: TieBreak,
-    seed: Option<u64>,
+    (ties, seed): (TieBreak, Option<u64>),
+    reserved: &[Reserve],
 ) -> Result<Count, CountError> {
     let mut lot = Lot {
         rule: ties,
         state: seed,
         names,
     };
+    let reserves = Reserves {
+        list: reserved,
+        seats,
+    };
     match method {
-        Method::Plurality => plurality(seats, names.len(), ballots, &mut lot),
-        Method::SingleTransferableVote => stv(seats, names.len(), ballots, &mut lot),
+        Method::Plurality if reserved.is_empty() => {
+            plurality(seats, names.len(), ballots, &mut lot)
+        }
+        Method::Plurality => plurality_reserved(seats, names.len(), ballots, &reserves, &mut lot),
+        Method::SingleTransferableVote => stv(seats, names.len(), ballots, &reserves, &mut lot),
     }
 }
 
@@ -252,16 +336,7 @@ fn plurality(
     ballots: &[Vec<usize>],
     lot: &mut Lot<'_>,
 ) -> Result<Count, CountError> {
-    let mut totals = vec![0i64; n];
-    let mut valid = 0;
-    for ballot in ballots.iter().filter(|b| !b.is_empty()) {
-        valid += 1;
-        for &c in ballot {
-            if let Some(t) = totals.get_mut(c) {
-                *t = t.checked_add(ONE).ok_or(CountError::Overflow)?;
-            }
-        }
-    }
+    let (totals, valid) = marks(n, ballots)?;
     // The most votes first; only a tie at the last seat needs breaking:
     // candidates with more votes than the last seat's are elected anyway.
     let mut by_votes: Vec<usize> = (0..n).collect();
@@ -300,6 +375,77 @@ fn plurality(
     })
 }
 
+/// The marks of every valid ballot, by candidate; and how many ballots
+/// are valid (those that mark someone).
+fn marks(n: usize, ballots: &[Vec<usize>]) -> Result<(Vec<i64>, usize), CountError> {
+    let mut totals = vec![0i64; n];
+    let mut valid = 0;
+    for ballot in ballots.iter().filter(|b| !b.is_empty()) {
+        valid += 1;
+        for &c in ballot {
+            if let Some(t) = totals.get_mut(c) {
+                *t = t.checked_add(ONE).ok_or(CountError::Overflow)?;
+            }
+        }
+    }
+    Ok((totals, valid))
+}
+
+/// Plurality with seats reserved: the seats are filled most marks first,
+/// passing over a candidate whose election would leave a reserve short. A
+/// tie is broken only where it decides who is elected.
+fn plurality_reserved(
+    seats: usize,
+    n: usize,
+    ballots: &[Vec<usize>],
+    reserves: &Reserves<'_>,
+    lot: &mut Lot<'_>,
+) -> Result<Count, CountError> {
+    let (totals, valid) = marks(n, ballots)?;
+    let mut elected: Vec<usize> = Vec::with_capacity(seats);
+    let mut left: Vec<usize> = (0..n).collect();
+    let mut ties = Vec::new();
+    while elected.len() < seats {
+        let open: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&c| reserves.allows(&elected, c))
+            .collect();
+        let Some(top) = open.iter().map(|&c| totals[c]).max() else {
+            break;
+        };
+        let tied: Vec<usize> = open.iter().copied().filter(|&c| totals[c] == top).collect();
+        // Tied candidates who can all be elected together are: no lot.
+        let mut together = elected.clone();
+        let all = tied.iter().all(|&c| {
+            let ok = reserves.allows(&together, c);
+            together.push(c);
+            ok
+        });
+        let chosen = if tied.len() == 1 || all {
+            tied
+        } else {
+            vec![lot.choose(&tied, false, &mut ties)?]
+        };
+        for c in chosen {
+            left.retain(|&x| x != c);
+            elected.push(c);
+        }
+    }
+    Ok(Count {
+        valid,
+        quota: None,
+        stages: vec![Stage {
+            action: Action::FirstPreferences,
+            totals: totals.iter().map(|&t| decimal(t)).collect(),
+            non_transferable: Decimal::ZERO,
+            elected: elected.clone(),
+            ties,
+        }],
+        elected,
+    })
+}
+
 /// A ballot paper in the count: its preferences, the one it is with now,
 /// and its value.
 struct Paper<'a> {
@@ -319,6 +465,7 @@ fn stv(
     seats: usize,
     n: usize,
     ballots: &[Vec<usize>],
+    reserves: &Reserves<'_>,
     lot: &mut Lot<'_>,
 ) -> Result<Count, CountError> {
     let mut papers: Vec<Paper<'_>> = ballots
@@ -363,7 +510,9 @@ fn stv(
             .collect();
         let mut now = Vec::new();
         for c in order(&reaching, &totals, &history, false, lot, &mut notes)? {
-            if elected.len() < seats {
+            // A candidate a reserve leaves no seat for stays continuing,
+            // to be deemed excluded below.
+            if elected.len() < seats && reserves.allows(&elected, c) {
                 state[c] = State::Elected;
                 elected.push(c);
                 pending.push(c);
@@ -383,6 +532,19 @@ fn stv(
             break;
         }
         let continuing: Vec<usize> = (0..n).filter(|&c| state[c] == State::Continuing).collect();
+        // Reserved seats: a continuing candidate who can no longer be
+        // elected is excluded first, the fewest votes first.
+        let barred: Vec<usize> = continuing
+            .iter()
+            .copied()
+            .filter(|&c| !reserves.allows(&elected, c))
+            .collect();
+        if !barred.is_empty() {
+            let out = pick(&barred, &totals, &history, true, lot, &mut notes)?;
+            exclude(out, &mut state, &mut papers, &mut totals, &mut parcels);
+            action = Action::Barred { candidate: out };
+            continue;
+        }
         let vacancies = seats - elected.len();
         let surplus_left: i64 = pending.iter().map(|&c| totals[c] - quota).sum();
         // Rule 52(1): as many continuing candidates as vacancies.
@@ -476,14 +638,16 @@ fn stv(
             };
             continue;
         }
-        // Rule 50: no surplus; the fewest votes are excluded.
-        let out = pick(&continuing, &totals, &history, true, lot, &mut notes)?;
-        state[out] = State::Excluded;
-        for i in std::mem::take(&mut parcels[out]) {
-            let value = papers[i].value;
-            move_on(&mut papers[i], i, value, &state, &mut totals, &mut parcels);
-        }
-        totals[out] = 0;
+        // Rule 50: no surplus; the fewest votes are excluded (but not the
+        // last candidates a reserved seat still needs).
+        let open: Vec<usize> = continuing
+            .iter()
+            .copied()
+            .filter(|&c| !reserves.protects(&elected, &continuing, c))
+            .collect();
+        let pool = if open.is_empty() { &continuing } else { &open };
+        let out = pick(pool, &totals, &history, true, lot, &mut notes)?;
+        exclude(out, &mut state, &mut papers, &mut totals, &mut parcels);
         action = Action::Exclusion { candidate: out };
     }
     Ok(Count {
@@ -492,6 +656,23 @@ fn stv(
         stages,
         elected,
     })
+}
+
+/// Excludes `out`: each of their papers goes on at the value it arrived
+/// at (rule 51).
+fn exclude(
+    out: usize,
+    state: &mut [State],
+    papers: &mut [Paper<'_>],
+    totals: &mut [i64],
+    parcels: &mut [Vec<usize>],
+) {
+    state[out] = State::Excluded;
+    for i in std::mem::take(&mut parcels[out]) {
+        let value = papers[i].value;
+        move_on(&mut papers[i], i, value, state, totals, parcels);
+    }
+    totals[out] = 0;
 }
 
 /// Moves paper `i` to its next continuing preference at `value`, or sets
@@ -542,8 +723,8 @@ mod tests {
                 3,
                 &names(&["a", "b", "c", "d"]),
                 &ballots,
-                TieBreak::Name,
-                None,
+                (TieBreak::Name, None),
+                &[],
             )
             .unwrap();
             assert_eq!(c.quota, Some(d(quota)), "{papers} papers");
@@ -568,8 +749,8 @@ mod tests {
             2,
             &names(&["a", "z", "b", "c", "y"]),
             &ballots,
-            TieBreak::Name,
-            None,
+            (TieBreak::Name, None),
+            &[],
         )
         .unwrap();
         assert_eq!(c.stages[1].action, Action::Exclusion { candidate: 3 });
@@ -595,8 +776,8 @@ mod tests {
             2,
             &names(&["a", "z", "b"]),
             &ballots,
-            TieBreak::Name,
-            None,
+            (TieBreak::Name, None),
+            &[],
         )
         .unwrap();
         assert_eq!(c.stages.len(), 2);
@@ -616,8 +797,8 @@ mod tests {
             2,
             &names(&["a", "b", "c"]),
             &ballots,
-            TieBreak::Name,
-            None,
+            (TieBreak::Name, None),
+            &[],
         )
         .unwrap();
         assert_eq!(c.stages[1].action, Action::Exclusion { candidate: 2 });
@@ -626,13 +807,146 @@ mod tests {
     }
 
     #[test]
+    fn a_reserved_seat_passes_over_a_candidate_at_the_quota() {
+        // 11 papers, 2 seats, one reserved for s: quota 11 / 3 + 1 = 4.
+        // Stage 1: a 5, b 4, s 2. a is elected (the most votes); b reaches
+        // the quota too, but electing b would leave no seat for the
+        // reserve, so b stays continuing. Stage 2: b, who can no longer be
+        // elected, is excluded first (before a's surplus); b's papers
+        // (b > a) have no continuing preference: 4 non-transferable.
+        // Stage 3: s, the one continuing candidate, fills the last seat.
+        let mut ballots = vec![vec![0, 1]; 5];
+        ballots.extend(vec![vec![1, 0]; 4]);
+        ballots.extend(vec![vec![2]; 2]);
+        let reserve = Reserve {
+            seats: 1,
+            holds: vec![false, false, true],
+        };
+        let c = count(
+            Method::SingleTransferableVote,
+            2,
+            &names(&["a", "b", "s"]),
+            &ballots,
+            (TieBreak::Name, None),
+            std::slice::from_ref(&reserve),
+        )
+        .unwrap();
+        assert_eq!(c.stages[0].elected, [0]);
+        assert_eq!(c.stages[1].action, Action::Barred { candidate: 1 });
+        assert_eq!(c.stages[1].totals, [d("5"), d("0"), d("2")]);
+        assert_eq!(c.stages[1].non_transferable, d("4"));
+        assert_eq!(c.stages[2].action, Action::LastVacancies);
+        assert_eq!(c.elected, [0, 2]);
+        // Without the reserve, a and b.
+        let plain = count(
+            Method::SingleTransferableVote,
+            2,
+            &names(&["a", "b", "s"]),
+            &ballots,
+            (TieBreak::Name, None),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(plain.elected, [0, 1]);
+    }
+
+    #[test]
+    fn the_last_candidates_a_reserve_needs_are_not_excluded() {
+        // 12 papers, 3 seats, one reserved for s or t: quota 12 / 4 + 1 =
+        // 4. Stage 1: a 4 (elected, no surplus), b 3, c 3, s 1, t 1. Stage
+        // 2: s and t tie for the fewest, equal at every stage: t, last
+        // alphabetically, is excluded; its paper (t > s) gives s 2. Stage
+        // 3: s, with the fewest, is the last candidate the reserve needs
+        // and is kept; b and c tie at 3 (and at stage 1): c is excluded.
+        // Stage 4: b and s, two left for two seats. Without the reserve, s
+        // would go at stage 3 and c would be elected.
+        let mut ballots = vec![vec![0]; 4];
+        ballots.extend(vec![vec![1]; 3]);
+        ballots.extend(vec![vec![2]; 3]);
+        ballots.push(vec![3]);
+        ballots.push(vec![4, 3]);
+        let reserve = Reserve {
+            seats: 1,
+            holds: vec![false, false, false, true, true],
+        };
+        let run = |reserved: &[Reserve]| {
+            count(
+                Method::SingleTransferableVote,
+                3,
+                &names(&["a", "b", "c", "s", "t"]),
+                &ballots,
+                (TieBreak::Name, None),
+                reserved,
+            )
+            .unwrap()
+        };
+        let c = run(std::slice::from_ref(&reserve));
+        assert_eq!(c.stages[1].action, Action::Exclusion { candidate: 4 });
+        assert_eq!(c.stages[1].totals, [d("4"), d("3"), d("3"), d("2"), d("0")]);
+        assert_eq!(c.stages[2].action, Action::Exclusion { candidate: 2 });
+        assert_eq!(c.stages[3].action, Action::LastVacancies);
+        assert_eq!(c.elected, [0, 1, 3]);
+        assert_eq!(run(&[]).elected, [0, 1, 2]);
+    }
+
+    #[test]
+    fn plurality_fills_a_reserved_seat_after_the_open_ones() {
+        // 3 seats, one reserved for s1 or s2: p1 5 marks, p2 4, p3 3, s1
+        // 2, s2 1. p1 and p2 are elected; p3 would leave the reserve
+        // short, so the third seat goes to s1.
+        let mut ballots = vec![vec![0]; 5];
+        ballots.extend(vec![vec![1]; 4]);
+        ballots.extend(vec![vec![2]; 3]);
+        ballots.extend(vec![vec![3]; 2]);
+        ballots.push(vec![4]);
+        let reserve = Reserve {
+            seats: 1,
+            holds: vec![false, false, false, true, true],
+        };
+        let c = count(
+            Method::Plurality,
+            3,
+            &names(&["p1", "p2", "p3", "s1", "s2"]),
+            &ballots,
+            (TieBreak::Name, None),
+            std::slice::from_ref(&reserve),
+        )
+        .unwrap();
+        assert_eq!(c.elected, [0, 1, 3]);
+        assert!(c.stages[0].ties.is_empty());
+    }
+
+    #[test]
     fn a_lot_needs_a_seed_and_repeats_with_it() {
         let ballots = vec![vec![0], vec![1]];
         let n = names(&["a", "b"]);
-        let err = count(Method::Plurality, 1, &n, &ballots, TieBreak::Lot, None);
+        let err = count(
+            Method::Plurality,
+            1,
+            &n,
+            &ballots,
+            (TieBreak::Lot, None),
+            &[],
+        );
         assert_eq!(err, Err(CountError::NoSeed { among: vec![0, 1] }));
-        let one = count(Method::Plurality, 1, &n, &ballots, TieBreak::Lot, Some(7)).unwrap();
-        let again = count(Method::Plurality, 1, &n, &ballots, TieBreak::Lot, Some(7)).unwrap();
+        let one = count(
+            Method::Plurality,
+            1,
+            &n,
+            &ballots,
+            (TieBreak::Lot, Some(7)),
+            &[],
+        )
+        .unwrap();
+        let again = count(
+            Method::Plurality,
+            1,
+            &n,
+            &ballots,
+            (TieBreak::Lot, Some(7)),
+            &[],
+        )
+        .unwrap();
         assert_eq!(one.elected, again.elected);
         assert_eq!(one.stages[0].ties.len(), 1);
     }

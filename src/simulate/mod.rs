@@ -1070,8 +1070,10 @@ impl<'p> Engine<'p> {
         let program = self.program;
         let mut reasons = Vec::new();
         let mut ev = Evaluator::new(program, &self.inputs);
+        let mut standing: Vec<u32> = Vec::with_capacity(candidates.len());
         for (name, span) in candidates {
             let m = self.member(name, *span, &step.place)?;
+            standing.push(m);
             if !self.inputs.is_active(m as usize) {
                 reasons.push(format!("{name} is not a member and cannot stand"));
                 continue;
@@ -1103,12 +1105,25 @@ impl<'p> Engine<'p> {
                 }
             }
         }
+        let reserved = ev.reserves(*election, &standing)?;
+        for r in &reserved {
+            let qualify = r.holds.iter().filter(|&&h| h).count();
+            if qualify < r.seats {
+                let seats = |n: usize| format!("{n} seat{}", if n == 1 { "" } else { "s" });
+                reasons.push(format!(
+                    "{} {} reserved, and only {qualify} of the candidates qualif{}",
+                    seats(r.seats),
+                    if r.seats == 1 { "is" } else { "are" },
+                    if qualify == 1 { "ies" } else { "y" }
+                ));
+            }
+        }
         if !reasons.is_empty() {
             return Err(Stop::Refused(reasons));
         }
         let names: Vec<String> = candidates.iter().map(|(n, _)| n.clone()).collect();
         let papers: Vec<Vec<usize>> = ballots.iter().map(|(_, _, c)| c.clone()).collect();
-        let outcome = ev.election(*election, &names, &papers, *seed)?;
+        let outcome = ev.election(*election, &names, &papers, *seed, &reserved)?;
         drop(ev);
         self.elections.push(ElectionResult {
             step: number,

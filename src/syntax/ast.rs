@@ -398,6 +398,8 @@ pub struct Election {
     pub candidate: Option<Candidacy>,
     /// `voter m requires C`: who may vote (a constituency's ballot).
     pub voter: Option<Candidacy>,
+    /// `reserve N seats for m where C`, in the order written.
+    pub reserves: Vec<SeatReserve>,
     /// `ties broken alphabetically` or `ties broken by lot`, if written
     /// (alphabetically otherwise).
     pub ties: Option<ElectionTies>,
@@ -412,6 +414,19 @@ pub struct Candidacy {
     /// The member variable.
     pub var: Ident,
     /// The condition, with its reasons.
+    pub condition: Expr,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `reserve N seats for m where C`: at least N of the elected meet C.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeatReserve {
+    /// The seats reserved, with where the number is written.
+    pub seats: (u32, Span),
+    /// The member variable.
+    pub var: Ident,
+    /// The condition.
     pub condition: Expr,
     /// The whole clause.
     pub span: Span,

@@ -187,6 +187,7 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("transferable"),
     contextual("candidate"),
     contextual("voter"),
+    contextual("seat"),
     contextual("broken"),
     contextual("alphabetically"),
     contextual("lot"),

@@ -1397,6 +1397,7 @@ fn build_election(pair: Pair<Rule>) -> Result<Election> {
         method: None,
         candidate: None,
         voter: None,
+        reserves: Vec::new(),
         ties: None,
         span: election_span,
     };
@@ -1432,6 +1433,19 @@ fn build_election(pair: Pair<Rule>) -> Result<Election> {
                 } else {
                     election.candidate = clause;
                 }
+            }
+            Rule::election_reserve => {
+                let mut parts = children(item);
+                let digits = next(&mut parts, "reserved seats")?;
+                let seats = (whole(&digits, "number of seats")?, span(&digits));
+                let var = ident(next(&mut parts, "member variable")?);
+                let condition = build_expr(next(&mut parts, "condition")?)?.0;
+                election.reserves.push(SeatReserve {
+                    seats,
+                    var,
+                    condition,
+                    span: item_span,
+                });
             }
             Rule::election_ties => {
                 let how = next(&mut children(item), "tie rule")?;

@@ -123,6 +123,7 @@ impl Canonical for ast::Election {
             method,
             candidate,
             voter,
+            reserves,
             ties,
             span: _,
         } = self;
@@ -151,6 +152,19 @@ impl Canonical for ast::Election {
                         condition.encode(e)
                     })?;
                 }
+            }
+            for ast::SeatReserve {
+                seats,
+                var,
+                condition,
+                span: _,
+            } in reserves
+            {
+                e.node("reserve", |e| {
+                    e.number(rust_decimal::Decimal::from(seats.0))?;
+                    e.ident(var)?;
+                    condition.encode(e)
+                })?;
             }
             // Alphabetically, written or not, is one rule.
             match ties.unwrap_or_default() {
