@@ -264,7 +264,8 @@ fn scenario_and_members(
         diagnostics: Vec::new(),
     })
     .and_then(|(def, members)| {
-        let def = with_ballots(program, projected(file, program, def, request)?, request)?;
+        let def = projected(file, program, def, request)?;
+        let def = with_ballots(program, def, &members.names, request)?;
         Ok((def, members))
     })
 }
@@ -274,6 +275,7 @@ fn scenario_and_members(
 fn with_ballots(
     program: &crate::Program,
     mut def: crate::program::ScenarioDef,
+    people: &[String],
     request: &RunRequest,
 ) -> Result<crate::program::ScenarioDef, Failure> {
     let Some(text) = &request.ballots_csv else {
@@ -285,7 +287,9 @@ fn with_ballots(
         expression: None,
         diagnostics,
     };
-    let mut ballots = input::read_ballots(&file).map_err(failure)?;
+    let mut ballots = input::read_ballots(&file)
+        .map_err(failure)?
+        .with_people(people);
     ballots
         .add_to_scenario(program, &mut def)
         .map_err(failure)?;

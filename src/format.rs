@@ -1060,6 +1060,7 @@ impl Printer<'_> {
                 effective,
                 sitting,
                 notice,
+                then,
             } => {
                 let mut head = format!("{head}motion {}", votes.resolution.name);
                 if let Some(t) = title {
@@ -1084,6 +1085,13 @@ impl Printer<'_> {
                         .map(|(w, _)| format!(" effective {w}"))
                         .unwrap_or_default();
                     format!(" amend {}{when}", shown.join(", "))
+                };
+                let amend = match then {
+                    Some(act) => {
+                        let shown: Vec<String> = act.args.iter().map(|a| self.value(a)).collect();
+                        format!("{amend} then {}({})", act.name.name, shown.join(", "))
+                    }
+                    None => amend,
                 };
                 let line = format!("{head} {}{amend}", self.votes(votes));
                 if line.len() <= WIDTH {

@@ -1589,7 +1589,8 @@ fn timeline_for<'p>(
         };
         let mut def = def;
         let mut shown = Shown::default();
-        if let Some((file, mut read)) = ballots {
+        if let Some((file, read)) = ballots {
+            let mut read = read.with_people(&members.names);
             read.add_to_scenario(program, &mut def).map_err(|ds| {
                 report_in(&file, &ds, colour);
                 Status::Failed
@@ -1639,6 +1640,20 @@ fn timeline_for<'p>(
             (header, Box::new(steps))
         }
     };
+    let rochdale::simulate::input::ScenarioHeader {
+        name,
+        params,
+        mut members,
+    } = header;
+    // The people are known before the steps (the header, then the
+    // register): a ballot from anyone else is placed at its line.
+    if let Some((r, options)) = &register {
+        let notes = input::add_register(program, r, options, &mut members).map_err(|e| {
+            report_in(&e.file, &e.diagnostics, colour);
+            Status::Failed
+        })?;
+        report_notes(&r.file(), &notes, colour);
+    }
     let mut shown = Shown {
         steps: Some(p.to_path_buf()),
         ballots: None,
@@ -1646,7 +1661,7 @@ fn timeline_for<'p>(
     let mut steps: Box<dyn Iterator<Item = Result<_, Problem>>> = match ballots.take() {
         Some((file, read)) => {
             shown.ballots = Some(file);
-            Box::new(read.into_steps(program, steps))
+            Box::new(read.with_people(&members.names).into_steps(program, steps))
         }
         None => Box::new(steps.map(|s| s.map_err(Problem::Steps))),
     };
@@ -1664,18 +1679,6 @@ fn timeline_for<'p>(
     if !errors.is_empty() {
         shown.report(&errors, file, colour);
         return Err(Status::Failed);
-    }
-    let rochdale::simulate::input::ScenarioHeader {
-        name,
-        params,
-        mut members,
-    } = header;
-    if let Some((r, options)) = &register {
-        let notes = input::add_register(program, r, options, &mut members).map_err(|e| {
-            report_in(&e.file, &e.diagnostics, colour);
-            Status::Failed
-        })?;
-        report_notes(&r.file(), &notes, colour);
     }
     let too_large = input::size_diagnostics(members.names.len(), 0);
     if !too_large.is_empty() {

@@ -632,6 +632,10 @@ pub enum StepDefKind {
         sitting: crate::syntax::ast::Sitting,
         /// When the meeting's notice was sent, if the step says.
         notice: Option<time::Date>,
+        /// The act the motion decides, with its arguments: done when the
+        /// motion passes (or, under a resolution that needs confirming,
+        /// when it is confirmed).
+        then: Option<Box<(usize, Vec<StepArg>)>>,
     },
     /// The period closes.
     Close {

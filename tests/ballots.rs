@@ -235,6 +235,49 @@ fn an_election_ballot_is_checked_as_in_a_scenario() {
 }
 
 #[test]
+fn a_cell_beyond_the_columns_and_a_stranger_are_placed_at_their_line() {
+    let text = elections_without_ballots();
+    // An unquoted comma splits a plurality mark in two: never dropped.
+    let f = simulate(
+        &text,
+        Some("date,motion,member,vote\n2026-05-01,stewards,cy,eve,bob\n"),
+    )
+    .expect_err("refused");
+    assert_eq!(
+        problems(&f),
+        ["E0905: ballots.csv:2:28: `bob` is in no column of the header"]
+    );
+    // zed is none of the scenario's people.
+    let f = simulate(
+        &text,
+        Some("date,motion,member,vote\n2026-05-01,stewards,zed,eve\n"),
+    )
+    .expect_err("refused");
+    assert_eq!(
+        problems(&f),
+        ["E0200: ballots.csv:2:21: `zed` is not a member of this scenario"]
+    );
+}
+
+#[test]
+fn an_election_counted_twice_in_a_day_takes_no_ballots_from_the_file() {
+    // public-service-mutual counts its staff election twice on 15 July
+    // (the first count refused): a line for it could be for either.
+    let text = include_str!("../rulebooks/public-service-mutual.coop");
+    let f = simulate(
+        text,
+        Some("date,motion,member,vote\n2026-07-15,staff_governor_election,fay,dee\n"),
+    )
+    .expect_err("refused");
+    assert_eq!(
+        problems(&f),
+        [
+            "E0905: ballots.csv:2:12: `staff_governor_election` is counted twice on 2026-07-15, at step 18 of the scenario and at step 19 of the scenario"
+        ]
+    );
+}
+
+#[test]
 fn a_ballots_file_without_its_columns_is_refused_with_the_columns_it_needs() {
     let f = simulate(ELECTIONS, Some("date,motin,member,vote\n")).expect_err("refused");
     assert_eq!(

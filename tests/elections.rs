@@ -192,6 +192,39 @@ fn a_reserved_seat_keeps_the_last_candidate_it_can_go_to() {
 }
 
 #[test]
+fn a_candidate_in_two_reserves_refuses_the_election() {
+    let text = r#"rulebook "Reserves" currency GBP
+member { age: Integer = 30  staff: Bool = false }
+act join(m) { admit m }
+election board {
+  seats 2
+  counted by plurality
+  reserve 1 seat for m where m.age < 30
+  reserve 1 seat for m where m.staff
+}
+scenario "s" {
+  members { x: age 25, staff true  y: age 50 }
+  on 2026-04-01 join(x)
+  on 2026-04-01 join(y)
+  on 2026-05-01 election board {
+    candidates x, y
+    x: x
+    y: y
+  }
+}
+"#;
+    let program = rochdale::check_source(text).program.expect("checks");
+    let s = &program.scenarios[0];
+    let o = simulate::simulate(&program, s, input::MemberTable::inline(s));
+    let step = o.steps.last().expect("a step");
+    assert_eq!(step.status, StepStatus::Refused);
+    assert_eq!(
+        step.reasons,
+        ["x meets the conditions of 2 reserved seats: a candidate may meet one"]
+    );
+}
+
+#[test]
 fn a_voter_who_may_not_vote_refuses_the_election() {
     let o = run("too young to vote");
     let refused = &o.steps[o.steps.len() - 2];

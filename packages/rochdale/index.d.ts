@@ -38,6 +38,7 @@ export interface ScenarioJson {
         motion: string; title?: string; for: string[]; against: string[]; abstain: string[]; amend: Record<string, string>;
         effective?: string; sitting?: 'first call' | 'second call' | 'confirming'; notice_given?: string;
         proxies?: { voter: string; holder: string }[]; by_post?: string[];
+        then?: { act: string; args: (string | number | boolean)[] };
       }
     | { election: string; candidates: string[]; ballots: { voter: string; ranking: string[] }[]; seed?: number }
     | { close: true | Record<string, string> }

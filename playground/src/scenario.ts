@@ -21,7 +21,8 @@ export function describeStep(step: Step): string {
     for (const p of step.proxies ?? []) parts.push(`${p.voter} by proxy ${p.holder}`);
     for (const v of step.by_post ?? []) parts.push(`${v} by post`);
     const meeting = [step.sitting, step.notice_given ? `notice given ${step.notice_given}` : ''].filter(Boolean).join(', ');
-    return `motion ${step.motion}${step.title ? ` “${step.title}”` : ''}${meeting ? ` (${meeting})` : ''}: ${parts.join('; ')}${amend ? `; amend ${amend}` : ''}`;
+    const then = step.then ? `; then ${step.then.act}(${step.then.args.join(', ')})` : '';
+    return `motion ${step.motion}${step.title ? ` “${step.title}”` : ''}${meeting ? ` (${meeting})` : ''}: ${parts.join('; ')}${amend ? `; amend ${amend}` : ''}${then}`;
   }
   if ('election' in step) {
     const n = step.ballots.length;

@@ -389,6 +389,7 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
             effective,
             sitting,
             notice,
+            then,
         } => RawKind::Motion {
             resolution: name(&votes.resolution),
             title: title.as_ref().map(|t| t.value.clone()),
@@ -409,6 +410,17 @@ fn raw_step(date: time::Date, kind: &ast::StepKind, span: Span) -> RawStep<&ast:
                 .collect(),
             sitting: *sitting,
             notice: notice.map(|(d, span)| Written::new(d, at(span))),
+            then: then.as_ref().map(|t| {
+                Box::new(steps::RawAct {
+                    name: name(&t.name),
+                    args: t
+                        .args
+                        .iter()
+                        .map(|a| Written::new(a, at(a.span())))
+                        .collect(),
+                    args_loc: at(t.span),
+                })
+            }),
         },
         ast::StepKind::Close { figures } => RawKind::Close {
             figures: named_list(figures),

@@ -525,10 +525,21 @@ impl Walker<'_> {
                     }
                 }
                 StepKind::Motion {
-                    votes, amendments, ..
+                    votes,
+                    amendments,
+                    then,
+                    ..
                 } => {
                     self.votes(votes);
                     self.bindings(Kind::Parameter, amendments);
+                    if let Some(act) = then {
+                        if self.globals.acts.contains(&act.name.name) {
+                            self.push(Kind::Act, &act.name, None, false);
+                        }
+                        for a in &act.args {
+                            self.value(a);
+                        }
+                    }
                 }
                 StepKind::Close { figures } => self.bindings(Kind::PeriodField, figures),
                 StepKind::Election(b) => {

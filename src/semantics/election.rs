@@ -72,7 +72,9 @@ pub struct Reserve {
     pub holds: Vec<bool>,
 }
 
-/// The reserves of an election, as its count goes on.
+/// The reserves of an election, as its count goes on. Each candidate
+/// meets one reserve at most (the engine refuses a step where one meets
+/// two): the seats the reserves still need then simply add up.
 struct Reserves<'a> {
     list: &'a [Reserve],
     seats: usize,
@@ -210,10 +212,7 @@ pub fn count(
         seats,
     };
     match method {
-        Method::Plurality if reserved.is_empty() => {
-            plurality(seats, names.len(), ballots, &mut lot)
-        }
-        Method::Plurality => plurality_reserved(seats, names.len(), ballots, &reserves, &mut lot),
+        Method::Plurality => plurality(seats, names.len(), ballots, &reserves, &mut lot),
         Method::SingleTransferableVote => stv(seats, names.len(), ballots, &reserves, &mut lot),
     }
 }
@@ -330,51 +329,6 @@ fn pick(
     }
 }
 
-fn plurality(
-    seats: usize,
-    n: usize,
-    ballots: &[Vec<usize>],
-    lot: &mut Lot<'_>,
-) -> Result<Count, CountError> {
-    let (totals, valid) = marks(n, ballots)?;
-    // The most votes first; only a tie at the last seat needs breaking:
-    // candidates with more votes than the last seat's are elected anyway.
-    let mut by_votes: Vec<usize> = (0..n).collect();
-    by_votes.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
-    let mut elected: Vec<usize> = by_votes.iter().copied().take(seats).collect();
-    let mut ties = Vec::new();
-    if let Some(&last) = elected.last() {
-        let at = totals[last];
-        let tied: Vec<usize> = by_votes
-            .iter()
-            .copied()
-            .filter(|&c| totals[c] == at)
-            .collect();
-        let sure = elected.iter().filter(|&&c| totals[c] > at).count();
-        if tied.len() > seats - sure {
-            elected.truncate(sure);
-            let mut left = tied;
-            while elected.len() < seats {
-                let c = lot.choose(&left, false, &mut ties)?;
-                left.retain(|&x| x != c);
-                elected.push(c);
-            }
-        }
-    }
-    Ok(Count {
-        valid,
-        quota: None,
-        stages: vec![Stage {
-            action: Action::FirstPreferences,
-            totals: totals.iter().map(|&t| decimal(t)).collect(),
-            non_transferable: Decimal::ZERO,
-            elected: elected.clone(),
-            ties,
-        }],
-        elected,
-    })
-}
-
 /// The marks of every valid ballot, by candidate; and how many ballots
 /// are valid (those that mark someone).
 fn marks(n: usize, ballots: &[Vec<usize>]) -> Result<(Vec<i64>, usize), CountError> {
@@ -391,10 +345,11 @@ fn marks(n: usize, ballots: &[Vec<usize>]) -> Result<(Vec<i64>, usize), CountErr
     Ok((totals, valid))
 }
 
-/// Plurality with seats reserved: the seats are filled most marks first,
-/// passing over a candidate whose election would leave a reserve short. A
-/// tie is broken only where it decides who is elected.
-fn plurality_reserved(
+/// Plurality: the seats are filled most marks first, passing over a
+/// candidate whose election would leave a reserve short. A tie is broken
+/// only where it decides who is elected (candidates tied who can all be
+/// elected are, in the order they stand).
+fn plurality(
     seats: usize,
     n: usize,
     ballots: &[Vec<usize>],

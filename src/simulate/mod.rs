@@ -267,6 +267,8 @@ struct Unconfirmed {
     adopted: time::Date,
     amendments: Vec<(usize, Value)>,
     effective: Option<Effective>,
+    /// The act it decides, done when it is confirmed.
+    then: Option<Box<(usize, Vec<StepArg>)>>,
 }
 
 /// Why a step did not happen.
@@ -1105,7 +1107,24 @@ impl<'p> Engine<'p> {
                 }
             }
         }
+        if !reasons.is_empty() {
+            return Err(Stop::Refused(reasons));
+        }
         let reserved = ev.reserves(*election, &standing)?;
+        // Reserved seats are for separate groups: a candidate in two would
+        // count twice towards what the reserves need.
+        for (c, name) in candidates.iter().enumerate() {
+            let meets = reserved
+                .iter()
+                .filter(|r| r.holds.get(c).copied().unwrap_or(false))
+                .count();
+            if meets > 1 {
+                reasons.push(format!(
+                    "{} meets the conditions of {meets} reserved seats: a candidate may meet one",
+                    name.0
+                ));
+            }
+        }
         for r in &reserved {
             let qualify = r.holds.iter().filter(|&&h| h).count();
             if qualify < r.seats {
@@ -1146,6 +1165,7 @@ impl<'p> Engine<'p> {
             absent,
             sitting,
             notice,
+            then,
         } = &step.kind
         else {
             return Ok(());
@@ -1287,14 +1307,36 @@ impl<'p> Engine<'p> {
                 adopted: step.date,
                 amendments: amendments.clone(),
                 effective: *effective,
+                then: then.clone(),
             });
             self.motions.push(record(outcome));
             return Ok(());
         }
-        let (amendments, effective) = match &confirming {
-            Some(pending) => (&pending.amendments, &pending.effective),
-            None => (amendments, effective),
+        let (amendments, effective, then) = match &confirming {
+            Some(pending) => (&pending.amendments, &pending.effective, &pending.then),
+            None => (amendments, effective, then),
         };
+        // The act the motion decides, by the one definition of acts: a
+        // refused act changes nothing, and the motion's step is refused
+        // with its reasons (the vote is recorded as it was).
+        if let (true, Some(decided)) = (passed, then) {
+            let (act, args) = &**decided;
+            if let Err(stop) = self.act(number, step, *act, args) {
+                self.motions.push(record(outcome));
+                return Err(match stop {
+                    Stop::Refused(reasons) => {
+                        let name = &program.acts[*act].name;
+                        Stop::Refused(
+                            reasons
+                                .into_iter()
+                                .map(|r| format!("the motion passed, but `{name}` is refused: {r}"))
+                                .collect(),
+                        )
+                    }
+                    failed => failed,
+                });
+            }
+        }
         if passed {
             if let Err(breaches) = self.adopt(
                 number,

@@ -319,6 +319,17 @@ pub struct Step {
     pub span: Span,
 }
 
+/// `then expel(cy)`: the act a motion decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MotionAct {
+    /// The act.
+    pub name: Ident,
+    /// Its arguments: members by name, or constants.
+    pub args: Vec<Value>,
+    /// The clause, `then` included.
+    pub span: Span,
+}
+
 /// What happens at a step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepKind {
@@ -344,6 +355,8 @@ pub enum StepKind {
         sitting: Sitting,
         /// `notice given 2026-05-20`: when the meeting's notice was sent.
         notice: Option<(time::Date, Span)>,
+        /// `then expel(cy)`: the act the motion decides, done if it passes.
+        then: Option<Box<MotionAct>>,
     },
     /// `close period { costs £170.00 }`.
     Close {

@@ -1746,6 +1746,7 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
             let mut effective = None;
             let mut sitting = Sitting::First;
             let mut notice = None;
+            let mut then = None;
             for part in m {
                 match part.as_rule() {
                     Rule::text => title = Some(text(part)),
@@ -1770,6 +1771,17 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                         let value = build_value(next(&mut a, "amended value")?)?;
                         amendments.push(Binding { name, value });
                     }
+                    Rule::motion_act => {
+                        let at = span(&part);
+                        let mut call = children(next(&mut children(part), "act")?);
+                        let name = ident(next(&mut call, "act name")?);
+                        let args = call.map(build_value).collect::<Result<Vec<_>>>()?;
+                        then = Some(Box::new(MotionAct {
+                            name,
+                            args,
+                            span: at,
+                        }));
+                    }
                     _ => return Err(internal("motion part")),
                 }
             }
@@ -1781,6 +1793,7 @@ fn build_step_kind(what: Pair<Rule>) -> Result<StepKind> {
                 effective,
                 sitting,
                 notice,
+                then,
             }
         }
         Rule::election_step => StepKind::Election(build_ballots(what)?),

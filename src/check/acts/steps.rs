@@ -105,6 +105,8 @@ pub enum RawKind<V> {
         sitting: crate::syntax::ast::Sitting,
         /// When the meeting's notice was sent, if the step says.
         notice: Option<Written<time::Date>>,
+        /// The act the motion decides, done if it passes.
+        then: Option<Box<RawAct<V>>>,
     },
     /// The period closes, with the figures given.
     Close {
@@ -122,6 +124,18 @@ pub enum RawKind<V> {
         /// What a lot is drawn from.
         seed: Option<u64>,
     },
+}
+
+/// An act as a step writes it: its name, its arguments, and where the
+/// arguments are written as a whole.
+#[derive(Debug, Clone)]
+pub struct RawAct<V> {
+    /// The act's name.
+    pub name: Written<String>,
+    /// Its arguments, in order.
+    pub args: Vec<Written<V>>,
+    /// Where the arguments are written (the step, if not known).
+    pub args_loc: Loc,
 }
 
 /// A motion's meeting, as the step writes it.
@@ -515,12 +529,54 @@ impl<'a> StepLowerer<'a> {
                 absent,
                 sitting,
                 notice,
+                then,
             } => {
                 let meeting = Meeting {
                     absent,
                     sitting,
                     notice,
                     date: raw.date.value,
+                };
+                let decided = then.map(|t| {
+                    let RawAct {
+                        name,
+                        args,
+                        args_loc,
+                    } = *t;
+                    let at = name.loc;
+                    let first = errors.len();
+                    let act = self.act(name, args, args_loc, origin, values, errors);
+                    // In JSON the act is the motion's `then`.
+                    if let Origin::Json { index, .. } = origin {
+                        let step = format!("steps[{index}].");
+                        for d in &mut errors[first..] {
+                            if let Some(rest) = d.message.strip_prefix(&step) {
+                                d.message = format!("{step}then.{rest}");
+                            }
+                        }
+                    }
+                    (act, at)
+                });
+                if let (Some(_), false) = (&decided, amend.is_empty()) {
+                    let d = Diagnostic::error(
+                        Code::BadScenario,
+                        "a motion amends parameters or decides an act, not both",
+                    )
+                    .help("vote the amendments and the act as two motions");
+                    let at = decided.as_ref().map_or_else(Loc::default, |(_, l)| *l);
+                    errors.push(origin.place(Part::Act, at, d, "and an act"));
+                }
+                if decided.is_some() && sitting == crate::syntax::ast::Sitting::Confirming {
+                    let d = Diagnostic::error(
+                        Code::BadMeeting,
+                        "a confirming motion decides nothing of its own",
+                    )
+                    .help("write the act on the first motion: it is done when the motion is confirmed");
+                    errors.push(origin.place(Part::Sitting, Loc::default(), d, "confirming"));
+                }
+                let then = match decided {
+                    Some((Some(StepDefKind::Act { act, args }), _)) => Some(Box::new((act, args))),
+                    _ => None,
                 };
                 let kind = self.motion(
                     resolution, title, votes, amend, meeting, origin, values, errors,
@@ -531,6 +587,9 @@ impl<'a> StepLowerer<'a> {
                     }
                 }
                 kind.map(|mut k| {
+                    if let StepDefKind::Motion { then: t, .. } = &mut k {
+                        *t = then;
+                    }
                     if let StepDefKind::Motion { effective: e, .. } = &mut k {
                         *e = effective.map(|w| w.value);
                     }
@@ -763,7 +822,14 @@ impl<'a> StepLowerer<'a> {
                             .at(name.loc.span, "second vote")
                             .related(first.span, "first vote");
                     }
-                    errors.push(origin.place(part, name.loc, d, "second vote"));
+                    // Of the two, the one written somewhere is shown (a
+                    // ballot from a file, beside a step's own vote).
+                    let at = if name.loc.span.is_empty() {
+                        *first
+                    } else {
+                        name.loc
+                    };
+                    errors.push(origin.place(part, at, d, "a vote given twice"));
                     continue;
                 }
                 voted.insert(name.value.clone(), name.loc);
@@ -813,6 +879,7 @@ impl<'a> StepLowerer<'a> {
             absent,
             sitting: meeting.sitting,
             notice: meeting.notice.map(|n| n.value),
+            then: None,
         })
     }
 

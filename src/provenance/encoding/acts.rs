@@ -190,6 +190,7 @@ impl Canonical for ast::StepKind {
                 effective,
                 sitting,
                 notice,
+                then,
             } => e.node("motion", |e| {
                 votes.encode(e)?;
                 if let Some(t) = title {
@@ -215,6 +216,15 @@ impl Canonical for ast::StepKind {
                     }
                     Some((when, _)) if *when != default => e.effective(*when),
                     _ => Ok(()),
+                }?;
+                // Written only where present: a motion without an act keeps
+                // the hash it had before motions could carry one.
+                match then {
+                    Some(act) => e.node("then", |e| {
+                        e.ident(&act.name)?;
+                        e.all(&act.args)
+                    }),
+                    None => Ok(()),
                 }
             }),
             ast::StepKind::Close { figures } => e.node("close period", |e| {

@@ -110,6 +110,27 @@ pub(super) fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {
     places
 }
 
+/// `expel(cy)` or `dispose(£500.00;land)`: an act's name and its
+/// arguments (separated by `;`, as a cell holds no comma unquoted).
+fn act_call(text: &str) -> Option<(&str, Vec<&str>)> {
+    let (name, rest) = text.trim().split_once('(')?;
+    let inner = rest.strip_suffix(')')?;
+    let name = name.trim();
+    let mut chars = name.chars();
+    let starts = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let args = if inner.trim().is_empty() {
+        Vec::new()
+    } else {
+        inner.split(';').map(str::trim).collect()
+    };
+    Some((name, args))
+}
+
 /// `name=value`, where the name is written as in a rulebook.
 fn key_value(cell: &str) -> Option<(&str, &str)> {
     let (key, value) = cell.split_once('=')?;
@@ -269,6 +290,7 @@ impl<R: Read> ActLogSteps<'_, R> {
                 let mut absent = Vec::new();
                 let mut sitting = crate::syntax::ast::Sitting::First;
                 let mut notice = None;
+                let mut then = None;
                 for (i, (cell, at)) in rest().enumerate() {
                     let group = key_value(cell).and_then(|(k, v)| {
                         let g = crate::check::steps::VOTE_GROUPS
@@ -318,6 +340,30 @@ impl<R: Read> ActLogSteps<'_, R> {
                             Ok(d) => notice = Some(Written::new(d, at)),
                             Err(d) => errors.push(origin.place(Part::Notice, at, d, "this cell")),
                         }
+                    } else if let Some(("then", call)) = key_value(cell) {
+                        // `then=expel(cy)`, arguments separated by `;`.
+                        match act_call(call) {
+                            Some((name, args)) => {
+                                then = Some(Box::new(crate::check::steps::RawAct {
+                                    name: Written::new(name.to_string(), at),
+                                    args: args
+                                        .into_iter()
+                                        .map(|a| Written::new(a.to_string(), at))
+                                        .collect(),
+                                    args_loc: at,
+                                }))
+                            }
+                            None => errors.push(origin.place(
+                                Part::Act,
+                                at,
+                                Diagnostic::error(
+                                    Code::BadInputFile,
+                                    format!("`{call}` is not an act and its arguments"),
+                                )
+                                .help("write the act a motion decides as `then=expel(cy)`, its arguments separated by `;`"),
+                                "this cell",
+                            )),
+                        }
                     } else if let Some(("effective", when)) = key_value(cell) {
                         // `effective=28 days after adoption`, as JSON's.
                         match crate::check::steps::read_effective(when) {
@@ -341,6 +387,7 @@ impl<R: Read> ActLogSteps<'_, R> {
                     absent,
                     sitting,
                     notice,
+                    then,
                 }
             }
             [name @ ("close" | "motion")] if !is_act(name) => {

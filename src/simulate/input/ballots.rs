@@ -54,6 +54,9 @@ pub struct Ballots {
     /// The votes of the scenario met so far, for help: a date, and the
     /// names a ballot can give it by (a resolution's and a motion's title).
     seen: Vec<(time::Date, Vec<String>)>,
+    /// The scenario's people, when known: a voter who is not one is placed
+    /// at their line (otherwise found when the timeline runs).
+    people: Option<(Vec<String>, std::collections::HashSet<String>)>,
 }
 
 /// The lines of one date and name.
@@ -130,6 +133,7 @@ pub fn read_ballots(file: &SourceFile) -> Result<Ballots, Vec<Diagnostic>> {
         groups: Vec::new(),
         index: HashMap::new(),
         seen: Vec::new(),
+        people: None,
     };
     let mut errors = Vec::new();
     let mut columns: Option<[Option<usize>; 6]> = None;
@@ -186,6 +190,24 @@ pub fn read_ballots(file: &SourceFile) -> Result<Ballots, Vec<Diagnostic>> {
             }
             continue;
         };
+        // A cell beyond the header's columns is a slip (an unquoted comma
+        // in a ranking, a proxy with no column): never dropped quietly.
+        let width = cols.iter().flatten().max().map_or(0, |w| w + 1);
+        if let Some((i, extra)) = record
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, v)| !v.is_empty())
+        {
+            errors.push(problem(
+                at(i),
+                Code::BadBallot,
+                format!("`{extra}` is in no column of the header"),
+                "beyond the columns",
+                "quote a cell that holds a comma (\"eve, bob\"), or name the column in the header (proxy, sitting)",
+            ));
+            continue;
+        }
         let cell = |c: usize| -> Option<(String, Loc)> {
             let i = cols[c]?;
             record
@@ -338,6 +360,13 @@ impl Ballots {
         &self.file
     }
 
+    /// The scenario's people: a ballot from anyone else is a diagnostic at
+    /// its line, before the timeline runs.
+    pub fn with_people(mut self, names: &[String]) -> Self {
+        self.people = Some((names.to_vec(), names.iter().cloned().collect()));
+        self
+    }
+
     /// How many ballots the file gives.
     pub fn len(&self) -> usize {
         self.groups.iter().map(|g| g.rows.len()).sum()
@@ -380,7 +409,8 @@ impl Ballots {
                 ..
             } => {
                 let mut names = vec![program.resolutions[*resolution].name.as_str()];
-                names.extend(title.as_deref());
+                // A title that is its resolution's name is one name.
+                names.extend(title.as_deref().filter(|t| *t != names[0]));
                 (names, Some(*sitting))
             }
             StepDefKind::Election { election, .. } => {
@@ -406,6 +436,25 @@ impl Ballots {
                 continue;
             };
             let group = &self.groups[g];
+            if let (Some(other), None) = (&group.added_to, sitting) {
+                // An election has no title or sitting to say which count.
+                let d = Diagnostic::error(
+                    Code::BadBallot,
+                    format!(
+                        "{}:{}:{}: `{}` is counted twice on {}, at {other} and at {}",
+                        self.file,
+                        group.line,
+                        group.name.loc.column.max(1),
+                        group.name.value,
+                        format_date(group.date),
+                        step.place
+                    ),
+                )
+                .at(group.name.loc.span, "two counts")
+                .help("a ballots file gives the ballots of one count of an election a day: write the other count's ballots in the scenario");
+                errors.push(d);
+                continue;
+            }
             if let Some(other) = &group.added_to {
                 let d = Diagnostic::error(
                     Code::BadBallot,
@@ -449,7 +498,19 @@ impl Ballots {
         let Some(raw) = raw else {
             return errors;
         };
-        let mut lowerer = StepLowerer::new(Vocabulary::of(program), None);
+        // The people are checked only where the step's own names are
+        // theirs (a step's unknown voter is the scenario's problem, found
+        // when it runs, not a line of this file).
+        let own_known = self
+            .people
+            .as_ref()
+            .is_some_and(|(_, set)| step_names(&step.kind).all(|n| set.contains(n)));
+        let people = self
+            .people
+            .as_ref()
+            .filter(|_| own_known)
+            .map(|(names, _)| names.as_slice());
+        let mut lowerer = StepLowerer::new(Vocabulary::of(program), people);
         let mut problems = Vec::new();
         let lowered = lowerer.lower_at_any_date(raw, &origin, &mut NoValues, &mut problems);
         errors.extend(problems);
@@ -517,6 +578,42 @@ impl Ballots {
                 .help(help)
             })
             .collect()
+    }
+}
+
+/// The names a motion or an election step gives: its voters, proxies'
+/// holders and candidates.
+fn step_names(kind: &StepDefKind) -> Box<dyn Iterator<Item = &str> + '_> {
+    match kind {
+        StepDefKind::Motion {
+            for_,
+            against,
+            abstain,
+            absent,
+            ..
+        } => Box::new(
+            for_.iter()
+                .chain(against)
+                .chain(abstain)
+                .map(|(n, _)| n.as_str())
+                .chain(
+                    absent
+                        .iter()
+                        .flat_map(|(v, h)| std::iter::once(v).chain(h))
+                        .map(String::as_str),
+                ),
+        ),
+        StepDefKind::Election {
+            candidates,
+            ballots,
+            ..
+        } => Box::new(
+            candidates
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .chain(ballots.iter().map(|(v, _, _)| v.as_str())),
+        ),
+        _ => Box::new(std::iter::empty()),
     }
 }
 
@@ -596,6 +693,8 @@ fn motion_raw(
             absent: away,
             sitting: *sitting,
             notice: notice.map(|n| Written::new(n, Loc::default())),
+            // Only the votes are lowered again; the step keeps its act.
+            then: None,
         },
     })
 }

@@ -56,17 +56,9 @@ pub fn scenario_to_json(
             );
             match &step.kind {
                 StepDefKind::Act { act, args } => {
-                    let def = &program.acts[*act];
-                    out.insert("act".into(), Json::String(def.name.clone()));
-                    let args: Vec<Json> = args
-                        .iter()
-                        .zip(&def.params)
-                        .map(|(arg, (_, ty))| match arg {
-                            crate::program::StepArg::Member(name, _) => Json::String(name.clone()),
-                            crate::program::StepArg::Value(v) => text(v, *ty),
-                        })
-                        .collect();
-                    out.insert("args".into(), Json::Array(args));
+                    let (name, args) = act_json(program, *act, args, &text);
+                    out.insert("act".into(), name);
+                    out.insert("args".into(), args);
                 }
                 StepDefKind::Motion {
                     resolution,
@@ -79,7 +71,16 @@ pub fn scenario_to_json(
                     absent,
                     sitting,
                     notice,
+                    then,
                 } => {
+                    if let Some(decided) = then {
+                        let (act, args) = &**decided;
+                        let (name, args) = act_json(program, *act, args, &text);
+                        let mut call = Map::new();
+                        call.insert("act".into(), name);
+                        call.insert("args".into(), args);
+                        out.insert("then".into(), Json::Object(call));
+                    }
                     out.insert(
                         "motion".into(),
                         Json::String(program.resolutions[*resolution].name.clone()),
@@ -190,4 +191,25 @@ pub fn scenario_to_json(
     out.insert("members".into(), Json::Array(people));
     out.insert("steps".into(), Json::Array(steps));
     Json::Object(out)
+}
+
+/// An act's name and its arguments, as JSON writes them: members by name,
+/// values as `text` writes them (as a rulebook does).
+fn act_json(
+    program: &Program,
+    act: usize,
+    args: &[crate::program::StepArg],
+    text: &dyn Fn(&Value, crate::types::Type) -> serde_json::Value,
+) -> (serde_json::Value, serde_json::Value) {
+    use serde_json::Value as Json;
+    let def = &program.acts[act];
+    let args: Vec<Json> = args
+        .iter()
+        .zip(&def.params)
+        .map(|(arg, (_, ty))| match arg {
+            crate::program::StepArg::Member(name, _) => Json::String(name.clone()),
+            crate::program::StepArg::Value(v) => text(v, *ty),
+        })
+        .collect();
+    (Json::String(def.name.clone()), Json::Array(args))
 }

@@ -119,6 +119,9 @@ struct JsonStep {
     proxies: Option<Vec<JsonProxy>>,
     /// `"by_post": ["f"]`: votes sent by post.
     by_post: Option<Vec<String>>,
+    /// `"then": {"act": "expel", "args": ["cy"]}`: the act a motion
+    /// decides, done if it passes.
+    then: Option<JsonAct>,
     close: Option<Close>,
     /// `"election": "committee"`: an election's ballots counted.
     election: Option<String>,
@@ -128,6 +131,15 @@ struct JsonStep {
     ballots: Option<Vec<JsonBallot>>,
     /// What a lot is drawn from, for `election`.
     seed: Option<u64>,
+}
+
+/// `{"act": "expel", "args": ["cy"]}`: the act a motion decides.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonAct {
+    act: String,
+    #[serde(default)]
+    args: Vec<Json>,
 }
 
 /// `{"voter": "d", "holder": "b"}`: d's vote on a motion, cast by b.
@@ -297,11 +309,23 @@ impl JsonStep {
                         .into_iter()
                         .map(|voter| (name(voter), None)),
                 );
+                let then = self.then.map(|t| {
+                    Box::new(steps::RawAct {
+                        name: name(t.act),
+                        args: t
+                            .args
+                            .into_iter()
+                            .map(|a| Written::new(a, Loc::default()))
+                            .collect(),
+                        args_loc: Loc::default(),
+                    })
+                });
                 RawKind::Motion {
                     effective,
                     absent,
                     sitting,
                     notice,
+                    then,
                     resolution: name(self.motion.unwrap_or_default()),
                     title: self.title,
                     votes: [names(self.for_), names(self.against), names(self.abstain)],
@@ -386,6 +410,7 @@ impl JsonStep {
             (self.notice_given.is_some(), "notice_given"),
             (self.proxies.is_some(), "proxies"),
             (self.by_post.is_some(), "by_post"),
+            (self.then.is_some(), "then"),
         ]
         .into_iter()
         .find_map(|(given, field)| given.then_some(field))
