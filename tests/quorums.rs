@@ -185,3 +185,105 @@ fn a_document_words_the_quorum_as_written() {
     assert!(html.contains("More than half of the members."), "{html}");
     assert!(html.contains("Votes for more than 1/2 of"), "{html}");
 }
+
+/// Two workers of 3 votes and four consumers of 1: 10 votes in all.
+const WEIGHTED: &str = r#"rulebook "Weighted quorum" currency GBP
+member { class: Worker or Consumer = Consumer }
+resolution r {
+  weighted by class { Worker: 3, Consumer: 1 }
+  quorum 50% of votes
+  passes when for > against
+}
+resolution either {
+  weighted by class { Worker: 3, Consumer: 1 }
+  quorum the lesser of 4 members or 50% of votes
+  passes when for > against
+}
+"#;
+
+const PEOPLE: &str = "members { w1: class Worker  w2: class Worker  c1: class Consumer  c2: class Consumer  c3: class Consumer  c4: class Consumer }";
+
+#[test]
+fn a_quorum_of_votes_counts_the_weights_present() {
+    let text = format!(
+        r#"{WEIGHTED}
+example "a worker and a consumer hold 4 of 10 votes" {{
+  {PEOPLE}
+  votes r {{ for w1  against c1 }}
+  -- 3 + 1 = 4 of 10 votes present: 40%, 50% needed
+  expect not quorate(r)
+}}
+example "two workers hold 6 of 10 votes" {{
+  {PEOPLE}
+  votes r {{ for w1  against w2 }}
+  -- 2 of 6 members, but 6 of 10 votes: 60%
+  expect quorate(r)
+}}
+example "a worker and two consumers hold exactly half" {{
+  {PEOPLE}
+  votes r {{ for w1, c1  abstain c2 }}
+  -- 3 + 1 + 1 = 5 of 10 votes, abstentions present: 50%, at least 50%
+  expect quorate(r)
+  expect passes(r)
+}}
+example "the lesser of 4 members or half the votes" {{
+  {PEOPLE}
+  votes either {{ for c1, c2  against c3, c4 }}
+  -- 4 members present (3 would not do), though 4 of 10 votes
+  expect quorate(either)
+}}
+example "neither term of the lesser" {{
+  {PEOPLE}
+  votes either {{ for c1, c2  against c3 }}
+  -- 3 members and 3 of 10 votes
+  expect not quorate(either)
+}}
+"#
+    );
+    passes(&text);
+    // The reason says what is short.
+    let program = rochdale::check_source(&text).program.expect("checks");
+    let scenario = format!(
+        "{text}act join(m) {{ admit m }}\nscenario \"s\" {{\n  {PEOPLE}\n  on 2026-01-01 join(w1)\n  on 2026-01-01 join(w2)\n  on 2026-01-01 join(c1)\n  on 2026-01-01 join(c2)\n  on 2026-01-01 join(c3)\n  on 2026-01-01 join(c4)\n  on 2026-02-01 motion r {{ for w1  against c1 }}\n  on 2026-02-01 motion either {{ for c1  against c3 }}\n}}\n"
+    );
+    drop(program);
+    let program = rochdale::check_source(&scenario).program.expect("checks");
+    let s = &program.scenarios[0];
+    let o = rochdale::simulate::simulate(
+        &program,
+        s,
+        rochdale::simulate::input::MemberTable::inline(s),
+    );
+    let reasons: Vec<&str> = o
+        .resolutions
+        .iter()
+        .map(|r| r.outcome.reason.as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "inquorate: 40% of the votes present, 50% required",
+            "inquorate: 2 present, 4 required or 20% of the votes present, 50% required",
+        ]
+    );
+}
+
+#[test]
+fn a_quorum_of_votes_is_not_for_class_shares() {
+    let text = r#"rulebook "Q" currency GBP
+member { class: Worker or Consumer = Consumer }
+resolution r {
+  weighted by class share { Worker: 50%, Consumer: 50% }
+  quorum 50% of votes
+  passes when for > against
+}
+"#;
+    let checked = rochdale::check_source(text);
+    let errors: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert_eq!(errors, ["E0306: a quorum of votes under class shares"]);
+}

@@ -841,6 +841,32 @@ impl Checker {
             }
         }
         self.check_procedure(&r.procedure);
+        // A quorum of votes is of the members' weighted votes; under class
+        // shares a class's share is of the votes it casts, not of a roll.
+        let shared = r.weights.as_ref().is_some_and(|w| w.share.is_some());
+        let second = r.procedure.second_call.iter().flat_map(|c| c.quorum.iter());
+        for (q, span) in r.quorum.iter().chain(second) {
+            match q {
+                ast::QuorumTerm::Votes(_) if shared => self.error(
+                    Diagnostic::error(
+                        Code::BadValue,
+                        "a quorum of votes under class shares",
+                    )
+                    .at(*span, "of votes")
+                    .help("under `weighted by class share` a quorum is of members: `50% of members`"),
+                ),
+                ast::QuorumTerm::Votes(p) | ast::QuorumTerm::Share(p)
+                    if *p > rust_decimal::Decimal::ONE =>
+                {
+                    self.error(
+                        Diagnostic::error(Code::BadValue, "a quorum of more than the whole")
+                            .at(*span, "more than 100%")
+                            .help("a quorum is a share of at most 100%"),
+                    )
+                }
+                _ => {}
+            }
+        }
         Some(ResolutionDef {
             name: r.name.name.clone(),
             title: r.title.as_ref().map(|t| t.value.clone()),

@@ -318,6 +318,9 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
                 }
                 QuorumTerm::MoreThan(s) => format!("more than {} of the members", share(*s)),
                 QuorumTerm::Count(n) => format!("at least {} members", n.normalize()),
+                QuorumTerm::Votes(s) => {
+                    format!("members holding at least {} of the votes", share(*s))
+                }
             })
             .collect();
         let joined = terms.join(if r.quorum_lesser { " or " } else { " and " });
@@ -388,6 +391,7 @@ fn procedure_notes(p: &crate::syntax::ast::Procedure) -> Vec<String> {
                 QuorumTerm::Share(s) => format!("{} of the members", share(*s)),
                 QuorumTerm::MoreThan(s) => format!("more than {} of the members", share(*s)),
                 QuorumTerm::Count(n) => format!("{} members", n.normalize()),
+                QuorumTerm::Votes(s) => format!("members holding {} of the votes", share(*s)),
             })
             .collect();
         let join = if c.form == crate::syntax::ast::QuorumForm::Lesser {

@@ -383,32 +383,58 @@ impl Evaluator<'_> {
                 Vote::Absent => {}
             }
         }
+        // Every vote present and represented, weighted, abstentions too:
+        // what a quorum `of votes` measures.
+        let present_votes = votes_for + against + abstain;
         if def.abstentions_against {
             against += abstain;
         }
-        // Each term as the least number of members present that meets it,
-        // exactly: at least 50% of 7 is 4 (3.5 rounded up), more than half
-        // of 8 is 5 (4 is only half) and of 7 is 4.
-        let needs = quorum.iter().map(|q| match q {
-            QuorumTerm::Share(p) => {
-                let need = (*p * Decimal::from(headcount)).ceil();
-                need.try_into().unwrap_or(u64::MAX)
-            }
-            QuorumTerm::MoreThan(p) => {
-                let half = (*p * Decimal::from(headcount)).floor();
-                u64::try_from(half).map_or(u64::MAX, |n| n.saturating_add(1))
-            }
-            QuorumTerm::Count(k) => k.ceil().try_into().unwrap_or(u64::MAX),
-        });
-        // All terms (`and`, `the greater of`): the largest; `the lesser
-        // of`: the smallest.
-        let required = if quorum_lesser {
-            needs.min()
+        // Each term of members as the least number of members present that
+        // meets it, exactly: at least 50% of 7 is 4 (3.5 rounded up), more
+        // than half of 8 is 5 (4 is only half) and of 7 is 4.
+        let member_needs: Vec<u64> = quorum
+            .iter()
+            .filter_map(|q| match q {
+                QuorumTerm::Share(p) => {
+                    let need = (*p * Decimal::from(headcount)).ceil();
+                    Some(need.try_into().unwrap_or(u64::MAX))
+                }
+                QuorumTerm::MoreThan(p) => {
+                    let half = (*p * Decimal::from(headcount)).floor();
+                    Some(u64::try_from(half).map_or(u64::MAX, |n| n.saturating_add(1)))
+                }
+                QuorumTerm::Count(k) => Some(k.ceil().try_into().unwrap_or(u64::MAX)),
+                QuorumTerm::Votes(_) => None,
+            })
+            .collect();
+        // Each term of votes as the share of all the votes it needs present.
+        let shares: Vec<Decimal> = quorum
+            .iter()
+            .filter_map(|q| match q {
+                QuorumTerm::Votes(p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        let votes_met = |p: &Decimal| present_votes >= *p * all;
+        // All terms (`and`, `the greater of`): every one, so the largest;
+        // `the lesser of`: any one, so the smallest.
+        let (required, share_required) = if quorum_lesser {
+            (
+                member_needs.iter().min().copied(),
+                shares.iter().min().copied(),
+            )
         } else {
-            needs.max()
-        }
-        .unwrap_or(0);
-        let quorate = present >= required;
+            (
+                member_needs.iter().max().copied(),
+                shares.iter().max().copied(),
+            )
+        };
+        let quorate = if quorum_lesser {
+            member_needs.iter().any(|n| present >= *n) || shares.iter().any(votes_met)
+        } else {
+            member_needs.iter().all(|n| present >= *n) && shares.iter().all(votes_met)
+        };
+        let required = required.unwrap_or(0);
         let present_weight = votes_for
             + against
             + if def.abstentions_against {
@@ -453,7 +479,24 @@ impl Evaluator<'_> {
             } else {
                 ""
             };
-            format!("inquorate{call}: {present} present, {required} required")
+            let mut counts = Vec::new();
+            if !member_needs.is_empty() {
+                counts.push(format!("{present} present, {required} required"));
+            }
+            if let Some(p) = share_required {
+                let held = if all.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    present_votes / all
+                };
+                counts.push(format!(
+                    "{} of the votes present, {} required",
+                    percent(held),
+                    percent(p)
+                ));
+            }
+            let joined = counts.join(if quorum_lesser { " or " } else { " and " });
+            format!("inquorate{call}: {joined}")
         } else if tie && def.ties_pass.is_some() {
             format!(
                 "a tie ({votes_for} for, {against} against) {} as the rules say",

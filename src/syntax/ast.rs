@@ -969,6 +969,9 @@ pub enum QuorumTerm {
     MoreThan(Decimal),
     /// A number of members.
     Count(Decimal),
+    /// At least a share of all the members' votes, weighted (`50% of
+    /// votes`): the votes of those present and represented.
+    Votes(Decimal),
 }
 
 /// How the terms of a quorum combine.

@@ -371,7 +371,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         threshold_op => "`>` or `>=`",
         threshold_words | kw_more | kw_than => "`more than` or `at least`",
         quorum_term | more_than_half | quorum_greater | quorum_lesser | kw_greater | kw_lesser => {
-            "a quorum such as `3 members`, `20% of members`, `more than half of members` or `the greater of 2 members or 50% of members`"
+            "a quorum such as `3 members`, `20% of members`, `50% of votes`, `more than half of members` or `the greater of 2 members or 50% of members`"
         }
         kw_half => "`half`",
         vote_basis => "`cast`, `present` or `members`",
@@ -1643,6 +1643,12 @@ fn build_quorum<'a>(
                 QuorumTerm::Share(v / Decimal::ONE_HUNDRED)
             }
             Rule::more_than_half => QuorumTerm::MoreThan(Decimal::new(5, 1)),
+            Rule::quorum_votes => {
+                let p = next(&mut children(part), "quorum percent")?;
+                let n = next(&mut children(p), "quorum percent")?;
+                let (v, _) = parse_number(n.as_str(), term_span)?;
+                QuorumTerm::Votes(v / Decimal::ONE_HUNDRED)
+            }
             _ => QuorumTerm::Count(parse_number(part.as_str(), term_span)?.0),
         };
         out.push((q, term_span));

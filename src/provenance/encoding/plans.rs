@@ -371,6 +371,7 @@ impl Canonical for ast::QuorumTerm {
                 e.node("more than a share of members", |e| e.number(*fraction))
             }
             ast::QuorumTerm::Count(n) => e.node("members", |e| e.number(*n)),
+            ast::QuorumTerm::Votes(fraction) => e.node("share of votes", |e| e.number(*fraction)),
         }
     }
 }
