@@ -202,6 +202,38 @@ fn the_1844_document_holds_its_figures_resolutions_and_examples() {
 }
 
 #[test]
+fn the_document_sets_out_each_election() {
+    let file = read("rulebooks/public-service-mutual.coop");
+    let program = check_source(&file.text).program.expect("checks");
+    let doc = build(&program, &file.text);
+    let titles: Vec<&str> = doc.elections.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Election of public governors",
+            "Election of staff governors"
+        ]
+    );
+    let staff = &doc.elections[1];
+    assert_eq!(staff.seats, "1 seat");
+    assert_eq!(
+        staff.count,
+        "By plurality: each voter marks up to 1 candidate, and the most marked are elected."
+    );
+    assert!(
+        staff
+            .written
+            .contains("voter m requires m.constituency = Staff")
+    );
+    let html = rulebook_html(&doc);
+    assert!(
+        html.contains("<h2>Elections</h2>")
+            && html.contains("<a href=\"#elections\">Elections</a>")
+    );
+    well_formed(&html).expect("well formed");
+}
+
+#[test]
 fn the_document_follows_a_changed_parameter() {
     let text = std::fs::read_to_string(RULES_1844)
         .expect("readable")

@@ -129,6 +129,7 @@ pub fn rulebook_html(doc: &Document) -> String {
             ("parameters", "Parameters", !doc.parameters.is_empty()),
             ("rules", "The rules in full", !doc.rules.is_empty()),
             ("resolutions", "Resolutions", !doc.resolutions.is_empty()),
+            ("elections", "Elections", !doc.elections.is_empty()),
             ("examples", "Worked examples", !doc.examples.is_empty()),
         ] {
             if shown {
@@ -233,6 +234,21 @@ pub fn rulebook_html(doc: &Document) -> String {
                     let _ = writeln!(out, "<dd>{}</dd>", escape(n));
                 }
                 out.push_str("</dl>\n");
+            }
+            out.push_str("</section>\n");
+        }
+        if !doc.elections.is_empty() {
+            out.push_str("<section id=\"elections\">\n<h2>Elections</h2>\n");
+            for e in &doc.elections {
+                let _ = writeln!(
+                    out,
+                    "<h3>{}</h3>\n<dl class=\"meta\">\n<dt>Seats</dt><dd>{}</dd>\n<dt>Counted</dt><dd>{}</dd>\n<dt>Ties</dt><dd>{}</dd>\n</dl>\n<pre>{}</pre>",
+                    escape(&e.title),
+                    escape(&e.seats),
+                    escape(&e.count),
+                    escape(&e.ties),
+                    escape(&e.written)
+                );
             }
             out.push_str("</section>\n");
         }

@@ -37,6 +37,8 @@ pub struct Document {
     pub rules: Vec<Rule>,
     /// Every kind of vote, in words.
     pub resolutions: Vec<Resolution>,
+    /// Every election: its seats and count in words, and as written.
+    pub elections: Vec<Election>,
     /// The worked examples.
     pub examples: Vec<Example>,
 }
@@ -108,6 +110,23 @@ pub struct Resolution {
     pub threshold: String,
     /// Abstentions, ties.
     pub notes: Vec<String>,
+}
+
+/// An election: its seats and how they are filled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Election {
+    /// Its name.
+    pub name: String,
+    /// Its title, or its name.
+    pub title: String,
+    /// "3 seats", with the seats reserved.
+    pub seats: String,
+    /// How the ballots are counted, in words.
+    pub count: String,
+    /// How a tie is broken, in words.
+    pub ties: String,
+    /// The declaration as written (who may stand and vote, the reserves).
+    pub written: String,
 }
 
 /// A worked example: its members as a table, then what it expects.
@@ -204,6 +223,11 @@ pub fn build(program: &Program, text: &str) -> Document {
         .iter()
         .map(|r| resolution(program, r))
         .collect();
+    let elections = program
+        .elections
+        .iter()
+        .map(|e| election(e, text))
+        .collect();
     Document {
         title: program.name.clone(),
         version: program.version.clone(),
@@ -215,7 +239,43 @@ pub fn build(program: &Program, text: &str) -> Document {
         parameters,
         rules,
         resolutions,
+        elections,
         examples: examples(program, text),
+    }
+}
+
+fn election(e: &crate::program::ElectionDef, text: &str) -> Election {
+    use crate::syntax::ast::{ElectionMethod, ElectionTies};
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut seats = plural(e.seats, "seat", "seats");
+    let reserved: usize = e.reserves.iter().map(|r| r.seats).sum();
+    if reserved > 0 {
+        seats.push_str(&format!(
+            ", {} of them reserved",
+            plural(reserved, "seat", "seats")
+        ));
+    }
+    let count = match e.method {
+        ElectionMethod::Plurality => format!(
+            "By plurality: each voter marks up to {}, and the most marked are elected.",
+            plural(e.seats, "candidate", "candidates")
+        ),
+        ElectionMethod::SingleTransferableVote => "By single transferable vote, under the Scottish Local Government Elections Order 2007 (SSI 2007/42), schedule 1, rules 45 to 52.".to_string(),
+    };
+    let ties = match e.ties {
+        ElectionTies::Name => {
+            "A tie the count leaves is decided by name: the name first in alphabetical order is elected first, transferred first and excluded last."
+        }
+        ElectionTies::Lot => "A tie the count leaves is broken by lot.",
+    };
+    Election {
+        name: e.name.clone(),
+        title: e.title.clone().unwrap_or_else(|| e.name.clone()),
+        seats,
+        count,
+        ties: ties.to_string(),
+        written: written(text, e.span),
     }
 }
 
