@@ -158,10 +158,20 @@ export function scenarioProblem(s: unknown): string | null {
       if (typeof st.motion !== 'string' || !strings(st.for) || !strings(st.against) || !strings(st.abstain)) return `${where} is not a motion with its votes`;
       if (st.title !== undefined && typeof st.title !== 'string') return `${where} has a title that is not text`;
       if (st.amend !== undefined && !(isObject(st.amend) && Object.values(st.amend).every((v) => typeof v === 'string'))) return `${where} amends with values that are not text`;
+      if (st.then !== undefined && !(isObject(st.then) && typeof st.then.act === 'string' && Array.isArray(st.then.args) && st.then.args.every(isValue))) {
+        return `${where} decides an act that is not an act with its arguments`;
+      }
+    } else if ('election' in st) {
+      const ballots = st.ballots;
+      if (typeof st.election !== 'string' || !strings(st.candidates) || !Array.isArray(ballots)
+        || !ballots.every((b) => isObject(b) && typeof b.voter === 'string' && strings(b.ranking))) {
+        return `${where} is not an election with its candidates and ballots`;
+      }
+      if (st.seed !== undefined && !Number.isSafeInteger(st.seed)) return `${where} has a seed that is not a whole number`;
     } else if ('close' in st) {
       if (st.close !== true && !(isObject(st.close) && Object.values(st.close).every((v) => typeof v === 'string'))) return `${where} closes a period with figures that are not text`;
     } else {
-      return `${where} is no act, motion or close`;
+      return `${where} is no act, motion, election or close`;
     }
   }
   return null;

@@ -279,6 +279,26 @@ async function main() {
     assert(elected === `Elected: ${counted.elected.join(', ')}` && counted.elected.includes('chocolate'), `who is elected: ${elected}`);
     await count.locator('.election').first().scrollIntoViewIfNeeded();
     await shot(count, 'election-rounds');
+    // An edited scenario with an election travels in a share link: move
+    // the first join a day earlier, share, and open the link again.
+    await count.click('.tabs button[data-tab="scenario"]');
+    await count.click('.subtabs button[data-view="acts"]');
+    const firstDate = count.locator('input[aria-label="date of step 1"]');
+    await firstDate.fill('2026-03-31');
+    await firstDate.press('Tab');
+    await count.click('#share');
+    const electionLink = count.url();
+    const carried = JSON.parse(LZString.decompressFromEncodedURIComponent(electionLink.split('#s=')[1]));
+    assert(carried.s?.steps?.[0]?.date === '2026-03-31' && carried.s.steps.some((st) => st.election === 'committee'),
+      `the link carries the edited scenario with its election: ${JSON.stringify(carried.s?.steps?.[0])}`);
+    const reopened = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    reopened.on('pageerror', (e) => errors.push(String(e)));
+    await reopened.goto(electionLink);
+    await reopened.waitForSelector('.members-table input[data-member="v01"]');
+    await reopened.click('#run');
+    await reopened.waitForSelector('.election table.count');
+    const reopenedElected = await reopened.locator('.election p').first().textContent();
+    assert(reopenedElected === elected, `the shared election counts the same: ${reopenedElected}`);
 
     assert(errors.length === 0, `no errors in the page: ${errors.join('\n')}`);
     console.log('\nthe playground works in Chromium');
