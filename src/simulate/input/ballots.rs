@@ -436,41 +436,37 @@ impl Ballots {
                 continue;
             };
             let group = &self.groups[g];
-            if let (Some(other), None) = (&group.added_to, sitting) {
-                // An election has no title or sitting to say which count.
-                let d = Diagnostic::error(
-                    Code::BadBallot,
-                    format!(
-                        "{}:{}:{}: `{}` is counted twice on {}, at {other} and at {}",
-                        self.file,
-                        group.line,
-                        group.name.loc.column.max(1),
-                        group.name.value,
-                        format_date(group.date),
-                        step.place
-                    ),
-                )
-                .at(group.name.loc.span, "two counts")
-                .help("a ballots file gives the ballots of one count of an election a day: write the other count's ballots in the scenario");
-                errors.push(d);
-                continue;
-            }
             if let Some(other) = &group.added_to {
-                let d = Diagnostic::error(
-                    Code::BadBallot,
-                    format!(
-                        "{}:{}:{}: `{}` on {} could be the motion of {other} or of {}",
-                        self.file,
-                        group.line,
-                        group.name.loc.column.max(1),
-                        group.name.value,
-                        format_date(group.date),
-                        step.place
+                // The group fits two steps of the day. An election has no
+                // title or sitting to say which count.
+                let (message, label, help) = match sitting {
+                    None => (
+                        format!(
+                            "is counted twice on {}, at {other} and at {}",
+                            format_date(group.date),
+                            step.place
+                        ),
+                        "two counts",
+                        "a ballots file gives the ballots of one count of an election a day: write the other count's ballots in the scenario",
                     ),
-                )
-                .at(group.name.loc.span, "two motions")
-                .help("write the motion's title in the `motion` column, or its meeting in a `sitting` column (`first call`, `second call`, `confirming`), to say which");
-                errors.push(d);
+                    Some(_) => (
+                        format!(
+                            "on {} could be the motion of {other} or of {}",
+                            format_date(group.date),
+                            step.place
+                        ),
+                        "two motions",
+                        "write the motion's title in the `motion` column, or its meeting in a `sitting` column (`first call`, `second call`, `confirming`), to say which",
+                    ),
+                };
+                let message = format!("`{}` {message}", group.name.value);
+                errors.push(cell_problem(
+                    &self.file,
+                    group.name.loc,
+                    message,
+                    label,
+                    help,
+                ));
                 continue;
             }
             mine.push(g);
@@ -557,25 +553,18 @@ impl Ballots {
                 } else {
                     "a ballot is for a motion or an election of the scenario: its date and its resolution's name (or title) or its election's name".to_string()
                 };
-                Diagnostic::error(
-                    Code::BadBallot,
-                    format!(
-                        "{}:{}:{}: the scenario votes on no `{}` on {}{}",
-                        self.file,
-                        g.line,
-                        g.name.loc.column.max(1),
-                        g.name.value,
-                        format_date(g.date),
-                        match g.sitting {
-                            Some(Sitting::First) => " at a first call",
-                            Some(Sitting::SecondCall) => " at a second call",
-                            Some(Sitting::Confirming) => " at a confirming meeting",
-                            None => "",
-                        }
-                    ),
-                )
-                .at(g.name.loc.span, "no such vote")
-                .help(help)
+                let at = match g.sitting {
+                    Some(Sitting::First) => " at a first call",
+                    Some(Sitting::SecondCall) => " at a second call",
+                    Some(Sitting::Confirming) => " at a confirming meeting",
+                    None => "",
+                };
+                let message = format!(
+                    "the scenario votes on no `{}` on {}{at}",
+                    g.name.value,
+                    format_date(g.date)
+                );
+                cell_problem(&self.file, g.name.loc, message, "no such vote", &help)
             })
             .collect()
     }
