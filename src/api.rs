@@ -40,6 +40,11 @@ pub struct RunRequest {
     /// CSV file (`date,motion,member,vote,proxy`), as `rochdale simulate
     /// --ballots`; a bad line is placed in "ballots.csv".
     pub ballots_csv: Option<String>,
+    /// The books open with this trial balance, as the text of a CSV file
+    /// (`account,debit,credit`, as trial_balance.csv), in place of the
+    /// scenario's opening balances, as `rochdale simulate --opening`; a bad
+    /// line is placed in "opening.csv".
+    pub opening_csv: Option<String>,
     /// Files the rulebook names (`members from "founders.csv"`), by name.
     pub files: BTreeMap<String, String>,
     /// For `diff`: compare the examples only.
@@ -73,7 +78,7 @@ impl RunRequest {
                     crate::Code::BadInputFile,
                     format!("the request is not valid: {e}"),
                 )
-                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `ballots_csv`, `files`, `examples_only`, `example`, `step`, `value`, `summary` and `years`, all optional"),
+                .help("a request is a JSON object with `scenario`, `scenario_json`, `members_csv`, `members_map`, `members_dates`, `ballots_csv`, `opening_csv`, `files`, `examples_only`, `example`, `step`, `value`, `summary` and `years`, all optional"),
             ],
         })
     }
@@ -265,7 +270,11 @@ fn scenario_and_members(
     })
     .and_then(|(def, members)| {
         let def = projected(file, program, def, request)?;
-        let def = with_ballots(program, def, &members.names, request)?;
+        let mut def = with_ballots(program, def, &members.names, request)?;
+        if let Some(text) = &request.opening_csv {
+            let opening = SourceFile::new("opening.csv", text.clone());
+            input::reopen_books(program, &mut def, &members, &opening)?;
+        }
         Ok((def, members))
     })
 }

@@ -114,6 +114,9 @@ codes! {
     /// by the voter or for someone who casts no vote, notice dated after
     /// the meeting, a confirmation window that closes before it opens.
     BadMeeting = "E0323",
+    /// An effect that can never do anything: `admit m` inside `for each
+    /// member m`, where everyone visited is a member already.
+    IdleEffect = "E0324",
     /// A `because` on something that is not a condition, or with several reasons.
     BadReason = "E0312",
     /// A parameter's value breaks a legal limit.
@@ -158,6 +161,9 @@ codes! {
     /// A column of a member register that the rules do not use: ignored (a
     /// warning).
     IgnoredColumn = "E0601",
+    /// Opening balances that cannot open the books: an account of no one,
+    /// an amount that is not money, or debits and credits that differ.
+    BadOpening = "E0602",
     /// A rate per a unit of time met by the same kind of value without one
     /// (`capital_interest <= 5%` where the rate is a percentage per year).
     RateWithoutTime = "E0700",

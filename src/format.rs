@@ -1021,6 +1021,27 @@ impl Printer<'_> {
             self.statement(i, &[line], f.span);
         }
         self.members(&s.members, i);
+        if let Some(o) = &s.opening {
+            match &o.source {
+                OpeningSource::File(f) => {
+                    let line = format!("opening balances from {}", self.clause(f.span));
+                    self.statement(i, &[line], o.span);
+                }
+                OpeningSource::Lines(lines) => {
+                    self.open(i, "opening balances {", o.span.start);
+                    for l in lines {
+                        let side = if l.debit { "debit" } else { "credit" };
+                        let line = format!(
+                            "{side} {} {}",
+                            self.account(&l.account),
+                            self.value(&l.amount)
+                        );
+                        self.statement(i + 1, &[line], l.span);
+                    }
+                    self.close(i, o.span.end);
+                }
+            }
+        }
         for b in &s.parameters {
             let line = format!("parameter {} = {}", b.name.name, self.value(&b.value));
             self.statement(i, &[line], b.name.span.to(b.value.span()));

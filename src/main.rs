@@ -142,6 +142,10 @@ enum Command {
         /// (`date,motion,member,vote,proxy`; see docs/scenarios.md).
         #[arg(long, value_name = "FILE.csv", conflicts_with = "example")]
         ballots: Option<PathBuf>,
+        /// The books open with this trial balance (`account,debit,credit`),
+        /// for a scenario.
+        #[arg(long, value_name = "FILE.csv", conflicts_with = "example")]
+        opening: Option<PathBuf>,
         /// The last step of the scenario to run (all, if not given). After a
         /// step that closes a period, figures are as the period closed.
         #[arg(long, value_name = "N")]
@@ -182,6 +186,11 @@ enum Command {
         /// scenario gives (see docs/scenarios.md).
         #[arg(long, value_name = "FILE.csv")]
         ballots: Option<PathBuf>,
+        /// The books open with this trial balance (`account,debit,credit`,
+        /// as trial_balance.csv of an earlier run), in place of the
+        /// scenario's opening balances; it must balance.
+        #[arg(long, value_name = "FILE.csv")]
+        opening: Option<PathBuf>,
         /// Text for people, JSON for programs, CSV (member statements) for spreadsheets.
         #[arg(long, value_enum, default_value_t = SimFormat::Text)]
         format: SimFormat,
@@ -506,6 +515,7 @@ fn main() -> ExitCode {
             members,
             register,
             ballots,
+            opening,
             format,
             out,
             years,
@@ -514,7 +524,7 @@ fn main() -> ExitCode {
             scenario.as_deref(),
             ScenarioFile::of(scenario_file.as_deref(), acts.as_deref()),
             members.as_deref().map(|p| (p, register.options())),
-            ballots.as_deref(),
+            (ballots.as_deref(), opening.as_deref()),
             (format, years),
             out.as_deref(),
             colour,
@@ -527,6 +537,7 @@ fn main() -> ExitCode {
             members,
             register,
             ballots,
+            opening,
             step,
             value,
             format,
@@ -538,6 +549,7 @@ fn main() -> ExitCode {
                 scenario_file: scenario_file.as_deref(),
                 members: members.as_deref().map(|p| (p, register.options())),
                 ballots: ballots.as_deref(),
+                opening: opening.as_deref(),
                 step,
             },
             &value,
@@ -995,6 +1007,7 @@ struct Source<'a> {
     scenario_file: Option<&'a Path>,
     members: Option<Members<'a>>,
     ballots: Option<&'a Path>,
+    opening: Option<&'a Path>,
     step: Option<usize>,
 }
 
@@ -1021,7 +1034,7 @@ fn run_explain(
                 ScenarioFile::of(source.scenario_file, None),
                 source.members,
                 None,
-                source.ballots,
+                (source.ballots, source.opening),
                 colour,
             ) {
                 Ok(timeline) => timeline,
@@ -1314,7 +1327,7 @@ fn run_simulate(
     scenario: Option<&str>,
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
-    ballots: Option<&Path>,
+    ballots: (Option<&Path>, Option<&Path>),
     (format, years): (SimFormat, Option<u32>),
     out: Option<&Path>,
     colour: bool,
@@ -1413,6 +1426,8 @@ struct Timeline<'p> {
     name: String,
     params: Vec<rochdale::value::Value>,
     members: rochdale::simulate::input::MemberTable,
+    /// The balances the books open with.
+    opening: Vec<rochdale::program::OpeningBalance>,
     first: Vec<rochdale::program::StepDef>,
     rest: Box<dyn Iterator<Item = Result<rochdale::program::StepDef, Problem>> + 'p>,
     /// Where a late problem is drawn: the file the steps come from, and
@@ -1489,7 +1504,12 @@ impl Timeline<'_> {
             heading: rochdale::Span::default(),
             member_names: Vec::new(),
             members: self.members.columns.iter().map(|_| Vec::new()).collect(),
+            member_dates: Vec::new(),
             members_file: None,
+            opening: rochdale::program::Opening {
+                balances: self.opening,
+                ..Default::default()
+            },
             params: self.params,
             steps,
             projection: Vec::new(),
@@ -1521,7 +1541,7 @@ fn timeline_for<'p>(
     scenario_file: Option<ScenarioFile<'_>>,
     members_file: Option<Members<'_>>,
     years: Option<u32>,
-    ballots: Option<&Path>,
+    (ballots, opening): (Option<&Path>, Option<&Path>),
     colour: bool,
 ) -> Result<Timeline<'p>, Status> {
     use rochdale::simulate::input::{self, ScenarioChoice};
@@ -1588,6 +1608,16 @@ fn timeline_for<'p>(
             None => def,
         };
         let mut def = def;
+        if let Some(p) = opening {
+            let text = read_text(p).map_err(|d| {
+                report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                Status::Usage
+            })?;
+            input::reopen_books(program, &mut def, &members, &text).map_err(|e| {
+                report_in(&e.file, &e.diagnostics, colour);
+                Status::Failed
+            })?;
+        }
         let mut shown = Shown::default();
         if let Some((file, read)) = ballots {
             let mut read = read.with_people(&members.names);
@@ -1602,6 +1632,7 @@ fn timeline_for<'p>(
             name: def.name,
             params: def.params,
             members,
+            opening: def.opening.balances,
             first: def.steps,
             rest: Box::new(std::iter::empty()),
             shown,
@@ -1686,11 +1717,36 @@ fn timeline_for<'p>(
         report_in(shown.as_ref().unwrap_or(file), &too_large, colour);
         return Err(Status::Usage);
     }
+    // The people as they stand on the first day, and the books' opening.
+    if let Some(step) = first.first() {
+        let late = members.dated_after(step.date);
+        if !late.is_empty() {
+            let shown = register.as_ref().map(|(r, _)| r.file());
+            report_in(shown.as_ref().unwrap_or(file), &late, colour);
+            return Err(Status::Failed);
+        }
+    }
+    let opening = match opening {
+        Some(p) => {
+            let text = read_text(p).map_err(|d| {
+                report_in(&SourceFile::new(p.display().to_string(), ""), &[d], colour);
+                Status::Usage
+            })?;
+            input::read_opening(program, &text)
+                .and_then(|entries| input::open_books(program.currency, &entries, &members.names))
+                .map_err(|ds| {
+                    report_in(&text, &ds, colour);
+                    Status::Failed
+                })?
+        }
+        None => Vec::new(),
+    };
     Ok(Timeline {
         program,
         name,
         params,
         members,
+        opening,
         first,
         rest: steps,
         shown,
@@ -1713,12 +1769,13 @@ fn simulate_streamed(
         name,
         params,
         members,
+        opening,
         first,
         rest,
         ..
     } = timeline;
     let mut streamed = Streamed::new(stdout, report, out)?;
-    let mut engine = Engine::new(program, params, members);
+    let mut engine = Engine::new(program, params, members).with_opening(&opening);
     streamed.begin(&engine.summary(&name))?;
     // A bar when the length is known, a count when the file is still
     // being read.

@@ -550,8 +550,14 @@ pub struct ScenarioDef {
     pub member_names: Vec<String>,
     /// Their values, attribute-major.
     pub members: Vec<Vec<Option<Value>>>,
+    /// Per member written (as `member_names`): the day they joined and
+    /// the day they left, for one who was a member before the timeline
+    /// begins (`ada: joined 2019-05-01`); empty when no one's is written.
+    pub member_dates: Vec<(Option<time::Date>, Option<time::Date>)>,
     /// `members from "file.csv"`, relative to the rulebook.
     pub members_file: Option<(String, Span)>,
+    /// What the books hold when the timeline begins.
+    pub opening: Opening,
     /// Every parameter's value at the start.
     pub params: Vec<Value>,
     /// The timeline.
@@ -562,6 +568,60 @@ pub struct ScenarioDef {
     /// [`crate::check::steps::with_years`]); empty for a scenario
     /// read from a file.
     pub projection: Vec<YearlyBlock>,
+}
+
+/// The name a register's column, or a scenario member's value, gives the
+/// day a person joined, for one who was a member before the timeline
+/// begins (unless the rulebook has a member attribute of the name).
+pub const MEMBER_SINCE: &str = "joined";
+
+/// As [`MEMBER_SINCE`], for the day a former member left.
+pub const MEMBER_UNTIL: &str = "left";
+
+/// A scenario's opening balances: as written (in the scenario, or the
+/// file it names), and once the people are known, as the engine opens
+/// the books with them ([`crate::simulate::input::open_books`]).
+#[derive(Debug, Clone, Default)]
+pub struct Opening {
+    /// `opening balances { ... }`: each line.
+    pub written: Vec<OpeningEntry>,
+    /// `opening balances from "closing.csv"`, relative to the rulebook.
+    pub file: Option<(String, Span)>,
+    /// The balances the books open with, checked: every member's account
+    /// names a person, and debits equal credits. Empty until then.
+    pub balances: Vec<OpeningBalance>,
+}
+
+/// One line of opening balances as given, before the people are known:
+/// an account's debit and credit (a trial balance may give both).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningEntry {
+    /// The account's name.
+    pub account: String,
+    /// The person, for a member's own account.
+    pub member: Option<String>,
+    /// Its debit.
+    pub debit: Decimal,
+    /// Its credit.
+    pub credit: Decimal,
+    /// Where it is written, in words (`line 3`) and in its text.
+    pub place: String,
+    /// Where in the text (the rulebook, or the CSV file).
+    pub span: Option<Span>,
+}
+
+/// An account's balance when the books open: on one side (the other is
+/// zero), never zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningBalance {
+    /// The account's name.
+    pub account: std::sync::Arc<str>,
+    /// The person (by index in the run's people), for a member's account.
+    pub member: Option<u32>,
+    /// Its debit balance.
+    pub debit: Decimal,
+    /// Its credit balance.
+    pub credit: Decimal,
 }
 
 /// An `every year` block of a scenario: the block as written, and each

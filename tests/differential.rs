@@ -26,7 +26,8 @@ fn both_ways(
     members: rochdale::simulate::input::MemberTable,
     place: &str,
 ) -> usize {
-    let mut engine = Engine::new(program, scenario.params.clone(), members.clone());
+    let mut engine = Engine::new(program, scenario.params.clone(), members.clone())
+        .with_opening(&scenario.opening.balances);
     let mut sink = Collect::default();
     for step in &scenario.steps {
         engine.run_step(step, &mut sink).expect("collected");

@@ -547,16 +547,43 @@ fn simulate_reads_a_register_with_its_flags_and_notes_what_it_ignores() {
 
 #[test]
 fn simulate_reads_a_spreadsheet_register() {
-    let out = rochdale(&[
+    // The register's `joined` column (the 1844 rulebook has no attribute
+    // of that name) gives the day each person joined: ada and ben are
+    // members when the timeline begins, cy (01/04/2026) once the date
+    // order is stated.
+    let base = [
         "simulate",
         "rulebooks/rochdale-1844.coop",
         "--members",
         "tests/registers/members.ods",
         "--map",
         "Share capital=quarterly_cost",
-        "--format",
-        "json",
-    ]);
+    ];
+    let out = rochdale(&base);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("row 4, cell C4 (`joined`): `01/04/2026` could be 1 April 2026"),
+        "{stderr}"
+    );
+    // The rulebook's own scenario begins in 1844, before they joined.
+    let mut dated = base.to_vec();
+    dated.extend(["--dates", "day-first"]);
+    let out = rochdale(&dated);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`ada` joined on 2026-04-01, after the timeline begins (1844-12-21)"),
+        "{stderr}"
+    );
+    // A timeline of 2026: ada buys without joining, being a member already.
+    let scenario = temp_file(
+        "ods",
+        "2026.json",
+        r#"{"name": "2026", "steps": [{"date": "2026-05-01", "act": "purchase", "args": ["ada", "£2.00"]}]}"#,
+    );
+    dated.extend(["--scenario-file", &scenario, "--format", "json"]);
+    let out = rochdale(&dated);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
@@ -564,6 +591,31 @@ fn simulate_reads_a_spreadsheet_register() {
         [
             ("age".to_string(), "30".to_string()),
             ("quarterly_cost".to_string(), "1200.50".to_string())
+        ]
+    );
+    let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        outcome["steps"][0]["status"], "done",
+        "{}",
+        outcome["steps"]
+    );
+    let joined: Vec<(&str, &str)> = outcome["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap_or(""),
+                m["joined"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        joined,
+        [
+            ("ada", "2026-04-01"),
+            ("ben", "2025-01-01"),
+            ("cy", "2026-04-01")
         ]
     );
 }

@@ -112,6 +112,8 @@ module.exports = [
   "loss",
   "carried",
   "forward",
+  "opening",
+  "balances",
   "borne",
   "share",
   "unvoted",

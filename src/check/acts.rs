@@ -13,6 +13,7 @@ use crate::span::Span;
 use crate::syntax::ast::{self, ChangeOp};
 use crate::types::Type;
 use crate::value::Value;
+use rust_decimal::Decimal;
 use steps::{Loc, Origin, RawKind, RawStep, ReadValue, StepLowerer, Vocabulary, Written};
 
 impl Checker {
@@ -186,7 +187,31 @@ impl Checker {
     }
 
     pub(super) fn scenario(&mut self, s: &ast::Scenario, acts: &[ActDef]) -> ScenarioDef {
-        let (member_names, members) = self.member_table(&s.members);
+        let (member_names, members) = self.member_table(&s.members, true);
+        let member_dates = self.member_dates(&s.members);
+        let mut opening = self.opening(s.opening.as_ref());
+        // With every person written in the scenario, the books' opening is
+        // checked now, where each line is written; a register or a file
+        // is read, and checked, when the scenario runs.
+        let lines_read = match s.opening.as_ref().map(|o| &o.source) {
+            Some(ast::OpeningSource::Lines(lines)) => lines.len() == opening.written.len(),
+            _ => true,
+        };
+        if s.members_file.is_none() && opening.file.is_none() && lines_read {
+            match super::opening::open_books(self.currency, &opening.written, &member_names) {
+                Ok(balances) => opening.balances = balances,
+                Err(ds) => {
+                    let at = s.opening.as_ref().map(|o| o.span);
+                    for d in ds {
+                        let d = match (d.span, at) {
+                            (None, Some(span)) => d.at(span, "these balances"),
+                            _ => d,
+                        };
+                        self.error(d);
+                    }
+                }
+            }
+        }
         let mut params: Vec<Value> = self.params.iter().map(|p| p.value.clone()).collect();
         for binding in &s.parameters {
             if let Some((i, v)) = self.parameter_value(binding) {
@@ -286,17 +311,158 @@ impl Checker {
             errors.extend(check.finish());
         }
         self.diagnostics.extend(errors);
+        if let Some(first) = steps.first() {
+            self.dated_after_start(&s.members, first.date);
+        }
         ScenarioDef {
             name: s.name.value.clone(),
             span: s.span,
             heading: Span::new(s.span.start, s.name.span.end),
             member_names,
             members,
+            member_dates,
             members_file: s.members_file.as_ref().map(|f| (f.value.clone(), f.span)),
+            opening,
             params,
             steps,
             projection,
         }
+    }
+
+    /// Each scenario member's `joined` and `left` dates (for one who was a
+    /// member before the timeline begins); empty when no one has them.
+    fn member_dates(
+        &mut self,
+        written: &[ast::ExampleMember],
+    ) -> Vec<(Option<time::Date>, Option<time::Date>)> {
+        let mut dates = Vec::with_capacity(written.len());
+        for member in written {
+            let mut joined = None;
+            let mut left = None;
+            for b in &member.values {
+                let slot = match b.name.name.as_str() {
+                    MEMBER_SINCE => &mut joined,
+                    MEMBER_UNTIL => &mut left,
+                    _ => continue,
+                };
+                if self.member_attrs.iter().any(|a| a.name == b.name.name) {
+                    continue;
+                }
+                if let Some(Value::Date(d)) = self.const_value(&b.value, Type::Date, &b.name.name) {
+                    *slot = Some((d, b.name.span));
+                }
+            }
+            match (joined, left) {
+                (None, Some((_, at))) => self.error(
+                    Diagnostic::error(
+                        Code::BadScenario,
+                        format!("`{}` left, but has no date they joined", member.name.name),
+                    )
+                    .at(at, "a former member")
+                    .help("write when they joined too: `joined 2019-05-01, left 2025-12-31`"),
+                ),
+                (Some((j, _)), Some((l, at))) if l < j => self.error(
+                    Diagnostic::error(
+                        Code::BadScenario,
+                        format!("`{}` left before they joined", member.name.name),
+                    )
+                    .at(at, "earlier than `joined`")
+                    .help("a member leaves on or after the day they joined"),
+                ),
+                _ => {}
+            }
+            dates.push((joined.map(|(d, _)| d), left.map(|(d, _)| d)));
+        }
+        if dates.iter().all(|d| *d == (None, None)) {
+            dates.clear();
+        }
+        dates
+    }
+
+    /// A member written with a `joined` or `left` date after the first
+    /// step: the scenario lists its people as they stand on that day.
+    fn dated_after_start(&mut self, written: &[ast::ExampleMember], first: time::Date) {
+        for member in written {
+            for b in &member.values {
+                let what = b.name.name.as_str();
+                if ![MEMBER_SINCE, MEMBER_UNTIL].contains(&what)
+                    || self.member_attrs.iter().any(|a| a.name == what)
+                {
+                    continue;
+                }
+                let ast::Value::Literal(crate::syntax::ast::Literal::Date(d), _) = &b.value else {
+                    continue;
+                };
+                if *d > first {
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadScenario,
+                            format!(
+                                "`{}` {what} on {}, after the timeline begins ({})",
+                                member.name.name,
+                                ast::format_date(*d),
+                                ast::format_date(first)
+                            ),
+                        )
+                        .at(b.value.span(), "after the first step")
+                        .help("the scenario lists its people as they stand on its first day; admit (or remove) them by an act at a step"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A scenario's opening balances as written: each line checked (an
+    /// amount of the rulebook's currency, exact to the minor unit), or the
+    /// file they are in.
+    fn opening(&mut self, written: Option<&ast::OpeningBalances>) -> Opening {
+        let mut opening = Opening::default();
+        let Some(written) = written else {
+            return opening;
+        };
+        let lines = match &written.source {
+            ast::OpeningSource::File(file) => {
+                opening.file = Some((file.value.clone(), file.span));
+                return opening;
+            }
+            ast::OpeningSource::Lines(lines) => lines,
+        };
+        let ty = self.currency.map_or(Type::Decimal, Type::Money);
+        for line in lines {
+            let name = &line.account.name.value;
+            let value = self.const_value(&line.amount, ty, name);
+            self.booked_input(&line.amount, ty, &value);
+            let Some(Value::Number(n)) = value else {
+                continue;
+            };
+            if n.is_sign_negative() {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadOpening,
+                        format!("the opening balance of \"{name}\" is negative"),
+                    )
+                    .at(line.amount.span(), "a negative balance")
+                    .help(
+                        "write a balance on the other side instead: `credit` for a negative debit",
+                    ),
+                );
+                continue;
+            }
+            let (debit, credit) = if line.debit {
+                (n, Decimal::ZERO)
+            } else {
+                (Decimal::ZERO, n)
+            };
+            opening.written.push(OpeningEntry {
+                account: name.clone(),
+                member: line.account.member.as_ref().map(|m| m.name.clone()),
+                debit,
+                credit,
+                place: "the scenario's opening balances".into(),
+                span: Some(line.span),
+            });
+        }
+        opening
     }
 
     /// A parameter given a new value (in an example or scenario).
@@ -315,9 +481,14 @@ impl Checker {
     }
 
     /// Members written in an example or scenario: names, and values by attribute.
+    ///
+    /// With `dates` (a scenario's), `joined DATE` and `left DATE` are a
+    /// member's dates ([`Self::member_dates`]) unless the rulebook has
+    /// attributes of those names.
     pub(super) fn member_table(
         &mut self,
         written: &[ast::ExampleMember],
+        dates: bool,
     ) -> (Vec<String>, Vec<Vec<Option<Value>>>) {
         let mut names: Vec<String> = Vec::new();
         let mut columns: Vec<Vec<Option<Value>>> = self
@@ -356,7 +527,18 @@ impl Checker {
                 );
             }
             names.push(member.name.name.clone());
-            let values = self.bindings(&member.values, false);
+            let attrs = &self.member_attrs;
+            let values: Vec<ast::Binding> = member
+                .values
+                .iter()
+                .filter(|b| {
+                    !dates
+                        || ![MEMBER_SINCE, MEMBER_UNTIL].contains(&b.name.name.as_str())
+                        || attrs.iter().any(|a| a.name == b.name.name)
+                })
+                .cloned()
+                .collect();
+            let values = self.bindings(&values, false);
             for (attr, column) in columns.iter_mut().enumerate() {
                 column.push(values[attr].clone());
             }
@@ -535,6 +717,22 @@ fn lower_effect(
             filter,
             effects,
         } => {
+            // `for each member` visits the members: admitting one of them
+            // would quietly do nothing.
+            for e in effects {
+                if let ast::Effect::Admit(m) = e {
+                    if m.name == var.name {
+                        cx.report(
+                            Diagnostic::error(
+                                Code::IdleEffect,
+                                format!("`admit {}` admits no one: `for each member {}` visits only those who are members already", m.name, var.name),
+                            )
+                            .at(m.span, "a member already")
+                            .help("admit a person named by the act (`act join(p) { admit p }`), one step for each; a scenario or register can also start with members (`joined` dates)"),
+                        );
+                    }
+                }
+            }
             let var_slot = cx.local_count();
             cx.with_member(var, |cx| {
                 let filter = filter

@@ -34,7 +34,7 @@ impl Checker {
                 );
                 continue;
             }
-            let (names, columns) = self.member_table(&f.members);
+            let (names, columns) = self.member_table(&f.members, false);
             let members = names
                 .into_iter()
                 .zip(f.members.iter().map(|m| m.name.span))
@@ -54,7 +54,7 @@ impl Checker {
         &mut self,
         example: &ast::Example,
     ) -> (Vec<String>, Vec<Vec<Option<Value>>>) {
-        let (own, own_columns) = self.member_table(&example.members);
+        let (own, own_columns) = self.member_table(&example.members, false);
         let mut names: Vec<(String, Span)> = Vec::new();
         let mut columns: Vec<Vec<Option<Value>>> = vec![Vec::new(); own_columns.len()];
         for named in &example.fixtures {

@@ -6,6 +6,7 @@ mod constructs;
 mod expr;
 mod fixtures;
 mod narrow;
+pub mod opening;
 mod order;
 mod suggest;
 mod time_units;

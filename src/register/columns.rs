@@ -6,7 +6,11 @@ use super::place::{Place, placed};
 use super::{Options, Problems, note};
 use crate::check::nearest;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::Program;
+use crate::program::{MEMBER_SINCE, MEMBER_UNTIL, Program};
+
+/// The column of a member statement that names the person, read as
+/// `name` when a register has no `name` column.
+const STATEMENT_NAME: &str = "member";
 
 /// The columns of a register, resolved.
 pub(super) struct Columns {
@@ -18,12 +22,20 @@ pub(super) struct Columns {
     pub headers: Vec<String>,
     /// Which attributes a column gives (by attribute).
     pub given: Vec<bool>,
+    /// The columns of the day a person joined and the day they left
+    /// (`joined`, `left`), for members before the timeline begins.
+    pub joined: Option<usize>,
+    pub left: Option<usize>,
 }
 
 /// What a column holds.
 enum Target {
     Name,
     Attr(usize),
+    /// The day a person joined ([`MEMBER_SINCE`]).
+    Joined,
+    /// The day a former member left ([`MEMBER_UNTIL`]).
+    Left,
 }
 
 impl Columns {
@@ -43,11 +55,19 @@ impl Columns {
             .iter()
             .map(|a| a.name.as_str())
             .collect();
+        // An attribute of the rulebook's takes its column before the
+        // membership dates do.
         let target = |name: &str| -> Option<Target> {
             if name == "name" {
                 Some(Target::Name)
+            } else if let Some(a) = program.member_attr_id(name) {
+                Some(Target::Attr(a))
+            } else if name == MEMBER_SINCE {
+                Some(Target::Joined)
+            } else if name == MEMBER_UNTIL {
+                Some(Target::Left)
             } else {
-                program.member_attr_id(name).map(Target::Attr)
+                None
             }
         };
         // Every --map names a column there is and an attribute there is.
@@ -90,10 +110,21 @@ impl Columns {
         // for an attribute that is there already.
         let given: Vec<&str> = headers.iter().map(|h| mapped(h).unwrap_or(h)).collect();
         let mut name = None;
+        let (mut joined, mut left): (Option<usize>, Option<usize>) = (None, None);
         let mut attrs: Vec<Option<usize>> = Vec::with_capacity(headers.len());
         let mut taken: Vec<Option<usize>> = vec![None; program.member_attrs.len()];
+        // A member statement (statements.csv of a run) names each person
+        // in its `member` column: read as a register without a `name`
+        // column, that is the name.
+        let has_name = headers
+            .iter()
+            .any(|h| matches!(target(mapped(h).unwrap_or(h)), Some(Target::Name)));
         for (i, header) in headers.iter().enumerate() {
-            let wanted = mapped(header).unwrap_or(header);
+            let wanted = match mapped(header) {
+                Some(m) => m,
+                None if !has_name && header == STATEMENT_NAME && target(header).is_none() => "name",
+                None => header,
+            };
             match target(wanted) {
                 Some(Target::Name) => {
                     if let Some(first) = name {
@@ -108,6 +139,18 @@ impl Columns {
                     }
                     taken[a] = taken[a].or(Some(i));
                     attrs.push(Some(a));
+                }
+                Some(which @ (Target::Joined | Target::Left)) => {
+                    let slot = if matches!(which, Target::Joined) {
+                        &mut joined
+                    } else {
+                        &mut left
+                    };
+                    if let Some(first) = *slot {
+                        problems.push(two_columns(place, i, first, wanted, header));
+                    }
+                    *slot = slot.or(Some(i));
+                    attrs.push(None);
                 }
                 // A mapped column whose attribute is unknown: its --map is
                 // the problem, reported above.
@@ -173,6 +216,8 @@ impl Columns {
             attrs,
             headers,
             given: taken.iter().map(Option::is_some).collect(),
+            joined,
+            left,
         })
     }
 }

@@ -22,7 +22,9 @@ use crate::program::Program;
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
 
-pub use cells::{CellProblem, DateOrder, plain_cell, register_money, serial_date, slash_date};
+pub use cells::{
+    CellProblem, DateOrder, money_help, plain_cell, register_money, serial_date, slash_date,
+};
 use place::{Place, placed};
 
 /// The most problems of one register reported one by one; past it, a last
@@ -37,6 +39,13 @@ pub struct MemberTable {
     pub names: Vec<String>,
     /// Values, attribute-major: `columns[attr][person]`.
     pub columns: Vec<Vec<Option<Value>>>,
+    /// Per person (as `names`, or empty when no one's is given): the day
+    /// they joined, for a person who was a member before the timeline
+    /// begins (the register's `joined` column, or `joined DATE` in a
+    /// scenario). Everyone else starts as a person who is not a member.
+    pub joined: Vec<Option<time::Date>>,
+    /// Per person (as `joined`): the day a former member left.
+    pub left: Vec<Option<time::Date>>,
 }
 
 impl MemberTable {
@@ -45,6 +54,8 @@ impl MemberTable {
         MemberTable {
             names: Vec::new(),
             columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
+            joined: Vec::new(),
+            left: Vec::new(),
         }
     }
 
@@ -53,7 +64,53 @@ impl MemberTable {
         MemberTable {
             names: scenario.member_names.clone(),
             columns: scenario.members.clone(),
+            joined: scenario.member_dates.iter().map(|d| d.0).collect(),
+            left: scenario.member_dates.iter().map(|d| d.1).collect(),
         }
+    }
+
+    /// The day person `i` joined, if they were a member before the
+    /// timeline begins.
+    pub fn joined(&self, i: usize) -> Option<time::Date> {
+        self.joined.get(i).copied().flatten()
+    }
+
+    /// The day person `i` left, for a former member.
+    pub fn left(&self, i: usize) -> Option<time::Date> {
+        self.left.get(i).copied().flatten()
+    }
+
+    /// Problems with the membership dates against the timeline's first
+    /// day: a register (or a scenario's list) gives the people as they
+    /// stand when it begins, so no one joined or left after that day.
+    pub fn dated_after(&self, first: time::Date) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for (i, name) in self.names.iter().enumerate() {
+            for (what, date) in [("joined", self.joined(i)), ("left", self.left(i))] {
+                let Some(date) = date.filter(|d| *d > first) else {
+                    continue;
+                };
+                problems.push(
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!(
+                            "`{name}` {what} on {}, after the timeline begins ({})",
+                            crate::syntax::ast::format_date(date),
+                            crate::syntax::ast::format_date(first)
+                        ),
+                    )
+                    .help(format!(
+                        "the people are given as they stand on the first day; {}",
+                        if what == "joined" {
+                            "admit a later member by an act at a step"
+                        } else {
+                            "a member who leaves later leaves by an act at a step"
+                        }
+                    )),
+                );
+            }
+        }
+        problems
     }
 
     /// Adds the people of `other`; a name already present is an error.
@@ -73,6 +130,17 @@ impl MemberTable {
         }
         if !errors.is_empty() {
             return Err(errors);
+        }
+        // The dates are kept only once someone has one.
+        if !other.joined.is_empty() || !self.joined.is_empty() {
+            let (before, added) = (self.names.len(), other.names.len());
+            for (mine, theirs) in [
+                (&mut self.joined, &other.joined),
+                (&mut self.left, &other.left),
+            ] {
+                mine.resize(before, None);
+                mine.extend((0..added).map(|i| theirs.get(i).copied().flatten()));
+            }
         }
         self.names.extend(other.names);
         for (column, more) in self.columns.iter_mut().zip(other.columns) {
@@ -207,15 +275,19 @@ pub fn read(
     source: Source<'_>,
     options: &Options,
 ) -> Result<Register, Vec<Diagnostic>> {
-    let mut table = MemberTable {
-        names: Vec::new(),
-        columns: program.member_attrs.iter().map(|_| Vec::new()).collect(),
-    };
+    let mut table = MemberTable::empty(program);
     // Each name kept, with where it stands (a repeat names both places).
     let mut seen: HashMap<String, u64> = HashMap::new();
     let (notes, mut problems) = collect(program, source, options, |row| {
         if seen.insert(row.name.to_string(), row.line).is_some() {
             return Err(duplicate_name(&row));
+        }
+        if row.joined.is_some() || row.left.is_some() {
+            let before = table.names.len();
+            table.joined.resize(before, None);
+            table.left.resize(before, None);
+            table.joined.push(row.joined);
+            table.left.push(row.left);
         }
         table.names.push(row.name.to_string());
         for (column, v) in table.columns.iter_mut().zip(row.values) {
@@ -268,6 +340,10 @@ pub struct CsvRow<'t> {
     pub name: &'t str,
     /// Their values by attribute (the default where a cell is empty).
     pub values: Vec<Option<Value>>,
+    /// The day they joined, for a member before the timeline begins.
+    pub joined: Option<time::Date>,
+    /// The day a former member left.
+    pub left: Option<time::Date>,
     /// The line (CSV) or row (spreadsheet) number.
     pub line: u64,
     /// Which attributes a column of the register gives, by attribute (the

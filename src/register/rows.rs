@@ -7,7 +7,7 @@ use super::place::{Place, placed};
 use super::{CsvRow, Problems, Rejected};
 use crate::check::ValueReader;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::Program;
+use crate::program::{MEMBER_SINCE, MEMBER_UNTIL, Program};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -113,6 +113,66 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                 }
             }
         }
+        // The membership dates: the day a member joined, and left.
+        let mut dates = [None, None];
+        for (slot, column, what) in [
+            (0, self.columns.joined, MEMBER_SINCE),
+            (1, self.columns.left, MEMBER_UNTIL),
+        ] {
+            let Some(i) = column else { continue };
+            let cell = cells.get(i).copied().unwrap_or(Cell::Empty);
+            match self.cell(cell, Type::Date, what) {
+                None => {}
+                Some(Ok(Value::Date(d))) => dates[slot] = Some(d),
+                Some(Ok(_)) => {}
+                Some(Err(d)) => {
+                    row_ok = false;
+                    problems.push(placed(
+                        Diagnostic {
+                            message: format!("{} (`{what}`): {}", place.cell(i), d.message),
+                            ..d
+                        },
+                        place.span(i),
+                        "this value",
+                    ));
+                }
+            }
+        }
+        let [joined, left] = dates;
+        let left_column = self.columns.left.unwrap_or(self.columns.name);
+        match (joined, left) {
+            (None, Some(_)) => {
+                row_ok = false;
+                problems.push(placed(
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!(
+                            "{}: `{name}` left, but the register gives no day they joined",
+                            place.cell(left_column)
+                        ),
+                    )
+                    .help("give the day a former member joined in the `joined` column"),
+                    place.span(left_column),
+                    "a former member",
+                ));
+            }
+            (Some(j), Some(l)) if l < j => {
+                row_ok = false;
+                problems.push(placed(
+                    Diagnostic::error(
+                        Code::BadInputFile,
+                        format!(
+                            "{}: `{name}` left before they joined",
+                            place.cell(left_column)
+                        ),
+                    )
+                    .help("a member leaves on or after the day they joined"),
+                    place.span(left_column),
+                    "earlier than `joined`",
+                ));
+            }
+            _ => {}
+        }
         // A row with a bad cell is reported, not kept: what is kept is right.
         if !row_ok {
             problems.rejected.push(Rejected {
@@ -126,6 +186,8 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
             let row = CsvRow {
                 name,
                 values: row,
+                joined,
+                left,
                 line: place.line(),
                 given: &self.columns.given,
                 at: place,

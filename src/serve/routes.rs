@@ -166,6 +166,7 @@ fn run_request(book: &Rulebook, options: RunOptions) -> RunRequest {
         members_map: options.members_map,
         members_dates: options.members_dates,
         ballots_csv: options.ballots_csv,
+        opening_csv: options.opening_csv,
         files,
         examples_only: false,
         example: options.example,

@@ -198,6 +198,9 @@ pub struct RunOptions {
     /// Ballots for the scenario's motions and elections, as the text of a
     /// CSV file (`date,motion,member,vote,proxy`, as `--ballots`).
     pub ballots_csv: Option<String>,
+    /// The books' opening balances, as the text of a trial balance CSV
+    /// (`account,debit,credit`, as `--opening`).
+    pub opening_csv: Option<String>,
     /// Files the rulebook names, by name; those beside it on the server
     /// are given already.
     pub files: BTreeMap<String, String>,

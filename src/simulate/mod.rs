@@ -93,6 +93,8 @@ pub struct Engine<'p> {
     year: YearSoFar,
     /// Each financial year closed.
     years: Vec<YearRow>,
+    /// The balances the books opened with.
+    opening: Vec<crate::program::OpeningBalance>,
 }
 
 /// What a financial year has divided so far, until its last period
@@ -150,7 +152,9 @@ pub fn simulate_by_rows(
     scenario: &ScenarioDef,
     members: input::MemberTable,
 ) -> SimulationOutcome {
-    let mut engine = Engine::new(program, scenario.params.clone(), members).rows_only();
+    let mut engine = Engine::new(program, scenario.params.clone(), members)
+        .with_opening(&scenario.opening.balances)
+        .rows_only();
     let mut sink = Collect::default();
     for step in &scenario.steps {
         let _ = engine.run_step(step, &mut sink);
@@ -165,7 +169,8 @@ fn collect(
     mut sink: Collect,
     progress: &mut dyn FnMut(usize, usize),
 ) -> SimulationOutcome {
-    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    let mut engine = Engine::new(program, scenario.params.clone(), members)
+        .with_opening(&scenario.opening.balances);
     let total = scenario.steps.len();
     for step in &scenario.steps {
         // Collecting into memory cannot fail to write.
@@ -185,7 +190,8 @@ pub fn inputs_after(
     members: input::MemberTable,
     until: Option<usize>,
 ) -> (Inputs, crate::provenance::Provenance) {
-    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    let mut engine = Engine::new(program, scenario.params.clone(), members)
+        .with_opening(&scenario.opening.balances);
     engine.keep_close = true;
     let last = until
         .unwrap_or(scenario.steps.len())
@@ -304,6 +310,13 @@ impl<'p> Engine<'p> {
     /// (none of them members yet) are `members`.
     pub fn new(program: &'p Program, params: Vec<Value>, members: input::MemberTable) -> Self {
         let count = members.names.len();
+        // Who was a member before the timeline began (a register's or a
+        // scenario's `joined`), and who has left since.
+        let joined: Vec<Option<time::Date>> = (0..count).map(|i| members.joined(i)).collect();
+        let left: Vec<Option<time::Date>> = (0..count).map(|i| members.left(i)).collect();
+        let active: Vec<bool> = (0..count)
+            .map(|i| joined[i].is_some() && left[i].is_none())
+            .collect();
         let index: rustc_hash::FxHashMap<String, u32> = members
             .names
             .iter()
@@ -320,10 +333,10 @@ impl<'p> Engine<'p> {
                 votes: vec![None; program.resolutions.len()],
                 absent_votes: vec![Vec::new(); program.resolutions.len()],
                 sitting: crate::syntax::ast::Sitting::First,
-                active: vec![false; count],
+                active,
                 today: None,
-                joined: vec![None; count],
-                left: vec![None; count],
+                joined,
+                left,
                 not_in_force: Vec::new(),
                 period_start: None,
                 histories: vec![vec![Vec::new(); count]; program.histories.len()],
@@ -383,7 +396,26 @@ impl<'p> Engine<'p> {
             column_closes: 0,
             year: YearSoFar::default(),
             years: Vec::new(),
+            opening: Vec::new(),
         }
+    }
+
+    /// The books open with `balances` (checked by
+    /// [`input::open_books`]: they balance, and each member's account is
+    /// of one of the people), brought forward: they are no movement of
+    /// the first period.
+    pub fn with_opening(mut self, balances: &[crate::program::OpeningBalance]) -> Self {
+        for b in balances {
+            let key = AccountKey {
+                member: b.member,
+                name: b.account.clone(),
+            };
+            let cell = self.books.totals.entry(key).or_default();
+            cell.0 += b.debit;
+            cell.1 += b.credit;
+        }
+        self.opening = balances.to_vec();
+        self
     }
 
     /// How many periods were closed by columns.
@@ -2024,6 +2056,18 @@ impl<'p> Engine<'p> {
             amendments: self.amendments.clone(),
             periods: self.periods.clone(),
             projection: self.years.clone(),
+            opening_balances: self
+                .opening
+                .iter()
+                .map(|b| AccountLine {
+                    account: self.account_name(&AccountKey {
+                        member: b.member,
+                        name: b.account.clone(),
+                    }),
+                    debit: self.money(b.debit),
+                    credit: self.money(b.credit),
+                })
+                .collect(),
             parameters: program
                 .params
                 .iter()

@@ -47,6 +47,12 @@ pub struct SimulationOutcome {
     pub periods: Vec<PeriodOutcome>,
     /// The parameters at the end.
     pub parameters: Vec<Named>,
+    /// The balances the books opened with (a scenario's `opening
+    /// balances`, or `--opening`), brought forward into the trial
+    /// balance. Left out when the books opened empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub opening_balances: Vec<AccountLine>,
     /// Each financial year closed, one row a year (a rulebook with a
     /// `financial year`, whose scenario closes a year's last period): what
     /// `rochdale simulate --years N` projects. Left out when there is none,

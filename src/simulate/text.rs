@@ -63,11 +63,30 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 pub fn write_head(w: &mut dyn Write, o: &SimulationOutcome) -> io::Result<()> {
     write!(
         w,
-        "Simulation of \"{}\" — {} ({})\n\nTimeline\n",
+        "Simulation of \"{}\" — {} ({})\n\n",
         o.scenario,
         o.rulebook,
         o.provenance.label()
-    )
+    )?;
+    if !o.opening_balances.is_empty() {
+        let width = o
+            .opening_balances
+            .iter()
+            .map(|a| a.account.chars().count())
+            .max()
+            .unwrap_or(0);
+        writeln!(w, "Opening balances")?;
+        for a in &o.opening_balances {
+            let (side, amount) = if a.debit.value.trim_start_matches(['0', '.']).is_empty() {
+                ("Cr", &a.credit.display)
+            } else {
+                ("Dr", &a.debit.display)
+            };
+            writeln!(w, "  {:<width$}  {amount:>14} {side}", a.account)?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w, "Timeline")
 }
 
 /// One step of the timeline, as one write (a timeline has millions).

@@ -231,6 +231,37 @@ pub struct AccountRef {
     pub member: Option<Ident>,
 }
 
+/// What the books hold when a scenario's timeline begins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningBalances {
+    /// The balances, written or in a file.
+    pub source: OpeningSource,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// Where a scenario's opening balances are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpeningSource {
+    /// `{ debit "cash" £5,120.00  credit "capital" of ada £120.00 }`.
+    Lines(Vec<OpeningLine>),
+    /// `from "closing.csv"`: a trial balance (`account,debit,credit`).
+    File(Text),
+}
+
+/// `debit "cash" £5,120.00`: one account's opening balance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningLine {
+    /// On the debit side (`debit`), or the credit side (`credit`).
+    pub debit: bool,
+    /// The account.
+    pub account: AccountRef,
+    /// The balance.
+    pub amount: Value,
+    /// The whole line.
+    pub span: Span,
+}
+
 /// `scenario "first year" { members ... on DATE ... }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -240,6 +271,8 @@ pub struct Scenario {
     pub members: Vec<ExampleMember>,
     /// `members from "file.csv"`.
     pub members_file: Option<Text>,
+    /// `opening balances { ... }` or `opening balances from "file.csv"`.
+    pub opening: Option<OpeningBalances>,
     /// Parameters set for the scenario.
     pub parameters: Vec<Binding>,
     /// The timeline's dated steps, in order.

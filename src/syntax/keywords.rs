@@ -154,6 +154,9 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("loss"),
     contextual("carried"),
     contextual("forward"),
+    // Opening balances (`opening balances { debit "cash" £10.00 }`).
+    contextual("opening"),
+    contextual("balances"),
     // What a loss charged (`loss borne by reserve "X"`, `loss borne by m`).
     contextual("borne"),
     // Class shares (`weighted by class share { ... } unvoted share lapses`,

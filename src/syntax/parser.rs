@@ -1694,6 +1694,7 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
         name,
         members: Vec::new(),
         members_file: None,
+        opening: None,
         parameters: Vec::new(),
         steps: Vec::new(),
         repeats: Vec::new(),
@@ -1704,6 +1705,18 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
             Rule::example_members => scenario.members.extend(build_members(item)?),
             Rule::members_file => {
                 scenario.members_file = Some(text(next(&mut children(item), "members file")?))
+            }
+            Rule::opening_balances => {
+                let at = span(&item);
+                if let Some(first) = &scenario.opening {
+                    return Err(Box::new(
+                        Diagnostic::error(Code::Duplicate, "the opening balances are given twice")
+                            .at(at, "given again")
+                            .related(first.span, "first given here")
+                            .help("write the opening balances once, in one block or one file"),
+                    ));
+                }
+                scenario.opening = Some(build_opening(item)?);
             }
             Rule::example_param => scenario.parameters.push(build_binding(item)?),
             Rule::step => {
@@ -1723,6 +1736,40 @@ fn build_scenario(pair: Pair<Rule>) -> Result<Scenario> {
         }
     }
     Ok(scenario)
+}
+
+/// `opening balances { ... }` or `opening balances from "file.csv"`.
+fn build_opening(pair: Pair<Rule>) -> Result<OpeningBalances> {
+    let at = span(&pair);
+    let mut lines = Vec::new();
+    for part in children(pair) {
+        match part.as_rule() {
+            Rule::text => {
+                return Ok(OpeningBalances {
+                    source: OpeningSource::File(text(part)),
+                    span: at,
+                });
+            }
+            Rule::opening_line => {
+                let line_span = span(&part);
+                let debit = part.as_str().starts_with("debit");
+                let mut parts = children(part);
+                let account = build_account(next(&mut parts, "opening account")?)?;
+                let amount = build_value(next(&mut parts, "opening balance")?)?;
+                lines.push(OpeningLine {
+                    debit,
+                    account,
+                    amount,
+                    span: line_span,
+                });
+            }
+            _ => return Err(internal("opening balances")),
+        }
+    }
+    Ok(OpeningBalances {
+        source: OpeningSource::Lines(lines),
+        span: at,
+    })
 }
 
 /// What a step does: an act, a motion or a close.

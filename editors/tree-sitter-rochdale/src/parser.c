@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 197
+#define SYMBOL_COUNT 199
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 186
+#define TOKEN_COUNT 188
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -138,84 +138,86 @@ enum ts_symbol_identifiers {
   anon_sym_loss = 116,
   anon_sym_carried = 117,
   anon_sym_forward = 118,
-  anon_sym_borne = 119,
-  anon_sym_share = 120,
-  anon_sym_unvoted = 121,
-  anon_sym_lapses = 122,
-  anon_sym_goes = 123,
-  anon_sym_other = 124,
-  anon_sym_classes = 125,
-  anon_sym_consent = 126,
-  anon_sym_is = 127,
-  anon_sym_financial = 128,
-  anon_sym_year = 129,
-  anon_sym_months = 130,
-  anon_sym_quarters = 131,
-  anon_sym_halves = 132,
-  anon_sym_seats = 133,
-  anon_sym_plurality = 134,
-  anon_sym_single = 135,
-  anon_sym_transferable = 136,
-  anon_sym_candidate = 137,
-  anon_sym_voter = 138,
-  anon_sym_seat = 139,
-  anon_sym_broken = 140,
-  anon_sym_alphabetically = 141,
-  anon_sym_lot = 142,
-  anon_sym_candidates = 143,
-  anon_sym_seed = 144,
-  anon_sym_notice = 145,
-  anon_sym_clear = 146,
-  anon_sym_month = 147,
-  anon_sym_given = 148,
-  anon_sym_second = 149,
-  anon_sym_call = 150,
-  anon_sym_proxies = 151,
-  anon_sym_proxy = 152,
-  anon_sym_postal = 153,
-  anon_sym_allowed = 154,
-  anon_sym_confirmed = 155,
-  anon_sym_confirming = 156,
-  anon_sym_later = 157,
-  anon_sym_meeting = 158,
-  anon_sym_less = 159,
-  anon_sym_nor = 160,
-  anon_sym_represented = 161,
-  sym_comment = 162,
-  sym_string = 163,
-  sym_date = 164,
-  sym_money = 165,
-  sym_percent = 166,
-  sym_number = 167,
-  anon_sym_LT_EQ = 168,
-  anon_sym_GT_EQ = 169,
-  anon_sym_BANG_EQ = 170,
-  anon_sym_LT = 171,
-  anon_sym_GT = 172,
-  anon_sym_EQ = 173,
-  anon_sym_PLUS = 174,
-  anon_sym_DASH = 175,
-  anon_sym_STAR = 176,
-  anon_sym_SLASH = 177,
-  anon_sym_u00d7 = 178,
-  anon_sym_u00f7 = 179,
-  anon_sym_u2264 = 180,
-  anon_sym_u2265 = 181,
-  anon_sym_u2260 = 182,
-  anon_sym_COMMA = 183,
-  anon_sym_COLON = 184,
-  anon_sym_QMARK = 185,
-  sym_source_file = 186,
-  sym__item = 187,
-  sym_definition = 188,
-  sym_call = 189,
-  sym_attribute = 190,
-  sym_block = 191,
-  sym_parenthesized = 192,
-  sym_keyword = 193,
-  sym_operator = 194,
-  sym_punctuation = 195,
-  aux_sym_source_file_repeat1 = 196,
+  anon_sym_opening = 119,
+  anon_sym_balances = 120,
+  anon_sym_borne = 121,
+  anon_sym_share = 122,
+  anon_sym_unvoted = 123,
+  anon_sym_lapses = 124,
+  anon_sym_goes = 125,
+  anon_sym_other = 126,
+  anon_sym_classes = 127,
+  anon_sym_consent = 128,
+  anon_sym_is = 129,
+  anon_sym_financial = 130,
+  anon_sym_year = 131,
+  anon_sym_months = 132,
+  anon_sym_quarters = 133,
+  anon_sym_halves = 134,
+  anon_sym_seats = 135,
+  anon_sym_plurality = 136,
+  anon_sym_single = 137,
+  anon_sym_transferable = 138,
+  anon_sym_candidate = 139,
+  anon_sym_voter = 140,
+  anon_sym_seat = 141,
+  anon_sym_broken = 142,
+  anon_sym_alphabetically = 143,
+  anon_sym_lot = 144,
+  anon_sym_candidates = 145,
+  anon_sym_seed = 146,
+  anon_sym_notice = 147,
+  anon_sym_clear = 148,
+  anon_sym_month = 149,
+  anon_sym_given = 150,
+  anon_sym_second = 151,
+  anon_sym_call = 152,
+  anon_sym_proxies = 153,
+  anon_sym_proxy = 154,
+  anon_sym_postal = 155,
+  anon_sym_allowed = 156,
+  anon_sym_confirmed = 157,
+  anon_sym_confirming = 158,
+  anon_sym_later = 159,
+  anon_sym_meeting = 160,
+  anon_sym_less = 161,
+  anon_sym_nor = 162,
+  anon_sym_represented = 163,
+  sym_comment = 164,
+  sym_string = 165,
+  sym_date = 166,
+  sym_money = 167,
+  sym_percent = 168,
+  sym_number = 169,
+  anon_sym_LT_EQ = 170,
+  anon_sym_GT_EQ = 171,
+  anon_sym_BANG_EQ = 172,
+  anon_sym_LT = 173,
+  anon_sym_GT = 174,
+  anon_sym_EQ = 175,
+  anon_sym_PLUS = 176,
+  anon_sym_DASH = 177,
+  anon_sym_STAR = 178,
+  anon_sym_SLASH = 179,
+  anon_sym_u00d7 = 180,
+  anon_sym_u00f7 = 181,
+  anon_sym_u2264 = 182,
+  anon_sym_u2265 = 183,
+  anon_sym_u2260 = 184,
+  anon_sym_COMMA = 185,
+  anon_sym_COLON = 186,
+  anon_sym_QMARK = 187,
+  sym_source_file = 188,
+  sym__item = 189,
+  sym_definition = 190,
+  sym_call = 191,
+  sym_attribute = 192,
+  sym_block = 193,
+  sym_parenthesized = 194,
+  sym_keyword = 195,
+  sym_operator = 196,
+  sym_punctuation = 197,
+  aux_sym_source_file_repeat1 = 198,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -338,6 +340,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_loss] = "loss",
   [anon_sym_carried] = "carried",
   [anon_sym_forward] = "forward",
+  [anon_sym_opening] = "opening",
+  [anon_sym_balances] = "balances",
   [anon_sym_borne] = "borne",
   [anon_sym_share] = "share",
   [anon_sym_unvoted] = "unvoted",
@@ -538,6 +542,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_loss] = anon_sym_loss,
   [anon_sym_carried] = anon_sym_carried,
   [anon_sym_forward] = anon_sym_forward,
+  [anon_sym_opening] = anon_sym_opening,
+  [anon_sym_balances] = anon_sym_balances,
   [anon_sym_borne] = anon_sym_borne,
   [anon_sym_share] = anon_sym_share,
   [anon_sym_unvoted] = anon_sym_unvoted,
@@ -1092,6 +1098,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_forward] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_opening] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_balances] = {
     .visible = true,
     .named = false,
   },
@@ -1781,1893 +1795,1934 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       );
       END_STATE();
     case 2:
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'o') ADVANCE(34);
-      if (lookahead == 'r') ADVANCE(35);
-      if (lookahead == 'y') ADVANCE(36);
+      if (lookahead == 'a') ADVANCE(33);
+      if (lookahead == 'e') ADVANCE(34);
+      if (lookahead == 'o') ADVANCE(35);
+      if (lookahead == 'r') ADVANCE(36);
+      if (lookahead == 'y') ADVANCE(37);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(37);
-      if (lookahead == 'e') ADVANCE(38);
-      if (lookahead == 'l') ADVANCE(39);
-      if (lookahead == 'o') ADVANCE(40);
-      if (lookahead == 'r') ADVANCE(41);
-      if (lookahead == 'u') ADVANCE(42);
+      if (lookahead == 'a') ADVANCE(38);
+      if (lookahead == 'e') ADVANCE(39);
+      if (lookahead == 'l') ADVANCE(40);
+      if (lookahead == 'o') ADVANCE(41);
+      if (lookahead == 'r') ADVANCE(42);
+      if (lookahead == 'u') ADVANCE(43);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(43);
-      if (lookahead == 'e') ADVANCE(44);
-      if (lookahead == 'o') ADVANCE(45);
+      if (lookahead == 'a') ADVANCE(44);
+      if (lookahead == 'e') ADVANCE(45);
+      if (lookahead == 'o') ADVANCE(46);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(46);
-      if (lookahead == 'f') ADVANCE(47);
-      if (lookahead == 'l') ADVANCE(48);
-      if (lookahead == 'v') ADVANCE(49);
-      if (lookahead == 'x') ADVANCE(50);
+      if (lookahead == 'a') ADVANCE(47);
+      if (lookahead == 'f') ADVANCE(48);
+      if (lookahead == 'l') ADVANCE(49);
+      if (lookahead == 'v') ADVANCE(50);
+      if (lookahead == 'x') ADVANCE(51);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(51);
-      if (lookahead == 'i') ADVANCE(52);
-      if (lookahead == 'l') ADVANCE(53);
-      if (lookahead == 'o') ADVANCE(54);
-      if (lookahead == 'r') ADVANCE(55);
+      if (lookahead == 'a') ADVANCE(52);
+      if (lookahead == 'i') ADVANCE(53);
+      if (lookahead == 'l') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(55);
+      if (lookahead == 'r') ADVANCE(56);
       END_STATE();
     case 7:
-      if (lookahead == 'i') ADVANCE(56);
-      if (lookahead == 'o') ADVANCE(57);
-      if (lookahead == 'r') ADVANCE(58);
+      if (lookahead == 'i') ADVANCE(57);
+      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'r') ADVANCE(59);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(59);
+      if (lookahead == 'a') ADVANCE(60);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(60);
-      if (lookahead == 'n') ADVANCE(61);
-      if (lookahead == 's') ADVANCE(62);
+      if (lookahead == 'f') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 's') ADVANCE(63);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(63);
-      if (lookahead == 'e') ADVANCE(64);
-      if (lookahead == 'i') ADVANCE(65);
-      if (lookahead == 'o') ADVANCE(66);
+      if (lookahead == 'a') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'i') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(67);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(67);
-      if (lookahead == 'o') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'o') ADVANCE(69);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(69);
-      if (lookahead == 'o') ADVANCE(70);
+      if (lookahead == 'e') ADVANCE(70);
+      if (lookahead == 'o') ADVANCE(71);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(71);
-      if (lookahead == 'n') ADVANCE(72);
-      if (lookahead == 'r') ADVANCE(73);
-      if (lookahead == 't') ADVANCE(74);
+      if (lookahead == 'f') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(73);
+      if (lookahead == 'p') ADVANCE(74);
+      if (lookahead == 'r') ADVANCE(75);
+      if (lookahead == 't') ADVANCE(76);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(75);
-      if (lookahead == 'e') ADVANCE(76);
-      if (lookahead == 'l') ADVANCE(77);
-      if (lookahead == 'o') ADVANCE(78);
-      if (lookahead == 'r') ADVANCE(79);
+      if (lookahead == 'a') ADVANCE(77);
+      if (lookahead == 'e') ADVANCE(78);
+      if (lookahead == 'l') ADVANCE(79);
+      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'r') ADVANCE(81);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(80);
+      if (lookahead == 'u') ADVANCE(82);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(82);
-      if (lookahead == 'u') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'u') ADVANCE(85);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(84);
-      if (lookahead == 'e') ADVANCE(85);
-      if (lookahead == 'h') ADVANCE(86);
-      if (lookahead == 'i') ADVANCE(87);
-      if (lookahead == 'o') ADVANCE(88);
-      if (lookahead == 'u') ADVANCE(89);
+      if (lookahead == 'c') ADVANCE(86);
+      if (lookahead == 'e') ADVANCE(87);
+      if (lookahead == 'h') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(89);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'u') ADVANCE(91);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(90);
-      if (lookahead == 'h') ADVANCE(91);
-      if (lookahead == 'i') ADVANCE(92);
-      if (lookahead == 'o') ADVANCE(93);
-      if (lookahead == 'r') ADVANCE(94);
+      if (lookahead == 'e') ADVANCE(92);
+      if (lookahead == 'h') ADVANCE(93);
+      if (lookahead == 'i') ADVANCE(94);
+      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'r') ADVANCE(96);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(95);
-      if (lookahead == 'p') ADVANCE(96);
+      if (lookahead == 'n') ADVANCE(97);
+      if (lookahead == 'p') ADVANCE(98);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(97);
-      if (lookahead == 'o') ADVANCE(98);
+      if (lookahead == 'e') ADVANCE(99);
+      if (lookahead == 'o') ADVANCE(100);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(99);
-      if (lookahead == 'h') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(101);
+      if (lookahead == 'h') ADVANCE(102);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(101);
+      if (lookahead == 'e') ADVANCE(103);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(104);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(104);
-      if (lookahead == 'm') ADVANCE(105);
-      if (lookahead == 'o') ADVANCE(106);
+      if (lookahead == 'd') ADVANCE(106);
+      if (lookahead == 'm') ADVANCE(107);
+      if (lookahead == 'o') ADVANCE(108);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == 't') ADVANCE(109);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(108);
+      if (lookahead == 'a') ADVANCE(110);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(109);
-      if (lookahead == 'o') ADVANCE(110);
-      if (lookahead == 'p') ADVANCE(111);
+      if (lookahead == 'l') ADVANCE(111);
+      if (lookahead == 'o') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(113);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(112);
+      if (lookahead == 'e') ADVANCE(114);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(113);
+      if (lookahead == 'd') ADVANCE(115);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(114);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 32:
       ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 33:
-      if (lookahead == 'c') ADVANCE(115);
+      if (lookahead == 'l') ADVANCE(117);
       END_STATE();
     case 34:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'c') ADVANCE(118);
       END_STATE();
     case 35:
-      if (lookahead == 'e') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(118);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 36:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(120);
+      if (lookahead == 'o') ADVANCE(121);
       END_STATE();
     case 37:
-      if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(120);
-      if (lookahead == 'r') ADVANCE(121);
-      if (lookahead == 's') ADVANCE(122);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 38:
-      if (lookahead == 'i') ADVANCE(123);
+      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'n') ADVANCE(123);
+      if (lookahead == 'r') ADVANCE(124);
+      if (lookahead == 's') ADVANCE(125);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(124);
-      if (lookahead == 'e') ADVANCE(125);
-      if (lookahead == 'o') ADVANCE(126);
+      if (lookahead == 'i') ADVANCE(126);
       END_STATE();
     case 40:
-      if (lookahead == 'n') ADVANCE(127);
-      if (lookahead == 'u') ADVANCE(128);
+      if (lookahead == 'a') ADVANCE(127);
+      if (lookahead == 'e') ADVANCE(128);
+      if (lookahead == 'o') ADVANCE(129);
       END_STATE();
     case 41:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'u') ADVANCE(131);
       END_STATE();
     case 42:
-      if (lookahead == 'r') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(132);
       END_STATE();
     case 43:
-      if (lookahead == 't') ADVANCE(131);
-      if (lookahead == 'y') ADVANCE(132);
+      if (lookahead == 'r') ADVANCE(133);
       END_STATE();
     case 44:
-      if (lookahead == 'b') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(134);
+      if (lookahead == 'y') ADVANCE(135);
       END_STATE();
     case 45:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 'b') ADVANCE(136);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(135);
+      if (lookahead == 'w') ADVANCE(137);
       END_STATE();
     case 47:
-      if (lookahead == 'f') ADVANCE(136);
+      if (lookahead == 'c') ADVANCE(138);
       END_STATE();
     case 48:
-      if (lookahead == 'e') ADVANCE(137);
-      if (lookahead == 's') ADVANCE(138);
+      if (lookahead == 'f') ADVANCE(139);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(139);
+      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 's') ADVANCE(141);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(140);
-      if (lookahead == 'c') ADVANCE(141);
-      if (lookahead == 'p') ADVANCE(142);
+      if (lookahead == 'e') ADVANCE(142);
       END_STATE();
     case 51:
-      if (lookahead == 'i') ADVANCE(143);
-      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'a') ADVANCE(143);
+      if (lookahead == 'c') ADVANCE(144);
+      if (lookahead == 'p') ADVANCE(145);
       END_STATE();
     case 52:
-      if (lookahead == 'n') ADVANCE(145);
+      if (lookahead == 'i') ADVANCE(146);
+      if (lookahead == 'l') ADVANCE(147);
       END_STATE();
     case 53:
-      if (lookahead == 'o') ADVANCE(146);
+      if (lookahead == 'n') ADVANCE(148);
       END_STATE();
     case 54:
-      if (lookahead == 'r') ADVANCE(147);
+      if (lookahead == 'o') ADVANCE(149);
       END_STATE();
     case 55:
-      if (lookahead == 'o') ADVANCE(148);
+      if (lookahead == 'r') ADVANCE(150);
       END_STATE();
     case 56:
-      if (lookahead == 'v') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(151);
       END_STATE();
     case 57:
-      if (lookahead == 'e') ADVANCE(150);
+      if (lookahead == 'v') ADVANCE(152);
       END_STATE();
     case 58:
-      if (lookahead == 'e') ADVANCE(151);
+      if (lookahead == 'e') ADVANCE(153);
       END_STATE();
     case 59:
-      if (lookahead == 'l') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(154);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'l') ADVANCE(155);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 63:
-      if (lookahead == 'p') ADVANCE(153);
-      if (lookahead == 's') ADVANCE(154);
-      if (lookahead == 't') ADVANCE(155);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 64:
-      if (lookahead == 'a') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(156);
       if (lookahead == 's') ADVANCE(157);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 65:
-      if (lookahead == 'm') ADVANCE(158);
+      if (lookahead == 'a') ADVANCE(159);
+      if (lookahead == 's') ADVANCE(160);
       END_STATE();
     case 66:
-      if (lookahead == 's') ADVANCE(159);
-      if (lookahead == 't') ADVANCE(160);
+      if (lookahead == 'm') ADVANCE(161);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'm') ADVANCE(162);
+      if (lookahead == 's') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(163);
       END_STATE();
     case 68:
-      if (lookahead == 'n') ADVANCE(163);
-      if (lookahead == 'r') ADVANCE(164);
-      if (lookahead == 's') ADVANCE(165);
-      if (lookahead == 't') ADVANCE(166);
+      if (lookahead == 'e') ADVANCE(164);
+      if (lookahead == 'm') ADVANCE(165);
       END_STATE();
     case 69:
-      if (lookahead == 'x') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(166);
+      if (lookahead == 'r') ADVANCE(167);
+      if (lookahead == 's') ADVANCE(168);
+      if (lookahead == 't') ADVANCE(169);
       END_STATE();
     case 70:
-      if (lookahead == 'n') ADVANCE(168);
-      if (lookahead == 'r') ADVANCE(169);
-      if (lookahead == 't') ADVANCE(170);
+      if (lookahead == 'x') ADVANCE(170);
       END_STATE();
     case 71:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(171);
+      if (lookahead == 'r') ADVANCE(172);
+      if (lookahead == 't') ADVANCE(173);
       END_STATE();
     case 72:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(171);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 73:
-      ACCEPT_TOKEN(anon_sym_or);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(174);
       END_STATE();
     case 74:
-      if (lookahead == 'h') ADVANCE(172);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 75:
-      if (lookahead == 'r') ADVANCE(173);
-      if (lookahead == 's') ADVANCE(174);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 76:
-      if (lookahead == 'r') ADVANCE(175);
+      if (lookahead == 'h') ADVANCE(176);
       END_STATE();
     case 77:
-      if (lookahead == 'u') ADVANCE(176);
-      END_STATE();
-    case 78:
-      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == 'r') ADVANCE(177);
       if (lookahead == 's') ADVANCE(178);
       END_STATE();
+    case 78:
+      if (lookahead == 'r') ADVANCE(179);
+      END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'u') ADVANCE(180);
       END_STATE();
     case 80:
-      if (lookahead == 'a') ADVANCE(181);
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 's') ADVANCE(182);
       END_STATE();
     case 81:
-      if (lookahead == 'c') ADVANCE(183);
-      if (lookahead == 'm') ADVANCE(184);
-      if (lookahead == 'p') ADVANCE(185);
-      if (lookahead == 'q') ADVANCE(186);
-      if (lookahead == 's') ADVANCE(187);
+      if (lookahead == 'e') ADVANCE(183);
+      if (lookahead == 'o') ADVANCE(184);
       END_STATE();
     case 82:
-      if (lookahead == 'u') ADVANCE(188);
+      if (lookahead == 'a') ADVANCE(185);
+      if (lookahead == 'o') ADVANCE(186);
       END_STATE();
     case 83:
-      if (lookahead == 'l') ADVANCE(189);
+      if (lookahead == 'c') ADVANCE(187);
+      if (lookahead == 'm') ADVANCE(188);
+      if (lookahead == 'p') ADVANCE(189);
+      if (lookahead == 'q') ADVANCE(190);
+      if (lookahead == 's') ADVANCE(191);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'u') ADVANCE(192);
       END_STATE();
     case 85:
-      if (lookahead == 'a') ADVANCE(191);
-      if (lookahead == 'c') ADVANCE(192);
-      if (lookahead == 'e') ADVANCE(193);
-      if (lookahead == 't') ADVANCE(194);
+      if (lookahead == 'l') ADVANCE(193);
       END_STATE();
     case 86:
-      if (lookahead == 'a') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(194);
       END_STATE();
     case 87:
-      if (lookahead == 'n') ADVANCE(196);
+      if (lookahead == 'a') ADVANCE(195);
+      if (lookahead == 'c') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 't') ADVANCE(198);
       END_STATE();
     case 88:
-      if (lookahead == 'u') ADVANCE(197);
+      if (lookahead == 'a') ADVANCE(199);
       END_STATE();
     case 89:
-      if (lookahead == 'b') ADVANCE(198);
+      if (lookahead == 'n') ADVANCE(200);
       END_STATE();
     case 90:
-      if (lookahead == 'x') ADVANCE(199);
+      if (lookahead == 'u') ADVANCE(201);
       END_STATE();
     case 91:
-      if (lookahead == 'a') ADVANCE(200);
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'b') ADVANCE(202);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(202);
+      if (lookahead == 'x') ADVANCE(203);
       END_STATE();
     case 93:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'a') ADVANCE(204);
+      if (lookahead == 'e') ADVANCE(205);
       END_STATE();
     case 94:
-      if (lookahead == 'a') ADVANCE(203);
-      if (lookahead == 'u') ADVANCE(204);
+      if (lookahead == 'e') ADVANCE(206);
       END_STATE();
     case 95:
-      if (lookahead == 'i') ADVANCE(205);
-      if (lookahead == 'v') ADVANCE(206);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'a') ADVANCE(207);
+      if (lookahead == 'u') ADVANCE(208);
       END_STATE();
     case 97:
-      if (lookahead == 'r') ADVANCE(207);
+      if (lookahead == 'i') ADVANCE(209);
+      if (lookahead == 'v') ADVANCE(210);
       END_STATE();
     case 98:
-      if (lookahead == 't') ADVANCE(208);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 99:
-      if (lookahead == 'i') ADVANCE(209);
+      if (lookahead == 'r') ADVANCE(211);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(210);
-      END_STATE();
-    case 101:
-      if (lookahead == 'a') ADVANCE(211);
-      END_STATE();
-    case 102:
       if (lookahead == 't') ADVANCE(212);
       END_STATE();
-    case 103:
-      ACCEPT_TOKEN(anon_sym_act);
-      END_STATE();
-    case 104:
-      ACCEPT_TOKEN(anon_sym_add);
-      END_STATE();
-    case 105:
+    case 101:
       if (lookahead == 'i') ADVANCE(213);
       END_STATE();
+    case 102:
+      if (lookahead == 'e') ADVANCE(214);
+      END_STATE();
+    case 103:
+      if (lookahead == 'a') ADVANCE(215);
+      END_STATE();
+    case 104:
+      if (lookahead == 't') ADVANCE(216);
+      END_STATE();
+    case 105:
+      ACCEPT_TOKEN(anon_sym_act);
+      END_STATE();
     case 106:
-      if (lookahead == 'p') ADVANCE(214);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(215);
+      if (lookahead == 'i') ADVANCE(217);
       END_STATE();
     case 108:
-      if (lookahead == 'i') ADVANCE(216);
+      if (lookahead == 'p') ADVANCE(218);
       END_STATE();
     case 109:
-      if (lookahead == 'o') ADVANCE(217);
+      if (lookahead == 'e') ADVANCE(219);
       END_STATE();
     case 110:
-      if (lookahead == 'n') ADVANCE(218);
+      if (lookahead == 'i') ADVANCE(220);
       END_STATE();
     case 111:
-      if (lookahead == 'h') ADVANCE(219);
+      if (lookahead == 'o') ADVANCE(221);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(222);
       END_STATE();
     case 113:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'h') ADVANCE(223);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(221);
+      if (lookahead == 'n') ADVANCE(224);
       END_STATE();
     case 115:
-      if (lookahead == 'a') ADVANCE(222);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 116:
-      if (lookahead == 'n') ADVANCE(223);
+      if (lookahead == 'i') ADVANCE(225);
       END_STATE();
     case 117:
-      if (lookahead == 'a') ADVANCE(224);
+      if (lookahead == 'a') ADVANCE(226);
       END_STATE();
     case 118:
-      if (lookahead == 'k') ADVANCE(225);
+      if (lookahead == 'a') ADVANCE(227);
       END_STATE();
     case 119:
-      if (lookahead == 'l') ADVANCE(226);
+      if (lookahead == 'n') ADVANCE(228);
       END_STATE();
     case 120:
-      if (lookahead == 'd') ADVANCE(227);
+      if (lookahead == 'a') ADVANCE(229);
       END_STATE();
     case 121:
-      if (lookahead == 'r') ADVANCE(228);
+      if (lookahead == 'k') ADVANCE(230);
       END_STATE();
     case 122:
-      if (lookahead == 't') ADVANCE(229);
+      if (lookahead == 'l') ADVANCE(231);
       END_STATE();
     case 123:
-      if (lookahead == 'l') ADVANCE(230);
+      if (lookahead == 'd') ADVANCE(232);
       END_STATE();
     case 124:
-      if (lookahead == 's') ADVANCE(231);
+      if (lookahead == 'r') ADVANCE(233);
       END_STATE();
     case 125:
-      if (lookahead == 'a') ADVANCE(232);
+      if (lookahead == 't') ADVANCE(234);
       END_STATE();
     case 126:
-      if (lookahead == 's') ADVANCE(233);
+      if (lookahead == 'l') ADVANCE(235);
       END_STATE();
     case 127:
-      if (lookahead == 'f') ADVANCE(234);
-      if (lookahead == 's') ADVANCE(235);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 128:
-      if (lookahead == 'n') ADVANCE(236);
+      if (lookahead == 'a') ADVANCE(237);
       END_STATE();
     case 129:
-      if (lookahead == 'd') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(238);
       END_STATE();
     case 130:
-      if (lookahead == 'r') ADVANCE(238);
-      END_STATE();
-    case 131:
-      if (lookahead == 'e') ADVANCE(239);
-      END_STATE();
-    case 132:
-      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 'f') ADVANCE(239);
       if (lookahead == 's') ADVANCE(240);
       END_STATE();
+    case 131:
+      if (lookahead == 'n') ADVANCE(241);
+      END_STATE();
+    case 132:
+      if (lookahead == 'd') ADVANCE(242);
+      END_STATE();
     case 133:
-      if (lookahead == 'i') ADVANCE(241);
+      if (lookahead == 'r') ADVANCE(243);
       END_STATE();
     case 134:
-      if (lookahead == 'n') ADVANCE(242);
-      END_STATE();
-    case 135:
-      if (lookahead == 'h') ADVANCE(243);
-      END_STATE();
-    case 136:
       if (lookahead == 'e') ADVANCE(244);
       END_STATE();
+    case 135:
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(245);
+      END_STATE();
+    case 136:
+      if (lookahead == 'i') ADVANCE(246);
+      END_STATE();
     case 137:
-      if (lookahead == 'c') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(247);
       END_STATE();
     case 138:
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'h') ADVANCE(248);
       END_STATE();
     case 139:
-      if (lookahead == 'n') ADVANCE(247);
-      if (lookahead == 'r') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(249);
       END_STATE();
     case 140:
-      if (lookahead == 'm') ADVANCE(249);
+      if (lookahead == 'c') ADVANCE(250);
       END_STATE();
     case 141:
-      if (lookahead == 'e') ADVANCE(250);
-      END_STATE();
-    case 142:
       if (lookahead == 'e') ADVANCE(251);
       END_STATE();
+    case 142:
+      if (lookahead == 'n') ADVANCE(252);
+      if (lookahead == 'r') ADVANCE(253);
+      END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(252);
+      if (lookahead == 'm') ADVANCE(254);
       END_STATE();
     case 144:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 145:
-      if (lookahead == 'a') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(256);
       END_STATE();
     case 146:
-      if (lookahead == 'o') ADVANCE(255);
+      if (lookahead == 'l') ADVANCE(257);
       END_STATE();
     case 147:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(256);
-      if (lookahead == 'w') ADVANCE(257);
+      if (lookahead == 's') ADVANCE(258);
       END_STATE();
     case 148:
-      if (lookahead == 'm') ADVANCE(258);
+      if (lookahead == 'a') ADVANCE(259);
       END_STATE();
     case 149:
-      if (lookahead == 'e') ADVANCE(259);
+      if (lookahead == 'o') ADVANCE(260);
       END_STATE();
     case 150:
-      if (lookahead == 's') ADVANCE(260);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(261);
+      if (lookahead == 'w') ADVANCE(262);
       END_STATE();
     case 151:
-      if (lookahead == 'a') ADVANCE(261);
+      if (lookahead == 'm') ADVANCE(263);
       END_STATE();
     case 152:
-      if (lookahead == 'f') ADVANCE(262);
-      if (lookahead == 'v') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 153:
-      if (lookahead == 's') ADVANCE(264);
+      if (lookahead == 's') ADVANCE(265);
       END_STATE();
     case 154:
-      if (lookahead == 't') ADVANCE(265);
+      if (lookahead == 'a') ADVANCE(266);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(266);
+      if (lookahead == 'f') ADVANCE(267);
+      if (lookahead == 'v') ADVANCE(268);
       END_STATE();
     case 156:
-      if (lookahead == 's') ADVANCE(267);
+      if (lookahead == 's') ADVANCE(269);
       END_STATE();
     case 157:
-      if (lookahead == 's') ADVANCE(268);
+      if (lookahead == 't') ADVANCE(270);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(269);
+      if (lookahead == 'e') ADVANCE(271);
       END_STATE();
     case 159:
-      if (lookahead == 's') ADVANCE(270);
+      if (lookahead == 's') ADVANCE(272);
       END_STATE();
     case 160:
-      ACCEPT_TOKEN(anon_sym_lot);
+      if (lookahead == 's') ADVANCE(273);
       END_STATE();
     case 161:
-      if (lookahead == 't') ADVANCE(271);
+      if (lookahead == 'i') ADVANCE(274);
       END_STATE();
     case 162:
-      if (lookahead == 'b') ADVANCE(272);
+      if (lookahead == 's') ADVANCE(275);
       END_STATE();
     case 163:
-      if (lookahead == 't') ADVANCE(273);
+      ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 164:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 't') ADVANCE(276);
       END_STATE();
     case 165:
-      if (lookahead == 't') ADVANCE(275);
+      if (lookahead == 'b') ADVANCE(277);
       END_STATE();
     case 166:
-      if (lookahead == 'i') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(278);
       END_STATE();
     case 167:
-      if (lookahead == 't') ADVANCE(277);
+      if (lookahead == 'e') ADVANCE(279);
       END_STATE();
     case 168:
-      if (lookahead == 'e') ADVANCE(278);
+      if (lookahead == 't') ADVANCE(280);
       END_STATE();
     case 169:
-      ACCEPT_TOKEN(anon_sym_nor);
+      if (lookahead == 'i') ADVANCE(281);
       END_STATE();
     case 170:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'i') ADVANCE(279);
+      if (lookahead == 't') ADVANCE(282);
       END_STATE();
     case 171:
-      ACCEPT_TOKEN(anon_sym_one);
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
     case 172:
-      if (lookahead == 'e') ADVANCE(280);
+      ACCEPT_TOKEN(anon_sym_nor);
       END_STATE();
     case 173:
-      if (lookahead == 'a') ADVANCE(281);
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(284);
       END_STATE();
     case 174:
-      if (lookahead == 's') ADVANCE(282);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 175:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(285);
       END_STATE();
     case 176:
-      if (lookahead == 'r') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(286);
       END_STATE();
     case 177:
-      if (lookahead == 'l') ADVANCE(285);
+      if (lookahead == 'a') ADVANCE(287);
       END_STATE();
     case 178:
-      if (lookahead == 't') ADVANCE(286);
+      if (lookahead == 's') ADVANCE(288);
       END_STATE();
     case 179:
-      if (lookahead == 's') ADVANCE(287);
-      if (lookahead == 'v') ADVANCE(288);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(289);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(289);
-      if (lookahead == 'x') ADVANCE(290);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(291);
+      if (lookahead == 'l') ADVANCE(291);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 't') ADVANCE(292);
       END_STATE();
     case 183:
-      if (lookahead == 'o') ADVANCE(293);
+      if (lookahead == 's') ADVANCE(293);
+      if (lookahead == 'v') ADVANCE(294);
       END_STATE();
     case 184:
-      if (lookahead == 'a') ADVANCE(294);
-      if (lookahead == 'o') ADVANCE(295);
+      if (lookahead == 'p') ADVANCE(295);
+      if (lookahead == 'x') ADVANCE(296);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(296);
+      if (lookahead == 'r') ADVANCE(297);
       END_STATE();
     case 186:
-      if (lookahead == 'u') ADVANCE(297);
+      if (lookahead == 'r') ADVANCE(298);
       END_STATE();
     case 187:
-      if (lookahead == 'e') ADVANCE(298);
       if (lookahead == 'o') ADVANCE(299);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(300);
+      if (lookahead == 'a') ADVANCE(300);
+      if (lookahead == 'o') ADVANCE(301);
       END_STATE();
     case 189:
-      if (lookahead == 'e') ADVANCE(301);
+      if (lookahead == 'r') ADVANCE(302);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(302);
+      if (lookahead == 'u') ADVANCE(303);
       END_STATE();
     case 191:
-      if (lookahead == 't') ADVANCE(303);
+      if (lookahead == 'e') ADVANCE(304);
+      if (lookahead == 'o') ADVANCE(305);
       END_STATE();
     case 192:
-      if (lookahead == 'o') ADVANCE(304);
+      if (lookahead == 'n') ADVANCE(306);
       END_STATE();
     case 193:
-      if (lookahead == 'd') ADVANCE(305);
+      if (lookahead == 'e') ADVANCE(307);
       END_STATE();
     case 194:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'n') ADVANCE(308);
       END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(306);
-      END_STATE();
-    case 196:
-      if (lookahead == 'g') ADVANCE(307);
-      END_STATE();
-    case 197:
-      if (lookahead == 'r') ADVANCE(308);
-      END_STATE();
-    case 198:
       if (lookahead == 't') ADVANCE(309);
       END_STATE();
+    case 196:
+      if (lookahead == 'o') ADVANCE(310);
+      END_STATE();
+    case 197:
+      if (lookahead == 'd') ADVANCE(311);
+      END_STATE();
+    case 198:
+      ACCEPT_TOKEN(anon_sym_set);
+      END_STATE();
     case 199:
-      if (lookahead == 't') ADVANCE(310);
+      if (lookahead == 'r') ADVANCE(312);
       END_STATE();
     case 200:
-      if (lookahead == 'n') ADVANCE(311);
+      if (lookahead == 'g') ADVANCE(313);
       END_STATE();
     case 201:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(312);
+      if (lookahead == 'r') ADVANCE(314);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(313);
+      if (lookahead == 't') ADVANCE(315);
       END_STATE();
     case 203:
-      if (lookahead == 'n') ADVANCE(314);
-      END_STATE();
-    case 204:
-      if (lookahead == 'e') ADVANCE(315);
-      END_STATE();
-    case 205:
       if (lookahead == 't') ADVANCE(316);
       END_STATE();
+    case 204:
+      if (lookahead == 'n') ADVANCE(317);
+      END_STATE();
+    case 205:
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(318);
+      END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(317);
+      if (lookahead == 's') ADVANCE(319);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(318);
+      if (lookahead == 'n') ADVANCE(320);
       END_STATE();
     case 208:
-      if (lookahead == 'e') ADVANCE(319);
+      if (lookahead == 'e') ADVANCE(321);
       END_STATE();
     case 209:
-      if (lookahead == 'g') ADVANCE(320);
+      if (lookahead == 't') ADVANCE(322);
       END_STATE();
     case 210:
-      if (lookahead == 'n') ADVANCE(321);
-      if (lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'o') ADVANCE(323);
       END_STATE();
     case 211:
-      if (lookahead == 'r') ADVANCE(323);
+      if (lookahead == 's') ADVANCE(324);
       END_STATE();
     case 212:
-      if (lookahead == 'a') ADVANCE(324);
       if (lookahead == 'e') ADVANCE(325);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(326);
+      if (lookahead == 'g') ADVANCE(326);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(327);
-      END_STATE();
-    case 215:
+      if (lookahead == 'n') ADVANCE(327);
       if (lookahead == 'r') ADVANCE(328);
       END_STATE();
+    case 215:
+      if (lookahead == 'r') ADVANCE(329);
+      END_STATE();
     case 216:
-      if (lookahead == 'n') ADVANCE(329);
+      if (lookahead == 'a') ADVANCE(330);
+      if (lookahead == 'e') ADVANCE(331);
       END_STATE();
     case 217:
-      if (lookahead == 'c') ADVANCE(330);
-      if (lookahead == 'w') ADVANCE(331);
+      if (lookahead == 't') ADVANCE(332);
       END_STATE();
     case 218:
-      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(333);
       END_STATE();
     case 219:
-      if (lookahead == 'a') ADVANCE(333);
+      if (lookahead == 'r') ADVANCE(334);
       END_STATE();
     case 220:
-      if (lookahead == 'd') ADVANCE(334);
+      if (lookahead == 'n') ADVANCE(335);
       END_STATE();
     case 221:
-      if (lookahead == 'c') ADVANCE(335);
+      if (lookahead == 'c') ADVANCE(336);
+      if (lookahead == 'w') ADVANCE(337);
       END_STATE();
     case 222:
-      if (lookahead == 'u') ADVANCE(336);
+      if (lookahead == 'e') ADVANCE(338);
       END_STATE();
     case 223:
-      if (lookahead == 'e') ADVANCE(337);
+      if (lookahead == 'a') ADVANCE(339);
       END_STATE();
     case 224:
-      if (lookahead == 'c') ADVANCE(338);
+      if (lookahead == 'd') ADVANCE(340);
       END_STATE();
     case 225:
-      if (lookahead == 'e') ADVANCE(339);
+      if (lookahead == 'c') ADVANCE(341);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(anon_sym_call);
+      if (lookahead == 'n') ADVANCE(342);
       END_STATE();
     case 227:
-      if (lookahead == 'i') ADVANCE(340);
+      if (lookahead == 'u') ADVANCE(343);
       END_STATE();
     case 228:
-      if (lookahead == 'i') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(344);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'c') ADVANCE(345);
       END_STATE();
     case 230:
-      if (lookahead == 'i') ADVANCE(342);
+      if (lookahead == 'e') ADVANCE(346);
       END_STATE();
     case 231:
-      if (lookahead == 's') ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_call);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'i') ADVANCE(347);
       END_STATE();
     case 233:
-      if (lookahead == 'e') ADVANCE(345);
+      if (lookahead == 'i') ADVANCE(348);
       END_STATE();
     case 234:
-      if (lookahead == 'i') ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 235:
-      if (lookahead == 'e') ADVANCE(347);
-      END_STATE();
-    case 236:
-      if (lookahead == 't') ADVANCE(348);
-      END_STATE();
-    case 237:
       if (lookahead == 'i') ADVANCE(349);
       END_STATE();
+    case 236:
+      if (lookahead == 's') ADVANCE(350);
+      END_STATE();
+    case 237:
+      if (lookahead == 'r') ADVANCE(351);
+      END_STATE();
     case 238:
-      if (lookahead == 'e') ADVANCE(350);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 'i') ADVANCE(353);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(anon_sym_days);
+      if (lookahead == 'e') ADVANCE(354);
       END_STATE();
     case 241:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 't') ADVANCE(355);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 'i') ADVANCE(356);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 'e') ADVANCE(357);
       END_STATE();
     case 244:
-      if (lookahead == 'c') ADVANCE(352);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 245:
-      if (lookahead == 't') ADVANCE(353);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 't') ADVANCE(358);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_even);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 248:
-      if (lookahead == 'y') ADVANCE(354);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 249:
-      if (lookahead == 'p') ADVANCE(355);
+      if (lookahead == 'c') ADVANCE(359);
       END_STATE();
     case 250:
-      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == 't') ADVANCE(360);
       END_STATE();
     case 251:
-      if (lookahead == 'c') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 252:
-      ACCEPT_TOKEN(anon_sym_fail);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 253:
-      if (lookahead == 'e') ADVANCE(358);
+      if (lookahead == 'y') ADVANCE(361);
       END_STATE();
     case 254:
-      if (lookahead == 'n') ADVANCE(359);
+      if (lookahead == 'p') ADVANCE(362);
       END_STATE();
     case 255:
-      if (lookahead == 'r') ADVANCE(360);
+      if (lookahead == 'p') ADVANCE(363);
       END_STATE();
     case 256:
-      if (lookahead == 'e') ADVANCE(361);
+      if (lookahead == 'c') ADVANCE(364);
       END_STATE();
     case 257:
-      if (lookahead == 'a') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 258:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 259:
-      if (lookahead == 'n') ADVANCE(363);
-      END_STATE();
-    case 260:
-      ACCEPT_TOKEN(anon_sym_goes);
-      END_STATE();
-    case 261:
-      if (lookahead == 't') ADVANCE(364);
-      END_STATE();
-    case 262:
-      ACCEPT_TOKEN(anon_sym_half);
-      END_STATE();
-    case 263:
       if (lookahead == 'e') ADVANCE(365);
       END_STATE();
-    case 264:
-      if (lookahead == 'e') ADVANCE(366);
+    case 259:
+      if (lookahead == 'n') ADVANCE(366);
       END_STATE();
-    case 265:
-      ACCEPT_TOKEN(anon_sym_last);
-      END_STATE();
-    case 266:
+    case 260:
       if (lookahead == 'r') ADVANCE(367);
       END_STATE();
+    case 261:
+      if (lookahead == 'e') ADVANCE(368);
+      END_STATE();
+    case 262:
+      if (lookahead == 'a') ADVANCE(369);
+      END_STATE();
+    case 263:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 264:
+      if (lookahead == 'n') ADVANCE(370);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(anon_sym_goes);
+      END_STATE();
+    case 266:
+      if (lookahead == 't') ADVANCE(371);
+      END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(368);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_less);
-      if (lookahead == 'e') ADVANCE(369);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(370);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 271:
-      if (lookahead == 'i') ADVANCE(371);
-      END_STATE();
-    case 272:
       if (lookahead == 'e') ADVANCE(372);
       END_STATE();
+    case 269:
+      if (lookahead == 'e') ADVANCE(373);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 271:
+      if (lookahead == 'r') ADVANCE(374);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(375);
+      END_STATE();
     case 273:
-      if (lookahead == 'h') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_less);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 't') ADVANCE(377);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_most);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 276:
-      if (lookahead == 'o') ADVANCE(374);
+      if (lookahead == 'i') ADVANCE(378);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_next);
+      if (lookahead == 'e') ADVANCE(379);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(anon_sym_none);
+      if (lookahead == 'h') ADVANCE(380);
       END_STATE();
     case 279:
-      if (lookahead == 'c') ADVANCE(375);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 280:
-      if (lookahead == 'r') ADVANCE(376);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 281:
-      if (lookahead == 'm') ADVANCE(377);
+      if (lookahead == 'o') ADVANCE(381);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(378);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 283:
-      if (lookahead == 'o') ADVANCE(379);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 284:
-      if (lookahead == 'a') ADVANCE(380);
+      if (lookahead == 'c') ADVANCE(382);
       END_STATE();
     case 285:
-      if (lookahead == 'e') ADVANCE(381);
+      if (lookahead == 'i') ADVANCE(383);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_post);
-      if (lookahead == 'a') ADVANCE(382);
+      if (lookahead == 'r') ADVANCE(384);
       END_STATE();
     case 287:
-      if (lookahead == 'e') ADVANCE(383);
+      if (lookahead == 'm') ADVANCE(385);
       END_STATE();
     case 288:
-      if (lookahead == 'a') ADVANCE(384);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(386);
       END_STATE();
     case 289:
-      if (lookahead == 'o') ADVANCE(385);
+      if (lookahead == 'o') ADVANCE(387);
       END_STATE();
     case 290:
-      if (lookahead == 'i') ADVANCE(386);
-      if (lookahead == 'y') ADVANCE(387);
+      if (lookahead == 'a') ADVANCE(388);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(388);
+      if (lookahead == 'e') ADVANCE(389);
       END_STATE();
     case 292:
-      if (lookahead == 'u') ADVANCE(389);
+      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'a') ADVANCE(390);
       END_STATE();
     case 293:
-      if (lookahead == 'r') ADVANCE(390);
+      if (lookahead == 'e') ADVANCE(391);
       END_STATE();
     case 294:
-      if (lookahead == 'i') ADVANCE(391);
+      if (lookahead == 'a') ADVANCE(392);
       END_STATE();
     case 295:
-      if (lookahead == 'v') ADVANCE(392);
+      if (lookahead == 'o') ADVANCE(393);
       END_STATE();
     case 296:
-      if (lookahead == 'e') ADVANCE(393);
+      if (lookahead == 'i') ADVANCE(394);
+      if (lookahead == 'y') ADVANCE(395);
       END_STATE();
     case 297:
-      if (lookahead == 'i') ADVANCE(394);
+      if (lookahead == 't') ADVANCE(396);
       END_STATE();
     case 298:
-      if (lookahead == 'r') ADVANCE(395);
+      if (lookahead == 'u') ADVANCE(397);
       END_STATE();
     case 299:
-      if (lookahead == 'l') ADVANCE(396);
+      if (lookahead == 'r') ADVANCE(398);
       END_STATE();
     case 300:
-      if (lookahead == 'd') ADVANCE(397);
+      if (lookahead == 'i') ADVANCE(399);
       END_STATE();
     case 301:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(398);
+      if (lookahead == 'v') ADVANCE(400);
       END_STATE();
     case 302:
-      if (lookahead == 'a') ADVANCE(399);
+      if (lookahead == 'e') ADVANCE(401);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_seat);
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 'i') ADVANCE(402);
       END_STATE();
     case 304:
-      if (lookahead == 'n') ADVANCE(401);
+      if (lookahead == 'r') ADVANCE(403);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_seed);
+      if (lookahead == 'l') ADVANCE(404);
       END_STATE();
     case 306:
-      if (lookahead == 'e') ADVANCE(402);
+      if (lookahead == 'd') ADVANCE(405);
       END_STATE();
     case 307:
-      if (lookahead == 'l') ADVANCE(403);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(406);
       END_STATE();
     case 308:
-      if (lookahead == 'c') ADVANCE(404);
+      if (lookahead == 'a') ADVANCE(407);
       END_STATE();
     case 309:
-      if (lookahead == 'r') ADVANCE(405);
+      ACCEPT_TOKEN(anon_sym_seat);
+      if (lookahead == 's') ADVANCE(408);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'n') ADVANCE(409);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_than);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'e') ADVANCE(410);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'l') ADVANCE(411);
       END_STATE();
     case 314:
-      if (lookahead == 's') ADVANCE(406);
+      if (lookahead == 'c') ADVANCE(412);
       END_STATE();
     case 315:
-      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == 'r') ADVANCE(413);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 317:
-      if (lookahead == 't') ADVANCE(407);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 318:
-      if (lookahead == 'i') ADVANCE(408);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 'r') ADVANCE(409);
-      if (lookahead == 's') ADVANCE(410);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 320:
-      if (lookahead == 'h') ADVANCE(411);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 322:
-      if (lookahead == 'e') ADVANCE(412);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 323:
-      ACCEPT_TOKEN(anon_sym_year);
+      if (lookahead == 't') ADVANCE(415);
       END_STATE();
     case 324:
-      if (lookahead == 'i') ADVANCE(413);
+      if (lookahead == 'i') ADVANCE(416);
       END_STATE();
     case 325:
-      if (lookahead == 'n') ADVANCE(414);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 'r') ADVANCE(417);
+      if (lookahead == 's') ADVANCE(418);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'h') ADVANCE(419);
       END_STATE();
     case 327:
-      if (lookahead == 'i') ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 328:
-      ACCEPT_TOKEN(anon_sym_after);
+      if (lookahead == 'e') ADVANCE(420);
       END_STATE();
     case 329:
-      if (lookahead == 's') ADVANCE(416);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 330:
-      if (lookahead == 'a') ADVANCE(417);
+      if (lookahead == 'i') ADVANCE(421);
       END_STATE();
     case 331:
-      if (lookahead == 'e') ADVANCE(418);
+      if (lookahead == 'n') ADVANCE(422);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_alone);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 333:
-      if (lookahead == 'b') ADVANCE(419);
+      if (lookahead == 'i') ADVANCE(423);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(420);
-      if (lookahead == 's') ADVANCE(421);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 335:
-      if (lookahead == 'l') ADVANCE(422);
+      if (lookahead == 's') ADVANCE(424);
       END_STATE();
     case 336:
-      if (lookahead == 's') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(425);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_borne);
+      if (lookahead == 'e') ADVANCE(426);
       END_STATE();
     case 338:
-      if (lookahead == 'h') ADVANCE(424);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 339:
-      if (lookahead == 'n') ADVANCE(425);
+      if (lookahead == 'b') ADVANCE(427);
       END_STATE();
     case 340:
-      if (lookahead == 'd') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(428);
+      if (lookahead == 's') ADVANCE(429);
       END_STATE();
     case 341:
-      if (lookahead == 'e') ADVANCE(427);
+      if (lookahead == 'l') ADVANCE(430);
       END_STATE();
     case 342:
-      if (lookahead == 'n') ADVANCE(428);
+      if (lookahead == 'c') ADVANCE(431);
       END_STATE();
     case 343:
-      if (lookahead == 'e') ADVANCE(429);
+      if (lookahead == 's') ADVANCE(432);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_clear);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'h') ADVANCE(433);
       END_STATE();
     case 346:
-      if (lookahead == 'r') ADVANCE(430);
-      END_STATE();
-    case 347:
-      if (lookahead == 'n') ADVANCE(431);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(432);
-      END_STATE();
-    case 349:
-      if (lookahead == 't') ADVANCE(433);
-      END_STATE();
-    case 350:
       if (lookahead == 'n') ADVANCE(434);
       END_STATE();
+    case 347:
+      if (lookahead == 'd') ADVANCE(435);
+      END_STATE();
+    case 348:
+      if (lookahead == 'e') ADVANCE(436);
+      END_STATE();
+    case 349:
+      if (lookahead == 'n') ADVANCE(437);
+      END_STATE();
+    case 350:
+      if (lookahead == 'e') ADVANCE(438);
+      END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(435);
+      ACCEPT_TOKEN(anon_sym_clear);
       END_STATE();
     case 352:
-      if (lookahead == 't') ADVANCE(436);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 353:
-      if (lookahead == 'i') ADVANCE(437);
+      if (lookahead == 'r') ADVANCE(439);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_every);
+      if (lookahead == 'n') ADVANCE(440);
       END_STATE();
     case 355:
-      if (lookahead == 'l') ADVANCE(438);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(441);
       END_STATE();
     case 356:
-      if (lookahead == 't') ADVANCE(439);
+      if (lookahead == 't') ADVANCE(442);
       END_STATE();
     case 357:
-      if (lookahead == 't') ADVANCE(440);
+      if (lookahead == 'n') ADVANCE(443);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 359:
-      if (lookahead == 'c') ADVANCE(441);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 362:
-      if (lookahead == 'r') ADVANCE(442);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_given);
-      END_STATE();
-    case 364:
-      if (lookahead == 'e') ADVANCE(443);
-      END_STATE();
-    case 365:
+      ACCEPT_TOKEN(anon_sym_debit);
       if (lookahead == 's') ADVANCE(444);
       END_STATE();
+    case 359:
+      if (lookahead == 't') ADVANCE(445);
+      END_STATE();
+    case 360:
+      if (lookahead == 'i') ADVANCE(446);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 362:
+      if (lookahead == 'l') ADVANCE(447);
+      END_STATE();
+    case 363:
+      if (lookahead == 't') ADVANCE(448);
+      END_STATE();
+    case 364:
+      if (lookahead == 't') ADVANCE(449);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
     case 366:
-      if (lookahead == 's') ADVANCE(445);
+      if (lookahead == 'c') ADVANCE(450);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_later);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_least);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 369:
-      if (lookahead == 'r') ADVANCE(446);
+      if (lookahead == 'r') ADVANCE(451);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_limit);
+      ACCEPT_TOKEN(anon_sym_given);
       END_STATE();
     case 371:
-      if (lookahead == 'n') ADVANCE(447);
-      END_STATE();
-    case 372:
-      if (lookahead == 'r') ADVANCE(448);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_month);
-      if (lookahead == 's') ADVANCE(449);
-      END_STATE();
-    case 374:
-      if (lookahead == 'n') ADVANCE(450);
-      END_STATE();
-    case 375:
-      if (lookahead == 'e') ADVANCE(451);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_other);
-      END_STATE();
-    case 377:
       if (lookahead == 'e') ADVANCE(452);
       END_STATE();
-    case 378:
+    case 372:
       if (lookahead == 's') ADVANCE(453);
       END_STATE();
+    case 373:
+      if (lookahead == 's') ADVANCE(454);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_later);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 376:
+      if (lookahead == 'r') ADVANCE(455);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 378:
+      if (lookahead == 'n') ADVANCE(456);
+      END_STATE();
     case 379:
-      if (lookahead == 'd') ADVANCE(454);
+      if (lookahead == 'r') ADVANCE(457);
       END_STATE();
     case 380:
-      if (lookahead == 'l') ADVANCE(455);
+      ACCEPT_TOKEN(anon_sym_month);
+      if (lookahead == 's') ADVANCE(458);
       END_STATE();
     case 381:
-      if (lookahead == 'd') ADVANCE(456);
+      if (lookahead == 'n') ADVANCE(459);
       END_STATE();
     case 382:
-      if (lookahead == 'l') ADVANCE(457);
+      if (lookahead == 'e') ADVANCE(460);
       END_STATE();
     case 383:
-      if (lookahead == 'n') ADVANCE(458);
+      if (lookahead == 'n') ADVANCE(461);
       END_STATE();
     case 384:
-      if (lookahead == 'i') ADVANCE(459);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 385:
-      if (lookahead == 'r') ADVANCE(460);
-      END_STATE();
-    case 386:
-      if (lookahead == 'e') ADVANCE(461);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_proxy);
-      END_STATE();
-    case 388:
       if (lookahead == 'e') ADVANCE(462);
       END_STATE();
-    case 389:
-      if (lookahead == 'm') ADVANCE(463);
+    case 386:
+      if (lookahead == 's') ADVANCE(463);
       END_STATE();
-    case 390:
+    case 387:
       if (lookahead == 'd') ADVANCE(464);
       END_STATE();
+    case 388:
+      if (lookahead == 'l') ADVANCE(465);
+      END_STATE();
+    case 389:
+      if (lookahead == 'd') ADVANCE(466);
+      END_STATE();
+    case 390:
+      if (lookahead == 'l') ADVANCE(467);
+      END_STATE();
     case 391:
-      if (lookahead == 'n') ADVANCE(465);
+      if (lookahead == 'n') ADVANCE(468);
       END_STATE();
     case 392:
-      if (lookahead == 'e') ADVANCE(466);
+      if (lookahead == 'i') ADVANCE(469);
       END_STATE();
     case 393:
-      if (lookahead == 's') ADVANCE(467);
+      if (lookahead == 'r') ADVANCE(470);
       END_STATE();
     case 394:
-      if (lookahead == 'r') ADVANCE(468);
+      if (lookahead == 'e') ADVANCE(471);
       END_STATE();
     case 395:
-      if (lookahead == 'v') ADVANCE(469);
+      ACCEPT_TOKEN(anon_sym_proxy);
       END_STATE();
     case 396:
-      if (lookahead == 'u') ADVANCE(470);
+      if (lookahead == 'e') ADVANCE(472);
       END_STATE();
     case 397:
-      if (lookahead == 'i') ADVANCE(471);
+      if (lookahead == 'm') ADVANCE(473);
       END_STATE();
     case 398:
-      if (lookahead == 'o') ADVANCE(472);
-      END_STATE();
-    case 399:
-      if (lookahead == 'r') ADVANCE(473);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_seats);
-      END_STATE();
-    case 401:
       if (lookahead == 'd') ADVANCE(474);
       END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_share);
+    case 399:
+      if (lookahead == 'n') ADVANCE(475);
       END_STATE();
-    case 403:
-      if (lookahead == 'e') ADVANCE(475);
-      END_STATE();
-    case 404:
+    case 400:
       if (lookahead == 'e') ADVANCE(476);
       END_STATE();
+    case 401:
+      if (lookahead == 's') ADVANCE(477);
+      END_STATE();
+    case 402:
+      if (lookahead == 'r') ADVANCE(478);
+      END_STATE();
+    case 403:
+      if (lookahead == 'v') ADVANCE(479);
+      END_STATE();
+    case 404:
+      if (lookahead == 'u') ADVANCE(480);
+      END_STATE();
     case 405:
-      if (lookahead == 'a') ADVANCE(477);
+      if (lookahead == 'i') ADVANCE(481);
       END_STATE();
     case 406:
-      if (lookahead == 'f') ADVANCE(478);
+      if (lookahead == 'o') ADVANCE(482);
       END_STATE();
     case 407:
-      if (lookahead == 'e') ADVANCE(479);
+      if (lookahead == 'r') ADVANCE(483);
       END_STATE();
     case 408:
-      if (lookahead == 'o') ADVANCE(480);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(anon_sym_voter);
+      if (lookahead == 'd') ADVANCE(484);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_votes);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 411:
-      if (lookahead == 't') ADVANCE(481);
+      if (lookahead == 'e') ADVANCE(485);
       END_STATE();
     case 412:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(486);
       END_STATE();
     case 413:
-      if (lookahead == 'n') ADVANCE(482);
+      if (lookahead == 'a') ADVANCE(487);
       END_STATE();
     case 414:
-      if (lookahead == 't') ADVANCE(483);
+      if (lookahead == 'f') ADVANCE(488);
       END_STATE();
     case 415:
-      if (lookahead == 'o') ADVANCE(484);
-      END_STATE();
-    case 416:
-      if (lookahead == 't') ADVANCE(485);
-      END_STATE();
-    case 417:
-      if (lookahead == 't') ADVANCE(486);
-      END_STATE();
-    case 418:
-      if (lookahead == 'd') ADVANCE(487);
-      END_STATE();
-    case 419:
-      if (lookahead == 'e') ADVANCE(488);
-      END_STATE();
-    case 420:
       if (lookahead == 'e') ADVANCE(489);
       END_STATE();
+    case 416:
+      if (lookahead == 'o') ADVANCE(490);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_voter);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 419:
+      if (lookahead == 't') ADVANCE(491);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'n') ADVANCE(492);
       END_STATE();
     case 422:
-      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == 't') ADVANCE(493);
       END_STATE();
     case 423:
-      if (lookahead == 'e') ADVANCE(491);
+      if (lookahead == 'o') ADVANCE(494);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 't') ADVANCE(495);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_broken);
+      if (lookahead == 't') ADVANCE(496);
       END_STATE();
     case 426:
-      if (lookahead == 'a') ADVANCE(492);
+      if (lookahead == 'd') ADVANCE(497);
       END_STATE();
     case 427:
-      if (lookahead == 'd') ADVANCE(493);
+      if (lookahead == 'e') ADVANCE(498);
       END_STATE();
     case 428:
-      if (lookahead == 'g') ADVANCE(494);
+      if (lookahead == 'e') ADVANCE(499);
       END_STATE();
     case 429:
-      if (lookahead == 's') ADVANCE(495);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 430:
-      if (lookahead == 'm') ADVANCE(496);
+      if (lookahead == 'e') ADVANCE(500);
       END_STATE();
     case 431:
-      if (lookahead == 't') ADVANCE(497);
+      if (lookahead == 'e') ADVANCE(501);
       END_STATE();
     case 432:
-      if (lookahead == 'd') ADVANCE(498);
+      if (lookahead == 'e') ADVANCE(502);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 's') ADVANCE(499);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 434:
-      if (lookahead == 'c') ADVANCE(500);
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'a') ADVANCE(503);
       END_STATE();
     case 436:
-      if (lookahead == 'i') ADVANCE(501);
+      if (lookahead == 'd') ADVANCE(504);
       END_STATE();
     case 437:
-      if (lookahead == 'o') ADVANCE(502);
+      if (lookahead == 'g') ADVANCE(505);
       END_STATE();
     case 438:
-      if (lookahead == 'e') ADVANCE(503);
+      if (lookahead == 's') ADVANCE(506);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'm') ADVANCE(507);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_expect);
+      if (lookahead == 't') ADVANCE(508);
       END_STATE();
     case 441:
-      if (lookahead == 'i') ADVANCE(504);
+      if (lookahead == 'd') ADVANCE(509);
       END_STATE();
     case 442:
-      if (lookahead == 'd') ADVANCE(505);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 's') ADVANCE(510);
       END_STATE();
     case 443:
-      if (lookahead == 'r') ADVANCE(506);
+      if (lookahead == 'c') ADVANCE(511);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_halves);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'i') ADVANCE(512);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'o') ADVANCE(513);
       END_STATE();
     case 447:
-      if (lookahead == 'g') ADVANCE(507);
+      if (lookahead == 'e') ADVANCE(514);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(508);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 'i') ADVANCE(515);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(anon_sym_notice);
-      END_STATE();
-    case 452:
-      if (lookahead == 't') ADVANCE(509);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 455:
-      if (lookahead == 'i') ADVANCE(510);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_postal);
-      END_STATE();
-    case 458:
-      if (lookahead == 't') ADVANCE(511);
-      END_STATE();
-    case 459:
-      if (lookahead == 'l') ADVANCE(512);
-      END_STATE();
-    case 460:
-      if (lookahead == 't') ADVANCE(513);
-      END_STATE();
-    case 461:
-      if (lookahead == 's') ADVANCE(514);
-      END_STATE();
-    case 462:
-      if (lookahead == 'r') ADVANCE(515);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 465:
       if (lookahead == 'd') ADVANCE(516);
       END_STATE();
+    case 452:
+      if (lookahead == 'r') ADVANCE(517);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_lapses);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 456:
+      if (lookahead == 'g') ADVANCE(518);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(519);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_months);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_motion);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_notice);
+      END_STATE();
+    case 461:
+      if (lookahead == 'g') ADVANCE(520);
+      END_STATE();
+    case 462:
+      if (lookahead == 't') ADVANCE(521);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 465:
+      if (lookahead == 'i') ADVANCE(522);
+      END_STATE();
     case 466:
-      ACCEPT_TOKEN(anon_sym_remove);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 467:
-      if (lookahead == 'e') ADVANCE(517);
+      ACCEPT_TOKEN(anon_sym_postal);
       END_STATE();
     case 468:
-      if (lookahead == 'e') ADVANCE(518);
+      if (lookahead == 't') ADVANCE(523);
       END_STATE();
     case 469:
-      if (lookahead == 'e') ADVANCE(519);
+      if (lookahead == 'l') ADVANCE(524);
       END_STATE();
     case 470:
-      if (lookahead == 't') ADVANCE(520);
+      if (lookahead == 't') ADVANCE(525);
       END_STATE();
     case 471:
-      if (lookahead == 'n') ADVANCE(521);
+      if (lookahead == 's') ADVANCE(526);
       END_STATE();
     case 472:
-      if (lookahead == 'o') ADVANCE(522);
+      if (lookahead == 'r') ADVANCE(527);
       END_STATE();
     case 473:
-      if (lookahead == 'i') ADVANCE(523);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(anon_sym_second);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(anon_sym_single);
+      if (lookahead == 'd') ADVANCE(528);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(anon_sym_source);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 477:
-      if (lookahead == 'c') ADVANCE(524);
+      if (lookahead == 'e') ADVANCE(529);
       END_STATE();
     case 478:
-      if (lookahead == 'e') ADVANCE(525);
+      if (lookahead == 'e') ADVANCE(530);
       END_STATE();
     case 479:
-      if (lookahead == 'd') ADVANCE(526);
-      END_STATE();
-    case 480:
-      if (lookahead == 'n') ADVANCE(527);
-      END_STATE();
-    case 481:
-      if (lookahead == 'e') ADVANCE(528);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 483:
-      if (lookahead == 'i') ADVANCE(529);
-      END_STATE();
-    case 484:
-      if (lookahead == 'n') ADVANCE(530);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 486:
       if (lookahead == 'e') ADVANCE(531);
       END_STATE();
-    case 487:
-      ACCEPT_TOKEN(anon_sym_allowed);
-      END_STATE();
-    case 488:
+    case 480:
       if (lookahead == 't') ADVANCE(532);
       END_STATE();
-    case 489:
+    case 481:
       if (lookahead == 'n') ADVANCE(533);
       END_STATE();
+    case 482:
+      if (lookahead == 'o') ADVANCE(534);
+      END_STATE();
+    case 483:
+      if (lookahead == 'i') ADVANCE(535);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(anon_sym_second);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(anon_sym_single);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 487:
+      if (lookahead == 'c') ADVANCE(536);
+      END_STATE();
+    case 488:
+      if (lookahead == 'e') ADVANCE(537);
+      END_STATE();
+    case 489:
+      if (lookahead == 'd') ADVANCE(538);
+      END_STATE();
     case 490:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 492:
-      if (lookahead == 't') ADVANCE(534);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(anon_sym_carried);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(anon_sym_classes);
-      END_STATE();
-    case 496:
-      if (lookahead == 'e') ADVANCE(535);
-      if (lookahead == 'i') ADVANCE(536);
-      END_STATE();
-    case 497:
-      ACCEPT_TOKEN(anon_sym_consent);
-      END_STATE();
-    case 498:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 499:
-      ACCEPT_TOKEN(anon_sym_credits);
-      END_STATE();
-    case 500:
-      if (lookahead == 'y') ADVANCE(537);
-      END_STATE();
-    case 501:
-      if (lookahead == 'v') ADVANCE(538);
-      END_STATE();
-    case 502:
       if (lookahead == 'n') ADVANCE(539);
       END_STATE();
+    case 491:
+      if (lookahead == 'e') ADVANCE(540);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(anon_sym_abstain);
+      END_STATE();
+    case 493:
+      if (lookahead == 'i') ADVANCE(541);
+      END_STATE();
+    case 494:
+      if (lookahead == 'n') ADVANCE(542);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(anon_sym_against);
+      END_STATE();
+    case 496:
+      if (lookahead == 'e') ADVANCE(543);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(anon_sym_allowed);
+      END_STATE();
+    case 498:
+      if (lookahead == 't') ADVANCE(544);
+      END_STATE();
+    case 499:
+      if (lookahead == 'n') ADVANCE(545);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_article);
+      END_STATE();
+    case 501:
+      if (lookahead == 's') ADVANCE(546);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
     case 503:
-      ACCEPT_TOKEN(anon_sym_example);
+      if (lookahead == 't') ADVANCE(547);
       END_STATE();
     case 504:
-      if (lookahead == 'a') ADVANCE(540);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 505:
-      ACCEPT_TOKEN(anon_sym_forward);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(anon_sym_greater);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 507:
-      ACCEPT_TOKEN(anon_sym_meeting);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 509:
-      if (lookahead == 'e') ADVANCE(541);
-      END_STATE();
-    case 510:
-      if (lookahead == 't') ADVANCE(542);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(anon_sym_present);
-      END_STATE();
-    case 512:
-      if (lookahead == 'i') ADVANCE(543);
-      END_STATE();
-    case 513:
-      if (lookahead == 'i') ADVANCE(544);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(anon_sym_proxies);
-      END_STATE();
-    case 515:
-      if (lookahead == 's') ADVANCE(545);
-      END_STATE();
-    case 516:
-      if (lookahead == 'e') ADVANCE(546);
-      END_STATE();
-    case 517:
-      if (lookahead == 'n') ADVANCE(547);
-      END_STATE();
-    case 518:
-      if (lookahead == 's') ADVANCE(548);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(anon_sym_reserve);
-      END_STATE();
-    case 520:
+      if (lookahead == 'e') ADVANCE(548);
       if (lookahead == 'i') ADVANCE(549);
       END_STATE();
+    case 508:
+      ACCEPT_TOKEN(anon_sym_consent);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 511:
+      if (lookahead == 'y') ADVANCE(550);
+      END_STATE();
+    case 512:
+      if (lookahead == 'v') ADVANCE(551);
+      END_STATE();
+    case 513:
+      if (lookahead == 'n') ADVANCE(552);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 515:
+      if (lookahead == 'a') ADVANCE(553);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(anon_sym_forward);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(anon_sym_greater);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(anon_sym_meeting);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(anon_sym_members);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(anon_sym_opening);
+      END_STATE();
     case 521:
-      if (lookahead == 'g') ADVANCE(550);
+      if (lookahead == 'e') ADVANCE(554);
       END_STATE();
     case 522:
-      if (lookahead == 'k') ADVANCE(551);
+      if (lookahead == 't') ADVANCE(555);
       END_STATE();
     case 523:
-      if (lookahead == 'o') ADVANCE(552);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 524:
-      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == 'i') ADVANCE(556);
       END_STATE();
     case 525:
-      if (lookahead == 'r') ADVANCE(554);
+      if (lookahead == 'i') ADVANCE(557);
       END_STATE();
     case 526:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      ACCEPT_TOKEN(anon_sym_proxies);
       END_STATE();
     case 527:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 's') ADVANCE(558);
       END_STATE();
     case 528:
-      if (lookahead == 'd') ADVANCE(555);
+      if (lookahead == 'e') ADVANCE(559);
       END_STATE();
     case 529:
-      if (lookahead == 'o') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(560);
       END_STATE();
     case 530:
-      ACCEPT_TOKEN(anon_sym_adoption);
+      if (lookahead == 's') ADVANCE(561);
       END_STATE();
     case 531:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(557);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 532:
-      if (lookahead == 'i') ADVANCE(558);
+      if (lookahead == 'i') ADVANCE(562);
       END_STATE();
     case 533:
-      if (lookahead == 't') ADVANCE(559);
+      if (lookahead == 'g') ADVANCE(563);
       END_STATE();
     case 534:
-      if (lookahead == 'e') ADVANCE(560);
+      if (lookahead == 'k') ADVANCE(564);
       END_STATE();
     case 535:
-      if (lookahead == 'd') ADVANCE(561);
+      if (lookahead == 'o') ADVANCE(565);
       END_STATE();
     case 536:
-      if (lookahead == 'n') ADVANCE(562);
+      if (lookahead == 't') ADVANCE(566);
       END_STATE();
     case 537:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 'r') ADVANCE(567);
       END_STATE();
     case 538:
-      if (lookahead == 'e') ADVANCE(563);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 539:
-      ACCEPT_TOKEN(anon_sym_election);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 540:
-      if (lookahead == 'l') ADVANCE(564);
+      if (lookahead == 'd') ADVANCE(568);
       END_STATE();
     case 541:
-      if (lookahead == 'r') ADVANCE(565);
+      if (lookahead == 'o') ADVANCE(569);
       END_STATE();
     case 542:
-      if (lookahead == 'y') ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 543:
-      if (lookahead == 'n') ADVANCE(567);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(570);
       END_STATE();
     case 544:
-      if (lookahead == 'o') ADVANCE(568);
+      if (lookahead == 'i') ADVANCE(571);
       END_STATE();
     case 545:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      if (lookahead == 't') ADVANCE(572);
       END_STATE();
     case 546:
-      if (lookahead == 'r') ADVANCE(569);
+      ACCEPT_TOKEN(anon_sym_balances);
       END_STATE();
     case 547:
-      if (lookahead == 't') ADVANCE(570);
+      if (lookahead == 'e') ADVANCE(573);
       END_STATE();
     case 548:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'd') ADVANCE(574);
       END_STATE();
     case 549:
-      if (lookahead == 'o') ADVANCE(571);
+      if (lookahead == 'n') ADVANCE(575);
       END_STATE();
     case 550:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 551:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'e') ADVANCE(576);
       END_STATE();
     case 552:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 553:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 'l') ADVANCE(577);
       END_STATE();
     case 554:
-      if (lookahead == 'a') ADVANCE(572);
+      if (lookahead == 'r') ADVANCE(578);
       END_STATE();
     case 555:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'y') ADVANCE(579);
       END_STATE();
     case 556:
-      if (lookahead == 'n') ADVANCE(573);
+      if (lookahead == 'n') ADVANCE(580);
       END_STATE();
     case 557:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      if (lookahead == 'o') ADVANCE(581);
       END_STATE();
     case 558:
-      if (lookahead == 'c') ADVANCE(574);
+      ACCEPT_TOKEN(anon_sym_quarters);
       END_STATE();
     case 559:
-      if (lookahead == 's') ADVANCE(575);
+      if (lookahead == 'r') ADVANCE(582);
       END_STATE();
     case 560:
-      ACCEPT_TOKEN(anon_sym_candidate);
-      if (lookahead == 's') ADVANCE(576);
+      if (lookahead == 't') ADVANCE(583);
       END_STATE();
     case 561:
-      ACCEPT_TOKEN(anon_sym_confirmed);
+      ACCEPT_TOKEN(anon_sym_requires);
       END_STATE();
     case 562:
-      if (lookahead == 'g') ADVANCE(577);
+      if (lookahead == 'o') ADVANCE(584);
       END_STATE();
     case 563:
-      ACCEPT_TOKEN(anon_sym_effective);
+      ACCEPT_TOKEN(anon_sym_rounding);
       END_STATE();
     case 564:
-      ACCEPT_TOKEN(anon_sym_financial);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 565:
-      ACCEPT_TOKEN(anon_sym_parameter);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 566:
-      ACCEPT_TOKEN(anon_sym_plurality);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 567:
-      if (lookahead == 'g') ADVANCE(578);
+      if (lookahead == 'a') ADVANCE(585);
       END_STATE();
     case 568:
-      if (lookahead == 'n') ADVANCE(579);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 569:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      if (lookahead == 'n') ADVANCE(586);
       END_STATE();
     case 570:
-      if (lookahead == 'e') ADVANCE(580);
+      ACCEPT_TOKEN(anon_sym_allocated);
       END_STATE();
     case 571:
-      if (lookahead == 'n') ADVANCE(581);
+      if (lookahead == 'c') ADVANCE(587);
       END_STATE();
     case 572:
-      if (lookahead == 'b') ADVANCE(582);
+      if (lookahead == 's') ADVANCE(588);
       END_STATE();
     case 573:
-      if (lookahead == 's') ADVANCE(583);
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(589);
       END_STATE();
     case 574:
-      if (lookahead == 'a') ADVANCE(584);
+      ACCEPT_TOKEN(anon_sym_confirmed);
       END_STATE();
     case 575:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      if (lookahead == 'g') ADVANCE(590);
       END_STATE();
     case 576:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      ACCEPT_TOKEN(anon_sym_effective);
       END_STATE();
     case 577:
-      ACCEPT_TOKEN(anon_sym_confirming);
+      ACCEPT_TOKEN(anon_sym_financial);
       END_STATE();
     case 578:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 579:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_plurality);
       END_STATE();
     case 580:
-      if (lookahead == 'd') ADVANCE(585);
+      if (lookahead == 'g') ADVANCE(591);
       END_STATE();
     case 581:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'n') ADVANCE(592);
       END_STATE();
     case 582:
-      if (lookahead == 'l') ADVANCE(586);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 583:
-      ACCEPT_TOKEN(anon_sym_abstentions);
+      if (lookahead == 'e') ADVANCE(593);
       END_STATE();
     case 584:
-      if (lookahead == 'l') ADVANCE(587);
+      if (lookahead == 'n') ADVANCE(594);
       END_STATE();
     case 585:
-      ACCEPT_TOKEN(anon_sym_represented);
+      if (lookahead == 'b') ADVANCE(595);
       END_STATE();
     case 586:
-      if (lookahead == 'e') ADVANCE(588);
+      if (lookahead == 's') ADVANCE(596);
       END_STATE();
     case 587:
-      if (lookahead == 'l') ADVANCE(589);
+      if (lookahead == 'a') ADVANCE(597);
       END_STATE();
     case 588:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 589:
-      if (lookahead == 'y') ADVANCE(590);
+      ACCEPT_TOKEN(anon_sym_candidates);
       END_STATE();
     case 590:
+      ACCEPT_TOKEN(anon_sym_confirming);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 593:
+      if (lookahead == 'd') ADVANCE(598);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 595:
+      if (lookahead == 'l') ADVANCE(599);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 597:
+      if (lookahead == 'l') ADVANCE(600);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(anon_sym_represented);
+      END_STATE();
+    case 599:
+      if (lookahead == 'e') ADVANCE(601);
+      END_STATE();
+    case 600:
+      if (lookahead == 'l') ADVANCE(602);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 602:
+      if (lookahead == 'y') ADVANCE(603);
+      END_STATE();
+    case 603:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3845,6 +3900,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(1),
     [anon_sym_carried] = ACTIONS(1),
     [anon_sym_forward] = ACTIONS(1),
+    [anon_sym_opening] = ACTIONS(1),
+    [anon_sym_balances] = ACTIONS(1),
     [anon_sym_borne] = ACTIONS(1),
     [anon_sym_share] = ACTIONS(1),
     [anon_sym_unvoted] = ACTIONS(1),
@@ -4041,6 +4098,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_opening] = ACTIONS(17),
+    [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
@@ -4237,6 +4296,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(46),
     [anon_sym_carried] = ACTIONS(46),
     [anon_sym_forward] = ACTIONS(46),
+    [anon_sym_opening] = ACTIONS(46),
+    [anon_sym_balances] = ACTIONS(46),
     [anon_sym_borne] = ACTIONS(46),
     [anon_sym_share] = ACTIONS(46),
     [anon_sym_unvoted] = ACTIONS(46),
@@ -4432,6 +4493,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -4627,6 +4690,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -4822,6 +4887,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -5017,6 +5084,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_opening] = ACTIONS(17),
+    [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
     [anon_sym_share] = ACTIONS(17),
     [anon_sym_unvoted] = ACTIONS(17),
@@ -5212,6 +5281,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -5407,6 +5478,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -5602,6 +5675,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(129),
     [anon_sym_carried] = ACTIONS(129),
     [anon_sym_forward] = ACTIONS(129),
+    [anon_sym_opening] = ACTIONS(129),
+    [anon_sym_balances] = ACTIONS(129),
     [anon_sym_borne] = ACTIONS(129),
     [anon_sym_share] = ACTIONS(129),
     [anon_sym_unvoted] = ACTIONS(129),
@@ -5797,6 +5872,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -5992,6 +6069,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -6187,6 +6266,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_opening] = ACTIONS(76),
+    [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
     [anon_sym_share] = ACTIONS(76),
     [anon_sym_unvoted] = ACTIONS(76),
@@ -6375,6 +6456,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_opening] = ACTIONS(157),
+    [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
@@ -6562,6 +6645,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -6749,6 +6834,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_opening] = ACTIONS(157),
+    [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
     [anon_sym_share] = ACTIONS(157),
     [anon_sym_unvoted] = ACTIONS(157),
@@ -6935,6 +7022,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -7121,6 +7210,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_opening] = ACTIONS(173),
+    [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
@@ -7307,6 +7398,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -7493,6 +7586,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -7679,6 +7774,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_opening] = ACTIONS(179),
+    [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
@@ -7865,6 +7962,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_opening] = ACTIONS(183),
+    [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
@@ -8051,6 +8150,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_opening] = ACTIONS(187),
+    [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
@@ -8237,6 +8338,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_opening] = ACTIONS(191),
+    [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),
@@ -8423,6 +8526,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_opening] = ACTIONS(195),
+    [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
@@ -8609,6 +8714,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_opening] = ACTIONS(199),
+    [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
@@ -8795,6 +8902,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_opening] = ACTIONS(203),
+    [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
@@ -8981,6 +9090,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_opening] = ACTIONS(207),
+    [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
@@ -9167,6 +9278,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_opening] = ACTIONS(211),
+    [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
@@ -9352,6 +9465,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_opening] = ACTIONS(195),
+    [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
     [anon_sym_share] = ACTIONS(195),
     [anon_sym_unvoted] = ACTIONS(195),
@@ -9537,6 +9652,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_opening] = ACTIONS(203),
+    [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
     [anon_sym_share] = ACTIONS(203),
     [anon_sym_unvoted] = ACTIONS(203),
@@ -9722,6 +9839,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_opening] = ACTIONS(199),
+    [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
     [anon_sym_share] = ACTIONS(199),
     [anon_sym_unvoted] = ACTIONS(199),
@@ -9907,6 +10026,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_opening] = ACTIONS(207),
+    [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
     [anon_sym_share] = ACTIONS(207),
     [anon_sym_unvoted] = ACTIONS(207),
@@ -10092,6 +10213,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -10277,6 +10400,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_opening] = ACTIONS(211),
+    [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
     [anon_sym_share] = ACTIONS(211),
     [anon_sym_unvoted] = ACTIONS(211),
@@ -10462,6 +10587,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_opening] = ACTIONS(179),
+    [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
     [anon_sym_share] = ACTIONS(179),
     [anon_sym_unvoted] = ACTIONS(179),
@@ -10647,6 +10774,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_opening] = ACTIONS(183),
+    [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
     [anon_sym_share] = ACTIONS(183),
     [anon_sym_unvoted] = ACTIONS(183),
@@ -10832,6 +10961,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_opening] = ACTIONS(163),
+    [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
     [anon_sym_share] = ACTIONS(163),
     [anon_sym_unvoted] = ACTIONS(163),
@@ -11017,6 +11148,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_opening] = ACTIONS(187),
+    [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
     [anon_sym_share] = ACTIONS(187),
     [anon_sym_unvoted] = ACTIONS(187),
@@ -11202,6 +11335,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_opening] = ACTIONS(173),
+    [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
     [anon_sym_share] = ACTIONS(173),
     [anon_sym_unvoted] = ACTIONS(173),
@@ -11387,6 +11522,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_opening] = ACTIONS(191),
+    [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),
     [anon_sym_share] = ACTIONS(191),
     [anon_sym_unvoted] = ACTIONS(191),

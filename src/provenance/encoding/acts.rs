@@ -92,6 +92,7 @@ impl Canonical for ast::Scenario {
             name,
             members,
             members_file,
+            opening,
             parameters,
             steps,
             repeats,
@@ -103,6 +104,20 @@ impl Canonical for ast::Scenario {
                 e.tagged_text("members from", file)?;
             }
             e.all(members)?;
+            // Only when given, so that a scenario without opening balances
+            // keeps the encoding (and the hash) it had before they existed.
+            if let Some(ast::OpeningBalances { source, span: _ }) = opening {
+                e.node("opening balances", |e| match source {
+                    ast::OpeningSource::File(file) => e.tagged_text("from", file),
+                    ast::OpeningSource::Lines(lines) => lines.iter().try_for_each(|l| {
+                        let tag = if l.debit { "debit" } else { "credit" };
+                        e.node(tag, |e| {
+                            account("account", &l.account, e)?;
+                            l.amount.encode(e)
+                        })
+                    }),
+                })?;
+            }
             for b in parameters {
                 e.binding("parameter", b)?;
             }

@@ -39,6 +39,14 @@ pub fn scenario_to_json(
                     person.insert(attr.name.clone(), text(&v, attr.ty));
                 }
             }
+            for (key, date) in [
+                (crate::program::MEMBER_SINCE, members.joined(i)),
+                (crate::program::MEMBER_UNTIL, members.left(i)),
+            ] {
+                if let Some(d) = date.filter(|_| program.member_attr_id(key).is_none()) {
+                    person.insert(key.into(), Json::String(crate::syntax::ast::format_date(d)));
+                }
+            }
             Json::Object(person)
         })
         .collect();

@@ -17,9 +17,10 @@ use super::{MemberTable, ScenarioHeader};
 use crate::check::repeat;
 use crate::check::steps::{self, Loc, Origin, RawKind, RawStep, StepLowerer, Vocabulary, Written};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{Program, StepDef};
+use crate::program::{MEMBER_SINCE, MEMBER_UNTIL, Program, StepDef};
 use crate::span::Span;
 use crate::syntax::ast;
+use crate::types::Type;
 use crate::value::Value;
 
 /// The entries of a JSON object in the order written (`{"markup": "12.5%"}`).
@@ -740,18 +741,26 @@ impl<R: BufRead> JsonSteps<'_, R> {
         }
         let attrs = &self.program.member_attrs;
         let mut row: Vec<Option<Value>> = attrs.iter().map(|a| a.default.clone()).collect();
+        // The day a member before the timeline joined, and left.
+        let mut dates = [None, None];
         for (k, v) in &person.0 {
             if k == "name" {
                 continue;
             }
             let at = format!("{path}.{k}");
-            match self.program.member_attr_id(k) {
+            let since = [MEMBER_SINCE, MEMBER_UNTIL].iter().position(|d| d == k);
+            match (self.program.member_attr_id(k), since) {
                 // A member's money is a balance: exact to the minor unit.
-                Some(a) => match self.values.json(v, attrs[a].ty, k, true) {
+                (Some(a), _) => match self.values.json(v, attrs[a].ty, k, true) {
                     Ok(v) => row[a] = Some(v),
                     Err(d) => self.pending.push_back(at_path(&at, span, d, "this person")),
                 },
-                None => {
+                (None, Some(slot)) => match self.values.json(v, Type::Date, k, true) {
+                    Ok(Value::Date(d)) => dates[slot] = Some(d),
+                    Ok(_) => {}
+                    Err(d) => self.pending.push_back(at_path(&at, span, d, "this person")),
+                },
+                (None, None) => {
                     let help = crate::check::nearest(k, attrs.iter().map(|a| a.name.as_str()))
                         .map(|n| format!("did you mean `{n}`?"))
                         .unwrap_or_else(|| "name one of the member schema's attributes".into());
@@ -764,6 +773,24 @@ impl<R: BufRead> JsonSteps<'_, R> {
                         .help(help),
                     );
                 }
+            }
+        }
+        match dates {
+            [None, Some(_)] => self.pending.push_back(problem(
+                format!("`{name}` left, but has no date they joined"),
+                "write when they joined too: {\"joined\": \"2019-05-01\", \"left\": \"2025-12-31\"}",
+            )),
+            [Some(j), Some(l)] if l < j => self.pending.push_back(problem(
+                format!("`{name}` left before they joined"),
+                "a member leaves on or after the day they joined",
+            )),
+            [None, None] => {}
+            [joined, left] => {
+                let before = table.names.len();
+                table.joined.resize(before, None);
+                table.left.resize(before, None);
+                table.joined.push(joined);
+                table.left.push(left);
             }
         }
         table.names.push(name.to_string());

@@ -9,16 +9,19 @@ mod ballots;
 mod export;
 mod json;
 mod json_scan;
+mod opening;
 mod values;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::*;
 use crate::value::Value;
 
+pub use crate::check::opening::open_books;
 pub use act_log::{ActLogSteps, read_act_log, steps_from_act_log};
 pub use ballots::{Ballots, Problem, StepsWithBallots, read_ballots};
 pub use export::scenario_to_json;
 pub use json::{JsonSteps, read_json, steps_from_json_reader};
+pub use opening::read_opening;
 // The register is read below the executors (crate::register); its names
 // stay here for the simulation's callers.
 pub use crate::register::{
@@ -80,7 +83,9 @@ pub fn collect(
             heading: crate::span::Span::default(),
             member_names: Vec::new(),
             members: members.columns.iter().map(|_| Vec::new()).collect(),
+            member_dates: Vec::new(),
             members_file: None,
+            opening: Default::default(),
             params,
             steps,
             projection: Vec::new(),
@@ -303,7 +308,87 @@ pub fn prepare_with(
             in_request: true,
         });
     }
+    let mut def = def;
+    starting_state(program, rulebook, files, &mut def, &members).map_err(|e| {
+        match (&e.file.name, register) {
+            // A date of the register's is drawn in the register.
+            (n, Some((r, _)))
+                if n == &rulebook.name && e.diagnostics.iter().all(|d| d.span.is_none()) =>
+            {
+                InputError {
+                    file: r.file(),
+                    ..e
+                }
+            }
+            _ => e,
+        }
+    })?;
     Ok(Some((def, members, notes)))
+}
+
+/// The state a timeline starts from, checked before it runs: no one
+/// joined or left after its first day, and the books open with the
+/// scenario's opening balances (written in it, or in the file it names,
+/// read from `files`), which must balance.
+pub fn starting_state(
+    program: &Program,
+    rulebook: &crate::span::SourceFile,
+    files: crate::files::Files,
+    def: &mut ScenarioDef,
+    members: &MemberTable,
+) -> Result<(), InputError> {
+    if let Some(first) = def.steps.first() {
+        let late = members.dated_after(first.date);
+        if !late.is_empty() {
+            return Err(InputError {
+                file: rulebook.clone(),
+                diagnostics: late,
+                in_request: false,
+            });
+        }
+    }
+    let (file, entries) = match &def.opening.file {
+        Some((name, _)) => {
+            let file = files.read(name).map_err(|d| InputError {
+                file: crate::span::SourceFile::new(name.clone(), ""),
+                diagnostics: vec![d],
+                in_request: true,
+            })?;
+            let entries = read_opening(program, &file).map_err(|ds| InputError {
+                file: file.clone(),
+                diagnostics: ds,
+                in_request: false,
+            })?;
+            (file, entries)
+        }
+        None => (rulebook.clone(), def.opening.written.clone()),
+    };
+    def.opening.balances =
+        open_books(program.currency, &entries, &members.names).map_err(|ds| InputError {
+            file,
+            diagnostics: ds,
+            in_request: false,
+        })?;
+    Ok(())
+}
+
+/// The books of `def` open instead with the trial balance in `file` (an
+/// opening balances file given to the command line, `--opening`, or to the
+/// library, `opening_csv`): read, checked against `members` and balanced.
+pub fn reopen_books(
+    program: &Program,
+    def: &mut ScenarioDef,
+    members: &MemberTable,
+    file: &crate::span::SourceFile,
+) -> Result<(), InputError> {
+    let fail = |diagnostics| InputError {
+        file: file.clone(),
+        diagnostics,
+        in_request: false,
+    };
+    let entries = read_opening(program, file).map_err(fail)?;
+    def.opening.balances = open_books(program.currency, &entries, &members.names).map_err(fail)?;
+    Ok(())
 }
 
 /// The most people a simulation holds: as many as a batch
