@@ -26,8 +26,7 @@ fn both_ways(
     members: rochdale::simulate::input::MemberTable,
     place: &str,
 ) -> usize {
-    let mut engine = Engine::new(program, scenario.params.clone(), members.clone())
-        .with_opening(&scenario.opening.balances);
+    let mut engine = Engine::of_scenario(program, scenario, members.clone());
     let mut sink = Collect::default();
     for step in &scenario.steps {
         engine.run_step(step, &mut sink).expect("collected");

@@ -27,7 +27,7 @@ fn streamed(
 ) -> Vec<u8> {
     let mut stdout = Vec::new();
     let mut sink = Streamed::new(&mut stdout, report, out).expect("outputs");
-    let mut engine = Engine::new(program, scenario.params.clone(), members);
+    let mut engine = Engine::of_scenario(program, scenario, members);
     sink.begin(&engine.summary(&scenario.name))
         .expect("written");
     for step in &scenario.steps {

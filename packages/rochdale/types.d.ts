@@ -233,6 +233,13 @@ export interface RunRequest {
      */
     ballots_csv?: string | null;
     /**
+     * The books open with this trial balance, as the text of a CSV file
+     * (`account,debit,credit`, as trial_balance.csv), in place of the
+     * scenario's opening balances, as `rochdale simulate --opening`; a bad
+     * line is placed in "opening.csv".
+     */
+    opening_csv?: string | null;
+    /**
      * Files the rulebook names (`members from "founders.csv"`), by name.
      */
     files?: Record<string, string>;
@@ -467,6 +474,12 @@ export interface SimulationOutcome {
      * The parameters at the end.
      */
     parameters: Named[];
+    /**
+     * The balances the books opened with (a scenario's `opening
+     * balances`, or `--opening`), brought forward into the trial
+     * balance. Left out when the books opened empty.
+     */
+    opening_balances?: AccountLine[];
     /**
      * Each financial year closed, one row a year (a rulebook with a
      * `financial year`, whose scenario closes a year's last period): what

@@ -152,9 +152,7 @@ pub fn simulate_by_rows(
     scenario: &ScenarioDef,
     members: input::MemberTable,
 ) -> SimulationOutcome {
-    let mut engine = Engine::new(program, scenario.params.clone(), members)
-        .with_opening(&scenario.opening.balances)
-        .rows_only();
+    let mut engine = Engine::of_scenario(program, scenario, members).rows_only();
     let mut sink = Collect::default();
     for step in &scenario.steps {
         let _ = engine.run_step(step, &mut sink);
@@ -169,8 +167,7 @@ fn collect(
     mut sink: Collect,
     progress: &mut dyn FnMut(usize, usize),
 ) -> SimulationOutcome {
-    let mut engine = Engine::new(program, scenario.params.clone(), members)
-        .with_opening(&scenario.opening.balances);
+    let mut engine = Engine::of_scenario(program, scenario, members);
     let total = scenario.steps.len();
     for step in &scenario.steps {
         // Collecting into memory cannot fail to write.
@@ -190,8 +187,7 @@ pub fn inputs_after(
     members: input::MemberTable,
     until: Option<usize>,
 ) -> (Inputs, crate::provenance::Provenance) {
-    let mut engine = Engine::new(program, scenario.params.clone(), members)
-        .with_opening(&scenario.opening.balances);
+    let mut engine = Engine::of_scenario(program, scenario, members);
     engine.keep_close = true;
     let last = until
         .unwrap_or(scenario.steps.len())
@@ -398,6 +394,19 @@ impl<'p> Engine<'p> {
             years: Vec::new(),
             opening: Vec::new(),
         }
+    }
+
+    /// A cooperative at the start of `scenario`'s timeline: its
+    /// parameters, `members` (its people, with those already admitted),
+    /// and its books opened with its opening balances. Every run of a
+    /// scenario starts here; [`Engine::new`] starts with empty books.
+    pub fn of_scenario(
+        program: &'p Program,
+        scenario: &ScenarioDef,
+        members: input::MemberTable,
+    ) -> Self {
+        Engine::new(program, scenario.params.clone(), members)
+            .with_opening(&scenario.opening.balances)
     }
 
     /// The books open with `balances` (checked by

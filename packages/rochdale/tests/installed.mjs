@@ -62,6 +62,28 @@ assert.equal(refused.length, 3);   // and young's purchase: not a member
 assert.equal(outcome.funds.find((f) => f.name === 'cash').value.value, '-150.00');
 assert.equal(outcome.funds.find((f) => f.name === 'reserve fund').value.value, '3.40');
 
+// Opening balances (`opening_csv`, as `--opening`): the same year from
+// books that already hold £10.00 of cash and of reserve. Cash £150.00 +
+// £10.00 = £160.00 Dr; the reserve fund £3.40 + £10.00 = £13.40.
+const opened = rochdale.simulate(name, text, {
+  scenario: 'first year',
+  files,
+  opening_csv: 'account,debit,credit\ncash,10.00,\nreserve fund,,10.00\n',
+});
+assert.deepEqual(opened.opening_balances.map((a) => a.account), ['cash', 'reserve fund']);
+assert.equal(opened.funds.find((f) => f.name === 'cash').value.value, '-160.00');
+assert.equal(opened.funds.find((f) => f.name === 'reserve fund').value.value, '13.40');
+// Books that do not balance are refused before anything runs.
+assert.throws(
+  () => rochdale.simulate(name, text, { scenario: 'first year', files, opening_csv: 'account,debit,credit\ncash,10.00,\n' }),
+  (e) => {
+    assert.ok(e instanceof rochdale.RochdaleError);
+    assert.equal(e.diagnostics[0].code, 'E0602');
+    assert.ok(e.diagnostics[0].message.includes('debits £10.00, credits £0.00'));
+    return true;
+  },
+);
+
 // The JSON text itself, as the CLI prints it.
 assert.equal(JSON.parse(rochdale.raw.simulate(name, text, { scenario: 'first year', files })).periods[0].allocations[0].tranches.length, 4);
 
