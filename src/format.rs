@@ -643,6 +643,10 @@ impl Printer<'_> {
         head.push_str(" {");
         self.open(indent, &head, r.span.start);
         let i = indent + 1;
+        if let Some(c) = &r.procedure.voter {
+            let lines = self.headed(&format!("voter {} requires", c.var.name), &c.condition);
+            self.statement(i, &lines, c.span);
+        }
         match &r.weights {
             None => self
                 .out

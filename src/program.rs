@@ -374,6 +374,9 @@ pub struct ResolutionDef {
     pub ties_pass: Option<bool>,
     /// The date of the member roll that votes (current members if none).
     pub record_date: Option<Ir>,
+    /// `voter m requires C`: who of the members may vote (all, if none),
+    /// with the frame its condition needs (the member in slot 0).
+    pub voter: Option<(Ir, usize)>,
     /// How its meetings are held: notice, second call, proxies, postal
     /// votes, confirmation.
     pub procedure: crate::syntax::ast::Procedure,

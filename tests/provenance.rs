@@ -210,7 +210,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "multi-stakeholder-uk.coop",
-        "6a253ddca7c127f6238fd42dcd82b6a532a4e9785034759d4c60c6e487979e13",
+        "cf2ec28d9861e294e58df29cfee2e30cc20e0ef2c18c8334959a4e8c9551e2f0",
     ),
     (
         "public-service-mutual.coop",

@@ -881,6 +881,7 @@ impl Checker {
             abstentions_against: r.abstentions_against,
             ties_pass: r.ties_pass,
             record_date: None,
+            voter: None,
             procedure: (*r.procedure).clone(),
             article,
             span: r.span,

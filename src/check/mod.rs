@@ -339,6 +339,21 @@ impl Checker {
             let ir = cx.date_of(e, "a record date");
             self.resolutions[i].record_date = Some(ir);
         }
+        // So may who votes on a resolution.
+        for (r, article) in &resolutions {
+            let Some(c) = &r.procedure.voter else {
+                continue;
+            };
+            let Some(i) = self.resolutions.iter().position(|d| d.name == r.name.name) else {
+                continue;
+            };
+            let params = vec![(c.var.name.clone(), Type::Member)];
+            let mut cx = expr::ExprChecker::new(self, &params, &[]);
+            cx.set_article(*article);
+            let ir = cx.condition_of(&c.condition, "who may vote");
+            let frame = cx.frame_size().max(1);
+            self.resolutions[i].voter = Some((ir, frame));
+        }
         // Who may stand may depend on rules: checked after them.
         for (i, e) in elections.iter().enumerate() {
             if let Some(first) = elections[..i].iter().find(|f| f.name.name == e.name.name) {

@@ -221,7 +221,7 @@ pub fn build(program: &Program, text: &str) -> Document {
     let resolutions = program
         .resolutions
         .iter()
-        .map(|r| resolution(program, r))
+        .map(|r| resolution(program, r, text))
         .collect();
     let elections = program
         .elections
@@ -324,7 +324,7 @@ fn threshold_words(t: &crate::syntax::ast::Threshold) -> String {
     }
 }
 
-fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
+fn resolution(program: &Program, r: &ResolutionDef, text: &str) -> Resolution {
     let who_votes = match &r.class_weights {
         None => "One member, one vote.".to_string(),
         Some((attr, shares)) if r.class_share.is_some() => {
@@ -415,6 +415,16 @@ fn resolution(program: &Program, r: &ResolutionDef) -> Resolution {
         None => {}
     }
     notes.extend(procedure_notes(&r.procedure));
+    // Who may vote, as written: the condition is the rulebook's words.
+    if let Some(c) = &r.procedure.voter {
+        notes.insert(
+            0,
+            format!(
+                "Only the members who meet this condition vote, and the quorum is of them: {}.",
+                written(text, c.condition.span)
+            ),
+        );
+    }
     Resolution {
         name: r.name.clone(),
         title: r.title.clone().unwrap_or_else(|| r.name.clone()),

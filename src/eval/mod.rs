@@ -152,6 +152,9 @@ pub struct Evaluator<'a> {
     probe: Option<Probe<'a>>,
     /// While an allocation or vote with a record date is computed: that date.
     roll: Option<time::Date>,
+    /// While a resolution with `voter m requires C` is counted: who may
+    /// vote, by member (the others are no part of its count).
+    voters: Option<Vec<bool>>,
     steps: u64,
     budget: u64,
     depth: u32,
@@ -171,6 +174,7 @@ impl<'a> Evaluator<'a> {
             tracer: None,
             probe: None,
             roll: None,
+            voters: None,
             steps: 0,
             budget: DEFAULT_STEP_BUDGET,
             depth: 0,

@@ -124,8 +124,52 @@ impl Evaluator<'_> {
             .cloned()
             .unwrap_or_default();
         self.with_roll(def.record_date.as_ref(), |ev| {
-            ev.count(def, &votes, &absent)
+            let Some((condition, frame_size)) = &def.voter else {
+                return ev.count(def, &votes, &absent, Vec::new());
+            };
+            // Who may vote, among the members (on the roll); why not, for
+            // each who voted all the same.
+            let mut voters = vec![false; ev.inputs.member_count()];
+            let mut not_voters = Vec::new();
+            for (m, slot) in voters.iter_mut().enumerate() {
+                if !ev.counts(m) {
+                    continue;
+                }
+                let mut frame = vec![Value::Member(m as u32)];
+                frame.resize((*frame_size).max(1), Value::Bool(false));
+                let voted = votes.get(m).is_some_and(|v| *v != Vote::Absent)
+                    || absent.iter().any(|a| a.voter == m);
+                if !voted {
+                    *slot = ev.boolean(condition, &mut frame)?;
+                    continue;
+                }
+                let (holds, refusals) = ev.condition_refusals(condition, &mut frame)?;
+                *slot = holds;
+                if !holds {
+                    let why: Vec<String> = refusals.iter().map(|r| r.sentence()).collect();
+                    let name = ev.inputs.member_names.get(m).map_or("?", String::as_str);
+                    not_voters.push(if why.is_empty() {
+                        format!("{name}'s vote is not counted: {name} may not vote on it")
+                    } else {
+                        format!("{name}'s vote is not counted: {}", why.join("; "))
+                    });
+                }
+            }
+            let before = ev.voters.replace(voters);
+            let out = ev.count(def, &votes, &absent, not_voters);
+            ev.voters = before;
+            out
         })
+    }
+
+    /// Whether member `m`'s vote counts: a member (on the roll of the
+    /// record date, if any) who may vote on the resolution being counted.
+    fn may_vote(&self, m: usize) -> bool {
+        self.counts(m)
+            && self
+                .voters
+                .as_ref()
+                .is_none_or(|v| v.get(m).copied().unwrap_or(false))
     }
 
     fn weight(&self, def: &ResolutionDef, member: usize) -> Result<Decimal> {
@@ -181,7 +225,7 @@ impl Evaluator<'_> {
             })
             .collect();
         for m in 0..self.inputs.member_count() {
-            if !self.counts(m) {
+            if !self.may_vote(m) {
                 continue;
             }
             let vote = votes.get(m).copied().unwrap_or(Vote::Absent);
@@ -295,14 +339,15 @@ impl Evaluator<'_> {
             proxies: def.procedure.proxies.map(|(n, _)| n),
             postal: def.procedure.postal.is_some(),
         };
-        let present = |m: usize| self.counts(m) && votes.get(m).is_some_and(|v| *v != Vote::Absent);
+        let present =
+            |m: usize| self.may_vote(m) && votes.get(m).is_some_and(|v| *v != Vote::Absent);
         let verdicts = absent_votes(rules, absent, present);
         let mut out = votes.to_vec();
         let (mut notes, mut counted) = (Vec::new(), 0u64);
         for (vote, verdict) in absent.iter().zip(verdicts) {
             match verdict {
                 None => {
-                    if self.counts(vote.voter) {
+                    if self.may_vote(vote.voter) {
                         counted += 1;
                     }
                 }
@@ -329,9 +374,11 @@ impl Evaluator<'_> {
         def: &ResolutionDef,
         votes: &[Vote],
         absent: &[AbsentVote],
+        not_voters: Vec<String>,
     ) -> Result<ResolutionOutcome> {
         use crate::syntax::ast::Sitting;
-        let (counted, not_counted, represented) = self.absent_counted(def, votes, absent);
+        let (counted, mut not_counted, represented) = self.absent_counted(def, votes, absent);
+        not_counted.extend(not_voters);
         let votes = counted.as_slice();
         let sitting = self.inputs.sitting;
         // A second call's quorum, and a confirming meeting's threshold, where
@@ -358,8 +405,10 @@ impl Evaluator<'_> {
         let mut headcount: u64 = 0;
         let mut uncounted: u64 = 0;
         for m in 0..members {
-            if !self.counts(m) {
-                if votes.get(m).is_some_and(|v| *v != Vote::Absent) {
+            if !self.may_vote(m) {
+                // Off the roll of the record date (a member on it who may
+                // not vote is among the notes).
+                if !self.counts(m) && votes.get(m).is_some_and(|v| *v != Vote::Absent) {
                     uncounted += 1;
                 }
                 continue;
@@ -574,7 +623,7 @@ impl Evaluator<'_> {
         for &class in &consent.classes {
             let (mut yes, mut no, mut abstain, mut members) = (0u64, 0u64, 0u64, 0u64);
             for m in 0..self.inputs.member_count() {
-                if !self.counts(m) {
+                if !self.may_vote(m) {
                     continue;
                 }
                 let Some(Some(Value::Enum(c))) = self

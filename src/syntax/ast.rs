@@ -863,6 +863,9 @@ pub struct Resolution {
 /// How a resolution's meetings are held, as written (each part optional).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Procedure {
+    /// `voter m requires m.director`: who may vote (everyone a member, if
+    /// not written).
+    pub voter: Option<Candidacy>,
     /// `notice at least 15 days and at most 2 months`.
     pub notice: Option<NoticeRule>,
     /// `second call quorum 10% of members`.

@@ -1294,6 +1294,24 @@ fn build_resolution(pair: Pair<Rule>) -> Result<Resolution> {
                 resolution.procedure.proxies = Some((whole_count(&digits)?, item_span));
             }
             Rule::postal_rule => resolution.procedure.postal = Some(item_span),
+            Rule::resolution_voter => {
+                if let Some(first) = &resolution.procedure.voter {
+                    return Err(Box::new(
+                        Diagnostic::error(Code::Duplicate, "who may vote is said twice")
+                            .at(item_span, "said again")
+                            .related(first.span, "first said here")
+                            .help("write one `voter m requires ...`, joining the conditions with `and`"),
+                    ));
+                }
+                let mut parts = children(item);
+                let var = ident(next(&mut parts, "member variable")?);
+                let condition = build_expr(next(&mut parts, "condition")?)?.0;
+                resolution.procedure.voter = Some(Candidacy {
+                    var,
+                    condition,
+                    span: item_span,
+                });
+            }
             Rule::confirmation => {
                 let mut parts = children(item);
                 let earliest = build_interval(next(&mut parts, "earliest")?)?;

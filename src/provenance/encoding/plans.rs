@@ -292,12 +292,24 @@ impl Canonical for ast::Resolution {
 impl Canonical for ast::Procedure {
     fn encode(&self, e: &mut Encoder<'_>) -> fmt::Result {
         let ast::Procedure {
+            voter,
             notice,
             second_call,
             proxies,
             postal,
             confirmation,
         } = self;
+        if let Some(ast::Candidacy {
+            var,
+            condition,
+            span: _,
+        }) = voter
+        {
+            e.node("voter", |e| {
+                e.ident(var)?;
+                condition.encode(e)
+            })?;
+        }
         if let Some(ast::NoticeRule {
             least,
             most,
