@@ -551,6 +551,15 @@ impl Printer<'_> {
                 line.push_str(&format!(" in proportion to {}", self.expr(&s.weight)));
             }
             let mut lines = vec![line];
+            if let Some(c) = &t.credited {
+                lines.push(format!(
+                    "credited to {}.{} up to {}, booked to {}",
+                    c.member.name,
+                    c.attribute.name,
+                    self.expr(&c.ceiling),
+                    self.clause(c.account.span)
+                ));
+            }
             if let Some(reserve) = &t.otherwise {
                 lines.push(format!("else to reserve {}", self.clause(reserve.span)));
             }

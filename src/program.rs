@@ -243,8 +243,26 @@ pub struct TrancheDef {
     /// `else to reserve "NAME"`: the account a split's total goes to when
     /// no member is entitled to any of it.
     pub otherwise: Option<String>,
+    /// `credited to m.shares up to £5.00, booked to "capital"`: each
+    /// member's share is added to their shares up to a ceiling.
+    pub credited: Option<CreditedDef>,
     /// Where it is written.
     pub span: Span,
+}
+
+/// A tranche whose members' shares are credited to an attribute (their
+/// shares) up to a ceiling, and booked to one of their accounts; what is
+/// above the ceiling is theirs as the tranche's
+/// ([`crate::semantics::allocation::credited`]).
+#[derive(Debug, Clone)]
+pub struct CreditedDef {
+    /// The member attribute credited.
+    pub attr: usize,
+    /// The most it is brought to, for the member in
+    /// [`ALLOCATION_MEMBER_SLOT`].
+    pub ceiling: Ir,
+    /// The member's account the credited part is booked to.
+    pub account: std::sync::Arc<str>,
 }
 
 /// The account a loss carried forward is kept in (a debit balance), set

@@ -135,11 +135,13 @@ fn a_figure_of_a_simulation_explained() {
         "dividend(hill)",
     )
     .expect("explains");
-    // £7.84 × £5.63 / £184.60 = 23.91p: 23p, and a penny of the remainders
-    assert_eq!(e.value.display, "£0.24");
+    // £7.65 × £5.63 / £184.60 = 23.33p: 23p; the 9 pennies of the
+    // remainders (765p less 20 × 23p and 8 × 37p) go to the first nine
+    // £5.63 buyers (.33 against .30), and hill is the eighteenth
+    assert_eq!(e.value.display, "£0.23");
     assert!(
         e.to_text()
-            .contains("hill's share of £7.84: in proportion to £5.63 of £184.60")
+            .contains("hill's share of £7.65: in proportion to £5.63 of £184.60")
     );
     // After step 29, cooper had subscribed his extra £6.00.
     let e = explain_in(

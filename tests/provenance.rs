@@ -218,7 +218,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "rochdale-1844.coop",
-        "e9fea37bdee0b35ab6522d734018c32b48368f8cce90b5ece22af1b370092d22",
+        "8bc433e7c673c597f6cabed543495434d2ed2be288bae0f15f7a50a98d533089",
     ),
     (
         "thin-layer-network.coop",

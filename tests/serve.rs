@@ -187,7 +187,7 @@ fn answers_every_endpoint_with_figures_worked_by_hand() {
         .iter()
         .find(|b| b["name"] == BOOK)
         .expect("the 1844 rulebook is served");
-    assert_eq!(book["provenance"]["version"], "1844.4");
+    assert_eq!(book["provenance"]["version"], "1844.5");
     assert_eq!(
         book["provenance"]["rulebook"],
         "Rochdale Society of Equitable Pioneers"
@@ -740,7 +740,7 @@ fn records_decisions_and_replays_them() {
     let hash = hash_of(RULEBOOK);
     for line in &lines {
         assert_eq!(line["rulebook"], BOOK);
-        assert_eq!(line["version"], "1844.4");
+        assert_eq!(line["version"], "1844.5");
         assert_eq!(line["hash"], hash.as_str());
         assert!(
             line["time"]

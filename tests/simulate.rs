@@ -76,28 +76,35 @@ fn the_first_year_matches_the_figures_worked_by_hand() {
         ["£0.16", "£0.16", "£0.26", "£0.26"]
     );
     // Q1 90 days: 27 × £4.00 × 5% × 90/365 + cooper's (£4.00 × 25 + £10.00
-    // × 65) × 5% / 365 = £1.434247, down £1.43; Q2 92 days £1.487123; Q3
-    // £1.481644 (cooper £8.00 from 1 September); Q4 91 days £1.446027.
+    // × 65) × 5% / 365 = £1.434247, down £1.43. The dividends are credited
+    // to capital up to £5.00, so later quarters earn on more: Q2 92 days on
+    // 16 × £4.13 + 3 × £4.12 + 8 × £4.20 + £10.00 = £122.04, £1.538038;
+    // Q3 £1.582214 (cooper £8.00 from 1 September); Q4 91 days £1.638499
+    // (every figure also by an independent computation of the year).
     assert_eq!(
         column("interest on capital"),
-        ["£1.43", "£1.48", "£1.48", "£1.44"]
+        ["£1.43", "£1.53", "£1.58", "£1.63"]
     );
     assert_eq!(
         column("dividend on purchases"),
-        ["£4.17", "£4.12", "£7.80", "£7.84"]
+        ["£4.17", "£4.07", "£7.70", "£7.65"]
     );
-    // Over the year: £3.40 + £0.84 + £5.83 + £23.93 = £34.00, as before.
-    // cooper: 10p + 13p + 13p + 9p; the last two founders get 4p in Q1
+    // Over the year: £3.40 + £0.84 + £6.17 + £23.59 = £34.00, as before.
+    // cooper: 10p + 13p + 12p + 10p; the last two founders get 4p in Q1
     // (25 of the 27 remainders of .9315p are rounded up).
     assert_eq!(account(&o, "cooper", "interest on capital"), "£0.45");
-    assert_eq!(account(&o, "howarth", "interest on capital"), "£0.20");
-    assert_eq!(account(&o, "r_taylor", "interest on capital"), "£0.19");
-    // £5.00 buyers: 13p + 13p + 24p + 24p, the 17th to 20th fewer pennies;
-    // £8.00 buyers: 20p + 20p + 38p + 38p.
-    assert_eq!(account(&o, "howarth", "dividend on purchases"), "£0.74");
-    assert_eq!(account(&o, "scowcroft", "dividend on purchases"), "£0.71");
-    assert_eq!(account(&o, "smith", "dividend on purchases"), "£1.16");
-    assert_eq!(account(&o, "r_taylor", "dividend on purchases"), "£1.16");
+    assert_eq!(account(&o, "howarth", "interest on capital"), "£0.22");
+    assert_eq!(account(&o, "r_taylor", "interest on capital"), "£0.21");
+    // Credited to capital up to £5.00: a £5.00 buyer's dividends (13p +
+    // 13p + 24p + 24p for howarth) all go to capital, £4.74; an £8.00
+    // buyer's reach £5.00 in Q4 (£4.78 + 22p of 37p) and 15p is paid;
+    // cooper, holding £10.00 then £8.00, is paid all of his.
+    assert_eq!(account(&o, "howarth", "capital"), "£4.74");
+    assert_eq!(account(&o, "scowcroft", "capital"), "£4.70");
+    assert_eq!(account(&o, "howarth", "dividend on purchases"), "");
+    assert_eq!(account(&o, "smith", "capital"), "£5.00");
+    assert_eq!(account(&o, "smith", "dividend on purchases"), "£0.15");
+    assert_eq!(account(&o, "cooper", "dividend on purchases"), "£0.74");
     assert_eq!(fund(&o, "reserve fund"), "£3.40");
     assert_eq!(fund(&o, "education fund"), "£0.84");
     assert_eq!(account(&o, "cooper", "capital"), "£8.00");

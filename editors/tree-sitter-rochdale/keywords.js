@@ -112,6 +112,8 @@ module.exports = [
   "loss",
   "carried",
   "forward",
+  "credited",
+  "booked",
   "opening",
   "balances",
   "borne",

@@ -145,11 +145,11 @@ async function main() {
 
     // 5. Click a figure: its explanation, as the books stood when its
     // period closed (the first quarter's dividends, £4.17, at step 34),
-    // not after the last close (£7.84).
+    // not after the last close (£7.65).
     await page.locator(`button.figure[data-explain='allocated "dividend on purchases"']`).first().click();
     await page.waitForSelector('.explanation .tree');
     const explanation = await page.locator('.explanation').textContent();
-    assert(explanation.includes('£4.17') && explanation.includes('article 9') && !explanation.includes('£7.84'), `the explanation shows the first quarter's figure and its article: ${explanation.slice(0, 300)}`);
+    assert(explanation.includes('£4.17') && explanation.includes('article 9') && !explanation.includes('£7.65'), `the explanation shows the first quarter's figure and its article: ${explanation.slice(0, 300)}`);
     assert(explanation.includes('after step 34'), `explained after the close of the first quarter: ${explanation.slice(0, 300)}`);
     await shot(page, 'explanation');
 
@@ -164,8 +164,9 @@ async function main() {
     assert(summary.includes('0 gain, 28 lose, 1 unchanged'), `the totals: ${summary}`);
     const howarth = await page.locator('table.member-changes tr', { hasText: 'howarth' }).first();
     const howarthText = await howarth.textContent();
-    // 2p + 2p + 3p + 3p less over the four quarters (tests/document.rs)
-    assert(howarthText.includes('£0.74 → £0.64') && howarthText.includes('-£0.10'), `howarth's dividend: ${howarthText}`);
+    // his dividends are credited to his capital: 11p less over the four
+    // quarters (the CLI's diff, docs/diff.md)
+    assert(howarthText.includes('£4.74 → £4.63') && howarthText.includes('-£0.11'), `howarth's capital: ${howarthText}`);
     assert((await howarth.getAttribute('class')).includes('loses'), 'a loss is coloured');
     await shot(page, 'comparison');
 

@@ -415,6 +415,57 @@ impl Checker {
                     .help("keep either `each member m: ...` or `to each member m in proportion to ...`"),
                 );
             }
+            let credited = t.credited.as_ref().and_then(|c| {
+                let var = match (&t.amount, &t.split) {
+                    (_, Some(s)) => Some(&s.var),
+                    (ast::TrancheAmount::EachMember { var, .. }, None) => Some(var),
+                    _ => None,
+                };
+                let Some(var) = var else {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::BadAllocation,
+                            "only a tranche shared among members can be credited to their shares",
+                        )
+                        .at(c.span, "no member's share to credit")
+                        .help("credit a tranche shared with `to each member m ... in proportion to W` or `each member m: ...`"),
+                    );
+                    return None;
+                };
+                if c.member.name != var.name {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            format!("`{}` is not the tranche's member, `{}`", c.member.name, var.name),
+                        )
+                        .at(c.member.span, "another name")
+                        .help(format!("write `credited to {}.{} ...`", var.name, c.attribute.name)),
+                    );
+                    return None;
+                }
+                let attr = cx.attribute_index(&c.attribute)?;
+                let ty = cx.attribute_type(attr);
+                if !ty.fits(money) {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!(
+                                "a tranche is credited to money ({currency}), but `{}` is {}",
+                                c.attribute.name,
+                                ty.plain(cx.units())
+                            ),
+                        )
+                        .at(c.attribute.span, "not money")
+                        .help("credit the member's shares, an attribute of money such as `shares: Money = £0`"),
+                    );
+                }
+                let ceiling = cx.with_member(var, |cx| money_option(cx, &c.ceiling, "a ceiling"));
+                Some(CreditedDef {
+                    attr,
+                    ceiling,
+                    account: c.account.value.as_str().into(),
+                })
+            });
             tranches.push(TrancheDef {
                 label: t.label.value.clone(),
                 amount: amount_def,
@@ -422,6 +473,7 @@ impl Checker {
                 at_least,
                 split,
                 otherwise: t.otherwise.as_ref().map(|o| o.value.clone()),
+                credited,
                 span: t.span,
             });
         }

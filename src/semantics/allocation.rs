@@ -436,6 +436,17 @@ fn plan_loss<F: Figures>(
     })
 }
 
+/// What of a member's share `amount` of a tranche `credited to m.shares up
+/// to CEILING` goes to their shares, when they hold `held`: as much as
+/// brings them to the ceiling, and nothing for one who holds it already.
+/// The rest of the share is theirs as the tranche's. The one definition
+/// the engine books by.
+pub fn credited(amount: Decimal, held: Decimal, ceiling: Decimal) -> Decimal {
+    amount
+        .min((ceiling - held).max(Decimal::ZERO))
+        .max(Decimal::ZERO)
+}
+
 /// An allocation that cannot be made.
 pub fn failed(span: Span, message: String, help: &str) -> Box<Diagnostic> {
     Box::new(

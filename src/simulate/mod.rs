@@ -1701,6 +1701,9 @@ impl<'p> Engine<'p> {
         }
         let mut views = Vec::new();
         let mut shares: PeriodShares = Vec::with_capacity(outcomes.len());
+        // Shares of tranches credited to members' attributes: (member, to
+        // what, how much), applied once the close is booked.
+        let mut credits: Vec<(usize, Option<&crate::program::CreditedDef>, Decimal)> = Vec::new();
         for (a, outcome) in outcomes.iter().enumerate() {
             let def = &program.allocations[a];
             let money = Type::Money(def.currency);
@@ -1752,6 +1755,7 @@ impl<'p> Engine<'p> {
                 });
             }
             let mut tranches = Vec::new();
+            let mut credited_how: Option<String> = None;
             for (t, tdef) in outcome.tranches.iter().zip(&def.tranches) {
                 let label: std::sync::Arc<str> = t.label.as_str().into();
                 if t.members.is_empty() {
@@ -1772,21 +1776,55 @@ impl<'p> Engine<'p> {
                         ));
                     }
                 } else {
+                    let mut into_shares = Decimal::ZERO;
                     for (m, amount) in &t.members {
-                        entries.push((
-                            surplus.clone(),
-                            AccountKey {
-                                member: Some(*m),
-                                name: label.clone(),
-                            },
-                            *amount,
+                        // Credited to the member's shares up to the ceiling,
+                        // the rest theirs as the tranche's.
+                        let credited = match &tdef.credited {
+                            Some(c) => self.credit(c, *m, *amount, def.frame_size)?,
+                            None => Decimal::ZERO,
+                        };
+                        if !credited.is_zero() {
+                            into_shares += credited;
+                            credits.push((*m as usize, tdef.credited.as_ref(), credited));
+                            entries.push((
+                                surplus.clone(),
+                                AccountKey {
+                                    member: Some(*m),
+                                    name: tdef
+                                        .credited
+                                        .as_ref()
+                                        .map_or_else(|| label.clone(), |c| c.account.clone()),
+                                },
+                                credited,
+                            ));
+                        }
+                        if *amount != credited {
+                            entries.push((
+                                surplus.clone(),
+                                AccountKey {
+                                    member: Some(*m),
+                                    name: label.clone(),
+                                },
+                                *amount - credited,
+                            ));
+                        }
+                    }
+                    if let Some(c) = &tdef.credited {
+                        credited_how = Some(format!(
+                            "; {} credited to {} (booked to \"{}\"), {} paid as {}",
+                            self.money(into_shares).display,
+                            program.member_attrs[c.attr].name,
+                            c.account,
+                            self.money(t.total - into_shares).display,
+                            t.label
                         ));
                     }
                 }
                 tranches.push(TrancheView {
                     label: t.label.clone(),
                     total: self.view(&Value::Number(t.total), money),
-                    how: t.how.clone(),
+                    how: t.how.clone() + credited_how.take().as_deref().unwrap_or(""),
                     // Kept apart, as numbers: see `Engine::shares`.
                     members: Vec::new(),
                 });
@@ -1825,6 +1863,21 @@ impl<'p> Engine<'p> {
         }
         if self.keep_close {
             self.at_close = Some(self.inputs.clone());
+        }
+        // The credits to members' shares, from the day of the close: the
+        // period just divided earned on what was held before them.
+        for (m, credited, amount) in credits {
+            let Some(c) = credited else { continue };
+            if let Some(cell) = self
+                .inputs
+                .members
+                .get_mut(c.attr)
+                .and_then(|col| col.get_mut(m))
+            {
+                let held = cell.as_ref().and_then(Value::as_number).unwrap_or_default();
+                *cell = Some(Value::Number(held + amount));
+                self.record_histories(m, step.date);
+            }
         }
         // Attributes counted per period are kept on the statements, then
         // start again.
@@ -1867,6 +1920,35 @@ impl<'p> Engine<'p> {
         });
         self.inputs.period = vec![None; program.period_fields.len()];
         Ok(())
+    }
+
+    /// What of member `m`'s share `amount` of a tranche is credited to
+    /// their shares, at the ceiling the rules set for them.
+    fn credit(
+        &self,
+        c: &crate::program::CreditedDef,
+        m: u32,
+        amount: Decimal,
+        frame_size: usize,
+    ) -> Result<Decimal, Stop> {
+        let mut ev = Evaluator::new(self.program, &self.inputs);
+        let mut frame = vec![Value::Bool(false); frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
+        frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
+        let ceiling = ev
+            .eval(&c.ceiling, &mut frame)?
+            .as_number()
+            .unwrap_or_default();
+        let held = self
+            .inputs
+            .members
+            .get(c.attr)
+            .and_then(|col| col.get(m as usize))
+            .and_then(|v| v.as_ref())
+            .and_then(Value::as_number)
+            .unwrap_or_default();
+        Ok(crate::semantics::allocation::credited(
+            amount, held, ceiling,
+        ))
     }
 
     /// Total debits and credits of the cooperative's account `name` so far.

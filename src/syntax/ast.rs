@@ -776,7 +776,26 @@ pub struct Tranche {
     /// `else to reserve "NAME"`: where a split's money goes when no member
     /// is entitled to it.
     pub otherwise: Option<Text>,
+    /// `credited to m.shares up to £5.00, booked to "capital"`.
+    pub credited: Option<Credited>,
     /// The whole tranche.
+    pub span: Span,
+}
+
+/// `credited to m.shares up to £5.00, booked to "capital"`: a member's
+/// share of a tranche added to their shares up to a ceiling (the 1844
+/// Pioneers' dividend credited to capital until a member held £5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credited {
+    /// The member and the attribute credited (`m.shares`).
+    pub member: Ident,
+    /// The attribute.
+    pub attribute: Ident,
+    /// The most the attribute is brought to.
+    pub ceiling: Expr,
+    /// The member's account the credited part is booked to.
+    pub account: Text,
+    /// The whole clause.
     pub span: Span,
 }
 

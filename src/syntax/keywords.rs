@@ -154,6 +154,10 @@ pub const KEYWORDS: &[Keyword] = &[
     contextual("loss"),
     contextual("carried"),
     contextual("forward"),
+    // A tranche credited as shares (`credited to m.shares up to £5.00,
+    // booked to "capital"`; `up` is a rounding word already).
+    contextual("credited"),
+    contextual("booked"),
     // Opening balances (`opening balances { debit "cash" £10.00 }`).
     contextual("opening"),
     contextual("balances"),

@@ -1173,6 +1173,7 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
         at_least: None,
         split: None,
         otherwise: None,
+        credited: None,
         span: tranche_span,
     };
     for child in inner {
@@ -1191,6 +1192,21 @@ fn build_tranche(pair: Pair<Rule>) -> Result<Tranche> {
             Rule::split => tranche.split = Some(build_split(child)?),
             Rule::else_to => {
                 tranche.otherwise = Some(text(next(&mut children(child), "reserve name")?))
+            }
+            Rule::credited => {
+                let at = span(&child);
+                let mut parts = children(child);
+                let (member, attribute) =
+                    build_attribute_ref(next(&mut parts, "attribute credited")?)?;
+                let ceiling = build_expr(next(&mut parts, "ceiling")?)?.0;
+                let account = text(next(&mut parts, "account")?);
+                tranche.credited = Some(Credited {
+                    member,
+                    attribute,
+                    ceiling,
+                    account,
+                    span: at,
+                });
             }
             _ => return Err(internal("tranche part")),
         }

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 199
+#define SYMBOL_COUNT 201
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 188
+#define TOKEN_COUNT 190
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -138,86 +138,88 @@ enum ts_symbol_identifiers {
   anon_sym_loss = 116,
   anon_sym_carried = 117,
   anon_sym_forward = 118,
-  anon_sym_opening = 119,
-  anon_sym_balances = 120,
-  anon_sym_borne = 121,
-  anon_sym_share = 122,
-  anon_sym_unvoted = 123,
-  anon_sym_lapses = 124,
-  anon_sym_goes = 125,
-  anon_sym_other = 126,
-  anon_sym_classes = 127,
-  anon_sym_consent = 128,
-  anon_sym_is = 129,
-  anon_sym_financial = 130,
-  anon_sym_year = 131,
-  anon_sym_months = 132,
-  anon_sym_quarters = 133,
-  anon_sym_halves = 134,
-  anon_sym_seats = 135,
-  anon_sym_plurality = 136,
-  anon_sym_single = 137,
-  anon_sym_transferable = 138,
-  anon_sym_candidate = 139,
-  anon_sym_voter = 140,
-  anon_sym_seat = 141,
-  anon_sym_broken = 142,
-  anon_sym_alphabetically = 143,
-  anon_sym_lot = 144,
-  anon_sym_candidates = 145,
-  anon_sym_seed = 146,
-  anon_sym_notice = 147,
-  anon_sym_clear = 148,
-  anon_sym_month = 149,
-  anon_sym_given = 150,
-  anon_sym_second = 151,
-  anon_sym_call = 152,
-  anon_sym_proxies = 153,
-  anon_sym_proxy = 154,
-  anon_sym_postal = 155,
-  anon_sym_allowed = 156,
-  anon_sym_confirmed = 157,
-  anon_sym_confirming = 158,
-  anon_sym_later = 159,
-  anon_sym_meeting = 160,
-  anon_sym_less = 161,
-  anon_sym_nor = 162,
-  anon_sym_represented = 163,
-  sym_comment = 164,
-  sym_string = 165,
-  sym_date = 166,
-  sym_money = 167,
-  sym_percent = 168,
-  sym_number = 169,
-  anon_sym_LT_EQ = 170,
-  anon_sym_GT_EQ = 171,
-  anon_sym_BANG_EQ = 172,
-  anon_sym_LT = 173,
-  anon_sym_GT = 174,
-  anon_sym_EQ = 175,
-  anon_sym_PLUS = 176,
-  anon_sym_DASH = 177,
-  anon_sym_STAR = 178,
-  anon_sym_SLASH = 179,
-  anon_sym_u00d7 = 180,
-  anon_sym_u00f7 = 181,
-  anon_sym_u2264 = 182,
-  anon_sym_u2265 = 183,
-  anon_sym_u2260 = 184,
-  anon_sym_COMMA = 185,
-  anon_sym_COLON = 186,
-  anon_sym_QMARK = 187,
-  sym_source_file = 188,
-  sym__item = 189,
-  sym_definition = 190,
-  sym_call = 191,
-  sym_attribute = 192,
-  sym_block = 193,
-  sym_parenthesized = 194,
-  sym_keyword = 195,
-  sym_operator = 196,
-  sym_punctuation = 197,
-  aux_sym_source_file_repeat1 = 198,
+  anon_sym_credited = 119,
+  anon_sym_booked = 120,
+  anon_sym_opening = 121,
+  anon_sym_balances = 122,
+  anon_sym_borne = 123,
+  anon_sym_share = 124,
+  anon_sym_unvoted = 125,
+  anon_sym_lapses = 126,
+  anon_sym_goes = 127,
+  anon_sym_other = 128,
+  anon_sym_classes = 129,
+  anon_sym_consent = 130,
+  anon_sym_is = 131,
+  anon_sym_financial = 132,
+  anon_sym_year = 133,
+  anon_sym_months = 134,
+  anon_sym_quarters = 135,
+  anon_sym_halves = 136,
+  anon_sym_seats = 137,
+  anon_sym_plurality = 138,
+  anon_sym_single = 139,
+  anon_sym_transferable = 140,
+  anon_sym_candidate = 141,
+  anon_sym_voter = 142,
+  anon_sym_seat = 143,
+  anon_sym_broken = 144,
+  anon_sym_alphabetically = 145,
+  anon_sym_lot = 146,
+  anon_sym_candidates = 147,
+  anon_sym_seed = 148,
+  anon_sym_notice = 149,
+  anon_sym_clear = 150,
+  anon_sym_month = 151,
+  anon_sym_given = 152,
+  anon_sym_second = 153,
+  anon_sym_call = 154,
+  anon_sym_proxies = 155,
+  anon_sym_proxy = 156,
+  anon_sym_postal = 157,
+  anon_sym_allowed = 158,
+  anon_sym_confirmed = 159,
+  anon_sym_confirming = 160,
+  anon_sym_later = 161,
+  anon_sym_meeting = 162,
+  anon_sym_less = 163,
+  anon_sym_nor = 164,
+  anon_sym_represented = 165,
+  sym_comment = 166,
+  sym_string = 167,
+  sym_date = 168,
+  sym_money = 169,
+  sym_percent = 170,
+  sym_number = 171,
+  anon_sym_LT_EQ = 172,
+  anon_sym_GT_EQ = 173,
+  anon_sym_BANG_EQ = 174,
+  anon_sym_LT = 175,
+  anon_sym_GT = 176,
+  anon_sym_EQ = 177,
+  anon_sym_PLUS = 178,
+  anon_sym_DASH = 179,
+  anon_sym_STAR = 180,
+  anon_sym_SLASH = 181,
+  anon_sym_u00d7 = 182,
+  anon_sym_u00f7 = 183,
+  anon_sym_u2264 = 184,
+  anon_sym_u2265 = 185,
+  anon_sym_u2260 = 186,
+  anon_sym_COMMA = 187,
+  anon_sym_COLON = 188,
+  anon_sym_QMARK = 189,
+  sym_source_file = 190,
+  sym__item = 191,
+  sym_definition = 192,
+  sym_call = 193,
+  sym_attribute = 194,
+  sym_block = 195,
+  sym_parenthesized = 196,
+  sym_keyword = 197,
+  sym_operator = 198,
+  sym_punctuation = 199,
+  aux_sym_source_file_repeat1 = 200,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -340,6 +342,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_loss] = "loss",
   [anon_sym_carried] = "carried",
   [anon_sym_forward] = "forward",
+  [anon_sym_credited] = "credited",
+  [anon_sym_booked] = "booked",
   [anon_sym_opening] = "opening",
   [anon_sym_balances] = "balances",
   [anon_sym_borne] = "borne",
@@ -542,6 +546,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_loss] = anon_sym_loss,
   [anon_sym_carried] = anon_sym_carried,
   [anon_sym_forward] = anon_sym_forward,
+  [anon_sym_credited] = anon_sym_credited,
+  [anon_sym_booked] = anon_sym_booked,
   [anon_sym_opening] = anon_sym_opening,
   [anon_sym_balances] = anon_sym_balances,
   [anon_sym_borne] = anon_sym_borne,
@@ -1098,6 +1104,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_forward] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_credited] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_booked] = {
     .visible = true,
     .named = false,
   },
@@ -1948,94 +1962,95 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(118);
       END_STATE();
     case 35:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'o') ADVANCE(119);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 36:
-      if (lookahead == 'e') ADVANCE(120);
-      if (lookahead == 'o') ADVANCE(121);
+      if (lookahead == 'e') ADVANCE(121);
+      if (lookahead == 'o') ADVANCE(122);
       END_STATE();
     case 37:
       ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 38:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'n') ADVANCE(123);
-      if (lookahead == 'r') ADVANCE(124);
-      if (lookahead == 's') ADVANCE(125);
+      if (lookahead == 'l') ADVANCE(123);
+      if (lookahead == 'n') ADVANCE(124);
+      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 's') ADVANCE(126);
       END_STATE();
     case 39:
-      if (lookahead == 'i') ADVANCE(126);
+      if (lookahead == 'i') ADVANCE(127);
       END_STATE();
     case 40:
-      if (lookahead == 'a') ADVANCE(127);
-      if (lookahead == 'e') ADVANCE(128);
-      if (lookahead == 'o') ADVANCE(129);
+      if (lookahead == 'a') ADVANCE(128);
+      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'o') ADVANCE(130);
       END_STATE();
     case 41:
-      if (lookahead == 'n') ADVANCE(130);
-      if (lookahead == 'u') ADVANCE(131);
+      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 'u') ADVANCE(132);
       END_STATE();
     case 42:
-      if (lookahead == 'e') ADVANCE(132);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 43:
-      if (lookahead == 'r') ADVANCE(133);
+      if (lookahead == 'r') ADVANCE(134);
       END_STATE();
     case 44:
-      if (lookahead == 't') ADVANCE(134);
-      if (lookahead == 'y') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 'y') ADVANCE(136);
       END_STATE();
     case 45:
-      if (lookahead == 'b') ADVANCE(136);
+      if (lookahead == 'b') ADVANCE(137);
       END_STATE();
     case 46:
-      if (lookahead == 'w') ADVANCE(137);
+      if (lookahead == 'w') ADVANCE(138);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(138);
+      if (lookahead == 'c') ADVANCE(139);
       END_STATE();
     case 48:
-      if (lookahead == 'f') ADVANCE(139);
+      if (lookahead == 'f') ADVANCE(140);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(140);
-      if (lookahead == 's') ADVANCE(141);
+      if (lookahead == 'e') ADVANCE(141);
+      if (lookahead == 's') ADVANCE(142);
       END_STATE();
     case 50:
-      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == 'e') ADVANCE(143);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(143);
-      if (lookahead == 'c') ADVANCE(144);
-      if (lookahead == 'p') ADVANCE(145);
+      if (lookahead == 'a') ADVANCE(144);
+      if (lookahead == 'c') ADVANCE(145);
+      if (lookahead == 'p') ADVANCE(146);
       END_STATE();
     case 52:
-      if (lookahead == 'i') ADVANCE(146);
-      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'i') ADVANCE(147);
+      if (lookahead == 'l') ADVANCE(148);
       END_STATE();
     case 53:
-      if (lookahead == 'n') ADVANCE(148);
+      if (lookahead == 'n') ADVANCE(149);
       END_STATE();
     case 54:
-      if (lookahead == 'o') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(150);
       END_STATE();
     case 55:
-      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(151);
       END_STATE();
     case 56:
-      if (lookahead == 'o') ADVANCE(151);
+      if (lookahead == 'o') ADVANCE(152);
       END_STATE();
     case 57:
-      if (lookahead == 'v') ADVANCE(152);
+      if (lookahead == 'v') ADVANCE(153);
       END_STATE();
     case 58:
-      if (lookahead == 'e') ADVANCE(153);
-      END_STATE();
-    case 59:
       if (lookahead == 'e') ADVANCE(154);
       END_STATE();
+    case 59:
+      if (lookahead == 'e') ADVANCE(155);
+      END_STATE();
     case 60:
-      if (lookahead == 'l') ADVANCE(155);
+      if (lookahead == 'l') ADVANCE(156);
       END_STATE();
     case 61:
       ACCEPT_TOKEN(anon_sym_if);
@@ -2047,152 +2062,152 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 64:
-      if (lookahead == 'p') ADVANCE(156);
-      if (lookahead == 's') ADVANCE(157);
-      if (lookahead == 't') ADVANCE(158);
+      if (lookahead == 'p') ADVANCE(157);
+      if (lookahead == 's') ADVANCE(158);
+      if (lookahead == 't') ADVANCE(159);
       END_STATE();
     case 65:
-      if (lookahead == 'a') ADVANCE(159);
-      if (lookahead == 's') ADVANCE(160);
+      if (lookahead == 'a') ADVANCE(160);
+      if (lookahead == 's') ADVANCE(161);
       END_STATE();
     case 66:
-      if (lookahead == 'm') ADVANCE(161);
+      if (lookahead == 'm') ADVANCE(162);
       END_STATE();
     case 67:
-      if (lookahead == 's') ADVANCE(162);
-      if (lookahead == 't') ADVANCE(163);
+      if (lookahead == 's') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(164);
-      if (lookahead == 'm') ADVANCE(165);
+      if (lookahead == 'e') ADVANCE(165);
+      if (lookahead == 'm') ADVANCE(166);
       END_STATE();
     case 69:
-      if (lookahead == 'n') ADVANCE(166);
-      if (lookahead == 'r') ADVANCE(167);
-      if (lookahead == 's') ADVANCE(168);
-      if (lookahead == 't') ADVANCE(169);
+      if (lookahead == 'n') ADVANCE(167);
+      if (lookahead == 'r') ADVANCE(168);
+      if (lookahead == 's') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(170);
       END_STATE();
     case 70:
-      if (lookahead == 'x') ADVANCE(170);
+      if (lookahead == 'x') ADVANCE(171);
       END_STATE();
     case 71:
-      if (lookahead == 'n') ADVANCE(171);
-      if (lookahead == 'r') ADVANCE(172);
-      if (lookahead == 't') ADVANCE(173);
+      if (lookahead == 'n') ADVANCE(172);
+      if (lookahead == 'r') ADVANCE(173);
+      if (lookahead == 't') ADVANCE(174);
       END_STATE();
     case 72:
       ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 73:
       ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(174);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(176);
       END_STATE();
     case 75:
       ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 76:
-      if (lookahead == 'h') ADVANCE(176);
+      if (lookahead == 'h') ADVANCE(177);
       END_STATE();
     case 77:
-      if (lookahead == 'r') ADVANCE(177);
-      if (lookahead == 's') ADVANCE(178);
+      if (lookahead == 'r') ADVANCE(178);
+      if (lookahead == 's') ADVANCE(179);
       END_STATE();
     case 78:
-      if (lookahead == 'r') ADVANCE(179);
+      if (lookahead == 'r') ADVANCE(180);
       END_STATE();
     case 79:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 'u') ADVANCE(181);
       END_STATE();
     case 80:
-      if (lookahead == 'o') ADVANCE(181);
-      if (lookahead == 's') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(183);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(183);
-      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'o') ADVANCE(185);
       END_STATE();
     case 82:
-      if (lookahead == 'a') ADVANCE(185);
-      if (lookahead == 'o') ADVANCE(186);
+      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(187);
       END_STATE();
     case 83:
-      if (lookahead == 'c') ADVANCE(187);
-      if (lookahead == 'm') ADVANCE(188);
-      if (lookahead == 'p') ADVANCE(189);
-      if (lookahead == 'q') ADVANCE(190);
-      if (lookahead == 's') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(188);
+      if (lookahead == 'm') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(190);
+      if (lookahead == 'q') ADVANCE(191);
+      if (lookahead == 's') ADVANCE(192);
       END_STATE();
     case 84:
-      if (lookahead == 'u') ADVANCE(192);
+      if (lookahead == 'u') ADVANCE(193);
       END_STATE();
     case 85:
-      if (lookahead == 'l') ADVANCE(193);
+      if (lookahead == 'l') ADVANCE(194);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(195);
       END_STATE();
     case 87:
-      if (lookahead == 'a') ADVANCE(195);
-      if (lookahead == 'c') ADVANCE(196);
-      if (lookahead == 'e') ADVANCE(197);
-      if (lookahead == 't') ADVANCE(198);
+      if (lookahead == 'a') ADVANCE(196);
+      if (lookahead == 'c') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 't') ADVANCE(199);
       END_STATE();
     case 88:
-      if (lookahead == 'a') ADVANCE(199);
+      if (lookahead == 'a') ADVANCE(200);
       END_STATE();
     case 89:
-      if (lookahead == 'n') ADVANCE(200);
+      if (lookahead == 'n') ADVANCE(201);
       END_STATE();
     case 90:
-      if (lookahead == 'u') ADVANCE(201);
+      if (lookahead == 'u') ADVANCE(202);
       END_STATE();
     case 91:
-      if (lookahead == 'b') ADVANCE(202);
+      if (lookahead == 'b') ADVANCE(203);
       END_STATE();
     case 92:
-      if (lookahead == 'x') ADVANCE(203);
+      if (lookahead == 'x') ADVANCE(204);
       END_STATE();
     case 93:
-      if (lookahead == 'a') ADVANCE(204);
-      if (lookahead == 'e') ADVANCE(205);
+      if (lookahead == 'a') ADVANCE(205);
+      if (lookahead == 'e') ADVANCE(206);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(206);
+      if (lookahead == 'e') ADVANCE(207);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 96:
-      if (lookahead == 'a') ADVANCE(207);
-      if (lookahead == 'u') ADVANCE(208);
+      if (lookahead == 'a') ADVANCE(208);
+      if (lookahead == 'u') ADVANCE(209);
       END_STATE();
     case 97:
-      if (lookahead == 'i') ADVANCE(209);
-      if (lookahead == 'v') ADVANCE(210);
+      if (lookahead == 'i') ADVANCE(210);
+      if (lookahead == 'v') ADVANCE(211);
       END_STATE();
     case 98:
       ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 99:
-      if (lookahead == 'r') ADVANCE(211);
+      if (lookahead == 'r') ADVANCE(212);
       END_STATE();
     case 100:
-      if (lookahead == 't') ADVANCE(212);
+      if (lookahead == 't') ADVANCE(213);
       END_STATE();
     case 101:
-      if (lookahead == 'i') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(215);
       END_STATE();
     case 103:
-      if (lookahead == 'a') ADVANCE(215);
+      if (lookahead == 'a') ADVANCE(216);
       END_STATE();
     case 104:
-      if (lookahead == 't') ADVANCE(216);
+      if (lookahead == 't') ADVANCE(217);
       END_STATE();
     case 105:
       ACCEPT_TOKEN(anon_sym_act);
@@ -2201,1528 +2216,1547 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 107:
-      if (lookahead == 'i') ADVANCE(217);
+      if (lookahead == 'i') ADVANCE(218);
       END_STATE();
     case 108:
-      if (lookahead == 'p') ADVANCE(218);
+      if (lookahead == 'p') ADVANCE(219);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 110:
-      if (lookahead == 'i') ADVANCE(220);
+      if (lookahead == 'i') ADVANCE(221);
       END_STATE();
     case 111:
-      if (lookahead == 'o') ADVANCE(221);
+      if (lookahead == 'o') ADVANCE(222);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(223);
       END_STATE();
     case 113:
-      if (lookahead == 'h') ADVANCE(223);
+      if (lookahead == 'h') ADVANCE(224);
       END_STATE();
     case 114:
-      if (lookahead == 'n') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(225);
       END_STATE();
     case 115:
       ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(225);
+      if (lookahead == 'i') ADVANCE(226);
       END_STATE();
     case 117:
-      if (lookahead == 'a') ADVANCE(226);
-      END_STATE();
-    case 118:
       if (lookahead == 'a') ADVANCE(227);
       END_STATE();
+    case 118:
+      if (lookahead == 'a') ADVANCE(228);
+      END_STATE();
     case 119:
-      if (lookahead == 'n') ADVANCE(228);
+      if (lookahead == 'k') ADVANCE(229);
       END_STATE();
     case 120:
-      if (lookahead == 'a') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(230);
       END_STATE();
     case 121:
-      if (lookahead == 'k') ADVANCE(230);
+      if (lookahead == 'a') ADVANCE(231);
       END_STATE();
     case 122:
-      if (lookahead == 'l') ADVANCE(231);
+      if (lookahead == 'k') ADVANCE(232);
       END_STATE();
     case 123:
-      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'l') ADVANCE(233);
       END_STATE();
     case 124:
-      if (lookahead == 'r') ADVANCE(233);
+      if (lookahead == 'd') ADVANCE(234);
       END_STATE();
     case 125:
-      if (lookahead == 't') ADVANCE(234);
+      if (lookahead == 'r') ADVANCE(235);
       END_STATE();
     case 126:
-      if (lookahead == 'l') ADVANCE(235);
+      if (lookahead == 't') ADVANCE(236);
       END_STATE();
     case 127:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 'l') ADVANCE(237);
       END_STATE();
     case 128:
-      if (lookahead == 'a') ADVANCE(237);
-      END_STATE();
-    case 129:
       if (lookahead == 's') ADVANCE(238);
       END_STATE();
+    case 129:
+      if (lookahead == 'a') ADVANCE(239);
+      END_STATE();
     case 130:
-      if (lookahead == 'f') ADVANCE(239);
       if (lookahead == 's') ADVANCE(240);
       END_STATE();
     case 131:
-      if (lookahead == 'n') ADVANCE(241);
+      if (lookahead == 'f') ADVANCE(241);
+      if (lookahead == 's') ADVANCE(242);
       END_STATE();
     case 132:
-      if (lookahead == 'd') ADVANCE(242);
+      if (lookahead == 'n') ADVANCE(243);
       END_STATE();
     case 133:
-      if (lookahead == 'r') ADVANCE(243);
+      if (lookahead == 'd') ADVANCE(244);
       END_STATE();
     case 134:
-      if (lookahead == 'e') ADVANCE(244);
+      if (lookahead == 'r') ADVANCE(245);
       END_STATE();
     case 135:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(246);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(247);
       END_STATE();
     case 137:
-      if (lookahead == 'n') ADVANCE(247);
+      if (lookahead == 'i') ADVANCE(248);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(248);
+      if (lookahead == 'n') ADVANCE(249);
       END_STATE();
     case 139:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'h') ADVANCE(250);
       END_STATE();
     case 140:
-      if (lookahead == 'c') ADVANCE(250);
-      END_STATE();
-    case 141:
       if (lookahead == 'e') ADVANCE(251);
       END_STATE();
+    case 141:
+      if (lookahead == 'c') ADVANCE(252);
+      END_STATE();
     case 142:
-      if (lookahead == 'n') ADVANCE(252);
-      if (lookahead == 'r') ADVANCE(253);
+      if (lookahead == 'e') ADVANCE(253);
       END_STATE();
     case 143:
-      if (lookahead == 'm') ADVANCE(254);
+      if (lookahead == 'n') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 144:
-      if (lookahead == 'e') ADVANCE(255);
+      if (lookahead == 'm') ADVANCE(256);
       END_STATE();
     case 145:
-      if (lookahead == 'e') ADVANCE(256);
+      if (lookahead == 'e') ADVANCE(257);
       END_STATE();
     case 146:
-      if (lookahead == 'l') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 147:
-      if (lookahead == 's') ADVANCE(258);
+      if (lookahead == 'l') ADVANCE(259);
       END_STATE();
     case 148:
-      if (lookahead == 'a') ADVANCE(259);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 149:
-      if (lookahead == 'o') ADVANCE(260);
+      if (lookahead == 'a') ADVANCE(261);
       END_STATE();
     case 150:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(261);
-      if (lookahead == 'w') ADVANCE(262);
+      if (lookahead == 'o') ADVANCE(262);
       END_STATE();
     case 151:
-      if (lookahead == 'm') ADVANCE(263);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(263);
+      if (lookahead == 'w') ADVANCE(264);
       END_STATE();
     case 152:
-      if (lookahead == 'e') ADVANCE(264);
+      if (lookahead == 'm') ADVANCE(265);
       END_STATE();
     case 153:
-      if (lookahead == 's') ADVANCE(265);
+      if (lookahead == 'e') ADVANCE(266);
       END_STATE();
     case 154:
-      if (lookahead == 'a') ADVANCE(266);
+      if (lookahead == 's') ADVANCE(267);
       END_STATE();
     case 155:
-      if (lookahead == 'f') ADVANCE(267);
-      if (lookahead == 'v') ADVANCE(268);
+      if (lookahead == 'a') ADVANCE(268);
       END_STATE();
     case 156:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 'f') ADVANCE(269);
+      if (lookahead == 'v') ADVANCE(270);
       END_STATE();
     case 157:
-      if (lookahead == 't') ADVANCE(270);
+      if (lookahead == 's') ADVANCE(271);
       END_STATE();
     case 158:
-      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == 't') ADVANCE(272);
       END_STATE();
     case 159:
-      if (lookahead == 's') ADVANCE(272);
+      if (lookahead == 'e') ADVANCE(273);
       END_STATE();
     case 160:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 161:
-      if (lookahead == 'i') ADVANCE(274);
-      END_STATE();
-    case 162:
       if (lookahead == 's') ADVANCE(275);
       END_STATE();
+    case 162:
+      if (lookahead == 'i') ADVANCE(276);
+      END_STATE();
     case 163:
-      ACCEPT_TOKEN(anon_sym_lot);
+      if (lookahead == 's') ADVANCE(277);
       END_STATE();
     case 164:
-      if (lookahead == 't') ADVANCE(276);
+      ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 165:
-      if (lookahead == 'b') ADVANCE(277);
-      END_STATE();
-    case 166:
       if (lookahead == 't') ADVANCE(278);
       END_STATE();
-    case 167:
-      if (lookahead == 'e') ADVANCE(279);
+    case 166:
+      if (lookahead == 'b') ADVANCE(279);
       END_STATE();
-    case 168:
+    case 167:
       if (lookahead == 't') ADVANCE(280);
       END_STATE();
-    case 169:
-      if (lookahead == 'i') ADVANCE(281);
+    case 168:
+      if (lookahead == 'e') ADVANCE(281);
       END_STATE();
-    case 170:
+    case 169:
       if (lookahead == 't') ADVANCE(282);
       END_STATE();
+    case 170:
+      if (lookahead == 'i') ADVANCE(283);
+      END_STATE();
     case 171:
-      if (lookahead == 'e') ADVANCE(283);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(anon_sym_nor);
+      if (lookahead == 'e') ADVANCE(285);
       END_STATE();
     case 173:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'i') ADVANCE(284);
+      ACCEPT_TOKEN(anon_sym_nor);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(anon_sym_one);
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(286);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(285);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 176:
-      if (lookahead == 'e') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(287);
       END_STATE();
     case 177:
-      if (lookahead == 'a') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(288);
       END_STATE();
     case 178:
-      if (lookahead == 's') ADVANCE(288);
+      if (lookahead == 'a') ADVANCE(289);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(289);
+      if (lookahead == 's') ADVANCE(290);
       END_STATE();
     case 180:
-      if (lookahead == 'r') ADVANCE(290);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(291);
       END_STATE();
     case 181:
-      if (lookahead == 'l') ADVANCE(291);
+      if (lookahead == 'r') ADVANCE(292);
       END_STATE();
     case 182:
-      if (lookahead == 't') ADVANCE(292);
+      if (lookahead == 'l') ADVANCE(293);
       END_STATE();
     case 183:
-      if (lookahead == 's') ADVANCE(293);
-      if (lookahead == 'v') ADVANCE(294);
+      if (lookahead == 't') ADVANCE(294);
       END_STATE();
     case 184:
-      if (lookahead == 'p') ADVANCE(295);
-      if (lookahead == 'x') ADVANCE(296);
+      if (lookahead == 's') ADVANCE(295);
+      if (lookahead == 'v') ADVANCE(296);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(297);
+      if (lookahead == 'p') ADVANCE(297);
+      if (lookahead == 'x') ADVANCE(298);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'r') ADVANCE(299);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(299);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 188:
-      if (lookahead == 'a') ADVANCE(300);
       if (lookahead == 'o') ADVANCE(301);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(302);
+      if (lookahead == 'a') ADVANCE(302);
+      if (lookahead == 'o') ADVANCE(303);
       END_STATE();
     case 190:
-      if (lookahead == 'u') ADVANCE(303);
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
     case 191:
-      if (lookahead == 'e') ADVANCE(304);
-      if (lookahead == 'o') ADVANCE(305);
+      if (lookahead == 'u') ADVANCE(305);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'e') ADVANCE(306);
+      if (lookahead == 'o') ADVANCE(307);
       END_STATE();
     case 193:
-      if (lookahead == 'e') ADVANCE(307);
-      END_STATE();
-    case 194:
       if (lookahead == 'n') ADVANCE(308);
       END_STATE();
+    case 194:
+      if (lookahead == 'e') ADVANCE(309);
+      END_STATE();
     case 195:
-      if (lookahead == 't') ADVANCE(309);
+      if (lookahead == 'n') ADVANCE(310);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(310);
+      if (lookahead == 't') ADVANCE(311);
       END_STATE();
     case 197:
-      if (lookahead == 'd') ADVANCE(311);
+      if (lookahead == 'o') ADVANCE(312);
       END_STATE();
     case 198:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'd') ADVANCE(313);
       END_STATE();
     case 199:
-      if (lookahead == 'r') ADVANCE(312);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 200:
-      if (lookahead == 'g') ADVANCE(313);
-      END_STATE();
-    case 201:
       if (lookahead == 'r') ADVANCE(314);
       END_STATE();
+    case 201:
+      if (lookahead == 'g') ADVANCE(315);
+      END_STATE();
     case 202:
-      if (lookahead == 't') ADVANCE(315);
+      if (lookahead == 'r') ADVANCE(316);
       END_STATE();
     case 203:
-      if (lookahead == 't') ADVANCE(316);
+      if (lookahead == 't') ADVANCE(317);
       END_STATE();
     case 204:
-      if (lookahead == 'n') ADVANCE(317);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 205:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(318);
+      if (lookahead == 'n') ADVANCE(319);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(319);
-      END_STATE();
-    case 207:
+      ACCEPT_TOKEN(anon_sym_the);
       if (lookahead == 'n') ADVANCE(320);
       END_STATE();
+    case 207:
+      if (lookahead == 's') ADVANCE(321);
+      END_STATE();
     case 208:
-      if (lookahead == 'e') ADVANCE(321);
+      if (lookahead == 'n') ADVANCE(322);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(322);
+      if (lookahead == 'e') ADVANCE(323);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(323);
+      if (lookahead == 't') ADVANCE(324);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 'o') ADVANCE(325);
       END_STATE();
     case 212:
-      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == 's') ADVANCE(326);
       END_STATE();
     case 213:
-      if (lookahead == 'g') ADVANCE(326);
+      if (lookahead == 'e') ADVANCE(327);
       END_STATE();
     case 214:
-      if (lookahead == 'n') ADVANCE(327);
-      if (lookahead == 'r') ADVANCE(328);
+      if (lookahead == 'g') ADVANCE(328);
       END_STATE();
     case 215:
-      if (lookahead == 'r') ADVANCE(329);
+      if (lookahead == 'n') ADVANCE(329);
+      if (lookahead == 'r') ADVANCE(330);
       END_STATE();
     case 216:
-      if (lookahead == 'a') ADVANCE(330);
-      if (lookahead == 'e') ADVANCE(331);
+      if (lookahead == 'r') ADVANCE(331);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 'a') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(333);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 't') ADVANCE(334);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(335);
       END_STATE();
     case 220:
-      if (lookahead == 'n') ADVANCE(335);
+      if (lookahead == 'r') ADVANCE(336);
       END_STATE();
     case 221:
-      if (lookahead == 'c') ADVANCE(336);
-      if (lookahead == 'w') ADVANCE(337);
+      if (lookahead == 'n') ADVANCE(337);
       END_STATE();
     case 222:
-      if (lookahead == 'e') ADVANCE(338);
+      if (lookahead == 'c') ADVANCE(338);
+      if (lookahead == 'w') ADVANCE(339);
       END_STATE();
     case 223:
-      if (lookahead == 'a') ADVANCE(339);
+      if (lookahead == 'e') ADVANCE(340);
       END_STATE();
     case 224:
-      if (lookahead == 'd') ADVANCE(340);
+      if (lookahead == 'a') ADVANCE(341);
       END_STATE();
     case 225:
-      if (lookahead == 'c') ADVANCE(341);
+      if (lookahead == 'd') ADVANCE(342);
       END_STATE();
     case 226:
-      if (lookahead == 'n') ADVANCE(342);
+      if (lookahead == 'c') ADVANCE(343);
       END_STATE();
     case 227:
-      if (lookahead == 'u') ADVANCE(343);
+      if (lookahead == 'n') ADVANCE(344);
       END_STATE();
     case 228:
-      if (lookahead == 'e') ADVANCE(344);
+      if (lookahead == 'u') ADVANCE(345);
       END_STATE();
     case 229:
-      if (lookahead == 'c') ADVANCE(345);
-      END_STATE();
-    case 230:
       if (lookahead == 'e') ADVANCE(346);
       END_STATE();
+    case 230:
+      if (lookahead == 'e') ADVANCE(347);
+      END_STATE();
     case 231:
-      ACCEPT_TOKEN(anon_sym_call);
+      if (lookahead == 'c') ADVANCE(348);
       END_STATE();
     case 232:
-      if (lookahead == 'i') ADVANCE(347);
+      if (lookahead == 'e') ADVANCE(349);
       END_STATE();
     case 233:
-      if (lookahead == 'i') ADVANCE(348);
+      ACCEPT_TOKEN(anon_sym_call);
       END_STATE();
     case 234:
-      ACCEPT_TOKEN(anon_sym_cast);
+      if (lookahead == 'i') ADVANCE(350);
       END_STATE();
     case 235:
-      if (lookahead == 'i') ADVANCE(349);
+      if (lookahead == 'i') ADVANCE(351);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_cast);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(351);
+      if (lookahead == 'i') ADVANCE(352);
       END_STATE();
     case 238:
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 's') ADVANCE(353);
       END_STATE();
     case 239:
-      if (lookahead == 'i') ADVANCE(353);
+      if (lookahead == 'r') ADVANCE(354);
       END_STATE();
     case 240:
-      if (lookahead == 'e') ADVANCE(354);
+      if (lookahead == 'e') ADVANCE(355);
       END_STATE();
     case 241:
-      if (lookahead == 't') ADVANCE(355);
-      END_STATE();
-    case 242:
       if (lookahead == 'i') ADVANCE(356);
       END_STATE();
-    case 243:
+    case 242:
       if (lookahead == 'e') ADVANCE(357);
       END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_date);
-      END_STATE();
-    case 245:
-      ACCEPT_TOKEN(anon_sym_days);
-      END_STATE();
-    case 246:
+    case 243:
       if (lookahead == 't') ADVANCE(358);
       END_STATE();
+    case 244:
+      if (lookahead == 'i') ADVANCE(359);
+      END_STATE();
+    case 245:
+      if (lookahead == 'e') ADVANCE(360);
+      END_STATE();
+    case 246:
+      ACCEPT_TOKEN(anon_sym_date);
+      END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_each);
+      if (lookahead == 't') ADVANCE(361);
       END_STATE();
     case 249:
-      if (lookahead == 'c') ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 250:
-      if (lookahead == 't') ADVANCE(360);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 251:
-      ACCEPT_TOKEN(anon_sym_else);
+      if (lookahead == 'c') ADVANCE(362);
       END_STATE();
     case 252:
-      ACCEPT_TOKEN(anon_sym_even);
+      if (lookahead == 't') ADVANCE(363);
       END_STATE();
     case 253:
-      if (lookahead == 'y') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 254:
-      if (lookahead == 'p') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 255:
-      if (lookahead == 'p') ADVANCE(363);
+      if (lookahead == 'y') ADVANCE(364);
       END_STATE();
     case 256:
-      if (lookahead == 'c') ADVANCE(364);
+      if (lookahead == 'p') ADVANCE(365);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(366);
       END_STATE();
     case 258:
-      if (lookahead == 'e') ADVANCE(365);
+      if (lookahead == 'c') ADVANCE(367);
       END_STATE();
     case 259:
-      if (lookahead == 'n') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 260:
-      if (lookahead == 'r') ADVANCE(367);
-      END_STATE();
-    case 261:
       if (lookahead == 'e') ADVANCE(368);
       END_STATE();
+    case 261:
+      if (lookahead == 'n') ADVANCE(369);
+      END_STATE();
     case 262:
-      if (lookahead == 'a') ADVANCE(369);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'e') ADVANCE(371);
       END_STATE();
     case 264:
-      if (lookahead == 'n') ADVANCE(370);
+      if (lookahead == 'a') ADVANCE(372);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_goes);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(371);
+      if (lookahead == 'n') ADVANCE(373);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_half);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 268:
-      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == 't') ADVANCE(374);
       END_STATE();
     case 269:
-      if (lookahead == 'e') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 'e') ADVANCE(375);
       END_STATE();
     case 271:
-      if (lookahead == 'r') ADVANCE(374);
-      END_STATE();
-    case 272:
-      if (lookahead == 't') ADVANCE(375);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_less);
       if (lookahead == 'e') ADVANCE(376);
       END_STATE();
+    case 272:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 273:
+      if (lookahead == 'r') ADVANCE(377);
+      END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(377);
+      if (lookahead == 't') ADVANCE(378);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 276:
-      if (lookahead == 'i') ADVANCE(378);
-      END_STATE();
-    case 277:
+      ACCEPT_TOKEN(anon_sym_less);
       if (lookahead == 'e') ADVANCE(379);
       END_STATE();
+    case 276:
+      if (lookahead == 't') ADVANCE(380);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_loss);
+      END_STATE();
     case 278:
-      if (lookahead == 'h') ADVANCE(380);
+      if (lookahead == 'i') ADVANCE(381);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_more);
+      if (lookahead == 'e') ADVANCE(382);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'h') ADVANCE(383);
       END_STATE();
     case 281:
-      if (lookahead == 'o') ADVANCE(381);
+      ACCEPT_TOKEN(anon_sym_more);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_next);
+      ACCEPT_TOKEN(anon_sym_most);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_none);
+      if (lookahead == 'o') ADVANCE(384);
       END_STATE();
     case 284:
-      if (lookahead == 'c') ADVANCE(382);
+      ACCEPT_TOKEN(anon_sym_next);
       END_STATE();
     case 285:
-      if (lookahead == 'i') ADVANCE(383);
+      ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
     case 286:
-      if (lookahead == 'r') ADVANCE(384);
+      if (lookahead == 'c') ADVANCE(385);
       END_STATE();
     case 287:
-      if (lookahead == 'm') ADVANCE(385);
+      if (lookahead == 'i') ADVANCE(386);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_pass);
-      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == 'r') ADVANCE(387);
       END_STATE();
     case 289:
-      if (lookahead == 'o') ADVANCE(387);
+      if (lookahead == 'm') ADVANCE(388);
       END_STATE();
     case 290:
-      if (lookahead == 'a') ADVANCE(388);
-      END_STATE();
-    case 291:
+      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(389);
       END_STATE();
+    case 291:
+      if (lookahead == 'o') ADVANCE(390);
+      END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_post);
-      if (lookahead == 'a') ADVANCE(390);
+      if (lookahead == 'a') ADVANCE(391);
       END_STATE();
     case 293:
-      if (lookahead == 'e') ADVANCE(391);
+      if (lookahead == 'e') ADVANCE(392);
       END_STATE();
     case 294:
-      if (lookahead == 'a') ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'a') ADVANCE(393);
       END_STATE();
     case 295:
-      if (lookahead == 'o') ADVANCE(393);
+      if (lookahead == 'e') ADVANCE(394);
       END_STATE();
     case 296:
-      if (lookahead == 'i') ADVANCE(394);
-      if (lookahead == 'y') ADVANCE(395);
+      if (lookahead == 'a') ADVANCE(395);
       END_STATE();
     case 297:
-      if (lookahead == 't') ADVANCE(396);
+      if (lookahead == 'o') ADVANCE(396);
       END_STATE();
     case 298:
-      if (lookahead == 'u') ADVANCE(397);
+      if (lookahead == 'i') ADVANCE(397);
+      if (lookahead == 'y') ADVANCE(398);
       END_STATE();
     case 299:
-      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == 't') ADVANCE(399);
       END_STATE();
     case 300:
-      if (lookahead == 'i') ADVANCE(399);
+      if (lookahead == 'u') ADVANCE(400);
       END_STATE();
     case 301:
-      if (lookahead == 'v') ADVANCE(400);
+      if (lookahead == 'r') ADVANCE(401);
       END_STATE();
     case 302:
-      if (lookahead == 'e') ADVANCE(401);
-      END_STATE();
-    case 303:
       if (lookahead == 'i') ADVANCE(402);
       END_STATE();
+    case 303:
+      if (lookahead == 'v') ADVANCE(403);
+      END_STATE();
     case 304:
-      if (lookahead == 'r') ADVANCE(403);
+      if (lookahead == 'e') ADVANCE(404);
       END_STATE();
     case 305:
-      if (lookahead == 'l') ADVANCE(404);
+      if (lookahead == 'i') ADVANCE(405);
       END_STATE();
     case 306:
-      if (lookahead == 'd') ADVANCE(405);
+      if (lookahead == 'r') ADVANCE(406);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(406);
+      if (lookahead == 'l') ADVANCE(407);
       END_STATE();
     case 308:
-      if (lookahead == 'a') ADVANCE(407);
+      if (lookahead == 'd') ADVANCE(408);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_seat);
-      if (lookahead == 's') ADVANCE(408);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(409);
       END_STATE();
     case 310:
-      if (lookahead == 'n') ADVANCE(409);
+      if (lookahead == 'a') ADVANCE(410);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_seed);
+      ACCEPT_TOKEN(anon_sym_seat);
+      if (lookahead == 's') ADVANCE(411);
       END_STATE();
     case 312:
-      if (lookahead == 'e') ADVANCE(410);
+      if (lookahead == 'n') ADVANCE(412);
       END_STATE();
     case 313:
-      if (lookahead == 'l') ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 314:
-      if (lookahead == 'c') ADVANCE(412);
+      if (lookahead == 'e') ADVANCE(413);
       END_STATE();
     case 315:
-      if (lookahead == 'r') ADVANCE(413);
+      if (lookahead == 'l') ADVANCE(414);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_text);
+      if (lookahead == 'c') ADVANCE(415);
       END_STATE();
     case 317:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'r') ADVANCE(416);
       END_STATE();
     case 318:
-      ACCEPT_TOKEN(anon_sym_then);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_ties);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 320:
-      if (lookahead == 's') ADVANCE(414);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 's') ADVANCE(417);
       END_STATE();
     case 323:
-      if (lookahead == 't') ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 324:
-      if (lookahead == 'i') ADVANCE(416);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 'r') ADVANCE(417);
-      if (lookahead == 's') ADVANCE(418);
+      if (lookahead == 't') ADVANCE(418);
       END_STATE();
     case 326:
-      if (lookahead == 'h') ADVANCE(419);
+      if (lookahead == 'i') ADVANCE(419);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 'r') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(421);
       END_STATE();
     case 328:
-      if (lookahead == 'e') ADVANCE(420);
+      if (lookahead == 'h') ADVANCE(422);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_year);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 330:
-      if (lookahead == 'i') ADVANCE(421);
+      if (lookahead == 'e') ADVANCE(423);
       END_STATE();
     case 331:
-      if (lookahead == 'n') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_admit);
+      if (lookahead == 'i') ADVANCE(424);
       END_STATE();
     case 333:
-      if (lookahead == 'i') ADVANCE(423);
+      if (lookahead == 'n') ADVANCE(425);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 335:
-      if (lookahead == 's') ADVANCE(424);
+      if (lookahead == 'i') ADVANCE(426);
       END_STATE();
     case 336:
-      if (lookahead == 'a') ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 337:
-      if (lookahead == 'e') ADVANCE(426);
+      if (lookahead == 's') ADVANCE(427);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 'a') ADVANCE(428);
       END_STATE();
     case 339:
-      if (lookahead == 'b') ADVANCE(427);
+      if (lookahead == 'e') ADVANCE(429);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(428);
-      if (lookahead == 's') ADVANCE(429);
+      ACCEPT_TOKEN(anon_sym_alone);
       END_STATE();
     case 341:
-      if (lookahead == 'l') ADVANCE(430);
+      if (lookahead == 'b') ADVANCE(430);
       END_STATE();
     case 342:
-      if (lookahead == 'c') ADVANCE(431);
-      END_STATE();
-    case 343:
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(431);
       if (lookahead == 's') ADVANCE(432);
       END_STATE();
+    case 343:
+      if (lookahead == 'l') ADVANCE(433);
+      END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_borne);
+      if (lookahead == 'c') ADVANCE(434);
       END_STATE();
     case 345:
-      if (lookahead == 'h') ADVANCE(433);
+      if (lookahead == 's') ADVANCE(435);
       END_STATE();
     case 346:
-      if (lookahead == 'n') ADVANCE(434);
+      if (lookahead == 'd') ADVANCE(436);
       END_STATE();
     case 347:
-      if (lookahead == 'd') ADVANCE(435);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 348:
-      if (lookahead == 'e') ADVANCE(436);
+      if (lookahead == 'h') ADVANCE(437);
       END_STATE();
     case 349:
-      if (lookahead == 'n') ADVANCE(437);
+      if (lookahead == 'n') ADVANCE(438);
       END_STATE();
     case 350:
-      if (lookahead == 'e') ADVANCE(438);
+      if (lookahead == 'd') ADVANCE(439);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_clear);
+      if (lookahead == 'e') ADVANCE(440);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_close);
+      if (lookahead == 'n') ADVANCE(441);
       END_STATE();
     case 353:
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 'e') ADVANCE(442);
       END_STATE();
     case 354:
-      if (lookahead == 'n') ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_clear);
       END_STATE();
     case 355:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(441);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 356:
-      if (lookahead == 't') ADVANCE(442);
+      if (lookahead == 'r') ADVANCE(443);
       END_STATE();
     case 357:
-      if (lookahead == 'n') ADVANCE(443);
+      if (lookahead == 'n') ADVANCE(444);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(444);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(445);
       END_STATE();
     case 359:
-      if (lookahead == 't') ADVANCE(445);
+      if (lookahead == 't') ADVANCE(446);
       END_STATE();
     case 360:
-      if (lookahead == 'i') ADVANCE(446);
+      if (lookahead == 'n') ADVANCE(447);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_debit);
+      if (lookahead == 's') ADVANCE(448);
       END_STATE();
     case 362:
-      if (lookahead == 'l') ADVANCE(447);
-      END_STATE();
-    case 363:
-      if (lookahead == 't') ADVANCE(448);
-      END_STATE();
-    case 364:
       if (lookahead == 't') ADVANCE(449);
       END_STATE();
+    case 363:
+      if (lookahead == 'i') ADVANCE(450);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == 'l') ADVANCE(451);
       END_STATE();
     case 366:
-      if (lookahead == 'c') ADVANCE(450);
+      if (lookahead == 't') ADVANCE(452);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_floor);
+      if (lookahead == 't') ADVANCE(453);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_force);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 369:
-      if (lookahead == 'r') ADVANCE(451);
+      if (lookahead == 'c') ADVANCE(454);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_given);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 371:
-      if (lookahead == 'e') ADVANCE(452);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 372:
-      if (lookahead == 's') ADVANCE(453);
-      END_STATE();
-    case 373:
-      if (lookahead == 's') ADVANCE(454);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_later);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_least);
-      END_STATE();
-    case 376:
       if (lookahead == 'r') ADVANCE(455);
       END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_limit);
+    case 373:
+      ACCEPT_TOKEN(anon_sym_given);
       END_STATE();
-    case 378:
-      if (lookahead == 'n') ADVANCE(456);
+    case 374:
+      if (lookahead == 'e') ADVANCE(456);
       END_STATE();
-    case 379:
-      if (lookahead == 'r') ADVANCE(457);
+    case 375:
+      if (lookahead == 's') ADVANCE(457);
       END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_month);
+    case 376:
       if (lookahead == 's') ADVANCE(458);
       END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_later);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 379:
+      if (lookahead == 'r') ADVANCE(459);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
     case 381:
-      if (lookahead == 'n') ADVANCE(459);
+      if (lookahead == 'n') ADVANCE(460);
       END_STATE();
     case 382:
-      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'r') ADVANCE(461);
       END_STATE();
     case 383:
-      if (lookahead == 'n') ADVANCE(461);
+      ACCEPT_TOKEN(anon_sym_month);
+      if (lookahead == 's') ADVANCE(462);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_other);
+      if (lookahead == 'n') ADVANCE(463);
       END_STATE();
     case 385:
-      if (lookahead == 'e') ADVANCE(462);
+      if (lookahead == 'e') ADVANCE(464);
       END_STATE();
     case 386:
-      if (lookahead == 's') ADVANCE(463);
+      if (lookahead == 'n') ADVANCE(465);
       END_STATE();
     case 387:
-      if (lookahead == 'd') ADVANCE(464);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 388:
-      if (lookahead == 'l') ADVANCE(465);
+      if (lookahead == 'e') ADVANCE(466);
       END_STATE();
     case 389:
-      if (lookahead == 'd') ADVANCE(466);
+      if (lookahead == 's') ADVANCE(467);
       END_STATE();
     case 390:
-      if (lookahead == 'l') ADVANCE(467);
+      if (lookahead == 'd') ADVANCE(468);
       END_STATE();
     case 391:
-      if (lookahead == 'n') ADVANCE(468);
+      if (lookahead == 'l') ADVANCE(469);
       END_STATE();
     case 392:
-      if (lookahead == 'i') ADVANCE(469);
+      if (lookahead == 'd') ADVANCE(470);
       END_STATE();
     case 393:
-      if (lookahead == 'r') ADVANCE(470);
+      if (lookahead == 'l') ADVANCE(471);
       END_STATE();
     case 394:
-      if (lookahead == 'e') ADVANCE(471);
+      if (lookahead == 'n') ADVANCE(472);
       END_STATE();
     case 395:
-      ACCEPT_TOKEN(anon_sym_proxy);
+      if (lookahead == 'i') ADVANCE(473);
       END_STATE();
     case 396:
-      if (lookahead == 'e') ADVANCE(472);
+      if (lookahead == 'r') ADVANCE(474);
       END_STATE();
     case 397:
-      if (lookahead == 'm') ADVANCE(473);
+      if (lookahead == 'e') ADVANCE(475);
       END_STATE();
     case 398:
-      if (lookahead == 'd') ADVANCE(474);
+      ACCEPT_TOKEN(anon_sym_proxy);
       END_STATE();
     case 399:
-      if (lookahead == 'n') ADVANCE(475);
-      END_STATE();
-    case 400:
       if (lookahead == 'e') ADVANCE(476);
       END_STATE();
+    case 400:
+      if (lookahead == 'm') ADVANCE(477);
+      END_STATE();
     case 401:
-      if (lookahead == 's') ADVANCE(477);
+      if (lookahead == 'd') ADVANCE(478);
       END_STATE();
     case 402:
-      if (lookahead == 'r') ADVANCE(478);
+      if (lookahead == 'n') ADVANCE(479);
       END_STATE();
     case 403:
-      if (lookahead == 'v') ADVANCE(479);
+      if (lookahead == 'e') ADVANCE(480);
       END_STATE();
     case 404:
-      if (lookahead == 'u') ADVANCE(480);
+      if (lookahead == 's') ADVANCE(481);
       END_STATE();
     case 405:
-      if (lookahead == 'i') ADVANCE(481);
+      if (lookahead == 'r') ADVANCE(482);
       END_STATE();
     case 406:
-      if (lookahead == 'o') ADVANCE(482);
+      if (lookahead == 'v') ADVANCE(483);
       END_STATE();
     case 407:
-      if (lookahead == 'r') ADVANCE(483);
+      if (lookahead == 'u') ADVANCE(484);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_seats);
+      if (lookahead == 'i') ADVANCE(485);
       END_STATE();
     case 409:
-      if (lookahead == 'd') ADVANCE(484);
+      if (lookahead == 'o') ADVANCE(486);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 'r') ADVANCE(487);
       END_STATE();
     case 411:
-      if (lookahead == 'e') ADVANCE(485);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 412:
-      if (lookahead == 'e') ADVANCE(486);
+      if (lookahead == 'd') ADVANCE(488);
       END_STATE();
     case 413:
-      if (lookahead == 'a') ADVANCE(487);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 414:
-      if (lookahead == 'f') ADVANCE(488);
-      END_STATE();
-    case 415:
       if (lookahead == 'e') ADVANCE(489);
       END_STATE();
+    case 415:
+      if (lookahead == 'e') ADVANCE(490);
+      END_STATE();
     case 416:
-      if (lookahead == 'o') ADVANCE(490);
+      if (lookahead == 'a') ADVANCE(491);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_voter);
+      if (lookahead == 'f') ADVANCE(492);
       END_STATE();
     case 418:
-      ACCEPT_TOKEN(anon_sym_votes);
+      if (lookahead == 'e') ADVANCE(493);
       END_STATE();
     case 419:
-      if (lookahead == 't') ADVANCE(491);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_where);
-      END_STATE();
-    case 421:
-      if (lookahead == 'n') ADVANCE(492);
-      END_STATE();
-    case 422:
-      if (lookahead == 't') ADVANCE(493);
-      END_STATE();
-    case 423:
       if (lookahead == 'o') ADVANCE(494);
       END_STATE();
-    case 424:
+    case 420:
+      ACCEPT_TOKEN(anon_sym_voter);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 422:
       if (lookahead == 't') ADVANCE(495);
       END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 424:
+      if (lookahead == 'n') ADVANCE(496);
+      END_STATE();
     case 425:
-      if (lookahead == 't') ADVANCE(496);
+      if (lookahead == 't') ADVANCE(497);
       END_STATE();
     case 426:
-      if (lookahead == 'd') ADVANCE(497);
+      if (lookahead == 'o') ADVANCE(498);
       END_STATE();
     case 427:
-      if (lookahead == 'e') ADVANCE(498);
+      if (lookahead == 't') ADVANCE(499);
       END_STATE();
     case 428:
-      if (lookahead == 'e') ADVANCE(499);
+      if (lookahead == 't') ADVANCE(500);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_amends);
+      if (lookahead == 'd') ADVANCE(501);
       END_STATE();
     case 430:
-      if (lookahead == 'e') ADVANCE(500);
-      END_STATE();
-    case 431:
-      if (lookahead == 'e') ADVANCE(501);
-      END_STATE();
-    case 432:
       if (lookahead == 'e') ADVANCE(502);
       END_STATE();
+    case 431:
+      if (lookahead == 'e') ADVANCE(503);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_amends);
+      END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'e') ADVANCE(504);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(anon_sym_broken);
+      if (lookahead == 'e') ADVANCE(505);
       END_STATE();
     case 435:
-      if (lookahead == 'a') ADVANCE(503);
+      if (lookahead == 'e') ADVANCE(506);
       END_STATE();
     case 436:
-      if (lookahead == 'd') ADVANCE(504);
+      ACCEPT_TOKEN(anon_sym_booked);
       END_STATE();
     case 437:
-      if (lookahead == 'g') ADVANCE(505);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 438:
-      if (lookahead == 's') ADVANCE(506);
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
     case 439:
-      if (lookahead == 'm') ADVANCE(507);
+      if (lookahead == 'a') ADVANCE(507);
       END_STATE();
     case 440:
-      if (lookahead == 't') ADVANCE(508);
+      if (lookahead == 'd') ADVANCE(508);
       END_STATE();
     case 441:
-      if (lookahead == 'd') ADVANCE(509);
+      if (lookahead == 'g') ADVANCE(509);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_credit);
       if (lookahead == 's') ADVANCE(510);
       END_STATE();
     case 443:
-      if (lookahead == 'c') ADVANCE(511);
+      if (lookahead == 'm') ADVANCE(511);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 't') ADVANCE(512);
       END_STATE();
     case 445:
-      if (lookahead == 'i') ADVANCE(512);
+      if (lookahead == 'd') ADVANCE(513);
       END_STATE();
     case 446:
-      if (lookahead == 'o') ADVANCE(513);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 'e') ADVANCE(514);
+      if (lookahead == 's') ADVANCE(515);
       END_STATE();
     case 447:
-      if (lookahead == 'e') ADVANCE(514);
+      if (lookahead == 'c') ADVANCE(516);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_except);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_expect);
+      if (lookahead == 'i') ADVANCE(517);
       END_STATE();
     case 450:
-      if (lookahead == 'i') ADVANCE(515);
+      if (lookahead == 'o') ADVANCE(518);
       END_STATE();
     case 451:
-      if (lookahead == 'd') ADVANCE(516);
+      if (lookahead == 'e') ADVANCE(519);
       END_STATE();
     case 452:
-      if (lookahead == 'r') ADVANCE(517);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_halves);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'i') ADVANCE(520);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'd') ADVANCE(521);
       END_STATE();
     case 456:
-      if (lookahead == 'g') ADVANCE(518);
+      if (lookahead == 'r') ADVANCE(522);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(519);
+      ACCEPT_TOKEN(anon_sym_halves);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_lapses);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(anon_sym_motion);
+      ACCEPT_TOKEN(anon_sym_lesser);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_notice);
+      if (lookahead == 'g') ADVANCE(523);
       END_STATE();
     case 461:
-      if (lookahead == 'g') ADVANCE(520);
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(524);
       END_STATE();
     case 462:
-      if (lookahead == 't') ADVANCE(521);
+      ACCEPT_TOKEN(anon_sym_months);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_passes);
+      ACCEPT_TOKEN(anon_sym_motion);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_period);
+      ACCEPT_TOKEN(anon_sym_notice);
       END_STATE();
     case 465:
-      if (lookahead == 'i') ADVANCE(522);
+      if (lookahead == 'g') ADVANCE(525);
       END_STATE();
     case 466:
-      ACCEPT_TOKEN(anon_sym_pooled);
+      if (lookahead == 't') ADVANCE(526);
       END_STATE();
     case 467:
-      ACCEPT_TOKEN(anon_sym_postal);
+      ACCEPT_TOKEN(anon_sym_passes);
       END_STATE();
     case 468:
-      if (lookahead == 't') ADVANCE(523);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 469:
-      if (lookahead == 'l') ADVANCE(524);
+      if (lookahead == 'i') ADVANCE(527);
       END_STATE();
     case 470:
-      if (lookahead == 't') ADVANCE(525);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 471:
-      if (lookahead == 's') ADVANCE(526);
+      ACCEPT_TOKEN(anon_sym_postal);
       END_STATE();
     case 472:
-      if (lookahead == 'r') ADVANCE(527);
+      if (lookahead == 't') ADVANCE(528);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(anon_sym_quorum);
+      if (lookahead == 'l') ADVANCE(529);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(anon_sym_record);
+      if (lookahead == 't') ADVANCE(530);
       END_STATE();
     case 475:
-      if (lookahead == 'd') ADVANCE(528);
+      if (lookahead == 's') ADVANCE(531);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(anon_sym_remove);
+      if (lookahead == 'r') ADVANCE(532);
       END_STATE();
     case 477:
-      if (lookahead == 'e') ADVANCE(529);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 478:
-      if (lookahead == 'e') ADVANCE(530);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 479:
-      if (lookahead == 'e') ADVANCE(531);
+      if (lookahead == 'd') ADVANCE(533);
       END_STATE();
     case 480:
-      if (lookahead == 't') ADVANCE(532);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 481:
-      if (lookahead == 'n') ADVANCE(533);
+      if (lookahead == 'e') ADVANCE(534);
       END_STATE();
     case 482:
-      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == 'e') ADVANCE(535);
       END_STATE();
     case 483:
-      if (lookahead == 'i') ADVANCE(535);
+      if (lookahead == 'e') ADVANCE(536);
       END_STATE();
     case 484:
-      ACCEPT_TOKEN(anon_sym_second);
+      if (lookahead == 't') ADVANCE(537);
       END_STATE();
     case 485:
-      ACCEPT_TOKEN(anon_sym_single);
+      if (lookahead == 'n') ADVANCE(538);
       END_STATE();
     case 486:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'o') ADVANCE(539);
       END_STATE();
     case 487:
-      if (lookahead == 'c') ADVANCE(536);
+      if (lookahead == 'i') ADVANCE(540);
       END_STATE();
     case 488:
-      if (lookahead == 'e') ADVANCE(537);
+      ACCEPT_TOKEN(anon_sym_second);
       END_STATE();
     case 489:
-      if (lookahead == 'd') ADVANCE(538);
+      ACCEPT_TOKEN(anon_sym_single);
       END_STATE();
     case 490:
-      if (lookahead == 'n') ADVANCE(539);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 491:
-      if (lookahead == 'e') ADVANCE(540);
+      if (lookahead == 'c') ADVANCE(541);
       END_STATE();
     case 492:
-      ACCEPT_TOKEN(anon_sym_abstain);
+      if (lookahead == 'e') ADVANCE(542);
       END_STATE();
     case 493:
-      if (lookahead == 'i') ADVANCE(541);
+      if (lookahead == 'd') ADVANCE(543);
       END_STATE();
     case 494:
-      if (lookahead == 'n') ADVANCE(542);
+      if (lookahead == 'n') ADVANCE(544);
       END_STATE();
     case 495:
-      ACCEPT_TOKEN(anon_sym_against);
+      if (lookahead == 'e') ADVANCE(545);
       END_STATE();
     case 496:
-      if (lookahead == 'e') ADVANCE(543);
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
     case 497:
-      ACCEPT_TOKEN(anon_sym_allowed);
+      if (lookahead == 'i') ADVANCE(546);
       END_STATE();
     case 498:
-      if (lookahead == 't') ADVANCE(544);
+      if (lookahead == 'n') ADVANCE(547);
       END_STATE();
     case 499:
-      if (lookahead == 'n') ADVANCE(545);
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
     case 500:
-      ACCEPT_TOKEN(anon_sym_article);
+      if (lookahead == 'e') ADVANCE(548);
       END_STATE();
     case 501:
-      if (lookahead == 's') ADVANCE(546);
+      ACCEPT_TOKEN(anon_sym_allowed);
       END_STATE();
     case 502:
-      ACCEPT_TOKEN(anon_sym_because);
+      if (lookahead == 't') ADVANCE(549);
       END_STATE();
     case 503:
-      if (lookahead == 't') ADVANCE(547);
+      if (lookahead == 'n') ADVANCE(550);
       END_STATE();
     case 504:
-      ACCEPT_TOKEN(anon_sym_carried);
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
     case 505:
-      ACCEPT_TOKEN(anon_sym_ceiling);
+      if (lookahead == 's') ADVANCE(551);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(anon_sym_classes);
+      ACCEPT_TOKEN(anon_sym_because);
       END_STATE();
     case 507:
-      if (lookahead == 'e') ADVANCE(548);
-      if (lookahead == 'i') ADVANCE(549);
+      if (lookahead == 't') ADVANCE(552);
       END_STATE();
     case 508:
-      ACCEPT_TOKEN(anon_sym_consent);
+      ACCEPT_TOKEN(anon_sym_carried);
       END_STATE();
     case 509:
-      ACCEPT_TOKEN(anon_sym_counted);
+      ACCEPT_TOKEN(anon_sym_ceiling);
       END_STATE();
     case 510:
-      ACCEPT_TOKEN(anon_sym_credits);
+      ACCEPT_TOKEN(anon_sym_classes);
       END_STATE();
     case 511:
-      if (lookahead == 'y') ADVANCE(550);
+      if (lookahead == 'e') ADVANCE(553);
+      if (lookahead == 'i') ADVANCE(554);
       END_STATE();
     case 512:
-      if (lookahead == 'v') ADVANCE(551);
+      ACCEPT_TOKEN(anon_sym_consent);
       END_STATE();
     case 513:
-      if (lookahead == 'n') ADVANCE(552);
+      ACCEPT_TOKEN(anon_sym_counted);
       END_STATE();
     case 514:
-      ACCEPT_TOKEN(anon_sym_example);
+      if (lookahead == 'd') ADVANCE(555);
       END_STATE();
     case 515:
-      if (lookahead == 'a') ADVANCE(553);
+      ACCEPT_TOKEN(anon_sym_credits);
       END_STATE();
     case 516:
-      ACCEPT_TOKEN(anon_sym_forward);
+      if (lookahead == 'y') ADVANCE(556);
       END_STATE();
     case 517:
-      ACCEPT_TOKEN(anon_sym_greater);
+      if (lookahead == 'v') ADVANCE(557);
       END_STATE();
     case 518:
-      ACCEPT_TOKEN(anon_sym_meeting);
+      if (lookahead == 'n') ADVANCE(558);
       END_STATE();
     case 519:
-      ACCEPT_TOKEN(anon_sym_members);
+      ACCEPT_TOKEN(anon_sym_example);
       END_STATE();
     case 520:
-      ACCEPT_TOKEN(anon_sym_opening);
+      if (lookahead == 'a') ADVANCE(559);
       END_STATE();
     case 521:
-      if (lookahead == 'e') ADVANCE(554);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 522:
-      if (lookahead == 't') ADVANCE(555);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 523:
-      ACCEPT_TOKEN(anon_sym_present);
+      ACCEPT_TOKEN(anon_sym_meeting);
       END_STATE();
     case 524:
-      if (lookahead == 'i') ADVANCE(556);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 525:
-      if (lookahead == 'i') ADVANCE(557);
+      ACCEPT_TOKEN(anon_sym_opening);
       END_STATE();
     case 526:
-      ACCEPT_TOKEN(anon_sym_proxies);
+      if (lookahead == 'e') ADVANCE(560);
       END_STATE();
     case 527:
-      if (lookahead == 's') ADVANCE(558);
+      if (lookahead == 't') ADVANCE(561);
       END_STATE();
     case 528:
-      if (lookahead == 'e') ADVANCE(559);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 529:
-      if (lookahead == 'n') ADVANCE(560);
-      END_STATE();
-    case 530:
-      if (lookahead == 's') ADVANCE(561);
-      END_STATE();
-    case 531:
-      ACCEPT_TOKEN(anon_sym_reserve);
-      END_STATE();
-    case 532:
       if (lookahead == 'i') ADVANCE(562);
       END_STATE();
+    case 530:
+      if (lookahead == 'i') ADVANCE(563);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(anon_sym_proxies);
+      END_STATE();
+    case 532:
+      if (lookahead == 's') ADVANCE(564);
+      END_STATE();
     case 533:
-      if (lookahead == 'g') ADVANCE(563);
+      if (lookahead == 'e') ADVANCE(565);
       END_STATE();
     case 534:
-      if (lookahead == 'k') ADVANCE(564);
+      if (lookahead == 'n') ADVANCE(566);
       END_STATE();
     case 535:
-      if (lookahead == 'o') ADVANCE(565);
+      if (lookahead == 's') ADVANCE(567);
       END_STATE();
     case 536:
-      if (lookahead == 't') ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 537:
-      if (lookahead == 'r') ADVANCE(567);
+      if (lookahead == 'i') ADVANCE(568);
       END_STATE();
     case 538:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      if (lookahead == 'g') ADVANCE(569);
       END_STATE();
     case 539:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 'k') ADVANCE(570);
       END_STATE();
     case 540:
-      if (lookahead == 'd') ADVANCE(568);
+      if (lookahead == 'o') ADVANCE(571);
       END_STATE();
     case 541:
-      if (lookahead == 'o') ADVANCE(569);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(anon_sym_adoption);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(570);
-      END_STATE();
-    case 544:
-      if (lookahead == 'i') ADVANCE(571);
-      END_STATE();
-    case 545:
       if (lookahead == 't') ADVANCE(572);
       END_STATE();
-    case 546:
-      ACCEPT_TOKEN(anon_sym_balances);
+    case 542:
+      if (lookahead == 'r') ADVANCE(573);
       END_STATE();
-    case 547:
-      if (lookahead == 'e') ADVANCE(573);
+    case 543:
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
-    case 548:
+    case 544:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 545:
       if (lookahead == 'd') ADVANCE(574);
       END_STATE();
+    case 546:
+      if (lookahead == 'o') ADVANCE(575);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(anon_sym_adoption);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(576);
+      END_STATE();
     case 549:
-      if (lookahead == 'n') ADVANCE(575);
+      if (lookahead == 'i') ADVANCE(577);
       END_STATE();
     case 550:
-      ACCEPT_TOKEN(anon_sym_currency);
+      if (lookahead == 't') ADVANCE(578);
       END_STATE();
     case 551:
-      if (lookahead == 'e') ADVANCE(576);
+      ACCEPT_TOKEN(anon_sym_balances);
       END_STATE();
     case 552:
-      ACCEPT_TOKEN(anon_sym_election);
+      if (lookahead == 'e') ADVANCE(579);
       END_STATE();
     case 553:
-      if (lookahead == 'l') ADVANCE(577);
+      if (lookahead == 'd') ADVANCE(580);
       END_STATE();
     case 554:
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'n') ADVANCE(581);
       END_STATE();
     case 555:
-      if (lookahead == 'y') ADVANCE(579);
+      ACCEPT_TOKEN(anon_sym_credited);
       END_STATE();
     case 556:
-      if (lookahead == 'n') ADVANCE(580);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 557:
-      if (lookahead == 'o') ADVANCE(581);
+      if (lookahead == 'e') ADVANCE(582);
       END_STATE();
     case 558:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 559:
-      if (lookahead == 'r') ADVANCE(582);
+      if (lookahead == 'l') ADVANCE(583);
       END_STATE();
     case 560:
-      if (lookahead == 't') ADVANCE(583);
+      if (lookahead == 'r') ADVANCE(584);
       END_STATE();
     case 561:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'y') ADVANCE(585);
       END_STATE();
     case 562:
-      if (lookahead == 'o') ADVANCE(584);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(anon_sym_rounding);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(anon_sym_rulebook);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(anon_sym_scenario);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(anon_sym_subtract);
-      END_STATE();
-    case 567:
-      if (lookahead == 'a') ADVANCE(585);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(anon_sym_weighted);
-      END_STATE();
-    case 569:
       if (lookahead == 'n') ADVANCE(586);
       END_STATE();
+    case 563:
+      if (lookahead == 'o') ADVANCE(587);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 565:
+      if (lookahead == 'r') ADVANCE(588);
+      END_STATE();
+    case 566:
+      if (lookahead == 't') ADVANCE(589);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 568:
+      if (lookahead == 'o') ADVANCE(590);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
     case 570:
-      ACCEPT_TOKEN(anon_sym_allocated);
+      ACCEPT_TOKEN(anon_sym_rulebook);
       END_STATE();
     case 571:
-      if (lookahead == 'c') ADVANCE(587);
+      ACCEPT_TOKEN(anon_sym_scenario);
       END_STATE();
     case 572:
-      if (lookahead == 's') ADVANCE(588);
+      ACCEPT_TOKEN(anon_sym_subtract);
       END_STATE();
     case 573:
-      ACCEPT_TOKEN(anon_sym_candidate);
-      if (lookahead == 's') ADVANCE(589);
+      if (lookahead == 'a') ADVANCE(591);
       END_STATE();
     case 574:
-      ACCEPT_TOKEN(anon_sym_confirmed);
+      ACCEPT_TOKEN(anon_sym_weighted);
       END_STATE();
     case 575:
-      if (lookahead == 'g') ADVANCE(590);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(anon_sym_effective);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(anon_sym_plurality);
-      END_STATE();
-    case 580:
-      if (lookahead == 'g') ADVANCE(591);
-      END_STATE();
-    case 581:
       if (lookahead == 'n') ADVANCE(592);
       END_STATE();
+    case 576:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 577:
+      if (lookahead == 'c') ADVANCE(593);
+      END_STATE();
+    case 578:
+      if (lookahead == 's') ADVANCE(594);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(595);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(anon_sym_confirmed);
+      END_STATE();
+    case 581:
+      if (lookahead == 'g') ADVANCE(596);
+      END_STATE();
     case 582:
-      ACCEPT_TOKEN(anon_sym_remainder);
+      ACCEPT_TOKEN(anon_sym_effective);
       END_STATE();
     case 583:
-      if (lookahead == 'e') ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_financial);
       END_STATE();
     case 584:
-      if (lookahead == 'n') ADVANCE(594);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 585:
-      if (lookahead == 'b') ADVANCE(595);
+      ACCEPT_TOKEN(anon_sym_plurality);
       END_STATE();
     case 586:
-      if (lookahead == 's') ADVANCE(596);
+      if (lookahead == 'g') ADVANCE(597);
       END_STATE();
     case 587:
-      if (lookahead == 'a') ADVANCE(597);
+      if (lookahead == 'n') ADVANCE(598);
       END_STATE();
     case 588:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 589:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      if (lookahead == 'e') ADVANCE(599);
       END_STATE();
     case 590:
-      ACCEPT_TOKEN(anon_sym_confirming);
+      if (lookahead == 'n') ADVANCE(600);
       END_STATE();
     case 591:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      if (lookahead == 'b') ADVANCE(601);
       END_STATE();
     case 592:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      if (lookahead == 's') ADVANCE(602);
       END_STATE();
     case 593:
-      if (lookahead == 'd') ADVANCE(598);
+      if (lookahead == 'a') ADVANCE(603);
       END_STATE();
     case 594:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 595:
-      if (lookahead == 'l') ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_candidates);
       END_STATE();
     case 596:
-      ACCEPT_TOKEN(anon_sym_abstentions);
+      ACCEPT_TOKEN(anon_sym_confirming);
       END_STATE();
     case 597:
-      if (lookahead == 'l') ADVANCE(600);
+      ACCEPT_TOKEN(anon_sym_prevailing);
       END_STATE();
     case 598:
-      ACCEPT_TOKEN(anon_sym_represented);
+      ACCEPT_TOKEN(anon_sym_proportion);
       END_STATE();
     case 599:
-      if (lookahead == 'e') ADVANCE(601);
+      if (lookahead == 'd') ADVANCE(604);
       END_STATE();
     case 600:
-      if (lookahead == 'l') ADVANCE(602);
+      ACCEPT_TOKEN(anon_sym_resolution);
       END_STATE();
     case 601:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      if (lookahead == 'l') ADVANCE(605);
       END_STATE();
     case 602:
-      if (lookahead == 'y') ADVANCE(603);
+      ACCEPT_TOKEN(anon_sym_abstentions);
       END_STATE();
     case 603:
+      if (lookahead == 'l') ADVANCE(606);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(anon_sym_represented);
+      END_STATE();
+    case 605:
+      if (lookahead == 'e') ADVANCE(607);
+      END_STATE();
+    case 606:
+      if (lookahead == 'l') ADVANCE(608);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 608:
+      if (lookahead == 'y') ADVANCE(609);
+      END_STATE();
+    case 609:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3900,6 +3934,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(1),
     [anon_sym_carried] = ACTIONS(1),
     [anon_sym_forward] = ACTIONS(1),
+    [anon_sym_credited] = ACTIONS(1),
+    [anon_sym_booked] = ACTIONS(1),
     [anon_sym_opening] = ACTIONS(1),
     [anon_sym_balances] = ACTIONS(1),
     [anon_sym_borne] = ACTIONS(1),
@@ -4098,6 +4134,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_credited] = ACTIONS(17),
+    [anon_sym_booked] = ACTIONS(17),
     [anon_sym_opening] = ACTIONS(17),
     [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
@@ -4296,6 +4334,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(46),
     [anon_sym_carried] = ACTIONS(46),
     [anon_sym_forward] = ACTIONS(46),
+    [anon_sym_credited] = ACTIONS(46),
+    [anon_sym_booked] = ACTIONS(46),
     [anon_sym_opening] = ACTIONS(46),
     [anon_sym_balances] = ACTIONS(46),
     [anon_sym_borne] = ACTIONS(46),
@@ -4493,6 +4533,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -4690,6 +4732,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -4887,6 +4931,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5084,6 +5130,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(17),
     [anon_sym_carried] = ACTIONS(17),
     [anon_sym_forward] = ACTIONS(17),
+    [anon_sym_credited] = ACTIONS(17),
+    [anon_sym_booked] = ACTIONS(17),
     [anon_sym_opening] = ACTIONS(17),
     [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
@@ -5281,6 +5329,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5478,6 +5528,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5675,6 +5727,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(129),
     [anon_sym_carried] = ACTIONS(129),
     [anon_sym_forward] = ACTIONS(129),
+    [anon_sym_credited] = ACTIONS(129),
+    [anon_sym_booked] = ACTIONS(129),
     [anon_sym_opening] = ACTIONS(129),
     [anon_sym_balances] = ACTIONS(129),
     [anon_sym_borne] = ACTIONS(129),
@@ -5872,6 +5926,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6069,6 +6125,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6266,6 +6324,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(76),
     [anon_sym_carried] = ACTIONS(76),
     [anon_sym_forward] = ACTIONS(76),
+    [anon_sym_credited] = ACTIONS(76),
+    [anon_sym_booked] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6456,6 +6516,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_credited] = ACTIONS(157),
+    [anon_sym_booked] = ACTIONS(157),
     [anon_sym_opening] = ACTIONS(157),
     [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
@@ -6645,6 +6707,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -6834,6 +6898,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(157),
     [anon_sym_carried] = ACTIONS(157),
     [anon_sym_forward] = ACTIONS(157),
+    [anon_sym_credited] = ACTIONS(157),
+    [anon_sym_booked] = ACTIONS(157),
     [anon_sym_opening] = ACTIONS(157),
     [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
@@ -7022,6 +7088,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7210,6 +7278,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_credited] = ACTIONS(173),
+    [anon_sym_booked] = ACTIONS(173),
     [anon_sym_opening] = ACTIONS(173),
     [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
@@ -7398,6 +7468,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7586,6 +7658,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7774,6 +7848,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_credited] = ACTIONS(179),
+    [anon_sym_booked] = ACTIONS(179),
     [anon_sym_opening] = ACTIONS(179),
     [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
@@ -7962,6 +8038,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_credited] = ACTIONS(183),
+    [anon_sym_booked] = ACTIONS(183),
     [anon_sym_opening] = ACTIONS(183),
     [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
@@ -8150,6 +8228,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_credited] = ACTIONS(187),
+    [anon_sym_booked] = ACTIONS(187),
     [anon_sym_opening] = ACTIONS(187),
     [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
@@ -8338,6 +8418,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_credited] = ACTIONS(191),
+    [anon_sym_booked] = ACTIONS(191),
     [anon_sym_opening] = ACTIONS(191),
     [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),
@@ -8526,6 +8608,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_credited] = ACTIONS(195),
+    [anon_sym_booked] = ACTIONS(195),
     [anon_sym_opening] = ACTIONS(195),
     [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
@@ -8714,6 +8798,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_credited] = ACTIONS(199),
+    [anon_sym_booked] = ACTIONS(199),
     [anon_sym_opening] = ACTIONS(199),
     [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
@@ -8902,6 +8988,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_credited] = ACTIONS(203),
+    [anon_sym_booked] = ACTIONS(203),
     [anon_sym_opening] = ACTIONS(203),
     [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
@@ -9090,6 +9178,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_credited] = ACTIONS(207),
+    [anon_sym_booked] = ACTIONS(207),
     [anon_sym_opening] = ACTIONS(207),
     [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
@@ -9278,6 +9368,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_credited] = ACTIONS(211),
+    [anon_sym_booked] = ACTIONS(211),
     [anon_sym_opening] = ACTIONS(211),
     [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
@@ -9465,6 +9557,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(195),
     [anon_sym_carried] = ACTIONS(195),
     [anon_sym_forward] = ACTIONS(195),
+    [anon_sym_credited] = ACTIONS(195),
+    [anon_sym_booked] = ACTIONS(195),
     [anon_sym_opening] = ACTIONS(195),
     [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
@@ -9652,6 +9746,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(203),
     [anon_sym_carried] = ACTIONS(203),
     [anon_sym_forward] = ACTIONS(203),
+    [anon_sym_credited] = ACTIONS(203),
+    [anon_sym_booked] = ACTIONS(203),
     [anon_sym_opening] = ACTIONS(203),
     [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
@@ -9839,6 +9935,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(199),
     [anon_sym_carried] = ACTIONS(199),
     [anon_sym_forward] = ACTIONS(199),
+    [anon_sym_credited] = ACTIONS(199),
+    [anon_sym_booked] = ACTIONS(199),
     [anon_sym_opening] = ACTIONS(199),
     [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
@@ -10026,6 +10124,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(207),
     [anon_sym_carried] = ACTIONS(207),
     [anon_sym_forward] = ACTIONS(207),
+    [anon_sym_credited] = ACTIONS(207),
+    [anon_sym_booked] = ACTIONS(207),
     [anon_sym_opening] = ACTIONS(207),
     [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
@@ -10213,6 +10313,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -10400,6 +10502,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(211),
     [anon_sym_carried] = ACTIONS(211),
     [anon_sym_forward] = ACTIONS(211),
+    [anon_sym_credited] = ACTIONS(211),
+    [anon_sym_booked] = ACTIONS(211),
     [anon_sym_opening] = ACTIONS(211),
     [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
@@ -10587,6 +10691,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(179),
     [anon_sym_carried] = ACTIONS(179),
     [anon_sym_forward] = ACTIONS(179),
+    [anon_sym_credited] = ACTIONS(179),
+    [anon_sym_booked] = ACTIONS(179),
     [anon_sym_opening] = ACTIONS(179),
     [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
@@ -10774,6 +10880,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(183),
     [anon_sym_carried] = ACTIONS(183),
     [anon_sym_forward] = ACTIONS(183),
+    [anon_sym_credited] = ACTIONS(183),
+    [anon_sym_booked] = ACTIONS(183),
     [anon_sym_opening] = ACTIONS(183),
     [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
@@ -10961,6 +11069,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(163),
     [anon_sym_carried] = ACTIONS(163),
     [anon_sym_forward] = ACTIONS(163),
+    [anon_sym_credited] = ACTIONS(163),
+    [anon_sym_booked] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -11148,6 +11258,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(187),
     [anon_sym_carried] = ACTIONS(187),
     [anon_sym_forward] = ACTIONS(187),
+    [anon_sym_credited] = ACTIONS(187),
+    [anon_sym_booked] = ACTIONS(187),
     [anon_sym_opening] = ACTIONS(187),
     [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
@@ -11335,6 +11447,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(173),
     [anon_sym_carried] = ACTIONS(173),
     [anon_sym_forward] = ACTIONS(173),
+    [anon_sym_credited] = ACTIONS(173),
+    [anon_sym_booked] = ACTIONS(173),
     [anon_sym_opening] = ACTIONS(173),
     [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
@@ -11522,6 +11636,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_loss] = ACTIONS(191),
     [anon_sym_carried] = ACTIONS(191),
     [anon_sym_forward] = ACTIONS(191),
+    [anon_sym_credited] = ACTIONS(191),
+    [anon_sym_booked] = ACTIONS(191),
     [anon_sym_opening] = ACTIONS(191),
     [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),

@@ -72,21 +72,24 @@ def test_simulate_the_first_year():
     assert len(outcome["periods"]) == 4
     # The last quarter (rulebooks/rochdale-1844.coop works each by hand):
     # surplus £184.60 - £174.00 = £10.60: reserve 10% £1.06, education
-    # 2.5% £0.265 down to £0.26, interest at 5% a year for 91 days
-    # £1.446027 down to £1.44, the rest £7.84.
+    # 2.5% £0.265 down to £0.26, interest at 5% a year for 91 days on the
+    # capital as the dividends credited it, £1.638499 down to £1.63, the
+    # rest £7.65.
     t = tranches(outcome, 3)
     assert t["reserve fund"]["total"]["value"] == "1.06"
     assert t["education fund"]["total"]["value"] == "0.26"
-    assert t["interest on capital"]["total"]["value"] == "1.44"
+    assert t["interest on capital"]["total"]["value"] == "1.63"
     dividends = t["dividend on purchases"]
-    assert dividends["total"]["value"] == "7.84"
-    assert dividends["total"]["display"] == "£7.84"
+    assert dividends["total"]["value"] == "7.65"
+    assert dividends["total"]["display"] == "£7.65"
     each = {m["name"]: decimal.Decimal(m["value"]["value"]) for m in dividends["members"]}
-    # by purchases of £5.63 and £9.00 of £184.60: 23.91p and 38.22p; the
-    # floors 23p and 38p leave 20p, one to each £5.63 buyer (.91 before .22)
+    # by purchases of £5.63 and £9.00 of £184.60: 23.33p and 37.30p; the
+    # floors 23p and 37p leave 9p, one to each of the first nine £5.63
+    # buyers (.33 before .30)
     assert each["howarth"] == decimal.Decimal("0.24")
-    assert each["smith"] == each["r_taylor"] == decimal.Decimal("0.38")
-    assert sum(each.values()) == decimal.Decimal("7.84")
+    assert each["scowcroft"] == decimal.Decimal("0.23")
+    assert each["smith"] == each["r_taylor"] == decimal.Decimal("0.37")
+    assert sum(each.values()) == decimal.Decimal("7.65")
     assert outcome["trial_balance"]["balanced"] is True
 
 
@@ -136,9 +139,10 @@ def test_explain_a_dividend():
 
 
 def test_explain_in_the_scenario():
-    # after the last close: r_taylor's dividend of the last quarter
+    # after the last close: r_taylor's dividend of the last quarter,
+    # £7.65 × £9.00 / £184.60 = 37.30p, 37p
     explained = rochdale.explain(RULEBOOK, "dividend(r_taylor)", name=NAME, scenario="first year", files=FILES)
-    assert explained["value"]["value"] == "0.38"
+    assert explained["value"]["value"] == "0.37"
 
 
 def test_diff_a_larger_reserve():

@@ -79,6 +79,7 @@ impl Canonical for ast::Tranche {
             at_least,
             split,
             otherwise,
+            credited,
             span: _,
         } = self;
         e.node("tranche", |e| {
@@ -92,6 +93,21 @@ impl Canonical for ast::Tranche {
             }
             if let Some(split) = split {
                 encode_split(e, split)?;
+            }
+            if let Some(ast::Credited {
+                member,
+                attribute,
+                ceiling,
+                account,
+                span: _,
+            }) = credited
+            {
+                e.node("credited to", |e| {
+                    e.ident(member)?;
+                    e.ident(attribute)?;
+                    e.tagged_expr("up to", ceiling)?;
+                    e.tagged_text("booked to", account)
+                })?;
             }
             if let Some(reserve) = otherwise {
                 e.node("else to reserve", |e| e.text(reserve))?;
