@@ -1675,6 +1675,7 @@ fn timeline_for<'p>(
         name,
         params,
         mut members,
+        opening: written_opening,
     } = header;
     // The people are known before the steps (the header, then the
     // register): a ballot from anyone else is placed at its line.
@@ -1739,7 +1740,13 @@ fn timeline_for<'p>(
                     Status::Failed
                 })?
         }
-        None => Vec::new(),
+        // The scenario file's own, placed in it.
+        None => {
+            input::open_books(program.currency, &written_opening, &members.names).map_err(|ds| {
+                report_in(&source_for_diagnostics(p), &ds, colour);
+                Status::Failed
+            })?
+        }
     };
     Ok(Timeline {
         program,

@@ -539,3 +539,74 @@ fn a_register_gives_the_people_as_they_stand_on_the_first_day() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_json_scenario_carries_its_opening_and_runs_the_same() {
+    // The rulebook's second year as JSON (as the playground edits it):
+    // the people with their dates, the opening balances, the steps.
+    let request = RunRequest {
+        scenario: Some("the second year".into()),
+        ..RunRequest::default()
+    };
+    let json = api::scenario_json(&rulebook(), &request).expect("exported");
+    let exported: Json = serde_json::from_str(&json).expect("JSON");
+    let lines: Vec<String> = exported["opening_balances"]
+        .as_array()
+        .expect("opening balances")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"account":"cash","debit":"£58.00"}"#,
+            r#"{"account":"reserve fund","credit":"£5.00"}"#,
+            r#"{"account":"capital","credit":"£5.00","member":"ada"}"#,
+            r#"{"account":"dividend","credit":"£27.00","member":"ada"}"#,
+            r#"{"account":"capital","credit":"£3.00","member":"ben"}"#,
+            r#"{"account":"dividend","credit":"£18.00","member":"ben"}"#,
+        ]
+    );
+    assert_eq!(exported["members"][3]["left"], "2024-12-31");
+    let from_json = api::simulate(
+        &rulebook(),
+        &RunRequest {
+            scenario_json: Some(json.clone()),
+            ..RunRequest::default()
+        },
+    )
+    .expect("runs");
+    let from_json: Json = serde_json::from_str(&from_json).expect("JSON");
+    assert_the_second_year(&from_json);
+    // The same file read as a stream by the command line.
+    let d = dir("json");
+    let file = write(&d, "2026.json", &json);
+    let out = rochdale(&["simulate", RULEBOOK, "--scenario-file", &file, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_the_second_year(&serde_json::from_slice(&out.stdout).expect("JSON"));
+    // A JSON opening that does not balance is refused, placed in the file.
+    let unbalanced = json.replace(r#""debit": "£58.00""#, r#""debit": "£57.00""#);
+    assert_ne!(unbalanced, json);
+    let failure = api::simulate(
+        &rulebook(),
+        &RunRequest {
+            scenario_json: Some(unbalanced.clone()),
+            ..RunRequest::default()
+        },
+    )
+    .expect_err("refused");
+    assert_eq!(failure.file.name, "scenario.json");
+    let file = write(&d, "unbalanced.json", &unbalanced);
+    let out = rochdale(&["simulate", RULEBOOK, "--scenario-file", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing runs");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("debits £57.00, credits £58.00"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        failure.diagnostics[0].message,
+        "the opening balances do not balance: debits £57.00, credits £58.00 (£1.00 more credited than debited)"
+    );
+}

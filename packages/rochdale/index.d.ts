@@ -31,7 +31,10 @@ export type {
 export interface ScenarioJson {
   name: string;
   parameters?: Record<string, string>;
+  /** Each person, with `joined` (and `left`) dates for a member before the timeline. */
   members: ({ name: string } & Record<string, string | number | boolean>)[];
+  /** What the books hold when the timeline begins: an account, its member for a member's account, a debit or a credit. */
+  opening_balances?: { account: string; member?: string; debit?: string; credit?: string }[];
   steps: ({ date: string } & (
     | { act: string; args: (string | number | boolean)[] }
     | {

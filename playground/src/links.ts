@@ -148,6 +148,11 @@ export function scenarioProblem(s: unknown): string | null {
       return `member ${i + 1} of the scenario is not a name with attributes`;
     }
   }
+  if (s.opening_balances !== undefined && !(Array.isArray(s.opening_balances) && s.opening_balances.every((b) => isObject(b)
+    && typeof b.account === 'string' && (b.member === undefined || typeof b.member === 'string')
+    && (b.debit === undefined || typeof b.debit === 'string') && (b.credit === undefined || typeof b.credit === 'string')))) {
+    return 'the scenario’s opening balances are not accounts with a debit or a credit';
+  }
   if (!Array.isArray(s.steps)) return 'the scenario’s steps are not a list';
   for (const [i, st] of s.steps.entries()) {
     const where = `step ${i + 1} of the scenario`;

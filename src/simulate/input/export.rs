@@ -197,6 +197,32 @@ pub fn scenario_to_json(
         out.insert("parameters".into(), Json::Object(parameters));
     }
     out.insert("members".into(), Json::Array(people));
+    // The books' opening, as the scenario opened them (each on its side).
+    if !scenario.opening.balances.is_empty() {
+        let money = program
+            .currency
+            .map_or(crate::types::Type::Decimal, crate::types::Type::Money);
+        let lines: Vec<Json> = scenario
+            .opening
+            .balances
+            .iter()
+            .map(|b| {
+                let mut line = Map::new();
+                line.insert("account".into(), Json::String(b.account.to_string()));
+                if let Some(m) = b.member.and_then(|m| members.names.get(m as usize)) {
+                    line.insert("member".into(), Json::String(m.clone()));
+                }
+                let (side, amount) = if b.debit.is_zero() {
+                    ("credit", b.credit)
+                } else {
+                    ("debit", b.debit)
+                };
+                line.insert(side.into(), text(&Value::Number(amount), money));
+                Json::Object(line)
+            })
+            .collect();
+        out.insert("opening_balances".into(), Json::Array(lines));
+    }
     out.insert("steps".into(), Json::Array(steps));
     Json::Object(out)
 }

@@ -17,7 +17,7 @@ use super::{MemberTable, ScenarioHeader};
 use crate::check::repeat;
 use crate::check::steps::{self, Loc, Origin, RawKind, RawStep, StepLowerer, Vocabulary, Written};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{MEMBER_SINCE, MEMBER_UNTIL, Program, StepDef};
+use crate::program::{MEMBER_SINCE, MEMBER_UNTIL, OpeningEntry, Program, StepDef};
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::types::Type;
@@ -496,12 +496,13 @@ pub struct JsonSteps<'p, R> {
 }
 
 /// The fields of a scenario's outer object.
-const FIELDS: [&str; 4] = ["name", "parameters", "members", "steps"];
+const FIELDS: [&str; 5] = ["name", "parameters", "members", "opening_balances", "steps"];
 
 /// Reads a JSON scenario from `reader` as a stream. The header (name,
 /// parameters, members) is read at once; the steps are read, checked and
 /// lowered as the iterator is advanced, each in memory only while it is
-/// read. `name`, `parameters` and `members` come before `steps` (as
+/// read. `name`, `parameters`, `members` and `opening_balances` come
+/// before `steps` (as
 /// [`super::scenario_to_json`] writes them); one after it is an error.
 /// Stop at the first `Err` to run only what is right.
 pub fn steps_from_json_reader<R: Read>(
@@ -589,6 +590,7 @@ impl<R: BufRead> JsonSteps<'_, R> {
                 }
                 "parameters" => self.parameters(header)?,
                 "members" => self.members(&mut header.members)?,
+                "opening_balances" => self.opening(&mut header.opening)?,
                 _ => self.unknown_field(&key)?,
             }
             if !self.scan.eat(b',')? {
@@ -621,7 +623,7 @@ impl<R: BufRead> JsonSteps<'_, R> {
         self.pending.push_back(
             Diagnostic::error(Code::BadInputFile, format!("{key}: unknown field"))
                 .at(span, "not a field of a scenario")
-                .help("the fields are name, parameters, members and steps"),
+                .help("the fields are name, parameters, members, opening_balances and steps"),
         );
         Ok(())
     }
@@ -671,6 +673,84 @@ impl<R: BufRead> JsonSteps<'_, R> {
         for breach in crate::eval::parameter_limit_breaches(self.program, header.params.clone()) {
             if let Some(d) = crate::eval::scenario_breach_diagnostic(self.program, &breach, &set) {
                 self.pending.push_back(d);
+            }
+        }
+        Ok(())
+    }
+
+    /// `"opening_balances": [{"account": "cash", "debit": "£58.00"},
+    /// {"account": "capital", "member": "ada", "credit": "£5.00"}]`.
+    fn opening(&mut self, out: &mut Vec<OpeningEntry>) -> Result<(), Fault> {
+        const SHAPE: &str = "write \"opening_balances\": [{\"account\": \"cash\", \"debit\": \"£58.00\"}, {\"account\": \"capital\", \"member\": \"ada\", \"credit\": \"£5.00\"}]";
+        let span = self.scan.value()?;
+        let list = match self.scan.parse::<Vec<Entries>>() {
+            Ok(list) => list,
+            Err(f) => {
+                self.pending
+                    .push_back(fault("opening_balances", f).help(SHAPE));
+                return Ok(());
+            }
+        };
+        let money = self.program.currency.map_or(Type::Decimal, Type::Money);
+        for (i, entry) in list.into_iter().enumerate() {
+            let path = format!("opening_balances[{i}]");
+            let problem = |message: String, help: &str| {
+                Diagnostic::error(Code::BadOpening, format!("{path}{message}"))
+                    .at(span, "these balances")
+                    .help(help)
+            };
+            let (mut account, mut member) = (None, None);
+            let mut sides = [rust_decimal::Decimal::ZERO; 2];
+            let mut ok = true;
+            for (k, v) in &entry.0 {
+                match (k.as_str(), v) {
+                    ("account", Json::String(a)) => account = Some(a.clone()),
+                    ("member", Json::String(m)) => member = Some(m.clone()),
+                    ("debit" | "credit", v) => {
+                        let side = usize::from(k == "credit");
+                        match self.values.json(v, money, k, true) {
+                            Ok(Value::Number(n)) if !n.is_sign_negative() => sides[side] = n,
+                            Ok(_) => {
+                                ok = false;
+                                self.pending.push_back(problem(
+                                    format!(".{k}: a balance is never negative"),
+                                    "a balance is written on its side: a negative debit is a credit",
+                                ));
+                            }
+                            Err(d) => {
+                                ok = false;
+                                self.pending.push_back(at_path(
+                                    &format!("{path}.{k}"),
+                                    span,
+                                    d,
+                                    "these balances",
+                                ));
+                            }
+                        }
+                    }
+                    _ => {
+                        ok = false;
+                        self.pending.push_back(problem(
+                            format!(".{k}: not a field of an opening balance, or not text"),
+                            "an opening balance has an `account` (text), a `member` (text) for a member's account, and a `debit` or a `credit`",
+                        ));
+                    }
+                }
+            }
+            let Some(account) = account else {
+                self.pending
+                    .push_back(problem(": no `account`".into(), SHAPE));
+                continue;
+            };
+            if ok {
+                out.push(OpeningEntry {
+                    account,
+                    member,
+                    debit: sides[0],
+                    credit: sides[1],
+                    place: path,
+                    span: Some(span),
+                });
             }
         }
         Ok(())
@@ -922,7 +1002,7 @@ impl<R: BufRead> JsonSteps<'_, R> {
                         format!("{key}: comes after `steps`"),
                     )
                     .at(span, "after the steps")
-                    .help("write `name`, `parameters` and `members` before `steps`: the steps are read as a stream, after them"),
+                    .help("write `name`, `parameters`, `members` and `opening_balances` before `steps`: the steps are read as a stream, after them"),
                 );
             } else if key == "steps" {
                 self.scan.value()?;

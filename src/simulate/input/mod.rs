@@ -40,6 +40,9 @@ pub struct ScenarioHeader {
     pub params: Vec<Value>,
     /// The people listed in it (more may come from a members file).
     pub members: MemberTable,
+    /// Its opening balances as given (`"opening_balances"`), checked once
+    /// the people are known ([`open_books`]).
+    pub opening: Vec<OpeningEntry>,
 }
 
 impl ScenarioHeader {
@@ -49,6 +52,7 @@ impl ScenarioHeader {
             name: "scenario".into(),
             params: program.default_params(),
             members: MemberTable::empty(program),
+            opening: Vec::new(),
         }
     }
 }
@@ -75,6 +79,7 @@ pub fn collect(
         name,
         params,
         members,
+        opening,
     } = header;
     Ok((
         ScenarioDef {
@@ -85,7 +90,10 @@ pub fn collect(
             members: members.columns.iter().map(|_| Vec::new()).collect(),
             member_dates: Vec::new(),
             members_file: None,
-            opening: Default::default(),
+            opening: Opening {
+                written: opening,
+                ..Opening::default()
+            },
             params,
             steps,
             projection: Vec::new(),
@@ -309,20 +317,14 @@ pub fn prepare_with(
         });
     }
     let mut def = def;
-    starting_state(program, rulebook, files, &mut def, &members).map_err(|e| {
-        match (&e.file.name, register) {
-            // A date of the register's is drawn in the register.
-            (n, Some((r, _)))
-                if n == &rulebook.name && e.diagnostics.iter().all(|d| d.span.is_none()) =>
-            {
-                InputError {
-                    file: r.file(),
-                    ..e
-                }
-            }
-            _ => e,
-        }
-    })?;
+    // Opening balances given in a JSON scenario are placed in it; a date
+    // of the register's, in the register.
+    let written_in = match scenario {
+        ScenarioChoice::Json(json) => json.clone(),
+        _ => rulebook.clone(),
+    };
+    let dates_in = register.map_or_else(|| written_in.clone(), |(r, _)| r.file());
+    starting_state(program, (&written_in, &dates_in), files, &mut def, &members)?;
     Ok(Some((def, members, notes)))
 }
 
@@ -330,9 +332,13 @@ pub fn prepare_with(
 /// joined or left after its first day, and the books open with the
 /// scenario's opening balances (written in it, or in the file it names,
 /// read from `files`), which must balance.
+///
+/// `written_in` is the text the scenario's own opening balances are
+/// written in (the rulebook, or a JSON scenario), `dates_in` the one the
+/// membership dates come from (the register, if one is read).
 pub fn starting_state(
     program: &Program,
-    rulebook: &crate::span::SourceFile,
+    (written_in, dates_in): (&crate::span::SourceFile, &crate::span::SourceFile),
     files: crate::files::Files,
     def: &mut ScenarioDef,
     members: &MemberTable,
@@ -341,7 +347,7 @@ pub fn starting_state(
         let late = members.dated_after(first.date);
         if !late.is_empty() {
             return Err(InputError {
-                file: rulebook.clone(),
+                file: dates_in.clone(),
                 diagnostics: late,
                 in_request: false,
             });
@@ -361,7 +367,7 @@ pub fn starting_state(
             })?;
             (file, entries)
         }
-        None => (rulebook.clone(), def.opening.written.clone()),
+        None => (written_in.clone(), def.opening.written.clone()),
     };
     def.opening.balances =
         open_books(program.currency, &entries, &members.names).map_err(|ds| InputError {
