@@ -581,8 +581,19 @@ fn a_json_scenario_carries_its_opening_and_runs_the_same() {
     // The same file read as a stream by the command line.
     let d = dir("json");
     let file = write(&d, "2026.json", &json);
-    let out = rochdale(&["simulate", RULEBOOK, "--scenario-file", &file, "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = rochdale(&[
+        "simulate",
+        RULEBOOK,
+        "--scenario-file",
+        &file,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_the_second_year(&serde_json::from_slice(&out.stdout).expect("JSON"));
     // A JSON opening that does not balance is refused, placed in the file.
     let unbalanced = json.replace(r#""debit": "£58.00""#, r#""debit": "£57.00""#);

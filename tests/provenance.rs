@@ -210,7 +210,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "multi-stakeholder-uk.coop",
-        "cf2ec28d9861e294e58df29cfee2e30cc20e0ef2c18c8334959a4e8c9551e2f0",
+        "6a3dcde5717b63cad8e89dc0cdd33e9fa822e859eb3b46402da0ccc19e83b8ea",
     ),
     (
         "public-service-mutual.coop",

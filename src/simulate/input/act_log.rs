@@ -78,6 +78,85 @@ pub(super) fn first_line(rest: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// One line of a CSV text read whole (a ballots file, an opening balances
+/// file): its cells, and where each stands, for a diagnostic that points
+/// at one.
+pub(super) struct PlacedLine<'r> {
+    /// The cells, trimmed.
+    pub record: &'r csv::StringRecord,
+    /// The line's number, from 1.
+    pub line: u64,
+    /// Where it starts in the text, and its text.
+    pub span: Span,
+    places: Vec<Loc>,
+}
+
+impl PlacedLine<'_> {
+    /// Where cell `i` stands (the whole line, for a cell it has not).
+    pub fn at(&self, i: usize) -> Loc {
+        self.places.get(i).copied().map_or(
+            Loc {
+                span: self.span,
+                column: 1,
+                line: self.line,
+            },
+            |l| Loc {
+                line: self.line,
+                ..l
+            },
+        )
+    }
+}
+
+/// Reads `text` as CSV, a line at a time (no header row: the caller reads
+/// the first; lines of any length; cells trimmed; `#` starts a comment):
+/// each well-formed line to `each`, which says whether to go on; each
+/// line the reader cannot read to `bad` (its number, where it starts, and
+/// why). An I/O error ends the reading.
+pub(super) fn placed_lines(
+    text: &str,
+    mut each: impl FnMut(&PlacedLine<'_>) -> std::ops::ControlFlow<()>,
+    mut bad: impl FnMut(u64, usize, &csv::Error),
+) {
+    let bytes = text.as_bytes();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let (line, start) = e
+                    .position()
+                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                bad(line, start, &e);
+                if e.is_io_error() {
+                    break;
+                }
+                continue;
+            }
+        }
+        let (line, start) = record
+            .position()
+            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+        let line_text = first_line(bytes.get(start..).unwrap_or_default());
+        let placed = PlacedLine {
+            record: &record,
+            line,
+            span: Span::new(start, start + line_text.len()),
+            places: cell_places(line_text, start),
+        };
+        if each(&placed).is_break() {
+            break;
+        }
+    }
+}
+
 /// Where each cell of `line` (which starts at file offset `start`) is: its
 /// bytes, quotes included, and its column in characters from 1.
 pub(super) fn cell_places(line: &[u8], start: usize) -> Vec<Loc> {

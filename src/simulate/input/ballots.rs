@@ -16,9 +16,10 @@
 //! ```
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use super::act_log::{cell_places, first_line};
+use super::act_log::placed_lines;
 use crate::check::steps::{
     Loc, Origin, RawKind, RawStep, ReadValue, StepLowerer, Vocabulary, Written, read_date,
     read_sitting,
@@ -120,13 +121,6 @@ impl ReadValue<()> for NoValues {
 /// file"): every line's problems are reported, each with its line and column.
 pub fn read_ballots(file: &SourceFile) -> Result<Ballots, Vec<Diagnostic>> {
     let name: Arc<str> = file.name.as_str().into();
-    let bytes = file.text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(bytes);
     let mut ballots = Ballots {
         file: name.clone(),
         text: file.text.clone(),
@@ -135,152 +129,146 @@ pub fn read_ballots(file: &SourceFile) -> Result<Ballots, Vec<Diagnostic>> {
         seen: Vec::new(),
         people: None,
     };
-    let mut errors = Vec::new();
+    // Both the lines read and the lines unreadable report here, in the
+    // order of the file.
+    let errors = std::cell::RefCell::new(Vec::new());
     let mut columns: Option<[Option<usize>; 6]> = None;
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let (line, start) = e
-                    .position()
-                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
-                errors.push(
-                    Diagnostic::error(Code::BadInputFile, format!("{name}:{line}: {e}"))
-                        .at(Span::new(start, start), "here")
-                        .help("save the ballots file as UTF-8 text, one ballot a line"),
-                );
-                if e.is_io_error() {
-                    break;
+    placed_lines(
+        &file.text,
+        |l| {
+            let (record, line) = (l.record, l.line);
+            let at = |i: usize| l.at(i);
+            let problem = |loc: Loc, code: Code, message: String, label: &str, help: &str| {
+                Diagnostic::error(
+                    code,
+                    format!("{name}:{line}:{}: {message}", loc.column.max(1)),
+                )
+                .at(loc.span, label)
+                .help(help)
+            };
+            let Some(cols) = columns else {
+                match header(record, &at, &problem) {
+                    Ok(found) => columns = Some(found),
+                    Err(ds) => {
+                        errors.borrow_mut().extend(ds);
+                        return ControlFlow::Break(());
+                    }
                 }
-                continue;
-            }
-        }
-        let (line, start) = record
-            .position()
-            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
-        let text = first_line(bytes.get(start..).unwrap_or_default());
-        let places: Vec<Loc> = cell_places(text, start)
-            .into_iter()
-            .map(|l| Loc { line, ..l })
-            .collect();
-        let at = |i: usize| {
-            places.get(i).copied().unwrap_or(Loc {
-                span: Span::new(start, start + text.len()),
-                column: 1,
-                line,
-            })
-        };
-        let problem = |loc: Loc, code: Code, message: String, label: &str, help: &str| {
-            Diagnostic::error(
-                code,
-                format!("{name}:{line}:{}: {message}", loc.column.max(1)),
-            )
-            .at(loc.span, label)
-            .help(help)
-        };
-        let Some(cols) = columns else {
-            match header(&record, &at, &problem) {
-                Ok(found) => columns = Some(found),
-                Err(ds) => {
-                    errors.extend(ds);
-                    break;
-                }
-            }
-            continue;
-        };
-        // A cell beyond the header's columns is a slip (an unquoted comma
-        // in a ranking, a proxy with no column): never dropped quietly.
-        let width = cols.iter().flatten().max().map_or(0, |w| w + 1);
-        if let Some((i, extra)) = record
-            .iter()
-            .enumerate()
-            .skip(width)
-            .find(|(_, v)| !v.is_empty())
-        {
-            errors.push(problem(
+                return ControlFlow::Continue(());
+            };
+            // A cell beyond the header's columns is a slip (an unquoted comma
+            // in a ranking, a proxy with no column): never dropped quietly.
+            let width = cols.iter().flatten().max().map_or(0, |w| w + 1);
+            if let Some((i, extra)) = record
+                .iter()
+                .enumerate()
+                .skip(width)
+                .find(|(_, v)| !v.is_empty())
+            {
+                errors.borrow_mut().push(problem(
                 at(i),
                 Code::BadBallot,
                 format!("`{extra}` is in no column of the header"),
                 "beyond the columns",
                 "quote a cell that holds a comma (\"eve, bob\"), or name the column in the header (proxy, sitting)",
             ));
-            continue;
-        }
-        let cell = |c: usize| -> Option<(String, Loc)> {
-            let i = cols[c]?;
-            record
-                .get(i)
-                .filter(|v| !v.is_empty())
-                .map(|v| (v.to_string(), at(i)))
-        };
-        let mut missing = |c: usize| {
-            let loc = cols[c].map_or(at(0), &at);
-            errors.push(problem(
-                loc,
-                Code::BadInputFile,
-                format!("the line gives no {}", COLUMNS[c]),
-                "empty",
-                SHAPE,
-            ));
-        };
-        let (Some(date), Some(motion), Some(voter), Some(vote)) =
-            (cell(0), cell(1), cell(2), cell(3))
-        else {
-            for c in 0..4 {
-                if cell(c).is_none() {
-                    missing(c);
+                return ControlFlow::Continue(());
+            }
+            let cell = |c: usize| -> Option<(String, Loc)> {
+                let i = cols[c]?;
+                record
+                    .get(i)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (v.to_string(), at(i)))
+            };
+            let missing = |c: usize| {
+                let loc = cols[c].map_or(at(0), &at);
+                errors.borrow_mut().push(problem(
+                    loc,
+                    Code::BadInputFile,
+                    format!("the line gives no {}", COLUMNS[c]),
+                    "empty",
+                    SHAPE,
+                ));
+            };
+            let (Some(date), Some(motion), Some(voter), Some(vote)) =
+                (cell(0), cell(1), cell(2), cell(3))
+            else {
+                for c in 0..4 {
+                    if cell(c).is_none() {
+                        missing(c);
+                    }
                 }
-            }
-            continue;
-        };
-        let date_value = match read_date(&date.0) {
-            Ok(d) => d,
-            Err(d) => {
-                let help = d.help.clone().unwrap_or_default();
-                errors.push(problem(date.1, d.code, d.message, "not a date", &help));
-                continue;
-            }
-        };
-        let sitting = match cell(5) {
-            Some((text, loc)) => match read_sitting(&text) {
-                Ok(s) => Some(s),
+                return ControlFlow::Continue(());
+            };
+            let date_value = match read_date(&date.0) {
+                Ok(d) => d,
                 Err(d) => {
                     let help = d.help.clone().unwrap_or_default();
-                    errors.push(problem(loc, d.code, d.message, "not a sitting", &help));
-                    continue;
+                    errors.borrow_mut().push(problem(
+                        date.1,
+                        d.code,
+                        d.message,
+                        "not a date",
+                        &help,
+                    ));
+                    return ControlFlow::Continue(());
                 }
-            },
-            None => None,
-        };
-        let proxy = cell(4).map(|(p, loc)| {
-            if p.eq_ignore_ascii_case(BY_POST) {
-                Proxy::Post(loc)
-            } else {
-                Proxy::Holder(Written::new(p, loc))
-            }
-        });
-        let row = Row {
-            voter: Written::new(voter.0, voter.1),
-            vote: Written::new(vote.0, vote.1),
-            proxy,
-        };
-        let key = (date_value, motion.0.clone(), sitting);
-        let g = *ballots.index.entry(key).or_insert_with(|| {
-            ballots.groups.push(Group {
-                date: date_value,
-                name: Written::new(motion.0, motion.1),
-                sitting,
-                line,
-                span: Span::new(start, start + text.len()),
-                rows: Vec::new(),
-                added_to: None,
+            };
+            let sitting = match cell(5) {
+                Some((text, loc)) => match read_sitting(&text) {
+                    Ok(s) => Some(s),
+                    Err(d) => {
+                        let help = d.help.clone().unwrap_or_default();
+                        errors.borrow_mut().push(problem(
+                            loc,
+                            d.code,
+                            d.message,
+                            "not a sitting",
+                            &help,
+                        ));
+                        return ControlFlow::Continue(());
+                    }
+                },
+                None => None,
+            };
+            let proxy = cell(4).map(|(p, loc)| {
+                if p.eq_ignore_ascii_case(BY_POST) {
+                    Proxy::Post(loc)
+                } else {
+                    Proxy::Holder(Written::new(p, loc))
+                }
             });
-            ballots.groups.len() - 1
-        });
-        ballots.groups[g].rows.push(row);
-    }
+            let row = Row {
+                voter: Written::new(voter.0, voter.1),
+                vote: Written::new(vote.0, vote.1),
+                proxy,
+            };
+            let key = (date_value, motion.0.clone(), sitting);
+            let g = *ballots.index.entry(key).or_insert_with(|| {
+                ballots.groups.push(Group {
+                    date: date_value,
+                    name: Written::new(motion.0, motion.1),
+                    sitting,
+                    line,
+                    span: l.span,
+                    rows: Vec::new(),
+                    added_to: None,
+                });
+                ballots.groups.len() - 1
+            });
+            ballots.groups[g].rows.push(row);
+            ControlFlow::Continue(())
+        },
+        |line, start, e| {
+            errors.borrow_mut().push(
+                Diagnostic::error(Code::BadInputFile, format!("{name}:{line}: {e}"))
+                    .at(Span::new(start, start), "here")
+                    .help("save the ballots file as UTF-8 text, one ballot a line"),
+            );
+        },
+    );
+    let mut errors = errors.into_inner();
     if columns.is_none() && errors.is_empty() {
         errors.push(
             Diagnostic::error(

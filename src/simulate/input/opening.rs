@@ -8,7 +8,9 @@
 
 use rust_decimal::Decimal;
 
-use super::act_log::{cell_places, first_line};
+use std::ops::ControlFlow;
+
+use super::act_log::placed_lines;
 use crate::check::steps::Loc;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{OpeningEntry, Program};
@@ -26,116 +28,101 @@ pub fn read_opening(
     file: &SourceFile,
 ) -> Result<Vec<OpeningEntry>, Vec<Diagnostic>> {
     let name = file.name.as_str();
-    let bytes = file.text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(bytes);
     let mut entries = Vec::new();
-    let mut errors = Vec::new();
+    // Each problem with its line, in the order of the file at the end.
+    let mut errors: Vec<(u64, Diagnostic)> = Vec::new();
     // The columns of `account`, `debit` and `credit`.
     let mut columns: Option<[usize; 3]> = None;
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let (line, start) = e
-                    .position()
-                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
-                errors.push(
-                    Diagnostic::error(Code::BadInputFile, format!("{name}:{line}: {e}"))
-                        .at(Span::new(start, start), "here")
-                        .help(SHAPE),
-                );
-                if e.is_io_error() {
-                    break;
+    let mut header_seen = false;
+    let mut bad_lines = Vec::new();
+    placed_lines(
+        &file.text,
+        |l| {
+            let problem = |loc: Loc, message: String, label: &str, help: String| {
+                Diagnostic::error(
+                    Code::BadOpening,
+                    format!("{name}:{}:{}: {message}", l.line, loc.column.max(1)),
+                )
+                .at(loc.span, label)
+                .help(help)
+            };
+            let Some([account_col, debit_col, credit_col]) = columns else {
+                header_seen = true;
+                let find =
+                    |wanted: &str| l.record.iter().position(|h| h.eq_ignore_ascii_case(wanted));
+                match (find("account"), find("debit"), find("credit")) {
+                    (Some(a), Some(d), Some(c)) => columns = Some([a, d, c]),
+                    _ => {
+                        errors.push((
+                            l.line,
+                            problem(
+                                l.at(0),
+                                "the header does not name the columns `account`, `debit` and `credit`"
+                                    .into(),
+                                "header",
+                                SHAPE.into(),
+                            ),
+                        ));
+                        return ControlFlow::Break(());
+                    }
                 }
-                continue;
-            }
-        }
-        let (line, start) = record
-            .position()
-            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
-        let text = first_line(bytes.get(start..).unwrap_or_default());
-        let places: Vec<Loc> = cell_places(text, start);
-        let at = |i: usize| -> Loc {
-            places.get(i).copied().map_or(
-                Loc {
-                    span: Span::new(start, start + text.len()),
-                    column: 1,
-                    line,
-                },
-                |l| Loc { line, ..l },
-            )
-        };
-        let problem = |loc: Loc, message: String, label: &str, help: String| {
-            Diagnostic::error(
-                Code::BadOpening,
-                format!("{name}:{line}:{}: {message}", loc.column.max(1)),
-            )
-            .at(loc.span, label)
-            .help(help)
-        };
-        let Some([account_col, debit_col, credit_col]) = columns else {
-            let find = |wanted: &str| record.iter().position(|h| h.eq_ignore_ascii_case(wanted));
-            match (find("account"), find("debit"), find("credit")) {
-                (Some(a), Some(d), Some(c)) => columns = Some([a, d, c]),
-                _ => {
-                    errors.push(problem(
-                        at(0),
-                        "the header does not name the columns `account`, `debit` and `credit`"
-                            .into(),
-                        "header",
+                return ControlFlow::Continue(());
+            };
+            let cell = |i: usize| l.record.get(i).unwrap_or("");
+            let account = cell(account_col);
+            if account.is_empty() {
+                errors.push((
+                    l.line,
+                    problem(
+                        l.at(account_col),
+                        "the line names no account".into(),
+                        "empty",
                         SHAPE.into(),
-                    ));
-                    break;
+                    ),
+                ));
+                return ControlFlow::Continue(());
+            }
+            let mut amounts = [Decimal::ZERO; 2];
+            let mut line_ok = true;
+            for (side, col) in [(0, debit_col), (1, credit_col)] {
+                let written = cell(col);
+                if written.is_empty() {
+                    continue;
+                }
+                match money(program, written) {
+                    Ok(amount) => amounts[side] = amount,
+                    Err((message, help)) => {
+                        line_ok = false;
+                        errors.push((l.line, problem(l.at(col), message, "this amount", help)));
+                    }
                 }
             }
-            continue;
-        };
-        let cell = |i: usize| record.get(i).unwrap_or("");
-        let account = cell(account_col);
-        if account.is_empty() {
-            errors.push(problem(
-                at(account_col),
-                "the line names no account".into(),
-                "empty",
-                SHAPE.into(),
+            if line_ok {
+                entries.push(OpeningEntry {
+                    account: account.to_string(),
+                    member: None,
+                    debit: amounts[0],
+                    credit: amounts[1],
+                    place: format!("{name}:{}:{}", l.line, l.at(account_col).column.max(1)),
+                    span: Some(l.span),
+                });
+            }
+            ControlFlow::Continue(())
+        },
+        |line, start, e| {
+            bad_lines.push((
+                line,
+                Diagnostic::error(Code::BadInputFile, format!("{name}:{line}: {e}"))
+                    .at(Span::new(start, start), "here")
+                    .help(SHAPE),
             ));
-            continue;
-        }
-        let mut amounts = [Decimal::ZERO; 2];
-        let mut line_ok = true;
-        for (side, col) in [(0, debit_col), (1, credit_col)] {
-            let written = cell(col);
-            if written.is_empty() {
-                continue;
-            }
-            match money(program, written) {
-                Ok(amount) => amounts[side] = amount,
-                Err((message, help)) => {
-                    line_ok = false;
-                    errors.push(problem(at(col), message, "this amount", help));
-                }
-            }
-        }
-        if line_ok {
-            let loc = at(account_col);
-            entries.push(OpeningEntry {
-                account: account.to_string(),
-                member: None,
-                debit: amounts[0],
-                credit: amounts[1],
-                place: format!("{name}:{line}:{}", loc.column.max(1)),
-                span: Some(Span::new(start, start + text.len())),
-            });
-        }
-    }
-    if columns.is_none() && errors.is_empty() {
+        },
+    );
+    errors.extend(bad_lines);
+    // Stable: the problems of one line keep their order.
+    errors.sort_by_key(|(line, _)| *line);
+    let mut errors: Vec<Diagnostic> = errors.into_iter().map(|(_, d)| d).collect();
+    if !header_seen && errors.is_empty() {
         errors.push(
             Diagnostic::error(
                 Code::BadOpening,
