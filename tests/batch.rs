@@ -332,3 +332,33 @@ fn every_rule_of_one_member_in_every_rulebook_matches_the_evaluator() {
         "only {compared} values of {rules_compared} rules compared"
     );
 }
+
+#[test]
+fn a_registers_former_members_and_applicants_share_nothing_in_a_batch() {
+    // The register gives the day each joined: dot left in 2024, eve has
+    // not joined. Only ada and ben are members, and share the close: a
+    // surplus of £100.00 (sales £1,100.00 given, costs £1,000.00): reserve
+    // 10% £10.00, education 2.5% £2.50, interest 5% of £4.00, 20p each;
+    // the £87.10 left by purchases £30 : £10 is 65.325 and 21.775: floors
+    // 6532p + 2177p, the last penny to the first of the two equal
+    // remainders, ada: £65.33 and £21.77. dot and eve, with purchases of
+    // their own, take nothing.
+    let program = program(YEARLY);
+    let text = "name,age,shares,purchases,joined,left\n\
+                ada,30,£4.00,£30.00,2020-01-01,\n\
+                ben,40,£4.00,£10.00,2021-06-01,\n\
+                dot,50,£4.00,£30.00,2019-01-01,2024-12-31\n\
+                eve,20,£4.00,£30.00,,\n";
+    let members = MemberColumns::from_csv(&program, text).expect("reads");
+    assert_eq!(members.members(), Some(&[true, true, false, false][..]));
+    let mut batch = Batch::new(&program, members);
+    let close = batch
+        .close_period(&[("sales", "£1100.00"), ("costs", "£1000.00")])
+        .expect("closes");
+    let a = &close.allocations[0];
+    let shares = |t: usize| a.tranches[t].shares.clone().expect("shared");
+    // Interest on capital: 20p to each member, nothing to dot or eve.
+    assert_eq!(shares(2), vec![20, 20, 0, 0]);
+    let dividends = shares(3);
+    assert_eq!(dividends, vec![6533, 2177, 0, 0]);
+}

@@ -23,6 +23,10 @@ pub struct MemberColumns {
     /// Where each name ends in `names`.
     ends: Vec<u64>,
     columns: Vec<Col>,
+    /// Who of them is a member, when not everyone is: a register's former
+    /// members (a `left` date), and, where it gives the day each joined,
+    /// those with none (not yet admitted).
+    members: Option<Vec<bool>>,
 }
 
 /// A column being read from a list, in the most compact shape that still
@@ -141,6 +145,7 @@ impl MemberColumns {
         let mut names = String::new();
         let mut ends: Vec<u64> = Vec::new();
         let mut too_many = false;
+        let mut members: Vec<bool> = Vec::new();
         let notes = crate::register::read_rows(program, source, options, |row| {
             if ends.len() >= super::MAX_BATCH_MEMBERS {
                 if !too_many {
@@ -159,6 +164,7 @@ impl MemberColumns {
             });
             names.push_str(row.name);
             ends.push(names.len() as u64);
+            members.push(row.left.is_none() && (row.joined.is_some() || !row.dates_given));
             for (b, v) in builders.iter_mut().zip(row.values) {
                 if let Some(b) = b {
                     b.push(v);
@@ -183,6 +189,7 @@ impl MemberColumns {
             names,
             ends,
             columns,
+            members: (!members.iter().all(|m| *m)).then_some(members),
         };
         if members.has_duplicate_names() {
             // The row-by-row reader names the line of each repeat.
@@ -223,7 +230,13 @@ impl MemberColumns {
             names,
             ends,
             columns,
+            members: None,
         }
+    }
+
+    /// Who is a member, by person, when not everyone of the register is.
+    pub fn members(&self) -> Option<&[bool]> {
+        self.members.as_deref()
     }
 
     /// How many members.

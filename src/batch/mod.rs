@@ -182,7 +182,7 @@ impl<'p> Batch<'p> {
             period,
             attrs: self.members.columns(),
             names: &self.members,
-            active: None,
+            active: self.members.members(),
             rows: None,
             allocated: &self.allocated,
         }

@@ -344,6 +344,9 @@ pub struct CsvRow<'t> {
     pub joined: Option<time::Date>,
     /// The day a former member left.
     pub left: Option<time::Date>,
+    /// Whether the register gives the days people joined (a `joined`
+    /// column): then one without a date is not yet a member.
+    pub dates_given: bool,
     /// The line (CSV) or row (spreadsheet) number.
     pub line: u64,
     /// Which attributes a column of the register gives, by attribute (the

@@ -188,6 +188,7 @@ impl<'p, S: FnMut(CsvRow<'_>) -> Result<(), Diagnostic>> Rows<'p, S> {
                 values: row,
                 joined,
                 left,
+                dates_given: self.columns.joined.is_some(),
                 line: place.line(),
                 given: &self.columns.given,
                 at: place,
