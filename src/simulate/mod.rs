@@ -303,7 +303,9 @@ enum Change {
 
 impl<'p> Engine<'p> {
     /// A cooperative under `program` with parameters `params`, whose people
-    /// (none of them members yet) are `members`.
+    /// are `members` (those with a `joined` date, and no `left`, members
+    /// already), with empty books: a scenario's run starts from
+    /// [`Engine::of_scenario`].
     pub fn new(program: &'p Program, params: Vec<Value>, members: input::MemberTable) -> Self {
         let count = members.names.len();
         // Who was a member before the timeline began (a register's or a
