@@ -176,3 +176,21 @@ fn what_cannot_be_credited_is_an_error() {
         )
     );
 }
+
+#[test]
+fn the_explanation_says_how_much_was_credited_and_paid() {
+    let file = rochdale::SourceFile::new("pioneers.coop", QUARTER);
+    let request = rochdale::api::RunRequest {
+        scenario: Some("a quarter".into()),
+        value: Some("allocated \"dividend on purchases\" to a".into()),
+        ..Default::default()
+    };
+    let json = rochdale::api::explain(&file, &request).expect("explains");
+    // a's £5.00, of which the £1.00 that brings her £4.00 to £5.00.
+    assert!(
+        json.contains(
+            "credited to shares up to £5.00 (held £4.00): £1.00 to shares, booked to \\\"capital\\\", and £4.00 paid"
+        ),
+        "{json}"
+    );
+}

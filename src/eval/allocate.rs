@@ -315,6 +315,41 @@ impl Evaluator<'_> {
                 money,
                 span,
             ));
+            // A share credited to the member's shares up to a ceiling: how
+            // much of it, from what they hold as the period closes.
+            if let Some(c) = def.tranches.get(tranche).and_then(|d| d.credited.as_ref()) {
+                let mut frame =
+                    vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
+                frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
+                let ceiling = self
+                    .eval(&c.ceiling, &mut frame)
+                    .ok()
+                    .and_then(|v| v.as_number());
+                let held = self
+                    .inputs
+                    .members
+                    .get(c.attr)
+                    .and_then(|col| col.get(m as usize))
+                    .and_then(|v| v.as_ref())
+                    .and_then(Value::as_number);
+                if let (Some(ceiling), Some(held)) = (ceiling, held) {
+                    let credited = crate::semantics::allocation::credited(share, held, ceiling);
+                    let attr = &self.program.member_attrs[c.attr].name;
+                    facts.push(TraceNode::fact(
+                        format!(
+                            "credited to {attr} up to {} (held {}): {} to {attr}, booked to \"{}\", and {} paid",
+                            super::money_text(ceiling, def.currency),
+                            super::money_text(held, def.currency),
+                            super::money_text(credited, def.currency),
+                            c.account,
+                            super::money_text(share - credited, def.currency)
+                        ),
+                        Some(Value::Number(credited)),
+                        money,
+                        span,
+                    ));
+                }
+            }
         }
         facts
     }
