@@ -816,11 +816,12 @@ impl Printer<'_> {
                 self.statement(indent, &[line], *span);
             }
             Effect::ForEach {
+                who,
                 var,
                 filter,
                 effects,
             } => {
-                let mut head = format!("for each member {}", var.name);
+                let mut head = format!("for each {} {}", who.words(), var.name);
                 if let Some(f) = filter {
                     head.push_str(&format!(" where {}", self.expr(f)));
                 }
@@ -1297,6 +1298,7 @@ impl Printer<'_> {
             ExprKind::Aggregate {
                 kind,
                 value,
+                who,
                 var,
                 filter,
             } => {
@@ -1304,7 +1306,7 @@ impl Printer<'_> {
                 if let Some(v) = value {
                     s.push_str(&format!("{} for ", self.expr(v)));
                 }
-                s.push_str(&format!("each member {}", var.name));
+                s.push_str(&format!("each {} {}", who.words(), var.name));
                 if let Some(f) = filter {
                     s.push_str(&format!(" where {}", self.expr(f)));
                 }

@@ -536,6 +536,8 @@ pub enum EffectIr {
     },
     /// The effects, for each member (passing the filter) in turn.
     ForEach {
+        /// Whom it goes over.
+        who: crate::syntax::ast::Who,
         /// The local slot holding each member.
         var: usize,
         /// Which members.
@@ -1062,6 +1064,8 @@ pub enum IrKind {
     Aggregate {
         /// Which aggregate.
         kind: AggregateKind,
+        /// Whom it goes over (`each member`, `each former member`, ...).
+        who: crate::syntax::ast::Who,
         /// The local slot that holds each member in turn.
         var: usize,
         /// What is aggregated.

@@ -310,12 +310,16 @@ impl<'a> ColumnEvaluator<'a> {
                 let other = self.sub(base, frame)?;
                 select(&pairs, &other, n)?
             }
+            // Over the members by columns; over people of another standing
+            // (which a batch's register does not say), member by member.
             IrKind::Aggregate {
                 kind,
+                who: crate::syntax::ast::Who::Members,
                 var,
                 value,
                 filter,
             } => return self.aggregate(*kind, *var, value.as_deref(), filter.as_deref(), frame),
+            IrKind::Aggregate { .. } => return None,
             IrKind::Allocated {
                 allocation,
                 tranche,
@@ -491,6 +495,8 @@ impl<'a> ColumnEvaluator<'a> {
             period: self.src.period.to_vec(),
             votes: vec![None; self.src.program.resolutions.len()],
             active: self.src.active.map(<[bool]>::to_vec).unwrap_or_default(),
+            joined: self.src.names.dates().0.to_vec(),
+            left: self.src.names.dates().1.to_vec(),
             ..Inputs::default()
         }
     }

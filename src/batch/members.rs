@@ -27,6 +27,11 @@ pub struct MemberColumns {
     /// members (a `left` date), and, where it gives the day each joined,
     /// those with none (not yet admitted).
     members: Option<Vec<bool>>,
+    /// The day each person joined and left, as the register gives them
+    /// (empty when it gives none): who is an applicant or a former member
+    /// to an aggregate over them.
+    joined: Vec<Option<time::Date>>,
+    left: Vec<Option<time::Date>>,
 }
 
 /// A column being read from a list, in the most compact shape that still
@@ -146,6 +151,7 @@ impl MemberColumns {
         let mut ends: Vec<u64> = Vec::new();
         let mut too_many = false;
         let mut members: Vec<bool> = Vec::new();
+        let (mut joined, mut left) = (Vec::new(), Vec::new());
         let notes = crate::register::read_rows(program, source, options, |row| {
             if ends.len() >= super::MAX_BATCH_MEMBERS {
                 if !too_many {
@@ -165,6 +171,8 @@ impl MemberColumns {
             names.push_str(row.name);
             ends.push(names.len() as u64);
             members.push(row.left.is_none() && (row.joined.is_some() || !row.dates_given));
+            joined.push(row.joined);
+            left.push(row.left);
             for (b, v) in builders.iter_mut().zip(row.values) {
                 if let Some(b) = b {
                     b.push(v);
@@ -190,6 +198,16 @@ impl MemberColumns {
             ends,
             columns,
             members: (!members.iter().all(|m| *m)).then_some(members),
+            joined: if joined.iter().chain(&left).any(Option::is_some) {
+                joined
+            } else {
+                Vec::new()
+            },
+            left: if left.iter().any(Option::is_some) {
+                left
+            } else {
+                Vec::new()
+            },
         };
         if members.has_duplicate_names() {
             // The row-by-row reader names the line of each repeat.
@@ -231,7 +249,15 @@ impl MemberColumns {
             ends,
             columns,
             members: None,
+            joined: Vec::new(),
+            left: Vec::new(),
         }
+    }
+
+    /// The day each person joined and left (empty when the register gives
+    /// none).
+    pub fn dates(&self) -> (&[Option<time::Date>], &[Option<time::Date>]) {
+        (&self.joined, &self.left)
     }
 
     /// Who is a member, by person, when not everyone of the register is.

@@ -491,10 +491,17 @@ fn effects(
                 }
             }
             EffectIr::ForEach {
+                who,
                 var,
                 filter: f,
                 effects: inner,
             } => {
+                if *who != crate::syntax::ast::Who::Members {
+                    return Err(not_batchable(
+                        inner.first().map_or_else(Default::default, effect_span),
+                        format!("`for each {}`: a batch holds members only", who.words()),
+                    ));
+                }
                 if filter.is_some() {
                     return Err(not_batchable(
                         inner.first().map_or_else(Default::default, effect_span),

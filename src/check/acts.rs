@@ -713,6 +713,7 @@ fn lower_effect(
             }
         }
         ast::Effect::ForEach {
+            who,
             var,
             filter,
             effects,
@@ -721,7 +722,7 @@ fn lower_effect(
             // would quietly do nothing.
             for e in effects {
                 if let ast::Effect::Admit(m) = e {
-                    if m.name == var.name {
+                    if m.name == var.name && *who == ast::Who::Members {
                         cx.report(
                             Diagnostic::error(
                                 Code::IdleEffect,
@@ -743,6 +744,7 @@ fn lower_effect(
                     .map(|e| lower_effect(cx, e, booked))
                     .collect();
                 EffectIr::ForEach {
+                    who: *who,
                     var: var_slot,
                     filter,
                     effects,

@@ -315,9 +315,10 @@ impl<'c> ExprChecker<'c> {
             ExprKind::Aggregate {
                 kind,
                 value,
+                who,
                 var,
                 filter,
-            } => self.aggregate(*kind, value.as_deref(), var, filter.as_deref(), span),
+            } => self.aggregate(*kind, *who, value.as_deref(), var, filter.as_deref(), span),
         }
     }
 
@@ -1535,9 +1536,11 @@ impl<'c> ExprChecker<'c> {
 
     // -------------------------------------------------------- aggregates
 
+    #[allow(clippy::too_many_arguments)]
     fn aggregate(
         &mut self,
         kind: AggregateKind,
+        who: ast::Who,
         value: Option<&ast::Expr>,
         var: &ast::Ident,
         filter: Option<&ast::Expr>,
@@ -1600,6 +1603,7 @@ impl<'c> ExprChecker<'c> {
         Ir {
             kind: IrKind::Aggregate {
                 kind,
+                who,
                 var: slot,
                 value: value_ir.map(Box::new),
                 filter: filter_ir.map(Box::new),

@@ -112,6 +112,17 @@ impl Inputs {
             .unwrap_or(self.active.is_empty())
     }
 
+    /// Whether person `m` is among `who` (`semantics::status::counts`):
+    /// a member now, one never admitted, one who left, or anyone.
+    pub fn standing(&self, who: crate::syntax::ast::Who, m: usize) -> bool {
+        crate::semantics::status::counts(
+            who,
+            self.is_active(m),
+            self.joined.get(m).is_some_and(Option::is_some),
+            self.left.get(m).is_some_and(Option::is_some),
+        )
+    }
+
     /// Whether person `m` was on the member roll at the end of `date`:
     /// admitted on or before it and not gone by it. Without admission
     /// dates (an example), the members now.
@@ -291,11 +302,12 @@ impl<'a> Evaluator<'a> {
             } => self.eval_builtin(*builtin, args, *rounding, frame, span),
             IrKind::Aggregate {
                 kind,
+                who,
                 var,
                 value,
                 filter,
             } => self.aggregate(
-                *kind,
+                (*kind, *who),
                 *var,
                 value.as_deref(),
                 filter.as_deref(),
@@ -831,6 +843,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether person `m` is among `who`: the members (on the roll of a
+    /// record date, if one is in force), or as `semantics::status` says.
+    pub(crate) fn among(&self, who: crate::syntax::ast::Who, m: usize) -> bool {
+        match who {
+            crate::syntax::ast::Who::Members => self.counts(m),
+            _ => self.inputs.standing(who, m),
+        }
+    }
+
     /// Runs `f` with the member roll of `record_date` (if any) in force.
     fn with_roll<T>(
         &mut self,
@@ -957,7 +978,7 @@ impl<'a> Evaluator<'a> {
 
     fn aggregate(
         &mut self,
-        kind: AggregateKind,
+        (kind, who): (AggregateKind, crate::syntax::ast::Who),
         var: usize,
         value: Option<&Ir>,
         filter: Option<&Ir>,
@@ -972,7 +993,7 @@ impl<'a> Evaluator<'a> {
         let mut best: Option<Value> = None;
         let mut truth = matches!(kind, AggregateKind::All);
         for m in 0..self.inputs.member_count() {
-            if !self.counts(m) {
+            if !self.among(who, m) {
                 continue;
             }
             frame[var] = Value::Member(m as u32);

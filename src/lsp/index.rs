@@ -463,6 +463,7 @@ impl Walker<'_> {
                     var,
                     filter,
                     effects,
+                    ..
                 } => {
                     let depth = self.locals.len();
                     self.bind(var, scope);

@@ -19,6 +19,7 @@ pub mod election;
 pub mod meeting;
 pub mod operators;
 pub mod rounding;
+pub mod status;
 pub mod time;
 pub mod wording;
 

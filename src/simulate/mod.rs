@@ -986,6 +986,7 @@ impl<'p> Engine<'p> {
                     }
                 }
                 EffectIr::ForEach {
+                    who,
                     var,
                     filter,
                     effects,
@@ -994,7 +995,7 @@ impl<'p> Engine<'p> {
                         frame.resize(var + 1, Value::Bool(false));
                     }
                     for m in 0..self.inputs.member_count() {
-                        if !self.inputs.is_active(m) {
+                        if !self.inputs.standing(*who, m) {
                             continue;
                         }
                         frame[*var] = Value::Member(m as u32);

@@ -189,6 +189,8 @@ pub enum Effect {
     },
     /// `for each member m [where C] { effects }`.
     ForEach {
+        /// Who it is for (`for each member m`, `for each former member f`).
+        who: Who,
         /// The member variable.
         var: Ident,
         /// Which members.
@@ -1335,6 +1337,9 @@ pub enum ExprKind {
         kind: AggregateKind,
         /// What is aggregated (absent for `count`).
         value: Option<Box<Expr>>,
+        /// Who it is over: `each member m` (the default), `each applicant
+        /// a`, `each former member f`, `each person p`.
+        who: Who,
         /// The name each member takes in turn.
         var: Ident,
         /// Which members count.
@@ -1395,6 +1400,33 @@ impl RoundingMode {
             RoundingMode::Up => "up",
             RoundingMode::Floor => "floor",
             RoundingMode::Ceiling => "ceiling",
+        }
+    }
+}
+
+/// Whom an aggregate or a `for each` goes over, by their standing with
+/// the cooperative (`semantics::status::counts` decides it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Who {
+    /// `each member m`: the members.
+    #[default]
+    Members,
+    /// `each applicant a`: the people listed who have never been admitted.
+    Applicants,
+    /// `each former member f`: those who have left.
+    Former,
+    /// `each person p`: everyone listed.
+    People,
+}
+
+impl Who {
+    /// As written after `each`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Who::Members => "member",
+            Who::Applicants => "applicant",
+            Who::Former => "former member",
+            Who::People => "person",
         }
     }
 }
@@ -1596,6 +1628,7 @@ impl Expr {
             }
             ExprKind::Aggregate {
                 kind: _,
+                who: _,
                 value,
                 var,
                 filter,

@@ -158,6 +158,11 @@ pub const KEYWORDS: &[Keyword] = &[
     // booked to "capital"`; `up` is a rounding word already).
     contextual("credited"),
     contextual("booked"),
+    // Whom `each` goes over (`each applicant a`, `each former member f`,
+    // `each person p`).
+    contextual("applicant"),
+    contextual("former"),
+    contextual("person"),
     // Opening balances (`opening balances { debit "cash" £10.00 }`).
     contextual("opening"),
     contextual("balances"),

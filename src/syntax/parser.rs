@@ -1561,6 +1561,16 @@ fn build_act(pair: Pair<Rule>) -> Result<ActDef> {
     Ok(act)
 }
 
+/// `member`, `applicant`, `former member` or `person` after `each`.
+fn build_who(pair: Pair<Rule>) -> Who {
+    match pair.into_inner().next().map(|p| p.as_rule()) {
+        Some(Rule::who_applicant) => Who::Applicants,
+        Some(Rule::who_former) => Who::Former,
+        Some(Rule::who_person) => Who::People,
+        _ => Who::Members,
+    }
+}
+
 fn build_effect(item: Pair<Rule>) -> Result<Effect> {
     let item_span = span(&item);
     Ok(match item.as_rule() {
@@ -1582,14 +1592,17 @@ fn build_effect(item: Pair<Rule>) -> Result<Effect> {
             let mut var = None;
             let mut filter = None;
             let mut effects = Vec::new();
+            let mut who = Who::Members;
             for part in children(item) {
                 match part.as_rule() {
+                    Rule::who => who = build_who(part),
                     Rule::ident => var = Some(ident(part)),
                     Rule::expr => filter = Some(build_expr(part)?.0),
                     _ => effects.push(build_effect(part)?),
                 }
             }
             Effect::ForEach {
+                who,
                 var: var.ok_or_else(|| internal("for each variable"))?,
                 filter,
                 effects,
@@ -2578,6 +2591,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
         Rule::aggregate => {
             let mut kind = None;
             let mut value = None;
+            let mut who = Who::Members;
             let mut var = None;
             let mut filter = None;
             let mut depth = 0;
@@ -2593,6 +2607,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
                             _ => AggregateKind::All,
                         })
                     }
+                    Rule::who => who = build_who(child),
                     Rule::ident => var = Some(ident(child)),
                     Rule::expr => {
                         let (e, d) = build_expr(child)?;
@@ -2616,6 +2631,7 @@ fn build_operand(pair: Pair<Rule>) -> Result<(Expr, u32)> {
                     kind: ExprKind::Aggregate {
                         kind: kind.ok_or_else(|| internal("aggregate kind"))?,
                         value,
+                        who,
                         var: var.ok_or_else(|| internal("aggregate variable"))?,
                         filter,
                     },

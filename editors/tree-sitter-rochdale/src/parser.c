@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 46
 #define LARGE_STATE_COUNT 41
-#define SYMBOL_COUNT 201
+#define SYMBOL_COUNT 204
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 190
+#define TOKEN_COUNT 193
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 3
 #define MAX_ALIAS_SEQUENCE_LENGTH 3
@@ -140,86 +140,89 @@ enum ts_symbol_identifiers {
   anon_sym_forward = 118,
   anon_sym_credited = 119,
   anon_sym_booked = 120,
-  anon_sym_opening = 121,
-  anon_sym_balances = 122,
-  anon_sym_borne = 123,
-  anon_sym_share = 124,
-  anon_sym_unvoted = 125,
-  anon_sym_lapses = 126,
-  anon_sym_goes = 127,
-  anon_sym_other = 128,
-  anon_sym_classes = 129,
-  anon_sym_consent = 130,
-  anon_sym_is = 131,
-  anon_sym_financial = 132,
-  anon_sym_year = 133,
-  anon_sym_months = 134,
-  anon_sym_quarters = 135,
-  anon_sym_halves = 136,
-  anon_sym_seats = 137,
-  anon_sym_plurality = 138,
-  anon_sym_single = 139,
-  anon_sym_transferable = 140,
-  anon_sym_candidate = 141,
-  anon_sym_voter = 142,
-  anon_sym_seat = 143,
-  anon_sym_broken = 144,
-  anon_sym_alphabetically = 145,
-  anon_sym_lot = 146,
-  anon_sym_candidates = 147,
-  anon_sym_seed = 148,
-  anon_sym_notice = 149,
-  anon_sym_clear = 150,
-  anon_sym_month = 151,
-  anon_sym_given = 152,
-  anon_sym_second = 153,
-  anon_sym_call = 154,
-  anon_sym_proxies = 155,
-  anon_sym_proxy = 156,
-  anon_sym_postal = 157,
-  anon_sym_allowed = 158,
-  anon_sym_confirmed = 159,
-  anon_sym_confirming = 160,
-  anon_sym_later = 161,
-  anon_sym_meeting = 162,
-  anon_sym_less = 163,
-  anon_sym_nor = 164,
-  anon_sym_represented = 165,
-  sym_comment = 166,
-  sym_string = 167,
-  sym_date = 168,
-  sym_money = 169,
-  sym_percent = 170,
-  sym_number = 171,
-  anon_sym_LT_EQ = 172,
-  anon_sym_GT_EQ = 173,
-  anon_sym_BANG_EQ = 174,
-  anon_sym_LT = 175,
-  anon_sym_GT = 176,
-  anon_sym_EQ = 177,
-  anon_sym_PLUS = 178,
-  anon_sym_DASH = 179,
-  anon_sym_STAR = 180,
-  anon_sym_SLASH = 181,
-  anon_sym_u00d7 = 182,
-  anon_sym_u00f7 = 183,
-  anon_sym_u2264 = 184,
-  anon_sym_u2265 = 185,
-  anon_sym_u2260 = 186,
-  anon_sym_COMMA = 187,
-  anon_sym_COLON = 188,
-  anon_sym_QMARK = 189,
-  sym_source_file = 190,
-  sym__item = 191,
-  sym_definition = 192,
-  sym_call = 193,
-  sym_attribute = 194,
-  sym_block = 195,
-  sym_parenthesized = 196,
-  sym_keyword = 197,
-  sym_operator = 198,
-  sym_punctuation = 199,
-  aux_sym_source_file_repeat1 = 200,
+  anon_sym_applicant = 121,
+  anon_sym_former = 122,
+  anon_sym_person = 123,
+  anon_sym_opening = 124,
+  anon_sym_balances = 125,
+  anon_sym_borne = 126,
+  anon_sym_share = 127,
+  anon_sym_unvoted = 128,
+  anon_sym_lapses = 129,
+  anon_sym_goes = 130,
+  anon_sym_other = 131,
+  anon_sym_classes = 132,
+  anon_sym_consent = 133,
+  anon_sym_is = 134,
+  anon_sym_financial = 135,
+  anon_sym_year = 136,
+  anon_sym_months = 137,
+  anon_sym_quarters = 138,
+  anon_sym_halves = 139,
+  anon_sym_seats = 140,
+  anon_sym_plurality = 141,
+  anon_sym_single = 142,
+  anon_sym_transferable = 143,
+  anon_sym_candidate = 144,
+  anon_sym_voter = 145,
+  anon_sym_seat = 146,
+  anon_sym_broken = 147,
+  anon_sym_alphabetically = 148,
+  anon_sym_lot = 149,
+  anon_sym_candidates = 150,
+  anon_sym_seed = 151,
+  anon_sym_notice = 152,
+  anon_sym_clear = 153,
+  anon_sym_month = 154,
+  anon_sym_given = 155,
+  anon_sym_second = 156,
+  anon_sym_call = 157,
+  anon_sym_proxies = 158,
+  anon_sym_proxy = 159,
+  anon_sym_postal = 160,
+  anon_sym_allowed = 161,
+  anon_sym_confirmed = 162,
+  anon_sym_confirming = 163,
+  anon_sym_later = 164,
+  anon_sym_meeting = 165,
+  anon_sym_less = 166,
+  anon_sym_nor = 167,
+  anon_sym_represented = 168,
+  sym_comment = 169,
+  sym_string = 170,
+  sym_date = 171,
+  sym_money = 172,
+  sym_percent = 173,
+  sym_number = 174,
+  anon_sym_LT_EQ = 175,
+  anon_sym_GT_EQ = 176,
+  anon_sym_BANG_EQ = 177,
+  anon_sym_LT = 178,
+  anon_sym_GT = 179,
+  anon_sym_EQ = 180,
+  anon_sym_PLUS = 181,
+  anon_sym_DASH = 182,
+  anon_sym_STAR = 183,
+  anon_sym_SLASH = 184,
+  anon_sym_u00d7 = 185,
+  anon_sym_u00f7 = 186,
+  anon_sym_u2264 = 187,
+  anon_sym_u2265 = 188,
+  anon_sym_u2260 = 189,
+  anon_sym_COMMA = 190,
+  anon_sym_COLON = 191,
+  anon_sym_QMARK = 192,
+  sym_source_file = 193,
+  sym__item = 194,
+  sym_definition = 195,
+  sym_call = 196,
+  sym_attribute = 197,
+  sym_block = 198,
+  sym_parenthesized = 199,
+  sym_keyword = 200,
+  sym_operator = 201,
+  sym_punctuation = 202,
+  aux_sym_source_file_repeat1 = 203,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -344,6 +347,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_forward] = "forward",
   [anon_sym_credited] = "credited",
   [anon_sym_booked] = "booked",
+  [anon_sym_applicant] = "applicant",
+  [anon_sym_former] = "former",
+  [anon_sym_person] = "person",
   [anon_sym_opening] = "opening",
   [anon_sym_balances] = "balances",
   [anon_sym_borne] = "borne",
@@ -548,6 +554,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_forward] = anon_sym_forward,
   [anon_sym_credited] = anon_sym_credited,
   [anon_sym_booked] = anon_sym_booked,
+  [anon_sym_applicant] = anon_sym_applicant,
+  [anon_sym_former] = anon_sym_former,
+  [anon_sym_person] = anon_sym_person,
   [anon_sym_opening] = anon_sym_opening,
   [anon_sym_balances] = anon_sym_balances,
   [anon_sym_borne] = anon_sym_borne,
@@ -1112,6 +1121,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_booked] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_applicant] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_former] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_person] = {
     .visible = true,
     .named = false,
   },
@@ -1804,1959 +1825,2004 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
         'l', 28,
         'm', 29,
         'n', 30,
-        'r', 31,
-        't', 32,
+        'p', 31,
+        'r', 32,
+        't', 33,
       );
       END_STATE();
     case 2:
-      if (lookahead == 'a') ADVANCE(33);
-      if (lookahead == 'e') ADVANCE(34);
-      if (lookahead == 'o') ADVANCE(35);
-      if (lookahead == 'r') ADVANCE(36);
-      if (lookahead == 'y') ADVANCE(37);
+      if (lookahead == 'a') ADVANCE(34);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(36);
+      if (lookahead == 'r') ADVANCE(37);
+      if (lookahead == 'y') ADVANCE(38);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(38);
-      if (lookahead == 'e') ADVANCE(39);
-      if (lookahead == 'l') ADVANCE(40);
-      if (lookahead == 'o') ADVANCE(41);
-      if (lookahead == 'r') ADVANCE(42);
-      if (lookahead == 'u') ADVANCE(43);
+      if (lookahead == 'a') ADVANCE(39);
+      if (lookahead == 'e') ADVANCE(40);
+      if (lookahead == 'l') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(42);
+      if (lookahead == 'r') ADVANCE(43);
+      if (lookahead == 'u') ADVANCE(44);
       END_STATE();
     case 4:
-      if (lookahead == 'a') ADVANCE(44);
-      if (lookahead == 'e') ADVANCE(45);
-      if (lookahead == 'o') ADVANCE(46);
+      if (lookahead == 'a') ADVANCE(45);
+      if (lookahead == 'e') ADVANCE(46);
+      if (lookahead == 'o') ADVANCE(47);
       END_STATE();
     case 5:
-      if (lookahead == 'a') ADVANCE(47);
-      if (lookahead == 'f') ADVANCE(48);
-      if (lookahead == 'l') ADVANCE(49);
-      if (lookahead == 'v') ADVANCE(50);
-      if (lookahead == 'x') ADVANCE(51);
+      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 'f') ADVANCE(49);
+      if (lookahead == 'l') ADVANCE(50);
+      if (lookahead == 'v') ADVANCE(51);
+      if (lookahead == 'x') ADVANCE(52);
       END_STATE();
     case 6:
-      if (lookahead == 'a') ADVANCE(52);
-      if (lookahead == 'i') ADVANCE(53);
-      if (lookahead == 'l') ADVANCE(54);
-      if (lookahead == 'o') ADVANCE(55);
-      if (lookahead == 'r') ADVANCE(56);
+      if (lookahead == 'a') ADVANCE(53);
+      if (lookahead == 'i') ADVANCE(54);
+      if (lookahead == 'l') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(56);
+      if (lookahead == 'r') ADVANCE(57);
       END_STATE();
     case 7:
-      if (lookahead == 'i') ADVANCE(57);
-      if (lookahead == 'o') ADVANCE(58);
-      if (lookahead == 'r') ADVANCE(59);
+      if (lookahead == 'i') ADVANCE(58);
+      if (lookahead == 'o') ADVANCE(59);
+      if (lookahead == 'r') ADVANCE(60);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(60);
+      if (lookahead == 'a') ADVANCE(61);
       END_STATE();
     case 9:
-      if (lookahead == 'f') ADVANCE(61);
-      if (lookahead == 'n') ADVANCE(62);
-      if (lookahead == 's') ADVANCE(63);
+      if (lookahead == 'f') ADVANCE(62);
+      if (lookahead == 'n') ADVANCE(63);
+      if (lookahead == 's') ADVANCE(64);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(64);
-      if (lookahead == 'e') ADVANCE(65);
-      if (lookahead == 'i') ADVANCE(66);
-      if (lookahead == 'o') ADVANCE(67);
+      if (lookahead == 'a') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'o') ADVANCE(68);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(68);
-      if (lookahead == 'o') ADVANCE(69);
+      if (lookahead == 'e') ADVANCE(69);
+      if (lookahead == 'o') ADVANCE(70);
       END_STATE();
     case 12:
-      if (lookahead == 'e') ADVANCE(70);
-      if (lookahead == 'o') ADVANCE(71);
+      if (lookahead == 'e') ADVANCE(71);
+      if (lookahead == 'o') ADVANCE(72);
       END_STATE();
     case 13:
-      if (lookahead == 'f') ADVANCE(72);
-      if (lookahead == 'n') ADVANCE(73);
-      if (lookahead == 'p') ADVANCE(74);
-      if (lookahead == 'r') ADVANCE(75);
-      if (lookahead == 't') ADVANCE(76);
+      if (lookahead == 'f') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(74);
+      if (lookahead == 'p') ADVANCE(75);
+      if (lookahead == 'r') ADVANCE(76);
+      if (lookahead == 't') ADVANCE(77);
       END_STATE();
     case 14:
-      if (lookahead == 'a') ADVANCE(77);
-      if (lookahead == 'e') ADVANCE(78);
-      if (lookahead == 'l') ADVANCE(79);
-      if (lookahead == 'o') ADVANCE(80);
-      if (lookahead == 'r') ADVANCE(81);
+      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'r') ADVANCE(82);
       END_STATE();
     case 15:
-      if (lookahead == 'u') ADVANCE(82);
+      if (lookahead == 'u') ADVANCE(83);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(83);
-      if (lookahead == 'o') ADVANCE(84);
-      if (lookahead == 'u') ADVANCE(85);
+      if (lookahead == 'e') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'u') ADVANCE(86);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(86);
-      if (lookahead == 'e') ADVANCE(87);
-      if (lookahead == 'h') ADVANCE(88);
-      if (lookahead == 'i') ADVANCE(89);
-      if (lookahead == 'o') ADVANCE(90);
-      if (lookahead == 'u') ADVANCE(91);
+      if (lookahead == 'c') ADVANCE(87);
+      if (lookahead == 'e') ADVANCE(88);
+      if (lookahead == 'h') ADVANCE(89);
+      if (lookahead == 'i') ADVANCE(90);
+      if (lookahead == 'o') ADVANCE(91);
+      if (lookahead == 'u') ADVANCE(92);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(92);
-      if (lookahead == 'h') ADVANCE(93);
-      if (lookahead == 'i') ADVANCE(94);
-      if (lookahead == 'o') ADVANCE(95);
-      if (lookahead == 'r') ADVANCE(96);
+      if (lookahead == 'e') ADVANCE(93);
+      if (lookahead == 'h') ADVANCE(94);
+      if (lookahead == 'i') ADVANCE(95);
+      if (lookahead == 'o') ADVANCE(96);
+      if (lookahead == 'r') ADVANCE(97);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(97);
-      if (lookahead == 'p') ADVANCE(98);
+      if (lookahead == 'n') ADVANCE(98);
+      if (lookahead == 'p') ADVANCE(99);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(99);
-      if (lookahead == 'o') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'o') ADVANCE(101);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(101);
-      if (lookahead == 'h') ADVANCE(102);
+      if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'h') ADVANCE(103);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(103);
+      if (lookahead == 'e') ADVANCE(104);
       END_STATE();
     case 23:
-      if (lookahead == 's') ADVANCE(104);
+      if (lookahead == 's') ADVANCE(105);
       END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 25:
-      if (lookahead == 'd') ADVANCE(106);
-      if (lookahead == 'm') ADVANCE(107);
-      if (lookahead == 'o') ADVANCE(108);
+      if (lookahead == 'd') ADVANCE(107);
+      if (lookahead == 'm') ADVANCE(108);
+      if (lookahead == 'o') ADVANCE(109);
       END_STATE();
     case 26:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 't') ADVANCE(110);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(110);
+      if (lookahead == 'a') ADVANCE(111);
       END_STATE();
     case 28:
-      if (lookahead == 'l') ADVANCE(111);
-      if (lookahead == 'o') ADVANCE(112);
-      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(112);
+      if (lookahead == 'o') ADVANCE(113);
+      if (lookahead == 'p') ADVANCE(114);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(114);
+      if (lookahead == 'e') ADVANCE(115);
       END_STATE();
     case 30:
-      if (lookahead == 'd') ADVANCE(115);
+      if (lookahead == 'd') ADVANCE(116);
       END_STATE();
     case 31:
-      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 'p') ADVANCE(117);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 33:
-      if (lookahead == 'l') ADVANCE(117);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 34:
-      if (lookahead == 'c') ADVANCE(118);
+      if (lookahead == 'l') ADVANCE(119);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(119);
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'c') ADVANCE(120);
       END_STATE();
     case 36:
-      if (lookahead == 'e') ADVANCE(121);
-      if (lookahead == 'o') ADVANCE(122);
+      if (lookahead == 'o') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(122);
       END_STATE();
     case 37:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'e') ADVANCE(123);
+      if (lookahead == 'o') ADVANCE(124);
       END_STATE();
     case 38:
-      if (lookahead == 'l') ADVANCE(123);
-      if (lookahead == 'n') ADVANCE(124);
-      if (lookahead == 'r') ADVANCE(125);
-      if (lookahead == 's') ADVANCE(126);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 39:
-      if (lookahead == 'i') ADVANCE(127);
+      if (lookahead == 'l') ADVANCE(125);
+      if (lookahead == 'n') ADVANCE(126);
+      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(128);
       END_STATE();
     case 40:
-      if (lookahead == 'a') ADVANCE(128);
-      if (lookahead == 'e') ADVANCE(129);
-      if (lookahead == 'o') ADVANCE(130);
+      if (lookahead == 'i') ADVANCE(129);
       END_STATE();
     case 41:
-      if (lookahead == 'n') ADVANCE(131);
-      if (lookahead == 'u') ADVANCE(132);
+      if (lookahead == 'a') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(131);
+      if (lookahead == 'o') ADVANCE(132);
       END_STATE();
     case 42:
-      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(133);
+      if (lookahead == 'u') ADVANCE(134);
       END_STATE();
     case 43:
-      if (lookahead == 'r') ADVANCE(134);
+      if (lookahead == 'e') ADVANCE(135);
       END_STATE();
     case 44:
-      if (lookahead == 't') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(136);
+      if (lookahead == 'r') ADVANCE(136);
       END_STATE();
     case 45:
-      if (lookahead == 'b') ADVANCE(137);
+      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 'y') ADVANCE(138);
       END_STATE();
     case 46:
-      if (lookahead == 'w') ADVANCE(138);
+      if (lookahead == 'b') ADVANCE(139);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(139);
+      if (lookahead == 'w') ADVANCE(140);
       END_STATE();
     case 48:
-      if (lookahead == 'f') ADVANCE(140);
+      if (lookahead == 'c') ADVANCE(141);
       END_STATE();
     case 49:
-      if (lookahead == 'e') ADVANCE(141);
-      if (lookahead == 's') ADVANCE(142);
+      if (lookahead == 'f') ADVANCE(142);
       END_STATE();
     case 50:
       if (lookahead == 'e') ADVANCE(143);
+      if (lookahead == 's') ADVANCE(144);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(144);
-      if (lookahead == 'c') ADVANCE(145);
-      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(145);
       END_STATE();
     case 52:
-      if (lookahead == 'i') ADVANCE(147);
-      if (lookahead == 'l') ADVANCE(148);
+      if (lookahead == 'a') ADVANCE(146);
+      if (lookahead == 'c') ADVANCE(147);
+      if (lookahead == 'p') ADVANCE(148);
       END_STATE();
     case 53:
-      if (lookahead == 'n') ADVANCE(149);
+      if (lookahead == 'i') ADVANCE(149);
+      if (lookahead == 'l') ADVANCE(150);
       END_STATE();
     case 54:
-      if (lookahead == 'o') ADVANCE(150);
+      if (lookahead == 'n') ADVANCE(151);
       END_STATE();
     case 55:
-      if (lookahead == 'r') ADVANCE(151);
-      END_STATE();
-    case 56:
       if (lookahead == 'o') ADVANCE(152);
       END_STATE();
+    case 56:
+      if (lookahead == 'r') ADVANCE(153);
+      END_STATE();
     case 57:
-      if (lookahead == 'v') ADVANCE(153);
+      if (lookahead == 'o') ADVANCE(154);
       END_STATE();
     case 58:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'v') ADVANCE(155);
       END_STATE();
     case 59:
-      if (lookahead == 'e') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(156);
       END_STATE();
     case 60:
-      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'e') ADVANCE(157);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_if);
+      if (lookahead == 'l') ADVANCE(158);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 64:
-      if (lookahead == 'p') ADVANCE(157);
-      if (lookahead == 's') ADVANCE(158);
-      if (lookahead == 't') ADVANCE(159);
+      ACCEPT_TOKEN(anon_sym_is);
       END_STATE();
     case 65:
-      if (lookahead == 'a') ADVANCE(160);
-      if (lookahead == 's') ADVANCE(161);
+      if (lookahead == 'p') ADVANCE(159);
+      if (lookahead == 's') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 66:
-      if (lookahead == 'm') ADVANCE(162);
+      if (lookahead == 'a') ADVANCE(162);
+      if (lookahead == 's') ADVANCE(163);
       END_STATE();
     case 67:
-      if (lookahead == 's') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(164);
+      if (lookahead == 'm') ADVANCE(164);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(165);
-      if (lookahead == 'm') ADVANCE(166);
+      if (lookahead == 's') ADVANCE(165);
+      if (lookahead == 't') ADVANCE(166);
       END_STATE();
     case 69:
-      if (lookahead == 'n') ADVANCE(167);
-      if (lookahead == 'r') ADVANCE(168);
-      if (lookahead == 's') ADVANCE(169);
-      if (lookahead == 't') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'm') ADVANCE(168);
       END_STATE();
     case 70:
-      if (lookahead == 'x') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(169);
+      if (lookahead == 'r') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(172);
       END_STATE();
     case 71:
-      if (lookahead == 'n') ADVANCE(172);
-      if (lookahead == 'r') ADVANCE(173);
-      if (lookahead == 't') ADVANCE(174);
+      if (lookahead == 'x') ADVANCE(173);
       END_STATE();
     case 72:
-      ACCEPT_TOKEN(anon_sym_of);
+      if (lookahead == 'n') ADVANCE(174);
+      if (lookahead == 'r') ADVANCE(175);
+      if (lookahead == 't') ADVANCE(176);
       END_STATE();
     case 73:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == 'e') ADVANCE(175);
+      ACCEPT_TOKEN(anon_sym_of);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(176);
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == 'e') ADVANCE(177);
       END_STATE();
     case 75:
-      ACCEPT_TOKEN(anon_sym_or);
+      if (lookahead == 'e') ADVANCE(178);
       END_STATE();
     case 76:
-      if (lookahead == 'h') ADVANCE(177);
+      ACCEPT_TOKEN(anon_sym_or);
       END_STATE();
     case 77:
-      if (lookahead == 'r') ADVANCE(178);
-      if (lookahead == 's') ADVANCE(179);
+      if (lookahead == 'h') ADVANCE(179);
       END_STATE();
     case 78:
       if (lookahead == 'r') ADVANCE(180);
+      if (lookahead == 's') ADVANCE(181);
       END_STATE();
     case 79:
-      if (lookahead == 'u') ADVANCE(181);
+      if (lookahead == 'r') ADVANCE(182);
       END_STATE();
     case 80:
-      if (lookahead == 'o') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(183);
+      if (lookahead == 'u') ADVANCE(183);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(184);
-      if (lookahead == 'o') ADVANCE(185);
+      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 's') ADVANCE(185);
       END_STATE();
     case 82:
-      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'e') ADVANCE(186);
       if (lookahead == 'o') ADVANCE(187);
       END_STATE();
     case 83:
-      if (lookahead == 'c') ADVANCE(188);
-      if (lookahead == 'm') ADVANCE(189);
-      if (lookahead == 'p') ADVANCE(190);
-      if (lookahead == 'q') ADVANCE(191);
-      if (lookahead == 's') ADVANCE(192);
+      if (lookahead == 'a') ADVANCE(188);
+      if (lookahead == 'o') ADVANCE(189);
       END_STATE();
     case 84:
-      if (lookahead == 'u') ADVANCE(193);
+      if (lookahead == 'c') ADVANCE(190);
+      if (lookahead == 'm') ADVANCE(191);
+      if (lookahead == 'p') ADVANCE(192);
+      if (lookahead == 'q') ADVANCE(193);
+      if (lookahead == 's') ADVANCE(194);
       END_STATE();
     case 85:
-      if (lookahead == 'l') ADVANCE(194);
+      if (lookahead == 'u') ADVANCE(195);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'l') ADVANCE(196);
       END_STATE();
     case 87:
-      if (lookahead == 'a') ADVANCE(196);
-      if (lookahead == 'c') ADVANCE(197);
-      if (lookahead == 'e') ADVANCE(198);
-      if (lookahead == 't') ADVANCE(199);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 88:
-      if (lookahead == 'a') ADVANCE(200);
+      if (lookahead == 'a') ADVANCE(198);
+      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'e') ADVANCE(200);
+      if (lookahead == 't') ADVANCE(201);
       END_STATE();
     case 89:
-      if (lookahead == 'n') ADVANCE(201);
+      if (lookahead == 'a') ADVANCE(202);
       END_STATE();
     case 90:
-      if (lookahead == 'u') ADVANCE(202);
+      if (lookahead == 'n') ADVANCE(203);
       END_STATE();
     case 91:
-      if (lookahead == 'b') ADVANCE(203);
+      if (lookahead == 'u') ADVANCE(204);
       END_STATE();
     case 92:
-      if (lookahead == 'x') ADVANCE(204);
+      if (lookahead == 'b') ADVANCE(205);
       END_STATE();
     case 93:
-      if (lookahead == 'a') ADVANCE(205);
-      if (lookahead == 'e') ADVANCE(206);
+      if (lookahead == 'x') ADVANCE(206);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'a') ADVANCE(207);
+      if (lookahead == 'e') ADVANCE(208);
       END_STATE();
     case 95:
-      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == 'e') ADVANCE(209);
       END_STATE();
     case 96:
-      if (lookahead == 'a') ADVANCE(208);
-      if (lookahead == 'u') ADVANCE(209);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 97:
-      if (lookahead == 'i') ADVANCE(210);
-      if (lookahead == 'v') ADVANCE(211);
+      if (lookahead == 'a') ADVANCE(210);
+      if (lookahead == 'u') ADVANCE(211);
       END_STATE();
     case 98:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'v') ADVANCE(213);
       END_STATE();
     case 99:
-      if (lookahead == 'r') ADVANCE(212);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 100:
-      if (lookahead == 't') ADVANCE(213);
+      if (lookahead == 'r') ADVANCE(214);
       END_STATE();
     case 101:
-      if (lookahead == 'i') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(215);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(215);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 103:
-      if (lookahead == 'a') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 104:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 'a') ADVANCE(218);
       END_STATE();
     case 105:
-      ACCEPT_TOKEN(anon_sym_act);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 106:
-      ACCEPT_TOKEN(anon_sym_add);
+      ACCEPT_TOKEN(anon_sym_act);
       END_STATE();
     case 107:
-      if (lookahead == 'i') ADVANCE(218);
+      ACCEPT_TOKEN(anon_sym_add);
       END_STATE();
     case 108:
-      if (lookahead == 'p') ADVANCE(219);
+      if (lookahead == 'i') ADVANCE(220);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'p') ADVANCE(221);
       END_STATE();
     case 110:
-      if (lookahead == 'i') ADVANCE(221);
+      if (lookahead == 'e') ADVANCE(222);
       END_STATE();
     case 111:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'i') ADVANCE(223);
       END_STATE();
     case 112:
-      if (lookahead == 'n') ADVANCE(223);
+      if (lookahead == 'o') ADVANCE(224);
       END_STATE();
     case 113:
-      if (lookahead == 'h') ADVANCE(224);
-      END_STATE();
-    case 114:
       if (lookahead == 'n') ADVANCE(225);
       END_STATE();
+    case 114:
+      if (lookahead == 'h') ADVANCE(226);
+      END_STATE();
     case 115:
-      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == 'n') ADVANCE(227);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(226);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 117:
-      if (lookahead == 'a') ADVANCE(227);
+      if (lookahead == 'l') ADVANCE(228);
       END_STATE();
     case 118:
-      if (lookahead == 'a') ADVANCE(228);
+      if (lookahead == 'i') ADVANCE(229);
       END_STATE();
     case 119:
-      if (lookahead == 'k') ADVANCE(229);
+      if (lookahead == 'a') ADVANCE(230);
       END_STATE();
     case 120:
-      if (lookahead == 'n') ADVANCE(230);
-      END_STATE();
-    case 121:
       if (lookahead == 'a') ADVANCE(231);
       END_STATE();
-    case 122:
+    case 121:
       if (lookahead == 'k') ADVANCE(232);
       END_STATE();
+    case 122:
+      if (lookahead == 'n') ADVANCE(233);
+      END_STATE();
     case 123:
-      if (lookahead == 'l') ADVANCE(233);
+      if (lookahead == 'a') ADVANCE(234);
       END_STATE();
     case 124:
-      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'k') ADVANCE(235);
       END_STATE();
     case 125:
-      if (lookahead == 'r') ADVANCE(235);
+      if (lookahead == 'l') ADVANCE(236);
       END_STATE();
     case 126:
-      if (lookahead == 't') ADVANCE(236);
+      if (lookahead == 'd') ADVANCE(237);
       END_STATE();
     case 127:
-      if (lookahead == 'l') ADVANCE(237);
+      if (lookahead == 'r') ADVANCE(238);
       END_STATE();
     case 128:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 't') ADVANCE(239);
       END_STATE();
     case 129:
-      if (lookahead == 'a') ADVANCE(239);
+      if (lookahead == 'l') ADVANCE(240);
       END_STATE();
     case 130:
-      if (lookahead == 's') ADVANCE(240);
+      if (lookahead == 's') ADVANCE(241);
       END_STATE();
     case 131:
-      if (lookahead == 'f') ADVANCE(241);
-      if (lookahead == 's') ADVANCE(242);
+      if (lookahead == 'a') ADVANCE(242);
       END_STATE();
     case 132:
-      if (lookahead == 'n') ADVANCE(243);
+      if (lookahead == 's') ADVANCE(243);
       END_STATE();
     case 133:
-      if (lookahead == 'd') ADVANCE(244);
+      if (lookahead == 'f') ADVANCE(244);
+      if (lookahead == 's') ADVANCE(245);
       END_STATE();
     case 134:
-      if (lookahead == 'r') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(246);
       END_STATE();
     case 135:
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(247);
       END_STATE();
     case 136:
-      ACCEPT_TOKEN(anon_sym_day);
-      if (lookahead == 's') ADVANCE(247);
+      if (lookahead == 'r') ADVANCE(248);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(249);
       END_STATE();
     case 138:
-      if (lookahead == 'n') ADVANCE(249);
+      ACCEPT_TOKEN(anon_sym_day);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(251);
       END_STATE();
     case 140:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'n') ADVANCE(252);
       END_STATE();
     case 141:
-      if (lookahead == 'c') ADVANCE(252);
+      if (lookahead == 'h') ADVANCE(253);
       END_STATE();
     case 142:
-      if (lookahead == 'e') ADVANCE(253);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 143:
-      if (lookahead == 'n') ADVANCE(254);
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'c') ADVANCE(255);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(256);
+      if (lookahead == 'e') ADVANCE(256);
       END_STATE();
     case 145:
-      if (lookahead == 'e') ADVANCE(257);
+      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'r') ADVANCE(258);
       END_STATE();
     case 146:
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'm') ADVANCE(259);
       END_STATE();
     case 147:
-      if (lookahead == 'l') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 148:
-      if (lookahead == 's') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(261);
       END_STATE();
     case 149:
-      if (lookahead == 'a') ADVANCE(261);
+      if (lookahead == 'l') ADVANCE(262);
       END_STATE();
     case 150:
-      if (lookahead == 'o') ADVANCE(262);
+      if (lookahead == 's') ADVANCE(263);
       END_STATE();
     case 151:
-      ACCEPT_TOKEN(anon_sym_for);
-      if (lookahead == 'c') ADVANCE(263);
-      if (lookahead == 'w') ADVANCE(264);
+      if (lookahead == 'a') ADVANCE(264);
       END_STATE();
     case 152:
-      if (lookahead == 'm') ADVANCE(265);
+      if (lookahead == 'o') ADVANCE(265);
       END_STATE();
     case 153:
-      if (lookahead == 'e') ADVANCE(266);
+      ACCEPT_TOKEN(anon_sym_for);
+      if (lookahead == 'c') ADVANCE(266);
+      if (lookahead == 'm') ADVANCE(267);
+      if (lookahead == 'w') ADVANCE(268);
       END_STATE();
     case 154:
-      if (lookahead == 's') ADVANCE(267);
+      if (lookahead == 'm') ADVANCE(269);
       END_STATE();
     case 155:
-      if (lookahead == 'a') ADVANCE(268);
+      if (lookahead == 'e') ADVANCE(270);
       END_STATE();
     case 156:
-      if (lookahead == 'f') ADVANCE(269);
-      if (lookahead == 'v') ADVANCE(270);
-      END_STATE();
-    case 157:
       if (lookahead == 's') ADVANCE(271);
       END_STATE();
+    case 157:
+      if (lookahead == 'a') ADVANCE(272);
+      END_STATE();
     case 158:
-      if (lookahead == 't') ADVANCE(272);
+      if (lookahead == 'f') ADVANCE(273);
+      if (lookahead == 'v') ADVANCE(274);
       END_STATE();
     case 159:
-      if (lookahead == 'e') ADVANCE(273);
-      END_STATE();
-    case 160:
-      if (lookahead == 's') ADVANCE(274);
-      END_STATE();
-    case 161:
       if (lookahead == 's') ADVANCE(275);
       END_STATE();
+    case 160:
+      if (lookahead == 't') ADVANCE(276);
+      END_STATE();
+    case 161:
+      if (lookahead == 'e') ADVANCE(277);
+      END_STATE();
     case 162:
-      if (lookahead == 'i') ADVANCE(276);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 163:
-      if (lookahead == 's') ADVANCE(277);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 164:
-      ACCEPT_TOKEN(anon_sym_lot);
+      if (lookahead == 'i') ADVANCE(280);
       END_STATE();
     case 165:
-      if (lookahead == 't') ADVANCE(278);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
     case 166:
-      if (lookahead == 'b') ADVANCE(279);
+      ACCEPT_TOKEN(anon_sym_lot);
       END_STATE();
     case 167:
-      if (lookahead == 't') ADVANCE(280);
-      END_STATE();
-    case 168:
-      if (lookahead == 'e') ADVANCE(281);
-      END_STATE();
-    case 169:
       if (lookahead == 't') ADVANCE(282);
       END_STATE();
-    case 170:
-      if (lookahead == 'i') ADVANCE(283);
+    case 168:
+      if (lookahead == 'b') ADVANCE(283);
       END_STATE();
-    case 171:
+    case 169:
       if (lookahead == 't') ADVANCE(284);
       END_STATE();
-    case 172:
+    case 170:
       if (lookahead == 'e') ADVANCE(285);
       END_STATE();
+    case 171:
+      if (lookahead == 't') ADVANCE(286);
+      END_STATE();
+    case 172:
+      if (lookahead == 'i') ADVANCE(287);
+      END_STATE();
     case 173:
-      ACCEPT_TOKEN(anon_sym_nor);
+      if (lookahead == 't') ADVANCE(288);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'i') ADVANCE(286);
+      if (lookahead == 'e') ADVANCE(289);
       END_STATE();
     case 175:
-      ACCEPT_TOKEN(anon_sym_one);
+      ACCEPT_TOKEN(anon_sym_nor);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(287);
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'i') ADVANCE(290);
       END_STATE();
     case 177:
-      if (lookahead == 'e') ADVANCE(288);
+      ACCEPT_TOKEN(anon_sym_one);
       END_STATE();
     case 178:
-      if (lookahead == 'a') ADVANCE(289);
+      if (lookahead == 'n') ADVANCE(291);
       END_STATE();
     case 179:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 'e') ADVANCE(292);
       END_STATE();
     case 180:
-      ACCEPT_TOKEN(anon_sym_per);
-      if (lookahead == 'i') ADVANCE(291);
+      if (lookahead == 'a') ADVANCE(293);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 's') ADVANCE(294);
       END_STATE();
     case 182:
-      if (lookahead == 'l') ADVANCE(293);
+      ACCEPT_TOKEN(anon_sym_per);
+      if (lookahead == 'i') ADVANCE(295);
+      if (lookahead == 's') ADVANCE(296);
       END_STATE();
     case 183:
-      if (lookahead == 't') ADVANCE(294);
+      if (lookahead == 'r') ADVANCE(297);
       END_STATE();
     case 184:
-      if (lookahead == 's') ADVANCE(295);
-      if (lookahead == 'v') ADVANCE(296);
+      if (lookahead == 'l') ADVANCE(298);
       END_STATE();
     case 185:
-      if (lookahead == 'p') ADVANCE(297);
-      if (lookahead == 'x') ADVANCE(298);
+      if (lookahead == 't') ADVANCE(299);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(299);
+      if (lookahead == 's') ADVANCE(300);
+      if (lookahead == 'v') ADVANCE(301);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(300);
+      if (lookahead == 'p') ADVANCE(302);
+      if (lookahead == 'x') ADVANCE(303);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(301);
-      END_STATE();
-    case 189:
-      if (lookahead == 'a') ADVANCE(302);
-      if (lookahead == 'o') ADVANCE(303);
-      END_STATE();
-    case 190:
       if (lookahead == 'r') ADVANCE(304);
       END_STATE();
+    case 189:
+      if (lookahead == 'r') ADVANCE(305);
+      END_STATE();
+    case 190:
+      if (lookahead == 'o') ADVANCE(306);
+      END_STATE();
     case 191:
-      if (lookahead == 'u') ADVANCE(305);
+      if (lookahead == 'a') ADVANCE(307);
+      if (lookahead == 'o') ADVANCE(308);
       END_STATE();
     case 192:
-      if (lookahead == 'e') ADVANCE(306);
-      if (lookahead == 'o') ADVANCE(307);
+      if (lookahead == 'r') ADVANCE(309);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(308);
+      if (lookahead == 'u') ADVANCE(310);
       END_STATE();
     case 194:
-      if (lookahead == 'e') ADVANCE(309);
-      END_STATE();
-    case 195:
-      if (lookahead == 'n') ADVANCE(310);
-      END_STATE();
-    case 196:
-      if (lookahead == 't') ADVANCE(311);
-      END_STATE();
-    case 197:
+      if (lookahead == 'e') ADVANCE(311);
       if (lookahead == 'o') ADVANCE(312);
       END_STATE();
+    case 195:
+      if (lookahead == 'n') ADVANCE(313);
+      END_STATE();
+    case 196:
+      if (lookahead == 'e') ADVANCE(314);
+      END_STATE();
+    case 197:
+      if (lookahead == 'n') ADVANCE(315);
+      END_STATE();
     case 198:
-      if (lookahead == 'd') ADVANCE(313);
+      if (lookahead == 't') ADVANCE(316);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_set);
+      if (lookahead == 'o') ADVANCE(317);
       END_STATE();
     case 200:
-      if (lookahead == 'r') ADVANCE(314);
+      if (lookahead == 'd') ADVANCE(318);
       END_STATE();
     case 201:
-      if (lookahead == 'g') ADVANCE(315);
+      ACCEPT_TOKEN(anon_sym_set);
       END_STATE();
     case 202:
-      if (lookahead == 'r') ADVANCE(316);
+      if (lookahead == 'r') ADVANCE(319);
       END_STATE();
     case 203:
-      if (lookahead == 't') ADVANCE(317);
+      if (lookahead == 'g') ADVANCE(320);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 'r') ADVANCE(321);
       END_STATE();
     case 205:
-      if (lookahead == 'n') ADVANCE(319);
+      if (lookahead == 't') ADVANCE(322);
       END_STATE();
     case 206:
-      ACCEPT_TOKEN(anon_sym_the);
-      if (lookahead == 'n') ADVANCE(320);
+      if (lookahead == 't') ADVANCE(323);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(321);
+      if (lookahead == 'n') ADVANCE(324);
       END_STATE();
     case 208:
-      if (lookahead == 'n') ADVANCE(322);
+      ACCEPT_TOKEN(anon_sym_the);
+      if (lookahead == 'n') ADVANCE(325);
       END_STATE();
     case 209:
-      if (lookahead == 'e') ADVANCE(323);
-      END_STATE();
-    case 210:
-      if (lookahead == 't') ADVANCE(324);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(325);
-      END_STATE();
-    case 212:
       if (lookahead == 's') ADVANCE(326);
       END_STATE();
+    case 210:
+      if (lookahead == 'n') ADVANCE(327);
+      END_STATE();
+    case 211:
+      if (lookahead == 'e') ADVANCE(328);
+      END_STATE();
+    case 212:
+      if (lookahead == 't') ADVANCE(329);
+      END_STATE();
     case 213:
-      if (lookahead == 'e') ADVANCE(327);
+      if (lookahead == 'o') ADVANCE(330);
       END_STATE();
     case 214:
-      if (lookahead == 'g') ADVANCE(328);
+      if (lookahead == 's') ADVANCE(331);
       END_STATE();
     case 215:
-      if (lookahead == 'n') ADVANCE(329);
-      if (lookahead == 'r') ADVANCE(330);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(331);
+      if (lookahead == 'g') ADVANCE(333);
       END_STATE();
     case 217:
-      if (lookahead == 'a') ADVANCE(332);
-      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == 'n') ADVANCE(334);
+      if (lookahead == 'r') ADVANCE(335);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(334);
-      END_STATE();
-    case 219:
-      if (lookahead == 't') ADVANCE(335);
-      END_STATE();
-    case 220:
       if (lookahead == 'r') ADVANCE(336);
       END_STATE();
+    case 219:
+      if (lookahead == 'a') ADVANCE(337);
+      if (lookahead == 'e') ADVANCE(338);
+      END_STATE();
+    case 220:
+      if (lookahead == 't') ADVANCE(339);
+      END_STATE();
     case 221:
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 222:
-      if (lookahead == 'c') ADVANCE(338);
-      if (lookahead == 'w') ADVANCE(339);
+      if (lookahead == 'r') ADVANCE(341);
       END_STATE();
     case 223:
-      if (lookahead == 'e') ADVANCE(340);
+      if (lookahead == 'n') ADVANCE(342);
       END_STATE();
     case 224:
-      if (lookahead == 'a') ADVANCE(341);
+      if (lookahead == 'c') ADVANCE(343);
+      if (lookahead == 'w') ADVANCE(344);
       END_STATE();
     case 225:
-      if (lookahead == 'd') ADVANCE(342);
+      if (lookahead == 'e') ADVANCE(345);
       END_STATE();
     case 226:
-      if (lookahead == 'c') ADVANCE(343);
+      if (lookahead == 'a') ADVANCE(346);
       END_STATE();
     case 227:
-      if (lookahead == 'n') ADVANCE(344);
+      if (lookahead == 'd') ADVANCE(347);
       END_STATE();
     case 228:
-      if (lookahead == 'u') ADVANCE(345);
+      if (lookahead == 'i') ADVANCE(348);
       END_STATE();
     case 229:
-      if (lookahead == 'e') ADVANCE(346);
+      if (lookahead == 'c') ADVANCE(349);
       END_STATE();
     case 230:
-      if (lookahead == 'e') ADVANCE(347);
+      if (lookahead == 'n') ADVANCE(350);
       END_STATE();
     case 231:
-      if (lookahead == 'c') ADVANCE(348);
+      if (lookahead == 'u') ADVANCE(351);
       END_STATE();
     case 232:
-      if (lookahead == 'e') ADVANCE(349);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(anon_sym_call);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 234:
-      if (lookahead == 'i') ADVANCE(350);
+      if (lookahead == 'c') ADVANCE(354);
       END_STATE();
     case 235:
-      if (lookahead == 'i') ADVANCE(351);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(anon_sym_cast);
-      END_STATE();
-    case 237:
-      if (lookahead == 'i') ADVANCE(352);
-      END_STATE();
-    case 238:
-      if (lookahead == 's') ADVANCE(353);
-      END_STATE();
-    case 239:
-      if (lookahead == 'r') ADVANCE(354);
-      END_STATE();
-    case 240:
       if (lookahead == 'e') ADVANCE(355);
       END_STATE();
-    case 241:
+    case 236:
+      ACCEPT_TOKEN(anon_sym_call);
+      END_STATE();
+    case 237:
       if (lookahead == 'i') ADVANCE(356);
       END_STATE();
+    case 238:
+      if (lookahead == 'i') ADVANCE(357);
+      END_STATE();
+    case 239:
+      ACCEPT_TOKEN(anon_sym_cast);
+      END_STATE();
+    case 240:
+      if (lookahead == 'i') ADVANCE(358);
+      END_STATE();
+    case 241:
+      if (lookahead == 's') ADVANCE(359);
+      END_STATE();
     case 242:
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'r') ADVANCE(360);
       END_STATE();
     case 243:
-      if (lookahead == 't') ADVANCE(358);
+      if (lookahead == 'e') ADVANCE(361);
       END_STATE();
     case 244:
-      if (lookahead == 'i') ADVANCE(359);
+      if (lookahead == 'i') ADVANCE(362);
       END_STATE();
     case 245:
-      if (lookahead == 'e') ADVANCE(360);
+      if (lookahead == 'e') ADVANCE(363);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_date);
+      if (lookahead == 't') ADVANCE(364);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_days);
+      if (lookahead == 'i') ADVANCE(365);
       END_STATE();
     case 248:
-      if (lookahead == 't') ADVANCE(361);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 249:
-      ACCEPT_TOKEN(anon_sym_down);
+      ACCEPT_TOKEN(anon_sym_date);
       END_STATE();
     case 250:
-      ACCEPT_TOKEN(anon_sym_each);
+      ACCEPT_TOKEN(anon_sym_days);
       END_STATE();
     case 251:
-      if (lookahead == 'c') ADVANCE(362);
+      if (lookahead == 't') ADVANCE(367);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(363);
+      ACCEPT_TOKEN(anon_sym_down);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(anon_sym_else);
+      ACCEPT_TOKEN(anon_sym_each);
       END_STATE();
     case 254:
-      ACCEPT_TOKEN(anon_sym_even);
+      if (lookahead == 'c') ADVANCE(368);
       END_STATE();
     case 255:
-      if (lookahead == 'y') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(369);
       END_STATE();
     case 256:
-      if (lookahead == 'p') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
     case 257:
-      if (lookahead == 'p') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_even);
       END_STATE();
     case 258:
-      if (lookahead == 'c') ADVANCE(367);
+      if (lookahead == 'y') ADVANCE(370);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_fail);
+      if (lookahead == 'p') ADVANCE(371);
       END_STATE();
     case 260:
-      if (lookahead == 'e') ADVANCE(368);
+      if (lookahead == 'p') ADVANCE(372);
       END_STATE();
     case 261:
-      if (lookahead == 'n') ADVANCE(369);
+      if (lookahead == 'c') ADVANCE(373);
       END_STATE();
     case 262:
-      if (lookahead == 'r') ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_fail);
       END_STATE();
     case 263:
-      if (lookahead == 'e') ADVANCE(371);
+      if (lookahead == 'e') ADVANCE(374);
       END_STATE();
     case 264:
-      if (lookahead == 'a') ADVANCE(372);
+      if (lookahead == 'n') ADVANCE(375);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == 'r') ADVANCE(376);
       END_STATE();
     case 266:
-      if (lookahead == 'n') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(377);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_goes);
+      if (lookahead == 'e') ADVANCE(378);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 'a') ADVANCE(379);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_half);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 270:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 271:
-      if (lookahead == 'e') ADVANCE(376);
+      ACCEPT_TOKEN(anon_sym_goes);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_last);
+      if (lookahead == 't') ADVANCE(381);
       END_STATE();
     case 273:
-      if (lookahead == 'r') ADVANCE(377);
+      ACCEPT_TOKEN(anon_sym_half);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(378);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(anon_sym_less);
-      if (lookahead == 'e') ADVANCE(379);
-      END_STATE();
-    case 276:
-      if (lookahead == 't') ADVANCE(380);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_loss);
-      END_STATE();
-    case 278:
-      if (lookahead == 'i') ADVANCE(381);
-      END_STATE();
-    case 279:
       if (lookahead == 'e') ADVANCE(382);
       END_STATE();
+    case 275:
+      if (lookahead == 'e') ADVANCE(383);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_last);
+      END_STATE();
+    case 277:
+      if (lookahead == 'r') ADVANCE(384);
+      END_STATE();
+    case 278:
+      if (lookahead == 't') ADVANCE(385);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_less);
+      if (lookahead == 'e') ADVANCE(386);
+      END_STATE();
     case 280:
-      if (lookahead == 'h') ADVANCE(383);
+      if (lookahead == 't') ADVANCE(387);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_more);
+      ACCEPT_TOKEN(anon_sym_loss);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_most);
+      if (lookahead == 'i') ADVANCE(388);
       END_STATE();
     case 283:
-      if (lookahead == 'o') ADVANCE(384);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_next);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_none);
-      END_STATE();
-    case 286:
-      if (lookahead == 'c') ADVANCE(385);
-      END_STATE();
-    case 287:
-      if (lookahead == 'i') ADVANCE(386);
-      END_STATE();
-    case 288:
-      if (lookahead == 'r') ADVANCE(387);
-      END_STATE();
-    case 289:
-      if (lookahead == 'm') ADVANCE(388);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_pass);
       if (lookahead == 'e') ADVANCE(389);
       END_STATE();
+    case 284:
+      if (lookahead == 'h') ADVANCE(390);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_more);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_most);
+      END_STATE();
+    case 287:
+      if (lookahead == 'o') ADVANCE(391);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_next);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
+    case 290:
+      if (lookahead == 'c') ADVANCE(392);
+      END_STATE();
     case 291:
-      if (lookahead == 'o') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(393);
       END_STATE();
     case 292:
-      if (lookahead == 'a') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(394);
       END_STATE();
     case 293:
-      if (lookahead == 'e') ADVANCE(392);
+      if (lookahead == 'm') ADVANCE(395);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(anon_sym_post);
-      if (lookahead == 'a') ADVANCE(393);
+      ACCEPT_TOKEN(anon_sym_pass);
+      if (lookahead == 'e') ADVANCE(396);
       END_STATE();
     case 295:
-      if (lookahead == 'e') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(397);
       END_STATE();
     case 296:
-      if (lookahead == 'a') ADVANCE(395);
+      if (lookahead == 'o') ADVANCE(398);
       END_STATE();
     case 297:
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'a') ADVANCE(399);
       END_STATE();
     case 298:
-      if (lookahead == 'i') ADVANCE(397);
-      if (lookahead == 'y') ADVANCE(398);
+      if (lookahead == 'e') ADVANCE(400);
       END_STATE();
     case 299:
-      if (lookahead == 't') ADVANCE(399);
+      ACCEPT_TOKEN(anon_sym_post);
+      if (lookahead == 'a') ADVANCE(401);
       END_STATE();
     case 300:
-      if (lookahead == 'u') ADVANCE(400);
+      if (lookahead == 'e') ADVANCE(402);
       END_STATE();
     case 301:
-      if (lookahead == 'r') ADVANCE(401);
+      if (lookahead == 'a') ADVANCE(403);
       END_STATE();
     case 302:
-      if (lookahead == 'i') ADVANCE(402);
+      if (lookahead == 'o') ADVANCE(404);
       END_STATE();
     case 303:
-      if (lookahead == 'v') ADVANCE(403);
+      if (lookahead == 'i') ADVANCE(405);
+      if (lookahead == 'y') ADVANCE(406);
       END_STATE();
     case 304:
-      if (lookahead == 'e') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(407);
       END_STATE();
     case 305:
-      if (lookahead == 'i') ADVANCE(405);
+      if (lookahead == 'u') ADVANCE(408);
       END_STATE();
     case 306:
-      if (lookahead == 'r') ADVANCE(406);
+      if (lookahead == 'r') ADVANCE(409);
       END_STATE();
     case 307:
-      if (lookahead == 'l') ADVANCE(407);
+      if (lookahead == 'i') ADVANCE(410);
       END_STATE();
     case 308:
-      if (lookahead == 'd') ADVANCE(408);
+      if (lookahead == 'v') ADVANCE(411);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_rule);
-      if (lookahead == 'b') ADVANCE(409);
+      if (lookahead == 'e') ADVANCE(412);
       END_STATE();
     case 310:
-      if (lookahead == 'a') ADVANCE(410);
+      if (lookahead == 'i') ADVANCE(413);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_seat);
-      if (lookahead == 's') ADVANCE(411);
+      if (lookahead == 'r') ADVANCE(414);
       END_STATE();
     case 312:
-      if (lookahead == 'n') ADVANCE(412);
+      if (lookahead == 'l') ADVANCE(415);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_seed);
+      if (lookahead == 'd') ADVANCE(416);
       END_STATE();
     case 314:
-      if (lookahead == 'e') ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_rule);
+      if (lookahead == 'b') ADVANCE(417);
       END_STATE();
     case 315:
-      if (lookahead == 'l') ADVANCE(414);
+      if (lookahead == 'a') ADVANCE(418);
       END_STATE();
     case 316:
-      if (lookahead == 'c') ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_seat);
+      if (lookahead == 's') ADVANCE(419);
       END_STATE();
     case 317:
-      if (lookahead == 'r') ADVANCE(416);
+      if (lookahead == 'n') ADVANCE(420);
       END_STATE();
     case 318:
-      ACCEPT_TOKEN(anon_sym_text);
+      ACCEPT_TOKEN(anon_sym_seed);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_than);
+      if (lookahead == 'e') ADVANCE(421);
       END_STATE();
     case 320:
-      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == 'l') ADVANCE(422);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_ties);
+      if (lookahead == 'c') ADVANCE(423);
       END_STATE();
     case 322:
-      if (lookahead == 's') ADVANCE(417);
+      if (lookahead == 'r') ADVANCE(424);
       END_STATE();
     case 323:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(anon_sym_text);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_unit);
+      ACCEPT_TOKEN(anon_sym_than);
       END_STATE();
     case 325:
-      if (lookahead == 't') ADVANCE(418);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 326:
-      if (lookahead == 'i') ADVANCE(419);
+      ACCEPT_TOKEN(anon_sym_ties);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_vote);
-      if (lookahead == 'r') ADVANCE(420);
-      if (lookahead == 's') ADVANCE(421);
+      if (lookahead == 's') ADVANCE(425);
       END_STATE();
     case 328:
-      if (lookahead == 'h') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_when);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 330:
-      if (lookahead == 'e') ADVANCE(423);
+      if (lookahead == 't') ADVANCE(426);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(anon_sym_year);
+      if (lookahead == 'i') ADVANCE(427);
       END_STATE();
     case 332:
-      if (lookahead == 'i') ADVANCE(424);
+      ACCEPT_TOKEN(anon_sym_vote);
+      if (lookahead == 'r') ADVANCE(428);
+      if (lookahead == 's') ADVANCE(429);
       END_STATE();
     case 333:
-      if (lookahead == 'n') ADVANCE(425);
+      if (lookahead == 'h') ADVANCE(430);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_admit);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 335:
-      if (lookahead == 'i') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(431);
       END_STATE();
     case 336:
-      ACCEPT_TOKEN(anon_sym_after);
+      ACCEPT_TOKEN(anon_sym_year);
       END_STATE();
     case 337:
-      if (lookahead == 's') ADVANCE(427);
+      if (lookahead == 'i') ADVANCE(432);
       END_STATE();
     case 338:
-      if (lookahead == 'a') ADVANCE(428);
+      if (lookahead == 'n') ADVANCE(433);
       END_STATE();
     case 339:
-      if (lookahead == 'e') ADVANCE(429);
+      ACCEPT_TOKEN(anon_sym_admit);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_alone);
+      if (lookahead == 'i') ADVANCE(434);
       END_STATE();
     case 341:
-      if (lookahead == 'b') ADVANCE(430);
+      ACCEPT_TOKEN(anon_sym_after);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_amend);
-      if (lookahead == 'm') ADVANCE(431);
-      if (lookahead == 's') ADVANCE(432);
-      END_STATE();
-    case 343:
-      if (lookahead == 'l') ADVANCE(433);
-      END_STATE();
-    case 344:
-      if (lookahead == 'c') ADVANCE(434);
-      END_STATE();
-    case 345:
       if (lookahead == 's') ADVANCE(435);
       END_STATE();
+    case 343:
+      if (lookahead == 'a') ADVANCE(436);
+      END_STATE();
+    case 344:
+      if (lookahead == 'e') ADVANCE(437);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_alone);
+      END_STATE();
     case 346:
-      if (lookahead == 'd') ADVANCE(436);
+      if (lookahead == 'b') ADVANCE(438);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_borne);
+      ACCEPT_TOKEN(anon_sym_amend);
+      if (lookahead == 'm') ADVANCE(439);
+      if (lookahead == 's') ADVANCE(440);
       END_STATE();
     case 348:
-      if (lookahead == 'h') ADVANCE(437);
+      if (lookahead == 'c') ADVANCE(441);
       END_STATE();
     case 349:
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 'l') ADVANCE(442);
       END_STATE();
     case 350:
-      if (lookahead == 'd') ADVANCE(439);
+      if (lookahead == 'c') ADVANCE(443);
       END_STATE();
     case 351:
-      if (lookahead == 'e') ADVANCE(440);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 352:
-      if (lookahead == 'n') ADVANCE(441);
+      if (lookahead == 'd') ADVANCE(445);
       END_STATE();
     case 353:
-      if (lookahead == 'e') ADVANCE(442);
+      ACCEPT_TOKEN(anon_sym_borne);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_clear);
+      if (lookahead == 'h') ADVANCE(446);
       END_STATE();
     case 355:
-      ACCEPT_TOKEN(anon_sym_close);
-      END_STATE();
-    case 356:
-      if (lookahead == 'r') ADVANCE(443);
-      END_STATE();
-    case 357:
-      if (lookahead == 'n') ADVANCE(444);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_count);
-      if (lookahead == 'e') ADVANCE(445);
-      END_STATE();
-    case 359:
-      if (lookahead == 't') ADVANCE(446);
-      END_STATE();
-    case 360:
       if (lookahead == 'n') ADVANCE(447);
       END_STATE();
+    case 356:
+      if (lookahead == 'd') ADVANCE(448);
+      END_STATE();
+    case 357:
+      if (lookahead == 'e') ADVANCE(449);
+      END_STATE();
+    case 358:
+      if (lookahead == 'n') ADVANCE(450);
+      END_STATE();
+    case 359:
+      if (lookahead == 'e') ADVANCE(451);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_clear);
+      END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_debit);
-      if (lookahead == 's') ADVANCE(448);
+      ACCEPT_TOKEN(anon_sym_close);
       END_STATE();
     case 362:
-      if (lookahead == 't') ADVANCE(449);
+      if (lookahead == 'r') ADVANCE(452);
       END_STATE();
     case 363:
-      if (lookahead == 'i') ADVANCE(450);
+      if (lookahead == 'n') ADVANCE(453);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(anon_sym_every);
+      ACCEPT_TOKEN(anon_sym_count);
+      if (lookahead == 'e') ADVANCE(454);
       END_STATE();
     case 365:
-      if (lookahead == 'l') ADVANCE(451);
+      if (lookahead == 't') ADVANCE(455);
       END_STATE();
     case 366:
-      if (lookahead == 't') ADVANCE(452);
+      if (lookahead == 'n') ADVANCE(456);
       END_STATE();
     case 367:
-      if (lookahead == 't') ADVANCE(453);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 369:
-      if (lookahead == 'c') ADVANCE(454);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_floor);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_force);
-      END_STATE();
-    case 372:
-      if (lookahead == 'r') ADVANCE(455);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_given);
-      END_STATE();
-    case 374:
-      if (lookahead == 'e') ADVANCE(456);
-      END_STATE();
-    case 375:
+      ACCEPT_TOKEN(anon_sym_debit);
       if (lookahead == 's') ADVANCE(457);
       END_STATE();
+    case 368:
+      if (lookahead == 't') ADVANCE(458);
+      END_STATE();
+    case 369:
+      if (lookahead == 'i') ADVANCE(459);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_every);
+      END_STATE();
+    case 371:
+      if (lookahead == 'l') ADVANCE(460);
+      END_STATE();
+    case 372:
+      if (lookahead == 't') ADVANCE(461);
+      END_STATE();
+    case 373:
+      if (lookahead == 't') ADVANCE(462);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 375:
+      if (lookahead == 'c') ADVANCE(463);
+      END_STATE();
     case 376:
-      if (lookahead == 's') ADVANCE(458);
+      ACCEPT_TOKEN(anon_sym_floor);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_later);
+      ACCEPT_TOKEN(anon_sym_force);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_least);
+      if (lookahead == 'r') ADVANCE(464);
       END_STATE();
     case 379:
-      if (lookahead == 'r') ADVANCE(459);
+      if (lookahead == 'r') ADVANCE(465);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_limit);
+      ACCEPT_TOKEN(anon_sym_given);
       END_STATE();
     case 381:
-      if (lookahead == 'n') ADVANCE(460);
-      END_STATE();
-    case 382:
-      if (lookahead == 'r') ADVANCE(461);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_month);
-      if (lookahead == 's') ADVANCE(462);
-      END_STATE();
-    case 384:
-      if (lookahead == 'n') ADVANCE(463);
-      END_STATE();
-    case 385:
-      if (lookahead == 'e') ADVANCE(464);
-      END_STATE();
-    case 386:
-      if (lookahead == 'n') ADVANCE(465);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_other);
-      END_STATE();
-    case 388:
       if (lookahead == 'e') ADVANCE(466);
       END_STATE();
-    case 389:
+    case 382:
       if (lookahead == 's') ADVANCE(467);
       END_STATE();
+    case 383:
+      if (lookahead == 's') ADVANCE(468);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_later);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_least);
+      END_STATE();
+    case 386:
+      if (lookahead == 'r') ADVANCE(469);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_limit);
+      END_STATE();
+    case 388:
+      if (lookahead == 'n') ADVANCE(470);
+      END_STATE();
+    case 389:
+      if (lookahead == 'r') ADVANCE(471);
+      END_STATE();
     case 390:
-      if (lookahead == 'd') ADVANCE(468);
+      ACCEPT_TOKEN(anon_sym_month);
+      if (lookahead == 's') ADVANCE(472);
       END_STATE();
     case 391:
-      if (lookahead == 'l') ADVANCE(469);
+      if (lookahead == 'n') ADVANCE(473);
       END_STATE();
     case 392:
-      if (lookahead == 'd') ADVANCE(470);
+      if (lookahead == 'e') ADVANCE(474);
       END_STATE();
     case 393:
-      if (lookahead == 'l') ADVANCE(471);
+      if (lookahead == 'n') ADVANCE(475);
       END_STATE();
     case 394:
-      if (lookahead == 'n') ADVANCE(472);
+      ACCEPT_TOKEN(anon_sym_other);
       END_STATE();
     case 395:
-      if (lookahead == 'i') ADVANCE(473);
-      END_STATE();
-    case 396:
-      if (lookahead == 'r') ADVANCE(474);
-      END_STATE();
-    case 397:
-      if (lookahead == 'e') ADVANCE(475);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_proxy);
-      END_STATE();
-    case 399:
       if (lookahead == 'e') ADVANCE(476);
       END_STATE();
-    case 400:
-      if (lookahead == 'm') ADVANCE(477);
+    case 396:
+      if (lookahead == 's') ADVANCE(477);
       END_STATE();
-    case 401:
+    case 397:
       if (lookahead == 'd') ADVANCE(478);
       END_STATE();
-    case 402:
+    case 398:
       if (lookahead == 'n') ADVANCE(479);
       END_STATE();
+    case 399:
+      if (lookahead == 'l') ADVANCE(480);
+      END_STATE();
+    case 400:
+      if (lookahead == 'd') ADVANCE(481);
+      END_STATE();
+    case 401:
+      if (lookahead == 'l') ADVANCE(482);
+      END_STATE();
+    case 402:
+      if (lookahead == 'n') ADVANCE(483);
+      END_STATE();
     case 403:
-      if (lookahead == 'e') ADVANCE(480);
+      if (lookahead == 'i') ADVANCE(484);
       END_STATE();
     case 404:
-      if (lookahead == 's') ADVANCE(481);
+      if (lookahead == 'r') ADVANCE(485);
       END_STATE();
     case 405:
-      if (lookahead == 'r') ADVANCE(482);
+      if (lookahead == 'e') ADVANCE(486);
       END_STATE();
     case 406:
-      if (lookahead == 'v') ADVANCE(483);
+      ACCEPT_TOKEN(anon_sym_proxy);
       END_STATE();
     case 407:
-      if (lookahead == 'u') ADVANCE(484);
+      if (lookahead == 'e') ADVANCE(487);
       END_STATE();
     case 408:
-      if (lookahead == 'i') ADVANCE(485);
+      if (lookahead == 'm') ADVANCE(488);
       END_STATE();
     case 409:
-      if (lookahead == 'o') ADVANCE(486);
+      if (lookahead == 'd') ADVANCE(489);
       END_STATE();
     case 410:
-      if (lookahead == 'r') ADVANCE(487);
+      if (lookahead == 'n') ADVANCE(490);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(anon_sym_seats);
+      if (lookahead == 'e') ADVANCE(491);
       END_STATE();
     case 412:
-      if (lookahead == 'd') ADVANCE(488);
+      if (lookahead == 's') ADVANCE(492);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_share);
+      if (lookahead == 'r') ADVANCE(493);
       END_STATE();
     case 414:
-      if (lookahead == 'e') ADVANCE(489);
+      if (lookahead == 'v') ADVANCE(494);
       END_STATE();
     case 415:
-      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == 'u') ADVANCE(495);
       END_STATE();
     case 416:
-      if (lookahead == 'a') ADVANCE(491);
+      if (lookahead == 'i') ADVANCE(496);
       END_STATE();
     case 417:
-      if (lookahead == 'f') ADVANCE(492);
+      if (lookahead == 'o') ADVANCE(497);
       END_STATE();
     case 418:
-      if (lookahead == 'e') ADVANCE(493);
+      if (lookahead == 'r') ADVANCE(498);
       END_STATE();
     case 419:
-      if (lookahead == 'o') ADVANCE(494);
+      ACCEPT_TOKEN(anon_sym_seats);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_voter);
+      if (lookahead == 'd') ADVANCE(499);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_votes);
+      ACCEPT_TOKEN(anon_sym_share);
       END_STATE();
     case 422:
-      if (lookahead == 't') ADVANCE(495);
+      if (lookahead == 'e') ADVANCE(500);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_where);
+      if (lookahead == 'e') ADVANCE(501);
       END_STATE();
     case 424:
-      if (lookahead == 'n') ADVANCE(496);
+      if (lookahead == 'a') ADVANCE(502);
       END_STATE();
     case 425:
-      if (lookahead == 't') ADVANCE(497);
+      if (lookahead == 'f') ADVANCE(503);
       END_STATE();
     case 426:
-      if (lookahead == 'o') ADVANCE(498);
-      END_STATE();
-    case 427:
-      if (lookahead == 't') ADVANCE(499);
-      END_STATE();
-    case 428:
-      if (lookahead == 't') ADVANCE(500);
-      END_STATE();
-    case 429:
-      if (lookahead == 'd') ADVANCE(501);
-      END_STATE();
-    case 430:
-      if (lookahead == 'e') ADVANCE(502);
-      END_STATE();
-    case 431:
-      if (lookahead == 'e') ADVANCE(503);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_amends);
-      END_STATE();
-    case 433:
       if (lookahead == 'e') ADVANCE(504);
       END_STATE();
+    case 427:
+      if (lookahead == 'o') ADVANCE(505);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_voter);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_votes);
+      END_STATE();
+    case 430:
+      if (lookahead == 't') ADVANCE(506);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_where);
+      END_STATE();
+    case 432:
+      if (lookahead == 'n') ADVANCE(507);
+      END_STATE();
+    case 433:
+      if (lookahead == 't') ADVANCE(508);
+      END_STATE();
     case 434:
-      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'o') ADVANCE(509);
       END_STATE();
     case 435:
-      if (lookahead == 'e') ADVANCE(506);
+      if (lookahead == 't') ADVANCE(510);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_booked);
+      if (lookahead == 't') ADVANCE(511);
       END_STATE();
     case 437:
-      ACCEPT_TOKEN(anon_sym_breach);
+      if (lookahead == 'd') ADVANCE(512);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_broken);
+      if (lookahead == 'e') ADVANCE(513);
       END_STATE();
     case 439:
-      if (lookahead == 'a') ADVANCE(507);
+      if (lookahead == 'e') ADVANCE(514);
       END_STATE();
     case 440:
-      if (lookahead == 'd') ADVANCE(508);
+      ACCEPT_TOKEN(anon_sym_amends);
       END_STATE();
     case 441:
-      if (lookahead == 'g') ADVANCE(509);
+      if (lookahead == 'a') ADVANCE(515);
       END_STATE();
     case 442:
-      if (lookahead == 's') ADVANCE(510);
+      if (lookahead == 'e') ADVANCE(516);
       END_STATE();
     case 443:
-      if (lookahead == 'm') ADVANCE(511);
+      if (lookahead == 'e') ADVANCE(517);
       END_STATE();
     case 444:
-      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == 'e') ADVANCE(518);
       END_STATE();
     case 445:
-      if (lookahead == 'd') ADVANCE(513);
+      ACCEPT_TOKEN(anon_sym_booked);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_credit);
-      if (lookahead == 'e') ADVANCE(514);
-      if (lookahead == 's') ADVANCE(515);
+      ACCEPT_TOKEN(anon_sym_breach);
       END_STATE();
     case 447:
-      if (lookahead == 'c') ADVANCE(516);
+      ACCEPT_TOKEN(anon_sym_broken);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_debits);
+      if (lookahead == 'a') ADVANCE(519);
       END_STATE();
     case 449:
-      if (lookahead == 'i') ADVANCE(517);
+      if (lookahead == 'd') ADVANCE(520);
       END_STATE();
     case 450:
-      if (lookahead == 'o') ADVANCE(518);
+      if (lookahead == 'g') ADVANCE(521);
       END_STATE();
     case 451:
-      if (lookahead == 'e') ADVANCE(519);
+      if (lookahead == 's') ADVANCE(522);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_except);
+      if (lookahead == 'm') ADVANCE(523);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_expect);
+      if (lookahead == 't') ADVANCE(524);
       END_STATE();
     case 454:
-      if (lookahead == 'i') ADVANCE(520);
+      if (lookahead == 'd') ADVANCE(525);
       END_STATE();
     case 455:
-      if (lookahead == 'd') ADVANCE(521);
+      ACCEPT_TOKEN(anon_sym_credit);
+      if (lookahead == 'e') ADVANCE(526);
+      if (lookahead == 's') ADVANCE(527);
       END_STATE();
     case 456:
-      if (lookahead == 'r') ADVANCE(522);
+      if (lookahead == 'c') ADVANCE(528);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(anon_sym_halves);
+      ACCEPT_TOKEN(anon_sym_debits);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(anon_sym_lapses);
+      if (lookahead == 'i') ADVANCE(529);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(anon_sym_lesser);
+      if (lookahead == 'o') ADVANCE(530);
       END_STATE();
     case 460:
-      if (lookahead == 'g') ADVANCE(523);
+      if (lookahead == 'e') ADVANCE(531);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(anon_sym_member);
-      if (lookahead == 's') ADVANCE(524);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_months);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_motion);
+      if (lookahead == 'i') ADVANCE(532);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_notice);
+      ACCEPT_TOKEN(anon_sym_former);
       END_STATE();
     case 465:
-      if (lookahead == 'g') ADVANCE(525);
-      END_STATE();
-    case 466:
-      if (lookahead == 't') ADVANCE(526);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(anon_sym_passes);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(anon_sym_period);
-      END_STATE();
-    case 469:
-      if (lookahead == 'i') ADVANCE(527);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(anon_sym_pooled);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(anon_sym_postal);
-      END_STATE();
-    case 472:
-      if (lookahead == 't') ADVANCE(528);
-      END_STATE();
-    case 473:
-      if (lookahead == 'l') ADVANCE(529);
-      END_STATE();
-    case 474:
-      if (lookahead == 't') ADVANCE(530);
-      END_STATE();
-    case 475:
-      if (lookahead == 's') ADVANCE(531);
-      END_STATE();
-    case 476:
-      if (lookahead == 'r') ADVANCE(532);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(anon_sym_quorum);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(anon_sym_record);
-      END_STATE();
-    case 479:
       if (lookahead == 'd') ADVANCE(533);
       END_STATE();
+    case 466:
+      if (lookahead == 'r') ADVANCE(534);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_halves);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(anon_sym_lapses);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(anon_sym_lesser);
+      END_STATE();
+    case 470:
+      if (lookahead == 'g') ADVANCE(535);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(anon_sym_member);
+      if (lookahead == 's') ADVANCE(536);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(anon_sym_months);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(anon_sym_motion);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(anon_sym_notice);
+      END_STATE();
+    case 475:
+      if (lookahead == 'g') ADVANCE(537);
+      END_STATE();
+    case 476:
+      if (lookahead == 't') ADVANCE(538);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(anon_sym_passes);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(anon_sym_period);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(anon_sym_person);
+      END_STATE();
     case 480:
-      ACCEPT_TOKEN(anon_sym_remove);
+      if (lookahead == 'i') ADVANCE(539);
       END_STATE();
     case 481:
-      if (lookahead == 'e') ADVANCE(534);
+      ACCEPT_TOKEN(anon_sym_pooled);
       END_STATE();
     case 482:
-      if (lookahead == 'e') ADVANCE(535);
+      ACCEPT_TOKEN(anon_sym_postal);
       END_STATE();
     case 483:
-      if (lookahead == 'e') ADVANCE(536);
+      if (lookahead == 't') ADVANCE(540);
       END_STATE();
     case 484:
-      if (lookahead == 't') ADVANCE(537);
+      if (lookahead == 'l') ADVANCE(541);
       END_STATE();
     case 485:
-      if (lookahead == 'n') ADVANCE(538);
+      if (lookahead == 't') ADVANCE(542);
       END_STATE();
     case 486:
-      if (lookahead == 'o') ADVANCE(539);
+      if (lookahead == 's') ADVANCE(543);
       END_STATE();
     case 487:
-      if (lookahead == 'i') ADVANCE(540);
+      if (lookahead == 'r') ADVANCE(544);
       END_STATE();
     case 488:
-      ACCEPT_TOKEN(anon_sym_second);
+      ACCEPT_TOKEN(anon_sym_quorum);
       END_STATE();
     case 489:
-      ACCEPT_TOKEN(anon_sym_single);
+      ACCEPT_TOKEN(anon_sym_record);
       END_STATE();
     case 490:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'd') ADVANCE(545);
       END_STATE();
     case 491:
-      if (lookahead == 'c') ADVANCE(541);
+      ACCEPT_TOKEN(anon_sym_remove);
       END_STATE();
     case 492:
-      if (lookahead == 'e') ADVANCE(542);
+      if (lookahead == 'e') ADVANCE(546);
       END_STATE();
     case 493:
-      if (lookahead == 'd') ADVANCE(543);
+      if (lookahead == 'e') ADVANCE(547);
       END_STATE();
     case 494:
-      if (lookahead == 'n') ADVANCE(544);
-      END_STATE();
-    case 495:
-      if (lookahead == 'e') ADVANCE(545);
-      END_STATE();
-    case 496:
-      ACCEPT_TOKEN(anon_sym_abstain);
-      END_STATE();
-    case 497:
-      if (lookahead == 'i') ADVANCE(546);
-      END_STATE();
-    case 498:
-      if (lookahead == 'n') ADVANCE(547);
-      END_STATE();
-    case 499:
-      ACCEPT_TOKEN(anon_sym_against);
-      END_STATE();
-    case 500:
       if (lookahead == 'e') ADVANCE(548);
       END_STATE();
-    case 501:
-      ACCEPT_TOKEN(anon_sym_allowed);
-      END_STATE();
-    case 502:
+    case 495:
       if (lookahead == 't') ADVANCE(549);
       END_STATE();
-    case 503:
+    case 496:
       if (lookahead == 'n') ADVANCE(550);
       END_STATE();
+    case 497:
+      if (lookahead == 'o') ADVANCE(551);
+      END_STATE();
+    case 498:
+      if (lookahead == 'i') ADVANCE(552);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(anon_sym_second);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_single);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(anon_sym_source);
+      END_STATE();
+    case 502:
+      if (lookahead == 'c') ADVANCE(553);
+      END_STATE();
+    case 503:
+      if (lookahead == 'e') ADVANCE(554);
+      END_STATE();
     case 504:
-      ACCEPT_TOKEN(anon_sym_article);
-      END_STATE();
-    case 505:
-      if (lookahead == 's') ADVANCE(551);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(anon_sym_because);
-      END_STATE();
-    case 507:
-      if (lookahead == 't') ADVANCE(552);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(anon_sym_carried);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(anon_sym_ceiling);
-      END_STATE();
-    case 510:
-      ACCEPT_TOKEN(anon_sym_classes);
-      END_STATE();
-    case 511:
-      if (lookahead == 'e') ADVANCE(553);
-      if (lookahead == 'i') ADVANCE(554);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(anon_sym_consent);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(anon_sym_counted);
-      END_STATE();
-    case 514:
       if (lookahead == 'd') ADVANCE(555);
       END_STATE();
-    case 515:
-      ACCEPT_TOKEN(anon_sym_credits);
+    case 505:
+      if (lookahead == 'n') ADVANCE(556);
       END_STATE();
-    case 516:
-      if (lookahead == 'y') ADVANCE(556);
+    case 506:
+      if (lookahead == 'e') ADVANCE(557);
       END_STATE();
-    case 517:
-      if (lookahead == 'v') ADVANCE(557);
+    case 507:
+      ACCEPT_TOKEN(anon_sym_abstain);
       END_STATE();
-    case 518:
-      if (lookahead == 'n') ADVANCE(558);
+    case 508:
+      if (lookahead == 'i') ADVANCE(558);
       END_STATE();
-    case 519:
-      ACCEPT_TOKEN(anon_sym_example);
+    case 509:
+      if (lookahead == 'n') ADVANCE(559);
       END_STATE();
-    case 520:
-      if (lookahead == 'a') ADVANCE(559);
+    case 510:
+      ACCEPT_TOKEN(anon_sym_against);
       END_STATE();
-    case 521:
-      ACCEPT_TOKEN(anon_sym_forward);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(anon_sym_greater);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(anon_sym_meeting);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(anon_sym_members);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(anon_sym_opening);
-      END_STATE();
-    case 526:
+    case 511:
       if (lookahead == 'e') ADVANCE(560);
       END_STATE();
-    case 527:
+    case 512:
+      ACCEPT_TOKEN(anon_sym_allowed);
+      END_STATE();
+    case 513:
       if (lookahead == 't') ADVANCE(561);
       END_STATE();
-    case 528:
-      ACCEPT_TOKEN(anon_sym_present);
+    case 514:
+      if (lookahead == 'n') ADVANCE(562);
       END_STATE();
-    case 529:
-      if (lookahead == 'i') ADVANCE(562);
+    case 515:
+      if (lookahead == 'n') ADVANCE(563);
       END_STATE();
-    case 530:
-      if (lookahead == 'i') ADVANCE(563);
+    case 516:
+      ACCEPT_TOKEN(anon_sym_article);
       END_STATE();
-    case 531:
-      ACCEPT_TOKEN(anon_sym_proxies);
-      END_STATE();
-    case 532:
+    case 517:
       if (lookahead == 's') ADVANCE(564);
       END_STATE();
+    case 518:
+      ACCEPT_TOKEN(anon_sym_because);
+      END_STATE();
+    case 519:
+      if (lookahead == 't') ADVANCE(565);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(anon_sym_carried);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(anon_sym_ceiling);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(anon_sym_classes);
+      END_STATE();
+    case 523:
+      if (lookahead == 'e') ADVANCE(566);
+      if (lookahead == 'i') ADVANCE(567);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(anon_sym_consent);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(anon_sym_counted);
+      END_STATE();
+    case 526:
+      if (lookahead == 'd') ADVANCE(568);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(anon_sym_credits);
+      END_STATE();
+    case 528:
+      if (lookahead == 'y') ADVANCE(569);
+      END_STATE();
+    case 529:
+      if (lookahead == 'v') ADVANCE(570);
+      END_STATE();
+    case 530:
+      if (lookahead == 'n') ADVANCE(571);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(anon_sym_example);
+      END_STATE();
+    case 532:
+      if (lookahead == 'a') ADVANCE(572);
+      END_STATE();
     case 533:
-      if (lookahead == 'e') ADVANCE(565);
+      ACCEPT_TOKEN(anon_sym_forward);
       END_STATE();
     case 534:
-      if (lookahead == 'n') ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_greater);
       END_STATE();
     case 535:
-      if (lookahead == 's') ADVANCE(567);
+      ACCEPT_TOKEN(anon_sym_meeting);
       END_STATE();
     case 536:
-      ACCEPT_TOKEN(anon_sym_reserve);
+      ACCEPT_TOKEN(anon_sym_members);
       END_STATE();
     case 537:
-      if (lookahead == 'i') ADVANCE(568);
+      ACCEPT_TOKEN(anon_sym_opening);
       END_STATE();
     case 538:
-      if (lookahead == 'g') ADVANCE(569);
+      if (lookahead == 'e') ADVANCE(573);
       END_STATE();
     case 539:
-      if (lookahead == 'k') ADVANCE(570);
+      if (lookahead == 't') ADVANCE(574);
       END_STATE();
     case 540:
-      if (lookahead == 'o') ADVANCE(571);
+      ACCEPT_TOKEN(anon_sym_present);
       END_STATE();
     case 541:
-      if (lookahead == 't') ADVANCE(572);
+      if (lookahead == 'i') ADVANCE(575);
       END_STATE();
     case 542:
-      if (lookahead == 'r') ADVANCE(573);
+      if (lookahead == 'i') ADVANCE(576);
       END_STATE();
     case 543:
-      ACCEPT_TOKEN(anon_sym_unvoted);
+      ACCEPT_TOKEN(anon_sym_proxies);
       END_STATE();
     case 544:
-      ACCEPT_TOKEN(anon_sym_version);
+      if (lookahead == 's') ADVANCE(577);
       END_STATE();
     case 545:
-      if (lookahead == 'd') ADVANCE(574);
+      if (lookahead == 'e') ADVANCE(578);
       END_STATE();
     case 546:
-      if (lookahead == 'o') ADVANCE(575);
+      if (lookahead == 'n') ADVANCE(579);
       END_STATE();
     case 547:
-      ACCEPT_TOKEN(anon_sym_adoption);
+      if (lookahead == 's') ADVANCE(580);
       END_STATE();
     case 548:
-      ACCEPT_TOKEN(anon_sym_allocate);
-      if (lookahead == 'd') ADVANCE(576);
+      ACCEPT_TOKEN(anon_sym_reserve);
       END_STATE();
     case 549:
-      if (lookahead == 'i') ADVANCE(577);
+      if (lookahead == 'i') ADVANCE(581);
       END_STATE();
     case 550:
-      if (lookahead == 't') ADVANCE(578);
+      if (lookahead == 'g') ADVANCE(582);
       END_STATE();
     case 551:
-      ACCEPT_TOKEN(anon_sym_balances);
+      if (lookahead == 'k') ADVANCE(583);
       END_STATE();
     case 552:
-      if (lookahead == 'e') ADVANCE(579);
+      if (lookahead == 'o') ADVANCE(584);
       END_STATE();
     case 553:
-      if (lookahead == 'd') ADVANCE(580);
+      if (lookahead == 't') ADVANCE(585);
       END_STATE();
     case 554:
-      if (lookahead == 'n') ADVANCE(581);
+      if (lookahead == 'r') ADVANCE(586);
       END_STATE();
     case 555:
-      ACCEPT_TOKEN(anon_sym_credited);
+      ACCEPT_TOKEN(anon_sym_unvoted);
       END_STATE();
     case 556:
-      ACCEPT_TOKEN(anon_sym_currency);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 557:
-      if (lookahead == 'e') ADVANCE(582);
+      if (lookahead == 'd') ADVANCE(587);
       END_STATE();
     case 558:
-      ACCEPT_TOKEN(anon_sym_election);
+      if (lookahead == 'o') ADVANCE(588);
       END_STATE();
     case 559:
-      if (lookahead == 'l') ADVANCE(583);
+      ACCEPT_TOKEN(anon_sym_adoption);
       END_STATE();
     case 560:
-      if (lookahead == 'r') ADVANCE(584);
+      ACCEPT_TOKEN(anon_sym_allocate);
+      if (lookahead == 'd') ADVANCE(589);
       END_STATE();
     case 561:
-      if (lookahead == 'y') ADVANCE(585);
+      if (lookahead == 'i') ADVANCE(590);
       END_STATE();
     case 562:
-      if (lookahead == 'n') ADVANCE(586);
+      if (lookahead == 't') ADVANCE(591);
       END_STATE();
     case 563:
-      if (lookahead == 'o') ADVANCE(587);
+      if (lookahead == 't') ADVANCE(592);
       END_STATE();
     case 564:
-      ACCEPT_TOKEN(anon_sym_quarters);
+      ACCEPT_TOKEN(anon_sym_balances);
       END_STATE();
     case 565:
-      if (lookahead == 'r') ADVANCE(588);
+      if (lookahead == 'e') ADVANCE(593);
       END_STATE();
     case 566:
-      if (lookahead == 't') ADVANCE(589);
+      if (lookahead == 'd') ADVANCE(594);
       END_STATE();
     case 567:
-      ACCEPT_TOKEN(anon_sym_requires);
+      if (lookahead == 'n') ADVANCE(595);
       END_STATE();
     case 568:
-      if (lookahead == 'o') ADVANCE(590);
+      ACCEPT_TOKEN(anon_sym_credited);
       END_STATE();
     case 569:
-      ACCEPT_TOKEN(anon_sym_rounding);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 570:
-      ACCEPT_TOKEN(anon_sym_rulebook);
+      if (lookahead == 'e') ADVANCE(596);
       END_STATE();
     case 571:
-      ACCEPT_TOKEN(anon_sym_scenario);
+      ACCEPT_TOKEN(anon_sym_election);
       END_STATE();
     case 572:
-      ACCEPT_TOKEN(anon_sym_subtract);
+      if (lookahead == 'l') ADVANCE(597);
       END_STATE();
     case 573:
-      if (lookahead == 'a') ADVANCE(591);
+      if (lookahead == 'r') ADVANCE(598);
       END_STATE();
     case 574:
-      ACCEPT_TOKEN(anon_sym_weighted);
+      if (lookahead == 'y') ADVANCE(599);
       END_STATE();
     case 575:
-      if (lookahead == 'n') ADVANCE(592);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(anon_sym_allocated);
-      END_STATE();
-    case 577:
-      if (lookahead == 'c') ADVANCE(593);
-      END_STATE();
-    case 578:
-      if (lookahead == 's') ADVANCE(594);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(anon_sym_candidate);
-      if (lookahead == 's') ADVANCE(595);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(anon_sym_confirmed);
-      END_STATE();
-    case 581:
-      if (lookahead == 'g') ADVANCE(596);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(anon_sym_effective);
-      END_STATE();
-    case 583:
-      ACCEPT_TOKEN(anon_sym_financial);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(anon_sym_parameter);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(anon_sym_plurality);
-      END_STATE();
-    case 586:
-      if (lookahead == 'g') ADVANCE(597);
-      END_STATE();
-    case 587:
-      if (lookahead == 'n') ADVANCE(598);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(anon_sym_remainder);
-      END_STATE();
-    case 589:
-      if (lookahead == 'e') ADVANCE(599);
-      END_STATE();
-    case 590:
       if (lookahead == 'n') ADVANCE(600);
       END_STATE();
+    case 576:
+      if (lookahead == 'o') ADVANCE(601);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(anon_sym_quarters);
+      END_STATE();
+    case 578:
+      if (lookahead == 'r') ADVANCE(602);
+      END_STATE();
+    case 579:
+      if (lookahead == 't') ADVANCE(603);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(anon_sym_requires);
+      END_STATE();
+    case 581:
+      if (lookahead == 'o') ADVANCE(604);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(anon_sym_rounding);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(anon_sym_rulebook);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(anon_sym_scenario);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(anon_sym_subtract);
+      END_STATE();
+    case 586:
+      if (lookahead == 'a') ADVANCE(605);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(anon_sym_weighted);
+      END_STATE();
+    case 588:
+      if (lookahead == 'n') ADVANCE(606);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(anon_sym_allocated);
+      END_STATE();
+    case 590:
+      if (lookahead == 'c') ADVANCE(607);
+      END_STATE();
     case 591:
-      if (lookahead == 'b') ADVANCE(601);
+      if (lookahead == 's') ADVANCE(608);
       END_STATE();
     case 592:
-      if (lookahead == 's') ADVANCE(602);
+      ACCEPT_TOKEN(anon_sym_applicant);
       END_STATE();
     case 593:
-      if (lookahead == 'a') ADVANCE(603);
+      ACCEPT_TOKEN(anon_sym_candidate);
+      if (lookahead == 's') ADVANCE(609);
       END_STATE();
     case 594:
-      ACCEPT_TOKEN(anon_sym_amendments);
+      ACCEPT_TOKEN(anon_sym_confirmed);
       END_STATE();
     case 595:
-      ACCEPT_TOKEN(anon_sym_candidates);
+      if (lookahead == 'g') ADVANCE(610);
       END_STATE();
     case 596:
-      ACCEPT_TOKEN(anon_sym_confirming);
+      ACCEPT_TOKEN(anon_sym_effective);
       END_STATE();
     case 597:
-      ACCEPT_TOKEN(anon_sym_prevailing);
+      ACCEPT_TOKEN(anon_sym_financial);
       END_STATE();
     case 598:
-      ACCEPT_TOKEN(anon_sym_proportion);
+      ACCEPT_TOKEN(anon_sym_parameter);
       END_STATE();
     case 599:
-      if (lookahead == 'd') ADVANCE(604);
+      ACCEPT_TOKEN(anon_sym_plurality);
       END_STATE();
     case 600:
-      ACCEPT_TOKEN(anon_sym_resolution);
+      if (lookahead == 'g') ADVANCE(611);
       END_STATE();
     case 601:
-      if (lookahead == 'l') ADVANCE(605);
+      if (lookahead == 'n') ADVANCE(612);
       END_STATE();
     case 602:
-      ACCEPT_TOKEN(anon_sym_abstentions);
+      ACCEPT_TOKEN(anon_sym_remainder);
       END_STATE();
     case 603:
-      if (lookahead == 'l') ADVANCE(606);
+      if (lookahead == 'e') ADVANCE(613);
       END_STATE();
     case 604:
-      ACCEPT_TOKEN(anon_sym_represented);
+      if (lookahead == 'n') ADVANCE(614);
       END_STATE();
     case 605:
-      if (lookahead == 'e') ADVANCE(607);
+      if (lookahead == 'b') ADVANCE(615);
       END_STATE();
     case 606:
-      if (lookahead == 'l') ADVANCE(608);
+      if (lookahead == 's') ADVANCE(616);
       END_STATE();
     case 607:
-      ACCEPT_TOKEN(anon_sym_transferable);
+      if (lookahead == 'a') ADVANCE(617);
       END_STATE();
     case 608:
-      if (lookahead == 'y') ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_amendments);
       END_STATE();
     case 609:
+      ACCEPT_TOKEN(anon_sym_candidates);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(anon_sym_confirming);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(anon_sym_prevailing);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(anon_sym_proportion);
+      END_STATE();
+    case 613:
+      if (lookahead == 'd') ADVANCE(618);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(anon_sym_resolution);
+      END_STATE();
+    case 615:
+      if (lookahead == 'l') ADVANCE(619);
+      END_STATE();
+    case 616:
+      ACCEPT_TOKEN(anon_sym_abstentions);
+      END_STATE();
+    case 617:
+      if (lookahead == 'l') ADVANCE(620);
+      END_STATE();
+    case 618:
+      ACCEPT_TOKEN(anon_sym_represented);
+      END_STATE();
+    case 619:
+      if (lookahead == 'e') ADVANCE(621);
+      END_STATE();
+    case 620:
+      if (lookahead == 'l') ADVANCE(622);
+      END_STATE();
+    case 621:
+      ACCEPT_TOKEN(anon_sym_transferable);
+      END_STATE();
+    case 622:
+      if (lookahead == 'y') ADVANCE(623);
+      END_STATE();
+    case 623:
       ACCEPT_TOKEN(anon_sym_alphabetically);
       END_STATE();
     default:
@@ -3936,6 +4002,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(1),
     [anon_sym_credited] = ACTIONS(1),
     [anon_sym_booked] = ACTIONS(1),
+    [anon_sym_applicant] = ACTIONS(1),
+    [anon_sym_former] = ACTIONS(1),
+    [anon_sym_person] = ACTIONS(1),
     [anon_sym_opening] = ACTIONS(1),
     [anon_sym_balances] = ACTIONS(1),
     [anon_sym_borne] = ACTIONS(1),
@@ -4136,6 +4205,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(17),
     [anon_sym_credited] = ACTIONS(17),
     [anon_sym_booked] = ACTIONS(17),
+    [anon_sym_applicant] = ACTIONS(17),
+    [anon_sym_former] = ACTIONS(17),
+    [anon_sym_person] = ACTIONS(17),
     [anon_sym_opening] = ACTIONS(17),
     [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
@@ -4336,6 +4408,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(46),
     [anon_sym_credited] = ACTIONS(46),
     [anon_sym_booked] = ACTIONS(46),
+    [anon_sym_applicant] = ACTIONS(46),
+    [anon_sym_former] = ACTIONS(46),
+    [anon_sym_person] = ACTIONS(46),
     [anon_sym_opening] = ACTIONS(46),
     [anon_sym_balances] = ACTIONS(46),
     [anon_sym_borne] = ACTIONS(46),
@@ -4535,6 +4610,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -4734,6 +4812,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -4933,6 +5014,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5132,6 +5216,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(17),
     [anon_sym_credited] = ACTIONS(17),
     [anon_sym_booked] = ACTIONS(17),
+    [anon_sym_applicant] = ACTIONS(17),
+    [anon_sym_former] = ACTIONS(17),
+    [anon_sym_person] = ACTIONS(17),
     [anon_sym_opening] = ACTIONS(17),
     [anon_sym_balances] = ACTIONS(17),
     [anon_sym_borne] = ACTIONS(17),
@@ -5331,6 +5418,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5530,6 +5620,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -5729,6 +5822,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(129),
     [anon_sym_credited] = ACTIONS(129),
     [anon_sym_booked] = ACTIONS(129),
+    [anon_sym_applicant] = ACTIONS(129),
+    [anon_sym_former] = ACTIONS(129),
+    [anon_sym_person] = ACTIONS(129),
     [anon_sym_opening] = ACTIONS(129),
     [anon_sym_balances] = ACTIONS(129),
     [anon_sym_borne] = ACTIONS(129),
@@ -5928,6 +6024,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6127,6 +6226,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6326,6 +6428,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(76),
     [anon_sym_credited] = ACTIONS(76),
     [anon_sym_booked] = ACTIONS(76),
+    [anon_sym_applicant] = ACTIONS(76),
+    [anon_sym_former] = ACTIONS(76),
+    [anon_sym_person] = ACTIONS(76),
     [anon_sym_opening] = ACTIONS(76),
     [anon_sym_balances] = ACTIONS(76),
     [anon_sym_borne] = ACTIONS(76),
@@ -6518,6 +6623,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(157),
     [anon_sym_credited] = ACTIONS(157),
     [anon_sym_booked] = ACTIONS(157),
+    [anon_sym_applicant] = ACTIONS(157),
+    [anon_sym_former] = ACTIONS(157),
+    [anon_sym_person] = ACTIONS(157),
     [anon_sym_opening] = ACTIONS(157),
     [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
@@ -6709,6 +6817,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -6900,6 +7011,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(157),
     [anon_sym_credited] = ACTIONS(157),
     [anon_sym_booked] = ACTIONS(157),
+    [anon_sym_applicant] = ACTIONS(157),
+    [anon_sym_former] = ACTIONS(157),
+    [anon_sym_person] = ACTIONS(157),
     [anon_sym_opening] = ACTIONS(157),
     [anon_sym_balances] = ACTIONS(157),
     [anon_sym_borne] = ACTIONS(157),
@@ -7090,6 +7204,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7280,6 +7397,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(173),
     [anon_sym_credited] = ACTIONS(173),
     [anon_sym_booked] = ACTIONS(173),
+    [anon_sym_applicant] = ACTIONS(173),
+    [anon_sym_former] = ACTIONS(173),
+    [anon_sym_person] = ACTIONS(173),
     [anon_sym_opening] = ACTIONS(173),
     [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
@@ -7470,6 +7590,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7660,6 +7783,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -7850,6 +7976,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(179),
     [anon_sym_credited] = ACTIONS(179),
     [anon_sym_booked] = ACTIONS(179),
+    [anon_sym_applicant] = ACTIONS(179),
+    [anon_sym_former] = ACTIONS(179),
+    [anon_sym_person] = ACTIONS(179),
     [anon_sym_opening] = ACTIONS(179),
     [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
@@ -8040,6 +8169,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(183),
     [anon_sym_credited] = ACTIONS(183),
     [anon_sym_booked] = ACTIONS(183),
+    [anon_sym_applicant] = ACTIONS(183),
+    [anon_sym_former] = ACTIONS(183),
+    [anon_sym_person] = ACTIONS(183),
     [anon_sym_opening] = ACTIONS(183),
     [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
@@ -8230,6 +8362,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(187),
     [anon_sym_credited] = ACTIONS(187),
     [anon_sym_booked] = ACTIONS(187),
+    [anon_sym_applicant] = ACTIONS(187),
+    [anon_sym_former] = ACTIONS(187),
+    [anon_sym_person] = ACTIONS(187),
     [anon_sym_opening] = ACTIONS(187),
     [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
@@ -8420,6 +8555,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(191),
     [anon_sym_credited] = ACTIONS(191),
     [anon_sym_booked] = ACTIONS(191),
+    [anon_sym_applicant] = ACTIONS(191),
+    [anon_sym_former] = ACTIONS(191),
+    [anon_sym_person] = ACTIONS(191),
     [anon_sym_opening] = ACTIONS(191),
     [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),
@@ -8610,6 +8748,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(195),
     [anon_sym_credited] = ACTIONS(195),
     [anon_sym_booked] = ACTIONS(195),
+    [anon_sym_applicant] = ACTIONS(195),
+    [anon_sym_former] = ACTIONS(195),
+    [anon_sym_person] = ACTIONS(195),
     [anon_sym_opening] = ACTIONS(195),
     [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
@@ -8800,6 +8941,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(199),
     [anon_sym_credited] = ACTIONS(199),
     [anon_sym_booked] = ACTIONS(199),
+    [anon_sym_applicant] = ACTIONS(199),
+    [anon_sym_former] = ACTIONS(199),
+    [anon_sym_person] = ACTIONS(199),
     [anon_sym_opening] = ACTIONS(199),
     [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
@@ -8990,6 +9134,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(203),
     [anon_sym_credited] = ACTIONS(203),
     [anon_sym_booked] = ACTIONS(203),
+    [anon_sym_applicant] = ACTIONS(203),
+    [anon_sym_former] = ACTIONS(203),
+    [anon_sym_person] = ACTIONS(203),
     [anon_sym_opening] = ACTIONS(203),
     [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
@@ -9180,6 +9327,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(207),
     [anon_sym_credited] = ACTIONS(207),
     [anon_sym_booked] = ACTIONS(207),
+    [anon_sym_applicant] = ACTIONS(207),
+    [anon_sym_former] = ACTIONS(207),
+    [anon_sym_person] = ACTIONS(207),
     [anon_sym_opening] = ACTIONS(207),
     [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
@@ -9370,6 +9520,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(211),
     [anon_sym_credited] = ACTIONS(211),
     [anon_sym_booked] = ACTIONS(211),
+    [anon_sym_applicant] = ACTIONS(211),
+    [anon_sym_former] = ACTIONS(211),
+    [anon_sym_person] = ACTIONS(211),
     [anon_sym_opening] = ACTIONS(211),
     [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
@@ -9559,6 +9712,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(195),
     [anon_sym_credited] = ACTIONS(195),
     [anon_sym_booked] = ACTIONS(195),
+    [anon_sym_applicant] = ACTIONS(195),
+    [anon_sym_former] = ACTIONS(195),
+    [anon_sym_person] = ACTIONS(195),
     [anon_sym_opening] = ACTIONS(195),
     [anon_sym_balances] = ACTIONS(195),
     [anon_sym_borne] = ACTIONS(195),
@@ -9748,6 +9904,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(203),
     [anon_sym_credited] = ACTIONS(203),
     [anon_sym_booked] = ACTIONS(203),
+    [anon_sym_applicant] = ACTIONS(203),
+    [anon_sym_former] = ACTIONS(203),
+    [anon_sym_person] = ACTIONS(203),
     [anon_sym_opening] = ACTIONS(203),
     [anon_sym_balances] = ACTIONS(203),
     [anon_sym_borne] = ACTIONS(203),
@@ -9937,6 +10096,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(199),
     [anon_sym_credited] = ACTIONS(199),
     [anon_sym_booked] = ACTIONS(199),
+    [anon_sym_applicant] = ACTIONS(199),
+    [anon_sym_former] = ACTIONS(199),
+    [anon_sym_person] = ACTIONS(199),
     [anon_sym_opening] = ACTIONS(199),
     [anon_sym_balances] = ACTIONS(199),
     [anon_sym_borne] = ACTIONS(199),
@@ -10126,6 +10288,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(207),
     [anon_sym_credited] = ACTIONS(207),
     [anon_sym_booked] = ACTIONS(207),
+    [anon_sym_applicant] = ACTIONS(207),
+    [anon_sym_former] = ACTIONS(207),
+    [anon_sym_person] = ACTIONS(207),
     [anon_sym_opening] = ACTIONS(207),
     [anon_sym_balances] = ACTIONS(207),
     [anon_sym_borne] = ACTIONS(207),
@@ -10315,6 +10480,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -10504,6 +10672,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(211),
     [anon_sym_credited] = ACTIONS(211),
     [anon_sym_booked] = ACTIONS(211),
+    [anon_sym_applicant] = ACTIONS(211),
+    [anon_sym_former] = ACTIONS(211),
+    [anon_sym_person] = ACTIONS(211),
     [anon_sym_opening] = ACTIONS(211),
     [anon_sym_balances] = ACTIONS(211),
     [anon_sym_borne] = ACTIONS(211),
@@ -10693,6 +10864,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(179),
     [anon_sym_credited] = ACTIONS(179),
     [anon_sym_booked] = ACTIONS(179),
+    [anon_sym_applicant] = ACTIONS(179),
+    [anon_sym_former] = ACTIONS(179),
+    [anon_sym_person] = ACTIONS(179),
     [anon_sym_opening] = ACTIONS(179),
     [anon_sym_balances] = ACTIONS(179),
     [anon_sym_borne] = ACTIONS(179),
@@ -10882,6 +11056,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(183),
     [anon_sym_credited] = ACTIONS(183),
     [anon_sym_booked] = ACTIONS(183),
+    [anon_sym_applicant] = ACTIONS(183),
+    [anon_sym_former] = ACTIONS(183),
+    [anon_sym_person] = ACTIONS(183),
     [anon_sym_opening] = ACTIONS(183),
     [anon_sym_balances] = ACTIONS(183),
     [anon_sym_borne] = ACTIONS(183),
@@ -11071,6 +11248,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(163),
     [anon_sym_credited] = ACTIONS(163),
     [anon_sym_booked] = ACTIONS(163),
+    [anon_sym_applicant] = ACTIONS(163),
+    [anon_sym_former] = ACTIONS(163),
+    [anon_sym_person] = ACTIONS(163),
     [anon_sym_opening] = ACTIONS(163),
     [anon_sym_balances] = ACTIONS(163),
     [anon_sym_borne] = ACTIONS(163),
@@ -11260,6 +11440,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(187),
     [anon_sym_credited] = ACTIONS(187),
     [anon_sym_booked] = ACTIONS(187),
+    [anon_sym_applicant] = ACTIONS(187),
+    [anon_sym_former] = ACTIONS(187),
+    [anon_sym_person] = ACTIONS(187),
     [anon_sym_opening] = ACTIONS(187),
     [anon_sym_balances] = ACTIONS(187),
     [anon_sym_borne] = ACTIONS(187),
@@ -11449,6 +11632,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(173),
     [anon_sym_credited] = ACTIONS(173),
     [anon_sym_booked] = ACTIONS(173),
+    [anon_sym_applicant] = ACTIONS(173),
+    [anon_sym_former] = ACTIONS(173),
+    [anon_sym_person] = ACTIONS(173),
     [anon_sym_opening] = ACTIONS(173),
     [anon_sym_balances] = ACTIONS(173),
     [anon_sym_borne] = ACTIONS(173),
@@ -11638,6 +11824,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_forward] = ACTIONS(191),
     [anon_sym_credited] = ACTIONS(191),
     [anon_sym_booked] = ACTIONS(191),
+    [anon_sym_applicant] = ACTIONS(191),
+    [anon_sym_former] = ACTIONS(191),
+    [anon_sym_person] = ACTIONS(191),
     [anon_sym_opening] = ACTIONS(191),
     [anon_sym_balances] = ACTIONS(191),
     [anon_sym_borne] = ACTIONS(191),

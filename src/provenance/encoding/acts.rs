@@ -44,10 +44,11 @@ impl Canonical for ast::Effect {
                 account("credit", credit, e)
             }),
             ast::Effect::ForEach {
+                who,
                 var,
                 filter,
                 effects,
-            } => e.node("for each member", |e| {
+            } => e.node(for_each_tag(*who), |e| {
                 e.ident(var)?;
                 e.filter(filter.as_ref())?;
                 e.all(effects)
@@ -400,5 +401,16 @@ impl Canonical for ast::Expect {
                 }
             }),
         }
+    }
+}
+
+/// `for each member`, as every rulebook written before statuses was
+/// encoded; `for each former member` and the others by their words.
+fn for_each_tag(who: ast::Who) -> &'static str {
+    match who {
+        ast::Who::Members => "for each member",
+        ast::Who::Applicants => "for each applicant",
+        ast::Who::Former => "for each former member",
+        ast::Who::People => "for each person",
     }
 }

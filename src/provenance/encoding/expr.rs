@@ -126,6 +126,7 @@ impl Canonical for ast::ExprKind {
             ast::ExprKind::Aggregate {
                 kind,
                 value,
+                who,
                 var,
                 filter,
             } => {
@@ -138,6 +139,11 @@ impl Canonical for ast::ExprKind {
                     ast::AggregateKind::All => "all",
                 };
                 e.node(tag, |e| {
+                    // Only when not over the members: the encoding of every
+                    // aggregate written before statuses is as it was.
+                    if *who != ast::Who::Members {
+                        e.node("each", |e| e.leaf(who.words()))?;
+                    }
                     e.ident(var)?;
                     if let Some(v) = value {
                         v.encode(e)?;
