@@ -318,21 +318,7 @@ impl Evaluator<'_> {
             // A share credited to the member's shares up to a ceiling: how
             // much of it, from what they hold as the period closes.
             if let Some(c) = def.tranches.get(tranche).and_then(|d| d.credited.as_ref()) {
-                let mut frame =
-                    vec![Value::Bool(false); def.frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
-                frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
-                let ceiling = self
-                    .eval(&c.ceiling, &mut frame)
-                    .ok()
-                    .and_then(|v| v.as_number());
-                let held = self
-                    .inputs
-                    .members
-                    .get(c.attr)
-                    .and_then(|col| col.get(m as usize))
-                    .and_then(|v| v.as_ref())
-                    .and_then(Value::as_number);
-                if let (Some(ceiling), Some(held)) = (ceiling, held) {
+                if let Ok((ceiling, held)) = self.credit_terms(c, def.frame_size, m) {
                     let credited = crate::semantics::allocation::credited(share, held, ceiling);
                     let attr = &self.program.member_attrs[c.attr].name;
                     facts.push(TraceNode::fact(
@@ -352,6 +338,33 @@ impl Evaluator<'_> {
             }
         }
         facts
+    }
+
+    /// For a tranche credited to members' shares: member `m`'s ceiling and
+    /// what they hold of the attribute credited (nothing, if no value).
+    /// What the engine books at a close and what an explanation says are
+    /// both worked from these.
+    pub fn credit_terms(
+        &mut self,
+        c: &crate::program::CreditedDef,
+        frame_size: usize,
+        m: u32,
+    ) -> Result<(Decimal, Decimal)> {
+        let mut frame = vec![Value::Bool(false); frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
+        frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
+        let ceiling = self
+            .eval(&c.ceiling, &mut frame)?
+            .as_number()
+            .unwrap_or_default();
+        let held = self
+            .inputs
+            .members
+            .get(c.attr)
+            .and_then(|col| col.get(m as usize))
+            .and_then(|v| v.as_ref())
+            .and_then(Value::as_number)
+            .unwrap_or_default();
+        Ok((ceiling, held))
     }
 
     /// Why member `m` has no share of a tranche, and the derivation of the

@@ -1934,21 +1934,8 @@ impl<'p> Engine<'p> {
         amount: Decimal,
         frame_size: usize,
     ) -> Result<Decimal, Stop> {
-        let mut ev = Evaluator::new(self.program, &self.inputs);
-        let mut frame = vec![Value::Bool(false); frame_size.max(ALLOCATION_MEMBER_SLOT + 1)];
-        frame[ALLOCATION_MEMBER_SLOT] = Value::Member(m);
-        let ceiling = ev
-            .eval(&c.ceiling, &mut frame)?
-            .as_number()
-            .unwrap_or_default();
-        let held = self
-            .inputs
-            .members
-            .get(c.attr)
-            .and_then(|col| col.get(m as usize))
-            .and_then(|v| v.as_ref())
-            .and_then(Value::as_number)
-            .unwrap_or_default();
+        let (ceiling, held) =
+            Evaluator::new(self.program, &self.inputs).credit_terms(c, frame_size, m)?;
         Ok(crate::semantics::allocation::credited(
             amount, held, ceiling,
         ))
